@@ -1,0 +1,2 @@
+import CivicSealApp
+print("civicseal")
