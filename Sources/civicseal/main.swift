@@ -1,2 +1,58 @@
 import CivicSealApp
-print("civicseal")
+import Foundation
+
+let usage = """
+    civicseal — identity-linked official documents, sealed and verifiable
+
+    Usage:
+      civicseal keys init [--dir Keys] [--algorithm ecdsa-p256|ecdsa-p384|rsa-pss-3072]
+                          create the development PKI (never overwrites existing files)
+      civicseal keys show [--dir Keys]
+                          print trust anchors, department seals, fingerprints and validity
+      civicseal help      this text
+
+    `civicseal serve` arrives with the HTTP issue (#4).
+    """
+
+func run(_ arguments: [String]) throws(AppError) -> Int32 {
+    let parsed = try CommandLineArguments(arguments)
+    switch parsed.words.first {
+    case nil, "help":
+        print(usage)
+        return parsed.words.isEmpty && parsed.options["help"] == nil ? 64 : 0
+    case "keys":
+        try parsed.only(["dir", "algorithm"])
+        let directory = parsed.options["dir"] ?? "Keys"
+        switch parsed.words.dropFirst().first {
+        case "init":
+            guard parsed.words.count == 2 else { throw AppError(.usage, "keys init takes no further words") }
+            var algorithm = SealAlgorithm.ecdsaP256
+            if let name = parsed.options["algorithm"] {
+                guard let chosen = SealAlgorithm(argument: name) else {
+                    throw AppError(.usage, "unknown --algorithm \(name) (ecdsa-p256, ecdsa-p384, rsa-pss-3072)")
+                }
+                algorithm = chosen
+            }
+            let report = try DevelopmentPKI.initialize(directory: directory, sealAlgorithm: algorithm)
+            for file in report.created { print("created  \(directory)/\(file)") }
+            for file in report.kept { print("kept     \(directory)/\(file)") }
+            print("These are DEVELOPMENT keys: never use them for real documents. See \(directory)/README.md.")
+            return 0
+        case "show":
+            guard parsed.options["algorithm"] == nil else { throw AppError(.usage, "keys show takes no --algorithm") }
+            print(try Keyring(directory: directory).summary())
+            return 0
+        default:
+            throw AppError(.usage, "keys needs a subcommand: init or show")
+        }
+    case let other?:
+        throw AppError(.usage, "unknown command \(other); see `civicseal help`")
+    }
+}
+
+do {
+    exit(try run(Array(CommandLine.arguments.dropFirst())))
+} catch {
+    FileHandle.standardError.write(Data("civicseal: \(error.message)\n".utf8))
+    exit(error.exitStatus)
+}

@@ -1,0 +1,146 @@
+import CivicSealCrypto
+import Foundation
+
+/// `civicseal keys init`: a development root CA, one seal certificate per department, and a
+/// development identity-provider key. Creates what is missing; never overwrites an existing file.
+public enum DevelopmentPKI {
+    public static let rootCommonName = "CivicSeal Development Root CA"
+    public static let developmentIssuer = "https://idp.civicseal.invalid/dev"
+    public static let developmentAudience = "civicseal"
+    public static let manifestName = "keyring.json"
+
+    /// What `initialize` did, file by file, for the operator.
+    public struct Report: Sendable {
+        public var created: [String] = []
+        public var kept: [String] = []
+    }
+
+    /// Provisions `directory`. Existing keys, certificates and manifest entries are kept as they are.
+    public static func initialize(
+        directory: String, departments: [DepartmentProfile] = DepartmentProfile.defaults,
+        sealAlgorithm: SealAlgorithm = .ecdsaP256, now: Date = Date()
+    ) throws(AppError) -> Report {
+        var report = Report()
+        try SecureFile.makeDirectory(directory)
+        for sub in ["trust", "private", "departments", "idp"] {
+            try SecureFile.makeDirectory("\(directory)/\(sub)", mode: sub == "private" ? 0o700 : 0o755)
+        }
+        let manifestPath = "\(directory)/\(manifestName)"
+        var manifest: KeyringManifest
+        if SecureFile.exists(manifestPath) {
+            manifest = try Keyring.readManifest(manifestPath)
+            report.kept.append(manifestName)
+        } else {
+            manifest = KeyringManifest(trustAnchors: [], rootKey: nil, departments: [], identityProvider: nil, trustedIssuers: nil)
+        }
+
+        // Root CA.
+        let rootCertPath = "trust/root-ca.cert.pem"
+        let rootKeyPath = "private/root-ca.key.pem"
+        let rootKey: PrivateKey
+        let rootCertificate: Certificate
+        if SecureFile.exists("\(directory)/\(rootCertPath)") {
+            guard SecureFile.exists("\(directory)/\(rootKeyPath)") else {
+                throw AppError(.keyMaterial, "\(directory)/\(rootCertPath) exists but its key \(rootKeyPath) is missing; cannot issue seals")
+            }
+            rootCertificate = try load { () throws(CryptoError) in try Certificate(pem: try SecureFile.readTextCrypto("\(directory)/\(rootCertPath)")) }
+            rootKey = try load { () throws(CryptoError) in try PrivateKey(pem: try SecureFile.readTextCrypto("\(directory)/\(rootKeyPath)")) }
+            report.kept += [rootCertPath, rootKeyPath]
+        } else {
+            rootKey = try crypto { () throws(CryptoError) in try PrivateKey.generate(.ecP384) }
+            let subject = DistinguishedName(commonName: rootCommonName, organization: "CivicSeal (development only)", country: "VN")
+            rootCertificate = try crypto { () throws(CryptoError) in
+                try CertificateBuilder.rootAuthority(
+                    subject: subject, publicKey: rootKey.publicKey,
+                    notBefore: now.addingTimeInterval(-3600), notAfter: now.addingTimeInterval(10 * 365 * 86400)
+                ).selfSigned(with: rootKey)
+            }
+            try SecureFile.create("\(directory)/\(rootKeyPath)", text: try crypto { () throws(CryptoError) in try rootKey.pkcs8PEM() }, mode: SecureFile.privateMode)
+            try SecureFile.create("\(directory)/\(rootCertPath)", text: rootCertificate.pem, mode: SecureFile.publicMode)
+            report.created += [rootKeyPath, rootCertPath]
+        }
+        if !manifest.trustAnchors.contains(rootCertPath) { manifest.trustAnchors.append(rootCertPath) }
+        if manifest.rootKey == nil { manifest.rootKey = rootKeyPath }
+
+        // One seal per department that has none.
+        for profile in departments {
+            if let existing = manifest.departments.first(where: { $0.id == profile.id }) {
+                report.kept.append("departments/\(profile.id) (active seal \(existing.active))")
+                continue
+            }
+            let seal = try issueSeal(directory: directory, profile: profile, algorithm: sealAlgorithm,
+                                     rootKey: rootKey, rootCertificate: rootCertificate, now: now, report: &report)
+            manifest.departments.append(.init(id: profile.id, name: profile.name, englishName: profile.englishName, active: seal.name, seals: [seal]))
+        }
+
+        // Development identity provider.
+        if manifest.identityProvider == nil {
+            manifest.identityProvider = try DevelopmentIdentityProvider.provision(directory: directory, report: &report)
+        } else {
+            report.kept.append("identity provider \(manifest.identityProvider!.issuer)")
+        }
+        if manifest.trustedIssuers == nil {
+            manifest.trustedIssuers = try DevelopmentIdentityProvider.writeTrustedIssuers(directory: directory, provider: manifest.identityProvider!, report: &report)
+        }
+
+        let encoded = try Keyring.encodeManifest(manifest)
+        try SecureFile.replace(manifestPath, text: encoded, mode: SecureFile.publicMode)
+        if !report.kept.contains(manifestName) { report.created.append(manifestName) }
+        return report
+    }
+
+    /// Issues a new seal for `profile` under the development root and writes its key (0600) and certificate (0644).
+    static func issueSeal(
+        directory: String, profile: DepartmentProfile, algorithm: SealAlgorithm, rootKey: PrivateKey,
+        rootCertificate: Certificate, now: Date, report: inout Report
+    ) throws(AppError) -> KeyringManifest.Seal {
+        try SecureFile.makeDirectory("\(directory)/departments/\(profile.id)")
+        try SecureFile.makeDirectory("\(directory)/private/\(profile.id)", mode: 0o700)
+        let key = try crypto { () throws(CryptoError) in try PrivateKey.generate(algorithm.keyKind) }
+        let subject = DistinguishedName([
+            .init("C", "VN"), .init("L", profile.locality), .init("O", profile.name),
+            .init("OU", profile.id), .init("CN", profile.name),
+        ])
+        let certificate = try crypto { () throws(CryptoError) in
+            try CertificateBuilder.documentSigner(
+                subject: subject, publicKey: key.publicKey,
+                notBefore: now.addingTimeInterval(-3600), notAfter: now.addingTimeInterval(3 * 365 * 86400)
+            ).issued(by: rootCertificate, key: rootKey)
+        }
+        let stamp = Self.dateStamp(now)
+        let name = "seal-\(stamp)-\(certificate.fingerprintHex.prefix(8))"
+        let certPath = "departments/\(profile.id)/\(name).cert.pem"
+        let keyPath = "private/\(profile.id)/\(name).key.pem"
+        try SecureFile.create("\(directory)/\(keyPath)", text: try crypto { () throws(CryptoError) in try key.pkcs8PEM() }, mode: SecureFile.privateMode)
+        try SecureFile.create("\(directory)/\(certPath)", text: certificate.pem + rootCertificate.pem, mode: SecureFile.publicMode)
+        report.created += [keyPath, certPath]
+        return .init(name: name, certificate: certPath, key: keyPath, algorithm: algorithm.rawValue)
+    }
+
+    static func dateStamp(_ date: Date) -> String {
+        var calendar = Calendar(identifier: .gregorian)
+        calendar.timeZone = TimeZone(identifier: "UTC")!
+        let parts = calendar.dateComponents([.year, .month, .day], from: date)
+        return String(format: "%04d%02d%02d", parts.year!, parts.month!, parts.day!)
+    }
+}
+
+/// Runs a crypto-core operation, turning its error into a key-material error for the operator.
+func crypto<T>(_ body: () throws(CryptoError) -> T) throws(AppError) -> T {
+    do { return try body() } catch { throw AppError(.keyMaterial, error.description) }
+}
+
+/// Loads configured key material, naming the failure.
+func load<T>(_ body: () throws(CryptoError) -> T) throws(AppError) -> T {
+    do { return try body() } catch { throw AppError(.keyMaterial, "cannot load key material: \(error.message)") }
+}
+
+extension SecureFile {
+    /// Reads a text file for the crypto loaders (an unreadable file is malformed input to them).
+    static func readTextCrypto(_ path: String) throws(CryptoError) -> String {
+        guard let data = FileManager.default.contents(atPath: path) else {
+            throw CryptoError(.malformedInput, "cannot read \(path)")
+        }
+        return String(decoding: data, as: UTF8.self)
+    }
+}

@@ -1,0 +1,135 @@
+import CivicSealCrypto
+import Foundation
+
+/// The loaded key material: trust anchors, and per department its active seal (key + certificate
+/// chain) and every certificate it ever sealed with, so documents sealed before a rotation still verify.
+/// Everything is parsed once at load.
+public final class Keyring: Sendable {
+    /// One seal of a department.
+    public struct Seal: Sendable {
+        public let name: String
+        public let certificate: Certificate
+        /// Certificates after the seal certificate in its PEM file (intermediates, root).
+        public let chain: [Certificate]
+        public let algorithm: SealAlgorithm
+        /// Present only for seals whose key is kept.
+        public let key: PrivateKey?
+    }
+
+    public struct Department: Sendable {
+        public let id: String
+        public let name: String
+        public let englishName: String
+        public let active: Seal
+        public let seals: [Seal]
+
+        /// The CMS signer for new documents.
+        public func signer() throws(CryptoError) -> CMSSigner {
+            guard let key = active.key else { throw CryptoError(.invalidArgument, "the active seal of \(id) has no private key") }
+            return try CMSSigner(key: key, certificate: active.certificate, chain: active.chain, algorithm: active.algorithm.signatureAlgorithm)
+        }
+    }
+
+    public let directory: String
+    public let manifest: KeyringManifest
+    public let trustAnchors: [Certificate]
+    public let departments: [Department]
+    public let validator: ChainValidator
+
+    public init(directory: String) throws(AppError) {
+        self.directory = directory
+        manifest = try Self.readManifest("\(directory)/\(DevelopmentPKI.manifestName)")
+        var anchors: [Certificate] = []
+        for path in manifest.trustAnchors {
+            anchors += try load { () throws(CryptoError) in try Certificate.chain(pem: try SecureFile.readTextCrypto("\(directory)/\(path)")) }
+        }
+        trustAnchors = anchors
+        validator = try load { () throws(CryptoError) in try ChainValidator(trustAnchors: anchors) }
+        var loaded: [Department] = []
+        for entry in manifest.departments {
+            var seals: [Seal] = []
+            for seal in entry.seals {
+                guard let algorithm = SealAlgorithm(argument: seal.algorithm) else {
+                    throw AppError(.configuration, "\(DevelopmentPKI.manifestName): unknown algorithm \(seal.algorithm) for \(entry.id)/\(seal.name)")
+                }
+                let chain = try load { () throws(CryptoError) in try Certificate.chain(pem: try SecureFile.readTextCrypto("\(directory)/\(seal.certificate)")) }
+                let key: PrivateKey? = try seal.key.map { (path) throws(AppError) in
+                    try load { () throws(CryptoError) in try PrivateKey(pem: try SecureFile.readTextCrypto("\(directory)/\(path)")) }
+                }
+                if let key, (try? key.publicKey.spkiDER()) != (try? chain[0].publicKey.spkiDER()) {
+                    throw AppError(.keyMaterial, "\(seal.key!) does not belong to \(seal.certificate)")
+                }
+                seals.append(Seal(name: seal.name, certificate: chain[0], chain: Array(chain.dropFirst()), algorithm: algorithm, key: key))
+            }
+            guard let active = seals.first(where: { $0.name == entry.active }) else {
+                throw AppError(.configuration, "\(DevelopmentPKI.manifestName): department \(entry.id) names active seal \(entry.active), which is not listed")
+            }
+            loaded.append(Department(id: entry.id, name: entry.name, englishName: entry.englishName, active: active, seals: seals))
+        }
+        departments = loaded
+    }
+
+    public func department(_ id: String) -> Department? { departments.first { $0.id == id } }
+
+    static func readManifest(_ path: String) throws(AppError) -> KeyringManifest {
+        let text = try SecureFile.readText(path)
+        do {
+            return try JSONDecoder().decode(KeyringManifest.self, from: Data(text.utf8))
+        } catch {
+            throw AppError(.configuration, "\(path) is not a valid keyring manifest: \(Self.describe(error))")
+        }
+    }
+
+    static func encodeManifest(_ manifest: KeyringManifest) throws(AppError) -> String {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
+        guard let data = try? encoder.encode(manifest) else { throw AppError(.configuration, "cannot encode the keyring manifest") }
+        return String(decoding: data, as: UTF8.self) + "\n"
+    }
+
+    /// A short, path-free explanation of a decoding error.
+    static func describe(_ error: any Error) -> String {
+        switch error as? DecodingError {
+        case .keyNotFound(let key, let context)?: "missing \(path(context.codingPath + [key]))"
+        case .typeMismatch(_, let context)?, .valueNotFound(_, let context)?: "wrong type at \(path(context.codingPath))"
+        case .dataCorrupted(let context)?: context.codingPath.isEmpty ? "not JSON" : "invalid value at \(path(context.codingPath))"
+        default: "unreadable"
+        }
+    }
+
+    private static func path(_ keys: [any CodingKey]) -> String {
+        keys.map { $0.intValue.map { "[\($0)]" } ?? ".\($0.stringValue)" }.joined()
+    }
+
+    /// `civicseal keys show`: what is configured, without any secret.
+    public func summary(now: Date = Date()) -> String {
+        var lines: [String] = []
+        let formatter = ISO8601DateFormatter()
+        func describe(_ certificate: Certificate) -> [String] {
+            [
+                "    subject:     \(certificate.subject)",
+                "    issuer:      \(certificate.issuer)",
+                "    serial:      \(certificate.serialNumber)",
+                "    valid:       \(formatter.string(from: certificate.notBefore)) … \(formatter.string(from: certificate.notAfter))\(certificate.isValid(at: now) ? "" : "  (NOT VALID NOW)")",
+                "    SHA-256:     \(certificate.fingerprintHex)",
+            ]
+        }
+        lines.append("Keys directory: \(directory)")
+        lines.append("Trust anchors:")
+        for anchor in trustAnchors { lines.append(contentsOf: describe(anchor)) }
+        for department in departments {
+            lines.append("Department \(department.id) — \(department.name) / \(department.englishName)")
+            for seal in department.seals {
+                let role = seal.name == department.active.name ? "active (signs new documents)" : "retired (verification only)"
+                lines.append("  seal \(seal.name): \(role), \(seal.algorithm.rawValue), key \(seal.key == nil ? "absent" : "present")")
+                lines.append(contentsOf: describe(seal.certificate))
+                let verdict = validator.validate(seal.certificate, intermediates: seal.chain, at: now, requiredKeyUsage: [.digitalSignature, .nonRepudiation])
+                lines.append("    chain:       \(verdict.isTrusted ? "trusted" : "NOT TRUSTED: \(verdict.failure!)")")
+            }
+        }
+        if let provider = manifest.identityProvider {
+            lines.append("Development identity provider: \(provider.issuer) (audience \(provider.audience), kid \(provider.kid), JWKS \(provider.jwks))")
+        }
+        return lines.joined(separator: "\n")
+    }
+}

@@ -1,0 +1,33 @@
+/// The app layer's error: a stable code, a message for the operator, and the exit status the CLI uses.
+public struct AppError: Error, Sendable, CustomStringConvertible, Equatable {
+    public struct Code: RawRepresentable, Hashable, Sendable {
+        public let rawValue: String
+        public init(rawValue: String) { self.rawValue = rawValue }
+        public static let usage = Code(rawValue: "usage")
+        public static let fileSystem = Code(rawValue: "file-system")
+        public static let configuration = Code(rawValue: "configuration")
+        public static let keyMaterial = Code(rawValue: "key-material")
+    }
+
+    public let code: Code
+    public let message: String
+
+    public init(_ code: Code, _ message: String) {
+        self.code = code
+        self.message = message
+    }
+
+    public var description: String { message }
+
+    /// sysexits(3): 64 usage, 78 configuration, 74 I/O, 65 data.
+    public var exitStatus: Int32 {
+        switch code {
+        case .usage: 64
+        case .configuration: 78
+        case .fileSystem: 74
+        default: 65
+        }
+    }
+
+    public static func == (lhs: AppError, rhs: AppError) -> Bool { lhs.code == rhs.code }
+}

@@ -1,0 +1,73 @@
+import Foundation
+
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
+/// File writes with an exact mode and no overwriting: private keys are created 0600 and never replaced.
+public enum SecureFile {
+    public static let privateMode: mode_t = 0o600
+    public static let publicMode: mode_t = 0o644
+
+    /// Creates `path` with `bytes` and exactly `mode` (umask ignored). Fails if the file exists.
+    public static func create(_ path: String, _ bytes: [UInt8], mode: mode_t) throws(AppError) {
+        let descriptor = open(path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC | O_NOFOLLOW, mode)
+        guard descriptor >= 0 else {
+            let reason = String(cString: strerror(errno))
+            throw AppError(.fileSystem, "cannot create \(path): \(reason)")
+        }
+        defer { close(descriptor) }
+        guard fchmod(descriptor, mode) == 0 else { throw AppError(.fileSystem, "cannot set mode on \(path)") }
+        var offset = 0
+        while offset < bytes.count {
+            let written = bytes.withUnsafeBytes { write(descriptor, $0.baseAddress! + offset, $0.count - offset) }
+            if written < 0 {
+                if errno == EINTR { continue }
+                throw AppError(.fileSystem, "cannot write \(path): \(String(cString: strerror(errno)))")
+            }
+            offset += written
+        }
+        guard fsync(descriptor) == 0 else { throw AppError(.fileSystem, "cannot sync \(path)") }
+    }
+
+    public static func create(_ path: String, text: String, mode: mode_t) throws(AppError) {
+        try create(path, Array(text.utf8), mode: mode)
+    }
+
+    /// Replaces `path` atomically (write a temporary file, then rename), keeping `mode`.
+    public static func replace(_ path: String, text: String, mode: mode_t) throws(AppError) {
+        let temporary = path + ".tmp-\(getpid())"
+        unlink(temporary)
+        try create(temporary, Array(text.utf8), mode: mode)
+        guard rename(temporary, path) == 0 else {
+            unlink(temporary)
+            throw AppError(.fileSystem, "cannot replace \(path): \(String(cString: strerror(errno)))")
+        }
+    }
+
+    public static func exists(_ path: String) -> Bool { access(path, F_OK) == 0 }
+
+    public static func makeDirectory(_ path: String, mode: mode_t = 0o755) throws(AppError) {
+        do {
+            try FileManager.default.createDirectory(atPath: path, withIntermediateDirectories: true, attributes: [.posixPermissions: Int(mode)])
+        } catch {
+            throw AppError(.fileSystem, "cannot create directory \(path)")
+        }
+    }
+
+    public static func readText(_ path: String) throws(AppError) -> String {
+        guard let data = FileManager.default.contents(atPath: path) else {
+            throw AppError(.fileSystem, "cannot read \(path)")
+        }
+        return String(decoding: data, as: UTF8.self)
+    }
+
+    /// The permission bits of `path`, or nil when it does not exist.
+    public static func mode(_ path: String) -> mode_t? {
+        var info = stat()
+        guard stat(path, &info) == 0 else { return nil }
+        return info.st_mode & 0o777
+    }
+}

@@ -1,0 +1,129 @@
+import Foundation
+internal import COpenSSL
+
+/// Issues X.509 v3 certificates: self-signed roots, intermediate CAs and end-entity (leaf) certificates.
+///
+/// Extensions follow RFC 5280: basicConstraints and keyUsage critical, subject and authority key identifiers.
+public struct CertificateBuilder: Sendable {
+    public var subject: DistinguishedName
+    public var publicKey: PublicKey
+    public var notBefore: Date
+    public var notAfter: Date
+    public var keyUsage: KeyUsage
+    /// Extended key usage OIDs; empty leaves the extension out.
+    public var extendedKeyUsage: [String] = []
+    public var isCertificateAuthority: Bool
+    /// basicConstraints pathLenConstraint for a CA; nil for none.
+    public var pathLength: Int?
+    /// Positive serial; 16 random bytes (top bit cleared) unless set.
+    public var serialNumber: [UInt8]
+
+    public init(subject: DistinguishedName, publicKey: PublicKey, notBefore: Date, notAfter: Date, keyUsage: KeyUsage, isCertificateAuthority: Bool) {
+        self.subject = subject
+        self.publicKey = publicKey
+        self.notBefore = notBefore
+        self.notAfter = notAfter
+        self.keyUsage = keyUsage
+        self.isCertificateAuthority = isCertificateAuthority
+        var serial = SecureRandom.bytes(16)
+        serial[0] = (serial[0] & 0x7F) | 0x01  // positive, and no leading zero byte
+        serialNumber = serial
+    }
+
+    /// A root CA profile: CA:TRUE, keyCertSign + cRLSign.
+    public static func rootAuthority(subject: DistinguishedName, publicKey: PublicKey, notBefore: Date, notAfter: Date) -> CertificateBuilder {
+        CertificateBuilder(subject: subject, publicKey: publicKey, notBefore: notBefore, notAfter: notAfter,
+                           keyUsage: [.keyCertSign, .cRLSign], isCertificateAuthority: true)
+    }
+
+    /// A document-signing (seal) profile: digitalSignature + nonRepudiation, no extended key usage
+    /// (an EKU such as serverAuth makes PDF validators reject the signer).
+    public static func documentSigner(subject: DistinguishedName, publicKey: PublicKey, notBefore: Date, notAfter: Date) -> CertificateBuilder {
+        CertificateBuilder(subject: subject, publicKey: publicKey, notBefore: notBefore, notAfter: notAfter,
+                           keyUsage: [.digitalSignature, .nonRepudiation], isCertificateAuthority: false)
+    }
+
+    /// Signs the certificate with its own key (`key` must match ``publicKey``).
+    public func selfSigned(with key: PrivateKey) throws(CryptoError) -> Certificate {
+        guard (try? key.publicKey.spkiDER()) == (try? publicKey.spkiDER()) else {
+            throw CryptoError(.invalidArgument, "a self-signed certificate must be signed with its own key")
+        }
+        return try build(issuerName: subject, issuerCertificate: nil, signingKey: key)
+    }
+
+    /// Signs the certificate with `issuer`'s key.
+    public func issued(by issuer: Certificate, key: PrivateKey) throws(CryptoError) -> Certificate {
+        guard (try? key.publicKey.spkiDER()) == (try? issuer.publicKey.spkiDER()) else {
+            throw CryptoError(.invalidArgument, "the issuer key does not match the issuer certificate")
+        }
+        return try build(issuerName: issuer.subject, issuerCertificate: issuer, signingKey: key)
+    }
+
+    private func build(issuerName: DistinguishedName, issuerCertificate: Certificate?, signingKey: PrivateKey) throws(CryptoError) -> Certificate {
+        guard notBefore < notAfter else { throw CryptoError(.invalidArgument, "notBefore must precede notAfter") }
+        guard let x509 = X509_new() else { throw .openSSL("X509_new failed") }
+        var owned = true
+        defer { if owned { X509_free(x509) } }
+
+        guard X509_set_version(x509, 2) == 1 else { throw .openSSL("X509_set_version failed") }
+        guard let serialBN = BN_bin2bn(serialNumber, Int32(serialNumber.count), nil) else { throw .openSSL("serial") }
+        defer { BN_free(serialBN) }
+        guard let serial = BN_to_ASN1_INTEGER(serialBN, nil) else { throw .openSSL("serial") }
+        defer { ASN1_INTEGER_free(serial) }
+        guard X509_set_serialNumber(x509, serial) == 1 else { throw .openSSL("X509_set_serialNumber failed") }
+        try setTime(x509, notBefore, X509_set1_notBefore)
+        try setTime(x509, notAfter, X509_set1_notAfter)
+        let subjectName = try Self.makeName(subject)
+        defer { X509_NAME_free(subjectName) }
+        let issuerX509Name = try Self.makeName(issuerName)
+        defer { X509_NAME_free(issuerX509Name) }
+        guard X509_set_subject_name(x509, subjectName) == 1, X509_set_issuer_name(x509, issuerX509Name) == 1 else {
+            throw .openSSL("setting names failed")
+        }
+        guard X509_set_pubkey(x509, publicKey.key.pointer) == 1 else { throw .openSSL("X509_set_pubkey failed") }
+
+        var context = X509V3_CTX()
+        cs_X509V3_set_ctx_nodb(&context)
+        X509V3_set_ctx(&context, issuerCertificate?.pointer ?? x509, x509, nil, nil, 0)
+        var basic = isCertificateAuthority ? "critical,CA:TRUE" : "critical,CA:FALSE"
+        if isCertificateAuthority, let pathLength { basic += ",pathlen:\(pathLength)" }
+        try addExtension(x509, &context, NID_basic_constraints, basic)
+        if !keyUsage.isEmpty { try addExtension(x509, &context, NID_key_usage, "critical," + keyUsage.description) }
+        if !extendedKeyUsage.isEmpty { try addExtension(x509, &context, NID_ext_key_usage, extendedKeyUsage.joined(separator: ",")) }
+        try addExtension(x509, &context, NID_subject_key_identifier, "hash")
+        try addExtension(x509, &context, NID_authority_key_identifier, "keyid:always")
+
+        let digest: OpaquePointer? = switch signingKey.kind {
+        case .ed25519: nil
+        case .ecP384: DigestAlgorithm.sha384.evpMD
+        default: DigestAlgorithm.sha256.evpMD
+        }
+        guard X509_sign(x509, signingKey.key.pointer, digest) > 0 else { throw .openSSL("signing the certificate failed") }
+        owned = false
+        return try Certificate(taking: x509)
+    }
+
+    private func setTime(_ x509: OpaquePointer, _ date: Date, _ setter: (OpaquePointer?, UnsafePointer<ASN1_TIME>?) -> Int32) throws(CryptoError) {
+        guard let time = ASN1_TIME_set(nil, time_t(date.timeIntervalSince1970.rounded(.down))) else { throw .openSSL("ASN1_TIME_set failed") }
+        defer { ASN1_TIME_free(time) }
+        guard setter(x509, time) == 1 else { throw .openSSL("setting validity failed") }
+    }
+
+    private func addExtension(_ x509: OpaquePointer, _ context: inout X509V3_CTX, _ nid: Int32, _ value: String) throws(CryptoError) {
+        guard let ext = X509V3_EXT_conf_nid(nil, &context, nid, value) else { throw .openSSL("extension \(value) rejected") }
+        defer { X509_EXTENSION_free(ext) }
+        guard X509_add_ext(x509, ext, -1) == 1 else { throw .openSSL("X509_add_ext failed") }
+    }
+
+    static func makeName(_ name: DistinguishedName) throws(CryptoError) -> OpaquePointer {
+        guard let x509Name = X509_NAME_new() else { throw .openSSL("X509_NAME_new failed") }
+        for attribute in name.attributes {
+            let bytes = Array(attribute.value.utf8)
+            guard X509_NAME_add_entry_by_txt(x509Name, attribute.type, MBSTRING_UTF8, bytes, Int32(bytes.count), -1, 0) == 1 else {
+                X509_NAME_free(x509Name)
+                throw .openSSL(.invalidArgument, "name attribute \(attribute.type) rejected")
+            }
+        }
+        return x509Name
+    }
+}

@@ -1,0 +1,49 @@
+import CivicSealApp
+
+/// The parsed command line: positional words and `--name value` options, each option at most once.
+struct CommandLineArguments {
+    var words: [String] = []
+    var options: [String: String] = [:]
+
+    /// Options that take no value.
+    static let flags: Set<String> = ["help"]
+
+    init(_ arguments: [String]) throws(AppError) {
+        var index = 0
+        while index < arguments.count {
+            let argument = arguments[index]
+            if argument.hasPrefix("--") {
+                var name = String(argument.dropFirst(2))
+                var value: String?
+                if let equals = name.firstIndex(of: "=") {
+                    value = String(name[name.index(after: equals)...])
+                    name = String(name[..<equals])
+                }
+                guard !name.isEmpty else { throw AppError(.usage, "empty option name") }
+                guard options[name] == nil else { throw AppError(.usage, "option --\(name) given twice") }
+                if Self.flags.contains(name) {
+                    options[name] = "true"
+                } else {
+                    if value == nil {
+                        index += 1
+                        guard index < arguments.count, !arguments[index].hasPrefix("--") else {
+                            throw AppError(.usage, "option --\(name) needs a value")
+                        }
+                        value = arguments[index]
+                    }
+                    options[name] = value
+                }
+            } else {
+                words.append(argument)
+            }
+            index += 1
+        }
+    }
+
+    /// Fails on any option not in `allowed`, so a typo is never silently ignored.
+    func only(_ allowed: Set<String>) throws(AppError) {
+        if let unknown = options.keys.sorted().first(where: { !allowed.contains($0) && !Self.flags.contains($0) }) {
+            throw AppError(.usage, "unknown option --\(unknown)")
+        }
+    }
+}
