@@ -29,9 +29,10 @@ let package = Package(
         .executableTarget(name: "civicseal", dependencies: ["CivicSealApp"], swiftSettings: strict),
         .executableTarget(
             name: "civicseal-bench", dependencies: ["CivicSealApp", "CivicSealCrypto"], swiftSettings: strict),
+        .target(name: "CivicSealTestSupport", path: "Tests/CivicSealTestSupport", swiftSettings: strict),
         .testTarget(
-            name: "CivicSealCryptoTests", dependencies: ["CivicSealCrypto"],
+            name: "CivicSealCryptoTests", dependencies: ["CivicSealCrypto", "CivicSealTestSupport"],
             resources: [.copy("Vectors")], swiftSettings: strict),
-        .testTarget(name: "CivicSealAppTests", dependencies: ["CivicSealApp", "CivicSealCrypto"], swiftSettings: strict),
+        .testTarget(name: "CivicSealAppTests", dependencies: ["CivicSealApp", "CivicSealCrypto", "CivicSealTestSupport"], swiftSettings: strict),
     ]
 )

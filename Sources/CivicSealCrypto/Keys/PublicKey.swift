@@ -43,9 +43,9 @@ public final class PublicKey: Sendable {
             throw CryptoError(.malformedInput, "\(curve) coordinates must be \(size) bytes each")
         }
         let point = [0x04] + x + y
-        let loaded = try Self.fromData(type: "EC") { builder in
-            OSSL_PARAM_BLD_push_utf8_string(builder, "group", curve, 0) == 1
-                && point.withUnsafeBytes { OSSL_PARAM_BLD_push_octet_string(builder, "pub", $0.baseAddress, $0.count) } == 1
+        let loaded = try Self.fromData(type: "EC") { builder, storage in
+            OSSL_PARAM_BLD_push_utf8_string(builder, storage.keep("group"), storage.keep(curve), 0) == 1
+                && OSSL_PARAM_BLD_push_octet_string(builder, storage.keep("pub"), storage.keep(point), point.count) == 1
         }
         self.init(try EVPKey(taking: loaded))
     }
@@ -59,8 +59,8 @@ public final class PublicKey: Sendable {
         defer { BN_free(n) }
         guard let e = BN_bin2bn(exponent, Int32(exponent.count), nil) else { throw .openSSL("BN_bin2bn failed") }
         defer { BN_free(e) }
-        let loaded = try Self.fromData(type: "RSA") { builder in
-            OSSL_PARAM_BLD_push_BN(builder, "n", n) == 1 && OSSL_PARAM_BLD_push_BN(builder, "e", e) == 1
+        let loaded = try Self.fromData(type: "RSA") { builder, storage in
+            OSSL_PARAM_BLD_push_BN(builder, storage.keep("n"), n) == 1 && OSSL_PARAM_BLD_push_BN(builder, storage.keep("e"), e) == 1
         }
         self.init(try EVPKey(taking: loaded))
     }
@@ -74,10 +74,13 @@ public final class PublicKey: Sendable {
         self.init(try EVPKey(taking: loaded))
     }
 
-    private static func fromData(type: String, _ push: (OpaquePointer) -> Bool) throws(CryptoError) -> OpaquePointer {
+    /// Builds a key from parameters. `OSSL_PARAM_BLD` keeps the key names and values by pointer until
+    /// `OSSL_PARAM_BLD_to_param`, so everything pushed must live in `storage` until then.
+    private static func fromData(type: String, _ push: (OpaquePointer, ParameterStorage) -> Bool) throws(CryptoError) -> OpaquePointer {
         guard let builder = OSSL_PARAM_BLD_new() else { throw .openSSL("OSSL_PARAM_BLD_new failed") }
         defer { OSSL_PARAM_BLD_free(builder) }
-        guard push(builder), let params = OSSL_PARAM_BLD_to_param(builder) else {
+        let storage = ParameterStorage()
+        guard push(builder, storage), let params = OSSL_PARAM_BLD_to_param(builder) else {
             throw .openSSL(.malformedInput, "building \(type) key parameters failed")
         }
         defer { OSSL_PARAM_free(params) }
@@ -128,6 +131,26 @@ public final class PublicKey: Sendable {
     ) -> Bool {
         signature.withUnsafeBytes { sig in data.withUnsafeBytes { key.verify(sig, $0, algorithm: algorithm) } }
     }
+}
+
+/// Heap copies of strings and bytes that must outlive a call (freed with the storage).
+private final class ParameterStorage {
+    private var allocations: [UnsafeMutableRawPointer] = []
+
+    func keep(_ text: String) -> UnsafePointer<CChar> {
+        let copy = strdup(text)!
+        allocations.append(UnsafeMutableRawPointer(copy))
+        return UnsafePointer(copy)
+    }
+
+    func keep(_ bytes: [UInt8]) -> UnsafeRawPointer {
+        let copy = malloc(max(bytes.count, 1))!
+        bytes.withUnsafeBytes { copy.copyMemory(from: $0.baseAddress!, byteCount: $0.count) }
+        allocations.append(copy)
+        return UnsafeRawPointer(copy)
+    }
+
+    deinit { for allocation in allocations { free(allocation) } }
 }
 
 /// PEM armour (RFC 7468) for DER bytes.

@@ -102,8 +102,8 @@ public final class Certificate: @unchecked Sendable, Hashable, CustomStringConve
     /// Fingerprint as colon-less lowercase hex.
     public var fingerprintHex: String { Hex.encode(sha256Fingerprint) }
 
-    /// Whether the subject and issuer names are equal and the certificate verifies with its own key.
-    public var isSelfSigned: Bool { X509_check_issued(pointer, pointer) == X509_V_OK }
+    /// Whether the certificate is issued by itself and verifies with its own key (whatever its key usage).
+    public var isSelfSigned: Bool { X509_self_signed(pointer, 1) == 1 }
 
     /// True when `at` lies inside [notBefore, notAfter].
     public func isValid(at time: Date) -> Bool { time >= notBefore && time <= notAfter }
