@@ -259,8 +259,13 @@ public final class Connection {
 
     /// Runs a query and copies every row out.
     public func query(_ sql: String, _ arguments: [DatabaseValue] = []) throws(DatabaseError) -> [Row] {
+        let statement = try cachedStatement(sql)
+        defer { statement.reset() }
+        try statement.bind(arguments)
         var rows: [Row] = []
-        try forEachRow(sql, arguments) { statement in rows.append(statement.row()) }
+        while try statement.step() {
+            rows.append(statement.row())
+        }
         return rows
     }
 
@@ -283,8 +288,8 @@ public final class Connection {
     /// Runs a query and calls `body` with the statement positioned on each row in turn, without
     /// copying rows out (read columns with `statement.string(at:)` and friends).
     public func forEachRow(
-        _ sql: String, _ arguments: [DatabaseValue] = [], _ body: (Statement) throws(DatabaseError) -> Void
-    ) throws(DatabaseError) {
+        _ sql: String, _ arguments: [DatabaseValue] = [], _ body: (Statement) throws -> Void
+    ) throws {
         let statement = try cachedStatement(sql)
         defer { statement.reset() }
         try statement.bind(arguments)
