@@ -118,9 +118,10 @@ public final class Statement {
         case SQLITE_ROW: return true
         case SQLITE_DONE: return false
         default:
+            let error = DatabaseError(resultCode: resultCode, handle: sqlite3_db_handle(handle), sql: sql)
             // Reset so the statement does not keep a transaction or snapshot open after the failure.
             sqlite3_reset(handle)
-            throw DatabaseError(resultCode: resultCode, handle: sqlite3_db_handle(handle), sql: sql)
+            throw error
         }
     }
 

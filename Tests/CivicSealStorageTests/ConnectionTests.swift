@@ -119,6 +119,7 @@ import Testing
         #expect(failure.description.contains(sql))
         #expect(failure.description.contains("SQLITE_CONSTRAINT_UNIQUE"))
         #expect(failure.description.contains("2067"))
+        #expect(failure.message == "UNIQUE constraint failed: citizen.cccd")
         #expect(!failure.description.contains("079201001234"))
         #expect(!failure.description.contains("Nguyễn"))
         #expect(!String(reflecting: failure).contains("079201001234"))
