@@ -1,0 +1,39 @@
+/// Settings shared by every connection of a ``Database`` (and usable for a lone ``Connection``).
+///
+/// Durability: connections run in WAL mode with `synchronous=NORMAL`. A committed transaction
+/// survives a crash of the process (it is in the WAL file, which the OS keeps), but the last
+/// transactions committed before a power loss or kernel panic may be lost, because the WAL is
+/// only fsync'd at checkpoints. The database itself never becomes corrupt. This is SQLite's
+/// documented trade-off (https://www.sqlite.org/pragma.html#pragma_synchronous); choose
+/// ``Synchronous/full`` where losing an issued document's record on power loss is not acceptable.
+public struct DatabaseConfiguration: Sendable, Hashable {
+    /// `PRAGMA synchronous` for the writer.
+    public enum Synchronous: String, Sendable, Hashable {
+        /// fsync the WAL at checkpoints only: crash-safe, power-loss may drop the last commits.
+        case normal = "NORMAL"
+        /// fsync the WAL at every commit: power-loss safe, slower commits.
+        case full = "FULL"
+    }
+
+    /// How long a connection waits on a lock held by another connection before failing with
+    /// `SQLITE_BUSY`, in milliseconds (`sqlite3_busy_timeout`). Bounded so nothing waits forever.
+    public var busyTimeoutMilliseconds: Int32
+    /// How many read-only connections a ``Database`` keeps (at least 1).
+    public var readerCount: Int
+    /// How many prepared statements each connection keeps, keyed by SQL text.
+    public var statementCacheCapacity: Int
+    /// `PRAGMA synchronous` for the writer; see the type's note on durability.
+    public var synchronous: Synchronous
+
+    public init(
+        busyTimeoutMilliseconds: Int32 = 5000,
+        readerCount: Int = 3,
+        statementCacheCapacity: Int = 64,
+        synchronous: Synchronous = .normal
+    ) {
+        self.busyTimeoutMilliseconds = max(0, busyTimeoutMilliseconds)
+        self.readerCount = max(1, readerCount)
+        self.statementCacheCapacity = max(0, statementCacheCapacity)
+        self.synchronous = synchronous
+    }
+}

@@ -1,0 +1,266 @@
+import Dispatch
+import Foundation
+import Synchronization
+import Testing
+
+@testable import CivicSealStorage
+
+@Suite struct DatabaseTests {
+    let folder: TemporaryDirectory
+    var path: String { folder.path("civicseal.sqlite") }
+
+    init() throws {
+        folder = try TemporaryDirectory()
+    }
+
+    static let ledger = [
+        Migration("create ledger", statements: ["CREATE TABLE ledger (id INTEGER PRIMARY KEY, amount INTEGER NOT NULL)"])
+    ]
+
+    // MARK: Opening and migrations
+
+    @Test func freshDatabaseWithoutMigrationsOpensWithReaders() async throws {
+        let database = try await Database.open(path: path)
+        #expect(try await database.read { try $0.scalar("PRAGMA journal_mode") } == .text("wal"))
+        #expect(try await database.read { try $0.userVersion } == 0)
+    }
+
+    @Test func migrationsAreAppliedOnceAndInOrder() throws {
+        let runs = Mutex<[String]>([])
+        func migration(_ name: String, _ sql: String) -> Migration {
+            Migration(name) { connection in
+                runs.withLock { $0.append(name) }
+                try connection.execute(sql)
+            }
+        }
+        let first = [
+            migration("one", "CREATE TABLE a (x)"),
+            migration("two", "ALTER TABLE a ADD COLUMN y"),
+        ]
+        var database = try Database(path: path, migrations: first)
+        #expect(runs.withLock { $0 } == ["one", "two"])
+        #expect(try database.read { try $0.userVersion } == 2)
+        try database.close()
+
+        database = try Database(path: path, migrations: first)
+        #expect(runs.withLock { $0 } == ["one", "two"])
+        try database.close()
+
+        database = try Database(path: path, migrations: first + [migration("three", "CREATE INDEX a_y ON a (y)")])
+        #expect(runs.withLock { $0 } == ["one", "two", "three"])
+        #expect(try database.read { try $0.userVersion } == 3)
+        #expect(try database.read { try $0.scalar("SELECT count(*) FROM sqlite_schema WHERE name = 'a_y'") } == 1)
+    }
+
+    @Test func migratorReportsWhatItApplied() throws {
+        let connection = try Connection(path: path)
+        let migrator = Migrator([
+            Migration("a", statements: ["CREATE TABLE a (x)"]),
+            Migration("b", statements: ["CREATE TABLE b (x); CREATE TABLE c (x);"]),
+        ])
+        #expect(try migrator.migrate(connection) == ["a", "b"])
+        #expect(try migrator.migrate(connection) == [])
+        #expect(try connection.scalar("SELECT count(*) FROM sqlite_schema WHERE type = 'table'") == 3)
+    }
+
+    @Test func failingMigrationRollsBackAndLeavesUserVersionUnchanged() throws {
+        try Database(path: path, migrations: Self.ledger).close()
+        let broken = Self.ledger + [
+            Migration("half done", statements: ["CREATE TABLE extra (x)", "INSERT INTO missing VALUES (1)"])
+        ]
+        let error = #expect(throws: DatabaseError.self) { _ = try Database(path: path, migrations: broken) }
+        #expect(error?.code == .error)
+        #expect(error?.sql == "INSERT INTO missing VALUES (1)")
+
+        let connection = try Connection(path: path)
+        #expect(try connection.userVersion == 1)
+        #expect(try connection.scalar("SELECT count(*) FROM sqlite_schema WHERE name = 'extra'") == 0)
+    }
+
+    @Test func databaseNewerThanTheCodeIsRefused() throws {
+        let newer = Self.ledger + [Migration("later", statements: ["CREATE TABLE later (x)"])]
+        try Database(path: path, migrations: newer).close()
+        let error = #expect(throws: DatabaseError.self) { _ = try Database(path: path, migrations: Self.ledger) }
+        #expect(error?.code == .databaseNewerThanCode)
+        #expect(try Connection(path: path).userVersion == 2)
+    }
+
+    // MARK: Writing and reading
+
+    @Test func writeCommitsOnSuccess() async throws {
+        let database = try await Database.open(path: path, migrations: Self.ledger)
+        let id = try await database.write { connection in
+            #expect(connection.isInTransaction)
+            try connection.execute("INSERT INTO ledger (amount) VALUES (?)", [7])
+            return connection.lastInsertedRowID
+        }
+        #expect(id == 1)
+        #expect(try await database.read { try $0.scalar("SELECT amount FROM ledger") } == 7)
+    }
+
+    @Test func writeRollsBackWhenTheClosureThrows() async throws {
+        struct Refused: Error {}
+        let database = try await Database.open(path: path, migrations: Self.ledger)
+        await #expect(throws: Refused.self) {
+            try await database.write { connection in
+                try connection.execute("INSERT INTO ledger (amount) VALUES (?)", [7])
+                throw Refused()
+            }
+        }
+        #expect(try await database.read { try $0.scalar("SELECT count(*) FROM ledger") } == 0)
+        // The writer is usable again: no transaction was left open.
+        try await database.write { try $0.execute("INSERT INTO ledger (amount) VALUES (1)") }
+        #expect(try await database.read { try $0.scalar("SELECT count(*) FROM ledger") } == 1)
+    }
+
+    @Test func writeUsesAnImmediateTransaction() async throws {
+        let database = try await Database.open(path: path, migrations: Self.ledger)
+        // A second writer connection cannot start writing while `write` holds the RESERVED lock,
+        // even before the first statement: that is what BEGIN IMMEDIATE means.
+        let other = path
+        let busy = try await database.write { _ in
+            let intruder = try Connection(
+                path: other, configuration: DatabaseConfiguration(busyTimeoutMilliseconds: 0))
+            do throws(DatabaseError) {
+                try intruder.execute("BEGIN IMMEDIATE")
+                return false
+            } catch {
+                return error.code == .busy
+            }
+        }
+        #expect(busy)
+    }
+
+    @Test func readerCannotWrite() async throws {
+        let database = try await Database.open(path: path, migrations: Self.ledger)
+        let error = await #expect(throws: DatabaseError.self) {
+            try await database.read { try $0.execute("INSERT INTO ledger (amount) VALUES (1)") }
+        }
+        #expect(error?.primaryResultCode == 8)  // SQLITE_READONLY
+        #expect(try await database.read { try $0.scalar("PRAGMA query_only") } == 1)
+    }
+
+    @Test func synchronousVariantsForTheCommandLine() throws {
+        let database = try Database(path: path, migrations: Self.ledger)
+        try database.write { try $0.execute("INSERT INTO ledger (amount) VALUES (?)", [3]) }
+        let total = try database.read { try $0.scalar("SELECT total(amount) FROM ledger").double }
+        #expect(total == 3)
+        try database.checkpoint()
+        try database.backup(to: folder.path("copy.sqlite"))
+        #expect(try Connection(path: folder.path("copy.sqlite")).scalar("SELECT count(*) FROM ledger") == 1)
+    }
+
+    @Test func readersAreNotBlockedByAnOpenWriteTransaction() async throws {
+        let database = try await Database.open(path: path, migrations: Self.ledger)
+        let started = Mutex(false)
+        let release = DispatchSemaphore(value: 0)
+        let writing = Task {
+            try await database.write { connection in
+                try connection.execute("INSERT INTO ledger (amount) VALUES (1)")
+                started.withLock { $0 = true }
+                release.wait()  // holds the write transaction open, on the writer queue
+            }
+        }
+        while !started.withLock({ $0 }) { try await Task.sleep(for: .milliseconds(2)) }
+        // The uncommitted row is invisible, and the read does not wait for the writer.
+        #expect(try await database.read { try $0.scalar("SELECT count(*) FROM ledger") } == 0)
+        release.signal()
+        try await writing.value
+        #expect(try await database.read { try $0.scalar("SELECT count(*) FROM ledger") } == 1)
+    }
+
+    @Test func concurrentReadersSeeConsistentSnapshotsWhileTheWriterWrites() async throws {
+        let database = try await Database.open(
+            path: path, configuration: DatabaseConfiguration(readerCount: 3), migrations: Self.ledger)
+        let transfers = 150
+        try await withThrowingTaskGroup(of: Void.self) { group in
+            group.addTask {
+                for index in 0..<transfers {
+                    try await database.write { connection in
+                        // Every transaction keeps the ledger balanced: a debit and a credit.
+                        try connection.execute("INSERT INTO ledger (amount) VALUES (?)", [.integer(Int64(index + 1))])
+                        try connection.execute("INSERT INTO ledger (amount) VALUES (?)", [.integer(-Int64(index + 1))])
+                    }
+                }
+            }
+            for _ in 0..<60 {
+                group.addTask {
+                    for _ in 0..<5 {
+                        let (count, balance) = try await database.read { connection in
+                            (
+                                try connection.scalar("SELECT count(*) FROM ledger").int64 ?? -1,
+                                try connection.scalar("SELECT total(amount) FROM ledger").double ?? -1
+                            )
+                        }
+                        #expect(count % 2 == 0)
+                        #expect(count <= 2 * Int64(transfers))
+                        #expect(balance == 0)
+                    }
+                }
+            }
+            try await group.waitForAll()
+        }
+        #expect(try await database.read { try $0.scalar("SELECT count(*) FROM ledger") } == .integer(Int64(2 * transfers)))
+    }
+
+    // MARK: Backup, checkpoint, close
+
+    @Test func backupIsAConsistentCopyWhileWritesContinue() async throws {
+        let database = try await Database.open(path: path, migrations: Self.ledger)
+        for index in 1...200 {
+            try await database.write { connection in
+                try connection.execute("INSERT INTO ledger (amount) VALUES (?)", [.integer(Int64(index))])
+                try connection.execute("INSERT INTO ledger (amount) VALUES (?)", [.integer(-Int64(index))])
+            }
+        }
+        let stop = Mutex(false)
+        let writer = Task {
+            var index: Int64 = 1000
+            while !stop.withLock({ $0 }) {
+                index += 1
+                let amount = index
+                try await database.write { connection in
+                    try connection.execute("INSERT INTO ledger (amount) VALUES (?)", [.integer(amount)])
+                    try connection.execute("INSERT INTO ledger (amount) VALUES (?)", [.integer(-amount)])
+                }
+            }
+            return index - 1000
+        }
+        let copyPath = folder.path("backup.sqlite")
+        try await Task.sleep(for: .milliseconds(20))
+        try await database.backup(to: copyPath)
+        stop.withLock { $0 = true }
+        let writtenDuringBackup = try await writer.value
+        #expect(writtenDuringBackup > 0)
+
+        let copy = try Connection(path: copyPath, mode: .readOnly)
+        #expect(try copy.scalar("PRAGMA integrity_check") == "ok")
+        #expect(try copy.userVersion == 1)
+        let copied = try copy.query("SELECT id, amount FROM ledger ORDER BY id")
+        #expect(copied.count >= 400)
+        #expect(copied.count % 2 == 0)
+        #expect(copied.reduce(0) { $0 + ($1[1].int64 ?? 0) } == 0)
+        let original = try await database.read { connection in
+            try connection.query("SELECT id, amount FROM ledger ORDER BY id LIMIT ?", [.integer(Int64(copied.count))])
+        }
+        #expect(copied == original)
+    }
+
+    @Test func closeCheckpointsRemovesTheWalFileAndRefusesLaterWork() async throws {
+        let database = try await Database.open(path: path, migrations: Self.ledger)
+        try await database.write { try $0.execute("INSERT INTO ledger (amount) VALUES (1)") }
+        #expect(FileManager.default.fileExists(atPath: path + "-wal"))
+        let result = try await database.checkpoint(.passive)
+        #expect(result.walFrameCount == result.checkpointedFrameCount)
+        try await database.close()
+        #expect(!FileManager.default.fileExists(atPath: path + "-wal"))
+        await #expect(throws: DatabaseError(.closed, "")) {
+            try await database.read { try $0.scalar("SELECT 1") }
+        }
+        await #expect(throws: DatabaseError(.closed, "")) {
+            try await database.write { try $0.execute("INSERT INTO ledger (amount) VALUES (1)") }
+        }
+        try await database.close()  // closing twice is harmless
+        #expect(try Connection(path: path, mode: .readWrite).scalar("SELECT count(*) FROM ledger") == 1)
+    }
+}
