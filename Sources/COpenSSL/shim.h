@@ -7,12 +7,10 @@
 
 #include <openssl/bio.h>
 #include <openssl/bn.h>
-#include <openssl/cms.h>
 #include <openssl/core_names.h>
 #include <openssl/crypto.h>
 #include <openssl/ec.h>
 #include <openssl/err.h>
-#include <openssl/ess.h>
 #include <openssl/evp.h>
 #include <openssl/objects.h>
 #include <openssl/param_build.h>
@@ -35,11 +33,6 @@ static inline X509 *cs_sk_X509_value(const STACK_OF(X509) *stack, int index) { r
 static inline void cs_sk_X509_free(STACK_OF(X509) *stack) { sk_X509_free(stack); }
 /* Frees the stack and drops one reference on every certificate in it. */
 static inline void cs_sk_X509_pop_free(STACK_OF(X509) *stack) { sk_X509_pop_free(stack, X509_free); }
-
-static inline int cs_sk_CMS_SignerInfo_num(STACK_OF(CMS_SignerInfo) *stack) { return sk_CMS_SignerInfo_num(stack); }
-static inline CMS_SignerInfo *cs_sk_CMS_SignerInfo_value(STACK_OF(CMS_SignerInfo) *stack, int index) {
-    return sk_CMS_SignerInfo_value(stack, index);
-}
 
 static inline int cs_sk_ASN1_OBJECT_num(const STACK_OF(ASN1_OBJECT) *stack) { return sk_ASN1_OBJECT_num(stack); }
 static inline ASN1_OBJECT *cs_sk_ASN1_OBJECT_value(const STACK_OF(ASN1_OBJECT) *stack, int index) {

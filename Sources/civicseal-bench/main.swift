@@ -1,1 +1,22 @@
-print("bench")
+import Foundation
+
+/// `civicseal-bench SUITE [--seconds N]` — release-build benchmarks, one `name: value unit` line per figure.
+let arguments = Array(CommandLine.arguments.dropFirst())
+var seconds = 3.0
+if let index = arguments.firstIndex(of: "--seconds"), index + 1 < arguments.count, let value = Double(arguments[index + 1]), value > 0 {
+    seconds = value
+}
+#if DEBUG
+print("# warning: debug build; run `swift run -c release civicseal-bench …` for figures that mean anything")
+#endif
+do {
+    switch arguments.first {
+    case "crypto": try CryptoBenchmark.run(seconds: seconds)
+    default:
+        FileHandle.standardError.write(Data("usage: civicseal-bench crypto [--seconds N]\n".utf8))
+        exit(64)
+    }
+} catch {
+    FileHandle.standardError.write(Data("civicseal-bench: \(error)\n".utf8))
+    exit(1)
+}

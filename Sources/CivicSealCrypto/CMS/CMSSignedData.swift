@@ -1,62 +1,74 @@
 import Foundation
-internal import COpenSSL
 
 /// Detached CMS SignedData (RFC 5652) over bytes, as CAdES and PAdES use it.
 ///
-/// Signed attributes: content-type (id-data), message-digest, signing-time and ESS
-/// signing-certificate-v2 (RFC 5035), which binds the signer certificate to the signature.
+/// Signed attributes: content-type (id-data), message-digest, signing-time (optional: PAdES
+/// baseline signatures carry the time in the PDF instead) and ESS signing-certificate-v2 (RFC 5035),
+/// which binds the signer certificate to the signature. The structure is encoded and parsed here in
+/// strict DER; every digest and signature operation is OpenSSL's.
 public enum CMSSignedData {
-    /// DER `ContentInfo` holding a detached SignedData over `content`, with the signer certificate and `signer.chain`.
+    /// DER `ContentInfo` holding a detached SignedData over `content`.
+    /// - Parameter signingTime: the signing-time attribute; nil leaves it out.
     public static func signDetached(
-        _ content: some ContiguousBytes, signer: CMSSigner, signingTime: Date = Date()
+        _ content: some ContiguousBytes, signer: CMSSigner, signingTime: Date? = Date()
     ) throws(CryptoError) -> [UInt8] {
-        guard let digest = signer.algorithm.digest else {
-            throw CryptoError(.unsupportedAlgorithm, "\(signer.algorithm) has no digest for CMS")
-        }
-        guard let certificates = cs_sk_X509_new_null() else { throw .openSSL("sk_X509_new_null failed") }
-        defer { cs_sk_X509_free(certificates) }
-        for certificate in signer.chain { _ = cs_sk_X509_push(certificates, certificate.pointer) }
+        let digest = content.withUnsafeBytes { Digest.hash($0, algorithm: signer.digest) }
+        return try signDetached(contentDigest: digest, signer: signer, signingTime: signingTime)
+    }
 
-        let baseFlags = UInt32(CMS_DETACHED | CMS_BINARY)
-        guard let cms = CMS_sign(nil, nil, certificates, nil, baseFlags | UInt32(CMS_PARTIAL)) else {
-            throw .openSSL("CMS_sign failed")
+    /// As ``signDetached(_:signer:signingTime:)`` for a caller that hashed the content itself
+    /// (e.g. the two byte ranges of a PDF) with `signer`'s digest algorithm.
+    public static func signDetached(contentDigest: [UInt8], signer: CMSSigner, signingTime: Date?) throws(CryptoError) -> [UInt8] {
+        guard contentDigest.count == signer.digest.outputLength else {
+            throw CryptoError(.invalidArgument, "content digest must be \(signer.digest.rawValue)")
         }
-        defer { CMS_ContentInfo_free(cms) }
+        var attributes = [
+            DER.sequence(DER.oid(OID.contentType), DER.setOf([DER.oid(OID.data)])),
+            DER.sequence(DER.oid(OID.messageDigest), DER.setOf([DER.octets(contentDigest)])),
+            signer.prepared.signingCertificateV2Attribute,
+        ]
+        if let signingTime { attributes.append(DER.sequence(DER.oid(OID.signingTime), DER.setOf([DER.time(signingTime)]))) }
+        // The signature covers the attributes encoded as an explicit SET OF (RFC 5652 §5.4).
+        let signedAttributes = DER.setOf(attributes)
+        let signature = try signer.key.signature(for: signedAttributes, algorithm: signer.algorithm)
+        var implicitAttributes = signedAttributes
+        implicitAttributes[0] = 0xA0
 
-        var signerFlags = baseFlags | UInt32(CMS_PARTIAL | CMS_CADES | CMS_NOSMIMECAP)
-        if case .rsaPSS = signer.algorithm { signerFlags |= UInt32(CMS_KEY_PARAM) }
-        guard let signerInfo = CMS_add1_signer(cms, signer.certificate.pointer, signer.key.key.pointer, digest.evpMD, signerFlags)
-        else { throw .openSSL("CMS_add1_signer failed") }
-        if case .rsaPSS = signer.algorithm {
-            try EVPKey.configurePadding(CMS_SignerInfo_get0_pkey_ctx(signerInfo), signer.algorithm)
-        }
-
-        guard let time = ASN1_TIME_set(nil, time_t(signingTime.timeIntervalSince1970.rounded(.down))) else {
-            throw .openSSL("ASN1_TIME_set failed")
-        }
-        defer { ASN1_TIME_free(time) }
-        guard CMS_signed_add1_attr_by_NID(signerInfo, NID_pkcs9_signingTime, time.pointee.type, time, -1) == 1 else {
-            throw .openSSL("adding signing-time failed")
-        }
-
-        let data = try withUnsafeBytesTyped(content) { (buffer) throws(CryptoError) -> MemoryBIO in try MemoryBIO(buffer) }
-        guard CMS_final(cms, data.pointer, nil, baseFlags) == 1 else { throw .openSSL("CMS_final failed") }
-        return try derEncode { i2d_CMS_ContentInfo(cms, $0) }
+        let signerInfo = DER.sequence(
+            DER.smallInteger(1), signer.prepared.issuerAndSerial, signer.prepared.digestAlgorithmIdentifier,
+            implicitAttributes, signer.prepared.signatureAlgorithmIdentifier, DER.octets(signature))
+        let signedData = DER.sequence(
+            DER.smallInteger(1), DER.setOf([signer.prepared.digestAlgorithmIdentifier]),
+            DER.sequence(DER.oid(OID.data)), signer.prepared.certificateSet, DER.setOf([signerInfo]))
+        return DER.sequence(DER.oid(OID.signedData), DER.tlv(0xA0, signedData))
     }
 
     /// Verifies a detached CMS signature over `content`.
     ///
-    /// Checks, in order: structure (one signer), the signer certificate is embedded, the digest
-    /// algorithm is SHA-2, the message-digest attribute equals the content's digest, the signature over
-    /// the signed attributes, the ESS signing-certificate(-v2) binding, and — when `validator` is given —
-    /// the signer's chain as of the signing time (or `time` when the CMS carries none).
+    /// Checks, in order: structure (DER, SignedData, detached, one signer), the signer certificate is
+    /// embedded, SHA-2 digest and a known signature algorithm, the message-digest attribute equals the
+    /// content's digest, the signature over the signed attributes, the ESS signing-certificate-v2 binding,
+    /// and — when `validator` is given — the signer's chain as of the signing time (else `time`).
     public static func verifyDetached(
         _ cmsDER: [UInt8], content: some ContiguousBytes, validator: ChainValidator? = nil,
         at time: Date = Date(), requireSigningCertificateV2: Bool = false
     ) -> CMSVerification {
+        verifyDetached(cmsDER, contentDigest: { algorithm in content.withUnsafeBytes { Digest.hash($0, algorithm: algorithm) } },
+                       validator: validator, at: time, requireSigningCertificateV2: requireSigningCertificateV2)
+    }
+
+    /// As ``verifyDetached(_:content:validator:at:requireSigningCertificateV2:)`` for a caller that hashes
+    /// the content itself once the digest algorithm is known (e.g. the byte ranges of a PDF).
+    public static func verifyDetached(
+        _ cmsDER: [UInt8], contentDigest: (DigestAlgorithm) -> [UInt8], validator: ChainValidator? = nil,
+        at time: Date = Date(), requireSigningCertificateV2: Bool = false
+    ) -> CMSVerification {
         var result = Partial()
-        result.failure = verify(cmsDER, content, validator, time, requireSigningCertificateV2, &result)
-        OpenSSLErrorQueue.clear()
+        do throws(CryptoError) {
+            result.failure = try verify(cmsDER, contentDigest, validator, time, requireSigningCertificateV2, &result)
+        } catch {
+            result.failure = .malformed(error.message)
+        }
         return CMSVerification(
             signerCertificate: result.signer, certificates: result.certificates, signingTime: result.signingTime,
             digestAlgorithm: result.digest, signatureAlgorithm: result.signatureAlgorithm,
@@ -75,95 +87,113 @@ public enum CMSSignedData {
     }
 
     private static func verify(
-        _ der: [UInt8], _ content: some ContiguousBytes, _ validator: ChainValidator?, _ time: Date,
+        _ der: [UInt8], _ contentDigest: (DigestAlgorithm) -> [UInt8], _ validator: ChainValidator?, _ time: Date,
         _ requireESS: Bool, _ result: inout Partial
-    ) -> CMSFailure? {
-        let parsed: OpaquePointer? = der.withUnsafeBufferPointer { buffer in
-            guard let base = buffer.baseAddress else { return nil }
-            var cursor: UnsafePointer<UInt8>? = base
-            let cms = d2i_CMS_ContentInfo(nil, &cursor, buffer.count)
-            if cms != nil, cursor != base + buffer.count {
-                CMS_ContentInfo_free(cms)
-                return nil
-            }
-            return cms
+    ) throws(CryptoError) -> CMSFailure? {
+        // ContentInfo and SignedData (RFC 5652 §3, §5.1).
+        var top = DERReader(der)
+        var contentInfo = try top.read(DER.sequence, "ContentInfo").children()
+        try top.expectEnd("ContentInfo")
+        guard try contentInfo.read(DER.objectIdentifier, "contentType").content.elementsEqual(OID.signedData) else {
+            return .malformed("not SignedData")
         }
-        guard let cms = parsed else { return .malformed("not a DER CMS ContentInfo") }
-        defer { CMS_ContentInfo_free(cms) }
-        guard OBJ_obj2nid(CMS_get0_type(cms)) == NID_pkcs7_signed else { return .malformed("not SignedData") }
-        guard CMS_get0_content(cms)?.pointee == nil else { return .malformed("content is attached, expected detached") }
-        guard let signerInfos = CMS_get0_SignerInfos(cms), cs_sk_CMS_SignerInfo_num(signerInfos) == 1,
-            let signerInfo = cs_sk_CMS_SignerInfo_value(signerInfos, 0)
-        else { return .malformed("exactly one signer is expected") }
+        var explicit = try contentInfo.read(0xA0, "[0] content").children()
+        try contentInfo.expectEnd("content")
+        var signedData = try explicit.read(DER.sequence, "SignedData").children()
+        try explicit.expectEnd("SignedData")
+        _ = try signedData.read(DER.integer, "version")
+        _ = try signedData.read(DER.set, "digestAlgorithms")
+        var encapsulated = try signedData.read(DER.sequence, "encapContentInfo").children()
+        _ = try encapsulated.read(DER.objectIdentifier, "eContentType")
+        guard encapsulated.isAtEnd else { return .malformed("content is attached, expected detached") }
+        if let certificates = try signedData.readIfPresent(0xA0) {
+            var reader = try certificates.children()
+            while !reader.isAtEnd {
+                let choice = try reader.read()
+                if choice.tag == DER.sequence { result.certificates.append(try CertificateCache.shared.certificate(der: choice.encoded)) }
+            }
+        }
+        _ = try signedData.readIfPresent(0xA1)  // CRLs are not used for validation here
+        var signerInfos = try signedData.read(DER.set, "signerInfos").children()
+        try signedData.expectEnd("signerInfos")
+        guard !signerInfos.isAtEnd else { return .malformed("no signer") }
+        var signerInfo = try signerInfos.read(DER.sequence, "SignerInfo").children()
+        guard signerInfos.isAtEnd else { return .malformed("exactly one signer is expected") }
 
-        if let embedded = CMS_get1_certs(cms) {
-            defer { cs_sk_X509_pop_free(embedded) }
-            for index in 0..<cs_sk_X509_num(embedded) {
-                if let pointer = cs_sk_X509_value(embedded, index), let certificate = try? Certificate(sharing: pointer) {
-                    result.certificates.append(certificate)
-                }
-            }
+        // SignerInfo (RFC 5652 §5.3).
+        _ = try signerInfo.read(DER.integer, "SignerInfo version")
+        let identifier = try signerInfo.read()
+        let signer: Certificate?
+        switch identifier.tag {
+        case DER.sequence:
+            signer = result.certificates.first { $0.issuerNameDER.count + $0.serialNumberDER.count == identifier.content.count && Array(identifier.content) == $0.issuerNameDER + $0.serialNumberDER }
+        case 0x80:
+            signer = result.certificates.first { $0.subjectKeyIdentifier.map { identifier.content.elementsEqual($0) } ?? false }
+        default:
+            return .malformed("unknown signer identifier")
         }
-        _ = CMS_set1_signers_certs(cms, nil, 0)
-        var signerPointer: OpaquePointer?
-        var digestAlgorithm: UnsafeMutablePointer<X509_ALGOR>?
-        var signatureAlgorithm: UnsafeMutablePointer<X509_ALGOR>?
-        CMS_SignerInfo_get0_algs(signerInfo, nil, &signerPointer, &digestAlgorithm, &signatureAlgorithm)
-        guard let signerPointer, let signer = try? Certificate(sharing: signerPointer) else { return .signerCertificateMissing }
+        guard let signer else { return .signerCertificateMissing }
         result.signer = signer
 
-        var digestObject: OpaquePointer?
-        X509_ALGOR_get0(&digestObject, nil, nil, digestAlgorithm)
-        guard let digest = DigestAlgorithm(nid: OBJ_obj2nid(digestObject)) else {
-            return .unsupportedAlgorithm("digest \(objectName(digestObject))")
-        }
+        var digestAlgorithmReader = try signerInfo.read(DER.sequence, "digestAlgorithm").children()
+        let digestOID = try digestAlgorithmReader.read(DER.objectIdentifier, "digest OID").content
+        guard let digest = OID.digestAlgorithm(digestOID) else { return .unsupportedAlgorithm("digest \(OID.dotted(digestOID))") }
         result.digest = digest
-        var signatureObject: OpaquePointer?
-        X509_ALGOR_get0(&signatureObject, nil, nil, signatureAlgorithm)
-        switch OBJ_obj2nid(signatureObject) {
-        case NID_X9_62_id_ecPublicKey, NID_ecdsa_with_SHA256, NID_ecdsa_with_SHA384, NID_ecdsa_with_SHA512:
-            result.signatureAlgorithm = .ecdsa(digest)
-        case NID_rsassaPss: result.signatureAlgorithm = .rsaPSS(digest)
-        case NID_rsaEncryption, NID_sha256WithRSAEncryption, NID_sha384WithRSAEncryption, NID_sha512WithRSAEncryption:
-            result.signatureAlgorithm = .rsaPKCS1(digest)
-        default: return .unsupportedAlgorithm("signature \(objectName(signatureObject))")
-        }
+        guard let signedAttributes = try signerInfo.readIfPresent(0xA0) else { return .malformed("signed attributes are required") }
+        let signatureAlgorithmElement = try signerInfo.read(DER.sequence, "signatureAlgorithm")
+        let signatureValue = try signerInfo.read(DER.octetString, "signature").content
+        _ = try signerInfo.readIfPresent(0xA1)
+        try signerInfo.expectEnd("SignerInfo")
 
-        guard CMS_signed_get_attr_count(signerInfo) > 0 else { return .malformed("signed attributes are required") }
-        if let timeAttribute = CMS_signed_get_attr(signerInfo, CMS_signed_get_attr_by_NID(signerInfo, NID_pkcs9_signingTime, -1)),
-            let value = X509_ATTRIBUTE_get0_type(timeAttribute, 0),
-            value.pointee.type == V_ASN1_UTCTIME || value.pointee.type == V_ASN1_GENERALIZEDTIME
-        {
-            result.signingTime = Certificate.date(UnsafePointer(value.pointee.value.utctime))
-        }
+        let (algorithm, saltLength) = try signatureAlgorithm(signatureAlgorithmElement, digest: digest)
+        guard let algorithm else { return .unsupportedAlgorithm("signature \(saltLength.map { "RSA-PSS salt \($0)" } ?? "algorithm")") }
+        result.signatureAlgorithm = algorithm
 
-        // message-digest attribute versus the content actually presented.
-        guard let signedDigest = CMS_signed_get0_data_by_OBJ(signerInfo, OBJ_nid2obj(NID_pkcs9_messageDigest), -3, V_ASN1_OCTET_STRING)
-        else { return .malformed("message-digest attribute missing") }
-        let octets = signedDigest.assumingMemoryBound(to: ASN1_OCTET_STRING.self)
-        let expected = Array(UnsafeBufferPointer(start: ASN1_STRING_get0_data(octets), count: Int(ASN1_STRING_length(octets))))
-        let actual = content.withUnsafeBytes { Digest.hash($0, algorithm: digest) }
-        guard expected == actual else { return .digestMismatch }
-
-        guard CMS_SignerInfo_verify(signerInfo) == 1 else { return .badSignature }
-
-        let essIndex = CMS_signed_get_attr_by_NID(signerInfo, NID_id_smime_aa_signingCertificateV2, -1)
-        if essIndex >= 0 {
-            guard let attribute = CMS_signed_get_attr(signerInfo, essIndex), X509_ATTRIBUTE_count(attribute) == 1,
-                let value = X509_ATTRIBUTE_get0_type(attribute, 0), value.pointee.type == V_ASN1_SEQUENCE,
-                let sequence = value.pointee.value.sequence
-            else { return .malformed("signing-certificate-v2 attribute malformed") }
-            let essDER = Array(UnsafeBufferPointer(start: ASN1_STRING_get0_data(sequence), count: Int(ASN1_STRING_length(sequence))))
-            let ess: OpaquePointer? = essDER.withUnsafeBufferPointer { buffer in
-                var cursor: UnsafePointer<UInt8>? = buffer.baseAddress
-                return d2i_ESS_SIGNING_CERT_V2(nil, &cursor, buffer.count)
+        // Signed attributes: each type once; content-type and message-digest required (RFC 5652 §11).
+        var attributes = try signedAttributes.children()
+        var seen: Set<[UInt8]> = []
+        var messageDigest: ArraySlice<UInt8>?
+        var contentTypeIsData = false
+        var essCertificateHash: (DigestAlgorithm, ArraySlice<UInt8>, ArraySlice<UInt8>?)?
+        while !attributes.isAtEnd {
+            var attribute = try attributes.read(DER.sequence, "Attribute").children()
+            let type = Array(try attribute.read(DER.objectIdentifier, "attribute type").content)
+            var values = try attribute.read(DER.set, "attribute values").children()
+            try attribute.expectEnd("attribute")
+            guard seen.insert(type).inserted else { return .malformed("attribute \(OID.dotted(type)) appears twice") }
+            let value = try values.read()
+            switch type {
+            case OID.contentType:
+                try values.expectEnd("content-type")
+                contentTypeIsData = value.tag == DER.objectIdentifier && value.content.elementsEqual(OID.data)
+            case OID.messageDigest:
+                try values.expectEnd("message-digest")
+                guard value.tag == DER.octetString else { return .malformed("message-digest is not an OCTET STRING") }
+                messageDigest = value.content
+            case OID.signingTime:
+                try values.expectEnd("signing-time")
+                result.signingTime = try DER.parseTime(value)
+            case OID.signingCertificateV2:
+                essCertificateHash = try essCertID(value)
+            default:
+                break
             }
-            guard let ess else { return .malformed("signing-certificate-v2 attribute malformed") }
-            defer { ESS_SIGNING_CERT_V2_free(ess) }
-            guard let chain = cs_sk_X509_new_null() else { return .malformed("out of memory") }
-            defer { cs_sk_X509_free(chain) }
-            _ = cs_sk_X509_push(chain, signer.pointer)
-            guard OSSL_ESS_check_signing_certs(nil, ess, chain, 1) > 0 else { return .signingCertificateMismatch }
+        }
+        guard contentTypeIsData else { return .malformed("content-type attribute must be id-data") }
+        guard let messageDigest else { return .malformed("message-digest attribute missing") }
+        guard messageDigest.elementsEqual(contentDigest(digest)) else { return .digestMismatch }
+
+        var signedBytes = Array(signedAttributes.encoded)
+        signedBytes[0] = DER.set
+        let valid = signedBytes.withUnsafeBytes { data in
+            Array(signatureValue).withUnsafeBytes { signer.publicKey.key.verify($0, data, algorithm: algorithm, pssSaltLength: saltLength) }
+        }
+        guard valid else { return .badSignature }
+
+        if let (hashAlgorithm, hash, serial) = essCertificateHash {
+            guard hash.elementsEqual(Digest.hash(signer.der, algorithm: hashAlgorithm)),
+                serial.map({ $0.elementsEqual(signer.serialNumberDER) }) ?? true
+            else { return .signingCertificateMismatch }
             result.hasESS = true
         } else if requireESS {
             return .signingCertificateMissing
@@ -179,9 +209,71 @@ public enum CMSSignedData {
         return nil
     }
 
-    private static func objectName(_ object: OpaquePointer?) -> String {
-        var buffer = [CChar](repeating: 0, count: 128)
-        let length = OBJ_obj2txt(&buffer, Int32(buffer.count), object, 1)
-        return length > 0 ? String(decoding: buffer.prefix(Int(length)).map { UInt8(bitPattern: $0) }, as: UTF8.self) : "unknown"
+    /// The signature algorithm named by a SignerInfo, and the RSA-PSS salt length when it is PSS.
+    /// Returns a nil algorithm for anything CivicSeal does not accept.
+    private static func signatureAlgorithm(_ element: DERElement, digest: DigestAlgorithm) throws(CryptoError) -> (SignatureAlgorithm?, Int?) {
+        var reader = try element.children()
+        let oid = Array(try reader.read(DER.objectIdentifier, "signature OID").content)
+        switch oid {
+        case OID.ecPublicKey: return (.ecdsa(digest), nil)
+        case OID.ecdsaWithSHA256: return (digest == .sha256 ? .ecdsa(digest) : nil, nil)
+        case OID.ecdsaWithSHA384: return (digest == .sha384 ? .ecdsa(digest) : nil, nil)
+        case OID.ecdsaWithSHA512: return (digest == .sha512 ? .ecdsa(digest) : nil, nil)
+        case OID.rsaEncryption: return (.rsaPKCS1(digest), nil)
+        case OID.sha256WithRSA: return (digest == .sha256 ? .rsaPKCS1(digest) : nil, nil)
+        case OID.sha384WithRSA: return (digest == .sha384 ? .rsaPKCS1(digest) : nil, nil)
+        case OID.sha512WithRSA: return (digest == .sha512 ? .rsaPKCS1(digest) : nil, nil)
+        case OID.ed25519: return (.ed25519, nil)
+        case OID.rsassaPSS:
+            // RSASSA-PSS-params (RFC 4055 §3.1); the SHA-1 defaults are not accepted.
+            var parameters = try reader.read(DER.sequence, "RSASSA-PSS-params").children()
+            var hash: DigestAlgorithm?
+            var mgfHash: DigestAlgorithm?
+            var salt = 20
+            if let element = try parameters.readIfPresent(0xA0) {
+                var inner = try element.children()
+                var identifier = try inner.read(DER.sequence, "hashAlgorithm").children()
+                hash = OID.digestAlgorithm(try identifier.read(DER.objectIdentifier, "hash OID").content)
+            }
+            if let element = try parameters.readIfPresent(0xA1) {
+                var inner = try element.children()
+                var identifier = try inner.read(DER.sequence, "maskGenAlgorithm").children()
+                guard try identifier.read(DER.objectIdentifier, "MGF OID").content.elementsEqual(OID.mgf1) else { return (nil, nil) }
+                var mgfDigest = try identifier.read(DER.sequence, "MGF1 hash").children()
+                mgfHash = OID.digestAlgorithm(try mgfDigest.read(DER.objectIdentifier, "MGF1 hash OID").content)
+            }
+            if let element = try parameters.readIfPresent(0xA2) {
+                var inner = try element.children()
+                let integer = try inner.read(DER.integer, "saltLength").content
+                guard integer.count <= 2 else { return (nil, nil) }
+                salt = integer.reduce(0) { $0 << 8 | Int($1) }
+            }
+            guard hash == digest, mgfHash == digest else { return (nil, salt) }
+            return (.rsaPSS(digest), salt)
+        default:
+            return (nil, nil)
+        }
+    }
+
+    /// The first ESSCertIDv2 of a SigningCertificateV2 value: hash algorithm (SHA-256 by default), hash, and serial.
+    private static func essCertID(_ value: DERElement) throws(CryptoError) -> (DigestAlgorithm, ArraySlice<UInt8>, ArraySlice<UInt8>?) {
+        var signingCertificate = try value.children()
+        var certificates = try signingCertificate.read(DER.sequence, "certs").children()
+        var certID = try certificates.read(DER.sequence, "ESSCertIDv2").children()
+        var algorithm = DigestAlgorithm.sha256
+        if certID.peekTag == DER.sequence {
+            var identifier = try certID.read().children()
+            let oid = try identifier.read(DER.objectIdentifier, "ESS hash OID").content
+            guard let named = OID.digestAlgorithm(oid) else { throw DER.malformed("ESS hash \(OID.dotted(oid)) not supported") }
+            algorithm = named
+        }
+        let hash = try certID.read(DER.octetString, "certHash").content
+        var serial: ArraySlice<UInt8>?
+        if let issuerSerial = try certID.readIfPresent(DER.sequence) {
+            var reader = try issuerSerial.children()
+            _ = try reader.read(DER.sequence, "GeneralNames")
+            serial = try reader.read(DER.integer, "serialNumber").encoded
+        }
+        return (algorithm, hash, serial)
     }
 }

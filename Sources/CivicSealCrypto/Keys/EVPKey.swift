@@ -1,4 +1,5 @@
 import Foundation
+import Synchronization
 internal import COpenSSL
 
 /// Owns one reference to an `EVP_PKEY` and knows its ``KeyKind``.
@@ -26,7 +27,33 @@ final class EVPKey: @unchecked Sendable {  // the EVP_PKEY is never mutated afte
         kind = other.kind
     }
 
+    /// Signing contexts initialised once per algorithm; each signature copies one (OpenSSL 3 fetches the
+    /// signature implementation by name on every `EVP_DigestSignInit`, which dominates short signatures).
+    private let signingTemplates = Mutex<[SignatureAlgorithm: SigningTemplate]>([:])
+
     deinit { EVP_PKEY_free(pointer) }
+
+    private func signingTemplate(_ algorithm: SignatureAlgorithm) throws(CryptoError) -> SigningTemplate {
+        if let template = signingTemplates.withLock({ $0[algorithm] }) { return template }
+        guard let context = EVP_MD_CTX_new() else { throw .openSSL("EVP_MD_CTX_new failed") }
+        var keyContext: OpaquePointer?
+        guard EVP_DigestSignInit(context, &keyContext, algorithm.digest?.evpMD, nil, pointer) == 1 else {
+            EVP_MD_CTX_free(context)
+            throw .openSSL("EVP_DigestSignInit failed")
+        }
+        do {
+            try Self.configurePadding(keyContext, algorithm)
+        } catch {
+            EVP_MD_CTX_free(context)
+            throw error
+        }
+        let template = SigningTemplate(context)
+        return signingTemplates.withLock { templates in
+            if let existing = templates[algorithm] { return existing }
+            templates[algorithm] = template
+            return template
+        }
+    }
 
     private static func classify(_ key: OpaquePointer) throws(CryptoError) -> KeyKind {
         switch EVP_PKEY_get_base_id(key) {
@@ -61,11 +88,16 @@ final class EVPKey: @unchecked Sendable {  // the EVP_PKEY is never mutated afte
         }
         guard let context = EVP_MD_CTX_new() else { throw .openSSL("EVP_MD_CTX_new failed") }
         defer { EVP_MD_CTX_free(context) }
-        var keyContext: OpaquePointer?
-        guard EVP_DigestSignInit(context, &keyContext, algorithm.digest?.evpMD, nil, pointer) == 1 else {
-            throw .openSSL("EVP_DigestSignInit failed")
+        let template = try signingTemplate(algorithm)
+        if EVP_MD_CTX_copy_ex(context, template.context) != 1 {
+            // Providers without context duplication (e.g. Ed25519 in OpenSSL 3.0): initialise afresh.
+            OpenSSLErrorQueue.clear()
+            var keyContext: OpaquePointer?
+            guard EVP_DigestSignInit(context, &keyContext, algorithm.digest?.evpMD, nil, pointer) == 1 else {
+                throw .openSSL("EVP_DigestSignInit failed")
+            }
+            try Self.configurePadding(keyContext, algorithm)
         }
-        try Self.configurePadding(keyContext, algorithm)
         var length = 0
         guard EVP_DigestSign(context, nil, &length, data.baseAddress, data.count) == 1 else {
             throw .openSSL("EVP_DigestSign (size) failed")
@@ -79,12 +111,14 @@ final class EVPKey: @unchecked Sendable {  // the EVP_PKEY is never mutated afte
     }
 
     /// True only for a valid signature; any malformed signature is simply not valid.
-    func verify(_ signature: UnsafeRawBufferPointer, _ data: UnsafeRawBufferPointer, algorithm: SignatureAlgorithm) -> Bool {
+    /// `pssSaltLength` overrides the RSA-PSS salt length (default: the hash length), as CMS parameters may say.
+    func verify(_ signature: UnsafeRawBufferPointer, _ data: UnsafeRawBufferPointer, algorithm: SignatureAlgorithm, pssSaltLength: Int? = nil) -> Bool {
         guard algorithm.fits(kind), let context = EVP_MD_CTX_new() else { return false }
         defer { EVP_MD_CTX_free(context) }
         var keyContext: OpaquePointer?
         guard EVP_DigestVerifyInit(context, &keyContext, algorithm.digest?.evpMD, nil, pointer) == 1,
-            (try? Self.configurePadding(keyContext, algorithm)) != nil
+            (try? Self.configurePadding(keyContext, algorithm)) != nil,
+            pssSaltLength.map({ EVP_PKEY_CTX_set_rsa_pss_saltlen(keyContext, Int32($0)) == 1 }) ?? true
         else {
             OpenSSLErrorQueue.clear()
             return false
@@ -147,4 +181,13 @@ final class EVPKey: @unchecked Sendable {  // the EVP_PKEY is never mutated afte
         guard EVP_PKEY_get_raw_public_key(pointer, &bytes, &length) == 1 else { throw .openSSL("raw public key failed") }
         return bytes
     }
+}
+
+/// An initialised signing `EVP_MD_CTX` that is only ever the source of `EVP_MD_CTX_copy_ex`.
+final class SigningTemplate: @unchecked Sendable {  // never updated after init; copying only reads it
+    let context: OpaquePointer
+
+    init(_ context: OpaquePointer) { self.context = context }
+
+    deinit { EVP_MD_CTX_free(context) }
 }

@@ -25,6 +25,9 @@ public final class Certificate: @unchecked Sendable, Hashable, CustomStringConve
     public let sha256Fingerprint: [UInt8]
     /// The subject public key, parsed once.
     public let publicKey: PublicKey
+    /// DER of the issuer Name and of the serial INTEGER, as CMS `IssuerAndSerialNumber` and ESS need them.
+    let issuerNameDER: [UInt8]
+    let serialNumberDER: [UInt8]
 
     /// Takes ownership of one reference to `pointer`.
     init(taking pointer: OpaquePointer) throws(CryptoError) {
@@ -48,6 +51,7 @@ public final class Certificate: @unchecked Sendable, Hashable, CustomStringConve
             subjectKeyIdentifier = Self.octets(X509_get0_subject_key_id(pointer))
             authorityKeyIdentifier = Self.octets(X509_get0_authority_key_id(pointer))
             sha256Fingerprint = Digest.sha256(der)
+            (issuerNameDER, serialNumberDER) = try Self.issuerAndSerial(der)
             guard let key = X509_get_pubkey(pointer) else {
                 throw CryptoError.openSSL(.malformedInput, "certificate public key is malformed")
             }
@@ -114,6 +118,18 @@ public final class Certificate: @unchecked Sendable, Hashable, CustomStringConve
     public func hash(into hasher: inout Swift.Hasher) { hasher.combine(sha256Fingerprint) }
 
     // MARK: - Field extraction
+
+    /// Reads `TBSCertificate.serialNumber` and `.issuer` as raw DER (RFC 5280 §4.1).
+    private static func issuerAndSerial(_ der: [UInt8]) throws(CryptoError) -> ([UInt8], [UInt8]) {
+        var outer = DERReader(der)
+        var certificate = try outer.read(DER.sequence, "Certificate").children()
+        var tbs = try certificate.read(DER.sequence, "TBSCertificate").children()
+        _ = try tbs.readIfPresent(0xA0)  // version
+        let serial = try tbs.read(DER.integer, "serialNumber")
+        _ = try tbs.read(DER.sequence, "signature")
+        let issuer = try tbs.read(DER.sequence, "issuer")
+        return (Array(issuer.encoded), Array(serial.encoded))
+    }
 
     static func name(_ name: OpaquePointer?) -> DistinguishedName {
         guard let name else { return DistinguishedName([]) }

@@ -93,10 +93,13 @@ public final class ChainValidator: @unchecked Sendable {  // X509_STORE is only 
                 reason: .wrongKeyUsage, depth: 0, subject: leaf.subject,
                 detail: "key usage \(leaf.keyUsage?.description ?? "absent") lacks \(requiredKeyUsage)"))
         }
+        // Map the built chain back to the parsed certificates we already hold (same X509 objects): no re-parse.
+        let known = [leaf] + intermediates + trustAnchors
         var chain: [Certificate] = []
         if let built = X509_STORE_CTX_get0_chain(context) {
             for index in 0..<cs_sk_X509_num(built) {
-                if let pointer = cs_sk_X509_value(built, index), let certificate = try? Certificate(sharing: pointer) {
+                guard let pointer = cs_sk_X509_value(built, index) else { continue }
+                if let certificate = known.first(where: { $0.pointer == pointer }) ?? (try? Certificate(sharing: pointer)) {
                     chain.append(certificate)
                 }
             }

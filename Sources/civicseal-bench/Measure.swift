@@ -1,0 +1,57 @@
+import Foundation
+
+/// Times an operation by running it repeatedly for a fixed wall-clock budget on the calling thread.
+enum Measure {
+    /// Operations per second of `body`, after a short warm-up, over about `seconds`.
+    static func rate(seconds: Double, _ body: () throws -> Void) rethrows -> Double {
+        for _ in 0..<20 { try body() }
+        let clock = ContinuousClock()
+        let start = clock.now
+        let deadline = start + .milliseconds(Int(seconds * 1000))
+        var count = 0
+        while true {
+            for _ in 0..<16 { try body() }
+            count += 16
+            if clock.now >= deadline { break }
+        }
+        let elapsed = clock.now - start
+        return Double(count) / (Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18)
+    }
+
+    /// Latency percentiles (in milliseconds) of `count` runs of `body`.
+    static func latencies(count: Int, _ body: () throws -> Void) rethrows -> (p50: Double, p99: Double, max: Double) {
+        let clock = ContinuousClock()
+        var samples: [Double] = []
+        samples.reserveCapacity(count)
+        for _ in 0..<count {
+            let start = clock.now
+            try body()
+            let elapsed = clock.now - start
+            samples.append(Double(elapsed.components.attoseconds) / 1e15 + Double(elapsed.components.seconds) * 1000)
+        }
+        samples.sort()
+        func at(_ q: Double) -> Double { samples[min(samples.count - 1, Int(Double(samples.count) * q))] }
+        return (at(0.50), at(0.99), samples.last ?? 0)
+    }
+}
+
+/// One output line per figure: `name: value unit`.
+enum Report {
+    static func figure(_ name: String, _ value: Double, _ unit: String) {
+        print("\(name): \(format(value)) \(unit)")
+        fflush(nil)
+    }
+
+    /// A figure beside its reference, the ratio, and whether the issue's floor holds.
+    static func ratio(_ name: String, _ value: Double, reference: Double, floorPercent: Double?) {
+        let percent = reference > 0 ? value / reference * 100 : 0
+        var line = "\(name): \(format(percent)) %"
+        if let floorPercent { line += " (floor \(format(floorPercent)) %: \(percent >= floorPercent ? "met" : "NOT MET"))" }
+        print(line)
+        fflush(nil)
+    }
+
+    static func format(_ value: Double) -> String {
+        value >= 100 ? String(format: "%.0f", value) : String(format: "%.2f", value)
+    }
+}
