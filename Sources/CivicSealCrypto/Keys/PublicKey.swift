@@ -42,10 +42,17 @@ public final class PublicKey: Sendable {
         guard x.count == size, y.count == size else {
             throw CryptoError(.malformedInput, "\(curve) coordinates must be \(size) bytes each")
         }
-        let point = [0x04] + x + y
-        let loaded = try Self.fromData(type: "EC") { builder in
-            OSSL_PARAM_BLD_push_utf8_string(builder, "group", curve, 0) == 1
-                && point.withUnsafeBytes { OSSL_PARAM_BLD_push_octet_string(builder, "pub", $0.baseAddress, $0.count) } == 1
+        // OSSL_PARAM_BLD_push_utf8_string/octet_string keep the value pointer, not the bytes, until
+        // OSSL_PARAM_BLD_to_param: both buffers must outlive the push calls, so own them here.
+        let groupName = UnsafeMutableBufferPointer<CChar>.allocate(capacity: curve.utf8.count + 1)
+        defer { groupName.deallocate() }
+        _ = groupName.initialize(from: curve.utf8CString)
+        let point = UnsafeMutableRawBufferPointer.allocate(byteCount: 1 + 2 * size, alignment: 1)
+        defer { point.deallocate() }
+        point.copyBytes(from: [0x04] + x + y)
+        let loaded = try Self.fromData(keyType: "EC\0") { builder in
+            OSSL_PARAM_BLD_push_utf8_string(builder, staticCString("group\0"), groupName.baseAddress, 0) == 1
+                && OSSL_PARAM_BLD_push_octet_string(builder, staticCString("pub\0"), point.baseAddress, point.count) == 1
         }
         self.init(try EVPKey(taking: loaded))
     }
@@ -59,8 +66,9 @@ public final class PublicKey: Sendable {
         defer { BN_free(n) }
         guard let e = BN_bin2bn(exponent, Int32(exponent.count), nil) else { throw .openSSL("BN_bin2bn failed") }
         defer { BN_free(e) }
-        let loaded = try Self.fromData(type: "RSA") { builder in
-            OSSL_PARAM_BLD_push_BN(builder, "n", n) == 1 && OSSL_PARAM_BLD_push_BN(builder, "e", e) == 1
+        let loaded = try Self.fromData(keyType: "RSA\0") { builder in
+            OSSL_PARAM_BLD_push_BN(builder, staticCString("n\0"), n) == 1
+                && OSSL_PARAM_BLD_push_BN(builder, staticCString("e\0"), e) == 1
         }
         self.init(try EVPKey(taking: loaded))
     }
@@ -74,14 +82,16 @@ public final class PublicKey: Sendable {
         self.init(try EVPKey(taking: loaded))
     }
 
-    private static func fromData(type: String, _ push: (OpaquePointer) -> Bool) throws(CryptoError) -> OpaquePointer {
+    /// - Parameter keyType: NUL-terminated; OpenSSL keeps the pointer in the `EVP_PKEY_CTX`.
+    private static func fromData(keyType: StaticString, _ push: (OpaquePointer) -> Bool) throws(CryptoError) -> OpaquePointer {
+        let type = String(decoding: UnsafeBufferPointer(start: keyType.utf8Start, count: keyType.utf8CodeUnitCount - 1), as: UTF8.self)
         guard let builder = OSSL_PARAM_BLD_new() else { throw .openSSL("OSSL_PARAM_BLD_new failed") }
         defer { OSSL_PARAM_BLD_free(builder) }
         guard push(builder), let params = OSSL_PARAM_BLD_to_param(builder) else {
             throw .openSSL(.malformedInput, "building \(type) key parameters failed")
         }
         defer { OSSL_PARAM_free(params) }
-        guard let context = EVP_PKEY_CTX_new_from_name(nil, type, nil) else { throw .openSSL("no \(type) implementation") }
+        guard let context = EVP_PKEY_CTX_new_from_name(nil, staticCString(keyType), nil) else { throw .openSSL("no \(type) implementation") }
         defer { EVP_PKEY_CTX_free(context) }
         var key: OpaquePointer?
         guard EVP_PKEY_fromdata_init(context) == 1,
@@ -128,6 +138,15 @@ public final class PublicKey: Sendable {
     ) -> Bool {
         signature.withUnsafeBytes { sig in data.withUnsafeBytes { key.verify(sig, $0, algorithm: algorithm) } }
     }
+}
+
+/// A C string in static storage, for OpenSSL arguments it keeps beyond the call (`OSSL_PARAM` keys,
+/// which `OSSL_PARAM_BLD` and `OSSL_PARAM` reference and never copy; an `EVP_PKEY_CTX` key type).
+/// Swift's implicit `String` to `const char *` bridging passes a temporary that dies after the call.
+/// `text` must end in an explicit NUL.
+private func staticCString(_ text: StaticString) -> UnsafePointer<CChar> {
+    precondition(text.hasPointerRepresentation && text.utf8CodeUnitCount > 0 && text.utf8Start[text.utf8CodeUnitCount - 1] == 0)
+    return UnsafeRawPointer(text.utf8Start).assumingMemoryBound(to: CChar.self)
 }
 
 /// PEM armour (RFC 7468) for DER bytes.
