@@ -60,6 +60,7 @@ public struct JSONWebKey: Sendable {
         } else {
             operations = nil
         }
+        guard type != "oct" else { throw JOSEError(.unsupportedKey, "symmetric (oct) keys are never accepted") }
         if let leaked = Self.privateMembers.first(where: { object[$0] != nil }) {
             throw JOSEError(.malformedKey, "JWK carries private member \"\(leaked)\"; a verification key must be public")
         }
@@ -93,8 +94,6 @@ public struct JSONWebKey: Sendable {
                 case nil: throw JOSEError(.malformedKey, "OKP JWK lacks \"crv\"")
                 case let other?: throw JOSEError(.unsupportedKey, "OKP curve \(other) is not a signing curve CivicSeal accepts")
                 }
-            case "oct":
-                throw JOSEError(.unsupportedKey, "symmetric (oct) keys are never accepted")
             default:
                 throw JOSEError(.unsupportedKey, "key type \(type) is not supported")
             }
