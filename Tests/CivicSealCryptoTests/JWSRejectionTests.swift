@@ -220,6 +220,21 @@ struct JWSRejectionTests {
         }
     }
 
+    @Test("an all-zero ECDSA signature (r = s = 0, CVE-2022-21449) is an invalid signature")
+    func zeroECDSASignatureIsRefused() {
+        let parts = JOSEFixtures.token(header: #"{"alg":"ES256","kid":"p256"}"#).split(separator: ".").map(String.init)
+        expectRefused(.invalidSignature, [parts[0], parts[1], Base64URL.encode([UInt8](repeating: 0, count: 64))].joined(separator: "."))
+    }
+
+    @Test("when two keys share a kid during rotation, the one that verifies is used")
+    func sharedKeyIDTriesEachKey() throws {
+        let retired = try JSONWebKey(publicKey: PrivateKey.generate(.ecP256).publicKey, keyID: "idp", algorithm: .es256)
+        let current = try JSONWebKey(publicKey: JOSEFixtures.p256.publicKey, keyID: "idp", algorithm: .es256)
+        let verifier = JWSVerifier(keySet: JSONWebKeySet(keys: [retired, current]))
+        let verified = try verifier.verify(JOSEFixtures.token(header: #"{"alg":"ES256","kid":"idp"}"#))
+        #expect(try verified.key.publicKey.spkiDER() == JOSEFixtures.p256.publicKey.spkiDER())
+    }
+
     @Test("a bad signature has its own code")
     func badSignatureIsRefused() throws {
         let parts = JOSEFixtures.token(header: #"{"alg":"ES256","kid":"p256"}"#).split(separator: ".").map(String.init)
