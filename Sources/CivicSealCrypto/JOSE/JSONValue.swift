@@ -1,0 +1,98 @@
+import Foundation
+
+/// A JSON value as JOSE reads it: parsed strictly, with every object member name unique.
+///
+/// Numbers keep their literal text (RFC 8259 leaves precision to implementations; `exp` and `iat`
+/// must not lose digits), so `1` and `1.0` are different values. Object member order is not kept;
+/// ``serialized()`` writes members sorted by name, which makes output deterministic.
+public enum JSONValue: Sendable, Hashable {
+    case null
+    case bool(Bool)
+    /// The number's literal text, already checked against the RFC 8259 §6 grammar.
+    case number(String)
+    case string(String)
+    case array([JSONValue])
+    case object([String: JSONValue])
+
+    /// Parses one JSON text (RFC 8259) strictly: UTF-8 only, no duplicate member names at any depth,
+    /// no trailing content, nesting at most 64 deep.
+    public init(parsing bytes: some ContiguousBytes) throws(JOSEError) {
+        self = try withJOSEBytes(bytes) { (buffer) throws(JOSEError) -> JSONValue in
+            try StrictJSONParser.parse(buffer, malformed: .malformedJSON, what: "JSON text")
+        }
+    }
+
+    public var stringValue: String? { if case .string(let value) = self { value } else { nil } }
+    public var boolValue: Bool? { if case .bool(let value) = self { value } else { nil } }
+    public var arrayValue: [JSONValue]? { if case .array(let value) = self { value } else { nil } }
+    public var objectValue: [String: JSONValue]? { if case .object(let value) = self { value } else { nil } }
+    /// The number as an integer, when its literal is one that fits (`1300819380`, not `1.5` or `1e3`).
+    public var int64Value: Int64? { if case .number(let text) = self { Int64(text) } else { nil } }
+    /// The number as a double (may round).
+    public var doubleValue: Double? { if case .number(let text) = self { Double(text) } else { nil } }
+
+    /// Compact JSON with object members sorted by name (so equal values serialize to equal bytes).
+    public func serialized() -> String {
+        var output = ""
+        write(to: &output)
+        return output
+    }
+
+    private func write(to output: inout String) {
+        switch self {
+        case .null: output += "null"
+        case .bool(let value): output += value ? "true" : "false"
+        case .number(let text): output += text
+        case .string(let text): Self.writeString(text, to: &output)
+        case .array(let elements):
+            output += "["
+            for (index, element) in elements.enumerated() {
+                if index > 0 { output += "," }
+                element.write(to: &output)
+            }
+            output += "]"
+        case .object(let members):
+            output += "{"
+            for (index, name) in members.keys.sorted().enumerated() {
+                if index > 0 { output += "," }
+                Self.writeString(name, to: &output)
+                output += ":"
+                members[name]!.write(to: &output)
+            }
+            output += "}"
+        }
+    }
+
+    private static func writeString(_ text: String, to output: inout String) {
+        output += "\""
+        for scalar in text.unicodeScalars {
+            switch scalar {
+            case "\"": output += "\\\""
+            case "\\": output += "\\\\"
+            case "\n": output += "\\n"
+            case "\r": output += "\\r"
+            case "\t": output += "\\t"
+            case "\u{08}": output += "\\b"
+            case "\u{0C}": output += "\\f"
+            case "\u{00}"..."\u{1F}", "\u{2028}", "\u{2029}":
+                let hex = String(scalar.value, radix: 16)
+                output += "\\u" + String(repeating: "0", count: 4 - hex.count) + hex
+            default: output.unicodeScalars.append(scalar)
+            }
+        }
+        output += "\""
+    }
+}
+
+extension JSONValue: ExpressibleByStringLiteral, ExpressibleByBooleanLiteral, ExpressibleByIntegerLiteral,
+    ExpressibleByArrayLiteral, ExpressibleByDictionaryLiteral, ExpressibleByNilLiteral
+{
+    public init(stringLiteral value: String) { self = .string(value) }
+    public init(booleanLiteral value: Bool) { self = .bool(value) }
+    public init(integerLiteral value: Int64) { self = .number(String(value)) }
+    public init(arrayLiteral elements: JSONValue...) { self = .array(elements) }
+    public init(dictionaryLiteral elements: (String, JSONValue)...) {
+        self = .object(Dictionary(elements, uniquingKeysWith: { _, last in last }))
+    }
+    public init(nilLiteral: ()) { self = .null }
+}

@@ -1,0 +1,33 @@
+import Foundation
+
+/// A JWS whose signature checked out: the header, the payload bytes, and the key that verified it.
+///
+/// Verification never parses the payload; ask for it with ``payloadJSONObject()`` or
+/// ``decodePayload(_:decoder:)``, which parse strictly (duplicate member names are refused).
+public struct VerifiedJWS: Sendable {
+    public let header: JWSHeader
+    /// The payload exactly as signed.
+    public let payload: [UInt8]
+    /// The key that verified the signature.
+    public let key: JSONWebKey
+
+    /// The payload as a JSON object (e.g. JWT claims), parsed strictly.
+    public func payloadJSONObject() throws(JOSEError) -> [String: JSONValue] {
+        let value = try withJOSEBytes(payload) { (buffer) throws(JOSEError) -> JSONValue in
+            try StrictJSONParser.parse(buffer, malformed: .malformedPayload, what: "payload")
+        }
+        guard let object = value.objectValue else { throw JOSEError(.malformedPayload, "the payload is not a JSON object") }
+        return object
+    }
+
+    /// The payload decoded as `type`, after the strict parse has ruled out duplicate members
+    /// (`JSONDecoder` would silently keep one of them).
+    public func decodePayload<T: Decodable>(_ type: T.Type, decoder: JSONDecoder = JSONDecoder()) throws(JOSEError) -> T {
+        _ = try payloadJSONObject()
+        do {
+            return try decoder.decode(type, from: Data(payload))
+        } catch {
+            throw JOSEError(.malformedPayload, "the payload does not decode as \(T.self): \(error)")
+        }
+    }
+}
