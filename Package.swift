@@ -25,6 +25,8 @@ let package = Package(
             providers: [.apt(["libsqlite3-dev"]), .brew(["sqlite"])]
         ),
         .target(name: "CivicSealCrypto", dependencies: ["COpenSSL"], swiftSettings: strict),
+        // Pure domain model of the request workflow: Foundation only, no storage, no C.
+        .target(name: "CivicSealWorkflow", swiftSettings: strict),
         .target(name: "CivicSealApp", dependencies: ["CivicSealCrypto"], swiftSettings: strict),
         .executableTarget(name: "civicseal", dependencies: ["CivicSealApp"], swiftSettings: strict),
         .executableTarget(
@@ -32,6 +34,7 @@ let package = Package(
         .testTarget(
             name: "CivicSealCryptoTests", dependencies: ["CivicSealCrypto"],
             resources: [.copy("Vectors")], swiftSettings: strict),
+        .testTarget(name: "CivicSealWorkflowTests", dependencies: ["CivicSealWorkflow"], swiftSettings: strict),
         .testTarget(name: "CivicSealAppTests", dependencies: ["CivicSealApp", "CivicSealCrypto"], swiftSettings: strict),
     ]
 )
