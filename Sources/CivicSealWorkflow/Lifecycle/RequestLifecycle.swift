@@ -1,14 +1,18 @@
 /// The one state machine of a request. Every allowed transition is listed in ``transitions``; anything else is a
 /// ``LifecycleError`` and leaves the value unchanged.
 ///
-/// ```
-/// submitted ──claim──▶ in_review ──approve──▶ approved ──issue──▶ issued ──revoke*──▶ revoked
-///     ▲  │                 │  │
-///     │  └─cancel─▶ cancelled  └─reject*──▶ rejected
-///  supplement              │
-///     │                    ▼
-///  needs_info ◀──request-info*──┘      needs_info ──cancel──▶ cancelled
-/// ```
+/// | from         | action         | to          | by      |
+/// |--------------|----------------|-------------|---------|
+/// | `submitted`  | `claim`        | `in_review` | officer |
+/// | `in_review`  | `approve`      | `approved`  | officer |
+/// | `in_review`  | `request-info`*| `needs_info`| officer |
+/// | `in_review`  | `reject`*      | `rejected`  | officer |
+/// | `needs_info` | `supplement`   | `submitted` | citizen |
+/// | `submitted`  | `cancel`       | `cancelled` | citizen |
+/// | `needs_info` | `cancel`       | `cancelled` | citizen |
+/// | `approved`   | `issue`        | `issued`    | system  |
+/// | `issued`     | `revoke`*      | `revoked`   | officer |
+///
 /// `*` needs a reason: a refusal must state its reasons (Circular 03/2025/TT-VPCP, refusal form), a revocation
 /// its grounds (Art. 50, Law on Judicial Records), and a request to supplement must say what is missing.
 public struct RequestLifecycle: Codable, Sendable, Hashable {

@@ -26,6 +26,8 @@ public struct ValidationCode: RawRepresentable, Codable, Hashable, Sendable, Cus
     public static let jsonTypeMismatch = Self(rawValue: "json.type-mismatch")
     /// A value of the right type outside its allowed set (unknown enum value, impossible date).
     public static let jsonInvalidValue = Self(rawValue: "json.invalid-value")
+    /// A key the model does not know (often a misspelling); all such keys are reported together.
+    public static let jsonUnknownField = Self(rawValue: "json.unknown-field")
 
     // MARK: Generic fields
     /// A required field or section is missing or empty after trimming.

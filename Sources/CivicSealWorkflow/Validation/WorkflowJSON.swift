@@ -17,9 +17,23 @@ public enum WorkflowJSON {
     }
 
     /// Decodes `data`; a structural error becomes one issue with a stable `json.*` code and the path of the key.
-    public static func decode<T: Decodable>(_ type: T.Type, from data: Data) -> Result<T, ValidationFailure> {
+    ///
+    /// With `rejectingUnknownKeys` (the default), every key the model does not know is reported as
+    /// `json.unknown-field`, so a misspelt `"statesBan": true` is not silently dropped. Detection re-encodes the
+    /// decoded value and looks for input keys with non-null values that the model did not keep.
+    public static func decode<T: Codable>(
+        _ type: T.Type, from data: Data, rejectingUnknownKeys: Bool = true
+    ) -> Result<T, ValidationFailure> {
         do {
-            return .success(try decoder().decode(type, from: data))
+            let value = try decoder().decode(type, from: data)
+            if rejectingUnknownKeys {
+                let input = try JSONSerialization.jsonObject(with: data, options: [.fragmentsAllowed])
+                let kept = try JSONSerialization.jsonObject(with: encoder().encode(value), options: [.fragmentsAllowed])
+                var unknown: [ValidationIssue] = []
+                collectUnknownKeys(input: input, kept: kept, path: "", into: &unknown)
+                if !unknown.isEmpty { return .failure(ValidationFailure(issues: unknown)) }
+            }
+            return .success(value)
         } catch let error as DecodingError {
             return .failure(ValidationFailure(issues: [issue(for: error)]))
         } catch {
@@ -48,6 +62,25 @@ public enum WorkflowJSON {
                 field: path(context.codingPath), code: .jsonInvalidValue, message: context.debugDescription)
         @unknown default:
             return ValidationIssue(field: "", code: .jsonMalformed, message: "body could not be decoded")
+        }
+    }
+
+    private static func collectUnknownKeys(input: Any, kept: Any, path: String, into issues: inout [ValidationIssue]) {
+        if let object = input as? [String: Any] {
+            let keptObject = kept as? [String: Any] ?? [:]
+            for key in object.keys.sorted() {
+                let value = object[key]!
+                let field = path.isEmpty ? key : path + "." + key
+                if let keptValue = keptObject[key] {
+                    collectUnknownKeys(input: value, kept: keptValue, path: field, into: &issues)
+                } else if !(value is NSNull) {
+                    issues.append(ValidationIssue(field: field, code: .jsonUnknownField, message: "unknown key"))
+                }
+            }
+        } else if let array = input as? [Any], let keptArray = kept as? [Any] {
+            for (index, element) in array.enumerated() where index < keptArray.count {
+                collectUnknownKeys(input: element, kept: keptArray[index], path: path + "[\(index)]", into: &issues)
+            }
         }
     }
 
