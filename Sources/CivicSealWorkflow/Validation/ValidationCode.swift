@@ -105,6 +105,4 @@ public struct ValidationCode: RawRepresentable, Codable, Hashable, Sendable, Cus
     public static let icd10Format = Self(rawValue: "icd10.format")
     public static let doseOutOfRange = Self(rawValue: "vaccination.dose-out-of-range")
     public static let encounterEndsBeforeStart = Self(rawValue: "encounter.ends-before-start")
-    /// A health-book entry about another person than the book's owner.
-    public static let healthBookWrongPerson = Self(rawValue: "healthBook.wrong-person")
 }
