@@ -1,0 +1,30 @@
+/// An allergy in the health history: type, agent, reaction.
+public struct Allergy: Codable, Sendable, Hashable {
+    public enum Kind: String, Codable, Sendable, CaseIterable {
+        case drug, food, environmental, other
+    }
+
+    public var facilityId: String
+    public var recordedOn: CalendarDate
+    public var type: Kind
+    /// What causes it, e.g. "Penicillin".
+    public var agent: String
+    /// What happens, e.g. "Mày đay" (hives).
+    public var reaction: String
+
+    public init(facilityId: String, recordedOn: CalendarDate, type: Kind, agent: String, reaction: String) {
+        self.facilityId = facilityId
+        self.recordedOn = recordedOn
+        self.type = type
+        self.agent = agent
+        self.reaction = reaction
+    }
+
+    func issues(at path: String) -> [ValidationIssue] {
+        var issues = IssueCollector()
+        _ = issues.text(facilityId, at: path + ".facilityId", limit: 50)
+        _ = issues.text(agent, at: path + ".agent", limit: 200)
+        _ = issues.text(reaction, at: path + ".reaction", limit: 500)
+        return issues.issues
+    }
+}

@@ -1,0 +1,59 @@
+import Foundation
+
+/// One visit or stay at a health facility, as recorded in the electronic health book (Decree 102/2025/NĐ-CP;
+/// data groups of the health book: facility, time, type, reason, outcome, ICD-10 diagnoses with the first main).
+public struct Encounter: Codable, Sendable, Hashable {
+    public enum Kind: String, Codable, Sendable, CaseIterable {
+        case outpatient, inpatient, emergency
+        case dayCare = "day-care"
+        case telemedicine
+        case checkup
+    }
+
+    public enum Outcome: String, Codable, Sendable, CaseIterable {
+        case recovered, improved, unchanged, worsened, transferred, deceased
+        case ongoing
+    }
+
+    /// The facility's code in the national registry of health facilities.
+    public var facilityId: String
+    public var facilityName: String
+    public var startedAt: Date
+    public var endedAt: Date?
+    public var type: Kind
+    public var reason: String
+    public var outcome: Outcome
+    /// ICD-10 diagnoses; the first is the main diagnosis.
+    public var diagnoses: [ICD10Code]
+
+    public init(
+        facilityId: String, facilityName: String, startedAt: Date, endedAt: Date? = nil, type: Kind, reason: String,
+        outcome: Outcome, diagnoses: [ICD10Code]
+    ) {
+        self.facilityId = facilityId
+        self.facilityName = facilityName
+        self.startedAt = startedAt
+        self.endedAt = endedAt
+        self.type = type
+        self.reason = reason
+        self.outcome = outcome
+        self.diagnoses = diagnoses
+    }
+
+    public var mainDiagnosis: ICD10Code? { diagnoses.first }
+
+    func issues(at path: String) -> [ValidationIssue] {
+        var issues = IssueCollector()
+        _ = issues.text(facilityId, at: path + ".facilityId", limit: 50)
+        _ = issues.text(facilityName, at: path + ".facilityName", limit: 300)
+        _ = issues.text(reason, at: path + ".reason", limit: 500)
+        if let endedAt, endedAt < startedAt {
+            issues.add(path + ".endedAt", .encounterEndsBeforeStart, "the encounter ends before it starts")
+        }
+        if diagnoses.count > 20 { issues.add(path + ".diagnoses", .listTooLong, "at most 20 diagnoses") }
+        if Set(diagnoses).count != diagnoses.count {
+            issues.add(path + ".diagnoses", .listDuplicate, "a diagnosis is listed twice")
+        }
+        return issues.issues
+    }
+}

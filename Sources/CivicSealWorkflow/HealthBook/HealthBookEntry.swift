@@ -1,0 +1,61 @@
+import Foundation
+
+/// One entry of a person's health book, tagged by `entryType` in JSON:
+/// `{"entryType": "vaccination", "facilityId": "01001", "administeredOn": "2025-03-02", …}`.
+public enum HealthBookEntry: Codable, Sendable, Hashable {
+    case encounter(Encounter)
+    case vaccination(Vaccination)
+    case allergy(Allergy)
+
+    public var section: HealthBookSection {
+        switch self {
+        case .encounter: .encounters
+        case .vaccination: .vaccinations
+        case .allergy: .allergies
+        }
+    }
+
+    /// The day the entry is about, in Việt Nam time, for period filters.
+    public var date: CalendarDate {
+        switch self {
+        case .encounter(let encounter): CalendarDate(encounter.startedAt)
+        case .vaccination(let vaccination): vaccination.administeredOn
+        case .allergy(let allergy): allergy.recordedOn
+        }
+    }
+
+    private enum EntryType: String, Codable { case encounter, vaccination, allergy }
+    private enum CodingKeys: String, CodingKey { case entryType }
+
+    public init(from decoder: any Decoder) throws {
+        switch try decoder.container(keyedBy: CodingKeys.self).decode(EntryType.self, forKey: .entryType) {
+        case .encounter: self = .encounter(try Encounter(from: decoder))
+        case .vaccination: self = .vaccination(try Vaccination(from: decoder))
+        case .allergy: self = .allergy(try Allergy(from: decoder))
+        }
+    }
+
+    public func encode(to encoder: any Encoder) throws {
+        var container = encoder.container(keyedBy: CodingKeys.self)
+        switch self {
+        case .encounter(let entry):
+            try container.encode(EntryType.encounter, forKey: .entryType)
+            try entry.encode(to: encoder)
+        case .vaccination(let entry):
+            try container.encode(EntryType.vaccination, forKey: .entryType)
+            try entry.encode(to: encoder)
+        case .allergy(let entry):
+            try container.encode(EntryType.allergy, forKey: .entryType)
+            try entry.encode(to: encoder)
+        }
+    }
+
+    /// Text, range and consistency problems of this entry (format problems are refused while decoding).
+    public func issues(at path: String) -> [ValidationIssue] {
+        switch self {
+        case .encounter(let entry): entry.issues(at: path)
+        case .vaccination(let entry): entry.issues(at: path)
+        case .allergy(let entry): entry.issues(at: path)
+        }
+    }
+}

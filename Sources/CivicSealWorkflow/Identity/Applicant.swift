@@ -1,0 +1,32 @@
+/// The signed-in citizen who submits a request, as established by the identity token.
+///
+/// The applicant is not always the person the document is about: a parent may ask for a minor child and,
+/// for criminal-record form 1, anyone the person authorises (Art. 45–46, Law on Judicial Records).
+public struct Applicant: Codable, Sendable, Hashable {
+    public var identity: PersonIdentity
+    public var assuranceLevel: AssuranceLevel
+
+    public init(identity: PersonIdentity, assuranceLevel: AssuranceLevel) {
+        self.identity = identity
+        self.assuranceLevel = assuranceLevel
+    }
+
+    public var personalID: PersonalIDNumber { identity.personalID }
+
+    /// Validates token claims: ID structure and agreement with sex and birth date, name text rules, real dates.
+    /// Field paths are the claim names (`personalId`, `fullName`, `birthDate`, `sex`, `assuranceLevel`).
+    public static func validated(
+        from claims: IdentityClaims, today: CalendarDate, policy: ValidationPolicy = ValidationPolicy()
+    ) -> Result<Applicant, ValidationFailure> {
+        var issues = IssueCollector()
+        let identity = PersonIdentity.validate(
+            personalId: claims.personalId, fullName: claims.fullName, birthDate: claims.birthDate,
+            sex: Sex(rawValue: claims.sex), prefix: "", today: today, policy: policy, into: &issues)
+        let level = AssuranceLevel(rawValue: claims.assuranceLevel)
+        if level == nil {
+            issues.add("assuranceLevel", .assuranceUnknown, "assurance level must be \"level1\" or \"level2\"")
+        }
+        guard let identity, let level, issues.issues.isEmpty else { return .failure(issues.failure) }
+        return .success(Applicant(identity: identity, assuranceLevel: level))
+    }
+}

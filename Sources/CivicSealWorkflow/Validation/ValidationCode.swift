@@ -1,0 +1,108 @@
+/// A stable, machine-readable reason why a field was refused: `<area>.<rule>`, e.g. `personalId.sex-mismatch`.
+///
+/// Codes are public API (clients translate them); never rename one, add a new one instead.
+public struct ValidationCode: RawRepresentable, Codable, Hashable, Sendable, CustomStringConvertible {
+    public let rawValue: String
+    public init(rawValue: String) { self.rawValue = rawValue }
+    public var description: String { rawValue }
+
+    public init(from decoder: any Decoder) throws {
+        rawValue = try decoder.singleValueContainer().decode(String.self)
+    }
+
+    public func encode(to encoder: any Encoder) throws {
+        var container = encoder.singleValueContainer()
+        try container.encode(rawValue)
+    }
+
+    // MARK: Structure of the JSON body
+    /// The body is not JSON, or not the expected top-level object.
+    public static let jsonMalformed = Self(rawValue: "json.malformed")
+    /// A required key is absent.
+    public static let jsonMissingField = Self(rawValue: "json.missing-field")
+    /// A key holds `null` where a value is required.
+    public static let jsonNullValue = Self(rawValue: "json.null-value")
+    /// A value has the wrong JSON type (e.g. a string where a number is expected).
+    public static let jsonTypeMismatch = Self(rawValue: "json.type-mismatch")
+    /// A value of the right type outside its allowed set (unknown enum value, impossible date).
+    public static let jsonInvalidValue = Self(rawValue: "json.invalid-value")
+    /// A key the model does not know (often a misspelling); all such keys are reported together.
+    public static let jsonUnknownField = Self(rawValue: "json.unknown-field")
+
+    // MARK: Generic fields
+    /// A required field or section is missing or empty after trimming.
+    public static let fieldRequired = Self(rawValue: "field.required")
+    /// Free text longer than its bound (counted in characters after NFC normalisation).
+    public static let textTooLong = Self(rawValue: "text.too-long")
+    /// Free text containing C0 controls, DEL or C1 controls (tabs and newlines included).
+    public static let textControlCharacters = Self(rawValue: "text.control-characters")
+    /// A date that is not a real calendar date written as `YYYY-MM-DD`.
+    public static let dateInvalid = Self(rawValue: "date.invalid")
+    /// Too many items in a list (other names, residence periods, sections).
+    public static let listTooLong = Self(rawValue: "list.too-long")
+
+    // MARK: Identity
+    /// Not exactly twelve ASCII digits.
+    public static let personalIdFormat = Self(rawValue: "personalId.format")
+    /// The first three digits are not one of the 63 province codes.
+    public static let personalIdProvinceUnknown = Self(rawValue: "personalId.province-unknown")
+    /// The century/sex digit disagrees with the declared sex.
+    public static let personalIdSexMismatch = Self(rawValue: "personalId.sex-mismatch")
+    /// The century/sex digit disagrees with the century of the declared birth date.
+    public static let personalIdCenturyMismatch = Self(rawValue: "personalId.century-mismatch")
+    /// The two year digits disagree with the declared birth year.
+    public static let personalIdYearMismatch = Self(rawValue: "personalId.year-mismatch")
+    /// A person's name longer than its bound.
+    public static let fullNameTooLong = Self(rawValue: "fullName.too-long")
+    /// A person's name containing control characters.
+    public static let fullNameControlCharacters = Self(rawValue: "fullName.control-characters")
+    public static let birthDateInvalid = Self(rawValue: "birthDate.invalid")
+    public static let birthDateInFuture = Self(rawValue: "birthDate.in-future")
+    public static let sexInvalid = Self(rawValue: "sex.invalid")
+    public static let assuranceUnknown = Self(rawValue: "assurance.unknown")
+    /// The account is level 1; the request needs a level-2 account (criminal records: VNeID online pilot).
+    public static let assuranceLevel2Required = Self(rawValue: "assurance.level2-required")
+    /// Applicant or subject younger than the minimum age (16 for criminal records from 1 July 2026).
+    public static let ageBelowMinimum = Self(rawValue: "age.below-minimum")
+
+    // MARK: Who may ask
+    /// Form 2 asked by someone other than the person or a parent of a minor (Art. 46(2)).
+    public static let formForm2NotSelf = Self(rawValue: "form.form2-not-self")
+    /// Form 2 always states bans; `statesBans: false` contradicts it.
+    public static let formForm2StatesBans = Self(rawValue: "form.form2-states-bans")
+    /// A parent-of-minor request about a person who is of age.
+    public static let formSubjectNotMinor = Self(rawValue: "form.subject-not-minor")
+    /// A self request whose `subject` is someone else.
+    public static let formSubjectMismatch = Self(rawValue: "form.subject-mismatch")
+    /// A request on behalf of someone that names the applicant as the subject.
+    public static let formSubjectIsApplicant = Self(rawValue: "form.subject-is-applicant")
+    /// A kind of request that cannot be made through an authorised proxy (health documents).
+    public static let formProxyNotAllowed = Self(rawValue: "form.proxy-not-allowed")
+    /// An authorised proxy outside the family needs a written authorisation reference.
+    public static let proxyAuthorisationRequired = Self(rawValue: "proxy.authorisation-required")
+    /// An unfinished criminal-record request of the same form already exists.
+    public static let requestUnfinishedExists = Self(rawValue: "request.unfinished-exists")
+
+    // MARK: Form contents
+    public static let provinceUnknown = Self(rawValue: "province.unknown")
+    /// Not an ISO 3166-1 alpha-2 code in capitals.
+    public static let countryInvalid = Self(rawValue: "country.invalid")
+    public static let residenceHistoryStartsAfterAge14 = Self(rawValue: "residenceHistory.starts-after-age-14")
+    public static let residenceHistoryOverlap = Self(rawValue: "residenceHistory.overlap")
+    public static let residenceHistoryInvertedPeriod = Self(rawValue: "residenceHistory.inverted-period")
+    public static let residenceHistoryInFuture = Self(rawValue: "residenceHistory.in-future")
+    public static let residenceHistoryBeforeBirth = Self(rawValue: "residenceHistory.before-birth")
+    public static let contactPhoneInvalid = Self(rawValue: "contact.phone-invalid")
+    public static let contactEmailInvalid = Self(rawValue: "contact.email-invalid")
+    public static let copiesOutOfRange = Self(rawValue: "copies.out-of-range")
+    public static let feeGroupUnknown = Self(rawValue: "fee.group-unknown")
+    public static let healthCertificateTypeUnknown = Self(rawValue: "healthCertificate.type-unknown")
+    public static let periodInverted = Self(rawValue: "period.inverted")
+    public static let listDuplicate = Self(rawValue: "list.duplicate")
+
+    // MARK: Health book
+    /// Not an ICD-10 code such as `E11` or `J45.0`.
+    public static let icd10Format = Self(rawValue: "icd10.format")
+    public static let doseOutOfRange = Self(rawValue: "vaccination.dose-out-of-range")
+    public static let encounterEndsBeforeStart = Self(rawValue: "encounter.ends-before-start")
+}

@@ -1,0 +1,58 @@
+import Testing
+
+@testable import CivicSealWorkflow
+
+@Suite("Text: NFC, trimming, control characters, lengths")
+struct TextNormalizationTests {
+    static let decomposedTuyet = "Nguye\u{0302}\u{0303}n Thi\u{0323} A\u{0301}nh Tuye\u{0302}\u{0301}t"
+
+    @Test("decomposed Vietnamese comes out NFC, trimmed, names with single spaces")
+    func nfc() throws {
+        #expect(Self.decomposedTuyet.unicodeScalars.count == 26)
+        let nfc = TextNormalization.normalise(Self.decomposedTuyet)
+        #expect(nfc.unicodeScalars.count == 20)
+        #expect(nfc.unicodeScalars.map(\.value).contains(0x1EC5))  // ễ precomposed
+        #expect(TextNormalization.normalise("  Nguyễn   Thị\u{00A0}Tuyết ", collapsingSpaces: true) == "Nguyễn Thị Tuyết")
+
+        var submission = Fixtures.criminalRecord()
+        submission.particulars?.motherName = "  " + Self.decomposedTuyet + " "
+        submission.particulars?.birthPlace = "Ha\u{0300} No\u{0302}\u{0323}i"
+        let request = try Fixtures.validate(submission).get()
+        let mother = try #require(request.submission.particulars?.motherName)
+        #expect(Array(mother.unicodeScalars) == Array("Nguyễn Thị Ánh Tuyết".unicodeScalars))
+        #expect(Array(try #require(request.submission.particulars?.birthPlace).unicodeScalars) == Array("Hà Nội".unicodeScalars))
+    }
+
+    @Test(
+        "C0, DEL and C1 control characters are refused anywhere in a name",
+        arguments: [0x00, 0x07, 0x09, 0x0A, 0x0D, 0x1B, 0x1F, 0x7F, 0x80, 0x85, 0x9F] as [UInt32])
+    func controlCharactersInName(value: UInt32) {
+        var submission = Fixtures.criminalRecord(relation: .parentOfMinor)
+        submission.subject = Fixtures.maiSubject
+        submission.subject?.fullName = "Lê Thị\(Character(Unicode.Scalar(value)!))Mai"
+        submission.residenceHistory = nil
+        let failure = Fixtures.issues(Fixtures.validate(submission))
+        #expect(failure.codes == [.fullNameControlCharacters])
+        #expect(failure.issues.first?.field == "subject.fullName")
+    }
+
+    @Test("control characters in free text are text.control-characters; printable neighbours are fine")
+    func controlCharactersInText() {
+        var submission = Fixtures.criminalRecord()
+        submission.residenceHistory?[1].address = "12 Phố Huế\r\nHà Nội"
+        #expect(Fixtures.issues(Fixtures.validate(submission)).contains(.textControlCharacters, at: "residenceHistory[1].address"))
+        #expect(!TextNormalization.containsControlCharacters("Số 5, ngõ 12 — Hà Nội ☎ \u{00A0}\u{00A1}"))
+    }
+
+    @Test("lengths are bounded in characters after NFC")
+    func lengths() {
+        var submission = Fixtures.criminalRecord()
+        // 100 decomposed "ễ" are 300 scalars but 100 characters: accepted.
+        submission.particulars?.fatherName = String(repeating: "e\u{0302}\u{0303}", count: 100)
+        #expect(Fixtures.validated(Fixtures.validate(submission)) != nil)
+        submission.particulars?.fatherName = String(repeating: "ễ", count: 101)
+        #expect(Fixtures.issues(Fixtures.validate(submission)).contains(.fullNameTooLong, at: "particulars.fatherName"))
+        submission.particulars?.fatherName = "   "
+        #expect(Fixtures.validated(Fixtures.validate(submission))?.submission.particulars?.fatherName == nil)
+    }
+}
