@@ -23,6 +23,7 @@ public enum ExternalTool {
 
     /// The absolute path of `tool` on PATH, or nil.
     public static func path(_ tool: String) -> String? {
+        if tool.hasPrefix("/") { return FileManager.default.isExecutableFile(atPath: tool) ? tool : nil }
         let path = ProcessInfo.processInfo.environment["PATH"] ?? "/usr/local/bin:/usr/bin:/bin"
         for directory in path.split(separator: ":") {
             let candidate = "\(directory)/\(tool)"
@@ -98,4 +99,25 @@ public final class TemporaryDirectory: Sendable {
     public func write(_ name: String, text: String) throws -> String { try write(name, Array(text.utf8)) }
 
     public func read(_ name: String) throws -> Data { try Data(contentsOf: URL(fileURLWithPath: "\(path)/\(name)")) }
+}
+
+/// Executables built by this package (`civicseal`, `civicseal-bench`), found beside the running test bundle.
+public enum BuiltProduct {
+    /// The path of product `name` in the build directory that holds the test binary.
+    public static func path(_ name: String) -> String? {
+        var directory = URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent()
+        for _ in 0..<4 {
+            let candidate = directory.appendingPathComponent(name).path
+            if FileManager.default.isExecutableFile(atPath: candidate) { return candidate }
+            directory.deleteLastPathComponent()
+        }
+        return nil
+    }
+
+    /// Runs product `name`; throws ``ExternalTool/Missing`` when it was not built.
+    @discardableResult
+    public static func run(_ name: String, _ arguments: [String], input: Data = Data(), directory: String? = nil) throws -> ExternalTool.Output {
+        guard let executable = path(name) else { throw ExternalTool.Missing(tool: name) }
+        return try ExternalTool.run(executable, arguments, input: input, directory: directory)
+    }
 }

@@ -22,7 +22,12 @@ public enum DevelopmentIdentityProvider {
         if SecureFile.exists("\(directory)/\(jwksPath)") {
             report.kept.append(jwksPath)
         } else {
-            let jwks = try crypto { () throws(CryptoError) in try JWKSetExport.json(for: key.publicKey, kid: kid, algorithm: "ES256") }
+            let jwks: String
+            do {
+                jwks = JSONWebKeySet(keys: [try JSONWebKey(publicKey: key.publicKey, keyID: kid, algorithm: .es256)]).json() + "\n"
+            } catch {
+                throw AppError(.keyMaterial, "cannot export the identity-provider key: \(error)")
+            }
             try SecureFile.create("\(directory)/\(jwksPath)", text: jwks, mode: SecureFile.publicMode)
             report.created.append(jwksPath)
         }

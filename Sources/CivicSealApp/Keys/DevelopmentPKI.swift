@@ -47,7 +47,7 @@ public enum DevelopmentPKI {
             rootKey = try load { () throws(CryptoError) in try PrivateKey(pem: try SecureFile.readTextCrypto("\(directory)/\(rootKeyPath)")) }
             report.kept += [rootCertPath, rootKeyPath]
         } else {
-            rootKey = try crypto { () throws(CryptoError) in try PrivateKey.generate(.ecP384) }
+            rootKey = try crypto { () throws(CryptoError) in try PrivateKey.generate(.ecP256) }
             let subject = DistinguishedName(commonName: rootCommonName, organization: "CivicSeal (development only)", country: "VN")
             rootCertificate = try crypto { () throws(CryptoError) in
                 try CertificateBuilder.rootAuthority(
@@ -84,7 +84,9 @@ public enum DevelopmentPKI {
         }
 
         let encoded = try Keyring.encodeManifest(manifest)
-        try SecureFile.replace(manifestPath, text: encoded, mode: SecureFile.publicMode)
+        if (try? SecureFile.readText(manifestPath)) != encoded {
+            try SecureFile.replace(manifestPath, text: encoded, mode: SecureFile.publicMode)
+        }
         if !report.kept.contains(manifestName) { report.created.append(manifestName) }
         return report
     }
