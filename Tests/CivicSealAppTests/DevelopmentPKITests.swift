@@ -150,3 +150,29 @@ import Testing
         #expect(result.errorText.contains("cannot read"))
     }
 }
+
+@Suite struct DepartmentSealInteropTests {
+    /// The acceptance check as a relying party would run it: a department seal's CMS against the dev root,
+    /// with OpenSSL's default S/MIME signing purpose (no `-purpose any`).
+    @Test(.enabled(if: ExternalTool.isUsable("openssl")), arguments: [SealAlgorithm.ecdsaP256, .rsaPSS3072])
+    func departmentCMSVerifiesWithOpenSSLAgainstTheDevelopmentRoot(algorithm: SealAlgorithm) throws {
+        let directory = TemporaryDirectory()
+        let keys = "\(directory.path)/Keys"
+        _ = try DevelopmentPKI.initialize(directory: keys, sealAlgorithm: algorithm)
+        let justice = try #require(try Keyring(directory: keys).department("justice-hanoi"))
+        let content = Array("%PDF-1.7\nPhiếu lý lịch tư pháp số 1 — Không có án tích\n".utf8)
+        for signingTime in [Date(), nil] as [Date?] {
+            let cms = try CMSSignedData.signDetached(content, signer: try justice.signer(), signingTime: signingTime)
+            let cmsPath = try directory.write("seal.der", cms)
+            let dataPath = try directory.write("content.bin", content)
+            let verified = try ExternalTool.run("openssl", [
+                "cms", "-verify", "-binary", "-inform", "DER", "-in", cmsPath, "-content", dataPath,
+                "-CAfile", "\(keys)/trust/root-ca.cert.pem", "-out", "/dev/null",
+            ])
+            #expect(verified.status == 0 && verified.errorText.contains("Verification successful"), "\(verified.errorText)")
+            let printed = try ExternalTool.run("openssl", ["cms", "-cmsout", "-print", "-inform", "DER", "-in", cmsPath])
+            #expect(printed.text.contains("id-smime-aa-signingCertificateV2"))
+            #expect(printed.text.contains("signingTime") == (signingTime != nil))
+        }
+    }
+}
