@@ -1,0 +1,145 @@
+import Foundation
+
+/// Drives HTTP load with `wrk` (a load generator nobody here wrote) on loopback, bounded in time.
+enum LoadGenerator {
+    struct Result {
+        let requestsPerSecond: Double
+        let p50Milliseconds: Double
+        let p99Milliseconds: Double
+        let non2xx: Int
+        let socketErrors: Int
+    }
+
+    struct Failure: Error, CustomStringConvertible {
+        let description: String
+    }
+
+    /// Runs `wrk --latency` against `url` with `connections` connections over `threads` threads for `seconds`.
+    static func wrk(url: String, connections: Int, threads: Int = 2, seconds: Int, headers: [String] = []) throws -> Result {
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+        var arguments = ["wrk", "--latency", "-t\(threads)", "-c\(connections)", "-d\(seconds)s", "--timeout", "5s"]
+        for header in headers { arguments += ["-H", header] }
+        process.arguments = arguments + [url]
+        let pipe = Pipe()
+        process.standardOutput = pipe
+        process.standardError = pipe
+        try process.run()
+        let output = String(decoding: pipe.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+        process.waitUntilExit()
+        guard process.terminationStatus == 0, let rate = number(after: "Requests/sec:", in: output) else {
+            throw Failure(description: "wrk failed: \(output)")
+        }
+        return Result(
+            requestsPerSecond: rate,
+            p50Milliseconds: latency(after: "50%", in: output) ?? 0,
+            p99Milliseconds: latency(after: "99%", in: output) ?? 0,
+            non2xx: Int(number(after: "Non-2xx or 3xx responses:", in: output) ?? 0),
+            socketErrors: socketErrors(in: output))
+    }
+
+    private static func number(after label: String, in text: String) -> Double? {
+        guard let range = text.range(of: label) else { return nil }
+        let rest = text[range.upperBound...].drop { $0 == " " }
+        return Double(rest.prefix { $0.isNumber || $0 == "." })
+    }
+
+    /// wrk prints latencies like `99%    3.21ms` or `850.00us` or `1.02s`.
+    private static func latency(after label: String, in text: String) -> Double? {
+        guard let range = text.range(of: label) else { return nil }
+        let rest = text[range.upperBound...].drop { $0 == " " }
+        let digits = rest.prefix { $0.isNumber || $0 == "." }
+        guard let value = Double(digits) else { return nil }
+        let unit = rest.dropFirst(digits.count).prefix { $0.isLetter }
+        switch unit {
+        case "us": return value / 1000
+        case "ms": return value
+        case "s": return value * 1000
+        default: return nil
+        }
+    }
+
+    private static func socketErrors(in text: String) -> Int {
+        guard let line = text.split(separator: "\n").first(where: { $0.contains("Socket errors:") }) else { return 0 }
+        return line.split(whereSeparator: { !$0.isNumber }).compactMap { Int($0) }.reduce(0, +)
+    }
+}
+
+/// nginx serving one small static file on loopback: the reference server measured in the same run.
+final class ReferenceNginx {
+    let port: Int
+    private let process: Process
+    private let directory: String
+
+    init(body: String) throws {
+        directory = NSTemporaryDirectory() + "civicseal-nginx-\(getpid())"
+        try? FileManager.default.removeItem(atPath: directory)
+        try FileManager.default.createDirectory(atPath: "\(directory)/html", withIntermediateDirectories: true)
+        try body.write(toFile: "\(directory)/html/healthz", atomically: true, encoding: .utf8)
+        port = 18_000 + Int(getpid() % 1000)
+        let configuration = """
+            worker_processes 2;
+            daemon off;
+            pid \(directory)/nginx.pid;
+            error_log \(directory)/error.log warn;
+            events { worker_connections 1024; }
+            http {
+              access_log off;
+              keepalive_requests 1000000;
+              client_body_temp_path \(directory)/body;
+              proxy_temp_path \(directory)/proxy;
+              fastcgi_temp_path \(directory)/fastcgi;
+              uwsgi_temp_path \(directory)/uwsgi;
+              scgi_temp_path \(directory)/scgi;
+              server {
+                listen 127.0.0.1:\(port);
+                root \(directory)/html;
+                default_type application/json;
+              }
+            }
+            """
+        try configuration.write(toFile: "\(directory)/nginx.conf", atomically: true, encoding: .utf8)
+        process = Process()
+        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+        process.arguments = ["nginx", "-c", "\(directory)/nginx.conf", "-p", directory]
+        process.standardOutput = FileHandle.nullDevice
+        process.standardError = FileHandle.nullDevice
+        try process.run()
+        // Wait (bounded) until it accepts connections.
+        for _ in 0..<50 where !Self.accepts(port: port) { usleep(100_000) }
+    }
+
+    var url: String { "http://127.0.0.1:\(port)/healthz" }
+
+    func stop() {
+        process.terminate()
+        process.waitUntilExit()
+        try? FileManager.default.removeItem(atPath: directory)
+    }
+
+    static func accepts(port: Int) -> Bool {
+        let descriptor = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+        guard descriptor >= 0 else { return false }
+        defer { close(descriptor) }
+        var address = sockaddr_in()
+        address.sin_family = sa_family_t(AF_INET)
+        address.sin_port = in_port_t(UInt16(port).bigEndian)
+        address.sin_addr.s_addr = inet_addr("127.0.0.1")
+        return withUnsafePointer(to: &address) {
+            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { connect(descriptor, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) == 0 }
+        }
+    }
+}
+
+/// Resident set size of this process, from /proc (Linux).
+enum ResidentMemory {
+    /// (current, peak) in MiB.
+    static func current() -> (rss: Double, peak: Double) {
+        guard let status = try? String(contentsOfFile: "/proc/self/status", encoding: .utf8) else { return (0, 0) }
+        func field(_ name: String) -> Double {
+            guard let line = status.split(separator: "\n").first(where: { $0.hasPrefix(name) }) else { return 0 }
+            return Double(line.split(separator: " ").compactMap { Double($0) }.first ?? 0) / 1024
+        }
+        return (field("VmRSS:"), field("VmHWM:"))
+    }
+}
