@@ -27,7 +27,10 @@ let package = Package(
         .target(name: "CivicSealCrypto", dependencies: ["COpenSSL"], swiftSettings: strict),
         .target(name: "CivicSealStorage", dependencies: ["CSQLite"], swiftSettings: strict),
         .target(name: "CivicSealWorkflow", swiftSettings: strict),
-        .target(name: "CivicSealApp", dependencies: ["CivicSealCrypto"], swiftSettings: strict),
+        .target(name: "CivicSealIdentity", dependencies: ["CivicSealCrypto", "CivicSealWorkflow"], swiftSettings: strict),
+        .target(
+            name: "CivicSealApp", dependencies: ["CivicSealCrypto", "CivicSealIdentity", "CivicSealWorkflow"],
+            swiftSettings: strict),
         .executableTarget(name: "civicseal", dependencies: ["CivicSealApp"], swiftSettings: strict),
         .executableTarget(
             name: "civicseal-bench", dependencies: ["CivicSealApp", "CivicSealCrypto"], swiftSettings: strict),
@@ -36,7 +39,14 @@ let package = Package(
             name: "CivicSealCryptoTests", dependencies: ["CivicSealCrypto", "CivicSealTestSupport"],
             resources: [.copy("Vectors")], swiftSettings: strict),
         .testTarget(name: "CivicSealStorageTests", dependencies: ["CivicSealStorage", "CivicSealTestSupport"], swiftSettings: strict),
-        .testTarget(name: "CivicSealAppTests", dependencies: ["CivicSealApp", "CivicSealCrypto", "CivicSealTestSupport"], swiftSettings: strict),
+        .testTarget(
+            name: "CivicSealAppTests",
+            dependencies: ["CivicSealApp", "CivicSealCrypto", "CivicSealIdentity", "CivicSealTestSupport"],
+            swiftSettings: strict),
+        .testTarget(
+            name: "CivicSealIdentityTests",
+            dependencies: ["CivicSealIdentity", "CivicSealCrypto", "CivicSealWorkflow", "CivicSealTestSupport"],
+            swiftSettings: strict),
         .testTarget(name: "CivicSealWorkflowTests", dependencies: ["CivicSealWorkflow"], swiftSettings: strict),
     ]
 )

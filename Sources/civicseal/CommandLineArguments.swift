@@ -4,9 +4,13 @@ import CivicSealApp
 struct CommandLineArguments {
     var words: [String] = []
     var options: [String: String] = [:]
+    /// Every value of a repeatable option, in order (`options` keeps the first).
+    var repeated: [String: [String]] = [:]
 
     /// Options that take no value.
     static let flags: Set<String> = ["help"]
+    /// Options that may be given several times.
+    static let repeatable: Set<String> = ["role"]
 
     init(_ arguments: [String]) throws(AppError) {
         var index = 0
@@ -20,7 +24,7 @@ struct CommandLineArguments {
                     name = String(name[..<equals])
                 }
                 guard !name.isEmpty else { throw AppError(.usage, "empty option name") }
-                guard options[name] == nil else { throw AppError(.usage, "option --\(name) given twice") }
+                guard options[name] == nil || Self.repeatable.contains(name) else { throw AppError(.usage, "option --\(name) given twice") }
                 if Self.flags.contains(name) {
                     options[name] = "true"
                 } else {
@@ -31,7 +35,8 @@ struct CommandLineArguments {
                         }
                         value = arguments[index]
                     }
-                    options[name] = value
+                    options[name] = options[name] ?? value
+                    if Self.repeatable.contains(name), let value { repeated[name, default: []].append(value) }
                 }
             } else {
                 words.append(argument)

@@ -9,6 +9,10 @@ let usage = """
                           create the development PKI (never overwrites existing files)
       civicseal keys show [--dir Keys]
                           print trust anchors, department seals, fingerprints and validity
+      civicseal token citizen --personal-id ID --name NAME --birthdate YYYY-MM-DD --gender male|female
+                          [--level 1|2] [--ttl SECONDS] [--dir Keys]
+      civicseal token staff --role ROLE [--role ROLE…] --department ID --name NAME [--ttl SECONDS] [--dir Keys]
+                          print a development ID token signed by the development identity provider
       civicseal help      this text
 
     `civicseal serve` arrives with the HTTP issue (#4).
@@ -45,6 +49,9 @@ func run(_ arguments: [String]) throws(AppError) -> Int32 {
         default:
             throw AppError(.usage, "keys needs a subcommand: init or show")
         }
+    case "token":
+        print(try DevelopmentTokens.command(Array(parsed.words.dropFirst()), options: parsed.options, repeated: parsed.repeated))
+        return 0
     case let other?:
         throw AppError(.usage, "unknown command \(other); see `civicseal help`")
     }

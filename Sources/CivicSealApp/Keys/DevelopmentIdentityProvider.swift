@@ -1,4 +1,5 @@
 import CivicSealCrypto
+import CivicSealIdentity
 import Foundation
 
 /// The development identity provider: an ES256 key that signs development ID tokens
@@ -44,31 +45,8 @@ public enum DevelopmentIdentityProvider {
             .init(issuer: provider.issuer, audience: provider.audience, jwks: provider.jwks,
                   principals: ["citizen", "staff"], algorithms: ["ES256"], development: true)
         ])
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
-        let text = (try? encoder.encode(configuration)).map { String(decoding: $0, as: UTF8.self) + "\n" } ?? ""
-        try SecureFile.create(path, text: text, mode: SecureFile.publicMode)
+        try SecureFile.create(path, text: configuration.encoded(), mode: SecureFile.publicMode)
         report.created.append(trustedIssuersPath)
         return trustedIssuersPath
     }
-}
-
-/// `Keys/trusted-issuers.json`: the identity providers whose ID tokens CivicSeal accepts.
-public struct TrustedIssuersFile: Codable, Sendable, Equatable {
-    public struct Issuer: Codable, Sendable, Equatable {
-        /// The exact `iss` value.
-        public var issuer: String
-        /// The `aud` value tokens must carry.
-        public var audience: String
-        /// JWK set file, relative to the keys directory.
-        public var jwks: String
-        /// Which principals the issuer may vouch for: `citizen`, `staff`.
-        public var principals: [String]
-        /// Accepted JWS algorithms.
-        public var algorithms: [String]
-        /// True for the development provider whose key `civicseal token` signs with.
-        public var development: Bool
-    }
-
-    public var issuers: [Issuer]
 }
