@@ -27,6 +27,7 @@ let package = Package(
         .target(name: "CivicSealCrypto", dependencies: ["COpenSSL"], swiftSettings: strict),
         .target(name: "CivicSealStorage", dependencies: ["CSQLite"], swiftSettings: strict),
         .target(name: "CivicSealWorkflow", swiftSettings: strict),
+        .target(name: "CivicSealQR", swiftSettings: strict),
         .target(name: "CivicSealApp", dependencies: ["CivicSealCrypto"], swiftSettings: strict),
         .executableTarget(name: "civicseal", dependencies: ["CivicSealApp"], swiftSettings: strict),
         .executableTarget(
@@ -38,5 +39,6 @@ let package = Package(
         .testTarget(name: "CivicSealStorageTests", dependencies: ["CivicSealStorage", "CivicSealTestSupport"], swiftSettings: strict),
         .testTarget(name: "CivicSealAppTests", dependencies: ["CivicSealApp", "CivicSealCrypto", "CivicSealTestSupport"], swiftSettings: strict),
         .testTarget(name: "CivicSealWorkflowTests", dependencies: ["CivicSealWorkflow"], swiftSettings: strict),
+        .testTarget(name: "CivicSealQRTests", dependencies: ["CivicSealQR", "CivicSealTestSupport"], swiftSettings: strict),
     ]
 )
