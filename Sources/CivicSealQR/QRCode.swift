@@ -69,7 +69,7 @@ public struct QRCode: Sendable, Hashable {
     }
 
     /// Whether the module at column `x`, row `y` (top-left origin) is dark.
-    public subscript(x: Int, y: Int) -> Bool { modules[y * size + x] }
+    public subscript(x x: Int, y y: Int) -> Bool { modules[y * size + x] }
 
     /// The most bytes a symbol of `version` holds in byte mode at `level` (Table 7).
     public static func byteCapacity(version: Int, level: ErrorCorrectionLevel) -> Int {

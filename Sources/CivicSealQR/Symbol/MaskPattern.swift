@@ -13,4 +13,14 @@ enum MaskPattern {
         default: ((i + j) % 2 + (i * j) % 3) % 2 == 0
         }
     }
+
+    /// Every mask repeats with period 12 in rows (mask 4: ⌊i/2⌋ mod 2 has period 4; the others 2, 3 or 6) and
+    /// 6 in columns, so one tile per mask replaces the arithmetic per module.
+    static let tileRows = 12
+    static let tileColumns = 6
+
+    /// `tiles[mask][row * tileColumns + column]` is 1 where the mask inverts.
+    static let tiles: [[UInt8]] = (0..<8).map { mask in
+        (0..<(tileRows * tileColumns)).map { inverts(mask, row: $0 / tileColumns, column: $0 % tileColumns) ? 1 : 0 }
+    }
 }

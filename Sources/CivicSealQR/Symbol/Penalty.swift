@@ -25,14 +25,13 @@ enum Penalty {
                 let row = y * size
                 for x in 0..<size { dark += Int(modules[row + x]) }
                 guard y + 1 < size else { continue }
+                var blocks = 0
                 for x in 0..<(size - 1) {
-                    let colour = modules[row + x]
-                    if colour == modules[row + x + 1] && colour == modules[row + size + x]
-                        && colour == modules[row + size + x + 1]
-                    {
-                        total += n2
-                    }
+                    let sum = modules[row &+ x] &+ modules[row &+ x &+ 1] &+ modules[row &+ size &+ x]
+                        &+ modules[row &+ size &+ x &+ 1]
+                    blocks &+= sum & 3 == 0 ? 1 : 0  // all light (0) or all dark (4)
                 }
+                total += blocks * n2
             }
             let cells = size * size
             // |dark/cells − 1/2| in units of 5 %, rounded down.
@@ -41,32 +40,28 @@ enum Penalty {
         }
     }
 
-    /// N1 and N3 for one row or column.
+    /// N1 and N3 for one row or column. Branch-free in the loop: a run scores 3 when it reaches five
+    /// modules and 1 for every module after that, which sums to 3 + (length − 5).
     private static func lineScore(_ modules: UnsafeBufferPointer<UInt8>, start: Int, step: Int, count: Int) -> Int {
         var score = 0
         var runColour: UInt8 = 0xFF
         var runLength = 0
         // The last eleven modules, newest in bit 0; the zeros it starts with are the light quiet zone.
         var window: UInt32 = 0
-        var seen = 4
+        var finderLike = 0
         for k in 0..<count {
-            let colour = modules[start + k * step]
-            if colour == runColour {
-                runLength += 1
-            } else {
-                if runLength >= 5 { score += n1 + runLength - 5 }
-                runColour = colour
-                runLength = 1
-            }
+            let colour = modules[start &+ k &* step]
+            runLength = colour == runColour ? runLength &+ 1 : 1
+            runColour = colour
+            score &+= runLength == 5 ? n1 : (runLength > 5 ? 1 : 0)
             window = (window << 1 | UInt32(colour)) & 0x7FF
-            seen += 1
-            if seen >= 11 && (window == 0b1011101_0000 || window == 0b0000_1011101) { score += n3 }
+            // Before 7 modules are in, the window cannot hold a 1:1:3:1:1 pattern anyway.
+            finderLike &+= (window == 0b1011101_0000 || window == 0b0000_1011101) ? 1 : 0
         }
-        if runLength >= 5 { score += n1 + runLength - 5 }
         for _ in 0..<4 {
             window = (window << 1) & 0x7FF
-            if window == 0b1011101_0000 || window == 0b0000_1011101 { score += n3 }
+            finderLike &+= (window == 0b1011101_0000 || window == 0b0000_1011101) ? 1 : 0
         }
-        return score
+        return score &+ finderLike &* n3
     }
 }

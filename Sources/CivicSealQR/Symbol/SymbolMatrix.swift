@@ -115,11 +115,20 @@ struct SymbolMatrix {
         }
     }
 
-    /// Inverts every data module selected by `mask` (§7.8.2).
+    /// Inverts every data module selected by `mask` (§7.8.2), using the pattern's 12 × 6 repeating tile.
     mutating func applyMask(_ mask: Int) {
-        for y in 0..<size {
-            for x in 0..<size where !isFunction[y * size + x] && MaskPattern.inverts(mask, row: y, column: x) {
-                modules[y * size + x] ^= 1
+        let tile = MaskPattern.tiles[mask]
+        modules.withUnsafeMutableBufferPointer { modules in
+            isFunction.withUnsafeBufferPointer { isFunction in
+                for y in 0..<size {
+                    let tileRow = (y % MaskPattern.tileRows) &* MaskPattern.tileColumns
+                    var column = 0
+                    for x in 0..<size {
+                        let index = y &* size &+ x
+                        modules[index] ^= tile[tileRow &+ column] & (isFunction[index] ? 0 : 1)
+                        column = column == MaskPattern.tileColumns - 1 ? 0 : column &+ 1
+                    }
+                }
             }
         }
     }
