@@ -15,53 +15,71 @@ enum Penalty {
     /// The total penalty of a square matrix of `size` × `size` modules, row-major, 1 = dark.
     static func score(_ modules: [UInt8], size: Int) -> Int {
         modules.withUnsafeBufferPointer { modules in
-            var total = 0
-            for line in 0..<size {
-                total += lineScore(modules, start: line * size, step: 1, count: size)
-                total += lineScore(modules, start: line, step: size, count: size)
-            }
-            var dark = 0
-            for y in 0..<size {
-                let row = y * size
-                for x in 0..<size { dark += Int(modules[row + x]) }
-                guard y + 1 < size else { continue }
-                var blocks = 0
-                for x in 0..<(size - 1) {
-                    let sum = modules[row &+ x] &+ modules[row &+ x &+ 1] &+ modules[row &+ size &+ x]
-                        &+ modules[row &+ size &+ x &+ 1]
-                    blocks &+= sum & 3 == 0 ? 1 : 0  // all light (0) or all dark (4)
+            withUnsafeTemporaryAllocation(of: UInt8.self, capacity: size * size) { transposed in
+                for y in 0..<size {
+                    for x in 0..<size { transposed[x &* size &+ y] = modules[y &* size &+ x] }
                 }
-                total += blocks * n2
+                // Columns of the matrix, then columns of the transpose (the rows).
+                var total = columnScores(modules, size: size)
+                total &+= columnScores(UnsafeBufferPointer(transposed), size: size)
+                return total &+ blockAndBalanceScores(modules, size: size)
             }
-            let cells = size * size
-            // |dark/cells − 1/2| in units of 5 %, rounded down.
-            let steps = abs(dark * 20 - cells * 10) / cells
-            return total + steps * n4
         }
     }
 
-    /// N1 and N3 for one row or column. Branch-free in the loop: a run scores 3 when it reaches five
-    /// modules and 1 for every module after that, which sums to 3 + (length − 5).
-    private static func lineScore(_ modules: UnsafeBufferPointer<UInt8>, start: Int, step: Int, count: Int) -> Int {
-        var score = 0
-        var runColour: UInt8 = 0xFF
-        var runLength = 0
-        // The last eleven modules, newest in bit 0; the zeros it starts with are the light quiet zone.
-        var window: UInt32 = 0
-        var finderLike = 0
-        for k in 0..<count {
-            let colour = modules[start &+ k &* step]
-            runLength = colour == runColour ? runLength &+ 1 : 1
-            runColour = colour
-            score &+= runLength == 5 ? n1 : (runLength > 5 ? 1 : 0)
-            window = (window << 1 | UInt32(colour)) & 0x7FF
-            // Before 7 modules are in, the window cannot hold a 1:1:3:1:1 pattern anyway.
-            finderLike &+= (window == 0b1011101_0000 || window == 0b0000_1011101) ? 1 : 0
+    /// N2 and N4.
+    private static func blockAndBalanceScores(_ modules: UnsafeBufferPointer<UInt8>, size: Int) -> Int {
+        var dark = 0
+        var blocks = 0
+        for y in 0..<size {
+            let row = y &* size
+            for x in 0..<size { dark &+= Int(modules[row &+ x]) }
+            guard y + 1 < size else { continue }
+            for x in 0..<(size - 1) {
+                let sum = modules[row &+ x] &+ modules[row &+ x &+ 1] &+ modules[row &+ size &+ x]
+                    &+ modules[row &+ size &+ x &+ 1]
+                blocks &+= sum & 3 == 0 ? 1 : 0  // all light (0) or all dark (4)
+            }
         }
-        for _ in 0..<4 {
-            window = (window << 1) & 0x7FF
-            finderLike &+= (window == 0b1011101_0000 || window == 0b0000_1011101) ? 1 : 0
+        let cells = size * size
+        // |dark/cells − 1/2| in units of 5 %, rounded down.
+        let steps = abs(dark * 20 - cells * 10) / cells
+        return blocks * n2 + steps * n4
+    }
+
+    /// N1 and N3 for every column, walking the matrix row by row so that the columns advance side by side
+    /// (independent work per column, contiguous memory). A run scores 3 when it reaches five modules and 1
+    /// for every module after that, which sums to 3 + (length − 5).
+    private static func columnScores(_ modules: UnsafeBufferPointer<UInt8>, size: Int) -> Int {
+        withUnsafeTemporaryAllocation(of: UInt32.self, capacity: 2 * size) { state in
+            // state[x]: run length; state[size + x]: the last eleven modules of column x, newest in bit 0,
+            // starting as zeros, which stand for the light quiet zone above the symbol.
+            for x in 0..<(2 * size) { state[x] = 0 }
+            var runScore = 0
+            var finderLike = 0
+            for y in 0..<size {
+                let row = y &* size
+                for x in 0..<size {
+                    let colour = UInt32(modules[row &+ x])
+                    let window = state[size &+ x]
+                    let previous = window & 1
+                    let length = y > 0 && colour == previous ? state[x] &+ 1 : 1
+                    state[x] = length
+                    runScore &+= length == 5 ? n1 : (length > 5 ? 1 : 0)
+                    let next = (window << 1 | colour) & 0x7FF
+                    state[size &+ x] = next
+                    finderLike &+= (next == 0b1011101_0000 || next == 0b0000_1011101) ? 1 : 0
+                }
+            }
+            // Four light modules of quiet zone below the symbol.
+            for x in 0..<size {
+                var window = state[size &+ x]
+                for _ in 0..<4 {
+                    window = (window << 1) & 0x7FF
+                    finderLike &+= (window == 0b1011101_0000 || window == 0b0000_1011101) ? 1 : 0
+                }
+            }
+            return runScore &+ finderLike &* n3
         }
-        return score &+ finderLike &* n3
     }
 }
