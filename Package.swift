@@ -14,39 +14,43 @@ let package = Package(
     // No package dependencies: the toolchain plus two system libraries.
     dependencies: [],
     targets: [
-        .systemLibrary(
-            name: "COpenSSL",
-            pkgConfig: "openssl",
-            providers: [.apt(["libssl-dev"]), .brew(["openssl@3"])]
-        ),
-        .systemLibrary(
-            name: "CSQLite",
-            pkgConfig: "sqlite3",
-            providers: [.apt(["libsqlite3-dev"]), .brew(["sqlite"])]
-        ),
+        // C at the edge.
+        .systemLibrary(name: "COpenSSL", pkgConfig: "openssl", providers: [.apt(["libssl-dev"]), .brew(["openssl@3"])]),
+        .systemLibrary(name: "CSQLite", pkgConfig: "sqlite3", providers: [.apt(["libsqlite3-dev"]), .brew(["sqlite"])]),
+
+        // Infrastructure.
         .target(name: "CivicSealCrypto", dependencies: ["COpenSSL"], swiftSettings: strict),
         .target(name: "CivicSealStorage", dependencies: ["CSQLite"], swiftSettings: strict),
+        .target(name: "CivicSealQR", swiftSettings: strict),
+
+        // Domain: intake and workflow.
         .target(name: "CivicSealWorkflow", swiftSettings: strict),
         .target(name: "CivicSealIdentity", dependencies: ["CivicSealCrypto", "CivicSealWorkflow"], swiftSettings: strict),
+
+        // Wiring and executables.
         .target(
             name: "CivicSealApp", dependencies: ["CivicSealCrypto", "CivicSealIdentity", "CivicSealWorkflow"],
             swiftSettings: strict),
         .executableTarget(name: "civicseal", dependencies: ["CivicSealApp"], swiftSettings: strict),
         .executableTarget(
             name: "civicseal-bench", dependencies: ["CivicSealApp", "CivicSealCrypto"], swiftSettings: strict),
+
+        // Tests.
         .target(name: "CivicSealTestSupport", path: "Tests/CivicSealTestSupport", swiftSettings: strict),
         .testTarget(
             name: "CivicSealCryptoTests", dependencies: ["CivicSealCrypto", "CivicSealTestSupport"],
             resources: [.copy("Vectors")], swiftSettings: strict),
-        .testTarget(name: "CivicSealStorageTests", dependencies: ["CivicSealStorage", "CivicSealTestSupport"], swiftSettings: strict),
         .testTarget(
-            name: "CivicSealAppTests",
-            dependencies: ["CivicSealApp", "CivicSealCrypto", "CivicSealIdentity", "CivicSealTestSupport"],
-            swiftSettings: strict),
+            name: "CivicSealStorageTests", dependencies: ["CivicSealStorage", "CivicSealTestSupport"], swiftSettings: strict),
+        .testTarget(name: "CivicSealQRTests", dependencies: ["CivicSealQR", "CivicSealTestSupport"], swiftSettings: strict),
+        .testTarget(name: "CivicSealWorkflowTests", dependencies: ["CivicSealWorkflow"], swiftSettings: strict),
         .testTarget(
             name: "CivicSealIdentityTests",
             dependencies: ["CivicSealIdentity", "CivicSealCrypto", "CivicSealWorkflow", "CivicSealTestSupport"],
             swiftSettings: strict),
-        .testTarget(name: "CivicSealWorkflowTests", dependencies: ["CivicSealWorkflow"], swiftSettings: strict),
+        .testTarget(
+            name: "CivicSealAppTests",
+            dependencies: ["CivicSealApp", "CivicSealCrypto", "CivicSealIdentity", "CivicSealTestSupport"],
+            swiftSettings: strict),
     ]
 )
