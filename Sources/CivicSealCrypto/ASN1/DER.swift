@@ -85,10 +85,16 @@ enum DER {
     static func malformed(_ detail: String) -> CryptoError { CryptoError(.malformedInput, "DER: \(detail)") }
 
     /// Tag–length–value with a minimal definite length.
-    static func tlv(_ tag: UInt8, _ content: some Collection<UInt8>) -> [UInt8] {
-        var out: [UInt8] = [tag]
-        appendLength(content.count, to: &out)
-        out.append(contentsOf: content)
+    static func tlv(_ tag: UInt8, _ content: [UInt8]) -> [UInt8] { tlv(tag, parts: [content]) }
+
+    /// Tag–length–value over the concatenation of `parts`, copied once into a presized buffer.
+    static func tlv(_ tag: UInt8, parts: [[UInt8]]) -> [UInt8] {
+        let length = parts.reduce(0) { $0 + $1.count }
+        var out: [UInt8] = []
+        out.reserveCapacity(length + 6)
+        out.append(tag)
+        appendLength(length, to: &out)
+        for part in parts { out.append(contentsOf: part) }
         return out
     }
 
@@ -96,22 +102,17 @@ enum DER {
         if length < 0x80 {
             out.append(UInt8(length))
         } else {
-            var bytes: [UInt8] = []
-            var value = length
-            while value > 0 {
-                bytes.insert(UInt8(value & 0xFF), at: 0)
-                value >>= 8
-            }
-            out.append(0x80 | UInt8(bytes.count))
-            out.append(contentsOf: bytes)
+            let byteCount = (Int.bitWidth - length.leadingZeroBitCount + 7) / 8
+            out.append(0x80 | UInt8(byteCount))
+            for shift in stride(from: (byteCount - 1) * 8, through: 0, by: -8) { out.append(UInt8(truncatingIfNeeded: length >> shift)) }
         }
     }
 
-    static func sequence(_ parts: [UInt8]...) -> [UInt8] { tlv(sequence, parts.joined()) }
+    static func sequence(_ parts: [UInt8]...) -> [UInt8] { tlv(sequence, parts: parts) }
 
     /// DER `SET OF`: elements sorted by their encodings (X.690 §11.6).
     static func setOf(_ elements: [[UInt8]], tag: UInt8 = set) -> [UInt8] {
-        tlv(tag, elements.sorted { $0.lexicographicallyPrecedes($1) }.joined())
+        tlv(tag, parts: elements.count > 1 ? elements.sorted { $0.lexicographicallyPrecedes($1) } : elements)
     }
 
     static func oid(_ content: [UInt8]) -> [UInt8] { tlv(objectIdentifier, content) }
