@@ -27,6 +27,7 @@ let package = Package(
         .target(name: "CivicSealCrypto", dependencies: ["COpenSSL"], swiftSettings: strict),
         .target(name: "CivicSealStorage", dependencies: ["CSQLite"], swiftSettings: strict),
         .target(name: "CivicSealWorkflow", swiftSettings: strict),
+        .target(name: "CivicSealPDF", swiftSettings: strict),
         .target(name: "CivicSealApp", dependencies: ["CivicSealCrypto"], swiftSettings: strict),
         .executableTarget(name: "civicseal", dependencies: ["CivicSealApp"], swiftSettings: strict),
         .executableTarget(
@@ -37,6 +38,7 @@ let package = Package(
             resources: [.copy("Vectors")], swiftSettings: strict),
         .testTarget(name: "CivicSealStorageTests", dependencies: ["CivicSealStorage", "CivicSealTestSupport"], swiftSettings: strict),
         .testTarget(name: "CivicSealAppTests", dependencies: ["CivicSealApp", "CivicSealCrypto", "CivicSealTestSupport"], swiftSettings: strict),
+        .testTarget(name: "CivicSealPDFTests", dependencies: ["CivicSealPDF", "CivicSealTestSupport"], swiftSettings: strict),
         .testTarget(name: "CivicSealWorkflowTests", dependencies: ["CivicSealWorkflow"], swiftSettings: strict),
     ]
 )
