@@ -206,16 +206,29 @@ public struct PDFPoint: Sendable, Equatable {
 /// The glyphs of one font used on a page, and the text each glyph stands for (for the ToUnicode CMap).
 struct FontUse: Sendable {
     let font: TrueTypeFont
-    var text: [UInt16: Unicode.Scalar] = [:]
+    /// Indexed by glyph id: the scalar value the glyph was first drawn for, or 0 when unused.
+    private var scalars: [UInt32]
     /// Whether `.notdef` was drawn (a character the font lacks); it gets a width but no Unicode mapping.
     var usesNotdef = false
 
-    mutating func record(_ glyph: UInt16, _ scalar: Unicode.Scalar) {
-        if glyph == 0 { usesNotdef = true } else if text[glyph] == nil { text[glyph] = scalar }
+    init(font: TrueTypeFont) {
+        self.font = font
+        scalars = [UInt32](repeating: 0, count: font.glyphCount)
+    }
+
+    @inline(__always) mutating func record(_ glyph: UInt16, _ scalar: Unicode.Scalar) {
+        if glyph == 0 { usesNotdef = true } else if scalars[Int(glyph)] == 0 { scalars[Int(glyph)] = scalar.value }
     }
 
     mutating func merge(_ other: FontUse) {
         usesNotdef = usesNotdef || other.usesNotdef
-        text.merge(other.text) { first, _ in first }
+        for glyph in other.scalars.indices where scalars[glyph] == 0 { scalars[glyph] = other.scalars[glyph] }
+    }
+
+    /// Used glyphs (without `.notdef`) in ascending order with their scalars.
+    var text: [(glyph: UInt16, scalar: Unicode.Scalar)] {
+        scalars.indices.compactMap { glyph in
+            scalars[glyph] == 0 ? nil : Unicode.Scalar(scalars[glyph]).map { (UInt16(glyph), $0) }
+        }
     }
 }

@@ -5,7 +5,7 @@
 /// to keep a one-page certificate with two embedded font subsets well under 60 KB.
 enum Deflate {
     /// The zlib stream (CMF/FLG header, DEFLATE data, Adler-32) of `input`.
-    static func zlib(_ input: [UInt8], maximumChain: Int = 48) -> [UInt8] {
+    static func zlib(_ input: [UInt8], maximumChain: Int = 8) -> [UInt8] {
         var writer = BitWriter(capacity: input.count / 2 + 64)
         writer.bytes.append(0x78)  // CM = 8 (deflate), CINFO = 7 (32 KiB window)
         writer.bytes.append(0x01)  // FLEVEL 0, no dictionary; 0x7801 % 31 == 0
@@ -45,8 +45,15 @@ enum Deflate {
         let hashSize = 1 << hashBits
         let hashMask = hashSize - 1
         let windowMask = windowSize - 1
-        var head = [Int32](repeating: -1, count: hashSize)
-        var previous = [Int32](repeating: -1, count: windowSize)
+        // Raw buffers: the hot loop must not pay for exclusivity checks on captured arrays.
+        let head = UnsafeMutableBufferPointer<Int32>.allocate(capacity: hashSize)
+        head.initialize(repeating: -1)
+        let previous = UnsafeMutableBufferPointer<Int32>.allocate(capacity: windowSize)
+        previous.initialize(repeating: -1)
+        defer {
+            head.deallocate()
+            previous.deallocate()
+        }
         @inline(__always) func hashAt(_ i: Int) -> Int {
             (Int(data[i]) << 10 ^ Int(data[i + 1]) << 5 ^ Int(data[i + 2])) & hashMask
         }

@@ -23,9 +23,11 @@ struct SHA256 {
         length &+= UInt64(bytes.count)
         buffer.append(contentsOf: bytes)
         var start = 0
-        while buffer.count - start >= 64 {
-            compress(buffer, at: start)
-            start += 64
+        buffer.withUnsafeBufferPointer { block in
+            while block.count - start >= 64 {
+                compress(block, at: start)
+                start += 64
+            }
         }
         if start > 0 { buffer.removeFirst(start) }
     }
@@ -53,8 +55,13 @@ struct SHA256 {
         return hasher.finalize()
     }
 
-    private mutating func compress(_ block: [UInt8], at offset: Int) {
-        var w = [UInt32](repeating: 0, count: 64)
+    private mutating func compress(_ block: UnsafeBufferPointer<UInt8>, at offset: Int) {
+        withUnsafeTemporaryAllocation(of: UInt32.self, capacity: 64) { w in
+            compress(block, at: offset, schedule: w)
+        }
+    }
+
+    private mutating func compress(_ block: UnsafeBufferPointer<UInt8>, at offset: Int, schedule w: UnsafeMutableBufferPointer<UInt32>) {
         for i in 0..<16 {
             let j = offset + i * 4
             w[i] = UInt32(block[j]) << 24 | UInt32(block[j + 1]) << 16 | UInt32(block[j + 2]) << 8 | UInt32(block[j + 3])
@@ -66,10 +73,11 @@ struct SHA256 {
         }
         var a = state[0], b = state[1], c = state[2], d = state[3]
         var e = state[4], f = state[5], g = state[6], h = state[7]
+        let k = Self.k
         for i in 0..<64 {
             let s1 = rotr(e, 6) ^ rotr(e, 11) ^ rotr(e, 25)
             let choice = (e & f) ^ (~e & g)
-            let t1 = h &+ s1 &+ choice &+ Self.k[i] &+ w[i]
+            let t1 = h &+ s1 &+ choice &+ k[i] &+ w[i]
             let s0 = rotr(a, 2) ^ rotr(a, 13) ^ rotr(a, 22)
             let majority = (a & b) ^ (a & c) ^ (b & c)
             let t2 = s0 &+ majority

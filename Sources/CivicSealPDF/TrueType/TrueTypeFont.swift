@@ -1,4 +1,5 @@
 import Foundation
+import Synchronization
 
 /// A parsed TrueType font (OpenType with `glyf` outlines): the tables a PDF writer needs to map text to glyphs,
 /// measure it, describe the font (ISO 32000-1 §9.8) and embed a subset as `/FontFile2`.
@@ -36,8 +37,12 @@ public final class TrueTypeFont: Sendable {
     let leftSideBearings: [Int16]
     /// Unicode scalar value → glyph id from the best Unicode `cmap` subtable.
     let characterMap: [UInt32: UInt16]
+    /// The Basic Multilingual Plane part of `characterMap`, sorted by code (for subset `cmap` tables).
+    let basicPlaneMap: [(code: UInt16, glyph: UInt16)]
     /// `loca`: glyph g occupies `glyf[glyphOffsets[g] ..< glyphOffsets[g + 1]]`.
     let glyphOffsets: [Int]
+    /// Recently embedded subsets by glyph set: documents of one template for similar names reuse them.
+    let embeddingCache = Mutex<[[UInt16]: CompressedSubset]>([:])
 
     /// Reads and parses the font file at `path`.
     public convenience init(contentsOf path: String) throws(PDFError) {
@@ -108,6 +113,7 @@ public final class TrueTypeFont: Sendable {
         }
         glyphOffsets = offsets
         characterMap = try Self.parseCharacterMap(reader, table: tables["cmap"]!.lowerBound, glyphCount: glyphCount)
+        basicPlaneMap = characterMap.filter { $0.key <= 0xFFFE }.map { (code: UInt16($0.key), glyph: $0.value) }.sorted { $0.code < $1.code }
 
         if let post = tables["post"]?.lowerBound {
             italicAngle = Double(try reader.int16(post + 4)) + Double(try reader.uint16(post + 6)) / 65536

@@ -12,20 +12,45 @@ public struct TrueTypeSubset: Sendable {
     public let tag: String
 }
 
+/// A subset as `/FontFile2` stream data.
+struct CompressedSubset: Sendable {
+    let tag: String
+    /// The zlib-compressed font file.
+    let data: [UInt8]
+    /// The uncompressed length (`/Length1`).
+    let length: Int
+}
+
 extension TrueTypeFont {
+    static let embeddingCacheLimit = 64
+
+    /// The compressed subset for `used` (sorted glyph ids), from the cache when this glyph set was embedded before.
+    func compressedSubset(_ used: [UInt16]) -> CompressedSubset {
+        if let cached = embeddingCache.withLock({ $0[used] }) { return cached }
+        let subset = subset(used)
+        let compressed = CompressedSubset(tag: subset.tag, data: Deflate.zlib(subset.bytes), length: subset.bytes.count)
+        embeddingCache.withLock { cache in
+            if cache.count >= Self.embeddingCacheLimit { cache.removeAll() }
+            cache[used] = compressed
+        }
+        return compressed
+    }
+
     /// Builds a subset holding `used` and everything it needs (see ``TrueTypeSubset``).
     public func subset(_ used: some Sequence<UInt16>) -> TrueTypeSubset {
         let glyphs = closure(of: used)
         let sorted = glyphs.sorted()
         let newCount = Int(sorted.last!) + 1
         let glyf = tables["glyf"]!.lowerBound
+        var keep = [Bool](repeating: false, count: newCount)
+        for glyph in sorted { keep[Int(glyph)] = true }
 
         // glyf and loca: used glyphs copied, each padded to 4 bytes; the others empty.
         var glyphData: [UInt8] = []
         var offsets = [Int](repeating: 0, count: newCount + 1)
         for glyph in 0..<newCount {
             offsets[glyph] = glyphData.count
-            if glyphs.contains(UInt16(glyph)) {
+            if keep[glyph] {
                 glyphData.append(contentsOf: data[(glyf + glyphOffsets[glyph])..<(glyf + glyphOffsets[glyph + 1])])
                 while glyphData.count % 4 != 0 { glyphData.append(0) }
             }
@@ -41,9 +66,8 @@ extension TrueTypeFont {
         var hmtx: [UInt8] = []
         hmtx.reserveCapacity(newCount * 4)
         for glyph in 0..<newCount {
-            let keep = glyphs.contains(UInt16(glyph))
-            hmtx.appendUInt16(keep ? advances[glyph] : 0)
-            hmtx.appendUInt16(keep ? UInt16(bitPattern: leftSideBearings[glyph]) : 0)
+            hmtx.appendUInt16(keep[glyph] ? advances[glyph] : 0)
+            hmtx.appendUInt16(keep[glyph] ? UInt16(bitPattern: leftSideBearings[glyph]) : 0)
         }
 
         var head = Array(data[tables["head"]!])
@@ -56,7 +80,7 @@ extension TrueTypeFont {
 
         var fontTables: [(tag: String, data: [UInt8])] = [
             ("glyf", glyphData), ("loca", loca), ("head", head), ("hhea", hhea), ("hmtx", hmtx), ("maxp", maxp),
-            ("cmap", subsetCharacterMap(glyphs)), ("name", nameTable()),
+            ("cmap", subsetCharacterMap(keep)), ("name", nameTable()),
         ]
         if let post = tables["post"], post.count >= 32 {
             var header = Array(data[post.lowerBound..<(post.lowerBound + 32)])
@@ -82,9 +106,8 @@ extension TrueTypeFont {
     /// A format 4 `cmap` (platform 3, encoding 1) for the BMP characters whose glyphs are kept: one segment per
     /// character plus the required final 0xFFFF segment. PDF readers use `/CIDToGIDMap` instead, but some
     /// rasterizers want a valid cmap to be present.
-    private func subsetCharacterMap(_ glyphs: Set<UInt16>) -> [UInt8] {
-        var pairs = characterMap.filter { $0.key <= 0xFFFE && glyphs.contains($0.value) }.map { (code: UInt16($0.key), glyph: $0.value) }
-        pairs.sort { $0.code < $1.code }
+    private func subsetCharacterMap(_ keep: [Bool]) -> [UInt8] {
+        let pairs = basicPlaneMap.filter { Int($0.glyph) < keep.count && keep[Int($0.glyph)] }
         let segments = pairs.count + 1
         var searchRange = 1
         var entrySelector = 0

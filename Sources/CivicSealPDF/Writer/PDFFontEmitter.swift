@@ -10,8 +10,9 @@ protocol PDFObjectSink {
 enum PDFFontEmitter {
     static func emit(_ use: FontUse, as type0Number: Int, into sink: inout some PDFObjectSink) {
         let font = use.font
-        let used = use.text.keys.sorted()
-        let subset = font.subset(used)
+        let text = use.text
+        let used = text.map(\.glyph)
+        let subset = font.compressedSubset(used)
         let baseFont = "\(subset.tag)+\(font.postScriptName)"
         let descendant = sink.allocate()
         let descriptor = sink.allocate()
@@ -59,8 +60,8 @@ enum PDFFontEmitter {
                     ]))))
         sink.put(
             fontFile,
-            .stream(PDFDictionary([("Length1", .integer(subset.bytes.count)), ("Filter", .name("FlateDecode"))]), Deflate.zlib(subset.bytes)))
-        let cmap = toUnicodeCMap(use.text)
+            .stream(PDFDictionary([("Length1", .integer(subset.length)), ("Filter", .name("FlateDecode"))]), subset.data))
+        let cmap = toUnicodeCMap(text)
         sink.put(toUnicode, .stream(PDFDictionary([("Filter", .name("FlateDecode"))]), Deflate.zlib(cmap)))
     }
 
@@ -80,7 +81,7 @@ enum PDFFontEmitter {
 
     /// The ToUnicode CMap (§9.10.3): each glyph maps to the one precomposed scalar it was drawn for, written
     /// as UTF-16BE; `bfchar` blocks hold at most 100 entries (Adobe Technical Note #5411).
-    static func toUnicodeCMap(_ text: [UInt16: Unicode.Scalar]) -> [UInt8] {
+    static func toUnicodeCMap(_ entries: [(glyph: UInt16, scalar: Unicode.Scalar)]) -> [UInt8] {
         var cmap: [UInt8] = []
         cmap.append(
             """
@@ -95,7 +96,6 @@ enum PDFFontEmitter {
             endcodespacerange
 
             """)
-        let entries = text.sorted { $0.key < $1.key }
         var start = 0
         while start < entries.count {
             let chunk = entries[start..<min(start + 100, entries.count)]
