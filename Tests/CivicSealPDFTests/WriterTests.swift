@@ -86,3 +86,22 @@ import Testing
         #expect(font.wrap("a\n\nb", size: 10, width: 100) == ["a", "", "b"])
     }
 }
+
+@Suite struct TextMappingTests {
+    @Test func decomposedInputIsDrawnAndMappedAsPrecomposedCharacters() {
+        var page = PDFPage()
+        let decomposed = "Nguye\u{0302}\u{0303}n"  // "Nguyễn" in NFD
+        page.text(decomposed, font: TestFonts.regular, size: 12, at: PDFPoint(x: 10, y: 10))
+        let mapped = page.fonts[0].text.map(\.scalar)
+        #expect(mapped.contains("ễ"))
+        #expect(!mapped.contains("\u{0303}"))
+        #expect(TestFonts.regular.measure(decomposed, size: 12) == TestFonts.regular.measure("Nguyễn", size: 12))
+    }
+
+    @Test func missingCharactersUseNotdefWithAWidthButNoMapping() {
+        var page = PDFPage()
+        page.text("A中", font: TestFonts.regular, size: 12, at: PDFPoint(x: 10, y: 10))
+        #expect(page.fonts[0].usesNotdef)
+        #expect(page.fonts[0].text.map(\.scalar) == ["A"])
+    }
+}
