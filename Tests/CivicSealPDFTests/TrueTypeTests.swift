@@ -1,0 +1,69 @@
+import Foundation
+import Testing
+
+@testable import CivicSealPDF
+
+@Suite struct TrueTypeTests {
+    @Test func parsesDejaVuMetrics() {
+        let font = TestFonts.regular
+        #expect(font.postScriptName == "DejaVuSans")
+        #expect(TestFonts.bold.postScriptName == "DejaVuSans-Bold")
+        #expect(font.unitsPerEm == 2048)
+        #expect(font.glyph(for: "A") != 0)
+        #expect(font.glyph(for: "ệ") != 0)
+        #expect(font.width(of: font.glyph(for: " ")) == 318)  // 651 / 2048 em
+        #expect(font.capHeight > 1300 && font.capHeight < 1600)
+        #expect(!font.covers("\u{10FFFD}"))
+    }
+
+    @Test func missingFontFileIsReportedByCode() {
+        #expect(throws: PDFError(.fontNotFound, "")) { try TrueTypeFont(contentsOf: "/nonexistent/font.ttf") }
+        #expect(throws: PDFError(.malformedFont, "")) { try TrueTypeFont(bytes: Array(repeating: 0, count: 64)) }
+    }
+
+    @Test func subsetKeepsCompositeComponentsOfStackedDiacritics() throws {
+        let font = TestFonts.regular
+        let letters: [Unicode.Scalar] = ["ệ", "ẫ", "Ặ"]
+        let glyphs = letters.map { font.glyph(for: $0) }
+        let components = glyphs.flatMap { font.components(of: $0) }
+        #expect(!components.isEmpty, "DejaVu builds these letters from components")
+        let subset = font.subset(glyphs)
+        #expect(subset.glyphs.isSuperset(of: Set(glyphs + components + [0])))
+        // Nested components are followed too: the closure is closed under components(of:).
+        for glyph in subset.glyphs { #expect(Set(font.components(of: glyph)).isSubset(of: subset.glyphs)) }
+        #expect(subset.tag.count == 6 && subset.tag.allSatisfy { $0.isUppercase })
+
+        // The subset is itself a font we can parse, with outlines exactly for the kept glyphs.
+        let parsed = try TrueTypeFont(bytes: subset.bytes)
+        #expect(parsed.glyphCount == Int(subset.glyphs.max()!) + 1)
+        for glyph in 0..<parsed.glyphCount {
+            let hasOutline = parsed.glyphOffsets[glyph + 1] > parsed.glyphOffsets[glyph]
+            let original = font.glyphOffsets[glyph + 1] > font.glyphOffsets[glyph]
+            #expect(hasOutline == (subset.glyphs.contains(UInt16(glyph)) && original), "glyph \(glyph)")
+        }
+        for letter in letters { #expect(parsed.glyph(for: letter) == font.glyph(for: letter)) }
+    }
+
+    @Test func subsetTableChecksumsAndHeadAdjustmentAreValid() throws {
+        let subset = TestFonts.bold.subset("Độc lập".unicodeScalars.map { TestFonts.bold.glyph(for: $0) })
+        let bytes = subset.bytes
+        #expect(TrueTypeFont.checksum(bytes[...]) == 0xB1B0_AFBA)
+        let count = Int(bytes[4]) << 8 | Int(bytes[5])
+        for index in 0..<count {
+            let record = 12 + 16 * index
+            func word(_ at: Int) -> Int { Int(bytes[at]) << 24 | Int(bytes[at + 1]) << 16 | Int(bytes[at + 2]) << 8 | Int(bytes[at + 3]) }
+            let tag = String(decoding: bytes[record..<(record + 4)], as: UTF8.self)
+            let offset = word(record + 8)
+            #expect(offset % 4 == 0)
+            guard tag != "head" else { continue }
+            #expect(UInt32(word(record + 4)) == TrueTypeFont.checksum(bytes[offset..<(offset + word(record + 12))]), "\(tag)")
+        }
+    }
+
+    @Test func subsetTagIsDeterministicAndDependsOnTheGlyphs() {
+        let font = TestFonts.regular
+        #expect(font.subset([36, 37]).tag == font.subset([37, 36]).tag)
+        #expect(font.subset([36, 37]).tag != font.subset([36, 38]).tag)
+        #expect(font.subset([36, 37]).bytes == font.subset([36, 37]).bytes)
+    }
+}
