@@ -27,16 +27,33 @@ let package = Package(
         .target(name: "CivicSealCrypto", dependencies: ["COpenSSL"], swiftSettings: strict),
         .target(name: "CivicSealStorage", dependencies: ["CSQLite"], swiftSettings: strict),
         .target(name: "CivicSealWorkflow", swiftSettings: strict),
-        .target(name: "CivicSealApp", dependencies: ["CivicSealCrypto"], swiftSettings: strict),
+        .target(
+            name: "CivicSealRecords", dependencies: ["CivicSealStorage", "CivicSealWorkflow", "CivicSealCrypto"],
+            swiftSettings: strict),
+        .target(
+            name: "CivicSealApp", dependencies: ["CivicSealCrypto", "CivicSealRecords", "CivicSealWorkflow", "CivicSealStorage"],
+            swiftSettings: strict),
         .executableTarget(name: "civicseal", dependencies: ["CivicSealApp"], swiftSettings: strict),
         .executableTarget(
-            name: "civicseal-bench", dependencies: ["CivicSealApp", "CivicSealCrypto"], swiftSettings: strict),
+            name: "civicseal-bench",
+            dependencies: ["CivicSealApp", "CivicSealCrypto", "CivicSealRecords", "CivicSealWorkflow", "CivicSealStorage"],
+            swiftSettings: strict),
         .target(name: "CivicSealTestSupport", path: "Tests/CivicSealTestSupport", swiftSettings: strict),
         .testTarget(
             name: "CivicSealCryptoTests", dependencies: ["CivicSealCrypto", "CivicSealTestSupport"],
             resources: [.copy("Vectors")], swiftSettings: strict),
         .testTarget(name: "CivicSealStorageTests", dependencies: ["CivicSealStorage", "CivicSealTestSupport"], swiftSettings: strict),
-        .testTarget(name: "CivicSealAppTests", dependencies: ["CivicSealApp", "CivicSealCrypto", "CivicSealTestSupport"], swiftSettings: strict),
+        .testTarget(
+            name: "CivicSealAppTests",
+            dependencies: [
+                "CivicSealApp", "CivicSealCrypto", "CivicSealRecords", "CivicSealWorkflow", "CivicSealStorage",
+                "CivicSealTestSupport",
+            ],
+            swiftSettings: strict),
+        .testTarget(
+            name: "CivicSealRecordsTests",
+            dependencies: ["CivicSealRecords", "CivicSealWorkflow", "CivicSealStorage", "CivicSealCrypto", "CivicSealTestSupport"],
+            swiftSettings: strict),
         .testTarget(name: "CivicSealWorkflowTests", dependencies: ["CivicSealWorkflow"], swiftSettings: strict),
     ]
 )
