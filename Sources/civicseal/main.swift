@@ -9,6 +9,11 @@ let usage = """
                           create the development PKI (never overwrites existing files)
       civicseal keys show [--dir Keys]
                           print trust anchors, department seals, fingerprints and validity
+      civicseal audit verify [--data DIR]
+                          recompute the audit hash chain (default DIR .civicseal); exit 65 naming the
+                          first damaged entry
+      civicseal backup --to FILE [--data DIR]
+                          online consistent copy of the database (never overwrites FILE)
       civicseal help      this text
 
     `civicseal serve` arrives with the HTTP issue (#4).
@@ -45,6 +50,27 @@ func run(_ arguments: [String]) throws(AppError) -> Int32 {
         default:
             throw AppError(.usage, "keys needs a subcommand: init or show")
         }
+    case "audit":
+        try parsed.only(["data"])
+        guard parsed.words == ["audit", "verify"] else { throw AppError(.usage, "audit needs a subcommand: verify") }
+        print(try RecordsCommands.verifyAudit(dataDirectory: parsed.options["data"]))
+        return 0
+    case "backup":
+        try parsed.only(["data", "to"])
+        guard parsed.words.count == 1, let destination = parsed.options["to"] else {
+            throw AppError(.usage, "backup needs --to FILE")
+        }
+        print(try RecordsCommands.backup(dataDirectory: parsed.options["data"], to: destination))
+        return 0
+    case "dev":  // hidden: development and test helpers
+        try parsed.only(["data", "count"])
+        guard parsed.words == ["dev", "submit-burst"], let count = parsed.options["count"].flatMap(Int.init), count > 0
+        else { throw AppError(.usage, "dev submit-burst --count N [--data DIR]") }
+        try RecordsCommands.submitBurst(dataDirectory: parsed.options["data"], count: count) { id in
+            print(id)
+            fflush(nil)
+        }
+        return 0
     case let other?:
         throw AppError(.usage, "unknown command \(other); see `civicseal help`")
     }
