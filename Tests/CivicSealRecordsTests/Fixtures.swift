@@ -13,8 +13,8 @@ enum Fixtures {
     }
 
     /// `hour` o'clock Việt Nam time (UTC+7) on `day`.
-    static func instant(_ day: String, hour: Int = 10) -> Date {
-        Date(timeIntervalSince1970: Double(date(day).daysSinceEpoch * 86_400 + (hour - 7) * 3600))
+    static func instant(_ day: String, hour: Int = 10, minute: Int = 0) -> Date {
+        Date(timeIntervalSince1970: Double(date(day).daysSinceEpoch * 86_400 + (hour - 7) * 3600 + minute * 60))
     }
 
     /// A Wednesday with no holiday nearby.
@@ -84,6 +84,12 @@ final class StoreFixture: Sendable {
     func count(_ table: String) throws -> Int64 {
         try store.database.read { try $0.scalar("SELECT count(*) FROM \(table)").int64 ?? -1 }
     }
+
+    func scalar(_ sql: String, _ arguments: [DatabaseValue] = []) throws -> DatabaseValue {
+        try store.database.read { try $0.scalar(sql, arguments) }
+    }
+
+    func execute(_ sql: String) throws { try store.database.write { try $0.execute(sql) } }
 
     /// state, version, assignee of a request, read straight from the table.
     func row(_ id: String) throws -> [DatabaseValue] {

@@ -19,6 +19,11 @@ public struct AuditVerdict: Sendable, Hashable, CustomStringConvertible {
         /// The sequence number of the first damaged entry (for ``Problem/truncated``, the first missing one).
         public let sequence: Int64
         public let problem: Problem
+
+        public init(sequence: Int64, problem: Problem) {
+            self.sequence = sequence
+            self.problem = problem
+        }
     }
 
     /// Entries read.
