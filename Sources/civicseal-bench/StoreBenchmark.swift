@@ -95,14 +95,38 @@ enum StoreBenchmark {
         let today = baseDay
         let now = instant(baseDay)
         var person = state.nextPerson
+        let cpuBefore = processCPUSeconds()
         let rate = try Measure.rate(seconds: seconds) {
             let request = SyntheticRequests.validated(submission, person: person, today: today, validator: validator)
             person += 1
             _ = try store.submit(request, now: now)
         }
+        let cpuPerSubmission = (processCPUSeconds() - cpuBefore) / Double(person - state.nextPerson)
         state.count += person - state.nextPerson
         state.nextPerson = person
         Report.figure("store.submit.\(label)", rate, "submissions/s (floor 10000: \(rate >= 10_000 ? "met" : "NOT MET"))")
+        // CPU time does not depend on what else shares the machine; 1e6 / this is the rate on an idle core.
+        Report.figure("store.submit.\(label).cpu", cpuPerSubmission * 1e6, "µs CPU per submission (user + system)")
+        if label == "10k" {
+            // Where the time goes: validation alone, JSON encoding alone.
+            let validateRate = Measure.rate(seconds: seconds / 2) {
+                _ = SyntheticRequests.validated(submission, person: 7, today: today, validator: validator)
+            }
+            Report.figure("store.breakdown.validate", validateRate, "validations/s")
+            let sample = SyntheticRequests.validated(submission, person: 7, today: today, validator: validator)
+            let encodeRate = try Measure.rate(seconds: seconds / 2) { _ = try WorkflowJSON.encoder().encode(sample.submission) }
+            Report.figure("store.breakdown.encode", encodeRate, "JSON encodings/s")
+            var insertPerson = state.nextPerson + 100_000
+            let insertRate = try Measure.rate(seconds: seconds / 2) {
+                let applicant = SyntheticRequests.applicant(insertPerson)
+                insertPerson += 1
+                _ = try store.submit(
+                    ValidatedRequest(
+                        submission: sample.submission, applicant: applicant, subject: applicant.identity,
+                        complexity: sample.complexity, routingProvince: sample.routingProvince), now: now)
+            }
+            Report.figure("store.breakdown.submit-prevalidated", insertRate, "submissions/s (encode + transaction)")
+        }
 
         let officer = Actor.officer("bench-officer", department: "justice-hanoi")
         var cursor: String?
@@ -125,6 +149,13 @@ enum StoreBenchmark {
         let sizeNote = floors ? " (floor < 2 GB: \(size < 2_000_000_000 ? "met" : "NOT MET"))" : ""
         Report.figure("store.size.\(label)", Double(size), "bytes\(sizeNote)")
         Report.figure("store.size-per-request.\(label)", Double(size) / Double(max(1, count)), "bytes")
+    }
+
+    /// User + system CPU time of the whole process (all threads), in seconds.
+    static func processCPUSeconds() -> Double {
+        var time = timespec()
+        clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &time)
+        return Double(time.tv_sec) + Double(time.tv_nsec) / 1e9
     }
 
     static func fileSize(_ path: String) -> Int {

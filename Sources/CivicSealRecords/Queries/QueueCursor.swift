@@ -11,9 +11,19 @@ struct QueueCursor: Hashable {
     let id: String
 
     var encoded: String {
-        Data("q1|\(dueDate)|\(id)".utf8).base64EncodedString()
-            .replacingOccurrences(of: "+", with: "-").replacingOccurrences(of: "/", with: "_")
-            .replacingOccurrences(of: "=", with: "")
+        // base64url by hand: Foundation's replacingOccurrences showed up in queue-page profiles.
+        let base64 = Data("q1|\(dueDate)|\(id)".utf8).base64EncodedString()
+        var bytes: [UInt8] = []
+        bytes.reserveCapacity(base64.utf8.count)
+        for byte in base64.utf8 {
+            switch byte {
+            case UInt8(ascii: "+"): bytes.append(UInt8(ascii: "-"))
+            case UInt8(ascii: "/"): bytes.append(UInt8(ascii: "_"))
+            case UInt8(ascii: "="): continue
+            default: bytes.append(byte)
+            }
+        }
+        return String(decoding: bytes, as: UTF8.self)
     }
 
     init(dueDate: CalendarDate, id: String) {
@@ -28,9 +38,11 @@ struct QueueCursor: Hashable {
             (UInt8(ascii: "A")...UInt8(ascii: "Z")).contains(byte) || (UInt8(ascii: "a")...UInt8(ascii: "z")).contains(byte)
                 || (UInt8(ascii: "0")...UInt8(ascii: "9")).contains(byte) || byte == UInt8(ascii: "-") || byte == UInt8(ascii: "_")
         }) else { throw invalid }
-        var base64 = text.replacingOccurrences(of: "-", with: "+").replacingOccurrences(of: "_", with: "/")
-        while base64.utf8.count % 4 != 0 { base64 += "=" }
-        guard let data = Data(base64Encoded: base64), let plain = String(data: data, encoding: .utf8) else {
+        var bytes = text.utf8.map { byte in
+            byte == UInt8(ascii: "-") ? UInt8(ascii: "+") : byte == UInt8(ascii: "_") ? UInt8(ascii: "/") : byte
+        }
+        while bytes.count % 4 != 0 { bytes.append(UInt8(ascii: "=")) }
+        guard let data = Data(base64Encoded: Data(bytes)), let plain = String(data: data, encoding: .utf8) else {
             throw invalid
         }
         let parts = plain.split(separator: "|", omittingEmptySubsequences: false)
