@@ -27,14 +27,20 @@ let package = Package(
         // Domain: intake and workflow.
         .target(name: "CivicSealWorkflow", swiftSettings: strict),
         .target(name: "CivicSealIdentity", dependencies: ["CivicSealCrypto", "CivicSealWorkflow"], swiftSettings: strict),
+        .target(
+            name: "CivicSealRecords", dependencies: ["CivicSealStorage", "CivicSealWorkflow", "CivicSealCrypto"],
+            swiftSettings: strict),
 
         // Wiring and executables.
         .target(
-            name: "CivicSealApp", dependencies: ["CivicSealCrypto", "CivicSealIdentity", "CivicSealWorkflow"],
+            name: "CivicSealApp",
+            dependencies: ["CivicSealCrypto", "CivicSealIdentity", "CivicSealRecords", "CivicSealWorkflow", "CivicSealStorage"],
             swiftSettings: strict),
         .executableTarget(name: "civicseal", dependencies: ["CivicSealApp"], swiftSettings: strict),
         .executableTarget(
-            name: "civicseal-bench", dependencies: ["CivicSealApp", "CivicSealCrypto"], swiftSettings: strict),
+            name: "civicseal-bench",
+            dependencies: ["CivicSealApp", "CivicSealCrypto", "CivicSealRecords", "CivicSealWorkflow", "CivicSealStorage"],
+            swiftSettings: strict),
 
         // Tests.
         .target(name: "CivicSealTestSupport", path: "Tests/CivicSealTestSupport", swiftSettings: strict),
@@ -45,6 +51,10 @@ let package = Package(
             name: "CivicSealStorageTests", dependencies: ["CivicSealStorage", "CivicSealTestSupport"], swiftSettings: strict),
         .testTarget(name: "CivicSealPDFTests", dependencies: ["CivicSealPDF", "CivicSealTestSupport"], swiftSettings: strict),
         .testTarget(name: "CivicSealQRTests", dependencies: ["CivicSealQR", "CivicSealTestSupport"], swiftSettings: strict),
+        .testTarget(
+            name: "CivicSealRecordsTests",
+            dependencies: ["CivicSealRecords", "CivicSealWorkflow", "CivicSealStorage", "CivicSealCrypto", "CivicSealTestSupport"],
+            swiftSettings: strict),
         .testTarget(name: "CivicSealWorkflowTests", dependencies: ["CivicSealWorkflow"], swiftSettings: strict),
         .testTarget(
             name: "CivicSealIdentityTests",
@@ -52,7 +62,10 @@ let package = Package(
             swiftSettings: strict),
         .testTarget(
             name: "CivicSealAppTests",
-            dependencies: ["CivicSealApp", "CivicSealCrypto", "CivicSealIdentity", "CivicSealTestSupport"],
+            dependencies: [
+                "CivicSealApp", "CivicSealCrypto", "CivicSealIdentity", "CivicSealRecords", "CivicSealWorkflow", "CivicSealStorage",
+                "CivicSealTestSupport",
+            ],
             swiftSettings: strict),
     ]
 )

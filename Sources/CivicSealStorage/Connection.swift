@@ -114,6 +114,8 @@ public final class Connection {
                     sql: "PRAGMA journal_mode")
             }
         }
+        // Our own integer, not user input (PRAGMA takes no parameters).
+        try execute("PRAGMA cache_size=-\(configuration.cacheSizeKibibytes)")
         try execute("PRAGMA foreign_keys=ON")
         guard try scalar("PRAGMA foreign_keys").int64 == 1 else {
             throw DatabaseError(.foreignKeysUnavailable, "foreign_keys did not turn on", sql: "PRAGMA foreign_keys")

@@ -12,8 +12,9 @@ print("# warning: debug build; run `swift run -c release civicseal-bench …` fo
 do {
     switch arguments.first {
     case "crypto": try CryptoBenchmark.run(seconds: seconds)
+    case "store": try StoreBenchmark.run(seconds: seconds, arguments: arguments)
     default:
-        FileHandle.standardError.write(Data("usage: civicseal-bench crypto [--seconds N]\n".utf8))
+        FileHandle.standardError.write(Data("usage: civicseal-bench crypto|store [--seconds N] [--requests N]\n".utf8))
         exit(64)
     }
 } catch {

@@ -13,6 +13,11 @@ let usage = """
                           [--level 1|2] [--ttl SECONDS] [--dir Keys]
       civicseal token staff --role ROLE [--role ROLE…] --department ID --name NAME [--ttl SECONDS] [--dir Keys]
                           print a development ID token signed by the development identity provider
+      civicseal audit verify [--data DIR]
+                          recompute the audit hash chain (default DIR .civicseal); exit 65 naming the
+                          first damaged entry
+      civicseal backup --to FILE [--data DIR]
+                          online consistent copy of the database (never overwrites FILE)
       civicseal help      this text
 
     `civicseal serve` arrives with the HTTP issue (#4).
@@ -51,6 +56,27 @@ func run(_ arguments: [String]) throws(AppError) -> Int32 {
         }
     case "token":
         print(try DevelopmentTokens.command(Array(parsed.words.dropFirst()), options: parsed.options, repeated: parsed.repeated))
+        return 0
+    case "audit":
+        try parsed.only(["data"])
+        guard parsed.words == ["audit", "verify"] else { throw AppError(.usage, "audit needs a subcommand: verify") }
+        print(try RecordsCommands.verifyAudit(dataDirectory: parsed.options["data"]))
+        return 0
+    case "backup":
+        try parsed.only(["data", "to"])
+        guard parsed.words.count == 1, let destination = parsed.options["to"] else {
+            throw AppError(.usage, "backup needs --to FILE")
+        }
+        print(try RecordsCommands.backup(dataDirectory: parsed.options["data"], to: destination))
+        return 0
+    case "dev":  // hidden: development and test helpers
+        try parsed.only(["data", "count"])
+        guard parsed.words == ["dev", "submit-burst"], let count = parsed.options["count"].flatMap(Int.init), count > 0
+        else { throw AppError(.usage, "dev submit-burst --count N [--data DIR]") }
+        try RecordsCommands.submitBurst(dataDirectory: parsed.options["data"], count: count) { id in
+            print(id)
+            fflush(nil)
+        }
         return 0
     case let other?:
         throw AppError(.usage, "unknown command \(other); see `civicseal help`")

@@ -1,3 +1,4 @@
+import Foundation
 import Testing
 
 @testable import CivicSealWorkflow
@@ -54,5 +55,18 @@ struct TextNormalizationTests {
         #expect(Fixtures.issues(Fixtures.validate(submission)).contains(.fullNameTooLong, at: "particulars.fatherName"))
         submission.particulars?.fatherName = "   "
         #expect(Fixtures.validated(Fixtures.validate(submission))?.submission.particulars?.fatherName == nil)
+    }
+}
+
+/// The NFC fast path must agree with Foundation's normaliser, and trimming with `whitespacesAndNewlines`.
+@Suite struct TextNormalizationFastPathTests {
+    @Test func fastPathAgreesWithFoundation() {
+        for text in ["Nguyễn Thị Ánh Tuyết", "  Trần Văn Minh\u{00A0}", "Nguye\u{0302}\u{0303}n", "e\u{0301}", "Đặng Hữu Ơn",
+            "\u{2003}Phố Huế\u{2028}", "\u{0958}", "\u{212B}", "", " \t\n ", "x\u{0085}", "ẞ ƒ ǅ ȷ", "\u{1EC5}\u{0323}"]
+        {
+            let expected = text.precomposedStringWithCanonicalMapping.trimmingCharacters(in: .whitespacesAndNewlines)
+            let actual = TextNormalization.normalise(text)
+            #expect(Array(actual.unicodeScalars) == Array(expected.unicodeScalars), "\(Array(text.unicodeScalars))")
+        }
     }
 }

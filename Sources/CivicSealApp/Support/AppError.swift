@@ -7,6 +7,10 @@ public struct AppError: Error, Sendable, CustomStringConvertible, Equatable {
         public static let fileSystem = Code(rawValue: "file-system")
         public static let configuration = Code(rawValue: "configuration")
         public static let keyMaterial = Code(rawValue: "key-material")
+        /// The audit chain does not verify (exit 65, data error).
+        public static let auditDamaged = Code(rawValue: "audit-damaged")
+        /// The database could not be opened, read or written (exit 74, I/O error).
+        public static let storage = Code(rawValue: "storage")
     }
 
     public let code: Code
@@ -24,7 +28,7 @@ public struct AppError: Error, Sendable, CustomStringConvertible, Equatable {
         switch code {
         case .usage: 64
         case .configuration: 78
-        case .fileSystem: 74
+        case .fileSystem, .storage: 74
         default: 65
         }
     }

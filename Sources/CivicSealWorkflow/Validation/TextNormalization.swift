@@ -17,10 +17,28 @@ public enum TextNormalization {
     /// NFC, trimmed of leading and trailing white space; with `collapsingSpaces`, inner runs of white space
     /// become one U+0020.
     public static func normalise(_ text: String, collapsingSpaces: Bool = false) -> String {
-        let nfc = text.precomposedStringWithCanonicalMapping
+        let nfc = isTriviallyNFC(text) ? text : text.precomposedStringWithCanonicalMapping
         if collapsingSpaces {
             return nfc.split(whereSeparator: { $0.isWhitespace }).joined(separator: " ")
         }
-        return nfc.trimmingCharacters(in: .whitespacesAndNewlines)
+        return trimmingWhiteSpace(nfc)
+    }
+
+    /// True when every scalar is below U+0300 or in Latin Extended Additional (U+1E00–U+1EFF). No such scalar
+    /// decomposes differently under NFC or combines with a neighbour (UAX #15: all have `NFC_Quick_Check=Yes`),
+    /// so the text is already NFC. Precomposed Vietnamese is always in these ranges; this fast path skips
+    /// Foundation's normaliser, which dominated validation time.
+    static func isTriviallyNFC(_ text: String) -> Bool {
+        text.unicodeScalars.allSatisfy { $0.value < 0x300 || (0x1E00...0x1EFF).contains($0.value) }
+    }
+
+    /// Removes leading and trailing scalars with the Unicode `White_Space` property (what
+    /// `CharacterSet.whitespacesAndNewlines` holds, tab, line and paragraph separators included).
+    static func trimmingWhiteSpace(_ text: String) -> String {
+        let scalars = text.unicodeScalars
+        guard let first = scalars.firstIndex(where: { !$0.properties.isWhitespace }) else { return "" }
+        let last = scalars.lastIndex(where: { !$0.properties.isWhitespace })!
+        if first == scalars.startIndex && last == scalars.index(before: scalars.endIndex) { return text }
+        return String(scalars[first...last])
     }
 }

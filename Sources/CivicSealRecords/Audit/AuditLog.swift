@@ -1,0 +1,39 @@
+import CivicSealStorage
+
+/// Appends to and reads the `audit_log` table, always inside the caller's transaction.
+enum AuditLog {
+    static let columns =
+        "sequence, recorded_at, actor_id, actor_role, action, request_id, from_state, to_state, reason, previous_hash, hash"
+
+    /// Appends the next entry of the chain (sequence = last + 1, previous hash = last hash) and returns it.
+    static func append(
+        in connection: Connection, recordedAtMilliseconds: Int64, actorID: String, actorRole: String, action: String,
+        requestID: String?, fromState: String?, toState: String?, reason: String?
+    ) throws -> AuditEntry {
+        let last = try connection.queryFirst("SELECT sequence, hash FROM audit_log ORDER BY sequence DESC LIMIT 1")
+        let entry = AuditEntry(
+            sequence: (last?[0].int64 ?? 0) + 1, recordedAtMilliseconds: recordedAtMilliseconds, actorID: actorID,
+            actorRole: actorRole, action: action, requestID: requestID, fromState: fromState, toState: toState,
+            reason: reason, previousHash: last?[1].string ?? AuditEntry.genesisHash)
+        try connection.execute(
+            "INSERT INTO audit_log (\(columns)) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            [
+                .integer(entry.sequence), .integer(entry.recordedAtMilliseconds), .text(entry.actorID),
+                .text(entry.actorRole), .text(entry.action), DatabaseValue(entry.requestID.map(DatabaseValue.text)),
+                DatabaseValue(entry.fromState.map(DatabaseValue.text)),
+                DatabaseValue(entry.toState.map(DatabaseValue.text)), DatabaseValue(entry.reason.map(DatabaseValue.text)),
+                .text(entry.previousHash), .text(entry.hash),
+            ])
+        return entry
+    }
+
+    /// The entry on the statement's current row (selected with ``columns``), with its stored hash.
+    static func entry(from statement: Statement) -> AuditEntry {
+        AuditEntry(
+            sequence: statement.int64(at: 0), recordedAtMilliseconds: statement.int64(at: 1),
+            actorID: statement.string(at: 2) ?? "", actorRole: statement.string(at: 3) ?? "",
+            action: statement.string(at: 4) ?? "", requestID: statement.string(at: 5),
+            fromState: statement.string(at: 6), toState: statement.string(at: 7), reason: statement.string(at: 8),
+            previousHash: statement.string(at: 9) ?? "", hash: statement.string(at: 10) ?? "")
+    }
+}

@@ -1,0 +1,174 @@
+import CivicSealStorage
+import CivicSealWorkflow
+import Foundation
+
+extension RequestStore {
+    /// The requests in `state` of the officer's own department, oldest due date first (then id), `limit` at a
+    /// time. Pass the previous page's ``QueuePage/nextCursor`` to continue. Keyset pagination: rows inserted
+    /// between pages never cause duplicates or skips of rows that were already queued.
+    ///
+    /// Only officers (of their own department, taken from the actor) and the system may read a queue.
+    public func departmentQueue(
+        for officer: Actor, state: RequestState, limit: Int = 50, after cursor: String? = nil, now: Date
+    ) async throws(RecordsError) -> QueuePage {
+        let query = try queueQuery(for: officer, state: state, limit: limit, after: cursor, now: now)
+        return try await read { connection in try Self.runQueue(query, in: connection) }
+    }
+
+    /// Blocking ``departmentQueue(for:state:limit:after:now:)-async``.
+    public func departmentQueue(
+        for officer: Actor, state: RequestState, limit: Int = 50, after cursor: String? = nil, now: Date
+    ) throws(RecordsError) -> QueuePage {
+        let query = try queueQuery(for: officer, state: state, limit: limit, after: cursor, now: now)
+        return try read { connection in try Self.runQueue(query, in: connection) }
+    }
+
+    /// A citizen's own requests (as applicant), newest first, at most `limit`.
+    public func requests(ownedBy citizen: Actor, limit: Int = 100, now: Date) async throws(RecordsError)
+        -> [RequestSummary]
+    {
+        guard citizen.role == .citizen else { throw RecordsError(.forbidden, "only citizens own requests") }
+        let limit = max(1, min(limit, configuration.maximumPageSize))
+        let today = today(now)
+        return try await read { connection in
+            var items: [RequestSummary] = []
+            try connection.forEachRow(
+                """
+                SELECT \(RequestRow.summaryColumns) FROM requests WHERE owner_id = ?
+                ORDER BY created_at DESC, id DESC LIMIT ?
+                """, [.text(citizen.id), .integer(Int64(limit))]
+            ) { statement in items.append(try RequestSummary.read(statement, today: today)) }
+            return items
+        }
+    }
+
+    /// One request with its submission, findings and full history, if `actor` may see it: its owner, an officer
+    /// of its department, or the system. Otherwise ``RecordsError/Code/notFound``.
+    public func request(_ requestID: String, by actor: Actor, now: Date) async throws(RecordsError) -> RequestRecord {
+        guard Self.isRequestID(requestID) else { throw RecordsError.notFound }
+        let today = today(now)
+        return try await read { connection in
+            let statement = try connection.cachedStatement(
+                """
+                SELECT \(RequestRow.summaryColumns), seq, owner_id, findings, submission FROM requests WHERE id = ?
+                """)
+            defer { statement.reset() }
+            try statement.bind([.text(requestID)])
+            guard try statement.step() else { throw RecordsError.notFound }
+            let summary = try RequestRow.summary(from: statement, today: today)
+            let seq = statement.int64(at: 13)
+            try Self.checkVisible(owner: statement.string(at: 14), department: summary.departmentID, to: actor)
+            let findings = statement.string(at: 15)
+            guard let json = statement.string(at: 16),
+                case .success(let submission) = WorkflowJSON.decode(
+                    RequestSubmission.self, from: Data(json.utf8), rejectingUnknownKeys: false)
+            else { throw RequestRow.corrupt }
+            return RequestRecord(
+                summary: summary, submission: submission, findingsJSON: findings,
+                history: try Self.history(seq: seq, in: connection))
+        }
+    }
+
+    /// The history of one request, oldest first, with the same visibility rule as ``request(_:by:now:)``.
+    public func history(of requestID: String, by actor: Actor) async throws(RecordsError) -> [RequestHistoryEvent] {
+        guard Self.isRequestID(requestID) else { throw RecordsError.notFound }
+        return try await read { connection in
+            guard
+                let row = try connection.queryFirst(
+                    "SELECT seq, owner_id, department_id FROM requests WHERE id = ?", [.text(requestID)]),
+                let seq = row[0].int64
+            else { throw RecordsError.notFound }
+            try Self.checkVisible(owner: row[1].string, department: row[2].string ?? "", to: actor)
+            return try Self.history(seq: seq, in: connection)
+        }
+    }
+
+    // MARK: Internals
+
+    struct QueueQuery: Sendable {
+        let department: String
+        let state: RequestState
+        let limit: Int
+        let cursor: QueueCursor?
+        let today: CalendarDate
+    }
+
+    func queueQuery(
+        for officer: Actor, state: RequestState, limit: Int, after cursor: String?, now: Date
+    ) throws(RecordsError) -> QueueQuery {
+        guard officer.role == .officer || officer.role == .system, let department = officer.departmentID else {
+            throw RecordsError(.forbidden, "only department staff read a queue")
+        }
+        return QueueQuery(
+            department: department, state: state, limit: max(1, min(limit, configuration.maximumPageSize)),
+            cursor: try cursor.map { text throws(RecordsError) in try QueueCursor(text) }, today: today(now))
+    }
+
+    static func runQueue(_ query: QueueQuery, in connection: Connection) throws -> QueuePage {
+        var items: [RequestSummary] = []
+        items.reserveCapacity(query.limit)
+        // One more row than asked tells whether another page exists.
+        let fetch = Int64(query.limit + 1)
+        let body: (Statement) throws -> Void = { statement in
+            items.append(try RequestSummary.read(statement, today: query.today))
+        }
+        if let cursor = query.cursor {
+            try connection.forEachRow(
+                """
+                SELECT \(RequestRow.summaryColumns) FROM requests
+                WHERE department_id = ? AND state = ? AND (due_date, id) > (?, ?)
+                ORDER BY due_date, id LIMIT ?
+                """,
+                [
+                    .text(query.department), .text(query.state.rawValue), .text(cursor.dueDate.description),
+                    .text(cursor.id), .integer(fetch),
+                ], body)
+        } else {
+            try connection.forEachRow(
+                """
+                SELECT \(RequestRow.summaryColumns) FROM requests
+                WHERE department_id = ? AND state = ? ORDER BY due_date, id LIMIT ?
+                """, [.text(query.department), .text(query.state.rawValue), .integer(fetch)], body)
+        }
+        var next: String?
+        if items.count > query.limit {
+            items.removeLast()
+            if let last = items.last { next = QueueCursor(dueDate: last.dueDate, id: last.id).encoded }
+        }
+        return QueuePage(items: items, nextCursor: next)
+    }
+
+    static func checkVisible(owner: String?, department: String, to actor: Actor) throws(RecordsError) {
+        switch actor.role {
+        case .citizen: guard actor.id == owner else { throw RecordsError.notFound }
+        case .officer: guard actor.departmentID == department else { throw RecordsError.notFound }
+        case .system: break
+        }
+    }
+
+    static func history(seq: Int64, in connection: Connection) throws -> [RequestHistoryEvent] {
+        var events: [RequestHistoryEvent] = []
+        try connection.forEachRow(
+            """
+            SELECT number, occurred_at, action, from_state, to_state, actor_role, actor_id, reason, audit_sequence
+            FROM request_events WHERE request_seq = ? ORDER BY number
+            """, [.integer(seq)]
+        ) { statement in
+            guard let to = statement.string(at: 4).flatMap(RequestState.init(rawValue:)),
+                let role = statement.string(at: 5).flatMap(ActorRole.init(rawValue:))
+            else { throw RequestRow.corrupt }
+            events.append(RequestHistoryEvent(
+                number: Int(statement.int64(at: 0)), occurredAt: RequestRow.date(milliseconds: statement.int64(at: 1)),
+                action: statement.string(at: 2) ?? "", fromState: statement.string(at: 3).flatMap(RequestState.init(rawValue:)),
+                toState: to, actorRole: role, actorID: statement.string(at: 6) ?? "", reason: statement.string(at: 7),
+                auditSequence: statement.int64(at: 8)))
+        }
+        return events
+    }
+}
+
+extension RequestSummary {
+    static func read(_ statement: Statement, today: CalendarDate) throws -> RequestSummary {
+        try RequestRow.summary(from: statement, today: today)
+    }
+}

@@ -1,0 +1,205 @@
+import CivicSealCrypto
+import CivicSealStorage
+import CivicSealWorkflow
+import Foundation
+
+/// Everything about a new request that can be computed before taking the write lock.
+struct PreparedSubmission: Sendable {
+    let id: String
+    let ownerID: String
+    let subjectID: String
+    let kind: RequestKind
+    let form: CriminalRecordForm?
+    let departmentID: String
+    let deadline: StatutoryDeadline
+    let fee: FeeQuote
+    /// The validated, normalised submission as JSON with sorted keys.
+    let json: String
+    /// SHA-256 (hex) of `json`: equal for equal bodies, whatever their original spacing or Unicode form.
+    let bodyHash: String
+    let idempotencyKey: String?
+    let nowMilliseconds: Int64
+}
+
+extension RequestStore {
+    /// The longest accepted idempotency key, in bytes.
+    public static let maximumIdempotencyKeyLength = 200
+
+    // MARK: Public API
+
+    /// Stores a validated request as `submitted`, routed, with its due date and fee; writes its first history event
+    /// and audit entry in the same transaction.
+    ///
+    /// - With an `idempotencyKey`, a repeat by the same owner with the same body returns the first request's current
+    ///   summary and writes nothing; the same key with a different body is ``RecordsError/Code/idempotencyKeyReused``.
+    ///   Keys are scoped per owner, so two citizens may use the same key.
+    /// - A criminal-record request is refused with ``RecordsError/Code/unfinishedRequestExists`` while the same
+    ///   person has an unfinished one of the same form (``CivicSealWorkflow/OpenRequestRule``), checked inside the
+    ///   transaction so two concurrent submissions cannot both pass.
+    public func submit(
+        _ request: ValidatedRequest, idempotencyKey: String? = nil, now: Date
+    ) async throws(RecordsError) -> RequestSummary {
+        let prepared = try prepare(request, idempotencyKey: idempotencyKey, now: now)
+        let today = today(now)
+        return try await write { connection in try Self.insert(prepared, in: connection, today: today) }
+    }
+
+    /// Blocking ``submit(_:idempotencyKey:now:)-async``.
+    public func submit(
+        _ request: ValidatedRequest, idempotencyKey: String? = nil, now: Date
+    ) throws(RecordsError) -> RequestSummary {
+        let prepared = try prepare(request, idempotencyKey: idempotencyKey, now: now)
+        let today = today(now)
+        return try write { connection in try Self.insert(prepared, in: connection, today: today) }
+    }
+
+    /// Submits many requests in one transaction (imports, benchmark fills): all are stored or none.
+    public func submitBatch(_ requests: [ValidatedRequest], now: Date) throws(RecordsError) -> [RequestSummary] {
+        var prepared: [PreparedSubmission] = []
+        prepared.reserveCapacity(requests.count)
+        var lastSubmission: RequestSubmission?
+        var lastJSON: (String, String)?
+        for request in requests {
+            // Imports often repeat a body; skip re-encoding an identical one.
+            let encoded = lastSubmission == request.submission ? lastJSON : nil
+            let item = try prepare(request, idempotencyKey: nil, now: now, encoded: encoded)
+            lastSubmission = request.submission
+            lastJSON = (item.json, item.bodyHash)
+            prepared.append(item)
+        }
+        let today = today(now)
+        return try write { connection in try prepared.map { try Self.insert($0, in: connection, today: today) } }
+    }
+
+    // MARK: Preparing (outside the write lock)
+
+    func prepare(
+        _ request: ValidatedRequest, idempotencyKey: String?, now: Date, encoded: (String, String)? = nil
+    ) throws(RecordsError) -> PreparedSubmission {
+        if let idempotencyKey {
+            guard (1...Self.maximumIdempotencyKeyLength).contains(idempotencyKey.utf8.count),
+                idempotencyKey.utf8.allSatisfy({ (0x21...0x7E).contains($0) })
+            else {
+                throw RecordsError(.idempotencyKeyInvalid, "an idempotency key is 1-200 printable ASCII characters")
+            }
+        }
+        guard let department = configuration.authority.route(request.kind, province: request.routingProvince) else {
+            throw RecordsError(.noDepartment, "no department is configured for \(request.kind.rawValue)")
+        }
+        let json: String
+        let bodyHash: String
+        if let encoded {
+            (json, bodyHash) = encoded
+        } else {
+            let data: Data
+            do { data = try WorkflowJSON.encoder().encode(request.submission) } catch {
+                throw RecordsError(.invalidInput, "the submission does not encode as JSON")
+            }
+            json = String(decoding: data, as: UTF8.self)
+            bodyHash = Hex.encode(Digest.sha256(data))
+        }
+        let submission = request.submission
+        return PreparedSubmission(
+            id: SecureRandom.identifier(), ownerID: request.applicant.personalID.digits,
+            subjectID: request.subject.personalID.digits, kind: request.kind, form: request.criminalRecordForm,
+            departmentID: department.id,
+            deadline: configuration.deadlines.deadline(
+                for: request, receivedOn: today(now), calendar: configuration.calendar),
+            fee: configuration.fees.quote(kind: request.kind, copies: submission.copies, feeGroup: submission.feeGroup),
+            json: json, bodyHash: bodyHash, idempotencyKey: idempotencyKey,
+            nowMilliseconds: RequestRow.milliseconds(now))
+    }
+
+    // MARK: Inside the transaction
+
+    static func insert(_ item: PreparedSubmission, in connection: Connection, today: CalendarDate) throws
+        -> RequestSummary
+    {
+        if let key = item.idempotencyKey,
+            let existing = try connection.queryFirst(
+                "SELECT body_sha256, request_seq FROM idempotency_keys WHERE owner_id = ? AND key = ?",
+                [.text(item.ownerID), .text(key)])
+        {
+            guard existing[0].string == item.bodyHash, let seq = existing[1].int64 else {
+                throw RecordsError(.idempotencyKeyReused, "this idempotency key was used with a different body")
+            }
+            return try summary(seq: seq, in: connection, today: today)
+        }
+        if item.kind == .criminalRecord, let form = item.form {
+            var existing: [ExistingRequest] = []
+            try connection.forEachRow(
+                """
+                SELECT state FROM requests WHERE subject_id = ? AND form = ? AND kind = 'criminal-record'
+                AND state IN ('submitted', 'in_review', 'needs_info', 'approved')
+                """, [.text(item.subjectID), .integer(Int64(form.rawValue))]
+            ) { statement in
+                if let state = statement.string(at: 0).flatMap(RequestState.init(rawValue:)) {
+                    existing.append(ExistingRequest(kind: .criminalRecord, form: form, state: state))
+                }
+            }
+            if let issue = OpenRequestRule.check(kind: item.kind, form: form, existing: existing) {
+                throw RecordsError(
+                    .unfinishedRequestExists, "an unfinished request of the same form exists", issues: [issue])
+            }
+        }
+        try connection.execute(
+            """
+            INSERT INTO requests (id, owner_id, subject_id, kind, form, department_id, state, received_on,
+                working_days, due_date, fee_vnd, fee_category, created_at, updated_at, version, submission)
+            VALUES (?, ?, ?, ?, ?, ?, 'submitted', ?, ?, ?, ?, ?, ?, ?, 1, ?)
+            """,
+            [
+                .text(item.id), .text(item.ownerID), .text(item.subjectID), .text(item.kind.rawValue),
+                item.form.map { .integer(Int64($0.rawValue)) } ?? .null, .text(item.departmentID),
+                .text(item.deadline.receivedOn.description), .integer(Int64(item.deadline.workingDays)),
+                .text(item.deadline.dueDate.description), .integer(Int64(item.fee.totalVND)),
+                .text(item.fee.category.rawValue), .integer(item.nowMilliseconds), .integer(item.nowMilliseconds),
+                .text(item.json),
+            ])
+        let seq = connection.lastInsertedRowID
+        let audit = try AuditLog.append(
+            in: connection, recordedAtMilliseconds: item.nowMilliseconds, actorID: item.ownerID,
+            actorRole: ActorRole.citizen.rawValue, action: "submit", requestID: item.id, fromState: nil,
+            toState: RequestState.submitted.rawValue, reason: nil)
+        try insertEvent(
+            requestSeq: seq, number: 1, atMilliseconds: item.nowMilliseconds, action: "submit", from: nil,
+            to: .submitted, actorID: item.ownerID, actorRole: .citizen, reason: nil, auditSequence: audit.sequence,
+            in: connection)
+        if let key = item.idempotencyKey {
+            try connection.execute(
+                "INSERT INTO idempotency_keys (owner_id, key, request_seq, body_sha256, created_at) VALUES (?, ?, ?, ?, ?)",
+                [.text(item.ownerID), .text(key), .integer(seq), .text(item.bodyHash), .integer(item.nowMilliseconds)])
+        }
+        return RequestSummary(
+            id: item.id, state: .submitted, kind: item.kind, form: item.form, departmentID: item.departmentID,
+            assigneeID: nil, receivedOn: item.deadline.receivedOn, dueDate: item.deadline.dueDate,
+            feeVND: item.fee.totalVND, feeCategory: item.fee.category, version: 1,
+            createdAt: RequestRow.date(milliseconds: item.nowMilliseconds),
+            updatedAt: RequestRow.date(milliseconds: item.nowMilliseconds), isOverdue: today > item.deadline.dueDate)
+    }
+
+    static func insertEvent(
+        requestSeq: Int64, number: Int64, atMilliseconds: Int64, action: String, from: RequestState?,
+        to: RequestState, actorID: String, actorRole: ActorRole, reason: String?, auditSequence: Int64,
+        in connection: Connection
+    ) throws {
+        try connection.execute(
+            """
+            INSERT INTO request_events (request_seq, number, occurred_at, action, from_state, to_state, actor_id,
+                actor_role, reason, audit_sequence) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+            """,
+            [
+                .integer(requestSeq), .integer(number), .integer(atMilliseconds), .text(action),
+                from.map { .text($0.rawValue) } ?? .null, .text(to.rawValue), .text(actorID),
+                .text(actorRole.rawValue), reason.map(DatabaseValue.text) ?? .null, .integer(auditSequence),
+            ])
+    }
+
+    static func summary(seq: Int64, in connection: Connection, today: CalendarDate) throws -> RequestSummary {
+        let statement = try connection.cachedStatement("SELECT \(RequestRow.summaryColumns) FROM requests WHERE seq = ?")
+        defer { statement.reset() }
+        try statement.bind([.integer(seq)])
+        guard try statement.step() else { throw RecordsError.notFound }
+        return try RequestRow.summary(from: statement, today: today)
+    }
+}

@@ -1,0 +1,181 @@
+import CivicSealStorage
+import CivicSealWorkflow
+import Foundation
+
+/// A lifecycle step to apply inside one transaction, with what it changes besides the state.
+struct TransitionCommand: Sendable {
+    let requestID: String
+    let action: LifecycleAction
+    let actor: Actor
+    let reason: String?
+    /// Approve: the findings object to store.
+    var findingsJSON: String?
+    /// Supplement: the corrected submission, re-validated by the caller.
+    var supplement: PreparedSubmission?
+    /// If set, the row's version must still be this (the HTTP `If-Match`).
+    var expectedVersion: Int?
+}
+
+extension RequestStore {
+    // MARK: Public API
+
+    /// An officer of the request's department takes it into review (`submitted` → `in_review`). When several
+    /// officers claim at once, exactly one wins; the others get ``RecordsError/Code/transitionRefused``.
+    public func claim(
+        _ requestID: String, by officer: Actor, expectedVersion: Int? = nil, now: Date
+    ) async throws(RecordsError) -> RequestSummary {
+        try await perform(
+            TransitionCommand(
+                requestID: requestID, action: .claim, actor: officer, reason: nil, expectedVersion: expectedVersion),
+            now: now)
+    }
+
+    /// The assigned officer decides: approve with findings, reject with reasons, or ask for information.
+    public func decide(
+        _ requestID: String, _ decision: OfficerDecision, by officer: Actor, expectedVersion: Int? = nil, now: Date
+    ) async throws(RecordsError) -> RequestSummary {
+        var command: TransitionCommand
+        switch decision {
+        case .approve(let findings):
+            try Self.checkFindings(findings)
+            command = TransitionCommand(requestID: requestID, action: .approve, actor: officer, reason: nil)
+            command.findingsJSON = findings
+        case .reject(let reason):
+            command = TransitionCommand(requestID: requestID, action: .reject, actor: officer, reason: reason)
+        case .requestInfo(let reason):
+            command = TransitionCommand(requestID: requestID, action: .requestInfo, actor: officer, reason: reason)
+        }
+        command.expectedVersion = expectedVersion
+        return try await perform(command, now: now)
+    }
+
+    /// The citizen answers a request for information with a corrected, re-validated form (`needs_info` →
+    /// `submitted`). Kind, form and subject must stay the same; the statutory clock restarts from today, since
+    /// the deadline runs from a complete dossier. The assignee is cleared so the queue picks it up again.
+    public func supplement(
+        _ requestID: String, with corrected: ValidatedRequest, expectedVersion: Int? = nil, now: Date
+    ) async throws(RecordsError) -> RequestSummary {
+        let prepared = try prepare(corrected, idempotencyKey: nil, now: now)
+        var command = TransitionCommand(
+            requestID: requestID, action: .supplement, actor: .citizen(corrected.applicant.personalID), reason: nil)
+        command.supplement = prepared
+        command.expectedVersion = expectedVersion
+        return try await perform(command, now: now)
+    }
+
+    /// The citizen withdraws a request before review (`submitted` or `needs_info` → `cancelled`).
+    public func cancel(
+        _ requestID: String, by citizen: Actor, expectedVersion: Int? = nil, now: Date
+    ) async throws(RecordsError) -> RequestSummary {
+        try await perform(
+            TransitionCommand(
+                requestID: requestID, action: .cancel, actor: citizen, reason: nil, expectedVersion: expectedVersion),
+            now: now)
+    }
+
+    /// The signer records that the signed document was delivered (`approved` → `issued`).
+    public func markIssued(
+        _ requestID: String, by system: Actor = .system(), now: Date
+    ) async throws(RecordsError) -> RequestSummary {
+        try await perform(TransitionCommand(requestID: requestID, action: .issue, actor: system, reason: nil), now: now)
+    }
+
+    /// An officer of the department revokes an issued document, stating the grounds (`issued` → `revoked`).
+    public func revoke(
+        _ requestID: String, reason: String, by officer: Actor, expectedVersion: Int? = nil, now: Date
+    ) async throws(RecordsError) -> RequestSummary {
+        try await perform(
+            TransitionCommand(
+                requestID: requestID, action: .revoke, actor: officer, reason: reason, expectedVersion: expectedVersion),
+            now: now)
+    }
+
+    // MARK: The one transition path
+
+    func perform(_ command: TransitionCommand, now: Date) async throws(RecordsError) -> RequestSummary {
+        guard Self.isRequestID(command.requestID) else { throw RecordsError.notFound }
+        let today = today(now)
+        let milliseconds = RequestRow.milliseconds(now)
+        return try await write { connection in
+            try Self.apply(command, atMilliseconds: milliseconds, today: today, in: connection)
+        }
+    }
+
+    static func checkFindings(_ findings: String) throws(RecordsError) {
+        let object = try? JSONSerialization.jsonObject(with: Data(findings.utf8))
+        guard findings.utf8.count <= 64 * 1024, object is [String: Any] else {
+            throw RecordsError(
+                .invalidInput, "findings must be a JSON object of at most 64 KiB",
+                issues: [ValidationIssue(field: "findings", code: .jsonMalformed, message: "not a JSON object")])
+        }
+    }
+
+    /// Reads the row, checks visibility and version, runs the lifecycle, updates the row, and writes the history
+    /// event and the audit entry. Throws (and the caller's transaction rolls back) on any refusal.
+    static func apply(
+        _ command: TransitionCommand, atMilliseconds milliseconds: Int64, today: CalendarDate,
+        in connection: Connection
+    ) throws -> RequestSummary {
+        guard
+            let row = try connection.queryFirst(
+                """
+                SELECT seq, owner_id, department_id, state, assignee_id, version, kind, form, subject_id
+                FROM requests WHERE id = ?
+                """, [.text(command.requestID)]),
+            let seq = row[0].int64, let owner = row[1].string, let department = row[2].string,
+            let state = row[3].string.flatMap(RequestState.init(rawValue:)), let version = row[5].int64
+        else { throw RecordsError.notFound }
+        let actor = command.actor
+        switch actor.role {
+        case .citizen where actor.id != owner: throw RecordsError.notFound
+        case .officer where actor.departmentID != department: throw RecordsError.notFound
+        default: break
+        }
+        if let expected = command.expectedVersion, Int64(expected) != version {
+            throw RecordsError(.concurrentModification, "the request changed since it was read")
+        }
+        var lifecycle = RequestLifecycle(
+            ownerID: owner, departmentID: department, state: state, assigneeID: row[4].string)
+        let event = try lifecycle.perform(command.action, by: actor, reason: command.reason)
+
+        var assignments = "state = ?, assignee_id = ?, version = version + 1, updated_at = ?"
+        var arguments: [DatabaseValue] = [
+            .text(lifecycle.state.rawValue), lifecycle.assigneeID.map(DatabaseValue.text) ?? .null,
+            .integer(milliseconds),
+        ]
+        if let findings = command.findingsJSON {
+            assignments += ", findings = ?"
+            arguments.append(.text(findings))
+        }
+        if let corrected = command.supplement {
+            guard corrected.kind.rawValue == row[6].string,
+                corrected.form.map({ Int64($0.rawValue) }) == row[7].int64,
+                corrected.subjectID == row[8].string, corrected.ownerID == owner
+            else {
+                throw RecordsError(.supplementMismatch, "a supplement cannot change the kind, form or subject")
+            }
+            assignments += ", submission = ?, received_on = ?, working_days = ?, due_date = ?, fee_vnd = ?, fee_category = ?"
+            arguments += [
+                .text(corrected.json), .text(corrected.deadline.receivedOn.description),
+                .integer(Int64(corrected.deadline.workingDays)), .text(corrected.deadline.dueDate.description),
+                .integer(Int64(corrected.fee.totalVND)), .text(corrected.fee.category.rawValue),
+            ]
+        }
+        arguments += [.integer(seq), .integer(version)]
+        try connection.execute("UPDATE requests SET \(assignments) WHERE seq = ? AND version = ?", arguments)
+        guard connection.changedRowCount == 1 else {
+            throw RecordsError(.concurrentModification, "the request changed since it was read")
+        }
+        let audit = try AuditLog.append(
+            in: connection, recordedAtMilliseconds: milliseconds, actorID: actor.id, actorRole: actor.role.rawValue,
+            action: command.action.rawValue, requestID: command.requestID, fromState: event.from.rawValue,
+            toState: event.to.rawValue, reason: event.reason)
+        let number = (try connection.scalar(
+            "SELECT coalesce(max(number), 0) + 1 FROM request_events WHERE request_seq = ?", [.integer(seq)]).int64) ?? 1
+        try insertEvent(
+            requestSeq: seq, number: number, atMilliseconds: milliseconds, action: command.action.rawValue,
+            from: event.from, to: event.to, actorID: actor.id, actorRole: actor.role, reason: event.reason,
+            auditSequence: audit.sequence, in: connection)
+        return try summary(seq: seq, in: connection, today: today)
+    }
+}

@@ -1,0 +1,119 @@
+import CivicSealStorage
+
+/// The records schema, applied by `user_version` (never edit a shipped migration: append one).
+///
+/// Tables:
+/// - `requests`: one row per request. `id` is 128-bit random hex (the public identifier); `seq` is the
+///   internal rowid other tables reference. Dates are `YYYY-MM-DD` text (sorts as dates); instants are
+///   integer milliseconds since 1970 UTC. `submission` (the validated, normalised JSON body) is the last
+///   column so queue reads never touch its overflow pages. `version` increases on every change.
+/// - `idempotency_keys`: (owner, key) → request, with the SHA-256 of the canonical body.
+/// - `request_events`: the history of one request, numbered per request, each pointing at its audit entry.
+/// - `health_book_entries`: entries recorded by clinicians, per personal ID number, JSON per entry.
+/// - `audit_log`: append-only hash chain (triggers refuse UPDATE and DELETE); see ``AuditCanonicalEncoding``.
+///
+/// Indexes: `requests_queue (department_id, state, due_date, id)` serves the department queue page by a
+/// single index range scan in the page's own order; `requests_owner (owner_id, created_at, id)` a citizen's
+/// list; the partial `requests_open_criminal` index the one-unfinished-request rule.
+public enum RecordsSchema {
+    public static let migrations: [Migration] = [
+        Migration(
+            "records: requests, idempotency, events, health book, audit",
+            statements: [
+                """
+                CREATE TABLE requests (
+                    seq INTEGER PRIMARY KEY,
+                    id TEXT NOT NULL UNIQUE CHECK (length(id) = 32),
+                    owner_id TEXT NOT NULL,
+                    subject_id TEXT NOT NULL,
+                    kind TEXT NOT NULL CHECK (kind IN ('criminal-record', 'health-certificate', 'health-book-extract')),
+                    form INTEGER CHECK (form IN (1, 2)),
+                    department_id TEXT NOT NULL,
+                    state TEXT NOT NULL CHECK (state IN ('submitted', 'in_review', 'needs_info', 'approved',
+                        'issued', 'rejected', 'cancelled', 'revoked')),
+                    assignee_id TEXT,
+                    received_on TEXT NOT NULL,
+                    working_days INTEGER NOT NULL,
+                    due_date TEXT NOT NULL,
+                    fee_vnd INTEGER NOT NULL CHECK (fee_vnd >= 0),
+                    fee_category TEXT NOT NULL,
+                    findings TEXT,
+                    created_at INTEGER NOT NULL,
+                    updated_at INTEGER NOT NULL,
+                    version INTEGER NOT NULL DEFAULT 1,
+                    submission TEXT NOT NULL
+                )
+                """,
+                "CREATE INDEX requests_queue ON requests (department_id, state, due_date, id)",
+                "CREATE INDEX requests_owner ON requests (owner_id, created_at, id)",
+                """
+                CREATE INDEX requests_open_criminal ON requests (subject_id, form)
+                    WHERE kind = 'criminal-record' AND state IN ('submitted', 'in_review', 'needs_info', 'approved')
+                """,
+                """
+                CREATE TABLE idempotency_keys (
+                    owner_id TEXT NOT NULL,
+                    key TEXT NOT NULL,
+                    request_seq INTEGER NOT NULL REFERENCES requests (seq),
+                    body_sha256 TEXT NOT NULL,
+                    created_at INTEGER NOT NULL,
+                    PRIMARY KEY (owner_id, key)
+                ) WITHOUT ROWID
+                """,
+                """
+                CREATE TABLE audit_log (
+                    sequence INTEGER PRIMARY KEY,
+                    recorded_at INTEGER NOT NULL,
+                    actor_id TEXT NOT NULL,
+                    actor_role TEXT NOT NULL,
+                    action TEXT NOT NULL,
+                    request_id TEXT,
+                    from_state TEXT,
+                    to_state TEXT,
+                    reason TEXT,
+                    previous_hash TEXT NOT NULL,
+                    hash TEXT NOT NULL
+                )
+                """,
+                """
+                CREATE TRIGGER audit_log_no_update BEFORE UPDATE ON audit_log
+                BEGIN SELECT RAISE(ABORT, 'audit_log is append-only'); END
+                """,
+                """
+                CREATE TRIGGER audit_log_no_delete BEFORE DELETE ON audit_log
+                BEGIN SELECT RAISE(ABORT, 'audit_log is append-only'); END
+                """,
+                """
+                CREATE TABLE request_events (
+                    request_seq INTEGER NOT NULL REFERENCES requests (seq),
+                    number INTEGER NOT NULL,
+                    occurred_at INTEGER NOT NULL,
+                    action TEXT NOT NULL,
+                    from_state TEXT,
+                    to_state TEXT NOT NULL,
+                    actor_id TEXT NOT NULL,
+                    actor_role TEXT NOT NULL,
+                    reason TEXT,
+                    audit_sequence INTEGER NOT NULL REFERENCES audit_log (sequence),
+                    PRIMARY KEY (request_seq, number)
+                ) WITHOUT ROWID
+                """,
+                """
+                CREATE TABLE health_book_entries (
+                    seq INTEGER PRIMARY KEY,
+                    personal_id TEXT NOT NULL,
+                    section TEXT NOT NULL,
+                    entry_date TEXT NOT NULL,
+                    recorded_by TEXT NOT NULL,
+                    recorded_at INTEGER NOT NULL,
+                    audit_sequence INTEGER NOT NULL REFERENCES audit_log (sequence),
+                    entry TEXT NOT NULL
+                )
+                """,
+                "CREATE INDEX health_book_by_person ON health_book_entries (personal_id, entry_date, seq)",
+            ])
+    ]
+
+    /// The triggers that make `audit_log` append-only; ``AuditVerifier`` reports any that are missing.
+    public static let auditTriggers = ["audit_log_no_update", "audit_log_no_delete"]
+}

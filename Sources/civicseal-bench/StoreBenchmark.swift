@@ -1,0 +1,178 @@
+import CivicSealApp
+import CivicSealRecords
+import CivicSealStorage
+import CivicSealWorkflow
+import Foundation
+
+/// `civicseal-bench store [--seconds N] [--requests N]`: the records store at 10,000 and at `--requests`
+/// (default 1,000,000) stored requests.
+///
+/// - submissions/s: validate + insert + history + audit entry, one transaction each (blocking API, one writer);
+/// - queue page reads/s and p50/p99 latency: 50-item pages of the `justice-hanoi` submitted queue, each page
+///   continuing from the previous cursor;
+/// - database size after a checkpoint.
+/// Fills use `submitBatch` (1,000 per transaction) with received dates spread over 120 days. Floors from issue 3:
+/// ≥ 10,000 submissions/s; queue page p99 < 2 ms at 1M; 1M requests < 2 GB.
+enum StoreBenchmark {
+    static func run(seconds: Double, arguments: [String]) throws {
+        var target = 1_000_000
+        if let index = arguments.firstIndex(of: "--requests"), index + 1 < arguments.count,
+            let value = Int(arguments[index + 1]), value >= 20_000
+        {
+            target = value
+        }
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("civicseal-bench-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let path = folder.appendingPathComponent("bench.sqlite").path
+        let store = try RequestStore.open(path: path)
+        try store.database.write { try $0.execute("CREATE TABLE t_bench (x INTEGER)") }
+        var state = FillState()
+
+        try fill(store, to: 10_000, state: &state)
+        try measure(store, label: "10k", seconds: seconds, state: &state, path: path)
+        let clock = ContinuousClock()
+        let fillStart = clock.now
+        let before = state.count
+        try fill(store, to: target, state: &state)
+        let fillTime = clock.now - fillStart
+        Report.figure(
+            "store.fill.rate", Double(state.count - before) / max(0.001, Self.seconds(fillTime)),
+            "requests/s (batches of 1000)")
+        let label = target == 1_000_000 ? "1M" : "\(target)"
+        try measure(store, label: label, seconds: seconds, state: &state, path: path, floors: target >= 1_000_000)
+        try store.close()
+    }
+
+    struct FillState {
+        var count = 0
+        /// Next synthetic person for a criminal-record request (each person may have one open per form).
+        var nextPerson = 0
+        var day = 0
+    }
+
+    static let baseDay = CalendarDate(year: 2026, month: 3, day: 2)!
+
+    static func instant(_ date: CalendarDate) -> Date {
+        Date(timeIntervalSince1970: Double(date.daysSinceEpoch * 86_400 + 3 * 3600))
+    }
+
+    /// Half criminal records (distinct people, justice-hanoi), half health certificates (health-hanoi).
+    static func fill(_ store: RequestStore, to target: Int, state: inout FillState) throws {
+        let today = baseDay
+        let criminal = SyntheticRequests.validated(SyntheticRequests.criminalRecord(), person: 0, today: today)
+        let health = SyntheticRequests.validated(SyntheticRequests.healthCertificate(), person: 0, today: today)
+        func copy(_ template: ValidatedRequest, person: Int) -> ValidatedRequest {
+            let applicant = SyntheticRequests.applicant(person)
+            return ValidatedRequest(
+                submission: template.submission, applicant: applicant, subject: applicant.identity,
+                complexity: template.complexity, routingProvince: template.routingProvince)
+        }
+        while state.count < target {
+            let size = min(1_000, target - state.count)
+            var batch: [ValidatedRequest] = []
+            batch.reserveCapacity(size)
+            for index in 0..<size {
+                if index % 2 == 0 {
+                    batch.append(copy(criminal, person: state.nextPerson))
+                    state.nextPerson += 1
+                } else {
+                    batch.append(copy(health, person: state.nextPerson))
+                }
+            }
+            // Received dates cycle over 120 days so the queue has many distinct due dates.
+            _ = try store.submitBatch(batch, now: instant(baseDay.adding(days: state.day % 120)))
+            state.day += 1
+            state.count += size
+        }
+    }
+
+    static func measure(
+        _ store: RequestStore, label: String, seconds: Double, state: inout FillState, path: String,
+        floors: Bool = false
+    ) throws {
+        let validator = SubmissionValidator()
+        let submission = SyntheticRequests.criminalRecord()
+        let today = baseDay
+        let now = instant(baseDay)
+        var person = state.nextPerson
+        let cpuBefore = processCPUSeconds()
+        let rate = try Measure.rate(seconds: seconds) {
+            let request = SyntheticRequests.validated(submission, person: person, today: today, validator: validator)
+            person += 1
+            _ = try store.submit(request, now: now)
+        }
+        let cpuPerSubmission = (processCPUSeconds() - cpuBefore) / Double(person - state.nextPerson)
+        state.count += person - state.nextPerson
+        state.nextPerson = person
+        Report.figure("store.submit.\(label)", rate, "submissions/s (floor 10000: \(rate >= 10_000 ? "met" : "NOT MET"))")
+        // CPU time does not depend on what else shares the machine; 1e6 / this is the rate on an idle core.
+        Report.figure("store.submit.\(label).cpu", cpuPerSubmission * 1e6, "µs CPU per submission (user + system)")
+        if label == "10k" {
+            // Where the time goes: validation alone, JSON encoding alone.
+            let validateRate = Measure.rate(seconds: seconds / 2) {
+                _ = SyntheticRequests.validated(submission, person: 7, today: today, validator: validator)
+            }
+            Report.figure("store.breakdown.validate", validateRate, "validations/s")
+            let sample = SyntheticRequests.validated(submission, person: 7, today: today, validator: validator)
+            let encodeRate = try Measure.rate(seconds: seconds / 2) { _ = try WorkflowJSON.encoder().encode(sample.submission) }
+            Report.figure("store.breakdown.encode", encodeRate, "JSON encodings/s")
+            // People 900,000+ are never used by fills or the measured submissions.
+            var insertPerson = 900_000
+            let insertRate = try Measure.rate(seconds: seconds / 2) {
+                let applicant = SyntheticRequests.applicant(insertPerson)
+                insertPerson += 1
+                _ = try store.submit(
+                    ValidatedRequest(
+                        submission: sample.submission, applicant: applicant, subject: applicant.identity,
+                        complexity: sample.complexity, routingProvince: sample.routingProvince), now: now)
+            }
+            Report.figure("store.breakdown.submit-prevalidated", insertRate, "submissions/s (encode + transaction)")
+            let emptyRate = try Measure.rate(seconds: seconds / 2) { try store.database.write { _ in } }
+            Report.figure("store.breakdown.empty-transaction", emptyRate, "BEGIN IMMEDIATE + COMMIT/s")
+            let auditRate = try Measure.rate(seconds: seconds / 2) {
+                try store.database.write { connection in
+                    try connection.execute("INSERT INTO t_bench (x) VALUES (?)", [.integer(1)])
+                }
+            }
+            Report.figure("store.breakdown.one-row-transaction", auditRate, "transactions/s (one small INSERT)")
+        }
+
+        let officer = Actor.officer("bench-officer", department: "justice-hanoi")
+        var cursor: String?
+        let read = {
+            let page = try store.departmentQueue(for: officer, state: .submitted, limit: 50, after: cursor, now: now)
+            cursor = page.nextCursor
+        }
+        let readRate = try Measure.rate(seconds: seconds, read)
+        Report.figure("store.queue-page.\(label)", readRate, "pages/s (50 items)")
+        cursor = nil
+        let latency = try Measure.latencies(count: 5_000, read)
+        Report.figure("store.queue-page.\(label).p50", latency.p50, "ms")
+        let p99Note = floors ? " (floor < 2 ms: \(latency.p99 < 2 ? "met" : "NOT MET"))" : ""
+        Report.figure("store.queue-page.\(label).p99", latency.p99, "ms\(p99Note)")
+
+        try store.database.checkpoint(.truncate)
+        let size = fileSize(path) + fileSize(path + "-wal")
+        let count = try store.database.read { try $0.scalar("SELECT count(*) FROM requests").int64 ?? 0 }
+        Report.figure("store.requests.\(label)", Double(count), "requests")
+        let sizeNote = floors ? " (floor < 2 GB: \(size < 2_000_000_000 ? "met" : "NOT MET"))" : ""
+        Report.figure("store.size.\(label)", Double(size), "bytes\(sizeNote)")
+        Report.figure("store.size-per-request.\(label)", Double(size) / Double(max(1, count)), "bytes")
+    }
+
+    /// User + system CPU time of the whole process (all threads), in seconds.
+    static func processCPUSeconds() -> Double {
+        var time = timespec()
+        clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &time)
+        return Double(time.tv_sec) + Double(time.tv_nsec) / 1e9
+    }
+
+    static func fileSize(_ path: String) -> Int {
+        (try? FileManager.default.attributesOfItem(atPath: path)[.size] as? Int) ?? 0
+    }
+
+    static func seconds(_ duration: Duration) -> Double {
+        Double(duration.components.seconds) + Double(duration.components.attoseconds) / 1e18
+    }
+}

@@ -1,0 +1,101 @@
+import CivicSealRecords
+import CivicSealStorage
+import CivicSealTestSupport
+import CivicSealWorkflow
+import Foundation
+
+/// Synthetic people, officers and stores in temporary folders. No ID number here is real: each is built to agree
+/// with its invented person (province 079, a man born 2 March 1985).
+enum Fixtures {
+    static func date(_ text: String) -> CalendarDate {
+        guard let date = CalendarDate(text) else { fatalError("bad fixture date \(text)") }
+        return date
+    }
+
+    /// `hour` o'clock Việt Nam time (UTC+7) on `day`.
+    static func instant(_ day: String, hour: Int = 10, minute: Int = 0) -> Date {
+        Date(timeIntervalSince1970: Double(date(day).daysSinceEpoch * 86_400 + (hour - 7) * 3600 + minute * 60))
+    }
+
+    /// A Wednesday with no holiday nearby.
+    static let now = instant("2026-07-15")
+
+    static func person(_ number: Int) -> PersonIdentity {
+        let digits = String(number)
+        let id = try! PersonalIDNumber("079085" + String(repeating: "0", count: 6 - digits.count) + digits)
+        return PersonIdentity(
+            personalID: id, fullName: "Trần Văn Thử \(number)", birthDate: date("1985-03-02"), sex: .male)
+    }
+
+    static func applicant(_ number: Int) -> Applicant { Applicant(identity: person(number), assuranceLevel: .level2) }
+
+    static func citizen(_ number: Int) -> Actor { .citizen(person(number).personalID) }
+
+    static let justiceOfficer = Actor.officer("officer-lan", department: "justice-hanoi")
+    static let justiceColleague = Actor.officer("officer-hung", department: "justice-hanoi")
+    static let healthOfficer = Actor.officer("officer-mai", department: "health-hanoi")
+
+    static let address = Address(line: "45 Lê Lợi, phường Bến Thành", provinceCode: "079")
+
+    static func criminalRecord(form: CriminalRecordForm = .form1, purpose: String = "Xin việc", copies: Int = 1)
+        -> RequestSubmission
+    {
+        RequestSubmission(
+            request: .criminalRecord(CriminalRecordRequest(form: form, purpose: purpose)),
+            particulars: Particulars(
+                otherNames: [], birthPlace: "TP Hồ Chí Minh", ethnicity: "Kinh", nationality: "VN",
+                permanentResidence: address, currentResidence: address, fatherName: "Trần Văn An",
+                motherName: "Lê Thị Bích"),
+            residenceHistory: [
+                ResidencePeriod(from: "1985-03-02", address: "45 Lê Lợi", provinceCode: "079", occupation: "Kỹ sư")
+            ],
+            contact: ContactDetails(phone: "0987654321"), copies: copies)
+    }
+
+    static func healthCertificate() -> RequestSubmission {
+        RequestSubmission(
+            request: .healthCertificate(HealthCertificateRequest(certificateType: "driving-licence")),
+            contact: ContactDetails(phone: "0987654321"))
+    }
+
+    static func validated(
+        _ submission: RequestSubmission = criminalRecord(), person number: Int = 1, today: CalendarDate = date("2026-07-15")
+    ) -> ValidatedRequest {
+        switch SubmissionValidator().validate(submission, applicant: applicant(number), today: today) {
+        case .success(let request): return request
+        case .failure(let failure): fatalError("fixture does not validate: \(failure)")
+        }
+    }
+}
+
+/// A store on a fresh database in a temporary folder, removed with the value.
+final class StoreFixture: Sendable {
+    let folder: TemporaryDirectory
+    let store: RequestStore
+    var path: String { folder.path + "/records.sqlite" }
+
+    init(configuration: RecordsConfiguration = RecordsConfiguration()) throws {
+        folder = TemporaryDirectory("civicseal-records")
+        store = try RequestStore.open(path: folder.path + "/records.sqlite", configuration: configuration)
+    }
+
+    deinit { try? store.close() }
+
+    func count(_ table: String) throws -> Int64 {
+        try store.database.read { try $0.scalar("SELECT count(*) FROM \(table)").int64 ?? -1 }
+    }
+
+    func scalar(_ sql: String, _ arguments: [DatabaseValue] = []) throws -> DatabaseValue {
+        try store.database.read { try $0.scalar(sql, arguments) }
+    }
+
+    func execute(_ sql: String) throws { try store.database.write { try $0.execute(sql) } }
+
+    /// state, version, assignee of a request, read straight from the table.
+    func row(_ id: String) throws -> [DatabaseValue] {
+        try store.database.read {
+            try $0.queryFirst("SELECT state, version, assignee_id, updated_at FROM requests WHERE id = ?", [.text(id)])?
+                .values ?? []
+        }
+    }
+}

@@ -1,0 +1,147 @@
+import CivicSealRecords
+import CivicSealWorkflow
+import Foundation
+import Testing
+
+/// Department queues, a citizen's own list, and who may see what.
+@Suite struct QueryTests {
+    /// Submits health certificates (no one-open-request rule) for persons `numbers` received on `day`.
+    static func fill(_ store: RequestStore, persons numbers: Range<Int>, day: String) async throws -> [RequestSummary] {
+        var summaries: [RequestSummary] = []
+        for number in numbers {
+            summaries.append(try await store.submit(
+                Fixtures.validated(Fixtures.healthCertificate(), person: number, today: Fixtures.date(day)),
+                now: Fixtures.instant(day)))
+        }
+        return summaries
+    }
+
+    @Test func queueIsOrderedByDueDateThenIdAndPagesWithoutGaps() async throws {
+        let fixture = try StoreFixture()
+        let store = fixture.store
+        var all = try await Self.fill(store, persons: 0..<9, day: "2026-07-20")
+        all += try await Self.fill(store, persons: 9..<17, day: "2026-07-15")
+        let expected = all.sorted { ($0.dueDate, $0.id) < ($1.dueDate, $1.id) }.map(\.id)
+        var seen: [String] = []
+        var cursor: String?
+        repeat {
+            let page = try await store.departmentQueue(
+                for: Fixtures.healthOfficer, state: .submitted, limit: 5, after: cursor, now: Fixtures.now)
+            #expect(page.items.count <= 5)
+            seen += page.items.map(\.id)
+            cursor = page.nextCursor
+        } while cursor != nil
+        #expect(seen == expected)
+    }
+
+    @Test func paginationIsStableWhileRowsAreInserted() async throws {
+        let fixture = try StoreFixture()
+        let store = fixture.store
+        let existing = try await Self.fill(store, persons: 0..<30, day: "2026-07-15")
+        var seen: [String] = []
+        var cursor: String?
+        var nextPerson = 1000
+        var pages = 0
+        repeat {
+            let page = try await store.departmentQueue(
+                for: Fixtures.healthOfficer, state: .submitted, limit: 7, after: cursor, now: Fixtures.now)
+            seen += page.items.map(\.id)
+            cursor = page.nextCursor
+            pages += 1
+            // Between pages, new requests arrive: same due date (ids sort anywhere) and earlier due dates.
+            _ = try await Self.fill(store, persons: nextPerson..<(nextPerson + 3), day: "2026-07-15")
+            _ = try await Self.fill(store, persons: (nextPerson + 3)..<(nextPerson + 5), day: "2026-07-01")
+            nextPerson += 5
+        } while cursor != nil && pages < 100
+        #expect(Set(seen).count == seen.count, "no duplicates")
+        #expect(Set(existing.map(\.id)).isSubset(of: Set(seen)), "no pre-existing row skipped")
+    }
+
+    @Test(arguments: ["", "not-a-cursor", "cTF8MjAyNi0wNy0xNXx4", "q1|2026-07-15|" + String(repeating: "a", count: 32)])
+    func foreignCursorsAreRefused(cursor: String) async throws {
+        let fixture = try StoreFixture()
+        let error = await #expect(throws: RecordsError.self) {
+            _ = try await fixture.store.departmentQueue(
+                for: Fixtures.healthOfficer, state: .submitted, after: cursor, now: Fixtures.now)
+        }
+        #expect(error?.code == .invalidCursor)
+    }
+
+    @Test func citizensSeeOnlyTheirOwnRequests() async throws {
+        let fixture = try StoreFixture()
+        let store = fixture.store
+        let mine = try await store.submit(Fixtures.validated(person: 1), now: Fixtures.now)
+        let theirs = try await store.submit(Fixtures.validated(person: 2), now: Fixtures.now)
+        #expect(try await store.requests(ownedBy: Fixtures.citizen(1), now: Fixtures.now).map(\.id) == [mine.id])
+        for attempt in [
+            { _ = try await store.request(theirs.id, by: Fixtures.citizen(1), now: Fixtures.now) },
+            { _ = try await store.history(of: theirs.id, by: Fixtures.citizen(1)) },
+            { _ = try await store.cancel(theirs.id, by: Fixtures.citizen(1), now: Fixtures.now) },
+            { _ = try await store.request(String(repeating: "0", count: 32), by: Fixtures.citizen(1), now: Fixtures.now) },
+            { _ = try await store.request("../etc/passwd", by: Fixtures.citizen(1), now: Fixtures.now) },
+        ] as [@Sendable () async throws -> Void] {
+            let error = await #expect(throws: RecordsError.self) { try await attempt() }
+            #expect(error?.code == .notFound)
+        }
+        #expect(try fixture.row(theirs.id)[0] == .text("submitted"))
+    }
+
+    @Test func officersSeeOnlyTheirDepartment() async throws {
+        let fixture = try StoreFixture()
+        let store = fixture.store
+        let criminal = try await store.submit(Fixtures.validated(person: 1), now: Fixtures.now)
+        let health = try await store.submit(Fixtures.validated(Fixtures.healthCertificate(), person: 2), now: Fixtures.now)
+        let justiceQueue = try await store.departmentQueue(for: Fixtures.justiceOfficer, state: .submitted, now: Fixtures.now)
+        #expect(justiceQueue.items.map(\.id) == [criminal.id])
+        let healthQueue = try await store.departmentQueue(for: Fixtures.healthOfficer, state: .submitted, now: Fixtures.now)
+        #expect(healthQueue.items.map(\.id) == [health.id])
+        for attempt in [
+            { _ = try await store.request(criminal.id, by: Fixtures.healthOfficer, now: Fixtures.now) },
+            { _ = try await store.claim(criminal.id, by: Fixtures.healthOfficer, now: Fixtures.now) },
+            { _ = try await store.history(of: health.id, by: Fixtures.justiceOfficer) },
+        ] as [@Sendable () async throws -> Void] {
+            let error = await #expect(throws: RecordsError.self) { try await attempt() }
+            #expect(error?.code == .notFound)
+        }
+        let citizenQueue = await #expect(throws: RecordsError.self) {
+            _ = try await store.departmentQueue(for: Fixtures.citizen(1), state: .submitted, now: Fixtures.now)
+        }
+        #expect(citizenQueue?.code == .forbidden)
+        #expect(try await store.request(criminal.id, by: Fixtures.justiceOfficer, now: Fixtures.now).summary.id == criminal.id)
+    }
+
+    @Test func healthBookEntriesAreRecordedByCliniciansAndReadByThePerson() async throws {
+        let fixture = try StoreFixture()
+        let store = fixture.store
+        let person = Fixtures.person(9).personalID
+        let vaccination = HealthBookEntry.vaccination(Vaccination(
+            facilityId: "79001", administeredOn: Fixtures.date("2026-03-02"), vaccine: "Synthetic-VX", antigen: "Sởi",
+            dose: 1))
+        let allergy = HealthBookEntry.allergy(Allergy(
+            facilityId: "79001", recordedOn: Fixtures.date("2025-01-10"), type: .drug, agent: "Penicillin",
+            reaction: "Phát ban"))
+        try await store.recordHealthEntry(vaccination, for: person, by: Fixtures.healthOfficer, now: Fixtures.now)
+        try await store.recordHealthEntry(allergy, for: person, by: Fixtures.healthOfficer, now: Fixtures.now)
+        let book = try await store.healthBook(for: person, by: .citizen(person))
+        #expect(book.entries == [allergy, vaccination])
+        #expect(try await store.healthBook(for: person, by: .system()).entries.count == 2)
+        let stranger = await #expect(throws: RecordsError.self) {
+            _ = try await store.healthBook(for: person, by: Fixtures.citizen(1))
+        }
+        #expect(stranger?.code == .notFound)
+        let citizenWrites = await #expect(throws: RecordsError.self) {
+            try await store.recordHealthEntry(vaccination, for: person, by: .citizen(person), now: Fixtures.now)
+        }
+        #expect(citizenWrites?.code == .forbidden)
+        let badDose = HealthBookEntry.vaccination(Vaccination(
+            facilityId: "79001", administeredOn: Fixtures.date("2026-03-02"), vaccine: "X", antigen: "Y", dose: 99))
+        let invalid = await #expect(throws: RecordsError.self) {
+            try await store.recordHealthEntry(badDose, for: person, by: Fixtures.healthOfficer, now: Fixtures.now)
+        }
+        #expect(invalid?.issues.map(\.code) == [.doseOutOfRange])
+        let audit = try await store.auditEntries()
+        #expect(audit.map(\.action) == ["health-book.record", "health-book.record"])
+        #expect(audit.allSatisfy { $0.reason == nil && $0.requestID == nil })
+        #expect(try await store.verifyAudit().isIntact)
+    }
+}
