@@ -28,13 +28,18 @@ let package = Package(
         .target(name: "CivicSealWorkflow", swiftSettings: strict),
         .target(name: "CivicSealIdentity", dependencies: ["CivicSealCrypto", "CivicSealWorkflow"], swiftSettings: strict),
 
+        // Signer: templates rendered to PDF with QR codes.
+        .target(
+            name: "CivicSealDocuments", dependencies: ["CivicSealPDF", "CivicSealQR", "CivicSealCrypto", "CivicSealWorkflow"],
+            swiftSettings: strict),
+
         // Wiring and executables.
         .target(
             name: "CivicSealApp", dependencies: ["CivicSealCrypto", "CivicSealIdentity", "CivicSealWorkflow"],
             swiftSettings: strict),
         .executableTarget(name: "civicseal", dependencies: ["CivicSealApp"], swiftSettings: strict),
         .executableTarget(
-            name: "civicseal-bench", dependencies: ["CivicSealApp", "CivicSealCrypto"], swiftSettings: strict),
+            name: "civicseal-bench", dependencies: ["CivicSealApp", "CivicSealCrypto", "CivicSealDocuments", "CivicSealQR"], swiftSettings: strict),
 
         // Tests.
         .target(name: "CivicSealTestSupport", path: "Tests/CivicSealTestSupport", swiftSettings: strict),
@@ -44,6 +49,10 @@ let package = Package(
         .testTarget(
             name: "CivicSealStorageTests", dependencies: ["CivicSealStorage", "CivicSealTestSupport"], swiftSettings: strict),
         .testTarget(name: "CivicSealPDFTests", dependencies: ["CivicSealPDF", "CivicSealTestSupport"], swiftSettings: strict),
+        .testTarget(
+            name: "CivicSealDocumentsTests",
+            dependencies: ["CivicSealDocuments", "CivicSealPDF", "CivicSealQR", "CivicSealWorkflow", "CivicSealTestSupport"],
+            swiftSettings: strict),
         .testTarget(name: "CivicSealQRTests", dependencies: ["CivicSealQR", "CivicSealTestSupport"], swiftSettings: strict),
         .testTarget(name: "CivicSealWorkflowTests", dependencies: ["CivicSealWorkflow"], swiftSettings: strict),
         .testTarget(
