@@ -51,7 +51,9 @@ let package = Package(
         .testTarget(name: "CivicSealPDFTests", dependencies: ["CivicSealPDF", "CivicSealTestSupport"], swiftSettings: strict),
         .testTarget(
             name: "CivicSealDocumentsTests",
-            dependencies: ["CivicSealDocuments", "CivicSealPDF", "CivicSealQR", "CivicSealWorkflow", "CivicSealTestSupport"],
+            dependencies: [
+                "CivicSealDocuments", "CivicSealPDF", "CivicSealQR", "CivicSealCrypto", "CivicSealWorkflow", "CivicSealTestSupport",
+            ],
             swiftSettings: strict),
         .testTarget(name: "CivicSealQRTests", dependencies: ["CivicSealQR", "CivicSealTestSupport"], swiftSettings: strict),
         .testTarget(name: "CivicSealWorkflowTests", dependencies: ["CivicSealWorkflow"], swiftSettings: strict),
