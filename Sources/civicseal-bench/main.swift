@@ -12,6 +12,7 @@ print("# warning: debug build; run `swift run -c release civicseal-bench …` fo
 do {
     switch arguments.first {
     case "crypto": try CryptoBenchmark.run(seconds: seconds)
+    case "render": try RenderBenchmark.run(seconds: seconds)
     default:
         FileHandle.standardError.write(Data("usage: civicseal-bench crypto [--seconds N]\n".utf8))
         exit(64)

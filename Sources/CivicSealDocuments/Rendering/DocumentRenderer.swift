@@ -16,8 +16,8 @@ public final class DocumentRenderer: Sendable {
     private let byID: [String: DocumentTemplate]
 
     /// The repository's `Templates/` folder, for tools and tests run from a checkout.
-    public static func repositoryTemplateDirectory(filePath: String = #filePath) -> String {
-        var url = URL(fileURLWithPath: filePath)
+    public static func repositoryTemplateDirectory() -> String {
+        var url = URL(fileURLWithPath: #filePath)
         for _ in 0..<4 { url.deleteLastPathComponent() }
         return url.appendingPathComponent("Templates").path
     }
