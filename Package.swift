@@ -23,6 +23,9 @@ let package = Package(
         .target(name: "CivicSealStorage", dependencies: ["CSQLite"], swiftSettings: strict),
         .target(name: "CivicSealQR", swiftSettings: strict),
         .target(name: "CivicSealPDF", swiftSettings: strict),
+        .target(
+            name: "CivicSealDocuments", dependencies: ["CivicSealPDF", "CivicSealQR", "CivicSealCrypto", "CivicSealWorkflow"],
+            swiftSettings: strict),
 
         // Domain: intake and workflow.
         .target(name: "CivicSealWorkflow", swiftSettings: strict),
@@ -39,7 +42,10 @@ let package = Package(
         .executableTarget(name: "civicseal", dependencies: ["CivicSealApp"], swiftSettings: strict),
         .executableTarget(
             name: "civicseal-bench",
-            dependencies: ["CivicSealApp", "CivicSealCrypto", "CivicSealRecords", "CivicSealWorkflow", "CivicSealStorage"],
+            dependencies: [
+                "CivicSealApp", "CivicSealCrypto", "CivicSealRecords", "CivicSealWorkflow", "CivicSealStorage",
+                "CivicSealDocuments", "CivicSealQR",
+            ],
             swiftSettings: strict),
 
         // Tests.
@@ -49,6 +55,12 @@ let package = Package(
             resources: [.copy("Vectors")], swiftSettings: strict),
         .testTarget(
             name: "CivicSealStorageTests", dependencies: ["CivicSealStorage", "CivicSealTestSupport"], swiftSettings: strict),
+        .testTarget(
+            name: "CivicSealDocumentsTests",
+            dependencies: [
+                "CivicSealDocuments", "CivicSealPDF", "CivicSealQR", "CivicSealCrypto", "CivicSealWorkflow", "CivicSealTestSupport",
+            ],
+            swiftSettings: strict),
         .testTarget(name: "CivicSealPDFTests", dependencies: ["CivicSealPDF", "CivicSealTestSupport"], swiftSettings: strict),
         .testTarget(name: "CivicSealQRTests", dependencies: ["CivicSealQR", "CivicSealTestSupport"], swiftSettings: strict),
         .testTarget(

@@ -116,6 +116,9 @@ public final class Connection {
         }
         // Our own integer, not user input (PRAGMA takes no parameters).
         try execute("PRAGMA cache_size=-\(configuration.cacheSizeKibibytes)")
+        // Read pages through a memory map instead of pread copies (our own integers, not user input).
+        try execute("PRAGMA mmap_size=\(configuration.memoryMapBytes)")
+        if mode == .readWrite { try execute("PRAGMA wal_autocheckpoint=\(configuration.walAutocheckpointPages)") }
         try execute("PRAGMA foreign_keys=ON")
         guard try scalar("PRAGMA foreign_keys").int64 == 1 else {
             throw DatabaseError(.foreignKeysUnavailable, "foreign_keys did not turn on", sql: "PRAGMA foreign_keys")

@@ -27,14 +27,23 @@ public struct DatabaseConfiguration: Sendable, Hashable {
     /// Page cache per connection in KiB (`PRAGMA cache_size = -N`). SQLite's default is 2,000 KiB, which makes
     /// random inserts into indexes of a million rows go to the OS for most pages.
     public var cacheSizeKibibytes: Int
+    /// `PRAGMA mmap_size`: pages are read through a shared memory map instead of copied by `pread`.
+    public var memoryMapBytes: Int
+    /// `PRAGMA wal_autocheckpoint` for the writer: how many WAL pages accumulate before a commit also
+    /// checkpoints. Larger means fewer, longer checkpoints inside commits.
+    public var walAutocheckpointPages: Int
 
     public init(
         busyTimeoutMilliseconds: Int32 = 5000,
         readerCount: Int = 3,
         statementCacheCapacity: Int = 64,
         synchronous: Synchronous = .normal,
-        cacheSizeKibibytes: Int = 16_384
+        cacheSizeKibibytes: Int = 16_384,
+        memoryMapBytes: Int = 256 << 20,
+        walAutocheckpointPages: Int = 1000
     ) {
+        self.memoryMapBytes = max(0, memoryMapBytes)
+        self.walAutocheckpointPages = max(0, walAutocheckpointPages)
         self.busyTimeoutMilliseconds = max(0, busyTimeoutMilliseconds)
         self.readerCount = max(1, readerCount)
         self.statementCacheCapacity = max(0, statementCacheCapacity)

@@ -1,0 +1,38 @@
+/// A template refused at load: a stable ``Code``, the template file, the place inside it as a JSON path
+/// (`blocks[3].rows[1].field`), and a message that names the offending value.
+public struct TemplateError: Error, CustomStringConvertible, Equatable, Sendable {
+    /// Stable codes; compare errors by code, not by message.
+    public enum Code: String, Sendable {
+        case unreadable = "template.unreadable"
+        case invalidJSON = "template.invalid-json"
+        case missingMember = "template.missing-member"
+        case unknownMember = "template.unknown-member"
+        case wrongType = "template.wrong-type"
+        case invalidValue = "template.invalid-value"
+        case unknownBlockType = "template.unknown-block-type"
+        case unknownField = "template.unknown-field"
+        case unclosedPlaceholder = "template.unclosed-placeholder"
+        case missingVocabulary = "template.missing-vocabulary"
+        case outsidePage = "template.outside-page"
+        case duplicateTemplate = "template.duplicate-id"
+    }
+
+    public let code: Code
+    /// The template file's name (e.g. `criminal-record-form-1.json`).
+    public let file: String
+    /// A JSON path to the offending value; empty for the whole file.
+    public let path: String
+    public let message: String
+
+    public init(_ code: Code, file: String, path: String, _ message: String) {
+        self.code = code
+        self.file = file
+        self.path = path
+        self.message = message
+    }
+
+    /// `criminal-record-form-1.json: blocks[3].rows[1].field: unknown field "holder.fullname"`.
+    public var description: String { path.isEmpty ? "\(file): \(message)" : "\(file): \(path): \(message)" }
+
+    public static func == (lhs: TemplateError, rhs: TemplateError) -> Bool { lhs.code == rhs.code }
+}
