@@ -24,6 +24,9 @@ let package = Package(
             pkgConfig: "sqlite3",
             providers: [.apt(["libsqlite3-dev"]), .brew(["sqlite"])]
         ),
+        // GNU-only libc entry points (accept4) and headers that Glibc does not import (epoll, eventfd).
+        .target(name: "CCivicSealSystem"),
+        .target(name: "CivicSealHTTP", dependencies: ["CCivicSealSystem"], swiftSettings: strict),
         .target(name: "CivicSealCrypto", dependencies: ["COpenSSL"], swiftSettings: strict),
         .target(name: "CivicSealStorage", dependencies: ["CSQLite"], swiftSettings: strict),
         .target(name: "CivicSealWorkflow", swiftSettings: strict),
@@ -37,6 +40,7 @@ let package = Package(
             resources: [.copy("Vectors")], swiftSettings: strict),
         .testTarget(name: "CivicSealStorageTests", dependencies: ["CivicSealStorage", "CivicSealTestSupport"], swiftSettings: strict),
         .testTarget(name: "CivicSealAppTests", dependencies: ["CivicSealApp", "CivicSealCrypto", "CivicSealTestSupport"], swiftSettings: strict),
+        .testTarget(name: "CivicSealHTTPTests", dependencies: ["CivicSealHTTP", "CivicSealTestSupport"], swiftSettings: strict),
         .testTarget(name: "CivicSealWorkflowTests", dependencies: ["CivicSealWorkflow"], swiftSettings: strict),
     ]
 )
