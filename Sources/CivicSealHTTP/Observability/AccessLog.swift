@@ -48,6 +48,19 @@ public struct AccessLogRecord: Sendable, Equatable {
     public var duration: Duration
     public var bytesOut: Int
 
+    public init(
+        time: Date, requestID: String, method: HTTPMethod, route: String?, status: Int, duration: Duration,
+        bytesOut: Int
+    ) {
+        self.time = time
+        self.requestID = requestID
+        self.method = method
+        self.route = route
+        self.status = status
+        self.duration = duration
+        self.bytesOut = bytesOut
+    }
+
     /// `{"time":"2026-11-21T20:00:00.123Z","requestId":"…","method":"GET","route":"/v1/requests/{id}",
     /// "status":200,"durationMs":0.412,"bytesOut":312}`; an unmatched request logs `"route":null`.
     public var jsonLine: String {

@@ -49,7 +49,12 @@ public struct HTTPRouter: HTTPResponder {
                 return
             }
             let route = Route(method: method, pattern: pattern)
-            if entries.contains(where: { $0.route.method == method && $0.segments == segments }) {
+            // `/a/{x}` and `/a/{y}` are the same route: parameters compare as wildcards.
+            let shape = segments.map { if case .literal(let text) = $0 { text } else { "{}" } }
+            if entries.contains(where: {
+                $0.route.method == method
+                    && $0.segments.map { if case .literal(let text) = $0 { text } else { "{}" } } == shape
+            }) {
                 errors.append(.duplicateRoute(route))
                 return
             }
