@@ -102,10 +102,24 @@ struct LiveServerTests {
         }
     }
 
+    /// Set by a handler when it starts; released by the test. Polling keeps it free of continuations.
+    final class Gate: Sendable {
+        private let state = Mutex((started: false, released: false))
+        func enter() async {
+            state.withLock { $0.started = true }
+            let end = ContinuousClock.now + .seconds(10)
+            while !state.withLock({ $0.released }), ContinuousClock.now < end {
+                try? await Task.sleep(for: .milliseconds(5))
+            }
+        }
+        var started: Bool { state.withLock { $0.started } }
+        func release() { state.withLock { $0.released = true } }
+    }
+
     @Test func gracefulShutdownFinishesTheRequestInFlightAndRefusesNewConnections() async throws {
-        let started = Mutex(false)
+        let gate = Gate()
         let responder = ClosureResponder { request, _ in
-            started.withLock { $0 = true }
+            await gate.enter()
             try? await Task.sleep(for: .milliseconds(300))
             return .text("finished \(request.target)")
         }
@@ -117,27 +131,34 @@ struct LiveServerTests {
         let idle = try RawClient(port: port)
         let busy = try RawClient(port: port)
         try busy.send("GET /slow HTTP/1.1\r\nHost: t\r\n\r\n")
-        #expect(await eventually { started.withLock { $0 } })
+        #expect(await eventually { gate.started })
 
-        let begin = ContinuousClock.now
-        let shutdown = Task { await server.shutdown(deadline: .seconds(5)) }
+        let finished = Mutex(false)
+        let shutdown = Task {
+            await server.shutdown(deadline: .seconds(10))
+            finished.withLock { $0 = true }
+        }
+        // Shutdown has begun: new connections are refused and idle keep-alive connections are closed...
         #expect(await eventually { RawClient.isRefused(port: port) })
         #expect(await idle.readsEndOfStream())
-
+        // ...while the request in flight (300 ms of work from here) keeps the server running.
+        let released = ContinuousClock.now
+        gate.release()
         let response = try await busy.readResponse()
+        #expect(!finished.withLock { $0 } || ContinuousClock.now - released >= .milliseconds(300))
         #expect(response.status == 200)
         #expect(response.text == "finished /slow")
         #expect(response.header("Connection") == "close")
         #expect(await busy.readsEndOfStream())
         await shutdown.value
-        let elapsed = ContinuousClock.now - begin
-        #expect(elapsed >= .milliseconds(200) && elapsed < .seconds(5))
+        #expect(ContinuousClock.now - released >= .milliseconds(300))
         #expect(RawClient.isRefused(port: port))
     }
 
     @Test func shutdownDeadlineCutsOffAHandlerThatTakesTooLong() async throws {
+        let gate = Gate()
         let responder = ClosureResponder { _, _ in
-            try? await Task.sleep(for: .seconds(3))
+            await gate.enter()
             return .text("too late")
         }
         let server = HTTPServer(
@@ -146,11 +167,12 @@ struct LiveServerTests {
         try server.start()
         let client = try RawClient(port: server.port)
         try client.send("GET / HTTP/1.1\r\nHost: t\r\n\r\n")
-        try await Task.sleep(for: .milliseconds(50))
+        #expect(await eventually { gate.started })
         let begin = ContinuousClock.now
         await server.shutdown(deadline: .milliseconds(200))
-        #expect(ContinuousClock.now - begin < .seconds(2))
+        #expect(ContinuousClock.now - begin < .seconds(3))
         #expect(await client.readAll().isEmpty)
+        gate.release()
     }
 
     @Test func inputEchoedIntoAResponseHeaderCannotInjectFields() async throws {
