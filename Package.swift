@@ -16,12 +16,14 @@ let package = Package(
     targets: [
         // C at the edge.
         .systemLibrary(name: "COpenSSL", pkgConfig: "openssl", providers: [.apt(["libssl-dev"]), .brew(["openssl@3"])]),
+        .target(name: "CCivicSealSystem"),  // GNU-only libc symbols; _GNU_SOURCE lives in its .c file only
         .systemLibrary(name: "CSQLite", pkgConfig: "sqlite3", providers: [.apt(["libsqlite3-dev"]), .brew(["sqlite"])]),
 
         // Infrastructure.
         .target(name: "CivicSealCrypto", dependencies: ["COpenSSL"], swiftSettings: strict),
         .target(name: "CivicSealStorage", dependencies: ["CSQLite"], swiftSettings: strict),
         .target(name: "CivicSealQR", swiftSettings: strict),
+        .target(name: "CivicSealHTTP", dependencies: ["CCivicSealSystem"], swiftSettings: strict),
         .target(name: "CivicSealPDF", swiftSettings: strict),
         .target(
             name: "CivicSealDocuments", dependencies: ["CivicSealPDF", "CivicSealQR", "CivicSealCrypto", "CivicSealWorkflow"],
@@ -62,6 +64,7 @@ let package = Package(
             ],
             swiftSettings: strict),
         .testTarget(name: "CivicSealPDFTests", dependencies: ["CivicSealPDF", "CivicSealTestSupport"], swiftSettings: strict),
+        .testTarget(name: "CivicSealHTTPTests", dependencies: ["CivicSealHTTP", "CivicSealTestSupport"], swiftSettings: strict),
         .testTarget(name: "CivicSealQRTests", dependencies: ["CivicSealQR", "CivicSealTestSupport"], swiftSettings: strict),
         .testTarget(
             name: "CivicSealRecordsTests",

@@ -1,0 +1,124 @@
+/// An RFC 9457 problem document, served as `application/problem+json`.
+///
+/// `type` is a stable URI per kind of problem (`https://civicseal.invalid/problems/<slug>`) that clients may
+/// switch on; `title` is fixed per type; `detail` explains this occurrence without echoing internals.
+public struct ProblemDetails: Sendable, Equatable, Codable {
+    /// One offending input field of a validation failure.
+    public struct FieldError: Sendable, Equatable, Codable {
+        /// A JSON pointer or dotted path of the field, e.g. `personal_id`.
+        public var field: String
+        /// A stable machine-readable code, e.g. `invalid_format`.
+        public var code: String
+        public var message: String
+        public init(field: String, code: String, message: String) {
+            self.field = field
+            self.code = code
+            self.message = message
+        }
+    }
+
+    public static let typeBase = "https://civicseal.invalid/problems/"
+
+    public var type: String
+    public var title: String
+    public var status: Int
+    public var detail: String?
+    public var errors: [FieldError]?
+
+    public init(slug: String, title: String, status: HTTPStatus, detail: String? = nil, errors: [FieldError]? = nil) {
+        self.type = ProblemDetails.typeBase + slug
+        self.title = title
+        self.status = status.code
+        self.detail = detail
+        self.errors = errors
+    }
+
+    /// The generic 500: says nothing about what went wrong.
+    public static let internalError = ProblemDetails(
+        slug: "internal-error", title: "Internal Server Error", status: .internalServerError,
+        detail: "The server could not complete the request.")
+
+    public static func notFound(detail: String = "No resource exists at this path.") -> ProblemDetails {
+        ProblemDetails(slug: "not-found", title: "Not Found", status: .notFound, detail: detail)
+    }
+
+    public static func validationFailed(_ errors: [FieldError], detail: String = "The request is invalid.")
+        -> ProblemDetails
+    {
+        ProblemDetails(
+            slug: "validation-failed", title: "Validation Failed", status: .unprocessableContent, detail: detail,
+            errors: errors)
+    }
+
+    /// The document for a parser refusal.
+    public init(_ error: HTTPParserError) {
+        self.init(
+            slug: error.problemSlug, title: error.status.reasonPhrase, status: error.status, detail: error.detail)
+    }
+
+    /// The JSON encoding, members in a fixed order.
+    public var jsonBytes: [UInt8] {
+        var json = "{\"type\":\(JSONText.quoted(type)),\"title\":\(JSONText.quoted(title)),\"status\":\(status)"
+        if let detail { json += ",\"detail\":\(JSONText.quoted(detail))" }
+        if let errors {
+            json += ",\"errors\":["
+            json += errors.map {
+                "{\"field\":\(JSONText.quoted($0.field)),\"code\":\(JSONText.quoted($0.code)),\"message\":\(JSONText.quoted($0.message))}"
+            }.joined(separator: ",")
+            json += "]"
+        }
+        json += "}"
+        return Array(json.utf8)
+    }
+}
+
+/// An error that knows how it should look over HTTP. Domain errors adopt it at the edge; any other error a
+/// handler throws becomes ``ProblemDetails/internalError``.
+public protocol HTTPProblemConvertible: Error {
+    var problem: ProblemDetails { get }
+    /// Extra response fields (e.g. `WWW-Authenticate` for 401). Empty by default.
+    var problemHeaders: HTTPHeaders { get }
+}
+
+extension HTTPProblemConvertible {
+    public var problemHeaders: HTTPHeaders { [:] }
+}
+
+extension HTTPResponse {
+    /// An `application/problem+json` response with the problem's status.
+    public static func problem(_ problem: ProblemDetails, headers: HTTPHeaders = [:]) -> HTTPResponse {
+        var response = HTTPResponse(status: HTTPStatus(code: problem.status), headers: headers, body: problem.jsonBytes)
+        response.headers.replaceOrAdd(name: "Content-Type", value: "application/problem+json")
+        return response
+    }
+
+    /// The response for an error a handler threw: its own problem if it has one, otherwise a generic 500.
+    public init(error: any Error) {
+        if let convertible = error as? any HTTPProblemConvertible {
+            self = .problem(convertible.problem, headers: convertible.problemHeaders)
+        } else {
+            self = .problem(.internalError)
+        }
+    }
+}
+
+/// Minimal JSON string encoding for the few documents this module writes by hand.
+enum JSONText {
+    static func quoted(_ text: String) -> String {
+        var out = "\""
+        for scalar in text.unicodeScalars {
+            switch scalar {
+            case "\"": out += "\\\""
+            case "\\": out += "\\\\"
+            case "\n": out += "\\n"
+            case "\r": out += "\\r"
+            case "\t": out += "\\t"
+            case let c where c.value < 0x20 || c.value == 0x7F || c.value == 0x2028 || c.value == 0x2029:
+                let hex = String(c.value, radix: 16)
+                out += "\\u" + String(repeating: "0", count: 4 - hex.count) + hex
+            default: out.unicodeScalars.append(scalar)
+            }
+        }
+        return out + "\""
+    }
+}

@@ -1,0 +1,404 @@
+internal import CCivicSealSystem
+import Foundation
+import Synchronization
+
+/// What every event loop of one server shares. Immutable apart from atomics.
+final class ServerCore: Sendable {
+    let configuration: HTTPServerConfiguration
+    let responder: any HTTPResponder
+    let clock: any HTTPClock
+    let logSink: any HTTPLogSink
+    let metrics: HTTPServerMetrics?
+    /// Accepted connections not yet closed, across all loops; bounded by `maximumConnections`.
+    let openConnections = Atomic<Int>(0)
+    let nextConnectionID = Atomic<UInt64>(1)
+    /// Loops still holding the listening socket in their epoll set; the last to let go closes it.
+    let listenerUsers = Atomic<Int>(0)
+    let listenerFD: Int32
+    /// A ready-made 503 for connections over the cap.
+    let overCapacityResponse: [UInt8]
+
+    init(
+        configuration: HTTPServerConfiguration, responder: any HTTPResponder, clock: any HTTPClock,
+        logSink: any HTTPLogSink, metrics: HTTPServerMetrics?, listenerFD: Int32
+    ) {
+        self.configuration = configuration
+        self.responder = responder
+        self.clock = clock
+        self.logSink = logSink
+        self.metrics = metrics
+        self.listenerFD = listenerFD
+        let problem = ProblemDetails(
+            slug: "service-unavailable", title: "Service Unavailable", status: .serviceUnavailable,
+            detail: "The server has too many open connections; retry later.")
+        var response = HTTPResponse.problem(problem)
+        response.headers.add(name: "Retry-After", value: "1")
+        overCapacityResponse = HTTPResponseWriter.serialize(response, closing: true)
+    }
+}
+
+/// One connection's socket-side state; touched only on its event loop's thread.
+final class Connection {
+    let fd: Int32
+    let id: UInt64
+    let remoteAddress: String
+    var machine: HTTPConnectionStateMachine
+    var output: [UInt8] = []
+    var outputOffset = 0
+    var closeWhenFlushed = false
+    /// Set once our side is shut down: input is drained and discarded until EOF or this deadline.
+    var lingerDeadline: MonotonicInstant?
+    var registeredEvents: UInt32 = 0
+    var inFlight: RequestContext?
+    var inFlightMethod: HTTPMethod?
+
+    init(fd: Int32, id: UInt64, remoteAddress: String, machine: HTTPConnectionStateMachine) {
+        self.fd = fd
+        self.id = id
+        self.remoteAddress = remoteAddress
+        self.machine = machine
+    }
+}
+
+/// A thread running `epoll_wait` over the listening socket and its own connections. Handlers run as tasks on
+/// the cooperative pool; their responses come back through `inbox` and an eventfd wake-up.
+final class EventLoop: @unchecked Sendable {
+    // @unchecked Sendable: everything but `inbox` (Mutex) and the atomics is only touched on the loop's own
+    // thread; other threads only call `post(_:)`, which takes the inbox lock.
+
+    enum Message: Sendable {
+        case response(connectionID: UInt64, fd: Int32, HTTPResponse)
+        case beginShutdown
+        case stop
+    }
+
+    private struct Inbox {
+        var messages: [Message] = []
+        var closed = false
+    }
+
+    let index: Int
+    private let core: ServerCore
+    private let epollFD: Int32
+    private let wakeFD: Int32
+    private let inbox = Mutex(Inbox())
+    /// True once the loop holds no connection that still has work (used by graceful shutdown).
+    let drained = Atomic<Bool>(false)
+    let finished = Atomic<Bool>(false)
+
+    private var connections: [Int32: Connection] = [:]
+    private var listening = true
+    private var shuttingDown = false
+    private var running = true
+    private var dateCache = HTTPDateCache()
+    private let readBuffer: UnsafeMutableRawBufferPointer
+    private var lastTimerCheck = MonotonicInstant(nanoseconds: 0)
+
+    private static let continueBytes = Array("HTTP/1.1 100 Continue\r\n\r\n".utf8)
+    private static let timerInterval = Duration.milliseconds(50)
+
+    init(index: Int, core: ServerCore) throws(HTTPServerError) {
+        self.index = index
+        self.core = core
+        epollFD = epoll_create1(Int32(EPOLL_CLOEXEC))
+        guard epollFD >= 0 else { throw HTTPServerError(.eventLoopFailed, "epoll_create1", errno: errno) }
+        wakeFD = eventfd(0, Int32(EFD_NONBLOCK) | Int32(EFD_CLOEXEC))
+        guard wakeFD >= 0 else {
+            let error = errno
+            close(epollFD)
+            throw HTTPServerError(.eventLoopFailed, "eventfd", errno: error)
+        }
+        readBuffer = .allocate(byteCount: 64 * 1024, alignment: 16)
+        register(wakeFD, events: EPOLLIN.rawValue, operation: EPOLL_CTL_ADD)
+        // EPOLLEXCLUSIVE: one loop is woken per incoming connection, not all of them.
+        register(core.listenerFD, events: EPOLLIN.rawValue | EPOLLEXCLUSIVE.rawValue, operation: EPOLL_CTL_ADD)
+        core.listenerUsers.add(1, ordering: .sequentiallyConsistent)
+    }
+
+    deinit {
+        readBuffer.deallocate()
+    }
+
+    /// Hands a message to the loop from any thread. Dropped once the loop has stopped.
+    func post(_ message: Message) {
+        inbox.withLock { inbox in
+            guard !inbox.closed else { return }
+            let wasEmpty = inbox.messages.isEmpty
+            inbox.messages.append(message)
+            if wasEmpty {
+                var one: UInt64 = 1
+                _ = write(wakeFD, &one, 8)
+            }
+        }
+    }
+
+    /// The loop body; runs on a dedicated thread until `.stop`.
+    func run() {
+        var events = [epoll_event](repeating: epoll_event(), count: 256)
+        while running {
+            let timeout: Int32 = connections.isEmpty && !shuttingDown ? 1000 : 50
+            let count = epoll_wait(epollFD, &events, Int32(events.count), timeout)
+            if count < 0 && errno != EINTR { break }
+            for position in 0..<max(Int(count), 0) {
+                let event = events[position]
+                let fd = event.data.fd
+                if fd == wakeFD {
+                    var value: UInt64 = 0
+                    _ = read(wakeFD, &value, 8)
+                    processInbox()
+                } else if fd == core.listenerFD && listening {
+                    acceptConnections()
+                } else if let connection = connections[fd] {
+                    if event.events & (EPOLLIN.rawValue | EPOLLHUP.rawValue | EPOLLERR.rawValue) != 0 {
+                        readable(connection)
+                    }
+                    if event.events & EPOLLOUT.rawValue != 0, connections[fd] === connection {
+                        flush(connection)
+                    }
+                }
+            }
+            checkTimers()
+            if shuttingDown {
+                drained.store(connections.values.allSatisfy { $0.lingerDeadline != nil }, ordering: .releasing)
+            }
+        }
+        for connection in Array(connections.values) { closeNow(connection) }
+        stopListening()
+        inbox.withLock { inbox in
+            inbox.closed = true
+            inbox.messages.removeAll()
+            close(wakeFD)
+        }
+        close(epollFD)
+        finished.store(true, ordering: .releasing)
+    }
+
+    // MARK: - Inbox
+
+    private func processInbox() {
+        let messages = inbox.withLock { inbox in
+            let messages = inbox.messages
+            inbox.messages.removeAll(keepingCapacity: true)
+            return messages
+        }
+        for message in messages {
+            switch message {
+            case .response(let connectionID, let fd, let response):
+                guard let connection = connections[fd], connection.id == connectionID else {
+                    continue  // the client went away meanwhile
+                }
+                let actions = connection.machine.responseReady(response, now: core.clock.now())
+                perform(actions, on: connection)
+            case .beginShutdown:
+                shuttingDown = true
+                stopListening()
+                let now = core.clock.now()
+                for connection in Array(connections.values) where connection.lingerDeadline == nil {
+                    perform(connection.machine.shutdownRequested(now: now), on: connection)
+                }
+                drained.store(connections.values.allSatisfy { $0.lingerDeadline != nil }, ordering: .releasing)
+            case .stop:
+                running = false
+            }
+        }
+    }
+
+    private func stopListening() {
+        guard listening else { return }
+        listening = false
+        register(core.listenerFD, events: 0, operation: EPOLL_CTL_DEL)
+        if core.listenerUsers.subtract(1, ordering: .sequentiallyConsistent).newValue == 0 {
+            close(core.listenerFD)
+        }
+    }
+
+    // MARK: - Accepting
+
+    private func acceptConnections() {
+        for _ in 0..<64 {
+            guard let (fd, address) = Socket.accept(core.listenerFD) else {
+                let error = errno
+                if error == EINTR || error == ECONNABORTED { continue }
+                if error == EINVAL { stopListening() }  // the listener was shut down
+                return
+            }
+            let open = core.openConnections.add(1, ordering: .relaxed).newValue
+            guard open <= core.configuration.maximumConnections else {
+                refuseOverCapacity(fd)
+                core.openConnections.subtract(1, ordering: .relaxed)
+                continue
+            }
+            core.metrics?.openConnections.add(1)
+            let id = core.nextConnectionID.add(1, ordering: .relaxed).oldValue
+            let machine = HTTPConnectionStateMachine(
+                limits: core.configuration.limits, timeouts: core.configuration.timeouts, now: core.clock.now())
+            let connection = Connection(fd: fd, id: id, remoteAddress: address, machine: machine)
+            connections[fd] = connection
+            connection.registeredEvents = EPOLLIN.rawValue
+            register(fd, events: EPOLLIN.rawValue, operation: EPOLL_CTL_ADD)
+        }
+    }
+
+    /// Over the cap: answer 503 and close at once, holding no state for the connection.
+    private func refuseOverCapacity(_ fd: Int32) {
+        _ = core.overCapacityResponse.withUnsafeBytes { send(fd, $0.baseAddress, $0.count, Int32(MSG_NOSIGNAL)) }
+        Glibc.shutdown(fd, Int32(SHUT_WR))
+        // Discard whatever request already arrived so close(2) sends FIN rather than RST.
+        _ = recv(fd, readBuffer.baseAddress, readBuffer.count, Int32(MSG_DONTWAIT))
+        close(fd)
+    }
+
+    // MARK: - Connection I/O
+
+    private func readable(_ connection: Connection) {
+        let received = recv(connection.fd, readBuffer.baseAddress, readBuffer.count, 0)
+        if received < 0 {
+            let error = errno
+            if error == EAGAIN || error == EWOULDBLOCK || error == EINTR { return }
+            closeNow(connection)
+            return
+        }
+        if connection.lingerDeadline != nil {
+            if received == 0 { closeNow(connection) }
+            return
+        }
+        let now = core.clock.now()
+        let actions: [HTTPConnectionStateMachine.Action]
+        if received == 0 {
+            actions = connection.machine.peerClosed(now: now)
+        } else {
+            actions = connection.machine.bytesReceived(
+                UnsafeRawBufferPointer(start: readBuffer.baseAddress, count: received), now: now)
+        }
+        perform(actions, on: connection)
+    }
+
+    private func perform(_ actions: [HTTPConnectionStateMachine.Action], on connection: Connection) {
+        for action in actions {
+            switch action {
+            case .dispatch(let request):
+                dispatch(request, on: connection)
+            case .sendContinue:
+                connection.output.append(contentsOf: Self.continueBytes)
+            case .send(let outbound):
+                let bytes = outbound.serialize(date: dateCache.current())
+                connection.output.append(contentsOf: bytes)
+                record(outbound.response, bytesOut: bytes.count, on: connection)
+            case .close:
+                connection.closeWhenFlushed = true
+            }
+        }
+        flush(connection)
+    }
+
+    private func dispatch(_ request: HTTPRequest, on connection: Connection) {
+        let context = RequestContext(
+            startTime: core.clock.now(), remoteAddress: connection.remoteAddress, limits: core.configuration.limits)
+        connection.inFlight = context
+        connection.inFlightMethod = request.method
+        let responder = core.responder
+        let connectionID = connection.id
+        let fd = connection.fd
+        Task {
+            let response = await responder.respond(to: request, context: context)
+            self.post(.response(connectionID: connectionID, fd: fd, response))
+        }
+    }
+
+    /// One access-log line and the request metrics. Refusals by the parser are logged too, without a route.
+    private func record(_ response: HTTPResponse, bytesOut: Int, on connection: Connection) {
+        let now = core.clock.now()
+        let context = connection.inFlight
+        let duration = context.map { now.duration(since: $0.startTime) } ?? .zero
+        let route = response.route
+        let record = AccessLogRecord(
+            time: Date(), requestID: context?.requestID ?? RequestContext.makeRequestID(),
+            method: connection.inFlightMethod ?? HTTPMethod("-"), route: route, status: response.status.code,
+            duration: duration, bytesOut: bytesOut)
+        core.logSink.write(record.jsonLine)
+        if let metrics = core.metrics {
+            let label = route ?? "unmatched"
+            metrics.requests.increment(labels: [label, String(response.status.code)])
+            metrics.duration.observe(duration.milliseconds / 1000, labels: [label])
+        }
+        connection.inFlight = nil
+        connection.inFlightMethod = nil
+    }
+
+    private func flush(_ connection: Connection) {
+        while connection.outputOffset < connection.output.count {
+            let sent = connection.output.withUnsafeBytes { bytes in
+                send(
+                    connection.fd, bytes.baseAddress! + connection.outputOffset,
+                    bytes.count - connection.outputOffset, Int32(MSG_NOSIGNAL))
+            }
+            if sent < 0 {
+                let error = errno
+                if error == EINTR { continue }
+                if error == EAGAIN || error == EWOULDBLOCK { break }
+                closeNow(connection)
+                return
+            }
+            connection.outputOffset += sent
+        }
+        if connection.outputOffset == connection.output.count {
+            connection.output.removeAll(keepingCapacity: connection.output.capacity <= 64 * 1024)
+            connection.outputOffset = 0
+            if connection.closeWhenFlushed && connection.lingerDeadline == nil {
+                beginLingeringClose(connection)
+                return
+            }
+        }
+        updateInterest(connection)
+    }
+
+    /// Half-close, then drain input for a while: closing with unread input would make the kernel send RST,
+    /// which can destroy the response we just wrote before the client reads it.
+    private func beginLingeringClose(_ connection: Connection) {
+        Glibc.shutdown(connection.fd, Int32(SHUT_WR))
+        connection.lingerDeadline = core.clock.now() + core.configuration.timeouts.lingeringClose
+        updateInterest(connection)
+    }
+
+    private func updateInterest(_ connection: Connection) {
+        guard connections[connection.fd] === connection else { return }
+        var events: UInt32 = 0
+        if connection.lingerDeadline != nil || connection.machine.wantsToRead { events |= EPOLLIN.rawValue }
+        if connection.outputOffset < connection.output.count { events |= EPOLLOUT.rawValue }
+        if events != connection.registeredEvents {
+            connection.registeredEvents = events
+            register(connection.fd, events: events, operation: EPOLL_CTL_MOD)
+        }
+    }
+
+    private func closeNow(_ connection: Connection) {
+        guard connections[connection.fd] === connection else { return }
+        connections[connection.fd] = nil
+        register(connection.fd, events: 0, operation: EPOLL_CTL_DEL)
+        close(connection.fd)
+        core.openConnections.subtract(1, ordering: .relaxed)
+        core.metrics?.openConnections.add(-1)
+    }
+
+    private func checkTimers() {
+        let now = core.clock.now()
+        guard now >= lastTimerCheck + Self.timerInterval else { return }
+        lastTimerCheck = now
+        for connection in Array(connections.values) {
+            if let linger = connection.lingerDeadline {
+                if now >= linger { closeNow(connection) }
+                continue
+            }
+            if let deadline = connection.machine.nextDeadline, now >= deadline {
+                perform(connection.machine.timerFired(now: now), on: connection)
+            }
+        }
+    }
+
+    private func register(_ fd: Int32, events: UInt32, operation: Int32) {
+        var event = epoll_event()
+        event.events = events
+        event.data.fd = fd
+        _ = epoll_ctl(epollFD, operation, fd, &event)
+    }
+}

@@ -1,0 +1,47 @@
+/// Everything an operator may tune about the server, with the defaults of issue 4.
+public struct HTTPServerConfiguration: Sendable {
+    /// Hard limits on what one request may use. Each breach has its own status.
+    public struct Limits: Sendable, Equatable {
+        /// Longest request line, CRLF excluded (414 URI Too Long).
+        public var maximumRequestLineLength: Int = 8 * 1024
+        /// Largest header section, field lines and their CRLFs (431).
+        public var maximumHeaderSectionSize: Int = 32 * 1024
+        /// Most header field lines (431); trailer fields count against the same budget.
+        public var maximumHeaderFieldCount: Int = 100
+        /// Largest body, as declared by Content-Length or summed over chunks (413).
+        public var maximumBodySize: Int = 10 * 1024 * 1024
+        /// Longest chunk-size line including extensions (400 beyond it).
+        public var maximumChunkSizeLineLength: Int = 4 * 1024
+        public init() {}
+    }
+
+    /// Deadlines, measured on the server's injected ``HTTPClock``.
+    public struct Timeouts: Sendable, Equatable {
+        /// From the first byte of a request (or from accept) until the end of its header section: 408 and close.
+        public var header: Duration = .seconds(10)
+        /// From the end of the header section until the end of the body: 408 and close.
+        public var body: Duration = .seconds(30)
+        /// A keep-alive connection with no request in progress: closed silently.
+        public var idle: Duration = .seconds(60)
+        /// After the last response on a closing connection, how long unread input is drained before closing.
+        public var lingeringClose: Duration = .seconds(2)
+        public init() {}
+    }
+
+    public var host: String = "127.0.0.1"
+    /// 0 asks the kernel for an ephemeral port; read the bound one from ``HTTPServer/port``.
+    public var port: Int = 8080
+    public var limits = Limits()
+    public var timeouts = Timeouts()
+    /// Open connections beyond this are accepted and closed at once with 503.
+    public var maximumConnections: Int = 1024
+    /// `listen(2)` backlog.
+    public var backlog: Int32 = 512
+    /// Event-loop threads, each with its own epoll set; connections stay on the loop that accepted them.
+    public var eventLoopCount: Int = 1
+
+    public init(host: String = "127.0.0.1", port: Int = 8080) {
+        self.host = host
+        self.port = port
+    }
+}

@@ -1,0 +1,304 @@
+import CivicSealHTTP
+import CivicSealTestSupport
+import Foundation
+import Synchronization
+import Testing
+
+/// The server on 127.0.0.1:0, driven with raw sockets the way a client (or an attacker) would.
+@Suite("Live server", .timeLimit(.minutes(1)))
+struct LiveServerTests {
+    static func router() throws -> HTTPRouter {
+        var routes = HTTPRouter.Builder()
+        routes.get("/peer") { _, context in .text(context.remoteAddress) }
+        routes.get("/delay/{ms}") { request, context in
+            let milliseconds = Int(context.parameter("ms") ?? "0") ?? 0
+            try await Task.sleep(for: .milliseconds(milliseconds))
+            return .text(String(request.target))
+        }
+        routes.post("/echo") { request, _ in .text("\(request.body.count) bytes") }
+        routes.get("/echo-header/{value}") { _, context in
+            HTTPResponse(status: .ok, headers: ["X-Echo": context.parameter("value") ?? ""], body: Array("ok".utf8))
+        }
+        routes.get("/v1/requests/{id}") { _, _ in .json(Array(#"{"ok":true}"#.utf8)) }
+        return try routes.build()
+    }
+
+    @Test func keepAliveReusesOneConnection() async throws {
+        try await withServer(responder: try Self.router()) { server in
+            let client = try RawClient(port: server.port)
+            try client.send("GET /peer HTTP/1.1\r\nHost: test\r\n\r\n")
+            let first = try await client.readResponse()
+            try client.send("GET /peer HTTP/1.1\r\nHost: test\r\n\r\n")
+            let second = try await client.readResponse()
+            #expect(first.status == 200 && second.status == 200)
+            #expect(first.text == second.text)
+            #expect(first.header("Connection") == nil)
+            #expect(first.header("Date") != nil)
+            #expect(server.openConnectionCount == 1)
+        }
+    }
+
+    @Test func pipelinedRequestsAreAnsweredInOrder() async throws {
+        try await withServer(responder: try Self.router()) { server in
+            let client = try RawClient(port: server.port)
+            // The first request is the slowest: a server answering in completion order would reorder them.
+            try client.send(
+                "GET /delay/150 HTTP/1.1\r\nHost: t\r\n\r\nGET /delay/50 HTTP/1.1\r\nHost: t\r\n\r\nGET /delay/0 HTTP/1.1\r\nHost: t\r\n\r\n")
+            var bodies: [String] = []
+            for _ in 0..<3 { bodies.append(try await client.readResponse().text) }
+            #expect(bodies == ["/delay/150", "/delay/50", "/delay/0"])
+        }
+    }
+
+    struct LimitCase: Sendable, CustomTestStringConvertible {
+        let name: String
+        let request: String
+        let status: Int
+        var testDescription: String { name }
+    }
+
+    static let limitCases: [LimitCase] = [
+        LimitCase(name: "414 request line", request: "GET /\(String(repeating: "a", count: 9000)) HTTP/1.1\r\nHost: t\r\n\r\n", status: 414),
+        LimitCase(name: "431 header size", request: "GET /peer HTTP/1.1\r\nHost: t\r\nX-Big: \(String(repeating: "b", count: 40_000))\r\n\r\n", status: 431),
+        LimitCase(name: "431 header count", request: "GET /peer HTTP/1.1\r\nHost: t\r\n" + (1...120).map { "X-\($0): v\r\n" }.joined() + "\r\n", status: 431),
+        LimitCase(name: "413 declared length", request: "POST /echo HTTP/1.1\r\nHost: t\r\nContent-Length: 20000000\r\n\r\n", status: 413),
+        LimitCase(name: "413 chunked total", request: "POST /echo HTTP/1.1\r\nHost: t\r\nTransfer-Encoding: chunked\r\n\r\n" + String(repeating: "1000\r\n\(String(repeating: "z", count: 4096))\r\n", count: 3), status: 413),
+        LimitCase(name: "400 smuggling attempt", request: "POST /echo HTTP/1.1\r\nHost: t\r\nContent-Length: 4\r\nTransfer-Encoding: chunked\r\n\r\n0\r\n\r\n", status: 400),
+    ]
+
+    @Test(arguments: limitCases)
+    func limitsAreEnforcedWithTheirStatusAndClose(_ row: LimitCase) async throws {
+        try await withServer({ $0.limits.maximumBodySize = row.status == 413 && row.name.contains("chunked") ? 10_000 : 10 * 1024 * 1024 }, responder: try Self.router()) { server in
+            let client = try RawClient(port: server.port)
+            try client.send(row.request)
+            let response = try await client.readResponse()
+            #expect(response.status == row.status)
+            #expect(response.header("Connection") == "close")
+            #expect(response.header("Content-Type") == "application/problem+json")
+            #expect(await client.readsEndOfStream())
+        }
+    }
+
+    @Test func connectionsBeyondTheCapGet503AndAreClosed() async throws {
+        try await withServer({ $0.maximumConnections = 2 }, responder: try Self.router()) { server in
+            let first = try RawClient(port: server.port)
+            let second = try RawClient(port: server.port)
+            for client in [first, second] {
+                try client.send("GET /peer HTTP/1.1\r\nHost: t\r\n\r\n")
+                #expect(try await client.readResponse().status == 200)
+            }
+            let third = try RawClient(port: server.port)
+            try? third.send("GET /peer HTTP/1.1\r\nHost: t\r\n\r\n")
+            let refused = try await third.readResponse()
+            #expect(refused.status == 503)
+            #expect(refused.header("Connection") == "close")
+            #expect(await third.readsEndOfStream())
+            // Capacity comes back once a connection closes.
+            _ = consume first
+            #expect(await eventually { server.openConnectionCount == 1 })
+            let fourth = try RawClient(port: server.port)
+            try fourth.send("GET /peer HTTP/1.1\r\nHost: t\r\n\r\n")
+            #expect(try await fourth.readResponse().status == 200)
+        }
+    }
+
+    /// Set by a handler when it starts; released by the test. Polling keeps it free of continuations.
+    final class Gate: Sendable {
+        private let state = Mutex((started: false, released: false))
+        func enter() async {
+            state.withLock { $0.started = true }
+            let end = ContinuousClock.now + .seconds(10)
+            while !state.withLock({ $0.released }), ContinuousClock.now < end {
+                try? await Task.sleep(for: .milliseconds(5))
+            }
+        }
+        var started: Bool { state.withLock { $0.started } }
+        func release() { state.withLock { $0.released = true } }
+    }
+
+    @Test func gracefulShutdownFinishesTheRequestInFlightAndRefusesNewConnections() async throws {
+        let gate = Gate()
+        let responder = ClosureResponder { request, _ in
+            await gate.enter()
+            try? await Task.sleep(for: .milliseconds(300))
+            return .text("finished \(request.target)")
+        }
+        let server = HTTPServer(
+            configuration: HTTPServerConfiguration(host: "127.0.0.1", port: 0), responder: responder,
+            logSink: DiscardingLogSink())
+        try server.start()
+        let port = server.port
+        let idle = try RawClient(port: port)
+        let busy = try RawClient(port: port)
+        try busy.send("GET /slow HTTP/1.1\r\nHost: t\r\n\r\n")
+        #expect(await eventually { gate.started })
+
+        let finished = Mutex(false)
+        let shutdown = Task {
+            await server.shutdown(deadline: .seconds(10))
+            finished.withLock { $0 = true }
+        }
+        // Shutdown has begun: new connections are refused and idle keep-alive connections are closed...
+        #expect(await eventually { RawClient.isRefused(port: port) })
+        #expect(await idle.readsEndOfStream())
+        // ...while the request in flight (300 ms of work from here) keeps the server running.
+        let released = ContinuousClock.now
+        gate.release()
+        let response = try await busy.readResponse()
+        #expect(!finished.withLock { $0 } || ContinuousClock.now - released >= .milliseconds(300))
+        #expect(response.status == 200)
+        #expect(response.text == "finished /slow")
+        #expect(response.header("Connection") == "close")
+        #expect(await busy.readsEndOfStream())
+        await shutdown.value
+        #expect(ContinuousClock.now - released >= .milliseconds(300))
+        #expect(RawClient.isRefused(port: port))
+    }
+
+    @Test func shutdownDeadlineCutsOffAHandlerThatTakesTooLong() async throws {
+        let gate = Gate()
+        let responder = ClosureResponder { _, _ in
+            await gate.enter()
+            return .text("too late")
+        }
+        let server = HTTPServer(
+            configuration: HTTPServerConfiguration(host: "127.0.0.1", port: 0), responder: responder,
+            logSink: DiscardingLogSink())
+        try server.start()
+        let client = try RawClient(port: server.port)
+        try client.send("GET / HTTP/1.1\r\nHost: t\r\n\r\n")
+        #expect(await eventually { gate.started })
+        let begin = ContinuousClock.now
+        await server.shutdown(deadline: .milliseconds(200))
+        #expect(ContinuousClock.now - begin < .seconds(3))
+        #expect(await client.readAll().isEmpty)
+        gate.release()
+    }
+
+    @Test func inputEchoedIntoAResponseHeaderCannotInjectFields() async throws {
+        try await withServer(responder: try Self.router()) { server in
+            let client = try RawClient(port: server.port)
+            try client.send("GET /echo-header/a%0D%0ASet-Cookie:%20evil=1%0D%0A%0D%0A%00x HTTP/1.1\r\nHost: t\r\n\r\n")
+            let response = try await client.readResponse()
+            #expect(response.status == 200)
+            #expect(!response.head.contains("\r\nSet-Cookie"))
+            #expect(response.header("Set-Cookie") == nil)
+            #expect(response.header("X-Echo") == "a  Set-Cookie: evil=1     x")
+            #expect(response.text == "ok")
+        }
+    }
+
+    @Test func headerDeadlineAnswers408OnTheInjectedClock() async throws {
+        let clock = ManualClock()
+        try await withServer(responder: try Self.router(), clock: clock) { server in
+            let client = try RawClient(port: server.port)
+            try client.send("GET /peer HTTP/1.1\r\nHost: t\r\n")
+            try await Task.sleep(for: .milliseconds(20))
+            clock.advance(.seconds(11))
+            let response = try await client.readResponse()
+            #expect(response.status == 408)
+            #expect(response.header("Connection") == "close")
+            #expect(await client.readsEndOfStream())
+        }
+    }
+
+    @Test func idleKeepAliveConnectionIsClosedSilentlyOnTheInjectedClock() async throws {
+        let clock = ManualClock()
+        try await withServer(responder: try Self.router(), clock: clock) { server in
+            let client = try RawClient(port: server.port)
+            try client.send("GET /peer HTTP/1.1\r\nHost: t\r\n\r\n")
+            #expect(try await client.readResponse().status == 200)
+            clock.advance(.seconds(59))
+            try await Task.sleep(for: .milliseconds(120))
+            #expect(server.openConnectionCount == 1)
+            clock.advance(.seconds(2))
+            #expect(await client.readAll().isEmpty)
+        }
+    }
+
+    @Test func accessLogNamesTheRouteButNeverTheQueryTokenOrBody() async throws {
+        let sink = CollectingLogSink()
+        let metrics = MetricsRegistry()
+        try await withServer(responder: try Self.router(), logSink: sink, metrics: metrics) { server in
+            let client = try RawClient(port: server.port)
+            try client.send(
+                "GET /v1/requests/4242-secret-id?token=hunter2 HTTP/1.1\r\nHost: t\r\nAuthorization: Bearer eyJhbGciOi.payload.sig\r\n\r\n")
+            #expect(try await client.readResponse().status == 200)
+            try client.send("GET /missing HTTP/1.1\r\nHost: t\r\n\r\n")
+            #expect(try await client.readResponse().status == 404)
+            let lines = sink.lines
+            #expect(lines.count == 2)
+            let first = try #require(lines.first)
+            for secret in ["4242", "hunter2", "token", "eyJ", "Bearer", "Authorization"] {
+                #expect(!first.contains(secret))
+            }
+            let record = try JSONSerialization.jsonObject(with: Data(first.utf8)) as? [String: Any]
+            #expect(record?["route"] as? String == "/v1/requests/{id}")
+            #expect(record?["method"] as? String == "GET")
+            #expect(record?["status"] as? Int == 200)
+            #expect((record?["requestId"] as? String)?.count == 32)
+            #expect(record?["bytesOut"] as? Int ?? 0 > 0)
+            #expect(record?["durationMs"] != nil && record?["time"] != nil)
+
+            let exposition = metrics.exposition()
+            #expect(exposition.contains(#"civicseal_http_requests_total{route="/v1/requests/{id}",status="200"} 1"#))
+            #expect(exposition.contains(#"civicseal_http_requests_total{route="unmatched",status="404"} 1"#))
+            #expect(exposition.contains(#"civicseal_http_request_duration_seconds_count{route="/v1/requests/{id}"} 1"#))
+            #expect(exposition.contains("# TYPE civicseal_http_request_duration_seconds histogram"))
+        }
+    }
+
+    // MARK: - curl
+
+    @Test(.enabled(if: ExternalTool.isUsable("curl")))
+    func curlReusesTheConnectionForTwoRequests() async throws {
+        try await withServer(responder: try Self.router()) { server in
+            let url = "http://127.0.0.1:\(server.port)/peer"
+            let output = try await Self.curl(["-s", "--max-time", "10", url, "-w", "\\n", url])
+            let peers = output.text.split(separator: "\n")
+            #expect(peers.count == 2)
+            #expect(Set(peers).count == 1)
+        }
+    }
+
+    @Test(.enabled(if: ExternalTool.isUsable("curl")))
+    func curlPostsChunkedAndLargeBodies() async throws {
+        try await withServer(responder: try Self.router()) { server in
+            let url = "http://127.0.0.1:\(server.port)/echo"
+            let chunked = try await Self.curl(
+                ["-s", "--max-time", "10", "-H", "Transfer-Encoding: chunked", "--data-binary", "@-", url],
+                input: Data(repeating: 65, count: 100_000))
+            #expect(chunked.text == "100000 bytes")
+            // curl sends `Expect: 100-continue` for a body this size; the server answers 100 at once.
+            let start = ContinuousClock.now
+            let large = try await Self.curl(
+                ["-s", "--max-time", "10", "--data-binary", "@-", url], input: Data(repeating: 66, count: 2_000_000))
+            #expect(large.text == "2000000 bytes")
+            #expect(ContinuousClock.now - start < .milliseconds(900))
+            let tooLarge = try await Self.curl(
+                ["-s", "-o", "/dev/null", "-w", "%{http_code}", "--max-time", "10", "--data-binary", "@-", url],
+                input: Data(repeating: 67, count: 11 * 1024 * 1024))
+            #expect(tooLarge.text == "413")
+        }
+    }
+
+    @Test(.enabled(if: ExternalTool.isUsable("curl")))
+    func curlSpeaksHTTP10() async throws {
+        try await withServer(responder: try Self.router()) { server in
+            let output = try await Self.curl(
+                ["-s", "-0", "-i", "--max-time", "10", "http://127.0.0.1:\(server.port)/v1/requests/1"])
+            #expect(output.text.hasPrefix("HTTP/1.1 200 OK\r\n"))
+            #expect(output.text.contains("Connection: close\r\n"))
+            #expect(output.text.hasSuffix(#"{"ok":true}"#))
+        }
+    }
+
+    /// Runs curl off the cooperative pool (it blocks on the child process).
+    static func curl(_ arguments: [String], input: Data = Data()) async throws -> ExternalTool.Output {
+        try await withCheckedThrowingContinuation { continuation in
+            Thread.detachNewThread {
+                continuation.resume(with: Result { try ExternalTool.run("curl", arguments, input: input) })
+            }
+        }
+    }
+}

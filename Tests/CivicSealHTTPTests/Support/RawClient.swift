@@ -1,0 +1,181 @@
+import CivicSealHTTP
+import Foundation
+import Synchronization
+
+/// A response as read off a raw socket.
+struct RawResponse: Sendable {
+    var status: Int
+    var head: String
+    var headers: [(String, String)]
+    var body: [UInt8]
+    func header(_ name: String) -> String? { headers.first { $0.0.lowercased() == name.lowercased() }?.1 }
+    var text: String { String(decoding: body, as: UTF8.self) }
+}
+
+struct ClientError: Error, CustomStringConvertible {
+    let description: String
+}
+
+/// A TCP client for 127.0.0.1 whose every read and write times out, so no test can hang. Reads block a
+/// dedicated thread, never the cooperative pool (which the server's handlers need to answer them).
+final class RawClient: @unchecked Sendable {
+    // @unchecked Sendable: one test drives one client, one call at a time.
+    let fd: Int32
+    private var buffer: [UInt8] = []
+
+    init(port: Int, timeout: Double = 5) throws {
+        fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+        var time = timeval(tv_sec: Int(timeout), tv_usec: Int((timeout - timeout.rounded(.down)) * 1e6))
+        setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &time, socklen_t(MemoryLayout<timeval>.size))
+        setsockopt(fd, SOL_SOCKET, SO_SNDTIMEO, &time, socklen_t(MemoryLayout<timeval>.size))
+        guard RawClient.connect(fd, port: port) == 0 else {
+            let error = errno
+            close(fd)
+            throw ClientError(description: "connect failed: errno \(error)")
+        }
+    }
+
+    deinit { close(fd) }
+
+    static func connect(_ fd: Int32, port: Int) -> Int32 {
+        var address = sockaddr_in()
+        address.sin_family = sa_family_t(AF_INET)
+        address.sin_port = in_port_t(UInt16(port).bigEndian)
+        address.sin_addr.s_addr = inet_addr("127.0.0.1")
+        return withUnsafePointer(to: &address) {
+            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) {
+                Glibc.connect(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size))
+            }
+        }
+    }
+
+    /// Whether a TCP connection to `port` is refused right now.
+    static func isRefused(port: Int) -> Bool {
+        let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+        defer { close(fd) }
+        return connect(fd, port: port) != 0 && errno == ECONNREFUSED
+    }
+
+    func send(_ text: String) throws { try send(Array(text.utf8)) }
+
+    func send(_ bytes: [UInt8]) throws {
+        var offset = 0
+        while offset < bytes.count {
+            let sent = bytes.withUnsafeBytes {
+                Glibc.send(fd, $0.baseAddress! + offset, bytes.count - offset, Int32(MSG_NOSIGNAL))
+            }
+            guard sent > 0 else { throw ClientError(description: "send failed: errno \(errno)") }
+            offset += sent
+        }
+    }
+
+    /// Reads more bytes; false on EOF, throws on timeout or error.
+    private func fill() throws -> Bool {
+        var chunk = [UInt8](repeating: 0, count: 65536)
+        let count = recv(fd, &chunk, chunk.count, 0)
+        if count == 0 { return false }
+        guard count > 0 else { throw ClientError(description: "recv failed or timed out: errno \(errno)") }
+        buffer += chunk[0..<count]
+        return true
+    }
+
+    /// Reads one response framed by Content-Length (the server never sends chunked responses).
+    func readResponse(headRequest: Bool = false) async throws -> RawResponse {
+        try await offPool { try self.readResponseBlocking(headRequest: headRequest) }
+    }
+
+    func readsEndOfStream() async -> Bool { (try? await offPool { self.readsEndOfStreamBlocking() }) ?? false }
+
+    func readAll() async -> [UInt8] { (try? await offPool { self.readAllBlocking() }) ?? [] }
+
+    private func offPool<T: Sendable>(_ body: @escaping @Sendable () throws -> T) async throws -> T {
+        try await withCheckedThrowingContinuation { continuation in
+            Thread.detachNewThread { continuation.resume(with: Result { try body() }) }
+        }
+    }
+
+    private func readResponseBlocking(headRequest: Bool) throws -> RawResponse {
+        let separator: [UInt8] = [13, 10, 13, 10]
+        while true {
+            if let end = buffer.firstRange(of: separator) {
+                let head = String(decoding: buffer[..<end.lowerBound], as: UTF8.self)
+                var lines = head.components(separatedBy: "\r\n")
+                let statusLine = lines.removeFirst()
+                let parts = statusLine.split(separator: " ")
+                guard parts.count >= 2, let status = Int(parts[1]) else {
+                    throw ClientError(description: "bad status line \(statusLine)")
+                }
+                let headers = lines.map { line -> (String, String) in
+                    let colon = line.firstIndex(of: ":")!
+                    return (String(line[..<colon]), line[line.index(after: colon)...].trimmingCharacters(in: .whitespaces))
+                }
+                let length = headRequest ? 0 : Int(headers.first { $0.0.lowercased() == "content-length" }?.1 ?? "0") ?? 0
+                let bodyStart = end.upperBound
+                while buffer.count < bodyStart + length {
+                    guard try fill() else { throw ClientError(description: "EOF inside a body") }
+                }
+                let body = Array(buffer[bodyStart..<bodyStart + length])
+                buffer.removeSubrange(0..<bodyStart + length)
+                if status == 100 { continue }
+                return RawResponse(status: status, head: head, headers: headers, body: body)
+            }
+            guard try fill() else { throw ClientError(description: "EOF before a response") }
+        }
+    }
+
+    /// True when the server closes the connection (EOF) with nothing more to read.
+    private func readsEndOfStreamBlocking() -> Bool {
+        guard buffer.isEmpty else { return false }
+        return (try? fill()) == false
+    }
+
+    /// Everything until EOF (or timeout).
+    private func readAllBlocking() -> [UInt8] {
+        while (try? fill()) == true {}
+        defer { buffer.removeAll() }
+        return buffer
+    }
+}
+
+/// A clock the test moves by hand.
+final class ManualClock: HTTPClock {
+    private let current = Mutex<UInt64>(1_000_000_000)
+    func now() -> MonotonicInstant { MonotonicInstant(nanoseconds: current.withLock { $0 }) }
+    func advance(_ duration: Duration) {
+        let (seconds, attoseconds) = duration.components
+        current.withLock { $0 += UInt64(seconds) * 1_000_000_000 + UInt64(attoseconds / 1_000_000_000) }
+    }
+}
+
+/// Starts a server on 127.0.0.1, port 0, runs `body`, and always shuts the server down.
+func withServer(
+    _ configure: (inout HTTPServerConfiguration) -> Void = { _ in },
+    responder: some HTTPResponder,
+    clock: some HTTPClock = SystemHTTPClock(),
+    logSink: some HTTPLogSink = DiscardingLogSink(),
+    metrics: MetricsRegistry? = nil,
+    _ body: (HTTPServer) async throws -> Void
+) async throws {
+    var configuration = HTTPServerConfiguration(host: "127.0.0.1", port: 0)
+    configure(&configuration)
+    let server = HTTPServer(
+        configuration: configuration, responder: responder, clock: clock, logSink: logSink, metrics: metrics)
+    try server.start()
+    do {
+        try await body(server)
+    } catch {
+        await server.shutdown(deadline: .seconds(1))
+        throw error
+    }
+    await server.shutdown(deadline: .seconds(1))
+}
+
+/// Polls `condition` every 10 ms for up to `timeout`.
+func eventually(timeout: Duration = .seconds(5), _ condition: () -> Bool) async -> Bool {
+    let end = ContinuousClock.now + timeout
+    while ContinuousClock.now < end {
+        if condition() { return true }
+        try? await Task.sleep(for: .milliseconds(10))
+    }
+    return condition()
+}
