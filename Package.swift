@@ -36,10 +36,19 @@ let package = Package(
             name: "CivicSealRecords", dependencies: ["CivicSealStorage", "CivicSealWorkflow", "CivicSealCrypto"],
             swiftSettings: strict),
 
+        // The HTTP API.
+        .target(
+            name: "CivicSealAPI",
+            dependencies: ["CivicSealHTTP", "CivicSealIdentity", "CivicSealRecords", "CivicSealWorkflow", "CivicSealCrypto"],
+            exclude: ["Resources/openapi.json"], swiftSettings: strict),
+
         // Wiring and executables.
         .target(
             name: "CivicSealApp",
-            dependencies: ["CivicSealCrypto", "CivicSealIdentity", "CivicSealRecords", "CivicSealWorkflow", "CivicSealStorage"],
+            dependencies: [
+                "CivicSealCrypto", "CivicSealIdentity", "CivicSealRecords", "CivicSealWorkflow", "CivicSealStorage",
+                "CivicSealHTTP", "CivicSealAPI",
+            ],
             swiftSettings: strict),
         .executableTarget(name: "civicseal", dependencies: ["CivicSealApp"], swiftSettings: strict),
         .executableTarget(

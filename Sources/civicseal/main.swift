@@ -5,6 +5,8 @@ let usage = """
     civicseal — identity-linked official documents, sealed and verifiable
 
     Usage:
+      civicseal serve [--host 127.0.0.1] [--port 8080] [--data .civicseal] [--keys Keys]
+                          run the service (development keys are created on first start)
       civicseal keys init [--dir Keys] [--algorithm ecdsa-p256|ecdsa-p384|rsa-pss-3072]
                           create the development PKI (never overwrites existing files)
       civicseal keys show [--dir Keys]
@@ -19,8 +21,6 @@ let usage = """
       civicseal backup --to FILE [--data DIR]
                           online consistent copy of the database (never overwrites FILE)
       civicseal help      this text
-
-    `civicseal serve` arrives with the HTTP issue (#4).
     """
 
 func run(_ arguments: [String]) throws(AppError) -> Int32 {
@@ -83,8 +83,36 @@ func run(_ arguments: [String]) throws(AppError) -> Int32 {
     }
 }
 
+/// `civicseal serve`: runs until SIGTERM or SIGINT, then shuts down gracefully and exits 0.
+func serve(_ parsed: CommandLineArguments) async throws(AppError) -> Int32 {
+    try parsed.only(["host", "port", "data", "keys"])
+    guard parsed.words == ["serve"] else { throw AppError(.usage, "serve takes no further words") }
+    var options = ServeOptions()
+    if let host = parsed.options["host"] { options.host = host }
+    if let text = parsed.options["port"] {
+        guard let port = Int(text), (0...65535).contains(port) else { throw AppError(.usage, "--port must be 0–65535") }
+        options.port = port
+    }
+    if let data = parsed.options["data"] { options.dataDirectory = data }
+    if let keys = parsed.options["keys"] { options.keysDirectory = keys }
+    let service = try Service.start(options)
+    for line in service.banner { FileHandle.standardError.write(Data((line + "\n").utf8)) }
+    let stopped = service.server.shutdownOnSignals(deadline: .seconds(10)) {
+        try? service.store.close()
+    }
+    await service.server.waitUntilStopped()
+    try? service.store.close()
+    stopped.cancel()
+    FileHandle.standardError.write(Data("CivicSeal stopped.\n".utf8))
+    return 0
+}
+
 do {
-    exit(try run(Array(CommandLine.arguments.dropFirst())))
+    let arguments = Array(CommandLine.arguments.dropFirst())
+    if arguments.first == "serve" {
+        exit(try await serve(try CommandLineArguments(arguments)))
+    }
+    exit(try run(arguments))
 } catch {
     FileHandle.standardError.write(Data("civicseal: \(error.message)\n".utf8))
     exit(error.exitStatus)

@@ -1,0 +1,111 @@
+import CivicSealHTTP
+import CivicSealIdentity
+import CivicSealRecords
+import CivicSealWorkflow
+import Foundation
+
+/// The CivicSeal HTTP API: every route of `/v1`, `/healthz`, `/metrics` and `/openapi.json`, wired to the
+/// records store and the identity verifier. Built once; the router is frozen.
+public final class APIService: Sendable {
+    let store: RequestStore
+    let verifier: TokenVerifier
+    let validator: SubmissionValidator
+    let metrics: MetricsRegistry
+    let clock: @Sendable () -> Date
+    let openAPIDocument: [UInt8]
+    let stateGauge: Gauge
+    let stateCounts = StateCountCache()
+
+    /// - Parameters:
+    ///   - clock: the wall clock (injected for tests of due dates and token expiry).
+    public init(
+        store: RequestStore, verifier: TokenVerifier, validator: SubmissionValidator = SubmissionValidator(),
+        metrics: MetricsRegistry, clock: @escaping @Sendable () -> Date = { Date() }
+    ) {
+        self.store = store
+        self.verifier = verifier
+        self.validator = validator
+        self.metrics = metrics
+        self.clock = clock
+        openAPIDocument = Array(OpenAPIDocument.json.utf8)
+        stateGauge = metrics.gauge("civicseal_requests", help: "Requests by lifecycle state.", labelNames: ["state"])
+    }
+
+    /// The frozen router with every route of the API.
+    public func router() throws -> HTTPRouter {
+        var builder = HTTPRouter.Builder()
+        // Citizen: own data only.
+        builder.post("/v1/requests") { [self] request, context in try await submit(request, context) }
+        builder.get("/v1/requests") { [self] request, context in try await listOwn(request, context) }
+        builder.get("/v1/requests/{id}") { [self] request, context in try await detail(request, context) }
+        builder.post("/v1/requests/{id}/supplement") { [self] request, context in try await supplement(request, context) }
+        builder.post("/v1/requests/{id}/cancel") { [self] request, context in try await cancel(request, context) }
+        builder.get("/v1/health-book") { [self] request, context in try await ownHealthBook(request, context) }
+        // Officer: own department only.
+        builder.get("/v1/queues/{department}") { [self] request, context in try await queue(request, context) }
+        builder.post("/v1/requests/{id}/claim") { [self] request, context in try await claim(request, context) }
+        builder.post("/v1/requests/{id}/decision") { [self] request, context in try await decide(request, context) }
+        // Health facility.
+        builder.post("/v1/health-books/{personal_id}/entries") { [self] request, context in try await recordHealthEntry(request, context) }
+        // Operations.
+        builder.get("/healthz") { [self] _, _ in await health() }
+        builder.get("/metrics") { [self] _, _ in await metricsExposition() }
+        builder.get("/openapi.json") { [self] _, _ in
+            var response = HTTPResponse.json(openAPIDocument)
+            response.headers.replaceOrAdd(name: "Cache-Control", value: "public, max-age=300")
+            return response
+        }
+        return try builder.build()
+    }
+
+    // MARK: Shared steps
+
+    func principal(_ request: HTTPRequest) throws(IdentityError) -> Principal {
+        try verifier.verify(authorizationFields: request.headers.values(for: "Authorization"))
+    }
+
+    func citizen(_ request: HTTPRequest) throws(IdentityError) -> CitizenPrincipal {
+        try principal(request).requireCitizen()
+    }
+
+    /// An officer of a department (justice or health); a clinician is not an officer.
+    func officer(_ request: HTTPRequest) throws(IdentityError) -> (StaffPrincipal, Actor) {
+        let staff = try principal(request).requireStaff(anyOf: [.justiceOfficer, .healthOfficer])
+        return (staff, Actor.officer(staff.token.subject, department: staff.department))
+    }
+
+    /// The `{id}` path parameter, when it has the shape of a request id (else 404: nothing to find).
+    func requestID(_ context: RequestContext) throws(APIError) -> String {
+        guard let id = context.parameter("id"), RequestStore.isRequestID(id) else { throw .notFound }
+        return id
+    }
+
+    /// Decodes a JSON body strictly (unknown members refused), with field-level errors.
+    func decode<T: Codable>(_ type: T.Type, _ request: HTTPRequest) throws -> T {
+        guard !request.body.isEmpty else { throw APIError.badRequest("body", "json.missing-body", "a JSON body is required") }
+        if let contentType = request.headers.first(name: "Content-Type"),
+            !contentType.lowercased().hasPrefix("application/json")
+        {
+            throw APIError(problem: ProblemDetails(
+                slug: "unsupported-media-type", title: "Unsupported media type", status: HTTPStatus(code: 415),
+                detail: "Send application/json."))
+        }
+        switch WorkflowJSON.decode(type, from: Data(request.body)) {
+        case .success(let value): return value
+        case .failure(let failure): throw failure
+        }
+    }
+
+    func json(_ value: some Encodable, status: HTTPStatus = .ok) throws -> HTTPResponse {
+        var response = HTTPResponse.json(try APIJSON.encoder().encode(value), status: status)
+        response.headers.replaceOrAdd(name: "Cache-Control", value: "no-store")
+        return response
+    }
+
+    func today() -> CalendarDate { CalendarDate(clock()) }
+}
+
+extension HTTPHeaders {
+    /// The first value of `name`, if any.
+    func first(name: String) -> String? { values(for: name).first }
+}

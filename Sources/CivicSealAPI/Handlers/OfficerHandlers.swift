@@ -1,0 +1,174 @@
+import CivicSealCrypto
+import CivicSealHTTP
+import CivicSealIdentity
+import CivicSealRecords
+import CivicSealWorkflow
+import Foundation
+
+extension APIService {
+    /// `GET /v1/queues/{department}?status=…&cursor=…&limit=…`: the officer's own department only, oldest due first.
+    func queue(_ request: HTTPRequest, _ context: RequestContext) async throws -> HTTPResponse {
+        let (staff, actor) = try officer(request)
+        guard context.parameter("department") == staff.department else { throw APIError.notFound }
+        let query = try QueryString.parse(request.query, allowed: ["status", "cursor", "limit"])
+        let state: RequestState
+        if let status = query["status"] {
+            guard let parsed = RequestState(rawValue: status) else {
+                throw APIError.badRequest("status", "query.invalid", "status must be one of \(RequestState.allCases.map(\.rawValue).joined(separator: ", "))")
+            }
+            state = parsed
+        } else {
+            state = .submitted
+        }
+        var limit = 50
+        if let text = query["limit"] {
+            guard let value = Int(text), (1...200).contains(value) else {
+                throw APIError.badRequest("limit", "query.invalid", "limit must be an integer from 1 to 200")
+            }
+            limit = value
+        }
+        let page = try await store.departmentQueue(for: actor, state: state, limit: limit, after: query["cursor"], now: clock())
+        return try json(RequestListBody(items: page.items.map { RequestSummaryBody($0, forOfficer: true) }, nextCursor: page.nextCursor))
+    }
+
+    /// `POST /v1/requests/{id}/claim`: the officer takes the request into review.
+    func claim(_ request: HTTPRequest, _ context: RequestContext) async throws -> HTTPResponse {
+        let id = try requestID(context)
+        let (_, actor) = try officer(request)
+        let summary = try await store.claim(id, by: actor, now: clock())
+        return try json(RequestSummaryBody(summary, forOfficer: true))
+    }
+
+    /// `POST /v1/requests/{id}/decision` with `decision` = `approve` | `reject` | `request-info`, a `reason`
+    /// (required for reject and request-info) and, on approval, the `findings` the document will state.
+    func decide(_ request: HTTPRequest, _ context: RequestContext) async throws -> HTTPResponse {
+        let id = try requestID(context)
+        let (_, actor) = try officer(request)
+        let body = try DecisionBody.parse(request.body)
+        let decision: OfficerDecision
+        switch body.decision {
+        case "approve":
+            // The findings must fit the request's kind: read the request (404 outside the officer's department).
+            let record = try await store.request(id, by: actor, now: clock())
+            guard let findings = body.findings else {
+                throw APIError.invalid("findings", "findings.required", "approval states the findings the document will carry")
+            }
+            try FindingsShape.check(findings, for: record.summary.kind)
+            decision = .approve(findingsJSON: findings.serialized())
+        case "reject":
+            decision = .reject(reason: body.reason ?? "")
+        case "request-info":
+            decision = .requestInfo(reason: body.reason ?? "")
+        default:
+            throw APIError.invalid("decision", "decision.unknown", "decision must be approve, reject or request-info")
+        }
+        let summary = try await store.decide(id, decision, by: actor, expectedVersion: body.expectedVersion, now: clock())
+        return try json(RequestSummaryBody(summary, forOfficer: true))
+    }
+
+    /// `POST /v1/health-books/{personal_id}/entries`: a health facility (`health.clinician`) records an entry.
+    func recordHealthEntry(_ request: HTTPRequest, _ context: RequestContext) async throws -> HTTPResponse {
+        let staff = try principal(request).requireStaff(role: .healthClinician)
+        guard let text = context.parameter("personal_id"), let personalID = try? PersonalIDNumber(text) else {
+            throw APIError.invalid("personal_id", "personalId.format", "the path must carry a 12-digit personal ID number")
+        }
+        let entry = try decode(HealthBookEntry.self, request)
+        let clinician = Actor(role: .officer, id: staff.token.subject, departmentID: staff.department)
+        let number = try await store.recordHealthEntry(entry, for: personalID, by: clinician, now: clock())
+        struct Created: Encodable { let entry: Int64 }
+        return try json(Created(entry: number), status: .created)
+    }
+}
+
+/// The decision body, parsed strictly: an object with known members only, no duplicates.
+struct DecisionBody {
+    let decision: String
+    let reason: String?
+    let findings: JSONValue?
+    let expectedVersion: Int?
+
+    static let members: Set<String> = ["decision", "reason", "findings", "expectedVersion"]
+
+    static func parse(_ bytes: [UInt8]) throws -> DecisionBody {
+        guard !bytes.isEmpty else { throw APIError.badRequest("body", "json.missing-body", "a JSON body is required") }
+        let value: JSONValue
+        do { value = try JSONValue(parsing: bytes) } catch {
+            throw APIError.badRequest("body", "json.malformed", "the body is not a JSON object: \(error.message)")
+        }
+        guard let object = value.objectValue else { throw APIError.badRequest("body", "json.type-mismatch", "the body must be a JSON object") }
+        if let unknown = object.keys.sorted().first(where: { !members.contains($0) }) {
+            throw APIError.badRequest(unknown, "json.unknown-field", "unknown member \(unknown)")
+        }
+        guard let decision = object["decision"]?.stringValue else {
+            throw APIError.invalid("decision", "field.required", "decision is required: approve, reject or request-info")
+        }
+        var reason: String?
+        if let member = object["reason"], member != .null {
+            guard let text = member.stringValue else { throw APIError.badRequest("reason", "json.type-mismatch", "reason must be a string") }
+            guard text.count <= 2000, !text.unicodeScalars.contains(where: { $0.value < 0x20 && $0 != "\n" || $0.value == 0x7F }) else {
+                throw APIError.invalid("reason", "text.invalid", "reason must be at most 2,000 characters without control characters")
+            }
+            reason = text.precomposedStringWithCanonicalMapping.trimmingCharacters(in: .whitespacesAndNewlines)
+        }
+        var expectedVersion: Int?
+        if let member = object["expectedVersion"] {
+            guard let number = member.int64Value, number > 0, number < Int64(Int32.max) else {
+                throw APIError.badRequest("expectedVersion", "json.type-mismatch", "expectedVersion must be a positive integer")
+            }
+            expectedVersion = Int(number)
+        }
+        return DecisionBody(decision: decision, reason: reason, findings: object["findings"], expectedVersion: expectedVersion)
+    }
+}
+
+/// The minimal shape of approval findings per kind; the signer (issue 6) renders them into the document.
+enum FindingsShape {
+    static func check(_ findings: JSONValue, for kind: RequestKind) throws(APIError) {
+        guard let object = findings.objectValue else {
+            throw .invalid("findings", "findings.not-object", "findings must be a JSON object")
+        }
+        switch kind {
+        case .criminalRecord:
+            // No conviction: {"convictions": [], "bans": []}; otherwise the convictions and bans the document states.
+            guard object["convictions"]?.arrayValue != nil else {
+                throw .invalid("findings.convictions", "findings.required", "a criminal record states its convictions (an empty list for none)")
+            }
+            guard object["bans"].map({ $0.arrayValue != nil }) ?? true else {
+                throw .invalid("findings.bans", "findings.type-mismatch", "bans must be a list")
+            }
+        case .healthCertificate:
+            guard let conclusion = object["conclusion"]?.stringValue, !conclusion.isEmpty else {
+                throw .invalid("findings.conclusion", "findings.required", "a health certificate states its conclusion")
+            }
+            guard object["results"]?.arrayValue != nil else {
+                throw .invalid("findings.results", "findings.required", "a health certificate states its examination results")
+            }
+        case .healthBookExtract:
+            guard object["entries"]?.arrayValue != nil || object["sections"]?.arrayValue != nil else {
+                throw .invalid("findings.entries", "findings.required", "a health-book extract names its entries or sections")
+            }
+        }
+    }
+}
+
+/// `application/x-www-form-urlencoded` query strings, strictly: each allowed name at most once.
+enum QueryString {
+    static func parse(_ query: Substring?, allowed: Set<String>) throws(APIError) -> [String: String] {
+        guard let query, !query.isEmpty else { return [:] }
+        var values: [String: String] = [:]
+        for pair in query.split(separator: "&", omittingEmptySubsequences: true) {
+            let parts = pair.split(separator: "=", maxSplits: 1, omittingEmptySubsequences: false)
+            guard let name = decode(parts[0]), let value = decode(parts.count > 1 ? parts[1] : "") else {
+                throw .badRequest("query", "query.malformed", "the query string is not valid percent-encoding")
+            }
+            guard allowed.contains(name) else { throw .badRequest(name, "query.unknown", "unknown query parameter \(name)") }
+            guard values[name] == nil else { throw .badRequest(name, "query.duplicate", "query parameter \(name) given twice") }
+            values[name] = value
+        }
+        return values
+    }
+
+    private static func decode(_ text: Substring) -> String? {
+        String(text).replacingOccurrences(of: "+", with: " ").removingPercentEncoding
+    }
+}

@@ -1,0 +1,39 @@
+import CivicSealHTTP
+import CivicSealRecords
+import CivicSealWorkflow
+import Foundation
+import Synchronization
+
+extension APIService {
+    /// `GET /healthz`: 200 when the database answers a read, 503 otherwise.
+    func health() async -> HTTPResponse {
+        do {
+            _ = try await store.requestCountsByState()
+            return .json(Array(#"{"status":"ok"}"#.utf8))
+        } catch {
+            return .problem(ProblemDetails(slug: "service-unavailable", title: "Database unavailable", status: HTTPStatus(code: 503)))
+        }
+    }
+
+    /// `GET /metrics`: Prometheus text exposition; request counts by lifecycle state are refreshed at most every 5 s.
+    func metricsExposition() async -> HTTPResponse {
+        if let counts = await stateCounts.refreshIfStale(now: clock(), { try await self.store.requestCountsByState() }) {
+            for state in RequestState.allCases { stateGauge.set(Double(counts[state] ?? 0), labels: [state.rawValue]) }
+        }
+        var response = HTTPResponse(status: .ok, body: Array(metrics.exposition().utf8))
+        response.headers.replaceOrAdd(name: "Content-Type", value: "text/plain; version=0.0.4; charset=utf-8")
+        return response
+    }
+}
+
+/// Counting requests by state scans an index: do it at most every few seconds, whatever the scrape rate.
+final class StateCountCache: Sendable {
+    private let state = Mutex<(at: Date, counts: [RequestState: Int])?>(nil)
+
+    func refreshIfStale(now: Date, _ load: @Sendable () async throws -> [RequestState: Int]) async -> [RequestState: Int]? {
+        if let cached = state.withLock({ $0 }), now.timeIntervalSince(cached.at) < 5 { return cached.counts }
+        guard let counts = try? await load() else { return nil }
+        state.withLock { $0 = (now, counts) }
+        return counts
+    }
+}

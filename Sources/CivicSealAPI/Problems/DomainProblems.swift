@@ -1,0 +1,88 @@
+import CivicSealHTTP
+import CivicSealIdentity
+import CivicSealRecords
+import CivicSealWorkflow
+
+// HTTP mapping lives at the edge: domain errors adopt `HTTPProblemConvertible` here, in the API module,
+// so that the domain modules know nothing of HTTP. Problem `detail`s never carry SQL, tokens or personal data.
+
+extension IdentityError: HTTPProblemConvertible {
+    public var problem: ProblemDetails {
+        let status = HTTPStatus(code: httpStatus)
+        return httpStatus == 401
+            ? ProblemDetails(slug: "unauthorized", title: "Authentication required", status: status, detail: message)
+            : ProblemDetails(slug: "forbidden", title: "Not allowed", status: status, detail: message)
+    }
+
+    public var problemHeaders: HTTPHeaders { ["WWW-Authenticate": wwwAuthenticate] }
+}
+
+extension ValidationFailure: HTTPProblemConvertible {
+    /// Field errors: 422 when the JSON was well-formed but its content is not acceptable.
+    public var problem: ProblemDetails {
+        let structural = issues.allSatisfy { $0.code.rawValue.hasPrefix("json.") }
+        return ProblemDetails(
+            slug: structural ? "malformed-body" : "validation-failed",
+            title: structural ? "The request body is not valid JSON for this resource" : "The request is invalid",
+            status: HTTPStatus(code: structural ? 400 : 422),
+            detail: structural ? "See errors for the offending members." : "See errors for each offending field.",
+            errors: issues.map { .init(field: $0.field, code: $0.code.rawValue, message: $0.message) })
+    }
+}
+
+extension RecordsError: HTTPProblemConvertible {
+    public var problem: ProblemDetails {
+        switch code {
+        case .notFound:
+            return .notFound(detail: "No such request, or it is not yours to see.")
+        case .idempotencyKeyReused:
+            return ProblemDetails(slug: "idempotency-key-reused", title: "Idempotency key already used", status: HTTPStatus(code: 422), detail: message)
+        case .idempotencyKeyInvalid:
+            return ProblemDetails(slug: "idempotency-key-invalid", title: "Invalid Idempotency-Key header", status: HTTPStatus(code: 400), detail: message)
+        case .unfinishedRequestExists:
+            return ProblemDetails(
+                slug: "unfinished-request-exists", title: "An unfinished request of the same form exists", status: HTTPStatus(code: 409),
+                detail: message, errors: issues.map { .init(field: $0.field, code: $0.code.rawValue, message: $0.message) })
+        case .transitionRefused:
+            if let lifecycle, lifecycle.code.rawValue.contains("reason") {
+                return ProblemDetails(
+                    slug: "validation-failed", title: "The request is invalid", status: HTTPStatus(code: 422), detail: lifecycle.message,
+                    errors: [.init(field: "reason", code: lifecycle.code.rawValue, message: lifecycle.message)])
+            }
+            return ProblemDetails(
+                slug: "transition-not-allowed", title: "This step is not allowed now", status: HTTPStatus(code: 409),
+                detail: lifecycle?.message ?? message)
+        case .concurrentModification:
+            return ProblemDetails(slug: "conflict", title: "The request changed meanwhile", status: HTTPStatus(code: 409), detail: message)
+        case .noDepartment, .invalidInput, .supplementMismatch:
+            return ProblemDetails(
+                slug: "validation-failed", title: "The request is invalid", status: HTTPStatus(code: 422), detail: message,
+                errors: issues.map { .init(field: $0.field, code: $0.code.rawValue, message: $0.message) })
+        case .invalidCursor:
+            return ProblemDetails(slug: "invalid-cursor", title: "Invalid cursor", status: HTTPStatus(code: 400), detail: message)
+        case .forbidden:
+            return ProblemDetails(slug: "forbidden", title: "Not allowed", status: HTTPStatus(code: 403), detail: message)
+        default:
+            return ProblemDetails(slug: "service-unavailable", title: "Storage is unavailable", status: HTTPStatus(code: 503))
+        }
+    }
+}
+
+/// Errors of the API layer itself (bad path parameters, query strings, bodies).
+struct APIError: Error, HTTPProblemConvertible {
+    let problem: ProblemDetails
+
+    static func badRequest(_ field: String, _ code: String, _ message: String) -> APIError {
+        APIError(problem: ProblemDetails(
+            slug: "malformed-body", title: "The request is malformed", status: HTTPStatus(code: 400), detail: message,
+            errors: [.init(field: field, code: code, message: message)]))
+    }
+
+    static func invalid(_ field: String, _ code: String, _ message: String) -> APIError {
+        APIError(problem: ProblemDetails(
+            slug: "validation-failed", title: "The request is invalid", status: HTTPStatus(code: 422), detail: message,
+            errors: [.init(field: field, code: code, message: message)]))
+    }
+
+    static let notFound = APIError(problem: .notFound())
+}

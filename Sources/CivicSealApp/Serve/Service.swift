@@ -1,0 +1,97 @@
+import CivicSealAPI
+import CivicSealHTTP
+import CivicSealIdentity
+import CivicSealRecords
+import CivicSealStorage
+import Foundation
+
+/// `civicseal serve`: where the service listens and where it keeps its data and keys.
+public struct ServeOptions: Sendable {
+    public var host = "127.0.0.1"
+    public var port = 8080
+    /// The SQLite database lives here (`civicseal.sqlite`), created 0700.
+    public var dataDirectory = ".civicseal"
+    public var keysDirectory = "Keys"
+    public var eventLoops = max(1, min(4, ProcessInfo.processInfo.activeProcessorCount))
+    /// Where the one-line JSON access log goes (standard output by default).
+    public var logSink: any HTTPLogSink = StandardOutputLogSink()
+    public var clock: @Sendable () -> Date = { Date() }
+
+    public init() {}
+}
+
+/// A started CivicSeal service: the HTTP server, the store and the pieces tests look at.
+public final class Service: Sendable {
+    public let server: HTTPServer
+    public let store: RequestStore
+    public let api: APIService
+    public let routes: [HTTPRouter.Route]
+    public let port: Int
+    /// Lines for the operator: the address, development-key warnings, how to mint a token.
+    public let banner: [String]
+
+    init(server: HTTPServer, store: RequestStore, api: APIService, routes: [HTTPRouter.Route], port: Int, banner: [String]) {
+        self.server = server
+        self.store = store
+        self.api = api
+        self.routes = routes
+        self.port = port
+        self.banner = banner
+    }
+
+    /// Prepares keys (development keys on first start), identity issuers and the database, then starts listening.
+    public static func start(_ options: ServeOptions) throws(AppError) -> Service {
+        var banner: [String] = []
+        let manifest = "\(options.keysDirectory)/\(DevelopmentPKI.manifestName)"
+        if !SecureFile.exists(manifest) {
+            let report = try DevelopmentPKI.initialize(directory: options.keysDirectory)
+            banner.append("WARNING: created DEVELOPMENT keys in \(options.keysDirectory)/ (\(report.created.count) files) — never use them for real documents.")
+        }
+        let keyring = try Keyring(directory: options.keysDirectory)
+        if keyring.manifest.identityProvider != nil {
+            banner.append("WARNING: the development identity provider is trusted: anyone with \(options.keysDirectory)/ can mint tokens.")
+        }
+        let issuersFile = "\(options.keysDirectory)/\(keyring.manifest.trustedIssuers ?? "trusted-issuers.json")"
+        let issuers: TrustedIssuers
+        do {
+            issuers = try TrustedIssuers.load(file: issuersFile, baseDirectory: options.keysDirectory)
+        } catch {
+            throw AppError(.configuration, "\(error)")
+        }
+
+        try SecureFile.makeDirectory(options.dataDirectory, mode: 0o700)
+        let store: RequestStore
+        do {
+            store = try RequestStore.open(path: "\(options.dataDirectory)/civicseal.sqlite")
+        } catch {
+            throw AppError(.storage, "cannot open the database in \(options.dataDirectory): \(error.message)")
+        }
+        let metrics = MetricsRegistry()
+        let api = APIService(store: store, verifier: TokenVerifier(issuers: issuers, clock: options.clock), metrics: metrics, clock: options.clock)
+        let router: HTTPRouter
+        do { router = try api.router() } catch { throw AppError(.configuration, "routes: \(error)") }
+
+        var configuration = HTTPServerConfiguration(host: options.host, port: options.port)
+        configuration.eventLoopCount = options.eventLoops
+        let server = HTTPServer(configuration: configuration, responder: router, logSink: options.logSink, metrics: metrics)
+        do {
+            try server.start()
+        } catch {
+            try? store.close()
+            throw AppError(.fileSystem, "cannot listen on \(options.host):\(options.port): \(error)")
+        }
+        let port = server.port
+        banner.insert("CivicSeal listening on http://\(options.host):\(port)  (data: \(options.dataDirectory)/, keys: \(options.keysDirectory)/)", at: 0)
+        if keyring.manifest.identityProvider != nil {
+            banner.append("Mint a development token:  swift run civicseal token citizen --personal-id 001190012345 --name \"Nguyễn Thị Ánh Tuyết\" --birthdate 1990-05-14 --gender female")
+            banner.append("                           swift run civicseal token staff --role justice.officer --department justice-hanoi --name \"Trần Đức Lương\"")
+        }
+        return Service(server: server, store: store, api: api, routes: router.routes, port: port, banner: banner)
+    }
+
+    /// Stops accepting, lets in-flight requests finish within `deadline`, then closes the database cleanly.
+    public func stop(deadline: Duration = .seconds(10)) async {
+        await server.shutdown(deadline: deadline)
+        try? store.close()
+    }
+}
