@@ -55,7 +55,7 @@ let package = Package(
             name: "civicseal-bench",
             dependencies: [
                 "CivicSealApp", "CivicSealCrypto", "CivicSealRecords", "CivicSealWorkflow", "CivicSealStorage",
-                "CivicSealDocuments", "CivicSealQR",
+                "CivicSealDocuments", "CivicSealQR", "CivicSealHTTP",
             ],
             swiftSettings: strict),
 

@@ -15,6 +15,7 @@ public final class APIService: Sendable {
     let openAPIDocument: [UInt8]
     let stateGauge: Gauge
     let stateCounts = StateCountCache()
+    let healthCache = HealthCache()
 
     /// - Parameters:
     ///   - clock: the wall clock (injected for tests of due dates and token expiry).
@@ -37,7 +38,7 @@ public final class APIService: Sendable {
         // Citizen: own data only.
         builder.post("/v1/requests") { [self] request, context in try await submit(request, context) }
         builder.get("/v1/requests") { [self] request, context in try await listOwn(request, context) }
-        builder.get("/v1/requests/{id}") { [self] request, context in try await detail(request, context) }
+        builder.addInline(.get, "/v1/requests/{id}") { [self] request, context in try detail(request, context) }
         builder.post("/v1/requests/{id}/supplement") { [self] request, context in try await supplement(request, context) }
         builder.post("/v1/requests/{id}/cancel") { [self] request, context in try await cancel(request, context) }
         builder.get("/v1/health-book") { [self] request, context in try await ownHealthBook(request, context) }
@@ -48,7 +49,7 @@ public final class APIService: Sendable {
         // Health facility.
         builder.post("/v1/health-books/{personal_id}/entries") { [self] request, context in try await recordHealthEntry(request, context) }
         // Operations.
-        builder.get("/healthz") { [self] _, _ in await health() }
+        builder.addInline(.get, "/healthz") { [self] _, _ in health() }
         builder.get("/metrics") { [self] _, _ in await metricsExposition() }
         builder.get("/openapi.json") { [self] _, _ in
             var response = HTTPResponse.json(openAPIDocument)
@@ -96,7 +97,15 @@ public final class APIService: Sendable {
         }
     }
 
-    func json(_ value: some Encodable, status: HTTPStatus = .ok) throws -> HTTPResponse {
+    func json(_ value: some JSONWritable, status: HTTPStatus = .ok) -> HTTPResponse {
+        var output = JSONOutput()
+        value.write(to: &output)
+        var response = HTTPResponse.json(output.bytes, status: status)
+        response.headers.replaceOrAdd(name: "Cache-Control", value: "no-store")
+        return response
+    }
+
+    func json(encoding value: some Encodable, status: HTTPStatus = .ok) throws -> HTTPResponse {
         var response = HTTPResponse.json(try APIJSON.encoder().encode(value), status: status)
         response.headers.replaceOrAdd(name: "Cache-Control", value: "no-store")
         return response

@@ -1,11 +1,15 @@
-import CivicSealCrypto
 import CivicSealRecords
 import CivicSealWorkflow
 import Foundation
 
+/// A response body written with ``JSONOutput``.
+protocol JSONWritable {
+    func write(to output: inout JSONOutput)
+}
+
 /// The JSON a client sees for a request. Field names are the API contract (see `openapi.json`).
-struct RequestSummaryBody: Encodable {
-    struct Fee: Encodable {
+struct RequestSummaryBody: JSONWritable {
+    struct Fee {
         let amount: Int
         let currency = "VND"
         let category: String
@@ -41,9 +45,32 @@ struct RequestSummaryBody: Encodable {
         createdAt = summary.createdAt
         updatedAt = summary.updatedAt
     }
+
+    func write(to output: inout JSONOutput) {
+        output.beginObject()
+        if let assignee { output.key("assignee"); output.string(assignee) }
+        output.key("createdAt"); output.date(createdAt)
+        output.key("department"); output.string(department)
+        output.key("dueDate"); output.string(dueDate)
+        output.key("fee")
+        output.beginObject()
+        output.key("amount"); output.int(fee.amount)
+        output.key("category"); output.string(fee.category)
+        output.key("currency"); output.string(fee.currency)
+        output.endObject()
+        if let form { output.key("form"); output.int(form) }
+        output.key("id"); output.string(id)
+        output.key("kind"); output.string(kind)
+        output.key("overdue"); output.bool(overdue)
+        output.key("receivedOn"); output.string(receivedOn)
+        output.key("status"); output.string(status)
+        output.key("updatedAt"); output.date(updatedAt)
+        output.key("version"); output.int(version)
+        output.endObject()
+    }
 }
 
-struct HistoryEventBody: Encodable {
+struct HistoryEventBody: JSONWritable {
     let number: Int
     let at: Date
     let action: String
@@ -64,60 +91,54 @@ struct HistoryEventBody: Encodable {
         actor = forOfficer ? event.actorID : nil
         reason = event.reason
     }
+
+    func write(to output: inout JSONOutput) {
+        output.beginObject()
+        output.key("action"); output.string(action)
+        if let actor { output.key("actor"); output.string(actor) }
+        output.key("actorRole"); output.string(actorRole)
+        output.key("at"); output.date(at)
+        if let from { output.key("from"); output.string(from) }
+        output.key("number"); output.int(number)
+        if let reason { output.key("reason"); output.string(reason) }
+        output.key("to"); output.string(to)
+        output.endObject()
+    }
 }
 
-struct RequestDetailBody: Encodable {
+/// A request with its history, its findings and its stored submission (canonical JSON, passed through).
+struct RequestDetailBody: JSONWritable {
     let request: RequestSummaryBody
-    let submission: RequestSubmission
-    let findings: JSONFragment?
+    /// Canonical findings JSON as stored.
+    let findingsJSON: String?
     let history: [HistoryEventBody]
+    let submissionJSON: String
+
+    func write(to output: inout JSONOutput) {
+        output.beginObject()
+        if let findingsJSON { output.key("findings"); output.raw(findingsJSON) }
+        output.key("history")
+        output.beginArray()
+        for event in history { event.write(to: &output) }
+        output.endArray()
+        output.key("request"); request.write(to: &output)
+        output.key("submission"); output.raw(submissionJSON)
+        output.endObject()
+    }
 }
 
-struct RequestListBody: Encodable {
+struct RequestListBody: JSONWritable {
     let items: [RequestSummaryBody]
     let nextCursor: String?
-}
 
-/// Officer findings as stored (canonical JSON), re-emitted as JSON.
-struct JSONFragment: Encodable {
-    let value: JSONValue
-
-    init?(json: String) {
-        guard let parsed = try? JSONValue(parsing: Array(json.utf8)) else { return nil }
-        value = parsed
-    }
-
-    init(_ value: JSONValue) { self.value = value }
-
-    func encode(to encoder: any Encoder) throws {
-        switch value {
-        case .null:
-            var container = encoder.singleValueContainer()
-            try container.encodeNil()
-        case .bool(let flag):
-            var container = encoder.singleValueContainer()
-            try container.encode(flag)
-        case .number(let text):
-            var container = encoder.singleValueContainer()
-            if let integer = Int64(text) { try container.encode(integer) } else { try container.encode(Double(text) ?? 0) }
-        case .string(let text):
-            var container = encoder.singleValueContainer()
-            try container.encode(text)
-        case .array(let elements):
-            var container = encoder.unkeyedContainer()
-            for element in elements { try container.encode(JSONFragment(element)) }
-        case .object(let members):
-            var container = encoder.container(keyedBy: DynamicKey.self)
-            for (key, member) in members { try container.encode(JSONFragment(member), forKey: DynamicKey(key)) }
-        }
-    }
-
-    struct DynamicKey: CodingKey {
-        let stringValue: String
-        var intValue: Int? { nil }
-        init(_ string: String) { stringValue = string }
-        init?(stringValue: String) { self.stringValue = stringValue }
-        init?(intValue: Int) { nil }
+    func write(to output: inout JSONOutput) {
+        output.beginObject()
+        output.key("items")
+        output.beginArray()
+        for item in items { item.write(to: &output) }
+        output.endArray()
+        if let nextCursor { output.key("nextCursor"); output.string(nextCursor) }
+        output.endObject()
     }
 }
 

@@ -16,7 +16,7 @@ extension APIService {
         }
         let validated = try validate(submission, for: citizen)
         let summary = try await store.submit(validated, idempotencyKey: keys.first, now: clock())
-        var response = try json(RequestSummaryBody(summary, forOfficer: false), status: .created)
+        var response = json(RequestSummaryBody(summary, forOfficer: false), status: .created)
         response.headers.replaceOrAdd(name: "Location", value: "/v1/requests/\(summary.id)")
         return response
     }
@@ -25,12 +25,13 @@ extension APIService {
     func listOwn(_ request: HTTPRequest, _ context: RequestContext) async throws -> HTTPResponse {
         let citizen = try citizen(request)
         let summaries = try await store.requests(ownedBy: .citizen(citizen.personalID), now: clock())
-        return try json(RequestListBody(items: summaries.map { RequestSummaryBody($0, forOfficer: false) }, nextCursor: nil))
+        return json(RequestListBody(items: summaries.map { RequestSummaryBody($0, forOfficer: false) }, nextCursor: nil))
     }
 
     /// `GET /v1/requests/{id}`: one request with its history — the owner, or an officer of its department.
-    /// Anyone else gets 404, never 403: the id's existence is not disclosed.
-    func detail(_ request: HTTPRequest, _ context: RequestContext) async throws -> HTTPResponse {
+    /// Anyone else gets 404, never 403: the id's existence is not disclosed. Runs inline on the event loop: a
+    /// cached token check and one WAL read; the stored submission JSON is passed through, not re-encoded.
+    func detail(_ request: HTTPRequest, _ context: RequestContext) throws -> HTTPResponse {
         let id = try requestID(context)
         let actor: Actor
         let forOfficer: Bool
@@ -43,11 +44,11 @@ extension APIService {
             actor = .officer(staff.token.subject, department: staff.department)
             forOfficer = true
         }
-        let record = try await store.request(id, by: actor, now: clock())
-        return try json(RequestDetailBody(
-            request: RequestSummaryBody(record.summary, forOfficer: forOfficer), submission: record.submission,
-            findings: record.findingsJSON.flatMap(JSONFragment.init(json:)),
-            history: record.history.map { HistoryEventBody($0, forOfficer: forOfficer) }))
+        let stored = try store.storedRequest(id, by: actor, now: clock())
+        // Findings were stored canonical by this service; the submission is stored canonical JSON too.
+        return json(RequestDetailBody(
+            request: RequestSummaryBody(stored.summary, forOfficer: forOfficer), findingsJSON: stored.findingsJSON,
+            history: stored.history.map { HistoryEventBody($0, forOfficer: forOfficer) }, submissionJSON: stored.submissionJSON))
     }
 
     /// `POST /v1/requests/{id}/supplement`: the citizen answers a request for information with a corrected form.
@@ -59,7 +60,7 @@ extension APIService {
         let submission = try decode(RequestSubmission.self, request)
         let validated = try validate(submission, for: citizen)
         let summary = try await store.supplement(id, with: validated, now: clock())
-        return try json(RequestSummaryBody(summary, forOfficer: false))
+        return json(RequestSummaryBody(summary, forOfficer: false))
     }
 
     /// `POST /v1/requests/{id}/cancel`: the citizen withdraws a request that no officer has taken up.
@@ -67,7 +68,7 @@ extension APIService {
         let id = try requestID(context)
         let citizen = try citizen(request)
         let summary = try await store.cancel(id, by: .citizen(citizen.personalID), now: clock())
-        return try json(RequestSummaryBody(summary, forOfficer: false))
+        return json(RequestSummaryBody(summary, forOfficer: false))
     }
 
     /// `GET /v1/health-book`: the caller's own health-book entries.

@@ -28,7 +28,7 @@ extension APIService {
             limit = value
         }
         let page = try await store.departmentQueue(for: actor, state: state, limit: limit, after: query["cursor"], now: clock())
-        return try json(RequestListBody(items: page.items.map { RequestSummaryBody($0, forOfficer: true) }, nextCursor: page.nextCursor))
+        return json(RequestListBody(items: page.items.map { RequestSummaryBody($0, forOfficer: true) }, nextCursor: page.nextCursor))
     }
 
     /// `POST /v1/requests/{id}/claim`: the officer takes the request into review.
@@ -36,7 +36,7 @@ extension APIService {
         let id = try requestID(context)
         let (_, actor) = try officer(request)
         let summary = try await store.claim(id, by: actor, now: clock())
-        return try json(RequestSummaryBody(summary, forOfficer: true))
+        return json(RequestSummaryBody(summary, forOfficer: true))
     }
 
     /// `POST /v1/requests/{id}/decision` with `decision` = `approve` | `reject` | `request-info`, a `reason`
@@ -63,7 +63,7 @@ extension APIService {
             throw APIError.invalid("decision", "decision.unknown", "decision must be approve, reject or request-info")
         }
         let summary = try await store.decide(id, decision, by: actor, expectedVersion: body.expectedVersion, now: clock())
-        return try json(RequestSummaryBody(summary, forOfficer: true))
+        return json(RequestSummaryBody(summary, forOfficer: true))
     }
 
     /// `POST /v1/health-books/{personal_id}/entries`: a health facility (`health.clinician`) records an entry.
@@ -76,7 +76,7 @@ extension APIService {
         let clinician = Actor(role: .officer, id: staff.token.subject, departmentID: staff.department)
         let number = try await store.recordHealthEntry(entry, for: personalID, by: clinician, now: clock())
         struct Created: Encodable { let entry: Int64 }
-        return try json(Created(entry: number), status: .created)
+        return try json(encoding: Created(entry: number), status: .created)
     }
 }
 

@@ -7,6 +7,8 @@
 /// when no HEAD route exists (the server then drops the body).
 public struct HTTPRouter: HTTPResponder {
     public typealias Handler = @Sendable (HTTPRequest, RequestContext) async throws -> HTTPResponse
+    /// A handler that never suspends; the event loop may run it on its own thread (see ``HTTPResponder/respondInline(to:context:)``).
+    public typealias InlineHandler = @Sendable (HTTPRequest, RequestContext) throws -> HTTPResponse
 
     /// One method + pattern pair, as listed by ``routes`` (the API layer compares them with its OpenAPI document).
     public struct Route: Sendable, Hashable, CustomStringConvertible {
@@ -24,6 +26,7 @@ public struct HTTPRouter: HTTPResponder {
         let route: Route
         let segments: [Segment]
         let handler: Handler
+        let inline: InlineHandler?
     }
 
     public enum BuildError: Error, Equatable, CustomStringConvertible {
@@ -44,6 +47,15 @@ public struct HTTPRouter: HTTPResponder {
         public init() {}
 
         public mutating func add(_ method: HTTPMethod, _ pattern: String, handler: @escaping Handler) {
+            add(method, pattern, handler: handler, inline: nil)
+        }
+
+        /// Registers a short, non-suspending handler that the event loop runs inline (the async path runs it too).
+        public mutating func addInline(_ method: HTTPMethod, _ pattern: String, handler: @escaping InlineHandler) {
+            add(method, pattern, handler: { request, context in try handler(request, context) }, inline: handler)
+        }
+
+        private mutating func add(_ method: HTTPMethod, _ pattern: String, handler: @escaping Handler, inline: InlineHandler?) {
             guard let segments = HTTPRouter.parsePattern(pattern) else {
                 errors.append(.invalidPattern(pattern))
                 return
@@ -58,7 +70,7 @@ public struct HTTPRouter: HTTPResponder {
                 errors.append(.duplicateRoute(route))
                 return
             }
-            entries.append(Entry(route: route, segments: segments, handler: handler))
+            entries.append(Entry(route: route, segments: segments, handler: handler, inline: inline))
         }
 
         public mutating func get(_ pattern: String, handler: @escaping Handler) { add(.get, pattern, handler: handler) }
@@ -112,6 +124,27 @@ public struct HTTPRouter: HTTPResponder {
             slug: "method-not-allowed", title: "Method Not Allowed", status: .methodNotAllowed,
             detail: "This resource does not support the method.")
         return .problem(problem, headers: ["Allow": allowed.map(\.rawValue).joined(separator: ", ")])
+    }
+
+    /// Runs the matching route's inline handler, if it has one; nil sends the request down the async path.
+    public func respondInline(to request: HTTPRequest, context: RequestContext) -> HTTPResponse? {
+        let path = request.path.split(separator: "/", omittingEmptySubsequences: false).dropFirst()
+        for entry in entries where entry.route.method == request.method {
+            guard let parameters = match(entry.segments, path) else { continue }
+            guard let inline = entry.inline else { return nil }
+            var context = context
+            context.route = entry.route.pattern
+            context.parameters = parameters
+            var response: HTTPResponse
+            do {
+                response = try inline(request, context)
+            } catch {
+                response = HTTPResponse(error: error)
+            }
+            response.route = entry.route.pattern
+            return response
+        }
+        return nil
     }
 
     private func run(_ entry: Entry, _ parameters: [String: String], _ request: HTTPRequest, _ context: RequestContext)

@@ -42,6 +42,13 @@ public struct RequestContext: Sendable {
 /// Anything that answers requests. The server calls it from a task, never on an event-loop thread.
 public protocol HTTPResponder: Sendable {
     func respond(to request: HTTPRequest, context: RequestContext) async -> HTTPResponse
+    /// A response computed without suspending, on the event loop's own thread, or nil to take the async path.
+    /// Only for short work: it holds up the other connections of that loop while it runs.
+    func respondInline(to request: HTTPRequest, context: RequestContext) -> HTTPResponse?
+}
+
+extension HTTPResponder {
+    public func respondInline(to request: HTTPRequest, context: RequestContext) -> HTTPResponse? { nil }
 }
 
 /// A responder from a closure.

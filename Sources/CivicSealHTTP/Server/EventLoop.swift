@@ -51,6 +51,9 @@ final class Connection {
     var registeredEvents: UInt32 = 0
     var inFlight: RequestContext?
     var inFlightMethod: HTTPMethod?
+    /// A response computed inline on the loop (``HTTPResponder/respondInline(to:context:)``), delivered once the
+    /// current batch of actions is done so that the state machine is never re-entered mid-batch.
+    var inlineResponse: HTTPResponse?
 
     init(fd: Int32, id: UInt64, remoteAddress: String, machine: HTTPConnectionStateMachine) {
         self.fd = fd
@@ -274,6 +277,16 @@ final class EventLoop: @unchecked Sendable {
     }
 
     private func perform(_ actions: [HTTPConnectionStateMachine.Action], on connection: Connection) {
+        performActions(actions, on: connection)
+        // Inline responses (possibly several, for pipelined requests answered one at a time).
+        while let response = connection.inlineResponse {
+            connection.inlineResponse = nil
+            performActions(connection.machine.responseReady(response, now: core.clock.now()), on: connection)
+        }
+        flush(connection)
+    }
+
+    private func performActions(_ actions: [HTTPConnectionStateMachine.Action], on connection: Connection) {
         for action in actions {
             switch action {
             case .dispatch(let request):
@@ -288,7 +301,6 @@ final class EventLoop: @unchecked Sendable {
                 connection.closeWhenFlushed = true
             }
         }
-        flush(connection)
     }
 
     private func dispatch(_ request: HTTPRequest, on connection: Connection) {
@@ -297,6 +309,12 @@ final class EventLoop: @unchecked Sendable {
         connection.inFlight = context
         connection.inFlightMethod = request.method
         let responder = core.responder
+        // Short, non-suspending work (a cached token check, a WAL read) is answered here on the loop's own
+        // thread: no hop to the cooperative pool and back through the inbox.
+        if let response = responder.respondInline(to: request, context: context) {
+            connection.inlineResponse = response
+            return
+        }
         let connectionID = connection.id
         let fd = connection.fd
         Task {

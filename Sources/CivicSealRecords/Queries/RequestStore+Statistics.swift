@@ -1,4 +1,5 @@
 import CivicSealStorage
+import Foundation
 import CivicSealWorkflow
 
 extension RequestStore {
@@ -19,5 +20,57 @@ extension RequestStore {
         } catch {
             throw RecordsError(.storage, "the database could not be read")
         }
+    }
+}
+
+extension RequestStore {
+    /// True when a reader connection answers a query on the requests table (for `/healthz`).
+    public func isReadable() async -> Bool {
+        (try? await database.read { connection in
+            _ = try connection.queryFirst("SELECT seq FROM requests LIMIT 1")
+            return true
+        }) ?? false
+    }
+}
+
+/// A request as stored: the summary, the submission and findings as their stored canonical JSON (not re-decoded),
+/// and the history. For readers that pass the JSON through (the HTTP API) instead of inspecting it.
+public struct StoredRequest: Sendable, Hashable {
+    public let summary: RequestSummary
+    public let submissionJSON: String
+    public let findingsJSON: String?
+    public let history: [RequestHistoryEvent]
+}
+
+extension RequestStore {
+    /// Blocking read of one request for `actor` (same visibility rule as ``request(_:by:now:)``), on a reader
+    /// connection; short enough to run on an HTTP event-loop thread.
+    public func storedRequest(_ requestID: String, by actor: Actor, now: Date) throws(RecordsError) -> StoredRequest {
+        guard Self.isRequestID(requestID) else { throw RecordsError.notFound }
+        let today = today(now)
+        return try read { connection in
+            let statement = try connection.cachedStatement(
+                """
+                SELECT \(RequestRow.summaryColumns), seq, owner_id, findings, submission FROM requests WHERE id = ?
+                """)
+            defer { statement.reset() }
+            try statement.bind([.text(requestID)])
+            guard try statement.step() else { throw RecordsError.notFound }
+            let summary = try RequestRow.summary(from: statement, today: today)
+            let seq = statement.int64(at: 13)
+            try Self.checkVisible(owner: statement.string(at: 14), department: summary.departmentID, to: actor)
+            guard let submission = statement.string(at: 16) else { throw RequestRow.corrupt }
+            return StoredRequest(
+                summary: summary, submissionJSON: submission, findingsJSON: statement.string(at: 15),
+                history: try Self.history(seq: seq, in: connection))
+        }
+    }
+
+    /// Blocking ``isReadable()``.
+    public func isReadableNow() -> Bool {
+        (try? read { connection in
+            _ = try connection.queryFirst("SELECT seq FROM requests LIMIT 1")
+            return true
+        }) ?? false
     }
 }
