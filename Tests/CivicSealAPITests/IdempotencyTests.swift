@@ -46,4 +46,18 @@ struct IdempotencyTests {
             #expect((own.json["items"] as? [Any])?.isEmpty == true, "\(own)")
         }
     }
+
+    @Test("an Idempotency-Key is the caller's own: another citizen using the same key and body gets a request of their own")
+    func idempotencyKeyIsScopedToTheCitizen() async throws {
+        try await withLiveService { live in
+            let key = [("Idempotency-Key", "shared-key-42")]
+            let first = try await live.client.post("/v1/requests", token: try live.token(for: .man(13)), json: Bodies.healthCertificate, headers: key)
+            let second = try await live.client.post("/v1/requests", token: try live.token(for: .man(14)), json: Bodies.healthCertificate, headers: key)
+            #expect(first.status == 201 && second.status == 201, "\(first) \(second)")
+            let firstID = try #require(first.json["id"] as? String)
+            #expect(second.json["id"] as? String != firstID, "a second citizen was handed the first citizen's request")
+            let detail = try await live.client.get("/v1/requests/\(firstID)", token: try live.token(for: .man(14)))
+            #expect(detail.status == 404)
+        }
+    }
 }

@@ -98,6 +98,36 @@ struct ValidationTests {
         }
     }
 
+    @Test("every JSON route refuses a non-JSON Content-Type with 415: decisions and health-book entries too")
+    func everyJSONRouteRefusesOtherMediaTypes() async throws {
+        try await withLiveService { live in
+            let id = try #require(
+                try await live.client.post("/v1/requests", token: try live.token(for: .man(58)), json: Bodies.criminalRecord()).json["id"] as? String)
+            let officer = try live.token(for: .justiceOfficer)
+            #expect(try await live.client.post("/v1/requests/\(id)/claim", token: officer, json: "").status == 200)
+            let plain = [("Content-Type", "text/plain")]
+            let decision = try await live.client.send(
+                "POST", "/v1/requests/\(id)/decision", token: officer, headers: plain, body: Array(Bodies.noConviction.utf8))
+            let entry = try await live.client.send(
+                "POST", "/v1/health-books/079085000058/entries", token: try live.token(for: .clinician), headers: plain,
+                body: Array(Bodies.vaccination.utf8))
+            let supplement = try await live.client.send(
+                "POST", "/v1/requests/\(id)/supplement", token: try live.token(for: .man(58)), headers: plain,
+                body: Array(Bodies.criminalRecord().utf8))
+            for response in [decision, entry, supplement] {
+                #expect(response.status == 415, "\(response)")
+                #expect(response.header("Content-Type") == "application/problem+json")
+            }
+            let detail = try await live.client.get("/v1/requests/\(id)", token: officer)
+            #expect((detail.json["request"] as? [String: Any])?["status"] as? String == "in_review", "\(detail)")
+            // application/json with parameters, in any case, is JSON.
+            let accepted = try await live.client.send(
+                "POST", "/v1/requests/\(id)/decision", token: officer, headers: [("Content-Type", "Application/JSON; charset=utf-8")],
+                body: Array(Bodies.noConviction.utf8))
+            #expect(accepted.status == 200, "\(accepted)")
+        }
+    }
+
     @Test("no error body leaks SQL, stack traces, file paths, the token or personal data")
     func errorBodiesLeakNothing() async throws {
         try await withLiveService { live in

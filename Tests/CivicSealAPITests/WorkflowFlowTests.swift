@@ -138,4 +138,32 @@ struct WorkflowFlowTests {
             #expect(try await client.post("/v1/requests", token: citizen, json: Bodies.criminalRecord()).status == 201)
         }
     }
+
+    @Test("an officer pages through the queue with limit and cursor, oldest due first, without repeats or gaps")
+    func queuePagesWithCursor() async throws {
+        try await withLiveService { live in
+            var submitted: [String] = []
+            for number in 90..<95 {
+                let response = try await live.client.post("/v1/requests", token: try live.token(for: .man(number)), json: Bodies.criminalRecord())
+                submitted.append(try #require(response.json["id"] as? String, "\(response)"))
+            }
+            let officer = try live.token(for: .justiceOfficer)
+            var seen: [String] = []
+            var path = "/v1/queues/justice-hanoi?limit=2"
+            for _ in 0..<5 {
+                let page = try await live.client.get(path, token: officer)
+                #expect(page.status == 200, "\(page)")
+                let items = page.json["items"] as? [[String: Any]] ?? []
+                #expect(items.count <= 2)
+                seen += items.compactMap { $0["id"] as? String }
+                guard let cursor = page.json["nextCursor"] as? String else { break }
+                path = "/v1/queues/justice-hanoi?limit=2&cursor=\(cursor.addingPercentEncoding(withAllowedCharacters: .alphanumerics)!)"
+            }
+            #expect(seen.count == 5 && Set(seen) == Set(submitted), "pages gave \(seen)")
+            let bad = try await live.client.get("/v1/queues/justice-hanoi?cursor=not-a-cursor", token: officer)
+            #expect(bad.status == 400, "\(bad)")
+            let unknown = try await live.client.get("/v1/queues/justice-hanoi?state=submitted", token: officer)
+            #expect(unknown.status == 400 && unknown.hasError(field: "state", code: "query.unknown"), "\(unknown)")
+        }
+    }
 }
