@@ -85,6 +85,13 @@ let package = Package(
             dependencies: ["CivicSealIdentity", "CivicSealCrypto", "CivicSealWorkflow", "CivicSealTestSupport"],
             swiftSettings: strict),
         .testTarget(
+            name: "CivicSealAPITests",
+            dependencies: [
+                "CivicSealAPI", "CivicSealApp", "CivicSealHTTP", "CivicSealIdentity", "CivicSealRecords", "CivicSealWorkflow",
+                "CivicSealCrypto", "CivicSealTestSupport",
+            ],
+            swiftSettings: strict),
+        .testTarget(
             name: "CivicSealAppTests",
             dependencies: [
                 "CivicSealApp", "CivicSealCrypto", "CivicSealIdentity", "CivicSealRecords", "CivicSealWorkflow", "CivicSealStorage",

@@ -84,16 +84,24 @@ public final class APIService: Sendable {
     /// Decodes a JSON body strictly (unknown members refused), with field-level errors.
     func decode<T: Codable>(_ type: T.Type, _ request: HTTPRequest) throws -> T {
         guard !request.body.isEmpty else { throw APIError.badRequest("body", "json.missing-body", "a JSON body is required") }
-        if let contentType = request.headers.first(name: "Content-Type"),
-            !contentType.lowercased().hasPrefix("application/json")
-        {
-            throw APIError(problem: ProblemDetails(
-                slug: "unsupported-media-type", title: "Unsupported media type", status: HTTPStatus(code: 415),
-                detail: "Send application/json."))
-        }
+        try requireJSONMediaType(request)
         switch WorkflowJSON.decode(type, from: Data(request.body)) {
         case .success(let value): return value
         case .failure(let failure): throw failure
+        }
+    }
+
+    /// 415 unless the body is declared `application/json` (parameters and case aside) or not declared at all.
+    /// Every route that reads a JSON body calls this, hand-parsed bodies (decisions) included.
+    func requireJSONMediaType(_ request: HTTPRequest) throws(APIError) {
+        guard let contentType = request.headers.first(name: "Content-Type") else { return }
+        let mediaType = contentType.split(separator: ";", maxSplits: 1).first.map {
+            $0.trimmingCharacters(in: .whitespaces).lowercased()
+        }
+        guard mediaType == "application/json" else {
+            throw APIError(problem: ProblemDetails(
+                slug: "unsupported-media-type", title: "Unsupported media type", status: HTTPStatus(code: 415),
+                detail: "Send application/json."))
         }
     }
 

@@ -726,6 +726,7 @@ enum OpenAPIDocument {
           },
           "errors": {
             "type": "array",
+            "description": "Offending fields with stable codes. On 401 and 403 the first entry is the identity code (e.g. expired, unknown-kid, insufficient-assurance) against the claim concerned or Authorization, followed by any claim validation codes; never a claim value.",
             "items": {
               "type": "object",
               "required": [

@@ -44,6 +44,7 @@ extension APIService {
     func decide(_ request: HTTPRequest, _ context: RequestContext) async throws -> HTTPResponse {
         let id = try requestID(context)
         let (_, actor) = try officer(request)
+        try requireJSONMediaType(request)
         let body = try DecisionBody.parse(request.body)
         let decision: OfficerDecision
         switch body.decision {

@@ -2,6 +2,7 @@ import CivicSealHTTP
 import CivicSealIdentity
 import CivicSealRecords
 import CivicSealWorkflow
+import Foundation
 
 // HTTP mapping lives at the edge: domain errors adopt `HTTPProblemConvertible` here, in the API module,
 // so that the domain modules know nothing of HTTP. Problem `detail`s never carry SQL, tokens or personal data.
@@ -10,8 +11,22 @@ extension IdentityError: HTTPProblemConvertible {
     public var problem: ProblemDetails {
         let status = HTTPStatus(code: httpStatus)
         return httpStatus == 401
-            ? ProblemDetails(slug: "unauthorized", title: "Authentication required", status: status, detail: message)
-            : ProblemDetails(slug: "forbidden", title: "Not allowed", status: status, detail: message)
+            ? ProblemDetails(slug: "unauthorized", title: "Authentication required", status: status, detail: message, errors: fieldErrors)
+            : ProblemDetails(slug: "forbidden", title: "Not allowed", status: status, detail: message, errors: fieldErrors)
+    }
+
+    /// The refusal as field errors a client can switch on: first the identity code against the claim concerned
+    /// (or `Authorization`), then each validation reason (`personal_id: personal-id.year-mismatch`) against its
+    /// claim. Codes and claim names only, never a claim value or the token.
+    var fieldErrors: [ProblemDetails.FieldError] {
+        var errors = [ProblemDetails.FieldError(field: claim ?? "Authorization", code: code.rawValue, message: message)]
+        for reason in reasons {
+            let parts = reason.split(separator: ":", maxSplits: 1).map { $0.trimmingCharacters(in: .whitespaces) }
+            errors.append(parts.count == 2
+                ? .init(field: parts[0], code: parts[1], message: "the \(parts[0]) claim is not valid")
+                : .init(field: claim ?? "Authorization", code: reason, message: message))
+        }
+        return errors
     }
 
     public var problemHeaders: HTTPHeaders { ["WWW-Authenticate": wwwAuthenticate] }

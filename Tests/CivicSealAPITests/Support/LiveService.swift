@@ -1,0 +1,175 @@
+import CivicSealApp
+import CivicSealCrypto
+import CivicSealHTTP
+import CivicSealTestSupport
+import Foundation
+
+/// The real service (`Service.start`) on 127.0.0.1, port 0, with its own temporary data and development keys,
+/// an in-memory access log, and the means to mint the tokens a test needs.
+final class LiveService: Sendable {
+    let folder: TemporaryDirectory
+    let service: Service
+    let log: CollectingLogSink
+    let client: HTTPClient
+    var keysDirectory: String { folder.path + "/keys" }
+    var dataDirectory: String { folder.path + "/data" }
+
+    private init(folder: TemporaryDirectory, service: Service, log: CollectingLogSink) {
+        self.folder = folder
+        self.service = service
+        self.log = log
+        client = HTTPClient(port: service.port)
+    }
+
+    static func start() throws -> LiveService {
+        let folder = TemporaryDirectory("civicseal-api")
+        _ = try DevelopmentPKI.initialize(directory: folder.path + "/keys")
+        let log = CollectingLogSink()
+        var options = ServeOptions()
+        options.host = "127.0.0.1"
+        options.port = 0
+        options.dataDirectory = folder.path + "/data"
+        options.keysDirectory = folder.path + "/keys"
+        options.eventLoops = 2
+        options.logSink = log
+        return LiveService(folder: folder, service: try Service.start(options), log: log)
+    }
+
+    func stop() async { await service.stop(deadline: .seconds(2)) }
+
+    // MARK: Tokens
+
+    /// A citizen token minted exactly as `civicseal token citizen` does.
+    func token(for person: Person, level: Int = 2) throws -> String {
+        try DevelopmentTokens.mint(
+            DevelopmentTokens.Citizen(
+                personalID: person.personalID, name: person.name, birthdate: person.birthdate, gender: person.gender,
+                level: level == 2 ? .level2 : .level1),
+            directory: keysDirectory)
+    }
+
+    /// A staff token minted exactly as `civicseal token staff` does.
+    func token(for staff: StaffMember) throws -> String {
+        try DevelopmentTokens.mint(
+            DevelopmentTokens.Staff(roles: staff.roles, department: staff.department, name: staff.name), directory: keysDirectory)
+    }
+
+    var identityProvider: KeyringManifest.IdentityProvider {
+        get throws {
+            let data = try Data(contentsOf: URL(fileURLWithPath: keysDirectory + "/" + DevelopmentPKI.manifestName))
+            guard let provider = try JSONDecoder().decode(KeyringManifest.self, from: data).identityProvider else {
+                throw ClientError(description: "the development keyring has no identity provider")
+            }
+            return provider
+        }
+    }
+
+    /// The development identity provider's private key file (PKCS#8 PEM).
+    var identityProviderKeyPath: String { get throws { keysDirectory + "/" + (try identityProvider.key) } }
+
+    var identityProviderKey: PrivateKey {
+        get throws { try PrivateKey(pem: String(decoding: try Data(contentsOf: URL(fileURLWithPath: try identityProviderKeyPath)), as: UTF8.self)) }
+    }
+
+    /// Citizen claims as the development IdP would state them, valid for the next hour; `changes` override or
+    /// (with `nil`) remove claims.
+    func citizenClaims(_ person: Person, _ changes: [String: JSONValue?] = [:]) throws -> [String: JSONValue] {
+        let provider = try identityProvider
+        let now = Int64(Date().timeIntervalSince1970)
+        var claims: [String: JSONValue] = [
+            "iss": .string(provider.issuer), "aud": .string(provider.audience), "sub": .string("test-" + person.personalID),
+            "iat": .number(String(now - 5)), "exp": .number(String(now + 3600)),
+            "personal_id": .string(person.personalID), "name": .string(person.name), "birthdate": .string(person.birthdate),
+            "gender": .string(person.gender), "acr": "level2",
+        ]
+        for (name, value) in changes { claims[name] = value }
+        return claims
+    }
+
+    /// `claims` signed ES256 by the development IdP key (or `key`), with header `kid` (or `keyID`).
+    func sign(_ claims: [String: JSONValue], key: PrivateKey? = nil, keyID: String? = nil) throws -> String {
+        try JWSSigner(privateKey: try key ?? identityProviderKey, keyID: try keyID ?? identityProvider.kid, algorithm: .es256)
+            .sign(claims: claims)
+    }
+}
+
+/// Starts a live service, runs `body`, and always stops the service.
+func withLiveService(_ body: (LiveService) async throws -> Void) async throws {
+    let live = try LiveService.start()
+    do {
+        try await body(live)
+    } catch {
+        await live.stop()
+        throw error
+    }
+    await live.stop()
+}
+
+/// A synthetic citizen whose ID number agrees with their birth year, century and sex; none is real.
+struct Person: Sendable {
+    let personalID: String
+    let name: String
+    let birthdate: String
+    let gender: String
+
+    /// Trần Văn Thử n, a man born 2 March 1985 in TP Hồ Chí Minh (079 0 85 nnnnnn).
+    static func man(_ number: Int) -> Person {
+        let digits = String(number)
+        return Person(
+            personalID: "079085" + String(repeating: "0", count: 6 - digits.count) + digits, name: "Trần Văn Thử \(number)",
+            birthdate: "1985-03-02", gender: "male")
+    }
+
+    /// Nguyễn Thị Ánh Tuyết, a woman born 14 May 1990 in Hà Nội (001 1 90 012345).
+    static let tuyet = Person(personalID: "001190012345", name: "Nguyễn Thị Ánh Tuyết", birthdate: "1990-05-14", gender: "female")
+}
+
+/// A staff member of the development IdP.
+struct StaffMember: Sendable {
+    let roles: [String]
+    let department: String
+    let name: String
+
+    static let justiceOfficer = StaffMember(roles: ["justice.officer"], department: "justice-hanoi", name: "Lê Văn Luật")
+    static let justiceColleague = StaffMember(roles: ["justice.officer"], department: "justice-hanoi", name: "Phạm Thị Hằng")
+    static let healthOfficer = StaffMember(roles: ["health.officer"], department: "health-hanoi", name: "Đỗ Minh Y")
+    static let clinician = StaffMember(roles: ["health.clinician"], department: "health-hanoi", name: "Bác sĩ Vũ Thị Lành")
+}
+
+/// Request bodies as a client writes them (JSON text, `RequestSubmission` shape).
+enum Bodies {
+    /// A criminal-record request (form 1) for a man of ``Person/man(_:)``, residence in TP Hồ Chí Minh since birth.
+    static func criminalRecord(
+        copies: Int = 1, purpose: String = "Xin việc", residenceHistory: String? = nil, extraRequestMember: String = ""
+    ) -> String {
+        let history = residenceHistory ?? #"[{"from": "1985-03-02", "address": "45 Lê Lợi", "provinceCode": "079", "occupation": "Kỹ sư"}]"#
+        return """
+            {
+              "request": {"kind": "criminal-record", "form": 1, "purpose": "\(purpose)"\(extraRequestMember)},
+              "relation": "self",
+              "particulars": {
+                "otherNames": [], "birthPlace": "TP Hồ Chí Minh", "ethnicity": "Kinh", "nationality": "VN",
+                "permanentResidence": {"line": "45 Lê Lợi, phường Bến Thành", "provinceCode": "079"},
+                "currentResidence": {"line": "45 Lê Lợi, phường Bến Thành", "provinceCode": "079"},
+                "fatherName": "Trần Văn An", "motherName": "Lê Thị Bích"
+              },
+              "residenceHistory": \(history),
+              "contact": {"phone": "0987654321", "email": "thu@example.vn"},
+              "copies": \(copies),
+              "delivery": {"method": "electronic"}
+            }
+            """
+    }
+
+    static let healthCertificate = """
+        {"request": {"kind": "health-certificate", "certificateType": "driving-licence"}, "relation": "self",
+         "contact": {"phone": "0987654321"}, "copies": 1, "delivery": {"method": "electronic"}}
+        """
+
+    static let noConviction = #"{"decision": "approve", "findings": {"convictions": [], "bans": []}}"#
+
+    static let vaccination = """
+        {"entryType": "vaccination", "facilityId": "01001", "administeredOn": "2025-03-02", "vaccine": "Vaxigrip Tetra",
+         "antigen": "influenza", "dose": 1}
+        """
+}
