@@ -36,6 +36,11 @@ let package = Package(
             name: "CivicSealRecords", dependencies: ["CivicSealStorage", "CivicSealWorkflow", "CivicSealCrypto"],
             swiftSettings: strict),
 
+        // Signer and verification.
+        .target(
+            name: "CivicSealSigner", dependencies: ["CivicSealCrypto", "CivicSealPDF", "CivicSealDocuments"],
+            swiftSettings: strict),
+
         // The HTTP API.
         .target(
             name: "CivicSealAPI",
@@ -47,7 +52,7 @@ let package = Package(
             name: "CivicSealApp",
             dependencies: [
                 "CivicSealCrypto", "CivicSealIdentity", "CivicSealRecords", "CivicSealWorkflow", "CivicSealStorage",
-                "CivicSealHTTP", "CivicSealAPI",
+                "CivicSealHTTP", "CivicSealAPI", "CivicSealSigner", "CivicSealDocuments",
             ],
             swiftSettings: strict),
         .executableTarget(name: "civicseal", dependencies: ["CivicSealApp"], swiftSettings: strict),
@@ -70,6 +75,13 @@ let package = Package(
             name: "CivicSealDocumentsTests",
             dependencies: [
                 "CivicSealDocuments", "CivicSealPDF", "CivicSealQR", "CivicSealCrypto", "CivicSealWorkflow", "CivicSealTestSupport",
+            ],
+            swiftSettings: strict),
+        .testTarget(
+            name: "CivicSealSignerTests",
+            dependencies: [
+                "CivicSealSigner", "CivicSealApp", "CivicSealCrypto", "CivicSealDocuments", "CivicSealPDF", "CivicSealWorkflow",
+                "CivicSealTestSupport",
             ],
             swiftSettings: strict),
         .testTarget(name: "CivicSealPDFTests", dependencies: ["CivicSealPDF", "CivicSealTestSupport"], swiftSettings: strict),

@@ -11,7 +11,8 @@ public struct CMSSigner: Sendable {
     public let chain: [Certificate]
     /// ECDSA with SHA-256/384/512, RSA-PSS or RSA PKCS#1 v1.5 with SHA-256/384/512.
     public let algorithm: SignatureAlgorithm
-    let digest: DigestAlgorithm
+    /// The digest of the content and of the signed attributes.
+    public let digest: DigestAlgorithm
     let prepared: Prepared
 
     struct Prepared: Sendable {
