@@ -3,6 +3,8 @@ import Synchronization
 
 /// A strict HTTP/1.1 server on POSIX sockets and epoll.
 ///
+/// Call ``shutdown(deadline:)`` before releasing the last reference: the loop threads keep running until then.
+///
 /// Each of `configuration.eventLoopCount` threads runs its own epoll set over the shared listening socket
 /// (woken with `EPOLLEXCLUSIVE`) and the connections it accepted. Parsing, framing and deadlines happen on
 /// those threads in ``HTTPConnectionStateMachine``; handlers run as tasks on Swift's cooperative pool, so a
@@ -56,8 +58,14 @@ public final class HTTPServer: Sendable {
                 configuration: configuration, responder: responder, clock: clock, logSink: logSink, metrics: metrics,
                 listenerFD: fd)
             var loops: [EventLoop] = []
-            for index in 0..<max(1, configuration.eventLoopCount) {
-                loops.append(try EventLoop(index: index, core: core))
+            do throws(HTTPServerError) {
+                for index in 0..<max(1, configuration.eventLoopCount) {
+                    loops.append(try EventLoop(index: index, core: core))
+                }
+            } catch {
+                loops.forEach { $0.discard() }
+                if loops.isEmpty { close(fd) }
+                throw error
             }
             for loop in loops {
                 let thread = Thread { loop.run() }
