@@ -302,3 +302,24 @@ struct LiveServerTests {
         }
     }
 }
+
+@Suite("Signals", .timeLimit(.minutes(1)))
+struct SignalTests {
+    /// SIGUSR2 stands in for SIGTERM so a failure cannot kill the test process.
+    @Test func signalTriggersGracefulShutdownAndThenTheCompletion() async throws {
+        let server = HTTPServer(
+            configuration: HTTPServerConfiguration(host: "127.0.0.1", port: 0),
+            responder: ClosureResponder { _, _ in .text("ok") }, logSink: DiscardingLogSink())
+        try server.start()
+        let port = server.port
+        let completed = Mutex(false)
+        let observer = server.shutdownOnSignals([SIGUSR2], deadline: .seconds(2)) {
+            completed.withLock { $0 = true }
+        }
+        kill(getpid(), SIGUSR2)
+        #expect(await eventually { completed.withLock { $0 } })
+        await server.waitUntilStopped()
+        #expect(RawClient.isRefused(port: port))
+        observer.cancel()
+    }
+}
