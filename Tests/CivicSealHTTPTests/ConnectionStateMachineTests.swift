@@ -127,3 +127,12 @@ struct ConnectionStateMachineTests {
         #expect(outcome.statuses == [200])
     }
 }
+
+extension ConnectionStateMachineTests {
+    @Test func halfClosedPeerIsNotReadAgainWhileItsRequestRuns() {
+        var machine = HTTPConnectionStateMachine(now: MonotonicInstant(nanoseconds: 0))
+        _ = machine.bytesReceived(Array("GET / HTTP/1.1\r\nHost: a\r\n\r\n".utf8), now: MonotonicInstant(nanoseconds: 0))
+        _ = machine.peerClosed(now: MonotonicInstant(nanoseconds: 0))
+        #expect(!machine.wantsToRead)
+    }
+}

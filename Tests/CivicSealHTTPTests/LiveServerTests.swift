@@ -87,8 +87,8 @@ struct LiveServerTests {
                 try client.send("GET /peer HTTP/1.1\r\nHost: t\r\n\r\n")
                 #expect(try await client.readResponse().status == 200)
             }
+            // The refusal comes unprompted; sending nothing keeps the kernel from answering a late request with RST.
             let third = try RawClient(port: server.port)
-            try? third.send("GET /peer HTTP/1.1\r\nHost: t\r\n\r\n")
             let refused = try await third.readResponse()
             #expect(refused.status == 503)
             #expect(refused.header("Connection") == "close")
@@ -300,5 +300,30 @@ struct LiveServerTests {
                 continuation.resume(with: Result { try ExternalTool.run("curl", arguments, input: input) })
             }
         }
+    }
+}
+
+@Suite("Signals", .timeLimit(.minutes(1)))
+struct SignalTests {
+    /// SIGUSR2 stands in for SIGTERM so a failure cannot kill the test process.
+    @Test func signalTriggersGracefulShutdownAndThenTheCompletion() async throws {
+        let server = HTTPServer(
+            configuration: HTTPServerConfiguration(host: "127.0.0.1", port: 0),
+            responder: ClosureResponder { _, _ in .text("ok") }, logSink: DiscardingLogSink())
+        try server.start()
+        let port = server.port
+        let completed = Mutex(false)
+        let observer = server.shutdownOnSignals([SIGUSR2], deadline: .seconds(2)) {
+            completed.withLock { $0 = true }
+        }
+        // The dispatch source registers asynchronously and a signal raised before that is lost (its
+        // disposition is SIG_IGN): raise it until the handler has run; the handler acts only once.
+        #expect(await eventually {
+            kill(getpid(), SIGUSR2)
+            return completed.withLock { $0 }
+        })
+        await server.waitUntilStopped()
+        #expect(RawClient.isRefused(port: port))
+        observer.cancel()
     }
 }

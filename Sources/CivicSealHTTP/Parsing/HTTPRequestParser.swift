@@ -393,8 +393,9 @@ public struct HTTPRequestParser: Sendable {
             // field ... Such a message might indicate an attempt to perform request smuggling ... and ought to
             // be handled as an error."
             if !contentLengths.isEmpty { return .failure(.contentLengthWithTransferEncoding) }
-            // RFC 9112 §6.1: a server receiving Transfer-Encoding in an HTTP/1.0 request "MUST treat the
-            // message as if the framing is faulty ... and close the connection".
+            // RFC 9112 §6.1: "A server or client that receives an HTTP/1.0 message containing a Transfer-Encoding
+            // header field MUST treat the message as if the framing is faulty, even if a Content-Length is
+            // present, and close the connection after processing the message." Like nginx, we refuse it outright.
             if version == .http1_0 { return .failure(.transferEncodingInHTTP10) }
             let codings = headers.tokens(for: "Transfer-Encoding")
             // RFC 9112 §6.3: "If a Transfer-Encoding header field is present in a request and the chunked

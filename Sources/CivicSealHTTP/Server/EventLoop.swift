@@ -63,6 +63,9 @@ final class Connection {
     }
 }
 
+@available(*, unavailable)
+extension Connection: Sendable {}
+
 /// A thread running `epoll_wait` over the listening socket and its own connections. Handlers run as tasks on
 /// the cooperative pool; their responses come back through `inbox` and an eventfd wake-up.
 final class EventLoop: @unchecked Sendable {
@@ -120,6 +123,16 @@ final class EventLoop: @unchecked Sendable {
 
     deinit {
         readBuffer.deallocate()
+    }
+
+    /// Releases the descriptors of a loop that was created but never run (server start failed half-way).
+    func discard() {
+        stopListening()
+        inbox.withLock { inbox in
+            inbox.closed = true
+            close(wakeFD)
+        }
+        close(epollFD)
     }
 
     /// Hands a message to the loop from any thread. Dropped once the loop has stopped.

@@ -84,7 +84,7 @@ public struct HTTPConnectionStateMachine: Sendable {
     public var wantsToRead: Bool {
         switch state {
         case .closed: false
-        case .awaitingResponse: parser.bufferedByteCount < Self.pipelineBufferLimit
+        case .awaitingResponse: !peerHalfClosed && parser.bufferedByteCount < Self.pipelineBufferLimit
         default: !peerHalfClosed
         }
     }

@@ -3,6 +3,8 @@ import Synchronization
 
 /// A strict HTTP/1.1 server on POSIX sockets and epoll.
 ///
+/// Call ``shutdown(deadline:)`` before releasing the last reference: the loop threads keep running until then.
+///
 /// Each of `configuration.eventLoopCount` threads runs its own epoll set over the shared listening socket
 /// (woken with `EPOLLEXCLUSIVE`) and the connections it accepted. Parsing, framing and deadlines happen on
 /// those threads in ``HTTPConnectionStateMachine``; handlers run as tasks on Swift's cooperative pool, so a
@@ -30,6 +32,7 @@ public final class HTTPServer: Sendable {
     private let logSink: any HTTPLogSink
     private let metrics: HTTPServerMetrics?
     private let lifecycle = Mutex<Lifecycle>(.created)
+    private let stopWaiters = Mutex<[CheckedContinuation<Void, Never>]>([])
 
     /// - Parameters:
     ///   - metrics: when given, the server registers and updates its request counter, latency histogram and
@@ -56,8 +59,14 @@ public final class HTTPServer: Sendable {
                 configuration: configuration, responder: responder, clock: clock, logSink: logSink, metrics: metrics,
                 listenerFD: fd)
             var loops: [EventLoop] = []
-            for index in 0..<max(1, configuration.eventLoopCount) {
-                loops.append(try EventLoop(index: index, core: core))
+            do throws(HTTPServerError) {
+                for index in 0..<max(1, configuration.eventLoopCount) {
+                    loops.append(try EventLoop(index: index, core: core))
+                }
+            } catch {
+                loops.forEach { $0.discard() }
+                if loops.isEmpty { close(fd) }
+                throw error
             }
             for loop in loops {
                 let thread = Thread { loop.run() }
@@ -93,6 +102,7 @@ public final class HTTPServer: Sendable {
     /// after `deadline` closes whatever is left. Returns when every loop thread has exited. Idempotent.
     public func shutdown(deadline: Duration = .seconds(10)) async {
         let loops: [EventLoop]? = lifecycle.withLock { state in
+            if case .created = state { state = .stopped(port: 0) }
             guard case .running(let core, let loops, let port) = state else { return nil }
             // shutdown(2) on the listening socket makes the kernel refuse new connections immediately;
             // the loops then drop it from their epoll sets and the last one closes it.
@@ -105,28 +115,41 @@ public final class HTTPServer: Sendable {
             return
         }
         for loop in loops { loop.post(.beginShutdown) }
-        let end = ContinuousClock.now + deadline
-        while ContinuousClock.now < end, !loops.allSatisfy({ $0.drained.load(ordering: .acquiring) }) {
-            try? await Task.sleep(for: .milliseconds(5))
-        }
-        for loop in loops { loop.post(.stop) }
-        while !loops.allSatisfy({ $0.finished.load(ordering: .acquiring) }) {
-            try? await Task.sleep(for: .milliseconds(2))
+        // Waiting happens on a dedicated thread: it must neither block the cooperative pool nor end early
+        // because the calling task was cancelled.
+        await withCheckedContinuation { (continuation: CheckedContinuation<Void, Never>) in
+            Thread.detachNewThread {
+                let end = ContinuousClock.now + deadline
+                while ContinuousClock.now < end, !loops.allSatisfy({ $0.drained.load(ordering: .acquiring) }) {
+                    usleep(2_000)
+                }
+                for loop in loops { loop.post(.stop) }
+                while !loops.allSatisfy({ $0.finished.load(ordering: .acquiring) }) { usleep(1_000) }
+                continuation.resume()
+            }
         }
         lifecycle.withLock { state in
             if case .shuttingDown(_, _, let port) = state { state = .stopped(port: port) }
         }
+        for waiter in stopWaiters.withLock({ waiters in defer { waiters.removeAll() }; return waiters }) {
+            waiter.resume()
+        }
     }
 
-    /// Suspends until the server has stopped.
+    /// Suspends until the server has stopped (at once if it was never started).
     public func waitUntilStopped() async {
-        while true {
-            let stopped = lifecycle.withLock { state in
-                if case .stopped = state { return true }
-                return false
+        await withCheckedContinuation { (continuation: CheckedContinuation<Void, Never>) in
+            // Lock order: lifecycle, then waiters; shutdown resumes waiters only after marking the state stopped.
+            let stopped = lifecycle.withLock { state -> Bool in
+                switch state {
+                case .stopped, .created:
+                    return true
+                default:
+                    stopWaiters.withLock { $0.append(continuation) }
+                    return false
+                }
             }
-            if stopped { return }
-            try? await Task.sleep(for: .milliseconds(20))
+            if stopped { continuation.resume() }
         }
     }
 }

