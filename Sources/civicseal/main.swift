@@ -97,7 +97,7 @@ func serve(_ parsed: CommandLineArguments) async throws(AppError) -> Int32 {
     if let keys = parsed.options["keys"] { options.keysDirectory = keys }
     let service = try Service.start(options)
     for line in service.banner { FileHandle.standardError.write(Data((line + "\n").utf8)) }
-    let stopped = service.server.shutdownOnSignals(deadline: .seconds(10)) {
+    let stopped = service.server.shutdownOnSignals([SIGTERM, SIGINT], deadline: .seconds(10)) {
         try? service.store.close()
     }
     await service.server.waitUntilStopped()

@@ -52,17 +52,18 @@ public enum ExternalTool {
         process.standardOutput = stdout
         process.standardError = stderr
         try process.run()
-        // Drain both pipes concurrently so a chatty tool cannot block on a full pipe.
+        // Drain both pipes concurrently on dedicated threads: on Linux, Dispatch's global queues also run Swift's
+        // cooperative executor, and blocking reads there would starve in-process servers under test.
         let group = DispatchGroup()
         nonisolated(unsafe) var outData = Data()
         nonisolated(unsafe) var errData = Data()
         group.enter()
-        DispatchQueue.global().async {
+        Thread.detachNewThread {
             outData = stdout.fileHandleForReading.readDataToEndOfFile()
             group.leave()
         }
         group.enter()
-        DispatchQueue.global().async {
+        Thread.detachNewThread {
             errData = stderr.fileHandleForReading.readDataToEndOfFile()
             group.leave()
         }
