@@ -29,6 +29,8 @@ public final class TrueTypeFont: Sendable {
     public let glyphCount: Int
 
     let data: [UInt8]
+    /// SHA-256 of the font file, so what is derived from the font (e.g. a subset) can be identified cheaply.
+    let fingerprint: [UInt8]
     let tables: [String: Range<Int>]
     let indexToLocFormat: Int
     /// Advance width of every glyph in font units (hmtx, with the last long metric repeated).
@@ -54,6 +56,7 @@ public final class TrueTypeFont: Sendable {
 
     public init(bytes: [UInt8]) throws(PDFError) {
         data = bytes
+        fingerprint = SHA256.hash(bytes)
         let reader = ByteReader(bytes: bytes)
         let version = try reader.uint32(0)
         guard version == 0x0001_0000 || version == 0x7472_7565 else {  // 1.0 or 'true'; 'OTTO' (CFF) is not TrueType

@@ -19,6 +19,9 @@ struct CompressedSubset: Sendable {
     let data: [UInt8]
     /// The uncompressed length (`/Length1`).
     let length: Int
+    /// SHA-256 of what determines the font program: the font file's fingerprint and the glyph set. The file
+    /// identifier hashes this instead of the program (see `PDFSerializer.fileIdentifier()`).
+    let digest: [UInt8]
 }
 
 extension TrueTypeFont {
@@ -28,7 +31,10 @@ extension TrueTypeFont {
     func compressedSubset(_ used: [UInt16]) -> CompressedSubset {
         if let cached = embeddingCache.withLock({ $0[used] }) { return cached }
         let subset = subset(used)
-        let compressed = CompressedSubset(tag: subset.tag, data: Deflate.zlib(subset.bytes), length: subset.bytes.count)
+        var hashInput = fingerprint
+        for glyph in used { hashInput.appendUInt16(glyph) }
+        let compressed = CompressedSubset(
+            tag: subset.tag, data: Deflate.zlib(subset.bytes), length: subset.bytes.count, digest: SHA256.hash(hashInput))
         embeddingCache.withLock { cache in
             if cache.count >= Self.embeddingCacheLimit { cache.removeAll() }
             cache[used] = compressed

@@ -32,7 +32,8 @@ public struct PDFDocumentInfo: Sendable {
 }
 
 /// A PDF 1.7 document built from ``PDFPage``s; ``render()`` produces deterministic bytes: the same pages, info
-/// and dates give the same file, including the `/ID` (derived from a SHA-256 of the body, §14.4).
+/// and dates give the same file, including the `/ID` (derived from a SHA-256 of the body, §14.4, see
+/// `PDFSerializer.fileIdentifier()`).
 public struct PDFDocument: Sendable {
     public var info: PDFDocumentInfo
     public var pages: [PDFPage]
@@ -133,7 +134,7 @@ public struct PDFDocument: Sendable {
         var serializer = PDFSerializer()
         serializer.writeHeader()
         for number in 1..<table.next { serializer.write(number, table.objects[number]!) }
-        let identifier = Array(SHA256.hash(serializer.bytes).prefix(16))
+        let identifier = serializer.fileIdentifier()
         serializer.writeCrossReference(
             includeFreeHead: true,
             trailer: PDFDictionary([

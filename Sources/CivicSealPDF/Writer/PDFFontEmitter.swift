@@ -60,7 +60,8 @@ enum PDFFontEmitter {
                     ]))))
         sink.put(
             fontFile,
-            .stream(PDFDictionary([("Length1", .integer(subset.length)), ("Filter", .name("FlateDecode"))]), subset.data))
+            .digestedStream(
+                PDFDictionary([("Length1", .integer(subset.length)), ("Filter", .name("FlateDecode"))]), subset.data, digest: subset.digest))
         let cmap = toUnicodeCMap(text)
         sink.put(toUnicode, .stream(PDFDictionary([("Filter", .name("FlateDecode"))]), Deflate.zlib(cmap)))
     }
