@@ -33,15 +33,19 @@ import Testing
         for glyph in subset.glyphs { #expect(Set(font.components(of: glyph)).isSubset(of: subset.glyphs)) }
         #expect(subset.tag.count == 6 && subset.tag.allSatisfy { $0.isUppercase })
 
-        // The subset is itself a font we can parse, with outlines exactly for the kept glyphs.
+        // The subset is itself a font we can parse, holding exactly the kept glyphs, renumbered compactly in their
+        // original order, with the same outlines and metrics, and composites pointing at renumbered components.
         let parsed = try TrueTypeFont(bytes: subset.bytes)
-        #expect(parsed.glyphCount == Int(subset.glyphs.max()!) + 1)
-        for glyph in 0..<parsed.glyphCount {
-            let hasOutline = parsed.glyphOffsets[glyph + 1] > parsed.glyphOffsets[glyph]
-            let original = font.glyphOffsets[glyph + 1] > font.glyphOffsets[glyph]
-            #expect(hasOutline == (subset.glyphs.contains(UInt16(glyph)) && original), "glyph \(glyph)")
+        #expect(parsed.glyphCount == subset.glyphs.count)
+        #expect(subset.originalGlyphs == subset.glyphs.sorted())
+        for (newGlyph, glyph) in subset.originalGlyphs.enumerated() {
+            let size = parsed.glyphOffsets[newGlyph + 1] - parsed.glyphOffsets[newGlyph]
+            let originalSize = font.glyphOffsets[Int(glyph) + 1] - font.glyphOffsets[Int(glyph)]
+            #expect(size == (originalSize + 3) & ~3, "glyph \(glyph) → \(newGlyph)")
+            #expect(parsed.width(of: UInt16(newGlyph)) == font.width(of: glyph))
+            #expect(parsed.components(of: UInt16(newGlyph)) == font.components(of: glyph).map { subset.newGlyph(for: $0)! })
         }
-        for letter in letters { #expect(parsed.glyph(for: letter) == font.glyph(for: letter)) }
+        for letter in letters { #expect(parsed.glyph(for: letter) == subset.newGlyph(for: font.glyph(for: letter))) }
     }
 
     @Test func subsetTableChecksumsAndHeadAdjustmentAreValid() throws {

@@ -44,7 +44,7 @@ public final class TrueTypeFont: Sendable {
     /// `loca`: glyph g occupies `glyf[glyphOffsets[g] ..< glyphOffsets[g + 1]]`.
     let glyphOffsets: [Int]
     /// Recently embedded subsets by glyph set: documents of one template for similar names reuse them.
-    let embeddingCache = Mutex<[[UInt16]: CompressedSubset]>([:])
+    let embeddingCache = Mutex(SubsetCache())
 
     /// Reads and parses the font file at `path`.
     public convenience init(contentsOf path: String) throws(PDFError) {

@@ -66,6 +66,11 @@ public struct PDFDocument: Sendable {
                 if let index = fontUses.firstIndex(where: { $0.font === use.font }) { fontUses[index].merge(use) } else { fontUses.append(use) }
             }
         }
+        let embedded = fontUses.map(EmbeddedFont.init)
+        /// The subsets for `page.fonts`, in its resource order.
+        func subsets(_ page: PDFPage) -> [CompressedSubset] {
+            page.fonts.map { use in embedded[fontUses.firstIndex { $0.font === use.font }!].subset }
+        }
         let fontNumbers = fontUses.map { _ in table.allocate() }
         func fontResources(_ page: PDFPage) -> PDFObject {
             .dictionary(
@@ -100,7 +105,7 @@ public struct PDFDocument: Sendable {
                             ("BBox", .rectangle(PDFRect(x: 0, y: 0, width: rect.width, height: rect.height))),
                             ("Resources", .dictionary(PDFDictionary([("Font", fontResources(appearance))]))),
                             ("Filter", .name("FlateDecode")),
-                        ]), Deflate.zlib(appearance.content)))
+                        ]), Deflate.zlib(appearance.content(renumberedFor: subsets(appearance)))))
             }
             table.put(widget, .object(.dictionary(widgetDictionary)))
         }
@@ -113,9 +118,9 @@ public struct PDFDocument: Sendable {
                         PDFPageDictionary.make(
                             parent: pagesRoot, width: page.width, height: page.height, fonts: fontResources(page),
                             contents: [pageNumbers[index].content], annotations: annotations[index]))))
-            table.put(pageNumbers[index].content, .stream(PDFDictionary([("Filter", .name("FlateDecode"))]), Deflate.zlib(page.content)))
+            table.put(pageNumbers[index].content, .stream(PDFDictionary([("Filter", .name("FlateDecode"))]), Deflate.zlib(page.content(renumberedFor: subsets(page)))))
         }
-        for (index, use) in fontUses.enumerated() { PDFFontEmitter.emit(use, as: fontNumbers[index], into: &table) }
+        for (index, font) in embedded.enumerated() { PDFFontEmitter.emit(font, as: fontNumbers[index], into: &table) }
 
         table.put(infoNumber, .object(.dictionary(info.dictionary())))
         table.put(
