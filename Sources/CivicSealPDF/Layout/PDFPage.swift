@@ -72,8 +72,8 @@ public struct PDFPage: Sendable {
     /// Draws `text` aligned inside `[x, x + width]`.
     @discardableResult
     public mutating func text(_ text: String, font: TrueTypeFont, size: Double, x: Double, width: Double, baseline: Double, alignment: PDFTextAlignment, color: PDFColor = .black) -> Double {
-        let measured = font.measure(text, size: size)
         let start: Double
+        let measured = alignment == .left ? 0 : font.measure(text, size: size)
         switch alignment {
         case .left: start = x
         case .center: start = x + (width - measured) / 2

@@ -133,7 +133,13 @@ struct PDFSerializer {
     private mutating func writeName(_ name: String) {
         bytes.append(UInt8(ascii: "/"))
         for byte in name.utf8 {
-            let delimiter = "()<>[]{}/%#".utf8.contains(byte)
+            let delimiter: Bool
+            switch byte {
+            case UInt8(ascii: "("), UInt8(ascii: ")"), UInt8(ascii: "<"), UInt8(ascii: ">"), UInt8(ascii: "["), UInt8(ascii: "]"),
+                UInt8(ascii: "{"), UInt8(ascii: "}"), UInt8(ascii: "/"), UInt8(ascii: "%"), UInt8(ascii: "#"):
+                delimiter = true
+            default: delimiter = false
+            }
             if byte < 0x21 || byte > 0x7E || delimiter {
                 bytes.append(UInt8(ascii: "#"))
                 bytes.appendHex8(byte)
