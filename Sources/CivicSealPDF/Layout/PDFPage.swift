@@ -175,6 +175,7 @@ public struct PDFPage: Sendable {
     /// the subset embedded for `fonts[i]`. Codes keep their 4 hex digits, so nothing moves.
     func content(renumberedFor subsets: [CompressedSubset]) -> [UInt8] {
         var result = content
+        let hexDigits = hexDigits
         result.withUnsafeMutableBufferPointer { bytes in
             @inline(__always) func digit(_ byte: UInt8) -> UInt16 { UInt16(byte <= UInt8(ascii: "9") ? byte &- 48 : byte &- 55) }
             for run in glyphRuns {

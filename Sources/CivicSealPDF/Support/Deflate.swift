@@ -56,21 +56,30 @@ enum Deflate {
         let count = data.count
         guard count > 0 else { return }
         let bytes = data.baseAddress!
+        // Tables sized to the input (at most 2^15 entries each): a small stream gets small tables, and none
+        // reaches the size at which malloc maps fresh zeroed pages for every call. `previous` needs no more
+        // entries than there are positions, so the window mask never aliases two live positions.
+        let sizeBits = Int.bitWidth - max(count - 1, 1).leadingZeroBitCount
+        let hashBits = min(Self.hashBits, max(8, sizeBits))
         let hashSize = 1 << hashBits
-        let windowMask = windowSize - 1
+        let windowMask = min(windowSize, 1 << sizeBits) - 1
         // Raw buffers: the hot loop must not pay for exclusivity or bounds checks on captured arrays.
         let head = UnsafeMutablePointer<Int32>.allocate(capacity: hashSize)
         head.initialize(repeating: -1, count: hashSize)
-        let previous = UnsafeMutablePointer<Int32>.allocate(capacity: windowSize)
+        let previous = UnsafeMutablePointer<Int32>.allocate(capacity: windowMask + 1)
         defer {
             head.deallocate()
             previous.deallocate()
         }
-        // A multiplicative hash of the 3 bytes at i (needs i + 2 < count).
-        @inline(__always) func hashAt(_ i: Int) -> Int {
-            let word = UInt32(bytes[i]) | UInt32(bytes[i + 1]) << 8 | UInt32(bytes[i + 2]) << 16
-            return Int((word &* 0x9E37_79B1) >> UInt32(32 - hashBits))
+        // The 3 bytes at i as the low bits of a word (needs i + 2 < count): one 4-byte load where 4 bytes remain.
+        let lastWordLoad = count - 4
+        @inline(__always) func prefix(_ i: Int) -> UInt32 {
+            if i <= lastWordLoad { return UInt32(littleEndian: UnsafeRawPointer(bytes + i).loadUnaligned(as: UInt32.self)) & 0xFF_FFFF }
+            return UInt32(bytes[i]) | UInt32(bytes[i + 1]) << 8 | UInt32(bytes[i + 2]) << 16
         }
+        // A multiplicative hash of 3 bytes.
+        @inline(__always) func hash(_ word: UInt32) -> Int { Int((word &* 0x9E37_79B1) >> UInt32(32 - hashBits)) }
+        @inline(__always) func hashAt(_ i: Int) -> Int { hash(prefix(i)) }
         @inline(__always) func insert(_ i: Int) {
             let h = hashAt(i)
             previous[i & windowMask] = head[h]
@@ -94,15 +103,17 @@ enum Deflate {
             var bestLength = 0
             var bestDistance = 0
             if position <= lastHashable {
-                let h = hashAt(position)
+                let word = prefix(position)
+                let h = hash(word)
                 var candidate = Int(head[h])
                 var chain = maximumChain
                 let limit = min(258, count - position)
                 while candidate >= 0, chain > 0 {
                     let distance = position - candidate
                     if distance >= windowSize { break }
-                    // Only a candidate that also matches the byte after the best length so far can improve on it.
-                    if bestLength == 0 || bytes[candidate + bestLength] == bytes[position + bestLength] {
+                    // Only a candidate that matches the first 3 bytes and the byte after the best length so far
+                    // can improve on it.
+                    if bytes[candidate + bestLength] == bytes[position + bestLength], prefix(candidate) == word {
                         let length = matchLength(candidate, position, limit: limit)
                         if length > bestLength {
                             bestLength = length

@@ -31,10 +31,24 @@ struct CompressedSubset: Sendable {
     let digest: [UInt8]
     /// The original glyph id of each subset glyph id, ascending.
     let originalGlyphs: [UInt16]
+    /// Original glyph id → subset glyph id (0, `.notdef`, for glyphs left out), for rewriting content streams.
+    let newGlyphs: [UInt16]
+
+    init(tag: String, data: [UInt8], length: Int, digest: [UInt8], originalGlyphs: [UInt16], glyphCount: Int) {
+        self.tag = tag
+        self.data = data
+        self.length = length
+        self.digest = digest
+        self.originalGlyphs = originalGlyphs
+        var newGlyphs = [UInt16](repeating: 0, count: glyphCount)
+        for (newGlyph, glyph) in originalGlyphs.enumerated() where Int(glyph) < glyphCount { newGlyphs[Int(glyph)] = UInt16(newGlyph) }
+        self.newGlyphs = newGlyphs
+    }
 
     /// The subset's glyph id (the CID written in content streams) for original glyph `glyph`; `.notdef` for a
     /// glyph the subset lacks, which cannot happen for glyphs the subset was built from.
-    func newGlyph(for glyph: UInt16) -> UInt16 { originalGlyphs.sortedIndex(of: glyph).map(UInt16.init) ?? 0 }
+    @inline(__always)
+    func newGlyph(for glyph: UInt16) -> UInt16 { Int(glyph) < newGlyphs.count ? newGlyphs[Int(glyph)] : 0 }
 }
 
 extension [UInt16] {
@@ -81,7 +95,7 @@ extension TrueTypeFont {
         for glyph in used { hashInput.appendUInt16(glyph) }
         let compressed = CompressedSubset(
             tag: subset.tag, data: Deflate.zlib(subset.bytes), length: subset.bytes.count, digest: SHA256.hash(hashInput),
-            originalGlyphs: subset.originalGlyphs)
+            originalGlyphs: subset.originalGlyphs, glyphCount: glyphCount)
         embeddingCache.withLock { $0.insert(compressed, for: used) }
         return compressed
     }
