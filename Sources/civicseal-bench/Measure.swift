@@ -18,6 +18,39 @@ enum Measure {
         return Double(count) / (Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18)
     }
 
+    /// Operations per second of `body` by the wall clock, and the CPU time (user + system, from `getrusage`) each
+    /// operation took. On a shared machine the wall-clock rate moves with the load; the CPU time per operation
+    /// does not, and its inverse is the rate one otherwise idle core would reach.
+    static func rateAndCPU(seconds: Double, _ body: () throws -> Void) rethrows -> (rate: Double, cpuMicroseconds: Double) {
+        for _ in 0..<20 { try body() }
+        let clock = ContinuousClock()
+        let start = clock.now
+        let cpuStart = processCPUSeconds()
+        let deadline = start + .milliseconds(Int(seconds * 1000))
+        var count = 0
+        while true {
+            for _ in 0..<16 { try body() }
+            count += 16
+            if clock.now >= deadline { break }
+        }
+        let cpu = processCPUSeconds() - cpuStart
+        let elapsed = clock.now - start
+        let wall = Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18
+        return (Double(count) / wall, cpu / Double(count) * 1e6)
+    }
+
+    /// User plus system CPU time of this process so far, in seconds.
+    static func processCPUSeconds() -> Double {
+        var usage = rusage()
+        #if os(Linux)
+        getrusage(RUSAGE_SELF.rawValue, &usage)  // Glibc imports the `who` constants as an enum
+        #else
+        getrusage(RUSAGE_SELF, &usage)
+        #endif
+        func seconds(_ time: timeval) -> Double { Double(time.tv_sec) + Double(time.tv_usec) / 1e6 }
+        return seconds(usage.ru_utime) + seconds(usage.ru_stime)
+    }
+
     /// Latency percentiles (in milliseconds) of `count` runs of `body`.
     static func latencies(count: Int, _ body: () throws -> Void) rethrows -> (p50: Double, p99: Double, max: Double) {
         let clock = ContinuousClock()

@@ -5,7 +5,8 @@ import Foundation
 
 /// `civicseal-bench render`: form-1 certificates rendered per second on one core (same holder, so the font
 /// subset cache hits; and varied holders, so subsets are rebuilt for new glyph sets), and QR encodes per second
-/// for a 150-byte URL.
+/// for a 150-byte URL. The varied-holder figure also reports CPU time per document, which a busy machine does
+/// not disturb the way it disturbs wall-clock rates.
 enum RenderBenchmark {
     static let floor = 1_000.0
 
@@ -42,18 +43,25 @@ enum RenderBenchmark {
         }
         Report.figure("render_form1_same_holder", same, "docs/s")
         counter = 0
-        let varied = try Measure.rate(seconds: seconds) {
+        let (varied, cpuPerDocument) = try Measure.rateAndCPU(seconds: seconds) {
             counter += 1
             _ = try renderer.render(record(names[counter % names.count], counter))
         }
         Report.figure("render_form1_varied_holders", varied, "docs/s")
+        // CPU time per varied-holder render (getrusage): stable on a shared machine; 10⁶ / it is the one-core rate.
+        Report.figure("render_form1_cpu_per_doc", cpuPerDocument, "µs")
+        Report.figure("render_form1_varied_holders_per_cpu_second", 1e6 / cpuPerDocument, "docs/s")
         counter = 0
-        let sealed = try Measure.rate(seconds: seconds) {
+        let (sealed, sealedCPU) = try Measure.rateAndCPU(seconds: seconds) {
             counter += 1
             _ = try renderer.render(record(names[counter % names.count], counter), signature: SignaturePlaceholder())
         }
         Report.figure("render_form1_varied_holders_with_signature_placeholder", sealed, "docs/s")
-        print("render_form1_floor: \(Report.format(floor)) docs/s (\(min(same, varied, sealed) >= floor ? "met" : "NOT MET"))")
+        Report.figure("render_form1_with_signature_placeholder_cpu_per_doc", sealedCPU, "µs")
+        // The floor is per core: judged on the wall clock (which a busy machine drags down) and on CPU time.
+        let wallClock = min(same, varied, sealed) >= floor ? "met" : "NOT MET"
+        let perCPUSecond = 1e6 / max(cpuPerDocument, sealedCPU) >= floor ? "met" : "NOT MET"
+        print("render_form1_floor: \(Report.format(floor)) docs/s (wall clock: \(wallClock); per CPU-second: \(perCPUSecond))")
 
         var url = "https://verify.civicseal.invalid/v/7QH2KX9V4M3TBCJ5RW8ZNPYD6A?"
         var filler = 0

@@ -33,15 +33,19 @@ import Testing
         for glyph in subset.glyphs { #expect(Set(font.components(of: glyph)).isSubset(of: subset.glyphs)) }
         #expect(subset.tag.count == 6 && subset.tag.allSatisfy { $0.isUppercase })
 
-        // The subset is itself a font we can parse, with outlines exactly for the kept glyphs.
+        // The subset is itself a font we can parse, holding exactly the kept glyphs, renumbered compactly in their
+        // original order, with the same outlines and metrics, and composites pointing at renumbered components.
         let parsed = try TrueTypeFont(bytes: subset.bytes)
-        #expect(parsed.glyphCount == Int(subset.glyphs.max()!) + 1)
-        for glyph in 0..<parsed.glyphCount {
-            let hasOutline = parsed.glyphOffsets[glyph + 1] > parsed.glyphOffsets[glyph]
-            let original = font.glyphOffsets[glyph + 1] > font.glyphOffsets[glyph]
-            #expect(hasOutline == (subset.glyphs.contains(UInt16(glyph)) && original), "glyph \(glyph)")
+        #expect(parsed.glyphCount == subset.glyphs.count)
+        #expect(subset.originalGlyphs == subset.glyphs.sorted())
+        for (newGlyph, glyph) in subset.originalGlyphs.enumerated() {
+            let size = parsed.glyphOffsets[newGlyph + 1] - parsed.glyphOffsets[newGlyph]
+            let originalSize = font.glyphOffsets[Int(glyph) + 1] - font.glyphOffsets[Int(glyph)]
+            #expect(size == (originalSize + 3) & ~3, "glyph \(glyph) → \(newGlyph)")
+            #expect(parsed.width(of: UInt16(newGlyph)) == font.width(of: glyph))
+            #expect(parsed.components(of: UInt16(newGlyph)) == font.components(of: glyph).map { subset.newGlyph(for: $0)! })
         }
-        for letter in letters { #expect(parsed.glyph(for: letter) == font.glyph(for: letter)) }
+        for letter in letters { #expect(parsed.glyph(for: letter) == subset.newGlyph(for: font.glyph(for: letter))) }
     }
 
     @Test func subsetTableChecksumsAndHeadAdjustmentAreValid() throws {
@@ -65,5 +69,45 @@ import Testing
         #expect(font.subset([36, 37]).tag == font.subset([37, 36]).tag)
         #expect(font.subset([36, 37]).tag != font.subset([36, 38]).tag)
         #expect(font.subset([36, 37]).bytes == font.subset([36, 37]).bytes)
+    }
+
+    /// Content streams are written with the font's glyph ids and rewritten to subset ids; every rewritten code
+    /// must select, in the embedded subset, the outline of the glyph originally drawn, and the ToUnicode entry
+    /// must give back that glyph's character. (pdftotext reads ToUnicode only, so it cannot catch a wrong glyph.)
+    @Test func rewrittenContentCodesSelectTheGlyphsThatWereDrawn() throws {
+        let page = SampleCertificate.page()
+        let embedded = page.fonts.map(EmbeddedFont.init)
+        let rewritten = page.content(renumberedFor: embedded.map(\.subset))
+        #expect(rewritten.count == page.content.count)
+        func glyphBytes(_ font: TrueTypeFont, _ glyph: Int) -> ArraySlice<UInt8> {
+            let glyf = font.tables["glyf"]!.lowerBound
+            return font.data[(glyf + font.glyphOffsets[glyph])..<(glyf + font.glyphOffsets[glyph + 1])]
+        }
+        for (index, font) in embedded.enumerated() {
+            let subsetFont = try TrueTypeFont(bytes: font.use.font.subset(font.text.map(\.glyph)).bytes)
+            let unicode = Dictionary(uniqueKeysWithValues: font.text.map { (font.subset.newGlyph(for: $0.glyph), $0.scalar) })
+            var checked = 0
+            for run in page.glyphRuns where run.font == index {
+                for position in 0..<run.count {
+                    let at = run.start + 4 * position
+                    let original = Int(String(decoding: page.content[at..<(at + 4)], as: UTF8.self), radix: 16)!
+                    let code = Int(String(decoding: rewritten[at..<(at + 4)], as: UTF8.self), radix: 16)!
+                    #expect(Int(font.subset.originalGlyphs[code]) == original)
+                    let drawn = glyphBytes(font.use.font, original)
+                    let embeddedGlyph = glyphBytes(subsetFont, code)
+                    if font.use.font.components(of: UInt16(original)).isEmpty {
+                        #expect(embeddedGlyph.prefix(drawn.count).elementsEqual(drawn), "code \(code) for glyph \(original)")
+                    } else {
+                        #expect(subsetFont.components(of: UInt16(code)).map { font.subset.originalGlyphs[Int($0)] } == font.use.font.components(of: UInt16(original)))
+                    }
+                    if original != 0, let scalar = unicode[UInt16(code)] {
+                        #expect(font.use.font.glyph(for: scalar) == UInt16(original))
+                        #expect(subsetFont.glyph(for: scalar) == UInt16(code))
+                    }
+                    checked += 1
+                }
+            }
+            #expect(checked > 50)
+        }
     }
 }

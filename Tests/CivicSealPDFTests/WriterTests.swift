@@ -62,6 +62,60 @@ import Testing
         #expect(long.map { String(format: "%02x", $0) }.joined() == "248d6a61d20638b8e5c026930c3e6039a33ce45964ff2167f6ecedd419db06c1")
     }
 
+    @Test func sha256GivesTheSameDigestWhateverTheChunking() {
+        // FIPS 180-2 Appendix B.3: one million "a".
+        let million = [UInt8](repeating: UInt8(ascii: "a"), count: 1_000_000)
+        let expected = "cdc76e5c9914fb9281a1c7e284d73e67f1809a48a497200e046d39ccc7112cd0"
+        #expect(SHA256.hash(million).map { String(format: "%02x", $0) }.joined() == expected)
+        var hasher = SHA256()
+        var index = 0
+        var step = 1
+        while index < million.count {  // chunks of 1, 2, … 97 bytes: every split of a block occurs
+            let end = min(index + step, million.count)
+            hasher.update(million[index..<end])
+            index = end
+            step = step % 97 + 1
+        }
+        #expect(hasher.finalize().map { String(format: "%02x", $0) }.joined() == expected)
+    }
+
+    @Test func fileIdentifierDependsOnTheContentButNotOnThePlaceholderBytes() throws {
+        func identifier(_ bytes: [UInt8]) throws -> String {
+            let text = String(decoding: bytes, as: UTF8.self)
+            let range = try #require(text.range(of: "/ID [<"))
+            return String(text[range.upperBound...].prefix(32))
+        }
+        let first = try identifier(SampleCertificate.document().render().bytes)
+        #expect(first == (try identifier(SampleCertificate.document().render().bytes)))
+        #expect(first != (try identifier(SampleCertificate.document(date: SampleCertificate.date.addingTimeInterval(1)).render().bytes)))
+        var otherText = SampleCertificate.document()
+        otherText.pages[0].text("Trần Đức Lương", font: TestFonts.regular, size: 9, at: PDFPoint(x: 56, y: 40))
+        #expect(first != (try identifier(otherText.render().bytes)))
+        let small = try identifier(SampleCertificate.document(signature: PDFSignatureField(contentsCapacity: 4096, signingTime: SampleCertificate.date)).render().bytes)
+        let large = try identifier(SampleCertificate.document(signature: PDFSignatureField(contentsCapacity: 8192, signingTime: SampleCertificate.date)).render().bytes)
+        #expect(small != large && small != first)
+    }
+
+    @Test(.enabled(if: ExternalTool.isUsable("python3")))
+    func deflateOfRunsAndFarRepeatsInflatesWithZlib() throws {
+        // Font-like data: long zero runs (loca/hmtx padding), short records, and a block repeated 20,000 bytes
+        // later, so every length and distance code range is exercised.
+        var input: [UInt8] = []
+        var generator = SystemRandomNumberGenerator()
+        let block = (0..<3000).map { _ in UInt8.random(in: 0...255, using: &generator) }
+        for round in 0..<6 {
+            input.append(contentsOf: repeatElement(0, count: 1000 * round + 7))
+            for index in 0..<2000 { input.append(contentsOf: [0, UInt8(index % 251), UInt8(index % 13), 0]) }
+            input.append(contentsOf: block)
+        }
+        let compressed = Deflate.zlib(input)
+        #expect(compressed.count < input.count / 2)
+        let output = try ExternalTool.run(
+            "python3", ["-c", "import sys, zlib; sys.stdout.buffer.write(zlib.decompress(sys.stdin.buffer.read()))"], input: Data(compressed))
+        #expect(output.errorText.isEmpty, "\(output.errorText)")
+        #expect([UInt8](output.standardOutput) == input)
+    }
+
     @Test(.enabled(if: ExternalTool.isUsable("python3")), arguments: [0, 1, 100, 70_000])
     func deflateOutputInflatesWithZlib(size: Int) throws {
         var generator = SystemRandomNumberGenerator()

@@ -26,6 +26,9 @@ public struct PDFPage: Sendable {
     var content: [UInt8] = []
     /// Fonts in order of first use; the resource name of `fonts[i]` is `F(i+1)`.
     var fonts: [FontUse] = []
+    /// Where `content` holds glyph codes: text is written with the font's own glyph ids, which become subset
+    /// ids when the document is written (``content(renumberedFor:)``).
+    var glyphRuns: [GlyphRun] = []
 
     public init(width: Double = PDFPage.a4.width, height: Double = PDFPage.a4.height) {
         self.width = width
@@ -54,12 +57,14 @@ public struct PDFPage: Sendable {
         content.append(" ")
         content.appendNumber(point.y)
         content.append(" Tm\n<")
+        let runStart = content.count
         for scalar in PDFTextMeasure.normalized(text).unicodeScalars {
             let glyph = font.glyph(for: scalar)
             fonts[resource.index].record(glyph, scalar)
             content.appendHex16(glyph)
             width += font.width(of: glyph)
         }
+        glyphRuns.append(GlyphRun(font: resource.index, start: runStart, count: (content.count - runStart) / 4))
         content.append("> Tj\nET\n")
         return Double(width) * size / 1000
     }
@@ -67,8 +72,8 @@ public struct PDFPage: Sendable {
     /// Draws `text` aligned inside `[x, x + width]`.
     @discardableResult
     public mutating func text(_ text: String, font: TrueTypeFont, size: Double, x: Double, width: Double, baseline: Double, alignment: PDFTextAlignment, color: PDFColor = .black) -> Double {
-        let measured = font.measure(text, size: size)
         let start: Double
+        let measured = alignment == .left ? 0 : font.measure(text, size: size)
         switch alignment {
         case .left: start = x
         case .center: start = x + (width - measured) / 2
@@ -158,6 +163,36 @@ public struct PDFPage: Sendable {
     }
 
     // MARK: Internals
+
+    /// A hex string of `count` 4-digit glyph codes at `content[start...]`, drawn with `fonts[font]`.
+    struct GlyphRun: Sendable {
+        let font: Int
+        let start: Int
+        let count: Int
+    }
+
+    /// The content stream with every glyph code rewritten from the font's glyph id to the id in `subsets[i]`,
+    /// the subset embedded for `fonts[i]`. Codes keep their 4 hex digits, so nothing moves.
+    func content(renumberedFor subsets: [CompressedSubset]) -> [UInt8] {
+        var result = content
+        let hexDigits = hexDigits
+        result.withUnsafeMutableBufferPointer { bytes in
+            @inline(__always) func digit(_ byte: UInt8) -> UInt16 { UInt16(byte <= UInt8(ascii: "9") ? byte &- 48 : byte &- 55) }
+            for run in glyphRuns {
+                let subset = subsets[run.font]
+                for index in 0..<run.count {
+                    let at = run.start + 4 * index
+                    let glyph = digit(bytes[at]) << 12 | digit(bytes[at + 1]) << 8 | digit(bytes[at + 2]) << 4 | digit(bytes[at + 3])
+                    let cid = subset.newGlyph(for: glyph)
+                    bytes[at] = hexDigits[Int(cid >> 12)]
+                    bytes[at + 1] = hexDigits[Int(cid >> 8 & 0xF)]
+                    bytes[at + 2] = hexDigits[Int(cid >> 4 & 0xF)]
+                    bytes[at + 3] = hexDigits[Int(cid & 0xF)]
+                }
+            }
+        }
+        return result
+    }
 
     mutating func resourceName(for font: TrueTypeFont) -> (name: String, index: Int) {
         if let index = fonts.firstIndex(where: { $0.font === font }) { return ("F\(index + 1)", index) }

@@ -22,6 +22,16 @@ extension TrueTypeFont {
     /// The descent (hhea.descender, negative) at `size` points.
     public func descent(size: Double) -> Double { Double(descender) * size / Double(unitsPerEm) }
 
+    /// Whether `text` has no "\n", no leading or trailing space and no two spaces in a row.
+    static func isSingleSpaced(_ text: String) -> Bool {
+        var previous = UInt8(ascii: " ")
+        for byte in text.utf8 {
+            if byte == UInt8(ascii: "\n") || (byte == UInt8(ascii: " ") && previous == byte) { return false }
+            previous = byte
+        }
+        return text.isEmpty || previous != UInt8(ascii: " ")
+    }
+
     /// Width in 1/1000 em of already-normalized text.
     func units(_ text: some StringProtocol) -> Int {
         var total = 0
@@ -33,9 +43,13 @@ extension TrueTypeFont {
     /// spaces (runs of spaces collapse to one), and a word wider than the line is broken between characters.
     public func wrap(_ text: String, size: Double, width: Double) -> [String] {
         let limit = Int((width * 1000 / size).rounded(.down))
+        let normalized = PDFTextMeasure.normalized(text)
+        // Most labels and values fit on one line: when the text has no line break and no space the loop below
+        // would drop (leading, trailing, doubled), it is its own single line exactly when it fits.
+        if Self.isSingleSpaced(normalized), units(normalized) <= limit { return [normalized] }
         let spaceWidth = self.width(of: glyph(for: " "))
         var lines: [String] = []
-        for paragraph in PDFTextMeasure.normalized(text).split(separator: "\n", omittingEmptySubsequences: false) {
+        for paragraph in normalized.split(separator: "\n", omittingEmptySubsequences: false) {
             var current = ""
             var currentWidth = 0
             for word in paragraph.split(separator: " ") {

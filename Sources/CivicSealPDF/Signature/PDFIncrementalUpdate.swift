@@ -84,13 +84,14 @@ public struct PDFIncrementalUpdate: Sendable {
     public mutating func addOverlay(_ overlay: PDFPage, onPage pageIndex: Int, of structure: PDFStructure) {
         let page = structure.pages[pageIndex]
         var fontEntries = page.fonts.map { ($0.name, PDFObject.reference($0.object)) }
-        for (index, use) in overlay.fonts.enumerated() {
+        let embedded = overlay.fonts.map(EmbeddedFont.init)
+        for (index, font) in embedded.enumerated() {
             let number = allocate()
-            PDFFontEmitter.emit(use, as: number, into: &self)
+            PDFFontEmitter.emit(font, as: number, into: &self)
             fontEntries.append(("U\(originalSize)F\(index + 1)", .reference(number)))
         }
         // The overlay was written with resource names F1, F2…; rename them so they cannot clash.
-        var content = overlay.content
+        var content = overlay.content(renumberedFor: embedded.map(\.subset))
         if !overlay.fonts.isEmpty { content = Self.renameFonts(content, count: overlay.fonts.count, prefix: "U\(originalSize)F") }
         let contentNumber = allocate()
         setStream(contentNumber, data: content)

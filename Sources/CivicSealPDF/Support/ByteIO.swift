@@ -93,4 +93,4 @@ extension Array where Element == UInt8 {
     }
 }
 
-private let hexDigits: [UInt8] = Array("0123456789ABCDEF".utf8)
+let hexDigits: [UInt8] = Array("0123456789ABCDEF".utf8)

@@ -1,10 +1,15 @@
 /// A small SHA-256 (FIPS 180-4) used only to derive deterministic identifiers:
 /// the subset tag of an embedded font and the file identifier `/ID`.
 /// It is not a security primitive here; sealing uses the crypto core.
+///
+/// The module keeps its own implementation rather than depend on the crypto core: the PDF writer is a leaf module
+/// with no C dependency. Blocks are compressed straight from the caller's buffer with the state in locals, so the
+/// loop runs without array bounds checks or copies.
 struct SHA256 {
-    private var state: [UInt32] = [
-        0x6a09_e667, 0xbb67_ae85, 0x3c6e_f372, 0xa54f_f53a, 0x510e_527f, 0x9b05_688c, 0x1f83_d9ab, 0x5be0_cd19,
-    ]
+    private var state: (UInt32, UInt32, UInt32, UInt32, UInt32, UInt32, UInt32, UInt32) = (
+        0x6a09_e667, 0xbb67_ae85, 0x3c6e_f372, 0xa54f_f53a, 0x510e_527f, 0x9b05_688c, 0x1f83_d9ab, 0x5be0_cd19
+    )
+    /// Bytes of an incomplete block (fewer than 64).
     private var buffer: [UInt8] = []
     private var length: UInt64 = 0
 
@@ -20,16 +25,30 @@ struct SHA256 {
     ]
 
     mutating func update(_ bytes: some Collection<UInt8>) {
+        if let done = bytes.withContiguousStorageIfAvailable({ update(UnsafeRawBufferPointer($0)) }) { return done }
+        update(Array(bytes))
+    }
+
+    mutating func update(_ bytes: [UInt8]) {
+        bytes.withUnsafeBytes { update($0) }
+    }
+
+    mutating func update(_ bytes: UnsafeRawBufferPointer) {
         length &+= UInt64(bytes.count)
-        buffer.append(contentsOf: bytes)
         var start = 0
-        buffer.withUnsafeBufferPointer { block in
-            while block.count - start >= 64 {
-                compress(block, at: start)
-                start += 64
-            }
+        if !buffer.isEmpty {
+            let take = min(64 - buffer.count, bytes.count)
+            buffer.append(contentsOf: bytes[0..<take])
+            start = take
+            guard buffer.count == 64 else { return }
+            let block = buffer
+            block.withUnsafeBytes { compressBlocks($0, count: 1) }
+            buffer.removeAll(keepingCapacity: true)
         }
-        if start > 0 { buffer.removeFirst(start) }
+        let whole = (bytes.count - start) / 64
+        if whole > 0 { compressBlocks(UnsafeRawBufferPointer(rebasing: bytes[start..<(start + whole * 64)]), count: whole) }
+        start += whole * 64
+        if start < bytes.count { buffer.append(contentsOf: bytes[start...]) }
     }
 
     mutating func finalize() -> [UInt8] {
@@ -38,12 +57,10 @@ struct SHA256 {
         let remainder = (buffer.count + 1) % 64
         padding.append(contentsOf: repeatElement(0, count: remainder <= 56 ? 56 - remainder : 120 - remainder))
         for shift in stride(from: 56, through: 0, by: -8) { padding.append(UInt8(truncatingIfNeeded: bitLength >> UInt64(shift))) }
-        let saved = length
         update(padding)
-        length = saved
         var digest: [UInt8] = []
         digest.reserveCapacity(32)
-        for word in state {
+        for word in [state.0, state.1, state.2, state.3, state.4, state.5, state.6, state.7] {
             digest.append(contentsOf: [UInt8(word >> 24), UInt8(truncatingIfNeeded: word >> 16), UInt8(truncatingIfNeeded: word >> 8), UInt8(truncatingIfNeeded: word)])
         }
         return digest
@@ -55,37 +72,38 @@ struct SHA256 {
         return hasher.finalize()
     }
 
-    private mutating func compress(_ block: UnsafeBufferPointer<UInt8>, at offset: Int) {
-        withUnsafeTemporaryAllocation(of: UInt32.self, capacity: 64) { w in
-            compress(block, at: offset, schedule: w)
+    /// Compresses `count` consecutive 64-byte blocks of `blocks`.
+    private mutating func compressBlocks(_ blocks: UnsafeRawBufferPointer, count: Int) {
+        Self.k.withUnsafeBufferPointer { k in
+            withUnsafeTemporaryAllocation(of: UInt32.self, capacity: 64) { w in
+                var (h0, h1, h2, h3, h4, h5, h6, h7) = state
+                for blockIndex in 0..<count {
+                    let base = blocks.baseAddress! + blockIndex * 64
+                    for i in 0..<16 { w[i] = UInt32(bigEndian: base.loadUnaligned(fromByteOffset: i * 4, as: UInt32.self)) }
+                    for i in 16..<64 {
+                        let w15 = w[i - 15]
+                        let w2 = w[i - 2]
+                        let s0 = rotr(w15, 7) ^ rotr(w15, 18) ^ (w15 >> 3)
+                        let s1 = rotr(w2, 17) ^ rotr(w2, 19) ^ (w2 >> 10)
+                        w[i] = w[i - 16] &+ s0 &+ w[i - 7] &+ s1
+                    }
+                    var a = h0, b = h1, c = h2, d = h3, e = h4, f = h5, g = h6, h = h7
+                    for i in 0..<64 {
+                        let s1 = rotr(e, 6) ^ rotr(e, 11) ^ rotr(e, 25)
+                        let choice = (e & f) ^ (~e & g)
+                        let t1 = h &+ s1 &+ choice &+ k[i] &+ w[i]
+                        let s0 = rotr(a, 2) ^ rotr(a, 13) ^ rotr(a, 22)
+                        let majority = (a & b) ^ (a & c) ^ (b & c)
+                        let t2 = s0 &+ majority
+                        h = g; g = f; f = e; e = d &+ t1
+                        d = c; c = b; b = a; a = t1 &+ t2
+                    }
+                    h0 &+= a; h1 &+= b; h2 &+= c; h3 &+= d
+                    h4 &+= e; h5 &+= f; h6 &+= g; h7 &+= h
+                }
+                state = (h0, h1, h2, h3, h4, h5, h6, h7)
+            }
         }
-    }
-
-    private mutating func compress(_ block: UnsafeBufferPointer<UInt8>, at offset: Int, schedule w: UnsafeMutableBufferPointer<UInt32>) {
-        for i in 0..<16 {
-            let j = offset + i * 4
-            w[i] = UInt32(block[j]) << 24 | UInt32(block[j + 1]) << 16 | UInt32(block[j + 2]) << 8 | UInt32(block[j + 3])
-        }
-        for i in 16..<64 {
-            let s0 = rotr(w[i - 15], 7) ^ rotr(w[i - 15], 18) ^ (w[i - 15] >> 3)
-            let s1 = rotr(w[i - 2], 17) ^ rotr(w[i - 2], 19) ^ (w[i - 2] >> 10)
-            w[i] = w[i - 16] &+ s0 &+ w[i - 7] &+ s1
-        }
-        var a = state[0], b = state[1], c = state[2], d = state[3]
-        var e = state[4], f = state[5], g = state[6], h = state[7]
-        let k = Self.k
-        for i in 0..<64 {
-            let s1 = rotr(e, 6) ^ rotr(e, 11) ^ rotr(e, 25)
-            let choice = (e & f) ^ (~e & g)
-            let t1 = h &+ s1 &+ choice &+ k[i] &+ w[i]
-            let s0 = rotr(a, 2) ^ rotr(a, 13) ^ rotr(a, 22)
-            let majority = (a & b) ^ (a & c) ^ (b & c)
-            let t2 = s0 &+ majority
-            h = g; g = f; f = e; e = d &+ t1
-            d = c; c = b; b = a; a = t1 &+ t2
-        }
-        state[0] &+= a; state[1] &+= b; state[2] &+= c; state[3] &+= d
-        state[4] &+= e; state[5] &+= f; state[6] &+= g; state[7] &+= h
     }
 
     @inline(__always) private func rotr(_ x: UInt32, _ n: UInt32) -> UInt32 { (x >> n) | (x << (32 - n)) }

@@ -29,6 +29,8 @@ public final class TrueTypeFont: Sendable {
     public let glyphCount: Int
 
     let data: [UInt8]
+    /// SHA-256 of the font file, so what is derived from the font (e.g. a subset) can be identified cheaply.
+    let fingerprint: [UInt8]
     let tables: [String: Range<Int>]
     let indexToLocFormat: Int
     /// Advance width of every glyph in font units (hmtx, with the last long metric repeated).
@@ -39,10 +41,15 @@ public final class TrueTypeFont: Sendable {
     let characterMap: [UInt32: UInt16]
     /// The Basic Multilingual Plane part of `characterMap`, sorted by code (for subset `cmap` tables).
     let basicPlaneMap: [(code: UInt16, glyph: UInt16)]
+    /// `characterMap` for U+0000…U+FFFF as a flat table (0 where unmapped): text is mapped and measured
+    /// scalar by scalar, and an index is much cheaper than a hash lookup.
+    let basicPlaneGlyphs: [UInt16]
+    /// `width(of:)` for every glyph, precomputed.
+    let roundedWidths: [Int32]
     /// `loca`: glyph g occupies `glyf[glyphOffsets[g] ..< glyphOffsets[g + 1]]`.
     let glyphOffsets: [Int]
     /// Recently embedded subsets by glyph set: documents of one template for similar names reuse them.
-    let embeddingCache = Mutex<[[UInt16]: CompressedSubset]>([:])
+    let embeddingCache = Mutex(SubsetCache())
 
     /// Reads and parses the font file at `path`.
     public convenience init(contentsOf path: String) throws(PDFError) {
@@ -54,6 +61,7 @@ public final class TrueTypeFont: Sendable {
 
     public init(bytes: [UInt8]) throws(PDFError) {
         data = bytes
+        fingerprint = SHA256.hash(bytes)
         let reader = ByteReader(bytes: bytes)
         let version = try reader.uint32(0)
         guard version == 0x0001_0000 || version == 0x7472_7565 else {  // 1.0 or 'true'; 'OTTO' (CFF) is not TrueType
@@ -113,6 +121,11 @@ public final class TrueTypeFont: Sendable {
         }
         glyphOffsets = offsets
         characterMap = try Self.parseCharacterMap(reader, table: tables["cmap"]!.lowerBound, glyphCount: glyphCount)
+        var basicPlaneGlyphs = [UInt16](repeating: 0, count: 0x10000)
+        for (code, glyph) in characterMap where code <= 0xFFFF { basicPlaneGlyphs[Int(code)] = glyph }
+        self.basicPlaneGlyphs = basicPlaneGlyphs
+        let emSize = self.unitsPerEm
+        roundedWidths = advances.map { Int32((Int($0) * 1000 + emSize / 2) / emSize) }
         basicPlaneMap = characterMap.filter { $0.key <= 0xFFFE }.map { (code: UInt16($0.key), glyph: $0.value) }.sorted { $0.code < $1.code }
 
         if let post = tables["post"]?.lowerBound {
@@ -138,16 +151,17 @@ public final class TrueTypeFont: Sendable {
     }
 
     /// The glyph for `scalar`, or 0 (`.notdef`) when the font has none.
-    public func glyph(for scalar: Unicode.Scalar) -> UInt16 { characterMap[scalar.value] ?? 0 }
+    @inline(__always)
+    public func glyph(for scalar: Unicode.Scalar) -> UInt16 {
+        scalar.value <= 0xFFFF ? basicPlaneGlyphs[Int(scalar.value)] : characterMap[scalar.value] ?? 0
+    }
 
     /// Whether the font maps `scalar` to a real glyph.
     public func covers(_ scalar: Unicode.Scalar) -> Bool { characterMap[scalar.value] != nil }
 
     /// The advance width of `glyph` in PDF glyph space (1/1000 em), rounded as written into `/W`.
-    public func width(of glyph: UInt16) -> Int {
-        let advance = Int(glyph) < advances.count ? Int(advances[Int(glyph)]) : 0
-        return (advance * 1000 + unitsPerEm / 2) / unitsPerEm
-    }
+    @inline(__always)
+    public func width(of glyph: UInt16) -> Int { Int(glyph) < roundedWidths.count ? Int(roundedWidths[Int(glyph)]) : 0 }
 
     /// The glyphs a composite glyph refers to (OpenType `glyf`, "Composite glyph description"); empty for a
     /// simple glyph.

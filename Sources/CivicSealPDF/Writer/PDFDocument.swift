@@ -32,7 +32,8 @@ public struct PDFDocumentInfo: Sendable {
 }
 
 /// A PDF 1.7 document built from ``PDFPage``s; ``render()`` produces deterministic bytes: the same pages, info
-/// and dates give the same file, including the `/ID` (derived from a SHA-256 of the body, §14.4).
+/// and dates give the same file, including the `/ID` (derived from a SHA-256 of the body, §14.4, see
+/// `PDFSerializer.fileIdentifier()`).
 public struct PDFDocument: Sendable {
     public var info: PDFDocumentInfo
     public var pages: [PDFPage]
@@ -64,6 +65,11 @@ public struct PDFDocument: Sendable {
             for use in page.fonts {
                 if let index = fontUses.firstIndex(where: { $0.font === use.font }) { fontUses[index].merge(use) } else { fontUses.append(use) }
             }
+        }
+        let embedded = fontUses.map(EmbeddedFont.init)
+        /// The subsets for `page.fonts`, in its resource order.
+        func subsets(_ page: PDFPage) -> [CompressedSubset] {
+            page.fonts.map { use in embedded[fontUses.firstIndex { $0.font === use.font }!].subset }
         }
         let fontNumbers = fontUses.map { _ in table.allocate() }
         func fontResources(_ page: PDFPage) -> PDFObject {
@@ -99,7 +105,7 @@ public struct PDFDocument: Sendable {
                             ("BBox", .rectangle(PDFRect(x: 0, y: 0, width: rect.width, height: rect.height))),
                             ("Resources", .dictionary(PDFDictionary([("Font", fontResources(appearance))]))),
                             ("Filter", .name("FlateDecode")),
-                        ]), Deflate.zlib(appearance.content)))
+                        ]), Deflate.zlib(appearance.content(renumberedFor: subsets(appearance)))))
             }
             table.put(widget, .object(.dictionary(widgetDictionary)))
         }
@@ -112,9 +118,9 @@ public struct PDFDocument: Sendable {
                         PDFPageDictionary.make(
                             parent: pagesRoot, width: page.width, height: page.height, fonts: fontResources(page),
                             contents: [pageNumbers[index].content], annotations: annotations[index]))))
-            table.put(pageNumbers[index].content, .stream(PDFDictionary([("Filter", .name("FlateDecode"))]), Deflate.zlib(page.content)))
+            table.put(pageNumbers[index].content, .stream(PDFDictionary([("Filter", .name("FlateDecode"))]), Deflate.zlib(page.content(renumberedFor: subsets(page)))))
         }
-        for (index, use) in fontUses.enumerated() { PDFFontEmitter.emit(use, as: fontNumbers[index], into: &table) }
+        for (index, font) in embedded.enumerated() { PDFFontEmitter.emit(font, as: fontNumbers[index], into: &table) }
 
         table.put(infoNumber, .object(.dictionary(info.dictionary())))
         table.put(
@@ -133,7 +139,7 @@ public struct PDFDocument: Sendable {
         var serializer = PDFSerializer()
         serializer.writeHeader()
         for number in 1..<table.next { serializer.write(number, table.objects[number]!) }
-        let identifier = Array(SHA256.hash(serializer.bytes).prefix(16))
+        let identifier = serializer.fileIdentifier()
         serializer.writeCrossReference(
             includeFreeHead: true,
             trailer: PDFDictionary([

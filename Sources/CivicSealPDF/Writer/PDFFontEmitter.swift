@@ -4,15 +4,31 @@ protocol PDFObjectSink {
     mutating func put(_ number: Int, _ object: PDFIndirectObject)
 }
 
+/// The glyphs of one font used in a document and the subset that holds them.
+struct EmbeddedFont {
+    let use: FontUse
+    /// The used glyphs (original ids, ascending, without `.notdef`) with their scalars.
+    let text: [(glyph: UInt16, scalar: Unicode.Scalar)]
+    let subset: CompressedSubset
+
+    /// Builds (or takes from the font's cache) the subset for `use`.
+    init(_ use: FontUse) {
+        self.use = use
+        text = use.text
+        subset = use.font.compressedSubset(text.map(\.glyph))
+    }
+}
+
 /// Writes a TrueType font as a composite font (ISO 32000-1 §9.7): a Type0 font with `/Encoding /Identity-H`
 /// whose descendant is a `CIDFontType2` with `/CIDToGIDMap /Identity`, so the 2-byte codes in content streams
-/// are glyph ids of the (id-preserving) subset.
+/// are glyph ids of the compact subset (pages write original glyph ids; ``PDFPage/content(renumberedFor:)``
+/// rewrites them before the content is stored).
 enum PDFFontEmitter {
-    static func emit(_ use: FontUse, as type0Number: Int, into sink: inout some PDFObjectSink) {
+    static func emit(_ embedded: EmbeddedFont, as type0Number: Int, into sink: inout some PDFObjectSink) {
+        let use = embedded.use
         let font = use.font
-        let text = use.text
-        let used = text.map(\.glyph)
-        let subset = font.compressedSubset(used)
+        let subset = embedded.subset
+        let used = embedded.text.map(\.glyph)
         let baseFont = "\(subset.tag)+\(font.postScriptName)"
         let descendant = sink.allocate()
         let descriptor = sink.allocate()
@@ -28,7 +44,7 @@ enum PDFFontEmitter {
                         ("Encoding", .name("Identity-H")), ("DescendantFonts", .array([.reference(descendant)])),
                         ("ToUnicode", .reference(toUnicode)),
                     ]))))
-        let widthGlyphs = (use.usesNotdef ? [0] : []) + used
+        let widthGlyphs = ((use.usesNotdef ? [0] : []) + used).map { (cid: subset.newGlyph(for: $0), glyph: $0) }
         sink.put(
             descendant,
             .object(
@@ -60,20 +76,22 @@ enum PDFFontEmitter {
                     ]))))
         sink.put(
             fontFile,
-            .stream(PDFDictionary([("Length1", .integer(subset.length)), ("Filter", .name("FlateDecode"))]), subset.data))
-        let cmap = toUnicodeCMap(text)
+            .digestedStream(
+                PDFDictionary([("Length1", .integer(subset.length)), ("Filter", .name("FlateDecode"))]), subset.data, digest: subset.digest))
+        let cmap = toUnicodeCMap(embedded.text.map { (glyph: subset.newGlyph(for: $0.glyph), scalar: $0.scalar) })
         sink.put(toUnicode, .stream(PDFDictionary([("Filter", .name("FlateDecode"))]), Deflate.zlib(cmap)))
     }
 
-    /// `/W` (§9.7.4.3) in the compact form `first [w1 w2 …]` for each run of consecutive glyph ids.
-    static func widths(_ glyphs: [UInt16], font: TrueTypeFont) -> PDFObject {
+    /// `/W` (§9.7.4.3) in the compact form `first [w1 w2 …]` for each run of consecutive CIDs (ascending);
+    /// each width is that of the original glyph.
+    static func widths(_ glyphs: [(cid: UInt16, glyph: UInt16)], font: TrueTypeFont) -> PDFObject {
         var items: [PDFObject] = []
         var index = 0
         while index < glyphs.count {
             var end = index
-            while end + 1 < glyphs.count, glyphs[end + 1] == glyphs[end] + 1 { end += 1 }
-            items.append(.integer(Int(glyphs[index])))
-            items.append(.array(glyphs[index...end].map { .integer(font.width(of: $0)) }))
+            while end + 1 < glyphs.count, glyphs[end + 1].cid == glyphs[end].cid + 1 { end += 1 }
+            items.append(.integer(Int(glyphs[index].cid)))
+            items.append(.array(glyphs[index...end].map { .integer(font.width(of: $0.glyph)) }))
             index = end + 1
         }
         return .array(items)

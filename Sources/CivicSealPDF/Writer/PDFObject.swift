@@ -89,6 +89,9 @@ public struct PDFRect: Sendable, Equatable {
 enum PDFIndirectObject {
     case object(PDFObject)
     case stream(PDFDictionary, [UInt8])
+    /// A stream whose data the file identifier covers through `digest`, a hash of what determines the data
+    /// (an embedded font program: the font file and the glyph set), instead of through the data itself.
+    case digestedStream(PDFDictionary, [UInt8], digest: [UInt8])
 }
 
 /// Date formats used in the Info dictionary (ISO 32000-1 §7.9.4) and XMP (ISO 8601), always in UTC.

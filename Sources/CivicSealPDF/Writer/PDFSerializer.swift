@@ -5,6 +5,8 @@ struct PDFSerializer {
     private(set) var offsets: [Int: Int] = [:]
     private(set) var byteRangePosition: Range<Int>?
     private(set) var contentsPosition: Range<Int>?
+    /// Byte ranges the file identifier hashes through a stand-in (see ``fileIdentifier()``).
+    private var identifierStandIns: [(range: Range<Int>, standIn: [UInt8])] = []
 
     /// Width of the `/ByteRange` array: `[0 ` plus three 10-digit fields (§12.8.1 requires the
     /// signature dictionary to be written before the offsets are known, so the space is reserved).
@@ -26,14 +28,44 @@ struct PDFSerializer {
         case .object(let value):
             write(value)
         case .stream(let dictionary, let data):
-            var dictionary = dictionary
-            dictionary["Length"] = .integer(data.count)
-            write(.dictionary(dictionary))
-            bytes.append("\nstream\n")
-            bytes.append(contentsOf: data)
-            bytes.append("\nendstream")
+            writeStream(dictionary, data)
+        case .digestedStream(let dictionary, let data, let digest):
+            let range = writeStream(dictionary, data)
+            identifierStandIns.append((range, digest))
         }
         bytes.append("\nendobj\n")
+    }
+
+    @discardableResult
+    private mutating func writeStream(_ dictionary: PDFDictionary, _ data: [UInt8]) -> Range<Int> {
+        var dictionary = dictionary
+        dictionary["Length"] = .integer(data.count)
+        write(.dictionary(dictionary))
+        bytes.append("\nstream\n")
+        let start = bytes.count
+        bytes.append(contentsOf: data)
+        let range = start..<bytes.count
+        bytes.append("\nendstream")
+        return range
+    }
+
+    /// The 16-byte file identifier (ISO 32000-1 §14.4) for what has been written so far: the first half of a
+    /// SHA-256 of the bytes, in which each digested stream's data is replaced by its digest and the signature
+    /// `/Contents` placeholder (all zeros) by its length. Each stand-in is a function of what it replaces, so
+    /// the identifier is as deterministic and as specific to the content as a hash of every byte, while the
+    /// font programs and the placeholder, most of the file, are not hashed again for every document.
+    func fileIdentifier() -> [UInt8] {
+        var hasher = SHA256()
+        var position = 0
+        bytes.withUnsafeBytes { file in
+            for (range, standIn) in identifierStandIns.sorted(by: { $0.range.lowerBound < $1.range.lowerBound }) {
+                hasher.update(UnsafeRawBufferPointer(rebasing: file[position..<range.lowerBound]))
+                hasher.update(standIn)
+                position = range.upperBound
+            }
+            hasher.update(UnsafeRawBufferPointer(rebasing: file[position...]))
+        }
+        return Array(hasher.finalize().prefix(16))
     }
 
     mutating func write(_ object: PDFObject) {
@@ -90,6 +122,9 @@ struct PDFSerializer {
                 bytes.append(contentsOf: repeatElement(UInt8(ascii: "0"), count: 2 * capacity))
                 bytes.append(UInt8(ascii: ">"))
                 contentsPosition = start..<bytes.count
+                var length: [UInt8] = []
+                length.appendUInt32(UInt32(capacity))
+                identifierStandIns.append((start..<bytes.count, length))
             }
         }
     }
@@ -98,7 +133,13 @@ struct PDFSerializer {
     private mutating func writeName(_ name: String) {
         bytes.append(UInt8(ascii: "/"))
         for byte in name.utf8 {
-            let delimiter = "()<>[]{}/%#".utf8.contains(byte)
+            let delimiter: Bool
+            switch byte {
+            case UInt8(ascii: "("), UInt8(ascii: ")"), UInt8(ascii: "<"), UInt8(ascii: ">"), UInt8(ascii: "["), UInt8(ascii: "]"),
+                UInt8(ascii: "{"), UInt8(ascii: "}"), UInt8(ascii: "/"), UInt8(ascii: "%"), UInt8(ascii: "#"):
+                delimiter = true
+            default: delimiter = false
+            }
             if byte < 0x21 || byte > 0x7E || delimiter {
                 bytes.append(UInt8(ascii: "#"))
                 bytes.appendHex8(byte)
