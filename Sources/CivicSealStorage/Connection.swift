@@ -113,6 +113,8 @@ public final class Connection {
 
         switch mode {
         case .readWrite:
+            // Only takes effect while the file is still empty; our own integer, not user input.
+            if let pageSize = configuration.pageSize { try execute("PRAGMA page_size=\(pageSize)") }
             let journalMode = try scalar("PRAGMA journal_mode=WAL").string?.lowercased()
             guard journalMode == "wal" else {
                 throw DatabaseError(

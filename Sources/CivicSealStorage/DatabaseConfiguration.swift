@@ -32,6 +32,9 @@ public struct DatabaseConfiguration: Sendable, Hashable {
     /// `PRAGMA wal_autocheckpoint` for the writer when ``backgroundCheckpoint`` is nil: how many WAL pages
     /// accumulate before a commit also checkpoints. Larger means fewer, longer checkpoints inside commits.
     public var walAutocheckpointPages: Int
+    /// `PRAGMA page_size` in bytes for a database file this configuration creates; nil keeps SQLite's default
+    /// (4,096). An existing WAL database keeps its page size.
+    public var pageSize: Int?
     /// Checkpointing off the writer's commit path for a ``Database`` (the default); nil leaves it to SQLite's
     /// automatic checkpoint inside commits (``walAutocheckpointPages``), as for a lone ``Connection``.
     /// See ``BackgroundCheckpoint``.
@@ -82,8 +85,10 @@ public struct DatabaseConfiguration: Sendable, Hashable {
         cacheSizeKibibytes: Int = 16_384,
         memoryMapBytes: Int = 256 << 20,
         walAutocheckpointPages: Int = 1000,
-        backgroundCheckpoint: BackgroundCheckpoint? = BackgroundCheckpoint()
+        backgroundCheckpoint: BackgroundCheckpoint? = BackgroundCheckpoint(),
+        pageSize: Int? = nil
     ) {
+        self.pageSize = pageSize
         self.backgroundCheckpoint = backgroundCheckpoint
         self.memoryMapBytes = max(0, memoryMapBytes)
         self.walAutocheckpointPages = max(0, walAutocheckpointPages)

@@ -26,7 +26,7 @@ enum StoreBenchmark {
         try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(at: folder) }
         let path = folder.appendingPathComponent("bench.sqlite").path
-        let store = try RequestStore.open(path: path)
+        let store = try RequestStore.open(path: path, databaseConfiguration: databaseConfiguration(arguments))
         try store.database.write { try $0.execute("CREATE TABLE t_bench (x INTEGER)") }
         var state = FillState()
 
@@ -43,6 +43,22 @@ enum StoreBenchmark {
         let label = target == 1_000_000 ? "1M" : "\(target)"
         try measure(store, label: label, seconds: seconds, state: &state, path: path, floors: target >= 1_000_000)
         try store.close()
+    }
+
+    /// Storage settings to compare: `--page-size N`, `--checkpoint-interval-ms N`, `--inline-checkpoints`
+    /// (SQLite's in-commit autocheckpoint every 1,000 pages, the behaviour before the background checkpointer).
+    static func databaseConfiguration(_ arguments: [String]) -> DatabaseConfiguration {
+        func value(_ name: String) -> Int? {
+            guard let index = arguments.firstIndex(of: name), index + 1 < arguments.count else { return nil }
+            return Int(arguments[index + 1])
+        }
+        var configuration = DatabaseConfiguration()
+        configuration.pageSize = value("--page-size")
+        if let interval = value("--checkpoint-interval-ms") {
+            configuration.backgroundCheckpoint?.intervalMilliseconds = interval
+        }
+        if arguments.contains("--inline-checkpoints") { configuration.backgroundCheckpoint = nil }
+        return configuration
     }
 
     struct FillState {
