@@ -25,6 +25,15 @@ public final class Connection {
         case deferred = "DEFERRED"
         case immediate = "IMMEDIATE"
         case exclusive = "EXCLUSIVE"
+
+        /// Constant text, so every transaction finds its cached statement without building a string.
+        var beginStatement: String {
+            switch self {
+            case .deferred: "BEGIN DEFERRED TRANSACTION"
+            case .immediate: "BEGIN IMMEDIATE TRANSACTION"
+            case .exclusive: "BEGIN EXCLUSIVE TRANSACTION"
+            }
+        }
     }
 
     /// `sqlite3_wal_checkpoint_v2` modes; see https://www.sqlite.org/c3ref/wal_checkpoint_v2.html
@@ -50,9 +59,15 @@ public final class Connection {
     /// prepared once, so this shows the cache at work.
     public private(set) var preparedStatementCount = 0
 
-    private struct CachedStatement {
+    /// A class, so a cache hit updates `lastUse` in place with one dictionary lookup.
+    private final class CachedStatement {
         let statement: Statement
         var lastUse: UInt64
+
+        init(statement: Statement, lastUse: UInt64) {
+            self.statement = statement
+            self.lastUse = lastUse
+        }
     }
 
     /// Opens (and for `.readWrite`, creates) the database at `path`; see the type's description.
@@ -98,6 +113,8 @@ public final class Connection {
 
         switch mode {
         case .readWrite:
+            // Only takes effect while the file is still empty; our own integer, not user input.
+            if let pageSize = configuration.pageSize { try execute("PRAGMA page_size=\(pageSize)") }
             let journalMode = try scalar("PRAGMA journal_mode=WAL").string?.lowercased()
             guard journalMode == "wal" else {
                 throw DatabaseError(
@@ -156,13 +173,12 @@ public final class Connection {
     /// a fresh uncached statement is returned instead.
     public func cachedStatement(_ sql: String) throws(DatabaseError) -> Statement {
         cacheClock &+= 1
-        if var entry = statementCache[sql] {
+        if let entry = statementCache[sql] {
             let statement = entry.statement
             if sqlite3_stmt_busy(statement.handle) != 0 {
                 return try prepare(sql)
             }
             entry.lastUse = cacheClock
-            statementCache[sql] = entry
             statement.reset()
             statement.clearBindings()
             return statement
@@ -332,7 +348,7 @@ public final class Connection {
         if isInTransaction {
             return try savepoint(body)
         }
-        try execute("BEGIN \(kind.rawValue) TRANSACTION")
+        try execute(kind.beginStatement)
         do {
             let result = try body()
             try execute("COMMIT TRANSACTION")

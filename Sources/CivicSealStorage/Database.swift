@@ -22,6 +22,9 @@ import Synchronization
 /// Durability: see ``DatabaseConfiguration``. With the default `synchronous=NORMAL`, a committed
 /// write survives a process crash but the last few may be lost on power loss; call ``close()`` on
 /// graceful shutdown to checkpoint the WAL into the database file.
+///
+/// Checkpoints: by default a background checkpointer (its own connection and queue) copies the WAL into the
+/// database file between commits rather than inside them; see ``DatabaseConfiguration/BackgroundCheckpoint``.
 public final class Database: Sendable {
     public let path: String
     public let configuration: DatabaseConfiguration
@@ -29,6 +32,8 @@ public final class Database: Sendable {
     private let readers: [SerializedConnection]
     /// Closures queued or running on each reader, to pick the least busy one.
     private let readerLoad: Mutex<[Int]>
+    /// Nil when checkpoints are left to SQLite's automatic checkpoint inside commits.
+    private let checkpointer: WALCheckpointer?
 
     /// Opens the writer (creating the file, in WAL mode), applies pending `migrations` on it, then
     /// opens the readers. Blocks the calling thread; from async code use ``open(path:configuration:migrations:)``.
@@ -49,6 +54,22 @@ public final class Database: Sendable {
             }
         }
         self.readerLoad = Mutex(Array(repeating: 0, count: configuration.readerCount))
+        if let policy = configuration.backgroundCheckpoint {
+            // Our own integer, not user input: the writer checkpoints inline only past the hard limit.
+            try writer.sync { try $0.execute("PRAGMA wal_autocheckpoint=\(policy.limitPages)") }
+            self.checkpointer = try WALCheckpointer(
+                path: path, configuration: configuration, policy: policy,
+                askWriter: { [writer] done in
+                    writer.enqueue { connection in
+                        // Between two transactions: copies what the last background pass left, so the next
+                        // write transaction can restart the WAL from its beginning.
+                        _ = try? connection?.checkpoint(.passive)
+                        done()
+                    }
+                })
+        } else {
+            self.checkpointer = nil
+        }
     }
 
     /// Opens the database like ``init(path:configuration:migrations:)``, on a dispatch queue
@@ -138,22 +159,38 @@ public final class Database: Sendable {
         try readers[index].sync { connection in try connection.backup(toPath: path) }
     }
 
-    /// Checkpoints the WAL into the database file on the writer queue.
+    /// Checkpoints the WAL into the database file on the writer queue (waiting for a background pass to finish).
     @discardableResult
     public func checkpoint(_ mode: Connection.CheckpointMode = .truncate) async throws -> Connection.CheckpointResult {
-        try await writer.async { connection in try connection.checkpoint(mode) }
+        try await writer.async { connection in try self.withoutBackgroundPasses { try connection.checkpoint(mode) } }
     }
 
     /// Synchronous ``checkpoint(_:)-async`` for the command line.
     @discardableResult
     public func checkpoint(_ mode: Connection.CheckpointMode = .truncate) throws -> Connection.CheckpointResult {
-        try writer.sync { connection in try connection.checkpoint(mode) }
+        try writer.sync { connection in try withoutBackgroundPasses { try connection.checkpoint(mode) } }
     }
 
-    /// Graceful shutdown: closes the readers, checkpoints (TRUNCATE) and closes the writer, so the
-    /// `-wal` file is folded into the database. Work already queued finishes first; later calls throw
-    /// ``DatabaseError/Code/closed``. Blocks the calling thread.
+    /// The writer queue may wait on the checkpointer's queue, never the reverse (it only enqueues on the writer).
+    private func withoutBackgroundPasses<T>(_ body: () throws -> T) rethrows -> T {
+        guard let checkpointer else { return try body() }
+        return try checkpointer.excludingPasses(body)
+    }
+
+    /// What the background checkpointer has done (nil without one): passes run, requests to the writer,
+    /// idle truncations and the WAL length it last saw, in frames.
+    public var backgroundCheckpointStatistics: (passes: Int, writerRequests: Int, truncations: Int, walFrames: Int)? {
+        checkpointer.map { checkpointer in
+            let statistics = checkpointer.statistics
+            return (statistics.passes, statistics.writerRequests, statistics.truncations, statistics.lastWALFrames)
+        }
+    }
+
+    /// Graceful shutdown: stops the background checkpointer, closes the readers, checkpoints (TRUNCATE) and
+    /// closes the writer, so the `-wal` file is folded into the database. Work already queued finishes first;
+    /// later calls throw ``DatabaseError/Code/closed``. Blocks the calling thread.
     public func close() throws {
+        checkpointer?.stop()
         for reader in readers {
             try reader.close()
         }

@@ -29,9 +29,53 @@ public struct DatabaseConfiguration: Sendable, Hashable {
     public var cacheSizeKibibytes: Int
     /// `PRAGMA mmap_size`: pages are read through a shared memory map instead of copied by `pread`.
     public var memoryMapBytes: Int
-    /// `PRAGMA wal_autocheckpoint` for the writer: how many WAL pages accumulate before a commit also
-    /// checkpoints. Larger means fewer, longer checkpoints inside commits.
+    /// `PRAGMA wal_autocheckpoint` for the writer when ``backgroundCheckpoint`` is nil: how many WAL pages
+    /// accumulate before a commit also checkpoints. Larger means fewer, longer checkpoints inside commits.
     public var walAutocheckpointPages: Int
+    /// `PRAGMA page_size` in bytes for a database file this configuration creates; nil keeps SQLite's default
+    /// (4,096). An existing WAL database keeps its page size.
+    public var pageSize: Int?
+    /// Checkpointing off the writer's commit path for a ``Database`` (the default); nil leaves it to SQLite's
+    /// automatic checkpoint inside commits (``walAutocheckpointPages``), as for a lone ``Connection``.
+    /// See ``BackgroundCheckpoint``.
+    public var backgroundCheckpoint: BackgroundCheckpoint?
+
+    /// How a ``Database`` copies the WAL back into the database file without making commits wait.
+    ///
+    /// - A checkpointer with its own connection and serial queue runs a PASSIVE checkpoint every
+    ///   ``intervalMilliseconds``: it copies committed frames into the database file (fsyncing the WAL first and the
+    ///   file after) while the writer keeps committing; it never takes the write lock.
+    /// - SQLite restarts the WAL from its beginning only at a write transaction that finds every frame copied. A busy
+    ///   writer appends during each background pass, so once the WAL holds ``restartPages`` frames the checkpointer
+    ///   asks the writer to run one PASSIVE checkpoint between two transactions; it copies just the frames committed
+    ///   since the last pass, and the next transaction rewinds the WAL (read transactions that still use old frames
+    ///   can delay this).
+    /// - Backstop: the writer's `wal_autocheckpoint` is ``limitPages``, so a stalled checkpointer cannot let the WAL
+    ///   grow without bound; a commit that pushes it past the limit checkpoints inline, as SQLite does by default.
+    /// - When nothing was committed for ``idleTruncateMilliseconds``, the checkpointer tries a TRUNCATE checkpoint
+    ///   (without waiting for locks) so an idle database keeps an empty `-wal` file.
+    ///
+    /// Durability is unchanged: a commit is acknowledged once its frames are in the WAL; checkpoints only move them.
+    public struct BackgroundCheckpoint: Sendable, Hashable {
+        /// Time between two background PASSIVE checkpoints.
+        public var intervalMilliseconds: Int
+        /// WAL frames after which the writer is asked to finish a checkpoint so the WAL restarts.
+        public var restartPages: Int
+        /// The writer's own `wal_autocheckpoint`: the bound on WAL growth if the checkpointer falls behind.
+        public var limitPages: Int
+        /// Quiet time after which the checkpointer truncates the `-wal` file.
+        public var idleTruncateMilliseconds: Int
+
+        public init(
+            intervalMilliseconds: Int = 20, restartPages: Int = 8_192, limitPages: Int = 65_536,
+            idleTruncateMilliseconds: Int = 1_000
+        ) {
+            self.intervalMilliseconds = max(1, intervalMilliseconds)
+            self.restartPages = max(1, restartPages)
+            self.limitPages = max(self.restartPages, limitPages)
+            self.idleTruncateMilliseconds = max(0, idleTruncateMilliseconds)
+        }
+    }
 
     public init(
         busyTimeoutMilliseconds: Int32 = 5000,
@@ -40,8 +84,12 @@ public struct DatabaseConfiguration: Sendable, Hashable {
         synchronous: Synchronous = .normal,
         cacheSizeKibibytes: Int = 16_384,
         memoryMapBytes: Int = 256 << 20,
-        walAutocheckpointPages: Int = 1000
+        walAutocheckpointPages: Int = 1000,
+        backgroundCheckpoint: BackgroundCheckpoint? = BackgroundCheckpoint(),
+        pageSize: Int? = nil
     ) {
+        self.pageSize = pageSize
+        self.backgroundCheckpoint = backgroundCheckpoint
         self.memoryMapBytes = max(0, memoryMapBytes)
         self.walAutocheckpointPages = max(0, walAutocheckpointPages)
         self.busyTimeoutMilliseconds = max(0, busyTimeoutMilliseconds)

@@ -35,6 +35,11 @@ final class SerializedConnection: @unchecked Sendable {  // `connection` is only
         }
     }
 
+    /// Runs `body` on the queue without waiting for it, after the work already queued; skipped once closed.
+    func enqueue(_ body: @escaping @Sendable (Connection?) -> Void) {
+        queue.async { body(self.connection) }
+    }
+
     /// Runs `finish` (e.g. a checkpoint) and closes the connection, on the queue. Closes even if
     /// `finish` throws, then rethrows. Closing twice does nothing.
     func close(finishing finish: (Connection) throws -> Void = { _ in }) throws {

@@ -263,4 +263,74 @@ import Testing
         try await database.close()  // closing twice is harmless
         #expect(try Connection(path: path, mode: .readWrite).scalar("SELECT count(*) FROM ledger") == 1)
     }
+
+    // MARK: Background checkpoints
+
+    static func walSize(_ path: String) -> Int {
+        (try? FileManager.default.attributesOfItem(atPath: path + "-wal")[.size] as? Int) ?? 0
+    }
+
+    @Test func backgroundCheckpointerCopiesTheWALAndKeepsItBounded() async throws {
+        var configuration = DatabaseConfiguration()
+        configuration.backgroundCheckpoint = .init(intervalMilliseconds: 2, restartPages: 64, limitPages: 100_000)
+        let database = try await Database.open(path: path, configuration: configuration, migrations: Self.ledger)
+        // 3,000 transactions of one ~2 KB row each: at least 3,000 WAL frames (12 MB) if the WAL never restarted.
+        let filler = String(repeating: "x", count: 2_000)
+        for _ in 0..<3_000 {
+            try await database.write { connection in
+                try connection.execute("INSERT INTO ledger (amount) VALUES (length(?))", [.text(filler)])
+            }
+            if Self.walSize(path) > 6 << 20 { break }
+        }
+        let statistics = try #require(database.backgroundCheckpointStatistics)
+        #expect(statistics.passes > 0)
+        #expect(statistics.writerRequests > 0)
+        #expect(Self.walSize(path) < 4 << 20, "the WAL restarted instead of growing to 12 MB")
+        #expect(try await database.read { try $0.scalar("SELECT count(*) FROM ledger") } == .integer(3_000))
+        try await database.close()
+    }
+
+    @Test func theWriterCheckpointsItselfPastTheLimitWhenTheCheckpointerIsTooSlow() async throws {
+        var configuration = DatabaseConfiguration()
+        // A checkpointer that effectively never runs: only the writer's own limit bounds the WAL.
+        configuration.backgroundCheckpoint = .init(intervalMilliseconds: 3_600_000, restartPages: 50, limitPages: 50)
+        let database = try await Database.open(path: path, configuration: configuration, migrations: Self.ledger)
+        for index in 0..<2_000 {
+            try await database.write { try $0.execute("INSERT INTO ledger (amount) VALUES (?)", [.integer(Int64(index))]) }
+        }
+        #expect(database.backgroundCheckpointStatistics?.passes == 0)
+        #expect(Self.walSize(path) < 100 * 4_200, "wal_autocheckpoint at the limit keeps the WAL near 50 frames")
+        try await database.close()
+    }
+
+    @Test func idleDatabaseGetsItsWALTruncatedAndCloseFoldsEverythingIn() async throws {
+        var configuration = DatabaseConfiguration()
+        configuration.backgroundCheckpoint = .init(intervalMilliseconds: 5, idleTruncateMilliseconds: 20)
+        let database = try await Database.open(path: path, configuration: configuration, migrations: Self.ledger)
+        for index in 0..<200 {
+            try await database.write { try $0.execute("INSERT INTO ledger (amount) VALUES (?)", [.integer(Int64(index))]) }
+        }
+        #expect(Self.walSize(path) > 0)
+        let deadline = ContinuousClock.now + .seconds(10)
+        while Self.walSize(path) > 0, ContinuousClock.now < deadline {
+            try await Task.sleep(for: .milliseconds(10))
+        }
+        #expect(Self.walSize(path) == 0)
+        #expect((database.backgroundCheckpointStatistics?.truncations ?? 0) >= 1)
+        try await database.write { try $0.execute("INSERT INTO ledger (amount) VALUES (-1)") }
+        try await database.close()
+        #expect(!FileManager.default.fileExists(atPath: path + "-wal"))
+        let reopened = try Connection(path: path, mode: .readWrite)
+        #expect(try reopened.scalar("SELECT count(*) FROM ledger") == 201)
+        #expect(try reopened.scalar("PRAGMA integrity_check") == "ok")
+    }
+
+    @Test func withoutBackgroundCheckpointsThereIsNoCheckpointer() async throws {
+        var configuration = DatabaseConfiguration()
+        configuration.backgroundCheckpoint = nil
+        let database = try await Database.open(path: path, configuration: configuration, migrations: Self.ledger)
+        #expect(database.backgroundCheckpointStatistics == nil)
+        #expect(try await database.writeWithoutTransaction { try $0.scalar("PRAGMA wal_autocheckpoint") } == 1000)
+        try await database.close()
+    }
 }

@@ -4,6 +4,8 @@ import CivicSealStorage
 enum AuditLog {
     static let columns =
         "sequence, recorded_at, actor_id, actor_role, action, request_id, from_state, to_state, reason, previous_hash, hash"
+    /// Built once: interpolating ``columns`` on every append cost a string allocation per entry.
+    static let insertStatement = "INSERT INTO audit_log (\(columns)) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
 
     /// Appends the next entry of the chain (sequence = last + 1, previous hash = last hash) and returns it.
     static func append(
@@ -16,7 +18,7 @@ enum AuditLog {
             actorRole: actorRole, action: action, requestID: requestID, fromState: fromState, toState: toState,
             reason: reason, previousHash: last?[1].string ?? AuditEntry.genesisHash)
         try connection.execute(
-            "INSERT INTO audit_log (\(columns)) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            insertStatement,
             [
                 .integer(entry.sequence), .integer(entry.recordedAtMilliseconds), .text(entry.actorID),
                 .text(entry.actorRole), .text(entry.action), DatabaseValue(entry.requestID.map(DatabaseValue.text)),

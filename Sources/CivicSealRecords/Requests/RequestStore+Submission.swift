@@ -91,12 +91,10 @@ extension RequestStore {
         if let encoded {
             (json, bodyHash) = encoded
         } else {
-            let data: Data
-            do { data = try WorkflowJSON.encoder().encode(request.submission) } catch {
-                throw RecordsError(.invalidInput, "the submission does not encode as JSON")
-            }
-            json = String(decoding: data, as: UTF8.self)
-            bodyHash = Hex.encode(Digest.sha256(data))
+            // The same bytes as `WorkflowJSON.encoder()`, without JSONEncoder's cost (see `sortedKeysJSON()`).
+            let bytes = request.submission.sortedKeysJSON()
+            json = String(decoding: bytes, as: UTF8.self)
+            bodyHash = Hex.encode(Digest.sha256(bytes))
         }
         let submission = request.submission
         return PreparedSubmission(

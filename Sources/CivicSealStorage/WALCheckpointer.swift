@@ -1,0 +1,114 @@
+import Dispatch
+import Synchronization
+
+/// Copies WAL frames into the database file on its own connection and serial queue, so commits on the writer
+/// do not pay for checkpoints; the policy is ``DatabaseConfiguration/BackgroundCheckpoint``.
+///
+/// A `DispatchSourceTimer` on the checkpointer's queue runs one PASSIVE checkpoint per tick. The checkpointer's
+/// connection never waits for a lock (busy timeout 0): a pass that finds another checkpoint running just skips.
+final class WALCheckpointer: @unchecked Sendable {  // `connection`, `lastWALFrames` and `quietSince` are only touched on `queue`
+    /// What the checkpointer has done so far, for tests and diagnostics.
+    struct Statistics: Sendable, Hashable {
+        /// Background PASSIVE checkpoints that ran (including those that found nothing to copy).
+        var passes = 0
+        /// Times the writer was asked to finish a checkpoint so the WAL restarts.
+        var writerRequests = 0
+        /// TRUNCATE checkpoints that succeeded while the database was idle.
+        var truncations = 0
+        /// WAL frames seen by the last pass.
+        var lastWALFrames = 0
+    }
+
+    private let queue: DispatchQueue
+    private let timer: DispatchSourceTimer
+    private let policy: DatabaseConfiguration.BackgroundCheckpoint
+    private var connection: Connection?
+    /// Asks the writer to checkpoint between two transactions; set only while no such request is pending.
+    private let askWriter: @Sendable (@escaping @Sendable () -> Void) -> Void
+    private let writerRequestPending = Atomic<Bool>(false)
+    private let counters = Mutex(Statistics())
+    private var lastWALFrames = -1
+    private var quietSince: DispatchTime?
+
+    /// Opens the checkpointer's connection (read-write: a checkpoint writes the database file) and starts the timer.
+    /// `askWriter` must run a PASSIVE checkpoint on the writer, off the caller's thread, then call its argument.
+    init(
+        path: String, configuration: DatabaseConfiguration, policy: DatabaseConfiguration.BackgroundCheckpoint,
+        askWriter: @escaping @Sendable (@escaping @Sendable () -> Void) -> Void
+    ) throws(DatabaseError) {
+        var own = configuration
+        own.busyTimeoutMilliseconds = 0
+        own.cacheSizeKibibytes = 256
+        own.memoryMapBytes = 0
+        own.walAutocheckpointPages = 0
+        own.backgroundCheckpoint = nil
+        own.statementCacheCapacity = 4
+        connection = try Connection(path: path, mode: .readWrite, configuration: own)
+        self.policy = policy
+        self.askWriter = askWriter
+        queue = DispatchQueue(label: "civicseal.storage.checkpointer", qos: .utility)
+        timer = DispatchSource.makeTimerSource(queue: queue)
+        let interval = DispatchTimeInterval.milliseconds(policy.intervalMilliseconds)
+        timer.schedule(
+            deadline: .now() + interval, repeating: interval,
+            leeway: .milliseconds(max(1, policy.intervalMilliseconds / 4)))
+        timer.setEventHandler { [weak self] in self?.tick() }
+        timer.resume()
+    }
+
+    deinit {
+        timer.cancel()
+    }
+
+    var statistics: Statistics { counters.withLock { $0 } }
+
+    /// One background pass; runs on `queue`.
+    private func tick() {
+        guard let connection else { return }
+        // SQLITE_BUSY here means another checkpoint is running (the writer's): nothing to do this time.
+        guard let result = try? connection.checkpoint(.passive) else { return }
+        counters.withLock {
+            $0.passes += 1
+            $0.lastWALFrames = result.walFrameCount
+        }
+        let now = DispatchTime.now()
+        if result.walFrameCount != lastWALFrames {
+            quietSince = now
+        }
+        lastWALFrames = result.walFrameCount
+        if result.walFrameCount >= policy.restartPages {
+            requestWriterCheckpoint()
+        } else if result.walFrameCount > 0, let quietSince,
+            now.uptimeNanoseconds - quietSince.uptimeNanoseconds
+                >= UInt64(policy.idleTruncateMilliseconds) * 1_000_000
+        {
+            // Idle: empty the -wal file. Busy timeout 0, so this never makes the writer wait for long.
+            if (try? connection.checkpoint(.truncate)) != nil {
+                counters.withLock { $0.truncations += 1 }
+                lastWALFrames = 0
+            }
+        }
+    }
+
+    private func requestWriterCheckpoint() {
+        guard writerRequestPending.compareExchange(expected: false, desired: true, ordering: .acquiringAndReleasing).exchanged
+        else { return }
+        counters.withLock { $0.writerRequests += 1 }
+        askWriter { [weak self] in self?.writerRequestPending.store(false, ordering: .releasing) }
+    }
+
+    /// Runs `body` while no background pass runs (SQLite refuses a second concurrent checkpoint with SQLITE_BUSY
+    /// instead of waiting). Never call it from the checkpointer's own queue.
+    func excludingPasses<T>(_ body: () throws -> T) rethrows -> T {
+        try queue.sync(execute: body)
+    }
+
+    /// Stops the timer and closes the connection; waits for a running pass to finish. Stopping twice does nothing.
+    func stop() {
+        timer.cancel()
+        queue.sync {
+            connection?.close()
+            connection = nil
+        }
+    }
+}
