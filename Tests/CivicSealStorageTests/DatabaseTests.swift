@@ -276,11 +276,19 @@ import Testing
         let database = try await Database.open(path: path, configuration: configuration, migrations: Self.ledger)
         // 3,000 transactions of one ~2 KB row each: at least 3,000 WAL frames (12 MB) if the WAL never restarted.
         let filler = String(repeating: "x", count: 2_000)
-        for _ in 0..<3_000 {
+        for index in 0..<3_000 {
             try await database.write { connection in
                 try connection.execute("INSERT INTO ledger (amount) VALUES (length(?))", [.text(filler)])
             }
-            if Self.walSize(path) > 6 << 20 { break }
+            // Give the checkpointer its turn every 200 commits (bounded wait), so that a loaded machine starving
+            // its thread cannot make the outcome depend on scheduling.
+            if index % 200 == 199 {
+                let before = database.backgroundCheckpointStatistics?.passes ?? 0
+                let deadline = ContinuousClock.now + .seconds(5)
+                while (database.backgroundCheckpointStatistics?.passes ?? 0) < before + 2, ContinuousClock.now < deadline {
+                    try await Task.sleep(for: .milliseconds(2))
+                }
+            }
         }
         let statistics = try #require(database.backgroundCheckpointStatistics)
         #expect(statistics.passes > 0)

@@ -17,6 +17,8 @@ final class ServerCore: Sendable {
     let listenerFD: Int32
     /// A ready-made 503 for connections over the cap.
     let overCapacityResponse: [UInt8]
+    /// Where async handlers run: the server's own threads, not the shared cooperative pool.
+    let handlerExecutor: HandlerExecutor
 
     init(
         configuration: HTTPServerConfiguration, responder: any HTTPResponder, clock: any HTTPClock,
@@ -28,6 +30,7 @@ final class ServerCore: Sendable {
         self.logSink = logSink
         self.metrics = metrics
         self.listenerFD = listenerFD
+        handlerExecutor = HandlerExecutor(threads: configuration.handlerThreadCount)
         let problem = ProblemDetails(
             slug: "service-unavailable", title: "Service Unavailable", status: .serviceUnavailable,
             detail: "The server has too many open connections; retry later.")
@@ -330,7 +333,7 @@ final class EventLoop: @unchecked Sendable {
         }
         let connectionID = connection.id
         let fd = connection.fd
-        Task {
+        Task(executorPreference: core.handlerExecutor) {
             let response = await responder.respond(to: request, context: context)
             self.post(.response(connectionID: connectionID, fd: fd, response))
         }

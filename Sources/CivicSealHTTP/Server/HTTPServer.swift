@@ -65,6 +65,7 @@ public final class HTTPServer: Sendable {
                 }
             } catch {
                 loops.forEach { $0.discard() }
+                core.handlerExecutor.stop()
                 if loops.isEmpty { close(fd) }
                 throw error
             }
@@ -129,7 +130,10 @@ public final class HTTPServer: Sendable {
             }
         }
         lifecycle.withLock { state in
-            if case .shuttingDown(_, _, let port) = state { state = .stopped(port: port) }
+            if case .shuttingDown(let core, _, let port) = state {
+                core.handlerExecutor.stop()
+                state = .stopped(port: port)
+            }
         }
         for waiter in stopWaiters.withLock({ waiters in defer { waiters.removeAll() }; return waiters }) {
             waiter.resume()

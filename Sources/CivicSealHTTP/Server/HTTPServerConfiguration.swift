@@ -37,6 +37,8 @@ public struct HTTPServerConfiguration: Sendable {
     public var timeouts = Timeouts()
     /// Open connections beyond this are accepted and closed at once with 503.
     public var maximumConnections: Int = 1024
+    /// Threads of the server's own task executor for async handlers (at least 2; more when handlers block briefly).
+    public var handlerThreadCount: Int = max(2, ProcessInfo.processInfo.activeProcessorCount)
     /// `listen(2)` backlog.
     public var backlog: Int32 = 512
     /// Event-loop threads, each with its own epoll set; connections stay on the loop that accepted them.
