@@ -301,6 +301,7 @@ struct PDFObjectScanner {
         position += 1
         var decoded: [UInt8] = []
         var high: UInt8?
+        if let close = bytes[position...].firstIndex(of: UInt8(ascii: ">")) { decoded.reserveCapacity((close - position) / 2 + 1) }
         while position < bytes.count, bytes[position] != UInt8(ascii: ">") {
             let byte = bytes[position]
             position += 1
