@@ -20,6 +20,9 @@ let usage = """
                           first damaged entry
       civicseal backup --to FILE [--data DIR]
                           online consistent copy of the database (never overwrites FILE)
+      civicseal verify FILE.pdf [--trust DIR]
+                          verify a sealed PDF offline against the PEM trust anchors in DIR
+                          (default Keys/trust); exit 0 valid, 1 invalid, 65 unreadable input
       civicseal help      this text
     """
 
@@ -69,6 +72,12 @@ func run(_ arguments: [String]) throws(AppError) -> Int32 {
         }
         print(try RecordsCommands.backup(dataDirectory: parsed.options["data"], to: destination))
         return 0
+    case "verify":
+        try parsed.only(["trust"])
+        guard parsed.words.count == 2 else { throw AppError(.usage, "verify needs exactly one FILE.pdf") }
+        let result = try VerifyCommand.run(file: parsed.words[1], trustDirectory: parsed.options["trust"])
+        print(result.text)
+        return result.status
     case "dev":  // hidden: development and test helpers
         try parsed.only(["data", "count"])
         guard parsed.words == ["dev", "submit-burst"], let count = parsed.options["count"].flatMap(Int.init), count > 0

@@ -1,0 +1,120 @@
+import Foundation
+
+/// The answer of ``DocumentVerifier``: an outcome and every named check with a message in Vietnamese and
+/// English (Decree 23/2025 requires verification software to explain itself in Vietnamese). A failed check is
+/// a value, never a throw.
+public struct DocumentVerdict: Sendable {
+    /// `valid` when every check passed; `revoked` when the document is genuine but the registry revoked it;
+    /// `invalid` otherwise.
+    public enum Outcome: String, Sendable {
+        case valid, invalid, revoked
+    }
+
+    /// The checks, in the order they are reported. The last three run only online (with a registry).
+    public enum CheckName: String, Sendable, CaseIterable {
+        case structure
+        case byteRange = "byte-range"
+        case modifications
+        case digest
+        case signature
+        case signingCertificate = "signing-certificate"
+        case chain
+        case validityAtSigningTime = "validity-at-signing-time"
+        case keyUsage = "key-usage"
+        case registered
+        case hashMatches = "hash-matches"
+        case notRevoked = "not-revoked"
+
+        /// The checks that need only the file and the trust anchors.
+        public static let offline: [CheckName] = [
+            .structure, .byteRange, .modifications, .digest, .signature, .signingCertificate, .chain, .validityAtSigningTime, .keyUsage,
+        ]
+        /// The checks that also need the registry.
+        public static let online: [CheckName] = [.registered, .hashMatches, .notRevoked]
+    }
+
+    /// One named check and what it found, in both languages.
+    public struct Check: Sendable {
+        public let name: CheckName
+        public let passed: Bool
+        public let vietnamese: String
+        public let english: String
+
+        public init(name: CheckName, passed: Bool, vietnamese: String, english: String) {
+            self.name = name
+            self.passed = passed
+            self.vietnamese = vietnamese
+            self.english = english
+        }
+    }
+
+    public let outcome: Outcome
+    public let checks: [Check]
+    /// The signer certificate's common name.
+    public let signer: String?
+    /// The signer certificate's organisational unit (the department id), else its organisation.
+    public let department: String?
+    /// The signing time: the CMS signing-time attribute when present, else the signature dictionary's `/M`.
+    public let signingTime: Date?
+    public let documentID: String?
+    public let documentKind: String?
+
+    public var isValid: Bool { outcome == .valid }
+
+    public init(
+        outcome: Outcome, checks: [Check], signer: String?, department: String?, signingTime: Date?, documentID: String?, documentKind: String?
+    ) {
+        self.outcome = outcome
+        self.checks = checks
+        self.signer = signer
+        self.department = department
+        self.signingTime = signingTime
+        self.documentID = documentID
+        self.documentKind = documentKind
+    }
+
+    /// The check named `name`, when it was run.
+    public func check(_ name: CheckName) -> Check? { checks.first { $0.name == name } }
+
+    /// The names of the checks that failed, in report order.
+    public var failedChecks: [CheckName] { checks.filter { !$0.passed }.map(\.name) }
+
+    /// The verdict for the API (`JSONSerialization`-ready): `outcome`, `checks` (`name`, `passed`,
+    /// `messages.vi`/`messages.en`), `signer`, `department`, `signingTime` (ISO 8601, UTC), `documentID`,
+    /// `documentKind`; absent values are JSON `null`.
+    public func jsonObject() -> [String: Any] {
+        func orNull(_ value: String?) -> Any { value ?? NSNull() }
+        return [
+            "outcome": outcome.rawValue,
+            "checks": checks.map { check -> [String: Any] in
+                ["name": check.name.rawValue, "passed": check.passed, "messages": ["vi": check.vietnamese, "en": check.english]]
+            },
+            "signer": orNull(signer),
+            "department": orNull(department),
+            "signingTime": orNull(signingTime.map(Self.iso8601)),
+            "documentID": orNull(documentID),
+            "documentKind": orNull(documentKind),
+        ]
+    }
+
+    /// `2026-05-01T08:30:00Z` (UTC). Computed by hand: a formatter per verdict costs more than the signature check.
+    public static func iso8601(_ date: Date) -> String {
+        let seconds = Int(date.timeIntervalSince1970.rounded(.down))
+        let days = seconds >= 0 ? seconds / 86400 : (seconds - 86399) / 86400
+        let secondOfDay = seconds - days * 86400
+        // Civil date from days since 1970-01-01 (Howard Hinnant's algorithm).
+        let z = days + 719_468
+        let era = (z >= 0 ? z : z - 146_096) / 146_097
+        let dayOfEra = z - era * 146_097
+        let yearOfEra = (dayOfEra - dayOfEra / 1460 + dayOfEra / 36524 - dayOfEra / 146_096) / 365
+        let dayOfYear = dayOfEra - (365 * yearOfEra + yearOfEra / 4 - yearOfEra / 100)
+        let monthIndex = (5 * dayOfYear + 2) / 153
+        let day = dayOfYear - (153 * monthIndex + 2) / 5 + 1
+        let month = monthIndex < 10 ? monthIndex + 3 : monthIndex - 9
+        let year = yearOfEra + era * 400 + (month <= 2 ? 1 : 0)
+        func two(_ value: Int) -> String { value < 10 ? "0\(value)" : "\(value)" }
+        let yearText = String(year)
+        let paddedYear = String(repeating: "0", count: max(0, 4 - yearText.count)) + yearText
+        return "\(paddedYear)-\(two(month))-\(two(day))T\(two(secondOfDay / 3600)):\(two(secondOfDay % 3600 / 60)):\(two(secondOfDay % 60))Z"
+    }
+}
