@@ -10,6 +10,8 @@ struct TransitionCommand: Sendable {
     let reason: String?
     /// Approve: the findings object to store.
     var findingsJSON: String?
+    /// Approve: the officer's name as the document prints it.
+    var approverName: String?
     /// Supplement: the corrected submission, re-validated by the caller.
     var supplement: PreparedSubmission?
     /// If set, the row's version must still be this (the HTTP `If-Match`).
@@ -31,8 +33,11 @@ extension RequestStore {
     }
 
     /// The assigned officer decides: approve with findings, reject with reasons, or ask for information.
+    ///
+    /// `officerName` (from the staff token) is kept with an approval: the issued document prints it as the signatory.
     public func decide(
-        _ requestID: String, _ decision: OfficerDecision, by officer: Actor, expectedVersion: Int? = nil, now: Date
+        _ requestID: String, _ decision: OfficerDecision, by officer: Actor, officerName: String? = nil,
+        expectedVersion: Int? = nil, now: Date
     ) async throws(RecordsError) -> RequestSummary {
         var command: TransitionCommand
         switch decision {
@@ -40,6 +45,7 @@ extension RequestStore {
             try Self.checkFindings(findings)
             command = TransitionCommand(requestID: requestID, action: .approve, actor: officer, reason: nil)
             command.findingsJSON = findings
+            command.approverName = officerName.map { TextNormalization.normalise($0, collapsingSpaces: true) }
         case .reject(let reason):
             command = TransitionCommand(requestID: requestID, action: .reject, actor: officer, reason: reason)
         case .requestInfo(let reason):
@@ -146,6 +152,10 @@ extension RequestStore {
         if let findings = command.findingsJSON {
             assignments += ", findings = ?"
             arguments.append(.text(findings))
+        }
+        if let name = command.approverName {
+            assignments += ", approver_name = ?"
+            arguments.append(.text(name))
         }
         if let corrected = command.supplement {
             guard corrected.kind.rawValue == row[6].string,
