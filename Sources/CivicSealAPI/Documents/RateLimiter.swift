@@ -14,8 +14,19 @@ final class RateLimiter: Sendable {
         self.window = window
     }
 
+    /// The client's address without its port (`203.0.113.9:51234` → `203.0.113.9`, `[2001:db8::1]:443` → `2001:db8::1`):
+    /// each connection has its own port, so counting by `address:port` would limit nothing.
+    static func clientKey(_ remoteAddress: String) -> String {
+        if remoteAddress.hasPrefix("["), let close = remoteAddress.firstIndex(of: "]") {
+            return String(remoteAddress[remoteAddress.index(after: remoteAddress.startIndex)..<close])
+        }
+        if let colon = remoteAddress.lastIndex(of: ":") { return String(remoteAddress[..<colon]) }
+        return remoteAddress
+    }
+
     /// Counts one attempt by `client` at `now`; returns the seconds to wait when over the limit, else `nil`.
-    func attempt(_ client: String, now: Date) -> Int? {
+    func attempt(_ remoteAddress: String, now: Date) -> Int? {
+        let client = Self.clientKey(remoteAddress)
         let time = now.timeIntervalSince1970
         return state.withLock { counters in
             if counters.count > 50_000 { counters = counters.filter { time - $0.value.start < window } }
