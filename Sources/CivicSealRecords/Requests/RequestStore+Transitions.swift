@@ -96,6 +96,30 @@ extension RequestStore {
             now: now)
     }
 
+    /// Blocking ``claim(_:by:expectedVersion:now:)-async`` (command line, benchmarks).
+    public func claim(_ requestID: String, by officer: Actor, now: Date) throws(RecordsError) -> RequestSummary {
+        try performNow(TransitionCommand(requestID: requestID, action: .claim, actor: officer, reason: nil), now: now)
+    }
+
+    /// Blocking approval (command line, benchmarks): ``decide(_:_:by:officerName:expectedVersion:now:)-async`` with
+    /// `.approve`.
+    public func approve(
+        _ requestID: String, findingsJSON: String, by officer: Actor, officerName: String? = nil, now: Date
+    ) throws(RecordsError) -> RequestSummary {
+        try Self.checkFindings(findingsJSON)
+        var command = TransitionCommand(requestID: requestID, action: .approve, actor: officer, reason: nil)
+        command.findingsJSON = findingsJSON
+        command.approverName = officerName.map { TextNormalization.normalise($0, collapsingSpaces: true) }
+        return try performNow(command, now: now)
+    }
+
+    func performNow(_ command: TransitionCommand, now: Date) throws(RecordsError) -> RequestSummary {
+        guard Self.isRequestID(command.requestID) else { throw RecordsError.notFound }
+        let today = today(now)
+        let milliseconds = RequestRow.milliseconds(now)
+        return try write { connection in try Self.apply(command, atMilliseconds: milliseconds, today: today, in: connection) }
+    }
+
     // MARK: The one transition path
 
     func perform(_ command: TransitionCommand, now: Date) async throws(RecordsError) -> RequestSummary {
