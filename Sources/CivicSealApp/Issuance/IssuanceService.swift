@@ -26,17 +26,39 @@ public final class IssuanceService: DocumentIssuing {
 
     public let store: RequestStore
     public let keyring: Keyring
-    public let renderer: DocumentRenderer
+    /// Loads the templates and fonts on first use (a service that never issues never pays for them).
+    let rendererFactory: @Sendable () throws -> DocumentRenderer
+    let loadedRenderer = Mutex<DocumentRenderer?>(nil)
     let clock: @Sendable () -> Date
     let inFlight = Mutex<Set<String>>([])
     /// The last failure message per request (for logs and tests); cleared on success.
     let failures = Mutex<[String: String]>([:])
 
-    public init(store: RequestStore, keyring: Keyring, renderer: DocumentRenderer, clock: @escaping @Sendable () -> Date = { Date() }) {
+    public convenience init(
+        store: RequestStore, keyring: Keyring, renderer: DocumentRenderer, clock: @escaping @Sendable () -> Date = { Date() }
+    ) {
+        self.init(store: store, keyring: keyring, loadingRenderer: { renderer }, clock: clock)
+    }
+
+    /// - Parameter loadingRenderer: called once, on the first issuance.
+    public init(
+        store: RequestStore, keyring: Keyring, loadingRenderer: @escaping @Sendable () throws -> DocumentRenderer,
+        clock: @escaping @Sendable () -> Date = { Date() }
+    ) {
         self.store = store
         self.keyring = keyring
-        self.renderer = renderer
+        rendererFactory = loadingRenderer
         self.clock = clock
+    }
+
+    /// The renderer, loaded on first use.
+    public func renderer() throws -> DocumentRenderer {
+        try loadedRenderer.withLock { cached in
+            if let cached { return cached }
+            let renderer = try rendererFactory()
+            cached = renderer
+            return renderer
+        }
     }
 
     /// Issues `requestID` if it is `approved`; `nil` when there is nothing to do (not approved, already issued, or
@@ -68,7 +90,7 @@ public final class IssuanceService: DocumentIssuing {
             record = try DocumentRecordBuilder.record(
                 for: source, documentID: documentID, issuedAt: issuedAt, department: department,
                 healthBook: { [store] in try store.healthBookForIssuance(try PersonalIDNumber(source.ownerID)) })
-            rendered = try renderer.render(
+            rendered = try renderer().render(
                 record,
                 signature: SignaturePlaceholder(
                     visible: true, signerName: keys.name, reason: Self.reason(for: record.kind), location: record.place))
@@ -126,8 +148,11 @@ public final class IssuanceService: DocumentIssuing {
     public func startSweeper(every interval: Duration = .seconds(30)) -> Task<Void, Never> {
         Task.detached(priority: .utility) { [self] in
             while !Task.isCancelled {
-                _ = await withCheckedContinuation { continuation in
-                    DispatchQueue.global(qos: .utility).async { continuation.resume(returning: self.sweep().count) }
+                // Only when something waits: a quiet service never loads templates or fonts for the sweeper.
+                if let pending = try? store.approvedRequestIDs(limit: 1), !pending.isEmpty {
+                    _ = await withCheckedContinuation { continuation in
+                        DispatchQueue.global(qos: .utility).async { continuation.resume(returning: self.sweep().count) }
+                    }
                 }
                 try? await Task.sleep(for: interval)
             }

@@ -84,16 +84,11 @@ public final class Service: Sendable {
         } catch {
             throw AppError(.storage, "cannot open the database in \(options.dataDirectory): \(error.message)")
         }
-        let renderer: DocumentRenderer
-        do {
-            renderer = try DocumentRenderer(
-                templateDirectory: options.templatesDirectory,
-                verificationBaseURL: options.publicBaseURL ?? "http://\(options.host):\(options.port)")
-        } catch {
-            try? store.close()
-            throw AppError(.configuration, "cannot load templates or fonts: \(error)")
-        }
-        let issuance = IssuanceService(store: store, keyring: keyring, renderer: renderer, clock: options.clock)
+        let templates = options.templatesDirectory
+        let baseURL = options.publicBaseURL ?? "http://\(options.host):\(options.port)"
+        let issuance = IssuanceService(
+            store: store, keyring: keyring,
+            loadingRenderer: { try DocumentRenderer(templateDirectory: templates, verificationBaseURL: baseURL) }, clock: options.clock)
         let documentVerifier: DocumentVerifier
         do { documentVerifier = try DocumentVerifier(trustAnchors: keyring.trustAnchors) } catch {
             try? store.close()
