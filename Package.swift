@@ -44,7 +44,9 @@ let package = Package(
         // The HTTP API.
         .target(
             name: "CivicSealAPI",
-            dependencies: ["CivicSealHTTP", "CivicSealIdentity", "CivicSealRecords", "CivicSealWorkflow", "CivicSealCrypto"],
+            dependencies: [
+                "CivicSealHTTP", "CivicSealIdentity", "CivicSealRecords", "CivicSealWorkflow", "CivicSealCrypto", "CivicSealSigner",
+            ],
             exclude: ["Resources/openapi.json"], swiftSettings: strict),
 
         // Wiring and executables.
@@ -60,7 +62,7 @@ let package = Package(
             name: "civicseal-bench",
             dependencies: [
                 "CivicSealApp", "CivicSealCrypto", "CivicSealRecords", "CivicSealWorkflow", "CivicSealStorage",
-                "CivicSealDocuments", "CivicSealQR", "CivicSealHTTP",
+                "CivicSealDocuments", "CivicSealQR", "CivicSealHTTP", "CivicSealSigner", "CivicSealAPI",
             ],
             swiftSettings: strict),
 
@@ -100,14 +102,14 @@ let package = Package(
             name: "CivicSealAPITests",
             dependencies: [
                 "CivicSealAPI", "CivicSealApp", "CivicSealHTTP", "CivicSealIdentity", "CivicSealRecords", "CivicSealWorkflow",
-                "CivicSealCrypto", "CivicSealTestSupport",
+                "CivicSealCrypto", "CivicSealSigner", "CivicSealTestSupport",
             ],
             swiftSettings: strict),
         .testTarget(
             name: "CivicSealAppTests",
             dependencies: [
                 "CivicSealApp", "CivicSealCrypto", "CivicSealIdentity", "CivicSealRecords", "CivicSealWorkflow", "CivicSealStorage",
-                "CivicSealTestSupport",
+                "CivicSealSigner", "CivicSealTestSupport",
             ],
             swiftSettings: strict),
     ]

@@ -1,6 +1,7 @@
 import CivicSealHTTP
 import CivicSealIdentity
 import CivicSealRecords
+import CivicSealSigner
 import CivicSealWorkflow
 import Foundation
 
@@ -16,13 +17,25 @@ public final class APIService: Sendable {
     let stateGauge: Gauge
     let stateCounts = StateCountCache()
     let healthCache = HealthCache()
+    let issuer: (any DocumentIssuing)?
+    let documentVerifier: DocumentVerifier?
+    let trustBody: [UInt8]
+    /// Five-field confirmations: 10 per minute per client address (see ``verifyDetails(_:_:)``).
+    let confirmationLimiter = RateLimiter(limit: 10, window: 60)
 
     /// - Parameters:
     ///   - clock: the wall clock (injected for tests of due dates and token expiry).
+    ///   - issuer: issues the document right after an approval (none: requests stay `approved`).
+    ///   - documentVerifier: verifies uploaded PDFs for `POST /v1/verify` (none: 503).
+    ///   - trust: what `GET /v1/trust` publishes.
     public init(
         store: RequestStore, verifier: TokenVerifier, validator: SubmissionValidator = SubmissionValidator(),
-        metrics: MetricsRegistry, clock: @escaping @Sendable () -> Date = { Date() }
+        metrics: MetricsRegistry, clock: @escaping @Sendable () -> Date = { Date() }, issuer: (any DocumentIssuing)? = nil,
+        documentVerifier: DocumentVerifier? = nil, trust: TrustPublication = TrustPublication()
     ) {
+        self.issuer = issuer
+        self.documentVerifier = documentVerifier
+        trustBody = trust.body()
         self.store = store
         self.verifier = verifier
         self.validator = validator
@@ -46,6 +59,17 @@ public final class APIService: Sendable {
         builder.get("/v1/queues/{department}") { [self] request, context in try await queue(request, context) }
         builder.post("/v1/requests/{id}/claim") { [self] request, context in try await claim(request, context) }
         builder.post("/v1/requests/{id}/decision") { [self] request, context in try await decide(request, context) }
+        // Documents: the owner's download, public status and verification, revocation by the issuing department.
+        builder.addInline(.get, "/v1/requests/{id}/document") { [self] request, context in try ownDocument(request, context) }
+        builder.addInline(.get, "/v1/documents/{id}/status") { [self] request, context in try documentStatus(request, context) }
+        builder.post("/v1/documents/{id}/revoke") { [self] request, context in try await revokeDocument(request, context) }
+        builder.addInline(.get, "/v1/trust") { [self] _, _ in trust() }
+        builder.post("/v1/verify") { [self] request, context in try await verifyDocument(request, context) }
+        builder.addInline(.post, "/v1/verify/details") { [self] request, context in try verifyDetails(request, context) }
+        // The QR code's target: a plain HTML page with the five-field form, and its stylesheet.
+        builder.addInline(.get, "/v/{id}") { [self] request, context in verificationPage(request, context) }
+        builder.addInline(.post, "/v/{id}") { [self] request, context in verificationFormResult(request, context) }
+        builder.addInline(.get, "/static/verify.css") { _, _ in VerificationPage.stylesheetResponse() }
         // Health facility.
         builder.post("/v1/health-books/{personal_id}/entries") { [self] request, context in try await recordHealthEntry(request, context) }
         // Operations.

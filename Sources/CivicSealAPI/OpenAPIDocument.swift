@@ -9,7 +9,7 @@ enum OpenAPIDocument {
   "info": {
     "title": "CivicSeal API",
     "version": "1.0.0",
-    "description": "Identity-linked official documents: citizens request criminal record certificates and health documents with a national identity token; department officers decide; health facilities record health-book entries. Errors are application/problem+json (RFC 9457)."
+    "description": "Identity-linked official documents: citizens request criminal record certificates and health documents with a national identity token; department officers decide; health facilities record health-book entries; approved requests are issued as PAdES-sealed PDFs that anyone can verify (status, five-field confirmation, PDF upload, trust anchors). Errors are application/problem+json (RFC 9457)."
   },
   "servers": [
     {
@@ -679,6 +679,395 @@ enum OpenAPIDocument {
         },
         "security": []
       }
+    },
+    "/v1/requests/{id}/document": {
+      "get": {
+        "summary": "Download the sealed PDF of an issued request (the citizen who submitted it)",
+        "tags": [
+          "citizen"
+        ],
+        "responses": {
+          "200": {
+            "description": "The PAdES-sealed PDF",
+            "content": {
+              "application/pdf": {
+                "schema": {
+                  "type": "string",
+                  "format": "binary"
+                }
+              }
+            }
+          },
+          "401": {
+            "$ref": "#/components/responses/Problem"
+          },
+          "403": {
+            "$ref": "#/components/responses/Problem"
+          },
+          "404": {
+            "$ref": "#/components/responses/Problem"
+          }
+        },
+        "security": [
+          {
+            "bearer": []
+          }
+        ],
+        "parameters": [
+          {
+            "name": "id",
+            "in": "path",
+            "required": true,
+            "schema": {
+              "type": "string",
+              "pattern": "^[0-9a-f]{32}$"
+            },
+            "description": "Request id: 128 random bits, hex."
+          }
+        ]
+      }
+    },
+    "/v1/documents/{id}/status": {
+      "get": {
+        "summary": "Public status of a document: status, kind, issuing department, issue date; no personal data",
+        "tags": [
+          "verification"
+        ],
+        "responses": {
+          "200": {
+            "description": "The status",
+            "content": {
+              "application/json": {
+                "schema": {
+                  "$ref": "#/components/schemas/DocumentStatus"
+                }
+              }
+            }
+          },
+          "404": {
+            "$ref": "#/components/responses/Problem"
+          }
+        },
+        "security": [],
+        "parameters": [
+          {
+            "name": "id",
+            "in": "path",
+            "required": true,
+            "schema": {
+              "type": "string",
+              "pattern": "^[0-9A-HJKMNP-TV-Z]{26}$"
+            },
+            "description": "Document id: 128 random bits, 26 characters of Crockford base 32."
+          }
+        ]
+      }
+    },
+    "/v1/documents/{id}/revoke": {
+      "post": {
+        "summary": "Revoke a document, stating the grounds (officer of the issuing department); the request becomes revoked",
+        "tags": [
+          "officer"
+        ],
+        "requestBody": {
+          "required": true,
+          "content": {
+            "application/json": {
+              "schema": {
+                "type": "object",
+                "additionalProperties": false,
+                "required": [
+                  "reason"
+                ],
+                "properties": {
+                  "reason": {
+                    "type": "string",
+                    "maxLength": 2000
+                  }
+                }
+              }
+            }
+          }
+        },
+        "responses": {
+          "200": {
+            "description": "Revoked",
+            "content": {
+              "application/json": {
+                "schema": {
+                  "$ref": "#/components/schemas/DocumentStatus"
+                }
+              }
+            }
+          },
+          "400": {
+            "$ref": "#/components/responses/Problem"
+          },
+          "401": {
+            "$ref": "#/components/responses/Problem"
+          },
+          "403": {
+            "$ref": "#/components/responses/Problem"
+          },
+          "404": {
+            "$ref": "#/components/responses/Problem"
+          },
+          "409": {
+            "$ref": "#/components/responses/Problem"
+          },
+          "415": {
+            "$ref": "#/components/responses/Problem"
+          },
+          "422": {
+            "$ref": "#/components/responses/Problem"
+          }
+        },
+        "security": [
+          {
+            "bearer": []
+          }
+        ],
+        "parameters": [
+          {
+            "name": "id",
+            "in": "path",
+            "required": true,
+            "schema": {
+              "type": "string",
+              "pattern": "^[0-9A-HJKMNP-TV-Z]{26}$"
+            },
+            "description": "Document id: 128 random bits, 26 characters of Crockford base 32."
+          }
+        ]
+      }
+    },
+    "/v1/trust": {
+      "get": {
+        "summary": "Trust anchors and every department certificate (active and retired) as PEM, for offline verifiers",
+        "tags": [
+          "verification"
+        ],
+        "responses": {
+          "200": {
+            "description": "Trust material",
+            "content": {
+              "application/json": {
+                "schema": {
+                  "$ref": "#/components/schemas/Trust"
+                }
+              }
+            }
+          }
+        },
+        "security": []
+      }
+    },
+    "/v1/verify": {
+      "post": {
+        "summary": "Verify a sealed PDF (public). Any bytes get a verdict: a file that is not a sealed PDF is outcome invalid with a failed structure check. Only an empty body is 400; another media type 415; more than 10 MiB 413.",
+        "tags": [
+          "verification"
+        ],
+        "requestBody": {
+          "required": true,
+          "content": {
+            "application/pdf": {
+              "schema": {
+                "type": "string",
+                "format": "binary",
+                "maxLength": 10485760
+              }
+            }
+          }
+        },
+        "responses": {
+          "200": {
+            "description": "The verdict (outcome valid, invalid or revoked, with named checks)",
+            "content": {
+              "application/json": {
+                "schema": {
+                  "$ref": "#/components/schemas/Verdict"
+                }
+              }
+            }
+          },
+          "400": {
+            "$ref": "#/components/responses/Problem"
+          },
+          "413": {
+            "$ref": "#/components/responses/Problem"
+          },
+          "415": {
+            "$ref": "#/components/responses/Problem"
+          }
+        },
+        "security": []
+      }
+    },
+    "/v1/verify/details": {
+      "post": {
+        "summary": "Five-field confirmation (public): confirmed only when document id, full name, birth date, sex and ID number all match; never says which differed. Names compare case-insensitively after NFC and white-space normalisation. At most 10 attempts per minute per client address (then 429 with Retry-After).",
+        "tags": [
+          "verification"
+        ],
+        "requestBody": {
+          "required": true,
+          "content": {
+            "application/json": {
+              "schema": {
+                "$ref": "#/components/schemas/DetailsConfirmation"
+              }
+            }
+          }
+        },
+        "responses": {
+          "200": {
+            "description": "{\"confirmed\": false}, or confirmed with status, kind, department and issue date",
+            "content": {
+              "application/json": {
+                "schema": {
+                  "$ref": "#/components/schemas/Confirmation"
+                }
+              }
+            }
+          },
+          "400": {
+            "$ref": "#/components/responses/Problem"
+          },
+          "415": {
+            "$ref": "#/components/responses/Problem"
+          },
+          "429": {
+            "$ref": "#/components/responses/Problem"
+          }
+        },
+        "security": []
+      }
+    },
+    "/v/{id}": {
+      "get": {
+        "summary": "Verification page (the QR code's target): status, kind, department and issue date in Vietnamese with English, and the five-field form. Plain HTML, no JavaScript.",
+        "tags": [
+          "verification"
+        ],
+        "responses": {
+          "200": {
+            "description": "The page",
+            "content": {
+              "text/html": {
+                "schema": {
+                  "type": "string"
+                }
+              }
+            }
+          },
+          "404": {
+            "description": "No such document (HTML page)",
+            "content": {
+              "text/html": {
+                "schema": {
+                  "type": "string"
+                }
+              }
+            }
+          }
+        },
+        "security": [],
+        "parameters": [
+          {
+            "name": "id",
+            "in": "path",
+            "required": true,
+            "schema": {
+              "type": "string",
+              "pattern": "^[0-9A-HJKMNP-TV-Z]{26}$"
+            },
+            "description": "Document id: 128 random bits, 26 characters of Crockford base 32."
+          }
+        ]
+      },
+      "post": {
+        "summary": "The verification page's form (application/x-www-form-urlencoded: documentId, fullName, birthDate, sex, personalId): the answer as a page. Same rate limit as /v1/verify/details.",
+        "tags": [
+          "verification"
+        ],
+        "requestBody": {
+          "required": true,
+          "content": {
+            "application/x-www-form-urlencoded": {
+              "schema": {
+                "$ref": "#/components/schemas/DetailsConfirmation"
+              }
+            }
+          }
+        },
+        "responses": {
+          "200": {
+            "description": "Confirmed or not, as a page",
+            "content": {
+              "text/html": {
+                "schema": {
+                  "type": "string"
+                }
+              }
+            }
+          },
+          "404": {
+            "description": "Malformed document id (HTML page)",
+            "content": {
+              "text/html": {
+                "schema": {
+                  "type": "string"
+                }
+              }
+            }
+          },
+          "429": {
+            "description": "Too many attempts (HTML page, Retry-After)",
+            "content": {
+              "text/html": {
+                "schema": {
+                  "type": "string"
+                }
+              }
+            }
+          }
+        },
+        "security": [],
+        "parameters": [
+          {
+            "name": "id",
+            "in": "path",
+            "required": true,
+            "schema": {
+              "type": "string",
+              "pattern": "^[0-9A-HJKMNP-TV-Z]{26}$"
+            },
+            "description": "Document id: 128 random bits, 26 characters of Crockford base 32."
+          }
+        ]
+      }
+    },
+    "/static/verify.css": {
+      "get": {
+        "summary": "The verification page's stylesheet",
+        "tags": [
+          "verification"
+        ],
+        "responses": {
+          "200": {
+            "description": "CSS",
+            "content": {
+              "text/css": {
+                "schema": {
+                  "type": "string"
+                }
+              }
+            }
+          }
+        },
+        "security": []
+      }
     }
   },
   "components": {
@@ -1115,6 +1504,281 @@ enum OpenAPIDocument {
             ]
           }
         }
+      },
+      "DocumentStatus": {
+        "type": "object",
+        "required": [
+          "documentId",
+          "status",
+          "kind",
+          "department",
+          "issueDate"
+        ],
+        "properties": {
+          "documentId": {
+            "type": "string"
+          },
+          "status": {
+            "type": "string",
+            "enum": [
+              "valid",
+              "revoked"
+            ]
+          },
+          "kind": {
+            "type": "string",
+            "enum": [
+              "criminal-record",
+              "health-certificate",
+              "health-book-extract"
+            ]
+          },
+          "department": {
+            "type": "object",
+            "properties": {
+              "id": {
+                "type": "string"
+              },
+              "name": {
+                "type": [
+                  "string",
+                  "null"
+                ]
+              },
+              "nameEnglish": {
+                "type": [
+                  "string",
+                  "null"
+                ]
+              }
+            }
+          },
+          "issueDate": {
+            "type": "string",
+            "format": "date",
+            "description": "Issue day in Việt Nam time"
+          },
+          "revocationDate": {
+            "type": "string",
+            "format": "date"
+          }
+        }
+      },
+      "Confirmation": {
+        "type": "object",
+        "required": [
+          "confirmed"
+        ],
+        "properties": {
+          "confirmed": {
+            "type": "boolean"
+          },
+          "documentId": {
+            "type": "string"
+          },
+          "status": {
+            "type": "string",
+            "enum": [
+              "valid",
+              "revoked"
+            ]
+          },
+          "kind": {
+            "type": "string"
+          },
+          "department": {
+            "type": "object",
+            "properties": {
+              "id": {
+                "type": "string"
+              },
+              "name": {
+                "type": [
+                  "string",
+                  "null"
+                ]
+              },
+              "nameEnglish": {
+                "type": [
+                  "string",
+                  "null"
+                ]
+              }
+            }
+          },
+          "issueDate": {
+            "type": "string",
+            "format": "date"
+          },
+          "revocationDate": {
+            "type": "string",
+            "format": "date"
+          }
+        }
+      },
+      "DetailsConfirmation": {
+        "type": "object",
+        "additionalProperties": false,
+        "required": [
+          "documentId",
+          "fullName",
+          "birthDate",
+          "sex",
+          "personalId"
+        ],
+        "properties": {
+          "documentId": {
+            "type": "string"
+          },
+          "fullName": {
+            "type": "string"
+          },
+          "birthDate": {
+            "type": "string",
+            "format": "date"
+          },
+          "sex": {
+            "type": "string",
+            "enum": [
+              "male",
+              "female"
+            ]
+          },
+          "personalId": {
+            "type": "string",
+            "pattern": "^[0-9]{12}$"
+          }
+        }
+      },
+      "Trust": {
+        "type": "object",
+        "required": [
+          "trustAnchors",
+          "departments"
+        ],
+        "properties": {
+          "trustAnchors": {
+            "type": "array",
+            "items": {
+              "type": "object",
+              "properties": {
+                "subject": {
+                  "type": "string"
+                },
+                "sha256": {
+                  "type": "string"
+                },
+                "pem": {
+                  "type": "string"
+                }
+              }
+            }
+          },
+          "departments": {
+            "type": "array",
+            "items": {
+              "type": "object",
+              "properties": {
+                "id": {
+                  "type": "string"
+                },
+                "name": {
+                  "type": "string"
+                },
+                "nameEnglish": {
+                  "type": "string"
+                },
+                "certificates": {
+                  "type": "array",
+                  "items": {
+                    "type": "object",
+                    "properties": {
+                      "name": {
+                        "type": "string"
+                      },
+                      "status": {
+                        "type": "string",
+                        "enum": [
+                          "active",
+                          "retired"
+                        ]
+                      },
+                      "subject": {
+                        "type": "string"
+                      },
+                      "sha256": {
+                        "type": "string"
+                      },
+                      "notBefore": {
+                        "type": "string",
+                        "format": "date-time"
+                      },
+                      "notAfter": {
+                        "type": "string",
+                        "format": "date-time"
+                      },
+                      "pem": {
+                        "type": "string",
+                        "description": "The certificate then its chain, PEM"
+                      }
+                    }
+                  }
+                }
+              }
+            }
+          }
+        }
+      },
+      "Verdict": {
+        "type": "object",
+        "required": [
+          "outcome",
+          "checks"
+        ],
+        "properties": {
+          "outcome": {
+            "type": "string",
+            "enum": [
+              "valid",
+              "invalid",
+              "revoked"
+            ]
+          },
+          "checks": {
+            "type": "array",
+            "items": {
+              "type": "object",
+              "properties": {
+                "name": {
+                  "type": "string"
+                },
+                "passed": {
+                  "type": "boolean"
+                },
+                "message": {
+                  "type": "string"
+                }
+              }
+            }
+          },
+          "signer": {
+            "type": "string"
+          },
+          "department": {
+            "type": "string"
+          },
+          "signingTime": {
+            "type": "string",
+            "format": "date-time"
+          },
+          "documentId": {
+            "type": "string"
+          },
+          "documentKind": {
+            "type": "string"
+          }
+        },
+        "additionalProperties": true
       }
     }
   }

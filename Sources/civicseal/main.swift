@@ -9,6 +9,8 @@ let usage = """
                           run the service (development keys are created on first start)
       civicseal keys init [--dir Keys] [--algorithm ecdsa-p256|ecdsa-p384|rsa-pss-3072]
                           create the development PKI (never overwrites existing files)
+      civicseal keys rotate --department ID [--dir Keys] [--algorithm …]
+                          issue a new seal for the department and make it active (old seals stay, retired)
       civicseal keys show [--dir Keys]
                           print trust anchors, department seals, fingerprints and validity
       civicseal token citizen --personal-id ID --name NAME --birthdate YYYY-MM-DD --gender male|female
@@ -23,6 +25,8 @@ let usage = """
       civicseal verify FILE.pdf [--trust DIR]
                           verify a sealed PDF offline against the PEM trust anchors in DIR
                           (default Keys/trust); exit 0 valid, 1 invalid, 65 unreadable input
+      civicseal demo      the whole story in-process on a temporary database: citizen token, criminal-record
+                          request, claim, approval, sealed PDF written here, verification verdict printed
       civicseal help      this text
     """
 
@@ -33,7 +37,7 @@ func run(_ arguments: [String]) throws(AppError) -> Int32 {
         print(usage)
         return parsed.words.isEmpty && parsed.options["help"] == nil ? 64 : 0
     case "keys":
-        try parsed.only(["dir", "algorithm"])
+        try parsed.only(["dir", "algorithm", "department"])
         let directory = parsed.options["dir"] ?? "Keys"
         switch parsed.words.dropFirst().first {
         case "init":
@@ -49,6 +53,18 @@ func run(_ arguments: [String]) throws(AppError) -> Int32 {
             for file in report.created { print("created  \(directory)/\(file)") }
             for file in report.kept { print("kept     \(directory)/\(file)") }
             print("These are DEVELOPMENT keys: never use them for real documents. See \(directory)/README.md.")
+            return 0
+        case "rotate":
+            guard parsed.words.count == 2, let department = parsed.options["department"] else {
+                throw AppError(.usage, "keys rotate needs --department ID")
+            }
+            var algorithm = SealAlgorithm.ecdsaP256
+            if let name = parsed.options["algorithm"] {
+                guard let chosen = SealAlgorithm(argument: name) else { throw AppError(.usage, "unknown --algorithm \(name)") }
+                algorithm = chosen
+            }
+            let name = try DevelopmentPKI.rotate(directory: directory, departmentID: department, algorithm: algorithm)
+            print("\(department): new active seal \(name); earlier seals are retired and still verify. Restart the service to use it.")
             return 0
         case "show":
             guard parsed.options["algorithm"] == nil else { throw AppError(.usage, "keys show takes no --algorithm") }
@@ -79,9 +95,16 @@ func run(_ arguments: [String]) throws(AppError) -> Int32 {
         print(result.text)
         return result.status
     case "dev":  // hidden: development and test helpers
-        try parsed.only(["data", "count"])
+        try parsed.only(["data", "count", "keys"])
+        if parsed.words == ["dev", "sweep"] {
+            try IssuanceCommands.sweep(dataDirectory: parsed.options["data"] ?? ".civicseal", keysDirectory: parsed.options["keys"] ?? "Keys") { line in
+                print(line)
+                fflush(nil)
+            }
+            return 0
+        }
         guard parsed.words == ["dev", "submit-burst"], let count = parsed.options["count"].flatMap(Int.init), count > 0
-        else { throw AppError(.usage, "dev submit-burst --count N [--data DIR]") }
+        else { throw AppError(.usage, "dev submit-burst --count N [--data DIR] | dev issue-burst --count N [--data DIR] [--keys DIR] | dev sweep") }
         try RecordsCommands.submitBurst(dataDirectory: parsed.options["data"], count: count) { id in
             print(id)
             fflush(nil)
@@ -116,10 +139,31 @@ func serve(_ parsed: CommandLineArguments) async throws(AppError) -> Int32 {
     return 0
 }
 
-do {
+do throws(AppError) {
     let arguments = Array(CommandLine.arguments.dropFirst())
     if arguments.first == "serve" {
         exit(try await serve(try CommandLineArguments(arguments)))
+    }
+    if arguments.first == "demo" {
+        let parsed = try CommandLineArguments(arguments)
+        try parsed.only([])
+        guard parsed.words == ["demo"] else { throw AppError(.usage, "demo takes no further words") }
+        let (_, verdict) = try await IssuanceCommands.demo { print($0) }
+        exit(verdict.isValid ? 0 : 1)
+    }
+    if arguments.starts(with: ["dev", "issue-burst"]) {  // hidden: the issuance crash test
+        let parsed = try CommandLineArguments(arguments)
+        try parsed.only(["data", "keys", "count"])
+        guard let count = parsed.options["count"].flatMap(Int.init), count > 0 else {
+            throw AppError(.usage, "dev issue-burst --count N [--data DIR] [--keys DIR]")
+        }
+        try await IssuanceCommands.issueBurst(
+            dataDirectory: parsed.options["data"] ?? ".civicseal", keysDirectory: parsed.options["keys"] ?? "Keys", count: count
+        ) { line in
+            print(line)
+            fflush(nil)
+        }
+        exit(0)
     }
     exit(try run(arguments))
 } catch {

@@ -4,7 +4,7 @@ import Testing
 /// The citizen and officer journeys over a live server, as a client sees them.
 @Suite("Live API: the request workflow")
 struct WorkflowFlowTests {
-    @Test("a criminal-record request goes from submission to approval and the citizen sees its history and findings")
+    @Test("a criminal-record request goes from submission through approval to issuance and the citizen sees its history and findings")
     func submissionToApproval() async throws {
         try await withLiveService { live in
             let client = live.client
@@ -34,14 +34,15 @@ struct WorkflowFlowTests {
 
             let approved = try await client.post("/v1/requests/\(id)/decision", token: officer, json: Bodies.noConviction)
             #expect(approved.status == 200, "\(approved)")
-            #expect(approved.json["status"] as? String == "approved")
+            // Approval issues the document at once: the answer is the request as it stands after issuance.
+            #expect(approved.json["status"] as? String == "issued")
 
             let detail = try await client.get("/v1/requests/\(id)", token: citizen)
             #expect(detail.status == 200, "\(detail)")
-            #expect((detail.json["request"] as? [String: Any])?["status"] as? String == "approved")
+            #expect((detail.json["request"] as? [String: Any])?["status"] as? String == "issued")
             let history = detail.json["history"] as? [[String: Any]] ?? []
-            #expect(history.count == 3)
-            #expect(history.compactMap { $0["to"] as? String } == ["submitted", "in_review", "approved"])
+            #expect(history.count == 4)
+            #expect(history.compactMap { $0["to"] as? String } == ["submitted", "in_review", "approved", "issued"])
             let findings = detail.json["findings"] as? [String: Any]
             #expect((findings?["convictions"] as? [Any])?.isEmpty == true)
             #expect(history.allSatisfy { $0["actor"] == nil }, "a citizen is not shown officers' subjects")

@@ -43,7 +43,7 @@ extension APIService {
     /// (required for reject and request-info) and, on approval, the `findings` the document will state.
     func decide(_ request: HTTPRequest, _ context: RequestContext) async throws -> HTTPResponse {
         let id = try requestID(context)
-        let (_, actor) = try officer(request)
+        let (staff, actor) = try officer(request)
         try requireJSONMediaType(request)
         let body = try DecisionBody.parse(request.body)
         let decision: OfficerDecision
@@ -63,7 +63,13 @@ extension APIService {
         default:
             throw APIError.invalid("decision", "decision.unknown", "decision must be approve, reject or request-info")
         }
-        let summary = try await store.decide(id, decision, by: actor, expectedVersion: body.expectedVersion, now: clock())
+        var summary = try await store.decide(
+            id, decision, by: actor, officerName: staff.name, expectedVersion: body.expectedVersion, now: clock())
+        // The approval has committed; issue the document now (render, seal, register + `issued` in one transaction).
+        // If that fails or the process dies, the request stays `approved` and the sweeper issues it later.
+        if case .approve = decision, let issuer, let issued = await issuer.issueDocument(forRequest: id) {
+            summary = issued
+        }
         return json(RequestSummaryBody(summary, forOfficer: true))
     }
 

@@ -86,6 +86,12 @@ extension RecordsError: HTTPProblemConvertible {
 /// Errors of the API layer itself (bad path parameters, query strings, bodies).
 struct APIError: Error, HTTPProblemConvertible {
     let problem: ProblemDetails
+    var problemHeaders: HTTPHeaders = [:]
+
+    init(problem: ProblemDetails, headers: HTTPHeaders = [:]) {
+        self.problem = problem
+        problemHeaders = headers
+    }
 
     static func badRequest(_ field: String, _ code: String, _ message: String) -> APIError {
         APIError(problem: ProblemDetails(

@@ -91,6 +91,35 @@ public enum DevelopmentPKI {
         return report
     }
 
+    /// `civicseal keys rotate --department ID`: issues a new seal for the department under the development root and
+    /// makes it ACTIVE; the previous seals stay listed (retired: their certificates still verify old documents).
+    /// Returns the new seal's name. A running service picks the new seal up on its next start.
+    @discardableResult
+    public static func rotate(
+        directory: String, departmentID: String, algorithm: SealAlgorithm = .ecdsaP256, now: Date = Date()
+    ) throws(AppError) -> String {
+        let manifestPath = "\(directory)/\(manifestName)"
+        var manifest = try Keyring.readManifest(manifestPath)
+        guard let index = manifest.departments.firstIndex(where: { $0.id == departmentID }) else {
+            throw AppError(.usage, "no department \(departmentID) in \(manifestName)")
+        }
+        guard let rootKeyPath = manifest.rootKey, let rootCertPath = manifest.trustAnchors.first else {
+            throw AppError(.keyMaterial, "the keyring names no development root key; rotate with your CA instead")
+        }
+        let rootKey = try load { () throws(CryptoError) in try PrivateKey(pem: try SecureFile.readTextCrypto("\(directory)/\(rootKeyPath)")) }
+        let rootCertificate = try load { () throws(CryptoError) in try Certificate(pem: try SecureFile.readTextCrypto("\(directory)/\(rootCertPath)")) }
+        let entry = manifest.departments[index]
+        let locality = DepartmentProfile.defaults.first { $0.id == departmentID }?.locality ?? "Hà Nội"
+        var report = Report()
+        let seal = try issueSeal(
+            directory: directory, profile: DepartmentProfile(id: entry.id, name: entry.name, englishName: entry.englishName, locality: locality),
+            algorithm: algorithm, rootKey: rootKey, rootCertificate: rootCertificate, now: now, report: &report)
+        manifest.departments[index].seals.append(seal)
+        manifest.departments[index].active = seal.name
+        try SecureFile.replace(manifestPath, text: try Keyring.encodeManifest(manifest), mode: SecureFile.publicMode)
+        return seal.name
+    }
+
     /// Issues a new seal for `profile` under the development root and writes its key (0600) and certificate (0644).
     static func issueSeal(
         directory: String, profile: DepartmentProfile, algorithm: SealAlgorithm, rootKey: PrivateKey,

@@ -1,3 +1,4 @@
+import CivicSealAPI
 import CivicSealCrypto
 import Foundation
 
@@ -70,6 +71,23 @@ public final class Keyring: Sendable {
     }
 
     public func department(_ id: String) -> Department? { departments.first { $0.id == id } }
+
+    /// What `GET /v1/trust` publishes: the anchors and every department certificate (active and retired) with its chain.
+    public func publication() -> TrustPublication {
+        TrustPublication(
+            anchors: trustAnchors.map { .init(subject: $0.subject.description, sha256: $0.fingerprintHex, pem: $0.pem) },
+            departments: departments.map { department in
+                .init(
+                    id: department.id, name: department.name, englishName: department.englishName,
+                    certificates: department.seals.map { seal in
+                        .init(
+                            name: seal.name, status: seal.name == department.active.name ? "active" : "retired",
+                            subject: seal.certificate.subject.description, sha256: seal.certificate.fingerprintHex,
+                            notBefore: seal.certificate.notBefore, notAfter: seal.certificate.notAfter,
+                            pem: ([seal.certificate] + seal.chain).map(\.pem).joined())
+                    })
+            })
+    }
 
     static func readManifest(_ path: String) throws(AppError) -> KeyringManifest {
         let text = try SecureFile.readText(path)

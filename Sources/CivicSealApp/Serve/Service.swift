@@ -1,7 +1,9 @@
 import CivicSealAPI
+import CivicSealDocuments
 import CivicSealHTTP
 import CivicSealIdentity
 import CivicSealRecords
+import CivicSealSigner
 import CivicSealStorage
 import Foundation
 
@@ -16,6 +18,13 @@ public struct ServeOptions: Sendable {
     /// Where the one-line JSON access log goes (standard output by default).
     public var logSink: any HTTPLogSink = StandardOutputLogSink()
     public var clock: @Sendable () -> Date = { Date() }
+    /// Document templates (the repository's `Templates/` by default).
+    public var templatesDirectory = DocumentRenderer.repositoryTemplateDirectory()
+    /// The public address printed on documents and encoded in their QR codes (`<base>/v/<id>`);
+    /// `http://<host>:<port>` when not set.
+    public var publicBaseURL: String?
+    /// How often the sweeper looks for approved requests without a document (it also runs once at start).
+    public var sweepInterval: Duration = .seconds(30)
 
     public init() {}
 }
@@ -26,12 +35,21 @@ public final class Service: Sendable {
     public let store: RequestStore
     public let api: APIService
     public let routes: [HTTPRouter.Route]
+    public let keyring: Keyring
+    public let issuance: IssuanceService
+    let sweeper: Task<Void, Never>
     public let port: Int
     /// Lines for the operator: the address, development-key warnings, how to mint a token.
     public let banner: [String]
 
-    init(server: HTTPServer, store: RequestStore, api: APIService, routes: [HTTPRouter.Route], port: Int, banner: [String]) {
+    init(
+        server: HTTPServer, store: RequestStore, api: APIService, routes: [HTTPRouter.Route], keyring: Keyring, issuance: IssuanceService,
+        sweeper: Task<Void, Never>, port: Int, banner: [String]
+    ) {
         self.server = server
+        self.keyring = keyring
+        self.issuance = issuance
+        self.sweeper = sweeper
         self.store = store
         self.api = api
         self.routes = routes
@@ -66,8 +84,20 @@ public final class Service: Sendable {
         } catch {
             throw AppError(.storage, "cannot open the database in \(options.dataDirectory): \(error.message)")
         }
+        let templates = options.templatesDirectory
+        let baseURL = options.publicBaseURL ?? "http://\(options.host):\(options.port)"
+        let issuance = IssuanceService(
+            store: store, keyring: keyring,
+            loadingRenderer: { try DocumentRenderer(templateDirectory: templates, verificationBaseURL: baseURL) }, clock: options.clock)
+        let documentVerifier: DocumentVerifier
+        do { documentVerifier = try DocumentVerifier(trustAnchors: keyring.trustAnchors) } catch {
+            try? store.close()
+            throw AppError(.keyMaterial, "trust anchors: \(error.message)")
+        }
         let metrics = MetricsRegistry()
-        let api = APIService(store: store, verifier: TokenVerifier(issuers: issuers, clock: options.clock), metrics: metrics, clock: options.clock)
+        let api = APIService(
+            store: store, verifier: TokenVerifier(issuers: issuers, clock: options.clock), metrics: metrics, clock: options.clock,
+            issuer: issuance, documentVerifier: documentVerifier, trust: keyring.publication())
         let router: HTTPRouter
         do { router = try api.router() } catch { throw AppError(.configuration, "routes: \(error)") }
 
@@ -86,11 +116,16 @@ public final class Service: Sendable {
             banner.append("Mint a development token:  swift run civicseal token citizen --personal-id 001190012345 --name \"Nguyễn Thị Ánh Tuyết\" --birthdate 1990-05-14 --gender female")
             banner.append("                           swift run civicseal token staff --role justice.officer --department justice-hanoi --name \"Trần Đức Lương\"")
         }
-        return Service(server: server, store: store, api: api, routes: router.routes, port: port, banner: banner)
+        // Approved requests left without a document by a crash are issued now, then periodically.
+        let sweeper = issuance.startSweeper(every: options.sweepInterval)
+        return Service(
+            server: server, store: store, api: api, routes: router.routes, keyring: keyring, issuance: issuance, sweeper: sweeper,
+            port: port, banner: banner)
     }
 
     /// Stops accepting, lets in-flight requests finish within `deadline`, then closes the database cleanly.
     public func stop(deadline: Duration = .seconds(10)) async {
+        sweeper.cancel()
         await server.shutdown(deadline: deadline)
         try? store.close()
     }

@@ -61,3 +61,20 @@ extension RequestStore {
         }
     }
 }
+
+extension RequestStore {
+    /// Blocking read of a person's health book for the issuer (the system role; see ``healthBook(for:by:)``).
+    public func healthBookForIssuance(_ personalID: PersonalIDNumber) throws(RecordsError) -> HealthBook {
+        try read { connection in
+            var entries: [HealthBookEntry] = []
+            let decoder = WorkflowJSON.decoder()
+            try connection.forEachRow(
+                "SELECT entry FROM health_book_entries WHERE personal_id = ? ORDER BY entry_date, seq", [.text(personalID.digits)]
+            ) { statement in
+                guard let json = statement.string(at: 0) else { throw RequestRow.corrupt }
+                entries.append(try decoder.decode(HealthBookEntry.self, from: Data(json.utf8)))
+            }
+            return HealthBook(personalId: personalID, entries: entries)
+        }
+    }
+}

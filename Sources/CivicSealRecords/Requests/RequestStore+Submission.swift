@@ -15,6 +15,8 @@ struct PreparedSubmission: Sendable {
     let fee: FeeQuote
     /// The validated, normalised submission as JSON with sorted keys.
     let json: String
+    /// The subject's identity block as JSON (`{personalId, fullName, birthDate, sex}`), printed on the document.
+    let subjectIdentityJSON: String
     /// SHA-256 (hex) of `json`: equal for equal bodies, whatever their original spacing or Unicode form.
     let bodyHash: String
     let idempotencyKey: String?
@@ -97,6 +99,10 @@ extension RequestStore {
             bodyHash = Hex.encode(Digest.sha256(bytes))
         }
         let submission = request.submission
+        let identity: String
+        do { identity = String(decoding: try WorkflowJSON.encoder().encode(request.subject), as: UTF8.self) } catch {
+            throw RecordsError(.invalidInput, "the subject identity does not encode as JSON")
+        }
         return PreparedSubmission(
             id: SecureRandom.identifier(), ownerID: request.applicant.personalID.digits,
             subjectID: request.subject.personalID.digits, kind: request.kind, form: request.criminalRecordForm,
@@ -104,7 +110,7 @@ extension RequestStore {
             deadline: configuration.deadlines.deadline(
                 for: request, receivedOn: today(now), calendar: configuration.calendar),
             fee: configuration.fees.quote(kind: request.kind, copies: submission.copies, feeGroup: submission.feeGroup),
-            json: json, bodyHash: bodyHash, idempotencyKey: idempotencyKey,
+            json: json, subjectIdentityJSON: identity, bodyHash: bodyHash, idempotencyKey: idempotencyKey,
             nowMilliseconds: RequestRow.milliseconds(now))
     }
 
@@ -143,8 +149,8 @@ extension RequestStore {
         try connection.execute(
             """
             INSERT INTO requests (id, owner_id, subject_id, kind, form, department_id, state, received_on,
-                working_days, due_date, fee_vnd, fee_category, created_at, updated_at, version, submission)
-            VALUES (?, ?, ?, ?, ?, ?, 'submitted', ?, ?, ?, ?, ?, ?, ?, 1, ?)
+                working_days, due_date, fee_vnd, fee_category, created_at, updated_at, version, subject_identity, submission)
+            VALUES (?, ?, ?, ?, ?, ?, 'submitted', ?, ?, ?, ?, ?, ?, ?, 1, ?, ?)
             """,
             [
                 .text(item.id), .text(item.ownerID), .text(item.subjectID), .text(item.kind.rawValue),
@@ -152,7 +158,7 @@ extension RequestStore {
                 .text(item.deadline.receivedOn.description), .integer(Int64(item.deadline.workingDays)),
                 .text(item.deadline.dueDate.description), .integer(Int64(item.fee.totalVND)),
                 .text(item.fee.category.rawValue), .integer(item.nowMilliseconds), .integer(item.nowMilliseconds),
-                .text(item.json),
+                .text(item.subjectIdentityJSON), .text(item.json),
             ])
         let seq = connection.lastInsertedRowID
         let audit = try AuditLog.append(

@@ -10,6 +10,8 @@ struct TransitionCommand: Sendable {
     let reason: String?
     /// Approve: the findings object to store.
     var findingsJSON: String?
+    /// Approve: the officer's name as the document prints it.
+    var approverName: String?
     /// Supplement: the corrected submission, re-validated by the caller.
     var supplement: PreparedSubmission?
     /// If set, the row's version must still be this (the HTTP `If-Match`).
@@ -31,8 +33,11 @@ extension RequestStore {
     }
 
     /// The assigned officer decides: approve with findings, reject with reasons, or ask for information.
+    ///
+    /// `officerName` (from the staff token) is kept with an approval: the issued document prints it as the signatory.
     public func decide(
-        _ requestID: String, _ decision: OfficerDecision, by officer: Actor, expectedVersion: Int? = nil, now: Date
+        _ requestID: String, _ decision: OfficerDecision, by officer: Actor, officerName: String? = nil,
+        expectedVersion: Int? = nil, now: Date
     ) async throws(RecordsError) -> RequestSummary {
         var command: TransitionCommand
         switch decision {
@@ -40,6 +45,7 @@ extension RequestStore {
             try Self.checkFindings(findings)
             command = TransitionCommand(requestID: requestID, action: .approve, actor: officer, reason: nil)
             command.findingsJSON = findings
+            command.approverName = officerName.map { TextNormalization.normalise($0, collapsingSpaces: true) }
         case .reject(let reason):
             command = TransitionCommand(requestID: requestID, action: .reject, actor: officer, reason: reason)
         case .requestInfo(let reason):
@@ -88,6 +94,30 @@ extension RequestStore {
             TransitionCommand(
                 requestID: requestID, action: .revoke, actor: officer, reason: reason, expectedVersion: expectedVersion),
             now: now)
+    }
+
+    /// Blocking ``claim(_:by:expectedVersion:now:)-async`` (command line, benchmarks).
+    public func claim(_ requestID: String, by officer: Actor, now: Date) throws(RecordsError) -> RequestSummary {
+        try performNow(TransitionCommand(requestID: requestID, action: .claim, actor: officer, reason: nil), now: now)
+    }
+
+    /// Blocking approval (command line, benchmarks): ``decide(_:_:by:officerName:expectedVersion:now:)-async`` with
+    /// `.approve`.
+    public func approve(
+        _ requestID: String, findingsJSON: String, by officer: Actor, officerName: String? = nil, now: Date
+    ) throws(RecordsError) -> RequestSummary {
+        try Self.checkFindings(findingsJSON)
+        var command = TransitionCommand(requestID: requestID, action: .approve, actor: officer, reason: nil)
+        command.findingsJSON = findingsJSON
+        command.approverName = officerName.map { TextNormalization.normalise($0, collapsingSpaces: true) }
+        return try performNow(command, now: now)
+    }
+
+    func performNow(_ command: TransitionCommand, now: Date) throws(RecordsError) -> RequestSummary {
+        guard Self.isRequestID(command.requestID) else { throw RecordsError.notFound }
+        let today = today(now)
+        let milliseconds = RequestRow.milliseconds(now)
+        return try write { connection in try Self.apply(command, atMilliseconds: milliseconds, today: today, in: connection) }
     }
 
     // MARK: The one transition path
@@ -146,6 +176,10 @@ extension RequestStore {
         if let findings = command.findingsJSON {
             assignments += ", findings = ?"
             arguments.append(.text(findings))
+        }
+        if let name = command.approverName {
+            assignments += ", approver_name = ?"
+            arguments.append(.text(name))
         }
         if let corrected = command.supplement {
             guard corrected.kind.rawValue == row[6].string,

@@ -12,6 +12,17 @@ import CivicSealStorage
 /// - `health_book_entries`: entries recorded by clinicians, per personal ID number, JSON per entry.
 /// - `audit_log`: append-only hash chain (triggers refuse UPDATE and DELETE); see ``AuditCanonicalEncoding``.
 ///
+/// Migration 2 (issuance) adds:
+/// - `requests.subject_identity`: the identity block of the person the document is about (JSON
+///   `{personalId, fullName, birthDate, sex}` from the token or the validated `subject`), written at submission;
+///   `NULL` for requests stored before migration 2 (the issuer then falls back to the submission's `subject`).
+/// - `requests.approver_name`: the approving officer's name from the staff token, printed as the signatory, so a
+///   document re-issued after a crash states the same officer.
+/// - `documents`: the registry of issued documents, one per request (`request_seq` UNIQUE). `id` is 128 random
+///   bits as 26 Crockford base-32 characters; hashes are lowercase hex SHA-256; `record` is the canonical JSON of the
+///   stated facts (sorted keys) and `pdf` the sealed bytes, both last so status reads never touch their overflow
+///   pages. `status` is `valid` or `revoked`; a revocation has a reason and a time, a valid document neither.
+///
 /// Indexes: `requests_queue (department_id, state, due_date, id)` serves the department queue page by a
 /// single index range scan in the page's own order; `requests_owner (owner_id, created_at, id)` a citizen's
 /// list; the partial `requests_open_criminal` index the one-unfinished-request rule.
@@ -111,7 +122,38 @@ public enum RecordsSchema {
                 )
                 """,
                 "CREATE INDEX health_book_by_person ON health_book_entries (personal_id, entry_date, seq)",
-            ])
+            ]),
+        Migration(
+            "issuance: documents registry, subject identity and approver name on requests",
+            statements: [
+                "ALTER TABLE requests ADD COLUMN subject_identity TEXT",
+                "ALTER TABLE requests ADD COLUMN approver_name TEXT",
+                """
+                CREATE TABLE documents (
+                    seq INTEGER PRIMARY KEY,
+                    id TEXT NOT NULL UNIQUE CHECK (length(id) = 26),
+                    request_seq INTEGER NOT NULL UNIQUE REFERENCES requests (seq),
+                    kind TEXT NOT NULL CHECK (kind IN ('criminal-record', 'health-certificate', 'health-book-extract')),
+                    department_id TEXT NOT NULL,
+                    template_id TEXT NOT NULL,
+                    template_version TEXT NOT NULL,
+                    template_sha256 TEXT NOT NULL CHECK (length(template_sha256) = 64),
+                    record_sha256 TEXT NOT NULL CHECK (length(record_sha256) = 64),
+                    pdf_sha256 TEXT NOT NULL CHECK (length(pdf_sha256) = 64),
+                    signer_certificate_sha256 TEXT NOT NULL CHECK (length(signer_certificate_sha256) = 64),
+                    issued_at INTEGER NOT NULL,
+                    audit_sequence INTEGER NOT NULL REFERENCES audit_log (sequence),
+                    status TEXT NOT NULL DEFAULT 'valid' CHECK (status IN ('valid', 'revoked')),
+                    revocation_reason TEXT,
+                    revoked_at INTEGER,
+                    record TEXT NOT NULL,
+                    pdf BLOB NOT NULL,
+                    CHECK ((status = 'valid' AND revocation_reason IS NULL AND revoked_at IS NULL)
+                        OR (status = 'revoked' AND revocation_reason IS NOT NULL AND revoked_at IS NOT NULL))
+                )
+                """,
+                "CREATE INDEX requests_approved ON requests (state, updated_at) WHERE state = 'approved'",
+            ]),
     ]
 
     /// The triggers that make `audit_log` append-only; ``AuditVerifier`` reports any that are missing.

@@ -24,6 +24,11 @@ final class LiveService: Sendable {
     static func start() throws -> LiveService {
         let folder = TemporaryDirectory("civicseal-api")
         _ = try DevelopmentPKI.initialize(directory: folder.path + "/keys")
+        return try start(in: folder)
+    }
+
+    /// A service on `folder`'s existing keys and data (a restart, e.g. after a key rotation).
+    static func start(in folder: TemporaryDirectory) throws -> LiveService {
         let log = CollectingLogSink()
         var options = ServeOptions()
         options.host = "127.0.0.1"

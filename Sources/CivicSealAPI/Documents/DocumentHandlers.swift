@@ -1,0 +1,169 @@
+import CivicSealCrypto
+import CivicSealHTTP
+import CivicSealIdentity
+import CivicSealRecords
+import CivicSealSigner
+import CivicSealWorkflow
+import Foundation
+
+extension APIService {
+    /// `{id}` as a document id (26 Crockford base-32 characters), else 404.
+    func documentID(_ context: RequestContext) throws(APIError) -> String {
+        guard let id = context.parameter("id"), DocumentID.isValid(id) else { throw .notFound }
+        return id
+    }
+
+    /// `GET /v1/requests/{id}/document`: the owner downloads the sealed PDF; anyone else, or before issuance, 404.
+    func ownDocument(_ request: HTTPRequest, _ context: RequestContext) throws -> HTTPResponse {
+        let id = try requestID(context)
+        let citizen = try citizen(request)
+        let (documentID, pdf) = try store.documentPDF(forRequest: id, by: .citizen(citizen.personalID))
+        var response = HTTPResponse(status: .ok, body: pdf)
+        response.headers.replaceOrAdd(name: "Content-Type", value: "application/pdf")
+        response.headers.replaceOrAdd(name: "Content-Disposition", value: "attachment; filename=\"civicseal-\(documentID).pdf\"")
+        response.headers.replaceOrAdd(name: "Cache-Control", value: "no-store")
+        return response
+    }
+
+    /// `GET /v1/documents/{id}/status` (public): status, kind, issuing department, issue date — nothing personal.
+    func documentStatus(_ request: HTTPRequest, _ context: RequestContext) throws -> HTTPResponse {
+        let id = try documentID(context)
+        guard let entry = try store.documentEntry(id: id) else { throw APIError.notFound }
+        return json(DocumentStatusBody(entry: entry, department: store.configuration.authority.department(id: entry.departmentID)))
+    }
+
+    /// `POST /v1/documents/{id}/revoke` with `{"reason": "…"}`: an officer of the issuing department revokes it.
+    func revokeDocument(_ request: HTTPRequest, _ context: RequestContext) async throws -> HTTPResponse {
+        let id = try documentID(context)
+        let (_, actor) = try officer(request)
+        try requireJSONMediaType(request)
+        guard !request.body.isEmpty else { throw APIError.badRequest("body", "json.missing-body", "a JSON body is required") }
+        let object: [String: JSONValue]
+        do {
+            guard let parsed = try JSONValue(parsing: request.body).objectValue else { throw APIError.badRequest("body", "json.type-mismatch", "the body must be a JSON object") }
+            object = parsed
+        } catch let error as APIError { throw error } catch {
+            throw APIError.badRequest("body", "json.malformed", "the body is not a JSON object")
+        }
+        if let unknown = object.keys.sorted().first(where: { $0 != "reason" }) {
+            throw APIError.badRequest(unknown, "json.unknown-field", "unknown member \(unknown)")
+        }
+        guard let reason = object["reason"]?.stringValue, !reason.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty else {
+            throw APIError.invalid("reason", "field.required", "a revocation states its grounds")
+        }
+        let entry = try await store.revokeDocument(id, reason: reason, by: actor, now: clock())
+        return json(DocumentStatusBody(entry: entry, department: store.configuration.authority.department(id: entry.departmentID)))
+    }
+
+    /// `GET /v1/trust` (public): the trust anchors and every department certificate, active and retired, as PEM.
+    func trust() -> HTTPResponse {
+        var response = HTTPResponse.json(trustBody)
+        response.headers.replaceOrAdd(name: "Cache-Control", value: "public, max-age=300")
+        return response
+    }
+
+    /// `POST /v1/verify` (public; body: the PDF, `application/pdf`, at most 10 MiB — the server's body limit answers
+    /// 413 beyond): 200 with the verdict, whatever the outcome. Bytes that are not a sealed PDF are a verdict too
+    /// (`invalid`, with a failed `structure` check); only an empty body is a 400, and another media type a 415.
+    func verifyDocument(_ request: HTTPRequest, _ context: RequestContext) async throws -> HTTPResponse {
+        let mediaType = request.headers.first(name: "Content-Type")?.split(separator: ";", maxSplits: 1).first.map {
+            $0.trimmingCharacters(in: .whitespaces).lowercased()
+        }
+        guard mediaType == "application/pdf" else {
+            throw APIError(problem: ProblemDetails(
+                slug: "unsupported-media-type", title: "Unsupported media type", status: HTTPStatus(code: 415), detail: "Send the PDF as application/pdf."))
+        }
+        guard !request.body.isEmpty else { throw APIError.badRequest("body", "pdf.missing-body", "the body must be the PDF to verify") }
+        guard let documentVerifier else {
+            throw APIError(problem: ProblemDetails(slug: "service-unavailable", title: "Verification is not configured", status: HTTPStatus(code: 503)))
+        }
+        let verdict = documentVerifier.verify(request.body, at: clock(), registry: store)
+        let data = try JSONSerialization.data(withJSONObject: verdict.jsonObject(), options: [.sortedKeys, .withoutEscapingSlashes])
+        var response = HTTPResponse.json(Array(data))
+        response.headers.replaceOrAdd(name: "Cache-Control", value: "no-store")
+        return response
+    }
+
+    /// `POST /v1/verify/details` (public): `{documentId, fullName, birthDate, sex, personalId}` → `{"confirmed": …}`,
+    /// with status, kind, department and issue date only when every field matches. 10 attempts a minute per client
+    /// address (then 429 with `Retry-After`).
+    func verifyDetails(_ request: HTTPRequest, _ context: RequestContext) throws -> HTTPResponse {
+        try requireJSONMediaType(request)
+        guard !request.body.isEmpty else { throw APIError.badRequest("body", "json.missing-body", "a JSON body is required") }
+        let object: [String: JSONValue]
+        do {
+            guard let parsed = try JSONValue(parsing: request.body).objectValue else { throw APIError.badRequest("body", "json.type-mismatch", "the body must be a JSON object") }
+            object = parsed
+        } catch let error as APIError { throw error } catch {
+            throw APIError.badRequest("body", "json.malformed", "the body is not a JSON object")
+        }
+        let fields = ["documentId", "fullName", "birthDate", "sex", "personalId"]
+        if let unknown = object.keys.sorted().first(where: { !fields.contains($0) }) {
+            throw APIError.badRequest(unknown, "json.unknown-field", "unknown member \(unknown)")
+        }
+        var values: [String] = []
+        for field in fields {
+            guard let value = object[field]?.stringValue, value.utf8.count <= 400 else {
+                throw APIError.badRequest(field, "field.required", "\(field) is required (a string of at most 400 bytes)")
+            }
+            values.append(value)
+        }
+        try throttle(context)
+        let entry = confirm(DetailsConfirmation(documentID: values[0], fullName: values[1], birthDate: values[2], sex: values[3], personalID: values[4]))
+        return json(ConfirmationBody(entry: entry, department: entry.flatMap { store.configuration.authority.department(id: $0.departmentID) }))
+    }
+
+    func throttle(_ context: RequestContext) throws(APIError) {
+        if let wait = confirmationLimiter.attempt(context.remoteAddress, now: clock()) {
+            throw APIError(
+                problem: ProblemDetails(
+                    slug: "too-many-requests", title: "Too many confirmation attempts", status: HTTPStatus(code: 429),
+                    detail: "At most \(confirmationLimiter.limit) confirmations per minute from one address; retry in \(wait) s."),
+                headers: ["Retry-After": String(wait)])
+        }
+    }
+}
+
+/// The public status of a document: no personal data, not even the revocation's grounds.
+struct DocumentStatusBody: JSONWritable {
+    let entry: DocumentEntry
+    let department: Department?
+
+    func write(to output: inout JSONOutput) {
+        output.beginObject()
+        output.key("documentId"); output.string(entry.documentID)
+        writeFields(to: &output)
+        output.endObject()
+    }
+
+    func writeFields(to output: inout JSONOutput) {
+        output.key("status"); output.string(entry.status.name)
+        output.key("kind"); output.string(entry.kind.rawValue)
+        output.key("department")
+        output.beginObject()
+        output.key("id"); output.string(entry.departmentID)
+        output.key("name"); output.string(department?.nameVietnamese)
+        output.key("nameEnglish"); output.string(department?.nameEnglish)
+        output.endObject()
+        output.key("issueDate"); output.string(CalendarDate(entry.issuedAt).description)
+        if case .revoked(_, let at) = entry.status {
+            output.key("revocationDate"); output.string(CalendarDate(at).description)
+        }
+    }
+}
+
+/// `{"confirmed": false}`, or `{"confirmed": true, …status fields}`.
+struct ConfirmationBody: JSONWritable {
+    let entry: DocumentEntry?
+    let department: Department?
+
+    func write(to output: inout JSONOutput) {
+        output.beginObject()
+        output.key("confirmed"); output.bool(entry != nil)
+        if let entry {
+            output.key("documentId"); output.string(entry.documentID)
+            DocumentStatusBody(entry: entry, department: department).writeFields(to: &output)
+        }
+        output.endObject()
+    }
+}

@@ -1,0 +1,172 @@
+import CivicSealAPI
+import CivicSealCrypto
+import CivicSealDocuments
+import CivicSealRecords
+import CivicSealSigner
+import CivicSealWorkflow
+import Foundation
+import Synchronization
+
+/// Issues the document of an approved request: build the record, render it with a visible signature placeholder,
+/// seal it with the department's ACTIVE seal, then register it — document row + `approved` → `issued` + audit — in
+/// one write transaction (``CivicSealRecords/RequestStore/register(_:now:)``).
+///
+/// Crash atomicity: the approval commits first, on its own; rendering and sealing run outside any lock; the
+/// registration transaction is atomic. So after a crash at any point a request is either `approved` with no document
+/// (``sweep()`` issues it on the next start, and periodically) or `issued` with its complete, sealed document —
+/// never `issued` without one. Two issuers racing for one request (the decision handler and the sweeper) are
+/// harmless: the loser's transaction is refused because the request is no longer `approved`, and its render is
+/// dropped; an in-flight set avoids even that waste within one process.
+public final class IssuanceService: DocumentIssuing {
+    public struct Issued: Sendable {
+        public let documentID: String
+        public let summary: RequestSummary
+        public let pdf: [UInt8]
+    }
+
+    public let store: RequestStore
+    public let keyring: Keyring
+    /// Loads the templates and fonts on first use (a service that never issues never pays for them).
+    let rendererFactory: @Sendable () throws -> DocumentRenderer
+    let loadedRenderer = Mutex<DocumentRenderer?>(nil)
+    let clock: @Sendable () -> Date
+    let inFlight = Mutex<Set<String>>([])
+    /// The last failure message per request (for logs and tests); cleared on success.
+    let failures = Mutex<[String: String]>([:])
+
+    public convenience init(
+        store: RequestStore, keyring: Keyring, renderer: DocumentRenderer, clock: @escaping @Sendable () -> Date = { Date() }
+    ) {
+        self.init(store: store, keyring: keyring, loadingRenderer: { renderer }, clock: clock)
+    }
+
+    /// - Parameter loadingRenderer: called once, on the first issuance.
+    public init(
+        store: RequestStore, keyring: Keyring, loadingRenderer: @escaping @Sendable () throws -> DocumentRenderer,
+        clock: @escaping @Sendable () -> Date = { Date() }
+    ) {
+        self.store = store
+        self.keyring = keyring
+        rendererFactory = loadingRenderer
+        self.clock = clock
+    }
+
+    /// The renderer, loaded on first use.
+    public func renderer() throws -> DocumentRenderer {
+        try loadedRenderer.withLock { cached in
+            if let cached { return cached }
+            let renderer = try rendererFactory()
+            cached = renderer
+            return renderer
+        }
+    }
+
+    /// Issues `requestID` if it is `approved`; `nil` when there is nothing to do (not approved, already issued, or
+    /// being issued by another caller in this process). Blocking: rendering, sealing and the SQLite write.
+    public func issueNow(_ requestID: String) throws(AppError) -> Issued? {
+        let claimed = inFlight.withLock { $0.insert(requestID).inserted }
+        guard claimed else { return nil }
+        defer { _ = inFlight.withLock { $0.remove(requestID) } }
+        let source: IssuanceSource
+        do {
+            guard let found = try store.issuanceSource(requestID) else { return nil }
+            source = found
+        } catch {
+            throw AppError(.storage, "cannot read request \(requestID): \(error.message)")
+        }
+        guard let keys = keyring.department(source.departmentID) else {
+            throw AppError(.configuration, "no seal is configured for department \(source.departmentID)")
+        }
+        let department =
+            store.configuration.authority.department(id: source.departmentID)
+            ?? Department(id: keys.id, nameVietnamese: keys.name, nameEnglish: keys.englishName)
+        let documentID = DocumentID.generate()
+        let issuedAt = clock()
+        let sealed: [UInt8]
+        let rendered: RenderedDocument
+        let record: DocumentRecord
+        let canonical: String
+        do {
+            record = try DocumentRecordBuilder.record(
+                for: source, documentID: documentID, issuedAt: issuedAt, department: department,
+                healthBook: { [store] in try store.healthBookForIssuance(try PersonalIDNumber(source.ownerID)) })
+            rendered = try renderer().render(
+                record,
+                signature: SignaturePlaceholder(
+                    visible: true, signerName: keys.name, reason: Self.reason(for: record.kind), location: record.place))
+            sealed = try PAdESSealer.seal(rendered.pdf, signer: try keys.signer())
+            canonical = try DocumentRecordBuilder.canonicalJSON(record, findingsJSON: source.findingsJSON, rendered: rendered)
+        } catch {
+            let message = "cannot issue request \(requestID): \(error)"
+            failures.withLock { $0[requestID] = message }
+            throw AppError(.keyMaterial, message)
+        }
+        let document = NewDocument(
+            documentID: documentID, requestID: requestID, kind: source.kind, departmentID: source.departmentID,
+            templateID: rendered.templateID, templateVersion: rendered.templateVersion, templateSHA256: rendered.templateSHA256,
+            recordJSON: canonical, pdf: sealed, signerCertificateSHA256: keys.active.certificate.fingerprintHex, issuedAt: issuedAt)
+        do {
+            let summary = try store.register(document, now: issuedAt)
+            failures.withLock { $0[requestID] = nil }
+            return Issued(documentID: documentID, summary: summary, pdf: sealed)
+        } catch where error.code == .transitionRefused {
+            return nil  // another issuer registered it first; our render is dropped
+        } catch {
+            throw AppError(.storage, "cannot register the document of \(requestID): \(error.message)")
+        }
+    }
+
+    /// `DocumentIssuing` for the API's decision handler: runs ``issueNow(_:)`` on a thread of its own (rendering and
+    /// signing are blocking work that must not sit on the cooperative pool). A failure is logged and left to the
+    /// sweeper; the approval stands.
+    public func issueDocument(forRequest requestID: String) async -> RequestSummary? {
+        await withCheckedContinuation { (continuation: CheckedContinuation<RequestSummary?, Never>) in
+            DispatchQueue.global(qos: .userInitiated).async {
+                do {
+                    continuation.resume(returning: try self.issueNow(requestID)?.summary)
+                } catch {
+                    FileHandle.standardError.write(Data("civicseal: issuance deferred to the sweeper: \(error)\n".utf8))
+                    continuation.resume(returning: nil)
+                }
+            }
+        }
+    }
+
+    /// Issues every approved request that has no document yet (after a crash, or after a failed attempt).
+    /// Returns the documents issued.
+    @discardableResult
+    public func sweep(limit: Int = 1000) -> [Issued] {
+        guard let ids = try? store.approvedRequestIDs(limit: limit) else { return [] }
+        var issued: [Issued] = []
+        for id in ids {
+            if let document = try? issueNow(id) { issued.append(document) }
+        }
+        return issued
+    }
+
+    /// Runs ``sweep(limit:)`` now and then every `interval` on a background task until the task is cancelled.
+    public func startSweeper(every interval: Duration = .seconds(30)) -> Task<Void, Never> {
+        Task.detached(priority: .utility) { [self] in
+            while !Task.isCancelled {
+                // Only when something waits: a quiet service never loads templates or fonts for the sweeper.
+                if let pending = try? store.approvedRequestIDs(limit: 1), !pending.isEmpty {
+                    _ = await withCheckedContinuation { continuation in
+                        DispatchQueue.global(qos: .utility).async { continuation.resume(returning: self.sweep().count) }
+                    }
+                }
+                try? await Task.sleep(for: interval)
+            }
+        }
+    }
+
+    /// The last failure of `requestID`, if its issuance failed and has not succeeded since.
+    public func lastFailure(of requestID: String) -> String? { failures.withLock { $0[requestID] } }
+
+    static func reason(for kind: RequestKind) -> String {
+        switch kind {
+        case .criminalRecord: "Phiếu lý lịch tư pháp"
+        case .healthCertificate: "Giấy khám sức khỏe"
+        case .healthBookExtract: "Trích lục sổ sức khỏe điện tử"
+        }
+    }
+}

@@ -1,0 +1,198 @@
+import CivicSealCrypto
+import CivicSealStorage
+import CivicSealWorkflow
+import Foundation
+
+/// The document registry: approved requests waiting for their document, the one transaction that registers a
+/// document and marks its request `issued`, reads for the public status and the owner's download, and revocation.
+extension RequestStore {
+    static let documentColumns = """
+        d.id, r.id, d.kind, d.department_id, d.template_id, d.template_version, d.template_sha256, d.record_sha256,
+        d.pdf_sha256, d.signer_certificate_sha256, d.issued_at, d.status, d.revocation_reason, d.revoked_at
+        """
+
+    static func documentEntry(from statement: Statement) throws -> DocumentEntry {
+        func text(_ column: Int) throws -> String {
+            guard let value = statement.string(at: column) else { throw RequestRow.corrupt }
+            return value
+        }
+        guard let kind = RequestKind(rawValue: try text(2)) else { throw RequestRow.corrupt }
+        let status: DocumentEntry.Status =
+            try text(11) == "revoked"
+            ? .revoked(reason: try text(12), at: RequestRow.date(milliseconds: statement.int64(at: 13))) : .valid
+        return DocumentEntry(
+            documentID: try text(0), requestID: try text(1), kind: kind, departmentID: try text(3), templateID: try text(4),
+            templateVersion: try text(5), templateSHA256: try text(6), recordSHA256: try text(7), pdfSHA256: try text(8),
+            signerCertificateSHA256: try text(9), issuedAt: RequestRow.date(milliseconds: statement.int64(at: 10)), status: status)
+    }
+
+    // MARK: Issuing
+
+    /// Ids of requests that are `approved` (so have no document: registration and `issued` commit together), oldest
+    /// approval first. The sweeper issues them after a crash.
+    public func approvedRequestIDs(limit: Int = 100) throws(RecordsError) -> [String] {
+        try read { connection in
+            var ids: [String] = []
+            try connection.forEachRow(
+                "SELECT id FROM requests WHERE state = 'approved' ORDER BY updated_at LIMIT ?", [.integer(Int64(limit))]
+            ) { statement in if let id = statement.string(at: 0) { ids.append(id) } }
+            return ids
+        }
+    }
+
+    /// The approved request `requestID` as the issuer needs it; `nil` when it is not (or no longer) `approved`.
+    public func issuanceSource(_ requestID: String) throws(RecordsError) -> IssuanceSource? {
+        guard Self.isRequestID(requestID) else { return nil }
+        return try read { connection in
+            let statement = try connection.cachedStatement(
+                """
+                SELECT kind, form, department_id, owner_id, submission, subject_identity, findings, approver_name, updated_at
+                FROM requests WHERE id = ? AND state = 'approved'
+                """)
+            defer { statement.reset() }
+            try statement.bind([.text(requestID)])
+            guard try statement.step() else { return nil }
+            guard let kind = statement.string(at: 0).flatMap(RequestKind.init(rawValue:)), let department = statement.string(at: 2),
+                let owner = statement.string(at: 3), let submission = statement.string(at: 4), let findings = statement.string(at: 6)
+            else { throw RequestRow.corrupt }
+            return IssuanceSource(
+                requestID: requestID, kind: kind,
+                form: statement.isNull(at: 1) ? nil : CriminalRecordForm(rawValue: Int(statement.int64(at: 1))),
+                departmentID: department, ownerID: owner, submissionJSON: submission, subjectIdentityJSON: statement.string(at: 5),
+                findingsJSON: findings, approverName: statement.string(at: 7),
+                approvedAt: RequestRow.date(milliseconds: statement.int64(at: 8)))
+        }
+    }
+
+    /// Registers a sealed document and moves its request `approved` → `issued`, with the history event and audit
+    /// entry, in ONE write transaction: either all of it is durable or none. Refused with
+    /// ``RecordsError/Code/transitionRefused`` when the request is no longer `approved` (another issuer won).
+    public func register(_ document: NewDocument, now: Date) throws(RecordsError) -> RequestSummary {
+        let (command, milliseconds, today) = registration(document, now: now)
+        return try write { connection in try Self.register(document, command, milliseconds, today, in: connection) }
+    }
+
+    /// `async` ``register(_:now:)`` (the SQLite work runs on the writer's own queue).
+    public func register(_ document: NewDocument, now: Date) async throws(RecordsError) -> RequestSummary {
+        let (command, milliseconds, today) = registration(document, now: now)
+        return try await write { connection in try Self.register(document, command, milliseconds, today, in: connection) }
+    }
+
+    private func registration(_ document: NewDocument, now: Date) -> (TransitionCommand, Int64, CalendarDate) {
+        (
+            TransitionCommand(requestID: document.requestID, action: .issue, actor: .system("issuance"), reason: nil),
+            RequestRow.milliseconds(now), today(now)
+        )
+    }
+
+    private static func register(
+        _ document: NewDocument, _ command: TransitionCommand, _ milliseconds: Int64, _ today: CalendarDate, in connection: Connection
+    ) throws -> RequestSummary {
+        guard DocumentID.isValid(document.documentID) else { throw RecordsError(.invalidInput, "malformed document id") }
+        let summary = try apply(command, atMilliseconds: milliseconds, today: today, in: connection)
+        let audit = try connection.scalar("SELECT max(sequence) FROM audit_log").int64 ?? 0
+        try connection.execute(
+            """
+            INSERT INTO documents (id, request_seq, kind, department_id, template_id, template_version, template_sha256,
+                record_sha256, pdf_sha256, signer_certificate_sha256, issued_at, audit_sequence, record, pdf)
+            VALUES (?, (SELECT seq FROM requests WHERE id = ?), ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+            """,
+            [
+                .text(document.documentID), .text(document.requestID), .text(document.kind.rawValue), .text(document.departmentID),
+                .text(document.templateID), .text(document.templateVersion), .text(document.templateSHA256),
+                .text(Hex.encode(Digest.sha256(Array(document.recordJSON.utf8)))), .text(Hex.encode(Digest.sha256(document.pdf))),
+                .text(document.signerCertificateSHA256), .integer(RequestRow.milliseconds(document.issuedAt)), .integer(audit),
+                .text(document.recordJSON), .blob(document.pdf),
+            ])
+        return summary
+    }
+
+    // MARK: Reading
+
+    /// The registry entry for `documentID`, whoever asks (the status it reveals is public). Blocking; a short read.
+    public func documentEntry(id documentID: String) throws(RecordsError) -> DocumentEntry? {
+        guard DocumentID.isValid(documentID) else { return nil }
+        return try read { connection in
+            let statement = try connection.cachedStatement(
+                "SELECT \(Self.documentColumns) FROM documents d JOIN requests r ON r.seq = d.request_seq WHERE d.id = ?")
+            defer { statement.reset() }
+            try statement.bind([.text(documentID)])
+            guard try statement.step() else { return nil }
+            return try Self.documentEntry(from: statement)
+        }
+    }
+
+    /// The registry entry of a request's document (any state), for tests and tools.
+    public func documentEntry(forRequest requestID: String) throws(RecordsError) -> DocumentEntry? {
+        guard Self.isRequestID(requestID) else { return nil }
+        return try read { connection in
+            let statement = try connection.cachedStatement(
+                "SELECT \(Self.documentColumns) FROM documents d JOIN requests r ON r.seq = d.request_seq WHERE r.id = ?")
+            defer { statement.reset() }
+            try statement.bind([.text(requestID)])
+            guard try statement.step() else { return nil }
+            return try Self.documentEntry(from: statement)
+        }
+    }
+
+    /// The canonical record JSON of a document (for the five-field confirmation; never sent to clients).
+    public func documentRecordJSON(id documentID: String) throws(RecordsError) -> String? {
+        guard DocumentID.isValid(documentID) else { return nil }
+        return try read { connection in try connection.scalar("SELECT record FROM documents WHERE id = ?", [.text(documentID)]).string }
+    }
+
+    /// The sealed PDF of a request's document for `actor`: the owner (the citizen who submitted) only; anyone else,
+    /// or a request without a document, gets ``RecordsError/Code/notFound``.
+    public func documentPDF(forRequest requestID: String, by actor: Actor) throws(RecordsError) -> (documentID: String, pdf: [UInt8]) {
+        guard Self.isRequestID(requestID), actor.role == .citizen else { throw RecordsError.notFound }
+        return try read { connection in
+            guard
+                let row = try connection.queryFirst(
+                    "SELECT d.id, d.pdf FROM documents d JOIN requests r ON r.seq = d.request_seq WHERE r.id = ? AND r.owner_id = ?",
+                    [.text(requestID), .text(actor.id)]),
+                let id = row[0].string, let pdf = row[1].bytes
+            else { throw RecordsError.notFound }
+            return (id, pdf)
+        }
+    }
+
+    /// The sealed PDF by document id, unauthenticated: for operators' tools and tests only.
+    public func documentPDF(id documentID: String) throws(RecordsError) -> [UInt8]? {
+        guard DocumentID.isValid(documentID) else { return nil }
+        return try read { connection in try connection.scalar("SELECT pdf FROM documents WHERE id = ?", [.text(documentID)]).bytes }
+    }
+
+    // MARK: Revoking
+
+    /// An officer of the issuing department revokes a document with its grounds: the request goes `issued` →
+    /// `revoked` (history, audit) and the registry row records the reason and time, in one transaction. Another
+    /// department's officer, or an unknown id, gets ``RecordsError/Code/notFound``.
+    public func revokeDocument(
+        _ documentID: String, reason: String, by officer: Actor, now: Date
+    ) async throws(RecordsError) -> DocumentEntry {
+        guard DocumentID.isValid(documentID), officer.role == .officer else { throw RecordsError.notFound }
+        let milliseconds = RequestRow.milliseconds(now)
+        let today = today(now)
+        return try await write { connection in
+            guard
+                let row = try connection.queryFirst(
+                    "SELECT r.id, d.department_id FROM documents d JOIN requests r ON r.seq = d.request_seq WHERE d.id = ?",
+                    [.text(documentID)]),
+                let requestID = row[0].string, row[1].string == officer.departmentID
+            else { throw RecordsError.notFound }
+            _ = try Self.apply(
+                TransitionCommand(requestID: requestID, action: .revoke, actor: officer, reason: reason),
+                atMilliseconds: milliseconds, today: today, in: connection)
+            let stored = try connection.scalar("SELECT reason FROM audit_log ORDER BY sequence DESC LIMIT 1").string ?? reason
+            try connection.execute(
+                "UPDATE documents SET status = 'revoked', revocation_reason = ?, revoked_at = ? WHERE id = ?",
+                [.text(stored), .integer(milliseconds), .text(documentID)])
+            let statement = try connection.cachedStatement(
+                "SELECT \(Self.documentColumns) FROM documents d JOIN requests r ON r.seq = d.request_seq WHERE d.id = ?")
+            defer { statement.reset() }
+            try statement.bind([.text(documentID)])
+            guard try statement.step() else { throw RecordsError.notFound }
+            return try Self.documentEntry(from: statement)
+        }
+    }
+}

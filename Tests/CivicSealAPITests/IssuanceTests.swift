@@ -1,0 +1,285 @@
+import CivicSealApp
+import CivicSealCrypto
+import CivicSealRecords
+import CivicSealTestSupport
+import Foundation
+import Testing
+
+/// Issuance on approval and the public verification surface, over a live server, as clients see them.
+@Suite("Live API: issuance and verification")
+struct IssuanceTests {
+    /// Submits a criminal-record request for `person`, claims and approves it; returns the request id.
+    static func approvedRequest(_ live: LiveService, person: Person, officer: StaffMember = .justiceOfficer) async throws -> String {
+        let citizen = try live.token(for: person)
+        let officerToken = try live.token(for: officer)
+        let submitted = try await live.client.post("/v1/requests", token: citizen, json: Bodies.criminalRecord())
+        let id = try #require(submitted.json["id"] as? String, "\(submitted)")
+        #expect(try await live.client.post("/v1/requests/\(id)/claim", token: officerToken, json: "").status == 200)
+        let approved = try await live.client.post("/v1/requests/\(id)/decision", token: officerToken, json: Bodies.noConviction)
+        #expect(approved.status == 200, "\(approved)")
+        #expect(approved.json["status"] as? String == "issued", "\(approved)")
+        return id
+    }
+
+    static func documentID(_ live: LiveService, request id: String) throws -> String {
+        try #require(try live.service.store.documentEntry(forRequest: id)?.documentID, "no document registered for \(id)")
+    }
+
+    static func root(_ live: LiveService) -> String { live.keysDirectory + "/trust/root-ca.cert.pem" }
+
+    @Test("approval issues a sealed PDF that the owner downloads and pdfsig and pyHanko accept; others get 404")
+    func approvalIssuesAVerifiablePDF() async throws {
+        try await withLiveService { live in
+            let id = try await Self.approvedRequest(live, person: .man(41))
+            let download = try await live.client.get("/v1/requests/\(id)/document", token: try live.token(for: .man(41)))
+            #expect(download.status == 200, "\(download)")
+            #expect(download.header("Content-Type") == "application/pdf")
+            #expect(download.body.starts(with: Array("%PDF-".utf8)))
+            let documentID = try Self.documentID(live, request: id)
+            #expect(documentID.count == 26 && DocumentID.isValid(documentID))
+            #expect(download.header("Content-Disposition")?.contains(documentID) == true)
+            let entry = try #require(try live.service.store.documentEntry(id: documentID))
+            #expect(entry.pdfSHA256 == Hex.encode(Digest.sha256(download.body)), "the registry holds the hash of what the owner gets")
+            #expect(entry.signerCertificateSHA256 == live.service.keyring.department("justice-hanoi")?.active.certificate.fingerprintHex)
+            #expect(entry.templateID == "criminal-record-form-1")
+
+            // Another citizen, an officer, and no token: nothing to see.
+            #expect(try await live.client.get("/v1/requests/\(id)/document", token: try live.token(for: .man(42))).status == 404)
+            #expect(try await live.client.get("/v1/requests/\(id)/document", token: try live.token(for: .justiceOfficer)).status == 403)
+            #expect(try await live.client.get("/v1/requests/\(id)/document").status == 401)
+
+            let path = try live.folder.write("issued.pdf", download.body)
+            if PDFValidators.pdfsigUsable {
+                let result = try PDFValidators.pdfsig(path, root: Self.root(live), in: live.folder.path)
+                #expect(result.accepted, "\(result.output)")
+            }
+            if PDFValidators.pyHankoUsable {
+                let result = try PDFValidators.pyHanko(path, root: Self.root(live))
+                #expect(result.accepted, "\(result.output)")
+            }
+            // The registry verdict through the API.
+            let verdict = try await live.client.send(
+                "POST", "/v1/verify", headers: [("Content-Type", "application/pdf")], body: download.body)
+            #expect(verdict.status == 200, "\(verdict)")
+            #expect(verdict.json["outcome"] as? String == "valid", "\(verdict)")
+        }
+    }
+
+    @Test("the public status shows valid, then revoked after the issuing department revokes it; the request is revoked")
+    func statusThenRevocation() async throws {
+        try await withLiveService { live in
+            let id = try await Self.approvedRequest(live, person: .man(43))
+            let documentID = try Self.documentID(live, request: id)
+            let status = try await live.client.get("/v1/documents/\(documentID)/status")
+            #expect(status.status == 200, "\(status)")
+            #expect(status.json["status"] as? String == "valid")
+            #expect(status.json["kind"] as? String == "criminal-record")
+            #expect((status.json["department"] as? [String: Any])?["id"] as? String == "justice-hanoi")
+            #expect((status.json["issueDate"] as? String)?.count == 10)
+            for personal in ["079085", "Trần Văn Thử", "1985-03-02"] { #expect(!status.text.contains(personal), "status leaks \(personal)") }
+
+            // The other department cannot revoke it, and a reason is required.
+            let foreign = try await live.client.post(
+                "/v1/documents/\(documentID)/revoke", token: try live.token(for: .healthOfficer), json: #"{"reason": "Sai sót"}"#)
+            #expect(foreign.status == 404, "\(foreign)")
+            let unreasoned = try await live.client.post(
+                "/v1/documents/\(documentID)/revoke", token: try live.token(for: .justiceColleague), json: #"{"reason": "  "}"#)
+            #expect(unreasoned.status == 422, "\(unreasoned)")
+            let revoked = try await live.client.post(
+                "/v1/documents/\(documentID)/revoke", token: try live.token(for: .justiceColleague),
+                json: #"{"reason": "Cấp nhầm thông tin / issued in error"}"#)
+            #expect(revoked.status == 200, "\(revoked)")
+            #expect(revoked.json["status"] as? String == "revoked")
+            let after = try await live.client.get("/v1/documents/\(documentID)/status")
+            #expect(after.json["status"] as? String == "revoked")
+            #expect(!after.text.contains("issued in error"), "the grounds are not public")
+            let detail = try await live.client.get("/v1/requests/\(id)", token: try live.token(for: .man(43)))
+            #expect((detail.json["request"] as? [String: Any])?["status"] as? String == "revoked", "\(detail)")
+            // Revoking twice is a refused transition.
+            let again = try await live.client.post(
+                "/v1/documents/\(documentID)/revoke", token: try live.token(for: .justiceOfficer), json: #"{"reason": "again"}"#)
+            #expect(again.status == 409, "\(again)")
+            // The verifier reports it revoked when online.
+            let pdf = try #require(try live.service.store.documentPDF(id: documentID))
+            let verdict = try await live.client.send("POST", "/v1/verify", headers: [("Content-Type", "application/pdf")], body: pdf)
+            #expect(verdict.json["outcome"] as? String == "revoked", "\(verdict)")
+            #expect(try await live.client.get("/v1/documents/00000000000000000000000000/status").status == 404)
+            #expect(try await live.service.store.verifyAudit().isIntact)
+        }
+    }
+
+    @Test("five-field confirmation: true when all match (names case- and space-insensitive), the same false answer whichever field is wrong")
+    func detailsConfirmation() async throws {
+        try await withLiveService { live in
+            let person = Person.man(44)
+            let id = try await Self.approvedRequest(live, person: person)
+            let documentID = try Self.documentID(live, request: id)
+            func ask(_ id: String, _ name: String, _ birth: String, _ sex: String, _ personal: String) async throws -> ClientResponse {
+                try await live.client.post(
+                    "/v1/verify/details",
+                    json: #"{"documentId": "\#(id)", "fullName": "\#(name)", "birthDate": "\#(birth)", "sex": "\#(sex)", "personalId": "\#(personal)"}"#)
+            }
+            let right = try await ask(documentID.lowercased(), "  trần  VĂN thử 44 ", person.birthdate, "male", person.personalID)
+            #expect(right.status == 200, "\(right)")
+            #expect(right.json["confirmed"] as? Bool == true, "\(right)")
+            #expect(right.json["status"] as? String == "valid")
+            #expect(right.json["kind"] as? String == "criminal-record")
+            #expect(!right.text.contains(person.personalID), "the answer repeats no personal data")
+            let wrongName = try await ask(documentID, "Trần Văn Thử 45", person.birthdate, "male", person.personalID)
+            let wrongID = try await ask(documentID, person.name, person.birthdate, "male", "079085000045")
+            let wrongSex = try await ask(documentID, person.name, person.birthdate, "female", person.personalID)
+            let unknownDocument = try await ask("00000000000000000000000000", person.name, person.birthdate, "male", person.personalID)
+            for answer in [wrongName, wrongID, wrongSex, unknownDocument] {
+                #expect(answer.status == 200)
+                #expect(answer.text == #"{"confirmed":false}"#, "\(answer)")
+            }
+            let missing = try await live.client.post("/v1/verify/details", json: #"{"documentId": "\#(documentID)"}"#)
+            #expect(missing.status == 400, "\(missing)")
+            // 5 counted attempts so far from this address (the malformed one is refused before counting); the 11th is refused.
+            for _ in 0..<5 { _ = try await ask(documentID, person.name, person.birthdate, "male", person.personalID) }
+            let limited = try await ask(documentID, person.name, person.birthdate, "male", person.personalID)
+            #expect(limited.status == 429, "\(limited)")
+            #expect(limited.header("Retry-After") != nil)
+        }
+    }
+
+    @Test("the QR page is plain escaped HTML in Vietnamese with English, with a strict CSP, and its form confirms")
+    func verificationPage() async throws {
+        try await withLiveService { live in
+            let person = Person.man(46)
+            let id = try await Self.approvedRequest(live, person: person)
+            let documentID = try Self.documentID(live, request: id)
+            let page = try await live.client.get("/v/\(documentID)")
+            #expect(page.status == 200, "\(page)")
+            #expect(page.header("Content-Type") == "text/html; charset=utf-8")
+            let csp = try #require(page.header("Content-Security-Policy"))
+            #expect(csp.contains("default-src 'none'") && csp.contains("style-src 'self'") && !csp.contains("unsafe"))
+            for text in ["Còn hiệu lực", "Valid", "Phiếu lý lịch tư pháp", "Sở Tư pháp thành phố Hà Nội", "name=\"personalId\"", "action=\"/v/\(documentID)\""] {
+                #expect(page.text.contains(text), "page lacks \(text)")
+            }
+            #expect(!page.text.contains("<script"), "no JavaScript")
+            #expect(!page.text.contains("style="), "no inline style")
+            #expect(!page.text.contains(person.personalID) && !page.text.contains("Thử 46"), "the page states no personal data")
+            let css = try await live.client.get("/static/verify.css")
+            #expect(css.status == 200 && css.header("Content-Type")?.hasPrefix("text/css") == true)
+
+            func form(_ fields: [(String, String)]) async throws -> ClientResponse {
+                let body = fields.map { "\($0.0)=\($0.1.addingPercentEncoding(withAllowedCharacters: .alphanumerics) ?? "")" }.joined(separator: "&")
+                return try await live.client.send(
+                    "POST", "/v/\(documentID)", headers: [("Content-Type", "application/x-www-form-urlencoded")], body: Array(body.utf8))
+            }
+            let confirmed = try await form([
+                ("documentId", documentID), ("fullName", person.name), ("birthDate", person.birthdate), ("sex", "male"),
+                ("personalId", person.personalID),
+            ])
+            #expect(confirmed.status == 200)
+            #expect(confirmed.text.contains("Thông tin khớp"), "\(confirmed.text)")
+            let refused = try await form([
+                ("documentId", documentID), ("fullName", "<script>alert(1)</script>"), ("birthDate", person.birthdate), ("sex", "male"),
+                ("personalId", person.personalID),
+            ])
+            #expect(refused.text.contains("Không xác nhận được"))
+            #expect(!refused.text.contains("<script>"), "nothing typed is echoed unescaped")
+
+            _ = try await live.client.post(
+                "/v1/documents/\(documentID)/revoke", token: try live.token(for: .justiceOfficer), json: #"{"reason": "Thu hồi"}"#)
+            let revoked = try await live.client.get("/v/\(documentID)")
+            #expect(revoked.text.contains("Đã thu hồi"), "\(revoked.text)")
+            let missing = try await live.client.get("/v/00000000000000000000000000")
+            #expect(missing.status == 404 && missing.text.contains("Không tìm thấy"))
+            #expect(try await live.client.get("/v/%3Cscript%3E").status == 404)
+        }
+    }
+
+    @Test("the trust endpoint publishes PEMs that parse: the root and each department's certificates")
+    func trustEndpoint() async throws {
+        try await withLiveService { live in
+            let trust = try await live.client.get("/v1/trust")
+            #expect(trust.status == 200, "\(trust)")
+            let anchors = try #require(trust.json["trustAnchors"] as? [[String: Any]])
+            #expect(anchors.count == 1)
+            let rootPEM = try #require(anchors.first?["pem"] as? String)
+            let root = try Certificate(pem: rootPEM)
+            #expect(root.isSelfSigned)
+            let departments = try #require(trust.json["departments"] as? [[String: Any]])
+            #expect(Set(departments.compactMap { $0["id"] as? String }) == ["justice-hanoi", "health-hanoi"])
+            for department in departments {
+                let certificates = try #require(department["certificates"] as? [[String: Any]])
+                #expect(certificates.count == 1 && certificates[0]["status"] as? String == "active")
+                let chain = try Certificate.chain(pem: try #require(certificates[0]["pem"] as? String))
+                #expect(chain.first?.fingerprintHex == certificates[0]["sha256"] as? String)
+                #expect(chain.last == root)
+            }
+        }
+    }
+
+    @Test("key rotation: after a new active seal, new documents use it and documents sealed with the old one still verify")
+    func keyRotation() async throws {
+        let first = try LiveService.start()
+        let oldID: String
+        let oldPDF: [UInt8]
+        let oldSeal: String
+        do {
+            let id = try await Self.approvedRequest(first, person: .man(47))
+            oldID = try Self.documentID(first, request: id)
+            oldPDF = try #require(try first.service.store.documentPDF(id: oldID))
+            oldSeal = try #require(first.service.keyring.department("justice-hanoi")?.active.certificate.fingerprintHex)
+        } catch {
+            await first.stop()
+            throw error
+        }
+        await first.stop()
+        let newSealName = try DevelopmentPKI.rotate(directory: first.keysDirectory, departmentID: "justice-hanoi")
+        let second = try LiveService.start(in: first.folder)
+        do {
+            let department = try #require(second.service.keyring.department("justice-hanoi"))
+            #expect(department.active.name == newSealName && department.seals.count == 2)
+            let id = try await Self.approvedRequest(second, person: .man(48))
+            let newEntry = try #require(try second.service.store.documentEntry(forRequest: id))
+            #expect(newEntry.signerCertificateSHA256 == department.active.certificate.fingerprintHex)
+            #expect(newEntry.signerCertificateSHA256 != oldSeal)
+            #expect(try second.service.store.documentEntry(id: oldID)?.signerCertificateSHA256 == oldSeal)
+
+            let trust = try await second.client.get("/v1/trust")
+            let justice = (trust.json["departments"] as? [[String: Any]] ?? []).first { $0["id"] as? String == "justice-hanoi" }
+            let statuses = (justice?["certificates"] as? [[String: Any]] ?? []).compactMap { $0["status"] as? String }
+            #expect(statuses.sorted() == ["active", "retired"], "\(trust)")
+
+            let newPDF = try #require(try second.service.store.documentPDF(id: newEntry.documentID))
+            for (name, pdf) in [("old.pdf", oldPDF), ("new.pdf", newPDF)] {
+                let verdict = try await second.client.send("POST", "/v1/verify", headers: [("Content-Type", "application/pdf")], body: pdf)
+                #expect(verdict.json["outcome"] as? String == "valid", "\(name): \(verdict)")
+                let path = try second.folder.write(name, pdf)
+                if PDFValidators.pdfsigUsable {
+                    let result = try PDFValidators.pdfsig(path, root: Self.root(second), in: second.folder.path)
+                    #expect(result.accepted, "\(name): \(result.output)")
+                }
+                if PDFValidators.pyHankoUsable {
+                    let result = try PDFValidators.pyHanko(path, root: Self.root(second))
+                    #expect(result.accepted, "\(name): \(result.output)")
+                }
+            }
+        } catch {
+            await second.stop()
+            throw error
+        }
+        await second.stop()
+    }
+
+    @Test("POST /v1/verify: bytes that are not a sealed PDF are a 200 verdict `invalid` with a failed structure check; other media types 415")
+    func verifyRejectsMalformed() async throws {
+        try await withLiveService { live in
+            let garbage = try await live.client.send(
+                "POST", "/v1/verify", headers: [("Content-Type", "application/pdf")], body: Array("%PDF-1.7 not really".utf8))
+            #expect(garbage.status == 200, "\(garbage)")
+            #expect(garbage.json["outcome"] as? String == "invalid")
+            let checks = garbage.json["checks"] as? [[String: Any]] ?? []
+            #expect(checks.contains { $0["name"] as? String == "structure" && $0["passed"] as? Bool == false }, "\(garbage)")
+            let wrongType = try await live.client.send(
+                "POST", "/v1/verify", headers: [("Content-Type", "text/plain")], body: Array("x".utf8))
+            #expect(wrongType.status == 415)
+            let empty = try await live.client.send("POST", "/v1/verify", headers: [("Content-Type", "application/pdf")])
+            #expect(empty.status == 400)
+        }
+    }
+}
