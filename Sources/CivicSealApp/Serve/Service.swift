@@ -6,6 +6,7 @@ import CivicSealRecords
 import CivicSealSigner
 import CivicSealStorage
 import Foundation
+import Synchronization
 
 /// `civicseal serve`: where the service listens and where it keeps its data and keys.
 public struct ServeOptions: Sendable {
@@ -85,10 +86,17 @@ public final class Service: Sendable {
             throw AppError(.storage, "cannot open the database in \(options.dataDirectory): \(error.message)")
         }
         let templates = options.templatesDirectory
-        let baseURL = options.publicBaseURL ?? "http://\(options.host):\(options.port)"
+        // The renderer is built on first issuance, after the server has bound: with port 0 the printed verification
+        // address must carry the real port.
+        let boundPort = Atomic<Int>(options.port)
+        let configuredBase = options.publicBaseURL
+        let host = options.host
         let issuance = IssuanceService(
             store: store, keyring: keyring,
-            loadingRenderer: { try DocumentRenderer(templateDirectory: templates, verificationBaseURL: baseURL) }, clock: options.clock)
+            loadingRenderer: {
+                let baseURL = configuredBase ?? "http://\(host):\(boundPort.load(ordering: .acquiring))"
+                return try DocumentRenderer(templateDirectory: templates, verificationBaseURL: baseURL)
+            }, clock: options.clock)
         let documentVerifier: DocumentVerifier
         do { documentVerifier = try DocumentVerifier(trustAnchors: keyring.trustAnchors) } catch {
             try? store.close()
@@ -111,6 +119,7 @@ public final class Service: Sendable {
             throw AppError(.fileSystem, "cannot listen on \(options.host):\(options.port): \(error)")
         }
         let port = server.port
+        boundPort.store(port, ordering: .releasing)
         banner.insert("CivicSeal listening on http://\(options.host):\(port)  (data: \(options.dataDirectory)/, keys: \(options.keysDirectory)/)", at: 0)
         if keyring.manifest.identityProvider != nil {
             banner.append("Mint a development token:  swift run civicseal token citizen --personal-id 001190012345 --name \"Nguyễn Thị Ánh Tuyết\" --birthdate 1990-05-14 --gender female")
