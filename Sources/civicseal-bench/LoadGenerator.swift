@@ -15,11 +15,12 @@ enum LoadGenerator {
     }
 
     /// Runs `wrk --latency` against `url` with `connections` connections over `threads` threads for `seconds`.
-    static func wrk(url: String, connections: Int, threads: Int = 2, seconds: Int, headers: [String] = []) throws -> Result {
+    static func wrk(url: String, connections: Int, threads: Int = 2, seconds: Int, headers: [String] = [], script: String? = nil) throws -> Result {
         let process = Process()
         process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
         var arguments = ["wrk", "--latency", "-t\(threads)", "-c\(connections)", "-d\(seconds)s", "--timeout", "5s"]
         for header in headers { arguments += ["-H", header] }
+        if let script { arguments += ["-s", script] }
         process.arguments = arguments + [url]
         let pipe = Pipe()
         process.standardOutput = pipe

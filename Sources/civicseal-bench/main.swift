@@ -15,9 +15,10 @@ do {
     case "store": try StoreBenchmark.run(seconds: seconds, arguments: arguments)
     case "render": try RenderBenchmark.run(seconds: seconds)
     case "http": try HTTPBenchmark.run(seconds: seconds)
+    case "verify": try VerifyBenchmark.run(seconds: seconds)
     case "issue": try IssueBenchmark.run(seconds: seconds)
     default:
-        FileHandle.standardError.write(Data("usage: civicseal-bench crypto|store|render|http|issue [--seconds N] [--requests N]\n".utf8))
+        FileHandle.standardError.write(Data("usage: civicseal-bench crypto|store|render|http|issue|verify|issue [--seconds N] [--requests N]\n".utf8))
         exit(64)
     }
 } catch {
