@@ -1,3 +1,4 @@
+import CivicSealCrypto
 import CivicSealDocuments
 import CivicSealRecords
 import CivicSealWorkflow
@@ -61,35 +62,45 @@ enum DocumentRecordBuilder {
     /// (sorted keys, no insignificant white space). The approved findings are kept exactly as the officer gave them.
     static func canonicalJSON(_ record: DocumentRecord, findingsJSON: String, rendered: RenderedDocument) throws -> String {
         let holder = record.holder
-        var holderObject: [String: Any] = [
-            "fullName": holder.fullName, "sex": holder.sex.rawValue, "birthDate": holder.birthDate.description,
-            "personalId": holder.personalID, "birthPlace": holder.birthPlace, "nationality": holder.nationality,
-            "residence": holder.residence,
+        var holderObject: [String: JSONValue] = [
+            "fullName": .string(holder.fullName), "sex": .string(holder.sex.rawValue), "birthDate": .string(holder.birthDate.description),
+            "personalId": .string(holder.personalID), "birthPlace": .string(holder.birthPlace), "nationality": .string(holder.nationality),
+            "residence": .string(holder.residence),
         ]
         for (key, value) in [
             ("otherNames", holder.otherNames), ("ethnicity", holder.ethnicity), ("fatherName", holder.fatherName),
             ("motherName", holder.motherName), ("spouseName", holder.spouseName),
         ] {
-            if let value { holderObject[key] = value }
+            if let value { holderObject[key] = .string(value) }
         }
-        var findings: Any = try object(findingsJSON)
-        if case .healthBookExtract(let extract) = record.findings {
-            var extended = findings as? [String: Any] ?? [:]
-            extended["counts"] = [
-                "encounters": extract.encounters.count, "vaccinations": extract.vaccinations.count, "allergies": extract.allergies.count,
-            ]
-            findings = extended
+        // The approved findings exactly as stored (canonical JSON written by this service), parsed strictly.
+        guard var findings = try? JSONValue(parsing: Array(findingsJSON.utf8)) else {
+            throw AppError(.storage, "the stored findings are not valid JSON")
         }
-        let object: [String: Any] = [
-            "version": 1, "documentId": record.documentID, "number": record.number, "kind": record.kind.rawValue,
-            "issuedAt": Int64((record.issuedAt.timeIntervalSince1970 * 1000).rounded(.down)), "place": record.place,
-            "department": ["id": record.department.id, "name": record.department.nameVietnamese, "nameEnglish": record.department.nameEnglish],
-            "officer": ["fullName": record.officer.fullName, "title": record.officer.titleVietnamese],
-            "holder": holderObject, "findings": findings,
-            "template": ["id": rendered.templateID, "version": rendered.templateVersion, "sha256": rendered.templateSHA256],
-        ]
-        let data = try JSONSerialization.data(withJSONObject: object, options: [.sortedKeys, .withoutEscapingSlashes])
-        return String(decoding: data, as: UTF8.self)
+        if case .healthBookExtract(let extract) = record.findings, var members = findings.objectValue {
+            members["counts"] = .object([
+                "encounters": .number(String(extract.encounters.count)), "vaccinations": .number(String(extract.vaccinations.count)),
+                "allergies": .number(String(extract.allergies.count)),
+            ])
+            findings = .object(members)
+        }
+        let object: JSONValue = .object([
+            "version": .number("1"), "documentId": .string(record.documentID), "number": .string(record.number),
+            "kind": .string(record.kind.rawValue),
+            "issuedAt": .number(String(Int64((record.issuedAt.timeIntervalSince1970 * 1000).rounded(.down)))),
+            "place": .string(record.place),
+            "department": .object([
+                "id": .string(record.department.id), "name": .string(record.department.nameVietnamese),
+                "nameEnglish": .string(record.department.nameEnglish),
+            ]),
+            "officer": .object(["fullName": .string(record.officer.fullName), "title": .string(record.officer.titleVietnamese)]),
+            "holder": .object(holderObject), "findings": findings,
+            "template": .object([
+                "id": .string(rendered.templateID), "version": .string(rendered.templateVersion), "sha256": .string(rendered.templateSHA256),
+            ]),
+        ])
+        // JSONValue serialises members sorted by name, with no insignificant white space.
+        return object.serialized()
     }
 
     struct Identity {
