@@ -67,7 +67,9 @@ let package = Package(
             swiftSettings: strict),
 
         // Tests.
-        .target(name: "CivicSealTestSupport", path: "Tests/CivicSealTestSupport", swiftSettings: strict),
+        .target(
+            name: "CivicSealTestSupport", dependencies: ["CivicSealDocuments", "CivicSealWorkflow"], path: "Tests/CivicSealTestSupport",
+            swiftSettings: strict),
         .testTarget(
             name: "CivicSealCryptoTests", dependencies: ["CivicSealCrypto", "CivicSealTestSupport"],
             resources: [.copy("Vectors")], swiftSettings: strict),

@@ -1,3 +1,4 @@
+import CivicSealTestSupport
 import CivicSealDocuments
 import Foundation
 import Testing

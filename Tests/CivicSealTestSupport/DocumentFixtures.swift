@@ -4,20 +4,20 @@ import Foundation
 
 /// Synthetic people and records (no real ID numbers: province, century/sex digit and year agree with the
 /// declared birth date and sex, the last six digits are made up).
-enum DocumentFixtures {
-    static let templateDirectory: String = {
+public enum DocumentFixtures {
+    public static let templateDirectory: String = {
         var url = URL(fileURLWithPath: #filePath)
         for _ in 0..<3 { url.deleteLastPathComponent() }
         return url.appendingPathComponent("Templates").path
     }()
 
-    static let renderer: DocumentRenderer = try! DocumentRenderer(templateDirectory: templateDirectory)
+    public static let renderer: DocumentRenderer = try! DocumentRenderer(templateDirectory: templateDirectory)
 
-    static let templateIDs = ["criminal-record-form-1", "criminal-record-form-2", "health-certificate-driving-licence", "health-book-extract"]
+    public static let templateIDs = ["criminal-record-form-1", "criminal-record-form-2", "health-certificate-driving-licence", "health-book-extract"]
 
-    static let issuedAt = Date(timeIntervalSince1970: 1_795_000_000)  // 2026-11-18 (UTC+7)
+    public static let issuedAt = Date(timeIntervalSince1970: 1_795_000_000)  // 2026-11-18 (UTC+7)
 
-    static let holders: [DocumentHolder] = [
+    public static let holders: [DocumentHolder] = [
         DocumentHolder(
             fullName: "Nguyễn Thị Ánh Tuyết", sex: .female, birthDate: CalendarDate("1990-09-02")!, birthPlace: "Phường Hàng Bạc, Hà Nội",
             ethnicity: "Kinh", residence: "Số 12 phố Hàng Bạc, phường Hoàn Kiếm, thành phố Hà Nội", personalID: "001190012345",
@@ -37,10 +37,10 @@ enum DocumentFixtures {
             fatherName: "Đặng Văn Thịnh", motherName: "Vũ Thị Ngọc", spouseName: "Hoàng Minh Tuấn"),
     ]
 
-    static let justiceOfficer = DocumentOfficer(fullName: "Lê Văn Hưởng", titleVietnamese: "KT. GIÁM ĐỐC - PHÓ GIÁM ĐỐC", titleEnglish: "For the Director - Deputy Director")
-    static let healthOfficer = DocumentOfficer(fullName: "BS. Hoàng Thị Yến", titleVietnamese: "GIÁM ĐỐC", titleEnglish: "Director")
+    public static let justiceOfficer = DocumentOfficer(fullName: "Lê Văn Hưởng", titleVietnamese: "KT. GIÁM ĐỐC - PHÓ GIÁM ĐỐC", titleEnglish: "For the Director - Deputy Director")
+    public static let healthOfficer = DocumentOfficer(fullName: "BS. Hoàng Thị Yến", titleVietnamese: "GIÁM ĐỐC", titleEnglish: "Director")
 
-    static func conviction(_ index: Int, expunged: Bool = false) -> Conviction {
+    public static func conviction(_ index: Int, expunged: Bool = false) -> Conviction {
         Conviction(
             judgmentDate: CalendarDate(year: 2012 + index, month: 3, day: 12)!, judgmentNumber: "\(40 + index)/\(2012 + index)/HS-ST",
             court: "Tòa án nhân dân quận Đống Đa, thành phố Hà Nội", crime: index % 2 == 0 ? "Trộm cắp tài sản" : "Gây rối trật tự công cộng",
@@ -49,11 +49,11 @@ enum DocumentFixtures {
             expunged: expunged)
     }
 
-    static let ban = Ban(
+    public static let ban = Ban(
         description: "Cấm đảm nhiệm chức vụ kế toán trưởng", judgment: "Bản án số 45/2019/HS-ST ngày 12/03/2019",
         court: "Tòa án nhân dân quận Cầu Giấy, thành phố Hà Nội", duration: "03 năm / 3 years")
 
-    static func criminalRecord(
+    public static func criminalRecord(
         form: CriminalRecordForm, holder: DocumentHolder, convictions: [Conviction] = [], bans: [Ban] = [], statesBans: Bool = false,
         issuedAt: Date = issuedAt, documentID: String = "7QH2KX9V4M3TBCJ5RW8ZNPYD6A"
     ) -> DocumentRecord {
@@ -63,7 +63,7 @@ enum DocumentFixtures {
             findings: .criminalRecord(CriminalRecordFindings(form: form, statesBans: statesBans, convictions: convictions, bans: bans)))
     }
 
-    static func healthCertificate(holder: DocumentHolder) -> DocumentRecord {
+    public static func healthCertificate(holder: DocumentHolder) -> DocumentRecord {
         let results = [
             ExaminationResult(specialtyVietnamese: "Tâm thần", specialtyEnglish: "Psychiatry", finding: "Bình thường", assessment: "Đủ điều kiện / Fit"),
             ExaminationResult(specialtyVietnamese: "Thần kinh", specialtyEnglish: "Neurology", finding: "Bình thường", assessment: "Đủ điều kiện / Fit"),
@@ -86,7 +86,7 @@ enum DocumentFixtures {
                     doctor: "BS. CKI Vũ Đình Khang")))
     }
 
-    static func healthBook(holder: DocumentHolder, encounters: Int = 4, vaccinations: Int = 3, allergies: Int = 2) -> DocumentRecord {
+    public static func healthBook(holder: DocumentHolder, encounters: Int = 4, vaccinations: Int = 3, allergies: Int = 2) -> DocumentRecord {
         let reasons = ["Sốt, ho kéo dài", "Đau bụng vùng thượng vị", "Khám sức khỏe định kỳ", "Khó thở về đêm", "Tái khám tiểu đường"]
         let codes = [["J20.9"], ["K29.7", "K21.9"], ["Z00.0"], ["J45.0"], ["E11.9", "I10"]]
         let encounterList = (0..<encounters).map { index in
@@ -117,7 +117,7 @@ enum DocumentFixtures {
     }
 
     /// A typical record for `templateID`: form 1 clean, form 2 with an expunged conviction and a ban.
-    static func record(templateID: String, holder: DocumentHolder) -> DocumentRecord {
+    public static func record(templateID: String, holder: DocumentHolder) -> DocumentRecord {
         switch templateID {
         case "criminal-record-form-1": criminalRecord(form: .form1, holder: holder)
         case "criminal-record-form-2": criminalRecord(form: .form2, holder: holder)
