@@ -31,8 +31,6 @@ static inline int cs_sk_X509_num(const STACK_OF(X509) *stack) { return sk_X509_n
 static inline X509 *cs_sk_X509_value(const STACK_OF(X509) *stack, int index) { return sk_X509_value(stack, index); }
 /* Frees the stack only; the certificates stay owned by their Swift wrappers. */
 static inline void cs_sk_X509_free(STACK_OF(X509) *stack) { sk_X509_free(stack); }
-/* Frees the stack and drops one reference on every certificate in it. */
-static inline void cs_sk_X509_pop_free(STACK_OF(X509) *stack) { sk_X509_pop_free(stack, X509_free); }
 
 static inline int cs_sk_ASN1_OBJECT_num(const STACK_OF(ASN1_OBJECT) *stack) { return sk_ASN1_OBJECT_num(stack); }
 static inline ASN1_OBJECT *cs_sk_ASN1_OBJECT_value(const STACK_OF(ASN1_OBJECT) *stack, int index) {

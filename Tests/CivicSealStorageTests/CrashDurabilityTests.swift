@@ -1,3 +1,4 @@
+import CivicSealTestSupport
 import Foundation
 import Testing
 
@@ -7,9 +8,10 @@ import Testing
 /// (the WAL is in the OS page cache); only power loss can drop the last commits. This drives the
 /// `sqlite3` shell as a stand-in process, kills it with SIGKILL after a commit, and reopens.
 @Suite struct CrashDurabilityTests {
-    static let shell = "/usr/bin/sqlite3"
+    /// The `sqlite3` shell on PATH; under `CI=true` the test runs (and fails) even when it is missing.
+    static let shell = ExternalTool.path("sqlite3") ?? "/usr/bin/sqlite3"
 
-    @Test(.enabled(if: FileManager.default.isExecutableFile(atPath: shell)))
+    @Test(.enabled(if: ExternalTool.isUsable("sqlite3")))
     func committedRowsSurviveAProcessKilledWithoutClosing() throws {
         let folder = try TemporaryDirectory()
         let path = folder.path("crash.sqlite")

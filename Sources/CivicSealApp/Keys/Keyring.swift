@@ -23,12 +23,23 @@ public final class Keyring: Sendable {
         public let englishName: String
         public let active: Seal
         public let seals: [Seal]
+        /// Built once at load (key/certificate match, ESS attribute, DER parts), not per document.
+        private let preparedSigner: Result<CMSSigner, CryptoError>
+
+        init(id: String, name: String, englishName: String, active: Seal, seals: [Seal]) {
+            self.id = id
+            self.name = name
+            self.englishName = englishName
+            self.active = active
+            self.seals = seals
+            preparedSigner = Result { () throws(CryptoError) -> CMSSigner in
+                guard let key = active.key else { throw CryptoError(.invalidArgument, "the active seal of \(id) has no private key") }
+                return try CMSSigner(key: key, certificate: active.certificate, chain: active.chain, algorithm: active.algorithm.signatureAlgorithm)
+            }
+        }
 
         /// The CMS signer for new documents.
-        public func signer() throws(CryptoError) -> CMSSigner {
-            guard let key = active.key else { throw CryptoError(.invalidArgument, "the active seal of \(id) has no private key") }
-            return try CMSSigner(key: key, certificate: active.certificate, chain: active.chain, algorithm: active.algorithm.signatureAlgorithm)
-        }
+        public func signer() throws(CryptoError) -> CMSSigner { try preparedSigner.get() }
     }
 
     public let directory: String

@@ -95,8 +95,9 @@ enum PDFIndirectObject {
 }
 
 /// Date formats used in the Info dictionary (ISO 32000-1 §7.9.4) and XMP (ISO 8601), always in UTC.
-enum PDFDateFormat {
-    static func components(_ date: Date) -> (year: Int, month: Int, day: Int, hour: Int, minute: Int, second: Int) {
+public enum PDFDateFormat {
+    /// UTC calendar fields of `date`, computed without Foundation's calendar (it dominates hot paths).
+    public static func components(_ date: Date) -> (year: Int, month: Int, day: Int, hour: Int, minute: Int, second: Int) {
         let seconds = Int(date.timeIntervalSince1970.rounded(.down))
         let days = seconds >= 0 ? seconds / 86400 : (seconds - 86399) / 86400
         let secondOfDay = seconds - days * 86400

@@ -23,16 +23,6 @@ extension RequestStore {
     }
 }
 
-extension RequestStore {
-    /// True when a reader connection answers a query on the requests table (for `/healthz`).
-    public func isReadable() async -> Bool {
-        (try? await database.read { connection in
-            _ = try connection.queryFirst("SELECT seq FROM requests LIMIT 1")
-            return true
-        }) ?? false
-    }
-}
-
 /// A request as stored: the summary, the submission and findings as their stored canonical JSON (not re-decoded),
 /// and the history. For readers that pass the JSON through (the HTTP API) instead of inspecting it.
 public struct StoredRequest: Sendable, Hashable {
@@ -66,7 +56,7 @@ extension RequestStore {
         }
     }
 
-    /// Blocking ``isReadable()``.
+    /// True when a reader connection answers a query on the requests table (for `/healthz`); blocking and short.
     public func isReadableNow() -> Bool {
         (try? read { connection in
             _ = try connection.queryFirst("SELECT seq FROM requests LIMIT 1")
