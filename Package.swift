@@ -48,6 +48,7 @@ let package = Package(
                 "CivicSealHTTP", "CivicSealIdentity", "CivicSealRecords", "CivicSealWorkflow", "CivicSealCrypto", "CivicSealSigner",
             ],
             exclude: ["Resources/openapi.json"], swiftSettings: strict),
+        .target(name: "CivicSealWeb", dependencies: ["CivicSealHTTP", "CivicSealCrypto"], swiftSettings: strict),
 
         // Wiring and executables.
         .target(
@@ -90,6 +91,9 @@ let package = Package(
             swiftSettings: strict),
         .testTarget(name: "CivicSealPDFTests", dependencies: ["CivicSealPDF", "CivicSealTestSupport"], swiftSettings: strict),
         .testTarget(name: "CivicSealHTTPTests", dependencies: ["CivicSealHTTP", "CivicSealTestSupport"], swiftSettings: strict),
+        .testTarget(
+            name: "CivicSealWebTests",
+            dependencies: ["CivicSealWeb", "CivicSealHTTP", "CivicSealCrypto", "CivicSealTestSupport"], swiftSettings: strict),
         .testTarget(name: "CivicSealQRTests", dependencies: ["CivicSealQR", "CivicSealTestSupport"], swiftSettings: strict),
         .testTarget(
             name: "CivicSealRecordsTests",

@@ -1,0 +1,180 @@
+import CivicSealCrypto
+import Synchronization
+
+/// Server-side sessions in memory: the browser holds only a random id (the cookie), the server the payload.
+///
+/// - The map is keyed by the SHA-256 of the id, so the id never sits in memory after the response that set it,
+///   and the dictionary's comparisons (which are not constant-time) only ever compare digests.
+/// - A session ends after ``idleTimeout`` without use or ``absoluteTimeout`` after it began, whichever comes
+///   first (OWASP Session Management: both are needed); an expired session is never returned.
+/// - At most ``capacity`` sessions are kept: creating one beyond that evicts the least recently seen.
+/// - ``rotate(_:)`` gives a session a new id and CSRF token at sign-in, so an id planted before sign-in
+///   (session fixation) is worthless afterwards.
+///
+/// Time comes from the injected `clock`, so tests move it instead of sleeping.
+public final class SessionStore<Payload: Sendable>: Sendable {
+    /// How long a session lives without being looked up or updated.
+    public let idleTimeout: Duration
+    /// How long a session lives at most from its creation (or its last rotation), however busy.
+    public let absoluteTimeout: Duration
+    /// The most sessions kept at once.
+    public let capacity: Int
+    private let clock: @Sendable () -> ContinuousClock.Instant
+    private let state: Mutex<State>
+
+    private struct State: Sendable {
+        var table = SessionTable<Payload>()
+        var lastSweep: ContinuousClock.Instant
+    }
+
+    /// How often ``create(_:)`` also walks every session to drop those past their absolute lifetime
+    /// (idle ones are dropped from the least-recent end on every create).
+    private static var sweepInterval: Duration { .seconds(60) }
+
+    /// - Precondition: `capacity` is positive and both timeouts are longer than zero.
+    public init(
+        idleTimeout: Duration = .seconds(30 * 60), absoluteTimeout: Duration = .seconds(8 * 3600), capacity: Int = 100_000,
+        clock: @escaping @Sendable () -> ContinuousClock.Instant = { .now }
+    ) {
+        precondition(capacity > 0 && idleTimeout > .zero && absoluteTimeout > .zero, "invalid session store limits")
+        self.idleTimeout = idleTimeout
+        self.absoluteTimeout = absoluteTimeout
+        self.capacity = capacity
+        self.clock = clock
+        self.state = Mutex(State(lastSweep: clock()))
+    }
+
+    /// Starts a session holding `payload`, with fresh random id and CSRF token.
+    ///
+    /// Expired sessions are dropped first; if the store is still full, the least recently seen one is evicted.
+    public func create(_ payload: Payload) -> Session<Payload> {
+        let (id, key) = Self.newID()
+        let csrfToken = Self.newToken()
+        return state.withLock { state in
+            let now = clock()
+            evictExpired(&state, now: now)
+            while state.table.count >= capacity { state.table.remove(slot: state.table.oldest) }
+            state.table.insert(.init(key: key, csrfToken: csrfToken, payload: payload, created: now, lastSeen: now))
+            return Session(id: id, csrfToken: csrfToken, payload: payload, created: now, lastSeen: now)
+        }
+    }
+
+    /// The live session with this id, its ``Session/lastSeen`` moved to now; nil when the id is unknown, malformed
+    /// or expired (an expired session is removed).
+    public func lookup(_ id: String) -> Session<Payload>? {
+        guard let key = Self.key(for: id) else { return nil }
+        return state.withLock { state in
+            guard let slot = liveSlot(&state, key: key) else { return nil }
+            return Self.session(id: id, state.table[slot])
+        }
+    }
+
+    /// Changes the payload of the live session with this id (refreshing it like ``lookup(_:)``) and returns the
+    /// result; nil, without calling `body`, when there is no such live session.
+    ///
+    /// `body` runs while the store is locked: keep it short and do not call the store from it.
+    public func update(_ id: String, _ body: (inout Payload) -> Void) -> Session<Payload>? {
+        guard let key = Self.key(for: id) else { return nil }
+        return state.withLock { state in
+            guard let slot = liveSlot(&state, key: key) else { return nil }
+            state.table.modifyPayload(slot: slot, body)
+            return Self.session(id: id, state.table[slot])
+        }
+    }
+
+    /// Ends the session with this id (sign-out); nothing happens for an unknown id.
+    public func remove(_ id: String) {
+        guard let key = Self.key(for: id) else { return }
+        state.withLock { state in
+            if let slot = state.table.slot(for: key) { state.table.remove(slot: slot) }
+        }
+    }
+
+    /// Moves the live session with this id to a new id and a new CSRF token, keeping its payload; the old id stops
+    /// working at once. Call it when privilege changes (sign-in), against session fixation (OWASP). The rotated
+    /// session starts a new lifetime: the absolute timeout counts from the rotation. Nil when there is no such
+    /// live session.
+    public func rotate(_ id: String) -> Session<Payload>? {
+        guard let oldKey = Self.key(for: id) else { return nil }
+        let (newID, newKey) = Self.newID()
+        let csrfToken = Self.newToken()
+        return state.withLock { state in
+            guard let slot = liveSlot(&state, key: oldKey) else { return nil }
+            let payload = state.table[slot].payload
+            state.table.remove(slot: slot)
+            let now = clock()
+            state.table.insert(.init(key: newKey, csrfToken: csrfToken, payload: payload, created: now, lastSeen: now))
+            return Session(id: newID, csrfToken: csrfToken, payload: payload, created: now, lastSeen: now)
+        }
+    }
+
+    /// Sessions held, including expired ones not yet dropped (they are dropped when met or when sessions are created).
+    public var count: Int { state.withLock { $0.table.count } }
+
+    /// Whether `given` (a form field or header) is this session's CSRF token, compared in constant time over the
+    /// UTF-8 bytes; nil or empty never matches.
+    public static func csrfMatches(_ session: Session<Payload>, _ given: String?) -> Bool {
+        guard let given, !given.isEmpty else { return false }
+        return ConstantTime.equals(Array(session.csrfToken.utf8), Array(given.utf8))
+    }
+
+    // MARK: Internals
+
+    /// The slot of the session with `key` if it is live, refreshed to now; an expired one is removed.
+    private func liveSlot(_ state: inout State, key: [UInt8]) -> Int? {
+        guard let slot = state.table.slot(for: key) else { return nil }
+        let now = clock()
+        guard !isExpired(state.table[slot], now: now) else {
+            state.table.remove(slot: slot)
+            return nil
+        }
+        state.table.touch(slot: slot, now: now)
+        return slot
+    }
+
+    private func isExpired(_ entry: SessionTable<Payload>.Entry, now: ContinuousClock.Instant) -> Bool {
+        now - entry.lastSeen >= idleTimeout || now - entry.created >= absoluteTimeout
+    }
+
+    /// Drops idle sessions from the least-recent end (they are all there), and every minute or so walks the whole
+    /// table for sessions past their absolute lifetime, which recent use may have kept away from that end.
+    private func evictExpired(_ state: inout State, now: ContinuousClock.Instant) {
+        while state.table.oldest >= 0, isExpired(state.table[state.table.oldest], now: now) {
+            state.table.remove(slot: state.table.oldest)
+        }
+        guard now - state.lastSweep >= Self.sweepInterval else { return }
+        state.lastSweep = now
+        for slot in state.table.slotsOldestFirst where isExpired(state.table[slot], now: now) {
+            state.table.remove(slot: slot)
+        }
+    }
+
+    private static func session(id: String, _ entry: SessionTable<Payload>.Entry) -> Session<Payload> {
+        Session(id: id, csrfToken: entry.csrfToken, payload: entry.payload, created: entry.created, lastSeen: entry.lastSeen)
+    }
+
+    /// 32 random bytes as unpadded base64url: 43 characters, 256 bits.
+    private static func newToken() -> String { Base64URL.encode(SecureRandom.bytes(32)) }
+
+    /// A fresh id and its map key.
+    private static func newID() -> (id: String, key: [UInt8]) {
+        let id = newToken()
+        return (id, Digest.sha256(Array(id.utf8)))
+    }
+
+    /// The map key of `id`: its SHA-256; nil for anything that is not 43 base64url characters, which no id is.
+    private static func key(for id: String) -> [UInt8]? {
+        let bytes = Array(id.utf8)
+        guard bytes.count == 43, bytes.allSatisfy(isBase64URLByte) else { return nil }
+        return Digest.sha256(bytes)
+    }
+
+    private static func isBase64URLByte(_ byte: UInt8) -> Bool {
+        switch byte {
+        case UInt8(ascii: "a")...UInt8(ascii: "z"), UInt8(ascii: "A")...UInt8(ascii: "Z"), UInt8(ascii: "0")...UInt8(ascii: "9"),
+            UInt8(ascii: "-"), UInt8(ascii: "_"):
+            true
+        default: false
+        }
+    }
+}
