@@ -17,16 +17,20 @@ public struct FormError: Error, Sendable, Equatable, CustomStringConvertible {
         case unsupportedMediaType = "unsupported-media-type"
     }
 
+    /// What went wrong, for code to match on (e.g. to answer 413 for ``Code/tooLarge``).
     public let code: Code
     /// What went wrong, for logs; never contains submitted data.
     public let message: String
 
+    /// An error with its code and a message that names the rule, not the data.
     public init(_ code: Code, _ message: String) {
         self.code = code
         self.message = message
     }
 
+    /// `code: message`.
     public var description: String { "\(code.rawValue): \(message)" }
 
+    /// Equal when the codes are equal.
     public static func == (lhs: FormError, rhs: FormError) -> Bool { lhs.code == rhs.code }
 }

@@ -5,9 +5,12 @@ import CivicSealHTTP
 public struct FormFields: Sendable, Equatable {
     /// One name/value pair.
     public struct Field: Sendable, Equatable {
+        /// The field name, decoded.
         public let name: String
+        /// The field value, decoded.
         public let value: String
 
+        /// A field with `name` and `value`.
         public init(name: String, value: String) {
             self.name = name
             self.value = value
@@ -17,6 +20,7 @@ public struct FormFields: Sendable, Equatable {
     /// Every field, in submission order.
     public let fields: [Field]
 
+    /// Fields in the given order.
     public init(_ fields: [Field]) { self.fields = fields }
 
     /// Fields from literal pairs, duplicates and order kept: `FormFields(["tag": "a", "tag": "b"])`.

@@ -18,6 +18,7 @@ public struct FormLimits: Sendable, Equatable {
     /// Longest header line in a multipart part, without its CRLF, in bytes (2 KiB: room for a long UTF-8 filename).
     public var maximumPartHeaderLineBytes: Int
 
+    /// Limits with the defaults above, any of them overridden.
     public init(
         maximumBodyBytes: Int = 64 * 1024, maximumFields: Int = 200, maximumValueBytes: Int = 16 * 1024,
         maximumNameBytes: Int = 100, maximumFileBytes: Int = 10 * 1024 * 1024, maximumParts: Int = 20,

@@ -17,6 +17,7 @@ public struct MultipartForm: Sendable {
         /// The part's content, byte for byte.
         public let body: [UInt8]
 
+        /// A part as it would arrive (for tests and for building forms to send).
         public init(name: String, filename: String? = nil, contentType: String? = nil, body: [UInt8]) {
             self.name = name
             self.filename = filename
@@ -28,6 +29,7 @@ public struct MultipartForm: Sendable {
     /// Every part, in order.
     public let parts: [Part]
 
+    /// A form made of `parts`, in order.
     public init(parts: [Part]) { self.parts = parts }
 
     /// The first text part (one without a filename) named `name`, as UTF-8; nil if absent or not valid UTF-8.

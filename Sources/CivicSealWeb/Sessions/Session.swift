@@ -14,6 +14,7 @@ public struct Session<Payload: Sendable>: Sendable {
     /// When the session was last looked up, updated or created; the idle timeout counts from here.
     public let lastSeen: ContinuousClock.Instant
 
+    /// A snapshot with the given values (the store makes these; tests may too).
     public init(id: String, csrfToken: String, payload: Payload, created: ContinuousClock.Instant, lastSeen: ContinuousClock.Instant) {
         self.id = id
         self.csrfToken = csrfToken

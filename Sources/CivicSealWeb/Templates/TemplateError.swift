@@ -25,6 +25,7 @@ public struct TemplateError: Error, Sendable, Equatable, CustomStringConvertible
         case typeMismatch = "type-mismatch"
     }
 
+    /// What went wrong, for code to match on.
     public let code: Code
     /// What went wrong, naming the tag or file but never a value from the render context.
     public let message: String
@@ -33,6 +34,7 @@ public struct TemplateError: Error, Sendable, Equatable, CustomStringConvertible
     /// The 1-based line in ``template`` where the offending tag starts.
     public let line: Int?
 
+    /// An error with its code, message and, when known, the template and line.
     public init(_ code: Code, _ message: String, template: String? = nil, line: Int? = nil) {
         self.code = code
         self.message = message
@@ -48,5 +50,6 @@ public struct TemplateError: Error, Sendable, Equatable, CustomStringConvertible
         return location.isEmpty ? "\(code.rawValue): \(message)" : "\(code.rawValue): \(location): \(message)"
     }
 
+    /// Equal when the codes are equal; message and location are for people.
     public static func == (lhs: TemplateError, rhs: TemplateError) -> Bool { lhs.code == rhs.code }
 }
