@@ -46,6 +46,7 @@ let package = Package(
             name: "CivicSealAPI",
             dependencies: [
                 "CivicSealHTTP", "CivicSealIdentity", "CivicSealRecords", "CivicSealWorkflow", "CivicSealCrypto", "CivicSealSigner",
+                "CivicSealWeb",
             ],
             exclude: ["Resources/openapi.json"], swiftSettings: strict),
         .target(name: "CivicSealWeb", dependencies: ["CivicSealHTTP", "CivicSealCrypto"], swiftSettings: strict),

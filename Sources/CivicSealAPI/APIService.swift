@@ -20,6 +20,8 @@ public final class APIService: Sendable {
     let issuer: (any DocumentIssuing)?
     let documentVerifier: DocumentVerifier?
     let trustBody: [UInt8]
+    /// The server-rendered pages (none: the service answers the API only).
+    let web: WebSite?
     /// Five-field confirmations: 10 per minute per client address (see ``verifyDetails(_:_:)``).
     let confirmationLimiter = RateLimiter(limit: 10, window: 60)
 
@@ -28,11 +30,13 @@ public final class APIService: Sendable {
     ///   - issuer: issues the document right after an approval (none: requests stay `approved`).
     ///   - documentVerifier: verifies uploaded PDFs for `POST /v1/verify` (none: 503).
     ///   - trust: what `GET /v1/trust` publishes.
+    ///   - web: the pages for citizens, officers and verifiers, including `/v/{id}` (the QR code's target).
     public init(
         store: RequestStore, verifier: TokenVerifier, validator: SubmissionValidator = SubmissionValidator(),
         metrics: MetricsRegistry, clock: @escaping @Sendable () -> Date = { Date() }, issuer: (any DocumentIssuing)? = nil,
-        documentVerifier: DocumentVerifier? = nil, trust: TrustPublication = TrustPublication()
+        documentVerifier: DocumentVerifier? = nil, trust: TrustPublication = TrustPublication(), web: WebSite? = nil
     ) {
+        self.web = web
         self.issuer = issuer
         self.documentVerifier = documentVerifier
         trustBody = trust.body()
@@ -66,10 +70,8 @@ public final class APIService: Sendable {
         builder.addInline(.get, "/v1/trust") { [self] _, _ in trust() }
         builder.post("/v1/verify") { [self] request, context in try await verifyDocument(request, context) }
         builder.addInline(.post, "/v1/verify/details") { [self] request, context in try verifyDetails(request, context) }
-        // The QR code's target: a plain HTML page with the five-field form, and its stylesheet.
-        builder.addInline(.get, "/v/{id}") { [self] request, context in verificationPage(request, context) }
-        builder.addInline(.post, "/v/{id}") { [self] request, context in verificationFormResult(request, context) }
-        builder.addInline(.get, "/static/verify.css") { _, _ in VerificationPage.stylesheetResponse() }
+        // Pages: verifiers (`/verify`, the QR code's target `/v/{id}`), officers and citizens.
+        if let web { WebPages(api: self, site: web).register(&builder) }
         // Health facility.
         builder.post("/v1/health-books/{personal_id}/entries") { [self] request, context in try await recordHealthEntry(request, context) }
         // Operations.

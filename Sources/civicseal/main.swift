@@ -6,7 +6,11 @@ let usage = """
 
     Usage:
       civicseal serve [--host 127.0.0.1] [--port 8080] [--data .civicseal] [--keys Keys]
-                          run the service (development keys are created on first start)
+                      [--trust-proxy-bearer] [--secure-cookies]
+                          run the service and its pages at http://HOST:PORT/ (development keys are created on
+                          first start); behind a reverse proxy that authenticates officers, --trust-proxy-bearer
+                          lets its Authorization header sign them in to the pages; page cookies are Secure
+                          except on a loopback address, unless --secure-cookies
       civicseal keys init [--dir Keys] [--algorithm ecdsa-p256|ecdsa-p384|rsa-pss-3072]
                           create the development PKI (never overwrites existing files)
       civicseal keys rotate --department ID [--dir Keys] [--algorithm …]
@@ -119,7 +123,14 @@ func run(_ arguments: [String]) throws(AppError) -> Int32 {
 func serve(_ parsed: CommandLineArguments) async throws(AppError) -> Int32 {
     try parsed.only(["host", "port", "data", "keys"])
     guard parsed.words == ["serve"] else { throw AppError(.usage, "serve takes no further words") }
+    if parsed.options["help"] != nil {
+        print(usage)
+        return 0
+    }
     var options = ServeOptions()
+    // Pages: behind a reverse proxy that authenticates officers, accept its bearer; `Secure` cookies even on loopback.
+    options.trustProxyBearer = parsed.options["trust-proxy-bearer"] != nil
+    if parsed.options["secure-cookies"] != nil { options.secureCookies = true }
     if let host = parsed.options["host"] { options.host = host }
     if let text = parsed.options["port"] {
         guard let port = Int(text), (0...65535).contains(port) else { throw AppError(.usage, "--port must be 0–65535") }

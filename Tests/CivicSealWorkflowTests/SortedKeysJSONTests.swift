@@ -93,3 +93,17 @@ struct SortedKeysJSONTests {
         }
     }
 }
+
+@Suite struct PersonIdentitySortedKeysJSONTests {
+    @Test func identityIsWrittenExactlyAsJSONEncoderWritesIt() throws {
+        let names = ["Nguyễn Thị Ánh Tuyết", "O'Brien \"Quote\" \\ / </script>", "tab\tnul\u{0}", "👩‍👩‍👧"]
+        for (index, name) in names.enumerated() {
+            let identity = PersonIdentity(
+                personalID: try PersonalIDNumber("001190012345"), fullName: name,
+                birthDate: CalendarDate(year: 1990, month: 5, day: 14 + index)!, sex: index % 2 == 0 ? .female : .male)
+            let ours = identity.sortedKeysJSON()
+            #expect(ours == Array(try WorkflowJSON.encoder().encode(identity)), "\(String(decoding: ours, as: UTF8.self))")
+            #expect(try WorkflowJSON.decoder().decode(PersonIdentity.self, from: Data(ours)) == identity)
+        }
+    }
+}

@@ -74,6 +74,10 @@ extension APIService {
                 slug: "unsupported-media-type", title: "Unsupported media type", status: HTTPStatus(code: 415), detail: "Send the PDF as application/pdf."))
         }
         guard !request.body.isEmpty else { throw APIError.badRequest("body", "pdf.missing-body", "the body must be the PDF to verify") }
+        guard request.body.count <= 10 * 1024 * 1024 else {
+            throw APIError(problem: ProblemDetails(
+                slug: "content-too-large", title: "Content too large", status: .contentTooLarge, detail: "A PDF to verify is at most 10 MiB."))
+        }
         guard let documentVerifier else {
             throw APIError(problem: ProblemDetails(slug: "service-unavailable", title: "Verification is not configured", status: HTTPStatus(code: 503)))
         }

@@ -26,6 +26,11 @@ public struct ServeOptions: Sendable {
     public var publicBaseURL: String?
     /// How often the sweeper looks for approved requests without a document (it also runs once at start).
     public var sweepInterval: Duration = .seconds(30)
+    /// Page cookies carry `Secure`; `nil` decides by the address: only a loopback listener (plain-HTTP
+    /// development) drops it. A non-loopback listener always keeps it.
+    public var secureCookies: Bool?
+    /// Officers' pages accept the `Authorization: Bearer` a trusted reverse proxy adds (see ``WebConfiguration``).
+    public var trustProxyBearer = false
 
     public init() {}
 }
@@ -102,15 +107,28 @@ public final class Service: Sendable {
             try? store.close()
             throw AppError(.keyMaterial, "trust anchors: \(error.message)")
         }
+        let loopback = ["127.0.0.1", "::1", "localhost"].contains(options.host) || options.host.hasPrefix("127.")
+        var webConfiguration = WebConfiguration(
+            directory: WebSite.repositoryDirectory(templates: templates),
+            secureCookies: loopback ? (options.secureCookies ?? false) : true, trustProxyBearer: options.trustProxyBearer)
+        webConfiguration.sessionIdleTimeout = .seconds(30 * 60)
+        let web: WebSite
+        do { web = try WebSite(configuration: webConfiguration) } catch {
+            try? store.close()
+            throw AppError(.configuration, "\(error)")
+        }
         let metrics = MetricsRegistry()
         let api = APIService(
             store: store, verifier: TokenVerifier(issuers: issuers, clock: options.clock), metrics: metrics, clock: options.clock,
-            issuer: issuance, documentVerifier: documentVerifier, trust: keyring.publication())
+            issuer: issuance, documentVerifier: documentVerifier, trust: keyring.publication(), web: web)
         let router: HTTPRouter
         do { router = try api.router() } catch { throw AppError(.configuration, "routes: \(error)") }
 
         var configuration = HTTPServerConfiguration(host: options.host, port: options.port)
         configuration.eventLoopCount = options.eventLoops
+        // A 10 MiB PDF uploaded from the verification page arrives wrapped in multipart framing; `POST /v1/verify`
+        // still refuses more than 10 MiB itself.
+        configuration.limits.maximumBodySize = 10 * 1024 * 1024 + 64 * 1024
         let server = HTTPServer(configuration: configuration, responder: router, logSink: options.logSink, metrics: metrics)
         do {
             try server.start()

@@ -23,6 +23,36 @@ extension RequestStore {
         return try read { connection in try Self.runQueue(query, in: connection) }
     }
 
+    /// The queue narrowed by ``QueueFilter`` (one kind, overdue only), same order and cursor rules. The overdue
+    /// filter is a bound on the queue index's `due_date` column, so it costs no more than the plain queue.
+    public func departmentQueue(
+        for officer: Actor, state: RequestState, filter: QueueFilter, limit: Int = 50, after cursor: String? = nil, now: Date
+    ) async throws(RecordsError) -> QueuePage {
+        let query = try queueQuery(for: officer, state: state, limit: limit, after: cursor, now: now, filter: filter)
+        return try await read { connection in try Self.runQueue(query, in: connection) }
+    }
+
+    /// How many requests of the officer's department are in `state` and how many of those are overdue.
+    public func queueCounts(for officer: Actor, state: RequestState, filter: QueueFilter = QueueFilter(), now: Date)
+        async throws(RecordsError) -> (total: Int, overdue: Int)
+    {
+        let query = try queueQuery(for: officer, state: state, limit: 1, after: nil, now: now, filter: filter)
+        return try await read { connection in
+            var sql = "SELECT count(*), count(CASE WHEN due_date < ? THEN 1 END) FROM requests WHERE department_id = ? AND state = ?"
+            var values: [DatabaseValue] = [.text(query.today.description), .text(query.department), .text(query.state.rawValue)]
+            if let kind = filter.kind {
+                sql += " AND kind = ?"
+                values.append(.text(kind.rawValue))
+            }
+            if filter.overdueOnly {
+                sql += " AND due_date < ?"
+                values.append(.text(query.today.description))
+            }
+            guard let row = try connection.queryFirst(sql, values) else { return (0, 0) }
+            return (Int(row[0].int64 ?? 0), Int(row[1].int64 ?? 0))
+        }
+    }
+
     /// A citizen's own requests (as applicant), newest first, at most `limit`.
     public func requests(ownedBy citizen: Actor, limit: Int = 100, now: Date) async throws(RecordsError)
         -> [RequestSummary]
@@ -50,7 +80,7 @@ extension RequestStore {
         return try await read { connection in
             let statement = try connection.cachedStatement(
                 """
-                SELECT \(RequestRow.summaryColumns), seq, owner_id, findings, submission FROM requests WHERE id = ?
+                SELECT \(RequestRow.summaryColumns), seq, owner_id, findings, submission, subject_identity FROM requests WHERE id = ?
                 """)
             defer { statement.reset() }
             try statement.bind([.text(requestID)])
@@ -59,13 +89,19 @@ extension RequestStore {
             let seq = statement.int64(at: 13)
             try Self.checkVisible(owner: statement.string(at: 14), department: summary.departmentID, to: actor)
             let findings = statement.string(at: 15)
+            let subject = statement.string(at: 17).flatMap { json -> PersonIdentity? in
+                guard case .success(let identity) = WorkflowJSON.decode(
+                    PersonIdentity.self, from: Data(json.utf8), rejectingUnknownKeys: false)
+                else { return nil }
+                return identity
+            }
             guard let json = statement.string(at: 16),
                 case .success(let submission) = WorkflowJSON.decode(
                     RequestSubmission.self, from: Data(json.utf8), rejectingUnknownKeys: false)
             else { throw RequestRow.corrupt }
             return RequestRecord(
                 summary: summary, submission: submission, findingsJSON: findings,
-                history: try Self.history(seq: seq, in: connection))
+                history: try Self.history(seq: seq, in: connection), subject: subject)
         }
     }
 
@@ -91,17 +127,18 @@ extension RequestStore {
         let limit: Int
         let cursor: QueueCursor?
         let today: CalendarDate
+        var filter = QueueFilter()
     }
 
     func queueQuery(
-        for officer: Actor, state: RequestState, limit: Int, after cursor: String?, now: Date
+        for officer: Actor, state: RequestState, limit: Int, after cursor: String?, now: Date, filter: QueueFilter = QueueFilter()
     ) throws(RecordsError) -> QueueQuery {
         guard officer.role == .officer || officer.role == .system, let department = officer.departmentID else {
             throw RecordsError(.forbidden, "only department staff read a queue")
         }
         return QueueQuery(
             department: department, state: state, limit: max(1, min(limit, configuration.maximumPageSize)),
-            cursor: try cursor.map { text throws(RecordsError) in try QueueCursor(text) }, today: today(now))
+            cursor: try cursor.map { text throws(RecordsError) in try QueueCursor(text) }, today: today(now), filter: filter)
     }
 
     static func runQueue(_ query: QueueQuery, in connection: Connection) throws -> QueuePage {
@@ -112,24 +149,24 @@ extension RequestStore {
         let body: (Statement) throws -> Void = { statement in
             items.append(try RequestSummary.read(statement, today: query.today))
         }
+        // Same index range scan with or without filters: the kind is checked per row, "overdue" bounds due_date.
+        var conditions = "department_id = ? AND state = ?"
+        var values: [DatabaseValue] = [.text(query.department), .text(query.state.rawValue)]
         if let cursor = query.cursor {
-            try connection.forEachRow(
-                """
-                SELECT \(RequestRow.summaryColumns) FROM requests
-                WHERE department_id = ? AND state = ? AND (due_date, id) > (?, ?)
-                ORDER BY due_date, id LIMIT ?
-                """,
-                [
-                    .text(query.department), .text(query.state.rawValue), .text(cursor.dueDate.description),
-                    .text(cursor.id), .integer(fetch),
-                ], body)
-        } else {
-            try connection.forEachRow(
-                """
-                SELECT \(RequestRow.summaryColumns) FROM requests
-                WHERE department_id = ? AND state = ? ORDER BY due_date, id LIMIT ?
-                """, [.text(query.department), .text(query.state.rawValue), .integer(fetch)], body)
+            conditions += " AND (due_date, id) > (?, ?)"
+            values += [.text(cursor.dueDate.description), .text(cursor.id)]
         }
+        if let kind = query.filter.kind {
+            conditions += " AND kind = ?"
+            values.append(.text(kind.rawValue))
+        }
+        if query.filter.overdueOnly {
+            conditions += " AND due_date < ?"
+            values.append(.text(query.today.description))
+        }
+        values.append(.integer(fetch))
+        try connection.forEachRow(
+            "SELECT \(RequestRow.summaryColumns) FROM requests WHERE \(conditions) ORDER BY due_date, id LIMIT ?", values, body)
         var next: String?
         if items.count > query.limit {
             items.removeLast()

@@ -8,4 +8,7 @@ public struct RequestRecord: Sendable, Hashable {
     /// The JSON object an officer attached when approving; `nil` before.
     public let findingsJSON: String?
     public let history: [RequestHistoryEvent]
+    /// The identity of the person the document is about, as stated at submission (from the identity token, or the
+    /// validated `subject`); `nil` for requests stored before migration 2.
+    public var subject: PersonIdentity? = nil
 }

@@ -99,10 +99,7 @@ extension RequestStore {
             bodyHash = Hex.encode(Digest.sha256(bytes))
         }
         let submission = request.submission
-        let identity: String
-        do { identity = String(decoding: try WorkflowJSON.encoder().encode(request.subject), as: UTF8.self) } catch {
-            throw RecordsError(.invalidInput, "the subject identity does not encode as JSON")
-        }
+        let identity = String(decoding: request.subject.sortedKeysJSON(), as: UTF8.self)
         return PreparedSubmission(
             id: SecureRandom.identifier(), ownerID: request.applicant.personalID.digits,
             subjectID: request.subject.personalID.digits, kind: request.kind, form: request.criminalRecordForm,

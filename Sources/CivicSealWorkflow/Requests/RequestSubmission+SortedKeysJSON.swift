@@ -169,3 +169,22 @@ extension RequestDetails {
         writer.endObject()
     }
 }
+
+extension PersonIdentity {
+    /// The same bytes as `WorkflowJSON.encoder().encode(self)` (sorted keys, no white space), without JSONEncoder's
+    /// cost: the identity block is written on every submission.
+    public func sortedKeysJSON() -> [UInt8] {
+        var writer = SortedKeysJSONWriter()
+        writer.beginObject()
+        writer.key("birthDate")
+        writer.string(birthDate.description)
+        writer.key("fullName")
+        writer.string(fullName)
+        writer.key("personalId")
+        writer.string(personalID.digits)
+        writer.key("sex")
+        writer.string(sex.rawValue)
+        writer.endObject()
+        return writer.bytes
+    }
+}

@@ -1,0 +1,21 @@
+import Foundation
+
+/// How the server-rendered pages are served.
+public struct WebConfiguration: Sendable {
+    /// `Templates/web`: the HTML templates, `messages.json` and `static/`.
+    public var directory: String
+    /// Cookies carry `Secure`. Only a server listening on a loopback address may turn this off (plain-HTTP development).
+    public var secureCookies: Bool
+    /// Behind a trusted reverse proxy that authenticates officers, its `Authorization: Bearer` header signs the
+    /// officer in for the pages too (the session then only carries the CSRF token and the language).
+    public var trustProxyBearer: Bool
+    /// Idle and absolute session lifetimes.
+    public var sessionIdleTimeout: Duration = .seconds(30 * 60)
+    public var sessionAbsoluteTimeout: Duration = .seconds(8 * 3600)
+
+    public init(directory: String, secureCookies: Bool = true, trustProxyBearer: Bool = false) {
+        self.directory = directory
+        self.secureCookies = secureCookies
+        self.trustProxyBearer = trustProxyBearer
+    }
+}

@@ -1,0 +1,44 @@
+import Foundation
+
+/// The two page languages. Vietnamese is the default; English is one click away.
+enum WebLanguage: String, Sendable, CaseIterable {
+    case vietnamese = "vi"
+    case english = "en"
+
+    var other: WebLanguage { self == .vietnamese ? .english : .vietnamese }
+}
+
+/// `messages.json`: every key maps to `[Vietnamese, English]`. Loaded once; a key missing from the catalogue makes
+/// rendering fail (templates) or shows the key itself (Swift lookups, caught by the catalogue test).
+struct WebMessages: Sendable {
+    struct LoadError: Error, CustomStringConvertible {
+        let description: String
+    }
+
+    private let entries: [String: (String, String)]
+
+    init(file: String) throws(LoadError) {
+        guard let data = FileManager.default.contents(atPath: file) else { throw LoadError(description: "\(file): cannot be read") }
+        guard let object = try? JSONSerialization.jsonObject(with: data) as? [String: Any] else {
+            throw LoadError(description: "\(file): not a JSON object")
+        }
+        var entries: [String: (String, String)] = [:]
+        for (key, value) in object {
+            guard let pair = value as? [String], pair.count == 2, !pair[0].isEmpty, !pair[1].isEmpty else {
+                throw LoadError(description: "\(file): \(key) must be [\"Vietnamese\", \"English\"]")
+            }
+            entries[key] = (pair[0], pair[1])
+        }
+        self.entries = entries
+    }
+
+    var keys: [String] { Array(entries.keys) }
+
+    func lookup(_ key: String, _ language: WebLanguage) -> String? {
+        guard let entry = entries[key] else { return nil }
+        return language == .vietnamese ? entry.0 : entry.1
+    }
+
+    /// The text for `key`, or the key itself when the catalogue lacks it.
+    func text(_ key: String, _ language: WebLanguage) -> String { lookup(key, language) ?? key }
+}

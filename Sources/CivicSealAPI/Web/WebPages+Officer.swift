@@ -1,0 +1,372 @@
+import CivicSealCrypto
+import CivicSealHTTP
+import CivicSealIdentity
+import CivicSealRecords
+import CivicSealWeb
+import CivicSealWorkflow
+import Foundation
+
+/// Officer pages: sign-in, the department queue (due dates, overdue marked, filters, paging), a request's detail with
+/// its history and the actions its state allows (claim; approve with findings, ask for information, reject; revoke).
+extension WebPages {
+    static let officerRoles: Set<StaffRole> = [.justiceOfficer, .healthOfficer]
+    static let queuePageSize = 50
+
+    func registerOfficer(_ builder: inout HTTPRouter.Builder) {
+        builder.addInline(.get, "/officer") { [self] request, _ in
+            run(request) { visit in redirect((try? officer(request, visit)) != nil ? "/officer/queue" : "/officer/sign-in") }
+        }
+        builder.addInline(.get, "/officer/sign-in") { [self] request, _ in run(request) { visit in signInPage(visit, audience: .officer) } }
+        builder.addInline(.post, "/officer/sign-in") { [self] request, _ in run(request) { visit in try signIn(request, visit, audience: .officer) } }
+        builder.get("/officer/queue") { [self] request, _ in await runAsync(request) { visit in try await officerQueue(request, visit) } }
+        builder.get("/officer/requests/{id}") { [self] request, context in
+            await runAsync(request) { visit in try await officerRequest(context, visit, request: request) }
+        }
+        for action in ["claim", "approve", "request-info", "reject", "revoke"] {
+            builder.post("/officer/requests/{id}/\(action)") { [self] request, context in
+                await runAsync(request) { visit in try await officerAction(action, request, context, visit) }
+            }
+        }
+    }
+
+    // MARK: Signing in
+
+    enum Audience { case citizen, officer }
+
+    func signInPage(_ visit: WebVisit, audience: Audience, error: String? = nil) -> HTTPResponse {
+        let officer = audience == .officer
+        var values: [String: TemplateValue] = [
+            "heading": .string(text(officer ? "sign-in-officer" : "sign-in-citizen", visit)),
+            "action": .string(officer ? "/officer/sign-in" : "/citizen/sign-in"),
+            "hint": .string(text(officer ? "sign-in-officer-hint" : "sign-in-citizen-hint", visit)),
+        ]
+        if let error { values["error"] = .string(error) }
+        return page(visit, "sign-in", title: text(officer ? "sign-in-officer" : "sign-in-citizen", visit), values,
+                    section: officer ? "officer" : "citizen")
+    }
+
+    /// Checks the pasted token like the API would, then starts a fresh session (new id and CSRF token: whatever id the
+    /// visitor had before signing in is worthless afterwards). The token is never written back into the page.
+    func signIn(_ request: HTTPRequest, _ visit: WebVisit, audience: Audience) throws -> HTTPResponse {
+        let fields = try form(request, visit)
+        let token = (fields["token"] ?? "").trimmingCharacters(in: .whitespacesAndNewlines)
+        guard !token.isEmpty else { return signInPage(visit, audience: audience, error: text("sign-in-missing", visit)) }
+        let principal: Principal
+        do { principal = try api.verifier.verify(authorizationFields: ["Bearer \(token)"]) } catch {
+            return signInPage(visit, audience: audience, error: text("sign-in-refused", visit))
+        }
+        let signedIn: WebSession.SignedIn
+        switch (audience, principal) {
+        case (.citizen, .citizen): signedIn = .citizen(token: token)
+        case (.officer, .staff(let staff)) where !staff.roles.isDisjoint(with: Self.officerRoles): signedIn = .officer(token: token)
+        case (.citizen, _): return signInPage(visit, audience: audience, error: text("sign-in-wrong-role-citizen", visit))
+        case (.officer, _): return signInPage(visit, audience: audience, error: text("sign-in-wrong-role-officer", visit))
+        }
+        guard var session = site.sessions.rotate(visit.session.id) else { throw Outcome.sessionExpired }
+        session = site.sessions.update(session.id) { payload in
+            payload.signedIn = signedIn
+            payload.flash = "signed-in"
+        } ?? session
+        var response = redirect(audience == .officer ? "/officer/queue" : "/citizen")
+        response.headers.add(name: "Set-Cookie", value: site.setCookie(session: session.id))
+        return response
+    }
+
+    /// The signed-in officer: from the session's token, or — behind a trusted proxy — the request's bearer token.
+    /// Anyone else is sent to the sign-in page.
+    func officer(_ request: HTTPRequest, _ visit: WebVisit) throws -> (StaffPrincipal, Actor) {
+        var fields: [String] = []
+        if site.configuration.trustProxyBearer, !request.headers.values(for: "Authorization").isEmpty {
+            fields = request.headers.values(for: "Authorization")
+        } else if case .officer(let token) = visit.session.payload.signedIn {
+            fields = ["Bearer \(token)"]
+        }
+        guard !fields.isEmpty, let staff = try? api.verifier.verify(authorizationFields: fields).requireStaff(anyOf: Self.officerRoles) else {
+            if visit.session.payload.signedIn != nil { _ = site.sessions.update(visit.session.id) { $0.signedIn = nil } }
+            throw Outcome.redirect("/officer/sign-in")
+        }
+        return (staff, Actor.officer(staff.token.subject, department: staff.department))
+    }
+
+    // MARK: Queue
+
+    func departmentName(_ id: String, _ visit: WebVisit) -> String {
+        let department = store.configuration.authority.department(id: id)
+        return (visit.language == .vietnamese ? department?.nameVietnamese : department?.nameEnglish) ?? id
+    }
+
+    /// `GET /officer/queue?state=&kind=&overdue=yes&after=`: 50 requests a page, earliest due date first.
+    func officerQueue(_ request: HTTPRequest, _ visit: WebVisit) async throws -> HTTPResponse {
+        let (staff, actor) = try officer(request, visit)
+        let query = (try? QueryString.parse(request.query, allowed: ["state", "kind", "overdue", "after"])) ?? [:]
+        let state = query["state"].flatMap(RequestState.init(rawValue:)) ?? .submitted
+        let kind = query["kind"].flatMap(RequestKind.init(rawValue:))
+        let overdueOnly = query["overdue"] == "yes"
+        let filter = QueueFilter(kind: kind, overdueOnly: overdueOnly)
+        let cursor = query["after"].flatMap { $0.isEmpty ? nil : $0 }
+        let now = now()
+        let queuePage: QueuePage
+        do {
+            queuePage = try await store.departmentQueue(for: actor, state: state, filter: filter, limit: Self.queuePageSize, after: cursor, now: now)
+        } catch {
+            // A cursor edited by hand starts the queue over; anything else is a failure.
+            if error.code == RecordsError.Code.invalidCursor { throw Outcome.redirect("/officer/queue") }
+            throw error
+        }
+        let counts = try await store.queueCounts(for: actor, state: state, filter: filter, now: now)
+        var base = "/officer/queue?state=\(state.rawValue)"
+        if let kind { base += "&kind=\(kind.rawValue)" }
+        if overdueOnly { base += "&overdue=yes" }
+        var values: [String: TemplateValue] = [
+            "department": .string(departmentName(staff.department, visit)),
+            "states": .list(RequestState.allCases.map { option in
+                .object(["value": .string(option.rawValue), "label": .string(stateName(option, visit)), "selected": .bool(option == state)])
+            }),
+            "kinds": .list([TemplateValue.object(["value": "", "label": .string(text("queue-all-kinds", visit)), "selected": .bool(kind == nil)])]
+                + RequestKind.allCases.map { option in
+                    .object(["value": .string(option.rawValue), "label": .string(kindName(option, visit)), "selected": .bool(option == kind)])
+                }),
+            "overdueOnly": .bool(overdueOnly),
+            "countText": .string("\(counts.total) \(text("count-requests", visit)) · \(counts.overdue) \(text("count-overdue", visit))"),
+            "hasItems": .bool(!queuePage.items.isEmpty),
+            "items": .list(queuePage.items.map { summary in
+                .object([
+                    "id": .string(summary.id), "shortId": .string(String(summary.id.prefix(8))), "kind": .string(kindName(summary.kind, visit)),
+                    "received": .string(Self.date(summary.receivedOn)), "due": .string(Self.date(summary.dueDate)),
+                    "overdue": .bool(summary.isOverdue), "state": .string(stateName(summary.state, visit)),
+                    "assignee": .string(summary.assigneeID ?? text("unassigned", visit)),
+                ])
+            }),
+        ]
+        if cursor != nil { values["firstHref"] = .string(base) }
+        if let next = queuePage.nextCursor {
+            values["nextHref"] = .string(base + "&after=" + (next.addingPercentEncoding(withAllowedCharacters: .alphanumerics) ?? ""))
+        }
+        return page(visit, "officer-queue", title: text("queue-title", visit), values, user: staff.name, section: "officer")
+    }
+
+    // MARK: One request
+
+    func requestFacts(_ record: RequestRecord, document: DocumentEntry?, _ visit: WebVisit) -> [String: TemplateValue] {
+        let summary = record.summary
+        var values: [String: TemplateValue] = [
+            "id": .string(summary.id), "shortId": .string(String(summary.id.prefix(8))), "kind": .string(kindName(summary.kind, visit)),
+            "state": .string(stateName(summary.state, visit)), "stateCode": .string(summary.state.rawValue),
+            "received": .string(Self.date(summary.receivedOn)), "due": .string(Self.date(summary.dueDate)),
+            "overdue": .bool(summary.isOverdue && summary.state.isOpen),
+            "fee": .string(summary.feeVND == 0 ? text("fee-exempt", visit) : Self.money(summary.feeVND)),
+            "department": .string(departmentName(summary.departmentID, visit)), "version": .string(String(summary.version)),
+            "history": .list(record.history.map { event in
+                var object: [String: TemplateValue] = [
+                    "iso": .string(ISO8601DateFormatter().string(from: event.occurredAt)), "when": .string(Self.dateTime(event.occurredAt)),
+                    "action": .string(text("action-name-\(event.action)", visit)), "actor": .string(text("role-\(event.actorRole.rawValue)", visit)),
+                    "toState": .string(stateName(event.toState, visit)),
+                ]
+                if let reason = event.reason, !reason.isEmpty { object["reason"] = .string(reason) }
+                return .object(object)
+            }),
+        ]
+        if let document {
+            values["documentId"] = .string(document.documentID)
+            values["documentStatus"] = .string(text("status-\(document.status.name)", visit))
+        }
+        return values
+    }
+
+    func officerRequest(
+        _ context: RequestContext, _ visit: WebVisit, request: HTTPRequest, values typed: [String: String] = [:],
+        errors: [String: String] = [:]
+    ) async throws -> HTTPResponse {
+        let (staff, actor) = try officer(request, visit)
+        let id = try pageRequestID(context)
+        let record = try await store.request(id, by: actor, now: now())
+        let summary = record.summary
+        let document = summary.state == .issued || summary.state == .revoked ? try store.documentEntry(forRequest: id) : nil
+        var values = requestFacts(record, document: document, visit)
+        let text: (String) -> String = { self.text($0, visit) }
+        var particulars: [(String, String?)] = []
+        if let subject = record.subject {
+            particulars += [
+                ("field-full-name", subject.fullName), ("field-personal-id", subject.personalID.digits),
+                ("field-birth-date", Self.date(subject.birthDate)), ("field-sex", text("sex-\(subject.sex.rawValue)")),
+            ]
+        }
+        let submission = record.submission
+        if case .criminalRecord(let details) = submission.request {
+            particulars += [("field-form", text("form-\(details.form.rawValue)")), ("field-purpose", details.purpose)]
+        }
+        if let p = submission.particulars {
+            particulars += [
+                ("field-birth-place", p.birthPlace), ("field-ethnicity", p.ethnicity), ("field-nationality", p.nationality),
+                ("field-permanent-residence", p.permanentResidence?.line), ("field-current-residence", p.currentResidence?.line),
+                ("field-father", p.fatherName), ("field-mother", p.motherName), ("field-spouse", p.spouseName),
+            ]
+        }
+        particulars += [("field-phone", submission.contact.phone), ("field-email", submission.contact.email), ("field-copies", String(submission.copies))]
+        values["particulars"] = .list(particulars.compactMap { label, value in
+            value.map { .object(["label": .string(text(label)), "value": .string($0)]) }
+        })
+        let residence = submission.residenceHistory ?? []
+        values["hasResidence"] = .bool(!residence.isEmpty)
+        values["residence"] = .list(residence.map { period in
+            .object([
+                "from": .string(period.from), "to": .string(period.to ?? "…"), "address": .string(period.address),
+                "occupation": .string(period.occupation),
+            ])
+        })
+        values["canClaim"] = .bool(summary.state == .submitted)
+        let canDecide = summary.state == .inReview && summary.assigneeID == actor.id
+        values["canDecide"] = .bool(canDecide)
+        if canDecide {
+            values["findingsFieldsets"] = .list(
+                Self.findingsSections(for: summary.kind).map { $0.value(text, values: typed, errors: errors) })
+            let reason = FormField(name: "reason", labelKey: "field-reason", control: .textarea, required: true, maxLength: 2000)
+            values["infoFields"] = .list([
+                FormField(name: "info.reason", labelKey: "field-reason", control: .textarea, required: true, hintKey: "field-reason-info-hint", maxLength: 2000)
+                    .value(text, value: typed["info.reason"], error: errors["info.reason"]),
+            ])
+            values["rejectFields"] = .list([
+                FormField(name: "reject.reason", labelKey: reason.labelKey, control: .textarea, required: true, maxLength: 2000)
+                    .value(text, value: typed["reject.reason"], error: errors["reject.reason"]),
+            ])
+        }
+        let canRevoke = document.map { $0.status == .valid } ?? false
+        values["canRevoke"] = .bool(canRevoke)
+        if canRevoke {
+            values["revokeFields"] = .list([
+                FormField(name: "revoke.reason", labelKey: "field-reason", control: .textarea, required: true, maxLength: 2000)
+                    .value(text, value: typed["revoke.reason"], error: errors["revoke.reason"]),
+            ])
+        }
+        return page(visit, "officer-request", title: "\(text("request-title")) \(summary.id.prefix(8))", values, user: staff.name, section: "officer")
+    }
+
+    func pageRequestID(_ context: RequestContext) throws -> String {
+        guard let id = context.parameter("id"), RequestStore.isRequestID(id) else { throw Outcome.notFound }
+        return id
+    }
+
+    /// The findings an approval states, per kind.
+    static func findingsSections(for kind: RequestKind) -> [FormSection] {
+        switch kind {
+        case .criminalRecord:
+            [FormSection(legendKey: "findings-criminal", noteKey: "findings-criminal-note", fields: [
+                FormField(name: "findings.judgmentDate", labelKey: "findings-judgment-date", control: .date),
+                FormField(name: "findings.judgmentNumber", labelKey: "findings-judgment-number", maxLength: 100),
+                FormField(name: "findings.court", labelKey: "findings-court", maxLength: 200),
+                FormField(name: "findings.crime", labelKey: "findings-crime", maxLength: 200),
+                FormField(name: "findings.articles", labelKey: "findings-articles", maxLength: 200),
+                FormField(name: "findings.mainPenalty", labelKey: "findings-main-penalty", maxLength: 200),
+            ])]
+        case .healthCertificate:
+            [FormSection(legendKey: "findings-health", fields: [
+                FormField(
+                    name: "findings.licenceClass", labelKey: "findings-licence-class",
+                    control: .select(["A1", "A", "B1", "B", "C1", "C", "D", "E"].map { ($0, $0) }), required: true),
+                FormField(name: "findings.results", labelKey: "findings-results", control: .textarea, hintKey: "findings-results-hint", maxLength: 4000),
+                FormField(name: "findings.conclusion", labelKey: "findings-conclusion", required: true, maxLength: 500),
+                FormField(name: "findings.doctor", labelKey: "findings-doctor", maxLength: 200),
+            ])]
+        case .healthBookExtract:
+            [FormSection(legendKey: "findings-extract", noteKey: "findings-extract-note", fields: [])]
+        }
+    }
+
+    /// The findings JSON (the same shape the API accepts), or the fields in error.
+    static func findings(for kind: RequestKind, fields: FormFields, sections: [HealthBookSection]) -> (JSONValue?, [String: String]) {
+        func value(_ name: String) -> String? {
+            guard let text = fields[name]?.trimmingCharacters(in: .whitespacesAndNewlines), !text.isEmpty else { return nil }
+            return text
+        }
+        var errors: [String: String] = [:]
+        switch kind {
+        case .criminalRecord:
+            let names = ["judgmentDate", "judgmentNumber", "court", "crime", "articles", "mainPenalty"]
+            let given = names.compactMap { name in value("findings.\(name)").map { (name, $0) } }
+            guard !given.isEmpty else { return (.object(["convictions": .array([]), "bans": .array([])]), [:]) }
+            let conviction = Dictionary(uniqueKeysWithValues: given)
+            if conviction["judgmentDate"].flatMap(CalendarDate.init) == nil { errors["findings.judgmentDate"] = "findings-date-invalid" }
+            if conviction["crime"] == nil { errors["findings.crime"] = "findings-conviction-incomplete" }
+            guard errors.isEmpty else { return (nil, errors) }
+            return (.object([
+                "convictions": .array([.object(conviction.mapValues { JSONValue.string($0) })]), "bans": .array([]),
+            ]), [:])
+        case .healthCertificate:
+            guard let conclusion = value("findings.conclusion") else { return (nil, ["findings.conclusion": "field-reason-required"]) }
+            let results: [JSONValue] = (value("findings.results") ?? "").split(whereSeparator: \.isNewline).compactMap { line in
+                let parts = line.split(separator: ":", maxSplits: 1).map { $0.trimmingCharacters(in: .whitespaces) }
+                guard let specialty = parts.first, !specialty.isEmpty else { return nil }
+                return .object(["specialty": .string(specialty), "finding": .string(parts.count > 1 ? parts[1] : ""), "assessment": .string("")])
+            }
+            var object: [String: JSONValue] = [
+                "conclusion": .string(conclusion), "results": .array(results), "licenceClass": .string(value("findings.licenceClass") ?? "B"),
+            ]
+            if let doctor = value("findings.doctor") { object["doctor"] = .string(doctor) }
+            return (.object(object), [:])
+        case .healthBookExtract:
+            return (.object(["sections": .array(sections.map { .string($0.rawValue) })]), [:])
+        }
+    }
+
+    // MARK: Actions
+
+    func officerAction(_ action: String, _ request: HTTPRequest, _ context: RequestContext, _ visit: WebVisit) async throws -> HTTPResponse {
+        let fields = try form(request, visit)
+        let (staff, actor) = try officer(request, visit)
+        let id = try pageRequestID(context)
+        let back = "/officer/requests/\(id)"
+        let version = fields["version"].flatMap(Int.init)
+        let now = now()
+        func reason(_ name: String) -> String? {
+            guard let text = fields[name]?.trimmingCharacters(in: .whitespacesAndNewlines), !text.isEmpty else { return nil }
+            return text
+        }
+        func redisplay(_ name: String, _ key: String) async throws -> HTTPResponse {
+            var typed: [String: String] = [:]
+            for field in fields.names where field != "csrf" { typed[field] = fields[field] }
+            return try await officerRequest(context, visit, request: request, values: typed, errors: [name: text(key, visit)])
+        }
+        do {
+            switch action {
+            case "claim":
+                _ = try await store.claim(id, by: actor, now: now)
+                return redirect(back, flash: "claimed", visit)
+            case "approve":
+                let record = try await store.request(id, by: actor, now: now)
+                var sections: [HealthBookSection] = []
+                if case .healthBookExtract(let details) = record.submission.request { sections = details.sections }
+                let (findings, errors) = Self.findings(for: record.summary.kind, fields: fields, sections: sections)
+                guard let findings else {
+                    var typed: [String: String] = [:]
+                    for field in fields.names where field != "csrf" { typed[field] = fields[field] }
+                    return try await officerRequest(
+                        context, visit, request: request, values: typed, errors: errors.mapValues { text($0, visit) })
+                }
+                try FindingsShape.check(findings, for: record.summary.kind)
+                _ = try await store.decide(
+                    id, .approve(findingsJSON: findings.serialized()), by: actor, officerName: staff.name, expectedVersion: version, now: now)
+                // The approval has committed; issue now (the sweeper retries if this fails or the process dies).
+                let issued = await api.issuer?.issueDocument(forRequest: id)
+                return redirect(back, flash: issued != nil ? "approved" : "approved-pending", visit)
+            case "request-info":
+                guard let text = reason("info.reason") else { return try await redisplay("info.reason", "field-reason-required") }
+                _ = try await store.decide(id, .requestInfo(reason: text), by: actor, expectedVersion: version, now: now)
+                return redirect(back, flash: "info-requested", visit)
+            case "reject":
+                guard let text = reason("reject.reason") else { return try await redisplay("reject.reason", "field-reason-required") }
+                _ = try await store.decide(id, .reject(reason: text), by: actor, expectedVersion: version, now: now)
+                return redirect(back, flash: "rejected", visit)
+            case "revoke":
+                guard let text = reason("revoke.reason") else { return try await redisplay("revoke.reason", "field-reason-required") }
+                guard let document = try store.documentEntry(forRequest: id) else { throw Outcome.notFound }
+                // Visibility: the request read above (through `officer`) is not enough — the store checks the department.
+                _ = try await store.revokeDocument(document.documentID, reason: text, by: actor, now: now)
+                return redirect(back, flash: "revoked", visit)
+            default:
+                throw Outcome.notFound
+            }
+        } catch let error as RecordsError where error.code == .concurrentModification || error.code == .transitionRefused {
+            throw Outcome.conflict(back: back)
+        }
+    }
+}

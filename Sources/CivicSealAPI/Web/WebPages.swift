@@ -1,0 +1,238 @@
+import CivicSealCrypto
+import CivicSealHTTP
+import CivicSealIdentity
+import CivicSealRecords
+import CivicSealWeb
+import CivicSealWorkflow
+import Foundation
+
+/// The server-rendered pages for the three kinds of users: verifiers (no sign-in), officers and citizens.
+///
+/// Every page works without JavaScript. Every visitor gets a session cookie (`HttpOnly; Secure; SameSite=Strict`)
+/// on first sight, so every form — even the public verification forms — carries a CSRF token that the POST must
+/// return; a POST without a matching token changes nothing. Identity tokens are kept server side in the session and
+/// re-verified on each request (their expiry applies); no token, personal data or session id ever appears in a URL.
+struct WebPages: Sendable {
+    let api: APIService
+    let site: WebSite
+
+    /// A page handler's way out other than a page: a redirect, or one of the error pages.
+    enum Outcome: Error {
+        case redirect(String)
+        case notFound
+        case sessionExpired
+        case conflict(back: String)
+        case tooManyAttempts(seconds: Int)
+    }
+
+    var store: RequestStore { api.store }
+    func now() -> Date { api.clock() }
+
+    // MARK: Routes
+
+    func register(_ builder: inout HTTPRouter.Builder) {
+        builder.addInline(.get, "/static/app.css") { [site] _, _ in site.staticResponse("app.css") ?? HTTPResponse(status: .notFound) }
+        builder.addInline(.get, "/static/app.js") { [site] _, _ in site.staticResponse("app.js") ?? HTTPResponse(status: .notFound) }
+        builder.addInline(.get, "/") { [self] request, _ in run(request) { visit in try home(visit) } }
+        builder.addInline(.get, "/language/{language}") { [self] request, context in language(request, context) }
+        builder.post("/sign-out") { [self] request, _ in await runAsync(request) { visit in try signOut(request, visit) } }
+        registerVerifier(&builder)
+        registerOfficer(&builder)
+        registerCitizen(&builder)
+    }
+
+    // MARK: Running a page
+
+    /// Starts a visit: the language (cookie, else Vietnamese) and the session (looked up, else created).
+    func begin(_ request: HTTPRequest) -> WebVisit {
+        let cookies = Cookies.parse(request.headers.values(for: "Cookie"))
+        let language = cookies[WebSite.languageCookie].flatMap(WebLanguage.init(rawValue:)) ?? .vietnamese
+        let path = String(request.path)
+        if let id = cookies[site.sessionCookie], let session = site.sessions.lookup(id) {
+            return WebVisit(language: language, session: session, sessionIsNew: false, path: path)
+        }
+        return WebVisit(language: language, session: site.sessions.create(WebSession()), sessionIsNew: true, path: path)
+    }
+
+    func run(_ request: HTTPRequest, _ body: (inout WebVisit) throws -> HTTPResponse) -> HTTPResponse {
+        var visit = begin(request)
+        do { return finish(try body(&visit), visit) } catch { return finish(failure(error, visit), visit) }
+    }
+
+    func runAsync(_ request: HTTPRequest, _ body: (inout WebVisit) async throws -> HTTPResponse) async -> HTTPResponse {
+        var visit = begin(request)
+        do { return finish(try await body(&visit), visit) } catch { return finish(failure(error, visit), visit) }
+    }
+
+    /// Headers every page response carries, and the session cookie when the session is new.
+    func finish(_ response: HTTPResponse, _ visit: WebVisit) -> HTTPResponse {
+        var response = response
+        if visit.sessionIsNew { response.headers.add(name: "Set-Cookie", value: site.setCookie(session: visit.session.id)) }
+        response.headers.replaceOrAdd(name: "Cache-Control", value: "no-store")
+        response.headers.replaceOrAdd(name: "X-Content-Type-Options", value: "nosniff")
+        response.headers.replaceOrAdd(name: "Referrer-Policy", value: "no-referrer")
+        response.headers.replaceOrAdd(name: "X-Frame-Options", value: "DENY")
+        if response.headers.values(for: "Content-Security-Policy").isEmpty {
+            response.headers.replaceOrAdd(name: "Content-Security-Policy", value: WebSite.contentSecurityPolicy)
+        }
+        return response
+    }
+
+    func failure(_ error: any Error, _ visit: WebVisit) -> HTTPResponse {
+        switch error {
+        case Outcome.redirect(let location): return redirect(location)
+        case Outcome.notFound: return errorPage(visit, "error-not-found", "error-not-found-text", back: "/", status: .notFound)
+        case Outcome.sessionExpired:
+            return errorPage(visit, "error-session", "error-session-text", back: visit.path, status: HTTPStatus(code: 403))
+        case Outcome.conflict(let back): return errorPage(visit, "error-conflict", "error-conflict-text", back: back, status: HTTPStatus(code: 409))
+        case Outcome.tooManyAttempts(let seconds):
+            var response = errorPage(visit, "error-too-many", "error-too-many", back: visit.path, status: HTTPStatus(code: 429))
+            response.headers.replaceOrAdd(name: "Retry-After", value: String(seconds))
+            return response
+        case let error as RecordsError where error.code == .notFound: return failure(Outcome.notFound, visit)
+        case let error as RecordsError where error.code == .concurrentModification || error.code == .transitionRefused:
+            return failure(Outcome.conflict(back: visit.path), visit)
+        default:
+            // Nothing about the failure reaches the page; the access log has the request id.
+            return errorPage(visit, "error-server", "error-server-text", back: "/", status: .internalServerError)
+        }
+    }
+
+    func redirect(_ location: String) -> HTTPResponse {
+        var response = HTTPResponse(status: HTTPStatus(code: 303))
+        response.headers.replaceOrAdd(name: "Location", value: location)
+        return response
+    }
+
+    /// Redirects after a POST, leaving a notice for the next page.
+    func redirect(_ location: String, flash: String, _ visit: WebVisit) -> HTTPResponse {
+        _ = site.sessions.update(visit.session.id) { $0.flash = flash }
+        return redirect(location)
+    }
+
+    func text(_ key: String, _ visit: WebVisit) -> String { site.messages.text(key, visit.language) }
+
+    // MARK: Rendering
+
+    /// Renders `template` inside the layout. `user` is the signed-in person's display name, if any.
+    func page(
+        _ visit: WebVisit, _ template: String, title: String, _ values: [String: TemplateValue], user: String? = nil,
+        section: String? = nil, status: HTTPStatus = .ok
+    ) -> HTTPResponse {
+        var context = values
+        context["csrf"] = .string(visit.session.csrfToken)
+        context["lang"] = .string(visit.language.rawValue)
+        let language = visit.language
+        let lookup: (String) -> String? = { [site] key in site.messages.lookup(key, language) }
+        var flash: String?
+        if let key = visit.session.payload.flash {
+            flash = text(key, visit)
+            _ = site.sessions.update(visit.session.id) { $0.flash = nil }
+        }
+        var layout: [String: TemplateValue] = [
+            "lang": .string(language.rawValue), "otherLang": .string(language.other.rawValue), "title": .string(title),
+            "path": .string(Self.percentEncodedPath(visit.path)), "csrf": .string(visit.session.csrfToken),
+            "nav": .list(
+                [("/", "nav-home", "home"), ("/citizen", "nav-citizen", "citizen"), ("/officer/queue", "nav-officer", "officer"),
+                 ("/verify", "nav-verify", "verify")].map { href, key, name in
+                    .object(["href": .string(href), "label": .string(text(key, visit)), "current": .bool(section == name)])
+                }),
+        ]
+        if let user { layout["user"] = .string(user) }
+        if let flash { layout["flash"] = .string(flash) }
+        do {
+            let body = try site.templates.render(template, .object(context), messages: lookup)
+            layout["body"] = .html(body)
+            var bytes: [UInt8] = []
+            bytes.reserveCapacity(body.utf8.count + 2048)
+            try site.templates.renderBytes("layout", .object(layout), into: &bytes, messages: lookup)
+            var response = HTTPResponse(status: status, body: bytes)
+            response.headers.replaceOrAdd(name: "Content-Type", value: "text/html; charset=utf-8")
+            return response
+        } catch {
+            // A template fault is ours; the templates are checked at start and by the catalogue tests.
+            return HTTPResponse.text("template error", status: .internalServerError)
+        }
+    }
+
+    func errorPage(_ visit: WebVisit, _ headingKey: String, _ messageKey: String, back: String, status: HTTPStatus) -> HTTPResponse {
+        page(
+            visit, "error", title: text(headingKey, visit),
+            ["heading": .string(text(headingKey, visit)), "message": .string(text(messageKey, visit)), "back": .string(back)],
+            status: status)
+    }
+
+    func home(_ visit: WebVisit) throws -> HTTPResponse {
+        page(visit, "home", title: text("home-title", visit), [:], user: nil, section: "home")
+    }
+
+    // MARK: Forms and CSRF
+
+    /// The posted fields, after checking the CSRF token against the session's (constant time). A missing or wrong
+    /// token, or a session that has expired since the form was shown, changes nothing.
+    func form(_ request: HTTPRequest, _ visit: WebVisit) throws -> FormFields {
+        guard !visit.sessionIsNew, let fields = try? FormFields.parse(request: request, limits: FormLimits()),
+            SessionStore<WebSession>.csrfMatches(visit.session, fields["csrf"])
+        else { throw Outcome.sessionExpired }
+        return fields
+    }
+
+    func signOut(_ request: HTTPRequest, _ visit: WebVisit) throws -> HTTPResponse {
+        _ = try form(request, visit)
+        site.sessions.remove(visit.session.id)
+        var response = redirect("/")
+        response.headers.add(name: "Set-Cookie", value: site.expiredSessionCookie())
+        return response
+    }
+
+    /// `GET /language/{vi|en}?next=/path`: remembers the choice in a cookie and goes back. `next` must be a local path.
+    func language(_ request: HTTPRequest, _ context: RequestContext) -> HTTPResponse {
+        guard let language = context.parameter("language").flatMap(WebLanguage.init(rawValue:)) else {
+            return HTTPResponse(status: .notFound)
+        }
+        let next = (try? QueryString.parse(request.query, allowed: ["next"]))?["next"] ?? "/"
+        var response = redirect(Self.isLocalPath(next) ? next : "/")
+        response.headers.add(name: "Set-Cookie", value: site.setLanguageCookie(language))
+        response.headers.replaceOrAdd(name: "Cache-Control", value: "no-store")
+        return response
+    }
+
+    /// A same-site path: `/` followed by path characters only (no `//host`, no backslash, no scheme).
+    static func isLocalPath(_ path: String) -> Bool {
+        guard path.hasPrefix("/"), !path.hasPrefix("//"), path.utf8.count <= 200 else { return false }
+        return path.utf8.allSatisfy { byte in
+            (0x30...0x39).contains(byte) || (0x41...0x5A).contains(byte) || (0x61...0x7A).contains(byte)
+                || "/-_.~".utf8.contains(byte)
+        }
+    }
+
+    static func percentEncodedPath(_ path: String) -> String {
+        isLocalPath(path) ? path : "/"
+    }
+
+    // MARK: Shared formatting
+
+    static func date(_ date: CalendarDate) -> String { String(format: "%02d/%02d/%04d", date.day, date.month, date.year) }
+
+    static func dateTime(_ date: Date) -> String {
+        // Hà Nội time (UTC+7), as printed on the documents.
+        let local = date.addingTimeInterval(7 * 3600)
+        let day = CalendarDate(local)
+        let seconds = Int(local.timeIntervalSince1970) % 86_400
+        return String(format: "%02d/%02d/%04d %02d:%02d", day.day, day.month, day.year, seconds / 3600, seconds % 3600 / 60)
+    }
+
+    static func money(_ vnd: Int) -> String {
+        var digits = String(vnd)
+        var groups: [String] = []
+        while digits.count > 3 {
+            groups.insert(String(digits.suffix(3)), at: 0)
+            digits.removeLast(3)
+        }
+        groups.insert(digits, at: 0)
+        return groups.joined(separator: ".") + " đ"
+    }
+
+    func kindName(_ kind: RequestKind, _ visit: WebVisit) -> String { text("kind-\(kind.rawValue)", visit) }
+    func stateName(_ state: RequestState, _ visit: WebVisit) -> String { text("state-\(state.rawValue)", visit) }
+}
