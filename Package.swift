@@ -93,6 +93,9 @@ let package = Package(
         .testTarget(name: "CivicSealPDFTests", dependencies: ["CivicSealPDF", "CivicSealTestSupport"], swiftSettings: strict),
         .testTarget(name: "CivicSealHTTPTests", dependencies: ["CivicSealHTTP", "CivicSealTestSupport"], swiftSettings: strict),
         .testTarget(
+            name: "CivicSealBrowserTests", dependencies: ["CivicSealApp", "CivicSealHTTP", "CivicSealTestSupport"],
+            exclude: ["browser_flows.py"], swiftSettings: strict),
+        .testTarget(
             name: "CivicSealWebTests",
             dependencies: ["CivicSealWeb", "CivicSealHTTP", "CivicSealCrypto", "CivicSealTestSupport"], swiftSettings: strict),
         .testTarget(name: "CivicSealQRTests", dependencies: ["CivicSealQR", "CivicSealTestSupport"], swiftSettings: strict),

@@ -66,10 +66,12 @@ extension WebPages {
             }),
         ]
         if let signer = verdict.signer { object["signer"] = .string(signer) }
-        if let department = verdict.department { object["department"] = .string(department) }
+        // The verdict names the department by id and the document by its template id (`criminal-record-form-1`).
+        if let department = verdict.department { object["department"] = .string(departmentName(department, visit)) }
         if let time = verdict.signingTime { object["signingTime"] = .string(Self.dateTime(time) + " (UTC+7)") }
         if let kind = verdict.documentKind {
-            object["kind"] = .string(RequestKind(rawValue: kind).map { kindName($0, visit) } ?? kind)
+            let known = RequestKind.allCases.first { kind == $0.rawValue || kind.hasPrefix($0.rawValue + "-") }
+            object["kind"] = .string(known.map { kindName($0, visit) } ?? kind)
         }
         if let id = verdict.documentID, DocumentID.isValid(id) { object["documentId"] = .string(id) }
         return .object(object)

@@ -33,6 +33,9 @@ struct WebPages: Sendable {
     func register(_ builder: inout HTTPRouter.Builder) {
         builder.addInline(.get, "/static/app.css") { [site] _, _ in site.staticResponse("app.css") ?? HTTPResponse(status: .notFound) }
         builder.addInline(.get, "/static/app.js") { [site] _, _ in site.staticResponse("app.js") ?? HTTPResponse(status: .notFound) }
+        builder.addInline(.get, "/static/icon.svg") { [site] _, _ in site.staticResponse("icon.svg") ?? HTTPResponse(status: .notFound) }
+        // Browsers ask for this on their own; answering keeps their consoles free of 404s.
+        builder.addInline(.get, "/favicon.ico") { [site] _, _ in site.staticResponse("icon.svg") ?? HTTPResponse(status: .notFound) }
         builder.addInline(.get, "/") { [self] request, _ in run(request) { visit in try home(visit) } }
         builder.addInline(.get, "/language/{language}") { [self] request, context in language(request, context) }
         builder.post("/sign-out") { [self] request, _ in await runAsync(request) { visit in try signOut(request, visit) } }

@@ -42,7 +42,9 @@ public final class WebSite: Sendable {
         }
         do { messages = try WebMessages(file: "\(directory)/messages.json") } catch { throw LoadError(description: error.description) }
         var assets: [String: (String, [UInt8])] = [:]
-        for (name, type) in [("app.css", "text/css; charset=utf-8"), ("app.js", "text/javascript; charset=utf-8")] {
+        for (name, type) in [
+            ("app.css", "text/css; charset=utf-8"), ("app.js", "text/javascript; charset=utf-8"), ("icon.svg", "image/svg+xml"),
+        ] {
             guard let data = FileManager.default.contents(atPath: "\(directory)/static/\(name)") else {
                 throw LoadError(description: "\(directory)/static/\(name) is missing")
             }
