@@ -85,8 +85,13 @@ class Browser:
             raise FlowFailure("expected to be on %s, on %s" % (prefix, self.driver.current_url))
 
     def shot(self, name):
+        """Saves the whole page (the window grows to the page's height for the picture, then shrinks back)."""
         self.shots += 1
+        size = self.driver.get_window_size()
+        height = self.driver.execute_script("return document.documentElement.scrollHeight")
+        self.driver.set_window_size(size["width"], min(max(size["height"], height + 120), 6000))
         self.driver.save_screenshot(os.path.join(self.artefacts, "%02d-%s.png" % (self.shots, name)))
+        self.driver.set_window_size(size["width"], size["height"])
 
     def find(self, css):
         return self.driver.find_element(By.CSS_SELECTOR, css)
