@@ -25,7 +25,10 @@ enum CitizenForm {
                 FormField(
                     name: "particulars.permanentResidence.line", labelKey: "field-permanent-residence", required: true,
                     maxLength: policy.maximumAddressLength, autocomplete: "street-address"),
-                FormField(name: "particulars.currentResidence.line", labelKey: "field-current-residence", maxLength: policy.maximumAddressLength),
+                // Required like the permanent residence: the validator refuses a criminal-record request without either.
+                FormField(
+                    name: "particulars.currentResidence.line", labelKey: "field-current-residence", required: true,
+                    maxLength: policy.maximumAddressLength),
                 FormField(name: "particulars.fatherName", labelKey: "field-father", maxLength: policy.maximumNameLength),
                 FormField(name: "particulars.motherName", labelKey: "field-mother", maxLength: policy.maximumNameLength),
                 FormField(name: "particulars.spouseName", labelKey: "field-spouse", maxLength: policy.maximumNameLength),
