@@ -129,7 +129,11 @@ extension WebPages {
         case .failure(let failure):
             for issue in failure.issues {
                 let field = CitizenForm.formField(for: issue.field, kind: kind, values: values, policy: policy)
-                if errors[field] == nil { errors[field] = validationMessage(issue.code, visit, fallback: issue.message) }
+                guard errors[field] == nil else { continue }
+                // Contact as a whole is required, not the phone: say so next to the phone box rather than "required".
+                errors[field] =
+                    issue.field == "contact" && issue.code == .fieldRequired
+                    ? text("validation.contact.phone-or-email", visit) : validationMessage(issue.code, visit, fallback: issue.message)
             }
         }
         return .failure(FieldErrors(messages: errors))
