@@ -112,7 +112,7 @@ let package = Package(
             name: "CivicSealAPITests",
             dependencies: [
                 "CivicSealAPI", "CivicSealApp", "CivicSealHTTP", "CivicSealIdentity", "CivicSealRecords", "CivicSealWorkflow",
-                "CivicSealCrypto", "CivicSealSigner", "CivicSealTestSupport",
+                "CivicSealCrypto", "CivicSealSigner", "CivicSealWeb", "CivicSealTestSupport",
             ],
             swiftSettings: strict),
         .testTarget(

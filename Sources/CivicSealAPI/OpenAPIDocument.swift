@@ -946,7 +946,7 @@ enum OpenAPIDocument {
     },
     "/v/{id}": {
       "get": {
-        "summary": "Verification page (the QR code's target): status, kind, department and issue date in Vietnamese with English, and the five-field form. Plain HTML, no JavaScript.",
+        "summary": "Verification page (the QR code's target): status, kind, department and issue date, and the five-field form. Vietnamese, or English with the civicseal_lang cookie (GET /language/en). Plain HTML; sets the session cookie the form needs.",
         "tags": [
           "verification"
         ],
@@ -987,7 +987,7 @@ enum OpenAPIDocument {
         ]
       },
       "post": {
-        "summary": "The verification page's form (application/x-www-form-urlencoded: documentId, fullName, birthDate, sex, personalId): the answer as a page. Same rate limit as /v1/verify/details.",
+        "summary": "The verification page's form (application/x-www-form-urlencoded: csrf, documentId, fullName, birthDate, sex, personalId), sent with the session cookie and the csrf token of the page: the answer as a page. Same rate limit as /v1/verify/details.",
         "tags": [
           "verification"
         ],
@@ -1004,6 +1004,16 @@ enum OpenAPIDocument {
         "responses": {
           "200": {
             "description": "Confirmed or not, as a page",
+            "content": {
+              "text/html": {
+                "schema": {
+                  "type": "string"
+                }
+              }
+            }
+          },
+          "403": {
+            "description": "No session cookie, or a missing or wrong csrf token (HTML page); nothing is checked",
             "content": {
               "text/html": {
                 "schema": {
@@ -1046,27 +1056,6 @@ enum OpenAPIDocument {
             "description": "Document id: 128 random bits, 26 characters of Crockford base 32."
           }
         ]
-      }
-    },
-    "/static/verify.css": {
-      "get": {
-        "summary": "The verification page's stylesheet",
-        "tags": [
-          "verification"
-        ],
-        "responses": {
-          "200": {
-            "description": "CSS",
-            "content": {
-              "text/css": {
-                "schema": {
-                  "type": "string"
-                }
-              }
-            }
-          }
-        },
-        "security": []
       }
     }
   },

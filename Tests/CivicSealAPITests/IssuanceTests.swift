@@ -143,51 +143,72 @@ struct IssuanceTests {
         }
     }
 
-    @Test("the QR page is plain escaped HTML in Vietnamese with English, with a strict CSP, and its form confirms")
+    @Test("the QR page /v/{id}: escaped HTML under a strict CSP, nothing personal; its form (session and CSRF) says match or no match")
     func verificationPage() async throws {
         try await withLiveService { live in
             let person = Person.man(46)
             let id = try await Self.approvedRequest(live, person: person)
             let documentID = try Self.documentID(live, request: id)
-            let page = try await live.client.get("/v/\(documentID)")
+            let verifier = Browser(live)
+            let page = try await verifier.get("/v/\(documentID)")
             #expect(page.status == 200, "\(page)")
             #expect(page.header("Content-Type") == "text/html; charset=utf-8")
             let csp = try #require(page.header("Content-Security-Policy"))
-            #expect(csp.contains("default-src 'none'") && csp.contains("style-src 'self'") && !csp.contains("unsafe"))
-            for text in ["Còn hiệu lực", "Valid", "Phiếu lý lịch tư pháp", "Sở Tư pháp thành phố Hà Nội", "name=\"personalId\"", "action=\"/v/\(documentID)\""] {
+            for directive in ["default-src 'none'", "script-src 'self'", "style-src 'self'", "form-action 'self'", "frame-ancestors 'none'"] {
+                #expect(csp.contains(directive), "CSP lacks \(directive): \(csp)")
+            }
+            #expect(!csp.contains("unsafe"), "no unsafe-inline or unsafe-eval: \(csp)")
+            for text in [
+                PageText.vi("status-valid"), PageText.vi("kind-criminal-record"), "Sở Tư pháp thành phố Hà Nội", #"data-status="valid""#,
+                #"name="personalId""#, #"action="/v/\#(documentID)""#,
+            ] {
                 #expect(page.text.contains(text), "page lacks \(text)")
             }
-            #expect(!page.text.contains("<script"), "no JavaScript")
-            #expect(!page.text.contains("style="), "no inline style")
-            #expect(!page.text.contains(person.personalID) && !page.text.contains("Thử 46"), "the page states no personal data")
-            let css = try await live.client.get("/static/verify.css")
+            // Scripts only from files (none inline), no inline style, no event-handler attributes.
+            #expect(page.allMatches(#"<script([^>]*)>"#).allSatisfy { $0.contains(#"src="/static/"#) }, "no inline script")
+            #expect(page.allMatches(#"<script[^>]*>(.*?)</script>"#).allSatisfy { $0.isEmpty }, "script elements are empty")
+            #expect(page.firstMatch(#"(<style)"#) == nil && page.firstMatch(#"\s(style)="#) == nil, "no inline style")
+            #expect(page.firstMatch(#"\s(on[a-z]+)="#) == nil, "no event handlers")
+            #expect(!page.text.contains(person.personalID) && !page.text.contains("Thử 46") && !page.text.contains("1985"), "nothing personal")
+            let english = Browser(live)
+            english.setCookie("civicseal_lang", "en")
+            let inEnglish = try await english.get("/v/\(documentID)")
+            #expect(inEnglish.text.contains(#"<html lang="en">"#) && inEnglish.text.contains(PageText.en("status-valid")))
+            let css = try await live.client.get("/static/app.css")
             #expect(css.status == 200 && css.header("Content-Type")?.hasPrefix("text/css") == true)
 
-            func form(_ fields: [(String, String)]) async throws -> ClientResponse {
-                let body = fields.map { "\($0.0)=\($0.1.addingPercentEncoding(withAllowedCharacters: .alphanumerics) ?? "")" }.joined(separator: "&")
-                return try await live.client.send(
-                    "POST", "/v/\(documentID)", headers: [("Content-Type", "application/x-www-form-urlencoded")], body: Array(body.utf8))
+            let csrf = try #require(page.csrf, "the form carries a CSRF token")
+            func confirm(_ name: String, sex: String = "male", csrf: String? = csrf, as browser: Browser? = nil) async throws -> ClientResponse {
+                var fields = [("documentId", documentID), ("fullName", name), ("birthDate", person.birthdate), ("sex", sex), ("personalId", person.personalID)]
+                if let csrf { fields.insert(("csrf", csrf), at: 0) }
+                return try await (browser ?? verifier).post("/v/\(documentID)", fields)
             }
-            let confirmed = try await form([
-                ("documentId", documentID), ("fullName", person.name), ("birthDate", person.birthdate), ("sex", "male"),
-                ("personalId", person.personalID),
-            ])
-            #expect(confirmed.status == 200)
-            #expect(confirmed.text.contains("Thông tin khớp"), "\(confirmed.text)")
-            let refused = try await form([
-                ("documentId", documentID), ("fullName", "<script>alert(1)</script>"), ("birthDate", person.birthdate), ("sex", "male"),
-                ("personalId", person.personalID),
-            ])
-            #expect(refused.text.contains("Không xác nhận được"))
-            #expect(!refused.text.contains("<script>"), "nothing typed is echoed unescaped")
+            let confirmed = try await confirm(person.name)
+            #expect(confirmed.status == 200, "\(confirmed)")
+            #expect(confirmed.element(id: "confirmation") == PageText.vi("confirm-yes"), "\(confirmed.text)")
+            #expect(confirmed.text.contains(#"class="confirmed""#))
+            let wrongSex = try await confirm(person.name, sex: "female")
+            #expect(wrongSex.element(id: "confirmation") == PageText.vi("confirm-no"))
+            let hostile = try await confirm("<script>alert(1)</script>")
+            #expect(hostile.element(id: "confirmation") == PageText.vi("confirm-no"))
+            #expect(!hostile.text.contains("<script>alert"), "nothing typed is echoed unescaped")
+            #expect(hostile.inputValue(id: "f-fullName") == "<script>alert(1)</script>", "kept, escaped, in the field")
+            #expect(hostile.text.contains("&lt;script&gt;alert(1)&lt;/script&gt;"))
+            // Without the session's token, or without a session, the form does nothing.
+            let tokenless = try await confirm(person.name, csrf: nil)
+            #expect(tokenless.status == 403 && tokenless.element(id: "confirmation") == nil, "\(tokenless)")
+            let sessionless = try await confirm(person.name, as: Browser(live))
+            #expect(sessionless.status == 403 && sessionless.element(id: "confirmation") == nil, "\(sessionless)")
 
             _ = try await live.client.post(
                 "/v1/documents/\(documentID)/revoke", token: try live.token(for: .justiceOfficer), json: #"{"reason": "Thu hồi"}"#)
-            let revoked = try await live.client.get("/v/\(documentID)")
-            #expect(revoked.text.contains("Đã thu hồi"), "\(revoked.text)")
-            let missing = try await live.client.get("/v/00000000000000000000000000")
-            #expect(missing.status == 404 && missing.text.contains("Không tìm thấy"))
-            #expect(try await live.client.get("/v/%3Cscript%3E").status == 404)
+            let revoked = try await verifier.get("/v/\(documentID)")
+            #expect(revoked.text.contains(PageText.vi("status-revoked")) && revoked.text.contains(#"data-status="revoked""#), "\(revoked.text)")
+            #expect(revoked.text.contains(PageText.vi("document-revoked")), "the revocation date is shown")
+            let missing = try await verifier.get("/v/00000000000000000000000000")
+            #expect(missing.status == 404 && missing.text.contains(PageText.vi("error-not-found")), "\(missing)")
+            let hostilePath = try await verifier.get("/v/%3Cscript%3E")
+            #expect(hostilePath.status == 404 && !hostilePath.text.contains("<script>"))
         }
     }
 

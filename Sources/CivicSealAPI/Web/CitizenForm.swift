@@ -25,6 +25,7 @@ enum CitizenForm {
                 FormField(
                     name: "particulars.permanentResidence.line", labelKey: "field-permanent-residence", required: true,
                     maxLength: policy.maximumAddressLength, autocomplete: "street-address"),
+                // Required like the permanent residence: the validator refuses a criminal-record request without either.
                 FormField(
                     name: "particulars.currentResidence.line", labelKey: "field-current-residence", required: true,
                     maxLength: policy.maximumAddressLength),
@@ -88,9 +89,11 @@ enum CitizenForm {
         return values
     }
 
-    /// The submission the posted `values` describe, or the fields that cannot even be read (a number that is not
-    /// one, a form that is neither 1 nor 2). Text is passed through unchanged: the validator normalises and judges it.
-    static func submission(kind: RequestKind, values: [String: String]) -> (RequestSubmission?, [String: ValidationCode]) {
+    /// The submission the posted `values` describe, and the fields that cannot even be read (a number that is not
+    /// one, a form that is neither 1 nor 2). An unreadable field is replaced by its default so the rest of the form
+    /// can still be validated — every problem is reported at once — but such a submission must not be stored.
+    /// Text is passed through unchanged: the validator normalises and judges it.
+    static func submission(kind: RequestKind, values: [String: String]) -> (RequestSubmission, [String: ValidationCode]) {
         func value(_ name: String) -> String? {
             guard let text = values[name]?.trimmingCharacters(in: .whitespacesAndNewlines), !text.isEmpty else { return nil }
             return text
@@ -139,7 +142,7 @@ enum CitizenForm {
             contact: ContactDetails(phone: value("contact.phone"), email: value("contact.email")), copies: copies ?? 1,
             delivery: DeliveryChoice(
                 method: method ?? .electronic, postalAddress: value("delivery.postalAddress.line").map { Address(line: $0) }))
-        return (unreadable.isEmpty ? submission : nil, unreadable)
+        return (submission, unreadable)
     }
 
     /// Maps a validation issue's field to the form control it belongs to: residence rows are renumbered past blank

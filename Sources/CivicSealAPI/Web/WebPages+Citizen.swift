@@ -121,14 +121,19 @@ extension WebPages {
         let (submission, unreadable) = CitizenForm.submission(kind: kind, values: values)
         var errors: [String: String] = [:]
         for (name, code) in unreadable { errors[name] = validationMessage(code, visit) }
-        if let submission {
-            switch api.validator.validate(submission, applicant: citizen.applicant, today: api.today()) {
-            case .success(let validated): return .success(validated)
-            case .failure(let failure):
-                for issue in failure.issues {
-                    let field = CitizenForm.formField(for: issue.field, kind: kind, values: values, policy: policy)
-                    if errors[field] == nil { errors[field] = validationMessage(issue.code, visit, fallback: issue.message) }
-                }
+        // Validated even when a field was unreadable (it stands at its default), so that the form comes back with
+        // every message at once rather than one round trip per problem.
+        switch api.validator.validate(submission, applicant: citizen.applicant, today: api.today()) {
+        case .success(let validated) where errors.isEmpty: return .success(validated)
+        case .success: break
+        case .failure(let failure):
+            for issue in failure.issues {
+                let field = CitizenForm.formField(for: issue.field, kind: kind, values: values, policy: policy)
+                guard errors[field] == nil else { continue }
+                // Contact as a whole is required, not the phone: say so next to the phone box rather than "required".
+                errors[field] =
+                    issue.field == "contact" && issue.code == .fieldRequired
+                    ? text("validation.contact.phone-or-email", visit) : validationMessage(issue.code, visit, fallback: issue.message)
             }
         }
         return .failure(FieldErrors(messages: errors))

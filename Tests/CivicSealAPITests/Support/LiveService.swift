@@ -21,14 +21,15 @@ final class LiveService: Sendable {
         client = HTTPClient(port: service.port)
     }
 
-    static func start() throws -> LiveService {
+    /// A fresh service; `configure` may change the options (e.g. `secureCookies`) before it starts.
+    static func start(configure: (inout ServeOptions) -> Void = { _ in }) throws -> LiveService {
         let folder = TemporaryDirectory("civicseal-api")
         _ = try DevelopmentPKI.initialize(directory: folder.path + "/keys")
-        return try start(in: folder)
+        return try start(in: folder, configure: configure)
     }
 
     /// A service on `folder`'s existing keys and data (a restart, e.g. after a key rotation).
-    static func start(in folder: TemporaryDirectory) throws -> LiveService {
+    static func start(in folder: TemporaryDirectory, configure: (inout ServeOptions) -> Void = { _ in }) throws -> LiveService {
         let log = CollectingLogSink()
         var options = ServeOptions()
         options.host = "127.0.0.1"
@@ -37,6 +38,7 @@ final class LiveService: Sendable {
         options.keysDirectory = folder.path + "/keys"
         options.eventLoops = 2
         options.logSink = log
+        configure(&options)
         return LiveService(folder: folder, service: try Service.start(options), log: log)
     }
 
@@ -98,9 +100,11 @@ final class LiveService: Sendable {
     }
 }
 
-/// Starts a live service, runs `body`, and always stops the service.
-func withLiveService(_ body: (LiveService) async throws -> Void) async throws {
-    let live = try LiveService.start()
+/// Starts a live service (options changed by `configure`), runs `body`, and always stops the service.
+func withLiveService(
+    configure: (inout ServeOptions) -> Void = { _ in }, _ body: (LiveService) async throws -> Void
+) async throws {
+    let live = try LiveService.start(configure: configure)
     do {
         try await body(live)
     } catch {
