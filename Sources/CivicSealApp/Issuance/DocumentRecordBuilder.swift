@@ -15,9 +15,7 @@ enum DocumentRecordBuilder {
     static func record(
         for source: IssuanceSource, documentID: String, issuedAt: Date, department: Department, healthBook: () throws -> HealthBook
     ) throws -> DocumentRecord {
-        guard case .success(let submission) = WorkflowJSON.decode(
-            RequestSubmission.self, from: Data(source.submissionJSON.utf8), rejectingUnknownKeys: false)
-        else { throw Failure(description: "the stored submission does not decode") }
+        let submission = try StoredSubmissionFacts(json: source.submissionJSON)
         let identity = try subjectIdentity(source, submission)
         let particulars = submission.particulars
         let residence = particulars?.currentResidence?.line ?? particulars?.permanentResidence?.line ?? ""
@@ -31,18 +29,18 @@ enum DocumentRecordBuilder {
         let findingsObject = try object(source.findingsJSON)
         let findings: DocumentFindings
         let suffix: String
-        switch submission.request {
-        case .criminalRecord(let details):
-            findings = .criminalRecord(try criminalRecord(findingsObject, form: source.form ?? details.form, statesBans: details.effectiveStatesBans))
+        switch submission.details {
+        case .criminalRecord(let form, let statesBans):
+            findings = .criminalRecord(try criminalRecord(findingsObject, form: source.form ?? form, statesBans: statesBans))
             suffix = "LLTP"
         case .healthCertificate:
             findings = .healthCertificate(try healthCertificate(findingsObject, approvedOn: CalendarDate(source.approvedAt)))
             suffix = "GKSK"
-        case .healthBookExtract(let details):
+        case .healthBookExtract(let sectionList, let fromText, let toText):
             let book = try healthBook()
-            let from = details.from.flatMap(CalendarDate.init)
-            let to = details.to.flatMap(CalendarDate.init)
-            let sections = Set(details.sections)
+            let from = fromText.flatMap(CalendarDate.init)
+            let to = toText.flatMap(CalendarDate.init)
+            let sections = Set(sectionList)
             let kept = book.entries.filter { entry in
                 sections.contains(entry.section) && from.map { entry.date >= $0 } ?? true && to.map { entry.date <= $0 } ?? true
             }
@@ -110,14 +108,12 @@ enum DocumentRecordBuilder {
         let sex: Sex
     }
 
-    static func subjectIdentity(_ source: IssuanceSource, _ submission: RequestSubmission) throws -> Identity {
-        if let json = source.subjectIdentityJSON,
-            case .success(let identity) = WorkflowJSON.decode(PersonIdentity.self, from: Data(json.utf8), rejectingUnknownKeys: false)
-        {
-            return Identity(personalID: identity.personalID.digits, fullName: identity.fullName, birthDate: identity.birthDate, sex: identity.sex)
+    static func subjectIdentity(_ source: IssuanceSource, _ submission: StoredSubmissionFacts) throws -> Identity {
+        if let json = source.subjectIdentityJSON, let identity = StoredSubmissionFacts.identity(json: json) {
+            return Identity(personalID: identity.personalID, fullName: identity.fullName, birthDate: identity.birthDate, sex: identity.sex)
         }
         if let subject = submission.subject, let birth = CalendarDate(subject.birthDate) {
-            return Identity(personalID: subject.personalId, fullName: subject.fullName, birthDate: birth, sex: subject.sex)
+            return Identity(personalID: subject.personalID, fullName: subject.fullName, birthDate: birth, sex: subject.sex)
         }
         throw Failure(description: "the request stores no identity for its subject (stored before migration 2)")
     }
