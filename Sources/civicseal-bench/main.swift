@@ -17,8 +17,9 @@ do {
     case "http": try HTTPBenchmark.run(seconds: seconds)
     case "verify": try VerifyBenchmark.run(seconds: seconds)
     case "issue": try IssueBenchmark.run(seconds: seconds)
+    case "pages": try PagesBenchmark.run(seconds: seconds, arguments: arguments)
     default:
-        FileHandle.standardError.write(Data("usage: civicseal-bench crypto|store|render|http|issue|verify|issue [--seconds N] [--requests N]\n".utf8))
+        FileHandle.standardError.write(Data("usage: civicseal-bench crypto|store|render|http|issue|verify|pages [--seconds N] [--requests N]\n".utf8))
         exit(64)
     }
 } catch {
