@@ -205,6 +205,24 @@ struct WebPagesTests {
         }
     }
 
+    @Test("a flood of cookieless visits evicts only other anonymous visitors, never a signed-in officer")
+    func anonymousFloodKeepsSignedInSessions() async throws {
+        try await withLiveService(configure: { $0.sessionCapacity = 8 }) { live in
+            let officer = Browser(live)
+            let signedIn = try await Self.signIn(officer, "/officer/sign-in", token: try live.token(for: .justiceOfficer))
+            #expect(signedIn.status == 303, "\(signedIn)")
+            let early = Browser(live)
+            let earlyForm = try await early.get("/verify")
+            for _ in 0..<40 { _ = try await Browser(live).get("/") }
+            let queue = try await officer.get("/officer/queue")
+            #expect(queue.status == 200, "the officer is still signed in: \(queue)")
+            // The visitor who came before the flood lost its session: its form's token no longer counts.
+            let csrf = try #require(earlyForm.csrf)
+            let lookup = try await early.post("/v/00000000000000000000000000", [("csrf", csrf), ("fullName", "x")])
+            #expect(lookup.status == 403, "\(lookup)")
+        }
+    }
+
     // MARK: The citizen's form
 
     @Test("a criminal-record form with mistakes comes back with each message next to its field and everything typed; then it is stored once")

@@ -145,3 +145,38 @@ import Testing
         #expect(try await store.verifyAudit().isIntact)
     }
 }
+
+/// The queue page's counts: the whole (filtered) queue and its overdue part, stopping at the count limit.
+@Suite struct QueueCountTests {
+    @Test func countsFollowTheFiltersAndStopAtTheLimit() async throws {
+        let fixture = try StoreFixture()
+        let store = fixture.store
+        // Health certificates in the health queue, received long ago (overdue by July) and recently (not overdue).
+        let old = Fixtures.instant("2026-03-02")
+        let template = Fixtures.validated(Fixtures.healthCertificate())
+        func copies(_ count: Int, from first: Int) -> [ValidatedRequest] {
+            (first..<first + count).map { number in
+                ValidatedRequest(
+                    submission: template.submission, applicant: Fixtures.applicant(number), subject: Fixtures.person(number),
+                    complexity: template.complexity, routingProvince: template.routingProvince)
+            }
+        }
+        _ = try store.submitBatch(copies(RequestStore.queueCountLimit + 5, from: 1), now: old)
+        _ = try store.submitBatch(copies(3, from: 20_000), now: Fixtures.now)
+        let officer = Fixtures.healthOfficer
+        let all = try await store.queueCounts(for: officer, state: .submitted, now: Fixtures.now)
+        #expect(all.total == RequestStore.queueCountLimit && all.totalIsAtLeast)
+        #expect(all.overdue == RequestStore.queueCountLimit && all.overdueIsAtLeast)
+        let criminal = try await store.queueCounts(for: officer, state: .submitted, filter: QueueFilter(kind: .criminalRecord), now: Fixtures.now)
+        #expect(criminal == QueueCounts(total: 0, overdue: 0, totalIsAtLeast: false, overdueIsAtLeast: false))
+        let inReview = try await store.queueCounts(for: officer, state: .inReview, now: Fixtures.now)
+        #expect(inReview.total == 0 && !inReview.totalIsAtLeast)
+        // Justice sees none of health's queue.
+        let justice = try await store.queueCounts(for: Fixtures.justiceOfficer, state: .submitted, now: Fixtures.now)
+        #expect(justice.total == 0)
+        // The page of overdue ones skips the three recent requests.
+        let overduePage = try await store.departmentQueue(
+            for: officer, state: .submitted, filter: QueueFilter(overdueOnly: true), limit: 200, now: Fixtures.now)
+        #expect(overduePage.items.count == 200 && overduePage.items.allSatisfy(\.isOverdue))
+    }
+}

@@ -47,3 +47,20 @@ import Testing
         #expect(try fixture.scalar("PRAGMA journal_mode") == .text("wal"))
     }
 }
+
+/// The queue page's kind filter and its counts stay inside the queue index (migration 3): no table row is read.
+@Suite struct QueueIndexCoverageTests {
+    @Test func kindFilterAndCountsAreCoveredByTheQueueIndex() throws {
+        let fixture = try StoreFixture()
+        let filtered = try SchemaTests.plan(
+            fixture, "SELECT id FROM requests WHERE department_id = ? AND state = ? AND kind = ? ORDER BY due_date, id LIMIT ?",
+            ["justice-hanoi", "submitted", "criminal-record", 51])
+        #expect(filtered.contains("USING COVERING INDEX requests_queue"), "\(filtered)")
+        #expect(!filtered.contains("TEMP B-TREE"), "\(filtered)")
+        let count = try SchemaTests.plan(
+            fixture,
+            "SELECT count(*) FROM (SELECT 1 FROM requests WHERE department_id = ? AND state = ? AND due_date < ? AND kind = ? LIMIT ?)",
+            ["justice-hanoi", "submitted", "2026-11-21", "criminal-record", 10_001])
+        #expect(count.contains("USING COVERING INDEX requests_queue"), "\(count)")
+    }
+}

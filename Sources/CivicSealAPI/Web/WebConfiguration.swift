@@ -12,6 +12,9 @@ public struct WebConfiguration: Sendable {
     /// Idle and absolute session lifetimes.
     public var sessionIdleTimeout: Duration = .seconds(30 * 60)
     public var sessionAbsoluteTimeout: Duration = .seconds(8 * 3600)
+    /// How many signed-in sessions, and separately how many anonymous visitors' sessions, are kept (least recently
+    /// seen evicted first).
+    public var sessionCapacity = 100_000
 
     public init(directory: String, secureCookies: Bool = true, trustProxyBearer: Bool = false) {
         self.directory = directory

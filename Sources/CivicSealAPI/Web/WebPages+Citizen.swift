@@ -37,7 +37,7 @@ extension WebPages {
         guard case .citizen(let token) = visit.session.payload.signedIn,
             let citizen = try? api.verifier.verify(authorizationFields: ["Bearer \(token)"]).requireCitizen()
         else {
-            if visit.session.payload.signedIn != nil { _ = site.sessions.update(visit.session.id) { $0.signedIn = nil } }
+            if visit.session.payload.signedIn != nil { _ = sessionStore(visit).update(visit.session.id) { $0.signedIn = nil } }
             throw Outcome.redirect("/citizen/sign-in")
         }
         return citizen

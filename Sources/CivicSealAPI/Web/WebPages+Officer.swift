@@ -62,11 +62,9 @@ extension WebPages {
         case (.citizen, _): return signInPage(visit, audience: audience, error: text("sign-in-wrong-role-citizen", visit))
         case (.officer, _): return signInPage(visit, audience: audience, error: text("sign-in-wrong-role-officer", visit))
         }
-        guard var session = site.sessions.rotate(visit.session.id) else { throw Outcome.sessionExpired }
-        session = site.sessions.update(session.id) { payload in
-            payload.signedIn = signedIn
-            payload.flash = "signed-in"
-        } ?? session
+        // A new session in the signed-in store: new id, new CSRF token; the visitor session it replaces is gone.
+        sessionStore(visit).remove(visit.session.id)
+        let session = site.sessions.create(WebSession(signedIn: signedIn, flash: "signed-in"))
         var response = redirect(audience == .officer ? "/officer/queue" : "/citizen")
         response.headers.add(name: "Set-Cookie", value: site.setCookie(session: session.id))
         return response
@@ -82,7 +80,7 @@ extension WebPages {
             fields = ["Bearer \(token)"]
         }
         guard !fields.isEmpty, let staff = try? api.verifier.verify(authorizationFields: fields).requireStaff(anyOf: Self.officerRoles) else {
-            if visit.session.payload.signedIn != nil { _ = site.sessions.update(visit.session.id) { $0.signedIn = nil } }
+            if visit.session.payload.signedIn != nil { _ = sessionStore(visit).update(visit.session.id) { $0.signedIn = nil } }
             throw Outcome.redirect("/officer/sign-in")
         }
         return (staff, Actor.officer(staff.token.subject, department: staff.department))
@@ -127,7 +125,9 @@ extension WebPages {
                     .object(["value": .string(option.rawValue), "label": .string(kindName(option, visit)), "selected": .bool(option == kind)])
                 }),
             "overdueOnly": .bool(overdueOnly),
-            "countText": .string("\(counts.total) \(text("count-requests", visit)) · \(counts.overdue) \(text("count-overdue", visit))"),
+            "countText": .string(
+                "\(counts.total)\(counts.totalIsAtLeast ? "+" : "") \(text("count-requests", visit)) · "
+                    + "\(counts.overdue)\(counts.overdueIsAtLeast ? "+" : "") \(text("count-overdue", visit))"),
             "hasItems": .bool(!queuePage.items.isEmpty),
             "items": .list(queuePage.items.map { summary in
                 .object([

@@ -51,10 +51,15 @@ struct WebPages: Sendable {
         let cookies = Cookies.parse(request.headers.values(for: "Cookie"))
         let language = cookies[WebSite.languageCookie].flatMap(WebLanguage.init(rawValue:)) ?? .vietnamese
         let path = String(request.path)
-        if let id = cookies[site.sessionCookie], let session = site.sessions.lookup(id) {
-            return WebVisit(language: language, session: session, sessionIsNew: false, path: path)
+        if let id = cookies[site.sessionCookie] {
+            if let session = site.sessions.lookup(id) {
+                return WebVisit(language: language, session: session, sessionIsNew: false, path: path, isSignedInSession: true)
+            }
+            if let session = site.visitors.lookup(id) {
+                return WebVisit(language: language, session: session, sessionIsNew: false, path: path)
+            }
         }
-        return WebVisit(language: language, session: site.sessions.create(WebSession()), sessionIsNew: true, path: path)
+        return WebVisit(language: language, session: site.visitors.create(WebSession()), sessionIsNew: true, path: path)
     }
 
     func run(_ request: HTTPRequest, _ body: (inout WebVisit) throws -> HTTPResponse) -> HTTPResponse {
@@ -109,11 +114,14 @@ struct WebPages: Sendable {
 
     /// Redirects after a POST, leaving a notice for the next page.
     func redirect(_ location: String, flash: String, _ visit: WebVisit) -> HTTPResponse {
-        _ = site.sessions.update(visit.session.id) { $0.flash = flash }
+        _ = sessionStore(visit).update(visit.session.id) { $0.flash = flash }
         return redirect(location)
     }
 
     func text(_ key: String, _ visit: WebVisit) -> String { site.messages.text(key, visit.language) }
+
+    /// The store the visit's session lives in.
+    func sessionStore(_ visit: WebVisit) -> SessionStore<WebSession> { visit.isSignedInSession ? site.sessions : site.visitors }
 
     // MARK: Rendering
 
@@ -130,7 +138,7 @@ struct WebPages: Sendable {
         var flash: String?
         if let key = visit.session.payload.flash {
             flash = text(key, visit)
-            _ = site.sessions.update(visit.session.id) { $0.flash = nil }
+            _ = sessionStore(visit).update(visit.session.id) { $0.flash = nil }
         }
         var layout: [String: TemplateValue] = [
             "lang": .string(language.rawValue), "otherLang": .string(language.other.rawValue), "title": .string(title),
@@ -182,7 +190,7 @@ struct WebPages: Sendable {
 
     func signOut(_ request: HTTPRequest, _ visit: WebVisit) throws -> HTTPResponse {
         _ = try form(request, visit)
-        site.sessions.remove(visit.session.id)
+        sessionStore(visit).remove(visit.session.id)
         var response = redirect("/")
         response.headers.add(name: "Set-Cookie", value: site.expiredSessionCookie())
         return response

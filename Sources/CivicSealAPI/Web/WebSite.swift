@@ -26,7 +26,11 @@ public final class WebSite: Sendable {
     let configuration: WebConfiguration
     let templates: TemplateSet
     let messages: WebMessages
+    /// Signed-in sessions, kept apart from anonymous visitors' so that a flood of cookieless requests (each of which
+    /// gets a visitor session for its forms' CSRF token) can only evict other anonymous visitors, never a signed-in
+    /// officer or citizen.
     let sessions: SessionStore<WebSession>
+    let visitors: SessionStore<WebSession>
     /// `/static/<name>` → (media type, bytes), read at start.
     let assets: [String: (String, [UInt8])]
     /// `__Host-` requires `Secure`, `Path=/` and no `Domain`: the browser then refuses the cookie from any subdomain
@@ -51,7 +55,12 @@ public final class WebSite: Sendable {
             assets[name] = (type, Array(data))
         }
         self.assets = assets
-        sessions = SessionStore(idleTimeout: configuration.sessionIdleTimeout, absoluteTimeout: configuration.sessionAbsoluteTimeout)
+        sessions = SessionStore(
+            idleTimeout: configuration.sessionIdleTimeout, absoluteTimeout: configuration.sessionAbsoluteTimeout,
+            capacity: configuration.sessionCapacity)
+        visitors = SessionStore(
+            idleTimeout: configuration.sessionIdleTimeout, absoluteTimeout: configuration.sessionAbsoluteTimeout,
+            capacity: configuration.sessionCapacity)
         sessionCookie = configuration.secureCookies ? "__Host-civicseal" : "civicseal"
     }
 
@@ -92,4 +101,6 @@ struct WebVisit {
     var sessionIsNew: Bool
     /// The request path, for the language switch's way back.
     let path: String
+    /// The session lives in the signed-in store (else in the anonymous visitors' store).
+    var isSignedInSession = false
 }

@@ -31,6 +31,8 @@ public struct ServeOptions: Sendable {
     public var secureCookies: Bool?
     /// Officers' pages accept the `Authorization: Bearer` a trusted reverse proxy adds (see ``WebConfiguration``).
     public var trustProxyBearer = false
+    /// Signed-in page sessions kept, and separately anonymous visitors' sessions.
+    public var sessionCapacity = 100_000
 
     public init() {}
 }
@@ -111,7 +113,7 @@ public final class Service: Sendable {
         var webConfiguration = WebConfiguration(
             directory: WebSite.repositoryDirectory(templates: templates),
             secureCookies: loopback ? (options.secureCookies ?? false) : true, trustProxyBearer: options.trustProxyBearer)
-        webConfiguration.sessionIdleTimeout = .seconds(30 * 60)
+        webConfiguration.sessionCapacity = options.sessionCapacity
         let web: WebSite
         do { web = try WebSite(configuration: webConfiguration) } catch {
             try? store.close()

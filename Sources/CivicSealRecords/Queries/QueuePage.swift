@@ -17,3 +17,19 @@ public struct QueueFilter: Sendable, Hashable {
         self.overdueOnly = overdueOnly
     }
 }
+
+/// The size of a (filtered) department queue as the queue page states it. Counts stop at
+/// ``RequestStore/queueCountLimit``; past it the `…IsAtLeast` flag is set ("10,000+").
+public struct QueueCounts: Sendable, Hashable {
+    public let total: Int
+    public let overdue: Int
+    public let totalIsAtLeast: Bool
+    public let overdueIsAtLeast: Bool
+
+    public init(total: Int, overdue: Int, totalIsAtLeast: Bool, overdueIsAtLeast: Bool) {
+        self.total = total
+        self.overdue = overdue
+        self.totalIsAtLeast = totalIsAtLeast
+        self.overdueIsAtLeast = overdueIsAtLeast
+    }
+}

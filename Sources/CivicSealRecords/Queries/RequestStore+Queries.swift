@@ -32,24 +32,36 @@ extension RequestStore {
         return try await read { connection in try Self.runQueue(query, in: connection) }
     }
 
-    /// How many requests of the officer's department are in `state` and how many of those are overdue.
+    /// The most a queue count reads: past it, ``QueueCounts`` says "at least".
+    public static let queueCountLimit = 10_000
+
+    /// How many requests of the officer's department are in `state` (narrowed by `filter`) and how many of those are
+    /// overdue. Each count is an index range scan of `requests_queue` stopped after ``queueCountLimit`` entries, so
+    /// showing it costs the same at a million requests as at ten thousand.
     public func queueCounts(for officer: Actor, state: RequestState, filter: QueueFilter = QueueFilter(), now: Date)
-        async throws(RecordsError) -> (total: Int, overdue: Int)
+        async throws(RecordsError) -> QueueCounts
     {
         let query = try queueQuery(for: officer, state: state, limit: 1, after: nil, now: now, filter: filter)
+        let limit = Self.queueCountLimit
         return try await read { connection in
-            var sql = "SELECT count(*), count(CASE WHEN due_date < ? THEN 1 END) FROM requests WHERE department_id = ? AND state = ?"
-            var values: [DatabaseValue] = [.text(query.today.description), .text(query.department), .text(query.state.rawValue)]
-            if let kind = filter.kind {
-                sql += " AND kind = ?"
-                values.append(.text(kind.rawValue))
+            func count(overdueOnly: Bool) throws -> Int {
+                var sql = "SELECT count(*) FROM (SELECT 1 FROM requests WHERE department_id = ? AND state = ?"
+                var values: [DatabaseValue] = [.text(query.department), .text(query.state.rawValue)]
+                if overdueOnly {
+                    sql += " AND due_date < ?"
+                    values.append(.text(query.today.description))
+                }
+                if let kind = filter.kind {
+                    sql += " AND kind = ?"
+                    values.append(.text(kind.rawValue))
+                }
+                sql += " LIMIT ?)"
+                values.append(.integer(Int64(limit + 1)))
+                return Int(try connection.scalar(sql, values).int64 ?? 0)
             }
-            if filter.overdueOnly {
-                sql += " AND due_date < ?"
-                values.append(.text(query.today.description))
-            }
-            guard let row = try connection.queryFirst(sql, values) else { return (0, 0) }
-            return (Int(row[0].int64 ?? 0), Int(row[1].int64 ?? 0))
+            let total = try count(overdueOnly: filter.overdueOnly)
+            let overdue = filter.overdueOnly ? total : try count(overdueOnly: true)
+            return QueueCounts(total: min(total, limit), overdue: min(overdue, limit), totalIsAtLeast: total > limit, overdueIsAtLeast: overdue > limit)
         }
     }
 

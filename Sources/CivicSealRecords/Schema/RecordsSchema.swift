@@ -23,8 +23,8 @@ import CivicSealStorage
 ///   stated facts (sorted keys) and `pdf` the sealed bytes, both last so status reads never touch their overflow
 ///   pages. `status` is `valid` or `revoked`; a revocation has a reason and a time, a valid document neither.
 ///
-/// Indexes: `requests_queue (department_id, state, due_date, id)` serves the department queue page by a
-/// single index range scan in the page's own order; `requests_owner (owner_id, created_at, id)` a citizen's
+/// Indexes: `requests_queue (department_id, state, due_date, id, kind)` (kind added by migration 3) serves the
+/// department queue page by a single index range scan in the page's own order, kind filters and counts included; `requests_owner (owner_id, created_at, id)` a citizen's
 /// list; the partial `requests_open_criminal` index the one-unfinished-request rule.
 public enum RecordsSchema {
     public static let migrations: [Migration] = [
@@ -153,6 +153,12 @@ public enum RecordsSchema {
                 )
                 """,
                 "CREATE INDEX requests_approved ON requests (state, updated_at) WHERE state = 'approved'",
+            ]),
+        Migration(
+            "pages: the queue index carries the request kind, so kind filters and queue counts never read table rows",
+            statements: [
+                "DROP INDEX requests_queue",
+                "CREATE INDEX requests_queue ON requests (department_id, state, due_date, id, kind)",
             ]),
     ]
 
