@@ -18,6 +18,11 @@ extension APIService {
         let id = try requestID(context)
         let citizen = try citizen(request)
         let (documentID, pdf) = try store.documentPDF(forRequest: id, by: .citizen(citizen.personalID))
+        return Self.pdfDownload(documentID: documentID, pdf: pdf)
+    }
+
+    /// The sealed PDF as a download (`civicseal-<document id>.pdf`), never cached: the API's and the page's.
+    static func pdfDownload(documentID: String, pdf: [UInt8]) -> HTTPResponse {
         var response = HTTPResponse(status: .ok, body: pdf)
         response.headers.replaceOrAdd(name: "Content-Type", value: "application/pdf")
         response.headers.replaceOrAdd(name: "Content-Disposition", value: "attachment; filename=\"civicseal-\(documentID).pdf\"")

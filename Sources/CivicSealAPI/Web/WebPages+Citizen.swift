@@ -243,9 +243,6 @@ extension WebPages {
         let citizen = try citizen(visit)
         let id = try pageRequestID(context)
         let (documentID, pdf) = try store.documentPDF(forRequest: id, by: .citizen(citizen.personalID))
-        var response = HTTPResponse(status: .ok, body: pdf)
-        response.headers.replaceOrAdd(name: "Content-Type", value: "application/pdf")
-        response.headers.replaceOrAdd(name: "Content-Disposition", value: "attachment; filename=\"civicseal-\(documentID).pdf\"")
-        return response
+        return APIService.pdfDownload(documentID: documentID, pdf: pdf)
     }
 }

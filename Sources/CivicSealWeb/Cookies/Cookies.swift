@@ -33,17 +33,7 @@ public enum Cookies {
     }
 
     /// `token` (RFC 9110 §5.6.2), the syntax of a cookie name.
-    static func isTokenByte(_ byte: UInt8) -> Bool {
-        switch byte {
-        case UInt8(ascii: "a")...UInt8(ascii: "z"), UInt8(ascii: "A")...UInt8(ascii: "Z"), UInt8(ascii: "0")...UInt8(ascii: "9"):
-            true
-        case UInt8(ascii: "!"), UInt8(ascii: "#"), UInt8(ascii: "$"), UInt8(ascii: "%"), UInt8(ascii: "&"), UInt8(ascii: "'"),
-            UInt8(ascii: "*"), UInt8(ascii: "+"), UInt8(ascii: "-"), UInt8(ascii: "."), UInt8(ascii: "^"), UInt8(ascii: "_"),
-            UInt8(ascii: "`"), UInt8(ascii: "|"), UInt8(ascii: "~"):
-            true
-        default: false
-        }
-    }
+    static func isTokenByte(_ byte: UInt8) -> Bool { HeaderParameters.isTokenByte(byte) }
 
     /// `cookie-octet` (RFC 6265 §4.1.1): visible US-ASCII except DQUOTE, comma, semicolon and backslash.
     static func isCookieOctet(_ byte: UInt8) -> Bool {
