@@ -32,8 +32,6 @@ struct WebMessages: Sendable {
         self.entries = entries
     }
 
-    var keys: [String] { Array(entries.keys) }
-
     func lookup(_ key: String, _ language: WebLanguage) -> String? {
         guard let entry = entries[key] else { return nil }
         return language == .vietnamese ? entry.0 : entry.1

@@ -158,7 +158,7 @@ extension WebPages {
             "department": .string(departmentName(summary.departmentID, visit)), "version": .string(String(summary.version)),
             "history": .list(record.history.map { event in
                 var object: [String: TemplateValue] = [
-                    "iso": .string(ISO8601DateFormatter().string(from: event.occurredAt)), "when": .string(Self.dateTime(event.occurredAt)),
+                    "iso": .string(event.occurredAt.formatted(.iso8601)), "when": .string(Self.dateTime(event.occurredAt)),
                     "action": .string(text("action-name-\(event.action)", visit)), "actor": .string(text("role-\(event.actorRole.rawValue)", visit)),
                     "toState": .string(stateName(event.toState, visit)),
                 ]
@@ -220,25 +220,26 @@ extension WebPages {
         if canDecide {
             values["findingsFieldsets"] = .list(
                 Self.findingsSections(for: summary.kind).map { $0.value(text, values: typed, errors: errors) })
-            let reason = FormField(name: "reason", labelKey: "field-reason", control: .textarea, required: true, maxLength: 2000)
             values["infoFields"] = .list([
-                FormField(name: "info.reason", labelKey: "field-reason", control: .textarea, required: true, hintKey: "field-reason-info-hint", maxLength: 2000)
-                    .value(text, value: typed["info.reason"], error: errors["info.reason"]),
+                Self.reasonField("info.reason", hintKey: "field-reason-info-hint").value(text, value: typed["info.reason"], error: errors["info.reason"]),
             ])
             values["rejectFields"] = .list([
-                FormField(name: "reject.reason", labelKey: reason.labelKey, control: .textarea, required: true, maxLength: 2000)
-                    .value(text, value: typed["reject.reason"], error: errors["reject.reason"]),
+                Self.reasonField("reject.reason").value(text, value: typed["reject.reason"], error: errors["reject.reason"]),
             ])
         }
         let canRevoke = document.map { $0.status == .valid } ?? false
         values["canRevoke"] = .bool(canRevoke)
         if canRevoke {
             values["revokeFields"] = .list([
-                FormField(name: "revoke.reason", labelKey: "field-reason", control: .textarea, required: true, maxLength: 2000)
-                    .value(text, value: typed["revoke.reason"], error: errors["revoke.reason"]),
+                Self.reasonField("revoke.reason").value(text, value: typed["revoke.reason"], error: errors["revoke.reason"]),
             ])
         }
         return page(visit, "officer-request", title: "\(text("request-title")) \(summary.id.prefix(8))", values, user: staff.name, section: "officer")
+    }
+
+    /// The reason an officer gives for asking for information, rejecting or revoking.
+    static func reasonField(_ name: String, hintKey: String? = nil) -> FormField {
+        FormField(name: name, labelKey: "field-reason", control: .textarea, required: true, hintKey: hintKey, maxLength: 2000)
     }
 
     func pageRequestID(_ context: RequestContext) throws -> String {
@@ -321,10 +322,11 @@ extension WebPages {
             guard let text = fields[name]?.trimmingCharacters(in: .whitespacesAndNewlines), !text.isEmpty else { return nil }
             return text
         }
-        func redisplay(_ name: String, _ key: String) async throws -> HTTPResponse {
+        /// The request's page again with what was typed and each message (`messages.json` key) next to its field.
+        func redisplay(_ errors: [String: String]) async throws -> HTTPResponse {
             var typed: [String: String] = [:]
             for field in fields.names where field != "csrf" { typed[field] = fields[field] }
-            return try await officerRequest(context, visit, request: request, values: typed, errors: [name: text(key, visit)])
+            return try await officerRequest(context, visit, request: request, values: typed, errors: errors.mapValues { text($0, visit) })
         }
         do {
             switch action {
@@ -336,12 +338,7 @@ extension WebPages {
                 var sections: [HealthBookSection] = []
                 if case .healthBookExtract(let details) = record.submission.request { sections = details.sections }
                 let (findings, errors) = Self.findings(for: record.summary.kind, fields: fields, sections: sections)
-                guard let findings else {
-                    var typed: [String: String] = [:]
-                    for field in fields.names where field != "csrf" { typed[field] = fields[field] }
-                    return try await officerRequest(
-                        context, visit, request: request, values: typed, errors: errors.mapValues { text($0, visit) })
-                }
+                guard let findings else { return try await redisplay(errors) }
                 try FindingsShape.check(findings, for: record.summary.kind)
                 _ = try await store.decide(
                     id, .approve(findingsJSON: findings.serialized()), by: actor, officerName: staff.name, expectedVersion: version, now: now)
@@ -349,15 +346,15 @@ extension WebPages {
                 let issued = await api.issuer?.issueDocument(forRequest: id)
                 return redirect(back, flash: issued != nil ? "approved" : "approved-pending", visit)
             case "request-info":
-                guard let text = reason("info.reason") else { return try await redisplay("info.reason", "field-reason-required") }
+                guard let text = reason("info.reason") else { return try await redisplay(["info.reason": "field-reason-required"]) }
                 _ = try await store.decide(id, .requestInfo(reason: text), by: actor, expectedVersion: version, now: now)
                 return redirect(back, flash: "info-requested", visit)
             case "reject":
-                guard let text = reason("reject.reason") else { return try await redisplay("reject.reason", "field-reason-required") }
+                guard let text = reason("reject.reason") else { return try await redisplay(["reject.reason": "field-reason-required"]) }
                 _ = try await store.decide(id, .reject(reason: text), by: actor, expectedVersion: version, now: now)
                 return redirect(back, flash: "rejected", visit)
             case "revoke":
-                guard let text = reason("revoke.reason") else { return try await redisplay("revoke.reason", "field-reason-required") }
+                guard let text = reason("revoke.reason") else { return try await redisplay(["revoke.reason": "field-reason-required"]) }
                 guard let document = try store.documentEntry(forRequest: id) else { throw Outcome.notFound }
                 // Visibility: the request read above (through `officer`) is not enough — the store checks the department.
                 _ = try await store.revokeDocument(document.documentID, reason: text, by: actor, now: now)

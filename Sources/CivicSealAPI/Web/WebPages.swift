@@ -142,7 +142,7 @@ struct WebPages: Sendable {
         }
         var layout: [String: TemplateValue] = [
             "lang": .string(language.rawValue), "otherLang": .string(language.other.rawValue), "title": .string(title),
-            "path": .string(Self.percentEncodedPath(visit.path)), "csrf": .string(visit.session.csrfToken),
+            "path": .string(Self.isLocalPath(visit.path) ? visit.path : "/"), "csrf": .string(visit.session.csrfToken),
             "nav": .list(
                 [("/", "nav-home", "home"), ("/citizen", "nav-citizen", "citizen"), ("/officer/queue", "nav-officer", "officer"),
                  ("/verify", "nav-verify", "verify")].map { href, key, name in
@@ -217,9 +217,6 @@ struct WebPages: Sendable {
         }
     }
 
-    static func percentEncodedPath(_ path: String) -> String {
-        isLocalPath(path) ? path : "/"
-    }
 
     // MARK: Shared formatting
 
