@@ -38,13 +38,21 @@ public enum Hex {
     private static let digits = Array("0123456789abcdef".utf8)
 
     public static func encode(_ bytes: some Sequence<UInt8>) -> String {
-        var output: [UInt8] = []
-        output.reserveCapacity(bytes.underestimatedCount * 2)
-        for byte in bytes {
-            output.append(digits[Int(byte >> 4)])
-            output.append(digits[Int(byte & 0x0F)])
+        // Fast path for contiguous input (digests, ids): write straight into the string's storage.
+        if let encoded = bytes.withContiguousStorageIfAvailable({ encodeContiguous($0) }) { return encoded }
+        return encodeContiguous(Array(bytes))
+    }
+
+    private static func encodeContiguous(_ bytes: some Collection<UInt8>) -> String {
+        String(unsafeUninitializedCapacity: bytes.count * 2) { output in
+            var index = 0
+            for byte in bytes {
+                output[index] = digits[Int(byte >> 4)]
+                output[index + 1] = digits[Int(byte & 0x0F)]
+                index += 2
+            }
+            return index
         }
-        return String(decoding: output, as: UTF8.self)
     }
 
     /// Decodes hex (either case); nil for odd length or a non-hex character.

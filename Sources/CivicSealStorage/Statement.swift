@@ -134,6 +134,9 @@ public final class Statement {
     /// True if the column is NULL in the current row.
     public func isNull(at column: Int) -> Bool { sqlite3_column_type(handle, Int32(column)) == SQLITE_NULL }
 
+    /// True when the value is stored as TEXT. Ask before reading it: a read as another type converts it.
+    public func isText(at column: Int) -> Bool { sqlite3_column_type(handle, Int32(column)) == SQLITE_TEXT }
+
     public func int64(at column: Int) -> Int64 { sqlite3_column_int64(handle, Int32(column)) }
 
     public func double(at column: Int) -> Double { sqlite3_column_double(handle, Int32(column)) }

@@ -1,4 +1,4 @@
-import CivicSealRecords
+@testable import CivicSealRecords
 import CivicSealStorage
 import CivicSealTestSupport
 import CivicSealWorkflow
@@ -91,10 +91,22 @@ final class StoreFixture: Sendable {
 
     func execute(_ sql: String) throws { try store.database.write { try $0.execute(sql) } }
 
-    /// state, version, assignee of a request, read straight from the table.
+    /// The row number of a request's public id (derived or legacy); nil when no request has it.
+    func seq(_ id: String) throws -> Int64? {
+        try store.database.read { try store.ids.resolve(id, in: $0) }
+    }
+
+    /// How many history events the request's row lists (its audit references).
+    func historyLength(_ id: String) throws -> Int {
+        guard let seq = try seq(id) else { return -1 }
+        return Int(try scalar("SELECT json_array_length(history) FROM requests WHERE seq = ?", [.integer(seq)]).int64 ?? -1)
+    }
+
+    /// state, version, assignee, update time and history of a request, read straight from the table.
     func row(_ id: String) throws -> [DatabaseValue] {
-        try store.database.read {
-            try $0.queryFirst("SELECT state, version, assignee_id, updated_at FROM requests WHERE id = ?", [.text(id)])?
+        guard let seq = try seq(id) else { return [] }
+        return try store.database.read {
+            try $0.queryFirst("SELECT state, version, assignee_id, updated_at, history FROM requests WHERE seq = ?", [.integer(seq)])?
                 .values ?? []
         }
     }

@@ -101,7 +101,7 @@ import Testing
         let id = try await Self.request(in: state, owner: owner, store: fixture.store)
         let row = try fixture.row(id)
         let audit = try fixture.count("audit_log")
-        let events = try fixture.count("request_events")
+        let events = try fixture.historyLength(id)
         let actions = Self.forbidden.filter { $0.0 == state }.map(\.1)
         #expect(!actions.isEmpty)
         for action in actions {
@@ -113,7 +113,7 @@ import Testing
             #expect(try fixture.row(id) == row)
         }
         #expect(try fixture.count("audit_log") == audit)
-        #expect(try fixture.count("request_events") == events)
+        #expect(try fixture.historyLength(id) == events)
         #expect(try await fixture.store.verifyAudit().isIntact)
     }
 
@@ -189,6 +189,6 @@ import Testing
         #expect(winners.count == 1)
         for case (_, .failure(let error)) in results { #expect(error.code == .transitionRefused) }
         #expect(try fixture.row(id)[2] == .text(winners.first?.0 ?? "none"))
-        #expect(try fixture.count("request_events") == 2)
+        #expect(try fixture.historyLength(id) == 2)
     }
 }

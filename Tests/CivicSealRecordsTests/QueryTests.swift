@@ -16,12 +16,14 @@ import Testing
         return summaries
     }
 
-    @Test func queueIsOrderedByDueDateThenIdAndPagesWithoutGaps() async throws {
+    @Test func queueIsOrderedByDueDateThenArrivalAndPagesWithoutGaps() async throws {
         let fixture = try StoreFixture()
         let store = fixture.store
         var all = try await Self.fill(store, persons: 0..<9, day: "2026-07-20")
         all += try await Self.fill(store, persons: 9..<17, day: "2026-07-15")
-        let expected = all.sorted { ($0.dueDate, $0.id) < ($1.dueDate, $1.id) }.map(\.id)
+        // Within a due date, first come first served (row order), whatever the random-looking ids.
+        let expected = all.enumerated().sorted { ($0.element.dueDate, $0.offset) < ($1.element.dueDate, $1.offset) }
+            .map(\.element.id)
         var seen: [String] = []
         var cursor: String?
         repeat {
@@ -57,7 +59,9 @@ import Testing
         #expect(Set(existing.map(\.id)).isSubset(of: Set(seen)), "no pre-existing row skipped")
     }
 
-    @Test(arguments: ["", "not-a-cursor", "cTF8MjAyNi0wNy0xNXx4", "q1|2026-07-15|" + String(repeating: "a", count: 32)])
+    // The last one is well formed (base64url of `q1|2026-07-15|aaa…a`) but names no request of this database.
+    @Test(arguments: ["", "not-a-cursor", "cTF8MjAyNi0wNy0xNXx4", "q1|2026-07-15|" + String(repeating: "a", count: 32),
+        "cTF8MjAyNi0wNy0xNXxhYWFhYWFhYWFhYWFhYWFhYWFhYWFhYWFhYWFhYWFhYQ"])
     func foreignCursorsAreRefused(cursor: String) async throws {
         let fixture = try StoreFixture()
         let error = await #expect(throws: RecordsError.self) {

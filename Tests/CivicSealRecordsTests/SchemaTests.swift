@@ -15,30 +15,41 @@ import Testing
     @Test func queuePagesAreOneIndexRangeScanWithoutSorting() throws {
         let fixture = try StoreFixture()
         let first = try Self.plan(
-            fixture, "SELECT * FROM requests WHERE department_id = ? AND state = ? ORDER BY due_date, id LIMIT ?",
+            fixture, "SELECT * FROM requests WHERE department_id = ? AND state = ? ORDER BY due_date, seq LIMIT ?",
             ["justice-hanoi", "submitted", 51])
         #expect(first.contains("USING INDEX requests_queue"), "\(first)")
         #expect(!first.contains("TEMP B-TREE"), "\(first)")
-        let next = try Self.plan(
+        // After a cursor: the rest of its day by a seek on (department, state, day, row), then the later days.
+        let sameDay = try Self.plan(
             fixture,
-            """
-            SELECT * FROM requests WHERE department_id = ? AND state = ? AND (due_date, id) > (?, ?)
-            ORDER BY due_date, id LIMIT ?
-            """, ["justice-hanoi", "submitted", "2026-07-15", .text(String(repeating: "a", count: 32)), 51])
-        #expect(next.contains("USING INDEX requests_queue"), "\(next)")
-        #expect(next.contains("(due_date,id)>(?,?)"), "\(next)")
-        #expect(!next.contains("TEMP B-TREE"), "\(next)")
+            "SELECT * FROM requests WHERE department_id = ? AND state = ? AND due_date = ? AND seq > ? ORDER BY seq LIMIT ?",
+            ["justice-hanoi", "submitted", "2026-07-15", 42, 51])
+        #expect(sameDay.contains("USING INDEX requests_queue (department_id=? AND state=? AND due_date=? AND seq>?)"), "\(sameDay)")
+        #expect(!sameDay.contains("TEMP B-TREE"), "\(sameDay)")
+        let later = try Self.plan(
+            fixture,
+            "SELECT * FROM requests WHERE department_id = ? AND state = ? AND due_date > ? ORDER BY due_date, seq LIMIT ?",
+            ["justice-hanoi", "submitted", "2026-07-15", 51])
+        #expect(later.contains("USING INDEX requests_queue (department_id=? AND state=? AND due_date>?)"), "\(later)")
+        #expect(!later.contains("TEMP B-TREE"), "\(later)")
     }
 
-    @Test func openRequestRuleUsesThePartialIndex() throws {
+    /// The one-unfinished-request rule reads two indexes and no table row: the covering owner index for requests
+    /// the subject filed, the partial index (holding only requests filed for someone else) for the rest.
+    @Test func openRequestRuleUsesTheOwnerIndexAndThePartialIndex() throws {
         let fixture = try StoreFixture()
         let plan = try Self.plan(
             fixture,
             """
-            SELECT state FROM requests WHERE subject_id = ? AND form = ? AND kind = 'criminal-record'
-            AND state IN ('submitted', 'in_review', 'needs_info', 'approved')
+            SELECT state FROM requests WHERE owner_id = ?1 AND subject_id = ?1 AND kind = 'criminal-record'
+                AND form = ?2 AND state IN ('submitted', 'in_review', 'needs_info', 'approved')
+            UNION ALL
+            SELECT state FROM requests WHERE subject_id = ?1 AND form = ?2 AND kind = 'criminal-record'
+                AND owner_id <> subject_id AND state IN ('submitted', 'in_review', 'needs_info', 'approved')
             """, ["079085000001", 1])
-        #expect(plan.contains("requests_open_criminal"), "\(plan)")
+        #expect(plan.contains("USING COVERING INDEX requests_owner (owner_id=?)"), "\(plan)")
+        #expect(plan.contains("USING INDEX requests_open_criminal_for_others (subject_id=? AND form=?)"), "\(plan)")
+        #expect(!plan.contains("SCAN"), "\(plan)")
     }
 
     @Test func migrationsAreRecordedInUserVersion() throws {
@@ -53,7 +64,7 @@ import Testing
     @Test func kindFilterAndCountsAreCoveredByTheQueueIndex() throws {
         let fixture = try StoreFixture()
         let filtered = try SchemaTests.plan(
-            fixture, "SELECT id FROM requests WHERE department_id = ? AND state = ? AND kind = ? ORDER BY due_date, id LIMIT ?",
+            fixture, "SELECT seq FROM requests WHERE department_id = ? AND state = ? AND kind = ? ORDER BY due_date, seq LIMIT ?",
             ["justice-hanoi", "submitted", "criminal-record", 51])
         #expect(filtered.contains("USING COVERING INDEX requests_queue"), "\(filtered)")
         #expect(!filtered.contains("TEMP B-TREE"), "\(filtered)")

@@ -44,7 +44,8 @@ import Testing
         #expect(summary.dueDate == Fixtures.date(due))
         let stored = try await fixture.store.request(summary.id, by: .system(), now: now)
         #expect(stored.summary.dueDate == Fixtures.date(due))
-        #expect(try fixture.scalar("SELECT due_date FROM requests WHERE id = ?", [.text(summary.id)]) == .text(due))
+        let seq = try #require(try fixture.seq(summary.id))
+        #expect(try fixture.scalar("SELECT due_date FROM requests WHERE seq = ?", [.integer(seq)]) == .text(due))
     }
 
     @Test func receiptDayFollowsVietnamTimeNotUTC() async throws {

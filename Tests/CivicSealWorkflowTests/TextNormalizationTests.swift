@@ -70,3 +70,41 @@ struct TextNormalizationTests {
         }
     }
 }
+
+/// Collapsing spaces in a name skips the grapheme walk when the name is already single-spaced; the result must be
+/// what the walk gives (split on white-space characters, joined with one space) for any text.
+@Suite struct NameSpacingFastPathTests {
+    static let alphabet: [String] = [
+        "a", "Z", "ễ", "Đ", "ơ", " ", " ", "\t", "\n", "\r\n", "\u{00A0}", "\u{0085}", "\u{2003}", "\u{0301}", "\u{0323}",
+        "\u{200D}", "·", "-", "'",
+    ]
+
+    @Test func agreesWithTheGraphemeWalkOnRandomNames() {
+        var generator = SystemRandomNumberGenerator()
+        var checked = 0
+        for _ in 0..<5_000 {
+            let length = Int.random(in: 0...12, using: &generator)
+            let text = (0..<length).map { _ in Self.alphabet.randomElement(using: &generator)! }.joined()
+            let nfc = text.precomposedStringWithCanonicalMapping
+            let expected = nfc.split(whereSeparator: { $0.isWhitespace }).joined(separator: " ")
+            let actual = TextNormalization.normalise(text, collapsingSpaces: true)
+            #expect(Array(actual.unicodeScalars) == Array(expected.unicodeScalars), "\(Array(text.unicodeScalars))")
+            checked += 1
+        }
+        #expect(checked == 5_000)
+    }
+
+    @Test func singleSpacedNamesAreRecognisedAndOthersAreNot() {
+        #expect(TextNormalization.isSingleSpaced("Nguyễn Thị Ánh Tuyết"))
+        for text in ["", " An", "An ", "An  Bình", "An\u{00A0}Bình", "An\tBình", "An\u{0085}Bình"] {
+            #expect(!TextNormalization.isSingleSpaced(text), "\(Array(text.unicodeScalars))")
+        }
+    }
+
+    @Test func lengthsCountCharactersNotBytes() {
+        var submission = Fixtures.criminalRecord()
+        // 100 precomposed "ễ" are 300 UTF-8 bytes: the byte count passes the limit, the character count does not.
+        submission.particulars?.fatherName = String(repeating: "ễ", count: 100)
+        #expect(Fixtures.validated(Fixtures.validate(submission))?.submission.particulars?.fatherName?.count == 100)
+    }
+}

@@ -4,7 +4,7 @@ import CivicSealStorage
 ///
 /// Checks, for each entry in sequence order: the sequence is the previous one plus one (first is 1), the
 /// `previous_hash` equals the previous entry's stored hash, and the fields hash to the stored hash. It also
-/// checks that no request history row points past the last entry (a cut-off tail), and that the append-only
+/// checks that no request's history points past the last entry (a cut-off tail), and that the append-only
 /// triggers still exist.
 public enum AuditVerifier {
     /// Verifies the chain on `connection`, which should be inside a read transaction (one snapshot).
@@ -31,7 +31,8 @@ public enum AuditVerifier {
         statement.reset()
         if damage == nil {
             let referenced = max(
-                try connection.scalar("SELECT max(audit_sequence) FROM request_events").int64 ?? 0,
+                // A request's history ends with its newest audit entry (the array is appended in order).
+                try connection.scalar("SELECT max(json_extract(history, '$[#-1]')) FROM requests").int64 ?? 0,
                 try connection.scalar("SELECT max(audit_sequence) FROM health_book_entries").int64 ?? 0)
             if referenced >= expectedSequence {
                 damage = .init(sequence: expectedSequence, problem: .truncated)

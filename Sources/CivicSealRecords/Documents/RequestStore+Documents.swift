@@ -7,11 +7,11 @@ import Foundation
 /// document and marks its request `issued`, reads for the public status and the owner's download, and revocation.
 extension RequestStore {
     static let documentColumns = """
-        d.id, r.id, d.kind, d.department_id, d.template_id, d.template_version, d.template_sha256, d.record_sha256,
+        d.id, coalesce(r.legacy_id, r.seq), d.kind, d.department_id, d.template_id, d.template_version, d.template_sha256, d.record_sha256,
         d.pdf_sha256, d.signer_certificate_sha256, d.issued_at, d.status, d.revocation_reason, d.revoked_at
         """
 
-    static func documentEntry(from statement: Statement) throws -> DocumentEntry {
+    static func documentEntry(from statement: Statement, ids: RequestIDs) throws -> DocumentEntry {
         func text(_ column: Int) throws -> String {
             guard let value = statement.string(at: column) else { throw RequestRow.corrupt }
             return value
@@ -21,7 +21,7 @@ extension RequestStore {
             try text(11) == "revoked"
             ? .revoked(reason: try text(12), at: RequestRow.date(milliseconds: statement.int64(at: 13))) : .valid
         return DocumentEntry(
-            documentID: try text(0), requestID: try text(1), kind: kind, departmentID: try text(3), templateID: try text(4),
+            documentID: try text(0), requestID: ids.publicID(statement, at: 1), kind: kind, departmentID: try text(3), templateID: try text(4),
             templateVersion: try text(5), templateSHA256: try text(6), recordSHA256: try text(7), pdfSHA256: try text(8),
             signerCertificateSHA256: try text(9), issuedAt: RequestRow.date(milliseconds: statement.int64(at: 10)), status: status)
     }
@@ -32,11 +32,12 @@ extension RequestStore {
     /// approval first. The sweeper issues them after a crash.
     public func approvedRequestIDs(limit: Int = 100) throws(RecordsError) -> [String] {
         try read { connection in
-            var ids: [String] = []
+            var found: [String] = []
             try connection.forEachRow(
-                "SELECT id FROM requests WHERE state = 'approved' ORDER BY updated_at LIMIT ?", [.integer(Int64(limit))]
-            ) { statement in if let id = statement.string(at: 0) { ids.append(id) } }
-            return ids
+                "SELECT \(RequestRow.idColumn) FROM requests WHERE state = 'approved' ORDER BY updated_at LIMIT ?",
+                [.integer(Int64(limit))]
+            ) { statement in found.append(ids.publicID(statement, at: 0)) }
+            return found
         }
     }
 
@@ -44,13 +45,14 @@ extension RequestStore {
     public func issuanceSource(_ requestID: String) throws(RecordsError) -> IssuanceSource? {
         guard Self.isRequestID(requestID) else { return nil }
         return try read { connection in
+            guard let seq = try ids.resolve(requestID, in: connection) else { return nil }
             let statement = try connection.cachedStatement(
                 """
                 SELECT kind, form, department_id, owner_id, submission, subject_identity, findings, approver_name, updated_at
-                FROM requests WHERE id = ? AND state = 'approved'
+                FROM requests WHERE seq = ? AND state = 'approved'
                 """)
             defer { statement.reset() }
-            try statement.bind([.text(requestID)])
+            try statement.bind([.integer(seq)])
             guard try statement.step() else { return nil }
             guard let kind = statement.string(at: 0).flatMap(RequestKind.init(rawValue:)), let department = statement.string(at: 2),
                 let owner = statement.string(at: 3), let submission = statement.string(at: 4), let findings = statement.string(at: 6)
@@ -69,13 +71,16 @@ extension RequestStore {
     /// ``RecordsError/Code/transitionRefused`` when the request is no longer `approved` (another issuer won).
     public func register(_ document: NewDocument, now: Date) throws(RecordsError) -> RequestSummary {
         let (command, milliseconds, today) = registration(document, now: now)
-        return try write { connection in try Self.register(document, command, milliseconds, today, in: connection) }
+        return try write { connection in try Self.register(document, command, milliseconds, today, ids, in: connection) }
     }
 
     /// `async` ``register(_:now:)`` (the SQLite work runs on the writer's own queue).
     public func register(_ document: NewDocument, now: Date) async throws(RecordsError) -> RequestSummary {
         let (command, milliseconds, today) = registration(document, now: now)
-        return try await write { connection in try Self.register(document, command, milliseconds, today, in: connection) }
+        let ids = ids
+        return try await write { connection in
+            try Self.register(document, command, milliseconds, today, ids, in: connection)
+        }
     }
 
     private func registration(_ document: NewDocument, now: Date) -> (TransitionCommand, Int64, CalendarDate) {
@@ -86,19 +91,21 @@ extension RequestStore {
     }
 
     private static func register(
-        _ document: NewDocument, _ command: TransitionCommand, _ milliseconds: Int64, _ today: CalendarDate, in connection: Connection
+        _ document: NewDocument, _ command: TransitionCommand, _ milliseconds: Int64, _ today: CalendarDate,
+        _ ids: RequestIDs, in connection: Connection
     ) throws -> RequestSummary {
         guard DocumentID.isValid(document.documentID) else { throw RecordsError(.invalidInput, "malformed document id") }
-        let summary = try apply(command, atMilliseconds: milliseconds, today: today, in: connection)
+        let summary = try apply(command, atMilliseconds: milliseconds, today: today, ids: ids, in: connection)
+        guard let seq = try ids.resolve(document.requestID, in: connection) else { throw RecordsError.notFound }
         let audit = try connection.scalar("SELECT max(sequence) FROM audit_log").int64 ?? 0
         try connection.execute(
             """
             INSERT INTO documents (id, request_seq, kind, department_id, template_id, template_version, template_sha256,
                 record_sha256, pdf_sha256, signer_certificate_sha256, issued_at, audit_sequence, record, pdf)
-            VALUES (?, (SELECT seq FROM requests WHERE id = ?), ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
             """,
             [
-                .text(document.documentID), .text(document.requestID), .text(document.kind.rawValue), .text(document.departmentID),
+                .text(document.documentID), .integer(seq), .text(document.kind.rawValue), .text(document.departmentID),
                 .text(document.templateID), .text(document.templateVersion), .text(document.templateSHA256),
                 .text(Hex.encode(Digest.sha256(Array(document.recordJSON.utf8)))), .text(Hex.encode(Digest.sha256(document.pdf))),
                 .text(document.signerCertificateSHA256), .integer(RequestRow.milliseconds(document.issuedAt)), .integer(audit),
@@ -118,7 +125,7 @@ extension RequestStore {
             defer { statement.reset() }
             try statement.bind([.text(documentID)])
             guard try statement.step() else { return nil }
-            return try Self.documentEntry(from: statement)
+            return try Self.documentEntry(from: statement, ids: ids)
         }
     }
 
@@ -126,12 +133,13 @@ extension RequestStore {
     public func documentEntry(forRequest requestID: String) throws(RecordsError) -> DocumentEntry? {
         guard Self.isRequestID(requestID) else { return nil }
         return try read { connection in
+            guard let seq = try ids.resolve(requestID, in: connection) else { return nil }
             let statement = try connection.cachedStatement(
-                "SELECT \(Self.documentColumns) FROM documents d JOIN requests r ON r.seq = d.request_seq WHERE r.id = ?")
+                "SELECT \(Self.documentColumns) FROM documents d JOIN requests r ON r.seq = d.request_seq WHERE r.seq = ?")
             defer { statement.reset() }
-            try statement.bind([.text(requestID)])
+            try statement.bind([.integer(seq)])
             guard try statement.step() else { return nil }
-            return try Self.documentEntry(from: statement)
+            return try Self.documentEntry(from: statement, ids: ids)
         }
     }
 
@@ -146,10 +154,10 @@ extension RequestStore {
     public func documentPDF(forRequest requestID: String, by actor: Actor) throws(RecordsError) -> (documentID: String, pdf: [UInt8]) {
         guard Self.isRequestID(requestID), actor.role == .citizen else { throw RecordsError.notFound }
         return try read { connection in
-            guard
+            guard let seq = try ids.resolve(requestID, in: connection),
                 let row = try connection.queryFirst(
-                    "SELECT d.id, d.pdf FROM documents d JOIN requests r ON r.seq = d.request_seq WHERE r.id = ? AND r.owner_id = ?",
-                    [.text(requestID), .text(actor.id)]),
+                    "SELECT d.id, d.pdf FROM documents d JOIN requests r ON r.seq = d.request_seq WHERE r.seq = ? AND r.owner_id = ?",
+                    [.integer(seq), .text(actor.id)]),
                 let id = row[0].string, let pdf = row[1].bytes
             else { throw RecordsError.notFound }
             return (id, pdf)
@@ -173,16 +181,21 @@ extension RequestStore {
         guard DocumentID.isValid(documentID), officer.role == .officer else { throw RecordsError.notFound }
         let milliseconds = RequestRow.milliseconds(now)
         let today = today(now)
+        let ids = ids
         return try await write { connection in
-            guard
-                let row = try connection.queryFirst(
-                    "SELECT r.id, d.department_id FROM documents d JOIN requests r ON r.seq = d.request_seq WHERE d.id = ?",
-                    [.text(documentID)]),
-                let requestID = row[0].string, row[1].string == officer.departmentID
-            else { throw RecordsError.notFound }
+            let lookup = try connection.cachedStatement(
+                """
+                SELECT coalesce(r.legacy_id, r.seq), d.department_id FROM documents d JOIN requests r ON r.seq = d.request_seq
+                WHERE d.id = ?
+                """)
+            defer { lookup.reset() }
+            try lookup.bind([.text(documentID)])
+            guard try lookup.step(), lookup.string(at: 1) == officer.departmentID else { throw RecordsError.notFound }
+            let requestID = ids.publicID(lookup, at: 0)
+            lookup.reset()
             _ = try Self.apply(
                 TransitionCommand(requestID: requestID, action: .revoke, actor: officer, reason: reason),
-                atMilliseconds: milliseconds, today: today, in: connection)
+                atMilliseconds: milliseconds, today: today, ids: ids, in: connection)
             let stored = try connection.scalar("SELECT reason FROM audit_log ORDER BY sequence DESC LIMIT 1").string ?? reason
             try connection.execute(
                 "UPDATE documents SET status = 'revoked', revocation_reason = ?, revoked_at = ? WHERE id = ?",
@@ -192,7 +205,7 @@ extension RequestStore {
             defer { statement.reset() }
             try statement.bind([.text(documentID)])
             guard try statement.step() else { throw RecordsError.notFound }
-            return try Self.documentEntry(from: statement)
+            return try Self.documentEntry(from: statement, ids: ids)
         }
     }
 }

@@ -1,7 +1,8 @@
 import CivicSealWorkflow
 import Foundation
 
-/// The keyset position after which a queue page continues: the last item's (due date, id).
+/// The keyset position after which a queue page continues: the last item's due date and public id (the store
+/// resolves the id to the row number the queue is ordered by, so the cursor reveals no row number).
 ///
 /// Opaque to clients: base64url (no padding) of `q1|<YYYY-MM-DD>|<32 hex id>`. Because the next page starts
 /// strictly after this key in the index order, rows inserted meanwhile never duplicate or push out rows already

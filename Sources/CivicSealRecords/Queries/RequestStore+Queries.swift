@@ -3,7 +3,7 @@ import CivicSealWorkflow
 import Foundation
 
 extension RequestStore {
-    /// The requests in `state` of the officer's own department, oldest due date first (then id), `limit` at a
+    /// The requests in `state` of the officer's own department, oldest due date first (then oldest first), `limit` at a
     /// time. Pass the previous page's ``QueuePage/nextCursor`` to continue. Keyset pagination: rows inserted
     /// between pages never cause duplicates or skips of rows that were already queued.
     ///
@@ -72,14 +72,15 @@ extension RequestStore {
         guard citizen.role == .citizen else { throw RecordsError(.forbidden, "only citizens own requests") }
         let limit = max(1, min(limit, configuration.maximumPageSize))
         let today = today(now)
+        let ids = ids
         return try await read { connection in
             var items: [RequestSummary] = []
             try connection.forEachRow(
                 """
                 SELECT \(RequestRow.summaryColumns) FROM requests WHERE owner_id = ?
-                ORDER BY created_at DESC, id DESC LIMIT ?
+                ORDER BY created_at DESC, seq DESC LIMIT ?
                 """, [.text(citizen.id), .integer(Int64(limit))]
-            ) { statement in items.append(try RequestSummary.read(statement, today: today)) }
+            ) { statement in items.append(try RequestRow.summary(from: statement, today: today, ids: ids)) }
             return items
         }
     }
@@ -89,16 +90,19 @@ extension RequestStore {
     public func request(_ requestID: String, by actor: Actor, now: Date) async throws(RecordsError) -> RequestRecord {
         guard Self.isRequestID(requestID) else { throw RecordsError.notFound }
         let today = today(now)
+        let ids = ids
         return try await read { connection in
+            guard let seq = try ids.resolve(requestID, in: connection) else { throw RecordsError.notFound }
             let statement = try connection.cachedStatement(
                 """
-                SELECT \(RequestRow.summaryColumns), seq, owner_id, findings, submission, subject_identity FROM requests WHERE id = ?
+                SELECT \(RequestRow.summaryColumns), history, owner_id, findings, submission, subject_identity
+                FROM requests WHERE seq = ?
                 """)
             defer { statement.reset() }
-            try statement.bind([.text(requestID)])
+            try statement.bind([.integer(seq)])
             guard try statement.step() else { throw RecordsError.notFound }
-            let summary = try RequestRow.summary(from: statement, today: today)
-            let seq = statement.int64(at: 13)
+            let summary = try RequestRow.summary(from: statement, today: today, ids: ids)
+            let history = statement.string(at: 13) ?? ""
             try Self.checkVisible(owner: statement.string(at: 14), department: summary.departmentID, to: actor)
             let findings = statement.string(at: 15)
             let subject = statement.string(at: 17).flatMap { json -> PersonIdentity? in
@@ -113,21 +117,21 @@ extension RequestStore {
             else { throw RequestRow.corrupt }
             return RequestRecord(
                 summary: summary, submission: submission, findingsJSON: findings,
-                history: try Self.history(seq: seq, in: connection), subject: subject)
+                history: try RequestHistory.events(history, in: connection), subject: subject)
         }
     }
 
     /// The history of one request, oldest first, with the same visibility rule as ``request(_:by:now:)``.
     public func history(of requestID: String, by actor: Actor) async throws(RecordsError) -> [RequestHistoryEvent] {
         guard Self.isRequestID(requestID) else { throw RecordsError.notFound }
+        let ids = ids
         return try await read { connection in
-            guard
+            guard let seq = try ids.resolve(requestID, in: connection),
                 let row = try connection.queryFirst(
-                    "SELECT seq, owner_id, department_id FROM requests WHERE id = ?", [.text(requestID)]),
-                let seq = row[0].int64
+                    "SELECT history, owner_id, department_id FROM requests WHERE seq = ?", [.integer(seq)])
             else { throw RecordsError.notFound }
             try Self.checkVisible(owner: row[1].string, department: row[2].string ?? "", to: actor)
-            return try Self.history(seq: seq, in: connection)
+            return try RequestHistory.events(row[0].string ?? "", in: connection)
         }
     }
 
@@ -140,6 +144,7 @@ extension RequestStore {
         let cursor: QueueCursor?
         let today: CalendarDate
         var filter = QueueFilter()
+        let ids: RequestIDs
     }
 
     func queueQuery(
@@ -150,7 +155,8 @@ extension RequestStore {
         }
         return QueueQuery(
             department: department, state: state, limit: max(1, min(limit, configuration.maximumPageSize)),
-            cursor: try cursor.map { text throws(RecordsError) in try QueueCursor(text) }, today: today(now), filter: filter)
+            cursor: try cursor.map { text throws(RecordsError) in try QueueCursor(text) }, today: today(now), filter: filter,
+            ids: ids)
     }
 
     static func runQueue(_ query: QueueQuery, in connection: Connection) throws -> QueuePage {
@@ -159,26 +165,41 @@ extension RequestStore {
         // One more row than asked tells whether another page exists.
         let fetch = Int64(query.limit + 1)
         let body: (Statement) throws -> Void = { statement in
-            items.append(try RequestSummary.read(statement, today: query.today))
+            items.append(try RequestRow.summary(from: statement, today: query.today, ids: query.ids))
         }
-        // Same index range scan with or without filters: the kind is checked per row, "overdue" bounds due_date.
-        var conditions = "department_id = ? AND state = ?"
-        var values: [DatabaseValue] = [.text(query.department), .text(query.state.rawValue)]
-        if let cursor = query.cursor {
-            conditions += " AND (due_date, id) > (?, ?)"
-            values += [.text(cursor.dueDate.description), .text(cursor.id)]
-        }
+        // Same index range scans with or without filters: the kind is checked per index entry, "overdue" bounds
+        // due_date. After a cursor, two seeks instead of the row value `(due_date, seq) > (?, ?)`: SQLite seeks a
+        // row value only on its first column when the second is the rowid, which would rescan every request due the
+        // same day. First the rest of the cursor's day (`due_date = ? AND seq > ?`), then the later days.
+        var filters = ""
+        var filterValues: [DatabaseValue] = []
         if let kind = query.filter.kind {
-            conditions += " AND kind = ?"
-            values.append(.text(kind.rawValue))
+            filters += " AND kind = ?"
+            filterValues.append(.text(kind.rawValue))
         }
         if query.filter.overdueOnly {
-            conditions += " AND due_date < ?"
-            values.append(.text(query.today.description))
+            filters += " AND due_date < ?"
+            filterValues.append(.text(query.today.description))
         }
-        values.append(.integer(fetch))
-        try connection.forEachRow(
-            "SELECT \(RequestRow.summaryColumns) FROM requests WHERE \(conditions) ORDER BY due_date, id LIMIT ?", values, body)
+        let scope: [DatabaseValue] = [.text(query.department), .text(query.state.rawValue)]
+        let select = "SELECT \(RequestRow.summaryColumns) FROM requests WHERE department_id = ? AND state = ?"
+        if let cursor = query.cursor {
+            guard let seq = try query.ids.resolve(cursor.id, in: connection) else {
+                throw RecordsError(.invalidCursor, "the cursor was not issued by this queue")
+            }
+            let day = DatabaseValue.text(cursor.dueDate.description)
+            try connection.forEachRow(
+                "\(select) AND due_date = ? AND seq > ?\(filters) ORDER BY seq LIMIT ?",
+                scope + [day, .integer(seq)] + filterValues + [.integer(fetch)], body)
+            if items.count < fetch {
+                try connection.forEachRow(
+                    "\(select) AND due_date > ?\(filters) ORDER BY due_date, seq LIMIT ?",
+                    scope + [day] + filterValues + [.integer(fetch - Int64(items.count))], body)
+            }
+        } else {
+            try connection.forEachRow(
+                "\(select)\(filters) ORDER BY due_date, seq LIMIT ?", scope + filterValues + [.integer(fetch)], body)
+        }
         var next: String?
         if items.count > query.limit {
             items.removeLast()
@@ -193,31 +214,5 @@ extension RequestStore {
         case .officer: guard actor.departmentID == department else { throw RecordsError.notFound }
         case .system: break
         }
-    }
-
-    static func history(seq: Int64, in connection: Connection) throws -> [RequestHistoryEvent] {
-        var events: [RequestHistoryEvent] = []
-        try connection.forEachRow(
-            """
-            SELECT number, occurred_at, action, from_state, to_state, actor_role, actor_id, reason, audit_sequence
-            FROM request_events WHERE request_seq = ? ORDER BY number
-            """, [.integer(seq)]
-        ) { statement in
-            guard let to = statement.string(at: 4).flatMap(RequestState.init(rawValue:)),
-                let role = statement.string(at: 5).flatMap(ActorRole.init(rawValue:))
-            else { throw RequestRow.corrupt }
-            events.append(RequestHistoryEvent(
-                number: Int(statement.int64(at: 0)), occurredAt: RequestRow.date(milliseconds: statement.int64(at: 1)),
-                action: statement.string(at: 2) ?? "", fromState: statement.string(at: 3).flatMap(RequestState.init(rawValue:)),
-                toState: to, actorRole: role, actorID: statement.string(at: 6) ?? "", reason: statement.string(at: 7),
-                auditSequence: statement.int64(at: 8)))
-        }
-        return events
-    }
-}
-
-extension RequestSummary {
-    static func read(_ statement: Statement, today: CalendarDate) throws -> RequestSummary {
-        try RequestRow.summary(from: statement, today: today)
     }
 }

@@ -38,21 +38,23 @@ extension RequestStore {
     public func storedRequest(_ requestID: String, by actor: Actor, now: Date) throws(RecordsError) -> StoredRequest {
         guard Self.isRequestID(requestID) else { throw RecordsError.notFound }
         let today = today(now)
+        let ids = ids
         return try read { connection in
+            guard let seq = try ids.resolve(requestID, in: connection) else { throw RecordsError.notFound }
             let statement = try connection.cachedStatement(
                 """
-                SELECT \(RequestRow.summaryColumns), seq, owner_id, findings, submission FROM requests WHERE id = ?
+                SELECT \(RequestRow.summaryColumns), history, owner_id, findings, submission FROM requests WHERE seq = ?
                 """)
             defer { statement.reset() }
-            try statement.bind([.text(requestID)])
+            try statement.bind([.integer(seq)])
             guard try statement.step() else { throw RecordsError.notFound }
-            let summary = try RequestRow.summary(from: statement, today: today)
-            let seq = statement.int64(at: 13)
+            let summary = try RequestRow.summary(from: statement, today: today, ids: ids)
+            let history = statement.string(at: 13) ?? ""
             try Self.checkVisible(owner: statement.string(at: 14), department: summary.departmentID, to: actor)
             guard let submission = statement.string(at: 16) else { throw RequestRow.corrupt }
             return StoredRequest(
                 summary: summary, submissionJSON: submission, findingsJSON: statement.string(at: 15),
-                history: try Self.history(seq: seq, in: connection))
+                history: try RequestHistory.events(history, in: connection))
         }
     }
 

@@ -4,16 +4,17 @@ import Foundation
 
 /// Column lists and row decoding shared by the store's statements.
 enum RequestRow {
-    /// The columns of a ``RequestSummary``, in the order ``summary(from:offset:today:)`` reads them.
+    /// What a statement selects to learn a request's public id: the legacy id (TEXT) when the row has one, else its
+    /// row number (INTEGER), which ``RequestIDs/publicID(_:at:)`` turns into the derived id.
+    static let idColumn = "coalesce(legacy_id, seq)"
+
+    /// The columns of a ``RequestSummary``, in the order ``summary(from:offset:today:ids:)`` reads them.
     static let summaryColumns =
-        "id, state, kind, form, department_id, assignee_id, received_on, due_date, fee_vnd, fee_category, version, created_at, updated_at"
+        "\(idColumn), state, kind, form, department_id, assignee_id, received_on, due_date, fee_vnd, fee_category, version, created_at, updated_at"
 
-    static func summaryColumns(prefix: String) -> String {
-        summaryColumns.split(separator: ",").map { prefix + $0.trimmingCharacters(in: .whitespaces) }
-            .joined(separator: ", ")
-    }
-
-    static func summary(from statement: Statement, offset: Int = 0, today: CalendarDate) throws -> RequestSummary {
+    static func summary(from statement: Statement, offset: Int = 0, today: CalendarDate, ids: RequestIDs) throws
+        -> RequestSummary
+    {
         func text(_ column: Int) throws -> String {
             guard let value = statement.string(at: offset + column) else { throw corrupt }
             return value
@@ -24,7 +25,7 @@ enum RequestRow {
         else { throw corrupt }
         let form = statement.isNull(at: offset + 3) ? nil : CriminalRecordForm(rawValue: Int(statement.int64(at: offset + 3)))
         return RequestSummary(
-            id: try text(0), state: state, kind: kind, form: form, departmentID: try text(4),
+            id: ids.publicID(statement, at: offset), state: state, kind: kind, form: form, departmentID: try text(4),
             assigneeID: statement.string(at: offset + 5), receivedOn: received, dueDate: due,
             feeVND: Int(statement.int64(at: offset + 8)), feeCategory: category,
             version: Int(statement.int64(at: offset + 10)),

@@ -5,7 +5,6 @@ import Foundation
 
 /// Everything about a new request that can be computed before taking the write lock.
 struct PreparedSubmission: Sendable {
-    let id: String
     let ownerID: String
     let subjectID: String
     let kind: RequestKind
@@ -43,7 +42,8 @@ extension RequestStore {
     ) async throws(RecordsError) -> RequestSummary {
         let prepared = try prepare(request, idempotencyKey: idempotencyKey, now: now)
         let today = today(now)
-        return try await write { connection in try Self.insert(prepared, in: connection, today: today) }
+        let ids = ids
+        return try await write { connection in try Self.insert(prepared, ids: ids, in: connection, today: today) }
     }
 
     /// Blocking ``submit(_:idempotencyKey:now:)-async``.
@@ -52,7 +52,7 @@ extension RequestStore {
     ) throws(RecordsError) -> RequestSummary {
         let prepared = try prepare(request, idempotencyKey: idempotencyKey, now: now)
         let today = today(now)
-        return try write { connection in try Self.insert(prepared, in: connection, today: today) }
+        return try write { connection in try Self.insert(prepared, ids: ids, in: connection, today: today) }
     }
 
     /// Submits many requests in one transaction (imports, benchmark fills): all are stored or none.
@@ -70,7 +70,9 @@ extension RequestStore {
             prepared.append(item)
         }
         let today = today(now)
-        return try write { connection in try prepared.map { try Self.insert($0, in: connection, today: today) } }
+        return try write { connection in
+            try prepared.map { try Self.insert($0, ids: ids, in: connection, today: today) }
+        }
     }
 
     // MARK: Preparing (outside the write lock)
@@ -101,7 +103,7 @@ extension RequestStore {
         let submission = request.submission
         let identity = String(decoding: request.subject.sortedKeysJSON(), as: UTF8.self)
         return PreparedSubmission(
-            id: SecureRandom.identifier(), ownerID: request.applicant.personalID.digits,
+            ownerID: request.applicant.personalID.digits,
             subjectID: request.subject.personalID.digits, kind: request.kind, form: request.criminalRecordForm,
             departmentID: department.id,
             deadline: configuration.deadlines.deadline(
@@ -113,8 +115,11 @@ extension RequestStore {
 
     // MARK: Inside the transaction
 
-    static func insert(_ item: PreparedSubmission, in connection: Connection, today: CalendarDate) throws
-        -> RequestSummary
+    /// The row number is chosen before the insert (the next after the largest; rows are never deleted and only the
+    /// one writer inserts), so the audit entry can name the request's public id and the row can carry the entry in its
+    /// history from the start: one INSERT, no second write to the row.
+    static func insert(_ item: PreparedSubmission, ids: RequestIDs, in connection: Connection, today: CalendarDate)
+        throws -> RequestSummary
     {
         if let key = item.idempotencyKey,
             let existing = try connection.queryFirst(
@@ -124,14 +129,19 @@ extension RequestStore {
             guard existing[0].string == item.bodyHash, let seq = existing[1].int64 else {
                 throw RecordsError(.idempotencyKeyReused, "this idempotency key was used with a different body")
             }
-            return try summary(seq: seq, in: connection, today: today)
+            return try summary(seq: seq, ids: ids, in: connection, today: today)
         }
         if item.kind == .criminalRecord, let form = item.form {
             var existing: [ExistingRequest] = []
+            // Two index seeks (see RecordsSchema, migration 4): the subject's own filings through the covering
+            // `requests_owner`, then filings by someone else for them through the partial index that holds only those.
             try connection.forEachRow(
                 """
-                SELECT state FROM requests WHERE subject_id = ? AND form = ? AND kind = 'criminal-record'
-                AND state IN ('submitted', 'in_review', 'needs_info', 'approved')
+                SELECT state FROM requests WHERE owner_id = ?1 AND subject_id = ?1 AND kind = 'criminal-record'
+                    AND form = ?2 AND state IN ('submitted', 'in_review', 'needs_info', 'approved')
+                UNION ALL
+                SELECT state FROM requests WHERE subject_id = ?1 AND form = ?2 AND kind = 'criminal-record'
+                    AND owner_id <> subject_id AND state IN ('submitted', 'in_review', 'needs_info', 'approved')
                 """, [.text(item.subjectID), .integer(Int64(form.rawValue))]
             ) { statement in
                 if let state = statement.string(at: 0).flatMap(RequestState.init(rawValue:)) {
@@ -143,64 +153,47 @@ extension RequestStore {
                     .unfinishedRequestExists, "an unfinished request of the same form exists", issues: [issue])
             }
         }
+        let seq = try connection.scalar("SELECT coalesce(max(seq), 0) + 1 FROM requests").int64 ?? 1
+        let id = ids.publicID(seq: seq)
+        let audit = try AuditLog.append(
+            in: connection, recordedAtMilliseconds: item.nowMilliseconds, actorID: item.ownerID,
+            actorRole: ActorRole.citizen.rawValue, action: "submit", requestID: id, fromState: nil,
+            toState: RequestState.submitted.rawValue, reason: nil)
         try connection.execute(
             """
-            INSERT INTO requests (id, owner_id, subject_id, kind, form, department_id, state, received_on,
-                working_days, due_date, fee_vnd, fee_category, created_at, updated_at, version, subject_identity, submission)
-            VALUES (?, ?, ?, ?, ?, ?, 'submitted', ?, ?, ?, ?, ?, ?, ?, 1, ?, ?)
+            INSERT INTO requests (seq, owner_id, subject_id, kind, form, department_id, state, received_on,
+                working_days, due_date, fee_vnd, fee_category, created_at, updated_at, version, subject_identity, history,
+                submission)
+            VALUES (?, ?, ?, ?, ?, ?, 'submitted', ?, ?, ?, ?, ?, ?, ?, 1, ?, ?, ?)
             """,
             [
-                .text(item.id), .text(item.ownerID), .text(item.subjectID), .text(item.kind.rawValue),
+                .integer(seq), .text(item.ownerID), .text(item.subjectID), .text(item.kind.rawValue),
                 item.form.map { .integer(Int64($0.rawValue)) } ?? .null, .text(item.departmentID),
                 .text(item.deadline.receivedOn.description), .integer(Int64(item.deadline.workingDays)),
                 .text(item.deadline.dueDate.description), .integer(Int64(item.fee.totalVND)),
                 .text(item.fee.category.rawValue), .integer(item.nowMilliseconds), .integer(item.nowMilliseconds),
-                .text(item.subjectIdentityJSON), .text(item.json),
+                .text(item.subjectIdentityJSON), .text(RequestHistory.encode([audit.sequence])), .text(item.json),
             ])
-        let seq = connection.lastInsertedRowID
-        let audit = try AuditLog.append(
-            in: connection, recordedAtMilliseconds: item.nowMilliseconds, actorID: item.ownerID,
-            actorRole: ActorRole.citizen.rawValue, action: "submit", requestID: item.id, fromState: nil,
-            toState: RequestState.submitted.rawValue, reason: nil)
-        try insertEvent(
-            requestSeq: seq, number: 1, atMilliseconds: item.nowMilliseconds, action: "submit", from: nil,
-            to: .submitted, actorID: item.ownerID, actorRole: .citizen, reason: nil, auditSequence: audit.sequence,
-            in: connection)
         if let key = item.idempotencyKey {
             try connection.execute(
                 "INSERT INTO idempotency_keys (owner_id, key, request_seq, body_sha256, created_at) VALUES (?, ?, ?, ?, ?)",
                 [.text(item.ownerID), .text(key), .integer(seq), .text(item.bodyHash), .integer(item.nowMilliseconds)])
         }
         return RequestSummary(
-            id: item.id, state: .submitted, kind: item.kind, form: item.form, departmentID: item.departmentID,
+            id: id, state: .submitted, kind: item.kind, form: item.form, departmentID: item.departmentID,
             assigneeID: nil, receivedOn: item.deadline.receivedOn, dueDate: item.deadline.dueDate,
             feeVND: item.fee.totalVND, feeCategory: item.fee.category, version: 1,
             createdAt: RequestRow.date(milliseconds: item.nowMilliseconds),
             updatedAt: RequestRow.date(milliseconds: item.nowMilliseconds), isOverdue: today > item.deadline.dueDate)
     }
 
-    static func insertEvent(
-        requestSeq: Int64, number: Int64, atMilliseconds: Int64, action: String, from: RequestState?,
-        to: RequestState, actorID: String, actorRole: ActorRole, reason: String?, auditSequence: Int64,
-        in connection: Connection
-    ) throws {
-        try connection.execute(
-            """
-            INSERT INTO request_events (request_seq, number, occurred_at, action, from_state, to_state, actor_id,
-                actor_role, reason, audit_sequence) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-            """,
-            [
-                .integer(requestSeq), .integer(number), .integer(atMilliseconds), .text(action),
-                from.map { .text($0.rawValue) } ?? .null, .text(to.rawValue), .text(actorID),
-                .text(actorRole.rawValue), reason.map(DatabaseValue.text) ?? .null, .integer(auditSequence),
-            ])
-    }
-
-    static func summary(seq: Int64, in connection: Connection, today: CalendarDate) throws -> RequestSummary {
+    static func summary(seq: Int64, ids: RequestIDs, in connection: Connection, today: CalendarDate) throws
+        -> RequestSummary
+    {
         let statement = try connection.cachedStatement("SELECT \(RequestRow.summaryColumns) FROM requests WHERE seq = ?")
         defer { statement.reset() }
         try statement.bind([.integer(seq)])
         guard try statement.step() else { throw RecordsError.notFound }
-        return try RequestRow.summary(from: statement, today: today)
+        return try RequestRow.summary(from: statement, today: today, ids: ids)
     }
 }

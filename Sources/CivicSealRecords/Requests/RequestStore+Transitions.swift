@@ -117,7 +117,9 @@ extension RequestStore {
         guard Self.isRequestID(command.requestID) else { throw RecordsError.notFound }
         let today = today(now)
         let milliseconds = RequestRow.milliseconds(now)
-        return try write { connection in try Self.apply(command, atMilliseconds: milliseconds, today: today, in: connection) }
+        return try write { connection in
+            try Self.apply(command, atMilliseconds: milliseconds, today: today, ids: ids, in: connection)
+        }
     }
 
     // MARK: The one transition path
@@ -126,8 +128,9 @@ extension RequestStore {
         guard Self.isRequestID(command.requestID) else { throw RecordsError.notFound }
         let today = today(now)
         let milliseconds = RequestRow.milliseconds(now)
+        let ids = ids
         return try await write { connection in
-            try Self.apply(command, atMilliseconds: milliseconds, today: today, in: connection)
+            try Self.apply(command, atMilliseconds: milliseconds, today: today, ids: ids, in: connection)
         }
     }
 
@@ -140,19 +143,20 @@ extension RequestStore {
         }
     }
 
-    /// Reads the row, checks visibility and version, runs the lifecycle, updates the row, and writes the history
-    /// event and the audit entry. Throws (and the caller's transaction rolls back) on any refusal.
+    /// Reads the row, checks visibility and version, runs the lifecycle, writes the audit entry, and updates the row
+    /// with the entry added to its history. Throws (and the caller's transaction rolls back) on any refusal.
     static func apply(
-        _ command: TransitionCommand, atMilliseconds milliseconds: Int64, today: CalendarDate,
+        _ command: TransitionCommand, atMilliseconds milliseconds: Int64, today: CalendarDate, ids: RequestIDs,
         in connection: Connection
     ) throws -> RequestSummary {
         guard
+            let seq = try ids.resolve(command.requestID, in: connection),
             let row = try connection.queryFirst(
                 """
-                SELECT seq, owner_id, department_id, state, assignee_id, version, kind, form, subject_id
-                FROM requests WHERE id = ?
-                """, [.text(command.requestID)]),
-            let seq = row[0].int64, let owner = row[1].string, let department = row[2].string,
+                SELECT seq, owner_id, department_id, state, assignee_id, version, kind, form, subject_id, history
+                FROM requests WHERE seq = ?
+                """, [.integer(seq)]),
+            let owner = row[1].string, let department = row[2].string,
             let state = row[3].string.flatMap(RequestState.init(rawValue:)), let version = row[5].int64
         else { throw RecordsError.notFound }
         let actor = command.actor
@@ -167,11 +171,15 @@ extension RequestStore {
         var lifecycle = RequestLifecycle(
             ownerID: owner, departmentID: department, state: state, assigneeID: row[4].string)
         let event = try lifecycle.perform(command.action, by: actor, reason: command.reason)
+        let audit = try AuditLog.append(
+            in: connection, recordedAtMilliseconds: milliseconds, actorID: actor.id, actorRole: actor.role.rawValue,
+            action: command.action.rawValue, requestID: command.requestID, fromState: event.from.rawValue,
+            toState: event.to.rawValue, reason: event.reason)
 
-        var assignments = "state = ?, assignee_id = ?, version = version + 1, updated_at = ?"
+        var assignments = "state = ?, assignee_id = ?, version = version + 1, updated_at = ?, history = ?"
         var arguments: [DatabaseValue] = [
             .text(lifecycle.state.rawValue), lifecycle.assigneeID.map(DatabaseValue.text) ?? .null,
-            .integer(milliseconds),
+            .integer(milliseconds), .text(try RequestHistory.appending(audit.sequence, to: row[9].string ?? "")),
         ]
         if let findings = command.findingsJSON {
             assignments += ", findings = ?"
@@ -200,16 +208,6 @@ extension RequestStore {
         guard connection.changedRowCount == 1 else {
             throw RecordsError(.concurrentModification, "the request changed since it was read")
         }
-        let audit = try AuditLog.append(
-            in: connection, recordedAtMilliseconds: milliseconds, actorID: actor.id, actorRole: actor.role.rawValue,
-            action: command.action.rawValue, requestID: command.requestID, fromState: event.from.rawValue,
-            toState: event.to.rawValue, reason: event.reason)
-        let number = (try connection.scalar(
-            "SELECT coalesce(max(number), 0) + 1 FROM request_events WHERE request_seq = ?", [.integer(seq)]).int64) ?? 1
-        try insertEvent(
-            requestSeq: seq, number: number, atMilliseconds: milliseconds, action: command.action.rawValue,
-            from: event.from, to: event.to, actorID: actor.id, actorRole: actor.role, reason: event.reason,
-            auditSequence: audit.sequence, in: connection)
-        return try summary(seq: seq, in: connection, today: today)
+        return try summary(seq: seq, ids: ids, in: connection, today: today)
     }
 }

@@ -17,11 +17,18 @@ import Foundation
 public final class RequestStore: Sendable {
     public let database: Database
     public let configuration: RecordsConfiguration
+    /// Public ids from row numbers and back, under the database's own key.
+    let ids: RequestIDs
 
-    /// Wraps an open database whose schema includes ``RecordsSchema/migrations``.
-    public init(database: Database, configuration: RecordsConfiguration = RecordsConfiguration()) {
+    /// Wraps an open database whose schema includes ``RecordsSchema/migrations`` (reads its request-id key).
+    public init(database: Database, configuration: RecordsConfiguration = RecordsConfiguration()) throws(RecordsError) {
         self.database = database
         self.configuration = configuration
+        do {
+            ids = try database.read { connection in try RequestIDs(connection) }
+        } catch {
+            throw RecordsError.wrapping(error)
+        }
     }
 
     /// Opens (creating and migrating) the database at `path`. Blocks the calling thread.
@@ -32,7 +39,7 @@ public final class RequestStore: Sendable {
         do {
             let database = try Database(
                 path: path, configuration: databaseConfiguration, migrations: RecordsSchema.migrations)
-            return RequestStore(database: database, configuration: configuration)
+            return try RequestStore(database: database, configuration: configuration)
         } catch {
             throw RecordsError.wrapping(error)
         }

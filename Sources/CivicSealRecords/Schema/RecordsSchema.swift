@@ -1,3 +1,4 @@
+import CivicSealCrypto
 import CivicSealStorage
 
 /// The records schema, applied by `user_version` (never edit a shipped migration: append one).
@@ -23,9 +24,22 @@ import CivicSealStorage
 ///   stated facts (sorted keys) and `pdf` the sealed bytes, both last so status reads never touch their overflow
 ///   pages. `status` is `valid` or `revoked`; a revocation has a reason and a time, a valid document neither.
 ///
-/// Indexes: `requests_queue (department_id, state, due_date, id, kind)` (kind added by migration 3) serves the
-/// department queue page by a single index range scan in the page's own order, kind filters and counts included; `requests_owner (owner_id, created_at, id)` a citizen's
-/// list; the partial `requests_open_criminal` index the one-unfinished-request rule.
+/// Migration 4 (write path) rebuilds `requests` so a submission dirties as few pages as possible:
+/// - no `id` column and no index on it: the public id is derived from `seq` (see ``RequestIDs``; the key is in
+///   `records_keys`). Ids issued before keep working: they move to `legacy_id`, indexed only where not NULL.
+/// - no `request_events` table: `history` is the JSON array of the request's audit sequences, oldest first, and a
+///   history event is read from the audit entry it names (the audit trail was already the authority for every
+///   field of an event).
+/// - the one-unfinished-request rule no longer has an index of its own for the common case: a request a citizen
+///   files for themself is found through `requests_owner`, which carries kind, form, state and subject for that;
+///   only requests filed for someone else (a parent for a child, a proxy) enter the partial
+///   `requests_open_criminal_for_others`.
+///
+/// Indexes: `requests_queue (department_id, state, due_date, seq, kind)` serves the department queue page by a
+/// single index range scan in the page's own order, kind filters and counts included; `requests_owner (owner_id,
+/// created_at, seq, kind, form, state, subject_id)` a citizen's list and, covering, the rule's check on the
+/// requests they filed for themselves; `requests_open_criminal_for_others` the rest of the rule; the partial
+/// `requests_approved` the issuance sweeper.
 public enum RecordsSchema {
     public static let migrations: [Migration] = [
         Migration(
@@ -160,6 +174,66 @@ public enum RecordsSchema {
                 "DROP INDEX requests_queue",
                 "CREATE INDEX requests_queue ON requests (department_id, state, due_date, id, kind)",
             ]),
+        Migration(
+            "write path: public request ids derived from row numbers, history as audit references in the row",
+            rebuildsReferencedTables: true
+        ) { connection in
+            try connection.executeScript(
+                """
+                CREATE TABLE records_keys (
+                    name TEXT PRIMARY KEY,
+                    key BLOB NOT NULL CHECK (length(key) = 16)
+                ) WITHOUT ROWID;
+                CREATE TABLE requests_v4 (
+                    seq INTEGER PRIMARY KEY,
+                    legacy_id TEXT CHECK (legacy_id IS NULL OR length(legacy_id) = 32),
+                    owner_id TEXT NOT NULL,
+                    subject_id TEXT NOT NULL,
+                    kind TEXT NOT NULL CHECK (kind IN ('criminal-record', 'health-certificate', 'health-book-extract')),
+                    form INTEGER CHECK (form IN (1, 2)),
+                    department_id TEXT NOT NULL,
+                    state TEXT NOT NULL CHECK (state IN ('submitted', 'in_review', 'needs_info', 'approved',
+                        'issued', 'rejected', 'cancelled', 'revoked')),
+                    assignee_id TEXT,
+                    received_on TEXT NOT NULL,
+                    working_days INTEGER NOT NULL,
+                    due_date TEXT NOT NULL,
+                    fee_vnd INTEGER NOT NULL CHECK (fee_vnd >= 0),
+                    fee_category TEXT NOT NULL,
+                    findings TEXT,
+                    created_at INTEGER NOT NULL,
+                    updated_at INTEGER NOT NULL,
+                    version INTEGER NOT NULL DEFAULT 1,
+                    subject_identity TEXT,
+                    approver_name TEXT,
+                    history TEXT NOT NULL CHECK (json_valid(history) AND json_type(history) = 'array'),
+                    submission TEXT NOT NULL
+                );
+                INSERT INTO requests_v4 (seq, legacy_id, owner_id, subject_id, kind, form, department_id, state,
+                    assignee_id, received_on, working_days, due_date, fee_vnd, fee_category, findings, created_at,
+                    updated_at, version, subject_identity, approver_name, history, submission)
+                SELECT seq, id, owner_id, subject_id, kind, form, department_id, state, assignee_id, received_on,
+                    working_days, due_date, fee_vnd, fee_category, findings, created_at, updated_at, version,
+                    subject_identity, approver_name,
+                    (SELECT json_group_array(audit_sequence) FROM
+                        (SELECT audit_sequence FROM request_events e WHERE e.request_seq = r.seq ORDER BY e.number)),
+                    submission
+                FROM requests r;
+                DROP TABLE request_events;
+                DROP TABLE requests;
+                ALTER TABLE requests_v4 RENAME TO requests;
+                CREATE UNIQUE INDEX requests_legacy_id ON requests (legacy_id) WHERE legacy_id IS NOT NULL;
+                CREATE INDEX requests_queue ON requests (department_id, state, due_date, seq, kind);
+                CREATE INDEX requests_owner ON requests (owner_id, created_at, seq, kind, form, state, subject_id);
+                CREATE INDEX requests_open_criminal_for_others ON requests (subject_id, form)
+                    WHERE kind = 'criminal-record' AND owner_id <> subject_id
+                    AND state IN ('submitted', 'in_review', 'needs_info', 'approved');
+                CREATE INDEX requests_approved ON requests (state, updated_at) WHERE state = 'approved';
+                """)
+            try connection.execute(
+                "INSERT INTO records_keys (name, key) VALUES (?, ?)",
+                [.text(RequestIDs.keyName), .blob(SecureRandom.bytes(BlockPermutation.keyLength))])
+        },
     ]
 
     /// The triggers that make `audit_log` append-only; ``AuditVerifier`` reports any that are missing.

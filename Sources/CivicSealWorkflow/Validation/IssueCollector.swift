@@ -39,7 +39,8 @@ struct IssueCollector {
             if required { add(field, .fieldRequired, "required") }
             return nil
         }
-        if text.count > limit {
+        // Characters never outnumber UTF-8 bytes, so the grapheme count (slow) is needed only past the byte count.
+        if text.utf8.count > limit, text.count > limit {
             add(field, isName ? .fullNameTooLong : .textTooLong, "at most \(limit) characters, got \(text.count)")
             return nil
         }

@@ -17,11 +17,32 @@ public enum TextNormalization {
     /// NFC, trimmed of leading and trailing white space; with `collapsingSpaces`, inner runs of white space
     /// become one U+0020.
     public static func normalise(_ text: String, collapsingSpaces: Bool = false) -> String {
-        let nfc = isTriviallyNFC(text) ? text : text.precomposedStringWithCanonicalMapping
+        let trivial = isTriviallyNFC(text)
+        let nfc = trivial ? text : text.precomposedStringWithCanonicalMapping
         if collapsingSpaces {
+            if trivial && isSingleSpaced(text) { return text }
             return nfc.split(whereSeparator: { $0.isWhitespace }).joined(separator: " ")
         }
         return trimmingWhiteSpace(nfc)
+    }
+
+    /// True when `text` (already known to be trivially NFC, see ``isTriviallyNFC(_:)``) has no white space but
+    /// single U+0020s between other scalars, so collapsing would return it unchanged. In that range the only
+    /// `White_Space` scalars are U+0009–U+000D, U+0020, U+0085 and U+00A0, and no scalar extends a grapheme, so
+    /// each U+0020 is a `Character` of its own: splitting on white-space characters and joining with one space
+    /// gives back the same string. Saves the grapheme walk of `split` for almost every name.
+    static func isSingleSpaced(_ text: String) -> Bool {
+        var previousWasSpace = true  // a leading space is not single-spaced
+        for scalar in text.unicodeScalars {
+            switch scalar.value {
+            case 0x09...0x0D, 0x85, 0xA0: return false
+            case 0x20:
+                if previousWasSpace { return false }
+                previousWasSpace = true
+            default: previousWasSpace = false
+            }
+        }
+        return !previousWasSpace  // empty or a trailing space
     }
 
     /// True when every scalar is below U+0300 or in Latin Extended Additional (U+1E00–U+1EFF). No such scalar
