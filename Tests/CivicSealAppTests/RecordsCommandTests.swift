@@ -66,15 +66,14 @@ import Testing
 
         let store = try RequestStore.open(path: folder.path + "/civicseal.sqlite")
         defer { try? store.close() }
-        let stored = try store.database.read { connection in
-            var found: Set<String> = []
-            try connection.forEachRow("SELECT id FROM requests") { found.insert($0.string(at: 0) ?? "") }
-            return found
-        }
-        #expect(Set(ids).isSubset(of: stored), "\(Set(ids).subtracting(stored).count) acknowledged ids lost")
+        let stored = try store.database.read { try $0.scalar("SELECT count(*) FROM requests").int64 ?? 0 }
+        // Each acknowledged id opens its request through the store, as a citizen's link would.
+        let lost = ids.filter { id in (try? store.storedRequest(id, by: .system(), now: Date())) == nil }
+        #expect(lost.isEmpty, "\(lost.count) acknowledged ids lost")
+        #expect(stored >= Int64(ids.count))
         let verdict = try store.verifyAudit()
         #expect(verdict.isIntact)
-        #expect(verdict.entryCount == stored.count)
+        #expect(Int64(verdict.entryCount) == stored)
         #expect(try store.database.read { try $0.scalar("PRAGMA integrity_check") } == .text("ok"))
     }
 
@@ -113,11 +112,14 @@ import Testing
         #expect(SecureFile.mode(copy) == 0o600)
 
         func contents(_ path: String) throws -> (ids: [String], audit: [String]) {
+            // Rows with their key: the copy must answer the same public ids.
             let database = try Database(path: path, migrations: RecordsSchema.migrations)
             defer { try? database.close() }
             return try database.read { connection in
                 (
-                    try connection.query("SELECT id FROM requests ORDER BY id").compactMap { $0[0].string },
+                    try connection.query(
+                        "SELECT seq || ':' || state || ':' || history || ':' || hex((SELECT key FROM records_keys)) FROM requests ORDER BY seq"
+                    ).compactMap { $0[0].string },
                     try connection.query("SELECT hash FROM audit_log ORDER BY sequence").compactMap { $0[0].string }
                 )
             }
