@@ -14,4 +14,10 @@ static inline int cs_sqlite3_db_config_int(sqlite3 *db, int option, int value, i
     return sqlite3_db_config(db, option, value, result);
 }
 
+/* sqlite3_config is variadic. Turns off SQLite's global memory statistics, which take a process-wide mutex on
+ * every allocation; only valid before the library initialises (SQLITE_MISUSE after, which is harmless). */
+static inline int cs_sqlite3_disable_memory_statistics(void) {
+    return sqlite3_config(SQLITE_CONFIG_MEMSTATUS, 0);
+}
+
 #endif

@@ -78,6 +78,7 @@ public final class Connection {
         self.mode = mode
         self.statementCacheCapacity = configuration.statementCacheCapacity
 
+        _ = Self.libraryConfigured
         var flags = SQLITE_OPEN_NOMUTEX
         switch mode {
         case .readWrite: flags |= SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE
@@ -158,6 +159,14 @@ public final class Connection {
 
     /// True once ``close()`` has run.
     public var isClosed: Bool { handle == nil }
+
+    /// Process-wide SQLite settings, applied once before the first connection opens (which initialises the
+    /// library): memory statistics off, since we never read `sqlite3_memory_used` and keeping them serialises every
+    /// allocation of every connection on one mutex.
+    private static let libraryConfigured: Bool = {
+        _ = cs_sqlite3_disable_memory_statistics()
+        return sqlite3_initialize() == SQLITE_OK
+    }()
 
     // MARK: Preparing
 

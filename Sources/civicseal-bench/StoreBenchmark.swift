@@ -46,7 +46,8 @@ enum StoreBenchmark {
     }
 
     /// Storage settings to compare: `--page-size N`, `--checkpoint-interval-ms N`, `--inline-checkpoints`
-    /// (SQLite's in-commit autocheckpoint every 1,000 pages, the behaviour before the background checkpointer).
+    /// (SQLite's in-commit autocheckpoint every 1,000 pages, the behaviour before the background checkpointer),
+    /// `--cache-mib N` (page cache per connection), `--mmap-mib N` (memory-mapped reads).
     static func databaseConfiguration(_ arguments: [String]) -> DatabaseConfiguration {
         func value(_ name: String) -> Int? {
             guard let index = arguments.firstIndex(of: name), index + 1 < arguments.count else { return nil }
@@ -58,6 +59,8 @@ enum StoreBenchmark {
             configuration.backgroundCheckpoint?.intervalMilliseconds = interval
         }
         if arguments.contains("--inline-checkpoints") { configuration.backgroundCheckpoint = nil }
+        if let cache = value("--cache-mib") { configuration.cacheSizeKibibytes = cache * 1024 }
+        if let mmap = value("--mmap-mib") { configuration.memoryMapBytes = mmap << 20 }
         return configuration
     }
 
