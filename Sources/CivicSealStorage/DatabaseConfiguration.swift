@@ -43,8 +43,11 @@ public struct DatabaseConfiguration: Sendable, Hashable {
     /// How a ``Database`` copies the WAL back into the database file without making commits wait.
     ///
     /// - A checkpointer with its own connection and serial queue runs a PASSIVE checkpoint every
-    ///   ``intervalMilliseconds``: it copies committed frames into the database file (fsyncing the WAL first and the
-    ///   file after) while the writer keeps committing; it never takes the write lock.
+    ///   ``intervalMilliseconds`` while commits arrive: it copies committed frames into the database file (fsyncing the
+    ///   WAL first and the file after) while the writer keeps committing; it never takes the write lock. A short
+    ///   interval keeps the WAL small, so the writer finds the pages it reads in the database file (memory-mapped)
+    ///   rather than in the WAL. When a pass finds nothing new it waits ``idleIntervalMilliseconds`` instead
+    ///   (bounded by ``idleTruncateMilliseconds``), so an idle service is not woken 200 times a second.
     /// - SQLite restarts the WAL from its beginning only at a write transaction that finds every frame copied. A busy
     ///   writer appends during each background pass, so once the WAL holds ``restartPages`` frames the checkpointer
     ///   asks the writer to run one PASSIVE checkpoint between two transactions; it copies just the frames committed
@@ -57,8 +60,10 @@ public struct DatabaseConfiguration: Sendable, Hashable {
     ///
     /// Durability is unchanged: a commit is acknowledged once its frames are in the WAL; checkpoints only move them.
     public struct BackgroundCheckpoint: Sendable, Hashable {
-        /// Time between two background PASSIVE checkpoints.
+        /// Time between two background PASSIVE checkpoints while the WAL grows.
         public var intervalMilliseconds: Int
+        /// Time between two passes once a pass found no new frame.
+        public var idleIntervalMilliseconds: Int
         /// WAL frames after which the writer is asked to finish a checkpoint so the WAL restarts.
         public var restartPages: Int
         /// The writer's own `wal_autocheckpoint`: the bound on WAL growth if the checkpointer falls behind.
@@ -67,10 +72,11 @@ public struct DatabaseConfiguration: Sendable, Hashable {
         public var idleTruncateMilliseconds: Int
 
         public init(
-            intervalMilliseconds: Int = 20, restartPages: Int = 8_192, limitPages: Int = 65_536,
-            idleTruncateMilliseconds: Int = 1_000
+            intervalMilliseconds: Int = 5, idleIntervalMilliseconds: Int = 100, restartPages: Int = 8_192,
+            limitPages: Int = 65_536, idleTruncateMilliseconds: Int = 1_000
         ) {
             self.intervalMilliseconds = max(1, intervalMilliseconds)
+            self.idleIntervalMilliseconds = max(self.intervalMilliseconds, idleIntervalMilliseconds)
             self.restartPages = max(1, restartPages)
             self.limitPages = max(self.restartPages, limitPages)
             self.idleTruncateMilliseconds = max(0, idleTruncateMilliseconds)

@@ -29,6 +29,9 @@ final class WALCheckpointer: @unchecked Sendable {  // `connection`, `lastWALFra
     private let counters = Mutex(Statistics())
     private var lastWALFrames = -1
     private var quietSince: DispatchTime?
+    /// Whether the timer runs at ``DatabaseConfiguration/BackgroundCheckpoint/intervalMilliseconds`` (WAL growing)
+    /// or at the idle interval.
+    private var isFast = true
 
     /// Opens the checkpointer's connection (read-write: a checkpoint writes the database file) and starts the timer.
     /// `askWriter` must run a PASSIVE checkpoint on the writer, off the caller's thread, then call its argument.
@@ -72,10 +75,21 @@ final class WALCheckpointer: @unchecked Sendable {  // `connection`, `lastWALFra
             $0.lastWALFrames = result.walFrameCount
         }
         let now = DispatchTime.now()
-        if result.walFrameCount != lastWALFrames {
+        let grew = result.walFrameCount != lastWALFrames
+        if grew {
             quietSince = now
         }
         lastWALFrames = result.walFrameCount
+        if grew != isFast {
+            isFast = grew
+            // Idle: wake less often, but never later than the idle truncation is due.
+            let milliseconds =
+                grew
+                ? policy.intervalMilliseconds
+                : max(policy.intervalMilliseconds, min(policy.idleIntervalMilliseconds, policy.idleTruncateMilliseconds))
+            let interval = DispatchTimeInterval.milliseconds(milliseconds)
+            timer.schedule(deadline: .now() + interval, repeating: interval, leeway: .milliseconds(max(1, milliseconds / 4)))
+        }
         if result.walFrameCount >= policy.restartPages {
             requestWriterCheckpoint()
         } else if result.walFrameCount > 0, let quietSince,

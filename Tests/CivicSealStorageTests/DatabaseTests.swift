@@ -311,6 +311,32 @@ import Testing
         try await database.close()
     }
 
+    @Test func anIdleCheckpointerWakesAtTheIdleIntervalAndSpeedsUpOnCommits() async throws {
+        var configuration = DatabaseConfiguration()
+        configuration.backgroundCheckpoint = .init(
+            intervalMilliseconds: 2, idleIntervalMilliseconds: 200, idleTruncateMilliseconds: 60_000)
+        let database = try await Database.open(path: path, configuration: configuration, migrations: Self.ledger)
+        try await database.write { try $0.execute("INSERT INTO ledger (amount) VALUES (1)") }
+        try await Task.sleep(for: .milliseconds(400))  // one pass sees the frame, the next finds nothing new
+        let idleStart = database.backgroundCheckpointStatistics?.passes ?? 0
+        try await Task.sleep(for: .milliseconds(1_000))
+        let idlePasses = (database.backgroundCheckpointStatistics?.passes ?? 0) - idleStart
+        // About 5 at 200 ms; at the 2 ms interval it would be hundreds.
+        #expect((1...10).contains(idlePasses), "\(idlePasses) passes in an idle second")
+        // Steady commits bring the short interval back (at the next idle pass, at most 200 ms later).
+        let busyStart = database.backgroundCheckpointStatistics?.passes ?? 0
+        let busyUntil = ContinuousClock.now + .milliseconds(600)
+        var index: Int64 = 0
+        while ContinuousClock.now < busyUntil {
+            let amount = index
+            try await database.write { try $0.execute("INSERT INTO ledger (amount) VALUES (?)", [.integer(amount)]) }
+            index += 1
+        }
+        let busyPasses = (database.backgroundCheckpointStatistics?.passes ?? 0) - busyStart
+        #expect(busyPasses > 20, "\(busyPasses) passes in 600 ms of steady commits")
+        try await database.close()
+    }
+
     @Test func idleDatabaseGetsItsWALTruncatedAndCloseFoldsEverythingIn() async throws {
         var configuration = DatabaseConfiguration()
         configuration.backgroundCheckpoint = .init(intervalMilliseconds: 5, idleTruncateMilliseconds: 20)
