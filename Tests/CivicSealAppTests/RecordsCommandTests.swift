@@ -27,7 +27,7 @@ import Testing
         let error = Pipe()
         process.standardOutput = output
         process.standardError = error
-        try process.run()
+        try ProcessLaunch.run(process)
         let outData = output.fileHandleForReading.readDataToEndOfFile()
         let errData = error.fileHandleForReading.readDataToEndOfFile()
         process.waitUntilExit()
@@ -42,7 +42,7 @@ import Testing
         let output = Pipe()
         process.standardOutput = output
         process.standardError = FileHandle.nullDevice
-        try process.run()
+        try ProcessLaunch.run(process)
         var buffer = Data()
         var killed = false
         while true {

@@ -1,3 +1,4 @@
+import CivicSealTestSupport
 import Foundation
 import Testing
 
@@ -16,7 +17,7 @@ enum Joserfc {
         let errors = Pipe()
         process.standardError = errors
         process.standardOutput = FileHandle.nullDevice
-        try process.run()
+        try ProcessLaunch.run(process)
         let text = String(decoding: errors.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
         process.waitUntilExit()
         return (process.terminationStatus, text)

@@ -24,7 +24,7 @@ import Testing
         let output = Pipe()
         process.standardInput = input
         process.standardOutput = output
-        try process.run()
+        try ProcessLaunch.run(process)
         let script = """
             PRAGMA journal_mode=WAL;
             PRAGMA synchronous=NORMAL;

@@ -51,7 +51,7 @@ public enum ExternalTool {
         process.standardInput = stdin
         process.standardOutput = stdout
         process.standardError = stderr
-        try process.run()
+        try ProcessLaunch.run(process)
         // Drain both pipes concurrently on dedicated threads: on Linux, Dispatch's global queues also run Swift's
         // cooperative executor, and blocking reads there would starve in-process servers under test.
         let group = DispatchGroup()
