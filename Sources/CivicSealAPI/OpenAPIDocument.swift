@@ -172,7 +172,7 @@ enum OpenAPIDocument {
               "type": "string",
               "pattern": "^[0-9a-f]{32}$"
             },
-            "description": "Request id: 128 random bits, hex."
+            "description": "Request id: 32 lowercase hex digits (128 bits, unguessable, never reused)."
           }
         ]
       }
@@ -237,7 +237,7 @@ enum OpenAPIDocument {
               "type": "string",
               "pattern": "^[0-9a-f]{32}$"
             },
-            "description": "Request id: 128 random bits, hex."
+            "description": "Request id: 32 lowercase hex digits (128 bits, unguessable, never reused)."
           }
         ]
       }
@@ -292,7 +292,7 @@ enum OpenAPIDocument {
               "type": "string",
               "pattern": "^[0-9a-f]{32}$"
             },
-            "description": "Request id: 128 random bits, hex."
+            "description": "Request id: 32 lowercase hex digits (128 bits, unguessable, never reused)."
           }
         ]
       }
@@ -467,7 +467,7 @@ enum OpenAPIDocument {
               "type": "string",
               "pattern": "^[0-9a-f]{32}$"
             },
-            "description": "Request id: 128 random bits, hex."
+            "description": "Request id: 32 lowercase hex digits (128 bits, unguessable, never reused)."
           }
         ]
       }
@@ -532,7 +532,7 @@ enum OpenAPIDocument {
               "type": "string",
               "pattern": "^[0-9a-f]{32}$"
             },
-            "description": "Request id: 128 random bits, hex."
+            "description": "Request id: 32 lowercase hex digits (128 bits, unguessable, never reused)."
           }
         ]
       }
@@ -722,7 +722,7 @@ enum OpenAPIDocument {
               "type": "string",
               "pattern": "^[0-9a-f]{32}$"
             },
-            "description": "Request id: 128 random bits, hex."
+            "description": "Request id: 32 lowercase hex digits (128 bits, unguessable, never reused)."
           }
         ]
       }

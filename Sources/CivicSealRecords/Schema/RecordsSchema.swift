@@ -3,7 +3,7 @@ import CivicSealStorage
 
 /// The records schema, applied by `user_version` (never edit a shipped migration: append one).
 ///
-/// Tables:
+/// Tables as migration 1 made them (migration 4 below replaces `requests.id` and `request_events`):
 /// - `requests`: one row per request. `id` is 128-bit random hex (the public identifier); `seq` is the
 ///   internal rowid other tables reference. Dates are `YYYY-MM-DD` text (sorts as dates); instants are
 ///   integer milliseconds since 1970 UTC. `submission` (the validated, normalised JSON body) is the last
