@@ -118,7 +118,7 @@ let package = Package(
         .testTarget(
             name: "CivicSealAppTests",
             dependencies: [
-                "CivicSealApp", "CivicSealCrypto", "CivicSealIdentity", "CivicSealRecords", "CivicSealWorkflow", "CivicSealStorage",
+                "CivicSealApp", "CivicSealCrypto", "CivicSealDocuments", "CivicSealIdentity", "CivicSealRecords", "CivicSealWorkflow", "CivicSealStorage",
                 "CivicSealSigner", "CivicSealTestSupport",
             ],
             swiftSettings: strict),

@@ -67,8 +67,14 @@ extension APIService {
             id, decision, by: actor, officerName: staff.name, expectedVersion: body.expectedVersion, now: clock())
         // The approval has committed; issue the document now (render, seal, register + `issued` in one transaction).
         // If that fails or the process dies, the request stays `approved` and the sweeper issues it later.
-        if case .approve = decision, let issuer, let issued = await issuer.issueDocument(forRequest: id) {
-            summary = issued
+        if case .approve = decision, let issuer {
+            if let issued = await issuer.issueDocument(forRequest: id) {
+                summary = issued
+            } else {
+                // Nothing issued by this call: answer with the request as it stands now (the sweeper may have
+                // issued it in between; otherwise it is still `approved` and the sweeper retries).
+                summary = try await store.request(id, by: actor, now: clock()).summary
+            }
         }
         return json(RequestSummaryBody(summary, forOfficer: true))
     }

@@ -343,8 +343,11 @@ extension WebPages {
                 _ = try await store.decide(
                     id, .approve(findingsJSON: findings.serialized()), by: actor, officerName: staff.name, expectedVersion: version, now: now)
                 // The approval has committed; issue now (the sweeper retries if this fails or the process dies).
-                let issued = await api.issuer?.issueDocument(forRequest: id)
-                return redirect(back, flash: issued != nil ? "approved" : "approved-pending", visit)
+                var issued = await api.issuer?.issueDocument(forRequest: id) != nil
+                if !issued {  // the sweeper may have issued it in between
+                    issued = try await store.request(id, by: actor, now: now).summary.state == .issued
+                }
+                return redirect(back, flash: issued ? "approved" : "approved-pending", visit)
             case "request-info":
                 guard let text = reason("info.reason") else { return try await redisplay(["info.reason": "field-reason-required"]) }
                 _ = try await store.decide(id, .requestInfo(reason: text), by: actor, expectedVersion: version, now: now)

@@ -30,7 +30,8 @@ public final class IssuanceService: DocumentIssuing {
     let rendererFactory: @Sendable () throws -> DocumentRenderer
     let loadedRenderer = Mutex<DocumentRenderer?>(nil)
     let clock: @Sendable () -> Date
-    let inFlight = Mutex<Set<String>>([])
+    /// Issuances running in this process, by request id: a second caller can wait for the first instead of racing it.
+    let inFlight = Mutex<[String: InFlightIssuance]>([:])
     /// The last failure message per request (for logs and tests); cleared on success.
     let failures = Mutex<[String: String]>([:])
 
@@ -61,12 +62,46 @@ public final class IssuanceService: DocumentIssuing {
         }
     }
 
+    /// One issuance in flight: later callers that join it wait for `done` and read its outcome.
+    final class InFlightIssuance: Sendable {
+        let done = DispatchGroup()
+        let outcome = Mutex<Issued?>(nil)
+        /// Callers waiting for this issuance (observed by tests).
+        let joiners = Atomic<Int>(0)
+        init() { done.enter() }
+    }
+
     /// Issues `requestID` if it is `approved`; `nil` when there is nothing to do (not approved, already issued, or
     /// being issued by another caller in this process). Blocking: rendering, sealing and the SQLite write.
-    public func issueNow(_ requestID: String) throws(AppError) -> Issued? {
-        let claimed = inFlight.withLock { $0.insert(requestID).inserted }
-        guard claimed else { return nil }
-        defer { _ = inFlight.withLock { $0.remove(requestID) } }
+    ///
+    /// - Parameter joiningInFlight: when another caller in this process is issuing the same request, wait for it
+    ///   and return its outcome instead of `nil` (the decision handlers answer with the request as issued, even
+    ///   when the sweeper happened to pick it up first).
+    public func issueNow(_ requestID: String, joiningInFlight: Bool = false) throws(AppError) -> Issued? {
+        let ticket = InFlightIssuance()
+        let running = inFlight.withLock { running -> InFlightIssuance? in
+            if let other = running[requestID] { return other }
+            running[requestID] = ticket
+            return nil
+        }
+        if let running {
+            ticket.done.leave()
+            guard joiningInFlight else { return nil }
+            running.joiners.add(1, ordering: .sequentiallyConsistent)
+            running.done.wait()
+            return running.outcome.withLock { $0 }
+        }
+        defer {
+            _ = inFlight.withLock { $0.removeValue(forKey: requestID) }
+            ticket.done.leave()
+        }
+        let issued = try issueClaimed(requestID)
+        ticket.outcome.withLock { $0 = issued }
+        return issued
+    }
+
+    /// The work of ``issueNow(_:joiningInFlight:)`` once this caller holds the request's in-flight ticket.
+    private func issueClaimed(_ requestID: String) throws(AppError) -> Issued? {
         let source: IssuanceSource
         do {
             guard let found = try store.issuanceSource(requestID) else { return nil }
@@ -116,14 +151,15 @@ public final class IssuanceService: DocumentIssuing {
         }
     }
 
-    /// `DocumentIssuing` for the API's decision handler: runs ``issueNow(_:)`` on a thread of its own (rendering and
-    /// signing are blocking work that must not sit on the cooperative pool). A failure is logged and left to the
-    /// sweeper; the approval stands.
+    /// `DocumentIssuing` for the API's decision handler: runs ``issueNow(_:joiningInFlight:)`` on a thread of its own
+    /// (rendering and signing are blocking work that must not sit on the cooperative pool), joining an issuance of the
+    /// same request already in flight (the sweeper's). A failure is logged and left to the sweeper; the approval
+    /// stands.
     public func issueDocument(forRequest requestID: String) async -> RequestSummary? {
         await withCheckedContinuation { (continuation: CheckedContinuation<RequestSummary?, Never>) in
             DispatchQueue.global(qos: .userInitiated).async {
                 do {
-                    continuation.resume(returning: try self.issueNow(requestID)?.summary)
+                    continuation.resume(returning: try self.issueNow(requestID, joiningInFlight: true)?.summary)
                 } catch {
                     FileHandle.standardError.write(Data("civicseal: issuance deferred to the sweeper: \(error)\n".utf8))
                     continuation.resume(returning: nil)
