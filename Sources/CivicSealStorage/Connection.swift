@@ -85,7 +85,8 @@ public final class Connection {
         case .readOnly: flags |= SQLITE_OPEN_READONLY
         }
         var opened: OpaquePointer?
-        let resultCode = sqlite3_open_v2(path, &opened, flags, nil)
+        let vfs = configuration.coalescesWALWrites ? WALWriteCoalescing.registeredName : nil
+        let resultCode = sqlite3_open_v2(path, &opened, flags, vfs)
         guard resultCode == SQLITE_OK, let opened else {
             let error = DatabaseError(resultCode: resultCode, handle: opened, sql: nil)
             sqlite3_close_v2(opened)  // open may allocate a handle even when it fails
@@ -163,6 +164,16 @@ public final class Connection {
     /// Process-wide SQLite settings, applied once before the first connection opens (which initialises the
     /// library): memory statistics off, since we never read `sqlite3_memory_used` and keeping them serialises every
     /// allocation of every connection on one mutex.
+    /// What the WAL-coalescing VFS did with this connection's WAL; nil when the WAL is not open or not wrapped.
+    func walWriteStatistics() -> WALWriteCoalescing.Statistics? {
+        guard let handle else { return nil }
+        var file: UnsafeMutableRawPointer?
+        guard sqlite3_file_control(handle, "main", SQLITE_FCNTL_JOURNAL_POINTER, &file) == SQLITE_OK, let file else {
+            return nil
+        }
+        return WALWriteCoalescing.statistics(of: file.assumingMemoryBound(to: sqlite3_file.self))
+    }
+
     private static let libraryConfigured: Bool = {
         _ = cs_sqlite3_disable_memory_statistics()
         return sqlite3_initialize() == SQLITE_OK

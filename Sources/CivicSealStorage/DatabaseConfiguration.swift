@@ -39,6 +39,10 @@ public struct DatabaseConfiguration: Sendable, Hashable {
     /// automatic checkpoint inside commits (``walAutocheckpointPages``), as for a lone ``Connection``.
     /// See ``BackgroundCheckpoint``.
     public var backgroundCheckpoint: BackgroundCheckpoint?
+    /// Open files through a VFS that writes a transaction's WAL frames out with one `pwrite` at the commit frame
+    /// instead of two per frame (see `WALWriteCoalescing`). What other connections and recovery can see of the WAL is
+    /// unchanged; off means SQLite's default VFS.
+    public var coalescesWALWrites: Bool
 
     /// How a ``Database`` copies the WAL back into the database file without making commits wait.
     ///
@@ -92,9 +96,11 @@ public struct DatabaseConfiguration: Sendable, Hashable {
         memoryMapBytes: Int = 256 << 20,
         walAutocheckpointPages: Int = 1000,
         backgroundCheckpoint: BackgroundCheckpoint? = BackgroundCheckpoint(),
-        pageSize: Int? = nil
+        pageSize: Int? = nil,
+        coalescesWALWrites: Bool = true
     ) {
         self.pageSize = pageSize
+        self.coalescesWALWrites = coalescesWALWrites
         self.backgroundCheckpoint = backgroundCheckpoint
         self.memoryMapBytes = max(0, memoryMapBytes)
         self.walAutocheckpointPages = max(0, walAutocheckpointPages)

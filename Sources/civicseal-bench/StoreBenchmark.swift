@@ -47,7 +47,8 @@ enum StoreBenchmark {
 
     /// Storage settings to compare: `--page-size N`, `--checkpoint-interval-ms N`, `--inline-checkpoints`
     /// (SQLite's in-commit autocheckpoint every 1,000 pages, the behaviour before the background checkpointer),
-    /// `--cache-mib N` (page cache per connection), `--mmap-mib N` (memory-mapped reads).
+    /// `--cache-mib N` (page cache per connection), `--mmap-mib N` (memory-mapped reads), `--plain-wal-writes`
+    /// (SQLite's default VFS: two `pwrite`s per WAL frame instead of one per transaction).
     static func databaseConfiguration(_ arguments: [String]) -> DatabaseConfiguration {
         func value(_ name: String) -> Int? {
             guard let index = arguments.firstIndex(of: name), index + 1 < arguments.count else { return nil }
@@ -61,6 +62,7 @@ enum StoreBenchmark {
         if arguments.contains("--inline-checkpoints") { configuration.backgroundCheckpoint = nil }
         if let cache = value("--cache-mib") { configuration.cacheSizeKibibytes = cache * 1024 }
         if let mmap = value("--mmap-mib") { configuration.memoryMapBytes = mmap << 20 }
+        if arguments.contains("--plain-wal-writes") { configuration.coalescesWALWrites = false }
         return configuration
     }
 
