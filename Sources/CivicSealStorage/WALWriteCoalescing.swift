@@ -13,10 +13,16 @@ internal import CSQLite
 ///   that does not continue the buffer (SQLite rewriting a frame in place);
 /// - when the buffer passes ``limit`` bytes (a very large transaction).
 ///
+/// Bytes still buffered when the connection releases the WAL write lock belong to a transaction that did not commit
+/// (frames a large transaction spilled before it rolled back): they are dropped then, never written later, when another
+/// connection or process may have appended its own frames at those offsets. The main database file is wrapped only to
+/// see that release (`xShmLock` on the write lock, https://www.sqlite.org/walformat.html#locks); its WAL is found with
+/// `sqlite3_database_file_object`, SQLite's API for VFS shims.
+///
 /// So what the file holds at every point where SQLite or another connection can observe it is what it would hold
 /// without the VFS; only frames of a transaction that has not committed yet wait in memory, and a crash that loses
-/// them loses what recovery would ignore anyway (frames after the last commit frame). Files other than WALs are
-/// opened by the default VFS unchanged.
+/// them loses what recovery would ignore anyway (frames after the last commit frame). Other files (journals,
+/// temporary files) are opened by the default VFS unchanged.
 enum WALWriteCoalescing {
     static let name = "civicseal-wal"
     /// Buffered bytes beyond which the buffer is written out without waiting for the commit frame.
@@ -45,7 +51,8 @@ enum WALWriteCoalescing {
 
     // MARK: Layout of an open file
 
-    /// Our `sqlite3_file`: `pMethods`, then a retained ``Buffer``, then the default VFS's own file object.
+    /// Our `sqlite3_file`: `pMethods`, then a slot, then the default VFS's own file object. A WAL's slot holds its
+    /// ``Buffer`` (retained); a main database file's slot holds its WAL's buffer while that WAL is open (unretained).
     private static let headerSize = 16
     nonisolated(unsafe) private static var baseVFS: UnsafeMutablePointer<sqlite3_vfs>?
 
@@ -53,9 +60,12 @@ enum WALWriteCoalescing {
         (UnsafeMutableRawPointer(file) + headerSize).assumingMemoryBound(to: sqlite3_file.self)
     }
 
+    private static func slot(_ file: UnsafeMutablePointer<sqlite3_file>) -> UnsafeMutablePointer<UnsafeMutableRawPointer?> {
+        (UnsafeMutableRawPointer(file) + 8).assumingMemoryBound(to: UnsafeMutableRawPointer?.self)
+    }
+
     private static func buffer(_ file: UnsafeMutablePointer<sqlite3_file>) -> Buffer {
-        let slot = (UnsafeMutableRawPointer(file) + 8).assumingMemoryBound(to: UnsafeMutableRawPointer.self)
-        return Unmanaged<Buffer>.fromOpaque(slot.pointee).takeUnretainedValue()
+        Unmanaged<Buffer>.fromOpaque(slot(file).pointee!).takeUnretainedValue()
     }
 
     /// The pending bytes of one WAL file. A file is used by one connection at a time (SQLite serialises calls on it).
@@ -64,9 +74,21 @@ enum WALWriteCoalescing {
         var start: Int64 = 0
         /// The last write was the header of a commit frame: write everything out after its page.
         var commitFramePending = false
-        /// Writes SQLite asked for, and writes handed to the default VFS (see ``statistics(of:)``).
+        /// Writes SQLite asked for, writes handed to the default VFS, and transactions whose buffered frames were
+        /// dropped because they ended without a commit (see ``statistics(of:)``).
         var writesReceived = 0
         var writesIssued = 0
+        var discards = 0
+        /// The main database file whose slot points at this buffer, to be cleared when the WAL closes.
+        var database: UnsafeMutablePointer<sqlite3_file>?
+
+        /// Drops what a transaction that did not commit left buffered.
+        func discard() {
+            guard !bytes.isEmpty else { return }
+            bytes.removeAll(keepingCapacity: bytes.capacity <= WALWriteCoalescing.limit * 2)
+            commitFramePending = false
+            discards += 1
+        }
     }
 
     /// How many writes SQLite made to a WAL opened through this VFS, and how many reached the default VFS (each one
@@ -74,12 +96,17 @@ enum WALWriteCoalescing {
     struct Statistics: Sendable, Hashable {
         let writesReceived: Int
         let writesIssued: Int
+        let discards: Int
+        /// Bytes waiting for the commit frame (or for the next operation on the file).
+        let bufferedBytes: Int
     }
 
     static func statistics(of file: UnsafeMutablePointer<sqlite3_file>) -> Statistics? {
-        guard let methods = file.pointee.pMethods, [methodsV1, methodsV2, methodsV3].contains(methods) else { return nil }
+        guard let methods = file.pointee.pMethods, [walV1, walV2, walV3].contains(methods) else { return nil }
         let pending = buffer(file)
-        return Statistics(writesReceived: pending.writesReceived, writesIssued: pending.writesIssued)
+        return Statistics(
+            writesReceived: pending.writesReceived, writesIssued: pending.writesIssued, discards: pending.discards,
+            bufferedBytes: pending.bytes.count)
     }
 
     private static func open(
@@ -87,8 +114,9 @@ enum WALWriteCoalescing {
         _ outFlags: UnsafeMutablePointer<Int32>?
     ) -> Int32 {
         guard let file, let base = baseVFS else { return SQLITE_CANTOPEN }
-        guard flags & SQLITE_OPEN_WAL != 0 else {
-            // Not a WAL: the default VFS's file object fills the start of our allocation and is used as it is.
+        let isWAL = flags & SQLITE_OPEN_WAL != 0
+        guard isWAL || flags & SQLITE_OPEN_MAIN_DB != 0 else {
+            // Neither: the default VFS's file object fills the start of our allocation and is used as it is.
             return base.pointee.xOpen(base, name, file, flags, outFlags)
         }
         file.pointee.pMethods = nil
@@ -98,9 +126,22 @@ enum WALWriteCoalescing {
             if inner.pointee.pMethods != nil { _ = inner.pointee.pMethods.pointee.xClose(inner) }
             return result == SQLITE_OK ? SQLITE_CANTOPEN : result
         }
-        let slot = (UnsafeMutableRawPointer(file) + 8).assumingMemoryBound(to: UnsafeMutableRawPointer.self)
-        slot.pointee = Unmanaged.passRetained(Buffer()).toOpaque()
-        file.pointee.pMethods = methods(version: innerMethods.pointee.iVersion)
+        let version = innerMethods.pointee.iVersion
+        guard isWAL else {
+            slot(file).pointee = nil
+            file.pointee.pMethods = version <= 1 ? databaseV1 : version == 2 ? databaseV2 : databaseV3
+            return SQLITE_OK
+        }
+        let pending = Buffer()
+        slot(file).pointee = Unmanaged.passRetained(pending).toOpaque()
+        file.pointee.pMethods = version <= 1 ? walV1 : version == 2 ? walV2 : walV3
+        // Link the WAL to its database file (same connection, same thread) so the write lock's release finds it.
+        if let name, let database = sqlite3_database_file_object(name),
+            let methods = database.pointee.pMethods, [databaseV1, databaseV2, databaseV3].contains(methods)
+        {
+            pending.database = database
+            slot(database).pointee = Unmanaged.passUnretained(pending).toOpaque()
+        }
         return SQLITE_OK
     }
 
@@ -150,61 +191,103 @@ enum WALWriteCoalescing {
         return pending.bytes.count > limit ? flush(file) : SQLITE_OK
     }
 
+    /// Closes a WAL. Anything still buffered belongs to a transaction that never committed, so it is dropped.
     private static func close(_ file: UnsafeMutablePointer<sqlite3_file>) -> Int32 {
-        let flushed = flush(file)
+        let pending = buffer(file)
+        pending.discard()
+        if let database = pending.database { slot(database).pointee = nil }
         let inner = baseFile(file)
         let closed = inner.pointee.pMethods.pointee.xClose(inner)
-        let slot = (UnsafeMutableRawPointer(file) + 8).assumingMemoryBound(to: UnsafeMutableRawPointer.self)
-        Unmanaged<Buffer>.fromOpaque(slot.pointee).release()
+        Unmanaged<Buffer>.fromOpaque(slot(file).pointee!).release()
+        slot(file).pointee = nil
         file.pointee.pMethods = nil
-        return flushed != SQLITE_OK ? flushed : closed
+        return closed
+    }
+
+    /// Closes a main database file (after its WAL, as SQLite does; unlinked here in case it is not).
+    private static func closeDatabase(_ file: UnsafeMutablePointer<sqlite3_file>) -> Int32 {
+        if let linked = slot(file).pointee { Unmanaged<Buffer>.fromOpaque(linked).takeUnretainedValue().database = nil }
+        let inner = baseFile(file)
+        let closed = inner.pointee.pMethods.pointee.xClose(inner)
+        file.pointee.pMethods = nil
+        return closed
     }
 
     // MARK: Method tables
 
-    // Written once, when first used, and never changed: SQLite only reads them.
-    nonisolated(unsafe) private static let methodsV1 = makeMethods(version: 1)
-    nonisolated(unsafe) private static let methodsV2 = makeMethods(version: 2)
-    nonisolated(unsafe) private static let methodsV3 = makeMethods(version: 3)
+    // Written once, when first used, and never changed: SQLite only reads them. One table per version of the default
+    // VFS's methods, so SQLite sees exactly the capabilities the inner file has.
+    nonisolated(unsafe) private static let walV1 = makeMethods(version: 1, wal: true)
+    nonisolated(unsafe) private static let walV2 = makeMethods(version: 2, wal: true)
+    nonisolated(unsafe) private static let walV3 = makeMethods(version: 3, wal: true)
+    nonisolated(unsafe) private static let databaseV1 = makeMethods(version: 1, wal: false)
+    nonisolated(unsafe) private static let databaseV2 = makeMethods(version: 2, wal: false)
+    nonisolated(unsafe) private static let databaseV3 = makeMethods(version: 3, wal: false)
 
-    private static func methods(version: Int32) -> UnsafePointer<sqlite3_io_methods> {
-        switch version {
-        case ...1: methodsV1
-        case 2: methodsV2
-        default: methodsV3
-        }
-    }
-
-    /// One table per version of the default VFS's methods, so SQLite sees exactly the capabilities the inner file
-    /// has. Every method but write and close flushes (where order matters) and then forwards.
-    private static func makeMethods(version: Int32) -> UnsafePointer<sqlite3_io_methods> {
+    /// A WAL's methods flush before every operation where order matters (read, truncate, sync, size, file control,
+    /// fetch) and buffer writes; a main database file's methods forward everything and watch `xShmLock`.
+    private static func makeMethods(version: Int32, wal: Bool) -> UnsafePointer<sqlite3_io_methods> {
         var table = sqlite3_io_methods()
         table.iVersion = min(version, 3)
-        table.xClose = { file in WALWriteCoalescing.close(file!) }
-        table.xRead = { file, data, count, offset in
-            let result = WALWriteCoalescing.flush(file!)
-            guard result == SQLITE_OK else { return result }
-            let inner = WALWriteCoalescing.baseFile(file!)
-            return inner.pointee.pMethods.pointee.xRead(inner, data, count, offset)
-        }
-        table.xWrite = { file, data, count, offset in WALWriteCoalescing.write(file!, data!, count, offset) }
-        table.xTruncate = { file, size in
-            let result = WALWriteCoalescing.flush(file!)
-            guard result == SQLITE_OK else { return result }
-            let inner = WALWriteCoalescing.baseFile(file!)
-            return inner.pointee.pMethods.pointee.xTruncate(inner, size)
-        }
-        table.xSync = { file, flags in
-            let result = WALWriteCoalescing.flush(file!)
-            guard result == SQLITE_OK else { return result }
-            let inner = WALWriteCoalescing.baseFile(file!)
-            return inner.pointee.pMethods.pointee.xSync(inner, flags)
-        }
-        table.xFileSize = { file, size in
-            let result = WALWriteCoalescing.flush(file!)
-            guard result == SQLITE_OK else { return result }
-            let inner = WALWriteCoalescing.baseFile(file!)
-            return inner.pointee.pMethods.pointee.xFileSize(inner, size)
+        if wal {
+            table.xClose = { file in WALWriteCoalescing.close(file!) }
+            table.xRead = { file, data, count, offset in
+                let result = WALWriteCoalescing.flush(file!)
+                guard result == SQLITE_OK else { return result }
+                let inner = WALWriteCoalescing.baseFile(file!)
+                return inner.pointee.pMethods.pointee.xRead(inner, data, count, offset)
+            }
+            table.xWrite = { file, data, count, offset in WALWriteCoalescing.write(file!, data!, count, offset) }
+            table.xTruncate = { file, size in
+                let result = WALWriteCoalescing.flush(file!)
+                guard result == SQLITE_OK else { return result }
+                let inner = WALWriteCoalescing.baseFile(file!)
+                return inner.pointee.pMethods.pointee.xTruncate(inner, size)
+            }
+            table.xSync = { file, flags in
+                let result = WALWriteCoalescing.flush(file!)
+                guard result == SQLITE_OK else { return result }
+                let inner = WALWriteCoalescing.baseFile(file!)
+                return inner.pointee.pMethods.pointee.xSync(inner, flags)
+            }
+            table.xFileSize = { file, size in
+                let result = WALWriteCoalescing.flush(file!)
+                guard result == SQLITE_OK else { return result }
+                let inner = WALWriteCoalescing.baseFile(file!)
+                return inner.pointee.pMethods.pointee.xFileSize(inner, size)
+            }
+            table.xFileControl = { file, operation, argument in
+                let result = WALWriteCoalescing.flush(file!)
+                guard result == SQLITE_OK else { return result }
+                let inner = WALWriteCoalescing.baseFile(file!)
+                return inner.pointee.pMethods.pointee.xFileControl(inner, operation, argument)
+            }
+        } else {
+            table.xClose = { file in WALWriteCoalescing.closeDatabase(file!) }
+            table.xRead = { file, data, count, offset in
+                let inner = WALWriteCoalescing.baseFile(file!)
+                return inner.pointee.pMethods.pointee.xRead(inner, data, count, offset)
+            }
+            table.xWrite = { file, data, count, offset in
+                let inner = WALWriteCoalescing.baseFile(file!)
+                return inner.pointee.pMethods.pointee.xWrite(inner, data, count, offset)
+            }
+            table.xTruncate = { file, size in
+                let inner = WALWriteCoalescing.baseFile(file!)
+                return inner.pointee.pMethods.pointee.xTruncate(inner, size)
+            }
+            table.xSync = { file, flags in
+                let inner = WALWriteCoalescing.baseFile(file!)
+                return inner.pointee.pMethods.pointee.xSync(inner, flags)
+            }
+            table.xFileSize = { file, size in
+                let inner = WALWriteCoalescing.baseFile(file!)
+                return inner.pointee.pMethods.pointee.xFileSize(inner, size)
+            }
+            table.xFileControl = { file, operation, argument in
+                let inner = WALWriteCoalescing.baseFile(file!)
+                return inner.pointee.pMethods.pointee.xFileControl(inner, operation, argument)
+            }
         }
         table.xLock = { file, level in
             let inner = WALWriteCoalescing.baseFile(file!)
@@ -217,12 +300,6 @@ enum WALWriteCoalescing {
         table.xCheckReservedLock = { file, reserved in
             let inner = WALWriteCoalescing.baseFile(file!)
             return inner.pointee.pMethods.pointee.xCheckReservedLock(inner, reserved)
-        }
-        table.xFileControl = { file, operation, argument in
-            let result = WALWriteCoalescing.flush(file!)
-            guard result == SQLITE_OK else { return result }
-            let inner = WALWriteCoalescing.baseFile(file!)
-            return inner.pointee.pMethods.pointee.xFileControl(inner, operation, argument)
         }
         table.xSectorSize = { file in
             let inner = WALWriteCoalescing.baseFile(file!)
@@ -238,6 +315,11 @@ enum WALWriteCoalescing {
                 return inner.pointee.pMethods.pointee.xShmMap(inner, region, size, extend, mapped)
             }
             table.xShmLock = { file, offset, count, flags in
+                // Releasing the WAL write lock (slot 0) ends the write transaction: what its WAL still buffers did not
+                // commit and must never reach the file. (Only a main database file's slot is set.)
+                if flags & SQLITE_SHM_UNLOCK != 0, offset == 0, let linked = WALWriteCoalescing.slot(file!).pointee {
+                    Unmanaged<Buffer>.fromOpaque(linked).takeUnretainedValue().discard()
+                }
                 let inner = WALWriteCoalescing.baseFile(file!)
                 return inner.pointee.pMethods.pointee.xShmLock(inner, offset, count, flags)
             }
@@ -252,8 +334,6 @@ enum WALWriteCoalescing {
         }
         if version >= 3 {
             table.xFetch = { file, offset, count, pointer in
-                let result = WALWriteCoalescing.flush(file!)
-                guard result == SQLITE_OK else { return result }
                 let inner = WALWriteCoalescing.baseFile(file!)
                 return inner.pointee.pMethods.pointee.xFetch(inner, offset, count, pointer)
             }

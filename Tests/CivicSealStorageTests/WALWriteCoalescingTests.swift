@@ -39,6 +39,7 @@ import Testing
         let after = try #require(writer.walWriteStatistics())
         let received = after.writesReceived - before.writesReceived
         #expect(received >= 8, "the transaction wrote \(received) times; expected several frames")
+        #expect(after.discards == 0)
         #expect(after.writesIssued - before.writesIssued == 1, "SQLite's \(received) writes reached the file in one")
 
         // The same transaction through the default VFS: every write is its own.
@@ -141,5 +142,59 @@ import Testing
         try database.close()
         let reopened = try Connection(path: path, configuration: Self.configuration(coalescing: false))
         #expect(try reopened.scalar("SELECT count(*) FROM items") == .integer(200))
+    }
+}
+
+extension WALWriteCoalescingTests {
+    /// A transaction that spilled frames and then rolled back leaves them buffered; they must be dropped when the write
+    /// lock is released, never written later over frames another connection has committed since.
+    @Test func framesOfARolledBackTransactionNeverOverwriteAnotherWritersCommits() throws {
+        let first = try Connection(path: path, configuration: Self.configuration())
+        for statement in Self.schema { try first.execute(statement) }
+        try first.execute("PRAGMA wal_autocheckpoint=0")
+        try first.execute("PRAGMA cache_size=10")
+        // An empty WAL: the rollback then reloads the pages it still holds from the database file, so nothing reads
+        // the WAL (which would write the buffer out while the lock is still held) before the lock is released.
+        _ = try first.checkpoint(.truncate)
+        struct Abandon: Error {}
+        #expect(throws: Abandon.self) {
+            try first.transaction {
+                // Insert until the page cache spills frames into the WAL buffer, then roll back with them buffered.
+                for _ in 0..<20_000 {
+                    try first.execute("INSERT INTO items (name, body) VALUES ('doomed', zeroblob(500))")
+                    if try #require(first.walWriteStatistics()).bufferedBytes > 0 { throw Abandon() }
+                }
+            }
+        }
+        let afterRollback = try #require(first.walWriteStatistics())
+        #expect(afterRollback.discards == 1, "the rolled-back transaction's buffered frames were not dropped: \(afterRollback)")
+        #expect(afterRollback.bufferedBytes == 0)
+
+        // Another writer (the default VFS, as another process would be) appends where those frames would have gone.
+        let second = try Connection(path: path, configuration: Self.configuration(coalescing: false))
+        for number in 0..<50 {
+            try second.transaction {
+                try second.execute("INSERT INTO items (name, body) VALUES (?, zeroblob(700))", [.text("second \(number)")])
+            }
+        }
+        // The first connection reads (its WAL handle's first operation since the rollback), then writes again.
+        #expect(try first.scalar("SELECT count(*) FROM items") == .integer(50))
+        try first.transaction { try first.execute("INSERT INTO items (name, body) VALUES ('first', x'03')") }
+        #expect(try second.scalar("SELECT count(*) FROM items WHERE name LIKE 'second %'") == .integer(50))
+        #expect(try second.scalar("SELECT count(*) FROM items WHERE name = 'doomed'") == .integer(0))
+        #expect(try second.scalar("PRAGMA integrity_check") == .text("ok"))
+        // What recovery would find if the process died now: a copy of the database and its WAL, opened afresh, replays
+        // the WAL frame by frame and stops at the first frame whose checksum does not follow (a stale one).
+        let copy = folder.path("copy.sqlite")
+        try FileManager.default.copyItem(atPath: path, toPath: copy)
+        try FileManager.default.copyItem(atPath: path + "-wal", toPath: copy + "-wal")
+        let recovered = try Connection(path: copy, configuration: Self.configuration(coalescing: false))
+        #expect(try recovered.scalar("SELECT count(*) FROM items") == .integer(51))
+        #expect(try recovered.scalar("PRAGMA integrity_check") == .text("ok"))
+        first.close()
+        second.close()
+        let reopened = try Connection(path: path, configuration: Self.configuration(coalescing: false))
+        #expect(try reopened.scalar("SELECT count(*) FROM items") == .integer(51))
+        #expect(try reopened.scalar("PRAGMA integrity_check") == .text("ok"))
     }
 }
