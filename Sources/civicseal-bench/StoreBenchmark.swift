@@ -16,6 +16,7 @@ import Synchronization
 /// ≥ 10,000 submissions/s; queue page p99 < 2 ms at 1M; 1M requests < 2 GB.
 enum StoreBenchmark {
     static func run(seconds: Double, arguments: [String]) throws {
+        if arguments.contains("--compare-wal-writes") { return try compareWALWrites(seconds: seconds, arguments: arguments) }
         var target = 1_000_000
         if let index = arguments.firstIndex(of: "--requests"), index + 1 < arguments.count,
             let value = Int(arguments[index + 1]), value >= 20_000
@@ -77,6 +78,52 @@ enum StoreBenchmark {
 
     static func instant(_ date: CalendarDate) -> Date {
         Date(timeIntervalSince1970: Double(date.daysSinceEpoch * 86_400 + 3 * 3600))
+    }
+
+    /// `--compare-wal-writes`: submissions/s with the WAL-coalescing VFS and with SQLite's default VFS, on two stores of
+    /// 10,000 requests measured in alternating windows (six each), so both see the same machine load. Reports the median
+    /// window of each and their ratio.
+    static func compareWALWrites(seconds: Double, arguments: [String]) throws {
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("civicseal-bench-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: folder) }
+        var configurations: [(label: String, store: RequestStore, state: FillState)] = []
+        for coalescing in [true, false] {
+            var configuration = databaseConfiguration(arguments)
+            configuration.coalescesWALWrites = coalescing
+            let path = folder.appendingPathComponent(coalescing ? "coalescing.sqlite" : "plain.sqlite").path
+            let store = try RequestStore.open(path: path, databaseConfiguration: configuration)
+            var state = FillState()
+            try fill(store, to: 10_000, state: &state)
+            configurations.append((coalescing ? "coalescing" : "plain", store, state))
+        }
+        defer { for entry in configurations { try? entry.store.close() } }
+        let validator = SubmissionValidator()
+        let submission = SyntheticRequests.criminalRecord()
+        var rates: [[Double]] = [[], []]
+        let window = max(0.25, seconds / 6)
+        for _ in 0..<6 {
+            for index in configurations.indices {
+                var person = configurations[index].state.nextPerson
+                let store = configurations[index].store
+                rates[index].append(
+                    try Measure.rate(seconds: window) {
+                        let request = SyntheticRequests.validated(submission, person: person, today: baseDay, validator: validator)
+                        person += 1
+                        _ = try store.submit(request, now: instant(baseDay))
+                    })
+                configurations[index].state.nextPerson = person
+            }
+        }
+        func median(_ values: [Double]) -> Double {
+            let sorted = values.sorted()
+            return (sorted[sorted.count / 2 - 1] + sorted[sorted.count / 2]) / 2
+        }
+        let coalesced = median(rates[0])
+        let plain = median(rates[1])
+        Report.figure("store.submit.10k.wal-coalescing", coalesced, "submissions/s, median of 6 windows of \(Report.format(window)) s")
+        Report.figure("store.submit.10k.wal-default-vfs", plain, "submissions/s, median of 6 windows, alternating with the above")
+        Report.figure("store.submit.10k.wal-coalescing-ratio", coalesced / plain, "× (coalescing / default VFS)")
     }
 
     /// Half criminal records (distinct people, justice-hanoi), half health certificates (health-hanoi).
