@@ -1,4 +1,8 @@
 import Dispatch
+import Synchronization
+#if canImport(Glibc)
+import Glibc
+#endif
 
 /// A ``Connection`` confined to its own serial `DispatchQueue`.
 ///
@@ -7,6 +11,10 @@ import Dispatch
 final class SerializedConnection: @unchecked Sendable {  // `connection` is only touched on `queue` (or before the object is shared, in init)
     let queue: DispatchQueue
     private var connection: Connection?
+    /// Taken by a synchronous caller for the length of its `queue.sync`; see ``sync(_:)``.
+    private let syncGate = Atomic<Bool>(false)
+    /// How long a synchronous caller spins for ``syncGate`` before it queues up without it (about two transactions).
+    static let syncSpinNanoseconds: UInt64 = 150_000
 
     /// Opens the connection on the calling thread; nothing else can see `self` yet.
     init(label: String, open: () throws -> Connection) rethrows {
@@ -20,9 +28,35 @@ final class SerializedConnection: @unchecked Sendable {  // `connection` is only
     }
 
     /// Runs `body` on the queue and waits. Must not be called from the queue itself (it would deadlock).
+    ///
+    /// Two threads calling `queue.sync` at once hand the queue over through a futex sleep and wake-up each time,
+    /// which on two cores cost more than the transaction (two blocking submitters reached 7,400/s against 13,000/s
+    /// for one). So synchronous callers first spin, for at most ``syncSpinNanoseconds``, on a gate held for the
+    /// length of a `queue.sync`; the queue still orders everything (async work included). A caller that does not get
+    /// the gate in time (a long transaction holds it) blocks in `queue.sync` as before, so nobody spins for long.
     func sync<T>(_ body: (Connection) throws -> T) throws -> T {
         dispatchPrecondition(condition: .notOnQueue(queue))
+        let gated = acquireSyncGate()
+        defer { if gated { syncGate.store(false, ordering: .releasing) } }
         return try queue.sync { try body(try live()) }
+    }
+
+    private func acquireSyncGate() -> Bool {
+        if syncGate.compareExchange(expected: false, desired: true, ordering: .acquiring).exchanged { return true }
+        let start = DispatchTime.now().uptimeNanoseconds
+        var spins = 0
+        while true {
+            spins += 1
+            if spins % 32 == 0 {
+                if DispatchTime.now().uptimeNanoseconds - start > Self.syncSpinNanoseconds { return false }
+                sched_yield()  // let the holder's thread run if it shares this core
+            }
+            if !syncGate.load(ordering: .relaxed),
+                syncGate.compareExchange(expected: false, desired: true, ordering: .acquiring).exchanged
+            {
+                return true
+            }
+        }
     }
 
     /// Runs `body` on the queue; the calling task suspends without holding a cooperative thread.

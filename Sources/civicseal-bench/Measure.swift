@@ -1,4 +1,5 @@
 import Foundation
+import Synchronization
 
 /// Times an operation by running it repeatedly for a fixed wall-clock budget on the calling thread.
 enum Measure {
@@ -87,4 +88,19 @@ enum Report {
     static func format(_ value: Double) -> String {
         value >= 100 ? String(format: "%.0f", value) : String(format: "%.2f", value)
     }
+}
+
+/// Runs `body` as a task and blocks the calling (non-pool) thread until it finishes; for the benchmark's synchronous
+/// driver only.
+func blockingAwait<T: Sendable>(_ body: @escaping @Sendable () async throws -> T) throws -> T {
+    let semaphore = DispatchSemaphore(value: 0)
+    let outcome = Mutex<Result<T, any Error>?>(nil)
+    Task {
+        let result: Result<T, any Error>
+        do { result = .success(try await body()) } catch { result = .failure(error) }
+        outcome.withLock { $0 = result }
+        semaphore.signal()
+    }
+    semaphore.wait()
+    return try outcome.withLock { $0 }!.get()
 }

@@ -368,3 +368,49 @@ import Testing
         try await database.close()
     }
 }
+
+extension DatabaseTests {
+    /// Blocking writers from several threads (the spin gate in front of the writer's queue) lose no update: each
+    /// read-modify-write sees the one before it.
+    @Test func blockingWritesFromSeveralThreadsAreSerialised() throws {
+        let database = try Database(path: path, migrations: Self.ledger)
+        try database.write { try $0.execute("INSERT INTO ledger (id, amount) VALUES (1, 0)") }
+        DispatchQueue.concurrentPerform(iterations: 4) { _ in
+            for _ in 0..<250 {
+                try? database.write { connection in
+                    let current = try connection.scalar("SELECT amount FROM ledger WHERE id = 1").int64 ?? -1
+                    try connection.execute("UPDATE ledger SET amount = ? WHERE id = 1", [.integer(current + 1)])
+                }
+            }
+        }
+        #expect(try database.read { try $0.scalar("SELECT amount FROM ledger WHERE id = 1") } == .integer(1_000))
+    }
+
+    /// A blocking writer that finds the gate held by a long transaction stops spinning and waits in the queue; it
+    /// still runs after that transaction, never during it.
+    @Test func aBlockingWriterBehindALongTransactionWaitsItsTurn() throws {
+        let database = try Database(path: path, migrations: Self.ledger)
+        let order = Mutex<[String]>([])
+        let started = DispatchSemaphore(value: 0)
+        let done = DispatchGroup()
+        done.enter()
+        Thread.detachNewThread {
+            _ = try? database.write { connection in
+                order.withLock { $0.append("long begins") }
+                started.signal()
+                Thread.sleep(forTimeInterval: 0.3)  // far longer than the spin limit
+                try connection.execute("INSERT INTO ledger (amount) VALUES (1)")
+                order.withLock { $0.append("long ends") }
+            }
+            done.leave()
+        }
+        started.wait()
+        try database.write { connection in
+            order.withLock { $0.append("second") }
+            try connection.execute("INSERT INTO ledger (amount) VALUES (2)")
+        }
+        done.wait()
+        #expect(order.withLock { $0 } == ["long begins", "long ends", "second"])
+        #expect(try database.read { try $0.scalar("SELECT group_concat(amount) FROM ledger") } == .text("1,2"))
+    }
+}
