@@ -5,10 +5,11 @@ import CivicSealWorkflow
 import Foundation
 import Synchronization
 
-/// `civicseal-bench store [--seconds N] [--requests N]`: the records store at 10,000 and at `--requests`
-/// (default 1,000,000) stored requests.
+/// `civicseal-bench store [--seconds N] [--requests N] [--compare-wal-writes]`: the records store at 10,000 and at
+/// `--requests` (default 1,000,000) stored requests.
 ///
-/// - submissions/s: validate + insert + history + audit entry, one transaction each (blocking API, one writer);
+/// - submissions/s: validate + insert + history + audit entry, one transaction each (blocking API, one writer), then
+///   from two threads on the blocking API and from eight tasks on the async API (as the service submits);
 /// - queue page reads/s and p50/p99 latency: 50-item pages of the `justice-hanoi` submitted queue, each page
 ///   continuing from the previous cursor;
 /// - database size after a checkpoint.
