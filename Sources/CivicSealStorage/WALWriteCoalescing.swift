@@ -224,95 +224,109 @@ enum WALWriteCoalescing {
     nonisolated(unsafe) private static let databaseV2 = makeMethods(version: 2, wal: false)
     nonisolated(unsafe) private static let databaseV3 = makeMethods(version: 3, wal: false)
 
-    /// A WAL's methods flush before every operation where order matters (read, truncate, sync, size, file control,
-    /// fetch) and buffer writes; a main database file's methods forward everything and watch `xShmLock`.
+    /// The default VFS's file object inside ours, and its methods.
+    private static func inner(_ file: UnsafeMutablePointer<sqlite3_file>?) -> (UnsafeMutablePointer<sqlite3_file>, sqlite3_io_methods) {
+        let inner = baseFile(file!)
+        return (inner, inner.pointee.pMethods.pointee)
+    }
+
+    // The methods both tables forward as they are (a WAL's after writing its buffer out).
+    private static func forwardRead(
+        _ file: UnsafeMutablePointer<sqlite3_file>?, _ data: UnsafeMutableRawPointer?, _ count: Int32, _ offset: sqlite3_int64
+    ) -> Int32 {
+        let (inner, methods) = Self.inner(file)
+        return methods.xRead(inner, data, count, offset)
+    }
+
+    private static func forwardTruncate(_ file: UnsafeMutablePointer<sqlite3_file>?, _ size: sqlite3_int64) -> Int32 {
+        let (inner, methods) = Self.inner(file)
+        return methods.xTruncate(inner, size)
+    }
+
+    private static func forwardSync(_ file: UnsafeMutablePointer<sqlite3_file>?, _ flags: Int32) -> Int32 {
+        let (inner, methods) = Self.inner(file)
+        return methods.xSync(inner, flags)
+    }
+
+    private static func forwardFileSize(
+        _ file: UnsafeMutablePointer<sqlite3_file>?, _ size: UnsafeMutablePointer<sqlite3_int64>?
+    ) -> Int32 {
+        let (inner, methods) = Self.inner(file)
+        return methods.xFileSize(inner, size)
+    }
+
+    private static func forwardFileControl(
+        _ file: UnsafeMutablePointer<sqlite3_file>?, _ operation: Int32, _ argument: UnsafeMutableRawPointer?
+    ) -> Int32 {
+        let (inner, methods) = Self.inner(file)
+        return methods.xFileControl(inner, operation, argument)
+    }
+
+    /// Writes a WAL's buffer out, then runs `operation` if that succeeded.
+    private static func afterFlush(_ file: UnsafeMutablePointer<sqlite3_file>?, _ operation: () -> Int32) -> Int32 {
+        let result = flush(file!)
+        return result == SQLITE_OK ? operation() : result
+    }
+
+    /// A WAL's methods flush before every operation where order matters (read, truncate, sync, size, file control)
+    /// and buffer writes; a main database file's methods forward everything and watch `xShmLock`.
     private static func makeMethods(version: Int32, wal: Bool) -> UnsafePointer<sqlite3_io_methods> {
         var table = sqlite3_io_methods()
         table.iVersion = min(version, 3)
         if wal {
             table.xClose = { file in WALWriteCoalescing.close(file!) }
-            table.xRead = { file, data, count, offset in
-                let result = WALWriteCoalescing.flush(file!)
-                guard result == SQLITE_OK else { return result }
-                let inner = WALWriteCoalescing.baseFile(file!)
-                return inner.pointee.pMethods.pointee.xRead(inner, data, count, offset)
-            }
             table.xWrite = { file, data, count, offset in WALWriteCoalescing.write(file!, data!, count, offset) }
+            table.xRead = { file, data, count, offset in
+                WALWriteCoalescing.afterFlush(file) { WALWriteCoalescing.forwardRead(file, data, count, offset) }
+            }
             table.xTruncate = { file, size in
-                let result = WALWriteCoalescing.flush(file!)
-                guard result == SQLITE_OK else { return result }
-                let inner = WALWriteCoalescing.baseFile(file!)
-                return inner.pointee.pMethods.pointee.xTruncate(inner, size)
+                WALWriteCoalescing.afterFlush(file) { WALWriteCoalescing.forwardTruncate(file, size) }
             }
-            table.xSync = { file, flags in
-                let result = WALWriteCoalescing.flush(file!)
-                guard result == SQLITE_OK else { return result }
-                let inner = WALWriteCoalescing.baseFile(file!)
-                return inner.pointee.pMethods.pointee.xSync(inner, flags)
-            }
+            table.xSync = { file, flags in WALWriteCoalescing.afterFlush(file) { WALWriteCoalescing.forwardSync(file, flags) } }
             table.xFileSize = { file, size in
-                let result = WALWriteCoalescing.flush(file!)
-                guard result == SQLITE_OK else { return result }
-                let inner = WALWriteCoalescing.baseFile(file!)
-                return inner.pointee.pMethods.pointee.xFileSize(inner, size)
+                WALWriteCoalescing.afterFlush(file) { WALWriteCoalescing.forwardFileSize(file, size) }
             }
             table.xFileControl = { file, operation, argument in
-                let result = WALWriteCoalescing.flush(file!)
-                guard result == SQLITE_OK else { return result }
-                let inner = WALWriteCoalescing.baseFile(file!)
-                return inner.pointee.pMethods.pointee.xFileControl(inner, operation, argument)
+                WALWriteCoalescing.afterFlush(file) { WALWriteCoalescing.forwardFileControl(file, operation, argument) }
             }
         } else {
             table.xClose = { file in WALWriteCoalescing.closeDatabase(file!) }
-            table.xRead = { file, data, count, offset in
-                let inner = WALWriteCoalescing.baseFile(file!)
-                return inner.pointee.pMethods.pointee.xRead(inner, data, count, offset)
-            }
             table.xWrite = { file, data, count, offset in
-                let inner = WALWriteCoalescing.baseFile(file!)
-                return inner.pointee.pMethods.pointee.xWrite(inner, data, count, offset)
+                let (inner, methods) = WALWriteCoalescing.inner(file)
+                return methods.xWrite(inner, data, count, offset)
             }
-            table.xTruncate = { file, size in
-                let inner = WALWriteCoalescing.baseFile(file!)
-                return inner.pointee.pMethods.pointee.xTruncate(inner, size)
-            }
-            table.xSync = { file, flags in
-                let inner = WALWriteCoalescing.baseFile(file!)
-                return inner.pointee.pMethods.pointee.xSync(inner, flags)
-            }
-            table.xFileSize = { file, size in
-                let inner = WALWriteCoalescing.baseFile(file!)
-                return inner.pointee.pMethods.pointee.xFileSize(inner, size)
-            }
+            table.xRead = { file, data, count, offset in WALWriteCoalescing.forwardRead(file, data, count, offset) }
+            table.xTruncate = { file, size in WALWriteCoalescing.forwardTruncate(file, size) }
+            table.xSync = { file, flags in WALWriteCoalescing.forwardSync(file, flags) }
+            table.xFileSize = { file, size in WALWriteCoalescing.forwardFileSize(file, size) }
             table.xFileControl = { file, operation, argument in
-                let inner = WALWriteCoalescing.baseFile(file!)
-                return inner.pointee.pMethods.pointee.xFileControl(inner, operation, argument)
+                WALWriteCoalescing.forwardFileControl(file, operation, argument)
             }
         }
         table.xLock = { file, level in
-            let inner = WALWriteCoalescing.baseFile(file!)
-            return inner.pointee.pMethods.pointee.xLock(inner, level)
+            let (inner, methods) = WALWriteCoalescing.inner(file)
+            return methods.xLock(inner, level)
         }
         table.xUnlock = { file, level in
-            let inner = WALWriteCoalescing.baseFile(file!)
-            return inner.pointee.pMethods.pointee.xUnlock(inner, level)
+            let (inner, methods) = WALWriteCoalescing.inner(file)
+            return methods.xUnlock(inner, level)
         }
         table.xCheckReservedLock = { file, reserved in
-            let inner = WALWriteCoalescing.baseFile(file!)
-            return inner.pointee.pMethods.pointee.xCheckReservedLock(inner, reserved)
+            let (inner, methods) = WALWriteCoalescing.inner(file)
+            return methods.xCheckReservedLock(inner, reserved)
         }
         table.xSectorSize = { file in
-            let inner = WALWriteCoalescing.baseFile(file!)
-            return inner.pointee.pMethods.pointee.xSectorSize(inner)
+            let (inner, methods) = WALWriteCoalescing.inner(file)
+            return methods.xSectorSize(inner)
         }
         table.xDeviceCharacteristics = { file in
-            let inner = WALWriteCoalescing.baseFile(file!)
-            return inner.pointee.pMethods.pointee.xDeviceCharacteristics(inner)
+            let (inner, methods) = WALWriteCoalescing.inner(file)
+            return methods.xDeviceCharacteristics(inner)
         }
         if version >= 2 {
             table.xShmMap = { file, region, size, extend, mapped in
-                let inner = WALWriteCoalescing.baseFile(file!)
-                return inner.pointee.pMethods.pointee.xShmMap(inner, region, size, extend, mapped)
+                let (inner, methods) = WALWriteCoalescing.inner(file)
+                return methods.xShmMap(inner, region, size, extend, mapped)
             }
             table.xShmLock = { file, offset, count, flags in
                 // Releasing the WAL write lock (slot 0) ends the write transaction: what its WAL still buffers did not
@@ -320,26 +334,26 @@ enum WALWriteCoalescing {
                 if flags & SQLITE_SHM_UNLOCK != 0, offset == 0, let linked = WALWriteCoalescing.slot(file!).pointee {
                     Unmanaged<Buffer>.fromOpaque(linked).takeUnretainedValue().discard()
                 }
-                let inner = WALWriteCoalescing.baseFile(file!)
-                return inner.pointee.pMethods.pointee.xShmLock(inner, offset, count, flags)
+                let (inner, methods) = WALWriteCoalescing.inner(file)
+                return methods.xShmLock(inner, offset, count, flags)
             }
             table.xShmBarrier = { file in
-                let inner = WALWriteCoalescing.baseFile(file!)
-                inner.pointee.pMethods.pointee.xShmBarrier(inner)
+                let (inner, methods) = WALWriteCoalescing.inner(file)
+                methods.xShmBarrier(inner)
             }
             table.xShmUnmap = { file, delete in
-                let inner = WALWriteCoalescing.baseFile(file!)
-                return inner.pointee.pMethods.pointee.xShmUnmap(inner, delete)
+                let (inner, methods) = WALWriteCoalescing.inner(file)
+                return methods.xShmUnmap(inner, delete)
             }
         }
         if version >= 3 {
             table.xFetch = { file, offset, count, pointer in
-                let inner = WALWriteCoalescing.baseFile(file!)
-                return inner.pointee.pMethods.pointee.xFetch(inner, offset, count, pointer)
+                let (inner, methods) = WALWriteCoalescing.inner(file)
+                return methods.xFetch(inner, offset, count, pointer)
             }
             table.xUnfetch = { file, offset, pointer in
-                let inner = WALWriteCoalescing.baseFile(file!)
-                return inner.pointee.pMethods.pointee.xUnfetch(inner, offset, pointer)
+                let (inner, methods) = WALWriteCoalescing.inner(file)
+                return methods.xUnfetch(inner, offset, pointer)
             }
         }
         let stored = UnsafeMutablePointer<sqlite3_io_methods>.allocate(capacity: 1)
