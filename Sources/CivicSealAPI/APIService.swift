@@ -1,3 +1,4 @@
+import CivicSealCrypto
 import CivicSealHTTP
 import CivicSealIdentity
 import CivicSealRecords
@@ -115,6 +116,23 @@ public final class APIService: Sendable {
         case .success(let value): return value
         case .failure(let failure): throw failure
         }
+    }
+
+    /// A hand-parsed JSON body: present, well-formed, an object, and with no member outside `members` (the first
+    /// unknown one in sorted order is named). Decisions, revocations and detail checks read their bodies with it.
+    static func jsonObject(_ bytes: [UInt8], members: Set<String>) throws(APIError) -> [String: JSONValue] {
+        guard !bytes.isEmpty else { throw APIError.badRequest("body", "json.missing-body", "a JSON body is required") }
+        let value: JSONValue
+        do { value = try JSONValue(parsing: bytes) } catch {
+            throw APIError.badRequest("body", "json.malformed", "the body is not a JSON object: \(error.message)")
+        }
+        guard let object = value.objectValue else {
+            throw APIError.badRequest("body", "json.type-mismatch", "the body must be a JSON object")
+        }
+        if let unknown = object.keys.sorted().first(where: { !members.contains($0) }) {
+            throw APIError.badRequest(unknown, "json.unknown-field", "unknown member \(unknown)")
+        }
+        return object
     }
 
     /// 415 unless the body is declared `application/json` (parameters and case aside) or not declared at all.

@@ -161,9 +161,6 @@ public final class Connection {
     /// True once ``close()`` has run.
     public var isClosed: Bool { handle == nil }
 
-    /// Process-wide SQLite settings, applied once before the first connection opens (which initialises the
-    /// library): memory statistics off, since we never read `sqlite3_memory_used` and keeping them serialises every
-    /// allocation of every connection on one mutex.
     /// What the WAL-coalescing VFS did with this connection's WAL; nil when the WAL is not open or not wrapped.
     func walWriteStatistics() -> WALWriteCoalescing.Statistics? {
         guard let handle else { return nil }
@@ -174,6 +171,9 @@ public final class Connection {
         return WALWriteCoalescing.statistics(of: file.assumingMemoryBound(to: sqlite3_file.self))
     }
 
+    /// Process-wide SQLite settings, applied once before the first connection opens (which initialises the
+    /// library): memory statistics off, since we never read `sqlite3_memory_used` and keeping them serialises every
+    /// allocation of every connection on one mutex.
     private static let libraryConfigured: Bool = {
         _ = cs_sqlite3_disable_memory_statistics()
         return sqlite3_initialize() == SQLITE_OK

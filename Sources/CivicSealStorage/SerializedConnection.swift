@@ -30,8 +30,8 @@ final class SerializedConnection: @unchecked Sendable {  // `connection` is only
     /// Runs `body` on the queue and waits. Must not be called from the queue itself (it would deadlock).
     ///
     /// Two threads calling `queue.sync` at once hand the queue over through a futex sleep and wake-up each time,
-    /// which on two cores cost more than the transaction (two blocking submitters reached 7,400/s, one 12,000/s
-    /// for one). So synchronous callers first spin, for at most ``syncSpinNanoseconds``, on a gate held for the
+    /// which on two cores cost more than the transaction (two blocking submitters reached 7,400/s, one alone
+    /// 12,000/s). So synchronous callers first spin, for at most ``syncSpinNanoseconds``, on a gate held for the
     /// length of a `queue.sync`; the queue still orders everything (async work included). A caller that does not get
     /// the gate in time (a long transaction holds it) blocks in `queue.sync` as before, so nobody spins for long.
     func sync<T>(_ body: (Connection) throws -> T) throws -> T {

@@ -9,8 +9,8 @@ internal import CSQLite
 /// - right after the page of a commit frame (a frame header whose "database size after commit" field, bytes 4-7, is
 ///   not zero), so when SQLite goes on to publish the commit in the wal-index every byte is in the file, exactly as
 ///   without the buffer;
-/// - before any other operation on that file (read, sync, truncate, size, file control, close), and before a write
-///   that does not continue the buffer (SQLite rewriting a frame in place);
+/// - before any other operation on that file (read, sync, truncate, size, file control), and before a write that
+///   does not continue the buffer (SQLite rewriting a frame in place);
 /// - when the buffer passes ``limit`` bytes (a very large transaction).
 ///
 /// Bytes still buffered when the connection releases the WAL write lock belong to a transaction that did not commit
@@ -82,11 +82,16 @@ enum WALWriteCoalescing {
         /// The main database file whose slot points at this buffer, to be cleared when the WAL closes.
         var database: UnsafeMutablePointer<sqlite3_file>?
 
+        /// Empties the buffer (keeping its storage unless an oversized transaction grew it).
+        func clear() {
+            bytes.removeAll(keepingCapacity: bytes.capacity <= WALWriteCoalescing.limit * 2)
+            commitFramePending = false
+        }
+
         /// Drops what a transaction that did not commit left buffered.
         func discard() {
             guard !bytes.isEmpty else { return }
-            bytes.removeAll(keepingCapacity: bytes.capacity <= WALWriteCoalescing.limit * 2)
-            commitFramePending = false
+            clear()
             discards += 1
         }
     }
@@ -165,8 +170,7 @@ enum WALWriteCoalescing {
             }
             return SQLITE_OK
         }
-        pending.bytes.removeAll(keepingCapacity: pending.bytes.capacity <= limit * 2)
-        pending.commitFramePending = false
+        pending.clear()
         return result
     }
 

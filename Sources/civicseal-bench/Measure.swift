@@ -104,3 +104,19 @@ func blockingAwait<T: Sendable>(_ body: @escaping @Sendable () async throws -> T
     semaphore.wait()
     return try outcome.withLock { $0 }!.get()
 }
+
+/// Runs `python3 -c script arguments…` and reads the one number it prints (operations per second); nil when Python
+/// or the package the script imports is missing, or the script fails.
+func pythonRate(_ script: String, _ arguments: [String]) throws -> Double? {
+    let process = Process()
+    process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+    process.arguments = ["python3", "-c", script] + arguments
+    let output = Pipe()
+    process.standardOutput = output
+    process.standardError = FileHandle.nullDevice
+    try process.run()
+    let data = output.fileHandleForReading.readDataToEndOfFile()
+    process.waitUntilExit()
+    guard process.terminationStatus == 0 else { return nil }
+    return Double(String(decoding: data, as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines))
+}

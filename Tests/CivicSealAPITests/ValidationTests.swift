@@ -83,6 +83,20 @@ struct ValidationTests {
         }
     }
 
+    @Test("hand-parsed bodies (verify/details) refuse malformed JSON, a non-object and an unknown member, naming it")
+    func handParsedBodiesAreStrict() async throws {
+        try await withLiveService { live in
+            let malformed = try await live.client.post("/v1/verify/details", json: #"{"documentId": "#)
+            Self.expectProblem(malformed, status: 400, field: { $0 == "body" }, code: "json.malformed")
+            let array = try await live.client.post("/v1/verify/details", json: "[]")
+            Self.expectProblem(array, status: 400, field: { $0 == "body" }, code: "json.type-mismatch")
+            let empty = try await live.client.post("/v1/verify/details", json: "")
+            Self.expectProblem(empty, status: 400, field: { $0 == "body" }, code: "json.missing-body")
+            let unknown = try await live.client.post("/v1/verify/details", json: #"{"documentId": "x", "nationality": "VN"}"#)
+            Self.expectProblem(unknown, status: 400, field: { $0 == "nationality" }, code: "json.unknown-field")
+        }
+    }
+
     @Test("a body that is not application/json is refused with 415")
     func wrongContentTypeIsRefused() async throws {
         try await withLiveService { live in

@@ -42,17 +42,7 @@ extension APIService {
         let id = try documentID(context)
         let (_, actor) = try officer(request)
         try requireJSONMediaType(request)
-        guard !request.body.isEmpty else { throw APIError.badRequest("body", "json.missing-body", "a JSON body is required") }
-        let object: [String: JSONValue]
-        do {
-            guard let parsed = try JSONValue(parsing: request.body).objectValue else { throw APIError.badRequest("body", "json.type-mismatch", "the body must be a JSON object") }
-            object = parsed
-        } catch let error as APIError { throw error } catch {
-            throw APIError.badRequest("body", "json.malformed", "the body is not a JSON object")
-        }
-        if let unknown = object.keys.sorted().first(where: { $0 != "reason" }) {
-            throw APIError.badRequest(unknown, "json.unknown-field", "unknown member \(unknown)")
-        }
+        let object = try Self.jsonObject(request.body, members: ["reason"])
         guard let reason = object["reason"]?.stringValue, !reason.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty else {
             throw APIError.invalid("reason", "field.required", "a revocation states its grounds")
         }
@@ -98,18 +88,8 @@ extension APIService {
     /// address (then 429 with `Retry-After`).
     func verifyDetails(_ request: HTTPRequest, _ context: RequestContext) throws -> HTTPResponse {
         try requireJSONMediaType(request)
-        guard !request.body.isEmpty else { throw APIError.badRequest("body", "json.missing-body", "a JSON body is required") }
-        let object: [String: JSONValue]
-        do {
-            guard let parsed = try JSONValue(parsing: request.body).objectValue else { throw APIError.badRequest("body", "json.type-mismatch", "the body must be a JSON object") }
-            object = parsed
-        } catch let error as APIError { throw error } catch {
-            throw APIError.badRequest("body", "json.malformed", "the body is not a JSON object")
-        }
         let fields = ["documentId", "fullName", "birthDate", "sex", "personalId"]
-        if let unknown = object.keys.sorted().first(where: { !fields.contains($0) }) {
-            throw APIError.badRequest(unknown, "json.unknown-field", "unknown member \(unknown)")
-        }
+        let object = try Self.jsonObject(request.body, members: Set(fields))
         var values: [String] = []
         for field in fields {
             guard let value = object[field]?.stringValue, value.utf8.count <= 400 else {

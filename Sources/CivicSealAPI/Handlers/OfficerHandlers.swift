@@ -103,15 +103,7 @@ struct DecisionBody {
     static let members: Set<String> = ["decision", "reason", "findings", "expectedVersion"]
 
     static func parse(_ bytes: [UInt8]) throws -> DecisionBody {
-        guard !bytes.isEmpty else { throw APIError.badRequest("body", "json.missing-body", "a JSON body is required") }
-        let value: JSONValue
-        do { value = try JSONValue(parsing: bytes) } catch {
-            throw APIError.badRequest("body", "json.malformed", "the body is not a JSON object: \(error.message)")
-        }
-        guard let object = value.objectValue else { throw APIError.badRequest("body", "json.type-mismatch", "the body must be a JSON object") }
-        if let unknown = object.keys.sorted().first(where: { !members.contains($0) }) {
-            throw APIError.badRequest(unknown, "json.unknown-field", "unknown member \(unknown)")
-        }
+        let object = try APIService.jsonObject(bytes, members: members)
         guard let decision = object["decision"]?.stringValue else {
             throw APIError.invalid("decision", "field.required", "decision is required: approve, reject or request-info")
         }
