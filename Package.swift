@@ -24,6 +24,7 @@ let package = Package(
         .target(name: "CivicSealStorage", dependencies: ["CSQLite"], swiftSettings: strict),
         .target(name: "CivicSealQR", swiftSettings: strict),
         .target(name: "CivicSealHTTP", dependencies: ["CCivicSealSystem"], swiftSettings: strict),
+        .target(name: "CivicSealProcess", dependencies: ["CCivicSealSystem"], swiftSettings: strict),
         .target(name: "CivicSealPDF", swiftSettings: strict),
         .target(
             name: "CivicSealDocuments", dependencies: ["CivicSealPDF", "CivicSealQR", "CivicSealCrypto", "CivicSealWorkflow"],
@@ -64,19 +65,19 @@ let package = Package(
             name: "civicseal-bench",
             dependencies: [
                 "CivicSealApp", "CivicSealCrypto", "CivicSealRecords", "CivicSealWorkflow", "CivicSealStorage",
-                "CivicSealDocuments", "CivicSealQR", "CivicSealHTTP", "CivicSealSigner", "CivicSealAPI",
+                "CivicSealDocuments", "CivicSealQR", "CivicSealHTTP", "CivicSealSigner", "CivicSealAPI", "CivicSealProcess",
             ],
             swiftSettings: strict),
 
         // Tests.
         .target(
-            name: "CivicSealTestSupport", dependencies: ["CivicSealDocuments", "CivicSealWorkflow"], path: "Tests/CivicSealTestSupport",
+            name: "CivicSealTestSupport", dependencies: ["CivicSealDocuments", "CivicSealWorkflow", "CivicSealProcess"], path: "Tests/CivicSealTestSupport",
             swiftSettings: strict),
         .testTarget(
             name: "CivicSealCryptoTests", dependencies: ["CivicSealCrypto", "CivicSealTestSupport"],
             resources: [.copy("Vectors")], swiftSettings: strict),
         .testTarget(
-            name: "CivicSealStorageTests", dependencies: ["CivicSealStorage", "CivicSealTestSupport"], swiftSettings: strict),
+            name: "CivicSealStorageTests", dependencies: ["CivicSealStorage", "CivicSealProcess", "CivicSealTestSupport"], swiftSettings: strict),
         .testTarget(
             name: "CivicSealDocumentsTests",
             dependencies: [
@@ -98,6 +99,7 @@ let package = Package(
         .testTarget(
             name: "CivicSealWebTests",
             dependencies: ["CivicSealWeb", "CivicSealHTTP", "CivicSealCrypto", "CivicSealTestSupport"], swiftSettings: strict),
+        .testTarget(name: "CivicSealProcessTests", dependencies: ["CivicSealProcess", "CivicSealTestSupport"], swiftSettings: strict),
         .testTarget(name: "CivicSealQRTests", dependencies: ["CivicSealQR", "CivicSealTestSupport"], swiftSettings: strict),
         .testTarget(
             name: "CivicSealRecordsTests",

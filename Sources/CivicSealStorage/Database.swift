@@ -178,11 +178,11 @@ public final class Database: Sendable {
     }
 
     /// What the background checkpointer has done (nil without one): passes run, requests to the writer,
-    /// idle truncations and the WAL length it last saw, in frames.
-    public var backgroundCheckpointStatistics: (passes: Int, writerRequests: Int, truncations: Int, walFrames: Int)? {
+    /// idle truncations, the WAL length it last saw, in frames, and whether it is waking at the idle interval.
+    public var backgroundCheckpointStatistics: (passes: Int, writerRequests: Int, truncations: Int, walFrames: Int, idle: Bool)? {
         checkpointer.map { checkpointer in
             let statistics = checkpointer.statistics
-            return (statistics.passes, statistics.writerRequests, statistics.truncations, statistics.lastWALFrames)
+            return (statistics.passes, statistics.writerRequests, statistics.truncations, statistics.lastWALFrames, statistics.idle)
         }
     }
 

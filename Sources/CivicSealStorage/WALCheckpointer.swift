@@ -17,6 +17,8 @@ final class WALCheckpointer: @unchecked Sendable {  // `connection`, `lastWALFra
         var truncations = 0
         /// WAL frames seen by the last pass.
         var lastWALFrames = 0
+        /// The timer runs at the idle interval (the last pass found the WAL as the one before left it).
+        var idle = false
     }
 
     private let queue: DispatchQueue
@@ -82,6 +84,7 @@ final class WALCheckpointer: @unchecked Sendable {  // `connection`, `lastWALFra
         lastWALFrames = result.walFrameCount
         if grew != isFast {
             isFast = grew
+            counters.withLock { $0.idle = !grew }
             // Idle: wake less often, but never later than the idle truncation is due.
             let milliseconds =
                 grew

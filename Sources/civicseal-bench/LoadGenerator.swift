@@ -1,3 +1,4 @@
+import CivicSealProcess
 import Foundation
 
 /// Drives HTTP load with `wrk` (a load generator nobody here wrote) on loopback, bounded in time.
@@ -16,19 +17,12 @@ enum LoadGenerator {
 
     /// Runs `wrk --latency` against `url` with `connections` connections over `threads` threads for `seconds`.
     static func wrk(url: String, connections: Int, threads: Int = 2, seconds: Int, headers: [String] = [], script: String? = nil) throws -> Result {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
         var arguments = ["wrk", "--latency", "-t\(threads)", "-c\(connections)", "-d\(seconds)s", "--timeout", "5s"]
         for header in headers { arguments += ["-H", header] }
         if let script { arguments += ["-s", script] }
-        process.arguments = arguments + [url]
-        let pipe = Pipe()
-        process.standardOutput = pipe
-        process.standardError = pipe
-        try process.run()
-        let output = String(decoding: pipe.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
-        process.waitUntilExit()
-        guard process.terminationStatus == 0, let rate = number(after: "Requests/sec:", in: output) else {
+        let collected = try ChildProcess("/usr/bin/env", arguments + [url]).collect()
+        let output = String(decoding: collected.output + collected.error, as: UTF8.self)
+        guard collected.termination == .exited(0), let rate = number(after: "Requests/sec:", in: output) else {
             throw Failure(description: "wrk failed: \(output)")
         }
         return Result(
@@ -69,7 +63,7 @@ enum LoadGenerator {
 /// nginx serving one small static file on loopback: the reference server measured in the same run.
 final class ReferenceNginx {
     let port: Int
-    private let process: Process
+    private let process: ChildProcess
     private let directory: String
 
     init(body: String) throws {
@@ -100,12 +94,8 @@ final class ReferenceNginx {
             }
             """
         try configuration.write(toFile: "\(directory)/nginx.conf", atomically: true, encoding: .utf8)
-        process = Process()
-        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-        process.arguments = ["nginx", "-c", "\(directory)/nginx.conf", "-p", directory]
-        process.standardOutput = FileHandle.nullDevice
-        process.standardError = FileHandle.nullDevice
-        try process.run()
+        process = try ChildProcess(
+            "/usr/bin/env", ["nginx", "-c", "\(directory)/nginx.conf", "-p", directory], output: .discard, error: .discard)
         // Wait (bounded) until it accepts connections.
         for _ in 0..<50 where !Self.accepts(port: port) { usleep(100_000) }
     }
@@ -113,8 +103,8 @@ final class ReferenceNginx {
     var url: String { "http://127.0.0.1:\(port)/healthz" }
 
     func stop() {
-        process.terminate()
-        process.waitUntilExit()
+        process.signal(SIGTERM)
+        process.wait()
         try? FileManager.default.removeItem(atPath: directory)
     }
 

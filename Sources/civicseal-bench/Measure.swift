@@ -1,3 +1,4 @@
+import CivicSealProcess
 import Foundation
 import Synchronization
 
@@ -108,15 +109,7 @@ func blockingAwait<T: Sendable>(_ body: @escaping @Sendable () async throws -> T
 /// Runs `python3 -c script arguments…` and reads the one number it prints (operations per second); nil when Python
 /// or the package the script imports is missing, or the script fails.
 func pythonRate(_ script: String, _ arguments: [String]) throws -> Double? {
-    let process = Process()
-    process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-    process.arguments = ["python3", "-c", script] + arguments
-    let output = Pipe()
-    process.standardOutput = output
-    process.standardError = FileHandle.nullDevice
-    try process.run()
-    let data = output.fileHandleForReading.readDataToEndOfFile()
-    process.waitUntilExit()
-    guard process.terminationStatus == 0 else { return nil }
-    return Double(String(decoding: data, as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines))
+    let collected = try ChildProcess("/usr/bin/env", ["python3", "-c", script] + arguments, error: .discard).collect()
+    guard collected.termination == .exited(0) else { return nil }
+    return Double(String(decoding: collected.output, as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines))
 }

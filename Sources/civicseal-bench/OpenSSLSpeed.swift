@@ -1,3 +1,4 @@
+import CivicSealProcess
 import Foundation
 
 /// Runs `openssl speed` for the reference figures, single-threaded, in the same run as our measurement.
@@ -9,15 +10,8 @@ enum OpenSSLSpeed {
 
     /// Sign and verify operations per second for an `openssl speed` algorithm (e.g. `ecdsap256`, `rsa3072`).
     static func rates(_ algorithm: String, seconds: Int) -> Rates? {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-        process.arguments = ["openssl", "speed", "-seconds", "\(seconds)", "-mr", algorithm]
-        let pipe = Pipe()
-        process.standardOutput = pipe
-        process.standardError = FileHandle.nullDevice
-        do { try process.run() } catch { return nil }
-        let data = pipe.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
+        let arguments = ["openssl", "speed", "-seconds", "\(seconds)", "-mr", algorithm]
+        guard let data = try? ChildProcess("/usr/bin/env", arguments, error: .discard).collect().output else { return nil }
         // Machine-readable lines: "+F2:<n>:<bits>:<signs/s>:<verifies/s>" (RSA) or "+F4:…" (ECDSA).
         for line in String(decoding: data, as: UTF8.self).split(separator: "\n") where line.hasPrefix("+F") {
             let fields = line.split(separator: ":")

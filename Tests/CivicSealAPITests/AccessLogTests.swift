@@ -1,3 +1,4 @@
+import CivicSealTestSupport
 import Foundation
 import Testing
 
@@ -6,16 +7,6 @@ import Testing
 @Suite("Live API: access log")
 struct AccessLogTests {
     static let members: Set<String> = ["time", "requestId", "method", "route", "status", "durationMs", "bytesOut"]
-
-    /// Polls until `condition` holds (log lines are written as responses complete), for at most 5 s.
-    static func eventually(_ condition: () -> Bool) async -> Bool {
-        let end = ContinuousClock.now + .seconds(5)
-        while ContinuousClock.now < end {
-            if condition() { return true }
-            try? await Task.sleep(for: .milliseconds(10))
-        }
-        return condition()
-    }
 
     @Test("the whole flow logs one JSON line per request, with route patterns and no token, id, name or personal ID")
     func wholeFlowLogsOneSafeLinePerRequest() async throws {
@@ -42,7 +33,7 @@ struct AccessLogTests {
             responses.append(try await client.get("/healthz"))
             #expect(responses.map(\.status) == [201, 200, 200, 200, 200, 200, 201, 200, 401, 404, 404, 200], "\(responses)")
 
-            #expect(await Self.eventually { live.log.lines.count >= responses.count })
+            #expect(await eventually { live.log.lines.count >= responses.count })
             let lines = live.log.lines
             #expect(lines.count == responses.count, "\(lines.joined(separator: "\n"))")
             var requestIDs: Set<String> = []

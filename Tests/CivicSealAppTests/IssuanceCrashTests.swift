@@ -12,28 +12,11 @@ import Testing
 @Suite struct IssuanceCrashTests {
     /// Runs `dev issue-burst` and SIGKILLs it once `killAfter` lines were reported; returns the complete lines.
     static func burstKilled(data: String, keys: String, killAfter: Int) throws -> [String] {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: try #require(RecordsCommandTests.executable, "civicseal binary not built"))
-        process.arguments = ["dev", "issue-burst", "--data", data, "--keys", keys, "--count", "1000000"]
-        let output = Pipe()
-        process.standardOutput = output
-        process.standardError = FileHandle.nullDevice
-        try ProcessLaunch.run(process)
-        var buffer = Data()
-        var killed = false
-        while true {
-            let chunk = output.fileHandleForReading.availableData
-            if chunk.isEmpty { break }
-            buffer.append(chunk)
-            if !killed, buffer.filter({ $0 == UInt8(ascii: "\n") }).count >= killAfter {
-                kill(process.processIdentifier, SIGKILL)
-                killed = true
-            }
-        }
-        process.waitUntilExit()
-        #expect(killed && process.terminationReason == .uncaughtSignal)
-        let text = String(decoding: buffer, as: UTF8.self)
-        return text.split(separator: "\n", omittingEmptySubsequences: false).dropLast().map(String.init)
+        let (lines, termination) = try ExternalTool.killedAfter(
+            lines: killAfter, try #require(RecordsCommandTests.executable, "civicseal binary not built"),
+            ["dev", "issue-burst", "--data", data, "--keys", keys, "--count", "1000000"])
+        #expect(termination == .signalled(SIGKILL))
+        return lines
     }
 
     static func issuedWithoutDocument(_ store: RequestStore) throws -> Int64 {

@@ -20,47 +20,17 @@ import Testing
     }()
 
     static func civicseal(_ arguments: [String]) throws -> (status: Int32, output: String, error: String) {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: try #require(executable, "civicseal binary not built"))
-        process.arguments = arguments
-        let output = Pipe()
-        let error = Pipe()
-        process.standardOutput = output
-        process.standardError = error
-        try ProcessLaunch.run(process)
-        let outData = output.fileHandleForReading.readDataToEndOfFile()
-        let errData = error.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        return (process.terminationStatus, String(decoding: outData, as: UTF8.self), String(decoding: errData, as: UTF8.self))
+        let result = try ExternalTool.run(try #require(executable, "civicseal binary not built"), arguments)
+        return (result.status, result.text, result.errorText)
     }
 
     @Test func everyReportedSubmissionSurvivesSIGKILLAndTheChainVerifies() throws {
         let folder = TemporaryDirectory("civicseal-crash")
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: try #require(Self.executable, "civicseal binary not built"))
-        process.arguments = ["dev", "submit-burst", "--data", folder.path, "--count", "1000000"]
-        let output = Pipe()
-        process.standardOutput = output
-        process.standardError = FileHandle.nullDevice
-        try ProcessLaunch.run(process)
-        var buffer = Data()
-        var killed = false
-        while true {
-            let chunk = output.fileHandleForReading.availableData
-            if chunk.isEmpty { break }  // EOF: the process is gone and the pipe drained
-            buffer.append(chunk)
-            if !killed, buffer.filter({ $0 == UInt8(ascii: "\n") }).count >= 300 {
-                kill(process.processIdentifier, SIGKILL)  // mid-burst, without any chance to close
-                killed = true
-            }
-        }
-        process.waitUntilExit()
-        #expect(killed)
-        #expect(process.terminationReason == .uncaughtSignal)
-        // Only complete lines were reported: drop what follows the last newline (empty, or a torn line).
-        var ids = String(decoding: buffer, as: UTF8.self).split(separator: "\n", omittingEmptySubsequences: false)
-            .map(String.init)
-        ids.removeLast()
+        // Killed mid-burst once 300 submissions were reported; only complete lines count as reported.
+        let (ids, termination) = try ExternalTool.killedAfter(
+            lines: 300, try #require(Self.executable, "civicseal binary not built"),
+            ["dev", "submit-burst", "--data", folder.path, "--count", "1000000"])
+        #expect(termination == .signalled(SIGKILL))
         #expect(ids.count >= 300)
         #expect(ids.allSatisfy(RequestStore.isRequestID))
 

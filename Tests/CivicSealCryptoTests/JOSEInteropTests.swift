@@ -11,16 +11,8 @@ enum Joserfc {
 
     /// Runs `python3 arguments…` (found on PATH) and returns its exit status and stderr.
     static func python(_ arguments: [String]) throws -> (status: Int32, errors: String) {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-        process.arguments = ["python3"] + arguments
-        let errors = Pipe()
-        process.standardError = errors
-        process.standardOutput = FileHandle.nullDevice
-        try ProcessLaunch.run(process)
-        let text = String(decoding: errors.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
-        process.waitUntilExit()
-        return (process.terminationStatus, text)
+        let result = try ExternalTool.run("python3", arguments)
+        return (result.status, result.errorText)
     }
 
     /// Issues tokens with joserfc (mode `issue`) or verifies ours (mode `verify`); data goes through files in `directory`.

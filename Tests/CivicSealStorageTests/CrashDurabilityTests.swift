@@ -1,3 +1,4 @@
+import CivicSealProcess
 import CivicSealTestSupport
 import Foundation
 import Testing
@@ -17,14 +18,7 @@ import Testing
         let path = folder.path("crash.sqlite")
         try Database(path: path, migrations: DatabaseTests.ledger).close()
 
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: Self.shell)
-        process.arguments = [path]
-        let input = Pipe()
-        let output = Pipe()
-        process.standardInput = input
-        process.standardOutput = output
-        try ProcessLaunch.run(process)
+        let shell = try ChildProcess(Self.shell, [path], pipesInput: true, error: .inherit)
         let script = """
             PRAGMA journal_mode=WAL;
             PRAGMA synchronous=NORMAL;
@@ -35,19 +29,18 @@ import Testing
             .print committed
 
             """
-        input.fileHandleForWriting.write(Data(script.utf8))
+        try shell.writeInput(Array(script.utf8))
         var seen = ""
         while !seen.contains("committed") {
-            let chunk = output.fileHandleForReading.availableData
+            let chunk = try shell.readOutput()
             guard !chunk.isEmpty else { break }
             seen += String(decoding: chunk, as: UTF8.self)
         }
         #expect(seen.contains("committed"))
         // The shell still holds the database open, with the commit only in the WAL.
         #expect(FileManager.default.fileExists(atPath: path + "-wal"))
-        kill(process.processIdentifier, SIGKILL)
-        process.waitUntilExit()
-        #expect(process.terminationReason == .uncaughtSignal)
+        shell.signal(SIGKILL)
+        #expect(shell.wait() == .signalled(SIGKILL))
 
         let database = try Database(path: path, migrations: DatabaseTests.ledger)
         #expect(try database.read { try $0.scalar("SELECT count(*) FROM ledger") } == 2)

@@ -1,3 +1,4 @@
+import CivicSealTestSupport
 import Dispatch
 import Foundation
 import Synchronization
@@ -311,29 +312,38 @@ import Testing
         try await database.close()
     }
 
+    /// The checkpointer's cadence is observed through its state, not counted against a wall clock: on a loaded
+    /// machine its utility-QoS queue may run late, which delays each step but cannot change the order of the steps.
     @Test func anIdleCheckpointerWakesAtTheIdleIntervalAndSpeedsUpOnCommits() async throws {
         var configuration = DatabaseConfiguration()
         configuration.backgroundCheckpoint = .init(
             intervalMilliseconds: 2, idleIntervalMilliseconds: 200, idleTruncateMilliseconds: 60_000)
         let database = try await Database.open(path: path, configuration: configuration, migrations: Self.ledger)
-        try await database.write { try $0.execute("INSERT INTO ledger (amount) VALUES (1)") }
-        try await Task.sleep(for: .milliseconds(400))  // one pass sees the frame, the next finds nothing new
-        let idleStart = database.backgroundCheckpointStatistics?.passes ?? 0
-        try await Task.sleep(for: .milliseconds(1_000))
-        let idlePasses = (database.backgroundCheckpointStatistics?.passes ?? 0) - idleStart
-        // About 5 at 200 ms; at the 2 ms interval it would be hundreds.
-        #expect((1...10).contains(idlePasses), "\(idlePasses) passes in an idle second")
-        // Steady commits bring the short interval back (at the next idle pass, at most 200 ms later).
-        let busyStart = database.backgroundCheckpointStatistics?.passes ?? 0
-        let busyUntil = ContinuousClock.now + .milliseconds(1_000)
-        var index: Int64 = 0
-        while ContinuousClock.now < busyUntil {
-            let amount = index
-            try await database.write { try $0.execute("INSERT INTO ledger (amount) VALUES (?)", [.integer(amount)]) }
-            index += 1
+        func statistics() throws -> (passes: Int, writerRequests: Int, truncations: Int, walFrames: Int, idle: Bool) {
+            try #require(database.backgroundCheckpointStatistics)
         }
-        let busyPasses = (database.backgroundCheckpointStatistics?.passes ?? 0) - busyStart
-        #expect(busyPasses > 8, "\(busyPasses) passes in a second of steady commits (idle would be at most 5)")
+        try await database.write { try $0.execute("INSERT INTO ledger (amount) VALUES (1)") }
+        // One pass sees the new frames, the next finds the WAL as it was: the timer drops to the idle interval.
+        #expect(await eventually(timeout: .seconds(15)) { (try? statistics().idle) == true }, "the checkpointer never went idle")
+        // Idle, it still wakes (a pass, then another)...
+        let idleStart = try statistics().passes
+        #expect(await eventually(timeout: .seconds(15)) { (try? statistics().passes) ?? 0 >= idleStart + 2 }, "an idle checkpointer stopped waking")
+        // ...but rarely: Dispatch coalesces late timer firings, so load can only lower this count. At the 2 ms
+        // interval a second would hold hundreds of passes; at 200 ms about five.
+        let windowStart = try statistics().passes
+        try await Task.sleep(for: .milliseconds(1_000))
+        let idlePasses = try statistics().passes - windowStart
+        #expect(idlePasses <= 10, "\(idlePasses) passes in an idle second")
+        #expect(try statistics().idle)
+        // Commits make the WAL grow, and the next (idle) pass brings the short interval back.
+        var amount: Int64 = 2
+        let resumed = await eventually(timeout: .seconds(15)) {
+            let value = amount
+            amount += 1
+            _ = try? await database.write { try $0.execute("INSERT INTO ledger (amount) VALUES (?)", [.integer(value)]) }
+            return (try? statistics().idle) == false
+        }
+        #expect(resumed, "steady commits did not bring the checkpointer back to its short interval")
         try await database.close()
     }
 

@@ -1,3 +1,4 @@
+import CivicSealProcess
 import Foundation
 
 /// Runs programs nobody here wrote (openssl, pdfsig, qpdf, python3 …) from tests.
@@ -6,9 +7,17 @@ import Foundation
 /// locally a missing tool skips the test; with `CI=true` the test runs anyway and fails on the missing tool.
 public enum ExternalTool {
     public struct Output: Sendable {
-        public let status: Int32
+        /// How the tool ended.
+        public let termination: ChildProcess.Termination
         public let standardOutput: Data
         public let standardError: Data
+        /// The exit status; 128 + the signal number for a tool killed by a signal, as a shell reports it.
+        public var status: Int32 {
+            switch termination {
+            case .exited(let status): status
+            case .signalled(let signal): 128 + signal
+            }
+        }
         public var text: String { String(decoding: standardOutput, as: UTF8.self) }
         public var errorText: String { String(decoding: standardError, as: UTF8.self) }
     }
@@ -37,41 +46,32 @@ public enum ExternalTool {
         isCI || tools.allSatisfy { path($0) != nil }
     }
 
-    /// Runs `tool` with `arguments`, feeding `input` on standard input; throws ``Missing`` when absent.
+    /// Runs `tool` with `arguments` in `directory`, feeding `input` on standard input and collecting standard output
+    /// and error; throws ``Missing`` when the tool is absent. Blocks the calling thread until the tool exits.
     @discardableResult
     public static func run(_ tool: String, _ arguments: [String], input: Data = Data(), directory: String? = nil) throws -> Output {
         guard let executable = path(tool) else { throw Missing(tool: tool) }
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: executable)
-        process.arguments = arguments
-        if let directory { process.currentDirectoryURL = URL(fileURLWithPath: directory) }
-        let stdin = Pipe()
-        let stdout = Pipe()
-        let stderr = Pipe()
-        process.standardInput = stdin
-        process.standardOutput = stdout
-        process.standardError = stderr
-        try ProcessLaunch.run(process)
-        // Drain both pipes concurrently on dedicated threads: on Linux, Dispatch's global queues also run Swift's
-        // cooperative executor, and blocking reads there would starve in-process servers under test.
-        let group = DispatchGroup()
-        nonisolated(unsafe) var outData = Data()
-        nonisolated(unsafe) var errData = Data()
-        group.enter()
-        Thread.detachNewThread {
-            outData = stdout.fileHandleForReading.readDataToEndOfFile()
-            group.leave()
+        let child = try ChildProcess(executable, arguments, directory: directory, pipesInput: true)
+        let collected = try child.collect(input: Array(input))
+        return Output(termination: collected.termination, standardOutput: Data(collected.output), standardError: Data(collected.error))
+    }
+
+    /// Runs `executable` (an absolute path) with `arguments` and kills it with SIGKILL, wherever it is in its work,
+    /// once it has printed `lines` complete lines on standard output. Returns every complete line it printed (a torn
+    /// last line is dropped) and how it ended: `.signalled(SIGKILL)` unless it exited on its own first.
+    public static func killedAfter(lines: Int, _ executable: String, _ arguments: [String]) throws -> (lines: [String], termination: ChildProcess.Termination) {
+        let child = try ChildProcess(executable, arguments, error: .discard)
+        var printed: [UInt8] = []
+        var newlines = 0
+        while true {
+            let chunk = try child.readOutput()
+            if chunk.isEmpty { break }  // end of file: the process is gone and the pipe drained
+            printed += chunk
+            newlines += chunk.count { $0 == UInt8(ascii: "\n") }
+            if newlines >= lines { child.signal(SIGKILL) }  // no chance to close anything
         }
-        group.enter()
-        Thread.detachNewThread {
-            errData = stderr.fileHandleForReading.readDataToEndOfFile()
-            group.leave()
-        }
-        if !input.isEmpty { stdin.fileHandleForWriting.write(input) }
-        try? stdin.fileHandleForWriting.close()
-        process.waitUntilExit()
-        group.wait()
-        return Output(status: process.terminationStatus, standardOutput: outData, standardError: errData)
+        let complete = String(decoding: printed, as: UTF8.self).split(separator: "\n", omittingEmptySubsequences: false).dropLast()
+        return (complete.map(String.init), child.wait())
     }
 }
 

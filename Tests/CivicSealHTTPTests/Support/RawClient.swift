@@ -1,4 +1,5 @@
 import CivicSealHTTP
+import CivicSealTestSupport
 import Foundation
 import Synchronization
 
@@ -170,12 +171,3 @@ func withServer(
     await server.shutdown(deadline: .seconds(1))
 }
 
-/// Polls `condition` every 10 ms for up to `timeout`.
-func eventually(timeout: Duration = .seconds(5), _ condition: () -> Bool) async -> Bool {
-    let end = ContinuousClock.now + timeout
-    while ContinuousClock.now < end {
-        if condition() { return true }
-        try? await Task.sleep(for: .milliseconds(10))
-    }
-    return condition()
-}
