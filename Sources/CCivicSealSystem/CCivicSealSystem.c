@@ -1,6 +1,7 @@
 #define _GNU_SOURCE
 #include <spawn.h>
 #include <fcntl.h>
+#include <sys/random.h>
 #include <sys/socket.h>
 #include <unistd.h>
 #include "CCivicSealSystem.h"
@@ -19,4 +20,8 @@ int civicseal_spawn_actions_chdir(posix_spawn_file_actions_t *actions, const cha
 
 int civicseal_pipe_close_on_exec(int ends[2]) {
     return pipe2(ends, O_CLOEXEC);
+}
+
+long civicseal_random_bytes(void *buffer, unsigned long count) {
+    return (long)getrandom(buffer, count, 0);
 }

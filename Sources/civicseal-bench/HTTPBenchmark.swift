@@ -78,6 +78,8 @@ final class FileLogSink: HTTPLogSink {
     }
 
     func write(_ line: String) { handle.write(Data((line + "\n").utf8)) }
+
+    func write(lines: UnsafeRawBufferPointer) { handle.write(Data(lines)) }
 }
 
 /// Samples this process's resident set size every 50 ms on its own thread.

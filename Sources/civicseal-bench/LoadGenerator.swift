@@ -39,10 +39,13 @@ enum LoadGenerator {
         return Double(rest.prefix { $0.isNumber || $0 == "." })
     }
 
-    /// wrk prints latencies like `99%    3.21ms` or `850.00us` or `1.02s`.
+    /// wrk prints latencies like `99%    3.21ms` or `850.00us` or `1.02s`, one percentile per line of its
+    /// "Latency Distribution". Only a line that starts with the label counts: the thread-statistics line above it
+    /// ends in a percentage too (`… 75.99%`), which a plain search for `99%` would take for the percentile.
     private static func latency(after label: String, in text: String) -> Double? {
-        guard let range = text.range(of: label) else { return nil }
-        let rest = text[range.upperBound...].drop { $0 == " " }
+        guard let line = text.split(separator: "\n").first(where: { $0.drop { $0 == " " || $0 == "\t" }.hasPrefix(label + " ") })
+        else { return nil }
+        let rest = line.drop { $0 == " " || $0 == "\t" }.dropFirst(label.count).drop { $0 == " " || $0 == "\t" }
         let digits = rest.prefix { $0.isNumber || $0 == "." }
         guard let value = Double(digits) else { return nil }
         let unit = rest.dropFirst(digits.count).prefix { $0.isLetter }

@@ -180,6 +180,38 @@ struct LiveServerTests {
         gate.release()
     }
 
+    /// Records each batch the server hands over.
+    final class BatchRecordingSink: HTTPLogSink {
+        private let batches = Mutex<[[UInt8]]>([])
+        func write(_ line: String) { Issue.record("a batch-capable sink was given a single line") }
+        func write(lines: UnsafeRawBufferPointer) { batches.withLock { $0.append(Array(lines)) } }
+        var recorded: [[UInt8]] { batches.withLock { $0 } }
+    }
+
+    /// 200 pipelined requests for an inline route, sent in one segment, are answered in one pass: their access-log
+    /// lines arrive in a few batches rather than 200 writes, every batch is whole lines and at most PIPE_BUF bytes
+    /// (one atomic write to a pipe), and no line is lost or torn.
+    @Test func accessLogLinesOfOnePassArriveInWholeLineBatches() async throws {
+        let sink = BatchRecordingSink()
+        var routes = HTTPRouter.Builder()
+        routes.addInline(.get, "/peer") { _, context in .text(context.remoteAddress) }
+        try await withServer(responder: try routes.build(), logSink: sink) { server in
+            let client = try RawClient(port: server.port)
+            try client.send(String(repeating: "GET /peer HTTP/1.1\r\nHost: t\r\n\r\n", count: 200))
+            for _ in 0..<200 { #expect(try await client.readResponse().status == 200) }
+            #expect(await eventually { sink.recorded.reduce(0) { $0 + $1.count { $0 == 10 } } == 200 })
+        }
+        let batches = sink.recorded
+        #expect(batches.allSatisfy { $0.count <= HTTPLogBatch.limit && $0.last == 10 })
+        let lines = batches.flatMap { $0.split(separator: 10) }
+        #expect(lines.count == 200)
+        for line in lines {
+            let record = try JSONSerialization.jsonObject(with: Data(line)) as? [String: Any]
+            #expect(record?["route"] as? String == "/peer")
+        }
+        #expect(batches.count < 50, "\(batches.count) writes for 200 lines")
+    }
+
     @Test func inputEchoedIntoAResponseHeaderCannotInjectFields() async throws {
         try await withServer(responder: try Self.router()) { server in
             let client = try RawClient(port: server.port)
@@ -231,6 +263,8 @@ struct LiveServerTests {
             #expect(try await client.readResponse().status == 200)
             try client.send("GET /missing HTTP/1.1\r\nHost: t\r\n\r\n")
             #expect(try await client.readResponse().status == 404)
+            // Lines are handed over at the end of the loop's pass, just after the response went out.
+            #expect(await eventually { sink.lines.count == 2 })
             let lines = sink.lines
             #expect(lines.count == 2)
             let first = try #require(lines.first)

@@ -1,4 +1,5 @@
 import CivicSealHTTP
+import Foundation
 import Testing
 
 @Suite("Responses, routing, problems, metrics")
@@ -126,10 +127,34 @@ struct ResponseAndRoutingTests {
         #expect(text.contains("https://civicseal.invalid/problems/internal-error"))
     }
 
+    /// A thousand ids span four refills of the 4 KiB random pool: all distinct, 32 lowercase hex digits each, and
+    /// every hex digit turns up in every position (a pool that repeated or a fixed nibble would not).
     @Test func requestIDsAre128RandomBitsInHex() {
-        let ids = (0..<100).map { _ in RequestContext.makeRequestID() }
-        #expect(Set(ids).count == 100)
-        #expect(ids.allSatisfy { $0.count == 32 && $0.allSatisfy(\.isHexDigit) })
+        let ids = (0..<1_000).map { _ in RequestContext.makeRequestID() }
+        #expect(Set(ids).count == 1_000)
+        #expect(ids.allSatisfy { $0.utf8.count == 32 && $0.utf8.allSatisfy { (0x30...0x39).contains($0) || (0x61...0x66).contains($0) } })
+        for position in 0..<32 {
+            let seen = Set(ids.map { Array($0.utf8)[position] })
+            #expect(seen.count == 16, "position \(position) took only \(seen.count) values")
+        }
+    }
+
+    /// Quotes, backslashes, controls, DEL, U+2028 and U+2029 are escaped; Vietnamese and other non-ASCII text is
+    /// kept as UTF-8; the result parses back to the original with Foundation's JSON parser.
+    @Test func problemTextIsEscapedAsJSONAndParsesBack() throws {
+        let detail = "Trần \"Thị\" \\ a\nb\rc\td\u{01}\u{1F}\u{7F} \u{2028}\u{2029} — 🇻🇳 \u{2027}"
+        let problem = ProblemDetails(slug: "x", title: "T", status: .badRequest, detail: detail)
+        let json = String(decoding: problem.jsonBytes, as: UTF8.self)
+        #expect(json.contains(#""detail":"Trần \"Thị\" \\ a\nb\rc\td\u0001\u001f\u007f \u2028\u2029 — 🇻🇳 \#u{2027}""#))
+        let parsed = try JSONSerialization.jsonObject(with: Data(problem.jsonBytes)) as? [String: Any]
+        #expect(parsed?["detail"] as? String == detail)
+    }
+
+    @Test func accessLogLineOfAnUnmatchedRequestHasANullRoute() throws {
+        let record = AccessLogRecord(
+            time: .init(timeIntervalSince1970: 0.999), requestID: "ab", method: HTTPMethod("PROPFIND"), route: nil,
+            status: 404, duration: .nanoseconds(12_345_678), bytesOut: 0)
+        #expect(record.jsonLine == #"{"time":"1970-01-01T00:00:00.999Z","requestId":"ab","method":"PROPFIND","route":null,"status":404,"durationMs":12.346,"bytesOut":0}"#)
     }
 
     @Test func metricsRenderInPrometheusTextFormat() {

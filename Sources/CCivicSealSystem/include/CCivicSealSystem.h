@@ -24,4 +24,8 @@ int civicseal_spawn_actions_chdir(posix_spawn_file_actions_t *actions, const cha
 /// cannot inherit them. Returns 0, or -1 with errno set.
 int civicseal_pipe_close_on_exec(int ends[2]);
 
+/// getrandom(2) with no flags: up to `count` bytes from the kernel's CSPRNG (blocking only before it is seeded).
+/// Returns how many bytes were written, or -1 with errno set.
+long civicseal_random_bytes(void *buffer, unsigned long count);
+
 #endif

@@ -1,8 +1,9 @@
+import CivicSealHTTP
 import Foundation
 
 /// A small, fast JSON writer for response bodies (Foundation's `JSONEncoder` dominated request handling).
-/// Members are written in the order given; strings are escaped per RFC 8259 §7 (control characters, quote,
-/// backslash, and U+2028/U+2029 so the output is also safe inside JavaScript).
+/// Members are written in the order given; strings are escaped by ``JSONText`` (RFC 8259 §7: control characters,
+/// quote, backslash, and DEL, U+2028 and U+2029 so the output is also safe inside JavaScript).
 struct JSONOutput {
     private(set) var bytes: [UInt8] = []
     private var needsComma: [Bool] = []
@@ -41,17 +42,17 @@ struct JSONOutput {
 
     mutating func string(_ value: String?) {
         separator()
-        if let value { writeString(value) } else { bytes.append(contentsOf: Array("null".utf8)) }
+        if let value { writeString(value) } else { bytes.append(contentsOf: "null".utf8) }
     }
 
     mutating func int(_ value: Int?) {
         separator()
-        bytes.append(contentsOf: Array((value.map(String.init) ?? "null").utf8))
+        bytes.append(contentsOf: (value.map(String.init) ?? "null").utf8)
     }
 
     mutating func bool(_ value: Bool) {
         separator()
-        bytes.append(contentsOf: Array((value ? "true" : "false").utf8))
+        bytes.append(contentsOf: (value ? "true" : "false").utf8)
     }
 
     /// An RFC 3339 / ISO 8601 UTC timestamp with second precision, like `JSONEncoder`'s `.iso8601`.
@@ -76,7 +77,7 @@ struct JSONOutput {
         digits(parts.tm_hour, 2); text.append(UInt8(ascii: ":"))
         digits(parts.tm_min, 2); text.append(UInt8(ascii: ":"))
         digits(parts.tm_sec, 2)
-        text.append(contentsOf: Array("Z\"".utf8))
+        text.append(contentsOf: "Z\"".utf8)
         separator()
         bytes.append(contentsOf: text)
     }
@@ -84,7 +85,7 @@ struct JSONOutput {
     /// Already-serialised JSON (stored canonical documents), inserted as is.
     mutating func raw(_ json: String) {
         separator()
-        bytes.append(contentsOf: Array(json.utf8))
+        bytes.append(contentsOf: json.utf8)
     }
 
     private mutating func separator() {
@@ -97,22 +98,6 @@ struct JSONOutput {
     }
 
     private mutating func writeString(_ value: String) {
-        bytes.append(UInt8(ascii: "\""))
-        for scalar in value.unicodeScalars {
-            switch scalar {
-            case "\"": bytes.append(contentsOf: [0x5C, 0x22])
-            case "\\": bytes.append(contentsOf: [0x5C, 0x5C])
-            case "\n": bytes.append(contentsOf: [0x5C, UInt8(ascii: "n")])
-            case "\r": bytes.append(contentsOf: [0x5C, UInt8(ascii: "r")])
-            case "\t": bytes.append(contentsOf: [0x5C, UInt8(ascii: "t")])
-            case let c where c.value < 0x20 || c.value == 0x7F || c.value == 0x2028 || c.value == 0x2029:
-                let hex = Array("0123456789abcdef".utf8)
-                bytes.append(contentsOf: [0x5C, UInt8(ascii: "u"), hex[Int(c.value >> 12) & 0xF], hex[Int(c.value >> 8) & 0xF],
-                                          hex[Int(c.value >> 4) & 0xF], hex[Int(c.value) & 0xF]])
-            default:
-                bytes.append(contentsOf: Array(String(scalar).utf8))
-            }
-        }
-        bytes.append(UInt8(ascii: "\""))
+        JSONText.appendQuoted(value, to: &bytes)
     }
 }

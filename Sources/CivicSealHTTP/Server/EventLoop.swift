@@ -100,6 +100,9 @@ final class EventLoop: @unchecked Sendable {
     private var shuttingDown = false
     private var running = true
     private var dateCache = HTTPDateCache()
+    /// Access-log lines of this pass over the ready connections, written at its end (see ``flushLog()``).
+    private var logBatch: [UInt8] = []
+    private var logLine: [UInt8] = []
     private let readBuffer: UnsafeMutableRawBufferPointer
     private var lastTimerCheck = MonotonicInstant(nanoseconds: 0)
 
@@ -177,11 +180,13 @@ final class EventLoop: @unchecked Sendable {
                 }
             }
             checkTimers()
+            flushLog()
             if shuttingDown {
                 drained.store(connections.values.allSatisfy { $0.lingerDeadline != nil }, ordering: .releasing)
             }
         }
         for connection in Array(connections.values) { closeNow(connection) }
+        flushLog()
         stopListening()
         inbox.withLock { inbox in
             inbox.closed = true
@@ -349,7 +354,15 @@ final class EventLoop: @unchecked Sendable {
             time: Date(), requestID: context?.requestID ?? RequestContext.makeRequestID(),
             method: connection.inFlightMethod ?? HTTPMethod("-"), route: route, status: response.status.code,
             duration: duration, bytesOut: bytesOut)
-        core.logSink.write(record.jsonLine)
+        logLine.removeAll(keepingCapacity: true)
+        record.appendJSONLine(to: &logLine)
+        logLine.append(10)
+        if logBatch.count + logLine.count > HTTPLogBatch.limit { flushLog() }
+        if logLine.count > HTTPLogBatch.limit {
+            logLine.withUnsafeBytes { core.logSink.write(lines: $0) }  // cannot happen with our fields; never split a line
+        } else {
+            logBatch.append(contentsOf: logLine)
+        }
         if let metrics = core.metrics {
             let label = route ?? "unmatched"
             metrics.requests.increment(labels: [label, String(response.status.code)])
@@ -357,6 +370,14 @@ final class EventLoop: @unchecked Sendable {
         }
         connection.inFlight = nil
         connection.inFlightMethod = nil
+    }
+
+    /// Hands the gathered access-log lines to the sink: once per pass over the ready connections (one `write(2)`
+    /// for many requests under load) and whenever the batch would pass ``HTTPLogBatch/limit``.
+    private func flushLog() {
+        guard !logBatch.isEmpty else { return }
+        logBatch.withUnsafeBytes { core.logSink.write(lines: $0) }
+        logBatch.removeAll(keepingCapacity: true)
     }
 
     private func flush(_ connection: Connection) {
