@@ -23,12 +23,7 @@ enum HTTPBenchmark {
         nginx.stop()
         Report.figure("nginx_static_rps", reference.requestsPerSecond, "requests/s")
 
-        var options = ServeOptions()
-        options.port = 0
-        options.dataDirectory = "\(directory)/data"
-        options.keysDirectory = "\(directory)/Keys"
-        options.logSink = try FileLogSink(path: "\(directory)/access.log")
-        let service = try Service.start(options)
+        let service = try startBenchService(in: directory)
         let memory = MemorySampler()
         memory.start()
 
@@ -47,7 +42,7 @@ enum HTTPBenchmark {
             DevelopmentTokens.Citizen(
                 personalID: person.personalID.digits, name: person.fullName, birthdate: person.birthDate.description,
                 gender: person.sex.rawValue, level: .level2),
-            directory: options.keysDirectory, lifetime: 3600, now: Date())
+            directory: directory + "/keys", lifetime: 3600, now: Date())
         let url = "\(base)/v1/requests/\(summary.id)"
         let read = try LoadGenerator.wrk(url: url, connections: 64, seconds: duration, headers: ["Authorization: Bearer \(token)"])
         Report.figure("get_request_rps", read.requestsPerSecond, "requests/s (floor 10000: \(read.requestsPerSecond >= 10_000 ? "met" : "NOT MET"))")
@@ -65,6 +60,16 @@ enum HTTPBenchmark {
         }
         semaphore.wait()
     }
+}
+
+/// The real service on an ephemeral loopback port, its data, development keys and access log in `folder`.
+func startBenchService(in folder: String) throws -> Service {
+    var options = ServeOptions()
+    options.port = 0
+    options.dataDirectory = folder + "/data"
+    options.keysDirectory = folder + "/keys"
+    options.logSink = try FileLogSink(path: folder + "/access.log")
+    return try Service.start(options)
 }
 
 /// Appends access-log lines to a file (the realistic cost of logging, kept out of the figures' output).

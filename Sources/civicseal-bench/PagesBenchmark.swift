@@ -22,18 +22,13 @@ enum PagesBenchmark {
         let folder = NSTemporaryDirectory() + "civicseal-bench-pages-" + SecureRandom.identifier(byteCount: 6)
         try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(atPath: folder) }
-        var options = ServeOptions()
-        options.port = 0
-        options.dataDirectory = folder + "/data"
-        options.keysDirectory = folder + "/keys"
-        options.logSink = try FileLogSink(path: folder + "/access.log")
-        let service = try Service.start(options)
+        let service = try startBenchService(in: folder)
         defer { stop(service) }
 
         try fill(service, count: queueSize)
         let token = try DevelopmentTokens.mint(
             DevelopmentTokens.Staff(roles: ["justice.officer"], department: "justice-hanoi", name: "Lê Văn Hưởng"),
-            directory: options.keysDirectory, lifetime: 3600, now: Date())
+            directory: folder + "/keys", lifetime: 3600, now: Date())
         let client = try KeepAliveClient(port: service.port)
         let cookie = try signIn(client, token: token)
         print(

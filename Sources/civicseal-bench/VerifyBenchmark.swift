@@ -18,12 +18,7 @@ enum VerifyBenchmark {
         let folder = NSTemporaryDirectory() + "civicseal-bench-verify-" + SecureRandom.identifier(byteCount: 6)
         defer { try? FileManager.default.removeItem(atPath: folder) }
         try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
-        var options = ServeOptions()
-        options.port = 0
-        options.dataDirectory = folder + "/data"
-        options.keysDirectory = folder + "/keys"
-        options.logSink = try FileLogSink(path: folder + "/access.log")
-        let service = try Service.start(options)
+        let service = try startBenchService(in: folder)
 
         // One issued document (setup, not measured).
         let officer = Actor.officer("bench-officer", department: "justice-hanoi")
