@@ -212,6 +212,23 @@ struct LiveServerTests {
         #expect(batches.count < 50, "\(batches.count) writes for 200 lines")
     }
 
+    /// A line longer than a batch (a 5,000-character method) is handed over alone and whole, never split.
+    @Test func anAccessLogLineLongerThanABatchGoesAloneAndWhole() async throws {
+        let sink = BatchRecordingSink()
+        try await withServer(responder: try Self.router(), logSink: sink) { server in
+            let client = try RawClient(port: server.port)
+            try client.send(String(repeating: "M", count: 5_000) + " /peer HTTP/1.1\r\nHost: t\r\n\r\n")
+            _ = try await client.readResponse()
+            #expect(await eventually { !sink.recorded.isEmpty })
+        }
+        let batches = sink.recorded
+        #expect(batches.count == 1)
+        let line = try #require(batches.first)
+        #expect(line.count > HTTPLogBatch.limit && line.last == 10 && line.count { $0 == 10 } == 1)
+        let record = try JSONSerialization.jsonObject(with: Data(line.dropLast())) as? [String: Any]
+        #expect((record?["method"] as? String)?.count == 5_000)
+    }
+
     @Test func inputEchoedIntoAResponseHeaderCannotInjectFields() async throws {
         try await withServer(responder: try Self.router()) { server in
             let client = try RawClient(port: server.port)

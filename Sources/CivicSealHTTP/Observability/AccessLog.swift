@@ -112,12 +112,6 @@ public struct AccessLogRecord: Sendable, Equatable {
     }
 
     /// RFC 3339 UTC with milliseconds, e.g. `2026-11-21T20:00:00.123Z`.
-    static func format(_ date: Date) -> String {
-        var bytes: [UInt8] = []
-        appendTime(date, to: &bytes)
-        return String(decoding: bytes, as: UTF8.self)
-    }
-
     static func appendTime(_ date: Date, to bytes: inout [UInt8]) {
         // Whole milliseconds first (0.999 s is 998.99… ms in binary floating point and must print as .999).
         let total = Int64((date.timeIntervalSince1970 * 1000).rounded())

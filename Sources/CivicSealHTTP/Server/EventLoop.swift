@@ -359,7 +359,8 @@ final class EventLoop: @unchecked Sendable {
         logLine.append(10)
         if logBatch.count + logLine.count > HTTPLogBatch.limit { flushLog() }
         if logLine.count > HTTPLogBatch.limit {
-            logLine.withUnsafeBytes { core.logSink.write(lines: $0) }  // cannot happen with our fields; never split a line
+            // A method thousands of characters long (the request line may hold it): the line goes alone, whole.
+            logLine.withUnsafeBytes { core.logSink.write(lines: $0) }
         } else {
             logBatch.append(contentsOf: logLine)
         }
