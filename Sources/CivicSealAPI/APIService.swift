@@ -20,6 +20,8 @@ public final class APIService: Sendable {
     let healthCache = HealthCache()
     let issuer: (any DocumentIssuing)?
     let documentVerifier: DocumentVerifier?
+    /// Where uploads are verified: threads of their own with bounded queues (full: 503 with `Retry-After`).
+    let verification: VerificationLanes
     let trustBody: [UInt8]
     /// The server-rendered pages (none: the service answers the API only).
     let web: WebSite?
@@ -30,13 +32,16 @@ public final class APIService: Sendable {
     ///   - clock: the wall clock (injected for tests of due dates and token expiry).
     ///   - issuer: issues the document right after an approval (none: requests stay `approved`).
     ///   - documentVerifier: verifies uploaded PDFs for `POST /v1/verify` (none: 503).
+    ///   - verification: the threads and queue limits uploads are verified with (`POST /v1/verify` and `/verify`).
     ///   - trust: what `GET /v1/trust` publishes.
     ///   - web: the pages for citizens, officers and verifiers, including `/v/{id}` (the QR code's target).
     public init(
         store: RequestStore, verifier: TokenVerifier, validator: SubmissionValidator = SubmissionValidator(),
         metrics: MetricsRegistry, clock: @escaping @Sendable () -> Date = { Date() }, issuer: (any DocumentIssuing)? = nil,
-        documentVerifier: DocumentVerifier? = nil, trust: TrustPublication = TrustPublication(), web: WebSite? = nil
+        documentVerifier: DocumentVerifier? = nil, verification: VerificationLanes = VerificationLanes(), trust: TrustPublication = TrustPublication(),
+        web: WebSite? = nil
     ) {
+        self.verification = verification
         self.web = web
         self.issuer = issuer
         self.documentVerifier = documentVerifier

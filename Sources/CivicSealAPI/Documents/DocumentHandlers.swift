@@ -59,7 +59,8 @@ extension APIService {
 
     /// `POST /v1/verify` (public; body: the PDF, `application/pdf`, at most 10 MiB — the server's body limit answers
     /// 413 beyond): 200 with the verdict, whatever the outcome. Bytes that are not a sealed PDF are a verdict too
-    /// (`invalid`, with a failed `structure` check); only an empty body is a 400, and another media type a 415.
+    /// (`invalid`, with a failed `structure` check); only an empty body is a 400, and another media type a 415. It runs
+    /// on the verification threads (``VerificationLanes``); when their queue is full, 503 with `Retry-After`.
     func verifyDocument(_ request: HTTPRequest, _ context: RequestContext) async throws -> HTTPResponse {
         let mediaType = request.headers.first(name: "Content-Type")?.split(separator: ";", maxSplits: 1).first.map {
             $0.trimmingCharacters(in: .whitespaces).lowercased()
@@ -76,7 +77,20 @@ extension APIService {
         guard let documentVerifier else {
             throw APIError(problem: ProblemDetails(slug: "service-unavailable", title: "Verification is not configured", status: HTTPStatus(code: 503)))
         }
-        let verdict = documentVerifier.verify(request.body, at: clock(), registry: store)
+        let body = request.body
+        let now = clock()
+        let store = store
+        let verdict: DocumentVerdict
+        do {
+            // On the verification threads, never the handler threads: other routes do not wait behind an upload.
+            verdict = try await verification.run(bytes: body.count) { documentVerifier.verify(body, at: now, registry: store) }
+        } catch {
+            throw APIError(
+                problem: ProblemDetails(
+                    slug: "verification-busy", title: "Too many verifications in progress", status: HTTPStatus(code: 503),
+                    detail: "Every verification thread is busy and the queue is full; retry in \(error.retryAfter) s."),
+                headers: ["Retry-After": String(error.retryAfter)])
+        }
         let data = try JSONSerialization.data(withJSONObject: verdict.jsonObject(), options: [.sortedKeys, .withoutEscapingSlashes])
         var response = HTTPResponse.json(Array(data))
         response.headers.replaceOrAdd(name: "Cache-Control", value: "no-store")

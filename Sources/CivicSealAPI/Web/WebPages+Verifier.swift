@@ -48,8 +48,15 @@ extension WebPages {
         let body = file.body
         let now = now()
         let store = store
-        // Verification is CPU work (digest, signatures, chain): off the event loop, like `POST /v1/verify`.
-        let verdict = await Task.detached { verifier.verify(body, at: now, registry: store) }.value
+        // Verification is CPU work (digest, signatures, chain): on the verification threads, like `POST /v1/verify`.
+        let verdict: DocumentVerdict
+        do {
+            verdict = try await api.verification.run(bytes: body.count) { verifier.verify(body, at: now, registry: store) }
+        } catch {
+            var response = verifyPage(visit, ["uploadError": .string(text("verify-busy", visit))], status: HTTPStatus(code: 503))
+            response.headers.replaceOrAdd(name: "Retry-After", value: String(error.retryAfter))
+            return response
+        }
         return verifyPage(visit, ["verdict": verdictValue(verdict, visit)])
     }
 

@@ -7,6 +7,9 @@ import Foundation
 /// which binds the signer certificate to the signature. The structure is encoded and parsed here in
 /// strict DER; every digest and signature operation is OpenSSL's.
 public enum CMSSignedData {
+    /// The most certificates a SignedData may carry (the signer's chain; PAdES signers send two to five).
+    public static let maximumCertificates = 32
+
     /// DER `ContentInfo` holding a detached SignedData over `content`.
     /// - Parameter signingTime: the signing-time attribute; nil leaves it out.
     public static func signDetached(
@@ -110,6 +113,8 @@ public enum CMSSignedData {
             var reader = try certificates.children()
             while !reader.isAtEnd {
                 let choice = try reader.read()
+                // A signer sends its chain (a handful); thousands would only make every upload expensive to parse.
+                guard result.certificates.count < maximumCertificates else { return .malformed("more than \(maximumCertificates) certificates") }
                 if choice.tag == DER.sequence { result.certificates.append(try CertificateCache.shared.certificate(der: choice.encoded)) }
             }
         }

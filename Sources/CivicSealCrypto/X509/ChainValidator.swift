@@ -55,6 +55,7 @@ public final class ChainValidator: @unchecked Sendable {  // X509_STORE is only 
         }
         self.store = store
         self.trustAnchors = trustAnchors
+        for anchor in trustAnchors { CertificateCache.shared.remember(anchor) }
     }
 
     deinit { X509_STORE_free(store) }
@@ -104,6 +105,8 @@ public final class ChainValidator: @unchecked Sendable {  // X509_STORE is only 
                 }
             }
         }
+        // A chain that reached a trust anchor is worth parsing once: only such certificates enter the shared cache.
+        for certificate in chain { CertificateCache.shared.remember(certificate) }
         return .trusted(chain: chain)
     }
 

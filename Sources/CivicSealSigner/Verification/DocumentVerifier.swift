@@ -211,7 +211,9 @@ public final class DocumentVerifier: Sendable {
 
     private static func byteRangeProblem(_ signature: SignedPDF.Signature, in pdf: [UInt8]) -> (vi: String, en: String)? {
         let values = signature.byteRange
-        guard values.count == 4 else { return ("cần đúng hai khoảng", "exactly two ranges are required, found \(values.count) numbers") }
+        guard values.count == 4, signature.byteRangeCount == 4 else {
+            return ("cần đúng hai khoảng", "exactly two ranges are required, found \(signature.byteRangeCount) numbers")
+        }
         guard let (first, second) = hashableRanges(values, fileSize: pdf.count) else {
             return ("khoảng byte nằm ngoài tệp", "a range lies outside the file")
         }

@@ -8,7 +8,8 @@ enum PDFValue: Sendable {
     case name(String)
     /// Decoded bytes, whether it was a hexadecimal string, and where the string (delimiters included) lies in the file.
     case string([UInt8], hex: Bool, range: Range<Int>)
-    case array([PDFValue])
+    /// The first ``PDFObjectScanner/retainedArrayItems`` items and how many the array held in all.
+    case array([PDFValue], count: Int)
     case dictionary([String: PDFValue])
     case reference(Int)
 
@@ -28,85 +29,133 @@ struct PDFStructureError: Error, Sendable {
     init(_ message: String) { self.message = message }
 }
 
-/// A strict, bounded reader of what verification needs from an untrusted PDF.
+/// A strict reader of what verification needs from an untrusted PDF, linear in time and memory.
 ///
-/// It does not trust the cross-reference table: it scans the file for `N G obj` headers (skipping stream
-/// data by its `/Length`, or up to `endstream`), parses each object, and keeps the last definition of
-/// each object number — the one an incremental update (§7.5.6) makes current. Trailers are read from the
-/// last `trailer` keyword or the last cross-reference stream (`/Type /XRef`). Every loop is bounded: a token
-/// budget proportional to the file size, a nesting limit and a string-length limit, so a hostile file costs
-/// at most linear work and never crashes the reader.
+/// It does not trust the cross-reference table: it scans the file once for `N G obj` headers (skipping stream
+/// data by its `/Length`, or up to `endstream`), parses each object, and remembers where the last definition of
+/// each object number starts — the one an incremental update (§7.5.6) makes current. Trailers are read from the
+/// last `trailer` keyword or the last cross-reference stream (`/Type /XRef`).
+///
+/// Why it is linear (the bound ``bytesExamined`` measures and the tests assert):
+/// - the scan never goes back: after an object or trailer was tried — read or refused — it resumes beyond every byte
+///   the tokenizer consumed for it (`highWater`), so no byte is tokenized by two attempts, and a string or
+///   dictionary that runs to the end of the file ends the scan instead of being read again from each later `obj`;
+/// - lookahead (`N G R`, the `stream` keyword) peeks at single bytes and never re-reads a string;
+/// - a search for `endstream` that failed is remembered, and the whitespace allowed before it is bounded.
+///
+/// Memory stays within a few times the input: only the dictionary entries verification reads (``retainedKeys``)
+/// and the first ``retainedArrayItems`` items of an array are kept; everything else is checked for syntax and
+/// dropped. Top-level dictionaries are handed to the caller one by one instead of being collected, and objects
+/// are remembered as (number, offset) pairs and parsed again when resolved.
 struct PDFObjectScanner {
-    struct IndirectObject {
-        let value: PDFValue
-        /// The raw stream data, when the object is a stream.
-        let stream: Range<Int>?
-    }
-
     static let maximumDepth = 64
+    /// The dictionary entries the verifier reads; the values of other keys are parsed and discarded.
+    static let retainedKeys: Set<String> = [
+        "Type", "FT", "V", "ByteRange", "Contents", "SubFilter", "M", "Name", "Info", "Root", "Keywords", "Metadata", "Filter", "Length",
+    ]
+    /// Arrays keep this many items (a `/ByteRange` has four); the rest are parsed, counted and discarded.
+    static let retainedArrayItems = 16
+    /// At most this much whitespace between stream data of `/Length` bytes and `endstream`.
+    static let maximumWhitespaceBeforeEndstream = 256
 
     let bytes: [UInt8]
-    private(set) var objects: [Int: IndirectObject] = [:]
-    /// Every dictionary that is an object's value, in file order (signature dictionaries are looked for here).
-    private(set) var dictionaries: [[String: PDFValue]] = []
+    /// Object numbers and where their value starts (just after `obj`), in file order; the last of a number wins.
+    private var locations: [(number: Int32, offset: Int32)] = []
     private(set) var trailer: [String: PDFValue]?
+    /// Every byte read by the raw scan, the tokenizer and the searches, counted as often as it was read.
+    private(set) var bytesExamined = 0
     private var budget: Int
     private var position = 0
+    /// The furthest position the tokenizer consumed: the raw scan never resumes before it.
+    private var highWater = 0
     /// Where a search for `endstream` already failed: no later search from beyond it can succeed.
     private var noEndstreamAfter = Int.max
 
-    init(_ bytes: [UInt8]) throws(PDFStructureError) {
+    /// Scans `bytes`, calling `visit` with each object's dictionary (retained entries only) in file order.
+    init(_ bytes: [UInt8], visit: ([String: PDFValue]) throws(PDFStructureError) -> Void = { _ in }) throws(PDFStructureError) {
         self.bytes = bytes
-        budget = 1024 + 4 * bytes.count  // a token takes at least one byte; the factor covers `N G R` lookahead
+        budget = 1024 + 4 * bytes.count  // a token takes at least one byte; the factor covers lookahead
         guard bytes.count >= 8, bytes[0..<5].elementsEqual("%PDF-".utf8) else { throw PDFStructureError("no %PDF- header") }
-        try scan()
+        guard bytes.count < Int(Int32.max) else { throw PDFStructureError("the file is too large") }
+        try scan(visit)
         guard trailer != nil else { throw PDFStructureError("no trailer") }
+    }
+
+    /// An indirect object's value and, for a stream, where its data lies.
+    struct IndirectObject {
+        let value: PDFValue
+        let stream: Range<Int>?
+    }
+
+    /// The last definition of object `number`, parsed again from where it starts.
+    func object(_ number: Int) -> IndirectObject? {
+        guard let location = locations.last(where: { Int($0.number) == number }) else { return nil }
+        var reader = PDFObjectScanner(rereading: bytes)
+        guard let (value, stream) = try? reader.objectBody(at: Int(location.offset)) else { return nil }
+        return IndirectObject(value: value, stream: stream)
     }
 
     /// The object `value` refers to (one level), or `value` itself.
     func resolve(_ value: PDFValue?) -> PDFValue? {
-        if case .reference(let number)? = value { return objects[number]?.value }
+        if case .reference(let number)? = value { return object(number)?.value }
         return value
+    }
+
+    private init(rereading bytes: [UInt8]) {
+        self.bytes = bytes
+        budget = 1024 + 4 * bytes.count
     }
 
     // MARK: - Scanning
 
-    private mutating func scan() throws(PDFStructureError) {
+    private mutating func scan(_ visit: ([String: PDFValue]) throws(PDFStructureError) -> Void) throws(PDFStructureError) {
         var index = 0
         let count = bytes.count
         while index < count {
+            bytesExamined += 1
             let byte = bytes[index]
+            var attempted = false
             if byte == UInt8(ascii: "o"), index + 3 <= count, bytes[index + 1] == UInt8(ascii: "b"), bytes[index + 2] == UInt8(ascii: "j"),
                 index + 3 == count || Self.isDelimiterOrSpace(bytes[index + 3]), let number = objectNumber(before: index)
             {
-                position = index + 3
-                if let end = try readObject(number) {
-                    index = end
-                    continue
+                attempted = true
+                if let (value, _) = try? objectBody(at: index + 3) {
+                    if number >= 0, number <= Int(Int32.max) { locations.append((Int32(number), Int32(index + 3))) }
+                    if case .dictionary(let dictionary) = value {
+                        try visit(dictionary)
+                        if dictionary["Type"]?.nameValue == "XRef" { trailer = dictionary }
+                    }
                 }
             } else if byte == UInt8(ascii: "t"), index + 7 <= count, bytes[index..<(index + 7)].elementsEqual("trailer".utf8),
                 index == 0 || Self.isDelimiterOrSpace(bytes[index - 1])
             {
+                attempted = true
                 position = index + 7
-                if case .dictionary(let dictionary)? = try? parseValue(depth: 0) {
-                    trailer = dictionary
-                    index = position
-                    continue
-                }
+                if case .dictionary(let dictionary)? = try? parseValue(depth: 0, retain: true) { trailer = dictionary }
             }
             guard budget > 0 else { throw PDFStructureError("the file is too complex to read") }
-            index += 1
+            // Read or refused, never again: resume beyond everything the attempt consumed.
+            index = attempted ? max(index + 1, position, highWater) : index + 1
         }
-        guard budget > 0 else { throw PDFStructureError("the file is too complex to read") }
     }
 
     /// Reads `N G` backwards from the `obj` keyword at `index`.
-    private func objectNumber(before index: Int) -> Int? {
+    private mutating func objectNumber(before index: Int) -> Int? {
         var cursor = index - 1
-        func skipSpace() { while cursor >= 0, Self.isSpace(bytes[cursor]) { cursor -= 1 } }
+        var looked = 0
+        defer { bytesExamined += looked }
+        func skipSpace() {
+            while cursor >= 0, Self.isSpace(bytes[cursor]) {
+                cursor -= 1
+                looked += 1
+            }
+        }
         func digits() -> Int? {
             let end = cursor
-            while cursor >= 0, cursor > end - 10, Self.isDigit(bytes[cursor]) { cursor -= 1 }
+            while cursor >= 0, cursor > end - 10, Self.isDigit(bytes[cursor]) {
+                cursor -= 1
+                looked += 1
+            }
             guard cursor < end else { return nil }
             var value = 0
             for digit in bytes[(cursor + 1)...end] { value = value * 10 + Int(digit - UInt8(ascii: "0")) }
@@ -121,46 +170,42 @@ struct PDFObjectScanner {
         return number
     }
 
-    /// Parses the object body after `obj`; returns the offset to continue scanning from, or nil when it is not an object.
-    private mutating func readObject(_ number: Int) throws(PDFStructureError) -> Int? {
-        guard let value = try? parseValue(depth: 0) else { return nil }
-        var streamRange: Range<Int>?
+    /// Parses an object's value from `start` (just after `obj`) and, when `stream` follows, finds its data.
+    /// Leaves `position` after the value (or after `endstream`).
+    private mutating func objectBody(at start: Int) throws(PDFStructureError) -> (PDFValue, Range<Int>?) {
+        position = start
+        let value = try parseValue(depth: 0, retain: true)
         let afterValue = position
-        if case .keyword("stream")? = try? nextToken() {
-            // The keyword is followed by CRLF or LF (§7.3.8.1), then exactly /Length bytes.
-            var start = position
-            if start < bytes.count, bytes[start] == 0x0D { start += 1 }
-            if start < bytes.count, bytes[start] == 0x0A { start += 1 }
-            var end: Int?
-            if let length = value["Length"]?.integerValue, length >= 0, length <= bytes.count - start {
-                var after = start + length
-                while after < bytes.count, Self.isSpace(bytes[after]) { after += 1 }
-                if after + 9 <= bytes.count, bytes[after..<(after + 9)].elementsEqual("endstream".utf8) {
-                    end = start + length
-                    position = after + 9
-                }
-            }
-            if end == nil {
-                guard start < noEndstreamAfter, let found = Self.find(Array("endstream".utf8), in: bytes, from: start) else {
-                    noEndstreamAfter = min(noEndstreamAfter, start)
-                    return nil
-                }
-                var trimmed = found
-                if trimmed > start, bytes[trimmed - 1] == 0x0A { trimmed -= 1 }
-                if trimmed > start, bytes[trimmed - 1] == 0x0D { trimmed -= 1 }
-                end = trimmed
-                position = found + 9
-            }
-            streamRange = start..<end!
-        } else {
+        guard peekKeyword("stream") else {
             position = afterValue
+            return (value, nil)
         }
-        objects[number] = IndirectObject(value: value, stream: streamRange)
-        if case .dictionary(let dictionary) = value {
-            dictionaries.append(dictionary)
-            if dictionary["Type"]?.nameValue == "XRef" { trailer = dictionary }
+        // The keyword is followed by CRLF or LF (§7.3.8.1), then exactly /Length bytes.
+        var dataStart = position
+        if dataStart < bytes.count, bytes[dataStart] == 0x0D { dataStart += 1 }
+        if dataStart < bytes.count, bytes[dataStart] == 0x0A { dataStart += 1 }
+        if let length = value["Length"]?.integerValue, length >= 0, length <= bytes.count - dataStart {
+            var after = dataStart + length
+            let limit = min(bytes.count, after + Self.maximumWhitespaceBeforeEndstream)
+            while after < limit, Self.isSpace(bytes[after]) { after += 1 }
+            bytesExamined += after - (dataStart + length) + 9
+            if after + 9 <= bytes.count, bytes[after..<(after + 9)].elementsEqual("endstream".utf8) {
+                position = after + 9
+                highWater = max(highWater, position)
+                return (value, dataStart..<(dataStart + length))
+            }
         }
-        return position
+        guard dataStart < noEndstreamAfter, let found = find(Array("endstream".utf8), from: dataStart) else {
+            noEndstreamAfter = min(noEndstreamAfter, dataStart)
+            position = dataStart
+            throw PDFStructureError("stream without endstream")
+        }
+        var trimmed = found
+        if trimmed > dataStart, bytes[trimmed - 1] == 0x0A { trimmed -= 1 }
+        if trimmed > dataStart, bytes[trimmed - 1] == 0x0D { trimmed -= 1 }
+        position = found + 9
+        highWater = max(highWater, position)
+        return (value, dataStart..<trimmed)
     }
 
     // MARK: - Values
@@ -170,38 +215,50 @@ struct PDFObjectScanner {
         case keyword(String), arrayStart, arrayEnd, dictionaryStart, dictionaryEnd
     }
 
-    private mutating func parseValue(depth: Int) throws(PDFStructureError) -> PDFValue {
+    /// One value; when `retain` is false it is checked for syntax and `.null` is returned (nothing is kept).
+    private mutating func parseValue(depth: Int, retain: Bool) throws(PDFStructureError) -> PDFValue {
         guard depth < Self.maximumDepth else { throw PDFStructureError("nesting deeper than \(Self.maximumDepth)") }
-        switch try nextToken() {
+        switch try nextToken(decode: retain) {
         case .integer(let value):
-            // `N G R` is a reference; otherwise put the lookahead back.
-            let saved = position
-            if case .integer? = try? nextToken(), case .keyword("R")? = try? nextToken() { return .reference(value) }
-            position = saved
-            return .integer(value)
-        case .real(let value): return .real(value)
-        case .name(let name): return .name(name)
-        case .string(let bytes, let hex, let range): return .string(bytes, hex: hex, range: range)
-        case .keyword("true"): return .boolean(true)
-        case .keyword("false"): return .boolean(false)
+            // `N G R` is a reference: peek at bytes, so a failed guess never re-reads a string.
+            if peekReference() { return retain ? .reference(value) : .null }
+            return retain ? .integer(value) : .null
+        case .real(let value): return retain ? .real(value) : .null
+        case .name(let name): return retain ? .name(name) : .null
+        case .string(let bytes, let hex, let range): return retain ? .string(bytes, hex: hex, range: range) : .null
+        case .keyword("true"): return retain ? .boolean(true) : .null
+        case .keyword("false"): return retain ? .boolean(false) : .null
         case .keyword("null"): return .null
         case .arrayStart:
             var items: [PDFValue] = []
+            var count = 0
             while true {
-                let saved = position
-                if case .arrayEnd = try nextToken() { return .array(items) }
-                position = saved
-                items.append(try parseValue(depth: depth + 1))
+                skipSpaceAndComments()
+                if position < bytes.count, bytes[position] == UInt8(ascii: "]") {
+                    _ = try nextToken(decode: false)
+                    return retain ? .array(items, count: count) : .null
+                }
+                let keep = retain && items.count < Self.retainedArrayItems
+                let item = try parseValue(depth: depth + 1, retain: keep)
+                if keep { items.append(item) }
+                count += 1
             }
         case .dictionaryStart:
             var entries: [String: PDFValue] = [:]
+            // Keys not kept are remembered by hash only, so a repeated one is still refused without holding them.
+            var otherKeys = Set<Int>()
             while true {
-                switch try nextToken() {
-                case .dictionaryEnd: return .dictionary(entries)
+                switch try nextToken(decode: false) {
+                case .dictionaryEnd: return retain ? .dictionary(entries) : .null
                 case .name(let key):
-                    let value = try parseValue(depth: depth + 1)
+                    let keep = retain && Self.retainedKeys.contains(key)
+                    let value = try parseValue(depth: depth + 1, retain: keep)
                     // A repeated key is ambiguous (§7.3.7 leaves it undefined): refuse rather than guess.
-                    guard entries.updateValue(value, forKey: key) == nil else { throw PDFStructureError("key /\(key) appears twice") }
+                    if keep {
+                        guard entries.updateValue(value, forKey: key) == nil else { throw PDFStructureError("key /\(key) appears twice") }
+                    } else if retain {
+                        guard otherKeys.insert(key.hashValue).inserted else { throw PDFStructureError("key /\(key) appears twice") }
+                    }
                 default: throw PDFStructureError("dictionary key is not a name")
                 }
             }
@@ -210,9 +267,51 @@ struct PDFObjectScanner {
         }
     }
 
-    private mutating func nextToken() throws(PDFStructureError) -> Token {
-        budget -= 1
-        guard budget > 0 else { throw PDFStructureError("too many tokens") }
+    /// After an integer: whether `G R` follows (both read from bytes, `position` moved past them only if so).
+    private mutating func peekReference() -> Bool {
+        let saved = position
+        skipSpaceAndComments()
+        guard position < bytes.count, Self.isDigit(bytes[position]) else {
+            position = saved
+            return false
+        }
+        let start = position
+        while position < bytes.count, position - start < 10, Self.isDigit(bytes[position]) { position += 1 }
+        bytesExamined += position - start
+        guard position < bytes.count, Self.isSpace(bytes[position]) else {
+            position = saved
+            return false
+        }
+        skipSpaceAndComments()
+        guard position < bytes.count, bytes[position] == UInt8(ascii: "R"), position + 1 == bytes.count || Self.isDelimiterOrSpace(bytes[position + 1])
+        else {
+            position = saved
+            return false
+        }
+        position += 1
+        highWater = max(highWater, position)
+        return true
+    }
+
+    /// Whether the next token is the keyword `word`; on a match `position` moves past it, else it stays.
+    private mutating func peekKeyword(_ word: String) -> Bool {
+        let saved = position
+        skipSpaceAndComments()
+        let utf8 = Array(word.utf8)
+        bytesExamined += utf8.count
+        if position + utf8.count <= bytes.count, bytes[position..<(position + utf8.count)].elementsEqual(utf8),
+            position + utf8.count == bytes.count || Self.isDelimiterOrSpace(bytes[position + utf8.count])
+        {
+            position += utf8.count
+            highWater = max(highWater, position)
+            return true
+        }
+        position = saved
+        return false
+    }
+
+    private mutating func skipSpaceAndComments() {
+        let start = position
         // Whitespace and comments (§7.2.2, §7.2.4).
         while position < bytes.count {
             if Self.isSpace(bytes[position]) {
@@ -223,8 +322,19 @@ struct PDFObjectScanner {
                 break
             }
         }
-        guard position < bytes.count else { throw PDFStructureError("unexpected end of file") }
+        bytesExamined += position - start
+    }
+
+    private mutating func nextToken(decode: Bool) throws(PDFStructureError) -> Token {
+        budget -= 1
+        guard budget > 0 else { throw PDFStructureError("too many tokens") }
+        skipSpaceAndComments()
         let start = position
+        defer {
+            bytesExamined += position - start + 1
+            highWater = max(highWater, position)
+        }
+        guard position < bytes.count else { throw PDFStructureError("unexpected end of file") }
         let byte = bytes[position]
         switch byte {
         case UInt8(ascii: "<"):
@@ -232,7 +342,7 @@ struct PDFObjectScanner {
                 position += 2
                 return .dictionaryStart
             }
-            return try hexString(start)
+            return try hexString(start, decode: decode)
         case UInt8(ascii: ">"):
             guard position + 1 < bytes.count, bytes[position + 1] == UInt8(ascii: ">") else { throw PDFStructureError("stray >") }
             position += 2
@@ -244,7 +354,7 @@ struct PDFObjectScanner {
             position += 1
             return .arrayEnd
         case UInt8(ascii: "("):
-            return try literalString(start)
+            return try literalString(start, decode: decode)
         case UInt8(ascii: "/"):
             position += 1
             var name: [UInt8] = []
@@ -297,16 +407,16 @@ struct PDFObjectScanner {
     }
 
     /// A hexadecimal string (§7.3.4.3): only hex digits and whitespace between the brackets.
-    private mutating func hexString(_ start: Int) throws(PDFStructureError) -> Token {
+    private mutating func hexString(_ start: Int, decode: Bool) throws(PDFStructureError) -> Token {
         position += 1
         var decoded: [UInt8] = []
         var high: UInt8?
-        if let close = bytes[position...].firstIndex(of: UInt8(ascii: ">")) { decoded.reserveCapacity((close - position) / 2 + 1) }
         while position < bytes.count, bytes[position] != UInt8(ascii: ">") {
             let byte = bytes[position]
             position += 1
             if Self.isSpace(byte) { continue }
             guard let value = Self.hexValue(byte) else { throw PDFStructureError("non-hex byte in a hexadecimal string") }
+            guard decode else { continue }
             if let h = high {
                 decoded.append(h << 4 | value)
                 high = nil
@@ -321,7 +431,7 @@ struct PDFObjectScanner {
     }
 
     /// A literal string (§7.3.4.2) with balanced parentheses and backslash escapes.
-    private mutating func literalString(_ start: Int) throws(PDFStructureError) -> Token {
+    private mutating func literalString(_ start: Int, decode: Bool) throws(PDFStructureError) -> Token {
         position += 1
         var decoded: [UInt8] = []
         var depth = 1
@@ -334,11 +444,11 @@ struct PDFObjectScanner {
                 let escaped = bytes[position]
                 position += 1
                 switch escaped {
-                case UInt8(ascii: "n"): decoded.append(0x0A)
-                case UInt8(ascii: "r"): decoded.append(0x0D)
-                case UInt8(ascii: "t"): decoded.append(0x09)
-                case UInt8(ascii: "b"): decoded.append(0x08)
-                case UInt8(ascii: "f"): decoded.append(0x0C)
+                case UInt8(ascii: "n"): if decode { decoded.append(0x0A) }
+                case UInt8(ascii: "r"): if decode { decoded.append(0x0D) }
+                case UInt8(ascii: "t"): if decode { decoded.append(0x09) }
+                case UInt8(ascii: "b"): if decode { decoded.append(0x08) }
+                case UInt8(ascii: "f"): if decode { decoded.append(0x0C) }
                 case 0x0D:
                     if position < bytes.count, bytes[position] == 0x0A { position += 1 }
                 case 0x0A: break
@@ -350,18 +460,18 @@ struct PDFObjectScanner {
                         position += 1
                         taken += 1
                     }
-                    decoded.append(UInt8(truncatingIfNeeded: value))
-                default: decoded.append(escaped)
+                    if decode { decoded.append(UInt8(truncatingIfNeeded: value)) }
+                default: if decode { decoded.append(escaped) }
                 }
             case UInt8(ascii: "("):
                 depth += 1
-                decoded.append(byte)
+                if decode { decoded.append(byte) }
             case UInt8(ascii: ")"):
                 depth -= 1
                 if depth == 0 { return .string(decoded, hex: false, range: start..<position) }
-                decoded.append(byte)
+                if decode { decoded.append(byte) }
             default:
-                decoded.append(byte)
+                if decode { decoded.append(byte) }
             }
         }
         throw PDFStructureError("unterminated string")
@@ -386,14 +496,39 @@ struct PDFObjectScanner {
         }
     }
 
-    static func find(_ needle: [UInt8], in haystack: [UInt8], from start: Int) -> Int? {
-        guard !needle.isEmpty, haystack.count >= needle.count, start <= haystack.count - needle.count else { return nil }
-        var index = start
+    private mutating func find(_ needle: [UInt8], from start: Int) -> Int? {
+        var compared = 0
+        let found = Self.find(needle, in: bytes, from: start, compared: &compared)
+        bytesExamined += compared
+        return found
+    }
+
+    /// The first occurrence of `needle` at or after offset `start` of `haystack`, as an offset; `compared` counts
+    /// the bytes read (at most the needle's length per byte of the haystack).
+    static func find<Haystack: RandomAccessCollection<UInt8>>(
+        _ needle: [UInt8], in haystack: Haystack, from start: Int, compared: inout Int
+    ) -> Int? where Haystack.Index == Int {
+        guard !needle.isEmpty, start >= 0, haystack.count >= needle.count, start <= haystack.count - needle.count else { return nil }
+        let base = haystack.startIndex
+        var index = base + start
+        let last = haystack.endIndex - needle.count
         let first = needle[0]
-        while index <= haystack.count - needle.count {
-            if haystack[index] == first, haystack[index..<(index + needle.count)].elementsEqual(needle) { return index }
+        while index <= last {
+            compared += 1
+            if haystack[index] == first {
+                var matched = 1
+                while matched < needle.count, haystack[index + matched] == needle[matched] { matched += 1 }
+                compared += matched
+                if matched == needle.count { return index - base }
+            }
             index += 1
         }
         return nil
+    }
+
+    static func find<Haystack: RandomAccessCollection<UInt8>>(_ needle: [UInt8], in haystack: Haystack, from start: Int) -> Int?
+    where Haystack.Index == Int {
+        var compared = 0
+        return find(needle, in: haystack, from: start, compared: &compared)
     }
 }

@@ -5,8 +5,10 @@ import Foundation
 struct SignedPDF {
     /// One signature dictionary (ISO 32000-1 §12.8.1, Table 252).
     struct Signature {
-        /// `/ByteRange` as written (any count; the `byte-range` check judges it).
+        /// `/ByteRange` as written (any count; the `byte-range` check judges it); a long one is cut short.
         let byteRange: [Int]
+        /// How many numbers `/ByteRange` holds, all of them.
+        let byteRangeCount: Int
         /// Where the `/Contents` hexadecimal string lies in the file, angle brackets included.
         let contentsRange: Range<Int>
         /// The decoded `/Contents`: the DER CMS followed by zero padding.
@@ -25,9 +27,15 @@ struct SignedPDF {
 
     /// Reads `bytes`; throws when the file is not a PDF or holds no usable signature dictionary.
     init(_ bytes: [UInt8]) throws(PDFStructureError) {
-        let scanner = try PDFObjectScanner(bytes)
+        var scanned = 0
+        try self.init(bytes, bytesExamined: &scanned)
+    }
+
+    /// As ``init(_:)``, reporting how many bytes the scanner read (the linear-work bound the tests check).
+    init(_ bytes: [UInt8], bytesExamined: inout Int) throws(PDFStructureError) {
         var best: Signature?
-        for dictionary in scanner.dictionaries {
+        // Dictionaries are judged as the scanner meets them: only the best signature so far is kept.
+        let scanner = try PDFObjectScanner(bytes) { dictionary throws(PDFStructureError) in
             // A signature value (`/Type /Sig`, or a dictionary with a byte range and contents), or a field or
             // merged field/widget with `/FT /Sig` whose `/V` is written inline.
             var candidates: [[String: PDFValue]] = [dictionary]
@@ -39,18 +47,20 @@ struct SignedPDF {
                 if best == nil || Self.coveredEnd(signature) > Self.coveredEnd(best!) { best = signature }
             }
         }
+        bytesExamined = scanner.bytesExamined
         guard let best else { throw PDFStructureError("no signature dictionary with /ByteRange and /Contents") }
         signature = best
 
         var identifier: String?
         var kind: String?
         if let info = scanner.resolve(scanner.trailer?["Info"])?.dictionary, let keywords = info["Keywords"]?.bytes {
-            let entries = Self.text(keywords).split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }
+            // A document id and a template id: the first kilobyte says all there is to say.
+            let entries = Self.text(Array(keywords.prefix(1024))).split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }
             identifier = entries.first.flatMap { $0.isEmpty ? nil : $0 }
             if entries.count > 1, !entries[1].isEmpty { kind = entries[1] }
         }
         if let catalog = scanner.resolve(scanner.trailer?["Root"])?.dictionary, case .reference(let number)? = catalog["Metadata"],
-            let stream = scanner.objects[number], stream.value["Filter"] == nil, let range = stream.stream,
+            let stream = scanner.object(number), stream.value["Filter"] == nil, let range = stream.stream,
             let xmp = Self.element("civicseal:documentId", in: bytes[range])
         {
             identifier = xmp
@@ -64,7 +74,7 @@ struct SignedPDF {
     }
 
     private static func signature(_ dictionary: [String: PDFValue]) throws(PDFStructureError) -> Signature? {
-        guard case .array(let items)? = dictionary["ByteRange"], case .string(let contents, let hex, let range)? = dictionary["Contents"] else {
+        guard case .array(let items, let count)? = dictionary["ByteRange"], case .string(let contents, let hex, let range)? = dictionary["Contents"] else {
             return nil
         }
         // The hole must be a hexadecimal string: a literal string could hide PDF syntax (§12.8.1 mandates hex).
@@ -74,9 +84,10 @@ struct SignedPDF {
             guard case .integer(let value) = item else { throw PDFStructureError("/ByteRange holds a non-integer") }
             byteRange.append(value)
         }
+
         return Signature(
-            byteRange: byteRange, contentsRange: range, contents: contents, subFilter: dictionary["SubFilter"]?.nameValue,
-            claimedTime: dictionary["M"]?.bytes.flatMap { PDFDate.parse($0) }, name: dictionary["Name"]?.bytes.map { text($0) })
+            byteRange: byteRange, byteRangeCount: count, contentsRange: range, contents: contents, subFilter: dictionary["SubFilter"]?.nameValue,
+            claimedTime: dictionary["M"]?.bytes.flatMap { PDFDate.parse($0) }, name: dictionary["Name"]?.bytes.map { text(Array($0.prefix(1024))) })
     }
 
     /// A PDF text string (§7.9.2.2): UTF-16BE with a byte order mark, UTF-8 with one (PDF 2.0), else PDFDocEncoding
@@ -114,6 +125,7 @@ struct SignedPDF {
 /// PDF dates (ISO 32000-1 §7.9.4): `D:YYYYMMDDHHmmSSOHH'mm'`, every part after the year optional.
 enum PDFDate {
     static func parse(_ bytes: [UInt8]) -> Date? {
+        guard bytes.count <= 64 else { return nil }  // `D:YYYYMMDDHHmmSS+HH'mm'` is 23 bytes
         var text = Substring(String(decoding: bytes, as: UTF8.self))
         if text.hasPrefix("D:") { text = text.dropFirst(2) }
         var index = text.startIndex
