@@ -39,7 +39,7 @@ let package = Package(
 
         // Signer and verification.
         .target(
-            name: "CivicSealSigner", dependencies: ["CivicSealCrypto", "CivicSealPDF", "CivicSealDocuments"],
+            name: "CivicSealSigner", dependencies: ["CivicSealCrypto", "CivicSealPDF", "CivicSealDocuments", "CivicSealWorkflow"],
             swiftSettings: strict),
 
         // The HTTP API.

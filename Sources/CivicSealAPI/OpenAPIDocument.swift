@@ -765,7 +765,7 @@ enum OpenAPIDocument {
     },
     "/v1/documents/{id}/revoke": {
       "post": {
-        "summary": "Revoke a document, stating the grounds (officer of the issuing department); the request becomes revoked",
+        "summary": "Revoke a document with a public reason code and internal grounds (officer of the issuing department); the request becomes revoked. Verifiers see only the code and the date, never the grounds.",
         "tags": [
           "officer"
         ],
@@ -777,12 +777,25 @@ enum OpenAPIDocument {
                 "type": "object",
                 "additionalProperties": false,
                 "required": [
+                  "reasonCode",
                   "reason"
                 ],
                 "properties": {
+                  "reasonCode": {
+                    "type": "string",
+                    "enum": [
+                      "issued-in-error",
+                      "superseded",
+                      "holder-request",
+                      "key-compromise",
+                      "cessation-of-operation"
+                    ],
+                    "description": "The public reason (after RFC 5280 reason codes); an unknown code is a 422."
+                  },
                   "reason": {
                     "type": "string",
-                    "maxLength": 2000
+                    "maxLength": 2000,
+                    "description": "The grounds in free text: internal (history and audit trail), never shown to verifiers."
                   }
                 }
               }
@@ -864,7 +877,7 @@ enum OpenAPIDocument {
     },
     "/v1/verify": {
       "post": {
-        "summary": "Verify a sealed PDF (public). Any bytes get a verdict: a file that is not a sealed PDF is outcome invalid with a failed structure check. Only an empty body is 400; another media type 415; more than 10 MiB 413.",
+        "summary": "Verify a sealed PDF (public). Any bytes get a verdict: a file that is not a sealed PDF is outcome invalid with a failed structure check. Only an empty body is 400; another media type 415; more than 10 MiB 413. Verification runs on its own threads with a bounded queue: when it is full, 503 with Retry-After.",
         "tags": [
           "verification"
         ],
@@ -898,6 +911,9 @@ enum OpenAPIDocument {
             "$ref": "#/components/responses/Problem"
           },
           "415": {
+            "$ref": "#/components/responses/Problem"
+          },
+          "503": {
             "$ref": "#/components/responses/Problem"
           }
         },
@@ -1550,6 +1566,18 @@ enum OpenAPIDocument {
           "revocationDate": {
             "type": "string",
             "format": "date"
+          },
+          "revocationReason": {
+            "type": "string",
+            "enum": [
+              "issued-in-error",
+              "superseded",
+              "holder-request",
+              "key-compromise",
+              "cessation-of-operation",
+              "unspecified"
+            ],
+            "description": "The public reason code of a revocation (unspecified: revoked before codes existed)."
           }
         }
       },
@@ -1602,6 +1630,18 @@ enum OpenAPIDocument {
           "revocationDate": {
             "type": "string",
             "format": "date"
+          },
+          "revocationReason": {
+            "type": "string",
+            "enum": [
+              "issued-in-error",
+              "superseded",
+              "holder-request",
+              "key-compromise",
+              "cessation-of-operation",
+              "unspecified"
+            ],
+            "description": "The public reason code of a revocation (unspecified: revoked before codes existed)."
           }
         }
       },
@@ -1765,6 +1805,30 @@ enum OpenAPIDocument {
           },
           "documentKind": {
             "type": "string"
+          },
+          "revocation": {
+            "type": [
+              "object",
+              "null"
+            ],
+            "description": "When the document is revoked: the date and the public reason code, never the grounds.",
+            "properties": {
+              "date": {
+                "type": "string",
+                "format": "date-time"
+              },
+              "reason": {
+                "type": "string",
+                "enum": [
+                  "issued-in-error",
+                  "superseded",
+                  "holder-request",
+                  "key-compromise",
+                  "cessation-of-operation",
+                  "unspecified"
+                ]
+              }
+            }
           }
         },
         "additionalProperties": true

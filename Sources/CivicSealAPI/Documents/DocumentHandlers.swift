@@ -37,18 +37,28 @@ extension APIService {
         return json(DocumentStatusBody(entry: entry, department: store.configuration.authority.department(id: entry.departmentID)))
     }
 
-    /// `POST /v1/documents/{id}/revoke` with `{"reason": "…"}`: an officer of the issuing department revokes it.
+    /// `POST /v1/documents/{id}/revoke` with `{"reasonCode": "…", "reason": "…"}`: an officer of the issuing department
+    /// revokes it. `reasonCode` is public (one of ``RevocationReason/selectable``, else 422); `reason`, the grounds in
+    /// free text, stays internal (history and audit trail).
     func revokeDocument(_ request: HTTPRequest, _ context: RequestContext) async throws -> HTTPResponse {
         let id = try documentID(context)
         let (_, actor) = try officer(request)
         try requireJSONMediaType(request)
-        let object = try Self.jsonObject(request.body, members: ["reason"])
+        let object = try Self.jsonObject(request.body, members: ["reason", "reasonCode"])
+        guard let given = object["reasonCode"]?.stringValue else {
+            throw APIError.invalid("reasonCode", "field.required", "a revocation names its reason code: \(Self.revocationCodes)")
+        }
+        guard let code = RevocationReason(selectable: given) else {
+            throw APIError.invalid("reasonCode", "field.unknown-code", "the reason code is one of \(Self.revocationCodes)")
+        }
         guard let reason = object["reason"]?.stringValue, !reason.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty else {
             throw APIError.invalid("reason", "field.required", "a revocation states its grounds")
         }
-        let entry = try await store.revokeDocument(id, reason: reason, by: actor, now: clock())
+        let entry = try await store.revokeDocument(id, reason: reason, code: code, by: actor, now: clock())
         return json(DocumentStatusBody(entry: entry, department: store.configuration.authority.department(id: entry.departmentID)))
     }
+
+    static let revocationCodes = RevocationReason.selectable.map(\.rawValue).joined(separator: ", ")
 
     /// `GET /v1/trust` (public): the trust anchors and every department certificate, active and retired, as PEM.
     func trust() -> HTTPResponse {
@@ -149,8 +159,9 @@ struct DocumentStatusBody: JSONWritable {
         output.key("nameEnglish"); output.string(department?.nameEnglish)
         output.endObject()
         output.key("issueDate"); output.string(CalendarDate(entry.issuedAt).description)
-        if case .revoked(_, let at) = entry.status {
+        if case .revoked(_, let code, let at) = entry.status {
             output.key("revocationDate"); output.string(CalendarDate(at).description)
+            output.key("revocationReason"); output.string(code.rawValue)
         }
     }
 }

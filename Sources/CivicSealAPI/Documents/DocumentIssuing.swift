@@ -120,7 +120,7 @@ extension RequestStore: DocumentRegistryLookup {
         let status: RegisteredDocument.Status =
             switch entry.status {
             case .valid: .valid
-            case .revoked(let reason, let at): .revoked(reason: reason, at: at)
+            case .revoked(_, let code, let at): .revoked(code: code, at: at)
             }
         return RegisteredDocument(
             documentID: entry.documentID, kind: entry.kind.rawValue, departmentID: entry.departmentID, issuedAt: entry.issuedAt,

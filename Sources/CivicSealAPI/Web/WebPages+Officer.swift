@@ -231,6 +231,7 @@ extension WebPages {
         values["canRevoke"] = .bool(canRevoke)
         if canRevoke {
             values["revokeFields"] = .list([
+                Self.revocationCodeField.value(text, value: typed["revoke.reasonCode"], error: errors["revoke.reasonCode"]),
                 Self.reasonField("revoke.reason").value(text, value: typed["revoke.reason"], error: errors["revoke.reason"]),
             ])
         }
@@ -238,6 +239,12 @@ extension WebPages {
     }
 
     /// The reason an officer gives for asking for information, rejecting or revoking.
+    /// The public reason of a revocation, from the fixed list (the grounds below it stay internal).
+    static let revocationCodeField = FormField(
+        name: "revoke.reasonCode", labelKey: "field-revocation-code",
+        control: .select([("", "choose")] + RevocationReason.selectable.map { ($0.rawValue, "revocation-\($0.rawValue)") }), required: true,
+        hintKey: "field-revocation-code-hint")
+
     static func reasonField(_ name: String, hintKey: String? = nil) -> FormField {
         FormField(name: name, labelKey: "field-reason", control: .textarea, required: true, hintKey: hintKey, maxLength: 2000)
     }
@@ -357,10 +364,15 @@ extension WebPages {
                 _ = try await store.decide(id, .reject(reason: text), by: actor, expectedVersion: version, now: now)
                 return redirect(back, flash: "rejected", visit)
             case "revoke":
-                guard let text = reason("revoke.reason") else { return try await redisplay(["revoke.reason": "field-reason-required"]) }
+                var problems: [String: String] = [:]
+                let code = fields["revoke.reasonCode"].flatMap(RevocationReason.init(selectable:))
+                if code == nil { problems["revoke.reasonCode"] = "field-revocation-code-required" }
+                let text = reason("revoke.reason")
+                if text == nil { problems["revoke.reason"] = "field-reason-required" }
+                guard let code, let text else { return try await redisplay(problems) }
                 guard let document = try store.documentEntry(forRequest: id) else { throw Outcome.notFound }
                 // Visibility: the request read above (through `officer`) is not enough — the store checks the department.
-                _ = try await store.revokeDocument(document.documentID, reason: text, by: actor, now: now)
+                _ = try await store.revokeDocument(document.documentID, reason: text, code: code, by: actor, now: now)
                 return redirect(back, flash: "revoked", visit)
             default:
                 throw Outcome.notFound

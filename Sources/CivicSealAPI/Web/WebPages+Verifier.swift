@@ -81,6 +81,10 @@ extension WebPages {
             object["kind"] = .string(known.map { kindName($0, visit) } ?? kind)
         }
         if let id = verdict.documentID, DocumentID.isValid(id) { object["documentId"] = .string(id) }
+        if let revocation = verdict.revocation {
+            object["revokedOn"] = .string(Self.date(CalendarDate(revocation.date)))
+            object["revocationReason"] = .string(text("revocation-\(revocation.reason.rawValue)", visit))
+        }
         return .object(object)
     }
 
@@ -122,7 +126,11 @@ extension WebPages {
             "issuedOn": .string(Self.date(CalendarDate(entry.issuedAt))),
             "fields": .list(Self.confirmationFields.map { $0.value({ text($0, visit) }, value: values[$0.name], error: nil) }),
         ]
-        if case .revoked(_, let at) = entry.status { object["revokedOn"] = .string(Self.date(CalendarDate(at))) }
+        if case .revoked(_, let code, let at) = entry.status {
+            // The date and the public reason code's wording; never the officer's grounds.
+            object["revokedOn"] = .string(Self.date(CalendarDate(at)))
+            object["revocationReason"] = .string(text("revocation-\(code.rawValue)", visit))
+        }
         if let confirmed {
             object["confirmation"] = .string(text(confirmed ? "confirm-yes" : "confirm-no", visit))
             object["confirmationClass"] = .string(confirmed ? "confirmed" : "refused")

@@ -5,7 +5,8 @@ import CivicSealWorkflow
 public struct DocumentEntry: Sendable, Hashable {
     public enum Status: Sendable, Hashable {
         case valid
-        case revoked(reason: String, at: Date)
+        /// `reason` is the officer's free-text grounds (internal); `code` the public reason from the fixed list.
+        case revoked(reason: String, code: RevocationReason, at: Date)
 
         /// `valid` or `revoked`.
         public var name: String { if case .valid = self { "valid" } else { "revoked" } }

@@ -8,7 +8,7 @@ import Foundation
 extension RequestStore {
     static let documentColumns = """
         d.id, coalesce(r.legacy_id, r.seq), d.kind, d.department_id, d.template_id, d.template_version, d.template_sha256, d.record_sha256,
-        d.pdf_sha256, d.signer_certificate_sha256, d.issued_at, d.status, d.revocation_reason, d.revoked_at
+        d.pdf_sha256, d.signer_certificate_sha256, d.issued_at, d.status, d.revocation_reason, d.revoked_at, d.revocation_code
         """
 
     static func documentEntry(from statement: Statement, ids: RequestIDs) throws -> DocumentEntry {
@@ -19,7 +19,9 @@ extension RequestStore {
         guard let kind = RequestKind(rawValue: try text(2)) else { throw RequestRow.corrupt }
         let status: DocumentEntry.Status =
             try text(11) == "revoked"
-            ? .revoked(reason: try text(12), at: RequestRow.date(milliseconds: statement.int64(at: 13))) : .valid
+            ? .revoked(
+                reason: try text(12), code: statement.string(at: 14).flatMap(RevocationReason.init(rawValue:)) ?? .unspecified,
+                at: RequestRow.date(milliseconds: statement.int64(at: 13))) : .valid
         return DocumentEntry(
             documentID: try text(0), requestID: ids.publicID(statement, at: 1), kind: kind, departmentID: try text(3), templateID: try text(4),
             templateVersion: try text(5), templateSHA256: try text(6), recordSHA256: try text(7), pdfSHA256: try text(8),
@@ -173,10 +175,10 @@ extension RequestStore {
     // MARK: Revoking
 
     /// An officer of the issuing department revokes a document with its grounds: the request goes `issued` →
-    /// `revoked` (history, audit) and the registry row records the reason and time, in one transaction. Another
-    /// department's officer, or an unknown id, gets ``RecordsError/Code/notFound``.
+    /// `revoked` (history, audit) and the registry row records the grounds, the public reason `code` and the time,
+    /// in one transaction. Another department's officer, or an unknown id, gets ``RecordsError/Code/notFound``.
     public func revokeDocument(
-        _ documentID: String, reason: String, by officer: Actor, now: Date
+        _ documentID: String, reason: String, code: RevocationReason, by officer: Actor, now: Date
     ) async throws(RecordsError) -> DocumentEntry {
         guard DocumentID.isValid(documentID), officer.role == .officer else { throw RecordsError.notFound }
         let milliseconds = RequestRow.milliseconds(now)
@@ -198,8 +200,8 @@ extension RequestStore {
                 atMilliseconds: milliseconds, today: today, ids: ids, in: connection)
             let stored = try connection.scalar("SELECT reason FROM audit_log ORDER BY sequence DESC LIMIT 1").string ?? reason
             try connection.execute(
-                "UPDATE documents SET status = 'revoked', revocation_reason = ?, revoked_at = ? WHERE id = ?",
-                [.text(stored), .integer(milliseconds), .text(documentID)])
+                "UPDATE documents SET status = 'revoked', revocation_reason = ?, revocation_code = ?, revoked_at = ? WHERE id = ?",
+                [.text(stored), .text(code.rawValue), .integer(milliseconds), .text(documentID)])
             let statement = try connection.cachedStatement(
                 "SELECT \(Self.documentColumns) FROM documents d JOIN requests r ON r.seq = d.request_seq WHERE d.id = ?")
             defer { statement.reset() }

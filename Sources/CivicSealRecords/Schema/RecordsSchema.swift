@@ -35,6 +35,9 @@ import CivicSealStorage
 ///   only requests filed for someone else (a parent for a child, a proxy) enter the partial
 ///   `requests_open_criminal_for_others`.
 ///
+/// Migration 5 adds `documents.revocation_code`: the public reason of a revocation (``RevocationReason``), while
+/// `revocation_reason` keeps the officer's free-text grounds, which no public answer shows.
+///
 /// Indexes: `requests_queue (department_id, state, due_date, seq, kind)` serves the department queue page by a
 /// single index range scan in the page's own order, kind filters and counts included; `requests_owner (owner_id,
 /// created_at, seq, kind, form, state, subject_id)` a citizen's list and, covering, the rule's check on the
@@ -234,6 +237,15 @@ public enum RecordsSchema {
                 "INSERT INTO records_keys (name, key) VALUES (?, ?)",
                 [.text(RequestIDs.keyName), .blob(SecureRandom.bytes(BlockPermutation.keyLength))])
         },
+        Migration(
+            "revocation reason codes: the public reason of a revocation, from a fixed list, beside the internal grounds",
+            statements: [
+                // NULL for documents revoked before: they read as `unspecified`, never as a reason nobody gave.
+                """
+                ALTER TABLE documents ADD COLUMN revocation_code TEXT CHECK (revocation_code IS NULL OR revocation_code IN
+                    ('issued-in-error', 'superseded', 'holder-request', 'key-compromise', 'cessation-of-operation'))
+                """,
+            ]),
     ]
 
     /// The triggers that make `audit_log` append-only; ``AuditVerifier`` reports any that are missing.

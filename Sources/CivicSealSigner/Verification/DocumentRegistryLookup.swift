@@ -1,3 +1,4 @@
+import CivicSealWorkflow
 import Foundation
 
 /// What the verifier asks the document registry when it verifies online: the record registered under an id.
@@ -10,7 +11,8 @@ public protocol DocumentRegistryLookup: Sendable {
 public struct RegisteredDocument: Sendable, Hashable {
     public enum Status: Sendable, Hashable {
         case valid
-        case revoked(reason: String, at: Date)
+        /// The public reason code only: the registry never hands the verifier the officer's free-text grounds.
+        case revoked(code: RevocationReason, at: Date)
     }
 
     public let documentID: String

@@ -1,4 +1,5 @@
 import CivicSealPDF
+import CivicSealWorkflow
 import Foundation
 
 /// The answer of ``DocumentVerifier``: an outcome and every named check with a message in Vietnamese and
@@ -59,12 +60,27 @@ public struct DocumentVerdict: Sendable {
     public let signingTime: Date?
     public let documentID: String?
     public let documentKind: String?
+    /// When the registry says the document is revoked: the date and the public reason code (never the grounds).
+    public let revocation: Revocation?
+
+    /// A revocation as verdicts show it.
+    public struct Revocation: Sendable, Equatable {
+        public let date: Date
+        public let reason: RevocationReason
+
+        public init(date: Date, reason: RevocationReason) {
+            self.date = date
+            self.reason = reason
+        }
+    }
 
     public var isValid: Bool { outcome == .valid }
 
     public init(
-        outcome: Outcome, checks: [Check], signer: String?, department: String?, signingTime: Date?, documentID: String?, documentKind: String?
+        outcome: Outcome, checks: [Check], signer: String?, department: String?, signingTime: Date?, documentID: String?, documentKind: String?,
+        revocation: Revocation? = nil
     ) {
+        self.revocation = revocation
         self.outcome = outcome
         self.checks = checks
         self.signer = signer
@@ -82,7 +98,8 @@ public struct DocumentVerdict: Sendable {
 
     /// The verdict for the API (`JSONSerialization`-ready): `outcome`, `checks` (`name`, `passed`,
     /// `messages.vi`/`messages.en`), `signer`, `department`, `signingTime` (ISO 8601, UTC), `documentID`,
-    /// `documentKind`; absent values are JSON `null`.
+    /// `documentKind`, `revocation` (`{"date", "reason"}`: ISO 8601 and a ``RevocationReason`` code); absent values are
+    /// JSON `null`.
     public func jsonObject() -> [String: Any] {
         func orNull(_ value: String?) -> Any { value ?? NSNull() }
         return [
@@ -95,6 +112,7 @@ public struct DocumentVerdict: Sendable {
             "signingTime": orNull(signingTime.map(Self.iso8601)),
             "documentID": orNull(documentID),
             "documentKind": orNull(documentKind),
+            "revocation": revocation.map { ["date": Self.iso8601($0.date), "reason": $0.reason.rawValue] as [String: Any] } ?? NSNull(),
         ]
     }
 

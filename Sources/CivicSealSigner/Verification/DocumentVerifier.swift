@@ -193,9 +193,12 @@ public final class DocumentVerifier: Sendable {
         switch registered.status {
         case .valid:
             report.pass(.notRevoked, "Tài liệu chưa bị thu hồi.", "The document has not been revoked.")
-        case .revoked(let reason, let at):
+        case .revoked(let code, let at):
+            // The public reason code and date only: the officer's grounds never reach a verdict.
             let stamp = DocumentVerdict.iso8601(at)
-            report.fail(.notRevoked, "Tài liệu đã bị thu hồi lúc \(stamp). Lý do: \(reason)", "The document was revoked at \(stamp). Reason: \(reason)")
+            report.revocation = DocumentVerdict.Revocation(date: at, reason: code)
+            report.fail(.notRevoked, "Tài liệu đã bị thu hồi lúc \(stamp). Lý do: \(code.vietnamese) (\(code.rawValue)).",
+                        "The document was revoked at \(stamp). Reason: \(code.english) (\(code.rawValue)).")
         }
     }
 
@@ -261,6 +264,7 @@ private struct Report {
     var signingTime: Date?
     var documentID: String?
     var documentKind: String?
+    var revocation: DocumentVerdict.Revocation?
 
     init(online: Bool) { self.online = online }
 
@@ -327,6 +331,6 @@ private struct Report {
             failed.isEmpty ? .valid : failed == [.notRevoked] ? .revoked : .invalid
         return DocumentVerdict(
             outcome: outcome, checks: all, signer: signer, department: department, signingTime: signingTime, documentID: documentID,
-            documentKind: documentKind)
+            documentKind: documentKind, revocation: revocation)
     }
 }

@@ -1,0 +1,50 @@
+/// Why a document was revoked, from a fixed list (after RFC 5280 §5.3.1's reason codes): the only reason anyone
+/// without a staff token sees. The officer's free-text grounds stay internal (history, audit trail).
+/// Raw values are stable: stored in `documents.revocation_code` and shown in public verdicts.
+public enum RevocationReason: String, Sendable, CaseIterable, Codable, Hashable {
+    /// The document should never have been issued (wrong person, wrong facts).
+    case issuedInError = "issued-in-error"
+    /// A corrected or newer document replaces it.
+    case superseded
+    /// The holder asked for it to be withdrawn.
+    case holderRequest = "holder-request"
+    /// The seal's private key is, or may be, compromised.
+    case keyCompromise = "key-compromise"
+    /// What the document attests no longer holds, or the issuing office ceased the activity it attested.
+    case cessationOfOperation = "cessation-of-operation"
+    /// Recorded before reasons were coded; never accepted for a new revocation.
+    case unspecified
+
+    /// The codes an officer may choose for a new revocation (everything but ``unspecified``).
+    public static let selectable: [RevocationReason] = allCases.filter { $0 != .unspecified }
+
+    /// A new revocation's reason from its code; nil for an unknown code or ``unspecified``.
+    public init?(selectable code: String) {
+        guard let reason = RevocationReason(rawValue: code), reason != .unspecified else { return nil }
+        self = reason
+    }
+
+    /// The reason in Vietnamese, as verdicts and pages print it.
+    public var vietnamese: String {
+        switch self {
+        case .issuedInError: "cấp nhầm"
+        case .superseded: "đã được thay thế bằng văn bản khác"
+        case .holderRequest: "theo yêu cầu của người được cấp"
+        case .keyCompromise: "khóa ký bị lộ"
+        case .cessationOfOperation: "nội dung xác nhận không còn hiệu lực"
+        case .unspecified: "không nêu"
+        }
+    }
+
+    /// The reason in English.
+    public var english: String {
+        switch self {
+        case .issuedInError: "issued in error"
+        case .superseded: "superseded by another document"
+        case .holderRequest: "at the holder's request"
+        case .keyCompromise: "key compromise"
+        case .cessationOfOperation: "what it attests no longer holds"
+        case .unspecified: "unspecified"
+        }
+    }
+}
