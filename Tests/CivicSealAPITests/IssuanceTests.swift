@@ -2,6 +2,7 @@ import CivicSealApp
 import CivicSealCrypto
 import CivicSealRecords
 import CivicSealTestSupport
+import CivicSealWorkflow
 import Foundation
 import Testing
 
@@ -83,26 +84,61 @@ struct IssuanceTests {
                 "/v1/documents/\(documentID)/revoke", token: try live.token(for: .healthOfficer), json: #"{"reason": "Sai sót"}"#)
             #expect(foreign.status == 404, "\(foreign)")
             let unreasoned = try await live.client.post(
-                "/v1/documents/\(documentID)/revoke", token: try live.token(for: .justiceColleague), json: #"{"reason": "  "}"#)
+                "/v1/documents/\(documentID)/revoke", token: try live.token(for: .justiceColleague),
+                json: #"{"reasonCode": "issued-in-error", "reason": "  "}"#)
             #expect(unreasoned.status == 422, "\(unreasoned)")
+            // The public reason is a code from the fixed list: missing or unknown is refused, naming the field.
+            for body in [#"{"reason": "Sai sót"}"#, #"{"reasonCode": "criminal-conviction", "reason": "Sai sót"}"#, #"{"reasonCode": "unspecified", "reason": "Sai sót"}"#] {
+                let refused = try await live.client.post("/v1/documents/\(documentID)/revoke", token: try live.token(for: .justiceColleague), json: body)
+                #expect(refused.status == 422, "\(body): \(refused)")
+                #expect(refused.text.contains("reasonCode"), "\(refused)")
+            }
+            #expect(try await live.client.get("/v1/documents/\(documentID)/status").json["status"] as? String == "valid", "nothing was revoked")
+            // Grounds an officer might write: a conviction and an ID number. They stay internal.
+            let grounds = "Bản án số 12/2020/HS-ST tội trộm cắp tài sản của người có CCCD 079085000099 — issued in error"
             let revoked = try await live.client.post(
                 "/v1/documents/\(documentID)/revoke", token: try live.token(for: .justiceColleague),
-                json: #"{"reason": "Cấp nhầm thông tin / issued in error"}"#)
+                json: #"{"reasonCode": "issued-in-error", "reason": "\#(grounds)"}"#)
             #expect(revoked.status == 200, "\(revoked)")
             #expect(revoked.json["status"] as? String == "revoked")
+            #expect(revoked.json["revocationReason"] as? String == "issued-in-error")
             let after = try await live.client.get("/v1/documents/\(documentID)/status")
             #expect(after.json["status"] as? String == "revoked")
-            #expect(!after.text.contains("issued in error"), "the grounds are not public")
+            #expect(after.json["revocationReason"] as? String == "issued-in-error")
+            #expect((after.json["revocationDate"] as? String)?.count == 10)
+            let secrets = ["issued in error", "12/2020", "trộm cắp", "079085000099"]
+            for secret in secrets { #expect(!after.text.contains(secret), "the grounds are not public: /status shows \(secret)") }
             let detail = try await live.client.get("/v1/requests/\(id)", token: try live.token(for: .man(43)))
             #expect((detail.json["request"] as? [String: Any])?["status"] as? String == "revoked", "\(detail)")
+            // Officers and the registry keep the grounds.
+            if case .revoked(let kept, let code, _)? = try live.service.store.documentEntry(id: documentID)?.status {
+                #expect(kept == grounds && code == .issuedInError)
+            } else {
+                Issue.record("the registry does not record the revocation")
+            }
             // Revoking twice is a refused transition.
             let again = try await live.client.post(
-                "/v1/documents/\(documentID)/revoke", token: try live.token(for: .justiceOfficer), json: #"{"reason": "again"}"#)
+                "/v1/documents/\(documentID)/revoke", token: try live.token(for: .justiceOfficer), json: #"{"reasonCode": "superseded", "reason": "again"}"#)
             #expect(again.status == 409, "\(again)")
-            // The verifier reports it revoked when online.
+
+            // Every anonymous way to check the document says revoked, with the code and date, and never the grounds.
             let pdf = try #require(try live.service.store.documentPDF(id: documentID))
             let verdict = try await live.client.send("POST", "/v1/verify", headers: [("Content-Type", "application/pdf")], body: pdf)
             #expect(verdict.json["outcome"] as? String == "revoked", "\(verdict)")
+            let revocation = try #require(verdict.json["revocation"] as? [String: Any], "\(verdict)")
+            #expect(revocation["reason"] as? String == "issued-in-error")
+            #expect((revocation["date"] as? String)?.hasPrefix(try #require(after.json["revocationDate"] as? String)) == true, "\(revocation)")
+            for secret in secrets { #expect(!verdict.text.contains(secret), "POST /v1/verify shows \(secret)") }
+
+            let browser = Browser(live)
+            let csrf = try #require(try await browser.get("/verify").csrf)
+            let page = try await browser.postMultipart("/verify", [("csrf", csrf)], file: ("document", "tai-lieu.pdf", "application/pdf", pdf))
+            #expect(page.firstMatch(#"data-outcome="([a-z]+)""#) == "revoked", "\(page.text)")
+            #expect(page.element(id: "verdict-revocation-reason") == PageText.vi("revocation-issued-in-error"), "\(page.text)")
+            for secret in secrets { #expect(!page.text.contains(secret), "the /verify page shows \(secret)") }
+            let qrPage = try await browser.get("/v/\(documentID)")
+            #expect(qrPage.element(id: "revocation-reason") == PageText.vi("revocation-issued-in-error"), "\(qrPage.text)")
+            for secret in secrets { #expect(!qrPage.text.contains(secret), "/v/<code> shows \(secret)") }
             #expect(try await live.client.get("/v1/documents/00000000000000000000000000/status").status == 404)
             #expect(try await live.service.store.verifyAudit().isIntact)
         }
@@ -201,7 +237,7 @@ struct IssuanceTests {
             #expect(sessionless.status == 403 && sessionless.element(id: "confirmation") == nil, "\(sessionless)")
 
             _ = try await live.client.post(
-                "/v1/documents/\(documentID)/revoke", token: try live.token(for: .justiceOfficer), json: #"{"reason": "Thu hồi"}"#)
+                "/v1/documents/\(documentID)/revoke", token: try live.token(for: .justiceOfficer), json: #"{"reasonCode": "superseded", "reason": "Thu hồi"}"#)
             let revoked = try await verifier.get("/v/\(documentID)")
             #expect(revoked.text.contains(PageText.vi("status-revoked")) && revoked.text.contains(#"data-status="revoked""#), "\(revoked.text)")
             #expect(revoked.text.contains(PageText.vi("document-revoked")), "the revocation date is shown")

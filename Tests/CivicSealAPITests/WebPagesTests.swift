@@ -93,7 +93,7 @@ struct WebPagesTests {
                 (officer, "/officer/requests/\(requestID)/approve", [("version", "1")], officerCSRF),
                 (officer, "/officer/requests/\(requestID)/request-info", [("version", "1"), ("info.reason", "Thiếu giấy tờ")], officerCSRF),
                 (officer, "/officer/requests/\(requestID)/reject", [("version", "1"), ("reject.reason", "Không đủ điều kiện")], officerCSRF),
-                (officer, "/officer/requests/\(requestID)/revoke", [("revoke.reason", "Thu hồi")], officerCSRF),
+                (officer, "/officer/requests/\(requestID)/revoke", [("revoke.reasonCode", "issued-in-error"), ("revoke.reason", "Thu hồi")], officerCSRF),
                 (officer, "/sign-out", [], officerCSRF),
                 (officer, "/officer/sign-in", [("token", officerToken)], officerCSRF),
                 (verifier, "/v/00000000000000000000000000", [("fullName", person.name)], verifierCSRF),
@@ -599,7 +599,7 @@ struct WebPagesTests {
 
             // After revocation the same file is reported revoked.
             _ = try await live.client.post(
-                "/v1/documents/\(documentID)/revoke", token: try live.token(for: .justiceOfficer), json: #"{"reason": "Thu hồi"}"#)
+                "/v1/documents/\(documentID)/revoke", token: try live.token(for: .justiceOfficer), json: #"{"reasonCode": "superseded", "reason": "Thu hồi"}"#)
             #expect(try await upload(pdf).firstMatch(#"data-outcome="([a-z]+)""#) == "revoked")
         }
     }
@@ -665,6 +665,7 @@ struct WebPagesTests {
         built += ValidationPolicy().healthCertificateTypes.map { "certificate-\($0)" }
         built += ["valid", "invalid", "revoked"].flatMap { ["verdict-\($0)", "verdict-\($0)-text"] }
         built += ["status-valid", "status-revoked", "form-1", "form-2"]
+        built += RevocationReason.allCases.map { "revocation-\($0.rawValue)" }
         for key in built {
             for language in WebLanguage.allCases {
                 #expect(site.messages.lookup(key, language) != nil, "messages.json lacks \(key)")

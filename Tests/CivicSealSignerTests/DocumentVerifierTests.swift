@@ -4,6 +4,7 @@ import CivicSealDocuments
 import CivicSealPDF
 import CivicSealSigner
 import CivicSealTestSupport
+import CivicSealWorkflow
 import Foundation
 import Testing
 
@@ -50,16 +51,31 @@ import Testing
         #expect(other.failedChecks == [.hashMatches])
     }
 
-    @Test func revokedDocumentHasOutcomeRevoked() throws {
+    /// A public verdict names the revocation by its code and date only (finding 17: this test used to assert the
+    /// officer's grounds appeared in it). The registry view carries no free text at all.
+    @Test func revokedDocumentHasOutcomeRevokedWithCodeAndDateButNoGrounds() throws {
         let fixtures = try SealFixtures()
         let (_, sealed) = try fixtures.sealedFormOne()
         let revokedAt = Date(timeIntervalSince1970: 1_780_000_000)
-        let registry = RegistryStub.registering(sealed, status: .revoked(reason: "Cấp nhầm người / issued in error", at: revokedAt))
+        let registry = RegistryStub.registering(sealed, status: .revoked(code: .issuedInError, at: revokedAt))
         let verdict = try fixtures.verifier().verify(sealed, registry: registry)
         #expect(verdict.outcome == .revoked)
         #expect(verdict.failedChecks == [.notRevoked])
-        #expect(verdict.check(.notRevoked)?.vietnamese.contains("thu hồi") == true)
-        #expect(verdict.check(.notRevoked)?.vietnamese.contains("Cấp nhầm người") == true)
+        let check = try #require(verdict.check(.notRevoked))
+        #expect(check.vietnamese.contains("thu hồi"))
+        for message in [check.vietnamese, check.english] {
+            #expect(message.contains("issued-in-error"), "the reason code is shown: \(message)")
+            #expect(message.contains("2026-05-28T20:26:40Z"), "the revocation date is shown: \(message)")
+            #expect(!message.contains("Cấp nhầm người"), "the grounds are not: \(message)")
+        }
+        #expect(check.vietnamese.contains(RevocationReason.issuedInError.vietnamese))
+        #expect(check.english.contains(RevocationReason.issuedInError.english))
+        #expect(verdict.revocation == DocumentVerdict.Revocation(date: revokedAt, reason: .issuedInError))
+        let json = verdict.jsonObject()
+        let revocation = try #require(json["revocation"] as? [String: Any])
+        #expect(revocation["reason"] as? String == "issued-in-error")
+        #expect(revocation["date"] as? String == "2026-05-28T20:26:40Z")
+        #expect(try fixtures.verifier().verify(sealed, registry: RegistryStub.registering(sealed)).jsonObject()["revocation"] is NSNull)
     }
 
     @Test func rsaPSSSealVerifies() throws {

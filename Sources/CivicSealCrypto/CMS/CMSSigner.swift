@@ -37,8 +37,6 @@ public struct CMSSigner: Sendable {
         self.key = key
         self.certificate = certificate
         self.chain = chain
-        // A configured seal: its certificates are trusted by the operator, so verification may reuse them parsed.
-        for trusted in [certificate] + chain { CertificateCache.shared.remember(trusted) }
         self.algorithm = chosen
         self.digest = digest
 

@@ -3,8 +3,9 @@ import Synchronization
 /// Parsed certificates by their exact DER, so that verifying many documents sealed by the same department parses
 /// its certificate once (OpenSSL 3 decoders are slow and contend across threads).
 ///
-/// Only certificates the process has reason to trust are remembered: trust anchors and configured seals (at
-/// ``ChainValidator`` and ``CMSSigner`` creation) and the certificates of a chain that validated to a trust anchor.
+/// Only certificates the process has reason to trust are remembered: trust anchors (when a ``ChainValidator`` is made)
+/// and the certificates of a chain that validated to one — the configured seals among them, the first time a
+/// document they sealed verifies.
 /// A certificate read from an untrusted upload is looked up but never inserted, so it is freed with its request.
 /// The cache is bounded in entries and in DER bytes; when full it refuses new entries instead of evicting, so
 /// nothing from outside can push a trusted entry out.
