@@ -21,7 +21,7 @@ public final class APIService: Sendable {
     let issuer: (any DocumentIssuing)?
     let documentVerifier: DocumentVerifier?
     /// Where uploads are verified: threads of their own with bounded queues (full: 503 with `Retry-After`).
-    let verification: VerificationLanes
+    public let verification: VerificationLanes
     let trustBody: [UInt8]
     /// The server-rendered pages (none: the service answers the API only).
     let web: WebSite?

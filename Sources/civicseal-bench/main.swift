@@ -18,8 +18,9 @@ do {
     case "verify": try VerifyBenchmark.run(seconds: seconds)
     case "issue": try IssueBenchmark.run(seconds: seconds)
     case "pages": try PagesBenchmark.run(seconds: seconds, arguments: arguments)
+    case "abuse": try AbuseBenchmark.run(seconds: seconds)
     default:
-        FileHandle.standardError.write(Data("usage: civicseal-bench crypto|store|render|http|issue|verify|pages [--seconds N] [--requests N]\n".utf8))
+        FileHandle.standardError.write(Data("usage: civicseal-bench crypto|store|render|http|issue|verify|pages|abuse [--seconds N] [--requests N]\n".utf8))
         exit(64)
     }
 } catch {

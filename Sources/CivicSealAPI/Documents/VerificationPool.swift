@@ -43,15 +43,17 @@ public final class VerificationPool: Sendable {
     }
 
     /// Jobs waiting for a thread (not those running).
-    public var waiting: Int { shared.waiting }
+    public var waiting: Int { shared.counts.waiting }
+    /// Jobs running now.
+    public var running: Int { shared.counts.running }
 
     /// The queue and the worker loop; held by the threads, so the pool itself can go away and stop them.
     private final class Shared: @unchecked Sendable {
         // @unchecked Sendable: `queue` is guarded by its Mutex and `available` is a thread-safe semaphore.
-        private let queue = Mutex<(jobs: [@Sendable () -> Void], head: Int, stopped: Bool)>(([], 0, false))
+        private let queue = Mutex<(jobs: [@Sendable () -> Void], head: Int, running: Int, stopped: Bool)>(([], 0, 0, false))
         private let available = DispatchSemaphore(value: 0)
 
-        var waiting: Int { queue.withLock { $0.jobs.count - $0.head } }
+        var counts: (waiting: Int, running: Int) { queue.withLock { ($0.jobs.count - $0.head, $0.running) } }
 
         func submit(limit: Int, _ job: @escaping @Sendable () -> Void) -> Bool {
             let accepted = queue.withLock { state in
@@ -75,6 +77,7 @@ public final class VerificationPool: Sendable {
                     if state.head < state.jobs.count {
                         let job = state.jobs[state.head]
                         state.head += 1
+                        state.running += 1
                         if state.head == state.jobs.count {
                             state.jobs.removeAll(keepingCapacity: true)
                             state.head = 0
@@ -86,7 +89,9 @@ public final class VerificationPool: Sendable {
                 switch next {
                 case .none: return
                 case .some(.none): continue
-                case .some(.some(let job)): job()
+                case .some(.some(let job)):
+                    job()
+                    queue.withLock { $0.running -= 1 }
                 }
             }
         }

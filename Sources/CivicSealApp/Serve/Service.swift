@@ -33,6 +33,8 @@ public struct ServeOptions: Sendable {
     public var trustProxyBearer = false
     /// Signed-in page sessions kept, and separately anonymous visitors' sessions.
     public var sessionCapacity = 100_000
+    /// The threads and queue limits of PDF verification (`nil`: one thread fewer than the cores, four waiting each).
+    public var verification: VerificationLanes?
 
     public init() {}
 }
@@ -122,7 +124,8 @@ public final class Service: Sendable {
         let metrics = MetricsRegistry()
         let api = APIService(
             store: store, verifier: TokenVerifier(issuers: issuers, clock: options.clock), metrics: metrics, clock: options.clock,
-            issuer: issuance, documentVerifier: documentVerifier, trust: keyring.publication(), web: web)
+            issuer: issuance, documentVerifier: documentVerifier, verification: options.verification ?? VerificationLanes(), trust: keyring.publication(),
+            web: web)
         let router: HTTPRouter
         do { router = try api.router() } catch { throw AppError(.configuration, "routes: \(error)") }
 

@@ -71,10 +71,14 @@ struct PDFObjectScanner {
     /// Where a search for `endstream` already failed: no later search from beyond it can succeed.
     private var noEndstreamAfter = Int.max
 
-    /// Scans `bytes`, calling `visit` with each object's dictionary (retained entries only) in file order.
-    init(_ bytes: [UInt8], visit: ([String: PDFValue]) throws(PDFStructureError) -> Void = { _ in }) throws(PDFStructureError) {
+    /// Scans `bytes`, calling `visit` with each object's dictionary (retained entries only) in file order;
+    /// `bytesExamined` receives the work done, whether the file was read or refused.
+    init(
+        _ bytes: [UInt8], bytesExamined: inout Int, visit: ([String: PDFValue]) throws(PDFStructureError) -> Void = { _ in }
+    ) throws(PDFStructureError) {
         self.bytes = bytes
         budget = 1024 + 4 * bytes.count  // a token takes at least one byte; the factor covers lookahead
+        defer { bytesExamined = self.bytesExamined }
         guard bytes.count >= 8, bytes[0..<5].elementsEqual("%PDF-".utf8) else { throw PDFStructureError("no %PDF- header") }
         guard bytes.count < Int(Int32.max) else { throw PDFStructureError("the file is too large") }
         try scan(visit)
@@ -176,7 +180,7 @@ struct PDFObjectScanner {
         position = start
         let value = try parseValue(depth: 0, retain: true)
         let afterValue = position
-        guard peekKeyword("stream") else {
+        guard peekKeyword(Self.streamKeyword) else {
             position = afterValue
             return (value, nil)
         }
@@ -189,13 +193,13 @@ struct PDFObjectScanner {
             let limit = min(bytes.count, after + Self.maximumWhitespaceBeforeEndstream)
             while after < limit, Self.isSpace(bytes[after]) { after += 1 }
             bytesExamined += after - (dataStart + length) + 9
-            if after + 9 <= bytes.count, bytes[after..<(after + 9)].elementsEqual("endstream".utf8) {
+            if after + 9 <= bytes.count, bytes[after..<(after + 9)].elementsEqual(Self.endstreamKeyword) {
                 position = after + 9
                 highWater = max(highWater, position)
                 return (value, dataStart..<(dataStart + length))
             }
         }
-        guard dataStart < noEndstreamAfter, let found = find(Array("endstream".utf8), from: dataStart) else {
+        guard dataStart < noEndstreamAfter, let found = find(Self.endstreamKeyword, from: dataStart) else {
             noEndstreamAfter = min(noEndstreamAfter, dataStart)
             position = dataStart
             throw PDFStructureError("stream without endstream")
@@ -248,7 +252,7 @@ struct PDFObjectScanner {
             // Keys not kept are remembered by hash only, so a repeated one is still refused without holding them.
             var otherKeys = Set<Int>()
             while true {
-                switch try nextToken(decode: false) {
+                switch try nextToken(decode: retain) {
                 case .dictionaryEnd: return retain ? .dictionary(entries) : .null
                 case .name(let key):
                     let keep = retain && Self.retainedKeys.contains(key)
@@ -294,10 +298,9 @@ struct PDFObjectScanner {
     }
 
     /// Whether the next token is the keyword `word`; on a match `position` moves past it, else it stays.
-    private mutating func peekKeyword(_ word: String) -> Bool {
+    private mutating func peekKeyword(_ utf8: [UInt8]) -> Bool {
         let saved = position
         skipSpaceAndComments()
-        let utf8 = Array(word.utf8)
         bytesExamined += utf8.count
         if position + utf8.count <= bytes.count, bytes[position..<(position + utf8.count)].elementsEqual(utf8),
             position + utf8.count == bytes.count || Self.isDelimiterOrSpace(bytes[position + utf8.count])
@@ -357,16 +360,26 @@ struct PDFObjectScanner {
             return try literalString(start, decode: decode)
         case UInt8(ascii: "/"):
             position += 1
-            var name: [UInt8] = []
+            let nameStart = position
+            var escaped = false
             while position < bytes.count, !Self.isDelimiterOrSpace(bytes[position]) {
-                if bytes[position] == UInt8(ascii: "#"), position + 2 < bytes.count, let high = Self.hexValue(bytes[position + 1]),
-                    let low = Self.hexValue(bytes[position + 2])
+                if bytes[position] == UInt8(ascii: "#") { escaped = true }
+                position += 1
+            }
+            guard decode else { return .name("") }
+            guard escaped else { return .name(String(decoding: bytes[nameStart..<position], as: UTF8.self)) }
+            // `#xx` escapes (§7.3.5).
+            var name: [UInt8] = []
+            var cursor = nameStart
+            while cursor < position {
+                if bytes[cursor] == UInt8(ascii: "#"), cursor + 2 < position, let high = Self.hexValue(bytes[cursor + 1]),
+                    let low = Self.hexValue(bytes[cursor + 2])
                 {
                     name.append(high << 4 | low)
-                    position += 3
+                    cursor += 3
                 } else {
-                    name.append(bytes[position])
-                    position += 1
+                    name.append(bytes[cursor])
+                    cursor += 1
                 }
             }
             return .name(String(decoding: name, as: UTF8.self))
@@ -376,7 +389,7 @@ struct PDFObjectScanner {
             throw PDFStructureError("unexpected delimiter")
         default:
             while position < bytes.count, !Self.isDelimiterOrSpace(bytes[position]), position - start < 32 { position += 1 }
-            return .keyword(String(decoding: bytes[start..<position], as: UTF8.self))
+            return .keyword(Self.keyword(bytes[start..<position]))
         }
     }
 
@@ -397,13 +410,20 @@ struct PDFObjectScanner {
             position += 1
         }
         guard digits > 0, digits <= 18 else { throw PDFStructureError("bad number") }
-        let text = String(decoding: bytes[start..<position], as: UTF8.self)
         if sawDot {
-            guard let value = Double(text) else { throw PDFStructureError("bad number") }
+            guard let value = Double(String(decoding: bytes[start..<position], as: UTF8.self)) else { throw PDFStructureError("bad number") }
             return .real(value)
         }
-        guard let value = Int(text) else { throw PDFStructureError("bad number") }
-        return .integer(value)
+        // At most 18 digits: no overflow.
+        var value = 0
+        var cursor = start
+        let negative = bytes[cursor] == UInt8(ascii: "-")
+        if negative || bytes[cursor] == UInt8(ascii: "+") { cursor += 1 }
+        while cursor < position {
+            value = value * 10 + Int(bytes[cursor] &- UInt8(ascii: "0"))
+            cursor += 1
+        }
+        return .integer(negative ? -value : value)
     }
 
     /// A hexadecimal string (§7.3.4.3): only hex digits and whitespace between the brackets.
@@ -430,54 +450,83 @@ struct PDFObjectScanner {
         return .string(decoded, hex: true, range: start..<position)
     }
 
-    /// A literal string (§7.3.4.2) with balanced parentheses and backslash escapes.
+    /// A literal string (§7.3.4.2) with balanced parentheses and backslash escapes. Its end is found first, so a
+    /// string that never ends is refused without decoding anything.
     private mutating func literalString(_ start: Int, decode: Bool) throws(PDFStructureError) -> Token {
-        position += 1
-        var decoded: [UInt8] = []
+        let count = bytes.count
+        var cursor = start + 1
         var depth = 1
-        while position < bytes.count {
-            let byte = bytes[position]
-            position += 1
-            switch byte {
-            case UInt8(ascii: "\\"):
-                guard position < bytes.count else { throw PDFStructureError("unterminated string") }
-                let escaped = bytes[position]
-                position += 1
-                switch escaped {
-                case UInt8(ascii: "n"): if decode { decoded.append(0x0A) }
-                case UInt8(ascii: "r"): if decode { decoded.append(0x0D) }
-                case UInt8(ascii: "t"): if decode { decoded.append(0x09) }
-                case UInt8(ascii: "b"): if decode { decoded.append(0x08) }
-                case UInt8(ascii: "f"): if decode { decoded.append(0x0C) }
-                case 0x0D:
-                    if position < bytes.count, bytes[position] == 0x0A { position += 1 }
-                case 0x0A: break
-                case UInt8(ascii: "0")...UInt8(ascii: "7"):
-                    var value = Int(escaped - UInt8(ascii: "0"))
-                    var taken = 1
-                    while taken < 3, position < bytes.count, (UInt8(ascii: "0")...UInt8(ascii: "7")).contains(bytes[position]) {
-                        value = value * 8 + Int(bytes[position] - UInt8(ascii: "0"))
-                        position += 1
-                        taken += 1
-                    }
-                    if decode { decoded.append(UInt8(truncatingIfNeeded: value)) }
-                default: if decode { decoded.append(escaped) }
-                }
-            case UInt8(ascii: "("):
+        var escapes = false
+        while cursor < count {
+            let byte = bytes[cursor]
+            cursor += 1
+            if byte == UInt8(ascii: "\\") {
+                escapes = true
+                cursor += 1  // the escaped byte (octal digits after it are plain bytes here)
+            } else if byte == UInt8(ascii: "(") {
                 depth += 1
-                if decode { decoded.append(byte) }
-            case UInt8(ascii: ")"):
+            } else if byte == UInt8(ascii: ")") {
                 depth -= 1
-                if depth == 0 { return .string(decoded, hex: false, range: start..<position) }
-                if decode { decoded.append(byte) }
-            default:
-                if decode { decoded.append(byte) }
+                if depth == 0 { break }
             }
         }
-        throw PDFStructureError("unterminated string")
+        guard depth == 0, cursor <= count else {
+            position = count
+            throw PDFStructureError("unterminated string")
+        }
+        position = cursor
+        guard decode else { return .string([], hex: false, range: start..<cursor) }
+        let content = (start + 1)..<(cursor - 1)
+        guard escapes else { return .string(Array(bytes[content]), hex: false, range: start..<cursor) }
+        var decoded: [UInt8] = []
+        decoded.reserveCapacity(content.count)
+        var index = content.lowerBound
+        while index < content.upperBound {
+            let byte = bytes[index]
+            index += 1
+            guard byte == UInt8(ascii: "\\"), index < content.upperBound else {
+                decoded.append(byte)
+                continue
+            }
+            let escaped = bytes[index]
+            index += 1
+            switch escaped {
+            case UInt8(ascii: "n"): decoded.append(0x0A)
+            case UInt8(ascii: "r"): decoded.append(0x0D)
+            case UInt8(ascii: "t"): decoded.append(0x09)
+            case UInt8(ascii: "b"): decoded.append(0x08)
+            case UInt8(ascii: "f"): decoded.append(0x0C)
+            case 0x0D:
+                if index < content.upperBound, bytes[index] == 0x0A { index += 1 }
+            case 0x0A: break
+            case UInt8(ascii: "0")...UInt8(ascii: "7"):
+                var value = Int(escaped - UInt8(ascii: "0"))
+                var taken = 1
+                while taken < 3, index < content.upperBound, (UInt8(ascii: "0")...UInt8(ascii: "7")).contains(bytes[index]) {
+                    value = value * 8 + Int(bytes[index] - UInt8(ascii: "0"))
+                    index += 1
+                    taken += 1
+                }
+                decoded.append(UInt8(truncatingIfNeeded: value))
+            default: decoded.append(escaped)
+            }
+        }
+        return .string(decoded, hex: false, range: start..<cursor)
     }
 
     // MARK: - Bytes
+
+    private static let trueBytes = Array("true".utf8), falseBytes = Array("false".utf8), nullBytes = Array("null".utf8)
+    static let streamKeyword = Array("stream".utf8)
+    static let endstreamKeyword = Array("endstream".utf8)
+
+    /// The keywords values can be; any other is returned as `""` (refused as a value either way).
+    private static func keyword(_ text: ArraySlice<UInt8>) -> String {
+        if text.elementsEqual(trueBytes) { return "true" }
+        if text.elementsEqual(falseBytes) { return "false" }
+        if text.elementsEqual(nullBytes) { return "null" }
+        return ""
+    }
 
     static func isSpace(_ byte: UInt8) -> Bool { byte == 0x20 || byte == 0x0A || byte == 0x0D || byte == 0x09 || byte == 0x0C || byte == 0x00 }
     static func isDigit(_ byte: UInt8) -> Bool { byte >= UInt8(ascii: "0") && byte <= UInt8(ascii: "9") }

@@ -35,19 +35,18 @@ struct SignedPDF {
     init(_ bytes: [UInt8], bytesExamined: inout Int) throws(PDFStructureError) {
         var best: Signature?
         // Dictionaries are judged as the scanner meets them: only the best signature so far is kept.
-        let scanner = try PDFObjectScanner(bytes) { dictionary throws(PDFStructureError) in
+        let scanner = try PDFObjectScanner(bytes, bytesExamined: &bytesExamined) { dictionary throws(PDFStructureError) in
             // A signature value (`/Type /Sig`, or a dictionary with a byte range and contents), or a field or
             // merged field/widget with `/FT /Sig` whose `/V` is written inline.
-            var candidates: [[String: PDFValue]] = [dictionary]
-            if dictionary["FT"]?.nameValue == "Sig", let value = dictionary["V"]?.dictionary { candidates.append(value) }
-            for candidate in candidates {
+            func consider(_ candidate: [String: PDFValue]) throws(PDFStructureError) {
                 let type = candidate["Type"]?.nameValue
-                guard type == "Sig" || (type == nil && candidate["ByteRange"] != nil), let signature = try Self.signature(candidate) else { continue }
+                guard type == "Sig" || (type == nil && candidate["ByteRange"] != nil), let signature = try Self.signature(candidate) else { return }
                 // Several signatures: verify the one covering the most (the last signed revision).
                 if best == nil || Self.coveredEnd(signature) > Self.coveredEnd(best!) { best = signature }
             }
+            try consider(dictionary)
+            if dictionary["FT"]?.nameValue == "Sig", let value = dictionary["V"]?.dictionary { try consider(value) }
         }
-        bytesExamined = scanner.bytesExamined
         guard let best else { throw PDFStructureError("no signature dictionary with /ByteRange and /Contents") }
         signature = best
 
