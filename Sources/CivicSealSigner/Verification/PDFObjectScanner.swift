@@ -45,7 +45,8 @@ struct PDFStructureError: Error, Sendable {
 ///
 /// Memory stays within a few times the input: only the dictionary entries verification reads (``retainedKeys``)
 /// and the first ``retainedArrayItems`` items of an array are kept; everything else is checked for syntax and
-/// dropped. Top-level dictionaries are handed to the caller one by one instead of being collected, and objects
+/// dropped. A repeated key is refused among the retained keys (where it would make the verdict ambiguous); other
+/// keys are not remembered. Top-level dictionaries are handed to the caller one by one instead of being collected, and objects
 /// are remembered as (number, offset) pairs and parsed again when resolved.
 struct PDFObjectScanner {
     static let maximumDepth = 64
@@ -249,21 +250,40 @@ struct PDFObjectScanner {
             }
         case .dictionaryStart:
             var entries: [String: PDFValue] = [:]
-            // Keys not kept are remembered by hash only, so a repeated one is still refused without holding them.
-            var otherKeys = Set<Int>()
             while true {
-                switch try nextToken(decode: retain) {
-                case .dictionaryEnd: return retain ? .dictionary(entries) : .null
-                case .name(let key):
-                    let keep = retain && Self.retainedKeys.contains(key)
-                    let value = try parseValue(depth: depth + 1, retain: keep)
-                    // A repeated key is ambiguous (§7.3.7 leaves it undefined): refuse rather than guess.
-                    if keep {
-                        guard entries.updateValue(value, forKey: key) == nil else { throw PDFStructureError("key /\(key) appears twice") }
-                    } else if retain {
-                        guard otherKeys.insert(key.hashValue).inserted else { throw PDFStructureError("key /\(key) appears twice") }
+                // Keys are read here, not by `nextToken`: a key the verifier does not read never becomes a String.
+                skipSpaceAndComments()
+                guard position < bytes.count else { throw PDFStructureError("unexpected end of file") }
+                if bytes[position] == UInt8(ascii: ">") {
+                    guard case .dictionaryEnd = try nextToken(decode: false) else { throw PDFStructureError("stray >") }
+                    return retain ? .dictionary(entries) : .null
+                }
+                guard bytes[position] == UInt8(ascii: "/") else { throw PDFStructureError("dictionary key is not a name") }
+                let keyStart = position + 1
+                var end = keyStart
+                var escaped = false
+                while end < bytes.count, !Self.isDelimiterOrSpace(bytes[end]) {
+                    if bytes[end] == UInt8(ascii: "#") { escaped = true }
+                    end += 1
+                }
+                budget -= 1
+                bytesExamined += end - position + 1
+                position = end
+                highWater = max(highWater, position)
+                var key: String?
+                if retain {
+                    if escaped {
+                        position = keyStart - 1
+                        if case .name(let name) = try nextToken(decode: true), Self.retainedKeys.contains(name) { key = name }
+                    } else {
+                        key = Self.retainedKey(bytes[keyStart..<end])
                     }
-                default: throw PDFStructureError("dictionary key is not a name")
+                }
+                let value = try parseValue(depth: depth + 1, retain: key != nil)
+                // A repeated key the verifier reads is ambiguous (§7.3.7 leaves it undefined): refuse rather than guess.
+                // Keys it does not read cannot change a verdict and are not remembered.
+                if let key {
+                    guard entries.updateValue(value, forKey: key) == nil else { throw PDFStructureError("key /\(key) appears twice") }
                 }
             }
         default:
@@ -515,6 +535,16 @@ struct PDFObjectScanner {
     }
 
     // MARK: - Bytes
+
+    private static let retainedKeyBytes: [([UInt8], String)] = retainedKeys.map { (Array($0.utf8), $0) }
+
+    /// The retained key spelled by `name` (no `#` escapes), without making a String of any other.
+    private static func retainedKey(_ name: ArraySlice<UInt8>) -> String? {
+        for (spelling, key) in retainedKeyBytes where spelling.count == name.count && spelling.first == name.first {
+            if name.elementsEqual(spelling) { return key }
+        }
+        return nil
+    }
 
     private static let trueBytes = Array("true".utf8), falseBytes = Array("false".utf8), nullBytes = Array("null".utf8)
     static let streamKeyword = Array("stream".utf8)
