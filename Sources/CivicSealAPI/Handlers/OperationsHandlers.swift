@@ -1,3 +1,4 @@
+import CivicSealCrypto
 import CivicSealHTTP
 import CivicSealRecords
 import CivicSealWorkflow
@@ -15,7 +16,21 @@ extension APIService {
     }
 
     /// `GET /metrics`: Prometheus text exposition; request counts by lifecycle state are refreshed at most every 5 s.
-    func metricsExposition() async -> HTTPResponse {
+    /// Only with `Authorization: Bearer <metrics token>` (compared in constant time): 401 without it, 404 when the
+    /// service has no metrics token (the endpoint is off).
+    func metricsExposition(_ request: HTTPRequest) async -> HTTPResponse {
+        guard let metricsToken else { return .problem(.notFound()) }
+        let presented = request.headers.values(for: "Authorization").count == 1
+            ? request.headers.values(for: "Authorization")[0] : ""
+        let prefix = "Bearer "
+        guard presented.count > prefix.count, presented.lowercased().hasPrefix(prefix.lowercased()),
+            ConstantTime.equals(Array(presented.utf8.dropFirst(prefix.utf8.count)), metricsToken)
+        else {
+            let problem = ProblemDetails(
+                slug: "unauthorized", title: "Unauthorized", status: HTTPStatus(code: 401),
+                detail: "GET /metrics needs the metrics bearer token.")
+            return .problem(problem, headers: ["WWW-Authenticate": #"Bearer realm="metrics""#])
+        }
         if let counts = await stateCounts.refreshIfStale(now: clock(), { try await self.store.requestCountsByState() }) {
             for state in RequestState.allCases { stateGauge.set(Double(counts[state] ?? 0), labels: [state.rawValue]) }
         }

@@ -101,6 +101,10 @@ public struct HTTPRouter: HTTPResponder {
     /// Every registered route, in registration-independent specificity order.
     public var routes: [Route] { entries.map(\.route) }
 
+    /// The routes whose handlers the event loops run inline (see ``Builder/addInline(_:_:handler:)``): these must
+    /// never block (no database, PDF or signature work), or every connection of that loop waits.
+    public var inlineRoutes: [Route] { entries.filter { $0.inline != nil }.map(\.route) }
+
     public func respond(to request: HTTPRequest, context: RequestContext) async -> HTTPResponse {
         let path = request.path.split(separator: "/", omittingEmptySubsequences: false).dropFirst()
         var allowed: [HTTPMethod] = []
