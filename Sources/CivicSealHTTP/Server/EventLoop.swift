@@ -47,6 +47,13 @@ final class ServerCore: Sendable {
         reserveDescriptor.withLock { $0 = open("/dev/null", O_RDONLY | O_CLOEXEC) }
     }
 
+    /// Counts a self-protection event in ``HTTPServer/statistics`` and, when the server has metrics, in
+    /// `civicseal_http_protection_events_total{event=…}`.
+    func count(_ event: HTTPServerCounters.Event) {
+        counters.add(event)
+        metrics?.protectionEvents.increment(labels: [event.rawValue])
+    }
+
     /// Closes the reserve descriptor (the server has stopped).
     func releaseReserveDescriptor() {
         reserveDescriptor.withLock { reserve in
@@ -288,7 +295,7 @@ final class EventLoop: @unchecked Sendable {
     private func acceptConnections() {
         guard listenerPausedUntil == nil else { return }
         for _ in 0..<64 {
-            core.counters.acceptCalls.add(1, ordering: .relaxed)
+            core.count(.acceptCall)
             guard let (fd, address) = Socket.accept(core.listenerFD) else {
                 let error = errno
                 if error == EINTR || error == ECONNABORTED { continue }
@@ -300,7 +307,7 @@ final class EventLoop: @unchecked Sendable {
             guard open <= core.configuration.maximumConnections else {
                 refuseOverCapacity(fd)
                 core.openConnections.subtract(1, ordering: .relaxed)
-                core.counters.refusedOverCapacity.add(1, ordering: .relaxed)
+                core.count(.refusedOverCapacity)
                 continue
             }
             let peer = IPAddress(socketAddress: address) ?? .unspecified
@@ -310,12 +317,12 @@ final class EventLoop: @unchecked Sendable {
                 guard core.admit(key) else {
                     refuseOverCapacity(fd)
                     core.openConnections.subtract(1, ordering: .relaxed)
-                    core.counters.refusedPerAddress.add(1, ordering: .relaxed)
+                    core.count(.refusedPerAddress)
                     continue
                 }
                 addressKey = key
             }
-            core.counters.acceptedConnections.add(1, ordering: .relaxed)
+            core.count(.accepted)
             core.metrics?.openConnections.add(1)
             let id = core.nextConnectionID.add(1, ordering: .relaxed).oldValue
             let machine = HTTPConnectionStateMachine(
@@ -333,18 +340,18 @@ final class EventLoop: @unchecked Sendable {
     /// client into its slot, answer 503 and close, then take the reserve back. When even that fails (another loop
     /// holds the reserve, or the whole system is out), take the listener out of the epoll set for a moment.
     private func descriptorsExhausted() {
-        core.counters.descriptorExhaustion.add(1, ordering: .relaxed)
+        core.count(.descriptorExhaustion)
         let refused = core.reserveDescriptor.withLock { reserve -> Bool in
             guard reserve >= 0 else { return false }
             close(reserve)
-            core.counters.acceptCalls.add(1, ordering: .relaxed)
+            core.count(.acceptCall)
             let accepted = Socket.accept(core.listenerFD)
             if let (fd, _) = accepted { refuseOverCapacity(fd) }
             reserve = open("/dev/null", O_RDONLY | O_CLOEXEC)
             return accepted != nil
         }
         if refused {
-            core.counters.refusedOutOfDescriptors.add(1, ordering: .relaxed)
+            core.count(.refusedOutOfDescriptors)
         } else if listening && listenerPausedUntil == nil {
             listenerPausedUntil = core.clock.now() + Self.listenerPause
             register(core.listenerFD, events: 0, operation: EPOLL_CTL_DEL)
@@ -429,7 +436,7 @@ final class EventLoop: @unchecked Sendable {
             case .close:
                 connection.closeWhenFlushed = true
             case .abort:
-                core.counters.writeTimeouts.add(1, ordering: .relaxed)
+                core.count(.writeTimeout)
                 closeNow(connection)
                 return
             }
@@ -549,7 +556,7 @@ final class EventLoop: @unchecked Sendable {
         var events: UInt32 = 0
         if connection.lingerDeadline != nil || connection.machine.wantsToRead { events |= EPOLLIN.rawValue }
         let paused = connection.lingerDeadline == nil && connection.machine.isOutputBackpressured
-        if paused && !connection.pausedForOutput { core.counters.backpressurePauses.add(1, ordering: .relaxed) }
+        if paused && !connection.pausedForOutput { core.count(.backpressurePause) }
         connection.pausedForOutput = paused
         if connection.outputOffset < connection.output.count { events |= EPOLLOUT.rawValue }
         if events != connection.registeredEvents {

@@ -33,6 +33,31 @@ final class HTTPServerCounters: Sendable {
     let backpressurePauses = Atomic<Int>(0)
     let writeTimeouts = Atomic<Int>(0)
 
+    /// One self-protection event; its raw value is its `event` label in `civicseal_http_protection_events_total`.
+    enum Event: String {
+        case acceptCall = "accept_call"
+        case accepted
+        case refusedOverCapacity = "refused_capacity"
+        case refusedPerAddress = "refused_per_address"
+        case descriptorExhaustion = "descriptors_exhausted"
+        case refusedOutOfDescriptors = "refused_out_of_descriptors"
+        case backpressurePause = "backpressure_pause"
+        case writeTimeout = "write_timeout"
+    }
+
+    func add(_ event: Event) {
+        switch event {
+        case .acceptCall: acceptCalls.add(1, ordering: .relaxed)
+        case .accepted: acceptedConnections.add(1, ordering: .relaxed)
+        case .refusedOverCapacity: refusedOverCapacity.add(1, ordering: .relaxed)
+        case .refusedPerAddress: refusedPerAddress.add(1, ordering: .relaxed)
+        case .descriptorExhaustion: descriptorExhaustion.add(1, ordering: .relaxed)
+        case .refusedOutOfDescriptors: refusedOutOfDescriptors.add(1, ordering: .relaxed)
+        case .backpressurePause: backpressurePauses.add(1, ordering: .relaxed)
+        case .writeTimeout: writeTimeouts.add(1, ordering: .relaxed)
+        }
+    }
+
     var snapshot: HTTPServerStatistics {
         var statistics = HTTPServerStatistics()
         statistics.acceptCalls = acceptCalls.load(ordering: .relaxed)
