@@ -105,10 +105,11 @@ struct MetricsAccessTests {
 /// No blocking work on event-loop threads: only handlers that touch nothing but memory may run inline.
 @Suite("Live API: event-loop hygiene")
 struct InlineRouteTests {
-    /// Static files, the language cookie and the published trust list: no database, PDF or signature work.
+    /// Static files, the language cookie, the published trust list and the cached health answer (its database
+    /// check runs on a handler thread): no database, PDF or signature work.
     static let memoryOnly: Set<String> = [
         "GET /v1/trust", "GET /static/app.css", "GET /static/app.js", "GET /static/icon.svg", "GET /favicon.ico",
-        "GET /language/{language}",
+        "GET /language/{language}", "GET /healthz",
     ]
 
     @Test("only memory-only routes run on the event loop; SQLite reads, PDF downloads and token checks run on handler threads")
@@ -117,7 +118,7 @@ struct InlineRouteTests {
             let inline = try live.service.api.router().inlineRoutes.map(\.description)
             #expect(Set(inline) == Self.memoryOnly, "inline routes: \(inline.sorted())")
             for route in ["GET /v1/requests/{id}", "GET /v1/requests/{id}/document", "GET /v1/documents/{id}/status",
-                          "POST /v1/verify/details", "GET /healthz", "GET /citizen/requests/{id}/document", "POST /v/{id}"] {
+                          "POST /v1/verify/details", "GET /citizen/requests/{id}/document", "POST /v/{id}"] {
                 #expect(!inline.contains(route), "\(route) does SQLite, PDF or token work on the event loop")
             }
         }

@@ -9,7 +9,17 @@ extension APIService {
     /// `GET /healthz`: 200 when the database answers a read, 503 otherwise. The database is asked at most
     /// once a second, however often probes come.
     func health() -> HTTPResponse {
-        guard healthCache.isHealthy(now: clock(), check: store.isReadableNow) else {
+        Self.healthResponse(healthCache.isHealthy(now: clock(), check: store.isReadableNow))
+    }
+
+    /// The `/healthz` answer from a database check less than a second old, without touching the database; nil
+    /// when the check is due (then ``health()`` runs on a handler thread).
+    func cachedHealth() -> HTTPResponse? {
+        healthCache.cached(now: clock()).map(Self.healthResponse)
+    }
+
+    static func healthResponse(_ healthy: Bool) -> HTTPResponse {
+        guard healthy else {
             return .problem(ProblemDetails(slug: "service-unavailable", title: "Database unavailable", status: HTTPStatus(code: 503)))
         }
         return .json(Array(#"{"status":"ok"}"#.utf8))
@@ -56,8 +66,14 @@ final class StateCountCache: Sendable {
 final class HealthCache: Sendable {
     private let state = Mutex<(at: Date, healthy: Bool)?>(nil)
 
+    /// The last answer if it is less than a second old.
+    func cached(now: Date) -> Bool? {
+        guard let cached = state.withLock({ $0 }), now.timeIntervalSince(cached.at) < 1, now >= cached.at else { return nil }
+        return cached.healthy
+    }
+
     func isHealthy(now: Date, check: () -> Bool) -> Bool {
-        if let cached = state.withLock({ $0 }), now.timeIntervalSince(cached.at) < 1, now >= cached.at { return cached.healthy }
+        if let cached = cached(now: now) { return cached }
         let healthy = check()
         state.withLock { $0 = (now, healthy) }
         return healthy

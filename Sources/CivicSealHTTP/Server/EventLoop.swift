@@ -342,6 +342,7 @@ final class EventLoop: @unchecked Sendable {
     private func descriptorsExhausted() {
         core.count(.descriptorExhaustion)
         let refused = core.reserveDescriptor.withLock { reserve -> Bool in
+            if reserve < 0 { reserve = open("/dev/null", O_RDONLY | O_CLOEXEC) }  // lost to a race earlier
             guard reserve >= 0 else { return false }
             close(reserve)
             core.count(.acceptCall)
