@@ -18,6 +18,8 @@ do {
     case "verify": try VerifyBenchmark.run(seconds: seconds)
     case "issue": try IssueBenchmark.run(seconds: seconds)
     case "pages": try PagesBenchmark.run(seconds: seconds, arguments: arguments)
+    // Temporary until the `abuse` suite folds the server figures in (ServerAbuseBenchmark.run).
+    case "abuse-server": try ServerAbuseBenchmark.run(seconds: seconds)
     default:
         FileHandle.standardError.write(Data("usage: civicseal-bench crypto|store|render|http|issue|verify|pages [--seconds N] [--requests N]\n".utf8))
         exit(64)
