@@ -114,7 +114,7 @@ let package = Package(
             name: "CivicSealAPITests",
             dependencies: [
                 "CivicSealAPI", "CivicSealApp", "CivicSealHTTP", "CivicSealIdentity", "CivicSealRecords", "CivicSealWorkflow",
-                "CivicSealCrypto", "CivicSealSigner", "CivicSealWeb", "CivicSealTestSupport",
+                "CivicSealCrypto", "CivicSealSigner", "CivicSealWeb", "CivicSealProcess", "CivicSealTestSupport",
             ],
             swiftSettings: strict),
         .testTarget(

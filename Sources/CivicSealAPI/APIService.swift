@@ -27,6 +27,8 @@ public final class APIService: Sendable {
     let web: WebSite?
     /// Five-field confirmations: 10 per minute per client address (see ``verifyDetails(_:_:)``).
     let confirmationLimiter = RateLimiter(limit: 10, window: 60)
+    /// What `GET /metrics` requires as `Authorization: Bearer`; nil: `/metrics` is not served (404).
+    let metricsToken: [UInt8]?
 
     /// - Parameters:
     ///   - clock: the wall clock (injected for tests of due dates and token expiry).
@@ -35,13 +37,15 @@ public final class APIService: Sendable {
     ///   - verification: the threads and queue limits uploads are verified with (`POST /v1/verify` and `/verify`).
     ///   - trust: what `GET /v1/trust` publishes.
     ///   - web: the pages for citizens, officers and verifiers, including `/v/{id}` (the QR code's target).
+    ///   - metricsToken: the bearer token `GET /metrics` requires; nil answers 404 there.
     public init(
         store: RequestStore, verifier: TokenVerifier, validator: SubmissionValidator = SubmissionValidator(),
         metrics: MetricsRegistry, clock: @escaping @Sendable () -> Date = { Date() }, issuer: (any DocumentIssuing)? = nil,
         documentVerifier: DocumentVerifier? = nil, verification: VerificationLanes = VerificationLanes(), trust: TrustPublication = TrustPublication(),
-        web: WebSite? = nil
+        web: WebSite? = nil, metricsToken: String? = nil
     ) {
         self.verification = verification
+        self.metricsToken = metricsToken.map { Array($0.utf8) }
         self.web = web
         self.issuer = issuer
         self.documentVerifier = documentVerifier
@@ -61,7 +65,7 @@ public final class APIService: Sendable {
         // Citizen: own data only.
         builder.post("/v1/requests") { [self] request, context in try await submit(request, context) }
         builder.get("/v1/requests") { [self] request, context in try await listOwn(request, context) }
-        builder.addInline(.get, "/v1/requests/{id}") { [self] request, context in try detail(request, context) }
+        builder.add(.get, "/v1/requests/{id}") { [self] request, context in try detail(request, context) }
         builder.post("/v1/requests/{id}/supplement") { [self] request, context in try await supplement(request, context) }
         builder.post("/v1/requests/{id}/cancel") { [self] request, context in try await cancel(request, context) }
         builder.get("/v1/health-book") { [self] request, context in try await ownHealthBook(request, context) }
@@ -70,19 +74,21 @@ public final class APIService: Sendable {
         builder.post("/v1/requests/{id}/claim") { [self] request, context in try await claim(request, context) }
         builder.post("/v1/requests/{id}/decision") { [self] request, context in try await decide(request, context) }
         // Documents: the owner's download, public status and verification, revocation by the issuing department.
-        builder.addInline(.get, "/v1/requests/{id}/document") { [self] request, context in try ownDocument(request, context) }
-        builder.addInline(.get, "/v1/documents/{id}/status") { [self] request, context in try documentStatus(request, context) }
+        builder.add(.get, "/v1/requests/{id}/document") { [self] request, context in try ownDocument(request, context) }
+        builder.add(.get, "/v1/documents/{id}/status") { [self] request, context in try documentStatus(request, context) }
         builder.post("/v1/documents/{id}/revoke") { [self] request, context in try await revokeDocument(request, context) }
         builder.addInline(.get, "/v1/trust") { [self] _, _ in trust() }
         builder.post("/v1/verify") { [self] request, context in try await verifyDocument(request, context) }
-        builder.addInline(.post, "/v1/verify/details") { [self] request, context in try verifyDetails(request, context) }
+        builder.add(.post, "/v1/verify/details") { [self] request, context in try verifyDetails(request, context) }
         // Pages: verifiers (`/verify`, the QR code's target `/v/{id}`), officers and citizens.
         if let web { WebPages(api: self, site: web).register(&builder) }
         // Health facility.
         builder.post("/v1/health-books/{personal_id}/entries") { [self] request, context in try await recordHealthEntry(request, context) }
         // Operations.
-        builder.addInline(.get, "/healthz") { [self] _, _ in health() }
-        builder.get("/metrics") { [self] _, _ in await metricsExposition() }
+        // Answered on the loop from the last database check (at most a second old); the check itself runs on a
+        // handler thread.
+        builder.addInline(.get, "/healthz", inline: { [self] _, _ in cachedHealth() }, handler: { [self] _, _ in health() })
+        builder.get("/metrics") { [self] request, _ in await metricsExposition(request) }
         builder.get("/openapi.json") { [self] _, _ in
             var response = HTTPResponse.json(openAPIDocument)
             response.headers.replaceOrAdd(name: "Cache-Control", value: "public, max-age=300")

@@ -640,7 +640,8 @@ enum OpenAPIDocument {
     },
     "/metrics": {
       "get": {
-        "summary": "Prometheus metrics: requests by route and status, latency histograms, requests by lifecycle state",
+        "summary": "Prometheus metrics: requests by route and status, latency histograms, requests by lifecycle state, the server's self-protection events",
+        "description": "Not public: needs the operator's metrics token as a bearer token (serve --metrics-token-file FILE or CIVICSEAL_METRICS_TOKEN). Without a configured token the endpoint does not exist (404).",
         "tags": [
           "operations"
         ],
@@ -654,9 +655,19 @@ enum OpenAPIDocument {
                 }
               }
             }
+          },
+          "401": {
+            "$ref": "#/components/responses/Problem"
+          },
+          "404": {
+            "$ref": "#/components/responses/Problem"
           }
         },
-        "security": []
+        "security": [
+          {
+            "metricsToken": []
+          }
+        ]
       }
     },
     "/openapi.json": {
@@ -1077,6 +1088,11 @@ enum OpenAPIDocument {
   },
   "components": {
     "securitySchemes": {
+      "metricsToken": {
+        "type": "http",
+        "scheme": "bearer",
+        "description": "The operator's metrics token (at least 16 characters), compared in constant time."
+      },
       "bearer": {
         "type": "http",
         "scheme": "bearer",

@@ -10,7 +10,7 @@ struct CommandLineArguments {
     /// Options that take no value.
     static let flags: Set<String> = ["help", "trust-proxy-bearer", "secure-cookies"]
     /// Options that may be given several times.
-    static let repeatable: Set<String> = ["role"]
+    static let repeatable: Set<String> = ["role", "trusted-proxy"]
 
     init(_ arguments: [String]) throws(AppError) {
         var index = 0

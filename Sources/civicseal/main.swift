@@ -6,11 +6,14 @@ let usage = """
 
     Usage:
       civicseal serve [--host 127.0.0.1] [--port 8080] [--data .civicseal] [--keys Keys]
-                      [--trust-proxy-bearer] [--secure-cookies]
+                      [--trust-proxy-bearer] [--secure-cookies] [--trusted-proxy CIDR…]
+                      [--metrics-token-file FILE]
                           run the service and its pages at http://HOST:PORT/ (development keys are created on
                           first start); behind a reverse proxy that authenticates officers, --trust-proxy-bearer
                           lets its Authorization header sign them in to the pages; page cookies are Secure
-                          except on a loopback address, unless --secure-cookies
+                          except on a loopback address, unless --secure-cookies; --trusted-proxy (repeatable)
+                          names proxies whose X-Forwarded-For gives the client address; GET /metrics needs
+                          the bearer token in FILE (or in CIVICSEAL_METRICS_TOKEN), and is off (404) without one
       civicseal keys init [--dir Keys] [--algorithm ecdsa-p256|ecdsa-p384|rsa-pss-3072]
                           create the development PKI (never overwrites existing files)
       civicseal keys rotate --department ID [--dir Keys] [--algorithm …]
@@ -121,7 +124,7 @@ func run(_ arguments: [String]) throws(AppError) -> Int32 {
 
 /// `civicseal serve`: runs until SIGTERM or SIGINT, then shuts down gracefully and exits 0.
 func serve(_ parsed: CommandLineArguments) async throws(AppError) -> Int32 {
-    try parsed.only(["host", "port", "data", "keys"])
+    try parsed.only(["host", "port", "data", "keys", "trusted-proxy", "metrics-token-file"])
     guard parsed.words == ["serve"] else { throw AppError(.usage, "serve takes no further words") }
     if parsed.options["help"] != nil {
         print(usage)
@@ -137,6 +140,9 @@ func serve(_ parsed: CommandLineArguments) async throws(AppError) -> Int32 {
         options.port = port
     }
     if let data = parsed.options["data"] { options.dataDirectory = data }
+    options.trustedProxies = try ServeOptions.trustedProxies(parsed.repeated["trusted-proxy"] ?? [])
+    options.metricsToken = try ServeOptions.metricsToken(
+        file: parsed.options["metrics-token-file"], environment: ProcessInfo.processInfo.environment["CIVICSEAL_METRICS_TOKEN"])
     if let keys = parsed.options["keys"] { options.keysDirectory = keys }
     let service = try Service.start(options)
     for line in service.banner { FileHandle.standardError.write(Data((line + "\n").utf8)) }

@@ -6,7 +6,7 @@ import Testing
 /// nothing personal or secret anywhere in it.
 @Suite("Live API: access log")
 struct AccessLogTests {
-    static let members: Set<String> = ["time", "requestId", "method", "route", "status", "durationMs", "bytesOut"]
+    static let members: Set<String> = ["time", "requestId", "method", "route", "status", "durationMs", "bytesOut", "client"]
 
     @Test("the whole flow logs one JSON line per request, with route patterns and no token, id, name or personal ID")
     func wholeFlowLogsOneSafeLinePerRequest() async throws {
@@ -46,6 +46,7 @@ struct AccessLogTests {
                 }
                 records.append(record)
                 #expect(Set(record.keys) == Self.members, "\(line)")
+                #expect(record["client"] as? String == "127.0.0.1", "the client address traces abuse: \(line)")
                 #expect((record["time"] as? String)?.range(of: #"^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z$"#, options: .regularExpression) != nil, "\(line)")
                 #expect(record["durationMs"] is Double || record["durationMs"] is Int, "\(line)")
                 #expect((record["bytesOut"] as? Int ?? 0) > 0, "\(line)")

@@ -23,7 +23,7 @@ struct OperationsTests {
 
     @Test("GET /metrics serves Prometheus text: TYPE lines, requests by route and status, latency buckets, requests by state")
     func metricsExposition() async throws {
-        try await withLiveService { live in
+        try await withLiveService(configure: { $0.metricsToken = MetricsAccessTests.token }) { live in
             let client = live.client
             var ids: [String] = []
             for number in 60..<63 {
@@ -34,7 +34,7 @@ struct OperationsTests {
             #expect(try await client.post("/v1/requests/\(ids[0])/cancel", token: try live.token(for: .man(60)), json: "").status == 200)
             #expect(try await client.get("/v1/requests/\(ids[1])", token: try live.token(for: .man(60))).status == 404)
 
-            let response = try await client.get("/metrics")
+            let response = try await client.get("/metrics", token: MetricsAccessTests.token)
             #expect(response.status == 200)
             #expect(response.header("Content-Type")?.hasPrefix("text/plain") == true)
             let lines = response.text.split(separator: "\n").map(String.init)

@@ -43,6 +43,7 @@ struct ConnectionStateMachineTests {
         var machine = HTTPConnectionStateMachine(now: t0)
         #expect(dispatched(machine.bytesReceived(Array("GET / HTTP/1.1\r\nHost: a\r\n\r\n".utf8), now: at(1))).count == 1)
         #expect(statuses(machine.responseReady(.text("ok"), now: at(2))) == [200])
+        #expect(machine.outputFlushed(unflushed: 0, now: at(2)).isEmpty)  // the event loop wrote it all
         #expect(machine.timerFired(now: at(61.9)).isEmpty)
         #expect(machine.timerFired(now: at(62)) == [.close])
     }
@@ -51,17 +52,18 @@ struct ConnectionStateMachineTests {
         var machine = HTTPConnectionStateMachine(now: t0)
         _ = machine.bytesReceived(Array("GET / HTTP/1.1\r\nHost: a\r\n\r\n".utf8), now: at(1))
         _ = machine.responseReady(.text("ok"), now: at(1))
+        _ = machine.outputFlushed(unflushed: 0, now: at(1))
         _ = machine.bytesReceived(Array("GET".utf8), now: at(50))
         #expect(machine.timerFired(now: at(59.9)).isEmpty)
         #expect(statuses(machine.timerFired(now: at(60))) == [408])
     }
 
-    @Test func noDeadlineWhileTheHandlerRuns() {
+    @Test func aRunningHandlerHasOnlyTheGenerousResponseDeadline() {
         var machine = HTTPConnectionStateMachine(now: t0)
         _ = machine.bytesReceived(Array("GET / HTTP/1.1\r\nHost: a\r\n\r\n".utf8), now: at(1))
-        #expect(machine.nextDeadline == nil)
-        #expect(machine.timerFired(now: at(1000)).isEmpty)
-        #expect(statuses(machine.responseReady(.text("late"), now: at(1000))) == [200])
+        #expect(machine.nextDeadline == at(121))
+        #expect(machine.timerFired(now: at(100)).isEmpty)
+        #expect(statuses(machine.responseReady(.text("slow"), now: at(100))) == [200])
     }
 
     @Test func pipelinedRequestsAreDispatchedOneAtATime() {
@@ -134,5 +136,71 @@ extension ConnectionStateMachineTests {
         _ = machine.bytesReceived(Array("GET / HTTP/1.1\r\nHost: a\r\n\r\n".utf8), now: MonotonicInstant(nanoseconds: 0))
         _ = machine.peerClosed(now: MonotonicInstant(nanoseconds: 0))
         #expect(!machine.wantsToRead)
+    }
+
+    // MARK: Backpressure and the deadlines of every state
+
+    private static let big = HTTPResponse(status: .ok, body: [UInt8](repeating: 0x78, count: 300 * 1024))
+    private static let two = Array("GET /1 HTTP/1.1\r\nHost: a\r\n\r\nGET /2 HTTP/1.1\r\nHost: a\r\n\r\n".utf8)
+
+    @Test func pipelinedRequestWaitsWhileOutputIsOverTheBoundAndGoesOnOnceFlushed() {
+        var machine = HTTPConnectionStateMachine(now: t0)
+        #expect(dispatched(machine.bytesReceived(Self.two, now: at(1))).map(\.path) == ["/1"])
+        // 300 KiB now wait to be written: the second request is not parsed and the socket is not read.
+        let answered = machine.responseReady(Self.big, now: at(1))
+        #expect(statuses(answered) == [200] && dispatched(answered).isEmpty)
+        #expect(machine.isOutputBackpressured && !machine.wantsToRead)
+        // The client took some but 257 KiB still wait: still paused.
+        #expect(machine.outputFlushed(unflushed: 257 * 1024, now: at(2)).isEmpty)
+        #expect(!machine.wantsToRead)
+        // Under the bound: the held request goes on.
+        #expect(dispatched(machine.outputFlushed(unflushed: 10 * 1024, now: at(3))).map(\.path) == ["/2"])
+        #expect(!machine.isOutputBackpressured)
+    }
+
+    @Test func outputThatMakesNoProgressAbortsAtTheWriteDeadline() {
+        var machine = HTTPConnectionStateMachine(now: t0)
+        _ = machine.bytesReceived(Self.two, now: at(1))
+        _ = machine.responseReady(Self.big, now: at(1))
+        #expect(machine.nextDeadline == at(31))
+        #expect(machine.timerFired(now: at(30.9)).isEmpty)
+        // Progress moves the deadline.
+        _ = machine.outputFlushed(unflushed: 290 * 1024, now: at(20))
+        #expect(machine.timerFired(now: at(49.9)).isEmpty)
+        #expect(machine.timerFired(now: at(50)) == [.abort])
+        #expect(machine.isClosed)
+    }
+
+    @Test func aClosingConnectionWhoseOutputIsNotTakenStillHasADeadline() {
+        var machine = HTTPConnectionStateMachine(now: t0)
+        _ = machine.bytesReceived(Array("GET / HTTP/1.1\r\nHost: a\r\nConnection: close\r\n\r\n".utf8), now: at(1))
+        let actions = machine.responseReady(Self.big, now: at(1))
+        #expect(statuses(actions) == [200] && actions.last == .close)
+        #expect(machine.isClosed)
+        #expect(machine.nextDeadline == at(31))
+        #expect(machine.timerFired(now: at(31)) == [.abort])
+    }
+
+    @Test func aBackpressuredConnectionIsNotClosedAsIdleWhileItsClientReadsSlowly() {
+        var machine = HTTPConnectionStateMachine(now: t0)
+        _ = machine.bytesReceived(Self.two, now: at(1))
+        _ = machine.responseReady(Self.big, now: at(1))
+        // Slow but steady progress for longer than the idle timeout.
+        for second in stride(from: 20, through: 100, by: 20) {
+            #expect(machine.outputFlushed(unflushed: 300 * 1024 - second * 128, now: at(Double(second))).isEmpty)
+            #expect(machine.timerFired(now: at(Double(second) + 19)).isEmpty)
+        }
+        #expect(!machine.isClosed)
+    }
+
+    @Test func aHandlerThatNeverAnswersGets503AtTheResponseDeadline() {
+        var machine = HTTPConnectionStateMachine(now: t0)
+        _ = machine.bytesReceived(Array("GET / HTTP/1.1\r\nHost: a\r\n\r\n".utf8), now: at(1))
+        #expect(machine.nextDeadline == at(121))
+        #expect(machine.timerFired(now: at(120.9)).isEmpty)
+        let actions = machine.timerFired(now: at(121))
+        #expect(statuses(actions) == [503] && actions.last == .close)
+        // The late answer is dropped.
+        #expect(machine.responseReady(.text("late"), now: at(130)).isEmpty)
     }
 }

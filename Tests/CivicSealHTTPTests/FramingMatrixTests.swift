@@ -59,7 +59,7 @@ func drive(
                 outcome.closingFlags.append(response.closing)
             case .sendContinue:
                 outcome.continues += 1
-            case .close:
+            case .close, .abort:
                 outcome.closed = true
             }
         }

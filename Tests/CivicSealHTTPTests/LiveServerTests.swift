@@ -176,7 +176,8 @@ struct LiveServerTests {
         // handler is still there shows the deadline cut it off, without a wall-clock bound.
         await server.shutdown(deadline: .milliseconds(200))
         #expect(!gate.passed, "shutdown waited for the handler instead of cutting it off at the deadline")
-        #expect(await client.readAll().isEmpty)
+        let rest = await client.readToEnd()
+        #expect(rest.bytes.isEmpty && rest.end == .closed, "\(rest.end): the connection was left open")
         gate.release()
     }
 
@@ -242,12 +243,27 @@ struct LiveServerTests {
         }
     }
 
+    /// With one event loop, a request answered on a second connection proves the loop has handled everything that
+    /// reached it before: `client`'s bytes were sent earlier, so they were read in that pass or an earlier one.
+    /// Two round trips prove that a whole pass (its timer check included) ran after the call.
+    /// Returns the probe, still open.
+    @discardableResult
+    static func loopHasCaughtUp(port: Int) async throws -> RawClient {
+        let probe = try RawClient(port: port)
+        for _ in 0..<2 {
+            try probe.send("GET /peer HTTP/1.1\r\nHost: t\r\n\r\n")
+            #expect(try await probe.readResponse().status == 200)
+        }
+        return probe
+    }
+
     @Test func headerDeadlineAnswers408OnTheInjectedClock() async throws {
         let clock = ManualClock()
-        try await withServer(responder: try Self.router(), clock: clock) { server in
+        try await withServer({ $0.eventLoopCount = 1 }, responder: try Self.router(), clock: clock) { server in
             let client = try RawClient(port: server.port)
             try client.send("GET /peer HTTP/1.1\r\nHost: t\r\n")
-            try await Task.sleep(for: .milliseconds(20))
+            // The partial head has been read (not merely sent) before time moves: else it is a silent fresh close.
+            try await Self.loopHasCaughtUp(port: server.port)
             clock.advance(.seconds(11))
             let response = try await client.readResponse()
             #expect(response.status == 408)
@@ -258,15 +274,20 @@ struct LiveServerTests {
 
     @Test func idleKeepAliveConnectionIsClosedSilentlyOnTheInjectedClock() async throws {
         let clock = ManualClock()
-        try await withServer(responder: try Self.router(), clock: clock) { server in
+        try await withServer({ $0.eventLoopCount = 1 }, responder: try Self.router(), clock: clock) { server in
             let client = try RawClient(port: server.port)
             try client.send("GET /peer HTTP/1.1\r\nHost: t\r\n\r\n")
             #expect(try await client.readResponse().status == 200)
             clock.advance(.seconds(59))
-            try await Task.sleep(for: .milliseconds(120))
-            #expect(server.openConnectionCount == 1)
+            // A timer check has run at 59 s (the probe's fresh connection has its own 10 s): still open.
+            let probe = try await Self.loopHasCaughtUp(port: server.port)
+            #expect(server.openConnectionCount == 2)
             clock.advance(.seconds(2))
-            #expect(await client.readAll().isEmpty)
+            // Closed by the server (EOF), not merely silent until the client's own timeout.
+            let rest = await client.readToEnd()
+            #expect(rest.bytes.isEmpty)
+            #expect(rest.end == .closed, "the idle connection was not closed: \(rest.end)")
+            _ = probe
         }
     }
 

@@ -215,6 +215,7 @@ import Testing
             }
         }
         let stop = Mutex(false)
+        let committed = Mutex(0)
         let writer = Task {
             var index: Int64 = 1000
             while !stop.withLock({ $0 }) {
@@ -224,12 +225,17 @@ import Testing
                     try connection.execute("INSERT INTO ledger (amount) VALUES (?)", [.integer(amount)])
                     try connection.execute("INSERT INTO ledger (amount) VALUES (?)", [.integer(-amount)])
                 }
+                committed.withLock { $0 += 1 }
             }
             return index - 1000
         }
         let copyPath = folder.path("backup.sqlite")
-        try await Task.sleep(for: .milliseconds(20))
+        // The writer is under way (observed, not assumed after a sleep) when the backup starts.
+        #expect(await eventually(timeout: .seconds(60)) { committed.withLock { $0 } >= 5 })
+        let before = committed.withLock { $0 }
         try await database.backup(to: copyPath)
+        // ...and it kept committing while the backup ran or right after: the backup did not stop the writer.
+        #expect(await eventually(timeout: .seconds(60)) { committed.withLock { $0 } > before })
         stop.withLock { $0 = true }
         let writtenDuringBackup = try await writer.value
         #expect(writtenDuringBackup > 0)

@@ -127,7 +127,7 @@ extension APIService {
     }
 
     func throttle(_ context: RequestContext) throws(APIError) {
-        if let wait = confirmationLimiter.attempt(context.remoteAddress, now: clock()) {
+        if let wait = confirmationLimiter.attempt(context.clientAddress, now: clock()) {
             throw APIError(
                 problem: ProblemDetails(
                     slug: "too-many-requests", title: "Too many confirmation attempts", status: HTTPStatus(code: 429),

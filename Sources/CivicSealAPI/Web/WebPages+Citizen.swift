@@ -10,10 +10,10 @@ import Foundation
 /// status, history and due date, answering a request for information, cancelling, downloading the sealed PDF.
 extension WebPages {
     func registerCitizen(_ builder: inout HTTPRouter.Builder) {
-        builder.addInline(.get, "/citizen/sign-in") { [self] request, _ in run(request) { visit in signInPage(visit, audience: .citizen) } }
-        builder.addInline(.post, "/citizen/sign-in") { [self] request, _ in run(request) { visit in try signIn(request, visit, audience: .citizen) } }
+        builder.add(.get, "/citizen/sign-in") { [self] request, _ in run(request) { visit in signInPage(visit, audience: .citizen) } }
+        builder.add(.post, "/citizen/sign-in") { [self] request, _ in run(request) { visit in try signIn(request, visit, audience: .citizen) } }
         builder.get("/citizen") { [self] request, _ in await runAsync(request) { visit in try await citizenHome(request, visit) } }
-        builder.addInline(.get, "/citizen/requests/new") { [self] request, _ in run(request) { visit in try newRequestForm(request, visit) } }
+        builder.add(.get, "/citizen/requests/new") { [self] request, _ in run(request) { visit in try newRequestForm(request, visit) } }
         builder.post("/citizen/requests") { [self] request, _ in await runAsync(request) { visit in try await submitRequest(request, visit) } }
         builder.get("/citizen/requests/{id}") { [self] request, context in
             await runAsync(request) { visit in try await citizenRequest(request, context, visit) }
@@ -27,7 +27,7 @@ extension WebPages {
         builder.post("/citizen/requests/{id}/cancel") { [self] request, context in
             await runAsync(request) { visit in try await cancelRequest(request, context, visit) }
         }
-        builder.addInline(.get, "/citizen/requests/{id}/document") { [self] request, context in
+        builder.add(.get, "/citizen/requests/{id}/document") { [self] request, context in
             run(request) { visit in try downloadDocument(request, context, visit) }
         }
     }

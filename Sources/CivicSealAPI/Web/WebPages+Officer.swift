@@ -13,11 +13,11 @@ extension WebPages {
     static let queuePageSize = 50
 
     func registerOfficer(_ builder: inout HTTPRouter.Builder) {
-        builder.addInline(.get, "/officer") { [self] request, _ in
+        builder.add(.get, "/officer") { [self] request, _ in
             run(request) { visit in redirect((try? officer(request, visit)) != nil ? "/officer/queue" : "/officer/sign-in") }
         }
-        builder.addInline(.get, "/officer/sign-in") { [self] request, _ in run(request) { visit in signInPage(visit, audience: .officer) } }
-        builder.addInline(.post, "/officer/sign-in") { [self] request, _ in run(request) { visit in try signIn(request, visit, audience: .officer) } }
+        builder.add(.get, "/officer/sign-in") { [self] request, _ in run(request) { visit in signInPage(visit, audience: .officer) } }
+        builder.add(.post, "/officer/sign-in") { [self] request, _ in run(request) { visit in try signIn(request, visit, audience: .officer) } }
         builder.get("/officer/queue") { [self] request, _ in await runAsync(request) { visit in try await officerQueue(request, visit) } }
         builder.get("/officer/requests/{id}") { [self] request, context in
             await runAsync(request) { visit in try await officerRequest(context, visit, request: request) }

@@ -11,11 +11,11 @@ extension WebPages {
     static let maximumPDFBytes = 10 * 1024 * 1024
 
     func registerVerifier(_ builder: inout HTTPRouter.Builder) {
-        builder.addInline(.get, "/verify") { [self] request, _ in run(request) { visit in verifyPage(visit, [:]) } }
+        builder.add(.get, "/verify") { [self] request, _ in run(request) { visit in verifyPage(visit, [:]) } }
         builder.post("/verify") { [self] request, _ in await runAsync(request) { visit in try await verifyUpload(request, visit) } }
-        builder.addInline(.get, "/verify/lookup") { [self] request, _ in run(request) { visit in try lookup(request, visit) } }
-        builder.addInline(.get, "/v/{id}") { [self] request, context in run(request) { visit in try documentPage(context, visit) } }
-        builder.addInline(.post, "/v/{id}") { [self] request, context in
+        builder.add(.get, "/verify/lookup") { [self] request, _ in run(request) { visit in try lookup(request, visit) } }
+        builder.add(.get, "/v/{id}") { [self] request, context in run(request) { visit in try documentPage(context, visit) } }
+        builder.add(.post, "/v/{id}") { [self] request, context in
             run(request) { visit in try confirmDetails(request, context, visit) }
         }
     }
@@ -141,7 +141,7 @@ extension WebPages {
     /// `POST /v/{id}`: whether all five fields match, never which one differed; 10 attempts a minute per client.
     func confirmDetails(_ request: HTTPRequest, _ context: RequestContext, _ visit: WebVisit) throws -> HTTPResponse {
         let fields = try form(request, visit)
-        if let wait = api.confirmationLimiter.attempt(context.remoteAddress, now: now()) { throw Outcome.tooManyAttempts(seconds: wait) }
+        if let wait = api.confirmationLimiter.attempt(context.clientAddress, now: now()) { throw Outcome.tooManyAttempts(seconds: wait) }
         let id = context.parameter("id") ?? ""
         let given = DetailsConfirmation(
             documentID: id, fullName: fields["fullName"] ?? "", birthDate: fields["birthDate"] ?? "", sex: fields["sex"] ?? "",

@@ -36,7 +36,7 @@ struct WebPages: Sendable {
         builder.addInline(.get, "/static/icon.svg") { [site] _, _ in site.staticResponse("icon.svg") ?? HTTPResponse(status: .notFound) }
         // Browsers ask for this on their own; answering keeps their consoles free of 404s.
         builder.addInline(.get, "/favicon.ico") { [site] _, _ in site.staticResponse("icon.svg") ?? HTTPResponse(status: .notFound) }
-        builder.addInline(.get, "/") { [self] request, _ in run(request) { visit in try home(visit) } }
+        builder.add(.get, "/") { [self] request, _ in run(request) { visit in try home(visit) } }
         builder.addInline(.get, "/language/{language}") { [self] request, context in language(request, context) }
         builder.post("/sign-out") { [self] request, _ in await runAsync(request) { visit in try signOut(request, visit) } }
         registerVerifier(&builder)

@@ -35,8 +35,45 @@ public struct ServeOptions: Sendable {
     public var sessionCapacity = 100_000
     /// The threads and queue limits of PDF verification (`nil`: one thread fewer than the cores, four waiting each).
     public var verification: VerificationLanes?
+    /// Reverse proxies whose `X-Forwarded-For` names the client (`--trusted-proxy CIDR`, repeatable); the access
+    /// log, the per-address connection limit's exemption and the rate limits use the client so found.
+    public var trustedProxies: [IPAddressRange] = []
+    /// The bearer token `GET /metrics` requires (`--metrics-token-file`, or `CIVICSEAL_METRICS_TOKEN`); none:
+    /// `/metrics` answers 404.
+    public var metricsToken: String?
+    /// Open connections one client address (an IPv6 /64) may hold.
+    public var maximumConnectionsPerAddress = 64
 
     public init() {}
+
+    /// `--trusted-proxy` values as CIDR ranges; a usage error names the first malformed one.
+    public static func trustedProxies(_ values: [String]) throws(AppError) -> [IPAddressRange] {
+        var ranges: [IPAddressRange] = []
+        for value in values {
+            guard let range = IPAddressRange(value) else {
+                throw AppError(.usage, "--trusted-proxy \(value) is not an address or CIDR range (e.g. 10.0.0.0/8, ::1)")
+            }
+            ranges.append(range)
+        }
+        return ranges
+    }
+
+    /// The metrics token from `file` (first line, surrounding whitespace dropped), else from `environment`; at
+    /// least 16 characters, so that it cannot be guessed.
+    public static func metricsToken(file: String?, environment: String?) throws(AppError) -> String? {
+        var token = environment
+        if let file {
+            guard let data = FileManager.default.contents(atPath: file) else {
+                throw AppError(.usage, "cannot read --metrics-token-file \(file)")
+            }
+            token = String(decoding: data, as: UTF8.self).split(whereSeparator: \.isNewline).first.map(String.init) ?? ""
+        }
+        guard let token = token?.trimmingCharacters(in: .whitespaces) else { return nil }
+        guard token.count >= 16, token.allSatisfy({ $0.isASCII && !$0.isWhitespace }) else {
+            throw AppError(.usage, "the metrics token must be at least 16 printable ASCII characters")
+        }
+        return token
+    }
 }
 
 /// A started CivicSeal service: the HTTP server, the store and the pieces tests look at.
@@ -125,12 +162,14 @@ public final class Service: Sendable {
         let api = APIService(
             store: store, verifier: TokenVerifier(issuers: issuers, clock: options.clock), metrics: metrics, clock: options.clock,
             issuer: issuance, documentVerifier: documentVerifier, verification: options.verification ?? VerificationLanes(), trust: keyring.publication(),
-            web: web)
+            web: web, metricsToken: options.metricsToken)
         let router: HTTPRouter
         do { router = try api.router() } catch { throw AppError(.configuration, "routes: \(error)") }
 
         var configuration = HTTPServerConfiguration(host: options.host, port: options.port)
         configuration.eventLoopCount = options.eventLoops
+        configuration.trustedProxies = options.trustedProxies
+        configuration.maximumConnectionsPerAddress = options.maximumConnectionsPerAddress
         // A 10 MiB PDF uploaded from the verification page arrives wrapped in multipart framing; `POST /v1/verify`
         // still refuses more than 10 MiB itself.
         configuration.limits.maximumBodySize = 10 * 1024 * 1024 + 64 * 1024

@@ -60,7 +60,8 @@ public final class CollectingLogSink: HTTPLogSink {
 }
 
 /// One access-log record. Deliberately narrow: the route pattern rather than the path (no ids), and no
-/// query string, header, token or body — nothing personal can reach the log through it.
+/// query string, header, token or body. The client address is recorded so that abuse can be traced (behind a
+/// trusted proxy, the forwarded client's, see ``HTTPServerConfiguration/trustedProxies``).
 public struct AccessLogRecord: Sendable, Equatable {
     public var time: Date
     public var requestID: String
@@ -69,11 +70,14 @@ public struct AccessLogRecord: Sendable, Equatable {
     public var status: Int
     public var duration: Duration
     public var bytesOut: Int
+    /// The client the request came from; nil when unknown (omitted from the line).
+    public var client: IPAddress?
 
     public init(
         time: Date, requestID: String, method: HTTPMethod, route: String?, status: Int, duration: Duration,
-        bytesOut: Int
+        bytesOut: Int, client: IPAddress? = nil
     ) {
+        self.client = client
         self.time = time
         self.requestID = requestID
         self.method = method
@@ -84,7 +88,7 @@ public struct AccessLogRecord: Sendable, Equatable {
     }
 
     /// `{"time":"2026-11-21T20:00:00.123Z","requestId":"…","method":"GET","route":"/v1/requests/{id}",
-    /// "status":200,"durationMs":0.412,"bytesOut":312}`; an unmatched request logs `"route":null`.
+    /// "status":200,"durationMs":0.412,"bytesOut":312,"client":"203.0.113.9"}`; an unmatched request logs `"route":null`.
     public var jsonLine: String {
         var bytes: [UInt8] = []
         appendJSONLine(to: &bytes)
@@ -108,6 +112,10 @@ public struct AccessLogRecord: Sendable, Equatable {
         bytes.append(contentsOf: milliseconds.description.utf8)
         bytes.append(contentsOf: #","bytesOut":"#.utf8)
         AccessLogRecord.appendDecimal(bytesOut, to: &bytes)
+        if let client {
+            bytes.append(contentsOf: #","client":"#.utf8)
+            JSONText.appendQuoted(client.description, to: &bytes)
+        }
         bytes.append(UInt8(ascii: "}"))
     }
 

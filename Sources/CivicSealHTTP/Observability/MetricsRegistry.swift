@@ -213,8 +213,15 @@ public struct HTTPServerMetrics: Sendable {
     public let requests: Counter
     public let duration: Histogram
     public let openConnections: Gauge
+    /// What the server did to protect itself: accept calls, refusals by reason, descriptor exhaustion,
+    /// backpressure pauses, write timeouts (see ``HTTPServerStatistics``).
+    public let protectionEvents: Counter
 
     public init(registry: MetricsRegistry) {
+        protectionEvents = registry.counter(
+            "civicseal_http_protection_events_total",
+            help: "Connection-level events: accept calls, refusals by reason, descriptor exhaustion, backpressure, write timeouts.",
+            labelNames: ["event"])
         requests = registry.counter(
             "civicseal_http_requests_total", help: "HTTP requests answered, by route pattern and status.",
             labelNames: ["route", "status"])

@@ -9,6 +9,8 @@ public struct HTTPRouter: HTTPResponder {
     public typealias Handler = @Sendable (HTTPRequest, RequestContext) async throws -> HTTPResponse
     /// A handler that never suspends; the event loop may run it on its own thread (see ``HTTPResponder/respondInline(to:context:)``).
     public typealias InlineHandler = @Sendable (HTTPRequest, RequestContext) throws -> HTTPResponse
+    /// An inline fast path that answers from memory or returns nil to send the request to the async handler.
+    public typealias InlineFastPath = @Sendable (HTTPRequest, RequestContext) throws -> HTTPResponse?
 
     /// One method + pattern pair, as listed by ``routes`` (the API layer compares them with its OpenAPI document).
     public struct Route: Sendable, Hashable, CustomStringConvertible {
@@ -26,7 +28,7 @@ public struct HTTPRouter: HTTPResponder {
         let route: Route
         let segments: [Segment]
         let handler: Handler
-        let inline: InlineHandler?
+        let inline: InlineFastPath?
     }
 
     public enum BuildError: Error, Equatable, CustomStringConvertible {
@@ -52,10 +54,18 @@ public struct HTTPRouter: HTTPResponder {
 
         /// Registers a short, non-suspending handler that the event loop runs inline (the async path runs it too).
         public mutating func addInline(_ method: HTTPMethod, _ pattern: String, handler: @escaping InlineHandler) {
-            add(method, pattern, handler: { request, context in try handler(request, context) }, inline: handler)
+            add(method, pattern, handler: { request, context in try handler(request, context) }, inline: { try handler($0, $1) })
         }
 
-        private mutating func add(_ method: HTTPMethod, _ pattern: String, handler: @escaping Handler, inline: InlineHandler?) {
+        /// Registers a route the event loop first tries with `inline` (memory only, e.g. a cached answer); when that
+        /// returns nil, `handler` runs on the handler threads (where blocking work belongs).
+        public mutating func addInline(
+            _ method: HTTPMethod, _ pattern: String, inline: @escaping InlineFastPath, handler: @escaping Handler
+        ) {
+            add(method, pattern, handler: handler, inline: inline)
+        }
+
+        private mutating func add(_ method: HTTPMethod, _ pattern: String, handler: @escaping Handler, inline: InlineFastPath?) {
             guard let segments = HTTPRouter.parsePattern(pattern) else {
                 errors.append(.invalidPattern(pattern))
                 return
@@ -101,6 +111,10 @@ public struct HTTPRouter: HTTPResponder {
     /// Every registered route, in registration-independent specificity order.
     public var routes: [Route] { entries.map(\.route) }
 
+    /// The routes whose handlers the event loops run inline (see ``Builder/addInline(_:_:handler:)``): these must
+    /// never block (no database, PDF or signature work), or every connection of that loop waits.
+    public var inlineRoutes: [Route] { entries.filter { $0.inline != nil }.map(\.route) }
+
     public func respond(to request: HTTPRequest, context: RequestContext) async -> HTTPResponse {
         let path = request.path.split(separator: "/", omittingEmptySubsequences: false).dropFirst()
         var allowed: [HTTPMethod] = []
@@ -137,7 +151,8 @@ public struct HTTPRouter: HTTPResponder {
             context.parameters = parameters
             var response: HTTPResponse
             do {
-                response = try inline(request, context)
+                guard let answer = try inline(request, context) else { return nil }
+                response = answer
             } catch {
                 response = HTTPResponse(error: error)
             }

@@ -8,8 +8,11 @@ public struct RequestContext: Sendable {
     public let requestID: String
     /// When the request was dispatched, on the server's clock.
     public let startTime: MonotonicInstant
-    /// The peer as `address:port` (IPv6 in brackets).
+    /// The TCP peer as `address:port` (IPv6 in brackets).
     public let remoteAddress: String
+    /// The client: the TCP peer, or the address a trusted proxy forwarded (see
+    /// ``HTTPServerConfiguration/trustedProxies``). Per-client limits and the access log use this.
+    public let clientAddress: IPAddress
     public let limits: HTTPServerConfiguration.Limits
     /// The matched route pattern, e.g. `/v1/requests/{id}`; nil before routing or when nothing matched.
     public internal(set) var route: String?
@@ -18,11 +21,12 @@ public struct RequestContext: Sendable {
 
     public init(
         requestID: String = RequestContext.makeRequestID(), startTime: MonotonicInstant,
-        remoteAddress: String = "", limits: HTTPServerConfiguration.Limits = .init()
+        remoteAddress: String = "", clientAddress: IPAddress? = nil, limits: HTTPServerConfiguration.Limits = .init()
     ) {
         self.requestID = requestID
         self.startTime = startTime
         self.remoteAddress = remoteAddress
+        self.clientAddress = clientAddress ?? IPAddress(socketAddress: remoteAddress) ?? .unspecified
         self.limits = limits
         self.route = nil
         self.parameters = [:]

@@ -19,6 +19,13 @@ final class ServerCore: Sendable {
     let overCapacityResponse: [UInt8]
     /// Where async handlers run: the server's own threads, not the shared cooperative pool.
     let handlerExecutor: HandlerExecutor
+    let counters = HTTPServerCounters()
+    /// Open connections per client key (``IPAddress/clientKey``), for ``HTTPServerConfiguration/maximumConnectionsPerAddress``.
+    let connectionsPerAddress = Mutex<[String: Int]>([:])
+    /// A descriptor kept open on `/dev/null` so that, when `accept` fails with `EMFILE`, closing it frees one slot
+    /// to accept the waiting client, answer it 503 and close it, instead of leaving it hanging (and the listener
+    /// readable forever). -1 while it is in use or could not be reopened.
+    let reserveDescriptor = Mutex<Int32>(-1)
 
     init(
         configuration: HTTPServerConfiguration, responder: any HTTPResponder, clock: any HTTPClock,
@@ -37,6 +44,39 @@ final class ServerCore: Sendable {
         var response = HTTPResponse.problem(problem)
         response.headers.add(name: "Retry-After", value: "1")
         overCapacityResponse = HTTPResponseWriter.serialize(response, closing: true)
+        reserveDescriptor.withLock { $0 = open("/dev/null", O_RDONLY | O_CLOEXEC) }
+    }
+
+    /// Counts a self-protection event in ``HTTPServer/statistics`` and, when the server has metrics, in
+    /// `civicseal_http_protection_events_total{event=…}`.
+    func count(_ event: HTTPServerCounters.Event) {
+        counters.add(event)
+        metrics?.protectionEvents.increment(labels: [event.rawValue])
+    }
+
+    /// Closes the reserve descriptor (the server has stopped).
+    func releaseReserveDescriptor() {
+        reserveDescriptor.withLock { reserve in
+            if reserve >= 0 { close(reserve) }
+            reserve = -1
+        }
+    }
+
+    /// Takes one connection slot for `key`; false when the address already holds its share.
+    func admit(_ key: String) -> Bool {
+        connectionsPerAddress.withLock { counts in
+            let current = counts[key, default: 0]
+            guard current < configuration.maximumConnectionsPerAddress else { return false }
+            counts[key] = current + 1
+            return true
+        }
+    }
+
+    func release(_ key: String) {
+        connectionsPerAddress.withLock { counts in
+            let remaining = counts[key, default: 1] - 1
+            counts[key] = remaining > 0 ? remaining : nil
+        }
     }
 }
 
@@ -45,6 +85,12 @@ final class Connection {
     let fd: Int32
     let id: UInt64
     let remoteAddress: String
+    /// The TCP peer's address.
+    let peer: IPAddress
+    /// The per-address slot this connection holds; nil for a trusted proxy (exempt).
+    let addressKey: String?
+    /// Reading is paused because too much output waits (counted once per pause).
+    var pausedForOutput = false
     var machine: HTTPConnectionStateMachine
     var output: [UInt8] = []
     var outputOffset = 0
@@ -58,10 +104,12 @@ final class Connection {
     /// current batch of actions is done so that the state machine is never re-entered mid-batch.
     var inlineResponse: HTTPResponse?
 
-    init(fd: Int32, id: UInt64, remoteAddress: String, machine: HTTPConnectionStateMachine) {
+    init(fd: Int32, id: UInt64, remoteAddress: String, peer: IPAddress, addressKey: String?, machine: HTTPConnectionStateMachine) {
         self.fd = fd
         self.id = id
         self.remoteAddress = remoteAddress
+        self.peer = peer
+        self.addressKey = addressKey
         self.machine = machine
     }
 }
@@ -105,6 +153,11 @@ final class EventLoop: @unchecked Sendable {
     private var logLine: [UInt8] = []
     private let readBuffer: UnsafeMutableRawBufferPointer
     private var lastTimerCheck = MonotonicInstant(nanoseconds: 0)
+    /// While descriptors are exhausted and the reserve could not help, the listener is out of this loop's epoll
+    /// set until then (so the loop does not spin on a listener that stays readable).
+    private var listenerPausedUntil: MonotonicInstant?
+
+    private static let listenerPause = Duration.milliseconds(100)
 
     private static let continueBytes = Array("HTTP/1.1 100 Continue\r\n\r\n".utf8)
     private static let timerInterval = Duration.milliseconds(50)
@@ -158,7 +211,7 @@ final class EventLoop: @unchecked Sendable {
     func run() {
         var events = [epoll_event](repeating: epoll_event(), count: 256)
         while running {
-            let timeout: Int32 = connections.isEmpty && !shuttingDown ? 1000 : 50
+            let timeout: Int32 = connections.isEmpty && !shuttingDown && listenerPausedUntil == nil ? 1000 : 50
             let count = epoll_wait(epollFD, &events, Int32(events.count), timeout)
             if count < 0 && errno != EINTR { break }
             for position in 0..<max(Int(count), 0) {
@@ -175,7 +228,7 @@ final class EventLoop: @unchecked Sendable {
                         readable(connection)
                     }
                     if event.events & EPOLLOUT.rawValue != 0, connections[fd] === connection {
-                        flush(connection)
+                        perform([], on: connection)
                     }
                 }
             }
@@ -230,7 +283,8 @@ final class EventLoop: @unchecked Sendable {
     private func stopListening() {
         guard listening else { return }
         listening = false
-        register(core.listenerFD, events: 0, operation: EPOLL_CTL_DEL)
+        if listenerPausedUntil == nil { register(core.listenerFD, events: 0, operation: EPOLL_CTL_DEL) }
+        listenerPausedUntil = nil
         if core.listenerUsers.subtract(1, ordering: .sequentiallyConsistent).newValue == 0 {
             close(core.listenerFD)
         }
@@ -239,10 +293,13 @@ final class EventLoop: @unchecked Sendable {
     // MARK: - Accepting
 
     private func acceptConnections() {
+        guard listenerPausedUntil == nil else { return }
         for _ in 0..<64 {
+            core.count(.acceptCall)
             guard let (fd, address) = Socket.accept(core.listenerFD) else {
                 let error = errno
                 if error == EINTR || error == ECONNABORTED { continue }
+                if error == EMFILE || error == ENFILE { descriptorsExhausted() }
                 if error == EINVAL { stopListening() }  // the listener was shut down
                 return
             }
@@ -250,17 +307,66 @@ final class EventLoop: @unchecked Sendable {
             guard open <= core.configuration.maximumConnections else {
                 refuseOverCapacity(fd)
                 core.openConnections.subtract(1, ordering: .relaxed)
+                core.count(.refusedOverCapacity)
                 continue
             }
+            let peer = IPAddress(socketAddress: address) ?? .unspecified
+            var addressKey: String?
+            if !core.configuration.trustedProxies.containsAddress(peer) {
+                let key = peer.clientKey
+                guard core.admit(key) else {
+                    refuseOverCapacity(fd)
+                    core.openConnections.subtract(1, ordering: .relaxed)
+                    core.count(.refusedPerAddress)
+                    continue
+                }
+                addressKey = key
+            }
+            core.count(.accepted)
             core.metrics?.openConnections.add(1)
             let id = core.nextConnectionID.add(1, ordering: .relaxed).oldValue
             let machine = HTTPConnectionStateMachine(
                 limits: core.configuration.limits, timeouts: core.configuration.timeouts, now: core.clock.now())
-            let connection = Connection(fd: fd, id: id, remoteAddress: address, machine: machine)
+            let connection = Connection(
+                fd: fd, id: id, remoteAddress: address, peer: peer, addressKey: addressKey, machine: machine)
             connections[fd] = connection
             connection.registeredEvents = EPOLLIN.rawValue
             register(fd, events: EPOLLIN.rawValue, operation: EPOLL_CTL_ADD)
         }
+    }
+
+    /// `accept` failed with `EMFILE`/`ENFILE`. The waiting client must neither hang nor keep the listener readable
+    /// (level-triggered epoll would wake this loop again at once, forever): free the reserve descriptor, accept the
+    /// client into its slot, answer 503 and close, then take the reserve back. When even that fails (another loop
+    /// holds the reserve, or the whole system is out), take the listener out of the epoll set for a moment.
+    private func descriptorsExhausted() {
+        core.count(.descriptorExhaustion)
+        let refused = core.reserveDescriptor.withLock { reserve -> Bool in
+            if reserve < 0 { reserve = open("/dev/null", O_RDONLY | O_CLOEXEC) }  // lost to a race earlier
+            guard reserve >= 0 else { return false }
+            close(reserve)
+            core.count(.acceptCall)
+            let accepted = Socket.accept(core.listenerFD)
+            if let (fd, _) = accepted { refuseOverCapacity(fd) }
+            reserve = open("/dev/null", O_RDONLY | O_CLOEXEC)
+            return accepted != nil
+        }
+        if refused {
+            core.count(.refusedOutOfDescriptors)
+        } else if listening && listenerPausedUntil == nil {
+            listenerPausedUntil = core.clock.now() + Self.listenerPause
+            register(core.listenerFD, events: 0, operation: EPOLL_CTL_DEL)
+        }
+    }
+
+    /// Puts the listener back once its pause is over (and tries to get the reserve descriptor back).
+    private func resumeListenerIfDue(now: MonotonicInstant) {
+        guard let until = listenerPausedUntil, now >= until, listening else { return }
+        listenerPausedUntil = nil
+        core.reserveDescriptor.withLock { reserve in
+            if reserve < 0 { reserve = open("/dev/null", O_RDONLY | O_CLOEXEC) }
+        }
+        register(core.listenerFD, events: EPOLLIN.rawValue | EPOLLEXCLUSIVE.rawValue, operation: EPOLL_CTL_ADD)
     }
 
     /// Over the cap: answer 503 and close at once, holding no state for the connection.
@@ -297,14 +403,24 @@ final class EventLoop: @unchecked Sendable {
         perform(actions, on: connection)
     }
 
+    private func isOpen(_ connection: Connection) -> Bool { connections[connection.fd] === connection }
+
+    /// Performs the machine's actions, writes, and feeds write progress back to the machine, which may release
+    /// pipelined requests held back by backpressure (each round needs the client to have taken output).
     private func perform(_ actions: [HTTPConnectionStateMachine.Action], on connection: Connection) {
-        performActions(actions, on: connection)
-        // Inline responses (possibly several, for pipelined requests answered one at a time).
-        while let response = connection.inlineResponse {
-            connection.inlineResponse = nil
-            performActions(connection.machine.responseReady(response, now: core.clock.now()), on: connection)
+        var actions = actions
+        while true {
+            performActions(actions, on: connection)
+            // Inline responses (possibly several, for pipelined requests answered one at a time).
+            while let response = connection.inlineResponse, isOpen(connection) {
+                connection.inlineResponse = nil
+                performActions(connection.machine.responseReady(response, now: core.clock.now()), on: connection)
+            }
+            guard isOpen(connection) else { return }
+            actions = flush(connection)
+            guard !actions.isEmpty, isOpen(connection) else { break }
         }
-        flush(connection)
+        updateInterest(connection)
     }
 
     private func performActions(_ actions: [HTTPConnectionStateMachine.Action], on connection: Connection) {
@@ -320,13 +436,24 @@ final class EventLoop: @unchecked Sendable {
                 record(outbound.response, bytesOut: bytes.count, on: connection)
             case .close:
                 connection.closeWhenFlushed = true
+            case .abort:
+                core.count(.writeTimeout)
+                closeNow(connection)
+                return
             }
         }
     }
 
     private func dispatch(_ request: HTTPRequest, on connection: Connection) {
+        let trusted = core.configuration.trustedProxies
+        let client =
+            trusted.isEmpty
+            ? connection.peer
+            : ClientAddressResolver.resolve(
+                peer: connection.peer, forwardedFor: request.headers.values(for: "X-Forwarded-For"), trustedProxies: trusted)
         let context = RequestContext(
-            startTime: core.clock.now(), remoteAddress: connection.remoteAddress, limits: core.configuration.limits)
+            startTime: core.clock.now(), remoteAddress: connection.remoteAddress, clientAddress: client,
+            limits: core.configuration.limits)
         connection.inFlight = context
         connection.inFlightMethod = request.method
         let responder = core.responder
@@ -353,7 +480,7 @@ final class EventLoop: @unchecked Sendable {
         let record = AccessLogRecord(
             time: Date(), requestID: context?.requestID ?? RequestContext.makeRequestID(),
             method: connection.inFlightMethod ?? HTTPMethod("-"), route: route, status: response.status.code,
-            duration: duration, bytesOut: bytesOut)
+            duration: duration, bytesOut: bytesOut, client: context?.clientAddress ?? connection.peer)
         logLine.removeAll(keepingCapacity: true)
         record.appendJSONLine(to: &logLine)
         logLine.append(10)
@@ -381,7 +508,9 @@ final class EventLoop: @unchecked Sendable {
         logBatch.removeAll(keepingCapacity: true)
     }
 
-    private func flush(_ connection: Connection) {
+    /// Writes what the socket takes; returns the machine's answer to the progress (see ``perform(_:on:)``).
+    private func flush(_ connection: Connection) -> [HTTPConnectionStateMachine.Action] {
+        let start = connection.outputOffset
         while connection.outputOffset < connection.output.count {
             let sent = connection.output.withUnsafeBytes { bytes in
                 send(
@@ -393,19 +522,26 @@ final class EventLoop: @unchecked Sendable {
                 if error == EINTR { continue }
                 if error == EAGAIN || error == EWOULDBLOCK { break }
                 closeNow(connection)
-                return
+                return []
             }
             connection.outputOffset += sent
         }
+        let moved = connection.outputOffset > start
         if connection.outputOffset == connection.output.count {
             connection.output.removeAll(keepingCapacity: connection.output.capacity <= 64 * 1024)
             connection.outputOffset = 0
             if connection.closeWhenFlushed && connection.lingerDeadline == nil {
                 beginLingeringClose(connection)
-                return
+                return []
             }
+        } else if connection.outputOffset >= 64 * 1024, connection.outputOffset * 2 >= connection.output.count {
+            // A slow reader: drop what it already took, so the buffer holds only unsent bytes.
+            connection.output.removeFirst(connection.outputOffset)
+            connection.outputOffset = 0
         }
-        updateInterest(connection)
+        guard moved, connection.lingerDeadline == nil else { return [] }
+        return connection.machine.outputFlushed(
+            unflushed: connection.output.count - connection.outputOffset, now: core.clock.now())
     }
 
     /// Half-close, then drain input for a while: closing with unread input would make the kernel send RST,
@@ -420,6 +556,9 @@ final class EventLoop: @unchecked Sendable {
         guard connections[connection.fd] === connection else { return }
         var events: UInt32 = 0
         if connection.lingerDeadline != nil || connection.machine.wantsToRead { events |= EPOLLIN.rawValue }
+        let paused = connection.lingerDeadline == nil && connection.machine.isOutputBackpressured
+        if paused && !connection.pausedForOutput { core.count(.backpressurePause) }
+        connection.pausedForOutput = paused
         if connection.outputOffset < connection.output.count { events |= EPOLLOUT.rawValue }
         if events != connection.registeredEvents {
             connection.registeredEvents = events
@@ -432,6 +571,7 @@ final class EventLoop: @unchecked Sendable {
         connections[connection.fd] = nil
         register(connection.fd, events: 0, operation: EPOLL_CTL_DEL)
         close(connection.fd)
+        if let key = connection.addressKey { core.release(key) }
         core.openConnections.subtract(1, ordering: .relaxed)
         core.metrics?.openConnections.add(-1)
     }
@@ -440,6 +580,7 @@ final class EventLoop: @unchecked Sendable {
         let now = core.clock.now()
         guard now >= lastTimerCheck + Self.timerInterval else { return }
         lastTimerCheck = now
+        resumeListenerIfDue(now: now)
         for connection in Array(connections.values) {
             if let linger = connection.lingerDeadline {
                 if now >= linger { closeNow(connection) }

@@ -11,7 +11,14 @@
 ///   received it is closed silently, otherwise it gets 408 and is closed;
 /// - a header section started on a kept-alive connection gets `timeouts.header` from its first byte (408);
 /// - a body gets `timeouts.body` from the end of its header section (408);
-/// - a kept-alive connection with no request in progress is closed silently after `timeouts.idle`.
+/// - a kept-alive connection with no request in progress is closed silently after `timeouts.idle`;
+/// - a handler that has not answered within `timeouts.response` gets 503 and the connection closes;
+/// - in every state, closing ones included, output that makes no progress for `timeouts.write` aborts the
+///   connection (``Action/abort``).
+///
+/// Backpressure: the event loop reports what it could not flush yet (``outputFlushed(unflushed:now:)``). While
+/// more than `limits.maximumBufferedOutput` bytes wait, ``wantsToRead`` is false and no pipelined request is
+/// parsed, so a client that sends requests and never reads the answers holds a bounded amount of memory.
 public struct HTTPConnectionStateMachine: Sendable {
     /// A response ready for the wire, with how the connection continues after it.
     public struct OutboundResponse: Sendable, Equatable {
@@ -37,13 +44,15 @@ public struct HTTPConnectionStateMachine: Sendable {
         case send(OutboundResponse)
         /// Close once everything written so far has been flushed.
         case close
+        /// Close now, discarding output not yet written (the client stopped taking it).
+        case abort
     }
 
     private enum State: Sendable, Equatable {
         case waiting(since: MonotonicInstant, fresh: Bool)
         case receivingHead(since: MonotonicInstant)
         case receivingBody(since: MonotonicInstant)
-        case awaitingResponse(method: HTTPMethod, version: HTTPVersion, keepAlive: Bool)
+        case awaitingResponse(method: HTTPMethod, version: HTTPVersion, keepAlive: Bool, since: MonotonicInstant)
         case closed
     }
 
@@ -56,6 +65,11 @@ public struct HTTPConnectionStateMachine: Sendable {
     private var state: State
     private var peerHalfClosed = false
     private var shuttingDown = false
+    /// Output bytes handed to the event loop and not yet written to the socket (an estimate between a response
+    /// and the next ``outputFlushed(unflushed:now:)``).
+    private var unflushedOutput = 0
+    /// When output last moved (or began to wait): the write deadline counts from here.
+    private var lastWriteProgress: MonotonicInstant
 
     public init(
         limits: HTTPServerConfiguration.Limits = .init(), timeouts: HTTPServerConfiguration.Timeouts = .init(),
@@ -65,6 +79,7 @@ public struct HTTPConnectionStateMachine: Sendable {
         self.timeouts = timeouts
         parser = HTTPRequestParser(limits: limits)
         state = .waiting(since: now, fresh: true)
+        lastWriteProgress = now
     }
 
     public var isClosed: Bool { state == .closed }
@@ -80,9 +95,13 @@ public struct HTTPConnectionStateMachine: Sendable {
         return false
     }
 
+    /// True while too much output waits for the client: reading and parsing are paused.
+    public var isOutputBackpressured: Bool { unflushedOutput > limits.maximumBufferedOutput }
+
     /// Whether the event loop should keep reading from the socket.
     public var wantsToRead: Bool {
-        switch state {
+        if isOutputBackpressured { return false }
+        return switch state {
         case .closed: false
         case .awaitingResponse: !peerHalfClosed && parser.bufferedByteCount < Self.pipelineBufferLimit
         default: !peerHalfClosed
@@ -91,12 +110,27 @@ public struct HTTPConnectionStateMachine: Sendable {
 
     /// When ``timerFired(now:)`` will next have something to do, if ever.
     public var nextDeadline: MonotonicInstant? {
+        let write = writeDeadline
+        guard let protocolDeadline else { return write }
+        guard let write else { return protocolDeadline }
+        return min(write, protocolDeadline)
+    }
+
+    /// Output is waiting: it must move by then.
+    private var writeDeadline: MonotonicInstant? {
+        unflushedOutput > 0 ? lastWriteProgress + timeouts.write : nil
+    }
+
+    private var protocolDeadline: MonotonicInstant? {
         switch state {
         case .waiting(let since, true): since + timeouts.header
+        // Paused by backpressure, not idle: the write deadline governs.
+        case .waiting where isOutputBackpressured: nil
         case .waiting(let since, false): since + timeouts.idle
         case .receivingHead(let since): since + timeouts.header
         case .receivingBody(let since): since + timeouts.body
-        case .awaitingResponse, .closed: nil
+        case .awaitingResponse(_, _, _, let since): since + timeouts.response
+        case .closed: nil
         }
     }
 
@@ -125,7 +159,12 @@ public struct HTTPConnectionStateMachine: Sendable {
     }
 
     public mutating func timerFired(now: MonotonicInstant) -> [Action] {
-        guard let deadline = nextDeadline, now >= deadline else { return [] }
+        if let write = writeDeadline, now >= write {
+            state = .closed
+            unflushedOutput = 0
+            return [.abort]
+        }
+        guard let deadline = protocolDeadline, now >= deadline else { return [] }
         switch state {
         case .waiting:
             state = .closed
@@ -135,28 +174,49 @@ public struct HTTPConnectionStateMachine: Sendable {
             let problem = ProblemDetails(
                 slug: "request-timeout", title: "Request Timeout", status: .requestTimeout,
                 detail: "The request was not received in time.")
-            return [
-                .send(OutboundResponse(response: .problem(problem), closing: true, omitBody: false, keepAliveHTTP10: false)),
-                .close,
-            ]
-        case .awaitingResponse, .closed:
+            return [.send(queued(OutboundResponse(response: .problem(problem), closing: true, omitBody: false, keepAliveHTTP10: false), now: now)), .close]
+        case .awaitingResponse:
+            state = .closed
+            let problem = ProblemDetails(
+                slug: "service-unavailable", title: "Service Unavailable", status: .serviceUnavailable,
+                detail: "The server did not answer in time; retry later.")
+            var response = HTTPResponse.problem(problem)
+            response.headers.add(name: "Retry-After", value: "1")
+            return [.send(queued(OutboundResponse(response: response, closing: true, omitBody: false, keepAliveHTTP10: false), now: now)), .close]
+        case .closed:
             return []
         }
     }
 
+    /// The event loop wrote what it could: `unflushed` bytes remain. Call it after every write that moved bytes.
+    /// Returns the actions of pipelined requests that backpressure was holding back, once output is under the bound.
+    public mutating func outputFlushed(unflushed: Int, now: MonotonicInstant) -> [Action] {
+        unflushedOutput = unflushed
+        lastWriteProgress = now
+        guard case .waiting = state, !isOutputBackpressured, parser.bufferedByteCount > 0 else { return [] }
+        return parseBuffered(now: now)
+    }
+
+    /// Counts a response towards the unflushed output (the event loop corrects the figure after its next write).
+    private mutating func queued(_ outbound: OutboundResponse, now: MonotonicInstant) -> OutboundResponse {
+        if unflushedOutput == 0 { lastWriteProgress = now }
+        unflushedOutput += (outbound.omitBody ? 0 : outbound.response.body.count) + 128
+        return outbound
+    }
+
     /// The responder finished the dispatched request.
     public mutating func responseReady(_ response: HTTPResponse, now: MonotonicInstant) -> [Action] {
-        guard case .awaitingResponse(let method, let version, let keepAlive) = state else { return [] }
+        guard case .awaitingResponse(let method, let version, let keepAlive, _) = state else { return [] }
         let closing = !keepAlive || shuttingDown
         let outbound = OutboundResponse(
             response: response, closing: closing, omitBody: method == .head,
             keepAliveHTTP10: !closing && version == .http1_0)
         if closing {
             state = .closed
-            return [.send(outbound), .close]
+            return [.send(queued(outbound, now: now)), .close]
         }
         state = .waiting(since: now, fresh: false)
-        return [.send(outbound)] + parseBuffered(now: now)
+        return [.send(queued(outbound, now: now))] + parseBuffered(now: now)
     }
 
     /// Graceful shutdown: idle connections close now, a request in progress finishes with `Connection: close`.
@@ -173,23 +233,29 @@ public struct HTTPConnectionStateMachine: Sendable {
 
     private mutating func parseBuffered(now: MonotonicInstant) -> [Action] {
         if case .awaitingResponse = state { return [] }
+        // The client is not reading what we already wrote: leave its further requests unparsed for now.
+        if isOutputBackpressured { return [] }
         var actions: [Action] = []
         while let event = parser.next() {
             switch event {
             case .continueExpected:
+                if unflushedOutput == 0 { lastWriteProgress = now }
+                unflushedOutput += 25
                 actions.append(.sendContinue)
             case .request(let request):
                 state = .awaitingResponse(
-                    method: request.method, version: request.version, keepAlive: request.keepAlive && !shuttingDown)
+                    method: request.method, version: request.version, keepAlive: request.keepAlive && !shuttingDown,
+                    since: now)
                 actions.append(.dispatch(request))
                 return actions
             case .failure(let error):
                 state = .closed
                 actions.append(
                     .send(
-                        OutboundResponse(
-                            response: .problem(ProblemDetails(error)), closing: true, omitBody: false,
-                            keepAliveHTTP10: false)))
+                        queued(
+                            OutboundResponse(
+                                response: .problem(ProblemDetails(error)), closing: true, omitBody: false,
+                                keepAliveHTTP10: false), now: now)))
                 actions.append(.close)
                 return actions
             }

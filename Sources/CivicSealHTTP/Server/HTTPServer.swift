@@ -51,6 +51,7 @@ public final class HTTPServer: Sendable {
     /// Binds, listens and starts the event-loop threads; returns once the port accepts connections.
     public func start() throws(HTTPServerError) {
         signal(SIGPIPE, SIG_IGN)  // belt and braces: every send already uses MSG_NOSIGNAL
+        if configuration.raiseDescriptorLimit { DescriptorLimit.raiseSoftLimitToHard() }
         try lifecycle.withLock { (state) throws(HTTPServerError) in
             guard case .created = state else { throw HTTPServerError(.alreadyStarted, "server already started") }
             let (fd, port) = try Socket.listen(
@@ -66,6 +67,7 @@ public final class HTTPServer: Sendable {
             } catch {
                 loops.forEach { $0.discard() }
                 core.handlerExecutor.stop()
+                core.releaseReserveDescriptor()
                 if loops.isEmpty { close(fd) }
                 throw error
             }
@@ -84,6 +86,16 @@ public final class HTTPServer: Sendable {
             switch state {
             case .created: 0
             case .running(_, _, let port), .shuttingDown(_, _, let port), .stopped(let port): port
+            }
+        }
+    }
+
+    /// What the server did to protect itself since it started (zeros before ``start()``).
+    public var statistics: HTTPServerStatistics {
+        lifecycle.withLock { state in
+            switch state {
+            case .running(let core, _, _), .shuttingDown(let core, _, _): core.counters.snapshot
+            default: HTTPServerStatistics()
             }
         }
     }
@@ -132,6 +144,7 @@ public final class HTTPServer: Sendable {
         lifecycle.withLock { state in
             if case .shuttingDown(let core, _, let port) = state {
                 core.handlerExecutor.stop()
+                core.releaseReserveDescriptor()
                 state = .stopped(port: port)
             }
         }

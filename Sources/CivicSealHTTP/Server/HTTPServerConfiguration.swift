@@ -14,6 +14,9 @@ public struct HTTPServerConfiguration: Sendable {
         public var maximumBodySize: Int = 10 * 1024 * 1024
         /// Longest chunk-size line including extensions (400 beyond it).
         public var maximumChunkSizeLineLength: Int = 4 * 1024
+        /// Response bytes a connection may have written but not yet flushed to a client that does not read. Over
+        /// it the server stops reading and parsing that connection until the client catches up (backpressure).
+        public var maximumBufferedOutput: Int = 256 * 1024
         public init() {}
     }
 
@@ -27,6 +30,11 @@ public struct HTTPServerConfiguration: Sendable {
         public var idle: Duration = .seconds(60)
         /// After the last response on a closing connection, how long unread input is drained before closing.
         public var lingeringClose: Duration = .seconds(2)
+        /// Output waiting for a client that takes none of it for this long: the connection is closed at once,
+        /// unsent bytes discarded. Applies in every state, closing ones included.
+        public var write: Duration = .seconds(30)
+        /// A handler that has not answered after this long: 503 and close (the handler's work is abandoned).
+        public var response: Duration = .seconds(120)
         public init() {}
     }
 
@@ -37,6 +45,15 @@ public struct HTTPServerConfiguration: Sendable {
     public var timeouts = Timeouts()
     /// Open connections beyond this are accepted and closed at once with 503.
     public var maximumConnections: Int = 1024
+    /// Open connections from one client address (an IPv6 /64 counts as one) beyond this are accepted and closed at
+    /// once with 503, while other addresses are still served. Trusted proxies are exempt.
+    public var maximumConnectionsPerAddress: Int = 64
+    /// Peers whose `X-Forwarded-For` is believed: the request's ``RequestContext/clientAddress`` is the right-most
+    /// address in it that is not itself in these ranges. Empty: the TCP peer is always the client.
+    public var trustedProxies: [IPAddressRange] = []
+    /// At ``HTTPServer/start()``, raise the process's soft `RLIMIT_NOFILE` to its hard limit (one descriptor per
+    /// connection; the usual soft limit of 1,024 would run out before ``maximumConnections``).
+    public var raiseDescriptorLimit = true
     /// Threads of the server's own task executor for async handlers (at least 2; more when handlers block briefly).
     public var handlerThreadCount: Int = max(2, ProcessInfo.processInfo.activeProcessorCount)
     /// `listen(2)` backlog.

@@ -34,7 +34,8 @@ struct ClientError: Error, CustomStringConvertible {
 /// cooperative pool the server's handlers need.
 struct HTTPClient: Sendable {
     let port: Int
-    var timeout: Double = 10
+    /// Only a guard against a hung test, never a timing assertion: generous, so a loaded machine cannot trip it.
+    var timeout: Double = 60
 
     func get(_ path: String, token: String? = nil, headers: [(String, String)] = []) async throws -> ClientResponse {
         try await send("GET", path, token: token, headers: headers)
@@ -95,7 +96,8 @@ final class Connection: @unchecked Sendable {
     // @unchecked Sendable: a test drives one connection from one place at a time; the descriptor is immutable.
     let fd: Int32
 
-    init(port: Int, timeout: Double) throws {
+    /// - Parameter source: a local address to connect from (any of 127.0.0.0/8 is loopback), to act as another client.
+    init(port: Int, timeout: Double, source: String? = nil) throws {
         #if canImport(Glibc)
             fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
         #else
@@ -104,6 +106,19 @@ final class Connection: @unchecked Sendable {
         var time = timeval(tv_sec: Int(timeout), tv_usec: 0)
         setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &time, socklen_t(MemoryLayout<timeval>.size))
         setsockopt(fd, SOL_SOCKET, SO_SNDTIMEO, &time, socklen_t(MemoryLayout<timeval>.size))
+        if let source {
+            var local = sockaddr_in()
+            local.sin_family = sa_family_t(AF_INET)
+            local.sin_addr.s_addr = inet_addr(source)
+            let bound = withUnsafePointer(to: &local) {
+                $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) }
+            }
+            guard bound == 0 else {
+                let error = errno
+                close(fd)
+                throw ClientError(description: "bind to \(source) failed: errno \(error)")
+            }
+        }
         var address = sockaddr_in()
         address.sin_family = sa_family_t(AF_INET)
         address.sin_port = in_port_t(UInt16(port).bigEndian)

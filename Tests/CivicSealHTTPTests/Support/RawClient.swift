@@ -17,6 +17,16 @@ struct ClientError: Error, CustomStringConvertible {
     let description: String
 }
 
+/// How a read to the end of a connection ended.
+enum StreamEnd: Sendable, Equatable {
+    /// The server closed the connection (EOF): what a test of a closing server expects.
+    case closed
+    /// The server reset the connection (it closed with our data unread, or aborted).
+    case reset
+    /// Nothing came within the client's timeout: the server kept the connection open.
+    case timedOut
+}
+
 /// A TCP client for 127.0.0.1 whose every read and write times out, so no test can hang. Reads block a
 /// dedicated thread, never the cooperative pool (which the server's handlers need to answer them).
 final class RawClient: @unchecked Sendable {
@@ -24,11 +34,31 @@ final class RawClient: @unchecked Sendable {
     let fd: Int32
     private var buffer: [UInt8] = []
 
-    init(port: Int, timeout: Double = 5) throws {
+    /// - Parameters:
+    ///   - timeout: only a guard against a hung test (never a timing assertion), so generous.
+    ///   - source: the local address to connect from (any of 127.0.0.0/8 is loopback): acts as another client.
+    ///   - receiveBuffer: a small `SO_RCVBUF`, for a client that reads slowly or not at all.
+    init(port: Int, timeout: Double = 30, source: String? = nil, receiveBuffer: Int32? = nil) throws {
         fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
         var time = timeval(tv_sec: Int(timeout), tv_usec: Int((timeout - timeout.rounded(.down)) * 1e6))
         setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &time, socklen_t(MemoryLayout<timeval>.size))
         setsockopt(fd, SOL_SOCKET, SO_SNDTIMEO, &time, socklen_t(MemoryLayout<timeval>.size))
+        if var size = receiveBuffer {
+            setsockopt(fd, SOL_SOCKET, SO_RCVBUF, &size, socklen_t(MemoryLayout<Int32>.size))
+        }
+        if let source {
+            var local = sockaddr_in()
+            local.sin_family = sa_family_t(AF_INET)
+            local.sin_addr.s_addr = inet_addr(source)
+            let bound = withUnsafePointer(to: &local) {
+                $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) }
+            }
+            guard bound == 0 else {
+                let error = errno
+                close(fd)
+                throw ClientError(description: "bind to \(source) failed: errno \(error)")
+            }
+        }
         guard RawClient.connect(fd, port: port) == 0 else {
             let error = errno
             close(fd)
@@ -87,7 +117,10 @@ final class RawClient: @unchecked Sendable {
 
     func readsEndOfStream() async -> Bool { (try? await offPool { self.readsEndOfStreamBlocking() }) ?? false }
 
-    func readAll() async -> [UInt8] { (try? await offPool { self.readAllBlocking() }) ?? [] }
+    /// Everything until the connection ends, and how it ended (EOF, reset or the client's timeout).
+    func readToEnd() async -> (bytes: [UInt8], end: StreamEnd) {
+        (try? await offPool { self.readToEndBlocking() }) ?? ([], .timedOut)
+    }
 
     private func offPool<T: Sendable>(_ body: @escaping @Sendable () throws -> T) async throws -> T {
         try await withCheckedThrowingContinuation { continuation in
@@ -130,11 +163,21 @@ final class RawClient: @unchecked Sendable {
         return (try? fill()) == false
     }
 
-    /// Everything until EOF (or timeout).
-    private func readAllBlocking() -> [UInt8] {
-        while (try? fill()) == true {}
-        defer { buffer.removeAll() }
-        return buffer
+    private func readToEndBlocking() -> (bytes: [UInt8], end: StreamEnd) {
+        var chunk = [UInt8](repeating: 0, count: 65536)
+        while true {
+            let count = recv(fd, &chunk, chunk.count, 0)
+            if count > 0 {
+                buffer += chunk[0..<count]
+                continue
+            }
+            let error = errno
+            if count < 0 && error == EINTR { continue }
+            let bytes = buffer
+            buffer.removeAll()
+            if count == 0 { return (bytes, .closed) }
+            return (bytes, error == EAGAIN || error == EWOULDBLOCK ? .timedOut : .reset)
+        }
     }
 }
 
