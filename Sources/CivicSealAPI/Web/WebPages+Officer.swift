@@ -62,12 +62,24 @@ extension WebPages {
         case (.citizen, _): return signInPage(visit, audience: audience, error: text("sign-in-wrong-role-citizen", visit))
         case (.officer, _): return signInPage(visit, audience: audience, error: text("sign-in-wrong-role-officer", visit))
         }
-        // A new session in the signed-in store: new id, new CSRF token; the visitor session it replaces is gone.
-        sessionStore(visit).remove(visit.session.id)
-        let session = site.sessions.create(WebSession(signedIn: signedIn, flash: "signed-in"))
+        // A new session: new id, new CSRF token; a session the visitor had before (another sign-in) is ended. At most
+        // `sessionsPerPrincipal` per person (their own oldest goes); a full store refuses rather than evict anyone.
+        if let previous = visit.session { site.sessions.remove(previous.id) }
+        let session: Session<WebSession>
+        do {
+            session = try site.sessions.create(
+                WebSession(signedIn: signedIn, flash: "signed-in"), owner: Self.sessionOwner(principal))
+        } catch {
+            throw Outcome.sessionsFull
+        }
         var response = redirect(audience == .officer ? "/officer/queue" : "/citizen")
         response.headers.add(name: "Set-Cookie", value: site.setCookie(session: session.id))
         return response
+    }
+
+    /// Whose session a sign-in starts, for the per-person bound: the token's issuer and subject.
+    static func sessionOwner(_ principal: Principal) -> String {
+        "\(principal.kind.rawValue):\(principal.token.issuer) \(principal.token.subject)"
     }
 
     /// The signed-in officer: from the session's token, or — behind a trusted proxy — the request's bearer token.
@@ -76,11 +88,12 @@ extension WebPages {
         var fields: [String] = []
         if site.configuration.trustProxyBearer, !request.headers.values(for: "Authorization").isEmpty {
             fields = request.headers.values(for: "Authorization")
-        } else if case .officer(let token) = visit.session.payload.signedIn {
+        } else if let session = visit.session, case .officer(let token) = session.payload.signedIn {
             fields = ["Bearer \(token)"]
         }
         guard !fields.isEmpty, let staff = try? api.verifier.verify(authorizationFields: fields).requireStaff(anyOf: Self.officerRoles) else {
-            if visit.session.payload.signedIn != nil { _ = sessionStore(visit).update(visit.session.id) { $0.signedIn = nil } }
+            // An officer session whose token no longer verifies (expired) is over; a citizen's session is left alone.
+            if let session = visit.session, case .officer = session.payload.signedIn { site.sessions.remove(session.id) }
             throw Outcome.redirect("/officer/sign-in")
         }
         return (staff, Actor.officer(staff.token.subject, department: staff.department))
