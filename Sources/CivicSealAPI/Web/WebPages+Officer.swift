@@ -9,7 +9,8 @@ import Foundation
 /// Officer pages: sign-in, the department queue (due dates, overdue marked, filters, paging), a request's detail with
 /// its history and the actions its state allows (claim; approve with findings, ask for information, reject; revoke).
 extension WebPages {
-    static let officerRoles: Set<StaffRole> = [.justiceOfficer, .healthOfficer]
+    /// The roles that may use the officer pages: any that may read a request (officers and revokers).
+    static let officerRoles: Set<StaffRole> = AuthorizationPolicy.standard.roles(for: .viewRequest)
     static let queuePageSize = 50
 
     func registerOfficer(_ builder: inout HTTPRouter.Builder) {
@@ -99,6 +100,12 @@ extension WebPages {
         return (staff, Actor.officer(staff.token.subject, department: staff.department))
     }
 
+    /// ``AuthorizationPolicy`` for the pages: another department's request is the not-found page, anything else
+    /// the roles do not allow the forbidden page (403).
+    func authorize(_ staff: StaffPrincipal, _ action: StaffAction, _ summary: RequestSummary) throws {
+        try api.policy.require(staff, action, kind: summary.kind, department: summary.departmentID) { Outcome.notFound }
+    }
+
     // MARK: Queue
 
     func departmentName(_ id: String, _ visit: WebVisit) -> String {
@@ -109,9 +116,14 @@ extension WebPages {
     /// `GET /officer/queue?state=&kind=&overdue=yes&after=`: 50 requests a page, earliest due date first.
     func officerQueue(_ request: HTTPRequest, _ visit: WebVisit) async throws -> HTTPResponse {
         let (staff, actor) = try officer(request, visit)
+        let allowedKinds = api.queueKinds(staff, department: staff.department)
+        guard !allowedKinds.isEmpty else { throw Outcome.forbidden }
         let query = (try? QueryString.parse(request.query, allowed: ["state", "kind", "overdue", "after"])) ?? [:]
         let state = query["state"].flatMap(RequestState.init(rawValue:)) ?? .submitted
-        let kind = query["kind"].flatMap(RequestKind.init(rawValue:))
+        var kind = query["kind"].flatMap(RequestKind.init(rawValue:))
+        if let chosen = kind, !allowedKinds.contains(chosen) { throw Outcome.forbidden }
+        // Only the kinds the officer's roles cover: one kind is a filter; several are all this department handles.
+        if kind == nil, allowedKinds.count == 1 { kind = allowedKinds.first }
         let overdueOnly = query["overdue"] == "yes"
         let filter = QueueFilter(kind: kind, overdueOnly: overdueOnly)
         let cursor = query["after"].flatMap { $0.isEmpty ? nil : $0 }
@@ -134,7 +146,7 @@ extension WebPages {
                 .object(["value": .string(option.rawValue), "label": .string(stateName(option, visit)), "selected": .bool(option == state)])
             }),
             "kinds": .list([TemplateValue.object(["value": "", "label": .string(text("queue-all-kinds", visit)), "selected": .bool(kind == nil)])]
-                + RequestKind.allCases.map { option in
+                + RequestKind.allCases.filter(allowedKinds.contains).map { option in
                     .object(["value": .string(option.rawValue), "label": .string(kindName(option, visit)), "selected": .bool(option == kind)])
                 }),
             "overdueOnly": .bool(overdueOnly),
@@ -194,9 +206,11 @@ extension WebPages {
         let id = try pageRequestID(context)
         let record = try await store.request(id, by: actor, now: now())
         let summary = record.summary
+        try authorize(staff, .viewRequest, summary)
         let document = summary.state == .issued || summary.state == .revoked ? try store.documentEntry(forRequest: id) : nil
         var values = requestFacts(record, document: document, visit)
         let text: (String) -> String = { self.text($0, visit) }
+        let may = { (action: StaffAction) in api.policy.grants(staff.roles, action, on: summary.kind) }
         var particulars: [(String, String?)] = []
         if let subject = record.subject {
             particulars += [
@@ -227,8 +241,8 @@ extension WebPages {
                 "occupation": .string(period.occupation),
             ])
         })
-        values["canClaim"] = .bool(summary.state == .submitted)
-        let canDecide = summary.state == .inReview && summary.assigneeID == actor.id
+        values["canClaim"] = .bool(summary.state == .submitted && may(.claim))
+        let canDecide = summary.state == .inReview && summary.assigneeID == actor.id && may(.approve)
         values["canDecide"] = .bool(canDecide)
         if canDecide {
             values["findingsFieldsets"] = .list(
@@ -240,7 +254,7 @@ extension WebPages {
                 Self.reasonField("reject.reason").value(text, value: typed["reject.reason"], error: errors["reject.reason"]),
             ])
         }
-        let canRevoke = document.map { $0.status == .valid } ?? false
+        let canRevoke = (document.map { $0.status == .valid } ?? false) && may(.revoke)
         values["canRevoke"] = .bool(canRevoke)
         if canRevoke {
             values["revokeFields"] = .list([
@@ -329,6 +343,12 @@ extension WebPages {
         let (staff, actor) = try officer(request, visit)
         let id = try pageRequestID(context)
         let back = "/officer/requests/\(id)"
+        let actions: [String: StaffAction] = [
+            "claim": .claim, "approve": .approve, "request-info": .requestInfo, "reject": .reject, "revoke": .revoke,
+        ]
+        guard let staffAction = actions[action] else { throw Outcome.notFound }
+        // The one policy: another department's request is not found, a kind or action the roles do not cover 403.
+        try authorize(staff, staffAction, try await store.request(id, by: actor, now: now()).summary)
         let version = fields["version"].flatMap(Int.init)
         let now = now()
         func reason(_ name: String) -> String? {

@@ -27,6 +27,8 @@ struct WebPages: Sendable {
         case tooManyAttempts(seconds: Int)
         /// The signed-in session store is full: a new sign-in waits (503 with `Retry-After`).
         case sessionsFull
+        /// The officer's roles do not allow this here (``AuthorizationPolicy``): 403.
+        case forbidden
     }
 
     var store: RequestStore { api.store }
@@ -100,6 +102,8 @@ struct WebPages: Sendable {
             var response = errorPage(visit, "error-too-many", "error-too-many", back: visit.path, status: HTTPStatus(code: 429))
             response.headers.replaceOrAdd(name: "Retry-After", value: String(seconds))
             return response
+        case Outcome.forbidden, is IdentityError:
+            return errorPage(visit, "error-forbidden", "error-forbidden-text", back: "/officer/queue", status: HTTPStatus(code: 403))
         case Outcome.sessionsFull:
             var response = errorPage(visit, "error-busy", "error-busy-text", back: visit.path, status: HTTPStatus(code: 503))
             response.headers.replaceOrAdd(name: "Retry-After", value: "60")
