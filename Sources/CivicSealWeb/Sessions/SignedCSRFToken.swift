@@ -54,7 +54,9 @@ public struct SignedCSRFToken: Sendable {
     /// expired. Nil or malformed values never match.
     public func isValid(_ token: String?, nonce: String?) -> Bool {
         guard let token, let nonce, Self.isWellFormedNonce(nonce), token.utf8.count == 54,
-            let bytes = try? Base64URL.decode(token), bytes.count == 40
+            let bytes = try? Base64URL.decode(token), bytes.count == 40,
+            // One spelling per token: the unused low bits of the last character must be zero.
+            Base64URL.encode(bytes) == token
         else { return false }
         let expiry = bytes[0..<8].reduce(Int64(0)) { $0 << 8 | Int64($1) }
         let expected = tag(expiry: expiry, nonce: nonce)
