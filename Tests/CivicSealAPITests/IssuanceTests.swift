@@ -78,15 +78,18 @@ struct IssuanceTests {
             #expect((status.json["issueDate"] as? String)?.count == 10)
             for personal in ["079085", "Trần Văn Thử", "1985-03-02"] { #expect(!status.text.contains(personal), "status leaks \(personal)") }
 
-            // The other department cannot revoke it, and a reason is required.
+            // The other department's revoker cannot revoke it, a deciding officer cannot either, and a reason is required.
             let foreign = try await live.client.post(
-                "/v1/documents/\(documentID)/revoke", token: try live.token(for: .healthOfficer), json: #"{"reason": "Sai sót"}"#)
+                "/v1/documents/\(documentID)/revoke", token: try live.token(for: .healthRevoker), json: #"{"reason": "Sai sót"}"#)
             #expect(foreign.status == 404, "\(foreign)")
+            let officer = try await live.client.post(
+                "/v1/documents/\(documentID)/revoke", token: try live.token(for: .justiceColleague), json: #"{"reason": "Sai sót"}"#)
+            #expect(officer.status == 403, "revocation is the revoker's role: \(officer)")
             let unreasoned = try await live.client.post(
-                "/v1/documents/\(documentID)/revoke", token: try live.token(for: .justiceColleague), json: #"{"reason": "  "}"#)
+                "/v1/documents/\(documentID)/revoke", token: try live.token(for: .justiceRevoker), json: #"{"reason": "  "}"#)
             #expect(unreasoned.status == 422, "\(unreasoned)")
             let revoked = try await live.client.post(
-                "/v1/documents/\(documentID)/revoke", token: try live.token(for: .justiceColleague),
+                "/v1/documents/\(documentID)/revoke", token: try live.token(for: .justiceRevoker),
                 json: #"{"reason": "Cấp nhầm thông tin / issued in error"}"#)
             #expect(revoked.status == 200, "\(revoked)")
             #expect(revoked.json["status"] as? String == "revoked")
@@ -97,7 +100,7 @@ struct IssuanceTests {
             #expect((detail.json["request"] as? [String: Any])?["status"] as? String == "revoked", "\(detail)")
             // Revoking twice is a refused transition.
             let again = try await live.client.post(
-                "/v1/documents/\(documentID)/revoke", token: try live.token(for: .justiceOfficer), json: #"{"reason": "again"}"#)
+                "/v1/documents/\(documentID)/revoke", token: try live.token(for: .justiceRevoker), json: #"{"reason": "again"}"#)
             #expect(again.status == 409, "\(again)")
             // The verifier reports it revoked when online.
             let pdf = try #require(try live.service.store.documentPDF(id: documentID))
@@ -201,7 +204,7 @@ struct IssuanceTests {
             #expect(sessionless.status == 403 && sessionless.element(id: "confirmation") == nil, "\(sessionless)")
 
             _ = try await live.client.post(
-                "/v1/documents/\(documentID)/revoke", token: try live.token(for: .justiceOfficer), json: #"{"reason": "Thu hồi"}"#)
+                "/v1/documents/\(documentID)/revoke", token: try live.token(for: .justiceRevoker), json: #"{"reason": "Thu hồi"}"#)
             let revoked = try await verifier.get("/v/\(documentID)")
             #expect(revoked.text.contains(PageText.vi("status-revoked")) && revoked.text.contains(#"data-status="revoked""#), "\(revoked.text)")
             #expect(revoked.text.contains(PageText.vi("document-revoked")), "the revocation date is shown")

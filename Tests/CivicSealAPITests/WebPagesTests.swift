@@ -383,7 +383,12 @@ struct WebPagesTests {
             #expect((detail.json["request"] as? [String: Any])?["status"] as? String == "issued", "\(detail)")
             let officerView = try await officer.get("/officer/requests/\(requestID)")
             #expect(officerView.firstMatch(#"id="request-state" data-state="([a-z_]+)""#) == "issued")
-            #expect(officerView.text.contains(#"id="revoke""#), "an issued document can be revoked from here")
+            #expect(!officerView.text.contains(#"id="revoke""#), "a deciding officer is not offered revocation")
+            let revoker = Browser(live)
+            #expect(try await Self.signIn(revoker, "/officer/sign-in", token: try live.token(for: .justiceRevoker)).status == 303)
+            let revokerView = try await revoker.get("/officer/requests/\(requestID)")
+            #expect(revokerView.text.contains(#"id="revoke""#), "the department's revoker can revoke the issued document from here")
+            #expect(!revokerView.text.contains(#"id="claim""#) && !revokerView.text.contains(#"id="approve""#))
 
             let page = try await citizen.get("/citizen/requests/\(requestID)")
             #expect(page.firstMatch(#"id="request-state" data-state="([a-z_]+)""#) == "issued", "\(page)")
@@ -581,7 +586,7 @@ struct WebPagesTests {
 
             // After revocation the same file is reported revoked.
             _ = try await live.client.post(
-                "/v1/documents/\(documentID)/revoke", token: try live.token(for: .justiceOfficer), json: #"{"reason": "Thu hồi"}"#)
+                "/v1/documents/\(documentID)/revoke", token: try live.token(for: .justiceRevoker), json: #"{"reason": "Thu hồi"}"#)
             #expect(try await upload(pdf).firstMatch(#"data-outcome="([a-z]+)""#) == "revoked")
         }
     }
