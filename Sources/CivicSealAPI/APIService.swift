@@ -112,10 +112,14 @@ public final class APIService: Sendable {
         try policy.require(staff, action, kind: summary.kind, department: summary.departmentID) { APIError.notFound }
     }
 
+    /// The kinds the routing configuration sends to `department`.
+    func handledKinds(_ department: String) -> Set<RequestKind> {
+        Set(store.configuration.authority.routing.rules.filter { $0.department == department }.map(\.kind))
+    }
+
     /// The kinds `staff` may see in `department`'s queue (empty: 403).
     func queueKinds(_ staff: StaffPrincipal, department: String) -> Set<RequestKind> {
-        let handled = Set(store.configuration.authority.routing.rules.filter { $0.department == department }.map(\.kind))
-        return policy.queueKinds(staff, department: department, handledKinds: handled)
+        policy.queueKinds(staff, department: department, handledKinds: handledKinds(department))
     }
 
     /// The `{id}` path parameter, when it has the shape of a request id (else 404: nothing to find).

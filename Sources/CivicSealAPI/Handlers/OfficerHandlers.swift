@@ -32,7 +32,7 @@ extension APIService {
             }
             limit = value
         }
-        let handled = Set(store.configuration.authority.routing.rules.filter { $0.department == staff.department }.map(\.kind))
+        let handled = handledKinds(staff.department)
         // A department whose kinds are split between roles shows each role its own kinds only.
         let filter = kinds == handled || kinds.count > 1 ? QueueFilter() : QueueFilter(kind: kinds.first)
         let page = try await store.departmentQueue(for: actor, state: state, filter: filter, limit: limit, after: query["cursor"], now: clock())

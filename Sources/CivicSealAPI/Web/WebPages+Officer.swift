@@ -121,9 +121,12 @@ extension WebPages {
         let query = (try? QueryString.parse(request.query, allowed: ["state", "kind", "overdue", "after"])) ?? [:]
         let state = query["state"].flatMap(RequestState.init(rawValue:)) ?? .submitted
         var kind = query["kind"].flatMap(RequestKind.init(rawValue:))
-        if let chosen = kind, !allowedKinds.contains(chosen) { throw Outcome.forbidden }
-        // Only the kinds the officer's roles cover: one kind is a filter; several are all this department handles.
-        if kind == nil, allowedKinds.count == 1 { kind = allowedKinds.first }
+        let handled = api.handledKinds(staff.department)
+        // A kind the department handles but the officer's roles do not cover is refused; one it does not handle
+        // is simply an empty list.
+        if let chosen = kind, handled.contains(chosen), !allowedKinds.contains(chosen) { throw Outcome.forbidden }
+        // When the department's kinds are split between roles, an officer whose roles cover one sees only that one.
+        if kind == nil, allowedKinds != handled, allowedKinds.count == 1 { kind = allowedKinds.first }
         let overdueOnly = query["overdue"] == "yes"
         let filter = QueueFilter(kind: kind, overdueOnly: overdueOnly)
         let cursor = query["after"].flatMap { $0.isEmpty ? nil : $0 }
@@ -146,7 +149,7 @@ extension WebPages {
                 .object(["value": .string(option.rawValue), "label": .string(stateName(option, visit)), "selected": .bool(option == state)])
             }),
             "kinds": .list([TemplateValue.object(["value": "", "label": .string(text("queue-all-kinds", visit)), "selected": .bool(kind == nil)])]
-                + RequestKind.allCases.filter(allowedKinds.contains).map { option in
+                + RequestKind.allCases.filter { allowedKinds.contains($0) || !handled.contains($0) }.map { option in
                     .object(["value": .string(option.rawValue), "label": .string(kindName(option, visit)), "selected": .bool(option == kind)])
                 }),
             "overdueOnly": .bool(overdueOnly),
@@ -347,7 +350,9 @@ extension WebPages {
             "claim": .claim, "approve": .approve, "request-info": .requestInfo, "reject": .reject, "revoke": .revoke,
         ]
         guard let staffAction = actions[action] else { throw Outcome.notFound }
-        // The one policy: another department's request is not found, a kind or action the roles do not cover 403.
+        // The one policy, in the API's order: an action the roles never grant is 403 before anything is read; then
+        // another department's request is not found, and a kind the roles do not cover 403.
+        try api.policy.requireAny(staff, staffAction)
         try authorize(staff, staffAction, try await store.request(id, by: actor, now: now()).summary)
         let version = fields["version"].flatMap(Int.init)
         let now = now()
