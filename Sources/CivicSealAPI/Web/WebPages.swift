@@ -62,8 +62,9 @@ struct WebPages: Sendable {
         let session = cookies[site.sessionCookie].flatMap { site.sessions.lookup($0) }
         let given = cookies[site.csrfCookie].flatMap { SignedCSRFToken.isWellFormedNonce($0) ? $0 : nil }
         let nonce = given ?? SignedCSRFToken.newNonce()
+        // A signed-in visitor's forms carry the session's own token: no nonce cookie is needed for them.
         return WebVisit(
-            language: language, session: session, csrfNonce: nonce, csrfNonceIsNew: given == nil, path: path,
+            language: language, session: session, csrfNonce: nonce, csrfNonceIsNew: given == nil && session == nil, path: path,
             csrfToken: session?.csrfToken ?? site.csrf.token(for: nonce))
     }
 

@@ -36,7 +36,8 @@ public struct ServeOptions: Sendable {
     public var development: Bool?
     /// Officers' pages accept the `Authorization: Bearer` a trusted reverse proxy adds (see ``WebConfiguration``).
     public var trustProxyBearer = false
-    /// Signed-in page sessions kept, and separately anonymous visitors' sessions.
+    /// Signed-in page sessions kept at most (anonymous visitors hold none); when full, a new sign-in gets a 503 page
+    /// with `Retry-After` and nobody is signed out. Each person holds at most 10 (their own oldest goes).
     public var sessionCapacity = 100_000
 
     public init() {}
