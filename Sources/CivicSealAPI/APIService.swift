@@ -25,6 +25,8 @@ public final class APIService: Sendable {
     let trustBody: [UInt8]
     /// The server-rendered pages (none: the service answers the API only).
     let web: WebSite?
+    /// Who may do what: the one table every staff route asks.
+    let policy = AuthorizationPolicy.standard
     /// Five-field confirmations: 10 per minute per client address (see ``verifyDetails(_:_:)``).
     let confirmationLimiter = RateLimiter(limit: 10, window: 60)
     /// What `GET /metrics` requires as `Authorization: Bearer`; nil: `/metrics` is not served (404).
@@ -107,10 +109,28 @@ public final class APIService: Sendable {
         try principal(request).requireCitizen()
     }
 
-    /// An officer of a department (justice or health); a clinician is not an officer.
-    func officer(_ request: HTTPRequest) throws(IdentityError) -> (StaffPrincipal, Actor) {
-        let staff = try principal(request).requireStaff(anyOf: [.justiceOfficer, .healthOfficer])
+    /// A staff member whose roles grant `action` on some kind of request (else 403 before anything is read); the
+    /// kind and department are checked with ``authorize(_:_:_:)`` once the target is known.
+    func staff(_ request: HTTPRequest, for action: StaffAction) throws(IdentityError) -> (StaffPrincipal, Actor) {
+        let staff = try principal(request).requireStaff()
+        try policy.requireAny(staff, action)
         return (staff, Actor.officer(staff.token.subject, department: staff.department))
+    }
+
+    /// Applies ``AuthorizationPolicy`` to a request of `summary`'s kind and department: another department's is 404,
+    /// a kind the roles do not cover 403.
+    func authorize(_ staff: StaffPrincipal, _ action: StaffAction, _ summary: RequestSummary) throws {
+        try policy.require(staff, action, kind: summary.kind, department: summary.departmentID) { APIError.notFound }
+    }
+
+    /// The kinds the routing configuration sends to `department`.
+    func handledKinds(_ department: String) -> Set<RequestKind> {
+        Set(store.configuration.authority.routing.rules.filter { $0.department == department }.map(\.kind))
+    }
+
+    /// The kinds `staff` may see in `department`'s queue (empty: 403).
+    func queueKinds(_ staff: StaffPrincipal, department: String) -> Set<RequestKind> {
+        policy.queueKinds(staff, department: department, handledKinds: handledKinds(department))
     }
 
     /// The `{id}` path parameter, when it has the shape of a request id (else 404: nothing to find).

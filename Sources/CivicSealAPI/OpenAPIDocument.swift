@@ -776,7 +776,7 @@ enum OpenAPIDocument {
     },
     "/v1/documents/{id}/revoke": {
       "post": {
-        "summary": "Revoke a document with a public reason code and internal grounds (officer of the issuing department); the request becomes revoked. Verifiers see only the code and the date, never the grounds.",
+        "summary": "Revoke a document with a public reason code and internal grounds (a revoker of the issuing department: justice.revoker or health.revoker; deciding officers get 403); the request becomes revoked. Verifiers see only the code and the date, never the grounds.",
         "tags": [
           "officer"
         ],
@@ -1097,7 +1097,7 @@ enum OpenAPIDocument {
         "type": "http",
         "scheme": "bearer",
         "bearerFormat": "JWT",
-        "description": "An OpenID Connect ID token from a configured issuer. Citizens: sub, personal_id, name, birthdate, gender, acr (level1|level2). Staff: sub, name, roles (justice.officer, health.officer, health.clinician), department."
+        "description": "An OpenID Connect ID token from a configured issuer. Citizens: sub, personal_id, name, birthdate, gender, acr (level1|level2). Staff: sub, name, roles (justice.officer, health.officer, justice.revoker, health.revoker, health.clinician), department. What each role may do, on which kinds of request and in which department, is one table (AuthorizationPolicy): a role that does not cover the action or the kind gets 403, another department's request 404."
       }
     },
     "responses": {

@@ -82,17 +82,17 @@ enum PagesBenchmark {
         }
     }
 
-    /// Signs the officer in through the page: GET for the session cookie and the CSRF token, POST the token; returns
-    /// the `Cookie` header value of the (rotated) signed-in session.
+    /// Signs the officer in through the page: GET for the anonymous CSRF cookie and token, POST the token; returns
+    /// the `Cookie` header value of the signed-in session.
     static func signIn(_ client: KeepAliveClient, token: String) throws -> String {
         let form = try client.send("GET", "/officer/sign-in")
-        guard let first = sessionCookie(form), let csrf = attribute(after: #"name="csrf" value=""#, in: form.text) else {
-            throw LoadGenerator.Failure(description: "the sign-in page gave no session cookie or CSRF token")
+        guard let nonce = cookie("civicseal_csrf", form), let csrf = attribute(after: #"name="csrf" value=""#, in: form.text) else {
+            throw LoadGenerator.Failure(description: "the sign-in page gave no CSRF cookie or token")
         }
         // A CSRF token is base64url and a JWT is base64url with dots: nothing to escape in a urlencoded body.
         let signedIn = try client.send(
             "POST", "/officer/sign-in",
-            headers: [("Cookie", "civicseal=\(first)"), ("Content-Type", "application/x-www-form-urlencoded")],
+            headers: [("Cookie", "civicseal_csrf=\(nonce)"), ("Content-Type", "application/x-www-form-urlencoded")],
             body: Array("csrf=\(csrf)&token=\(token)".utf8))
         guard signedIn.status == 303, signedIn.header("Location") == "/officer/queue", let session = sessionCookie(signedIn) else {
             throw LoadGenerator.Failure(description: "sign-in refused: \(signedIn.status) \(signedIn.text.prefix(300))")
@@ -100,9 +100,12 @@ enum PagesBenchmark {
         return "civicseal=\(session)"
     }
 
-    static func sessionCookie(_ response: KeepAliveClient.Response) -> String? {
-        response.headers("Set-Cookie").first { $0.hasPrefix("civicseal=") }.map {
-            String($0.dropFirst("civicseal=".count).prefix { $0 != ";" })
+    static func sessionCookie(_ response: KeepAliveClient.Response) -> String? { cookie("civicseal", response) }
+
+    /// The value of the cookie `name` the response sets, if any.
+    static func cookie(_ name: String, _ response: KeepAliveClient.Response) -> String? {
+        response.headers("Set-Cookie").first { $0.hasPrefix(name + "=") }.map {
+            String($0.dropFirst(name.count + 1).prefix { $0 != ";" })
         }
     }
 

@@ -6,14 +6,17 @@ let usage = """
 
     Usage:
       civicseal serve [--host 127.0.0.1] [--port 8080] [--data .civicseal] [--keys Keys]
-                      [--trust-proxy-bearer] [--secure-cookies] [--trusted-proxy CIDR…]
+                      [--trust-proxy-bearer] [--secure-cookies] [--development] [--trusted-proxy CIDR…]
                       [--metrics-token-file FILE]
-                          run the service and its pages at http://HOST:PORT/ (development keys are created on
-                          first start); behind a reverse proxy that authenticates officers, --trust-proxy-bearer
-                          lets its Authorization header sign them in to the pages; page cookies are Secure
-                          except on a loopback address, unless --secure-cookies; --trusted-proxy (repeatable)
-                          names proxies whose X-Forwarded-For gives the client address; GET /metrics needs
-                          the bearer token in FILE (or in CIVICSEAL_METRICS_TOKEN), and is off (404) without one
+                          run the service and its pages at http://HOST:PORT/. On a loopback HOST development
+                          mode is on by default (development keys and identity provider, created on first
+                          start, and said so loudly); any other HOST refuses to start with development keys or
+                          a development issuer unless --development is given. Behind a reverse proxy that
+                          authenticates officers, --trust-proxy-bearer lets its Authorization header sign them in
+                          to the pages. Page cookies are Secure and __Host- except in development mode on a
+                          loopback address, unless --secure-cookies. --trusted-proxy (repeatable) names proxies
+                          whose X-Forwarded-For gives the client address; GET /metrics needs the bearer token in
+                          FILE (or in CIVICSEAL_METRICS_TOKEN), and is off (404) without one
       civicseal keys init [--dir Keys] [--algorithm ecdsa-p256|ecdsa-p384|rsa-pss-3072]
                           create the development PKI (never overwrites existing files)
       civicseal keys rotate --department ID [--dir Keys] [--algorithm …]
@@ -134,6 +137,7 @@ func serve(_ parsed: CommandLineArguments) async throws(AppError) -> Int32 {
     // Pages: behind a reverse proxy that authenticates officers, accept its bearer; `Secure` cookies even on loopback.
     options.trustProxyBearer = parsed.options["trust-proxy-bearer"] != nil
     if parsed.options["secure-cookies"] != nil { options.secureCookies = true }
+    if parsed.options["development"] != nil { options.development = true }
     if let host = parsed.options["host"] { options.host = host }
     if let text = parsed.options["port"] {
         guard let port = Int(text), (0...65535).contains(port) else { throw AppError(.usage, "--port must be 0–65535") }

@@ -79,17 +79,20 @@ struct IssuanceTests {
             #expect((status.json["issueDate"] as? String)?.count == 10)
             for personal in ["079085", "Trần Văn Thử", "1985-03-02"] { #expect(!status.text.contains(personal), "status leaks \(personal)") }
 
-            // The other department cannot revoke it, and a reason is required.
+            // The other department's revoker cannot revoke it, a deciding officer cannot either, and a reason is required.
             let foreign = try await live.client.post(
-                "/v1/documents/\(documentID)/revoke", token: try live.token(for: .healthOfficer), json: #"{"reason": "Sai sót"}"#)
+                "/v1/documents/\(documentID)/revoke", token: try live.token(for: .healthRevoker), json: #"{"reason": "Sai sót"}"#)
             #expect(foreign.status == 404, "\(foreign)")
+            let officer = try await live.client.post(
+                "/v1/documents/\(documentID)/revoke", token: try live.token(for: .justiceColleague), json: #"{"reason": "Sai sót"}"#)
+            #expect(officer.status == 403, "revocation is the revoker's role: \(officer)")
             let unreasoned = try await live.client.post(
-                "/v1/documents/\(documentID)/revoke", token: try live.token(for: .justiceColleague),
+                "/v1/documents/\(documentID)/revoke", token: try live.token(for: .justiceRevoker),
                 json: #"{"reasonCode": "issued-in-error", "reason": "  "}"#)
             #expect(unreasoned.status == 422, "\(unreasoned)")
             // The public reason is a code from the fixed list: missing or unknown is refused, naming the field.
             for body in [#"{"reason": "Sai sót"}"#, #"{"reasonCode": "criminal-conviction", "reason": "Sai sót"}"#, #"{"reasonCode": "unspecified", "reason": "Sai sót"}"#] {
-                let refused = try await live.client.post("/v1/documents/\(documentID)/revoke", token: try live.token(for: .justiceColleague), json: body)
+                let refused = try await live.client.post("/v1/documents/\(documentID)/revoke", token: try live.token(for: .justiceRevoker), json: body)
                 #expect(refused.status == 422, "\(body): \(refused)")
                 #expect(refused.text.contains("reasonCode"), "\(refused)")
             }
@@ -97,7 +100,7 @@ struct IssuanceTests {
             // Grounds an officer might write: a conviction and an ID number. They stay internal.
             let grounds = "Bản án số 12/2020/HS-ST tội trộm cắp tài sản của người có CCCD 079085000099 — issued in error"
             let revoked = try await live.client.post(
-                "/v1/documents/\(documentID)/revoke", token: try live.token(for: .justiceColleague),
+                "/v1/documents/\(documentID)/revoke", token: try live.token(for: .justiceRevoker),
                 json: #"{"reasonCode": "issued-in-error", "reason": "\#(grounds)"}"#)
             #expect(revoked.status == 200, "\(revoked)")
             #expect(revoked.json["status"] as? String == "revoked")
@@ -118,7 +121,7 @@ struct IssuanceTests {
             }
             // Revoking twice is a refused transition.
             let again = try await live.client.post(
-                "/v1/documents/\(documentID)/revoke", token: try live.token(for: .justiceOfficer), json: #"{"reasonCode": "superseded", "reason": "again"}"#)
+                "/v1/documents/\(documentID)/revoke", token: try live.token(for: .justiceRevoker), json: #"{"reasonCode": "superseded", "reason": "again"}"#)
             #expect(again.status == 409, "\(again)")
 
             // Every anonymous way to check the document says revoked, with the code and date, and never the grounds.
@@ -237,7 +240,7 @@ struct IssuanceTests {
             #expect(sessionless.status == 403 && sessionless.element(id: "confirmation") == nil, "\(sessionless)")
 
             _ = try await live.client.post(
-                "/v1/documents/\(documentID)/revoke", token: try live.token(for: .justiceOfficer), json: #"{"reasonCode": "superseded", "reason": "Thu hồi"}"#)
+                "/v1/documents/\(documentID)/revoke", token: try live.token(for: .justiceRevoker), json: #"{"reasonCode": "superseded", "reason": "Thu hồi"}"#)
             let revoked = try await verifier.get("/v/\(documentID)")
             #expect(revoked.text.contains(PageText.vi("status-revoked")) && revoked.text.contains(#"data-status="revoked""#), "\(revoked.text)")
             #expect(revoked.text.contains(PageText.vi("document-revoked")), "the revocation date is shown")

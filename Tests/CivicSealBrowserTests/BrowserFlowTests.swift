@@ -48,7 +48,8 @@ import Testing
             DevelopmentTokens.Citizen(personalID: person.personalID, name: person.name, birthdate: person.birthDate, gender: person.sex),
             directory: options.keysDirectory)
         let officerToken = try DevelopmentTokens.mint(
-            DevelopmentTokens.Staff(roles: ["justice.officer"], department: "justice-hanoi", name: "Trần Đức Lương"),
+            // Deciding and revoking are separate roles; this officer (the department head) holds both.
+            DevelopmentTokens.Staff(roles: ["justice.officer", "justice.revoker"], department: "justice-hanoi", name: "Trần Đức Lương"),
             directory: options.keysDirectory)
         let citizenFile = try folder.write("citizen.token", text: citizenToken)
         let officerFile = try folder.write("officer.token", text: officerToken)

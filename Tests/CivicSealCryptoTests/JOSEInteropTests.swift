@@ -6,7 +6,7 @@ import Testing
 
 /// Runs python3 with `joserfc`, an independent JOSE implementation, as an external validator.
 enum Joserfc {
-    static let isCI = ProcessInfo.processInfo.environment["CI"] == "true"
+    static var isCI: Bool { ExternalTool.isCI }
     static let isAvailable: Bool = (try? python(["-c", "import joserfc"]).status) == 0
 
     /// Runs `python3 arguments…` (found on PATH) and returns its exit status and stderr.

@@ -4,7 +4,8 @@ import Foundation
 /// Runs programs nobody here wrote (openssl, pdfsig, qpdf, python3 …) from tests.
 ///
 /// A test that needs a tool declares it with ``ExternalTool/isUsable(_:)`` in an `.enabled(if:)` trait:
-/// locally a missing tool skips the test; with `CI=true` the test runs anyway and fails on the missing tool.
+/// locally a missing tool skips the test; under CI (any non-empty `CI` other than `false` or `0`, see
+/// ``requiresTools(ci:)``) the test runs anyway and fails on the missing tool.
 public enum ExternalTool {
     public struct Output: Sendable {
         /// How the tool ended.
@@ -27,8 +28,16 @@ public enum ExternalTool {
         public var description: String { "required tool \(tool) is not installed (run .ci/run to install it)" }
     }
 
-    /// True under CI (`CI=true`), where every external-tool test must run.
-    public static var isCI: Bool { ProcessInfo.processInfo.environment["CI"] == "true" }
+    /// True under CI, where every external-tool test must run: see ``requiresTools(ci:)``.
+    public static var isCI: Bool { requiresTools(ci: ProcessInfo.processInfo.environment["CI"]) }
+
+    /// Whether the value of the `CI` environment variable means "this is a CI run": any non-empty value other than
+    /// `false` or `0` (case and surrounding blanks aside). Runners differ: GitHub and GitLab set `true`, others `1`,
+    /// `yes` or a name; a runner that says CI in any of these ways must not silently skip the tool tests.
+    public static func requiresTools(ci value: String?) -> Bool {
+        guard let value = value?.trimmingCharacters(in: .whitespaces), !value.isEmpty else { return false }
+        return !["false", "0"].contains(value.lowercased())
+    }
 
     /// The absolute path of `tool` on PATH, or nil.
     public static func path(_ tool: String) -> String? {

@@ -13,14 +13,24 @@ final class ManualClock: Sendable {
     var now: ContinuousClock.Instant { start + offset.withLock { $0 } }
 }
 
+extension SessionStore {
+    /// A session with an owner of its own: for the tests where whose session it is does not matter (the store is
+    /// never full in them).
+    func create(_ payload: Payload) -> Session<Payload> {
+        guard let session = try? create(payload, owner: SecureRandom.identifier()) else { fatalError("session store full") }
+        return session
+    }
+}
+
 @Suite("Session store")
 struct SessionStoreTests {
     private let clock = ManualClock()
 
-    private func store(idle: Int = 60, absolute: Int = 300, capacity: Int = 100) -> SessionStore<String> {
+    private func store(idle: Int = 60, absolute: Int = 300, capacity: Int = 100, perOwner: Int = 10) -> SessionStore<String> {
         let clock = clock
         return SessionStore(
-            idleTimeout: .seconds(idle), absoluteTimeout: .seconds(absolute), capacity: capacity, clock: { clock.now })
+            idleTimeout: .seconds(idle), absoluteTimeout: .seconds(absolute), capacity: capacity, sessionsPerOwner: perOwner,
+            clock: { clock.now })
     }
 
     private static func isBase64URL(_ text: String) -> Bool {
@@ -136,22 +146,68 @@ struct SessionStoreTests {
         #expect(store.lookup(session.id) != nil)
     }
 
-    @Test func atCapacityTheLeastRecentlySeenSessionIsEvicted() {
+    @Test func aFullStoreRefusesANewSessionAndKeepsEveryExistingOne() throws {
         let store = store(capacity: 3)
-        let a = store.create("a")
-        clock.advance(seconds: 1)
-        let b = store.create("b")
-        clock.advance(seconds: 1)
-        let c = store.create("c")
-        clock.advance(seconds: 1)
-        #expect(store.lookup(a.id) != nil)  // a is now more recent than b
-        clock.advance(seconds: 1)
-        let d = store.create("d")
+        var held: [Session<String>] = []
+        for owner in ["a", "b", "c"] {
+            held.append(try store.create(owner, owner: owner))
+            clock.advance(seconds: 1)
+        }
+        // Someone new, and an attacker trying again and again: refused every time, nobody is evicted.
+        for attempt in 0..<50 {
+            #expect(throws: SessionStoreError(.full, "")) { try store.create("x", owner: "intruder-\(attempt % 5)") }
+        }
         #expect(store.count == 3)
-        #expect(store.lookup(b.id) == nil)
-        #expect(store.lookup(a.id)?.payload == "a")
-        #expect(store.lookup(c.id)?.payload == "c")
+        for session in held { #expect(store.lookup(session.id)?.payload == session.payload) }
+        // Once a session ends, a sign-in fits again.
+        store.remove(held[1].id)
+        let d = try store.create("d", owner: "d")
         #expect(store.lookup(d.id)?.payload == "d")
+        #expect(store.lookup(held[0].id) != nil && store.lookup(held[2].id) != nil)
+    }
+
+    @Test func aFullStoreMakesRoomOnlyByDroppingExpiredSessions() throws {
+        let store = store(idle: 60, capacity: 2)
+        let old = try store.create("old", owner: "a")
+        clock.advance(seconds: 30)
+        let live = try store.create("live", owner: "b")
+        #expect(throws: SessionStoreError.self) { try store.create("c", owner: "c") }
+        clock.advance(seconds: 31)  // old is idle past 60 s, live is not
+        let c = try store.create("c", owner: "c")
+        #expect(store.lookup(old.id) == nil)
+        #expect(store.lookup(live.id)?.payload == "live" && store.lookup(c.id)?.payload == "c")
+    }
+
+    @Test func manySignInsOfOnePrincipalEndOnlyTheirOwnOldestSessions() throws {
+        let store = store(capacity: 100, perOwner: 10)
+        let officer = try store.create("officer", owner: "staff:idp officer-1")
+        var citizenSessions: [Session<String>] = []
+        for index in 0..<500 {  // bounded flood of sign-ins with one citizen token
+            clock.advance(.milliseconds(10))
+            citizenSessions.append(try store.create("citizen-\(index)", owner: "citizen:idp flooder"))
+        }
+        #expect(store.lookup(officer.id)?.payload == "officer", "another person's sign-ins evicted the officer")
+        #expect(store.count(owner: "citizen:idp flooder") == 10)
+        #expect(store.count == 11)
+        // The flooder keeps their ten most recent sessions; every earlier one has ended.
+        for session in citizenSessions.suffix(10) { #expect(store.lookup(session.id) != nil) }
+        for session in citizenSessions.prefix(490) { #expect(store.lookup(session.id) == nil) }
+    }
+
+    @Test func aPrincipalAtTheirLimitLosesTheLeastRecentlyUsedOfTheirSessions() throws {
+        let store = store(perOwner: 2)
+        let first = try store.create("phone", owner: "p")
+        clock.advance(seconds: 1)
+        let second = try store.create("laptop", owner: "p")
+        clock.advance(seconds: 1)
+        #expect(store.lookup(first.id) != nil)  // the phone is used again: the laptop is now the least recent
+        clock.advance(seconds: 1)
+        let third = try store.create("tablet", owner: "p")
+        #expect(store.lookup(second.id) == nil)
+        #expect(store.lookup(first.id)?.payload == "phone" && store.lookup(third.id)?.payload == "tablet")
+        // Rotation keeps the owner: still two sessions for p.
+        _ = try #require(store.rotate(first.id))
+        #expect(store.count(owner: "p") == 2)
     }
 
     @Test func creatingDropsIdleSessions() {
@@ -185,21 +241,28 @@ struct SessionStoreTests {
         #expect(store.lookup(a.id) != nil)
     }
 
-    @Test func concurrentUseNeverExceedsCapacity() async {
+    @Test func concurrentUseNeverExceedsCapacityAndRefusesRatherThanEvicts() async {
         let store = SessionStore<Int>(capacity: 50)
-        await withTaskGroup(of: Void.self) { group in
+        let refusals = await withTaskGroup(of: Int.self) { group in
             for worker in 0..<8 {
                 group.addTask {
+                    var refused = 0
                     for index in 0..<100 {
-                        let session = store.create(worker * 1000 + index)
+                        guard let session = try? store.create(worker * 1000 + index, owner: "worker-\(worker)-\(index % 20)") else {
+                            refused += 1
+                            continue
+                        }
                         _ = store.update(session.id) { $0 += 1 }
                         if index % 3 == 0 { store.remove(session.id) }
                     }
+                    return refused
                 }
             }
+            return await group.reduce(0, +)
         }
         #expect(store.count <= 50)
         #expect(store.count > 0)
+        #expect(refusals > 0, "800 sign-ins into 50 places: some must have been refused")
     }
 
     // MARK: CSRF

@@ -37,12 +37,14 @@ extension APIService {
         return json(DocumentStatusBody(entry: entry, department: store.configuration.authority.department(id: entry.departmentID)))
     }
 
-    /// `POST /v1/documents/{id}/revoke` with `{"reasonCode": "…", "reason": "…"}`: an officer of the issuing department
-    /// revokes it. `reasonCode` is public (one of ``RevocationReason/selectable``, else 422); `reason`, the grounds in
-    /// free text, stays internal (history and audit trail).
+    /// `POST /v1/documents/{id}/revoke` with `{"reasonCode": "…", "reason": "…"}`: a revoker (`justice.revoker`,
+    /// `health.revoker`) of the issuing department revokes it; deciding officers cannot. `reasonCode` is public (one of
+    /// ``RevocationReason/selectable``, else 422); `reason`, the grounds in free text, stays internal (history and audit).
     func revokeDocument(_ request: HTTPRequest, _ context: RequestContext) async throws -> HTTPResponse {
         let id = try documentID(context)
-        let (_, actor) = try officer(request)
+        let (staff, actor) = try staff(request, for: .revoke)
+        guard let target = try store.documentEntry(id: id) else { throw APIError.notFound }
+        try policy.require(staff, .revoke, kind: target.kind, department: target.departmentID) { APIError.notFound }
         try requireJSONMediaType(request)
         let object = try Self.jsonObject(request.body, members: ["reason", "reasonCode"])
         guard let given = object["reasonCode"]?.stringValue else {

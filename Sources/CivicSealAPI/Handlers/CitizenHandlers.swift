@@ -28,23 +28,25 @@ extension APIService {
         return json(RequestListBody(items: summaries.map { RequestSummaryBody($0, forOfficer: false) }, nextCursor: nil))
     }
 
-    /// `GET /v1/requests/{id}`: one request with its history — the owner, or an officer of its department.
-    /// Anyone else gets 404, never 403: the id's existence is not disclosed. Runs inline on the event loop: a
+    /// `GET /v1/requests/{id}`: one request with its history — the owner, or staff of its department whose roles
+    /// cover its kind (``AuthorizationPolicy``). Another citizen or department gets 404, never 403: the id's existence
+    /// is not disclosed; staff whose roles grant no reading at all, or not of this kind, 403. Runs inline on the event loop: a
     /// cached token check and one WAL read; the stored submission JSON is passed through, not re-encoded.
     func detail(_ request: HTTPRequest, _ context: RequestContext) throws -> HTTPResponse {
         let id = try requestID(context)
         let actor: Actor
-        let forOfficer: Bool
+        var staff: StaffPrincipal?
         switch try principal(request) {
         case .citizen(let citizen):
             actor = .citizen(citizen.personalID)
-            forOfficer = false
-        case .staff(let staff):
-            guard staff.has(.justiceOfficer) || staff.has(.healthOfficer) else { throw APIError.notFound }
-            actor = .officer(staff.token.subject, department: staff.department)
-            forOfficer = true
+        case .staff(let member):
+            try policy.requireAny(member, .viewRequest)
+            actor = .officer(member.token.subject, department: member.department)
+            staff = member
         }
+        let forOfficer = staff != nil
         let stored = try store.storedRequest(id, by: actor, now: clock())
+        if let staff { try authorize(staff, .viewRequest, stored.summary) }
         // Findings were stored canonical by this service; the submission is stored canonical JSON too.
         return json(RequestDetailBody(
             request: RequestSummaryBody(stored.summary, forOfficer: forOfficer), findingsJSON: stored.findingsJSON,

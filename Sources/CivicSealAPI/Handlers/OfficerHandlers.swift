@@ -6,10 +6,15 @@ import CivicSealWorkflow
 import Foundation
 
 extension APIService {
-    /// `GET /v1/queues/{department}?status=…&cursor=…&limit=…`: the officer's own department only, oldest due first.
+    /// `GET /v1/queues/{department}?status=…&cursor=…&limit=…`: the officer's own department only, oldest due first,
+    /// and only the kinds their roles cover (``AuthorizationPolicy``).
     func queue(_ request: HTTPRequest, _ context: RequestContext) async throws -> HTTPResponse {
-        let (staff, actor) = try officer(request)
+        let (staff, actor) = try staff(request, for: .viewQueue)
         guard context.parameter("department") == staff.department else { throw APIError.notFound }
+        let kinds = queueKinds(staff, department: staff.department)
+        guard !kinds.isEmpty else {
+            throw IdentityError(.missingRole, "the roles of this token cover no kind of request this department handles")
+        }
         let query = try QueryString.parse(request.query, allowed: ["status", "cursor", "limit"])
         let state: RequestState
         if let status = query["status"] {
@@ -27,14 +32,19 @@ extension APIService {
             }
             limit = value
         }
-        let page = try await store.departmentQueue(for: actor, state: state, limit: limit, after: query["cursor"], now: clock())
-        return json(RequestListBody(items: page.items.map { RequestSummaryBody($0, forOfficer: true) }, nextCursor: page.nextCursor))
+        let handled = handledKinds(staff.department)
+        // A department whose kinds are split between roles shows each role its own kinds only.
+        let filter = kinds == handled || kinds.count > 1 ? QueueFilter() : QueueFilter(kind: kinds.first)
+        let page = try await store.departmentQueue(for: actor, state: state, filter: filter, limit: limit, after: query["cursor"], now: clock())
+        let items = page.items.filter { kinds.contains($0.kind) }
+        return json(RequestListBody(items: items.map { RequestSummaryBody($0, forOfficer: true) }, nextCursor: page.nextCursor))
     }
 
     /// `POST /v1/requests/{id}/claim`: the officer takes the request into review.
     func claim(_ request: HTTPRequest, _ context: RequestContext) async throws -> HTTPResponse {
         let id = try requestID(context)
-        let (_, actor) = try officer(request)
+        let (staff, actor) = try staff(request, for: .claim)
+        try authorize(staff, .claim, try await store.request(id, by: actor, now: clock()).summary)
         let summary = try await store.claim(id, by: actor, now: clock())
         return json(RequestSummaryBody(summary, forOfficer: true))
     }
@@ -43,14 +53,23 @@ extension APIService {
     /// (required for reject and request-info) and, on approval, the `findings` the document will state.
     func decide(_ request: HTTPRequest, _ context: RequestContext) async throws -> HTTPResponse {
         let id = try requestID(context)
-        let (staff, actor) = try officer(request)
         try requireJSONMediaType(request)
         let body = try DecisionBody.parse(request.body)
+        let action: StaffAction
+        switch body.decision {
+        case "approve": action = .approve
+        case "reject": action = .reject
+        case "request-info": action = .requestInfo
+        default: throw APIError.invalid("decision", "decision.unknown", "decision must be approve, reject or request-info")
+        }
+        let (staff, actor) = try staff(request, for: action)
+        // The policy needs the request's kind and department: 404 outside the officer's department, 403 for a kind
+        // their roles do not cover.
+        let record = try await store.request(id, by: actor, now: clock())
+        try authorize(staff, action, record.summary)
         let decision: OfficerDecision
         switch body.decision {
         case "approve":
-            // The findings must fit the request's kind: read the request (404 outside the officer's department).
-            let record = try await store.request(id, by: actor, now: clock())
             guard let findings = body.findings else {
                 throw APIError.invalid("findings", "findings.required", "approval states the findings the document will carry")
             }
@@ -81,7 +100,8 @@ extension APIService {
 
     /// `POST /v1/health-books/{personal_id}/entries`: a health facility (`health.clinician`) records an entry.
     func recordHealthEntry(_ request: HTTPRequest, _ context: RequestContext) async throws -> HTTPResponse {
-        let staff = try principal(request).requireStaff(role: .healthClinician)
+        let staff = try principal(request).requireStaff()
+        try policy.requireAny(staff, .recordHealthEntry)
         guard let text = context.parameter("personal_id"), let personalID = try? PersonalIDNumber(text) else {
             throw APIError.invalid("personal_id", "personalId.format", "the path must carry a 12-digit personal ID number")
         }

@@ -12,9 +12,12 @@ public struct WebConfiguration: Sendable {
     /// Idle and absolute session lifetimes.
     public var sessionIdleTimeout: Duration = .seconds(30 * 60)
     public var sessionAbsoluteTimeout: Duration = .seconds(8 * 3600)
-    /// How many signed-in sessions, and separately how many anonymous visitors' sessions, are kept (least recently
-    /// seen evicted first).
+    /// How many signed-in sessions are kept at most; when full, new sign-ins get a 503 page with `Retry-After` and
+    /// nobody is signed out. Anonymous visitors hold no session.
     public var sessionCapacity = 100_000
+    /// How many sessions one signed-in person (issuer and subject) holds at once; a further sign-in ends their own
+    /// least recently used session.
+    public var sessionsPerPrincipal = 10
 
     public init(directory: String, secureCookies: Bool = true, trustProxyBearer: Bool = false) {
         self.directory = directory

@@ -34,10 +34,12 @@ extension WebPages {
 
     /// The signed-in citizen (the session's token, re-verified), else the sign-in page.
     func citizen(_ visit: WebVisit) throws -> CitizenPrincipal {
-        guard case .citizen(let token) = visit.session.payload.signedIn,
-            let citizen = try? api.verifier.verify(authorizationFields: ["Bearer \(token)"]).requireCitizen()
-        else {
-            if visit.session.payload.signedIn != nil { _ = sessionStore(visit).update(visit.session.id) { $0.signedIn = nil } }
+        guard let session = visit.session, case .citizen(let token) = session.payload.signedIn else {
+            throw Outcome.redirect("/citizen/sign-in")
+        }
+        guard let citizen = try? api.verifier.verify(authorizationFields: ["Bearer \(token)"]).requireCitizen() else {
+            // The token has expired (or its issuer's keys changed): the session is over.
+            site.sessions.remove(session.id)
             throw Outcome.redirect("/citizen/sign-in")
         }
         return citizen

@@ -9,7 +9,8 @@ import Foundation
 /// Officer pages: sign-in, the department queue (due dates, overdue marked, filters, paging), a request's detail with
 /// its history and the actions its state allows (claim; approve with findings, ask for information, reject; revoke).
 extension WebPages {
-    static let officerRoles: Set<StaffRole> = [.justiceOfficer, .healthOfficer]
+    /// The roles that may use the officer pages: any that may read a request (officers and revokers).
+    static let officerRoles: Set<StaffRole> = AuthorizationPolicy.standard.roles(for: .viewRequest)
     static let queuePageSize = 50
 
     func registerOfficer(_ builder: inout HTTPRouter.Builder) {
@@ -62,12 +63,24 @@ extension WebPages {
         case (.citizen, _): return signInPage(visit, audience: audience, error: text("sign-in-wrong-role-citizen", visit))
         case (.officer, _): return signInPage(visit, audience: audience, error: text("sign-in-wrong-role-officer", visit))
         }
-        // A new session in the signed-in store: new id, new CSRF token; the visitor session it replaces is gone.
-        sessionStore(visit).remove(visit.session.id)
-        let session = site.sessions.create(WebSession(signedIn: signedIn, flash: "signed-in"))
+        // A new session: new id, new CSRF token; a session the visitor had before (another sign-in) is ended. At most
+        // `sessionsPerPrincipal` per person (their own oldest goes); a full store refuses rather than evict anyone.
+        if let previous = visit.session { site.sessions.remove(previous.id) }
+        let session: Session<WebSession>
+        do {
+            session = try site.sessions.create(
+                WebSession(signedIn: signedIn, flash: "signed-in"), owner: Self.sessionOwner(principal))
+        } catch {
+            throw Outcome.sessionsFull
+        }
         var response = redirect(audience == .officer ? "/officer/queue" : "/citizen")
         response.headers.add(name: "Set-Cookie", value: site.setCookie(session: session.id))
         return response
+    }
+
+    /// Whose session a sign-in starts, for the per-person bound: the token's issuer and subject.
+    static func sessionOwner(_ principal: Principal) -> String {
+        "\(principal.kind.rawValue):\(principal.token.issuer) \(principal.token.subject)"
     }
 
     /// The signed-in officer: from the session's token, or — behind a trusted proxy — the request's bearer token.
@@ -76,14 +89,21 @@ extension WebPages {
         var fields: [String] = []
         if site.configuration.trustProxyBearer, !request.headers.values(for: "Authorization").isEmpty {
             fields = request.headers.values(for: "Authorization")
-        } else if case .officer(let token) = visit.session.payload.signedIn {
+        } else if let session = visit.session, case .officer(let token) = session.payload.signedIn {
             fields = ["Bearer \(token)"]
         }
         guard !fields.isEmpty, let staff = try? api.verifier.verify(authorizationFields: fields).requireStaff(anyOf: Self.officerRoles) else {
-            if visit.session.payload.signedIn != nil { _ = sessionStore(visit).update(visit.session.id) { $0.signedIn = nil } }
+            // An officer session whose token no longer verifies (expired) is over; a citizen's session is left alone.
+            if let session = visit.session, case .officer = session.payload.signedIn { site.sessions.remove(session.id) }
             throw Outcome.redirect("/officer/sign-in")
         }
         return (staff, Actor.officer(staff.token.subject, department: staff.department))
+    }
+
+    /// ``AuthorizationPolicy`` for the pages: another department's request is the not-found page, anything else
+    /// the roles do not allow the forbidden page (403).
+    func authorize(_ staff: StaffPrincipal, _ action: StaffAction, _ summary: RequestSummary) throws {
+        try api.policy.require(staff, action, kind: summary.kind, department: summary.departmentID) { Outcome.notFound }
     }
 
     // MARK: Queue
@@ -96,9 +116,17 @@ extension WebPages {
     /// `GET /officer/queue?state=&kind=&overdue=yes&after=`: 50 requests a page, earliest due date first.
     func officerQueue(_ request: HTTPRequest, _ visit: WebVisit) async throws -> HTTPResponse {
         let (staff, actor) = try officer(request, visit)
+        let allowedKinds = api.queueKinds(staff, department: staff.department)
+        guard !allowedKinds.isEmpty else { throw Outcome.forbidden }
         let query = (try? QueryString.parse(request.query, allowed: ["state", "kind", "overdue", "after"])) ?? [:]
         let state = query["state"].flatMap(RequestState.init(rawValue:)) ?? .submitted
-        let kind = query["kind"].flatMap(RequestKind.init(rawValue:))
+        var kind = query["kind"].flatMap(RequestKind.init(rawValue:))
+        let handled = api.handledKinds(staff.department)
+        // A kind the department handles but the officer's roles do not cover is refused; one it does not handle
+        // is simply an empty list.
+        if let chosen = kind, handled.contains(chosen), !allowedKinds.contains(chosen) { throw Outcome.forbidden }
+        // When the department's kinds are split between roles, an officer whose roles cover one sees only that one.
+        if kind == nil, allowedKinds != handled, allowedKinds.count == 1 { kind = allowedKinds.first }
         let overdueOnly = query["overdue"] == "yes"
         let filter = QueueFilter(kind: kind, overdueOnly: overdueOnly)
         let cursor = query["after"].flatMap { $0.isEmpty ? nil : $0 }
@@ -121,7 +149,7 @@ extension WebPages {
                 .object(["value": .string(option.rawValue), "label": .string(stateName(option, visit)), "selected": .bool(option == state)])
             }),
             "kinds": .list([TemplateValue.object(["value": "", "label": .string(text("queue-all-kinds", visit)), "selected": .bool(kind == nil)])]
-                + RequestKind.allCases.map { option in
+                + RequestKind.allCases.filter { allowedKinds.contains($0) || !handled.contains($0) }.map { option in
                     .object(["value": .string(option.rawValue), "label": .string(kindName(option, visit)), "selected": .bool(option == kind)])
                 }),
             "overdueOnly": .bool(overdueOnly),
@@ -181,9 +209,11 @@ extension WebPages {
         let id = try pageRequestID(context)
         let record = try await store.request(id, by: actor, now: now())
         let summary = record.summary
+        try authorize(staff, .viewRequest, summary)
         let document = summary.state == .issued || summary.state == .revoked ? try store.documentEntry(forRequest: id) : nil
         var values = requestFacts(record, document: document, visit)
         let text: (String) -> String = { self.text($0, visit) }
+        let may = { (action: StaffAction) in api.policy.grants(staff.roles, action, on: summary.kind) }
         var particulars: [(String, String?)] = []
         if let subject = record.subject {
             particulars += [
@@ -214,8 +244,8 @@ extension WebPages {
                 "occupation": .string(period.occupation),
             ])
         })
-        values["canClaim"] = .bool(summary.state == .submitted)
-        let canDecide = summary.state == .inReview && summary.assigneeID == actor.id
+        values["canClaim"] = .bool(summary.state == .submitted && may(.claim))
+        let canDecide = summary.state == .inReview && summary.assigneeID == actor.id && may(.approve)
         values["canDecide"] = .bool(canDecide)
         if canDecide {
             values["findingsFieldsets"] = .list(
@@ -227,7 +257,7 @@ extension WebPages {
                 Self.reasonField("reject.reason").value(text, value: typed["reject.reason"], error: errors["reject.reason"]),
             ])
         }
-        let canRevoke = document.map { $0.status == .valid } ?? false
+        let canRevoke = (document.map { $0.status == .valid } ?? false) && may(.revoke)
         values["canRevoke"] = .bool(canRevoke)
         if canRevoke {
             values["revokeFields"] = .list([
@@ -323,6 +353,14 @@ extension WebPages {
         let (staff, actor) = try officer(request, visit)
         let id = try pageRequestID(context)
         let back = "/officer/requests/\(id)"
+        let actions: [String: StaffAction] = [
+            "claim": .claim, "approve": .approve, "request-info": .requestInfo, "reject": .reject, "revoke": .revoke,
+        ]
+        guard let staffAction = actions[action] else { throw Outcome.notFound }
+        // The one policy, in the API's order: an action the roles never grant is 403 before anything is read; then
+        // another department's request is not found, and a kind the roles do not cover 403.
+        try api.policy.requireAny(staff, staffAction)
+        try authorize(staff, staffAction, try await store.request(id, by: actor, now: now()).summary)
         let version = fields["version"].flatMap(Int.init)
         let now = now()
         func reason(_ name: String) -> String? {

@@ -26,7 +26,7 @@ extension WebPages {
 
     /// `POST /verify` (multipart): the uploaded PDF's verdict, online (registry and revocation included).
     func verifyUpload(_ request: HTTPRequest, _ visit: WebVisit) async throws -> HTTPResponse {
-        guard let contentType = request.headers["Content-Type"], !visit.sessionIsNew else { throw Outcome.sessionExpired }
+        guard let contentType = request.headers["Content-Type"] else { throw Outcome.sessionExpired }
         let form: MultipartForm
         do {
             form = try MultipartForm.parse(request.body, contentType: contentType, limits: FormLimits())
@@ -34,7 +34,7 @@ extension WebPages {
             if error.code == .tooLarge { return verifyPage(visit, ["uploadError": .string(text("error-too-large", visit))]) }
             throw Outcome.sessionExpired
         }
-        guard SessionStore<WebSession>.csrfMatches(visit.session, form.field("csrf")) else { throw Outcome.sessionExpired }
+        guard csrfMatches(visit, form.field("csrf")) else { throw Outcome.sessionExpired }
         guard let file = form.file("document"), !file.body.isEmpty else {
             return verifyPage(visit, ["uploadError": .string(text("verify-no-file", visit))])
         }

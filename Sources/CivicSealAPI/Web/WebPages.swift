@@ -8,10 +8,12 @@ import Foundation
 
 /// The server-rendered pages for the three kinds of users: verifiers (no sign-in), officers and citizens.
 ///
-/// Every page works without JavaScript. Every visitor gets a session cookie (`HttpOnly; Secure; SameSite=Strict`)
-/// on first sight, so every form — even the public verification forms — carries a CSRF token that the POST must
-/// return; a POST without a matching token changes nothing. Identity tokens are kept server side in the session and
-/// re-verified on each request (their expiry applies); no token, personal data or session id ever appears in a URL.
+/// Every page works without JavaScript. Every form — even the public verification forms — carries a CSRF token that
+/// the POST must return; a POST without a matching token changes nothing. Anonymous visitors keep nothing on the
+/// server: their token is signed (``SignedCSRFToken``) and bound to a random nonce in a cookie. Only a sign-in
+/// starts a server-side session (`HttpOnly; SameSite=Strict`, `Secure` and `__Host-` outside loopback development),
+/// whose identity token is re-verified on each request (its expiry applies); no token, personal data or session id
+/// ever appears in a URL.
 struct WebPages: Sendable {
     let api: APIService
     let site: WebSite
@@ -23,6 +25,10 @@ struct WebPages: Sendable {
         case sessionExpired
         case conflict(back: String)
         case tooManyAttempts(seconds: Int)
+        /// The signed-in session store is full: a new sign-in waits (503 with `Retry-After`).
+        case sessionsFull
+        /// The officer's roles do not allow this here (``AuthorizationPolicy``): 403.
+        case forbidden
     }
 
     var store: RequestStore { api.store }
@@ -46,20 +52,20 @@ struct WebPages: Sendable {
 
     // MARK: Running a page
 
-    /// Starts a visit: the language (cookie, else Vietnamese) and the session (looked up, else created).
+    /// Starts a visit: the language (cookie, else Vietnamese), the signed-in session if the cookie names a live one,
+    /// and the anonymous CSRF nonce (from its cookie, else a new one the response sets). Nothing is stored for a
+    /// visitor who has not signed in.
     func begin(_ request: HTTPRequest) -> WebVisit {
         let cookies = Cookies.parse(request.headers.values(for: "Cookie"))
         let language = cookies[WebSite.languageCookie].flatMap(WebLanguage.init(rawValue:)) ?? .vietnamese
         let path = String(request.path)
-        if let id = cookies[site.sessionCookie] {
-            if let session = site.sessions.lookup(id) {
-                return WebVisit(language: language, session: session, sessionIsNew: false, path: path, isSignedInSession: true)
-            }
-            if let session = site.visitors.lookup(id) {
-                return WebVisit(language: language, session: session, sessionIsNew: false, path: path)
-            }
-        }
-        return WebVisit(language: language, session: site.visitors.create(WebSession()), sessionIsNew: true, path: path)
+        let session = cookies[site.sessionCookie].flatMap { site.sessions.lookup($0) }
+        let given = cookies[site.csrfCookie].flatMap { SignedCSRFToken.isWellFormedNonce($0) ? $0 : nil }
+        let nonce = given ?? SignedCSRFToken.newNonce()
+        // A signed-in visitor's forms carry the session's own token: no nonce cookie is needed for them.
+        return WebVisit(
+            language: language, session: session, csrfNonce: nonce, csrfNonceIsNew: given == nil && session == nil, path: path,
+            csrfToken: session?.csrfToken ?? site.csrf.token(for: nonce))
     }
 
     func run(_ request: HTTPRequest, _ body: (inout WebVisit) throws -> HTTPResponse) -> HTTPResponse {
@@ -72,10 +78,10 @@ struct WebPages: Sendable {
         do { return finish(try await body(&visit), visit) } catch { return finish(failure(error, visit), visit) }
     }
 
-    /// Headers every page response carries, and the session cookie when the session is new.
+    /// Headers every page response carries, and the anonymous CSRF cookie when it is new.
     func finish(_ response: HTTPResponse, _ visit: WebVisit) -> HTTPResponse {
         var response = response
-        if visit.sessionIsNew { response.headers.add(name: "Set-Cookie", value: site.setCookie(session: visit.session.id)) }
+        if visit.csrfNonceIsNew { response.headers.add(name: "Set-Cookie", value: site.setCSRFCookie(nonce: visit.csrfNonce)) }
         response.headers.replaceOrAdd(name: "Cache-Control", value: "no-store")
         response.headers.replaceOrAdd(name: "X-Content-Type-Options", value: "nosniff")
         response.headers.replaceOrAdd(name: "Referrer-Policy", value: "no-referrer")
@@ -97,6 +103,12 @@ struct WebPages: Sendable {
             var response = errorPage(visit, "error-too-many", "error-too-many", back: visit.path, status: HTTPStatus(code: 429))
             response.headers.replaceOrAdd(name: "Retry-After", value: String(seconds))
             return response
+        case Outcome.forbidden, is IdentityError:
+            return errorPage(visit, "error-forbidden", "error-forbidden-text", back: "/officer/queue", status: HTTPStatus(code: 403))
+        case Outcome.sessionsFull:
+            var response = errorPage(visit, "error-busy", "error-busy-text", back: visit.path, status: HTTPStatus(code: 503))
+            response.headers.replaceOrAdd(name: "Retry-After", value: "60")
+            return response
         case let error as RecordsError where error.code == .notFound: return failure(Outcome.notFound, visit)
         case let error as RecordsError where error.code == .concurrentModification || error.code == .transitionRefused:
             return failure(Outcome.conflict(back: visit.path), visit)
@@ -112,16 +124,14 @@ struct WebPages: Sendable {
         return response
     }
 
-    /// Redirects after a POST, leaving a notice for the next page.
+    /// Redirects after a POST, leaving a notice for the next page (signed-in visitors only: nothing is stored for
+    /// anyone else).
     func redirect(_ location: String, flash: String, _ visit: WebVisit) -> HTTPResponse {
-        _ = sessionStore(visit).update(visit.session.id) { $0.flash = flash }
+        if let session = visit.session { _ = site.sessions.update(session.id) { $0.flash = flash } }
         return redirect(location)
     }
 
     func text(_ key: String, _ visit: WebVisit) -> String { site.messages.text(key, visit.language) }
-
-    /// The store the visit's session lives in.
-    func sessionStore(_ visit: WebVisit) -> SessionStore<WebSession> { visit.isSignedInSession ? site.sessions : site.visitors }
 
     // MARK: Rendering
 
@@ -131,18 +141,18 @@ struct WebPages: Sendable {
         section: String? = nil, status: HTTPStatus = .ok
     ) -> HTTPResponse {
         var context = values
-        context["csrf"] = .string(visit.session.csrfToken)
+        context["csrf"] = .string(visit.csrfToken)
         context["lang"] = .string(visit.language.rawValue)
         let language = visit.language
         let lookup: (String) -> String? = { [site] key in site.messages.lookup(key, language) }
         var flash: String?
-        if let key = visit.session.payload.flash {
+        if let session = visit.session, let key = session.payload.flash {
             flash = text(key, visit)
-            _ = sessionStore(visit).update(visit.session.id) { $0.flash = nil }
+            _ = site.sessions.update(session.id) { $0.flash = nil }
         }
         var layout: [String: TemplateValue] = [
             "lang": .string(language.rawValue), "otherLang": .string(language.other.rawValue), "title": .string(title),
-            "path": .string(Self.isLocalPath(visit.path) ? visit.path : "/"), "csrf": .string(visit.session.csrfToken),
+            "path": .string(Self.isLocalPath(visit.path) ? visit.path : "/"), "csrf": .string(visit.csrfToken),
             "nav": .list(
                 [("/", "nav-home", "home"), ("/citizen", "nav-citizen", "citizen"), ("/officer/queue", "nav-officer", "officer"),
                  ("/verify", "nav-verify", "verify")].map { href, key, name in
@@ -182,15 +192,22 @@ struct WebPages: Sendable {
     /// The posted fields, after checking the CSRF token against the session's (constant time). A missing or wrong
     /// token, or a session that has expired since the form was shown, changes nothing.
     func form(_ request: HTTPRequest, _ visit: WebVisit) throws -> FormFields {
-        guard !visit.sessionIsNew, let fields = try? FormFields.parse(request: request, limits: FormLimits()),
-            SessionStore<WebSession>.csrfMatches(visit.session, fields["csrf"])
-        else { throw Outcome.sessionExpired }
+        guard let fields = try? FormFields.parse(request: request, limits: FormLimits()), csrfMatches(visit, fields["csrf"]) else {
+            throw Outcome.sessionExpired
+        }
         return fields
+    }
+
+    /// Whether a posted CSRF token is the visit's: the signed-in session's own token, or for anyone else a signed
+    /// token bound to the nonce their cookie brought (a cookie this very request created never matches).
+    func csrfMatches(_ visit: WebVisit, _ given: String?) -> Bool {
+        if let session = visit.session { return SessionStore<WebSession>.csrfMatches(session, given) }
+        return !visit.csrfNonceIsNew && site.csrf.isValid(given, nonce: visit.csrfNonce)
     }
 
     func signOut(_ request: HTTPRequest, _ visit: WebVisit) throws -> HTTPResponse {
         _ = try form(request, visit)
-        sessionStore(visit).remove(visit.session.id)
+        if let session = visit.session { site.sessions.remove(session.id) }
         var response = redirect("/")
         response.headers.add(name: "Set-Cookie", value: site.expiredSessionCookie())
         return response

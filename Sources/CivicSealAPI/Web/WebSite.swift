@@ -26,16 +26,18 @@ public final class WebSite: Sendable {
     let configuration: WebConfiguration
     let templates: TemplateSet
     let messages: WebMessages
-    /// Signed-in sessions, kept apart from anonymous visitors' so that a flood of cookieless requests (each of which
-    /// gets a visitor session for its forms' CSRF token) can only evict other anonymous visitors, never a signed-in
-    /// officer or citizen.
+    /// Signed-in sessions only: at most ``WebConfiguration/sessionsPerPrincipal`` per person (their own oldest goes),
+    /// and a full store refuses new sign-ins instead of evicting anyone. Anonymous visitors keep nothing here.
     let sessions: SessionStore<WebSession>
-    let visitors: SessionStore<WebSession>
+    /// Anonymous visitors' CSRF tokens: signed, bound to the nonce in ``csrfCookie``; nothing stored.
+    let csrf: SignedCSRFToken
     /// `/static/<name>` → (media type, bytes), read at start.
     let assets: [String: (String, [UInt8])]
     /// `__Host-` requires `Secure`, `Path=/` and no `Domain`: the browser then refuses the cookie from any subdomain
     /// or plain-HTTP origin. Without `Secure` (loopback development) the prefix is not allowed.
     let sessionCookie: String
+    /// The anonymous visitor's CSRF nonce (same attributes as the session cookie).
+    let csrfCookie: String
     static let languageCookie = "civicseal_lang"
 
     public init(configuration: WebConfiguration) throws(LoadError) {
@@ -57,11 +59,10 @@ public final class WebSite: Sendable {
         self.assets = assets
         sessions = SessionStore(
             idleTimeout: configuration.sessionIdleTimeout, absoluteTimeout: configuration.sessionAbsoluteTimeout,
-            capacity: configuration.sessionCapacity)
-        visitors = SessionStore(
-            idleTimeout: configuration.sessionIdleTimeout, absoluteTimeout: configuration.sessionAbsoluteTimeout,
-            capacity: configuration.sessionCapacity)
+            capacity: configuration.sessionCapacity, sessionsPerOwner: configuration.sessionsPerPrincipal)
+        csrf = SignedCSRFToken(lifetime: configuration.sessionAbsoluteTimeout)
         sessionCookie = configuration.secureCookies ? "__Host-civicseal" : "civicseal"
+        csrfCookie = configuration.secureCookies ? "__Host-civicseal_csrf" : "civicseal_csrf"
     }
 
     /// The repository's `Templates/web` (next to the document templates).
@@ -85,6 +86,10 @@ public final class WebSite: Sendable {
         SetCookie(name: sessionCookie, value: id, maxAgeSeconds: nil, secure: configuration.secureCookies)?.headerValue ?? ""
     }
 
+    func setCSRFCookie(nonce: String) -> String {
+        SetCookie(name: csrfCookie, value: nonce, maxAgeSeconds: nil, secure: configuration.secureCookies)?.headerValue ?? ""
+    }
+
     func expiredSessionCookie() -> String { SetCookie.expired(name: sessionCookie, secure: configuration.secureCookies).headerValue }
 
     func setLanguageCookie(_ language: WebLanguage) -> String {
@@ -93,14 +98,16 @@ public final class WebSite: Sendable {
     }
 }
 
-/// One page request: the visitor's language and session (created on first sight, so every form carries a CSRF token).
+/// One page request: the visitor's language, signed-in session (if any) and the CSRF token its forms carry.
 struct WebVisit {
     let language: WebLanguage
-    var session: Session<WebSession>
-    /// The session is new: the response sets its cookie.
-    var sessionIsNew: Bool
+    /// The signed-in session named by the session cookie; nil for anonymous visitors.
+    var session: Session<WebSession>?
+    /// The anonymous CSRF nonce: from the visitor's cookie, or new (then the response sets the cookie).
+    let csrfNonce: String
+    let csrfNonceIsNew: Bool
     /// The request path, for the language switch's way back.
     let path: String
-    /// The session lives in the signed-in store (else in the anonymous visitors' store).
-    var isSignedInSession = false
+    /// What this page's forms carry: the session's token when signed in, else a signed token for ``csrfNonce``.
+    let csrfToken: String
 }

@@ -26,12 +26,18 @@ public struct ServeOptions: Sendable {
     public var publicBaseURL: String?
     /// How often the sweeper looks for approved requests without a document (it also runs once at start).
     public var sweepInterval: Duration = .seconds(30)
-    /// Page cookies carry `Secure`; `nil` decides by the address: only a loopback listener (plain-HTTP
-    /// development) drops it. A non-loopback listener always keeps it.
+    /// Page cookies carry `Secure` in development mode on a loopback address too (behind a local TLS proxy). Outside
+    /// development mode, or off loopback, they always carry `Secure` and the `__Host-` prefix, whatever this says.
     public var secureCookies: Bool?
+    /// Development mode (`serve --development`): a development identity provider and development seals are
+    /// allowed on any address. `nil` decides by the address: on a loopback bind development mode is on whenever
+    /// development keys or a development issuer are in use (and keys are created on first start); on any other bind
+    /// the service refuses to start with them (``AppError/Code/developmentModeRequired``).
+    public var development: Bool?
     /// Officers' pages accept the `Authorization: Bearer` a trusted reverse proxy adds (see ``WebConfiguration``).
     public var trustProxyBearer = false
-    /// Signed-in page sessions kept, and separately anonymous visitors' sessions.
+    /// Signed-in page sessions kept at most (anonymous visitors hold none); when full, a new sign-in gets a 503 page
+    /// with `Retry-After` and nobody is signed out. Each person holds at most 10 (their own oldest goes).
     public var sessionCapacity = 100_000
     /// The threads and queue limits of PDF verification (`nil`: one thread fewer than the cores, four waiting each).
     public var verification: VerificationLanes?
@@ -88,11 +94,14 @@ public final class Service: Sendable {
     public let port: Int
     /// Lines for the operator: the address, development-key warnings, how to mint a token.
     public let banner: [String]
+    /// Development mode is on (see ``ServeOptions/development``): the banner says so loudly.
+    public let developmentMode: Bool
 
     init(
         server: HTTPServer, store: RequestStore, api: APIService, routes: [HTTPRouter.Route], keyring: Keyring, issuance: IssuanceService,
-        sweeper: Task<Void, Never>, port: Int, banner: [String]
+        sweeper: Task<Void, Never>, port: Int, banner: [String], developmentMode: Bool
     ) {
+        self.developmentMode = developmentMode
         self.server = server
         self.keyring = keyring
         self.issuance = issuance
@@ -107,15 +116,20 @@ public final class Service: Sendable {
     /// Prepares keys (development keys on first start), identity issuers and the database, then starts listening.
     public static func start(_ options: ServeOptions) throws(AppError) -> Service {
         var banner: [String] = []
+        let loopback = isLoopback(options.host)
         let manifest = "\(options.keysDirectory)/\(DevelopmentPKI.manifestName)"
         if !SecureFile.exists(manifest) {
+            // Development keys are created on first start only where development mode may be on.
+            guard loopback || options.development == true else {
+                throw AppError(
+                    .developmentModeRequired,
+                    "no keys in \(options.keysDirectory)/ and \(options.host) is not a loopback address: serve creates development keys only on "
+                        + "127.0.0.1/::1 or with --development; provision real keys and identity issuers for a public address")
+            }
             let report = try DevelopmentPKI.initialize(directory: options.keysDirectory)
-            banner.append("WARNING: created DEVELOPMENT keys in \(options.keysDirectory)/ (\(report.created.count) files) — never use them for real documents.")
+            banner.append("Created DEVELOPMENT keys in \(options.keysDirectory)/ (\(report.created.count) files).")
         }
         let keyring = try Keyring(directory: options.keysDirectory)
-        if keyring.manifest.identityProvider != nil {
-            banner.append("WARNING: the development identity provider is trusted: anyone with \(options.keysDirectory)/ can mint tokens.")
-        }
         let issuersFile = "\(options.keysDirectory)/\(keyring.manifest.trustedIssuers ?? "trusted-issuers.json")"
         let issuers: TrustedIssuers
         do {
@@ -123,6 +137,10 @@ public final class Service: Sendable {
         } catch {
             throw AppError(.configuration, "\(error)")
         }
+        let mode = try DevelopmentMode.decide(
+            host: options.host, requested: options.development, developmentIssuer: issuers.development?.issuer,
+            developmentSeals: keyring.manifest.rootKey != nil, keysDirectory: options.keysDirectory)
+        banner += mode.banner
 
         try SecureFile.makeDirectory(options.dataDirectory, mode: 0o700)
         let store: RequestStore
@@ -148,10 +166,10 @@ public final class Service: Sendable {
             try? store.close()
             throw AppError(.keyMaterial, "trust anchors: \(error.message)")
         }
-        let loopback = ["127.0.0.1", "::1", "localhost"].contains(options.host) || options.host.hasPrefix("127.")
+        // Plain-HTTP cookies only in development mode on a loopback address; everywhere else `Secure` and `__Host-`.
         var webConfiguration = WebConfiguration(
             directory: WebSite.repositoryDirectory(templates: templates),
-            secureCookies: loopback ? (options.secureCookies ?? false) : true, trustProxyBearer: options.trustProxyBearer)
+            secureCookies: mode.isOn && loopback ? (options.secureCookies ?? false) : true, trustProxyBearer: options.trustProxyBearer)
         webConfiguration.sessionCapacity = options.sessionCapacity
         let web: WebSite
         do { web = try WebSite(configuration: webConfiguration) } catch {
@@ -183,7 +201,7 @@ public final class Service: Sendable {
         let port = server.port
         boundPort.store(port, ordering: .releasing)
         banner.insert("CivicSeal listening on http://\(options.host):\(port)  (data: \(options.dataDirectory)/, keys: \(options.keysDirectory)/)", at: 0)
-        if keyring.manifest.identityProvider != nil {
+        if keyring.manifest.identityProvider != nil && issuers.development != nil {
             banner.append("Mint a development token:  swift run civicseal token citizen --personal-id 001190012345 --name \"Nguyễn Thị Ánh Tuyết\" --birthdate 1990-05-14 --gender female")
             banner.append("                           swift run civicseal token staff --role justice.officer --department justice-hanoi --name \"Trần Đức Lương\"")
         }
@@ -191,7 +209,12 @@ public final class Service: Sendable {
         let sweeper = issuance.startSweeper(every: options.sweepInterval)
         return Service(
             server: server, store: store, api: api, routes: router.routes, keyring: keyring, issuance: issuance, sweeper: sweeper,
-            port: port, banner: banner)
+            port: port, banner: banner, developmentMode: mode.isOn)
+    }
+
+    /// Whether `host` is a loopback address: only this machine can reach a listener there.
+    static func isLoopback(_ host: String) -> Bool {
+        ["::1", "localhost", "[::1]"].contains(host) || host.hasPrefix("127.")
     }
 
     /// Stops accepting, lets in-flight requests finish within `deadline`, then closes the database cleanly.

@@ -11,6 +11,9 @@ public struct AppError: Error, Sendable, CustomStringConvertible, Equatable {
         public static let auditDamaged = Code(rawValue: "audit-damaged")
         /// The database could not be opened, read or written (exit 74, I/O error).
         public static let storage = Code(rawValue: "storage")
+        /// `serve` on a non-loopback address with a development identity provider or development seals, and without
+        /// `--development` (exit 78, configuration).
+        public static let developmentModeRequired = Code(rawValue: "development-mode-required")
     }
 
     public let code: Code
@@ -27,7 +30,7 @@ public struct AppError: Error, Sendable, CustomStringConvertible, Equatable {
     public var exitStatus: Int32 {
         switch code {
         case .usage: 64
-        case .configuration: 78
+        case .configuration, .developmentModeRequired: 78
         case .fileSystem, .storage: 74
         default: 65
         }

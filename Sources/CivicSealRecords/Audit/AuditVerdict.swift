@@ -26,6 +26,33 @@ public struct AuditVerdict: Sendable, Hashable, CustomStringConvertible {
         }
     }
 
+    /// A document whose row in `documents` disagrees with the audit chain (its status was changed without an audited
+    /// transition, or its issuance is not in the chain).
+    public struct DocumentMismatch: Sendable, Hashable, CustomStringConvertible {
+        public enum Problem: String, Sendable, Hashable {
+            /// `documents.status` is not what the chain's issue and revoke entries give.
+            case statusDisagrees = "status-disagrees"
+            /// Revoked in both, but the stored grounds or time differ from the revoke entry's.
+            case revocationDisagrees = "revocation-disagrees"
+            /// The row's `audit_sequence` does not point at an `issue` entry.
+            case issuanceNotInChain = "issuance-not-in-chain"
+        }
+
+        /// The document id.
+        public let documentID: String
+        public let problem: Problem
+        /// What the table says and what the chain says, for the operator.
+        public let detail: String
+
+        public init(documentID: String, problem: Problem, detail: String) {
+            self.documentID = documentID
+            self.problem = problem
+            self.detail = detail
+        }
+
+        public var description: String { "document \(documentID): \(problem.rawValue) (\(detail))" }
+    }
+
     /// Entries read.
     public let entryCount: Int
     /// The hash of the last entry, to anchor the chain elsewhere (genesis hash when empty).
@@ -34,8 +61,20 @@ public struct AuditVerdict: Sendable, Hashable, CustomStringConvertible {
     public let damage: Damage?
     /// Append-only triggers that are missing from the schema (an UPDATE or DELETE is then possible).
     public let missingTriggers: [String]
+    /// Documents whose registry row disagrees with the chain, in registry order.
+    public let documentMismatches: [DocumentMismatch]
 
-    public var isIntact: Bool { damage == nil && missingTriggers.isEmpty }
+    public init(
+        entryCount: Int, headHash: String, damage: Damage?, missingTriggers: [String], documentMismatches: [DocumentMismatch] = []
+    ) {
+        self.entryCount = entryCount
+        self.headHash = headHash
+        self.damage = damage
+        self.missingTriggers = missingTriggers
+        self.documentMismatches = documentMismatches
+    }
+
+    public var isIntact: Bool { damage == nil && missingTriggers.isEmpty && documentMismatches.isEmpty }
 
     public var description: String {
         var lines: [String] = []
@@ -43,6 +82,11 @@ public struct AuditVerdict: Sendable, Hashable, CustomStringConvertible {
             lines.append("DAMAGED at entry \(damage.sequence): \(damage.problem.rawValue) (\(entryCount) entries read)")
         } else {
             lines.append("OK \(entryCount) entries, head \(headHash)")
+        }
+        if !documentMismatches.isEmpty {
+            lines.append("DOCUMENTS disagree with the audit chain: \(documentMismatches.count)")
+            lines += documentMismatches.prefix(50).map { "  \($0)" }
+            if documentMismatches.count > 50 { lines.append("  … and \(documentMismatches.count - 50) more") }
         }
         if !missingTriggers.isEmpty {
             lines.append("append-only triggers missing: \(missingTriggers.joined(separator: ", "))")

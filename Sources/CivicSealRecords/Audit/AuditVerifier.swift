@@ -1,11 +1,12 @@
 import CivicSealStorage
+import CivicSealWorkflow
 
 /// Recomputes the audit chain from the first entry and reports the first damaged one.
 ///
 /// Checks, for each entry in sequence order: the sequence is the previous one plus one (first is 1), the
 /// `previous_hash` equals the previous entry's stored hash, and the fields hash to the stored hash. It also
-/// checks that no request's history points past the last entry (a cut-off tail), and that the append-only
-/// triggers still exist.
+/// checks that no request's history points past the last entry (a cut-off tail), that the append-only
+/// triggers still exist, and that every document's row agrees with the chain (``verifyDocuments(_:)``).
 public enum AuditVerifier {
     /// Verifies the chain on `connection`, which should be inside a read transaction (one snapshot).
     public static func verify(_ connection: Connection) throws -> AuditVerdict {
@@ -44,6 +45,60 @@ public enum AuditVerifier {
                 "SELECT count(*) FROM sqlite_schema WHERE type = 'trigger' AND name = ?", [.text(trigger)])
             if found.int64 != 1 { missing.append(trigger) }
         }
-        return AuditVerdict(entryCount: count, headHash: previousHash, damage: damage, missingTriggers: missing)
+        return AuditVerdict(
+            entryCount: count, headHash: previousHash, damage: damage, missingTriggers: missing,
+            documentMismatches: try verifyDocuments(connection))
+    }
+
+    /// Every state change of a document is an audited transition of its request: `issue` (the row's `audit_sequence`)
+    /// and possibly a later `revoke`. The `documents` table is a cache of what those entries say; this recomputes
+    /// each document's status, revocation grounds and time from the chain and reports every row that differs. One pass
+    /// over the revoke entries, one over the documents. (An `issue` entry without a document row is not reported:
+    /// ``RequestStore/markIssued(_:by:now:)`` records issuance without a registry row.)
+    public static func verifyDocuments(_ connection: Connection) throws -> [AuditVerdict.DocumentMismatch] {
+        struct Revocation {
+            let sequence: Int64
+            let at: Int64
+            let reason: String?
+        }
+        var revocations: [String: Revocation] = [:]
+        try connection.forEachRow(
+            "SELECT request_id, sequence, recorded_at, reason FROM audit_log WHERE action = 'revoke' AND to_state = 'revoked' ORDER BY sequence"
+        ) { statement in
+            guard let requestID = statement.string(at: 0) else { return }
+            revocations[requestID] = Revocation(sequence: statement.int64(at: 1), at: statement.int64(at: 2), reason: statement.string(at: 3))
+        }
+        var mismatches: [AuditVerdict.DocumentMismatch] = []
+        try connection.forEachRow(
+            """
+            SELECT d.id, d.status, d.revocation_reason, d.revoked_at, d.audit_sequence, a.action, a.to_state, a.request_id
+            FROM documents d LEFT JOIN audit_log a ON a.sequence = d.audit_sequence ORDER BY d.seq
+            """
+        ) { statement in
+            let id = statement.string(at: 0) ?? "?"
+            let status = statement.string(at: 1) ?? ""
+            let issuedAt = statement.int64(at: 4)
+            guard statement.string(at: 5) == LifecycleAction.issue.rawValue, statement.string(at: 6) == RequestState.issued.rawValue,
+                let requestID = statement.string(at: 7)
+            else {
+                mismatches.append(.init(documentID: id, problem: .issuanceNotInChain, detail: "audit entry \(issuedAt) is not its issuance"))
+                return
+            }
+            let revocation = revocations[requestID].flatMap { $0.sequence > issuedAt ? $0 : nil }
+            let expected = revocation == nil ? "valid" : "revoked"
+            guard status == expected else {
+                let chain = revocation.map { "revoked at audit entry \($0.sequence)" } ?? "issued at audit entry \(issuedAt), never revoked"
+                mismatches.append(.init(documentID: id, problem: .statusDisagrees, detail: "table says \(status), the chain says \(chain)"))
+                return
+            }
+            if let revocation,
+                statement.string(at: 2) != revocation.reason || statement.isNull(at: 3) || statement.int64(at: 3) != revocation.at
+            {
+                mismatches.append(.init(
+                    documentID: id, problem: .revocationDisagrees,
+                    detail: "grounds or time differ from audit entry \(revocation.sequence)"))
+            }
+        }
+        return mismatches
     }
 }

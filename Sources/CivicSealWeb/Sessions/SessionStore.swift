@@ -7,7 +7,11 @@ import Synchronization
 ///   and the dictionary's comparisons (which are not constant-time) only ever compare digests.
 /// - A session ends after ``idleTimeout`` without use or ``absoluteTimeout`` after it began, whichever comes
 ///   first (OWASP Session Management: both are needed); an expired session is never returned.
-/// - At most ``capacity`` sessions are kept: creating one beyond that evicts the least recently seen.
+/// - Sessions belong to an **owner** (the signed-in principal). One owner holds at most ``sessionsPerOwner``: a new
+///   sign-in beyond that ends that owner's least recently seen session, never anyone else's.
+/// - At most ``capacity`` sessions are kept. When the store is full (after dropping expired sessions), a new session
+///   is **refused** with ``SessionStoreError/Code/full``: a flood of sign-ins can never evict other people.
+/// - Only signed-in visitors get a session; anonymous visitors' forms use ``SignedCSRFToken``, which keeps nothing.
 /// - ``rotate(_:)`` gives a session a new id and CSRF token at sign-in, so an id planted before sign-in
 ///   (session fixation) is worthless afterwards.
 ///
@@ -19,6 +23,8 @@ public final class SessionStore<Payload: Sendable>: Sendable {
     public let absoluteTimeout: Duration
     /// The most sessions kept at once.
     public let capacity: Int
+    /// The most sessions one owner holds at once.
+    public let sessionsPerOwner: Int
     private let clock: @Sendable () -> ContinuousClock.Instant
     private let state: Mutex<State>
 
@@ -31,33 +37,45 @@ public final class SessionStore<Payload: Sendable>: Sendable {
     /// (idle ones are dropped from the least-recent end on every create).
     private static var sweepInterval: Duration { .seconds(60) }
 
-    /// - Precondition: `capacity` is positive and both timeouts are longer than zero.
+    /// - Precondition: `capacity` and `sessionsPerOwner` are positive and both timeouts are longer than zero.
     public init(
         idleTimeout: Duration = .seconds(30 * 60), absoluteTimeout: Duration = .seconds(8 * 3600), capacity: Int = 100_000,
-        clock: @escaping @Sendable () -> ContinuousClock.Instant = { .now }
+        sessionsPerOwner: Int = 10, clock: @escaping @Sendable () -> ContinuousClock.Instant = { .now }
     ) {
-        precondition(capacity > 0 && idleTimeout > .zero && absoluteTimeout > .zero, "invalid session store limits")
+        precondition(
+            capacity > 0 && sessionsPerOwner > 0 && idleTimeout > .zero && absoluteTimeout > .zero, "invalid session store limits")
         self.idleTimeout = idleTimeout
         self.absoluteTimeout = absoluteTimeout
         self.capacity = capacity
+        self.sessionsPerOwner = sessionsPerOwner
         self.clock = clock
         self.state = Mutex(State(lastSweep: clock()))
     }
 
-    /// Starts a session holding `payload`, with fresh random id and CSRF token.
+    /// Starts a session of `owner` holding `payload`, with fresh random id and CSRF token.
     ///
-    /// Expired sessions are dropped first; if the store is still full, the least recently seen one is evicted.
-    public func create(_ payload: Payload) -> Session<Payload> {
+    /// Expired sessions are dropped first. An owner already at ``sessionsPerOwner`` loses its own least recently
+    /// seen session. If the store is still full, nothing is evicted: the new session is refused with
+    /// ``SessionStoreError/Code/full`` and every existing session stays.
+    public func create(_ payload: Payload, owner: String) throws(SessionStoreError) -> Session<Payload> {
         let (id, key) = Self.newID()
         let csrfToken = Self.newToken()
-        return state.withLock { state in
+        return try state.withLock { (state) throws(SessionStoreError) -> Session<Payload> in
             let now = clock()
             evictExpired(&state, now: now)
-            while state.table.count >= capacity { state.table.remove(slot: state.table.oldest) }
-            state.table.insert(.init(key: key, csrfToken: csrfToken, payload: payload, created: now, lastSeen: now))
+            while state.table.count(owner: owner) >= sessionsPerOwner, let slot = state.table.leastRecentlySeen(owner: owner) {
+                state.table.remove(slot: slot)
+            }
+            guard state.table.count < capacity else {
+                throw SessionStoreError(.full, "the session store holds its maximum of \(capacity) sessions")
+            }
+            state.table.insert(.init(key: key, owner: owner, csrfToken: csrfToken, payload: payload, created: now, lastSeen: now))
             return Session(id: id, csrfToken: csrfToken, payload: payload, created: now, lastSeen: now)
         }
     }
+
+    /// How many live or not-yet-dropped sessions `owner` holds.
+    public func count(owner: String) -> Int { state.withLock { $0.table.count(owner: owner) } }
 
     /// The live session with this id, its ``Session/lastSeen`` moved to now; nil when the id is unknown, malformed
     /// or expired (an expired session is removed).
@@ -101,9 +119,10 @@ public final class SessionStore<Payload: Sendable>: Sendable {
         return state.withLock { state in
             guard let slot = liveSlot(&state, key: oldKey) else { return nil }
             let payload = state.table[slot].payload
+            let owner = state.table[slot].owner
             state.table.remove(slot: slot)
             let now = clock()
-            state.table.insert(.init(key: newKey, csrfToken: csrfToken, payload: payload, created: now, lastSeen: now))
+            state.table.insert(.init(key: newKey, owner: owner, csrfToken: csrfToken, payload: payload, created: now, lastSeen: now))
             return Session(id: newID, csrfToken: csrfToken, payload: payload, created: now, lastSeen: now)
         }
     }

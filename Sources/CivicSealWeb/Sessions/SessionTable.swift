@@ -5,6 +5,8 @@ struct SessionTable<Payload: Sendable>: Sendable {
     /// What the store keeps per session. The id itself is not kept, only its digest (the dictionary key).
     struct Entry: Sendable {
         let key: [UInt8]
+        /// Whose session it is (e.g. `citizen:<issuer> <subject>`): the per-principal bound counts by it.
+        let owner: String
         var csrfToken: String
         var payload: Payload
         var created: ContinuousClock.Instant
@@ -13,8 +15,12 @@ struct SessionTable<Payload: Sendable>: Sendable {
         fileprivate var older = -1
         fileprivate var newer = -1
 
-        init(key: [UInt8], csrfToken: String, payload: Payload, created: ContinuousClock.Instant, lastSeen: ContinuousClock.Instant) {
+        init(
+            key: [UInt8], owner: String, csrfToken: String, payload: Payload, created: ContinuousClock.Instant,
+            lastSeen: ContinuousClock.Instant
+        ) {
             self.key = key
+            self.owner = owner
             self.csrfToken = csrfToken
             self.payload = payload
             self.created = created
@@ -25,12 +31,22 @@ struct SessionTable<Payload: Sendable>: Sendable {
     private var slots: [Entry?] = []
     private var freeSlots: [Int] = []
     private var slotByKey: [[UInt8]: Int] = [:]
+    /// The occupied slots of each owner (a handful each: the store bounds them).
+    private var slotsByOwner: [String: [Int]] = [:]
     private var newest = -1
     private(set) var oldest = -1
 
     var count: Int { slotByKey.count }
 
     func slot(for key: [UInt8]) -> Int? { slotByKey[key] }
+
+    /// How many sessions `owner` holds.
+    func count(owner: String) -> Int { slotsByOwner[owner]?.count ?? 0 }
+
+    /// The least recently seen session of `owner`, if any.
+    func leastRecentlySeen(owner: String) -> Int? {
+        slotsByOwner[owner]?.min { slots[$0]!.lastSeen < slots[$1]!.lastSeen }
+    }
 
     /// The entry in `slot`; the slot must be occupied.
     subscript(slot: Int) -> Entry { slots[slot]! }
@@ -63,6 +79,7 @@ struct SessionTable<Payload: Sendable>: Sendable {
             slots.append(entry)
         }
         slotByKey[entry.key] = slot
+        slotsByOwner[entry.owner, default: []].append(slot)
         link(asNewest: slot)
         return slot
     }
@@ -72,6 +89,10 @@ struct SessionTable<Payload: Sendable>: Sendable {
         guard let entry = slots[slot] else { return }
         unlink(slot)
         slotByKey[entry.key] = nil
+        if var owned = slotsByOwner[entry.owner] {
+            owned.removeAll { $0 == slot }
+            slotsByOwner[entry.owner] = owned.isEmpty ? nil : owned
+        }
         slots[slot] = nil
         freeSlots.append(slot)
     }

@@ -143,6 +143,9 @@ struct StaffMember: Sendable {
     static let justiceColleague = StaffMember(roles: ["justice.officer"], department: "justice-hanoi", name: "Phạm Thị Hằng")
     static let healthOfficer = StaffMember(roles: ["health.officer"], department: "health-hanoi", name: "Đỗ Minh Y")
     static let clinician = StaffMember(roles: ["health.clinician"], department: "health-hanoi", name: "Bác sĩ Vũ Thị Lành")
+    /// Revocation is its own role (``AuthorizationPolicy``): the head of the justice department.
+    static let justiceRevoker = StaffMember(roles: ["justice.revoker"], department: "justice-hanoi", name: "Hoàng Văn Thủ")
+    static let healthRevoker = StaffMember(roles: ["health.revoker"], department: "health-hanoi", name: "Ngô Thị Quyết")
 }
 
 /// Request bodies as a client writes them (JSON text, `RequestSubmission` shape).
