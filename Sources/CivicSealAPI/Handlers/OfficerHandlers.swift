@@ -2,6 +2,7 @@ import CivicSealCrypto
 import CivicSealDocuments
 import CivicSealHTTP
 import CivicSealIdentity
+import CivicSealJSON
 import CivicSealRecords
 import CivicSealWorkflow
 import Foundation

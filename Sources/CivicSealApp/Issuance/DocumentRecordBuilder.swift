@@ -1,5 +1,6 @@
 import CivicSealCrypto
 import CivicSealDocuments
+import CivicSealJSON
 import CivicSealRecords
 import CivicSealWorkflow
 import Foundation

@@ -1,3 +1,4 @@
+import CivicSealJSON
 import Foundation
 
 /// A JWS whose signature checked out: the header, the payload bytes, and the key that verified it.
@@ -14,7 +15,7 @@ public struct VerifiedJWS: Sendable {
     /// The payload as a JSON object (e.g. JWT claims), parsed strictly.
     public func payloadJSONObject() throws(JOSEError) -> [String: JSONValue] {
         let value = try withJOSEBytes(payload) { (buffer) throws(JOSEError) -> JSONValue in
-            try StrictJSONParser.parse(buffer, malformed: .malformedPayload, what: "payload")
+            try JOSEJSON.parse(buffer, malformed: .malformedPayload, what: "payload")
         }
         guard let object = value.objectValue else { throw JOSEError(.malformedPayload, "the payload is not a JSON object") }
         return object

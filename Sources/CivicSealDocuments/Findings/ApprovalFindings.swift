@@ -1,4 +1,5 @@
 import CivicSealCrypto
+import CivicSealJSON
 import CivicSealWorkflow
 
 /// The officer's findings for an approval, typed per kind and decoded once, strictly, from the JSON value tree.

@@ -26,6 +26,12 @@ public struct ValidationCode: RawRepresentable, Codable, Hashable, Sendable, Cus
     public static let jsonTypeMismatch = Self(rawValue: "json.type-mismatch")
     /// A value of the right type outside its allowed set (unknown enum value, impossible date).
     public static let jsonInvalidValue = Self(rawValue: "json.invalid-value")
+    /// An object names the same member twice (compared after unescaping: `"copies"` and `"cop\u0069es"`).
+    public static let jsonDuplicateMember = Self(rawValue: "json.duplicate-member")
+    /// Arrays and objects nested deeper than the reader's limit (64).
+    public static let jsonTooDeep = Self(rawValue: "json.too-deep")
+    /// A body longer than the reader's limit.
+    public static let jsonTooLarge = Self(rawValue: "json.too-large")
     /// A key the model does not know (often a misspelling); all such keys are reported together.
     public static let jsonUnknownField = Self(rawValue: "json.unknown-field")
 
