@@ -68,7 +68,7 @@ struct DocumentProvenanceTests {
             encounterDate: "2025-06-07", encounterType: .inpatient, outcome: .improved, vaccine: "Vắc xin B", antigen: "Kháng nguyên B",
             vaccinationDate: "2025-07-08", dose: 2, allergyAgent: "Tác nhân B", allergyReaction: "Phản ứng B", allergyDate: "2024-08-09",
             allergyType: .food, approver: "Cán bộ B", department: Department(id: "dept-b", nameVietnamese: "Sở B", nameEnglish: "Department B"),
-            documentID: "BBBBBBBBBBBBBBBBBBBBBBBBBB", issuedAt: Date(timeIntervalSince1970: 1_790_000_000))
+            documentID: "BBBBBBBBBBBBBBBBBBBBBBBBBB", issuedAt: Date(timeIntervalSince1970: 1_816_819_200))
 
         var issueDate: CalendarDate { CalendarDate(issuedAt) }
 
