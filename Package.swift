@@ -20,21 +20,22 @@ let package = Package(
         .systemLibrary(name: "CSQLite", pkgConfig: "sqlite3", providers: [.apt(["libsqlite3-dev"]), .brew(["sqlite"])]),
 
         // Infrastructure.
-        .target(name: "CivicSealCrypto", dependencies: ["COpenSSL"], swiftSettings: strict),
+        .target(name: "CivicSealJSON", swiftSettings: strict),  // the one strict JSON reader, below every user
+        .target(name: "CivicSealCrypto", dependencies: ["COpenSSL", "CivicSealJSON"], swiftSettings: strict),
         .target(name: "CivicSealStorage", dependencies: ["CSQLite"], swiftSettings: strict),
         .target(name: "CivicSealQR", swiftSettings: strict),
         .target(name: "CivicSealHTTP", dependencies: ["CCivicSealSystem"], swiftSettings: strict),
         .target(name: "CivicSealProcess", dependencies: ["CCivicSealSystem"], swiftSettings: strict),
         .target(name: "CivicSealPDF", swiftSettings: strict),
         .target(
-            name: "CivicSealDocuments", dependencies: ["CivicSealPDF", "CivicSealQR", "CivicSealCrypto", "CivicSealWorkflow"],
+            name: "CivicSealDocuments", dependencies: ["CivicSealPDF", "CivicSealQR", "CivicSealCrypto", "CivicSealWorkflow", "CivicSealJSON"],
             swiftSettings: strict),
 
         // Domain: intake and workflow.
-        .target(name: "CivicSealWorkflow", swiftSettings: strict),
-        .target(name: "CivicSealIdentity", dependencies: ["CivicSealCrypto", "CivicSealWorkflow"], swiftSettings: strict),
+        .target(name: "CivicSealWorkflow", dependencies: ["CivicSealJSON"], swiftSettings: strict),
+        .target(name: "CivicSealIdentity", dependencies: ["CivicSealCrypto", "CivicSealWorkflow", "CivicSealJSON"], swiftSettings: strict),
         .target(
-            name: "CivicSealRecords", dependencies: ["CivicSealStorage", "CivicSealWorkflow", "CivicSealCrypto"],
+            name: "CivicSealRecords", dependencies: ["CivicSealStorage", "CivicSealWorkflow", "CivicSealCrypto", "CivicSealJSON"],
             swiftSettings: strict),
 
         // Signer and verification.
@@ -47,7 +48,7 @@ let package = Package(
             name: "CivicSealAPI",
             dependencies: [
                 "CivicSealHTTP", "CivicSealIdentity", "CivicSealRecords", "CivicSealWorkflow", "CivicSealCrypto", "CivicSealSigner",
-                "CivicSealWeb",
+                "CivicSealWeb", "CivicSealJSON", "CivicSealDocuments",
             ],
             exclude: ["Resources/openapi.json"], swiftSettings: strict),
         .target(name: "CivicSealWeb", dependencies: ["CivicSealHTTP", "CivicSealCrypto"], swiftSettings: strict),
@@ -57,7 +58,7 @@ let package = Package(
             name: "CivicSealApp",
             dependencies: [
                 "CivicSealCrypto", "CivicSealIdentity", "CivicSealRecords", "CivicSealWorkflow", "CivicSealStorage",
-                "CivicSealHTTP", "CivicSealAPI", "CivicSealSigner", "CivicSealDocuments",
+                "CivicSealHTTP", "CivicSealAPI", "CivicSealSigner", "CivicSealDocuments", "CivicSealJSON",
             ],
             swiftSettings: strict),
         .executableTarget(name: "civicseal", dependencies: ["CivicSealApp"], swiftSettings: strict),
@@ -74,14 +75,15 @@ let package = Package(
             name: "CivicSealTestSupport", dependencies: ["CivicSealDocuments", "CivicSealWorkflow", "CivicSealProcess"], path: "Tests/CivicSealTestSupport",
             swiftSettings: strict),
         .testTarget(
-            name: "CivicSealCryptoTests", dependencies: ["CivicSealCrypto", "CivicSealTestSupport"],
+            name: "CivicSealCryptoTests", dependencies: ["CivicSealCrypto", "CivicSealJSON", "CivicSealTestSupport"],
             resources: [.copy("Vectors")], swiftSettings: strict),
         .testTarget(
             name: "CivicSealStorageTests", dependencies: ["CivicSealStorage", "CivicSealProcess", "CivicSealTestSupport"], swiftSettings: strict),
         .testTarget(
             name: "CivicSealDocumentsTests",
             dependencies: [
-                "CivicSealDocuments", "CivicSealPDF", "CivicSealQR", "CivicSealCrypto", "CivicSealWorkflow", "CivicSealTestSupport",
+                "CivicSealDocuments", "CivicSealPDF", "CivicSealQR", "CivicSealCrypto", "CivicSealWorkflow", "CivicSealJSON",
+                "CivicSealTestSupport",
             ],
             swiftSettings: strict),
         .testTarget(
@@ -105,23 +107,24 @@ let package = Package(
             name: "CivicSealRecordsTests",
             dependencies: ["CivicSealRecords", "CivicSealWorkflow", "CivicSealStorage", "CivicSealCrypto", "CivicSealTestSupport"],
             swiftSettings: strict),
-        .testTarget(name: "CivicSealWorkflowTests", dependencies: ["CivicSealWorkflow"], swiftSettings: strict),
+        .testTarget(name: "CivicSealWorkflowTests", dependencies: ["CivicSealWorkflow", "CivicSealJSON"], swiftSettings: strict),
         .testTarget(
             name: "CivicSealIdentityTests",
-            dependencies: ["CivicSealIdentity", "CivicSealCrypto", "CivicSealWorkflow", "CivicSealTestSupport"],
+            dependencies: ["CivicSealIdentity", "CivicSealCrypto", "CivicSealWorkflow", "CivicSealJSON", "CivicSealTestSupport"],
             swiftSettings: strict),
         .testTarget(
             name: "CivicSealAPITests",
             dependencies: [
                 "CivicSealAPI", "CivicSealApp", "CivicSealHTTP", "CivicSealIdentity", "CivicSealRecords", "CivicSealWorkflow",
-                "CivicSealCrypto", "CivicSealSigner", "CivicSealWeb", "CivicSealProcess", "CivicSealTestSupport",
+                "CivicSealCrypto", "CivicSealSigner", "CivicSealWeb", "CivicSealJSON", "CivicSealDocuments", "CivicSealProcess",
+                "CivicSealTestSupport",
             ],
             swiftSettings: strict),
         .testTarget(
             name: "CivicSealAppTests",
             dependencies: [
                 "CivicSealApp", "CivicSealCrypto", "CivicSealDocuments", "CivicSealIdentity", "CivicSealRecords", "CivicSealWorkflow", "CivicSealStorage",
-                "CivicSealSigner", "CivicSealTestSupport",
+                "CivicSealSigner", "CivicSealJSON", "CivicSealTestSupport",
             ],
             swiftSettings: strict),
     ]

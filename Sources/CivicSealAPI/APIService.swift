@@ -1,6 +1,7 @@
 import CivicSealCrypto
 import CivicSealHTTP
 import CivicSealIdentity
+import CivicSealJSON
 import CivicSealRecords
 import CivicSealSigner
 import CivicSealWorkflow
@@ -143,7 +144,7 @@ public final class APIService: Sendable {
     func decode<T: Codable>(_ type: T.Type, _ request: HTTPRequest) throws -> T {
         guard !request.body.isEmpty else { throw APIError.badRequest("body", "json.missing-body", "a JSON body is required") }
         try requireJSONMediaType(request)
-        switch WorkflowJSON.decode(type, from: Data(request.body)) {
+        switch WorkflowJSON.decode(type, from: request.body) {
         case .success(let value): return value
         case .failure(let failure): throw failure
         }

@@ -1501,12 +1501,253 @@ enum OpenAPIDocument {
             "description": "Required for reject and request-info"
           },
           "findings": {
-            "type": "object",
-            "description": "Required for approve. criminal-record: {convictions: [...], bans: [...]} (empty lists: no criminal record); health-certificate: {results: [...], conclusion}; health-book-extract: {entries: [...]} or {sections: [...]}"
+            "description": "Required for approve: every fact the document prints, typed per kind; an unknown or missing member is a 422 naming it (findings.unknown-member, findings.required), never defaulted. Text refuses control and bidi characters; event dates cannot be after today.",
+            "oneOf": [
+              {
+                "$ref": "#/components/schemas/CriminalRecordFindings"
+              },
+              {
+                "$ref": "#/components/schemas/HealthCertificateFindings"
+              },
+              {
+                "$ref": "#/components/schemas/HealthBookExtractFindings"
+              }
+            ]
           },
           "expectedVersion": {
             "type": "integer",
             "minimum": 1
+          }
+        }
+      },
+      "CriminalRecordFindings": {
+        "type": "object",
+        "additionalProperties": false,
+        "required": [
+          "convictions",
+          "bans"
+        ],
+        "description": "Empty lists: no criminal record ('Không có án tích').",
+        "properties": {
+          "convictions": {
+            "type": "array",
+            "maxItems": 50,
+            "items": {
+              "type": "object",
+              "additionalProperties": false,
+              "required": [
+                "judgmentDate",
+                "judgmentNumber",
+                "court",
+                "crime",
+                "articles",
+                "mainPenalty",
+                "additionalPenalties",
+                "executionStatus",
+                "expunged"
+              ],
+              "properties": {
+                "judgmentDate": {
+                  "type": "string",
+                  "format": "date",
+                  "description": "YYYY-MM-DD, not after today"
+                },
+                "judgmentNumber": {
+                  "type": "string",
+                  "minLength": 1,
+                  "maxLength": 500
+                },
+                "court": {
+                  "type": "string",
+                  "minLength": 1,
+                  "maxLength": 500
+                },
+                "crime": {
+                  "type": "string",
+                  "minLength": 1,
+                  "maxLength": 500
+                },
+                "articles": {
+                  "type": "string",
+                  "minLength": 1,
+                  "maxLength": 500
+                },
+                "mainPenalty": {
+                  "type": "string",
+                  "minLength": 1,
+                  "maxLength": 500
+                },
+                "additionalPenalties": {
+                  "type": "string",
+                  "maxLength": 500,
+                  "description": "Empty when none was imposed"
+                },
+                "executionStatus": {
+                  "type": "string",
+                  "minLength": 1,
+                  "maxLength": 500
+                },
+                "expunged": {
+                  "type": "boolean"
+                }
+              }
+            }
+          },
+          "bans": {
+            "type": "array",
+            "maxItems": 50,
+            "items": {
+              "type": "object",
+              "additionalProperties": false,
+              "required": [
+                "description",
+                "judgment",
+                "court",
+                "duration"
+              ],
+              "properties": {
+                "description": {
+                  "type": "string",
+                  "minLength": 1,
+                  "maxLength": 500
+                },
+                "judgment": {
+                  "type": "string",
+                  "minLength": 1,
+                  "maxLength": 500
+                },
+                "court": {
+                  "type": "string",
+                  "minLength": 1,
+                  "maxLength": 500
+                },
+                "duration": {
+                  "type": "string",
+                  "minLength": 1,
+                  "maxLength": 500
+                }
+              }
+            }
+          }
+        }
+      },
+      "HealthCertificateFindings": {
+        "type": "object",
+        "additionalProperties": false,
+        "required": [
+          "licenceClass",
+          "examinedOn",
+          "validityMonths",
+          "results",
+          "drugTest",
+          "conclusion",
+          "doctor"
+        ],
+        "properties": {
+          "licenceClass": {
+            "type": "string",
+            "enum": [
+              "A1",
+              "A",
+              "B1",
+              "B",
+              "C1",
+              "C",
+              "D1",
+              "D2",
+              "D",
+              "BE",
+              "C1E",
+              "CE",
+              "D1E",
+              "D2E",
+              "DE",
+              "E"
+            ]
+          },
+          "examinedOn": {
+            "type": "string",
+            "format": "date",
+            "description": "YYYY-MM-DD, not after today"
+          },
+          "validityMonths": {
+            "type": "integer",
+            "minimum": 1,
+            "maximum": 60
+          },
+          "results": {
+            "type": "array",
+            "minItems": 1,
+            "maxItems": 50,
+            "items": {
+              "type": "object",
+              "additionalProperties": false,
+              "required": [
+                "specialtyVietnamese",
+                "specialtyEnglish",
+                "finding",
+                "assessment"
+              ],
+              "properties": {
+                "specialtyVietnamese": {
+                  "type": "string",
+                  "minLength": 1,
+                  "maxLength": 500
+                },
+                "specialtyEnglish": {
+                  "type": "string",
+                  "minLength": 1,
+                  "maxLength": 500
+                },
+                "finding": {
+                  "type": "string",
+                  "minLength": 1,
+                  "maxLength": 500
+                },
+                "assessment": {
+                  "type": "string",
+                  "minLength": 1,
+                  "maxLength": 500
+                }
+              }
+            }
+          },
+          "drugTest": {
+            "type": "string",
+            "minLength": 1,
+            "maxLength": 500
+          },
+          "conclusion": {
+            "type": "string",
+            "minLength": 1,
+            "maxLength": 500
+          },
+          "doctor": {
+            "type": "string",
+            "minLength": 1,
+            "maxLength": 500
+          }
+        }
+      },
+      "HealthBookExtractFindings": {
+        "type": "object",
+        "additionalProperties": false,
+        "required": [
+          "sections"
+        ],
+        "properties": {
+          "sections": {
+            "type": "array",
+            "minItems": 1,
+            "description": "Exactly the sections the request asked for",
+            "items": {
+              "type": "string",
+              "enum": [
+                "encounters",
+                "vaccinations",
+                "allergies"
+              ]
+            }
           }
         }
       },

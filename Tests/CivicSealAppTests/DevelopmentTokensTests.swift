@@ -1,6 +1,7 @@
 import CivicSealApp
 import CivicSealCrypto
 import CivicSealIdentity
+import CivicSealJSON
 import CivicSealTestSupport
 import Foundation
 import Testing

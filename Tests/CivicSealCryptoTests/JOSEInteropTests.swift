@@ -1,3 +1,4 @@
+import CivicSealJSON
 import CivicSealTestSupport
 import Foundation
 import Testing

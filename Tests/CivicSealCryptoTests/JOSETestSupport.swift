@@ -1,3 +1,4 @@
+import CivicSealJSON
 import Foundation
 import Testing
 

@@ -1,6 +1,7 @@
+import CivicSealJSON
 import Testing
 
-@testable import CivicSealCrypto
+import CivicSealCrypto
 
 @Suite("Strict JSON")
 struct StrictJSONTests {
@@ -15,7 +16,7 @@ struct StrictJSONTests {
         "refuses duplicate member names at any depth, also when spelled with escapes",
         arguments: [#"{"a":1,"a":2}"#, #"{"x":{"b":1,"b":1}}"#, #"{"kid":"1","k\u0069d":"2"}"#, #"[{"a":1,"a":1}]"#])
     func refusesDuplicates(_ text: String) {
-        #expect(throws: JOSEError(.duplicateMember, "")) { try JSONValue(parsing: Array(text.utf8)) }
+        #expect(throws: JSONError(.duplicateMember, "")) { try JSONValue(parsing: Array(text.utf8)) }
     }
 
     @Test(
@@ -26,21 +27,35 @@ struct StrictJSONTests {
             "{\"a\":tru}", "\u{FEFF}{}", "{\"a\":NaN}",
         ])
     func refusesInvalidJSON(_ text: String) {
-        #expect(throws: JOSEError(.malformedJSON, "")) { try JSONValue(parsing: Array(text.utf8)) }
+        #expect(throws: JSONError(.malformed, "")) { try JSONValue(parsing: Array(text.utf8)) }
     }
 
     @Test("refuses invalid UTF-8 in strings")
     func refusesInvalidUTF8() {
         for bad: [UInt8] in [[0xFF], [0xC0, 0xAF], [0xED, 0xA0, 0x80], [0xE2, 0x82]] {
             let text = Array(#"{"a":""#.utf8) + bad + Array(#""}"#.utf8)
-            #expect(throws: JOSEError(.malformedJSON, "")) { try JSONValue(parsing: text) }
+            #expect(throws: JSONError(.malformed, "")) { try JSONValue(parsing: text) }
         }
     }
 
     @Test("refuses nesting deeper than the limit")
     func refusesDeepNesting() {
         let text = String(repeating: "[", count: 100) + String(repeating: "]", count: 100)
-        #expect(throws: JOSEError(.malformedJSON, "")) { try JSONValue(parsing: Array(text.utf8)) }
+        #expect(throws: JSONError(.tooDeep, "")) { try JSONValue(parsing: Array(text.utf8)) }
+    }
+
+    @Test("a duplicate names its JSON path, and a text over the byte limit is refused before parsing")
+    func duplicatePathAndSizeLimit() throws {
+        let text = #"{"request":{"items":[{"a":1},{"cop\u0069es":5,"copies":1}]}}"#
+        do {
+            _ = try JSONValue(parsing: Array(text.utf8))
+            Issue.record("a duplicate was accepted")
+        } catch {
+            #expect(error.code == .duplicateMember)
+            #expect(error.path == "request.items[1].copies")
+        }
+        let large = Array("[".utf8) + Array(repeating: UInt8(ascii: "0"), count: 1) + Array("]".utf8)
+        #expect(throws: JSONError(.tooLarge, "")) { try JSONValue(parsing: large, limits: JSONLimits(maximumBytes: 2)) }
     }
 
     @Test("serializes with sorted members and escapes, and parses back to the same value")

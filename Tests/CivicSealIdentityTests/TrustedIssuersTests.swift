@@ -1,5 +1,6 @@
 import CivicSealCrypto
 import CivicSealIdentity
+import CivicSealJSON
 import CivicSealTestSupport
 import Foundation
 import Testing

@@ -1,6 +1,8 @@
 import CivicSealCrypto
+import CivicSealDocuments
 import CivicSealHTTP
 import CivicSealIdentity
+import CivicSealJSON
 import CivicSealRecords
 import CivicSealWorkflow
 import Foundation
@@ -73,7 +75,7 @@ extension APIService {
             guard let findings = body.findings else {
                 throw APIError.invalid("findings", "findings.required", "approval states the findings the document will carry")
             }
-            try FindingsShape.check(findings, for: record.summary.kind)
+            try FindingsShape.check(findings, for: record.summary.kind, submission: record.submission, today: today())
             decision = .approve(findingsJSON: findings.serialized())
         case "reject":
             decision = .reject(reason: body.reason ?? "")
@@ -146,33 +148,18 @@ struct DecisionBody {
     }
 }
 
-/// The minimal shape of approval findings per kind; the signer (issue 6) renders them into the document.
+/// Approval findings checked with the typed decoder (``ApprovalFindings``) before anything is stored, together with the
+/// request facts the document prints: a missing or unknown member is a 422 naming it.
 enum FindingsShape {
-    static func check(_ findings: JSONValue, for kind: RequestKind) throws(APIError) {
-        guard let object = findings.objectValue else {
-            throw .invalid("findings", "findings.not-object", "findings must be a JSON object")
+    static func check(_ findings: JSONValue, for kind: RequestKind, submission: RequestSubmission, today: CalendarDate) throws(ValidationFailure) {
+        var requested: [HealthBookSection] = []
+        if case .healthBookExtract(let details) = submission.request { requested = details.sections }
+        var issues: [ValidationIssue] = []
+        do { _ = try ApprovalFindings.decode(findings, kind: kind, requestedSections: requested, today: today) } catch {
+            issues += error.issues
         }
-        switch kind {
-        case .criminalRecord:
-            // No conviction: {"convictions": [], "bans": []}; otherwise the convictions and bans the document states.
-            guard object["convictions"]?.arrayValue != nil else {
-                throw .invalid("findings.convictions", "findings.required", "a criminal record states its convictions (an empty list for none)")
-            }
-            guard object["bans"].map({ $0.arrayValue != nil }) ?? true else {
-                throw .invalid("findings.bans", "findings.type-mismatch", "bans must be a list")
-            }
-        case .healthCertificate:
-            guard let conclusion = object["conclusion"]?.stringValue, !conclusion.isEmpty else {
-                throw .invalid("findings.conclusion", "findings.required", "a health certificate states its conclusion")
-            }
-            guard object["results"]?.arrayValue != nil else {
-                throw .invalid("findings.results", "findings.required", "a health certificate states its examination results")
-            }
-        case .healthBookExtract:
-            guard object["entries"]?.arrayValue != nil || object["sections"]?.arrayValue != nil else {
-                throw .invalid("findings.entries", "findings.required", "a health-book extract names its entries or sections")
-            }
-        }
+        do { try DocumentHolder.checkFacts(particulars: submission.particulars, kind: kind) } catch { issues += error.issues }
+        guard issues.isEmpty else { throw ValidationFailure(issues: issues) }
     }
 }
 

@@ -1,6 +1,8 @@
 import CivicSealCrypto
+import CivicSealDocuments
 import CivicSealHTTP
 import CivicSealIdentity
+import CivicSealJSON
 import CivicSealRecords
 import CivicSealWeb
 import CivicSealWorkflow
@@ -284,66 +286,145 @@ extension WebPages {
         return id
     }
 
-    /// The findings an approval states, per kind.
+    /// The page's conviction fields (one conviction per page approval; the API takes a list) and ban fields.
+    static let convictionFields = [
+        "judgmentDate", "judgmentNumber", "court", "crime", "articles", "mainPenalty", "additionalPenalties", "executionStatus", "expunged",
+    ]
+    static let banFields = ["description", "judgment", "court", "duration"]
+    static let healthTextFields = ["licenceClass", "examinedOn", "validityMonths", "drugTest", "conclusion", "doctor"]
+
+    /// The findings an approval states, per kind: every fact the document prints, none pre-filled.
     static func findingsSections(for kind: RequestKind) -> [FormSection] {
         switch kind {
         case .criminalRecord:
-            [FormSection(legendKey: "findings-criminal", noteKey: "findings-criminal-note", fields: [
-                FormField(name: "findings.judgmentDate", labelKey: "findings-judgment-date", control: .date),
-                FormField(name: "findings.judgmentNumber", labelKey: "findings-judgment-number", maxLength: 100),
-                FormField(name: "findings.court", labelKey: "findings-court", maxLength: 200),
-                FormField(name: "findings.crime", labelKey: "findings-crime", maxLength: 200),
-                FormField(name: "findings.articles", labelKey: "findings-articles", maxLength: 200),
-                FormField(name: "findings.mainPenalty", labelKey: "findings-main-penalty", maxLength: 200),
-            ])]
+            [
+                FormSection(legendKey: "findings-criminal", noteKey: "findings-criminal-note", fields: [
+                    FormField(name: "findings.judgmentDate", labelKey: "findings-judgment-date", control: .date),
+                    FormField(name: "findings.judgmentNumber", labelKey: "findings-judgment-number", maxLength: 100),
+                    FormField(name: "findings.court", labelKey: "findings-court", maxLength: 200),
+                    FormField(name: "findings.crime", labelKey: "findings-crime", maxLength: 200),
+                    FormField(name: "findings.articles", labelKey: "findings-articles", maxLength: 200),
+                    FormField(name: "findings.mainPenalty", labelKey: "findings-main-penalty", maxLength: 200),
+                    FormField(name: "findings.additionalPenalties", labelKey: "findings-additional-penalties", hintKey: "findings-additional-penalties-hint", maxLength: 200),
+                    FormField(name: "findings.executionStatus", labelKey: "findings-execution-status", maxLength: 200),
+                    FormField(
+                        name: "findings.expunged", labelKey: "findings-expunged",
+                        control: .select([("", "findings-choose"), ("false", "findings-expunged-no"), ("true", "findings-expunged-yes")])),
+                ]),
+                FormSection(legendKey: "findings-ban", noteKey: "findings-ban-note", fields: [
+                    FormField(name: "findings.ban.description", labelKey: "findings-ban-description", maxLength: 300),
+                    FormField(name: "findings.ban.judgment", labelKey: "findings-ban-judgment", maxLength: 200),
+                    FormField(name: "findings.ban.court", labelKey: "findings-court", maxLength: 200),
+                    FormField(name: "findings.ban.duration", labelKey: "findings-ban-duration", maxLength: 100),
+                ]),
+            ]
         case .healthCertificate:
             [FormSection(legendKey: "findings-health", fields: [
                 FormField(
                     name: "findings.licenceClass", labelKey: "findings-licence-class",
-                    control: .select(["A1", "A", "B1", "B", "C1", "C", "D", "E"].map { ($0, $0) }), required: true),
-                FormField(name: "findings.results", labelKey: "findings-results", control: .textarea, hintKey: "findings-results-hint", maxLength: 4000),
+                    control: .select([("", "findings-choose")] + ApprovalFindings.licenceClasses.map { ($0, $0) }), required: true),
+                FormField(name: "findings.examinedOn", labelKey: "findings-examined-on", control: .date, required: true),
+                FormField(
+                    name: "findings.validityMonths", labelKey: "findings-validity-months", control: .number, required: true,
+                    hintKey: "findings-validity-months-hint", maxLength: 2, inputMode: "numeric"),
+                FormField(
+                    name: "findings.results", labelKey: "findings-results", control: .textarea, required: true, hintKey: "findings-results-hint",
+                    maxLength: 4000),
+                FormField(
+                    name: "findings.drugTest", labelKey: "findings-drug-test",
+                    control: .select([("", "findings-choose"), ("Âm tính / Negative", "findings-drug-negative"), ("Dương tính / Positive", "findings-drug-positive")]),
+                    required: true),
                 FormField(name: "findings.conclusion", labelKey: "findings-conclusion", required: true, maxLength: 500),
-                FormField(name: "findings.doctor", labelKey: "findings-doctor", maxLength: 200),
+                FormField(name: "findings.doctor", labelKey: "findings-doctor", required: true, maxLength: 200),
             ])]
         case .healthBookExtract:
             [FormSection(legendKey: "findings-extract", noteKey: "findings-extract-note", fields: [])]
         }
     }
 
-    /// The findings JSON (the same shape the API accepts), or the fields in error.
+    /// The findings JSON (the same shape the API accepts, checked by the same typed decoder), or the fields in error.
+    /// Nothing is filled in for the officer: a blank fact the document prints is refused by the decoder.
     static func findings(for kind: RequestKind, fields: FormFields, sections: [HealthBookSection]) -> (JSONValue?, [String: String]) {
         func value(_ name: String) -> String? {
             guard let text = fields[name]?.trimmingCharacters(in: .whitespacesAndNewlines), !text.isEmpty else { return nil }
             return text
         }
-        var errors: [String: String] = [:]
         switch kind {
         case .criminalRecord:
-            let names = ["judgmentDate", "judgmentNumber", "court", "crime", "articles", "mainPenalty"]
-            let given = names.compactMap { name in value("findings.\(name)").map { (name, $0) } }
-            guard !given.isEmpty else { return (.object(["convictions": .array([]), "bans": .array([])]), [:]) }
-            let conviction = Dictionary(uniqueKeysWithValues: given)
-            if conviction["judgmentDate"].flatMap(CalendarDate.init) == nil { errors["findings.judgmentDate"] = "findings-date-invalid" }
-            if conviction["crime"] == nil { errors["findings.crime"] = "findings-conviction-incomplete" }
-            guard errors.isEmpty else { return (nil, errors) }
-            return (.object([
-                "convictions": .array([.object(conviction.mapValues { JSONValue.string($0) })]), "bans": .array([]),
-            ]), [:])
-        case .healthCertificate:
-            guard let conclusion = value("findings.conclusion") else { return (nil, ["findings.conclusion": "field-reason-required"]) }
-            let results: [JSONValue] = (value("findings.results") ?? "").split(whereSeparator: \.isNewline).compactMap { line in
-                let parts = line.split(separator: ":", maxSplits: 1).map { $0.trimmingCharacters(in: .whitespaces) }
-                guard let specialty = parts.first, !specialty.isEmpty else { return nil }
-                return .object(["specialty": .string(specialty), "finding": .string(parts.count > 1 ? parts[1] : ""), "assessment": .string("")])
+            var convictions: [JSONValue] = []
+            if convictionFields.contains(where: { value("findings.\($0)") != nil }) {
+                var conviction: [String: JSONValue] = [:]
+                for name in convictionFields {
+                    guard let text = value("findings.\(name)") else { continue }
+                    conviction[name] = name == "expunged" ? .bool(text == "true") : .string(text)
+                }
+                // "None" is a fact the officer states: an empty additional-penalty field means none was imposed.
+                if conviction["additionalPenalties"] == nil { conviction["additionalPenalties"] = .string("") }
+                convictions.append(.object(conviction))
             }
-            var object: [String: JSONValue] = [
-                "conclusion": .string(conclusion), "results": .array(results), "licenceClass": .string(value("findings.licenceClass") ?? "B"),
-            ]
-            if let doctor = value("findings.doctor") { object["doctor"] = .string(doctor) }
+            var bans: [JSONValue] = []
+            if banFields.contains(where: { value("findings.ban.\($0)") != nil }) {
+                var ban: [String: JSONValue] = [:]
+                for name in banFields { if let text = value("findings.ban.\(name)") { ban[name] = .string(text) } }
+                bans.append(.object(ban))
+            }
+            return (.object(["convictions": .array(convictions), "bans": .array(bans)]), [:])
+        case .healthCertificate:
+            var errors: [String: String] = [:]
+            var results: [JSONValue] = []
+            for line in (value("findings.results") ?? "").split(whereSeparator: \.isNewline) {
+                let parts = line.split(separator: "|", omittingEmptySubsequences: false).map { $0.trimmingCharacters(in: .whitespaces) }
+                guard parts.contains(where: { !$0.isEmpty }) else { continue }
+                guard parts.count == 4, !parts.contains(where: \.isEmpty) else {
+                    errors["findings.results"] = "findings-results-line"
+                    continue
+                }
+                results.append(.object([
+                    "specialtyVietnamese": .string(parts[0]), "specialtyEnglish": .string(parts[1]), "finding": .string(parts[2]),
+                    "assessment": .string(parts[3]),
+                ]))
+            }
+            guard errors.isEmpty else { return (nil, errors) }
+            var object: [String: JSONValue] = ["results": .array(results)]
+            for name in healthTextFields {
+                guard let text = value("findings.\(name)") else { continue }
+                if name == "validityMonths" {
+                    guard let months = Int64(text) else { return (nil, ["findings.validityMonths": "findings-validity-invalid"]) }
+                    object[name] = .number(String(months))
+                } else {
+                    object[name] = .string(text)
+                }
+            }
             return (.object(object), [:])
         case .healthBookExtract:
             return (.object(["sections": .array(sections.map { .string($0.rawValue) })]), [:])
         }
+    }
+
+    /// The page field and `messages.json` key for each refused findings or request fact (API paths such as
+    /// `findings.convictions[0].crime` are the page's `findings.crime`; bans are `findings.ban.*`).
+    static func pageErrors(_ failure: ValidationFailure) -> [String: String] {
+        var errors: [String: String] = [:]
+        for issue in failure.issues {
+            var field = issue.field
+            if field.hasPrefix("findings.convictions[") { field = "findings." + field.split(separator: ".").dropFirst(2).joined(separator: ".") }
+            if field.hasPrefix("findings.bans[") { field = "findings.ban." + field.split(separator: ".").dropFirst(2).joined(separator: ".") }
+            if field.hasPrefix("findings.results[") { field = "findings.results" }
+            if field == "findings.convictions" || field == "findings.bans" || field == "findings" { field = "findings.crime" }
+            let key: String
+            switch issue.code {
+            case .findingsRequired: key = "findings-required"
+            case .dateInFuture: key = "findings-date-future"
+            case .dateInvalid: key = "findings-date-invalid"
+            case .findingsExpired: key = "findings-expired"
+            case .textBidiControl, .textControlCharacters: key = "findings-text-invalid"
+            case .holderFactMissing: key = "findings-holder-missing"
+            default: key = "findings-invalid"
+            }
+            if field.hasPrefix("particulars.") { field = "info.reason" }
+            if errors[field] == nil { errors[field] = key }
+        }
+        return errors
     }
 
     // MARK: Actions
@@ -384,7 +465,11 @@ extension WebPages {
                 if case .healthBookExtract(let details) = record.submission.request { sections = details.sections }
                 let (findings, errors) = Self.findings(for: record.summary.kind, fields: fields, sections: sections)
                 guard let findings else { return try await redisplay(errors) }
-                try FindingsShape.check(findings, for: record.summary.kind)
+                do {
+                    try FindingsShape.check(findings, for: record.summary.kind, submission: record.submission, today: CalendarDate(now))
+                } catch {
+                    return try await redisplay(Self.pageErrors(error))
+                }
                 _ = try await store.decide(
                     id, .approve(findingsJSON: findings.serialized()), by: actor, officerName: staff.name, expectedVersion: version, now: now)
                 // The approval has committed; issue now (the sweeper retries if this fails or the process dies).

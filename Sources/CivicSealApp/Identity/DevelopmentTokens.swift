@@ -1,5 +1,6 @@
 import CivicSealCrypto
 import CivicSealIdentity
+import CivicSealJSON
 import CivicSealWorkflow
 import Foundation
 

@@ -1,5 +1,6 @@
 import CivicSealCrypto
 import CivicSealDocuments
+import CivicSealJSON
 import CivicSealRecords
 import CivicSealWorkflow
 import Foundation
@@ -17,42 +18,52 @@ enum DocumentRecordBuilder {
     ) throws -> DocumentRecord {
         let submission = try StoredSubmissionFacts(json: source.submissionJSON)
         let identity = try subjectIdentity(source, submission)
-        let particulars = submission.particulars
-        let residence = particulars?.currentResidence?.line ?? particulars?.permanentResidence?.line ?? ""
-        let nationality = particulars?.nationality.map { $0 == "VN" ? "Việt Nam" : $0 } ?? "Việt Nam"
-        let otherNames = particulars?.otherNames.flatMap { $0.isEmpty ? nil : $0.joined(separator: ", ") }
-        let holder = DocumentHolder(
-            fullName: identity.fullName, otherNames: otherNames, sex: identity.sex, birthDate: identity.birthDate,
-            birthPlace: particulars?.birthPlace ?? "", nationality: nationality, ethnicity: particulars?.ethnicity, residence: residence,
-            personalID: identity.personalID, fatherName: particulars?.fatherName, motherName: particulars?.motherName,
-            spouseName: particulars?.spouseName)
-        let findingsObject = try object(source.findingsJSON)
+        let kind: RequestKind
+        switch submission.details {
+        case .criminalRecord: kind = .criminalRecord
+        case .healthCertificate: kind = .healthCertificate
+        case .healthBookExtract: kind = .healthBookExtract
+        }
+        // Every printed fact from a recorded input: the token's identity, the request's particulars, the findings.
+        let holder = try DocumentHolder.fromRequest(
+            personalID: identity.personalID, fullName: identity.fullName, birthDate: identity.birthDate, sex: identity.sex,
+            particulars: submission.particulars, kind: kind)
+        var requestedSections: [HealthBookSection] = []
+        if case .healthBookExtract(let sections, _, _) = submission.details { requestedSections = sections }
+        guard let findingsValue = try? JSONValue(parsing: Array(source.findingsJSON.utf8)) else {
+            throw Failure(description: "the stored findings are not valid JSON")
+        }
+        // Stored findings were checked at approval (dates against that day); read them with the same typed decoder.
+        let approved = try ApprovalFindings.decode(findingsValue, kind: kind, requestedSections: requestedSections, today: nil)
         let findings: DocumentFindings
         let suffix: String
-        switch submission.details {
-        case .criminalRecord(let form, let statesBans):
-            findings = .criminalRecord(try criminalRecord(findingsObject, form: source.form ?? form, statesBans: statesBans))
+        switch (submission.details, approved) {
+        case (.criminalRecord(let form, let statesBans), .criminalRecord(let convictions, let bans)):
+            findings = .criminalRecord(CriminalRecordFindings(
+                form: source.form ?? form, statesBans: statesBans, convictions: convictions, bans: bans))
             suffix = "LLTP"
-        case .healthCertificate:
-            findings = .healthCertificate(try healthCertificate(findingsObject, approvedOn: CalendarDate(source.approvedAt)))
+        case (.healthCertificate, .healthCertificate(let certificate)):
+            findings = .healthCertificate(certificate)
             suffix = "GKSK"
-        case .healthBookExtract(let sectionList, let fromText, let toText):
+        case (.healthBookExtract(_, let fromText, let toText), .healthBookExtract(let sections)):
             let book = try healthBook()
             let from = fromText.flatMap(CalendarDate.init)
             let to = toText.flatMap(CalendarDate.init)
-            let sections = Set(sectionList)
-            let kept = book.entries.filter { entry in
-                sections.contains(entry.section) && from.map { entry.date >= $0 } ?? true && to.map { entry.date <= $0 } ?? true
-            }
-            findings = .healthBookExtract(HealthBookExtractFindings(extract: HealthBook(personalId: book.personalId, entries: kept), from: from, to: to))
+            let extract = book.extract(sections: Set(sections), from: from, to: to)
+            findings = .healthBookExtract(HealthBookExtractFindings(extract: extract, from: from, to: to))
             suffix = "SSK"
+        default:
+            throw Failure(description: "the findings do not match the request's kind")
+        }
+        guard let approver = source.approverName, !approver.isEmpty else {
+            throw Failure(description: "the approval records no officer name to print")
         }
         let year = CalendarDate(issuedAt).year
         return DocumentRecord(
             documentID: documentID, number: "\(documentID.prefix(10))/\(year)/\(suffix)", issuedAt: issuedAt, place: "Hà Nội",
             department: department,
             officer: DocumentOfficer(
-                fullName: source.approverName ?? department.nameVietnamese, titleVietnamese: "TL. GIÁM ĐỐC", titleEnglish: "For the Director"),
+                fullName: approver, titleVietnamese: "TL. GIÁM ĐỐC", titleEnglish: "For the Director"),
             holder: holder, findings: findings)
     }
 
@@ -116,45 +127,5 @@ enum DocumentRecordBuilder {
             return Identity(personalID: subject.personalID, fullName: subject.fullName, birthDate: birth, sex: subject.sex)
         }
         throw Failure(description: "the request stores no identity for its subject (stored before migration 2)")
-    }
-
-    static func object(_ json: String) throws -> [String: Any] {
-        guard let object = try? JSONSerialization.jsonObject(with: Data(json.utf8)) as? [String: Any] else {
-            throw Failure(description: "the findings are not a JSON object")
-        }
-        return object
-    }
-
-    static func criminalRecord(_ findings: [String: Any], form: CriminalRecordForm, statesBans: Bool) throws -> CriminalRecordFindings {
-        func text(_ item: [String: Any], _ key: String, _ fallback: String = "") -> String { item[key] as? String ?? fallback }
-        let convictions = try (findings["convictions"] as? [[String: Any]] ?? []).map { item throws -> Conviction in
-            guard let date = (item["judgmentDate"] as? String).flatMap(CalendarDate.init) else {
-                throw Failure(description: "a conviction needs judgmentDate as YYYY-MM-DD")
-            }
-            return Conviction(
-                judgmentDate: date, judgmentNumber: text(item, "judgmentNumber"), court: text(item, "court"), crime: text(item, "crime"),
-                articles: text(item, "articles"), mainPenalty: text(item, "mainPenalty"), additionalPenalties: text(item, "additionalPenalties"),
-                executionStatus: text(item, "executionStatus"), expunged: item["expunged"] as? Bool ?? false)
-        }
-        let bans = (findings["bans"] as? [[String: Any]] ?? []).map { item in
-            Ban(description: text(item, "description"), judgment: text(item, "judgment"), court: text(item, "court"), duration: text(item, "duration"))
-        }
-        return CriminalRecordFindings(form: form, statesBans: statesBans, convictions: convictions, bans: bans)
-    }
-
-    static func healthCertificate(_ findings: [String: Any], approvedOn: CalendarDate) throws -> HealthCertificateFindings {
-        func text(_ item: [String: Any], _ key: String, _ fallback: String = "") -> String { item[key] as? String ?? fallback }
-        let results = (findings["results"] as? [[String: Any]] ?? []).map { item in
-            ExaminationResult(
-                specialtyVietnamese: text(item, "specialtyVietnamese", text(item, "specialty")),
-                specialtyEnglish: text(item, "specialtyEnglish", text(item, "specialty")), finding: text(item, "finding"),
-                assessment: text(item, "assessment"))
-        }
-        return HealthCertificateFindings(
-            licenceClass: text(findings, "licenceClass", "B"),
-            examinedOn: (findings["examinedOn"] as? String).flatMap(CalendarDate.init) ?? approvedOn,
-            validityMonths: findings["validityMonths"] as? Int ?? 12, results: results,
-            drugTest: text(findings, "drugTest", "Âm tính / Negative"), conclusion: text(findings, "conclusion"),
-            doctor: text(findings, "doctor"))
     }
 }

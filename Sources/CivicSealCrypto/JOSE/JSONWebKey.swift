@@ -1,3 +1,4 @@
+import CivicSealJSON
 import Foundation
 
 /// A public JSON Web Key (RFC 7517) for JWS verification, parsed into a ``PublicKey`` once.
@@ -25,7 +26,7 @@ public struct JSONWebKey: Sendable {
     /// Parses one JWK from JSON text.
     public init(json: some ContiguousBytes) throws(JOSEError) {
         let value = try withJOSEBytes(json) { (buffer) throws(JOSEError) -> JSONValue in
-            try StrictJSONParser.parse(buffer, malformed: .malformedKey, what: "JWK")
+            try JOSEJSON.parse(buffer, malformed: .malformedKey, what: "JWK")
         }
         guard let object = value.objectValue else { throw JOSEError(.malformedKey, "a JWK must be a JSON object") }
         try self.init(jsonObject: object)

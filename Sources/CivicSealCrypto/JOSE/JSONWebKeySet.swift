@@ -1,3 +1,4 @@
+import CivicSealJSON
 import Foundation
 
 /// A JWK Set (RFC 7517 §5): the verification keys of an identity provider, parsed once on load.
@@ -41,7 +42,7 @@ public struct JSONWebKeySet: Sendable {
     /// member names anywhere); individual unusable keys are set aside in ``ignoredKeys``.
     public init(json: some ContiguousBytes) throws(JOSEError) {
         let value = try withJOSEBytes(json) { (buffer) throws(JOSEError) -> JSONValue in
-            try StrictJSONParser.parse(buffer, malformed: .malformedKeySet, what: "JWK Set")
+            try JOSEJSON.parse(buffer, malformed: .malformedKeySet, what: "JWK Set")
         }
         guard let elements = value.objectValue?["keys"]?.arrayValue else {
             throw JOSEError(.malformedKeySet, "a JWK Set must be a JSON object with a \"keys\" array")

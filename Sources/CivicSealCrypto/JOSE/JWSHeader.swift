@@ -1,3 +1,4 @@
+import CivicSealJSON
 import Foundation
 
 /// The JOSE header of a JWS (RFC 7515 §4), checked and with its common members typed.
@@ -27,7 +28,7 @@ public struct JWSHeader: Sendable {
     /// - Parameter understood: extension names the caller processes and so may appear in `crit`.
     ///   `b64` is always understood (RFC 7797), though only its default value `true` is accepted.
     static func parse(_ bytes: UnsafeBufferPointer<UInt8>, understood: Set<String>) throws(JOSEError) -> JWSHeader {
-        let value = try StrictJSONParser.parse(bytes, malformed: .malformedHeader, what: "JOSE header")
+        let value = try JOSEJSON.parse(bytes, malformed: .malformedHeader, what: "JOSE header")
         guard let members = value.objectValue else { throw JOSEError(.malformedHeader, "the JOSE header must be a JSON object") }
 
         func string(_ name: String) throws(JOSEError) -> String? {

@@ -1,3 +1,4 @@
+import CivicSealJSON
 import Foundation
 
 /// Produces JWS Compact Serialization (RFC 7515 §7.1) with one private key, for the development

@@ -1,9 +1,10 @@
+import CivicSealJSON
 import Foundation
 
 /// A JWS whose signature checked out: the header, the payload bytes, and the key that verified it.
 ///
 /// Verification never parses the payload; ask for it with ``payloadJSONObject()`` or
-/// ``decodePayload(_:decoder:)``, which parse strictly (duplicate member names are refused).
+/// ``decodePayload(_:)``, which parse strictly (duplicate member names are refused).
 public struct VerifiedJWS: Sendable {
     public let header: JWSHeader
     /// The payload exactly as signed.
@@ -14,18 +15,18 @@ public struct VerifiedJWS: Sendable {
     /// The payload as a JSON object (e.g. JWT claims), parsed strictly.
     public func payloadJSONObject() throws(JOSEError) -> [String: JSONValue] {
         let value = try withJOSEBytes(payload) { (buffer) throws(JOSEError) -> JSONValue in
-            try StrictJSONParser.parse(buffer, malformed: .malformedPayload, what: "payload")
+            try JOSEJSON.parse(buffer, malformed: .malformedPayload, what: "payload")
         }
         guard let object = value.objectValue else { throw JOSEError(.malformedPayload, "the payload is not a JSON object") }
         return object
     }
 
-    /// The payload decoded as `type`, after the strict parse has ruled out duplicate members
-    /// (`JSONDecoder` would silently keep one of them).
-    public func decodePayload<T: Decodable>(_ type: T.Type, decoder: JSONDecoder = JSONDecoder()) throws(JOSEError) -> T {
-        _ = try payloadJSONObject()
+    /// The payload decoded as `type` from the strict parse's value tree (duplicate members refused; `JSONDecoder`
+    /// would silently keep one of them and never reads untrusted input here).
+    public func decodePayload<T: Decodable>(_ type: T.Type) throws(JOSEError) -> T {
+        let object = try payloadJSONObject()
         do {
-            return try decoder.decode(type, from: Data(payload))
+            return try JSONValueDecoder().decode(type, from: JSONValue.object(object))
         } catch {
             throw JOSEError(.malformedPayload, "the payload does not decode as \(T.self): \(error)")
         }

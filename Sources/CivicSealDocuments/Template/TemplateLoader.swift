@@ -1,4 +1,5 @@
 import CivicSealCrypto
+import CivicSealJSON
 import CivicSealWorkflow
 import Foundation
 

@@ -1,4 +1,5 @@
 import CivicSealCrypto
+import CivicSealJSON
 
 /// A JSON value with its path in the template file, so every complaint can say where it is.
 struct TemplateNode {

@@ -1,4 +1,5 @@
 import CivicSealCrypto
+import CivicSealJSON
 import Foundation
 
 /// `Keys/trusted-issuers.json` as written: the identity providers whose ID tokens CivicSeal accepts.

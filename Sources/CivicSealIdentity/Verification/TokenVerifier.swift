@@ -1,4 +1,5 @@
 import CivicSealCrypto
+import CivicSealJSON
 import CivicSealWorkflow
 import Foundation
 import Synchronization
@@ -137,10 +138,10 @@ public final class TokenVerifier: Sendable {
         guard parts.count == 3 else { throw IdentityError(.malformedToken, "a compact JWS has exactly 3 parts") }
         let payload: [UInt8]
         let value: JSONValue
-        do {
-            payload = try Base64URL.decode(String(parts[1]))
-            value = try JSONValue(parsing: payload)
-        } catch {
+        do { payload = try Base64URL.decode(String(parts[1])) } catch {
+            throw IdentityError(.malformedToken, "the payload is not base64url strict JSON (\(error.code))")
+        }
+        do { value = try JSONValue(parsing: payload) } catch {
             throw IdentityError(.malformedToken, "the payload is not base64url strict JSON (\(error.code))")
         }
         guard let object = value.objectValue else { throw IdentityError(.malformedToken, "the payload is not a JSON object") }

@@ -14,7 +14,7 @@ extension RequestStore {
         guard clinician.role == .officer || clinician.role == .system else {
             throw RecordsError(.forbidden, "only health facilities record health-book entries")
         }
-        let issues = entry.issues(at: "entry")
+        let issues = entry.issues(at: "entry", today: today(now))
         guard issues.isEmpty else { throw RecordsError(.invalidInput, "the health-book entry is invalid", issues: issues) }
         let json: String
         do { json = String(decoding: try WorkflowJSON.encoder().encode(entry), as: UTF8.self) } catch {

@@ -1,3 +1,4 @@
+import CivicSealJSON
 import CivicSealStorage
 import CivicSealWorkflow
 import Foundation
@@ -135,8 +136,8 @@ extension RequestStore {
     }
 
     static func checkFindings(_ findings: String) throws(RecordsError) {
-        let object = try? JSONSerialization.jsonObject(with: Data(findings.utf8))
-        guard findings.utf8.count <= 64 * 1024, object is [String: Any] else {
+        let object = try? JSONValue(parsing: Array(findings.utf8))
+        guard findings.utf8.count <= 64 * 1024, object?.objectValue != nil else {
             throw RecordsError(
                 .invalidInput, "findings must be a JSON object of at most 64 KiB",
                 issues: [ValidationIssue(field: "findings", code: .jsonMalformed, message: "not a JSON object")])

@@ -20,8 +20,9 @@ public struct Allergy: Codable, Sendable, Hashable {
         self.reaction = reaction
     }
 
-    func issues(at path: String) -> [ValidationIssue] {
+    func issues(at path: String, today: CalendarDate?) -> [ValidationIssue] {
         var issues = IssueCollector()
+        issues.past(recordedOn, at: path + ".recordedOn", today: today)
         _ = issues.text(facilityId, at: path + ".facilityId", limit: 50)
         _ = issues.text(agent, at: path + ".agent", limit: 200)
         _ = issues.text(reaction, at: path + ".reaction", limit: 500)

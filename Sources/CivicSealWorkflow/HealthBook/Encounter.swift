@@ -42,8 +42,9 @@ public struct Encounter: Codable, Sendable, Hashable {
 
     public var mainDiagnosis: ICD10Code? { diagnoses.first }
 
-    func issues(at path: String) -> [ValidationIssue] {
+    func issues(at path: String, today: CalendarDate?) -> [ValidationIssue] {
         var issues = IssueCollector()
+        issues.past(CalendarDate(startedAt), at: path + ".startedAt", today: today)
         _ = issues.text(facilityId, at: path + ".facilityId", limit: 50)
         _ = issues.text(facilityName, at: path + ".facilityName", limit: 300)
         _ = issues.text(reason, at: path + ".reason", limit: 500)

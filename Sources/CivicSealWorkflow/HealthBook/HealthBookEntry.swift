@@ -50,12 +50,13 @@ public enum HealthBookEntry: Codable, Sendable, Hashable {
         }
     }
 
-    /// Text, range and consistency problems of this entry (format problems are refused while decoding).
-    public func issues(at path: String) -> [ValidationIssue] {
+    /// Text, range and consistency problems of this entry (format problems are refused while decoding). With
+    /// `today` (the service clock's Hà Nội date), an entry dated after it is refused: it records what has happened.
+    public func issues(at path: String, today: CalendarDate? = nil) -> [ValidationIssue] {
         switch self {
-        case .encounter(let entry): entry.issues(at: path)
-        case .vaccination(let entry): entry.issues(at: path)
-        case .allergy(let entry): entry.issues(at: path)
+        case .encounter(let entry): entry.issues(at: path, today: today)
+        case .vaccination(let entry): entry.issues(at: path, today: today)
+        case .allergy(let entry): entry.issues(at: path, today: today)
         }
     }
 }

@@ -15,8 +15,9 @@ public struct Vaccination: Codable, Sendable, Hashable {
         self.dose = dose
     }
 
-    func issues(at path: String) -> [ValidationIssue] {
+    func issues(at path: String, today: CalendarDate?) -> [ValidationIssue] {
         var issues = IssueCollector()
+        issues.past(administeredOn, at: path + ".administeredOn", today: today)
         _ = issues.text(facilityId, at: path + ".facilityId", limit: 50)
         _ = issues.text(vaccine, at: path + ".vaccine", limit: 200)
         _ = issues.text(antigen, at: path + ".antigen", limit: 200)

@@ -34,6 +34,10 @@ struct IssueCollector {
                 "control characters (U+0000–U+001F, U+007F–U+009F) are not allowed")
             return nil
         }
+        if TextNormalization.containsBidiControls(raw) {
+            add(field, .textBidiControl, "bidirectional controls (U+202A–U+202E, U+2066–U+2069) are not allowed")
+            return nil
+        }
         let text = TextNormalization.normalise(raw, collapsingSpaces: isName)
         if text.isEmpty {
             if required { add(field, .fieldRequired, "required") }
@@ -45,6 +49,11 @@ struct IssueCollector {
             return nil
         }
         return text
+    }
+
+    /// The day of an event that has happened: refused when after `today` (when `today` is known).
+    mutating func past(_ date: CalendarDate, at field: String, today: CalendarDate?) {
+        if let today, date > today { add(field, .dateInFuture, "the date is after today (\(today))") }
     }
 
     /// A strict `YYYY-MM-DD` date.

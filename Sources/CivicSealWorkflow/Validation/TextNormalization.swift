@@ -14,6 +14,16 @@ public enum TextNormalization {
         scalar.value < 0x20 || (0x7F...0x9F).contains(scalar.value)
     }
 
+    /// Unicode bidirectional embedding, override and isolate controls: U+202A–U+202E and U+2066–U+2069.
+    /// Printed on a document, an override (U+202E) makes the reader see text in another order than it is stored.
+    public static func isBidiControl(_ scalar: Unicode.Scalar) -> Bool {
+        (0x202A...0x202E).contains(scalar.value) || (0x2066...0x2069).contains(scalar.value)
+    }
+
+    public static func containsBidiControls(_ text: String) -> Bool {
+        text.unicodeScalars.contains { isBidiControl($0) }
+    }
+
     /// NFC, trimmed of leading and trailing white space; with `collapsingSpaces`, inner runs of white space
     /// become one U+0020.
     public static func normalise(_ text: String, collapsingSpaces: Bool = false) -> String {

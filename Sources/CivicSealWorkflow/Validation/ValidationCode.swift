@@ -26,6 +26,12 @@ public struct ValidationCode: RawRepresentable, Codable, Hashable, Sendable, Cus
     public static let jsonTypeMismatch = Self(rawValue: "json.type-mismatch")
     /// A value of the right type outside its allowed set (unknown enum value, impossible date).
     public static let jsonInvalidValue = Self(rawValue: "json.invalid-value")
+    /// An object names the same member twice (compared after unescaping: `"copies"` and `"cop\u0069es"`).
+    public static let jsonDuplicateMember = Self(rawValue: "json.duplicate-member")
+    /// Arrays and objects nested deeper than the reader's limit (64).
+    public static let jsonTooDeep = Self(rawValue: "json.too-deep")
+    /// A body longer than the reader's limit.
+    public static let jsonTooLarge = Self(rawValue: "json.too-large")
     /// A key the model does not know (often a misspelling); all such keys are reported together.
     public static let jsonUnknownField = Self(rawValue: "json.unknown-field")
 
@@ -36,10 +42,30 @@ public struct ValidationCode: RawRepresentable, Codable, Hashable, Sendable, Cus
     public static let textTooLong = Self(rawValue: "text.too-long")
     /// Free text containing C0 controls, DEL or C1 controls (tabs and newlines included).
     public static let textControlCharacters = Self(rawValue: "text.control-characters")
+    /// Text printed on a document containing a Unicode bidirectional control (U+202A–U+202E, U+2066–U+2069), which
+    /// could reorder what a reader sees (an RTL override in a birth place).
+    public static let textBidiControl = Self(rawValue: "text.bidi-control")
+    /// The date of an event that has happened (vaccination, judgment, examination, encounter) lies after today
+    /// (the service clock's Hà Nội date).
+    public static let dateInFuture = Self(rawValue: "date.in-future")
     /// A date that is not a real calendar date written as `YYYY-MM-DD`.
     public static let dateInvalid = Self(rawValue: "date.invalid")
     /// Too many items in a list (other names, residence periods, sections).
     public static let listTooLong = Self(rawValue: "list.too-long")
+
+    // MARK: Approval findings (what the officer states; every printed fact must be given, never defaulted)
+    /// The findings carry a member their kind does not define (`conviction` beside `convictions`).
+    public static let findingsUnknownMember = Self(rawValue: "findings.unknown-member")
+    /// A fact the document prints is missing from the findings.
+    public static let findingsRequired = Self(rawValue: "findings.required")
+    /// A findings member has the wrong JSON type.
+    public static let findingsTypeMismatch = Self(rawValue: "findings.type-mismatch")
+    /// A findings value outside its allowed set (licence class, validity, sections other than the requested ones).
+    public static let findingsInvalid = Self(rawValue: "findings.invalid")
+    /// The certificate's validity has already ended on the day of approval.
+    public static let findingsExpired = Self(rawValue: "findings.expired")
+    /// The request does not state a fact the document prints about its holder (a residence, a birth place).
+    public static let holderFactMissing = Self(rawValue: "holder.fact-missing")
 
     // MARK: Identity
     /// Not exactly twelve ASCII digits.

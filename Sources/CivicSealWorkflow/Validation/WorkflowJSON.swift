@@ -1,8 +1,11 @@
+import CivicSealJSON
 import Foundation
 
 /// The JSON conventions of the workflow model (camelCase keys, ISO 8601 instants) and decoding that turns
 /// `DecodingError` into ``ValidationFailure`` with a precise field path such as `residenceHistory[1].from`.
 public enum WorkflowJSON {
+    /// `JSONDecoder` for JSON this service wrote itself (stored rows); never for untrusted input, which goes
+    /// through ``decode(_:from:rejectingUnknownKeys:limits:)``.
     public static func decoder() -> JSONDecoder {
         let decoder = JSONDecoder()
         decoder.dateDecodingStrategy = .iso8601
@@ -16,19 +19,27 @@ public enum WorkflowJSON {
         return encoder
     }
 
-    /// Decodes `data`; a structural error becomes one issue with a stable `json.*` code and the path of the key.
+    /// Decodes `bytes` with the one strict reader (``CivicSealJSON/StrictJSONParser``: duplicate members refused
+    /// after unescaping, depth and size bounded) and ``CivicSealJSON/JSONValueDecoder``; Foundation's `JSONDecoder`
+    /// never sees the input. A structural error becomes one issue with a stable `json.*` code and the path of the
+    /// member (`json.duplicate-member` at `copies`).
     ///
     /// With `rejectingUnknownKeys` (the default), every key the model does not know is reported as
     /// `json.unknown-field`, so a misspelt `"statesBan": true` is not silently dropped. Detection re-encodes the
-    /// decoded value and looks for input keys with non-null values that the model did not keep.
+    /// decoded value (our own output) and looks for input keys with non-null values that the model did not keep.
     public static func decode<T: Codable>(
-        _ type: T.Type, from data: Data, rejectingUnknownKeys: Bool = true
+        _ type: T.Type, from bytes: some ContiguousBytes, rejectingUnknownKeys: Bool = true, limits: JSONLimits = .standard
     ) -> Result<T, ValidationFailure> {
+        let input: JSONValue
+        do { input = try JSONValue(parsing: bytes, limits: limits) } catch {
+            return .failure(ValidationFailure(issues: [
+                ValidationIssue(field: error.path, code: ValidationCode(rawValue: error.code.rawValue), message: error.message)
+            ]))
+        }
         do {
-            let value = try decoder().decode(type, from: data)
+            let value = try JSONValueDecoder().decode(type, from: input)
             if rejectingUnknownKeys {
-                let input = try JSONSerialization.jsonObject(with: data, options: [.fragmentsAllowed])
-                let kept = try JSONSerialization.jsonObject(with: encoder().encode(value), options: [.fragmentsAllowed])
+                let kept = try JSONValue(parsing: encoder().encode(value), limits: JSONLimits(maximumDepth: 256, maximumBytes: .max))
                 var unknown: [ValidationIssue] = []
                 collectUnknownKeys(input: input, kept: kept, path: "", into: &unknown)
                 if !unknown.isEmpty { return .failure(ValidationFailure(issues: unknown)) }
@@ -38,7 +49,7 @@ public enum WorkflowJSON {
             return .failure(ValidationFailure(issues: [issue(for: error)]))
         } catch {
             return .failure(ValidationFailure(issues: [
-                ValidationIssue(field: "", code: .jsonMalformed, message: "body is not valid JSON")
+                ValidationIssue(field: "", code: .jsonMalformed, message: "body could not be decoded")
             ]))
         }
     }
@@ -65,19 +76,19 @@ public enum WorkflowJSON {
         }
     }
 
-    private static func collectUnknownKeys(input: Any, kept: Any, path: String, into issues: inout [ValidationIssue]) {
-        if let object = input as? [String: Any] {
-            let keptObject = kept as? [String: Any] ?? [:]
+    private static func collectUnknownKeys(input: JSONValue, kept: JSONValue, path: String, into issues: inout [ValidationIssue]) {
+        if case .object(let object) = input {
+            let keptObject = kept.objectValue ?? [:]
             for key in object.keys.sorted() {
                 let value = object[key]!
                 let field = path.isEmpty ? key : path + "." + key
                 if let keptValue = keptObject[key] {
                     collectUnknownKeys(input: value, kept: keptValue, path: field, into: &issues)
-                } else if !(value is NSNull) {
+                } else if value != .null {
                     issues.append(ValidationIssue(field: field, code: .jsonUnknownField, message: "unknown key"))
                 }
             }
-        } else if let array = input as? [Any], let keptArray = kept as? [Any] {
+        } else if case .array(let array) = input, case .array(let keptArray) = kept {
             for (index, element) in array.enumerated() where index < keptArray.count {
                 collectUnknownKeys(input: element, kept: keptArray[index], path: path + "[\(index)]", into: &issues)
             }

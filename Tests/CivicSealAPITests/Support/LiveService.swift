@@ -1,6 +1,7 @@
 import CivicSealApp
 import CivicSealCrypto
 import CivicSealHTTP
+import CivicSealJSON
 import CivicSealTestSupport
 import Foundation
 

@@ -1,33 +1,38 @@
 import Foundation
 
-/// A small RFC 8259 parser that, unlike `JSONSerialization`, refuses duplicate member names.
+/// The one strict JSON reader of CivicSeal: a small RFC 8259 parser that, unlike `JSONSerialization`, refuses
+/// duplicate member names. Every request body, token, key, template and configuration file is read with it.
 ///
 /// RFC 7515 §5.2 step 4 leaves duplicates to the JSON parser, and §4 says "The Header Parameter names
 /// within the JOSE Header MUST be unique; JWS parsers MUST either reject JWSs with duplicate Header
 /// Parameter names or use a JSON parser that returns only the lexically last duplicate member name".
-/// Two parsers picking different duplicates is a known token-confusion attack, so CivicSeal rejects.
-/// Member names are compared after unescaping, so `"kid"` and `"k\u0069d"` are duplicates.
-struct StrictJSONParser {
-    static let maximumDepth = 64
-
+/// Two parsers picking different duplicates is a known token-confusion attack (and, in a request body, a way to
+/// have a gateway read one value and the service another), so CivicSeal rejects. Member names are compared after
+/// unescaping, so `"kid"` and `"k\u0069d"` are duplicates. Errors carry the JSON path of the member being read.
+public struct StrictJSONParser {
     private let bytes: UnsafeBufferPointer<UInt8>
     private var index = 0
     private var depth = 0
-    /// The error code for syntax errors; duplicates are always ``JOSEError/Code/duplicateMember``.
-    private let malformed: JOSEError.Code
-    private let what: String
+    private let limits: JSONLimits
+    /// The members and elements being read, outermost first, for error paths.
+    private var path: [PathComponent] = []
 
-    private init(_ bytes: UnsafeBufferPointer<UInt8>, malformed: JOSEError.Code, what: String) {
-        self.bytes = bytes
-        self.malformed = malformed
-        self.what = what
+    private enum PathComponent {
+        case member(String)
+        case element(Int)
     }
 
-    /// One complete JSON text; `what` names it in messages ("JOSE header", "payload").
-    static func parse(_ bytes: UnsafeBufferPointer<UInt8>, malformed: JOSEError.Code, what: String) throws(JOSEError)
-        -> JSONValue
-    {
-        var parser = StrictJSONParser(bytes, malformed: malformed, what: what)
+    private init(_ bytes: UnsafeBufferPointer<UInt8>, limits: JSONLimits) {
+        self.bytes = bytes
+        self.limits = limits
+    }
+
+    /// One complete JSON text within `limits`.
+    public static func parse(_ bytes: UnsafeBufferPointer<UInt8>, limits: JSONLimits = .standard) throws(JSONError) -> JSONValue {
+        guard bytes.count <= limits.maximumBytes else {
+            throw JSONError(.tooLarge, "the JSON text is \(bytes.count) bytes; at most \(limits.maximumBytes) are read")
+        }
+        var parser = StrictJSONParser(bytes, limits: limits)
         parser.skipWhitespace()
         let value = try parser.parseValue()
         parser.skipWhitespace()
@@ -35,8 +40,20 @@ struct StrictJSONParser {
         return value
     }
 
-    private func failure(_ reason: String) -> JOSEError {
-        JOSEError(malformed, "\(what) is not valid JSON: \(reason) at byte \(index)")
+    private func failure(_ reason: String, _ code: JSONError.Code = .malformed) -> JSONError {
+        JSONError(code, path: pathText, offset: index, "not valid JSON: \(reason) at byte \(index)")
+    }
+
+    /// `a.b[2].c`.
+    private var pathText: String {
+        var text = ""
+        for component in path {
+            switch component {
+            case .member(let name): text += text.isEmpty ? name : "." + name
+            case .element(let index): text += "[\(index)]"
+            }
+        }
+        return text
     }
 
     private mutating func skipWhitespace() {
@@ -48,7 +65,7 @@ struct StrictJSONParser {
         }
     }
 
-    private mutating func parseValue() throws(JOSEError) -> JSONValue {
+    private mutating func parseValue() throws(JSONError) -> JSONValue {
         guard index < bytes.count else { throw failure("unexpected end") }
         switch bytes[index] {
         case UInt8(ascii: "{"): return try parseObject()
@@ -62,7 +79,7 @@ struct StrictJSONParser {
         }
     }
 
-    private mutating func expectLiteral(_ literal: StaticString) throws(JOSEError) {
+    private mutating func expectLiteral(_ literal: StaticString) throws(JSONError) {
         let count = literal.utf8CodeUnitCount
         guard bytes.count - index >= count,
             memcmp(bytes.baseAddress! + index, literal.utf8Start, count) == 0
@@ -70,12 +87,12 @@ struct StrictJSONParser {
         index += count
     }
 
-    private mutating func enter() throws(JOSEError) {
+    private mutating func enter() throws(JSONError) {
         depth += 1
-        guard depth <= Self.maximumDepth else { throw failure("nested deeper than \(Self.maximumDepth)") }
+        guard depth <= limits.maximumDepth else { throw failure("nested deeper than \(limits.maximumDepth)", .tooDeep) }
     }
 
-    private mutating func parseObject() throws(JOSEError) -> JSONValue {
+    private mutating func parseObject() throws(JSONError) -> JSONValue {
         try enter()
         index += 1
         var members: [String: JSONValue] = [:]
@@ -93,10 +110,12 @@ struct StrictJSONParser {
             guard index < bytes.count, bytes[index] == UInt8(ascii: ":") else { throw failure("expected ':'") }
             index += 1
             skipWhitespace()
+            path.append(.member(name))
             let value = try parseValue()
             guard members.updateValue(value, forKey: name) == nil else {
-                throw JOSEError(.duplicateMember, "\(what) names member \"\(name)\" more than once")
+                throw JSONError(.duplicateMember, path: pathText, offset: index, "member \"\(name)\" is given more than once")
             }
+            path.removeLast()
             skipWhitespace()
             guard index < bytes.count else { throw failure("unterminated object") }
             switch bytes[index] {
@@ -110,7 +129,7 @@ struct StrictJSONParser {
         }
     }
 
-    private mutating func parseArray() throws(JOSEError) -> JSONValue {
+    private mutating func parseArray() throws(JSONError) -> JSONValue {
         try enter()
         index += 1
         var elements: [JSONValue] = []
@@ -122,7 +141,9 @@ struct StrictJSONParser {
         }
         while true {
             skipWhitespace()
+            path.append(.element(elements.count))
             elements.append(try parseValue())
+            path.removeLast()
             skipWhitespace()
             guard index < bytes.count else { throw failure("unterminated array") }
             switch bytes[index] {
@@ -137,7 +158,7 @@ struct StrictJSONParser {
     }
 
     /// RFC 8259 §6: `-? (0 | [1-9][0-9]*) (. [0-9]+)? ([eE] [+-]? [0-9]+)?`
-    private mutating func parseNumber() throws(JOSEError) -> String {
+    private mutating func parseNumber() throws(JSONError) -> String {
         let start = index
         if bytes[index] == UInt8(ascii: "-") { index += 1 }
         guard index < bytes.count, isDigit(bytes[index]) else { throw failure("malformed number") }
@@ -164,7 +185,7 @@ struct StrictJSONParser {
 
     /// A string starting at the opening quote. Raw bytes must be valid UTF-8; escapes must not
     /// produce lone surrogates.
-    private mutating func parseString() throws(JOSEError) -> String {
+    private mutating func parseString() throws(JSONError) -> String {
         index += 1
         let start = index
         // Fast path: no escapes, the common case for JOSE names and values.
@@ -223,7 +244,7 @@ struct StrictJSONParser {
         }
     }
 
-    private mutating func hexQuad() throws(JOSEError) -> UInt16 {
+    private mutating func hexQuad() throws(JSONError) -> UInt16 {
         guard bytes.count - index >= 4 else { throw failure("short \\u escape") }
         var value: UInt16 = 0
         for _ in 0..<4 {

@@ -1,6 +1,6 @@
 import Foundation
 
-/// A JSON value as JOSE reads it: parsed strictly, with every object member name unique.
+/// A JSON value as CivicSeal reads every JSON text: parsed strictly, with every object member name unique.
 ///
 /// Numbers keep their literal text (RFC 8259 leaves precision to implementations; `exp` and `iat`
 /// must not lose digits), so `1` and `1.0` are different values. Object member order is not kept;
@@ -15,11 +15,16 @@ public enum JSONValue: Sendable, Hashable {
     case object([String: JSONValue])
 
     /// Parses one JSON text (RFC 8259) strictly: UTF-8 only, no duplicate member names at any depth,
-    /// no trailing content, nesting at most 64 deep.
-    public init(parsing bytes: some ContiguousBytes) throws(JOSEError) {
-        self = try withJOSEBytes(bytes) { (buffer) throws(JOSEError) -> JSONValue in
-            try StrictJSONParser.parse(buffer, malformed: .malformedJSON, what: "JSON text")
+    /// no trailing content, within `limits` (64 levels deep, 1 MiB by default).
+    public init(parsing bytes: some ContiguousBytes, limits: JSONLimits = .standard) throws(JSONError) {
+        let result: Result<JSONValue, JSONError> = bytes.withUnsafeBytes { raw in
+            do throws(JSONError) {
+                return .success(try StrictJSONParser.parse(raw.bindMemory(to: UInt8.self), limits: limits))
+            } catch {
+                return .failure(error)
+            }
         }
+        self = try result.get()
     }
 
     public var stringValue: String? { if case .string(let value) = self { value } else { nil } }
