@@ -25,7 +25,9 @@ final class KeepAliveClient {
 
     init(port: Int, timeoutSeconds: Int = 10) throws {
         self.port = port
-        descriptor = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+        // Stored only once connected: a throwing initializer of a fully initialised class runs deinit, which would
+        // close the descriptor twice.
+        let descriptor = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
         guard descriptor >= 0 else { throw LoadGenerator.Failure(description: "socket failed: errno \(errno)") }
         var time = timeval(tv_sec: timeoutSeconds, tv_usec: 0)
         setsockopt(descriptor, SOL_SOCKET, SO_RCVTIMEO, &time, socklen_t(MemoryLayout<timeval>.size))
@@ -43,6 +45,7 @@ final class KeepAliveClient {
             close(descriptor)
             throw LoadGenerator.Failure(description: "connect to 127.0.0.1:\(port) failed: errno \(errno)")
         }
+        self.descriptor = descriptor
     }
 
     deinit { close(descriptor) }

@@ -106,6 +106,25 @@ struct ServerProtectionTests {
         }
     }
 
+    /// A trusted proxy carries many clients' connections: the per-address limit does not apply to it.
+    @Test func aTrustedProxyIsExemptFromThePerAddressLimit() async throws {
+        try await withServer(
+            { $0.maximumConnectionsPerAddress = 2; $0.trustedProxies = [IPAddressRange("127.0.0.2")!] },
+            responder: try Self.router()
+        ) { server in
+            var held: [RawClient] = []
+            for index in 0..<4 {
+                let proxy = try RawClient(port: server.port, source: "127.0.0.2")
+                try proxy.send("GET /client HTTP/1.1\r\nHost: t\r\nX-Forwarded-For: 203.0.113.\(index)\r\n\r\n")
+                let response = try await proxy.readResponse()
+                #expect(response.status == 200 && response.text == "203.0.113.\(index)")
+                held.append(proxy)
+            }
+            #expect(server.statistics.refusedPerAddress == 0)
+            #expect(held.count == 4)
+        }
+    }
+
     /// `X-Forwarded-For` names the client only when the peer is a trusted proxy, and then the right-most hop that is
     /// not itself a trusted proxy; the access log records that client.
     @Test func forwardedForIsBelievedOnlyFromTrustedProxies() async throws {

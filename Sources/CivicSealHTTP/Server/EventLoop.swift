@@ -354,7 +354,8 @@ final class EventLoop: @unchecked Sendable {
         if refused {
             core.count(.refusedOutOfDescriptors)
         } else if listening && listenerPausedUntil == nil {
-            listenerPausedUntil = core.clock.now() + Self.listenerPause
+            // The real clock, not the injected one: this pause is the server's own housekeeping, not a protocol deadline.
+            listenerPausedUntil = SystemHTTPClock().now() + Self.listenerPause
             register(core.listenerFD, events: 0, operation: EPOLL_CTL_DEL)
         }
     }
@@ -577,10 +578,10 @@ final class EventLoop: @unchecked Sendable {
     }
 
     private func checkTimers() {
+        if listenerPausedUntil != nil { resumeListenerIfDue(now: SystemHTTPClock().now()) }
         let now = core.clock.now()
         guard now >= lastTimerCheck + Self.timerInterval else { return }
         lastTimerCheck = now
-        resumeListenerIfDue(now: now)
         for connection in Array(connections.values) {
             if let linger = connection.lingerDeadline {
                 if now >= linger { closeNow(connection) }

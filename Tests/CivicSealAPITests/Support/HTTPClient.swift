@@ -98,6 +98,10 @@ final class Connection: @unchecked Sendable {
 
     /// - Parameter source: a local address to connect from (any of 127.0.0.0/8 is loopback), to act as another client.
     init(port: Int, timeout: Double, source: String? = nil) throws {
+        // The descriptor is stored only once connected: a class whose initializer throws after every stored
+        // property is set still runs its deinit, which would close the descriptor a second time — by then possibly
+        // another test's socket (seen as "recv failed … errno 9" or an empty read elsewhere in the suite).
+        let fd: Int32
         #if canImport(Glibc)
             fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
         #else
@@ -131,6 +135,7 @@ final class Connection: @unchecked Sendable {
             close(fd)
             throw ClientError(description: "connect to port \(port) failed: errno \(error)")
         }
+        self.fd = fd
     }
 
     deinit { close(fd) }

@@ -39,7 +39,10 @@ final class RawClient: @unchecked Sendable {
     ///   - source: the local address to connect from (any of 127.0.0.0/8 is loopback): acts as another client.
     ///   - receiveBuffer: a small `SO_RCVBUF`, for a client that reads slowly or not at all.
     init(port: Int, timeout: Double = 30, source: String? = nil, receiveBuffer: Int32? = nil) throws {
-        fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+        // The descriptor is stored only once connected: a class whose initializer throws after every stored
+        // property is set still runs its deinit, which would close the descriptor a second time — by then possibly
+        // another test's socket (seen as "recv failed … errno 9" or an empty read elsewhere in the suite).
+        let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
         var time = timeval(tv_sec: Int(timeout), tv_usec: Int((timeout - timeout.rounded(.down)) * 1e6))
         setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &time, socklen_t(MemoryLayout<timeval>.size))
         setsockopt(fd, SOL_SOCKET, SO_SNDTIMEO, &time, socklen_t(MemoryLayout<timeval>.size))
@@ -64,6 +67,7 @@ final class RawClient: @unchecked Sendable {
             close(fd)
             throw ClientError(description: "connect failed: errno \(error)")
         }
+        self.fd = fd
     }
 
     deinit { close(fd) }
