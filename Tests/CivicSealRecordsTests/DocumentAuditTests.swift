@@ -33,7 +33,7 @@ struct DocumentAuditTests {
         let revoked = try await Self.issue(fixture.store, person: 1)
         let valid = try await Self.issue(fixture.store, person: 2)
         let untouched = try await Self.issue(fixture.store, person: 3)
-        _ = try await fixture.store.revokeDocument(revoked, reason: "Cấp nhầm", by: Fixtures.justiceOfficer, now: Fixtures.now)
+        _ = try await fixture.store.revokeDocument(revoked, reason: "Cấp nhầm", code: .issuedInError, by: Fixtures.justiceOfficer, now: Fixtures.now)
         #expect(try await fixture.store.verifyAudit().isIntact)
 
         try fixture.execute("UPDATE documents SET status = 'valid', revocation_reason = NULL, revoked_at = NULL WHERE id = '\(revoked)'")
@@ -47,17 +47,22 @@ struct DocumentAuditTests {
         #expect(!verdict.description.contains(untouched))
     }
 
-    @Test("changed revocation grounds or time, or an issuance pointer moved off its entry, are reported too")
+    @Test("changed revocation grounds, public reason code or time, or an issuance pointer moved off its entry, are reported too")
     func revocationDetailsAndIssuancePointerAreChecked() async throws {
         let fixture = try StoreFixture()
         let first = try await Self.issue(fixture.store, person: 1)
         let second = try await Self.issue(fixture.store, person: 2)
-        _ = try await fixture.store.revokeDocument(first, reason: "Cấp nhầm", by: Fixtures.justiceOfficer, now: Fixtures.now)
+        let third = try await Self.issue(fixture.store, person: 3)
+        _ = try await fixture.store.revokeDocument(first, reason: "Cấp nhầm", code: .issuedInError, by: Fixtures.justiceOfficer, now: Fixtures.now)
+        _ = try await fixture.store.revokeDocument(third, reason: "Cấp nhầm", code: .issuedInError, by: Fixtures.justiceOfficer, now: Fixtures.now)
+        #expect(try await fixture.store.verifyAudit().isIntact)
         try fixture.execute("UPDATE documents SET revocation_reason = 'Theo yêu cầu' WHERE id = '\(first)'")
         try fixture.execute("UPDATE documents SET audit_sequence = 1 WHERE id = '\(second)'")
+        // The code verifiers are shown is audited too: a softer public reason written into the table is caught.
+        try fixture.execute("UPDATE documents SET revocation_code = 'holder-request' WHERE id = '\(third)'")
         let mismatches = try await fixture.store.verifyAudit().documentMismatches
-        #expect(mismatches.map(\.documentID) == [first, second])
-        #expect(mismatches.map(\.problem) == [.revocationDisagrees, .issuanceNotInChain])
+        #expect(mismatches.map(\.documentID) == [first, second, third])
+        #expect(mismatches.map(\.problem) == [.revocationDisagrees, .issuanceNotInChain, .revocationDisagrees])
     }
 
     @Test(
@@ -68,7 +73,7 @@ struct DocumentAuditTests {
         let path = folder.path + "/civicseal.sqlite"
         let store = try RequestStore.open(path: path)
         let documentID = try await Self.issue(store, person: 1)
-        _ = try await store.revokeDocument(documentID, reason: "Cấp nhầm", by: Fixtures.justiceOfficer, now: Fixtures.now)
+        _ = try await store.revokeDocument(documentID, reason: "Cấp nhầm", code: .issuedInError, by: Fixtures.justiceOfficer, now: Fixtures.now)
         try store.close()
         let before = try BuiltProduct.run("civicseal", ["audit", "verify", "--data", folder.path])
         #expect(before.status == 0, "\(before.text) \(before.errorText)")

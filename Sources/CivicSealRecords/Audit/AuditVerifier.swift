@@ -52,7 +52,7 @@ public enum AuditVerifier {
 
     /// Every state change of a document is an audited transition of its request: `issue` (the row's `audit_sequence`)
     /// and possibly a later `revoke`. The `documents` table is a cache of what those entries say; this recomputes
-    /// each document's status, revocation grounds and time from the chain and reports every row that differs. One pass
+    /// each document's status, revocation code, grounds and time from the chain and reports every row that differs. One pass
     /// over the revoke entries, one over the documents. (An `issue` entry without a document row is not reported:
     /// ``RequestStore/markIssued(_:by:now:)`` records issuance without a registry row.)
     public static func verifyDocuments(_ connection: Connection) throws -> [AuditVerdict.DocumentMismatch] {
@@ -71,7 +71,8 @@ public enum AuditVerifier {
         var mismatches: [AuditVerdict.DocumentMismatch] = []
         try connection.forEachRow(
             """
-            SELECT d.id, d.status, d.revocation_reason, d.revoked_at, d.audit_sequence, a.action, a.to_state, a.request_id
+            SELECT d.id, d.status, d.revocation_reason, d.revoked_at, d.audit_sequence, a.action, a.to_state, a.request_id,
+                d.revocation_code
             FROM documents d LEFT JOIN audit_log a ON a.sequence = d.audit_sequence ORDER BY d.seq
             """
         ) { statement in
@@ -91,12 +92,16 @@ public enum AuditVerifier {
                 mismatches.append(.init(documentID: id, problem: .statusDisagrees, detail: "table says \(status), the chain says \(chain)"))
                 return
             }
+            // Since reason codes, the entry records "[code] grounds" (``RevocationReason/auditText``); before, the
+            // grounds alone with no code in the table.
+            let recorded = revocation.flatMap { $0.reason }.flatMap(RevocationReason.parseAuditText)
             if let revocation,
-                statement.string(at: 2) != revocation.reason || statement.isNull(at: 3) || statement.int64(at: 3) != revocation.at
+                statement.string(at: 2) != (recorded?.grounds ?? revocation.reason) || statement.string(at: 8) != recorded?.code.rawValue
+                    || statement.isNull(at: 3) || statement.int64(at: 3) != revocation.at
             {
                 mismatches.append(.init(
                     documentID: id, problem: .revocationDisagrees,
-                    detail: "grounds or time differ from audit entry \(revocation.sequence)"))
+                    detail: "reason code, grounds or time differ from audit entry \(revocation.sequence)"))
             }
         }
         return mismatches

@@ -196,9 +196,12 @@ extension RequestStore {
             let requestID = ids.publicID(lookup, at: 0)
             lookup.reset()
             _ = try Self.apply(
-                TransitionCommand(requestID: requestID, action: .revoke, actor: officer, reason: reason),
+                TransitionCommand(
+                    requestID: requestID, action: .revoke, actor: officer, reason: RevocationReason.auditText(code: code, grounds: reason)),
                 atMilliseconds: milliseconds, today: today, ids: ids, in: connection)
-            let stored = try connection.scalar("SELECT reason FROM audit_log ORDER BY sequence DESC LIMIT 1").string ?? reason
+            // The grounds as the chain recorded them (normalised), without the code prefix.
+            let audited = try connection.scalar("SELECT reason FROM audit_log ORDER BY sequence DESC LIMIT 1").string
+            let stored = audited.flatMap(RevocationReason.parseAuditText)?.grounds ?? reason
             try connection.execute(
                 "UPDATE documents SET status = 'revoked', revocation_reason = ?, revocation_code = ?, revoked_at = ? WHERE id = ?",
                 [.text(stored), .text(code.rawValue), .integer(milliseconds), .text(documentID)])

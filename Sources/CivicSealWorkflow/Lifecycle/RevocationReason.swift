@@ -48,3 +48,21 @@ public enum RevocationReason: String, Sendable, CaseIterable, Codable, Hashable 
         }
     }
 }
+
+extension RevocationReason {
+    /// The text a revocation's audit entry records: `"[code] grounds"`, so the public code is covered by the audit
+    /// chain's hash together with the internal grounds, and `audit verify` can check `documents.revocation_code`.
+    public static func auditText(code: RevocationReason, grounds: String) -> String {
+        "[\(code.rawValue)] \(grounds)"
+    }
+
+    /// The code and grounds of an audit entry's text written by ``auditText(code:grounds:)``; nil for any other text
+    /// (revocations recorded before codes existed).
+    public static func parseAuditText(_ text: String) -> (code: RevocationReason, grounds: String)? {
+        guard text.hasPrefix("["), let close = text.firstIndex(of: "]") else { return nil }
+        let code = text[text.index(after: text.startIndex)..<close]
+        let rest = text[text.index(after: close)...]
+        guard let reason = RevocationReason(rawValue: String(code)), rest.hasPrefix(" ") else { return nil }
+        return (reason, String(rest.dropFirst()))
+    }
+}
