@@ -21,11 +21,12 @@ import Testing
         let gate = Gate()
         try await withLiveService(configure: { $0.verification = lanes }) { live in
             // Occupy both lanes' one thread (each job says when it runs) and fill each queue, without polling.
+            let (finished, finish) = AsyncStream<Void>.makeStream()
             for pool in [lanes.ordinary, lanes.large] {
                 await withCheckedContinuation { (started: CheckedContinuation<Void, Never>) in
-                    #expect(pool.submit { started.resume(); gate.wait() })
+                    #expect(pool.submit { started.resume(); gate.wait(); finish.yield() })
                 }
-                #expect(pool.submit { gate.wait() }, "one may wait")
+                #expect(pool.submit { gate.wait(); finish.yield() }, "one may wait")
                 #expect(pool.running == 1 && pool.waiting == 1)
             }
 
@@ -54,6 +55,11 @@ import Testing
 
             // Released, the same upload gets its verdict: not valid, as a typed verdict.
             gate.open(4)
+            var done = 0
+            for await _ in finished {
+                done += 1
+                if done == 4 { break }
+            }
             let verdict = try await live.client.send("POST", "/v1/verify", headers: [("Content-Type", "application/pdf")], body: pdf)
             #expect(verdict.status == 200, "\(verdict)")
             #expect(verdict.json["outcome"] as? String == "invalid", "\(verdict)")
@@ -64,14 +70,20 @@ import Testing
     @Test func poolRefusesBeyondItsQueueLimit() async throws {
         let pool = VerificationPool(workers: 1, queueLimit: 2)
         let gate = Gate()
+        let (finished, finish) = AsyncStream<Void>.makeStream()
         await withCheckedContinuation { (started: CheckedContinuation<Void, Never>) in
-            #expect(pool.submit { started.resume(); gate.wait() })
+            #expect(pool.submit { started.resume(); gate.wait(); finish.yield() })
         }
-        #expect(pool.submit { gate.wait() } && pool.submit { gate.wait() })
+        #expect(pool.submit { gate.wait(); finish.yield() } && pool.submit { gate.wait(); finish.yield() })
         #expect(pool.running == 1 && pool.waiting == 2)
         #expect(!pool.submit {}, "a third waiting job is refused")
         await #expect(throws: VerificationPool.Saturated.self) { _ = try await pool.run { 0 } }
         gate.open(3)
+        var done = 0
+        for await _ in finished {
+            done += 1
+            if done == 3 { break }
+        }
         // Once the queue drains, work runs and its result comes back.
         #expect(try await pool.run { 7 } == 7)
     }
