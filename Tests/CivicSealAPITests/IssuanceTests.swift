@@ -81,7 +81,7 @@ struct IssuanceTests {
 
             // The other department's revoker cannot revoke it, a deciding officer cannot either, and a reason is required.
             let foreign = try await live.client.post(
-                "/v1/documents/\(documentID)/revoke", token: try live.token(for: .healthRevoker), json: #"{"reason": "Sai sót"}"#)
+                "/v1/documents/\(documentID)/revoke", token: try live.token(for: .healthRevoker), json: #"{"reasonCode": "issued-in-error", "reason": "Sai sót"}"#)
             #expect(foreign.status == 404, "\(foreign)")
             let officer = try await live.client.post(
                 "/v1/documents/\(documentID)/revoke", token: try live.token(for: .justiceColleague), json: #"{"reason": "Sai sót"}"#)
@@ -98,7 +98,7 @@ struct IssuanceTests {
             }
             #expect(try await live.client.get("/v1/documents/\(documentID)/status").json["status"] as? String == "valid", "nothing was revoked")
             // Grounds an officer might write: a conviction and an ID number. They stay internal.
-            let grounds = "Bản án số 12/2020/HS-ST tội trộm cắp tài sản của người có CCCD 079085000099 — issued in error"
+            let grounds = "Bản án số 12/2020/HS-ST tội trộm cắp tài sản của người có CCCD 079085000099 — nhập nhầm hồ sơ"
             let revoked = try await live.client.post(
                 "/v1/documents/\(documentID)/revoke", token: try live.token(for: .justiceRevoker),
                 json: #"{"reasonCode": "issued-in-error", "reason": "\#(grounds)"}"#)
@@ -109,7 +109,7 @@ struct IssuanceTests {
             #expect(after.json["status"] as? String == "revoked")
             #expect(after.json["revocationReason"] as? String == "issued-in-error")
             #expect((after.json["revocationDate"] as? String)?.count == 10)
-            let secrets = ["issued in error", "12/2020", "trộm cắp", "079085000099"]
+            let secrets = ["HS-ST", "12/2020", "trộm cắp", "079085000099", "nhập nhầm"]
             for secret in secrets { #expect(!after.text.contains(secret), "the grounds are not public: /status shows \(secret)") }
             let detail = try await live.client.get("/v1/requests/\(id)", token: try live.token(for: .man(43)))
             #expect((detail.json["request"] as? [String: Any])?["status"] as? String == "revoked", "\(detail)")

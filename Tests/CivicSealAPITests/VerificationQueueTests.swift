@@ -20,15 +20,15 @@ import Testing
         let lanes = VerificationLanes(ordinary: VerificationPool(workers: 1, queueLimit: 1), large: VerificationPool(workers: 1, queueLimit: 1))
         let gate = Gate()
         try await withLiveService(configure: { $0.verification = lanes }) { live in
-            // Occupy both lanes' threads and fill their queues with verifications that wait for the gate.
-            var held: [Task<Void, Never>] = []
+            // Occupy both lanes' one thread (each job says when it runs) and fill each queue, without polling.
+            let (finished, finish) = AsyncStream<Void>.makeStream()
             for pool in [lanes.ordinary, lanes.large] {
-                for _ in 0..<2 { held.append(Task { _ = try? await pool.run { gate.wait() } }) }
+                await withCheckedContinuation { (started: CheckedContinuation<Void, Never>) in
+                    #expect(pool.submit { started.resume(); gate.wait(); finish.yield() })
+                }
+                #expect(pool.submit { gate.wait(); finish.yield() }, "one may wait")
+                #expect(pool.running == 1 && pool.waiting == 1)
             }
-            let full = await eventually(timeout: .seconds(60)) {
-                lanes.ordinary.running == 1 && lanes.ordinary.waiting == 1 && lanes.large.running == 1 && lanes.large.waiting == 1
-            }
-            try #require(full, "the pools did not fill")
 
             let pdf = Array("%PDF-1.7\n1 0 obj(".utf8) + Array(repeating: UInt8(ascii: "("), count: 64 * 1024)
             let busy = try await live.client.send("POST", "/v1/verify", headers: [("Content-Type", "application/pdf")], body: pdf)
@@ -55,7 +55,11 @@ import Testing
 
             // Released, the same upload gets its verdict: not valid, as a typed verdict.
             gate.open(4)
-            for task in held { await task.value }
+            var done = 0
+            for await _ in finished {
+                done += 1
+                if done == 4 { break }
+            }
             let verdict = try await live.client.send("POST", "/v1/verify", headers: [("Content-Type", "application/pdf")], body: pdf)
             #expect(verdict.status == 200, "\(verdict)")
             #expect(verdict.json["outcome"] as? String == "invalid", "\(verdict)")
@@ -66,15 +70,21 @@ import Testing
     @Test func poolRefusesBeyondItsQueueLimit() async throws {
         let pool = VerificationPool(workers: 1, queueLimit: 2)
         let gate = Gate()
-        var held: [Task<Int?, Never>] = []
-        for index in 0..<3 { held.append(Task { try? await pool.run { gate.wait(); return index } }) }
-        let full = await eventually(timeout: .seconds(60)) { pool.running == 1 && pool.waiting == 2 }
-        try #require(full)
+        let (finished, finish) = AsyncStream<Void>.makeStream()
+        await withCheckedContinuation { (started: CheckedContinuation<Void, Never>) in
+            #expect(pool.submit { started.resume(); gate.wait(); finish.yield() })
+        }
+        #expect(pool.submit { gate.wait(); finish.yield() } && pool.submit { gate.wait(); finish.yield() })
+        #expect(pool.running == 1 && pool.waiting == 2)
+        #expect(!pool.submit {}, "a third waiting job is refused")
         await #expect(throws: VerificationPool.Saturated.self) { _ = try await pool.run { 0 } }
         gate.open(3)
-        var results: [Int] = []
-        for task in held { if let value = await task.value { results.append(value) } }
-        #expect(results.sorted() == [0, 1, 2])
+        var done = 0
+        for await _ in finished {
+            done += 1
+            if done == 3 { break }
+        }
+        // Once the queue drains, work runs and its result comes back.
         #expect(try await pool.run { 7 } == 7)
     }
 }

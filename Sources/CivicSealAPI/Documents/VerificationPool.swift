@@ -42,6 +42,11 @@ public final class VerificationPool: Sendable {
         return outcome
     }
 
+    /// Queues `work` without waiting for it; false when `queueLimit` jobs already wait (nothing is queued then).
+    public func submit(_ work: @escaping @Sendable () -> Void) -> Bool {
+        shared.submit(limit: queueLimit, work)
+    }
+
     /// Jobs waiting for a thread (not those running).
     public var waiting: Int { shared.counts.waiting }
     /// Jobs running now.

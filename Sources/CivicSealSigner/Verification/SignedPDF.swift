@@ -40,8 +40,17 @@ struct SignedPDF {
             // merged field/widget with `/FT /Sig` whose `/V` is written inline.
             func consider(_ candidate: [String: PDFValue]) throws(PDFStructureError) {
                 let type = candidate["Type"]?.nameValue
-                guard type == "Sig" || (type == nil && candidate["ByteRange"] != nil), let signature = try Self.signature(candidate) else { return }
-                // Several signatures: verify the one covering the most (the last signed revision).
+                guard type == "Sig" || (type == nil && candidate["ByteRange"] != nil) else { return }
+                // Several signatures: verify the one covering the most (the last signed revision). One that covers no
+                // more than the best so far is only checked for the errors that refuse the file, never built.
+                if let best, case .array(let items, 4)? = candidate["ByteRange"], items.count == 4,
+                    case .integer = items[0], case .integer = items[1], case .integer(let start) = items[2], case .integer(let length) = items[3],
+                    start &+ length <= Self.coveredEnd(best)
+                {
+                    if case .string(_, false, _)? = candidate["Contents"] { throw PDFStructureError("/Contents is not a hexadecimal string") }
+                    return
+                }
+                guard let signature = try Self.signature(candidate) else { return }
                 if best == nil || Self.coveredEnd(signature) > Self.coveredEnd(best!) { best = signature }
             }
             try consider(dictionary)
