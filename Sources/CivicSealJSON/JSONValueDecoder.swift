@@ -124,24 +124,26 @@ struct KeyedTree<Key: CodingKey>: KeyedDecodingContainerProtocol {
 
     func decodeNil(forKey key: Key) throws -> Bool { try member(key) == .null }
 
-    func decode<T: Decodable>(_ type: T.Type, forKey key: Key) throws -> T {
+    func decode<T: Decodable>(_ type: T.Type, forKey key: Key) throws -> T { try value(type, key) }
+
+    func value<T: Decodable>(_ type: T.Type, _ key: Key) throws -> T {
         try TreeDecoder(value: .null, codingPath: codingPath).unbox(try member(key), as: type, codingPath: codingPath + [key])
     }
 
-    func decode(_ type: Bool.Type, forKey key: Key) throws -> Bool { try decode(Wrapped<Bool>.self, forKey: key).value }
-    func decode(_ type: String.Type, forKey key: Key) throws -> String { try decode(Wrapped<String>.self, forKey: key).value }
-    func decode(_ type: Double.Type, forKey key: Key) throws -> Double { try decode(Wrapped<Double>.self, forKey: key).value }
-    func decode(_ type: Float.Type, forKey key: Key) throws -> Float { try decode(Wrapped<Float>.self, forKey: key).value }
-    func decode(_ type: Int.Type, forKey key: Key) throws -> Int { try decode(Wrapped<Int>.self, forKey: key).value }
-    func decode(_ type: Int8.Type, forKey key: Key) throws -> Int8 { try decode(Wrapped<Int8>.self, forKey: key).value }
-    func decode(_ type: Int16.Type, forKey key: Key) throws -> Int16 { try decode(Wrapped<Int16>.self, forKey: key).value }
-    func decode(_ type: Int32.Type, forKey key: Key) throws -> Int32 { try decode(Wrapped<Int32>.self, forKey: key).value }
-    func decode(_ type: Int64.Type, forKey key: Key) throws -> Int64 { try decode(Wrapped<Int64>.self, forKey: key).value }
-    func decode(_ type: UInt.Type, forKey key: Key) throws -> UInt { try decode(Wrapped<UInt>.self, forKey: key).value }
-    func decode(_ type: UInt8.Type, forKey key: Key) throws -> UInt8 { try decode(Wrapped<UInt8>.self, forKey: key).value }
-    func decode(_ type: UInt16.Type, forKey key: Key) throws -> UInt16 { try decode(Wrapped<UInt16>.self, forKey: key).value }
-    func decode(_ type: UInt32.Type, forKey key: Key) throws -> UInt32 { try decode(Wrapped<UInt32>.self, forKey: key).value }
-    func decode(_ type: UInt64.Type, forKey key: Key) throws -> UInt64 { try decode(Wrapped<UInt64>.self, forKey: key).value }
+    func decode(_ type: Bool.Type, forKey key: Key) throws -> Bool { try value(Bool.self, key) }
+    func decode(_ type: String.Type, forKey key: Key) throws -> String { try value(String.self, key) }
+    func decode(_ type: Double.Type, forKey key: Key) throws -> Double { try value(Double.self, key) }
+    func decode(_ type: Float.Type, forKey key: Key) throws -> Float { try value(Float.self, key) }
+    func decode(_ type: Int.Type, forKey key: Key) throws -> Int { try value(Int.self, key) }
+    func decode(_ type: Int8.Type, forKey key: Key) throws -> Int8 { try value(Int8.self, key) }
+    func decode(_ type: Int16.Type, forKey key: Key) throws -> Int16 { try value(Int16.self, key) }
+    func decode(_ type: Int32.Type, forKey key: Key) throws -> Int32 { try value(Int32.self, key) }
+    func decode(_ type: Int64.Type, forKey key: Key) throws -> Int64 { try value(Int64.self, key) }
+    func decode(_ type: UInt.Type, forKey key: Key) throws -> UInt { try value(UInt.self, key) }
+    func decode(_ type: UInt8.Type, forKey key: Key) throws -> UInt8 { try value(UInt8.self, key) }
+    func decode(_ type: UInt16.Type, forKey key: Key) throws -> UInt16 { try value(UInt16.self, key) }
+    func decode(_ type: UInt32.Type, forKey key: Key) throws -> UInt32 { try value(UInt32.self, key) }
+    func decode(_ type: UInt64.Type, forKey key: Key) throws -> UInt64 { try value(UInt64.self, key) }
 
     func nestedContainer<NestedKey: CodingKey>(keyedBy type: NestedKey.Type, forKey key: Key) throws -> KeyedDecodingContainer<NestedKey> {
         try TreeDecoder(value: try member(key), codingPath: codingPath + [key]).container(keyedBy: type)
@@ -157,15 +159,6 @@ struct KeyedTree<Key: CodingKey>: KeyedDecodingContainerProtocol {
 
     func superDecoder(forKey key: Key) throws -> any Decoder {
         TreeDecoder(value: members[key.stringValue] ?? .null, codingPath: codingPath + [key])
-    }
-}
-
-/// Routes the primitive overloads of the containers through the generic `unbox`.
-struct Wrapped<Value: Decodable>: Decodable {
-    let value: Value
-    init(from decoder: any Decoder) throws {
-        let tree = decoder as! TreeDecoder
-        value = try tree.unbox(tree.value, as: Value.self, codingPath: tree.codingPath)
     }
 }
 
@@ -199,25 +192,27 @@ struct UnkeyedTree: UnkeyedDecodingContainer {
         return false
     }
 
-    mutating func decode<T: Decodable>(_ type: T.Type) throws -> T {
+    mutating func decode<T: Decodable>(_ type: T.Type) throws -> T { try element(type) }
+
+    mutating func element<T: Decodable>(_ type: T.Type) throws -> T {
         let (value, path) = try next(type)
         return try TreeDecoder(value: value, codingPath: path).unbox(value, as: type, codingPath: path)
     }
 
-    mutating func decode(_ type: Bool.Type) throws -> Bool { try decode(Wrapped<Bool>.self).value }
-    mutating func decode(_ type: String.Type) throws -> String { try decode(Wrapped<String>.self).value }
-    mutating func decode(_ type: Double.Type) throws -> Double { try decode(Wrapped<Double>.self).value }
-    mutating func decode(_ type: Float.Type) throws -> Float { try decode(Wrapped<Float>.self).value }
-    mutating func decode(_ type: Int.Type) throws -> Int { try decode(Wrapped<Int>.self).value }
-    mutating func decode(_ type: Int8.Type) throws -> Int8 { try decode(Wrapped<Int8>.self).value }
-    mutating func decode(_ type: Int16.Type) throws -> Int16 { try decode(Wrapped<Int16>.self).value }
-    mutating func decode(_ type: Int32.Type) throws -> Int32 { try decode(Wrapped<Int32>.self).value }
-    mutating func decode(_ type: Int64.Type) throws -> Int64 { try decode(Wrapped<Int64>.self).value }
-    mutating func decode(_ type: UInt.Type) throws -> UInt { try decode(Wrapped<UInt>.self).value }
-    mutating func decode(_ type: UInt8.Type) throws -> UInt8 { try decode(Wrapped<UInt8>.self).value }
-    mutating func decode(_ type: UInt16.Type) throws -> UInt16 { try decode(Wrapped<UInt16>.self).value }
-    mutating func decode(_ type: UInt32.Type) throws -> UInt32 { try decode(Wrapped<UInt32>.self).value }
-    mutating func decode(_ type: UInt64.Type) throws -> UInt64 { try decode(Wrapped<UInt64>.self).value }
+    mutating func decode(_ type: Bool.Type) throws -> Bool { try element(Bool.self) }
+    mutating func decode(_ type: String.Type) throws -> String { try element(String.self) }
+    mutating func decode(_ type: Double.Type) throws -> Double { try element(Double.self) }
+    mutating func decode(_ type: Float.Type) throws -> Float { try element(Float.self) }
+    mutating func decode(_ type: Int.Type) throws -> Int { try element(Int.self) }
+    mutating func decode(_ type: Int8.Type) throws -> Int8 { try element(Int8.self) }
+    mutating func decode(_ type: Int16.Type) throws -> Int16 { try element(Int16.self) }
+    mutating func decode(_ type: Int32.Type) throws -> Int32 { try element(Int32.self) }
+    mutating func decode(_ type: Int64.Type) throws -> Int64 { try element(Int64.self) }
+    mutating func decode(_ type: UInt.Type) throws -> UInt { try element(UInt.self) }
+    mutating func decode(_ type: UInt8.Type) throws -> UInt8 { try element(UInt8.self) }
+    mutating func decode(_ type: UInt16.Type) throws -> UInt16 { try element(UInt16.self) }
+    mutating func decode(_ type: UInt32.Type) throws -> UInt32 { try element(UInt32.self) }
+    mutating func decode(_ type: UInt64.Type) throws -> UInt64 { try element(UInt64.self) }
 
     mutating func nestedContainer<NestedKey: CodingKey>(keyedBy type: NestedKey.Type) throws -> KeyedDecodingContainer<NestedKey> {
         let (value, path) = try next([String: JSONValue].self)
@@ -241,22 +236,24 @@ struct SingleTree: SingleValueDecodingContainer {
 
     func decodeNil() -> Bool { value == .null }
 
-    func decode<T: Decodable>(_ type: T.Type) throws -> T {
+    func decode<T: Decodable>(_ type: T.Type) throws -> T { try scalar(type) }
+
+    func scalar<T: Decodable>(_ type: T.Type) throws -> T {
         try TreeDecoder(value: value, codingPath: codingPath).unbox(value, as: type, codingPath: codingPath)
     }
 
-    func decode(_ type: Bool.Type) throws -> Bool { try decode(Wrapped<Bool>.self).value }
-    func decode(_ type: String.Type) throws -> String { try decode(Wrapped<String>.self).value }
-    func decode(_ type: Double.Type) throws -> Double { try decode(Wrapped<Double>.self).value }
-    func decode(_ type: Float.Type) throws -> Float { try decode(Wrapped<Float>.self).value }
-    func decode(_ type: Int.Type) throws -> Int { try decode(Wrapped<Int>.self).value }
-    func decode(_ type: Int8.Type) throws -> Int8 { try decode(Wrapped<Int8>.self).value }
-    func decode(_ type: Int16.Type) throws -> Int16 { try decode(Wrapped<Int16>.self).value }
-    func decode(_ type: Int32.Type) throws -> Int32 { try decode(Wrapped<Int32>.self).value }
-    func decode(_ type: Int64.Type) throws -> Int64 { try decode(Wrapped<Int64>.self).value }
-    func decode(_ type: UInt.Type) throws -> UInt { try decode(Wrapped<UInt>.self).value }
-    func decode(_ type: UInt8.Type) throws -> UInt8 { try decode(Wrapped<UInt8>.self).value }
-    func decode(_ type: UInt16.Type) throws -> UInt16 { try decode(Wrapped<UInt16>.self).value }
-    func decode(_ type: UInt32.Type) throws -> UInt32 { try decode(Wrapped<UInt32>.self).value }
-    func decode(_ type: UInt64.Type) throws -> UInt64 { try decode(Wrapped<UInt64>.self).value }
+    func decode(_ type: Bool.Type) throws -> Bool { try scalar(Bool.self) }
+    func decode(_ type: String.Type) throws -> String { try scalar(String.self) }
+    func decode(_ type: Double.Type) throws -> Double { try scalar(Double.self) }
+    func decode(_ type: Float.Type) throws -> Float { try scalar(Float.self) }
+    func decode(_ type: Int.Type) throws -> Int { try scalar(Int.self) }
+    func decode(_ type: Int8.Type) throws -> Int8 { try scalar(Int8.self) }
+    func decode(_ type: Int16.Type) throws -> Int16 { try scalar(Int16.self) }
+    func decode(_ type: Int32.Type) throws -> Int32 { try scalar(Int32.self) }
+    func decode(_ type: Int64.Type) throws -> Int64 { try scalar(Int64.self) }
+    func decode(_ type: UInt.Type) throws -> UInt { try scalar(UInt.self) }
+    func decode(_ type: UInt8.Type) throws -> UInt8 { try scalar(UInt8.self) }
+    func decode(_ type: UInt16.Type) throws -> UInt16 { try scalar(UInt16.self) }
+    func decode(_ type: UInt32.Type) throws -> UInt32 { try scalar(UInt32.self) }
+    func decode(_ type: UInt64.Type) throws -> UInt64 { try scalar(UInt64.self) }
 }

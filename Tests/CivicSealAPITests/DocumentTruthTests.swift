@@ -36,7 +36,7 @@ struct DocumentTruthTests {
     }
 
     static let conviction = """
-        {"judgmentDate": "2019-03-12", "judgmentNumber": "45/2019/HS-ST", "court": "TAND quận Ba Đình", "crime": "Cướp giật",
+        {"judgmentDate": "2019-03-12", "judgmentNumber": "45/2019/HS-ST", "court": "TAND quận Ba Đình", "crime": "  Cu\\u031bo\\u031b\\u0301p giật ",
          "articles": "Điều 171", "mainPenalty": "18 tháng tù", "additionalPenalties": "Phạt 5 triệu", "executionStatus": "Đã chấp hành",
          "expunged": false}
         """
@@ -89,6 +89,10 @@ struct DocumentTruthTests {
             let response = try await Self.approve(
                 live, id, officer: .justiceOfficer, findings: #"{"convictions": [\#(Self.conviction)], "bans": [\#(Self.ban)]}"#)
             #expect(response.json["status"] as? String == "issued", "\(response)")
+            // What is stored (and hashed in the registry) is the cleaned text the document prints.
+            let detail = try await live.client.get("/v1/requests/\(id)", token: try live.token(for: person))
+            let stored = ((detail.json["findings"] as? [String: Any])?["convictions"] as? [[String: Any]])?.first
+            #expect(stored?["crime"] as? String == "Cướp giật", "\(detail)")
             let text = try await Self.issuedText(live, id, person)
             for fact in ["12/03/2019", "45/2019/HS-ST", "Ba Đình", "Cướp giật", "Điều 171", "18 tháng tù", "Phạt 5 triệu", "Đã chấp hành",
                          "Cấm làm kế toán", "03 năm", person.name, "TP Hồ Chí Minh"] {

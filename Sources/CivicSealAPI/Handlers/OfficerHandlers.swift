@@ -75,8 +75,8 @@ extension APIService {
             guard let findings = body.findings else {
                 throw APIError.invalid("findings", "findings.required", "approval states the findings the document will carry")
             }
-            try FindingsShape.check(findings, for: record.summary.kind, submission: record.submission, today: today())
-            decision = .approve(findingsJSON: findings.serialized())
+            let approved = try FindingsShape.check(findings, for: record.summary.kind, submission: record.submission, today: today())
+            decision = .approve(findingsJSON: approved.canonicalJSON.serialized())
         case "reject":
             decision = .reject(reason: body.reason ?? "")
         case "request-info":
@@ -151,15 +151,21 @@ struct DecisionBody {
 /// Approval findings checked with the typed decoder (``ApprovalFindings``) before anything is stored, together with the
 /// request facts the document prints: a missing or unknown member is a 422 naming it.
 enum FindingsShape {
-    static func check(_ findings: JSONValue, for kind: RequestKind, submission: RequestSubmission, today: CalendarDate) throws(ValidationFailure) {
+    /// The typed findings (stored as their ``ApprovalFindings/canonicalJSON``), or every issue of the findings and
+    /// of the request's printed facts together.
+    static func check(
+        _ findings: JSONValue, for kind: RequestKind, submission: RequestSubmission, today: CalendarDate
+    ) throws(ValidationFailure) -> ApprovalFindings {
         var requested: [HealthBookSection] = []
         if case .healthBookExtract(let details) = submission.request { requested = details.sections }
         var issues: [ValidationIssue] = []
-        do { _ = try ApprovalFindings.decode(findings, kind: kind, requestedSections: requested, today: today) } catch {
+        var decoded: ApprovalFindings?
+        do { decoded = try ApprovalFindings.decode(findings, kind: kind, requestedSections: requested, today: today) } catch {
             issues += error.issues
         }
         do { try DocumentHolder.checkFacts(particulars: submission.particulars, kind: kind) } catch { issues += error.issues }
-        guard issues.isEmpty else { throw ValidationFailure(issues: issues) }
+        guard issues.isEmpty, let decoded else { throw ValidationFailure(issues: issues) }
+        return decoded
     }
 }
 

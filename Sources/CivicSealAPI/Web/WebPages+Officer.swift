@@ -465,13 +465,15 @@ extension WebPages {
                 if case .healthBookExtract(let details) = record.submission.request { sections = details.sections }
                 let (findings, errors) = Self.findings(for: record.summary.kind, fields: fields, sections: sections)
                 guard let findings else { return try await redisplay(errors) }
+                let approved: ApprovalFindings
                 do {
-                    try FindingsShape.check(findings, for: record.summary.kind, submission: record.submission, today: CalendarDate(now))
+                    approved = try FindingsShape.check(findings, for: record.summary.kind, submission: record.submission, today: CalendarDate(now))
                 } catch {
                     return try await redisplay(Self.pageErrors(error))
                 }
                 _ = try await store.decide(
-                    id, .approve(findingsJSON: findings.serialized()), by: actor, officerName: staff.name, expectedVersion: version, now: now)
+                    id, .approve(findingsJSON: approved.canonicalJSON.serialized()), by: actor, officerName: staff.name, expectedVersion: version,
+                    now: now)
                 // The approval has committed; issue now (the sweeper retries if this fails or the process dies).
                 var issued = await api.issuer?.issueDocument(forRequest: id) != nil
                 if !issued {  // the sweeper may have issued it in between

@@ -48,6 +48,47 @@ public enum ApprovalFindings: Sendable, Hashable {
     }
 }
 
+extension ApprovalFindings {
+    /// The findings as they are stored and hashed: the same shape the API takes, with the cleaned text (NFC,
+    /// trimmed) the document prints, so the registry's record states exactly what the seal covers.
+    public var canonicalJSON: JSONValue {
+        func date(_ value: CalendarDate) -> JSONValue { .string(value.description) }
+        switch self {
+        case .criminalRecord(let convictions, let bans):
+            return .object([
+                "convictions": .array(convictions.map { conviction in
+                    .object([
+                        "judgmentDate": date(conviction.judgmentDate), "judgmentNumber": .string(conviction.judgmentNumber),
+                        "court": .string(conviction.court), "crime": .string(conviction.crime), "articles": .string(conviction.articles),
+                        "mainPenalty": .string(conviction.mainPenalty), "additionalPenalties": .string(conviction.additionalPenalties),
+                        "executionStatus": .string(conviction.executionStatus), "expunged": .bool(conviction.expunged),
+                    ])
+                }),
+                "bans": .array(bans.map { ban in
+                    .object([
+                        "description": .string(ban.description), "judgment": .string(ban.judgment), "court": .string(ban.court),
+                        "duration": .string(ban.duration),
+                    ])
+                }),
+            ])
+        case .healthCertificate(let findings):
+            return .object([
+                "licenceClass": .string(findings.licenceClass), "examinedOn": date(findings.examinedOn),
+                "validityMonths": .number(String(findings.validityMonths)),
+                "results": .array(findings.results.map { result in
+                    .object([
+                        "specialtyVietnamese": .string(result.specialtyVietnamese), "specialtyEnglish": .string(result.specialtyEnglish),
+                        "finding": .string(result.finding), "assessment": .string(result.assessment),
+                    ])
+                }),
+                "drugTest": .string(findings.drugTest), "conclusion": .string(findings.conclusion), "doctor": .string(findings.doctor),
+            ])
+        case .healthBookExtract(let sections):
+            return .object(["sections": .array(sections.map { .string($0.rawValue) })])
+        }
+    }
+}
+
 /// Walks a findings value, collecting every issue with its path (`findings.convictions[0].crime`).
 struct FindingsReader {
     let today: CalendarDate?
