@@ -202,7 +202,8 @@ struct ServeModeTests {
         // Closed cleanly: no write-ahead log left, and the audit chain verifies.
         let wal = (try? FileManager.default.attributesOfItem(atPath: data + "/civicseal.sqlite-wal")[.size] as? Int) ?? 0
         #expect(wal == 0, "a \(wal)-byte WAL was left behind")
-        let verify = try BuiltProduct.run("civicseal", ["audit", "verify", "--data", data])
+        // Child processes are waited for off the cooperative pool, which the live services of other tests need.
+        let verify = try await HTTPClient.offPool { try BuiltProduct.run("civicseal", ["audit", "verify", "--data", data]) }
         #expect(verify.status == 0, "\(verify.text) \(verify.errorText)")
     }
 
@@ -212,7 +213,8 @@ struct ServeModeTests {
     func realExecutableRefusesAPublicBindInDevelopment() async throws {
         let folder = TemporaryDirectory("civicseal-serve-exe")
         let keys = folder.path + "/keys"
-        #expect(try BuiltProduct.run("civicseal", ["keys", "init", "--dir", keys]).status == 0)
+        let initialised = try await HTTPClient.offPool { try BuiltProduct.run("civicseal", ["keys", "init", "--dir", keys]) }
+        #expect(initialised.status == 0)
         let refused = try await Self.serve(
             ["--host", "0.0.0.0", "--port", "0", "--data", folder.path + "/data", "--keys", keys], directory: folder.path)
         #expect(refused.port == nil, "it started: \(refused.output)")

@@ -10,7 +10,7 @@ import Testing
 /// Small configured capacities keep every loop short.
 @Suite("Live pages: session floods")
 struct SessionFloodTests {
-    @Test("hundreds of cookieless page views store nothing, and a visitor who opened the sign-in form before them still signs in")
+    @Test("a hundred and twenty cookieless page views store nothing, and a visitor who opened the sign-in form before them still signs in")
     func anonymousFloodStoresNothing() async throws {
         try await withLiveService(configure: { $0.sessionCapacity = 2 }) { live in
             let web = try #require(live.service.api.web)
@@ -18,7 +18,7 @@ struct SessionFloodTests {
             let form = try await victim.get("/citizen/sign-in")
             let csrf = try #require(form.csrf)
             let pages = ["/", "/verify", "/officer/sign-in", "/citizen/sign-in", "/v/00000000000000000000000000"]
-            for index in 0..<300 { _ = try await Browser(live).get(pages[index % pages.count]) }
+            for index in 0..<120 { _ = try await Browser(live).get(pages[index % pages.count]) }
             #expect(web.sessions.count == 0, "anonymous page views created sessions")
             let signedIn = try await victim.post("/citizen/sign-in", [("csrf", csrf), ("token", try live.token(for: .man(60)))])
             #expect(signedIn.status == 303 && signedIn.header("Location") == "/citizen", "\(signedIn)")
@@ -27,15 +27,15 @@ struct SessionFloodTests {
         }
     }
 
-    @Test("a hundred sign-ins with one citizen token keep that citizen at ten sessions and never sign the officer out")
+    @Test("sixty sign-ins with one citizen token keep that citizen at ten sessions and never sign the officer out")
     func oneCitizensSignInsDoNotEvictAnOfficer() async throws {
-        try await withLiveService(configure: { $0.sessionCapacity = 50 }) { live in
+        try await withLiveService(configure: { $0.sessionCapacity = 30 }) { live in
             let web = try #require(live.service.api.web)
             let officer = Browser(live)
             #expect(try await WebPagesTests.signIn(officer, "/officer/sign-in", token: try live.token(for: .justiceOfficer)).status == 303)
             let token = try live.token(for: .man(61))
             var browsers: [Browser] = []
-            for _ in 0..<100 {
+            for _ in 0..<60 {
                 let browser = Browser(live)
                 let response = try await WebPagesTests.signIn(browser, "/citizen/sign-in", token: token)
                 #expect(response.status == 303, "\(response)")

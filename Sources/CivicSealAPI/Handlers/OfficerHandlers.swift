@@ -55,6 +55,8 @@ extension APIService {
     /// (required for reject and request-info) and, on approval, the `findings` the document will state.
     func decide(_ request: HTTPRequest, _ context: RequestContext) async throws -> HTTPResponse {
         let id = try requestID(context)
+        // Who is asking comes before what the body says: no token is 401, a citizen's 403, whatever the body.
+        _ = try principal(request).requireStaff()
         try requireJSONMediaType(request)
         let body = try DecisionBody.parse(request.body)
         let action: StaffAction

@@ -204,6 +204,7 @@ public final class Service: Sendable {
         if keyring.manifest.identityProvider != nil && issuers.development != nil {
             banner.append("Mint a development token:  swift run civicseal token citizen --personal-id 001190012345 --name \"Nguyễn Thị Ánh Tuyết\" --birthdate 1990-05-14 --gender female")
             banner.append("                           swift run civicseal token staff --role justice.officer --department justice-hanoi --name \"Trần Đức Lương\"")
+            banner.append("                           (revoking is its own role: --role justice.revoker or health.revoker)")
         }
         // Approved requests left without a document by a crash are issued now, then periodically.
         let sweeper = issuance.startSweeper(every: options.sweepInterval)
