@@ -34,7 +34,7 @@ struct ClientError: Error, CustomStringConvertible {
 /// cooperative pool the server's handlers need.
 struct HTTPClient: Sendable {
     let port: Int
-    var timeout: Double = 10
+    var timeout: Double = 60
 
     func get(_ path: String, token: String? = nil, headers: [(String, String)] = []) async throws -> ClientResponse {
         try await send("GET", path, token: token, headers: headers)
