@@ -87,24 +87,21 @@ struct AuthorizationPolicyTests {
     static func body(_ kind: String) -> String {
         switch kind {
         case "criminal-record": Bodies.criminalRecord()
-        case "health-certificate": Bodies.healthCertificate
+        case "health-certificate": DocumentTruthTests.healthBody
         default:
             """
             {"request": {"kind": "health-book-extract", "sections": ["vaccinations"]}, "relation": "self",
+             "particulars": {"currentResidence": {"line": "12 Phố Huế, phường Hai Bà Trưng", "provinceCode": "001"}},
              "contact": {"phone": "0987654321"}, "copies": 1, "delivery": {"method": "electronic"}}
             """
         }
     }
 
-    /// An approval the kind's document can be issued from.
+    /// An approval the kind's document can be issued from: every fact the document prints is given.
     static func approval(_ kind: String) -> String {
         switch kind {
         case "criminal-record": Bodies.noConviction
-        case "health-certificate":
-            """
-            {"decision": "approve", "findings": {"conclusion": "Đủ điều kiện sức khỏe lái xe hạng B", "licenceClass": "B",
-             "results": [{"specialty": "Mắt", "finding": "Thị lực 10/10", "assessment": "Bình thường"}]}}
-            """
+        case "health-certificate": #"{"decision": "approve", "findings": \#(DocumentTruthTests.healthFindings)}"#
         default: #"{"decision": "approve", "findings": {"sections": ["vaccinations"]}}"#
         }
     }
