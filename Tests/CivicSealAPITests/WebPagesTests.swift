@@ -416,6 +416,39 @@ struct WebPagesTests {
         }
     }
 
+    @Test("an officer revokes through the page: a reason code from the list is required, the grounds stay internal, /v/{id} shows the code")
+    func officerRevokesWithAReasonCode() async throws {
+        try await withLiveService { live in
+            let (requestID, officer, _) = try await Self.approveThroughPages(live, person: .man(57))
+            let documentID = try IssuanceTests.documentID(live, request: requestID)
+            let form = try await officer.get("/officer/requests/\(requestID)")
+            let csrf = try #require(form.csrf)
+            for code in RevocationReason.selectable {
+                #expect(form.text.contains(#"value="\#(code.rawValue)""#), "the form offers \(code.rawValue)")
+            }
+            #expect(!form.text.contains(#"value="unspecified""#), "unspecified is not offered")
+            let grounds = "Ghi chú nội bộ 4471: nhầm hồ sơ"
+            // Without a code, or with one not on the list: the page again, the message next to the field, nothing revoked.
+            for code in ["", "criminal-conviction"] {
+                let refused = try await officer.post(
+                    "/officer/requests/\(requestID)/revoke", [("csrf", csrf), ("revoke.reasonCode", code), ("revoke.reason", grounds)])
+                #expect(refused.text.contains(PageText.vi("field-revocation-code-required")), "\(code): \(refused.text)")
+                #expect(try live.service.store.documentEntry(id: documentID)?.status == .valid, "\(code) revoked the document")
+            }
+            let revoked = try await officer.post(
+                "/officer/requests/\(requestID)/revoke", [("csrf", csrf), ("revoke.reasonCode", "superseded"), ("revoke.reason", grounds)])
+            #expect(revoked.status == 303, "\(revoked)")
+            guard case .revoked(let kept, .superseded, _)? = try live.service.store.documentEntry(id: documentID)?.status else {
+                Issue.record("not revoked with its code")
+                return
+            }
+            #expect(kept == grounds)
+            let publicPage = try await Browser(live).get("/v/\(documentID)")
+            #expect(publicPage.element(id: "revocation-reason") == PageText.vi("revocation-superseded"), "\(publicPage.text)")
+            #expect(!publicPage.text.contains("4471") && !publicPage.text.contains("nhầm hồ sơ"), "the grounds are not public")
+        }
+    }
+
     @Test("with valid sessions and tokens, another department's officer and another citizen can neither see nor change a request")
     func pagesKeepToTheirOwnRequests() async throws {
         try await withLiveService { live in

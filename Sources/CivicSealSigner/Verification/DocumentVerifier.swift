@@ -19,7 +19,12 @@ import Foundation
 /// - `chain`, `validity-at-signing-time`, `key-usage`: the signer certificate chains to a configured trust anchor as of
 ///   the signing time (the CMS signing-time when present, else `/M`), every certificate of the chain was valid
 ///   then, and its key usage has digitalSignature or nonRepudiation.
-/// - online only: `registered`, `hash-matches` (SHA-256 of the whole file), `not-revoked`.
+/// - online only: `registered`, `hash-matches` (SHA-256 of the whole file), `not-revoked` (a revoked document's
+///   verdict gives the date and the public ``RevocationReason`` code, never the officer's grounds).
+///
+/// Work is linear in the file: ``PDFObjectScanner`` reads each byte a small constant number of times and keeps only
+/// what verification reads; a CMS carries at most ``CMSSignedData/maximumCertificates`` certificates, and those of an
+/// upload are never cached.
 ///
 /// A check that cannot run because an earlier one failed is reported as failed with a "not checked" message, so
 /// the list of checks is always the same for the same mode.

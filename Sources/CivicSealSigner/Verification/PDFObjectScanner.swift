@@ -46,8 +46,8 @@ struct PDFStructureError: Error, Sendable {
 /// Memory stays within a few times the input: only the dictionary entries verification reads (``retainedKeys``)
 /// and the first ``retainedArrayItems`` items of an array are kept; everything else is checked for syntax and
 /// dropped. A repeated key is refused among the retained keys (where it would make the verdict ambiguous); other
-/// keys are not remembered. Top-level dictionaries are handed to the caller one by one instead of being collected, and objects
-/// are remembered as (number, offset) pairs and parsed again when resolved.
+/// keys are not remembered. Top-level dictionaries are handed to the caller one by one instead of being collected,
+/// and objects are remembered as (number, offset) pairs and parsed again when resolved.
 struct PDFObjectScanner {
     static let maximumDepth = 64
     /// The dictionary entries the verifier reads; the values of other keys are parsed and discarded.
