@@ -18,21 +18,10 @@ enum ServerAbuseBenchmark {
     static let rssFloorMiB = 100.0
     static let healthzFloorMilliseconds = 50.0
 
-    static func run(seconds: Double) throws {
+    /// Runs on `service`, the one the other sections of `civicseal-bench abuse` use.
+    static func run(service: Service, seconds: Double) throws {
         // 2,000 attacking sockets plus the server's side of those it accepts: more than the usual soft limit.
         let descriptors = DescriptorLimit.raiseSoftLimitToHard()
-        let folder = NSTemporaryDirectory() + "civicseal-bench-abuse-server-" + SecureRandom.identifier(byteCount: 6)
-        defer { try? FileManager.default.removeItem(atPath: folder) }
-        try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
-        let service = try startBenchService(in: folder)
-        defer {
-            let stopped = DispatchSemaphore(value: 0)
-            Task {
-                await service.stop(deadline: .seconds(2))
-                stopped.signal()
-            }
-            stopped.wait()
-        }
         let port = service.port
         print("# civicseal-bench abuse (server) — descriptor limit \(descriptors), per-address connection limit 64")
 

@@ -31,6 +31,8 @@ enum AbuseBenchmark {
     static let sections: [Section] = [
         Section(name: "verifier", run: verifierFigures),
         Section(name: "verify-under-attack", run: verifyRateUnderAttack),
+        // Last: it leaves 2,000 held connections and a pipelining client behind until it returns.
+        Section(name: "server", run: { try ServerAbuseBenchmark.run(service: $0.service, seconds: $0.seconds) }),
     ]
 
     static func run(seconds: Double) throws {
