@@ -419,7 +419,10 @@ struct WebPagesTests {
     @Test("an officer revokes through the page: a reason code from the list is required, the grounds stay internal, /v/{id} shows the code")
     func officerRevokesWithAReasonCode() async throws {
         try await withLiveService { live in
-            let (requestID, officer, _) = try await Self.approveThroughPages(live, person: .man(57))
+            let (requestID, _, _) = try await Self.approveThroughPages(live, person: .man(57))
+            // Revocation is the department revoker's role, not the deciding officer's.
+            let officer = Browser(live)
+            #expect(try await Self.signIn(officer, "/officer/sign-in", token: try live.token(for: .justiceRevoker)).status == 303)
             let documentID = try IssuanceTests.documentID(live, request: requestID)
             let form = try await officer.get("/officer/requests/\(requestID)")
             let csrf = try #require(form.csrf)

@@ -22,7 +22,7 @@ from selenium import webdriver
 from selenium.webdriver.chrome.options import Options
 from selenium.webdriver.chrome.service import Service
 from selenium.webdriver.common.by import By
-from selenium.webdriver.support.ui import WebDriverWait
+from selenium.webdriver.support.ui import Select, WebDriverWait
 
 
 class FlowFailure(Exception):
@@ -308,6 +308,8 @@ def run(arguments):
         b.open("/officer/requests/" + request_id)
         b.click("#revoke")  # no reason: refused, message next to the field
         b.expect(b.finds("#f-revoke-reason-error"), "a revocation needs its grounds")
+        b.expect(b.finds("#f-revoke-reasonCode-error"), "a revocation needs its public reason code")
+        Select(b.find("#f-revoke-reasonCode")).select_by_value("issued-in-error")
         b.type("#f-revoke-reason", "Cấp nhầm đối tượng")
         b.click("#revoke")
         b.expect(b.find("#request-state").get_attribute("data-state") == "revoked", "revoked")

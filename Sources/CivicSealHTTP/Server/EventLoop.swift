@@ -296,8 +296,14 @@ final class EventLoop: @unchecked Sendable {
         guard listenerPausedUntil == nil else { return }
         for _ in 0..<64 {
             core.count(.acceptCall)
-            guard let (fd, address) = Socket.accept(core.listenerFD) else {
-                let error = errno
+            // Accepts take the reserve's lock: while one loop has freed the reserve to refuse a client into its slot,
+            // no other loop's accept can take that slot (that client would get no answer and the reserve be lost).
+            let (accepted, acceptError) = core.reserveDescriptor.withLock { _ in
+                let accepted = Socket.accept(core.listenerFD)
+                return (accepted, accepted == nil ? errno : 0)
+            }
+            guard let (fd, address) = accepted else {
+                let error = acceptError
                 if error == EINTR || error == ECONNABORTED { continue }
                 if error == EMFILE || error == ENFILE { descriptorsExhausted() }
                 if error == EINVAL { stopListening() }  // the listener was shut down
