@@ -39,6 +39,31 @@ import Testing
         #expect(SecureFile.mode("\(keys)/private") == 0o700)
     }
 
+    @Test("a keyring manifest with a duplicate or unknown member is refused, naming it, instead of read loosely")
+    func keyringManifestIsReadStrictly() throws {
+        let directory = TemporaryDirectory()
+        let keys = "\(directory.path)/Keys"
+        _ = try DevelopmentPKI.initialize(directory: keys)
+        let path = "\(keys)/keyring.json"
+        let original = try String(contentsOfFile: path, encoding: .utf8)
+        #expect(original.hasPrefix("{"))
+        // A second `trustAnchors` first: a first-wins reader would trust it; the strict reader refuses the file.
+        for (edited, named) in [
+            ("{\"trustAnchors\": [\"trust/other.pem\"],\n" + original.dropFirst(), "trustAnchors"),
+            ("{\"trustAnchor\": [\"trust/other.pem\"],\n" + original.dropFirst(), "trustAnchor"),
+        ] {
+            try edited.write(toFile: path, atomically: true, encoding: .utf8)
+            do {
+                _ = try Keyring(directory: keys)
+                Issue.record("\(named): the edited manifest was accepted")
+            } catch {
+                #expect("\(error)".contains("keyring manifest") && "\(error)".contains(named), "\(error)")
+            }
+        }
+        try original.write(toFile: path, atomically: true, encoding: .utf8)
+        #expect(try Keyring(directory: keys).trustAnchors.count == 1)
+    }
+
     @Test func keysInitNeverOverwritesExistingMaterial() throws {
         let directory = TemporaryDirectory()
         let keys = "\(directory.path)/Keys"

@@ -1,5 +1,6 @@
 import CivicSealAPI
 import CivicSealCrypto
+import CivicSealWorkflow
 import Foundation
 
 /// The loaded key material: trust anchors, and per department its active seal (key + certificate
@@ -102,10 +103,10 @@ public final class Keyring: Sendable {
 
     static func readManifest(_ path: String) throws(AppError) -> KeyringManifest {
         let text = try SecureFile.readText(path)
-        do {
-            return try JSONDecoder().decode(KeyringManifest.self, from: Data(text.utf8))
-        } catch {
-            throw AppError(.configuration, "\(path) is not a valid keyring manifest: \(Self.describe(error))")
+        // The one strict reader: duplicate or unknown members are refused, as in every other JSON this service reads.
+        switch WorkflowJSON.decode(KeyringManifest.self, from: Array(text.utf8)) {
+        case .success(let manifest): return manifest
+        case .failure(let failure): throw AppError(.configuration, "\(path) is not a valid keyring manifest: \(failure)")
         }
     }
 
@@ -114,20 +115,6 @@ public final class Keyring: Sendable {
         encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
         guard let data = try? encoder.encode(manifest) else { throw AppError(.configuration, "cannot encode the keyring manifest") }
         return String(decoding: data, as: UTF8.self) + "\n"
-    }
-
-    /// A short, path-free explanation of a decoding error.
-    static func describe(_ error: any Error) -> String {
-        switch error as? DecodingError {
-        case .keyNotFound(let key, let context)?: "missing \(path(context.codingPath + [key]))"
-        case .typeMismatch(_, let context)?, .valueNotFound(_, let context)?: "wrong type at \(path(context.codingPath))"
-        case .dataCorrupted(let context)?: context.codingPath.isEmpty ? "not JSON" : "invalid value at \(path(context.codingPath))"
-        default: "unreadable"
-        }
-    }
-
-    private static func path(_ keys: [any CodingKey]) -> String {
-        keys.map { $0.intValue.map { "[\($0)]" } ?? ".\($0.stringValue)" }.joined()
     }
 
     /// `civicseal keys show`: what is configured, without any secret.
