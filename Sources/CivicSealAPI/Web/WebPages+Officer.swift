@@ -270,13 +270,13 @@ extension WebPages {
         return page(visit, "officer-request", title: "\(text("request-title")) \(summary.id.prefix(8))", values, user: staff.name, section: "officer")
     }
 
-    /// The reason an officer gives for asking for information, rejecting or revoking.
     /// The public reason of a revocation, from the fixed list (the grounds below it stay internal).
     static let revocationCodeField = FormField(
         name: "revoke.reasonCode", labelKey: "field-revocation-code",
         control: .select([("", "choose")] + RevocationReason.selectable.map { ($0.rawValue, "revocation-\($0.rawValue)") }), required: true,
         hintKey: "field-revocation-code-hint")
 
+    /// The reason an officer gives for asking for information, rejecting or revoking.
     static func reasonField(_ name: String, hintKey: String? = nil) -> FormField {
         FormField(name: name, labelKey: "field-reason", control: .textarea, required: true, hintKey: hintKey, maxLength: 2000)
     }
