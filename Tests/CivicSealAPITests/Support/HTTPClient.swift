@@ -1,3 +1,4 @@
+import CivicSealTestSupport
 import Foundation
 
 #if canImport(Glibc)
@@ -101,41 +102,9 @@ final class Connection: @unchecked Sendable {
         // The descriptor is stored only once connected: a class whose initializer throws after every stored
         // property is set still runs its deinit, which would close the descriptor a second time — by then possibly
         // another test's socket (seen as "recv failed … errno 9" or an empty read elsewhere in the suite).
-        let fd: Int32
-        #if canImport(Glibc)
-            fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
-        #else
-            fd = socket(AF_INET, SOCK_STREAM, 0)
-        #endif
-        var time = timeval(tv_sec: Int(timeout), tv_usec: 0)
-        setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &time, socklen_t(MemoryLayout<timeval>.size))
-        setsockopt(fd, SOL_SOCKET, SO_SNDTIMEO, &time, socklen_t(MemoryLayout<timeval>.size))
-        if let source {
-            var local = sockaddr_in()
-            local.sin_family = sa_family_t(AF_INET)
-            local.sin_addr.s_addr = inet_addr(source)
-            let bound = withUnsafePointer(to: &local) {
-                $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) }
-            }
-            guard bound == 0 else {
-                let error = errno
-                close(fd)
-                throw ClientError(description: "bind to \(source) failed: errno \(error)")
-            }
+        do { fd = try LoopbackSocket.connect(port: port, timeout: timeout, source: source) } catch {
+            throw ClientError(description: error.description)
         }
-        var address = sockaddr_in()
-        address.sin_family = sa_family_t(AF_INET)
-        address.sin_port = in_port_t(UInt16(port).bigEndian)
-        address.sin_addr.s_addr = inet_addr("127.0.0.1")
-        let result = withUnsafePointer(to: &address) {
-            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { connect(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) }
-        }
-        guard result == 0 else {
-            let error = errno
-            close(fd)
-            throw ClientError(description: "connect to port \(port) failed: errno \(error)")
-        }
-        self.fd = fd
     }
 
     deinit { close(fd) }

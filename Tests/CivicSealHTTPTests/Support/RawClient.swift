@@ -42,53 +42,18 @@ final class RawClient: @unchecked Sendable {
         // The descriptor is stored only once connected: a class whose initializer throws after every stored
         // property is set still runs its deinit, which would close the descriptor a second time — by then possibly
         // another test's socket (seen as "recv failed … errno 9" or an empty read elsewhere in the suite).
-        let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
-        var time = timeval(tv_sec: Int(timeout), tv_usec: Int((timeout - timeout.rounded(.down)) * 1e6))
-        setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &time, socklen_t(MemoryLayout<timeval>.size))
-        setsockopt(fd, SOL_SOCKET, SO_SNDTIMEO, &time, socklen_t(MemoryLayout<timeval>.size))
-        if var size = receiveBuffer {
-            setsockopt(fd, SOL_SOCKET, SO_RCVBUF, &size, socklen_t(MemoryLayout<Int32>.size))
+        do { fd = try LoopbackSocket.connect(port: port, timeout: timeout, source: source, receiveBuffer: receiveBuffer) } catch {
+            throw ClientError(description: error.description)
         }
-        if let source {
-            var local = sockaddr_in()
-            local.sin_family = sa_family_t(AF_INET)
-            local.sin_addr.s_addr = inet_addr(source)
-            let bound = withUnsafePointer(to: &local) {
-                $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) }
-            }
-            guard bound == 0 else {
-                let error = errno
-                close(fd)
-                throw ClientError(description: "bind to \(source) failed: errno \(error)")
-            }
-        }
-        guard RawClient.connect(fd, port: port) == 0 else {
-            let error = errno
-            close(fd)
-            throw ClientError(description: "connect failed: errno \(error)")
-        }
-        self.fd = fd
     }
 
     deinit { close(fd) }
-
-    static func connect(_ fd: Int32, port: Int) -> Int32 {
-        var address = sockaddr_in()
-        address.sin_family = sa_family_t(AF_INET)
-        address.sin_port = in_port_t(UInt16(port).bigEndian)
-        address.sin_addr.s_addr = inet_addr("127.0.0.1")
-        return withUnsafePointer(to: &address) {
-            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) {
-                Glibc.connect(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size))
-            }
-        }
-    }
 
     /// Whether a TCP connection to `port` is refused right now.
     static func isRefused(port: Int) -> Bool {
         let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
         defer { close(fd) }
-        return connect(fd, port: port) != 0 && errno == ECONNREFUSED
+        return LoopbackSocket.connect(fd, port: port) != 0 && errno == ECONNREFUSED
     }
 
     func send(_ text: String) throws { try send(Array(text.utf8)) }
