@@ -19,3 +19,18 @@ struct WebPagesTimeTests {
         #expect(WebPages.date(day) == "04/12/2026")
     }
 }
+
+/// The refusals the model added for issue 13 read as sentences on the pages, in both languages.
+@Suite("Page messages of the issue-13 validation codes")
+struct ModelMessageTests {
+    @Test func eachNewValidationCodeHasAVietnameseAndAnEnglishMessage() {
+        let codes: [ValidationCode] = [
+            .countryUnknown, .nationalityTokenMismatch, .residenceProvinceAbroad, .licenceClassRequired, .licenceClassUnknown,
+            .licenceClassNotApplicable,
+        ]
+        for code in codes {
+            let pair = PageText.catalogue["validation.\(code.rawValue)"]
+            #expect(pair?.count == 2 && pair?.allSatisfy { !$0.isEmpty } == true, "messages.json lacks validation.\(code.rawValue)")
+        }
+    }
+}
