@@ -223,6 +223,7 @@ def run(arguments):
         b.type("#f-particulars-currentResidence-line", "Số 5 phố Huế, Hai Bà Trưng, Hà Nội")
         b.set_value("#f-residenceHistory-0--from", arguments.residence_from)
         b.set_value("#f-residenceHistory-0--to", "")
+        b.set_value("#f-residenceHistory-0--provinceCode", "001")  # each residence row names its province
         b.click("#submit-request")
         b.expect_path("/citizen/requests/")
         request_id = b.path().rsplit("/", 1)[-1]
