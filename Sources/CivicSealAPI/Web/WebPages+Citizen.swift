@@ -98,7 +98,12 @@ extension WebPages {
         var summary: [TemplateValue] = []
         if let formError { summary.append(.object(["id": .string("submit-request"), "label": .string(text("form-refused")), "message": .string(formError)])) }
         for field in sections.flatMap(\.allFields) {
-            if let message = errors[field.name], let (id, label) = labels[field.name] {
+            if var message = errors[field.name], let (id, label) = labels[field.name] {
+                // The summary's label already names the row: "Nơi cư trú 2 · Từ ngày: Mục này bắt buộc."
+                if let row = CitizenForm.rowNumber(of: field.name) {
+                    let prefix = String(format: text("citizen-row-prefix"), row)
+                    if message.hasPrefix(prefix) { message.removeFirst(prefix.count) }
+                }
                 summary.append(.object(["id": .string(id), "label": .string(label), "message": .string(message)]))
             }
         }
