@@ -212,4 +212,19 @@ struct CitizenFormTests {
         let daNang = names.firstIndex(of: "Đà Nẵng")!
         #expect(daNang > names.firstIndex(of: "Cần Thơ")! && daNang < names.firstIndex(of: "Gia Lai")!)
     }
+
+    @Test("countries are named in the page's language and sorted for it, Việt Nam first")
+    func countryOrder() {
+        let vietnamese = CitizenForm.countryChoices(.vietnamese).map(\.label)
+        let english = CitizenForm.countryChoices(.english).map(\.label)
+        #expect(vietnamese.count == Country.all.count && english.count == Country.all.count)
+        #expect(vietnamese.first == "Việt Nam" && english.first == "Vietnam")
+        func index(_ names: [String], _ name: String) -> Int { names.firstIndex(of: name) ?? -1 }
+        // Vietnamese alphabet: A < Ă < Â, tones only break ties; Đ is its own letter after D.
+        #expect(index(vietnamese, "Áo") < index(vietnamese, "Ấn Độ"))
+        #expect(index(vietnamese, "Dominica") < index(vietnamese, "Đài Loan") && index(vietnamese, "Đài Loan") < index(vietnamese, "Đan Mạch"))
+        #expect(index(vietnamese, "Đức") < index(vietnamese, "Estonia"))
+        #expect(index(english, "Åland Islands") < index(english, "Albania"))
+        #expect(index(english, "Japan") < index(english, "Jordan") && index(english, "Austria") < index(english, "Azerbaijan"))
+    }
 }
