@@ -68,6 +68,15 @@ struct CitizenPagesTests {
             #expect(detail.text.contains(#""countryCode":"JP""#) || detail.text.contains(#""countryCode": "JP""#), "\(detail)")
             let list = try await browser.get("/citizen")
             #expect(list.text.contains("Phiếu số 1 – Xin việc"), "\(list)")
+
+            // One province all along: the standard 10 working days.
+            let (csrf2, key2) = try await Self.blankForm(browser)
+            let simple = try await browser.post(
+                "/citizen/requests",
+                [("csrf", csrf2)] + Self.form(key: key2, formNumber: "2", rows: [["02/03/1999", "", "45 Lê Lợi", "VN", "079", "Học sinh"]]))
+            #expect(simple.status == 303, "\(simple.status) \(simple.text.prefix(3000))")
+            let simplePage = try await browser.get(try #require(simple.header("Location")))
+            #expect(simplePage.element(id: "processing-time") == "\(PageText.vi("citizen-deadline")): 10 ngày làm việc: trường hợp thông thường")
         }
     }
 

@@ -427,12 +427,20 @@ extension WebPages {
             })
         }
         if record.summary.kind == .criminalRecord {
+            // The working days are read from the stored deadline (what the citizen is held to, even after an
+            // officer's correction); the reasons are the Art. 48 ones derived from what was submitted, shown when
+            // they account for that number.
             let complexity = api.validator.complexity(of: submission)
-            let days = store.configuration.deadlines.workingDays(for: .criminalRecord, complexity: complexity)
-            let reasons = complexity.reasons.sorted().map { $0.label(language: visit.language.rawValue) }
-            let why = reasons.isEmpty ? text("citizen-complexity-simple") : reasons.joined(separator: "; ")
-            values["processingTime"] = .string(String(format: text("citizen-working-days"), days) + ": " + why)
-            values["isComplex"] = .bool(complexity.isComplex)
+            let derived = store.configuration.deadlines.workingDays(for: .criminalRecord, complexity: complexity)
+            let calendar = store.configuration.calendar
+            let summary = record.summary
+            let days = (0...120).first { calendar.adding(workingDays: $0, to: summary.receivedOn) >= summary.dueDate } ?? derived
+            var line = String(format: text("citizen-working-days"), days)
+            if days == derived {
+                let reasons = complexity.reasons.sorted().map { $0.label(language: visit.language.rawValue) }
+                line += ": " + (reasons.isEmpty ? text("citizen-complexity-simple") : reasons.joined(separator: "; "))
+            }
+            values["processingTime"] = .string(line)
         }
         return values
     }
