@@ -141,4 +141,32 @@ struct CitizenPagesTests {
             #expect(form.element(id: "officer-message")?.contains(asked) == true, "\(form)")
         }
     }
+
+    @Test("the health form: a driver's certificate needs its licence class, another type refuses one (sent without JavaScript), each next to the field")
+    func licenceClassOnlyForDriving() async throws {
+        try await withLiveService { live in
+            let person = Person.man(87)
+            let browser = try await PageFlowTests.signedInCitizen(live, person)
+            let residence = ("particulars.currentResidence.line", "12 Phố Huế, Hà Nội")
+            let blank = try await browser.get("/citizen/requests/new?kind=health-certificate")
+            #expect(blank.firstMatch(#"<select id="f-request-licenceClass"[^>]*>(<option value="" selected>)"#) != nil, "no class chosen: \(blank)")
+            let cases: [(type: String, licence: String, message: String)] = [
+                ("driving-licence", "", "validation.healthCertificate.licence-class-required"),
+                ("employment", "B", "validation.healthCertificate.licence-class-not-applicable"),
+            ]
+            for item in cases {
+                let form = try await browser.get("/citizen/requests/new?kind=health-certificate")
+                let key = try #require(form.firstMatch(#"name="idempotencyKey" value="([^"]+)""#))
+                let refused = try await browser.post(
+                    "/citizen/requests",
+                    [("csrf", try #require(form.csrf)), ("kind", "health-certificate"), ("idempotencyKey", key),
+                     ("request.certificateType", item.type), ("request.licenceClass", item.licence), ("request.purpose", ""), residence]
+                        + PageFlowTests.contact)
+                #expect(refused.status == 200, "\(item.type): \(refused)")
+                #expect(refused.element(id: "f-request-licenceClass-error") == PageText.vi(item.message), "\(item.type): \(refused.text.prefix(3000))")
+            }
+            let none = try await live.client.get("/v1/requests", token: try live.token(for: person))
+            #expect((none.json["items"] as? [[String: Any]])?.isEmpty == true, "nothing stored: \(none)")
+        }
+    }
 }
