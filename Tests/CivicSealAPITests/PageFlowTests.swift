@@ -45,7 +45,8 @@ struct PageFlowTests {
             let browser = try await Self.signedInCitizen(live, person)
             let id = try await Self.submit(
                 browser, kind: "health-certificate",
-                [("request.certificateType", "driving-licence"), ("request.purpose", "Đổi giấy phép lái xe")])
+                [("request.certificateType", "driving-licence"), ("request.licenceClass", "B"), ("request.purpose", "Đổi giấy phép lái xe"),
+                 ("particulars.currentResidence.line", "12 Phố Huế, Hà Nội")])
             let page = try await browser.get("/citizen/requests/\(id)")
             #expect(page.status == 200 && Self.state(page) == "submitted", "\(page)")
             #expect(page.element(id: "flash") == PageText.vi("submitted"))
@@ -67,7 +68,7 @@ struct PageFlowTests {
             let id = try await Self.submit(
                 browser, kind: "health-book-extract",
                 [("request.sections.vaccinations", "yes"), ("request.sections.allergies", "yes"), ("request.from", "2020-01-01"),
-                 ("request.to", ""), ("request.purpose", "Nộp hồ sơ du học")])
+                 ("request.to", ""), ("request.purpose", "Nộp hồ sơ du học"), ("particulars.currentResidence.line", "12 Phố Huế, Hà Nội")])
             let page = try await browser.get("/citizen/requests/\(id)")
             #expect(Self.state(page) == "submitted", "\(page)")
             let detail = try await live.client.get("/v1/requests/\(id)", token: try live.token(for: person))
@@ -140,7 +141,7 @@ struct PageFlowTests {
         }
     }
 
-    @Test("a citizen cancels a submitted request through the page; it leaves the queue")
+    @Test("a citizen withdraws a submitted request through a confirmation page; an unconfirmed post changes nothing; it leaves the queue")
     func cancelThroughThePage() async throws {
         try await withLiveService { live in
             let person = Person.man(75)
@@ -148,8 +149,18 @@ struct PageFlowTests {
             let submitted = try await live.client.post("/v1/requests", token: try live.token(for: person), json: Bodies.criminalRecord())
             let id = try #require(submitted.json["id"] as? String)
             let page = try await citizen.get("/citizen/requests/\(id)")
-            #expect(page.text.contains(#"action="/citizen/requests/\#(id)/cancel""#), "\(page)")
-            let cancelled = try await citizen.post("/citizen/requests/\(id)/cancel", [("csrf", try #require(page.csrf))])
+            // The request page links to the confirmation; it has no one-click withdrawal form.
+            #expect(page.text.contains(#"href="/citizen/requests/\#(id)/cancel""#), "\(page)")
+            #expect(!page.text.contains(#"action="/citizen/requests/\#(id)/cancel""#), "\(page)")
+            let confirm = try await citizen.get("/citizen/requests/\(id)/cancel")
+            #expect(confirm.status == 200 && confirm.text.contains(PageText.vi("citizen-withdraw-title")), "\(confirm)")
+            #expect(confirm.text.contains(#"href="/citizen/requests/\#(id)" id="keep-request""#), "a way back: \(confirm)")
+            // A post without the confirmation (an old page, a crafted form) only shows the question.
+            let unconfirmed = try await citizen.post("/citizen/requests/\(id)/cancel", [("csrf", try #require(page.csrf))])
+            #expect(unconfirmed.status == 303 && unconfirmed.header("Location") == "/citizen/requests/\(id)/cancel", "\(unconfirmed)")
+            #expect(Self.state(try await citizen.get("/citizen/requests/\(id)")) == "submitted")
+            let cancelled = try await citizen.post(
+                "/citizen/requests/\(id)/cancel", [("csrf", try #require(confirm.csrf)), ("confirm", "yes")])
             #expect(cancelled.status == 303 && cancelled.header("Location") == "/citizen/requests/\(id)", "\(cancelled)")
             let after = try await citizen.get("/citizen/requests/\(id)")
             #expect(Self.state(after) == "cancelled" && after.element(id: "flash") == PageText.vi("cancelled"), "\(after)")

@@ -218,7 +218,9 @@ struct WebPagesTests {
             #expect(blank.status == 200, "\(blank)")
             let csrf = try #require(blank.csrf)
             let key = try #require(blank.firstMatch(#"name="idempotencyKey" value="([^"]+)""#))
-            #expect(blank.inputValue(id: "f-particulars-nationality") == "VN", "defaults are filled in")
+            #expect(
+                blank.firstMatch(#"<select id="f-particulars-nationality"[^>]*>(?:(?!</select>).)*?<option value="(VN)" selected>"#) != nil,
+                "the nationality of the identity token is chosen")
 
             // Purpose left empty, a phone that is not one, and a residence period that ends before it starts — in
             // the third row, with the second left blank (the form skips blank rows; messages must still land on row 3).
@@ -236,9 +238,11 @@ struct WebPagesTests {
             ]
             for (field, key) in expected {
                 #expect(refused.text.contains(#"<p class="error" id="\#(field)-error">"#), "no message next to \(field)")
-                #expect(refused.element(id: "\(field)-error") == PageText.vi(key), "\(field)")
+                // A residence row's message names its row.
+                let row = field.hasPrefix("f-residenceHistory-2-") ? "Dòng 3: " : ""
+                #expect(refused.element(id: "\(field)-error") == row + PageText.vi(key), "\(field)")
                 #expect(refused.text.contains("href=\"#\(field)\""), "the error summary links to \(field)")
-                #expect(refused.firstMatch(#"<input[^>]*id="\#(field)"[^>]*(aria-invalid="true")"#) != nil, "\(field) is marked invalid")
+                #expect(refused.firstMatch(#"<(?:input|textarea)[^>]*id="\#(field)"[^>]*(aria-invalid="true")"#) != nil, "\(field) is marked invalid")
             }
             #expect(refused.allMatches(#"<p class="error" id="([^"]+)-error">"#).count == expected.count, "\(refused.allMatches(#"<p class="error" id="([^"]+)""#))")
             // What was typed is still there, wrong values included.
@@ -728,10 +732,16 @@ struct WebPagesTests {
             ("particulars.permanentResidence.line", "45 Lê Lợi, phường Bến Thành"), ("particulars.currentResidence.line", currentResidence),
             ("particulars.fatherName", "Trần Văn An"), ("particulars.motherName", "Lê Thị Bích"), ("particulars.spouseName", ""),
         ]
+        // Each row's place as the selects send it: Việt Nam by default, and the province of a row that is filled in.
+        fields.append(("residenceRows", String(rows.count)))
         for (index, row) in rows.enumerated() {
             for (part, value) in zip(["from", "to", "address", "occupation"], row) {
                 fields.append(("residenceHistory[\(index)].\(part)", value))
             }
+            let blank = row.allSatisfy(\.isEmpty)
+            fields.append(("residenceHistory[\(index)].countryCode", "VN"))
+            fields.append((
+                "residenceHistory[\(index)].provinceCode", blank ? "" : row[2].contains("Hồ Chí Minh") ? "079" : "001"))
         }
         fields += [
             ("contact.phone", phone), ("contact.email", "thu@example.vn"), ("copies", "1"), ("delivery.method", "electronic"),

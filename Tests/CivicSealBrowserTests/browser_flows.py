@@ -219,10 +219,12 @@ def run(arguments):
         b.type("#f-request-purpose", "Bổ sung hồ sơ xin việc")
         b.type("#f-contact-phone", "0912345678")
         b.type("#f-contact-email", "citizen@example.vn")
+        b.type("#f-particulars-ethnicity", "Kinh")  # printed on the certificate: typed, never defaulted
         b.type("#f-particulars-permanentResidence-line", "Số 5 phố Huế, Hai Bà Trưng, Hà Nội")
         b.type("#f-particulars-currentResidence-line", "Số 5 phố Huế, Hai Bà Trưng, Hà Nội")
         b.set_value("#f-residenceHistory-0--from", arguments.residence_from)
         b.set_value("#f-residenceHistory-0--to", "")
+        b.set_value("#f-residenceHistory-0--provinceCode", "001")  # each residence row names its province
         b.click("#submit-request")
         b.expect_path("/citizen/requests/")
         request_id = b.path().rsplit("/", 1)[-1]

@@ -24,6 +24,9 @@ extension WebPages {
         builder.post("/citizen/requests/{id}/supplement") { [self] request, context in
             await runAsync(request) { visit in try await supplementRequest(request, context, visit) }
         }
+        builder.get("/citizen/requests/{id}/cancel") { [self] request, context in
+            await runAsync(request) { visit in try await cancelConfirmation(request, context, visit) }
+        }
         builder.post("/citizen/requests/{id}/cancel") { [self] request, context in
             await runAsync(request) { visit in try await cancelRequest(request, context, visit) }
         }
@@ -47,12 +50,13 @@ extension WebPages {
 
     func citizenHome(_ request: HTTPRequest, _ visit: WebVisit) async throws -> HTTPResponse {
         let citizen = try citizen(visit)
-        let items = try await store.requests(ownedBy: .citizen(citizen.personalID), now: now())
+        let items = try await store.requestsWithSubmissions(ownedBy: .citizen(citizen.personalID), now: now())
         return page(visit, "citizen-home", title: text("citizen-title", visit), [
             "name": .string(citizen.identity.fullName), "hasItems": .bool(!items.isEmpty),
-            "items": .list(items.map { summary in
+            "items": .list(items.map { summary, submission in
                 .object([
-                    "id": .string(summary.id), "shortId": .string(String(summary.id.prefix(8))), "kind": .string(kindName(summary.kind, visit)),
+                    "id": .string(summary.id), "shortId": .string(String(summary.id.prefix(8))),
+                    "kind": .string(requestTitle(summary.kind, submission, visit)),
                     "received": .string(Self.date(summary.receivedOn)), "due": .string(Self.date(summary.dueDate)),
                     "overdue": .bool(summary.isOverdue && summary.state.isOpen), "state": .string(stateName(summary.state, visit)),
                 ])
@@ -69,11 +73,13 @@ extension WebPages {
 
     func requestForm(
         _ visit: WebVisit, citizen: CitizenPrincipal, kind: RequestKind, purpose: FormPurpose, values: [String: String],
-        errors: [String: String] = [:], formError: String? = nil, idempotencyKey: String? = nil
+        rows: Int = CitizenForm.defaultResidenceRows, focusRow: Int? = nil, errors: [String: String] = [:],
+        formError: String? = nil, openRequestID: String? = nil, officerMessage: String? = nil, idempotencyKey: String? = nil
     ) -> HTTPResponse {
         let text: (String) -> String = { self.text($0, visit) }
         let policy = api.validator.policy
-        let sections = CitizenForm.sections(for: kind, policy: policy)
+        let sections = CitizenForm.sections(
+            for: kind, policy: policy, rows: rows, choices: formChoices(visit), rowLabel: { rowLegend($0, visit) }, focusRow: focusRow)
         let headingKey: String
         let leadKey: String
         switch (purpose, kind) {
@@ -83,11 +89,21 @@ extension WebPages {
         case (.new, .healthBookExtract): (headingKey, leadKey) = ("form-extract-heading", "form-extract-lead")
         }
         // The error summary lists problems in the order of the form, each linking to its control.
-        let labels = Dictionary(sections.flatMap { $0.fields.map { ($0.name, ($0.id, text($0.labelKey))) } }, uniquingKeysWith: { first, _ in first })
+        let labels = Dictionary(
+            sections.flatMap { $0.allFields.map { field in
+                let label = field.label ?? text(field.labelKey)
+                // A row's control is named with its row in the summary: "Nơi cư trú 2 · Từ ngày".
+                return (field.name, (field.id, CitizenForm.rowNumber(of: field.name).map { "\(rowLegend($0, visit)) · \(label)" } ?? label))
+            } }, uniquingKeysWith: { first, _ in first })
         var summary: [TemplateValue] = []
         if let formError { summary.append(.object(["id": .string("submit-request"), "label": .string(text("form-refused")), "message": .string(formError)])) }
-        for field in sections.flatMap(\.fields) {
-            if let message = errors[field.name], let (id, label) = labels[field.name] {
+        for field in sections.flatMap(\.allFields) {
+            if var message = errors[field.name], let (id, label) = labels[field.name] {
+                // The summary's label already names the row: "Nơi cư trú 2 · Từ ngày: Mục này bắt buộc."
+                if let row = CitizenForm.rowNumber(of: field.name) {
+                    let prefix = String(format: text("citizen-row-prefix"), row)
+                    if message.hasPrefix(prefix) { message.removeFirst(prefix.count) }
+                }
                 summary.append(.object(["id": .string(id), "label": .string(label), "message": .string(message)]))
             }
         }
@@ -97,20 +113,28 @@ extension WebPages {
         case .supplement(let id): action = "/citizen/requests/\(id)/supplement"
         }
         let isSupplement = if case .supplement = purpose { true } else { false }
-        return page(visit, "citizen-form", title: text(headingKey), [
+        var context: [String: TemplateValue] = [
             "heading": .string(text(headingKey)), "lead": .string(text(leadKey)), "action": .string(action), "kind": .string(kind.rawValue),
             "idempotencyKey": .string(idempotencyKey ?? SecureRandom.identifier()),
             "submitLabel": .string(text(isSupplement ? "form-send-supplement" : "form-send")),
             "hasErrors": .bool(!summary.isEmpty), "errors": .list(summary),
             "fieldsets": .list(sections.map { $0.value(text, values: values, errors: errors) }),
-        ], user: citizen.identity.fullName, section: "citizen")
+        ]
+        if kind == .criminalRecord { context["residenceRows"] = .string(String(rows)) }
+        if let openRequestID { context["openRequestId"] = .string(openRequestID) }
+        if let officerMessage { context["officerMessage"] = .string(officerMessage) }
+        return page(visit, "citizen-form", title: text(headingKey), context, user: citizen.identity.fullName, section: "citizen")
     }
+
+    /// "Nơi cư trú 2" / "Residence 2".
+    func rowLegend(_ number: Int, _ visit: WebVisit) -> String { "\(text("citizen-row-legend", visit)) \(number)" }
 
     func newRequestForm(_ request: HTTPRequest, _ visit: WebVisit) throws -> HTTPResponse {
         let citizen = try citizen(visit)
         let query = (try? QueryString.parse(request.query, allowed: ["kind"])) ?? [:]
         guard let kind = query["kind"].flatMap(RequestKind.init(rawValue:)) else { throw Outcome.redirect("/citizen") }
-        return requestForm(visit, citizen: citizen, kind: kind, purpose: .new, values: CitizenForm.defaults(for: kind))
+        return requestForm(
+            visit, citizen: citizen, kind: kind, purpose: .new, values: CitizenForm.defaults(for: kind, nationality: citizen.nationality))
     }
 
     /// Reads, validates and explains: every problem is reported next to its field, and the form comes back as typed.
@@ -118,11 +142,11 @@ extension WebPages {
         _ fields: FormFields, kind: RequestKind, citizen: CitizenPrincipal, visit: WebVisit
     ) -> Result<ValidatedRequest, FieldErrors> {
         let policy = api.validator.policy
-        var values: [String: String] = [:]
-        for name in CitizenForm.fieldNames(for: kind, policy: policy) { values[name] = fields[name] }
-        let (submission, unreadable) = CitizenForm.submission(kind: kind, values: values)
+        let rows = postedRows(fields)
+        let values = postedValues(fields, kind: kind)
+        let (submission, unreadable) = CitizenForm.submission(kind: kind, values: values, rows: rows, countryCodes: countryCodes)
         var errors: [String: String] = [:]
-        for (name, code) in unreadable { errors[name] = validationMessage(code, visit) }
+        for (name, key) in unreadable { errors[name] = text(key, visit) }
         // Validated even when a field was unreadable (it stands at its default), so that the form comes back with
         // every message at once rather than one round trip per problem.
         switch api.validator.validate(submission, applicant: citizen.applicant, today: api.today()) {
@@ -130,12 +154,18 @@ extension WebPages {
         case .success: break
         case .failure(let failure):
             for issue in failure.issues {
-                let field = CitizenForm.formField(for: issue.field, kind: kind, values: values, policy: policy)
+                let field = CitizenForm.formField(for: issue.field, kind: kind, values: values, policy: policy, rows: rows)
                 guard errors[field] == nil else { continue }
                 // Contact as a whole is required, not the phone: say so next to the phone box rather than "required".
                 errors[field] =
                     issue.field == "contact" && issue.code == .fieldRequired
                     ? text("validation.contact.phone-or-email", visit) : validationMessage(issue.code, visit, fallback: issue.message)
+            }
+        }
+        // A residence row's message names its row ("Dòng 2: …"), next to the field and in the summary.
+        for (field, message) in errors {
+            if let row = CitizenForm.rowNumber(of: field) {
+                errors[field] = String(format: text("citizen-row-prefix", visit), row) + message
             }
         }
         return .failure(FieldErrors(messages: errors))
@@ -152,8 +182,28 @@ extension WebPages {
 
     func postedValues(_ fields: FormFields, kind: RequestKind) -> [String: String] {
         var values: [String: String] = [:]
-        for name in CitizenForm.fieldNames(for: kind, policy: api.validator.policy) { values[name] = fields[name] }
+        for name in CitizenForm.fieldNames(for: kind, policy: api.validator.policy, rows: postedRows(fields)) { values[name] = fields[name] }
         return values
+    }
+
+    /// The residence rows the posted form showed.
+    func postedRows(_ fields: FormFields) -> Int {
+        CitizenForm.rowCount(posted: fields[CitizenForm.residenceRowsField], policy: api.validator.policy)
+    }
+
+    /// "Add a row" was pressed (a submit button, so it works without JavaScript): the same form with one more row,
+    /// everything typed kept, nothing validated or stored yet.
+    func addedRowForm(
+        _ fields: FormFields, kind: RequestKind, citizen: CitizenPrincipal, purpose: FormPurpose, visit: WebVisit,
+        officerMessage: String? = nil
+    ) -> HTTPResponse? {
+        guard fields["action"] == "add-row", kind == .criminalRecord else { return nil }
+        let rows = min(postedRows(fields) + 1, api.validator.policy.maximumResidencePeriods)
+        var values = postedValues(fields, kind: kind)
+        if values["residenceHistory[\(rows - 1)].countryCode"] == nil { values["residenceHistory[\(rows - 1)].countryCode"] = "VN" }
+        return requestForm(
+            visit, citizen: citizen, kind: kind, purpose: purpose, values: values, rows: rows, focusRow: rows - 1,
+            officerMessage: officerMessage, idempotencyKey: fields["idempotencyKey"].flatMap { $0.isEmpty ? nil : $0 })
     }
 
     /// `POST /citizen/requests`: stored once even if the form is sent twice (the form's idempotency key).
@@ -162,24 +212,31 @@ extension WebPages {
         let citizen = try citizen(visit)
         guard let kind = fields["kind"].flatMap(RequestKind.init(rawValue:)) else { throw Outcome.redirect("/citizen") }
         let key = fields["idempotencyKey"].flatMap { $0.isEmpty ? nil : $0 }
+        if let form = addedRowForm(fields, kind: kind, citizen: citizen, purpose: .new, visit: visit) { return form }
         let values = postedValues(fields, kind: kind)
+        let rows = postedRows(fields)
         guard citizen.meetsAssurance(for: kind, policy: api.validator.policy) else {
             return requestForm(
-                visit, citizen: citizen, kind: kind, purpose: .new, values: values,
+                visit, citizen: citizen, kind: kind, purpose: .new, values: values, rows: rows,
                 formError: validationMessage(.assuranceLevel2Required, visit), idempotencyKey: key)
         }
         switch validatedForm(fields, kind: kind, citizen: citizen, visit: visit) {
         case .failure(let errors):
-            return requestForm(visit, citizen: citizen, kind: kind, purpose: .new, values: values, errors: errors.messages, idempotencyKey: key)
+            return requestForm(
+                visit, citizen: citizen, kind: kind, purpose: .new, values: values, rows: rows, errors: errors.messages, idempotencyKey: key)
         case .success(let validated):
             let summary: RequestSummary
             do {
                 summary = try await store.submit(validated, idempotencyKey: key, now: now())
             } catch {
                 guard error.code == RecordsError.Code.unfinishedRequestExists else { throw error }
+                // Name the open request and link to it, rather than leave the citizen to look for it.
+                let open = try await store.requests(ownedBy: .citizen(citizen.personalID), now: now()).first { summary in
+                    summary.state.isOpen && summary.kind == kind && summary.form == validated.criminalRecordForm
+                }
                 return requestForm(
-                    visit, citizen: citizen, kind: kind, purpose: .new, values: values,
-                    formError: validationMessage(.requestUnfinishedExists, visit), idempotencyKey: key)
+                    visit, citizen: citizen, kind: kind, purpose: .new, values: values, rows: rows,
+                    formError: validationMessage(.requestUnfinishedExists, visit), openRequestID: open?.id, idempotencyKey: key)
             }
             return redirect("/citizen/requests/\(summary.id)", flash: "submitted", visit)
         }
@@ -194,15 +251,31 @@ extension WebPages {
         let state = record.summary.state
         let document = state == .issued || state == .revoked ? try store.documentEntry(forRequest: id) : nil
         var values = requestFacts(record, document: document, visit)
+        values.merge(submittedFacts(record, visit)) { _, new in new }
         values["needsInfo"] = .bool(state == .needsInfo)
-        if state == .needsInfo, let reason = record.history.last(where: { $0.toState == .needsInfo })?.reason {
-            values["needsInfoReason"] = .string(reason)
+        if state == .needsInfo, let reason = officerMessage(record) { values["needsInfoReason"] = .string(reason) }
+        if state == .rejected, let reason = record.history.last(where: { $0.toState == .rejected })?.reason, !reason.isEmpty {
+            values["rejectionReason"] = .string(reason)
         }
         values["canDownload"] = .bool(document != nil)
+        if let document, case .revoked(_, let code, let at) = document.status {
+            // Said before the download, and on the download link itself: this PDF no longer attests anything.
+            values["revokedDocument"] = .bool(true)
+            values["revokedOn"] = .string(Self.dateTime(at))
+            values["revokedReason"] = .string(text("revocation-\(code.rawValue)", visit))
+        }
         values["canCancel"] = .bool(state == .submitted || state == .needsInfo)
         return page(
             visit, "citizen-request", title: "\(text("request-title", visit)) \(id.prefix(8))", values, user: citizen.identity.fullName,
             section: "citizen")
+    }
+
+    /// What the officer asked for when sending the request back, if it is waiting for the citizen.
+    func officerMessage(_ record: RequestRecord) -> String? {
+        guard record.summary.state == .needsInfo, let reason = record.history.last(where: { $0.toState == .needsInfo })?.reason,
+            !reason.isEmpty
+        else { return nil }
+        return reason
     }
 
     func supplementForm(_ request: HTTPRequest, _ context: RequestContext, _ visit: WebVisit) async throws -> HTTPResponse {
@@ -210,9 +283,10 @@ extension WebPages {
         let id = try pageRequestID(context)
         let record = try await store.request(id, by: .citizen(citizen.personalID), now: now())
         guard record.summary.state == .needsInfo else { throw Outcome.redirect("/citizen/requests/\(id)") }
+        let stored = CitizenForm.values(of: record.submission)
         return requestForm(
-            visit, citizen: citizen, kind: record.summary.kind, purpose: .supplement(requestID: id),
-            values: CitizenForm.values(of: record.submission))
+            visit, citizen: citizen, kind: record.summary.kind, purpose: .supplement(requestID: id), values: stored.values,
+            rows: stored.rows, officerMessage: officerMessage(record))
     }
 
     func supplementRequest(_ request: HTTPRequest, _ context: RequestContext, _ visit: WebVisit) async throws -> HTTPResponse {
@@ -221,21 +295,45 @@ extension WebPages {
         let id = try pageRequestID(context)
         let record = try await store.request(id, by: .citizen(citizen.personalID), now: now())
         let kind = record.summary.kind
+        let purpose = FormPurpose.supplement(requestID: id)
+        if let form = addedRowForm(fields, kind: kind, citizen: citizen, purpose: purpose, visit: visit, officerMessage: officerMessage(record)) {
+            return form
+        }
         switch validatedForm(fields, kind: kind, citizen: citizen, visit: visit) {
         case .failure(let errors):
             return requestForm(
-                visit, citizen: citizen, kind: kind, purpose: .supplement(requestID: id), values: postedValues(fields, kind: kind),
-                errors: errors.messages)
+                visit, citizen: citizen, kind: kind, purpose: purpose, values: postedValues(fields, kind: kind),
+                rows: postedRows(fields), errors: errors.messages, officerMessage: officerMessage(record))
         case .success(let validated):
             _ = try await store.supplement(id, with: validated, expectedVersion: record.summary.version, now: now())
             return redirect("/citizen/requests/\(id)", flash: "supplemented", visit)
         }
     }
 
-    func cancelRequest(_ request: HTTPRequest, _ context: RequestContext, _ visit: WebVisit) async throws -> HTTPResponse {
-        _ = try form(request, visit)
+    /// `GET /citizen/requests/{id}/cancel`: "Withdraw this request?" with what it is, a confirm button and a way back.
+    /// Withdrawing cannot be undone, so it is never a single click from the request page.
+    func cancelConfirmation(_ request: HTTPRequest, _ context: RequestContext, _ visit: WebVisit) async throws -> HTTPResponse {
         let citizen = try citizen(visit)
         let id = try pageRequestID(context)
+        let record = try await store.request(id, by: .citizen(citizen.personalID), now: now())
+        guard record.summary.state == .submitted || record.summary.state == .needsInfo else {
+            throw Outcome.redirect("/citizen/requests/\(id)")
+        }
+        return page(visit, "citizen-cancel", title: text("citizen-withdraw-title", visit), [
+            "id": .string(id), "shortId": .string(String(id.prefix(8))),
+            "what": .string(requestTitle(record.summary.kind, record.submission, visit)),
+            "received": .string(Self.date(record.summary.receivedOn)),
+        ], user: citizen.identity.fullName, section: "citizen")
+    }
+
+    /// `POST /citizen/requests/{id}/cancel`: only from the confirmation page (`confirm=yes`); anything else shows it.
+    func cancelRequest(_ request: HTTPRequest, _ context: RequestContext, _ visit: WebVisit) async throws -> HTTPResponse {
+        let fields = try form(request, visit)
+        let citizen = try citizen(visit)
+        let id = try pageRequestID(context)
+        // Someone else's request stays "not found", confirmed or not.
+        _ = try await store.request(id, by: .citizen(citizen.personalID), now: now())
+        guard fields["confirm"] == "yes" else { return redirect("/citizen/requests/\(id)/cancel") }
         _ = try await store.cancel(id, by: .citizen(citizen.personalID), now: now())
         return redirect("/citizen/requests/\(id)", flash: "cancelled", visit)
     }
@@ -246,5 +344,104 @@ extension WebPages {
         let id = try pageRequestID(context)
         let (documentID, pdf) = try store.documentPDF(forRequest: id, by: .citizen(citizen.personalID))
         return APIService.pdfDownload(documentID: documentID, pdf: pdf)
+    }
+}
+
+// MARK: What the citizen submitted
+
+extension WebPages {
+    /// What a request asks for, as the citizen's list and pages name it: "Phiếu số 1 – Xin việc",
+    /// "Giấy khám sức khỏe – Khám sức khỏe đi làm", "Trích lục sổ sức khỏe".
+    func requestTitle(_ kind: RequestKind, _ submission: RequestSubmission?, _ visit: WebVisit) -> String {
+        switch submission?.request {
+        case .criminalRecord(let details)?:
+            return "\(text("form-\(details.form.rawValue)", visit)) – \(details.purpose)"
+        case .healthCertificate(let details)?:
+            return "\(kindName(kind, visit)) – \(text("certificate-\(details.certificateType)", visit))"
+        case .healthBookExtract(let details)?:
+            guard let purpose = details.purpose, !purpose.isEmpty else { return kindName(kind, visit) }
+            return "\(kindName(kind, visit)) – \(purpose)"
+        case nil:
+            return kindName(kind, visit)
+        }
+    }
+
+    /// The submission as the citizen sent it (request, particulars, residence rows with their places, contact,
+    /// delivery) and, for criminal records, the processing time with the Art. 48 reasons derived from it.
+    func submittedFacts(_ record: RequestRecord, _ visit: WebVisit) -> [String: TemplateValue] {
+        let text: (String) -> String = { self.text($0, visit) }
+        let submission = record.submission
+        var facts: [(String, String?)] = []
+        switch submission.request {
+        case .criminalRecord(let details):
+            facts += [
+                ("field-form", text("form-\(details.form.rawValue)")), ("field-purpose", details.purpose),
+                (
+                    "citizen-bans",
+                    details.form == .form2 ? text("citizen-bans-form2") : text(details.statesBans == true ? "citizen-yes" : "citizen-no")
+                ),
+            ]
+        case .healthCertificate(let details):
+            facts += [
+                ("field-certificate-type", text("certificate-\(details.certificateType)")),
+                ("citizen-licence-class", details.licenceClass), ("field-purpose", details.purpose),
+            ]
+        case .healthBookExtract(let details):
+            facts += [
+                ("field-sections", details.sections.map { text("section-\($0.rawValue)") }.joined(separator: ", ")),
+                ("field-period-from", CitizenForm.shownDate(details.from)), ("field-period-to", CitizenForm.shownDate(details.to)),
+                ("field-purpose", details.purpose),
+            ]
+        }
+        if let p = submission.particulars {
+            facts += [
+                ("field-birth-place", p.birthPlace), ("field-ethnicity", p.ethnicity),
+                ("citizen-nationality", p.nationality.map { countryName($0, visit) }),
+                ("field-permanent-residence", p.permanentResidence?.line), ("field-current-residence", p.currentResidence?.line),
+                ("field-father", p.fatherName), ("field-mother", p.motherName), ("field-spouse", p.spouseName),
+            ]
+        }
+        facts += [
+            ("field-phone", submission.contact.phone), ("field-email", submission.contact.email),
+            ("field-copies", String(submission.copies)), ("field-delivery", text("delivery-\(submission.delivery.method.rawValue)")),
+            ("field-postal-address", submission.delivery.postalAddress?.line),
+        ]
+        var values: [String: TemplateValue] = [
+            "submitted": .list(facts.compactMap { label, value in
+                guard let value, !value.isEmpty else { return nil }
+                return .object(["label": .string(text(label)), "value": .string(value)])
+            }),
+        ]
+        if let history = submission.residenceHistory, !history.isEmpty {
+            values["hasResidenceRows"] = .bool(true)
+            values["residenceRows"] = .list(history.enumerated().map { index, period in
+                let country = period.countryCode ?? "VN"
+                let place = country == "VN"
+                    ? [period.provinceCode.map(ProvinceNames.name), countryName("VN", visit)].compactMap { $0 }.joined(separator: ", ")
+                    : countryName(country, visit)
+                return .object([
+                    "number": .string(String(index + 1)), "from": .string(CitizenForm.shownDate(period.from) ?? ""),
+                    "to": .string(CitizenForm.shownDate(period.to) ?? text("citizen-until-now")), "address": .string(period.address),
+                    "place": .string(place), "occupation": .string(period.occupation),
+                ])
+            })
+        }
+        if record.summary.kind == .criminalRecord {
+            // The working days are read from the stored deadline (what the citizen is held to, even after an
+            // officer's correction); the reasons are the Art. 48 ones derived from what was submitted, shown when
+            // they account for that number.
+            let complexity = api.validator.complexity(of: submission)
+            let derived = store.configuration.deadlines.workingDays(for: .criminalRecord, complexity: complexity)
+            let calendar = store.configuration.calendar
+            let summary = record.summary
+            let days = (0...120).first { calendar.adding(workingDays: $0, to: summary.receivedOn) >= summary.dueDate } ?? derived
+            var line = String(format: text("citizen-working-days"), days)
+            if days == derived {
+                let reasons = complexity.reasons.sorted().map { $0.label(language: visit.language.rawValue) }
+                line += ": " + (reasons.isEmpty ? text("citizen-complexity-simple") : reasons.joined(separator: "; "))
+            }
+            values["processingTime"] = .string(line)
+        }
+        return values
     }
 }

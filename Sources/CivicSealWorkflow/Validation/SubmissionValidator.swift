@@ -390,7 +390,8 @@ public struct SubmissionValidator: Sendable {
     // MARK: Derived facts
 
     /// The Art. 48 complexity reasons read from a clean criminal-record submission.
-    func complexity(of submission: RequestSubmission) -> CaseComplexity {
+    /// Public so the citizen's page can show the reasons behind its processing time.
+    public func complexity(of submission: RequestSubmission) -> CaseComplexity {
         var reasons: Set<CaseComplexity.Reason> = []
         let history = submission.residenceHistory ?? []
         let domestic = history.filter { ($0.countryCode ?? "VN") == "VN" }
