@@ -343,7 +343,7 @@ public struct SubmissionValidator: Sendable {
     // MARK: Derived facts
 
     /// The Art. 48 complexity reasons read from a clean criminal-record submission.
-    func complexity(of submission: RequestSubmission) -> CaseComplexity {
+    public func complexity(of submission: RequestSubmission) -> CaseComplexity {
         var reasons: Set<CaseComplexity.Reason> = []
         let history = submission.residenceHistory ?? []
         let domestic = history.filter { ($0.countryCode ?? "VN") == "VN" }
