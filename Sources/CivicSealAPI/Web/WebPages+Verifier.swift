@@ -163,7 +163,7 @@ extension WebPages {
     ]
 
     /// The five-field check's form problems, found before anything is compared: field name → `messages.json` key.
-    /// Empty fields, a name with digits or over 200 characters, a date that is not a real past date, a sex other than
+    /// Empty fields, a name over 200 characters or with control characters, a date that is not a real past date, a sex other than
     /// the two offered, and an ID number that is not exactly 12 digits (spaces between digit groups are allowed;
     /// nothing is ever cut). A form with problems is not compared and costs no attempt.
     static func confirmationProblems(_ fields: [String: String], today: CalendarDate) -> [String: String] {
@@ -173,7 +173,7 @@ extension WebPages {
             problems["fullName"] = "verify-name-required"
         } else if name.count > 200 {
             problems["fullName"] = "verify-name-too-long"
-        } else if name.contains(where: \.isNumber) || TextNormalization.containsControlCharacters(name) {
+        } else if TextNormalization.containsControlCharacters(name) {
             problems["fullName"] = "verify-name-invalid"
         }
         let birth = (fields["birthDate"] ?? "").trimmingCharacters(in: .whitespaces)
