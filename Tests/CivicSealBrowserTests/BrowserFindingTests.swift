@@ -21,6 +21,6 @@ import Testing
           .enabled(if: BrowserFindingHarness.usable), .timeLimit(.minutes(20)))
     func siteFindings() async throws {
         try await BrowserFindingHarness.check(
-            file: "findings_site.py", findings: ["03o", "10", "11", "13", "14", "18", "19", "20o", "21v"])
+            file: "findings_site.py", findings: ["03o", "10", "11", "13", "14", "18", "19", "20o", "21v"], citizens: 45)
     }
 }

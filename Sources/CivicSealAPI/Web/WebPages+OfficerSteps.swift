@@ -148,7 +148,7 @@ extension WebPages {
     ) throws -> HTTPResponse {
         var values: [String: TemplateValue] = [
             "id": .string(id), "documentId": .string(document.documentID), "kind": .string(kindName(document.kind, visit)),
-            "issuedOn": .string(Self.date(CalendarDate(document.issuedAt))), "reasonCode": .string(reasonCode.rawValue),
+            "issuedOn": .string(HanoiTime.date(document.issuedAt)), "reasonCode": .string(reasonCode.rawValue),
             "reasonCodeText": .string(text("revocation-\(reasonCode.rawValue)", visit)), "grounds": .string(grounds),
         ]
         if let holder { values["holder"] = .string(holder) }

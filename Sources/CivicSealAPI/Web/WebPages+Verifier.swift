@@ -110,7 +110,7 @@ extension WebPages {
 
     /// An instant as the verify pages print it: `dd/MM/yyyy HH:mm` in Hà Nội time, the zone named.
     static func hanoiDateTime(_ date: Date, _ visit: WebVisit) -> String {
-        dateTime(date) + (visit.language == .vietnamese ? " (giờ Hà Nội, UTC+7)" : " (Hà Nội time, UTC+7)")
+        "\(dateTime(date)) (\(HanoiTime.zone(language: visit.language.rawValue)))"
     }
 
     /// `GET /verify/lookup?code=…`: the 26-character document ID or the number printed at the top of the document
@@ -215,7 +215,7 @@ extension WebPages {
             "kind": .string(kindName(entry.kind, visit)),
             "department": .string(
                 (visit.language == .vietnamese ? department?.nameVietnamese : department?.nameEnglish) ?? entry.departmentID),
-            "issuedOn": .string(Self.date(CalendarDate(entry.issuedAt))),
+            "issuedOn": .string(HanoiTime.date(entry.issuedAt)),
             "fields": .list(Self.confirmationFields.map { field in
                 field.value({ text($0, visit) }, value: values[field.name], error: errors[field.name].map { text($0, visit) })
             }),
@@ -235,7 +235,7 @@ extension WebPages {
         }
         if case .revoked(_, let code, let at) = entry.status {
             // The date and the public reason code's wording; never the officer's grounds.
-            object["revokedOn"] = .string(Self.date(CalendarDate(at)))
+            object["revokedOn"] = .string(HanoiTime.date(at))
             object["revocationReason"] = .string(text("revocation-\(code.rawValue)", visit))
         }
         if let confirmed {

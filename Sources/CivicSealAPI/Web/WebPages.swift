@@ -191,7 +191,7 @@ struct WebPages: Sendable {
         }
         var layout: [String: TemplateValue] = [
             "lang": .string(language.rawValue), "otherLang": .string(language.other.rawValue), "title": .string(title),
-            "path": .string(Self.isLocalPath(visit.path) ? visit.path : "/"), "csrf": .string(visit.csrfToken),
+            "path": .string(Self.languageSwitchPath(visit, values)), "csrf": .string(visit.csrfToken),
             "nav": .list(
                 [("/", "nav-home", "home"), ("/citizen", "nav-citizen", "citizen"), ("/officer/queue", "nav-officer", "officer"),
                  ("/verify", "nav-verify", "verify")].map { href, key, name in
@@ -290,10 +290,26 @@ struct WebPages: Sendable {
             return HTTPResponse(status: .notFound)
         }
         let next = (try? QueryString.parse(request.query, allowed: ["next"]))?["next"] ?? "/"
-        var response = redirect(Self.isLocalPath(next) ? next : "/")
+        var response = redirect(Self.isLocalPath(next) || Self.isNewRequestForm(next) ? next : "/")
         response.headers.add(name: "Set-Cookie", value: site.setLanguageCookie(language))
         response.headers.replaceOrAdd(name: "Cache-Control", value: "no-store")
         return response
+    }
+
+    /// Where the language switch of a page comes back to: the page's own path, except for a refused new-request form
+    /// (posted to `/citizen/requests`), which comes back to the form of the same kind. A POST-only address reached
+    /// some other way is sent on to its form by ``pageFallback(_:allowed:)``.
+    static func languageSwitchPath(_ visit: WebVisit, _ values: [String: TemplateValue]) -> String {
+        if visit.path == "/citizen/requests", case .string(let kind)? = values["kind"], RequestKind(rawValue: kind) != nil {
+            return "/citizen/requests/new?kind=\(kind)"
+        }
+        return isLocalPath(visit.path) ? visit.path : "/"
+    }
+
+    /// `/citizen/requests/new?kind=<a request kind>`: the one address with a query the language switch returns to.
+    static func isNewRequestForm(_ path: String) -> Bool {
+        let prefix = "/citizen/requests/new?kind="
+        return path.hasPrefix(prefix) && RequestKind(rawValue: String(path.dropFirst(prefix.count))) != nil
     }
 
     /// A same-site path: `/` followed by path characters only (no `//host`, no backslash, no scheme).
