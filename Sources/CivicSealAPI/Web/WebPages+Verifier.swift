@@ -108,9 +108,9 @@ extension WebPages {
         return .object(object)
     }
 
-    /// An instant as the verify pages print it: `dd/MM/yyyy HH:mm` in Hà Nội time, the zone named.
+    /// An instant as the verify pages print it: `dd/MM/yyyy HH:mm giờ Hà Nội (UTC+7)` (English: `… Hà Nội time (UTC+7)`).
     static func hanoiDateTime(_ date: Date, _ visit: WebVisit) -> String {
-        "\(dateTime(date)) (\(HanoiTime.zone(language: visit.language.rawValue)))"
+        "\(dateTime(date)) \(HanoiTime.zone(language: visit.language.rawValue))"
     }
 
     /// `GET /verify/lookup?code=…`: the 26-character document ID or the number printed at the top of the document
