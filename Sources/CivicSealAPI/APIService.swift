@@ -76,6 +76,7 @@ public final class APIService: Sendable {
         builder.get("/v1/queues/{department}") { [self] request, context in try await queue(request, context) }
         builder.post("/v1/requests/{id}/claim") { [self] request, context in try await claim(request, context) }
         builder.post("/v1/requests/{id}/decision") { [self] request, context in try await decide(request, context) }
+        builder.post("/v1/requests/{id}/complexity") { [self] request, context in try await setComplexity(request, context) }
         // Documents: the owner's download, public status and verification, revocation by the issuing department.
         builder.add(.get, "/v1/requests/{id}/document") { [self] request, context in try ownDocument(request, context) }
         builder.add(.get, "/v1/documents/{id}/status") { [self] request, context in try documentStatus(request, context) }
@@ -115,7 +116,7 @@ public final class APIService: Sendable {
     func staff(_ request: HTTPRequest, for action: StaffAction) throws(IdentityError) -> (StaffPrincipal, Actor) {
         let staff = try principal(request).requireStaff()
         try policy.requireAny(staff, action)
-        return (staff, Actor.officer(staff.token.subject, department: staff.department))
+        return (staff, Actor.officer(staff.token.subject, department: staff.department, name: staff.name))
     }
 
     /// Applies ``AuthorizationPolicy`` to a request of `summary`'s kind and department: another department's is 404,

@@ -537,6 +537,72 @@ enum OpenAPIDocument {
         ]
       }
     },
+    "/v1/requests/{id}/complexity": {
+      "post": {
+        "summary": "Set or correct the Art. 48 complexity, and so the statutory deadline (an officer of the department)",
+        "description": "Criminal-record requests that are still open (submitted, in review by the claiming officer, or waiting for information). The due date is recomputed from the day the clock started (10 or 15 working days, configurable); the step is audited as set-complexity with the reasons and the written reason, and outlives a later supplement. Another kind of request is 422 (records.invalid-input); a closed request 409.",
+        "tags": [
+          "officer"
+        ],
+        "responses": {
+          "200": {
+            "description": "Set; the summary carries the new due date",
+            "content": {
+              "application/json": {
+                "schema": {
+                  "$ref": "#/components/schemas/RequestSummary"
+                }
+              }
+            }
+          },
+          "400": {
+            "$ref": "#/components/responses/Problem"
+          },
+          "401": {
+            "$ref": "#/components/responses/Problem"
+          },
+          "403": {
+            "$ref": "#/components/responses/Problem"
+          },
+          "404": {
+            "$ref": "#/components/responses/Problem"
+          },
+          "409": {
+            "$ref": "#/components/responses/Problem"
+          },
+          "422": {
+            "$ref": "#/components/responses/Problem"
+          }
+        },
+        "security": [
+          {
+            "bearer": []
+          }
+        ],
+        "requestBody": {
+          "required": true,
+          "content": {
+            "application/json": {
+              "schema": {
+                "$ref": "#/components/schemas/ComplexityChange"
+              }
+            }
+          }
+        },
+        "parameters": [
+          {
+            "name": "id",
+            "in": "path",
+            "required": true,
+            "schema": {
+              "type": "string",
+              "pattern": "^[0-9a-f]{32}$"
+            },
+            "description": "Request id: 32 lowercase hex digits (128 bits, unguessable, never reused)."
+          }
+        ]
+      }
+    },
     "/v1/health-books/{personal_id}/entries": {
       "post": {
         "summary": "Record a health-book entry (health.clinician)",
@@ -1540,6 +1606,40 @@ enum OpenAPIDocument {
                 "$ref": "#/components/schemas/HealthBookExtractFindings"
               }
             ]
+          },
+          "expectedVersion": {
+            "type": "integer",
+            "minimum": 1
+          }
+        }
+      },
+      "ComplexityChange": {
+        "type": "object",
+        "required": [
+          "reasons",
+          "reason"
+        ],
+        "additionalProperties": false,
+        "properties": {
+          "reasons": {
+            "type": "array",
+            "uniqueItems": true,
+            "description": "The Art. 48 reasons that apply; an empty list is the ordinary case (10 working days).",
+            "items": {
+              "type": "string",
+              "enum": [
+                "several-provinces",
+                "lived-abroad",
+                "foreigner",
+                "expungement-to-verify"
+              ]
+            }
+          },
+          "reason": {
+            "type": "string",
+            "minLength": 1,
+            "maxLength": 1800,
+            "description": "Why the officer sets it: kept in the history and the audit trail."
           },
           "expectedVersion": {
             "type": "integer",

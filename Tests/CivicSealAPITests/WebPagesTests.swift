@@ -95,6 +95,12 @@ struct WebPagesTests {
                 (officer, "/officer/requests/\(requestID)/request-info", [("version", "1"), ("info.reason", "Thiếu giấy tờ")], officerCSRF),
                 (officer, "/officer/requests/\(requestID)/reject", [("version", "1"), ("reject.reason", "Không đủ điều kiện")], officerCSRF),
                 (officer, "/officer/requests/\(requestID)/revoke", [("revoke.reasonCode", "issued-in-error"), ("revoke.reason", "Thu hồi")], officerCSRF),
+                (
+                    officer, "/officer/requests/\(requestID)/revoke-confirm",
+                    [("documentId", "00000000000000000000000000"), ("revoke.reasonCode", "issued-in-error"), ("revoke.reason", "Thu hồi")],
+                    officerCSRF
+                ),
+                (officer, "/officer/requests/\(requestID)/set-complexity", [("complexity", "foreigner"), ("complexity.reason", "Lý do")], officerCSRF),
                 (officer, "/sign-out", [], officerCSRF),
                 (officer, "/officer/sign-in", [("token", officerToken)], officerCSRF),
                 (verifier, "/v/00000000000000000000000000", [("fullName", person.name)], verifierCSRF),
@@ -442,8 +448,14 @@ struct WebPagesTests {
                 #expect(refused.text.contains(PageText.vi("field-revocation-code-required")), "\(code): \(refused.text)")
                 #expect(try live.service.store.documentEntry(id: documentID)?.status == .valid, "\(code) revoked the document")
             }
-            let revoked = try await officer.post(
+            // A complete form shows the confirmation page (issue 13, finding 11); only the confirmation revokes.
+            let confirmation = try await officer.post(
                 "/officer/requests/\(requestID)/revoke", [("csrf", csrf), ("revoke.reasonCode", "superseded"), ("revoke.reason", grounds)])
+            #expect(confirmation.status == 200 && confirmation.element(id: "revoke-grounds") == grounds, "\(confirmation)")
+            #expect(try live.service.store.documentEntry(id: documentID)?.status == .valid)
+            let revoked = try await officer.post(
+                "/officer/requests/\(requestID)/revoke-confirm",
+                [("csrf", csrf), ("documentId", documentID), ("revoke.reasonCode", "superseded"), ("revoke.reason", grounds)])
             #expect(revoked.status == 303, "\(revoked)")
             guard case .revoked(let kept, .superseded, _)? = try live.service.store.documentEntry(id: documentID)?.status else {
                 Issue.record("not revoked with its code")
@@ -621,7 +633,7 @@ struct WebPagesTests {
             let unknown = try await verifier.get("/verify/lookup?code=00000000000000000000000000")
             #expect(unknown.status == 200 && unknown.element(id: "code-error") == PageText.vi("verify-unknown-code"))
             let hostile = try await verifier.get("/verify/lookup?code=%3Cscript%3Ealert(1)%3C%2Fscript%3E")
-            #expect(hostile.element(id: "code-error") == PageText.vi("verify-bad-code"))
+            #expect(hostile.element(id: "code-error") == PageText.vi("verify-code-bad-number"))
             #expect(!hostile.text.contains("<script>alert") && hostile.text.contains("&lt;script&gt;alert(1)"))
 
             // After revocation the same file is reported revoked.

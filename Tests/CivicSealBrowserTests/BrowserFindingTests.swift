@@ -22,7 +22,7 @@ import Testing
           .enabled(if: BrowserFindingHarness.usable), .timeLimit(.minutes(20)))
     func siteFindings() async throws {
         try await BrowserFindingHarness.check(
-            file: "findings_site.py", findings: ["03o", "10", "11", "13", "14", "18", "19", "20o", "21v"])
+            file: "findings_site.py", findings: ["03o", "10", "11", "13", "14", "18", "19", "20o", "21v"], citizens: 45)
     }
 
     @Test("one Hà Nội time: a document issued and revoked at 17:58 on 04/12 (10:58 UTC) says 04/12 everywhere",

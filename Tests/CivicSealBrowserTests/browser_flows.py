@@ -314,6 +314,9 @@ def run(arguments):
         Select(b.find("#f-revoke-reasonCode")).select_by_value("issued-in-error")
         b.type("#f-revoke-reason", "Cấp nhầm đối tượng")
         b.click("#revoke")
+        # A confirmation page restates the revocation; nothing is revoked before "confirm" (issue 13, finding 11).
+        b.expect(b.find("#revoke-grounds").text == "Cấp nhầm đối tượng", "the confirmation restates the grounds")
+        b.click("#revoke-confirm")
         b.expect(b.find("#request-state").get_attribute("data-state") == "revoked", "revoked")
         b.shot("officer-revoked")
         step("officer-revokes")

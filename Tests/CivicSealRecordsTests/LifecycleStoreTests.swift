@@ -21,6 +21,8 @@ import Testing
         case .cancel: return try await store.cancel(id, by: Fixtures.citizen(owner), now: now)
         case .issue: return try await store.markIssued(id, now: now)
         case .revoke: return try await store.revoke(id, reason: "Cấp nhầm thông tin", by: officer, now: now)
+        case .setComplexity:
+            return try await store.setComplexity(id, CaseComplexity(reasons: [.livedAbroad]), reason: "Đã sống ở Nhật Bản", by: officer, now: now)
         }
     }
 
@@ -48,12 +50,13 @@ import Testing
     @Test func everyAllowedTransitionMovesTheRowAndRecordsHistoryAndAudit() async throws {
         let fixture = try StoreFixture()
         let store = fixture.store
-        // Together these paths use each of the nine transitions at least once.
+        // Together these paths use each transition at least once.
         let paths: [[LifecycleAction]] = [
             [.claim, .approve, .issue, .revoke],
             [.claim, .requestInfo, .supplement, .claim, .reject],
             [.cancel],
             [.claim, .requestInfo, .cancel],
+            [.setComplexity, .claim, .setComplexity, .requestInfo, .setComplexity, .cancel],
         ]
         var used: Set<String> = []
         for (index, path) in paths.enumerated() {

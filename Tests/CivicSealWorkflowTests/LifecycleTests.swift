@@ -41,6 +41,10 @@ struct LifecycleTests {
         Edge(from: .submitted, action: .cancel, to: .cancelled),
         Edge(from: .needsInfo, action: .cancel, to: .cancelled),
         Edge(from: .issued, action: .revoke, to: .revoked),
+        // Issue 13 finding 3: an officer sets or corrects the Art. 48 complexity of an open request, state unchanged.
+        Edge(from: .submitted, action: .setComplexity, to: .submitted),
+        Edge(from: .inReview, action: .setComplexity, to: .inReview),
+        Edge(from: .needsInfo, action: .setComplexity, to: .needsInfo),
     ]
 
     struct Pair: Sendable, CustomTestStringConvertible {
@@ -69,7 +73,7 @@ struct LifecycleTests {
             "submitted", "in_review", "needs_info", "approved", "issued", "rejected", "cancelled", "revoked",
         ])
         #expect(LifecycleAction.allCases.map(\.rawValue) == [
-            "claim", "approve", "request-info", "supplement", "reject", "cancel", "issue", "revoke",
+            "claim", "approve", "request-info", "supplement", "reject", "cancel", "issue", "revoke", "set-complexity",
         ])
         #expect(RequestState.allCases.filter(\.isFinal) == [.rejected, .cancelled, .revoked])
     }
@@ -99,7 +103,9 @@ struct LifecycleTests {
 
     @Test("reject, revoke and request-info need a reason; blank or missing is refused and changes nothing")
     func reasonRequired() {
-        let cases: [(RequestState, LifecycleAction)] = [(.inReview, .reject), (.issued, .revoke), (.inReview, .requestInfo)]
+        let cases: [(RequestState, LifecycleAction)] = [
+            (.inReview, .reject), (.issued, .revoke), (.inReview, .requestInfo), (.submitted, .setComplexity), (.inReview, .setComplexity),
+        ]
         for (state, action) in cases {
             for reason in [nil, "", "   ", "\u{3000}"] as [String?] {
                 var lifecycle = Self.lifecycle(state)

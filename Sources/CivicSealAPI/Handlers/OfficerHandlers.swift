@@ -102,6 +102,22 @@ extension APIService {
         return json(RequestSummaryBody(summary, forOfficer: true))
     }
 
+    /// `POST /v1/requests/{id}/complexity` with `reasons` (Art. 48 reasons; `[]` for the ordinary case) and a written
+    /// `reason`: an officer of the department sets or corrects the complexity; the due date is recomputed and the step
+    /// audited (``RequestStore/setComplexity(_:_:reason:by:expectedVersion:now:)``).
+    func setComplexity(_ request: HTTPRequest, _ context: RequestContext) async throws -> HTTPResponse {
+        let id = try requestID(context)
+        _ = try principal(request).requireStaff()
+        try requireJSONMediaType(request)
+        let body = try ComplexityBody.parse(request.body)
+        let (staff, actor) = try staff(request, for: .setComplexity)
+        let record = try await store.request(id, by: actor, now: clock())
+        try authorize(staff, .setComplexity, record.summary)
+        let summary = try await store.setComplexity(
+            id, body.complexity, reason: body.reason, by: actor, expectedVersion: body.expectedVersion, now: clock())
+        return json(RequestSummaryBody(summary, forOfficer: true))
+    }
+
     /// `POST /v1/health-books/{personal_id}/entries`: a health facility (`health.clinician`) records an entry.
     func recordHealthEntry(_ request: HTTPRequest, _ context: RequestContext) async throws -> HTTPResponse {
         let staff = try principal(request).requireStaff()
@@ -147,6 +163,50 @@ struct DecisionBody {
             expectedVersion = Int(number)
         }
         return DecisionBody(decision: decision, reason: reason, findings: object["findings"], expectedVersion: expectedVersion)
+    }
+}
+
+/// The complexity body, parsed strictly: `reasons` (known Art. 48 reasons, each once), `reason` (required text) and
+/// an optional `expectedVersion`.
+struct ComplexityBody {
+    let complexity: CaseComplexity
+    let reason: String
+    let expectedVersion: Int?
+
+    static let members: Set<String> = ["reasons", "reason", "expectedVersion"]
+
+    static func parse(_ bytes: [UInt8]) throws -> ComplexityBody {
+        let object = try APIService.jsonObject(bytes, members: members)
+        guard let list = object["reasons"]?.arrayValue else {
+            throw APIError.invalid("reasons", "field.required", "reasons is required: a list of Art. 48 reasons, [] for none")
+        }
+        var reasons: Set<CaseComplexity.Reason> = []
+        for (index, member) in list.enumerated() {
+            guard let text = member.stringValue, let reason = CaseComplexity.Reason(rawValue: text) else {
+                throw APIError.invalid(
+                    "reasons[\(index)]", "complexity.unknown-reason",
+                    "reasons are several-provinces, lived-abroad, foreigner or expungement-to-verify")
+            }
+            guard reasons.insert(reason).inserted else {
+                throw APIError.invalid("reasons[\(index)]", "complexity.duplicate-reason", "each reason at most once")
+            }
+        }
+        guard let text = object["reason"]?.stringValue else {
+            throw APIError.invalid("reason", "field.required", "reason is required: why the complexity is set")
+        }
+        let reason = text.precomposedStringWithCanonicalMapping.trimmingCharacters(in: .whitespacesAndNewlines)
+        guard !reason.isEmpty else { throw APIError.invalid("reason", "field.required", "reason is required: why the complexity is set") }
+        guard reason.count <= 1800, !reason.unicodeScalars.contains(where: { $0.value < 0x20 && $0 != "\n" || $0.value == 0x7F }) else {
+            throw APIError.invalid("reason", "text.invalid", "reason must be at most 1,800 characters without control characters")
+        }
+        var expectedVersion: Int?
+        if let member = object["expectedVersion"] {
+            guard let number = member.int64Value, number > 0, number < Int64(Int32.max) else {
+                throw APIError.badRequest("expectedVersion", "json.type-mismatch", "expectedVersion must be a positive integer")
+            }
+            expectedVersion = Int(number)
+        }
+        return ComplexityBody(complexity: CaseComplexity(reasons: reasons), reason: reason, expectedVersion: expectedVersion)
     }
 }
 

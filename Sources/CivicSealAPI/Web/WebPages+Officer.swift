@@ -37,6 +37,7 @@ extension WebPages {
     enum Audience { case citizen, officer }
 
     func signInPage(_ visit: WebVisit, audience: Audience, error: String? = nil) -> HTTPResponse {
+        if let notice = otherAudienceNotice(visit, audience: audience) { return notice }
         let officer = audience == .officer
         var values: [String: TemplateValue] = [
             "heading": .string(text(officer ? "sign-in-officer" : "sign-in-citizen", visit)),
@@ -99,7 +100,7 @@ extension WebPages {
             if let session = visit.session, case .officer = session.payload.signedIn { site.sessions.remove(session.id) }
             throw Outcome.redirect("/officer/sign-in")
         }
-        return (staff, Actor.officer(staff.token.subject, department: staff.department))
+        return (staff, Actor.officer(staff.token.subject, department: staff.department, name: staff.name))
     }
 
     /// ``AuthorizationPolicy`` for the pages: another department's request is the not-found page, anything else
@@ -115,84 +116,26 @@ extension WebPages {
         return (visit.language == .vietnamese ? department?.nameVietnamese : department?.nameEnglish) ?? id
     }
 
-    /// `GET /officer/queue?state=&kind=&overdue=yes&after=`: 50 requests a page, earliest due date first.
-    func officerQueue(_ request: HTTPRequest, _ visit: WebVisit) async throws -> HTTPResponse {
-        let (staff, actor) = try officer(request, visit)
-        let allowedKinds = api.queueKinds(staff, department: staff.department)
-        guard !allowedKinds.isEmpty else { throw Outcome.forbidden }
-        let query = (try? QueryString.parse(request.query, allowed: ["state", "kind", "overdue", "after"])) ?? [:]
-        let state = query["state"].flatMap(RequestState.init(rawValue:)) ?? .submitted
-        var kind = query["kind"].flatMap(RequestKind.init(rawValue:))
-        let handled = api.handledKinds(staff.department)
-        // A kind the department handles but the officer's roles do not cover is refused; one it does not handle
-        // is simply an empty list.
-        if let chosen = kind, handled.contains(chosen), !allowedKinds.contains(chosen) { throw Outcome.forbidden }
-        // When the department's kinds are split between roles, an officer whose roles cover one sees only that one.
-        if kind == nil, allowedKinds != handled, allowedKinds.count == 1 { kind = allowedKinds.first }
-        let overdueOnly = query["overdue"] == "yes"
-        let filter = QueueFilter(kind: kind, overdueOnly: overdueOnly)
-        let cursor = query["after"].flatMap { $0.isEmpty ? nil : $0 }
-        let now = now()
-        let queuePage: QueuePage
-        do {
-            queuePage = try await store.departmentQueue(for: actor, state: state, filter: filter, limit: Self.queuePageSize, after: cursor, now: now)
-        } catch {
-            // A cursor edited by hand starts the queue over; anything else is a failure.
-            if error.code == RecordsError.Code.invalidCursor { throw Outcome.redirect("/officer/queue") }
-            throw error
-        }
-        let counts = try await store.queueCounts(for: actor, state: state, filter: filter, now: now)
-        var base = "/officer/queue?state=\(state.rawValue)"
-        if let kind { base += "&kind=\(kind.rawValue)" }
-        if overdueOnly { base += "&overdue=yes" }
-        var values: [String: TemplateValue] = [
-            "department": .string(departmentName(staff.department, visit)),
-            "states": .list(RequestState.allCases.map { option in
-                .object(["value": .string(option.rawValue), "label": .string(stateName(option, visit)), "selected": .bool(option == state)])
-            }),
-            "kinds": .list([TemplateValue.object(["value": "", "label": .string(text("queue-all-kinds", visit)), "selected": .bool(kind == nil)])]
-                + RequestKind.allCases.filter { allowedKinds.contains($0) || !handled.contains($0) }.map { option in
-                    .object(["value": .string(option.rawValue), "label": .string(kindName(option, visit)), "selected": .bool(option == kind)])
-                }),
-            "overdueOnly": .bool(overdueOnly),
-            "countText": .string(
-                "\(counts.total)\(counts.totalIsAtLeast ? "+" : "") \(text("count-requests", visit)) · "
-                    + "\(counts.overdue)\(counts.overdueIsAtLeast ? "+" : "") \(text("count-overdue", visit))"),
-            "hasItems": .bool(!queuePage.items.isEmpty),
-            "items": .list(queuePage.items.map { summary in
-                .object([
-                    "id": .string(summary.id), "shortId": .string(String(summary.id.prefix(8))), "kind": .string(kindName(summary.kind, visit)),
-                    "received": .string(Self.date(summary.receivedOn)), "due": .string(Self.date(summary.dueDate)),
-                    "overdue": .bool(summary.isOverdue), "state": .string(stateName(summary.state, visit)),
-                    "assignee": .string(summary.assigneeID ?? text("unassigned", visit)),
-                ])
-            }),
-        ]
-        if cursor != nil { values["firstHref"] = .string(base) }
-        if let next = queuePage.nextCursor {
-            values["nextHref"] = .string(base + "&after=" + (next.addingPercentEncoding(withAllowedCharacters: .alphanumerics) ?? ""))
-        }
-        return page(visit, "officer-queue", title: text("queue-title", visit), values, user: staff.name, section: "officer")
-    }
-
     // MARK: One request
 
-    func requestFacts(_ record: RequestRecord, document: DocumentEntry?, _ visit: WebVisit) -> [String: TemplateValue] {
+    /// `officerNames`: history entries name the officer (officers' pages); citizens see the role only, as in the API.
+    func requestFacts(_ record: RequestRecord, document: DocumentEntry?, _ visit: WebVisit, officerNames: Bool = false) -> [String: TemplateValue] {
         let summary = record.summary
         var values: [String: TemplateValue] = [
             "id": .string(summary.id), "shortId": .string(String(summary.id.prefix(8))), "kind": .string(kindName(summary.kind, visit)),
             "state": .string(stateName(summary.state, visit)), "stateCode": .string(summary.state.rawValue),
             "received": .string(Self.date(summary.receivedOn)), "due": .string(Self.date(summary.dueDate)),
             "overdue": .bool(summary.isOverdue && summary.state.isOpen),
-            "fee": .string(summary.feeVND == 0 ? text("fee-exempt", visit) : Self.money(summary.feeVND)),
+            "fee": .string(summary.feeVND == 0 ? text("fee-exempt", visit) : Self.money(summary.feeVND, visit.language)),
             "department": .string(departmentName(summary.departmentID, visit)), "version": .string(String(summary.version)),
             "history": .list(record.history.map { event in
                 var object: [String: TemplateValue] = [
                     "iso": .string(event.occurredAt.formatted(.iso8601)), "when": .string(Self.dateTime(event.occurredAt)),
-                    "action": .string(text("action-name-\(event.action)", visit)), "actor": .string(text("role-\(event.actorRole.rawValue)", visit)),
+                    "action": .string(text("action-name-\(event.action)", visit)),
+                    "actor": .string((officerNames ? event.actorName : nil) ?? text("role-\(event.actorRole.rawValue)", visit)),
                     "toState": .string(stateName(event.toState, visit)),
                 ]
-                if let reason = event.reason, !reason.isEmpty { object["reason"] = .string(reason) }
+                if let reason = historyReason(event, visit) { object["reason"] = .string(reason) }
                 return .object(object)
             }),
         ]
@@ -213,7 +156,7 @@ extension WebPages {
         let summary = record.summary
         try authorize(staff, .viewRequest, summary)
         let document = summary.state == .issued || summary.state == .revoked ? try store.documentEntry(forRequest: id) : nil
-        var values = requestFacts(record, document: document, visit)
+        var values = requestFacts(record, document: document, visit, officerNames: true)
         let text: (String) -> String = { self.text($0, visit) }
         let may = { (action: StaffAction) in api.policy.grants(staff.roles, action, on: summary.kind) }
         var particulars: [(String, String?)] = []
@@ -259,6 +202,7 @@ extension WebPages {
                 Self.reasonField("reject.reason").value(text, value: typed["reject.reason"], error: errors["reject.reason"]),
             ])
         }
+        values["complexity"] = complexitySection(record, staff: staff, actor: actor, typed: typed, errors: errors, visit)
         let canRevoke = (document.map { $0.status == .valid } ?? false) && may(.revoke)
         values["canRevoke"] = .bool(canRevoke)
         if canRevoke {
@@ -496,9 +440,10 @@ extension WebPages {
                 if text == nil { problems["revoke.reason"] = "field-reason-required" }
                 guard let code, let text else { return try await redisplay(problems) }
                 guard let document = try store.documentEntry(forRequest: id) else { throw Outcome.notFound }
-                // Visibility: the request read above (through `officer`) is not enough — the store checks the department.
-                _ = try await store.revokeDocument(document.documentID, reason: text, code: code, by: actor, now: now)
-                return redirect(back, flash: "revoked", visit)
+                // Nothing is revoked here: the confirmation page restates it (WebPages+OfficerSteps.swift).
+                let holder = try await store.request(id, by: actor, now: now).subject?.fullName
+                return try revocationConfirmation(
+                    id: id, document: document, reasonCode: code, grounds: text, holder: holder, visit, user: staff.name)
             default:
                 throw Outcome.notFound
             }

@@ -1,4 +1,5 @@
 import CivicSealHTTP
+import CivicSealJSON
 import CivicSealRecords
 import CivicSealSigner
 import CivicSealWeb
@@ -60,58 +61,149 @@ extension WebPages {
         return verifyPage(visit, ["verdict": verdictValue(verdict, visit)])
     }
 
+    /// The verdict in plain words: each check as passed, failed or "not checked" (a check an earlier failure kept
+    /// from running is not a failure of its own), times in Hà Nội time, the signer and department in the page's
+    /// language. The verifier's technical messages (ISO times, key-usage bits) stay in the API's JSON.
     func verdictValue(_ verdict: DocumentVerdict, _ visit: WebVisit) -> TemplateValue {
         let outcome = verdict.outcome.rawValue
+        let signingTime = verdict.signingTime.map { Self.hanoiDateTime($0, visit) }
         var object: [String: TemplateValue] = [
             "outcome": .string(outcome), "headline": .string(text("verdict-\(outcome)", visit)),
             "explanation": .string(text("verdict-\(outcome)-text", visit)),
             "checks": .list(verdict.checks.map { check in
-                .object([
-                    "name": .string(check.name.rawValue), "passed": .bool(check.passed),
-                    "message": .string(visit.language == .vietnamese ? check.vietnamese : check.english),
+                let state = check.passed ? "pass" : check.wasRun ? "fail" : "skipped"
+                var message = text("verify-check-\(check.name.rawValue)-\(state == "skipped" ? "fail" : state)", visit)
+                if state == "skipped" { message = text("verify-check-skipped", visit) + " " + text("verify-check-\(check.name.rawValue)-what", visit) }
+                message = message.replacingOccurrences(of: "{time}", with: signingTime ?? "")
+                return .object([
+                    "name": .string(check.name.rawValue), "state": .string(state),
+                    "stateLabel": .string(text("verify-check-state-\(state)", visit)),
+                    "mark": .string(state == "pass" ? "✓" : state == "fail" ? "✗" : "–"),
+                    "message": .string(message),
                 ])
             }),
         ]
-        if let signer = verdict.signer { object["signer"] = .string(signer) }
+        let department = verdict.department.flatMap { store.configuration.authority.department(id: $0) }
+        if let signer = verdict.signer {
+            // The seal's certificate names the department in Vietnamese; English pages show its English name.
+            let isDepartmentSeal = department.map { signer == $0.nameVietnamese || signer == $0.nameEnglish } ?? false
+            if let department, isDepartmentSeal {
+                object["signer"] = .string(visit.language == .vietnamese ? department.nameVietnamese : department.nameEnglish)
+            } else {
+                object["signer"] = .string(signer)
+            }
+        }
         // The verdict names the department by id and the document by its template id (`criminal-record-form-1`).
-        if let department = verdict.department { object["department"] = .string(departmentName(department, visit)) }
-        if let time = verdict.signingTime { object["signingTime"] = .string(Self.dateTime(time) + " (UTC+7)") }
+        if let id = verdict.department { object["department"] = .string(departmentName(id, visit)) }
+        if let signingTime { object["signingTime"] = .string(signingTime) }
         if let kind = verdict.documentKind {
             let known = RequestKind.allCases.first { kind == $0.rawValue || kind.hasPrefix($0.rawValue + "-") }
             object["kind"] = .string(known.map { kindName($0, visit) } ?? kind)
         }
         if let id = verdict.documentID, DocumentID.isValid(id) { object["documentId"] = .string(id) }
         if let revocation = verdict.revocation {
-            object["revokedOn"] = .string(Self.date(CalendarDate(revocation.date)))
+            object["revokedOn"] = .string(Self.hanoiDateTime(revocation.date, visit))
             object["revocationReason"] = .string(text("revocation-\(revocation.reason.rawValue)", visit))
         }
         return .object(object)
     }
 
-    /// `GET /verify/lookup?code=…`: a known code goes to its page; anything else stays here with a message.
-    func lookup(_ request: HTTPRequest, _ visit: WebVisit) throws -> HTTPResponse {
-        let given = (try? QueryString.parse(request.query, allowed: ["code"]))?["code"] ?? ""
-        let code = given.trimmingCharacters(in: .whitespaces).uppercased()
-        guard DocumentID.isValid(code) else {
-            return verifyPage(visit, ["code": .string(String(given.prefix(40))), "lookupError": .string(text("verify-bad-code", visit))])
-        }
-        guard (try store.documentEntry(id: code)) != nil else {
-            return verifyPage(visit, ["code": .string(code), "lookupError": .string(text("verify-unknown-code", visit))])
-        }
-        return redirect("/v/\(code)")
+    /// An instant as the verify pages print it: `dd/MM/yyyy HH:mm giờ Hà Nội (UTC+7)` (English: `… Hà Nội time (UTC+7)`).
+    static func hanoiDateTime(_ date: Date, _ visit: WebVisit) -> String {
+        "\(dateTime(date)) \(HanoiTime.zone(language: visit.language.rawValue))"
     }
 
+    /// `GET /verify/lookup?code=…`: the 26-character document ID or the number printed at the top of the document
+    /// (``DocumentReference``: spaces, case and O/0, I/1 misreadings forgiven). A known one goes to its page; anything
+    /// else stays here with what is wrong with it.
+    func lookup(_ request: HTTPRequest, _ visit: WebVisit) throws -> HTTPResponse {
+        let given = (try? QueryString.parse(request.query, allowed: ["code"]))?["code"] ?? ""
+        func refuse(_ key: String) -> HTTPResponse {
+            verifyPage(visit, ["code": .string(String(given.prefix(60))), "lookupError": .string(text(key, visit))], status: .ok)
+        }
+        let reference: DocumentReference
+        do { reference = try DocumentReference.parse(given) } catch {
+            switch error {
+            case .empty: return refuse("verify-code-empty")
+            case .badCharacter: return refuse("verify-code-bad-character")
+            case .wrongLength: return refuse("verify-code-wrong-length")
+            case .badNumber: return refuse("verify-code-bad-number")
+            }
+        }
+        guard let id = try documentID(for: reference) else { return refuse("verify-unknown-code") }
+        return redirect("/v/\(id)")
+    }
+
+    /// The registered document a reference names: the ID itself, or the one document whose stored record carries
+    /// exactly that printed number (nil when none does, or — never seen with 50-bit prefixes — several).
+    func documentID(for reference: DocumentReference) throws -> String? {
+        switch reference {
+        case .id(let id):
+            return try store.documentEntry(id: id) != nil ? id : nil
+        case .number(let prefix, _, _):
+            let matches = try store.documentIDs(startingWith: prefix, limit: 2).filter { id in
+                guard let json = try store.documentRecordJSON(id: id),
+                    let record = try? JSONValue(parsing: Array(json.utf8)), case .string(let number)? = record.objectValue?["number"]
+                else { return false }
+                return number == reference.printedNumber
+            }
+            return matches.count == 1 ? matches[0] : nil
+        }
+    }
+
+    /// The holder's four fields (the fifth, the document ID, is the page's own). No `maxlength` on the ID number:
+    /// a browser would silently cut a 13th digit, and a cut ID could then "match"; a wrong length is refused instead.
     static let confirmationFields: [FormField] = [
         FormField(name: "fullName", labelKey: "field-full-name", required: true, maxLength: 200, autocomplete: "off"),
         FormField(name: "birthDate", labelKey: "field-birth-date", control: .date, required: true),
         FormField(name: "sex", labelKey: "field-sex", control: .select([("", "choose"), ("male", "sex-male"), ("female", "sex-female")]), required: true),
-        FormField(name: "personalId", labelKey: "field-personal-id", required: true, maxLength: 12, autocomplete: "off", inputMode: "numeric"),
+        FormField(
+            name: "personalId", labelKey: "field-personal-id", required: true, hintKey: "verify-personal-id-hint", autocomplete: "off",
+            inputMode: "numeric"),
     ]
 
+    /// The five-field check's form problems, found before anything is compared: field name → `messages.json` key.
+    /// Empty fields, a name over 200 characters or with control characters, a date that is not a real past date, a sex other than
+    /// the two offered, and an ID number that is not exactly 12 digits (spaces between digit groups are allowed;
+    /// nothing is ever cut). A form with problems is not compared and costs no attempt.
+    static func confirmationProblems(_ fields: [String: String], today: CalendarDate) -> [String: String] {
+        var problems: [String: String] = [:]
+        let name = DetailsConfirmation.normalised(fields["fullName"] ?? "")
+        if name.isEmpty {
+            problems["fullName"] = "verify-name-required"
+        } else if name.count > 200 {
+            problems["fullName"] = "verify-name-too-long"
+        } else if TextNormalization.containsControlCharacters(name) {
+            problems["fullName"] = "verify-name-invalid"
+        }
+        let birth = (fields["birthDate"] ?? "").trimmingCharacters(in: .whitespaces)
+        if birth.isEmpty {
+            problems["birthDate"] = "verify-birth-date-required"
+        } else if let date = CalendarDate(birth) {
+            if date > today { problems["birthDate"] = "verify-birth-date-future" }
+        } else {
+            problems["birthDate"] = "verify-birth-date-invalid"
+        }
+        switch fields["sex"] ?? "" {
+        case "": problems["sex"] = "verify-sex-required"
+        case "male", "female": break
+        default: problems["sex"] = "verify-sex-invalid"
+        }
+        let id = (fields["personalId"] ?? "").filter { !$0.isWhitespace }
+        if id.isEmpty {
+            problems["personalId"] = "verify-personal-id-required"
+        } else if !id.allSatisfy({ $0.isASCII && $0.isNumber }) {
+            problems["personalId"] = "verify-personal-id-digits"
+        } else if id.count != 12 {
+            problems["personalId"] = id.count < 12 ? "verify-personal-id-short" : "verify-personal-id-long"
+        }
+        return problems
+    }
+
     /// `GET /v/{id}`: status, kind, department and issue date; nothing personal.
-    func documentPage(_ context: RequestContext, _ visit: WebVisit, values: [String: String] = [:], confirmed: Bool? = nil) throws
-        -> HTTPResponse
-    {
+    func documentPage(
+        _ context: RequestContext, _ visit: WebVisit, values: [String: String] = [:], errors: [String: String] = [:], confirmed: Bool? = nil
+    ) throws -> HTTPResponse {
         guard let id = context.parameter("id"), DocumentID.isValid(id), let entry = try store.documentEntry(id: id) else {
             throw Outcome.notFound
         }
@@ -123,12 +215,27 @@ extension WebPages {
             "kind": .string(kindName(entry.kind, visit)),
             "department": .string(
                 (visit.language == .vietnamese ? department?.nameVietnamese : department?.nameEnglish) ?? entry.departmentID),
-            "issuedOn": .string(Self.date(CalendarDate(entry.issuedAt))),
-            "fields": .list(Self.confirmationFields.map { $0.value({ text($0, visit) }, value: values[$0.name], error: nil) }),
+            "issuedOn": .string(HanoiTime.date(entry.issuedAt)),
+            "fields": .list(Self.confirmationFields.map { field in
+                field.value({ text($0, visit) }, value: values[field.name], error: errors[field.name].map { text($0, visit) })
+            }),
         ]
+        if let json = try store.documentRecordJSON(id: id), let record = try? JSONValue(parsing: Array(json.utf8)),
+            case .string(let number)? = record.objectValue?["number"]
+        {
+            object["number"] = .string(number)
+        }
+        if !errors.isEmpty {
+            object["hasErrors"] = .bool(true)
+            object["errors"] = .list(Self.confirmationFields.compactMap { field in
+                errors[field.name].map { key in
+                    .object(["id": .string(field.id), "label": .string(text(field.labelKey, visit)), "message": .string(text(key, visit))])
+                }
+            })
+        }
         if case .revoked(_, let code, let at) = entry.status {
             // The date and the public reason code's wording; never the officer's grounds.
-            object["revokedOn"] = .string(Self.date(CalendarDate(at)))
+            object["revokedOn"] = .string(HanoiTime.date(at))
             object["revocationReason"] = .string(text("revocation-\(code.rawValue)", visit))
         }
         if let confirmed {
@@ -138,17 +245,20 @@ extension WebPages {
         return page(visit, "document", title: text("document-title", visit), object, section: "verify")
     }
 
-    /// `POST /v/{id}`: whether all five fields match, never which one differed; 10 attempts a minute per client.
+    /// `POST /v/{id}`: first what is malformed, field by field (no attempt charged); then whether all five fields
+    /// match, never which one differed; 10 compared attempts a minute per client.
     func confirmDetails(_ request: HTTPRequest, _ context: RequestContext, _ visit: WebVisit) throws -> HTTPResponse {
         let fields = try form(request, visit)
+        var typed: [String: String] = [:]
+        for name in ["fullName", "birthDate", "sex", "personalId"] { typed[name] = fields[name] }
+        let problems = Self.confirmationProblems(typed, today: CalendarDate(now()))
+        guard problems.isEmpty else { return try documentPage(context, visit, values: typed, errors: problems) }
         if let wait = api.confirmationLimiter.attempt(context.clientAddress, now: now()) { throw Outcome.tooManyAttempts(seconds: wait) }
         let id = context.parameter("id") ?? ""
         let given = DetailsConfirmation(
-            documentID: id, fullName: fields["fullName"] ?? "", birthDate: fields["birthDate"] ?? "", sex: fields["sex"] ?? "",
-            personalID: fields["personalId"] ?? "")
+            documentID: id, fullName: typed["fullName"] ?? "", birthDate: typed["birthDate"] ?? "", sex: typed["sex"] ?? "",
+            personalID: (typed["personalId"] ?? "").filter { !$0.isWhitespace })
         let confirmed = api.confirm(given) != nil
-        var typed: [String: String] = [:]
-        for name in ["fullName", "birthDate", "sex", "personalId"] { typed[name] = fields[name] }
         return try documentPage(context, visit, values: typed, confirmed: confirmed)
     }
 }

@@ -48,6 +48,40 @@ struct WebPages: Sendable {
         registerVerifier(&builder)
         registerOfficer(&builder)
         registerCitizen(&builder)
+        registerOfficerSteps(&builder)
+        builder.fallback { [self] request, _, allowed in pageFallback(request, allowed: allowed) }
+    }
+
+    // MARK: Unknown addresses
+
+    /// The API's own paths, which keep problem+json for unknown addresses and wrong methods.
+    static func isAPIPath(_ path: String) -> Bool {
+        path == "/v1" || path.hasPrefix("/v1/") || ["/openapi.json", "/healthz", "/metrics"].contains(path)
+    }
+
+    /// Any other path answers in HTML in the visitor's language: an unknown address is the not-found page, and a
+    /// GET of an address that only takes a form's POST (what the language switch does after a refused form, or a
+    /// reload of a bookmarked action) goes to the page that shows that form.
+    func pageFallback(_ request: HTTPRequest, allowed: [HTTPMethod]) -> HTTPResponse? {
+        let path = String(request.path)
+        guard !Self.isAPIPath(path), [.get, .head, .post].contains(request.method) else { return nil }
+        if (request.method == .get || request.method == .head) && allowed.contains(.post) {
+            return finish(redirect(Self.formPage(forPostOnly: path)), begin(request))
+        }
+        return run(request) { _ in throw Outcome.notFound }
+    }
+
+    /// The page that shows the form posting to `path`: the new-request form for `/citizen/requests`, the home page
+    /// for `/sign-out`, else the parent (`/officer/requests/{id}/reject` → `/officer/requests/{id}`).
+    static func formPage(forPostOnly path: String) -> String {
+        switch path {
+        case "/citizen/requests": return "/citizen/requests/new"
+        case "/sign-out": return "/"
+        default:
+            guard let slash = path.dropLast().lastIndex(of: "/"), slash != path.startIndex else { return "/" }
+            let parent = String(path[..<slash])
+            return isLocalPath(parent) ? parent : "/"
+        }
     }
 
     // MARK: Running a page
@@ -100,7 +134,12 @@ struct WebPages: Sendable {
             return errorPage(visit, "error-session", "error-session-text", back: visit.path, status: HTTPStatus(code: 403))
         case Outcome.conflict(let back): return errorPage(visit, "error-conflict", "error-conflict-text", back: back, status: HTTPStatus(code: 409))
         case Outcome.tooManyAttempts(let seconds):
-            var response = errorPage(visit, "error-too-many", "error-too-many", back: visit.path, status: HTTPStatus(code: 429))
+            // How long to wait, from the limiter's own Retry-After (at least one second).
+            let wait = text("site-too-many-wait", visit).replacingOccurrences(of: "{seconds}", with: String(max(1, seconds)))
+            var response = page(
+                visit, "error", title: text("error-too-many", visit),
+                ["heading": .string(text("error-too-many", visit)), "message": .string(wait), "back": .string(visit.path)],
+                status: HTTPStatus(code: 429))
             response.headers.replaceOrAdd(name: "Retry-After", value: String(seconds))
             return response
         case Outcome.forbidden, is IdentityError:
@@ -152,7 +191,7 @@ struct WebPages: Sendable {
         }
         var layout: [String: TemplateValue] = [
             "lang": .string(language.rawValue), "otherLang": .string(language.other.rawValue), "title": .string(title),
-            "path": .string(Self.isLocalPath(visit.path) ? visit.path : "/"), "csrf": .string(visit.csrfToken),
+            "path": .string(Self.languageSwitchPath(visit, values)), "csrf": .string(visit.csrfToken),
             "nav": .list(
                 [("/", "nav-home", "home"), ("/citizen", "nav-citizen", "citizen"), ("/officer/queue", "nav-officer", "officer"),
                  ("/verify", "nav-verify", "verify")].map { href, key, name in
@@ -205,12 +244,44 @@ struct WebPages: Sendable {
         return !visit.csrfNonceIsNew && site.csrf.isValid(given, nonce: visit.csrfNonce)
     }
 
+    /// `POST /sign-out`: ends the session and goes home, or to the other sign-in page when the visitor chose
+    /// "sign out and continue as …" (`next`, one of the two sign-in pages only).
     func signOut(_ request: HTTPRequest, _ visit: WebVisit) throws -> HTTPResponse {
-        _ = try form(request, visit)
+        let fields = try form(request, visit)
         if let session = visit.session { site.sessions.remove(session.id) }
-        var response = redirect("/")
+        let next = fields["next"].flatMap { ["/officer/sign-in", "/citizen/sign-in"].contains($0) ? $0 : nil } ?? "/"
+        var response = redirect(next)
         response.headers.add(name: "Set-Cookie", value: site.expiredSessionCookie())
         return response
+    }
+
+    /// The page shown instead of a sign-in page to someone signed in as the other kind of user (a citizen who
+    /// clicks "Cán bộ", an officer who clicks "Công dân"): nobody is signed out without asking. It says who they are
+    /// signed in as and offers "sign out and continue" (a POST with the CSRF token) or "back". Nil for anyone else.
+    func otherAudienceNotice(_ visit: WebVisit, audience: Audience) -> HTTPResponse? {
+        guard let session = visit.session, let signedIn = session.payload.signedIn else { return nil }
+        let name: String
+        switch (audience, signedIn) {
+        case (.officer, .citizen(let token)):
+            guard let citizen = try? api.verifier.verify(authorizationFields: ["Bearer \(token)"]).requireCitizen() else { return nil }
+            name = citizen.identity.fullName
+        case (.citizen, .officer(let token)):
+            guard let staff = try? api.verifier.verify(authorizationFields: ["Bearer \(token)"]).requireStaff(anyOf: Self.officerRoles)
+            else { return nil }
+            name = staff.name
+        default:
+            return nil
+        }
+        let officer = audience == .officer
+        return page(
+            visit, "site-switch", title: text("site-switch-title", visit),
+            [
+                "explanation": .string(
+                    text(officer ? "site-switch-as-citizen" : "site-switch-as-officer", visit).replacingOccurrences(of: "{name}", with: name)),
+                "next": .string(officer ? "/officer/sign-in" : "/citizen/sign-in"),
+                "continueLabel": .string(text(officer ? "site-switch-continue-officer" : "site-switch-continue-citizen", visit)),
+                "back": .string(officer ? "/citizen" : "/officer/queue"),
+            ], user: name, section: officer ? "officer" : "citizen")
     }
 
     /// `GET /language/{vi|en}?next=/path`: remembers the choice in a cookie and goes back. `next` must be a local path.
@@ -219,10 +290,26 @@ struct WebPages: Sendable {
             return HTTPResponse(status: .notFound)
         }
         let next = (try? QueryString.parse(request.query, allowed: ["next"]))?["next"] ?? "/"
-        var response = redirect(Self.isLocalPath(next) ? next : "/")
+        var response = redirect(Self.isLocalPath(next) || Self.isNewRequestForm(next) ? next : "/")
         response.headers.add(name: "Set-Cookie", value: site.setLanguageCookie(language))
         response.headers.replaceOrAdd(name: "Cache-Control", value: "no-store")
         return response
+    }
+
+    /// Where the language switch of a page comes back to: the page's own path, except for a refused new-request form
+    /// (posted to `/citizen/requests`), which comes back to the form of the same kind. A POST-only address reached
+    /// some other way is sent on to its form by ``pageFallback(_:allowed:)``.
+    static func languageSwitchPath(_ visit: WebVisit, _ values: [String: TemplateValue]) -> String {
+        if visit.path == "/citizen/requests", case .string(let kind)? = values["kind"], RequestKind(rawValue: kind) != nil {
+            return "/citizen/requests/new?kind=\(kind)"
+        }
+        return isLocalPath(visit.path) ? visit.path : "/"
+    }
+
+    /// `/citizen/requests/new?kind=<a request kind>`: the one address with a query the language switch returns to.
+    static func isNewRequestForm(_ path: String) -> Bool {
+        let prefix = "/citizen/requests/new?kind="
+        return path.hasPrefix(prefix) && RequestKind(rawValue: String(path.dropFirst(prefix.count))) != nil
     }
 
     /// A same-site path: `/` followed by path characters only (no `//host`, no backslash, no scheme).
@@ -251,6 +338,12 @@ struct WebPages: Sendable {
         }
         groups.insert(digits, at: 0)
         return groups.joined(separator: ".") + " đ"
+    }
+
+    /// An amount in the page's language: "205.000 đ" in Vietnamese, "VND 205,000" in English.
+    static func money(_ vnd: Int, _ language: WebLanguage) -> String {
+        guard language == .english else { return money(vnd) }
+        return "VND " + money(vnd).dropLast(2).replacingOccurrences(of: ".", with: ",")
     }
 
     func kindName(_ kind: RequestKind, _ visit: WebVisit) -> String { text("kind-\(kind.rawValue)", visit) }

@@ -11,6 +11,9 @@ public struct HTTPRouter: HTTPResponder {
     public typealias InlineHandler = @Sendable (HTTPRequest, RequestContext) throws -> HTTPResponse
     /// An inline fast path that answers from memory or returns nil to send the request to the async handler.
     public typealias InlineFastPath = @Sendable (HTTPRequest, RequestContext) throws -> HTTPResponse?
+    /// Answers a request no route serves with its method: `allowed` is empty for an unknown path (404), else the
+    /// methods the path does serve (405). Returning nil keeps the router's problem+json answer.
+    public typealias Fallback = @Sendable (HTTPRequest, RequestContext, _ allowed: [HTTPMethod]) async -> HTTPResponse?
 
     /// One method + pattern pair, as listed by ``routes`` (the API layer compares them with its OpenAPI document).
     public struct Route: Sendable, Hashable, CustomStringConvertible {
@@ -46,7 +49,12 @@ public struct HTTPRouter: HTTPResponder {
     public struct Builder {
         private var entries: [Entry] = []
         private var errors: [BuildError] = []
+        private var fallback: Fallback?
         public init() {}
+
+        /// Sets the answer for unknown paths and wrong methods (e.g. HTML pages in the visitor's language for the
+        /// site's paths); the API's paths keep problem+json by returning nil.
+        public mutating func fallback(_ handler: @escaping Fallback) { fallback = handler }
 
         public mutating func add(_ method: HTTPMethod, _ pattern: String, handler: @escaping Handler) {
             add(method, pattern, handler: handler, inline: nil)
@@ -88,13 +96,15 @@ public struct HTTPRouter: HTTPResponder {
 
         public func build() throws -> HTTPRouter {
             if let first = errors.first { throw first }
-            return HTTPRouter(entries: entries)
+            return HTTPRouter(entries: entries, fallback: fallback)
         }
     }
 
     private let entries: [Entry]
+    private let fallback: Fallback?
 
-    private init(entries: [Entry]) {
+    private init(entries: [Entry], fallback: Fallback?) {
+        self.fallback = fallback
         // Most specific first: compare literal-ness segment by segment.
         self.entries = entries.sorted { left, right in
             for (a, b) in zip(left.segments, right.segments) {
@@ -130,6 +140,7 @@ public struct HTTPRouter: HTTPResponder {
         if request.method == .head, let (entry, parameters) = getMatch {
             return await run(entry, parameters, request, context)
         }
+        if let fallback, let response = await fallback(request, context, allowed) { return response }
         if allowed.isEmpty {
             return .problem(.notFound())
         }

@@ -40,7 +40,7 @@ public struct AuthorizationPolicy: Sendable {
     public init(grants: [Grant]) { self.grants = grants }
 
     /// The deciding work of a request, one list for the officer roles.
-    static let deciding: Set<StaffAction> = [.viewQueue, .viewRequest, .claim, .approve, .requestInfo, .reject]
+    static let deciding: Set<StaffAction> = [.viewQueue, .viewRequest, .claim, .approve, .requestInfo, .reject, .setComplexity]
     static let justiceKinds: Set<RequestKind> = [.criminalRecord]
     static let healthKinds: Set<RequestKind> = [.healthCertificate, .healthBookExtract]
 
@@ -123,6 +123,8 @@ public enum StaffAction: String, Sendable, Hashable, CaseIterable {
     case reject
     /// Revoke an issued document.
     case revoke
+    /// Set or correct a request's Art. 48 complexity (and so its statutory deadline), with a reason.
+    case setComplexity = "set-complexity"
     /// Record an entry in a person's health book.
     case recordHealthEntry = "record-health-entry"
 }

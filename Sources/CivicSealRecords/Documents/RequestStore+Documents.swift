@@ -151,6 +151,22 @@ extension RequestStore {
         return try read { connection in try connection.scalar("SELECT record FROM documents WHERE id = ?", [.text(documentID)]).string }
     }
 
+    /// The ids of the documents whose id starts with `prefix` (a valid id's first characters), at most `limit`: the
+    /// printed number (`N03RW44HBZ/2026/LLTP`) carries the first ten characters of the id. An index range scan.
+    public func documentIDs(startingWith prefix: String, limit: Int = 2) throws(RecordsError) -> [String] {
+        guard !prefix.isEmpty, prefix.utf8.count < 26, prefix.utf8.allSatisfy({ DocumentID.alphabet.contains($0) }) else { return [] }
+        // `Z` is the alphabet's last character: every id with the prefix sorts below `prefix + "ZZ…"` + 1.
+        let upper = prefix + String(repeating: "Z", count: 26 - prefix.utf8.count) + "~"
+        return try read { connection in
+            var found: [String] = []
+            try connection.forEachRow(
+                "SELECT id FROM documents WHERE id >= ? AND id < ? ORDER BY id LIMIT ?",
+                [.text(prefix), .text(upper), .integer(Int64(max(1, limit)))]
+            ) { statement in if let id = statement.string(at: 0) { found.append(id) } }
+            return found
+        }
+    }
+
     /// The sealed PDF of a request's document for `actor`: the owner (the citizen who submitted) only; anyone else,
     /// or a request without a document, gets ``RecordsError/Code/notFound``.
     public func documentPDF(forRequest requestID: String, by actor: Actor) throws(RecordsError) -> (documentID: String, pdf: [UInt8]) {

@@ -33,3 +33,16 @@ public struct QueueCounts: Sendable, Hashable {
         self.overdueIsAtLeast = overdueIsAtLeast
     }
 }
+
+/// The names a queue row shows (``RequestStore/queueNames(_:for:)``).
+public struct QueueNames: Sendable, Hashable {
+    /// The person the document is about; nil for a row stored without an identity block.
+    public let subjectName: String?
+    /// The claiming officer's name at the claim; nil when unassigned or claimed before names were kept.
+    public let assigneeName: String?
+
+    public init(subjectName: String?, assigneeName: String?) {
+        self.subjectName = subjectName
+        self.assigneeName = assigneeName
+    }
+}

@@ -32,6 +32,49 @@ extension RequestStore {
         return try await read { connection in try Self.runQueue(query, in: connection) }
     }
 
+    /// The queue across several states (the page's "all states"), in the same order and with the same cursor as the
+    /// one-state queue: one index range scan of at most `limit + 1` entries per state, merged by (due date, row).
+    /// Its cost does not grow with the department's size.
+    public func departmentQueue(
+        for officer: Actor, states: [RequestState], filter: QueueFilter, limit: Int = 50, after cursor: String? = nil, now: Date
+    ) async throws(RecordsError) -> QueuePage {
+        guard let first = states.first else { return QueuePage(items: [], nextCursor: nil) }
+        let query = try queueQuery(for: officer, state: first, limit: limit, after: cursor, now: now, filter: filter)
+        return try await read { connection in
+            var rows: [(seq: Int64, summary: RequestSummary)] = []
+            for state in Set(states) {
+                rows += try Self.runQueueRows(
+                    QueueQuery(
+                        department: query.department, state: state, limit: query.limit, cursor: query.cursor, today: query.today,
+                        filter: query.filter, ids: query.ids),
+                    in: connection)
+            }
+            rows.sort { ($0.summary.dueDate, $0.seq) < ($1.summary.dueDate, $1.seq) }
+            var items = rows.prefix(query.limit + 1).map(\.summary)
+            var next: String?
+            if items.count > query.limit {
+                items.removeLast()
+                if let last = items.last { next = QueueCursor(dueDate: last.dueDate, id: last.id).encoded }
+            }
+            return QueuePage(items: items, nextCursor: next)
+        }
+    }
+
+    /// ``queueCounts(for:state:filter:now:)`` summed over `states` (each count still bounded).
+    public func queueCounts(for officer: Actor, states: [RequestState], filter: QueueFilter = QueueFilter(), now: Date)
+        async throws(RecordsError) -> QueueCounts
+    {
+        var total = 0, overdue = 0, totalIsAtLeast = false, overdueIsAtLeast = false
+        for state in Set(states) {
+            let counts = try await queueCounts(for: officer, state: state, filter: filter, now: now)
+            total += counts.total
+            overdue += counts.overdue
+            totalIsAtLeast = totalIsAtLeast || counts.totalIsAtLeast
+            overdueIsAtLeast = overdueIsAtLeast || counts.overdueIsAtLeast
+        }
+        return QueueCounts(total: total, overdue: overdue, totalIsAtLeast: totalIsAtLeast, overdueIsAtLeast: overdueIsAtLeast)
+    }
+
     /// The most a queue count reads: past it, ``QueueCounts`` says "at least".
     public static let queueCountLimit = 10_000
 
@@ -95,7 +138,8 @@ extension RequestStore {
             guard let seq = try ids.resolve(requestID, in: connection) else { throw RecordsError.notFound }
             let statement = try connection.cachedStatement(
                 """
-                SELECT \(RequestRow.summaryColumns), history, owner_id, findings, submission, subject_identity
+                SELECT \(RequestRow.summaryColumns), history, owner_id, findings, submission, subject_identity,
+                    complexity_override, working_days, assignee_name
                 FROM requests WHERE seq = ?
                 """)
             defer { statement.reset() }
@@ -117,7 +161,9 @@ extension RequestStore {
             else { throw RequestRow.corrupt }
             return RequestRecord(
                 summary: summary, submission: submission, findingsJSON: findings,
-                history: try RequestHistory.events(history, in: connection), subject: subject)
+                history: try RequestHistory.events(history, in: connection), subject: subject,
+                complexityOverride: statement.string(at: 18).flatMap(CaseComplexity.init(storedText:)),
+                workingDays: statement.isNull(at: 19) ? nil : Int(statement.int64(at: 19)), assigneeName: statement.string(at: 20))
         }
     }
 
@@ -132,6 +178,40 @@ extension RequestStore {
             else { throw RecordsError.notFound }
             try Self.checkVisible(owner: row[1].string, department: row[2].string ?? "", to: actor)
             return try RequestHistory.events(row[0].string ?? "", in: connection)
+        }
+    }
+
+    /// What the queue page shows beside each request: the name of the person the document is about and the name of
+    /// the officer who claimed it (as their staff token gave it then). One primary-key read per id; only requests of
+    /// the officer's own department are answered.
+    public func queueNames(_ requestIDs: [String], for officer: Actor) async throws(RecordsError) -> [String: QueueNames] {
+        guard officer.role == .officer || officer.role == .system, let department = officer.departmentID else {
+            throw RecordsError(.forbidden, "only department staff read a queue")
+        }
+        let ids = ids
+        return try await read { connection in
+            let statement = try connection.cachedStatement(
+                "SELECT subject_identity, submission, assignee_name, department_id FROM requests WHERE seq = ?")
+            var names: [String: QueueNames] = [:]
+            for id in requestIDs where Self.isRequestID(id) {
+                guard let seq = try ids.resolve(id, in: connection) else { continue }
+                defer { statement.reset() }
+                try statement.bind([.integer(seq)])
+                guard try statement.step(), statement.string(at: 3) == department else { continue }
+                var subjectName: String?
+                if let json = statement.string(at: 0),
+                    case .success(let identity) = WorkflowJSON.decode(PersonIdentity.self, from: Data(json.utf8), rejectingUnknownKeys: false)
+                {
+                    subjectName = identity.fullName
+                } else if let json = statement.string(at: 1),
+                    case .success(let submission) = WorkflowJSON.decode(
+                        RequestSubmission.self, from: Data(json.utf8), rejectingUnknownKeys: false)
+                {
+                    subjectName = submission.subject?.fullName
+                }
+                names[id] = QueueNames(subjectName: subjectName, assigneeName: statement.string(at: 2))
+            }
+            return names
         }
     }
 
@@ -206,6 +286,44 @@ extension RequestStore {
             if let last = items.last { next = QueueCursor(dueDate: last.dueDate, id: last.id).encoded }
         }
         return QueuePage(items: items, nextCursor: next)
+    }
+
+    /// One state's queue rows with their row numbers (for merging states), `limit + 1` at most, in queue order.
+    static func runQueueRows(_ query: QueueQuery, in connection: Connection) throws -> [(seq: Int64, summary: RequestSummary)] {
+        var rows: [(seq: Int64, summary: RequestSummary)] = []
+        let fetch = Int64(query.limit + 1)
+        let body: (Statement) throws -> Void = { statement in
+            rows.append((statement.int64(at: 0), try RequestRow.summary(from: statement, offset: 1, today: query.today, ids: query.ids)))
+        }
+        var filters = ""
+        var filterValues: [DatabaseValue] = []
+        if let kind = query.filter.kind {
+            filters += " AND kind = ?"
+            filterValues.append(.text(kind.rawValue))
+        }
+        if query.filter.overdueOnly {
+            filters += " AND due_date < ?"
+            filterValues.append(.text(query.today.description))
+        }
+        let scope: [DatabaseValue] = [.text(query.department), .text(query.state.rawValue)]
+        let select = "SELECT seq, \(RequestRow.summaryColumns) FROM requests WHERE department_id = ? AND state = ?"
+        if let cursor = query.cursor {
+            guard let seq = try query.ids.resolve(cursor.id, in: connection) else {
+                throw RecordsError(.invalidCursor, "the cursor was not issued by this queue")
+            }
+            let day = DatabaseValue.text(cursor.dueDate.description)
+            try connection.forEachRow(
+                "\(select) AND due_date = ? AND seq > ?\(filters) ORDER BY seq LIMIT ?",
+                scope + [day, .integer(seq)] + filterValues + [.integer(fetch)], body)
+            if rows.count < fetch {
+                try connection.forEachRow(
+                    "\(select) AND due_date > ?\(filters) ORDER BY due_date, seq LIMIT ?",
+                    scope + [day] + filterValues + [.integer(fetch - Int64(rows.count))], body)
+            }
+        } else {
+            try connection.forEachRow("\(select)\(filters) ORDER BY due_date, seq LIMIT ?", scope + filterValues + [.integer(fetch)], body)
+        }
+        return rows
     }
 
     static func checkVisible(owner: String?, department: String, to actor: Actor) throws(RecordsError) {

@@ -39,8 +39,9 @@ enum RequestHistory {
         guard let sequences = decode(json) else { throw RequestRow.corrupt }
         let statement = try connection.cachedStatement(
             """
-            SELECT recorded_at, action, from_state, to_state, actor_role, actor_id, reason FROM audit_log
-            WHERE sequence = ?
+            SELECT a.recorded_at, a.action, a.from_state, a.to_state, a.actor_role, a.actor_id, a.reason, n.name
+            FROM audit_log a LEFT JOIN audit_actor_names n ON n.sequence = a.sequence
+            WHERE a.sequence = ?
             """)
         var events: [RequestHistoryEvent] = []
         events.reserveCapacity(sequences.count)
@@ -59,7 +60,7 @@ enum RequestHistory {
                     action: statement.string(at: 1) ?? "",
                     fromState: statement.string(at: 2).flatMap(RequestState.init(rawValue:)), toState: to,
                     actorRole: role, actorID: statement.string(at: 5) ?? "", reason: statement.string(at: 6),
-                    auditSequence: sequence))
+                    auditSequence: sequence, actorName: statement.string(at: 7)))
         }
         return events
     }

@@ -15,4 +15,7 @@ public struct RequestHistoryEvent: Sendable, Hashable, Codable {
     public let reason: String?
     /// The audit entry written in the same transaction.
     public let auditSequence: Int64
+    /// The officer's name as their staff token gave it when they took the step; nil for citizens, the system and
+    /// steps recorded before names were kept.
+    public var actorName: String? = nil
 }

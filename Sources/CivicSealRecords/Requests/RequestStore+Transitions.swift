@@ -17,6 +17,10 @@ struct TransitionCommand: Sendable {
     var supplement: PreparedSubmission?
     /// If set, the row's version must still be this (the HTTP `If-Match`).
     var expectedVersion: Int?
+    /// Set-complexity: the reasons the officer sets (the deadline is recomputed from the stored receipt day).
+    var complexity: CaseComplexity?
+    /// Set-complexity and supplement: how the deadline is computed (the store's configuration).
+    var deadlines: (policy: DeadlinePolicy, calendar: WorkingDayCalendar)?
 }
 
 extension RequestStore {
@@ -66,6 +70,25 @@ extension RequestStore {
         var command = TransitionCommand(
             requestID: requestID, action: .supplement, actor: .citizen(corrected.applicant.personalID), reason: nil)
         command.supplement = prepared
+        command.expectedVersion = expectedVersion
+        command.deadlines = (configuration.deadlines, configuration.calendar)
+        return try await perform(command, now: now)
+    }
+
+    /// An officer of the request's department sets or corrects its Art. 48 complexity with a written reason (a
+    /// criminal-record request that is still open: `submitted`, `in_review` by its assignee, or `needs_info`). The
+    /// statutory due date is recomputed from the day the clock started; the step is audited as `set-complexity` with
+    /// the reasons and the officer's words (``CaseComplexity/auditText(_:reason:)``), and the setting survives a
+    /// supplement. Another kind of request is ``RecordsError/Code/invalidInput``.
+    public func setComplexity(
+        _ requestID: String, _ complexity: CaseComplexity, reason: String, by officer: Actor, expectedVersion: Int? = nil, now: Date
+    ) async throws(RecordsError) -> RequestSummary {
+        let trimmed = TextNormalization.normalise(reason)
+        var command = TransitionCommand(
+            requestID: requestID, action: .setComplexity, actor: officer,
+            reason: trimmed.isEmpty ? nil : CaseComplexity.auditText(complexity, reason: trimmed))
+        command.complexity = complexity
+        command.deadlines = (configuration.deadlines, configuration.calendar)
         command.expectedVersion = expectedVersion
         return try await perform(command, now: now)
     }
@@ -154,7 +177,8 @@ extension RequestStore {
             let seq = try ids.resolve(command.requestID, in: connection),
             let row = try connection.queryFirst(
                 """
-                SELECT seq, owner_id, department_id, state, assignee_id, version, kind, form, subject_id, history
+                SELECT seq, owner_id, department_id, state, assignee_id, version, kind, form, subject_id, history,
+                    received_on, complexity_override
                 FROM requests WHERE seq = ?
                 """, [.integer(seq)]),
             let owner = row[1].string, let department = row[2].string,
@@ -169,6 +193,9 @@ extension RequestStore {
         if let expected = command.expectedVersion, Int64(expected) != version {
             throw RecordsError(.concurrentModification, "the request changed since it was read")
         }
+        if command.action == .setComplexity && row[6].string != RequestKind.criminalRecord.rawValue {
+            throw RecordsError(.invalidInput, "the Art. 48 complexity applies to criminal-record requests only")
+        }
         var lifecycle = RequestLifecycle(
             ownerID: owner, departmentID: department, state: state, assigneeID: row[4].string)
         let event = try lifecycle.perform(command.action, by: actor, reason: command.reason)
@@ -176,12 +203,31 @@ extension RequestStore {
             in: connection, recordedAtMilliseconds: milliseconds, actorID: actor.id, actorRole: actor.role.rawValue,
             action: command.action.rawValue, requestID: command.requestID, fromState: event.from.rawValue,
             toState: event.to.rawValue, reason: event.reason)
+        // The officer's name at the time of the step, beside its audit entry (histories show it, not the staff id).
+        let actorName = actor.role == .officer ? actor.name.map { TextNormalization.normalise($0, collapsingSpaces: true) } : nil
+        if let actorName, !actorName.isEmpty {
+            try connection.execute(
+                "INSERT INTO audit_actor_names (sequence, name) VALUES (?, ?)", [.integer(audit.sequence), .text(actorName)])
+        }
 
         var assignments = "state = ?, assignee_id = ?, version = version + 1, updated_at = ?, history = ?"
         var arguments: [DatabaseValue] = [
             .text(lifecycle.state.rawValue), lifecycle.assigneeID.map(DatabaseValue.text) ?? .null,
             .integer(milliseconds), .text(try RequestHistory.appending(audit.sequence, to: row[9].string ?? "")),
         ]
+        if command.action == .claim {
+            assignments += ", assignee_name = ?"
+            arguments.append(actorName.map(DatabaseValue.text) ?? .null)
+        } else if lifecycle.assigneeID == nil {
+            assignments += ", assignee_name = NULL"
+        }
+        if let complexity = command.complexity, case let (policy, calendar)? = command.deadlines {
+            guard let received = row[10].string.flatMap(CalendarDate.init) else { throw RequestRow.corrupt }
+            let deadline = StatutoryDeadline(
+                receivedOn: received, workingDays: policy.workingDays(for: .criminalRecord, complexity: complexity), calendar: calendar)
+            assignments += ", complexity_override = ?, working_days = ?, due_date = ?"
+            arguments += [.text(complexity.storedText), .integer(Int64(deadline.workingDays)), .text(deadline.dueDate.description)]
+        }
         if let findings = command.findingsJSON {
             assignments += ", findings = ?"
             arguments.append(.text(findings))
@@ -197,10 +243,17 @@ extension RequestStore {
             else {
                 throw RecordsError(.supplementMismatch, "a supplement cannot change the kind, form or subject")
             }
+            // An officer's complexity outlives a supplement: the new clock runs for the complexity they set.
+            var deadline = corrected.deadline
+            if let stored = row[11].string, let override = CaseComplexity(storedText: stored), case let (policy, calendar)? = command.deadlines {
+                deadline = StatutoryDeadline(
+                    receivedOn: deadline.receivedOn, workingDays: policy.workingDays(for: corrected.kind, complexity: override),
+                    calendar: calendar)
+            }
             assignments += ", submission = ?, received_on = ?, working_days = ?, due_date = ?, fee_vnd = ?, fee_category = ?"
             arguments += [
-                .text(corrected.json), .text(corrected.deadline.receivedOn.description),
-                .integer(Int64(corrected.deadline.workingDays)), .text(corrected.deadline.dueDate.description),
+                .text(corrected.json), .text(deadline.receivedOn.description),
+                .integer(Int64(deadline.workingDays)), .text(deadline.dueDate.description),
                 .integer(Int64(corrected.fee.totalVND)), .text(corrected.fee.category.rawValue),
             ]
         }

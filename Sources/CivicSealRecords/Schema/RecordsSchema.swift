@@ -246,6 +246,17 @@ public enum RecordsSchema {
                     ('issued-in-error', 'superseded', 'holder-request', 'key-compromise', 'cessation-of-operation'))
                 """,
             ]),
+        Migration(
+            "names and complexity: the officer's name beside each step and on the claimed request; an officer's Art. 48 complexity",
+            statements: [
+                // The name the staff token gave when the officer took the step (the audit entry keeps the staff id).
+                "CREATE TABLE audit_actor_names (sequence INTEGER PRIMARY KEY REFERENCES audit_log (sequence), name TEXT NOT NULL)",
+                // The claiming officer's name, cleared with `assignee_id`; NULL for requests claimed before.
+                "ALTER TABLE requests ADD COLUMN assignee_name TEXT",
+                // NULL: the complexity derived from the submission applies; else the reasons an officer set (`""` none),
+                // recorded with their reason by a `set-complexity` audit entry.
+                "ALTER TABLE requests ADD COLUMN complexity_override TEXT",
+            ]),
     ]
 
     /// The triggers that make `audit_log` append-only; ``AuditVerifier`` reports any that are missing.

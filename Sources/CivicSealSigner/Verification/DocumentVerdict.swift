@@ -41,12 +41,16 @@ public struct DocumentVerdict: Sendable {
         public let passed: Bool
         public let vietnamese: String
         public let english: String
+        /// False when the check could not run because an earlier one failed (then ``passed`` is false too, so the
+        /// outcome is unchanged, but pages say "not checked" rather than "failed").
+        public let wasRun: Bool
 
-        public init(name: CheckName, passed: Bool, vietnamese: String, english: String) {
+        public init(name: CheckName, passed: Bool, vietnamese: String, english: String, wasRun: Bool = true) {
             self.name = name
             self.passed = passed
             self.vietnamese = vietnamese
             self.english = english
+            self.wasRun = wasRun
         }
     }
 

@@ -286,7 +286,8 @@ private struct Report {
     }
 
     mutating func notChecked(_ name: DocumentVerdict.CheckName) {
-        fail(name, "Chưa kiểm tra được do một bước kiểm tra trước không đạt.", "Not checked: an earlier check failed.")
+        checks.append(.init(name: name, passed: false, vietnamese: "Chưa kiểm tra được do một bước kiểm tra trước không đạt.",
+                            english: "Not checked: an earlier check failed.", wasRun: false))
     }
 
     /// Maps the CMS verification's first failure onto digest, signature and signing-certificate.
@@ -332,7 +333,7 @@ private struct Report {
         let expected = DocumentVerdict.CheckName.offline + (online ? DocumentVerdict.CheckName.online : [])
         for name in expected where !all.contains(where: { $0.name == name }) {
             all.append(.init(name: name, passed: false, vietnamese: "Chưa kiểm tra được do một bước kiểm tra trước không đạt.",
-                             english: "Not checked: an earlier check failed."))
+                             english: "Not checked: an earlier check failed.", wasRun: false))
         }
         all.sort { expected.firstIndex(of: $0.name)! < expected.firstIndex(of: $1.name)! }
         let failed = all.filter { !$0.passed }.map(\.name)

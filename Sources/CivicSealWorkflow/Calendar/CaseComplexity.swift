@@ -43,3 +43,36 @@ public struct CaseComplexity: Codable, Sendable, Hashable {
 
     public static let simple = CaseComplexity()
 }
+
+extension CaseComplexity {
+    /// The reasons as stored (`requests.complexity_override`): raw values sorted and comma-separated; `""` is simple.
+    public var storedText: String { reasons.sorted().map(\.rawValue).joined(separator: ",") }
+
+    /// The complexity a stored text names; nil for text ``storedText`` never writes (an unknown or repeated reason).
+    public init?(storedText: String) {
+        guard !storedText.isEmpty else {
+            self.init()
+            return
+        }
+        let parts = storedText.split(separator: ",", omittingEmptySubsequences: false).map(String.init)
+        let reasons = parts.compactMap(Reason.init(rawValue:))
+        guard reasons.count == parts.count, Set(reasons).count == reasons.count else { return nil }
+        self.init(reasons: Set(reasons))
+    }
+
+    /// The text an officer's complexity step records in the audit trail: `"[several-provinces,lived-abroad] reason"`
+    /// (`"[simple] reason"` for none), so the complexity set is covered by the chain's hash with the reason given.
+    public static func auditText(_ complexity: CaseComplexity, reason: String) -> String {
+        "[\(complexity.isComplex ? complexity.storedText : "simple")] \(reason)"
+    }
+
+    /// The complexity and reason of a text written by ``auditText(_:reason:)``; nil for any other text.
+    public static func parseAuditText(_ text: String) -> (complexity: CaseComplexity, reason: String)? {
+        guard text.hasPrefix("["), let close = text.firstIndex(of: "]") else { return nil }
+        let inner = String(text[text.index(after: text.startIndex)..<close])
+        let rest = text[text.index(after: close)...]
+        guard rest.hasPrefix(" "), inner != "", let complexity = inner == "simple" ? CaseComplexity() : CaseComplexity(storedText: inner)
+        else { return nil }
+        return (complexity, String(rest.dropFirst()))
+    }
+}

@@ -8,4 +8,6 @@ public enum LifecycleAction: String, Codable, Sendable, CaseIterable {
     case cancel
     case issue
     case revoke
+    /// An officer sets or corrects the Art. 48 complexity (and so the statutory deadline); the state is unchanged.
+    case setComplexity = "set-complexity"
 }

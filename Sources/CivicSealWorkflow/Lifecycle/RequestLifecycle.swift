@@ -12,9 +12,11 @@
 /// | `needs_info` | `cancel`       | `cancelled` | citizen |
 /// | `approved`   | `issue`        | `issued`    | system  |
 /// | `issued`     | `revoke`*      | `revoked`   | officer |
+/// | `submitted`, `in_review`, `needs_info` | `set-complexity`* | (same) | officer |
 ///
 /// `*` needs a reason: a refusal must state its reasons (Circular 03/2025/TT-VPCP, refusal form), a revocation
-/// its grounds (Art. 50, Law on Judicial Records), and a request to supplement must say what is missing.
+/// its grounds (Art. 50, Law on Judicial Records), and a request to supplement must say what is missing; setting the
+/// Art. 48 complexity (which moves the statutory deadline) says why.
 public struct RequestLifecycle: Codable, Sendable, Hashable {
     /// Every allowed transition, in one place.
     public static let transitions: [LifecycleTransition] = [
@@ -27,6 +29,9 @@ public struct RequestLifecycle: Codable, Sendable, Hashable {
         .init(from: .needsInfo, action: .cancel, to: .cancelled, performer: .citizen, requiresReason: false),
         .init(from: .approved, action: .issue, to: .issued, performer: .system, requiresReason: false),
         .init(from: .issued, action: .revoke, to: .revoked, performer: .officer, requiresReason: true),
+        .init(from: .submitted, action: .setComplexity, to: .submitted, performer: .officer, requiresReason: true),
+        .init(from: .inReview, action: .setComplexity, to: .inReview, performer: .officer, requiresReason: true),
+        .init(from: .needsInfo, action: .setComplexity, to: .needsInfo, performer: .officer, requiresReason: true),
     ]
 
     /// The allowed transition for `action` from `state`, if any.
