@@ -38,6 +38,9 @@ import CivicSealStorage
 /// Migration 5 adds `documents.revocation_code`: the public reason of a revocation (``RevocationReason``), while
 /// `revocation_reason` keeps the officer's free-text grounds, which no public answer shows.
 ///
+/// Migration 6 adds the partial `requests_subject_issued (subject_id, kind)` over requests with a document, so the
+/// officer's review finds the earlier certificates of the same person without scanning.
+///
 /// Indexes: `requests_queue (department_id, state, due_date, seq, kind)` serves the department queue page by a
 /// single index range scan in the page's own order, kind filters and counts included; `requests_owner (owner_id,
 /// created_at, seq, kind, form, state, subject_id)` a citizen's list and, covering, the rule's check on the
@@ -245,6 +248,12 @@ public enum RecordsSchema {
                 ALTER TABLE documents ADD COLUMN revocation_code TEXT CHECK (revocation_code IS NULL OR revocation_code IN
                     ('issued-in-error', 'superseded', 'holder-request', 'key-compromise', 'cessation-of-operation'))
                 """,
+            ]),
+        Migration(
+            "earlier certificates of a person: issued requests by subject, for the officer's review of contradictions",
+            statements: [
+                // Partial: only requests with a document enter it, so submissions and queue moves never touch it.
+                "CREATE INDEX requests_subject_issued ON requests (subject_id, kind) WHERE state IN ('issued', 'revoked')",
             ]),
     ]
 
