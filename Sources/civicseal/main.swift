@@ -24,7 +24,7 @@ let usage = """
       civicseal keys show [--dir Keys]
                           print trust anchors, department seals, fingerprints and validity
       civicseal token citizen --personal-id ID --name NAME --birthdate YYYY-MM-DD --gender male|female
-                          [--level 1|2] [--ttl SECONDS] [--dir Keys]
+                          [--level 1|2] [--nationality VN] [--ttl SECONDS] [--dir Keys]
       civicseal token staff --role ROLE [--role ROLE…] --department ID --name NAME [--ttl SECONDS] [--dir Keys]
                           print a development ID token signed by the development identity provider
       civicseal audit verify [--data DIR]

@@ -43,7 +43,7 @@ struct DocumentTruthTests {
     static let ban = #"{"description": "Cấm làm kế toán", "judgment": "45/2019/HS-ST", "court": "TAND quận Ba Đình", "duration": "03 năm"}"#
 
     static let healthBody = """
-        {"request": {"kind": "health-certificate", "certificateType": "driving-licence"}, "relation": "self",
+        {"request": {"kind": "health-certificate", "certificateType": "driving-licence", "licenceClass": "B"}, "relation": "self",
          "particulars": {"currentResidence": {"line": "12 Phố Huế, phường Hai Bà Trưng", "provinceCode": "001"}},
          "contact": {"phone": "0987654321"}, "copies": 1, "delivery": {"method": "electronic"}}
         """

@@ -31,8 +31,9 @@ import Testing
             switch decoded.request {
             case .criminalRecord(let details):
                 #expect(facts.details == .criminalRecord(form: details.form, statesBans: details.effectiveStatesBans))
-            case .healthCertificate:
-                #expect(facts.details == .healthCertificate)
+            case .healthCertificate(let details):
+                #expect(facts.details == .healthCertificate(type: details.type, licenceClass: details.licenceClass))
+                #expect(details.type == .drivingLicence && details.licenceClass == "B")
             case .healthBookExtract(let details):
                 #expect(facts.details == .healthBookExtract(sections: details.sections, from: details.from, to: details.to))
             }

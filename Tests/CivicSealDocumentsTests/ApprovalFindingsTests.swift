@@ -11,10 +11,12 @@ struct ApprovalFindingsTests {
 
     static func json(_ text: String) throws -> JSONValue { try JSONValue(parsing: Array(text.utf8)) }
 
-    static func failure(_ text: String, kind: RequestKind, sections: [HealthBookSection] = []) throws -> ValidationFailure {
+    static func failure(
+        _ text: String, kind: RequestKind, type: HealthCertificateType = .drivingLicence, sections: [HealthBookSection] = []
+    ) throws -> ValidationFailure {
         let value = try json(text)
         do {
-            _ = try ApprovalFindings.decode(value, kind: kind, requestedSections: sections, today: today)
+            _ = try ApprovalFindings.decode(value, kind: kind, certificateType: type, requestedSections: sections, today: today)
         } catch {
             return error
         }
@@ -69,7 +71,8 @@ struct ApprovalFindingsTests {
 
     @Test("a health certificate states every fact it prints: no drug test, licence class, validity or examination date by default")
     func healthFactsRequired() throws {
-        let decoded = try ApprovalFindings.decode(try Self.json(Self.health), kind: .healthCertificate, today: Self.today)
+        let decoded = try ApprovalFindings.decode(
+            try Self.json(Self.health), kind: .healthCertificate, certificateType: .drivingLicence, today: Self.today)
         guard case .healthCertificate(let findings) = decoded else {
             Issue.record("wrong kind")
             return
@@ -135,5 +138,52 @@ struct ApprovalFindingsTests {
         } catch {
             #expect(Set(error.issues.map(\.field)) == ["particulars.birthPlace", "particulars.nationality", "particulars.ethnicity"])
         }
+    }
+
+    static let classified = """
+        {"examinedOn": "2026-07-10", "validityMonths": 6, "classification": "II",
+         "conclusion": "Đủ sức khỏe để làm việc", "doctor": "BS. Vũ Thị Lành",
+         "results": [{"specialtyVietnamese": "Nội khoa", "specialtyEnglish": "Internal medicine", "finding": "Bình thường", "assessment": "Loại I"}]}
+        """
+
+    @Test("general, employment and school certificates state a health class I–V; a licence class or drug test is an unknown member")
+    func classifiedCertificates() throws {
+        for type in [HealthCertificateType.general, .employment, .study] {
+            let decoded = try ApprovalFindings.decode(
+                try Self.json(Self.classified), kind: .healthCertificate, certificateType: type, today: Self.today)
+            guard case .healthCertificate(let findings) = decoded else {
+                Issue.record("wrong kind")
+                return
+            }
+            #expect(findings.certificateType == type)
+            #expect(findings.classification == .ii && findings.licenceClass == nil && findings.drugTest == nil)
+            #expect(findings.validUntil == CalendarDate("2027-01-09"))
+            #expect(decoded.canonicalJSON.objectValue?["classification"] == .string("II"))
+            #expect(decoded.canonicalJSON.objectValue?["licenceClass"] == nil)
+
+            let driving = try Self.failure(Self.health, kind: .healthCertificate, type: type)
+            #expect(driving.contains(.findingsUnknownMember, at: "findings.licenceClass"))
+            #expect(driving.contains(.findingsUnknownMember, at: "findings.drugTest"))
+            #expect(driving.contains(.findingsRequired, at: "findings.classification"))
+            #expect(try Self.failure(Self.classified.replacingOccurrences(of: #""II""#, with: #""VI""#), kind: .healthCertificate, type: type)
+                .contains(.findingsInvalid, at: "findings.classification"))
+        }
+        // The driver's shape needs its own members: a classification there is unknown.
+        let swapped = try Self.failure(Self.classified, kind: .healthCertificate, type: .drivingLicence)
+        #expect(swapped.contains(.findingsUnknownMember, at: "findings.classification"))
+        #expect(swapped.contains(.findingsRequired, at: "findings.licenceClass"))
+        #expect(swapped.contains(.findingsRequired, at: "findings.drugTest"))
+        // The old class E is gone from the 2024 law.
+        #expect(try Self.failure(Self.health.replacingOccurrences(of: #""B""#, with: #""E""#), kind: .healthCertificate)
+            .contains(.findingsInvalid, at: "findings.licenceClass"))
+        #expect(ApprovalFindings.licenceClasses == LicenceClass.codes)
+    }
+
+    @Test("the specialty list is bilingual and its English names are not copies of the Vietnamese")
+    func specialtiesAreBilingual() {
+        #expect(HealthSpecialty.all.count == 10)
+        #expect(HealthSpecialty.all.allSatisfy { $0.english != $0.vietnamese && !$0.english.isEmpty })
+        #expect(HealthSpecialty.named("ear-nose-throat")?.english == "Ear, nose and throat")
+        #expect(Set(HealthSpecialty.all.map(\.code)).count == HealthSpecialty.all.count)
     }
 }

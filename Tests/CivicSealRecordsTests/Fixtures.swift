@@ -54,7 +54,8 @@ enum Fixtures {
 
     static func healthCertificate() -> RequestSubmission {
         RequestSubmission(
-            request: .healthCertificate(HealthCertificateRequest(certificateType: "driving-licence")),
+            request: .healthCertificate(HealthCertificateRequest(certificateType: "driving-licence", licenceClass: "B")),
+            particulars: Particulars(currentResidence: Address(line: "12 Phố Huế, phường Hai Bà Trưng", provinceCode: "001")),
             contact: ContactDetails(phone: "0987654321"))
     }
 

@@ -81,7 +81,7 @@ public enum DocumentFixtures {
             department: .healthHanoi, officer: healthOfficer, holder: holder,
             findings: .healthCertificate(
                 HealthCertificateFindings(
-                    licenceClass: "B", examinedOn: CalendarDate("2026-11-17")!, results: results,
+                    licenceClass: "B", examinedOn: CalendarDate("2026-11-17")!, validityMonths: 12, results: results,
                     drugTest: "Âm tính với 5 chất ma túy / Negative for 5 drugs", conclusion: "Đủ điều kiện sức khỏe lái xe hạng B / Fit to drive class B",
                     doctor: "BS. CKI Vũ Đình Khang")))
     }

@@ -213,17 +213,18 @@ struct SubmissionValidationTests {
     @Test("health certificate: known type, no proxy; health book extract: sections and period")
     func healthRequests() throws {
         var certificate = RequestSubmission(
-            request: .healthCertificate(HealthCertificateRequest(certificateType: "driving-licence")),
+            request: .healthCertificate(HealthCertificateRequest(certificateType: "driving-licence", licenceClass: "B")),
+            particulars: Particulars(currentResidence: Fixtures.hanoiAddress),
             contact: ContactDetails(phone: "0912345678"))
         let request = try Fixtures.validate(certificate).get()
         #expect(request.kind == .healthCertificate)
-        #expect(request.routingProvince == nil)
+        #expect(request.routingProvince == ProvinceCode(rawValue: "001"))
         certificate.request = .healthCertificate(HealthCertificateRequest(certificateType: "pilot"))
         #expect(Fixtures.issues(Fixtures.validate(certificate)).codes == [.healthCertificateTypeUnknown])
 
         var extract = RequestSubmission(
             request: .healthBookExtract(HealthBookExtractRequest(sections: [], from: "2026-01-01", to: "2025-01-01")),
-            contact: ContactDetails(email: "tuyet@example.vn"))
+            particulars: Particulars(currentResidence: Fixtures.hanoiAddress), contact: ContactDetails(email: "tuyet@example.vn"))
         let failure = Fixtures.issues(Fixtures.validate(extract))
         #expect(failure.contains(.fieldRequired, at: "request.sections"))
         #expect(failure.contains(.periodInverted, at: "request.to"))
@@ -232,5 +233,106 @@ struct SubmissionValidationTests {
         extract.subject = Fixtures.maiSubject
         extract.proxy = ProxyDetails(kinship: .parent)
         #expect(Fixtures.issues(Fixtures.validate(extract)).codes == [.formProxyNotAllowed])
+    }
+
+    @Test("a driver's health certificate names one of the fifteen 2024 licence classes; the other types name none")
+    func licenceClassFollowsTheCertificateType() {
+        func submission(_ type: String, _ licenceClass: String?) -> RequestSubmission {
+            RequestSubmission(
+                request: .healthCertificate(HealthCertificateRequest(certificateType: type, licenceClass: licenceClass)),
+                particulars: Particulars(currentResidence: Fixtures.hanoiAddress), contact: ContactDetails(phone: "0912345678"))
+        }
+        #expect(LicenceClass.codes == ["A1", "A", "B1", "B", "C1", "C", "D1", "D2", "D", "BE", "C1E", "CE", "D1E", "D2E", "DE"])
+        for code in LicenceClass.codes {
+            #expect(Fixtures.validated(Fixtures.validate(submission("driving-licence", code))) != nil, "refused \(code)")
+        }
+        #expect(Fixtures.issues(Fixtures.validate(submission("driving-licence", nil))).contains(.licenceClassRequired, at: "request.licenceClass"))
+        for stale in ["E", "F", "b", "A3", ""] {
+            #expect(
+                Fixtures.issues(Fixtures.validate(submission("driving-licence", stale))).contains(.licenceClassUnknown, at: "request.licenceClass"),
+                "accepted \(stale)")
+        }
+        for type in ["general", "employment", "study"] {
+            #expect(Fixtures.validated(Fixtures.validate(submission(type, nil))) != nil)
+            #expect(
+                Fixtures.issues(Fixtures.validate(submission(type, "A1"))).codes == [.licenceClassNotApplicable],
+                "\(type) took a licence class")
+        }
+    }
+
+    @Test("health documents print the residence, so the request must state one")
+    func healthRequestsStateTheResidence() {
+        for request in [
+            RequestDetails.healthCertificate(HealthCertificateRequest(certificateType: "employment")),
+            .healthBookExtract(HealthBookExtractRequest(sections: [.vaccinations])),
+        ] {
+            var submission = RequestSubmission(request: request, contact: ContactDetails(phone: "0912345678"))
+            #expect(Fixtures.issues(Fixtures.validate(submission)).contains(.fieldRequired, at: "particulars.currentResidence"))
+            submission.particulars = Particulars(nationality: "VN")
+            #expect(Fixtures.issues(Fixtures.validate(submission)).contains(.fieldRequired, at: "particulars.currentResidence"))
+            submission.particulars = Particulars(permanentResidence: Fixtures.hanoiAddress)
+            #expect(Fixtures.validated(Fixtures.validate(submission)) != nil)
+        }
+    }
+
+    @Test("nationality and residence countries are assigned ISO 3166-1 codes: XX is unknown, VI is the US Virgin Islands")
+    func countriesAreKnownCodes() {
+        #expect(Country.all.count == 249)
+        #expect(Set(Country.all.map(\.code)).count == 249)
+        #expect(Country.named("VN")?.vietnamese == "Việt Nam")
+        #expect(Country.named("VI")?.english == "U.S. Virgin Islands")
+        #expect(Country.named("JP")?.vietnamese == "Nhật Bản")
+        #expect(Country.all.allSatisfy { !$0.vietnamese.isEmpty && !$0.english.isEmpty && ContactFormat.isCountryCode($0.code) })
+        #expect(Country.sorted(language: "vi").first?.code == "VN")
+
+        var submission = Fixtures.criminalRecord()
+        submission.particulars?.nationality = "XX"
+        #expect(Fixtures.issues(Fixtures.validate(submission)).codes == [.countryUnknown])
+        submission.particulars?.nationality = "Vi"
+        #expect(Fixtures.issues(Fixtures.validate(submission)).codes == [.countryInvalid])
+        submission.particulars?.nationality = "VI"
+        let foreign = Fixtures.validated(Fixtures.validate(submission))
+        #expect(foreign?.complexity.reasons == [.foreigner])
+        submission.particulars?.nationality = "VN"
+        submission.particulars?.currentResidence = Address(line: "1 Main St", countryCode: "QQ")
+        #expect(Fixtures.issues(Fixtures.validate(submission)).contains(.countryUnknown, at: "particulars.currentResidence.countryCode"))
+    }
+
+    @Test("each residence row names its place: a province in Việt Nam, a country abroad; errors name the row")
+    func residenceRowsNameTheirPlace() {
+        var submission = Fixtures.criminalRecord(form: .form2)
+        submission.residenceHistory = [
+            ResidencePeriod(from: "1990-05-14", to: "2008-08-31", address: "12 Phố Huế", provinceCode: "001", occupation: "Học sinh"),
+            ResidencePeriod(from: "2008-09-01", to: "2015-12-31", address: "5 Lê Lợi", occupation: "Kế toán"),
+            ResidencePeriod(from: "2016-01-01", to: "2020-12-31", address: "Shinjuku", provinceCode: "079", countryCode: "JP", occupation: "Kế toán"),
+            ResidencePeriod(from: "2021-01-01", address: "Somewhere", countryCode: "ZZ", occupation: "Kế toán"),
+        ]
+        let failure = Fixtures.issues(Fixtures.validate(submission))
+        #expect(failure.contains(.fieldRequired, at: "residenceHistory[1].provinceCode"))
+        #expect(failure.contains(.residenceProvinceAbroad, at: "residenceHistory[2].provinceCode"))
+        #expect(failure.contains(.countryUnknown, at: "residenceHistory[3].countryCode"))
+        #expect(failure.issues.count == 3)
+    }
+
+    @Test("Hồ Chí Minh City then Tokyo is a complex case (Art. 48): 15 working days, with the reasons labelled")
+    func complexityFollowsTheRows() throws {
+        var submission = Fixtures.criminalRecord(form: .form2)
+        submission.residenceHistory = [
+            ResidencePeriod(from: "1990-05-14", to: "2015-12-31", address: "1 Lê Duẩn", provinceCode: "079", occupation: "Kỹ sư"),
+            ResidencePeriod(from: "2016-01-01", address: "Shinjuku, Tokyo", countryCode: "JP", occupation: "Kỹ sư"),
+        ]
+        let request = try Fixtures.validate(submission).get()
+        #expect(request.complexity.reasons == [.livedAbroad])
+        #expect(DeadlinePolicy().workingDays(for: .criminalRecord, complexity: request.complexity) == 15)
+        #expect(CaseComplexity.Reason.livedAbroad.label(language: "vi") == "Đã cư trú ở nước ngoài")
+        #expect(CaseComplexity.Reason.livedAbroad.label(language: "en") == "Lived abroad")
+
+        submission.residenceHistory = [
+            ResidencePeriod(from: "1990-05-14", to: "2015-12-31", address: "1 Lê Duẩn", provinceCode: "079", occupation: "Kỹ sư"),
+            ResidencePeriod(from: "2016-01-01", address: "12 Phố Huế", provinceCode: "001", occupation: "Kỹ sư"),
+        ]
+        #expect(try Fixtures.validate(submission).get().complexity.reasons == [.severalProvinces])
+        submission.residenceHistory = Fixtures.history
+        #expect(try Fixtures.validate(submission).get().complexity.isComplex == false)
     }
 }

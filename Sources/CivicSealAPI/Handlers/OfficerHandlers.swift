@@ -159,10 +159,15 @@ enum FindingsShape {
         _ findings: JSONValue, for kind: RequestKind, submission: RequestSubmission, today: CalendarDate
     ) throws(ValidationFailure) -> ApprovalFindings {
         var requested: [HealthBookSection] = []
+        var certificateType: HealthCertificateType?
         if case .healthBookExtract(let details) = submission.request { requested = details.sections }
+        if case .healthCertificate(let details) = submission.request { certificateType = details.type }
         var issues: [ValidationIssue] = []
         var decoded: ApprovalFindings?
-        do { decoded = try ApprovalFindings.decode(findings, kind: kind, requestedSections: requested, today: today) } catch {
+        do {
+            decoded = try ApprovalFindings.decode(
+                findings, kind: kind, certificateType: certificateType, requestedSections: requested, today: today)
+        } catch {
             issues += error.issues
         }
         do { try DocumentHolder.checkFacts(particulars: submission.particulars, kind: kind) } catch { issues += error.issues }

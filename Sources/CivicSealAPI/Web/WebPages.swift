@@ -237,15 +237,10 @@ struct WebPages: Sendable {
 
     // MARK: Shared formatting
 
-    static func date(_ date: CalendarDate) -> String { String(format: "%02d/%02d/%04d", date.day, date.month, date.year) }
+    static func date(_ date: CalendarDate) -> String { HanoiTime.date(date) }
 
-    static func dateTime(_ date: Date) -> String {
-        // Hà Nội time (UTC+7), as printed on the documents.
-        let local = date.addingTimeInterval(7 * 3600)
-        let day = CalendarDate(local)
-        let seconds = Int(local.timeIntervalSince1970) % 86_400
-        return String(format: "%02d/%02d/%04d %02d:%02d", day.day, day.month, day.year, seconds / 3600, seconds % 3600 / 60)
-    }
+    /// Hà Nội time (UTC+7), `dd/MM/yyyy HH:mm`, through the one formatter the documents use.
+    static func dateTime(_ date: Date) -> String { HanoiTime.dateTime(date) }
 
     static func money(_ vnd: Int) -> String {
         var digits = String(vnd)

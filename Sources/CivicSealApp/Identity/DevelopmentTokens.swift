@@ -24,13 +24,19 @@ public enum DevelopmentTokens {
         public var birthdate: String
         public var gender: String
         public var level: AssuranceLevel
+        /// ISO 3166-1 alpha-2, as VNeID states it for citizens (`VN`).
+        public var nationality: String
 
-        public init(personalID: String, name: String, birthdate: String, gender: String, level: AssuranceLevel = .level2) {
+        public init(
+            personalID: String, name: String, birthdate: String, gender: String, level: AssuranceLevel = .level2,
+            nationality: String = Country.vietnamCode
+        ) {
             self.personalID = personalID
             self.name = name
             self.birthdate = birthdate
             self.gender = gender
             self.level = level
+            self.nationality = nationality
         }
     }
 
@@ -66,10 +72,11 @@ public enum DevelopmentTokens {
         switch words.first {
         case "citizen":
             guard words.count == 1 else { throw AppError(.usage, "token citizen takes no further words") }
-            try only(["dir", "ttl", "personal-id", "name", "birthdate", "gender", "level"])
+            try only(["dir", "ttl", "personal-id", "name", "birthdate", "gender", "level", "nationality"])
             let citizen = Citizen(
                 personalID: try require("personal-id"), name: try require("name"), birthdate: try require("birthdate"),
-                gender: try require("gender"), level: try parseLevel(options["level"]))
+                gender: try require("gender"), level: try parseLevel(options["level"]),
+                nationality: options["nationality"] ?? Country.vietnamCode)
             return try mint(citizen, directory: directory, lifetime: lifetime, now: now)
         case "staff":
             guard words.count == 1 else { throw AppError(.usage, "token staff takes no further words") }
@@ -87,12 +94,12 @@ public enum DevelopmentTokens {
     public static func mint(_ citizen: Citizen, directory: String, lifetime: Int = defaultLifetime, now: Date = Date()) throws(AppError) -> String {
         let raw = IdentityClaims(
             subject: "", personalId: citizen.personalID, fullName: citizen.name, birthDate: citizen.birthdate,
-            sex: citizen.gender, assuranceLevel: citizen.level.rawValue)
+            sex: citizen.gender, assuranceLevel: citizen.level.rawValue, nationality: citizen.nationality)
         let applicant: Applicant
         switch Applicant.validated(from: raw, today: CalendarDate(now)) {
         case .success(let valid): applicant = valid
         case .failure(let failure):
-            let options = ["personalId": "--personal-id", "fullName": "--name", "birthDate": "--birthdate", "sex": "--gender", "assuranceLevel": "--level"]
+            let options = ["personalId": "--personal-id", "fullName": "--name", "birthDate": "--birthdate", "sex": "--gender", "assuranceLevel": "--level", "nationality": "--nationality"]
             let problems = failure.issues.map { "\(options[$0.field] ?? $0.field): \($0.message)" }
             throw AppError(.usage, "cannot mint this citizen token: " + problems.joined(separator: "; "))
         }
@@ -105,6 +112,7 @@ public enum DevelopmentTokens {
             "birthdate": .string(identity.birthDate.description),
             "gender": .string(identity.sex.rawValue),
             "acr": .string(applicant.assuranceLevel.rawValue),
+            "nationality": .string(applicant.nationality ?? Country.vietnamCode),
         ])
     }
 

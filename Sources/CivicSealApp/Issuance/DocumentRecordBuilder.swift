@@ -29,12 +29,16 @@ enum DocumentRecordBuilder {
             personalID: identity.personalID, fullName: identity.fullName, birthDate: identity.birthDate, sex: identity.sex,
             particulars: submission.particulars, kind: kind)
         var requestedSections: [HealthBookSection] = []
+        var certificateType: HealthCertificateType?
         if case .healthBookExtract(let sections, _, _) = submission.details { requestedSections = sections }
+        if case .healthCertificate(let type, _) = submission.details { certificateType = type }
         guard let findingsValue = try? JSONValue(parsing: Array(source.findingsJSON.utf8)) else {
             throw Failure(description: "the stored findings are not valid JSON")
         }
         // Stored findings were checked at approval (dates against that day); read them with the same typed decoder.
-        let approved = try ApprovalFindings.decode(findingsValue, kind: kind, requestedSections: requestedSections, today: nil)
+        // Requests approved before the findings were typed per certificate type are refused here, naming the members.
+        let approved = try ApprovalFindings.decode(
+            findingsValue, kind: kind, certificateType: certificateType, requestedSections: requestedSections, today: nil)
         let findings: DocumentFindings
         let suffix: String
         switch (submission.details, approved) {

@@ -12,7 +12,8 @@ import Foundation
 struct StoredSubmissionFacts: Equatable {
     enum Details: Equatable {
         case criminalRecord(form: CriminalRecordForm, statesBans: Bool)
-        case healthCertificate
+        /// The requested type and licence class as stored; a type this build does not know is nil (refused at issuance).
+        case healthCertificate(type: HealthCertificateType?, licenceClass: String?)
         case healthBookExtract(sections: [HealthBookSection], from: String?, to: String?)
     }
 
@@ -45,7 +46,9 @@ struct StoredSubmissionFacts: Equatable {
             details = .criminalRecord(
                 form: form, statesBans: CriminalRecordRequest(form: form, purpose: "", statesBans: request["statesBans"]?.boolValue).effectiveStatesBans)
         case .healthCertificate:
-            details = .healthCertificate
+            details = .healthCertificate(
+                type: request["certificateType"]?.stringValue.flatMap(HealthCertificateType.init(rawValue:)),
+                licenceClass: request["licenceClass"]?.stringValue)
         case .healthBookExtract:
             let sections = (request["sections"]?.arrayValue ?? []).compactMap { $0.stringValue.flatMap(HealthBookSection.init(rawValue:)) }
             details = .healthBookExtract(sections: sections, from: request["from"]?.stringValue, to: request["to"]?.stringValue)

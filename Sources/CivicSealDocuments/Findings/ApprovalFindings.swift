@@ -13,16 +13,18 @@ import CivicSealWorkflow
 /// JSON shapes (every member required unless marked):
 /// - criminal record: `{"convictions": [{judgmentDate, judgmentNumber, court, crime, articles, mainPenalty,
 ///   additionalPenalties (may be ""), executionStatus, expunged}], "bans": [{description, judgment, court, duration}]}`;
-/// - health certificate: `{licenceClass, examinedOn, validityMonths, results: [{specialtyVietnamese,
+/// - health certificate, driving: `{licenceClass, examinedOn, validityMonths, results: [{specialtyVietnamese,
 ///   specialtyEnglish, finding, assessment}] (at least one), drugTest, conclusion, doctor}`;
+/// - health certificate, general / employment / study: `{examinedOn, validityMonths, results, classification
+///   ("I"…"V", Circular 32/2023/TT-BYT), conclusion, doctor}` (a licence class or drug test is an unknown member);
 /// - health-book extract: `{"sections": [...]}`, exactly the sections the request asked for.
 public enum ApprovalFindings: Sendable, Hashable {
     case criminalRecord(convictions: [Conviction], bans: [Ban])
     case healthCertificate(HealthCertificateFindings)
     case healthBookExtract(sections: [HealthBookSection])
 
-    /// Licence classes of the Road Traffic Order and Safety Law 2024 (from 1 January 2025), and the older E.
-    public static let licenceClasses = ["A1", "A", "B1", "B", "C1", "C", "D1", "D2", "D", "BE", "C1E", "CE", "D1E", "D2E", "DE", "E"]
+    /// Licence classes of the Road Traffic Order and Safety Law 2024 (from 1 January 2025): ``LicenceClass/codes``.
+    public static let licenceClasses = LicenceClass.codes
     /// The validity a health certificate may state, in months.
     public static let validityRange = 1...60
     /// Longest free text in findings, in characters.
@@ -30,17 +32,25 @@ public enum ApprovalFindings: Sendable, Hashable {
     /// Most list items (convictions, bans, examination results).
     public static let maximumItems = 50
 
-    /// Decodes `value` (the approval's `findings` member) for a request of `kind`. `requestedSections` are the
-    /// sections an extract request asked for; `today` (the service clock's Hà Nội date) bounds event dates, and
-    /// nil skips that check (re-reading findings approved earlier).
+    /// Decodes `value` (the approval's `findings` member) for a request of `kind`. `certificateType` is the health
+    /// certificate type the request asked for (its findings' shape); `requestedSections` are the sections an extract
+    /// request asked for; `today` (the service clock's Hà Nội date) bounds event dates, and nil skips that check
+    /// (re-reading findings approved earlier).
     public static func decode(
-        _ value: JSONValue, kind: RequestKind, requestedSections: [HealthBookSection] = [], today: CalendarDate?
+        _ value: JSONValue, kind: RequestKind, certificateType: HealthCertificateType? = nil,
+        requestedSections: [HealthBookSection] = [], today: CalendarDate?
     ) throws(ValidationFailure) -> ApprovalFindings {
         var reader = FindingsReader(today: today)
         let result: ApprovalFindings?
         switch kind {
         case .criminalRecord: result = reader.criminalRecord(value)
-        case .healthCertificate: result = reader.healthCertificate(value)
+        case .healthCertificate:
+            if let certificateType {
+                result = reader.healthCertificate(value, type: certificateType)
+            } else {
+                reader.add("request.certificateType", .healthCertificateTypeUnknown, "the request names no known health certificate type")
+                result = nil
+            }
         case .healthBookExtract: result = reader.extract(value, requested: requestedSections)
         }
         guard let result, reader.issues.isEmpty else { throw ValidationFailure(issues: reader.issues) }
@@ -72,8 +82,8 @@ extension ApprovalFindings {
                 }),
             ])
         case .healthCertificate(let findings):
-            return .object([
-                "licenceClass": .string(findings.licenceClass), "examinedOn": date(findings.examinedOn),
+            var members: [String: JSONValue] = [
+                "examinedOn": date(findings.examinedOn),
                 "validityMonths": .number(String(findings.validityMonths)),
                 "results": .array(findings.results.map { result in
                     .object([
@@ -81,8 +91,12 @@ extension ApprovalFindings {
                         "finding": .string(result.finding), "assessment": .string(result.assessment),
                     ])
                 }),
-                "drugTest": .string(findings.drugTest), "conclusion": .string(findings.conclusion), "doctor": .string(findings.doctor),
-            ])
+                "conclusion": .string(findings.conclusion), "doctor": .string(findings.doctor),
+            ]
+            if let licenceClass = findings.licenceClass { members["licenceClass"] = .string(licenceClass) }
+            if let drugTest = findings.drugTest { members["drugTest"] = .string(drugTest) }
+            if let classification = findings.classification { members["classification"] = .string(classification.rawValue) }
+            return .object(members)
         case .healthBookExtract(let sections):
             return .object(["sections": .array(sections.map { .string($0.rawValue) })])
         }
@@ -247,17 +261,32 @@ struct FindingsReader {
         return .criminalRecord(convictions: convictions, bans: bans)
     }
 
-    static let healthMembers: Set<String> = [
+    static let drivingMembers: Set<String> = [
         "licenceClass", "examinedOn", "validityMonths", "results", "drugTest", "conclusion", "doctor",
+    ]
+    static let classifiedMembers: Set<String> = [
+        "examinedOn", "validityMonths", "results", "classification", "conclusion", "doctor",
     ]
     static let resultMembers: Set<String> = ["specialtyVietnamese", "specialtyEnglish", "finding", "assessment"]
 
-    mutating func healthCertificate(_ value: JSONValue) -> ApprovalFindings? {
-        guard let members = object(value, at: "findings", names: Self.healthMembers) else { return nil }
-        var licenceClass = text(members, "licenceClass", at: "findings")
-        if let given = licenceClass, !ApprovalFindings.licenceClasses.contains(given) {
-            add("findings.licenceClass", .findingsInvalid, "licence class must be one of \(ApprovalFindings.licenceClasses.joined(separator: ", "))")
-            licenceClass = nil
+    mutating func healthCertificate(_ value: JSONValue, type: HealthCertificateType) -> ApprovalFindings? {
+        let driving = type.isDriving
+        guard let members = object(value, at: "findings", names: driving ? Self.drivingMembers : Self.classifiedMembers) else {
+            return nil
+        }
+        var licenceClass: String?
+        var classification: HealthClass?
+        if driving {
+            licenceClass = text(members, "licenceClass", at: "findings")
+            if let given = licenceClass, LicenceClass(rawValue: given) == nil {
+                add("findings.licenceClass", .findingsInvalid, "licence class must be one of \(LicenceClass.codes.joined(separator: ", "))")
+                licenceClass = nil
+            }
+        } else if let given = text(members, "classification", at: "findings") {
+            classification = HealthClass(rawValue: given)
+            if classification == nil {
+                add("findings.classification", .findingsInvalid, "the health class is one of I, II, III, IV, V (Circular 32/2023/TT-BYT)")
+            }
         }
         let examinedOn = pastDate(members, "examinedOn", at: "findings")
         var validity: Int?
@@ -282,13 +311,22 @@ struct FindingsReader {
             guard let vietnamese, let english, let finding, let assessment else { continue }
             results.append(ExaminationResult(specialtyVietnamese: vietnamese, specialtyEnglish: english, finding: finding, assessment: assessment))
         }
-        let drugTest = text(members, "drugTest", at: "findings")
+        let drugTest = driving ? text(members, "drugTest", at: "findings") : nil
         let conclusion = text(members, "conclusion", at: "findings")
         let doctor = text(members, "doctor", at: "findings")
-        guard let licenceClass, let examinedOn, let validity, let drugTest, let conclusion, let doctor else { return nil }
-        let findings = HealthCertificateFindings(
-            licenceClass: licenceClass, examinedOn: examinedOn, validityMonths: validity, results: results, drugTest: drugTest,
-            conclusion: conclusion, doctor: doctor)
+        guard let examinedOn, let validity, let conclusion, let doctor else { return nil }
+        let findings: HealthCertificateFindings
+        if driving {
+            guard let licenceClass, let drugTest else { return nil }
+            findings = HealthCertificateFindings(
+                licenceClass: licenceClass, examinedOn: examinedOn, validityMonths: validity, results: results, drugTest: drugTest,
+                conclusion: conclusion, doctor: doctor)
+        } else {
+            guard let classification else { return nil }
+            findings = HealthCertificateFindings(
+                certificateType: type, examinedOn: examinedOn, validityMonths: validity, results: results,
+                classification: classification, conclusion: conclusion, doctor: doctor)
+        }
         if let today, findings.validUntil < today {
             add("findings.examinedOn", .findingsExpired, "a certificate examined on \(examinedOn) for \(validity) months has expired")
         }

@@ -1,28 +1,56 @@
 import CivicSealWorkflow
 
-/// The driver's health certificate (giấy khám sức khỏe lái xe, Circular 36/2024/TT-BYT): examination results
-/// per specialty, the drug test and the conclusion; valid ``validityMonths`` months from the examination.
+/// The findings a health certificate states, per ``HealthCertificateType``: examination results per specialty,
+/// the conclusion and the examining doctor, valid ``validityMonths`` months from the examination.
+///
+/// - driving (Circular 36/2024/TT-BYT): the ``licenceClass`` examined for and the five-drug ``drugTest``;
+/// - general, employment, school (Circular 32/2023/TT-BYT): the health ``classification`` I–V.
+///
+/// A member of the other shape is always nil: the decoder refuses it as an unknown member.
 public struct HealthCertificateFindings: Sendable, Hashable {
-    /// The licence class examined for ("B", "C1"…).
-    public var licenceClass: String
+    public var certificateType: HealthCertificateType
+    /// The licence class examined for ("B", "C1"…); driving only.
+    public var licenceClass: String?
     public var examinedOn: CalendarDate
     public var validityMonths: Int
     public var results: [ExaminationResult]
-    /// The five-drug test result as printed.
-    public var drugTest: String
+    /// The five-drug test result as printed; driving only.
+    public var drugTest: String?
+    /// The health class I–V; general, employment and school certificates only.
+    public var classification: HealthClass?
     public var conclusion: String
     /// The examining doctor who concluded.
     public var doctor: String
 
+    /// A driver's health certificate.
     public init(
-        licenceClass: String, examinedOn: CalendarDate, validityMonths: Int = 12, results: [ExaminationResult], drugTest: String,
+        licenceClass: String, examinedOn: CalendarDate, validityMonths: Int, results: [ExaminationResult], drugTest: String,
         conclusion: String, doctor: String
     ) {
+        self.certificateType = .drivingLicence
         self.licenceClass = licenceClass
         self.examinedOn = examinedOn
         self.validityMonths = validityMonths
         self.results = results
         self.drugTest = drugTest
+        self.classification = nil
+        self.conclusion = conclusion
+        self.doctor = doctor
+    }
+
+    /// A general, employment or school health certificate (`certificateType` other than driving).
+    public init(
+        certificateType: HealthCertificateType, examinedOn: CalendarDate, validityMonths: Int, results: [ExaminationResult],
+        classification: HealthClass, conclusion: String, doctor: String
+    ) {
+        precondition(certificateType != .drivingLicence, "a driver's certificate states a licence class and a drug test")
+        self.certificateType = certificateType
+        self.licenceClass = nil
+        self.examinedOn = examinedOn
+        self.validityMonths = validityMonths
+        self.results = results
+        self.drugTest = nil
+        self.classification = classification
         self.conclusion = conclusion
         self.doctor = doctor
     }

@@ -12,6 +12,7 @@ import Foundation
 /// | `birthdate` | `YYYY-MM-DD`, a real date not after today (Việt Nam time); OIDC Core §5.1 names it `birthdate` |
 /// | `gender` | `male` or `female` (OIDC Core §5.1 values) |
 /// | `acr` | `level1` or `level2`, the account's assurance level (OIDC Core §2: Authentication Context Class Reference) |
+/// | `nationality` | optional; an ISO 3166-1 alpha-2 code of ``Country/all`` (VNeID citizens: `VN`) |
 ///
 /// The checks are the workflow's own (``Applicant/validated(from:today:policy:)``), so the identity that
 /// reaches a request is exactly what the submission validator would accept.
@@ -19,6 +20,7 @@ public enum CitizenClaims {
     /// Claim names in the token, by the workflow field they fill.
     static let claimNames: [String: String] = [
         "personalId": "personal_id", "fullName": "name", "birthDate": "birthdate", "sex": "gender", "assuranceLevel": "acr",
+        "nationality": "nationality",
     ]
 
     static func principal(
@@ -30,7 +32,8 @@ public enum CitizenClaims {
             fullName: try ClaimReader.requiredString(claims, "name"),
             birthDate: try ClaimReader.requiredString(claims, "birthdate"),
             sex: try ClaimReader.requiredString(claims, "gender"),
-            assuranceLevel: try ClaimReader.requiredString(claims, "acr"))
+            assuranceLevel: try ClaimReader.requiredString(claims, "acr"),
+            nationality: try ClaimReader.optionalString(claims, "nationality"))
         switch Applicant.validated(from: raw, today: CalendarDate(now), policy: policy.validation) {
         case .success(let applicant):
             return CitizenPrincipal(token: facts, applicant: applicant)

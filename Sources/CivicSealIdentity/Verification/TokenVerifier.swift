@@ -259,4 +259,11 @@ enum ClaimReader {
         guard let text = value.stringValue else { throw IdentityError(.invalidClaim, "\"\(name)\" must be a string", claim: name) }
         return text
     }
+
+    /// A claim that may be absent; present, it must be a string.
+    static func optionalString(_ claims: [String: JSONValue], _ name: String) throws(IdentityError) -> String? {
+        guard let value = claims[name], value != .null else { return nil }
+        guard let text = value.stringValue else { throw IdentityError(.invalidClaim, "\"\(name)\" must be a string", claim: name) }
+        return text
+    }
 }

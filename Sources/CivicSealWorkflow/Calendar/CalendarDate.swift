@@ -41,8 +41,8 @@ public struct CalendarDate: Hashable, Comparable, Sendable, CustomStringConverti
         self.init(daysSinceEpoch: Int((seconds / 86_400).rounded(.down)))
     }
 
-    /// Indochina Time, UTC+7.
-    public static let vietnamUTCOffsetSeconds = 7 * 3600
+    /// Hà Nội time, UTC+7 (``HanoiTime/utcOffsetSeconds``).
+    public static let vietnamUTCOffsetSeconds = HanoiTime.utcOffsetSeconds
 
     public static func isLeapYear(_ year: Int) -> Bool {
         (year % 4 == 0 && year % 100 != 0) || year % 400 == 0

@@ -5,16 +5,21 @@
 public struct Applicant: Codable, Sendable, Hashable {
     public var identity: PersonIdentity
     public var assuranceLevel: AssuranceLevel
+    /// The nationality the identity token states (ISO 3166-1 alpha-2, one of ``Country/all``), or nil when it
+    /// states none; the pages pre-select it and the citizen's own request cannot silently change it.
+    public var nationality: String?
 
-    public init(identity: PersonIdentity, assuranceLevel: AssuranceLevel) {
+    public init(identity: PersonIdentity, assuranceLevel: AssuranceLevel, nationality: String? = nil) {
         self.identity = identity
         self.assuranceLevel = assuranceLevel
+        self.nationality = nationality
     }
 
     public var personalID: PersonalIDNumber { identity.personalID }
 
     /// Validates token claims: ID structure and agreement with sex and birth date, name text rules, real dates.
-    /// Field paths are the claim names (`personalId`, `fullName`, `birthDate`, `sex`, `assuranceLevel`).
+    /// Field paths are the claim names (`personalId`, `fullName`, `birthDate`, `sex`, `assuranceLevel`,
+    /// `nationality`); a nationality must be a known ISO 3166-1 code.
     public static func validated(
         from claims: IdentityClaims, today: CalendarDate, policy: ValidationPolicy = ValidationPolicy()
     ) -> Result<Applicant, ValidationFailure> {
@@ -26,7 +31,10 @@ public struct Applicant: Codable, Sendable, Hashable {
         if level == nil {
             issues.add("assuranceLevel", .assuranceUnknown, "assurance level must be \"level1\" or \"level2\"")
         }
+        if let nationality = claims.nationality, !Country.isKnown(nationality) {
+            issues.add("nationality", .countryUnknown, "nationality must be an ISO 3166-1 alpha-2 code such as VN")
+        }
         guard let identity, let level, issues.issues.isEmpty else { return .failure(issues.failure) }
-        return .success(Applicant(identity: identity, assuranceLevel: level))
+        return .success(Applicant(identity: identity, assuranceLevel: level, nationality: claims.nationality))
     }
 }

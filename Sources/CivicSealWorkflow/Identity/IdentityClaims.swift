@@ -9,9 +9,12 @@ public struct IdentityClaims: Codable, Sendable, Hashable {
     public var birthDate: String
     public var sex: String
     public var assuranceLevel: String
+    /// ISO 3166-1 alpha-2 nationality when the token states one (VNeID citizens: `VN`).
+    public var nationality: String?
 
     public init(
-        subject: String, personalId: String, fullName: String, birthDate: String, sex: String, assuranceLevel: String
+        subject: String, personalId: String, fullName: String, birthDate: String, sex: String, assuranceLevel: String,
+        nationality: String? = nil
     ) {
         self.subject = subject
         self.personalId = personalId
@@ -19,5 +22,6 @@ public struct IdentityClaims: Codable, Sendable, Hashable {
         self.birthDate = birthDate
         self.sex = sex
         self.assuranceLevel = assuranceLevel
+        self.nationality = nationality
     }
 }

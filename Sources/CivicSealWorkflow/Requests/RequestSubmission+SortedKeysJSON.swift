@@ -152,6 +152,7 @@ extension RequestDetails {
             writer.string(details.certificateType)
             writer.key("kind")
             writer.string(kind.rawValue)
+            writer.optionalMember("licenceClass", details.licenceClass)
             writer.optionalMember("purpose", details.purpose)
         case .healthBookExtract(let details):
             writer.optionalMember("from", details.from)

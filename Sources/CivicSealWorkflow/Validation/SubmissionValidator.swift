@@ -39,8 +39,15 @@ public struct SubmissionValidator: Sendable {
 
         if let particulars = submission.particulars {
             clean.particulars = validateParticulars(particulars, required: isCriminalRecord, into: &issues)
+            if !isCriminalRecord, particulars.currentResidence == nil, particulars.permanentResidence == nil {
+                issues.add(
+                    "particulars.currentResidence", .fieldRequired, "health documents print the residence (Nơi cư trú)")
+            }
         } else if isCriminalRecord {
             issues.add("particulars", .fieldRequired, "criminal-record requests need the personal particulars")
+        } else {
+            issues.add(
+                "particulars.currentResidence", .fieldRequired, "health documents print the residence (Nơi cư trú)")
         }
 
         if isCriminalRecord {
@@ -171,10 +178,27 @@ public struct SubmissionValidator: Sendable {
             request.expungementToVerify = request.expungementToVerify ?? false
             return .criminalRecord(request)
         case .healthCertificate(var request):
-            if !policy.healthCertificateTypes.contains(request.certificateType) {
+            let known = policy.healthCertificateTypes.contains(request.certificateType) && request.type != nil
+            if !known {
                 issues.add(
                     "request.certificateType", .healthCertificateTypeUnknown,
                     "certificate type must be one of \(policy.healthCertificateTypes.joined(separator: ", "))")
+            }
+            // Circular 36/2024/TT-BYT: the driver's examination is for a licence class; the other types have none.
+            if request.type == .drivingLicence {
+                if let given = request.licenceClass {
+                    if LicenceClass(rawValue: given) == nil {
+                        issues.add(
+                            "request.licenceClass", .licenceClassUnknown,
+                            "licence class must be one of \(LicenceClass.codes.joined(separator: ", "))")
+                    }
+                } else {
+                    issues.add("request.licenceClass", .licenceClassRequired, "a driver's health certificate names the licence class")
+                }
+            } else if known, request.licenceClass != nil {
+                issues.add(
+                    "request.licenceClass", .licenceClassNotApplicable,
+                    "only a driver's health certificate names a licence class")
             }
             request.purpose = issues.text(
                 request.purpose, at: "request.purpose", limit: policy.maximumPurposeLength, required: false)
@@ -212,9 +236,7 @@ public struct SubmissionValidator: Sendable {
         clean.ethnicity = issues.text(
             particulars.ethnicity, at: "particulars.ethnicity", limit: policy.maximumShortTextLength, required: required)
         if let nationality = particulars.nationality {
-            if !ContactFormat.isCountryCode(nationality) {
-                issues.add("particulars.nationality", .countryInvalid, "nationality must be an ISO 3166 code like VN")
-            }
+            checkCountry(nationality, at: "particulars.nationality", into: &issues)
         } else if required {
             issues.add("particulars.nationality", .fieldRequired, "required")
         }
@@ -244,10 +266,17 @@ public struct SubmissionValidator: Sendable {
         if let province = address.provinceCode, ProvinceCode(rawValue: province) == nil {
             issues.add(path + ".provinceCode", .provinceUnknown, "unknown province code \(province)")
         }
-        if let country = address.countryCode, !ContactFormat.isCountryCode(country) {
-            issues.add(path + ".countryCode", .countryInvalid, "country must be an ISO 3166 code like VN")
-        }
+        if let country = address.countryCode { checkCountry(country, at: path + ".countryCode", into: &issues) }
         return clean
+    }
+
+    /// An ISO 3166-1 alpha-2 code in capitals (`country.invalid` otherwise) that is assigned (`country.unknown`).
+    private func checkCountry(_ code: String, at path: String, into issues: inout IssueCollector) {
+        if !ContactFormat.isCountryCode(code) {
+            issues.add(path, .countryInvalid, "country must be an ISO 3166-1 alpha-2 code like VN")
+        } else if !Country.isKnown(code) {
+            issues.add(path, .countryUnknown, "\(code) is not an ISO 3166-1 country code")
+        }
     }
 
     // MARK: Residence history
@@ -271,11 +300,17 @@ public struct SubmissionValidator: Sendable {
                 ?? period.address
             item.occupation = issues.text(
                 period.occupation, at: path + ".occupation", limit: policy.maximumAddressLength) ?? period.occupation
-            if let province = period.provinceCode, ProvinceCode(rawValue: province) == nil {
-                issues.add(path + ".provinceCode", .provinceUnknown, "unknown province code \(province)")
-            }
-            if let country = period.countryCode, !ContactFormat.isCountryCode(country) {
-                issues.add(path + ".countryCode", .countryInvalid, "country must be an ISO 3166 code like VN")
+            // Each row names its place: a province in Việt Nam, a country abroad (Art. 48 reads complexity from them).
+            if let country = period.countryCode { checkCountry(country, at: path + ".countryCode", into: &issues) }
+            let abroad = (period.countryCode ?? Country.vietnamCode) != Country.vietnamCode
+            if let province = period.provinceCode {
+                if abroad {
+                    issues.add(path + ".provinceCode", .residenceProvinceAbroad, "a residence abroad has no Vietnamese province")
+                } else if ProvinceCode(rawValue: province) == nil {
+                    issues.add(path + ".provinceCode", .provinceUnknown, "unknown province code \(province)")
+                }
+            } else if !abroad {
+                issues.add(path + ".provinceCode", .fieldRequired, "a residence in Việt Nam names its province")
             }
             var usable = from != nil
             if let from, from > today {

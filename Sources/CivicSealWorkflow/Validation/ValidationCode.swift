@@ -113,6 +113,16 @@ public struct ValidationCode: RawRepresentable, Codable, Hashable, Sendable, Cus
     public static let provinceUnknown = Self(rawValue: "province.unknown")
     /// Not an ISO 3166-1 alpha-2 code in capitals.
     public static let countryInvalid = Self(rawValue: "country.invalid")
+    /// Two capitals that are not an assigned ISO 3166-1 code (``Country/all``), e.g. `XX`.
+    public static let countryUnknown = Self(rawValue: "country.unknown")
+    /// A residence row abroad that also names a Vietnamese province.
+    public static let residenceProvinceAbroad = Self(rawValue: "residenceHistory.province-abroad")
+    /// A driving-licence health certificate request without its licence class.
+    public static let licenceClassRequired = Self(rawValue: "healthCertificate.licence-class-required")
+    /// A licence class that is not one of the fifteen of the 2024 Road Traffic Order and Safety Law.
+    public static let licenceClassUnknown = Self(rawValue: "healthCertificate.licence-class-unknown")
+    /// A licence class on a health certificate request that is not for driving.
+    public static let licenceClassNotApplicable = Self(rawValue: "healthCertificate.licence-class-not-applicable")
     public static let residenceHistoryStartsAfterAge14 = Self(rawValue: "residenceHistory.starts-after-age-14")
     public static let residenceHistoryOverlap = Self(rawValue: "residenceHistory.overlap")
     public static let residenceHistoryInvertedPeriod = Self(rawValue: "residenceHistory.inverted-period")

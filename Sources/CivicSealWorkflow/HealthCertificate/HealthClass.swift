@@ -1,0 +1,25 @@
+/// The health classification of a general, employment or school certificate (Circular 32/2023/TT-BYT,
+/// annex on health classification): class I (very good) to V (very poor).
+public enum HealthClass: String, CaseIterable, Codable, Sendable, Hashable {
+    case i = "I", ii = "II", iii = "III", iv = "IV", v = "V"
+
+    public var labelVietnamese: String {
+        switch self {
+        case .i: "Loại I – Rất khỏe"
+        case .ii: "Loại II – Khỏe"
+        case .iii: "Loại III – Trung bình"
+        case .iv: "Loại IV – Yếu"
+        case .v: "Loại V – Rất yếu"
+        }
+    }
+
+    public var labelEnglish: String {
+        switch self {
+        case .i: "Class I – Very good"
+        case .ii: "Class II – Good"
+        case .iii: "Class III – Average"
+        case .iv: "Class IV – Poor"
+        case .v: "Class V – Very poor"
+        }
+    }
+}
