@@ -283,7 +283,9 @@ struct DocumentTruthTests {
             let officer = Browser(live)
             let findings: [(String, String)] = [
                 ("findings.licenceClass", "B"), ("findings.examinedOn", Self.day(-1)), ("findings.validityMonths", "12"),
-                ("findings.results", "Tim mạch | Cardiology | Nhịp tim đều | Đạt\nMắt | Eyes | Thị lực 9/10 | Đạt"),
+                ("findings.results[0].specialty", "internal-medicine"), ("findings.results[0].finding", "Nhịp tim đều"),
+                ("findings.results[0].assessment", "Đạt"), ("findings.results[1].specialty", "eyes"), ("findings.results[1].finding", "Thị lực 9/10"),
+                ("findings.results[1].assessment", "Đạt"), ("results.rows", "2"),
                 ("findings.drugTest", "Âm tính / Negative"), ("findings.conclusion", "Đủ điều kiện lái xe hạng B"), ("findings.doctor", "BS. Lý Thị Tâm"),
                 ("step", "confirm"),
             ]
@@ -300,7 +302,7 @@ struct DocumentTruthTests {
                 "/officer/requests/\(id)/approve", [("csrf", try #require(review.csrf)), ("version", version)] + findings)
             #expect(approved.status == 303, "\(approved)")
             let text = try await Self.issuedText(live, id, person)
-            for fact in ["Âm tính / Negative", "Nhịp tim đều", "Cardiology", "Thị lực 9/10", "Đủ điều kiện lái xe hạng B", "BS. Lý Thị Tâm", "(12 tháng / months)"] {
+            for fact in ["Âm tính / Negative", "Nhịp tim đều", "Internal medicine", "Thị lực 9/10", "Đủ điều kiện lái xe hạng B", "BS. Lý Thị Tâm", "(12 tháng / months)"] {
                 #expect(text.contains(fact), "the sealed text lacks \(fact): \(text)")
             }
         }

@@ -204,9 +204,10 @@ extension WebPages {
     }
 
     func officerRequest(
-        _ context: RequestContext, _ visit: WebVisit, request: HTTPRequest, values typed: [String: String] = [:],
+        _ context: RequestContext, _ visit: WebVisit, request: HTTPRequest, values typedValues: [String: String] = [:],
         errors: [String: String] = [:], step: OfficerApprovalForm.Step = .review
     ) async throws -> HTTPResponse {
+        var typed = typedValues
         let (staff, actor) = try officer(request, visit)
         let id = try pageRequestID(context)
         let record = try await store.request(id, by: actor, now: now())
@@ -247,7 +248,9 @@ extension WebPages {
         })
         // After approval: what was certified, read-only, beside the issued document.
         if let json = record.findingsJSON, let value = try? JSONValue(parsing: Array(json.utf8)),
-            let certified = try? ApprovalFindings.decode(value, kind: summary.kind, requestedSections: OfficerApprovalForm(submission).extractSections, today: nil)
+            let certified = try? ApprovalFindings.decode(
+                value, kind: summary.kind, certificateType: OfficerApprovalForm(submission).certificateType,
+                requestedSections: OfficerApprovalForm(submission).extractSections, today: nil)
         {
             values["certified"] = .object(CertifiedFindings.values(certified, submission: submission, text: text))
         }
@@ -267,8 +270,9 @@ extension WebPages {
         }
         if canDecide {
             let form = OfficerApprovalForm(submission)
-            var lists: [String: [TemplateValue]] = ["convictions": [], "bans": [], "findings": []]
-            for group in form.groups(typed: typed, step: step, text: text) {
+            if typed.isEmpty { typed = form.initialValues() }
+            var lists: [String: [TemplateValue]] = ["convictions": [], "bans": [], "findings": [], "results": []]
+            for group in form.groups(typed: typed, step: step, english: visit.language == .english, text: text) {
                 var object: [String: TemplateValue] = [
                     "legend": .string(group.legend), "fields": .list(group.fields.map { field($0, prefix: group.legend) }),
                 ]
@@ -278,6 +282,8 @@ extension WebPages {
             values["convictionFieldsets"] = .list(lists["convictions"] ?? [])
             values["banFieldsets"] = .list(lists["bans"] ?? [])
             values["findingsFieldsets"] = .list(lists["findings"] ?? [])
+            values["resultFieldsets"] = .list(lists["results"] ?? [])
+            values["canAddResult"] = .bool(form.kind == .healthCertificate)
             values["rowCounts"] = .list(form.rowCounts(typed: typed, step: step).map { name, count in
                 .object(["name": .string(name), "value": .string(count)])
             })
@@ -314,10 +320,9 @@ extension WebPages {
             facts.append(("officer-bans-statement", text(bans)))
             if details.expungementToVerify == true { facts.append(("officer-expungement", text("officer-expungement-declared"))) }
         case .healthCertificate(let details):
-            facts += [
-                ("field-certificate-type", text("certificate-\(details.certificateType)")),
-                ("field-purpose", details.purpose ?? text("officer-not-stated")),
-            ]
+            facts.append(("field-certificate-type", text("certificate-\(details.certificateType)")))
+            if let licenceClass = details.licenceClass { facts.append(("officer-licence-class-requested", licenceClass)) }
+            facts.append(("field-purpose", details.purpose ?? text("officer-not-stated")))
         case .healthBookExtract(let details):
             facts += [
                 ("field-sections", details.sections.map { text("section-\($0.rawValue)") }.joined(separator: ", ")),
@@ -350,80 +355,9 @@ extension WebPages {
         return id
     }
 
-    static let healthTextFields = ["licenceClass", "examinedOn", "validityMonths", "drugTest", "conclusion", "doctor"]
-
-    /// The findings groups of the kinds without rows (criminal records: ``OfficerApprovalForm``), none pre-filled.
+    /// The findings groups of the kinds without rows: the extract states exactly the sections asked for.
     static func findingsSections(for kind: RequestKind) -> [FormSection] {
-        switch kind {
-        case .criminalRecord:
-            []
-        case .healthCertificate:
-            [FormSection(legendKey: "findings-health", fields: [
-                FormField(
-                    name: "findings.licenceClass", labelKey: "findings-licence-class",
-                    control: .select([("", "findings-choose")] + ApprovalFindings.licenceClasses.map { ($0, $0) }), required: true),
-                FormField(name: "findings.examinedOn", labelKey: "findings-examined-on", control: .date, required: true),
-                FormField(
-                    name: "findings.validityMonths", labelKey: "findings-validity-months", control: .number, required: true,
-                    hintKey: "findings-validity-months-hint", maxLength: 2, inputMode: "numeric"),
-                FormField(
-                    name: "findings.results", labelKey: "findings-results", control: .textarea, required: true, hintKey: "findings-results-hint",
-                    maxLength: 4000),
-                FormField(
-                    name: "findings.drugTest", labelKey: "findings-drug-test",
-                    control: .select([("", "findings-choose"), ("Âm tính / Negative", "findings-drug-negative"), ("Dương tính / Positive", "findings-drug-positive")]),
-                    required: true),
-                FormField(name: "findings.conclusion", labelKey: "findings-conclusion", required: true, maxLength: 500),
-                FormField(name: "findings.doctor", labelKey: "findings-doctor", required: true, maxLength: 200),
-            ])]
-        case .healthBookExtract:
-            [FormSection(legendKey: "findings-extract", noteKey: "findings-extract-note", fields: [])]
-        }
-    }
-
-    /// The findings JSON of the health kinds (the same shape the API accepts, checked by the same typed decoder), or
-    /// the fields in error. Nothing is filled in for the officer: a blank fact the document prints is refused.
-    static func legacyFindings(
-        for kind: RequestKind, value: (String) -> String?, sections: [HealthBookSection]
-    ) -> (JSONValue?, [String: String]) {
-        switch kind {
-        case .criminalRecord:
-            return (nil, [:])
-        case .healthCertificate:
-            var errors: [String: String] = [:]
-            var results: [JSONValue] = []
-            for line in (value("findings.results") ?? "").split(whereSeparator: \.isNewline) {
-                let parts = line.split(separator: "|", omittingEmptySubsequences: false).map { $0.trimmingCharacters(in: .whitespaces) }
-                guard parts.contains(where: { !$0.isEmpty }) else { continue }
-                guard parts.count == 4, !parts.contains(where: \.isEmpty) else {
-                    errors["findings.results"] = "findings-results-line"
-                    continue
-                }
-                results.append(.object([
-                    "specialtyVietnamese": .string(parts[0]), "specialtyEnglish": .string(parts[1]), "finding": .string(parts[2]),
-                    "assessment": .string(parts[3]),
-                ]))
-            }
-            guard errors.isEmpty else { return (nil, errors) }
-            var object: [String: JSONValue] = ["results": .array(results)]
-            for name in healthTextFields {
-                guard let text = value("findings.\(name)") else { continue }
-                if name == "validityMonths" {
-                    guard let months = Int64(text) else { return (nil, ["findings.validityMonths": "findings-validity-invalid"]) }
-                    object[name] = .number(String(months))
-                } else {
-                    object[name] = .string(text)
-                }
-            }
-            return (.object(object), [:])
-        case .healthBookExtract:
-            return (.object(["sections": .array(sections.map { .string($0.rawValue) })]), [:])
-        }
-    }
-
-    /// The page field of a health finding's issue (`findings.results[2].finding` is the results box).
-    static func legacyErrorField(_ field: String) -> String {
-        field.hasPrefix("findings.results[") ? "findings.results" : field
+        kind == .healthBookExtract ? [FormSection(legendKey: "findings-extract", noteKey: "findings-extract-note", fields: [])] : []
     }
 
     // MARK: Actions
@@ -509,7 +443,7 @@ extension WebPages {
         let form = OfficerApprovalForm(record.submission)
         let typed = Self.typedValues(fields)
         switch step {
-        case .addConviction, .addBan, .edit: return try await redisplay([:], step)
+        case .addConviction, .addBan, .addResult, .edit: return try await redisplay([:], step)
         case .review, .confirm: break
         }
         let (json, errors) = form.findings(typed)

@@ -15,37 +15,48 @@ import Foundation
 struct OfficerApprovalForm {
     /// What the form is for: the request's kind and what the citizen asked that changes the fields.
     let kind: RequestKind
-    let form: CriminalRecordForm?
+    private(set) var form: CriminalRecordForm?
     /// Whether the certificate states bans (form 1 when asked, form 2 always).
-    let statesBans: Bool
-    let extractSections: [HealthBookSection]
+    private(set) var statesBans: Bool
+    private(set) var extractSections: [HealthBookSection]
+    /// The health certificate type asked for (its findings' shape) and, for driving, the licence class asked for.
+    private(set) var certificateType: HealthCertificateType?
+    private(set) var requestedLicenceClass: String?
 
     init(_ submission: RequestSubmission) {
         kind = submission.request.kind
+        form = nil
+        statesBans = false
+        extractSections = []
+        certificateType = nil
+        requestedLicenceClass = nil
         switch submission.request {
         case .criminalRecord(let details):
             form = details.form
             statesBans = details.effectiveStatesBans
-            extractSections = []
         case .healthBookExtract(let details):
-            form = nil
-            statesBans = false
             extractSections = details.sections
-        default:
-            form = nil
-            statesBans = false
-            extractSections = []
+        case .healthCertificate(let details):
+            certificateType = details.type
+            requestedLicenceClass = details.licenceClass
         }
     }
 
+    /// A fresh form's values: the licence class the citizen asked for (the officer may change it); nothing else.
+    func initialValues() -> [String: String] {
+        guard certificateType == .drivingLicence, let requestedLicenceClass else { return [:] }
+        return ["findings.licenceClass": requestedLicenceClass]
+    }
+
     /// The posted step: `review` (the form's main button, and Enter), `add-conviction`, `add-ban`, `edit`, `confirm`.
-    enum Step: String { case review, addConviction = "add-conviction", addBan = "add-ban", edit, confirm }
+    enum Step: String { case review, addConviction = "add-conviction", addBan = "add-ban", addResult = "add-result", edit, confirm }
 
     static let rowsLimit = ApprovalFindings.maximumItems
     static let convictionMembers = [
         "judgmentDate", "judgmentNumber", "court", "crime", "articles", "mainPenalty", "additionalPenalties", "executionStatus", "expunged",
     ]
     static let banMembers = ["description", "judgment", "court", "duration"]
+    static let resultMembers = ["specialty", "finding", "assessment"]
 
     /// How many rows of `list` the form shows: what the form carried (`convictions.rows`), at least one, at least as
     /// many as the highest index typed, plus one when the officer asked for another.
@@ -87,6 +98,52 @@ struct OfficerApprovalForm {
         ]
     }
 
+    /// The health certificate's own fields: a licence class (from the law's fifteen, no default) and the drug test for
+    /// driving, the health class I–V for the other types; the validity is always stated.
+    static func healthFields(_ type: HealthCertificateType?, english: Bool) -> [FormField] {
+        var fields: [FormField] = []
+        if type == .drivingLicence {
+            fields.append(FormField(
+                name: "findings.licenceClass", labelKey: "findings-licence-class", control: .select([("", "findings-choose")] + LicenceClass.codes.map { ($0, $0) }),
+                required: true, hintKey: "officer-licence-class-hint"))
+        } else {
+            fields.append(FormField(
+                name: "findings.classification", labelKey: "officer-health-class",
+                control: .select([("", "findings-choose")] + HealthClass.allCases.map { ($0.rawValue, english ? $0.labelEnglish : $0.labelVietnamese) }),
+                required: true))
+        }
+        fields += [
+            FormField(name: "findings.examinedOn", labelKey: "findings-examined-on", control: .date, required: true),
+            FormField(
+                name: "findings.validityMonths", labelKey: "findings-validity-months", required: true, hintKey: "findings-validity-months-hint",
+                maxLength: 2, inputMode: "numeric"),
+        ]
+        if type == .drivingLicence {
+            fields.append(FormField(
+                name: "findings.drugTest", labelKey: "findings-drug-test",
+                control: .select([("", "findings-choose"), ("Âm tính / Negative", "findings-drug-negative"), ("Dương tính / Positive", "findings-drug-positive")]),
+                required: true))
+        }
+        fields += [
+            FormField(name: "findings.conclusion", labelKey: "findings-conclusion", required: true, maxLength: 500),
+            FormField(name: "findings.doctor", labelKey: "findings-doctor", required: true, maxLength: 200),
+        ]
+        return fields
+    }
+
+    /// One examination result: the specialty from the fixed bilingual list (so the printed English name is the real
+    /// one), the finding and the assessment.
+    static func resultFields(_ index: Int, english: Bool) -> [FormField] {
+        let path = "findings.results[\(index)]."
+        return [
+            FormField(
+                name: path + "specialty", labelKey: "officer-specialty",
+                control: .select([("", "findings-choose")] + HealthSpecialty.all.map { ($0.code, english ? $0.english : $0.vietnamese) })),
+            FormField(name: path + "finding", labelKey: "officer-result-finding", maxLength: 500),
+            FormField(name: path + "assessment", labelKey: "officer-result-assessment", hintKey: "officer-result-assessment-hint", maxLength: 200),
+        ]
+    }
+
     /// One group of the form: a titled fieldset of fields (a row's legend is numbered: "Bản án 2").
     struct Group {
         /// Which list the group belongs to on the page: `convictions`, `bans` or `findings` (the rest).
@@ -97,7 +154,7 @@ struct OfficerApprovalForm {
     }
 
     /// Every group the form shows, for `typed` values, after `step`.
-    func groups(typed: [String: String], step: Step, text: (String) -> String) -> [Group] {
+    func groups(typed: [String: String], step: Step, english: Bool, text: (String) -> String) -> [Group] {
         switch kind {
         case .criminalRecord:
             var groups: [Group] = []
@@ -116,6 +173,15 @@ struct OfficerApprovalForm {
                 }
             }
             return groups
+        case .healthCertificate:
+            var groups = [Group(list: "findings", legend: text("findings-health"), fields: Self.healthFields(certificateType, english: english))]
+            let results = Self.rows("results", typed: typed, add: step == .addResult)
+            for index in 0..<results {
+                groups.append(Group(
+                    list: "results", legend: "\(text("officer-result")) \(index + 1)", note: index == 0 ? text("officer-results-note") : nil,
+                    fields: Self.resultFields(index, english: english)))
+            }
+            return groups
         default:
             return WebPages.findingsSections(for: kind).map { section in
                 Group(legend: text(section.legendKey), note: section.noteKey.map(text), fields: section.fields)
@@ -125,6 +191,7 @@ struct OfficerApprovalForm {
 
     /// The hidden row counts the form carries, so a re-render keeps every row.
     func rowCounts(typed: [String: String], step: Step) -> [(String, String)] {
+        if kind == .healthCertificate { return [("results.rows", String(Self.rows("results", typed: typed, add: step == .addResult)))] }
         guard kind == .criminalRecord else { return [] }
         var counts = [("convictions.rows", String(Self.rows("convictions", typed: typed, add: step == .addConviction)))]
         if statesBans { counts.append(("bans.rows", String(Self.rows("bans", typed: typed, add: step == .addBan)))) }
@@ -164,8 +231,34 @@ struct OfficerApprovalForm {
                 }
             }
             return (.object(["convictions": .array(convictions), "bans": .array(bans)]), [:])
-        default:
-            return WebPages.legacyFindings(for: kind, value: value, sections: extractSections)
+        case .healthCertificate:
+            var errors: [String: String] = [:]
+            var results: [JSONValue] = []
+            for index in 0..<Self.rows("results", typed: typed, add: false) {
+                let path = "findings.results[\(index)]."
+                guard Self.resultMembers.contains(where: { value(path + $0) != nil }) else { continue }
+                var result: [String: JSONValue] = [:]
+                if let code = value(path + "specialty") {
+                    guard let specialty = HealthSpecialty.named(code) else {
+                        errors[path + "specialty"] = "findings-invalid"
+                        continue
+                    }
+                    result["specialtyVietnamese"] = .string(specialty.vietnamese)
+                    result["specialtyEnglish"] = .string(specialty.english)
+                }
+                if let finding = value(path + "finding") { result["finding"] = .string(finding) }
+                if let assessment = value(path + "assessment") { result["assessment"] = .string(assessment) }
+                results.append(.object(result))
+            }
+            var object: [String: JSONValue] = ["results": .array(results)]
+            let names = certificateType == .drivingLicence ? ["licenceClass", "examinedOn", "drugTest", "conclusion", "doctor"] : ["classification", "examinedOn", "conclusion", "doctor"]
+            for name in names { if let text = value("findings.\(name)") { object[name] = .string(text) } }
+            if let text = value("findings.validityMonths") {
+                if let months = Int64(text) { object["validityMonths"] = .number(String(months)) } else { errors["findings.validityMonths"] = "findings-validity-invalid" }
+            }
+            return errors.isEmpty ? (.object(object), [:]) : (nil, errors)
+        case .healthBookExtract:
+            return (.object(["sections": .array(extractSections.map { .string($0.rawValue) })]), [:])
         }
     }
 
@@ -179,10 +272,11 @@ struct OfficerApprovalForm {
         }
         let convictionRows = filledRows("convictions", Self.convictionMembers)
         let banRows = filledRows("bans", Self.banMembers)
+        let resultRows = filledRows("results", Self.resultMembers)
         var errors: [String: String] = [:]
         for issue in failure.issues {
             var field = issue.field
-            for (list, rows) in [("convictions", convictionRows), ("bans", banRows)] {
+            for (list, rows) in [("convictions", convictionRows), ("bans", banRows), ("results", resultRows)] {
                 let prefix = "findings.\(list)["
                 guard field.hasPrefix(prefix), let close = field.firstIndex(of: "]"),
                     let index = Int(field[field.index(field.startIndex, offsetBy: prefix.count)..<close])
@@ -192,7 +286,10 @@ struct OfficerApprovalForm {
             }
             if field == "findings.convictions" || field == "findings" { field = "findings.convictions[0].judgmentNumber" }
             if field == "findings.bans" { field = "findings.bans[0].description" }
-            if kind != .criminalRecord { field = WebPages.legacyErrorField(field) }
+            if field == "findings.results" { field = "findings.results[\(resultRows.first ?? 0)].specialty" }
+            if field.hasPrefix("findings.results["), field.hasSuffix(".specialtyVietnamese") || field.hasSuffix(".specialtyEnglish") {
+                field = String(field[..<field.lastIndex(of: ".")!]) + ".specialty"
+            }
             let key: String
             switch issue.code {
             case .findingsRequired: key = field == "findings.conclusion" ? "officer-conclusion-required" : "findings-required"
@@ -264,13 +361,22 @@ enum CertifiedFindings {
                 form: form.form ?? .form1, statesBans: form.statesBans, convictions: convictions, bans: form.statesBans ? bans : [],
                 text: text)
         case .healthCertificate(let health):
+            var facts: [(String, String)] = [
+                ("officer-document-title", "\(health.certificateType.titleVietnamese) / \(health.certificateType.titleEnglish)"),
+            ]
+            if let licenceClass = health.licenceClass { facts.append(("findings-licence-class", licenceClass)) }
+            if let classification = health.classification {
+                facts.append(("officer-health-class", "\(classification.labelVietnamese) / \(classification.labelEnglish)"))
+            }
+            facts.append(("findings-examined-on", WebPages.date(health.examinedOn)))
+            if let drugTest = health.drugTest { facts.append(("findings-drug-test", drugTest)) }
+            facts += [
+                ("findings-conclusion", health.conclusion), ("findings-doctor", health.doctor),
+                ("officer-valid-until", "\(WebPages.date(health.validUntil)) (\(health.validityMonths) tháng / months)"),
+            ]
             return [
                 "isHealth": true,
-                "facts": .list([
-                    ("findings-licence-class", health.licenceClass), ("findings-examined-on", WebPages.date(health.examinedOn)),
-                    ("findings-drug-test", health.drugTest), ("findings-conclusion", health.conclusion), ("findings-doctor", health.doctor),
-                    ("officer-valid-until", "\(WebPages.date(health.validUntil)) (\(health.validityMonths) tháng / months)"),
-                ].map { label, value in .object(["label": .string(text(label)), "value": .string(value)]) }),
+                "facts": .list(facts.map { label, value in .object(["label": .string(text(label)), "value": .string(value)]) }),
                 "results": .list(health.results.enumerated().map { index, result in
                     .object([
                         "number": .string(String(index + 1)), "specialty": .string("\(result.specialtyVietnamese) / \(result.specialtyEnglish)"),
