@@ -33,6 +33,7 @@ import Testing
         #expect(citizen.personalID.digits == "001090012345")
         #expect(citizen.identity.fullName == "Nguyễn Văn An")
         #expect(citizen.assuranceLevel == .level2)
+        #expect(citizen.applicant.nationality == "VN", "a VNeID citizen's token states the nationality")
         #expect(citizen.token.issuer == DevelopmentPKI.developmentIssuer)
         #expect(abs(citizen.token.expiresAt.timeIntervalSinceNow - 3600) < 120)
         try citizen.requireAssurance(for: .criminalRecord)
@@ -41,10 +42,13 @@ import Testing
     @Test func levelAndLifetimeOptionsAreHonoured() throws {
         let (directory, keys) = try Self.keys()
         _ = directory
-        let minted = try BuiltProduct.run("civicseal", Self.citizen + ["--level", "1", "--ttl", "120", "--dir", keys])
+        let minted = try BuiltProduct.run("civicseal", Self.citizen + ["--level", "1", "--ttl", "120", "--nationality", "LA", "--dir", keys])
         #expect(minted.status == 0, "\(minted.errorText)")
         let citizen = try Self.verifier(keys).verify(token: minted.text.trimmingCharacters(in: .newlines)).requireCitizen()
         #expect(citizen.assuranceLevel == .level1)
+        #expect(citizen.applicant.nationality == "LA")
+        let unknown = try BuiltProduct.run("civicseal", Self.citizen + ["--nationality", "XX", "--dir", keys])
+        #expect(unknown.status == 64 && unknown.errorText.contains("--nationality"), "\(unknown.errorText)")
         #expect(!citizen.meetsAssurance(for: .criminalRecord))
         #expect(abs(citizen.token.expiresAt.timeIntervalSinceNow - 120) < 60)
     }

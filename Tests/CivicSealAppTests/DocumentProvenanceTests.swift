@@ -29,6 +29,7 @@ struct DocumentProvenanceTests {
         var licenceClass, examinedOn: String
         var validityMonths: Int
         var specialtyVietnamese, specialtyEnglish, finding, assessment, drugTest, conclusion, doctor: String
+        var classification: HealthClass
         var periodFrom, periodTo: String
         var facility, encounterReason, diagnosis, encounterDate: String
         var encounterType: Encounter.Kind
@@ -49,11 +50,13 @@ struct DocumentProvenanceTests {
             articles: "Điều A", mainPenalty: "Hình phạt A", additionalPenalties: "Bổ sung A", executionStatus: "Thi hành A", expunged: false,
             banDescription: "Cấm A", banJudgment: "Bản án cấm A", banCourt: "Tòa cấm A", banDuration: "Thời hạn A", licenceClass: "B",
             examinedOn: "2026-06-01", validityMonths: 12, specialtyVietnamese: "Chuyên khoa A", specialtyEnglish: "Specialty A",
-            finding: "Kết quả A", assessment: "Đánh giá A", drugTest: "Ma túy A", conclusion: "Kết luận A", doctor: "Bác sĩ A",
+            finding: "Kết quả A", assessment: "Đánh giá A", drugTest: "Ma túy A", conclusion: "Kết luận A", doctor: "Bác sĩ A", classification: .ii,
             periodFrom: "2020-01-01", periodTo: "2026-06-30", facility: "Cơ sở A", encounterReason: "Lý do A", diagnosis: "J06.9",
             encounterDate: "2025-03-02", encounterType: .outpatient, outcome: .recovered, vaccine: "Vắc xin A", antigen: "Kháng nguyên A",
             vaccinationDate: "2025-04-05", dose: 1, allergyAgent: "Tác nhân A", allergyReaction: "Phản ứng A", allergyDate: "2024-05-06",
-            allergyType: .drug, approver: "Cán bộ A", department: Department(id: "dept-a", nameVietnamese: "Sở A", nameEnglish: "Department A"),
+            allergyType: .drug, approver: "Cán bộ A", department: Department(
+                id: "dept-a", nameVietnamese: "Sở A", nameEnglish: "Department A", parentBodyVietnamese: "Ủy ban A",
+                parentBodyEnglish: "Committee A", place: "Nơi A", signatureTitleVietnamese: "Chức danh A", signatureTitleEnglish: "Title A"),
             documentID: "AAAAAAAAAAAAAAAAAAAAAAAAAA", issuedAt: Date(timeIntervalSince1970: 1_782_000_000))
 
         static let b = Inputs(
@@ -63,20 +66,25 @@ struct DocumentProvenanceTests {
             articles: "Điều B", mainPenalty: "Hình phạt B", additionalPenalties: "Bổ sung B", executionStatus: "Thi hành B", expunged: true,
             banDescription: "Cấm B", banJudgment: "Bản án cấm B", banCourt: "Tòa cấm B", banDuration: "Thời hạn B", licenceClass: "C1",
             examinedOn: "2026-05-02", validityMonths: 6, specialtyVietnamese: "Chuyên khoa B", specialtyEnglish: "Specialty B",
-            finding: "Kết quả B", assessment: "Đánh giá B", drugTest: "Ma túy B", conclusion: "Kết luận B", doctor: "Bác sĩ B",
+            finding: "Kết quả B", assessment: "Đánh giá B", drugTest: "Ma túy B", conclusion: "Kết luận B", doctor: "Bác sĩ B", classification: .iv,
             periodFrom: "2021-02-02", periodTo: "2026-05-31", facility: "Cơ sở B", encounterReason: "Lý do B", diagnosis: "E11",
             encounterDate: "2025-06-07", encounterType: .inpatient, outcome: .improved, vaccine: "Vắc xin B", antigen: "Kháng nguyên B",
             vaccinationDate: "2025-07-08", dose: 2, allergyAgent: "Tác nhân B", allergyReaction: "Phản ứng B", allergyDate: "2024-08-09",
-            allergyType: .food, approver: "Cán bộ B", department: Department(id: "dept-b", nameVietnamese: "Sở B", nameEnglish: "Department B"),
+            allergyType: .food, approver: "Cán bộ B", department: Department(
+                id: "dept-b", nameVietnamese: "Sở B", nameEnglish: "Department B", parentBodyVietnamese: "Ủy ban B",
+                parentBodyEnglish: "Committee B", place: "Nơi B", signatureTitleVietnamese: "Chức danh B", signatureTitleEnglish: "Title B"),
             documentID: "BBBBBBBBBBBBBBBBBBBBBBBBBB", issuedAt: Date(timeIntervalSince1970: 1_816_819_200))
 
         var issueDate: CalendarDate { CalendarDate(issuedAt) }
 
-        func submissionJSON(_ kind: RequestKind, form: Int) -> String {
+        func submissionJSON(_ kind: RequestKind, form: Int, type: HealthCertificateType = .drivingLicence) -> String {
             let request: JSONValue
             switch kind {
             case .criminalRecord: request = ["kind": "criminal-record", "form": .number(String(form)), "purpose": "P", "statesBans": .bool(statesBans)]
-            case .healthCertificate: request = ["kind": "health-certificate", "certificateType": "driving-licence"]
+            case .healthCertificate:
+                request = type == .drivingLicence
+                    ? ["kind": "health-certificate", "certificateType": .string(type.rawValue), "licenceClass": .string(licenceClass)]
+                    : ["kind": "health-certificate", "certificateType": .string(type.rawValue)]
             case .healthBookExtract:
                 request = ["kind": "health-book-extract", "sections": ["encounters", "vaccinations", "allergies"], "from": .string(periodFrom), "to": .string(periodTo)]
             }
@@ -94,7 +102,7 @@ struct DocumentProvenanceTests {
             ]).serialized()
         }
 
-        func findingsJSON(_ kind: RequestKind) -> String {
+        func findingsJSON(_ kind: RequestKind, type: HealthCertificateType = .drivingLicence) -> String {
             switch kind {
             case .criminalRecord:
                 return JSONValue.object([
@@ -104,6 +112,16 @@ struct DocumentProvenanceTests {
                         "additionalPenalties": .string(additionalPenalties), "executionStatus": .string(executionStatus), "expunged": .bool(expunged),
                     ]],
                     "bans": [["description": .string(banDescription), "judgment": .string(banJudgment), "court": .string(banCourt), "duration": .string(banDuration)]],
+                ]).serialized()
+            case .healthCertificate where type != .drivingLicence:
+                return JSONValue.object([
+                    "classification": .string(classification.rawValue), "examinedOn": .string(examinedOn),
+                    "validityMonths": .number(String(validityMonths)),
+                    "results": [[
+                        "specialtyVietnamese": .string(specialtyVietnamese), "specialtyEnglish": .string(specialtyEnglish), "finding": .string(finding),
+                        "assessment": .string(assessment),
+                    ]],
+                    "conclusion": .string(conclusion), "doctor": .string(doctor),
                 ]).serialized()
             case .healthCertificate:
                 return JSONValue.object([
@@ -130,10 +148,11 @@ struct DocumentProvenanceTests {
             ])
         }
 
-        func record(_ kind: RequestKind, form: Int = 1) throws -> DocumentRecord {
+        func record(_ kind: RequestKind, form: Int = 1, type: HealthCertificateType = .drivingLicence) throws -> DocumentRecord {
             let source = IssuanceSource(
                 requestID: "r", kind: kind, form: nil, departmentID: department.id, ownerID: personalID,
-                submissionJSON: submissionJSON(kind, form: form), subjectIdentityJSON: identityJSON, findingsJSON: findingsJSON(kind),
+                submissionJSON: submissionJSON(kind, form: form, type: type), subjectIdentityJSON: identityJSON,
+                findingsJSON: findingsJSON(kind, type: type),
                 approverName: approver, approvedAt: issuedAt)
             return try DocumentRecordBuilder.record(
                 for: source, documentID: documentID, issuedAt: issuedAt, department: department, healthBook: { healthBook })
@@ -155,6 +174,12 @@ struct DocumentProvenanceTests {
         "issueDate.english": { DateText.english($0.issueDate) },
         "department.nameVietnamese": { $0.department.nameVietnamese },
         "department.nameEnglish": { $0.department.nameEnglish },
+        "department.parentBodyVietnamese": { $0.department.parentBodyVietnamese! },
+        "department.hasParentBody": { _ in "true" },
+        "document.place": { $0.department.place! },
+        "officer.titleVietnamese": { $0.department.signatureTitleVietnamese! },
+        "officer.titleEnglish": { $0.department.signatureTitleEnglish! },
+        "issueTime": { HanoiTime.dateTimeWithSeconds($0.issuedAt) },
         "officer.fullName": { $0.approver },
         // The identity token.
         "holder.fullName": { $0.fullName },
@@ -166,7 +191,7 @@ struct DocumentProvenanceTests {
         "holder.hasOtherNames": { _ in "true" },
         "holder.birthPlace": { $0.birthPlace },
         "holder.ethnicity": { $0.ethnicity },
-        "holder.nationality": { $0.nationality == "VN" ? "Việt Nam" : $0.nationality },
+        "holder.nationality": { Country.named($0.nationality)!.vietnamese },
         "holder.residence": { $0.residence },
         "holder.fatherName": { $0.father },
         "holder.motherName": { $0.mother },
@@ -204,6 +229,7 @@ struct DocumentProvenanceTests {
                 conclusion: "", doctor: "").validUntil)
         },
         "healthCertificate.drugTest": { $0.drugTest },
+        "healthCertificate.classification": { "\($0.classification.labelVietnamese) / \($0.classification.labelEnglish)" },
         "healthCertificate.conclusion": { $0.conclusion },
         "healthCertificate.doctor": { $0.doctor },
         "healthCertificate.results/item.index": { _ in "1" },
@@ -235,14 +261,14 @@ struct DocumentProvenanceTests {
         "allergy/item.reaction": { $0.allergyReaction },
     ]
 
-    /// Printed by the builder for every document of a department, not facts about anyone: the place before the
-    /// date and the signing formula ("TL. GIÁM ĐỐC"). Listed here so that nothing else can be constant.
-    static let issuerWording: Set<String> = ["document.place", "officer.titleVietnamese", "officer.titleEnglish"]
+    /// The same on every document, not facts about anyone: the name of the time zone beside the issue time.
+    /// Listed here so that nothing else can be constant (the place and the signing formula are the department's).
+    static let issuerWording: Set<String> = ["issueTime.zoneVietnamese", "issueTime.zoneEnglish"]
 
     /// Flags whose value is a fact of the inputs but the same in A and B by construction (each list is non-empty in
     /// both so that its rows are compared).
     static let sameInBoth: Set<String> = [
-        "holder.hasOtherNames", "healthBook.hasPeriod", "criminalRecord.hasAnyConvictions", "criminalRecord.hasBans", "healthBook.hasEncounters",
+        "holder.hasOtherNames", "department.hasParentBody", "healthBook.hasPeriod", "criminalRecord.hasAnyConvictions", "criminalRecord.hasBans", "healthBook.hasEncounters",
         "healthBook.hasVaccinations", "healthBook.hasAllergies",
     ]
 
@@ -298,16 +324,20 @@ struct DocumentProvenanceTests {
 
     @Test("every field of every template is printed from exactly one recorded input, never a default", arguments: [
         ("criminal-record-form-1.json", RequestKind.criminalRecord, 1), ("criminal-record-form-2.json", .criminalRecord, 2),
-        ("health-certificate-driving-licence.json", .healthCertificate, 0), ("health-book-extract.json", .healthBookExtract, 0),
+        ("health-certificate-driving-licence.json", .healthCertificate, 0), ("health-certificate-general.json", .healthCertificate, 0),
+        ("health-certificate-employment.json", .healthCertificate, 0), ("health-certificate-study.json", .healthCertificate, 0),
+        ("health-book-extract.json", .healthBookExtract, 0),
     ])
     func everyPrintedFieldHasARecordedSource(_ file: String, _ kind: RequestKind, _ form: Int) throws {
+        let type = HealthCertificateType(rawValue: String(file.dropFirst("health-certificate-".count).dropLast(".json".count)))
+            ?? .drivingLicence
         let path = DocumentRenderer.repositoryTemplateDirectory() + "/" + file
         let template = try JSONValue(parsing: Array(try Data(contentsOf: URL(fileURLWithPath: path))))
         var fields: Set<String> = []
         Self.printedFields(template, into: &fields)
         #expect(fields.count > 10, "\(file): the walk found too few fields: \(fields)")
-        let a = try Inputs.a.record(kind, form: form)
-        let b = try Inputs.b.record(kind, form: form)
+        let a = try Inputs.a.record(kind, form: form, type: type)
+        let b = try Inputs.b.record(kind, form: form, type: type)
         for field in fields.sorted() {
             if Self.issuerWording.contains(field) {
                 #expect(Self.printed(field, a) == Self.printed(field, b), "\(file): \(field) is listed as issuer wording but varies")

@@ -22,6 +22,9 @@ import Testing
         "criminal-record-form-1": ["PHIẾU LÝ LỊCH TƯ PHÁP SỐ 1", "CRIMINAL RECORD CERTIFICATE No. 1", "Không có án tích", "No criminal record"],
         "criminal-record-form-2": ["PHIẾU LÝ LỊCH TƯ PHÁP SỐ 2", "CRIMINAL RECORD CERTIFICATE No. 2", "Không có án tích", "Họ và tên cha"],
         "health-certificate-driving-licence": ["GIẤY KHÁM SỨC KHỎE CỦA NGƯỜI LÁI XE", "DRIVER'S HEALTH CERTIFICATE", "Kết luận", "Conclusion"],
+        "health-certificate-general": ["GIẤY KHÁM SỨC KHỎE", "HEALTH CERTIFICATE", "Phân loại sức khỏe", "Conclusion"],
+        "health-certificate-employment": ["GIẤY KHÁM SỨC KHỎE ĐI LÀM", "HEALTH CERTIFICATE FOR EMPLOYMENT", "Phân loại sức khỏe", "Conclusion"],
+        "health-certificate-study": ["GIẤY KHÁM SỨC KHỎE ĐI HỌC", "HEALTH CERTIFICATE FOR SCHOOL", "Phân loại sức khỏe", "Conclusion"],
         "health-book-extract": ["TRÍCH LỤC SỔ SỨC KHỎE ĐIỆN TỬ", "ELECTRONIC HEALTH BOOK EXTRACT", "Chẩn đoán (ICD-10)", "Vaccinations"],
     ]
 
@@ -50,7 +53,8 @@ import Testing
         let department = rendered.record.department
         let expected =
             Self.common + Self.titles[templateID]! + [
-                rendered.record.holder.fullName, rendered.record.holder.personalID, department.nameVietnamese, department.nameEnglish,
+                rendered.record.holder.fullName, rendered.record.holder.personalID, department.nameVietnamese.uppercased(), department.nameEnglish,
+                department.parentBodyVietnamese!.uppercased(),
                 rendered.document.verificationURL, rendered.record.officer.fullName,
             ]
         for string in expected {

@@ -17,6 +17,7 @@ import Testing
                 convictions: [DocumentFixtures.conviction(1, expunged: true)] + (2...5).map { DocumentFixtures.conviction($0) },
                 bans: [DocumentFixtures.ban])),
             ("health-certificate-driving-licence", DocumentFixtures.record(templateID: "health-certificate-driving-licence", holder: DocumentFixtures.holders[3])),
+            ("health-certificate-employment", DocumentFixtures.healthCertificate(.employment, holder: DocumentFixtures.holders[1])),
             ("health-book-extract", DocumentFixtures.healthBook(holder: DocumentFixtures.holders[0], encounters: 5, vaccinations: 3, allergies: 2)),
         ]
         for (name, record) in samples {

@@ -248,6 +248,19 @@ func expectRefusal(
         for secret in ["001090012345", "1990", "Nguyễn", token] { #expect(!text.contains(secret), "\(text)") }
     }
 
+    @Test func nationalityClaimReachesTheApplicantAndMustBeAKnownCountry() throws {
+        let citizen = try F.verifier().verify(token: F.token(F.citizenClaims(["nationality": "VN"]))).requireCitizen()
+        #expect(citizen.applicant.nationality == "VN")
+        let none = try F.verifier().verify(token: F.token(F.citizenClaims())).requireCitizen()
+        #expect(none.applicant.nationality == nil)
+        for bad: JSONValue in ["XX", "Vi", "Việt Nam", 84] {
+            let error = expectRefusal(.invalidClaim) {
+                () throws(IdentityError) in try F.verifier().verify(token: F.token(F.citizenClaims(["nationality": bad])))
+            }
+            #expect(error?.claim == "nationality", "\(bad): \(String(describing: error))")
+        }
+    }
+
     @Test func genderDisagreeingWithTheIDNumberIsRefused() {
         let error = expectRefusal(.invalidClaim) {
             () throws(IdentityError) in try F.verifier().verify(token: F.token(F.citizenClaims(["gender": "female"])))

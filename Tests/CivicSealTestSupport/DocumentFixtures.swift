@@ -13,7 +13,10 @@ public enum DocumentFixtures {
 
     public static let renderer: DocumentRenderer = try! DocumentRenderer(templateDirectory: templateDirectory)
 
-    public static let templateIDs = ["criminal-record-form-1", "criminal-record-form-2", "health-certificate-driving-licence", "health-book-extract"]
+    public static let templateIDs = [
+        "criminal-record-form-1", "criminal-record-form-2", "health-certificate-driving-licence", "health-certificate-general",
+        "health-certificate-employment", "health-certificate-study", "health-book-extract",
+    ]
 
     public static let issuedAt = Date(timeIntervalSince1970: 1_795_000_000)  // 2026-11-18 (UTC+7)
 
@@ -61,6 +64,19 @@ public enum DocumentFixtures {
             documentID: documentID, number: "1234/2026/LLTP", issuedAt: issuedAt, place: "Hà Nội", department: .justiceHanoi,
             officer: justiceOfficer, holder: holder,
             findings: .criminalRecord(CriminalRecordFindings(form: form, statesBans: statesBans, convictions: convictions, bans: bans)))
+    }
+
+    /// A general, employment or school certificate (health class II), or the driver's one for `.drivingLicence`.
+    public static func healthCertificate(_ type: HealthCertificateType, holder: DocumentHolder) -> DocumentRecord {
+        guard type != .drivingLicence else { return healthCertificate(holder: holder) }
+        var record = healthCertificate(holder: holder)
+        guard case .healthCertificate(let driving) = record.findings else { return record }
+        record.number = "568/2026/GKSK"
+        record.findings = .healthCertificate(
+            HealthCertificateFindings(
+                certificateType: type, examinedOn: driving.examinedOn, validityMonths: 6, results: driving.results, classification: .ii,
+                conclusion: "Đủ sức khỏe / Fit", doctor: driving.doctor))
+        return record
     }
 
     public static func healthCertificate(holder: DocumentHolder) -> DocumentRecord {
@@ -122,6 +138,9 @@ public enum DocumentFixtures {
         case "criminal-record-form-1": criminalRecord(form: .form1, holder: holder)
         case "criminal-record-form-2": criminalRecord(form: .form2, holder: holder)
         case "health-certificate-driving-licence": healthCertificate(holder: holder)
+        case "health-certificate-general": healthCertificate(.general, holder: holder)
+        case "health-certificate-employment": healthCertificate(.employment, holder: holder)
+        case "health-certificate-study": healthCertificate(.study, holder: holder)
         default: healthBook(holder: holder)
         }
     }

@@ -62,12 +62,20 @@ enum DocumentRecordBuilder {
         guard let approver = source.approverName, !approver.isEmpty else {
             throw Failure(description: "the approval records no officer name to print")
         }
-        let year = CalendarDate(issuedAt).year
+        // The issuer's wording is the department's configuration, never a literal here.
+        guard let place = department.place, !place.isEmpty else {
+            throw Failure(description: "department \(department.id) configures no place to print before the date")
+        }
+        guard let titleVietnamese = department.signatureTitleVietnamese, !titleVietnamese.isEmpty,
+            let titleEnglish = department.signatureTitleEnglish, !titleEnglish.isEmpty
+        else {
+            throw Failure(description: "department \(department.id) configures no signing formula (signatureTitleVietnamese/English)")
+        }
+        let year = HanoiTime.day(of: issuedAt).year
         return DocumentRecord(
-            documentID: documentID, number: "\(documentID.prefix(10))/\(year)/\(suffix)", issuedAt: issuedAt, place: "Hà Nội",
+            documentID: documentID, number: "\(documentID.prefix(10))/\(year)/\(suffix)", issuedAt: issuedAt, place: place,
             department: department,
-            officer: DocumentOfficer(
-                fullName: approver, titleVietnamese: "TL. GIÁM ĐỐC", titleEnglish: "For the Director"),
+            officer: DocumentOfficer(fullName: approver, titleVietnamese: titleVietnamese, titleEnglish: titleEnglish),
             holder: holder, findings: findings)
     }
 

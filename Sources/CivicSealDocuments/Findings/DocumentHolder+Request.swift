@@ -8,7 +8,7 @@ extension DocumentHolder {
     }
 
     /// The printed facts taken from the request: residence, and for criminal records birth place, nationality
-    /// (`VN` printed as "Việt Nam") and ethnicity; each missing one is an issue naming its request field.
+    /// (the code printed as the country's Vietnamese name, `VN` as "Việt Nam") and ethnicity; each missing one is an issue naming its request field.
     static func requestFacts(_ particulars: Particulars?, kind: RequestKind) throws(ValidationFailure)
         -> (residence: String, birthPlace: String, nationality: String, ethnicity: String?)
     {
@@ -28,7 +28,8 @@ extension DocumentHolder {
             birthPlace = require(particulars?.birthPlace, "particulars.birthPlace")
             nationality = require(particulars?.nationality, "particulars.nationality")
             ethnicity = require(particulars?.ethnicity, "particulars.ethnicity")
-            if nationality == "VN" { nationality = "Việt Nam" }
+            // Printed as the country's Vietnamese name ("Việt Nam", "Lào"); a code this list does not know stays as recorded.
+            if let country = Country.named(nationality) { nationality = country.vietnamese }
         }
         guard issues.isEmpty else { throw ValidationFailure(issues: issues) }
         return (residence, birthPlace, nationality, ethnicity)

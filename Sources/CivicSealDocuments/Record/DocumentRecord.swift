@@ -36,8 +36,8 @@ public struct DocumentRecord: Sendable, Hashable {
     /// The request kind the findings belong to; a template of another kind refuses the record.
     public var kind: RequestKind { findings.kind }
 
-    /// The issue day in Việt Nam time.
-    public var issueDate: CalendarDate { CalendarDate(issuedAt) }
+    /// The issue day in Hà Nội time.
+    public var issueDate: CalendarDate { HanoiTime.day(of: issuedAt) }
 }
 
 /// The officer who signs for the department.

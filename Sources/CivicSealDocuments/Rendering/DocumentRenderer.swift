@@ -49,11 +49,11 @@ public final class DocumentRenderer: Sendable {
     public func verificationURL(for documentID: String) -> String { "\(verificationBaseURL)/v/\(documentID)" }
 
     /// The template a record uses unless told otherwise: `criminal-record-form-1`/`-2`,
-    /// `health-certificate-driving-licence`, `health-book-extract`.
+    /// `health-certificate-<type>` (driving-licence, general, employment, study), `health-book-extract`.
     public static func defaultTemplateID(for record: DocumentRecord) -> String {
         switch record.findings {
         case .criminalRecord(let findings): "criminal-record-form-\(findings.form.rawValue)"
-        case .healthCertificate: "health-certificate-driving-licence"
+        case .healthCertificate(let findings): findings.certificateType.templateID
         case .healthBookExtract: "health-book-extract"
         }
     }
@@ -69,6 +69,11 @@ public final class DocumentRenderer: Sendable {
         guard template.kind == record.kind else {
             throw DocumentError(.kindMismatch, "template \"\(id)\" renders \(template.kind.rawValue) documents, not \(record.kind.rawValue)")
         }
+        // Each health certificate type has its own title and fields: never the driver's certificate for another type.
+        if case .healthCertificate(let findings) = record.findings, template.id != findings.certificateType.templateID {
+            throw DocumentError(
+                .kindMismatch, "template \"\(id)\" does not print a \(findings.certificateType.rawValue) health certificate")
+        }
         let url = verificationURL(for: record.documentID)
         var layout = DocumentLayout(
             record: record, template: template, regular: regularFont, bold: boldFont, verificationURL: url,
@@ -82,8 +87,15 @@ public final class DocumentRenderer: Sendable {
         var field: PDFSignatureField?
         if let signature {
             let rect = signature.visible ? layout.sealRect : nil
+            // The visible box states the signing time in Hà Nội time, the zone named once per language.
+            let lines = [
+                "Ký bởi / Signed by: \(signature.signerName ?? "")",
+                "Thời gian / Time: \(HanoiTime.dateTimeWithSeconds(record.issuedAt))",
+                "\(HanoiTime.zoneVietnamese) / \(HanoiTime.zoneEnglish)",
+            ]
             field = PDFSignatureField(
-                fieldName: signature.fieldName, pageIndex: 0, rect: rect, appearance: rect.map { _ in .init(font: regularFont, size: 7) },
+                fieldName: signature.fieldName, pageIndex: 0, rect: rect,
+                appearance: rect.map { _ in .init(font: regularFont, size: 7, lines: lines) },
                 contentsCapacity: signature.contentsCapacity, signingTime: record.issuedAt, signerName: signature.signerName,
                 reason: signature.reason, location: signature.location)
         }

@@ -105,6 +105,12 @@ public enum DocumentSchema {
         "department.id": text(\.department.id),
         "department.nameVietnamese": text(\.department.nameVietnamese),
         "department.nameEnglish": text(\.department.nameEnglish),
+        "department.parentBodyVietnamese": text { $0.department.parentBodyVietnamese ?? "" },
+        "department.parentBodyEnglish": text { $0.department.parentBodyEnglish ?? "" },
+        // The issue instant in Hà Nội time with seconds; templates name the zone beside it once.
+        "issueTime": text { HanoiTime.dateTimeWithSeconds($0.issuedAt) },
+        "issueTime.zoneVietnamese": text { _ in HanoiTime.zoneVietnamese },
+        "issueTime.zoneEnglish": text { _ in HanoiTime.zoneEnglish },
         "officer.fullName": text(\.officer.fullName),
         "officer.titleVietnamese": text(\.officer.titleVietnamese),
         "officer.titleEnglish": text(\.officer.titleEnglish),
@@ -127,6 +133,7 @@ public enum DocumentSchema {
         "healthCertificate.validUntil": health { DateText.numeric($0.validUntil) },
         "healthCertificate.validityMonths": health { String($0.validityMonths) },
         "healthCertificate.drugTest": health { $0.drugTest ?? "" },
+        "healthCertificate.classification": health { $0.classification.map { "\($0.labelVietnamese) / \($0.labelEnglish)" } ?? "" },
         "healthCertificate.conclusion": health(\.conclusion),
         "healthCertificate.doctor": health(\.doctor),
         "healthBook.periodFrom": book { $0.periodFrom.map(DateText.numeric) ?? "" },
@@ -149,6 +156,7 @@ public enum DocumentSchema {
 
     static let flags: [String: Flag] = [
         "holder.hasOtherNames": Flag(kind: nil) { !($0.holder.otherNames ?? "").isEmpty },
+        "department.hasParentBody": Flag(kind: nil) { !($0.department.parentBodyVietnamese ?? "").isEmpty },
         "criminalRecord.hasCurrentConvictions": criminalFlag { !$0.currentConvictions.isEmpty },
         "criminalRecord.hasAnyConvictions": criminalFlag { !$0.convictions.isEmpty },
         "criminalRecord.statesBans": criminalFlag(\.statesBans),
@@ -279,7 +287,7 @@ enum DateText {
     static func twoDigits(_ value: Int) -> String { value < 10 ? "0\(value)" : String(value) }
 
     /// `dd/MM/yyyy`, the Vietnamese numeric form.
-    static func numeric(_ date: CalendarDate) -> String { "\(twoDigits(date.day))/\(twoDigits(date.month))/\(date.year)" }
+    static func numeric(_ date: CalendarDate) -> String { HanoiTime.date(date) }
 
     static let months = [
         "January", "February", "March", "April", "May", "June", "July", "August", "September", "October", "November", "December",
