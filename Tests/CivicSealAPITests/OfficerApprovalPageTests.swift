@@ -185,4 +185,57 @@ import Testing
             #expect(sealed.status == 303, "\(sealed)")
         }
     }
+
+    /// A health certificate request of `type` claimed by the health officer through the pages.
+    static func claimedHealth(_ live: LiveService, _ person: Person, type: String, licenceClass: String? = nil) async throws -> (String, Browser, ClientResponse) {
+        let body = DocumentTruthTests.healthBody
+            .replacingOccurrences(of: #""certificateType": "driving-licence", "licenceClass": "B""#,
+                                  with: #""certificateType": "\#(type)""# + (licenceClass.map { #", "licenceClass": "\#($0)""# } ?? ""))
+        let submitted = try await live.client.post("/v1/requests", token: try live.token(for: person), json: body)
+        let id = try #require(submitted.json["id"] as? String, "\(submitted)")
+        let officer = Browser(live)
+        #expect(try await WebPagesTests.signIn(officer, "/officer/sign-in", token: try live.token(for: .healthOfficer)).status == 303)
+        let detail = try await officer.get("/officer/requests/\(id)")
+        let version = try #require(detail.firstMatch(#"name="version" value="(\d+)""#))
+        #expect(try await officer.post("/officer/requests/\(id)/claim", [("csrf", try #require(detail.csrf)), ("version", version)]).status == 303)
+        return (id, officer, try await officer.get("/officer/requests/\(id)"))
+    }
+
+    @Test("an employment certificate's form asks for the health class and no licence class or drug test; a driver's has the 15 classes, pre-filled with the class asked for")
+    func healthFormFollowsTheType() async throws {
+        try await withLiveService { live in
+            let (_, _, employment) = try await Self.claimedHealth(live, Person.man(409), type: "employment")
+            #expect(!employment.text.contains(#"name="findings.licenceClass""#) && !employment.text.contains(#"name="findings.drugTest""#))
+            #expect(employment.text.contains(#"name="findings.classification""#))
+            #expect(employment.text.contains(#"<option value="internal-medicine">Nội khoa</option>"#), "the specialty list")
+            let (_, _, driving) = try await Self.claimedHealth(live, Person.man(410), type: "driving-licence", licenceClass: "C1")
+            let select = try #require(driving.firstMatch(#"(<select id="f-findings-licenceClass".*?</select>)"#))
+            let classes = select.matches(of: /<option value="([A-Z0-9]*)"/).map { String($0.1) }
+            #expect(classes == ["", "A1", "A", "B1", "B", "C1", "C", "D1", "D2", "D", "BE", "C1E", "CE", "D1E", "D2E", "DE"], "\(classes)")
+            #expect(select.contains(#"<option value="C1" selected>"#), "pre-filled with the class asked for: \(select)")
+            #expect(driving.element(id: "asked")?.contains("C1") == true)
+        }
+    }
+
+    @Test("an employment certificate approved through the page: an empty conclusion asks for the conclusion; the review names the employment certificate")
+    func employmentConclusionAndReview() async throws {
+        try await withLiveService { live in
+            let (id, officer, page) = try await Self.claimedHealth(live, Person.man(411), type: "employment")
+            let yesterday = Calendar(identifier: .gregorian).date(byAdding: .day, value: -2, to: Date())!
+            let day = ISO8601DateFormatter.string(from: yesterday, timeZone: TimeZone(identifier: "Asia/Ho_Chi_Minh")!, formatOptions: [.withFullDate])
+            let fields: [(String, String)] = [
+                ("findings.classification", "II"), ("findings.examinedOn", day), ("findings.validityMonths", "12"),
+                ("findings.results[0].specialty", "eyes"), ("findings.results[0].finding", "Thị lực 10/10"), ("findings.results[0].assessment", "Đạt"),
+                ("findings.doctor", "BS. Lý Thị Tâm"), ("results.rows", "1"), ("step", "review"),
+            ]
+            let missing = try await Self.post(officer, id, page, "approve", fields)
+            #expect(missing.element(id: "f-findings-conclusion-error") == PageText.vi("officer-conclusion-required"))
+            #expect(PageText.vi("officer-conclusion-required") == "Hãy ghi kết luận.")
+            let review = try await Self.post(officer, id, page, "approve", fields + [("findings.conclusion", "Đủ sức khỏe làm việc")])
+            let certified = try #require(review.element(id: "certified-health"), "\(review.text.prefix(3000))")
+            #expect(certified.contains("GIẤY KHÁM SỨC KHỎE ĐI LÀM") && certified.contains("Loại II"), "\(certified)")
+            #expect(review.element(id: "certified-results")?.contains("Mắt / Eyes") == true)
+            #expect(PageFlowTests.state(try await officer.get("/officer/requests/\(id)")) == "in_review")
+        }
+    }
 }

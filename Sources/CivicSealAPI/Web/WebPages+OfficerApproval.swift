@@ -419,7 +419,7 @@ extension WebPages {
                 "issued": .string(Self.dateTime(contradiction.earlierIssuedAt)),
                 "conviction": .string(
                     "\(conviction.judgmentNumber), \(Self.date(conviction.judgmentDate)), \(conviction.court): \(conviction.crime)"
-                        + " (\(text(conviction.expunged ? "findings-expunged-yes" : "findings-expunged-no", visit)))"),
+                        + " — \(text("findings-expunged", visit)): \(text(conviction.expunged ? "findings-expunged-yes" : "findings-expunged-no", visit))"),
                 "message": .string(text("officer-contradiction-\(contradiction.code.rawValue)", visit)),
             ])
         }
