@@ -1385,7 +1385,34 @@ enum OpenAPIDocument {
                 "type": "boolean"
               },
               "certificateType": {
-                "type": "string"
+                "type": "string",
+                "enum": [
+                  "driving-licence",
+                  "general",
+                  "employment",
+                  "study"
+                ]
+              },
+              "licenceClass": {
+                "type": "string",
+                "description": "Health certificates of type driving-licence only (required there, refused otherwise): a class of the 2024 Road Traffic Order and Safety Law.",
+                "enum": [
+                  "A1",
+                  "A",
+                  "B1",
+                  "B",
+                  "C1",
+                  "C",
+                  "D1",
+                  "D2",
+                  "D",
+                  "BE",
+                  "C1E",
+                  "CE",
+                  "D1E",
+                  "D2E",
+                  "DE"
+                ]
               },
               "sections": {
                 "type": "array",

@@ -133,13 +133,25 @@ struct DocumentTruthTests {
         }
     }
 
-    @Test("a health certificate for a request without a residence is refused at approval, naming the missing fact")
+    @Test("a health certificate request without a residence (\"Nơi cư trú\" is printed) is refused at submission, naming the field")
     func missingResidenceRefused() async throws {
         try await withLiveService { live in
-            let id = try await Self.claimed(live, .man(204), body: Bodies.healthCertificate, officer: .healthOfficer)
-            let response = try await Self.approve(live, id, officer: .healthOfficer, findings: Self.healthFindings)
+            let body = #"""
+                {"request": {"kind": "health-certificate", "certificateType": "employment"}, "relation": "self",
+                 "contact": {"phone": "0987654321"}, "copies": 1, "delivery": {"method": "electronic"}}
+                """#
+            let response = try await live.client.post("/v1/requests", token: try live.token(for: .man(204)), json: body)
             #expect(response.status == 422, "\(response)")
-            #expect(response.hasError(field: "particulars.currentResidence", code: "holder.fact-missing"), "\(response)")
+            #expect(response.hasError(field: "particulars.currentResidence", code: "field.required"), "\(response)")
+            // A driver's certificate names its licence class; the other types do not.
+            let driving = try await live.client.post(
+                "/v1/requests", token: try live.token(for: .man(204)),
+                json: Bodies.healthCertificate.replacingOccurrences(of: #", "licenceClass": "B""#, with: ""))
+            #expect(driving.hasError(field: "request.licenceClass", code: "healthCertificate.licence-class-required"), "\(driving)")
+            let employment = try await live.client.post(
+                "/v1/requests", token: try live.token(for: .man(204)),
+                json: Bodies.healthCertificate.replacingOccurrences(of: "driving-licence", with: "employment"))
+            #expect(employment.hasError(field: "request.licenceClass", code: "healthCertificate.licence-class-not-applicable"), "\(employment)")
         }
     }
 

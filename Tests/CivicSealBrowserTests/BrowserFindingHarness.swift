@@ -72,7 +72,8 @@ enum BrowserFindingHarness {
         file: String, citizens: Int, now: Date?, configure: (inout ServeOptions) -> Void
     ) async throws -> Run {
         let folder = TemporaryDirectory("civicseal-browser-findings")
-        _ = try DevelopmentPKI.initialize(directory: folder.path + "/keys")
+        // Keys made at the service's clock, so a fixed clock in the past still finds its seal certificates valid.
+        _ = try DevelopmentPKI.initialize(directory: folder.path + "/keys", now: now ?? Date())
         var options = ServeOptions()
         options.host = "127.0.0.1"
         options.port = 0

@@ -1,3 +1,4 @@
+import Foundation
 import Testing
 
 /// Issue #13's findings in a real browser, each shown corrected on a live server, in Vietnamese and in English,
@@ -22,5 +23,13 @@ import Testing
     func siteFindings() async throws {
         try await BrowserFindingHarness.check(
             file: "findings_site.py", findings: ["03o", "10", "11", "13", "14", "18", "19", "20o", "21v"])
+    }
+
+    @Test("one Hà Nội time: a document issued and revoked at 17:58 on 04/12 (10:58 UTC) says 04/12 everywhere",
+          .enabled(if: BrowserFindingHarness.usable), .timeLimit(.minutes(10)))
+    func timeFindings() async throws {
+        // The service's clock and the tokens' issue time are fixed at 2026-12-04T10:58:00Z, 17:58 in Hà Nội.
+        try await BrowserFindingHarness.check(
+            file: "findings_time.py", findings: ["04"], citizens: 4, now: Date(timeIntervalSince1970: 1_796_381_880))
     }
 }

@@ -65,11 +65,13 @@ import Testing
         #expect(check.vietnamese.contains("thu hồi"))
         for message in [check.vietnamese, check.english] {
             #expect(message.contains("issued-in-error"), "the reason code is shown: \(message)")
-            #expect(message.contains("2026-05-28T20:26:40Z"), "the revocation date is shown: \(message)")
+            // 20:26:40 UTC on 28 May is already 29 May in Hà Nội: people read the Hà Nội time, with the zone named.
+            #expect(message.contains("29/05/2026 03:26:40"), "the revocation date is shown in Hà Nội time: \(message)")
+            #expect(!message.contains("2026-05-28T20:26:40Z") && !message.contains("28/05/2026"), "\(message)")
             #expect(!message.contains("Cấp nhầm người"), "the grounds are not: \(message)")
         }
-        #expect(check.vietnamese.contains(RevocationReason.issuedInError.vietnamese))
-        #expect(check.english.contains(RevocationReason.issuedInError.english))
+        #expect(check.vietnamese.contains(RevocationReason.issuedInError.vietnamese) && check.vietnamese.contains("giờ Hà Nội (UTC+7)"))
+        #expect(check.english.contains(RevocationReason.issuedInError.english) && check.english.contains("Hà Nội time (UTC+7)"))
         #expect(verdict.revocation == DocumentVerdict.Revocation(date: revokedAt, reason: .issuedInError))
         let json = verdict.jsonObject()
         let revocation = try #require(json["revocation"] as? [String: Any])
@@ -354,7 +356,7 @@ import Testing
         let (path, sealed) = try fixtures.sealedFormOne()
         let valid = try BuiltProduct.run("civicseal", ["verify", path, "--trust", fixtures.trustDirectory])
         #expect(valid.status == 0, "\(valid.text)\(valid.errorText)")
-        for line in ["Kết quả / Result: HỢP LỆ / VALID", "Người ký / Signer:", "Đơn vị / Department: justice-hanoi", "Thời điểm ký / Signing time: 20",
+        for line in ["Kết quả / Result: HỢP LỆ / VALID", "Người ký / Signer:", "Đơn vị / Department: justice-hanoi", "giờ Hà Nội (UTC+7) / Hà Nội time (UTC+7)",
                      "✓ digest: Mã băm", "✓ chain: Chứng thư số"] {
             #expect(valid.text.contains(line), "missing «\(line)» in \(valid.text)")
         }

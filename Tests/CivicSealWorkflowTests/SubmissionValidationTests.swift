@@ -335,4 +335,23 @@ struct SubmissionValidationTests {
         submission.residenceHistory = Fixtures.history
         #expect(try Fixtures.validate(submission).get().complexity.isComplex == false)
     }
+
+    @Test("a citizen's own nationality is the identity token's: filled in when left out, another one refused")
+    func nationalityComesFromTheToken() throws {
+        var applicant = Fixtures.applicant()
+        applicant.nationality = "VN"
+        var submission = Fixtures.criminalRecord()
+        submission.particulars?.nationality = nil
+        let filled = try Fixtures.validate(submission, applicant: applicant).get()
+        #expect(filled.submission.particulars?.nationality == "VN")
+        #expect(!filled.complexity.reasons.contains(.foreigner))
+        submission.particulars?.nationality = "VI"
+        #expect(Fixtures.issues(Fixtures.validate(submission, applicant: applicant)).codes == [.nationalityTokenMismatch])
+        // Someone else's nationality (a child's, an authorising person's) is stated on the form.
+        var proxy = Fixtures.criminalRecord(relation: .authorisedProxy)
+        proxy.subject = Fixtures.maiSubject
+        proxy.proxy = ProxyDetails(kinship: .parent)
+        proxy.particulars?.nationality = "LA"
+        #expect(!Fixtures.issues(Fixtures.validate(proxy, applicant: applicant)).contains(.nationalityTokenMismatch))
+    }
 }

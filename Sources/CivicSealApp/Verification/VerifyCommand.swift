@@ -1,5 +1,6 @@
 import CivicSealCrypto
 import CivicSealSigner
+import CivicSealWorkflow
 import Foundation
 
 /// `civicseal verify FILE.pdf [--trust DIR]`: verifies a sealed PDF offline from the trust anchors in `DIR`
@@ -65,7 +66,7 @@ public enum VerifyCommand {
             "Kết quả / Result: \(outcome)",
             "Người ký / Signer: \(verdict.signer ?? "—")",
             "Đơn vị / Department: \(verdict.department ?? "—")",
-            "Thời điểm ký / Signing time: \(verdict.signingTime.map(DocumentVerdict.iso8601) ?? "—")",
+            "Thời điểm ký / Signing time: \(verdict.signingTime.map { "\(HanoiTime.dateTimeWithSeconds($0)) \(HanoiTime.zoneVietnamese) / \(HanoiTime.zoneEnglish)" } ?? "—")",
             "Mã tài liệu / Document ID: \(verdict.documentID ?? "—")",
             "Loại tài liệu / Document kind: \(verdict.documentKind ?? "—")",
             "Các bước kiểm tra / Checks:",

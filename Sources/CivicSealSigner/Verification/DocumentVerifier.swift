@@ -1,4 +1,5 @@
 import CivicSealCrypto
+import CivicSealWorkflow
 import Foundation
 
 /// Verifies a sealed PDF — ours or any PAdES/PKCS#7-detached signer's — offline from trust anchors alone, and
@@ -155,16 +156,19 @@ public final class DocumentVerifier: Sendable {
                         "The signer's certificate chains to a trust anchor.")
         }
 
-        let stamp = DocumentVerdict.iso8601(time)
+        // People read the verdict: times in Hà Nội time with the zone named (the JSON members stay ISO 8601 UTC).
+        let stamp = HanoiTime.dateTimeWithSeconds(time)
+        let stampVietnamese = "\(stamp) \(HanoiTime.zoneVietnamese)"
+        let stampEnglish = "\(stamp) \(HanoiTime.zoneEnglish)"
         if timeFailure == nil, signer.isValid(at: time) {
-            report.pass(.validityAtSigningTime, "Chứng thư số còn hiệu lực tại thời điểm ký (\(stamp)).",
-                        "The certificate was valid at the signing time (\(stamp)).")
+            report.pass(.validityAtSigningTime, "Chứng thư số còn hiệu lực tại thời điểm ký (\(stampVietnamese)).",
+                        "The certificate was valid at the signing time (\(stampEnglish)).")
         } else {
             let depth = timeFailure?.depth ?? 0
             let whose = depth == 0 ? "của người ký" : "trong chuỗi chứng thực (cấp \(depth))"
             let whoseEnglish = depth == 0 ? "the signer's certificate" : "a certificate of the chain (depth \(depth))"
-            report.fail(.validityAtSigningTime, "Chứng thư số \(whose) đã hết hạn hoặc chưa có hiệu lực tại thời điểm ký (\(stamp)).",
-                        "At the signing time (\(stamp)) \(whoseEnglish) was expired or not yet valid.")
+            report.fail(.validityAtSigningTime, "Chứng thư số \(whose) đã hết hạn hoặc chưa có hiệu lực tại thời điểm ký (\(stampVietnamese)).",
+                        "At the signing time (\(stampEnglish)) \(whoseEnglish) was expired or not yet valid.")
         }
 
         if let usage = signer.keyUsage, !usage.isDisjoint(with: [.digitalSignature, .nonRepudiation]) {
@@ -200,10 +204,10 @@ public final class DocumentVerifier: Sendable {
             report.pass(.notRevoked, "Tài liệu chưa bị thu hồi.", "The document has not been revoked.")
         case .revoked(let code, let at):
             // The public reason code and date only: the officer's grounds never reach a verdict.
-            let stamp = DocumentVerdict.iso8601(at)
+            let stamp = HanoiTime.dateTimeWithSeconds(at)
             report.revocation = DocumentVerdict.Revocation(date: at, reason: code)
-            report.fail(.notRevoked, "Tài liệu đã bị thu hồi lúc \(stamp). Lý do: \(code.vietnamese) (\(code.rawValue)).",
-                        "The document was revoked at \(stamp). Reason: \(code.english) (\(code.rawValue)).")
+            report.fail(.notRevoked, "Tài liệu đã bị thu hồi lúc \(stamp) \(HanoiTime.zoneVietnamese). Lý do: \(code.vietnamese) (\(code.rawValue)).",
+                        "The document was revoked at \(stamp) \(HanoiTime.zoneEnglish). Reason: \(code.english) (\(code.rawValue)).")
         }
     }
 

@@ -37,7 +37,19 @@ public struct SubmissionValidator: Sendable {
         validateRelation(submission, applicant: applicant, subject: subject, today: today, into: &issues, clean: &clean)
         clean.request = validateDetails(submission.request, today: today, into: &issues)
 
-        if let particulars = submission.particulars {
+        // The citizen's own nationality is the identity token's (VNeID states it); a request about oneself takes it
+        // from there when the form leaves it out, and cannot state another.
+        if submission.relation == .oneself, let stated = applicant.nationality, var particulars = clean.particulars {
+            if particulars.nationality == nil {
+                particulars.nationality = stated
+                clean.particulars = particulars
+            } else if particulars.nationality != stated {
+                issues.add(
+                    "particulars.nationality", .nationalityTokenMismatch,
+                    "your nationality is the one your identity account states (\(stated))")
+            }
+        }
+        if let particulars = clean.particulars {
             clean.particulars = validateParticulars(particulars, required: isCriminalRecord, into: &issues)
             if !isCriminalRecord, particulars.currentResidence == nil, particulars.permanentResidence == nil {
                 issues.add(

@@ -115,6 +115,8 @@ public struct ValidationCode: RawRepresentable, Codable, Hashable, Sendable, Cus
     public static let countryInvalid = Self(rawValue: "country.invalid")
     /// Two capitals that are not an assigned ISO 3166-1 code (``Country/all``), e.g. `XX`.
     public static let countryUnknown = Self(rawValue: "country.unknown")
+    /// A request about oneself stating a nationality other than the one the identity token states.
+    public static let nationalityTokenMismatch = Self(rawValue: "nationality.token-mismatch")
     /// A residence row abroad that also names a Vietnamese province.
     public static let residenceProvinceAbroad = Self(rawValue: "residenceHistory.province-abroad")
     /// A driving-licence health certificate request without its licence class.
