@@ -11,6 +11,8 @@ import sys
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from harness import finding, run_file  # noqa: E402
+from selenium.webdriver.common.keys import Keys  # noqa: E402
+from selenium.webdriver.support.ui import WebDriverWait  # noqa: E402
 
 
 def days_ago(days):
@@ -128,9 +130,13 @@ def bans(b):
     b.type(field("findings.bans[1].description"), "Cấm thành lập doanh nghiệp")
     b.type(field("findings.bans[1].judgment"), "12/2020/HS-ST")
     b.type(field("findings.bans[1].court"), "TAND quận Hoàn Kiếm")
-    b.type(field("findings.bans[1].duration"), "03 năm")
     b.shot("bans-form")
-    b.click("#approve")
+    # Enter in a field reviews (the form's default button), it does not add a row.
+    b.driver.execute_script("window.civicsealOldPage = true;")
+    b.type(field("findings.bans[1].duration"), "03 năm" + Keys.ENTER)
+    WebDriverWait(b.driver, 30).until(
+        lambda d: d.execute_script("return window.civicsealOldPage !== true && document.readyState === 'complete'"))
+    b.settle()
     bans_table = b.text("#certified-bans")
     b.expect("Cấm làm thủ quỹ" in bans_table and "Cấm thành lập doanh nghiệp" in bans_table, "the review states both bans")
     b.shot("bans-review")
