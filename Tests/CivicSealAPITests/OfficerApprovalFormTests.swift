@@ -1,4 +1,5 @@
 import CivicSealJSON
+import CivicSealWeb
 import CivicSealWorkflow
 import Testing
 
@@ -17,7 +18,12 @@ import Testing
         #expect(OfficerApprovalForm.rows("convictions", typed: [:], add: false) == 1)
         #expect(OfficerApprovalForm.rows("convictions", typed: ["convictions.rows": "2"], add: true) == 3)
         #expect(OfficerApprovalForm.rows("convictions", typed: ["findings.convictions[4].court": "x"], add: false) == 5)
-        #expect(OfficerApprovalForm.rows("convictions", typed: ["convictions.rows": "9999"], add: true) == OfficerApprovalForm.rowsLimit)
+        #expect(OfficerApprovalForm.rows("convictions", typed: ["convictions.rows": "9999"], add: true) == OfficerApprovalForm.rowsLimit("convictions"))
+        #expect(!Self.form2.canAdd("convictions", typed: ["convictions.rows": "15"], step: .review), "a full form offers no more rows")
+        // A full form stays within the fields a posted form may carry.
+        let fields = OfficerApprovalForm.rowsLimit("convictions") * OfficerApprovalForm.convictionMembers.count
+            + OfficerApprovalForm.rowsLimit("bans") * OfficerApprovalForm.banMembers.count + 8
+        #expect(fields <= CivicSealWeb.FormLimits().maximumFields)
     }
 
     @Test("a blank row is no conviction; a begun row is sent as typed, an empty additional penalty stated as none")

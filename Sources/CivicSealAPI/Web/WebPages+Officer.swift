@@ -283,12 +283,12 @@ extension WebPages {
             values["banFieldsets"] = .list(lists["bans"] ?? [])
             values["findingsFieldsets"] = .list(lists["findings"] ?? [])
             values["resultFieldsets"] = .list(lists["results"] ?? [])
-            values["canAddResult"] = .bool(form.kind == .healthCertificate)
+            values["canAddResult"] = .bool(form.kind == .healthCertificate && form.canAdd("results", typed: typed, step: step))
             values["rowCounts"] = .list(form.rowCounts(typed: typed, step: step).map { name, count in
                 .object(["name": .string(name), "value": .string(count)])
             })
-            values["canAddConviction"] = .bool(form.kind == .criminalRecord)
-            values["canAddBan"] = .bool(form.kind == .criminalRecord && form.statesBans)
+            values["canAddConviction"] = .bool(form.kind == .criminalRecord && form.canAdd("convictions", typed: typed, step: step))
+            values["canAddBan"] = .bool(form.kind == .criminalRecord && form.statesBans && form.canAdd("bans", typed: typed, step: step))
             if form.kind == .criminalRecord && !form.statesBans { values["bansNotAsked"] = .string(text("officer-bans-not-asked")) }
             values["infoFields"] = .list([field(Self.reasonField("info.reason", hintKey: "field-reason-info-hint"))])
             values["rejectFields"] = .list([field(Self.reasonField("reject.reason"))])

@@ -51,7 +51,16 @@ struct OfficerApprovalForm {
     /// The posted step: `review` (the form's main button, and Enter), `add-conviction`, `add-ban`, `edit`, `confirm`.
     enum Step: String { case review, addConviction = "add-conviction", addBan = "add-ban", addResult = "add-result", edit, confirm }
 
-    static let rowsLimit = ApprovalFindings.maximumItems
+    /// Most rows of each list the page offers, so a full form stays within the 200 fields a posted form may carry
+    /// (``FormLimits``): 15 convictions × 9 + 10 bans × 4 = 175, or 20 results × 3. The API takes up to
+    /// ``ApprovalFindings/maximumItems`` of each.
+    static func rowsLimit(_ list: String) -> Int {
+        switch list {
+        case "convictions": 15
+        case "bans": 10
+        default: 20
+        }
+    }
     static let convictionMembers = [
         "judgmentDate", "judgmentNumber", "court", "crime", "articles", "mainPenalty", "additionalPenalties", "executionStatus", "expunged",
     ]
@@ -61,12 +70,13 @@ struct OfficerApprovalForm {
     /// How many rows of `list` the form shows: what the form carried (`convictions.rows`), at least one, at least as
     /// many as the highest index typed, plus one when the officer asked for another.
     static func rows(_ list: String, typed: [String: String], add: Bool) -> Int {
-        var count = max(1, min(rowsLimit, Int(typed["\(list).rows"] ?? "") ?? 1))
+        let limit = rowsLimit(list)
+        var count = max(1, min(limit, Int(typed["\(list).rows"] ?? "") ?? 1))
         let prefix = "findings.\(list)["
         for name in typed.keys where name.hasPrefix(prefix) {
-            if let index = Int(name.dropFirst(prefix.count).prefix { $0 != "]" }), index < rowsLimit { count = max(count, index + 1) }
+            if let index = Int(name.dropFirst(prefix.count).prefix { $0 != "]" }), index < limit { count = max(count, index + 1) }
         }
-        return min(rowsLimit, count + (add ? 1 : 0))
+        return min(limit, count + (add ? 1 : 0))
     }
 
     static func convictionFields(_ index: Int) -> [FormField] {
@@ -187,6 +197,12 @@ struct OfficerApprovalForm {
                 Group(legend: text(section.legendKey), note: section.noteKey.map(text), fields: section.fields)
             }
         }
+    }
+
+    /// Whether the page may offer another row of `list`.
+    func canAdd(_ list: String, typed: [String: String], step: Step) -> Bool {
+        let add = (list == "convictions" && step == .addConviction) || (list == "bans" && step == .addBan) || (list == "results" && step == .addResult)
+        return Self.rows(list, typed: typed, add: add) < Self.rowsLimit(list)
     }
 
     /// The hidden row counts the form carries, so a re-render keeps every row.
