@@ -49,6 +49,7 @@ import Testing
                 #expect(asked.contains(fact), "the request page does not show \(fact): \(asked)")
             }
             #expect(page.text.contains("02/03/1985 – …"), "the residence period is not dd/MM/yyyy")
+            #expect(page.text.contains("<dt>Quốc tịch</dt><dd>Việt Nam</dd>"), "the nationality is named, not coded")
             #expect(!page.text.contains(">1985-03-02"), "an ISO date is shown")
         }
     }

@@ -227,7 +227,11 @@ extension WebPages {
         let submission = record.submission
         if let p = submission.particulars {
             particulars += [
-                ("field-birth-place", p.birthPlace), ("field-ethnicity", p.ethnicity), ("field-nationality", p.nationality),
+                ("field-birth-place", p.birthPlace), ("field-ethnicity", p.ethnicity),
+                // The country's name in the page's language (the stored ISO code when the list lacks it).
+                ("officer-nationality", p.nationality.map { code in
+                    Country.named(code).map { visit.language == .english ? $0.english : $0.vietnamese } ?? code
+                }),
                 ("field-permanent-residence", p.permanentResidence?.line), ("field-current-residence", p.currentResidence?.line),
                 ("field-father", p.fatherName), ("field-mother", p.motherName), ("field-spouse", p.spouseName),
             ]
