@@ -420,6 +420,39 @@ struct DocumentRecordBuilderTests {
         #expect(findings.drugTest == "Ma túy A" && findings.licenceClass == "B" && findings.examinedOn == CalendarDate("2026-06-01"))
     }
 
+    @Test("the certificate is the type the citizen asked for: an employment request gets the employment document, never the driver's")
+    func healthCertificateFollowsTheRequestedType() throws {
+        let employment = Inputs.a.submissionJSON(.healthCertificate, form: 0, type: .employment)
+        let record = try Self.build(Self.source(
+            .healthCertificate, findings: Inputs.a.findingsJSON(.healthCertificate, type: .employment), submission: employment))
+        guard case .healthCertificate(let findings) = record.findings else {
+            Issue.record("wrong kind")
+            return
+        }
+        #expect(findings.certificateType == .employment && findings.licenceClass == nil && findings.classification == .ii)
+        #expect(DocumentRenderer.defaultTemplateID(for: record) == "health-certificate-employment")
+        // Driver's findings (licence class, drug test) on an employment request are refused, naming the members.
+        do {
+            _ = try Self.build(Self.source(.healthCertificate, findings: Inputs.a.findingsJSON(.healthCertificate), submission: employment))
+            Issue.record("driver's findings accepted for an employment request")
+        } catch let failure as ValidationFailure {
+            #expect(failure.contains(.findingsUnknownMember, at: "findings.licenceClass"))
+            #expect(failure.contains(.findingsUnknownMember, at: "findings.drugTest"))
+        }
+    }
+
+    @Test("a department without its place or signing formula in the configuration issues nothing, rather than print a default")
+    func issuerWordingComesFromTheDepartment() throws {
+        let source = Self.source(.criminalRecord, findings: Inputs.a.findingsJSON(.criminalRecord))
+        let bare = Department(id: "justice-hanoi", nameVietnamese: "Sở Tư pháp thành phố Hà Nội", nameEnglish: "Hanoi Department of Justice")
+        #expect(throws: (any Error).self) {
+            try DocumentRecordBuilder.record(
+                for: source, documentID: Inputs.a.documentID, issuedAt: Inputs.a.issuedAt, department: bare, healthBook: { Inputs.a.healthBook })
+        }
+        let record = try Self.build(source)
+        #expect(record.place == "Hà Nội" && record.officer.titleVietnamese == "TL. GIÁM ĐỐC")
+    }
+
     @Test("a missing residence or approving officer is refused, never printed empty or as the department's name")
     func missingHolderFactsRefused() {
         let bare = #"{"request":{"kind":"health-certificate","certificateType":"driving-licence"}}"#

@@ -430,6 +430,8 @@ class Session:
             "copies": 1,
             "delivery": {"method": "electronic"},
         }
+        if certificate_type == "driving-licence":
+            body["request"]["licenceClass"] = "B"  # a driver's certificate names its class (refused without one)
         _merge(body, changes)
         return body
 
