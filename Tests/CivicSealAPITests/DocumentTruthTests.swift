@@ -256,17 +256,19 @@ struct DocumentTruthTests {
                 "/v1/requests", token: try live.token(for: person), json: Bodies.criminalRecord(extraRequestMember: #", "statesBans": true"#))
             let id = try #require(submitted.json["id"] as? String, "\(submitted)")
             let findings: [(String, String)] = [
-                ("findings.judgmentDate", "2018-11-20"), ("findings.judgmentNumber", "77/2018/HS-ST"), ("findings.court", "TAND Hoàn Kiếm"),
-                ("findings.crime", "Lừa đảo"), ("findings.articles", "Điều 174"), ("findings.mainPenalty", "24 tháng tù"),
-                ("findings.additionalPenalties", ""), ("findings.executionStatus", "Đang chấp hành"), ("findings.expunged", "false"),
-                ("findings.ban.description", "Cấm làm thủ quỹ"), ("findings.ban.judgment", "77/2018/HS-ST"), ("findings.ban.court", "TAND Hoàn Kiếm"),
-                ("findings.ban.duration", "02 năm"),
+                ("findings.convictions[0].judgmentDate", "2018-11-20"), ("findings.convictions[0].judgmentNumber", "77/2018/HS-ST"),
+                ("findings.convictions[0].court", "TAND Hoàn Kiếm"), ("findings.convictions[0].crime", "Lừa đảo"),
+                ("findings.convictions[0].articles", "Điều 174"), ("findings.convictions[0].mainPenalty", "24 tháng tù"),
+                ("findings.convictions[0].additionalPenalties", ""), ("findings.convictions[0].executionStatus", "Đang chấp hành"),
+                ("findings.convictions[0].expunged", "false"), ("findings.bans[0].description", "Cấm làm thủ quỹ"),
+                ("findings.bans[0].judgment", "77/2018/HS-ST"), ("findings.bans[0].court", "TAND Hoàn Kiếm"), ("findings.bans[0].duration", "02 năm"),
+                ("step", "confirm"),
             ]
             // Without the execution status the page is shown again with the message next to the field; nothing is issued.
             let officer = Browser(live)
             let incomplete = try await Self.approveThroughPage(
                 id, officer: officer, token: try live.token(for: .justiceOfficer),
-                findings: findings.filter { $0.0 != "findings.executionStatus" })
+                findings: findings.filter { $0.0 != "findings.convictions[0].executionStatus" })
             #expect(incomplete.status == 200, "\(incomplete)")
             #expect(incomplete.text.contains(PageText.vi("findings-required")), "the page does not say what is missing")
             let review = try await officer.get("/officer/requests/\(id)")
@@ -293,8 +295,11 @@ struct DocumentTruthTests {
             let officer = Browser(live)
             let findings: [(String, String)] = [
                 ("findings.licenceClass", "B"), ("findings.examinedOn", Self.day(-1)), ("findings.validityMonths", "12"),
-                ("findings.results", "Tim mạch | Cardiology | Nhịp tim đều | Đạt\nMắt | Eyes | Thị lực 9/10 | Đạt"),
+                ("findings.results[0].specialty", "internal-medicine"), ("findings.results[0].finding", "Nhịp tim đều"),
+                ("findings.results[0].assessment", "Đạt"), ("findings.results[1].specialty", "eyes"), ("findings.results[1].finding", "Thị lực 9/10"),
+                ("findings.results[1].assessment", "Đạt"), ("results.rows", "2"),
                 ("findings.drugTest", "Âm tính / Negative"), ("findings.conclusion", "Đủ điều kiện lái xe hạng B"), ("findings.doctor", "BS. Lý Thị Tâm"),
+                ("step", "confirm"),
             ]
             let blankDrug = try await Self.approveThroughPage(
                 id, officer: officer, token: try live.token(for: .healthOfficer), findings: findings.filter { $0.0 != "findings.drugTest" })
@@ -309,7 +314,7 @@ struct DocumentTruthTests {
                 "/officer/requests/\(id)/approve", [("csrf", try #require(review.csrf)), ("version", version)] + findings)
             #expect(approved.status == 303, "\(approved)")
             let text = try await Self.issuedText(live, id, person)
-            for fact in ["Âm tính / Negative", "Nhịp tim đều", "Cardiology", "Thị lực 9/10", "Đủ điều kiện lái xe hạng B", "BS. Lý Thị Tâm", "(12 tháng / months)"] {
+            for fact in ["Âm tính / Negative", "Nhịp tim đều", "Internal medicine", "Thị lực 9/10", "Đủ điều kiện lái xe hạng B", "BS. Lý Thị Tâm", "(12 tháng / months)"] {
                 #expect(text.contains(fact), "the sealed text lacks \(fact): \(text)")
             }
         }

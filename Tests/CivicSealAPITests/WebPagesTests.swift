@@ -777,7 +777,9 @@ struct WebPagesTests {
         #expect(review.element(id: "flash") == PageText.vi("claimed"))
         #expect(review.firstMatch(#"id="request-state" data-state="([a-z_]+)""#) == "in_review")
         let reviewVersion = try #require(review.firstMatch(#"name="version" value="(\d+)""#))
-        let findings = ["judgmentDate", "judgmentNumber", "court", "crime", "articles", "mainPenalty"].map { ("findings.\($0)", "") }
+        // No conviction: the blank first row is no row. "Confirm and seal" directly (the review step is its own test).
+        let findings = ["judgmentDate", "judgmentNumber", "court", "crime", "articles", "mainPenalty"].map { ("findings.convictions[0].\($0)", "") }
+            + [("step", "confirm")]
         let approved = try await officer.post(
             "/officer/requests/\(id)/approve", [("csrf", try #require(review.csrf)), ("version", reviewVersion)] + findings)
         #expect(approved.status == 303 && approved.header("Location") == "/officer/requests/\(id)", "\(approved)")

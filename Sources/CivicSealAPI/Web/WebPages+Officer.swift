@@ -147,9 +147,10 @@ extension WebPages {
     }
 
     func officerRequest(
-        _ context: RequestContext, _ visit: WebVisit, request: HTTPRequest, values typed: [String: String] = [:],
-        errors: [String: String] = [:]
+        _ context: RequestContext, _ visit: WebVisit, request: HTTPRequest, values typedValues: [String: String] = [:],
+        errors: [String: String] = [:], step: OfficerApprovalForm.Step = .review
     ) async throws -> HTTPResponse {
+        var typed = typedValues
         let (staff, actor) = try officer(request, visit)
         let id = try pageRequestID(context)
         let record = try await store.request(id, by: actor, now: now())
@@ -167,52 +168,124 @@ extension WebPages {
             ]
         }
         let submission = record.submission
-        if case .criminalRecord(let details) = submission.request {
-            particulars += [("field-form", text("form-\(details.form.rawValue)")), ("field-purpose", details.purpose)]
-        }
         if let p = submission.particulars {
             particulars += [
-                ("field-birth-place", p.birthPlace), ("field-ethnicity", p.ethnicity), ("field-nationality", p.nationality),
+                ("field-birth-place", p.birthPlace), ("field-ethnicity", p.ethnicity),
+                // The country's name in the page's language (the stored ISO code when the list lacks it).
+                ("officer-nationality", p.nationality.map { code in
+                    Country.named(code).map { visit.language == .english ? $0.english : $0.vietnamese } ?? code
+                }),
                 ("field-permanent-residence", p.permanentResidence?.line), ("field-current-residence", p.currentResidence?.line),
                 ("field-father", p.fatherName), ("field-mother", p.motherName), ("field-spouse", p.spouseName),
             ]
         }
-        particulars += [("field-phone", submission.contact.phone), ("field-email", submission.contact.email), ("field-copies", String(submission.copies))]
-        values["particulars"] = .list(particulars.compactMap { label, value in
-            value.map { .object(["label": .string(text(label)), "value": .string($0)]) }
-        })
+        particulars += [("field-phone", submission.contact.phone), ("field-email", submission.contact.email)]
+        func facts(_ pairs: [(String, String?)]) -> TemplateValue {
+            .list(pairs.compactMap { label, value in value.map { .object(["label": .string(text(label)), "value": .string($0)]) } })
+        }
+        values["particulars"] = facts(particulars)
+        values["asked"] = facts(Self.askedFacts(submission, text))
         let residence = submission.residenceHistory ?? []
         values["hasResidence"] = .bool(!residence.isEmpty)
         values["residence"] = .list(residence.map { period in
             .object([
-                "from": .string(period.from), "to": .string(period.to ?? "…"), "address": .string(period.address),
+                "from": .string(Self.pageDate(period.from)), "to": .string(period.to.map(Self.pageDate) ?? "…"), "address": .string(period.address),
                 "occupation": .string(period.occupation),
             ])
         })
+        // After approval: what was certified, read-only, beside the issued document.
+        if let json = record.findingsJSON, let value = try? JSONValue(parsing: Array(json.utf8)),
+            let certified = try? ApprovalFindings.decode(
+                value, kind: summary.kind, certificateType: OfficerApprovalForm(submission).certificateType,
+                requestedSections: OfficerApprovalForm(submission).extractSections, today: nil)
+        {
+            values["certified"] = .object(CertifiedFindings.values(certified, submission: submission, text: text))
+        }
         values["canClaim"] = .bool(summary.state == .submitted && may(.claim))
         let canDecide = summary.state == .inReview && summary.assigneeID == actor.id && may(.approve)
         values["canDecide"] = .bool(canDecide)
+        // The error summary: each message, in the page's order, linking to its field (app.js moves focus to it).
+        var errorList: [TemplateValue] = []
+        var shown: Set<String> = []
+        func field(_ field: FormField, prefix: String? = nil) -> TemplateValue {
+            if let message = errors[field.name] {
+                shown.insert(field.name)
+                let label = prefix.map { "\($0) – \(text(field.labelKey))" } ?? text(field.labelKey)
+                errorList.append(.object(["id": .string(field.id), "label": .string(label), "message": .string(message)]))
+            }
+            return field.value(text, value: typed[field.name], error: errors[field.name])
+        }
         if canDecide {
-            values["findingsFieldsets"] = .list(
-                Self.findingsSections(for: summary.kind).map { $0.value(text, values: typed, errors: errors) })
-            values["infoFields"] = .list([
-                Self.reasonField("info.reason", hintKey: "field-reason-info-hint").value(text, value: typed["info.reason"], error: errors["info.reason"]),
-            ])
-            values["rejectFields"] = .list([
-                Self.reasonField("reject.reason").value(text, value: typed["reject.reason"], error: errors["reject.reason"]),
-            ])
+            let form = OfficerApprovalForm(submission)
+            if typed.isEmpty { typed = form.initialValues() }
+            var lists: [String: [TemplateValue]] = ["convictions": [], "bans": [], "findings": [], "results": []]
+            for group in form.groups(typed: typed, step: step, english: visit.language == .english, text: text) {
+                var object: [String: TemplateValue] = [
+                    "legend": .string(group.legend), "fields": .list(group.fields.map { field($0, prefix: group.legend) }),
+                ]
+                if let note = group.note { object["note"] = .string(note) }
+                lists[group.list, default: []].append(.object(object))
+            }
+            values["convictionFieldsets"] = .list(lists["convictions"] ?? [])
+            values["banFieldsets"] = .list(lists["bans"] ?? [])
+            values["findingsFieldsets"] = .list(lists["findings"] ?? [])
+            values["resultFieldsets"] = .list(lists["results"] ?? [])
+            values["canAddResult"] = .bool(form.kind == .healthCertificate && form.canAdd("results", typed: typed, step: step))
+            values["rowCounts"] = .list(form.rowCounts(typed: typed, step: step).map { name, count in
+                .object(["name": .string(name), "value": .string(count)])
+            })
+            values["canAddConviction"] = .bool(form.kind == .criminalRecord && form.canAdd("convictions", typed: typed, step: step))
+            values["canAddBan"] = .bool(form.kind == .criminalRecord && form.statesBans && form.canAdd("bans", typed: typed, step: step))
+            if form.kind == .criminalRecord && !form.statesBans { values["bansNotAsked"] = .string(text("officer-bans-not-asked")) }
+            values["infoFields"] = .list([field(Self.reasonField("info.reason", hintKey: "field-reason-info-hint"))])
+            values["rejectFields"] = .list([field(Self.reasonField("reject.reason"))])
         }
         values["complexity"] = complexitySection(record, staff: staff, actor: actor, typed: typed, errors: errors, visit)
         let canRevoke = (document.map { $0.status == .valid } ?? false) && may(.revoke)
         values["canRevoke"] = .bool(canRevoke)
         if canRevoke {
-            values["revokeFields"] = .list([
-                Self.revocationCodeField.value(text, value: typed["revoke.reasonCode"], error: errors["revoke.reasonCode"]),
-                Self.reasonField("revoke.reason").value(text, value: typed["revoke.reason"], error: errors["revoke.reason"]),
-            ])
+            values["revokeFields"] = .list([field(Self.revocationCodeField), field(Self.reasonField("revoke.reason"))])
         }
+        for (name, message) in errors.sorted(by: { $0.key < $1.key }) where !shown.contains(name) {
+            errorList.append(.object(["id": .string(canDecide ? "approve" : "request-facts"), "label": .string(text("officer-form")), "message": .string(message)]))
+        }
+        values["hasErrors"] = .bool(!errorList.isEmpty)
+        values["errors"] = .list(errorList)
         return page(visit, "officer-request", title: "\(text("request-title")) \(summary.id.prefix(8))", values, user: staff.name, section: "officer")
     }
+
+    /// A stored `YYYY-MM-DD` as the pages show dates (`dd/MM/yyyy`); anything else as it was stored.
+    static func pageDate(_ iso: String) -> String { CalendarDate(iso).map(date) ?? iso }
+
+    /// What the citizen asked for, as the officer must act on it: the form and purpose, whether bans are to be
+    /// stated, the health certificate's type and purpose, the extract's sections and period, copies and delivery.
+    static func askedFacts(_ submission: RequestSubmission, _ text: (String) -> String) -> [(String, String?)] {
+        var facts: [(String, String?)] = []
+        switch submission.request {
+        case .criminalRecord(let details):
+            facts += [("field-form", text("form-\(details.form.rawValue)")), ("field-purpose", details.purpose)]
+            let bans = details.form == .form2 ? "officer-bans-form-2" : details.effectiveStatesBans ? "officer-bans-asked" : "officer-bans-not-asked-short"
+            facts.append(("officer-bans-statement", text(bans)))
+            if details.expungementToVerify == true { facts.append(("officer-expungement", text("officer-expungement-declared"))) }
+        case .healthCertificate(let details):
+            facts.append(("field-certificate-type", text("certificate-\(details.certificateType)")))
+            if let licenceClass = details.licenceClass { facts.append(("officer-licence-class-requested", licenceClass)) }
+            facts.append(("field-purpose", details.purpose ?? text("officer-not-stated")))
+        case .healthBookExtract(let details):
+            facts += [
+                ("field-sections", details.sections.map { text("section-\($0.rawValue)") }.joined(separator: ", ")),
+                ("officer-period", details.from == nil && details.to == nil
+                    ? text("officer-period-all")
+                    : "\(details.from.map(pageDate) ?? "…") – \(details.to.map(pageDate) ?? "…")"),
+                ("field-purpose", details.purpose ?? text("officer-not-stated")),
+            ]
+        }
+        facts.append(("field-copies", String(submission.copies)))
+        facts.append(("field-delivery", text("delivery-\(submission.delivery.method.rawValue)")))
+        if let address = submission.delivery.postalAddress { facts.append(("field-postal-address", address.line)) }
+        return facts
+    }
+
 
     /// The public reason of a revocation, from the fixed list (the grounds below it stay internal).
     static let revocationCodeField = FormField(
@@ -230,145 +303,9 @@ extension WebPages {
         return id
     }
 
-    /// The page's conviction fields (one conviction per page approval; the API takes a list) and ban fields.
-    static let convictionFields = [
-        "judgmentDate", "judgmentNumber", "court", "crime", "articles", "mainPenalty", "additionalPenalties", "executionStatus", "expunged",
-    ]
-    static let banFields = ["description", "judgment", "court", "duration"]
-    static let healthTextFields = ["licenceClass", "examinedOn", "validityMonths", "drugTest", "conclusion", "doctor"]
-
-    /// The findings an approval states, per kind: every fact the document prints, none pre-filled.
+    /// The findings groups of the kinds without rows: the extract states exactly the sections asked for.
     static func findingsSections(for kind: RequestKind) -> [FormSection] {
-        switch kind {
-        case .criminalRecord:
-            [
-                FormSection(legendKey: "findings-criminal", noteKey: "findings-criminal-note", fields: [
-                    FormField(name: "findings.judgmentDate", labelKey: "findings-judgment-date", control: .date),
-                    FormField(name: "findings.judgmentNumber", labelKey: "findings-judgment-number", maxLength: 100),
-                    FormField(name: "findings.court", labelKey: "findings-court", maxLength: 200),
-                    FormField(name: "findings.crime", labelKey: "findings-crime", maxLength: 200),
-                    FormField(name: "findings.articles", labelKey: "findings-articles", maxLength: 200),
-                    FormField(name: "findings.mainPenalty", labelKey: "findings-main-penalty", maxLength: 200),
-                    FormField(name: "findings.additionalPenalties", labelKey: "findings-additional-penalties", hintKey: "findings-additional-penalties-hint", maxLength: 200),
-                    FormField(name: "findings.executionStatus", labelKey: "findings-execution-status", maxLength: 200),
-                    FormField(
-                        name: "findings.expunged", labelKey: "findings-expunged",
-                        control: .select([("", "findings-choose"), ("false", "findings-expunged-no"), ("true", "findings-expunged-yes")])),
-                ]),
-                FormSection(legendKey: "findings-ban", noteKey: "findings-ban-note", fields: [
-                    FormField(name: "findings.ban.description", labelKey: "findings-ban-description", maxLength: 300),
-                    FormField(name: "findings.ban.judgment", labelKey: "findings-ban-judgment", maxLength: 200),
-                    FormField(name: "findings.ban.court", labelKey: "findings-court", maxLength: 200),
-                    FormField(name: "findings.ban.duration", labelKey: "findings-ban-duration", maxLength: 100),
-                ]),
-            ]
-        case .healthCertificate:
-            [FormSection(legendKey: "findings-health", fields: [
-                FormField(
-                    name: "findings.licenceClass", labelKey: "findings-licence-class",
-                    control: .select([("", "findings-choose")] + ApprovalFindings.licenceClasses.map { ($0, $0) }), required: true),
-                FormField(name: "findings.examinedOn", labelKey: "findings-examined-on", control: .date, required: true),
-                FormField(
-                    name: "findings.validityMonths", labelKey: "findings-validity-months", control: .number, required: true,
-                    hintKey: "findings-validity-months-hint", maxLength: 2, inputMode: "numeric"),
-                FormField(
-                    name: "findings.results", labelKey: "findings-results", control: .textarea, required: true, hintKey: "findings-results-hint",
-                    maxLength: 4000),
-                FormField(
-                    name: "findings.drugTest", labelKey: "findings-drug-test",
-                    control: .select([("", "findings-choose"), ("Âm tính / Negative", "findings-drug-negative"), ("Dương tính / Positive", "findings-drug-positive")]),
-                    required: true),
-                FormField(name: "findings.conclusion", labelKey: "findings-conclusion", required: true, maxLength: 500),
-                FormField(name: "findings.doctor", labelKey: "findings-doctor", required: true, maxLength: 200),
-            ])]
-        case .healthBookExtract:
-            [FormSection(legendKey: "findings-extract", noteKey: "findings-extract-note", fields: [])]
-        }
-    }
-
-    /// The findings JSON (the same shape the API accepts, checked by the same typed decoder), or the fields in error.
-    /// Nothing is filled in for the officer: a blank fact the document prints is refused by the decoder.
-    static func findings(for kind: RequestKind, fields: FormFields, sections: [HealthBookSection]) -> (JSONValue?, [String: String]) {
-        func value(_ name: String) -> String? {
-            guard let text = fields[name]?.trimmingCharacters(in: .whitespacesAndNewlines), !text.isEmpty else { return nil }
-            return text
-        }
-        switch kind {
-        case .criminalRecord:
-            var convictions: [JSONValue] = []
-            if convictionFields.contains(where: { value("findings.\($0)") != nil }) {
-                var conviction: [String: JSONValue] = [:]
-                for name in convictionFields {
-                    guard let text = value("findings.\(name)") else { continue }
-                    conviction[name] = name == "expunged" ? .bool(text == "true") : .string(text)
-                }
-                // "None" is a fact the officer states: an empty additional-penalty field means none was imposed.
-                if conviction["additionalPenalties"] == nil { conviction["additionalPenalties"] = .string("") }
-                convictions.append(.object(conviction))
-            }
-            var bans: [JSONValue] = []
-            if banFields.contains(where: { value("findings.ban.\($0)") != nil }) {
-                var ban: [String: JSONValue] = [:]
-                for name in banFields { if let text = value("findings.ban.\(name)") { ban[name] = .string(text) } }
-                bans.append(.object(ban))
-            }
-            return (.object(["convictions": .array(convictions), "bans": .array(bans)]), [:])
-        case .healthCertificate:
-            var errors: [String: String] = [:]
-            var results: [JSONValue] = []
-            for line in (value("findings.results") ?? "").split(whereSeparator: \.isNewline) {
-                let parts = line.split(separator: "|", omittingEmptySubsequences: false).map { $0.trimmingCharacters(in: .whitespaces) }
-                guard parts.contains(where: { !$0.isEmpty }) else { continue }
-                guard parts.count == 4, !parts.contains(where: \.isEmpty) else {
-                    errors["findings.results"] = "findings-results-line"
-                    continue
-                }
-                results.append(.object([
-                    "specialtyVietnamese": .string(parts[0]), "specialtyEnglish": .string(parts[1]), "finding": .string(parts[2]),
-                    "assessment": .string(parts[3]),
-                ]))
-            }
-            guard errors.isEmpty else { return (nil, errors) }
-            var object: [String: JSONValue] = ["results": .array(results)]
-            for name in healthTextFields {
-                guard let text = value("findings.\(name)") else { continue }
-                if name == "validityMonths" {
-                    guard let months = Int64(text) else { return (nil, ["findings.validityMonths": "findings-validity-invalid"]) }
-                    object[name] = .number(String(months))
-                } else {
-                    object[name] = .string(text)
-                }
-            }
-            return (.object(object), [:])
-        case .healthBookExtract:
-            return (.object(["sections": .array(sections.map { .string($0.rawValue) })]), [:])
-        }
-    }
-
-    /// The page field and `messages.json` key for each refused findings or request fact (API paths such as
-    /// `findings.convictions[0].crime` are the page's `findings.crime`; bans are `findings.ban.*`).
-    static func pageErrors(_ failure: ValidationFailure) -> [String: String] {
-        var errors: [String: String] = [:]
-        for issue in failure.issues {
-            var field = issue.field
-            if field.hasPrefix("findings.convictions[") { field = "findings." + field.split(separator: ".").dropFirst(2).joined(separator: ".") }
-            if field.hasPrefix("findings.bans[") { field = "findings.ban." + field.split(separator: ".").dropFirst(2).joined(separator: ".") }
-            if field.hasPrefix("findings.results[") { field = "findings.results" }
-            if field == "findings.convictions" || field == "findings.bans" || field == "findings" { field = "findings.crime" }
-            let key: String
-            switch issue.code {
-            case .findingsRequired: key = "findings-required"
-            case .dateInFuture: key = "findings-date-future"
-            case .dateInvalid: key = "findings-date-invalid"
-            case .findingsExpired: key = "findings-expired"
-            case .textBidiControl, .textControlCharacters: key = "findings-text-invalid"
-            case .holderFactMissing: key = "findings-holder-missing"
-            default: key = "findings-invalid"
-            }
-            if field.hasPrefix("particulars.") { field = "info.reason" }
-            if errors[field] == nil { errors[field] = key }
-        }
-        return errors
+        kind == .healthBookExtract ? [FormSection(legendKey: "findings-extract", noteKey: "findings-extract-note", fields: [])] : []
     }
 
     // MARK: Actions
@@ -393,10 +330,9 @@ extension WebPages {
             return text
         }
         /// The request's page again with what was typed and each message (`messages.json` key) next to its field.
-        func redisplay(_ errors: [String: String]) async throws -> HTTPResponse {
-            var typed: [String: String] = [:]
-            for field in fields.names where field != "csrf" { typed[field] = fields[field] }
-            return try await officerRequest(context, visit, request: request, values: typed, errors: errors.mapValues { text($0, visit) })
+        func redisplay(_ errors: [String: String], _ step: OfficerApprovalForm.Step) async throws -> HTTPResponse {
+            try await officerRequest(
+                context, visit, request: request, values: Self.typedValues(fields), errors: errors.mapValues { text($0, visit) }, step: step)
         }
         do {
             switch action {
@@ -404,32 +340,13 @@ extension WebPages {
                 _ = try await store.claim(id, by: actor, now: now)
                 return redirect(back, flash: "claimed", visit)
             case "approve":
-                let record = try await store.request(id, by: actor, now: now)
-                var sections: [HealthBookSection] = []
-                if case .healthBookExtract(let details) = record.submission.request { sections = details.sections }
-                let (findings, errors) = Self.findings(for: record.summary.kind, fields: fields, sections: sections)
-                guard let findings else { return try await redisplay(errors) }
-                let approved: ApprovalFindings
-                do {
-                    approved = try FindingsShape.check(findings, for: record.summary.kind, submission: record.submission, today: CalendarDate(now))
-                } catch {
-                    return try await redisplay(Self.pageErrors(error))
-                }
-                _ = try await store.decide(
-                    id, .approve(findingsJSON: approved.canonicalJSON.serialized()), by: actor, officerName: staff.name, expectedVersion: version,
-                    now: now)
-                // The approval has committed; issue now (the sweeper retries if this fails or the process dies).
-                var issued = await api.issuer?.issueDocument(forRequest: id) != nil
-                if !issued {  // the sweeper may have issued it in between
-                    issued = try await store.request(id, by: actor, now: now).summary.state == .issued
-                }
-                return redirect(back, flash: issued ? "approved" : "approved-pending", visit)
+                return try await approve(fields, request, context, visit, staff: staff, actor: actor, version: version, redisplay: redisplay)
             case "request-info":
-                guard let text = reason("info.reason") else { return try await redisplay(["info.reason": "field-reason-required"]) }
+                guard let text = reason("info.reason") else { return try await redisplay(["info.reason": "field-reason-required"], .review) }
                 _ = try await store.decide(id, .requestInfo(reason: text), by: actor, expectedVersion: version, now: now)
                 return redirect(back, flash: "info-requested", visit)
             case "reject":
-                guard let text = reason("reject.reason") else { return try await redisplay(["reject.reason": "field-reason-required"]) }
+                guard let text = reason("reject.reason") else { return try await redisplay(["reject.reason": "field-reason-required"], .review) }
                 _ = try await store.decide(id, .reject(reason: text), by: actor, expectedVersion: version, now: now)
                 return redirect(back, flash: "rejected", visit)
             case "revoke":
@@ -438,7 +355,7 @@ extension WebPages {
                 if code == nil { problems["revoke.reasonCode"] = "field-revocation-code-required" }
                 let text = reason("revoke.reason")
                 if text == nil { problems["revoke.reason"] = "field-reason-required" }
-                guard let code, let text else { return try await redisplay(problems) }
+                guard let code, let text else { return try await redisplay(problems, .review) }
                 guard let document = try store.documentEntry(forRequest: id) else { throw Outcome.notFound }
                 // Nothing is revoked here: the confirmation page restates it (WebPages+OfficerSteps.swift).
                 let holder = try await store.request(id, by: actor, now: now).subject?.fullName
@@ -450,5 +367,88 @@ extension WebPages {
         } catch let error as RecordsError where error.code == .concurrentModification || error.code == .transitionRefused {
             throw Outcome.conflict(back: back)
         }
+    }
+
+    /// What the officer typed, to show again (never the CSRF token or the step).
+    static func typedValues(_ fields: FormFields) -> [String: String] {
+        var typed: [String: String] = [:]
+        for field in fields.names where field != "csrf" && field != "step" { typed[field] = fields[field] }
+        return typed
+    }
+
+    /// The approve form's steps: add a row or edit (the form again, as typed), review (the findings checked, then
+    /// what the document will state and any contradiction with an earlier certificate) and confirm (checked again,
+    /// then approved and sealed). Nothing is approved before "confirm".
+    func approve(
+        _ fields: FormFields, _ request: HTTPRequest, _ context: RequestContext, _ visit: WebVisit, staff: StaffPrincipal, actor: Actor,
+        version: Int?, redisplay: ([String: String], OfficerApprovalForm.Step) async throws -> HTTPResponse
+    ) async throws -> HTTPResponse {
+        let id = try pageRequestID(context)
+        let now = now()
+        let step = fields["step"].flatMap(OfficerApprovalForm.Step.init(rawValue:)) ?? .review
+        let record = try await store.request(id, by: actor, now: now)
+        // Only the assignee of a request in review may decide (the store refuses anyone else too).
+        guard record.summary.state == .inReview, record.summary.assigneeID == actor.id else { throw Outcome.conflict(back: "/officer/requests/\(id)") }
+        let form = OfficerApprovalForm(record.submission)
+        let typed = Self.typedValues(fields)
+        switch step {
+        case .addConviction, .addBan, .addResult, .edit: return try await redisplay([:], step)
+        case .review, .confirm: break
+        }
+        let (json, errors) = form.findings(typed)
+        guard let json else { return try await redisplay(errors, .review) }
+        let approved: ApprovalFindings
+        do {
+            approved = try FindingsShape.check(json, for: record.summary.kind, submission: record.submission, today: CalendarDate(now))
+        } catch {
+            return try await redisplay(form.pageErrors(error, typed: typed), .review)
+        }
+        let contradictions = try await self.contradictions(approved, record: record, visit)
+        if step == .review || (!contradictions.isEmpty && fields["acknowledge"] != "yes") {
+            return reviewPage(
+                record, approved, typed: typed, contradictions: contradictions, staff: staff, visit,
+                acknowledgeMissing: step == .confirm)
+        }
+        _ = try await store.decide(
+            id, .approve(findingsJSON: approved.canonicalJSON.serialized()), by: actor, officerName: staff.name, expectedVersion: version, now: now)
+        // The approval has committed; issue now (the sweeper retries if this fails or the process dies).
+        var issued = await api.issuer?.issueDocument(forRequest: id) != nil
+        if !issued {  // the sweeper may have issued it in between
+            issued = try await store.request(id, by: actor, now: now).summary.state == .issued
+        }
+        return redirect("/officer/requests/\(id)", flash: issued ? "approved" : "approved-pending", visit)
+    }
+
+    /// The review step: what the document will state, as it words it, with the typed values carried in hidden
+    /// fields for "Confirm and seal" and "Edit"; contradictions with earlier certificates must be acknowledged.
+    func reviewPage(
+        _ record: RequestRecord, _ findings: ApprovalFindings, typed: [String: String], contradictions: [TemplateValue],
+        staff: StaffPrincipal, _ visit: WebVisit, acknowledgeMissing: Bool
+    ) -> HTTPResponse {
+        let text: (String) -> String = { self.text($0, visit) }
+        let summary = record.summary
+        var subject: [(String, String)] = []
+        if let person = record.subject {
+            subject = [
+                ("field-full-name", person.fullName), ("field-personal-id", person.personalID.digits),
+                ("field-birth-date", Self.date(person.birthDate)),
+            ]
+        }
+        var values: [String: TemplateValue] = [
+            "id": .string(summary.id), "shortId": .string(String(summary.id.prefix(8))), "kind": .string(kindName(summary.kind, visit)),
+            "subject": .list(subject.map { .object(["label": .string(text($0.0)), "value": .string($0.1)]) }),
+            "certified": .object(CertifiedFindings.values(findings, submission: record.submission, text: text)),
+            "hidden": .list(typed.sorted { $0.key < $1.key }.filter { $0.key != "acknowledge" }.map { name, value in
+                .object(["name": .string(name), "value": .string(value)])
+            }),
+            "hasContradictions": .bool(!contradictions.isEmpty), "contradictions": .list(contradictions),
+        ]
+        if acknowledgeMissing {
+            let message = text("officer-contradiction-acknowledge-required")
+            values["acknowledgeError"] = .string(message)
+            values["hasErrors"] = true
+            values["errors"] = .list([.object(["id": "f-acknowledge", "label": .string(text("officer-contradiction-acknowledge")), "message": .string(message)])])
+        }
+        return page(visit, "officer-review", title: "\(text("officer-review-title")) \(summary.id.prefix(8))", values, user: staff.name, section: "officer")
     }
 }

@@ -38,6 +38,13 @@ import CivicSealStorage
 /// Migration 5 adds `documents.revocation_code`: the public reason of a revocation (``RevocationReason``), while
 /// `revocation_reason` keeps the officer's free-text grounds, which no public answer shows.
 ///
+/// Migration 6 adds `audit_actor_names` (the officer's name beside each audit step; the chain hashes the staff id),
+/// `requests.assignee_name` and `requests.complexity_override` (an officer's Art. 48 setting, audited as
+/// `set-complexity`).
+///
+/// Migration 7 adds the partial `requests_subject_issued (subject_id, kind)` over requests with a document, so the
+/// officer's review finds the earlier certificates of the same person without scanning.
+///
 /// Indexes: `requests_queue (department_id, state, due_date, seq, kind)` serves the department queue page by a
 /// single index range scan in the page's own order, kind filters and counts included; `requests_owner (owner_id,
 /// created_at, seq, kind, form, state, subject_id)` a citizen's list and, covering, the rule's check on the
@@ -256,6 +263,12 @@ public enum RecordsSchema {
                 // NULL: the complexity derived from the submission applies; else the reasons an officer set (`""` none),
                 // recorded with their reason by a `set-complexity` audit entry.
                 "ALTER TABLE requests ADD COLUMN complexity_override TEXT",
+            ]),
+        Migration(
+            "earlier certificates of a person: issued requests by subject, for the officer's review of contradictions",
+            statements: [
+                // Partial: only requests with a document enter it, so submissions and queue moves never touch it.
+                "CREATE INDEX requests_subject_issued ON requests (subject_id, kind) WHERE state IN ('issued', 'revoked')",
             ]),
     ]
 
