@@ -645,6 +645,22 @@ struct WebPagesTests {
 
     // MARK: Templates and messages
 
+    @Test("a message written twice in messages.json is refused at load, naming it, instead of one copy silently winning")
+    func duplicateMessageKeyIsRefused() throws {
+        let folder = TemporaryDirectory("civicseal-messages")
+        let file = try folder.write("messages.json", text: #"{"a": ["Một", "One"], "b": ["Hai", "Two"], "a": ["Ba", "Three"]}"#)
+        #expect(throws: WebMessages.LoadError.self) { try WebMessages(file: file) }
+        do {
+            _ = try WebMessages(file: file)
+        } catch {
+            #expect(error.description.contains("duplicate") && error.description.contains("a"), "\(error.description)")
+        }
+        let good = try folder.write("good.json", text: #"{"a": ["Một", "One"]}"#)
+        #expect(try WebMessages(file: good).lookup("a", .english) == "One")
+        // The repository's catalogue loads under the same rule.
+        _ = try WebMessages(file: PageText.directory + "/messages.json")
+    }
+
     @Test("every {{@key}} of Templates/web exists in messages.json in Vietnamese and English")
     func templateKeysHaveBothLanguages() throws {
         let directory = PageText.directory

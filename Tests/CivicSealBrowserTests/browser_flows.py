@@ -6,9 +6,11 @@ Walks each kind of user through the whole flow on a live server:
   an officer signs in, finds it in the queue, claims and approves it (the document is sealed);
   the citizen downloads the sealed PDF; a verifier uploads it and sees "valid";
   the officer revokes it; the verifier uploads it again and sees "revoked", and the QR page says so.
-Every page is checked for browser console errors (any SEVERE entry fails the run) and photographed.
+Every page is checked for browser console errors (any SEVERE entry fails the run), photographed, and checked by
+axe-core (a serious or critical violation fails the run). After the language switch the walk goes on in
+`--language` (vi or en): the Swift test runs it once in each.
 
-Usage: browser_flows.py --base URL --citizen-token FILE --officer-token FILE --artefacts DIR
+Usage: browser_flows.py --base URL --citizen-token FILE --officer-token FILE --artefacts DIR --language vi|en
 Prints one "STEP <name> ok" line per step and "FLOWS OK" at the end; exits non-zero on the first failure.
 """
 import argparse
@@ -23,6 +25,9 @@ from selenium.webdriver.chrome.options import Options
 from selenium.webdriver.chrome.service import Service
 from selenium.webdriver.common.by import By
 from selenium.webdriver.support.ui import Select, WebDriverWait
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from harness import SERIOUS, _axe_source  # noqa: E402  (the one copy of axe-core's loading and its threshold)
 
 
 class FlowFailure(Exception):
@@ -57,6 +62,7 @@ class Browser:
         self.driver = webdriver.Chrome(service=service, options=options)
         self.driver.set_page_load_timeout(30)
         self.shots = 0
+        self.axe_source = _axe_source()
 
     def close(self):
         self.driver.quit()
@@ -92,6 +98,20 @@ class Browser:
         self.driver.set_window_size(size["width"], min(max(size["height"], height + 120), 6000))
         self.driver.save_screenshot(os.path.join(self.artefacts, "%02d-%s.png" % (self.shots, name)))
         self.driver.set_window_size(size["width"], size["height"])
+        self.axe(name)
+
+    def axe(self, name):
+        """axe-core on the page as it is: serious or critical violations fail the walk."""
+        self.driver.execute_script(self.axe_source)
+        violations = self.driver.execute_async_script(
+            "var done = arguments[arguments.length - 1];"
+            "axe.run(document, {resultTypes: ['violations']}).then(function (r) { done(r.violations); },"
+            " function (e) { done({error: String(e)}); });")
+        if isinstance(violations, dict):
+            raise FlowFailure("axe-core could not run on %s: %s" % (self.path(), violations.get("error")))
+        serious = [(v["id"], v.get("impact")) for v in violations if v.get("impact") in SERIOUS]
+        if serious:
+            raise FlowFailure("axe-core on %s (%s): %s" % (self.path(), name, serious))
 
     def find(self, css):
         return self.driver.find_element(By.CSS_SELECTOR, css)
@@ -176,6 +196,9 @@ def run(arguments):
         b.shot("home-en")
         b.click("a[hreflang='vi']")
         b.expect(b.find("html").get_attribute("lang") == "vi", "Vietnamese again")
+        if arguments.language != "vi":
+            b.click("a[hreflang='%s']" % arguments.language)
+        b.expect(b.find("html").get_attribute("lang") == arguments.language, "the walk goes on in %s" % arguments.language)
         step("language-switch")
 
         # Citizen: sign in (the page /citizen sends an anonymous visitor to the sign-in form first).
@@ -367,6 +390,7 @@ def main():
     parser.add_argument("--birth-date", required=True)
     parser.add_argument("--sex", required=True)
     parser.add_argument("--residence-from", required=True)
+    parser.add_argument("--language", choices=["vi", "en"], default="vi")
     arguments = parser.parse_args()
     os.makedirs(arguments.artefacts, exist_ok=True)
     try:

@@ -111,14 +111,23 @@ def nationality_is_a_list(b):
     b.expect(own_requests(b, citizen) == [], "nothing was stored")
     b.shot("nationality-refused")
 
+    # The citizen's own nationality is the identity token's: another country is refused next to the field (never
+    # stored), and the token's one goes through, printed by its name.
     b.select("#f-particulars-nationality", "JP")
     b.submit("#submit-request")
+    b.expect(b.path() == "/citizen/requests", "the form comes back")
+    b.expect(error_text(b, "f-particulars-nationality") == b.t(
+        "Quốc tịch của bạn lấy theo tài khoản định danh điện tử.",
+        "Your nationality is the one your digital identity account states."), "the refusal is next to the nationality")
+    b.expect(own_requests(b, citizen) == [], "nothing was stored")
+    b.shot("another-nationality-refused")
+    b.select("#f-particulars-nationality", "VN")
+    b.submit("#submit-request")
     b.expect_path("/citizen/requests/")
-    b.expect(submitted_fact(b, b.t("Quốc tịch", "Nationality")) == b.t("Nhật Bản", "Japan"), "the chosen country is what was stored")
+    b.expect(submitted_fact(b, b.t("Quốc tịch", "Nationality")) == b.t("Việt Nam", "Vietnam"), "the chosen country is what was stored")
     processing = b.text("#processing-time")
-    b.expect(b.t("15 ngày làm việc", "15 working days") in processing and b.t("Người nước ngoài", "Foreign national") in processing,
-             "a foreigner's request takes 15 working days, and says why: %s" % processing)
-    b.shot("submitted-foreign-national")
+    b.expect(b.t("10 ngày làm việc", "10 working days") in processing, "a citizen living in one province: 10 working days: %s" % processing)
+    b.shot("submitted")
 
 
 # Finding 3: each residence row carries its place; the complexity and its reason are derived and shown.

@@ -1,3 +1,4 @@
+import CivicSealJSON
 import Foundation
 
 /// The two page languages. Vietnamese is the default; English is one click away.
@@ -8,8 +9,10 @@ enum WebLanguage: String, Sendable, CaseIterable {
     var other: WebLanguage { self == .vietnamese ? .english : .vietnamese }
 }
 
-/// `messages.json`: every key maps to `[Vietnamese, English]`. Loaded once; a key missing from the catalogue makes
-/// rendering fail (templates) or shows the key itself (Swift lookups, caught by the catalogue test).
+/// `messages.json`: every key maps to `[Vietnamese, English]`. Loaded once, by the strict JSON reader, so a key
+/// written twice (two blocks added by different changes) is refused at start instead of one silently winning; a key
+/// missing from the catalogue makes rendering fail (templates) or shows the key itself (Swift lookups, caught by the
+/// catalogue test).
 struct WebMessages: Sendable {
     struct LoadError: Error, CustomStringConvertible {
         let description: String
@@ -19,12 +22,13 @@ struct WebMessages: Sendable {
 
     init(file: String) throws(LoadError) {
         guard let data = FileManager.default.contents(atPath: file) else { throw LoadError(description: "\(file): cannot be read") }
-        guard let object = try? JSONSerialization.jsonObject(with: data) as? [String: Any] else {
-            throw LoadError(description: "\(file): not a JSON object")
-        }
+        let value: JSONValue
+        do { value = try JSONValue(parsing: data) } catch { throw LoadError(description: "\(file): \(error.description)") }
+        guard let object = value.objectValue else { throw LoadError(description: "\(file): not a JSON object") }
         var entries: [String: (String, String)] = [:]
         for (key, value) in object {
-            guard let pair = value as? [String], pair.count == 2, !pair[0].isEmpty, !pair[1].isEmpty else {
+            let pair = value.arrayValue?.compactMap(\.stringValue) ?? []
+            guard value.arrayValue?.count == 2, pair.count == 2, !pair[0].isEmpty, !pair[1].isEmpty else {
                 throw LoadError(description: "\(file): \(key) must be [\"Vietnamese\", \"English\"]")
             }
             entries[key] = (pair[0], pair[1])
