@@ -68,10 +68,11 @@ enum BrowserFindingHarness {
         print("browser finding screenshots and axe report: \(run.artefacts)")
     }
 
-    static func run(
-        file: String, citizens: Int, now: Date?, configure: (inout ServeOptions) -> Void
-    ) async throws -> Run {
-        let folder = TemporaryDirectory("civicseal-browser-findings")
+    /// The real service on 127.0.0.1 (port chosen by the system) over a fresh data folder and development PKI in
+    /// `folder`; `now` fixes its clock. The caller stops it.
+    static func startService(
+        in folder: TemporaryDirectory, now: Date? = nil, configure: (inout ServeOptions) -> Void = { _ in }
+    ) throws -> (Service, ServeOptions) {
         // Keys made at the service's clock, so a fixed clock in the past still finds its seal certificates valid.
         _ = try DevelopmentPKI.initialize(directory: folder.path + "/keys", now: now ?? Date())
         var options = ServeOptions()
@@ -83,7 +84,14 @@ enum BrowserFindingHarness {
         options.logSink = DiscardingLogSink()
         if let now { options.clock = { now } }
         configure(&options)
-        let service = try Service.start(options)
+        return (try Service.start(options), options)
+    }
+
+    static func run(
+        file: String, citizens: Int, now: Date?, configure: (inout ServeOptions) -> Void
+    ) async throws -> Run {
+        let folder = TemporaryDirectory("civicseal-browser-findings")
+        let (service, options) = try startService(in: folder, now: now, configure: configure)
         defer { Task { await service.stop(deadline: .seconds(2)) } }
 
         let mintedAt = now ?? Date()

@@ -32,15 +32,7 @@ import Testing
             return
         }
         let folder = TemporaryDirectory("civicseal-browser")
-        _ = try DevelopmentPKI.initialize(directory: folder.path + "/keys")
-        var options = ServeOptions()
-        options.host = "127.0.0.1"
-        options.port = 0
-        options.dataDirectory = folder.path + "/data"
-        options.keysDirectory = folder.path + "/keys"
-        options.eventLoops = 2
-        options.logSink = DiscardingLogSink()
-        let service = try Service.start(options)
+        let (service, options) = try BrowserFindingHarness.startService(in: folder)
         defer { Task { await service.stop(deadline: .seconds(2)) } }
 
         let person = Self.citizen

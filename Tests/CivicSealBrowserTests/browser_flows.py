@@ -15,19 +15,15 @@ Prints one "STEP <name> ok" line per step and "FLOWS OK" at the end; exits non-z
 """
 import argparse
 import os
-import shutil
 import sys
 import time
 import urllib.parse
 
-from selenium import webdriver
-from selenium.webdriver.chrome.options import Options
-from selenium.webdriver.chrome.service import Service
 from selenium.webdriver.common.by import By
 from selenium.webdriver.support.ui import Select, WebDriverWait
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from harness import SERIOUS, _axe_source  # noqa: E402  (the one copy of axe-core's loading and its threshold)
+from harness import SERIOUS, _axe_source, start_driver  # noqa: E402  (one copy of the browser's start and of axe-core)
 
 
 class FlowFailure(Exception):
@@ -40,27 +36,7 @@ class Browser:
         self.artefacts = artefacts
         self.downloads = os.path.join(artefacts, "downloads")
         os.makedirs(self.downloads, exist_ok=True)
-        options = Options()
-        options.add_argument("--headless=new")
-        options.add_argument("--no-sandbox")  # CI containers run as root
-        options.add_argument("--disable-dev-shm-usage")
-        options.add_argument("--window-size=1280,1100")
-        options.add_argument("--lang=vi")
-        options.set_capability("goog:loggingPrefs", {"browser": "ALL"})
-        options.add_experimental_option("prefs", {
-            "download.default_directory": self.downloads,
-            "download.prompt_for_download": False,
-            "safebrowsing.enabled": False,
-        })
-        # Debian's chromium and chromium-driver, named explicitly: Selenium must not try to download a browser.
-        chromium = os.environ.get("CIVICSEAL_CHROMIUM") or shutil.which("chromium") or shutil.which("chromium-browser")
-        driver_path = os.environ.get("CIVICSEAL_CHROMEDRIVER") or shutil.which("chromedriver")
-        if not chromium or not driver_path:
-            raise FlowFailure("chromium and chromedriver must be installed (Debian: chromium chromium-driver)")
-        options.binary_location = chromium
-        service = Service(executable_path=driver_path)
-        self.driver = webdriver.Chrome(service=service, options=options)
-        self.driver.set_page_load_timeout(30)
+        self.driver = start_driver(self.downloads)
         self.shots = 0
         self.axe_source = _axe_source()
 

@@ -240,46 +240,7 @@ extension RequestStore {
     }
 
     static func runQueue(_ query: QueueQuery, in connection: Connection) throws -> QueuePage {
-        var items: [RequestSummary] = []
-        items.reserveCapacity(query.limit)
-        // One more row than asked tells whether another page exists.
-        let fetch = Int64(query.limit + 1)
-        let body: (Statement) throws -> Void = { statement in
-            items.append(try RequestRow.summary(from: statement, today: query.today, ids: query.ids))
-        }
-        // Same index range scans with or without filters: the kind is checked per index entry, "overdue" bounds
-        // due_date. After a cursor, two seeks instead of the row value `(due_date, seq) > (?, ?)`: SQLite seeks a
-        // row value only on its first column when the second is the rowid, which would rescan every request due the
-        // same day. First the rest of the cursor's day (`due_date = ? AND seq > ?`), then the later days.
-        var filters = ""
-        var filterValues: [DatabaseValue] = []
-        if let kind = query.filter.kind {
-            filters += " AND kind = ?"
-            filterValues.append(.text(kind.rawValue))
-        }
-        if query.filter.overdueOnly {
-            filters += " AND due_date < ?"
-            filterValues.append(.text(query.today.description))
-        }
-        let scope: [DatabaseValue] = [.text(query.department), .text(query.state.rawValue)]
-        let select = "SELECT \(RequestRow.summaryColumns) FROM requests WHERE department_id = ? AND state = ?"
-        if let cursor = query.cursor {
-            guard let seq = try query.ids.resolve(cursor.id, in: connection) else {
-                throw RecordsError(.invalidCursor, "the cursor was not issued by this queue")
-            }
-            let day = DatabaseValue.text(cursor.dueDate.description)
-            try connection.forEachRow(
-                "\(select) AND due_date = ? AND seq > ?\(filters) ORDER BY seq LIMIT ?",
-                scope + [day, .integer(seq)] + filterValues + [.integer(fetch)], body)
-            if items.count < fetch {
-                try connection.forEachRow(
-                    "\(select) AND due_date > ?\(filters) ORDER BY due_date, seq LIMIT ?",
-                    scope + [day] + filterValues + [.integer(fetch - Int64(items.count))], body)
-            }
-        } else {
-            try connection.forEachRow(
-                "\(select)\(filters) ORDER BY due_date, seq LIMIT ?", scope + filterValues + [.integer(fetch)], body)
-        }
+        var items = try runQueueRows(query, in: connection).map(\.summary)
         var next: String?
         if items.count > query.limit {
             items.removeLast()
@@ -288,13 +249,19 @@ extension RequestStore {
         return QueuePage(items: items, nextCursor: next)
     }
 
-    /// One state's queue rows with their row numbers (for merging states), `limit + 1` at most, in queue order.
+    /// One state's queue rows with their row numbers (for merging states), `limit + 1` at most, in queue order:
+    /// one more row than asked tells whether another page exists.
     static func runQueueRows(_ query: QueueQuery, in connection: Connection) throws -> [(seq: Int64, summary: RequestSummary)] {
         var rows: [(seq: Int64, summary: RequestSummary)] = []
+        rows.reserveCapacity(query.limit + 1)
         let fetch = Int64(query.limit + 1)
         let body: (Statement) throws -> Void = { statement in
             rows.append((statement.int64(at: 0), try RequestRow.summary(from: statement, offset: 1, today: query.today, ids: query.ids)))
         }
+        // Same index range scans with or without filters: the kind is checked per index entry, "overdue" bounds
+        // due_date. After a cursor, two seeks instead of the row value `(due_date, seq) > (?, ?)`: SQLite seeks a
+        // row value only on its first column when the second is the rowid, which would rescan every request due the
+        // same day. First the rest of the cursor's day (`due_date = ? AND seq > ?`), then the later days.
         var filters = ""
         var filterValues: [DatabaseValue] = []
         if let kind = query.filter.kind {
