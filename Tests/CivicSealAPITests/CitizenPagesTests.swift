@@ -47,6 +47,30 @@ struct CitizenPagesTests {
         }
     }
 
+    @Test("the language switch on a form page posts the form: it comes back in the other language with everything typed, nothing stored")
+    func languageSwitchKeepsTheForm() async throws {
+        try await withLiveService { live in
+            let person = Person.man(83)
+            let browser = try await PageFlowTests.signedInCitizen(live, person)
+            let (csrf, key) = try await Self.blankForm(browser)
+            #expect(
+                try await browser.get("/citizen/requests/new?kind=criminal-record").firstMatch(
+                    #"<button type="submit" form="(request-form)" name="action" value="switch-language""#) == "request-form",
+                "on a form page the switch is a button of the form")
+            let fields = Self.form(key: key, rows: [["02/03/1999", "", "45 Lê Lợi", "VN", "079", "Học sinh"]])
+            let page = try await browser.post("/citizen/requests", [("csrf", csrf), ("action", "switch-language")] + fields)
+            #expect(page.status == 200, "\(page)")
+            #expect(page.firstMatch(#"<html lang="([a-z]+)""#) == "en", "the form comes back in English")
+            let cookies = page.headers.filter { $0.name.lowercased() == "set-cookie" }.map(\.value)
+            #expect(cookies.contains { $0.contains("lang=en") }, "the choice is remembered: \(cookies)")
+            #expect(page.inputValue(id: "f-residenceHistory-0--address") == "45 Lê Lợi", "what was typed is kept")
+            #expect(page.firstMatch(#"name="idempotencyKey" value="([^"]+)""#) == key, "the same form, the same key")
+            #expect(!page.text.contains("error-summary"), "nothing was validated")
+            let none = try await live.client.get("/v1/requests", token: try live.token(for: person))
+            #expect((none.json["items"] as? [[String: Any]])?.isEmpty == true, "nothing stored: \(none)")
+        }
+    }
+
     @Test("Hồ Chí Minh City then Tokyo: 15 working days, the reason shown, each row with its place; the list names form and purpose")
     func complexityFromTheRows() async throws {
         try await withLiveService { live in

@@ -208,14 +208,25 @@ def html_errors_and_language_switch(b):
     c2 = b.citizen()
     b.sign_in_citizen(c2)
     b.open("/citizen/requests/new?kind=health-certificate")
+    b.type("#f-request-purpose", "Khám sức khỏe đi làm")
     b.submit("#submit-request")
     b.expect(b.path() == "/citizen/requests", "the refused form is shown at the POST address")
     b.shot("citizen-form-refused")
-    b.click("a[hreflang='%s']" % other)
-    b.expect(b.path() == "/citizen/requests/new", "the switch lands on the new-request form: %s" % b.path())
-    b.expect(b.find("input[name='kind']").get_attribute("value") == "health-certificate", "of the same kind")
+    # On a form page the switch is a button of the form: the form comes back in the other language with what was
+    # typed, nothing stored.
+    switch = b.find("#switch-language")
+    b.expect(switch.tag_name == "button" and switch.get_attribute("form") == "request-form", "the switch posts the form")
+    b.click("#switch-language")
+    b.expect(b.find("html").get_attribute("lang") == other, "in the other language")
+    b.expect(b.find("input[name='kind']").get_attribute("value") == "health-certificate", "the same kind of form")
+    b.expect(b.value("#f-request-purpose") == "Khám sức khỏe đi làm", "what was typed is kept: %r" % b.value("#f-request-purpose"))
     b.expect(b.finds("#submit-request"), "the form is there")
+    status, own = b.api(c2.token, "GET", "/v1/requests")
+    b.expect(status == 200 and not own.get("items", own if isinstance(own, list) else []), "nothing was stored: %s" % own)
     b.shot("citizen-after-switch")
+    # The language stays switched on the next page (the cookie was set).
+    b.open("/citizen")
+    b.expect(b.find("html").get_attribute("lang") == other, "the choice is remembered")
 
 
 @finding("18", "the five-field check says what is malformed before comparing, charges no try, never truncates")

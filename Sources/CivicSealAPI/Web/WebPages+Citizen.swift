@@ -116,6 +116,8 @@ extension WebPages {
         var context: [String: TemplateValue] = [
             "heading": .string(text(headingKey)), "lead": .string(text(leadKey)), "action": .string(action), "kind": .string(kind.rawValue),
             "idempotencyKey": .string(idempotencyKey ?? SecureRandom.identifier()),
+            // The header's language switch becomes a button of this form, so what was typed goes along.
+            "languageSwitchForm": .string("request-form"),
             "submitLabel": .string(text(isSupplement ? "form-send-supplement" : "form-send")),
             "hasErrors": .bool(!summary.isEmpty), "errors": .list(summary),
             "fieldsets": .list(sections.map { $0.value(text, values: values, errors: errors) }),
@@ -191,19 +193,38 @@ extension WebPages {
         CitizenForm.rowCount(posted: fields[CitizenForm.residenceRowsField], policy: api.validator.policy)
     }
 
-    /// "Add a row" was pressed (a submit button, so it works without JavaScript): the same form with one more row,
-    /// everything typed kept, nothing validated or stored yet.
-    func addedRowForm(
+    /// A submit button that is not "send" was pressed (so it works without JavaScript), and the same form comes back
+    /// with everything typed kept, nothing validated or stored yet:
+    /// - "Add a row": one more residence row;
+    /// - the header's language switch on a form page (`action=switch-language`, a button bound to the form): the
+    ///   language cookie is set and the form comes back in the other language, so switching after a refused form
+    ///   loses nothing.
+    func redisplayedForm(
         _ fields: FormFields, kind: RequestKind, citizen: CitizenPrincipal, purpose: FormPurpose, visit: WebVisit,
         officerMessage: String? = nil
     ) -> HTTPResponse? {
-        guard fields["action"] == "add-row", kind == .criminalRecord else { return nil }
-        let rows = min(postedRows(fields) + 1, api.validator.policy.maximumResidencePeriods)
-        var values = postedValues(fields, kind: kind)
-        if values["residenceHistory[\(rows - 1)].countryCode"] == nil { values["residenceHistory[\(rows - 1)].countryCode"] = "VN" }
-        return requestForm(
-            visit, citizen: citizen, kind: kind, purpose: purpose, values: values, rows: rows, focusRow: rows - 1,
-            officerMessage: officerMessage, idempotencyKey: fields["idempotencyKey"].flatMap { $0.isEmpty ? nil : $0 })
+        let key = fields["idempotencyKey"].flatMap { $0.isEmpty ? nil : $0 }
+        switch fields["action"] {
+        case "add-row" where kind == .criminalRecord:
+            let rows = min(postedRows(fields) + 1, api.validator.policy.maximumResidencePeriods)
+            var values = postedValues(fields, kind: kind)
+            if values["residenceHistory[\(rows - 1)].countryCode"] == nil { values["residenceHistory[\(rows - 1)].countryCode"] = "VN" }
+            return requestForm(
+                visit, citizen: citizen, kind: kind, purpose: purpose, values: values, rows: rows, focusRow: rows - 1,
+                officerMessage: officerMessage, idempotencyKey: key)
+        case "switch-language":
+            let switched = WebVisit(
+                language: visit.language.other, session: visit.session, csrfNonce: visit.csrfNonce,
+                csrfNonceIsNew: visit.csrfNonceIsNew, path: visit.path, csrfToken: visit.csrfToken)
+            var response = requestForm(
+                switched, citizen: citizen, kind: kind, purpose: purpose, values: postedValues(fields, kind: kind),
+                rows: postedRows(fields), officerMessage: officerMessage, idempotencyKey: key)
+            response.headers.add(name: "Set-Cookie", value: site.setLanguageCookie(switched.language))
+            response.headers.replaceOrAdd(name: "Cache-Control", value: "no-store")
+            return response
+        default:
+            return nil
+        }
     }
 
     /// `POST /citizen/requests`: stored once even if the form is sent twice (the form's idempotency key).
@@ -212,7 +233,7 @@ extension WebPages {
         let citizen = try citizen(visit)
         guard let kind = fields["kind"].flatMap(RequestKind.init(rawValue:)) else { throw Outcome.redirect("/citizen") }
         let key = fields["idempotencyKey"].flatMap { $0.isEmpty ? nil : $0 }
-        if let form = addedRowForm(fields, kind: kind, citizen: citizen, purpose: .new, visit: visit) { return form }
+        if let form = redisplayedForm(fields, kind: kind, citizen: citizen, purpose: .new, visit: visit) { return form }
         let values = postedValues(fields, kind: kind)
         let rows = postedRows(fields)
         guard citizen.meetsAssurance(for: kind, policy: api.validator.policy) else {
@@ -296,7 +317,7 @@ extension WebPages {
         let record = try await store.request(id, by: .citizen(citizen.personalID), now: now())
         let kind = record.summary.kind
         let purpose = FormPurpose.supplement(requestID: id)
-        if let form = addedRowForm(fields, kind: kind, citizen: citizen, purpose: purpose, visit: visit, officerMessage: officerMessage(record)) {
+        if let form = redisplayedForm(fields, kind: kind, citizen: citizen, purpose: purpose, visit: visit, officerMessage: officerMessage(record)) {
             return form
         }
         switch validatedForm(fields, kind: kind, citizen: citizen, visit: visit) {

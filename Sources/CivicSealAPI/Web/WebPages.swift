@@ -200,6 +200,9 @@ struct WebPages: Sendable {
         ]
         if let user { layout["user"] = .string(user) }
         if let flash { layout["flash"] = .string(flash) }
+        // A page holding a form with typed input names that form: the language switch then posts it back (kept)
+        // instead of following a link that would lose it.
+        if case .string(let form)? = values["languageSwitchForm"] { layout["languageSwitchForm"] = .string(form) }
         do {
             let body = try site.templates.render(template, .object(context), messages: lookup)
             layout["body"] = .html(body)
