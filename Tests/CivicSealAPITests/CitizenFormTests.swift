@@ -9,7 +9,6 @@ import Testing
 /// refused next to their field; form 2 does not read the form-1 bans box; residence rows keep their place.
 @Suite("Citizen form: posted fields to a submission")
 struct CitizenFormTests {
-    static let countries: Set<String> = ["VN", "JP", "VI", "US", "FR"]
 
     /// A filled criminal-record form with the residence `rows` (from, to, address, country, province, occupation).
     static func criminalForm(form: String = "1", bans: Bool = false, nationality: String = "VN", rows: [[String]]) -> [String: String] {
@@ -54,14 +53,12 @@ struct CitizenFormTests {
     func unknownNationalityIsRefused() {
         for typed in ["Vi", "Việt Nam", "V", "vn", "XX"] {
             let (submission, unreadable) = CitizenForm.submission(
-                kind: .criminalRecord, values: Self.criminalForm(nationality: typed, rows: [["01/01/2010", "", "Hà Nội", "VN", "001", "Học sinh"]]),
-                countryCodes: Self.countries)
+                kind: .criminalRecord, values: Self.criminalForm(nationality: typed, rows: [["01/01/2010", "", "Hà Nội", "VN", "001", "Học sinh"]]))
             #expect(unreadable["particulars.nationality"] == "citizen-country-unknown", "\(typed)")
             #expect(Self.particulars(submission)?.nationality == nil, "\(typed) must not become a country")
         }
         let (submission, unreadable) = CitizenForm.submission(
-            kind: .criminalRecord, values: Self.criminalForm(nationality: "JP", rows: [["01/01/2010", "", "Tokyo", "JP", "", "Kỹ sư"]]),
-            countryCodes: Self.countries)
+            kind: .criminalRecord, values: Self.criminalForm(nationality: "JP", rows: [["01/01/2010", "", "Tokyo", "JP", "", "Kỹ sư"]]))
         #expect(unreadable.isEmpty, "\(unreadable)")
         #expect(Self.particulars(submission)?.nationality == "JP")
     }
@@ -69,8 +66,7 @@ struct CitizenFormTests {
     @Test("a blank nationality is required, not defaulted")
     func blankNationalityIsRequired() {
         let (submission, unreadable) = CitizenForm.submission(
-            kind: .criminalRecord, values: Self.criminalForm(nationality: "", rows: [["01/01/2010", "", "Hà Nội", "VN", "001", "Học sinh"]]),
-            countryCodes: Self.countries)
+            kind: .criminalRecord, values: Self.criminalForm(nationality: "", rows: [["01/01/2010", "", "Hà Nội", "VN", "001", "Học sinh"]]))
         #expect(unreadable["particulars.nationality"] == "validation.field.required")
         #expect(Self.particulars(submission)?.nationality == nil)
     }
@@ -80,14 +76,14 @@ struct CitizenFormTests {
     @Test("form 2 with the bans box unticked states bans (the box is not read); form 1 reads it")
     func form2DoesNotReadTheBansBox() {
         let row = [["01/01/2010", "", "Hà Nội", "VN", "001", "Học sinh"]]
-        let (form2, _) = CitizenForm.submission(kind: .criminalRecord, values: Self.criminalForm(form: "2", rows: row), countryCodes: Self.countries)
+        let (form2, _) = CitizenForm.submission(kind: .criminalRecord, values: Self.criminalForm(form: "2", rows: row))
         guard case .criminalRecord(let details2) = form2.request else { Issue.record("not a criminal record"); return }
         #expect(details2.statesBans == nil && details2.effectiveStatesBans)
-        let (form1, _) = CitizenForm.submission(kind: .criminalRecord, values: Self.criminalForm(form: "1", rows: row), countryCodes: Self.countries)
+        let (form1, _) = CitizenForm.submission(kind: .criminalRecord, values: Self.criminalForm(form: "1", rows: row))
         guard case .criminalRecord(let details1) = form1.request else { Issue.record("not a criminal record"); return }
         #expect(details1.statesBans == false)
         let (asked, _) = CitizenForm.submission(
-            kind: .criminalRecord, values: Self.criminalForm(form: "1", bans: true, rows: row), countryCodes: Self.countries)
+            kind: .criminalRecord, values: Self.criminalForm(form: "1", bans: true, rows: row))
         guard case .criminalRecord(let details) = asked.request else { Issue.record("not a criminal record"); return }
         #expect(details.statesBans == true)
     }
@@ -95,8 +91,7 @@ struct CitizenFormTests {
     @Test("the validator accepts form 2 posted with the bans box unticked")
     func form2UntickedValidates() throws {
         let (submission, unreadable) = CitizenForm.submission(
-            kind: .criminalRecord, values: Self.criminalForm(form: "2", rows: [["02/03/1985", "", "12 Phố Huế", "VN", "001", "Học sinh"]]),
-            countryCodes: Self.countries)
+            kind: .criminalRecord, values: Self.criminalForm(form: "2", rows: [["02/03/1985", "", "12 Phố Huế", "VN", "001", "Học sinh"]]))
         #expect(unreadable.isEmpty, "\(unreadable)")
         let validator = SubmissionValidator()
         let applicant = try #require(Self.applicant())
@@ -125,7 +120,7 @@ struct CitizenFormTests {
             kind: .criminalRecord,
             values: Self.criminalForm(rows: [
                 ["01/01/2000", "31/12/2015", "45 Lê Lợi", "VN", "079", "Học sinh"], ["01/01/2016", "", "Shinjuku, Tokyo", "JP", "", "Kỹ sư"],
-            ]), countryCodes: Self.countries)
+            ]))
         #expect(unreadable.isEmpty, "\(unreadable)")
         let rows = submission.residenceHistory ?? []
         #expect(rows.count == 2)
@@ -139,7 +134,7 @@ struct CitizenFormTests {
             kind: .criminalRecord,
             values: Self.criminalForm(rows: [
                 ["01/01/2000", "31/12/2015", "45 Lê Lợi", "VN", "", "Học sinh"], ["01/01/2016", "", "Tokyo", "JP", "079", "Kỹ sư"],
-            ]), countryCodes: Self.countries)
+            ]))
         #expect(unreadable["residenceHistory[0].provinceCode"] == "citizen-row-province-required")
         #expect(unreadable["residenceHistory[1].provinceCode"] == "citizen-row-province-abroad")
         #expect(unreadable.count == 2, "\(unreadable)")
@@ -152,7 +147,7 @@ struct CitizenFormTests {
             values: Self.criminalForm(rows: [
                 ["01/01/2000", "", "45 Lê Lợi", "VN", "079", "Học sinh"], ["", "", "12 Phố Huế", "VN", "001", "Kỹ sư"],
                 ["31/02/2020", "", "Đà Nẵng", "VN", "048", "Kỹ sư"],
-            ]), rows: 3, countryCodes: Self.countries)
+            ]), rows: 3)
         #expect(unreadable["residenceHistory[1].from"] == "validation.field.required")
         #expect(unreadable["residenceHistory[2].from"] == "citizen-date-invalid")
     }
@@ -162,7 +157,7 @@ struct CitizenFormTests {
         let values = Self.criminalForm(rows: [
             ["01/01/2000", "", "45 Lê Lợi", "VN", "079", "Học sinh"], ["", "", "", "VN", "", ""], ["01/01/2016", "", "Tokyo", "JP", "", "Kỹ sư"],
         ])
-        let (submission, _) = CitizenForm.submission(kind: .criminalRecord, values: values, rows: 3, countryCodes: Self.countries)
+        let (submission, _) = CitizenForm.submission(kind: .criminalRecord, values: values, rows: 3)
         #expect(submission.residenceHistory?.count == 2)
         #expect(CitizenForm.keptRows(values: values, rows: 3) == [0, 2])
         let field = CitizenForm.formField(
@@ -191,7 +186,7 @@ struct CitizenFormTests {
             values: Self.criminalForm(rows: [
                 ["14/05/2004", "31/12/2015", "45 Lê Lợi", "VN", "079", "Học sinh"], ["01/01/2016", "", "Tokyo", "JP", "", "Kỹ sư"],
                 ["", "", "", "VN", "", ""],
-            ]), rows: 3, countryCodes: Self.countries)
+            ]), rows: 3)
         let (values, rows) = CitizenForm.values(of: submission)
         #expect(rows == 2)
         #expect(values["residenceHistory[0].from"] == "14/05/2004")

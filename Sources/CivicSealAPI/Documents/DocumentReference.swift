@@ -62,7 +62,8 @@ enum DocumentReference: Equatable, Sendable {
             switch character {
             case "O": output.append("0")
             case "I", "L": output.append("1")
-            case "0"..."9", "A"..."Z" where character != "U": output.append(character)
+            case "U": throw .badCharacter  // not in Crockford's alphabet
+            case "0"..."9", "A"..."Z": output.append(character)
             default: throw .badCharacter
             }
         }

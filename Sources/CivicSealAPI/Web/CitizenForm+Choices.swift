@@ -11,9 +11,6 @@ extension WebPages {
             licenceClasses: LicenceClass.codes.map { ($0, $0) })
     }
 
-    /// Every code a country select may send.
-    var countryCodes: Set<String> { Set(Country.all.map(\.code)) }
-
     /// The name of a stored country code in the page's language (the code itself if unknown).
     func countryName(_ code: String, _ visit: WebVisit) -> String {
         Country.named(code)?.name(language: visit.language.rawValue) ?? code

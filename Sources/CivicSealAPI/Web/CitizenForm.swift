@@ -206,7 +206,7 @@ enum CitizenForm {
     /// or at its default so the rest of the form can still be validated — every problem is reported at once — but
     /// such a submission must not be stored. Text is passed through unchanged: the validator normalises and judges it.
     static func submission(
-        kind: RequestKind, values: [String: String], rows: Int = defaultResidenceRows, countryCodes: Set<String>
+        kind: RequestKind, values: [String: String], rows: Int = defaultResidenceRows
     ) -> (RequestSubmission, Unreadable) {
         func value(_ name: String) -> String? {
             guard let text = values[name]?.trimmingCharacters(in: .whitespacesAndNewlines), !text.isEmpty else { return nil }
@@ -228,7 +228,7 @@ enum CitizenForm {
         /// A country chosen from the list; anything else is refused, never read as another country.
         func country(_ name: String) -> String? {
             guard let code = value(name) else { return nil }
-            guard countryCodes.contains(code) else {
+            guard Country.isKnown(code) else {
                 unreadable[name] = "citizen-country-unknown"
                 return nil
             }

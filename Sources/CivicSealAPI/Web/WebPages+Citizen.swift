@@ -146,7 +146,7 @@ extension WebPages {
         let policy = api.validator.policy
         let rows = postedRows(fields)
         let values = postedValues(fields, kind: kind)
-        let (submission, unreadable) = CitizenForm.submission(kind: kind, values: values, rows: rows, countryCodes: countryCodes)
+        let (submission, unreadable) = CitizenForm.submission(kind: kind, values: values, rows: rows)
         var errors: [String: String] = [:]
         for (name, key) in unreadable { errors[name] = text(key, visit) }
         // Validated even when a field was unreadable (it stands at its default), so that the form comes back with

@@ -95,15 +95,25 @@ extension WebPages {
             .replacingOccurrences(of: "{reason}", with: words)
     }
 
-    /// `POST /officer/requests/{id}/set-complexity`: the reasons ticked and a written reason; refused next to its
-    /// field when the reason is missing or nothing would change.
-    func setComplexity(_ request: HTTPRequest, _ context: RequestContext, _ visit: WebVisit) async throws -> HTTPResponse {
+    /// A form posted on a request's page for `action`, checked in the API's order: the form (CSRF), the officer, an
+    /// action the roles never grant (403), then the request, which must be of the officer's department and a kind
+    /// the roles cover.
+    private func authorizedPost(
+        _ action: StaffAction, _ request: HTTPRequest, _ context: RequestContext, _ visit: WebVisit
+    ) async throws -> (fields: FormFields, actor: Actor, id: String, record: RequestRecord) {
         let fields = try form(request, visit)
         let (staff, actor) = try officer(request, visit)
         let id = try pageRequestID(context)
-        try api.policy.requireAny(staff, .setComplexity)
+        try api.policy.requireAny(staff, action)
         let record = try await store.request(id, by: actor, now: now())
-        try authorize(staff, .setComplexity, record.summary)
+        try authorize(staff, action, record.summary)
+        return (fields, actor, id, record)
+    }
+
+    /// `POST /officer/requests/{id}/set-complexity`: the reasons ticked and a written reason; refused next to its
+    /// field when the reason is missing or nothing would change.
+    func setComplexity(_ request: HTTPRequest, _ context: RequestContext, _ visit: WebVisit) async throws -> HTTPResponse {
+        let (fields, actor, id, record) = try await authorizedPost(.setComplexity, request, context, visit)
         let ticked = fields.all("complexity")
         let typed = ["complexity.reason": fields["complexity.reason"] ?? "", "complexity.ticked": ticked.joined(separator: ",")]
         func redisplay(_ errors: [String: String]) async throws -> HTTPResponse {
@@ -163,12 +173,7 @@ extension WebPages {
     /// `POST /officer/requests/{id}/revoke-confirm`: the confirmed revocation. The fields are checked again (a
     /// hand-made post gets the request page with its errors), and the document must still be the one confirmed.
     func confirmRevocation(_ request: HTTPRequest, _ context: RequestContext, _ visit: WebVisit) async throws -> HTTPResponse {
-        let fields = try form(request, visit)
-        let (staff, actor) = try officer(request, visit)
-        let id = try pageRequestID(context)
-        try api.policy.requireAny(staff, .revoke)
-        let record = try await store.request(id, by: actor, now: now())
-        try authorize(staff, .revoke, record.summary)
+        let (fields, actor, id, _) = try await authorizedPost(.revoke, request, context, visit)
         let back = "/officer/requests/\(id)"
         let code = fields["revoke.reasonCode"].flatMap(RevocationReason.init(selectable:))
         let grounds = (fields["revoke.reason"] ?? "").trimmingCharacters(in: .whitespacesAndNewlines)

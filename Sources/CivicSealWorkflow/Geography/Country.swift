@@ -1,5 +1,3 @@
-import Foundation
-
 /// A country or territory of ISO 3166-1 (all 249 officially assigned alpha-2 codes), with its Vietnamese and
 /// English names (Unicode CLDR names) for lists a person chooses from.
 ///
@@ -31,14 +29,6 @@ public struct Country: Sendable, Hashable, Identifiable {
 
     /// The name in `language` ("vi", otherwise English).
     public func name(language: String) -> String { language == "vi" ? vietnamese : english }
-
-    /// Every country, sorted by its name in `language` (Việt Nam first, as the most frequent answer).
-    public static func sorted(language: String) -> [Country] {
-        let rest = all.filter { $0.code != vietnamCode }.sorted {
-            $0.name(language: language).compare($1.name(language: language), locale: Locale(identifier: language)) == .orderedAscending
-        }
-        return [byCode[vietnamCode]!] + rest
-    }
 
     private static let byCode: [String: Country] = Dictionary(uniqueKeysWithValues: all.map { ($0.code, $0) })
 
