@@ -9,7 +9,7 @@ import Foundation
 
 /// The CivicSeal HTTP API: every route of `/v1`, `/healthz`, `/metrics` and `/openapi.json`, wired to the
 /// records store and the identity verifier. Built once; the router is frozen.
-public final class APIService: Sendable {
+package final class APIService: Sendable {
     let store: RequestStore
     let verifier: TokenVerifier
     let validator: SubmissionValidator
@@ -22,7 +22,7 @@ public final class APIService: Sendable {
     let issuer: (any DocumentIssuing)?
     let documentVerifier: DocumentVerifier?
     /// Where uploads are verified: threads of their own with bounded queues (full: 503 with `Retry-After`).
-    public let verification: VerificationLanes
+    package let verification: VerificationLanes
     let trustBody: [UInt8]
     /// The server-rendered pages (none: the service answers the API only).
     let web: WebSite?
@@ -41,10 +41,12 @@ public final class APIService: Sendable {
     ///   - trust: what `GET /v1/trust` publishes.
     ///   - web: the pages for citizens, officers and verifiers, including `/v/{id}` (the QR code's target).
     ///   - metricsToken: the bearer token `GET /metrics` requires; nil answers 404 there.
-    public init(
+    package init(
         store: RequestStore, verifier: TokenVerifier, validator: SubmissionValidator = SubmissionValidator(),
-        metrics: MetricsRegistry, clock: @escaping @Sendable () -> Date = { Date() }, issuer: (any DocumentIssuing)? = nil,
-        documentVerifier: DocumentVerifier? = nil, verification: VerificationLanes = VerificationLanes(), trust: TrustPublication = TrustPublication(),
+        metrics: MetricsRegistry, clock: @escaping @Sendable () -> Date = { Date() },
+        issuer: (any DocumentIssuing)? = nil,
+        documentVerifier: DocumentVerifier? = nil, verification: VerificationLanes = VerificationLanes(),
+        trust: TrustPublication = TrustPublication(),
         web: WebSite? = nil, metricsToken: String? = nil
     ) {
         self.verification = verification
@@ -63,35 +65,44 @@ public final class APIService: Sendable {
     }
 
     /// The frozen router with every route of the API.
-    public func router() throws -> HTTPRouter {
+    package func router() throws -> HTTPRouter {
         var builder = HTTPRouter.Builder()
         // Citizen: own data only.
         builder.post("/v1/requests") { [self] request, context in try await submit(request, context) }
         builder.get("/v1/requests") { [self] request, context in try await listOwn(request, context) }
         builder.add(.get, "/v1/requests/{id}") { [self] request, context in try detail(request, context) }
-        builder.post("/v1/requests/{id}/supplement") { [self] request, context in try await supplement(request, context) }
+        builder.post("/v1/requests/{id}/supplement") { [self] request, context in try await supplement(request, context)
+        }
         builder.post("/v1/requests/{id}/cancel") { [self] request, context in try await cancel(request, context) }
         builder.get("/v1/health-book") { [self] request, context in try await ownHealthBook(request, context) }
         // Officer: own department only.
         builder.get("/v1/queues/{department}") { [self] request, context in try await queue(request, context) }
         builder.post("/v1/requests/{id}/claim") { [self] request, context in try await claim(request, context) }
         builder.post("/v1/requests/{id}/decision") { [self] request, context in try await decide(request, context) }
-        builder.post("/v1/requests/{id}/complexity") { [self] request, context in try await setComplexity(request, context) }
+        builder.post("/v1/requests/{id}/complexity") { [self] request, context in
+            try await setComplexity(request, context)
+        }
         // Documents: the owner's download, public status and verification, revocation by the issuing department.
         builder.add(.get, "/v1/requests/{id}/document") { [self] request, context in try ownDocument(request, context) }
-        builder.add(.get, "/v1/documents/{id}/status") { [self] request, context in try documentStatus(request, context) }
-        builder.post("/v1/documents/{id}/revoke") { [self] request, context in try await revokeDocument(request, context) }
+        builder.add(.get, "/v1/documents/{id}/status") { [self] request, context in try documentStatus(request, context)
+        }
+        builder.post("/v1/documents/{id}/revoke") { [self] request, context in
+            try await revokeDocument(request, context)
+        }
         builder.addInline(.get, "/v1/trust") { [self] _, _ in trust() }
         builder.post("/v1/verify") { [self] request, context in try await verifyDocument(request, context) }
         builder.add(.post, "/v1/verify/details") { [self] request, context in try verifyDetails(request, context) }
         // Pages: verifiers (`/verify`, the QR code's target `/v/{id}`), officers and citizens.
         if let web { WebPages(api: self, site: web).register(&builder) }
         // Health facility.
-        builder.post("/v1/health-books/{personal_id}/entries") { [self] request, context in try await recordHealthEntry(request, context) }
+        builder.post("/v1/health-books/{personal_id}/entries") { [self] request, context in
+            try await recordHealthEntry(request, context)
+        }
         // Operations.
         // Answered on the loop from the last database check (at most a second old); the check itself runs on a
         // handler thread.
-        builder.addInline(.get, "/healthz", inline: { [self] _, _ in cachedHealth() }, handler: { [self] _, _ in health() })
+        builder.addInline(
+            .get, "/healthz", inline: { [self] _, _ in cachedHealth() }, handler: { [self] _, _ in health() })
         builder.get("/metrics") { [self] request, _ in await metricsExposition(request) }
         builder.get("/openapi.json") { [self] _, _ in
             var response = HTTPResponse.json(openAPIDocument)
@@ -143,7 +154,9 @@ public final class APIService: Sendable {
 
     /// Decodes a JSON body strictly (unknown members refused), with field-level errors.
     func decode<T: Codable>(_ type: T.Type, _ request: HTTPRequest) throws -> T {
-        guard !request.body.isEmpty else { throw APIError.badRequest("body", "json.missing-body", "a JSON body is required") }
+        guard !request.body.isEmpty else {
+            throw APIError.badRequest("body", "json.missing-body", "a JSON body is required")
+        }
         try requireJSONMediaType(request)
         switch WorkflowJSON.decode(type, from: request.body) {
         case .success(let value): return value
@@ -176,9 +189,10 @@ public final class APIService: Sendable {
             $0.trimmingCharacters(in: .whitespaces).lowercased()
         }
         guard mediaType == "application/json" else {
-            throw APIError(problem: ProblemDetails(
-                slug: "unsupported-media-type", title: "Unsupported media type", status: HTTPStatus(code: 415),
-                detail: "Send application/json."))
+            throw APIError(
+                problem: ProblemDetails(
+                    slug: "unsupported-media-type", title: "Unsupported media type", status: HTTPStatus(code: 415),
+                    detail: "Send application/json."))
         }
     }
 

@@ -1,6 +1,6 @@
+internal import COpenSSL
 import Foundation
 import Synchronization
-internal import COpenSSL
 
 /// A keyed pseudorandom permutation of 16-byte blocks: AES-128 applied to exactly one block (FIPS 197).
 ///
@@ -11,16 +11,16 @@ internal import COpenSSL
 ///
 /// The two OpenSSL contexts are set up once (key schedule included) and reused under a lock; each call is one
 /// `EVP_CipherUpdate` over 16 bytes.
-public final class BlockPermutation: Sendable {
+package final class BlockPermutation: Sendable {
     /// Bytes in a key and in a block.
-    public static let keyLength = 16
-    public static let blockLength = 16
+    package static let keyLength = 16
+    package static let blockLength = 16
 
     private let encryptor: Mutex<CipherContext>
     private let decryptor: Mutex<CipherContext>
 
     /// A permutation under `key` (16 bytes); any other length is ``CryptoError/Code/invalidArgument``.
-    public init(key: [UInt8]) throws(CryptoError) {
+    package init(key: [UInt8]) throws(CryptoError) {
         guard key.count == Self.keyLength else {
             throw CryptoError(.invalidArgument, "a block permutation key is \(Self.keyLength) bytes, not \(key.count)")
         }
@@ -29,13 +29,13 @@ public final class BlockPermutation: Sendable {
     }
 
     /// The image of `block` (16 bytes).
-    public func apply(_ block: [UInt8]) -> [UInt8] {
+    package func apply(_ block: [UInt8]) -> [UInt8] {
         precondition(block.count == Self.blockLength, "a block is 16 bytes")
         return encryptor.withLock { $0.run(block) }
     }
 
     /// The block whose image is `block`: `invert(apply(x)) == x`.
-    public func invert(_ block: [UInt8]) -> [UInt8] {
+    package func invert(_ block: [UInt8]) -> [UInt8] {
         precondition(block.count == Self.blockLength, "a block is 16 bytes")
         return decryptor.withLock { $0.run(block) }
     }

@@ -3,41 +3,41 @@
 ///
 /// Errors compare by code only, so tests and callers match on what went wrong,
 /// not on the wording or on OpenSSL's internal line numbers.
-public struct CryptoError: Error, Sendable, CustomStringConvertible, Equatable {
+package struct CryptoError: Error, Sendable, CustomStringConvertible, Equatable {
     /// A stable, machine-readable reason.
-    public struct Code: RawRepresentable, Hashable, Sendable, CustomStringConvertible {
-        public let rawValue: String
-        public init(rawValue: String) { self.rawValue = rawValue }
-        public var description: String { rawValue }
+    package struct Code: RawRepresentable, Hashable, Sendable, CustomStringConvertible {
+        package let rawValue: String
+        package init(rawValue: String) { self.rawValue = rawValue }
+        package var description: String { rawValue }
 
         /// Input that is not a well-formed key, certificate, PEM or DER structure.
-        public static let malformedInput = Code(rawValue: "malformed-input")
+        package static let malformedInput = Code(rawValue: "malformed-input")
         /// A passphrase-protected key could not be decrypted with the given passphrase.
-        public static let wrongPassphrase = Code(rawValue: "wrong-passphrase")
+        package static let wrongPassphrase = Code(rawValue: "wrong-passphrase")
         /// The key type, size or algorithm is outside what CivicSeal accepts.
-        public static let unsupportedAlgorithm = Code(rawValue: "unsupported-algorithm")
+        package static let unsupportedAlgorithm = Code(rawValue: "unsupported-algorithm")
         /// The key cannot be used with the requested signature algorithm.
-        public static let keyAlgorithmMismatch = Code(rawValue: "key-algorithm-mismatch")
+        package static let keyAlgorithmMismatch = Code(rawValue: "key-algorithm-mismatch")
         /// An argument outside its documented range.
-        public static let invalidArgument = Code(rawValue: "invalid-argument")
+        package static let invalidArgument = Code(rawValue: "invalid-argument")
         /// OpenSSL reported a failure that is not the caller's input.
-        public static let openSSLFailure = Code(rawValue: "openssl-failure")
+        package static let openSSLFailure = Code(rawValue: "openssl-failure")
     }
 
-    public let code: Code
-    public let message: String
+    package let code: Code
+    package let message: String
     /// The OpenSSL error queue drained at the moment of failure (may be empty).
-    public let openSSLErrors: [String]
+    package let openSSLErrors: [String]
 
-    public init(_ code: Code, _ message: String, openSSLErrors: [String] = []) {
+    package init(_ code: Code, _ message: String, openSSLErrors: [String] = []) {
         self.code = code
         self.message = message
         self.openSSLErrors = openSSLErrors
     }
 
-    public var description: String {
+    package var description: String {
         openSSLErrors.isEmpty ? "\(code): \(message)" : "\(code): \(message) [\(openSSLErrors.joined(separator: "; "))]"
     }
 
-    public static func == (lhs: CryptoError, rhs: CryptoError) -> Bool { lhs.code == rhs.code }
+    package static func == (lhs: CryptoError, rhs: CryptoError) -> Bool { lhs.code == rhs.code }
 }

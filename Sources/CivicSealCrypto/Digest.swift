@@ -1,14 +1,14 @@
-import Foundation
 internal import COpenSSL
+import Foundation
 
 /// The hash functions CivicSeal signs and verifies with (Decree 23/2025: SHA-256/384/512).
-public enum DigestAlgorithm: String, Sendable, CaseIterable, Hashable {
+package enum DigestAlgorithm: String, Sendable, CaseIterable, Hashable {
     case sha256 = "SHA256"
     case sha384 = "SHA384"
     case sha512 = "SHA512"
 
     /// Output length in bytes.
-    public var outputLength: Int {
+    package var outputLength: Int {
         switch self {
         case .sha256: 32
         case .sha384: 48
@@ -30,9 +30,9 @@ public enum DigestAlgorithm: String, Sendable, CaseIterable, Hashable {
 }
 
 /// Message digests. One-shot; for streaming use ``Hasher``.
-public enum Digest {
+package enum Digest {
     /// The digest of `bytes` under `algorithm`.
-    public static func hash(_ bytes: some ContiguousBytes, algorithm: DigestAlgorithm) -> [UInt8] {
+    package static func hash(_ bytes: some ContiguousBytes, algorithm: DigestAlgorithm) -> [UInt8] {
         var output = [UInt8](repeating: 0, count: algorithm.outputLength)
         var length: UInt32 = 0
         let ok = bytes.withUnsafeBytes { input in
@@ -45,17 +45,17 @@ public enum Digest {
         return output
     }
 
-    public static func sha256(_ bytes: some ContiguousBytes) -> [UInt8] { hash(bytes, algorithm: .sha256) }
-    public static func sha384(_ bytes: some ContiguousBytes) -> [UInt8] { hash(bytes, algorithm: .sha384) }
-    public static func sha512(_ bytes: some ContiguousBytes) -> [UInt8] { hash(bytes, algorithm: .sha512) }
+    package static func sha256(_ bytes: some ContiguousBytes) -> [UInt8] { hash(bytes, algorithm: .sha256) }
+    package static func sha384(_ bytes: some ContiguousBytes) -> [UInt8] { hash(bytes, algorithm: .sha384) }
+    package static func sha512(_ bytes: some ContiguousBytes) -> [UInt8] { hash(bytes, algorithm: .sha512) }
 }
 
 /// An incremental hash over several pieces (e.g. the two byte ranges of a signed PDF).
-public final class Hasher {
+package final class Hasher {
     private let context: OpaquePointer
-    public let algorithm: DigestAlgorithm
+    package let algorithm: DigestAlgorithm
 
-    public init(_ algorithm: DigestAlgorithm) {
+    package init(_ algorithm: DigestAlgorithm) {
         self.algorithm = algorithm
         guard let context = EVP_MD_CTX_new(), EVP_DigestInit_ex(context, algorithm.evpMD, nil) == 1 else {
             preconditionFailure("EVP_DigestInit_ex failed")
@@ -65,12 +65,12 @@ public final class Hasher {
 
     deinit { EVP_MD_CTX_free(context) }
 
-    public func update(_ bytes: some ContiguousBytes) {
+    package func update(_ bytes: some ContiguousBytes) {
         bytes.withUnsafeBytes { _ = EVP_DigestUpdate(context, $0.baseAddress, $0.count) }
     }
 
     /// The digest of everything passed to ``update(_:)``; the hasher must not be used afterwards.
-    public func finalize() -> [UInt8] {
+    package func finalize() -> [UInt8] {
         var output = [UInt8](repeating: 0, count: algorithm.outputLength)
         var length: UInt32 = 0
         _ = EVP_DigestFinal_ex(context, &output, &length)

@@ -1,13 +1,13 @@
-import Foundation
 internal import COpenSSL
+import Foundation
 
 /// HMAC (RFC 2104) over the SHA-2 digests, through OpenSSL's one-shot `EVP_Q_mac`.
 ///
 /// For tokens the server both mints and checks (the pages' signed CSRF tokens); compare tags with
 /// ``ConstantTime/equals(_:_:)``, never with `==`.
-public enum HMAC {
+package enum HMAC {
     /// The tag of `message` under `key` with `algorithm` (32 bytes for SHA-256).
-    public static func authenticationCode(
+    package static func authenticationCode(
         _ message: some ContiguousBytes, key: some ContiguousBytes, algorithm: DigestAlgorithm = .sha256
     ) -> [UInt8] {
         var output = [UInt8](repeating: 0, count: algorithm.outputLength)
@@ -16,7 +16,8 @@ public enum HMAC {
             message.withUnsafeBytes { message in
                 output.withUnsafeMutableBufferPointer { out in
                     EVP_Q_mac(
-                        nil, "HMAC", nil, algorithm.rawValue, nil, key.baseAddress, key.count, message.baseAddress, message.count,
+                        nil, "HMAC", nil, algorithm.rawValue, nil, key.baseAddress, key.count, message.baseAddress,
+                        message.count,
                         out.baseAddress, out.count, &length)
                 }
             }

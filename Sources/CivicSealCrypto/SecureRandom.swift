@@ -1,10 +1,10 @@
-import Foundation
 internal import COpenSSL
+import Foundation
 
 /// Cryptographically secure random bytes from OpenSSL's DRBG.
-public enum SecureRandom {
+package enum SecureRandom {
     /// `count` random bytes. Fails only if the DRBG cannot be seeded, which is fatal for a signing service.
-    public static func bytes(_ count: Int) -> [UInt8] {
+    package static func bytes(_ count: Int) -> [UInt8] {
         precondition(count >= 0)
         var output = [UInt8](repeating: 0, count: count)
         guard count > 0 else { return output }
@@ -14,15 +14,15 @@ public enum SecureRandom {
     }
 
     /// An unguessable identifier: `byteCount` random bytes as lowercase hex (16 bytes = 128 bits by default).
-    public static func identifier(byteCount: Int = 16) -> String {
+    package static func identifier(byteCount: Int = 16) -> String {
         Hex.encode(bytes(byteCount))
     }
 }
 
 /// Comparison of secrets whose running time does not depend on where they differ.
-public enum ConstantTime {
+package enum ConstantTime {
     /// True when both byte strings are equal. Lengths are not secret; contents are compared with `CRYPTO_memcmp`.
-    public static func equals(_ lhs: some ContiguousBytes, _ rhs: some ContiguousBytes) -> Bool {
+    package static func equals(_ lhs: some ContiguousBytes, _ rhs: some ContiguousBytes) -> Bool {
         lhs.withUnsafeBytes { a in
             rhs.withUnsafeBytes { b in
                 guard a.count == b.count else { return false }
@@ -34,10 +34,10 @@ public enum ConstantTime {
 }
 
 /// Lowercase hexadecimal encoding.
-public enum Hex {
+package enum Hex {
     private static let digits = Array("0123456789abcdef".utf8)
 
-    public static func encode(_ bytes: some Sequence<UInt8>) -> String {
+    package static func encode(_ bytes: some Sequence<UInt8>) -> String {
         // Fast path for contiguous input (digests, ids): write straight into the string's storage.
         if let encoded = bytes.withContiguousStorageIfAvailable({ encodeContiguous($0) }) { return encoded }
         return encodeContiguous(Array(bytes))
@@ -56,7 +56,7 @@ public enum Hex {
     }
 
     /// Decodes hex (either case); nil for odd length or a non-hex character.
-    public static func decode(_ text: String) -> [UInt8]? {
+    package static func decode(_ text: String) -> [UInt8]? {
         let chars = Array(text.utf8)
         guard chars.count % 2 == 0 else { return nil }
         var output: [UInt8] = []

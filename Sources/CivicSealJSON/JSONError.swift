@@ -2,54 +2,56 @@
 /// where it happened (`request.copies`, `entries[2]`; empty at the top level), the byte offset and a message.
 ///
 /// Errors compare by code only, like swift-certificates' `CertificateError`.
-public struct JSONError: Error, Sendable, CustomStringConvertible, Equatable {
+package struct JSONError: Error, Sendable, CustomStringConvertible, Equatable {
     /// A stable, machine-readable reason.
-    public struct Code: RawRepresentable, Hashable, Sendable, CustomStringConvertible {
-        public let rawValue: String
-        public init(rawValue: String) { self.rawValue = rawValue }
-        public var description: String { rawValue }
+    package struct Code: RawRepresentable, Hashable, Sendable, CustomStringConvertible {
+        package let rawValue: String
+        package init(rawValue: String) { self.rawValue = rawValue }
+        package var description: String { rawValue }
 
         /// Not RFC 8259 JSON (syntax, invalid UTF-8, lone surrogate, trailing content).
-        public static let malformed = Code(rawValue: "json.malformed")
+        package static let malformed = Code(rawValue: "json.malformed")
         /// An object names the same member twice, compared after unescaping (`"copies"` and `"cop\u0069es"`).
-        public static let duplicateMember = Code(rawValue: "json.duplicate-member")
+        package static let duplicateMember = Code(rawValue: "json.duplicate-member")
         /// Arrays and objects nested deeper than the limit.
-        public static let tooDeep = Code(rawValue: "json.too-deep")
+        package static let tooDeep = Code(rawValue: "json.too-deep")
         /// The text is longer than the limit.
-        public static let tooLarge = Code(rawValue: "json.too-large")
+        package static let tooLarge = Code(rawValue: "json.too-large")
     }
 
-    public let code: Code
+    package let code: Code
     /// The JSON path of the member or element being read: `a.b[2].c`; empty for the top level.
-    public let path: String
+    package let path: String
     /// The byte offset in the input where the problem was found.
-    public let offset: Int
-    public let message: String
+    package let offset: Int
+    package let message: String
 
-    public init(_ code: Code, path: String = "", offset: Int = 0, _ message: String) {
+    package init(_ code: Code, path: String = "", offset: Int = 0, _ message: String) {
         self.code = code
         self.path = path
         self.offset = offset
         self.message = message
     }
 
-    public var description: String { "\(code): \(message)" + (path.isEmpty ? "" : " at \(path)") + " (byte \(offset))" }
+    package var description: String {
+        "\(code): \(message)" + (path.isEmpty ? "" : " at \(path)") + " (byte \(offset))"
+    }
 
-    public static func == (lhs: JSONError, rhs: JSONError) -> Bool { lhs.code == rhs.code }
+    package static func == (lhs: JSONError, rhs: JSONError) -> Bool { lhs.code == rhs.code }
 }
 
 /// The bounds every JSON text is read within.
-public struct JSONLimits: Sendable, Hashable {
+package struct JSONLimits: Sendable, Hashable {
     /// Arrays and objects nested at most this deep.
-    public var maximumDepth: Int
+    package var maximumDepth: Int
     /// Texts at most this many bytes long.
-    public var maximumBytes: Int
+    package var maximumBytes: Int
 
-    public init(maximumDepth: Int = 64, maximumBytes: Int = 1 << 20) {
+    package init(maximumDepth: Int = 64, maximumBytes: Int = 1 << 20) {
         self.maximumDepth = maximumDepth
         self.maximumBytes = maximumBytes
     }
 
     /// 64 levels, 1 MiB: request bodies, tokens, configuration files and templates are all far smaller.
-    public static let standard = JSONLimits()
+    package static let standard = JSONLimits()
 }

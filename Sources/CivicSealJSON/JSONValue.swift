@@ -5,7 +5,7 @@ import Foundation
 /// Numbers keep their literal text (RFC 8259 leaves precision to implementations; `exp` and `iat`
 /// must not lose digits), so `1` and `1.0` are different values. Object member order is not kept;
 /// ``serialized()`` writes members sorted by name, which makes output deterministic.
-public enum JSONValue: Sendable, Hashable {
+package enum JSONValue: Sendable, Hashable {
     case null
     case bool(Bool)
     /// The number's literal text, already checked against the RFC 8259 §6 grammar.
@@ -16,7 +16,7 @@ public enum JSONValue: Sendable, Hashable {
 
     /// Parses one JSON text (RFC 8259) strictly: UTF-8 only, no duplicate member names at any depth,
     /// no trailing content, within `limits` (64 levels deep, 1 MiB by default).
-    public init(parsing bytes: some ContiguousBytes, limits: JSONLimits = .standard) throws(JSONError) {
+    package init(parsing bytes: some ContiguousBytes, limits: JSONLimits = .standard) throws(JSONError) {
         let result: Result<JSONValue, JSONError> = bytes.withUnsafeBytes { raw in
             do throws(JSONError) {
                 return .success(try StrictJSONParser.parse(raw.bindMemory(to: UInt8.self), limits: limits))
@@ -27,17 +27,17 @@ public enum JSONValue: Sendable, Hashable {
         self = try result.get()
     }
 
-    public var stringValue: String? { if case .string(let value) = self { value } else { nil } }
-    public var boolValue: Bool? { if case .bool(let value) = self { value } else { nil } }
-    public var arrayValue: [JSONValue]? { if case .array(let value) = self { value } else { nil } }
-    public var objectValue: [String: JSONValue]? { if case .object(let value) = self { value } else { nil } }
+    package var stringValue: String? { if case .string(let value) = self { value } else { nil } }
+    package var boolValue: Bool? { if case .bool(let value) = self { value } else { nil } }
+    package var arrayValue: [JSONValue]? { if case .array(let value) = self { value } else { nil } }
+    package var objectValue: [String: JSONValue]? { if case .object(let value) = self { value } else { nil } }
     /// The number as an integer, when its literal is one that fits (`1300819380`, not `1.5` or `1e3`).
-    public var int64Value: Int64? { if case .number(let text) = self { Int64(text) } else { nil } }
+    package var int64Value: Int64? { if case .number(let text) = self { Int64(text) } else { nil } }
     /// The number as a double (may round).
-    public var doubleValue: Double? { if case .number(let text) = self { Double(text) } else { nil } }
+    package var doubleValue: Double? { if case .number(let text) = self { Double(text) } else { nil } }
 
     /// Compact JSON with object members sorted by name (so equal values serialize to equal bytes).
-    public func serialized() -> String {
+    package func serialized() -> String {
         var output = ""
         write(to: &output)
         return output
@@ -92,12 +92,12 @@ public enum JSONValue: Sendable, Hashable {
 extension JSONValue: ExpressibleByStringLiteral, ExpressibleByBooleanLiteral, ExpressibleByIntegerLiteral,
     ExpressibleByArrayLiteral, ExpressibleByDictionaryLiteral, ExpressibleByNilLiteral
 {
-    public init(stringLiteral value: String) { self = .string(value) }
-    public init(booleanLiteral value: Bool) { self = .bool(value) }
-    public init(integerLiteral value: Int64) { self = .number(String(value)) }
-    public init(arrayLiteral elements: JSONValue...) { self = .array(elements) }
-    public init(dictionaryLiteral elements: (String, JSONValue)...) {
+    package init(stringLiteral value: String) { self = .string(value) }
+    package init(booleanLiteral value: Bool) { self = .bool(value) }
+    package init(integerLiteral value: Int64) { self = .number(String(value)) }
+    package init(arrayLiteral elements: JSONValue...) { self = .array(elements) }
+    package init(dictionaryLiteral elements: (String, JSONValue)...) {
         self = .object(Dictionary(elements, uniquingKeysWith: { _, last in last }))
     }
-    public init(nilLiteral: ()) { self = .null }
+    package init(nilLiteral: ()) { self = .null }
 }

@@ -6,15 +6,17 @@ import Foundation
 /// Errors are `DecodingError`s with the coding path, as `JSONDecoder` reports them. Dates are ISO 8601 internet
 /// date-times (`2026-03-01T08:00:00Z`, what `JSONDecoder.DateDecodingStrategy.iso8601` reads). Integers must be
 /// written as integers (`1`, not `1.0` or `1e0`).
-public struct JSONValueDecoder: Sendable {
-    public init() {}
+package struct JSONValueDecoder: Sendable {
+    package init() {}
 
-    public func decode<T: Decodable>(_ type: T.Type, from value: JSONValue) throws -> T {
+    package func decode<T: Decodable>(_ type: T.Type, from value: JSONValue) throws -> T {
         try TreeDecoder(value: value, codingPath: []).unbox(value, as: type, codingPath: [])
     }
 
     /// Parses `bytes` strictly (``JSONError`` on failure), then decodes.
-    public func decode<T: Decodable>(_ type: T.Type, from bytes: some ContiguousBytes, limits: JSONLimits = .standard) throws -> T {
+    package func decode<T: Decodable>(_ type: T.Type, from bytes: some ContiguousBytes, limits: JSONLimits = .standard)
+        throws -> T
+    {
         try decode(type, from: try JSONValue(parsing: bytes, limits: limits))
     }
 }
@@ -23,8 +25,14 @@ public struct JSONValueDecoder: Sendable {
 struct TreeKey: CodingKey {
     let stringValue: String
     let intValue: Int?
-    init(stringValue: String) { self.stringValue = stringValue; intValue = nil }
-    init(intValue: Int) { stringValue = "Index \(intValue)"; self.intValue = intValue }
+    init(stringValue: String) {
+        self.stringValue = stringValue
+        intValue = nil
+    }
+    init(intValue: Int) {
+        stringValue = "Index \(intValue)"
+        self.intValue = intValue
+    }
 }
 
 struct TreeDecoder: Decoder {
@@ -42,11 +50,14 @@ struct TreeDecoder: Decoder {
         return UnkeyedTree(elements: elements, codingPath: codingPath)
     }
 
-    func singleValueContainer() throws -> any SingleValueDecodingContainer { SingleTree(value: value, codingPath: codingPath) }
+    func singleValueContainer() throws -> any SingleValueDecodingContainer {
+        SingleTree(value: value, codingPath: codingPath)
+    }
 
     func unbox<T: Decodable>(_ value: JSONValue, as type: T.Type, codingPath: [any CodingKey]) throws -> T {
         if case .null = value, !(type is any OptionalMarker.Type) {
-            throw DecodingError.valueNotFound(type, .init(codingPath: codingPath, debugDescription: "expected \(type), found null"))
+            throw DecodingError.valueNotFound(
+                type, .init(codingPath: codingPath, debugDescription: "expected \(type), found null"))
         }
         switch type {
         case is String.Type:
@@ -66,15 +77,20 @@ struct TreeDecoder: Decoder {
         case is UInt16.Type: return try integer(UInt16.self, value, codingPath) as! T
         case is UInt8.Type: return try integer(UInt8.self, value, codingPath) as! T
         case is Double.Type:
-            guard case .number(let text) = value, let number = Double(text), number.isFinite else { throw mismatch(type, value, codingPath) }
+            guard case .number(let text) = value, let number = Double(text), number.isFinite else {
+                throw mismatch(type, value, codingPath)
+            }
             return number as! T
         case is Float.Type:
-            guard case .number(let text) = value, let number = Float(text), number.isFinite else { throw mismatch(type, value, codingPath) }
+            guard case .number(let text) = value, let number = Float(text), number.isFinite else {
+                throw mismatch(type, value, codingPath)
+            }
             return number as! T
         case is Date.Type:
             guard case .string(let text) = value else { throw mismatch(type, value, codingPath) }
             guard let date = ISO8601DateFormatter().date(from: text) else {
-                throw DecodingError.dataCorrupted(.init(codingPath: codingPath, debugDescription: "expected an ISO 8601 date-time"))
+                throw DecodingError.dataCorrupted(
+                    .init(codingPath: codingPath, debugDescription: "expected an ISO 8601 date-time"))
             }
             return date as! T
         default:
@@ -85,7 +101,10 @@ struct TreeDecoder: Decoder {
     func integer<I: FixedWidthInteger>(_ type: I.Type, _ value: JSONValue, _ codingPath: [any CodingKey]) throws -> I {
         guard case .number(let text) = value else { throw mismatch(type, value, codingPath) }
         guard let number = I(text) else {
-            throw DecodingError.dataCorrupted(.init(codingPath: codingPath, debugDescription: "expected a whole number that fits \(type), found \(text)"))
+            throw DecodingError.dataCorrupted(
+                .init(
+                    codingPath: codingPath, debugDescription: "expected a whole number that fits \(type), found \(text)"
+                ))
         }
         return number
     }
@@ -105,7 +124,8 @@ func mismatch(_ type: Any.Type, _ value: JSONValue, _ codingPath: [any CodingKey
     case .array: found = "an array"
     case .object: found = "an object"
     }
-    return DecodingError.typeMismatch(type, .init(codingPath: codingPath, debugDescription: "expected \(type), found \(found)"))
+    return DecodingError.typeMismatch(
+        type, .init(codingPath: codingPath, debugDescription: "expected \(type), found \(found)"))
 }
 
 struct KeyedTree<Key: CodingKey>: KeyedDecodingContainerProtocol {
@@ -117,7 +137,8 @@ struct KeyedTree<Key: CodingKey>: KeyedDecodingContainerProtocol {
 
     func member(_ key: Key) throws -> JSONValue {
         guard let value = members[key.stringValue] else {
-            throw DecodingError.keyNotFound(key, .init(codingPath: codingPath, debugDescription: "no member \(key.stringValue)"))
+            throw DecodingError.keyNotFound(
+                key, .init(codingPath: codingPath, debugDescription: "no member \(key.stringValue)"))
         }
         return value
     }
@@ -127,7 +148,8 @@ struct KeyedTree<Key: CodingKey>: KeyedDecodingContainerProtocol {
     func decode<T: Decodable>(_ type: T.Type, forKey key: Key) throws -> T { try value(type, key) }
 
     func value<T: Decodable>(_ type: T.Type, _ key: Key) throws -> T {
-        try TreeDecoder(value: .null, codingPath: codingPath).unbox(try member(key), as: type, codingPath: codingPath + [key])
+        try TreeDecoder(value: .null, codingPath: codingPath).unbox(
+            try member(key), as: type, codingPath: codingPath + [key])
     }
 
     func decode(_ type: Bool.Type, forKey key: Key) throws -> Bool { try value(Bool.self, key) }
@@ -145,7 +167,9 @@ struct KeyedTree<Key: CodingKey>: KeyedDecodingContainerProtocol {
     func decode(_ type: UInt32.Type, forKey key: Key) throws -> UInt32 { try value(UInt32.self, key) }
     func decode(_ type: UInt64.Type, forKey key: Key) throws -> UInt64 { try value(UInt64.self, key) }
 
-    func nestedContainer<NestedKey: CodingKey>(keyedBy type: NestedKey.Type, forKey key: Key) throws -> KeyedDecodingContainer<NestedKey> {
+    func nestedContainer<NestedKey: CodingKey>(keyedBy type: NestedKey.Type, forKey key: Key) throws
+        -> KeyedDecodingContainer<NestedKey>
+    {
         try TreeDecoder(value: try member(key), codingPath: codingPath + [key]).container(keyedBy: type)
     }
 
@@ -177,7 +201,11 @@ struct UnkeyedTree: UnkeyedDecodingContainer {
 
     mutating func next(_ type: Any.Type) throws -> (JSONValue, [any CodingKey]) {
         guard !isAtEnd else {
-            throw DecodingError.valueNotFound(type, .init(codingPath: codingPath + [TreeKey(intValue: currentIndex)], debugDescription: "the array has no more elements"))
+            throw DecodingError.valueNotFound(
+                type,
+                .init(
+                    codingPath: codingPath + [TreeKey(intValue: currentIndex)],
+                    debugDescription: "the array has no more elements"))
         }
         defer { currentIndex += 1 }
         return (elements[currentIndex], codingPath + [TreeKey(intValue: currentIndex)])
@@ -214,7 +242,9 @@ struct UnkeyedTree: UnkeyedDecodingContainer {
     mutating func decode(_ type: UInt32.Type) throws -> UInt32 { try element(UInt32.self) }
     mutating func decode(_ type: UInt64.Type) throws -> UInt64 { try element(UInt64.self) }
 
-    mutating func nestedContainer<NestedKey: CodingKey>(keyedBy type: NestedKey.Type) throws -> KeyedDecodingContainer<NestedKey> {
+    mutating func nestedContainer<NestedKey: CodingKey>(keyedBy type: NestedKey.Type) throws -> KeyedDecodingContainer<
+        NestedKey
+    > {
         let (value, path) = try next([String: JSONValue].self)
         return try TreeDecoder(value: value, codingPath: path).container(keyedBy: type)
     }

@@ -9,7 +9,7 @@ import Foundation
 /// Two parsers picking different duplicates is a known token-confusion attack (and, in a request body, a way to
 /// have a gateway read one value and the service another), so CivicSeal rejects. Member names are compared after
 /// unescaping, so `"kid"` and `"k\u0069d"` are duplicates. Errors carry the JSON path of the member being read.
-public struct StrictJSONParser {
+package struct StrictJSONParser {
     private let bytes: UnsafeBufferPointer<UInt8>
     private var index = 0
     private var depth = 0
@@ -28,7 +28,9 @@ public struct StrictJSONParser {
     }
 
     /// One complete JSON text within `limits`.
-    public static func parse(_ bytes: UnsafeBufferPointer<UInt8>, limits: JSONLimits = .standard) throws(JSONError) -> JSONValue {
+    package static func parse(_ bytes: UnsafeBufferPointer<UInt8>, limits: JSONLimits = .standard) throws(JSONError)
+        -> JSONValue
+    {
         guard bytes.count <= limits.maximumBytes else {
             throw JSONError(.tooLarge, "the JSON text is \(bytes.count) bytes; at most \(limits.maximumBytes) are read")
         }
@@ -71,9 +73,15 @@ public struct StrictJSONParser {
         case UInt8(ascii: "{"): return try parseObject()
         case UInt8(ascii: "["): return try parseArray()
         case UInt8(ascii: "\""): return .string(try parseString())
-        case UInt8(ascii: "t"): try expectLiteral("true"); return .bool(true)
-        case UInt8(ascii: "f"): try expectLiteral("false"); return .bool(false)
-        case UInt8(ascii: "n"): try expectLiteral("null"); return .null
+        case UInt8(ascii: "t"):
+            try expectLiteral("true")
+            return .bool(true)
+        case UInt8(ascii: "f"):
+            try expectLiteral("false")
+            return .bool(false)
+        case UInt8(ascii: "n"):
+            try expectLiteral("null")
+            return .null
         case UInt8(ascii: "-"), UInt8(ascii: "0")...UInt8(ascii: "9"): return .number(try parseNumber())
         default: throw failure("unexpected character")
         }
@@ -104,7 +112,9 @@ public struct StrictJSONParser {
         }
         while true {
             skipWhitespace()
-            guard index < bytes.count, bytes[index] == UInt8(ascii: "\"") else { throw failure("expected a member name") }
+            guard index < bytes.count, bytes[index] == UInt8(ascii: "\"") else {
+                throw failure("expected a member name")
+            }
             let name = try parseString()
             skipWhitespace()
             guard index < bytes.count, bytes[index] == UInt8(ascii: ":") else { throw failure("expected ':'") }
@@ -113,7 +123,8 @@ public struct StrictJSONParser {
             path.append(.member(name))
             let value = try parseValue()
             guard members.updateValue(value, forKey: name) == nil else {
-                throw JSONError(.duplicateMember, path: pathText, offset: index, "member \"\(name)\" is given more than once")
+                throw JSONError(
+                    .duplicateMember, path: pathText, offset: index, "member \"\(name)\" is given more than once")
             }
             path.removeLast()
             skipWhitespace()
@@ -174,7 +185,9 @@ public struct StrictJSONParser {
         }
         if index < bytes.count, bytes[index] == UInt8(ascii: "e") || bytes[index] == UInt8(ascii: "E") {
             index += 1
-            if index < bytes.count, bytes[index] == UInt8(ascii: "+") || bytes[index] == UInt8(ascii: "-") { index += 1 }
+            if index < bytes.count, bytes[index] == UInt8(ascii: "+") || bytes[index] == UInt8(ascii: "-") {
+                index += 1
+            }
             guard index < bytes.count, isDigit(bytes[index]) else { throw failure("malformed exponent") }
             while index < bytes.count, isDigit(bytes[index]) { index += 1 }
         }
@@ -224,7 +237,8 @@ public struct StrictJSONParser {
                 case UInt8(ascii: "u"):
                     var value = UInt32(try hexQuad())
                     if (0xD800...0xDBFF).contains(value) {
-                        guard bytes.count - index >= 2, bytes[index] == UInt8(ascii: "\\"), bytes[index + 1] == UInt8(ascii: "u")
+                        guard bytes.count - index >= 2, bytes[index] == UInt8(ascii: "\\"),
+                            bytes[index + 1] == UInt8(ascii: "u")
                         else { throw failure("lone surrogate") }
                         index += 2
                         let low = UInt32(try hexQuad())

@@ -1,7 +1,8 @@
 internal import CCivicSealSystem
 import Synchronization
+
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #endif
 
 /// A program started with `posix_spawn`, for the benchmark and the tests that drive tools nobody here wrote.
@@ -14,13 +15,13 @@ import Glibc
 ///
 /// The child also starts with an empty signal mask and default dispositions for the signals a caller may have blocked
 /// or ignored (a Dispatch worker thread blocks most of them), so `signal(_:)` works on it.
-public final class ChildProcess: Sendable {
+package final class ChildProcess: Sendable {
     /// How a child ended.
-    public enum Termination: Sendable, Hashable, CustomStringConvertible {
+    package enum Termination: Sendable, Hashable, CustomStringConvertible {
         case exited(Int32)
         case signalled(Int32)
 
-        public var description: String {
+        package var description: String {
             switch self {
             case .exited(let status): "exit status \(status)"
             case .signalled(let signal): "killed by signal \(signal)"
@@ -29,7 +30,7 @@ public final class ChildProcess: Sendable {
     }
 
     /// Where a child's standard output or error goes.
-    public enum Destination: Sendable, Hashable {
+    package enum Destination: Sendable, Hashable {
         /// A pipe the parent reads (``readOutput(maximumCount:)``, ``collect(input:)``).
         case pipe
         /// `/dev/null`.
@@ -39,20 +40,20 @@ public final class ChildProcess: Sendable {
     }
 
     /// A failed system call, with its `errno`.
-    public struct Failure: Error, Sendable, CustomStringConvertible {
-        public let operation: String
-        public let code: Int32
-        public var description: String { "\(operation): \(String(cString: strerror(code))) (errno \(code))" }
+    package struct Failure: Error, Sendable, CustomStringConvertible {
+        package let operation: String
+        package let code: Int32
+        package var description: String { "\(operation): \(String(cString: strerror(code))) (errno \(code))" }
     }
 
     /// What ``collect(input:)`` gathered.
-    public struct Collected: Sendable {
-        public let termination: Termination
-        public let output: [UInt8]
-        public let error: [UInt8]
+    package struct Collected: Sendable {
+        package let termination: Termination
+        package let output: [UInt8]
+        package let error: [UInt8]
     }
 
-    public let pid: Int32
+    package let pid: Int32
     /// Our ends of the pipes (-1 when not piped); each is closed once, under its lock.
     private let inputEnd: Mutex<Int32>
     private let outputEnd: Mutex<Int32>
@@ -62,7 +63,7 @@ public final class ChildProcess: Sendable {
     /// Starts `executable` (an absolute path) with `arguments` (without the program name) in `directory`.
     /// `pipesInput` gives the child a pipe on standard input (see ``write(_:)`` and ``closeInput()``); otherwise it
     /// reads `/dev/null`.
-    public init(
+    package init(
         _ executable: String, _ arguments: [String], directory: String? = nil, pipesInput: Bool = false,
         output outputDestination: Destination = .pipe, error errorDestination: Destination = .pipe
     ) throws(Failure) {
@@ -101,12 +102,15 @@ public final class ChildProcess: Sendable {
                     theirs[stream] = Int32(stream)
                 }
                 if theirs[stream] != Int32(stream) {
-                    try Self.check("posix_spawn_file_actions_adddup2", posix_spawn_file_actions_adddup2(&actions, theirs[stream], Int32(stream)))
+                    try Self.check(
+                        "posix_spawn_file_actions_adddup2",
+                        posix_spawn_file_actions_adddup2(&actions, theirs[stream], Int32(stream)))
                 }
             }
             try Self.check("posix_spawn_file_actions_addclosefrom_np", civicseal_spawn_actions_close_from(&actions, 3))
             if let directory {
-                try Self.check("posix_spawn_file_actions_addchdir_np", civicseal_spawn_actions_chdir(&actions, directory))
+                try Self.check(
+                    "posix_spawn_file_actions_addchdir_np", civicseal_spawn_actions_chdir(&actions, directory))
             }
             var noSignals = sigset_t()
             sigemptyset(&noSignals)
@@ -118,16 +122,19 @@ public final class ChildProcess: Sendable {
             try Self.check("posix_spawnattr_setsigmask", posix_spawnattr_setsigmask(&attributes, &noSignals))
             try Self.check("posix_spawnattr_setsigdefault", posix_spawnattr_setsigdefault(&attributes, &defaults))
             try Self.check(
-                "posix_spawnattr_setflags", posix_spawnattr_setflags(&attributes, Int16(POSIX_SPAWN_SETSIGMASK | POSIX_SPAWN_SETSIGDEF)))
+                "posix_spawnattr_setflags",
+                posix_spawnattr_setflags(&attributes, Int16(POSIX_SPAWN_SETSIGMASK | POSIX_SPAWN_SETSIGDEF)))
 
             var child: Int32 = 0
             let argv = ([executable] + arguments).map { strdup($0) } + [nil]
             defer { for argument in argv { free(argument) } }
-            try Self.check("posix_spawn \(executable)", posix_spawn(&child, executable, &actions, &attributes, argv, environ))
+            try Self.check(
+                "posix_spawn \(executable)", posix_spawn(&child, executable, &actions, &attributes, argv, environ))
             pid = child
             // The child has its ends; keep only ours.
             for descriptor in opened where !ours.contains(descriptor) { Glibc.close(descriptor) }
-            if ours[0] >= 0 { _ = fcntl(ours[0], F_SETFL, fcntl(ours[0], F_GETFL) | O_NONBLOCK) }  // see collect(input:)
+            // see collect(input:)
+            if ours[0] >= 0 { _ = fcntl(ours[0], F_SETFL, fcntl(ours[0], F_GETFL) | O_NONBLOCK) }
             inputEnd = Mutex(ours[0])
             outputEnd = Mutex(ours[1])
             errorEnd = Mutex(ours[2])
@@ -165,12 +172,14 @@ public final class ChildProcess: Sendable {
     // MARK: Talking to the child
 
     /// Closes the child's standard input (it reads end of file).
-    public func closeInput() { Self.closeEnd(inputEnd) }
+    package func closeInput() { Self.closeEnd(inputEnd) }
 
     /// Writes all of `bytes` to the child's standard input (which stays open), waiting while the pipe is full.
-    public func writeInput(_ bytes: [UInt8]) throws(Failure) {
+    package func writeInput(_ bytes: [UInt8]) throws(Failure) {
         try inputEnd.withLock { descriptor throws(Failure) in
-            guard descriptor >= 0 else { throw Failure(operation: "write: standard input is not a pipe or is closed", code: EBADF) }
+            guard descriptor >= 0 else {
+                throw Failure(operation: "write: standard input is not a pipe or is closed", code: EBADF)
+            }
             var written = 0
             while written < bytes.count {
                 let count = bytes.withUnsafeBytes { write(descriptor, $0.baseAddress! + written, $0.count - written) }
@@ -187,7 +196,7 @@ public final class ChildProcess: Sendable {
     }
 
     /// Reads what the child wrote to standard output so far, blocking until there is something; empty at end of file.
-    public func readOutput(maximumCount: Int = 65_536) throws(Failure) -> [UInt8] {
+    package func readOutput(maximumCount: Int = 65_536) throws(Failure) -> [UInt8] {
         try outputEnd.withLock { descriptor throws(Failure) -> [UInt8] in
             guard descriptor >= 0 else { return [] }
             var buffer = [UInt8](repeating: 0, count: maximumCount)
@@ -202,7 +211,7 @@ public final class ChildProcess: Sendable {
     /// Writes `input` to the child's standard input and closes it, while reading its standard output and error to
     /// their ends, then waits for it. A child that exits without reading all its input is not an error (its exit
     /// status says what happened).
-    public func collect(input bytes: [UInt8] = []) throws(Failure) -> Collected {
+    package func collect(input bytes: [UInt8] = []) throws(Failure) -> Collected {
         let inputDescriptor = inputEnd.withLock { $0 }
         let outputDescriptor = outputEnd.withLock { $0 }
         let errorDescriptor = errorEnd.withLock { $0 }
@@ -245,7 +254,7 @@ public final class ChildProcess: Sendable {
 
     /// Sends `signal` to the child unless it has been reaped. Reaping happens under the same lock, so the pid is
     /// still the child's (running, or a zombie nobody can reuse the pid of).
-    public func signal(_ signal: Int32) {
+    package func signal(_ signal: Int32) {
         ended.withLock { termination in
             if termination == nil { kill(pid, signal) }
         }
@@ -253,7 +262,7 @@ public final class ChildProcess: Sendable {
 
     /// Waits for the child to end and reaps it; later calls return the same answer.
     @discardableResult
-    public func wait() -> Termination {
+    package func wait() -> Termination {
         if let known = ended.withLock({ $0 }) { return known }
         // Wait without reaping (WNOWAIT), then reap under the lock ``signal(_:)`` takes.
         var information = siginfo_t()

@@ -1,7 +1,7 @@
 /// The four error-correction levels of ISO/IEC 18004:2015 §5.3.8 (Table 13 gives their format bits).
 ///
 /// Roughly 7 % (L), 15 % (M), 25 % (Q) and 30 % (H) of the codewords can be restored.
-public enum ErrorCorrectionLevel: Int, CaseIterable, Sendable, Hashable, CustomStringConvertible {
+package enum ErrorCorrectionLevel: Int, CaseIterable, Sendable, Hashable, CustomStringConvertible {
     case low = 0
     case medium = 1
     case quartile = 2
@@ -18,7 +18,7 @@ public enum ErrorCorrectionLevel: Int, CaseIterable, Sendable, Hashable, CustomS
     }
 
     /// The one-letter name used by the standard: L, M, Q or H.
-    public var description: String {
+    package var description: String {
         switch self {
         case .low: "L"
         case .medium: "M"

@@ -11,19 +11,19 @@
 ///
 /// The matrix is row-major with the origin at the top-left module, x to the right and y downwards; it does
 /// not include the quiet zone (§6.3.7), which renderers add.
-public struct QRCode: Sendable, Hashable {
+package struct QRCode: Sendable, Hashable {
     /// The symbol version, 1...40 (§6.1); the symbol is 17 + 4·version modules wide.
-    public let version: Int
+    package let version: Int
     /// The error-correction level the symbol was built with.
-    public let errorCorrectionLevel: ErrorCorrectionLevel
+    package let errorCorrectionLevel: ErrorCorrectionLevel
     /// The data mask pattern reference, 0...7 (§7.8.2, Table 10).
-    public let mask: Int
+    package let mask: Int
     /// Modules per side, without the quiet zone.
-    public let size: Int
+    package let size: Int
     /// `size × size` modules, row-major from the top-left; `true` is dark.
-    public let modules: [Bool]
+    package let modules: [Bool]
     /// The §7.8.3 penalty score of this symbol as masked (lower is better).
-    public let penalty: Int
+    package let penalty: Int
 
     /// Encodes the UTF-8 bytes of `text`.
     ///
@@ -31,12 +31,13 @@ public struct QRCode: Sendable, Hashable {
     ///   - level: the error-correction level; the default M suits printed documents.
     ///   - mask: forces a mask pattern (0...7) instead of choosing the one with the lowest penalty.
     /// - Throws: ``QRCodeError/Code/dataTooLong`` when the bytes do not fit version 40 at `level`.
-    public init(encoding text: String, level: ErrorCorrectionLevel = .medium, mask: Int? = nil) throws(QRCodeError) {
+    package init(encoding text: String, level: ErrorCorrectionLevel = .medium, mask: Int? = nil) throws(QRCodeError) {
         try self.init(bytes: Array(text.utf8), level: level, mask: mask)
     }
 
     /// Encodes `bytes` in byte mode; see ``init(encoding:level:mask:)``.
-    public init(bytes: [UInt8], level: ErrorCorrectionLevel = .medium, mask forcedMask: Int? = nil) throws(QRCodeError) {
+    package init(bytes: [UInt8], level: ErrorCorrectionLevel = .medium, mask forcedMask: Int? = nil) throws(QRCodeError)
+    {
         if let forcedMask, !(0...7).contains(forcedMask) {
             throw QRCodeError(.invalidMask, "mask pattern \(forcedMask) is not in 0...7")
         }
@@ -69,10 +70,10 @@ public struct QRCode: Sendable, Hashable {
     }
 
     /// Whether the module at column `x`, row `y` (top-left origin) is dark.
-    public subscript(x x: Int, y y: Int) -> Bool { modules[y * size + x] }
+    package subscript(x x: Int, y y: Int) -> Bool { modules[y * size + x] }
 
     /// The most bytes a symbol of `version` holds in byte mode at `level` (Table 7).
-    public static func byteCapacity(version: Int, level: ErrorCorrectionLevel) -> Int {
+    package static func byteCapacity(version: Int, level: ErrorCorrectionLevel) -> Int {
         let bits = BlockStructure.of(version: version, level: level).dataCodewords * 8
         return (bits - 4 - Codewords.characterCountBits(version: version)) / 8
     }

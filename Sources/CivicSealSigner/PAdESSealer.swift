@@ -5,10 +5,10 @@ import CivicSealPDF
 /// the `/ByteRange` — the whole file except the `/Contents` hex string (ISO 32000-1 §12.8.1) — with ESS
 /// signing-certificate-v2 and the signer's chain, and WITHOUT the CMS signing-time attribute: in PAdES the
 /// claimed signing time is the signature dictionary's `/M` (EN 319 142-1 §5.3, "signing-time shall not be present").
-public enum PAdESSealer {
+package enum PAdESSealer {
     /// Fills the signature placeholder of `file` (made by ``CivicSealPDF/PDFDocument`` with a signature field) and
     /// returns the sealed bytes. No byte moves: the file length and every offset stay as rendered.
-    public static func seal(_ file: PDFFile, signer: CMSSigner) throws(SignerError) -> [UInt8] {
+    package static func seal(_ file: PDFFile, signer: CMSSigner) throws(SignerError) -> [UInt8] {
         guard let location = file.signature else {
             throw SignerError(.noPlaceholder, "the document was rendered without a signature field")
         }
@@ -26,7 +26,8 @@ public enum PAdESSealer {
             throw SignerError(.signingFailed, error.message)
         }
         guard cms.count <= location.capacity else {
-            throw SignerError(.placeholderTooSmall, "the CMS needs \(cms.count) bytes; the placeholder holds \(location.capacity)")
+            throw SignerError(
+                .placeholderTooSmall, "the CMS needs \(cms.count) bytes; the placeholder holds \(location.capacity)")
         }
         do {
             try location.embed(cms, into: &bytes)

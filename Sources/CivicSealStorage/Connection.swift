@@ -10,9 +10,9 @@ internal import CSQLite
 /// verifies foreign keys, sets a bounded busy timeout and turns on SQLite's defensive mode.
 /// Opening read-only uses `SQLITE_OPEN_READONLY` plus `PRAGMA query_only`, and expects the file
 /// to be in WAL mode already.
-public final class Connection {
+package final class Connection {
     /// How a connection opens its file.
-    public enum Mode: Sendable, Hashable {
+    package enum Mode: Sendable, Hashable {
         /// Creates the file if needed; the single writer.
         case readWrite
         /// `SQLITE_OPEN_READONLY` + `query_only`; any write fails with `SQLITE_READONLY`.
@@ -21,7 +21,7 @@ public final class Connection {
 
     /// SQLite's transaction kinds. Writers use `.immediate` so the write lock is taken at `BEGIN`
     /// (a deferred transaction that later upgrades can fail with `SQLITE_BUSY` without waiting).
-    public enum TransactionKind: String, Sendable, Hashable {
+    package enum TransactionKind: String, Sendable, Hashable {
         case deferred = "DEFERRED"
         case immediate = "IMMEDIATE"
         case exclusive = "EXCLUSIVE"
@@ -37,27 +37,27 @@ public final class Connection {
     }
 
     /// `sqlite3_wal_checkpoint_v2` modes; see https://www.sqlite.org/c3ref/wal_checkpoint_v2.html
-    public enum CheckpointMode: Sendable, Hashable {
+    package enum CheckpointMode: Sendable, Hashable {
         case passive, full, restart, truncate
     }
 
     /// What a checkpoint did: frames in the WAL and frames copied back into the database.
-    public struct CheckpointResult: Sendable, Hashable {
-        public let walFrameCount: Int
-        public let checkpointedFrameCount: Int
+    package struct CheckpointResult: Sendable, Hashable {
+        package let walFrameCount: Int
+        package let checkpointedFrameCount: Int
     }
 
     private var handle: OpaquePointer?
     /// The path the connection was opened with.
-    public let path: String
-    public let mode: Mode
+    package let path: String
+    package let mode: Mode
     private let statementCacheCapacity: Int
     private var statementCache: [String: CachedStatement] = [:]
     private var cacheClock: UInt64 = 0
 
     /// How many times this connection has called `sqlite3_prepare_v3`: a cached statement is
     /// prepared once, so this shows the cache at work.
-    public private(set) var preparedStatementCount = 0
+    package private(set) var preparedStatementCount = 0
 
     /// A class, so a cache hit updates `lastUse` in place with one dictionary lookup.
     private final class CachedStatement {
@@ -71,7 +71,7 @@ public final class Connection {
     }
 
     /// Opens (and for `.readWrite`, creates) the database at `path`; see the type's description.
-    public init(
+    package init(
         path: String, mode: Mode = .readWrite, configuration: DatabaseConfiguration = DatabaseConfiguration()
     ) throws(DatabaseError) {
         self.path = path
@@ -152,14 +152,14 @@ public final class Connection {
     /// Finalizes cached statements and closes the handle (`sqlite3_close_v2`: statements still held
     /// elsewhere keep it alive until they are released). Later calls throw ``DatabaseError/Code/closed``.
     /// In WAL mode, closing the last connection checkpoints and removes the `-wal` file.
-    public func close() {
+    package func close() {
         statementCache.removeAll()
         sqlite3_close_v2(handle)
         handle = nil
     }
 
     /// True once ``close()`` has run.
-    public var isClosed: Bool { handle == nil }
+    package var isClosed: Bool { handle == nil }
 
     /// What the WAL-coalescing VFS did with this connection's WAL; nil when the WAL is not open or not wrapped.
     func walWriteStatistics() -> WALWriteCoalescing.Statistics? {
@@ -182,7 +182,7 @@ public final class Connection {
     // MARK: Preparing
 
     /// Prepares a new statement that is not cached. `sql` must hold exactly one statement.
-    public func prepare(_ sql: String) throws(DatabaseError) -> Statement {
+    package func prepare(_ sql: String) throws(DatabaseError) -> Statement {
         try prepare(sql, flags: 0)
     }
 
@@ -191,7 +191,7 @@ public final class Connection {
     /// The cache holds ``DatabaseConfiguration/statementCacheCapacity`` statements and evicts the least
     /// recently used. If the cached statement is still running (a nested query with the same SQL),
     /// a fresh uncached statement is returned instead.
-    public func cachedStatement(_ sql: String) throws(DatabaseError) -> Statement {
+    package func cachedStatement(_ sql: String) throws(DatabaseError) -> Statement {
         cacheClock &+= 1
         if let entry = statementCache[sql] {
             let statement = entry.statement
@@ -215,7 +215,7 @@ public final class Connection {
     }
 
     /// How many statements the cache holds now.
-    public var cachedStatementCount: Int { statementCache.count }
+    package var cachedStatementCount: Int { statementCache.count }
 
     private func prepare(_ sql: String, flags: UInt32) throws(DatabaseError) -> Statement {
         let handle = try liveHandle()
@@ -256,7 +256,7 @@ public final class Connection {
     // MARK: Executing
 
     /// Runs one statement with `arguments` bound to its `?` parameters, ignoring any rows.
-    public func execute(_ sql: String, _ arguments: [DatabaseValue] = []) throws(DatabaseError) {
+    package func execute(_ sql: String, _ arguments: [DatabaseValue] = []) throws(DatabaseError) {
         let statement = try cachedStatement(sql)
         defer { statement.reset() }
         try statement.bind(arguments)
@@ -265,7 +265,7 @@ public final class Connection {
 
     /// Runs every statement in `sql` in order, without arguments (migrations, schema scripts).
     /// Statements are not cached.
-    public func executeScript(_ sql: String) throws(DatabaseError) {
+    package func executeScript(_ sql: String) throws(DatabaseError) {
         let handle = try liveHandle()
         var utf8 = Array(sql.utf8)
         utf8.append(0)
@@ -299,7 +299,7 @@ public final class Connection {
     }
 
     /// Runs a query and copies every row out.
-    public func query(_ sql: String, _ arguments: [DatabaseValue] = []) throws(DatabaseError) -> [Row] {
+    package func query(_ sql: String, _ arguments: [DatabaseValue] = []) throws(DatabaseError) -> [Row] {
         let statement = try cachedStatement(sql)
         defer { statement.reset() }
         try statement.bind(arguments)
@@ -311,7 +311,7 @@ public final class Connection {
     }
 
     /// Runs a query and returns its first row, or nil when there is none.
-    public func queryFirst(_ sql: String, _ arguments: [DatabaseValue] = []) throws(DatabaseError) -> Row? {
+    package func queryFirst(_ sql: String, _ arguments: [DatabaseValue] = []) throws(DatabaseError) -> Row? {
         let statement = try cachedStatement(sql)
         defer { statement.reset() }
         try statement.bind(arguments)
@@ -319,7 +319,7 @@ public final class Connection {
     }
 
     /// The first column of the first row, or `.null` when there is no row.
-    public func scalar(_ sql: String, _ arguments: [DatabaseValue] = []) throws(DatabaseError) -> DatabaseValue {
+    package func scalar(_ sql: String, _ arguments: [DatabaseValue] = []) throws(DatabaseError) -> DatabaseValue {
         let statement = try cachedStatement(sql)
         defer { statement.reset() }
         try statement.bind(arguments)
@@ -328,7 +328,7 @@ public final class Connection {
 
     /// Runs a query and calls `body` with the statement positioned on each row in turn, without
     /// copying rows out (read columns with `statement.string(at:)` and friends).
-    public func forEachRow(
+    package func forEachRow(
         _ sql: String, _ arguments: [DatabaseValue] = [], _ body: (Statement) throws -> Void
     ) throws {
         let statement = try cachedStatement(sql)
@@ -340,16 +340,16 @@ public final class Connection {
     }
 
     /// The rowid of the last successful INSERT on this connection.
-    public var lastInsertedRowID: Int64 { handle.map { sqlite3_last_insert_rowid($0) } ?? 0 }
+    package var lastInsertedRowID: Int64 { handle.map { sqlite3_last_insert_rowid($0) } ?? 0 }
 
     /// Rows changed by the last INSERT, UPDATE or DELETE.
-    public var changedRowCount: Int { handle.map { Int(sqlite3_changes64($0)) } ?? 0 }
+    package var changedRowCount: Int { handle.map { Int(sqlite3_changes64($0)) } ?? 0 }
 
     /// True inside BEGIN … COMMIT/ROLLBACK.
-    public var isInTransaction: Bool { handle.map { sqlite3_get_autocommit($0) == 0 } ?? false }
+    package var isInTransaction: Bool { handle.map { sqlite3_get_autocommit($0) == 0 } ?? false }
 
     /// `PRAGMA user_version`: the number of migrations applied.
-    public var userVersion: Int {
+    package var userVersion: Int {
         get throws(DatabaseError) { Int(try scalar("PRAGMA user_version").int64 ?? 0) }
     }
 
@@ -364,7 +364,7 @@ public final class Connection {
     ///
     /// Inside an open transaction this nests as a SAVEPOINT, so a failing inner part rolls back
     /// alone. Writers should use `.immediate` (the default).
-    public func transaction<T>(_ kind: TransactionKind = .immediate, _ body: () throws -> T) throws -> T {
+    package func transaction<T>(_ kind: TransactionKind = .immediate, _ body: () throws -> T) throws -> T {
         if isInTransaction {
             return try savepoint(body)
         }
@@ -402,7 +402,7 @@ public final class Connection {
     /// Copies WAL frames back into the database file (`sqlite3_wal_checkpoint_v2`). `.truncate`
     /// also empties the `-wal` file; it waits (up to the busy timeout) for readers to finish.
     @discardableResult
-    public func checkpoint(_ mode: CheckpointMode = .truncate) throws(DatabaseError) -> CheckpointResult {
+    package func checkpoint(_ mode: CheckpointMode = .truncate) throws(DatabaseError) -> CheckpointResult {
         let handle = try liveHandle()
         let sqliteMode: Int32 =
             switch mode {
@@ -423,7 +423,7 @@ public final class Connection {
     /// Copies this database into `destination` with the online backup API, in one step: the copy is
     /// the consistent snapshot current when the step starts. In WAL mode, writers on other
     /// connections carry on meanwhile and do not restart the copy.
-    public func backup(to destination: Connection) throws(DatabaseError) {
+    package func backup(to destination: Connection) throws(DatabaseError) {
         let source = try liveHandle()
         let target = try destination.liveHandle()
         guard let backup = sqlite3_backup_init(target, "main", source, "main") else {
@@ -449,7 +449,7 @@ public final class Connection {
 
     /// Writes a consistent copy of this database to a file at `path` (replacing its contents),
     /// then checkpoints and closes it so the copy is a single self-contained file.
-    public func backup(toPath path: String) throws(DatabaseError) {
+    package func backup(toPath path: String) throws(DatabaseError) {
         let destination = try Connection(path: path, mode: .readWrite)
         defer { destination.close() }
         try backup(to: destination)

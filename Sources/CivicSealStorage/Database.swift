@@ -25,9 +25,9 @@ import Synchronization
 ///
 /// Checkpoints: by default a background checkpointer (its own connection and queue) copies the WAL into the
 /// database file between commits rather than inside them; see ``DatabaseConfiguration/BackgroundCheckpoint``.
-public final class Database: Sendable {
-    public let path: String
-    public let configuration: DatabaseConfiguration
+package final class Database: Sendable {
+    package let path: String
+    package let configuration: DatabaseConfiguration
     private let writer: SerializedConnection
     private let readers: [SerializedConnection]
     /// Closures queued or running on each reader, to pick the least busy one.
@@ -37,7 +37,7 @@ public final class Database: Sendable {
 
     /// Opens the writer (creating the file, in WAL mode), applies pending `migrations` on it, then
     /// opens the readers. Blocks the calling thread; from async code use ``open(path:configuration:migrations:)``.
-    public init(
+    package init(
         path: String, configuration: DatabaseConfiguration = DatabaseConfiguration(), migrations: [Migration] = []
     ) throws {
         self.path = path
@@ -74,7 +74,7 @@ public final class Database: Sendable {
 
     /// Opens the database like ``init(path:configuration:migrations:)``, on a dispatch queue
     /// rather than the cooperative thread pool.
-    public static func open(
+    package static func open(
         path: String, configuration: DatabaseConfiguration = DatabaseConfiguration(), migrations: [Migration] = []
     ) async throws -> Database {
         try await withCheckedThrowingContinuation { continuation in
@@ -89,21 +89,21 @@ public final class Database: Sendable {
 
     /// Runs `updates` on the writer in a `BEGIN IMMEDIATE` transaction: commits when it returns,
     /// rolls back and rethrows when it throws.
-    public func write<T: Sendable>(_ updates: @escaping @Sendable (Connection) throws -> T) async throws -> T {
+    package func write<T: Sendable>(_ updates: @escaping @Sendable (Connection) throws -> T) async throws -> T {
         try await writer.async { connection in
             try connection.transaction(.immediate) { try updates(connection) }
         }
     }
 
     /// Synchronous ``write(_:)-async`` for the command line: blocks the calling thread.
-    public func write<T>(_ updates: (Connection) throws -> T) throws -> T {
+    package func write<T>(_ updates: (Connection) throws -> T) throws -> T {
         try writer.sync { connection in
             try connection.transaction(.immediate) { try updates(connection) }
         }
     }
 
     /// Runs `body` on the writer outside any transaction (VACUUM, PRAGMAs that refuse transactions).
-    public func writeWithoutTransaction<T: Sendable>(_ body: @escaping @Sendable (Connection) throws -> T)
+    package func writeWithoutTransaction<T: Sendable>(_ body: @escaping @Sendable (Connection) throws -> T)
         async throws -> T
     {
         try await writer.async(body)
@@ -113,7 +113,7 @@ public final class Database: Sendable {
 
     /// Runs `body` on the least busy reader inside a deferred transaction, so it sees one
     /// consistent snapshot. Writes fail with `SQLITE_READONLY`.
-    public func read<T: Sendable>(_ body: @escaping @Sendable (Connection) throws -> T) async throws -> T {
+    package func read<T: Sendable>(_ body: @escaping @Sendable (Connection) throws -> T) async throws -> T {
         let index = acquireReader()
         defer { releaseReader(index) }
         return try await readers[index].async { connection in
@@ -122,7 +122,7 @@ public final class Database: Sendable {
     }
 
     /// Synchronous ``read(_:)-async`` for the command line: blocks the calling thread.
-    public func read<T>(_ body: (Connection) throws -> T) throws -> T {
+    package func read<T>(_ body: (Connection) throws -> T) throws -> T {
         let index = acquireReader()
         defer { releaseReader(index) }
         return try readers[index].sync { connection in
@@ -146,14 +146,14 @@ public final class Database: Sendable {
 
     /// Writes a consistent online copy of the database to `path` with the SQLite backup API.
     /// Runs on a reader, so writes continue meanwhile; the copy is the snapshot at its start.
-    public func backup(to path: String) async throws {
+    package func backup(to path: String) async throws {
         let index = acquireReader()
         defer { releaseReader(index) }
         try await readers[index].async { connection in try connection.backup(toPath: path) }
     }
 
     /// Synchronous ``backup(to:)-async`` for the command line.
-    public func backup(to path: String) throws {
+    package func backup(to path: String) throws {
         let index = acquireReader()
         defer { releaseReader(index) }
         try readers[index].sync { connection in try connection.backup(toPath: path) }
@@ -161,13 +161,13 @@ public final class Database: Sendable {
 
     /// Checkpoints the WAL into the database file on the writer queue (waiting for a background pass to finish).
     @discardableResult
-    public func checkpoint(_ mode: Connection.CheckpointMode = .truncate) async throws -> Connection.CheckpointResult {
+    package func checkpoint(_ mode: Connection.CheckpointMode = .truncate) async throws -> Connection.CheckpointResult {
         try await writer.async { connection in try self.withoutBackgroundPasses { try connection.checkpoint(mode) } }
     }
 
     /// Synchronous ``checkpoint(_:)-async`` for the command line.
     @discardableResult
-    public func checkpoint(_ mode: Connection.CheckpointMode = .truncate) throws -> Connection.CheckpointResult {
+    package func checkpoint(_ mode: Connection.CheckpointMode = .truncate) throws -> Connection.CheckpointResult {
         try writer.sync { connection in try withoutBackgroundPasses { try connection.checkpoint(mode) } }
     }
 
@@ -179,17 +179,22 @@ public final class Database: Sendable {
 
     /// What the background checkpointer has done (nil without one): passes run, requests to the writer,
     /// idle truncations, the WAL length it last saw, in frames, and whether it is waking at the idle interval.
-    public var backgroundCheckpointStatistics: (passes: Int, writerRequests: Int, truncations: Int, walFrames: Int, idle: Bool)? {
+    package var backgroundCheckpointStatistics:
+        (passes: Int, writerRequests: Int, truncations: Int, walFrames: Int, idle: Bool)?
+    {
         checkpointer.map { checkpointer in
             let statistics = checkpointer.statistics
-            return (statistics.passes, statistics.writerRequests, statistics.truncations, statistics.lastWALFrames, statistics.idle)
+            return (
+                statistics.passes, statistics.writerRequests, statistics.truncations, statistics.lastWALFrames,
+                statistics.idle
+            )
         }
     }
 
     /// Graceful shutdown: stops the background checkpointer, closes the readers, checkpoints (TRUNCATE) and
     /// closes the writer, so the `-wal` file is folded into the database. Work already queued finishes first;
     /// later calls throw ``DatabaseError/Code/closed``. Blocks the calling thread.
-    public func close() throws {
+    package func close() throws {
         checkpointer?.stop()
         for reader in readers {
             try reader.close()
@@ -198,7 +203,7 @@ public final class Database: Sendable {
     }
 
     /// ``close()`` from async code, run on a dispatch queue.
-    public func close() async throws {
+    package func close() async throws {
         try await withCheckedThrowingContinuation { (continuation: CheckedContinuation<Void, any Error>) in
             DispatchQueue.global(qos: .userInitiated).async {
                 continuation.resume(with: Result { try self.close() })

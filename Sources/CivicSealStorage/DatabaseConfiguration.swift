@@ -6,9 +6,9 @@
 /// only fsync'd at checkpoints. The database itself never becomes corrupt. This is SQLite's
 /// documented trade-off (https://www.sqlite.org/pragma.html#pragma_synchronous); choose
 /// ``Synchronous/full`` where losing an issued document's record on power loss is not acceptable.
-public struct DatabaseConfiguration: Sendable, Hashable {
+package struct DatabaseConfiguration: Sendable, Hashable {
     /// `PRAGMA synchronous` for the writer.
-    public enum Synchronous: String, Sendable, Hashable {
+    package enum Synchronous: String, Sendable, Hashable {
         /// fsync the WAL at checkpoints only: crash-safe, power-loss may drop the last commits.
         case normal = "NORMAL"
         /// fsync the WAL at every commit: power-loss safe, slower commits.
@@ -17,32 +17,32 @@ public struct DatabaseConfiguration: Sendable, Hashable {
 
     /// How long a connection waits on a lock held by another connection before failing with
     /// `SQLITE_BUSY`, in milliseconds (`sqlite3_busy_timeout`). Bounded so nothing waits forever.
-    public var busyTimeoutMilliseconds: Int32
+    package var busyTimeoutMilliseconds: Int32
     /// How many read-only connections a ``Database`` keeps (at least 1).
-    public var readerCount: Int
+    package var readerCount: Int
     /// How many prepared statements each connection keeps, keyed by SQL text.
-    public var statementCacheCapacity: Int
+    package var statementCacheCapacity: Int
     /// `PRAGMA synchronous` for the writer; see the type's note on durability.
-    public var synchronous: Synchronous
+    package var synchronous: Synchronous
     /// Page cache per connection in KiB (`PRAGMA cache_size = -N`). SQLite's default is 2,000 KiB, which makes
     /// random inserts into indexes of a million rows go to the OS for most pages.
-    public var cacheSizeKibibytes: Int
+    package var cacheSizeKibibytes: Int
     /// `PRAGMA mmap_size`: pages are read through a shared memory map instead of copied by `pread`.
-    public var memoryMapBytes: Int
+    package var memoryMapBytes: Int
     /// `PRAGMA wal_autocheckpoint` for the writer when ``backgroundCheckpoint`` is nil: how many WAL pages
     /// accumulate before a commit also checkpoints. Larger means fewer, longer checkpoints inside commits.
-    public var walAutocheckpointPages: Int
+    package var walAutocheckpointPages: Int
     /// `PRAGMA page_size` in bytes for a database file this configuration creates; nil keeps SQLite's default
     /// (4,096). An existing WAL database keeps its page size.
-    public var pageSize: Int?
+    package var pageSize: Int?
     /// Checkpointing off the writer's commit path for a ``Database`` (the default); nil leaves it to SQLite's
     /// automatic checkpoint inside commits (``walAutocheckpointPages``), as for a lone ``Connection``.
     /// See ``BackgroundCheckpoint``.
-    public var backgroundCheckpoint: BackgroundCheckpoint?
+    package var backgroundCheckpoint: BackgroundCheckpoint?
     /// Open files through a VFS that writes a transaction's WAL frames out with one `pwrite` at the commit frame
     /// instead of two per frame (see `WALWriteCoalescing`). What other connections and recovery can see of the WAL is
     /// unchanged; off means SQLite's default VFS.
-    public var coalescesWALWrites: Bool
+    package var coalescesWALWrites: Bool
 
     /// How a ``Database`` copies the WAL back into the database file without making commits wait.
     ///
@@ -63,19 +63,19 @@ public struct DatabaseConfiguration: Sendable, Hashable {
     ///   (without waiting for locks) so an idle database keeps an empty `-wal` file.
     ///
     /// Durability is unchanged: a commit is acknowledged once its frames are in the WAL; checkpoints only move them.
-    public struct BackgroundCheckpoint: Sendable, Hashable {
+    package struct BackgroundCheckpoint: Sendable, Hashable {
         /// Time between two background PASSIVE checkpoints while the WAL grows.
-        public var intervalMilliseconds: Int
+        package var intervalMilliseconds: Int
         /// Time between two passes once a pass found no new frame.
-        public var idleIntervalMilliseconds: Int
+        package var idleIntervalMilliseconds: Int
         /// WAL frames after which the writer is asked to finish a checkpoint so the WAL restarts.
-        public var restartPages: Int
+        package var restartPages: Int
         /// The writer's own `wal_autocheckpoint`: the bound on WAL growth if the checkpointer falls behind.
-        public var limitPages: Int
+        package var limitPages: Int
         /// Quiet time after which the checkpointer truncates the `-wal` file.
-        public var idleTruncateMilliseconds: Int
+        package var idleTruncateMilliseconds: Int
 
-        public init(
+        package init(
             intervalMilliseconds: Int = 5, idleIntervalMilliseconds: Int = 100, restartPages: Int = 8_192,
             limitPages: Int = 65_536, idleTruncateMilliseconds: Int = 1_000
         ) {
@@ -87,7 +87,7 @@ public struct DatabaseConfiguration: Sendable, Hashable {
         }
     }
 
-    public init(
+    package init(
         busyTimeoutMilliseconds: Int32 = 5000,
         readerCount: Int = 3,
         statementCacheCapacity: Int = 64,

@@ -7,60 +7,60 @@ internal import CSQLite
 /// written by us, bound values come from citizens. (GRDB's `DatabaseError` draws the same line.)
 ///
 /// Errors compare by ``code`` only, so callers match on what went wrong, not on wording.
-public struct DatabaseError: Error, Sendable, CustomStringConvertible, Equatable {
+package struct DatabaseError: Error, Sendable, CustomStringConvertible, Equatable {
     /// A stable, machine-readable reason: the SQLite name of the extended result code
     /// (`SQLITE_CONSTRAINT_UNIQUE`), or a `civicseal-…` name for failures the storage layer itself detects.
-    public struct Code: RawRepresentable, Hashable, Sendable, CustomStringConvertible {
-        public let rawValue: String
-        public init(rawValue: String) { self.rawValue = rawValue }
-        public var description: String { rawValue }
+    package struct Code: RawRepresentable, Hashable, Sendable, CustomStringConvertible {
+        package let rawValue: String
+        package init(rawValue: String) { self.rawValue = rawValue }
+        package var description: String { rawValue }
 
         /// The stable name of a SQLite (extended) result code.
-        public init(resultCode: Int32) { self.init(rawValue: DatabaseError.name(ofResultCode: resultCode)) }
+        package init(resultCode: Int32) { self.init(rawValue: DatabaseError.name(ofResultCode: resultCode)) }
 
-        public static let error = Code(rawValue: "SQLITE_ERROR")
-        public static let busy = Code(rawValue: "SQLITE_BUSY")
-        public static let readOnly = Code(rawValue: "SQLITE_READONLY")
-        public static let misuse = Code(rawValue: "SQLITE_MISUSE")
-        public static let cannotOpen = Code(rawValue: "SQLITE_CANTOPEN")
-        public static let notADatabase = Code(rawValue: "SQLITE_NOTADB")
-        public static let corrupt = Code(rawValue: "SQLITE_CORRUPT")
-        public static let constraintUnique = Code(rawValue: "SQLITE_CONSTRAINT_UNIQUE")
-        public static let constraintPrimaryKey = Code(rawValue: "SQLITE_CONSTRAINT_PRIMARYKEY")
-        public static let constraintForeignKey = Code(rawValue: "SQLITE_CONSTRAINT_FOREIGNKEY")
-        public static let constraintCheck = Code(rawValue: "SQLITE_CONSTRAINT_CHECK")
-        public static let constraintNotNull = Code(rawValue: "SQLITE_CONSTRAINT_NOTNULL")
+        package static let error = Code(rawValue: "SQLITE_ERROR")
+        package static let busy = Code(rawValue: "SQLITE_BUSY")
+        package static let readOnly = Code(rawValue: "SQLITE_READONLY")
+        package static let misuse = Code(rawValue: "SQLITE_MISUSE")
+        package static let cannotOpen = Code(rawValue: "SQLITE_CANTOPEN")
+        package static let notADatabase = Code(rawValue: "SQLITE_NOTADB")
+        package static let corrupt = Code(rawValue: "SQLITE_CORRUPT")
+        package static let constraintUnique = Code(rawValue: "SQLITE_CONSTRAINT_UNIQUE")
+        package static let constraintPrimaryKey = Code(rawValue: "SQLITE_CONSTRAINT_PRIMARYKEY")
+        package static let constraintForeignKey = Code(rawValue: "SQLITE_CONSTRAINT_FOREIGNKEY")
+        package static let constraintCheck = Code(rawValue: "SQLITE_CONSTRAINT_CHECK")
+        package static let constraintNotNull = Code(rawValue: "SQLITE_CONSTRAINT_NOTNULL")
 
         /// The database's `user_version` is above the last migration this code knows.
-        public static let databaseNewerThanCode = Code(rawValue: "civicseal-database-newer-than-code")
+        package static let databaseNewerThanCode = Code(rawValue: "civicseal-database-newer-than-code")
         /// `PRAGMA journal_mode=WAL` did not answer `wal` (e.g. an in-memory database or a read-only file).
-        public static let walUnavailable = Code(rawValue: "civicseal-wal-unavailable")
+        package static let walUnavailable = Code(rawValue: "civicseal-wal-unavailable")
         /// `PRAGMA foreign_keys` is not on after we set it (SQLite built without foreign keys).
-        public static let foreignKeysUnavailable = Code(rawValue: "civicseal-foreign-keys-unavailable")
+        package static let foreignKeysUnavailable = Code(rawValue: "civicseal-foreign-keys-unavailable")
         /// The connection or database was closed.
-        public static let closed = Code(rawValue: "civicseal-closed")
+        package static let closed = Code(rawValue: "civicseal-closed")
         /// The API was used in a way it does not support (several statements where one is expected, …).
-        public static let invalidUse = Code(rawValue: "civicseal-invalid-use")
+        package static let invalidUse = Code(rawValue: "civicseal-invalid-use")
     }
 
     /// The stable reason.
-    public let code: Code
+    package let code: Code
     /// The SQLite extended result code (`SQLITE_CONSTRAINT_UNIQUE` = 2067), or `SQLITE_ERROR` (1)
     /// for failures the storage layer detects itself.
-    public let extendedResultCode: Int32
+    package let extendedResultCode: Int32
     /// The message from `sqlite3_errmsg` (or our own); never contains bound values.
-    public let message: String
+    package let message: String
     /// The SQL text of the failing statement, without bound values.
-    public let sql: String?
+    package let sql: String?
 
     /// The primary result code (`SQLITE_CONSTRAINT` = 19 for every constraint violation).
-    public var primaryResultCode: Int32 { extendedResultCode & 0xFF }
+    package var primaryResultCode: Int32 { extendedResultCode & 0xFF }
 
     /// True for unique, primary-key, foreign-key, check and not-null violations alike.
-    public var isConstraintViolation: Bool { primaryResultCode == SQLITE_CONSTRAINT }
+    package var isConstraintViolation: Bool { primaryResultCode == SQLITE_CONSTRAINT }
 
     /// An error the storage layer detects itself.
-    public init(_ code: Code, _ message: String, sql: String? = nil) {
+    package init(_ code: Code, _ message: String, sql: String? = nil) {
         self.code = code
         self.extendedResultCode = SQLITE_ERROR
         self.message = message
@@ -68,7 +68,7 @@ public struct DatabaseError: Error, Sendable, CustomStringConvertible, Equatable
     }
 
     /// A SQLite failure with result code `resultCode`.
-    public init(resultCode: Int32, message: String, sql: String? = nil) {
+    package init(resultCode: Int32, message: String, sql: String? = nil) {
         self.code = Code(resultCode: resultCode)
         self.extendedResultCode = resultCode
         self.message = message
@@ -88,13 +88,13 @@ public struct DatabaseError: Error, Sendable, CustomStringConvertible, Equatable
         self.init(resultCode: resultCode, message: message, sql: sql)
     }
 
-    public var description: String {
+    package var description: String {
         var text = "\(code) (\(extendedResultCode)): \(message)"
         if let sql { text += " — while executing `\(sql)`" }
         return text
     }
 
-    public static func == (lhs: DatabaseError, rhs: DatabaseError) -> Bool { lhs.code == rhs.code }
+    package static func == (lhs: DatabaseError, rhs: DatabaseError) -> Bool { lhs.code == rhs.code }
 
     /// The SQLite name of an extended or primary result code; unknown extended codes fall back to
     /// their primary name with a numeric suffix.

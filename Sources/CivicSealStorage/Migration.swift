@@ -9,15 +9,15 @@
 /// migrator then follows SQLite's documented procedure (https://www.sqlite.org/lang_altertable.html#otheralter):
 /// foreign keys off before the transaction, `PRAGMA foreign_key_check` inside it (any violation rolls the
 /// migration back), foreign keys on again after it, whatever happened.
-public struct Migration: Sendable {
+package struct Migration: Sendable {
     /// A short name for logs and errors, e.g. `"create documents"`.
-    public let name: String
+    package let name: String
     /// Runs with foreign-key enforcement off and a full `foreign_key_check` before commit.
-    public let rebuildsReferencedTables: Bool
+    package let rebuildsReferencedTables: Bool
     let apply: @Sendable (Connection) throws -> Void
 
     /// A migration made of SQL statements run in order.
-    public init(_ name: String, rebuildsReferencedTables: Bool = false, statements: [String]) {
+    package init(_ name: String, rebuildsReferencedTables: Bool = false, statements: [String]) {
         self.name = name
         self.rebuildsReferencedTables = rebuildsReferencedTables
         self.apply = { connection in
@@ -28,7 +28,7 @@ public struct Migration: Sendable {
     }
 
     /// A migration that runs arbitrary code on the writer connection (data backfills).
-    public init(
+    package init(
         _ name: String, rebuildsReferencedTables: Bool = false, _ apply: @escaping @Sendable (Connection) throws -> Void
     ) {
         self.name = name
@@ -38,10 +38,10 @@ public struct Migration: Sendable {
 }
 
 /// Applies an ordered list of ``Migration``s, tracked by `PRAGMA user_version`.
-public struct Migrator: Sendable {
-    public let migrations: [Migration]
+package struct Migrator: Sendable {
+    package let migrations: [Migration]
 
-    public init(_ migrations: [Migration]) {
+    package init(_ migrations: [Migration]) {
         self.migrations = migrations
     }
 
@@ -54,8 +54,12 @@ public struct Migrator: Sendable {
     /// above `migrations.count` was written by newer code and is refused with
     /// ``DatabaseError/Code/databaseNewerThanCode``.
     @discardableResult
-    public func migrate(_ connection: Connection) throws -> [String] {
-        enum Step { case done, applied(String), retry }
+    package func migrate(_ connection: Connection) throws -> [String] {
+        enum Step {
+            case done
+            case applied(String)
+            case retry
+        }
         var applied: [String] = []
         while true {
             // Peeked outside the transaction only to decide whether foreign keys must be off for it (a pragma that
@@ -78,7 +82,8 @@ public struct Migrator: Sendable {
                 if rebuilds, let violation = try connection.queryFirst("PRAGMA foreign_key_check") {
                     throw DatabaseError(
                         .constraintForeignKey,
-                        "migration \(version + 1) (\(migration.name)) leaves a foreign key of \(violation[0].string ?? "a table") unresolved")
+                        "migration \(version + 1) (\(migration.name)) leaves a foreign key of \(violation[0].string ?? "a table") unresolved"
+                    )
                 }
                 try connection.setUserVersion(version + 1)
                 return .applied(migration.name)

@@ -1,14 +1,16 @@
 import Dispatch
 import Synchronization
+
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #endif
 
 /// A ``Connection`` confined to its own serial `DispatchQueue`.
 ///
 /// Blocking SQLite calls run on that queue, never on Swift's cooperative thread pool: async
 /// callers suspend on a continuation until the queue has run their closure.
-final class SerializedConnection: @unchecked Sendable {  // `connection` is only touched on `queue` (or before the object is shared, in init)
+// `connection` is only touched on `queue` (or before the object is shared, in init)
+final class SerializedConnection: @unchecked Sendable {
     let queue: DispatchQueue
     private var connection: Connection?
     /// Taken by a synchronous caller for the length of its `queue.sync`; see ``sync(_:)``.

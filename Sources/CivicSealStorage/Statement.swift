@@ -4,12 +4,12 @@ internal import CSQLite
 ///
 /// A statement belongs to its ``Connection`` and shares its confinement: use it only where the
 /// connection is used. Parameters are 1-based (SQLite's convention); columns are 0-based.
-public final class Statement {
+package final class Statement {
     let handle: OpaquePointer
     /// The SQL text, for error messages. Never the expanded SQL: that would include bound values.
-    public let sql: String
+    package let sql: String
     /// Result column names, read once at prepare time.
-    public let columnNames: [String]
+    package let columnNames: [String]
 
     /// Takes ownership of `handle`.
     init(taking handle: OpaquePointer, sql: String) {
@@ -24,13 +24,13 @@ public final class Statement {
     deinit { sqlite3_finalize(handle) }
 
     /// The number of `?` parameters.
-    public var parameterCount: Int { Int(sqlite3_bind_parameter_count(handle)) }
+    package var parameterCount: Int { Int(sqlite3_bind_parameter_count(handle)) }
 
     /// The number of result columns.
-    public var columnCount: Int { columnNames.count }
+    package var columnCount: Int { columnNames.count }
 
     /// True if the statement never writes the database (`SELECT`, most `PRAGMA` reads).
-    public var isReadOnly: Bool { sqlite3_stmt_readonly(handle) != 0 }
+    package var isReadOnly: Bool { sqlite3_stmt_readonly(handle) != 0 }
 
     private func check(_ resultCode: Int32) throws(DatabaseError) {
         guard resultCode == SQLITE_OK else {
@@ -41,20 +41,20 @@ public final class Statement {
     // MARK: Binding
 
     /// Binds NULL at a 1-based parameter index.
-    public func bindNull(at index: Int) throws(DatabaseError) {
+    package func bindNull(at index: Int) throws(DatabaseError) {
         try check(sqlite3_bind_null(handle, Int32(index)))
     }
 
-    public func bind(_ value: Int64, at index: Int) throws(DatabaseError) {
+    package func bind(_ value: Int64, at index: Int) throws(DatabaseError) {
         try check(sqlite3_bind_int64(handle, Int32(index), value))
     }
 
-    public func bind(_ value: Double, at index: Int) throws(DatabaseError) {
+    package func bind(_ value: Double, at index: Int) throws(DatabaseError) {
         try check(sqlite3_bind_double(handle, Int32(index), value))
     }
 
     /// Binds UTF-8 text with its explicit byte length (SQLite copies it), so an embedded NUL survives.
-    public func bind(_ value: String, at index: Int) throws(DatabaseError) {
+    package func bind(_ value: String, at index: Int) throws(DatabaseError) {
         var text = value
         let resultCode = text.withUTF8 { buffer -> Int32 in
             // A nil pointer would bind NULL; the empty string must stay an empty TEXT.
@@ -70,7 +70,7 @@ public final class Statement {
     }
 
     /// Binds a blob (SQLite copies it). An empty array binds a zero-length blob, not NULL.
-    public func bind(_ value: [UInt8], at index: Int) throws(DatabaseError) {
+    package func bind(_ value: [UInt8], at index: Int) throws(DatabaseError) {
         let resultCode = value.withUnsafeBytes { buffer -> Int32 in
             // sqlite3_bind_blob64 with a nil pointer binds NULL; an empty blob needs zeroblob(0).
             guard let base = buffer.baseAddress, buffer.count > 0 else {
@@ -82,7 +82,7 @@ public final class Statement {
     }
 
     /// Binds any ``DatabaseValue`` at a 1-based parameter index.
-    public func bind(_ value: DatabaseValue, at index: Int) throws(DatabaseError) {
+    package func bind(_ value: DatabaseValue, at index: Int) throws(DatabaseError) {
         switch value {
         case .null: try bindNull(at: index)
         case .integer(let integer): try bind(integer, at: index)
@@ -93,7 +93,7 @@ public final class Statement {
     }
 
     /// Clears previous bindings and binds `values` to parameters 1…n; the count must match exactly.
-    public func bind(_ values: [DatabaseValue]) throws(DatabaseError) {
+    package func bind(_ values: [DatabaseValue]) throws(DatabaseError) {
         guard values.count == parameterCount else {
             throw DatabaseError(
                 .invalidUse, "statement has \(parameterCount) parameters but \(values.count) values were given",
@@ -106,13 +106,13 @@ public final class Statement {
     }
 
     /// Sets every parameter back to NULL.
-    public func clearBindings() { sqlite3_clear_bindings(handle) }
+    package func clearBindings() { sqlite3_clear_bindings(handle) }
 
     // MARK: Stepping
 
     /// Advances to the next row: true when a row is available, false when the statement is done.
     @discardableResult
-    public func step() throws(DatabaseError) -> Bool {
+    package func step() throws(DatabaseError) -> Bool {
         let resultCode = sqlite3_step(handle)
         switch resultCode {
         case SQLITE_ROW: return true
@@ -127,22 +127,22 @@ public final class Statement {
 
     /// Rewinds the statement so it can run again and releases any read snapshot it holds.
     /// Bindings are kept.
-    public func reset() { sqlite3_reset(handle) }
+    package func reset() { sqlite3_reset(handle) }
 
     // MARK: Columns (valid after `step()` returned true)
 
     /// True if the column is NULL in the current row.
-    public func isNull(at column: Int) -> Bool { sqlite3_column_type(handle, Int32(column)) == SQLITE_NULL }
+    package func isNull(at column: Int) -> Bool { sqlite3_column_type(handle, Int32(column)) == SQLITE_NULL }
 
     /// True when the value is stored as TEXT. Ask before reading it: a read as another type converts it.
-    public func isText(at column: Int) -> Bool { sqlite3_column_type(handle, Int32(column)) == SQLITE_TEXT }
+    package func isText(at column: Int) -> Bool { sqlite3_column_type(handle, Int32(column)) == SQLITE_TEXT }
 
-    public func int64(at column: Int) -> Int64 { sqlite3_column_int64(handle, Int32(column)) }
+    package func int64(at column: Int) -> Int64 { sqlite3_column_int64(handle, Int32(column)) }
 
-    public func double(at column: Int) -> Double { sqlite3_column_double(handle, Int32(column)) }
+    package func double(at column: Int) -> Double { sqlite3_column_double(handle, Int32(column)) }
 
     /// The column as text, read by byte length so an embedded NUL survives; nil for NULL.
-    public func string(at column: Int) -> String? {
+    package func string(at column: Int) -> String? {
         let index = Int32(column)
         guard sqlite3_column_type(handle, index) != SQLITE_NULL else { return nil }
         // Ask for the text first, then its length: sqlite3_column_bytes then measures the UTF-8 form.
@@ -152,7 +152,7 @@ public final class Statement {
     }
 
     /// The column as bytes; nil for NULL, empty for a zero-length blob.
-    public func bytes(at column: Int) -> [UInt8]? {
+    package func bytes(at column: Int) -> [UInt8]? {
         let index = Int32(column)
         guard sqlite3_column_type(handle, index) != SQLITE_NULL else { return nil }
         guard let blob = sqlite3_column_blob(handle, index) else { return [] }
@@ -161,7 +161,7 @@ public final class Statement {
     }
 
     /// The column with its storage class.
-    public func value(at column: Int) -> DatabaseValue {
+    package func value(at column: Int) -> DatabaseValue {
         let index = Int32(column)
         switch sqlite3_column_type(handle, index) {
         case SQLITE_INTEGER: return .integer(int64(at: column))
@@ -173,7 +173,7 @@ public final class Statement {
     }
 
     /// The current row copied out as a ``Row``.
-    public func row() -> Row {
+    package func row() -> Row {
         Row(columnNames: columnNames, values: (0..<columnCount).map { value(at: $0) })
     }
 }

@@ -6,7 +6,8 @@ import Synchronization
 ///
 /// A `DispatchSourceTimer` on the checkpointer's queue runs one PASSIVE checkpoint per tick. The checkpointer's
 /// connection never waits for a lock (busy timeout 0): a pass that finds another checkpoint running just skips.
-final class WALCheckpointer: @unchecked Sendable {  // `connection`, `lastWALFrames` and `quietSince` are only touched on `queue`
+// `connection`, `lastWALFrames` and `quietSince` are only touched on `queue`
+final class WALCheckpointer: @unchecked Sendable {
     /// What the checkpointer has done so far, for tests and diagnostics.
     struct Statistics: Sendable, Hashable {
         /// Background PASSIVE checkpoints that ran (including those that found nothing to copy).
@@ -89,9 +90,11 @@ final class WALCheckpointer: @unchecked Sendable {  // `connection`, `lastWALFra
             let milliseconds =
                 grew
                 ? policy.intervalMilliseconds
-                : max(policy.intervalMilliseconds, min(policy.idleIntervalMilliseconds, policy.idleTruncateMilliseconds))
+                : max(
+                    policy.intervalMilliseconds, min(policy.idleIntervalMilliseconds, policy.idleTruncateMilliseconds))
             let interval = DispatchTimeInterval.milliseconds(milliseconds)
-            timer.schedule(deadline: .now() + interval, repeating: interval, leeway: .milliseconds(max(1, milliseconds / 4)))
+            timer.schedule(
+                deadline: .now() + interval, repeating: interval, leeway: .milliseconds(max(1, milliseconds / 4)))
         }
         if result.walFrameCount >= policy.restartPages {
             requestWriterCheckpoint()
@@ -108,7 +111,9 @@ final class WALCheckpointer: @unchecked Sendable {  // `connection`, `lastWALFra
     }
 
     private func requestWriterCheckpoint() {
-        guard writerRequestPending.compareExchange(expected: false, desired: true, ordering: .acquiringAndReleasing).exchanged
+        guard
+            writerRequestPending.compareExchange(expected: false, desired: true, ordering: .acquiringAndReleasing)
+                .exchanged
         else { return }
         counters.withLock { $0.writerRequests += 1 }
         askWriter { [weak self] in self?.writerRequestPending.store(false, ordering: .releasing) }

@@ -41,7 +41,8 @@ enum WALWriteCoalescing {
         vfs.pointee.szOsFile = Int32(headerSize) + base.pointee.szOsFile
         vfs.pointee.pNext = nil
         let characters = Array(name.utf8CString)
-        let storedName = UnsafeMutablePointer<CChar>.allocate(capacity: characters.count)  // lives as long as the process
+        // lives as long as the process
+        let storedName = UnsafeMutablePointer<CChar>.allocate(capacity: characters.count)
         storedName.initialize(from: characters, count: characters.count)
         vfs.pointee.zName = UnsafePointer(storedName)
         vfs.pointee.xOpen = { _, name, file, flags, outFlags in WALWriteCoalescing.open(name, file, flags, outFlags) }
@@ -60,7 +61,9 @@ enum WALWriteCoalescing {
         (UnsafeMutableRawPointer(file) + headerSize).assumingMemoryBound(to: sqlite3_file.self)
     }
 
-    private static func slot(_ file: UnsafeMutablePointer<sqlite3_file>) -> UnsafeMutablePointer<UnsafeMutableRawPointer?> {
+    private static func slot(_ file: UnsafeMutablePointer<sqlite3_file>) -> UnsafeMutablePointer<
+        UnsafeMutableRawPointer?
+    > {
         (UnsafeMutableRawPointer(file) + 8).assumingMemoryBound(to: UnsafeMutableRawPointer?.self)
     }
 
@@ -229,14 +232,17 @@ enum WALWriteCoalescing {
     nonisolated(unsafe) private static let databaseV3 = makeMethods(version: 3, wal: false)
 
     /// The default VFS's file object inside ours, and its methods.
-    private static func inner(_ file: UnsafeMutablePointer<sqlite3_file>?) -> (UnsafeMutablePointer<sqlite3_file>, sqlite3_io_methods) {
+    private static func inner(_ file: UnsafeMutablePointer<sqlite3_file>?) -> (
+        UnsafeMutablePointer<sqlite3_file>, sqlite3_io_methods
+    ) {
         let inner = baseFile(file!)
         return (inner, inner.pointee.pMethods.pointee)
     }
 
     // The methods both tables forward as they are (a WAL's after writing its buffer out).
     private static func forwardRead(
-        _ file: UnsafeMutablePointer<sqlite3_file>?, _ data: UnsafeMutableRawPointer?, _ count: Int32, _ offset: sqlite3_int64
+        _ file: UnsafeMutablePointer<sqlite3_file>?, _ data: UnsafeMutableRawPointer?, _ count: Int32,
+        _ offset: sqlite3_int64
     ) -> Int32 {
         let (inner, methods) = Self.inner(file)
         return methods.xRead(inner, data, count, offset)
@@ -286,7 +292,9 @@ enum WALWriteCoalescing {
             table.xTruncate = { file, size in
                 WALWriteCoalescing.afterFlush(file) { WALWriteCoalescing.forwardTruncate(file, size) }
             }
-            table.xSync = { file, flags in WALWriteCoalescing.afterFlush(file) { WALWriteCoalescing.forwardSync(file, flags) } }
+            table.xSync = { file, flags in
+                WALWriteCoalescing.afterFlush(file) { WALWriteCoalescing.forwardSync(file, flags) }
+            }
             table.xFileSize = { file, size in
                 WALWriteCoalescing.afterFlush(file) { WALWriteCoalescing.forwardFileSize(file, size) }
             }

@@ -36,7 +36,9 @@ enum ServerAbuseBenchmark {
         let (sent, pausedAt) = try pipelineWithoutReading(port: port, bytes: 1_000_000, service: service)
         let attacked = ResidentMemory.current().rss
         Report.figure("server_rss_idle", idle, "MiB")
-        print("server_rss_pipelined_no_read: \(Report.format(attacked)) MiB beside \(Report.format(idle)) MiB idle (floor < \(Report.format(rssFloorMiB)) MB: \(attacked < rssFloorMiB ? "met" : "NOT met")); \(sent) request bytes taken before the server stopped reading, paused: \(pausedAt)")
+        print(
+            "server_rss_pipelined_no_read: \(Report.format(attacked)) MiB beside \(Report.format(idle)) MiB idle (floor < \(Report.format(rssFloorMiB)) MB: \(attacked < rssFloorMiB ? "met" : "NOT met")); \(sent) request bytes taken before the server stopped reading, paused: \(pausedAt)"
+        )
         fflush(nil)
 
         // 2. One address (127.0.0.2) opens 2,000 connections and holds them.
@@ -48,7 +50,9 @@ enum ServerAbuseBenchmark {
         let statistics = service.server.statistics
         let connectionsOnly = try healthzLatencies(port: port, count: samples)
         Report.figure("healthz_p99_healthy", healthy.p99, "ms")
-        print("healthz_p99_one_address_2000_connections: \(Report.format(connectionsOnly.p99)) ms beside \(Report.format(healthy.p99)) ms healthy (\(held.count) attacking connections opened, \(statistics.refusedPerAddress) refused by the per-address limit, \(connectionsOnly.failures) failed probes)")
+        print(
+            "healthz_p99_one_address_2000_connections: \(Report.format(connectionsOnly.p99)) ms beside \(Report.format(healthy.p99)) ms healthy (\(held.count) attacking connections opened, \(statistics.refusedPerAddress) refused by the per-address limit, \(connectionsOnly.failures) failed probes)"
+        )
         fflush(nil)
 
         // 3. ...and two crafted verifications run (they are never awaited: on a quadratic verifier they would not end).
@@ -58,13 +62,16 @@ enum ServerAbuseBenchmark {
             Thread.detachNewThread {
                 let client = try? KeepAliveClient(port: port, timeoutSeconds: 600)
                 started.signal()
-                _ = try? client?.send("POST", "/v1/verify", headers: [("Content-Type", "application/pdf")], body: crafted)
+                _ = try? client?.send(
+                    "POST", "/v1/verify", headers: [("Content-Type", "application/pdf")], body: crafted)
             }
         }
         for _ in 0..<2 { started.wait() }
         let underAttack = try healthzLatencies(port: port, count: samples)
         let met = underAttack.p99 < healthzFloorMilliseconds && underAttack.failures == 0
-        print("healthz_p99_under_attack: \(Report.format(underAttack.p99)) ms beside \(Report.format(healthy.p99)) ms healthy (floor < \(Report.format(healthzFloorMilliseconds)) ms: \(met ? "met" : "NOT met")); 2,000 connections from one address and two crafted 10 MiB verifications; \(underAttack.failures) failed probes")
+        print(
+            "healthz_p99_under_attack: \(Report.format(underAttack.p99)) ms beside \(Report.format(healthy.p99)) ms healthy (floor < \(Report.format(healthzFloorMilliseconds)) ms: \(met ? "met" : "NOT met")); 2,000 connections from one address and two crafted 10 MiB verifications; \(underAttack.failures) failed probes"
+        )
         fflush(nil)
     }
 
@@ -83,7 +90,8 @@ enum ServerAbuseBenchmark {
             }
             let elapsed = clock.now - start
             if !ok { failures += 1 }
-            samples.append(ok ? Double(elapsed.components.attoseconds) / 1e15 + Double(elapsed.components.seconds) * 1000 : 5_000)
+            samples.append(
+                ok ? Double(elapsed.components.attoseconds) / 1e15 + Double(elapsed.components.seconds) * 1000 : 5_000)
         }
         samples.sort()
         func at(_ q: Double) -> Double { samples[min(samples.count - 1, Int(Double(samples.count) * q))] }
@@ -104,7 +112,9 @@ enum ServerAbuseBenchmark {
         while payload.count + request.count <= bytes { payload += request }
         var offset = 0
         while offset < payload.count {
-            let sent = payload.withUnsafeBytes { send(fd, $0.baseAddress! + offset, payload.count - offset, Int32(MSG_NOSIGNAL)) }
+            let sent = payload.withUnsafeBytes {
+                send(fd, $0.baseAddress! + offset, payload.count - offset, Int32(MSG_NOSIGNAL))
+            }
             if sent <= 0 { break }  // the server stopped reading: the socket buffers are full
             offset += sent
         }
@@ -122,7 +132,9 @@ enum ServerAbuseBenchmark {
     static func connectFrom(_ source: String, port: Int, receiveBuffer: Int32? = nil) -> Int32? {
         let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
         guard fd >= 0 else { return nil }
-        if var size = receiveBuffer { setsockopt(fd, SOL_SOCKET, SO_RCVBUF, &size, socklen_t(MemoryLayout<Int32>.size)) }
+        if var size = receiveBuffer {
+            setsockopt(fd, SOL_SOCKET, SO_RCVBUF, &size, socklen_t(MemoryLayout<Int32>.size))
+        }
         var local = sockaddr_in()
         local.sin_family = sa_family_t(AF_INET)
         local.sin_addr.s_addr = inet_addr(source)
@@ -130,11 +142,17 @@ enum ServerAbuseBenchmark {
         remote.sin_family = sa_family_t(AF_INET)
         remote.sin_port = in_port_t(UInt16(port).bigEndian)
         remote.sin_addr.s_addr = inet_addr("127.0.0.1")
-        let ok = withUnsafePointer(to: &local) {
-            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) == 0 }
-        } && withUnsafePointer(to: &remote) {
-            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { connect(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) == 0 }
-        }
+        let ok =
+            withUnsafePointer(to: &local) {
+                $0.withMemoryRebound(to: sockaddr.self, capacity: 1) {
+                    bind(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) == 0
+                }
+            }
+            && withUnsafePointer(to: &remote) {
+                $0.withMemoryRebound(to: sockaddr.self, capacity: 1) {
+                    connect(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) == 0
+                }
+            }
         guard ok else {
             close(fd)
             return nil

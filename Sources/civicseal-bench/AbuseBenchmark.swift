@@ -49,12 +49,19 @@ enum AbuseBenchmark {
             semaphore.wait()
         }
         let officer = Actor.officer("bench-officer", department: "justice-hanoi")
-        let validated = SyntheticRequests.validated(SyntheticRequests.criminalRecord(), person: 9, today: CalendarDate(Date()))
+        let validated = SyntheticRequests.validated(
+            SyntheticRequests.criminalRecord(), person: 9, today: CalendarDate(Date()))
         let summary = try service.store.submit(validated, now: Date())
         _ = try service.store.claim(summary.id, by: officer, now: Date())
-        _ = try service.store.approve(summary.id, findingsJSON: #"{"bans":[],"convictions":[]}"#, by: officer, officerName: "Lê Văn Hưởng", now: Date())
-        guard let issued = try service.issuance.issueNow(summary.id) else { throw LoadGenerator.Failure(description: "issuance failed") }
-        print("# civicseal-bench abuse — \(ProcessInfo.processInfo.activeProcessorCount) cores; a sealed form-1 of \(issued.pdf.count) bytes is the healthy case")
+        _ = try service.store.approve(
+            summary.id, findingsJSON: #"{"bans":[],"convictions":[]}"#, by: officer, officerName: "Lê Văn Hưởng",
+            now: Date())
+        guard let issued = try service.issuance.issueNow(summary.id) else {
+            throw LoadGenerator.Failure(description: "issuance failed")
+        }
+        print(
+            "# civicseal-bench abuse — \(ProcessInfo.processInfo.activeProcessorCount) cores; a sealed form-1 of \(issued.pdf.count) bytes is the healthy case"
+        )
         let context = Context(service: service, validPDF: issued.pdf, seconds: seconds, folder: folder)
         for section in sections {
             print("## \(section.name)")
@@ -87,23 +94,32 @@ enum AbuseBenchmark {
             ("deep-arrays", repeated("[", prefix: "1 0 obj")),
             ("objects-without-endobj", repeated("1 0 obj <</Type/Sig/ByteRange[0 1 2 3]/Contents<00>>>\n")),
             ("huge-literal-string", repeated("a", prefix: "1 0 obj(", tail: ")\ntrailer<<>>")),
-            ("huge-hex-contents", repeated("0f", prefix: "1 0 obj<</Type/Sig/ByteRange[0 1 2 3]/Contents<", tail: ">>>\ntrailer<<>>")),
+            (
+                "huge-hex-contents",
+                repeated("0f", prefix: "1 0 obj<</Type/Sig/ByteRange[0 1 2 3]/Contents<", tail: ">>>\ntrailer<<>>")
+            ),
             ("nested-strings", repeated("1 0 obj<</A(")),
             ("streams-without-endstream", repeated("1 0 obj<</Length 60>>stream\n")),
             ("trailers-unterminated", repeated("trailer<<(")),
-            ("million-number-byte-range", repeated("0 ", prefix: "1 0 obj<</Type/Sig/Contents<00>/ByteRange[", tail: "]>>\ntrailer<<>>")),
+            (
+                "million-number-byte-range",
+                repeated("0 ", prefix: "1 0 obj<</Type/Sig/Contents<00>/ByteRange[", tail: "]>>\ntrailer<<>>")
+            ),
             ("many-small-objects", repeated("1 0 obj 0 endobj ", tail: "trailer<<>>")),
-            ("distinct-keys", {
-                var bytes = [UInt8]()
-                bytes.reserveCapacity(size)
-                bytes += Array("%PDF-1.7\n1 0 obj<<".utf8)
-                var key = 0
-                while bytes.count < size - 32 {
-                    bytes += Array("/k\(key) 0".utf8)
-                    key += 1
+            (
+                "distinct-keys",
+                {
+                    var bytes = [UInt8]()
+                    bytes.reserveCapacity(size)
+                    bytes += Array("%PDF-1.7\n1 0 obj<<".utf8)
+                    var key = 0
+                    while bytes.count < size - 32 {
+                        bytes += Array("/k\(key) 0".utf8)
+                        key += 1
+                    }
+                    return bytes + Array(">>\ntrailer<<>>".utf8)
                 }
-                return bytes + Array(">>\ntrailer<<>>".utf8)
-            }),
+            ),
         ]
     }
 
@@ -113,7 +129,9 @@ enum AbuseBenchmark {
         let verifier = try DocumentVerifier(trustAnchors: context.service.keyring.trustAnchors)
         let store = context.service.store
         // Healthy: the valid document's verdict (median of many).
-        guard verifier.verify(context.validPDF, registry: store).isValid else { throw LoadGenerator.Failure(description: "sample does not verify") }
+        guard verifier.verify(context.validPDF, registry: store).isValid else {
+            throw LoadGenerator.Failure(description: "sample does not verify")
+        }
         var healthy: [Double] = []
         for _ in 0..<200 {
             let start = threadCPUMilliseconds()
@@ -137,14 +155,20 @@ enum AbuseBenchmark {
                 milliseconds = threadCPUMilliseconds() - cpu
                 wall = Double(DispatchTime.now().uptimeNanoseconds - start) / 1e6
             }
-            print("#   \(name): \(Report.format(milliseconds)) ms on one core (\(Report.format(wall)) ms wall), +\(Report.format(Double(extra) / 1_048_576)) MiB, \(outcome.rawValue)")
+            print(
+                "#   \(name): \(Report.format(milliseconds)) ms on one core (\(Report.format(wall)) ms wall), +\(Report.format(Double(extra) / 1_048_576)) MiB, \(outcome.rawValue)"
+            )
             if outcome == .valid { throw LoadGenerator.Failure(description: "crafted file \(name) verified as valid") }
             if milliseconds > slowest.milliseconds { slowest = (name, milliseconds) }
             if extra > heaviest.bytes { heaviest = (name, extra) }
         }
         let input = Double(craftedSize)
-        print("verify_crafted_slowest_verdict: \(Report.format(slowest.milliseconds)) ms of one core's time (\(slowest.name); floor 1000 ms: \(slowest.milliseconds < 1000 ? "met" : "NOT met")) — valid document: \(Report.format(healthy[healthy.count / 2])) ms")
-        print("verify_crafted_peak_memory: \(Report.format(Double(heaviest.bytes) / input)) x input (\(Report.format(Double(heaviest.bytes) / 1_048_576)) MiB over the 10 MiB input, \(heaviest.name); floor 4 x: \(Double(heaviest.bytes) < 4 * input ? "met" : "NOT met")) — valid document: +\(Report.format(Double(healthyMemory) / 1_048_576)) MiB for \(context.validPDF.count) bytes")
+        print(
+            "verify_crafted_slowest_verdict: \(Report.format(slowest.milliseconds)) ms of one core's time (\(slowest.name); floor 1000 ms: \(slowest.milliseconds < 1000 ? "met" : "NOT met")) — valid document: \(Report.format(healthy[healthy.count / 2])) ms"
+        )
+        print(
+            "verify_crafted_peak_memory: \(Report.format(Double(heaviest.bytes) / input)) x input (\(Report.format(Double(heaviest.bytes) / 1_048_576)) MiB over the 10 MiB input, \(heaviest.name); floor 4 x: \(Double(heaviest.bytes) < 4 * input ? "met" : "NOT met")) — valid document: +\(Report.format(Double(healthyMemory) / 1_048_576)) MiB for \(context.validPDF.count) bytes"
+        )
         fflush(nil)
     }
 
@@ -167,27 +191,40 @@ enum AbuseBenchmark {
                 defer { group.leave() }
                 guard let client = try? KeepAliveClient(port: port, timeoutSeconds: 30) else { return }
                 while !stop.load(ordering: .relaxed) {
-                    guard let response = try? client.send("POST", "/v1/verify", headers: [("Content-Type", "application/pdf")], body: crafted) else { return }
-                    if response.status == 503 { refused.add(1, ordering: .relaxed) } else { answered.add(1, ordering: .relaxed) }
+                    guard
+                        let response = try? client.send(
+                            "POST", "/v1/verify", headers: [("Content-Type", "application/pdf")], body: crafted)
+                    else { return }
+                    if response.status == 503 {
+                        refused.add(1, ordering: .relaxed)
+                    } else {
+                        answered.add(1, ordering: .relaxed)
+                    }
                 }
             }
         }
         // Let the attack begin before measuring: the first crafted upload is on the wire.
         let lanes = context.service.api.verification
-        for _ in 0..<10_000 where lanes.large.running == 0 && answered.load(ordering: .relaxed) + refused.load(ordering: .relaxed) == 0 {
+        for _ in 0..<10_000
+        where lanes.large.running == 0 && answered.load(ordering: .relaxed) + refused.load(ordering: .relaxed) == 0 {
             usleep(1000)
         }
         let attacked = try postRate(port: port, pdf: valid, clients: 8, seconds: context.seconds)
         stop.store(true, ordering: .relaxed)
         group.wait()
         let percent = alone.rate > 0 ? attacked.rate / alone.rate * 100 : 0
-        print("verify_http_rate_under_attack: \(Report.format(attacked.rate)) verifications/s = \(Report.format(percent)) % of alone (floor 50 %: \(percent >= 50 ? "met" : "NOT met")) — alone: \(Report.format(alone.rate)) verifications/s")
-        print("# crafted uploads during the run: \(answered.load(ordering: .relaxed)) verdicts, \(refused.load(ordering: .relaxed)) refused with 503; valid-document failures alone \(alone.failures), under attack \(attacked.failures)")
+        print(
+            "verify_http_rate_under_attack: \(Report.format(attacked.rate)) verifications/s = \(Report.format(percent)) % of alone (floor 50 %: \(percent >= 50 ? "met" : "NOT met")) — alone: \(Report.format(alone.rate)) verifications/s"
+        )
+        print(
+            "# crafted uploads during the run: \(answered.load(ordering: .relaxed)) verdicts, \(refused.load(ordering: .relaxed)) refused with 503; valid-document failures alone \(alone.failures), under attack \(attacked.failures)"
+        )
         fflush(nil)
     }
 
     /// `POST /v1/verify` of `pdf` from `clients` keep-alive connections for `seconds`: valid verdicts per second.
-    static func postRate(port: Int, pdf: [UInt8], clients: Int, seconds: Double) throws -> (rate: Double, failures: Int) {
+    static func postRate(port: Int, pdf: [UInt8], clients: Int, seconds: Double) throws -> (rate: Double, failures: Int)
+    {
         let done = Atomic<Int>(0)
         let failed = Atomic<Int>(0)
         let start = Date()
@@ -198,14 +235,23 @@ enum AbuseBenchmark {
                 return
             }
             while Date() < deadline {
-                guard let response = try? client.send("POST", "/v1/verify", headers: [("Content-Type", "application/pdf")], body: pdf) else {
+                guard
+                    let response = try? client.send(
+                        "POST", "/v1/verify", headers: [("Content-Type", "application/pdf")], body: pdf)
+                else {
                     failed.add(1, ordering: .relaxed)
                     return
                 }
-                if response.status == 200, response.text.contains(#""outcome":"valid""#) { done.add(1, ordering: .relaxed) } else { failed.add(1, ordering: .relaxed) }
+                if response.status == 200, response.text.contains(#""outcome":"valid""#) {
+                    done.add(1, ordering: .relaxed)
+                } else {
+                    failed.add(1, ordering: .relaxed)
+                }
             }
         }
-        return (Double(done.load(ordering: .relaxed)) / Date().timeIntervalSince(start), failed.load(ordering: .relaxed))
+        return (
+            Double(done.load(ordering: .relaxed)) / Date().timeIntervalSince(start), failed.load(ordering: .relaxed)
+        )
     }
 }
 

@@ -29,19 +29,27 @@ enum CryptoBenchmark {
         let content = SecureRandom.bytes(40_000)
         let referenceSeconds = max(1, Int(seconds.rounded()))
 
-        print("# civicseal-bench crypto — one core, \(Report.format(seconds)) s per figure; references from `openssl speed -seconds \(referenceSeconds)`")
+        print(
+            "# civicseal-bench crypto — one core, \(Report.format(seconds)) s per figure; references from `openssl speed -seconds \(referenceSeconds)`"
+        )
         let p256 = OpenSSLSpeed.rates("ecdsap256", seconds: referenceSeconds)
         let rsa3072 = OpenSSLSpeed.rates("rsa3072", seconds: referenceSeconds)
 
-        let cmsSignSmall = try Measure.rate(seconds: seconds) { _ = try CMSSignedData.signDetached(small, signer: ecSigner) }
-        let cmsSignP256 = try Measure.rate(seconds: seconds) { _ = try CMSSignedData.signDetached(content, signer: ecSigner) }
+        let cmsSignSmall = try Measure.rate(seconds: seconds) {
+            _ = try CMSSignedData.signDetached(small, signer: ecSigner)
+        }
+        let cmsSignP256 = try Measure.rate(seconds: seconds) {
+            _ = try CMSSignedData.signDetached(content, signer: ecSigner)
+        }
         Report.figure("cms_sign_p256_1KiB", cmsSignSmall, "ops/s")
         Report.figure("cms_sign_p256_40KB", cmsSignP256, "ops/s")
         Report.figure("openssl_speed_ecdsap256_sign", p256?.sign ?? 0, "ops/s")
         Report.ratio("cms_sign_p256_1KiB_vs_openssl", cmsSignSmall, reference: p256?.sign ?? 0, floorPercent: 40)
         Report.ratio("cms_sign_p256_40KB_vs_openssl", cmsSignP256, reference: p256?.sign ?? 0, floorPercent: 40)
 
-        let cmsSignRSA = try Measure.rate(seconds: seconds) { _ = try CMSSignedData.signDetached(content, signer: rsaSigner) }
+        let cmsSignRSA = try Measure.rate(seconds: seconds) {
+            _ = try CMSSignedData.signDetached(content, signer: rsaSigner)
+        }
         Report.figure("cms_sign_rsa3072_pss", cmsSignRSA, "ops/s")
         Report.figure("openssl_speed_rsa3072_sign", rsa3072?.sign ?? 0, "ops/s")
         Report.ratio("cms_sign_rsa3072_vs_openssl", cmsSignRSA, reference: rsa3072?.sign ?? 0, floorPercent: nil)

@@ -31,11 +31,13 @@ enum HTTPBenchmark {
         let health = try LoadGenerator.wrk(url: "\(base)/healthz", connections: 64, seconds: duration)
         Report.figure("healthz_rps", health.requestsPerSecond, "requests/s")
         Report.figure("healthz_p99", health.p99Milliseconds, "ms")
-        Report.ratio("healthz_vs_nginx", health.requestsPerSecond, reference: reference.requestsPerSecond, floorPercent: 60)
+        Report.ratio(
+            "healthz_vs_nginx", health.requestsPerSecond, reference: reference.requestsPerSecond, floorPercent: 60)
 
         // One stored request and a citizen ES256 token from the development identity provider.
         let today = CalendarDate(Date())
-        let validated = SyntheticRequests.validated(SyntheticRequests.criminalRecord(), person: 42, today: today, validator: SubmissionValidator())
+        let validated = SyntheticRequests.validated(
+            SyntheticRequests.criminalRecord(), person: 42, today: today, validator: SubmissionValidator())
         let summary = try service.store.submit(validated, now: Date())
         let person = SyntheticRequests.person(42)
         let token = try DevelopmentTokens.mint(
@@ -44,14 +46,20 @@ enum HTTPBenchmark {
                 gender: person.sex.rawValue, level: .level2),
             directory: directory + "/keys", lifetime: 3600, now: Date())
         let url = "\(base)/v1/requests/\(summary.id)"
-        let read = try LoadGenerator.wrk(url: url, connections: 64, seconds: duration, headers: ["Authorization: Bearer \(token)"])
-        Report.figure("get_request_rps", read.requestsPerSecond, "requests/s (floor 10000: \(read.requestsPerSecond >= 10_000 ? "met" : "NOT MET"))")
+        let read = try LoadGenerator.wrk(
+            url: url, connections: 64, seconds: duration, headers: ["Authorization: Bearer \(token)"])
+        Report.figure(
+            "get_request_rps", read.requestsPerSecond,
+            "requests/s (floor 10000: \(read.requestsPerSecond >= 10_000 ? "met" : "NOT MET"))")
         Report.figure("get_request_p50", read.p50Milliseconds, "ms")
-        Report.figure("get_request_p99", read.p99Milliseconds, "ms (floor < 10: \(read.p99Milliseconds < 10 ? "met" : "NOT MET"))")
+        Report.figure(
+            "get_request_p99", read.p99Milliseconds, "ms (floor < 10: \(read.p99Milliseconds < 10 ? "met" : "NOT MET"))"
+        )
         Report.figure("get_request_errors", Double(read.non2xx + read.socketErrors), "non-2xx or socket errors")
 
         memory.stop()
-        Report.figure("server_rss_peak", memory.peakMiB, "MiB (floor < 100: \(memory.peakMiB < 100 ? "met" : "NOT MET"))")
+        Report.figure(
+            "server_rss_peak", memory.peakMiB, "MiB (floor < 100: \(memory.peakMiB < 100 ? "met" : "NOT MET"))")
         Report.figure("server_rss_end", ResidentMemory.current().rss, "MiB")
         let semaphore = DispatchSemaphore(value: 0)
         Task {
@@ -78,7 +86,9 @@ final class FileLogSink: HTTPLogSink {
 
     init(path: String) throws {
         _ = FileManager.default.createFile(atPath: path, contents: nil)
-        guard let handle = FileHandle(forWritingAtPath: path) else { throw LoadGenerator.Failure(description: "cannot open \(path)") }
+        guard let handle = FileHandle(forWritingAtPath: path) else {
+            throw LoadGenerator.Failure(description: "cannot open \(path)")
+        }
         self.handle = handle
     }
 

@@ -41,11 +41,15 @@ enum IssueBenchmark {
             person += batch.count
             for summary in try store.submitBatch(batch, now: Date()) {
                 _ = try store.claim(summary.id, by: officer, now: Date())
-                _ = try store.approve(summary.id, findingsJSON: #"{"bans":[],"convictions":[]}"#, by: officer, officerName: "Lê Văn Hưởng", now: Date())
+                _ = try store.approve(
+                    summary.id, findingsJSON: #"{"bans":[],"convictions":[]}"#, by: officer,
+                    officerName: "Lê Văn Hưởng", now: Date())
                 ids.append(summary.id)
             }
         }
-        print("# civicseal-bench issue — \(Report.format(seconds)) s per figure, \(cores) cores; \(ids.count) approved requests prepared")
+        print(
+            "# civicseal-bench issue — \(Report.format(seconds)) s per figure, \(cores) cores; \(ids.count) approved requests prepared"
+        )
         let sample = try requireIssued(issuance.issueNow(ids.removeLast()))
         Report.figure("issue_sealed_pdf_bytes", Double(sample.pdf.count), "bytes")
 
@@ -74,7 +78,8 @@ enum IssueBenchmark {
         guard try store.verifyAudit().isIntact else { throw BenchError.auditDamaged }
 
         // pyHanko on the same document (unsigned render of the sample's record), same key and certificate.
-        guard let department = keyring.department("justice-hanoi"), let keyPath = keyring.manifest.departments.first(where: { $0.id == "justice-hanoi" })?.seals.first?.key
+        guard let department = keyring.department("justice-hanoi"),
+            let keyPath = keyring.manifest.departments.first(where: { $0.id == "justice-hanoi" })?.seals.first?.key
         else { throw BenchError.exhausted }
         let unsigned = try renderer.render(SampleRecord.formOne(), signature: nil).bytes
         let pdfPath = folder + "/unsigned.pdf"
@@ -82,14 +87,17 @@ enum IssueBenchmark {
         let certPath = folder + "/seal.cert.pem"
         _ = FileManager.default.createFile(atPath: certPath, contents: Data(department.active.certificate.pem.utf8))
         let rootPath = folder + "/root.pem"
-        _ = FileManager.default.createFile(atPath: rootPath, contents: Data(keyring.trustAnchors.map(\.pem).joined().utf8))
+        _ = FileManager.default.createFile(
+            atPath: rootPath, contents: Data(keyring.trustAnchors.map(\.pem).joined().utf8))
         if let pyHanko = try PyHankoSealing.rate(
             pdf: pdfPath, key: folder + "/keys/" + keyPath, certificate: certPath, chain: rootPath, seconds: seconds)
         {
             Report.figure("pyhanko_seal_same_document", pyHanko, "docs/s")
             Report.figure("issue_one_thread_vs_pyhanko", single / pyHanko, "x")
             Report.figure("issue_all_cores_vs_pyhanko", parallel / pyHanko, "x")
-            print("issue_vs_pyhanko_floor: \(Report.format(ratioFloor)) x (\(max(single, parallel) / pyHanko >= ratioFloor ? "met" : "NOT MET"))")
+            print(
+                "issue_vs_pyhanko_floor: \(Report.format(ratioFloor)) x (\(max(single, parallel) / pyHanko >= ratioFloor ? "met" : "NOT MET"))"
+            )
         } else {
             print("# pyhanko not available (pip install pyHanko): no reference figure")
         }
@@ -108,10 +116,13 @@ enum IssueBenchmark {
 enum SampleRecord {
     static func formOne() -> DocumentRecord {
         DocumentRecord(
-            documentID: "7QH2KX9V4M3TBCJ5RW8ZNPYD6A", number: "7QH2KX9V4M/2026/LLTP", issuedAt: Date(), place: "Hà Nội", department: .justiceHanoi,
-            officer: DocumentOfficer(fullName: "Lê Văn Hưởng", titleVietnamese: "TL. GIÁM ĐỐC", titleEnglish: "For the Director"),
+            documentID: "7QH2KX9V4M3TBCJ5RW8ZNPYD6A", number: "7QH2KX9V4M/2026/LLTP", issuedAt: Date(), place: "Hà Nội",
+            department: .justiceHanoi,
+            officer: DocumentOfficer(
+                fullName: "Lê Văn Hưởng", titleVietnamese: "TL. GIÁM ĐỐC", titleEnglish: "For the Director"),
             holder: DocumentHolder(
-                fullName: "Nguyễn Thị Thử Nghiệm", sex: .female, birthDate: CalendarDate("1990-05-14")!, birthPlace: "Hà Nội", ethnicity: "Kinh",
+                fullName: "Nguyễn Thị Thử Nghiệm", sex: .female, birthDate: CalendarDate("1990-05-14")!,
+                birthPlace: "Hà Nội", ethnicity: "Kinh",
                 residence: "12 Phố Huế, phường Hai Bà Trưng", personalID: "001190000001"),
             findings: .criminalRecord(CriminalRecordFindings(form: .form1)))
     }

@@ -14,7 +14,9 @@ final class KeepAliveClient {
         let body: [UInt8]
 
         func header(_ name: String) -> String? { headers.first { $0.name.lowercased() == name.lowercased() }?.value }
-        func headers(_ name: String) -> [String] { headers.filter { $0.name.lowercased() == name.lowercased() }.map(\.value) }
+        func headers(_ name: String) -> [String] {
+            headers.filter { $0.name.lowercased() == name.lowercased() }.map(\.value)
+        }
         var text: String { String(decoding: body, as: UTF8.self) }
     }
 
@@ -39,7 +41,9 @@ final class KeepAliveClient {
         address.sin_port = in_port_t(UInt16(port).bigEndian)
         address.sin_addr.s_addr = inet_addr("127.0.0.1")
         let result = withUnsafePointer(to: &address) {
-            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { connect(descriptor, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) }
+            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) {
+                connect(descriptor, $0, socklen_t(MemoryLayout<sockaddr_in>.size))
+            }
         }
         guard result == 0 else {
             close(descriptor)
@@ -51,7 +55,9 @@ final class KeepAliveClient {
     deinit { close(descriptor) }
 
     /// Sends one request and reads its whole response; the connection stays open for the next.
-    func send(_ method: String, _ target: String, headers: [(String, String)] = [], body: [UInt8] = []) throws -> Response {
+    func send(_ method: String, _ target: String, headers: [(String, String)] = [], body: [UInt8] = []) throws
+        -> Response
+    {
         var head = "\(method) \(target) HTTP/1.1\r\nHost: 127.0.0.1:\(port)\r\n"
         for (name, value) in headers { head += "\(name): \(value)\r\n" }
         if method == "POST" || !body.isEmpty { head += "Content-Length: \(body.count)\r\n" }
@@ -63,7 +69,9 @@ final class KeepAliveClient {
     private func write(_ bytes: [UInt8]) throws {
         var offset = 0
         while offset < bytes.count {
-            let sent = bytes.withUnsafeBytes { Glibc.send(descriptor, $0.baseAddress! + offset, bytes.count - offset, Int32(MSG_NOSIGNAL)) }
+            let sent = bytes.withUnsafeBytes {
+                Glibc.send(descriptor, $0.baseAddress! + offset, bytes.count - offset, Int32(MSG_NOSIGNAL))
+            }
             guard sent > 0 else { throw LoadGenerator.Failure(description: "send failed: errno \(errno)") }
             offset += sent
         }
@@ -72,7 +80,8 @@ final class KeepAliveClient {
     private func fill() throws {
         let count = recv(descriptor, &chunk, chunk.count, 0)
         guard count > 0 else {
-            throw LoadGenerator.Failure(description: count == 0 ? "the server closed the connection" : "recv failed: errno \(errno)")
+            throw LoadGenerator.Failure(
+                description: count == 0 ? "the server closed the connection" : "recv failed: errno \(errno)")
         }
         buffer.append(contentsOf: chunk[0..<count])
     }
@@ -87,12 +96,15 @@ final class KeepAliveClient {
         var lines = String(decoding: buffer[..<end.lowerBound], as: UTF8.self).components(separatedBy: "\r\n")
         let statusLine = lines.removeFirst()
         let parts = statusLine.split(separator: " ")
-        guard parts.count >= 2, let status = Int(parts[1]) else { throw LoadGenerator.Failure(description: "bad status line \(statusLine)") }
+        guard parts.count >= 2, let status = Int(parts[1]) else {
+            throw LoadGenerator.Failure(description: "bad status line \(statusLine)")
+        }
         let headers = lines.compactMap { line -> (name: String, value: String)? in
             guard let colon = line.firstIndex(of: ":") else { return nil }
             return (String(line[..<colon]), line[line.index(after: colon)...].trimmingCharacters(in: .whitespaces))
         }
-        guard let length = headers.first(where: { $0.name.lowercased() == "content-length" }).flatMap({ Int($0.value) }) else {
+        guard let length = headers.first(where: { $0.name.lowercased() == "content-length" }).flatMap({ Int($0.value) })
+        else {
             throw LoadGenerator.Failure(description: "response without Content-Length")
         }
         while buffer.count - end.upperBound < length { try fill() }

@@ -16,7 +16,9 @@ enum LoadGenerator {
     }
 
     /// Runs `wrk --latency` against `url` with `connections` connections over `threads` threads for `seconds`.
-    static func wrk(url: String, connections: Int, threads: Int = 2, seconds: Int, headers: [String] = [], script: String? = nil) throws -> Result {
+    static func wrk(
+        url: String, connections: Int, threads: Int = 2, seconds: Int, headers: [String] = [], script: String? = nil
+    ) throws -> Result {
         var arguments = ["wrk", "--latency", "-t\(threads)", "-c\(connections)", "-d\(seconds)s", "--timeout", "5s"]
         for header in headers { arguments += ["-H", header] }
         if let script { arguments += ["-s", script] }
@@ -43,7 +45,10 @@ enum LoadGenerator {
     /// "Latency Distribution". Only a line that starts with the label counts: the thread-statistics line above it
     /// ends in a percentage too (`… 75.99%`), which a plain search for `99%` would take for the percentile.
     private static func latency(after label: String, in text: String) -> Double? {
-        guard let line = text.split(separator: "\n").first(where: { $0.drop { $0 == " " || $0 == "\t" }.hasPrefix(label + " ") })
+        guard
+            let line = text.split(separator: "\n").first(where: {
+                $0.drop { $0 == " " || $0 == "\t" }.hasPrefix(label + " ")
+            })
         else { return nil }
         let rest = line.drop { $0 == " " || $0 == "\t" }.dropFirst(label.count).drop { $0 == " " || $0 == "\t" }
         let digits = rest.prefix { $0.isNumber || $0 == "." }
@@ -98,7 +103,8 @@ final class ReferenceNginx {
             """
         try configuration.write(toFile: "\(directory)/nginx.conf", atomically: true, encoding: .utf8)
         process = try ChildProcess(
-            "/usr/bin/env", ["nginx", "-c", "\(directory)/nginx.conf", "-p", directory], output: .discard, error: .discard)
+            "/usr/bin/env", ["nginx", "-c", "\(directory)/nginx.conf", "-p", directory], output: .discard,
+            error: .discard)
         // Wait (bounded) until it accepts connections.
         for _ in 0..<50 where !Self.accepts(port: port) { usleep(100_000) }
     }
@@ -120,7 +126,9 @@ final class ReferenceNginx {
         address.sin_port = in_port_t(UInt16(port).bigEndian)
         address.sin_addr.s_addr = inet_addr("127.0.0.1")
         return withUnsafePointer(to: &address) {
-            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { connect(descriptor, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) == 0 }
+            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) {
+                connect(descriptor, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) == 0
+            }
         }
     }
 }

@@ -23,7 +23,9 @@ enum Measure {
     /// Operations per second of `body` by the wall clock, and the CPU time (user + system, from `getrusage`) each
     /// operation took. On a shared machine the wall-clock rate moves with the load; the CPU time per operation
     /// does not, and its inverse is the rate one otherwise idle core would reach.
-    static func rateAndCPU(seconds: Double, _ body: () throws -> Void) rethrows -> (rate: Double, cpuMicroseconds: Double) {
+    static func rateAndCPU(seconds: Double, _ body: () throws -> Void) rethrows -> (
+        rate: Double, cpuMicroseconds: Double
+    ) {
         for _ in 0..<20 { try body() }
         let clock = ContinuousClock()
         let start = clock.now
@@ -45,9 +47,9 @@ enum Measure {
     static func processCPUSeconds() -> Double {
         var usage = rusage()
         #if os(Linux)
-        getrusage(RUSAGE_SELF.rawValue, &usage)  // Glibc imports the `who` constants as an enum
+            getrusage(RUSAGE_SELF.rawValue, &usage)  // Glibc imports the `who` constants as an enum
         #else
-        getrusage(RUSAGE_SELF, &usage)
+            getrusage(RUSAGE_SELF, &usage)
         #endif
         func seconds(_ time: timeval) -> Double { Double(time.tv_sec) + Double(time.tv_usec) / 1e6 }
         return seconds(usage.ru_utime) + seconds(usage.ru_stime)
@@ -81,7 +83,9 @@ enum Report {
     static func ratio(_ name: String, _ value: Double, reference: Double, floorPercent: Double?) {
         let percent = reference > 0 ? value / reference * 100 : 0
         var line = "\(name): \(format(percent)) %"
-        if let floorPercent { line += " (floor \(format(floorPercent)) %: \(percent >= floorPercent ? "met" : "NOT MET"))" }
+        if let floorPercent {
+            line += " (floor \(format(floorPercent)) %: \(percent >= floorPercent ? "met" : "NOT MET"))"
+        }
         print(line)
         fflush(nil)
     }

@@ -14,7 +14,8 @@ enum PagesBenchmark {
 
     static func run(seconds: Double, arguments: [String]) throws {
         var queueSize = 10_000
-        if let index = arguments.firstIndex(of: "--requests"), index + 1 < arguments.count, let value = Int(arguments[index + 1]),
+        if let index = arguments.firstIndex(of: "--requests"), index + 1 < arguments.count,
+            let value = Int(arguments[index + 1]),
             (1_000...1_000_000).contains(value)
         {
             queueSize = value / 20 * 20
@@ -33,7 +34,8 @@ enum PagesBenchmark {
         let cookie = try signIn(client, token: token)
         print(
             "# civicseal-bench pages — \(queueSize) submitted requests in justice-hanoi; one keep-alive connection on 127.0.0.1, "
-                + "sequential requests, \(Report.format(seconds)) s per figure; reference: GET /v1/queues/justice-hanoi (the same 50 rows as JSON)")
+                + "sequential requests, \(Report.format(seconds)) s per figure; reference: GET /v1/queues/justice-hanoi (the same 50 rows as JSON)"
+        )
 
         let page = [("Cookie", cookie)]
         let first = try client.send("GET", "/officer/queue", headers: page)
@@ -48,14 +50,20 @@ enum PagesBenchmark {
         ] {
             try measure(client, name, seconds: seconds, headers: page, start: target)
         }
-        try measure(client, "pages.queue.paging", seconds: seconds, headers: page, start: "/officer/queue", next: nextPageLink)
+        try measure(
+            client, "pages.queue.paging", seconds: seconds, headers: page, start: "/officer/queue", next: nextPageLink)
 
         let api = [("Authorization", "Bearer \(token)")]
         let json = try client.send("GET", "/v1/queues/justice-hanoi", headers: api)
-        guard json.status == 200 else { throw LoadGenerator.Failure(description: "GET /v1/queues/justice-hanoi: \(json.status) \(json.text)") }
+        guard json.status == 200 else {
+            throw LoadGenerator.Failure(description: "GET /v1/queues/justice-hanoi: \(json.status) \(json.text)")
+        }
         Report.figure("api.queue.bytes", Double(json.body.count), "bytes (50 rows, JSON)")
-        let apiFigures = try measure(client, "api.queue", seconds: seconds, headers: api, start: "/v1/queues/justice-hanoi", floor: false)
-        try measure(client, "api.queue.paging", seconds: seconds, headers: api, start: "/v1/queues/justice-hanoi", floor: false, next: nextCursor)
+        let apiFigures = try measure(
+            client, "api.queue", seconds: seconds, headers: api, start: "/v1/queues/justice-hanoi", floor: false)
+        try measure(
+            client, "api.queue.paging", seconds: seconds, headers: api, start: "/v1/queues/justice-hanoi", floor: false,
+            next: nextCursor)
         Report.ratio("pages.queue_vs_api.rps", pageFigures.rate, reference: apiFigures.rate, floorPercent: nil)
     }
 
@@ -63,7 +71,8 @@ enum PagesBenchmark {
     /// days ago: many distinct due dates, the older ones overdue. Batches of at most 1,000 per transaction.
     static func fill(_ service: Service, count: Int) throws {
         let now = Date()
-        let template = SyntheticRequests.validated(SyntheticRequests.criminalRecord(), person: 0, today: CalendarDate(now))
+        let template = SyntheticRequests.validated(
+            SyntheticRequests.criminalRecord(), person: 0, today: CalendarDate(now))
         var person = 0
         for group in 0..<20 {
             var remaining = count / 20
@@ -86,7 +95,9 @@ enum PagesBenchmark {
     /// the `Cookie` header value of the signed-in session.
     static func signIn(_ client: KeepAliveClient, token: String) throws -> String {
         let form = try client.send("GET", "/officer/sign-in")
-        guard let nonce = cookie("civicseal_csrf", form), let csrf = attribute(after: #"name="csrf" value=""#, in: form.text) else {
+        guard let nonce = cookie("civicseal_csrf", form),
+            let csrf = attribute(after: #"name="csrf" value=""#, in: form.text)
+        else {
             throw LoadGenerator.Failure(description: "the sign-in page gave no CSRF cookie or token")
         }
         // A CSRF token is base64url and a JWT is base64url with dots: nothing to escape in a urlencoded body.
@@ -94,7 +105,9 @@ enum PagesBenchmark {
             "POST", "/officer/sign-in",
             headers: [("Cookie", "civicseal_csrf=\(nonce)"), ("Content-Type", "application/x-www-form-urlencoded")],
             body: Array("csrf=\(csrf)&token=\(token)".utf8))
-        guard signedIn.status == 303, signedIn.header("Location") == "/officer/queue", let session = sessionCookie(signedIn) else {
+        guard signedIn.status == 303, signedIn.header("Location") == "/officer/queue",
+            let session = sessionCookie(signedIn)
+        else {
             throw LoadGenerator.Failure(description: "sign-in refused: \(signedIn.status) \(signedIn.text.prefix(300))")
         }
         return "civicseal=\(session)"
@@ -118,7 +131,8 @@ enum PagesBenchmark {
     /// The queue page's "next" link, HTML entities undone; nil on the last page.
     static func nextPageLink(_ response: KeepAliveClient.Response) -> String? {
         let text = response.text
-        guard let marker = text.range(of: #"" id="next-page""#), let open = text.range(of: #"<a href=""#, options: .backwards, range: text.startIndex..<marker.lowerBound)
+        guard let marker = text.range(of: #"" id="next-page""#),
+            let open = text.range(of: #"<a href=""#, options: .backwards, range: text.startIndex..<marker.lowerBound)
         else { return nil }
         return text[open.upperBound..<marker.lowerBound].replacingOccurrences(of: "&amp;", with: "&")
     }
@@ -126,7 +140,8 @@ enum PagesBenchmark {
     /// The JSON page's `nextCursor` as the next request's target; nil on the last page.
     static func nextCursor(_ response: KeepAliveClient.Response) -> String? {
         guard let cursor = attribute(after: #""nextCursor":""#, in: response.text), !cursor.isEmpty else { return nil }
-        return "/v1/queues/justice-hanoi?cursor=" + (cursor.addingPercentEncoding(withAllowedCharacters: .alphanumerics) ?? "")
+        return "/v1/queues/justice-hanoi?cursor="
+            + (cursor.addingPercentEncoding(withAllowedCharacters: .alphanumerics) ?? "")
     }
 
     struct Figures {
@@ -140,7 +155,8 @@ enum PagesBenchmark {
     /// Reports requests/s (wall clock, one connection) and the p50/p99 of the request latencies.
     @discardableResult
     static func measure(
-        _ client: KeepAliveClient, _ name: String, seconds: Double, headers: [(String, String)], start: String, floor: Bool = true,
+        _ client: KeepAliveClient, _ name: String, seconds: Double, headers: [(String, String)], start: String,
+        floor: Bool = true,
         next: ((KeepAliveClient.Response) -> String?)? = nil
     ) throws -> Figures {
         var target = start
@@ -149,7 +165,8 @@ enum PagesBenchmark {
             let response = try client.send("GET", target, headers: headers)
             let elapsed = ContinuousClock.now - began
             guard response.status == 200 else {
-                throw LoadGenerator.Failure(description: "\(name): GET \(target) gave \(response.status): \(response.text.prefix(300))")
+                throw LoadGenerator.Failure(
+                    description: "\(name): GET \(target) gave \(response.status): \(response.text.prefix(300))")
             }
             if let next { target = next(response) ?? start }
             return (response, Double(elapsed.components.seconds) * 1000 + Double(elapsed.components.attoseconds) / 1e15)
@@ -163,13 +180,17 @@ enum PagesBenchmark {
         let deadline = began + .milliseconds(Int(seconds * 1000))
         repeat { samples.append(try once().1) } while clock.now < deadline
         let wall = clock.now - began
-        let rate = Double(samples.count) / (Double(wall.components.seconds) + Double(wall.components.attoseconds) / 1e18)
+        let rate =
+            Double(samples.count) / (Double(wall.components.seconds) + Double(wall.components.attoseconds) / 1e18)
         samples.sort()
         func at(_ quantile: Double) -> Double { samples[min(samples.count - 1, Int(Double(samples.count) * quantile))] }
         let figures = Figures(rate: rate, p50: at(0.50), p99: at(0.99))
         Report.figure("\(name).rps", figures.rate, "requests/s (\(samples.count) requests)")
         Report.figure("\(name).p50", figures.p50, "ms")
-        let note = floor ? " (floor < \(Report.format(p99FloorMilliseconds)) ms: \(figures.p99 < p99FloorMilliseconds ? "met" : "NOT MET"))" : ""
+        let note =
+            floor
+            ? " (floor < \(Report.format(p99FloorMilliseconds)) ms: \(figures.p99 < p99FloorMilliseconds ? "met" : "NOT MET"))"
+            : ""
         Report.figure("\(name).p99", figures.p99, "ms\(note)")
         return figures
     }

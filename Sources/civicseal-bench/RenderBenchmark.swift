@@ -12,26 +12,39 @@ enum RenderBenchmark {
 
     static func run(seconds: Double) throws {
         let renderer = try DocumentRenderer(templateDirectory: DocumentRenderer.repositoryTemplateDirectory())
-        let given = ["Ánh Tuyết", "Đức Lương", "Quỳnh Hương", "Ngọc Thịnh", "Văn Hưởng", "Thị Mỹ", "Quốc Bảo", "Hữu Nghĩa", "Thị Yến", "Đình Khang"]
-        let family = ["Nguyễn", "Trần", "Phạm", "Đặng", "Lê", "Hoàng", "Vũ", "Đỗ", "Bùi", "Huỳnh", "Ngô", "Dương", "Lý"]
+        let given = [
+            "Ánh Tuyết", "Đức Lương", "Quỳnh Hương", "Ngọc Thịnh", "Văn Hưởng", "Thị Mỹ", "Quốc Bảo", "Hữu Nghĩa",
+            "Thị Yến", "Đình Khang",
+        ]
+        let family = [
+            "Nguyễn", "Trần", "Phạm", "Đặng", "Lê", "Hoàng", "Vũ", "Đỗ", "Bùi", "Huỳnh", "Ngô", "Dương", "Lý",
+        ]
         let middle = ["Thị", "Văn", "Minh", "Ngọc", "Khắc", "Phương", "Xuân", "Quỳnh"]
         var names: [String] = []
         for (index, first) in family.enumerated() {
-            for (other, last) in given.enumerated() { names.append("\(first) \(middle[(index + other) % middle.count]) \(last)") }
+            for (other, last) in given.enumerated() {
+                names.append("\(first) \(middle[(index + other) % middle.count]) \(last)")
+            }
         }
         func record(_ name: String, _ index: Int) -> DocumentRecord {
             DocumentRecord(
                 documentID: String(format: "7QH2KX9V4M3TBCJ5RW8ZN%05d", index % 100_000), number: "\(index)/2026/LLTP",
-                issuedAt: Date(timeIntervalSince1970: 1_795_000_000 + Double(index)), place: "Hà Nội", department: .justiceHanoi,
-                officer: DocumentOfficer(fullName: "Lê Văn Hưởng", titleVietnamese: "GIÁM ĐỐC", titleEnglish: "Director"),
+                issuedAt: Date(timeIntervalSince1970: 1_795_000_000 + Double(index)), place: "Hà Nội",
+                department: .justiceHanoi,
+                officer: DocumentOfficer(
+                    fullName: "Lê Văn Hưởng", titleVietnamese: "GIÁM ĐỐC", titleEnglish: "Director"),
                 holder: DocumentHolder(
-                    fullName: name, sex: .female, birthDate: CalendarDate("1990-09-02")!, birthPlace: "Phường Hàng Bạc, Hà Nội",
-                    ethnicity: "Kinh", residence: "Số 12 phố Hàng Bạc, phường Hoàn Kiếm, thành phố Hà Nội", personalID: "001190012345"),
+                    fullName: name, sex: .female, birthDate: CalendarDate("1990-09-02")!,
+                    birthPlace: "Phường Hàng Bạc, Hà Nội",
+                    ethnicity: "Kinh", residence: "Số 12 phố Hàng Bạc, phường Hoàn Kiếm, thành phố Hà Nội",
+                    personalID: "001190012345"),
                 findings: .criminalRecord(CriminalRecordFindings(form: .form1)))
         }
         let fixed = record(names[0], 0)
         let size = try renderer.render(fixed, signature: SignaturePlaceholder()).bytes.count
-        print("# civicseal-bench render — one core, \(Report.format(seconds)) s per figure; \(names.count) distinct holder names")
+        print(
+            "# civicseal-bench render — one core, \(Report.format(seconds)) s per figure; \(names.count) distinct holder names"
+        )
         Report.figure("form1_pdf_bytes_with_signature_placeholder", Double(size), "bytes")
 
         var counter = 0
@@ -61,7 +74,9 @@ enum RenderBenchmark {
         // The floor is per core: judged on the wall clock (which a busy machine drags down) and on CPU time.
         let wallClock = min(same, varied, sealed) >= floor ? "met" : "NOT MET"
         let perCPUSecond = 1e6 / max(cpuPerDocument, sealedCPU) >= floor ? "met" : "NOT MET"
-        print("render_form1_floor: \(Report.format(floor)) docs/s (wall clock: \(wallClock); per CPU-second: \(perCPUSecond))")
+        print(
+            "render_form1_floor: \(Report.format(floor)) docs/s (wall clock: \(wallClock); per CPU-second: \(perCPUSecond))"
+        )
 
         var url = "https://verify.civicseal.invalid/v/7QH2KX9V4M3TBCJ5RW8ZNPYD6A?"
         var filler = 0

@@ -17,14 +17,17 @@ import Synchronization
 /// ≥ 10,000 submissions/s; queue page p99 < 2 ms at 1M; 1M requests < 2 GB.
 enum StoreBenchmark {
     static func run(seconds: Double, arguments: [String]) throws {
-        if arguments.contains("--compare-wal-writes") { return try compareWALWrites(seconds: seconds, arguments: arguments) }
+        if arguments.contains("--compare-wal-writes") {
+            return try compareWALWrites(seconds: seconds, arguments: arguments)
+        }
         var target = 1_000_000
         if let index = arguments.firstIndex(of: "--requests"), index + 1 < arguments.count,
             let value = Int(arguments[index + 1]), value >= 20_000
         {
             target = value
         }
-        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("civicseal-bench-\(UUID().uuidString)")
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent(
+            "civicseal-bench-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(at: folder) }
         let path = folder.appendingPathComponent("bench.sqlite").path
@@ -81,11 +84,14 @@ enum StoreBenchmark {
         Date(timeIntervalSince1970: Double(date.daysSinceEpoch * 86_400 + 3 * 3600))
     }
 
-    /// `--compare-wal-writes`: submissions/s with the WAL-coalescing VFS and with SQLite's default VFS, on two stores of
-    /// 10,000 requests measured in alternating windows (six each), so both see the same machine load. Reports the median
+    /// `--compare-wal-writes`: submissions/s with the WAL-coalescing VFS and with SQLite's default VFS, on two stores
+    /// of
+    /// 10,000 requests measured in alternating windows (six each), so both see the same machine load. Reports the
+    /// median
     /// window of each and their ratio.
     static func compareWALWrites(seconds: Double, arguments: [String]) throws {
-        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("civicseal-bench-\(UUID().uuidString)")
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent(
+            "civicseal-bench-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(at: folder) }
         var configurations: [(label: String, store: RequestStore, state: FillState)] = []
@@ -109,7 +115,8 @@ enum StoreBenchmark {
                 let store = configurations[index].store
                 rates[index].append(
                     try Measure.rate(seconds: window) {
-                        let request = SyntheticRequests.validated(submission, person: person, today: baseDay, validator: validator)
+                        let request = SyntheticRequests.validated(
+                            submission, person: person, today: baseDay, validator: validator)
                         person += 1
                         _ = try store.submit(request, now: instant(baseDay))
                     })
@@ -122,8 +129,11 @@ enum StoreBenchmark {
         }
         let coalesced = median(rates[0])
         let plain = median(rates[1])
-        Report.figure("store.submit.10k.wal-coalescing", coalesced, "submissions/s, median of 6 windows of \(Report.format(window)) s")
-        Report.figure("store.submit.10k.wal-default-vfs", plain, "submissions/s, median of 6 windows, alternating with the above")
+        Report.figure(
+            "store.submit.10k.wal-coalescing", coalesced,
+            "submissions/s, median of 6 windows of \(Report.format(window)) s")
+        Report.figure(
+            "store.submit.10k.wal-default-vfs", plain, "submissions/s, median of 6 windows, alternating with the above")
         Report.figure("store.submit.10k.wal-coalescing-ratio", coalesced / plain, "× (coalescing / default VFS)")
     }
 
@@ -177,7 +187,8 @@ enum StoreBenchmark {
         let threadCPUPerSubmission = (threadCPUSeconds() - threadCPUBefore) / Double(person - state.nextPerson)
         state.count += person - state.nextPerson
         state.nextPerson = person
-        Report.figure("store.submit.\(label)", rate, "submissions/s (floor 10000: \(rate >= 10_000 ? "met" : "NOT MET"))")
+        Report.figure(
+            "store.submit.\(label)", rate, "submissions/s (floor 10000: \(rate >= 10_000 ? "met" : "NOT MET"))")
         // CPU time does not depend on what else shares the machine; 1e6 / this is the rate on an idle core.
         Report.figure("store.submit.\(label).cpu", cpuPerSubmission * 1e6, "µs CPU per submission (user + system)")
         // The submitting thread runs validation, encoding and (through `DispatchQueue.sync`) the transaction; the
@@ -199,7 +210,8 @@ enum StoreBenchmark {
             let foundationRate = try Measure.rate(seconds: seconds / 2) {
                 _ = try WorkflowJSON.encoder().encode(sample.submission)
             }
-            Report.figure("store.breakdown.encode-jsonencoder", foundationRate, "JSON encodings/s (JSONEncoder, same bytes)")
+            Report.figure(
+                "store.breakdown.encode-jsonencoder", foundationRate, "JSON encodings/s (JSONEncoder, same bytes)")
             // People 900,000+ are never used by fills or the measured submissions.
             var insertPerson = 900_000
             let insertRate = try Measure.rate(seconds: seconds / 2) {
@@ -287,13 +299,15 @@ enum StoreBenchmark {
         let rate = Double(total) / max(0.001, elapsed)
         Report.figure(
             "store.submit.\(label).\(tasks)-tasks", rate,
-            "submissions/s (\(tasks) concurrent tasks on the async API, as the service submits; floor 10000: \(rate >= 10_000 ? "met" : "NOT MET"))")
+            "submissions/s (\(tasks) concurrent tasks on the async API, as the service submits; floor 10000: \(rate >= 10_000 ? "met" : "NOT MET"))"
+        )
         Report.figure(
             "store.submit.\(label).\(tasks)-tasks.cpu", (processCPUSeconds() - cpuBefore) / Double(max(1, total)) * 1e6,
             "µs CPU per submission (user + system)")
     }
 
-    static func measureTwoClients(_ store: RequestStore, label: String, seconds: Double, state: inout FillState) throws {
+    static func measureTwoClients(_ store: RequestStore, label: String, seconds: Double, state: inout FillState) throws
+    {
         let submission = SyntheticRequests.criminalRecord()
         let today = baseDay
         let now = instant(baseDay)

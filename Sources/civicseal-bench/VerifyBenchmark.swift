@@ -22,17 +22,28 @@ enum VerifyBenchmark {
 
         // One issued document (setup, not measured).
         let officer = Actor.officer("bench-officer", department: "justice-hanoi")
-        let validated = SyntheticRequests.validated(SyntheticRequests.criminalRecord(), person: 7, today: CalendarDate(Date()))
+        let validated = SyntheticRequests.validated(
+            SyntheticRequests.criminalRecord(), person: 7, today: CalendarDate(Date()))
         let summary = try service.store.submit(validated, now: Date())
         _ = try service.store.claim(summary.id, by: officer, now: Date())
-        _ = try service.store.approve(summary.id, findingsJSON: #"{"bans":[],"convictions":[]}"#, by: officer, officerName: "Lê Văn Hưởng", now: Date())
-        guard let issued = try service.issuance.issueNow(summary.id) else { throw LoadGenerator.Failure(description: "issuance failed") }
+        _ = try service.store.approve(
+            summary.id, findingsJSON: #"{"bans":[],"convictions":[]}"#, by: officer, officerName: "Lê Văn Hưởng",
+            now: Date())
+        guard let issued = try service.issuance.issueNow(summary.id) else {
+            throw LoadGenerator.Failure(description: "issuance failed")
+        }
         let pdf = issued.pdf
         let verifier = try DocumentVerifier(trustAnchors: service.keyring.trustAnchors)
-        guard verifier.verify(pdf, registry: service.store).isValid else { throw LoadGenerator.Failure(description: "sample does not verify") }
-        print("# civicseal-bench verify — sealed form-1 of \(pdf.count) bytes, ECDSA P-256, online checks against the registry")
+        guard verifier.verify(pdf, registry: service.store).isValid else {
+            throw LoadGenerator.Failure(description: "sample does not verify")
+        }
+        print(
+            "# civicseal-bench verify — sealed form-1 of \(pdf.count) bytes, ECDSA P-256, online checks against the registry"
+        )
 
-        let single = Measure.rate(seconds: seconds) { precondition(verifier.verify(pdf, registry: service.store).isValid) }
+        let single = Measure.rate(seconds: seconds) {
+            precondition(verifier.verify(pdf, registry: service.store).isValid)
+        }
         Report.figure("verify_library_one_thread", single, "verifications/s")
         let cores = ProcessInfo.processInfo.activeProcessorCount
         let done = Atomic<Int>(0)
@@ -51,26 +62,31 @@ enum VerifyBenchmark {
         _ = FileManager.default.createFile(atPath: pdfPath, contents: Data(pdf))
         let script = folder + "/post.lua"
         try """
-            local f = io.open("\(pdfPath)", "rb")
-            wrk.method = "POST"
-            wrk.body = f:read("*all")
-            f:close()
-            wrk.headers["Content-Type"] = "application/pdf"
-            """.write(toFile: script, atomically: true, encoding: .utf8)
+        local f = io.open("\(pdfPath)", "rb")
+        wrk.method = "POST"
+        wrk.body = f:read("*all")
+        f:close()
+        wrk.headers["Content-Type"] = "application/pdf"
+        """.write(toFile: script, atomically: true, encoding: .utf8)
         let http = try LoadGenerator.wrk(
             url: "http://127.0.0.1:\(service.port)/v1/verify", connections: 16, seconds: max(3, Int(seconds.rounded())),
             script: script)
-        Report.figure("verify_http_post", http.requestsPerSecond, "verifications/s (floor \(Report.format(floor)): \(http.requestsPerSecond >= floor ? "met" : "NOT MET"))")
+        Report.figure(
+            "verify_http_post", http.requestsPerSecond,
+            "verifications/s (floor \(Report.format(floor)): \(http.requestsPerSecond >= floor ? "met" : "NOT MET"))")
         Report.figure("verify_http_post_p99", http.p99Milliseconds, "ms")
         Report.figure("verify_http_errors", Double(http.non2xx + http.socketErrors), "non-2xx or socket errors")
 
         let rootPath = folder + "/root.pem"
-        _ = FileManager.default.createFile(atPath: rootPath, contents: Data(service.keyring.trustAnchors.map(\.pem).joined().utf8))
+        _ = FileManager.default.createFile(
+            atPath: rootPath, contents: Data(service.keyring.trustAnchors.map(\.pem).joined().utf8))
         if let pyHanko = try PyHankoValidation.rate(pdf: pdfPath, root: rootPath, seconds: seconds) {
             Report.figure("pyhanko_validate_same_document", pyHanko, "verifications/s")
             Report.figure("verify_http_vs_pyhanko", http.requestsPerSecond / pyHanko, "x")
             Report.figure("verify_library_vs_pyhanko", max(single, parallel) / pyHanko, "x")
-            print("verify_vs_pyhanko_floor: \(Report.format(ratioFloor)) x (\(http.requestsPerSecond / pyHanko >= ratioFloor ? "met" : "NOT MET") over HTTP)")
+            print(
+                "verify_vs_pyhanko_floor: \(Report.format(ratioFloor)) x (\(http.requestsPerSecond / pyHanko >= ratioFloor ? "met" : "NOT MET") over HTTP)"
+            )
         } else {
             print("# pyhanko not available (pip install pyHanko): no reference figure")
         }

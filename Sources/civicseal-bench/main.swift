@@ -3,11 +3,13 @@ import Foundation
 /// `civicseal-bench SUITE [--seconds N]` — release-build benchmarks, one `name: value unit` line per figure.
 let arguments = Array(CommandLine.arguments.dropFirst())
 var seconds = 3.0
-if let index = arguments.firstIndex(of: "--seconds"), index + 1 < arguments.count, let value = Double(arguments[index + 1]), value > 0 {
+if let index = arguments.firstIndex(of: "--seconds"), index + 1 < arguments.count,
+    let value = Double(arguments[index + 1]), value > 0
+{
     seconds = value
 }
 #if DEBUG
-print("# warning: debug build; run `swift run -c release civicseal-bench …` for figures that mean anything")
+    print("# warning: debug build; run `swift run -c release civicseal-bench …` for figures that mean anything")
 #endif
 do {
     switch arguments.first {
@@ -20,7 +22,10 @@ do {
     case "pages": try PagesBenchmark.run(seconds: seconds, arguments: arguments)
     case "abuse": try AbuseBenchmark.run(seconds: seconds)
     default:
-        FileHandle.standardError.write(Data("usage: civicseal-bench crypto|store|render|http|issue|verify|pages|abuse [--seconds N] [--requests N]\n".utf8))
+        FileHandle.standardError.write(
+            Data(
+                "usage: civicseal-bench crypto|store|render|http|issue|verify|pages|abuse [--seconds N] [--requests N]\n"
+                    .utf8))
         exit(64)
     }
 } catch {

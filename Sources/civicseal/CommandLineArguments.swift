@@ -24,7 +24,9 @@ struct CommandLineArguments {
                     name = String(name[..<equals])
                 }
                 guard !name.isEmpty else { throw AppError(.usage, "empty option name") }
-                guard options[name] == nil || Self.repeatable.contains(name) else { throw AppError(.usage, "option --\(name) given twice") }
+                guard options[name] == nil || Self.repeatable.contains(name) else {
+                    throw AppError(.usage, "option --\(name) given twice")
+                }
                 if Self.flags.contains(name) {
                     options[name] = "true"
                 } else {

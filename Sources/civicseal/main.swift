@@ -70,11 +70,15 @@ func run(_ arguments: [String]) throws(AppError) -> Int32 {
             }
             var algorithm = SealAlgorithm.ecdsaP256
             if let name = parsed.options["algorithm"] {
-                guard let chosen = SealAlgorithm(argument: name) else { throw AppError(.usage, "unknown --algorithm \(name)") }
+                guard let chosen = SealAlgorithm(argument: name) else {
+                    throw AppError(.usage, "unknown --algorithm \(name)")
+                }
                 algorithm = chosen
             }
             let name = try DevelopmentPKI.rotate(directory: directory, departmentID: department, algorithm: algorithm)
-            print("\(department): new active seal \(name); earlier seals are retired and still verify. Restart the service to use it.")
+            print(
+                "\(department): new active seal \(name); earlier seals are retired and still verify. Restart the service to use it."
+            )
             return 0
         case "show":
             guard parsed.options["algorithm"] == nil else { throw AppError(.usage, "keys show takes no --algorithm") }
@@ -84,7 +88,9 @@ func run(_ arguments: [String]) throws(AppError) -> Int32 {
             throw AppError(.usage, "keys needs a subcommand: init or show")
         }
     case "token":
-        print(try DevelopmentTokens.command(Array(parsed.words.dropFirst()), options: parsed.options, repeated: parsed.repeated))
+        print(
+            try DevelopmentTokens.command(
+                Array(parsed.words.dropFirst()), options: parsed.options, repeated: parsed.repeated))
         return 0
     case "audit":
         try parsed.only(["data"])
@@ -107,14 +113,21 @@ func run(_ arguments: [String]) throws(AppError) -> Int32 {
     case "dev":  // hidden: development and test helpers
         try parsed.only(["data", "count", "keys"])
         if parsed.words == ["dev", "sweep"] {
-            try IssuanceCommands.sweep(dataDirectory: parsed.options["data"] ?? ".civicseal", keysDirectory: parsed.options["keys"] ?? "Keys") { line in
+            try IssuanceCommands.sweep(
+                dataDirectory: parsed.options["data"] ?? ".civicseal", keysDirectory: parsed.options["keys"] ?? "Keys"
+            ) { line in
                 print(line)
                 fflush(nil)
             }
             return 0
         }
         guard parsed.words == ["dev", "submit-burst"], let count = parsed.options["count"].flatMap(Int.init), count > 0
-        else { throw AppError(.usage, "dev submit-burst --count N [--data DIR] | dev issue-burst --count N [--data DIR] [--keys DIR] | dev sweep") }
+        else {
+            throw AppError(
+                .usage,
+                "dev submit-burst --count N [--data DIR] | dev issue-burst --count N [--data DIR] [--keys DIR] | dev sweep"
+            )
+        }
         try RecordsCommands.submitBurst(dataDirectory: parsed.options["data"], count: count) { id in
             print(id)
             fflush(nil)
@@ -146,7 +159,8 @@ func serve(_ parsed: CommandLineArguments) async throws(AppError) -> Int32 {
     if let data = parsed.options["data"] { options.dataDirectory = data }
     options.trustedProxies = try ServeOptions.trustedProxies(parsed.repeated["trusted-proxy"] ?? [])
     options.metricsToken = try ServeOptions.metricsToken(
-        file: parsed.options["metrics-token-file"], environment: ProcessInfo.processInfo.environment["CIVICSEAL_METRICS_TOKEN"])
+        file: parsed.options["metrics-token-file"],
+        environment: ProcessInfo.processInfo.environment["CIVICSEAL_METRICS_TOKEN"])
     if let keys = parsed.options["keys"] { options.keysDirectory = keys }
     let service = try Service.start(options)
     for line in service.banner { FileHandle.standardError.write(Data((line + "\n").utf8)) }
@@ -179,7 +193,8 @@ do throws(AppError) {
             throw AppError(.usage, "dev issue-burst --count N [--data DIR] [--keys DIR]")
         }
         try await IssuanceCommands.issueBurst(
-            dataDirectory: parsed.options["data"] ?? ".civicseal", keysDirectory: parsed.options["keys"] ?? "Keys", count: count
+            dataDirectory: parsed.options["data"] ?? ".civicseal", keysDirectory: parsed.options["keys"] ?? "Keys",
+            count: count
         ) { line in
             print(line)
             fflush(nil)

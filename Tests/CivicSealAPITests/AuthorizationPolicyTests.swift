@@ -16,7 +16,10 @@ import Testing
 @Suite("Authorization policy: every role × endpoint × department × kind")
 struct AuthorizationPolicyTests {
     enum Endpoint: String, CaseIterable, Sendable {
-        case queue, view, claim, approve, requestInfo = "request-info", reject, revoke, healthEntry = "health-entry"
+        case queue, view, claim, approve
+        case requestInfo = "request-info"
+        case reject, revoke
+        case healthEntry = "health-entry"
     }
 
     // MARK: The expectation table (written independently of the policy)
@@ -25,11 +28,15 @@ struct AuthorizationPolicyTests {
     static let departments = ["justice-hanoi", "health-hanoi"]
     static let kinds = ["criminal-record", "health-certificate", "health-book-extract"]
     /// Where the default configuration routes each kind.
-    static let home = ["criminal-record": "justice-hanoi", "health-certificate": "health-hanoi", "health-book-extract": "health-hanoi"]
+    static let home = [
+        "criminal-record": "justice-hanoi", "health-certificate": "health-hanoi", "health-book-extract": "health-hanoi",
+    ]
     /// What each role may do, on which kinds.
     static let may: [String: (endpoints: Set<Endpoint>, kinds: Set<String>)] = [
         "justice.officer": ([.queue, .view, .claim, .approve, .requestInfo, .reject], ["criminal-record"]),
-        "health.officer": ([.queue, .view, .claim, .approve, .requestInfo, .reject], ["health-certificate", "health-book-extract"]),
+        "health.officer": (
+            [.queue, .view, .claim, .approve, .requestInfo, .reject], ["health-certificate", "health-book-extract"]
+        ),
         "justice.revoker": ([.queue, .view, .revoke], ["criminal-record"]),
         "health.revoker": ([.queue, .view, .revoke], ["health-certificate", "health-book-extract"]),
         "health.clinician": ([.healthEntry], []),
@@ -49,11 +56,14 @@ struct AuthorizationPolicyTests {
     }
 
     static let actions: [Endpoint: StaffAction] = [
-        .queue: .viewQueue, .view: .viewRequest, .claim: .claim, .approve: .approve, .requestInfo: .requestInfo, .reject: .reject,
+        .queue: .viewQueue, .view: .viewRequest, .claim: .claim, .approve: .approve, .requestInfo: .requestInfo,
+        .reject: .reject,
         .revoke: .revoke, .healthEntry: .recordHealthEntry,
     ]
 
-    @Test("the policy's table grants exactly what the expectation table says, role by role, action by action, kind by kind")
+    @Test(
+        "the policy's table grants exactly what the expectation table says, role by role, action by action, kind by kind"
+    )
     func policyTableMatchesTheExpectations() throws {
         let policy = AuthorizationPolicy.standard
         #expect(Set(StaffRole.allCases.map(\.rawValue)) == Set(Self.roles), "every role is in the expectation table")
@@ -66,7 +76,8 @@ struct AuthorizationPolicyTests {
                 for kindName in Self.kinds where endpoint != .healthEntry {
                     let kind = try #require(RequestKind(rawValue: kindName))
                     #expect(
-                        policy.grants([role], action, on: kind) == (expected && Self.may[roleName]!.kinds.contains(kindName)),
+                        policy.grants([role], action, on: kind)
+                            == (expected && Self.may[roleName]!.kinds.contains(kindName)),
                         "\(roleName) \(endpoint) \(kindName)")
                 }
             }
@@ -125,7 +136,8 @@ struct AuthorizationPolicyTests {
                 value += 1
                 return value
             }
-            let response = try await live.client.post("/v1/requests", token: try live.token(for: .man(number)), json: AuthorizationPolicyTests.body(kind))
+            let response = try await live.client.post(
+                "/v1/requests", token: try live.token(for: .man(number)), json: AuthorizationPolicyTests.body(kind))
             return try #require(response.json["id"] as? String, "submit \(kind): \(response)")
         }
 
@@ -151,8 +163,10 @@ struct AuthorizationPolicyTests {
             let zeros = String(repeating: "0", count: 64)
             _ = try await store.register(
                 NewDocument(
-                    documentID: documentID, requestID: id, kind: try #require(RequestKind(rawValue: kind)), departmentID: department,
-                    templateID: kind, templateVersion: "1", templateSHA256: zeros, recordJSON: "{}", pdf: Array("%PDF-1.7".utf8),
+                    documentID: documentID, requestID: id, kind: try #require(RequestKind(rawValue: kind)),
+                    departmentID: department,
+                    templateID: kind, templateVersion: "1", templateSHA256: zeros, recordJSON: "{}",
+                    pdf: Array("%PDF-1.7".utf8),
                     signerCertificateSHA256: zeros, issuedAt: Date()),
                 now: Date())
             return documentID
@@ -162,7 +176,9 @@ struct AuthorizationPolicyTests {
     /// No sweeper run after start: documents are registered by hand above.
     static func quiet(_ options: inout ServeOptions) { options.sweepInterval = .seconds(24 * 3600) }
 
-    @Test("over the API, each of 5 roles × 2 departments × 3 kinds × 8 endpoints gets the expected status", .timeLimit(.minutes(5)))
+    @Test(
+        "over the API, each of 5 roles × 2 departments × 3 kinds × 8 endpoints gets the expected status",
+        .timeLimit(.minutes(5)))
     func everyRoleEndpointDepartmentAndKind() async throws {
         try await withLiveService(configure: Self.quiet) { live in
             let requests = Requests(live)
@@ -183,23 +199,31 @@ struct AuthorizationPolicyTests {
                             case .queue:
                                 response = try await live.client.get("/v1/queues/\(department)", token: token)
                             case .view:
-                                response = try await live.client.get("/v1/requests/\(shared[kind]!.submitted)", token: token)
+                                response = try await live.client.get(
+                                    "/v1/requests/\(shared[kind]!.submitted)", token: token)
                             case .claim:
                                 let id = allowed ? try await requests.submit(kind) : shared[kind]!.submitted
-                                response = try await live.client.post("/v1/requests/\(id)/claim", token: token, json: "")
-                            case .approve, .requestInfo, .reject:
-                                let id = allowed ? try await requests.inReview(kind, by: member) : shared[kind]!.submitted
                                 response = try await live.client.post(
-                                    "/v1/requests/\(id)/decision", token: token, json: Self.decisionBody(endpoint, kind: kind))
+                                    "/v1/requests/\(id)/claim", token: token, json: "")
+                            case .approve, .requestInfo, .reject:
+                                let id =
+                                    allowed ? try await requests.inReview(kind, by: member) : shared[kind]!.submitted
+                                response = try await live.client.post(
+                                    "/v1/requests/\(id)/decision", token: token,
+                                    json: Self.decisionBody(endpoint, kind: kind))
                             case .revoke:
                                 let document = allowed ? try await requests.issued(kind) : shared[kind]!.document
                                 response = try await live.client.post(
-                                    "/v1/documents/\(document)/revoke", token: token, json: #"{"reasonCode": "issued-in-error", "reason": "Cấp nhầm"}"#)
+                                    "/v1/documents/\(document)/revoke", token: token,
+                                    json: #"{"reasonCode": "issued-in-error", "reason": "Cấp nhầm"}"#)
                             case .healthEntry:
                                 response = try await live.client.post(
-                                    "/v1/health-books/\(patient.personalID)/entries", token: token, json: Bodies.vaccination)
+                                    "/v1/health-books/\(patient.personalID)/entries", token: token,
+                                    json: Bodies.vaccination)
                             }
-                            #expect(response.status == expected, "\(role) of \(department), \(kind), \(endpoint.rawValue): \(response)")
+                            #expect(
+                                response.status == expected,
+                                "\(role) of \(department), \(kind), \(endpoint.rawValue): \(response)")
                             walked += 1
                         }
                     }
@@ -213,12 +237,16 @@ struct AuthorizationPolicyTests {
                 let summary = try await live.service.store.request(
                     shared[kind]!.submitted, by: .officer("audit", department: Self.home[kind]!), now: Date()
                 ).summary
-                #expect(summary.state == .submitted && summary.assigneeID == nil, "\(kind): a refused action changed the request")
+                #expect(
+                    summary.state == .submitted && summary.assigneeID == nil,
+                    "\(kind): a refused action changed the request")
             }
         }
     }
 
-    @Test("on the officer pages, officers and revokers of both departments see the request page, claim and revoke as the table says")
+    @Test(
+        "on the officer pages, officers and revokers of both departments see the request page, claim and revoke as the table says"
+    )
     func officerPagesFollowThePolicy() async throws {
         try await withLiveService(configure: Self.quiet) { live in
             let requests = Requests(live)
@@ -232,9 +260,12 @@ struct AuthorizationPolicyTests {
             for role in Self.roles {
                 for department in Self.departments {
                     let browser = Browser(live)
-                    let signedIn = try await WebPagesTests.signIn(browser, "/officer/sign-in", token: try live.token(for: Self.member(role, department)))
+                    let signedIn = try await WebPagesTests.signIn(
+                        browser, "/officer/sign-in", token: try live.token(for: Self.member(role, department)))
                     guard role != "health.clinician" else {
-                        #expect(signedIn.status == 200 && signedIn.header("Location") == nil, "a clinician has no officer pages")
+                        #expect(
+                            signedIn.status == 200 && signedIn.header("Location") == nil,
+                            "a clinician has no officer pages")
                         continue
                     }
                     #expect(signedIn.status == 303, "\(role) \(department): \(signedIn)")
@@ -250,14 +281,18 @@ struct AuthorizationPolicyTests {
                             #expect(page.text.contains(#"id="claim""#) == claimable, "\(role) \(kind): claim button")
                             let issuedPage = try await browser.get("/officer/requests/\(issuedRequest[kind]!)")
                             let revocable = Self.expectedStatus(role, department, kind, .revoke) == 200
-                            #expect(issuedPage.text.contains(#"id="revoke""#) == revocable, "\(role) \(kind): revoke form")
+                            #expect(
+                                issuedPage.text.contains(#"id="revoke""#) == revocable, "\(role) \(kind): revoke form")
                         }
                         // A claim posted anyway (a crafted form) is refused unless the table allows it.
                         let csrf = try #require(try await browser.get("/officer/sign-in").csrf)
                         let expectedClaim = Self.expectedStatus(role, department, kind, .claim)
                         guard expectedClaim != 200 else { continue }
-                        let claim = try await browser.post("/officer/requests/\(submitted[kind]!)/claim", [("csrf", csrf), ("version", "1")])
-                        #expect(claim.status == expectedClaim, "\(role) of \(department) claiming \(kind) on the page: \(claim.status)")
+                        let claim = try await browser.post(
+                            "/officer/requests/\(submitted[kind]!)/claim", [("csrf", csrf), ("version", "1")])
+                        #expect(
+                            claim.status == expectedClaim,
+                            "\(role) of \(department) claiming \(kind) on the page: \(claim.status)")
                     }
                 }
             }

@@ -6,7 +6,9 @@ import Testing
 @Suite("Live API: authorization rules")
 struct AuthorizationTests {
     /// Submits a criminal-record request for `person` and returns its id.
-    static func submit(_ live: LiveService, _ person: Person, body: String = Bodies.criminalRecord()) async throws -> String {
+    static func submit(_ live: LiveService, _ person: Person, body: String = Bodies.criminalRecord()) async throws
+        -> String
+    {
         let response = try await live.client.post("/v1/requests", token: try live.token(for: person), json: body)
         guard response.status == 201, let id = response.json["id"] as? String else {
             throw ClientError(description: "submission failed: \(response)")
@@ -20,7 +22,8 @@ struct AuthorizationTests {
             let id = try await Self.submit(live, .man(20))
             let stranger = try live.token(for: .man(21))
             let detail = try await live.client.get("/v1/requests/\(id)", token: stranger)
-            let supplement = try await live.client.post("/v1/requests/\(id)/supplement", token: stranger, json: Bodies.criminalRecord())
+            let supplement = try await live.client.post(
+                "/v1/requests/\(id)/supplement", token: stranger, json: Bodies.criminalRecord())
             let cancel = try await live.client.post("/v1/requests/\(id)/cancel", token: stranger, json: "")
             for response in [detail, supplement, cancel] {
                 #expect(response.status == 404, "\(response)")
@@ -30,7 +33,8 @@ struct AuthorizationTests {
             let own = try await live.client.get("/v1/requests/\(id)", token: try live.token(for: .man(20)))
             #expect((own.json["request"] as? [String: Any])?["status"] as? String == "submitted", "\(own)")
             // And an id that does not exist answers exactly like someone else's.
-            let missing = try await live.client.get("/v1/requests/\(String(repeating: "ab", count: 16))", token: stranger)
+            let missing = try await live.client.get(
+                "/v1/requests/\(String(repeating: "ab", count: 16))", token: stranger)
             #expect(missing.status == 404)
             #expect(missing.text == detail.text)
         }
@@ -43,12 +47,14 @@ struct AuthorizationTests {
             let healthOfficer = try live.token(for: .healthOfficer)
             let detail = try await live.client.get("/v1/requests/\(id)", token: healthOfficer)
             let claim = try await live.client.post("/v1/requests/\(id)/claim", token: healthOfficer, json: "")
-            let approve = try await live.client.post("/v1/requests/\(id)/decision", token: healthOfficer, json: Bodies.noConviction)
+            let approve = try await live.client.post(
+                "/v1/requests/\(id)/decision", token: healthOfficer, json: Bodies.noConviction)
             let reject = try await live.client.post(
                 "/v1/requests/\(id)/decision", token: healthOfficer, json: #"{"decision": "reject", "reason": "x"}"#)
             for response in [detail, claim, approve, reject] { #expect(response.status == 404, "\(response)") }
             // The request is still waiting for its own department.
-            let queue = try await live.client.get("/v1/queues/justice-hanoi", token: try live.token(for: .justiceOfficer))
+            let queue = try await live.client.get(
+                "/v1/queues/justice-hanoi", token: try live.token(for: .justiceOfficer))
             #expect((queue.json["items"] as? [[String: Any]] ?? []).contains { $0["id"] as? String == id })
         }
     }
@@ -56,7 +62,8 @@ struct AuthorizationTests {
     @Test("an officer asking for another department's queue gets 404")
     func otherDepartmentQueueIsNotFound() async throws {
         try await withLiveService { live in
-            let response = try await live.client.get("/v1/queues/justice-hanoi", token: try live.token(for: .healthOfficer))
+            let response = try await live.client.get(
+                "/v1/queues/justice-hanoi", token: try live.token(for: .healthOfficer))
             #expect(response.status == 404, "\(response)")
             let own = try await live.client.get("/v1/queues/health-hanoi", token: try live.token(for: .healthOfficer))
             #expect(own.status == 200, "\(own)")
@@ -84,8 +91,10 @@ struct AuthorizationTests {
             let citizen = try live.token(for: .man(23))
             let queue = try await live.client.get("/v1/queues/justice-hanoi", token: citizen)
             let claim = try await live.client.post("/v1/requests/\(id)/claim", token: citizen, json: "")
-            let decide = try await live.client.post("/v1/requests/\(id)/decision", token: citizen, json: Bodies.noConviction)
-            let entry = try await live.client.post("/v1/health-books/079085000023/entries", token: citizen, json: Bodies.vaccination)
+            let decide = try await live.client.post(
+                "/v1/requests/\(id)/decision", token: citizen, json: Bodies.noConviction)
+            let entry = try await live.client.post(
+                "/v1/health-books/079085000023/entries", token: citizen, json: Bodies.vaccination)
             for response in [queue, claim, decide, entry] { #expect(response.status == 403, "\(response)") }
             let own = try await live.client.get("/v1/requests/\(id)", token: citizen)
             #expect((own.json["request"] as? [String: Any])?["status"] as? String == "submitted")
@@ -97,7 +106,8 @@ struct AuthorizationTests {
         try await withLiveService { live in
             let patient = Person.man(24)
             let recorded = try await live.client.post(
-                "/v1/health-books/\(patient.personalID)/entries", token: try live.token(for: .clinician), json: Bodies.vaccination)
+                "/v1/health-books/\(patient.personalID)/entries", token: try live.token(for: .clinician),
+                json: Bodies.vaccination)
             #expect(recorded.status == 201, "\(recorded)")
 
             let own = try await live.client.get("/v1/health-book", token: try live.token(for: patient))
@@ -118,7 +128,8 @@ struct AuthorizationTests {
         try await withLiveService { live in
             for staff in [StaffMember.healthOfficer, .justiceOfficer] {
                 let response = try await live.client.post(
-                    "/v1/health-books/079085000026/entries", token: try live.token(for: staff), json: Bodies.vaccination)
+                    "/v1/health-books/079085000026/entries", token: try live.token(for: staff), json: Bodies.vaccination
+                )
                 #expect(response.status == 403, "\(response)")
             }
             let book = try await live.client.get("/v1/health-book", token: try live.token(for: .man(26)))
@@ -143,7 +154,8 @@ struct AuthorizationTests {
         try await withLiveService { live in
             let id = try await Self.submit(live, .man(28))
             let officer = try live.token(for: .justiceOfficer)
-            let approve = try await live.client.post("/v1/requests/\(id)/decision", token: officer, json: Bodies.noConviction)
+            let approve = try await live.client.post(
+                "/v1/requests/\(id)/decision", token: officer, json: Bodies.noConviction)
             #expect(approve.status == 409, "\(approve)")
             #expect((approve.json["type"] as? String)?.hasSuffix("/transition-not-allowed") == true, "\(approve)")
             let detail = try await live.client.get("/v1/requests/\(id)", token: officer)
@@ -160,16 +172,20 @@ struct AuthorizationTests {
             #expect(try await live.client.post("/v1/requests/\(id)/claim", token: officer, json: "").status == 200)
 
             let claimAgain = try await live.client.post("/v1/requests/\(id)/claim", token: colleague, json: "")
-            let approve = try await live.client.post("/v1/requests/\(id)/decision", token: colleague, json: Bodies.noConviction)
+            let approve = try await live.client.post(
+                "/v1/requests/\(id)/decision", token: colleague, json: Bodies.noConviction)
             let reject = try await live.client.post(
-                "/v1/requests/\(id)/decision", token: colleague, json: #"{"decision": "reject", "reason": "Không đủ điều kiện"}"#)
+                "/v1/requests/\(id)/decision", token: colleague,
+                json: #"{"decision": "reject", "reason": "Không đủ điều kiện"}"#)
             for response in [claimAgain, approve, reject] {
                 #expect(response.status == 409 || response.status == 403, "\(response)")
             }
             let detail = try await live.client.get("/v1/requests/\(id)", token: colleague)
             #expect((detail.json["request"] as? [String: Any])?["status"] as? String == "in_review", "\(detail)")
             // The officer who claimed it still can.
-            #expect(try await live.client.post("/v1/requests/\(id)/decision", token: officer, json: Bodies.noConviction).status == 200)
+            #expect(
+                try await live.client.post("/v1/requests/\(id)/decision", token: officer, json: Bodies.noConviction)
+                    .status == 200)
         }
     }
 }

@@ -11,9 +11,12 @@ import Testing
 struct CitizenFormTests {
 
     /// A filled criminal-record form with the residence `rows` (from, to, address, country, province, occupation).
-    static func criminalForm(form: String = "1", bans: Bool = false, nationality: String = "VN", rows: [[String]]) -> [String: String] {
+    static func criminalForm(form: String = "1", bans: Bool = false, nationality: String = "VN", rows: [[String]])
+        -> [String: String]
+    {
         var values = [
-            "request.form": form, "request.purpose": "Xin việc", "particulars.birthPlace": "Hà Nội", "particulars.ethnicity": "Kinh",
+            "request.form": form, "request.purpose": "Xin việc", "particulars.birthPlace": "Hà Nội",
+            "particulars.ethnicity": "Kinh",
             "particulars.nationality": nationality, "particulars.permanentResidence.line": "12 Phố Huế, Hà Nội",
             "particulars.currentResidence.line": "12 Phố Huế, Hà Nội", "contact.phone": "0987654321", "copies": "1",
             "delivery.method": "electronic",
@@ -41,7 +44,9 @@ struct CitizenFormTests {
 
     @Test("a date that is not a real day/month/year is refused, never read in another order")
     func impossibleDatesAreRefused() {
-        for typed in ["05142004", "31/02/2004", "14/13/2004", "140504", "2004/05/14", "14/05/04", "ngày 14", "1405200４", ""] {
+        for typed in [
+            "05142004", "31/02/2004", "14/13/2004", "140504", "2004/05/14", "14/05/04", "ngày 14", "1405200４", "",
+        ] {
             #expect(CitizenForm.isoDate(typed) == nil, "\(typed)")
         }
         #expect(CitizenForm.shownDate("2004-05-14") == "14/05/2004")
@@ -53,12 +58,15 @@ struct CitizenFormTests {
     func unknownNationalityIsRefused() {
         for typed in ["Vi", "Việt Nam", "V", "vn", "XX"] {
             let (submission, unreadable) = CitizenForm.submission(
-                kind: .criminalRecord, values: Self.criminalForm(nationality: typed, rows: [["01/01/2010", "", "Hà Nội", "VN", "001", "Học sinh"]]))
+                kind: .criminalRecord,
+                values: Self.criminalForm(
+                    nationality: typed, rows: [["01/01/2010", "", "Hà Nội", "VN", "001", "Học sinh"]]))
             #expect(unreadable["particulars.nationality"] == "citizen-country-unknown", "\(typed)")
             #expect(Self.particulars(submission)?.nationality == nil, "\(typed) must not become a country")
         }
         let (submission, unreadable) = CitizenForm.submission(
-            kind: .criminalRecord, values: Self.criminalForm(nationality: "JP", rows: [["01/01/2010", "", "Tokyo", "JP", "", "Kỹ sư"]]))
+            kind: .criminalRecord,
+            values: Self.criminalForm(nationality: "JP", rows: [["01/01/2010", "", "Tokyo", "JP", "", "Kỹ sư"]]))
         #expect(unreadable.isEmpty, "\(unreadable)")
         #expect(Self.particulars(submission)?.nationality == "JP")
     }
@@ -66,7 +74,8 @@ struct CitizenFormTests {
     @Test("a blank nationality is required, not defaulted")
     func blankNationalityIsRequired() {
         let (submission, unreadable) = CitizenForm.submission(
-            kind: .criminalRecord, values: Self.criminalForm(nationality: "", rows: [["01/01/2010", "", "Hà Nội", "VN", "001", "Học sinh"]]))
+            kind: .criminalRecord,
+            values: Self.criminalForm(nationality: "", rows: [["01/01/2010", "", "Hà Nội", "VN", "001", "Học sinh"]]))
         #expect(unreadable["particulars.nationality"] == "validation.field.required")
         #expect(Self.particulars(submission)?.nationality == nil)
     }
@@ -77,27 +86,41 @@ struct CitizenFormTests {
     func form2DoesNotReadTheBansBox() {
         let row = [["01/01/2010", "", "Hà Nội", "VN", "001", "Học sinh"]]
         let (form2, _) = CitizenForm.submission(kind: .criminalRecord, values: Self.criminalForm(form: "2", rows: row))
-        guard case .criminalRecord(let details2) = form2.request else { Issue.record("not a criminal record"); return }
+        guard case .criminalRecord(let details2) = form2.request else {
+            Issue.record("not a criminal record")
+            return
+        }
         #expect(details2.statesBans == nil && details2.effectiveStatesBans)
         let (form1, _) = CitizenForm.submission(kind: .criminalRecord, values: Self.criminalForm(form: "1", rows: row))
-        guard case .criminalRecord(let details1) = form1.request else { Issue.record("not a criminal record"); return }
+        guard case .criminalRecord(let details1) = form1.request else {
+            Issue.record("not a criminal record")
+            return
+        }
         #expect(details1.statesBans == false)
         let (asked, _) = CitizenForm.submission(
             kind: .criminalRecord, values: Self.criminalForm(form: "1", bans: true, rows: row))
-        guard case .criminalRecord(let details) = asked.request else { Issue.record("not a criminal record"); return }
+        guard case .criminalRecord(let details) = asked.request else {
+            Issue.record("not a criminal record")
+            return
+        }
         #expect(details.statesBans == true)
     }
 
     @Test("the validator accepts form 2 posted with the bans box unticked")
     func form2UntickedValidates() throws {
         let (submission, unreadable) = CitizenForm.submission(
-            kind: .criminalRecord, values: Self.criminalForm(form: "2", rows: [["02/03/1985", "", "12 Phố Huế", "VN", "001", "Học sinh"]]))
+            kind: .criminalRecord,
+            values: Self.criminalForm(form: "2", rows: [["02/03/1985", "", "12 Phố Huế", "VN", "001", "Học sinh"]]))
         #expect(unreadable.isEmpty, "\(unreadable)")
         let validator = SubmissionValidator()
         let applicant = try #require(Self.applicant())
-        switch validator.validate(submission, applicant: applicant, today: CalendarDate(year: 2026, month: 12, day: 4)!) {
+        switch validator.validate(submission, applicant: applicant, today: CalendarDate(year: 2026, month: 12, day: 4)!)
+        {
         case .success(let validated):
-            guard case .criminalRecord(let details) = validated.submission.request else { Issue.record("kind"); return }
+            guard case .criminalRecord(let details) = validated.submission.request else {
+                Issue.record("kind")
+                return
+            }
             #expect(details.statesBans == true)
         case .failure(let failure):
             #expect(!failure.issues.contains { $0.code == .formForm2StatesBans }, "\(failure.issues)")
@@ -107,9 +130,12 @@ struct CitizenFormTests {
 
     static func applicant() -> Applicant? {
         let claims = IdentityClaims(
-            subject: "citizen-1", personalId: "001085012345", fullName: "Trần Văn Bình", birthDate: "1985-03-02", sex: "male",
+            subject: "citizen-1", personalId: "001085012345", fullName: "Trần Văn Bình", birthDate: "1985-03-02",
+            sex: "male",
             assuranceLevel: "level2")
-        return try? Applicant.validated(from: claims, today: CalendarDate(year: 2026, month: 12, day: 4)!, policy: ValidationPolicy()).get()
+        return try? Applicant.validated(
+            from: claims, today: CalendarDate(year: 2026, month: 12, day: 4)!, policy: ValidationPolicy()
+        ).get()
     }
 
     // MARK: Residence rows (findings 3 and 17)
@@ -119,21 +145,27 @@ struct CitizenFormTests {
         let (submission, unreadable) = CitizenForm.submission(
             kind: .criminalRecord,
             values: Self.criminalForm(rows: [
-                ["01/01/2000", "31/12/2015", "45 Lê Lợi", "VN", "079", "Học sinh"], ["01/01/2016", "", "Shinjuku, Tokyo", "JP", "", "Kỹ sư"],
+                ["01/01/2000", "31/12/2015", "45 Lê Lợi", "VN", "079", "Học sinh"],
+                ["01/01/2016", "", "Shinjuku, Tokyo", "JP", "", "Kỹ sư"],
             ]))
         #expect(unreadable.isEmpty, "\(unreadable)")
         let rows = submission.residenceHistory ?? []
         #expect(rows.count == 2)
-        #expect(rows.first?.provinceCode == "079" && rows.first?.countryCode == "VN" && rows.first?.from == "2000-01-01" && rows.first?.to == "2015-12-31")
+        #expect(
+            rows.first?.provinceCode == "079" && rows.first?.countryCode == "VN" && rows.first?.from == "2000-01-01"
+                && rows.first?.to == "2015-12-31")
         #expect(rows.last?.provinceCode == nil && rows.last?.countryCode == "JP")
     }
 
-    @Test("a row in Việt Nam without a province, or abroad with one, is refused next to the province, naming nothing else")
+    @Test(
+        "a row in Việt Nam without a province, or abroad with one, is refused next to the province, naming nothing else"
+    )
     func provinceFollowsTheCountry() {
         let (_, unreadable) = CitizenForm.submission(
             kind: .criminalRecord,
             values: Self.criminalForm(rows: [
-                ["01/01/2000", "31/12/2015", "45 Lê Lợi", "VN", "", "Học sinh"], ["01/01/2016", "", "Tokyo", "JP", "079", "Kỹ sư"],
+                ["01/01/2000", "31/12/2015", "45 Lê Lợi", "VN", "", "Học sinh"],
+                ["01/01/2016", "", "Tokyo", "JP", "079", "Kỹ sư"],
             ]))
         #expect(unreadable["residenceHistory[0].provinceCode"] == "citizen-row-province-required")
         #expect(unreadable["residenceHistory[1].provinceCode"] == "citizen-row-province-abroad")
@@ -155,7 +187,8 @@ struct CitizenFormTests {
     @Test("blank rows are skipped (the country's default is no answer), and issues map back to the row typed")
     func blankRowsAndRowMapping() {
         let values = Self.criminalForm(rows: [
-            ["01/01/2000", "", "45 Lê Lợi", "VN", "079", "Học sinh"], ["", "", "", "VN", "", ""], ["01/01/2016", "", "Tokyo", "JP", "", "Kỹ sư"],
+            ["01/01/2000", "", "45 Lê Lợi", "VN", "079", "Học sinh"], ["", "", "", "VN", "", ""],
+            ["01/01/2016", "", "Tokyo", "JP", "", "Kỹ sư"],
         ])
         let (submission, _) = CitizenForm.submission(kind: .criminalRecord, values: values, rows: 3)
         #expect(submission.residenceHistory?.count == 2)
@@ -166,14 +199,16 @@ struct CitizenFormTests {
         #expect(CitizenForm.rowNumber(of: field) == 3)
     }
 
-    @Test("the row count comes from the form, within 1 and the policy's maximum; the form shows that many numbered rows")
+    @Test(
+        "the row count comes from the form, within 1 and the policy's maximum; the form shows that many numbered rows")
     func rowCount() {
         let policy = ValidationPolicy()
         #expect(CitizenForm.rowCount(posted: nil, policy: policy) == CitizenForm.defaultResidenceRows)
         #expect(CitizenForm.rowCount(posted: "5", policy: policy) == 5)
         #expect(CitizenForm.rowCount(posted: "0", policy: policy) == 1)
         #expect(CitizenForm.rowCount(posted: "100000", policy: policy) == policy.maximumResidencePeriods)
-        let sections = CitizenForm.sections(for: .criminalRecord, policy: policy, rows: 5, rowLabel: { "Nơi cư trú \($0)" })
+        let sections = CitizenForm.sections(
+            for: .criminalRecord, policy: policy, rows: 5, rowLabel: { "Nơi cư trú \($0)" })
         let rows = sections.flatMap(\.rows)
         #expect(rows.map(\.legend) == (1...5).map { "Nơi cư trú \($0)" })
         #expect(rows.allSatisfy { $0.fields.map(\.name).contains { $0.hasSuffix(".provinceCode") } })
@@ -184,13 +219,15 @@ struct CitizenFormTests {
         let (submission, _) = CitizenForm.submission(
             kind: .criminalRecord,
             values: Self.criminalForm(rows: [
-                ["14/05/2004", "31/12/2015", "45 Lê Lợi", "VN", "079", "Học sinh"], ["01/01/2016", "", "Tokyo", "JP", "", "Kỹ sư"],
+                ["14/05/2004", "31/12/2015", "45 Lê Lợi", "VN", "079", "Học sinh"],
+                ["01/01/2016", "", "Tokyo", "JP", "", "Kỹ sư"],
                 ["", "", "", "VN", "", ""],
             ]), rows: 3)
         let (values, rows) = CitizenForm.values(of: submission)
         #expect(rows == 2)
         #expect(values["residenceHistory[0].from"] == "14/05/2004")
-        #expect(values["residenceHistory[1].countryCode"] == "JP" && values["residenceHistory[0].provinceCode"] == "079")
+        #expect(
+            values["residenceHistory[1].countryCode"] == "JP" && values["residenceHistory[0].provinceCode"] == "079")
     }
 
     // MARK: Provinces
@@ -201,7 +238,9 @@ struct CitizenFormTests {
         #expect(ProvinceNames.choices.allSatisfy { $0.label != $0.value })
         let names = ProvinceNames.choices.map(\.label)
         #expect(names.first == "An Giang")
-        let haNam = names.firstIndex(of: "Hà Nam")!, haNoi = names.firstIndex(of: "Hà Nội")!, haiDuong = names.firstIndex(of: "Hải Dương")!
+        let haNam = names.firstIndex(of: "Hà Nam")!
+        let haNoi = names.firstIndex(of: "Hà Nội")!
+        let haiDuong = names.firstIndex(of: "Hải Dương")!
         #expect(haNam < haNoi && haNoi < haiDuong)
         // "Đ" is its own letter, after "D" and before "E": Đà Nẵng after Cần Thơ and before Gia Lai.
         let daNang = names.firstIndex(of: "Đà Nẵng")!
@@ -217,9 +256,13 @@ struct CitizenFormTests {
         func index(_ names: [String], _ name: String) -> Int { names.firstIndex(of: name) ?? -1 }
         // Vietnamese alphabet: A < Ă < Â, tones only break ties; Đ is its own letter after D.
         #expect(index(vietnamese, "Áo") < index(vietnamese, "Ấn Độ"))
-        #expect(index(vietnamese, "Dominica") < index(vietnamese, "Đài Loan") && index(vietnamese, "Đài Loan") < index(vietnamese, "Đan Mạch"))
+        #expect(
+            index(vietnamese, "Dominica") < index(vietnamese, "Đài Loan")
+                && index(vietnamese, "Đài Loan") < index(vietnamese, "Đan Mạch"))
         #expect(index(vietnamese, "Đức") < index(vietnamese, "Estonia"))
         #expect(index(english, "Åland Islands") < index(english, "Albania"))
-        #expect(index(english, "Japan") < index(english, "Jordan") && index(english, "Austria") < index(english, "Azerbaijan"))
+        #expect(
+            index(english, "Japan") < index(english, "Jordan")
+                && index(english, "Austria") < index(english, "Azerbaijan"))
     }
 }

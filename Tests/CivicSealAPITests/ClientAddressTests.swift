@@ -11,7 +11,8 @@ struct ClientAddressTests {
     /// Five-field confirmations from `client` (as `X-Forwarded-For`) until the first refusal, at most 12: how many
     /// were answered.
     static func answeredBeforeRefusal(_ live: LiveService, from client: (Int) -> String?) async throws -> Int {
-        let body = #"{"documentId": "00000000000000000000000000", "fullName": "Trần Văn Thử", "birthDate": "1985-03-02", "sex": "male", "personalId": "079085000001"}"#
+        let body =
+            #"{"documentId": "00000000000000000000000000", "fullName": "Trần Văn Thử", "birthDate": "1985-03-02", "sex": "male", "personalId": "079085000001"}"#
         for attempt in 0..<12 {
             let headers = client(attempt).map { [("X-Forwarded-For", $0)] } ?? []
             let response = try await live.client.post("/v1/verify/details", json: body, headers: headers)
@@ -25,7 +26,10 @@ struct ClientAddressTests {
     func rateLimitKeysOnTheForwardedClient() async throws {
         // The service's clock stands still: the limit is per minute, and on a busy machine the attempts could span one.
         let now = Date()
-        try await withLiveService(configure: { $0.trustedProxies = [IPAddressRange("127.0.0.1")!]; $0.clock = { now } }) { live in
+        try await withLiveService(configure: {
+            $0.trustedProxies = [IPAddressRange("127.0.0.1")!]
+            $0.clock = { now }
+        }) { live in
             let first = try await Self.answeredBeforeRefusal(live) { _ in "203.0.113.1" }
             #expect(first == 10)
             // Another client behind the same proxy is not locked out by the first.
@@ -52,8 +56,9 @@ struct ClientAddressTests {
 
     @Test("--trusted-proxy values must be addresses or CIDR ranges")
     func trustedProxyFlagIsValidated() throws {
-        #expect(try ServeOptions.trustedProxies(["10.0.0.0/8", "::1", "2001:db8::/32"]).map(\.description)
-            == ["10.0.0.0/8", "::1/128", "2001:db8::/32"])
+        #expect(
+            try ServeOptions.trustedProxies(["10.0.0.0/8", "::1", "2001:db8::/32"]).map(\.description)
+                == ["10.0.0.0/8", "::1/128", "2001:db8::/32"])
         #expect(throws: AppError.self) { try ServeOptions.trustedProxies(["10.0.0.0/40"]) }
         #expect(throws: AppError.self) { try ServeOptions.trustedProxies(["proxy.example"]) }
     }
@@ -83,7 +88,8 @@ struct MetricsAccessTests {
             var wrong = Array(Self.token)
             wrong[wrong.count - 1] = "8"
             for presented in [String(wrong), String(Self.token.dropLast()), Self.token + "7", ""] {
-                let response = try await live.client.get("/metrics", headers: [("Authorization", "Bearer \(presented)")])
+                let response = try await live.client.get(
+                    "/metrics", headers: [("Authorization", "Bearer \(presented)")])
                 #expect(response.status == 401, "\(presented): \(response)")
             }
             let right = try await live.client.get("/metrics", token: Self.token)
@@ -101,7 +107,9 @@ struct MetricsAccessTests {
         #expect(try ServeOptions.metricsToken(file: nil, environment: Self.token) == Self.token)
         #expect(try ServeOptions.metricsToken(file: nil, environment: nil) == nil)
         #expect(throws: AppError.self) { try ServeOptions.metricsToken(file: nil, environment: "short") }
-        #expect(throws: AppError.self) { try ServeOptions.metricsToken(file: folder.path + "/missing", environment: nil) }
+        #expect(throws: AppError.self) {
+            try ServeOptions.metricsToken(file: folder.path + "/missing", environment: nil)
+        }
     }
 }
 
@@ -115,13 +123,17 @@ struct InlineRouteTests {
         "GET /language/{language}", "GET /healthz",
     ]
 
-    @Test("only memory-only routes run on the event loop; SQLite reads, PDF downloads and token checks run on handler threads")
+    @Test(
+        "only memory-only routes run on the event loop; SQLite reads, PDF downloads and token checks run on handler threads"
+    )
     func onlyMemoryOnlyRoutesAreInline() async throws {
         try await withLiveService { live in
             let inline = try live.service.api.router().inlineRoutes.map(\.description)
             #expect(Set(inline) == Self.memoryOnly, "inline routes: \(inline.sorted())")
-            for route in ["GET /v1/requests/{id}", "GET /v1/requests/{id}/document", "GET /v1/documents/{id}/status",
-                          "POST /v1/verify/details", "GET /citizen/requests/{id}/document", "POST /v/{id}"] {
+            for route in [
+                "GET /v1/requests/{id}", "GET /v1/requests/{id}/document", "GET /v1/documents/{id}/status",
+                "POST /v1/verify/details", "GET /citizen/requests/{id}/document", "POST /v/{id}",
+            ] {
                 #expect(!inline.contains(route), "\(route) does SQLite, PDF or token work on the event loop")
             }
         }

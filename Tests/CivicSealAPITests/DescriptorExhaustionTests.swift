@@ -16,7 +16,8 @@ struct DescriptorExhaustionTests {
     /// (8 CPU-seconds in 5 s) while new clients got no answer at all.
     @Test(
         "EMFILE: a new client gets 503 and a close, and the loops do not spin",
-        .enabled(if: (BuiltProduct.path("civicseal") != nil && ExternalTool.path("prlimit") != nil) || ExternalTool.isCI))
+        .enabled(
+            if: (BuiltProduct.path("civicseal") != nil && ExternalTool.path("prlimit") != nil) || ExternalTool.isCI))
     func outOfDescriptorsAnswers503WithoutSpinning() async throws {
         let civicseal = try #require(BuiltProduct.path("civicseal"), "civicseal is not built")
         let prlimit = try #require(ExternalTool.path("prlimit"), "prlimit (util-linux) is not installed")
@@ -26,8 +27,11 @@ struct DescriptorExhaustionTests {
         let limit = 128
         let child = try ChildProcess(
             "/bin/sh",
-            ["-c", "exec \"$0\" --nofile=\(limit):\(limit) -- \"$1\" serve --host 127.0.0.1 --port 0 --data \"$2/data\" --keys \"$2/keys\" --metrics-token-file \"$2/metrics-token\" 2>&1",
-             prlimit, civicseal, folder.path])
+            [
+                "-c",
+                "exec \"$0\" --nofile=\(limit):\(limit) -- \"$1\" serve --host 127.0.0.1 --port 0 --data \"$2/data\" --keys \"$2/keys\" --metrics-token-file \"$2/metrics-token\" 2>&1",
+                prlimit, civicseal, folder.path,
+            ])
         defer {
             child.signal(SIGKILL)
             _ = child.wait()
@@ -51,21 +55,26 @@ struct DescriptorExhaustionTests {
         hoarders.removeAll()
         // Descriptors come back as the hoarders close; then the metrics say what the loops did meanwhile.
         var metrics: ClientResponse?
-        #expect(await eventually(timeout: .seconds(60)) {
-            metrics = try? await HTTPClient(port: port).get("/metrics", token: Self.metricsToken)
-            return metrics?.status == 200
-        })
+        #expect(
+            await eventually(timeout: .seconds(60)) {
+                metrics = try? await HTTPClient(port: port).get("/metrics", token: Self.metricsToken)
+                return metrics?.status == 200
+            })
         let text = try #require(metrics, "the service never answered again").text
         func events(_ name: String) -> Int {
             let prefix = #"civicseal_http_protection_events_total{event="\#(name)"} "#
-            return text.split(separator: "\n").first { $0.hasPrefix(prefix) }.flatMap { Int($0.dropFirst(prefix.count)) } ?? 0
+            return text.split(separator: "\n").first { $0.hasPrefix(prefix) }.flatMap {
+                Int($0.dropFirst(prefix.count))
+            } ?? 0
         }
         #expect(events("descriptors_exhausted") >= 1, "\(text)")
         #expect(events("refused_out_of_descriptors") >= 1, "\(text)")
         // Each connection costs a few accept calls (one per loop woken, one failing, one through the reserve); a
         // loop spinning on a readable listener makes millions.
         let connections = attempts + 1 + 200
-        #expect(events("accept_call") <= 10 * connections, "\(events("accept_call")) accept calls for \(connections) connections")
+        #expect(
+            events("accept_call") <= 10 * connections,
+            "\(events("accept_call")) accept calls for \(connections) connections")
     }
 
     /// Reads the child's banner for the bound port.

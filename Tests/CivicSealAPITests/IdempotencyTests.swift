@@ -8,8 +8,10 @@ struct IdempotencyTests {
         try await withLiveService { live in
             let citizen = try live.token(for: .man(10))
             let key = [("Idempotency-Key", "retry-7f3a9c1e")]
-            let first = try await live.client.post("/v1/requests", token: citizen, json: Bodies.criminalRecord(), headers: key)
-            let second = try await live.client.post("/v1/requests", token: citizen, json: Bodies.criminalRecord(), headers: key)
+            let first = try await live.client.post(
+                "/v1/requests", token: citizen, json: Bodies.criminalRecord(), headers: key)
+            let second = try await live.client.post(
+                "/v1/requests", token: citizen, json: Bodies.criminalRecord(), headers: key)
             #expect(first.status == 201, "\(first)")
             #expect(second.status == 201 || second.status == 200, "\(second)")
             let id = try #require(first.json["id"] as? String)
@@ -24,9 +26,11 @@ struct IdempotencyTests {
         try await withLiveService { live in
             let citizen = try live.token(for: .man(11))
             let key = [("Idempotency-Key", "retry-0b2d44aa")]
-            let first = try await live.client.post("/v1/requests", token: citizen, json: Bodies.criminalRecord(copies: 1), headers: key)
+            let first = try await live.client.post(
+                "/v1/requests", token: citizen, json: Bodies.criminalRecord(copies: 1), headers: key)
             #expect(first.status == 201, "\(first)")
-            let changed = try await live.client.post("/v1/requests", token: citizen, json: Bodies.criminalRecord(copies: 3), headers: key)
+            let changed = try await live.client.post(
+                "/v1/requests", token: citizen, json: Bodies.criminalRecord(copies: 3), headers: key)
             #expect(changed.status == 422, "\(changed)")
             #expect(changed.header("Content-Type") == "application/problem+json")
             #expect((changed.json["type"] as? String)?.hasSuffix("/idempotency-key-reused") == true)
@@ -47,12 +51,16 @@ struct IdempotencyTests {
         }
     }
 
-    @Test("an Idempotency-Key is the caller's own: another citizen using the same key and body gets a request of their own")
+    @Test(
+        "an Idempotency-Key is the caller's own: another citizen using the same key and body gets a request of their own"
+    )
     func idempotencyKeyIsScopedToTheCitizen() async throws {
         try await withLiveService { live in
             let key = [("Idempotency-Key", "shared-key-42")]
-            let first = try await live.client.post("/v1/requests", token: try live.token(for: .man(13)), json: Bodies.healthCertificate, headers: key)
-            let second = try await live.client.post("/v1/requests", token: try live.token(for: .man(14)), json: Bodies.healthCertificate, headers: key)
+            let first = try await live.client.post(
+                "/v1/requests", token: try live.token(for: .man(13)), json: Bodies.healthCertificate, headers: key)
+            let second = try await live.client.post(
+                "/v1/requests", token: try live.token(for: .man(14)), json: Bodies.healthCertificate, headers: key)
             #expect(first.status == 201 && second.status == 201, "\(first) \(second)")
             let firstID = try #require(first.json["id"] as? String)
             #expect(second.json["id"] as? String != firstID, "a second citizen was handed the first citizen's request")

@@ -10,20 +10,24 @@ import Testing
 @Suite("Live API: issuance and verification")
 struct IssuanceTests {
     /// Submits a criminal-record request for `person`, claims and approves it; returns the request id.
-    static func approvedRequest(_ live: LiveService, person: Person, officer: StaffMember = .justiceOfficer) async throws -> String {
+    static func approvedRequest(_ live: LiveService, person: Person, officer: StaffMember = .justiceOfficer)
+        async throws -> String
+    {
         let citizen = try live.token(for: person)
         let officerToken = try live.token(for: officer)
         let submitted = try await live.client.post("/v1/requests", token: citizen, json: Bodies.criminalRecord())
         let id = try #require(submitted.json["id"] as? String, "\(submitted)")
         #expect(try await live.client.post("/v1/requests/\(id)/claim", token: officerToken, json: "").status == 200)
-        let approved = try await live.client.post("/v1/requests/\(id)/decision", token: officerToken, json: Bodies.noConviction)
+        let approved = try await live.client.post(
+            "/v1/requests/\(id)/decision", token: officerToken, json: Bodies.noConviction)
         #expect(approved.status == 200, "\(approved)")
         #expect(approved.json["status"] as? String == "issued", "\(approved)")
         return id
     }
 
     static func documentID(_ live: LiveService, request id: String) throws -> String {
-        try #require(try live.service.store.documentEntry(forRequest: id)?.documentID, "no document registered for \(id)")
+        try #require(
+            try live.service.store.documentEntry(forRequest: id)?.documentID, "no document registered for \(id)")
     }
 
     static func root(_ live: LiveService) -> String { live.keysDirectory + "/trust/root-ca.cert.pem" }
@@ -32,7 +36,8 @@ struct IssuanceTests {
     func approvalIssuesAVerifiablePDF() async throws {
         try await withLiveService { live in
             let id = try await Self.approvedRequest(live, person: .man(41))
-            let download = try await live.client.get("/v1/requests/\(id)/document", token: try live.token(for: .man(41)))
+            let download = try await live.client.get(
+                "/v1/requests/\(id)/document", token: try live.token(for: .man(41)))
             #expect(download.status == 200, "\(download)")
             #expect(download.header("Content-Type") == "application/pdf")
             #expect(download.body.starts(with: Array("%PDF-".utf8)))
@@ -40,13 +45,21 @@ struct IssuanceTests {
             #expect(documentID.count == 26 && DocumentID.isValid(documentID))
             #expect(download.header("Content-Disposition")?.contains(documentID) == true)
             let entry = try #require(try live.service.store.documentEntry(id: documentID))
-            #expect(entry.pdfSHA256 == Hex.encode(Digest.sha256(download.body)), "the registry holds the hash of what the owner gets")
-            #expect(entry.signerCertificateSHA256 == live.service.keyring.department("justice-hanoi")?.active.certificate.fingerprintHex)
+            #expect(
+                entry.pdfSHA256 == Hex.encode(Digest.sha256(download.body)),
+                "the registry holds the hash of what the owner gets")
+            #expect(
+                entry.signerCertificateSHA256
+                    == live.service.keyring.department("justice-hanoi")?.active.certificate.fingerprintHex)
             #expect(entry.templateID == "criminal-record-form-1")
 
             // Another citizen, an officer, and no token: nothing to see.
-            #expect(try await live.client.get("/v1/requests/\(id)/document", token: try live.token(for: .man(42))).status == 404)
-            #expect(try await live.client.get("/v1/requests/\(id)/document", token: try live.token(for: .justiceOfficer)).status == 403)
+            #expect(
+                try await live.client.get("/v1/requests/\(id)/document", token: try live.token(for: .man(42))).status
+                    == 404)
+            #expect(
+                try await live.client.get("/v1/requests/\(id)/document", token: try live.token(for: .justiceOfficer))
+                    .status == 403)
             #expect(try await live.client.get("/v1/requests/\(id)/document").status == 401)
 
             let path = try live.folder.write("issued.pdf", download.body)
@@ -77,28 +90,40 @@ struct IssuanceTests {
             #expect(status.json["kind"] as? String == "criminal-record")
             #expect((status.json["department"] as? [String: Any])?["id"] as? String == "justice-hanoi")
             #expect((status.json["issueDate"] as? String)?.count == 10)
-            for personal in ["079085", "Trần Văn Thử", "1985-03-02"] { #expect(!status.text.contains(personal), "status leaks \(personal)") }
+            for personal in ["079085", "Trần Văn Thử", "1985-03-02"] {
+                #expect(!status.text.contains(personal), "status leaks \(personal)")
+            }
 
-            // The other department's revoker cannot revoke it, a deciding officer cannot either, and a reason is required.
+            // The other department's revoker cannot revoke it, a deciding officer cannot either, and a reason is
+            // required.
             let foreign = try await live.client.post(
-                "/v1/documents/\(documentID)/revoke", token: try live.token(for: .healthRevoker), json: #"{"reasonCode": "issued-in-error", "reason": "Sai sót"}"#)
+                "/v1/documents/\(documentID)/revoke", token: try live.token(for: .healthRevoker),
+                json: #"{"reasonCode": "issued-in-error", "reason": "Sai sót"}"#)
             #expect(foreign.status == 404, "\(foreign)")
             let officer = try await live.client.post(
-                "/v1/documents/\(documentID)/revoke", token: try live.token(for: .justiceColleague), json: #"{"reason": "Sai sót"}"#)
+                "/v1/documents/\(documentID)/revoke", token: try live.token(for: .justiceColleague),
+                json: #"{"reason": "Sai sót"}"#)
             #expect(officer.status == 403, "revocation is the revoker's role: \(officer)")
             let unreasoned = try await live.client.post(
                 "/v1/documents/\(documentID)/revoke", token: try live.token(for: .justiceRevoker),
                 json: #"{"reasonCode": "issued-in-error", "reason": "  "}"#)
             #expect(unreasoned.status == 422, "\(unreasoned)")
             // The public reason is a code from the fixed list: missing or unknown is refused, naming the field.
-            for body in [#"{"reason": "Sai sót"}"#, #"{"reasonCode": "criminal-conviction", "reason": "Sai sót"}"#, #"{"reasonCode": "unspecified", "reason": "Sai sót"}"#] {
-                let refused = try await live.client.post("/v1/documents/\(documentID)/revoke", token: try live.token(for: .justiceRevoker), json: body)
+            for body in [
+                #"{"reason": "Sai sót"}"#, #"{"reasonCode": "criminal-conviction", "reason": "Sai sót"}"#,
+                #"{"reasonCode": "unspecified", "reason": "Sai sót"}"#,
+            ] {
+                let refused = try await live.client.post(
+                    "/v1/documents/\(documentID)/revoke", token: try live.token(for: .justiceRevoker), json: body)
                 #expect(refused.status == 422, "\(body): \(refused)")
                 #expect(refused.text.contains("reasonCode"), "\(refused)")
             }
-            #expect(try await live.client.get("/v1/documents/\(documentID)/status").json["status"] as? String == "valid", "nothing was revoked")
+            #expect(
+                try await live.client.get("/v1/documents/\(documentID)/status").json["status"] as? String == "valid",
+                "nothing was revoked")
             // Grounds an officer might write: a conviction and an ID number. They stay internal.
-            let grounds = "Bản án số 12/2020/HS-ST tội trộm cắp tài sản của người có CCCD 079085000099 — nhập nhầm hồ sơ"
+            let grounds =
+                "Bản án số 12/2020/HS-ST tội trộm cắp tài sản của người có CCCD 079085000099 — nhập nhầm hồ sơ"
             let revoked = try await live.client.post(
                 "/v1/documents/\(documentID)/revoke", token: try live.token(for: .justiceRevoker),
                 json: #"{"reasonCode": "issued-in-error", "reason": "\#(grounds)"}"#)
@@ -110,7 +135,9 @@ struct IssuanceTests {
             #expect(after.json["revocationReason"] as? String == "issued-in-error")
             #expect((after.json["revocationDate"] as? String)?.count == 10)
             let secrets = ["HS-ST", "12/2020", "trộm cắp", "079085000099", "nhập nhầm"]
-            for secret in secrets { #expect(!after.text.contains(secret), "the grounds are not public: /status shows \(secret)") }
+            for secret in secrets {
+                #expect(!after.text.contains(secret), "the grounds are not public: /status shows \(secret)")
+            }
             let detail = try await live.client.get("/v1/requests/\(id)", token: try live.token(for: .man(43)))
             #expect((detail.json["request"] as? [String: Any])?["status"] as? String == "revoked", "\(detail)")
             // Officers and the registry keep the grounds.
@@ -121,46 +148,63 @@ struct IssuanceTests {
             }
             // Revoking twice is a refused transition.
             let again = try await live.client.post(
-                "/v1/documents/\(documentID)/revoke", token: try live.token(for: .justiceRevoker), json: #"{"reasonCode": "superseded", "reason": "again"}"#)
+                "/v1/documents/\(documentID)/revoke", token: try live.token(for: .justiceRevoker),
+                json: #"{"reasonCode": "superseded", "reason": "again"}"#)
             #expect(again.status == 409, "\(again)")
 
             // Every anonymous way to check the document says revoked, with the code and date, and never the grounds.
             let pdf = try #require(try live.service.store.documentPDF(id: documentID))
-            let verdict = try await live.client.send("POST", "/v1/verify", headers: [("Content-Type", "application/pdf")], body: pdf)
+            let verdict = try await live.client.send(
+                "POST", "/v1/verify", headers: [("Content-Type", "application/pdf")], body: pdf)
             #expect(verdict.json["outcome"] as? String == "revoked", "\(verdict)")
             let revocation = try #require(verdict.json["revocation"] as? [String: Any], "\(verdict)")
             #expect(revocation["reason"] as? String == "issued-in-error")
-            // The verdict's instant (ISO 8601 UTC) falls on the status's revocation day in Hà Nội time, at any hour of the day.
-            let revokedAt = try #require((revocation["date"] as? String).flatMap { ISO8601DateFormatter().date(from: $0) }, "\(revocation)")
-            #expect(HanoiTime.day(of: revokedAt).description == after.json["revocationDate"] as? String, "\(revocation) \(after)")
+            // The verdict's instant (ISO 8601 UTC) falls on the status's revocation day in Hà Nội time, at any hour of
+            // the day.
+            let revokedAt = try #require(
+                (revocation["date"] as? String).flatMap { ISO8601DateFormatter().date(from: $0) }, "\(revocation)")
+            #expect(
+                HanoiTime.day(of: revokedAt).description == after.json["revocationDate"] as? String,
+                "\(revocation) \(after)")
             for secret in secrets { #expect(!verdict.text.contains(secret), "POST /v1/verify shows \(secret)") }
 
             let browser = Browser(live)
             let csrf = try #require(try await browser.get("/verify").csrf)
-            let page = try await browser.postMultipart("/verify", [("csrf", csrf)], file: ("document", "tai-lieu.pdf", "application/pdf", pdf))
+            let page = try await browser.postMultipart(
+                "/verify", [("csrf", csrf)], file: ("document", "tai-lieu.pdf", "application/pdf", pdf))
             #expect(page.firstMatch(#"data-outcome="([a-z]+)""#) == "revoked", "\(page.text)")
-            #expect(page.element(id: "verdict-revocation-reason") == PageText.vi("revocation-issued-in-error"), "\(page.text)")
+            #expect(
+                page.element(id: "verdict-revocation-reason") == PageText.vi("revocation-issued-in-error"),
+                "\(page.text)")
             for secret in secrets { #expect(!page.text.contains(secret), "the /verify page shows \(secret)") }
             let qrPage = try await browser.get("/v/\(documentID)")
-            #expect(qrPage.element(id: "revocation-reason") == PageText.vi("revocation-issued-in-error"), "\(qrPage.text)")
+            #expect(
+                qrPage.element(id: "revocation-reason") == PageText.vi("revocation-issued-in-error"), "\(qrPage.text)")
             for secret in secrets { #expect(!qrPage.text.contains(secret), "/v/<code> shows \(secret)") }
             #expect(try await live.client.get("/v1/documents/00000000000000000000000000/status").status == 404)
             #expect(try await live.service.store.verifyAudit().isIntact)
         }
     }
 
-    @Test("five-field confirmation: true when all match (names case- and space-insensitive), the same false answer whichever field is wrong")
+    @Test(
+        "five-field confirmation: true when all match (names case- and space-insensitive), the same false answer whichever field is wrong"
+    )
     func detailsConfirmation() async throws {
         try await withLiveService { live in
             let person = Person.man(44)
             let id = try await Self.approvedRequest(live, person: person)
             let documentID = try Self.documentID(live, request: id)
-            func ask(_ id: String, _ name: String, _ birth: String, _ sex: String, _ personal: String) async throws -> ClientResponse {
+            func ask(_ id: String, _ name: String, _ birth: String, _ sex: String, _ personal: String) async throws
+                -> ClientResponse
+            {
                 try await live.client.post(
                     "/v1/verify/details",
-                    json: #"{"documentId": "\#(id)", "fullName": "\#(name)", "birthDate": "\#(birth)", "sex": "\#(sex)", "personalId": "\#(personal)"}"#)
+                    json:
+                        #"{"documentId": "\#(id)", "fullName": "\#(name)", "birthDate": "\#(birth)", "sex": "\#(sex)", "personalId": "\#(personal)"}"#
+                )
             }
-            let right = try await ask(documentID.lowercased(), "  trần  VĂN thử 44 ", person.birthdate, "male", person.personalID)
+            let right = try await ask(
+                documentID.lowercased(), "  trần  VĂN thử 44 ", person.birthdate, "male", person.personalID)
             #expect(right.status == 200, "\(right)")
             #expect(right.json["confirmed"] as? Bool == true, "\(right)")
             #expect(right.json["status"] as? String == "valid")
@@ -169,14 +213,16 @@ struct IssuanceTests {
             let wrongName = try await ask(documentID, "Trần Văn Thử 45", person.birthdate, "male", person.personalID)
             let wrongID = try await ask(documentID, person.name, person.birthdate, "male", "079085000045")
             let wrongSex = try await ask(documentID, person.name, person.birthdate, "female", person.personalID)
-            let unknownDocument = try await ask("00000000000000000000000000", person.name, person.birthdate, "male", person.personalID)
+            let unknownDocument = try await ask(
+                "00000000000000000000000000", person.name, person.birthdate, "male", person.personalID)
             for answer in [wrongName, wrongID, wrongSex, unknownDocument] {
                 #expect(answer.status == 200)
                 #expect(answer.text == #"{"confirmed":false}"#, "\(answer)")
             }
             let missing = try await live.client.post("/v1/verify/details", json: #"{"documentId": "\#(documentID)"}"#)
             #expect(missing.status == 400, "\(missing)")
-            // 5 counted attempts so far from this address (the malformed one is refused before counting); the 11th is refused.
+            // 5 counted attempts so far from this address (the malformed one is refused before counting); the 11th is
+            // refused.
             for _ in 0..<5 { _ = try await ask(documentID, person.name, person.birthdate, "male", person.personalID) }
             let limited = try await ask(documentID, person.name, person.birthdate, "male", person.personalID)
             #expect(limited.status == 429, "\(limited)")
@@ -184,7 +230,9 @@ struct IssuanceTests {
         }
     }
 
-    @Test("the QR page /v/{id}: escaped HTML under a strict CSP, nothing personal; its form (session and CSRF) says match or no match")
+    @Test(
+        "the QR page /v/{id}: escaped HTML under a strict CSP, nothing personal; its form (session and CSRF) says match or no match"
+    )
     func verificationPage() async throws {
         try await withLiveService { live in
             let person = Person.man(46)
@@ -195,32 +243,46 @@ struct IssuanceTests {
             #expect(page.status == 200, "\(page)")
             #expect(page.header("Content-Type") == "text/html; charset=utf-8")
             let csp = try #require(page.header("Content-Security-Policy"))
-            for directive in ["default-src 'none'", "script-src 'self'", "style-src 'self'", "form-action 'self'", "frame-ancestors 'none'"] {
+            for directive in [
+                "default-src 'none'", "script-src 'self'", "style-src 'self'", "form-action 'self'",
+                "frame-ancestors 'none'",
+            ] {
                 #expect(csp.contains(directive), "CSP lacks \(directive): \(csp)")
             }
             #expect(!csp.contains("unsafe"), "no unsafe-inline or unsafe-eval: \(csp)")
             for text in [
-                PageText.vi("status-valid"), PageText.vi("kind-criminal-record"), "Sở Tư pháp thành phố Hà Nội", #"data-status="valid""#,
+                PageText.vi("status-valid"), PageText.vi("kind-criminal-record"), "Sở Tư pháp thành phố Hà Nội",
+                #"data-status="valid""#,
                 #"name="personalId""#, #"action="/v/\#(documentID)""#,
             ] {
                 #expect(page.text.contains(text), "page lacks \(text)")
             }
             // Scripts only from files (none inline), no inline style, no event-handler attributes.
-            #expect(page.allMatches(#"<script([^>]*)>"#).allSatisfy { $0.contains(#"src="/static/"#) }, "no inline script")
-            #expect(page.allMatches(#"<script[^>]*>(.*?)</script>"#).allSatisfy { $0.isEmpty }, "script elements are empty")
+            #expect(
+                page.allMatches(#"<script([^>]*)>"#).allSatisfy { $0.contains(#"src="/static/"#) }, "no inline script")
+            #expect(
+                page.allMatches(#"<script[^>]*>(.*?)</script>"#).allSatisfy { $0.isEmpty }, "script elements are empty")
             #expect(page.firstMatch(#"(<style)"#) == nil && page.firstMatch(#"\s(style)="#) == nil, "no inline style")
             #expect(page.firstMatch(#"\s(on[a-z]+)="#) == nil, "no event handlers")
-            #expect(!page.text.contains(person.personalID) && !page.text.contains("Thử 46") && !page.text.contains("1985"), "nothing personal")
+            #expect(
+                !page.text.contains(person.personalID) && !page.text.contains("Thử 46") && !page.text.contains("1985"),
+                "nothing personal")
             let english = Browser(live)
             english.setCookie("civicseal_lang", "en")
             let inEnglish = try await english.get("/v/\(documentID)")
-            #expect(inEnglish.text.contains(#"<html lang="en">"#) && inEnglish.text.contains(PageText.en("status-valid")))
+            #expect(
+                inEnglish.text.contains(#"<html lang="en">"#) && inEnglish.text.contains(PageText.en("status-valid")))
             let css = try await live.client.get("/static/app.css")
             #expect(css.status == 200 && css.header("Content-Type")?.hasPrefix("text/css") == true)
 
             let csrf = try #require(page.csrf, "the form carries a CSRF token")
-            func confirm(_ name: String, sex: String = "male", csrf: String? = csrf, as browser: Browser? = nil) async throws -> ClientResponse {
-                var fields = [("documentId", documentID), ("fullName", name), ("birthDate", person.birthdate), ("sex", sex), ("personalId", person.personalID)]
+            func confirm(_ name: String, sex: String = "male", csrf: String? = csrf, as browser: Browser? = nil)
+                async throws -> ClientResponse
+            {
+                var fields = [
+                    ("documentId", documentID), ("fullName", name), ("birthDate", person.birthdate), ("sex", sex),
+                    ("personalId", person.personalID),
+                ]
                 if let csrf { fields.insert(("csrf", csrf), at: 0) }
                 return try await (browser ?? verifier).post("/v/\(documentID)", fields)
             }
@@ -242,9 +304,12 @@ struct IssuanceTests {
             #expect(sessionless.status == 403 && sessionless.element(id: "confirmation") == nil, "\(sessionless)")
 
             _ = try await live.client.post(
-                "/v1/documents/\(documentID)/revoke", token: try live.token(for: .justiceRevoker), json: #"{"reasonCode": "superseded", "reason": "Thu hồi"}"#)
+                "/v1/documents/\(documentID)/revoke", token: try live.token(for: .justiceRevoker),
+                json: #"{"reasonCode": "superseded", "reason": "Thu hồi"}"#)
             let revoked = try await verifier.get("/v/\(documentID)")
-            #expect(revoked.text.contains(PageText.vi("status-revoked")) && revoked.text.contains(#"data-status="revoked""#), "\(revoked.text)")
+            #expect(
+                revoked.text.contains(PageText.vi("status-revoked"))
+                    && revoked.text.contains(#"data-status="revoked""#), "\(revoked.text)")
             #expect(revoked.text.contains(PageText.vi("document-revoked")), "the revocation date is shown")
             let missing = try await verifier.get("/v/00000000000000000000000000")
             #expect(missing.status == 404 && missing.text.contains(PageText.vi("error-not-found")), "\(missing)")
@@ -275,7 +340,9 @@ struct IssuanceTests {
         }
     }
 
-    @Test("key rotation: after a new active seal, new documents use it and documents sealed with the old one still verify")
+    @Test(
+        "key rotation: after a new active seal, new documents use it and documents sealed with the old one still verify"
+    )
     func keyRotation() async throws {
         let first = try LiveService.start()
         let oldID: String
@@ -303,13 +370,16 @@ struct IssuanceTests {
             #expect(try second.service.store.documentEntry(id: oldID)?.signerCertificateSHA256 == oldSeal)
 
             let trust = try await second.client.get("/v1/trust")
-            let justice = (trust.json["departments"] as? [[String: Any]] ?? []).first { $0["id"] as? String == "justice-hanoi" }
+            let justice = (trust.json["departments"] as? [[String: Any]] ?? []).first {
+                $0["id"] as? String == "justice-hanoi"
+            }
             let statuses = (justice?["certificates"] as? [[String: Any]] ?? []).compactMap { $0["status"] as? String }
             #expect(statuses.sorted() == ["active", "retired"], "\(trust)")
 
             let newPDF = try #require(try second.service.store.documentPDF(id: newEntry.documentID))
             for (name, pdf) in [("old.pdf", oldPDF), ("new.pdf", newPDF)] {
-                let verdict = try await second.client.send("POST", "/v1/verify", headers: [("Content-Type", "application/pdf")], body: pdf)
+                let verdict = try await second.client.send(
+                    "POST", "/v1/verify", headers: [("Content-Type", "application/pdf")], body: pdf)
                 #expect(verdict.json["outcome"] as? String == "valid", "\(name): \(verdict)")
                 let path = try second.folder.write(name, pdf)
                 if PDFValidators.pdfsigUsable {
@@ -328,15 +398,20 @@ struct IssuanceTests {
         await second.stop()
     }
 
-    @Test("POST /v1/verify: bytes that are not a sealed PDF are a 200 verdict `invalid` with a failed structure check; other media types 415")
+    @Test(
+        "POST /v1/verify: bytes that are not a sealed PDF are a 200 verdict `invalid` with a failed structure check; other media types 415"
+    )
     func verifyRejectsMalformed() async throws {
         try await withLiveService { live in
             let garbage = try await live.client.send(
-                "POST", "/v1/verify", headers: [("Content-Type", "application/pdf")], body: Array("%PDF-1.7 not really".utf8))
+                "POST", "/v1/verify", headers: [("Content-Type", "application/pdf")],
+                body: Array("%PDF-1.7 not really".utf8))
             #expect(garbage.status == 200, "\(garbage)")
             #expect(garbage.json["outcome"] as? String == "invalid")
             let checks = garbage.json["checks"] as? [[String: Any]] ?? []
-            #expect(checks.contains { $0["name"] as? String == "structure" && $0["passed"] as? Bool == false }, "\(garbage)")
+            #expect(
+                checks.contains { $0["name"] as? String == "structure" && $0["passed"] as? Bool == false }, "\(garbage)"
+            )
             let wrongType = try await live.client.send(
                 "POST", "/v1/verify", headers: [("Content-Type", "text/plain")], body: Array("x".utf8))
             #expect(wrongType.status == 415)

@@ -16,15 +16,18 @@ struct ShutdownTests {
         let port = live.service.port
         let connection: Connection
         do {
-            let submitted = try await live.client.post("/v1/requests", token: try live.token(for: .man(80)), json: Bodies.criminalRecord())
+            let submitted = try await live.client.post(
+                "/v1/requests", token: try live.token(for: .man(80)), json: Bodies.criminalRecord())
             #expect(submitted.status == 201, "\(submitted)")
 
             // Half a request: the head promises the whole body, only half of it arrives.
             connection = try Connection(port: port, timeout: 10)
             let body = Array(Bodies.criminalRecord().utf8)
-            try connection.send(Array(
-                "POST /v1/requests HTTP/1.1\r\nHost: 127.0.0.1\r\nAuthorization: Bearer \(try live.token(for: .man(81)))\r\nContent-Type: application/json\r\nContent-Length: \(body.count)\r\n\r\n".utf8)
-                + body.prefix(body.count / 2))
+            try connection.send(
+                Array(
+                    "POST /v1/requests HTTP/1.1\r\nHost: 127.0.0.1\r\nAuthorization: Bearer \(try live.token(for: .man(81)))\r\nContent-Type: application/json\r\nContent-Length: \(body.count)\r\n\r\n"
+                        .utf8)
+                    + body.prefix(body.count / 2))
             // The half request's bytes reached the loop before this request's did, so once it is answered the
             // server holds the half request (observed, not assumed after a sleep).
             #expect(try await live.client.get("/healthz").status == 200)

@@ -27,7 +27,8 @@ struct TokenTests {
 
     /// `header.payload.signature` from JSON texts and raw signature bytes.
     static func compact(header: String, claims: [String: JSONValue], signature: [UInt8] = []) -> String {
-        Base64URL.encode(Array(header.utf8)) + "." + Base64URL.encode(Array(JSONValue.object(claims).serialized().utf8)) + "."
+        Base64URL.encode(Array(header.utf8)) + "." + Base64URL.encode(Array(JSONValue.object(claims).serialized().utf8))
+            + "."
             + Base64URL.encode(signature)
     }
 
@@ -46,8 +47,10 @@ struct TokenTests {
         try await withLiveService { live in
             let stranger = try PrivateKey.generate(.ecP256)
             let claims = try live.citizenClaims(.man(30), ["iss": "https://idp.elsewhere.invalid/oidc"])
-            try await Self.expectRefusal(live, token: try live.sign(claims, key: stranger, keyID: "other-2026"), code: "unknown-issuer")
-            let response = try await live.client.get("/v1/requests", token: try live.sign(claims, key: stranger, keyID: "other-2026"))
+            try await Self.expectRefusal(
+                live, token: try live.sign(claims, key: stranger, keyID: "other-2026"), code: "unknown-issuer")
+            let response = try await live.client.get(
+                "/v1/requests", token: try live.sign(claims, key: stranger, keyID: "other-2026"))
             #expect(response.header("WWW-Authenticate")?.contains(#"error="invalid_token""#) == true)
         }
     }
@@ -63,7 +66,8 @@ struct TokenTests {
     @Test("an expired token gets 401")
     func expiredTokenIsRefused() async throws {
         try await withLiveService { live in
-            let claims = try live.citizenClaims(.man(32), ["iat": .number(String(Self.now - 7200)), "exp": .number(String(Self.now - 3600))])
+            let claims = try live.citizenClaims(
+                .man(32), ["iat": .number(String(Self.now - 7200)), "exp": .number(String(Self.now - 3600))])
             try await Self.expectRefusal(live, token: try live.sign(claims), code: "expired")
         }
     }
@@ -96,7 +100,9 @@ struct TokenTests {
         }
     }
 
-    @Test("HS256 signed with the issuer's public key (PEM) as the HMAC secret gets 401", .enabled(if: ExternalTool.isUsable("python3")))
+    @Test(
+        "HS256 signed with the issuer's public key (PEM) as the HMAC secret gets 401",
+        .enabled(if: ExternalTool.isUsable("python3")))
     func hmacWithPublicKeyIsRefused() async throws {
         try await withLiveService { live in
             let publicPEM = try live.folder.write("idp-public.pem", text: try live.identityProviderKey.publicKey.pem())
@@ -131,16 +137,21 @@ struct TokenTests {
         try await withLiveService { live in
             try await Self.expectRefusal(
                 live, token: try live.token(for: .man(38), level: 1), status: 403, code: "insufficient-assurance")
-            let response = try await live.client.post("/v1/requests", token: try live.token(for: .man(38), level: 1), json: Bodies.criminalRecord())
+            let response = try await live.client.post(
+                "/v1/requests", token: try live.token(for: .man(38), level: 1), json: Bodies.criminalRecord())
             #expect(response.header("WWW-Authenticate")?.contains(#"error="insufficient_scope""#) == true)
             // The same person at level 2 is accepted.
-            #expect(try await live.client.post("/v1/requests", token: try live.token(for: .man(38)), json: Bodies.criminalRecord()).status == 201)
+            #expect(
+                try await live.client.post(
+                    "/v1/requests", token: try live.token(for: .man(38)), json: Bodies.criminalRecord()
+                ).status == 201)
         }
     }
 
     /// `ValidationPolicy()` requires level 2 for every kind (`healthCertificateAssurance: .level2`), so a level1
     /// account is refused a health certificate too.
-    @Test("a level1 citizen is refused a health certificate too, since the default policy requires level2 for every kind")
+    @Test(
+        "a level1 citizen is refused a health certificate too, since the default policy requires level2 for every kind")
     func levelOneCannotRequestHealthCertificateUnderDefaultPolicy() async throws {
         try await withLiveService { live in
             try await Self.expectRefusal(
@@ -149,7 +160,9 @@ struct TokenTests {
         }
     }
 
-    @Test("an ES256 citizen token made by joserfc (an independent JOSE implementation) is accepted", .enabled(if: ExternalTool.isUsable("python3")))
+    @Test(
+        "an ES256 citizen token made by joserfc (an independent JOSE implementation) is accepted",
+        .enabled(if: ExternalTool.isUsable("python3")))
     func joserfcTokenIsAccepted() async throws {
         try await withLiveService { live in
             let script = """

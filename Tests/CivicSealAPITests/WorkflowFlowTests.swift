@@ -4,7 +4,9 @@ import Testing
 /// The citizen and officer journeys over a live server, as a client sees them.
 @Suite("Live API: the request workflow")
 struct WorkflowFlowTests {
-    @Test("a criminal-record request goes from submission through approval to issuance and the citizen sees its history and findings")
+    @Test(
+        "a criminal-record request goes from submission through approval to issuance and the citizen sees its history and findings"
+    )
     func submissionToApproval() async throws {
         try await withLiveService { live in
             let client = live.client
@@ -32,7 +34,8 @@ struct WorkflowFlowTests {
             #expect(claimed.status == 200, "\(claimed)")
             #expect(claimed.json["status"] as? String == "in_review")
 
-            let approved = try await client.post("/v1/requests/\(id)/decision", token: officer, json: Bodies.noConviction)
+            let approved = try await client.post(
+                "/v1/requests/\(id)/decision", token: officer, json: Bodies.noConviction)
             #expect(approved.status == 200, "\(approved)")
             // Approval issues the document at once: the answer is the request as it stands after issuance.
             #expect(approved.json["status"] as? String == "issued")
@@ -63,9 +66,12 @@ struct WorkflowFlowTests {
             #expect(submitted.json["department"] as? String == "health-hanoi")
             #expect(submitted.json["kind"] as? String == "health-certificate")
             let id = try #require(submitted.json["id"] as? String)
-            let health = try await live.client.get("/v1/queues/health-hanoi", token: try live.token(for: .healthOfficer))
-            #expect((health.json["items"] as? [[String: Any]] ?? []).contains { $0["id"] as? String == id }, "\(health)")
-            let justice = try await live.client.get("/v1/queues/justice-hanoi", token: try live.token(for: .justiceOfficer))
+            let health = try await live.client.get(
+                "/v1/queues/health-hanoi", token: try live.token(for: .healthOfficer))
+            #expect(
+                (health.json["items"] as? [[String: Any]] ?? []).contains { $0["id"] as? String == id }, "\(health)")
+            let justice = try await live.client.get(
+                "/v1/queues/justice-hanoi", token: try live.token(for: .justiceOfficer))
             #expect(justice.status == 200)
             #expect(!((justice.json["items"] as? [[String: Any]] ?? []).contains { $0["id"] as? String == id }))
         }
@@ -77,7 +83,9 @@ struct WorkflowFlowTests {
             let client = live.client
             let citizen = try live.token(for: .man(3))
             let officer = try live.token(for: .justiceOfficer)
-            let id = try #require(try await client.post("/v1/requests", token: citizen, json: Bodies.criminalRecord()).json["id"] as? String)
+            let id = try #require(
+                try await client.post("/v1/requests", token: citizen, json: Bodies.criminalRecord()).json["id"]
+                    as? String)
             #expect(try await client.post("/v1/requests/\(id)/claim", token: officer, json: "").status == 200)
 
             let asked = try await client.post(
@@ -87,10 +95,13 @@ struct WorkflowFlowTests {
             #expect(asked.json["status"] as? String == "needs_info")
 
             let detail = try await client.get("/v1/requests/\(id)", token: citizen)
-            #expect((detail.json["history"] as? [[String: Any]])?.last?["reason"] as? String == "Thiếu nơi cư trú trước năm 2000")
+            #expect(
+                (detail.json["history"] as? [[String: Any]])?.last?["reason"] as? String
+                    == "Thiếu nơi cư trú trước năm 2000")
 
             let supplemented = try await client.post(
-                "/v1/requests/\(id)/supplement", token: citizen, json: Bodies.criminalRecord(purpose: "Xin việc tại công ty"))
+                "/v1/requests/\(id)/supplement", token: citizen,
+                json: Bodies.criminalRecord(purpose: "Xin việc tại công ty"))
             #expect(supplemented.status == 200, "\(supplemented)")
             #expect(supplemented.json["status"] as? String == "submitted")
             let queue = try await client.get("/v1/queues/justice-hanoi", token: officer)
@@ -104,7 +115,9 @@ struct WorkflowFlowTests {
             let client = live.client
             let officer = try live.token(for: .justiceOfficer)
             let id = try #require(
-                try await client.post("/v1/requests", token: try live.token(for: .man(4)), json: Bodies.criminalRecord()).json["id"] as? String)
+                try await client.post(
+                    "/v1/requests", token: try live.token(for: .man(4)), json: Bodies.criminalRecord()
+                ).json["id"] as? String)
             #expect(try await client.post("/v1/requests/\(id)/claim", token: officer, json: "").status == 200)
 
             for body in [#"{"decision": "reject"}"#, #"{"decision": "reject", "reason": "   "}"#] {
@@ -114,7 +127,8 @@ struct WorkflowFlowTests {
                 #expect(refused.problemErrors.map(\.field) == ["reason"], "\(refused)")
             }
             let rejected = try await client.post(
-                "/v1/requests/\(id)/decision", token: officer, json: #"{"decision": "reject", "reason": "Không đủ điều kiện"}"#)
+                "/v1/requests/\(id)/decision", token: officer,
+                json: #"{"decision": "reject", "reason": "Không đủ điều kiện"}"#)
             #expect(rejected.status == 200, "\(rejected)")
             #expect(rejected.json["status"] as? String == "rejected")
         }
@@ -126,7 +140,9 @@ struct WorkflowFlowTests {
             let client = live.client
             let citizen = try live.token(for: .man(5))
             let officer = try live.token(for: .justiceOfficer)
-            let id = try #require(try await client.post("/v1/requests", token: citizen, json: Bodies.criminalRecord()).json["id"] as? String)
+            let id = try #require(
+                try await client.post("/v1/requests", token: citizen, json: Bodies.criminalRecord()).json["id"]
+                    as? String)
 
             let cancelled = try await client.post("/v1/requests/\(id)/cancel", token: citizen, json: "")
             #expect(cancelled.status == 200, "\(cancelled)")
@@ -145,7 +161,8 @@ struct WorkflowFlowTests {
         try await withLiveService { live in
             var submitted: [String] = []
             for number in 90..<95 {
-                let response = try await live.client.post("/v1/requests", token: try live.token(for: .man(number)), json: Bodies.criminalRecord())
+                let response = try await live.client.post(
+                    "/v1/requests", token: try live.token(for: .man(number)), json: Bodies.criminalRecord())
                 submitted.append(try #require(response.json["id"] as? String, "\(response)"))
             }
             let officer = try live.token(for: .justiceOfficer)
@@ -158,7 +175,8 @@ struct WorkflowFlowTests {
                 #expect(items.count <= 2)
                 seen += items.compactMap { $0["id"] as? String }
                 guard let cursor = page.json["nextCursor"] as? String else { break }
-                path = "/v1/queues/justice-hanoi?limit=2&cursor=\(cursor.addingPercentEncoding(withAllowedCharacters: .alphanumerics)!)"
+                path =
+                    "/v1/queues/justice-hanoi?limit=2&cursor=\(cursor.addingPercentEncoding(withAllowedCharacters: .alphanumerics)!)"
             }
             #expect(seen.count == 5 && Set(seen) == Set(submitted), "pages gave \(seen)")
             let bad = try await live.client.get("/v1/queues/justice-hanoi?cursor=not-a-cursor", token: officer)

@@ -17,7 +17,8 @@ import Testing
         #expect(root.subject.commonName == "CivicSeal Development Root CA")
         #expect(root.isCertificateAuthority && root.isSelfSigned)
 
-        let names = Dictionary(uniqueKeysWithValues: keyring.departments.map { ($0.id, $0.active.certificate.subject.commonName) })
+        let names = Dictionary(
+            uniqueKeysWithValues: keyring.departments.map { ($0.id, $0.active.certificate.subject.commonName) })
         #expect(names["justice-hanoi"] == "Sở Tư pháp thành phố Hà Nội")
         #expect(names["health-hanoi"] == "Sở Y tế thành phố Hà Nội")
         for department in keyring.departments {
@@ -26,15 +27,21 @@ import Testing
             #expect(certificate.extendedKeyUsage.isEmpty)
             #expect(certificate.issuer == root.subject)
             #expect(department.active.algorithm == .ecdsaP256)
-            let verdict = keyring.validator.validate(certificate, intermediates: department.active.chain, at: Date(), requiredKeyUsage: [.digitalSignature, .nonRepudiation])
+            let verdict = keyring.validator.validate(
+                certificate, intermediates: department.active.chain, at: Date(),
+                requiredKeyUsage: [.digitalSignature, .nonRepudiation])
             #expect(verdict.isTrusted)
         }
 
         // Private keys 0600, public material 0644.
         let manifest = keyring.manifest
-        let privateFiles = [manifest.rootKey!, manifest.identityProvider!.key] + manifest.departments.flatMap { $0.seals.compactMap(\.key) }
+        let privateFiles =
+            [manifest.rootKey!, manifest.identityProvider!.key]
+            + manifest.departments.flatMap { $0.seals.compactMap(\.key) }
         for file in privateFiles { #expect(SecureFile.mode("\(keys)/\(file)") == 0o600, "\(file)") }
-        let publicFiles = manifest.trustAnchors + [manifest.identityProvider!.jwks, manifest.trustedIssuers!, "keyring.json"] + manifest.departments.flatMap { $0.seals.map(\.certificate) }
+        let publicFiles =
+            manifest.trustAnchors + [manifest.identityProvider!.jwks, manifest.trustedIssuers!, "keyring.json"]
+            + manifest.departments.flatMap { $0.seals.map(\.certificate) }
         for file in publicFiles { #expect(SecureFile.mode("\(keys)/\(file)") == 0o644, "\(file)") }
         #expect(SecureFile.mode("\(keys)/private") == 0o700)
     }
@@ -70,14 +77,17 @@ import Testing
         _ = try DevelopmentPKI.initialize(directory: keys)
         let files = try FileManager.default.subpathsOfDirectory(atPath: keys).filter { path in
             var isDirectory: ObjCBool = false
-            return FileManager.default.fileExists(atPath: "\(keys)/\(path)", isDirectory: &isDirectory) && !isDirectory.boolValue
+            return FileManager.default.fileExists(atPath: "\(keys)/\(path)", isDirectory: &isDirectory)
+                && !isDirectory.boolValue
         }.sorted()
         let before = try files.map { try Data(contentsOf: URL(fileURLWithPath: "\(keys)/\($0)")) }
         let second = try DevelopmentPKI.initialize(directory: keys)
         #expect(second.created.isEmpty, "second run created \(second.created)")
         let after = try files.map { try Data(contentsOf: URL(fileURLWithPath: "\(keys)/\($0)")) }
         #expect(before == after)
-        #expect(try FileManager.default.subpathsOfDirectory(atPath: keys).filter { files.contains($0) }.count == files.count)
+        #expect(
+            try FileManager.default.subpathsOfDirectory(atPath: keys).filter { files.contains($0) }.count == files.count
+        )
     }
 
     @Test func missingRootKeyIsReportedInsteadOfReplacingTheRoot() throws {
@@ -98,7 +108,8 @@ import Testing
         #expect(justice.active.certificate.publicKey.kind == .rsa(bits: 3072))
         let content = Array("Phiếu lý lịch tư pháp".utf8)
         let cms = try CMSSignedData.signDetached(content, signer: try justice.signer())
-        let result = CMSSignedData.verifyDetached(cms, content: content, validator: keyring.validator, requireSigningCertificateV2: true)
+        let result = CMSSignedData.verifyDetached(
+            cms, content: content, validator: keyring.validator, requireSigningCertificateV2: true)
         #expect(result.isValid, "\(String(describing: result.failure))")
         #expect(result.signatureAlgorithm == .rsaPSS(.sha256))
     }
@@ -110,7 +121,9 @@ import Testing
         let provider = try #require(try Keyring(directory: keys).manifest.identityProvider)
         let keySet = try JSONWebKeySet(json: try String(contentsOfFile: "\(keys)/\(provider.jwks)", encoding: .utf8))
         let privateKey = try PrivateKey(pem: try String(contentsOfFile: "\(keys)/\(provider.key)", encoding: .utf8))
-        let token = try JWSSigner(privateKey: privateKey, keyID: provider.kid, algorithm: .es256).sign(claims: ["sub": "x"])
+        let token = try JWSSigner(privateKey: privateKey, keyID: provider.kid, algorithm: .es256).sign(claims: [
+            "sub": "x"
+        ])
         let verified = try JWSVerifier(keySet: keySet).verify(token)
         #expect(verified.header.keyID == provider.kid)
         let issuers = try String(contentsOfFile: "\(keys)/trusted-issuers.json", encoding: .utf8)
@@ -125,7 +138,9 @@ import Testing
         let keyring = try Keyring(directory: keys)
         for department in keyring.manifest.departments {
             let seal = department.seals[0]
-            let verified = try ExternalTool.run("openssl", ["verify", "-x509_strict", "-CAfile", "\(keys)/trust/root-ca.cert.pem", "\(keys)/\(seal.certificate)"])
+            let verified = try ExternalTool.run(
+                "openssl",
+                ["verify", "-x509_strict", "-CAfile", "\(keys)/trust/root-ca.cert.pem", "\(keys)/\(seal.certificate)"])
             #expect(verified.status == 0 && verified.text.hasSuffix("OK\n"), "\(verified.text)\(verified.errorText)")
             let key = try ExternalTool.run("openssl", ["pkey", "-in", "\(keys)/\(seal.key!)", "-noout"])
             #expect(key.status == 0)
@@ -190,12 +205,16 @@ import Testing
             let cms = try CMSSignedData.signDetached(content, signer: try justice.signer(), signingTime: signingTime)
             let cmsPath = try directory.write("seal.der", cms)
             let dataPath = try directory.write("content.bin", content)
-            let verified = try ExternalTool.run("openssl", [
-                "cms", "-verify", "-binary", "-inform", "DER", "-in", cmsPath, "-content", dataPath,
-                "-CAfile", "\(keys)/trust/root-ca.cert.pem", "-out", "/dev/null",
-            ])
-            #expect(verified.status == 0 && verified.errorText.contains("Verification successful"), "\(verified.errorText)")
-            let printed = try ExternalTool.run("openssl", ["cms", "-cmsout", "-print", "-inform", "DER", "-in", cmsPath])
+            let verified = try ExternalTool.run(
+                "openssl",
+                [
+                    "cms", "-verify", "-binary", "-inform", "DER", "-in", cmsPath, "-content", dataPath,
+                    "-CAfile", "\(keys)/trust/root-ca.cert.pem", "-out", "/dev/null",
+                ])
+            #expect(
+                verified.status == 0 && verified.errorText.contains("Verification successful"), "\(verified.errorText)")
+            let printed = try ExternalTool.run(
+                "openssl", ["cms", "-cmsout", "-print", "-inform", "DER", "-in", cmsPath])
             #expect(printed.text.contains("id-smime-aa-signingCertificateV2"))
             #expect(printed.text.contains("signingTime") == (signingTime != nil))
         }

@@ -20,7 +20,10 @@ import Testing
         TokenVerifier(issuers: try TrustedIssuers.load(file: "\(keys)/trusted-issuers.json"))
     }
 
-    static let citizen = ["token", "citizen", "--personal-id", "001090012345", "--name", "Nguyễn Văn An", "--birthdate", "1990-05-17", "--gender", "male"]
+    static let citizen = [
+        "token", "citizen", "--personal-id", "001090012345", "--name", "Nguyễn Văn An", "--birthdate", "1990-05-17",
+        "--gender", "male",
+    ]
 
     @Test func mintedCitizenTokenVerifies() throws {
         let (directory, keys) = try Self.keys()
@@ -42,9 +45,11 @@ import Testing
     @Test func levelAndLifetimeOptionsAreHonoured() throws {
         let (directory, keys) = try Self.keys()
         _ = directory
-        let minted = try BuiltProduct.run("civicseal", Self.citizen + ["--level", "1", "--ttl", "120", "--nationality", "LA", "--dir", keys])
+        let minted = try BuiltProduct.run(
+            "civicseal", Self.citizen + ["--level", "1", "--ttl", "120", "--nationality", "LA", "--dir", keys])
         #expect(minted.status == 0, "\(minted.errorText)")
-        let citizen = try Self.verifier(keys).verify(token: minted.text.trimmingCharacters(in: .newlines)).requireCitizen()
+        let citizen = try Self.verifier(keys).verify(token: minted.text.trimmingCharacters(in: .newlines))
+            .requireCitizen()
         #expect(citizen.assuranceLevel == .level1)
         #expect(citizen.applicant.nationality == "LA")
         let unknown = try BuiltProduct.run("civicseal", Self.citizen + ["--nationality", "XX", "--dir", keys])
@@ -56,10 +61,13 @@ import Testing
     @Test func mintedStaffTokenVerifiesWithEveryRole() throws {
         let (directory, keys) = try Self.keys()
         _ = directory
-        let minted = try BuiltProduct.run("civicseal", [
-            "token", "staff", "--role", "justice.officer", "--role", "health.officer", "--department", "justice-hanoi",
-            "--name", "Trần Thị Bình", "--dir", keys,
-        ])
+        let minted = try BuiltProduct.run(
+            "civicseal",
+            [
+                "token", "staff", "--role", "justice.officer", "--role", "health.officer", "--department",
+                "justice-hanoi",
+                "--name", "Trần Thị Bình", "--dir", keys,
+            ])
         #expect(minted.status == 0, "\(minted.errorText)")
         let principal = try Self.verifier(keys).verify(token: minted.text.trimmingCharacters(in: .newlines))
         let staff = try principal.requireStaff(role: .justiceOfficer)
@@ -72,7 +80,8 @@ import Testing
         let (directory, keys) = try Self.keys()
         _ = directory
         let path = "\(keys)/keyring.json"
-        var manifest = try JSONDecoder().decode(KeyringManifest.self, from: Data(contentsOf: URL(fileURLWithPath: path)))
+        var manifest = try JSONDecoder().decode(
+            KeyringManifest.self, from: Data(contentsOf: URL(fileURLWithPath: path)))
         manifest.identityProvider = nil
         try JSONEncoder().encode(manifest).write(to: URL(fileURLWithPath: path))
         let result = try BuiltProduct.run("civicseal", Self.citizen + ["--dir", keys])
@@ -108,9 +117,12 @@ import Testing
         var file = try TrustedIssuersFile.parse(Data(contentsOf: URL(fileURLWithPath: path)), file: path)
         file.issuers[0].principals = ["citizen"]
         try Data(file.encoded().utf8).write(to: URL(fileURLWithPath: path))
-        let result = try BuiltProduct.run("civicseal", [
-            "token", "staff", "--role", "justice.officer", "--department", "justice-hanoi", "--name", "Bình", "--dir", keys,
-        ])
+        let result = try BuiltProduct.run(
+            "civicseal",
+            [
+                "token", "staff", "--role", "justice.officer", "--department", "justice-hanoi", "--name", "Bình",
+                "--dir", keys,
+            ])
         #expect(result.status == 78, "\(result.errorText)")
     }
 
@@ -128,7 +140,11 @@ import Testing
         let (directory, keys) = try Self.keys()
         _ = directory
         var arguments = Self.citizen
-        if let index = arguments.firstIndex(of: change[0]) { arguments[index + 1] = change[1] } else { arguments += change }
+        if let index = arguments.firstIndex(of: change[0]) {
+            arguments[index + 1] = change[1]
+        } else {
+            arguments += change
+        }
         let result = try BuiltProduct.run("civicseal", arguments + ["--dir", keys])
         #expect(result.status == 64, "\(result.errorText)")
         #expect(result.errorText.contains(message), "\(result.errorText)")
@@ -140,9 +156,20 @@ import Testing
         (["token", "robot"], "citizen or staff"),
         (["token", "citizen", "--name", "An"], "needs --personal-id"),
         (["token", "staff", "--department", "justice-hanoi", "--name", "An"], "at least one --role"),
-        (["token", "staff", "--role", "janitor", "--department", "justice-hanoi", "--name", "An"], "unknown --role janitor"),
-        (["token", "staff", "--role", "justice.officer", "--department", "Justice Hanoi", "--name", "An"], "--department"),
-        (["token", "staff", "--role", "justice.officer", "--department", "justice-hanoi", "--name", "An", "--gender", "male"], "no option --gender"),
+        (
+            ["token", "staff", "--role", "janitor", "--department", "justice-hanoi", "--name", "An"],
+            "unknown --role janitor"
+        ),
+        (
+            ["token", "staff", "--role", "justice.officer", "--department", "Justice Hanoi", "--name", "An"],
+            "--department"
+        ),
+        (
+            [
+                "token", "staff", "--role", "justice.officer", "--department", "justice-hanoi", "--name", "An",
+                "--gender", "male",
+            ], "no option --gender"
+        ),
     ])
     func badTokenCommandLinesExitWithUsageStatus(arguments: [String], message: String) throws {
         let result = try BuiltProduct.run("civicseal", arguments + ["--dir", "/nonexistent"])
@@ -198,13 +225,16 @@ import Testing
     func joserfcTokensVerifyAndOursVerifyInJoserfc() throws {
         let (directory, keys) = try DevelopmentTokenCommandTests.keys()
         _ = directory
-        let provider = try #require(try JSONDecoder().decode(
-            KeyringManifest.self, from: Data(contentsOf: URL(fileURLWithPath: "\(keys)/keyring.json"))).identityProvider)
+        let provider = try #require(
+            try JSONDecoder().decode(
+                KeyringManifest.self, from: Data(contentsOf: URL(fileURLWithPath: "\(keys)/keyring.json"))
+            ).identityProvider)
         let minted = try BuiltProduct.run("civicseal", DevelopmentTokenCommandTests.citizen + ["--dir", keys])
         #expect(minted.status == 0, "\(minted.errorText)")
         let ours = minted.text.trimmingCharacters(in: .newlines)
 
-        let result = try ExternalTool.run("python3", ["-c", Self.script, keys, provider.kid, provider.issuer, provider.audience, ours])
+        let result = try ExternalTool.run(
+            "python3", ["-c", Self.script, keys, provider.kid, provider.issuer, provider.audience, ours])
         #expect(result.status == 0, "joserfc (pip install joserfc): \(result.errorText)")
         let output = try JSONDecoder().decode(Output.self, from: result.standardOutput)
         #expect(output.ours["personal_id"]?.text == "001090012345")

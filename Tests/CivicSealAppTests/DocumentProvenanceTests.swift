@@ -1,11 +1,12 @@
-@testable import CivicSealApp
-@testable import CivicSealDocuments
 import CivicSealJSON
-@testable import CivicSealRecords
 import CivicSealTestSupport
 import CivicSealWorkflow
 import Foundation
 import Testing
+
+@testable import CivicSealApp
+@testable import CivicSealDocuments
+@testable import CivicSealRecords
 
 /// Every fact a document prints comes from a recorded input (the request, the identity token, the officer's findings,
 /// the health book, the issuing department), never from a default (issue 12, findings 13 and 18).
@@ -23,7 +24,8 @@ struct DocumentProvenanceTests {
         var sex: Sex
         var birthPlace, ethnicity, nationality, residence, otherName, father, mother, spouse: String
         var statesBans: Bool
-        var judgmentDate, judgmentNumber, court, crime, articles, mainPenalty, additionalPenalties, executionStatus: String
+        var judgmentDate, judgmentNumber, court, crime, articles, mainPenalty, additionalPenalties,
+            executionStatus: String
         var expunged: Bool
         var banDescription, banJudgment, banCourt, banDuration: String
         var licenceClass, examinedOn: String
@@ -44,35 +46,59 @@ struct DocumentProvenanceTests {
         var issuedAt: Date
 
         static let a = Inputs(
-            fullName: "Trần Văn Alpha", personalID: "079085000101", birthDate: "1985-03-02", sex: .male, birthPlace: "Nơi sinh A",
-            ethnicity: "Dân tộc A", nationality: "VN", residence: "Cư trú A", otherName: "Tên khác A", father: "Cha A", mother: "Mẹ A",
-            spouse: "Vợ A", statesBans: true, judgmentDate: "2019-02-03", judgmentNumber: "Bản án A", court: "Tòa A", crime: "Tội A",
-            articles: "Điều A", mainPenalty: "Hình phạt A", additionalPenalties: "Bổ sung A", executionStatus: "Thi hành A", expunged: false,
-            banDescription: "Cấm A", banJudgment: "Bản án cấm A", banCourt: "Tòa cấm A", banDuration: "Thời hạn A", licenceClass: "B",
-            examinedOn: "2026-06-01", validityMonths: 12, specialtyVietnamese: "Chuyên khoa A", specialtyEnglish: "Specialty A",
-            finding: "Kết quả A", assessment: "Đánh giá A", drugTest: "Ma túy A", conclusion: "Kết luận A", doctor: "Bác sĩ A", classification: .ii,
-            periodFrom: "2020-01-01", periodTo: "2026-06-30", facility: "Cơ sở A", encounterReason: "Lý do A", diagnosis: "J06.9",
-            encounterDate: "2025-03-02", encounterType: .outpatient, outcome: .recovered, vaccine: "Vắc xin A", antigen: "Kháng nguyên A",
-            vaccinationDate: "2025-04-05", dose: 1, allergyAgent: "Tác nhân A", allergyReaction: "Phản ứng A", allergyDate: "2024-05-06",
-            allergyType: .drug, approver: "Cán bộ A", department: Department(
+            fullName: "Trần Văn Alpha", personalID: "079085000101", birthDate: "1985-03-02", sex: .male,
+            birthPlace: "Nơi sinh A",
+            ethnicity: "Dân tộc A", nationality: "VN", residence: "Cư trú A", otherName: "Tên khác A", father: "Cha A",
+            mother: "Mẹ A",
+            spouse: "Vợ A", statesBans: true, judgmentDate: "2019-02-03", judgmentNumber: "Bản án A", court: "Tòa A",
+            crime: "Tội A",
+            articles: "Điều A", mainPenalty: "Hình phạt A", additionalPenalties: "Bổ sung A",
+            executionStatus: "Thi hành A", expunged: false,
+            banDescription: "Cấm A", banJudgment: "Bản án cấm A", banCourt: "Tòa cấm A", banDuration: "Thời hạn A",
+            licenceClass: "B",
+            examinedOn: "2026-06-01", validityMonths: 12, specialtyVietnamese: "Chuyên khoa A",
+            specialtyEnglish: "Specialty A",
+            finding: "Kết quả A", assessment: "Đánh giá A", drugTest: "Ma túy A", conclusion: "Kết luận A",
+            doctor: "Bác sĩ A", classification: .ii,
+            periodFrom: "2020-01-01", periodTo: "2026-06-30", facility: "Cơ sở A", encounterReason: "Lý do A",
+            diagnosis: "J06.9",
+            encounterDate: "2025-03-02", encounterType: .outpatient, outcome: .recovered, vaccine: "Vắc xin A",
+            antigen: "Kháng nguyên A",
+            vaccinationDate: "2025-04-05", dose: 1, allergyAgent: "Tác nhân A", allergyReaction: "Phản ứng A",
+            allergyDate: "2024-05-06",
+            allergyType: .drug, approver: "Cán bộ A",
+            department: Department(
                 id: "dept-a", nameVietnamese: "Sở A", nameEnglish: "Department A", parentBodyVietnamese: "Ủy ban A",
-                parentBodyEnglish: "Committee A", place: "Nơi A", signatureTitleVietnamese: "Chức danh A", signatureTitleEnglish: "Title A"),
+                parentBodyEnglish: "Committee A", place: "Nơi A", signatureTitleVietnamese: "Chức danh A",
+                signatureTitleEnglish: "Title A"),
             documentID: "AAAAAAAAAAAAAAAAAAAAAAAAAA", issuedAt: Date(timeIntervalSince1970: 1_782_000_000))
 
         static let b = Inputs(
-            fullName: "Nguyễn Thị Beta", personalID: "001190012345", birthDate: "1990-05-14", sex: .female, birthPlace: "Nơi sinh B",
-            ethnicity: "Dân tộc B", nationality: "LA", residence: "Cư trú B", otherName: "Tên khác B", father: "Cha B", mother: "Mẹ B",
-            spouse: "Chồng B", statesBans: false, judgmentDate: "2018-04-05", judgmentNumber: "Bản án B", court: "Tòa B", crime: "Tội B",
-            articles: "Điều B", mainPenalty: "Hình phạt B", additionalPenalties: "Bổ sung B", executionStatus: "Thi hành B", expunged: true,
-            banDescription: "Cấm B", banJudgment: "Bản án cấm B", banCourt: "Tòa cấm B", banDuration: "Thời hạn B", licenceClass: "C1",
-            examinedOn: "2026-05-02", validityMonths: 6, specialtyVietnamese: "Chuyên khoa B", specialtyEnglish: "Specialty B",
-            finding: "Kết quả B", assessment: "Đánh giá B", drugTest: "Ma túy B", conclusion: "Kết luận B", doctor: "Bác sĩ B", classification: .iv,
-            periodFrom: "2021-02-02", periodTo: "2026-05-31", facility: "Cơ sở B", encounterReason: "Lý do B", diagnosis: "E11",
-            encounterDate: "2025-06-07", encounterType: .inpatient, outcome: .improved, vaccine: "Vắc xin B", antigen: "Kháng nguyên B",
-            vaccinationDate: "2025-07-08", dose: 2, allergyAgent: "Tác nhân B", allergyReaction: "Phản ứng B", allergyDate: "2024-08-09",
-            allergyType: .food, approver: "Cán bộ B", department: Department(
+            fullName: "Nguyễn Thị Beta", personalID: "001190012345", birthDate: "1990-05-14", sex: .female,
+            birthPlace: "Nơi sinh B",
+            ethnicity: "Dân tộc B", nationality: "LA", residence: "Cư trú B", otherName: "Tên khác B", father: "Cha B",
+            mother: "Mẹ B",
+            spouse: "Chồng B", statesBans: false, judgmentDate: "2018-04-05", judgmentNumber: "Bản án B",
+            court: "Tòa B", crime: "Tội B",
+            articles: "Điều B", mainPenalty: "Hình phạt B", additionalPenalties: "Bổ sung B",
+            executionStatus: "Thi hành B", expunged: true,
+            banDescription: "Cấm B", banJudgment: "Bản án cấm B", banCourt: "Tòa cấm B", banDuration: "Thời hạn B",
+            licenceClass: "C1",
+            examinedOn: "2026-05-02", validityMonths: 6, specialtyVietnamese: "Chuyên khoa B",
+            specialtyEnglish: "Specialty B",
+            finding: "Kết quả B", assessment: "Đánh giá B", drugTest: "Ma túy B", conclusion: "Kết luận B",
+            doctor: "Bác sĩ B", classification: .iv,
+            periodFrom: "2021-02-02", periodTo: "2026-05-31", facility: "Cơ sở B", encounterReason: "Lý do B",
+            diagnosis: "E11",
+            encounterDate: "2025-06-07", encounterType: .inpatient, outcome: .improved, vaccine: "Vắc xin B",
+            antigen: "Kháng nguyên B",
+            vaccinationDate: "2025-07-08", dose: 2, allergyAgent: "Tác nhân B", allergyReaction: "Phản ứng B",
+            allergyDate: "2024-08-09",
+            allergyType: .food, approver: "Cán bộ B",
+            department: Department(
                 id: "dept-b", nameVietnamese: "Sở B", nameEnglish: "Department B", parentBodyVietnamese: "Ủy ban B",
-                parentBodyEnglish: "Committee B", place: "Nơi B", signatureTitleVietnamese: "Chức danh B", signatureTitleEnglish: "Title B"),
+                parentBodyEnglish: "Committee B", place: "Nơi B", signatureTitleVietnamese: "Chức danh B",
+                signatureTitleEnglish: "Title B"),
             documentID: "BBBBBBBBBBBBBBBBBBBBBBBBBB", issuedAt: Date(timeIntervalSince1970: 1_816_819_200))
 
         var issueDate: CalendarDate { CalendarDate(issuedAt) }
@@ -80,13 +106,24 @@ struct DocumentProvenanceTests {
         func submissionJSON(_ kind: RequestKind, form: Int, type: HealthCertificateType = .drivingLicence) -> String {
             let request: JSONValue
             switch kind {
-            case .criminalRecord: request = ["kind": "criminal-record", "form": .number(String(form)), "purpose": "P", "statesBans": .bool(statesBans)]
+            case .criminalRecord:
+                request = [
+                    "kind": "criminal-record", "form": .number(String(form)), "purpose": "P",
+                    "statesBans": .bool(statesBans),
+                ]
             case .healthCertificate:
-                request = type == .drivingLicence
-                    ? ["kind": "health-certificate", "certificateType": .string(type.rawValue), "licenceClass": .string(licenceClass)]
+                request =
+                    type == .drivingLicence
+                    ? [
+                        "kind": "health-certificate", "certificateType": .string(type.rawValue),
+                        "licenceClass": .string(licenceClass),
+                    ]
                     : ["kind": "health-certificate", "certificateType": .string(type.rawValue)]
             case .healthBookExtract:
-                request = ["kind": "health-book-extract", "sections": ["encounters", "vaccinations", "allergies"], "from": .string(periodFrom), "to": .string(periodTo)]
+                request = [
+                    "kind": "health-book-extract", "sections": ["encounters", "vaccinations", "allergies"],
+                    "from": .string(periodFrom), "to": .string(periodTo),
+                ]
             }
             let particulars: JSONValue = [
                 "otherNames": [.string(otherName)], "birthPlace": .string(birthPlace), "ethnicity": .string(ethnicity),
@@ -98,7 +135,8 @@ struct DocumentProvenanceTests {
 
         var identityJSON: String {
             JSONValue.object([
-                "personalId": .string(personalID), "fullName": .string(fullName), "birthDate": .string(birthDate), "sex": .string(sex.rawValue),
+                "personalId": .string(personalID), "fullName": .string(fullName), "birthDate": .string(birthDate),
+                "sex": .string(sex.rawValue),
             ]).serialized()
         }
 
@@ -106,30 +144,46 @@ struct DocumentProvenanceTests {
             switch kind {
             case .criminalRecord:
                 return JSONValue.object([
-                    "convictions": [[
-                        "judgmentDate": .string(judgmentDate), "judgmentNumber": .string(judgmentNumber), "court": .string(court),
-                        "crime": .string(crime), "articles": .string(articles), "mainPenalty": .string(mainPenalty),
-                        "additionalPenalties": .string(additionalPenalties), "executionStatus": .string(executionStatus), "expunged": .bool(expunged),
-                    ]],
-                    "bans": [["description": .string(banDescription), "judgment": .string(banJudgment), "court": .string(banCourt), "duration": .string(banDuration)]],
+                    "convictions": [
+                        [
+                            "judgmentDate": .string(judgmentDate), "judgmentNumber": .string(judgmentNumber),
+                            "court": .string(court),
+                            "crime": .string(crime), "articles": .string(articles), "mainPenalty": .string(mainPenalty),
+                            "additionalPenalties": .string(additionalPenalties),
+                            "executionStatus": .string(executionStatus), "expunged": .bool(expunged),
+                        ]
+                    ],
+                    "bans": [
+                        [
+                            "description": .string(banDescription), "judgment": .string(banJudgment),
+                            "court": .string(banCourt), "duration": .string(banDuration),
+                        ]
+                    ],
                 ]).serialized()
             case .healthCertificate where type != .drivingLicence:
                 return JSONValue.object([
                     "classification": .string(classification.rawValue), "examinedOn": .string(examinedOn),
                     "validityMonths": .number(String(validityMonths)),
-                    "results": [[
-                        "specialtyVietnamese": .string(specialtyVietnamese), "specialtyEnglish": .string(specialtyEnglish), "finding": .string(finding),
-                        "assessment": .string(assessment),
-                    ]],
+                    "results": [
+                        [
+                            "specialtyVietnamese": .string(specialtyVietnamese),
+                            "specialtyEnglish": .string(specialtyEnglish), "finding": .string(finding),
+                            "assessment": .string(assessment),
+                        ]
+                    ],
                     "conclusion": .string(conclusion), "doctor": .string(doctor),
                 ]).serialized()
             case .healthCertificate:
                 return JSONValue.object([
-                    "licenceClass": .string(licenceClass), "examinedOn": .string(examinedOn), "validityMonths": .number(String(validityMonths)),
-                    "results": [[
-                        "specialtyVietnamese": .string(specialtyVietnamese), "specialtyEnglish": .string(specialtyEnglish), "finding": .string(finding),
-                        "assessment": .string(assessment),
-                    ]],
+                    "licenceClass": .string(licenceClass), "examinedOn": .string(examinedOn),
+                    "validityMonths": .number(String(validityMonths)),
+                    "results": [
+                        [
+                            "specialtyVietnamese": .string(specialtyVietnamese),
+                            "specialtyEnglish": .string(specialtyEnglish), "finding": .string(finding),
+                            "assessment": .string(assessment),
+                        ]
+                    ],
                     "drugTest": .string(drugTest), "conclusion": .string(conclusion), "doctor": .string(doctor),
                 ]).serialized()
             case .healthBookExtract:
@@ -139,23 +193,38 @@ struct DocumentProvenanceTests {
 
         var healthBook: HealthBook {
             let started = ISO8601DateFormatter().date(from: encounterDate + "T03:00:00Z")!
-            return HealthBook(personalId: try! PersonalIDNumber(personalID), entries: [
-                .encounter(Encounter(
-                    facilityId: "01001", facilityName: facility, startedAt: started, type: encounterType, reason: encounterReason, outcome: outcome,
-                    diagnoses: [try! WorkflowJSON.decode(ICD10Code.self, from: Array("\"\(diagnosis)\"".utf8)).get()])),
-                .vaccination(Vaccination(facilityId: "01001", administeredOn: CalendarDate(vaccinationDate)!, vaccine: vaccine, antigen: antigen, dose: dose)),
-                .allergy(Allergy(facilityId: "01001", recordedOn: CalendarDate(allergyDate)!, type: allergyType, agent: allergyAgent, reaction: allergyReaction)),
-            ])
+            return HealthBook(
+                personalId: try! PersonalIDNumber(personalID),
+                entries: [
+                    .encounter(
+                        Encounter(
+                            facilityId: "01001", facilityName: facility, startedAt: started, type: encounterType,
+                            reason: encounterReason, outcome: outcome,
+                            diagnoses: [
+                                try! WorkflowJSON.decode(ICD10Code.self, from: Array("\"\(diagnosis)\"".utf8)).get()
+                            ])),
+                    .vaccination(
+                        Vaccination(
+                            facilityId: "01001", administeredOn: CalendarDate(vaccinationDate)!, vaccine: vaccine,
+                            antigen: antigen, dose: dose)),
+                    .allergy(
+                        Allergy(
+                            facilityId: "01001", recordedOn: CalendarDate(allergyDate)!, type: allergyType,
+                            agent: allergyAgent, reaction: allergyReaction)),
+                ])
         }
 
-        func record(_ kind: RequestKind, form: Int = 1, type: HealthCertificateType = .drivingLicence) throws -> DocumentRecord {
+        func record(_ kind: RequestKind, form: Int = 1, type: HealthCertificateType = .drivingLicence) throws
+            -> DocumentRecord
+        {
             let source = IssuanceSource(
                 requestID: "r", kind: kind, form: nil, departmentID: department.id, ownerID: personalID,
                 submissionJSON: submissionJSON(kind, form: form, type: type), subjectIdentityJSON: identityJSON,
                 findingsJSON: findingsJSON(kind, type: type),
                 approverName: approver, approvedAt: issuedAt)
             return try DocumentRecordBuilder.record(
-                for: source, documentID: documentID, issuedAt: issuedAt, department: department, healthBook: { healthBook })
+                for: source, documentID: documentID, issuedAt: issuedAt, department: department,
+                healthBook: { healthBook })
         }
     }
 
@@ -224,12 +293,17 @@ struct DocumentProvenanceTests {
         "healthCertificate.examinedOn": { numeric($0.examinedOn) },
         "healthCertificate.validityMonths": { String($0.validityMonths) },
         "healthCertificate.validUntil": {
-            DateText.numeric(HealthCertificateFindings(
-                licenceClass: "", examinedOn: CalendarDate($0.examinedOn)!, validityMonths: $0.validityMonths, results: [], drugTest: "",
-                conclusion: "", doctor: "").validUntil)
+            DateText.numeric(
+                HealthCertificateFindings(
+                    licenceClass: "", examinedOn: CalendarDate($0.examinedOn)!, validityMonths: $0.validityMonths,
+                    results: [], drugTest: "",
+                    conclusion: "", doctor: ""
+                ).validUntil)
         },
         "healthCertificate.drugTest": { $0.drugTest },
-        "healthCertificate.classification": { "\($0.classification.labelVietnamese) / \($0.classification.labelEnglish)" },
+        "healthCertificate.classification": {
+            "\($0.classification.labelVietnamese) / \($0.classification.labelEnglish)"
+        },
         "healthCertificate.conclusion": { $0.conclusion },
         "healthCertificate.doctor": { $0.doctor },
         "healthCertificate.results/item.index": { _ in "1" },
@@ -268,7 +342,8 @@ struct DocumentProvenanceTests {
     /// Flags whose value is a fact of the inputs but the same in A and B by construction (each list is non-empty in
     /// both so that its rows are compared).
     static let sameInBoth: Set<String> = [
-        "holder.hasOtherNames", "department.hasParentBody", "healthBook.hasPeriod", "criminalRecord.hasAnyConvictions", "criminalRecord.hasBans", "healthBook.hasEncounters",
+        "holder.hasOtherNames", "department.hasParentBody", "healthBook.hasPeriod", "criminalRecord.hasAnyConvictions",
+        "criminalRecord.hasBans", "healthBook.hasEncounters",
         "healthBook.hasVaccinations", "healthBook.hasAllergies",
     ]
 
@@ -318,18 +393,26 @@ struct DocumentProvenanceTests {
     /// The `sources` key of `field`: table cells are named by item kind (`conviction/item.crime`), row numbers by list.
     static func sourceKey(_ field: String) -> String {
         let parts = field.split(separator: "/").map(String.init)
-        guard parts.count == 2, parts[1] != "item.index", let list = DocumentSchema.lists[parts[0]] else { return field }
+        guard parts.count == 2, parts[1] != "item.index", let list = DocumentSchema.lists[parts[0]] else {
+            return field
+        }
         return "\(list.itemKind.rawValue)/\(parts[1])"
     }
 
-    @Test("every field of every template is printed from exactly one recorded input, never a default", arguments: [
-        ("criminal-record-form-1.json", RequestKind.criminalRecord, 1), ("criminal-record-form-2.json", .criminalRecord, 2),
-        ("health-certificate-driving-licence.json", .healthCertificate, 0), ("health-certificate-general.json", .healthCertificate, 0),
-        ("health-certificate-employment.json", .healthCertificate, 0), ("health-certificate-study.json", .healthCertificate, 0),
-        ("health-book-extract.json", .healthBookExtract, 0),
-    ])
+    @Test(
+        "every field of every template is printed from exactly one recorded input, never a default",
+        arguments: [
+            ("criminal-record-form-1.json", RequestKind.criminalRecord, 1),
+            ("criminal-record-form-2.json", .criminalRecord, 2),
+            ("health-certificate-driving-licence.json", .healthCertificate, 0),
+            ("health-certificate-general.json", .healthCertificate, 0),
+            ("health-certificate-employment.json", .healthCertificate, 0),
+            ("health-certificate-study.json", .healthCertificate, 0),
+            ("health-book-extract.json", .healthBookExtract, 0),
+        ])
     func everyPrintedFieldHasARecordedSource(_ file: String, _ kind: RequestKind, _ form: Int) throws {
-        let type = HealthCertificateType(rawValue: String(file.dropFirst("health-certificate-".count).dropLast(".json".count)))
+        let type =
+            HealthCertificateType(rawValue: String(file.dropFirst("health-certificate-".count).dropLast(".json".count)))
             ?? .drivingLicence
         let path = DocumentRenderer.repositoryTemplateDirectory() + "/" + file
         let template = try JSONValue(parsing: Array(try Data(contentsOf: URL(fileURLWithPath: path))))
@@ -340,7 +423,9 @@ struct DocumentProvenanceTests {
         let b = try Inputs.b.record(kind, form: form, type: type)
         for field in fields.sorted() {
             if Self.issuerWording.contains(field) {
-                #expect(Self.printed(field, a) == Self.printed(field, b), "\(file): \(field) is listed as issuer wording but varies")
+                #expect(
+                    Self.printed(field, a) == Self.printed(field, b),
+                    "\(file): \(field) is listed as issuer wording but varies")
                 continue
             }
             guard let source = Self.sources[Self.sourceKey(field)] else {
@@ -349,26 +434,36 @@ struct DocumentProvenanceTests {
             }
             let printedA = Self.printed(field, a)
             let printedB = Self.printed(field, b)
-            #expect(printedA == source(.a), "\(file): \(field) printed \(printedA ?? "nothing") from inputs A, expected \(source(.a))")
+            #expect(
+                printedA == source(.a),
+                "\(file): \(field) printed \(printedA ?? "nothing") from inputs A, expected \(source(.a))")
             if let printedB {  // an empty list in B (form 1 prints current convictions only; B's is expunged)
-                #expect(printedB == source(.b), "\(file): \(field) printed \(printedB) from inputs B, expected \(source(.b))")
+                #expect(
+                    printedB == source(.b),
+                    "\(file): \(field) printed \(printedB) from inputs B, expected \(source(.b))")
                 if !Self.sameInBoth.contains(field) && !field.hasSuffix("/item.index") {
-                    #expect(printedA != printedB, "\(file): \(field) prints the same whatever the inputs: a default, not a recorded fact")
+                    #expect(
+                        printedA != printedB,
+                        "\(file): \(field) prints the same whatever the inputs: a default, not a recorded fact")
                 }
             }
         }
     }
 }
 
-/// ``DocumentRecordBuilder`` reads the stored findings with the typed decoder and fills nothing in (findings 12, 13, 18).
+/// ``DocumentRecordBuilder`` reads the stored findings with the typed decoder and fills nothing in (findings 12, 13,
+/// 18).
 @Suite("Document record builder")
 struct DocumentRecordBuilderTests {
     typealias Inputs = DocumentProvenanceTests.Inputs
 
-    static func source(_ kind: RequestKind, findings: String, submission: String? = nil, approver: String? = "Cán bộ A") -> IssuanceSource {
+    static func source(_ kind: RequestKind, findings: String, submission: String? = nil, approver: String? = "Cán bộ A")
+        -> IssuanceSource
+    {
         IssuanceSource(
             requestID: "r", kind: kind, form: nil, departmentID: "justice-hanoi", ownerID: Inputs.a.personalID,
-            submissionJSON: submission ?? Inputs.a.submissionJSON(kind, form: 1), subjectIdentityJSON: Inputs.a.identityJSON,
+            submissionJSON: submission ?? Inputs.a.submissionJSON(kind, form: 1),
+            subjectIdentityJSON: Inputs.a.identityJSON,
             findingsJSON: findings, approverName: approver, approvedAt: Inputs.a.issuedAt)
     }
 
@@ -385,17 +480,30 @@ struct DocumentRecordBuilderTests {
             Issue.record("wrong kind")
             return
         }
-        #expect(findings.convictions == [Conviction(
-            judgmentDate: CalendarDate("2019-02-03")!, judgmentNumber: "Bản án A", court: "Tòa A", crime: "Tội A", articles: "Điều A",
-            mainPenalty: "Hình phạt A", additionalPenalties: "Bổ sung A", executionStatus: "Thi hành A", expunged: false)])
-        #expect(findings.bans == [Ban(description: "Cấm A", judgment: "Bản án cấm A", court: "Tòa cấm A", duration: "Thời hạn A")])
+        #expect(
+            findings.convictions == [
+                Conviction(
+                    judgmentDate: CalendarDate("2019-02-03")!, judgmentNumber: "Bản án A", court: "Tòa A",
+                    crime: "Tội A", articles: "Điều A",
+                    mainPenalty: "Hình phạt A", additionalPenalties: "Bổ sung A", executionStatus: "Thi hành A",
+                    expunged: false)
+            ])
+        #expect(
+            findings.bans == [
+                Ban(description: "Cấm A", judgment: "Bản án cấm A", court: "Tòa cấm A", duration: "Thời hạn A")
+            ])
         #expect(DocumentSchema.flags["criminalRecord.hasCurrentConvictions"]!.value(record))
     }
 
     @Test("the issue's body (an unknown `conviction` member) cannot be issued as a clean record")
     func unknownMemberRefused() {
         #expect(throws: ValidationFailure.self) {
-            try Self.build(Self.source(.criminalRecord, findings: #"{"convictions":[],"bans":[],"conviction":[{"judgmentDate":"2020-01-01","crime":"Trộm cắp tài sản"}]}"#))
+            try Self.build(
+                Self.source(
+                    .criminalRecord,
+                    findings:
+                        #"{"convictions":[],"bans":[],"conviction":[{"judgmentDate":"2020-01-01","crime":"Trộm cắp tài sản"}]}"#
+                ))
         }
     }
 
@@ -412,28 +520,38 @@ struct DocumentRecordBuilderTests {
                 #expect(failure.issues.map(\.field) == ["findings.\(member)"])
             }
         }
-        let record = try Self.build(Self.source(.healthCertificate, findings: Inputs.a.findingsJSON(.healthCertificate)))
+        let record = try Self.build(
+            Self.source(.healthCertificate, findings: Inputs.a.findingsJSON(.healthCertificate)))
         guard case .healthCertificate(let findings) = record.findings else {
             Issue.record("wrong kind")
             return
         }
-        #expect(findings.drugTest == "Ma túy A" && findings.licenceClass == "B" && findings.examinedOn == CalendarDate("2026-06-01"))
+        #expect(
+            findings.drugTest == "Ma túy A" && findings.licenceClass == "B"
+                && findings.examinedOn == CalendarDate("2026-06-01"))
     }
 
-    @Test("the certificate is the type the citizen asked for: an employment request gets the employment document, never the driver's")
+    @Test(
+        "the certificate is the type the citizen asked for: an employment request gets the employment document, never the driver's"
+    )
     func healthCertificateFollowsTheRequestedType() throws {
         let employment = Inputs.a.submissionJSON(.healthCertificate, form: 0, type: .employment)
-        let record = try Self.build(Self.source(
-            .healthCertificate, findings: Inputs.a.findingsJSON(.healthCertificate, type: .employment), submission: employment))
+        let record = try Self.build(
+            Self.source(
+                .healthCertificate, findings: Inputs.a.findingsJSON(.healthCertificate, type: .employment),
+                submission: employment))
         guard case .healthCertificate(let findings) = record.findings else {
             Issue.record("wrong kind")
             return
         }
-        #expect(findings.certificateType == .employment && findings.licenceClass == nil && findings.classification == .ii)
+        #expect(
+            findings.certificateType == .employment && findings.licenceClass == nil && findings.classification == .ii)
         #expect(DocumentRenderer.defaultTemplateID(for: record) == "health-certificate-employment")
         // Driver's findings (licence class, drug test) on an employment request are refused, naming the members.
         do {
-            _ = try Self.build(Self.source(.healthCertificate, findings: Inputs.a.findingsJSON(.healthCertificate), submission: employment))
+            _ = try Self.build(
+                Self.source(
+                    .healthCertificate, findings: Inputs.a.findingsJSON(.healthCertificate), submission: employment))
             Issue.record("driver's findings accepted for an employment request")
         } catch let failure as ValidationFailure {
             #expect(failure.contains(.findingsUnknownMember, at: "findings.licenceClass"))
@@ -441,13 +559,18 @@ struct DocumentRecordBuilderTests {
         }
     }
 
-    @Test("a department without its place or signing formula in the configuration issues nothing, rather than print a default")
+    @Test(
+        "a department without its place or signing formula in the configuration issues nothing, rather than print a default"
+    )
     func issuerWordingComesFromTheDepartment() throws {
         let source = Self.source(.criminalRecord, findings: Inputs.a.findingsJSON(.criminalRecord))
-        let bare = Department(id: "justice-hanoi", nameVietnamese: "Sở Tư pháp thành phố Hà Nội", nameEnglish: "Hanoi Department of Justice")
+        let bare = Department(
+            id: "justice-hanoi", nameVietnamese: "Sở Tư pháp thành phố Hà Nội",
+            nameEnglish: "Hanoi Department of Justice")
         #expect(throws: (any Error).self) {
             try DocumentRecordBuilder.record(
-                for: source, documentID: Inputs.a.documentID, issuedAt: Inputs.a.issuedAt, department: bare, healthBook: { Inputs.a.healthBook })
+                for: source, documentID: Inputs.a.documentID, issuedAt: Inputs.a.issuedAt, department: bare,
+                healthBook: { Inputs.a.healthBook })
         }
         let record = try Self.build(source)
         #expect(record.place == "Hà Nội" && record.officer.titleVietnamese == "TL. GIÁM ĐỐC")
@@ -457,7 +580,8 @@ struct DocumentRecordBuilderTests {
     func missingHolderFactsRefused() {
         let bare = #"{"request":{"kind":"health-certificate","certificateType":"driving-licence"}}"#
         do {
-            _ = try Self.build(Self.source(.healthCertificate, findings: Inputs.a.findingsJSON(.healthCertificate), submission: bare))
+            _ = try Self.build(
+                Self.source(.healthCertificate, findings: Inputs.a.findingsJSON(.healthCertificate), submission: bare))
             Issue.record("accepted")
         } catch let failure as ValidationFailure {
             #expect(failure.contains(.holderFactMissing, at: "particulars.currentResidence"))
@@ -465,13 +589,15 @@ struct DocumentRecordBuilderTests {
             Issue.record("unexpected \(error)")
         }
         #expect(throws: (any Error).self) {
-            try Self.build(Self.source(.criminalRecord, findings: Inputs.a.findingsJSON(.criminalRecord), approver: nil))
+            try Self.build(
+                Self.source(.criminalRecord, findings: Inputs.a.findingsJSON(.criminalRecord), approver: nil))
         }
     }
 
     @Test("an extract states the health-book entries of the approved sections within the requested period")
     func extractFromTheBook() throws {
-        let record = try Self.build(Self.source(.healthBookExtract, findings: Inputs.a.findingsJSON(.healthBookExtract)))
+        let record = try Self.build(
+            Self.source(.healthBookExtract, findings: Inputs.a.findingsJSON(.healthBookExtract)))
         guard case .healthBookExtract(let extract) = record.findings else {
             Issue.record("wrong kind")
             return

@@ -59,11 +59,15 @@ import Testing
                 let entry = try store.documentEntry(forRequest: id)
                 let state = try store.storedRequest(id, by: .system(), now: Date()).summary.state
                 switch state {
-                case .approved: #expect(entry == nil, "approved \(id) has a document"); pendingBeforeSweep.insert(id)
+                case .approved:
+                    #expect(entry == nil, "approved \(id) has a document")
+                    pendingBeforeSweep.insert(id)
                 case .issued: #expect(entry != nil, "issued \(id) has no document")
                 default: Issue.record("request \(id) is \(state)")
                 }
-                if let documentID = issued[id] { #expect(entry?.documentID == documentID, "reported document of \(id) is not registered") }
+                if let documentID = issued[id] {
+                    #expect(entry?.documentID == documentID, "reported document of \(id) is not registered")
+                }
             }
             // Approvals that committed just before a kill, unreported, are approved without a document too.
             let stillApproved = Set(try store.approvedRequestIDs(limit: 10_000))
@@ -77,7 +81,10 @@ import Testing
         // Restart: the sweeper issues what the crashes left approved.
         let sweep = try RecordsCommandTests.civicseal(["dev", "sweep", "--data", data, "--keys", keys])
         #expect(sweep.status == 0, "\(sweep.error)")
-        let swept = Set(sweep.output.split(separator: "\n").compactMap { $0.split(separator: " ").dropFirst().first.map(String.init) })
+        let swept = Set(
+            sweep.output.split(separator: "\n").compactMap {
+                $0.split(separator: " ").dropFirst().first.map(String.init)
+            })
         #expect(swept == pendingBeforeSweep, "the sweeper issued exactly the approved-without-document requests")
 
         let store = try RequestStore.open(path: data + "/civicseal.sqlite")

@@ -1,4 +1,3 @@
-@testable import CivicSealApp
 import CivicSealCrypto
 import CivicSealDocuments
 import CivicSealRecords
@@ -7,6 +6,8 @@ import CivicSealWorkflow
 import Foundation
 import Synchronization
 import Testing
+
+@testable import CivicSealApp
 
 /// Two issuers of one request in one process (the decision handler and the sweeper): the handler joins the
 /// issuance already in flight and answers with its outcome, instead of reporting the request as merely approved.
@@ -18,10 +19,12 @@ import Testing
         let store = try RequestStore.open(path: folder.path + "/civicseal.sqlite")
         defer { try? store.close() }
         let officer = Actor.officer("officer-1", department: "justice-hanoi")
-        let request = SyntheticRequests.validated(SyntheticRequests.criminalRecord(), person: 7, today: CalendarDate(Date()))
+        let request = SyntheticRequests.validated(
+            SyntheticRequests.criminalRecord(), person: 7, today: CalendarDate(Date()))
         let id = try store.submit(request, now: Date()).id
         _ = try store.claim(id, by: officer, now: Date())
-        _ = try store.approve(id, findingsJSON: #"{"bans":[],"convictions":[]}"#, by: officer, officerName: "Lê Văn Hưởng", now: Date())
+        _ = try store.approve(
+            id, findingsJSON: #"{"bans":[],"convictions":[]}"#, by: officer, officerName: "Lê Văn Hưởng", now: Date())
 
         // The first issuer stops inside its work (loading the renderer) until the test lets it go on.
         let entered = DispatchSemaphore(value: 0)
@@ -54,7 +57,9 @@ import Testing
             finished.leave()
         }
         let waiting = Date().addingTimeInterval(30)
-        while issuance.inFlight.withLock({ $0[id]?.joiners.load(ordering: .sequentiallyConsistent) ?? 0 }) == 0, Date() < waiting {
+        while issuance.inFlight.withLock({ $0[id]?.joiners.load(ordering: .sequentiallyConsistent) ?? 0 }) == 0,
+            Date() < waiting
+        {
             usleep(1_000)
         }
         #expect(issuance.inFlight.withLock { $0[id]?.joiners.load(ordering: .sequentiallyConsistent) } == 1)

@@ -55,10 +55,12 @@ import Testing
         #expect(intact.status == 0)
         #expect(intact.output.hasPrefix("OK 6 entries"))
 
-        let shell = try ExternalTool.run("sqlite3", [
-            folder.path + "/civicseal.sqlite",
-            "DROP TRIGGER audit_log_no_update; UPDATE audit_log SET reason = 'approved by phone' WHERE sequence = 4;",
-        ])
+        let shell = try ExternalTool.run(
+            "sqlite3",
+            [
+                folder.path + "/civicseal.sqlite",
+                "DROP TRIGGER audit_log_no_update; UPDATE audit_log SET reason = 'approved by phone' WHERE sequence = 4;",
+            ])
         #expect(shell.status == 0, "\(shell.errorText)")
         let damaged = try Self.civicseal(["audit", "verify", "--data", folder.path])
         #expect(damaged.status == 65)

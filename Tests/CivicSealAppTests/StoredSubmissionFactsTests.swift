@@ -13,13 +13,18 @@ import Testing
         form2.particulars?.permanentResidence = Address(line: "Số 1 Tràng Tiền", provinceCode: "01", countryCode: "VN")
         var minor = SyntheticRequests.criminalRecord()
         minor.relation = .parentOfMinor
-        minor.subject = SubjectDetails(personalId: "001210012345", fullName: "Lê \"Bé\" Na\\", birthDate: "2010-02-03", sex: .female)
+        minor.subject = SubjectDetails(
+            personalId: "001210012345", fullName: "Lê \"Bé\" Na\\", birthDate: "2010-02-03", sex: .female)
         var statesBans = SyntheticRequests.criminalRecord()
         statesBans.request = .criminalRecord(CriminalRecordRequest(form: .form1, purpose: "x", statesBans: true))
         let extract = RequestSubmission(
-            request: .healthBookExtract(HealthBookExtractRequest(sections: [.vaccinations, .allergies], from: "2020-01-01", to: nil)),
+            request: .healthBookExtract(
+                HealthBookExtractRequest(sections: [.vaccinations, .allergies], from: "2020-01-01", to: nil)),
             contact: ContactDetails(email: "a@b.vn"))
-        return [SyntheticRequests.criminalRecord(), form2, minor, statesBans, SyntheticRequests.healthCertificate(), extract]
+        return [
+            SyntheticRequests.criminalRecord(), form2, minor, statesBans, SyntheticRequests.healthCertificate(),
+            extract,
+        ]
     }
 
     @Test func factsEqualWhatJSONDecoderReadsFromTheStoredBytes() throws {
@@ -35,10 +40,12 @@ import Testing
                 #expect(facts.details == .healthCertificate(type: details.type, licenceClass: details.licenceClass))
                 #expect(details.type == .drivingLicence && details.licenceClass == "B")
             case .healthBookExtract(let details):
-                #expect(facts.details == .healthBookExtract(sections: details.sections, from: details.from, to: details.to))
+                #expect(
+                    facts.details == .healthBookExtract(sections: details.sections, from: details.from, to: details.to))
             }
             let subject = decoded.subject.map {
-                StoredSubmissionFacts.Subject(personalID: $0.personalId, fullName: $0.fullName, birthDate: $0.birthDate, sex: $0.sex)
+                StoredSubmissionFacts.Subject(
+                    personalID: $0.personalId, fullName: $0.fullName, birthDate: $0.birthDate, sex: $0.sex)
             }
             #expect(facts.subject == subject)
         }
@@ -53,7 +60,10 @@ import Testing
     }
 
     @Test func bytesThatAreNotAStoredSubmissionAreRefused() {
-        for json in ["", "[]", "{}", #"{"request":{"kind":"criminal-record"}}"#, #"{"request":{"kind":"passport"}}"#, #"{"request":{"kind":"criminal-record","form":3}}"#] {
+        for json in [
+            "", "[]", "{}", #"{"request":{"kind":"criminal-record"}}"#, #"{"request":{"kind":"passport"}}"#,
+            #"{"request":{"kind":"criminal-record","form":3}}"#,
+        ] {
             #expect(throws: DocumentRecordBuilder.Failure.self, "\(json)") { try StoredSubmissionFacts(json: json) }
         }
         #expect(StoredSubmissionFacts.identity(json: #"{"fullName":"A"}"#) == nil)

@@ -20,11 +20,13 @@ enum BrowserFindingHarness {
 
     /// In CI every browser test runs (and fails when a tool is missing); elsewhere only when the tools are here.
     static var usable: Bool {
-        ExternalTool.isCI || (ExternalTool.isUsable("python3", "chromium", "chromedriver", "pdftotext") && pythonPackagesInstalled)
+        ExternalTool.isCI
+            || (ExternalTool.isUsable("python3", "chromium", "chromedriver", "pdftotext") && pythonPackagesInstalled)
     }
 
     static var packageRoot: String {
-        URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent().path
+        URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+            .deletingLastPathComponent().path
     }
 
     struct Run {
@@ -33,8 +35,9 @@ enum BrowserFindingHarness {
 
         /// The `FINDING <id> <lang> ok` lines printed.
         var passed: Set<String> {
-            Set(output.text.split(separator: "\n").filter { $0.hasPrefix("FINDING ") && $0.hasSuffix(" ok") }
-                .map { String($0.dropFirst("FINDING ".count).dropLast(" ok".count)) })
+            Set(
+                output.text.split(separator: "\n").filter { $0.hasPrefix("FINDING ") && $0.hasSuffix(" ok") }
+                    .map { String($0.dropFirst("FINDING ".count).dropLast(" ok".count)) })
         }
     }
 
@@ -46,7 +49,8 @@ enum BrowserFindingHarness {
         configure: (inout ServeOptions) -> Void = { _ in }
     ) async throws {
         guard pythonPackagesInstalled else {
-            Issue.record("Python's selenium or axe-selenium-python package is not installed (run .ci/run to install them)")
+            Issue.record(
+                "Python's selenium or axe-selenium-python package is not installed (run .ci/run to install them)")
             return
         }
         let run = try await self.run(file: file, citizens: citizens, now: now, configure: configure)
@@ -56,8 +60,10 @@ enum BrowserFindingHarness {
         let clean = run.output.status == 0 && run.output.text.contains("FINDINGS DONE: 0 failed")
         #expect(
             missing.isEmpty && clean,
-            "findings that did not pass: \(missing); exit status \(run.output.status)\n\(run.output.text)\n\(run.output.errorText.suffix(4000))")
-        let screenshots = (try? FileManager.default.subpathsOfDirectory(atPath: run.artefacts).filter { $0.hasSuffix(".png") }) ?? []
+            "findings that did not pass: \(missing); exit status \(run.output.status)\n\(run.output.text)\n\(run.output.errorText.suffix(4000))"
+        )
+        let screenshots =
+            (try? FileManager.default.subpathsOfDirectory(atPath: run.artefacts).filter { $0.hasSuffix(".png") }) ?? []
         for id in findings {
             for language in languages {
                 #expect(
@@ -107,12 +113,15 @@ enum BrowserFindingHarness {
             let birthDate = "1990-05-\(String(format: "%02d", 1 + index % 28))"
             let sex = female ? "female" : "male"
             let token = try DevelopmentTokens.mint(
-                DevelopmentTokens.Citizen(personalID: personalID, name: name, birthdate: birthDate, gender: sex, level: level),
+                DevelopmentTokens.Citizen(
+                    personalID: personalID, name: name, birthdate: birthDate, gender: sex, level: level),
                 directory: options.keysDirectory, lifetime: lifetime, now: mintedAt)
-            pool.append(.object([
-                "token": .string(token), "personalId": .string(personalID), "name": .string(name),
-                "birthDate": .string(birthDate), "sex": .string(sex), "level": .number(level == .level1 ? "1" : "2"),
-            ]))
+            pool.append(
+                .object([
+                    "token": .string(token), "personalId": .string(personalID), "name": .string(name),
+                    "birthDate": .string(birthDate), "sex": .string(sex),
+                    "level": .number(level == .level1 ? "1" : "2"),
+                ]))
         }
         func staff(_ roles: [String], _ department: String, _ name: String) throws -> JSONValue {
             let token = try DevelopmentTokens.mint(
@@ -123,10 +132,12 @@ enum BrowserFindingHarness {
         let officers: [String: JSONValue] = [
             "justice": try staff(["justice.officer", "justice.revoker"], "justice-hanoi", "Trần Đức Lương"),
             "justice2": try staff(["justice.officer"], "justice-hanoi", "Lê Thị Hồng Hạnh"),
-            "health": try staff(["health.officer", "health.revoker", "health.clinician"], "health-hanoi", "Phạm Minh Châu"),
+            "health": try staff(
+                ["health.officer", "health.revoker", "health.clinician"], "health-hanoi", "Phạm Minh Châu"),
         ]
         let stamp = ISO8601DateFormatter().string(from: Date()).replacingOccurrences(of: ":", with: "")
-        let artefacts = "\(packageRoot)/.build/test-artefacts/browser-findings/\(stamp)-\(file.replacingOccurrences(of: ".py", with: ""))"
+        let artefacts =
+            "\(packageRoot)/.build/test-artefacts/browser-findings/\(stamp)-\(file.replacingOccurrences(of: ".py", with: ""))"
         try FileManager.default.createDirectory(atPath: artefacts, withIntermediateDirectories: true)
         let context = JSONValue.object([
             "base": .string("http://127.0.0.1:\(service.port)"), "artefacts": .string(artefacts),
@@ -135,7 +146,8 @@ enum BrowserFindingHarness {
         let contextFile = try folder.write("context.json", text: context.serialized())
         let arguments = ["\(packageRoot)/Tests/CivicSealBrowserTests/\(file)", "--context", contextFile]
         // The browser run blocks for minutes: keep it off the cooperative pool the in-process server relies on.
-        let output = try await withCheckedThrowingContinuation { (continuation: CheckedContinuation<ExternalTool.Output, any Error>) in
+        let output = try await withCheckedThrowingContinuation {
+            (continuation: CheckedContinuation<ExternalTool.Output, any Error>) in
             Thread.detachNewThread {
                 continuation.resume(with: Result { try ExternalTool.run("python3", arguments) })
             }

@@ -8,7 +8,9 @@ import Testing
 /// this repository), against the real service on 127.0.0.1. The walk itself is `browser_flows.py`; screenshots of
 /// every page land in `.build/test-artefacts/browser/` (printed at the end of the run) so a person can look at them.
 @Suite struct BrowserFlowTests {
-    static let citizen = (personalID: "001190012345", name: "Nguyễn Thị Ánh Tuyết", birthDate: "1990-05-14", sex: "female")
+    static let citizen = (
+        personalID: "001190012345", name: "Nguyễn Thị Ánh Tuyết", birthDate: "1990-05-14", sex: "female"
+    )
 
     /// Selenium is a Python package, not a program on PATH: ask the interpreter.
     static var seleniumInstalled: Bool {
@@ -20,7 +22,8 @@ import Testing
     }
 
     static var packageRoot: String {
-        URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent().path
+        URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+            .deletingLastPathComponent().path
     }
 
     @Test(
@@ -28,7 +31,8 @@ import Testing
         .enabled(if: browserToolsUsable), .timeLimit(.minutes(5)), arguments: ["vi", "en"])
     func wholeStoryInABrowser(language: String) async throws {
         guard Self.seleniumInstalled else {
-            Issue.record("Python's selenium or axe-selenium-python package is not installed (run .ci/run to install them)")
+            Issue.record(
+                "Python's selenium or axe-selenium-python package is not installed (run .ci/run to install them)")
             return
         }
         let folder = TemporaryDirectory("civicseal-browser")
@@ -37,11 +41,13 @@ import Testing
 
         let person = Self.citizen
         let citizenToken = try DevelopmentTokens.mint(
-            DevelopmentTokens.Citizen(personalID: person.personalID, name: person.name, birthdate: person.birthDate, gender: person.sex),
+            DevelopmentTokens.Citizen(
+                personalID: person.personalID, name: person.name, birthdate: person.birthDate, gender: person.sex),
             directory: options.keysDirectory)
         let officerToken = try DevelopmentTokens.mint(
             // Deciding and revoking are separate roles; this officer (the department head) holds both.
-            DevelopmentTokens.Staff(roles: ["justice.officer", "justice.revoker"], department: "justice-hanoi", name: "Trần Đức Lương"),
+            DevelopmentTokens.Staff(
+                roles: ["justice.officer", "justice.revoker"], department: "justice-hanoi", name: "Trần Đức Lương"),
             directory: options.keysDirectory)
         let citizenFile = try folder.write("citizen.token", text: citizenToken)
         let officerFile = try folder.write("officer.token", text: officerToken)
@@ -50,13 +56,17 @@ import Testing
         try FileManager.default.createDirectory(atPath: artefacts, withIntermediateDirectories: true)
 
         let arguments = [
-            "\(Self.packageRoot)/Tests/CivicSealBrowserTests/browser_flows.py", "--base", "http://127.0.0.1:\(service.port)",
-            "--citizen-token", citizenFile, "--officer-token", officerFile, "--artefacts", artefacts, "--name", person.name,
-            "--personal-id", person.personalID, "--birth-date", person.birthDate, "--sex", person.sex, "--residence-from", "2004-05-01",
+            "\(Self.packageRoot)/Tests/CivicSealBrowserTests/browser_flows.py", "--base",
+            "http://127.0.0.1:\(service.port)",
+            "--citizen-token", citizenFile, "--officer-token", officerFile, "--artefacts", artefacts, "--name",
+            person.name,
+            "--personal-id", person.personalID, "--birth-date", person.birthDate, "--sex", person.sex,
+            "--residence-from", "2004-05-01",
             "--language", language,
         ]
         // The browser run blocks for a while: keep it off the cooperative pool the in-process server relies on.
-        let output = try await withCheckedThrowingContinuation { (continuation: CheckedContinuation<ExternalTool.Output, any Error>) in
+        let output = try await withCheckedThrowingContinuation {
+            (continuation: CheckedContinuation<ExternalTool.Output, any Error>) in
             Thread.detachNewThread {
                 continuation.resume(with: Result { try ExternalTool.run("python3", arguments) })
             }
@@ -66,11 +76,14 @@ import Testing
         #expect(output.text.contains("FLOWS OK"), "\(output.text)")
         #expect(
             steps == [
-                "language-switch ok", "citizen-sign-in ok", "citizen-form-errors ok", "citizen-submits ok", "officer-approves ok",
-                "citizen-downloads ok", "verifier-valid ok", "verifier-confirms-details ok", "officer-revokes ok", "verifier-revoked ok",
+                "language-switch ok", "citizen-sign-in ok", "citizen-form-errors ok", "citizen-submits ok",
+                "officer-approves ok",
+                "citizen-downloads ok", "verifier-valid ok", "verifier-confirms-details ok", "officer-revokes ok",
+                "verifier-revoked ok",
                 "phone-layout ok",
             ], "\(output.text)")
-        let screenshots = (try? FileManager.default.contentsOfDirectory(atPath: artefacts).filter { $0.hasSuffix(".png") }) ?? []
+        let screenshots =
+            (try? FileManager.default.contentsOfDirectory(atPath: artefacts).filter { $0.hasSuffix(".png") }) ?? []
         #expect(screenshots.count >= 20, "a screenshot of each page: \(screenshots.sorted())")
         print("browser screenshots: \(artefacts)")
     }

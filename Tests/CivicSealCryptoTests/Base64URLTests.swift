@@ -16,7 +16,9 @@ struct Base64URLTests {
 
     @Test("encodes the RFC 4648 §10 examples without padding")
     func encodesRFC4648Examples() {
-        let cases = ["": "", "f": "Zg", "fo": "Zm8", "foo": "Zm9v", "foob": "Zm9vYg", "fooba": "Zm9vYmE", "foobar": "Zm9vYmFy"]
+        let cases = [
+            "": "", "f": "Zg", "fo": "Zm8", "foo": "Zm9v", "foob": "Zm9vYg", "fooba": "Zm9vYmE", "foobar": "Zm9vYmFy",
+        ]
         for (plain, encoded) in cases { #expect(Base64URL.encode(Array(plain.utf8)) == encoded) }
         #expect(Base64URL.encode([0xFB, 0xFF]) == "-_8")
     }

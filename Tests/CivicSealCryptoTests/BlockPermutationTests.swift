@@ -40,7 +40,9 @@ import Testing
 
     @Test func refusesKeysOfOtherLengths() {
         for length in [0, 15, 17, 32] {
-            #expect(throws: CryptoError(.invalidArgument, "")) { try BlockPermutation(key: [UInt8](repeating: 1, count: length)) }
+            #expect(throws: CryptoError(.invalidArgument, "")) {
+                try BlockPermutation(key: [UInt8](repeating: 1, count: length))
+            }
         }
     }
 

@@ -6,8 +6,11 @@ import Testing
 @Suite struct CMSTests {
     static let content = Array("%PDF-1.7 … Không có án tích … Nguyễn Thị Ánh Tuyết".utf8)
 
-    static func signer(_ pki: TestPKI, kind: KeyKind = .ecP256, algorithm: SignatureAlgorithm? = nil,
-                       notAfter: Date = TestPKI.now.addingTimeInterval(86400 * 365), keyUsage: KeyUsage = [.digitalSignature, .nonRepudiation]) throws -> CMSSigner {
+    static func signer(
+        _ pki: TestPKI, kind: KeyKind = .ecP256, algorithm: SignatureAlgorithm? = nil,
+        notAfter: Date = TestPKI.now.addingTimeInterval(86400 * 365),
+        keyUsage: KeyUsage = [.digitalSignature, .nonRepudiation]
+    ) throws -> CMSSigner {
         let (key, certificate) = try pki.leaf(kind: kind, notAfter: notAfter, keyUsage: keyUsage)
         return try CMSSigner(key: key, certificate: certificate, chain: [pki.root], algorithm: algorithm)
     }
@@ -20,7 +23,9 @@ import Testing
         let pki = try TestPKI()
         let signer = try Self.signer(pki, kind: kind, algorithm: algorithm)
         let cms = try CMSSignedData.signDetached(Self.content, signer: signer, signingTime: TestPKI.now)
-        let result = CMSSignedData.verifyDetached(cms, content: Self.content, validator: try ChainValidator(trustAnchors: [pki.root]), requireSigningCertificateV2: true)
+        let result = CMSSignedData.verifyDetached(
+            cms, content: Self.content, validator: try ChainValidator(trustAnchors: [pki.root]),
+            requireSigningCertificateV2: true)
         #expect(result.failure == nil, "\(String(describing: result.failure))")
         #expect(result.signerCertificate == signer.certificate)
         #expect(result.signingTime == TestPKI.now)
@@ -35,7 +40,8 @@ import Testing
         let cms = try CMSSignedData.signDetached(Self.content, signer: try Self.signer(pki), signingTime: TestPKI.now)
         var tampered = Self.content
         tampered[10] ^= 0x20
-        let result = CMSSignedData.verifyDetached(cms, content: tampered, validator: try ChainValidator(trustAnchors: [pki.root]))
+        let result = CMSSignedData.verifyDetached(
+            cms, content: tampered, validator: try ChainValidator(trustAnchors: [pki.root]))
         #expect(result.failure == .digestMismatch)
         #expect(result.failure?.code == "digest-mismatch")
     }
@@ -52,15 +58,18 @@ import Testing
         let pki = try TestPKI()
         let other = try TestPKI(commonName: "Another Root")
         let cms = try CMSSignedData.signDetached(Self.content, signer: try Self.signer(other), signingTime: TestPKI.now)
-        let result = CMSSignedData.verifyDetached(cms, content: Self.content, validator: try ChainValidator(trustAnchors: [pki.root]))
+        let result = CMSSignedData.verifyDetached(
+            cms, content: Self.content, validator: try ChainValidator(trustAnchors: [pki.root]))
         #expect(result.failure?.code == "certificate-untrusted-root")
     }
 
     @Test func signerExpiredAtSigningTimeIsNamedExpired() throws {
         let pki = try TestPKI()
         let signer = try Self.signer(pki, notAfter: TestPKI.now.addingTimeInterval(60))
-        let cms = try CMSSignedData.signDetached(Self.content, signer: signer, signingTime: TestPKI.now.addingTimeInterval(3600))
-        let result = CMSSignedData.verifyDetached(cms, content: Self.content, validator: try ChainValidator(trustAnchors: [pki.root]))
+        let cms = try CMSSignedData.signDetached(
+            Self.content, signer: signer, signingTime: TestPKI.now.addingTimeInterval(3600))
+        let result = CMSSignedData.verifyDetached(
+            cms, content: Self.content, validator: try ChainValidator(trustAnchors: [pki.root]))
         #expect(result.failure?.code == "certificate-expired")
         #expect(result.signingTime == TestPKI.now.addingTimeInterval(3600))
     }
@@ -69,7 +78,8 @@ import Testing
         let pki = try TestPKI()
         let signer = try Self.signer(pki, keyUsage: [.keyAgreement])
         let cms = try CMSSignedData.signDetached(Self.content, signer: signer, signingTime: TestPKI.now)
-        let result = CMSSignedData.verifyDetached(cms, content: Self.content, validator: try ChainValidator(trustAnchors: [pki.root]))
+        let result = CMSSignedData.verifyDetached(
+            cms, content: Self.content, validator: try ChainValidator(trustAnchors: [pki.root]))
         #expect(result.failure?.code == "certificate-wrong-key-usage")
     }
 
@@ -84,7 +94,9 @@ import Testing
     @Test func keyThatDoesNotMatchTheCertificateIsRefused() throws {
         let pki = try TestPKI()
         let (_, certificate) = try pki.leaf()
-        #expect(throws: CryptoError(.invalidArgument, "")) { try CMSSigner(key: try PrivateKey.generate(.ecP256), certificate: certificate) }
+        #expect(throws: CryptoError(.invalidArgument, "")) {
+            try CMSSigner(key: try PrivateKey.generate(.ecP256), certificate: certificate)
+        }
     }
 
     // MARK: Interoperability with openssl cms
@@ -92,23 +104,36 @@ import Testing
     @Test(.enabled(if: ExternalTool.isUsable("openssl")), arguments: [KeyKind.ecP256, .rsa(bits: 3072)])
     func ourCMSVerifiesWithOpenSSLAndShowsSigningCertificateV2(kind: KeyKind) throws {
         let pki = try TestPKI()
-        let cms = try CMSSignedData.signDetached(Self.content, signer: try Self.signer(pki, kind: kind), signingTime: Date())
+        let cms = try CMSSignedData.signDetached(
+            Self.content, signer: try Self.signer(pki, kind: kind), signingTime: Date())
         let directory = TemporaryDirectory()
         let cmsPath = try directory.write("sig.der", cms)
         let dataPath = try directory.write("data.bin", Self.content)
         let rootPath = try directory.write("root.pem", text: pki.root.pem)
-        let verified = try ExternalTool.run("openssl", ["cms", "-verify", "-binary", "-inform", "DER", "-in", cmsPath, "-content", dataPath, "-CAfile", rootPath, "-purpose", "any", "-out", "/dev/null"])
+        let verified = try ExternalTool.run(
+            "openssl",
+            [
+                "cms", "-verify", "-binary", "-inform", "DER", "-in", cmsPath, "-content", dataPath, "-CAfile",
+                rootPath, "-purpose", "any", "-out", "/dev/null",
+            ])
         #expect(verified.status == 0 && verified.errorText.contains("Verification successful"), "\(verified.errorText)")
         let printed = try ExternalTool.run("openssl", ["cms", "-cmsout", "-print", "-inform", "DER", "-in", cmsPath])
         #expect(printed.status == 0)
         #expect(printed.text.contains("id-smime-aa-signingCertificateV2"), "signing-certificate-v2 not printed")
-        #expect(printed.text.contains("signingTime") && printed.text.contains("messageDigest") && printed.text.contains("contentType"))
+        #expect(
+            printed.text.contains("signingTime") && printed.text.contains("messageDigest")
+                && printed.text.contains("contentType"))
         if case .rsa = kind { #expect(printed.text.contains("rsassaPss")) }
 
         var tampered = Self.content
         tampered[0] ^= 1
         let tamperedPath = try directory.write("tampered.bin", tampered)
-        let refused = try ExternalTool.run("openssl", ["cms", "-verify", "-binary", "-inform", "DER", "-in", cmsPath, "-content", tamperedPath, "-CAfile", rootPath, "-purpose", "any", "-out", "/dev/null"])
+        let refused = try ExternalTool.run(
+            "openssl",
+            [
+                "cms", "-verify", "-binary", "-inform", "DER", "-in", cmsPath, "-content", tamperedPath, "-CAfile",
+                rootPath, "-purpose", "any", "-out", "/dev/null",
+            ])
         #expect(refused.status != 0)
     }
 
@@ -121,11 +146,17 @@ import Testing
         let keyPath = try directory.write("key.pem", text: try key.pkcs8PEM())
         let certPath = try directory.write("cert.pem", text: certificate.pem)
         let rootPath = try directory.write("root.pem", text: pki.root.pem)
-        let made = try ExternalTool.run("openssl", ["cms", "-sign", "-binary", "-in", dataPath, "-signer", certPath, "-inkey", keyPath,
-                                                    "-certfile", rootPath, "-md", "sha256", "-outform", "DER", "-out", "\(directory.path)/sig.der"] + (cades ? ["-cades"] : []))
+        let made = try ExternalTool.run(
+            "openssl",
+            [
+                "cms", "-sign", "-binary", "-in", dataPath, "-signer", certPath, "-inkey", keyPath,
+                "-certfile", rootPath, "-md", "sha256", "-outform", "DER", "-out", "\(directory.path)/sig.der",
+            ] + (cades ? ["-cades"] : []))
         #expect(made.status == 0, "\(made.errorText)")
         let cms = Array(try directory.read("sig.der"))
-        let result = CMSSignedData.verifyDetached(cms, content: Self.content, validator: try ChainValidator(trustAnchors: [pki.root]), at: Date(), requireSigningCertificateV2: cades)
+        let result = CMSSignedData.verifyDetached(
+            cms, content: Self.content, validator: try ChainValidator(trustAnchors: [pki.root]), at: Date(),
+            requireSigningCertificateV2: cades)
         #expect(result.failure == nil, "\(String(describing: result.failure))")
         #expect(result.signerCertificate == certificate)
         #expect(result.hasSigningCertificateV2 == cades)

@@ -1,6 +1,7 @@
-@testable import CivicSealCrypto
 import Foundation
 import Testing
+
+@testable import CivicSealCrypto
 
 /// The process-wide certificate cache: only trusted certificates, bounded, and nothing from outside evicts them.
 @Suite struct CertificateCacheTests {
@@ -18,9 +19,12 @@ import Testing
         let trusted = try TestPKI(commonName: "Trusted root")
         let genuineLeaf = try trusted.leaf()
         let validator = try ChainValidator(trustAnchors: [trusted.root])
-        let genuine = CMSSignedData.verifyDetached(try Self.cms(trusted, leaf: genuineLeaf), content: Self.content, validator: validator, at: TestPKI.now)
+        let genuine = CMSSignedData.verifyDetached(
+            try Self.cms(trusted, leaf: genuineLeaf), content: Self.content, validator: validator, at: TestPKI.now)
         #expect(genuine.failure == nil, "\(String(describing: genuine.failure))")
-        #expect(cache.contains(der: trusted.root.der) && cache.contains(der: genuineLeaf.certificate.der), "a trusted chain is cached")
+        #expect(
+            cache.contains(der: trusted.root.der) && cache.contains(der: genuineLeaf.certificate.der),
+            "a trusted chain is cached")
 
         var uploaded: [[UInt8]] = []
         for round in 0..<40 {
@@ -37,7 +41,9 @@ import Testing
             uploaded += [leaf.certificate.der, stranger.root.der]
         }
         for der in uploaded { #expect(!cache.contains(der: der), "an uploaded certificate stayed in the cache") }
-        #expect(cache.contains(der: trusted.root.der) && cache.contains(der: genuineLeaf.certificate.der), "trusted entries survive the flood")
+        #expect(
+            cache.contains(der: trusted.root.der) && cache.contains(der: genuineLeaf.certificate.der),
+            "trusted entries survive the flood")
         let statistics = cache.statistics
         #expect(statistics.entries <= cache.maximumEntries && statistics.bytes <= cache.maximumBytes)
     }
@@ -51,7 +57,8 @@ import Testing
         let byCount = CertificateCache(maximumEntries: 2, maximumBytes: 1 << 20)
         #expect(byCount.remember(first) && byCount.remember(second))
         #expect(!byCount.remember(third))
-        #expect(byCount.contains(der: first.der) && byCount.contains(der: second.der) && !byCount.contains(der: third.der))
+        #expect(
+            byCount.contains(der: first.der) && byCount.contains(der: second.der) && !byCount.contains(der: third.der))
         #expect(byCount.statistics == .init(entries: 2, bytes: first.der.count + second.der.count))
 
         let byBytes = CertificateCache(maximumEntries: 100, maximumBytes: first.der.count + second.der.count / 2)

@@ -6,7 +6,8 @@ import Testing
 @Suite struct CertificateTests {
     @Test func issuedLeafCarriesTheRequestedFields() throws {
         let pki = try TestPKI()
-        let (_, leaf) = try pki.leaf("Sở Tư pháp thành phố Hà Nội", extendedKeyUsage: [ExtendedKeyUsage.documentSigning])
+        let (_, leaf) = try pki.leaf(
+            "Sở Tư pháp thành phố Hà Nội", extendedKeyUsage: [ExtendedKeyUsage.documentSigning])
         #expect(leaf.subject.commonName == "Sở Tư pháp thành phố Hà Nội")
         #expect(leaf.issuer == pki.root.subject)
         #expect(leaf.keyUsage == [.digitalSignature, .nonRepudiation])
@@ -32,7 +33,10 @@ import Testing
     func openSSLAgreesOnFingerprintSerialAndSubject() throws {
         let pki = try TestPKI()
         let (_, leaf) = try pki.leaf("Sở Y tế thành phố Hà Nội")
-        let printed = try ExternalTool.run("openssl", ["x509", "-noout", "-fingerprint", "-sha256", "-serial", "-subject", "-nameopt", "utf8,sep_comma_plus"], input: Data(leaf.pem.utf8))
+        let printed = try ExternalTool.run(
+            "openssl",
+            ["x509", "-noout", "-fingerprint", "-sha256", "-serial", "-subject", "-nameopt", "utf8,sep_comma_plus"],
+            input: Data(leaf.pem.utf8))
         #expect(printed.status == 0, "\(printed.errorText)")
         let fingerprint = leaf.sha256Fingerprint.map { String(format: "%02X", $0) }.joined(separator: ":")
         #expect(printed.text.contains("sha256 Fingerprint=\(fingerprint)"))
@@ -47,18 +51,26 @@ import Testing
         let directory = TemporaryDirectory()
         let root = try directory.write("root.pem", text: pki.root.pem)
         let leafPath = try directory.write("leaf.pem", text: leaf.pem)
-        let verified = try ExternalTool.run("openssl", ["verify", "-x509_strict", "-attime", "\(Int(TestPKI.now.timeIntervalSince1970))", "-CAfile", root, leafPath])
+        let verified = try ExternalTool.run(
+            "openssl",
+            [
+                "verify", "-x509_strict", "-attime", "\(Int(TestPKI.now.timeIntervalSince1970))", "-CAfile", root,
+                leafPath,
+            ])
         #expect(verified.status == 0 && verified.text.contains("OK"), "\(verified.text)\(verified.errorText)")
     }
 
     @Test(.enabled(if: ExternalTool.isUsable("openssl")))
     func certificateMadeByOpenSSLParses() throws {
         let directory = TemporaryDirectory()
-        let made = try ExternalTool.run("openssl", [
-            "req", "-x509", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:P-256", "-nodes", "-keyout", "\(directory.path)/k.pem",
-            "-subj", "/C=VN/O=Bộ Công an/CN=Phạm Quỳnh Hương", "-utf8", "-days", "30",
-            "-addext", "keyUsage=critical,digitalSignature", "-addext", "extendedKeyUsage=emailProtection",
-        ])
+        let made = try ExternalTool.run(
+            "openssl",
+            [
+                "req", "-x509", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:P-256", "-nodes", "-keyout",
+                "\(directory.path)/k.pem",
+                "-subj", "/C=VN/O=Bộ Công an/CN=Phạm Quỳnh Hương", "-utf8", "-days", "30",
+                "-addext", "keyUsage=critical,digitalSignature", "-addext", "extendedKeyUsage=emailProtection",
+            ])
         #expect(made.status == 0, "\(made.errorText)")
         let certificate = try Certificate(pem: made.text)
         #expect(certificate.subject.commonName == "Phạm Quỳnh Hương")
@@ -84,7 +96,8 @@ import Testing
     @Test func expiredCertificateIsNamedExpired() throws {
         let pki = try TestPKI()
         let (_, leaf) = try pki.leaf()
-        let verdict = try ChainValidator(trustAnchors: [pki.root]).validate(leaf, at: leaf.notAfter.addingTimeInterval(1))
+        let verdict = try ChainValidator(trustAnchors: [pki.root]).validate(
+            leaf, at: leaf.notAfter.addingTimeInterval(1))
         #expect(verdict.failure?.reason == .expired)
         #expect(verdict.failure?.depth == 0)
     }
@@ -92,7 +105,8 @@ import Testing
     @Test func certificateBeforeItsValidityIsNamedNotYetValid() throws {
         let pki = try TestPKI()
         let (_, leaf) = try pki.leaf()
-        let verdict = try ChainValidator(trustAnchors: [pki.root]).validate(leaf, at: leaf.notBefore.addingTimeInterval(-60))
+        let verdict = try ChainValidator(trustAnchors: [pki.root]).validate(
+            leaf, at: leaf.notBefore.addingTimeInterval(-60))
         #expect(verdict.failure?.reason == .notYetValid)
     }
 
@@ -100,14 +114,16 @@ import Testing
         let pki = try TestPKI()
         let other = try TestPKI(commonName: "Some Other Root")
         let (_, leaf) = try other.leaf()
-        let verdict = try ChainValidator(trustAnchors: [pki.root]).validate(leaf, intermediates: [other.root], at: TestPKI.now)
+        let verdict = try ChainValidator(trustAnchors: [pki.root]).validate(
+            leaf, intermediates: [other.root], at: TestPKI.now)
         #expect(verdict.failure?.reason == .untrustedRoot)
     }
 
     @Test func wrongKeyUsageIsNamed() throws {
         let pki = try TestPKI()
         let (_, leaf) = try pki.leaf(keyUsage: [.keyEncipherment])
-        let verdict = try ChainValidator(trustAnchors: [pki.root]).validate(leaf, at: TestPKI.now, requiredKeyUsage: [.digitalSignature])
+        let verdict = try ChainValidator(trustAnchors: [pki.root]).validate(
+            leaf, at: TestPKI.now, requiredKeyUsage: [.digitalSignature])
         #expect(verdict.failure?.reason == .wrongKeyUsage)
     }
 
@@ -130,7 +146,8 @@ import Testing
             subject: DistinguishedName(commonName: "Forged"), publicKey: grandchildKey.publicKey,
             notBefore: TestPKI.now.addingTimeInterval(-60), notAfter: TestPKI.now.addingTimeInterval(3600)
         ).issued(by: leaf, key: leafKey)
-        let verdict = try ChainValidator(trustAnchors: [pki.root]).validate(grandchild, intermediates: [leaf], at: TestPKI.now)
+        let verdict = try ChainValidator(trustAnchors: [pki.root]).validate(
+            grandchild, intermediates: [leaf], at: TestPKI.now)
         #expect(!verdict.isTrusted)
         #expect(verdict.failure?.reason != nil)
     }

@@ -16,7 +16,8 @@ enum Joserfc {
         return (result.status, result.errorText)
     }
 
-    /// Issues tokens with joserfc (mode `issue`) or verifies ours (mode `verify`); data goes through files in `directory`.
+    /// Issues tokens with joserfc (mode `issue`) or verifies ours (mode `verify`); data goes through files in
+    /// `directory`.
     static let script = #"""
         import json, sys, warnings
         warnings.filterwarnings("ignore")
@@ -61,11 +62,17 @@ enum Joserfc {
                 json.dump(outcome, f)
         """#
 
-    struct IssuedToken: Codable { let alg: String; let kid: String; let token: String; let payload: String }
+    struct IssuedToken: Codable {
+        let alg: String
+        let kid: String
+        let token: String
+        let payload: String
+    }
 
     /// A fresh directory holding the script; removed by the caller.
     static func workspace() throws -> URL {
-        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("civicseal-joserfc-\(UUID().uuidString)")
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent(
+            "civicseal-joserfc-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
         try script.write(to: directory.appendingPathComponent("interop.py"), atomically: true, encoding: .utf8)
         return directory
@@ -73,10 +80,15 @@ enum Joserfc {
 
     static func run(_ mode: String, in directory: URL) throws {
         let result = try python([directory.appendingPathComponent("interop.py").path, mode, directory.path])
-        guard result.status == 0 else { throw InteropFailure(message: "joserfc \(mode) exited \(result.status): \(result.errors)") }
+        guard result.status == 0 else {
+            throw InteropFailure(message: "joserfc \(mode) exited \(result.status): \(result.errors)")
+        }
     }
 
-    struct InteropFailure: Error, CustomStringConvertible { let message: String; var description: String { message } }
+    struct InteropFailure: Error, CustomStringConvertible {
+        let message: String
+        var description: String { message }
+    }
 }
 
 @Suite(
@@ -94,7 +106,8 @@ struct JOSEInteropTests {
 
         let keySet = try JSONWebKeySet(json: Data(contentsOf: directory.appendingPathComponent("jwks.json")))
         #expect(keySet.keys.count == 5 && keySet.ignoredKeys.isEmpty)
-        let tokens = try JSONDecoder().decode([Joserfc.IssuedToken].self, from: Data(contentsOf: directory.appendingPathComponent("tokens.json")))
+        let tokens = try JSONDecoder().decode(
+            [Joserfc.IssuedToken].self, from: Data(contentsOf: directory.appendingPathComponent("tokens.json")))
         #expect(Set(tokens.map(\.alg)) == ["ES256", "ES384", "RS256", "PS256", "EdDSA"])
         let verifier = JWSVerifier(keySet: keySet)
         for issued in tokens {
@@ -111,21 +124,28 @@ struct JOSEInteropTests {
         let directory = try Joserfc.workspace()
         defer { try? FileManager.default.removeItem(at: directory) }
 
-        let algorithms: [JWSAlgorithm] = [.es256, .es384, .rs256, .rs384, .rs512, .ps256, .ps384, .ps512, .edDSA, .ed25519]
+        let algorithms: [JWSAlgorithm] = [
+            .es256, .es384, .rs256, .rs384, .rs512, .ps256, .ps384, .ps512, .edDSA, .ed25519,
+        ]
         var issued: [Joserfc.IssuedToken] = []
         var keys: [JSONWebKey] = []
         for algorithm in algorithms {
-            let signer = try JWSSigner(privateKey: JOSEFixtures.key(for: algorithm), keyID: "cs-\(algorithm)", algorithm: algorithm)
+            let signer = try JWSSigner(
+                privateKey: JOSEFixtures.key(for: algorithm), keyID: "cs-\(algorithm)", algorithm: algorithm)
             let claims: JSONValue = ["iss": "civicseal", "alg": .string(algorithm.rawValue), "name": "Nguyễn Văn A"]
-            issued.append(.init(alg: algorithm.rawValue, kid: signer.keyID, token: try signer.sign(claims: claims.objectValue!),
-                                payload: claims.serialized()))
+            issued.append(
+                .init(
+                    alg: algorithm.rawValue, kid: signer.keyID, token: try signer.sign(claims: claims.objectValue!),
+                    payload: claims.serialized()))
             keys.append(try signer.publicJWK())
         }
-        try JSONWebKeySet(keys: keys).json().write(to: directory.appendingPathComponent("jwks.json"), atomically: true, encoding: .utf8)
+        try JSONWebKeySet(keys: keys).json().write(
+            to: directory.appendingPathComponent("jwks.json"), atomically: true, encoding: .utf8)
         try JSONEncoder().encode(issued).write(to: directory.appendingPathComponent("tokens.json"))
 
         try Joserfc.run("verify", in: directory)
-        let outcome = try JSONDecoder().decode([String].self, from: Data(contentsOf: directory.appendingPathComponent("verified.json")))
+        let outcome = try JSONDecoder().decode(
+            [String].self, from: Data(contentsOf: directory.appendingPathComponent("verified.json")))
         #expect(outcome == algorithms.map(\.rawValue))
     }
 }

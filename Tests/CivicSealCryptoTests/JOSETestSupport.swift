@@ -37,8 +37,10 @@ enum JOSEFixtures {
 
     /// A compact JWS over exactly `header` (raw JSON text, not re-serialized) and `payload`,
     /// signed correctly, so that a rejection can only come from what the test put in the header.
-    static func token(header: String, payload: [UInt8] = Array(#"{"sub":"citizen"}"#.utf8),
-                      algorithm: JWSAlgorithm = .es256, key: PrivateKey? = nil) -> String {
+    static func token(
+        header: String, payload: [UInt8] = Array(#"{"sub":"citizen"}"#.utf8),
+        algorithm: JWSAlgorithm = .es256, key: PrivateKey? = nil
+    ) -> String {
         let key = key ?? self.key(for: algorithm)
         let input = Base64URL.encode(Array(header.utf8)) + "." + Base64URL.encode(payload)
         var signature = try! key.signature(for: Array(input.utf8), algorithm: algorithm.signatureAlgorithm)
@@ -76,7 +78,7 @@ struct JOSEVector: Decodable, Sendable, CustomTestStringConvertible {
 
 extension JSONValue: Decodable {
     /// Test-only bridge from `JSONDecoder` (numbers are not needed by the vectors).
-    public init(from decoder: any Decoder) throws {
+    package init(from decoder: any Decoder) throws {
         let container = try decoder.singleValueContainer()
         if container.decodeNil() {
             self = .null

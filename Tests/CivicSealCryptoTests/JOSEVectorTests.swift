@@ -6,7 +6,9 @@ import Testing
 /// RFC 7515 Appendix A, RFC 7520 §4 and RFC 8037 Appendix A examples, from `Vectors/JOSE/`.
 @Suite("JOSE RFC vectors")
 struct JOSEVectorTests {
-    @Test("each RFC example verifies with its key, or is refused as its algorithm is unsupported", arguments: JOSEVector.names)
+    @Test(
+        "each RFC example verifies with its key, or is refused as its algorithm is unsupported",
+        arguments: JOSEVector.names)
     func rfcExample(_ name: String) throws {
         let vector = try JOSEVector.load(name)
         let verifier = JWSVerifier(keySet: try vector.keySet)

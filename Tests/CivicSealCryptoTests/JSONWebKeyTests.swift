@@ -43,7 +43,8 @@ struct JSONWebKeyTests {
             #"{"kty":"EC","crv":"P-256","x":"f83OJ3D2xF1Bg8vub9tLe1gHMzV76e8Tus9uPHvRVEU","y":"x_FEzRu9m36HLN_tue659LNpXW6pCyStikYjKIWI5a0","d":"jpsQnnGQmL-YBIffH1136cspYG6-0iY7X1fCE9-E9LI"}"#,  // private
             #"{"kty":"RSA","n":"AKH4Fgri48m0Zc6NLWViYzYrkn2-KeHwJHf8FiXMkKE24","e":"AQAB"}"#,  // leading zero
             #"{"kty":"OKP","crv":"Ed25519","x":"11qYAYKxCrfVS_7TyWQHOg7hcvPapiMlrwIaaPcH"}"#,  // short
-            #"{"kty":"OKP","crv":"Ed25519","x":"11qYAYKxCrfVS_7TyWQHOg7hcvPapiMlrwIaaPcHURo","kid":7}"#,  // kid not a string
+            // kid not a string
+            #"{"kty":"OKP","crv":"Ed25519","x":"11qYAYKxCrfVS_7TyWQHOg7hcvPapiMlrwIaaPcHURo","kid":7}"#,
             #"{"kty":"OKP","crv":"Ed25519","x":"11qYAYKxCrfVS_7TyWQHOg7hcvPapiMlrwIaaPcHURo","key_ops":["verify","verify"]}"#,
             #"["kty"]"#,
         ])
@@ -54,26 +55,31 @@ struct JSONWebKeyTests {
     @Test("a JWK with duplicate members is refused")
     func duplicateMembersAreRefused() {
         #expect(throws: JOSEError(.duplicateMember, "")) {
-            try JSONWebKey(json: #"{"kty":"OKP","crv":"Ed25519","x":"11qYAYKxCrfVS_7TyWQHOg7hcvPapiMlrwIaaPcHURo","x":"AA"}"#)
+            try JSONWebKey(
+                json: #"{"kty":"OKP","crv":"Ed25519","x":"11qYAYKxCrfVS_7TyWQHOg7hcvPapiMlrwIaaPcHURo","x":"AA"}"#)
         }
     }
 
     @Test("exported JWKs carry only public members plus kid, alg and use, and import back to the same key")
     func exportImportRoundTrip() throws {
-        for (algorithm, key) in [(JWSAlgorithm.es256, JOSEFixtures.p256), (.es384, JOSEFixtures.p384),
-                                 (.edDSA, JOSEFixtures.ed25519), (.rs256, JOSEFixtures.rsa2048)] {
+        for (algorithm, key) in [
+            (JWSAlgorithm.es256, JOSEFixtures.p256), (.es384, JOSEFixtures.p384),
+            (.edDSA, JOSEFixtures.ed25519), (.rs256, JOSEFixtures.rsa2048),
+        ] {
             let exported = try JSONWebKey(publicKey: key.publicKey, keyID: "k-\(algorithm)", algorithm: algorithm)
             let names = Set(exported.members.keys)
-            let expected: Set<String> = switch key.kind {
-            case .ecP256, .ecP384: ["kty", "crv", "x", "y", "kid", "alg", "use"]
-            case .ed25519: ["kty", "crv", "x", "kid", "alg", "use"]
-            case .rsa: ["kty", "n", "e", "kid", "alg", "use"]
-            }
+            let expected: Set<String> =
+                switch key.kind {
+                case .ecP256, .ecP384: ["kty", "crv", "x", "y", "kid", "alg", "use"]
+                case .ed25519: ["kty", "crv", "x", "kid", "alg", "use"]
+                case .rsa: ["kty", "n", "e", "kid", "alg", "use"]
+                }
             #expect(names == expected)
             #expect(exported.members["use"] == "sig" && exported.members["alg"] == .string(algorithm.rawValue))
             let imported = try JSONWebKey(json: exported.json())
             #expect(try imported.publicKey.spkiDER() == key.publicKey.spkiDER())
-            #expect(imported.keyID == "k-\(algorithm)" && imported.algorithm == algorithm.rawValue && imported.use == "sig")
+            #expect(
+                imported.keyID == "k-\(algorithm)" && imported.algorithm == algorithm.rawValue && imported.use == "sig")
         }
     }
 
@@ -87,7 +93,8 @@ struct JSONWebKeyTests {
     @Test("a JWK Set keeps usable keys, sets the others aside, and refuses a document that is not a set")
     func keySetLoading() throws {
         let good = try JSONWebKey(publicKey: JOSEFixtures.ed25519.publicKey, keyID: "ed").json()
-        let set = try JSONWebKeySet(json: #"{"keys":[\#(good),{"kty":"oct","kid":"hmac","k":"AA"},42,{"kty":"EC","kid":"bad"}]}"#)
+        let set = try JSONWebKeySet(
+            json: #"{"keys":[\#(good),{"kty":"oct","kid":"hmac","k":"AA"},42,{"kty":"EC","kid":"bad"}]}"#)
         #expect(set.keys.map(\.keyID) == ["ed"])
         #expect(set.ignoredKeys.map(\.keyID) == ["hmac", nil, "bad"])
         #expect(set.ignoredKeys.map(\.error.code) == [.unsupportedKey, .malformedKey, .malformedKey])

@@ -8,7 +8,9 @@ import Testing
 struct JWSRejectionTests {
     let verifier = JOSEFixtures.verifier
 
-    private func expectRefused(_ code: JOSEError.Code, _ token: String, sourceLocation: SourceLocation = #_sourceLocation) {
+    private func expectRefused(
+        _ code: JOSEError.Code, _ token: String, sourceLocation: SourceLocation = #_sourceLocation
+    ) {
         #expect(throws: JOSEError(code, ""), sourceLocation: sourceLocation) { try verifier.verify(token) }
     }
 
@@ -44,8 +46,11 @@ struct JWSRejectionTests {
         }
     }
 
-    @Test("a header without alg, or with alg or kid of the wrong type, is malformed",
-          arguments: [#"{"kid":"p256"}"#, #"{"alg":256}"#, #"{"alg":"ES256","kid":7}"#, #"{"alg":"ES256","typ":["JWT"]}"#])
+    @Test(
+        "a header without alg, or with alg or kid of the wrong type, is malformed",
+        arguments: [
+            #"{"kid":"p256"}"#, #"{"alg":256}"#, #"{"alg":"ES256","kid":7}"#, #"{"alg":"ES256","typ":["JWT"]}"#,
+        ])
     func malformedHeaderMembers(_ header: String) {
         expectRefused(.malformedHeader, JOSEFixtures.token(header: header))
     }
@@ -58,12 +63,14 @@ struct JWSRejectionTests {
     @Test("a P-384 key named by kid does not check ES256, nor a P-256 key ES384")
     func wrongCurveIsRefused() {
         expectRefused(.keyAlgorithmMismatch, JOSEFixtures.token(header: #"{"alg":"ES256","kid":"p384"}"#))
-        expectRefused(.keyAlgorithmMismatch, JOSEFixtures.token(header: #"{"alg":"ES384","kid":"p256"}"#, algorithm: .es384))
+        expectRefused(
+            .keyAlgorithmMismatch, JOSEFixtures.token(header: #"{"alg":"ES384","kid":"p256"}"#, algorithm: .es384))
     }
 
     @Test("an Ed25519 key does not check RS256")
     func edKeyWithRS256IsRefused() {
-        expectRefused(.keyAlgorithmMismatch, JOSEFixtures.token(header: #"{"alg":"RS256","kid":"ed25519"}"#, algorithm: .rs256))
+        expectRefused(
+            .keyAlgorithmMismatch, JOSEFixtures.token(header: #"{"alg":"RS256","kid":"ed25519"}"#, algorithm: .rs256))
     }
 
     @Test("a JWK's alg member binds it to that algorithm")
@@ -90,7 +97,9 @@ struct JWSRejectionTests {
                 try verifier.verify(JOSEFixtures.token(header: #"{"alg":"ES256","kid":"p256"}"#))
             }
             // Without a kid such keys are simply not candidates.
-            #expect(throws: JOSEError(.noSuitableKey, "")) { try verifier.verify(JOSEFixtures.token(header: #"{"alg":"ES256"}"#)) }
+            #expect(throws: JOSEError(.noSuitableKey, "")) {
+                try verifier.verify(JOSEFixtures.token(header: #"{"alg":"ES256"}"#))
+            }
         }
     }
 
@@ -102,56 +111,68 @@ struct JWSRejectionTests {
     @Test("without a kid, only keys that fit alg are tried")
     func noKeyIDTriesFittingKeys() throws {
         for algorithm in [JWSAlgorithm.es256, .es384, .edDSA, .ps256] {
-            let verified = try verifier.verify(JOSEFixtures.token(header: #"{"alg":"\#(algorithm)"}"#, algorithm: algorithm))
+            let verified = try verifier.verify(
+                JOSEFixtures.token(header: #"{"alg":"\#(algorithm)"}"#, algorithm: algorithm))
             #expect(verified.key.publicKey.kind == JOSEFixtures.key(for: algorithm).kind)
         }
         let onlyRSA = JWSVerifier(keySet: JSONWebKeySet(keys: [JOSEFixtures.verifier.keySet.keys(withID: "rsa")[0]]))
-        #expect(throws: JOSEError(.noSuitableKey, "")) { try onlyRSA.verify(JOSEFixtures.token(header: #"{"alg":"ES256"}"#)) }
+        #expect(throws: JOSEError(.noSuitableKey, "")) {
+            try onlyRSA.verify(JOSEFixtures.token(header: #"{"alg":"ES256"}"#))
+        }
     }
 
     @Test("a kid naming a key that was set aside reports why it was set aside")
     func setAsideKeyReportsItsReason() throws {
         // A 1024-bit modulus: the crypto core refuses RSA under 2048 bits.
         let modulus = [0xC3] + SecureRandom.bytes(126) + [0x01]
-        let set = try JSONWebKeySet(json: #"{"keys":[{"kty":"RSA","kid":"old","n":"\#(Base64URL.encode(modulus))","e":"AQAB"}]}"#)
+        let set = try JSONWebKeySet(
+            json: #"{"keys":[{"kty":"RSA","kid":"old","n":"\#(Base64URL.encode(modulus))","e":"AQAB"}]}"#)
         #expect(throws: JOSEError(.unsupportedKey, "")) {
-            try JWSVerifier(keySet: set).verify(JOSEFixtures.token(header: #"{"alg":"RS256","kid":"old"}"#, algorithm: .rs256))
+            try JWSVerifier(keySet: set).verify(
+                JOSEFixtures.token(header: #"{"alg":"RS256","kid":"old"}"#, algorithm: .rs256))
         }
     }
 
-    @Test("duplicate header members are refused even when the signature is good",
-          arguments: [#"{"alg":"ES256","kid":"p256","kid":"rsa"}"#, #"{"alg":"ES256","alg":"none","kid":"p256"}"#,
-                      #"{"alg":"ES256","kid":"p256","k\u0069d":"p256"}"#, #"{"alg":"ES256","kid":"p256","x":{"a":1,"a":2}}"#])
+    @Test(
+        "duplicate header members are refused even when the signature is good",
+        arguments: [
+            #"{"alg":"ES256","kid":"p256","kid":"rsa"}"#, #"{"alg":"ES256","alg":"none","kid":"p256"}"#,
+            #"{"alg":"ES256","kid":"p256","k\u0069d":"p256"}"#, #"{"alg":"ES256","kid":"p256","x":{"a":1,"a":2}}"#,
+        ])
     func duplicateHeaderMembersAreRefused(_ header: String) {
         expectRefused(.duplicateMember, JOSEFixtures.token(header: header))
     }
 
     @Test("duplicate payload members are refused when the payload is read as JSON")
     func duplicatePayloadMembersAreRefused() throws {
-        let token = JOSEFixtures.token(header: #"{"alg":"ES256","kid":"p256"}"#, payload: Array(#"{"sub":"a","sub":"b"}"#.utf8))
+        let token = JOSEFixtures.token(
+            header: #"{"alg":"ES256","kid":"p256"}"#, payload: Array(#"{"sub":"a","sub":"b"}"#.utf8))
         let verified = try verifier.verify(token)
         #expect(throws: JOSEError(.duplicateMember, "")) { try verified.payloadJSONObject() }
         struct Claims: Decodable { let sub: String }
         #expect(throws: JOSEError(.duplicateMember, "")) { try verified.decodePayload(Claims.self) }
     }
 
-    @Test("a payload that is not a JSON object is refused when read as one", arguments: ["[1]", "\"text\"", "{", "plain"])
+    @Test(
+        "a payload that is not a JSON object is refused when read as one", arguments: ["[1]", "\"text\"", "{", "plain"])
     func nonObjectPayloadIsRefused(_ payload: String) throws {
-        let verified = try verifier.verify(JOSEFixtures.token(header: #"{"alg":"ES256","kid":"p256"}"#, payload: Array(payload.utf8)))
+        let verified = try verifier.verify(
+            JOSEFixtures.token(header: #"{"alg":"ES256","kid":"p256"}"#, payload: Array(payload.utf8)))
         #expect(throws: JOSEError(.malformedPayload, "")) { try verified.payloadJSONObject() }
     }
 
-    @Test("crit that is empty, malformed, names a registered or absent member, or an unknown extension is refused",
-          arguments: [
-              #"{"alg":"ES256","kid":"p256","crit":[]}"#,
-              #"{"alg":"ES256","kid":"p256","crit":"exp"}"#,
-              #"{"alg":"ES256","kid":"p256","crit":[1]}"#,
-              #"{"alg":"ES256","kid":"p256","crit":["kid"]}"#,
-              #"{"alg":"ES256","kid":"p256","crit":["alg"]}"#,
-              #"{"alg":"ES256","kid":"p256","crit":["exp"]}"#,
-              #"{"alg":"ES256","kid":"p256","crit":["exp"],"exp":1}"#,
-              #"{"alg":"ES256","kid":"p256","crit":["b64","b64"],"b64":true}"#,
-          ])
+    @Test(
+        "crit that is empty, malformed, names a registered or absent member, or an unknown extension is refused",
+        arguments: [
+            #"{"alg":"ES256","kid":"p256","crit":[]}"#,
+            #"{"alg":"ES256","kid":"p256","crit":"exp"}"#,
+            #"{"alg":"ES256","kid":"p256","crit":[1]}"#,
+            #"{"alg":"ES256","kid":"p256","crit":["kid"]}"#,
+            #"{"alg":"ES256","kid":"p256","crit":["alg"]}"#,
+            #"{"alg":"ES256","kid":"p256","crit":["exp"]}"#,
+            #"{"alg":"ES256","kid":"p256","crit":["exp"],"exp":1}"#,
+            #"{"alg":"ES256","kid":"p256","crit":["b64","b64"],"b64":true}"#,
+        ])
     func invalidCritIsRefused(_ header: String) {
         expectRefused(.invalidCriticalHeader, JOSEFixtures.token(header: header))
     }
@@ -159,18 +180,21 @@ struct JWSRejectionTests {
     @Test("crit naming an extension the caller understands, and b64 true, are accepted")
     func understoodCritIsAccepted() throws {
         let verifier = JWSVerifier(keySet: JOSEFixtures.verifier.keySet, understoodCriticalHeaders: ["exp"])
-        let verified = try verifier.verify(JOSEFixtures.token(header: #"{"alg":"ES256","kid":"p256","crit":["exp","b64"],"exp":1,"b64":true}"#))
+        let verified = try verifier.verify(
+            JOSEFixtures.token(header: #"{"alg":"ES256","kid":"p256","crit":["exp","b64"],"exp":1,"b64":true}"#))
         #expect(verified.header.critical == ["exp", "b64"])
     }
 
     @Test("b64 false (unencoded payload) is refused, and b64 must be a boolean")
     func unencodedPayloadIsRefused() {
-        expectRefused(.unencodedPayload, JOSEFixtures.token(header: #"{"alg":"ES256","kid":"p256","crit":["b64"],"b64":false}"#))
+        expectRefused(
+            .unencodedPayload, JOSEFixtures.token(header: #"{"alg":"ES256","kid":"p256","crit":["b64"],"b64":false}"#))
         expectRefused(.unencodedPayload, JOSEFixtures.token(header: #"{"alg":"ES256","kid":"p256","b64":false}"#))
         expectRefused(.malformedHeader, JOSEFixtures.token(header: #"{"alg":"ES256","kid":"p256","b64":"no"}"#))
     }
 
-    @Test("a token without exactly three parts is refused", arguments: ["", "abc", "a.b", "a.b.c.d", "a.b.c.d.e", "...."])
+    @Test(
+        "a token without exactly three parts is refused", arguments: ["", "abc", "a.b", "a.b.c.d", "a.b.c.d.e", "...."])
     func wrongPartCountIsRefused(_ token: String) {
         expectRefused(.malformedCompactSerialization, token)
     }
@@ -179,7 +203,9 @@ struct JWSRejectionTests {
     func oversizedTokenIsRefused() {
         let verifier = JWSVerifier(keySet: JOSEFixtures.verifier.keySet, maximumLength: 100)
         #expect(throws: JOSEError(.malformedCompactSerialization, "")) {
-            try verifier.verify(JOSEFixtures.token(header: #"{"alg":"ES256","kid":"p256","pad":"\#(String(repeating: "x", count: 100))"}"#))
+            try verifier.verify(
+                JOSEFixtures.token(
+                    header: #"{"alg":"ES256","kid":"p256","pad":"\#(String(repeating: "x", count: 100))"}"#))
         }
     }
 
@@ -190,8 +216,12 @@ struct JWSRejectionTests {
             [parts[0] + "=", parts[1], parts[2]],  // padding
             [parts[0], parts[1] + "==", parts[2]],
             [parts[0], parts[1], parts[2] + "="],
-            [parts[0], parts[1], parts[2].replacingOccurrences(of: "-", with: "+").replacingOccurrences(of: "_", with: "/") + "+/"],
-            [parts[0], parts[1] + String(repeating: "A", count: (5 - parts[1].count % 4) % 4), parts[2]],  // length 1 mod 4
+            [
+                parts[0], parts[1],
+                parts[2].replacingOccurrences(of: "-", with: "+").replacingOccurrences(of: "_", with: "/") + "+/",
+            ],
+            // length 1 mod 4
+            [parts[0], parts[1] + String(repeating: "A", count: (5 - parts[1].count % 4) % 4), parts[2]],
             [parts[0], parts[1], "!" + parts[2].dropFirst()],  // outside the alphabet
             [parts[0], "e30 ", parts[2]],
         ]
@@ -203,8 +233,10 @@ struct JWSRejectionTests {
     @Test("a header that is not a JSON object, not JSON, or not UTF-8 is refused")
     func malformedHeaderIsRefused() {
         let signature = "." + Base64URL.encode(SecureRandom.bytes(64))
-        for header: [UInt8] in [Array("[\"ES256\"]".utf8), Array("\"ES256\"".utf8), Array("{\"alg\":\"ES256\"".utf8), [],
-                                Array("{\"alg\":\"ES256\",\"kid\":\"".utf8) + [0xC3, 0x28] + Array("\"}".utf8)] {
+        for header: [UInt8] in [
+            Array("[\"ES256\"]".utf8), Array("\"ES256\"".utf8), Array("{\"alg\":\"ES256\"".utf8), [],
+            Array("{\"alg\":\"ES256\",\"kid\":\"".utf8) + [0xC3, 0x28] + Array("\"}".utf8),
+        ] {
             expectRefused(.malformedHeader, Base64URL.encode(header) + ".e30" + signature)
         }
     }
@@ -216,14 +248,17 @@ struct JWSRejectionTests {
         let raw = try Base64URL.decode(parts[2])
         let der = try ECDSASignature.der(fromRaw: raw, componentLength: 32)
         for signature in [Array(raw.dropLast()), raw + [0], der, []] {
-            expectRefused(.malformedSignature, [parts[0], parts[1], Base64URL.encode(signature)].joined(separator: "."))
+            expectRefused(
+                .malformedSignature, [parts[0], parts[1], Base64URL.encode(signature)].joined(separator: "."))
         }
     }
 
     @Test("an all-zero ECDSA signature (r = s = 0, CVE-2022-21449) is an invalid signature")
     func zeroECDSASignatureIsRefused() {
         let parts = JOSEFixtures.token(header: #"{"alg":"ES256","kid":"p256"}"#).split(separator: ".").map(String.init)
-        expectRefused(.invalidSignature, [parts[0], parts[1], Base64URL.encode([UInt8](repeating: 0, count: 64))].joined(separator: "."))
+        expectRefused(
+            .invalidSignature,
+            [parts[0], parts[1], Base64URL.encode([UInt8](repeating: 0, count: 64))].joined(separator: "."))
     }
 
     @Test("when two keys share a kid during rotation, the one that verifies is used")
@@ -238,7 +273,8 @@ struct JWSRejectionTests {
     @Test("a bad signature has its own code")
     func badSignatureIsRefused() throws {
         let parts = JOSEFixtures.token(header: #"{"alg":"ES256","kid":"p256"}"#).split(separator: ".").map(String.init)
-        expectRefused(.invalidSignature, [parts[0], parts[1], Base64URL.encode(SecureRandom.bytes(64))].joined(separator: "."))
+        expectRefused(
+            .invalidSignature, [parts[0], parts[1], Base64URL.encode(SecureRandom.bytes(64))].joined(separator: "."))
         // A valid signature by another P-256 key under the same kid.
         let stranger = try PrivateKey.generate(.ecP256)
         expectRefused(.invalidSignature, JOSEFixtures.token(header: #"{"alg":"ES256","kid":"p256"}"#, key: stranger))

@@ -46,7 +46,9 @@ struct JWSRoundTripTests {
         let signer = try JWSSigner(privateKey: JOSEFixtures.p256, keyID: "k")
         #expect(signer.algorithm == .es256)
         for name in ["alg", "kid", "crit", "b64"] {
-            #expect(throws: JOSEError(.invalidArgument, "")) { try signer.sign(Array("x".utf8), extraHeader: [name: "v"]) }
+            #expect(throws: JOSEError(.invalidArgument, "")) {
+                try signer.sign(Array("x".utf8), extraHeader: [name: "v"])
+            }
         }
     }
 
@@ -56,12 +58,17 @@ struct JWSRoundTripTests {
         let token = try signer.sign(claims: ["sub": "a"], extraHeader: ["x-request": "r-1"])
         let verified = try JWSVerifier(keySet: JSONWebKeySet(keys: [try signer.publicJWK()])).verify(token)
         #expect(verified.header["x-request"] == "r-1")
-        #expect(try Base64URL.decode(String(token.split(separator: ".")[0])) == Array(#"{"alg":"EdDSA","kid":"dev-idp","typ":"JWT","x-request":"r-1"}"#.utf8))
+        #expect(
+            try Base64URL.decode(String(token.split(separator: ".")[0]))
+                == Array(#"{"alg":"EdDSA","kid":"dev-idp","typ":"JWT","x-request":"r-1"}"#.utf8))
     }
 
     @Test("decodePayload decodes claims into a Decodable type")
     func decodePayload() throws {
-        struct Claims: Decodable, Equatable { let sub: String; let exp: Int }
+        struct Claims: Decodable, Equatable {
+            let sub: String
+            let exp: Int
+        }
         let signer = try JWSSigner(privateKey: JOSEFixtures.p256, keyID: "k")
         let verified = try JWSVerifier(keySet: JSONWebKeySet(keys: [try signer.publicJWK()]))
             .verify(try signer.sign(claims: ["sub": "s", "exp": 99]))

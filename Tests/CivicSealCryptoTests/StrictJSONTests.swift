@@ -1,13 +1,13 @@
+import CivicSealCrypto
 import CivicSealJSON
 import Testing
-
-import CivicSealCrypto
 
 @Suite("Strict JSON")
 struct StrictJSONTests {
     @Test("parses the JSON value kinds and keeps number literals")
     func parsesValueKinds() throws {
-        let value = try JSONValue(parsing: Array(#" {"a":[1,-0.5e+3,true,false,null],"b":"x\u00e9\ud83d\ude00\n","c":{}} "#.utf8))
+        let value = try JSONValue(
+            parsing: Array(#" {"a":[1,-0.5e+3,true,false,null],"b":"x\u00e9\ud83d\ude00\n","c":{}} "#.utf8))
         #expect(value == ["a": [1, .number("-0.5e+3"), true, false, nil], "b": "xé😀\n", "c": [:]])
         #expect(value.objectValue?["a"]?.arrayValue?.first?.int64Value == 1)
     }

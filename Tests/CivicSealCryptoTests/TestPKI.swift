@@ -19,7 +19,8 @@ struct TestPKI {
     /// A document-signing leaf valid for `validity` around `now` (or as given), with `keyUsage`.
     func leaf(
         _ commonName: String = "Sở Tư pháp thành phố Hà Nội", kind: KeyKind = .ecP256,
-        notBefore: Date = TestPKI.now.addingTimeInterval(-86400), notAfter: Date = TestPKI.now.addingTimeInterval(86400 * 365),
+        notBefore: Date = TestPKI.now.addingTimeInterval(-86400),
+        notAfter: Date = TestPKI.now.addingTimeInterval(86400 * 365),
         keyUsage: KeyUsage = [.digitalSignature, .nonRepudiation], extendedKeyUsage: [String] = []
     ) throws -> (key: PrivateKey, certificate: Certificate) {
         let key = try PrivateKey.generate(kind)

@@ -12,11 +12,13 @@ struct ApprovalFindingsTests {
     static func json(_ text: String) throws -> JSONValue { try JSONValue(parsing: Array(text.utf8)) }
 
     static func failure(
-        _ text: String, kind: RequestKind, type: HealthCertificateType = .drivingLicence, sections: [HealthBookSection] = []
+        _ text: String, kind: RequestKind, type: HealthCertificateType = .drivingLicence,
+        sections: [HealthBookSection] = []
     ) throws -> ValidationFailure {
         let value = try json(text)
         do {
-            _ = try ApprovalFindings.decode(value, kind: kind, certificateType: type, requestedSections: sections, today: today)
+            _ = try ApprovalFindings.decode(
+                value, kind: kind, certificateType: type, requestedSections: sections, today: today)
         } catch {
             return error
         }
@@ -48,7 +50,9 @@ struct ApprovalFindingsTests {
     @Test("a conviction with every column decodes; each missing column is refused by name")
     func convictionColumnsRequired() throws {
         let decoded = try ApprovalFindings.decode(
-            try Self.json(#"{"convictions": [\#(Self.conviction)], "bans": [{"description": "Cấm đảm nhiệm chức vụ kế toán", "judgment": "12/2020/HS-ST", "court": "TAND Ba Đình", "duration": "03 năm"}]}"#),
+            try Self.json(
+                #"{"convictions": [\#(Self.conviction)], "bans": [{"description": "Cấm đảm nhiệm chức vụ kế toán", "judgment": "12/2020/HS-ST", "court": "TAND Ba Đình", "duration": "03 năm"}]}"#
+            ),
             kind: .criminalRecord, today: Self.today)
         guard case .criminalRecord(let convictions, let bans) = decoded else {
             Issue.record("wrong kind")
@@ -57,7 +61,10 @@ struct ApprovalFindingsTests {
         #expect(convictions.first?.crime == "Trộm cắp tài sản")
         #expect(convictions.first?.judgmentDate == CalendarDate("2020-01-01"))
         #expect(bans.first?.duration == "03 năm")
-        for column in ["judgmentDate", "judgmentNumber", "court", "crime", "articles", "mainPenalty", "additionalPenalties", "executionStatus", "expunged"] {
+        for column in [
+            "judgmentDate", "judgmentNumber", "court", "crime", "articles", "mainPenalty", "additionalPenalties",
+            "executionStatus", "expunged",
+        ] {
             var object = try #require(try Self.json(Self.conviction).objectValue)
             object[column] = nil
             let body = JSONValue.object(["convictions": .array([.object(object)]), "bans": .array([])]).serialized()
@@ -65,11 +72,17 @@ struct ApprovalFindingsTests {
             #expect(failure.issues.map(\.field) == ["findings.convictions[0].\(column)"], "\(column): \(failure)")
             #expect(failure.issues.map(\.code) == [.findingsRequired])
         }
-        #expect(try Self.failure(#"{"bans": []}"#, kind: .criminalRecord).contains(.findingsRequired, at: "findings.convictions"))
-        #expect(try Self.failure(#"{"convictions": []}"#, kind: .criminalRecord).contains(.findingsRequired, at: "findings.bans"))
+        #expect(
+            try Self.failure(#"{"bans": []}"#, kind: .criminalRecord).contains(
+                .findingsRequired, at: "findings.convictions"))
+        #expect(
+            try Self.failure(#"{"convictions": []}"#, kind: .criminalRecord).contains(
+                .findingsRequired, at: "findings.bans"))
     }
 
-    @Test("a health certificate states every fact it prints: no drug test, licence class, validity or examination date by default")
+    @Test(
+        "a health certificate states every fact it prints: no drug test, licence class, validity or examination date by default"
+    )
     func healthFactsRequired() throws {
         let decoded = try ApprovalFindings.decode(
             try Self.json(Self.health), kind: .healthCertificate, certificateType: .drivingLicence, today: Self.today)
@@ -86,45 +99,65 @@ struct ApprovalFindingsTests {
             #expect(failure.issues.map(\.code) == [.findingsRequired])
         }
         // The old loose shape (one `specialty`) is refused, and so is an empty result list.
-        let old = Self.health.replacingOccurrences(of: #""specialtyVietnamese": "Mắt", "specialtyEnglish": "Eyes""#, with: #""specialty": "Mắt""#)
+        let old = Self.health.replacingOccurrences(
+            of: #""specialtyVietnamese": "Mắt", "specialtyEnglish": "Eyes""#, with: #""specialty": "Mắt""#)
         let failure = try Self.failure(old, kind: .healthCertificate)
         #expect(failure.contains(.findingsUnknownMember, at: "findings.results[0].specialty"))
         #expect(failure.contains(.findingsRequired, at: "findings.results[0].specialtyVietnamese"))
-        let empty = try Self.failure(Self.health.replacingOccurrences(of: #""results": [{"#, with: #""results": [], "x": [{"#), kind: .healthCertificate)
+        let empty = try Self.failure(
+            Self.health.replacingOccurrences(of: #""results": [{"#, with: #""results": [], "x": [{"#),
+            kind: .healthCertificate)
         #expect(empty.contains(.findingsRequired, at: "findings.results"))
-        #expect(try Self.failure(Self.health.replacingOccurrences(of: #""B""#, with: #""Z9""#), kind: .healthCertificate)
-            .contains(.findingsInvalid, at: "findings.licenceClass"))
-        #expect(try Self.failure(Self.health.replacingOccurrences(of: "12,", with: "0,"), kind: .healthCertificate)
-            .contains(.findingsInvalid, at: "findings.validityMonths"))
-        #expect(try Self.failure(Self.health.replacingOccurrences(of: "2026-07-10", with: "2024-01-01"), kind: .healthCertificate)
+        #expect(
+            try Self.failure(Self.health.replacingOccurrences(of: #""B""#, with: #""Z9""#), kind: .healthCertificate)
+                .contains(.findingsInvalid, at: "findings.licenceClass"))
+        #expect(
+            try Self.failure(Self.health.replacingOccurrences(of: "12,", with: "0,"), kind: .healthCertificate)
+                .contains(.findingsInvalid, at: "findings.validityMonths"))
+        #expect(
+            try Self.failure(
+                Self.health.replacingOccurrences(of: "2026-07-10", with: "2024-01-01"), kind: .healthCertificate
+            )
             .contains(.findingsExpired, at: "findings.examinedOn"))
     }
 
     @Test("judgment and examination dates after today are refused")
     func futureDatesRefused() throws {
         let conviction = Self.conviction.replacingOccurrences(of: "2020-01-01", with: "2026-07-16")
-        #expect(try Self.failure(#"{"convictions": [\#(conviction)], "bans": []}"#, kind: .criminalRecord)
-            .contains(.dateInFuture, at: "findings.convictions[0].judgmentDate"))
-        #expect(try Self.failure(Self.health.replacingOccurrences(of: "2026-07-10", with: "2099-01-01"), kind: .healthCertificate)
+        #expect(
+            try Self.failure(#"{"convictions": [\#(conviction)], "bans": []}"#, kind: .criminalRecord)
+                .contains(.dateInFuture, at: "findings.convictions[0].judgmentDate"))
+        #expect(
+            try Self.failure(
+                Self.health.replacingOccurrences(of: "2026-07-10", with: "2099-01-01"), kind: .healthCertificate
+            )
             .contains(.dateInFuture, at: "findings.examinedOn"))
     }
 
-    @Test("bidi controls in printed findings are refused, naming the field", arguments: ["\u{202E}", "\u{2066}", "\u{2069}"])
+    @Test(
+        "bidi controls in printed findings are refused, naming the field",
+        arguments: ["\u{202E}", "\u{2066}", "\u{2069}"])
     func bidiRefused(_ control: String) throws {
         let conviction = Self.conviction.replacingOccurrences(of: "Trộm cắp tài sản", with: "Trộm\(control) cắp")
-        #expect(try Self.failure(#"{"convictions": [\#(conviction)], "bans": []}"#, kind: .criminalRecord)
-            .contains(.textBidiControl, at: "findings.convictions[0].crime"))
+        #expect(
+            try Self.failure(#"{"convictions": [\#(conviction)], "bans": []}"#, kind: .criminalRecord)
+                .contains(.textBidiControl, at: "findings.convictions[0].crime"))
     }
 
     @Test("an extract's findings name exactly the requested sections")
     func extractSections() throws {
         let decoded = try ApprovalFindings.decode(
-            try Self.json(#"{"sections": ["vaccinations"]}"#), kind: .healthBookExtract, requestedSections: [.vaccinations], today: Self.today)
+            try Self.json(#"{"sections": ["vaccinations"]}"#), kind: .healthBookExtract,
+            requestedSections: [.vaccinations], today: Self.today)
         #expect(decoded == .healthBookExtract(sections: [.vaccinations]))
-        #expect(try Self.failure(#"{"sections": ["vaccinations", "encounters"]}"#, kind: .healthBookExtract, sections: [.vaccinations])
+        #expect(
+            try Self.failure(
+                #"{"sections": ["vaccinations", "encounters"]}"#, kind: .healthBookExtract, sections: [.vaccinations]
+            )
             .contains(.findingsInvalid, at: "findings.sections"))
-        #expect(try Self.failure(#"{"entries": []}"#, kind: .healthBookExtract, sections: [.vaccinations])
-            .contains(.findingsUnknownMember, at: "findings.entries"))
+        #expect(
+            try Self.failure(#"{"entries": []}"#, kind: .healthBookExtract, sections: [.vaccinations])
+                .contains(.findingsUnknownMember, at: "findings.entries"))
     }
 
     @Test("a fact the document prints about its holder that the request does not state is refused, never printed empty")
@@ -133,10 +166,14 @@ struct ApprovalFindingsTests {
             try DocumentHolder.checkFacts(particulars: nil, kind: .healthCertificate)
         }
         do {
-            try DocumentHolder.checkFacts(particulars: Particulars(currentResidence: Address(line: "12 Phố Huế")), kind: .criminalRecord)
+            try DocumentHolder.checkFacts(
+                particulars: Particulars(currentResidence: Address(line: "12 Phố Huế")), kind: .criminalRecord)
             Issue.record("accepted")
         } catch {
-            #expect(Set(error.issues.map(\.field)) == ["particulars.birthPlace", "particulars.nationality", "particulars.ethnicity"])
+            #expect(
+                Set(error.issues.map(\.field)) == [
+                    "particulars.birthPlace", "particulars.nationality", "particulars.ethnicity",
+                ])
         }
     }
 
@@ -146,7 +183,9 @@ struct ApprovalFindingsTests {
          "results": [{"specialtyVietnamese": "Nội khoa", "specialtyEnglish": "Internal medicine", "finding": "Bình thường", "assessment": "Loại I"}]}
         """
 
-    @Test("general, employment and school certificates state a health class I–V; a licence class or drug test is an unknown member")
+    @Test(
+        "general, employment and school certificates state a health class I–V; a licence class or drug test is an unknown member"
+    )
     func classifiedCertificates() throws {
         for type in [HealthCertificateType.general, .employment, .study] {
             let decoded = try ApprovalFindings.decode(
@@ -165,7 +204,11 @@ struct ApprovalFindingsTests {
             #expect(driving.contains(.findingsUnknownMember, at: "findings.licenceClass"))
             #expect(driving.contains(.findingsUnknownMember, at: "findings.drugTest"))
             #expect(driving.contains(.findingsRequired, at: "findings.classification"))
-            #expect(try Self.failure(Self.classified.replacingOccurrences(of: #""II""#, with: #""VI""#), kind: .healthCertificate, type: type)
+            #expect(
+                try Self.failure(
+                    Self.classified.replacingOccurrences(of: #""II""#, with: #""VI""#), kind: .healthCertificate,
+                    type: type
+                )
                 .contains(.findingsInvalid, at: "findings.classification"))
         }
         // The driver's shape needs its own members: a classification there is unknown.
@@ -174,8 +217,9 @@ struct ApprovalFindingsTests {
         #expect(swapped.contains(.findingsRequired, at: "findings.licenceClass"))
         #expect(swapped.contains(.findingsRequired, at: "findings.drugTest"))
         // The old class E is gone from the 2024 law.
-        #expect(try Self.failure(Self.health.replacingOccurrences(of: #""B""#, with: #""E""#), kind: .healthCertificate)
-            .contains(.findingsInvalid, at: "findings.licenceClass"))
+        #expect(
+            try Self.failure(Self.health.replacingOccurrences(of: #""B""#, with: #""E""#), kind: .healthCertificate)
+                .contains(.findingsInvalid, at: "findings.licenceClass"))
         #expect(ApprovalFindings.licenceClasses == LicenceClass.codes)
     }
 

@@ -9,36 +9,51 @@ import Testing
 struct CertificateContradictionTests {
     static func conviction(_ number: String, court: String = "TAND quận Ba Đình", expunged: Bool) -> Conviction {
         Conviction(
-            judgmentDate: CalendarDate("2019-04-02")!, judgmentNumber: number, court: court, crime: "Trộm cắp tài sản", articles: "Điều 173",
+            judgmentDate: CalendarDate("2019-04-02")!, judgmentNumber: number, court: court, crime: "Trộm cắp tài sản",
+            articles: "Điều 173",
             mainPenalty: "12 tháng tù", executionStatus: "Đã chấp hành xong", expunged: expunged)
     }
 
     static func earlier(_ form: CriminalRecordForm, _ convictions: [Conviction]) -> CertificateContradiction.Earlier {
-        .init(documentID: "DOC\(form.rawValue)", form: form, issuedAt: Date(timeIntervalSince1970: 1_780_000_000), convictions: convictions)
+        .init(
+            documentID: "DOC\(form.rawValue)", form: form, issuedAt: Date(timeIntervalSince1970: 1_780_000_000),
+            convictions: convictions)
     }
 
     @Test("form 2 with an unexpunged conviction, then form 1 saying no criminal record: the conviction is left out")
     func form1LeavesOutCurrentConviction() {
-        let found = CertificateContradiction.find(form: .form1, convictions: [], earlier: [Self.earlier(.form2, [Self.conviction("11/2019/HS-ST", expunged: false)])])
+        let found = CertificateContradiction.find(
+            form: .form1, convictions: [],
+            earlier: [Self.earlier(.form2, [Self.conviction("11/2019/HS-ST", expunged: false)])])
         #expect(found.map(\.code) == [.convictionLeftOut])
         #expect(found.first?.earlierDocumentID == "DOC2" && found.first?.conviction.judgmentNumber == "11/2019/HS-ST")
     }
 
-    @Test("an expunged conviction on an earlier form 2 does not contradict a form 1 with no criminal record, but does a form 2 without it")
+    @Test(
+        "an expunged conviction on an earlier form 2 does not contradict a form 1 with no criminal record, but does a form 2 without it"
+    )
     func expungedConvictionOnlyForForm2() {
         let earlier = [Self.earlier(.form2, [Self.conviction("11/2019/HS-ST", expunged: true)])]
         #expect(CertificateContradiction.find(form: .form1, convictions: [], earlier: earlier).isEmpty)
-        #expect(CertificateContradiction.find(form: .form2, convictions: [], earlier: earlier).map(\.code) == [.convictionLeftOut])
+        #expect(
+            CertificateContradiction.find(form: .form2, convictions: [], earlier: earlier).map(\.code) == [
+                .convictionLeftOut
+            ])
     }
 
-    @Test("the same judgment (number and court, case and spacing aside) stated again is no contradiction; withdrawing its expungement is")
+    @Test(
+        "the same judgment (number and court, case and spacing aside) stated again is no contradiction; withdrawing its expungement is"
+    )
     func sameJudgmentMatches() {
         let earlier = [Self.earlier(.form2, [Self.conviction("11/2019/HS-ST", expunged: true)])]
         let restated = Self.conviction(" 11/2019/hs-st ", court: "TAND  quận Ba Đình", expunged: true)
         #expect(CertificateContradiction.find(form: .form2, convictions: [restated], earlier: earlier).isEmpty)
         var unexpunged = restated
         unexpunged.expunged = false
-        #expect(CertificateContradiction.find(form: .form2, convictions: [unexpunged], earlier: earlier).map(\.code) == [.expungementWithdrawn])
+        #expect(
+            CertificateContradiction.find(form: .form2, convictions: [unexpunged], earlier: earlier).map(\.code) == [
+                .expungementWithdrawn
+            ])
         // A conviction expunged since the earlier certificate is no contradiction.
         let current = [Self.earlier(.form1, [Self.conviction("11/2019/HS-ST", expunged: false)])]
         #expect(CertificateContradiction.find(form: .form2, convictions: [restated], earlier: current).isEmpty)
@@ -48,6 +63,9 @@ struct CertificateContradictionTests {
     func differentCourtIsAnotherJudgment() {
         let earlier = [Self.earlier(.form1, [Self.conviction("11/2019/HS-ST", expunged: false)])]
         let other = Self.conviction("11/2019/HS-ST", court: "TAND quận Hoàn Kiếm", expunged: false)
-        #expect(CertificateContradiction.find(form: .form1, convictions: [other], earlier: earlier).map(\.code) == [.convictionLeftOut])
+        #expect(
+            CertificateContradiction.find(form: .form1, convictions: [other], earlier: earlier).map(\.code) == [
+                .convictionLeftOut
+            ])
     }
 }

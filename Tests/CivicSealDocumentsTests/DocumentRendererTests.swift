@@ -15,7 +15,8 @@ import Testing
         let path = try directory.write("document.pdf", try renderer.render(record).bytes)
         let output = try ExternalTool.run("pdftotext", ["-enc", "UTF-8", path, "-"])
         #expect(output.status == 0 && output.errorText.isEmpty, "\(output.errorText)")
-        return output.text.precomposedStringWithCanonicalMapping.split(whereSeparator: \.isWhitespace).joined(separator: " ")
+        return output.text.precomposedStringWithCanonicalMapping.split(whereSeparator: \.isWhitespace).joined(
+            separator: " ")
     }
 
     @Test(.enabled(if: ExternalTool.isUsable("pdftotext")))
@@ -32,11 +33,17 @@ import Testing
     func formOneListsCurrentConvictionsInATableButNotExpungedOnes() throws {
         let record = DocumentFixtures.criminalRecord(
             form: .form1, holder: DocumentFixtures.holders[1],
-            convictions: [DocumentFixtures.conviction(1, expunged: true), DocumentFixtures.conviction(2), DocumentFixtures.conviction(3)])
+            convictions: [
+                DocumentFixtures.conviction(1, expunged: true), DocumentFixtures.conviction(2),
+                DocumentFixtures.conviction(3),
+            ])
         let text = try text(record)
         #expect(text.contains("Có án tích"))
         #expect(!text.contains("Không có án tích"))
-        for expected in ["Tòa án", "Court", "Tội danh", "Crime", "Hình phạt", "Penalties", "42/2014/HS-ST", "43/2015/HS-ST", "Trộm cắp tài", "12/03/2014"] {
+        for expected in [
+            "Tòa án", "Court", "Tội danh", "Crime", "Hình phạt", "Penalties", "42/2014/HS-ST", "43/2015/HS-ST",
+            "Trộm cắp tài", "12/03/2014",
+        ] {
             #expect(text.contains(expected), "missing \(expected)")
         }
         #expect(!text.contains("41/2013/HS-ST"), "form 1 does not list expunged convictions")
@@ -44,16 +51,21 @@ import Testing
 
     @Test(.enabled(if: ExternalTool.isUsable("pdftotext")))
     func formOneWithOnlyExpungedConvictionsSaysNoCriminalRecord() throws {
-        let record = DocumentFixtures.criminalRecord(form: .form1, holder: DocumentFixtures.holders[1], convictions: [DocumentFixtures.conviction(1, expunged: true)])
+        let record = DocumentFixtures.criminalRecord(
+            form: .form1, holder: DocumentFixtures.holders[1],
+            convictions: [DocumentFixtures.conviction(1, expunged: true)])
         #expect(try text(record).contains("Không có án tích"))
     }
 
     @Test(.enabled(if: ExternalTool.isUsable("pdftotext")))
     func formOneStatesBansOnlyWhenRequested() throws {
         let holder = DocumentFixtures.holders[3]
-        let unrequested = try text(DocumentFixtures.criminalRecord(form: .form1, holder: holder, bans: [DocumentFixtures.ban]))
+        let unrequested = try text(
+            DocumentFixtures.criminalRecord(form: .form1, holder: holder, bans: [DocumentFixtures.ban]))
         #expect(!unrequested.contains("Cấm đảm nhiệm chức vụ kế toán trưởng"))
-        let requested = try text(DocumentFixtures.criminalRecord(form: .form1, holder: holder, bans: [DocumentFixtures.ban], statesBans: true))
+        let requested = try text(
+            DocumentFixtures.criminalRecord(
+                form: .form1, holder: holder, bans: [DocumentFixtures.ban], statesBans: true))
         #expect(requested.contains("Cấm đảm nhiệm chức vụ, thành lập, quản lý doanh nghiệp, hợp tác xã"))
         #expect(requested.contains("Cấm đảm nhiệm chức vụ kế toán trưởng"))
         let requestedNone = try text(DocumentFixtures.criminalRecord(form: .form1, holder: holder, statesBans: true))
@@ -63,14 +75,18 @@ import Testing
     @Test(.enabled(if: ExternalTool.isUsable("pdftotext")))
     func formTwoListsExpungedConvictionsParentsAndAlwaysStatesBans() throws {
         let record = DocumentFixtures.criminalRecord(
-            form: .form2, holder: DocumentFixtures.holders[2], convictions: [DocumentFixtures.conviction(1, expunged: true)],
+            form: .form2, holder: DocumentFixtures.holders[2],
+            convictions: [DocumentFixtures.conviction(1, expunged: true)],
             bans: [DocumentFixtures.ban], statesBans: false)
         let text = try text(record)
         #expect(text.contains("Có án tích"), "form 2 says \"Không có án tích\" only if never convicted")
         #expect(text.contains("41/2013/HS-ST"))
         #expect(text.contains("Đã xóa / Yes"))
         #expect(text.contains("Cấm đảm nhiệm chức vụ kế toán trưởng"))
-        for expected in ["Họ và tên cha", "Father's full name", "Phạm Minh Quang", "Họ và tên mẹ", "Đỗ Thị Quỳnh", "Spouse's full name"] {
+        for expected in [
+            "Họ và tên cha", "Father's full name", "Phạm Minh Quang", "Họ và tên mẹ", "Đỗ Thị Quỳnh",
+            "Spouse's full name",
+        ] {
             #expect(text.contains(expected), "missing \(expected)")
         }
         let clean = try self.text(DocumentFixtures.criminalRecord(form: .form2, holder: DocumentFixtures.holders[0]))
@@ -81,16 +97,24 @@ import Testing
     @Test(.enabled(if: ExternalTool.isUsable("pdftotext")))
     func healthDocumentsShowTheirFindings() throws {
         let certificate = try text(DocumentFixtures.healthCertificate(holder: DocumentFixtures.holders[3]))
-        for expected in ["GIẤY KHÁM SỨC KHỎE CỦA NGƯỜI LÁI XE", "Kết quả khám sức khỏe", "Examination results", "Ophthalmology", "Kết luận", "Conclusion",
-            "Đủ điều kiện sức khỏe lái xe hạng B", "16/11/2027"] {
+        for expected in [
+            "GIẤY KHÁM SỨC KHỎE CỦA NGƯỜI LÁI XE", "Kết quả khám sức khỏe", "Examination results", "Ophthalmology",
+            "Kết luận", "Conclusion",
+            "Đủ điều kiện sức khỏe lái xe hạng B", "16/11/2027",
+        ] {
             #expect(certificate.contains(expected), "missing \(expected)")
         }
         let extract = try text(DocumentFixtures.healthBook(holder: DocumentFixtures.holders[0]))
-        for expected in ["TRÍCH LỤC SỔ SỨC KHỎE ĐIỆN TỬ", "Encounters", "J20.9", "K29.7, K21.9", "Ngoại trú / Outpatient", "Tiêm chủng", "Vaccinations",
-            "Viêm gan B / Hepatitis B", "Dị ứng", "Allergies", "Penicillin", "Mày đay, ngứa toàn thân"] {
+        for expected in [
+            "TRÍCH LỤC SỔ SỨC KHỎE ĐIỆN TỬ", "Encounters", "J20.9", "K29.7, K21.9", "Ngoại trú / Outpatient",
+            "Tiêm chủng", "Vaccinations",
+            "Viêm gan B / Hepatitis B", "Dị ứng", "Allergies", "Penicillin", "Mày đay, ngứa toàn thân",
+        ] {
             #expect(extract.contains(expected), "missing \(expected)")
         }
-        let empty = try text(DocumentFixtures.healthBook(holder: DocumentFixtures.holders[0], encounters: 0, vaccinations: 0, allergies: 0))
+        let empty = try text(
+            DocumentFixtures.healthBook(
+                holder: DocumentFixtures.holders[0], encounters: 0, vaccinations: 0, allergies: 0))
         #expect(empty.contains("Không có"))
     }
 
@@ -130,25 +154,35 @@ import Testing
             verificationBaseURL: "https://verify.example.invalid/")
         let record = DocumentFixtures.record(templateID: "health-book-extract", holder: DocumentFixtures.holders[0])
         #expect(try other.render(record).verificationURL == "https://verify.example.invalid/v/\(record.documentID)")
-        #expect(try renderer.render(record).verificationURL == "https://verify.civicseal.invalid/v/\(record.documentID)")
+        #expect(
+            try renderer.render(record).verificationURL == "https://verify.civicseal.invalid/v/\(record.documentID)")
     }
 
     @Test func contentThatDoesNotFitOnePageIsATypedError() {
         let record = DocumentFixtures.criminalRecord(
-            form: .form2, holder: DocumentFixtures.holders[0], convictions: (1...14).map { DocumentFixtures.conviction($0) })
+            form: .form2, holder: DocumentFixtures.holders[0],
+            convictions: (1...14).map { DocumentFixtures.conviction($0) })
         #expect(throws: DocumentError(.contentOverflow, "")) { _ = try renderer.render(record) }
         #expect(throws: Never.self) {
-            _ = try renderer.render(DocumentFixtures.criminalRecord(
-                form: .form1, holder: DocumentFixtures.holders[0], convictions: (1...5).map { DocumentFixtures.conviction($0) },
-                bans: [DocumentFixtures.ban], statesBans: true))
-            _ = try renderer.render(DocumentFixtures.healthBook(holder: DocumentFixtures.holders[2], encounters: 5, vaccinations: 3, allergies: 2))
+            _ = try renderer.render(
+                DocumentFixtures.criminalRecord(
+                    form: .form1, holder: DocumentFixtures.holders[0],
+                    convictions: (1...5).map { DocumentFixtures.conviction($0) },
+                    bans: [DocumentFixtures.ban], statesBans: true))
+            _ = try renderer.render(
+                DocumentFixtures.healthBook(
+                    holder: DocumentFixtures.holders[2], encounters: 5, vaccinations: 3, allergies: 2))
         }
     }
 
     @Test func aTemplateOfAnotherKindOrAnUnknownTemplateIsRefused() {
         let record = DocumentFixtures.record(templateID: "criminal-record-form-1", holder: DocumentFixtures.holders[0])
-        #expect(throws: DocumentError(.kindMismatch, "")) { _ = try renderer.render(record, templateID: "health-book-extract") }
-        #expect(throws: DocumentError(.templateNotFound, "")) { _ = try renderer.render(record, templateID: "criminal-record-form-3") }
+        #expect(throws: DocumentError(.kindMismatch, "")) {
+            _ = try renderer.render(record, templateID: "health-book-extract")
+        }
+        #expect(throws: DocumentError(.templateNotFound, "")) {
+            _ = try renderer.render(record, templateID: "criminal-record-form-3")
+        }
     }
 
     @Test func renderingFromManyThreadsGivesTheSameBytes() async throws {

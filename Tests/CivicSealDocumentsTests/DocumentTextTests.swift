@@ -21,7 +21,8 @@ struct DocumentTextTests {
 
         init(_ record: DocumentRecord) throws {
             let directory = TemporaryDirectory("civicseal-document-text")
-            let rendered = try DocumentFixtures.renderer.render(record, signature: SignaturePlaceholder(signerName: "Lê Văn Hưởng"))
+            let rendered = try DocumentFixtures.renderer.render(
+                record, signature: SignaturePlaceholder(signerName: "Lê Văn Hưởng"))
             let path = try directory.write("document.pdf", rendered.bytes)
             let output = try ExternalTool.run("pdftotext", ["-raw", "-enc", "UTF-8", path, "-"])
             #expect(output.status == 0 && output.errorText.isEmpty, "\(output.errorText)")
@@ -30,7 +31,10 @@ struct DocumentTextTests {
         }
 
         static func squeeze(_ text: String) -> String {
-            String(text.precomposedStringWithCanonicalMapping.unicodeScalars.filter { !CharacterSet.whitespacesAndNewlines.contains($0) }.map(Character.init))
+            String(
+                text.precomposedStringWithCanonicalMapping.unicodeScalars.filter {
+                    !CharacterSet.whitespacesAndNewlines.contains($0)
+                }.map(Character.init))
         }
 
         func contains(_ string: String) -> Bool { compact.contains(Self.squeeze(string)) }
@@ -38,7 +42,10 @@ struct DocumentTextTests {
         func count(_ string: String) -> Int { compact.components(separatedBy: Self.squeeze(string)).count - 1 }
     }
 
-    static func check(_ text: Text, states expected: [String], never forbidden: [String] = [], _ location: SourceLocation = #_sourceLocation) {
+    static func check(
+        _ text: Text, states expected: [String], never forbidden: [String] = [],
+        _ location: SourceLocation = #_sourceLocation
+    ) {
         for string in expected {
             let found = text.contains(string)
             #expect(found, "missing \"\(string)\" in:\n\(text.raw)", sourceLocation: location)
@@ -50,16 +57,19 @@ struct DocumentTextTests {
         // UTC appears only as the offset beside the zone's name, never as the zone of a time.
         let utc = text.raw.components(separatedBy: "UTC").count - 1
         let named = text.raw.components(separatedBy: "(UTC+7)").count - 1
-        #expect(utc == named && named == 2, "UTC printed \(utc) times, (UTC+7) \(named) times", sourceLocation: location)
+        #expect(
+            utc == named && named == 2, "UTC printed \(utc) times, (UTC+7) \(named) times", sourceLocation: location)
     }
 
     /// Every document: the heading with the parent body in capitals above the agency, the Hà Nội date of issue and
     /// the signature box's time in Hà Nội time with the zone named, never the UTC reading or the next day.
     static func issuer(_ record: DocumentRecord) -> [String] {
         [
-            "ỦY BAN NHÂN DÂN THÀNH PHỐ HÀ NỘI", record.department.nameVietnamese.uppercased(), record.department.nameEnglish,
+            "ỦY BAN NHÂN DÂN THÀNH PHỐ HÀ NỘI", record.department.nameVietnamese.uppercased(),
+            record.department.nameEnglish,
             "Hà Nội, ngày 04 tháng 12 năm 2026", "4 December 2026", "Thời gian / Time: 04/12/2026 17:58:12",
-            "giờ Hà Nội (UTC+7) / Hà Nội time (UTC+7)", "Ký bởi / Signed by: Lê Văn Hưởng", record.officer.titleVietnamese,
+            "giờ Hà Nội (UTC+7) / Hà Nội time (UTC+7)", "Ký bởi / Signed by: Lê Văn Hưởng",
+            record.officer.titleVietnamese,
             record.officer.fullName, record.holder.fullName, record.holder.personalID, record.holder.residence,
         ]
     }
@@ -78,7 +88,8 @@ struct DocumentTextTests {
 
     static func columns(_ conviction: Conviction) -> [String] {
         [
-            HanoiTime.date(conviction.judgmentDate), conviction.judgmentNumber, conviction.court, conviction.crime, conviction.articles,
+            HanoiTime.date(conviction.judgmentDate), conviction.judgmentNumber, conviction.court, conviction.crime,
+            conviction.articles,
             conviction.mainPenalty, conviction.additionalPenalties, conviction.executionStatus,
         ].filter { !$0.isEmpty }
     }
@@ -101,9 +112,11 @@ struct DocumentTextTests {
     @Test(.enabled(if: ExternalTool.isUsable("pdftotext")))
     func form1WithTheBansRequestPrintsExactlyTheRecordedBans() throws {
         let convictions = [DocumentFixtures.conviction(2), DocumentFixtures.conviction(3, expunged: true)]
-        let record = Self.record(DocumentFixtures.criminalRecord(
-            form: .form1, holder: DocumentFixtures.holders[1], convictions: convictions, bans: [DocumentFixtures.ban, Self.secondBan],
-            statesBans: true))
+        let record = Self.record(
+            DocumentFixtures.criminalRecord(
+                form: .form1, holder: DocumentFixtures.holders[1], convictions: convictions,
+                bans: [DocumentFixtures.ban, Self.secondBan],
+                statesBans: true))
         let text = try Text(record)
         // Form 1 prints the current (unexpunged) conviction with every column, and each recorded ban.
         Self.check(
@@ -112,22 +125,30 @@ struct DocumentTextTests {
                 + Self.columns(DocumentFixtures.ban) + Self.columns(Self.secondBan),
             never: Self.neverUTC + [Self.bansSentence, convictions[1].judgmentNumber, "Đã xóa"])
 
-        let none = Self.record(DocumentFixtures.criminalRecord(form: .form1, holder: DocumentFixtures.holders[1], statesBans: true))
-        Self.check(try Text(none), states: [Self.bansHeading, Self.bansSentence, "Không có án tích"], never: [DocumentFixtures.ban.description])
+        let none = Self.record(
+            DocumentFixtures.criminalRecord(form: .form1, holder: DocumentFixtures.holders[1], statesBans: true))
+        Self.check(
+            try Text(none), states: [Self.bansHeading, Self.bansSentence, "Không có án tích"],
+            never: [DocumentFixtures.ban.description])
     }
 
     @Test(.enabled(if: ExternalTool.isUsable("pdftotext")))
     func form2PrintsEveryConvictionWithEveryColumnAndEveryBan() throws {
         let convictions = [
-            DocumentFixtures.conviction(1, expunged: true), DocumentFixtures.conviction(2), DocumentFixtures.conviction(4, expunged: true),
+            DocumentFixtures.conviction(1, expunged: true), DocumentFixtures.conviction(2),
+            DocumentFixtures.conviction(4, expunged: true),
         ]
         let holder = DocumentFixtures.holders[2]
-        let record = Self.record(DocumentFixtures.criminalRecord(
-            form: .form2, holder: holder, convictions: convictions, bans: [DocumentFixtures.ban, Self.secondBan], statesBans: true))
+        let record = Self.record(
+            DocumentFixtures.criminalRecord(
+                form: .form2, holder: holder, convictions: convictions, bans: [DocumentFixtures.ban, Self.secondBan],
+                statesBans: true))
         let text = try Text(record)
         Self.check(
             text,
-            states: Self.issuer(record) + ["PHIẾU LÝ LỊCH TƯ PHÁP SỐ 2", "Có án tích", holder.fatherName!, holder.motherName!, Self.bansHeading]
+            states: Self.issuer(record) + [
+                "PHIẾU LÝ LỊCH TƯ PHÁP SỐ 2", "Có án tích", holder.fatherName!, holder.motherName!, Self.bansHeading,
+            ]
                 + convictions.flatMap(Self.columns) + Self.columns(DocumentFixtures.ban) + Self.columns(Self.secondBan),
             never: Self.neverUTC + [Self.bansSentence, "Không có án tích"])
         // Expungement is printed from the recorded flag: two expunged, one not.
@@ -138,11 +159,14 @@ struct DocumentTextTests {
         #expect(additional == 2)
 
         let clean = Self.record(DocumentFixtures.criminalRecord(form: .form2, holder: holder, statesBans: true))
-        Self.check(try Text(clean), states: ["Không có án tích", Self.bansHeading, Self.bansSentence], never: ["Có án tích", "Đã xóa"])
+        Self.check(
+            try Text(clean), states: ["Không có án tích", Self.bansHeading, Self.bansSentence],
+            never: ["Có án tích", "Đã xóa"])
     }
 
     static let drivingOnly = [
-        "GIẤY KHÁM SỨC KHỎE CỦA NGƯỜI LÁI XE", "DRIVER'S HEALTH CERTIFICATE", "Hạng giấy phép lái xe", "Driving licence class",
+        "GIẤY KHÁM SỨC KHỎE CỦA NGƯỜI LÁI XE", "DRIVER'S HEALTH CERTIFICATE", "Hạng giấy phép lái xe",
+        "Driving licence class",
         "Xét nghiệm ma túy", "Drug test",
     ]
 
@@ -155,21 +179,30 @@ struct DocumentTextTests {
         }
         let text = try Text(record)
         let until = HanoiTime.date(findings.validUntil)
-        var expected = Self.issuer(record) + [
-            type.titleVietnamese, type.titleEnglish, HanoiTime.date(findings.examinedOn), findings.conclusion, findings.doctor,
-            "có giá trị \(findings.validityMonths) tháng, đến ngày \(until)", "valid \(findings.validityMonths) months, until \(until)",
-        ]
+        var expected =
+            Self.issuer(record) + [
+                type.titleVietnamese, type.titleEnglish, HanoiTime.date(findings.examinedOn), findings.conclusion,
+                findings.doctor,
+                "có giá trị \(findings.validityMonths) tháng, đến ngày \(until)",
+                "valid \(findings.validityMonths) months, until \(until)",
+            ]
         for result in findings.results {
             expected += [result.specialtyVietnamese, result.specialtyEnglish, result.finding, result.assessment]
         }
         if type == .drivingLicence {
-            Self.check(text, states: expected + Self.drivingOnly + [findings.licenceClass!, findings.drugTest!], never: Self.neverUTC + ["Phân loại sức khỏe"])
+            Self.check(
+                text, states: expected + Self.drivingOnly + [findings.licenceClass!, findings.drugTest!],
+                never: Self.neverUTC + ["Phân loại sức khỏe"])
         } else {
             let health = findings.classification!
             Self.check(
-                text, states: expected + ["Phân loại sức khỏe", "Health classification", health.labelVietnamese, health.labelEnglish],
+                text,
+                states: expected + [
+                    "Phân loại sức khỏe", "Health classification", health.labelVietnamese, health.labelEnglish,
+                ],
                 never: Self.neverUTC + Self.drivingOnly + ["12 tháng", "12 months"])
-            let driving = text.raw.contains("NGƯỜI LÁI XE") || text.raw.contains("DRIVER") || text.raw.contains("lái xe")
+            let driving =
+                text.raw.contains("NGƯỜI LÁI XE") || text.raw.contains("DRIVER") || text.raw.contains("lái xe")
             #expect(!driving)
         }
     }
@@ -180,14 +213,18 @@ struct DocumentTextTests {
             let record = DocumentFixtures.healthCertificate(type, holder: DocumentFixtures.holders[0])
             #expect(DocumentRenderer.defaultTemplateID(for: record) == "health-certificate-\(type.rawValue)")
             for other in HealthCertificateType.allCases where other != type {
-                #expect(throws: DocumentError.self) { _ = try DocumentFixtures.renderer.render(record, templateID: other.templateID) }
+                #expect(throws: DocumentError.self) {
+                    _ = try DocumentFixtures.renderer.render(record, templateID: other.templateID)
+                }
             }
         }
     }
 
     @Test(.enabled(if: ExternalTool.isUsable("pdftotext")))
     func extractPrintsTheRecordedEntries() throws {
-        let record = Self.record(DocumentFixtures.healthBook(holder: DocumentFixtures.holders[0], encounters: 3, vaccinations: 2, allergies: 2))
+        let record = Self.record(
+            DocumentFixtures.healthBook(
+                holder: DocumentFixtures.holders[0], encounters: 3, vaccinations: 2, allergies: 2))
         guard case .healthBookExtract(let extract) = record.findings else {
             Issue.record("not an extract")
             return
@@ -197,8 +234,12 @@ struct DocumentTextTests {
             expected += [HanoiTime.date(encounter.startedAt), encounter.facilityName, encounter.reason]
             expected += encounter.diagnoses.map(\.rawValue)
         }
-        for vaccination in extract.vaccinations { expected += [HanoiTime.date(vaccination.administeredOn), vaccination.vaccine, vaccination.antigen] }
-        for allergy in extract.allergies { expected += [HanoiTime.date(allergy.recordedOn), allergy.agent, allergy.reaction] }
+        for vaccination in extract.vaccinations {
+            expected += [HanoiTime.date(vaccination.administeredOn), vaccination.vaccine, vaccination.antigen]
+        }
+        for allergy in extract.allergies {
+            expected += [HanoiTime.date(allergy.recordedOn), allergy.agent, allergy.reaction]
+        }
         Self.check(try Text(record), states: expected, never: Self.neverUTC)
     }
 
@@ -208,7 +249,8 @@ struct DocumentTextTests {
         let holder = try DocumentHolder.fromRequest(
             personalID: fixture.personalID, fullName: fixture.fullName, birthDate: fixture.birthDate, sex: fixture.sex,
             particulars: Particulars(
-                birthPlace: fixture.birthPlace, ethnicity: "Kinh", nationality: "LA", currentResidence: Address(line: fixture.residence)),
+                birthPlace: fixture.birthPlace, ethnicity: "Kinh", nationality: "LA",
+                currentResidence: Address(line: fixture.residence)),
             kind: .criminalRecord)
         #expect(holder.nationality == "Lào")
         let record = Self.record(DocumentFixtures.criminalRecord(form: .form1, holder: holder))

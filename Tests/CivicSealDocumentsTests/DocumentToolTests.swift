@@ -19,19 +19,34 @@ import Testing
     }
 
     static let titles = [
-        "criminal-record-form-1": ["PHIẾU LÝ LỊCH TƯ PHÁP SỐ 1", "CRIMINAL RECORD CERTIFICATE No. 1", "Không có án tích", "No criminal record"],
-        "criminal-record-form-2": ["PHIẾU LÝ LỊCH TƯ PHÁP SỐ 2", "CRIMINAL RECORD CERTIFICATE No. 2", "Không có án tích", "Họ và tên cha"],
-        "health-certificate-driving-licence": ["GIẤY KHÁM SỨC KHỎE CỦA NGƯỜI LÁI XE", "DRIVER'S HEALTH CERTIFICATE", "Kết luận", "Conclusion"],
+        "criminal-record-form-1": [
+            "PHIẾU LÝ LỊCH TƯ PHÁP SỐ 1", "CRIMINAL RECORD CERTIFICATE No. 1", "Không có án tích", "No criminal record",
+        ],
+        "criminal-record-form-2": [
+            "PHIẾU LÝ LỊCH TƯ PHÁP SỐ 2", "CRIMINAL RECORD CERTIFICATE No. 2", "Không có án tích", "Họ và tên cha",
+        ],
+        "health-certificate-driving-licence": [
+            "GIẤY KHÁM SỨC KHỎE CỦA NGƯỜI LÁI XE", "DRIVER'S HEALTH CERTIFICATE", "Kết luận", "Conclusion",
+        ],
         "health-certificate-general": ["GIẤY KHÁM SỨC KHỎE", "HEALTH CERTIFICATE", "Phân loại sức khỏe", "Conclusion"],
-        "health-certificate-employment": ["GIẤY KHÁM SỨC KHỎE ĐI LÀM", "HEALTH CERTIFICATE FOR EMPLOYMENT", "Phân loại sức khỏe", "Conclusion"],
-        "health-certificate-study": ["GIẤY KHÁM SỨC KHỎE ĐI HỌC", "HEALTH CERTIFICATE FOR SCHOOL", "Phân loại sức khỏe", "Conclusion"],
-        "health-book-extract": ["TRÍCH LỤC SỔ SỨC KHỎE ĐIỆN TỬ", "ELECTRONIC HEALTH BOOK EXTRACT", "Chẩn đoán (ICD-10)", "Vaccinations"],
+        "health-certificate-employment": [
+            "GIẤY KHÁM SỨC KHỎE ĐI LÀM", "HEALTH CERTIFICATE FOR EMPLOYMENT", "Phân loại sức khỏe", "Conclusion",
+        ],
+        "health-certificate-study": [
+            "GIẤY KHÁM SỨC KHỎE ĐI HỌC", "HEALTH CERTIFICATE FOR SCHOOL", "Phân loại sức khỏe", "Conclusion",
+        ],
+        "health-book-extract": [
+            "TRÍCH LỤC SỔ SỨC KHỎE ĐIỆN TỬ", "ELECTRONIC HEALTH BOOK EXTRACT", "Chẩn đoán (ICD-10)", "Vaccinations",
+        ],
     ]
 
     static let common = [
-        "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM", "SOCIALIST REPUBLIC OF VIET NAM", "Độc lập - Tự do - Hạnh phúc", "Independence - Freedom - Happiness",
-        "Họ và tên", "Full name", "Ngày sinh", "Date of birth", "Số định danh cá nhân", "Personal ID number", "Nơi cư trú", "Place of residence",
-        "Giới tính", "Sex", "Hà Nội, ngày 18 tháng 11 năm 2026", "18 November 2026", "Quét mã để kiểm tra", "Scan to verify",
+        "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM", "SOCIALIST REPUBLIC OF VIET NAM", "Độc lập - Tự do - Hạnh phúc",
+        "Independence - Freedom - Happiness",
+        "Họ và tên", "Full name", "Ngày sinh", "Date of birth", "Số định danh cá nhân", "Personal ID number",
+        "Nơi cư trú", "Place of residence",
+        "Giới tính", "Sex", "Hà Nội, ngày 18 tháng 11 năm 2026", "18 November 2026", "Quét mã để kiểm tra",
+        "Scan to verify",
     ]
 
     @Test(.enabled(if: ExternalTool.isUsable("qpdf")), arguments: DocumentFixtures.templateIDs, 0..<4)
@@ -53,7 +68,8 @@ import Testing
         let department = rendered.record.department
         let expected =
             Self.common + Self.titles[templateID]! + [
-                rendered.record.holder.fullName, rendered.record.holder.personalID, department.nameVietnamese.uppercased(), department.nameEnglish,
+                rendered.record.holder.fullName, rendered.record.holder.personalID,
+                department.nameVietnamese.uppercased(), department.nameEnglish,
                 department.parentBodyVietnamese!.uppercased(),
                 rendered.document.verificationURL, rendered.record.officer.fullName,
             ]
@@ -71,7 +87,8 @@ import Testing
         #expect(rows.count == 2, "\(output.text)")
         for row in rows {
             let columns = row.split(separator: " ")
-            #expect(columns[0].range(of: #"^[A-Z]{6}\+DejaVuSans(-Bold)?$"#, options: .regularExpression) != nil, "\(row)")
+            #expect(
+                columns[0].range(of: #"^[A-Z]{6}\+DejaVuSans(-Bold)?$"#, options: .regularExpression) != nil, "\(row)")
             #expect(columns[1] == "CID" && columns[2] == "TrueType" && columns[3] == "Identity-H", "\(row)")
             #expect(columns[4] == "yes" && columns[5] == "yes" && columns[6] == "yes", "emb/sub/uni in \(row)")
         }
@@ -83,10 +100,12 @@ import Testing
     func pageRastersCleanlyAndTheQRCodeDecodesToTheVerificationURL(templateID: String, holder: Int) throws {
         let rendered = try Rendered(templateID, holder: holder, signature: SignaturePlaceholder())
         let resolution = holder % 2 == 0 ? "150" : "200"
-        let raster = try ExternalTool.run("pdftoppm", ["-r", resolution, "-png", "-singlefile", rendered.path, "\(rendered.directory.path)/page"])
+        let raster = try ExternalTool.run(
+            "pdftoppm", ["-r", resolution, "-png", "-singlefile", rendered.path, "\(rendered.directory.path)/page"])
         #expect(raster.status == 0)
         #expect(raster.errorText.isEmpty, "\(raster.errorText)")
-        let decoded = try ExternalTool.run("zbarimg", ["--raw", "-q", "-Sbinary", "\(rendered.directory.path)/page.png"])
+        let decoded = try ExternalTool.run(
+            "zbarimg", ["--raw", "-q", "-Sbinary", "\(rendered.directory.path)/page.png"])
         #expect(decoded.status == 0, "\(decoded.errorText)")
         #expect(decoded.text == rendered.document.verificationURL)
         #expect(rendered.document.verificationURL == "https://verify.civicseal.invalid/v/\(rendered.record.documentID)")
@@ -104,7 +123,8 @@ import Testing
     func infoAndXMPCarryTitleDepartmentAndDocumentID() throws {
         let rendered = try Rendered("criminal-record-form-1", holder: 0)
         let info = try ExternalTool.run("pdfinfo", [rendered.path])
-        #expect(info.text.contains("Title:           Phiếu lý lịch tư pháp số 1 – Nguyễn Thị Ánh Tuyết"), "\(info.text)")
+        #expect(
+            info.text.contains("Title:           Phiếu lý lịch tư pháp số 1 – Nguyễn Thị Ánh Tuyết"), "\(info.text)")
         #expect(info.text.contains("Author:          Sở Tư pháp thành phố Hà Nội"))
         #expect(info.text.contains("Keywords:        \(rendered.record.documentID), criminal-record-form-1"))
         #expect(info.text.contains("Pages:           1"))

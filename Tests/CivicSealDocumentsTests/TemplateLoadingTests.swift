@@ -10,10 +10,14 @@ import Testing
         let templates = try TemplateLoader.loadDirectory(DocumentFixtures.templateDirectory)
         #expect(templates.map(\.id).sorted() == DocumentFixtures.templateIDs.sorted())
         for template in templates {
-            let bytes = try Data(contentsOf: URL(fileURLWithPath: "\(DocumentFixtures.templateDirectory)/\(template.file)"))
+            let bytes = try Data(
+                contentsOf: URL(fileURLWithPath: "\(DocumentFixtures.templateDirectory)/\(template.file)"))
             #expect(template.sha256Hex == Hex.encode(Digest.sha256(bytes)))
             // 1.1.0: the parent body above the agency in capitals, the validity to its end date (issue 13).
-            #expect(template.version == (template.id.hasSuffix("general") || template.id.hasSuffix("employment") || template.id.hasSuffix("study") ? "1.0.0" : "1.1.0"))
+            #expect(
+                template.version
+                    == (template.id.hasSuffix("general") || template.id.hasSuffix("employment")
+                        || template.id.hasSuffix("study") ? "1.0.0" : "1.1.0"))
             #expect(template.hasSeal)
         }
     }
@@ -46,7 +50,8 @@ import Testing
     }
 
     func expectRefusal(
-        _ replacing: String, with replacement: String, code: TemplateError.Code, path: String, mentioning: String? = nil,
+        _ replacing: String, with replacement: String, code: TemplateError.Code, path: String,
+        mentioning: String? = nil,
         sourceLocation: SourceLocation = #_sourceLocation
     ) {
         guard let error = refusal(replacing, with: replacement) else {
@@ -57,7 +62,9 @@ import Testing
         #expect(error.file == "broken.json", sourceLocation: sourceLocation)
         #expect(error.path == path, "\(error)", sourceLocation: sourceLocation)
         #expect(error.description.hasPrefix("broken.json: \(path)"), "\(error)", sourceLocation: sourceLocation)
-        if let mentioning { #expect(error.description.contains(mentioning), "\(error)", sourceLocation: sourceLocation) }
+        if let mentioning {
+            #expect(error.description.contains(mentioning), "\(error)", sourceLocation: sourceLocation)
+        }
     }
 
     @Test func theSampleTemplateIsValid() throws {
@@ -84,73 +91,92 @@ import Testing
     }
 
     @Test func wrongTypeIsRefused() {
-        expectRefusal(#""size": 10"#, with: #""size": "10""#, code: .wrongType, path: "blocks[0].size", mentioning: "expected a number")
+        expectRefusal(
+            #""size": 10"#, with: #""size": "10""#, code: .wrongType, path: "blocks[0].size",
+            mentioning: "expected a number")
     }
 
     @Test func unknownBlockTypeIsRefused() {
-        expectRefusal(#"{"type": "rule"}"#, with: #"{"type": "line"}"#, code: .unknownBlockType, path: "blocks[1].type", mentioning: "\"line\"")
+        expectRefusal(
+            #"{"type": "rule"}"#, with: #"{"type": "line"}"#, code: .unknownBlockType, path: "blocks[1].type",
+            mentioning: "\"line\"")
     }
 
     @Test func unknownFieldInARowIsRefused() {
         expectRefusal(
-            #""field": "holder.sex""#, with: #""field": "holder.gender""#, code: .unknownField, path: "blocks[3].rows[1].field",
+            #""field": "holder.sex""#, with: #""field": "holder.gender""#, code: .unknownField,
+            path: "blocks[3].rows[1].field",
             mentioning: "holder.gender")
     }
 
     @Test func unknownFieldInAPlaceholderIsRefused() {
         expectRefusal(
-            "Họ và tên: {{holder.fullName}}", with: "Họ và tên: {{holder.fullname}}", code: .unknownField, path: "blocks[0].text",
+            "Họ và tên: {{holder.fullName}}", with: "Họ và tên: {{holder.fullname}}", code: .unknownField,
+            path: "blocks[0].text",
             mentioning: "holder.fullname")
     }
 
     @Test func unknownItemFieldInATableIsRefused() {
         expectRefusal(
-            "{{item.court}}", with: "{{item.judge}}", code: .unknownField, path: "blocks[4].columns[0].value", mentioning: "item.judge")
+            "{{item.court}}", with: "{{item.judge}}", code: .unknownField, path: "blocks[4].columns[0].value",
+            mentioning: "item.judge")
     }
 
     @Test func itemFieldOutsideATableIsRefused() {
-        expectRefusal("Họ và tên: {{holder.fullName}}", with: "{{item.court}}", code: .unknownField, path: "blocks[0].text", mentioning: "item.court")
+        expectRefusal(
+            "Họ và tên: {{holder.fullName}}", with: "{{item.court}}", code: .unknownField, path: "blocks[0].text",
+            mentioning: "item.court")
     }
 
     @Test func fieldOfAnotherDocumentKindIsRefused() {
         expectRefusal(
-            "Họ và tên: {{holder.fullName}}", with: "{{healthCertificate.conclusion}}", code: .unknownField, path: "blocks[0].text",
+            "Họ và tên: {{holder.fullName}}", with: "{{healthCertificate.conclusion}}", code: .unknownField,
+            path: "blocks[0].text",
             mentioning: "health-certificate")
     }
 
     @Test func unknownListAndFlagAreRefused() {
         expectRefusal(
-            "criminalRecord.allConvictions", with: "criminalRecord.everything", code: .unknownField, path: "blocks[4].source",
+            "criminalRecord.allConvictions", with: "criminalRecord.everything", code: .unknownField,
+            path: "blocks[4].source",
             mentioning: "criminalRecord.everything")
-        expectRefusal("criminalRecord.hasBans", with: "criminalRecord.isBanned", code: .unknownField, path: "blocks[5].flag")
+        expectRefusal(
+            "criminalRecord.hasBans", with: "criminalRecord.isBanned", code: .unknownField, path: "blocks[5].flag")
     }
 
     @Test func unclosedPlaceholderIsRefused() {
         expectRefusal(
-            "Họ và tên: {{holder.fullName}}", with: "Họ và tên: {{holder.fullName", code: .unclosedPlaceholder, path: "blocks[0].text",
+            "Họ và tên: {{holder.fullName}}", with: "Họ và tên: {{holder.fullName", code: .unclosedPlaceholder,
+            path: "blocks[0].text",
             mentioning: "{{holder.fullName")
     }
 
     @Test func negativeSizeIsRefused() {
-        expectRefusal(#""height": 4"#, with: #""height": -4"#, code: .invalidValue, path: "blocks[2].height", mentioning: "-4")
+        expectRefusal(
+            #""height": 4"#, with: #""height": -4"#, code: .invalidValue, path: "blocks[2].height", mentioning: "-4")
     }
 
     @Test func blockOutsideThePageIsRefused() {
         expectRefusal(
-            #"{"type": "rule"}"#, with: #"{"type": "rule", "top": 900}"#, code: .outsidePage, path: "blocks[1].top", mentioning: "900")
-        expectRefusal(#""width": 100, "value""#, with: #""width": 600, "value""#, code: .outsidePage, path: "blocks[4].columns[0].width")
+            #"{"type": "rule"}"#, with: #"{"type": "rule", "top": 900}"#, code: .outsidePage, path: "blocks[1].top",
+            mentioning: "900")
+        expectRefusal(
+            #""width": 100, "value""#, with: #""width": 600, "value""#, code: .outsidePage,
+            path: "blocks[4].columns[0].width")
         expectRefusal(
             #"{"type": "seal", "width": 100"#, with: #"{"type": "seal", "x": 450, "width": 100"#, code: .outsidePage,
             path: "blocks[5].then[0].width")
     }
 
     @Test func misspeltMemberIsRefused() {
-        expectRefusal(#""labelWidth": 150"#, with: #""labelWidht": 150"#, code: .unknownMember, path: "blocks[3].labelWidht")
+        expectRefusal(
+            #""labelWidth": 150"#, with: #""labelWidht": 150"#, code: .unknownMember, path: "blocks[3].labelWidht")
     }
 
     @Test func enumeratedFieldWithoutVocabularyIsRefused() {
         expectRefusal(
-            #""sex.female": "Nữ / Female""#, with: #""other": "x""#, code: .missingVocabulary, path: "blocks[3].rows[1].field",
+            #""sex.female": "Nữ / Female""#, with: #""other": "x""#, code: .missingVocabulary,
+            path: "blocks[3].rows[1].field",
             mentioning: "sex.female")
     }
 

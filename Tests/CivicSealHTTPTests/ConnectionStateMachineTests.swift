@@ -41,7 +41,8 @@ struct ConnectionStateMachineTests {
 
     @Test func idleKeepAliveConnectionClosesSilentlyAfterSixtySeconds() {
         var machine = HTTPConnectionStateMachine(now: t0)
-        #expect(dispatched(machine.bytesReceived(Array("GET / HTTP/1.1\r\nHost: a\r\n\r\n".utf8), now: at(1))).count == 1)
+        #expect(
+            dispatched(machine.bytesReceived(Array("GET / HTTP/1.1\r\nHost: a\r\n\r\n".utf8), now: at(1))).count == 1)
         #expect(statuses(machine.responseReady(.text("ok"), now: at(2))) == [200])
         #expect(machine.outputFlushed(unflushed: 0, now: at(2)).isEmpty)  // the event loop wrote it all
         #expect(machine.timerFired(now: at(61.9)).isEmpty)
@@ -119,12 +120,14 @@ struct ConnectionStateMachineTests {
         var machine = HTTPConnectionStateMachine(now: t0)
         _ = machine.bytesReceived(Array("GET / HTTP/1.1\r\nHost: a\r\n\r\n".utf8), now: at(0))
         #expect(machine.wantsToRead)
-        _ = machine.bytesReceived([UInt8](repeating: 65, count: HTTPConnectionStateMachine.pipelineBufferLimit), now: at(0))
+        _ = machine.bytesReceived(
+            [UInt8](repeating: 65, count: HTTPConnectionStateMachine.pipelineBufferLimit), now: at(0))
         #expect(!machine.wantsToRead)
     }
 
     @Test func expectContinueIsAnsweredBeforeTheBody() {
-        let outcome = drive(Array("POST / HTTP/1.1\r\nHost: a\r\nExpect: 100-continue\r\nContent-Length: 2\r\n\r\nhi".utf8))
+        let outcome = drive(
+            Array("POST / HTTP/1.1\r\nHost: a\r\nExpect: 100-continue\r\nContent-Length: 2\r\n\r\nhi".utf8))
         #expect(outcome.continues == 1)
         #expect(outcome.statuses == [200])
     }
@@ -133,7 +136,8 @@ struct ConnectionStateMachineTests {
 extension ConnectionStateMachineTests {
     @Test func halfClosedPeerIsNotReadAgainWhileItsRequestRuns() {
         var machine = HTTPConnectionStateMachine(now: MonotonicInstant(nanoseconds: 0))
-        _ = machine.bytesReceived(Array("GET / HTTP/1.1\r\nHost: a\r\n\r\n".utf8), now: MonotonicInstant(nanoseconds: 0))
+        _ = machine.bytesReceived(
+            Array("GET / HTTP/1.1\r\nHost: a\r\n\r\n".utf8), now: MonotonicInstant(nanoseconds: 0))
         _ = machine.peerClosed(now: MonotonicInstant(nanoseconds: 0))
         #expect(!machine.wantsToRead)
     }

@@ -43,7 +43,8 @@ struct LiveServerTests {
             let client = try RawClient(port: server.port)
             // The first request is the slowest: a server answering in completion order would reorder them.
             try client.send(
-                "GET /delay/150 HTTP/1.1\r\nHost: t\r\n\r\nGET /delay/50 HTTP/1.1\r\nHost: t\r\n\r\nGET /delay/0 HTTP/1.1\r\nHost: t\r\n\r\n")
+                "GET /delay/150 HTTP/1.1\r\nHost: t\r\n\r\nGET /delay/50 HTTP/1.1\r\nHost: t\r\n\r\nGET /delay/0 HTTP/1.1\r\nHost: t\r\n\r\n"
+            )
             var bodies: [String] = []
             for _ in 0..<3 { bodies.append(try await client.readResponse().text) }
             #expect(bodies == ["/delay/150", "/delay/50", "/delay/0"])
@@ -58,17 +59,39 @@ struct LiveServerTests {
     }
 
     static let limitCases: [LimitCase] = [
-        LimitCase(name: "414 request line", request: "GET /\(String(repeating: "a", count: 9000)) HTTP/1.1\r\nHost: t\r\n\r\n", status: 414),
-        LimitCase(name: "431 header size", request: "GET /peer HTTP/1.1\r\nHost: t\r\nX-Big: \(String(repeating: "b", count: 40_000))\r\n\r\n", status: 431),
-        LimitCase(name: "431 header count", request: "GET /peer HTTP/1.1\r\nHost: t\r\n" + (1...120).map { "X-\($0): v\r\n" }.joined() + "\r\n", status: 431),
-        LimitCase(name: "413 declared length", request: "POST /echo HTTP/1.1\r\nHost: t\r\nContent-Length: 20000000\r\n\r\n", status: 413),
-        LimitCase(name: "413 chunked total", request: "POST /echo HTTP/1.1\r\nHost: t\r\nTransfer-Encoding: chunked\r\n\r\n" + String(repeating: "1000\r\n\(String(repeating: "z", count: 4096))\r\n", count: 3), status: 413),
-        LimitCase(name: "400 smuggling attempt", request: "POST /echo HTTP/1.1\r\nHost: t\r\nContent-Length: 4\r\nTransfer-Encoding: chunked\r\n\r\n0\r\n\r\n", status: 400),
+        LimitCase(
+            name: "414 request line",
+            request: "GET /\(String(repeating: "a", count: 9000)) HTTP/1.1\r\nHost: t\r\n\r\n", status: 414),
+        LimitCase(
+            name: "431 header size",
+            request: "GET /peer HTTP/1.1\r\nHost: t\r\nX-Big: \(String(repeating: "b", count: 40_000))\r\n\r\n",
+            status: 431),
+        LimitCase(
+            name: "431 header count",
+            request: "GET /peer HTTP/1.1\r\nHost: t\r\n" + (1...120).map { "X-\($0): v\r\n" }.joined() + "\r\n",
+            status: 431),
+        LimitCase(
+            name: "413 declared length", request: "POST /echo HTTP/1.1\r\nHost: t\r\nContent-Length: 20000000\r\n\r\n",
+            status: 413),
+        LimitCase(
+            name: "413 chunked total",
+            request: "POST /echo HTTP/1.1\r\nHost: t\r\nTransfer-Encoding: chunked\r\n\r\n"
+                + String(repeating: "1000\r\n\(String(repeating: "z", count: 4096))\r\n", count: 3), status: 413),
+        LimitCase(
+            name: "400 smuggling attempt",
+            request:
+                "POST /echo HTTP/1.1\r\nHost: t\r\nContent-Length: 4\r\nTransfer-Encoding: chunked\r\n\r\n0\r\n\r\n",
+            status: 400),
     ]
 
     @Test(arguments: limitCases)
     func limitsAreEnforcedWithTheirStatusAndClose(_ row: LimitCase) async throws {
-        try await withServer({ $0.limits.maximumBodySize = row.status == 413 && row.name.contains("chunked") ? 10_000 : 10 * 1024 * 1024 }, responder: try Self.router()) { server in
+        try await withServer(
+            {
+                $0.limits.maximumBodySize =
+                    row.status == 413 && row.name.contains("chunked") ? 10_000 : 10 * 1024 * 1024
+            }, responder: try Self.router()
+        ) { server in
             let client = try RawClient(port: server.port)
             try client.send(row.request)
             let response = try await client.readResponse()
@@ -297,7 +320,8 @@ struct LiveServerTests {
         try await withServer(responder: try Self.router(), logSink: sink, metrics: metrics) { server in
             let client = try RawClient(port: server.port)
             try client.send(
-                "GET /v1/requests/4242-secret-id?token=hunter2 HTTP/1.1\r\nHost: t\r\nAuthorization: Bearer eyJhbGciOi.payload.sig\r\n\r\n")
+                "GET /v1/requests/4242-secret-id?token=hunter2 HTTP/1.1\r\nHost: t\r\nAuthorization: Bearer eyJhbGciOi.payload.sig\r\n\r\n"
+            )
             #expect(try await client.readResponse().status == 200)
             try client.send("GET /missing HTTP/1.1\r\nHost: t\r\n\r\n")
             #expect(try await client.readResponse().status == 404)
@@ -349,7 +373,8 @@ struct LiveServerTests {
             // curl sends `Expect: 100-continue` for a body this size and waits (a second) for the interim response
             // before sending the body; its trace shows the server's 100 arriving.
             let large = try await Self.curl(
-                ["-s", "-v", "--max-time", "10", "--data-binary", "@-", url], input: Data(repeating: 66, count: 2_000_000))
+                ["-s", "-v", "--max-time", "10", "--data-binary", "@-", url],
+                input: Data(repeating: 66, count: 2_000_000))
             #expect(large.text == "2000000 bytes")
             #expect(large.errorText.contains("> Expect: 100-continue"), "\(large.errorText)")
             #expect(large.errorText.contains("< HTTP/1.1 100 Continue"), "\(large.errorText)")
@@ -396,10 +421,11 @@ struct SignalTests {
         }
         // The dispatch source registers asynchronously and a signal raised before that is lost (its
         // disposition is SIG_IGN): raise it until the handler has run; the handler acts only once.
-        #expect(await eventually {
-            kill(getpid(), SIGUSR2)
-            return completed.withLock { $0 }
-        })
+        #expect(
+            await eventually {
+                kill(getpid(), SIGUSR2)
+                return completed.withLock { $0 }
+            })
         await server.waitUntilStopped()
         #expect(RawClient.isRefused(port: port))
         observer.cancel()

@@ -97,10 +97,11 @@ struct ResponseAndRoutingTests {
 
     @Test func routerListsItsRoutes() throws {
         let routes = Set(try router().routes.map(\.description))
-        #expect(routes == [
-            "GET /v1/requests/{id}", "GET /v1/requests/mine", "POST /v1/requests", "GET /v1/requests",
-            "POST /v1/requests/{id}/cancel", "POST /v1/crash",
-        ])
+        #expect(
+            routes == [
+                "GET /v1/requests/{id}", "GET /v1/requests/mine", "POST /v1/requests", "GET /v1/requests",
+                "POST /v1/requests/{id}/cancel", "POST /v1/crash",
+            ])
     }
 
     @Test func duplicateOrMalformedRoutesAreRefusedAtBuild() {
@@ -118,7 +119,10 @@ struct ResponseAndRoutingTests {
         let validation = await call(router, .post, "/v1/requests/1/cancel")
         #expect(validation.status.code == 422)
         let json = String(decoding: validation.body, as: UTF8.self)
-        #expect(json == #"{"type":"https://civicseal.invalid/problems/validation-failed","title":"Validation Failed","status":422,"detail":"The request is invalid.","errors":[{"field":"reason","code":"required","message":"A reason is required."}]}"#)
+        #expect(
+            json
+                == #"{"type":"https://civicseal.invalid/problems/validation-failed","title":"Validation Failed","status":422,"detail":"The request is invalid.","errors":[{"field":"reason","code":"required","message":"A reason is required."}]}"#
+        )
 
         let crash = await call(router, .post, "/v1/crash")
         #expect(crash.status.code == 500)
@@ -132,7 +136,10 @@ struct ResponseAndRoutingTests {
     @Test func requestIDsAre128RandomBitsInHex() {
         let ids = (0..<1_000).map { _ in RequestContext.makeRequestID() }
         #expect(Set(ids).count == 1_000)
-        #expect(ids.allSatisfy { $0.utf8.count == 32 && $0.utf8.allSatisfy { (0x30...0x39).contains($0) || (0x61...0x66).contains($0) } })
+        #expect(
+            ids.allSatisfy {
+                $0.utf8.count == 32 && $0.utf8.allSatisfy { (0x30...0x39).contains($0) || (0x61...0x66).contains($0) }
+            })
         for position in 0..<32 {
             let seen = Set(ids.map { Array($0.utf8)[position] })
             #expect(seen.count == 16, "position \(position) took only \(seen.count) values")
@@ -154,7 +161,10 @@ struct ResponseAndRoutingTests {
         let record = AccessLogRecord(
             time: .init(timeIntervalSince1970: 0.999), requestID: "ab", method: HTTPMethod("PROPFIND"), route: nil,
             status: 404, duration: .nanoseconds(12_345_678), bytesOut: 0)
-        #expect(record.jsonLine == #"{"time":"1970-01-01T00:00:00.999Z","requestId":"ab","method":"PROPFIND","route":null,"status":404,"durationMs":12.346,"bytesOut":0}"#)
+        #expect(
+            record.jsonLine
+                == #"{"time":"1970-01-01T00:00:00.999Z","requestId":"ab","method":"PROPFIND","route":null,"status":404,"durationMs":12.346,"bytesOut":0}"#
+        )
     }
 
     @Test func metricsRenderInPrometheusTextFormat() {
@@ -168,28 +178,32 @@ struct ResponseAndRoutingTests {
         latency.observe(5, labels: ["/a"])
         registry.gauge("open", help: "Open \"things\"\nnow.").set(3)
         let text = registry.exposition()
-        #expect(text == """
-            # HELP http_requests_total Requests.
-            # TYPE http_requests_total counter
-            http_requests_total{route="/v1/requests/{id}",status="200"} 2
-            # HELP latency_seconds Latency.
-            # TYPE latency_seconds histogram
-            latency_seconds_bucket{route="/a",le="0.1"} 1
-            latency_seconds_bucket{route="/a",le="1"} 2
-            latency_seconds_bucket{route="/a",le="+Inf"} 3
-            latency_seconds_sum{route="/a"} 5.55
-            latency_seconds_count{route="/a"} 3
-            # HELP open Open "things"\\nnow.
-            # TYPE open gauge
-            open 3
+        #expect(
+            text == """
+                # HELP http_requests_total Requests.
+                # TYPE http_requests_total counter
+                http_requests_total{route="/v1/requests/{id}",status="200"} 2
+                # HELP latency_seconds Latency.
+                # TYPE latency_seconds histogram
+                latency_seconds_bucket{route="/a",le="0.1"} 1
+                latency_seconds_bucket{route="/a",le="1"} 2
+                latency_seconds_bucket{route="/a",le="+Inf"} 3
+                latency_seconds_sum{route="/a"} 5.55
+                latency_seconds_count{route="/a"} 3
+                # HELP open Open "things"\\nnow.
+                # TYPE open gauge
+                open 3
 
-            """)
+                """)
     }
 
     @Test func accessLogLineCarriesOnlyTheAgreedFields() {
         let record = AccessLogRecord(
             time: .init(timeIntervalSince1970: 1_800_000_000.25), requestID: "00ff", method: .get,
             route: "/v1/requests/{id}", status: 200, duration: .microseconds(1500), bytesOut: 42)
-        #expect(record.jsonLine == #"{"time":"2027-01-15T08:00:00.250Z","requestId":"00ff","method":"GET","route":"/v1/requests/{id}","status":200,"durationMs":1.5,"bytesOut":42}"#)
+        #expect(
+            record.jsonLine
+                == #"{"time":"2027-01-15T08:00:00.250Z","requestId":"00ff","method":"GET","route":"/v1/requests/{id}","status":200,"durationMs":1.5,"bytesOut":42}"#
+        )
     }
 }

@@ -35,7 +35,8 @@ struct ServerProtectionTests {
     @Test func aClientThatNeverReadsIsPausedThenClosedAtTheWriteDeadline() async throws {
         let clock = ManualClock()
         let handled = Counter()
-        try await withServer({ $0.eventLoopCount = 1 }, responder: try Self.router(counting: handled), clock: clock) { server in
+        try await withServer({ $0.eventLoopCount = 1 }, responder: try Self.router(counting: handled), clock: clock) {
+            server in
             let client = try RawClient(port: server.port, receiveBuffer: 4096)
             let requests = 2_000
             try client.send(String(repeating: "GET /big HTTP/1.1\r\nHost: t\r\n\r\n", count: requests))
@@ -50,7 +51,8 @@ struct ServerProtectionTests {
             #expect(server.statistics.writeTimeouts == 0, "closed before the write deadline")
             clock.advance(.seconds(2))
             #expect(await eventually(timeout: .seconds(30)) { server.statistics.writeTimeouts == 1 })
-            #expect(await eventually(timeout: .seconds(30)) { server.openConnectionCount <= 1 })  // the probe may remain
+            // the probe may remain
+            #expect(await eventually(timeout: .seconds(30)) { server.openConnectionCount <= 1 })
             #expect(handled.count == produced, "requests were still parsed while the client read nothing")
             let rest = await client.readToEnd()
             #expect(rest.end != .timedOut, "the connection outlived the write deadline")
@@ -109,7 +111,10 @@ struct ServerProtectionTests {
     /// A trusted proxy carries many clients' connections: the per-address limit does not apply to it.
     @Test func aTrustedProxyIsExemptFromThePerAddressLimit() async throws {
         try await withServer(
-            { $0.maximumConnectionsPerAddress = 2; $0.trustedProxies = [IPAddressRange("127.0.0.2")!] },
+            {
+                $0.maximumConnectionsPerAddress = 2
+                $0.trustedProxies = [IPAddressRange("127.0.0.2")!]
+            },
             responder: try Self.router()
         ) { server in
             var held: [RawClient] = []
@@ -163,7 +168,8 @@ struct ServerProtectionTests {
             }
             #expect(await eventually(timeout: .seconds(30)) { sink.lines.count == 6 })
             let clients = try sink.lines.map { line in
-                try #require(try JSONSerialization.jsonObject(with: Data(line.utf8)) as? [String: Any])["client"] as? String
+                try #require(try JSONSerialization.jsonObject(with: Data(line.utf8)) as? [String: Any])["client"]
+                    as? String
             }
             #expect(clients == cases.map(\.client))
         }
@@ -176,7 +182,9 @@ struct IPAddressTests {
         #expect(IPAddress("203.0.113.9")?.description == "203.0.113.9")
         #expect(IPAddress("2001:DB8:0:0::1")?.description == "2001:db8::1")
         #expect(IPAddress("::ffff:192.0.2.1") == IPAddress("192.0.2.1"))
-        for bad in ["", "203.0.113", "203.0.113.256", "1.2.3.4:80", "[::1]", "fe80::1%eth0", "host.example", " 1.2.3.4"] {
+        for bad in [
+            "", "203.0.113", "203.0.113.256", "1.2.3.4:80", "[::1]", "fe80::1%eth0", "host.example", " 1.2.3.4",
+        ] {
             #expect(IPAddress(bad) == nil, "\(bad)")
         }
         #expect(IPAddress(socketAddress: "203.0.113.9:51234")?.description == "203.0.113.9")
@@ -184,7 +192,8 @@ struct IPAddressTests {
     }
 
     @Test func clientKeysCountAnIPv6HostByItsSlash64() {
-        #expect(IPAddress("2001:db8:1:2:aaaa::1")?.clientKey == IPAddress("2001:db8:1:2:ffff:ffff:ffff:ffff")?.clientKey)
+        #expect(
+            IPAddress("2001:db8:1:2:aaaa::1")?.clientKey == IPAddress("2001:db8:1:2:ffff:ffff:ffff:ffff")?.clientKey)
         #expect(IPAddress("2001:db8:1:2::1")?.clientKey != IPAddress("2001:db8:1:3::1")?.clientKey)
         #expect(IPAddress("203.0.113.9")?.clientKey != IPAddress("203.0.113.10")?.clientKey)
     }

@@ -14,30 +14,42 @@ import Testing
 
     @Test func missingCredentialsGetAChallengeWithoutAnErrorCode() {
         for value in [nil, "", "   "] as [String?] {
-            let error = expectRefusal(.missingToken) { () throws(IdentityError) in try F.verifier().verify(authorization: value) }
+            let error = expectRefusal(.missingToken) { () throws(IdentityError) in
+                try F.verifier().verify(authorization: value)
+            }
             #expect(error?.httpStatus == 401)
             #expect(error?.wwwAuthenticate == #"Bearer realm="civicseal""#)
         }
-        let basic = expectRefusal(.unsupportedScheme) { () throws(IdentityError) in try F.verifier().verify(authorization: "Basic dXNlcjpwYXNz") }
+        let basic = expectRefusal(.unsupportedScheme) { () throws(IdentityError) in
+            try F.verifier().verify(authorization: "Basic dXNlcjpwYXNz")
+        }
         #expect(basic?.wwwAuthenticate == #"Bearer realm="civicseal""#)
-        expectRefusal(.unsupportedScheme) { () throws(IdentityError) in try F.verifier().verify(authorization: "Bearerx " + Self.token) }
-        expectRefusal(.unsupportedScheme) { () throws(IdentityError) in try F.verifier().verify(authorization: Self.token) }
+        expectRefusal(.unsupportedScheme) { () throws(IdentityError) in
+            try F.verifier().verify(authorization: "Bearerx " + Self.token)
+        }
+        expectRefusal(.unsupportedScheme) { () throws(IdentityError) in
+            try F.verifier().verify(authorization: Self.token)
+        }
     }
 
     @Test(arguments: [
-        "Bearer", "Bearer ", "Bearer %@ %@", "Bearer %@, Basic abc", "Bearer\t%@", "Bearer %@=", "Bearer %@+", "Bearer \"%@\"",
+        "Bearer", "Bearer ", "Bearer %@ %@", "Bearer %@, Basic abc", "Bearer\t%@", "Bearer %@=", "Bearer %@+",
+        "Bearer \"%@\"",
         "Bearer %@\u{0}", "Bearer %@\r\n",
     ])
     func malformedAuthorizationIsRefused(template: String) {
         let value = template.replacingOccurrences(of: "%@", with: Self.token)
-        let error = expectRefusal(.malformedAuthorization) { () throws(IdentityError) in try F.verifier().verify(authorization: value) }
+        let error = expectRefusal(.malformedAuthorization) { () throws(IdentityError) in
+            try F.verifier().verify(authorization: value)
+        }
         #expect(error?.wwwAuthenticate == #"Bearer realm="civicseal", error="invalid_token""#)
         #expect(!(error?.description.contains(Self.token) ?? true))
     }
 
     @Test func twoAuthorizationFieldsAreRefused() throws {
         expectRefusal(.malformedAuthorization) {
-            () throws(IdentityError) in try F.verifier().verify(authorizationFields: ["Bearer " + Self.token, "Bearer " + Self.token])
+            () throws(IdentityError) in
+            try F.verifier().verify(authorizationFields: ["Bearer " + Self.token, "Bearer " + Self.token])
         }
         _ = try F.verifier().verify(authorizationFields: ["Bearer " + Self.token])
         expectRefusal(.missingToken) { () throws(IdentityError) in try F.verifier().verify(authorizationFields: []) }

@@ -24,13 +24,15 @@ enum IdentityFixtures {
     /// A citizen-and-staff issuer plus a citizen-only one.
     static func issuers(citizenOnly: Bool = false, development: Bool = false) -> TrustedIssuers {
         TrustedIssuers([
-            TrustedIssuer(issuer: issuer, audience: audience, keySet: keySet, algorithms: [.es256],
-                          principals: citizenOnly ? [.citizen] : [.citizen, .staff], isDevelopment: development),
+            TrustedIssuer(
+                issuer: issuer, audience: audience, keySet: keySet, algorithms: [.es256],
+                principals: citizenOnly ? [.citizen] : [.citizen, .staff], isDevelopment: development)
         ])
     }
 
     static func verifier(
-        _ issuers: TrustedIssuers = issuers(), policy: TokenPolicy = TokenPolicy(), clock: @escaping @Sendable () -> Date = { now }
+        _ issuers: TrustedIssuers = issuers(), policy: TokenPolicy = TokenPolicy(),
+        clock: @escaping @Sendable () -> Date = { now }
     ) -> TokenVerifier {
         TokenVerifier(issuers: issuers, policy: policy, clock: clock)
     }

@@ -11,7 +11,8 @@ typealias F = IdentityFixtures
 /// Expects `body` to throw an ``IdentityError`` with `code` and returns it.
 @discardableResult
 func expectRefusal(
-    _ code: IdentityError.Code, sourceLocation: SourceLocation = #_sourceLocation, _ body: () throws(IdentityError) -> Principal
+    _ code: IdentityError.Code, sourceLocation: SourceLocation = #_sourceLocation,
+    _ body: () throws(IdentityError) -> Principal
 ) -> IdentityError? {
     do {
         let principal = try body()
@@ -48,9 +49,12 @@ func expectRefusal(
 
     @Test func decomposedNameIsNormalisedToNFC() throws {
         let decomposed = "Nguye\u{0302}\u{0303}n  Va\u{0306}n An "
-        let citizen = try F.verifier().verify(token: F.token(F.citizenClaims(["name": .string(decomposed)]))).requireCitizen()
+        let citizen = try F.verifier().verify(token: F.token(F.citizenClaims(["name": .string(decomposed)])))
+            .requireCitizen()
         #expect(citizen.identity.fullName == "Nguyễn Văn An")
-        #expect(citizen.identity.fullName.unicodeScalars.count == "Nguyễn Văn An".precomposedStringWithCanonicalMapping.unicodeScalars.count)
+        #expect(
+            citizen.identity.fullName.unicodeScalars.count
+                == "Nguyễn Văn An".precomposedStringWithCanonicalMapping.unicodeScalars.count)
     }
 
     @Test func audienceArrayContainingOursIsAccepted() throws {
@@ -59,14 +63,17 @@ func expectRefusal(
     }
 
     @Test func femaleBornIn2005FromHoChiMinhCity() throws {
-        let claims = F.citizenClaims(["personal_id": "079305012345", "birthdate": "2005-01-31", "gender": "female", "name": "Lê Thị Cúc"])
+        let claims = F.citizenClaims([
+            "personal_id": "079305012345", "birthdate": "2005-01-31", "gender": "female", "name": "Lê Thị Cúc",
+        ])
         let citizen = try F.verifier().verify(token: F.token(claims)).requireCitizen()
         #expect(citizen.identity.sex == .female && citizen.personalID.provinceCode == .hoChiMinhCity)
     }
 
     @Test func leewayAllowsSmallClockSkew() throws {
         let claims = F.citizenClaims([
-            "exp": .number(String(F.nowSeconds - 30)), "iat": .number(String(F.nowSeconds + 30)), "nbf": .number(String(F.nowSeconds + 30)),
+            "exp": .number(String(F.nowSeconds - 30)), "iat": .number(String(F.nowSeconds + 30)),
+            "nbf": .number(String(F.nowSeconds + 30)),
         ])
         _ = try F.verifier().verify(token: F.token(claims))
     }
@@ -81,7 +88,8 @@ func expectRefusal(
     @Test func anotherIssuerIsRefused() {
         let other = try! JWSSigner(privateKey: F.otherKey, keyID: F.keyID, algorithm: .es256)
         let error = expectRefusal(.unknownIssuer) {
-            () throws(IdentityError) in try F.verifier().verify(token: F.token(F.citizenClaims(["iss": "https://evil.example"]), signer: other))
+            () throws(IdentityError) in
+            try F.verifier().verify(token: F.token(F.citizenClaims(["iss": "https://evil.example"]), signer: other))
         }
         #expect(error?.httpStatus == 401)
         #expect(error?.wwwAuthenticate == #"Bearer realm="civicseal", error="invalid_token""#)
@@ -89,12 +97,16 @@ func expectRefusal(
 
     @Test func anotherKeyClaimingOurIssuerIsRefused() {
         let impostor = try! JWSSigner(privateKey: F.otherKey, keyID: F.keyID, algorithm: .es256)
-        expectRefusal(.invalidSignature) { () throws(IdentityError) in try F.verifier().verify(token: F.token(F.citizenClaims(), signer: impostor)) }
+        expectRefusal(.invalidSignature) { () throws(IdentityError) in
+            try F.verifier().verify(token: F.token(F.citizenClaims(), signer: impostor))
+        }
     }
 
     @Test func issuerIsComparedExactly() {
         for variant in [F.issuer + "/", "HTTPS://idp.example.vn/oidc", F.issuer + " "] {
-            expectRefusal(.unknownIssuer) { () throws(IdentityError) in try F.verifier().verify(token: F.token(F.citizenClaims(["iss": .string(variant)]))) }
+            expectRefusal(.unknownIssuer) { () throws(IdentityError) in
+                try F.verifier().verify(token: F.token(F.citizenClaims(["iss": .string(variant)])))
+            }
         }
     }
 
@@ -115,19 +127,26 @@ func expectRefusal(
     @Test func staffWithoutTheRouteRoleIsForbidden() throws {
         let principal = try F.verifier().verify(token: F.token(F.staffClaims(["roles": ["health.clinician"]])))
         #expect(throws: IdentityError(.missingRole, "")) { try principal.requireStaff(role: .justiceOfficer) }
-        #expect(throws: IdentityError(.missingRole, "")) { try principal.requireStaff(anyOf: [.justiceOfficer, .healthOfficer]) }
+        #expect(throws: IdentityError(.missingRole, "")) {
+            try principal.requireStaff(anyOf: [.justiceOfficer, .healthOfficer])
+        }
         #expect(try principal.requireStaff(anyOf: [.healthClinician]).department == "justice-hanoi")
     }
 
     @Test func staffTokenFromACitizenOnlyIssuerIsRefused() {
         expectRefusal(.principalNotAllowed) {
-            () throws(IdentityError) in try F.verifier(F.issuers(citizenOnly: true)).verify(token: F.token(F.staffClaims()))
+            () throws(IdentityError) in
+            try F.verifier(F.issuers(citizenOnly: true)).verify(token: F.token(F.staffClaims()))
         }
     }
 
     @Test func expiredTokenIsRefused() {
-        let claims = F.citizenClaims(["exp": .number(String(F.nowSeconds - 61)), "iat": .number(String(F.nowSeconds - 600))])
-        let error = expectRefusal(.expired) { () throws(IdentityError) in try F.verifier().verify(token: F.token(claims)) }
+        let claims = F.citizenClaims([
+            "exp": .number(String(F.nowSeconds - 61)), "iat": .number(String(F.nowSeconds - 600)),
+        ])
+        let error = expectRefusal(.expired) { () throws(IdentityError) in
+            try F.verifier().verify(token: F.token(claims))
+        }
         #expect(error?.claim == "exp")
     }
 
@@ -142,7 +161,9 @@ func expectRefusal(
     }
 
     @Test func tokenIssuedTooLongAgoIsRefused() {
-        let claims = F.citizenClaims(["iat": .number(String(F.nowSeconds - 25 * 3600)), "exp": .number(String(F.nowSeconds + 3600))])
+        let claims = F.citizenClaims([
+            "iat": .number(String(F.nowSeconds - 25 * 3600)), "exp": .number(String(F.nowSeconds + 3600)),
+        ])
         expectRefusal(.tooOld) { () throws(IdentityError) in try F.verifier().verify(token: F.token(claims)) }
         let lenient = F.verifier(policy: TokenPolicy(maximumAge: 48 * 3600))
         #expect((try? lenient.verify(token: F.token(claims))) != nil)
@@ -150,20 +171,29 @@ func expectRefusal(
 
     @Test func wrongAudienceIsRefused() {
         for audience: JSONValue in ["other-service", ["other-service", "another"], "CIVICSEAL"] {
-            expectRefusal(.wrongAudience) { () throws(IdentityError) in try F.verifier().verify(token: F.token(F.citizenClaims(["aud": audience]))) }
+            expectRefusal(.wrongAudience) { () throws(IdentityError) in
+                try F.verifier().verify(token: F.token(F.citizenClaims(["aud": audience])))
+            }
         }
         expectRefusal(.wrongAudience) {
-            () throws(IdentityError) in try F.verifier().verify(token: F.token(F.citizenClaims(["aud": ["civicseal", "x"], "azp": "x"])))
+            () throws(IdentityError) in
+            try F.verifier().verify(token: F.token(F.citizenClaims(["aud": ["civicseal", "x"], "azp": "x"])))
         }
-        expectRefusal(.missingClaim) { () throws(IdentityError) in try F.verifier().verify(token: F.token(F.citizenClaims(["aud": nil]))) }
-        expectRefusal(.invalidClaim) { () throws(IdentityError) in try F.verifier().verify(token: F.token(F.citizenClaims(["aud": []]))) }
+        expectRefusal(.missingClaim) { () throws(IdentityError) in
+            try F.verifier().verify(token: F.token(F.citizenClaims(["aud": nil])))
+        }
+        expectRefusal(.invalidClaim) { () throws(IdentityError) in
+            try F.verifier().verify(token: F.token(F.citizenClaims(["aud": []])))
+        }
     }
 
     @Test func algNoneIsRefused() {
         let payload = F.encoded(.object(F.citizenClaims()))
         for header in [#"{"alg":"none"}"#, #"{"alg":"None","kid":"idp-2026"}"#] {
             let token = Base64URL.encode(Array(header.utf8)) + "." + payload + "."
-            expectRefusal(.algorithmNone) { () throws(IdentityError) in try F.verifier().verify(authorization: "Bearer " + token) }
+            expectRefusal(.algorithmNone) { () throws(IdentityError) in
+                try F.verifier().verify(authorization: "Bearer " + token)
+            }
         }
     }
 
@@ -172,7 +202,9 @@ func expectRefusal(
     @Test(.enabled(if: ExternalTool.isUsable("python3")))
     func hs256SignedWithThePublicKeyAsSecretIsRefused() throws {
         let pem = try F.key.publicKey.pem()
-        let input = Base64URL.encode(Array(#"{"alg":"HS256","kid":"idp-2026","typ":"JWT"}"#.utf8)) + "." + F.encoded(.object(F.citizenClaims()))
+        let input =
+            Base64URL.encode(Array(#"{"alg":"HS256","kid":"idp-2026","typ":"JWT"}"#.utf8)) + "."
+            + F.encoded(.object(F.citizenClaims()))
         let script = """
             import sys, hmac, hashlib, base64
             secret = sys.stdin.buffer.read()
@@ -183,30 +215,42 @@ func expectRefusal(
         #expect(output.status == 0, "\(output.errorText)")
         let token = input + "." + output.text.trimmingCharacters(in: .whitespacesAndNewlines)
         #expect(token.split(separator: ".").count == 3 && token.count > input.count + 40)
-        expectRefusal(.symmetricAlgorithm) { () throws(IdentityError) in try F.verifier().verify(authorization: "Bearer " + token) }
+        expectRefusal(.symmetricAlgorithm) { () throws(IdentityError) in
+            try F.verifier().verify(authorization: "Bearer " + token)
+        }
     }
 
     @Test func kidNotInTheSetIsRefused() {
         let stranger = try! JWSSigner(privateKey: F.otherKey, keyID: "rotated-away", algorithm: .es256)
-        expectRefusal(.unknownKeyID) { () throws(IdentityError) in try F.verifier().verify(token: F.token(F.citizenClaims(), signer: stranger)) }
+        expectRefusal(.unknownKeyID) { () throws(IdentityError) in
+            try F.verifier().verify(token: F.token(F.citizenClaims(), signer: stranger))
+        }
     }
 
     @Test func algorithmNotConfiguredForTheIssuerIsRefused() throws {
         let p384 = try PrivateKey.generate(.ecP384)
         let signer = try JWSSigner(privateKey: p384, keyID: "p384", algorithm: .es384)
         let keySet = JSONWebKeySet(keys: [try signer.publicJWK()])
-        let issuers = TrustedIssuers([TrustedIssuer(issuer: F.issuer, audience: F.audience, keySet: keySet, algorithms: [.es256], principals: [.citizen])])
-        expectRefusal(.unsupportedAlgorithm) { () throws(IdentityError) in try F.verifier(issuers).verify(token: F.token(F.citizenClaims(), signer: signer)) }
+        let issuers = TrustedIssuers([
+            TrustedIssuer(
+                issuer: F.issuer, audience: F.audience, keySet: keySet, algorithms: [.es256], principals: [.citizen])
+        ])
+        expectRefusal(.unsupportedAlgorithm) { () throws(IdentityError) in
+            try F.verifier(issuers).verify(token: F.token(F.citizenClaims(), signer: signer))
+        }
     }
 
     @Test func unknownCriticalHeaderIsRefused() {
-        let token = F.rawToken(header: #"{"alg":"ES256","kid":"idp-2026","crit":["exp-ext"],"exp-ext":1}"#,
-                               payload: JSONValue.object(F.citizenClaims()).serialized())
+        let token = F.rawToken(
+            header: #"{"alg":"ES256","kid":"idp-2026","crit":["exp-ext"],"exp-ext":1}"#,
+            payload: JSONValue.object(F.citizenClaims()).serialized())
         expectRefusal(.invalidCriticalHeader) { () throws(IdentityError) in try F.verifier().verify(token: token) }
     }
 
     @Test func accessTokenTypeIsRefused() {
-        let token = F.rawToken(header: #"{"alg":"ES256","kid":"idp-2026","typ":"at+jwt"}"#, payload: JSONValue.object(F.citizenClaims()).serialized())
+        let token = F.rawToken(
+            header: #"{"alg":"ES256","kid":"idp-2026","typ":"at+jwt"}"#,
+            payload: JSONValue.object(F.citizenClaims()).serialized())
         expectRefusal(.unexpectedTokenType) { () throws(IdentityError) in try F.verifier().verify(token: token) }
     }
 
@@ -214,7 +258,9 @@ func expectRefusal(
         let citizen = try F.verifier().verify(token: F.token(F.citizenClaims(["acr": "level1"]))).requireCitizen()
         #expect(citizen.assuranceLevel == .level1)
         #expect(!citizen.meetsAssurance(for: .criminalRecord))
-        #expect(throws: IdentityError(.insufficientAssurance, "")) { try citizen.requireAssurance(for: .criminalRecord) }
+        #expect(throws: IdentityError(.insufficientAssurance, "")) {
+            try citizen.requireAssurance(for: .criminalRecord)
+        }
         do { try citizen.requireAssurance(for: .criminalRecord) } catch { #expect(error.httpStatus == 403) }
         // Configurable like the workflow: a policy that accepts level 1 for health-book extracts.
         var policy = ValidationPolicy()
@@ -226,20 +272,21 @@ func expectRefusal(
 }
 
 @Suite struct TokenClaimTests {
-    @Test(arguments: [
-        ("personal_id", JSONValue.string("001190012345"), "personal_id"),  // digit 1 = female, declared male
-        ("personal_id", "001000012345", "personal_id"),  // year 00 vs 1990
-        ("personal_id", "999090012345", "personal_id"),  // unknown province
-        ("personal_id", "00109001234", "personal_id"),  // 11 digits
-        ("personal_id", "００１090012345", "personal_id"),  // full-width digits
-        ("birthdate", "1990-02-30", "birthdate"),
-        ("birthdate", "17/05/1990", "birthdate"),
-        ("gender", "other", "gender"),
-        ("acr", "level3", "acr"),
-        ("name", "Nguyễn\u{0007}An", "name"),
-        ("name", .string(String(repeating: "A", count: 101)), "name"),
-        ("name", "   ", "name"),
-    ] as [(String, JSONValue, String)])
+    @Test(
+        arguments: [
+            ("personal_id", JSONValue.string("001190012345"), "personal_id"),  // digit 1 = female, declared male
+            ("personal_id", "001000012345", "personal_id"),  // year 00 vs 1990
+            ("personal_id", "999090012345", "personal_id"),  // unknown province
+            ("personal_id", "00109001234", "personal_id"),  // 11 digits
+            ("personal_id", "００１090012345", "personal_id"),  // full-width digits
+            ("birthdate", "1990-02-30", "birthdate"),
+            ("birthdate", "17/05/1990", "birthdate"),
+            ("gender", "other", "gender"),
+            ("acr", "level3", "acr"),
+            ("name", "Nguyễn\u{0007}An", "name"),
+            ("name", .string(String(repeating: "A", count: 101)), "name"),
+            ("name", "   ", "name"),
+        ] as [(String, JSONValue, String)])
     func badCitizenClaimIsRefusedWithoutQuotingIt(name: String, value: JSONValue, claim: String) {
         let token = F.token(F.citizenClaims([name: value]))
         let error = expectRefusal(.invalidClaim) { () throws(IdentityError) in try F.verifier().verify(token: token) }
@@ -255,7 +302,8 @@ func expectRefusal(
         #expect(none.applicant.nationality == nil)
         for bad: JSONValue in ["XX", "Vi", "Việt Nam", 84] {
             let error = expectRefusal(.invalidClaim) {
-                () throws(IdentityError) in try F.verifier().verify(token: F.token(F.citizenClaims(["nationality": bad])))
+                () throws(IdentityError) in
+                try F.verifier().verify(token: F.token(F.citizenClaims(["nationality": bad])))
             }
             #expect(error?.claim == "nationality", "\(bad): \(String(describing: error))")
         }
@@ -271,49 +319,69 @@ func expectRefusal(
     @Test(arguments: ["sub", "personal_id", "name", "birthdate", "gender", "acr", "exp", "iat"])
     func missingCitizenClaimIsRefused(claim: String) {
         let code: IdentityError.Code = claim == "personal_id" ? .ambiguousPrincipal : .missingClaim
-        let error = expectRefusal(code) { () throws(IdentityError) in try F.verifier().verify(token: F.token(F.citizenClaims([claim: nil]))) }
+        let error = expectRefusal(code) { () throws(IdentityError) in
+            try F.verifier().verify(token: F.token(F.citizenClaims([claim: nil])))
+        }
         if code == .missingClaim { #expect(error?.claim == claim) }
     }
 
-    @Test(arguments: [
-        ("exp", JSONValue.string("1795000600")), ("iat", JSONValue.string("1795000000")), ("nbf", JSONValue.bool(true)),
-        ("exp", JSONValue.number("-1")), ("exp", JSONValue.number("1e400")), ("sub", JSONValue.number("42")),
-        ("sub", JSONValue.string("")), ("sub", JSONValue.string("has space")),
-        ("personal_id", JSONValue.number("1090012345")), ("name", JSONValue.null),
-    ] as [(String, JSONValue)])
+    @Test(
+        arguments: [
+            ("exp", JSONValue.string("1795000600")), ("iat", JSONValue.string("1795000000")),
+            ("nbf", JSONValue.bool(true)),
+            ("exp", JSONValue.number("-1")), ("exp", JSONValue.number("1e400")), ("sub", JSONValue.number("42")),
+            ("sub", JSONValue.string("")), ("sub", JSONValue.string("has space")),
+            ("personal_id", JSONValue.number("1090012345")), ("name", JSONValue.null),
+        ] as [(String, JSONValue)])
     func wronglyTypedClaimIsRefused(name: String, value: JSONValue) {
-        let error = expectRefusal(.invalidClaim) { () throws(IdentityError) in try F.verifier().verify(token: F.token(F.citizenClaims([name: value]))) }
+        let error = expectRefusal(.invalidClaim) { () throws(IdentityError) in
+            try F.verifier().verify(token: F.token(F.citizenClaims([name: value])))
+        }
         #expect(error?.claim == name)
     }
 
     @Test func tokenWithBothOrNeitherPrincipalKindIsRefused() {
         expectRefusal(.ambiguousPrincipal) {
-            () throws(IdentityError) in try F.verifier().verify(token: F.token(F.citizenClaims(["roles": ["justice.officer"], "department": "justice-hanoi"])))
+            () throws(IdentityError) in
+            try F.verifier().verify(
+                token: F.token(F.citizenClaims(["roles": ["justice.officer"], "department": "justice-hanoi"])))
         }
-        expectRefusal(.ambiguousPrincipal) { () throws(IdentityError) in try F.verifier().verify(token: F.token(F.staffClaims(["roles": nil]))) }
+        expectRefusal(.ambiguousPrincipal) { () throws(IdentityError) in
+            try F.verifier().verify(token: F.token(F.staffClaims(["roles": nil])))
+        }
     }
 
-    @Test(arguments: [
-        ("roles", JSONValue.array([])), ("roles", JSONValue.array(["library.admin"])), ("roles", JSONValue.string("justice.officer")),
-        ("roles", JSONValue.array([1])), ("department", JSONValue.string("Justice Hanoi")), ("department", JSONValue.string("-hanoi")),
-        ("department", JSONValue.number("7")), ("name", JSONValue.string("\u{0085}")),
-    ] as [(String, JSONValue)])
+    @Test(
+        arguments: [
+            ("roles", JSONValue.array([])), ("roles", JSONValue.array(["library.admin"])),
+            ("roles", JSONValue.string("justice.officer")),
+            ("roles", JSONValue.array([1])), ("department", JSONValue.string("Justice Hanoi")),
+            ("department", JSONValue.string("-hanoi")),
+            ("department", JSONValue.number("7")), ("name", JSONValue.string("\u{0085}")),
+        ] as [(String, JSONValue)])
     func badStaffClaimIsRefused(name: String, value: JSONValue) {
-        let error = expectRefusal(.invalidClaim) { () throws(IdentityError) in try F.verifier().verify(token: F.token(F.staffClaims([name: value]))) }
+        let error = expectRefusal(.invalidClaim) { () throws(IdentityError) in
+            try F.verifier().verify(token: F.token(F.staffClaims([name: value])))
+        }
         #expect(error?.claim == name)
     }
 
     @Test func duplicateClaimNamesAreRefused() {
-        let payload = #"{"iss":"https://idp.example.vn/oidc","aud":"civicseal","sub":"a","sub":"b","iat":1795000000,"exp":1795000600,"#
+        let payload =
+            #"{"iss":"https://idp.example.vn/oidc","aud":"civicseal","sub":"a","sub":"b","iat":1795000000,"exp":1795000600,"#
             + #""personal_id":"001090012345","name":"An","birthdate":"1990-05-17","gender":"male","acr":"level2"}"#
-        expectRefusal(.malformedToken) { () throws(IdentityError) in try F.verifier().verify(token: F.rawToken(header: #"{"alg":"ES256","kid":"idp-2026"}"#, payload: payload)) }
+        expectRefusal(.malformedToken) { () throws(IdentityError) in
+            try F.verifier().verify(token: F.rawToken(header: #"{"alg":"ES256","kid":"idp-2026"}"#, payload: payload))
+        }
     }
 
     @Test func tamperedPayloadIsRefused() {
         let token = F.token(F.citizenClaims())
         var parts = token.split(separator: ".").map(String.init)
         parts[1] = F.encoded(.object(F.citizenClaims(["acr": "level2", "personal_id": "001090099999"])))
-        expectRefusal(.invalidSignature) { () throws(IdentityError) in try F.verifier().verify(token: parts.joined(separator: ".")) }
+        expectRefusal(.invalidSignature) { () throws(IdentityError) in
+            try F.verifier().verify(token: parts.joined(separator: "."))
+        }
     }
 
     @Test(arguments: ["", "a.b", "a.b.c.d", "eyJhbGciOiJFUzI1NiJ9.!!!.sig", "eyJhbGciOiJFUzI1NiJ9.WzFd.c2ln"])
@@ -324,6 +392,8 @@ func expectRefusal(
     @Test func oversizedTokenIsRefusedBeforeAnyParsing() {
         let token = F.token(F.citizenClaims(["padding": .string(String(repeating: "x", count: 9000))]))
         expectRefusal(.tokenTooLarge) { () throws(IdentityError) in try F.verifier().verify(token: token) }
-        expectRefusal(.tokenTooLarge) { () throws(IdentityError) in try F.verifier().verify(authorization: "Bearer " + token) }
+        expectRefusal(.tokenTooLarge) { () throws(IdentityError) in
+            try F.verifier().verify(authorization: "Bearer " + token)
+        }
     }
 }

@@ -6,7 +6,8 @@ import Foundation
 import Testing
 
 @Suite struct TrustedIssuersTests {
-    static let entry = #"{"issuer":"https://idp.example.vn/oidc","audience":"civicseal","jwks":"idp/jwks.json","principals":["citizen","staff"],"algorithms":["ES256"],"development":true}"#
+    static let entry =
+        #"{"issuer":"https://idp.example.vn/oidc","audience":"civicseal","jwks":"idp/jwks.json","principals":["citizen","staff"],"algorithms":["ES256"],"development":true}"#
 
     /// A keys directory with the fixture JWK set and `trusted-issuers.json` holding `text`.
     static func directory(_ text: String) throws -> TemporaryDirectory {
@@ -21,16 +22,19 @@ import Testing
         let directory = try Self.directory(#"{"issuers":[\#(Self.entry)]}"#)
         let issuers = try TrustedIssuers.load(file: "\(directory.path)/trusted-issuers.json")
         let issuer = try #require(issuers.issuer(F.issuer))
-        #expect(issuer.audience == "civicseal" && issuer.algorithms == [.es256] && issuer.principals == [.citizen, .staff])
+        #expect(
+            issuer.audience == "civicseal" && issuer.algorithms == [.es256] && issuer.principals == [.citizen, .staff])
         #expect(issuer.isDevelopment && issuers.development?.issuer == F.issuer)
         #expect(issuer.keySet.keys.count == 1)
         // Deleting the file afterwards changes nothing: keys were read at load.
         try FileManager.default.removeItem(atPath: "\(directory.path)/idp/jwks.json")
-        _ = try TokenVerifier(issuers: issuers, clock: { F.now }).verify(token: F.token(F.citizenClaims())).requireCitizen()
+        _ = try TokenVerifier(issuers: issuers, clock: { F.now }).verify(token: F.token(F.citizenClaims()))
+            .requireCitizen()
     }
 
     @Test func developmentDefaultsToFalse() throws {
-        let directory = try Self.directory(#"{"issuers":[\#(Self.entry.replacingOccurrences(of: #","development":true"#, with: ""))]}"#)
+        let directory = try Self.directory(
+            #"{"issuers":[\#(Self.entry.replacingOccurrences(of: #","development":true"#, with: ""))]}"#)
         let issuers = try TrustedIssuers.load(file: "\(directory.path)/trusted-issuers.json")
         #expect(issuers.development == nil)
     }
@@ -54,17 +58,21 @@ import Testing
         (#"{"issuers":[SET:"jwks":"idp/missing.json"]}"#, .unreadableFile, nil),
         (#"{"issuers":[SET:"algorithms":["ES384"]]}"#, .invalidKeySet, nil),
     ])
-    func badConfigurationNamesTheFileAndField(template: String, code: IdentityConfigurationError.Code, field: String?) throws {
+    func badConfigurationNamesTheFileAndField(template: String, code: IdentityConfigurationError.Code, field: String?)
+        throws
+    {
         var text = template.replacingOccurrences(of: "ENTRY", with: Self.entry)
         if let range = text.range(of: #"DROP:audience"#) {
-            text.replaceSubrange(range, with: Self.entry.replacingOccurrences(of: #""audience":"civicseal","#, with: ""))
+            text.replaceSubrange(
+                range, with: Self.entry.replacingOccurrences(of: #""audience":"civicseal","#, with: ""))
         }
         if let start = text.range(of: "SET:") {
             // SET:"name":value replaces (or adds) one member of the entry.
             let assignment = String(text[start.upperBound...].dropLast(2))
             let name = String(assignment.split(separator: ":", maxSplits: 1)[0])
             var object = try JSONValue(parsing: Array(Self.entry.utf8)).objectValue!
-            object[String(name.dropFirst().dropLast())] = try JSONValue(parsing: Array(assignment.split(separator: ":", maxSplits: 1)[1].utf8))
+            object[String(name.dropFirst().dropLast())] = try JSONValue(
+                parsing: Array(assignment.split(separator: ":", maxSplits: 1)[1].utf8))
             text = text.replacingCharacters(in: start.lowerBound..., with: JSONValue.object(object).serialized() + "]}")
         }
         let directory = try Self.directory(text)
@@ -87,7 +95,9 @@ import Testing
 
     @Test func fileRoundTripsThroughItsEncoding() throws {
         let file = TrustedIssuersFile(issuers: [
-            .init(issuer: F.issuer, audience: "civicseal", jwks: "idp/jwks.json", principals: ["citizen"], algorithms: ["ES256", "PS256"], development: false),
+            .init(
+                issuer: F.issuer, audience: "civicseal", jwks: "idp/jwks.json", principals: ["citizen"],
+                algorithms: ["ES256", "PS256"], development: false)
         ])
         #expect(try TrustedIssuersFile.parse(Array(file.encoded().utf8), file: "x") == file)
     }

@@ -72,10 +72,15 @@ import Testing
         let verifier = F.verifier()
         let token = F.token(F.citizenClaims())
         _ = try verifier.verify(token: token)
-        let rotated = JSONWebKeySet(keys: [try JSONWebKey(publicKey: F.otherKey.publicKey, keyID: "idp-2027", algorithm: .es256)])
-        verifier.replaceIssuers(TrustedIssuers([
-            TrustedIssuer(issuer: F.issuer, audience: F.audience, keySet: rotated, algorithms: [.es256], principals: [.citizen]),
-        ]))
+        let rotated = JSONWebKeySet(keys: [
+            try JSONWebKey(publicKey: F.otherKey.publicKey, keyID: "idp-2027", algorithm: .es256)
+        ])
+        verifier.replaceIssuers(
+            TrustedIssuers([
+                TrustedIssuer(
+                    issuer: F.issuer, audience: F.audience, keySet: rotated, algorithms: [.es256],
+                    principals: [.citizen])
+            ]))
         #expect(verifier.cache.count == 0)
         expectRefusal(.unknownKeyID) { () throws(IdentityError) in try verifier.verify(token: token) }
         verifier.replaceIssuers(TrustedIssuers([]))

@@ -42,7 +42,8 @@ import Testing
         for row in rows {
             let columns = row.split(separator: " ", omittingEmptySubsequences: true)
             // name type(2 words) encoding emb sub uni object ID
-            #expect(columns[0].range(of: #"^[A-Z]{6}\+DejaVuSans(-Bold)?$"#, options: .regularExpression) != nil, "\(row)")
+            #expect(
+                columns[0].range(of: #"^[A-Z]{6}\+DejaVuSans(-Bold)?$"#, options: .regularExpression) != nil, "\(row)")
             #expect(columns[1] == "CID" && columns[2] == "TrueType", "\(row)")
             #expect(columns[3] == "Identity-H", "\(row)")
             #expect(columns[4] == "yes" && columns[5] == "yes" && columns[6] == "yes", "emb/sub/uni in \(row)")
@@ -71,7 +72,10 @@ import Testing
         #expect(info.text.contains("PDF version:     1.7"))
         #expect(info.text.contains("Page size:       595.276 x 841.89 pts (A4)"))
         let meta = try ExternalTool.run("pdfinfo", ["-meta", path])
-        #expect(meta.text.contains("<dc:title><rdf:Alt><rdf:li xml:lang=\"x-default\">Phiếu lý lịch tư pháp số 1 – Nguyễn Thị Ánh Tuyết</rdf:li>"))
+        #expect(
+            meta.text.contains(
+                "<dc:title><rdf:Alt><rdf:li xml:lang=\"x-default\">Phiếu lý lịch tư pháp số 1 – Nguyễn Thị Ánh Tuyết</rdf:li>"
+            ))
         #expect(meta.text.contains("<civicseal:documentId>VN-LLTP-2026-000123</civicseal:documentId>"))
         #expect(meta.text.contains("&lt;test &amp; &quot;escape&quot;&gt;"))
         #expect(meta.text.contains("<xmp:CreateDate>2026-11-18T"))
@@ -81,7 +85,8 @@ import Testing
     func xmpPacketIsWellFormedXML() throws {
         let xmp = SampleCertificate.info().xmp()
         let output = try ExternalTool.run(
-            "python3", ["-c", "import sys, xml.dom.minidom; xml.dom.minidom.parseString(sys.stdin.buffer.read()); print('ok')"],
+            "python3",
+            ["-c", "import sys, xml.dom.minidom; xml.dom.minidom.parseString(sys.stdin.buffer.read()); print('ok')"],
             input: Data(xmp.utf8))
         #expect(output.text == "ok\n", "\(output.errorText)")
     }

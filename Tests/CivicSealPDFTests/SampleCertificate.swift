@@ -13,7 +13,8 @@ enum SampleCertificate {
     static let stackedDiacritics = "Kiểm tra dấu chồng: Ặ ẫ ệ ộ ữ ỹ Ẩm ướt"
     static let strings =
         holders + [
-            "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM", "Độc lập - Tự do - Hạnh phúc", "Phiếu lý lịch tư pháp số 1", "Không có án tích",
+            "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM", "Độc lập - Tự do - Hạnh phúc", "Phiếu lý lịch tư pháp số 1",
+            "Không có án tích",
             "Họ và tên", "Full name", "Ngày sinh", "Date of birth", stackedDiacritics,
         ]
     static let date = Date(timeIntervalSince1970: 1_795_000_000)  // 2026-11-18
@@ -22,7 +23,8 @@ enum SampleCertificate {
     static func info(date: Date = date) -> PDFDocumentInfo {
         PDFDocumentInfo(
             title: "Phiếu lý lịch tư pháp số 1 – Nguyễn Thị Ánh Tuyết", author: "Sở Tư pháp Thành phố Hà Nội",
-            subject: "Criminal record certificate No. 1 <test & \"escape\">", keywords: ["lý lịch tư pháp"], documentID: documentID,
+            subject: "Criminal record certificate No. 1 <test & \"escape\">", keywords: ["lý lịch tư pháp"],
+            documentID: documentID,
             creationDate: date)
     }
 
@@ -34,21 +36,40 @@ enum SampleCertificate {
         let width = page.width - 2 * left
 
         // Header: department on the left, national motto on the right.
-        page.text("SỞ TƯ PHÁP", font: bold, size: 10, x: left, width: 200, baseline: page.fromTop(60), alignment: .center)
-        page.text("THÀNH PHỐ HÀ NỘI", font: bold, size: 10, x: left, width: 200, baseline: page.fromTop(73), alignment: .center)
-        page.line(from: PDFPoint(x: left + 70, y: page.fromTop(78)), to: PDFPoint(x: left + 130, y: page.fromTop(78)), width: 0.6)
-        page.text("Số / No.: 123/2026/LLTP", font: regular, size: 9, x: left, width: 200, baseline: page.fromTop(92), alignment: .center)
+        page.text(
+            "SỞ TƯ PHÁP", font: bold, size: 10, x: left, width: 200, baseline: page.fromTop(60), alignment: .center)
+        page.text(
+            "THÀNH PHỐ HÀ NỘI", font: bold, size: 10, x: left, width: 200, baseline: page.fromTop(73),
+            alignment: .center)
+        page.line(
+            from: PDFPoint(x: left + 70, y: page.fromTop(78)), to: PDFPoint(x: left + 130, y: page.fromTop(78)),
+            width: 0.6)
+        page.text(
+            "Số / No.: 123/2026/LLTP", font: regular, size: 9, x: left, width: 200, baseline: page.fromTop(92),
+            alignment: .center)
         let right = left + 200
-        page.text("CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM", font: bold, size: 10, x: right, width: width - 200, baseline: page.fromTop(60), alignment: .center)
-        page.text("Độc lập - Tự do - Hạnh phúc", font: bold, size: 11, x: right, width: width - 200, baseline: page.fromTop(74), alignment: .center)
+        page.text(
+            "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM", font: bold, size: 10, x: right, width: width - 200,
+            baseline: page.fromTop(60), alignment: .center)
+        page.text(
+            "Độc lập - Tự do - Hạnh phúc", font: bold, size: 11, x: right, width: width - 200,
+            baseline: page.fromTop(74), alignment: .center)
         let mottoWidth = bold.measure("Độc lập - Tự do - Hạnh phúc", size: 11)
         let mottoLeft = right + (width - 200 - mottoWidth) / 2
-        page.line(from: PDFPoint(x: mottoLeft, y: page.fromTop(78)), to: PDFPoint(x: mottoLeft + mottoWidth, y: page.fromTop(78)), width: 0.6)
-        page.text("Socialist Republic of Viet Nam – Independence, Freedom, Happiness", font: regular, size: 6.5, x: right, width: width - 200, baseline: page.fromTop(88), alignment: .center)
+        page.line(
+            from: PDFPoint(x: mottoLeft, y: page.fromTop(78)),
+            to: PDFPoint(x: mottoLeft + mottoWidth, y: page.fromTop(78)), width: 0.6)
+        page.text(
+            "Socialist Republic of Viet Nam – Independence, Freedom, Happiness", font: regular, size: 6.5, x: right,
+            width: width - 200, baseline: page.fromTop(88), alignment: .center)
 
         // Title.
-        page.text("Phiếu lý lịch tư pháp số 1", font: bold, size: 17, x: left, width: width, baseline: page.fromTop(130), alignment: .center)
-        page.text("Criminal Record Certificate No. 1", font: regular, size: 10, x: left, width: width, baseline: page.fromTop(145), alignment: .center)
+        page.text(
+            "Phiếu lý lịch tư pháp số 1", font: bold, size: 17, x: left, width: width, baseline: page.fromTop(130),
+            alignment: .center)
+        page.text(
+            "Criminal Record Certificate No. 1", font: regular, size: 10, x: left, width: width,
+            baseline: page.fromTop(145), alignment: .center)
 
         // Identity block: Vietnamese label, English beneath in a smaller size, value to the right.
         let fields: [(String, String, String)] = [
@@ -81,8 +102,10 @@ enum SampleCertificate {
         // Table with a bold header row and row rules.
         let table = PDFTable(
             columns: [
-                PDFTable.Column("STT\nNo.", width: 40, alignment: .center), PDFTable.Column("Họ và tên\nFull name", width: 170),
-                PDFTable.Column("Quan hệ\nRelationship", width: 120), PDFTable.Column("Ghi chú\nNotes", width: width - 330),
+                PDFTable.Column("STT\nNo.", width: 40, alignment: .center),
+                PDFTable.Column("Họ và tên\nFull name", width: 170),
+                PDFTable.Column("Quan hệ\nRelationship", width: 120),
+                PDFTable.Column("Ghi chú\nNotes", width: width - 330),
             ],
             rows: [
                 ["1", holders[1], "Cha / Father", "Không có án tích"],
@@ -95,10 +118,16 @@ enum SampleCertificate {
 
         // Signing block.
         let signX = left + width - 220
-        page.text("Hà Nội, ngày 18 tháng 11 năm 2026", font: regular, size: 9.5, x: signX, width: 220, baseline: page.fromTop(600), alignment: .center)
-        page.text("GIÁM ĐỐC", font: bold, size: 10.5, x: signX, width: 220, baseline: page.fromTop(616), alignment: .center)
-        page.text("Director", font: regular, size: 7.5, x: signX, width: 220, baseline: page.fromTop(626), alignment: .center)
-        page.text("Lê Văn Hưởng", font: bold, size: 10.5, x: signX, width: 220, baseline: page.fromTop(716), alignment: .center)
+        page.text(
+            "Hà Nội, ngày 18 tháng 11 năm 2026", font: regular, size: 9.5, x: signX, width: 220,
+            baseline: page.fromTop(600), alignment: .center)
+        page.text(
+            "GIÁM ĐỐC", font: bold, size: 10.5, x: signX, width: 220, baseline: page.fromTop(616), alignment: .center)
+        page.text(
+            "Director", font: regular, size: 7.5, x: signX, width: 220, baseline: page.fromTop(626), alignment: .center)
+        page.text(
+            "Lê Văn Hưởng", font: bold, size: 10.5, x: signX, width: 220, baseline: page.fromTop(716),
+            alignment: .center)
 
         // A QR-like module pattern with its quiet zone, and the verification address beneath.
         var modules: [(column: Int, row: Int)] = []
@@ -108,8 +137,11 @@ enum SampleCertificate {
             }
         }
         page.modules(modules, topLeft: PDFPoint(x: left + 8, y: page.fromTop(590)), moduleSize: 3)
-        page.text("https://civicseal.gov.vn/v/VN-LLTP-2026-000123", font: regular, size: 7, at: PDFPoint(x: left, y: page.fromTop(690)))
-        page.text("Trang 1/1 · Page 1 of 1", font: regular, size: 7, x: left, width: width, baseline: 40, alignment: .right)
+        page.text(
+            "https://civicseal.gov.vn/v/VN-LLTP-2026-000123", font: regular, size: 7,
+            at: PDFPoint(x: left, y: page.fromTop(690)))
+        page.text(
+            "Trang 1/1 · Page 1 of 1", font: regular, size: 7, x: left, width: width, baseline: 40, alignment: .right)
         return page
     }
 

@@ -19,9 +19,17 @@ import Testing
         #expect(location.capacity == 8192)
         #expect(bytes[location.contents.lowerBound] == UInt8(ascii: "<"))
         #expect(bytes[location.contents.upperBound - 1] == UInt8(ascii: ">"))
-        #expect(bytes[(location.contents.lowerBound + 1)..<(location.contents.upperBound - 1)].allSatisfy { $0 == UInt8(ascii: "0") })
-        #expect(String(decoding: bytes[(location.contents.lowerBound - 10)..<location.contents.lowerBound], as: UTF8.self) == "/Contents ")
-        #expect(String(decoding: bytes[(location.byteRangeArray.lowerBound - 11)..<location.byteRangeArray.lowerBound], as: UTF8.self) == "/ByteRange ")
+        #expect(
+            bytes[(location.contents.lowerBound + 1)..<(location.contents.upperBound - 1)].allSatisfy {
+                $0 == UInt8(ascii: "0")
+            })
+        #expect(
+            String(decoding: bytes[(location.contents.lowerBound - 10)..<location.contents.lowerBound], as: UTF8.self)
+                == "/Contents ")
+        #expect(
+            String(
+                decoding: bytes[(location.byteRangeArray.lowerBound - 11)..<location.byteRangeArray.lowerBound],
+                as: UTF8.self) == "/ByteRange ")
 
         // The byte range covers the whole file except exactly the /Contents string (ISO 32000-1 §12.8.1).
         let range = location.byteRange
@@ -41,7 +49,9 @@ import Testing
         #expect(bytes.count == file.bytes.count)
         #expect(location.signedBytes(of: bytes) == location.signedBytes(of: file.bytes))
         #expect(String(decoding: bytes[location.contents.prefix(10)], as: UTF8.self) == "<308201AB0")
-        #expect(throws: PDFError(.signatureTooLarge, "")) { try location.embed(Array(repeating: 1, count: 8193), into: &bytes) }
+        #expect(throws: PDFError(.signatureTooLarge, "")) {
+            try location.embed(Array(repeating: 1, count: 8193), into: &bytes)
+        }
     }
 
     @Test(.enabled(if: ExternalTool.isUsable("qpdf", "pdftotext", "pdftoppm")))
@@ -58,10 +68,13 @@ import Testing
 
         var update = try PDFIncrementalUpdate(appendingTo: file.bytes)
         var overlay = PDFPage()
-        overlay.text("ĐÃ THU HỒI — Revoked: Phạm Quỳnh Hương", font: TestFonts.bold, size: 14, at: PDFPoint(x: 56, y: 100), color: .rgb(0.8, 0, 0))
+        overlay.text(
+            "ĐÃ THU HỒI — Revoked: Phạm Quỳnh Hương", font: TestFonts.bold, size: 14, at: PDFPoint(x: 56, y: 100),
+            color: .rgb(0.8, 0, 0))
         update.addOverlay(overlay, onPage: 0, of: file.structure)
         let updated = update.serialized()
-        #expect(Array(updated.prefix(file.bytes.count)) == file.bytes, "an incremental update never changes earlier bytes")
+        #expect(
+            Array(updated.prefix(file.bytes.count)) == file.bytes, "an incremental update never changes earlier bytes")
         let updatedPath = try directory.write("updated.pdf", updated)
         let updatedCheck = try ExternalTool.run("qpdf", ["--check", updatedPath])
         #expect(updatedCheck.status == 0, "\(updatedCheck.text)\(updatedCheck.errorText)")

@@ -43,7 +43,8 @@ import Testing
             let originalSize = font.glyphOffsets[Int(glyph) + 1] - font.glyphOffsets[Int(glyph)]
             #expect(size == (originalSize + 3) & ~3, "glyph \(glyph) → \(newGlyph)")
             #expect(parsed.width(of: UInt16(newGlyph)) == font.width(of: glyph))
-            #expect(parsed.components(of: UInt16(newGlyph)) == font.components(of: glyph).map { subset.newGlyph(for: $0)! })
+            #expect(
+                parsed.components(of: UInt16(newGlyph)) == font.components(of: glyph).map { subset.newGlyph(for: $0)! })
         }
         for letter in letters { #expect(parsed.glyph(for: letter) == subset.newGlyph(for: font.glyph(for: letter))) }
     }
@@ -55,12 +56,16 @@ import Testing
         let count = Int(bytes[4]) << 8 | Int(bytes[5])
         for index in 0..<count {
             let record = 12 + 16 * index
-            func word(_ at: Int) -> Int { Int(bytes[at]) << 24 | Int(bytes[at + 1]) << 16 | Int(bytes[at + 2]) << 8 | Int(bytes[at + 3]) }
+            func word(_ at: Int) -> Int {
+                Int(bytes[at]) << 24 | Int(bytes[at + 1]) << 16 | Int(bytes[at + 2]) << 8 | Int(bytes[at + 3])
+            }
             let tag = String(decoding: bytes[record..<(record + 4)], as: UTF8.self)
             let offset = word(record + 8)
             #expect(offset % 4 == 0)
             guard tag != "head" else { continue }
-            #expect(UInt32(word(record + 4)) == TrueTypeFont.checksum(bytes[offset..<(offset + word(record + 12))]), "\(tag)")
+            #expect(
+                UInt32(word(record + 4)) == TrueTypeFont.checksum(bytes[offset..<(offset + word(record + 12))]),
+                "\(tag)")
         }
     }
 
@@ -85,7 +90,8 @@ import Testing
         }
         for (index, font) in embedded.enumerated() {
             let subsetFont = try TrueTypeFont(bytes: font.use.font.subset(font.text.map(\.glyph)).bytes)
-            let unicode = Dictionary(uniqueKeysWithValues: font.text.map { (font.subset.newGlyph(for: $0.glyph), $0.scalar) })
+            let unicode = Dictionary(
+                uniqueKeysWithValues: font.text.map { (font.subset.newGlyph(for: $0.glyph), $0.scalar) })
             var checked = 0
             for run in page.glyphRuns where run.font == index {
                 for position in 0..<run.count {
@@ -96,9 +102,13 @@ import Testing
                     let drawn = glyphBytes(font.use.font, original)
                     let embeddedGlyph = glyphBytes(subsetFont, code)
                     if font.use.font.components(of: UInt16(original)).isEmpty {
-                        #expect(embeddedGlyph.prefix(drawn.count).elementsEqual(drawn), "code \(code) for glyph \(original)")
+                        #expect(
+                            embeddedGlyph.prefix(drawn.count).elementsEqual(drawn), "code \(code) for glyph \(original)"
+                        )
                     } else {
-                        #expect(subsetFont.components(of: UInt16(code)).map { font.subset.originalGlyphs[Int($0)] } == font.use.font.components(of: UInt16(original)))
+                        #expect(
+                            subsetFont.components(of: UInt16(code)).map { font.subset.originalGlyphs[Int($0)] }
+                                == font.use.font.components(of: UInt16(original)))
                     }
                     if original != 0, let scalar = unicode[UInt16(code)] {
                         #expect(font.use.font.glyph(for: scalar) == UInt16(original))

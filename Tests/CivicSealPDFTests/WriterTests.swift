@@ -20,7 +20,8 @@ import Testing
     @Test func onePageCertificateIsAtMost60KB() {
         let bytes = SampleCertificate.document().render().bytes
         #expect(bytes.count <= 60 * 1024, "\(bytes.count) bytes")
-        let signed = SampleCertificate.document(signature: PDFSignatureField(signingTime: SampleCertificate.date)).render().bytes
+        let signed = SampleCertificate.document(signature: PDFSignatureField(signingTime: SampleCertificate.date))
+            .render().bytes
         #expect(signed.count <= 60 * 1024 + 2 * 8192, "\(signed.count) bytes with the signature placeholder")
     }
 
@@ -57,9 +58,13 @@ import Testing
 
     @Test func sha256MatchesFIPSVector() {
         let digest = SHA256.hash(Array("abc".utf8))
-        #expect(digest.map { String(format: "%02x", $0) }.joined() == "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad")
+        #expect(
+            digest.map { String(format: "%02x", $0) }.joined()
+                == "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad")
         let long = SHA256.hash(Array("abcdbcdecdefdefgefghfghighijhijkijkljklmklmnlmnomnopnopq".utf8))
-        #expect(long.map { String(format: "%02x", $0) }.joined() == "248d6a61d20638b8e5c026930c3e6039a33ce45964ff2167f6ecedd419db06c1")
+        #expect(
+            long.map { String(format: "%02x", $0) }.joined()
+                == "248d6a61d20638b8e5c026930c3e6039a33ce45964ff2167f6ecedd419db06c1")
     }
 
     @Test func sha256GivesTheSameDigestWhateverTheChunking() {
@@ -87,12 +92,21 @@ import Testing
         }
         let first = try identifier(SampleCertificate.document().render().bytes)
         #expect(first == (try identifier(SampleCertificate.document().render().bytes)))
-        #expect(first != (try identifier(SampleCertificate.document(date: SampleCertificate.date.addingTimeInterval(1)).render().bytes)))
+        #expect(
+            first
+                != (try identifier(
+                    SampleCertificate.document(date: SampleCertificate.date.addingTimeInterval(1)).render().bytes)))
         var otherText = SampleCertificate.document()
         otherText.pages[0].text("Trần Đức Lương", font: TestFonts.regular, size: 9, at: PDFPoint(x: 56, y: 40))
         #expect(first != (try identifier(otherText.render().bytes)))
-        let small = try identifier(SampleCertificate.document(signature: PDFSignatureField(contentsCapacity: 4096, signingTime: SampleCertificate.date)).render().bytes)
-        let large = try identifier(SampleCertificate.document(signature: PDFSignatureField(contentsCapacity: 8192, signingTime: SampleCertificate.date)).render().bytes)
+        let small = try identifier(
+            SampleCertificate.document(
+                signature: PDFSignatureField(contentsCapacity: 4096, signingTime: SampleCertificate.date)
+            ).render().bytes)
+        let large = try identifier(
+            SampleCertificate.document(
+                signature: PDFSignatureField(contentsCapacity: 8192, signingTime: SampleCertificate.date)
+            ).render().bytes)
         #expect(small != large && small != first)
     }
 
@@ -111,7 +125,8 @@ import Testing
         let compressed = Deflate.zlib(input)
         #expect(compressed.count < input.count / 2)
         let output = try ExternalTool.run(
-            "python3", ["-c", "import sys, zlib; sys.stdout.buffer.write(zlib.decompress(sys.stdin.buffer.read()))"], input: Data(compressed))
+            "python3", ["-c", "import sys, zlib; sys.stdout.buffer.write(zlib.decompress(sys.stdin.buffer.read()))"],
+            input: Data(compressed))
         #expect(output.errorText.isEmpty, "\(output.errorText)")
         #expect([UInt8](output.standardOutput) == input)
     }
@@ -121,11 +136,14 @@ import Testing
         var generator = SystemRandomNumberGenerator()
         var input: [UInt8] = []
         for index in 0..<size {  // half random bytes, half repetitive text, to exercise literals and matches
-            input.append(index % 1000 < 500 ? UInt8.random(in: 0...255, using: &generator) : UInt8(ascii: "a") + UInt8(index % 7))
+            input.append(
+                index % 1000 < 500 ? UInt8.random(in: 0...255, using: &generator) : UInt8(ascii: "a") + UInt8(index % 7)
+            )
         }
         let compressed = Deflate.zlib(input)
         let output = try ExternalTool.run(
-            "python3", ["-c", "import sys, zlib; sys.stdout.buffer.write(zlib.decompress(sys.stdin.buffer.read()))"], input: Data(compressed))
+            "python3", ["-c", "import sys, zlib; sys.stdout.buffer.write(zlib.decompress(sys.stdin.buffer.read()))"],
+            input: Data(compressed))
         #expect(output.errorText.isEmpty, "\(output.errorText)")
         #expect([UInt8](output.standardOutput) == input)
     }
@@ -136,7 +154,9 @@ import Testing
         let lines = font.wrap(text, size: 10, width: 120)
         #expect(lines.count > 3)
         for line in lines { #expect(font.measure(line, size: 10) <= 120, "\(line)") }
-        #expect(lines.joined(separator: " ").replacingOccurrences(of: " ", with: "") == text.replacingOccurrences(of: " ", with: ""))
+        #expect(
+            lines.joined(separator: " ").replacingOccurrences(of: " ", with: "")
+                == text.replacingOccurrences(of: " ", with: ""))
         #expect(font.wrap("a\n\nb", size: 10, width: 100) == ["a", "", "b"])
     }
 }

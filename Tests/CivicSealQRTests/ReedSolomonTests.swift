@@ -39,12 +39,18 @@ struct ReedSolomonTests {
     /// 18 EC codewords each); the text contains a literal backslash before the apostrophe.
     static let fiveQText = #"There\'s a frood who really knows where his towel is!"#
     static let fiveQBlocks: [(data: [UInt8], errorCorrection: [UInt8])] = [
-        ([67, 85, 70, 134, 87, 38, 85, 194, 119, 50, 6, 18, 6, 103, 38],
-         [213, 199, 11, 45, 115, 247, 241, 223, 229, 248, 154, 117, 154, 111, 86, 161, 111, 39]),
-        ([246, 246, 66, 7, 118, 134, 242, 7, 38, 86, 22, 198, 199, 146, 6],
-         [87, 204, 96, 60, 202, 182, 124, 157, 200, 134, 27, 129, 209, 17, 163, 163, 120, 133]),
-        ([182, 230, 247, 119, 50, 7, 118, 134, 87, 38, 82, 6, 134, 151, 50, 7],
-         [148, 116, 177, 212, 76, 133, 75, 242, 238, 76, 195, 230, 189, 10, 108, 240, 192, 141]),
+        (
+            [67, 85, 70, 134, 87, 38, 85, 194, 119, 50, 6, 18, 6, 103, 38],
+            [213, 199, 11, 45, 115, 247, 241, 223, 229, 248, 154, 117, 154, 111, 86, 161, 111, 39]
+        ),
+        (
+            [246, 246, 66, 7, 118, 134, 242, 7, 38, 86, 22, 198, 199, 146, 6],
+            [87, 204, 96, 60, 202, 182, 124, 157, 200, 134, 27, 129, 209, 17, 163, 163, 120, 133]
+        ),
+        (
+            [182, 230, 247, 119, 50, 7, 118, 134, 87, 38, 82, 6, 134, 151, 50, 7],
+            [148, 116, 177, 212, 76, 133, 75, 242, 238, 76, 195, 230, 189, 10, 108, 240, 192, 141]
+        ),
     ]
 
     @Test("the published 5-Q byte-mode example: data codewords, block split and three blocks' EC codewords")
@@ -54,7 +60,8 @@ struct ReedSolomonTests {
         #expect(Codewords.smallestVersion(byteCount: bytes.count, level: .quartile) == 5)
         let structure = BlockStructure.of(version: 5, level: .quartile)
         let data = Codewords.dataCodewords(bytes, version: 5, capacity: structure.dataCodewords)
-        let published = Self.fiveQBlocks.flatMap(\.data) + [70, 247, 118, 86, 194, 6, 151, 50, 16, 236, 17, 236, 17, 236, 17, 236]
+        let published =
+            Self.fiveQBlocks.flatMap(\.data) + [70, 247, 118, 86, 194, 6, 151, 50, 16, 236, 17, 236, 17, 236, 17, 236]
         #expect(data == published)
         for block in Self.fiveQBlocks {
             #expect(ReedSolomonEncoder.errorCorrection(for: block.data, degree: 18) == block.errorCorrection)
@@ -67,7 +74,9 @@ struct ReedSolomonTests {
         #expect(Array(final[62..<65]) == [213, 87, 148])
     }
 
-    @Test("every codeword block is divisible by its generator: all syndromes vanish", arguments: [7, 10, 13, 15, 16, 17, 18, 20, 22, 24, 26, 28, 30])
+    @Test(
+        "every codeword block is divisible by its generator: all syndromes vanish",
+        arguments: [7, 10, 13, 15, 16, 17, 18, 20, 22, 24, 26, 28, 30])
     func syndromesVanish(degree: Int) {
         var state: UInt32 = 0x1234_5678 &+ UInt32(degree)
         for length in [1, 9, 19, 55, 123] {

@@ -63,8 +63,10 @@ struct TableTests {
     func selectedRows() {
         func row(_ version: Int, _ level: ErrorCorrectionLevel) -> [Int] {
             let s = BlockStructure.of(version: version, level: level)
-            return [s.errorCorrectionCodewordsPerBlock, s.group1Blocks, s.group1DataCodewords, s.group2Blocks,
-                    s.group2DataCodewords]
+            return [
+                s.errorCorrectionCodewordsPerBlock, s.group1Blocks, s.group1DataCodewords, s.group2Blocks,
+                s.group2DataCodewords,
+            ]
         }
         #expect(row(1, .high) == [17, 1, 9, 0, 0])
         #expect(row(5, .quartile) == [18, 2, 15, 2, 16])

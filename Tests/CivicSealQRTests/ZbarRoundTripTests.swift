@@ -105,7 +105,8 @@ struct ZbarRoundTripTests {
         #expect(text.text == testCase.text + "\n")
     }
 
-    /// A binary PBM (P4, 1 = black) of the symbol with a four-module quiet zone, built from ``QRCode/darkRuns(quietZone:)``.
+    /// A binary PBM (P4, 1 = black) of the symbol with a four-module quiet zone, built from
+    /// ``QRCode/darkRuns(quietZone:)``.
     static func pbm(_ code: QRCode, pixelsPerModule scale: Int) -> [UInt8] {
         let modules = code.totalSize()
         let pixels = modules * scale

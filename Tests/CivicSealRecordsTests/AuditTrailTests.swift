@@ -17,8 +17,9 @@ import Testing
 
     @Test func canonicalEncodingSeparatesFieldsAndAbsence() {
         // Moving bytes across a field boundary, or an absent versus empty reason, changes the encoding.
-        #expect(AuditCanonicalEncoding.encode(Self.entry(actor: "ab", action: "c"))
-            != AuditCanonicalEncoding.encode(Self.entry(actor: "a", action: "bc")))
+        #expect(
+            AuditCanonicalEncoding.encode(Self.entry(actor: "ab", action: "c"))
+                != AuditCanonicalEncoding.encode(Self.entry(actor: "a", action: "bc")))
         #expect(Self.entry(reason: nil).hash != Self.entry(reason: "").hash)
         let bytes = AuditCanonicalEncoding.encode(Self.entry(actor: "ab"))
         #expect(bytes.starts(with: Array("civicseal-audit-v1".utf8) + [0, 1, 0, 0, 0, 1, UInt8(ascii: "1")]))
@@ -51,10 +52,12 @@ import Testing
         let entries = try await Self.rejectedRequest(in: fixture.store)
         let rejection = try #require(entries.first { $0.action == "reject" })
         #expect(try await fixture.store.verifyAudit().isIntact)
-        let output = try ExternalTool.run("sqlite3", [
-            fixture.path,
-            "DROP TRIGGER audit_log_no_update; UPDATE audit_log SET reason = 'Hồ sơ hợp lệ' WHERE sequence = \(rejection.sequence);",
-        ])
+        let output = try ExternalTool.run(
+            "sqlite3",
+            [
+                fixture.path,
+                "DROP TRIGGER audit_log_no_update; UPDATE audit_log SET reason = 'Hồ sơ hợp lệ' WHERE sequence = \(rejection.sequence);",
+            ])
         #expect(output.status == 0, "\(output.errorText)")
         let verdict = try await fixture.store.verifyAudit()
         #expect(verdict.damage == AuditVerdict.Damage(sequence: rejection.sequence, problem: .hashMismatch))
@@ -70,27 +73,35 @@ import Testing
         let target = entries[2]
         let forged = AuditEntry(
             sequence: target.sequence, recordedAtMilliseconds: target.recordedAtMilliseconds, actorID: "someone-else",
-            actorRole: target.actorRole, action: target.action, requestID: target.requestID, fromState: target.fromState,
+            actorRole: target.actorRole, action: target.action, requestID: target.requestID,
+            fromState: target.fromState,
             toState: target.toState, reason: target.reason, previousHash: target.previousHash)
-        _ = try ExternalTool.run("sqlite3", [
-            fixture.path,
-            """
-            DROP TRIGGER audit_log_no_update;
-            UPDATE audit_log SET actor_id = 'someone-else', hash = '\(forged.hash)' WHERE sequence = \(target.sequence);
-            """,
-        ])
-        #expect(try await fixture.store.verifyAudit().damage == .init(sequence: target.sequence + 1, problem: .brokenLink))
+        _ = try ExternalTool.run(
+            "sqlite3",
+            [
+                fixture.path,
+                """
+                DROP TRIGGER audit_log_no_update;
+                UPDATE audit_log SET actor_id = 'someone-else', hash = '\(forged.hash)' WHERE sequence = \(target.sequence);
+                """,
+            ])
+        #expect(
+            try await fixture.store.verifyAudit().damage == .init(sequence: target.sequence + 1, problem: .brokenLink))
 
         let deleted = try StoreFixture()
         let deletedEntries = try await Self.rejectedRequest(in: deleted.store)
-        _ = try ExternalTool.run("sqlite3", [
-            deleted.path, "DROP TRIGGER audit_log_no_delete; DELETE FROM audit_log WHERE sequence = 3;",
-        ])
+        _ = try ExternalTool.run(
+            "sqlite3",
+            [
+                deleted.path, "DROP TRIGGER audit_log_no_delete; DELETE FROM audit_log WHERE sequence = 3;",
+            ])
         #expect(try await deleted.store.verifyAudit().damage == .init(sequence: 4, problem: .gap))
 
-        _ = try ExternalTool.run("sqlite3", [
-            deleted.path, "DELETE FROM audit_log WHERE sequence >= 2;",
-        ])
+        _ = try ExternalTool.run(
+            "sqlite3",
+            [
+                deleted.path, "DELETE FROM audit_log WHERE sequence >= 2;",
+            ])
         let verdict = try await deleted.store.verifyAudit()
         #expect(verdict.damage == .init(sequence: 2, problem: .truncated))
         #expect(deletedEntries.count == 7)

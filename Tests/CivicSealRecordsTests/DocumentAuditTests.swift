@@ -15,13 +15,17 @@ struct DocumentAuditTests {
     static func issue(_ store: RequestStore, person number: Int) async throws -> String {
         let id = try await store.submit(Fixtures.validated(person: number), now: Fixtures.now).id
         _ = try await store.claim(id, by: Fixtures.justiceOfficer, now: Fixtures.now)
-        _ = try await store.decide(id, .approve(findingsJSON: #"{"bans":[],"convictions":[]}"#), by: Fixtures.justiceOfficer, now: Fixtures.now)
+        _ = try await store.decide(
+            id, .approve(findingsJSON: #"{"bans":[],"convictions":[]}"#), by: Fixtures.justiceOfficer, now: Fixtures.now
+        )
         let documentID = DocumentID.generate()
         let zeros = String(repeating: "0", count: 64)
         _ = try await store.register(
             NewDocument(
-                documentID: documentID, requestID: id, kind: .criminalRecord, departmentID: "justice-hanoi", templateID: "criminal-record-form-1",
-                templateVersion: "1", templateSHA256: zeros, recordJSON: "{}", pdf: Array("%PDF-1.7 test".utf8), signerCertificateSHA256: zeros,
+                documentID: documentID, requestID: id, kind: .criminalRecord, departmentID: "justice-hanoi",
+                templateID: "criminal-record-form-1",
+                templateVersion: "1", templateSHA256: zeros, recordJSON: "{}", pdf: Array("%PDF-1.7 test".utf8),
+                signerCertificateSHA256: zeros,
                 issuedAt: Fixtures.now),
             now: Fixtures.now)
         return documentID
@@ -33,11 +37,15 @@ struct DocumentAuditTests {
         let revoked = try await Self.issue(fixture.store, person: 1)
         let valid = try await Self.issue(fixture.store, person: 2)
         let untouched = try await Self.issue(fixture.store, person: 3)
-        _ = try await fixture.store.revokeDocument(revoked, reason: "Cấp nhầm", code: .issuedInError, by: Fixtures.justiceOfficer, now: Fixtures.now)
+        _ = try await fixture.store.revokeDocument(
+            revoked, reason: "Cấp nhầm", code: .issuedInError, by: Fixtures.justiceOfficer, now: Fixtures.now)
         #expect(try await fixture.store.verifyAudit().isIntact)
 
-        try fixture.execute("UPDATE documents SET status = 'valid', revocation_reason = NULL, revoked_at = NULL WHERE id = '\(revoked)'")
-        try fixture.execute("UPDATE documents SET status = 'revoked', revocation_reason = 'x', revoked_at = 1 WHERE id = '\(valid)'")
+        try fixture.execute(
+            "UPDATE documents SET status = 'valid', revocation_reason = NULL, revoked_at = NULL WHERE id = '\(revoked)'"
+        )
+        try fixture.execute(
+            "UPDATE documents SET status = 'revoked', revocation_reason = 'x', revoked_at = 1 WHERE id = '\(valid)'")
         let verdict = try await fixture.store.verifyAudit()
         #expect(!verdict.isIntact)
         #expect(verdict.damage == nil, "the chain itself is intact: only the table lies")
@@ -47,14 +55,18 @@ struct DocumentAuditTests {
         #expect(!verdict.description.contains(untouched))
     }
 
-    @Test("changed revocation grounds, public reason code or time, or an issuance pointer moved off its entry, are reported too")
+    @Test(
+        "changed revocation grounds, public reason code or time, or an issuance pointer moved off its entry, are reported too"
+    )
     func revocationDetailsAndIssuancePointerAreChecked() async throws {
         let fixture = try StoreFixture()
         let first = try await Self.issue(fixture.store, person: 1)
         let second = try await Self.issue(fixture.store, person: 2)
         let third = try await Self.issue(fixture.store, person: 3)
-        _ = try await fixture.store.revokeDocument(first, reason: "Cấp nhầm", code: .issuedInError, by: Fixtures.justiceOfficer, now: Fixtures.now)
-        _ = try await fixture.store.revokeDocument(third, reason: "Cấp nhầm", code: .issuedInError, by: Fixtures.justiceOfficer, now: Fixtures.now)
+        _ = try await fixture.store.revokeDocument(
+            first, reason: "Cấp nhầm", code: .issuedInError, by: Fixtures.justiceOfficer, now: Fixtures.now)
+        _ = try await fixture.store.revokeDocument(
+            third, reason: "Cấp nhầm", code: .issuedInError, by: Fixtures.justiceOfficer, now: Fixtures.now)
         #expect(try await fixture.store.verifyAudit().isIntact)
         try fixture.execute("UPDATE documents SET revocation_reason = 'Theo yêu cầu' WHERE id = '\(first)'")
         try fixture.execute("UPDATE documents SET audit_sequence = 1 WHERE id = '\(second)'")
@@ -73,14 +85,18 @@ struct DocumentAuditTests {
         let path = folder.path + "/civicseal.sqlite"
         let store = try RequestStore.open(path: path)
         let documentID = try await Self.issue(store, person: 1)
-        _ = try await store.revokeDocument(documentID, reason: "Cấp nhầm", code: .issuedInError, by: Fixtures.justiceOfficer, now: Fixtures.now)
+        _ = try await store.revokeDocument(
+            documentID, reason: "Cấp nhầm", code: .issuedInError, by: Fixtures.justiceOfficer, now: Fixtures.now)
         try store.close()
         let before = try BuiltProduct.run("civicseal", ["audit", "verify", "--data", folder.path])
         #expect(before.status == 0, "\(before.text) \(before.errorText)")
 
-        let flip = try ExternalTool.run("sqlite3", [
-            path, "UPDATE documents SET status = 'valid', revocation_reason = NULL, revoked_at = NULL WHERE id = '\(documentID)';",
-        ])
+        let flip = try ExternalTool.run(
+            "sqlite3",
+            [
+                path,
+                "UPDATE documents SET status = 'valid', revocation_reason = NULL, revoked_at = NULL WHERE id = '\(documentID)';",
+            ])
         #expect(flip.status == 0, "\(flip.errorText)")
         let after = try BuiltProduct.run("civicseal", ["audit", "verify", "--data", folder.path])
         #expect(after.status == 65, "\(after.text) \(after.errorText)")

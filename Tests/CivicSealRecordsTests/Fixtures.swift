@@ -1,8 +1,9 @@
-@testable import CivicSealRecords
 import CivicSealStorage
 import CivicSealTestSupport
 import CivicSealWorkflow
 import Foundation
+
+@testable import CivicSealRecords
 
 /// Synthetic people, officers and stores in temporary folders. No ID number here is real: each is built to agree
 /// with its invented person (province 079, a man born 2 March 1985).
@@ -54,13 +55,16 @@ enum Fixtures {
 
     static func healthCertificate() -> RequestSubmission {
         RequestSubmission(
-            request: .healthCertificate(HealthCertificateRequest(certificateType: "driving-licence", licenceClass: "B")),
-            particulars: Particulars(currentResidence: Address(line: "12 Phố Huế, phường Hai Bà Trưng", provinceCode: "001")),
+            request: .healthCertificate(
+                HealthCertificateRequest(certificateType: "driving-licence", licenceClass: "B")),
+            particulars: Particulars(
+                currentResidence: Address(line: "12 Phố Huế, phường Hai Bà Trưng", provinceCode: "001")),
             contact: ContactDetails(phone: "0987654321"))
     }
 
     static func validated(
-        _ submission: RequestSubmission = criminalRecord(), person number: Int = 1, today: CalendarDate = date("2026-07-15")
+        _ submission: RequestSubmission = criminalRecord(), person number: Int = 1,
+        today: CalendarDate = date("2026-07-15")
     ) -> ValidatedRequest {
         switch SubmissionValidator().validate(submission, applicant: applicant(number), today: today) {
         case .success(let request): return request
@@ -100,14 +104,16 @@ final class StoreFixture: Sendable {
     /// How many history events the request's row lists (its audit references).
     func historyLength(_ id: String) throws -> Int {
         guard let seq = try seq(id) else { return -1 }
-        return Int(try scalar("SELECT json_array_length(history) FROM requests WHERE seq = ?", [.integer(seq)]).int64 ?? -1)
+        return Int(
+            try scalar("SELECT json_array_length(history) FROM requests WHERE seq = ?", [.integer(seq)]).int64 ?? -1)
     }
 
     /// state, version, assignee, update time and history of a request, read straight from the table.
     func row(_ id: String) throws -> [DatabaseValue] {
         guard let seq = try seq(id) else { return [] }
         return try store.database.read {
-            try $0.queryFirst("SELECT state, version, assignee_id, updated_at, history FROM requests WHERE seq = ?", [.integer(seq)])?
+            try $0.queryFirst(
+                "SELECT state, version, assignee_id, updated_at, history FROM requests WHERE seq = ?", [.integer(seq)])?
                 .values ?? []
         }
     }

@@ -12,9 +12,11 @@ import Testing
         let officer = Fixtures.justiceOfficer
         switch action {
         case .claim: return try await store.claim(id, by: officer, now: now)
-        case .approve: return try await store.decide(id, .approve(findingsJSON: #"{"convictions":[]}"#), by: officer, now: now)
+        case .approve:
+            return try await store.decide(id, .approve(findingsJSON: #"{"convictions":[]}"#), by: officer, now: now)
         case .requestInfo:
-            return try await store.decide(id, .requestInfo(reason: "Thiếu địa chỉ nơi cư trú 2008"), by: officer, now: now)
+            return try await store.decide(
+                id, .requestInfo(reason: "Thiếu địa chỉ nơi cư trú 2008"), by: officer, now: now)
         case .reject: return try await store.decide(id, .reject(reason: "Hồ sơ không hợp lệ"), by: officer, now: now)
         case .supplement:
             return try await store.supplement(id, with: Fixtures.validated(person: owner), now: now)
@@ -22,7 +24,8 @@ import Testing
         case .issue: return try await store.markIssued(id, now: now)
         case .revoke: return try await store.revoke(id, reason: "Cấp nhầm thông tin", by: officer, now: now)
         case .setComplexity:
-            return try await store.setComplexity(id, CaseComplexity(reasons: [.livedAbroad]), reason: "Đã sống ở Nhật Bản", by: officer, now: now)
+            return try await store.setComplexity(
+                id, CaseComplexity(reasons: [.livedAbroad]), reason: "Đã sống ở Nhật Bản", by: officer, now: now)
         }
     }
 
@@ -94,7 +97,9 @@ import Testing
 
     /// Every (state, action) pair the lifecycle does not list, performed by the role that action needs.
     static let forbidden: [(RequestState, LifecycleAction)] = RequestState.allCases.flatMap { state in
-        LifecycleAction.allCases.filter { RequestLifecycle.transition(from: state, action: $0) == nil }.map { (state, $0) }
+        LifecycleAction.allCases.filter { RequestLifecycle.transition(from: state, action: $0) == nil }.map {
+            (state, $0)
+        }
     }
 
     @Test(arguments: RequestState.allCases)
@@ -126,12 +131,15 @@ import Testing
         let id = try await Self.request(in: .submitted, owner: 3, store: store)
         let row = try fixture.row(id)
         // A citizen cannot claim their own request.
-        var error = await #expect(throws: RecordsError.self) { _ = try await store.claim(id, by: Fixtures.citizen(3), now: Fixtures.now) }
+        var error = await #expect(throws: RecordsError.self) {
+            _ = try await store.claim(id, by: Fixtures.citizen(3), now: Fixtures.now)
+        }
         #expect(error?.lifecycle?.code == .roleNotAllowed)
         _ = try await store.claim(id, by: Fixtures.justiceOfficer, now: Fixtures.now)
         // A colleague cannot decide a request claimed by someone else.
         error = await #expect(throws: RecordsError.self) {
-            _ = try await store.decide(id, .approve(findingsJSON: "{}"), by: Fixtures.justiceColleague, now: Fixtures.now)
+            _ = try await store.decide(
+                id, .approve(findingsJSON: "{}"), by: Fixtures.justiceColleague, now: Fixtures.now)
         }
         #expect(error?.lifecycle?.code == .notAssignee)
         // Rejection needs a reason; white space is none.
@@ -141,7 +149,8 @@ import Testing
         #expect(error?.lifecycle?.code == .reasonRequired)
         // Findings must be a JSON object.
         error = await #expect(throws: RecordsError.self) {
-            _ = try await store.decide(id, .approve(findingsJSON: "[1,"), by: Fixtures.justiceOfficer, now: Fixtures.now)
+            _ = try await store.decide(
+                id, .approve(findingsJSON: "[1,"), by: Fixtures.justiceOfficer, now: Fixtures.now)
         }
         #expect(error?.code == .invalidInput)
         #expect(try fixture.row(id)[0] == .text("in_review"))

@@ -9,9 +9,10 @@ import Testing
     static func fill(_ store: RequestStore, persons numbers: Range<Int>, day: String) async throws -> [RequestSummary] {
         var summaries: [RequestSummary] = []
         for number in numbers {
-            summaries.append(try await store.submit(
-                Fixtures.validated(Fixtures.healthCertificate(), person: number, today: Fixtures.date(day)),
-                now: Fixtures.instant(day)))
+            summaries.append(
+                try await store.submit(
+                    Fixtures.validated(Fixtures.healthCertificate(), person: number, today: Fixtures.date(day)),
+                    now: Fixtures.instant(day)))
         }
         return summaries
     }
@@ -60,8 +61,10 @@ import Testing
     }
 
     // The last one is well formed (base64url of `q1|2026-07-15|aaa…a`) but names no request of this database.
-    @Test(arguments: ["", "not-a-cursor", "cTF8MjAyNi0wNy0xNXx4", "q1|2026-07-15|" + String(repeating: "a", count: 32),
-        "cTF8MjAyNi0wNy0xNXxhYWFhYWFhYWFhYWFhYWFhYWFhYWFhYWFhYWFhYWFhYQ"])
+    @Test(arguments: [
+        "", "not-a-cursor", "cTF8MjAyNi0wNy0xNXx4", "q1|2026-07-15|" + String(repeating: "a", count: 32),
+        "cTF8MjAyNi0wNy0xNXxhYWFhYWFhYWFhYWFhYWFhYWFhYWFhYWFhYWFhYWFhYQ",
+    ])
     func foreignCursorsAreRefused(cursor: String) async throws {
         let fixture = try StoreFixture()
         let error = await #expect(throws: RecordsError.self) {
@@ -81,7 +84,10 @@ import Testing
             { _ = try await store.request(theirs.id, by: Fixtures.citizen(1), now: Fixtures.now) },
             { _ = try await store.history(of: theirs.id, by: Fixtures.citizen(1)) },
             { _ = try await store.cancel(theirs.id, by: Fixtures.citizen(1), now: Fixtures.now) },
-            { _ = try await store.request(String(repeating: "0", count: 32), by: Fixtures.citizen(1), now: Fixtures.now) },
+            {
+                _ = try await store.request(
+                    String(repeating: "0", count: 32), by: Fixtures.citizen(1), now: Fixtures.now)
+            },
             { _ = try await store.request("../etc/passwd", by: Fixtures.citizen(1), now: Fixtures.now) },
         ] as [@Sendable () async throws -> Void] {
             let error = await #expect(throws: RecordsError.self) { try await attempt() }
@@ -94,10 +100,13 @@ import Testing
         let fixture = try StoreFixture()
         let store = fixture.store
         let criminal = try await store.submit(Fixtures.validated(person: 1), now: Fixtures.now)
-        let health = try await store.submit(Fixtures.validated(Fixtures.healthCertificate(), person: 2), now: Fixtures.now)
-        let justiceQueue = try await store.departmentQueue(for: Fixtures.justiceOfficer, state: .submitted, now: Fixtures.now)
+        let health = try await store.submit(
+            Fixtures.validated(Fixtures.healthCertificate(), person: 2), now: Fixtures.now)
+        let justiceQueue = try await store.departmentQueue(
+            for: Fixtures.justiceOfficer, state: .submitted, now: Fixtures.now)
         #expect(justiceQueue.items.map(\.id) == [criminal.id])
-        let healthQueue = try await store.departmentQueue(for: Fixtures.healthOfficer, state: .submitted, now: Fixtures.now)
+        let healthQueue = try await store.departmentQueue(
+            for: Fixtures.healthOfficer, state: .submitted, now: Fixtures.now)
         #expect(healthQueue.items.map(\.id) == [health.id])
         for attempt in [
             { _ = try await store.request(criminal.id, by: Fixtures.healthOfficer, now: Fixtures.now) },
@@ -111,19 +120,24 @@ import Testing
             _ = try await store.departmentQueue(for: Fixtures.citizen(1), state: .submitted, now: Fixtures.now)
         }
         #expect(citizenQueue?.code == .forbidden)
-        #expect(try await store.request(criminal.id, by: Fixtures.justiceOfficer, now: Fixtures.now).summary.id == criminal.id)
+        #expect(
+            try await store.request(criminal.id, by: Fixtures.justiceOfficer, now: Fixtures.now).summary.id
+                == criminal.id)
     }
 
     @Test func healthBookEntriesAreRecordedByCliniciansAndReadByThePerson() async throws {
         let fixture = try StoreFixture()
         let store = fixture.store
         let person = Fixtures.person(9).personalID
-        let vaccination = HealthBookEntry.vaccination(Vaccination(
-            facilityId: "79001", administeredOn: Fixtures.date("2026-03-02"), vaccine: "Synthetic-VX", antigen: "Sởi",
-            dose: 1))
-        let allergy = HealthBookEntry.allergy(Allergy(
-            facilityId: "79001", recordedOn: Fixtures.date("2025-01-10"), type: .drug, agent: "Penicillin",
-            reaction: "Phát ban"))
+        let vaccination = HealthBookEntry.vaccination(
+            Vaccination(
+                facilityId: "79001", administeredOn: Fixtures.date("2026-03-02"), vaccine: "Synthetic-VX",
+                antigen: "Sởi",
+                dose: 1))
+        let allergy = HealthBookEntry.allergy(
+            Allergy(
+                facilityId: "79001", recordedOn: Fixtures.date("2025-01-10"), type: .drug, agent: "Penicillin",
+                reaction: "Phát ban"))
         try await store.recordHealthEntry(vaccination, for: person, by: Fixtures.healthOfficer, now: Fixtures.now)
         try await store.recordHealthEntry(allergy, for: person, by: Fixtures.healthOfficer, now: Fixtures.now)
         let book = try await store.healthBook(for: person, by: .citizen(person))
@@ -137,8 +151,9 @@ import Testing
             try await store.recordHealthEntry(vaccination, for: person, by: .citizen(person), now: Fixtures.now)
         }
         #expect(citizenWrites?.code == .forbidden)
-        let badDose = HealthBookEntry.vaccination(Vaccination(
-            facilityId: "79001", administeredOn: Fixtures.date("2026-03-02"), vaccine: "X", antigen: "Y", dose: 99))
+        let badDose = HealthBookEntry.vaccination(
+            Vaccination(
+                facilityId: "79001", administeredOn: Fixtures.date("2026-03-02"), vaccine: "X", antigen: "Y", dose: 99))
         let invalid = await #expect(throws: RecordsError.self) {
             try await store.recordHealthEntry(badDose, for: person, by: Fixtures.healthOfficer, now: Fixtures.now)
         }
@@ -161,7 +176,8 @@ import Testing
         func copies(_ count: Int, from first: Int) -> [ValidatedRequest] {
             (first..<first + count).map { number in
                 ValidatedRequest(
-                    submission: template.submission, applicant: Fixtures.applicant(number), subject: Fixtures.person(number),
+                    submission: template.submission, applicant: Fixtures.applicant(number),
+                    subject: Fixtures.person(number),
                     complexity: template.complexity, routingProvince: template.routingProvince)
             }
         }
@@ -171,7 +187,8 @@ import Testing
         let all = try await store.queueCounts(for: officer, state: .submitted, now: Fixtures.now)
         #expect(all.total == RequestStore.queueCountLimit && all.totalIsAtLeast)
         #expect(all.overdue == RequestStore.queueCountLimit && all.overdueIsAtLeast)
-        let criminal = try await store.queueCounts(for: officer, state: .submitted, filter: QueueFilter(kind: .criminalRecord), now: Fixtures.now)
+        let criminal = try await store.queueCounts(
+            for: officer, state: .submitted, filter: QueueFilter(kind: .criminalRecord), now: Fixtures.now)
         #expect(criminal == QueueCounts(total: 0, overdue: 0, totalIsAtLeast: false, overdueIsAtLeast: false))
         let inReview = try await store.queueCounts(for: officer, state: .inReview, now: Fixtures.now)
         #expect(inReview.total == 0 && !inReview.totalIsAtLeast)

@@ -27,7 +27,8 @@ import Testing
         #expect(zip(ids, ids.dropFirst()).filter { $0.prefix(4) == $1.prefix(4) }.count < 3)
         // Another database has another key: its row 1 has another id, and ours means nothing there.
         let other = try await second.store.submit(
-            Fixtures.validated(Fixtures.healthCertificate(), person: 1, today: Fixtures.date("2026-07-15")), now: Fixtures.now)
+            Fixtures.validated(Fixtures.healthCertificate(), person: 1, today: Fixtures.date("2026-07-15")),
+            now: Fixtures.now)
         #expect(other.id != ids[0])
         #expect(try second.seq(ids[0]) == nil)
         let key = try first.scalar("SELECT key FROM records_keys WHERE name = 'request-id'")
@@ -83,7 +84,11 @@ import Testing
                         submission)
                     VALUES (7, ?, '001190000001', '001190000001', 'criminal-record', 1, 'justice-hanoi', 'in_review',
                         'officer-lan', '2026-07-15', 10, '2026-07-29', 200000, 'standard', 1000, 2000, 2, ?)
-                    """, [.text(legacyID), .text(String(decoding: Fixtures.criminalRecord().sortedKeysJSON(), as: UTF8.self))])
+                    """,
+                    [
+                        .text(legacyID),
+                        .text(String(decoding: Fixtures.criminalRecord().sortedKeysJSON(), as: UTF8.self)),
+                    ])
                 for (number, audit) in [(1, submit), (2, claim)] {
                     try connection.execute(
                         """
@@ -105,7 +110,11 @@ import Testing
                         record, pdf)
                     VALUES (?, 7, 'criminal-record', 'justice-hanoi', 'criminal-record-1', '1', ?, ?, ?, ?, 3000, ?,
                         '{}', x'255044462d')
-                    """, [.text(DocumentID.generate()), .text(hash), .text(hash), .text(hash), .text(hash), .integer(claim.sequence)])
+                    """,
+                    [
+                        .text(DocumentID.generate()), .text(hash), .text(hash), .text(hash), .text(hash),
+                        .integer(claim.sequence),
+                    ])
             }
             try await old.close()
         }

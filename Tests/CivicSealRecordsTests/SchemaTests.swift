@@ -24,7 +24,9 @@ import Testing
             fixture,
             "SELECT * FROM requests WHERE department_id = ? AND state = ? AND due_date = ? AND seq > ? ORDER BY seq LIMIT ?",
             ["justice-hanoi", "submitted", "2026-07-15", 42, 51])
-        #expect(sameDay.contains("USING INDEX requests_queue (department_id=? AND state=? AND due_date=? AND seq>?)"), "\(sameDay)")
+        #expect(
+            sameDay.contains("USING INDEX requests_queue (department_id=? AND state=? AND due_date=? AND seq>?)"),
+            "\(sameDay)")
         #expect(!sameDay.contains("TEMP B-TREE"), "\(sameDay)")
         let later = try Self.plan(
             fixture,
@@ -64,7 +66,8 @@ import Testing
     @Test func kindFilterAndCountsAreCoveredByTheQueueIndex() throws {
         let fixture = try StoreFixture()
         let filtered = try SchemaTests.plan(
-            fixture, "SELECT seq FROM requests WHERE department_id = ? AND state = ? AND kind = ? ORDER BY due_date, seq LIMIT ?",
+            fixture,
+            "SELECT seq FROM requests WHERE department_id = ? AND state = ? AND kind = ? ORDER BY due_date, seq LIMIT ?",
             ["justice-hanoi", "submitted", "criminal-record", 51])
         #expect(filtered.contains("USING COVERING INDEX requests_queue"), "\(filtered)")
         #expect(!filtered.contains("TEMP B-TREE"), "\(filtered)")

@@ -70,7 +70,8 @@ import Testing
         let fixture = try StoreFixture()
         let store = fixture.store
         let summary = try await store.submit(Fixtures.validated(), now: Fixtures.now)  // due 2026-07-29
-        let onDueDate = try await store.request(summary.id, by: .system(), now: Fixtures.instant("2026-07-29", hour: 23))
+        let onDueDate = try await store.request(
+            summary.id, by: .system(), now: Fixtures.instant("2026-07-29", hour: 23))
         #expect(!onDueDate.summary.isOverdue)
         let dayAfter = Fixtures.instant("2026-07-30", hour: 8)
         #expect(try await store.request(summary.id, by: .system(), now: dayAfter).summary.isOverdue)
@@ -97,7 +98,8 @@ import Testing
         _ = try await fixture.store.submit(Fixtures.validated(), idempotencyKey: "key-1", now: Fixtures.now)
         let error = await #expect(throws: RecordsError.self) {
             _ = try await fixture.store.submit(
-                Fixtures.validated(Fixtures.criminalRecord(purpose: "Du học")), idempotencyKey: "key-1", now: Fixtures.now)
+                Fixtures.validated(Fixtures.criminalRecord(purpose: "Du học")), idempotencyKey: "key-1",
+                now: Fixtures.now)
         }
         #expect(error?.code == .idempotencyKeyReused)
         #expect(try fixture.count("requests") == 1)
@@ -106,8 +108,10 @@ import Testing
 
     @Test func differentCitizensMayReuseAKey() async throws {
         let fixture = try StoreFixture()
-        let first = try await fixture.store.submit(Fixtures.validated(person: 1), idempotencyKey: "k", now: Fixtures.now)
-        let second = try await fixture.store.submit(Fixtures.validated(person: 2), idempotencyKey: "k", now: Fixtures.now)
+        let first = try await fixture.store.submit(
+            Fixtures.validated(person: 1), idempotencyKey: "k", now: Fixtures.now)
+        let second = try await fixture.store.submit(
+            Fixtures.validated(person: 2), idempotencyKey: "k", now: Fixtures.now)
         #expect(first.id != second.id)
         #expect(try fixture.count("requests") == 2)
     }
@@ -139,7 +143,8 @@ import Testing
         _ = try await store.submit(Fixtures.validated(Fixtures.healthCertificate()), now: Fixtures.now)
         // Still blocked while in review or approved; free again once finished.
         _ = try await store.claim(first.id, by: Fixtures.justiceOfficer, now: Fixtures.now)
-        _ = try await store.decide(first.id, .approve(findingsJSON: "{}"), by: Fixtures.justiceOfficer, now: Fixtures.now)
+        _ = try await store.decide(
+            first.id, .approve(findingsJSON: "{}"), by: Fixtures.justiceOfficer, now: Fixtures.now)
         await #expect(throws: RecordsError.self) { _ = try await store.submit(Fixtures.validated(), now: Fixtures.now) }
         _ = try await store.markIssued(first.id, now: Fixtures.now)
         _ = try await store.submit(Fixtures.validated(), now: Fixtures.now)

@@ -15,7 +15,8 @@ import Testing
         let fixtures = try SealFixtures()
         let issuedAt = Date(timeIntervalSince1970: Date().timeIntervalSince1970.rounded(.down))
         let department = try require(fixtures.keyring.department("justice-hanoi"))
-        let sealed = try PAdESSealer.seal(try fixtures.renderedFormOne(issuedAt: issuedAt), signer: try department.signer())
+        let sealed = try PAdESSealer.seal(
+            try fixtures.renderedFormOne(issuedAt: issuedAt), signer: try department.signer())
         let verdict = try fixtures.verifier().verify(sealed)
         #expect(verdict.outcome == .valid, "\(verdict.failedChecks)")
         #expect(verdict.checks.map(\.name) == DocumentVerdict.CheckName.offline)
@@ -47,7 +48,8 @@ import Testing
         let unknown = try fixtures.verifier().verify(sealed, registry: RegistryStub(document: nil))
         #expect(unknown.outcome == .invalid)
         #expect(unknown.failedChecks == [.registered, .hashMatches, .notRevoked])
-        let other = try fixtures.verifier().verify(sealed, registry: RegistryStub.registering(Array("another file".utf8)))
+        let other = try fixtures.verifier().verify(
+            sealed, registry: RegistryStub.registering(Array("another file".utf8)))
         #expect(other.failedChecks == [.hashMatches])
     }
 
@@ -70,14 +72,20 @@ import Testing
             #expect(!message.contains("2026-05-28T20:26:40Z") && !message.contains("28/05/2026"), "\(message)")
             #expect(!message.contains("Cấp nhầm người"), "the grounds are not: \(message)")
         }
-        #expect(check.vietnamese.contains(RevocationReason.issuedInError.vietnamese) && check.vietnamese.contains("giờ Hà Nội (UTC+7)"))
-        #expect(check.english.contains(RevocationReason.issuedInError.english) && check.english.contains("Hà Nội time (UTC+7)"))
+        #expect(
+            check.vietnamese.contains(RevocationReason.issuedInError.vietnamese)
+                && check.vietnamese.contains("giờ Hà Nội (UTC+7)"))
+        #expect(
+            check.english.contains(RevocationReason.issuedInError.english)
+                && check.english.contains("Hà Nội time (UTC+7)"))
         #expect(verdict.revocation == DocumentVerdict.Revocation(date: revokedAt, reason: .issuedInError))
         let json = verdict.jsonObject()
         let revocation = try #require(json["revocation"] as? [String: Any])
         #expect(revocation["reason"] as? String == "issued-in-error")
         #expect(revocation["date"] as? String == "2026-05-28T20:26:40Z")
-        #expect(try fixtures.verifier().verify(sealed, registry: RegistryStub.registering(sealed)).jsonObject()["revocation"] is NSNull)
+        #expect(
+            try fixtures.verifier().verify(sealed, registry: RegistryStub.registering(sealed)).jsonObject()[
+                "revocation"] is NSNull)
     }
 
     @Test func rsaPSSSealVerifies() throws {
@@ -111,11 +119,20 @@ import Testing
         let location = try require(file.signature)
         let signer = try require(fixtures.keyring.department("justice-hanoi")).signer()
         var bytes = file.bytes
-        let values = variant == "tail"
-            ? [0, location.contents.lowerBound, location.contents.upperBound, bytes.count - location.contents.upperBound - 40]
-            : [0, location.contents.lowerBound - 12, location.contents.upperBound, bytes.count - location.contents.upperBound]
+        let values =
+            variant == "tail"
+            ? [
+                0, location.contents.lowerBound, location.contents.upperBound,
+                bytes.count - location.contents.upperBound - 40,
+            ]
+            : [
+                0, location.contents.lowerBound - 12, location.contents.upperBound,
+                bytes.count - location.contents.upperBound,
+            ]
         var text = Array("[\(values.map(String.init).joined(separator: " "))]".utf8)
-        text.insert(contentsOf: repeatElement(UInt8(ascii: " "), count: location.byteRangeArray.count - text.count), at: text.count - 1)
+        text.insert(
+            contentsOf: repeatElement(UInt8(ascii: " "), count: location.byteRangeArray.count - text.count),
+            at: text.count - 1)
         bytes.replaceSubrange(location.byteRangeArray, with: text)
         let hasher = Hasher(signer.digest)
         hasher.update(bytes[values[0]..<(values[0] + values[1])])
@@ -139,7 +156,8 @@ import Testing
         var update = try PDFIncrementalUpdate(appendingTo: sealed)
         let page = rendered.structure.pages[0]
         var overlay = PDFPage(width: page.width, height: page.height)
-        overlay.text("Có án tích: trộm cắp tài sản", font: fixtures.renderer.boldFont, size: 14, at: PDFPoint(x: 72, y: 420))
+        overlay.text(
+            "Có án tích: trộm cắp tài sản", font: fixtures.renderer.boldFont, size: 14, at: PDFPoint(x: 72, y: 420))
         update.addOverlay(overlay, onPage: 0, of: rendered.structure)
         let tampered = update.serialized()
         #expect(tampered.starts(with: sealed))
@@ -171,7 +189,8 @@ import Testing
     @Test func signerCertificateExpiredAtSigningTimeFailsValidity() throws {
         let fixtures = try SealFixtures()
         let now = Date()
-        let signer = try fixtures.issueSigner(validity: now.addingTimeInterval(-2 * 86400)...now.addingTimeInterval(-86400))
+        let signer = try fixtures.issueSigner(
+            validity: now.addingTimeInterval(-2 * 86400)...now.addingTimeInterval(-86400))
         let sealed = try PAdESSealer.seal(try fixtures.renderedFormOne(issuedAt: now), signer: signer)  // /M = now
         let verdict = try fixtures.verifier().verify(sealed)
         #expect(verdict.outcome == .invalid)
@@ -182,7 +201,8 @@ import Testing
     @Test func certificateNotYetValidAtSigningTimeFailsValidity() throws {
         let fixtures = try SealFixtures()
         let now = Date()
-        let signer = try fixtures.issueSigner(validity: now.addingTimeInterval(86400)...now.addingTimeInterval(2 * 86400))
+        let signer = try fixtures.issueSigner(
+            validity: now.addingTimeInterval(86400)...now.addingTimeInterval(2 * 86400))
         let sealed = try PAdESSealer.seal(try fixtures.renderedFormOne(issuedAt: now), signer: signer)
         #expect(try fixtures.verifier().verify(sealed).failedChecks == [.validityAtSigningTime])
     }
@@ -196,7 +216,9 @@ import Testing
 
     @Test func notAPDFFailsStructureAndListsEveryCheck() throws {
         let fixtures = try SealFixtures()
-        for input in [[], Array("hello".utf8), Array("%PDF-1.7\n1 0 obj\n<< /Type /Sig >>\nendobj\ntrailer\n<< >>\n".utf8)] {
+        for input in [
+            [], Array("hello".utf8), Array("%PDF-1.7\n1 0 obj\n<< /Type /Sig >>\nendobj\ntrailer\n<< >>\n".utf8),
+        ] {
             let verdict = try fixtures.verifier().verify(input)
             #expect(verdict.outcome == .invalid)
             #expect(verdict.check(.structure)?.passed == false)
@@ -223,7 +245,9 @@ import Testing
                 for _ in 0..<(1 + Int(random.next() % 8)) {
                     let index = Int(random.next() % UInt64(mutated.count))
                     let value = UInt8(truncatingIfNeeded: random.next())
-                    if mutated[index] != value, index < hole || index >= holeEnd { touchedSigned = touchedSigned || index < mutated.count - 1 }
+                    if mutated[index] != value, index < hole || index >= holeEnd {
+                        touchedSigned = touchedSigned || index < mutated.count - 1
+                    }
                     mutated[index] = value
                 }
             case 2:  // truncate
@@ -231,7 +255,10 @@ import Testing
                 touchedSigned = true
             case 3:  // insert PDF-ish or random bytes
                 let index = Int(random.next() % UInt64(mutated.count))
-                let pieces = ["<<", ">>", "[", "]", "(", ")", "/ByteRange [0 1 2 3]", " 9 0 obj ", "endobj", "stream\n", "<0a>", "%%EOF"]
+                let pieces = [
+                    "<<", ">>", "[", "]", "(", ")", "/ByteRange [0 1 2 3]", " 9 0 obj ", "endobj", "stream\n", "<0a>",
+                    "%%EOF",
+                ]
                 mutated.insert(contentsOf: Array(pieces[Int(random.next() % UInt64(pieces.count))].utf8), at: index)
                 touchedSigned = true
             case 4:  // duplicate a chunk somewhere else
@@ -241,7 +268,9 @@ import Testing
                 mutated.insert(contentsOf: chunk, at: Int(random.next() % UInt64(mutated.count)))
                 touchedSigned = length > 0
             default:  // rewrite a digit of the byte range or of an object header
-                let digits = mutated.indices.filter { (UInt8(ascii: "0")...UInt8(ascii: "9")).contains(mutated[$0]) && ($0 < hole || $0 >= holeEnd) }
+                let digits = mutated.indices.filter {
+                    (UInt8(ascii: "0")...UInt8(ascii: "9")).contains(mutated[$0]) && ($0 < hole || $0 >= holeEnd)
+                }
                 let index = digits[Int(random.next() % UInt64(digits.count))]
                 let value = UInt8(ascii: "0") + UInt8(random.next() % 10)
                 touchedSigned = mutated[index] != value
@@ -270,16 +299,23 @@ import Testing
         let close = try require(sealed[open...].firstIndex(of: UInt8(ascii: "]")))
         let values = String(decoding: sealed[open..<close], as: UTF8.self).split(separator: " ").compactMap { Int($0) }
         try #require(values.count == 4)
-        let signedContent = Array(sealed[values[0]..<(values[0] + values[1])]) + Array(sealed[values[2]..<(values[2] + values[3])])
+        let signedContent =
+            Array(sealed[values[0]..<(values[0] + values[1])]) + Array(sealed[values[2]..<(values[2] + values[3])])
         let hex = Array(sealed[(values[1] + 1)..<(values[2] - 1)])
-        var der = stride(from: 0, to: hex.count - 1, by: 2).map { UInt8(String(decoding: hex[$0..<($0 + 2)], as: UTF8.self), radix: 16)! }
+        var der = stride(from: 0, to: hex.count - 1, by: 2).map {
+            UInt8(String(decoding: hex[$0..<($0 + 2)], as: UTF8.self), radix: 16)!
+        }
         let lengthBytes = Int(der[1] & 0x7F)
         let length = der[1] < 0x80 ? Int(der[1]) : der[2..<(2 + lengthBytes)].reduce(0) { $0 << 8 | Int($1) }
         der = Array(der.prefix((der[1] < 0x80 ? 2 : 2 + lengthBytes) + length))
         let content = try fixtures.directory.write("signed-ranges.bin", signedContent)
         let cms = try fixtures.directory.write("contents.der", der)
         let result = try ExternalTool.run(
-            "openssl", ["cms", "-verify", "-binary", "-inform", "DER", "-in", cms, "-content", content, "-CAfile", fixtures.rootPath, "-purpose", "any", "-out", "/dev/null"])
+            "openssl",
+            [
+                "cms", "-verify", "-binary", "-inform", "DER", "-in", cms, "-content", content, "-CAfile",
+                fixtures.rootPath, "-purpose", "any", "-out", "/dev/null",
+            ])
         #expect(result.status == 0, "\(result.errorText)")
         #expect(result.errorText.contains("Verification successful"), "\(result.errorText)")
     }
@@ -313,18 +349,25 @@ import Testing
         let result = try ExternalTool.run(
             "pyhanko",
             ["sign", "addsig", "--field", "Sig1"] + (variant == "pades" ? ["--use-pades"] : [])
-                + ["pemder", "--key", key, "--cert", certificate, "--chain", fixtures.rootPath, "--no-pass", unsigned, output])
+                + [
+                    "pemder", "--key", key, "--cert", certificate, "--chain", fixtures.rootPath, "--no-pass", unsigned,
+                    output,
+                ])
         try #require(result.status == 0, "\(result.text)\(result.errorText)")
         let signed = Array(try Data(contentsOf: URL(fileURLWithPath: output)))
-        if variant == "xref-stream" { #expect(find("/Type /XRef", in: signed) != nil && find("trailer", in: signed) == nil) }
+        if variant == "xref-stream" {
+            #expect(find("/Type /XRef", in: signed) != nil && find("trailer", in: signed) == nil)
+        }
         let verdict = try fixtures.verifier().verify(signed)
-        #expect(verdict.outcome == .valid, "\(verdict.checks.filter { !$0.passed }.map { "\($0.name): \($0.english)" })")
+        #expect(
+            verdict.outcome == .valid, "\(verdict.checks.filter { !$0.passed }.map { "\($0.name): \($0.english)" })")
         #expect(verdict.signer == "Sở Y tế thử nghiệm")
         #expect(verdict.department == "health-test")
         #expect(verdict.signingTime != nil)
         if variant != "xref-stream" { #expect(verdict.documentID == "7QH2KX9V4M3TBCJ5RW8ZNPYD6A") }
 
-        // The same file is refused by the chain check under another root, and by the digest check once a signed byte changes.
+        // The same file is refused by the chain check under another root, and by the digest check once a signed byte
+        // changes.
         let stranger = try SealFixtures()
         #expect(try stranger.verifier().verify(signed).failedChecks == [.chain])
         var tampered = signed
@@ -339,12 +382,19 @@ import Testing
         let nss = "\(fixtures.directory.path)/nss"
         try FileManager.default.createDirectory(atPath: nss, withIntermediateDirectories: true)
         #expect(try ExternalTool.run("certutil", ["-N", "-d", "sql:\(nss)", "--empty-password"]).status == 0)
-        #expect(try ExternalTool.run("certutil", ["-A", "-d", "sql:\(nss)", "-n", "root", "-t", "CT,C,C", "-i", fixtures.rootPath]).status == 0)
+        #expect(
+            try ExternalTool.run(
+                "certutil", ["-A", "-d", "sql:\(nss)", "-n", "root", "-t", "CT,C,C", "-i", fixtures.rootPath]
+            ).status == 0)
         let pdfsig = try ExternalTool.run("pdfsig", ["-nssdir", "sql:\(nss)", path])
         #expect(pdfsig.text.contains("Signature Validation: Signature is Valid."), "\(pdfsig.text)\(pdfsig.errorText)")
         #expect(pdfsig.text.contains("Certificate Validation: Certificate is Trusted."), "\(pdfsig.text)")
         let pyhanko = try ExternalTool.run(
-            "pyhanko", ["sign", "validate", "--pretty-print", "--no-revocation-check", "--trust-replace", "--trust", fixtures.rootPath, path])
+            "pyhanko",
+            [
+                "sign", "validate", "--pretty-print", "--no-revocation-check", "--trust-replace", "--trust",
+                fixtures.rootPath, path,
+            ])
         #expect(pyhanko.status == 0, "\(pyhanko.text)\(pyhanko.errorText)")
         #expect(pyhanko.text.contains("The signature is judged VALID."), "\(pyhanko.text)")
     }
@@ -356,8 +406,11 @@ import Testing
         let (path, sealed) = try fixtures.sealedFormOne()
         let valid = try BuiltProduct.run("civicseal", ["verify", path, "--trust", fixtures.trustDirectory])
         #expect(valid.status == 0, "\(valid.text)\(valid.errorText)")
-        for line in ["Kết quả / Result: HỢP LỆ / VALID", "Người ký / Signer:", "Đơn vị / Department: justice-hanoi", "giờ Hà Nội (UTC+7) / Hà Nội time (UTC+7)",
-                     "✓ digest: Mã băm", "✓ chain: Chứng thư số"] {
+        for line in [
+            "Kết quả / Result: HỢP LỆ / VALID", "Người ký / Signer:", "Đơn vị / Department: justice-hanoi",
+            "giờ Hà Nội (UTC+7) / Hà Nội time (UTC+7)",
+            "✓ digest: Mã băm", "✓ chain: Chứng thư số",
+        ] {
             #expect(valid.text.contains(line), "missing «\(line)» in \(valid.text)")
         }
         // Default trust directory: Keys/trust under the working directory.
@@ -372,8 +425,10 @@ import Testing
         #expect(invalid.text.contains("✗ digest: Nội dung tài liệu đã bị thay đổi"), "\(invalid.text)")
 
         let garbage = try fixtures.directory.write("garbage.pdf", text: "not a pdf")
-        #expect(try BuiltProduct.run("civicseal", ["verify", garbage, "--trust", fixtures.trustDirectory]).status == 65)
-        let missing = try BuiltProduct.run("civicseal", ["verify", "\(fixtures.directory.path)/absent.pdf", "--trust", fixtures.trustDirectory])
+        #expect(
+            try BuiltProduct.run("civicseal", ["verify", garbage, "--trust", fixtures.trustDirectory]).status == 65)
+        let missing = try BuiltProduct.run(
+            "civicseal", ["verify", "\(fixtures.directory.path)/absent.pdf", "--trust", fixtures.trustDirectory])
         #expect(missing.status == 65)
         #expect(missing.errorText.contains("cannot read"))
         #expect(try BuiltProduct.run("civicseal", ["verify", "--trust", fixtures.trustDirectory]).status == 64)
@@ -384,7 +439,8 @@ import Testing
 func find(_ needle: String, in haystack: [UInt8]) -> Int? {
     let bytes = Array(needle.utf8)
     guard haystack.count >= bytes.count else { return nil }
-    for index in 0...(haystack.count - bytes.count) where haystack[index] == bytes[0] && haystack[index..<(index + bytes.count)].elementsEqual(bytes) {
+    for index in 0...(haystack.count - bytes.count)
+    where haystack[index] == bytes[0] && haystack[index..<(index + bytes.count)].elementsEqual(bytes) {
         return index
     }
     return nil

@@ -1,6 +1,6 @@
 import CivicSealCrypto
-import CivicSealSigner
 import CivicSealDocuments
+import CivicSealSigner
 import CivicSealTestSupport
 import Foundation
 import Testing
@@ -13,7 +13,8 @@ import Testing
         let nss = "\(fixtures.directory.path)/nss"
         try FileManager.default.createDirectory(atPath: nss, withIntermediateDirectories: true)
         #expect(try ExternalTool.run("certutil", ["-N", "-d", "sql:\(nss)", "--empty-password"]).status == 0)
-        let added = try ExternalTool.run("certutil", ["-A", "-d", "sql:\(nss)", "-n", "civicseal-dev-root", "-t", "CT,C,C", "-i", fixtures.rootPath])
+        let added = try ExternalTool.run(
+            "certutil", ["-A", "-d", "sql:\(nss)", "-n", "civicseal-dev-root", "-t", "CT,C,C", "-i", fixtures.rootPath])
         #expect(added.status == 0, "\(added.errorText)")
         let result = try ExternalTool.run("pdfsig", ["-nssdir", "sql:\(nss)", path])
         #expect(result.text.contains("Signature Validation: Signature is Valid."), "\(result.text)\(result.errorText)")
@@ -27,7 +28,11 @@ import Testing
         let fixtures = try SealFixtures()
         let (path, _) = try fixtures.sealedFormOne()
         let result = try ExternalTool.run(
-            "pyhanko", ["sign", "validate", "--pretty-print", "--no-revocation-check", "--trust-replace", "--trust", fixtures.rootPath, path])
+            "pyhanko",
+            [
+                "sign", "validate", "--pretty-print", "--no-revocation-check", "--trust-replace", "--trust",
+                fixtures.rootPath, path,
+            ])
         #expect(result.status == 0, "\(result.text)\(result.errorText)")
         for statement in [
             "The signer's certificate is trusted.", "The signature is cryptographically sound.",
@@ -49,8 +54,10 @@ import Testing
         let departmentID = record.department.id
         let department = try require(fixtures.keyring.department(departmentID), departmentID)
         let rendered = try fixtures.renderer.render(
-            record, templateID: templateID, signature: SignaturePlaceholder(signerName: department.name, location: "Hà Nội"))
-        return try fixtures.directory.write("\(templateID).pdf", try PAdESSealer.seal(rendered.pdf, signer: try department.signer()))
+            record, templateID: templateID,
+            signature: SignaturePlaceholder(signerName: department.name, location: "Hà Nội"))
+        return try fixtures.directory.write(
+            "\(templateID).pdf", try PAdESSealer.seal(rendered.pdf, signer: try department.signer()))
     }
 
     @Test(.enabled(if: ExternalTool.isUsable("pdfsig", "certutil")), arguments: templates)
@@ -60,10 +67,16 @@ import Testing
         let nss = "\(fixtures.directory.path)/nss"
         try FileManager.default.createDirectory(atPath: nss, withIntermediateDirectories: true)
         #expect(try ExternalTool.run("certutil", ["-N", "-d", "sql:\(nss)", "--empty-password"]).status == 0)
-        #expect(try ExternalTool.run("certutil", ["-A", "-d", "sql:\(nss)", "-n", "root", "-t", "CT,C,C", "-i", fixtures.rootPath]).status == 0)
+        #expect(
+            try ExternalTool.run(
+                "certutil", ["-A", "-d", "sql:\(nss)", "-n", "root", "-t", "CT,C,C", "-i", fixtures.rootPath]
+            ).status == 0)
         let result = try ExternalTool.run("pdfsig", ["-nssdir", "sql:\(nss)", path])
-        #expect(result.text.contains("Signature Validation: Signature is Valid."), "\(templateID): \(result.text)\(result.errorText)")
-        #expect(result.text.contains("Certificate Validation: Certificate is Trusted."), "\(templateID): \(result.text)")
+        #expect(
+            result.text.contains("Signature Validation: Signature is Valid."),
+            "\(templateID): \(result.text)\(result.errorText)")
+        #expect(
+            result.text.contains("Certificate Validation: Certificate is Trusted."), "\(templateID): \(result.text)")
     }
 
     @Test(.enabled(if: ExternalTool.isUsable("pyhanko")), arguments: templates)
@@ -71,8 +84,13 @@ import Testing
         let fixtures = try SealFixtures()
         let path = try Self.sealed(templateID, fixtures)
         let result = try ExternalTool.run(
-            "pyhanko", ["sign", "validate", "--pretty-print", "--no-revocation-check", "--trust-replace", "--trust", fixtures.rootPath, path])
-        #expect(result.text.contains("The signature is judged VALID."), "\(templateID): \(result.text)\(result.errorText)")
+            "pyhanko",
+            [
+                "sign", "validate", "--pretty-print", "--no-revocation-check", "--trust-replace", "--trust",
+                fixtures.rootPath, path,
+            ])
+        #expect(
+            result.text.contains("The signature is judged VALID."), "\(templateID): \(result.text)\(result.errorText)")
         #expect(result.text.contains("The signature covers the entire file."), "\(templateID): \(result.text)")
     }
 
@@ -80,7 +98,8 @@ import Testing
     func ourVerifierAcceptsEveryDocumentType(templateID: String) throws {
         let fixtures = try SealFixtures()
         let path = try Self.sealed(templateID, fixtures)
-        let verdict = try DocumentVerifier(trustAnchors: fixtures.keyring.trustAnchors).verify(Array(try Data(contentsOf: URL(fileURLWithPath: path))))
+        let verdict = try DocumentVerifier(trustAnchors: fixtures.keyring.trustAnchors).verify(
+            Array(try Data(contentsOf: URL(fileURLWithPath: path))))
         #expect(verdict.isValid, "\(templateID): \(verdict.checks.filter { !$0.passed }.map(\.english))")
     }
 }

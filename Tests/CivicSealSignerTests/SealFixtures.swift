@@ -24,22 +24,31 @@ final class SealFixtures: Sendable {
     var rootPath: String { "\(directory.path)/Keys/trust/root-ca.cert.pem" }
 
     static let holder = DocumentHolder(
-        fullName: "Nguyễn Thị Ánh Tuyết", sex: .female, birthDate: CalendarDate("1990-09-02")!, birthPlace: "Phường Hàng Bạc, Hà Nội",
-        ethnicity: "Kinh", residence: "Số 12 phố Hàng Bạc, phường Hoàn Kiếm, thành phố Hà Nội", personalID: "001190012345",
+        fullName: "Nguyễn Thị Ánh Tuyết", sex: .female, birthDate: CalendarDate("1990-09-02")!,
+        birthPlace: "Phường Hàng Bạc, Hà Nội",
+        ethnicity: "Kinh", residence: "Số 12 phố Hàng Bạc, phường Hoàn Kiếm, thành phố Hà Nội",
+        personalID: "001190012345",
         fatherName: "Nguyễn Văn Hùng", motherName: "Lê Thị Mai", spouseName: "Trần Quốc Bảo")
 
     static func formOne(documentID: String = "7QH2KX9V4M3TBCJ5RW8ZNPYD6A", issuedAt: Date = Date()) -> DocumentRecord {
         DocumentRecord(
-            documentID: documentID, number: "1234/2026/LLTP", issuedAt: issuedAt, place: "Hà Nội", department: .justiceHanoi,
-            officer: DocumentOfficer(fullName: "Lê Văn Hưởng", titleVietnamese: "KT. GIÁM ĐỐC - PHÓ GIÁM ĐỐC", titleEnglish: "For the Director - Deputy Director"),
-            holder: holder, findings: .criminalRecord(CriminalRecordFindings(form: .form1, statesBans: false, convictions: [], bans: [])))
+            documentID: documentID, number: "1234/2026/LLTP", issuedAt: issuedAt, place: "Hà Nội",
+            department: .justiceHanoi,
+            officer: DocumentOfficer(
+                fullName: "Lê Văn Hưởng", titleVietnamese: "KT. GIÁM ĐỐC - PHÓ GIÁM ĐỐC",
+                titleEnglish: "For the Director - Deputy Director"),
+            holder: holder,
+            findings: .criminalRecord(
+                CriminalRecordFindings(form: .form1, statesBans: false, convictions: [], bans: [])))
     }
 
     /// A sealed form-1 certificate written to `name`; returns its path.
     func sealedFormOne(_ name: String = "sealed.pdf") throws -> (path: String, bytes: [UInt8]) {
         let department = try require(keyring.department("justice-hanoi"), "justice-hanoi department")
         let rendered = try renderer.render(
-            Self.formOne(), signature: SignaturePlaceholder(signerName: department.name, reason: "Phiếu lý lịch tư pháp", location: "Hà Nội"))
+            Self.formOne(),
+            signature: SignaturePlaceholder(
+                signerName: department.name, reason: "Phiếu lý lịch tư pháp", location: "Hà Nội"))
         let sealed = try PAdESSealer.seal(rendered.pdf, signer: try department.signer())
         return (try directory.write(name, sealed), sealed)
     }
@@ -63,7 +72,10 @@ extension SealFixtures {
 
     /// The development root's key and certificate.
     func root() throws -> (key: PrivateKey, certificate: Certificate) {
-        let key = try PrivateKey(pem: String(decoding: try Data(contentsOf: URL(fileURLWithPath: "\(directory.path)/Keys/private/root-ca.key.pem")), as: UTF8.self))
+        let key = try PrivateKey(
+            pem: String(
+                decoding: try Data(contentsOf: URL(fileURLWithPath: "\(directory.path)/Keys/private/root-ca.key.pem")),
+                as: UTF8.self))
         return (key, try require(keyring.trustAnchors.first, "root certificate"))
     }
 
@@ -74,7 +86,9 @@ extension SealFixtures {
     ) throws -> CMSSigner {
         let (rootKey, rootCertificate) = try root()
         let key = try PrivateKey.generate(kind)
-        let subject = DistinguishedName([.init("C", "VN"), .init("O", commonName), .init("OU", unit), .init("CN", commonName)])
+        let subject = DistinguishedName([
+            .init("C", "VN"), .init("O", commonName), .init("OU", unit), .init("CN", commonName),
+        ])
         let certificate = try CertificateBuilder.documentSigner(
             subject: subject, publicKey: key.publicKey, notBefore: validity.lowerBound, notAfter: validity.upperBound
         ).issued(by: rootCertificate, key: rootKey)
@@ -82,9 +96,11 @@ extension SealFixtures {
     }
 
     /// A form-1 rendered with a signature placeholder, not yet sealed.
-    func renderedFormOne(issuedAt: Date = Date(), signerName: String = "Sở Tư pháp thành phố Hà Nội") throws -> PDFFile {
+    func renderedFormOne(issuedAt: Date = Date(), signerName: String = "Sở Tư pháp thành phố Hà Nội") throws -> PDFFile
+    {
         try renderer.render(
-            Self.formOne(issuedAt: issuedAt), signature: SignaturePlaceholder(signerName: signerName, reason: "Phiếu lý lịch tư pháp", location: "Hà Nội")
+            Self.formOne(issuedAt: issuedAt),
+            signature: SignaturePlaceholder(signerName: signerName, reason: "Phiếu lý lịch tư pháp", location: "Hà Nội")
         ).pdf
     }
 }
@@ -94,8 +110,12 @@ struct RegistryStub: DocumentRegistryLookup {
     let document: RegisteredDocument?
     func registeredDocument(id: String) -> RegisteredDocument? { document?.documentID == id ? document : nil }
 
-    static func registering(_ pdf: [UInt8], id: String = "7QH2KX9V4M3TBCJ5RW8ZNPYD6A", status: RegisteredDocument.Status = .valid) -> RegistryStub {
-        RegistryStub(document: RegisteredDocument(
-            documentID: id, kind: "criminal-record", departmentID: "justice-hanoi", issuedAt: Date(), pdfSHA256: Digest.sha256(pdf), status: status))
+    static func registering(
+        _ pdf: [UInt8], id: String = "7QH2KX9V4M3TBCJ5RW8ZNPYD6A", status: RegisteredDocument.Status = .valid
+    ) -> RegistryStub {
+        RegistryStub(
+            document: RegisteredDocument(
+                documentID: id, kind: "criminal-record", departmentID: "justice-hanoi", issuedAt: Date(),
+                pdfSHA256: Digest.sha256(pdf), status: status))
     }
 }

@@ -1,9 +1,10 @@
 import CivicSealApp
 import CivicSealCrypto
 import CivicSealPDF
-@testable import CivicSealSigner
 import Foundation
 import Testing
+
+@testable import CivicSealSigner
 
 /// The verifier's work and answers on hostile files: every crafted input of several MiB gets a typed "not valid"
 /// verdict, and the scanner reads each byte a small constant number of times (counted, never timed).
@@ -43,12 +44,27 @@ import Testing
             ("arrays nested past the limit", crafted("[", size: size, prefix: "1 0 obj")),
             ("objects without endobj", crafted("1 0 obj <</Type/Sig/ByteRange[0 1 2 3]/Contents<00>>>\n", size: size)),
             ("one huge literal string", crafted("a", size: size, prefix: "1 0 obj(", tail: ")\ntrailer<<>>")),
-            ("one huge hexadecimal string", crafted("0f", size: size, prefix: "1 0 obj<</Type/Sig/ByteRange[0 1 2 3]/Contents<", tail: ">>>\ntrailer<<>>")),
-            ("nested strings whose dictionaries fail after them", crafted("1 0 obj<</A(", size: size / 2) + Array(repeating: UInt8(ascii: ")"), count: size / 2)),
-            ("streams whose /Length lands in whitespace, no endstream", crafted("1 0 obj<</Length 60>>stream\n", size: size / 2) + Array(repeating: 0x20, count: size / 2)),
+            (
+                "one huge hexadecimal string",
+                crafted(
+                    "0f", size: size, prefix: "1 0 obj<</Type/Sig/ByteRange[0 1 2 3]/Contents<",
+                    tail: ">>>\ntrailer<<>>")
+            ),
+            (
+                "nested strings whose dictionaries fail after them",
+                crafted("1 0 obj<</A(", size: size / 2) + Array(repeating: UInt8(ascii: ")"), count: size / 2)
+            ),
+            (
+                "streams whose /Length lands in whitespace, no endstream",
+                crafted("1 0 obj<</Length 60>>stream\n", size: size / 2) + Array(repeating: 0x20, count: size / 2)
+            ),
             ("trailer keywords with unterminated dictionaries", crafted("trailer<<(", size: size)),
             ("references that are not", crafted("1 0 obj[1 0 1 0 1 0 1 0 ", size: size)),
-            ("an array of millions of numbers as /ByteRange", crafted("0 ", size: size, prefix: "1 0 obj<</Type/Sig/Contents<00>/ByteRange[", tail: "]>>\ntrailer<<>>")),
+            (
+                "an array of millions of numbers as /ByteRange",
+                crafted(
+                    "0 ", size: size, prefix: "1 0 obj<</Type/Sig/Contents<00>/ByteRange[", tail: "]>>\ntrailer<<>>")
+            ),
             ("a dictionary of hundreds of thousands of distinct keys", distinctKeys(size: size)),
             ("a comment without an end of line", crafted("x", size: size, prefix: "1 0 obj %")),
         ]
@@ -64,12 +80,16 @@ import Testing
             #expect(!error.message.isEmpty, "\(name): a structure error says what is wrong")
         }
         #expect(examined > 0, "\(name): the scanner read nothing")
-        #expect(examined <= Self.readsPerByte * bytes.count, "\(name): \(examined) bytes read for \(bytes.count) (\(examined / bytes.count) per byte)")
+        #expect(
+            examined <= Self.readsPerByte * bytes.count,
+            "\(name): \(examined) bytes read for \(bytes.count) (\(examined / bytes.count) per byte)")
 
         let verdict = try SealFixtures().verifier().verify(bytes)
         #expect(verdict.outcome == .invalid, "\(name)")
         #expect(verdict.checks.map(\.name) == DocumentVerdict.CheckName.offline, "\(name)")
-        #expect(verdict.check(.structure)?.passed == false || verdict.check(.byteRange)?.passed == false, "\(name): \(verdict.failedChecks)")
+        #expect(
+            verdict.check(.structure)?.passed == false || verdict.check(.byteRange)?.passed == false,
+            "\(name): \(verdict.failedChecks)")
     }
 
     /// A genuine sealed document is read with the same bound, and its fields come out as before.

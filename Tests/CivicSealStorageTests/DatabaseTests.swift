@@ -15,7 +15,8 @@ import Testing
     }
 
     static let ledger = [
-        Migration("create ledger", statements: ["CREATE TABLE ledger (id INTEGER PRIMARY KEY, amount INTEGER NOT NULL)"])
+        Migration(
+            "create ledger", statements: ["CREATE TABLE ledger (id INTEGER PRIMARY KEY, amount INTEGER NOT NULL)"])
     ]
 
     // MARK: Opening and migrations
@@ -66,9 +67,10 @@ import Testing
 
     @Test func failingMigrationRollsBackAndLeavesUserVersionUnchanged() throws {
         try Database(path: path, migrations: Self.ledger).close()
-        let broken = Self.ledger + [
-            Migration("half done", statements: ["CREATE TABLE extra (x)", "INSERT INTO missing VALUES (1)"])
-        ]
+        let broken =
+            Self.ledger + [
+                Migration("half done", statements: ["CREATE TABLE extra (x)", "INSERT INTO missing VALUES (1)"])
+            ]
         let error = #expect(throws: DatabaseError.self) { _ = try Database(path: path, migrations: broken) }
         #expect(error?.code == .error)
         #expect(error?.sql == "INSERT INTO missing VALUES (1)")
@@ -201,7 +203,8 @@ import Testing
             }
             try await group.waitForAll()
         }
-        #expect(try await database.read { try $0.scalar("SELECT count(*) FROM ledger") } == .integer(Int64(2 * transfers)))
+        #expect(
+            try await database.read { try $0.scalar("SELECT count(*) FROM ledger") } == .integer(Int64(2 * transfers)))
     }
 
     // MARK: Backup, checkpoint, close
@@ -292,7 +295,9 @@ import Testing
             if index % 200 == 199 {
                 let before = database.backgroundCheckpointStatistics?.passes ?? 0
                 let deadline = ContinuousClock.now + .seconds(5)
-                while (database.backgroundCheckpointStatistics?.passes ?? 0) < before + 2, ContinuousClock.now < deadline {
+                while (database.backgroundCheckpointStatistics?.passes ?? 0) < before + 2,
+                    ContinuousClock.now < deadline
+                {
                     try await Task.sleep(for: .milliseconds(2))
                 }
             }
@@ -311,7 +316,9 @@ import Testing
         configuration.backgroundCheckpoint = .init(intervalMilliseconds: 3_600_000, restartPages: 50, limitPages: 50)
         let database = try await Database.open(path: path, configuration: configuration, migrations: Self.ledger)
         for index in 0..<2_000 {
-            try await database.write { try $0.execute("INSERT INTO ledger (amount) VALUES (?)", [.integer(Int64(index))]) }
+            try await database.write {
+                try $0.execute("INSERT INTO ledger (amount) VALUES (?)", [.integer(Int64(index))])
+            }
         }
         #expect(database.backgroundCheckpointStatistics?.passes == 0)
         #expect(Self.walSize(path) < 100 * 4_200, "wal_autocheckpoint at the limit keeps the WAL near 50 frames")
@@ -330,10 +337,14 @@ import Testing
         }
         try await database.write { try $0.execute("INSERT INTO ledger (amount) VALUES (1)") }
         // One pass sees the new frames, the next finds the WAL as it was: the timer drops to the idle interval.
-        #expect(await eventually(timeout: .seconds(15)) { (try? statistics().idle) == true }, "the checkpointer never went idle")
+        #expect(
+            await eventually(timeout: .seconds(15)) { (try? statistics().idle) == true },
+            "the checkpointer never went idle")
         // Idle, it still wakes (a pass, then another)...
         let idleStart = try statistics().passes
-        #expect(await eventually(timeout: .seconds(15)) { (try? statistics().passes) ?? 0 >= idleStart + 2 }, "an idle checkpointer stopped waking")
+        #expect(
+            await eventually(timeout: .seconds(15)) { (try? statistics().passes) ?? 0 >= idleStart + 2 },
+            "an idle checkpointer stopped waking")
         // ...but rarely. The window is measured, not assumed: on a loaded machine the sleep below may last much
         // longer than asked (CI once saw 11 passes in a "second"). At the 2 ms interval a window holds one pass per
         // 2 ms; at 200 ms, one per 200 ms plus a few firings that were already due when it began.
@@ -344,14 +355,18 @@ import Testing
         let idlePasses = try statistics().passes - windowStart
         let window = clock.now - began
         let ceiling = Int(window / .milliseconds(200)) + 5
-        #expect(idlePasses <= ceiling, "\(idlePasses) passes in an idle window of \(window) (at most \(ceiling) at the idle interval)")
+        #expect(
+            idlePasses <= ceiling,
+            "\(idlePasses) passes in an idle window of \(window) (at most \(ceiling) at the idle interval)")
         #expect(try statistics().idle)
         // Commits make the WAL grow, and the next (idle) pass brings the short interval back.
         var amount: Int64 = 2
         let resumed = await eventually(timeout: .seconds(15)) {
             let value = amount
             amount += 1
-            _ = try? await database.write { try $0.execute("INSERT INTO ledger (amount) VALUES (?)", [.integer(value)]) }
+            _ = try? await database.write {
+                try $0.execute("INSERT INTO ledger (amount) VALUES (?)", [.integer(value)])
+            }
             return (try? statistics().idle) == false
         }
         #expect(resumed, "steady commits did not bring the checkpointer back to its short interval")
@@ -363,7 +378,9 @@ import Testing
         configuration.backgroundCheckpoint = .init(intervalMilliseconds: 5, idleTruncateMilliseconds: 20)
         let database = try await Database.open(path: path, configuration: configuration, migrations: Self.ledger)
         for index in 0..<200 {
-            try await database.write { try $0.execute("INSERT INTO ledger (amount) VALUES (?)", [.integer(Int64(index))]) }
+            try await database.write {
+                try $0.execute("INSERT INTO ledger (amount) VALUES (?)", [.integer(Int64(index))])
+            }
         }
         #expect(Self.walSize(path) > 0)
         let deadline = ContinuousClock.now + .seconds(10)

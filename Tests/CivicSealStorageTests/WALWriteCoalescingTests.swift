@@ -43,7 +43,8 @@ import Testing
         #expect(after.writesIssued - before.writesIssued == 1, "SQLite's \(received) writes reached the file in one")
 
         // The same transaction through the default VFS: every write is its own.
-        let plain = try Connection(path: folder.path("plain.sqlite"), configuration: Self.configuration(coalescing: false))
+        let plain = try Connection(
+            path: folder.path("plain.sqlite"), configuration: Self.configuration(coalescing: false))
         #expect(plain.walWriteStatistics() == nil)
     }
 
@@ -71,14 +72,18 @@ import Testing
     /// exactly the database the default VFS leaves.
     @Test func spilledRewrittenAndOversizedTransactionsMatchTheDefaultVFS() throws {
         func build(_ file: String, coalescing: Bool) throws -> (Int64, String) {
-            let connection = try Connection(path: folder.path(file), configuration: Self.configuration(coalescing: coalescing))
+            let connection = try Connection(
+                path: folder.path(file), configuration: Self.configuration(coalescing: coalescing))
             for statement in Self.schema { try connection.execute(statement) }
             try connection.execute("PRAGMA cache_size=20")  // 20 pages: the transaction below spills
             try connection.transaction {
                 for number in 0..<3_000 {
                     try connection.execute(
                         "INSERT INTO items (name, body) VALUES (?, ?)",
-                        [.text("n\(number * 104_729 % 3_000)"), .blob(Array(repeating: UInt8(number & 0xFF), count: 300))])
+                        [
+                            .text("n\(number * 104_729 % 3_000)"),
+                            .blob(Array(repeating: UInt8(number & 0xFF), count: 300)),
+                        ])
                 }
                 // Pages already written to the WAL in this transaction are changed again.
                 try connection.execute("UPDATE items SET name = name || '!' WHERE id % 3 = 0")
@@ -103,7 +108,8 @@ import Testing
         #expect(coalesced.0 == 2_401)
         #expect(coalesced == plain)
         // Reopened through the default VFS (recovery reads the WAL the coalescing VFS wrote).
-        let reopened = try Connection(path: folder.path("coalesced.sqlite"), configuration: Self.configuration(coalescing: false))
+        let reopened = try Connection(
+            path: folder.path("coalesced.sqlite"), configuration: Self.configuration(coalescing: false))
         #expect(try reopened.scalar("SELECT count(*) FROM items") == .integer(2_401))
         #expect(try reopened.scalar("PRAGMA integrity_check") == .text("ok"))
     }
@@ -133,7 +139,8 @@ import Testing
         let database = try Database(path: path, migrations: [Migration("items", statements: Self.schema)])
         for round in 0..<200 {
             try database.write { connection in
-                try connection.execute("INSERT INTO items (name, body) VALUES (?, zeroblob(2000))", [.text("r\(round)")])
+                try connection.execute(
+                    "INSERT INTO items (name, body) VALUES (?, zeroblob(2000))", [.text("r\(round)")])
             }
             if round % 50 == 49 { _ = try database.checkpoint(.truncate) }
         }
@@ -167,14 +174,17 @@ extension WALWriteCoalescingTests {
             }
         }
         let afterRollback = try #require(first.walWriteStatistics())
-        #expect(afterRollback.discards == 1, "the rolled-back transaction's buffered frames were not dropped: \(afterRollback)")
+        #expect(
+            afterRollback.discards == 1,
+            "the rolled-back transaction's buffered frames were not dropped: \(afterRollback)")
         #expect(afterRollback.bufferedBytes == 0)
 
         // Another writer (the default VFS, as another process would be) appends where those frames would have gone.
         let second = try Connection(path: path, configuration: Self.configuration(coalescing: false))
         for number in 0..<50 {
             try second.transaction {
-                try second.execute("INSERT INTO items (name, body) VALUES (?, zeroblob(700))", [.text("second \(number)")])
+                try second.execute(
+                    "INSERT INTO items (name, body) VALUES (?, zeroblob(700))", [.text("second \(number)")])
             }
         }
         // The first connection reads (its WAL handle's first operation since the rollback), then writes again.

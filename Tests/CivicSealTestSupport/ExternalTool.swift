@@ -6,41 +6,41 @@ import Foundation
 /// A test that needs a tool declares it with ``ExternalTool/isUsable(_:)`` in an `.enabled(if:)` trait:
 /// locally a missing tool skips the test; under CI (any non-empty `CI` other than `false` or `0`, see
 /// ``requiresTools(ci:)``) the test runs anyway and fails on the missing tool.
-public enum ExternalTool {
-    public struct Output: Sendable {
+package enum ExternalTool {
+    package struct Output: Sendable {
         /// How the tool ended.
-        public let termination: ChildProcess.Termination
-        public let standardOutput: Data
-        public let standardError: Data
+        package let termination: ChildProcess.Termination
+        package let standardOutput: Data
+        package let standardError: Data
         /// The exit status; 128 + the signal number for a tool killed by a signal, as a shell reports it.
-        public var status: Int32 {
+        package var status: Int32 {
             switch termination {
             case .exited(let status): status
             case .signalled(let signal): 128 + signal
             }
         }
-        public var text: String { String(decoding: standardOutput, as: UTF8.self) }
-        public var errorText: String { String(decoding: standardError, as: UTF8.self) }
+        package var text: String { String(decoding: standardOutput, as: UTF8.self) }
+        package var errorText: String { String(decoding: standardError, as: UTF8.self) }
     }
 
-    public struct Missing: Error, CustomStringConvertible {
-        public let tool: String
-        public var description: String { "required tool \(tool) is not installed (run .ci/run to install it)" }
+    package struct Missing: Error, CustomStringConvertible {
+        package let tool: String
+        package var description: String { "required tool \(tool) is not installed (run .ci/run to install it)" }
     }
 
     /// True under CI, where every external-tool test must run: see ``requiresTools(ci:)``.
-    public static var isCI: Bool { requiresTools(ci: ProcessInfo.processInfo.environment["CI"]) }
+    package static var isCI: Bool { requiresTools(ci: ProcessInfo.processInfo.environment["CI"]) }
 
     /// Whether the value of the `CI` environment variable means "this is a CI run": any non-empty value other than
     /// `false` or `0` (case and surrounding blanks aside). Runners differ: GitHub and GitLab set `true`, others `1`,
     /// `yes` or a name; a runner that says CI in any of these ways must not silently skip the tool tests.
-    public static func requiresTools(ci value: String?) -> Bool {
+    package static func requiresTools(ci value: String?) -> Bool {
         guard let value = value?.trimmingCharacters(in: .whitespaces), !value.isEmpty else { return false }
         return !["false", "0"].contains(value.lowercased())
     }
 
     /// The absolute path of `tool` on PATH, or nil.
-    public static func path(_ tool: String) -> String? {
+    package static func path(_ tool: String) -> String? {
         if tool.hasPrefix("/") { return FileManager.default.isExecutableFile(atPath: tool) ? tool : nil }
         let path = ProcessInfo.processInfo.environment["PATH"] ?? "/usr/local/bin:/usr/bin:/bin"
         for directory in path.split(separator: ":") {
@@ -51,24 +51,30 @@ public enum ExternalTool {
     }
 
     /// Whether a test needing `tools` should run: always under CI, otherwise only when all are installed.
-    public static func isUsable(_ tools: String...) -> Bool {
+    package static func isUsable(_ tools: String...) -> Bool {
         isCI || tools.allSatisfy { path($0) != nil }
     }
 
     /// Runs `tool` with `arguments` in `directory`, feeding `input` on standard input and collecting standard output
     /// and error; throws ``Missing`` when the tool is absent. Blocks the calling thread until the tool exits.
     @discardableResult
-    public static func run(_ tool: String, _ arguments: [String], input: Data = Data(), directory: String? = nil) throws -> Output {
+    package static func run(_ tool: String, _ arguments: [String], input: Data = Data(), directory: String? = nil)
+        throws -> Output
+    {
         guard let executable = path(tool) else { throw Missing(tool: tool) }
         let child = try ChildProcess(executable, arguments, directory: directory, pipesInput: true)
         let collected = try child.collect(input: Array(input))
-        return Output(termination: collected.termination, standardOutput: Data(collected.output), standardError: Data(collected.error))
+        return Output(
+            termination: collected.termination, standardOutput: Data(collected.output),
+            standardError: Data(collected.error))
     }
 
     /// Runs `executable` (an absolute path) with `arguments` and kills it with SIGKILL, wherever it is in its work,
     /// once it has printed `lines` complete lines on standard output. Returns every complete line it printed (a torn
     /// last line is dropped) and how it ended: `.signalled(SIGKILL)` unless it exited on its own first.
-    public static func killedAfter(lines: Int, _ executable: String, _ arguments: [String]) throws -> (lines: [String], termination: ChildProcess.Termination) {
+    package static func killedAfter(lines: Int, _ executable: String, _ arguments: [String]) throws -> (
+        lines: [String], termination: ChildProcess.Termination
+    ) {
         let child = try ChildProcess(executable, arguments, error: .discard)
         var printed: [UInt8] = []
         var newlines = 0
@@ -79,16 +85,17 @@ public enum ExternalTool {
             newlines += chunk.count { $0 == UInt8(ascii: "\n") }
             if newlines >= lines { child.signal(SIGKILL) }  // no chance to close anything
         }
-        let complete = String(decoding: printed, as: UTF8.self).split(separator: "\n", omittingEmptySubsequences: false).dropLast()
+        let complete = String(decoding: printed, as: UTF8.self).split(separator: "\n", omittingEmptySubsequences: false)
+            .dropLast()
         return (complete.map(String.init), child.wait())
     }
 }
 
 /// A temporary directory removed when the value is released.
-public final class TemporaryDirectory: Sendable {
-    public let path: String
+package final class TemporaryDirectory: Sendable {
+    package let path: String
 
-    public init(_ prefix: String = "civicseal-test") {
+    package init(_ prefix: String = "civicseal-test") {
         let base = FileManager.default.temporaryDirectory.path
         let name = "\(prefix)-\(UUID().uuidString.prefix(8))"
         path = "\(base)/\(name)"
@@ -99,22 +106,22 @@ public final class TemporaryDirectory: Sendable {
 
     /// Writes `bytes` to `name` inside the directory and returns the full path.
     @discardableResult
-    public func write(_ name: String, _ bytes: some Sequence<UInt8>) throws -> String {
+    package func write(_ name: String, _ bytes: some Sequence<UInt8>) throws -> String {
         let full = "\(path)/\(name)"
         try Data(bytes).write(to: URL(fileURLWithPath: full))
         return full
     }
 
     @discardableResult
-    public func write(_ name: String, text: String) throws -> String { try write(name, Array(text.utf8)) }
+    package func write(_ name: String, text: String) throws -> String { try write(name, Array(text.utf8)) }
 
-    public func read(_ name: String) throws -> Data { try Data(contentsOf: URL(fileURLWithPath: "\(path)/\(name)")) }
+    package func read(_ name: String) throws -> Data { try Data(contentsOf: URL(fileURLWithPath: "\(path)/\(name)")) }
 }
 
 /// Executables built by this package (`civicseal`, `civicseal-bench`), found beside the running test bundle.
-public enum BuiltProduct {
+package enum BuiltProduct {
     /// The path of product `name` in the build directory that holds the test binary.
-    public static func path(_ name: String) -> String? {
+    package static func path(_ name: String) -> String? {
         var directory = URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent()
         for _ in 0..<4 {
             let candidate = directory.appendingPathComponent(name).path
@@ -126,7 +133,9 @@ public enum BuiltProduct {
 
     /// Runs product `name`; throws ``ExternalTool/Missing`` when it was not built.
     @discardableResult
-    public static func run(_ name: String, _ arguments: [String], input: Data = Data(), directory: String? = nil) throws -> ExternalTool.Output {
+    package static func run(_ name: String, _ arguments: [String], input: Data = Data(), directory: String? = nil)
+        throws -> ExternalTool.Output
+    {
         guard let executable = path(name) else { throw ExternalTool.Missing(tool: name) }
         return try ExternalTool.run(executable, arguments, input: input, directory: directory)
     }

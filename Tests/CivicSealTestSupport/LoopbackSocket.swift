@@ -8,10 +8,10 @@ import Foundation
 
 /// TCP sockets to 127.0.0.1 for the live tests' clients: every read and write times out (a guard against a hung
 /// test, never a timing assertion), and a client may connect from another loopback address to act as another client.
-public enum LoopbackSocket {
+package enum LoopbackSocket {
     /// Why a socket could not be connected: the call that failed and its errno.
-    public struct Failure: Error, CustomStringConvertible {
-        public let description: String
+    package struct Failure: Error, CustomStringConvertible {
+        package let description: String
     }
 
     /// A socket connected to 127.0.0.1:`port`; the caller owns (and closes) the descriptor. On failure nothing is
@@ -19,7 +19,9 @@ public enum LoopbackSocket {
     /// - Parameters:
     ///   - source: the local address to connect from (any of 127.0.0.0/8 is loopback).
     ///   - receiveBuffer: a small `SO_RCVBUF`, for a client that reads slowly or not at all.
-    public static func connect(port: Int, timeout: Double, source: String? = nil, receiveBuffer: Int32? = nil) throws(Failure) -> Int32 {
+    package static func connect(port: Int, timeout: Double, source: String? = nil, receiveBuffer: Int32? = nil)
+        throws(Failure) -> Int32
+    {
         #if canImport(Glibc)
             let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
         #else
@@ -48,7 +50,7 @@ public enum LoopbackSocket {
     }
 
     /// `connect(2)` of `fd` to 127.0.0.1:`port`; its result (errno is left as the call set it).
-    public static func connect(_ fd: Int32, port: Int) -> Int32 {
+    package static func connect(_ fd: Int32, port: Int) -> Int32 {
         #if canImport(Glibc)
             call(fd, host: "127.0.0.1", port: port, Glibc.connect)
         #else
@@ -64,7 +66,9 @@ public enum LoopbackSocket {
         address.sin_port = in_port_t(UInt16(port).bigEndian)
         address.sin_addr.s_addr = inet_addr(host)
         return withUnsafePointer(to: &address) {
-            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { operation(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) }
+            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) {
+                operation(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size))
+            }
         }
     }
 }

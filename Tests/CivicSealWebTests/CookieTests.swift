@@ -17,7 +17,9 @@ struct CookieTests {
     }
 
     @Test func malformedPairsAreSkippedAndTheRestKept() {
-        let cookies = Cookies.parse(["novalue; =anonymous; bad name=1; ok=1;;  spaced = 2 ;comma=a,b; semi\"=x; tail=3;"])
+        let cookies = Cookies.parse([
+            "novalue; =anonymous; bad name=1; ok=1;;  spaced = 2 ;comma=a,b; semi\"=x; tail=3;"
+        ])
         #expect(cookies == ["ok": "1", "spaced": "2", "tail": "3"])
     }
 
@@ -36,16 +38,20 @@ struct CookieTests {
     }
 
     @Test func setCookieAttributesCanBeRelaxed() throws {
-        var cookie = try #require(SetCookie(name: "lang", value: "vi", path: "/officer", httpOnly: false, sameSite: .lax))
+        var cookie = try #require(
+            SetCookie(name: "lang", value: "vi", path: "/officer", httpOnly: false, sameSite: .lax))
         #expect(cookie.headerValue == "lang=vi; Path=/officer; Secure; SameSite=Lax")
         cookie.secure = false
         #expect(cookie.headerValue == "lang=vi; Path=/officer; SameSite=Lax")
     }
 
     @Test func expiredCookieClearsTheValueAtOnce() {
-        #expect(SetCookie.expired(name: "cs_session", secure: true).headerValue
-            == "cs_session=; Path=/; Max-Age=0; HttpOnly; Secure; SameSite=Strict")
-        #expect(SetCookie.expired(name: "cs_session", secure: false).headerValue == "cs_session=; Path=/; Max-Age=0; HttpOnly; SameSite=Strict")
+        #expect(
+            SetCookie.expired(name: "cs_session", secure: true).headerValue
+                == "cs_session=; Path=/; Max-Age=0; HttpOnly; Secure; SameSite=Strict")
+        #expect(
+            SetCookie.expired(name: "cs_session", secure: false).headerValue
+                == "cs_session=; Path=/; Max-Age=0; HttpOnly; SameSite=Strict")
     }
 
     @Test func negativeMaxAgeIsSentAsZero() throws {
@@ -54,7 +60,8 @@ struct CookieTests {
 
     @Test(arguments: [
         ("", "v", "/"), ("a b", "v", "/"), ("a;b", "v", "/"), ("a=b", "v", "/"), ("café", "v", "/"),
-        ("a", "v;HttpOnly", "/"), ("a", "v w", "/"), ("a", "\"v\"", "/"), ("a", "v,w", "/"), ("a", "v\\", "/"), ("a", "v\r\nX: y", "/"),
+        ("a", "v;HttpOnly", "/"), ("a", "v w", "/"), ("a", "\"v\"", "/"), ("a", "v,w", "/"), ("a", "v\\", "/"),
+        ("a", "v\r\nX: y", "/"),
         ("a", "é", "/"), ("a", "v", "relative"), ("a", "v", "/x; Domain=evil.example"), ("a", "v", "/x\n"),
     ])
     func invalidNameValueOrPathIsRefused(_ name: String, _ value: String, _ path: String) {

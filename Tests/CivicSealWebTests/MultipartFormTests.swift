@@ -46,7 +46,8 @@ struct MultipartFormTests {
 
     /// Bytes that break naive parsers: CRLF, bare CR and LF, NUL, dash runs, and a delimiter that is one byte short.
     static func awkwardBinary(boundary: String) -> [UInt8] {
-        var bytes: [UInt8] = Array("%PDF-1.7\r\n".utf8) + [0, 0, 0x0D, 0x0A, 0x2D, 0x2D, 0x0D, 0x0D, 0x0A, 0x0A, 0xFF, 0xFE]
+        var bytes: [UInt8] =
+            Array("%PDF-1.7\r\n".utf8) + [0, 0, 0x0D, 0x0A, 0x2D, 0x2D, 0x0D, 0x0D, 0x0A, 0x0A, 0xFF, 0xFE]
         bytes += Array("\r\n--\r\n----\r\n--\(boundary.dropLast())\r\n".utf8)
         bytes += Array("x--\(boundary)\r\n".utf8)  // not at the start of a line, so not a delimiter
         // Near misses: the boundary with its last character changed, as a part line and as a close line.
@@ -60,7 +61,9 @@ struct MultipartFormTests {
         var body = MultipartBody(boundary: "----WebKitFormBoundary7MA4YWxkTrZu0gW")
         let file = Self.awkwardBinary(boundary: body.boundary)
         body.field("title", "Giấy khai sinh")
-        body.part(["Content-Disposition: form-data; name=\"scan\"; filename=\"scan.pdf\"", "Content-Type: application/pdf"], file)
+        body.part(
+            ["Content-Disposition: form-data; name=\"scan\"; filename=\"scan.pdf\"", "Content-Type: application/pdf"],
+            file)
         body.close()
         let form = try MultipartForm.parse(body.bytes, contentType: body.contentType)
         #expect(form.parts.count == 2)
@@ -101,7 +104,11 @@ struct MultipartFormTests {
 
     @Test func headerNamesAndDispositionTypeAreCaseInsensitive() throws {
         var body = MultipartBody(boundary: "c")
-        body.part(["CONTENT-disposition: Form-Data; NAME=x; FileName=\"f.txt\"", "content-TYPE: text/plain", "X-Other: ignored"], Array("hi".utf8))
+        body.part(
+            [
+                "CONTENT-disposition: Form-Data; NAME=x; FileName=\"f.txt\"", "content-TYPE: text/plain",
+                "X-Other: ignored",
+            ], Array("hi".utf8))
         body.close()
         let part = try #require(try MultipartForm.parse(body.bytes, contentType: body.contentType).file("x"))
         #expect(part.filename == "f.txt")
@@ -119,7 +126,9 @@ struct MultipartFormTests {
 
     @Test func emptyFileInputIsNotAFile() throws {
         var body = MultipartBody(boundary: "e")
-        body.part(["Content-Disposition: form-data; name=\"scan\"; filename=\"\"", "Content-Type: application/octet-stream"], [])
+        body.part(
+            ["Content-Disposition: form-data; name=\"scan\"; filename=\"\"", "Content-Type: application/octet-stream"],
+            [])
         body.part(["Content-Disposition: form-data; name=\"empty\""], [])
         body.close()
         let form = try MultipartForm.parse(body.bytes, contentType: body.contentType)
@@ -215,7 +224,9 @@ struct MultipartFormTests {
         BadPart(name: "not form-data", headers: "Content-Disposition: attachment; name=\"a\"\r\n"),
         BadPart(name: "no name", headers: "Content-Disposition: form-data; filename=\"a\"\r\n"),
         BadPart(name: "two names", headers: "Content-Disposition: form-data; name=a; name=b\r\n"),
-        BadPart(name: "two dispositions", headers: "Content-Disposition: form-data; name=a\r\nContent-Disposition: form-data; name=b\r\n"),
+        BadPart(
+            name: "two dispositions",
+            headers: "Content-Disposition: form-data; name=a\r\nContent-Disposition: form-data; name=b\r\n"),
         BadPart(name: "unterminated quote", headers: "Content-Disposition: form-data; name=\"a\r\n"),
         BadPart(name: "bare LF", headers: "Content-Disposition: form-data; name=a\n"),
         BadPart(name: "folded line", headers: "Content-Disposition: form-data;\r\n name=a\r\n"),
@@ -270,7 +281,8 @@ struct MultipartFormTests {
         #expect(code(manyHeaders.bytes, contentType: manyHeaders.contentType, limits: limits) == .tooLarge)
 
         var longLine = MultipartBody(boundary: "l")
-        longLine.part(["Content-Disposition: form-data; name=\"a\"; filename=\"\(String(repeating: "n", count: 40))\""], [1])
+        longLine.part(
+            ["Content-Disposition: form-data; name=\"a\"; filename=\"\(String(repeating: "n", count: 40))\""], [1])
         longLine.close()
         #expect(code(longLine.bytes, contentType: longLine.contentType, limits: limits) == .tooLarge)
     }

@@ -17,7 +17,9 @@ extension SessionStore {
     /// A session with an owner of its own: for the tests where whose session it is does not matter (the store is
     /// never full in them).
     func create(_ payload: Payload) -> Session<Payload> {
-        guard let session = try? create(payload, owner: SecureRandom.identifier()) else { fatalError("session store full") }
+        guard let session = try? create(payload, owner: SecureRandom.identifier()) else {
+            fatalError("session store full")
+        }
         return session
     }
 }
@@ -26,16 +28,20 @@ extension SessionStore {
 struct SessionStoreTests {
     private let clock = ManualClock()
 
-    private func store(idle: Int = 60, absolute: Int = 300, capacity: Int = 100, perOwner: Int = 10) -> SessionStore<String> {
+    private func store(idle: Int = 60, absolute: Int = 300, capacity: Int = 100, perOwner: Int = 10) -> SessionStore<
+        String
+    > {
         let clock = clock
         return SessionStore(
-            idleTimeout: .seconds(idle), absoluteTimeout: .seconds(absolute), capacity: capacity, sessionsPerOwner: perOwner,
+            idleTimeout: .seconds(idle), absoluteTimeout: .seconds(absolute), capacity: capacity,
+            sessionsPerOwner: perOwner,
             clock: { clock.now })
     }
 
     private static func isBase64URL(_ text: String) -> Bool {
         text.utf8.allSatisfy { byte in
-            (byte >= 0x30 && byte <= 0x39) || (byte >= 0x41 && byte <= 0x5A) || (byte >= 0x61 && byte <= 0x7A) || byte == 0x2D
+            (byte >= 0x30 && byte <= 0x39) || (byte >= 0x41 && byte <= 0x5A) || (byte >= 0x61 && byte <= 0x7A)
+                || byte == 0x2D
                 || byte == 0x5F
         }
     }
@@ -248,7 +254,10 @@ struct SessionStoreTests {
                 group.addTask {
                     var refused = 0
                     for index in 0..<100 {
-                        guard let session = try? store.create(worker * 1000 + index, owner: "worker-\(worker)-\(index % 20)") else {
+                        guard
+                            let session = try? store.create(
+                                worker * 1000 + index, owner: "worker-\(worker)-\(index % 20)")
+                        else {
                             refused += 1
                             continue
                         }

@@ -57,7 +57,10 @@ struct SignedCSRFTokenTests {
     }
 
     @Test func malformedNoncesAreNotAccepted() {
-        for nonce in ["", "abc", String(repeating: "A", count: 42), String(repeating: "*", count: 43), String(repeating: "A", count: 44)] {
+        for nonce in [
+            "", "abc", String(repeating: "A", count: 42), String(repeating: "*", count: 43),
+            String(repeating: "A", count: 44),
+        ] {
             #expect(!SignedCSRFToken.isWellFormedNonce(nonce), "\(nonce)")
         }
     }

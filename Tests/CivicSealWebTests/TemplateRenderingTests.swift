@@ -57,7 +57,9 @@ struct TemplateRenderingTests {
 
     @Test func sectionRepeatsForEachListElement() throws {
         let context: TemplateValue = ["rows": [["id": "A"], ["id": "B"], ["id": "C"]]]
-        #expect(try render("<ul>{{#rows}}<li>{{id}}</li>{{/rows}}</ul>", context) == "<ul><li>A</li><li>B</li><li>C</li></ul>")
+        #expect(
+            try render("<ul>{{#rows}}<li>{{id}}</li>{{/rows}}</ul>", context)
+                == "<ul><li>A</li><li>B</li><li>C</li></ul>")
     }
 
     @Test func dotIsTheCurrentElement() throws {
@@ -65,15 +67,21 @@ struct TemplateRenderingTests {
     }
 
     @Test func sectionOverTruthyValuesRendersOnce() throws {
-        let context: TemplateValue = ["flag": true, "text": "hi", "markup": .html("<b>"), "object": ["k": "v"], "empty": [:]]
-        #expect(try render("{{#flag}}F{{/flag}}{{#text}}T{{.}}{{/text}}{{#object}}O{{k}}{{/object}}{{#empty}}E{{/empty}}", context)
-            == "FThiOvE")
+        let context: TemplateValue = [
+            "flag": true, "text": "hi", "markup": .html("<b>"), "object": ["k": "v"], "empty": [:],
+        ]
+        #expect(
+            try render(
+                "{{#flag}}F{{/flag}}{{#text}}T{{.}}{{/text}}{{#object}}O{{k}}{{/object}}{{#empty}}E{{/empty}}", context)
+                == "FThiOvE")
         #expect(try render("{{#markup}}{{{.}}}{{/markup}}", context) == "<b>")
     }
 
     @Test func sectionOverFalsyValuesIsSkipped() throws {
         let context: TemplateValue = ["flag": false, "text": "", "rows": []]
-        #expect(try render("a{{#flag}}F{{/flag}}{{#text}}T{{/text}}{{#rows}}R{{/rows}}{{#missing}}M{{/missing}}b", context) == "ab")
+        #expect(
+            try render("a{{#flag}}F{{/flag}}{{#text}}T{{/text}}{{#rows}}R{{/rows}}{{#missing}}M{{/missing}}b", context)
+                == "ab")
     }
 
     @Test func invertedSectionRendersExactlyWhenTheSectionWouldNot() throws {
@@ -106,7 +114,9 @@ struct TemplateRenderingTests {
     }
 
     @Test func nestedSectionsOverNestedLists() throws {
-        let context: TemplateValue = ["groups": [["title": "g1", "items": ["a", "b"]], ["title": "g2", "items": []]]]
+        let context: TemplateValue = [
+            "groups": [["title": "g1", "items": ["a", "b"]], ["title": "g2", "items": []]]
+        ]
         let template = "{{#groups}}{{title}}:{{#items}}{{.}}{{/items}}{{^items}}-{{/items}};{{/groups}}"
         #expect(try render(template, context) == "g1:ab;g2:-;")
     }
@@ -120,8 +130,9 @@ struct TemplateRenderingTests {
     @Test func partialRendersWithTheCurrentContext() throws {
         let partials = ["row": "<td>{{id}}</td><td>{{office}}</td>"]
         let context: TemplateValue = ["office": "HN", "rows": [["id": "1"], ["id": "2"]]]
-        #expect(try render("{{#rows}}<tr>{{>row}}</tr>{{/rows}}", context, partials: partials)
-            == "<tr><td>1</td><td>HN</td></tr><tr><td>2</td><td>HN</td></tr>")
+        #expect(
+            try render("{{#rows}}<tr>{{>row}}</tr>{{/rows}}", context, partials: partials)
+                == "<tr><td>1</td><td>HN</td></tr><tr><td>2</td><td>HN</td></tr>")
     }
 
     @Test func partialsNestAcrossTemplates() throws {
@@ -132,7 +143,8 @@ struct TemplateRenderingTests {
         ])
         let output = try set.render(
             "layout", ["title": "Q&A", "content": .html("<p>x</p>"), "links": [["href": "/a?b=1&c=2", "label": "A"]]])
-        #expect(output == #"<html><h1>Q&amp;A</h1><nav><a href="/a?b=1&amp;c=2">A</a></nav><main><p>x</p></main></html>"#)
+        #expect(
+            output == #"<html><h1>Q&amp;A</h1><nav><a href="/a?b=1&amp;c=2">A</a></nav><main><p>x</p></main></html>"#)
     }
 
     // MARK: Messages
@@ -182,7 +194,8 @@ struct TemplateRenderingTests {
 
     @Test func tenThousandRowsRenderCompletelyAndInOrder() throws {
         let set = try TemplateSet(sources: [
-            "queue": "<table>{{#rows}}<tr><td>{{id}}</td><td>{{name}}</td>{{#urgent}}<td>!</td>{{/urgent}}</tr>{{/rows}}</table>"
+            "queue":
+                "<table>{{#rows}}<tr><td>{{id}}</td><td>{{name}}</td>{{#urgent}}<td>!</td>{{/urgent}}</tr>{{/rows}}</table>"
         ])
         let rows: [TemplateValue] = (0..<10_000).map { index -> TemplateValue in
             ["id": "R-\(index)", "name": "Người nộp <\(index)>", "urgent": .bool(index % 1000 == 0)]

@@ -24,7 +24,8 @@ struct TemplateSyntaxTests {
     static let brokenCases: [BrokenCase] = [
         BrokenCase(name: "unclosed section", source: "a\nb\n{{#rows}}\n<li>\n", line: 3, mentions: "rows"),
         BrokenCase(name: "unclosed inverted section", source: "{{^rows}}x", line: 1, mentions: "rows"),
-        BrokenCase(name: "mismatched close", source: "{{#a}}\n{{#b}}\n{{/a}}\n{{/b}}", line: 3, mentions: "opened at line 2"),
+        BrokenCase(
+            name: "mismatched close", source: "{{#a}}\n{{#b}}\n{{/a}}\n{{/b}}", line: 3, mentions: "opened at line 2"),
         BrokenCase(name: "close without open", source: "x\n{{/a}}", line: 2, mentions: "a"),
         BrokenCase(name: "empty tag", source: "one\ntwo {{}}", line: 2, mentions: "empty"),
         BrokenCase(name: "blank tag", source: "{{   }}", line: 1, mentions: "empty"),

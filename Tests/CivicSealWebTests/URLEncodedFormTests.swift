@@ -92,12 +92,14 @@ struct URLEncodedFormTests {
     }
 
     @Test func requestWithURLEncodedTypeIsParsed() throws {
-        let fields = try FormFields.parse(request: request("Application/X-WWW-Form-URLEncoded; charset=UTF-8", "a=%C4%91"))
+        let fields = try FormFields.parse(
+            request: request("Application/X-WWW-Form-URLEncoded; charset=UTF-8", "a=%C4%91"))
         #expect(fields["a"] == "đ")
     }
 
     @Test func requestWithMultipartTypeYieldsTextPartsOnly() throws {
-        let body = "--XyZ\r\nContent-Disposition: form-data; name=\"note\"\r\n\r\nxin chào\r\n"
+        let body =
+            "--XyZ\r\nContent-Disposition: form-data; name=\"note\"\r\n\r\nxin chào\r\n"
             + "--XyZ\r\nContent-Disposition: form-data; name=\"scan\"; filename=\"a.pdf\"\r\nContent-Type: application/pdf\r\n\r\n%PDF\r\n"
             + "--XyZ--\r\n"
         let fields = try FormFields.parse(request: request("multipart/form-data; boundary=XyZ", body))
@@ -115,7 +117,9 @@ struct URLEncodedFormTests {
 
     @Test(arguments: [nil, "application/json", "text/plain", "multipart/mixed; boundary=a", "garbage"])
     func otherContentTypesAreUnsupported(_ contentType: String?) {
-        #expect(throws: FormError(.unsupportedMediaType, "")) { try FormFields.parse(request: request(contentType, "a=1")) }
+        #expect(throws: FormError(.unsupportedMediaType, "")) {
+            try FormFields.parse(request: request(contentType, "a=1"))
+        }
     }
 
     @Test func twoContentTypeFieldsAreMalformed() {

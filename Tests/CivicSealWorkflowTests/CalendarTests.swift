@@ -42,7 +42,8 @@ struct CalendarTests {
 
     @Test("instants become dates in Việt Nam time (UTC+7)")
     func vietnamDate() {
-        let midnightHanoi = Date(timeIntervalSince1970: Double(CalendarDate("2026-03-17")!.daysSinceEpoch * 86_400 - 7 * 3600))
+        let midnightHanoi = Date(
+            timeIntervalSince1970: Double(CalendarDate("2026-03-17")!.daysSinceEpoch * 86_400 - 7 * 3600))
         #expect(CalendarDate(midnightHanoi) == CalendarDate("2026-03-17"))
         #expect(CalendarDate(midnightHanoi.addingTimeInterval(-1)) == CalendarDate("2026-03-16"))
     }
@@ -70,7 +71,9 @@ struct CalendarTests {
         ])
     func dueDates(_ example: DueCase) {
         let calendar = WorkingDayCalendar()
-        #expect(calendar.adding(workingDays: example.days, to: Fixtures.date(example.received)) == Fixtures.date(example.due))
+        #expect(
+            calendar.adding(workingDays: example.days, to: Fixtures.date(example.received))
+                == Fixtures.date(example.due))
     }
 
     @Test("the holiday list is configuration: without it Tết counts as working days")
@@ -86,9 +89,11 @@ struct CalendarTests {
 
     @Test("a request is overdue from the day after its due date, Việt Nam time")
     func overdue() {
-        let deadline = StatutoryDeadline(receivedOn: Fixtures.date("2026-03-02"), workingDays: 10, calendar: WorkingDayCalendar())
+        let deadline = StatutoryDeadline(
+            receivedOn: Fixtures.date("2026-03-02"), workingDays: 10, calendar: WorkingDayCalendar())
         #expect(deadline.dueDate == Fixtures.date("2026-03-16"))
-        let endOfDueDay = Date(timeIntervalSince1970: Double(Fixtures.date("2026-03-17").daysSinceEpoch * 86_400 - 7 * 3600 - 1))
+        let endOfDueDay = Date(
+            timeIntervalSince1970: Double(Fixtures.date("2026-03-17").daysSinceEpoch * 86_400 - 7 * 3600 - 1))
         #expect(!deadline.isOverdue(now: endOfDueDay))
         #expect(deadline.isOverdue(now: endOfDueDay.addingTimeInterval(1)))
         #expect(!deadline.isOverdue(today: Fixtures.date("2026-03-16")))
@@ -105,27 +110,34 @@ struct CalendarTests {
 
         var submission = Fixtures.criminalRecord()
         submission.residenceHistory = [
-            ResidencePeriod(from: "1990-05-14", to: "2008-08-31", address: "Hà Nội", provinceCode: "001", occupation: "Học sinh"),
-            ResidencePeriod(from: "2008-09-01", to: "2015-12-31", address: "Quận 1", provinceCode: "079", occupation: "Kế toán"),
-            ResidencePeriod(from: "2016-01-01", to: "2018-12-31", address: "Osaka", countryCode: "JP", occupation: "Kế toán"),
+            ResidencePeriod(
+                from: "1990-05-14", to: "2008-08-31", address: "Hà Nội", provinceCode: "001", occupation: "Học sinh"),
+            ResidencePeriod(
+                from: "2008-09-01", to: "2015-12-31", address: "Quận 1", provinceCode: "079", occupation: "Kế toán"),
+            ResidencePeriod(
+                from: "2016-01-01", to: "2018-12-31", address: "Osaka", countryCode: "JP", occupation: "Kế toán"),
             ResidencePeriod(from: "2019-01-01", address: "Hà Nội", provinceCode: "001", occupation: "Kế toán"),
         ]
         let request = try Fixtures.validate(submission).get()
         #expect(request.complexity.reasons == [.severalProvinces, .livedAbroad])
-        let deadline = policy.deadline(for: request, receivedOn: Fixtures.date("2026-08-24"), calendar: WorkingDayCalendar())
+        let deadline = policy.deadline(
+            for: request, receivedOn: Fixtures.date("2026-08-24"), calendar: WorkingDayCalendar())
         #expect(deadline.workingDays == 15)
         #expect(deadline.dueDate == Fixtures.date("2026-09-16"))
 
         let simple = try Fixtures.validate(Fixtures.criminalRecord()).get()
         #expect(!simple.complexity.isComplex)
-        #expect(policy.deadline(for: simple, receivedOn: Fixtures.date("2026-03-02"), calendar: WorkingDayCalendar()).dueDate
-            == Fixtures.date("2026-03-16"))
+        #expect(
+            policy.deadline(for: simple, receivedOn: Fixtures.date("2026-03-02"), calendar: WorkingDayCalendar())
+                .dueDate
+                == Fixtures.date("2026-03-16"))
     }
 
     @Test("a foreigner or an expungement to verify is a complex case")
     func complexReasons() throws {
         var submission = Fixtures.criminalRecord()
-        submission.request = .criminalRecord(CriminalRecordRequest(form: .form1, purpose: "Xin việc", expungementToVerify: true))
+        submission.request = .criminalRecord(
+            CriminalRecordRequest(form: .form1, purpose: "Xin việc", expungementToVerify: true))
         submission.particulars?.nationality = "KR"
         let request = try Fixtures.validate(submission).get()
         #expect(request.complexity.reasons == [.foreigner, .expungementToVerify])

@@ -36,14 +36,19 @@ struct HanoiTimeTests {
             }
         }
         for day in days {
-            for (hour, minute, second) in [(0, 0, 0), (0, 0, 1), (6, 59, 59), (7, 0, 0), (16, 59, 59), (17, 0, 0), (17, 58, 12), (23, 59, 0), (23, 59, 59)] {
+            for (hour, minute, second) in [
+                (0, 0, 0), (0, 0, 1), (6, 59, 59), (7, 0, 0), (16, 59, 59), (17, 0, 0), (17, 58, 12), (23, 59, 0),
+                (23, 59, 59),
+            ] {
                 let instant = Self.instant(day.year, day.month, day.day, hour, minute, second)
                 let expectedDate = "\(Self.text(day.day))/\(Self.text(day.month))/\(Self.text(day.year, 4))"
                 #expect(HanoiTime.day(of: instant) == day)
                 #expect(CalendarDate(instant) == day, "CalendarDate(_:) and HanoiTime disagree")
                 #expect(HanoiTime.date(instant) == expectedDate)
                 #expect(HanoiTime.dateTime(instant) == "\(expectedDate) \(Self.text(hour)):\(Self.text(minute))")
-                #expect(HanoiTime.dateTimeWithSeconds(instant) == "\(expectedDate) \(Self.text(hour)):\(Self.text(minute)):\(Self.text(second))")
+                #expect(
+                    HanoiTime.dateTimeWithSeconds(instant)
+                        == "\(expectedDate) \(Self.text(hour)):\(Self.text(minute)):\(Self.text(second))")
             }
             // One second before Hà Nội midnight is the previous day; midnight itself is this day.
             let midnight = Self.instant(day.year, day.month, day.day, 0, 0)
@@ -54,13 +59,16 @@ struct HanoiTimeTests {
 
     @Test("New Year and leap day in UTC and Hà Nội time: 31/12 17:00 UTC is already 01/01 00:00 in Hà Nội")
     func yearAndLeapDay() {
-        let utcNewYearsEve = Date(timeIntervalSince1970: TimeInterval(CalendarDate("2026-12-31")!.daysSinceEpoch * 86_400 + 17 * 3600))
+        let utcNewYearsEve = Date(
+            timeIntervalSince1970: TimeInterval(CalendarDate("2026-12-31")!.daysSinceEpoch * 86_400 + 17 * 3600))
         #expect(HanoiTime.dateTime(utcNewYearsEve) == "01/01/2027 00:00")
         #expect(HanoiTime.dateTime(utcNewYearsEve.addingTimeInterval(-60)) == "31/12/2026 23:59")
-        let leap = Date(timeIntervalSince1970: TimeInterval(CalendarDate("2028-02-28")!.daysSinceEpoch * 86_400 + 17 * 3600))
+        let leap = Date(
+            timeIntervalSince1970: TimeInterval(CalendarDate("2028-02-28")!.daysSinceEpoch * 86_400 + 17 * 3600))
         #expect(HanoiTime.dateTime(leap) == "29/02/2028 00:00")
         #expect(HanoiTime.dateTime(leap.addingTimeInterval(86_400)) == "01/03/2028 00:00")
-        let common = Date(timeIntervalSince1970: TimeInterval(CalendarDate("2027-02-28")!.daysSinceEpoch * 86_400 + 17 * 3600))
+        let common = Date(
+            timeIntervalSince1970: TimeInterval(CalendarDate("2027-02-28")!.daysSinceEpoch * 86_400 + 17 * 3600))
         #expect(HanoiTime.dateTime(common) == "01/03/2027 00:00")
     }
 

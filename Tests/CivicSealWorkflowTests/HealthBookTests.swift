@@ -5,11 +5,13 @@ import Testing
 
 @Suite("Health book")
 struct HealthBookTests {
-    @Test("ICD-10 codes", arguments: [
-        ("E11", true), ("J45.0", true), ("S72.00", true), ("U07.1", true),
-        ("j45.0", false), ("J45.", false), ("J4", false), ("J450", false), ("J45.000", false), ("S52.521A", false),
-        ("45.0", false), ("J45,0", false), ("", false), ("Ｊ45.0", false),
-    ])
+    @Test(
+        "ICD-10 codes",
+        arguments: [
+            ("E11", true), ("J45.0", true), ("S72.00", true), ("U07.1", true),
+            ("j45.0", false), ("J45.", false), ("J4", false), ("J450", false), ("J45.000", false), ("S52.521A", false),
+            ("45.0", false), ("J45,0", false), ("", false), ("Ｊ45.0", false),
+        ])
     func icd10(text: String, valid: Bool) {
         #expect((ICD10Code(rawValue: text) != nil) == valid)
     }
@@ -56,15 +58,23 @@ struct HealthBookTests {
     func entryValidation() throws {
         let id = Fixtures.tuyet.personalID
         let start = Date(timeIntervalSince1970: 1_762_135_200)
-        let book = HealthBook(personalId: id, entries: [
-            .vaccination(Vaccination(facilityId: "01002", administeredOn: Fixtures.date("2026-03-02"),
-                                     vaccine: "Vaxigrip Tetra", antigen: "Influenza", dose: 0)),
-            .encounter(Encounter(facilityId: "01001", facilityName: "Bệnh viện\u{0000}", startedAt: start,
-                                 endedAt: start.addingTimeInterval(-60), type: .emergency, reason: "Sốt",
-                                 outcome: .recovered, diagnoses: [ICD10Code(rawValue: "A90")!, ICD10Code(rawValue: "A90")!])),
-            .allergy(Allergy(facilityId: "01001", recordedOn: Fixtures.date("2025-11-03"), type: .food,
-                             agent: "", reaction: "Phù môi")),
-        ])
+        let book = HealthBook(
+            personalId: id,
+            entries: [
+                .vaccination(
+                    Vaccination(
+                        facilityId: "01002", administeredOn: Fixtures.date("2026-03-02"),
+                        vaccine: "Vaxigrip Tetra", antigen: "Influenza", dose: 0)),
+                .encounter(
+                    Encounter(
+                        facilityId: "01001", facilityName: "Bệnh viện\u{0000}", startedAt: start,
+                        endedAt: start.addingTimeInterval(-60), type: .emergency, reason: "Sốt",
+                        outcome: .recovered, diagnoses: [ICD10Code(rawValue: "A90")!, ICD10Code(rawValue: "A90")!])),
+                .allergy(
+                    Allergy(
+                        facilityId: "01001", recordedOn: Fixtures.date("2025-11-03"), type: .food,
+                        agent: "", reaction: "Phù môi")),
+            ])
         let issues = book.validationIssues()
         #expect(issues.contains { $0.field == "entries[0].dose" && $0.code == .doseOutOfRange })
         #expect(issues.contains { $0.field == "entries[1].facilityName" && $0.code == .textControlCharacters })

@@ -64,17 +64,21 @@ struct LifecycleTests {
         let table = Set(RequestLifecycle.transitions.map { Edge(from: $0.from, action: $0.action, to: $0.to) })
         #expect(table == Set(Self.allowed))
         #expect(RequestLifecycle.transitions.count == Self.allowed.count)
-        #expect(Self.forbidden.count == RequestState.allCases.count * LifecycleAction.allCases.count - Self.allowed.count)
+        #expect(
+            Self.forbidden.count == RequestState.allCases.count * LifecycleAction.allCases.count - Self.allowed.count)
     }
 
     @Test("stable raw values of states and actions")
     func rawValues() {
-        #expect(RequestState.allCases.map(\.rawValue) == [
-            "submitted", "in_review", "needs_info", "approved", "issued", "rejected", "cancelled", "revoked",
-        ])
-        #expect(LifecycleAction.allCases.map(\.rawValue) == [
-            "claim", "approve", "request-info", "supplement", "reject", "cancel", "issue", "revoke", "set-complexity",
-        ])
+        #expect(
+            RequestState.allCases.map(\.rawValue) == [
+                "submitted", "in_review", "needs_info", "approved", "issued", "rejected", "cancelled", "revoked",
+            ])
+        #expect(
+            LifecycleAction.allCases.map(\.rawValue) == [
+                "claim", "approve", "request-info", "supplement", "reject", "cancel", "issue", "revoke",
+                "set-complexity",
+            ])
         #expect(RequestState.allCases.filter(\.isFinal) == [.rejected, .cancelled, .revoked])
     }
 
@@ -104,7 +108,8 @@ struct LifecycleTests {
     @Test("reject, revoke and request-info need a reason; blank or missing is refused and changes nothing")
     func reasonRequired() {
         let cases: [(RequestState, LifecycleAction)] = [
-            (.inReview, .reject), (.issued, .revoke), (.inReview, .requestInfo), (.submitted, .setComplexity), (.inReview, .setComplexity),
+            (.inReview, .reject), (.issued, .revoke), (.inReview, .requestInfo), (.submitted, .setComplexity),
+            (.inReview, .setComplexity),
         ]
         for (state, action) in cases {
             for reason in [nil, "", "   ", "\u{3000}"] as [String?] {

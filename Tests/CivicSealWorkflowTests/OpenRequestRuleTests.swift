@@ -4,9 +4,11 @@ import Testing
 
 @Suite("One unfinished criminal-record request per form")
 struct OpenRequestRuleTests {
-    @Test("a second form-1 request is blocked while the first is unfinished", arguments: [
-        RequestState.submitted, .inReview, .needsInfo, .approved,
-    ])
+    @Test(
+        "a second form-1 request is blocked while the first is unfinished",
+        arguments: [
+            RequestState.submitted, .inReview, .needsInfo, .approved,
+        ])
     func blocked(state: RequestState) {
         let existing = [ExistingRequest(kind: .criminalRecord, form: .form1, state: state)]
         let issue = OpenRequestRule.check(kind: .criminalRecord, form: .form1, existing: existing)
@@ -14,9 +16,11 @@ struct OpenRequestRuleTests {
         #expect(issue?.field == "request.form")
     }
 
-    @Test("allowed once the earlier request is finished", arguments: [
-        RequestState.issued, .rejected, .cancelled, .revoked,
-    ])
+    @Test(
+        "allowed once the earlier request is finished",
+        arguments: [
+            RequestState.issued, .rejected, .cancelled, .revoked,
+        ])
     func allowedAfterCompletion(state: RequestState) {
         let existing = [ExistingRequest(kind: .criminalRecord, form: .form1, state: state)]
         #expect(OpenRequestRule.check(kind: .criminalRecord, form: .form1, existing: existing) == nil)
@@ -36,7 +40,9 @@ struct OpenRequestRuleTests {
     @Test("after the first is issued a new one is allowed, and blocked again while the new one runs")
     func sequence() throws {
         var first = RequestLifecycle(ownerID: Fixtures.tuyet.personalID.digits, departmentID: "justice-hanoi")
-        func existing() -> [ExistingRequest] { [ExistingRequest(kind: .criminalRecord, form: .form1, state: first.state)] }
+        func existing() -> [ExistingRequest] {
+            [ExistingRequest(kind: .criminalRecord, form: .form1, state: first.state)]
+        }
         #expect(OpenRequestRule.check(kind: .criminalRecord, form: .form1, existing: existing()) != nil)
         let officer = Actor.officer("officer-17", department: "justice-hanoi")
         try first.perform(.claim, by: officer)

@@ -64,7 +64,10 @@ struct PersonalIDNumberTests {
             "-01190012345",
         ])
     func malformed(text: String) {
-        #expect(throws: ValidationIssue(field: "personalId", code: .personalIdFormat, message: "ID number must be exactly 12 digits 0-9")) {
+        #expect(
+            throws: ValidationIssue(
+                field: "personalId", code: .personalIdFormat, message: "ID number must be exactly 12 digits 0-9")
+        ) {
             try PersonalIDNumber(text)
         }
     }
@@ -95,7 +98,9 @@ struct PersonalIDNumberTests {
             sex: "female", assuranceLevel: "level2")
         let applicant = try Applicant.validated(from: claims, today: Fixtures.today).get()
         #expect(applicant.identity.fullName == "Nguyễn Thị Ánh Tuyết")
-        #expect(Array(applicant.identity.fullName.unicodeScalars) == Array("Nguyễn Thị Ánh Tuyết".precomposedStringWithCanonicalMapping.unicodeScalars))
+        #expect(
+            Array(applicant.identity.fullName.unicodeScalars)
+                == Array("Nguyễn Thị Ánh Tuyết".precomposedStringWithCanonicalMapping.unicodeScalars))
         #expect(applicant.identity.fullName.unicodeScalars.count == 20)
     }
 

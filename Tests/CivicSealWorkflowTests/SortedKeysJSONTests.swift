@@ -17,7 +17,8 @@ struct SortedKeysJSONTests {
             motherName: "Phạm Thị Cúc", spouseName: "Lê Văn Dũng")
         let history = [
             ResidencePeriod(
-                from: "1990-05-14", to: "2008-08-31", address: "12 Phố Huế", provinceCode: "001", occupation: "Học sinh"),
+                from: "1990-05-14", to: "2008-08-31", address: "12 Phố Huế", provinceCode: "001", occupation: "Học sinh"
+            ),
             ResidencePeriod(from: "2008-09-01", address: "Paris", countryCode: "FR", occupation: "Kế toán"),
         ]
         return [
@@ -29,7 +30,8 @@ struct SortedKeysJSONTests {
                 request: .criminalRecord(
                     CriminalRecordRequest(form: .form2, purpose: "Du học", statesBans: nil, expungementToVerify: false)),
                 relation: .parentOfMinor,
-                subject: SubjectDetails(personalId: "001310012345", fullName: "Nguyễn Minh", birthDate: "2012-01-31", sex: .female),
+                subject: SubjectDetails(
+                    personalId: "001310012345", fullName: "Nguyễn Minh", birthDate: "2012-01-31", sex: .female),
                 particulars: full, residenceHistory: history,
                 contact: ContactDetails(phone: "+84912345678", email: "tuyet@example.vn"), copies: 12,
                 delivery: DeliveryChoice(method: .postal, postalAddress: abroad), feeGroup: "student"),
@@ -70,14 +72,17 @@ struct SortedKeysJSONTests {
                 request: .criminalRecord(CriminalRecordRequest(form: .form1, purpose: text)),
                 contact: ContactDetails(email: text), feeGroup: text)
             let ours = submission.sortedKeysJSON()
-            #expect(ours == (try Self.foundationBytes(submission)), "escaping of \(Array(text.unicodeScalars.map(\.value)))")
+            #expect(
+                ours == (try Self.foundationBytes(submission)), "escaping of \(Array(text.unicodeScalars.map(\.value)))"
+            )
             #expect(try WorkflowJSON.decoder().decode(RequestSubmission.self, from: Data(ours)) == submission)
         }
     }
 
     @Test func decodingWhatItWritesGivesTheSameSubmission() throws {
         for submission in Self.submissions {
-            let decoded = try WorkflowJSON.decoder().decode(RequestSubmission.self, from: Data(submission.sortedKeysJSON()))
+            let decoded = try WorkflowJSON.decoder().decode(
+                RequestSubmission.self, from: Data(submission.sortedKeysJSON()))
             #expect(decoded == submission)
         }
     }
@@ -87,7 +92,8 @@ struct SortedKeysJSONTests {
             // A copy made by decoding pretty-printed, reordered JSON is equal, so its bytes (and body hash) are too.
             let pretty = JSONEncoder()
             pretty.outputFormatting = [.prettyPrinted]
-            let roundTripped = try WorkflowJSON.decoder().decode(RequestSubmission.self, from: pretty.encode(submission))
+            let roundTripped = try WorkflowJSON.decoder().decode(
+                RequestSubmission.self, from: pretty.encode(submission))
             #expect(roundTripped.sortedKeysJSON() == submission.sortedKeysJSON())
             #expect(submission.sortedKeysJSON() == submission.sortedKeysJSON())
         }
@@ -102,7 +108,8 @@ struct SortedKeysJSONTests {
                 personalID: try PersonalIDNumber("001190012345"), fullName: name,
                 birthDate: CalendarDate(year: 1990, month: 5, day: 14 + index)!, sex: index % 2 == 0 ? .female : .male)
             let ours = identity.sortedKeysJSON()
-            #expect(ours == Array(try WorkflowJSON.encoder().encode(identity)), "\(String(decoding: ours, as: UTF8.self))")
+            #expect(
+                ours == Array(try WorkflowJSON.encoder().encode(identity)), "\(String(decoding: ours, as: UTF8.self))")
             #expect(try WorkflowJSON.decoder().decode(PersonIdentity.self, from: Data(ours)) == identity)
         }
     }

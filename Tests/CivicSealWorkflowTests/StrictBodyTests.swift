@@ -30,7 +30,8 @@ struct StrictBodyTests {
 
     @Test("a nested duplicate is named by its full path")
     func nestedDuplicateNamed() {
-        let body = SubmissionJSONTests.sample(replacing: #""purpose": "Xin việc""#, with: #""purpose": "Xin việc", "purpos\u0065": "Du học""#)
+        let body = SubmissionJSONTests.sample(
+            replacing: #""purpose": "Xin việc""#, with: #""purpose": "Xin việc", "purpos\u0065": "Du học""#)
         guard case .failure(let failure) = SubmissionJSONTests.decode(body) else {
             Issue.record("accepted")
             return
@@ -62,8 +63,9 @@ struct StrictBodyTests {
         }
         #expect(tooDeep.issues.map(\.code) == [.jsonTooDeep])
         let body = Array(SubmissionJSONTests.sample.utf8)
-        guard case .failure(let tooLarge) = WorkflowJSON.decode(
-            RequestSubmission.self, from: body, limits: JSONLimits(maximumBytes: body.count - 1))
+        guard
+            case .failure(let tooLarge) = WorkflowJSON.decode(
+                RequestSubmission.self, from: body, limits: JSONLimits(maximumBytes: body.count - 1))
         else {
             Issue.record("accepted")
             return
@@ -74,7 +76,8 @@ struct StrictBodyTests {
     @Test("decoding from the value tree gives what JSONDecoder gives for a valid body, dates included")
     func treeDecodingAgreesWithFoundation() throws {
         let ours = try SubmissionJSONTests.decode(SubmissionJSONTests.sample).get()
-        let foundation = try WorkflowJSON.decoder().decode(RequestSubmission.self, from: Data(SubmissionJSONTests.sample.utf8))
+        let foundation = try WorkflowJSON.decoder().decode(
+            RequestSubmission.self, from: Data(SubmissionJSONTests.sample.utf8))
         #expect(ours == foundation)
         let encounter = """
             {"entryType": "encounter", "facilityId": "01001", "facilityName": "Bệnh viện Bạch Mai", "startedAt": "2025-03-02T08:30:00Z",
@@ -94,7 +97,9 @@ struct StrictBodyTests {
 
     @Test(
         "bidirectional controls in printed text are refused, naming the field",
-        arguments: ["\u{202E}", "\u{202A}", "\u{202B}", "\u{202C}", "\u{202D}", "\u{2066}", "\u{2067}", "\u{2068}", "\u{2069}"])
+        arguments: [
+            "\u{202E}", "\u{202A}", "\u{202B}", "\u{202C}", "\u{202D}", "\u{2066}", "\u{2067}", "\u{2068}", "\u{2069}",
+        ])
     func bidiControlsRefused(_ control: String) throws {
         var submission = try SubmissionJSONTests.decode(SubmissionJSONTests.sample).get()
         submission.particulars?.birthPlace = "Hà Nội \(control)iốN àH"
@@ -107,14 +112,17 @@ struct StrictBodyTests {
         let today = Fixtures.today
         let tomorrow = today.adding(days: 1)
         let vaccination = HealthBookEntry.vaccination(
-            Vaccination(facilityId: "01001", administeredOn: tomorrow, vaccine: "Vaxigrip", antigen: "influenza", dose: 1))
+            Vaccination(
+                facilityId: "01001", administeredOn: tomorrow, vaccine: "Vaxigrip", antigen: "influenza", dose: 1))
         #expect(vaccination.issues(at: "entry", today: today).map(\.code) == [.dateInFuture])
         #expect(vaccination.issues(at: "entry", today: today).first?.field == "entry.administeredOn")
         let ontime = HealthBookEntry.vaccination(
             Vaccination(facilityId: "01001", administeredOn: today, vaccine: "Vaxigrip", antigen: "influenza", dose: 1))
         #expect(ontime.issues(at: "entry", today: today).isEmpty)
         let year2099 = HealthBookEntry.vaccination(
-            Vaccination(facilityId: "01001", administeredOn: CalendarDate("2099-01-01")!, vaccine: "Vaxigrip", antigen: "influenza", dose: 1))
+            Vaccination(
+                facilityId: "01001", administeredOn: CalendarDate("2099-01-01")!, vaccine: "Vaxigrip",
+                antigen: "influenza", dose: 1))
         #expect(year2099.issues(at: "entry", today: today).contains { $0.code == .dateInFuture })
     }
 }

@@ -40,13 +40,17 @@ struct SubmissionJSONTests {
     @Test("the sample decodes, validates, and costs 105,000 VND")
     func sampleDecodes() throws {
         let submission = try Self.decode(Self.sample).get()
-        #expect(submission.request == .criminalRecord(CriminalRecordRequest(form: .form1, purpose: "Xin việc", statesBans: true)))
+        #expect(
+            submission.request
+                == .criminalRecord(CriminalRecordRequest(form: .form1, purpose: "Xin việc", statesBans: true)))
         #expect(submission.relation == .oneself)
         #expect(submission.residenceHistory?.count == 2)
         #expect(submission.residenceHistory?[1].to == nil)
         #expect(submission.delivery.method == .electronic)
         let request = try Fixtures.validate(submission).get()
-        #expect(FeeSchedule().quote(kind: request.kind, copies: submission.copies, feeGroup: submission.feeGroup).totalVND == 105_000)
+        #expect(
+            FeeSchedule().quote(kind: request.kind, copies: submission.copies, feeGroup: submission.feeGroup).totalVND
+                == 105_000)
     }
 
     @Test("encoding uses camelCase keys and the kind tag, and round-trips")
@@ -71,23 +75,34 @@ struct SubmissionJSONTests {
     @Test(
         "structural errors name the exact field and a stable code",
         arguments: [
-            ErrorCase(name: "missing copies", body: sample(replacing: "\"copies\": 3,", with: ""),
-                      field: "copies", code: .jsonMissingField),
-            ErrorCase(name: "copies as text", body: sample(replacing: "\"copies\": 3", with: "\"copies\": \"ba\""),
-                      field: "copies", code: .jsonTypeMismatch),
-            ErrorCase(name: "form 3", body: sample(replacing: "\"form\": 1", with: "\"form\": 3"),
-                      field: "request.form", code: .jsonInvalidValue),
-            ErrorCase(name: "unknown kind", body: sample(replacing: "\"criminal-record\"", with: "\"passport\""),
-                      field: "request.kind", code: .jsonInvalidValue),
-            ErrorCase(name: "unknown relation", body: sample(replacing: "\"relation\": \"self\"", with: "\"relation\": \"friend\""),
-                      field: "relation", code: .jsonInvalidValue),
-            ErrorCase(name: "period without address",
-                      body: sample(replacing: "{\"from\": \"2008-09-01\", \"address\": \"12 Phố Huế, Hà Nội\",", with: "{\"from\": \"2008-09-01\","),
-                      field: "residenceHistory[1].address", code: .jsonMissingField),
-            ErrorCase(name: "null purpose", body: sample(replacing: "\"purpose\": \"Xin việc\"", with: "\"purpose\": null"),
-                      field: "request.purpose", code: .jsonNullValue),
-            ErrorCase(name: "unknown delivery", body: sample(replacing: "\"electronic\"", with: "\"pigeon\""),
-                      field: "delivery.method", code: .jsonInvalidValue),
+            ErrorCase(
+                name: "missing copies", body: sample(replacing: "\"copies\": 3,", with: ""),
+                field: "copies", code: .jsonMissingField),
+            ErrorCase(
+                name: "copies as text", body: sample(replacing: "\"copies\": 3", with: "\"copies\": \"ba\""),
+                field: "copies", code: .jsonTypeMismatch),
+            ErrorCase(
+                name: "form 3", body: sample(replacing: "\"form\": 1", with: "\"form\": 3"),
+                field: "request.form", code: .jsonInvalidValue),
+            ErrorCase(
+                name: "unknown kind", body: sample(replacing: "\"criminal-record\"", with: "\"passport\""),
+                field: "request.kind", code: .jsonInvalidValue),
+            ErrorCase(
+                name: "unknown relation",
+                body: sample(replacing: "\"relation\": \"self\"", with: "\"relation\": \"friend\""),
+                field: "relation", code: .jsonInvalidValue),
+            ErrorCase(
+                name: "period without address",
+                body: sample(
+                    replacing: "{\"from\": \"2008-09-01\", \"address\": \"12 Phố Huế, Hà Nội\",",
+                    with: "{\"from\": \"2008-09-01\","),
+                field: "residenceHistory[1].address", code: .jsonMissingField),
+            ErrorCase(
+                name: "null purpose", body: sample(replacing: "\"purpose\": \"Xin việc\"", with: "\"purpose\": null"),
+                field: "request.purpose", code: .jsonNullValue),
+            ErrorCase(
+                name: "unknown delivery", body: sample(replacing: "\"electronic\"", with: "\"pigeon\""),
+                field: "delivery.method", code: .jsonInvalidValue),
             // The strict reader names the member whose value the text ends in.
             ErrorCase(name: "not JSON", body: "{\"request\": ", field: "request", code: .jsonMalformed),
             ErrorCase(name: "an array", body: "[]", field: "", code: .jsonTypeMismatch),
@@ -105,8 +120,10 @@ struct SubmissionJSONTests {
     @Test("misspelt or unknown keys are all reported, nested ones with their path; null extras are tolerated")
     func unknownKeys() {
         var body = Self.sample(replacing: "\"statesBans\": true", with: "\"statesBan\": true")
-        body = body.replacingOccurrences(of: "\"occupation\": \"Kế toán\"", with: "\"occupation\": \"Kế toán\", \"note\": 1")
-        body = body.replacingOccurrences(of: "\"feeGroup\": \"student\"", with: "\"feeGroup\": \"student\", \"extra\": null")
+        body = body.replacingOccurrences(
+            of: "\"occupation\": \"Kế toán\"", with: "\"occupation\": \"Kế toán\", \"note\": 1")
+        body = body.replacingOccurrences(
+            of: "\"feeGroup\": \"student\"", with: "\"feeGroup\": \"student\", \"extra\": null")
         guard case .failure(let failure) = Self.decode(body) else {
             Issue.record("accepted unknown keys")
             return
@@ -117,7 +134,9 @@ struct SubmissionJSONTests {
 
     @Test("an impossible date decodes (dates are text) and validation names it")
     func impossibleDateIsAValidationIssue() throws {
-        let submission = try Self.decode(Self.sample(replacing: "\"to\": \"2008-08-31\"", with: "\"to\": \"2007-02-29\"")).get()
+        let submission = try Self.decode(
+            Self.sample(replacing: "\"to\": \"2008-08-31\"", with: "\"to\": \"2007-02-29\"")
+        ).get()
         let failure = Fixtures.issues(Fixtures.validate(submission))
         #expect(failure.contains(.dateInvalid, at: "residenceHistory[0].to"))
     }

@@ -62,7 +62,8 @@ struct SubmissionValidationTests {
 
     @Test("a level-1 account cannot request a criminal record")
     func level1Refused() {
-        let failure = Fixtures.issues(Fixtures.validate(Fixtures.criminalRecord(), applicant: Fixtures.applicant(level: .level1)))
+        let failure = Fixtures.issues(
+            Fixtures.validate(Fixtures.criminalRecord(), applicant: Fixtures.applicant(level: .level1)))
         #expect(failure.codes == [.assuranceLevel2Required])
         #expect(failure.issues.first?.field == "assuranceLevel")
     }
@@ -71,7 +72,8 @@ struct SubmissionValidationTests {
     func minimumAge() throws {
         // Born 16 July 2010: 15 on 15 July 2026, 16 the next day. 001 2 10 000123.
         let teen = PersonIdentity(
-            personalID: Fixtures.id("001210000123"), fullName: "Đỗ Văn An", birthDate: Fixtures.date("2010-07-16"), sex: .male)
+            personalID: Fixtures.id("001210000123"), fullName: "Đỗ Văn An", birthDate: Fixtures.date("2010-07-16"),
+            sex: .male)
         var submission = Fixtures.criminalRecord()
         submission.residenceHistory = [
             ResidencePeriod(from: "2010-07-16", address: "Hà Nội", provinceCode: "001", occupation: "Học sinh")
@@ -79,11 +81,15 @@ struct SubmissionValidationTests {
         let young = Fixtures.issues(Fixtures.validate(submission, applicant: Fixtures.applicant(teen)))
         #expect(young.codes == [.ageBelowMinimum])
         #expect(young.issues.first?.field == "birthDate")
-        #expect(Fixtures.validated(Fixtures.validate(
-            submission, applicant: Fixtures.applicant(teen), today: Fixtures.date("2026-07-16"))) != nil)
+        #expect(
+            Fixtures.validated(
+                Fixtures.validate(
+                    submission, applicant: Fixtures.applicant(teen), today: Fixtures.date("2026-07-16"))) != nil)
         var policy = ValidationPolicy()
         policy.criminalRecordMinimumAge = 14
-        #expect(Fixtures.validated(Fixtures.validate(submission, applicant: Fixtures.applicant(teen), policy: policy)) != nil)
+        #expect(
+            Fixtures.validated(Fixtures.validate(submission, applicant: Fixtures.applicant(teen), policy: policy))
+                != nil)
     }
 
     @Test("a parent may ask form 2 for a minor child, not for an adult")
@@ -117,7 +123,8 @@ struct SubmissionValidationTests {
     @Test("an impossible birth date of the subject is birthDate.invalid")
     func subjectBirthDateInvalid() {
         var submission = Fixtures.criminalRecord(relation: .parentOfMinor)
-        submission.subject = SubjectDetails(personalId: "001316000777", fullName: "Lê Thị Mai", birthDate: "2015-02-29", sex: .female)
+        submission.subject = SubjectDetails(
+            personalId: "001316000777", fullName: "Lê Thị Mai", birthDate: "2015-02-29", sex: .female)
         submission.residenceHistory = nil
         #expect(Fixtures.issues(Fixtures.validate(submission)).contains(.birthDateInvalid, at: "subject.birthDate"))
     }
@@ -141,11 +148,15 @@ struct SubmissionValidationTests {
     func historyPeriods() {
         var submission = Fixtures.criminalRecord()
         submission.residenceHistory = [
-            ResidencePeriod(from: "1990-05-14", to: "2008-08-31", address: "Hà Nội", provinceCode: "001", occupation: "Học sinh"),
-            ResidencePeriod(from: "2008-06-01", to: "2010-12-31", address: "Hà Nội", provinceCode: "001", occupation: "Sinh viên"),
-            ResidencePeriod(from: "2012-01-01", to: "2011-01-01", address: "Hà Nội", provinceCode: "001", occupation: "Kế toán"),
+            ResidencePeriod(
+                from: "1990-05-14", to: "2008-08-31", address: "Hà Nội", provinceCode: "001", occupation: "Học sinh"),
+            ResidencePeriod(
+                from: "2008-06-01", to: "2010-12-31", address: "Hà Nội", provinceCode: "001", occupation: "Sinh viên"),
+            ResidencePeriod(
+                from: "2012-01-01", to: "2011-01-01", address: "Hà Nội", provinceCode: "001", occupation: "Kế toán"),
             ResidencePeriod(from: "2013-01-01", address: "Hà Nội", provinceCode: "001", occupation: "Kế toán"),
-            ResidencePeriod(from: "2020-01-01", to: "2027-01-01", address: "Hà Nội", provinceCode: "003", occupation: "Kế toán"),
+            ResidencePeriod(
+                from: "2020-01-01", to: "2027-01-01", address: "Hà Nội", provinceCode: "003", occupation: "Kế toán"),
         ]
         let failure = Fixtures.issues(Fixtures.validate(submission))
         #expect(failure.contains(.residenceHistoryOverlap, at: "residenceHistory[1].from"))
@@ -160,22 +171,25 @@ struct SubmissionValidationTests {
     func sharedMovingDay() {
         var submission = Fixtures.criminalRecord()
         submission.residenceHistory = [
-            ResidencePeriod(from: "1990-05-14", to: "2008-09-01", address: "Hà Nội", provinceCode: "001", occupation: "Học sinh"),
+            ResidencePeriod(
+                from: "1990-05-14", to: "2008-09-01", address: "Hà Nội", provinceCode: "001", occupation: "Học sinh"),
             ResidencePeriod(from: "2008-09-01", address: "Hà Nội", provinceCode: "001", occupation: "Kế toán"),
         ]
         #expect(Fixtures.validated(Fixtures.validate(submission)) != nil)
     }
 
-    @Test("phone, e-mail and copies are checked", arguments: [
-        ("0912 345 678", nil, 1, [ValidationCode.contactPhoneInvalid]),
-        ("912345678", nil, 1, [.contactPhoneInvalid]),
-        ("+84912345678", "a@b", 1, [.contactEmailInvalid]),
-        ("02438123456", "tuyet..n@example.vn", 1, [.contactEmailInvalid]),
-        (nil, "tuyet@example.vn", 0, [.copiesOutOfRange]),
-        (nil, "tuyết@example.vn", 11, [.contactEmailInvalid, .copiesOutOfRange]),
-        (nil, nil, 10, [.fieldRequired]),
-        ("+84912345678", "tuyet.nguyen+llt@mail.example.vn", 10, []),
-    ] as [(String?, String?, Int, [ValidationCode])])
+    @Test(
+        "phone, e-mail and copies are checked",
+        arguments: [
+            ("0912 345 678", nil, 1, [ValidationCode.contactPhoneInvalid]),
+            ("912345678", nil, 1, [.contactPhoneInvalid]),
+            ("+84912345678", "a@b", 1, [.contactEmailInvalid]),
+            ("02438123456", "tuyet..n@example.vn", 1, [.contactEmailInvalid]),
+            (nil, "tuyet@example.vn", 0, [.copiesOutOfRange]),
+            (nil, "tuyết@example.vn", 11, [.contactEmailInvalid, .copiesOutOfRange]),
+            (nil, nil, 10, [.fieldRequired]),
+            ("+84912345678", "tuyet.nguyen+llt@mail.example.vn", 10, []),
+        ] as [(String?, String?, Int, [ValidationCode])])
     func contactAndCopies(phone: String?, email: String?, copies: Int, expected: [ValidationCode]) {
         var submission = Fixtures.criminalRecord()
         submission.contact = ContactDetails(phone: phone, email: email)
@@ -202,10 +216,12 @@ struct SubmissionValidationTests {
         submission.contact = ContactDetails(phone: "12345")
         submission.copies = 99
         let failure = Fixtures.issues(Fixtures.validate(submission, applicant: Fixtures.applicant(level: .level1)))
-        #expect(Set(failure.codes) == [
-            .assuranceLevel2Required, .formForm2StatesBans, .textTooLong, .fullNameControlCharacters, .countryInvalid,
-            .contactPhoneInvalid, .copiesOutOfRange,
-        ])
+        #expect(
+            Set(failure.codes) == [
+                .assuranceLevel2Required, .formForm2StatesBans, .textTooLong, .fullNameControlCharacters,
+                .countryInvalid,
+                .contactPhoneInvalid, .copiesOutOfRange,
+            ])
         #expect(failure.contains(.textTooLong, at: "particulars.ethnicity"))
         #expect(failure.contains(.fullNameControlCharacters, at: "particulars.motherName"))
     }
@@ -213,7 +229,8 @@ struct SubmissionValidationTests {
     @Test("health certificate: known type, no proxy; health book extract: sections and period")
     func healthRequests() throws {
         var certificate = RequestSubmission(
-            request: .healthCertificate(HealthCertificateRequest(certificateType: "driving-licence", licenceClass: "B")),
+            request: .healthCertificate(
+                HealthCertificateRequest(certificateType: "driving-licence", licenceClass: "B")),
             particulars: Particulars(currentResidence: Fixtures.hanoiAddress),
             contact: ContactDetails(phone: "0912345678"))
         let request = try Fixtures.validate(certificate).get()
@@ -224,7 +241,8 @@ struct SubmissionValidationTests {
 
         var extract = RequestSubmission(
             request: .healthBookExtract(HealthBookExtractRequest(sections: [], from: "2026-01-01", to: "2025-01-01")),
-            particulars: Particulars(currentResidence: Fixtures.hanoiAddress), contact: ContactDetails(email: "tuyet@example.vn"))
+            particulars: Particulars(currentResidence: Fixtures.hanoiAddress),
+            contact: ContactDetails(email: "tuyet@example.vn"))
         let failure = Fixtures.issues(Fixtures.validate(extract))
         #expect(failure.contains(.fieldRequired, at: "request.sections"))
         #expect(failure.contains(.periodInverted, at: "request.to"))
@@ -239,17 +257,26 @@ struct SubmissionValidationTests {
     func licenceClassFollowsTheCertificateType() {
         func submission(_ type: String, _ licenceClass: String?) -> RequestSubmission {
             RequestSubmission(
-                request: .healthCertificate(HealthCertificateRequest(certificateType: type, licenceClass: licenceClass)),
-                particulars: Particulars(currentResidence: Fixtures.hanoiAddress), contact: ContactDetails(phone: "0912345678"))
+                request: .healthCertificate(
+                    HealthCertificateRequest(certificateType: type, licenceClass: licenceClass)),
+                particulars: Particulars(currentResidence: Fixtures.hanoiAddress),
+                contact: ContactDetails(phone: "0912345678"))
         }
-        #expect(LicenceClass.codes == ["A1", "A", "B1", "B", "C1", "C", "D1", "D2", "D", "BE", "C1E", "CE", "D1E", "D2E", "DE"])
+        #expect(
+            LicenceClass.codes == [
+                "A1", "A", "B1", "B", "C1", "C", "D1", "D2", "D", "BE", "C1E", "CE", "D1E", "D2E", "DE",
+            ])
         for code in LicenceClass.codes {
-            #expect(Fixtures.validated(Fixtures.validate(submission("driving-licence", code))) != nil, "refused \(code)")
+            #expect(
+                Fixtures.validated(Fixtures.validate(submission("driving-licence", code))) != nil, "refused \(code)")
         }
-        #expect(Fixtures.issues(Fixtures.validate(submission("driving-licence", nil))).contains(.licenceClassRequired, at: "request.licenceClass"))
+        #expect(
+            Fixtures.issues(Fixtures.validate(submission("driving-licence", nil))).contains(
+                .licenceClassRequired, at: "request.licenceClass"))
         for stale in ["E", "F", "b", "A3", ""] {
             #expect(
-                Fixtures.issues(Fixtures.validate(submission("driving-licence", stale))).contains(.licenceClassUnknown, at: "request.licenceClass"),
+                Fixtures.issues(Fixtures.validate(submission("driving-licence", stale))).contains(
+                    .licenceClassUnknown, at: "request.licenceClass"),
                 "accepted \(stale)")
         }
         for type in ["general", "employment", "study"] {
@@ -267,22 +294,30 @@ struct SubmissionValidationTests {
             .healthBookExtract(HealthBookExtractRequest(sections: [.vaccinations])),
         ] {
             var submission = RequestSubmission(request: request, contact: ContactDetails(phone: "0912345678"))
-            #expect(Fixtures.issues(Fixtures.validate(submission)).contains(.fieldRequired, at: "particulars.currentResidence"))
+            #expect(
+                Fixtures.issues(Fixtures.validate(submission)).contains(
+                    .fieldRequired, at: "particulars.currentResidence"))
             submission.particulars = Particulars(nationality: "VN")
-            #expect(Fixtures.issues(Fixtures.validate(submission)).contains(.fieldRequired, at: "particulars.currentResidence"))
+            #expect(
+                Fixtures.issues(Fixtures.validate(submission)).contains(
+                    .fieldRequired, at: "particulars.currentResidence"))
             submission.particulars = Particulars(permanentResidence: Fixtures.hanoiAddress)
             #expect(Fixtures.validated(Fixtures.validate(submission)) != nil)
         }
     }
 
-    @Test("nationality and residence countries are assigned ISO 3166-1 codes: XX is unknown, VI is the US Virgin Islands")
+    @Test(
+        "nationality and residence countries are assigned ISO 3166-1 codes: XX is unknown, VI is the US Virgin Islands")
     func countriesAreKnownCodes() {
         #expect(Country.all.count == 249)
         #expect(Set(Country.all.map(\.code)).count == 249)
         #expect(Country.named("VN")?.vietnamese == "Việt Nam")
         #expect(Country.named("VI")?.english == "U.S. Virgin Islands")
         #expect(Country.named("JP")?.vietnamese == "Nhật Bản")
-        #expect(Country.all.allSatisfy { !$0.vietnamese.isEmpty && !$0.english.isEmpty && ContactFormat.isCountryCode($0.code) })
+        #expect(
+            Country.all.allSatisfy {
+                !$0.vietnamese.isEmpty && !$0.english.isEmpty && ContactFormat.isCountryCode($0.code)
+            })
 
         var submission = Fixtures.criminalRecord()
         submission.particulars?.nationality = "XX"
@@ -294,16 +329,22 @@ struct SubmissionValidationTests {
         #expect(foreign?.complexity.reasons == [.foreigner])
         submission.particulars?.nationality = "VN"
         submission.particulars?.currentResidence = Address(line: "1 Main St", countryCode: "QQ")
-        #expect(Fixtures.issues(Fixtures.validate(submission)).contains(.countryUnknown, at: "particulars.currentResidence.countryCode"))
+        #expect(
+            Fixtures.issues(Fixtures.validate(submission)).contains(
+                .countryUnknown, at: "particulars.currentResidence.countryCode"))
     }
 
     @Test("each residence row names its place: a province in Việt Nam, a country abroad; errors name the row")
     func residenceRowsNameTheirPlace() {
         var submission = Fixtures.criminalRecord(form: .form2)
         submission.residenceHistory = [
-            ResidencePeriod(from: "1990-05-14", to: "2008-08-31", address: "12 Phố Huế", provinceCode: "001", occupation: "Học sinh"),
+            ResidencePeriod(
+                from: "1990-05-14", to: "2008-08-31", address: "12 Phố Huế", provinceCode: "001", occupation: "Học sinh"
+            ),
             ResidencePeriod(from: "2008-09-01", to: "2015-12-31", address: "5 Lê Lợi", occupation: "Kế toán"),
-            ResidencePeriod(from: "2016-01-01", to: "2020-12-31", address: "Shinjuku", provinceCode: "079", countryCode: "JP", occupation: "Kế toán"),
+            ResidencePeriod(
+                from: "2016-01-01", to: "2020-12-31", address: "Shinjuku", provinceCode: "079", countryCode: "JP",
+                occupation: "Kế toán"),
             ResidencePeriod(from: "2021-01-01", address: "Somewhere", countryCode: "ZZ", occupation: "Kế toán"),
         ]
         let failure = Fixtures.issues(Fixtures.validate(submission))
@@ -317,7 +358,8 @@ struct SubmissionValidationTests {
     func complexityFollowsTheRows() throws {
         var submission = Fixtures.criminalRecord(form: .form2)
         submission.residenceHistory = [
-            ResidencePeriod(from: "1990-05-14", to: "2015-12-31", address: "1 Lê Duẩn", provinceCode: "079", occupation: "Kỹ sư"),
+            ResidencePeriod(
+                from: "1990-05-14", to: "2015-12-31", address: "1 Lê Duẩn", provinceCode: "079", occupation: "Kỹ sư"),
             ResidencePeriod(from: "2016-01-01", address: "Shinjuku, Tokyo", countryCode: "JP", occupation: "Kỹ sư"),
         ]
         let request = try Fixtures.validate(submission).get()
@@ -327,7 +369,8 @@ struct SubmissionValidationTests {
         #expect(CaseComplexity.Reason.livedAbroad.label(language: "en") == "Lived abroad")
 
         submission.residenceHistory = [
-            ResidencePeriod(from: "1990-05-14", to: "2015-12-31", address: "1 Lê Duẩn", provinceCode: "079", occupation: "Kỹ sư"),
+            ResidencePeriod(
+                from: "1990-05-14", to: "2015-12-31", address: "1 Lê Duẩn", provinceCode: "079", occupation: "Kỹ sư"),
             ResidencePeriod(from: "2016-01-01", address: "12 Phố Huế", provinceCode: "001", occupation: "Kỹ sư"),
         ]
         #expect(try Fixtures.validate(submission).get().complexity.reasons == [.severalProvinces])
@@ -345,7 +388,8 @@ struct SubmissionValidationTests {
         #expect(filled.submission.particulars?.nationality == "VN")
         #expect(!filled.complexity.reasons.contains(.foreigner))
         submission.particulars?.nationality = "VI"
-        #expect(Fixtures.issues(Fixtures.validate(submission, applicant: applicant)).codes == [.nationalityTokenMismatch])
+        #expect(
+            Fixtures.issues(Fixtures.validate(submission, applicant: applicant)).codes == [.nationalityTokenMismatch])
         // Someone else's nationality (a child's, an authorising person's) is stated on the form.
         var proxy = Fixtures.criminalRecord(relation: .authorisedProxy)
         proxy.subject = Fixtures.maiSubject

@@ -13,7 +13,8 @@ struct TextNormalizationTests {
         let nfc = TextNormalization.normalise(Self.decomposedTuyet)
         #expect(nfc.unicodeScalars.count == 20)
         #expect(nfc.unicodeScalars.map(\.value).contains(0x1EC5))  // ễ precomposed
-        #expect(TextNormalization.normalise("  Nguyễn   Thị\u{00A0}Tuyết ", collapsingSpaces: true) == "Nguyễn Thị Tuyết")
+        #expect(
+            TextNormalization.normalise("  Nguyễn   Thị\u{00A0}Tuyết ", collapsingSpaces: true) == "Nguyễn Thị Tuyết")
 
         var submission = Fixtures.criminalRecord()
         submission.particulars?.motherName = "  " + Self.decomposedTuyet + " "
@@ -21,7 +22,9 @@ struct TextNormalizationTests {
         let request = try Fixtures.validate(submission).get()
         let mother = try #require(request.submission.particulars?.motherName)
         #expect(Array(mother.unicodeScalars) == Array("Nguyễn Thị Ánh Tuyết".unicodeScalars))
-        #expect(Array(try #require(request.submission.particulars?.birthPlace).unicodeScalars) == Array("Hà Nội".unicodeScalars))
+        #expect(
+            Array(try #require(request.submission.particulars?.birthPlace).unicodeScalars)
+                == Array("Hà Nội".unicodeScalars))
     }
 
     @Test(
@@ -41,7 +44,9 @@ struct TextNormalizationTests {
     func controlCharactersInText() {
         var submission = Fixtures.criminalRecord()
         submission.residenceHistory?[1].address = "12 Phố Huế\r\nHà Nội"
-        #expect(Fixtures.issues(Fixtures.validate(submission)).contains(.textControlCharacters, at: "residenceHistory[1].address"))
+        #expect(
+            Fixtures.issues(Fixtures.validate(submission)).contains(
+                .textControlCharacters, at: "residenceHistory[1].address"))
         #expect(!TextNormalization.containsControlCharacters("Số 5, ngõ 12 — Hà Nội ☎ \u{00A0}\u{00A1}"))
     }
 
@@ -61,9 +66,10 @@ struct TextNormalizationTests {
 /// The NFC fast path must agree with Foundation's normaliser, and trimming with `whitespacesAndNewlines`.
 @Suite struct TextNormalizationFastPathTests {
     @Test func fastPathAgreesWithFoundation() {
-        for text in ["Nguyễn Thị Ánh Tuyết", "  Trần Văn Minh\u{00A0}", "Nguye\u{0302}\u{0303}n", "e\u{0301}", "Đặng Hữu Ơn",
-            "\u{2003}Phố Huế\u{2028}", "\u{0958}", "\u{212B}", "", " \t\n ", "x\u{0085}", "ẞ ƒ ǅ ȷ", "\u{1EC5}\u{0323}"]
-        {
+        for text in [
+            "Nguyễn Thị Ánh Tuyết", "  Trần Văn Minh\u{00A0}", "Nguye\u{0302}\u{0303}n", "e\u{0301}", "Đặng Hữu Ơn",
+            "\u{2003}Phố Huế\u{2028}", "\u{0958}", "\u{212B}", "", " \t\n ", "x\u{0085}", "ẞ ƒ ǅ ȷ", "\u{1EC5}\u{0323}",
+        ] {
             let expected = text.precomposedStringWithCanonicalMapping.trimmingCharacters(in: .whitespacesAndNewlines)
             let actual = TextNormalization.normalise(text)
             #expect(Array(actual.unicodeScalars) == Array(expected.unicodeScalars), "\(Array(text.unicodeScalars))")
@@ -75,7 +81,8 @@ struct TextNormalizationTests {
 /// what the walk gives (split on white-space characters, joined with one space) for any text.
 @Suite struct NameSpacingFastPathTests {
     static let alphabet: [String] = [
-        "a", "Z", "ễ", "Đ", "ơ", " ", " ", "\t", "\n", "\r\n", "\u{00A0}", "\u{0085}", "\u{2003}", "\u{0301}", "\u{0323}",
+        "a", "Z", "ễ", "Đ", "ơ", " ", " ", "\t", "\n", "\r\n", "\u{00A0}", "\u{0085}", "\u{2003}", "\u{0301}",
+        "\u{0323}",
         "\u{200D}", "·", "-", "'",
     ]
 

@@ -71,11 +71,16 @@ struct JSONOutput {
                 divisor /= 10
             }
         }
-        digits(parts.tm_year + 1900, 4); text.append(UInt8(ascii: "-"))
-        digits(parts.tm_mon + 1, 2); text.append(UInt8(ascii: "-"))
-        digits(parts.tm_mday, 2); text.append(UInt8(ascii: "T"))
-        digits(parts.tm_hour, 2); text.append(UInt8(ascii: ":"))
-        digits(parts.tm_min, 2); text.append(UInt8(ascii: ":"))
+        digits(parts.tm_year + 1900, 4)
+        text.append(UInt8(ascii: "-"))
+        digits(parts.tm_mon + 1, 2)
+        text.append(UInt8(ascii: "-"))
+        digits(parts.tm_mday, 2)
+        text.append(UInt8(ascii: "T"))
+        digits(parts.tm_hour, 2)
+        text.append(UInt8(ascii: ":"))
+        digits(parts.tm_min, 2)
+        text.append(UInt8(ascii: ":"))
         digits(parts.tm_sec, 2)
         text.append(contentsOf: "Z\"".utf8)
         separator()

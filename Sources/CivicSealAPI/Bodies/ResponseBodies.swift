@@ -48,24 +48,43 @@ struct RequestSummaryBody: JSONWritable {
 
     func write(to output: inout JSONOutput) {
         output.beginObject()
-        if let assignee { output.key("assignee"); output.string(assignee) }
-        output.key("createdAt"); output.date(createdAt)
-        output.key("department"); output.string(department)
-        output.key("dueDate"); output.string(dueDate)
+        if let assignee {
+            output.key("assignee")
+            output.string(assignee)
+        }
+        output.key("createdAt")
+        output.date(createdAt)
+        output.key("department")
+        output.string(department)
+        output.key("dueDate")
+        output.string(dueDate)
         output.key("fee")
         output.beginObject()
-        output.key("amount"); output.int(fee.amount)
-        output.key("category"); output.string(fee.category)
-        output.key("currency"); output.string(fee.currency)
+        output.key("amount")
+        output.int(fee.amount)
+        output.key("category")
+        output.string(fee.category)
+        output.key("currency")
+        output.string(fee.currency)
         output.endObject()
-        if let form { output.key("form"); output.int(form) }
-        output.key("id"); output.string(id)
-        output.key("kind"); output.string(kind)
-        output.key("overdue"); output.bool(overdue)
-        output.key("receivedOn"); output.string(receivedOn)
-        output.key("status"); output.string(status)
-        output.key("updatedAt"); output.date(updatedAt)
-        output.key("version"); output.int(version)
+        if let form {
+            output.key("form")
+            output.int(form)
+        }
+        output.key("id")
+        output.string(id)
+        output.key("kind")
+        output.string(kind)
+        output.key("overdue")
+        output.bool(overdue)
+        output.key("receivedOn")
+        output.string(receivedOn)
+        output.key("status")
+        output.string(status)
+        output.key("updatedAt")
+        output.date(updatedAt)
+        output.key("version")
+        output.int(version)
         output.endObject()
     }
 }
@@ -94,14 +113,28 @@ struct HistoryEventBody: JSONWritable {
 
     func write(to output: inout JSONOutput) {
         output.beginObject()
-        output.key("action"); output.string(action)
-        if let actor { output.key("actor"); output.string(actor) }
-        output.key("actorRole"); output.string(actorRole)
-        output.key("at"); output.date(at)
-        if let from { output.key("from"); output.string(from) }
-        output.key("number"); output.int(number)
-        if let reason { output.key("reason"); output.string(reason) }
-        output.key("to"); output.string(to)
+        output.key("action")
+        output.string(action)
+        if let actor {
+            output.key("actor")
+            output.string(actor)
+        }
+        output.key("actorRole")
+        output.string(actorRole)
+        output.key("at")
+        output.date(at)
+        if let from {
+            output.key("from")
+            output.string(from)
+        }
+        output.key("number")
+        output.int(number)
+        if let reason {
+            output.key("reason")
+            output.string(reason)
+        }
+        output.key("to")
+        output.string(to)
         output.endObject()
     }
 }
@@ -116,13 +149,18 @@ struct RequestDetailBody: JSONWritable {
 
     func write(to output: inout JSONOutput) {
         output.beginObject()
-        if let findingsJSON { output.key("findings"); output.raw(findingsJSON) }
+        if let findingsJSON {
+            output.key("findings")
+            output.raw(findingsJSON)
+        }
         output.key("history")
         output.beginArray()
         for event in history { event.write(to: &output) }
         output.endArray()
-        output.key("request"); request.write(to: &output)
-        output.key("submission"); output.raw(submissionJSON)
+        output.key("request")
+        request.write(to: &output)
+        output.key("submission")
+        output.raw(submissionJSON)
         output.endObject()
     }
 }
@@ -137,7 +175,10 @@ struct RequestListBody: JSONWritable {
         output.beginArray()
         for item in items { item.write(to: &output) }
         output.endArray()
-        if let nextCursor { output.key("nextCursor"); output.string(nextCursor) }
+        if let nextCursor {
+            output.key("nextCursor")
+            output.string(nextCursor)
+        }
         output.endObject()
     }
 }

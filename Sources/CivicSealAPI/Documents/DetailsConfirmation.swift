@@ -33,13 +33,16 @@ struct DetailsConfirmation {
         var bytes = Array("civicseal-confirm-v1".utf8)
         bytes.append(0)
         for field in [
-            Self.normalised(documentID).uppercased(), Self.normalised(fullName).lowercased(), Self.normalised(birthDate),
+            Self.normalised(documentID).uppercased(), Self.normalised(fullName).lowercased(),
+            Self.normalised(birthDate),
             Self.sexName(sex), Self.normalised(personalID),
         ] {
             let utf8 = Array(field.utf8)
             let length = UInt32(truncatingIfNeeded: utf8.count)
-            bytes += [UInt8(truncatingIfNeeded: length >> 24), UInt8(truncatingIfNeeded: length >> 16),
-                      UInt8(truncatingIfNeeded: length >> 8), UInt8(truncatingIfNeeded: length)]
+            bytes += [
+                UInt8(truncatingIfNeeded: length >> 24), UInt8(truncatingIfNeeded: length >> 16),
+                UInt8(truncatingIfNeeded: length >> 8), UInt8(truncatingIfNeeded: length),
+            ]
             bytes += utf8
         }
         return Digest.sha256(bytes)
@@ -49,14 +52,16 @@ struct DetailsConfirmation {
     static func stated(byRecord json: String) -> DetailsConfirmation? {
         guard let object = try? JSONSerialization.jsonObject(with: Data(json.utf8)) as? [String: Any],
             let id = object["documentId"] as? String, let holder = object["holder"] as? [String: Any],
-            let name = holder["fullName"] as? String, let birth = holder["birthDate"] as? String, let sex = holder["sex"] as? String,
+            let name = holder["fullName"] as? String, let birth = holder["birthDate"] as? String,
+            let sex = holder["sex"] as? String,
             let personalID = holder["personalId"] as? String
         else { return nil }
         return DetailsConfirmation(documentID: id, fullName: name, birthDate: birth, sex: sex, personalID: personalID)
     }
 
     static let dummy = DetailsConfirmation(
-        documentID: "00000000000000000000000000", fullName: "\u{0}", birthDate: "0000-00-00", sex: "\u{0}", personalID: "\u{0}")
+        documentID: "00000000000000000000000000", fullName: "\u{0}", birthDate: "0000-00-00", sex: "\u{0}",
+        personalID: "\u{0}")
 }
 
 extension APIService {
@@ -64,7 +69,9 @@ extension APIService {
     func confirm(_ given: DetailsConfirmation) -> DocumentEntry? {
         let id = DetailsConfirmation.normalised(given.documentID).uppercased()
         let entry = DocumentID.isValid(id) ? try? store.documentEntry(id: id) : nil
-        let stored = entry.flatMap { _ in (try? store.documentRecordJSON(id: id)).flatMap { $0 }.flatMap(DetailsConfirmation.stated(byRecord:)) }
+        let stored = entry.flatMap { _ in
+            (try? store.documentRecordJSON(id: id)).flatMap { $0 }.flatMap(DetailsConfirmation.stated(byRecord:))
+        }
         let matches = ConstantTime.equals(given.canonicalDigest(), (stored ?? .dummy).canonicalDigest())
         return matches && stored != nil ? entry : nil
     }

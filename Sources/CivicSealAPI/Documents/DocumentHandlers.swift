@@ -25,7 +25,8 @@ extension APIService {
     static func pdfDownload(documentID: String, pdf: [UInt8]) -> HTTPResponse {
         var response = HTTPResponse(status: .ok, body: pdf)
         response.headers.replaceOrAdd(name: "Content-Type", value: "application/pdf")
-        response.headers.replaceOrAdd(name: "Content-Disposition", value: "attachment; filename=\"civicseal-\(documentID).pdf\"")
+        response.headers.replaceOrAdd(
+            name: "Content-Disposition", value: "attachment; filename=\"civicseal-\(documentID).pdf\"")
         response.headers.replaceOrAdd(name: "Cache-Control", value: "no-store")
         return response
     }
@@ -34,12 +35,15 @@ extension APIService {
     func documentStatus(_ request: HTTPRequest, _ context: RequestContext) throws -> HTTPResponse {
         let id = try documentID(context)
         guard let entry = try store.documentEntry(id: id) else { throw APIError.notFound }
-        return json(DocumentStatusBody(entry: entry, department: store.configuration.authority.department(id: entry.departmentID)))
+        return json(
+            DocumentStatusBody(
+                entry: entry, department: store.configuration.authority.department(id: entry.departmentID)))
     }
 
     /// `POST /v1/documents/{id}/revoke` with `{"reasonCode": "…", "reason": "…"}`: a revoker (`justice.revoker`,
     /// `health.revoker`) of the issuing department revokes it; deciding officers cannot. `reasonCode` is public (one of
-    /// ``RevocationReason/selectable``, else 422); `reason`, the grounds in free text, stays internal (history and audit).
+    /// ``RevocationReason/selectable``, else 422); `reason`, the grounds in free text, stays internal (history and
+    /// audit).
     func revokeDocument(_ request: HTTPRequest, _ context: RequestContext) async throws -> HTTPResponse {
         let id = try documentID(context)
         let (staff, actor) = try staff(request, for: .revoke)
@@ -48,16 +52,22 @@ extension APIService {
         try requireJSONMediaType(request)
         let object = try Self.jsonObject(request.body, members: ["reason", "reasonCode"])
         guard let given = object["reasonCode"]?.stringValue else {
-            throw APIError.invalid("reasonCode", "field.required", "a revocation names its reason code: \(Self.revocationCodes)")
+            throw APIError.invalid(
+                "reasonCode", "field.required", "a revocation names its reason code: \(Self.revocationCodes)")
         }
         guard let code = RevocationReason(selectable: given) else {
-            throw APIError.invalid("reasonCode", "field.unknown-code", "the reason code is one of \(Self.revocationCodes)")
+            throw APIError.invalid(
+                "reasonCode", "field.unknown-code", "the reason code is one of \(Self.revocationCodes)")
         }
-        guard let reason = object["reason"]?.stringValue, !reason.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty else {
+        guard let reason = object["reason"]?.stringValue,
+            !reason.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty
+        else {
             throw APIError.invalid("reason", "field.required", "a revocation states its grounds")
         }
         let entry = try await store.revokeDocument(id, reason: reason, code: code, by: actor, now: clock())
-        return json(DocumentStatusBody(entry: entry, department: store.configuration.authority.department(id: entry.departmentID)))
+        return json(
+            DocumentStatusBody(
+                entry: entry, department: store.configuration.authority.department(id: entry.departmentID)))
     }
 
     static let revocationCodes = RevocationReason.selectable.map(\.rawValue).joined(separator: ", ")
@@ -78,16 +88,25 @@ extension APIService {
             $0.trimmingCharacters(in: .whitespaces).lowercased()
         }
         guard mediaType == "application/pdf" else {
-            throw APIError(problem: ProblemDetails(
-                slug: "unsupported-media-type", title: "Unsupported media type", status: HTTPStatus(code: 415), detail: "Send the PDF as application/pdf."))
+            throw APIError(
+                problem: ProblemDetails(
+                    slug: "unsupported-media-type", title: "Unsupported media type", status: HTTPStatus(code: 415),
+                    detail: "Send the PDF as application/pdf."))
         }
-        guard !request.body.isEmpty else { throw APIError.badRequest("body", "pdf.missing-body", "the body must be the PDF to verify") }
+        guard !request.body.isEmpty else {
+            throw APIError.badRequest("body", "pdf.missing-body", "the body must be the PDF to verify")
+        }
         guard request.body.count <= 10 * 1024 * 1024 else {
-            throw APIError(problem: ProblemDetails(
-                slug: "content-too-large", title: "Content too large", status: .contentTooLarge, detail: "A PDF to verify is at most 10 MiB."))
+            throw APIError(
+                problem: ProblemDetails(
+                    slug: "content-too-large", title: "Content too large", status: .contentTooLarge,
+                    detail: "A PDF to verify is at most 10 MiB."))
         }
         guard let documentVerifier else {
-            throw APIError(problem: ProblemDetails(slug: "service-unavailable", title: "Verification is not configured", status: HTTPStatus(code: 503)))
+            throw APIError(
+                problem: ProblemDetails(
+                    slug: "service-unavailable", title: "Verification is not configured", status: HTTPStatus(code: 503))
+            )
         }
         let body = request.body
         let now = clock()
@@ -95,15 +114,19 @@ extension APIService {
         let verdict: DocumentVerdict
         do {
             // On the verification threads, never the handler threads: other routes do not wait behind an upload.
-            verdict = try await verification.run(bytes: body.count) { documentVerifier.verify(body, at: now, registry: store) }
+            verdict = try await verification.run(bytes: body.count) {
+                documentVerifier.verify(body, at: now, registry: store)
+            }
         } catch {
             throw APIError(
                 problem: ProblemDetails(
-                    slug: "verification-busy", title: "Too many verifications in progress", status: HTTPStatus(code: 503),
+                    slug: "verification-busy", title: "Too many verifications in progress",
+                    status: HTTPStatus(code: 503),
                     detail: "Every verification thread is busy and the queue is full; retry in \(error.retryAfter) s."),
                 headers: ["Retry-After": String(error.retryAfter)])
         }
-        let data = try JSONSerialization.data(withJSONObject: verdict.jsonObject(), options: [.sortedKeys, .withoutEscapingSlashes])
+        let data = try JSONSerialization.data(
+            withJSONObject: verdict.jsonObject(), options: [.sortedKeys, .withoutEscapingSlashes])
         var response = HTTPResponse.json(Array(data))
         response.headers.replaceOrAdd(name: "Cache-Control", value: "no-store")
         return response
@@ -119,13 +142,20 @@ extension APIService {
         var values: [String] = []
         for field in fields {
             guard let value = object[field]?.stringValue, value.utf8.count <= 400 else {
-                throw APIError.badRequest(field, "field.required", "\(field) is required (a string of at most 400 bytes)")
+                throw APIError.badRequest(
+                    field, "field.required", "\(field) is required (a string of at most 400 bytes)")
             }
             values.append(value)
         }
         try throttle(context)
-        let entry = confirm(DetailsConfirmation(documentID: values[0], fullName: values[1], birthDate: values[2], sex: values[3], personalID: values[4]))
-        return json(ConfirmationBody(entry: entry, department: entry.flatMap { store.configuration.authority.department(id: $0.departmentID) }))
+        let entry = confirm(
+            DetailsConfirmation(
+                documentID: values[0], fullName: values[1], birthDate: values[2], sex: values[3], personalID: values[4])
+        )
+        return json(
+            ConfirmationBody(
+                entry: entry,
+                department: entry.flatMap { store.configuration.authority.department(id: $0.departmentID) }))
     }
 
     func throttle(_ context: RequestContext) throws(APIError) {
@@ -133,7 +163,9 @@ extension APIService {
             throw APIError(
                 problem: ProblemDetails(
                     slug: "too-many-requests", title: "Too many confirmation attempts", status: HTTPStatus(code: 429),
-                    detail: "At most \(confirmationLimiter.limit) confirmations per minute from one address; retry in \(wait) s."),
+                    detail:
+                        "At most \(confirmationLimiter.limit) confirmations per minute from one address; retry in \(wait) s."
+                ),
                 headers: ["Retry-After": String(wait)])
         }
     }
@@ -146,24 +178,33 @@ struct DocumentStatusBody: JSONWritable {
 
     func write(to output: inout JSONOutput) {
         output.beginObject()
-        output.key("documentId"); output.string(entry.documentID)
+        output.key("documentId")
+        output.string(entry.documentID)
         writeFields(to: &output)
         output.endObject()
     }
 
     func writeFields(to output: inout JSONOutput) {
-        output.key("status"); output.string(entry.status.name)
-        output.key("kind"); output.string(entry.kind.rawValue)
+        output.key("status")
+        output.string(entry.status.name)
+        output.key("kind")
+        output.string(entry.kind.rawValue)
         output.key("department")
         output.beginObject()
-        output.key("id"); output.string(entry.departmentID)
-        output.key("name"); output.string(department?.nameVietnamese)
-        output.key("nameEnglish"); output.string(department?.nameEnglish)
+        output.key("id")
+        output.string(entry.departmentID)
+        output.key("name")
+        output.string(department?.nameVietnamese)
+        output.key("nameEnglish")
+        output.string(department?.nameEnglish)
         output.endObject()
-        output.key("issueDate"); output.string(CalendarDate(entry.issuedAt).description)
+        output.key("issueDate")
+        output.string(CalendarDate(entry.issuedAt).description)
         if case .revoked(_, let code, let at) = entry.status {
-            output.key("revocationDate"); output.string(CalendarDate(at).description)
-            output.key("revocationReason"); output.string(code.rawValue)
+            output.key("revocationDate")
+            output.string(CalendarDate(at).description)
+            output.key("revocationReason")
+            output.string(code.rawValue)
         }
     }
 }
@@ -175,9 +216,11 @@ struct ConfirmationBody: JSONWritable {
 
     func write(to output: inout JSONOutput) {
         output.beginObject()
-        output.key("confirmed"); output.bool(entry != nil)
+        output.key("confirmed")
+        output.bool(entry != nil)
         if let entry {
-            output.key("documentId"); output.string(entry.documentID)
+            output.key("documentId")
+            output.string(entry.documentID)
             DocumentStatusBody(entry: entry, department: department).writeFields(to: &output)
         }
         output.endObject()

@@ -5,37 +5,39 @@ import Foundation
 
 /// Issues the document of an approved request (implemented by the app's `IssuanceService`). The API calls it right
 /// after an approval commits; `nil` means nothing was issued now (already issued, or a failure the sweeper retries).
-public protocol DocumentIssuing: Sendable {
+package protocol DocumentIssuing: Sendable {
     func issueDocument(forRequest requestID: String) async -> RequestSummary?
 }
 
 /// What `GET /v1/trust` publishes for offline verifiers: trust anchors and every department certificate, active and
 /// retired, as PEM.
-public struct TrustPublication: Sendable {
-    public struct Anchor: Sendable {
-        public let subject: String
-        public let sha256: String
-        public let pem: String
+package struct TrustPublication: Sendable {
+    package struct Anchor: Sendable {
+        package let subject: String
+        package let sha256: String
+        package let pem: String
 
-        public init(subject: String, sha256: String, pem: String) {
+        package init(subject: String, sha256: String, pem: String) {
             self.subject = subject
             self.sha256 = sha256
             self.pem = pem
         }
     }
 
-    public struct DepartmentCertificate: Sendable {
-        public let name: String
+    package struct DepartmentCertificate: Sendable {
+        package let name: String
         /// `active` (seals new documents) or `retired` (verification only).
-        public let status: String
-        public let subject: String
-        public let sha256: String
-        public let notBefore: Date
-        public let notAfter: Date
+        package let status: String
+        package let subject: String
+        package let sha256: String
+        package let notBefore: Date
+        package let notAfter: Date
         /// The certificate followed by its chain, PEM.
-        public let pem: String
+        package let pem: String
 
-        public init(name: String, status: String, subject: String, sha256: String, notBefore: Date, notAfter: Date, pem: String) {
+        package init(
+            name: String, status: String, subject: String, sha256: String, notBefore: Date, notAfter: Date, pem: String
+        ) {
             self.name = name
             self.status = status
             self.subject = subject
@@ -46,13 +48,13 @@ public struct TrustPublication: Sendable {
         }
     }
 
-    public struct Department: Sendable {
-        public let id: String
-        public let name: String
-        public let englishName: String
-        public let certificates: [DepartmentCertificate]
+    package struct Department: Sendable {
+        package let id: String
+        package let name: String
+        package let englishName: String
+        package let certificates: [DepartmentCertificate]
 
-        public init(id: String, name: String, englishName: String, certificates: [DepartmentCertificate]) {
+        package init(id: String, name: String, englishName: String, certificates: [DepartmentCertificate]) {
             self.id = id
             self.name = name
             self.englishName = englishName
@@ -60,10 +62,10 @@ public struct TrustPublication: Sendable {
         }
     }
 
-    public let anchors: [Anchor]
-    public let departments: [Department]
+    package let anchors: [Anchor]
+    package let departments: [Department]
 
-    public init(anchors: [Anchor] = [], departments: [Department] = []) {
+    package init(anchors: [Anchor] = [], departments: [Department] = []) {
         self.anchors = anchors
         self.departments = departments
     }
@@ -75,9 +77,12 @@ public struct TrustPublication: Sendable {
         output.beginArray()
         for anchor in anchors {
             output.beginObject()
-            output.key("subject"); output.string(anchor.subject)
-            output.key("sha256"); output.string(anchor.sha256)
-            output.key("pem"); output.string(anchor.pem)
+            output.key("subject")
+            output.string(anchor.subject)
+            output.key("sha256")
+            output.string(anchor.sha256)
+            output.key("pem")
+            output.string(anchor.pem)
             output.endObject()
         }
         output.endArray()
@@ -85,20 +90,30 @@ public struct TrustPublication: Sendable {
         output.beginArray()
         for department in departments {
             output.beginObject()
-            output.key("id"); output.string(department.id)
-            output.key("name"); output.string(department.name)
-            output.key("nameEnglish"); output.string(department.englishName)
+            output.key("id")
+            output.string(department.id)
+            output.key("name")
+            output.string(department.name)
+            output.key("nameEnglish")
+            output.string(department.englishName)
             output.key("certificates")
             output.beginArray()
             for certificate in department.certificates {
                 output.beginObject()
-                output.key("name"); output.string(certificate.name)
-                output.key("status"); output.string(certificate.status)
-                output.key("subject"); output.string(certificate.subject)
-                output.key("sha256"); output.string(certificate.sha256)
-                output.key("notBefore"); output.date(certificate.notBefore)
-                output.key("notAfter"); output.date(certificate.notAfter)
-                output.key("pem"); output.string(certificate.pem)
+                output.key("name")
+                output.string(certificate.name)
+                output.key("status")
+                output.string(certificate.status)
+                output.key("subject")
+                output.string(certificate.subject)
+                output.key("sha256")
+                output.string(certificate.sha256)
+                output.key("notBefore")
+                output.date(certificate.notBefore)
+                output.key("notAfter")
+                output.date(certificate.notAfter)
+                output.key("pem")
+                output.string(certificate.pem)
                 output.endObject()
             }
             output.endArray()
@@ -115,7 +130,7 @@ public struct TrustPublication: Sendable {
 /// (same package, so not retroactive).
 extension RequestStore: DocumentRegistryLookup {
     /// A blocking read on a reader connection (short: one indexed row without the PDF).
-    public func registeredDocument(id: String) -> RegisteredDocument? {
+    package func registeredDocument(id: String) -> RegisteredDocument? {
         guard let entry = try? documentEntry(id: id) else { return nil }
         let status: RegisteredDocument.Status =
             switch entry.status {
@@ -123,7 +138,8 @@ extension RequestStore: DocumentRegistryLookup {
             case .revoked(_, let code, let at): .revoked(code: code, at: at)
             }
         return RegisteredDocument(
-            documentID: entry.documentID, kind: entry.kind.rawValue, departmentID: entry.departmentID, issuedAt: entry.issuedAt,
+            documentID: entry.documentID, kind: entry.kind.rawValue, departmentID: entry.departmentID,
+            issuedAt: entry.issuedAt,
             pdfSHA256: Hex.decode(entry.pdfSHA256) ?? [], status: status)
     }
 }

@@ -45,7 +45,8 @@ enum DocumentReference: Equatable, Sendable {
         if text.contains("/") {
             let parts = text.split(separator: "/", omittingEmptySubsequences: false).map(String.init)
             guard parts.count == 3, let prefix = try? code(parts[0]), prefix.count == prefixLength,
-                parts[1].count == 4, parts[1].allSatisfy(\.isASCII), let year = Int(parts[1]), (2000...2999).contains(year),
+                parts[1].count == 4, parts[1].allSatisfy(\.isASCII), let year = Int(parts[1]),
+                (2000...2999).contains(year),
                 suffixes.contains(parts[2])
             else { throw .badNumber }
             return .number(prefix: prefix, year: year, suffix: parts[2])

@@ -4,7 +4,8 @@ import Synchronization
 
 /// A fixed-window counter per client: at most `limit` attempts per `window`. Clients are keyed by
 /// ``IPAddress/clientKey``: the IPv4 address, or the /64 of an IPv6 one (one host holds a whole /64); behind a
-/// trusted proxy the address is the forwarded client's (``RequestContext/clientAddress``), not the proxy's. Used by the five-field
+/// trusted proxy the address is the forwarded client's (``RequestContext/clientAddress``), not the proxy's. Used by the
+/// five-field
 /// confirmation (`POST /v1/verify/details`, `POST /v/{id}`) so nobody can enumerate names or ID numbers against a
 /// document id. Windows are kept for the addresses seen in the current and previous window only.
 final class RateLimiter: Sendable {

@@ -4,20 +4,20 @@ import Synchronization
 /// Threads of their own for document verification, with a bounded queue: uploads never run on the handler threads
 /// (so no other route waits behind them), at most `workers` verify at once, and at most `queueLimit` wait. When the
 /// queue is full ``run(_:)`` refuses at once with ``Saturated`` (the API answers 503 with `Retry-After`).
-public final class VerificationPool: Sendable {
+package final class VerificationPool: Sendable {
     /// The queue was full; try again after `retryAfter` seconds.
-    public struct Saturated: Error, Sendable {
-        public let retryAfter: Int
+    package struct Saturated: Error, Sendable {
+        package let retryAfter: Int
     }
 
-    public let workers: Int
-    public let queueLimit: Int
+    package let workers: Int
+    package let queueLimit: Int
     private let shared: Shared
 
     /// - Parameters:
     ///   - workers: threads that verify (default: one fewer than the cores, at least one).
     ///   - queueLimit: verifications that may wait for a thread (default: four per thread).
-    public init(workers: Int? = nil, queueLimit: Int? = nil, name: String = "civicseal.verify") {
+    package init(workers: Int? = nil, queueLimit: Int? = nil, name: String = "civicseal.verify") {
         let count = max(1, workers ?? ProcessInfo.processInfo.activeProcessorCount - 1)
         self.workers = count
         self.queueLimit = max(0, queueLimit ?? 4 * count)
@@ -32,7 +32,7 @@ public final class VerificationPool: Sendable {
     deinit { shared.stop(threads: workers) }
 
     /// Runs `work` on a pool thread and returns its result; throws ``Saturated`` when `queueLimit` jobs already wait.
-    public func run<Result: Sendable>(_ work: @escaping @Sendable () -> Result) async throws(Saturated) -> Result {
+    package func run<Result: Sendable>(_ work: @escaping @Sendable () -> Result) async throws(Saturated) -> Result {
         let limit = queueLimit
         let outcome: Result? = await withCheckedContinuation { (continuation: CheckedContinuation<Result?, Never>) in
             let accepted = shared.submit(limit: limit) { continuation.resume(returning: work()) }
@@ -43,19 +43,20 @@ public final class VerificationPool: Sendable {
     }
 
     /// Queues `work` without waiting for it; false when `queueLimit` jobs already wait (nothing is queued then).
-    public func submit(_ work: @escaping @Sendable () -> Void) -> Bool {
+    package func submit(_ work: @escaping @Sendable () -> Void) -> Bool {
         shared.submit(limit: queueLimit, work)
     }
 
     /// Jobs waiting for a thread (not those running).
-    public var waiting: Int { shared.counts.waiting }
+    package var waiting: Int { shared.counts.waiting }
     /// Jobs running now.
-    public var running: Int { shared.counts.running }
+    package var running: Int { shared.counts.running }
 
     /// The queue and the worker loop; held by the threads, so the pool itself can go away and stop them.
     private final class Shared: @unchecked Sendable {
         // @unchecked Sendable: `queue` is guarded by its Mutex and `available` is a thread-safe semaphore.
-        private let queue = Mutex<(jobs: [@Sendable () -> Void], head: Int, running: Int, stopped: Bool)>(([], 0, 0, false))
+        private let queue = Mutex<(jobs: [@Sendable () -> Void], head: Int, running: Int, stopped: Bool)>(
+            ([], 0, 0, false))
         private let available = DispatchSemaphore(value: 0)
 
         var counts: (waiting: Int, running: Int) { queue.withLock { ($0.jobs.count - $0.head, $0.running) } }
@@ -105,22 +106,28 @@ public final class VerificationPool: Sendable {
 
 /// Two ``VerificationPool``s by upload size, so that large uploads (a sealed document is far below
 /// ``largeUploadBytes``) wait and run in their own lane and never hold up the verdicts of ordinary documents.
-public struct VerificationLanes: Sendable {
+package struct VerificationLanes: Sendable {
     /// Uploads above this size take the large lane.
-    public static let largeUploadBytes = 1024 * 1024
+    package static let largeUploadBytes = 1024 * 1024
 
-    public let ordinary: VerificationPool
-    public let large: VerificationPool
+    package let ordinary: VerificationPool
+    package let large: VerificationPool
 
     /// Ordinary uploads: one thread fewer than the cores; large ones: half that (at least one), two waiting per thread.
-    public init(ordinary: VerificationPool? = nil, large: VerificationPool? = nil) {
+    package init(ordinary: VerificationPool? = nil, large: VerificationPool? = nil) {
         let ordinary = ordinary ?? VerificationPool(name: "civicseal.verify")
         self.ordinary = ordinary
-        self.large = large ?? VerificationPool(workers: max(1, ordinary.workers / 2), queueLimit: 2 * max(1, ordinary.workers / 2), name: "civicseal.verify.large")
+        self.large =
+            large
+            ?? VerificationPool(
+                workers: max(1, ordinary.workers / 2), queueLimit: 2 * max(1, ordinary.workers / 2),
+                name: "civicseal.verify.large")
     }
 
     /// Runs `work` for an upload of `bytes` bytes in its lane.
-    public func run<Result: Sendable>(bytes: Int, _ work: @escaping @Sendable () -> Result) async throws(VerificationPool.Saturated) -> Result {
+    package func run<Result: Sendable>(bytes: Int, _ work: @escaping @Sendable () -> Result)
+        async throws(VerificationPool.Saturated) -> Result
+    {
         try await (bytes > Self.largeUploadBytes ? large : ordinary).run(work)
     }
 }

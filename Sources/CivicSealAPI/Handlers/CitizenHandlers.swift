@@ -5,7 +5,8 @@ import CivicSealWorkflow
 import Foundation
 
 extension APIService {
-    /// `POST /v1/requests`: validate field by field, route, store; `Idempotency-Key` makes a retry return the same request.
+    /// `POST /v1/requests`: validate field by field, route, store; `Idempotency-Key` makes a retry return the same
+    /// request.
     func submit(_ request: HTTPRequest, _ context: RequestContext) async throws -> HTTPResponse {
         let citizen = try citizen(request)
         let submission = try decode(RequestSubmission.self, request)
@@ -25,12 +26,14 @@ extension APIService {
     func listOwn(_ request: HTTPRequest, _ context: RequestContext) async throws -> HTTPResponse {
         let citizen = try citizen(request)
         let summaries = try await store.requests(ownedBy: .citizen(citizen.personalID), now: clock())
-        return json(RequestListBody(items: summaries.map { RequestSummaryBody($0, forOfficer: false) }, nextCursor: nil))
+        return json(
+            RequestListBody(items: summaries.map { RequestSummaryBody($0, forOfficer: false) }, nextCursor: nil))
     }
 
     /// `GET /v1/requests/{id}`: one request with its history — the owner, or staff of its department whose roles
     /// cover its kind (``AuthorizationPolicy``). Another citizen or department gets 404, never 403: the id's existence
-    /// is not disclosed; staff whose roles grant no reading at all, or not of this kind, 403. Runs inline on the event loop: a
+    /// is not disclosed; staff whose roles grant no reading at all, or not of this kind, 403. Runs inline on the event
+    /// loop: a
     /// cached token check and one WAL read; the stored submission JSON is passed through, not re-encoded.
     func detail(_ request: HTTPRequest, _ context: RequestContext) throws -> HTTPResponse {
         let id = try requestID(context)
@@ -48,9 +51,11 @@ extension APIService {
         let stored = try store.storedRequest(id, by: actor, now: clock())
         if let staff { try authorize(staff, .viewRequest, stored.summary) }
         // Findings were stored canonical by this service; the submission is stored canonical JSON too.
-        return json(RequestDetailBody(
-            request: RequestSummaryBody(stored.summary, forOfficer: forOfficer), findingsJSON: stored.findingsJSON,
-            history: stored.history.map { HistoryEventBody($0, forOfficer: forOfficer) }, submissionJSON: stored.submissionJSON))
+        return json(
+            RequestDetailBody(
+                request: RequestSummaryBody(stored.summary, forOfficer: forOfficer), findingsJSON: stored.findingsJSON,
+                history: stored.history.map { HistoryEventBody($0, forOfficer: forOfficer) },
+                submissionJSON: stored.submissionJSON))
     }
 
     /// `POST /v1/requests/{id}/supplement`: the citizen answers a request for information with a corrected form.
@@ -82,7 +87,9 @@ extension APIService {
         return response
     }
 
-    func validate(_ submission: RequestSubmission, for citizen: CitizenPrincipal) throws(ValidationFailure) -> ValidatedRequest {
+    func validate(_ submission: RequestSubmission, for citizen: CitizenPrincipal) throws(ValidationFailure)
+        -> ValidatedRequest
+    {
         switch validator.validate(submission, applicant: citizen.applicant, today: today()) {
         case .success(let validated): return validated
         case .failure(let failure): throw failure

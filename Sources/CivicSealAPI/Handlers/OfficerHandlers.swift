@@ -15,13 +15,16 @@ extension APIService {
         guard context.parameter("department") == staff.department else { throw APIError.notFound }
         let kinds = queueKinds(staff, department: staff.department)
         guard !kinds.isEmpty else {
-            throw IdentityError(.missingRole, "the roles of this token cover no kind of request this department handles")
+            throw IdentityError(
+                .missingRole, "the roles of this token cover no kind of request this department handles")
         }
         let query = try QueryString.parse(request.query, allowed: ["status", "cursor", "limit"])
         let state: RequestState
         if let status = query["status"] {
             guard let parsed = RequestState(rawValue: status) else {
-                throw APIError.badRequest("status", "query.invalid", "status must be one of \(RequestState.allCases.map(\.rawValue).joined(separator: ", "))")
+                throw APIError.badRequest(
+                    "status", "query.invalid",
+                    "status must be one of \(RequestState.allCases.map(\.rawValue).joined(separator: ", "))")
             }
             state = parsed
         } else {
@@ -37,9 +40,11 @@ extension APIService {
         let handled = handledKinds(staff.department)
         // A department whose kinds are split between roles shows each role its own kinds only.
         let filter = kinds == handled || kinds.count > 1 ? QueueFilter() : QueueFilter(kind: kinds.first)
-        let page = try await store.departmentQueue(for: actor, state: state, filter: filter, limit: limit, after: query["cursor"], now: clock())
+        let page = try await store.departmentQueue(
+            for: actor, state: state, filter: filter, limit: limit, after: query["cursor"], now: clock())
         let items = page.items.filter { kinds.contains($0.kind) }
-        return json(RequestListBody(items: items.map { RequestSummaryBody($0, forOfficer: true) }, nextCursor: page.nextCursor))
+        return json(
+            RequestListBody(items: items.map { RequestSummaryBody($0, forOfficer: true) }, nextCursor: page.nextCursor))
     }
 
     /// `POST /v1/requests/{id}/claim`: the officer takes the request into review.
@@ -64,7 +69,8 @@ extension APIService {
         case "approve": action = .approve
         case "reject": action = .reject
         case "request-info": action = .requestInfo
-        default: throw APIError.invalid("decision", "decision.unknown", "decision must be approve, reject or request-info")
+        default:
+            throw APIError.invalid("decision", "decision.unknown", "decision must be approve, reject or request-info")
         }
         let (staff, actor) = try staff(request, for: action)
         // The policy needs the request's kind and department: 404 outside the officer's department, 403 for a kind
@@ -75,9 +81,11 @@ extension APIService {
         switch body.decision {
         case "approve":
             guard let findings = body.findings else {
-                throw APIError.invalid("findings", "findings.required", "approval states the findings the document will carry")
+                throw APIError.invalid(
+                    "findings", "findings.required", "approval states the findings the document will carry")
             }
-            let approved = try FindingsShape.check(findings, for: record.summary.kind, submission: record.submission, today: today())
+            let approved = try FindingsShape.check(
+                findings, for: record.summary.kind, submission: record.submission, today: today())
             decision = .approve(findingsJSON: approved.canonicalJSON.serialized())
         case "reject":
             decision = .reject(reason: body.reason ?? "")
@@ -123,7 +131,8 @@ extension APIService {
         let staff = try principal(request).requireStaff()
         try policy.requireAny(staff, .recordHealthEntry)
         guard let text = context.parameter("personal_id"), let personalID = try? PersonalIDNumber(text) else {
-            throw APIError.invalid("personal_id", "personalId.format", "the path must carry a 12-digit personal ID number")
+            throw APIError.invalid(
+                "personal_id", "personalId.format", "the path must carry a 12-digit personal ID number")
         }
         let entry = try decode(HealthBookEntry.self, request)
         let clinician = Actor(role: .officer, id: staff.token.subject, departmentID: staff.department)
@@ -145,24 +154,32 @@ struct DecisionBody {
     static func parse(_ bytes: [UInt8]) throws -> DecisionBody {
         let object = try APIService.jsonObject(bytes, members: members)
         guard let decision = object["decision"]?.stringValue else {
-            throw APIError.invalid("decision", "field.required", "decision is required: approve, reject or request-info")
+            throw APIError.invalid(
+                "decision", "field.required", "decision is required: approve, reject or request-info")
         }
         var reason: String?
         if let member = object["reason"], member != .null {
-            guard let text = member.stringValue else { throw APIError.badRequest("reason", "json.type-mismatch", "reason must be a string") }
-            guard text.count <= 2000, !text.unicodeScalars.contains(where: { $0.value < 0x20 && $0 != "\n" || $0.value == 0x7F }) else {
-                throw APIError.invalid("reason", "text.invalid", "reason must be at most 2,000 characters without control characters")
+            guard let text = member.stringValue else {
+                throw APIError.badRequest("reason", "json.type-mismatch", "reason must be a string")
+            }
+            guard text.count <= 2000,
+                !text.unicodeScalars.contains(where: { $0.value < 0x20 && $0 != "\n" || $0.value == 0x7F })
+            else {
+                throw APIError.invalid(
+                    "reason", "text.invalid", "reason must be at most 2,000 characters without control characters")
             }
             reason = text.precomposedStringWithCanonicalMapping.trimmingCharacters(in: .whitespacesAndNewlines)
         }
         var expectedVersion: Int?
         if let member = object["expectedVersion"] {
             guard let number = member.int64Value, number > 0, number < Int64(Int32.max) else {
-                throw APIError.badRequest("expectedVersion", "json.type-mismatch", "expectedVersion must be a positive integer")
+                throw APIError.badRequest(
+                    "expectedVersion", "json.type-mismatch", "expectedVersion must be a positive integer")
             }
             expectedVersion = Int(number)
         }
-        return DecisionBody(decision: decision, reason: reason, findings: object["findings"], expectedVersion: expectedVersion)
+        return DecisionBody(
+            decision: decision, reason: reason, findings: object["findings"], expectedVersion: expectedVersion)
     }
 }
 
@@ -178,7 +195,8 @@ struct ComplexityBody {
     static func parse(_ bytes: [UInt8]) throws -> ComplexityBody {
         let object = try APIService.jsonObject(bytes, members: members)
         guard let list = object["reasons"]?.arrayValue else {
-            throw APIError.invalid("reasons", "field.required", "reasons is required: a list of Art. 48 reasons, [] for none")
+            throw APIError.invalid(
+                "reasons", "field.required", "reasons is required: a list of Art. 48 reasons, [] for none")
         }
         var reasons: Set<CaseComplexity.Reason> = []
         for (index, member) in list.enumerated() {
@@ -195,18 +213,25 @@ struct ComplexityBody {
             throw APIError.invalid("reason", "field.required", "reason is required: why the complexity is set")
         }
         let reason = text.precomposedStringWithCanonicalMapping.trimmingCharacters(in: .whitespacesAndNewlines)
-        guard !reason.isEmpty else { throw APIError.invalid("reason", "field.required", "reason is required: why the complexity is set") }
-        guard reason.count <= 1800, !reason.unicodeScalars.contains(where: { $0.value < 0x20 && $0 != "\n" || $0.value == 0x7F }) else {
-            throw APIError.invalid("reason", "text.invalid", "reason must be at most 1,800 characters without control characters")
+        guard !reason.isEmpty else {
+            throw APIError.invalid("reason", "field.required", "reason is required: why the complexity is set")
+        }
+        guard reason.count <= 1800,
+            !reason.unicodeScalars.contains(where: { $0.value < 0x20 && $0 != "\n" || $0.value == 0x7F })
+        else {
+            throw APIError.invalid(
+                "reason", "text.invalid", "reason must be at most 1,800 characters without control characters")
         }
         var expectedVersion: Int?
         if let member = object["expectedVersion"] {
             guard let number = member.int64Value, number > 0, number < Int64(Int32.max) else {
-                throw APIError.badRequest("expectedVersion", "json.type-mismatch", "expectedVersion must be a positive integer")
+                throw APIError.badRequest(
+                    "expectedVersion", "json.type-mismatch", "expectedVersion must be a positive integer")
             }
             expectedVersion = Int(number)
         }
-        return ComplexityBody(complexity: CaseComplexity(reasons: reasons), reason: reason, expectedVersion: expectedVersion)
+        return ComplexityBody(
+            complexity: CaseComplexity(reasons: reasons), reason: reason, expectedVersion: expectedVersion)
     }
 }
 
@@ -230,7 +255,9 @@ enum FindingsShape {
         } catch {
             issues += error.issues
         }
-        do { try DocumentHolder.checkFacts(particulars: submission.particulars, kind: kind) } catch { issues += error.issues }
+        do { try DocumentHolder.checkFacts(particulars: submission.particulars, kind: kind) } catch {
+            issues += error.issues
+        }
         guard issues.isEmpty, let decoded else { throw ValidationFailure(issues: issues) }
         return decoded
     }
@@ -246,8 +273,12 @@ enum QueryString {
             guard let name = decode(parts[0]), let value = decode(parts.count > 1 ? parts[1] : "") else {
                 throw .badRequest("query", "query.malformed", "the query string is not valid percent-encoding")
             }
-            guard allowed.contains(name) else { throw .badRequest(name, "query.unknown", "unknown query parameter \(name)") }
-            guard values[name] == nil else { throw .badRequest(name, "query.duplicate", "query parameter \(name) given twice") }
+            guard allowed.contains(name) else {
+                throw .badRequest(name, "query.unknown", "unknown query parameter \(name)")
+            }
+            guard values[name] == nil else {
+                throw .badRequest(name, "query.duplicate", "query parameter \(name) given twice")
+            }
             values[name] = value
         }
         return values

@@ -20,7 +20,9 @@ extension APIService {
 
     static func healthResponse(_ healthy: Bool) -> HTTPResponse {
         guard healthy else {
-            return .problem(ProblemDetails(slug: "service-unavailable", title: "Database unavailable", status: HTTPStatus(code: 503)))
+            return .problem(
+                ProblemDetails(
+                    slug: "service-unavailable", title: "Database unavailable", status: HTTPStatus(code: 503)))
         }
         return .json(Array(#"{"status":"ok"}"#.utf8))
     }
@@ -30,7 +32,8 @@ extension APIService {
     /// service has no metrics token (the endpoint is off).
     func metricsExposition(_ request: HTTPRequest) async -> HTTPResponse {
         guard let metricsToken else { return .problem(.notFound()) }
-        let presented = request.headers.values(for: "Authorization").count == 1
+        let presented =
+            request.headers.values(for: "Authorization").count == 1
             ? request.headers.values(for: "Authorization")[0] : ""
         let prefix = "Bearer "
         guard presented.count > prefix.count, presented.lowercased().hasPrefix(prefix.lowercased()),
@@ -41,7 +44,8 @@ extension APIService {
                 detail: "GET /metrics needs the metrics bearer token.")
             return .problem(problem, headers: ["WWW-Authenticate": #"Bearer realm="metrics""#])
         }
-        if let counts = await stateCounts.refreshIfStale(now: clock(), { try await self.store.requestCountsByState() }) {
+        if let counts = await stateCounts.refreshIfStale(now: clock(), { try await self.store.requestCountsByState() })
+        {
             for state in RequestState.allCases { stateGauge.set(Double(counts[state] ?? 0), labels: [state.rawValue]) }
         }
         var response = HTTPResponse(status: .ok, body: Array(metrics.exposition().utf8))
@@ -54,7 +58,9 @@ extension APIService {
 final class StateCountCache: Sendable {
     private let state = Mutex<(at: Date, counts: [RequestState: Int])?>(nil)
 
-    func refreshIfStale(now: Date, _ load: @Sendable () async throws -> [RequestState: Int]) async -> [RequestState: Int]? {
+    func refreshIfStale(now: Date, _ load: @Sendable () async throws -> [RequestState: Int]) async -> [RequestState:
+        Int]?
+    {
         if let cached = state.withLock({ $0 }), now.timeIntervalSince(cached.at) < 5 { return cached.counts }
         guard let counts = try? await load() else { return nil }
         state.withLock { $0 = (now, counts) }
@@ -68,7 +74,9 @@ final class HealthCache: Sendable {
 
     /// The last answer if it is less than a second old.
     func cached(now: Date) -> Bool? {
-        guard let cached = state.withLock({ $0 }), now.timeIntervalSince(cached.at) < 1, now >= cached.at else { return nil }
+        guard let cached = state.withLock({ $0 }), now.timeIntervalSince(cached.at) < 1, now >= cached.at else {
+            return nil
+        }
         return cached.healthy
     }
 

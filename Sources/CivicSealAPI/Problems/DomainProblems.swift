@@ -8,11 +8,14 @@ import Foundation
 // so that the domain modules know nothing of HTTP. Problem `detail`s never carry SQL, tokens or personal data.
 
 extension IdentityError: HTTPProblemConvertible {
-    public var problem: ProblemDetails {
+    package var problem: ProblemDetails {
         let status = HTTPStatus(code: httpStatus)
         return httpStatus == 401
-            ? ProblemDetails(slug: "unauthorized", title: "Authentication required", status: status, detail: message, errors: fieldErrors)
-            : ProblemDetails(slug: "forbidden", title: "Not allowed", status: status, detail: message, errors: fieldErrors)
+            ? ProblemDetails(
+                slug: "unauthorized", title: "Authentication required", status: status, detail: message,
+                errors: fieldErrors)
+            : ProblemDetails(
+                slug: "forbidden", title: "Not allowed", status: status, detail: message, errors: fieldErrors)
     }
 
     /// The refusal as field errors a client can switch on: first the identity code against the claim concerned
@@ -22,19 +25,20 @@ extension IdentityError: HTTPProblemConvertible {
         var errors = [ProblemDetails.FieldError(field: claim ?? "Authorization", code: code.rawValue, message: message)]
         for reason in reasons {
             let parts = reason.split(separator: ":", maxSplits: 1).map { $0.trimmingCharacters(in: .whitespaces) }
-            errors.append(parts.count == 2
-                ? .init(field: parts[0], code: parts[1], message: "the \(parts[0]) claim is not valid")
-                : .init(field: claim ?? "Authorization", code: reason, message: message))
+            errors.append(
+                parts.count == 2
+                    ? .init(field: parts[0], code: parts[1], message: "the \(parts[0]) claim is not valid")
+                    : .init(field: claim ?? "Authorization", code: reason, message: message))
         }
         return errors
     }
 
-    public var problemHeaders: HTTPHeaders { ["WWW-Authenticate": wwwAuthenticate] }
+    package var problemHeaders: HTTPHeaders { ["WWW-Authenticate": wwwAuthenticate] }
 }
 
 extension ValidationFailure: HTTPProblemConvertible {
     /// Field errors: 422 when the JSON was well-formed but its content is not acceptable.
-    public var problem: ProblemDetails {
+    package var problem: ProblemDetails {
         let structural = issues.allSatisfy { $0.code.rawValue.hasPrefix("json.") }
         return ProblemDetails(
             slug: structural ? "malformed-body" : "validation-failed",
@@ -46,39 +50,52 @@ extension ValidationFailure: HTTPProblemConvertible {
 }
 
 extension RecordsError: HTTPProblemConvertible {
-    public var problem: ProblemDetails {
+    package var problem: ProblemDetails {
         switch code {
         case .notFound:
             return .notFound(detail: "No such request, or it is not yours to see.")
         case .idempotencyKeyReused:
-            return ProblemDetails(slug: "idempotency-key-reused", title: "Idempotency key already used", status: HTTPStatus(code: 422), detail: message)
+            return ProblemDetails(
+                slug: "idempotency-key-reused", title: "Idempotency key already used", status: HTTPStatus(code: 422),
+                detail: message)
         case .idempotencyKeyInvalid:
-            return ProblemDetails(slug: "idempotency-key-invalid", title: "Invalid Idempotency-Key header", status: HTTPStatus(code: 400), detail: message)
+            return ProblemDetails(
+                slug: "idempotency-key-invalid", title: "Invalid Idempotency-Key header", status: HTTPStatus(code: 400),
+                detail: message)
         case .unfinishedRequestExists:
             return ProblemDetails(
-                slug: "unfinished-request-exists", title: "An unfinished request of the same form exists", status: HTTPStatus(code: 409),
-                detail: message, errors: issues.map { .init(field: $0.field, code: $0.code.rawValue, message: $0.message) })
+                slug: "unfinished-request-exists", title: "An unfinished request of the same form exists",
+                status: HTTPStatus(code: 409),
+                detail: message,
+                errors: issues.map { .init(field: $0.field, code: $0.code.rawValue, message: $0.message) })
         case .transitionRefused:
             if let lifecycle, lifecycle.code.rawValue.contains("reason") {
                 return ProblemDetails(
-                    slug: "validation-failed", title: "The request is invalid", status: HTTPStatus(code: 422), detail: lifecycle.message,
+                    slug: "validation-failed", title: "The request is invalid", status: HTTPStatus(code: 422),
+                    detail: lifecycle.message,
                     errors: [.init(field: "reason", code: lifecycle.code.rawValue, message: lifecycle.message)])
             }
             return ProblemDetails(
                 slug: "transition-not-allowed", title: "This step is not allowed now", status: HTTPStatus(code: 409),
                 detail: lifecycle?.message ?? message)
         case .concurrentModification:
-            return ProblemDetails(slug: "conflict", title: "The request changed meanwhile", status: HTTPStatus(code: 409), detail: message)
+            return ProblemDetails(
+                slug: "conflict", title: "The request changed meanwhile", status: HTTPStatus(code: 409), detail: message
+            )
         case .noDepartment, .invalidInput, .supplementMismatch:
             return ProblemDetails(
-                slug: "validation-failed", title: "The request is invalid", status: HTTPStatus(code: 422), detail: message,
+                slug: "validation-failed", title: "The request is invalid", status: HTTPStatus(code: 422),
+                detail: message,
                 errors: issues.map { .init(field: $0.field, code: $0.code.rawValue, message: $0.message) })
         case .invalidCursor:
-            return ProblemDetails(slug: "invalid-cursor", title: "Invalid cursor", status: HTTPStatus(code: 400), detail: message)
+            return ProblemDetails(
+                slug: "invalid-cursor", title: "Invalid cursor", status: HTTPStatus(code: 400), detail: message)
         case .forbidden:
-            return ProblemDetails(slug: "forbidden", title: "Not allowed", status: HTTPStatus(code: 403), detail: message)
+            return ProblemDetails(
+                slug: "forbidden", title: "Not allowed", status: HTTPStatus(code: 403), detail: message)
         default:
-            return ProblemDetails(slug: "service-unavailable", title: "Storage is unavailable", status: HTTPStatus(code: 503))
+            return ProblemDetails(
+                slug: "service-unavailable", title: "Storage is unavailable", status: HTTPStatus(code: 503))
         }
     }
 }
@@ -94,15 +111,19 @@ struct APIError: Error, HTTPProblemConvertible {
     }
 
     static func badRequest(_ field: String, _ code: String, _ message: String) -> APIError {
-        APIError(problem: ProblemDetails(
-            slug: "malformed-body", title: "The request is malformed", status: HTTPStatus(code: 400), detail: message,
-            errors: [.init(field: field, code: code, message: message)]))
+        APIError(
+            problem: ProblemDetails(
+                slug: "malformed-body", title: "The request is malformed", status: HTTPStatus(code: 400),
+                detail: message,
+                errors: [.init(field: field, code: code, message: message)]))
     }
 
     static func invalid(_ field: String, _ code: String, _ message: String) -> APIError {
-        APIError(problem: ProblemDetails(
-            slug: "validation-failed", title: "The request is invalid", status: HTTPStatus(code: 422), detail: message,
-            errors: [.init(field: field, code: code, message: message)]))
+        APIError(
+            problem: ProblemDetails(
+                slug: "validation-failed", title: "The request is invalid", status: HTTPStatus(code: 422),
+                detail: message,
+                errors: [.init(field: field, code: code, message: message)]))
     }
 
     static let notFound = APIError(problem: .notFound())

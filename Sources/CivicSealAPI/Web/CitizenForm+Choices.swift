@@ -30,15 +30,23 @@ extension CitizenForm {
         language == .vietnamese ? vietnameseCountries : englishCountries
     }
 
-    private static let vietnameseCountries = sortedCountries("vi") { VietnameseOrder.key($0).lexicographicallyPrecedes(VietnameseOrder.key($1)) }
+    private static let vietnameseCountries = sortedCountries("vi") {
+        VietnameseOrder.key($0).lexicographicallyPrecedes(VietnameseOrder.key($1))
+    }
     private static let englishCountries = sortedCountries("en") { english($0) < english($1) }
 
     /// English order ignores accents and case: Åland Islands with the A's, Türkiye before Turkmenistan.
-    private static func english(_ name: String) -> String { name.folding(options: [.diacriticInsensitive, .caseInsensitive], locale: nil) }
+    private static func english(_ name: String) -> String {
+        name.folding(options: [.diacriticInsensitive, .caseInsensitive], locale: nil)
+    }
 
-    private static func sortedCountries(_ language: String, by precedes: (String, String) -> Bool) -> [(value: String, label: String)] {
-        let rest = Country.all.filter { $0.code != Country.vietnamCode }.map { (value: $0.code, label: $0.name(language: language)) }
-            .sorted { precedes($0.label, $1.label) }
+    private static func sortedCountries(_ language: String, by precedes: (String, String) -> Bool) -> [(
+        value: String, label: String
+    )] {
+        let rest = Country.all.filter { $0.code != Country.vietnamCode }.map {
+            (value: $0.code, label: $0.name(language: language))
+        }
+        .sorted { precedes($0.label, $1.label) }
         let vietnam = Country.named(Country.vietnamCode)!
         return [(vietnam.code, vietnam.name(language: language))] + rest
     }

@@ -35,30 +35,55 @@ enum CitizenForm {
         var sections: [FormSection] = []
         switch kind {
         case .criminalRecord:
-            sections.append(FormSection(legendKey: "section-request", fields: [
-                FormField(name: "request.form", labelKey: "field-form", control: .select([("1", "form-1"), ("2", "form-2")]), required: true),
-                FormField(name: "request.purpose", labelKey: "field-purpose", required: true, maxLength: policy.maximumPurposeLength),
-                FormField(
-                    name: "request.statesBans", labelKey: "field-states-bans", control: .checkbox, hintKey: "citizen-states-bans-hint",
-                    showWhen: "request.form=1"),
-            ]))
-            sections.append(FormSection(legendKey: "section-particulars", fields: [
-                FormField(name: "particulars.birthPlace", labelKey: "field-birth-place", required: true, maxLength: policy.maximumAddressLength),
-                FormField(name: "particulars.ethnicity", labelKey: "field-ethnicity", required: true, maxLength: policy.maximumShortTextLength),
-                FormField(
-                    name: "particulars.nationality", labelKey: "citizen-nationality", control: .choices(choices.countries), required: true,
-                    hintKey: "citizen-nationality-hint"),
-                FormField(
-                    name: "particulars.permanentResidence.line", labelKey: "field-permanent-residence", control: .textarea, required: true,
-                    maxLength: policy.maximumAddressLength, autocomplete: "street-address", lines: 2),
-                // Required like the permanent residence: the validator refuses a criminal-record request without either.
-                FormField(
-                    name: "particulars.currentResidence.line", labelKey: "field-current-residence", control: .textarea, required: true,
-                    maxLength: policy.maximumAddressLength, lines: 2),
-                FormField(name: "particulars.fatherName", labelKey: "field-father", maxLength: policy.maximumNameLength),
-                FormField(name: "particulars.motherName", labelKey: "field-mother", maxLength: policy.maximumNameLength),
-                FormField(name: "particulars.spouseName", labelKey: "field-spouse", maxLength: policy.maximumNameLength),
-            ]))
+            sections.append(
+                FormSection(
+                    legendKey: "section-request",
+                    fields: [
+                        FormField(
+                            name: "request.form", labelKey: "field-form",
+                            control: .select([("1", "form-1"), ("2", "form-2")]), required: true),
+                        FormField(
+                            name: "request.purpose", labelKey: "field-purpose", required: true,
+                            maxLength: policy.maximumPurposeLength),
+                        FormField(
+                            name: "request.statesBans", labelKey: "field-states-bans", control: .checkbox,
+                            hintKey: "citizen-states-bans-hint",
+                            showWhen: "request.form=1"),
+                    ]))
+            sections.append(
+                FormSection(
+                    legendKey: "section-particulars",
+                    fields: [
+                        FormField(
+                            name: "particulars.birthPlace", labelKey: "field-birth-place", required: true,
+                            maxLength: policy.maximumAddressLength),
+                        FormField(
+                            name: "particulars.ethnicity", labelKey: "field-ethnicity", required: true,
+                            maxLength: policy.maximumShortTextLength),
+                        FormField(
+                            name: "particulars.nationality", labelKey: "citizen-nationality",
+                            control: .choices(choices.countries), required: true,
+                            hintKey: "citizen-nationality-hint"),
+                        FormField(
+                            name: "particulars.permanentResidence.line", labelKey: "field-permanent-residence",
+                            control: .textarea, required: true,
+                            maxLength: policy.maximumAddressLength, autocomplete: "street-address", lines: 2),
+                        // Required like the permanent residence: the validator refuses a criminal-record request
+                        // without either.
+                        FormField(
+                            name: "particulars.currentResidence.line", labelKey: "field-current-residence",
+                            control: .textarea, required: true,
+                            maxLength: policy.maximumAddressLength, lines: 2),
+                        FormField(
+                            name: "particulars.fatherName", labelKey: "field-father",
+                            maxLength: policy.maximumNameLength),
+                        FormField(
+                            name: "particulars.motherName", labelKey: "field-mother",
+                            maxLength: policy.maximumNameLength),
+                        FormField(
+                            name: "particulars.spouseName", labelKey: "field-spouse",
+                            maxLength: policy.maximumNameLength),
+                    ]))
             var section = FormSection(legendKey: "section-residence", noteKey: "citizen-residence-note", fields: [])
             section.rows = (0..<rows).map { index in
                 let path = "residenceHistory[\(index)]"
@@ -66,67 +91,111 @@ enum CitizenForm {
                 return FormSection(
                     legendKey: "residence-row",
                     fields: [
-                        FormField(name: path + ".from", labelKey: "field-from", control: .dayMonthYear, required: first, autofocus: focusRow == index),
-                        FormField(name: path + ".to", labelKey: "field-to", control: .dayMonthYear, hintKey: "citizen-to-hint"),
-                        FormField(name: path + ".address", labelKey: "field-address", required: first, maxLength: policy.maximumAddressLength),
                         FormField(
-                            name: path + ".countryCode", labelKey: "citizen-row-country", control: .choices(choices.countries), required: first),
+                            name: path + ".from", labelKey: "field-from", control: .dayMonthYear, required: first,
+                            autofocus: focusRow == index),
                         FormField(
-                            name: path + ".provinceCode", labelKey: "citizen-row-province", control: .choices(choices.provinces),
+                            name: path + ".to", labelKey: "field-to", control: .dayMonthYear, hintKey: "citizen-to-hint"
+                        ),
+                        FormField(
+                            name: path + ".address", labelKey: "field-address", required: first,
+                            maxLength: policy.maximumAddressLength),
+                        FormField(
+                            name: path + ".countryCode", labelKey: "citizen-row-country",
+                            control: .choices(choices.countries), required: first),
+                        FormField(
+                            name: path + ".provinceCode", labelKey: "citizen-row-province",
+                            control: .choices(choices.provinces),
                             hintKey: "citizen-row-province-hint", showWhen: path + ".countryCode=VN"),
-                        FormField(name: path + ".occupation", labelKey: "field-occupation", required: first, maxLength: policy.maximumAddressLength),
+                        FormField(
+                            name: path + ".occupation", labelKey: "field-occupation", required: first,
+                            maxLength: policy.maximumAddressLength),
                     ],
                     legend: rowLabel(index + 1))
             }
             section.addRowKey = rows < policy.maximumResidencePeriods ? "citizen-add-row" : nil
             sections.append(section)
         case .healthCertificate:
-            sections.append(FormSection(legendKey: "section-request", fields: [
-                FormField(
-                    name: "request.certificateType", labelKey: "field-certificate-type",
-                    control: .select([("", "choose")] + policy.healthCertificateTypes.map { ($0, "certificate-\($0)") }), required: true),
-                FormField(
-                    name: "request.licenceClass", labelKey: "citizen-licence-class", control: .choices(choices.licenceClasses),
-                    hintKey: "citizen-licence-class-hint", showWhen: "request.certificateType=driving-licence"),
-                FormField(name: "request.purpose", labelKey: "field-purpose", maxLength: policy.maximumPurposeLength),
-            ]))
+            sections.append(
+                FormSection(
+                    legendKey: "section-request",
+                    fields: [
+                        FormField(
+                            name: "request.certificateType", labelKey: "field-certificate-type",
+                            control: .select(
+                                [("", "choose")] + policy.healthCertificateTypes.map { ($0, "certificate-\($0)") }),
+                            required: true),
+                        FormField(
+                            name: "request.licenceClass", labelKey: "citizen-licence-class",
+                            control: .choices(choices.licenceClasses),
+                            hintKey: "citizen-licence-class-hint", showWhen: "request.certificateType=driving-licence"),
+                        FormField(
+                            name: "request.purpose", labelKey: "field-purpose", maxLength: policy.maximumPurposeLength),
+                    ]))
             sections.append(healthResidence(policy))
         case .healthBookExtract:
-            sections.append(FormSection(legendKey: "citizen-extract-sections", noteKey: "citizen-extract-sections-note", fields: HealthBookSection.allCases.map { section in
-                FormField(name: "request.sections.\(section.rawValue)", labelKey: "section-\(section.rawValue)", control: .checkbox)
-            }))
-            sections.append(FormSection(legendKey: "section-request", fields: [
-                FormField(name: "request.from", labelKey: "field-period-from", control: .dayMonthYear),
-                FormField(name: "request.to", labelKey: "field-period-to", control: .dayMonthYear),
-                FormField(name: "request.purpose", labelKey: "field-purpose", maxLength: policy.maximumPurposeLength),
-            ]))
+            sections.append(
+                FormSection(
+                    legendKey: "citizen-extract-sections", noteKey: "citizen-extract-sections-note",
+                    fields: HealthBookSection.allCases.map { section in
+                        FormField(
+                            name: "request.sections.\(section.rawValue)", labelKey: "section-\(section.rawValue)",
+                            control: .checkbox)
+                    }))
+            sections.append(
+                FormSection(
+                    legendKey: "section-request",
+                    fields: [
+                        FormField(name: "request.from", labelKey: "field-period-from", control: .dayMonthYear),
+                        FormField(name: "request.to", labelKey: "field-period-to", control: .dayMonthYear),
+                        FormField(
+                            name: "request.purpose", labelKey: "field-purpose", maxLength: policy.maximumPurposeLength),
+                    ]))
             sections.append(healthResidence(policy))
         }
-        sections.append(FormSection(legendKey: "section-contact", noteKey: "citizen-contact-note", fields: [
-            FormField(name: "contact.phone", labelKey: "field-phone", control: .telephone, hintKey: "citizen-phone-hint", maxLength: 20, autocomplete: "tel", inputMode: "tel"),
-            FormField(name: "contact.email", labelKey: "field-email", control: .email, maxLength: 254, autocomplete: "email"),
-            FormField(name: "copies", labelKey: "field-copies", control: .number, required: true, hintKey: "field-copies-hint", inputMode: "numeric"),
-            FormField(
-                name: "delivery.method", labelKey: "field-delivery",
-                control: .select(DeliveryChoice.Method.allCases.map { ($0.rawValue, "delivery-\($0.rawValue)") }), required: true),
-            FormField(
-                name: "delivery.postalAddress.line", labelKey: "field-postal-address", hintKey: "citizen-postal-address-hint",
-                maxLength: policy.maximumAddressLength),
-        ]))
+        sections.append(
+            FormSection(
+                legendKey: "section-contact", noteKey: "citizen-contact-note",
+                fields: [
+                    FormField(
+                        name: "contact.phone", labelKey: "field-phone", control: .telephone,
+                        hintKey: "citizen-phone-hint", maxLength: 20, autocomplete: "tel", inputMode: "tel"),
+                    FormField(
+                        name: "contact.email", labelKey: "field-email", control: .email, maxLength: 254,
+                        autocomplete: "email"),
+                    FormField(
+                        name: "copies", labelKey: "field-copies", control: .number, required: true,
+                        hintKey: "field-copies-hint", inputMode: "numeric"),
+                    FormField(
+                        name: "delivery.method", labelKey: "field-delivery",
+                        control: .select(
+                            DeliveryChoice.Method.allCases.map { ($0.rawValue, "delivery-\($0.rawValue)") }),
+                        required: true),
+                    FormField(
+                        name: "delivery.postalAddress.line", labelKey: "field-postal-address",
+                        hintKey: "citizen-postal-address-hint",
+                        maxLength: policy.maximumAddressLength),
+                ]))
         return sections
     }
 
     /// Health documents print the holder's residence ("Nơi cư trú"), so the health forms ask for it.
     static func healthResidence(_ policy: ValidationPolicy) -> FormSection {
-        FormSection(legendKey: "section-particulars", fields: [
-            FormField(
-                name: "particulars.currentResidence.line", labelKey: "field-current-residence", control: .textarea, required: true,
-                hintKey: "citizen-health-residence-hint", maxLength: policy.maximumAddressLength, autocomplete: "street-address", lines: 2),
-        ])
+        FormSection(
+            legendKey: "section-particulars",
+            fields: [
+                FormField(
+                    name: "particulars.currentResidence.line", labelKey: "field-current-residence", control: .textarea,
+                    required: true,
+                    hintKey: "citizen-health-residence-hint", maxLength: policy.maximumAddressLength,
+                    autocomplete: "street-address", lines: 2)
+            ])
     }
 
     /// Every field name the form for `kind` posts (besides `csrf`, `kind`, `idempotencyKey`, `residenceRows`).
-    static func fieldNames(for kind: RequestKind, policy: ValidationPolicy, rows: Int = defaultResidenceRows) -> [String] {
+    static func fieldNames(for kind: RequestKind, policy: ValidationPolicy, rows: Int = defaultResidenceRows)
+        -> [String]
+    {
         sections(for: kind, policy: policy, rows: rows).flatMap { $0.allFields.map(\.name) }
     }
 
@@ -209,7 +278,9 @@ enum CitizenForm {
         kind: RequestKind, values: [String: String], rows: Int = defaultResidenceRows
     ) -> (RequestSubmission, Unreadable) {
         func value(_ name: String) -> String? {
-            guard let text = values[name]?.trimmingCharacters(in: .whitespacesAndNewlines), !text.isEmpty else { return nil }
+            guard let text = values[name]?.trimmingCharacters(in: .whitespacesAndNewlines), !text.isEmpty else {
+                return nil
+            }
             return text
         }
         var unreadable: Unreadable = [:]
@@ -248,7 +319,9 @@ enum CitizenForm {
             // Form 2 always states bans: its box is not an answer (shown only for form 1), so it is not read.
             let ticked = values["request.statesBans"] == "yes"
             let statesBans: Bool? = form == .form2 ? nil : ticked
-            details = .criminalRecord(CriminalRecordRequest(form: form ?? .form1, purpose: value("request.purpose") ?? "", statesBans: statesBans))
+            details = .criminalRecord(
+                CriminalRecordRequest(
+                    form: form ?? .form1, purpose: value("request.purpose") ?? "", statesBans: statesBans))
             particulars = Particulars(
                 birthPlace: value("particulars.birthPlace"), ethnicity: value("particulars.ethnicity"),
                 nationality: country("particulars.nationality"),
@@ -256,7 +329,9 @@ enum CitizenForm {
                 currentResidence: value("particulars.currentResidence.line").map { Address(line: $0) },
                 fatherName: value("particulars.fatherName"), motherName: value("particulars.motherName"),
                 spouseName: value("particulars.spouseName"))
-            if value("particulars.nationality") == nil { unreadable["particulars.nationality"] = messageKey(.fieldRequired) }
+            if value("particulars.nationality") == nil {
+                unreadable["particulars.nationality"] = messageKey(.fieldRequired)
+            }
             // Blank rows are skipped; the rows kept are renumbered, so `formField(for:)` maps issues back to the form.
             var periods: [ResidencePeriod] = []
             for index in keptRows(values: values, rows: rows) {
@@ -264,7 +339,9 @@ enum CitizenForm {
                 let from = date(path + ".from", required: true)
                 let to = date(path + ".to", required: false)
                 let countryCode = country(path + ".countryCode")
-                if value(path + ".countryCode") == nil { unreadable[path + ".countryCode"] = messageKey(.fieldRequired) }
+                if value(path + ".countryCode") == nil {
+                    unreadable[path + ".countryCode"] = messageKey(.fieldRequired)
+                }
                 var provinceCode = value(path + ".provinceCode")
                 if countryCode == "VN", provinceCode == nil {
                     unreadable[path + ".provinceCode"] = "citizen-row-province-required"
@@ -273,33 +350,43 @@ enum CitizenForm {
                     unreadable[path + ".provinceCode"] = "citizen-row-province-abroad"
                     provinceCode = nil
                 }
-                periods.append(ResidencePeriod(
-                    from: from ?? "", to: to, address: value(path + ".address") ?? "", provinceCode: provinceCode,
-                    countryCode: countryCode, occupation: value(path + ".occupation") ?? ""))
+                periods.append(
+                    ResidencePeriod(
+                        from: from ?? "", to: to, address: value(path + ".address") ?? "", provinceCode: provinceCode,
+                        countryCode: countryCode, occupation: value(path + ".occupation") ?? ""))
             }
             residence = periods
         case .healthCertificate:
             particulars = healthParticulars()
-            details = .healthCertificate(HealthCertificateRequest(
-                certificateType: value("request.certificateType") ?? "", licenceClass: value("request.licenceClass"),
-                purpose: value("request.purpose")))
+            details = .healthCertificate(
+                HealthCertificateRequest(
+                    certificateType: value("request.certificateType") ?? "",
+                    licenceClass: value("request.licenceClass"),
+                    purpose: value("request.purpose")))
         case .healthBookExtract:
             particulars = healthParticulars()
             let sections = HealthBookSection.allCases.filter { values["request.sections.\($0.rawValue)"] == "yes" }
-            if sections.isEmpty { unreadable["request.sections.\(HealthBookSection.allCases[0].rawValue)"] = messageKey(.fieldRequired) }
-            details = .healthBookExtract(HealthBookExtractRequest(
-                sections: sections, from: date("request.from", required: false), to: date("request.to", required: false),
-                purpose: value("request.purpose")))
+            if sections.isEmpty {
+                unreadable["request.sections.\(HealthBookSection.allCases[0].rawValue)"] = messageKey(.fieldRequired)
+            }
+            details = .healthBookExtract(
+                HealthBookExtractRequest(
+                    sections: sections, from: date("request.from", required: false),
+                    to: date("request.to", required: false),
+                    purpose: value("request.purpose")))
         }
         let copies = value("copies").flatMap { Int($0) }
-        if copies == nil { unreadable["copies"] = messageKey(value("copies") == nil ? .fieldRequired : .copiesOutOfRange) }
+        if copies == nil {
+            unreadable["copies"] = messageKey(value("copies") == nil ? .fieldRequired : .copiesOutOfRange)
+        }
         let method = value("delivery.method").flatMap(DeliveryChoice.Method.init(rawValue:))
         if method == nil { unreadable["delivery.method"] = messageKey(.fieldRequired) }
         let submission = RequestSubmission(
             request: details, relation: .oneself, particulars: particulars, residenceHistory: residence,
             contact: ContactDetails(phone: value("contact.phone"), email: value("contact.email")), copies: copies ?? 1,
             delivery: DeliveryChoice(
-                method: method ?? .electronic, postalAddress: value("delivery.postalAddress.line").map { Address(line: $0) }))
+                method: method ?? .electronic,
+                postalAddress: value("delivery.postalAddress.line").map { Address(line: $0) }))
         return (submission, unreadable)
     }
 
@@ -312,13 +399,15 @@ enum CitizenForm {
     /// Maps a validation issue's field to the form control it belongs to: residence rows are renumbered past blank
     /// rows; issues about a whole list or object land on its first control.
     static func formField(
-        for issueField: String, kind: RequestKind, values: [String: String], policy: ValidationPolicy, rows: Int = defaultResidenceRows
+        for issueField: String, kind: RequestKind, values: [String: String], policy: ValidationPolicy,
+        rows: Int = defaultResidenceRows
     ) -> String {
         var field = issueField
         if field.hasPrefix("residenceHistory[") {
             // Submission index → form row: the n-th non-blank row.
             let kept = keptRows(values: values, rows: rows)
-            if let close = field.firstIndex(of: "]"), let index = Int(field[field.index(field.startIndex, offsetBy: 17)..<close]),
+            if let close = field.firstIndex(of: "]"),
+                let index = Int(field[field.index(field.startIndex, offsetBy: 17)..<close]),
                 index < kept.count
             {
                 field = "residenceHistory[\(kept[index])]" + field[field.index(after: close)...]

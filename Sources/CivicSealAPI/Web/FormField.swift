@@ -36,20 +36,26 @@ struct FormField {
 
     /// The element id: the name with every character outside `[A-Za-z0-9]` as `-`.
     var id: String {
-        "f-" + String(String.UnicodeScalarView(name.unicodeScalars.map { scalar in
-            (("0"..."9").contains(scalar) || ("a"..."z").contains(scalar) || ("A"..."Z").contains(scalar)) ? scalar : "-"
-        }))
+        "f-"
+            + String(
+                String.UnicodeScalarView(
+                    name.unicodeScalars.map { scalar in
+                        (("0"..."9").contains(scalar) || ("a"..."z").contains(scalar) || ("A"..."Z").contains(scalar))
+                            ? scalar : "-"
+                    }))
     }
 
     /// The template value: label and hint in the visitor's language, the value as typed, the message next to it.
     func value(_ text: (String) -> String, value: String?, error: String?) -> TemplateValue {
         var object: [String: TemplateValue] = [
-            "id": .string(id), "name": .string(name), "label": .string(label ?? text(labelKey)), "value": .string(value ?? ""),
+            "id": .string(id), "name": .string(name), "label": .string(label ?? text(labelKey)),
+            "value": .string(value ?? ""),
             "required": .bool(required), "autofocus": .bool(autofocus),
         ]
         if let hintKey { object["hint"] = .string(text(hintKey)) }
         if case .dayMonthYear = control {
-            object["hint"] = .string([hintKey.map(text), text("citizen-date-hint")].compactMap { $0 }.joined(separator: " "))
+            object["hint"] = .string(
+                [hintKey.map(text), text("citizen-date-hint")].compactMap { $0 }.joined(separator: " "))
         }
         if let showWhen { object["showWhen"] = .string(showWhen) }
         if let error { object["error"] = .string(error) }
@@ -84,16 +90,23 @@ struct FormField {
             object["checked"] = .bool(value == "yes")
         case .select(let options):
             object["isSelect"] = true
-            object["options"] = .list(options.map { option in
-                .object([
-                    "value": .string(option.value), "label": .string(text(option.label)), "selected": .bool(option.value == (value ?? "")),
-                ])
-            })
+            object["options"] = .list(
+                options.map { option in
+                    .object([
+                        "value": .string(option.value), "label": .string(text(option.label)),
+                        "selected": .bool(option.value == (value ?? "")),
+                    ])
+                })
         case .choices(let options):
             object["isSelect"] = true
-            object["options"] = .list([.object(["value": "", "label": .string(text("choose")), "selected": .bool((value ?? "").isEmpty)])] + options.map { option in
-                .object(["value": .string(option.value), "label": .string(option.label), "selected": .bool(option.value == (value ?? ""))])
-            })
+            object["options"] = .list(
+                [.object(["value": "", "label": .string(text("choose")), "selected": .bool((value ?? "").isEmpty)])]
+                    + options.map { option in
+                        .object([
+                            "value": .string(option.value), "label": .string(option.label),
+                            "selected": .bool(option.value == (value ?? "")),
+                        ])
+                    })
         }
         return .object(object)
     }

@@ -21,9 +21,13 @@ struct WebMessages: Sendable {
     private let entries: [String: (String, String)]
 
     init(file: String) throws(LoadError) {
-        guard let data = FileManager.default.contents(atPath: file) else { throw LoadError(description: "\(file): cannot be read") }
+        guard let data = FileManager.default.contents(atPath: file) else {
+            throw LoadError(description: "\(file): cannot be read")
+        }
         let value: JSONValue
-        do { value = try JSONValue(parsing: data) } catch { throw LoadError(description: "\(file): \(error.description)") }
+        do { value = try JSONValue(parsing: data) } catch {
+            throw LoadError(description: "\(file): \(error.description)")
+        }
         guard let object = value.objectValue else { throw LoadError(description: "\(file): not a JSON object") }
         var entries: [String: (String, String)] = [:]
         for (key, value) in object {

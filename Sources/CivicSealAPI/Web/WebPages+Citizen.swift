@@ -10,11 +10,21 @@ import Foundation
 /// status, history and due date, answering a request for information, cancelling, downloading the sealed PDF.
 extension WebPages {
     func registerCitizen(_ builder: inout HTTPRouter.Builder) {
-        builder.add(.get, "/citizen/sign-in") { [self] request, _ in run(request) { visit in signInPage(visit, audience: .citizen) } }
-        builder.add(.post, "/citizen/sign-in") { [self] request, _ in run(request) { visit in try signIn(request, visit, audience: .citizen) } }
-        builder.get("/citizen") { [self] request, _ in await runAsync(request) { visit in try await citizenHome(request, visit) } }
-        builder.add(.get, "/citizen/requests/new") { [self] request, _ in run(request) { visit in try newRequestForm(request, visit) } }
-        builder.post("/citizen/requests") { [self] request, _ in await runAsync(request) { visit in try await submitRequest(request, visit) } }
+        builder.add(.get, "/citizen/sign-in") { [self] request, _ in
+            run(request) { visit in signInPage(visit, audience: .citizen) }
+        }
+        builder.add(.post, "/citizen/sign-in") { [self] request, _ in
+            run(request) { visit in try signIn(request, visit, audience: .citizen) }
+        }
+        builder.get("/citizen") { [self] request, _ in
+            await runAsync(request) { visit in try await citizenHome(request, visit) }
+        }
+        builder.add(.get, "/citizen/requests/new") { [self] request, _ in
+            run(request) { visit in try newRequestForm(request, visit) }
+        }
+        builder.post("/citizen/requests") { [self] request, _ in
+            await runAsync(request) { visit in try await submitRequest(request, visit) }
+        }
         builder.get("/citizen/requests/{id}") { [self] request, context in
             await runAsync(request) { visit in try await citizenRequest(request, context, visit) }
         }
@@ -51,17 +61,22 @@ extension WebPages {
     func citizenHome(_ request: HTTPRequest, _ visit: WebVisit) async throws -> HTTPResponse {
         let citizen = try citizen(visit)
         let items = try await store.requestsWithSubmissions(ownedBy: .citizen(citizen.personalID), now: now())
-        return page(visit, "citizen-home", title: text("citizen-title", visit), [
-            "name": .string(citizen.identity.fullName), "hasItems": .bool(!items.isEmpty),
-            "items": .list(items.map { summary, submission in
-                .object([
-                    "id": .string(summary.id), "shortId": .string(String(summary.id.prefix(8))),
-                    "kind": .string(requestTitle(summary.kind, submission, visit)),
-                    "received": .string(Self.date(summary.receivedOn)), "due": .string(Self.date(summary.dueDate)),
-                    "overdue": .bool(summary.isOverdue && summary.state.isOpen), "state": .string(stateName(summary.state, visit)),
-                ])
-            }),
-        ], user: citizen.identity.fullName, section: "citizen")
+        return page(
+            visit, "citizen-home", title: text("citizen-title", visit),
+            [
+                "name": .string(citizen.identity.fullName), "hasItems": .bool(!items.isEmpty),
+                "items": .list(
+                    items.map { summary, submission in
+                        .object([
+                            "id": .string(summary.id), "shortId": .string(String(summary.id.prefix(8))),
+                            "kind": .string(requestTitle(summary.kind, submission, visit)),
+                            "received": .string(Self.date(summary.receivedOn)),
+                            "due": .string(Self.date(summary.dueDate)),
+                            "overdue": .bool(summary.isOverdue && summary.state.isOpen),
+                            "state": .string(stateName(summary.state, visit)),
+                        ])
+                    }),
+            ], user: citizen.identity.fullName, section: "citizen")
     }
 
     // MARK: The request form
@@ -74,12 +89,14 @@ extension WebPages {
     func requestForm(
         _ visit: WebVisit, citizen: CitizenPrincipal, kind: RequestKind, purpose: FormPurpose, values: [String: String],
         rows: Int = CitizenForm.defaultResidenceRows, focusRow: Int? = nil, errors: [String: String] = [:],
-        formError: String? = nil, openRequestID: String? = nil, officerMessage: String? = nil, idempotencyKey: String? = nil
+        formError: String? = nil, openRequestID: String? = nil, officerMessage: String? = nil,
+        idempotencyKey: String? = nil
     ) -> HTTPResponse {
         let text: (String) -> String = { self.text($0, visit) }
         let policy = api.validator.policy
         let sections = CitizenForm.sections(
-            for: kind, policy: policy, rows: rows, choices: formChoices(visit), rowLabel: { rowLegend($0, visit) }, focusRow: focusRow)
+            for: kind, policy: policy, rows: rows, choices: formChoices(visit), rowLabel: { rowLegend($0, visit) },
+            focusRow: focusRow)
         let headingKey: String
         let leadKey: String
         switch (purpose, kind) {
@@ -90,13 +107,27 @@ extension WebPages {
         }
         // The error summary lists problems in the order of the form, each linking to its control.
         let labels = Dictionary(
-            sections.flatMap { $0.allFields.map { field in
-                let label = field.label ?? text(field.labelKey)
-                // A row's control is named with its row in the summary: "Nơi cư trú 2 · Từ ngày".
-                return (field.name, (field.id, CitizenForm.rowNumber(of: field.name).map { "\(rowLegend($0, visit)) · \(label)" } ?? label))
-            } }, uniquingKeysWith: { first, _ in first })
+            sections.flatMap {
+                $0.allFields.map { field in
+                    let label = field.label ?? text(field.labelKey)
+                    // A row's control is named with its row in the summary: "Nơi cư trú 2 · Từ ngày".
+                    return (
+                        field.name,
+                        (
+                            field.id,
+                            CitizenForm.rowNumber(of: field.name).map { "\(rowLegend($0, visit)) · \(label)" } ?? label
+                        )
+                    )
+                }
+            }, uniquingKeysWith: { first, _ in first })
         var summary: [TemplateValue] = []
-        if let formError { summary.append(.object(["id": .string("submit-request"), "label": .string(text("form-refused")), "message": .string(formError)])) }
+        if let formError {
+            summary.append(
+                .object([
+                    "id": .string("submit-request"), "label": .string(text("form-refused")),
+                    "message": .string(formError),
+                ]))
+        }
         for field in sections.flatMap(\.allFields) {
             if var message = errors[field.name], let (id, label) = labels[field.name] {
                 // The summary's label already names the row: "Nơi cư trú 2 · Từ ngày: Mục này bắt buộc."
@@ -114,7 +145,8 @@ extension WebPages {
         }
         let isSupplement = if case .supplement = purpose { true } else { false }
         var context: [String: TemplateValue] = [
-            "heading": .string(text(headingKey)), "lead": .string(text(leadKey)), "action": .string(action), "kind": .string(kind.rawValue),
+            "heading": .string(text(headingKey)), "lead": .string(text(leadKey)), "action": .string(action),
+            "kind": .string(kind.rawValue),
             "idempotencyKey": .string(idempotencyKey ?? SecureRandom.identifier()),
             // The header's language switch becomes a button of this form, so what was typed goes along.
             "languageSwitchForm": .string("request-form"),
@@ -125,7 +157,9 @@ extension WebPages {
         if kind == .criminalRecord { context["residenceRows"] = .string(String(rows)) }
         if let openRequestID { context["openRequestId"] = .string(openRequestID) }
         if let officerMessage { context["officerMessage"] = .string(officerMessage) }
-        return page(visit, "citizen-form", title: text(headingKey), context, user: citizen.identity.fullName, section: "citizen")
+        return page(
+            visit, "citizen-form", title: text(headingKey), context, user: citizen.identity.fullName, section: "citizen"
+        )
     }
 
     /// "Nơi cư trú 2" / "Residence 2".
@@ -136,7 +170,8 @@ extension WebPages {
         let query = (try? QueryString.parse(request.query, allowed: ["kind"])) ?? [:]
         guard let kind = query["kind"].flatMap(RequestKind.init(rawValue:)) else { throw Outcome.redirect("/citizen") }
         return requestForm(
-            visit, citizen: citizen, kind: kind, purpose: .new, values: CitizenForm.defaults(for: kind, nationality: citizen.nationality))
+            visit, citizen: citizen, kind: kind, purpose: .new,
+            values: CitizenForm.defaults(for: kind, nationality: citizen.nationality))
     }
 
     /// Reads, validates and explains: every problem is reported next to its field, and the form comes back as typed.
@@ -156,12 +191,14 @@ extension WebPages {
         case .success: break
         case .failure(let failure):
             for issue in failure.issues {
-                let field = CitizenForm.formField(for: issue.field, kind: kind, values: values, policy: policy, rows: rows)
+                let field = CitizenForm.formField(
+                    for: issue.field, kind: kind, values: values, policy: policy, rows: rows)
                 guard errors[field] == nil else { continue }
                 // Contact as a whole is required, not the phone: say so next to the phone box rather than "required".
                 errors[field] =
                     issue.field == "contact" && issue.code == .fieldRequired
-                    ? text("validation.contact.phone-or-email", visit) : validationMessage(issue.code, visit, fallback: issue.message)
+                    ? text("validation.contact.phone-or-email", visit)
+                    : validationMessage(issue.code, visit, fallback: issue.message)
             }
         }
         // A residence row's message names its row ("Dòng 2: …"), next to the field and in the summary.
@@ -184,7 +221,9 @@ extension WebPages {
 
     func postedValues(_ fields: FormFields, kind: RequestKind) -> [String: String] {
         var values: [String: String] = [:]
-        for name in CitizenForm.fieldNames(for: kind, policy: api.validator.policy, rows: postedRows(fields)) { values[name] = fields[name] }
+        for name in CitizenForm.fieldNames(for: kind, policy: api.validator.policy, rows: postedRows(fields)) {
+            values[name] = fields[name]
+        }
         return values
     }
 
@@ -208,7 +247,9 @@ extension WebPages {
         case "add-row" where kind == .criminalRecord:
             let rows = min(postedRows(fields) + 1, api.validator.policy.maximumResidencePeriods)
             var values = postedValues(fields, kind: kind)
-            if values["residenceHistory[\(rows - 1)].countryCode"] == nil { values["residenceHistory[\(rows - 1)].countryCode"] = "VN" }
+            if values["residenceHistory[\(rows - 1)].countryCode"] == nil {
+                values["residenceHistory[\(rows - 1)].countryCode"] = "VN"
+            }
             return requestForm(
                 visit, citizen: citizen, kind: kind, purpose: purpose, values: values, rows: rows, focusRow: rows - 1,
                 officerMessage: officerMessage, idempotencyKey: key)
@@ -244,7 +285,8 @@ extension WebPages {
         switch validatedForm(fields, kind: kind, citizen: citizen, visit: visit) {
         case .failure(let errors):
             return requestForm(
-                visit, citizen: citizen, kind: kind, purpose: .new, values: values, rows: rows, errors: errors.messages, idempotencyKey: key)
+                visit, citizen: citizen, kind: kind, purpose: .new, values: values, rows: rows, errors: errors.messages,
+                idempotencyKey: key)
         case .success(let validated):
             let summary: RequestSummary
             do {
@@ -252,12 +294,14 @@ extension WebPages {
             } catch {
                 guard error.code == RecordsError.Code.unfinishedRequestExists else { throw error }
                 // Name the open request and link to it, rather than leave the citizen to look for it.
-                let open = try await store.requests(ownedBy: .citizen(citizen.personalID), now: now()).first { summary in
+                let open = try await store.requests(ownedBy: .citizen(citizen.personalID), now: now()).first {
+                    summary in
                     summary.state.isOpen && summary.kind == kind && summary.form == validated.criminalRecordForm
                 }
                 return requestForm(
                     visit, citizen: citizen, kind: kind, purpose: .new, values: values, rows: rows,
-                    formError: validationMessage(.requestUnfinishedExists, visit), openRequestID: open?.id, idempotencyKey: key)
+                    formError: validationMessage(.requestUnfinishedExists, visit), openRequestID: open?.id,
+                    idempotencyKey: key)
             }
             return redirect("/citizen/requests/\(summary.id)", flash: "submitted", visit)
         }
@@ -265,7 +309,9 @@ extension WebPages {
 
     // MARK: One request
 
-    func citizenRequest(_ request: HTTPRequest, _ context: RequestContext, _ visit: WebVisit) async throws -> HTTPResponse {
+    func citizenRequest(_ request: HTTPRequest, _ context: RequestContext, _ visit: WebVisit) async throws
+        -> HTTPResponse
+    {
         let citizen = try citizen(visit)
         let id = try pageRequestID(context)
         let record = try await store.request(id, by: .citizen(citizen.personalID), now: now())
@@ -275,7 +321,9 @@ extension WebPages {
         values.merge(submittedFacts(record, visit)) { _, new in new }
         values["needsInfo"] = .bool(state == .needsInfo)
         if state == .needsInfo, let reason = officerMessage(record) { values["needsInfoReason"] = .string(reason) }
-        if state == .rejected, let reason = record.history.last(where: { $0.toState == .rejected })?.reason, !reason.isEmpty {
+        if state == .rejected, let reason = record.history.last(where: { $0.toState == .rejected })?.reason,
+            !reason.isEmpty
+        {
             values["rejectionReason"] = .string(reason)
         }
         values["canDownload"] = .bool(document != nil)
@@ -287,37 +335,46 @@ extension WebPages {
         }
         values["canCancel"] = .bool(state == .submitted || state == .needsInfo)
         return page(
-            visit, "citizen-request", title: "\(text("request-title", visit)) \(id.prefix(8))", values, user: citizen.identity.fullName,
+            visit, "citizen-request", title: "\(text("request-title", visit)) \(id.prefix(8))", values,
+            user: citizen.identity.fullName,
             section: "citizen")
     }
 
     /// What the officer asked for when sending the request back, if it is waiting for the citizen.
     func officerMessage(_ record: RequestRecord) -> String? {
-        guard record.summary.state == .needsInfo, let reason = record.history.last(where: { $0.toState == .needsInfo })?.reason,
+        guard record.summary.state == .needsInfo,
+            let reason = record.history.last(where: { $0.toState == .needsInfo })?.reason,
             !reason.isEmpty
         else { return nil }
         return reason
     }
 
-    func supplementForm(_ request: HTTPRequest, _ context: RequestContext, _ visit: WebVisit) async throws -> HTTPResponse {
+    func supplementForm(_ request: HTTPRequest, _ context: RequestContext, _ visit: WebVisit) async throws
+        -> HTTPResponse
+    {
         let citizen = try citizen(visit)
         let id = try pageRequestID(context)
         let record = try await store.request(id, by: .citizen(citizen.personalID), now: now())
         guard record.summary.state == .needsInfo else { throw Outcome.redirect("/citizen/requests/\(id)") }
         let stored = CitizenForm.values(of: record.submission)
         return requestForm(
-            visit, citizen: citizen, kind: record.summary.kind, purpose: .supplement(requestID: id), values: stored.values,
+            visit, citizen: citizen, kind: record.summary.kind, purpose: .supplement(requestID: id),
+            values: stored.values,
             rows: stored.rows, officerMessage: officerMessage(record))
     }
 
-    func supplementRequest(_ request: HTTPRequest, _ context: RequestContext, _ visit: WebVisit) async throws -> HTTPResponse {
+    func supplementRequest(_ request: HTTPRequest, _ context: RequestContext, _ visit: WebVisit) async throws
+        -> HTTPResponse
+    {
         let fields = try form(request, visit)
         let citizen = try citizen(visit)
         let id = try pageRequestID(context)
         let record = try await store.request(id, by: .citizen(citizen.personalID), now: now())
         let kind = record.summary.kind
         let purpose = FormPurpose.supplement(requestID: id)
-        if let form = redisplayedForm(fields, kind: kind, citizen: citizen, purpose: purpose, visit: visit, officerMessage: officerMessage(record)) {
+        if let form = redisplayedForm(
+            fields, kind: kind, citizen: citizen, purpose: purpose, visit: visit, officerMessage: officerMessage(record)
+        ) {
             return form
         }
         switch validatedForm(fields, kind: kind, citizen: citizen, visit: visit) {
@@ -333,22 +390,28 @@ extension WebPages {
 
     /// `GET /citizen/requests/{id}/cancel`: "Withdraw this request?" with what it is, a confirm button and a way back.
     /// Withdrawing cannot be undone, so it is never a single click from the request page.
-    func cancelConfirmation(_ request: HTTPRequest, _ context: RequestContext, _ visit: WebVisit) async throws -> HTTPResponse {
+    func cancelConfirmation(_ request: HTTPRequest, _ context: RequestContext, _ visit: WebVisit) async throws
+        -> HTTPResponse
+    {
         let citizen = try citizen(visit)
         let id = try pageRequestID(context)
         let record = try await store.request(id, by: .citizen(citizen.personalID), now: now())
         guard record.summary.state == .submitted || record.summary.state == .needsInfo else {
             throw Outcome.redirect("/citizen/requests/\(id)")
         }
-        return page(visit, "citizen-cancel", title: text("citizen-withdraw-title", visit), [
-            "id": .string(id), "shortId": .string(String(id.prefix(8))),
-            "what": .string(requestTitle(record.summary.kind, record.submission, visit)),
-            "received": .string(Self.date(record.summary.receivedOn)),
-        ], user: citizen.identity.fullName, section: "citizen")
+        return page(
+            visit, "citizen-cancel", title: text("citizen-withdraw-title", visit),
+            [
+                "id": .string(id), "shortId": .string(String(id.prefix(8))),
+                "what": .string(requestTitle(record.summary.kind, record.submission, visit)),
+                "received": .string(Self.date(record.summary.receivedOn)),
+            ], user: citizen.identity.fullName, section: "citizen")
     }
 
     /// `POST /citizen/requests/{id}/cancel`: only from the confirmation page (`confirm=yes`); anything else shows it.
-    func cancelRequest(_ request: HTTPRequest, _ context: RequestContext, _ visit: WebVisit) async throws -> HTTPResponse {
+    func cancelRequest(_ request: HTTPRequest, _ context: RequestContext, _ visit: WebVisit) async throws
+        -> HTTPResponse
+    {
         let fields = try form(request, visit)
         let citizen = try citizen(visit)
         let id = try pageRequestID(context)
@@ -399,7 +462,8 @@ extension WebPages {
                 ("field-form", text("form-\(details.form.rawValue)")), ("field-purpose", details.purpose),
                 (
                     "citizen-bans",
-                    details.form == .form2 ? text("citizen-bans-form2") : text(details.statesBans == true ? "citizen-yes" : "citizen-no")
+                    details.form == .form2
+                        ? text("citizen-bans-form2") : text(details.statesBans == true ? "citizen-yes" : "citizen-no")
                 ),
             ]
         case .healthCertificate(let details):
@@ -410,7 +474,8 @@ extension WebPages {
         case .healthBookExtract(let details):
             facts += [
                 ("field-sections", details.sections.map { text("section-\($0.rawValue)") }.joined(separator: ", ")),
-                ("field-period-from", CitizenForm.shownDate(details.from)), ("field-period-to", CitizenForm.shownDate(details.to)),
+                ("field-period-from", CitizenForm.shownDate(details.from)),
+                ("field-period-to", CitizenForm.shownDate(details.to)),
                 ("field-purpose", details.purpose),
             ]
         }
@@ -418,34 +483,41 @@ extension WebPages {
             facts += [
                 ("field-birth-place", p.birthPlace), ("field-ethnicity", p.ethnicity),
                 ("citizen-nationality", p.nationality.map { countryName($0, visit) }),
-                ("field-permanent-residence", p.permanentResidence?.line), ("field-current-residence", p.currentResidence?.line),
+                ("field-permanent-residence", p.permanentResidence?.line),
+                ("field-current-residence", p.currentResidence?.line),
                 ("field-father", p.fatherName), ("field-mother", p.motherName), ("field-spouse", p.spouseName),
             ]
         }
         facts += [
             ("field-phone", submission.contact.phone), ("field-email", submission.contact.email),
-            ("field-copies", String(submission.copies)), ("field-delivery", text("delivery-\(submission.delivery.method.rawValue)")),
+            ("field-copies", String(submission.copies)),
+            ("field-delivery", text("delivery-\(submission.delivery.method.rawValue)")),
             ("field-postal-address", submission.delivery.postalAddress?.line),
         ]
         var values: [String: TemplateValue] = [
-            "submitted": .list(facts.compactMap { label, value in
-                guard let value, !value.isEmpty else { return nil }
-                return .object(["label": .string(text(label)), "value": .string(value)])
-            }),
+            "submitted": .list(
+                facts.compactMap { label, value in
+                    guard let value, !value.isEmpty else { return nil }
+                    return .object(["label": .string(text(label)), "value": .string(value)])
+                })
         ]
         if let history = submission.residenceHistory, !history.isEmpty {
             values["hasResidenceRows"] = .bool(true)
-            values["residenceRows"] = .list(history.enumerated().map { index, period in
-                let country = period.countryCode ?? "VN"
-                let place = country == "VN"
-                    ? [period.provinceCode.map(ProvinceNames.name), countryName("VN", visit)].compactMap { $0 }.joined(separator: ", ")
-                    : countryName(country, visit)
-                return .object([
-                    "number": .string(String(index + 1)), "from": .string(CitizenForm.shownDate(period.from) ?? ""),
-                    "to": .string(CitizenForm.shownDate(period.to) ?? text("citizen-until-now")), "address": .string(period.address),
-                    "place": .string(place), "occupation": .string(period.occupation),
-                ])
-            })
+            values["residenceRows"] = .list(
+                history.enumerated().map { index, period in
+                    let country = period.countryCode ?? "VN"
+                    let place =
+                        country == "VN"
+                        ? [period.provinceCode.map(ProvinceNames.name), countryName("VN", visit)].compactMap { $0 }
+                            .joined(separator: ", ")
+                        : countryName(country, visit)
+                    return .object([
+                        "number": .string(String(index + 1)), "from": .string(CitizenForm.shownDate(period.from) ?? ""),
+                        "to": .string(CitizenForm.shownDate(period.to) ?? text("citizen-until-now")),
+                        "address": .string(period.address),
+                        "place": .string(place), "occupation": .string(period.occupation),
+                    ])
+                })
         }
         if record.summary.kind == .criminalRecord {
             // The working days are read from the stored deadline (what the citizen is held to, even after an
@@ -455,7 +527,9 @@ extension WebPages {
             let derived = store.configuration.deadlines.workingDays(for: .criminalRecord, complexity: complexity)
             let calendar = store.configuration.calendar
             let summary = record.summary
-            let days = (0...120).first { calendar.adding(workingDays: $0, to: summary.receivedOn) >= summary.dueDate } ?? derived
+            let days =
+                (0...120).first { calendar.adding(workingDays: $0, to: summary.receivedOn) >= summary.dueDate }
+                ?? derived
             var line = String(format: text("citizen-working-days"), days)
             if days == derived {
                 let reasons = complexity.reasons.sorted().map { $0.label(language: visit.language.rawValue) }

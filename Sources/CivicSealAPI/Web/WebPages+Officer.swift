@@ -17,11 +17,19 @@ extension WebPages {
 
     func registerOfficer(_ builder: inout HTTPRouter.Builder) {
         builder.add(.get, "/officer") { [self] request, _ in
-            run(request) { visit in redirect((try? officer(request, visit)) != nil ? "/officer/queue" : "/officer/sign-in") }
+            run(request) { visit in
+                redirect((try? officer(request, visit)) != nil ? "/officer/queue" : "/officer/sign-in")
+            }
         }
-        builder.add(.get, "/officer/sign-in") { [self] request, _ in run(request) { visit in signInPage(visit, audience: .officer) } }
-        builder.add(.post, "/officer/sign-in") { [self] request, _ in run(request) { visit in try signIn(request, visit, audience: .officer) } }
-        builder.get("/officer/queue") { [self] request, _ in await runAsync(request) { visit in try await officerQueue(request, visit) } }
+        builder.add(.get, "/officer/sign-in") { [self] request, _ in
+            run(request) { visit in signInPage(visit, audience: .officer) }
+        }
+        builder.add(.post, "/officer/sign-in") { [self] request, _ in
+            run(request) { visit in try signIn(request, visit, audience: .officer) }
+        }
+        builder.get("/officer/queue") { [self] request, _ in
+            await runAsync(request) { visit in try await officerQueue(request, visit) }
+        }
         builder.get("/officer/requests/{id}") { [self] request, context in
             await runAsync(request) { visit in try await officerRequest(context, visit, request: request) }
         }
@@ -45,8 +53,9 @@ extension WebPages {
             "hint": .string(text(officer ? "sign-in-officer-hint" : "sign-in-citizen-hint", visit)),
         ]
         if let error { values["error"] = .string(error) }
-        return page(visit, "sign-in", title: text(officer ? "sign-in-officer" : "sign-in-citizen", visit), values,
-                    section: officer ? "officer" : "citizen")
+        return page(
+            visit, "sign-in", title: text(officer ? "sign-in-officer" : "sign-in-citizen", visit), values,
+            section: officer ? "officer" : "citizen")
     }
 
     /// Checks the pasted token like the API would, then starts a fresh session (new id and CSRF token: whatever id the
@@ -54,7 +63,9 @@ extension WebPages {
     func signIn(_ request: HTTPRequest, _ visit: WebVisit, audience: Audience) throws -> HTTPResponse {
         let fields = try form(request, visit)
         let token = (fields["token"] ?? "").trimmingCharacters(in: .whitespacesAndNewlines)
-        guard !token.isEmpty else { return signInPage(visit, audience: audience, error: text("sign-in-missing", visit)) }
+        guard !token.isEmpty else {
+            return signInPage(visit, audience: audience, error: text("sign-in-missing", visit))
+        }
         let principal: Principal
         do { principal = try api.verifier.verify(authorizationFields: ["Bearer \(token)"]) } catch {
             return signInPage(visit, audience: audience, error: text("sign-in-refused", visit))
@@ -62,9 +73,12 @@ extension WebPages {
         let signedIn: WebSession.SignedIn
         switch (audience, principal) {
         case (.citizen, .citizen): signedIn = .citizen(token: token)
-        case (.officer, .staff(let staff)) where !staff.roles.isDisjoint(with: Self.officerRoles): signedIn = .officer(token: token)
-        case (.citizen, _): return signInPage(visit, audience: audience, error: text("sign-in-wrong-role-citizen", visit))
-        case (.officer, _): return signInPage(visit, audience: audience, error: text("sign-in-wrong-role-officer", visit))
+        case (.officer, .staff(let staff)) where !staff.roles.isDisjoint(with: Self.officerRoles):
+            signedIn = .officer(token: token)
+        case (.citizen, _):
+            return signInPage(visit, audience: audience, error: text("sign-in-wrong-role-citizen", visit))
+        case (.officer, _):
+            return signInPage(visit, audience: audience, error: text("sign-in-wrong-role-officer", visit))
         }
         // A new session: new id, new CSRF token; a session the visitor had before (another sign-in) is ended. At most
         // `sessionsPerPrincipal` per person (their own oldest goes); a full store refuses rather than evict anyone.
@@ -95,9 +109,13 @@ extension WebPages {
         } else if let session = visit.session, case .officer(let token) = session.payload.signedIn {
             fields = ["Bearer \(token)"]
         }
-        guard !fields.isEmpty, let staff = try? api.verifier.verify(authorizationFields: fields).requireStaff(anyOf: Self.officerRoles) else {
+        guard !fields.isEmpty,
+            let staff = try? api.verifier.verify(authorizationFields: fields).requireStaff(anyOf: Self.officerRoles)
+        else {
             // An officer session whose token no longer verifies (expired) is over; a citizen's session is left alone.
-            if let session = visit.session, case .officer = session.payload.signedIn { site.sessions.remove(session.id) }
+            if let session = visit.session, case .officer = session.payload.signedIn {
+                site.sessions.remove(session.id)
+            }
             throw Outcome.redirect("/officer/sign-in")
         }
         return (staff, Actor.officer(staff.token.subject, department: staff.department, name: staff.name))
@@ -119,25 +137,33 @@ extension WebPages {
     // MARK: One request
 
     /// `officerNames`: history entries name the officer (officers' pages); citizens see the role only, as in the API.
-    func requestFacts(_ record: RequestRecord, document: DocumentEntry?, _ visit: WebVisit, officerNames: Bool = false) -> [String: TemplateValue] {
+    func requestFacts(_ record: RequestRecord, document: DocumentEntry?, _ visit: WebVisit, officerNames: Bool = false)
+        -> [String: TemplateValue]
+    {
         let summary = record.summary
         var values: [String: TemplateValue] = [
-            "id": .string(summary.id), "shortId": .string(String(summary.id.prefix(8))), "kind": .string(kindName(summary.kind, visit)),
+            "id": .string(summary.id), "shortId": .string(String(summary.id.prefix(8))),
+            "kind": .string(kindName(summary.kind, visit)),
             "state": .string(stateName(summary.state, visit)), "stateCode": .string(summary.state.rawValue),
             "received": .string(Self.date(summary.receivedOn)), "due": .string(Self.date(summary.dueDate)),
             "overdue": .bool(summary.isOverdue && summary.state.isOpen),
-            "fee": .string(summary.feeVND == 0 ? text("fee-exempt", visit) : Self.money(summary.feeVND, visit.language)),
-            "department": .string(departmentName(summary.departmentID, visit)), "version": .string(String(summary.version)),
-            "history": .list(record.history.map { event in
-                var object: [String: TemplateValue] = [
-                    "iso": .string(event.occurredAt.formatted(.iso8601)), "when": .string(Self.dateTime(event.occurredAt)),
-                    "action": .string(text("action-name-\(event.action)", visit)),
-                    "actor": .string((officerNames ? event.actorName : nil) ?? text("role-\(event.actorRole.rawValue)", visit)),
-                    "toState": .string(stateName(event.toState, visit)),
-                ]
-                if let reason = historyReason(event, visit) { object["reason"] = .string(reason) }
-                return .object(object)
-            }),
+            "fee": .string(
+                summary.feeVND == 0 ? text("fee-exempt", visit) : Self.money(summary.feeVND, visit.language)),
+            "department": .string(departmentName(summary.departmentID, visit)),
+            "version": .string(String(summary.version)),
+            "history": .list(
+                record.history.map { event in
+                    var object: [String: TemplateValue] = [
+                        "iso": .string(event.occurredAt.formatted(.iso8601)),
+                        "when": .string(Self.dateTime(event.occurredAt)),
+                        "action": .string(text("action-name-\(event.action)", visit)),
+                        "actor": .string(
+                            (officerNames ? event.actorName : nil) ?? text("role-\(event.actorRole.rawValue)", visit)),
+                        "toState": .string(stateName(event.toState, visit)),
+                    ]
+                    if let reason = historyReason(event, visit) { object["reason"] = .string(reason) }
+                    return .object(object)
+                }),
         ]
         if let document {
             values["documentId"] = .string(document.documentID)
@@ -156,7 +182,8 @@ extension WebPages {
         let record = try await store.request(id, by: actor, now: now())
         let summary = record.summary
         try authorize(staff, .viewRequest, summary)
-        let document = summary.state == .issued || summary.state == .revoked ? try store.documentEntry(forRequest: id) : nil
+        let document =
+            summary.state == .issued || summary.state == .revoked ? try store.documentEntry(forRequest: id) : nil
         var values = requestFacts(record, document: document, visit, officerNames: true)
         let text: (String) -> String = { self.text($0, visit) }
         let may = { (action: StaffAction) in api.policy.grants(staff.roles, action, on: summary.kind) }
@@ -172,27 +199,36 @@ extension WebPages {
             particulars += [
                 ("field-birth-place", p.birthPlace), ("field-ethnicity", p.ethnicity),
                 // The country's name in the page's language (the stored ISO code when the list lacks it).
-                ("officer-nationality", p.nationality.map { code in
-                    Country.named(code).map { visit.language == .english ? $0.english : $0.vietnamese } ?? code
-                }),
-                ("field-permanent-residence", p.permanentResidence?.line), ("field-current-residence", p.currentResidence?.line),
+                (
+                    "officer-nationality",
+                    p.nationality.map { code in
+                        Country.named(code).map { visit.language == .english ? $0.english : $0.vietnamese } ?? code
+                    }
+                ),
+                ("field-permanent-residence", p.permanentResidence?.line),
+                ("field-current-residence", p.currentResidence?.line),
                 ("field-father", p.fatherName), ("field-mother", p.motherName), ("field-spouse", p.spouseName),
             ]
         }
         particulars += [("field-phone", submission.contact.phone), ("field-email", submission.contact.email)]
         func facts(_ pairs: [(String, String?)]) -> TemplateValue {
-            .list(pairs.compactMap { label, value in value.map { .object(["label": .string(text(label)), "value": .string($0)]) } })
+            .list(
+                pairs.compactMap { label, value in
+                    value.map { .object(["label": .string(text(label)), "value": .string($0)]) }
+                })
         }
         values["particulars"] = facts(particulars)
         values["asked"] = facts(Self.askedFacts(submission, text))
         let residence = submission.residenceHistory ?? []
         values["hasResidence"] = .bool(!residence.isEmpty)
-        values["residence"] = .list(residence.map { period in
-            .object([
-                "from": .string(Self.pageDate(period.from)), "to": .string(period.to.map(Self.pageDate) ?? "…"), "address": .string(period.address),
-                "occupation": .string(period.occupation),
-            ])
-        })
+        values["residence"] = .list(
+            residence.map { period in
+                .object([
+                    "from": .string(Self.pageDate(period.from)), "to": .string(period.to.map(Self.pageDate) ?? "…"),
+                    "address": .string(period.address),
+                    "occupation": .string(period.occupation),
+                ])
+            })
         // After approval: what was certified, read-only, beside the issued document.
         if let json = record.findingsJSON, let value = try? JSONValue(parsing: Array(json.utf8)),
             let certified = try? ApprovalFindings.decode(
@@ -211,7 +247,8 @@ extension WebPages {
             if let message = errors[field.name] {
                 shown.insert(field.name)
                 let label = prefix.map { "\($0) – \(text(field.labelKey))" } ?? text(field.labelKey)
-                errorList.append(.object(["id": .string(field.id), "label": .string(label), "message": .string(message)]))
+                errorList.append(
+                    .object(["id": .string(field.id), "label": .string(label), "message": .string(message)]))
             }
             return field.value(text, value: typed[field.name], error: errors[field.name])
         }
@@ -221,7 +258,8 @@ extension WebPages {
             var lists: [String: [TemplateValue]] = ["convictions": [], "bans": [], "findings": [], "results": []]
             for group in form.groups(typed: typed, step: step, english: visit.language == .english, text: text) {
                 var object: [String: TemplateValue] = [
-                    "legend": .string(group.legend), "fields": .list(group.fields.map { field($0, prefix: group.legend) }),
+                    "legend": .string(group.legend),
+                    "fields": .list(group.fields.map { field($0, prefix: group.legend) }),
                 ]
                 if let note = group.note { object["note"] = .string(note) }
                 lists[group.list, default: []].append(.object(object))
@@ -230,28 +268,41 @@ extension WebPages {
             values["banFieldsets"] = .list(lists["bans"] ?? [])
             values["findingsFieldsets"] = .list(lists["findings"] ?? [])
             values["resultFieldsets"] = .list(lists["results"] ?? [])
-            values["canAddResult"] = .bool(form.kind == .healthCertificate && form.canAdd("results", typed: typed, step: step))
-            values["rowCounts"] = .list(form.rowCounts(typed: typed, step: step).map { name, count in
-                .object(["name": .string(name), "value": .string(count)])
-            })
-            values["canAddConviction"] = .bool(form.kind == .criminalRecord && form.canAdd("convictions", typed: typed, step: step))
-            values["canAddBan"] = .bool(form.kind == .criminalRecord && form.statesBans && form.canAdd("bans", typed: typed, step: step))
-            if form.kind == .criminalRecord && !form.statesBans { values["bansNotAsked"] = .string(text("officer-bans-not-asked")) }
+            values["canAddResult"] = .bool(
+                form.kind == .healthCertificate && form.canAdd("results", typed: typed, step: step))
+            values["rowCounts"] = .list(
+                form.rowCounts(typed: typed, step: step).map { name, count in
+                    .object(["name": .string(name), "value": .string(count)])
+                })
+            values["canAddConviction"] = .bool(
+                form.kind == .criminalRecord && form.canAdd("convictions", typed: typed, step: step))
+            values["canAddBan"] = .bool(
+                form.kind == .criminalRecord && form.statesBans && form.canAdd("bans", typed: typed, step: step))
+            if form.kind == .criminalRecord && !form.statesBans {
+                values["bansNotAsked"] = .string(text("officer-bans-not-asked"))
+            }
             values["infoFields"] = .list([field(Self.reasonField("info.reason", hintKey: "field-reason-info-hint"))])
             values["rejectFields"] = .list([field(Self.reasonField("reject.reason"))])
         }
-        values["complexity"] = complexitySection(record, staff: staff, actor: actor, typed: typed, errors: errors, visit)
+        values["complexity"] = complexitySection(
+            record, staff: staff, actor: actor, typed: typed, errors: errors, visit)
         let canRevoke = (document.map { $0.status == .valid } ?? false) && may(.revoke)
         values["canRevoke"] = .bool(canRevoke)
         if canRevoke {
             values["revokeFields"] = .list([field(Self.revocationCodeField), field(Self.reasonField("revoke.reason"))])
         }
         for (name, message) in errors.sorted(by: { $0.key < $1.key }) where !shown.contains(name) {
-            errorList.append(.object(["id": .string(canDecide ? "approve" : "request-facts"), "label": .string(text("officer-form")), "message": .string(message)]))
+            errorList.append(
+                .object([
+                    "id": .string(canDecide ? "approve" : "request-facts"), "label": .string(text("officer-form")),
+                    "message": .string(message),
+                ]))
         }
         values["hasErrors"] = .bool(!errorList.isEmpty)
         values["errors"] = .list(errorList)
-        return page(visit, "officer-request", title: "\(text("request-title")) \(summary.id.prefix(8))", values, user: staff.name, section: "officer")
+        return page(
+            visit, "officer-request", title: "\(text("request-title")) \(summary.id.prefix(8))", values,
+            user: staff.name, section: "officer")
     }
 
     /// A stored `YYYY-MM-DD` as the pages show dates (`dd/MM/yyyy`); anything else as it was stored.
@@ -264,19 +315,29 @@ extension WebPages {
         switch submission.request {
         case .criminalRecord(let details):
             facts += [("field-form", text("form-\(details.form.rawValue)")), ("field-purpose", details.purpose)]
-            let bans = details.form == .form2 ? "officer-bans-form-2" : details.effectiveStatesBans ? "officer-bans-asked" : "officer-bans-not-asked-short"
+            let bans =
+                details.form == .form2
+                ? "officer-bans-form-2"
+                : details.effectiveStatesBans ? "officer-bans-asked" : "officer-bans-not-asked-short"
             facts.append(("officer-bans-statement", text(bans)))
-            if details.expungementToVerify == true { facts.append(("officer-expungement", text("officer-expungement-declared"))) }
+            if details.expungementToVerify == true {
+                facts.append(("officer-expungement", text("officer-expungement-declared")))
+            }
         case .healthCertificate(let details):
             facts.append(("field-certificate-type", text("certificate-\(details.certificateType)")))
-            if let licenceClass = details.licenceClass { facts.append(("officer-licence-class-requested", licenceClass)) }
+            if let licenceClass = details.licenceClass {
+                facts.append(("officer-licence-class-requested", licenceClass))
+            }
             facts.append(("field-purpose", details.purpose ?? text("officer-not-stated")))
         case .healthBookExtract(let details):
             facts += [
                 ("field-sections", details.sections.map { text("section-\($0.rawValue)") }.joined(separator: ", ")),
-                ("officer-period", details.from == nil && details.to == nil
-                    ? text("officer-period-all")
-                    : "\(details.from.map(pageDate) ?? "…") – \(details.to.map(pageDate) ?? "…")"),
+                (
+                    "officer-period",
+                    details.from == nil && details.to == nil
+                        ? text("officer-period-all")
+                        : "\(details.from.map(pageDate) ?? "…") – \(details.to.map(pageDate) ?? "…")"
+                ),
                 ("field-purpose", details.purpose ?? text("officer-not-stated")),
             ]
         }
@@ -286,16 +347,18 @@ extension WebPages {
         return facts
     }
 
-
     /// The public reason of a revocation, from the fixed list (the grounds below it stay internal).
     static let revocationCodeField = FormField(
         name: "revoke.reasonCode", labelKey: "field-revocation-code",
-        control: .select([("", "choose")] + RevocationReason.selectable.map { ($0.rawValue, "revocation-\($0.rawValue)") }), required: true,
+        control: .select(
+            [("", "choose")] + RevocationReason.selectable.map { ($0.rawValue, "revocation-\($0.rawValue)") }),
+        required: true,
         hintKey: "field-revocation-code-hint")
 
     /// The reason an officer gives for asking for information, rejecting or revoking.
     static func reasonField(_ name: String, hintKey: String? = nil) -> FormField {
-        FormField(name: name, labelKey: "field-reason", control: .textarea, required: true, hintKey: hintKey, maxLength: 2000)
+        FormField(
+            name: name, labelKey: "field-reason", control: .textarea, required: true, hintKey: hintKey, maxLength: 2000)
     }
 
     func pageRequestID(_ context: RequestContext) throws -> String {
@@ -305,12 +368,15 @@ extension WebPages {
 
     /// The findings groups of the kinds without rows: the extract states exactly the sections asked for.
     static func findingsSections(for kind: RequestKind) -> [FormSection] {
-        kind == .healthBookExtract ? [FormSection(legendKey: "findings-extract", noteKey: "findings-extract-note", fields: [])] : []
+        kind == .healthBookExtract
+            ? [FormSection(legendKey: "findings-extract", noteKey: "findings-extract-note", fields: [])] : []
     }
 
     // MARK: Actions
 
-    func officerAction(_ action: String, _ request: HTTPRequest, _ context: RequestContext, _ visit: WebVisit) async throws -> HTTPResponse {
+    func officerAction(_ action: String, _ request: HTTPRequest, _ context: RequestContext, _ visit: WebVisit)
+        async throws -> HTTPResponse
+    {
         let fields = try form(request, visit)
         let (staff, actor) = try officer(request, visit)
         let id = try pageRequestID(context)
@@ -326,13 +392,16 @@ extension WebPages {
         let version = fields["version"].flatMap(Int.init)
         let now = now()
         func reason(_ name: String) -> String? {
-            guard let text = fields[name]?.trimmingCharacters(in: .whitespacesAndNewlines), !text.isEmpty else { return nil }
+            guard let text = fields[name]?.trimmingCharacters(in: .whitespacesAndNewlines), !text.isEmpty else {
+                return nil
+            }
             return text
         }
         /// The request's page again with what was typed and each message (`messages.json` key) next to its field.
         func redisplay(_ errors: [String: String], _ step: OfficerApprovalForm.Step) async throws -> HTTPResponse {
             try await officerRequest(
-                context, visit, request: request, values: Self.typedValues(fields), errors: errors.mapValues { text($0, visit) }, step: step)
+                context, visit, request: request, values: Self.typedValues(fields),
+                errors: errors.mapValues { text($0, visit) }, step: step)
         }
         do {
             switch action {
@@ -340,13 +409,19 @@ extension WebPages {
                 _ = try await store.claim(id, by: actor, now: now)
                 return redirect(back, flash: "claimed", visit)
             case "approve":
-                return try await approve(fields, request, context, visit, staff: staff, actor: actor, version: version, redisplay: redisplay)
+                return try await approve(
+                    fields, request, context, visit, staff: staff, actor: actor, version: version, redisplay: redisplay)
             case "request-info":
-                guard let text = reason("info.reason") else { return try await redisplay(["info.reason": "field-reason-required"], .review) }
-                _ = try await store.decide(id, .requestInfo(reason: text), by: actor, expectedVersion: version, now: now)
+                guard let text = reason("info.reason") else {
+                    return try await redisplay(["info.reason": "field-reason-required"], .review)
+                }
+                _ = try await store.decide(
+                    id, .requestInfo(reason: text), by: actor, expectedVersion: version, now: now)
                 return redirect(back, flash: "info-requested", visit)
             case "reject":
-                guard let text = reason("reject.reason") else { return try await redisplay(["reject.reason": "field-reason-required"], .review) }
+                guard let text = reason("reject.reason") else {
+                    return try await redisplay(["reject.reason": "field-reason-required"], .review)
+                }
                 _ = try await store.decide(id, .reject(reason: text), by: actor, expectedVersion: version, now: now)
                 return redirect(back, flash: "rejected", visit)
             case "revoke":
@@ -360,11 +435,14 @@ extension WebPages {
                 // Nothing is revoked here: the confirmation page restates it (WebPages+OfficerSteps.swift).
                 let holder = try await store.request(id, by: actor, now: now).subject?.fullName
                 return try revocationConfirmation(
-                    id: id, document: document, reasonCode: code, grounds: text, holder: holder, visit, user: staff.name)
+                    id: id, document: document, reasonCode: code, grounds: text, holder: holder, visit, user: staff.name
+                )
             default:
                 throw Outcome.notFound
             }
-        } catch let error as RecordsError where error.code == .concurrentModification || error.code == .transitionRefused {
+        } catch let error as RecordsError
+            where error.code == .concurrentModification || error.code == .transitionRefused
+        {
             throw Outcome.conflict(back: back)
         }
     }
@@ -380,7 +458,8 @@ extension WebPages {
     /// what the document will state and any contradiction with an earlier certificate) and confirm (checked again,
     /// then approved and sealed). Nothing is approved before "confirm".
     func approve(
-        _ fields: FormFields, _ request: HTTPRequest, _ context: RequestContext, _ visit: WebVisit, staff: StaffPrincipal, actor: Actor,
+        _ fields: FormFields, _ request: HTTPRequest, _ context: RequestContext, _ visit: WebVisit,
+        staff: StaffPrincipal, actor: Actor,
         version: Int?, redisplay: ([String: String], OfficerApprovalForm.Step) async throws -> HTTPResponse
     ) async throws -> HTTPResponse {
         let id = try pageRequestID(context)
@@ -388,7 +467,9 @@ extension WebPages {
         let step = fields["step"].flatMap(OfficerApprovalForm.Step.init(rawValue:)) ?? .review
         let record = try await store.request(id, by: actor, now: now)
         // Only the assignee of a request in review may decide (the store refuses anyone else too).
-        guard record.summary.state == .inReview, record.summary.assigneeID == actor.id else { throw Outcome.conflict(back: "/officer/requests/\(id)") }
+        guard record.summary.state == .inReview, record.summary.assigneeID == actor.id else {
+            throw Outcome.conflict(back: "/officer/requests/\(id)")
+        }
         let form = OfficerApprovalForm(record.submission)
         let typed = Self.typedValues(fields)
         switch step {
@@ -399,7 +480,8 @@ extension WebPages {
         guard let json else { return try await redisplay(errors, .review) }
         let approved: ApprovalFindings
         do {
-            approved = try FindingsShape.check(json, for: record.summary.kind, submission: record.submission, today: CalendarDate(now))
+            approved = try FindingsShape.check(
+                json, for: record.summary.kind, submission: record.submission, today: CalendarDate(now))
         } catch {
             return try await redisplay(form.pageErrors(error, typed: typed), .review)
         }
@@ -410,7 +492,8 @@ extension WebPages {
                 acknowledgeMissing: step == .confirm)
         }
         _ = try await store.decide(
-            id, .approve(findingsJSON: approved.canonicalJSON.serialized()), by: actor, officerName: staff.name, expectedVersion: version, now: now)
+            id, .approve(findingsJSON: approved.canonicalJSON.serialized()), by: actor, officerName: staff.name,
+            expectedVersion: version, now: now)
         // The approval has committed; issue now (the sweeper retries if this fails or the process dies).
         var issued = await api.issuer?.issueDocument(forRequest: id) != nil
         if !issued {  // the sweeper may have issued it in between
@@ -435,20 +518,29 @@ extension WebPages {
             ]
         }
         var values: [String: TemplateValue] = [
-            "id": .string(summary.id), "shortId": .string(String(summary.id.prefix(8))), "kind": .string(kindName(summary.kind, visit)),
+            "id": .string(summary.id), "shortId": .string(String(summary.id.prefix(8))),
+            "kind": .string(kindName(summary.kind, visit)),
             "subject": .list(subject.map { .object(["label": .string(text($0.0)), "value": .string($0.1)]) }),
             "certified": .object(CertifiedFindings.values(findings, submission: record.submission, text: text)),
-            "hidden": .list(typed.sorted { $0.key < $1.key }.filter { $0.key != "acknowledge" }.map { name, value in
-                .object(["name": .string(name), "value": .string(value)])
-            }),
+            "hidden": .list(
+                typed.sorted { $0.key < $1.key }.filter { $0.key != "acknowledge" }.map { name, value in
+                    .object(["name": .string(name), "value": .string(value)])
+                }),
             "hasContradictions": .bool(!contradictions.isEmpty), "contradictions": .list(contradictions),
         ]
         if acknowledgeMissing {
             let message = text("officer-contradiction-acknowledge-required")
             values["acknowledgeError"] = .string(message)
             values["hasErrors"] = true
-            values["errors"] = .list([.object(["id": "f-acknowledge", "label": .string(text("officer-contradiction-acknowledge")), "message": .string(message)])])
+            values["errors"] = .list([
+                .object([
+                    "id": "f-acknowledge", "label": .string(text("officer-contradiction-acknowledge")),
+                    "message": .string(message),
+                ])
+            ])
         }
-        return page(visit, "officer-review", title: "\(text("officer-review-title")) \(summary.id.prefix(8))", values, user: staff.name, section: "officer")
+        return page(
+            visit, "officer-review", title: "\(text("officer-review-title")) \(summary.id.prefix(8))", values,
+            user: staff.name, section: "officer")
     }
 }

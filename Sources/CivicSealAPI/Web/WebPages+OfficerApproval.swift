@@ -49,7 +49,13 @@ struct OfficerApprovalForm {
     }
 
     /// The posted step: `review` (the form's main button, and Enter), `add-conviction`, `add-ban`, `edit`, `confirm`.
-    enum Step: String { case review, addConviction = "add-conviction", addBan = "add-ban", addResult = "add-result", edit, confirm }
+    enum Step: String {
+        case review
+        case addConviction = "add-conviction"
+        case addBan = "add-ban"
+        case addResult = "add-result"
+        case edit, confirm
+    }
 
     /// Most rows of each list the page offers, so a full form stays within the 200 fields a posted form may carry
     /// (``FormLimits``): 15 convictions × 9 + 10 bans × 4 = 175, or 20 results × 3. The API takes up to
@@ -62,7 +68,8 @@ struct OfficerApprovalForm {
         }
     }
     static let convictionMembers = [
-        "judgmentDate", "judgmentNumber", "court", "crime", "articles", "mainPenalty", "additionalPenalties", "executionStatus", "expunged",
+        "judgmentDate", "judgmentNumber", "court", "crime", "articles", "mainPenalty", "additionalPenalties",
+        "executionStatus", "expunged",
     ]
     static let banMembers = ["description", "judgment", "court", "duration"]
     static let resultMembers = ["specialty", "finding", "assessment"]
@@ -74,7 +81,9 @@ struct OfficerApprovalForm {
         var count = max(1, min(limit, Int(typed["\(list).rows"] ?? "") ?? 1))
         let prefix = "findings.\(list)["
         for name in typed.keys where name.hasPrefix(prefix) {
-            if let index = Int(name.dropFirst(prefix.count).prefix { $0 != "]" }), index < limit { count = max(count, index + 1) }
+            if let index = Int(name.dropFirst(prefix.count).prefix { $0 != "]" }), index < limit {
+                count = max(count, index + 1)
+            }
         }
         return min(limit, count + (add ? 1 : 0))
     }
@@ -89,12 +98,17 @@ struct OfficerApprovalForm {
             FormField(name: path + "articles", labelKey: "findings-articles", maxLength: 200),
             FormField(name: path + "mainPenalty", labelKey: "findings-main-penalty", maxLength: 200),
             FormField(
-                name: path + "additionalPenalties", labelKey: "findings-additional-penalties", hintKey: "findings-additional-penalties-hint",
+                name: path + "additionalPenalties", labelKey: "findings-additional-penalties",
+                hintKey: "findings-additional-penalties-hint",
                 maxLength: 200),
-            FormField(name: path + "executionStatus", labelKey: "findings-execution-status", hintKey: "officer-execution-status-hint", maxLength: 200),
+            FormField(
+                name: path + "executionStatus", labelKey: "findings-execution-status",
+                hintKey: "officer-execution-status-hint", maxLength: 200),
             FormField(
                 name: path + "expunged", labelKey: "findings-expunged",
-                control: .select([("", "findings-choose"), ("false", "findings-expunged-no"), ("true", "findings-expunged-yes")])),
+                control: .select([
+                    ("", "findings-choose"), ("false", "findings-expunged-no"), ("true", "findings-expunged-yes"),
+                ])),
         ]
     }
 
@@ -113,26 +127,37 @@ struct OfficerApprovalForm {
     static func healthFields(_ type: HealthCertificateType?, english: Bool) -> [FormField] {
         var fields: [FormField] = []
         if type == .drivingLicence {
-            fields.append(FormField(
-                name: "findings.licenceClass", labelKey: "findings-licence-class", control: .select([("", "findings-choose")] + LicenceClass.codes.map { ($0, $0) }),
-                required: true, hintKey: "officer-licence-class-hint"))
+            fields.append(
+                FormField(
+                    name: "findings.licenceClass", labelKey: "findings-licence-class",
+                    control: .select([("", "findings-choose")] + LicenceClass.codes.map { ($0, $0) }),
+                    required: true, hintKey: "officer-licence-class-hint"))
         } else {
-            fields.append(FormField(
-                name: "findings.classification", labelKey: "officer-health-class",
-                control: .select([("", "findings-choose")] + HealthClass.allCases.map { ($0.rawValue, english ? $0.labelEnglish : $0.labelVietnamese) }),
-                required: true))
+            fields.append(
+                FormField(
+                    name: "findings.classification", labelKey: "officer-health-class",
+                    control: .select(
+                        [("", "findings-choose")]
+                            + HealthClass.allCases.map { ($0.rawValue, english ? $0.labelEnglish : $0.labelVietnamese) }
+                    ),
+                    required: true))
         }
         fields += [
             FormField(name: "findings.examinedOn", labelKey: "findings-examined-on", control: .date, required: true),
             FormField(
-                name: "findings.validityMonths", labelKey: "findings-validity-months", required: true, hintKey: "findings-validity-months-hint",
+                name: "findings.validityMonths", labelKey: "findings-validity-months", required: true,
+                hintKey: "findings-validity-months-hint",
                 maxLength: 2, inputMode: "numeric"),
         ]
         if type == .drivingLicence {
-            fields.append(FormField(
-                name: "findings.drugTest", labelKey: "findings-drug-test",
-                control: .select([("", "findings-choose"), ("Âm tính / Negative", "findings-drug-negative"), ("Dương tính / Positive", "findings-drug-positive")]),
-                required: true))
+            fields.append(
+                FormField(
+                    name: "findings.drugTest", labelKey: "findings-drug-test",
+                    control: .select([
+                        ("", "findings-choose"), ("Âm tính / Negative", "findings-drug-negative"),
+                        ("Dương tính / Positive", "findings-drug-positive"),
+                    ]),
+                    required: true))
         }
         fields += [
             FormField(name: "findings.conclusion", labelKey: "findings-conclusion", required: true, maxLength: 500),
@@ -148,9 +173,13 @@ struct OfficerApprovalForm {
         return [
             FormField(
                 name: path + "specialty", labelKey: "officer-specialty",
-                control: .select([("", "findings-choose")] + HealthSpecialty.all.map { ($0.code, english ? $0.english : $0.vietnamese) })),
+                control: .select(
+                    [("", "findings-choose")]
+                        + HealthSpecialty.all.map { ($0.code, english ? $0.english : $0.vietnamese) })),
             FormField(name: path + "finding", labelKey: "officer-result-finding", maxLength: 500),
-            FormField(name: path + "assessment", labelKey: "officer-result-assessment", hintKey: "officer-result-assessment-hint", maxLength: 200),
+            FormField(
+                name: path + "assessment", labelKey: "officer-result-assessment",
+                hintKey: "officer-result-assessment-hint", maxLength: 200),
         ]
     }
 
@@ -170,26 +199,36 @@ struct OfficerApprovalForm {
             var groups: [Group] = []
             let convictions = Self.rows("convictions", typed: typed, add: step == .addConviction)
             for index in 0..<convictions {
-                groups.append(Group(
-                    list: "convictions", legend: "\(text("officer-conviction")) \(index + 1)", note: index == 0 ? text("officer-convictions-note") : nil,
-                    fields: Self.convictionFields(index)))
+                groups.append(
+                    Group(
+                        list: "convictions", legend: "\(text("officer-conviction")) \(index + 1)",
+                        note: index == 0 ? text("officer-convictions-note") : nil,
+                        fields: Self.convictionFields(index)))
             }
             if statesBans {
                 let bans = Self.rows("bans", typed: typed, add: step == .addBan)
                 for index in 0..<bans {
-                    groups.append(Group(
-                        list: "bans", legend: "\(text("officer-ban")) \(index + 1)", note: index == 0 ? text("officer-bans-note") : nil,
-                        fields: Self.banFields(index)))
+                    groups.append(
+                        Group(
+                            list: "bans", legend: "\(text("officer-ban")) \(index + 1)",
+                            note: index == 0 ? text("officer-bans-note") : nil,
+                            fields: Self.banFields(index)))
                 }
             }
             return groups
         case .healthCertificate:
-            var groups = [Group(list: "findings", legend: text("findings-health"), fields: Self.healthFields(certificateType, english: english))]
+            var groups = [
+                Group(
+                    list: "findings", legend: text("findings-health"),
+                    fields: Self.healthFields(certificateType, english: english))
+            ]
             let results = Self.rows("results", typed: typed, add: step == .addResult)
             for index in 0..<results {
-                groups.append(Group(
-                    list: "results", legend: "\(text("officer-result")) \(index + 1)", note: index == 0 ? text("officer-results-note") : nil,
-                    fields: Self.resultFields(index, english: english)))
+                groups.append(
+                    Group(
+                        list: "results", legend: "\(text("officer-result")) \(index + 1)",
+                        note: index == 0 ? text("officer-results-note") : nil,
+                        fields: Self.resultFields(index, english: english)))
             }
             return groups
         default:
@@ -201,13 +240,17 @@ struct OfficerApprovalForm {
 
     /// Whether the page may offer another row of `list`.
     func canAdd(_ list: String, typed: [String: String], step: Step) -> Bool {
-        let add = (list == "convictions" && step == .addConviction) || (list == "bans" && step == .addBan) || (list == "results" && step == .addResult)
+        let add =
+            (list == "convictions" && step == .addConviction) || (list == "bans" && step == .addBan)
+            || (list == "results" && step == .addResult)
         return Self.rows(list, typed: typed, add: add) < Self.rowsLimit(list)
     }
 
     /// The hidden row counts the form carries, so a re-render keeps every row.
     func rowCounts(typed: [String: String], step: Step) -> [(String, String)] {
-        if kind == .healthCertificate { return [("results.rows", String(Self.rows("results", typed: typed, add: step == .addResult)))] }
+        if kind == .healthCertificate {
+            return [("results.rows", String(Self.rows("results", typed: typed, add: step == .addResult)))]
+        }
         guard kind == .criminalRecord else { return [] }
         var counts = [("convictions.rows", String(Self.rows("convictions", typed: typed, add: step == .addConviction)))]
         if statesBans { counts.append(("bans.rows", String(Self.rows("bans", typed: typed, add: step == .addBan)))) }
@@ -218,7 +261,9 @@ struct OfficerApprovalForm {
     /// A row left entirely blank is no row; a row begun must be complete (the decoder names what is missing).
     func findings(_ typed: [String: String]) -> (JSONValue?, [String: String]) {
         func value(_ name: String) -> String? {
-            guard let text = typed[name]?.trimmingCharacters(in: .whitespacesAndNewlines), !text.isEmpty else { return nil }
+            guard let text = typed[name]?.trimmingCharacters(in: .whitespacesAndNewlines), !text.isEmpty else {
+                return nil
+            }
             return text
         }
         switch kind {
@@ -267,10 +312,17 @@ struct OfficerApprovalForm {
                 results.append(.object(result))
             }
             var object: [String: JSONValue] = ["results": .array(results)]
-            let names = certificateType == .drivingLicence ? ["licenceClass", "examinedOn", "drugTest", "conclusion", "doctor"] : ["classification", "examinedOn", "conclusion", "doctor"]
+            let names =
+                certificateType == .drivingLicence
+                ? ["licenceClass", "examinedOn", "drugTest", "conclusion", "doctor"]
+                : ["classification", "examinedOn", "conclusion", "doctor"]
             for name in names { if let text = value("findings.\(name)") { object[name] = .string(text) } }
             if let text = value("findings.validityMonths") {
-                if let months = Int64(text) { object["validityMonths"] = .number(String(months)) } else { errors["findings.validityMonths"] = "findings-validity-invalid" }
+                if let months = Int64(text) {
+                    object["validityMonths"] = .number(String(months))
+                } else {
+                    errors["findings.validityMonths"] = "findings-validity-invalid"
+                }
             }
             return errors.isEmpty ? (.object(object), [:]) : (nil, errors)
         case .healthBookExtract:
@@ -283,7 +335,10 @@ struct OfficerApprovalForm {
     func pageErrors(_ failure: ValidationFailure, typed: [String: String]) -> [String: String] {
         func filledRows(_ list: String, _ members: [String]) -> [Int] {
             (0..<Self.rows(list, typed: typed, add: false)).filter { index in
-                members.contains { !(typed["findings.\(list)[\(index)].\($0)"] ?? "").trimmingCharacters(in: .whitespacesAndNewlines).isEmpty }
+                members.contains {
+                    !(typed["findings.\(list)[\(index)].\($0)"] ?? "").trimmingCharacters(in: .whitespacesAndNewlines)
+                        .isEmpty
+                }
             }
         }
         let convictionRows = filledRows("convictions", Self.convictionMembers)
@@ -300,15 +355,20 @@ struct OfficerApprovalForm {
                 let row = index < rows.count ? rows[index] : index
                 field = "findings.\(list)[\(row)]" + field[field.index(after: close)...]
             }
-            if field == "findings.convictions" || field == "findings" { field = "findings.convictions[0].judgmentNumber" }
+            if field == "findings.convictions" || field == "findings" {
+                field = "findings.convictions[0].judgmentNumber"
+            }
             if field == "findings.bans" { field = "findings.bans[0].description" }
             if field == "findings.results" { field = "findings.results[\(resultRows.first ?? 0)].specialty" }
-            if field.hasPrefix("findings.results["), field.hasSuffix(".specialtyVietnamese") || field.hasSuffix(".specialtyEnglish") {
+            if field.hasPrefix("findings.results["),
+                field.hasSuffix(".specialtyVietnamese") || field.hasSuffix(".specialtyEnglish")
+            {
                 field = String(field[..<field.lastIndex(of: ".")!]) + ".specialty"
             }
             let key: String
             switch issue.code {
-            case .findingsRequired: key = field == "findings.conclusion" ? "officer-conclusion-required" : "findings-required"
+            case .findingsRequired:
+                key = field == "findings.conclusion" ? "officer-conclusion-required" : "findings-required"
             case .dateInFuture: key = "findings-date-future"
             case .dateInvalid: key = "findings-date-invalid"
             case .findingsExpired: key = "findings-expired"
@@ -338,28 +398,36 @@ enum CertifiedFindings {
             "isCriminal": true,
             "formName": .string(text("form-\(form.rawValue)")),
             // Templates/criminal-record-form-1.json and -2.json: the status row.
-            "status": .string(printed.isEmpty ? "Không có án tích / No criminal record" : "Có án tích / Has a criminal record"),
+            "status": .string(
+                printed.isEmpty ? "Không có án tích / No criminal record" : "Có án tích / Has a criminal record"),
             "hasConvictions": .bool(!printed.isEmpty),
-            "convictions": .list(printed.enumerated().map { index, conviction in
-                .object([
-                    "number": .string(String(index + 1)),
-                    "judgment": .string("\(WebPages.date(conviction.judgmentDate)), \(conviction.judgmentNumber)"),
-                    "court": .string(conviction.court), "crime": .string(conviction.crime), "articles": .string(conviction.articles),
-                    "mainPenalty": .string(conviction.mainPenalty),
-                    "additionalPenalties": .string(conviction.additionalPenalties.isEmpty ? text("officer-none") : conviction.additionalPenalties),
-                    "executionStatus": .string(conviction.executionStatus),
-                    "expunged": .string(conviction.expunged ? "Đã xóa / Yes" : "Chưa xóa / No"),
-                ])
-            }),
+            "convictions": .list(
+                printed.enumerated().map { index, conviction in
+                    .object([
+                        "number": .string(String(index + 1)),
+                        "judgment": .string("\(WebPages.date(conviction.judgmentDate)), \(conviction.judgmentNumber)"),
+                        "court": .string(conviction.court), "crime": .string(conviction.crime),
+                        "articles": .string(conviction.articles),
+                        "mainPenalty": .string(conviction.mainPenalty),
+                        "additionalPenalties": .string(
+                            conviction.additionalPenalties.isEmpty
+                                ? text("officer-none") : conviction.additionalPenalties),
+                        "executionStatus": .string(conviction.executionStatus),
+                        "expunged": .string(conviction.expunged ? "Đã xóa / Yes" : "Chưa xóa / No"),
+                    ])
+                }),
             "statesBans": .bool(statesBans),
             "hasBans": .bool(!bans.isEmpty),
-            "bans": .list(bans.enumerated().map { index, ban in
-                .object([
-                    "number": .string(String(index + 1)), "description": .string(ban.description), "judgment": .string(ban.judgment),
-                    "court": .string(ban.court), "duration": .string(ban.duration),
-                ])
-            }),
-            "noBans": "Không bị cấm đảm nhiệm chức vụ, thành lập, quản lý doanh nghiệp, hợp tác xã / Not banned from holding posts or founding or managing enterprises and cooperatives",
+            "bans": .list(
+                bans.enumerated().map { index, ban in
+                    .object([
+                        "number": .string(String(index + 1)), "description": .string(ban.description),
+                        "judgment": .string(ban.judgment),
+                        "court": .string(ban.court), "duration": .string(ban.duration),
+                    ])
+                }),
+            "noBans":
+                "Không bị cấm đảm nhiệm chức vụ, thành lập, quản lý doanh nghiệp, hợp tác xã / Not banned from holding posts or founding or managing enterprises and cooperatives",
         ]
         let omitted = convictions.count - printed.count
         if omitted > 0 { values["omittedExpunged"] = .string(String(omitted)) }
@@ -374,31 +442,42 @@ enum CertifiedFindings {
         switch findings {
         case .criminalRecord(let convictions, let bans):
             return criminalRecord(
-                form: form.form ?? .form1, statesBans: form.statesBans, convictions: convictions, bans: form.statesBans ? bans : [],
+                form: form.form ?? .form1, statesBans: form.statesBans, convictions: convictions,
+                bans: form.statesBans ? bans : [],
                 text: text)
         case .healthCertificate(let health):
             var facts: [(String, String)] = [
-                ("officer-document-title", "\(health.certificateType.titleVietnamese) / \(health.certificateType.titleEnglish)"),
+                (
+                    "officer-document-title",
+                    "\(health.certificateType.titleVietnamese) / \(health.certificateType.titleEnglish)"
+                )
             ]
             if let licenceClass = health.licenceClass { facts.append(("findings-licence-class", licenceClass)) }
             if let classification = health.classification {
-                facts.append(("officer-health-class", "\(classification.labelVietnamese) / \(classification.labelEnglish)"))
+                facts.append(
+                    ("officer-health-class", "\(classification.labelVietnamese) / \(classification.labelEnglish)"))
             }
             facts.append(("findings-examined-on", WebPages.date(health.examinedOn)))
             if let drugTest = health.drugTest { facts.append(("findings-drug-test", drugTest)) }
             facts += [
                 ("findings-conclusion", health.conclusion), ("findings-doctor", health.doctor),
-                ("officer-valid-until", "\(WebPages.date(health.validUntil)) (\(health.validityMonths) tháng / months)"),
+                (
+                    "officer-valid-until",
+                    "\(WebPages.date(health.validUntil)) (\(health.validityMonths) tháng / months)"
+                ),
             ]
             return [
                 "isHealth": true,
-                "facts": .list(facts.map { label, value in .object(["label": .string(text(label)), "value": .string(value)]) }),
-                "results": .list(health.results.enumerated().map { index, result in
-                    .object([
-                        "number": .string(String(index + 1)), "specialty": .string("\(result.specialtyVietnamese) / \(result.specialtyEnglish)"),
-                        "finding": .string(result.finding), "assessment": .string(result.assessment),
-                    ])
-                }),
+                "facts": .list(
+                    facts.map { label, value in .object(["label": .string(text(label)), "value": .string(value)]) }),
+                "results": .list(
+                    health.results.enumerated().map { index, result in
+                        .object([
+                            "number": .string(String(index + 1)),
+                            "specialty": .string("\(result.specialtyVietnamese) / \(result.specialtyEnglish)"),
+                            "finding": .string(result.finding), "assessment": .string(result.assessment),
+                        ])
+                    }),
             ]
         case .healthBookExtract(let sections):
             return [
@@ -417,17 +496,22 @@ extension WebPages {
     func contradictions(
         _ findings: ApprovalFindings, record: RequestRecord, _ visit: WebVisit
     ) async throws -> [TemplateValue] {
-        guard case .criminalRecord(let convictions, _) = findings, let form = OfficerApprovalForm(record.submission).form,
+        guard case .criminalRecord(let convictions, _) = findings,
+            let form = OfficerApprovalForm(record.submission).form,
             let subject = record.subject
         else { return [] }
-        let earlier = try await store.earlierDocuments(about: subject.personalID, kind: .criminalRecord, excluding: record.summary.id)
+        let earlier = try await store.earlierDocuments(
+            about: subject.personalID, kind: .criminalRecord, excluding: record.summary.id)
         let decoded: [CertificateContradiction.Earlier] = earlier.compactMap { document in
             guard let form = document.form, let value = try? JSONValue(parsing: Array(document.findingsJSON.utf8)),
-                case .criminalRecord(let convictions, _)? = try? ApprovalFindings.decode(value, kind: .criminalRecord, today: nil)
+                case .criminalRecord(let convictions, _)? = try? ApprovalFindings.decode(
+                    value, kind: .criminalRecord, today: nil)
             else { return nil }
-            return CertificateContradiction.Earlier(documentID: document.documentID, form: form, issuedAt: document.issuedAt, convictions: convictions)
+            return CertificateContradiction.Earlier(
+                documentID: document.documentID, form: form, issuedAt: document.issuedAt, convictions: convictions)
         }
-        return CertificateContradiction.find(form: form, convictions: convictions, earlier: decoded).map { contradiction in
+        return CertificateContradiction.find(form: form, convictions: convictions, earlier: decoded).map {
+            contradiction in
             let conviction = contradiction.conviction
             return .object([
                 "documentId": .string(contradiction.earlierDocumentID),
@@ -435,7 +519,8 @@ extension WebPages {
                 "issued": .string(Self.dateTime(contradiction.earlierIssuedAt)),
                 "conviction": .string(
                     "\(conviction.judgmentNumber), \(Self.date(conviction.judgmentDate)), \(conviction.court): \(conviction.crime)"
-                        + " — \(text("findings-expunged", visit)): \(text(conviction.expunged ? "findings-expunged-yes" : "findings-expunged-no", visit))"),
+                        + " — \(text("findings-expunged", visit)): \(text(conviction.expunged ? "findings-expunged-yes" : "findings-expunged-no", visit))"
+                ),
                 "message": .string(text("officer-contradiction-\(contradiction.code.rawValue)", visit)),
             ])
         }

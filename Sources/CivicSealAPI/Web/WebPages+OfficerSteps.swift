@@ -40,15 +40,22 @@ extension WebPages {
     /// that sets them. `typed`/`errors` are a refused form's input and messages (`messages.json` keys).
     /// `typed["complexity.ticked"]` is a refused form's ticked reasons, comma-separated; `errors` holds page texts.
     func complexitySection(
-        _ record: RequestRecord, staff: StaffPrincipal, actor: Actor, typed: [String: String], errors: [String: String], _ visit: WebVisit
+        _ record: RequestRecord, staff: StaffPrincipal, actor: Actor, typed: [String: String], errors: [String: String],
+        _ visit: WebVisit
     ) -> TemplateValue? {
         let summary = record.summary
         guard summary.kind == .criminalRecord else { return nil }
         let (complexity, setByOfficer) = Self.complexity(of: record)
-        let days = record.workingDays ?? store.configuration.deadlines.workingDays(for: .criminalRecord, complexity: complexity)
+        let days =
+            record.workingDays
+            ?? store.configuration.deadlines.workingDays(for: .criminalRecord, complexity: complexity)
         let current = text("queue-complexity-current", visit)
-            .replacingOccurrences(of: "{days}", with: String(days)).replacingOccurrences(of: "{due}", with: Self.date(summary.dueDate))
-            .replacingOccurrences(of: "{kind}", with: text(complexity.isComplex ? "queue-complexity-complex" : "queue-complexity-simple", visit))
+            .replacingOccurrences(of: "{days}", with: String(days)).replacingOccurrences(
+                of: "{due}", with: Self.date(summary.dueDate)
+            )
+            .replacingOccurrences(
+                of: "{kind}",
+                with: text(complexity.isComplex ? "queue-complexity-complex" : "queue-complexity-simple", visit))
         let mayDecide = api.policy.grants(staff.roles, .setComplexity, on: summary.kind)
         let canSet =
             mayDecide && RequestLifecycle.transition(from: summary.state, action: .setComplexity) != nil
@@ -56,22 +63,27 @@ extension WebPages {
         var object: [String: TemplateValue] = [
             "current": .string(current),
             "hasReasons": .bool(complexity.isComplex),
-            "reasons": .list(complexity.reasons.sorted().map { .string(text("queue-complexity-reason-\($0.rawValue)", visit)) }),
+            "reasons": .list(
+                complexity.reasons.sorted().map { .string(text("queue-complexity-reason-\($0.rawValue)", visit)) }),
             "source": .string(text(setByOfficer ? "queue-complexity-by-officer" : "queue-complexity-derived", visit)),
             "canSet": .bool(canSet),
         ]
         if canSet {
             let chosen = Set(
-                typed["complexity.ticked"].map { $0.split(separator: ",").map(String.init) } ?? complexity.reasons.map(\.rawValue))
-            object["options"] = .list(CaseComplexity.Reason.allCases.map { reason in
-                .object([
-                    "value": .string(reason.rawValue), "label": .string(text("queue-complexity-reason-\(reason.rawValue)", visit)),
-                    "checked": .bool(chosen.contains(reason.rawValue)),
-                ])
-            })
+                typed["complexity.ticked"].map { $0.split(separator: ",").map(String.init) }
+                    ?? complexity.reasons.map(\.rawValue))
+            object["options"] = .list(
+                CaseComplexity.Reason.allCases.map { reason in
+                    .object([
+                        "value": .string(reason.rawValue),
+                        "label": .string(text("queue-complexity-reason-\(reason.rawValue)", visit)),
+                        "checked": .bool(chosen.contains(reason.rawValue)),
+                    ])
+                })
             if let choice = errors["complexity"] { object["choiceError"] = .string(choice) }
             object["reasonFields"] = .list([
-                Self.complexityReasonField.value({ text($0, visit) }, value: typed["complexity.reason"], error: errors["complexity.reason"]),
+                Self.complexityReasonField.value(
+                    { text($0, visit) }, value: typed["complexity.reason"], error: errors["complexity.reason"])
             ])
         }
         return .object(object)
@@ -84,12 +96,15 @@ extension WebPages {
     /// A history entry's reason as pages show it: a complexity step's `[reasons] words` becomes plain words.
     func historyReason(_ event: RequestHistoryEvent, _ visit: WebVisit) -> String? {
         guard let reason = event.reason, !reason.isEmpty else { return nil }
-        guard event.action == LifecycleAction.setComplexity.rawValue, let (complexity, words) = CaseComplexity.parseAuditText(reason) else {
+        guard event.action == LifecycleAction.setComplexity.rawValue,
+            let (complexity, words) = CaseComplexity.parseAuditText(reason)
+        else {
             return reason
         }
         let described =
             complexity.isComplex
-            ? complexity.reasons.sorted().map { text("queue-complexity-reason-\($0.rawValue)", visit) }.joined(separator: "; ")
+            ? complexity.reasons.sorted().map { text("queue-complexity-reason-\($0.rawValue)", visit) }.joined(
+                separator: "; ")
             : text("queue-complexity-simple", visit)
         return text("queue-complexity-history", visit).replacingOccurrences(of: "{complexity}", with: described)
             .replacingOccurrences(of: "{reason}", with: words)
@@ -112,15 +127,22 @@ extension WebPages {
 
     /// `POST /officer/requests/{id}/set-complexity`: the reasons ticked and a written reason; refused next to its
     /// field when the reason is missing or nothing would change.
-    func setComplexity(_ request: HTTPRequest, _ context: RequestContext, _ visit: WebVisit) async throws -> HTTPResponse {
+    func setComplexity(_ request: HTTPRequest, _ context: RequestContext, _ visit: WebVisit) async throws
+        -> HTTPResponse
+    {
         let (fields, actor, id, record) = try await authorizedPost(.setComplexity, request, context, visit)
         let ticked = fields.all("complexity")
-        let typed = ["complexity.reason": fields["complexity.reason"] ?? "", "complexity.ticked": ticked.joined(separator: ",")]
+        let typed = [
+            "complexity.reason": fields["complexity.reason"] ?? "", "complexity.ticked": ticked.joined(separator: ","),
+        ]
         func redisplay(_ errors: [String: String]) async throws -> HTTPResponse {
-            try await officerRequest(context, visit, request: request, values: typed, errors: errors.mapValues { text($0, visit) })
+            try await officerRequest(
+                context, visit, request: request, values: typed, errors: errors.mapValues { text($0, visit) })
         }
         let reasons = ticked.compactMap(CaseComplexity.Reason.init(rawValue:))
-        guard reasons.count == ticked.count else { return try await redisplay(["complexity": "queue-complexity-legend"]) }
+        guard reasons.count == ticked.count else {
+            return try await redisplay(["complexity": "queue-complexity-legend"])
+        }
         let chosen = CaseComplexity(reasons: Set(reasons))
         var errors: [String: String] = [:]
         if chosen == Self.complexity(of: record).complexity { errors["complexity"] = "queue-complexity-unchanged" }
@@ -153,26 +175,33 @@ extension WebPages {
     /// The confirmation page of a revocation whose fields are complete: what will be revoked (document, holder, issue
     /// date), the public reason and the grounds, with "confirm" (a POST carrying them) and "cancel". Nothing changes.
     func revocationConfirmation(
-        id: String, document: DocumentEntry, reasonCode: RevocationReason, grounds: String, holder: String?, _ visit: WebVisit,
+        id: String, document: DocumentEntry, reasonCode: RevocationReason, grounds: String, holder: String?,
+        _ visit: WebVisit,
         user: String
     ) throws -> HTTPResponse {
         var values: [String: TemplateValue] = [
-            "id": .string(id), "documentId": .string(document.documentID), "kind": .string(kindName(document.kind, visit)),
+            "id": .string(id), "documentId": .string(document.documentID),
+            "kind": .string(kindName(document.kind, visit)),
             "issuedOn": .string(HanoiTime.date(document.issuedAt)), "reasonCode": .string(reasonCode.rawValue),
             "reasonCodeText": .string(text("revocation-\(reasonCode.rawValue)", visit)), "grounds": .string(grounds),
         ]
         if let holder { values["holder"] = .string(holder) }
-        if let json = try store.documentRecordJSON(id: document.documentID), let record = try? JSONValue(parsing: Array(json.utf8)),
+        if let json = try store.documentRecordJSON(id: document.documentID),
+            let record = try? JSONValue(parsing: Array(json.utf8)),
             case .string(let number)? = record.objectValue?["number"]
         {
             values["number"] = .string(number)
         }
-        return page(visit, "officer-revoke-confirm", title: text("queue-revoke-confirm-title", visit), values, user: user, section: "officer")
+        return page(
+            visit, "officer-revoke-confirm", title: text("queue-revoke-confirm-title", visit), values, user: user,
+            section: "officer")
     }
 
     /// `POST /officer/requests/{id}/revoke-confirm`: the confirmed revocation. The fields are checked again (a
     /// hand-made post gets the request page with its errors), and the document must still be the one confirmed.
-    func confirmRevocation(_ request: HTTPRequest, _ context: RequestContext, _ visit: WebVisit) async throws -> HTTPResponse {
+    func confirmRevocation(_ request: HTTPRequest, _ context: RequestContext, _ visit: WebVisit) async throws
+        -> HTTPResponse
+    {
         let (fields, actor, id, _) = try await authorizedPost(.revoke, request, context, visit)
         let back = "/officer/requests/\(id)"
         let code = fields["revoke.reasonCode"].flatMap(RevocationReason.init(selectable:))
@@ -182,7 +211,8 @@ extension WebPages {
             if code == nil { errors["revoke.reasonCode"] = text("field-revocation-code-required", visit) }
             if grounds.isEmpty { errors["revoke.reason"] = text("field-reason-required", visit) }
             return try await officerRequest(
-                context, visit, request: request, values: ["revoke.reason": grounds, "revoke.reasonCode": fields["revoke.reasonCode"] ?? ""],
+                context, visit, request: request,
+                values: ["revoke.reason": grounds, "revoke.reasonCode": fields["revoke.reasonCode"] ?? ""],
                 errors: errors)
         }
         guard let document = try store.documentEntry(forRequest: id), document.documentID == fields["documentId"] else {
@@ -190,9 +220,13 @@ extension WebPages {
         }
         guard document.status == .valid else { throw Outcome.conflict(back: back) }
         var failure: RecordsError?
-        do { _ = try await store.revokeDocument(document.documentID, reason: grounds, code: code, by: actor, now: now()) } catch { failure = error }
+        do {
+            _ = try await store.revokeDocument(document.documentID, reason: grounds, code: code, by: actor, now: now())
+        } catch { failure = error }
         if let failure {
-            if failure.code == .concurrentModification || failure.code == .transitionRefused { throw Outcome.conflict(back: back) }
+            if failure.code == .concurrentModification || failure.code == .transitionRefused {
+                throw Outcome.conflict(back: back)
+            }
             throw failure
         }
         return redirect(back, flash: "revoked", visit)

@@ -34,8 +34,10 @@ extension WebPages {
         do {
             queuePage =
                 allStates
-                ? try await store.departmentQueue(for: actor, states: states, filter: filter, limit: Self.queuePageSize, after: cursor, now: now)
-                : try await store.departmentQueue(for: actor, state: state, filter: filter, limit: Self.queuePageSize, after: cursor, now: now)
+                ? try await store.departmentQueue(
+                    for: actor, states: states, filter: filter, limit: Self.queuePageSize, after: cursor, now: now)
+                : try await store.departmentQueue(
+                    for: actor, state: state, filter: filter, limit: Self.queuePageSize, after: cursor, now: now)
         } catch {
             // A cursor edited by hand starts the queue over; anything else is a failure.
             if error.code == RecordsError.Code.invalidCursor { throw Outcome.redirect("/officer/queue") }
@@ -48,9 +50,17 @@ extension WebPages {
         if overdueOnly { base += "&overdue=yes" }
         // The state filter offers every state a request can be in, and all of them at once.
         let stateOptions: [TemplateValue] =
-            [.object(["value": .string(Self.allStatesValue), "label": .string(text("queue-all-states", visit)), "selected": .bool(allStates)])]
+            [
+                .object([
+                    "value": .string(Self.allStatesValue), "label": .string(text("queue-all-states", visit)),
+                    "selected": .bool(allStates),
+                ])
+            ]
             + RequestState.allCases.map { option in
-                .object(["value": .string(option.rawValue), "label": .string(stateName(option, visit)), "selected": .bool(!allStates && option == state)])
+                .object([
+                    "value": .string(option.rawValue), "label": .string(stateName(option, visit)),
+                    "selected": .bool(!allStates && option == state),
+                ])
             }
         // The kind filter offers the kinds of this department that the officer's roles cover, and no others.
         let kindOptions = RequestKind.allCases.filter { allowedKinds.contains($0) }
@@ -59,33 +69,46 @@ extension WebPages {
             "states": .list(stateOptions),
             "kinds": .list(
                 (kindOptions.count > 1
-                    ? [TemplateValue.object(["value": "", "label": .string(text("queue-all-kinds", visit)), "selected": .bool(kind == nil)])] : [])
+                    ? [
+                        TemplateValue.object([
+                            "value": "", "label": .string(text("queue-all-kinds", visit)),
+                            "selected": .bool(kind == nil),
+                        ])
+                    ] : [])
                     + kindOptions.map { option in
-                        .object(["value": .string(option.rawValue), "label": .string(kindName(option, visit)), "selected": .bool(option == kind)])
+                        .object([
+                            "value": .string(option.rawValue), "label": .string(kindName(option, visit)),
+                            "selected": .bool(option == kind),
+                        ])
                     }),
             "overdueOnly": .bool(overdueOnly),
             "countText": .string(
                 "\(counts.total)\(counts.totalIsAtLeast ? "+" : "") \(text("count-requests", visit)) · "
                     + "\(counts.overdue)\(counts.overdueIsAtLeast ? "+" : "") \(text("count-overdue", visit))"),
             "hasItems": .bool(!queuePage.items.isEmpty),
-            "items": .list(queuePage.items.map { summary in
-                let rowNames = names[summary.id]
-                let assignee: String =
-                    summary.assigneeID == nil
-                    ? text("unassigned", visit) : rowNames?.assigneeName ?? text("queue-assignee-name-unknown", visit)
-                return .object([
-                    "id": .string(summary.id), "shortId": .string(String(summary.id.prefix(8))), "kind": .string(kindName(summary.kind, visit)),
-                    "received": .string(Self.date(summary.receivedOn)), "due": .string(Self.date(summary.dueDate)),
-                    "overdue": .bool(summary.isOverdue), "state": .string(stateName(summary.state, visit)),
-                    "stateCode": .string(summary.state.rawValue),
-                    "applicant": .string(rowNames?.subjectName ?? "—"), "assignee": .string(assignee),
-                ])
-            }),
+            "items": .list(
+                queuePage.items.map { summary in
+                    let rowNames = names[summary.id]
+                    let assignee: String =
+                        summary.assigneeID == nil
+                        ? text("unassigned", visit)
+                        : rowNames?.assigneeName ?? text("queue-assignee-name-unknown", visit)
+                    return .object([
+                        "id": .string(summary.id), "shortId": .string(String(summary.id.prefix(8))),
+                        "kind": .string(kindName(summary.kind, visit)),
+                        "received": .string(Self.date(summary.receivedOn)), "due": .string(Self.date(summary.dueDate)),
+                        "overdue": .bool(summary.isOverdue), "state": .string(stateName(summary.state, visit)),
+                        "stateCode": .string(summary.state.rawValue),
+                        "applicant": .string(rowNames?.subjectName ?? "—"), "assignee": .string(assignee),
+                    ])
+                }),
         ]
         if cursor != nil { values["firstHref"] = .string(base) }
         if let next = queuePage.nextCursor {
-            values["nextHref"] = .string(base + "&after=" + (next.addingPercentEncoding(withAllowedCharacters: .alphanumerics) ?? ""))
+            values["nextHref"] = .string(
+                base + "&after=" + (next.addingPercentEncoding(withAllowedCharacters: .alphanumerics) ?? ""))
         }
-        return page(visit, "officer-queue", title: text("queue-title", visit), values, user: staff.name, section: "officer")
+        return page(
+            visit, "officer-queue", title: text("queue-title", visit), values, user: staff.name, section: "officer")
     }
 }

@@ -13,9 +13,14 @@ extension WebPages {
 
     func registerVerifier(_ builder: inout HTTPRouter.Builder) {
         builder.add(.get, "/verify") { [self] request, _ in run(request) { visit in verifyPage(visit, [:]) } }
-        builder.post("/verify") { [self] request, _ in await runAsync(request) { visit in try await verifyUpload(request, visit) } }
-        builder.add(.get, "/verify/lookup") { [self] request, _ in run(request) { visit in try lookup(request, visit) } }
-        builder.add(.get, "/v/{id}") { [self] request, context in run(request) { visit in try documentPage(context, visit) } }
+        builder.post("/verify") { [self] request, _ in
+            await runAsync(request) { visit in try await verifyUpload(request, visit) }
+        }
+        builder.add(.get, "/verify/lookup") { [self] request, _ in run(request) { visit in try lookup(request, visit) }
+        }
+        builder.add(.get, "/v/{id}") { [self] request, context in
+            run(request) { visit in try documentPage(context, visit) }
+        }
         builder.add(.post, "/v/{id}") { [self] request, context in
             run(request) { visit in try confirmDetails(request, context, visit) }
         }
@@ -32,7 +37,9 @@ extension WebPages {
         do {
             form = try MultipartForm.parse(request.body, contentType: contentType, limits: FormLimits())
         } catch {
-            if error.code == .tooLarge { return verifyPage(visit, ["uploadError": .string(text("error-too-large", visit))]) }
+            if error.code == .tooLarge {
+                return verifyPage(visit, ["uploadError": .string(text("error-too-large", visit))])
+            }
             throw Outcome.sessionExpired
         }
         guard csrfMatches(visit, form.field("csrf")) else { throw Outcome.sessionExpired }
@@ -52,9 +59,12 @@ extension WebPages {
         // Verification is CPU work (digest, signatures, chain): on the verification threads, like `POST /v1/verify`.
         let verdict: DocumentVerdict
         do {
-            verdict = try await api.verification.run(bytes: body.count) { verifier.verify(body, at: now, registry: store) }
+            verdict = try await api.verification.run(bytes: body.count) {
+                verifier.verify(body, at: now, registry: store)
+            }
         } catch {
-            var response = verifyPage(visit, ["uploadError": .string(text("verify-busy", visit))], status: HTTPStatus(code: 503))
+            var response = verifyPage(
+                visit, ["uploadError": .string(text("verify-busy", visit))], status: HTTPStatus(code: 503))
             response.headers.replaceOrAdd(name: "Retry-After", value: String(error.retryAfter))
             return response
         }
@@ -70,25 +80,32 @@ extension WebPages {
         var object: [String: TemplateValue] = [
             "outcome": .string(outcome), "headline": .string(text("verdict-\(outcome)", visit)),
             "explanation": .string(text("verdict-\(outcome)-text", visit)),
-            "checks": .list(verdict.checks.map { check in
-                let state = check.passed ? "pass" : check.wasRun ? "fail" : "skipped"
-                var message = text("verify-check-\(check.name.rawValue)-\(state == "skipped" ? "fail" : state)", visit)
-                if state == "skipped" { message = text("verify-check-skipped", visit) + " " + text("verify-check-\(check.name.rawValue)-what", visit) }
-                message = message.replacingOccurrences(of: "{time}", with: signingTime ?? "")
-                return .object([
-                    "name": .string(check.name.rawValue), "state": .string(state),
-                    "stateLabel": .string(text("verify-check-state-\(state)", visit)),
-                    "mark": .string(state == "pass" ? "✓" : state == "fail" ? "✗" : "–"),
-                    "message": .string(message),
-                ])
-            }),
+            "checks": .list(
+                verdict.checks.map { check in
+                    let state = check.passed ? "pass" : check.wasRun ? "fail" : "skipped"
+                    var message = text(
+                        "verify-check-\(check.name.rawValue)-\(state == "skipped" ? "fail" : state)", visit)
+                    if state == "skipped" {
+                        message =
+                            text("verify-check-skipped", visit) + " "
+                            + text("verify-check-\(check.name.rawValue)-what", visit)
+                    }
+                    message = message.replacingOccurrences(of: "{time}", with: signingTime ?? "")
+                    return .object([
+                        "name": .string(check.name.rawValue), "state": .string(state),
+                        "stateLabel": .string(text("verify-check-state-\(state)", visit)),
+                        "mark": .string(state == "pass" ? "✓" : state == "fail" ? "✗" : "–"),
+                        "message": .string(message),
+                    ])
+                }),
         ]
         let department = verdict.department.flatMap { store.configuration.authority.department(id: $0) }
         if let signer = verdict.signer {
             // The seal's certificate names the department in Vietnamese; English pages show its English name.
             let isDepartmentSeal = department.map { signer == $0.nameVietnamese || signer == $0.nameEnglish } ?? false
             if let department, isDepartmentSeal {
-                object["signer"] = .string(visit.language == .vietnamese ? department.nameVietnamese : department.nameEnglish)
+                object["signer"] = .string(
+                    visit.language == .vietnamese ? department.nameVietnamese : department.nameEnglish)
             } else {
                 object["signer"] = .string(signer)
             }
@@ -108,7 +125,8 @@ extension WebPages {
         return .object(object)
     }
 
-    /// An instant as the verify pages print it: `dd/MM/yyyy HH:mm giờ Hà Nội (UTC+7)` (English: `… Hà Nội time (UTC+7)`).
+    /// An instant as the verify pages print it: `dd/MM/yyyy HH:mm giờ Hà Nội (UTC+7)` (English: `… Hà Nội time
+    /// (UTC+7)`).
     static func hanoiDateTime(_ date: Date, _ visit: WebVisit) -> String {
         "\(dateTime(date)) \(HanoiTime.zone(language: visit.language.rawValue))"
     }
@@ -119,7 +137,9 @@ extension WebPages {
     func lookup(_ request: HTTPRequest, _ visit: WebVisit) throws -> HTTPResponse {
         let given = (try? QueryString.parse(request.query, allowed: ["code"]))?["code"] ?? ""
         func refuse(_ key: String) -> HTTPResponse {
-            verifyPage(visit, ["code": .string(String(given.prefix(60))), "lookupError": .string(text(key, visit))], status: .ok)
+            verifyPage(
+                visit, ["code": .string(String(given.prefix(60))), "lookupError": .string(text(key, visit))],
+                status: .ok)
         }
         let reference: DocumentReference
         do { reference = try DocumentReference.parse(given) } catch {
@@ -143,7 +163,8 @@ extension WebPages {
         case .number(let prefix, _, _):
             let matches = try store.documentIDs(startingWith: prefix, limit: 2).filter { id in
                 guard let json = try store.documentRecordJSON(id: id),
-                    let record = try? JSONValue(parsing: Array(json.utf8)), case .string(let number)? = record.objectValue?["number"]
+                    let record = try? JSONValue(parsing: Array(json.utf8)),
+                    case .string(let number)? = record.objectValue?["number"]
                 else { return false }
                 return number == reference.printedNumber
             }
@@ -156,14 +177,18 @@ extension WebPages {
     static let confirmationFields: [FormField] = [
         FormField(name: "fullName", labelKey: "field-full-name", required: true, maxLength: 200, autocomplete: "off"),
         FormField(name: "birthDate", labelKey: "field-birth-date", control: .date, required: true),
-        FormField(name: "sex", labelKey: "field-sex", control: .select([("", "choose"), ("male", "sex-male"), ("female", "sex-female")]), required: true),
         FormField(
-            name: "personalId", labelKey: "field-personal-id", required: true, hintKey: "verify-personal-id-hint", autocomplete: "off",
+            name: "sex", labelKey: "field-sex",
+            control: .select([("", "choose"), ("male", "sex-male"), ("female", "sex-female")]), required: true),
+        FormField(
+            name: "personalId", labelKey: "field-personal-id", required: true, hintKey: "verify-personal-id-hint",
+            autocomplete: "off",
             inputMode: "numeric"),
     ]
 
     /// The five-field check's form problems, found before anything is compared: field name → `messages.json` key.
-    /// Empty fields, a name over 200 characters or with control characters, a date that is not a real past date, a sex other than
+    /// Empty fields, a name over 200 characters or with control characters, a date that is not a real past date, a sex
+    /// other than
     /// the two offered, and an ID number that is not exactly 12 digits (spaces between digit groups are allowed;
     /// nothing is ever cut). A form with problems is not compared and costs no attempt.
     static func confirmationProblems(_ fields: [String: String], today: CalendarDate) -> [String: String] {
@@ -202,9 +227,11 @@ extension WebPages {
 
     /// `GET /v/{id}`: status, kind, department and issue date; nothing personal.
     func documentPage(
-        _ context: RequestContext, _ visit: WebVisit, values: [String: String] = [:], errors: [String: String] = [:], confirmed: Bool? = nil
+        _ context: RequestContext, _ visit: WebVisit, values: [String: String] = [:], errors: [String: String] = [:],
+        confirmed: Bool? = nil
     ) throws -> HTTPResponse {
-        guard let id = context.parameter("id"), DocumentID.isValid(id), let entry = try store.documentEntry(id: id) else {
+        guard let id = context.parameter("id"), DocumentID.isValid(id), let entry = try store.documentEntry(id: id)
+        else {
             throw Outcome.notFound
         }
         let department = store.configuration.authority.department(id: entry.departmentID)
@@ -214,11 +241,15 @@ extension WebPages {
             "statusHeadline": .string(text(statusKey, visit)), "status": .string(text(statusKey, visit)),
             "kind": .string(kindName(entry.kind, visit)),
             "department": .string(
-                (visit.language == .vietnamese ? department?.nameVietnamese : department?.nameEnglish) ?? entry.departmentID),
+                (visit.language == .vietnamese ? department?.nameVietnamese : department?.nameEnglish)
+                    ?? entry.departmentID),
             "issuedOn": .string(HanoiTime.date(entry.issuedAt)),
-            "fields": .list(Self.confirmationFields.map { field in
-                field.value({ text($0, visit) }, value: values[field.name], error: errors[field.name].map { text($0, visit) })
-            }),
+            "fields": .list(
+                Self.confirmationFields.map { field in
+                    field.value(
+                        { text($0, visit) }, value: values[field.name],
+                        error: errors[field.name].map { text($0, visit) })
+                }),
         ]
         if let json = try store.documentRecordJSON(id: id), let record = try? JSONValue(parsing: Array(json.utf8)),
             case .string(let number)? = record.objectValue?["number"]
@@ -227,11 +258,15 @@ extension WebPages {
         }
         if !errors.isEmpty {
             object["hasErrors"] = .bool(true)
-            object["errors"] = .list(Self.confirmationFields.compactMap { field in
-                errors[field.name].map { key in
-                    .object(["id": .string(field.id), "label": .string(text(field.labelKey, visit)), "message": .string(text(key, visit))])
-                }
-            })
+            object["errors"] = .list(
+                Self.confirmationFields.compactMap { field in
+                    errors[field.name].map { key in
+                        .object([
+                            "id": .string(field.id), "label": .string(text(field.labelKey, visit)),
+                            "message": .string(text(key, visit)),
+                        ])
+                    }
+                })
         }
         if case .revoked(_, let code, let at) = entry.status {
             // The date and the public reason code's wording; never the officer's grounds.
@@ -253,10 +288,13 @@ extension WebPages {
         for name in ["fullName", "birthDate", "sex", "personalId"] { typed[name] = fields[name] }
         let problems = Self.confirmationProblems(typed, today: CalendarDate(now()))
         guard problems.isEmpty else { return try documentPage(context, visit, values: typed, errors: problems) }
-        if let wait = api.confirmationLimiter.attempt(context.clientAddress, now: now()) { throw Outcome.tooManyAttempts(seconds: wait) }
+        if let wait = api.confirmationLimiter.attempt(context.clientAddress, now: now()) {
+            throw Outcome.tooManyAttempts(seconds: wait)
+        }
         let id = context.parameter("id") ?? ""
         let given = DetailsConfirmation(
-            documentID: id, fullName: typed["fullName"] ?? "", birthDate: typed["birthDate"] ?? "", sex: typed["sex"] ?? "",
+            documentID: id, fullName: typed["fullName"] ?? "", birthDate: typed["birthDate"] ?? "",
+            sex: typed["sex"] ?? "",
             personalID: (typed["personalId"] ?? "").filter { !$0.isWhitespace })
         let confirmed = api.confirm(given) != nil
         return try documentPage(context, visit, values: typed, confirmed: confirmed)

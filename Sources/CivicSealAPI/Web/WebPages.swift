@@ -37,14 +37,24 @@ struct WebPages: Sendable {
     // MARK: Routes
 
     func register(_ builder: inout HTTPRouter.Builder) {
-        builder.addInline(.get, "/static/app.css") { [site] _, _ in site.staticResponse("app.css") ?? HTTPResponse(status: .notFound) }
-        builder.addInline(.get, "/static/app.js") { [site] _, _ in site.staticResponse("app.js") ?? HTTPResponse(status: .notFound) }
-        builder.addInline(.get, "/static/icon.svg") { [site] _, _ in site.staticResponse("icon.svg") ?? HTTPResponse(status: .notFound) }
+        builder.addInline(.get, "/static/app.css") { [site] _, _ in
+            site.staticResponse("app.css") ?? HTTPResponse(status: .notFound)
+        }
+        builder.addInline(.get, "/static/app.js") { [site] _, _ in
+            site.staticResponse("app.js") ?? HTTPResponse(status: .notFound)
+        }
+        builder.addInline(.get, "/static/icon.svg") { [site] _, _ in
+            site.staticResponse("icon.svg") ?? HTTPResponse(status: .notFound)
+        }
         // Browsers ask for this on their own; answering keeps their consoles free of 404s.
-        builder.addInline(.get, "/favicon.ico") { [site] _, _ in site.staticResponse("icon.svg") ?? HTTPResponse(status: .notFound) }
+        builder.addInline(.get, "/favicon.ico") { [site] _, _ in
+            site.staticResponse("icon.svg") ?? HTTPResponse(status: .notFound)
+        }
         builder.add(.get, "/") { [self] request, _ in run(request) { visit in try home(visit) } }
         builder.addInline(.get, "/language/{language}") { [self] request, context in language(request, context) }
-        builder.post("/sign-out") { [self] request, _ in await runAsync(request) { visit in try signOut(request, visit) } }
+        builder.post("/sign-out") { [self] request, _ in
+            await runAsync(request) { visit in try signOut(request, visit) }
+        }
         registerVerifier(&builder)
         registerOfficer(&builder)
         registerCitizen(&builder)
@@ -98,7 +108,8 @@ struct WebPages: Sendable {
         let nonce = given ?? SignedCSRFToken.newNonce()
         // A signed-in visitor's forms carry the session's own token: no nonce cookie is needed for them.
         return WebVisit(
-            language: language, session: session, csrfNonce: nonce, csrfNonceIsNew: given == nil && session == nil, path: path,
+            language: language, session: session, csrfNonce: nonce, csrfNonceIsNew: given == nil && session == nil,
+            path: path,
             csrfToken: session?.csrfToken ?? site.csrf.token(for: nonce))
     }
 
@@ -115,7 +126,9 @@ struct WebPages: Sendable {
     /// Headers every page response carries, and the anonymous CSRF cookie when it is new.
     func finish(_ response: HTTPResponse, _ visit: WebVisit) -> HTTPResponse {
         var response = response
-        if visit.csrfNonceIsNew { response.headers.add(name: "Set-Cookie", value: site.setCSRFCookie(nonce: visit.csrfNonce)) }
+        if visit.csrfNonceIsNew {
+            response.headers.add(name: "Set-Cookie", value: site.setCSRFCookie(nonce: visit.csrfNonce))
+        }
         response.headers.replaceOrAdd(name: "Cache-Control", value: "no-store")
         response.headers.replaceOrAdd(name: "X-Content-Type-Options", value: "nosniff")
         response.headers.replaceOrAdd(name: "Referrer-Policy", value: "no-referrer")
@@ -129,23 +142,32 @@ struct WebPages: Sendable {
     func failure(_ error: any Error, _ visit: WebVisit) -> HTTPResponse {
         switch error {
         case Outcome.redirect(let location): return redirect(location)
-        case Outcome.notFound: return errorPage(visit, "error-not-found", "error-not-found-text", back: "/", status: .notFound)
+        case Outcome.notFound:
+            return errorPage(visit, "error-not-found", "error-not-found-text", back: "/", status: .notFound)
         case Outcome.sessionExpired:
-            return errorPage(visit, "error-session", "error-session-text", back: visit.path, status: HTTPStatus(code: 403))
-        case Outcome.conflict(let back): return errorPage(visit, "error-conflict", "error-conflict-text", back: back, status: HTTPStatus(code: 409))
+            return errorPage(
+                visit, "error-session", "error-session-text", back: visit.path, status: HTTPStatus(code: 403))
+        case Outcome.conflict(let back):
+            return errorPage(visit, "error-conflict", "error-conflict-text", back: back, status: HTTPStatus(code: 409))
         case Outcome.tooManyAttempts(let seconds):
             // How long to wait, from the limiter's own Retry-After (at least one second).
-            let wait = text("site-too-many-wait", visit).replacingOccurrences(of: "{seconds}", with: String(max(1, seconds)))
+            let wait = text("site-too-many-wait", visit).replacingOccurrences(
+                of: "{seconds}", with: String(max(1, seconds)))
             var response = page(
                 visit, "error", title: text("error-too-many", visit),
-                ["heading": .string(text("error-too-many", visit)), "message": .string(wait), "back": .string(visit.path)],
+                [
+                    "heading": .string(text("error-too-many", visit)), "message": .string(wait),
+                    "back": .string(visit.path),
+                ],
                 status: HTTPStatus(code: 429))
             response.headers.replaceOrAdd(name: "Retry-After", value: String(seconds))
             return response
         case Outcome.forbidden, is IdentityError:
-            return errorPage(visit, "error-forbidden", "error-forbidden-text", back: "/officer/queue", status: HTTPStatus(code: 403))
+            return errorPage(
+                visit, "error-forbidden", "error-forbidden-text", back: "/officer/queue", status: HTTPStatus(code: 403))
         case Outcome.sessionsFull:
-            var response = errorPage(visit, "error-busy", "error-busy-text", back: visit.path, status: HTTPStatus(code: 503))
+            var response = errorPage(
+                visit, "error-busy", "error-busy-text", back: visit.path, status: HTTPStatus(code: 503))
             response.headers.replaceOrAdd(name: "Retry-After", value: "60")
             return response
         case let error as RecordsError where error.code == .notFound: return failure(Outcome.notFound, visit)
@@ -193,9 +215,14 @@ struct WebPages: Sendable {
             "lang": .string(language.rawValue), "otherLang": .string(language.other.rawValue), "title": .string(title),
             "path": .string(Self.languageSwitchPath(visit, values)), "csrf": .string(visit.csrfToken),
             "nav": .list(
-                [("/", "nav-home", "home"), ("/citizen", "nav-citizen", "citizen"), ("/officer/queue", "nav-officer", "officer"),
-                 ("/verify", "nav-verify", "verify")].map { href, key, name in
-                    .object(["href": .string(href), "label": .string(text(key, visit)), "current": .bool(section == name)])
+                [
+                    ("/", "nav-home", "home"), ("/citizen", "nav-citizen", "citizen"),
+                    ("/officer/queue", "nav-officer", "officer"),
+                    ("/verify", "nav-verify", "verify"),
+                ].map { href, key, name in
+                    .object([
+                        "href": .string(href), "label": .string(text(key, visit)), "current": .bool(section == name),
+                    ])
                 }),
         ]
         if let user { layout["user"] = .string(user) }
@@ -218,10 +245,15 @@ struct WebPages: Sendable {
         }
     }
 
-    func errorPage(_ visit: WebVisit, _ headingKey: String, _ messageKey: String, back: String, status: HTTPStatus) -> HTTPResponse {
+    func errorPage(_ visit: WebVisit, _ headingKey: String, _ messageKey: String, back: String, status: HTTPStatus)
+        -> HTTPResponse
+    {
         page(
             visit, "error", title: text(headingKey, visit),
-            ["heading": .string(text(headingKey, visit)), "message": .string(text(messageKey, visit)), "back": .string(back)],
+            [
+                "heading": .string(text(headingKey, visit)), "message": .string(text(messageKey, visit)),
+                "back": .string(back),
+            ],
             status: status)
     }
 
@@ -234,7 +266,9 @@ struct WebPages: Sendable {
     /// The posted fields, after checking the CSRF token against the session's (constant time). A missing or wrong
     /// token, or a session that has expired since the form was shown, changes nothing.
     func form(_ request: HTTPRequest, _ visit: WebVisit) throws -> FormFields {
-        guard let fields = try? FormFields.parse(request: request, limits: FormLimits()), csrfMatches(visit, fields["csrf"]) else {
+        guard let fields = try? FormFields.parse(request: request, limits: FormLimits()),
+            csrfMatches(visit, fields["csrf"])
+        else {
             throw Outcome.sessionExpired
         }
         return fields
@@ -266,10 +300,13 @@ struct WebPages: Sendable {
         let name: String
         switch (audience, signedIn) {
         case (.officer, .citizen(let token)):
-            guard let citizen = try? api.verifier.verify(authorizationFields: ["Bearer \(token)"]).requireCitizen() else { return nil }
+            guard let citizen = try? api.verifier.verify(authorizationFields: ["Bearer \(token)"]).requireCitizen()
+            else { return nil }
             name = citizen.identity.fullName
         case (.citizen, .officer(let token)):
-            guard let staff = try? api.verifier.verify(authorizationFields: ["Bearer \(token)"]).requireStaff(anyOf: Self.officerRoles)
+            guard
+                let staff = try? api.verifier.verify(authorizationFields: ["Bearer \(token)"]).requireStaff(
+                    anyOf: Self.officerRoles)
             else { return nil }
             name = staff.name
         default:
@@ -280,9 +317,11 @@ struct WebPages: Sendable {
             visit, "site-switch", title: text("site-switch-title", visit),
             [
                 "explanation": .string(
-                    text(officer ? "site-switch-as-citizen" : "site-switch-as-officer", visit).replacingOccurrences(of: "{name}", with: name)),
+                    text(officer ? "site-switch-as-citizen" : "site-switch-as-officer", visit).replacingOccurrences(
+                        of: "{name}", with: name)),
                 "next": .string(officer ? "/officer/sign-in" : "/citizen/sign-in"),
-                "continueLabel": .string(text(officer ? "site-switch-continue-officer" : "site-switch-continue-citizen", visit)),
+                "continueLabel": .string(
+                    text(officer ? "site-switch-continue-officer" : "site-switch-continue-citizen", visit)),
                 "back": .string(officer ? "/citizen" : "/officer/queue"),
             ], user: name, section: officer ? "officer" : "citizen")
     }
@@ -303,7 +342,9 @@ struct WebPages: Sendable {
     /// (posted to `/citizen/requests`), which comes back to the form of the same kind. A POST-only address reached
     /// some other way is sent on to its form by ``pageFallback(_:allowed:)``.
     static func languageSwitchPath(_ visit: WebVisit, _ values: [String: TemplateValue]) -> String {
-        if visit.path == "/citizen/requests", case .string(let kind)? = values["kind"], RequestKind(rawValue: kind) != nil {
+        if visit.path == "/citizen/requests", case .string(let kind)? = values["kind"],
+            RequestKind(rawValue: kind) != nil
+        {
             return "/citizen/requests/new?kind=\(kind)"
         }
         return isLocalPath(visit.path) ? visit.path : "/"
@@ -323,7 +364,6 @@ struct WebPages: Sendable {
                 || "/-_.~".utf8.contains(byte)
         }
     }
-
 
     // MARK: Shared formatting
 

@@ -18,9 +18,9 @@ struct WebSession: Sendable {
 
 /// The server-rendered pages' shared machinery: templates, messages, static files, sessions and cookies.
 /// Built once at start; a template or message problem stops the start instead of failing a visitor later.
-public final class WebSite: Sendable {
-    public struct LoadError: Error, CustomStringConvertible {
-        public let description: String
+package final class WebSite: Sendable {
+    package struct LoadError: Error, CustomStringConvertible {
+        package let description: String
     }
 
     let configuration: WebConfiguration
@@ -40,16 +40,19 @@ public final class WebSite: Sendable {
     let csrfCookie: String
     static let languageCookie = "civicseal_lang"
 
-    public init(configuration: WebConfiguration) throws(LoadError) {
+    package init(configuration: WebConfiguration) throws(LoadError) {
         self.configuration = configuration
         let directory = configuration.directory
         do { templates = try TemplateSet(directory: directory) } catch {
             throw LoadError(description: "web templates in \(directory): \(error)")
         }
-        do { messages = try WebMessages(file: "\(directory)/messages.json") } catch { throw LoadError(description: error.description) }
+        do { messages = try WebMessages(file: "\(directory)/messages.json") } catch {
+            throw LoadError(description: error.description)
+        }
         var assets: [String: (String, [UInt8])] = [:]
         for (name, type) in [
-            ("app.css", "text/css; charset=utf-8"), ("app.js", "text/javascript; charset=utf-8"), ("icon.svg", "image/svg+xml"),
+            ("app.css", "text/css; charset=utf-8"), ("app.js", "text/javascript; charset=utf-8"),
+            ("icon.svg", "image/svg+xml"),
         ] {
             guard let data = FileManager.default.contents(atPath: "\(directory)/static/\(name)") else {
                 throw LoadError(description: "\(directory)/static/\(name) is missing")
@@ -66,7 +69,7 @@ public final class WebSite: Sendable {
     }
 
     /// The repository's `Templates/web` (next to the document templates).
-    public static func repositoryDirectory(templates: String) -> String { "\(templates)/web" }
+    package static func repositoryDirectory(templates: String) -> String { "\(templates)/web" }
 
     /// Every page: no framing, no inline script or style, nothing from elsewhere, forms post only here.
     static let contentSecurityPolicy =
@@ -83,17 +86,23 @@ public final class WebSite: Sendable {
 
     func setCookie(session id: String) -> String {
         // Session cookie: no Max-Age, it ends with the browser; the server ends it sooner when idle.
-        SetCookie(name: sessionCookie, value: id, maxAgeSeconds: nil, secure: configuration.secureCookies)?.headerValue ?? ""
+        SetCookie(name: sessionCookie, value: id, maxAgeSeconds: nil, secure: configuration.secureCookies)?.headerValue
+            ?? ""
     }
 
     func setCSRFCookie(nonce: String) -> String {
-        SetCookie(name: csrfCookie, value: nonce, maxAgeSeconds: nil, secure: configuration.secureCookies)?.headerValue ?? ""
+        SetCookie(name: csrfCookie, value: nonce, maxAgeSeconds: nil, secure: configuration.secureCookies)?.headerValue
+            ?? ""
     }
 
-    func expiredSessionCookie() -> String { SetCookie.expired(name: sessionCookie, secure: configuration.secureCookies).headerValue }
+    func expiredSessionCookie() -> String {
+        SetCookie.expired(name: sessionCookie, secure: configuration.secureCookies).headerValue
+    }
 
     func setLanguageCookie(_ language: WebLanguage) -> String {
-        SetCookie(name: Self.languageCookie, value: language.rawValue, maxAgeSeconds: 365 * 86_400, secure: configuration.secureCookies)?
+        SetCookie(
+            name: Self.languageCookie, value: language.rawValue, maxAgeSeconds: 365 * 86_400,
+            secure: configuration.secureCookies)?
             .headerValue ?? ""
     }
 }

@@ -11,23 +11,23 @@ import Foundation
 /// `development`. Without both the command refuses (exit 78): production configurations have no key to
 /// mint with, and a development key must never pass for a real provider. Every token is verified with
 /// ``TokenVerifier`` before it is printed, so what is printed is what the server accepts.
-public enum DevelopmentTokens {
+package enum DevelopmentTokens {
     /// Default lifetime: one hour.
-    public static let defaultLifetime = 3600
+    package static let defaultLifetime = 3600
     /// Longest lifetime: the verifier refuses tokens issued more than 24 h ago anyway.
-    public static let maximumLifetime = 24 * 3600
+    package static let maximumLifetime = 24 * 3600
 
     /// What a citizen token states (validated before minting).
-    public struct Citizen: Sendable {
-        public var personalID: String
-        public var name: String
-        public var birthdate: String
-        public var gender: String
-        public var level: AssuranceLevel
+    package struct Citizen: Sendable {
+        package var personalID: String
+        package var name: String
+        package var birthdate: String
+        package var gender: String
+        package var level: AssuranceLevel
         /// ISO 3166-1 alpha-2, as VNeID states it for citizens (`VN`).
-        public var nationality: String
+        package var nationality: String
 
-        public init(
+        package init(
             personalID: String, name: String, birthdate: String, gender: String, level: AssuranceLevel = .level2,
             nationality: String = Country.vietnamCode
         ) {
@@ -41,12 +41,12 @@ public enum DevelopmentTokens {
     }
 
     /// What a staff token states (validated before minting).
-    public struct Staff: Sendable {
-        public var roles: [String]
-        public var department: String
-        public var name: String
+    package struct Staff: Sendable {
+        package var roles: [String]
+        package var department: String
+        package var name: String
 
-        public init(roles: [String], department: String, name: String) {
+        package init(roles: [String], department: String, name: String) {
             self.roles = roles
             self.department = department
             self.name = name
@@ -55,7 +55,7 @@ public enum DevelopmentTokens {
 
     /// Runs `civicseal token <words…>` and returns the token to print.
     /// `options` are the single-valued options; `repeated["role"]` holds every `--role`.
-    public static func command(
+    package static func command(
         _ words: [String], options: [String: String], repeated: [String: [String]], now: Date = Date()
     ) throws(AppError) -> String {
         let directory = options["dir"] ?? "Keys"
@@ -90,8 +90,11 @@ public enum DevelopmentTokens {
         }
     }
 
-    /// A citizen token, or a usage error (64) for inconsistent input, a configuration error (78) without a development issuer.
-    public static func mint(_ citizen: Citizen, directory: String, lifetime: Int = defaultLifetime, now: Date = Date()) throws(AppError) -> String {
+    /// A citizen token, or a usage error (64) for inconsistent input, a configuration error (78) without a development
+    /// issuer.
+    package static func mint(_ citizen: Citizen, directory: String, lifetime: Int = defaultLifetime, now: Date = Date())
+        throws(AppError) -> String
+    {
         let raw = IdentityClaims(
             subject: "", personalId: citizen.personalID, fullName: citizen.name, birthDate: citizen.birthdate,
             sex: citizen.gender, assuranceLevel: citizen.level.rawValue, nationality: citizen.nationality)
@@ -99,29 +102,38 @@ public enum DevelopmentTokens {
         switch Applicant.validated(from: raw, today: CalendarDate(now)) {
         case .success(let valid): applicant = valid
         case .failure(let failure):
-            let options = ["personalId": "--personal-id", "fullName": "--name", "birthDate": "--birthdate", "sex": "--gender", "assuranceLevel": "--level", "nationality": "--nationality"]
+            let options = [
+                "personalId": "--personal-id", "fullName": "--name", "birthDate": "--birthdate", "sex": "--gender",
+                "assuranceLevel": "--level", "nationality": "--nationality",
+            ]
             let problems = failure.issues.map { "\(options[$0.field] ?? $0.field): \($0.message)" }
             throw AppError(.usage, "cannot mint this citizen token: " + problems.joined(separator: "; "))
         }
         let identity = applicant.identity
-        let subject = "dev-citizen-" + Hex.encode(Digest.sha256(Array("citizen:\(identity.personalID.digits)".utf8))).prefix(16)
-        return try sign(kind: .citizen, directory: directory, lifetime: lifetime, now: now, claims: [
-            "sub": .string(subject),
-            "personal_id": .string(identity.personalID.digits),
-            "name": .string(identity.fullName),
-            "birthdate": .string(identity.birthDate.description),
-            "gender": .string(identity.sex.rawValue),
-            "acr": .string(applicant.assuranceLevel.rawValue),
-            "nationality": .string(applicant.nationality ?? Country.vietnamCode),
-        ])
+        let subject =
+            "dev-citizen-" + Hex.encode(Digest.sha256(Array("citizen:\(identity.personalID.digits)".utf8))).prefix(16)
+        return try sign(
+            kind: .citizen, directory: directory, lifetime: lifetime, now: now,
+            claims: [
+                "sub": .string(subject),
+                "personal_id": .string(identity.personalID.digits),
+                "name": .string(identity.fullName),
+                "birthdate": .string(identity.birthDate.description),
+                "gender": .string(identity.sex.rawValue),
+                "acr": .string(applicant.assuranceLevel.rawValue),
+                "nationality": .string(applicant.nationality ?? Country.vietnamCode),
+            ])
     }
 
     /// A staff token; every role must be one CivicSeal knows (the verifier would ignore others).
-    public static func mint(_ staff: Staff, directory: String, lifetime: Int = defaultLifetime, now: Date = Date()) throws(AppError) -> String {
+    package static func mint(_ staff: Staff, directory: String, lifetime: Int = defaultLifetime, now: Date = Date())
+        throws(AppError) -> String
+    {
         var roles: [StaffRole] = []
         for name in staff.roles {
             guard let role = StaffRole(rawValue: name) else {
-                throw AppError(.usage, "unknown --role \(name) (\(StaffRole.allCases.map(\.rawValue).joined(separator: ", ")))")
+                throw AppError(
+                    .usage, "unknown --role \(name) (\(StaffRole.allCases.map(\.rawValue).joined(separator: ", ")))")
             }
             if !roles.contains(role) { roles.append(role) }
         }
@@ -136,27 +148,38 @@ public enum DevelopmentTokens {
         guard !name.isEmpty, name.count <= ValidationPolicy().maximumNameLength else {
             throw AppError(.usage, "--name must be 1–\(ValidationPolicy().maximumNameLength) characters")
         }
-        let subject = "dev-staff-" + Hex.encode(Digest.sha256(Array("staff:\(staff.department):\(name)".utf8))).prefix(16)
-        return try sign(kind: .staff, directory: directory, lifetime: lifetime, now: now, claims: [
-            "sub": .string(subject),
-            "name": .string(name),
-            "roles": .array(roles.map { .string($0.rawValue) }),
-            "department": .string(staff.department),
-        ])
+        let subject =
+            "dev-staff-" + Hex.encode(Digest.sha256(Array("staff:\(staff.department):\(name)".utf8))).prefix(16)
+        return try sign(
+            kind: .staff, directory: directory, lifetime: lifetime, now: now,
+            claims: [
+                "sub": .string(subject),
+                "name": .string(name),
+                "roles": .array(roles.map { .string($0.rawValue) }),
+                "department": .string(staff.department),
+            ])
     }
 
     /// Finds the development issuer, signs `claims` with its key and checks the result with the real verifier.
-    static func sign(kind: PrincipalKind, directory: String, lifetime: Int, now: Date, claims: [String: JSONValue]) throws(AppError) -> String {
+    static func sign(kind: PrincipalKind, directory: String, lifetime: Int, now: Date, claims: [String: JSONValue])
+        throws(AppError) -> String
+    {
         guard (1...maximumLifetime).contains(lifetime) else {
             throw AppError(.usage, "--ttl must be 1–\(maximumLifetime) seconds")
         }
         let manifestPath = "\(directory)/\(DevelopmentPKI.manifestName)"
         guard SecureFile.exists(manifestPath) else {
-            throw AppError(.configuration, "no development identity provider: \(manifestPath) does not exist (run `civicseal keys init --dir \(directory)`)")
+            throw AppError(
+                .configuration,
+                "no development identity provider: \(manifestPath) does not exist (run `civicseal keys init --dir \(directory)`)"
+            )
         }
         let manifest = try Keyring.readManifest(manifestPath)
         guard let provider = manifest.identityProvider else {
-            throw AppError(.configuration, "no development identity provider: \(manifestPath) has no \"identityProvider\"; development tokens cannot be minted")
+            throw AppError(
+                .configuration,
+                "no development identity provider: \(manifestPath) has no \"identityProvider\"; development tokens cannot be minted"
+            )
         }
         let issuersPath = "\(directory)/\(manifest.trustedIssuers ?? DevelopmentIdentityProvider.trustedIssuersPath)"
         let issuers: TrustedIssuers
@@ -164,15 +187,22 @@ public enum DevelopmentTokens {
             throw AppError(.configuration, "cannot load trusted issuers: \(error)")
         }
         guard let issuer = issuers.issuer(provider.issuer) else {
-            throw AppError(.configuration, "no development identity provider: \(issuersPath) does not trust \(provider.issuer)")
+            throw AppError(
+                .configuration, "no development identity provider: \(issuersPath) does not trust \(provider.issuer)")
         }
         guard issuer.isDevelopment else {
-            throw AppError(.configuration, "no development identity provider: \(provider.issuer) is not marked \"development\" in \(issuersPath); refusing to mint tokens for it")
+            throw AppError(
+                .configuration,
+                "no development identity provider: \(provider.issuer) is not marked \"development\" in \(issuersPath); refusing to mint tokens for it"
+            )
         }
         guard issuer.principals.contains(kind) else {
-            throw AppError(.configuration, "\(provider.issuer) may not vouch for \(kind.rawValue) principals (\(issuersPath))")
+            throw AppError(
+                .configuration, "\(provider.issuer) may not vouch for \(kind.rawValue) principals (\(issuersPath))")
         }
-        let key = try load { () throws(CryptoError) in try PrivateKey(pem: try SecureFile.readTextCrypto("\(directory)/\(provider.key)")) }
+        let key = try load { () throws(CryptoError) in
+            try PrivateKey(pem: try SecureFile.readTextCrypto("\(directory)/\(provider.key)"))
+        }
         let issuedAt = Int64(now.timeIntervalSince1970.rounded(.down))
         var all = claims
         all["iss"] = .string(issuer.issuer)
@@ -181,14 +211,19 @@ public enum DevelopmentTokens {
         all["exp"] = .number(String(issuedAt + Int64(lifetime)))
         let token: String
         do {
-            token = try JWSSigner(privateKey: key, keyID: provider.kid, algorithm: JWSAlgorithm.preferred(for: key.kind)).sign(claims: all)
+            token = try JWSSigner(
+                privateKey: key, keyID: provider.kid, algorithm: JWSAlgorithm.preferred(for: key.kind)
+            ).sign(claims: all)
         } catch {
             throw AppError(.keyMaterial, "cannot sign with the development identity-provider key: \(error)")
         }
         do {
-            _ = try TokenVerifier(issuers: issuers, policy: TokenPolicy(cacheCapacity: 0)).verify(token: token, now: now)
+            _ = try TokenVerifier(issuers: issuers, policy: TokenPolicy(cacheCapacity: 0)).verify(
+                token: token, now: now)
         } catch {
-            throw AppError(.configuration, "the minted token would be refused (\(error.code)): check \(provider.key) against \(provider.jwks)")
+            throw AppError(
+                .configuration,
+                "the minted token would be refused (\(error.code)): check \(provider.key) against \(provider.jwks)")
         }
         return token
     }

@@ -14,7 +14,8 @@ enum DocumentRecordBuilder {
     }
 
     static func record(
-        for source: IssuanceSource, documentID: String, issuedAt: Date, department: Department, healthBook: () throws -> HealthBook
+        for source: IssuanceSource, documentID: String, issuedAt: Date, department: Department,
+        healthBook: () throws -> HealthBook
     ) throws -> DocumentRecord {
         let submission = try StoredSubmissionFacts(json: source.submissionJSON)
         let identity = try subjectIdentity(source, submission)
@@ -26,7 +27,8 @@ enum DocumentRecordBuilder {
         }
         // Every printed fact from a recorded input: the token's identity, the request's particulars, the findings.
         let holder = try DocumentHolder.fromRequest(
-            personalID: identity.personalID, fullName: identity.fullName, birthDate: identity.birthDate, sex: identity.sex,
+            personalID: identity.personalID, fullName: identity.fullName, birthDate: identity.birthDate,
+            sex: identity.sex,
             particulars: submission.particulars, kind: kind)
         var requestedSections: [HealthBookSection] = []
         var certificateType: HealthCertificateType?
@@ -38,13 +40,15 @@ enum DocumentRecordBuilder {
         // Stored findings were checked at approval (dates against that day); read them with the same typed decoder.
         // Requests approved before the findings were typed per certificate type are refused here, naming the members.
         let approved = try ApprovalFindings.decode(
-            findingsValue, kind: kind, certificateType: certificateType, requestedSections: requestedSections, today: nil)
+            findingsValue, kind: kind, certificateType: certificateType, requestedSections: requestedSections,
+            today: nil)
         let findings: DocumentFindings
         let suffix: String
         switch (submission.details, approved) {
         case (.criminalRecord(let form, let statesBans), .criminalRecord(let convictions, let bans)):
-            findings = .criminalRecord(CriminalRecordFindings(
-                form: source.form ?? form, statesBans: statesBans, convictions: convictions, bans: bans))
+            findings = .criminalRecord(
+                CriminalRecordFindings(
+                    form: source.form ?? form, statesBans: statesBans, convictions: convictions, bans: bans))
             suffix = "LLTP"
         case (.healthCertificate, .healthCertificate(let certificate)):
             findings = .healthCertificate(certificate)
@@ -69,11 +73,14 @@ enum DocumentRecordBuilder {
         guard let titleVietnamese = department.signatureTitleVietnamese, !titleVietnamese.isEmpty,
             let titleEnglish = department.signatureTitleEnglish, !titleEnglish.isEmpty
         else {
-            throw Failure(description: "department \(department.id) configures no signing formula (signatureTitleVietnamese/English)")
+            throw Failure(
+                description:
+                    "department \(department.id) configures no signing formula (signatureTitleVietnamese/English)")
         }
         let year = HanoiTime.day(of: issuedAt).year
         return DocumentRecord(
-            documentID: documentID, number: "\(documentID.prefix(10))/\(year)/\(suffix)", issuedAt: issuedAt, place: place,
+            documentID: documentID, number: "\(documentID.prefix(10))/\(year)/\(suffix)", issuedAt: issuedAt,
+            place: place,
             department: department,
             officer: DocumentOfficer(fullName: approver, titleVietnamese: titleVietnamese, titleEnglish: titleEnglish),
             holder: holder, findings: findings)
@@ -81,11 +88,15 @@ enum DocumentRecordBuilder {
 
     /// The five identity fields the verification page confirms, plus what else the document states, as canonical JSON
     /// (sorted keys, no insignificant white space). The approved findings are kept exactly as the officer gave them.
-    static func canonicalJSON(_ record: DocumentRecord, findingsJSON: String, rendered: RenderedDocument) throws -> String {
+    static func canonicalJSON(_ record: DocumentRecord, findingsJSON: String, rendered: RenderedDocument) throws
+        -> String
+    {
         let holder = record.holder
         var holderObject: [String: JSONValue] = [
-            "fullName": .string(holder.fullName), "sex": .string(holder.sex.rawValue), "birthDate": .string(holder.birthDate.description),
-            "personalId": .string(holder.personalID), "birthPlace": .string(holder.birthPlace), "nationality": .string(holder.nationality),
+            "fullName": .string(holder.fullName), "sex": .string(holder.sex.rawValue),
+            "birthDate": .string(holder.birthDate.description),
+            "personalId": .string(holder.personalID), "birthPlace": .string(holder.birthPlace),
+            "nationality": .string(holder.nationality),
             "residence": .string(holder.residence),
         ]
         for (key, value) in [
@@ -100,7 +111,8 @@ enum DocumentRecordBuilder {
         }
         if case .healthBookExtract(let extract) = record.findings, var members = findings.objectValue {
             members["counts"] = .object([
-                "encounters": .number(String(extract.encounters.count)), "vaccinations": .number(String(extract.vaccinations.count)),
+                "encounters": .number(String(extract.encounters.count)),
+                "vaccinations": .number(String(extract.vaccinations.count)),
                 "allergies": .number(String(extract.allergies.count)),
             ])
             findings = .object(members)
@@ -114,10 +126,13 @@ enum DocumentRecordBuilder {
                 "id": .string(record.department.id), "name": .string(record.department.nameVietnamese),
                 "nameEnglish": .string(record.department.nameEnglish),
             ]),
-            "officer": .object(["fullName": .string(record.officer.fullName), "title": .string(record.officer.titleVietnamese)]),
+            "officer": .object([
+                "fullName": .string(record.officer.fullName), "title": .string(record.officer.titleVietnamese),
+            ]),
             "holder": .object(holderObject), "findings": findings,
             "template": .object([
-                "id": .string(rendered.templateID), "version": .string(rendered.templateVersion), "sha256": .string(rendered.templateSHA256),
+                "id": .string(rendered.templateID), "version": .string(rendered.templateVersion),
+                "sha256": .string(rendered.templateSHA256),
             ]),
         ])
         // JSONValue serialises members sorted by name, with no insignificant white space.
@@ -133,10 +148,13 @@ enum DocumentRecordBuilder {
 
     static func subjectIdentity(_ source: IssuanceSource, _ submission: StoredSubmissionFacts) throws -> Identity {
         if let json = source.subjectIdentityJSON, let identity = StoredSubmissionFacts.identity(json: json) {
-            return Identity(personalID: identity.personalID, fullName: identity.fullName, birthDate: identity.birthDate, sex: identity.sex)
+            return Identity(
+                personalID: identity.personalID, fullName: identity.fullName, birthDate: identity.birthDate,
+                sex: identity.sex)
         }
         if let subject = submission.subject, let birth = CalendarDate(subject.birthDate) {
-            return Identity(personalID: subject.personalID, fullName: subject.fullName, birthDate: birth, sex: subject.sex)
+            return Identity(
+                personalID: subject.personalID, fullName: subject.fullName, birthDate: birth, sex: subject.sex)
         }
         throw Failure(description: "the request stores no identity for its subject (stored before migration 2)")
     }

@@ -9,7 +9,7 @@ import Foundation
 
 /// Command-line entry points around issuance: the hidden crash-test helpers (`dev issue-burst`, `dev sweep`),
 /// `keys rotate`, and `demo`.
-public enum IssuanceCommands {
+package enum IssuanceCommands {
     /// Opens the store, the keyring (creating development keys if the directory has none) and the issuer.
     static func open(dataDirectory: String, keysDirectory: String) throws(AppError) -> IssuanceService {
         if !SecureFile.exists("\(keysDirectory)/\(DevelopmentPKI.manifestName)") {
@@ -19,7 +19,8 @@ public enum IssuanceCommands {
         try SecureFile.makeDirectory(dataDirectory, mode: 0o700)
         let store = try RecordsCommands.open(RecordsCommands.databasePath(dataDirectory: dataDirectory))
         let renderer: DocumentRenderer
-        do { renderer = try DocumentRenderer(templateDirectory: DocumentRenderer.repositoryTemplateDirectory()) } catch {
+        do { renderer = try DocumentRenderer(templateDirectory: DocumentRenderer.repositoryTemplateDirectory()) } catch
+        {
             throw AppError(.configuration, "cannot load templates or fonts: \(error)")
         }
         return IssuanceService(store: store, keyring: keyring, renderer: renderer)
@@ -29,7 +30,9 @@ public enum IssuanceCommands {
     /// synthetic criminal-record requests, submit, claim, approve — printing `approved <request>` once the approval
     /// has committed — then issue, printing `issued <request> <document>` once the registration has committed. Every
     /// line is flushed, so a parent that SIGKILLs the process knows what was durable.
-    public static func issueBurst(dataDirectory: String, keysDirectory: String, count: Int, output: (String) -> Void) async throws(AppError) {
+    package static func issueBurst(dataDirectory: String, keysDirectory: String, count: Int, output: (String) -> Void)
+        async throws(AppError)
+    {
         let issuance = try open(dataDirectory: dataDirectory, keysDirectory: keysDirectory)
         let store = issuance.store
         let officer = Actor.officer("dev-officer", department: Department.justiceHanoi.id)
@@ -45,8 +48,9 @@ public enum IssuanceCommands {
                 id = try await store.submit(request, now: Date()).id
                 _ = try await store.claim(id, by: officer, now: Date())
                 _ = try await store.decide(
-                    id, .approve(findingsJSON: #"{"bans":[],"convictions":[]}"#), by: officer, officerName: "Trần Đức Lương", now: Date())
-            } catch where error.code == .unfinishedRequestExists {
+                    id, .approve(findingsJSON: #"{"bans":[],"convictions":[]}"#), by: officer,
+                    officerName: "Trần Đức Lương", now: Date())
+            } catch  where error.code == .unfinishedRequestExists {
                 continue
             } catch {
                 throw AppError(.storage, "approval failed: \(error.code)")
@@ -60,7 +64,7 @@ public enum IssuanceCommands {
 
     /// `civicseal dev sweep --data DIR --keys DIR` (hidden): what a restarting service does first — issue every
     /// approved request that has no document. Prints `issued <request> <document>` per document.
-    public static func sweep(dataDirectory: String, keysDirectory: String, output: (String) -> Void) throws(AppError) {
+    package static func sweep(dataDirectory: String, keysDirectory: String, output: (String) -> Void) throws(AppError) {
         let issuance = try open(dataDirectory: dataDirectory, keysDirectory: keysDirectory)
         for issued in issuance.sweep(limit: 100_000) { output("issued \(issued.summary.id) \(issued.documentID)") }
         do { try issuance.store.close() } catch { throw AppError(.storage, "close failed: \(error.code)") }
@@ -69,7 +73,9 @@ public enum IssuanceCommands {
     /// `civicseal demo`: the whole story in-process on a temporary database and temporary development keys, through
     /// the real API router (tokens verified, JSON bodies parsed): a citizen token, a criminal-record request, an
     /// officer's claim and approval, the sealed PDF written to `outputDirectory`, and the verification verdict.
-    public static func demo(outputDirectory: String = FileManager.default.currentDirectoryPath, print say: (String) -> Void) async throws(AppError)
+    package static func demo(
+        outputDirectory: String = FileManager.default.currentDirectoryPath, print say: (String) -> Void
+    ) async throws(AppError)
         -> (pdfPath: String, verdict: DocumentVerdict)
     {
         let folder = NSTemporaryDirectory() + "civicseal-demo-" + SecureRandom.identifier(byteCount: 6)
@@ -85,14 +91,20 @@ public enum IssuanceCommands {
         defer { try? service.store.close() }
         let router: HTTPRouter
         do { router = try service.api.router() } catch { throw AppError(.configuration, "routes: \(error)") }
-        func call(_ method: HTTPMethod, _ target: String, token: String? = nil, json: String? = nil) async throws(AppError) -> (Int, [UInt8], HTTPHeaders) {
+        func call(_ method: HTTPMethod, _ target: String, token: String? = nil, json: String? = nil)
+            async throws(AppError) -> (Int, [UInt8], HTTPHeaders)
+        {
             var headers: HTTPHeaders = ["Host": "127.0.0.1"]
             if let token { headers.replaceOrAdd(name: "Authorization", value: "Bearer \(token)") }
             if json != nil { headers.replaceOrAdd(name: "Content-Type", value: "application/json") }
             let request = HTTPRequest(method: method, target: target, headers: headers, body: Array((json ?? "").utf8))
-            let response = await router.respond(to: request, context: RequestContext(startTime: SystemHTTPClock().now(), remoteAddress: "127.0.0.1:0"))
+            let response = await router.respond(
+                to: request, context: RequestContext(startTime: SystemHTTPClock().now(), remoteAddress: "127.0.0.1:0"))
             guard (200..<300).contains(response.status.code) else {
-                throw AppError(.configuration, "\(method.rawValue) \(target) answered \(response.status.code): \(String(decoding: response.body, as: UTF8.self))")
+                throw AppError(
+                    .configuration,
+                    "\(method.rawValue) \(target) answered \(response.status.code): \(String(decoding: response.body, as: UTF8.self))"
+                )
             }
             return (response.status.code, response.body, response.headers)
         }
@@ -102,10 +114,12 @@ public enum IssuanceCommands {
 
         say("CivicSeal demo — temporary database and DEVELOPMENT keys in \(folder)")
         let citizen = try DevelopmentTokens.mint(
-            DevelopmentTokens.Citizen(personalID: "001190012345", name: "Nguyễn Thị Ánh Tuyết", birthdate: "1990-05-14", gender: "female"),
+            DevelopmentTokens.Citizen(
+                personalID: "001190012345", name: "Nguyễn Thị Ánh Tuyết", birthdate: "1990-05-14", gender: "female"),
             directory: options.keysDirectory)
         let officer = try DevelopmentTokens.mint(
-            DevelopmentTokens.Staff(roles: ["justice.officer"], department: "justice-hanoi", name: "Trần Đức Lương"), directory: options.keysDirectory)
+            DevelopmentTokens.Staff(roles: ["justice.officer"], department: "justice-hanoi", name: "Trần Đức Lương"),
+            directory: options.keysDirectory)
         say("1. Citizen token (level 2) minted for Nguyễn Thị Ánh Tuyết, 001190012345")
         let body = """
             {"request": {"kind": "criminal-record", "form": 1, "purpose": "Xin việc", "statesBans": false}, "relation": "self",
@@ -121,7 +135,8 @@ public enum IssuanceCommands {
         _ = try await call(.post, "/v1/requests/\(id)/claim", token: officer, json: "")
         say("3. Officer Trần Đức Lương (justice-hanoi) claimed it")
         let (_, decided, _) = try await call(
-            .post, "/v1/requests/\(id)/decision", token: officer, json: #"{"decision": "approve", "findings": {"convictions": [], "bans": []}}"#)
+            .post, "/v1/requests/\(id)/decision", token: officer,
+            json: #"{"decision": "approve", "findings": {"convictions": [], "bans": []}}"#)
         say("4. Approved with findings «no conviction»; request is now \(member(decided, "status") ?? "?")")
         let (_, pdf, headers) = try await call(.get, "/v1/requests/\(id)/document", token: citizen)
         let documentID = (try? service.store.documentEntry(forRequest: id))??.documentID ?? "unknown"
@@ -130,7 +145,9 @@ public enum IssuanceCommands {
             throw AppError(.fileSystem, "cannot write \(path)")
         }
         say("5. Sealed PDF (\(pdf.count) bytes, \(headers["Content-Type"] ?? "?")) written to \(path)")
-        say("   document \(documentID), sealed by \(service.keyring.department("justice-hanoi")?.active.name ?? "?"); QR → /v/\(documentID)")
+        say(
+            "   document \(documentID), sealed by \(service.keyring.department("justice-hanoi")?.active.name ?? "?"); QR → /v/\(documentID)"
+        )
         // The same verifier the API and `civicseal verify` use: every named check, online against the registry.
         let verifier: DocumentVerifier
         do { verifier = try DocumentVerifier(trustAnchors: service.keyring.trustAnchors) } catch {

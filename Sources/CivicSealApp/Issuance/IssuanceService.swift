@@ -17,15 +17,15 @@ import Synchronization
 /// never `issued` without one. Two issuers racing for one request (the decision handler and the sweeper) are
 /// harmless: the loser's transaction is refused because the request is no longer `approved`, and its render is
 /// dropped; an in-flight set avoids even that waste within one process.
-public final class IssuanceService: DocumentIssuing {
-    public struct Issued: Sendable {
-        public let documentID: String
-        public let summary: RequestSummary
-        public let pdf: [UInt8]
+package final class IssuanceService: DocumentIssuing {
+    package struct Issued: Sendable {
+        package let documentID: String
+        package let summary: RequestSummary
+        package let pdf: [UInt8]
     }
 
-    public let store: RequestStore
-    public let keyring: Keyring
+    package let store: RequestStore
+    package let keyring: Keyring
     /// Loads the templates and fonts on first use (a service that never issues never pays for them).
     let rendererFactory: @Sendable () throws -> DocumentRenderer
     let loadedRenderer = Mutex<DocumentRenderer?>(nil)
@@ -35,14 +35,15 @@ public final class IssuanceService: DocumentIssuing {
     /// The last failure message per request (for logs and tests); cleared on success.
     let failures = Mutex<[String: String]>([:])
 
-    public convenience init(
-        store: RequestStore, keyring: Keyring, renderer: DocumentRenderer, clock: @escaping @Sendable () -> Date = { Date() }
+    package convenience init(
+        store: RequestStore, keyring: Keyring, renderer: DocumentRenderer,
+        clock: @escaping @Sendable () -> Date = { Date() }
     ) {
         self.init(store: store, keyring: keyring, loadingRenderer: { renderer }, clock: clock)
     }
 
     /// - Parameter loadingRenderer: called once, on the first issuance.
-    public init(
+    package init(
         store: RequestStore, keyring: Keyring, loadingRenderer: @escaping @Sendable () throws -> DocumentRenderer,
         clock: @escaping @Sendable () -> Date = { Date() }
     ) {
@@ -53,7 +54,7 @@ public final class IssuanceService: DocumentIssuing {
     }
 
     /// The renderer, loaded on first use.
-    public func renderer() throws -> DocumentRenderer {
+    package func renderer() throws -> DocumentRenderer {
         try loadedRenderer.withLock { cached in
             if let cached { return cached }
             let renderer = try rendererFactory()
@@ -77,7 +78,7 @@ public final class IssuanceService: DocumentIssuing {
     /// - Parameter joiningInFlight: when another caller in this process is issuing the same request, wait for it
     ///   and return its outcome instead of `nil` (the decision handlers answer with the request as issued, even
     ///   when the sweeper happened to pick it up first).
-    public func issueNow(_ requestID: String, joiningInFlight: Bool = false) throws(AppError) -> Issued? {
+    package func issueNow(_ requestID: String, joiningInFlight: Bool = false) throws(AppError) -> Issued? {
         let ticket = InFlightIssuance()
         let running = inFlight.withLock { running -> InFlightIssuance? in
             if let other = running[requestID] { return other }
@@ -128,9 +129,11 @@ public final class IssuanceService: DocumentIssuing {
             rendered = try renderer().render(
                 record,
                 signature: SignaturePlaceholder(
-                    visible: true, signerName: keys.name, reason: Self.reason(for: record.kind), location: record.place))
+                    visible: true, signerName: keys.name, reason: Self.reason(for: record.kind), location: record.place)
+            )
             sealed = try PAdESSealer.seal(rendered.pdf, signer: try keys.signer())
-            canonical = try DocumentRecordBuilder.canonicalJSON(record, findingsJSON: source.findingsJSON, rendered: rendered)
+            canonical = try DocumentRecordBuilder.canonicalJSON(
+                record, findingsJSON: source.findingsJSON, rendered: rendered)
         } catch {
             let message = "cannot issue request \(requestID): \(error)"
             failures.withLock { $0[requestID] = message }
@@ -138,13 +141,15 @@ public final class IssuanceService: DocumentIssuing {
         }
         let document = NewDocument(
             documentID: documentID, requestID: requestID, kind: source.kind, departmentID: source.departmentID,
-            templateID: rendered.templateID, templateVersion: rendered.templateVersion, templateSHA256: rendered.templateSHA256,
-            recordJSON: canonical, pdf: sealed, signerCertificateSHA256: keys.active.certificate.fingerprintHex, issuedAt: issuedAt)
+            templateID: rendered.templateID, templateVersion: rendered.templateVersion,
+            templateSHA256: rendered.templateSHA256,
+            recordJSON: canonical, pdf: sealed, signerCertificateSHA256: keys.active.certificate.fingerprintHex,
+            issuedAt: issuedAt)
         do {
             let summary = try store.register(document, now: issuedAt)
             failures.withLock { $0[requestID] = nil }
             return Issued(documentID: documentID, summary: summary, pdf: sealed)
-        } catch where error.code == .transitionRefused {
+        } catch  where error.code == .transitionRefused {
             return nil  // another issuer registered it first; our render is dropped
         } catch {
             throw AppError(.storage, "cannot register the document of \(requestID): \(error.message)")
@@ -155,7 +160,7 @@ public final class IssuanceService: DocumentIssuing {
     /// (rendering and signing are blocking work that must not sit on the cooperative pool), joining an issuance of the
     /// same request already in flight (the sweeper's). A failure is logged and left to the sweeper; the approval
     /// stands.
-    public func issueDocument(forRequest requestID: String) async -> RequestSummary? {
+    package func issueDocument(forRequest requestID: String) async -> RequestSummary? {
         await withCheckedContinuation { (continuation: CheckedContinuation<RequestSummary?, Never>) in
             DispatchQueue.global(qos: .userInitiated).async {
                 do {
@@ -171,7 +176,7 @@ public final class IssuanceService: DocumentIssuing {
     /// Issues every approved request that has no document yet (after a crash, or after a failed attempt).
     /// Returns the documents issued.
     @discardableResult
-    public func sweep(limit: Int = 1000) -> [Issued] {
+    package func sweep(limit: Int = 1000) -> [Issued] {
         guard let ids = try? store.approvedRequestIDs(limit: limit) else { return [] }
         var issued: [Issued] = []
         for id in ids {
@@ -181,7 +186,7 @@ public final class IssuanceService: DocumentIssuing {
     }
 
     /// Runs ``sweep(limit:)`` now and then every `interval` on a background task until the task is cancelled.
-    public func startSweeper(every interval: Duration = .seconds(30)) -> Task<Void, Never> {
+    package func startSweeper(every interval: Duration = .seconds(30)) -> Task<Void, Never> {
         Task.detached(priority: .utility) { [self] in
             while !Task.isCancelled {
                 // Only when something waits: a quiet service never loads templates or fonts for the sweeper.
@@ -196,7 +201,7 @@ public final class IssuanceService: DocumentIssuing {
     }
 
     /// The last failure of `requestID`, if its issuance failed and has not succeeded since.
-    public func lastFailure(of requestID: String) -> String? { failures.withLock { $0[requestID] } }
+    package func lastFailure(of requestID: String) -> String? { failures.withLock { $0[requestID] } }
 
     static func reason(for kind: RequestKind) -> String {
         switch kind {

@@ -3,20 +3,20 @@ import Foundation
 
 /// `civicseal keys init`: a development root CA, one seal certificate per department, and a
 /// development identity-provider key. Creates what is missing; never overwrites an existing file.
-public enum DevelopmentPKI {
-    public static let rootCommonName = "CivicSeal Development Root CA"
-    public static let developmentIssuer = "https://idp.civicseal.invalid/dev"
-    public static let developmentAudience = "civicseal"
-    public static let manifestName = "keyring.json"
+package enum DevelopmentPKI {
+    package static let rootCommonName = "CivicSeal Development Root CA"
+    package static let developmentIssuer = "https://idp.civicseal.invalid/dev"
+    package static let developmentAudience = "civicseal"
+    package static let manifestName = "keyring.json"
 
     /// What `initialize` did, file by file, for the operator.
-    public struct Report: Sendable {
-        public var created: [String] = []
-        public var kept: [String] = []
+    package struct Report: Sendable {
+        package var created: [String] = []
+        package var kept: [String] = []
     }
 
     /// Provisions `directory`. Existing keys, certificates and manifest entries are kept as they are.
-    public static func initialize(
+    package static func initialize(
         directory: String, departments: [DepartmentProfile] = DepartmentProfile.defaults,
         sealAlgorithm: SealAlgorithm = .ecdsaP256, now: Date = Date()
     ) throws(AppError) -> Report {
@@ -31,7 +31,8 @@ public enum DevelopmentPKI {
             manifest = try Keyring.readManifest(manifestPath)
             report.kept.append(manifestName)
         } else {
-            manifest = KeyringManifest(trustAnchors: [], rootKey: nil, departments: [], identityProvider: nil, trustedIssuers: nil)
+            manifest = KeyringManifest(
+                trustAnchors: [], rootKey: nil, departments: [], identityProvider: nil, trustedIssuers: nil)
         }
 
         // Root CA.
@@ -41,22 +42,32 @@ public enum DevelopmentPKI {
         let rootCertificate: Certificate
         if SecureFile.exists("\(directory)/\(rootCertPath)") {
             guard SecureFile.exists("\(directory)/\(rootKeyPath)") else {
-                throw AppError(.keyMaterial, "\(directory)/\(rootCertPath) exists but its key \(rootKeyPath) is missing; cannot issue seals")
+                throw AppError(
+                    .keyMaterial,
+                    "\(directory)/\(rootCertPath) exists but its key \(rootKeyPath) is missing; cannot issue seals")
             }
-            rootCertificate = try load { () throws(CryptoError) in try Certificate(pem: try SecureFile.readTextCrypto("\(directory)/\(rootCertPath)")) }
-            rootKey = try load { () throws(CryptoError) in try PrivateKey(pem: try SecureFile.readTextCrypto("\(directory)/\(rootKeyPath)")) }
+            rootCertificate = try load { () throws(CryptoError) in
+                try Certificate(pem: try SecureFile.readTextCrypto("\(directory)/\(rootCertPath)"))
+            }
+            rootKey = try load { () throws(CryptoError) in
+                try PrivateKey(pem: try SecureFile.readTextCrypto("\(directory)/\(rootKeyPath)"))
+            }
             report.kept += [rootCertPath, rootKeyPath]
         } else {
             rootKey = try crypto { () throws(CryptoError) in try PrivateKey.generate(.ecP256) }
-            let subject = DistinguishedName(commonName: rootCommonName, organization: "CivicSeal (development only)", country: "VN")
+            let subject = DistinguishedName(
+                commonName: rootCommonName, organization: "CivicSeal (development only)", country: "VN")
             rootCertificate = try crypto { () throws(CryptoError) in
                 try CertificateBuilder.rootAuthority(
                     subject: subject, publicKey: rootKey.publicKey,
                     notBefore: now.addingTimeInterval(-3600), notAfter: now.addingTimeInterval(10 * 365 * 86400)
                 ).selfSigned(with: rootKey)
             }
-            try SecureFile.create("\(directory)/\(rootKeyPath)", text: try crypto { () throws(CryptoError) in try rootKey.pkcs8PEM() }, mode: SecureFile.privateMode)
-            try SecureFile.create("\(directory)/\(rootCertPath)", text: rootCertificate.pem, mode: SecureFile.publicMode)
+            try SecureFile.create(
+                "\(directory)/\(rootKeyPath)", text: try crypto { () throws(CryptoError) in try rootKey.pkcs8PEM() },
+                mode: SecureFile.privateMode)
+            try SecureFile.create(
+                "\(directory)/\(rootCertPath)", text: rootCertificate.pem, mode: SecureFile.publicMode)
             report.created += [rootKeyPath, rootCertPath]
         }
         if !manifest.trustAnchors.contains(rootCertPath) { manifest.trustAnchors.append(rootCertPath) }
@@ -68,9 +79,13 @@ public enum DevelopmentPKI {
                 report.kept.append("departments/\(profile.id) (active seal \(existing.active))")
                 continue
             }
-            let seal = try issueSeal(directory: directory, profile: profile, algorithm: sealAlgorithm,
-                                     rootKey: rootKey, rootCertificate: rootCertificate, now: now, report: &report)
-            manifest.departments.append(.init(id: profile.id, name: profile.name, englishName: profile.englishName, active: seal.name, seals: [seal]))
+            let seal = try issueSeal(
+                directory: directory, profile: profile, algorithm: sealAlgorithm,
+                rootKey: rootKey, rootCertificate: rootCertificate, now: now, report: &report)
+            manifest.departments.append(
+                .init(
+                    id: profile.id, name: profile.name, englishName: profile.englishName, active: seal.name,
+                    seals: [seal]))
         }
 
         // Development identity provider.
@@ -80,7 +95,8 @@ public enum DevelopmentPKI {
             report.kept.append("identity provider \(manifest.identityProvider!.issuer)")
         }
         if manifest.trustedIssuers == nil {
-            manifest.trustedIssuers = try DevelopmentIdentityProvider.writeTrustedIssuers(directory: directory, provider: manifest.identityProvider!, report: &report)
+            manifest.trustedIssuers = try DevelopmentIdentityProvider.writeTrustedIssuers(
+                directory: directory, provider: manifest.identityProvider!, report: &report)
         }
 
         let encoded = try Keyring.encodeManifest(manifest)
@@ -95,7 +111,7 @@ public enum DevelopmentPKI {
     /// makes it ACTIVE; the previous seals stay listed (retired: their certificates still verify old documents).
     /// Returns the new seal's name. A running service picks the new seal up on its next start.
     @discardableResult
-    public static func rotate(
+    package static func rotate(
         directory: String, departmentID: String, algorithm: SealAlgorithm = .ecdsaP256, now: Date = Date()
     ) throws(AppError) -> String {
         let manifestPath = "\(directory)/\(manifestName)"
@@ -106,13 +122,19 @@ public enum DevelopmentPKI {
         guard let rootKeyPath = manifest.rootKey, let rootCertPath = manifest.trustAnchors.first else {
             throw AppError(.keyMaterial, "the keyring names no development root key; rotate with your CA instead")
         }
-        let rootKey = try load { () throws(CryptoError) in try PrivateKey(pem: try SecureFile.readTextCrypto("\(directory)/\(rootKeyPath)")) }
-        let rootCertificate = try load { () throws(CryptoError) in try Certificate(pem: try SecureFile.readTextCrypto("\(directory)/\(rootCertPath)")) }
+        let rootKey = try load { () throws(CryptoError) in
+            try PrivateKey(pem: try SecureFile.readTextCrypto("\(directory)/\(rootKeyPath)"))
+        }
+        let rootCertificate = try load { () throws(CryptoError) in
+            try Certificate(pem: try SecureFile.readTextCrypto("\(directory)/\(rootCertPath)"))
+        }
         let entry = manifest.departments[index]
         let locality = DepartmentProfile.defaults.first { $0.id == departmentID }?.locality ?? "Hà Nội"
         var report = Report()
         let seal = try issueSeal(
-            directory: directory, profile: DepartmentProfile(id: entry.id, name: entry.name, englishName: entry.englishName, locality: locality),
+            directory: directory,
+            profile: DepartmentProfile(
+                id: entry.id, name: entry.name, englishName: entry.englishName, locality: locality),
             algorithm: algorithm, rootKey: rootKey, rootCertificate: rootCertificate, now: now, report: &report)
         manifest.departments[index].seals.append(seal)
         manifest.departments[index].active = seal.name
@@ -142,8 +164,11 @@ public enum DevelopmentPKI {
         let name = "seal-\(stamp)-\(certificate.fingerprintHex.prefix(8))"
         let certPath = "departments/\(profile.id)/\(name).cert.pem"
         let keyPath = "private/\(profile.id)/\(name).key.pem"
-        try SecureFile.create("\(directory)/\(keyPath)", text: try crypto { () throws(CryptoError) in try key.pkcs8PEM() }, mode: SecureFile.privateMode)
-        try SecureFile.create("\(directory)/\(certPath)", text: certificate.pem + rootCertificate.pem, mode: SecureFile.publicMode)
+        try SecureFile.create(
+            "\(directory)/\(keyPath)", text: try crypto { () throws(CryptoError) in try key.pkcs8PEM() },
+            mode: SecureFile.privateMode)
+        try SecureFile.create(
+            "\(directory)/\(certPath)", text: certificate.pem + rootCertificate.pem, mode: SecureFile.publicMode)
         report.created += [keyPath, certPath]
         return .init(name: name, certificate: certPath, key: keyPath, algorithm: algorithm.rawValue)
     }

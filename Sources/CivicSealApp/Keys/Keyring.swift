@@ -6,24 +6,24 @@ import Foundation
 /// The loaded key material: trust anchors, and per department its active seal (key + certificate
 /// chain) and every certificate it ever sealed with, so documents sealed before a rotation still verify.
 /// Everything is parsed once at load.
-public final class Keyring: Sendable {
+package final class Keyring: Sendable {
     /// One seal of a department.
-    public struct Seal: Sendable {
-        public let name: String
-        public let certificate: Certificate
+    package struct Seal: Sendable {
+        package let name: String
+        package let certificate: Certificate
         /// Certificates after the seal certificate in its PEM file (intermediates, root).
-        public let chain: [Certificate]
-        public let algorithm: SealAlgorithm
+        package let chain: [Certificate]
+        package let algorithm: SealAlgorithm
         /// Present only for seals whose key is kept.
-        public let key: PrivateKey?
+        package let key: PrivateKey?
     }
 
-    public struct Department: Sendable {
-        public let id: String
-        public let name: String
-        public let englishName: String
-        public let active: Seal
-        public let seals: [Seal]
+    package struct Department: Sendable {
+        package let id: String
+        package let name: String
+        package let englishName: String
+        package let active: Seal
+        package let seals: [Seal]
         /// Built once at load (key/certificate match, ESS attribute, DER parts), not per document.
         private let preparedSigner: Result<CMSSigner, CryptoError>
 
@@ -34,27 +34,33 @@ public final class Keyring: Sendable {
             self.active = active
             self.seals = seals
             preparedSigner = Result { () throws(CryptoError) -> CMSSigner in
-                guard let key = active.key else { throw CryptoError(.invalidArgument, "the active seal of \(id) has no private key") }
-                return try CMSSigner(key: key, certificate: active.certificate, chain: active.chain, algorithm: active.algorithm.signatureAlgorithm)
+                guard let key = active.key else {
+                    throw CryptoError(.invalidArgument, "the active seal of \(id) has no private key")
+                }
+                return try CMSSigner(
+                    key: key, certificate: active.certificate, chain: active.chain,
+                    algorithm: active.algorithm.signatureAlgorithm)
             }
         }
 
         /// The CMS signer for new documents.
-        public func signer() throws(CryptoError) -> CMSSigner { try preparedSigner.get() }
+        package func signer() throws(CryptoError) -> CMSSigner { try preparedSigner.get() }
     }
 
-    public let directory: String
-    public let manifest: KeyringManifest
-    public let trustAnchors: [Certificate]
-    public let departments: [Department]
-    public let validator: ChainValidator
+    package let directory: String
+    package let manifest: KeyringManifest
+    package let trustAnchors: [Certificate]
+    package let departments: [Department]
+    package let validator: ChainValidator
 
-    public init(directory: String) throws(AppError) {
+    package init(directory: String) throws(AppError) {
         self.directory = directory
         manifest = try Self.readManifest("\(directory)/\(DevelopmentPKI.manifestName)")
         var anchors: [Certificate] = []
         for path in manifest.trustAnchors {
-            anchors += try load { () throws(CryptoError) in try Certificate.chain(pem: try SecureFile.readTextCrypto("\(directory)/\(path)")) }
+            anchors += try load { () throws(CryptoError) in
+                try Certificate.chain(pem: try SecureFile.readTextCrypto("\(directory)/\(path)"))
+            }
         }
         trustAnchors = anchors
         validator = try load { () throws(CryptoError) in try ChainValidator(trustAnchors: anchors) }
@@ -63,31 +69,49 @@ public final class Keyring: Sendable {
             var seals: [Seal] = []
             for seal in entry.seals {
                 guard let algorithm = SealAlgorithm(argument: seal.algorithm) else {
-                    throw AppError(.configuration, "\(DevelopmentPKI.manifestName): unknown algorithm \(seal.algorithm) for \(entry.id)/\(seal.name)")
+                    throw AppError(
+                        .configuration,
+                        "\(DevelopmentPKI.manifestName): unknown algorithm \(seal.algorithm) for \(entry.id)/\(seal.name)"
+                    )
                 }
-                let chain = try load { () throws(CryptoError) in try Certificate.chain(pem: try SecureFile.readTextCrypto("\(directory)/\(seal.certificate)")) }
+                let chain = try load { () throws(CryptoError) in
+                    try Certificate.chain(pem: try SecureFile.readTextCrypto("\(directory)/\(seal.certificate)"))
+                }
                 let key: PrivateKey? = try seal.key.map { (path) throws(AppError) in
-                    try load { () throws(CryptoError) in try PrivateKey(pem: try SecureFile.readTextCrypto("\(directory)/\(path)")) }
+                    try load { () throws(CryptoError) in
+                        try PrivateKey(pem: try SecureFile.readTextCrypto("\(directory)/\(path)"))
+                    }
                 }
                 if let key, (try? key.publicKey.spkiDER()) != (try? chain[0].publicKey.spkiDER()) {
                     throw AppError(.keyMaterial, "\(seal.key!) does not belong to \(seal.certificate)")
                 }
-                seals.append(Seal(name: seal.name, certificate: chain[0], chain: Array(chain.dropFirst()), algorithm: algorithm, key: key))
+                seals.append(
+                    Seal(
+                        name: seal.name, certificate: chain[0], chain: Array(chain.dropFirst()), algorithm: algorithm,
+                        key: key))
             }
             guard let active = seals.first(where: { $0.name == entry.active }) else {
-                throw AppError(.configuration, "\(DevelopmentPKI.manifestName): department \(entry.id) names active seal \(entry.active), which is not listed")
+                throw AppError(
+                    .configuration,
+                    "\(DevelopmentPKI.manifestName): department \(entry.id) names active seal \(entry.active), which is not listed"
+                )
             }
-            loaded.append(Department(id: entry.id, name: entry.name, englishName: entry.englishName, active: active, seals: seals))
+            loaded.append(
+                Department(id: entry.id, name: entry.name, englishName: entry.englishName, active: active, seals: seals)
+            )
         }
         departments = loaded
     }
 
-    public func department(_ id: String) -> Department? { departments.first { $0.id == id } }
+    package func department(_ id: String) -> Department? { departments.first { $0.id == id } }
 
-    /// What `GET /v1/trust` publishes: the anchors and every department certificate (active and retired) with its chain.
-    public func publication() -> TrustPublication {
+    /// What `GET /v1/trust` publishes: the anchors and every department certificate (active and retired) with its
+    /// chain.
+    package func publication() -> TrustPublication {
         TrustPublication(
-            anchors: trustAnchors.map { .init(subject: $0.subject.description, sha256: $0.fingerprintHex, pem: $0.pem) },
+            anchors: trustAnchors.map {
+                .init(subject: $0.subject.description, sha256: $0.fingerprintHex, pem: $0.pem)
+            },
             departments: departments.map { department in
                 .init(
                     id: department.id, name: department.name, englishName: department.englishName,
@@ -106,19 +130,22 @@ public final class Keyring: Sendable {
         // The one strict reader: duplicate or unknown members are refused, as in every other JSON this service reads.
         switch WorkflowJSON.decode(KeyringManifest.self, from: Array(text.utf8)) {
         case .success(let manifest): return manifest
-        case .failure(let failure): throw AppError(.configuration, "\(path) is not a valid keyring manifest: \(failure)")
+        case .failure(let failure):
+            throw AppError(.configuration, "\(path) is not a valid keyring manifest: \(failure)")
         }
     }
 
     static func encodeManifest(_ manifest: KeyringManifest) throws(AppError) -> String {
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
-        guard let data = try? encoder.encode(manifest) else { throw AppError(.configuration, "cannot encode the keyring manifest") }
+        guard let data = try? encoder.encode(manifest) else {
+            throw AppError(.configuration, "cannot encode the keyring manifest")
+        }
         return String(decoding: data, as: UTF8.self) + "\n"
     }
 
     /// `civicseal keys show`: what is configured, without any secret.
-    public func summary(now: Date = Date()) -> String {
+    package func summary(now: Date = Date()) -> String {
         var lines: [String] = []
         let formatter = ISO8601DateFormatter()
         func describe(_ certificate: Certificate) -> [String] {
@@ -136,15 +163,22 @@ public final class Keyring: Sendable {
         for department in departments {
             lines.append("Department \(department.id) — \(department.name) / \(department.englishName)")
             for seal in department.seals {
-                let role = seal.name == department.active.name ? "active (signs new documents)" : "retired (verification only)"
-                lines.append("  seal \(seal.name): \(role), \(seal.algorithm.rawValue), key \(seal.key == nil ? "absent" : "present")")
+                let role =
+                    seal.name == department.active.name ? "active (signs new documents)" : "retired (verification only)"
+                lines.append(
+                    "  seal \(seal.name): \(role), \(seal.algorithm.rawValue), key \(seal.key == nil ? "absent" : "present")"
+                )
                 lines.append(contentsOf: describe(seal.certificate))
-                let verdict = validator.validate(seal.certificate, intermediates: seal.chain, at: now, requiredKeyUsage: [.digitalSignature, .nonRepudiation])
+                let verdict = validator.validate(
+                    seal.certificate, intermediates: seal.chain, at: now,
+                    requiredKeyUsage: [.digitalSignature, .nonRepudiation])
                 lines.append("    chain:       \(verdict.isTrusted ? "trusted" : "NOT TRUSTED: \(verdict.failure!)")")
             }
         }
         if let provider = manifest.identityProvider {
-            lines.append("Development identity provider: \(provider.issuer) (audience \(provider.audience), kid \(provider.kid), JWKS \(provider.jwks))")
+            lines.append(
+                "Development identity provider: \(provider.issuer) (audience \(provider.audience), kid \(provider.kid), JWKS \(provider.jwks))"
+            )
         }
         return lines.joined(separator: "\n")
     }

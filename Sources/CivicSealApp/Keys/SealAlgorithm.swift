@@ -1,13 +1,13 @@
 import CivicSealCrypto
 
 /// The key and signature scheme of a department seal. ECDSA P-256 is the default; RSA-PSS 3072 is selectable.
-public enum SealAlgorithm: String, Sendable, CaseIterable {
+package enum SealAlgorithm: String, Sendable, CaseIterable {
     case ecdsaP256 = "ecdsa-p256-sha256"
     case ecdsaP384 = "ecdsa-p384-sha384"
     case rsaPSS3072 = "rsa-pss-sha256"
     case rsaPKCS1 = "rsa-pkcs1-sha256"
 
-    public var keyKind: KeyKind {
+    package var keyKind: KeyKind {
         switch self {
         case .ecdsaP256: .ecP256
         case .ecdsaP384: .ecP384
@@ -15,7 +15,7 @@ public enum SealAlgorithm: String, Sendable, CaseIterable {
         }
     }
 
-    public var signatureAlgorithm: SignatureAlgorithm {
+    package var signatureAlgorithm: SignatureAlgorithm {
         switch self {
         case .ecdsaP256: .ecdsa(.sha256)
         case .ecdsaP384: .ecdsa(.sha384)
@@ -25,7 +25,7 @@ public enum SealAlgorithm: String, Sendable, CaseIterable {
     }
 
     /// Accepts the manifest names and the short command-line names `ecdsa-p256`, `ecdsa-p384`, `rsa-pss-3072`.
-    public init?(argument: String) {
+    package init?(argument: String) {
         switch argument {
         case "ecdsa-p256", Self.ecdsaP256.rawValue: self = .ecdsaP256
         case "ecdsa-p384", Self.ecdsaP384.rawValue: self = .ecdsaP384

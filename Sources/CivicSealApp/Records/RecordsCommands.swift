@@ -5,13 +5,13 @@ import CivicSealWorkflow
 import Foundation
 
 /// The records commands of the CLI: `audit verify`, `backup`, and the hidden `dev submit-burst`.
-public enum RecordsCommands {
+package enum RecordsCommands {
     /// The default data directory, relative to the working directory.
-    public static let defaultDataDirectory = ".civicseal"
+    package static let defaultDataDirectory = ".civicseal"
     /// The database file inside the data directory.
-    public static let databaseFileName = "civicseal.sqlite"
+    package static let databaseFileName = "civicseal.sqlite"
 
-    public static func databasePath(dataDirectory: String?) -> String {
+    package static func databasePath(dataDirectory: String?) -> String {
         "\(dataDirectory ?? defaultDataDirectory)/\(databaseFileName)"
     }
 
@@ -32,18 +32,20 @@ public enum RecordsCommands {
 
     /// `civicseal audit verify`: the verdict line. Throws ``AppError/Code/auditDamaged`` (exit 65) on damage,
     /// naming the first damaged entry.
-    public static func verifyAudit(dataDirectory: String?) throws(AppError) -> String {
+    package static func verifyAudit(dataDirectory: String?) throws(AppError) -> String {
         let store = try openExisting(dataDirectory: dataDirectory)
         defer { try? store.close() }
         let verdict: AuditVerdict
-        do { verdict = try store.verifyAudit() } catch { throw AppError(.storage, "cannot read the audit log: \(error.code)") }
+        do { verdict = try store.verifyAudit() } catch {
+            throw AppError(.storage, "cannot read the audit log: \(error.code)")
+        }
         guard verdict.isIntact else { throw AppError(.auditDamaged, "audit verify: \(verdict.description)") }
         return verdict.description
     }
 
     /// `civicseal backup --to FILE`: an online, consistent copy made with SQLite's backup API. The file is created
     /// exclusively with mode 0600 (it holds personal data) and an existing file is never overwritten.
-    public static func backup(dataDirectory: String?, to destination: String) throws(AppError) -> String {
+    package static func backup(dataDirectory: String?, to destination: String) throws(AppError) -> String {
         let store = try openExisting(dataDirectory: dataDirectory)
         defer { try? store.close() }
         try SecureFile.create(destination, [], mode: SecureFile.privateMode)
@@ -59,7 +61,7 @@ public enum RecordsCommands {
 
     /// `civicseal dev submit-burst --count N`: submits `count` synthetic criminal-record requests, one transaction
     /// each, and writes each committed id on its own line, flushing after every line (the crash test relies on it).
-    public static func submitBurst(dataDirectory: String?, count: Int, output: (String) -> Void) throws(AppError) {
+    package static func submitBurst(dataDirectory: String?, count: Int, output: (String) -> Void) throws(AppError) {
         let directory = dataDirectory ?? defaultDataDirectory
         try SecureFile.makeDirectory(directory, mode: 0o700)
         let store = try open(databasePath(dataDirectory: directory))
@@ -76,7 +78,7 @@ public enum RecordsCommands {
                 let summary = try store.submit(request, now: Date())
                 output(summary.id)
                 committed += 1
-            } catch where error.code == .unfinishedRequestExists {
+            } catch  where error.code == .unfinishedRequestExists {
                 continue
             } catch {
                 throw AppError(.storage, "submit failed: \(error.code)")

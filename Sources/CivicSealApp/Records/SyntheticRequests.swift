@@ -3,9 +3,9 @@ import Foundation
 
 /// Synthetic, valid requests for development commands, crash tests and benchmarks. Every person is invented:
 /// ID numbers are built to agree with the person (province 001, a woman born in 1990) and none is real.
-public enum SyntheticRequests {
+package enum SyntheticRequests {
     /// The synthetic person number `number` (0…999,999): `001 1 90 NNNNNN`, born 14 May 1990.
-    public static func person(_ number: Int) -> PersonIdentity {
+    package static func person(_ number: Int) -> PersonIdentity {
         let digits = String(number % 1_000_000)
         let padded = String(repeating: "0", count: 6 - digits.count) + digits
         // Force-unwrap is safe: the structure is fixed and agrees with the person below.
@@ -15,14 +15,14 @@ public enum SyntheticRequests {
             sex: .female)
     }
 
-    public static func applicant(_ number: Int) -> Applicant {
+    package static func applicant(_ number: Int) -> Applicant {
         Applicant(identity: person(number), assuranceLevel: .level2)
     }
 
     static let address = Address(line: "12 Phố Huế, phường Hai Bà Trưng", provinceCode: "001")
 
     /// A form-1 criminal-record request for oneself, living in Hà Nội since birth.
-    public static func criminalRecord(form: CriminalRecordForm = .form1, copies: Int = 2) -> RequestSubmission {
+    package static func criminalRecord(form: CriminalRecordForm = .form1, copies: Int = 2) -> RequestSubmission {
         RequestSubmission(
             request: .criminalRecord(CriminalRecordRequest(form: form, purpose: "Xin việc")),
             particulars: Particulars(
@@ -40,15 +40,17 @@ public enum SyntheticRequests {
     }
 
     /// A driving-licence health certificate request.
-    public static func healthCertificate() -> RequestSubmission {
+    package static func healthCertificate() -> RequestSubmission {
         RequestSubmission(
-            request: .healthCertificate(HealthCertificateRequest(certificateType: "driving-licence", licenceClass: "B")),
-            particulars: Particulars(currentResidence: Address(line: "12 Phố Huế, phường Hai Bà Trưng", provinceCode: "001")),
+            request: .healthCertificate(
+                HealthCertificateRequest(certificateType: "driving-licence", licenceClass: "B")),
+            particulars: Particulars(
+                currentResidence: Address(line: "12 Phố Huế, phường Hai Bà Trưng", provinceCode: "001")),
             contact: ContactDetails(phone: "0912345678"))
     }
 
     /// Validates `submission` for synthetic person `number` on `today`; a failure is a programming error here.
-    public static func validated(
+    package static func validated(
         _ submission: RequestSubmission, person number: Int, today: CalendarDate,
         validator: SubmissionValidator = SubmissionValidator()
     ) -> ValidatedRequest {

@@ -17,10 +17,14 @@ struct DevelopmentMode: Sendable, Equatable {
     ) throws(AppError) -> DevelopmentMode {
         var material: [String] = []
         if let developmentIssuer {
-            material.append("the development identity provider \(developmentIssuer) is trusted: anyone with \(keysDirectory)/ can mint citizen and staff tokens")
+            material.append(
+                "the development identity provider \(developmentIssuer) is trusted: anyone with \(keysDirectory)/ can mint citizen and staff tokens"
+            )
         }
         if developmentSeals {
-            material.append("documents are sealed with development keys (the development root's private key is in \(keysDirectory)/)")
+            material.append(
+                "documents are sealed with development keys (the development root's private key is in \(keysDirectory)/)"
+            )
         }
         let loopback = Service.isLoopback(host)
         let isOn: Bool

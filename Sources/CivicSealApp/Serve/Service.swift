@@ -9,55 +9,56 @@ import Foundation
 import Synchronization
 
 /// `civicseal serve`: where the service listens and where it keeps its data and keys.
-public struct ServeOptions: Sendable {
-    public var host = "127.0.0.1"
-    public var port = 8080
+package struct ServeOptions: Sendable {
+    package var host = "127.0.0.1"
+    package var port = 8080
     /// The SQLite database lives here (`civicseal.sqlite`), created 0700.
-    public var dataDirectory = ".civicseal"
-    public var keysDirectory = "Keys"
-    public var eventLoops = max(1, min(4, ProcessInfo.processInfo.activeProcessorCount))
+    package var dataDirectory = ".civicseal"
+    package var keysDirectory = "Keys"
+    package var eventLoops = max(1, min(4, ProcessInfo.processInfo.activeProcessorCount))
     /// Where the one-line JSON access log goes (standard output by default).
-    public var logSink: any HTTPLogSink = StandardOutputLogSink()
-    public var clock: @Sendable () -> Date = { Date() }
+    package var logSink: any HTTPLogSink = StandardOutputLogSink()
+    package var clock: @Sendable () -> Date = { Date() }
     /// Document templates (the repository's `Templates/` by default).
-    public var templatesDirectory = DocumentRenderer.repositoryTemplateDirectory()
+    package var templatesDirectory = DocumentRenderer.repositoryTemplateDirectory()
     /// The public address printed on documents and encoded in their QR codes (`<base>/v/<id>`);
     /// `http://<host>:<port>` when not set.
-    public var publicBaseURL: String?
+    package var publicBaseURL: String?
     /// How often the sweeper looks for approved requests without a document (it also runs once at start).
-    public var sweepInterval: Duration = .seconds(30)
+    package var sweepInterval: Duration = .seconds(30)
     /// Page cookies carry `Secure` in development mode on a loopback address too (behind a local TLS proxy). Outside
     /// development mode, or off loopback, they always carry `Secure` and the `__Host-` prefix, whatever this says.
-    public var secureCookies: Bool?
+    package var secureCookies: Bool?
     /// Development mode (`serve --development`): a development identity provider and development seals are
     /// allowed on any address. `nil` decides by the address: on a loopback bind development mode is on whenever
     /// development keys or a development issuer are in use (and keys are created on first start); on any other bind
     /// the service refuses to start with them (``AppError/Code/developmentModeRequired``).
-    public var development: Bool?
+    package var development: Bool?
     /// Officers' pages accept the `Authorization: Bearer` a trusted reverse proxy adds (see ``WebConfiguration``).
-    public var trustProxyBearer = false
+    package var trustProxyBearer = false
     /// Signed-in page sessions kept at most (anonymous visitors hold none); when full, a new sign-in gets a 503 page
     /// with `Retry-After` and nobody is signed out. Each person holds at most 10 (their own oldest goes).
-    public var sessionCapacity = 100_000
+    package var sessionCapacity = 100_000
     /// The threads and queue limits of PDF verification (`nil`: one thread fewer than the cores, four waiting each).
-    public var verification: VerificationLanes?
+    package var verification: VerificationLanes?
     /// Reverse proxies whose `X-Forwarded-For` names the client (`--trusted-proxy CIDR`, repeatable); the access
     /// log, the per-address connection limit's exemption and the rate limits use the client so found.
-    public var trustedProxies: [IPAddressRange] = []
+    package var trustedProxies: [IPAddressRange] = []
     /// The bearer token `GET /metrics` requires (`--metrics-token-file`, or `CIVICSEAL_METRICS_TOKEN`); none:
     /// `/metrics` answers 404.
-    public var metricsToken: String?
+    package var metricsToken: String?
     /// Open connections one client address (an IPv6 /64) may hold.
-    public var maximumConnectionsPerAddress = 64
+    package var maximumConnectionsPerAddress = 64
 
-    public init() {}
+    package init() {}
 
     /// `--trusted-proxy` values as CIDR ranges; a usage error names the first malformed one.
-    public static func trustedProxies(_ values: [String]) throws(AppError) -> [IPAddressRange] {
+    package static func trustedProxies(_ values: [String]) throws(AppError) -> [IPAddressRange] {
         var ranges: [IPAddressRange] = []
         for value in values {
             guard let range = IPAddressRange(value) else {
-                throw AppError(.usage, "--trusted-proxy \(value) is not an address or CIDR range (e.g. 10.0.0.0/8, ::1)")
+                throw AppError(
+                    .usage, "--trusted-proxy \(value) is not an address or CIDR range (e.g. 10.0.0.0/8, ::1)")
             }
             ranges.append(range)
         }
@@ -66,13 +67,14 @@ public struct ServeOptions: Sendable {
 
     /// The metrics token from `file` (first line, surrounding whitespace dropped), else from `environment`; at
     /// least 16 characters, so that it cannot be guessed.
-    public static func metricsToken(file: String?, environment: String?) throws(AppError) -> String? {
+    package static func metricsToken(file: String?, environment: String?) throws(AppError) -> String? {
         var token = environment
         if let file {
             guard let data = FileManager.default.contents(atPath: file) else {
                 throw AppError(.usage, "cannot read --metrics-token-file \(file)")
             }
-            token = String(decoding: data, as: UTF8.self).split(whereSeparator: \.isNewline).first.map(String.init) ?? ""
+            token =
+                String(decoding: data, as: UTF8.self).split(whereSeparator: \.isNewline).first.map(String.init) ?? ""
         }
         guard let token = token?.trimmingCharacters(in: .whitespaces) else { return nil }
         guard token.count >= 16, token.allSatisfy({ $0.isASCII && !$0.isWhitespace }) else {
@@ -83,22 +85,23 @@ public struct ServeOptions: Sendable {
 }
 
 /// A started CivicSeal service: the HTTP server, the store and the pieces tests look at.
-public final class Service: Sendable {
-    public let server: HTTPServer
-    public let store: RequestStore
-    public let api: APIService
-    public let routes: [HTTPRouter.Route]
-    public let keyring: Keyring
-    public let issuance: IssuanceService
+package final class Service: Sendable {
+    package let server: HTTPServer
+    package let store: RequestStore
+    package let api: APIService
+    package let routes: [HTTPRouter.Route]
+    package let keyring: Keyring
+    package let issuance: IssuanceService
     let sweeper: Task<Void, Never>
-    public let port: Int
+    package let port: Int
     /// Lines for the operator: the address, development-key warnings, how to mint a token.
-    public let banner: [String]
+    package let banner: [String]
     /// Development mode is on (see ``ServeOptions/development``): the banner says so loudly.
-    public let developmentMode: Bool
+    package let developmentMode: Bool
 
     init(
-        server: HTTPServer, store: RequestStore, api: APIService, routes: [HTTPRouter.Route], keyring: Keyring, issuance: IssuanceService,
+        server: HTTPServer, store: RequestStore, api: APIService, routes: [HTTPRouter.Route], keyring: Keyring,
+        issuance: IssuanceService,
         sweeper: Task<Void, Never>, port: Int, banner: [String], developmentMode: Bool
     ) {
         self.developmentMode = developmentMode
@@ -114,7 +117,7 @@ public final class Service: Sendable {
     }
 
     /// Prepares keys (development keys on first start), identity issuers and the database, then starts listening.
-    public static func start(_ options: ServeOptions) throws(AppError) -> Service {
+    package static func start(_ options: ServeOptions) throws(AppError) -> Service {
         var banner: [String] = []
         let loopback = isLoopback(options.host)
         let manifest = "\(options.keysDirectory)/\(DevelopmentPKI.manifestName)"
@@ -124,7 +127,8 @@ public final class Service: Sendable {
                 throw AppError(
                     .developmentModeRequired,
                     "no keys in \(options.keysDirectory)/ and \(options.host) is not a loopback address: serve creates development keys only on "
-                        + "127.0.0.1/::1 or with --development; provision real keys and identity issuers for a public address")
+                        + "127.0.0.1/::1 or with --development; provision real keys and identity issuers for a public address"
+                )
             }
             let report = try DevelopmentPKI.initialize(directory: options.keysDirectory)
             banner.append("Created DEVELOPMENT keys in \(options.keysDirectory)/ (\(report.created.count) files).")
@@ -169,7 +173,8 @@ public final class Service: Sendable {
         // Plain-HTTP cookies only in development mode on a loopback address; everywhere else `Secure` and `__Host-`.
         var webConfiguration = WebConfiguration(
             directory: WebSite.repositoryDirectory(templates: templates),
-            secureCookies: mode.isOn && loopback ? (options.secureCookies ?? false) : true, trustProxyBearer: options.trustProxyBearer)
+            secureCookies: mode.isOn && loopback ? (options.secureCookies ?? false) : true,
+            trustProxyBearer: options.trustProxyBearer)
         webConfiguration.sessionCapacity = options.sessionCapacity
         let web: WebSite
         do { web = try WebSite(configuration: webConfiguration) } catch {
@@ -178,8 +183,10 @@ public final class Service: Sendable {
         }
         let metrics = MetricsRegistry()
         let api = APIService(
-            store: store, verifier: TokenVerifier(issuers: issuers, clock: options.clock), metrics: metrics, clock: options.clock,
-            issuer: issuance, documentVerifier: documentVerifier, verification: options.verification ?? VerificationLanes(), trust: keyring.publication(),
+            store: store, verifier: TokenVerifier(issuers: issuers, clock: options.clock), metrics: metrics,
+            clock: options.clock,
+            issuer: issuance, documentVerifier: documentVerifier,
+            verification: options.verification ?? VerificationLanes(), trust: keyring.publication(),
             web: web, metricsToken: options.metricsToken)
         let router: HTTPRouter
         do { router = try api.router() } catch { throw AppError(.configuration, "routes: \(error)") }
@@ -191,7 +198,8 @@ public final class Service: Sendable {
         // A 10 MiB PDF uploaded from the verification page arrives wrapped in multipart framing; `POST /v1/verify`
         // still refuses more than 10 MiB itself.
         configuration.limits.maximumBodySize = 10 * 1024 * 1024 + 64 * 1024
-        let server = HTTPServer(configuration: configuration, responder: router, logSink: options.logSink, metrics: metrics)
+        let server = HTTPServer(
+            configuration: configuration, responder: router, logSink: options.logSink, metrics: metrics)
         do {
             try server.start()
         } catch {
@@ -200,16 +208,24 @@ public final class Service: Sendable {
         }
         let port = server.port
         boundPort.store(port, ordering: .releasing)
-        banner.insert("CivicSeal listening on http://\(options.host):\(port)  (data: \(options.dataDirectory)/, keys: \(options.keysDirectory)/)", at: 0)
+        banner.insert(
+            "CivicSeal listening on http://\(options.host):\(port)  (data: \(options.dataDirectory)/, keys: \(options.keysDirectory)/)",
+            at: 0)
         if keyring.manifest.identityProvider != nil && issuers.development != nil {
-            banner.append("Mint a development token:  swift run civicseal token citizen --personal-id 001190012345 --name \"Nguyễn Thị Ánh Tuyết\" --birthdate 1990-05-14 --gender female")
-            banner.append("                           swift run civicseal token staff --role justice.officer --department justice-hanoi --name \"Trần Đức Lương\"")
-            banner.append("                           (revoking is its own role: --role justice.revoker or health.revoker)")
+            banner.append(
+                "Mint a development token:  swift run civicseal token citizen --personal-id 001190012345 --name \"Nguyễn Thị Ánh Tuyết\" --birthdate 1990-05-14 --gender female"
+            )
+            banner.append(
+                "                           swift run civicseal token staff --role justice.officer --department justice-hanoi --name \"Trần Đức Lương\""
+            )
+            banner.append(
+                "                           (revoking is its own role: --role justice.revoker or health.revoker)")
         }
         // Approved requests left without a document by a crash are issued now, then periodically.
         let sweeper = issuance.startSweeper(every: options.sweepInterval)
         return Service(
-            server: server, store: store, api: api, routes: router.routes, keyring: keyring, issuance: issuance, sweeper: sweeper,
+            server: server, store: store, api: api, routes: router.routes, keyring: keyring, issuance: issuance,
+            sweeper: sweeper,
             port: port, banner: banner, developmentMode: mode.isOn)
     }
 
@@ -219,7 +235,7 @@ public final class Service: Sendable {
     }
 
     /// Stops accepting, lets in-flight requests finish within `deadline`, then closes the database cleanly.
-    public func stop(deadline: Duration = .seconds(10)) async {
+    package func stop(deadline: Duration = .seconds(10)) async {
         sweeper.cancel()
         await server.shutdown(deadline: deadline)
         try? store.close()

@@ -1,18 +1,18 @@
 import Foundation
 
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #elseif canImport(Darwin)
-import Darwin
+    import Darwin
 #endif
 
 /// File writes with an exact mode and no overwriting: private keys are created 0600 and never replaced.
-public enum SecureFile {
-    public static let privateMode: mode_t = 0o600
-    public static let publicMode: mode_t = 0o644
+package enum SecureFile {
+    package static let privateMode: mode_t = 0o600
+    package static let publicMode: mode_t = 0o644
 
     /// Creates `path` with `bytes` and exactly `mode` (umask ignored). Fails if the file exists.
-    public static func create(_ path: String, _ bytes: [UInt8], mode: mode_t) throws(AppError) {
+    package static func create(_ path: String, _ bytes: [UInt8], mode: mode_t) throws(AppError) {
         let descriptor = open(path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC | O_NOFOLLOW, mode)
         guard descriptor >= 0 else {
             let reason = String(cString: strerror(errno))
@@ -32,12 +32,12 @@ public enum SecureFile {
         guard fsync(descriptor) == 0 else { throw AppError(.fileSystem, "cannot sync \(path)") }
     }
 
-    public static func create(_ path: String, text: String, mode: mode_t) throws(AppError) {
+    package static func create(_ path: String, text: String, mode: mode_t) throws(AppError) {
         try create(path, Array(text.utf8), mode: mode)
     }
 
     /// Replaces `path` atomically (write a temporary file, then rename), keeping `mode`.
-    public static func replace(_ path: String, text: String, mode: mode_t) throws(AppError) {
+    package static func replace(_ path: String, text: String, mode: mode_t) throws(AppError) {
         let temporary = path + ".tmp-\(getpid())"
         unlink(temporary)
         try create(temporary, Array(text.utf8), mode: mode)
@@ -47,17 +47,18 @@ public enum SecureFile {
         }
     }
 
-    public static func exists(_ path: String) -> Bool { access(path, F_OK) == 0 }
+    package static func exists(_ path: String) -> Bool { access(path, F_OK) == 0 }
 
-    public static func makeDirectory(_ path: String, mode: mode_t = 0o755) throws(AppError) {
+    package static func makeDirectory(_ path: String, mode: mode_t = 0o755) throws(AppError) {
         do {
-            try FileManager.default.createDirectory(atPath: path, withIntermediateDirectories: true, attributes: [.posixPermissions: Int(mode)])
+            try FileManager.default.createDirectory(
+                atPath: path, withIntermediateDirectories: true, attributes: [.posixPermissions: Int(mode)])
         } catch {
             throw AppError(.fileSystem, "cannot create directory \(path)")
         }
     }
 
-    public static func readText(_ path: String) throws(AppError) -> String {
+    package static func readText(_ path: String) throws(AppError) -> String {
         guard let data = FileManager.default.contents(atPath: path) else {
             throw AppError(.fileSystem, "cannot read \(path)")
         }
@@ -65,7 +66,7 @@ public enum SecureFile {
     }
 
     /// The permission bits of `path`, or nil when it does not exist.
-    public static func mode(_ path: String) -> mode_t? {
+    package static func mode(_ path: String) -> mode_t? {
         var info = stat()
         guard stat(path, &info) == 0 else { return nil }
         return info.st_mode & 0o777

@@ -8,23 +8,25 @@ import Foundation
 ///
 /// Exit status: 0 valid, 1 not valid (a check failed), 65 unreadable or malformed input (sysexits EX_DATAERR),
 /// 64 usage, 78 no usable trust anchors (configuration).
-public enum VerifyCommand {
-    public static let defaultTrustDirectory = "Keys/trust"
+package enum VerifyCommand {
+    package static let defaultTrustDirectory = "Keys/trust"
 
     /// What to print and the exit status.
-    public struct Result: Sendable {
-        public let text: String
-        public let status: Int32
-        public let verdict: DocumentVerdict
+    package struct Result: Sendable {
+        package let text: String
+        package let status: Int32
+        package let verdict: DocumentVerdict
     }
 
-    public static func run(file: String, trustDirectory: String? = nil, now: Date = Date()) throws(AppError) -> Result {
+    package static func run(file: String, trustDirectory: String? = nil, now: Date = Date()) throws(AppError) -> Result
+    {
         let anchors = try loadTrustAnchors(trustDirectory ?? defaultTrustDirectory)
         guard let data = FileManager.default.contents(atPath: file) else {
             throw AppError(.unreadableInput, "cannot read \(file)")
         }
         guard data.count <= DocumentVerifier.maximumSize else {
-            throw AppError(.unreadableInput, "\(file) is larger than \(DocumentVerifier.maximumSize / (1024 * 1024)) MiB")
+            throw AppError(
+                .unreadableInput, "\(file) is larger than \(DocumentVerifier.maximumSize / (1024 * 1024)) MiB")
         }
         let verifier: DocumentVerifier
         do { verifier = try DocumentVerifier(trustAnchors: anchors) } catch {
@@ -32,11 +34,12 @@ public enum VerifyCommand {
         }
         let verdict = verifier.verify(Array(data), at: now)
         let structureFailed = verdict.check(.structure)?.passed == false
-        return Result(text: render(verdict, file: file), status: verdict.isValid ? 0 : structureFailed ? 65 : 1, verdict: verdict)
+        return Result(
+            text: render(verdict, file: file), status: verdict.isValid ? 0 : structureFailed ? 65 : 1, verdict: verdict)
     }
 
     /// Every certificate of every PEM file directly in `directory`.
-    public static func loadTrustAnchors(_ directory: String) throws(AppError) -> [Certificate] {
+    package static func loadTrustAnchors(_ directory: String) throws(AppError) -> [Certificate] {
         guard let names = try? FileManager.default.contentsOfDirectory(atPath: directory) else {
             throw AppError(.configuration, "cannot read the trust directory \(directory)")
         }
@@ -50,17 +53,20 @@ public enum VerifyCommand {
                 throw AppError(.configuration, "\(path): \(error.message)")
             }
         }
-        guard !anchors.isEmpty else { throw AppError(.configuration, "no PEM certificate in the trust directory \(directory)") }
+        guard !anchors.isEmpty else {
+            throw AppError(.configuration, "no PEM certificate in the trust directory \(directory)")
+        }
         return anchors
     }
 
     /// The verdict as the terminal shows it: each check with ✓ or ✗, Vietnamese then English.
-    public static func render(_ verdict: DocumentVerdict, file: String) -> String {
-        let outcome = switch verdict.outcome {
-        case .valid: "HỢP LỆ / VALID"
-        case .invalid: "KHÔNG HỢP LỆ / INVALID"
-        case .revoked: "ĐÃ BỊ THU HỒI / REVOKED"
-        }
+    package static func render(_ verdict: DocumentVerdict, file: String) -> String {
+        let outcome =
+            switch verdict.outcome {
+            case .valid: "HỢP LỆ / VALID"
+            case .invalid: "KHÔNG HỢP LỆ / INVALID"
+            case .revoked: "ĐÃ BỊ THU HỒI / REVOKED"
+            }
         var lines = [
             "Tệp / File: \(file)",
             "Kết quả / Result: \(outcome)",
@@ -81,5 +87,5 @@ public enum VerifyCommand {
 
 extension AppError.Code {
     /// The input file cannot be read or is not acceptable input (exit 65, like any data error).
-    public static let unreadableInput = AppError.Code(rawValue: "unreadable-input")
+    package static let unreadableInput = AppError.Code(rawValue: "unreadable-input")
 }

@@ -104,7 +104,9 @@ enum DER {
         } else {
             let byteCount = (Int.bitWidth - length.leadingZeroBitCount + 7) / 8
             out.append(0x80 | UInt8(byteCount))
-            for shift in stride(from: (byteCount - 1) * 8, through: 0, by: -8) { out.append(UInt8(truncatingIfNeeded: length >> shift)) }
+            for shift in stride(from: (byteCount - 1) * 8, through: 0, by: -8) {
+                out.append(UInt8(truncatingIfNeeded: length >> shift))
+            }
         }
     }
 
@@ -162,12 +164,16 @@ enum DER {
         var offset: Int
         switch element.tag {
         case utcTime:
-            guard digits.count == 13, digits.last == UInt8(ascii: "Z") else { throw malformed("UTCTime must be YYMMDDHHMMSSZ") }
+            guard digits.count == 13, digits.last == UInt8(ascii: "Z") else {
+                throw malformed("UTCTime must be YYMMDDHHMMSSZ")
+            }
             let yy = try number(0..<2)
             year = yy < 50 ? 2000 + yy : 1900 + yy
             offset = 2
         case generalizedTime:
-            guard digits.count >= 15, digits.last == UInt8(ascii: "Z") else { throw malformed("GeneralizedTime must end in Z") }
+            guard digits.count >= 15, digits.last == UInt8(ascii: "Z") else {
+                throw malformed("GeneralizedTime must end in Z")
+            }
             year = try number(0..<4)
             offset = 4
         default:

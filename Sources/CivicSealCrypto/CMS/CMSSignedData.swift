@@ -6,13 +6,13 @@ import Foundation
 /// baseline signatures carry the time in the PDF instead) and ESS signing-certificate-v2 (RFC 5035),
 /// which binds the signer certificate to the signature. The structure is encoded and parsed here in
 /// strict DER; every digest and signature operation is OpenSSL's.
-public enum CMSSignedData {
+package enum CMSSignedData {
     /// The most certificates a SignedData may carry (the signer's chain; PAdES signers send two to five).
-    public static let maximumCertificates = 32
+    package static let maximumCertificates = 32
 
     /// DER `ContentInfo` holding a detached SignedData over `content`.
     /// - Parameter signingTime: the signing-time attribute; nil leaves it out.
-    public static func signDetached(
+    package static func signDetached(
         _ content: some ContiguousBytes, signer: CMSSigner, signingTime: Date? = Date()
     ) throws(CryptoError) -> [UInt8] {
         let digest = content.withUnsafeBytes { Digest.hash($0, algorithm: signer.digest) }
@@ -21,7 +21,9 @@ public enum CMSSignedData {
 
     /// As ``signDetached(_:signer:signingTime:)`` for a caller that hashed the content itself
     /// (e.g. the two byte ranges of a PDF) with `signer`'s digest algorithm.
-    public static func signDetached(contentDigest: [UInt8], signer: CMSSigner, signingTime: Date?) throws(CryptoError) -> [UInt8] {
+    package static func signDetached(contentDigest: [UInt8], signer: CMSSigner, signingTime: Date?) throws(CryptoError)
+        -> [UInt8]
+    {
         guard contentDigest.count == signer.digest.outputLength else {
             throw CryptoError(.invalidArgument, "content digest must be \(signer.digest.rawValue)")
         }
@@ -30,7 +32,9 @@ public enum CMSSignedData {
             DER.sequence(DER.oid(OID.messageDigest), DER.setOf([DER.octets(contentDigest)])),
             signer.prepared.signingCertificateV2Attribute,
         ]
-        if let signingTime { attributes.append(DER.sequence(DER.oid(OID.signingTime), DER.setOf([DER.time(signingTime)]))) }
+        if let signingTime {
+            attributes.append(DER.sequence(DER.oid(OID.signingTime), DER.setOf([DER.time(signingTime)])))
+        }
         // The signature covers the attributes encoded as an explicit SET OF (RFC 5652 §5.4).
         let signedAttributes = DER.setOf(attributes)
         let signature = try signer.key.signature(for: signedAttributes, algorithm: signer.algorithm)
@@ -52,17 +56,18 @@ public enum CMSSignedData {
     /// embedded, SHA-2 digest and a known signature algorithm, the message-digest attribute equals the
     /// content's digest, the signature over the signed attributes, the ESS signing-certificate-v2 binding,
     /// and — when `validator` is given — the signer's chain as of the signing time (else `time`).
-    public static func verifyDetached(
+    package static func verifyDetached(
         _ cmsDER: [UInt8], content: some ContiguousBytes, validator: ChainValidator? = nil,
         at time: Date = Date(), requireSigningCertificateV2: Bool = false
     ) -> CMSVerification {
-        verifyDetached(cmsDER, contentDigest: { algorithm in content.withUnsafeBytes { Digest.hash($0, algorithm: algorithm) } },
-                       validator: validator, at: time, requireSigningCertificateV2: requireSigningCertificateV2)
+        verifyDetached(
+            cmsDER, contentDigest: { algorithm in content.withUnsafeBytes { Digest.hash($0, algorithm: algorithm) } },
+            validator: validator, at: time, requireSigningCertificateV2: requireSigningCertificateV2)
     }
 
     /// As ``verifyDetached(_:content:validator:at:requireSigningCertificateV2:)`` for a caller that hashes
     /// the content itself once the digest algorithm is known (e.g. the byte ranges of a PDF).
-    public static func verifyDetached(
+    package static func verifyDetached(
         _ cmsDER: [UInt8], contentDigest: (DigestAlgorithm) -> [UInt8], validator: ChainValidator? = nil,
         at time: Date = Date(), requireSigningCertificateV2: Bool = false
     ) -> CMSVerification {
@@ -114,8 +119,12 @@ public enum CMSSignedData {
             while !reader.isAtEnd {
                 let choice = try reader.read()
                 // A signer sends its chain (a handful); thousands would only make every upload expensive to parse.
-                guard result.certificates.count < maximumCertificates else { return .malformed("more than \(maximumCertificates) certificates") }
-                if choice.tag == DER.sequence { result.certificates.append(try CertificateCache.shared.certificate(der: choice.encoded)) }
+                guard result.certificates.count < maximumCertificates else {
+                    return .malformed("more than \(maximumCertificates) certificates")
+                }
+                if choice.tag == DER.sequence {
+                    result.certificates.append(try CertificateCache.shared.certificate(der: choice.encoded))
+                }
             }
         }
         _ = try signedData.readIfPresent(0xA1)  // CRLs are not used for validation here
@@ -131,9 +140,14 @@ public enum CMSSignedData {
         let signer: Certificate?
         switch identifier.tag {
         case DER.sequence:
-            signer = result.certificates.first { $0.issuerNameDER.count + $0.serialNumberDER.count == identifier.content.count && Array(identifier.content) == $0.issuerNameDER + $0.serialNumberDER }
+            signer = result.certificates.first {
+                $0.issuerNameDER.count + $0.serialNumberDER.count == identifier.content.count
+                    && Array(identifier.content) == $0.issuerNameDER + $0.serialNumberDER
+            }
         case 0x80:
-            signer = result.certificates.first { $0.subjectKeyIdentifier.map { identifier.content.elementsEqual($0) } ?? false }
+            signer = result.certificates.first {
+                $0.subjectKeyIdentifier.map { identifier.content.elementsEqual($0) } ?? false
+            }
         default:
             return .malformed("unknown signer identifier")
         }
@@ -142,16 +156,22 @@ public enum CMSSignedData {
 
         var digestAlgorithmReader = try signerInfo.read(DER.sequence, "digestAlgorithm").children()
         let digestOID = try digestAlgorithmReader.read(DER.objectIdentifier, "digest OID").content
-        guard let digest = OID.digestAlgorithm(digestOID) else { return .unsupportedAlgorithm("digest \(OID.dotted(digestOID))") }
+        guard let digest = OID.digestAlgorithm(digestOID) else {
+            return .unsupportedAlgorithm("digest \(OID.dotted(digestOID))")
+        }
         result.digest = digest
-        guard let signedAttributes = try signerInfo.readIfPresent(0xA0) else { return .malformed("signed attributes are required") }
+        guard let signedAttributes = try signerInfo.readIfPresent(0xA0) else {
+            return .malformed("signed attributes are required")
+        }
         let signatureAlgorithmElement = try signerInfo.read(DER.sequence, "signatureAlgorithm")
         let signatureValue = try signerInfo.read(DER.octetString, "signature").content
         _ = try signerInfo.readIfPresent(0xA1)
         try signerInfo.expectEnd("SignerInfo")
 
         let (algorithm, saltLength) = try signatureAlgorithm(signatureAlgorithmElement, digest: digest)
-        guard let algorithm else { return .unsupportedAlgorithm("signature \(saltLength.map { "RSA-PSS salt \($0)" } ?? "algorithm")") }
+        guard let algorithm else {
+            return .unsupportedAlgorithm("signature \(saltLength.map { "RSA-PSS salt \($0)" } ?? "algorithm")")
+        }
         result.signatureAlgorithm = algorithm
 
         // Signed attributes: each type once; content-type and message-digest required (RFC 5652 §11).
@@ -191,7 +211,9 @@ public enum CMSSignedData {
         var signedBytes = Array(signedAttributes.encoded)
         signedBytes[0] = DER.set
         let valid = signedBytes.withUnsafeBytes { data in
-            Array(signatureValue).withUnsafeBytes { signer.publicKey.key.verify($0, data, algorithm: algorithm, pssSaltLength: saltLength) }
+            Array(signatureValue).withUnsafeBytes {
+                signer.publicKey.key.verify($0, data, algorithm: algorithm, pssSaltLength: saltLength)
+            }
         }
         guard valid else { return .badSignature }
 
@@ -216,7 +238,9 @@ public enum CMSSignedData {
 
     /// The signature algorithm named by a SignerInfo, and the RSA-PSS salt length when it is PSS.
     /// Returns a nil algorithm for anything CivicSeal does not accept.
-    private static func signatureAlgorithm(_ element: DERElement, digest: DigestAlgorithm) throws(CryptoError) -> (SignatureAlgorithm?, Int?) {
+    private static func signatureAlgorithm(_ element: DERElement, digest: DigestAlgorithm) throws(CryptoError) -> (
+        SignatureAlgorithm?, Int?
+    ) {
         var reader = try element.children()
         let oid = Array(try reader.read(DER.objectIdentifier, "signature OID").content)
         switch oid {
@@ -243,7 +267,9 @@ public enum CMSSignedData {
             if let element = try parameters.readIfPresent(0xA1) {
                 var inner = try element.children()
                 var identifier = try inner.read(DER.sequence, "maskGenAlgorithm").children()
-                guard try identifier.read(DER.objectIdentifier, "MGF OID").content.elementsEqual(OID.mgf1) else { return (nil, nil) }
+                guard try identifier.read(DER.objectIdentifier, "MGF OID").content.elementsEqual(OID.mgf1) else {
+                    return (nil, nil)
+                }
                 var mgfDigest = try identifier.read(DER.sequence, "MGF1 hash").children()
                 mgfHash = OID.digestAlgorithm(try mgfDigest.read(DER.objectIdentifier, "MGF1 hash OID").content)
             }
@@ -261,7 +287,9 @@ public enum CMSSignedData {
     }
 
     /// The first ESSCertIDv2 of a SigningCertificateV2 value: hash algorithm (SHA-256 by default), hash, and serial.
-    private static func essCertID(_ value: DERElement) throws(CryptoError) -> (DigestAlgorithm, ArraySlice<UInt8>, ArraySlice<UInt8>?) {
+    private static func essCertID(_ value: DERElement) throws(CryptoError) -> (
+        DigestAlgorithm, ArraySlice<UInt8>, ArraySlice<UInt8>?
+    ) {
         var signingCertificate = try value.children()
         var certificates = try signingCertificate.read(DER.sequence, "certs").children()
         var certID = try certificates.read(DER.sequence, "ESSCertIDv2").children()
@@ -269,7 +297,9 @@ public enum CMSSignedData {
         if certID.peekTag == DER.sequence {
             var identifier = try certID.read().children()
             let oid = try identifier.read(DER.objectIdentifier, "ESS hash OID").content
-            guard let named = OID.digestAlgorithm(oid) else { throw DER.malformed("ESS hash \(OID.dotted(oid)) not supported") }
+            guard let named = OID.digestAlgorithm(oid) else {
+                throw DER.malformed("ESS hash \(OID.dotted(oid)) not supported")
+            }
             algorithm = named
         }
         let hash = try certID.read(DER.octetString, "certHash").content

@@ -4,15 +4,15 @@ import Foundation
 ///
 /// Everything that does not change between signatures (the signer identifier, the ESS
 /// signing-certificate-v2 attribute, the certificate set, the algorithm identifiers) is encoded once here.
-public struct CMSSigner: Sendable {
-    public let key: PrivateKey
-    public let certificate: Certificate
+package struct CMSSigner: Sendable {
+    package let key: PrivateKey
+    package let certificate: Certificate
     /// Further certificates to embed (intermediates and, customarily, the root).
-    public let chain: [Certificate]
+    package let chain: [Certificate]
     /// ECDSA with SHA-256/384/512, RSA-PSS or RSA PKCS#1 v1.5 with SHA-256/384/512.
-    public let algorithm: SignatureAlgorithm
+    package let algorithm: SignatureAlgorithm
     /// The digest of the content and of the signed attributes.
-    public let digest: DigestAlgorithm
+    package let digest: DigestAlgorithm
     let prepared: Prepared
 
     struct Prepared: Sendable {
@@ -23,7 +23,9 @@ public struct CMSSigner: Sendable {
         let certificateSet: [UInt8]
     }
 
-    public init(key: PrivateKey, certificate: Certificate, chain: [Certificate] = [], algorithm: SignatureAlgorithm? = nil) throws(CryptoError) {
+    package init(
+        key: PrivateKey, certificate: Certificate, chain: [Certificate] = [], algorithm: SignatureAlgorithm? = nil
+    ) throws(CryptoError) {
         guard (try? key.publicKey.spkiDER()) == (try? certificate.publicKey.spkiDER()) else {
             throw CryptoError(.invalidArgument, "the private key does not belong to the signer certificate")
         }
@@ -32,7 +34,9 @@ public struct CMSSigner: Sendable {
             throw CryptoError(.keyAlgorithmMismatch, "a \(key.kind) key cannot make \(chosen) signatures")
         }
         guard let digest = chosen.digest else {
-            throw CryptoError(.unsupportedAlgorithm, "CivicSeal seals with ECDSA or RSA; Ed25519 CMS is not accepted by PDF validators")
+            throw CryptoError(
+                .unsupportedAlgorithm,
+                "CivicSeal seals with ECDSA or RSA; Ed25519 CMS is not accepted by PDF validators")
         }
         self.key = key
         self.certificate = certificate
@@ -59,14 +63,16 @@ public struct CMSSigner: Sendable {
         case .ed25519: signatureIdentifier = DER.sequence(DER.oid(OID.ed25519))
         }
         // ESSCertIDv2 with the SHA-256 default hash omitted, plus IssuerSerial (RFC 5035 §3).
-        let issuerSerial = DER.sequence(DER.sequence(DER.tlv(0xA4, certificate.issuerNameDER)), certificate.serialNumberDER)
+        let issuerSerial = DER.sequence(
+            DER.sequence(DER.tlv(0xA4, certificate.issuerNameDER)), certificate.serialNumberDER)
         let essCertID = DER.sequence(DER.octets(Digest.sha256(certificate.der)), issuerSerial)
         let signingCertificateV2 = DER.sequence(DER.sequence(essCertID))
         prepared = Prepared(
             issuerAndSerial: DER.sequence(certificate.issuerNameDER, certificate.serialNumberDER),
             digestAlgorithmIdentifier: digestIdentifier,
             signatureAlgorithmIdentifier: signatureIdentifier,
-            signingCertificateV2Attribute: DER.sequence(DER.oid(OID.signingCertificateV2), DER.setOf([signingCertificateV2])),
+            signingCertificateV2Attribute: DER.sequence(
+                DER.oid(OID.signingCertificateV2), DER.setOf([signingCertificateV2])),
             certificateSet: DER.setOf([certificate.der] + chain.filter { $0 != certificate }.map(\.der), tag: 0xA0))
     }
 }

@@ -1,7 +1,7 @@
 import Foundation
 
 /// Why a CMS signature was not accepted. Stable ``code`` values for APIs and logs.
-public enum CMSFailure: Sendable, Equatable, CustomStringConvertible {
+package enum CMSFailure: Sendable, Equatable, CustomStringConvertible {
     /// Not a DER CMS SignedData with exactly one signer.
     case malformed(String)
     /// A digest or signature algorithm CivicSeal does not accept.
@@ -19,7 +19,7 @@ public enum CMSFailure: Sendable, Equatable, CustomStringConvertible {
     /// The signer's certificate chain is not trusted at the signing time.
     case untrustedCertificate(ChainFailure)
 
-    public var code: String {
+    package var code: String {
         switch self {
         case .malformed: "malformed"
         case .unsupportedAlgorithm: "unsupported-algorithm"
@@ -32,7 +32,7 @@ public enum CMSFailure: Sendable, Equatable, CustomStringConvertible {
         }
     }
 
-    public var description: String {
+    package var description: String {
         switch self {
         case .malformed(let detail), .unsupportedAlgorithm(let detail): "\(code): \(detail)"
         case .untrustedCertificate(let failure): "\(code): \(failure)"
@@ -42,19 +42,19 @@ public enum CMSFailure: Sendable, Equatable, CustomStringConvertible {
 }
 
 /// The result of verifying a CMS signature: what was found, and the first check that failed (if any).
-public struct CMSVerification: Sendable {
-    public let signerCertificate: Certificate?
+package struct CMSVerification: Sendable {
+    package let signerCertificate: Certificate?
     /// Every certificate embedded in the CMS.
-    public let certificates: [Certificate]
+    package let certificates: [Certificate]
     /// The signed signing-time attribute, when present.
-    public let signingTime: Date?
-    public let digestAlgorithm: DigestAlgorithm?
-    public let signatureAlgorithm: SignatureAlgorithm?
+    package let signingTime: Date?
+    package let digestAlgorithm: DigestAlgorithm?
+    package let signatureAlgorithm: SignatureAlgorithm?
     /// Whether a signing-certificate-v2 attribute was present and matched the signer.
-    public let hasSigningCertificateV2: Bool
+    package let hasSigningCertificateV2: Bool
     /// The trusted chain, when a validator was given and the chain is trusted.
-    public let chain: [Certificate]
-    public let failure: CMSFailure?
+    package let chain: [Certificate]
+    package let failure: CMSFailure?
 
-    public var isValid: Bool { failure == nil }
+    package var isValid: Bool { failure == nil }
 }

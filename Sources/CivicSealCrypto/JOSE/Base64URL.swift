@@ -6,8 +6,9 @@ import Foundation
 /// inclusion of any line breaks, whitespace, or other additional characters." The decoder therefore
 /// refuses padding, whitespace, the `+`/`/` alphabet, a length of 1 mod 4 (no whole octet) and
 /// non-canonical trailing bits (two spellings of the same bytes would make signatures malleable).
-public enum Base64URL {
-    private static let alphabet: [UInt8] = Array("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_".utf8)
+package enum Base64URL {
+    private static let alphabet: [UInt8] = Array(
+        "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_".utf8)
 
     /// Sextet value per byte, 0xFF for bytes outside the alphabet.
     private static let sextets: [UInt8] = {
@@ -17,7 +18,7 @@ public enum Base64URL {
     }()
 
     /// The unpadded base64url text of `bytes`.
-    public static func encode(_ bytes: some ContiguousBytes) -> String {
+    package static func encode(_ bytes: some ContiguousBytes) -> String {
         bytes.withUnsafeBytes { input in
             let count = (input.count * 4 + 2) / 3
             return String(unsafeUninitializedCapacity: count) { output in
@@ -55,7 +56,7 @@ public enum Base64URL {
     }
 
     /// The bytes `text` encodes; throws ``JOSEError/Code/malformedBase64URL`` for anything but strict base64url.
-    public static func decode(_ text: String) throws(JOSEError) -> [UInt8] {
+    package static func decode(_ text: String) throws(JOSEError) -> [UInt8] {
         var text = text
         let decoded = text.withUTF8 { decode($0) }
         guard let decoded else { throw JOSEError(.malformedBase64URL, "not strict unpadded base64url") }
@@ -74,8 +75,10 @@ public enum Base64URL {
                 var index = 0
                 var bad: UInt8 = 0
                 while index + 4 <= input.count {
-                    let a = table[Int(input[index])], b = table[Int(input[index + 1])]
-                    let c = table[Int(input[index + 2])], d = table[Int(input[index + 3])]
+                    let a = table[Int(input[index])]
+                    let b = table[Int(input[index + 1])]
+                    let c = table[Int(input[index + 2])]
+                    let d = table[Int(input[index + 3])]
                     bad |= a | b | c | d
                     let word = UInt32(a) << 18 | UInt32(b) << 12 | UInt32(c) << 6 | UInt32(d)
                     output[out] = UInt8(truncatingIfNeeded: word >> 16)
@@ -85,14 +88,17 @@ public enum Base64URL {
                     index += 4
                 }
                 if remainder == 2 {
-                    let a = table[Int(input[index])], b = table[Int(input[index + 1])]
+                    let a = table[Int(input[index])]
+                    let b = table[Int(input[index + 1])]
                     bad |= a | b
                     // The last character carries 4 unused bits that must be zero.
                     if b != 0xFF, b & 0x0F != 0 { bad = 0xFF }
                     output[out] = UInt8(truncatingIfNeeded: UInt32(a) << 2 | UInt32(b) >> 4)
                     out += 1
                 } else if remainder == 3 {
-                    let a = table[Int(input[index])], b = table[Int(input[index + 1])], c = table[Int(input[index + 2])]
+                    let a = table[Int(input[index])]
+                    let b = table[Int(input[index + 1])]
+                    let c = table[Int(input[index + 2])]
                     bad |= a | b | c
                     // The last character carries 2 unused bits that must be zero.
                     if c != 0xFF, c & 0x03 != 0 { bad = 0xFF }

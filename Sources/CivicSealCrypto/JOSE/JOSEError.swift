@@ -3,85 +3,85 @@
 ///
 /// Errors compare by code only, like ``CryptoError``: callers and tests match on what went wrong,
 /// never on the wording.
-public struct JOSEError: Error, Sendable, CustomStringConvertible, Equatable {
+package struct JOSEError: Error, Sendable, CustomStringConvertible, Equatable {
     /// A stable, machine-readable reason.
-    public struct Code: RawRepresentable, Hashable, Sendable, CustomStringConvertible {
-        public let rawValue: String
-        public init(rawValue: String) { self.rawValue = rawValue }
-        public var description: String { rawValue }
+    package struct Code: RawRepresentable, Hashable, Sendable, CustomStringConvertible {
+        package let rawValue: String
+        package init(rawValue: String) { self.rawValue = rawValue }
+        package var description: String { rawValue }
 
         // MARK: Token structure
 
         /// Not exactly three dot-separated parts, or longer than the verifier accepts.
-        public static let malformedCompactSerialization = Code(rawValue: "malformed-compact-serialization")
+        package static let malformedCompactSerialization = Code(rawValue: "malformed-compact-serialization")
         /// A part is not strict, unpadded base64url (RFC 7515 §2: padding omitted, URL-safe alphabet).
-        public static let malformedBase64URL = Code(rawValue: "malformed-base64url")
+        package static let malformedBase64URL = Code(rawValue: "malformed-base64url")
         /// The JOSE header is not a UTF-8 JSON object, or a member has the wrong type.
-        public static let malformedHeader = Code(rawValue: "malformed-header")
+        package static let malformedHeader = Code(rawValue: "malformed-header")
         /// The payload is not the JSON object the caller asked for.
-        public static let malformedPayload = Code(rawValue: "malformed-payload")
+        package static let malformedPayload = Code(rawValue: "malformed-payload")
         /// Text that is not strict JSON (outside a header, payload or key).
-        public static let malformedJSON = Code(rawValue: "malformed-json")
+        package static let malformedJSON = Code(rawValue: "malformed-json")
         /// A JSON object names the same member twice (RFC 7515 §5.2 step 4, RFC 8259 §4).
-        public static let duplicateMember = Code(rawValue: "duplicate-member")
+        package static let duplicateMember = Code(rawValue: "duplicate-member")
         /// The signature has the wrong length for its algorithm (e.g. ECDSA r‖s not 2 × curve size).
-        public static let malformedSignature = Code(rawValue: "malformed-signature")
+        package static let malformedSignature = Code(rawValue: "malformed-signature")
 
         // MARK: Algorithms and header parameters
 
         /// `"alg": "none"`: an unsecured JWS is never accepted.
-        public static let algorithmNone = Code(rawValue: "alg-none")
+        package static let algorithmNone = Code(rawValue: "alg-none")
         /// An HMAC algorithm (HS256/384/512): shared-secret tokens are never accepted.
-        public static let symmetricAlgorithm = Code(rawValue: "symmetric-algorithm")
+        package static let symmetricAlgorithm = Code(rawValue: "symmetric-algorithm")
         /// An algorithm CivicSeal does not implement or the verifier does not allow (e.g. ES512).
-        public static let unsupportedAlgorithm = Code(rawValue: "unsupported-algorithm")
+        package static let unsupportedAlgorithm = Code(rawValue: "unsupported-algorithm")
         /// A `crit` header that is empty, malformed, names a registered or absent member, or one not understood.
-        public static let invalidCriticalHeader = Code(rawValue: "invalid-crit")
+        package static let invalidCriticalHeader = Code(rawValue: "invalid-crit")
         /// `"b64": false` (RFC 7797 unencoded payload) is not supported.
-        public static let unencodedPayload = Code(rawValue: "unencoded-payload")
+        package static let unencodedPayload = Code(rawValue: "unencoded-payload")
 
         // MARK: Keys
 
         /// The header's `kid` names no key in the set.
-        public static let unknownKeyID = Code(rawValue: "unknown-kid")
+        package static let unknownKeyID = Code(rawValue: "unknown-kid")
         /// The header has no `kid` and no key in the set can check this algorithm.
-        public static let noSuitableKey = Code(rawValue: "no-suitable-key")
+        package static let noSuitableKey = Code(rawValue: "no-suitable-key")
         /// The key's type, curve or `alg` member does not fit the token's `alg`.
-        public static let keyAlgorithmMismatch = Code(rawValue: "key-algorithm-mismatch")
+        package static let keyAlgorithmMismatch = Code(rawValue: "key-algorithm-mismatch")
         /// The key's `use` is not `sig`, or its `key_ops` do not include `verify`.
-        public static let keyUseMismatch = Code(rawValue: "key-use-mismatch")
+        package static let keyUseMismatch = Code(rawValue: "key-use-mismatch")
         /// A JWK with missing or malformed members, a point off its curve, or private members.
-        public static let malformedKey = Code(rawValue: "malformed-key")
+        package static let malformedKey = Code(rawValue: "malformed-key")
         /// A JWK of a type, curve or size CivicSeal refuses (oct, P-521, RSA under 2048 bits...).
-        public static let unsupportedKey = Code(rawValue: "unsupported-key")
+        package static let unsupportedKey = Code(rawValue: "unsupported-key")
         /// A JWK Set that is not an object with a `keys` array.
-        public static let malformedKeySet = Code(rawValue: "malformed-key-set")
+        package static let malformedKeySet = Code(rawValue: "malformed-key-set")
 
         // MARK: Outcome
 
         /// Well formed, a fitting key was found, and the signature does not verify.
-        public static let invalidSignature = Code(rawValue: "invalid-signature")
+        package static let invalidSignature = Code(rawValue: "invalid-signature")
         /// An argument outside its documented range (e.g. a reserved header member passed to the signer).
-        public static let invalidArgument = Code(rawValue: "invalid-argument")
+        package static let invalidArgument = Code(rawValue: "invalid-argument")
         /// The private key could not produce a signature.
-        public static let signingFailed = Code(rawValue: "signing-failed")
+        package static let signingFailed = Code(rawValue: "signing-failed")
     }
 
-    public let code: Code
-    public let message: String
+    package let code: Code
+    package let message: String
     /// The crypto core's error when it was the one that refused (e.g. an RSA key under 2048 bits).
-    public let underlying: CryptoError?
+    package let underlying: CryptoError?
 
-    public init(_ code: Code, _ message: String, underlying: CryptoError? = nil) {
+    package init(_ code: Code, _ message: String, underlying: CryptoError? = nil) {
         self.code = code
         self.message = message
         self.underlying = underlying
     }
 
-    public var description: String {
+    package var description: String {
         if let underlying { return "\(code): \(message) (\(underlying))" }
         return "\(code): \(message)"
     }
 
-    public static func == (lhs: JOSEError, rhs: JOSEError) -> Bool { lhs.code == rhs.code }
+    package static func == (lhs: JOSEError, rhs: JOSEError) -> Bool { lhs.code == rhs.code }
 }

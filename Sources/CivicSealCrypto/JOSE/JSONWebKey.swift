@@ -7,24 +7,24 @@ import Foundation
 /// `crv` Ed25519 (RFC 8037 §2). Symmetric (`oct`) keys and other curves are ``JOSEError/Code/unsupportedKey``.
 /// Private members (`d`, `p`, `q`, `dp`, `dq`, `qi`, `oth`, `k`) are refused: a verification key set
 /// that carries them is a leak, not something to use quietly.
-public struct JSONWebKey: Sendable {
+package struct JSONWebKey: Sendable {
     /// The parsed key; all signature checks use it directly.
-    public let publicKey: PublicKey
+    package let publicKey: PublicKey
     /// `kid` (RFC 7517 §4.5).
-    public let keyID: String?
+    package let keyID: String?
     /// `alg` (RFC 7517 §4.4) exactly as written; when present, the key verifies only that algorithm.
-    public let algorithm: String?
+    package let algorithm: String?
     /// `use` (RFC 7517 §4.2); when present it must be `sig` for the key to verify anything.
-    public let use: String?
+    package let use: String?
     /// `key_ops` (RFC 7517 §4.3); when present it must include `verify`.
-    public let operations: [String]?
+    package let operations: [String]?
     /// The public members, as exported by ``json()``.
-    public let members: [String: JSONValue]
+    package let members: [String: JSONValue]
 
     private static let privateMembers = ["d", "p", "q", "dp", "dq", "qi", "oth", "k"]
 
     /// Parses one JWK from JSON text.
-    public init(json: some ContiguousBytes) throws(JOSEError) {
+    package init(json: some ContiguousBytes) throws(JOSEError) {
         let value = try withJOSEBytes(json) { (buffer) throws(JOSEError) -> JSONValue in
             try JOSEJSON.parse(buffer, malformed: .malformedKey, what: "JWK")
         }
@@ -33,13 +33,15 @@ public struct JSONWebKey: Sendable {
     }
 
     /// Parses one JWK from JSON text.
-    public init(json: String) throws(JOSEError) { try self.init(json: Array(json.utf8)) }
+    package init(json: String) throws(JOSEError) { try self.init(json: Array(json.utf8)) }
 
     /// Builds the key from a parsed JWK object.
-    public init(jsonObject object: [String: JSONValue]) throws(JOSEError) {
+    package init(jsonObject object: [String: JSONValue]) throws(JOSEError) {
         func string(_ name: String) throws(JOSEError) -> String? {
             guard let value = object[name] else { return nil }
-            guard let text = value.stringValue else { throw JOSEError(.malformedKey, "JWK member \"\(name)\" must be a string") }
+            guard let text = value.stringValue else {
+                throw JOSEError(.malformedKey, "JWK member \"\(name)\" must be a string")
+            }
             return text
         }
         func bytes(_ name: String) throws(JOSEError) -> [UInt8] {
@@ -54,7 +56,8 @@ public struct JSONWebKey: Sendable {
         algorithm = try string("alg")
         use = try string("use")
         if let value = object["key_ops"] {
-            guard let list = value.arrayValue, case let names = list.compactMap(\.stringValue), names.count == list.count,
+            guard let list = value.arrayValue, case let names = list.compactMap(\.stringValue),
+                names.count == list.count,
                 Set(names).count == names.count
             else { throw JOSEError(.malformedKey, "\"key_ops\" must be an array of distinct strings (RFC 7517 §4.3)") }
             operations = names
@@ -63,7 +66,8 @@ public struct JSONWebKey: Sendable {
         }
         guard type != "oct" else { throw JOSEError(.unsupportedKey, "symmetric (oct) keys are never accepted") }
         if let leaked = Self.privateMembers.first(where: { object[$0] != nil }) {
-            throw JOSEError(.malformedKey, "JWK carries private member \"\(leaked)\"; a verification key must be public")
+            throw JOSEError(
+                .malformedKey, "JWK carries private member \"\(leaked)\"; a verification key must be public")
         }
 
         do {
@@ -93,7 +97,8 @@ public struct JSONWebKey: Sendable {
                 switch try string("crv") {
                 case "Ed25519": publicKey = try PublicKey(ed25519: try bytes("x"))
                 case nil: throw JOSEError(.malformedKey, "OKP JWK lacks \"crv\"")
-                case let other?: throw JOSEError(.unsupportedKey, "OKP curve \(other) is not a signing curve CivicSeal accepts")
+                case let other?:
+                    throw JOSEError(.unsupportedKey, "OKP curve \(other) is not a signing curve CivicSeal accepts")
                 }
             default:
                 throw JOSEError(.unsupportedKey, "key type \(type) is not supported")
@@ -105,12 +110,13 @@ public struct JSONWebKey: Sendable {
         } catch {
             throw JOSEError(.malformedKey, "\(error)")
         }
-        members = try Self.publicMembers(of: publicKey, keyID: keyID, algorithm: algorithm, use: use, operations: operations)
+        members = try Self.publicMembers(
+            of: publicKey, keyID: keyID, algorithm: algorithm, use: use, operations: operations)
     }
 
     /// The JWK of `publicKey` for publishing: public members, `kid`, `alg` and `use: sig`.
     /// `algorithm` defaults to ``JWSAlgorithm/preferred(for:)`` and must fit the key.
-    public init(publicKey: PublicKey, keyID: String, algorithm: JWSAlgorithm? = nil) throws(JOSEError) {
+    package init(publicKey: PublicKey, keyID: String, algorithm: JWSAlgorithm? = nil) throws(JOSEError) {
         let algorithm = algorithm ?? .preferred(for: publicKey.kind)
         guard algorithm.fits(publicKey.kind) else {
             throw JOSEError(.keyAlgorithmMismatch, "a \(publicKey.kind) key cannot make \(algorithm) signatures")
@@ -120,11 +126,12 @@ public struct JSONWebKey: Sendable {
         self.algorithm = algorithm.rawValue
         self.use = "sig"
         self.operations = nil
-        members = try Self.publicMembers(of: publicKey, keyID: keyID, algorithm: algorithm.rawValue, use: "sig", operations: nil)
+        members = try Self.publicMembers(
+            of: publicKey, keyID: keyID, algorithm: algorithm.rawValue, use: "sig", operations: nil)
     }
 
     /// Compact JSON of ``members`` (sorted member names).
-    public func json() -> String { JSONValue.object(members).serialized() }
+    package func json() -> String { JSONValue.object(members).serialized() }
 
     /// Why this key may not verify an `algorithm` signature, or nil when it may (RFC 7517 §4.2–4.4).
     func refusal(for algorithm: JWSAlgorithm) -> JOSEError? {
@@ -138,7 +145,9 @@ public struct JSONWebKey: Sendable {
             return JOSEError(.keyAlgorithmMismatch, "key \(keyID ?? "(no kid)") is for \(declared), not \(algorithm)")
         }
         guard algorithm.fits(publicKey.kind) else {
-            return JOSEError(.keyAlgorithmMismatch, "key \(keyID ?? "(no kid)") is \(publicKey.kind), which cannot check \(algorithm)")
+            return JOSEError(
+                .keyAlgorithmMismatch,
+                "key \(keyID ?? "(no kid)") is \(publicKey.kind), which cannot check \(algorithm)")
         }
         return nil
     }
@@ -157,10 +166,14 @@ public struct JSONWebKey: Sendable {
         do {
             switch try key.components() {
             case .ec(let kind, let x, let y):
-                members = ["kty": "EC", "crv": .string(kind == .ecP256 ? "P-256" : "P-384"),
-                           "x": .string(Base64URL.encode(x)), "y": .string(Base64URL.encode(y))]
+                members = [
+                    "kty": "EC", "crv": .string(kind == .ecP256 ? "P-256" : "P-384"),
+                    "x": .string(Base64URL.encode(x)), "y": .string(Base64URL.encode(y)),
+                ]
             case .rsa(let modulus, let exponent):
-                members = ["kty": "RSA", "n": .string(Base64URL.encode(modulus)), "e": .string(Base64URL.encode(exponent))]
+                members = [
+                    "kty": "RSA", "n": .string(Base64URL.encode(modulus)), "e": .string(Base64URL.encode(exponent)),
+                ]
             case .ed25519(let raw):
                 members = ["kty": "OKP", "crv": "Ed25519", "x": .string(Base64URL.encode(raw))]
             }

@@ -8,23 +8,23 @@ import Foundation
 /// that are missing required members, or for which values are out of the supported ranges."
 /// They stay listed in ``ignoredKeys`` so that a token naming one gets the real reason
 /// (e.g. an RSA-1024 key) instead of "unknown kid".
-public struct JSONWebKeySet: Sendable {
+package struct JSONWebKeySet: Sendable {
     /// A member of `keys` that could not be used, with its `kid` when it had a readable one.
-    public struct IgnoredKey: Sendable {
-        public let index: Int
-        public let keyID: String?
-        public let error: JOSEError
+    package struct IgnoredKey: Sendable {
+        package let index: Int
+        package let keyID: String?
+        package let error: JOSEError
     }
 
     /// Usable keys, in set order.
-    public let keys: [JSONWebKey]
+    package let keys: [JSONWebKey]
     /// Keys set aside while loading.
-    public let ignoredKeys: [IgnoredKey]
+    package let ignoredKeys: [IgnoredKey]
     /// Indices into ``keys`` by `kid`; built once so that a verification is a dictionary lookup.
     private let indicesByKeyID: [String: [Int]]
 
     /// A set of already-built keys (e.g. the development identity provider's own).
-    public init(keys: [JSONWebKey]) {
+    package init(keys: [JSONWebKey]) {
         self.init(keys: keys, ignoredKeys: [])
     }
 
@@ -40,7 +40,7 @@ public struct JSONWebKeySet: Sendable {
 
     /// Parses a JWK Set document (`{"keys": [...]}`). The JSON itself must be strict (no duplicate
     /// member names anywhere); individual unusable keys are set aside in ``ignoredKeys``.
-    public init(json: some ContiguousBytes) throws(JOSEError) {
+    package init(json: some ContiguousBytes) throws(JOSEError) {
         let value = try withJOSEBytes(json) { (buffer) throws(JOSEError) -> JSONValue in
             try JOSEJSON.parse(buffer, malformed: .malformedKeySet, what: "JWK Set")
         }
@@ -52,7 +52,9 @@ public struct JSONWebKeySet: Sendable {
         for (index, element) in elements.enumerated() {
             let keyID = element.objectValue?["kid"]?.stringValue
             do throws(JOSEError) {
-                guard let object = element.objectValue else { throw JOSEError(.malformedKey, "a JWK must be a JSON object") }
+                guard let object = element.objectValue else {
+                    throw JOSEError(.malformedKey, "a JWK must be a JSON object")
+                }
                 keys.append(try JSONWebKey(jsonObject: object))
             } catch {
                 ignored.append(IgnoredKey(index: index, keyID: keyID, error: error))
@@ -62,15 +64,15 @@ public struct JSONWebKeySet: Sendable {
     }
 
     /// Parses a JWK Set document.
-    public init(json: String) throws(JOSEError) { try self.init(json: Array(json.utf8)) }
+    package init(json: String) throws(JOSEError) { try self.init(json: Array(json.utf8)) }
 
     /// The usable keys whose `kid` is `keyID`.
-    public func keys(withID keyID: String) -> [JSONWebKey] {
+    package func keys(withID keyID: String) -> [JSONWebKey] {
         indicesByKeyID[keyID]?.map { keys[$0] } ?? []
     }
 
     /// `{"keys":[...]}` with each key's public members.
-    public func json() -> String {
+    package func json() -> String {
         JSONValue.object(["keys": .array(keys.map { .object($0.members) })]).serialized()
     }
 }

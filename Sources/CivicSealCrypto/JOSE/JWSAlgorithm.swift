@@ -2,7 +2,7 @@
 ///
 /// Deliberately absent: `none` (RFC 7518 §3.6, an unsecured JWS), the HMAC family (a shared secret
 /// cannot prove which party signed), and ES512 (P-521 is outside the crypto core's curves).
-public enum JWSAlgorithm: String, Sendable, Hashable, CaseIterable, CustomStringConvertible {
+package enum JWSAlgorithm: String, Sendable, Hashable, CaseIterable, CustomStringConvertible {
     /// ECDSA P-256 with SHA-256.
     case es256 = "ES256"
     /// ECDSA P-384 with SHA-384.
@@ -20,10 +20,10 @@ public enum JWSAlgorithm: String, Sendable, Hashable, CaseIterable, CustomString
     /// The fully specified Ed25519 identifier of RFC 9864, which deprecates the polymorphic `EdDSA`.
     case ed25519 = "Ed25519"
 
-    public var description: String { rawValue }
+    package var description: String { rawValue }
 
     /// The crypto core's signature scheme for this algorithm.
-    public var signatureAlgorithm: SignatureAlgorithm {
+    package var signatureAlgorithm: SignatureAlgorithm {
         switch self {
         case .es256: .ecdsa(.sha256)
         case .es384: .ecdsa(.sha384)
@@ -39,7 +39,7 @@ public enum JWSAlgorithm: String, Sendable, Hashable, CaseIterable, CustomString
 
     /// Whether a key of `kind` may make or check this signature. Unlike the crypto core, ECDSA is
     /// bound to one curve: RFC 7518 §3.4 defines ES256 as "ECDSA using P-256 and SHA-256".
-    public func fits(_ kind: KeyKind) -> Bool {
+    package func fits(_ kind: KeyKind) -> Bool {
         switch (self, kind) {
         case (.es256, .ecP256), (.es384, .ecP384), (.edDSA, .ed25519), (.ed25519, .ed25519): true
         case (.rs256, .rsa), (.rs384, .rsa), (.rs512, .rsa), (.ps256, .rsa), (.ps384, .rsa), (.ps512, .rsa): true
@@ -59,7 +59,7 @@ public enum JWSAlgorithm: String, Sendable, Hashable, CaseIterable, CustomString
     }
 
     /// The algorithm CivicSeal signs with for a key: ES256/ES384 by curve, EdDSA, PS256 for RSA.
-    public static func preferred(for kind: KeyKind) -> JWSAlgorithm {
+    package static func preferred(for kind: KeyKind) -> JWSAlgorithm {
         switch kind {
         case .ecP256: .es256
         case .ecP384: .es384

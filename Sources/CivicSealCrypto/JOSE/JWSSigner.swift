@@ -3,17 +3,17 @@ import Foundation
 
 /// Produces JWS Compact Serialization (RFC 7515 §7.1) with one private key, for the development
 /// identity provider and for tests. The header is `{"alg":…,"kid":…,"typ":…}` plus any extra members.
-public struct JWSSigner: Sendable {
-    public let privateKey: PrivateKey
-    public let keyID: String
-    public let algorithm: JWSAlgorithm
+package struct JWSSigner: Sendable {
+    package let privateKey: PrivateKey
+    package let keyID: String
+    package let algorithm: JWSAlgorithm
 
     /// Members the signer owns; ``sign(_:type:extraHeader:)`` refuses them in `extraHeader`.
     /// `crit` and `b64` are refused because this signer produces neither extension.
     static let reservedHeaderNames: Set<String> = ["alg", "kid", "crit", "b64"]
 
     /// - Parameter algorithm: defaults to ``JWSAlgorithm/preferred(for:)``; must fit the key.
-    public init(privateKey: PrivateKey, keyID: String, algorithm: JWSAlgorithm? = nil) throws(JOSEError) {
+    package init(privateKey: PrivateKey, keyID: String, algorithm: JWSAlgorithm? = nil) throws(JOSEError) {
         let algorithm = algorithm ?? .preferred(for: privateKey.kind)
         guard algorithm.fits(privateKey.kind) else {
             throw JOSEError(.keyAlgorithmMismatch, "a \(privateKey.kind) key cannot make \(algorithm) signatures")
@@ -24,12 +24,12 @@ public struct JWSSigner: Sendable {
     }
 
     /// The public JWK matching this signer (same `kid` and `alg`, `use: sig`), for the JWK Set.
-    public func publicJWK() throws(JOSEError) -> JSONWebKey {
+    package func publicJWK() throws(JOSEError) -> JSONWebKey {
         try JSONWebKey(publicKey: privateKey.publicKey, keyID: keyID, algorithm: algorithm)
     }
 
     /// Signs `payload` and returns `header.payload.signature`.
-    public func sign(_ payload: some ContiguousBytes, type: String? = "JWT", extraHeader: [String: JSONValue] = [:])
+    package func sign(_ payload: some ContiguousBytes, type: String? = "JWT", extraHeader: [String: JSONValue] = [:])
         throws(JOSEError) -> String
     {
         if let reserved = extraHeader.keys.first(where: Self.reservedHeaderNames.contains) {
@@ -55,7 +55,7 @@ public struct JWSSigner: Sendable {
     }
 
     /// Signs a JSON object payload (e.g. JWT claims), serialized compactly with sorted member names.
-    public func sign(claims: [String: JSONValue], type: String? = "JWT", extraHeader: [String: JSONValue] = [:])
+    package func sign(claims: [String: JSONValue], type: String? = "JWT", extraHeader: [String: JSONValue] = [:])
         throws(JOSEError) -> String
     {
         try sign(Array(JSONValue.object(claims).serialized().utf8), type: type, extraHeader: extraHeader)

@@ -8,16 +8,16 @@ import Foundation
 ///
 /// Key selection: with a `kid`, only keys carrying that `kid` are candidates, and a candidate whose
 /// type, curve, `alg` or `use` does not fit is an error; without a `kid`, every key that fits is tried.
-public struct JWSVerifier: Sendable {
-    public let keySet: JSONWebKeySet
+package struct JWSVerifier: Sendable {
+    package let keySet: JSONWebKeySet
     /// The algorithms this verifier accepts; others are ``JOSEError/Code/unsupportedAlgorithm``.
-    public let algorithms: Set<JWSAlgorithm>
+    package let algorithms: Set<JWSAlgorithm>
     /// Extension header names the caller handles, so they may be listed in `crit`.
-    public let understoodCriticalHeaders: Set<String>
+    package let understoodCriticalHeaders: Set<String>
     /// Longest compact token accepted, in bytes.
-    public let maximumLength: Int
+    package let maximumLength: Int
 
-    public init(
+    package init(
         keySet: JSONWebKeySet, algorithms: Set<JWSAlgorithm> = Set(JWSAlgorithm.allCases),
         understoodCriticalHeaders: Set<String> = [], maximumLength: Int = 1 << 20
     ) {
@@ -28,12 +28,12 @@ public struct JWSVerifier: Sendable {
     }
 
     /// Verifies `compact` and returns its header and payload; throws a ``JOSEError`` saying why not.
-    public func verify(_ compact: String) throws(JOSEError) -> VerifiedJWS {
+    package func verify(_ compact: String) throws(JOSEError) -> VerifiedJWS {
         try withJOSEUTF8(compact) { (token) throws(JOSEError) -> VerifiedJWS in try verify(token: token) }
     }
 
     /// Verifies a compact serialization given as bytes (ASCII).
-    public func verify(compact: some ContiguousBytes) throws(JOSEError) -> VerifiedJWS {
+    package func verify(compact: some ContiguousBytes) throws(JOSEError) -> VerifiedJWS {
         try withJOSEBytes(compact) { (token) throws(JOSEError) -> VerifiedJWS in try verify(token: token) }
     }
 
@@ -106,7 +106,8 @@ public struct JWSVerifier: Sendable {
         let named = keySet.keys(withID: keyID)
         guard !named.isEmpty else {
             if let ignored = keySet.ignoredKeys.first(where: { $0.keyID == keyID }) {
-                throw JOSEError(ignored.error.code, "key \"\(keyID)\" was set aside: \(ignored.error.message)",
+                throw JOSEError(
+                    ignored.error.code, "key \"\(keyID)\" was set aside: \(ignored.error.message)",
                     underlying: ignored.error.underlying)
             }
             throw JOSEError(.unknownKeyID, "no key in the set has \"kid\": \"\(keyID)\"")

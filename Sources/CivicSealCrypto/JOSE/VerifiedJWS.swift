@@ -5,25 +5,27 @@ import Foundation
 ///
 /// Verification never parses the payload; ask for it with ``payloadJSONObject()`` or
 /// ``decodePayload(_:)``, which parse strictly (duplicate member names are refused).
-public struct VerifiedJWS: Sendable {
-    public let header: JWSHeader
+package struct VerifiedJWS: Sendable {
+    package let header: JWSHeader
     /// The payload exactly as signed.
-    public let payload: [UInt8]
+    package let payload: [UInt8]
     /// The key that verified the signature.
-    public let key: JSONWebKey
+    package let key: JSONWebKey
 
     /// The payload as a JSON object (e.g. JWT claims), parsed strictly.
-    public func payloadJSONObject() throws(JOSEError) -> [String: JSONValue] {
+    package func payloadJSONObject() throws(JOSEError) -> [String: JSONValue] {
         let value = try withJOSEBytes(payload) { (buffer) throws(JOSEError) -> JSONValue in
             try JOSEJSON.parse(buffer, malformed: .malformedPayload, what: "payload")
         }
-        guard let object = value.objectValue else { throw JOSEError(.malformedPayload, "the payload is not a JSON object") }
+        guard let object = value.objectValue else {
+            throw JOSEError(.malformedPayload, "the payload is not a JSON object")
+        }
         return object
     }
 
     /// The payload decoded as `type` from the strict parse's value tree (duplicate members refused; `JSONDecoder`
     /// would silently keep one of them and never reads untrusted input here).
-    public func decodePayload<T: Decodable>(_ type: T.Type) throws(JOSEError) -> T {
+    package func decodePayload<T: Decodable>(_ type: T.Type) throws(JOSEError) -> T {
         let object = try payloadJSONObject()
         do {
             return try JSONValueDecoder().decode(type, from: JSONValue.object(object))

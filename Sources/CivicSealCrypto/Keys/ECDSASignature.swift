@@ -1,11 +1,11 @@
-import Foundation
 internal import COpenSSL
+import Foundation
 
 /// Conversions between DER `ECDSA-Sig-Value` (X9.62, what OpenSSL makes) and the fixed-length
 /// r‖s concatenation JOSE uses (RFC 7518 §3.4).
-public enum ECDSASignature {
+package enum ECDSASignature {
     /// r‖s, each left-padded to `componentLength` bytes (32 for P-256, 48 for P-384).
-    public static func raw(fromDER der: [UInt8], componentLength: Int) throws(CryptoError) -> [UInt8] {
+    package static func raw(fromDER der: [UInt8], componentLength: Int) throws(CryptoError) -> [UInt8] {
         let signature: OpaquePointer? = der.withUnsafeBufferPointer { buffer in
             var cursor: UnsafePointer<UInt8>? = buffer.baseAddress
             return d2i_ECDSA_SIG(nil, &cursor, buffer.count)
@@ -25,14 +25,18 @@ public enum ECDSASignature {
     }
 
     /// DER from r‖s; the raw form must be exactly twice `componentLength`.
-    public static func der(fromRaw raw: [UInt8], componentLength: Int) throws(CryptoError) -> [UInt8] {
+    package static func der(fromRaw raw: [UInt8], componentLength: Int) throws(CryptoError) -> [UInt8] {
         guard raw.count == 2 * componentLength else {
-            throw CryptoError(.malformedInput, "raw ECDSA signature must be \(2 * componentLength) bytes, not \(raw.count)")
+            throw CryptoError(
+                .malformedInput, "raw ECDSA signature must be \(2 * componentLength) bytes, not \(raw.count)")
         }
         guard let signature = ECDSA_SIG_new() else { throw .openSSL("ECDSA_SIG_new failed") }
         defer { ECDSA_SIG_free(signature) }
         guard let r = BN_bin2bn(raw, Int32(componentLength), nil) else { throw .openSSL("BN_bin2bn failed") }
-        guard let s = raw.withUnsafeBufferPointer({ BN_bin2bn($0.baseAddress! + componentLength, Int32(componentLength), nil) })
+        guard
+            let s = raw.withUnsafeBufferPointer({
+                BN_bin2bn($0.baseAddress! + componentLength, Int32(componentLength), nil)
+            })
         else {
             BN_free(r)
             throw .openSSL("BN_bin2bn failed")

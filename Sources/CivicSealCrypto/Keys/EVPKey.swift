@@ -1,11 +1,12 @@
+internal import COpenSSL
 import Foundation
 import Synchronization
-internal import COpenSSL
 
 /// Owns one reference to an `EVP_PKEY` and knows its ``KeyKind``.
 ///
 /// Keys are parsed once and kept: OpenSSL 3 decoders are slow and contend across threads.
-final class EVPKey: @unchecked Sendable {  // the EVP_PKEY is never mutated after init; every operation makes its own context
+// the EVP_PKEY is never mutated after init; every operation makes its own context
+final class EVPKey: @unchecked Sendable {
     let pointer: OpaquePointer
     let kind: KeyKind
 
@@ -112,7 +113,10 @@ final class EVPKey: @unchecked Sendable {  // the EVP_PKEY is never mutated afte
 
     /// True only for a valid signature; any malformed signature is simply not valid.
     /// `pssSaltLength` overrides the RSA-PSS salt length (default: the hash length), as CMS parameters may say.
-    func verify(_ signature: UnsafeRawBufferPointer, _ data: UnsafeRawBufferPointer, algorithm: SignatureAlgorithm, pssSaltLength: Int? = nil) -> Bool {
+    func verify(
+        _ signature: UnsafeRawBufferPointer, _ data: UnsafeRawBufferPointer, algorithm: SignatureAlgorithm,
+        pssSaltLength: Int? = nil
+    ) -> Bool {
         guard algorithm.fits(kind), let context = EVP_MD_CTX_new() else { return false }
         defer { EVP_MD_CTX_free(context) }
         var keyContext: OpaquePointer?
@@ -178,7 +182,9 @@ final class EVPKey: @unchecked Sendable {  // the EVP_PKEY is never mutated afte
         var length = 0
         guard EVP_PKEY_get_raw_public_key(pointer, nil, &length) == 1 else { throw .openSSL("raw public key failed") }
         var bytes = [UInt8](repeating: 0, count: length)
-        guard EVP_PKEY_get_raw_public_key(pointer, &bytes, &length) == 1 else { throw .openSSL("raw public key failed") }
+        guard EVP_PKEY_get_raw_public_key(pointer, &bytes, &length) == 1 else {
+            throw .openSSL("raw public key failed")
+        }
         return bytes
     }
 }

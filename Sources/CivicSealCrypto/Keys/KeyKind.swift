@@ -1,12 +1,12 @@
 /// The key types CivicSeal generates, loads and signs with.
-public enum KeyKind: Sendable, Hashable, CustomStringConvertible {
+package enum KeyKind: Sendable, Hashable, CustomStringConvertible {
     case ecP256
     case ecP384
     case ed25519
     /// RSA with a modulus of 2048–4096 bits.
     case rsa(bits: Int)
 
-    public var description: String {
+    package var description: String {
         switch self {
         case .ecP256: "ECDSA P-256"
         case .ecP384: "ECDSA P-384"
@@ -38,7 +38,7 @@ public enum KeyKind: Sendable, Hashable, CustomStringConvertible {
 }
 
 /// A signature scheme: the key family, its padding and its hash.
-public enum SignatureAlgorithm: Sendable, Hashable, CustomStringConvertible {
+package enum SignatureAlgorithm: Sendable, Hashable, CustomStringConvertible {
     /// ECDSA; signatures are DER `ECDSA-Sig-Value` (use ``ECDSASignature`` for raw r‖s).
     case ecdsa(DigestAlgorithm)
     /// Pure Ed25519 (no pre-hash).
@@ -48,7 +48,7 @@ public enum SignatureAlgorithm: Sendable, Hashable, CustomStringConvertible {
     /// RSASSA-PSS with MGF1 over the same hash and a salt as long as the hash (RFC 7518 §3.5, RFC 4055).
     case rsaPSS(DigestAlgorithm)
 
-    public var description: String {
+    package var description: String {
         switch self {
         case .ecdsa(let d): "ECDSA-\(d.rawValue)"
         case .ed25519: "Ed25519"
@@ -73,7 +73,7 @@ public enum SignatureAlgorithm: Sendable, Hashable, CustomStringConvertible {
     }
 
     /// The customary algorithm for a key: ECDSA with the curve's hash, Ed25519, RSA-PSS SHA-256.
-    public static func preferred(for kind: KeyKind) -> SignatureAlgorithm {
+    package static func preferred(for kind: KeyKind) -> SignatureAlgorithm {
         switch kind {
         case .ecP256: .ecdsa(.sha256)
         case .ecP384: .ecdsa(.sha384)

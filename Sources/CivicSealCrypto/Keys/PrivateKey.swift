@@ -1,17 +1,17 @@
-import Foundation
 internal import COpenSSL
+import Foundation
 
 /// A private signing key (ECDSA P-256/P-384, Ed25519 or RSA 2048–4096), parsed once and kept.
-public final class PrivateKey: Sendable {
+package final class PrivateKey: Sendable {
     let key: EVPKey
 
     /// The key's type and size.
-    public var kind: KeyKind { key.kind }
+    package var kind: KeyKind { key.kind }
 
     init(_ key: EVPKey) { self.key = key }
 
     /// A fresh key from OpenSSL's DRBG.
-    public static func generate(_ kind: KeyKind) throws(CryptoError) -> PrivateKey {
+    package static func generate(_ kind: KeyKind) throws(CryptoError) -> PrivateKey {
         let generated: OpaquePointer?
         switch kind {
         case .ecP256: generated = cs_EVP_EC_gen("P-256")
@@ -31,7 +31,7 @@ public final class PrivateKey: Sendable {
     /// (`ENCRYPTED PRIVATE KEY`), SEC1 (`EC PRIVATE KEY`) or PKCS#1 (`RSA PRIVATE KEY`).
     ///
     /// Never prompts on a terminal: a missing or wrong passphrase is a ``CryptoError/Code/wrongPassphrase``.
-    public convenience init(pem: String, passphrase: String? = nil) throws(CryptoError) {
+    package convenience init(pem: String, passphrase: String? = nil) throws(CryptoError) {
         let encrypted = pem.contains("-----BEGIN ENCRYPTED PRIVATE KEY-----") || pem.contains("Proc-Type: 4,ENCRYPTED")
         guard pem.contains("-----BEGIN ") else { throw CryptoError(.malformedInput, "no PEM block found") }
         let bio = try MemoryBIO(Array(pem.utf8))
@@ -40,7 +40,9 @@ public final class PrivateKey: Sendable {
             PEM_read_bio_PrivateKey(bio.pointer, nil, pemPassphraseCallback, context)
         }
         guard let loaded else {
-            if encrypted { throw .openSSL(.wrongPassphrase, "the private key could not be decrypted with the given passphrase") }
+            if encrypted {
+                throw .openSSL(.wrongPassphrase, "the private key could not be decrypted with the given passphrase")
+            }
             throw .openSSL(.malformedInput, "not a PEM private key")
         }
         OpenSSLErrorQueue.clear()
@@ -48,7 +50,7 @@ public final class PrivateKey: Sendable {
     }
 
     /// Loads a DER PKCS#8 `PrivateKeyInfo`.
-    public convenience init(pkcs8DER der: [UInt8]) throws(CryptoError) {
+    package convenience init(pkcs8DER der: [UInt8]) throws(CryptoError) {
         let loaded: OpaquePointer? = der.withUnsafeBufferPointer { buffer in
             var cursor: UnsafePointer<UInt8>? = buffer.baseAddress
             return d2i_AutoPrivateKey(nil, &cursor, buffer.count)
@@ -58,13 +60,16 @@ public final class PrivateKey: Sendable {
     }
 
     /// PEM PKCS#8; with a passphrase, encrypted as PBES2 (PBKDF2 + AES-256-CBC).
-    public func pkcs8PEM(passphrase: String? = nil) throws(CryptoError) -> String {
+    package func pkcs8PEM(passphrase: String? = nil) throws(CryptoError) -> String {
         let bio = try MemoryBIO()
         let ok: Int32
         if let passphrase {
-            guard !passphrase.isEmpty else { throw CryptoError(.invalidArgument, "an empty passphrase protects nothing") }
+            guard !passphrase.isEmpty else {
+                throw CryptoError(.invalidArgument, "an empty passphrase protects nothing")
+            }
             var bytes = Array(passphrase.utf8)
-            ok = PEM_write_bio_PKCS8PrivateKey(bio.pointer, key.pointer, EVP_aes_256_cbc(), &bytes, Int32(bytes.count), nil, nil)
+            ok = PEM_write_bio_PKCS8PrivateKey(
+                bio.pointer, key.pointer, EVP_aes_256_cbc(), &bytes, Int32(bytes.count), nil, nil)
             bytes.withUnsafeMutableBytes { OPENSSL_cleanse($0.baseAddress, $0.count) }
         } else {
             ok = PEM_write_bio_PKCS8PrivateKey(bio.pointer, key.pointer, nil, nil, 0, nil, nil)
@@ -74,7 +79,7 @@ public final class PrivateKey: Sendable {
     }
 
     /// PEM SEC1 (`EC PRIVATE KEY`, RFC 5915); EC keys only.
-    public func sec1PEM() throws(CryptoError) -> String {
+    package func sec1PEM() throws(CryptoError) -> String {
         guard kind == .ecP256 || kind == .ecP384 else {
             throw CryptoError(.keyAlgorithmMismatch, "SEC1 encodes EC keys only, not \(kind)")
         }
@@ -86,10 +91,11 @@ public final class PrivateKey: Sendable {
     }
 
     /// The matching public key (shares the parsed key; no re-parse).
-    public var publicKey: PublicKey { PublicKey(EVPKey(sharing: key)) }
+    package var publicKey: PublicKey { PublicKey(EVPKey(sharing: key)) }
 
     /// Signs `data`. ECDSA signatures are DER; see ``ECDSASignature`` for raw r‖s.
-    public func signature(for data: some ContiguousBytes, algorithm: SignatureAlgorithm) throws(CryptoError) -> [UInt8] {
+    package func signature(for data: some ContiguousBytes, algorithm: SignatureAlgorithm) throws(CryptoError) -> [UInt8]
+    {
         try withUnsafeBytesTyped(data) { (buffer) throws(CryptoError) -> [UInt8] in
             try key.sign(buffer, algorithm: algorithm)
         }
@@ -116,13 +122,14 @@ private func withPassphrase<R>(_ passphrase: String?, _ body: (UnsafeMutableRawP
 
 /// OpenSSL `pem_password_cb`: copies the NUL-terminated passphrase from `context`, or answers
 /// "no passphrase" (0) so that OpenSSL never falls back to prompting on a terminal.
-private let pemPassphraseCallback: @convention(c) (
-    UnsafeMutablePointer<CChar>?, Int32, Int32, UnsafeMutableRawPointer?
-) -> Int32 = { buffer, size, _, context in
-    guard let buffer, let context else { return 0 }
-    let source = context.assumingMemoryBound(to: CChar.self)
-    let length = Int32(strlen(source))
-    guard length <= size else { return 0 }
-    memcpy(buffer, source, Int(length))
-    return length
-}
+private let pemPassphraseCallback:
+    @convention(c) (
+        UnsafeMutablePointer<CChar>?, Int32, Int32, UnsafeMutableRawPointer?
+    ) -> Int32 = { buffer, size, _, context in
+        guard let buffer, let context else { return 0 }
+        let source = context.assumingMemoryBound(to: CChar.self)
+        let length = Int32(strlen(source))
+        guard length <= size else { return 0 }
+        memcpy(buffer, source, Int(length))
+        return length
+    }

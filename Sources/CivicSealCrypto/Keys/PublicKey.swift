@@ -1,16 +1,16 @@
-import Foundation
 internal import COpenSSL
+import Foundation
 
 /// A public verification key, parsed once and kept.
-public final class PublicKey: Sendable {
+package final class PublicKey: Sendable {
     let key: EVPKey
 
-    public var kind: KeyKind { key.kind }
+    package var kind: KeyKind { key.kind }
 
     init(_ key: EVPKey) { self.key = key }
 
     /// Loads a PEM `PUBLIC KEY` (SubjectPublicKeyInfo).
-    public convenience init(pem: String) throws(CryptoError) {
+    package convenience init(pem: String) throws(CryptoError) {
         let bio = try MemoryBIO(Array(pem.utf8))
         guard let loaded = PEM_read_bio_PUBKEY(bio.pointer, nil, nil, nil) else {
             throw .openSSL(.malformedInput, "not a PEM public key")
@@ -19,7 +19,7 @@ public final class PublicKey: Sendable {
     }
 
     /// Loads a DER SubjectPublicKeyInfo.
-    public convenience init(spkiDER der: [UInt8]) throws(CryptoError) {
+    package convenience init(spkiDER der: [UInt8]) throws(CryptoError) {
         let loaded: OpaquePointer? = der.withUnsafeBufferPointer { buffer in
             var cursor: UnsafePointer<UInt8>? = buffer.baseAddress
             let key = d2i_PUBKEY(nil, &cursor, buffer.count)
@@ -35,7 +35,7 @@ public final class PublicKey: Sendable {
     }
 
     /// An EC public key from its affine coordinates (big-endian, curve-sized). The point must lie on the curve.
-    public convenience init(ecCurve kind: KeyKind, x: [UInt8], y: [UInt8]) throws(CryptoError) {
+    package convenience init(ecCurve kind: KeyKind, x: [UInt8], y: [UInt8]) throws(CryptoError) {
         guard let size = kind.ecdsaComponentLength, let curve = kind.joseCurve else {
             throw CryptoError(.invalidArgument, "\(kind) is not an EC curve")
         }
@@ -51,7 +51,7 @@ public final class PublicKey: Sendable {
     }
 
     /// An RSA public key from its modulus and exponent (big-endian, unsigned).
-    public convenience init(rsaModulus modulus: [UInt8], exponent: [UInt8]) throws(CryptoError) {
+    package convenience init(rsaModulus modulus: [UInt8], exponent: [UInt8]) throws(CryptoError) {
         guard !modulus.isEmpty, !exponent.isEmpty, exponent.count <= 8 else {
             throw CryptoError(.malformedInput, "RSA modulus or exponent malformed")
         }
@@ -60,13 +60,14 @@ public final class PublicKey: Sendable {
         guard let e = BN_bin2bn(exponent, Int32(exponent.count), nil) else { throw .openSSL("BN_bin2bn failed") }
         defer { BN_free(e) }
         let loaded = try Self.fromData(type: "RSA") { builder, storage in
-            OSSL_PARAM_BLD_push_BN(builder, storage.keep("n"), n) == 1 && OSSL_PARAM_BLD_push_BN(builder, storage.keep("e"), e) == 1
+            OSSL_PARAM_BLD_push_BN(builder, storage.keep("n"), n) == 1
+                && OSSL_PARAM_BLD_push_BN(builder, storage.keep("e"), e) == 1
         }
         self.init(try EVPKey(taking: loaded))
     }
 
     /// An Ed25519 public key from its 32 raw bytes.
-    public convenience init(ed25519 raw: [UInt8]) throws(CryptoError) {
+    package convenience init(ed25519 raw: [UInt8]) throws(CryptoError) {
         guard raw.count == 32 else { throw CryptoError(.malformedInput, "an Ed25519 public key is 32 bytes") }
         guard let loaded = EVP_PKEY_new_raw_public_key(EVP_PKEY_ED25519, nil, raw, raw.count) else {
             throw .openSSL(.malformedInput, "not an Ed25519 public key")
@@ -76,7 +77,9 @@ public final class PublicKey: Sendable {
 
     /// Builds a key from parameters. `OSSL_PARAM_BLD` keeps the key names and values by pointer until
     /// `OSSL_PARAM_BLD_to_param`, so everything pushed must live in `storage` until then.
-    private static func fromData(type: String, _ push: (OpaquePointer, ParameterStorage) -> Bool) throws(CryptoError) -> OpaquePointer {
+    private static func fromData(type: String, _ push: (OpaquePointer, ParameterStorage) -> Bool) throws(CryptoError)
+        -> OpaquePointer
+    {
         guard let builder = OSSL_PARAM_BLD_new() else { throw .openSSL("OSSL_PARAM_BLD_new failed") }
         defer { OSSL_PARAM_BLD_free(builder) }
         let storage = ParameterStorage()
@@ -84,7 +87,9 @@ public final class PublicKey: Sendable {
             throw .openSSL(.malformedInput, "building \(type) key parameters failed")
         }
         defer { OSSL_PARAM_free(params) }
-        guard let context = EVP_PKEY_CTX_new_from_name(nil, type, nil) else { throw .openSSL("no \(type) implementation") }
+        guard let context = EVP_PKEY_CTX_new_from_name(nil, type, nil) else {
+            throw .openSSL("no \(type) implementation")
+        }
         defer { EVP_PKEY_CTX_free(context) }
         var key: OpaquePointer?
         guard EVP_PKEY_fromdata_init(context) == 1,
@@ -94,13 +99,13 @@ public final class PublicKey: Sendable {
     }
 
     /// The public numbers, as JWK (RFC 7518 §6) needs them.
-    public enum Components: Sendable, Equatable {
+    package enum Components: Sendable, Equatable {
         case ec(kind: KeyKind, x: [UInt8], y: [UInt8])
         case rsa(modulus: [UInt8], exponent: [UInt8])
         case ed25519([UInt8])
     }
 
-    public func components() throws(CryptoError) -> Components {
+    package func components() throws(CryptoError) -> Components {
         switch kind {
         case .ecP256, .ecP384:
             let size = kind.ecdsaComponentLength!
@@ -117,16 +122,16 @@ public final class PublicKey: Sendable {
     }
 
     /// DER SubjectPublicKeyInfo.
-    public func spkiDER() throws(CryptoError) -> [UInt8] { try key.publicKeyDER() }
+    package func spkiDER() throws(CryptoError) -> [UInt8] { try key.publicKeyDER() }
 
     /// PEM `PUBLIC KEY`.
-    public func pem() throws(CryptoError) -> String {
+    package func pem() throws(CryptoError) -> String {
         PEM.encode(label: "PUBLIC KEY", der: try spkiDER())
     }
 
     /// True only when `signature` is a valid `algorithm` signature of `data` by this key.
     /// A malformed signature, or an algorithm that does not fit the key, is simply not valid.
-    public func isValidSignature(
+    package func isValidSignature(
         _ signature: some ContiguousBytes, for data: some ContiguousBytes, algorithm: SignatureAlgorithm
     ) -> Bool {
         signature.withUnsafeBytes { sig in data.withUnsafeBytes { key.verify(sig, $0, algorithm: algorithm) } }
@@ -154,19 +159,20 @@ private final class ParameterStorage {
 }
 
 /// PEM armour (RFC 7468) for DER bytes.
-public enum PEM {
-    public static func encode(label: String, der: [UInt8]) -> String {
+package enum PEM {
+    package static func encode(label: String, der: [UInt8]) -> String {
         let body = Data(der).base64EncodedString(options: [.lineLength64Characters, .endLineWithLineFeed])
         return "-----BEGIN \(label)-----\n\(body)\n-----END \(label)-----\n"
     }
 
     /// The DER of every `label` block in `text`, in order.
-    public static func decodeAll(label: String, from text: String) -> [[UInt8]] {
+    package static func decodeAll(label: String, from text: String) -> [[UInt8]] {
         var blocks: [[UInt8]] = []
         let begin = "-----BEGIN \(label)-----"
         let end = "-----END \(label)-----"
         var rest = Substring(text)
-        while let start = rest.range(of: begin), let stop = rest.range(of: end, range: start.upperBound..<rest.endIndex) {
+        while let start = rest.range(of: begin), let stop = rest.range(of: end, range: start.upperBound..<rest.endIndex)
+        {
             let body = rest[start.upperBound..<stop.lowerBound].filter { !$0.isWhitespace }
             if let data = Data(base64Encoded: String(body)) { blocks.append(Array(data)) }
             rest = rest[stop.upperBound...]

@@ -35,14 +35,17 @@ final class MemoryBIO {
         var data: UnsafeMutablePointer<CChar>?
         let length = cs_BIO_get_mem_data(pointer, &data)
         guard length > 0, let data else { return [] }
-        return data.withMemoryRebound(to: UInt8.self, capacity: length) { Array(UnsafeBufferPointer(start: $0, count: length)) }
+        return data.withMemoryRebound(to: UInt8.self, capacity: length) {
+            Array(UnsafeBufferPointer(start: $0, count: length))
+        }
     }
 
     var string: String { String(decoding: bytes, as: UTF8.self) }
 }
 
 /// Calls an OpenSSL `i2d_*` function twice (size, then bytes) and returns the DER.
-func derEncode(_ encode: (UnsafeMutablePointer<UnsafeMutablePointer<UInt8>?>?) -> Int32) throws(CryptoError) -> [UInt8] {
+func derEncode(_ encode: (UnsafeMutablePointer<UnsafeMutablePointer<UInt8>?>?) -> Int32) throws(CryptoError) -> [UInt8]
+{
     let length = encode(nil)
     guard length > 0 else { throw .openSSL("DER encoding failed") }
     var output = [UInt8](repeating: 0, count: Int(length))

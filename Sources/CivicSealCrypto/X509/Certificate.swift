@@ -1,30 +1,31 @@
-import Foundation
 internal import COpenSSL
+import Foundation
 
 /// A parsed X.509 certificate (RFC 5280). Parsed once; the fields below are read at load time.
-public final class Certificate: @unchecked Sendable, Hashable, CustomStringConvertible {  // the X509 is never mutated after init
+// the X509 is never mutated after init
+package final class Certificate: @unchecked Sendable, Hashable, CustomStringConvertible {
     let pointer: OpaquePointer  // X509*, one reference owned
 
-    public let subject: DistinguishedName
-    public let issuer: DistinguishedName
+    package let subject: DistinguishedName
+    package let issuer: DistinguishedName
     /// Serial number as uppercase hex, as `openssl x509 -serial` prints it.
-    public let serialNumber: String
-    public let notBefore: Date
-    public let notAfter: Date
+    package let serialNumber: String
+    package let notBefore: Date
+    package let notAfter: Date
     /// Key usage bits, or nil when the extension is absent.
-    public let keyUsage: KeyUsage?
+    package let keyUsage: KeyUsage?
     /// Extended key usage OIDs in dotted form (empty when absent).
-    public let extendedKeyUsage: [String]
-    public let subjectKeyIdentifier: [UInt8]?
-    public let authorityKeyIdentifier: [UInt8]?
+    package let extendedKeyUsage: [String]
+    package let subjectKeyIdentifier: [UInt8]?
+    package let authorityKeyIdentifier: [UInt8]?
     /// basicConstraints cA.
-    public let isCertificateAuthority: Bool
+    package let isCertificateAuthority: Bool
     /// The DER encoding.
-    public let der: [UInt8]
+    package let der: [UInt8]
     /// SHA-256 of the DER: the fingerprint CivicSeal shows and registers.
-    public let sha256Fingerprint: [UInt8]
+    package let sha256Fingerprint: [UInt8]
     /// The subject public key, parsed once.
-    public let publicKey: PublicKey
+    package let publicKey: PublicKey
     /// DER of the issuer Name and of the serial INTEGER, as CMS `IssuerAndSerialNumber` and ESS need them.
     let issuerNameDER: [UInt8]
     let serialNumberDER: [UInt8]
@@ -37,7 +38,8 @@ public final class Certificate: @unchecked Sendable, Hashable, CustomStringConve
             subject = Self.name(X509_get_subject_name(pointer))
             issuer = Self.name(X509_get_issuer_name(pointer))
             serialNumber = Self.serial(pointer)
-            guard let before = Self.date(X509_get0_notBefore(pointer)), let after = Self.date(X509_get0_notAfter(pointer))
+            guard let before = Self.date(X509_get0_notBefore(pointer)),
+                let after = Self.date(X509_get0_notAfter(pointer))
             else { throw CryptoError(.malformedInput, "certificate validity is malformed") }
             notBefore = before
             notAfter = after
@@ -45,7 +47,8 @@ public final class Certificate: @unchecked Sendable, Hashable, CustomStringConve
             if flags & UInt32(EXFLAG_INVALID) != 0 {
                 throw CryptoError(.malformedInput, "certificate extensions are malformed")
             }
-            keyUsage = flags & UInt32(EXFLAG_KUSAGE) != 0 ? KeyUsage(rawValue: X509_get_key_usage(pointer) & 0xFFFF) : nil
+            keyUsage =
+                flags & UInt32(EXFLAG_KUSAGE) != 0 ? KeyUsage(rawValue: X509_get_key_usage(pointer) & 0xFFFF) : nil
             isCertificateAuthority = flags & UInt32(EXFLAG_CA) != 0
             extendedKeyUsage = Self.extendedKeyUsage(pointer)
             subjectKeyIdentifier = Self.octets(X509_get0_subject_key_id(pointer))
@@ -71,7 +74,7 @@ public final class Certificate: @unchecked Sendable, Hashable, CustomStringConve
     deinit { X509_free(pointer) }
 
     /// Parses one DER certificate; trailing bytes are refused.
-    public convenience init(der: [UInt8]) throws(CryptoError) {
+    package convenience init(der: [UInt8]) throws(CryptoError) {
         let parsed: OpaquePointer? = der.withUnsafeBufferPointer { buffer in
             var cursor: UnsafePointer<UInt8>? = buffer.baseAddress
             let certificate = d2i_X509(nil, &cursor, buffer.count)
@@ -86,7 +89,7 @@ public final class Certificate: @unchecked Sendable, Hashable, CustomStringConve
     }
 
     /// Parses the first `CERTIFICATE` block of a PEM text.
-    public convenience init(pem: String) throws(CryptoError) {
+    package convenience init(pem: String) throws(CryptoError) {
         guard let first = PEM.decodeAll(label: "CERTIFICATE", from: pem).first else {
             throw CryptoError(.malformedInput, "no PEM CERTIFICATE block found")
         }
@@ -94,28 +97,28 @@ public final class Certificate: @unchecked Sendable, Hashable, CustomStringConve
     }
 
     /// Every certificate of a PEM bundle, in order.
-    public static func chain(pem: String) throws(CryptoError) -> [Certificate] {
+    package static func chain(pem: String) throws(CryptoError) -> [Certificate] {
         var certificates: [Certificate] = []
         for der in PEM.decodeAll(label: "CERTIFICATE", from: pem) { certificates.append(try Certificate(der: der)) }
         guard !certificates.isEmpty else { throw CryptoError(.malformedInput, "no PEM CERTIFICATE block found") }
         return certificates
     }
 
-    public var pem: String { PEM.encode(label: "CERTIFICATE", der: der) }
+    package var pem: String { PEM.encode(label: "CERTIFICATE", der: der) }
 
     /// Fingerprint as colon-less lowercase hex.
-    public var fingerprintHex: String { Hex.encode(sha256Fingerprint) }
+    package var fingerprintHex: String { Hex.encode(sha256Fingerprint) }
 
     /// Whether the certificate is issued by itself and verifies with its own key (whatever its key usage).
-    public var isSelfSigned: Bool { X509_self_signed(pointer, 1) == 1 }
+    package var isSelfSigned: Bool { X509_self_signed(pointer, 1) == 1 }
 
     /// True when `at` lies inside [notBefore, notAfter].
-    public func isValid(at time: Date) -> Bool { time >= notBefore && time <= notAfter }
+    package func isValid(at time: Date) -> Bool { time >= notBefore && time <= notAfter }
 
-    public var description: String { "\(subject) (serial \(serialNumber), SHA-256 \(fingerprintHex))" }
+    package var description: String { "\(subject) (serial \(serialNumber), SHA-256 \(fingerprintHex))" }
 
-    public static func == (lhs: Certificate, rhs: Certificate) -> Bool { lhs.der == rhs.der }
-    public func hash(into hasher: inout Swift.Hasher) { hasher.combine(sha256Fingerprint) }
+    package static func == (lhs: Certificate, rhs: Certificate) -> Bool { lhs.der == rhs.der }
+    package func hash(into hasher: inout Swift.Hasher) { hasher.combine(sha256Fingerprint) }
 
     // MARK: - Field extraction
 
@@ -141,7 +144,8 @@ public final class Certificate: @unchecked Sendable, Hashable, CustomStringConve
             var utf8: UnsafeMutablePointer<UInt8>?
             let length = ASN1_STRING_to_UTF8(&utf8, X509_NAME_ENTRY_get_data(entry))
             guard length >= 0, let utf8 else { continue }
-            attributes.append(.init(type, String(decoding: UnsafeBufferPointer(start: utf8, count: Int(length)), as: UTF8.self)))
+            attributes.append(
+                .init(type, String(decoding: UnsafeBufferPointer(start: utf8, count: Int(length)), as: UTF8.self)))
             cs_OPENSSL_free(utf8)
         }
         return DistinguishedName(attributes)
@@ -175,7 +179,9 @@ public final class Certificate: @unchecked Sendable, Hashable, CustomStringConve
         for index in 0..<cs_sk_ASN1_OBJECT_num(usages) {
             var buffer = [CChar](repeating: 0, count: 128)
             let length = OBJ_obj2txt(&buffer, Int32(buffer.count), cs_sk_ASN1_OBJECT_value(usages, index), 1)
-            if length > 0 { oids.append(String(decoding: buffer.prefix(Int(length)).map { UInt8(bitPattern: $0) }, as: UTF8.self)) }
+            if length > 0 {
+                oids.append(String(decoding: buffer.prefix(Int(length)).map { UInt8(bitPattern: $0) }, as: UTF8.self))
+            }
         }
         return oids
     }

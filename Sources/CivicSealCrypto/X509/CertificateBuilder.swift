@@ -1,24 +1,27 @@
-import Foundation
 internal import COpenSSL
+import Foundation
 
 /// Issues X.509 v3 certificates: self-signed roots, intermediate CAs and end-entity (leaf) certificates.
 ///
 /// Extensions follow RFC 5280: basicConstraints and keyUsage critical, subject and authority key identifiers.
-public struct CertificateBuilder: Sendable {
-    public var subject: DistinguishedName
-    public var publicKey: PublicKey
-    public var notBefore: Date
-    public var notAfter: Date
-    public var keyUsage: KeyUsage
+package struct CertificateBuilder: Sendable {
+    package var subject: DistinguishedName
+    package var publicKey: PublicKey
+    package var notBefore: Date
+    package var notAfter: Date
+    package var keyUsage: KeyUsage
     /// Extended key usage OIDs; empty leaves the extension out.
-    public var extendedKeyUsage: [String] = []
-    public var isCertificateAuthority: Bool
+    package var extendedKeyUsage: [String] = []
+    package var isCertificateAuthority: Bool
     /// basicConstraints pathLenConstraint for a CA; nil for none.
-    public var pathLength: Int?
+    package var pathLength: Int?
     /// Positive serial; 16 random bytes (top bit cleared) unless set.
-    public var serialNumber: [UInt8]
+    package var serialNumber: [UInt8]
 
-    public init(subject: DistinguishedName, publicKey: PublicKey, notBefore: Date, notAfter: Date, keyUsage: KeyUsage, isCertificateAuthority: Bool) {
+    package init(
+        subject: DistinguishedName, publicKey: PublicKey, notBefore: Date, notAfter: Date, keyUsage: KeyUsage,
+        isCertificateAuthority: Bool
+    ) {
         self.subject = subject
         self.publicKey = publicKey
         self.notBefore = notBefore
@@ -31,20 +34,26 @@ public struct CertificateBuilder: Sendable {
     }
 
     /// A root CA profile: CA:TRUE, keyCertSign + cRLSign.
-    public static func rootAuthority(subject: DistinguishedName, publicKey: PublicKey, notBefore: Date, notAfter: Date) -> CertificateBuilder {
-        CertificateBuilder(subject: subject, publicKey: publicKey, notBefore: notBefore, notAfter: notAfter,
-                           keyUsage: [.keyCertSign, .cRLSign], isCertificateAuthority: true)
+    package static func rootAuthority(subject: DistinguishedName, publicKey: PublicKey, notBefore: Date, notAfter: Date)
+        -> CertificateBuilder
+    {
+        CertificateBuilder(
+            subject: subject, publicKey: publicKey, notBefore: notBefore, notAfter: notAfter,
+            keyUsage: [.keyCertSign, .cRLSign], isCertificateAuthority: true)
     }
 
     /// A document-signing (seal) profile: digitalSignature + nonRepudiation, no extended key usage
     /// (an EKU such as serverAuth makes PDF validators reject the signer).
-    public static func documentSigner(subject: DistinguishedName, publicKey: PublicKey, notBefore: Date, notAfter: Date) -> CertificateBuilder {
-        CertificateBuilder(subject: subject, publicKey: publicKey, notBefore: notBefore, notAfter: notAfter,
-                           keyUsage: [.digitalSignature, .nonRepudiation], isCertificateAuthority: false)
+    package static func documentSigner(
+        subject: DistinguishedName, publicKey: PublicKey, notBefore: Date, notAfter: Date
+    ) -> CertificateBuilder {
+        CertificateBuilder(
+            subject: subject, publicKey: publicKey, notBefore: notBefore, notAfter: notAfter,
+            keyUsage: [.digitalSignature, .nonRepudiation], isCertificateAuthority: false)
     }
 
     /// Signs the certificate with its own key (`key` must match ``publicKey``).
-    public func selfSigned(with key: PrivateKey) throws(CryptoError) -> Certificate {
+    package func selfSigned(with key: PrivateKey) throws(CryptoError) -> Certificate {
         guard (try? key.publicKey.spkiDER()) == (try? publicKey.spkiDER()) else {
             throw CryptoError(.invalidArgument, "a self-signed certificate must be signed with its own key")
         }
@@ -52,14 +61,16 @@ public struct CertificateBuilder: Sendable {
     }
 
     /// Signs the certificate with `issuer`'s key.
-    public func issued(by issuer: Certificate, key: PrivateKey) throws(CryptoError) -> Certificate {
+    package func issued(by issuer: Certificate, key: PrivateKey) throws(CryptoError) -> Certificate {
         guard (try? key.publicKey.spkiDER()) == (try? issuer.publicKey.spkiDER()) else {
             throw CryptoError(.invalidArgument, "the issuer key does not match the issuer certificate")
         }
         return try build(issuerName: issuer.subject, issuerCertificate: issuer, signingKey: key)
     }
 
-    private func build(issuerName: DistinguishedName, issuerCertificate: Certificate?, signingKey: PrivateKey) throws(CryptoError) -> Certificate {
+    private func build(issuerName: DistinguishedName, issuerCertificate: Certificate?, signingKey: PrivateKey)
+        throws(CryptoError) -> Certificate
+    {
         guard notBefore < notAfter else { throw CryptoError(.invalidArgument, "notBefore must precede notAfter") }
         guard let x509 = X509_new() else { throw .openSSL("X509_new failed") }
         var owned = true
@@ -89,28 +100,41 @@ public struct CertificateBuilder: Sendable {
         if isCertificateAuthority, let pathLength { basic += ",pathlen:\(pathLength)" }
         try addExtension(x509, &context, NID_basic_constraints, basic)
         if !keyUsage.isEmpty { try addExtension(x509, &context, NID_key_usage, "critical," + keyUsage.description) }
-        if !extendedKeyUsage.isEmpty { try addExtension(x509, &context, NID_ext_key_usage, extendedKeyUsage.joined(separator: ",")) }
+        if !extendedKeyUsage.isEmpty {
+            try addExtension(x509, &context, NID_ext_key_usage, extendedKeyUsage.joined(separator: ","))
+        }
         try addExtension(x509, &context, NID_subject_key_identifier, "hash")
         try addExtension(x509, &context, NID_authority_key_identifier, "keyid:always")
 
-        let digest: OpaquePointer? = switch signingKey.kind {
-        case .ed25519: nil
-        case .ecP384: DigestAlgorithm.sha384.evpMD
-        default: DigestAlgorithm.sha256.evpMD
+        let digest: OpaquePointer? =
+            switch signingKey.kind {
+            case .ed25519: nil
+            case .ecP384: DigestAlgorithm.sha384.evpMD
+            default: DigestAlgorithm.sha256.evpMD
+            }
+        guard X509_sign(x509, signingKey.key.pointer, digest) > 0 else {
+            throw .openSSL("signing the certificate failed")
         }
-        guard X509_sign(x509, signingKey.key.pointer, digest) > 0 else { throw .openSSL("signing the certificate failed") }
         owned = false
         return try Certificate(taking: x509)
     }
 
-    private func setTime(_ x509: OpaquePointer, _ date: Date, _ setter: (OpaquePointer?, UnsafePointer<ASN1_TIME>?) -> Int32) throws(CryptoError) {
-        guard let time = ASN1_TIME_set(nil, time_t(date.timeIntervalSince1970.rounded(.down))) else { throw .openSSL("ASN1_TIME_set failed") }
+    private func setTime(
+        _ x509: OpaquePointer, _ date: Date, _ setter: (OpaquePointer?, UnsafePointer<ASN1_TIME>?) -> Int32
+    ) throws(CryptoError) {
+        guard let time = ASN1_TIME_set(nil, time_t(date.timeIntervalSince1970.rounded(.down))) else {
+            throw .openSSL("ASN1_TIME_set failed")
+        }
         defer { ASN1_TIME_free(time) }
         guard setter(x509, time) == 1 else { throw .openSSL("setting validity failed") }
     }
 
-    private func addExtension(_ x509: OpaquePointer, _ context: inout X509V3_CTX, _ nid: Int32, _ value: String) throws(CryptoError) {
-        guard let ext = X509V3_EXT_conf_nid(nil, &context, nid, value) else { throw .openSSL("extension \(value) rejected") }
+    private func addExtension(_ x509: OpaquePointer, _ context: inout X509V3_CTX, _ nid: Int32, _ value: String)
+        throws(CryptoError)
+    {
+        guard let ext = X509V3_EXT_conf_nid(nil, &context, nid, value) else {
+            throw .openSSL("extension \(value) rejected")
+        }
         defer { X509_EXTENSION_free(ext) }
         guard X509_add_ext(x509, ext, -1) == 1 else { throw .openSSL("X509_add_ext failed") }
     }
@@ -119,7 +143,10 @@ public struct CertificateBuilder: Sendable {
         guard let x509Name = X509_NAME_new() else { throw .openSSL("X509_NAME_new failed") }
         for attribute in name.attributes {
             let bytes = Array(attribute.value.utf8)
-            guard X509_NAME_add_entry_by_txt(x509Name, attribute.type, MBSTRING_UTF8, bytes, Int32(bytes.count), -1, 0) == 1 else {
+            guard
+                X509_NAME_add_entry_by_txt(x509Name, attribute.type, MBSTRING_UTF8, bytes, Int32(bytes.count), -1, 0)
+                    == 1
+            else {
                 X509_NAME_free(x509Name)
                 throw .openSSL(.invalidArgument, "name attribute \(attribute.type) rejected")
             }

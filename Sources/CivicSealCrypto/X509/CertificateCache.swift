@@ -39,7 +39,9 @@ final class CertificateCache: Sendable {
     func remember(_ certificate: Certificate) -> Bool {
         state.withLock { state in
             if state.entries[certificate.der] != nil { return true }
-            guard state.entries.count < maximumEntries, state.bytes + certificate.der.count <= maximumBytes else { return false }
+            guard state.entries.count < maximumEntries, state.bytes + certificate.der.count <= maximumBytes else {
+                return false
+            }
             state.entries[certificate.der] = certificate
             state.bytes += certificate.der.count
             return true

@@ -1,10 +1,10 @@
-import Foundation
 internal import COpenSSL
+import Foundation
 
 /// Why a certificate chain was not trusted.
-public struct ChainFailure: Sendable, Equatable, CustomStringConvertible {
+package struct ChainFailure: Sendable, Equatable, CustomStringConvertible {
     /// Named reasons; stable raw values for logs and API verdicts.
-    public enum Reason: String, Sendable, CaseIterable {
+    package enum Reason: String, Sendable, CaseIterable {
         case expired = "expired"
         case notYetValid = "not-yet-valid"
         case untrustedRoot = "untrusted-root"
@@ -15,38 +15,43 @@ public struct ChainFailure: Sendable, Equatable, CustomStringConvertible {
         case other = "other"
     }
 
-    public let reason: Reason
+    package let reason: Reason
     /// The certificate at fault (0 = the leaf), when known.
-    public let depth: Int
+    package let depth: Int
     /// Subject of the certificate at fault, when known.
-    public let subject: DistinguishedName?
+    package let subject: DistinguishedName?
     /// OpenSSL's explanation, for logs.
-    public let detail: String
+    package let detail: String
 
-    public var description: String { "\(reason.rawValue) at depth \(depth)\(subject.map { " (\($0))" } ?? ""): \(detail)" }
+    package var description: String {
+        "\(reason.rawValue) at depth \(depth)\(subject.map { " (\($0))" } ?? ""): \(detail)"
+    }
 
     /// Compares by reason and depth; the detail wording is OpenSSL's, not a contract.
-    public static func == (lhs: ChainFailure, rhs: ChainFailure) -> Bool { lhs.reason == rhs.reason && lhs.depth == rhs.depth }
+    package static func == (lhs: ChainFailure, rhs: ChainFailure) -> Bool {
+        lhs.reason == rhs.reason && lhs.depth == rhs.depth
+    }
 }
 
 /// The outcome of chain validation: a value, not a throw (an untrusted chain is an expected answer).
-public enum ChainVerdict: Sendable, Equatable {
+package enum ChainVerdict: Sendable, Equatable {
     /// Trusted; the chain runs from the leaf to a trust anchor.
     case trusted(chain: [Certificate])
     case untrusted(ChainFailure)
 
-    public var isTrusted: Bool { if case .trusted = self { true } else { false } }
-    public var failure: ChainFailure? { if case .untrusted(let f) = self { f } else { nil } }
+    package var isTrusted: Bool { if case .trusted = self { true } else { false } }
+    package var failure: ChainFailure? { if case .untrusted(let f) = self { f } else { nil } }
 }
 
 /// Validates certificate chains against a fixed set of trust anchors at a given time (RFC 5280 §6).
 ///
 /// The anchor store is built once and shared; each validation uses its own `X509_STORE_CTX`.
-public final class ChainValidator: @unchecked Sendable {  // X509_STORE is only read after init; OpenSSL locks its lookups
+// X509_STORE is only read after init; OpenSSL locks its lookups
+package final class ChainValidator: @unchecked Sendable {
     private let store: OpaquePointer
-    public let trustAnchors: [Certificate]
+    package let trustAnchors: [Certificate]
 
-    public init(trustAnchors: [Certificate]) throws(CryptoError) {
+    package init(trustAnchors: [Certificate]) throws(CryptoError) {
         guard !trustAnchors.isEmpty else { throw CryptoError(.invalidArgument, "at least one trust anchor is needed") }
         guard let store = X509_STORE_new() else { throw .openSSL("X509_STORE_new failed") }
         for anchor in trustAnchors where X509_STORE_add_cert(store, anchor.pointer) != 1 {
@@ -62,8 +67,9 @@ public final class ChainValidator: @unchecked Sendable {  // X509_STORE is only 
 
     /// Validates `leaf` (with optional untrusted `intermediates`) as of `time`, and checks that the leaf's
     /// key usage has every bit of `requiredKeyUsage` (an absent key-usage extension does not qualify).
-    public func validate(
-        _ leaf: Certificate, intermediates: [Certificate] = [], at time: Date, requiredKeyUsage: KeyUsage = [.digitalSignature]
+    package func validate(
+        _ leaf: Certificate, intermediates: [Certificate] = [], at time: Date,
+        requiredKeyUsage: KeyUsage = [.digitalSignature]
     ) -> ChainVerdict {
         guard let context = X509_STORE_CTX_new() else {
             return .untrusted(ChainFailure(reason: .other, depth: 0, subject: nil, detail: "out of memory"))
@@ -77,7 +83,8 @@ public final class ChainValidator: @unchecked Sendable {  // X509_STORE is only 
 
         guard X509_STORE_CTX_init(context, store, leaf.pointer, untrusted) == 1 else {
             OpenSSLErrorQueue.clear()
-            return .untrusted(ChainFailure(reason: .other, depth: 0, subject: nil, detail: "X509_STORE_CTX_init failed"))
+            return .untrusted(
+                ChainFailure(reason: .other, depth: 0, subject: nil, detail: "X509_STORE_CTX_init failed"))
         }
         X509_STORE_CTX_set_time(context, 0, time_t(time.timeIntervalSince1970.rounded(.down)))
         let verified = X509_verify_cert(context)
@@ -90,9 +97,10 @@ public final class ChainValidator: @unchecked Sendable {  // X509_STORE is only 
             return .untrusted(ChainFailure(reason: Self.reason(code), depth: depth, subject: subject, detail: detail))
         }
         guard let usage = leaf.keyUsage, usage.isSuperset(of: requiredKeyUsage) else {
-            return .untrusted(ChainFailure(
-                reason: .wrongKeyUsage, depth: 0, subject: leaf.subject,
-                detail: "key usage \(leaf.keyUsage?.description ?? "absent") lacks \(requiredKeyUsage)"))
+            return .untrusted(
+                ChainFailure(
+                    reason: .wrongKeyUsage, depth: 0, subject: leaf.subject,
+                    detail: "key usage \(leaf.keyUsage?.description ?? "absent") lacks \(requiredKeyUsage)"))
         }
         // Map the built chain back to the parsed certificates we already hold (same X509 objects): no re-parse.
         let known = [leaf] + intermediates + trustAnchors
@@ -100,7 +108,9 @@ public final class ChainValidator: @unchecked Sendable {  // X509_STORE is only 
         if let built = X509_STORE_CTX_get0_chain(context) {
             for index in 0..<cs_sk_X509_num(built) {
                 guard let pointer = cs_sk_X509_value(built, index) else { continue }
-                if let certificate = known.first(where: { $0.pointer == pointer }) ?? (try? Certificate(sharing: pointer)) {
+                if let certificate = known.first(where: { $0.pointer == pointer })
+                    ?? (try? Certificate(sharing: pointer))
+                {
                     chain.append(certificate)
                 }
             }

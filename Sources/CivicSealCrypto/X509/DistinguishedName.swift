@@ -1,21 +1,24 @@
 /// An X.509 name as an ordered list of attributes (UTF-8 values), e.g. CN, O, C.
-public struct DistinguishedName: Sendable, Hashable, CustomStringConvertible {
+package struct DistinguishedName: Sendable, Hashable, CustomStringConvertible {
     /// One attribute: a short name OpenSSL knows (`CN`, `O`, `OU`, `C`, `L`, `ST`, `serialNumber`, …) and its value.
-    public struct Attribute: Sendable, Hashable {
-        public let type: String
-        public let value: String
-        public init(_ type: String, _ value: String) {
+    package struct Attribute: Sendable, Hashable {
+        package let type: String
+        package let value: String
+        package init(_ type: String, _ value: String) {
             self.type = type
             self.value = value
         }
     }
 
-    public let attributes: [Attribute]
+    package let attributes: [Attribute]
 
-    public init(_ attributes: [Attribute]) { self.attributes = attributes }
+    package init(_ attributes: [Attribute]) { self.attributes = attributes }
 
     /// A name with the usual attributes in X.500 order (C, ST/L, O, OU, CN); nil ones are left out.
-    public init(commonName: String, organization: String? = nil, organizationalUnit: String? = nil, locality: String? = nil, country: String? = nil) {
+    package init(
+        commonName: String, organization: String? = nil, organizationalUnit: String? = nil, locality: String? = nil,
+        country: String? = nil
+    ) {
         var list: [Attribute] = []
         if let country { list.append(.init("C", country)) }
         if let locality { list.append(.init("L", locality)) }
@@ -26,10 +29,10 @@ public struct DistinguishedName: Sendable, Hashable, CustomStringConvertible {
     }
 
     /// The last CN, the conventional display name.
-    public var commonName: String? { attributes.last { $0.type == "CN" }?.value }
+    package var commonName: String? { attributes.last { $0.type == "CN" }?.value }
 
     /// RFC 4514-style text, most specific attribute first (`CN=…,O=…,C=VN`), UTF-8 kept readable.
-    public var description: String {
+    package var description: String {
         attributes.reversed().map { "\($0.type)=\(escape($0.value))" }.joined(separator: ",")
     }
 

@@ -1,16 +1,16 @@
 /// The X.509 key usage bits (RFC 5280 §4.2.1.3).
-public struct KeyUsage: OptionSet, Sendable, Hashable, CustomStringConvertible {
-    public let rawValue: UInt32
-    public init(rawValue: UInt32) { self.rawValue = rawValue }
+package struct KeyUsage: OptionSet, Sendable, Hashable, CustomStringConvertible {
+    package let rawValue: UInt32
+    package init(rawValue: UInt32) { self.rawValue = rawValue }
 
     // Values follow OpenSSL's X509v3_KU_* constants, as returned by X509_get_key_usage.
-    public static let digitalSignature = KeyUsage(rawValue: 0x0080)
-    public static let nonRepudiation = KeyUsage(rawValue: 0x0040)
-    public static let keyEncipherment = KeyUsage(rawValue: 0x0020)
-    public static let dataEncipherment = KeyUsage(rawValue: 0x0010)
-    public static let keyAgreement = KeyUsage(rawValue: 0x0008)
-    public static let keyCertSign = KeyUsage(rawValue: 0x0004)
-    public static let cRLSign = KeyUsage(rawValue: 0x0002)
+    package static let digitalSignature = KeyUsage(rawValue: 0x0080)
+    package static let nonRepudiation = KeyUsage(rawValue: 0x0040)
+    package static let keyEncipherment = KeyUsage(rawValue: 0x0020)
+    package static let dataEncipherment = KeyUsage(rawValue: 0x0010)
+    package static let keyAgreement = KeyUsage(rawValue: 0x0008)
+    package static let keyCertSign = KeyUsage(rawValue: 0x0004)
+    package static let cRLSign = KeyUsage(rawValue: 0x0002)
 
     static let names: [(KeyUsage, String)] = [
         (.digitalSignature, "digitalSignature"), (.nonRepudiation, "nonRepudiation"),
@@ -19,16 +19,16 @@ public struct KeyUsage: OptionSet, Sendable, Hashable, CustomStringConvertible {
     ]
 
     /// OpenSSL configuration syntax, e.g. `digitalSignature,nonRepudiation`.
-    public var description: String { Self.names.filter { contains($0.0) }.map(\.1).joined(separator: ",") }
+    package var description: String { Self.names.filter { contains($0.0) }.map(\.1).joined(separator: ",") }
 }
 
 /// Well-known extended key usage object identifiers.
-public enum ExtendedKeyUsage {
-    public static let serverAuth = "1.3.6.1.5.5.7.3.1"
-    public static let clientAuth = "1.3.6.1.5.5.7.3.2"
-    public static let codeSigning = "1.3.6.1.5.5.7.3.3"
-    public static let emailProtection = "1.3.6.1.5.5.7.3.4"
-    public static let timeStamping = "1.3.6.1.5.5.7.3.8"
+package enum ExtendedKeyUsage {
+    package static let serverAuth = "1.3.6.1.5.5.7.3.1"
+    package static let clientAuth = "1.3.6.1.5.5.7.3.2"
+    package static let codeSigning = "1.3.6.1.5.5.7.3.3"
+    package static let emailProtection = "1.3.6.1.5.5.7.3.4"
+    package static let timeStamping = "1.3.6.1.5.5.7.3.8"
     /// Adobe's `id-kp-documentSigning` alternative accepted by PDF validators.
-    public static let documentSigning = "1.3.6.1.5.5.7.3.36"
+    package static let documentSigning = "1.3.6.1.5.5.7.3.36"
 }

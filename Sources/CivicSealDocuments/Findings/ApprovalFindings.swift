@@ -12,31 +12,31 @@ import CivicSealWorkflow
 ///
 /// JSON shapes (every member required unless marked):
 /// - criminal record: `{"convictions": [{judgmentDate, judgmentNumber, court, crime, articles, mainPenalty,
-///   additionalPenalties (may be ""), executionStatus, expunged}], "bans": [{description, judgment, court, duration}]}`;
+/// additionalPenalties (may be ""), executionStatus, expunged}], "bans": [{description, judgment, court, duration}]}`;
 /// - health certificate, driving: `{licenceClass, examinedOn, validityMonths, results: [{specialtyVietnamese,
 ///   specialtyEnglish, finding, assessment}] (at least one), drugTest, conclusion, doctor}`;
 /// - health certificate, general / employment / study: `{examinedOn, validityMonths, results, classification
 ///   ("I"…"V", Circular 32/2023/TT-BYT), conclusion, doctor}` (a licence class or drug test is an unknown member);
 /// - health-book extract: `{"sections": [...]}`, exactly the sections the request asked for.
-public enum ApprovalFindings: Sendable, Hashable {
+package enum ApprovalFindings: Sendable, Hashable {
     case criminalRecord(convictions: [Conviction], bans: [Ban])
     case healthCertificate(HealthCertificateFindings)
     case healthBookExtract(sections: [HealthBookSection])
 
     /// Licence classes of the Road Traffic Order and Safety Law 2024 (from 1 January 2025): ``LicenceClass/codes``.
-    public static let licenceClasses = LicenceClass.codes
+    package static let licenceClasses = LicenceClass.codes
     /// The validity a health certificate may state, in months.
-    public static let validityRange = 1...60
+    package static let validityRange = 1...60
     /// Longest free text in findings, in characters.
-    public static let maximumTextLength = 500
+    package static let maximumTextLength = 500
     /// Most list items (convictions, bans, examination results).
-    public static let maximumItems = 50
+    package static let maximumItems = 50
 
     /// Decodes `value` (the approval's `findings` member) for a request of `kind`. `certificateType` is the health
     /// certificate type the request asked for (its findings' shape); `requestedSections` are the sections an extract
     /// request asked for; `today` (the service clock's Hà Nội date) bounds event dates, and nil skips that check
     /// (re-reading findings approved earlier).
-    public static func decode(
+    package static func decode(
         _ value: JSONValue, kind: RequestKind, certificateType: HealthCertificateType? = nil,
         requestedSections: [HealthBookSection] = [], today: CalendarDate?
     ) throws(ValidationFailure) -> ApprovalFindings {
@@ -48,7 +48,9 @@ public enum ApprovalFindings: Sendable, Hashable {
             if let certificateType {
                 result = reader.healthCertificate(value, type: certificateType)
             } else {
-                reader.add("request.certificateType", .healthCertificateTypeUnknown, "the request names no known health certificate type")
+                reader.add(
+                    "request.certificateType", .healthCertificateTypeUnknown,
+                    "the request names no known health certificate type")
                 result = nil
             }
         case .healthBookExtract: result = reader.extract(value, requested: requestedSections)
@@ -61,41 +63,52 @@ public enum ApprovalFindings: Sendable, Hashable {
 extension ApprovalFindings {
     /// The findings as they are stored and hashed: the same shape the API takes, with the cleaned text (NFC,
     /// trimmed) the document prints, so the registry's record states exactly what the seal covers.
-    public var canonicalJSON: JSONValue {
+    package var canonicalJSON: JSONValue {
         func date(_ value: CalendarDate) -> JSONValue { .string(value.description) }
         switch self {
         case .criminalRecord(let convictions, let bans):
             return .object([
-                "convictions": .array(convictions.map { conviction in
-                    .object([
-                        "judgmentDate": date(conviction.judgmentDate), "judgmentNumber": .string(conviction.judgmentNumber),
-                        "court": .string(conviction.court), "crime": .string(conviction.crime), "articles": .string(conviction.articles),
-                        "mainPenalty": .string(conviction.mainPenalty), "additionalPenalties": .string(conviction.additionalPenalties),
-                        "executionStatus": .string(conviction.executionStatus), "expunged": .bool(conviction.expunged),
-                    ])
-                }),
-                "bans": .array(bans.map { ban in
-                    .object([
-                        "description": .string(ban.description), "judgment": .string(ban.judgment), "court": .string(ban.court),
-                        "duration": .string(ban.duration),
-                    ])
-                }),
+                "convictions": .array(
+                    convictions.map { conviction in
+                        .object([
+                            "judgmentDate": date(conviction.judgmentDate),
+                            "judgmentNumber": .string(conviction.judgmentNumber),
+                            "court": .string(conviction.court), "crime": .string(conviction.crime),
+                            "articles": .string(conviction.articles),
+                            "mainPenalty": .string(conviction.mainPenalty),
+                            "additionalPenalties": .string(conviction.additionalPenalties),
+                            "executionStatus": .string(conviction.executionStatus),
+                            "expunged": .bool(conviction.expunged),
+                        ])
+                    }),
+                "bans": .array(
+                    bans.map { ban in
+                        .object([
+                            "description": .string(ban.description), "judgment": .string(ban.judgment),
+                            "court": .string(ban.court),
+                            "duration": .string(ban.duration),
+                        ])
+                    }),
             ])
         case .healthCertificate(let findings):
             var members: [String: JSONValue] = [
                 "examinedOn": date(findings.examinedOn),
                 "validityMonths": .number(String(findings.validityMonths)),
-                "results": .array(findings.results.map { result in
-                    .object([
-                        "specialtyVietnamese": .string(result.specialtyVietnamese), "specialtyEnglish": .string(result.specialtyEnglish),
-                        "finding": .string(result.finding), "assessment": .string(result.assessment),
-                    ])
-                }),
+                "results": .array(
+                    findings.results.map { result in
+                        .object([
+                            "specialtyVietnamese": .string(result.specialtyVietnamese),
+                            "specialtyEnglish": .string(result.specialtyEnglish),
+                            "finding": .string(result.finding), "assessment": .string(result.assessment),
+                        ])
+                    }),
                 "conclusion": .string(findings.conclusion), "doctor": .string(findings.doctor),
             ]
             if let licenceClass = findings.licenceClass { members["licenceClass"] = .string(licenceClass) }
             if let drugTest = findings.drugTest { members["drugTest"] = .string(drugTest) }
-            if let classification = findings.classification { members["classification"] = .string(classification.rawValue) }
+            if let classification = findings.classification {
+                members["classification"] = .string(classification.rawValue)
+            }
             return .object(members)
         case .healthBookExtract(let sections):
             return .object(["sections": .array(sections.map { .string($0.rawValue) })])
@@ -114,7 +127,8 @@ struct FindingsReader {
         issues.append(ValidationIssue(field: field, code: code, message: message))
     }
 
-    /// The members of an object with exactly `names` allowed; unknown ones are reported (sorted), nil when not an object.
+    /// The members of an object with exactly `names` allowed; unknown ones are reported (sorted), nil when not an
+    /// object.
     mutating func object(_ value: JSONValue?, at path: String, names: Set<String>) -> [String: JSONValue]? {
         guard let value else {
             add(path, .findingsRequired, "required")
@@ -130,7 +144,9 @@ struct FindingsReader {
         return members
     }
 
-    mutating func array(_ members: [String: JSONValue], _ name: String, at path: String, nonEmpty: Bool = false) -> [JSONValue]? {
+    mutating func array(_ members: [String: JSONValue], _ name: String, at path: String, nonEmpty: Bool = false)
+        -> [JSONValue]?
+    {
         let field = path + "." + name
         guard let value = members[name], value != .null else {
             add(field, .findingsRequired, "required (an empty list when there is none)")
@@ -151,8 +167,11 @@ struct FindingsReader {
         return elements
     }
 
-    /// Printed text: present, a string, NFC, trimmed, no control or bidi characters, bounded; empty only if `allowEmpty`.
-    mutating func text(_ members: [String: JSONValue], _ name: String, at path: String, allowEmpty: Bool = false) -> String? {
+    /// Printed text: present, a string, NFC, trimmed, no control or bidi characters, bounded; empty only if
+    /// `allowEmpty`.
+    mutating func text(_ members: [String: JSONValue], _ name: String, at path: String, allowEmpty: Bool = false)
+        -> String?
+    {
         let field = path + "." + name
         guard let value = members[name], value != .null else {
             add(field, .findingsRequired, "required")
@@ -220,7 +239,8 @@ struct FindingsReader {
     // MARK: Kinds
 
     static let convictionMembers: Set<String> = [
-        "judgmentDate", "judgmentNumber", "court", "crime", "articles", "mainPenalty", "additionalPenalties", "executionStatus",
+        "judgmentDate", "judgmentNumber", "court", "crime", "articles", "mainPenalty", "additionalPenalties",
+        "executionStatus",
         "expunged",
     ]
     static let banMembers: Set<String> = ["description", "judgment", "court", "duration"]
@@ -240,12 +260,16 @@ struct FindingsReader {
             let additional = text(item, "additionalPenalties", at: path, allowEmpty: true)
             let execution = text(item, "executionStatus", at: path)
             let expunged = bool(item, "expunged", at: path)
-            guard let date, let number, let court, let crime, let articles, let main, let additional, let execution, let expunged else {
+            guard let date, let number, let court, let crime, let articles, let main, let additional, let execution,
+                let expunged
+            else {
                 continue
             }
-            convictions.append(Conviction(
-                judgmentDate: date, judgmentNumber: number, court: court, crime: crime, articles: articles, mainPenalty: main,
-                additionalPenalties: additional, executionStatus: execution, expunged: expunged))
+            convictions.append(
+                Conviction(
+                    judgmentDate: date, judgmentNumber: number, court: court, crime: crime, articles: articles,
+                    mainPenalty: main,
+                    additionalPenalties: additional, executionStatus: execution, expunged: expunged))
         }
         var bans: [Ban] = []
         for (index, element) in (array(members, "bans", at: "findings") ?? []).enumerated() {
@@ -271,7 +295,8 @@ struct FindingsReader {
 
     mutating func healthCertificate(_ value: JSONValue, type: HealthCertificateType) -> ApprovalFindings? {
         let driving = type.isDriving
-        guard let members = object(value, at: "findings", names: driving ? Self.drivingMembers : Self.classifiedMembers) else {
+        guard let members = object(value, at: "findings", names: driving ? Self.drivingMembers : Self.classifiedMembers)
+        else {
             return nil
         }
         var licenceClass: String?
@@ -279,13 +304,17 @@ struct FindingsReader {
         if driving {
             licenceClass = text(members, "licenceClass", at: "findings")
             if let given = licenceClass, LicenceClass(rawValue: given) == nil {
-                add("findings.licenceClass", .findingsInvalid, "licence class must be one of \(LicenceClass.codes.joined(separator: ", "))")
+                add(
+                    "findings.licenceClass", .findingsInvalid,
+                    "licence class must be one of \(LicenceClass.codes.joined(separator: ", "))")
                 licenceClass = nil
             }
         } else if let given = text(members, "classification", at: "findings") {
             classification = HealthClass(rawValue: given)
             if classification == nil {
-                add("findings.classification", .findingsInvalid, "the health class is one of I, II, III, IV, V (Circular 32/2023/TT-BYT)")
+                add(
+                    "findings.classification", .findingsInvalid,
+                    "the health class is one of I, II, III, IV, V (Circular 32/2023/TT-BYT)")
             }
         }
         let examinedOn = pastDate(members, "examinedOn", at: "findings")
@@ -296,8 +325,10 @@ struct FindingsReader {
             if let months = member.int64Value, ApprovalFindings.validityRange.contains(Int(months)) {
                 validity = Int(months)
             } else {
-                add("findings.validityMonths", member.int64Value == nil ? .findingsTypeMismatch : .findingsInvalid,
-                    "validityMonths must be a whole number of months from \(ApprovalFindings.validityRange.lowerBound) to \(ApprovalFindings.validityRange.upperBound)")
+                add(
+                    "findings.validityMonths", member.int64Value == nil ? .findingsTypeMismatch : .findingsInvalid,
+                    "validityMonths must be a whole number of months from \(ApprovalFindings.validityRange.lowerBound) to \(ApprovalFindings.validityRange.upperBound)"
+                )
             }
         }
         var results: [ExaminationResult] = []
@@ -309,7 +340,10 @@ struct FindingsReader {
             let finding = text(item, "finding", at: path)
             let assessment = text(item, "assessment", at: path)
             guard let vietnamese, let english, let finding, let assessment else { continue }
-            results.append(ExaminationResult(specialtyVietnamese: vietnamese, specialtyEnglish: english, finding: finding, assessment: assessment))
+            results.append(
+                ExaminationResult(
+                    specialtyVietnamese: vietnamese, specialtyEnglish: english, finding: finding, assessment: assessment
+                ))
         }
         let drugTest = driving ? text(members, "drugTest", at: "findings") : nil
         let conclusion = text(members, "conclusion", at: "findings")
@@ -319,7 +353,8 @@ struct FindingsReader {
         if driving {
             guard let licenceClass, let drugTest else { return nil }
             findings = HealthCertificateFindings(
-                licenceClass: licenceClass, examinedOn: examinedOn, validityMonths: validity, results: results, drugTest: drugTest,
+                licenceClass: licenceClass, examinedOn: examinedOn, validityMonths: validity, results: results,
+                drugTest: drugTest,
                 conclusion: conclusion, doctor: doctor)
         } else {
             guard let classification else { return nil }
@@ -328,7 +363,9 @@ struct FindingsReader {
                 classification: classification, conclusion: conclusion, doctor: doctor)
         }
         if let today, findings.validUntil < today {
-            add("findings.examinedOn", .findingsExpired, "a certificate examined on \(examinedOn) for \(validity) months has expired")
+            add(
+                "findings.examinedOn", .findingsExpired,
+                "a certificate examined on \(examinedOn) for \(validity) months has expired")
         }
         return .healthCertificate(findings)
     }
@@ -339,14 +376,17 @@ struct FindingsReader {
         var sections: [HealthBookSection] = []
         for (index, element) in elements.enumerated() {
             guard let section = element.stringValue.flatMap(HealthBookSection.init(rawValue:)) else {
-                add("findings.sections[\(index)]", .findingsInvalid, "a section is encounters, vaccinations or allergies")
+                add(
+                    "findings.sections[\(index)]", .findingsInvalid,
+                    "a section is encounters, vaccinations or allergies")
                 continue
             }
             sections.append(section)
         }
         guard issues.isEmpty else { return nil }
         if Set(sections) != Set(requested) || sections.count != Set(sections).count {
-            add("findings.sections", .findingsInvalid,
+            add(
+                "findings.sections", .findingsInvalid,
                 "the sections must be exactly those requested: \(requested.map(\.rawValue).joined(separator: ", "))")
             return nil
         }

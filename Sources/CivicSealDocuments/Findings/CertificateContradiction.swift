@@ -9,9 +9,9 @@ import Foundation
 /// earlier conviction the new certificate should state and does not, or one the earlier certificate said was
 /// expunged and the new one says is not, is a contradiction. A conviction is the same when its judgment number and
 /// court match (case and spacing aside).
-public struct CertificateContradiction: Sendable, Hashable {
+package struct CertificateContradiction: Sendable, Hashable {
     /// What contradicts.
-    public enum Code: String, Sendable, Hashable {
+    package enum Code: String, Sendable, Hashable {
         /// The earlier certificate lists a conviction the new one must state and leaves out.
         case convictionLeftOut = "conviction-left-out"
         /// The earlier certificate says the conviction is expunged; the new one says it is not.
@@ -19,13 +19,13 @@ public struct CertificateContradiction: Sendable, Hashable {
     }
 
     /// One earlier certificate, decoded: where it came from and what it certified.
-    public struct Earlier: Sendable, Hashable {
-        public let documentID: String
-        public let form: CriminalRecordForm
-        public let issuedAt: Date
-        public let convictions: [Conviction]
+    package struct Earlier: Sendable, Hashable {
+        package let documentID: String
+        package let form: CriminalRecordForm
+        package let issuedAt: Date
+        package let convictions: [Conviction]
 
-        public init(documentID: String, form: CriminalRecordForm, issuedAt: Date, convictions: [Conviction]) {
+        package init(documentID: String, form: CriminalRecordForm, issuedAt: Date, convictions: [Conviction]) {
             self.documentID = documentID
             self.form = form
             self.issuedAt = issuedAt
@@ -33,19 +33,22 @@ public struct CertificateContradiction: Sendable, Hashable {
         }
     }
 
-    public let code: Code
-    public let earlierDocumentID: String
-    public let earlierForm: CriminalRecordForm
-    public let earlierIssuedAt: Date
+    package let code: Code
+    package let earlierDocumentID: String
+    package let earlierForm: CriminalRecordForm
+    package let earlierIssuedAt: Date
     /// The earlier certificate's conviction in question.
-    public let conviction: Conviction
+    package let conviction: Conviction
 
     /// Every contradiction between a new certificate of `form` stating `convictions` and the `earlier` ones.
-    public static func find(form: CriminalRecordForm, convictions: [Conviction], earlier: [Earlier]) -> [CertificateContradiction] {
+    package static func find(form: CriminalRecordForm, convictions: [Conviction], earlier: [Earlier])
+        -> [CertificateContradiction]
+    {
         var found: [CertificateContradiction] = []
         for certificate in earlier {
             // What the earlier certificate stated: form 1 prints only convictions not expunged.
-            let stated = certificate.form == .form1 ? certificate.convictions.filter { !$0.expunged } : certificate.convictions
+            let stated =
+                certificate.form == .form1 ? certificate.convictions.filter { !$0.expunged } : certificate.convictions
             for old in stated {
                 let match = convictions.first { sameJudgment($0, old) }
                 let code: Code?
@@ -56,9 +59,11 @@ public struct CertificateContradiction: Sendable, Hashable {
                     code = form == .form2 || !old.expunged ? .convictionLeftOut : nil
                 }
                 guard let code else { continue }
-                found.append(CertificateContradiction(
-                    code: code, earlierDocumentID: certificate.documentID, earlierForm: certificate.form, earlierIssuedAt: certificate.issuedAt,
-                    conviction: old))
+                found.append(
+                    CertificateContradiction(
+                        code: code, earlierDocumentID: certificate.documentID, earlierForm: certificate.form,
+                        earlierIssuedAt: certificate.issuedAt,
+                        conviction: old))
             }
         }
         return found
@@ -69,6 +74,7 @@ public struct CertificateContradiction: Sendable, Hashable {
     }
 
     static func key(_ text: String) -> String {
-        text.precomposedStringWithCanonicalMapping.lowercased().split(whereSeparator: \.isWhitespace).joined(separator: " ")
+        text.precomposedStringWithCanonicalMapping.lowercased().split(whereSeparator: \.isWhitespace).joined(
+            separator: " ")
     }
 }

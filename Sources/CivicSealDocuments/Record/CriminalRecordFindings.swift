@@ -5,16 +5,16 @@ import CivicSealWorkflow
 /// Form 1 prints current convictions only and states bans only when ``statesBans``; form 2 prints every
 /// conviction, expunged ones included, and always states bans. Which list a form prints is the template's choice
 /// (`criminalRecord.currentConvictions` or `criminalRecord.allConvictions`).
-public struct CriminalRecordFindings: Sendable, Hashable {
-    public var form: CriminalRecordForm
+package struct CriminalRecordFindings: Sendable, Hashable {
+    package var form: CriminalRecordForm
     /// Form 1: whether the requester asked for bans to be stated. Form 2 templates ignore it.
-    public var statesBans: Bool
+    package var statesBans: Bool
     /// Every conviction on record, in judgment order, expunged ones included.
-    public var convictions: [Conviction]
+    package var convictions: [Conviction]
     /// Bans on holding posts or founding/managing enterprises and cooperatives.
-    public var bans: [Ban]
+    package var bans: [Ban]
 
-    public init(form: CriminalRecordForm, statesBans: Bool = false, convictions: [Conviction] = [], bans: [Ban] = []) {
+    package init(form: CriminalRecordForm, statesBans: Bool = false, convictions: [Conviction] = [], bans: [Ban] = []) {
         self.form = form
         self.statesBans = statesBans
         self.convictions = convictions
@@ -22,25 +22,26 @@ public struct CriminalRecordFindings: Sendable, Hashable {
     }
 
     /// Convictions not expunged: what "có án tích" means.
-    public var currentConvictions: [Conviction] { convictions.filter { !$0.expunged } }
+    package var currentConvictions: [Conviction] { convictions.filter { !$0.expunged } }
 }
 
 /// One conviction: judgment, court, crime, articles, penalties and how far the sentence has been executed.
-public struct Conviction: Sendable, Hashable {
-    public var judgmentDate: CalendarDate
-    public var judgmentNumber: String
-    public var court: String
-    public var crime: String
+package struct Conviction: Sendable, Hashable {
+    package var judgmentDate: CalendarDate
+    package var judgmentNumber: String
+    package var court: String
+    package var crime: String
     /// Articles of the Criminal Code applied, e.g. "Điều 173 khoản 1".
-    public var articles: String
-    public var mainPenalty: String
-    public var additionalPenalties: String
+    package var articles: String
+    package var mainPenalty: String
+    package var additionalPenalties: String
     /// E.g. "Đã chấp hành xong / Served".
-    public var executionStatus: String
-    public var expunged: Bool
+    package var executionStatus: String
+    package var expunged: Bool
 
-    public init(
-        judgmentDate: CalendarDate, judgmentNumber: String, court: String, crime: String, articles: String, mainPenalty: String,
+    package init(
+        judgmentDate: CalendarDate, judgmentNumber: String, court: String, crime: String, articles: String,
+        mainPenalty: String,
         additionalPenalties: String = "", executionStatus: String, expunged: Bool = false
     ) {
         self.judgmentDate = judgmentDate
@@ -56,16 +57,16 @@ public struct Conviction: Sendable, Hashable {
 }
 
 /// A ban on holding posts or founding/managing enterprises or cooperatives imposed by a court.
-public struct Ban: Sendable, Hashable {
+package struct Ban: Sendable, Hashable {
     /// What is banned, e.g. "Cấm đảm nhiệm chức vụ kế toán".
-    public var description: String
+    package var description: String
     /// The judgment that imposed it ("Bản án số 45/2019/HS-ST ngày 12/03/2019").
-    public var judgment: String
-    public var court: String
+    package var judgment: String
+    package var court: String
     /// How long, e.g. "03 năm / 3 years".
-    public var duration: String
+    package var duration: String
 
-    public init(description: String, judgment: String, court: String, duration: String) {
+    package init(description: String, judgment: String, court: String, duration: String) {
         self.description = description
         self.judgment = judgment
         self.court = court

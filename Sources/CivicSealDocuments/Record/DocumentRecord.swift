@@ -5,22 +5,23 @@ import Foundation
 /// resolve against (the field names are listed in ``DocumentSchema``).
 ///
 /// The record is the canonical statement of facts; the registry stores it beside the rendered PDF.
-public struct DocumentRecord: Sendable, Hashable {
+package struct DocumentRecord: Sendable, Hashable {
     /// CivicSeal's unguessable document id; the QR code leads to `<base>/v/<documentID>`.
-    public var documentID: String
+    package var documentID: String
     /// The department's document number as printed ("123/2026/LLTP").
-    public var number: String
+    package var number: String
     /// The issue time; the printed date is its calendar day in Việt Nam (UTC+7). Also the PDF creation date.
-    public var issuedAt: Date
+    package var issuedAt: Date
     /// The place printed before the date ("Hà Nội").
-    public var place: String
-    public var department: Department
-    public var officer: DocumentOfficer
-    public var holder: DocumentHolder
-    public var findings: DocumentFindings
+    package var place: String
+    package var department: Department
+    package var officer: DocumentOfficer
+    package var holder: DocumentHolder
+    package var findings: DocumentFindings
 
-    public init(
-        documentID: String, number: String, issuedAt: Date, place: String, department: Department, officer: DocumentOfficer,
+    package init(
+        documentID: String, number: String, issuedAt: Date, place: String, department: Department,
+        officer: DocumentOfficer,
         holder: DocumentHolder, findings: DocumentFindings
     ) {
         self.documentID = documentID
@@ -34,20 +35,20 @@ public struct DocumentRecord: Sendable, Hashable {
     }
 
     /// The request kind the findings belong to; a template of another kind refuses the record.
-    public var kind: RequestKind { findings.kind }
+    package var kind: RequestKind { findings.kind }
 
     /// The issue day in Hà Nội time.
-    public var issueDate: CalendarDate { HanoiTime.day(of: issuedAt) }
+    package var issueDate: CalendarDate { HanoiTime.day(of: issuedAt) }
 }
 
 /// The officer who signs for the department.
-public struct DocumentOfficer: Sendable, Hashable {
-    public var fullName: String
+package struct DocumentOfficer: Sendable, Hashable {
+    package var fullName: String
     /// The title as printed, e.g. "GIÁM ĐỐC" / "Director".
-    public var titleVietnamese: String
-    public var titleEnglish: String
+    package var titleVietnamese: String
+    package var titleEnglish: String
 
-    public init(fullName: String, titleVietnamese: String, titleEnglish: String) {
+    package init(fullName: String, titleVietnamese: String, titleEnglish: String) {
         self.fullName = fullName
         self.titleVietnamese = titleVietnamese
         self.titleEnglish = titleEnglish
@@ -55,25 +56,27 @@ public struct DocumentOfficer: Sendable, Hashable {
 }
 
 /// The identity block of the person the document is about (the request form's identity items).
-public struct DocumentHolder: Sendable, Hashable {
-    public var fullName: String
-    public var otherNames: String?
-    public var sex: Sex
-    public var birthDate: CalendarDate
-    public var birthPlace: String
-    public var nationality: String
-    public var ethnicity: String?
-    public var residence: String
+package struct DocumentHolder: Sendable, Hashable {
+    package var fullName: String
+    package var otherNames: String?
+    package var sex: Sex
+    package var birthDate: CalendarDate
+    package var birthPlace: String
+    package var nationality: String
+    package var ethnicity: String?
+    package var residence: String
     /// The 12-digit personal ID number (CCCD).
-    public var personalID: String
+    package var personalID: String
     /// Form 2 prints the parents and the spouse.
-    public var fatherName: String?
-    public var motherName: String?
-    public var spouseName: String?
+    package var fatherName: String?
+    package var motherName: String?
+    package var spouseName: String?
 
-    public init(
-        fullName: String, otherNames: String? = nil, sex: Sex, birthDate: CalendarDate, birthPlace: String, nationality: String = "Việt Nam",
-        ethnicity: String? = nil, residence: String, personalID: String, fatherName: String? = nil, motherName: String? = nil,
+    package init(
+        fullName: String, otherNames: String? = nil, sex: Sex, birthDate: CalendarDate, birthPlace: String,
+        nationality: String = "Việt Nam",
+        ethnicity: String? = nil, residence: String, personalID: String, fatherName: String? = nil,
+        motherName: String? = nil,
         spouseName: String? = nil
     ) {
         self.fullName = fullName
@@ -92,12 +95,12 @@ public struct DocumentHolder: Sendable, Hashable {
 }
 
 /// The kind-specific part of a document.
-public enum DocumentFindings: Sendable, Hashable {
+package enum DocumentFindings: Sendable, Hashable {
     case criminalRecord(CriminalRecordFindings)
     case healthCertificate(HealthCertificateFindings)
     case healthBookExtract(HealthBookExtractFindings)
 
-    public var kind: RequestKind {
+    package var kind: RequestKind {
         switch self {
         case .criminalRecord: .criminalRecord
         case .healthCertificate: .healthCertificate

@@ -7,24 +7,25 @@ import CivicSealWorkflow
 /// - general, employment, school (Circular 32/2023/TT-BYT): the health ``classification`` I–V.
 ///
 /// A member of the other shape is always nil: the decoder refuses it as an unknown member.
-public struct HealthCertificateFindings: Sendable, Hashable {
-    public var certificateType: HealthCertificateType
+package struct HealthCertificateFindings: Sendable, Hashable {
+    package var certificateType: HealthCertificateType
     /// The licence class examined for ("B", "C1"…); driving only.
-    public var licenceClass: String?
-    public var examinedOn: CalendarDate
-    public var validityMonths: Int
-    public var results: [ExaminationResult]
+    package var licenceClass: String?
+    package var examinedOn: CalendarDate
+    package var validityMonths: Int
+    package var results: [ExaminationResult]
     /// The five-drug test result as printed; driving only.
-    public var drugTest: String?
+    package var drugTest: String?
     /// The health class I–V; general, employment and school certificates only.
-    public var classification: HealthClass?
-    public var conclusion: String
+    package var classification: HealthClass?
+    package var conclusion: String
     /// The examining doctor who concluded.
-    public var doctor: String
+    package var doctor: String
 
     /// A driver's health certificate.
-    public init(
-        licenceClass: String, examinedOn: CalendarDate, validityMonths: Int, results: [ExaminationResult], drugTest: String,
+    package init(
+        licenceClass: String, examinedOn: CalendarDate, validityMonths: Int, results: [ExaminationResult],
+        drugTest: String,
         conclusion: String, doctor: String
     ) {
         self.certificateType = .drivingLicence
@@ -39,11 +40,13 @@ public struct HealthCertificateFindings: Sendable, Hashable {
     }
 
     /// A general, employment or school health certificate (`certificateType` other than driving).
-    public init(
-        certificateType: HealthCertificateType, examinedOn: CalendarDate, validityMonths: Int, results: [ExaminationResult],
+    package init(
+        certificateType: HealthCertificateType, examinedOn: CalendarDate, validityMonths: Int,
+        results: [ExaminationResult],
         classification: HealthClass, conclusion: String, doctor: String
     ) {
-        precondition(certificateType != .drivingLicence, "a driver's certificate states a licence class and a drug test")
+        precondition(
+            certificateType != .drivingLicence, "a driver's certificate states a licence class and a drug test")
         self.certificateType = certificateType
         self.licenceClass = nil
         self.examinedOn = examinedOn
@@ -57,7 +60,7 @@ public struct HealthCertificateFindings: Sendable, Hashable {
 
     /// The last day the certificate is valid: the day before the same day `validityMonths` later
     /// (clamped to the month's length).
-    public var validUntil: CalendarDate {
+    package var validUntil: CalendarDate {
         let months = examinedOn.year * 12 + (examinedOn.month - 1) + validityMonths
         let year = months / 12
         let month = months % 12 + 1
@@ -67,14 +70,14 @@ public struct HealthCertificateFindings: Sendable, Hashable {
 }
 
 /// One specialty's result on a health certificate.
-public struct ExaminationResult: Sendable, Hashable {
-    public var specialtyVietnamese: String
-    public var specialtyEnglish: String
-    public var finding: String
+package struct ExaminationResult: Sendable, Hashable {
+    package var specialtyVietnamese: String
+    package var specialtyEnglish: String
+    package var finding: String
     /// E.g. "Đủ điều kiện / Fit".
-    public var assessment: String
+    package var assessment: String
 
-    public init(specialtyVietnamese: String, specialtyEnglish: String, finding: String, assessment: String) {
+    package init(specialtyVietnamese: String, specialtyEnglish: String, finding: String, assessment: String) {
         self.specialtyVietnamese = specialtyVietnamese
         self.specialtyEnglish = specialtyEnglish
         self.finding = finding
@@ -83,15 +86,16 @@ public struct ExaminationResult: Sendable, Hashable {
 }
 
 /// An extract of the electronic health book for a period: encounters with ICD-10 diagnoses, vaccinations, allergies.
-public struct HealthBookExtractFindings: Sendable, Hashable {
-    public var periodFrom: CalendarDate?
-    public var periodTo: CalendarDate?
-    public var encounters: [Encounter]
-    public var vaccinations: [Vaccination]
-    public var allergies: [Allergy]
+package struct HealthBookExtractFindings: Sendable, Hashable {
+    package var periodFrom: CalendarDate?
+    package var periodTo: CalendarDate?
+    package var encounters: [Encounter]
+    package var vaccinations: [Vaccination]
+    package var allergies: [Allergy]
 
-    public init(
-        periodFrom: CalendarDate? = nil, periodTo: CalendarDate? = nil, encounters: [Encounter] = [], vaccinations: [Vaccination] = [],
+    package init(
+        periodFrom: CalendarDate? = nil, periodTo: CalendarDate? = nil, encounters: [Encounter] = [],
+        vaccinations: [Vaccination] = [],
         allergies: [Allergy] = []
     ) {
         self.periodFrom = periodFrom
@@ -102,7 +106,7 @@ public struct HealthBookExtractFindings: Sendable, Hashable {
     }
 
     /// Splits a health book's entries into the three sections, keeping the recorded order.
-    public init(extract book: HealthBook, from: CalendarDate? = nil, to: CalendarDate? = nil) {
+    package init(extract book: HealthBook, from: CalendarDate? = nil, to: CalendarDate? = nil) {
         self.init(periodFrom: from, periodTo: to)
         for entry in book.entries {
             switch entry {

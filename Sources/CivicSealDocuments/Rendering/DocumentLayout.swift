@@ -13,7 +13,10 @@ struct DocumentLayout {
     private(set) var sealRect: PDFRect?
     private var overflow: String?
 
-    init(record: DocumentRecord, template: DocumentTemplate, regular: TrueTypeFont, bold: TrueTypeFont, verificationURL: String, page: PDFPage) {
+    init(
+        record: DocumentRecord, template: DocumentTemplate, regular: TrueTypeFont, bold: TrueTypeFont,
+        verificationURL: String, page: PDFPage
+    ) {
         self.record = record
         self.template = template
         self.regular = regular
@@ -24,7 +27,9 @@ struct DocumentLayout {
 
     mutating func run() throws(DocumentError) {
         let setup = template.page
-        _ = try layout(template.blocks, x: setup.left, width: setup.width - setup.left - setup.right, top: setup.height - setup.top, item: nil, path: "blocks")
+        _ = try layout(
+            template.blocks, x: setup.left, width: setup.width - setup.left - setup.right,
+            top: setup.height - setup.top, item: nil, path: "blocks")
         if let overflow { throw DocumentError(.contentOverflow, overflow) }
     }
 
@@ -53,16 +58,23 @@ struct DocumentLayout {
         return result
     }
 
-    private mutating func layout(_ blocks: [TemplateBlock], x: Double, width: Double, top: Double, item: ListItem?, path: String) throws(DocumentError) -> Double {
+    private mutating func layout(
+        _ blocks: [TemplateBlock], x: Double, width: Double, top: Double, item: ListItem?, path: String
+    ) throws(DocumentError) -> Double {
         var y = top
         for (index, block) in blocks.enumerated() {
             let placement = block.placement
             if let absolute = placement.top { y = page.height - absolute }
             let blockX = x + placement.x
             let blockWidth = placement.width ?? width - placement.x
-            guard let bottom = try draw(block, x: blockX, width: blockWidth, top: y - placement.spaceBefore, item: item, path: "\(path)[\(index)]") else { continue }
+            guard
+                let bottom = try draw(
+                    block, x: blockX, width: blockWidth, top: y - placement.spaceBefore, item: item,
+                    path: "\(path)[\(index)]")
+            else { continue }
             if bottom < template.page.bottom, overflow == nil {
-                overflow = "\(template.file): \(path)[\(index)] ends \(Int(template.page.bottom - bottom)) pt below the bottom margin; the content does not fit on one page"
+                overflow =
+                    "\(template.file): \(path)[\(index)] ends \(Int(template.page.bottom - bottom)) pt below the bottom margin; the content does not fit on one page"
             }
             y = bottom - placement.spaceAfter
         }
@@ -70,7 +82,9 @@ struct DocumentLayout {
     }
 
     /// Draws one block; nil when it drew nothing and takes no room (an empty text).
-    private mutating func draw(_ block: TemplateBlock, x: Double, width: Double, top: Double, item: ListItem?, path: String) throws(DocumentError) -> Double? {
+    private mutating func draw(
+        _ block: TemplateBlock, x: Double, width: Double, top: Double, item: ListItem?, path: String
+    ) throws(DocumentError) -> Double? {
         switch block {
         case .text(let text):
             let content = resolve(text.text, item: item)
@@ -87,11 +101,17 @@ struct DocumentLayout {
             return drawTable(table, x: x, width: width, top: top)
         case .condition(let condition):
             let branch = condition.flag.value(record) ? condition.then : condition.otherwise
-            return try layout(branch, x: x, width: width, top: top, item: item, path: "\(path).\(condition.flag.value(record) ? "then" : "else")")
+            return try layout(
+                branch, x: x, width: width, top: top, item: item,
+                path: "\(path).\(condition.flag.value(record) ? "then" : "else")")
         case .columns(let columns):
             var bottom = top
             for (index, column) in columns.columns.enumerated() {
-                bottom = min(bottom, try layout(column.blocks, x: x + column.x, width: column.width, top: top, item: item, path: "\(path).columns[\(index)].blocks"))
+                bottom = min(
+                    bottom,
+                    try layout(
+                        column.blocks, x: x + column.x, width: column.width, top: top, item: item,
+                        path: "\(path).columns[\(index)].blocks"))
             }
             return bottom
         case .qr(let qr):
@@ -119,10 +139,14 @@ struct DocumentLayout {
         }
     }
 
-    private mutating func paragraph(_ text: String, style: TextStyle, x: Double, width: Double, top: Double, underline: Double?) -> Double {
+    private mutating func paragraph(
+        _ text: String, style: TextStyle, x: Double, width: Double, top: Double, underline: Double?
+    ) -> Double {
         let font = font(style.font)
         let leading = style.leading ?? style.size * 1.25
-        let bottom = page.paragraph(text, font: font, size: style.size, x: x, top: top, width: width, alignment: pdfAlignment(style.alignment), leading: leading)
+        let bottom = page.paragraph(
+            text, font: font, size: style.size, x: x, top: top, width: width, alignment: pdfAlignment(style.alignment),
+            leading: leading)
         guard let thickness = underline else { return bottom }
         let lines = font.wrap(text, size: style.size, width: width)
         let widest = lines.map { font.measure($0, size: style.size) }.max() ?? 0
@@ -135,7 +159,9 @@ struct DocumentLayout {
 
     /// Label rows: the Vietnamese label in bold, the English label beneath in a smaller size, the value beside,
     /// its first baseline level with the Vietnamese label's.
-    private mutating func drawFields(_ fields: TemplateBlock.Fields, x: Double, width: Double, top: Double, item: ListItem?) -> Double {
+    private mutating func drawFields(
+        _ fields: TemplateBlock.Fields, x: Double, width: Double, top: Double, item: ListItem?
+    ) -> Double {
         var y = top
         let labelWidth = fields.labelWidth - 6
         let valueFont = font(fields.valueFont)
@@ -145,13 +171,16 @@ struct DocumentLayout {
                 if row.omitIfEmpty { continue }
                 value = row.emptyText
             }
-            let vietnameseBottom = page.paragraph(row.vietnamese, font: bold, size: fields.labelSize, x: x, top: y, width: labelWidth)
+            let vietnameseBottom = page.paragraph(
+                row.vietnamese, font: bold, size: fields.labelSize, x: x, top: y, width: labelWidth)
             let labelBottom = page.paragraph(
-                row.english, font: regular, size: fields.englishSize, x: x, top: vietnameseBottom + fields.labelSize * 0.1, width: labelWidth,
+                row.english, font: regular, size: fields.englishSize, x: x,
+                top: vietnameseBottom + fields.labelSize * 0.1, width: labelWidth,
                 leading: fields.englishSize * 1.2)
             let baseline = y - bold.ascent(size: fields.labelSize)
             let valueBottom = page.paragraph(
-                value, font: valueFont, size: fields.valueSize, x: x + fields.labelWidth, top: baseline + valueFont.ascent(size: fields.valueSize),
+                value, font: valueFont, size: fields.valueSize, x: x + fields.labelWidth,
+                top: baseline + valueFont.ascent(size: fields.valueSize),
                 width: width - fields.labelWidth)
             y = min(labelBottom, valueBottom) - fields.rowGap
         }
@@ -172,9 +201,12 @@ struct DocumentLayout {
         for column in table.columns {
             let inner = max(1, column.width - 2 * padding)
             let vietnamese = bold.wrap(column.vietnamese, size: table.headerSize, width: inner)
-            let english = column.english.isEmpty ? [] : regular.wrap(column.english, size: table.englishSize, width: inner)
+            let english =
+                column.english.isEmpty ? [] : regular.wrap(column.english, size: table.englishSize, width: inner)
             headerCells.append((vietnamese, english))
-            headerHeight = max(headerHeight, Double(vietnamese.count) * table.headerSize * 1.2 + Double(english.count) * table.englishSize * 1.2)
+            headerHeight = max(
+                headerHeight,
+                Double(vietnamese.count) * table.headerSize * 1.2 + Double(english.count) * table.englishSize * 1.2)
         }
         headerHeight += 2 * padding
         var columnX = x
@@ -182,12 +214,18 @@ struct DocumentLayout {
             var baseline = y - padding - bold.ascent(size: table.headerSize)
             let inner = column.width - 2 * padding
             for line in headerCells[index].vietnamese {
-                page.text(line, font: bold, size: table.headerSize, x: columnX + padding, width: inner, baseline: baseline, alignment: pdfAlignment(column.alignment))
+                page.text(
+                    line, font: bold, size: table.headerSize, x: columnX + padding, width: inner, baseline: baseline,
+                    alignment: pdfAlignment(column.alignment))
                 baseline -= table.headerSize * 1.2
             }
-            baseline = y - padding - Double(headerCells[index].vietnamese.count) * table.headerSize * 1.2 - regular.ascent(size: table.englishSize) + table.englishSize * 0.1
+            baseline =
+                y - padding - Double(headerCells[index].vietnamese.count) * table.headerSize * 1.2
+                - regular.ascent(size: table.englishSize) + table.englishSize * 0.1
             for line in headerCells[index].english {
-                page.text(line, font: regular, size: table.englishSize, x: columnX + padding, width: inner, baseline: baseline, alignment: pdfAlignment(column.alignment))
+                page.text(
+                    line, font: regular, size: table.englishSize, x: columnX + padding, width: inner,
+                    baseline: baseline, alignment: pdfAlignment(column.alignment))
                 baseline -= table.englishSize * 1.2
             }
             columnX += column.width
@@ -200,14 +238,18 @@ struct DocumentLayout {
         for item in table.source.items(record) {
             var cells: [[String]] = []
             for column in table.columns {
-                cells.append(regular.wrap(resolve(column.value, item: item), size: table.size, width: max(1, column.width - 2 * padding)))
+                cells.append(
+                    regular.wrap(
+                        resolve(column.value, item: item), size: table.size, width: max(1, column.width - 2 * padding)))
             }
             let height = Double(cells.map(\.count).max() ?? 1) * leading + 2 * padding
             columnX = x
             for (index, column) in table.columns.enumerated() {
                 var baseline = y - padding - regular.ascent(size: table.size)
                 for line in cells[index] {
-                    page.text(line, font: regular, size: table.size, x: columnX + padding, width: column.width - 2 * padding, baseline: baseline, alignment: pdfAlignment(column.alignment))
+                    page.text(
+                        line, font: regular, size: table.size, x: columnX + padding, width: column.width - 2 * padding,
+                        baseline: baseline, alignment: pdfAlignment(column.alignment))
                     baseline -= leading
                 }
                 columnX += column.width
@@ -225,7 +267,9 @@ struct DocumentLayout {
     }
 
     /// The QR symbol (level M) as vector squares, quiet zone included, with the caption (the address) beneath.
-    private mutating func drawQR(_ qr: TemplateBlock.QR, x: Double, width: Double, top: Double, item: ListItem?) throws(DocumentError) -> Double {
+    private mutating func drawQR(_ qr: TemplateBlock.QR, x: Double, width: Double, top: Double, item: ListItem?)
+        throws(DocumentError) -> Double
+    {
         let code: QRCode
         do { code = try QRCode(encoding: verificationURL, level: .medium) } catch {
             throw DocumentError(.verificationURLTooLong, "the verification address does not fit a QR code: \(error)")
@@ -237,7 +281,8 @@ struct DocumentLayout {
         let left = aligned(qr.alignment, x: x, width: width, content: side)
         let rects = code.darkRuns(quietZone: qr.quietZone).map { run in
             PDFRect(
-                x: left + Double(run.x) * qr.moduleSize, y: top - Double(run.y + 1) * qr.moduleSize, width: Double(run.width) * qr.moduleSize,
+                x: left + Double(run.x) * qr.moduleSize, y: top - Double(run.y + 1) * qr.moduleSize,
+                width: Double(run.width) * qr.moduleSize,
                 height: qr.moduleSize)
         }
         page.fillRectangles(rects)
@@ -248,7 +293,8 @@ struct DocumentLayout {
             var captionX = aligned(qr.alignment, x: left, width: side, content: captionWidth)
             captionX = max(x, min(captionX, x + width - captionWidth))
             bottom = page.paragraph(
-                caption, font: regular, size: qr.captionSize, x: captionX, top: bottom, width: captionWidth, alignment: pdfAlignment(qr.alignment))
+                caption, font: regular, size: qr.captionSize, x: captionX, top: bottom, width: captionWidth,
+                alignment: pdfAlignment(qr.alignment))
         }
         return bottom
     }

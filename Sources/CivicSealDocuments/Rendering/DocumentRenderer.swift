@@ -7,22 +7,24 @@ import Foundation
 /// the renderer is immutable, so one instance serves every thread.
 ///
 /// Output is deterministic: the same record (including its issue time), template and options give the same bytes.
-public final class DocumentRenderer: Sendable {
-    public let templates: [DocumentTemplate]
-    public let regularFont: TrueTypeFont
-    public let boldFont: TrueTypeFont
+package final class DocumentRenderer: Sendable {
+    package let templates: [DocumentTemplate]
+    package let regularFont: TrueTypeFont
+    package let boldFont: TrueTypeFont
     /// The verification site; the QR code encodes `<verificationBaseURL>/v/<documentID>`.
-    public let verificationBaseURL: String
+    package let verificationBaseURL: String
     private let byID: [String: DocumentTemplate]
 
     /// The repository's `Templates/` folder, for tools and tests run from a checkout.
-    public static func repositoryTemplateDirectory() -> String {
+    package static func repositoryTemplateDirectory() -> String {
         var url = URL(fileURLWithPath: #filePath)
         for _ in 0..<4 { url.deleteLastPathComponent() }
         return url.appendingPathComponent("Templates").path
     }
 
-    public init(templates: [DocumentTemplate], regularFont: TrueTypeFont, boldFont: TrueTypeFont, verificationBaseURL: String) {
+    package init(
+        templates: [DocumentTemplate], regularFont: TrueTypeFont, boldFont: TrueTypeFont, verificationBaseURL: String
+    ) {
         self.templates = templates
         self.regularFont = regularFont
         self.boldFont = boldFont
@@ -34,23 +36,25 @@ public final class DocumentRenderer: Sendable {
 
     /// Loads every template of `templateDirectory` and the DejaVu fonts from `fontDirectory`.
     /// - Throws: ``TemplateError`` for a bad template, `PDFError` for a missing or malformed font.
-    public convenience init(
+    package convenience init(
         templateDirectory: String, fontDirectory: String = TrueTypeFont.defaultDirectory,
         verificationBaseURL: String = "https://verify.civicseal.invalid"
     ) throws {
         self.init(
-            templates: try TemplateLoader.loadDirectory(templateDirectory), regularFont: try TrueTypeFont.dejaVuSans(directory: fontDirectory),
-            boldFont: try TrueTypeFont.dejaVuSansBold(directory: fontDirectory), verificationBaseURL: verificationBaseURL)
+            templates: try TemplateLoader.loadDirectory(templateDirectory),
+            regularFont: try TrueTypeFont.dejaVuSans(directory: fontDirectory),
+            boldFont: try TrueTypeFont.dejaVuSansBold(directory: fontDirectory),
+            verificationBaseURL: verificationBaseURL)
     }
 
-    public func template(id: String) -> DocumentTemplate? { byID[id] }
+    package func template(id: String) -> DocumentTemplate? { byID[id] }
 
     /// The address printed and encoded for `documentID`.
-    public func verificationURL(for documentID: String) -> String { "\(verificationBaseURL)/v/\(documentID)" }
+    package func verificationURL(for documentID: String) -> String { "\(verificationBaseURL)/v/\(documentID)" }
 
     /// The template a record uses unless told otherwise: `criminal-record-form-1`/`-2`,
     /// `health-certificate-<type>` (driving-licence, general, employment, study), `health-book-extract`.
-    public static func defaultTemplateID(for record: DocumentRecord) -> String {
+    package static func defaultTemplateID(for record: DocumentRecord) -> String {
         switch record.findings {
         case .criminalRecord(let findings): "criminal-record-form-\(findings.form.rawValue)"
         case .healthCertificate(let findings): findings.certificateType.templateID
@@ -59,20 +63,24 @@ public final class DocumentRenderer: Sendable {
     }
 
     /// Renders `record` with the template `templateID` (default: ``defaultTemplateID(for:)``).
-    public func render(
+    package func render(
         _ record: DocumentRecord, templateID: String? = nil, signature: SignaturePlaceholder? = nil
     ) throws(DocumentError) -> RenderedDocument {
         let id = templateID ?? Self.defaultTemplateID(for: record)
         guard let template = byID[id] else {
-            throw DocumentError(.templateNotFound, "no template \"\(id)\" (loaded: \(byID.keys.sorted().joined(separator: ", ")))")
+            throw DocumentError(
+                .templateNotFound, "no template \"\(id)\" (loaded: \(byID.keys.sorted().joined(separator: ", ")))")
         }
         guard template.kind == record.kind else {
-            throw DocumentError(.kindMismatch, "template \"\(id)\" renders \(template.kind.rawValue) documents, not \(record.kind.rawValue)")
+            throw DocumentError(
+                .kindMismatch,
+                "template \"\(id)\" renders \(template.kind.rawValue) documents, not \(record.kind.rawValue)")
         }
         // Each health certificate type has its own title and fields: never the driver's certificate for another type.
         if case .healthCertificate(let findings) = record.findings, template.id != findings.certificateType.templateID {
             throw DocumentError(
-                .kindMismatch, "template \"\(id)\" does not print a \(findings.certificateType.rawValue) health certificate")
+                .kindMismatch,
+                "template \"\(id)\" does not print a \(findings.certificateType.rawValue) health certificate")
         }
         let url = verificationURL(for: record.documentID)
         var layout = DocumentLayout(
@@ -82,7 +90,8 @@ public final class DocumentRenderer: Sendable {
 
         let info = PDFDocumentInfo(
             title: layout.resolve(template.title, item: nil), author: record.department.nameVietnamese,
-            subject: layout.resolve(template.subject, item: nil), keywords: [template.id, record.department.nameEnglish],
+            subject: layout.resolve(template.subject, item: nil),
+            keywords: [template.id, record.department.nameEnglish],
             documentID: record.documentID, creationDate: record.issuedAt)
         var field: PDFSignatureField?
         if let signature {
@@ -96,12 +105,14 @@ public final class DocumentRenderer: Sendable {
             field = PDFSignatureField(
                 fieldName: signature.fieldName, pageIndex: 0, rect: rect,
                 appearance: rect.map { _ in .init(font: regularFont, size: 7, lines: lines) },
-                contentsCapacity: signature.contentsCapacity, signingTime: record.issuedAt, signerName: signature.signerName,
+                contentsCapacity: signature.contentsCapacity, signingTime: record.issuedAt,
+                signerName: signature.signerName,
                 reason: signature.reason, location: signature.location)
         }
         let file = PDFDocument(info: info, pages: [layout.page], signatureField: field).render()
         return RenderedDocument(
-            pdf: file, templateID: template.id, templateVersion: template.version, templateSHA256: template.sha256Hex, verificationURL: url,
+            pdf: file, templateID: template.id, templateVersion: template.version, templateSHA256: template.sha256Hex,
+            verificationURL: url,
             sealRect: layout.sealRect)
     }
 }

@@ -40,7 +40,7 @@ enum ListItemKind: String, Sendable, CaseIterable {
 /// - Lists (`criminalRecord.allConvictions`) feed a `table` block, whose cells read `{{item.…}}`.
 ///
 /// Fields under `criminalRecord.`, `healthCertificate.` and `healthBook.` exist only for templates of that kind.
-public enum DocumentSchema {
+package enum DocumentSchema {
     struct TextField: Sendable {
         let kind: RequestKind?
         /// The vocabulary keys the field can produce (empty for free text); the template must define them all.
@@ -65,7 +65,9 @@ public enum DocumentSchema {
     }
 
     /// The names of every record-level text field, flag and list, sorted (for error messages and docs).
-    public static var fieldNames: [String] { (Array(textFields.keys) + Array(flags.keys) + Array(lists.keys)).sorted() }
+    package static var fieldNames: [String] {
+        (Array(textFields.keys) + Array(flags.keys) + Array(lists.keys)).sorted()
+    }
 
     static func text(_ value: @escaping @Sendable (DocumentRecord) -> String) -> TextField {
         TextField(kind: nil, terms: [], value: { .text(value($0)) })
@@ -116,7 +118,9 @@ public enum DocumentSchema {
         "officer.titleEnglish": text(\.officer.titleEnglish),
         "holder.fullName": text(\.holder.fullName),
         "holder.otherNames": text { $0.holder.otherNames ?? "" },
-        "holder.sex": TextField(kind: nil, terms: Sex.allCases.map { "sex.\($0.rawValue)" }) { .term("sex.\($0.holder.sex.rawValue)") },
+        "holder.sex": TextField(kind: nil, terms: Sex.allCases.map { "sex.\($0.rawValue)" }) {
+            .term("sex.\($0.holder.sex.rawValue)")
+        },
         "holder.birthDate": text { DateText.numeric($0.holder.birthDate) },
         "holder.birthPlace": text(\.holder.birthPlace),
         "holder.nationality": text(\.holder.nationality),
@@ -133,7 +137,9 @@ public enum DocumentSchema {
         "healthCertificate.validUntil": health { DateText.numeric($0.validUntil) },
         "healthCertificate.validityMonths": health { String($0.validityMonths) },
         "healthCertificate.drugTest": health { $0.drugTest ?? "" },
-        "healthCertificate.classification": health { $0.classification.map { "\($0.labelVietnamese) / \($0.labelEnglish)" } ?? "" },
+        "healthCertificate.classification": health {
+            $0.classification.map { "\($0.labelVietnamese) / \($0.labelEnglish)" } ?? ""
+        },
         "healthCertificate.conclusion": health(\.conclusion),
         "healthCertificate.doctor": health(\.doctor),
         "healthBook.periodFrom": book { $0.periodFrom.map(DateText.numeric) ?? "" },
@@ -247,7 +253,8 @@ public enum DocumentSchema {
             "item.duration": ban(\.duration),
         ],
         .examination: [
-            "item.specialtyVietnamese": examination(\.specialtyVietnamese), "item.specialtyEnglish": examination(\.specialtyEnglish),
+            "item.specialtyVietnamese": examination(\.specialtyVietnamese),
+            "item.specialtyEnglish": examination(\.specialtyEnglish),
             "item.finding": examination(\.finding), "item.assessment": examination(\.assessment),
         ],
         .encounter: [
@@ -290,7 +297,8 @@ enum DateText {
     static func numeric(_ date: CalendarDate) -> String { HanoiTime.date(date) }
 
     static let months = [
-        "January", "February", "March", "April", "May", "June", "July", "August", "September", "October", "November", "December",
+        "January", "February", "March", "April", "May", "June", "July", "August", "September", "October", "November",
+        "December",
     ]
 
     /// "18 November 2026".

@@ -6,17 +6,17 @@ import CivicSealWorkflow
 ///
 /// The template's identity as recorded with each rendered document is its ``id``, ``version`` and the SHA-256
 /// of the file's bytes (``sha256``).
-public struct DocumentTemplate: Sendable {
-    public let id: String
-    public let version: String
+package struct DocumentTemplate: Sendable {
+    package let id: String
+    package let version: String
     /// The request kind whose records this template renders.
-    public let kind: RequestKind
+    package let kind: RequestKind
     /// The file name it was loaded from.
-    public let file: String
+    package let file: String
     /// SHA-256 of the template file bytes.
-    public let sha256: [UInt8]
+    package let sha256: [UInt8]
     /// ``sha256`` in lowercase hexadecimal.
-    public var sha256Hex: String { Hex.encode(sha256) }
+    package var sha256Hex: String { Hex.encode(sha256) }
 
     let page: PageSetup
     let title: TemplateText
@@ -24,7 +24,7 @@ public struct DocumentTemplate: Sendable {
     let vocabulary: [String: String]
     let blocks: [TemplateBlock]
     /// Whether a `seal` block reserves the rectangle for the signature widget.
-    public let hasSeal: Bool
+    package let hasSeal: Bool
 }
 
 /// Page size and margins in points.

@@ -1,8 +1,8 @@
 /// A template refused at load: a stable ``Code``, the template file, the place inside it as a JSON path
 /// (`blocks[3].rows[1].field`), and a message that names the offending value.
-public struct TemplateError: Error, CustomStringConvertible, Equatable, Sendable {
+package struct TemplateError: Error, CustomStringConvertible, Equatable, Sendable {
     /// Stable codes; compare errors by code, not by message.
-    public enum Code: String, Sendable {
+    package enum Code: String, Sendable {
         case unreadable = "template.unreadable"
         case invalidJSON = "template.invalid-json"
         case missingMember = "template.missing-member"
@@ -17,14 +17,14 @@ public struct TemplateError: Error, CustomStringConvertible, Equatable, Sendable
         case duplicateTemplate = "template.duplicate-id"
     }
 
-    public let code: Code
+    package let code: Code
     /// The template file's name (e.g. `criminal-record-form-1.json`).
-    public let file: String
+    package let file: String
     /// A JSON path to the offending value; empty for the whole file.
-    public let path: String
-    public let message: String
+    package let path: String
+    package let message: String
 
-    public init(_ code: Code, file: String, path: String, _ message: String) {
+    package init(_ code: Code, file: String, path: String, _ message: String) {
         self.code = code
         self.file = file
         self.path = path
@@ -32,7 +32,7 @@ public struct TemplateError: Error, CustomStringConvertible, Equatable, Sendable
     }
 
     /// `criminal-record-form-1.json: blocks[3].rows[1].field: unknown field "holder.fullname"`.
-    public var description: String { path.isEmpty ? "\(file): \(message)" : "\(file): \(path): \(message)" }
+    package var description: String { path.isEmpty ? "\(file): \(message)" : "\(file): \(path): \(message)" }
 
-    public static func == (lhs: TemplateError, rhs: TemplateError) -> Bool { lhs.code == rhs.code }
+    package static func == (lhs: TemplateError, rhs: TemplateError) -> Bool { lhs.code == rhs.code }
 }

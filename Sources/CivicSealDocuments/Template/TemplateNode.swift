@@ -15,15 +15,21 @@ struct TemplateNode {
 
     /// The members of an object, refusing members not in `allowed` (a misspelt `widht` must not be ignored).
     func object(allowed: Set<String>) throws(TemplateError) -> [String: JSONValue] {
-        guard case .object(let members) = value else { throw error(.wrongType, "expected an object, found \(value.typeName)") }
+        guard case .object(let members) = value else {
+            throw error(.wrongType, "expected an object, found \(value.typeName)")
+        }
         for name in members.keys.sorted() where !allowed.contains(name) {
-            throw error(.unknownMember, "unknown member \"\(name)\" (allowed: \(allowed.sorted().joined(separator: ", ")))", at: child(name))
+            throw error(
+                .unknownMember, "unknown member \"\(name)\" (allowed: \(allowed.sorted().joined(separator: ", ")))",
+                at: child(name))
         }
         return members
     }
 
     func member(_ name: String) throws(TemplateError) -> TemplateNode {
-        guard let node = optionalMember(name) else { throw error(.missingMember, "missing member \"\(name)\"", at: child(name)) }
+        guard let node = optionalMember(name) else {
+            throw error(.missingMember, "missing member \"\(name)\"", at: child(name))
+        }
         return node
     }
 
@@ -33,7 +39,9 @@ struct TemplateNode {
     }
 
     func string() throws(TemplateError) -> String {
-        guard case .string(let text) = value else { throw error(.wrongType, "expected a string, found \(value.typeName)") }
+        guard case .string(let text) = value else {
+            throw error(.wrongType, "expected a string, found \(value.typeName)")
+        }
         return text
     }
 
@@ -44,7 +52,9 @@ struct TemplateNode {
     }
 
     func bool() throws(TemplateError) -> Bool {
-        guard case .bool(let flag) = value else { throw error(.wrongType, "expected true or false, found \(value.typeName)") }
+        guard case .bool(let flag) = value else {
+            throw error(.wrongType, "expected true or false, found \(value.typeName)")
+        }
         return flag
     }
 
@@ -65,19 +75,25 @@ struct TemplateNode {
     }
 
     func array() throws(TemplateError) -> [TemplateNode] {
-        guard case .array(let elements) = value else { throw error(.wrongType, "expected an array, found \(value.typeName)") }
+        guard case .array(let elements) = value else {
+            throw error(.wrongType, "expected an array, found \(value.typeName)")
+        }
         return elements.enumerated().map { TemplateNode(value: $1, path: "\(path)[\($0)]", file: file) }
     }
 
-    func optionalSize(_ name: String, default fallback: Double, positive: Bool = false) throws(TemplateError) -> Double {
+    func optionalSize(_ name: String, default fallback: Double, positive: Bool = false) throws(TemplateError) -> Double
+    {
         guard let node = optionalMember(name) else { return fallback }
         return try node.size(positive: positive)
     }
 
-    func choice<T: RawRepresentable>(_ name: String, default fallback: T) throws(TemplateError) -> T where T.RawValue == String {
+    func choice<T: RawRepresentable>(_ name: String, default fallback: T) throws(TemplateError) -> T
+    where T.RawValue == String {
         guard let node = optionalMember(name) else { return fallback }
         let text = try node.string()
-        guard let choice = T(rawValue: text) else { throw node.error(.invalidValue, "\"\(text)\" is not a valid \(name)") }
+        guard let choice = T(rawValue: text) else {
+            throw node.error(.invalidValue, "\"\(text)\" is not a valid \(name)")
+        }
         return choice
     }
 }

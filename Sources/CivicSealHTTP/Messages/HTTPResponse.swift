@@ -1,14 +1,14 @@
 /// A response as a handler builds it. The server adds `Content-Length`, `Date` and `Connection` itself and
 /// sanitizes every field on the way out (see ``HTTPResponseWriter``).
-public struct HTTPResponse: Sendable, Equatable {
-    public var status: HTTPStatus
-    public var headers: HTTPHeaders
-    public var body: [UInt8]
+package struct HTTPResponse: Sendable, Equatable {
+    package var status: HTTPStatus
+    package var headers: HTTPHeaders
+    package var body: [UInt8]
     /// The route pattern that produced this response (set by ``HTTPRouter``), used by logs and metrics
     /// instead of the raw path so ids never reach them.
-    public internal(set) var route: String?
+    package internal(set) var route: String?
 
-    public init(status: HTTPStatus = .ok, headers: HTTPHeaders = [:], body: [UInt8] = []) {
+    package init(status: HTTPStatus = .ok, headers: HTTPHeaders = [:], body: [UInt8] = []) {
         self.status = status
         self.headers = headers
         self.body = body
@@ -16,12 +16,12 @@ public struct HTTPResponse: Sendable, Equatable {
     }
 
     /// A `text/plain; charset=utf-8` response.
-    public static func text(_ text: String, status: HTTPStatus = .ok) -> HTTPResponse {
+    package static func text(_ text: String, status: HTTPStatus = .ok) -> HTTPResponse {
         HTTPResponse(status: status, headers: ["Content-Type": "text/plain; charset=utf-8"], body: Array(text.utf8))
     }
 
     /// An `application/json` response from already-encoded bytes.
-    public static func json(_ body: some Sequence<UInt8>, status: HTTPStatus = .ok) -> HTTPResponse {
+    package static func json(_ body: some Sequence<UInt8>, status: HTTPStatus = .ok) -> HTTPResponse {
         HTTPResponse(status: status, headers: ["Content-Type": "application/json"], body: Array(body))
     }
 }
@@ -33,10 +33,10 @@ public struct HTTPResponse: Sendable, Equatable {
 /// (except HTAB) is replaced by SP (RFC 9110 §5.5: "Field values containing CR, LF, or NUL characters are
 /// invalid and dangerous ... a recipient ... MAY replace each such character with SP"). Framing fields
 /// (`Content-Length`, `Transfer-Encoding`, `Connection`) are always the server's own.
-public enum HTTPResponseWriter {
+package enum HTTPResponseWriter {
     /// Serializes `response`; `closing` adds `Connection: close`, `keepAliveHTTP10` adds `Connection: keep-alive`,
     /// `omitBody` (a response to HEAD) keeps `Content-Length` but sends no content.
-    public static func serialize(
+    package static func serialize(
         _ response: HTTPResponse, closing: Bool, keepAliveHTTP10: Bool = false, omitBody: Bool = false,
         date: [UInt8]? = nil
     ) -> [UInt8] {
@@ -49,7 +49,9 @@ public enum HTTPResponseWriter {
             guard isToken(field.name) else { continue }
             if field.name.equalsIgnoringASCIICase("Content-Length") || field.name.equalsIgnoringASCIICase("Connection")
                 || field.name.equalsIgnoringASCIICase("Transfer-Encoding") || field.name.equalsIgnoringASCIICase("Date")
-            { continue }
+            {
+                continue
+            }
             out.append(contentsOf: field.name.utf8)
             out.append(contentsOf: ": ".utf8)
             appendSanitizedValue(field.value, to: &out)
@@ -86,7 +88,8 @@ public enum HTTPResponseWriter {
         for index in bytes.indices where (bytes[index] < 0x20 && bytes[index] != 0x09) || bytes[index] == 0x7F {
             bytes[index] = 0x20
         }
-        var start = 0, end = bytes.count
+        var start = 0
+        var end = bytes.count
         while start < end, bytes[start] == 0x20 || bytes[start] == 0x09 { start += 1 }
         while end > start, bytes[end - 1] == 0x20 || bytes[end - 1] == 0x09 { end -= 1 }
         out.append(contentsOf: bytes[start..<end])
@@ -95,7 +98,8 @@ public enum HTTPResponseWriter {
 
 /// Character classes of RFC 9110 §5.6.
 enum HTTPGrammar {
-    /// `tchar = "!" / "#" / "$" / "%" / "&" / "'" / "*" / "+" / "-" / "." / "^" / "_" / "`" / "|" / "~" / DIGIT / ALPHA`
+    /// `tchar = "!" / "#" / "$" / "%" / "&" / "'" / "*" / "+" / "-" / "." / "^" / "_" / "`" / "|" / "~" / DIGIT /
+    /// ALPHA`
     @inline(__always)
     static func isTokenCharacter(_ byte: UInt8) -> Bool { tokenTable[Int(byte)] }
 

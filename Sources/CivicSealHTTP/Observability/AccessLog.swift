@@ -5,7 +5,7 @@ import Synchronization
 ///
 /// The server hands over the lines an event loop produced in one pass over its ready connections, at the end of
 /// that pass, through ``write(lines:)``; a sink that only implements ``write(_:)`` gets them one at a time.
-public protocol HTTPLogSink: Sendable {
+package protocol HTTPLogSink: Sendable {
     /// One line, without its newline.
     func write(_ line: String)
     /// Whole lines, each ending in a newline, at most ``HTTPLogBatch/limit`` bytes in all.
@@ -13,28 +13,28 @@ public protocol HTTPLogSink: Sendable {
 }
 
 extension HTTPLogSink {
-    public func write(lines: UnsafeRawBufferPointer) {
+    package func write(lines: UnsafeRawBufferPointer) {
         for line in lines.split(separator: 10) { write(String(decoding: line, as: UTF8.self)) }
     }
 }
 
 /// How the event loops gather access-log lines.
-public enum HTTPLogBatch {
+package enum HTTPLogBatch {
     /// At most this many bytes per ``HTTPLogSink/write(lines:)``: `PIPE_BUF`, so that one `write(2)` of a batch to a
     /// pipe is atomic and lines from two loops never interleave.
-    public static let limit = 4_096
+    package static let limit = 4_096
 }
 
 /// Writes lines to standard output, one `write(2)` per batch (or per line), so concurrent lines never interleave.
-public struct StandardOutputLogSink: HTTPLogSink {
-    public init() {}
-    public func write(_ line: String) {
+package struct StandardOutputLogSink: HTTPLogSink {
+    package init() {}
+    package func write(_ line: String) {
         var bytes = Array(line.utf8)
         bytes.append(10)
         bytes.withUnsafeBytes { write(lines: $0) }
     }
 
-    public func write(lines: UnsafeRawBufferPointer) {
+    package func write(lines: UnsafeRawBufferPointer) {
         var offset = 0
         while offset < lines.count {
             let written = Foundation.write(1, lines.baseAddress! + offset, lines.count - offset)
@@ -46,34 +46,34 @@ public struct StandardOutputLogSink: HTTPLogSink {
 }
 
 /// Discards everything (benchmarks).
-public struct DiscardingLogSink: HTTPLogSink {
-    public init() {}
-    public func write(_ line: String) {}
+package struct DiscardingLogSink: HTTPLogSink {
+    package init() {}
+    package func write(_ line: String) {}
 }
 
 /// Keeps lines in memory (tests).
-public final class CollectingLogSink: HTTPLogSink {
+package final class CollectingLogSink: HTTPLogSink {
     private let storage = Mutex<[String]>([])
-    public init() {}
-    public func write(_ line: String) { storage.withLock { $0.append(line) } }
-    public var lines: [String] { storage.withLock { $0 } }
+    package init() {}
+    package func write(_ line: String) { storage.withLock { $0.append(line) } }
+    package var lines: [String] { storage.withLock { $0 } }
 }
 
 /// One access-log record. Deliberately narrow: the route pattern rather than the path (no ids), and no
 /// query string, header, token or body. The client address is recorded so that abuse can be traced (behind a
 /// trusted proxy, the forwarded client's, see ``HTTPServerConfiguration/trustedProxies``).
-public struct AccessLogRecord: Sendable, Equatable {
-    public var time: Date
-    public var requestID: String
-    public var method: HTTPMethod
-    public var route: String?
-    public var status: Int
-    public var duration: Duration
-    public var bytesOut: Int
+package struct AccessLogRecord: Sendable, Equatable {
+    package var time: Date
+    package var requestID: String
+    package var method: HTTPMethod
+    package var route: String?
+    package var status: Int
+    package var duration: Duration
+    package var bytesOut: Int
     /// The client the request came from; nil when unknown (omitted from the line).
-    public var client: IPAddress?
+    package var client: IPAddress?
 
-    public init(
+    package init(
         time: Date, requestID: String, method: HTTPMethod, route: String?, status: Int, duration: Duration,
         bytesOut: Int, client: IPAddress? = nil
     ) {
@@ -88,15 +88,16 @@ public struct AccessLogRecord: Sendable, Equatable {
     }
 
     /// `{"time":"2026-11-21T20:00:00.123Z","requestId":"…","method":"GET","route":"/v1/requests/{id}",
-    /// "status":200,"durationMs":0.412,"bytesOut":312,"client":"203.0.113.9"}`; an unmatched request logs `"route":null`.
-    public var jsonLine: String {
+    /// "status":200,"durationMs":0.412,"bytesOut":312,"client":"203.0.113.9"}`; an unmatched request logs
+    /// `"route":null`.
+    package var jsonLine: String {
         var bytes: [UInt8] = []
         appendJSONLine(to: &bytes)
         return String(decoding: bytes, as: UTF8.self)
     }
 
     /// Appends ``jsonLine``'s UTF-8 (without a newline) to `bytes`; the event loops build lines this way.
-    public func appendJSONLine(to bytes: inout [UInt8]) {
+    package func appendJSONLine(to bytes: inout [UInt8]) {
         let milliseconds = (duration.milliseconds * 1000).rounded() / 1000
         bytes.append(contentsOf: #"{"time":""#.utf8)
         AccessLogRecord.appendTime(time, to: &bytes)

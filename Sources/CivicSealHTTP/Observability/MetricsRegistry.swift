@@ -3,20 +3,20 @@ import Synchronization
 /// Prometheus metrics in the text exposition format (version 0.0.4): counters, gauges and histograms with
 /// labels. Families register once; every update takes the family's own mutex, so updates from many threads
 /// never contend on one lock.
-public final class MetricsRegistry: Sendable {
+package final class MetricsRegistry: Sendable {
     private let families = Mutex<[any MetricFamily]>([])
 
-    public init() {}
+    package init() {}
 
-    public func counter(_ name: String, help: String, labelNames: [String] = []) -> Counter {
+    package func counter(_ name: String, help: String, labelNames: [String] = []) -> Counter {
         register(Counter(name: name, help: help, labelNames: labelNames))
     }
 
-    public func gauge(_ name: String, help: String, labelNames: [String] = []) -> Gauge {
+    package func gauge(_ name: String, help: String, labelNames: [String] = []) -> Gauge {
         register(Gauge(name: name, help: help, labelNames: labelNames))
     }
 
-    public func histogram(
+    package func histogram(
         _ name: String, help: String, labelNames: [String] = [], buckets: [Double] = Histogram.defaultBuckets
     ) -> Histogram {
         register(Histogram(name: name, help: help, labelNames: labelNames, buckets: buckets))
@@ -36,7 +36,7 @@ public final class MetricsRegistry: Sendable {
     }
 
     /// The whole registry as `text/plain; version=0.0.4`.
-    public func exposition() -> String {
+    package func exposition() -> String {
         let snapshot = families.withLock { $0 }
         var out = ""
         for family in snapshot.sorted(by: { $0.name < $1.name }) {
@@ -47,7 +47,7 @@ public final class MetricsRegistry: Sendable {
         return out
     }
 
-    public static let contentType = "text/plain; version=0.0.4; charset=utf-8"
+    package static let contentType = "text/plain; version=0.0.4; charset=utf-8"
 }
 
 protocol MetricFamily: AnyObject, Sendable {
@@ -89,9 +89,9 @@ extension String {
 }
 
 /// A monotonically increasing value per label set.
-public final class Counter: MetricFamily {
-    public let name: String
-    public let help: String
+package final class Counter: MetricFamily {
+    package let name: String
+    package let help: String
     let labelNames: [String]
     private let values = Mutex<[[String]: Double]>([:])
     var typeName: String { "counter" }
@@ -102,12 +102,12 @@ public final class Counter: MetricFamily {
         self.labelNames = labelNames
     }
 
-    public func increment(by amount: Double = 1, labels: [String] = []) {
+    package func increment(by amount: Double = 1, labels: [String] = []) {
         precondition(labels.count == labelNames.count && amount >= 0)
         values.withLock { $0[labels, default: 0] += amount }
     }
 
-    public func value(labels: [String] = []) -> Double { values.withLock { $0[labels] ?? 0 } }
+    package func value(labels: [String] = []) -> Double { values.withLock { $0[labels] ?? 0 } }
 
     func render(into out: inout String) {
         for (labels, value) in values.withLock({ $0 }).sorted(by: { $0.key.lexicographicallyPrecedes($1.key) }) {
@@ -117,9 +117,9 @@ public final class Counter: MetricFamily {
 }
 
 /// A value that goes up and down per label set.
-public final class Gauge: MetricFamily {
-    public let name: String
-    public let help: String
+package final class Gauge: MetricFamily {
+    package let name: String
+    package let help: String
     let labelNames: [String]
     private let values = Mutex<[[String]: Double]>([:])
     var typeName: String { "gauge" }
@@ -130,17 +130,17 @@ public final class Gauge: MetricFamily {
         self.labelNames = labelNames
     }
 
-    public func set(_ value: Double, labels: [String] = []) {
+    package func set(_ value: Double, labels: [String] = []) {
         precondition(labels.count == labelNames.count)
         values.withLock { $0[labels] = value }
     }
 
-    public func add(_ delta: Double, labels: [String] = []) {
+    package func add(_ delta: Double, labels: [String] = []) {
         precondition(labels.count == labelNames.count)
         values.withLock { $0[labels, default: 0] += delta }
     }
 
-    public func value(labels: [String] = []) -> Double { values.withLock { $0[labels] ?? 0 } }
+    package func value(labels: [String] = []) -> Double { values.withLock { $0[labels] ?? 0 } }
 
     func render(into out: inout String) {
         for (labels, value) in values.withLock({ $0 }).sorted(by: { $0.key.lexicographicallyPrecedes($1.key) }) {
@@ -150,9 +150,11 @@ public final class Gauge: MetricFamily {
 }
 
 /// Observations counted into cumulative buckets (`_bucket{le=…}`, `_sum`, `_count`).
-public final class Histogram: MetricFamily {
+package final class Histogram: MetricFamily {
     /// Seconds, from 1 ms to 10 s.
-    public static let defaultBuckets: [Double] = [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10]
+    package static let defaultBuckets: [Double] = [
+        0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10,
+    ]
 
     struct Series {
         var bucketCounts: [UInt64]
@@ -160,8 +162,8 @@ public final class Histogram: MetricFamily {
         var count: UInt64 = 0
     }
 
-    public let name: String
-    public let help: String
+    package let name: String
+    package let help: String
     let labelNames: [String]
     let buckets: [Double]
     private let series = Mutex<[[String]: Series]>([:])
@@ -175,15 +177,16 @@ public final class Histogram: MetricFamily {
         self.buckets = buckets
     }
 
-    public func observe(_ value: Double, labels: [String] = []) {
+    package func observe(_ value: Double, labels: [String] = []) {
         precondition(labels.count == labelNames.count)
         let bucket = buckets.firstIndex { value <= $0 } ?? buckets.count
         series.withLock { all in
-            all[labels, default: Series(bucketCounts: Array(repeating: 0, count: buckets.count + 1))].record(bucket, value)
+            all[labels, default: Series(bucketCounts: Array(repeating: 0, count: buckets.count + 1))].record(
+                bucket, value)
         }
     }
 
-    public func count(labels: [String] = []) -> UInt64 { series.withLock { $0[labels]?.count ?? 0 } }
+    package func count(labels: [String] = []) -> UInt64 { series.withLock { $0[labels]?.count ?? 0 } }
 
     func render(into out: inout String) {
         for (labels, entry) in series.withLock({ $0 }).sorted(by: { $0.key.lexicographicallyPrecedes($1.key) }) {
@@ -209,18 +212,19 @@ extension Histogram.Series {
 }
 
 /// The server's own metrics: requests by route and status, latency by route.
-public struct HTTPServerMetrics: Sendable {
-    public let requests: Counter
-    public let duration: Histogram
-    public let openConnections: Gauge
+package struct HTTPServerMetrics: Sendable {
+    package let requests: Counter
+    package let duration: Histogram
+    package let openConnections: Gauge
     /// What the server did to protect itself: accept calls, refusals by reason, descriptor exhaustion,
     /// backpressure pauses, write timeouts (see ``HTTPServerStatistics``).
-    public let protectionEvents: Counter
+    package let protectionEvents: Counter
 
-    public init(registry: MetricsRegistry) {
+    package init(registry: MetricsRegistry) {
         protectionEvents = registry.counter(
             "civicseal_http_protection_events_total",
-            help: "Connection-level events: accept calls, refusals by reason, descriptor exhaustion, backpressure, write timeouts.",
+            help:
+                "Connection-level events: accept calls, refusals by reason, descriptor exhaustion, backpressure, write timeouts.",
             labelNames: ["event"])
         requests = registry.counter(
             "civicseal_http_requests_total", help: "HTTP requests answered, by route pattern and status.",

@@ -1,6 +1,6 @@
 /// Why a request was refused while parsing. Every case maps to one status; all of them close the connection,
 /// since after a framing error the parser cannot know where the next request would start.
-public enum HTTPParserError: Error, Sendable, Hashable, CaseIterable {
+package enum HTTPParserError: Error, Sendable, Hashable, CaseIterable {
     // 414
     case requestLineTooLong
     // 431
@@ -37,7 +37,7 @@ public enum HTTPParserError: Error, Sendable, Hashable, CaseIterable {
     case missingChunkDataTerminator
 
     /// The status the server answers with.
-    public var status: HTTPStatus {
+    package var status: HTTPStatus {
         switch self {
         case .requestLineTooLong: .uriTooLong
         case .headerSectionTooLarge, .tooManyHeaderFields: .requestHeaderFieldsTooLarge
@@ -49,7 +49,7 @@ public enum HTTPParserError: Error, Sendable, Hashable, CaseIterable {
     }
 
     /// A one-line explanation for the problem document; it names the rule, never echoes input.
-    public var detail: String {
+    package var detail: String {
         switch self {
         case .requestLineTooLong: "The request line is longer than the server accepts."
         case .headerSectionTooLarge: "The header section is larger than the server accepts."
@@ -83,7 +83,7 @@ public enum HTTPParserError: Error, Sendable, Hashable, CaseIterable {
     }
 
     /// The slug of the problem `type` URI.
-    public var problemSlug: String {
+    package var problemSlug: String {
         switch status.code {
         case 414: "uri-too-long"
         case 431: "header-fields-too-large"

@@ -1,5 +1,5 @@
 /// What ``HTTPRequestParser/next()`` found in the bytes fed so far.
-public enum HTTPParserEvent: Sendable, Equatable {
+package enum HTTPParserEvent: Sendable, Equatable {
     /// A complete request, body included.
     case request(HTTPRequest)
     /// The header section of an HTTP/1.1 request with `Expect: 100-continue` and a body is complete;
@@ -16,9 +16,9 @@ public enum HTTPParserEvent: Sendable, Equatable {
 /// colon, field names must be tokens and values free of control bytes, and the framing must be unambiguous
 /// (RFC 9112 §6.3). Identical repeated `Content-Length` values — as separate lines or as a list `5, 5` — are
 /// folded into one, as RFC 9110 §8.6 allows; any difference is a 400.
-public struct HTTPRequestParser: Sendable {
+package struct HTTPRequestParser: Sendable {
     /// Where the parser stands in the current message; the connection uses it to pick a deadline.
-    public enum Phase: Sendable, Equatable {
+    package enum Phase: Sendable, Equatable {
         /// Between messages, no byte of the next one buffered.
         case idle
         /// Inside a request line or header section.
@@ -39,7 +39,11 @@ public struct HTTPRequestParser: Sendable {
         case failed(HTTPParserError)
     }
 
-    private enum Framing { case none, length(Int), chunked }
+    private enum Framing {
+        case none
+        case length(Int)
+        case chunked
+    }
 
     private struct Head: Sendable {
         var method: HTTPMethod
@@ -49,7 +53,7 @@ public struct HTTPRequestParser: Sendable {
         var headers = HTTPHeaders()
     }
 
-    public let limits: HTTPServerConfiguration.Limits
+    package let limits: HTTPServerConfiguration.Limits
     private var state: State = .requestLine
     private var buffer: [UInt8] = []
     private var readIndex = 0
@@ -61,12 +65,12 @@ public struct HTTPRequestParser: Sendable {
     private var headerBytes = 0
     private var fieldCount = 0
 
-    public init(limits: HTTPServerConfiguration.Limits = .init()) { self.limits = limits }
+    package init(limits: HTTPServerConfiguration.Limits = .init()) { self.limits = limits }
 
     /// Bytes received but not yet consumed by a complete event.
-    public var bufferedByteCount: Int { buffer.count - readIndex }
+    package var bufferedByteCount: Int { buffer.count - readIndex }
 
-    public var phase: Phase {
+    package var phase: Phase {
         switch state {
         case .requestLine: bufferedByteCount == 0 ? .idle : .head
         case .headerFields: .head
@@ -76,7 +80,7 @@ public struct HTTPRequestParser: Sendable {
     }
 
     /// Appends received bytes; call ``next()`` afterwards.
-    public mutating func append(_ bytes: some Sequence<UInt8>) {
+    package mutating func append(_ bytes: some Sequence<UInt8>) {
         if readIndex == buffer.count {
             buffer.removeAll(keepingCapacity: true)
             readIndex = 0
@@ -90,12 +94,12 @@ public struct HTTPRequestParser: Sendable {
     }
 
     /// Appends bytes from raw memory (the event loop's read buffer).
-    public mutating func append(_ bytes: UnsafeRawBufferPointer) {
+    package mutating func append(_ bytes: UnsafeRawBufferPointer) {
         append(bytes.bindMemory(to: UInt8.self))
     }
 
     /// The next event the buffered bytes allow, or nil when more input is needed (or after a failure was reported).
-    public mutating func next() -> HTTPParserEvent? {
+    package mutating func next() -> HTTPParserEvent? {
         while true {
             switch state {
             case .failed:
@@ -195,7 +199,11 @@ public struct HTTPRequestParser: Sendable {
 
     // MARK: - Lines
 
-    private enum LineResult { case line(Range<Int>), needMoreData, failure(HTTPParserError) }
+    private enum LineResult {
+        case line(Range<Int>)
+        case needMoreData
+        case failure(HTTPParserError)
+    }
 
     private mutating func consume(_ count: Int) {
         readIndex += count

@@ -2,30 +2,30 @@
 ///
 /// `type` is a stable URI per kind of problem (`https://civicseal.invalid/problems/<slug>`) that clients may
 /// switch on; `title` is fixed per type; `detail` explains this occurrence without echoing internals.
-public struct ProblemDetails: Sendable, Equatable, Codable {
+package struct ProblemDetails: Sendable, Equatable, Codable {
     /// One offending input field of a validation failure.
-    public struct FieldError: Sendable, Equatable, Codable {
+    package struct FieldError: Sendable, Equatable, Codable {
         /// A JSON pointer or dotted path of the field, e.g. `personal_id`.
-        public var field: String
+        package var field: String
         /// A stable machine-readable code, e.g. `invalid_format`.
-        public var code: String
-        public var message: String
-        public init(field: String, code: String, message: String) {
+        package var code: String
+        package var message: String
+        package init(field: String, code: String, message: String) {
             self.field = field
             self.code = code
             self.message = message
         }
     }
 
-    public static let typeBase = "https://civicseal.invalid/problems/"
+    package static let typeBase = "https://civicseal.invalid/problems/"
 
-    public var type: String
-    public var title: String
-    public var status: Int
-    public var detail: String?
-    public var errors: [FieldError]?
+    package var type: String
+    package var title: String
+    package var status: Int
+    package var detail: String?
+    package var errors: [FieldError]?
 
-    public init(slug: String, title: String, status: HTTPStatus, detail: String? = nil, errors: [FieldError]? = nil) {
+    package init(slug: String, title: String, status: HTTPStatus, detail: String? = nil, errors: [FieldError]? = nil) {
         self.type = ProblemDetails.typeBase + slug
         self.title = title
         self.status = status.code
@@ -34,15 +34,15 @@ public struct ProblemDetails: Sendable, Equatable, Codable {
     }
 
     /// The generic 500: says nothing about what went wrong.
-    public static let internalError = ProblemDetails(
+    package static let internalError = ProblemDetails(
         slug: "internal-error", title: "Internal Server Error", status: .internalServerError,
         detail: "The server could not complete the request.")
 
-    public static func notFound(detail: String = "No resource exists at this path.") -> ProblemDetails {
+    package static func notFound(detail: String = "No resource exists at this path.") -> ProblemDetails {
         ProblemDetails(slug: "not-found", title: "Not Found", status: .notFound, detail: detail)
     }
 
-    public static func validationFailed(_ errors: [FieldError], detail: String = "The request is invalid.")
+    package static func validationFailed(_ errors: [FieldError], detail: String = "The request is invalid.")
         -> ProblemDetails
     {
         ProblemDetails(
@@ -51,13 +51,13 @@ public struct ProblemDetails: Sendable, Equatable, Codable {
     }
 
     /// The document for a parser refusal.
-    public init(_ error: HTTPParserError) {
+    package init(_ error: HTTPParserError) {
         self.init(
             slug: error.problemSlug, title: error.status.reasonPhrase, status: error.status, detail: error.detail)
     }
 
     /// The JSON encoding, members in a fixed order.
-    public var jsonBytes: [UInt8] {
+    package var jsonBytes: [UInt8] {
         var json = "{\"type\":\(JSONText.quoted(type)),\"title\":\(JSONText.quoted(title)),\"status\":\(status)"
         if let detail { json += ",\"detail\":\(JSONText.quoted(detail))" }
         if let errors {
@@ -74,26 +74,26 @@ public struct ProblemDetails: Sendable, Equatable, Codable {
 
 /// An error that knows how it should look over HTTP. Domain errors adopt it at the edge; any other error a
 /// handler throws becomes ``ProblemDetails/internalError``.
-public protocol HTTPProblemConvertible: Error {
+package protocol HTTPProblemConvertible: Error {
     var problem: ProblemDetails { get }
     /// Extra response fields (e.g. `WWW-Authenticate` for 401). Empty by default.
     var problemHeaders: HTTPHeaders { get }
 }
 
 extension HTTPProblemConvertible {
-    public var problemHeaders: HTTPHeaders { [:] }
+    package var problemHeaders: HTTPHeaders { [:] }
 }
 
 extension HTTPResponse {
     /// An `application/problem+json` response with the problem's status.
-    public static func problem(_ problem: ProblemDetails, headers: HTTPHeaders = [:]) -> HTTPResponse {
+    package static func problem(_ problem: ProblemDetails, headers: HTTPHeaders = [:]) -> HTTPResponse {
         var response = HTTPResponse(status: HTTPStatus(code: problem.status), headers: headers, body: problem.jsonBytes)
         response.headers.replaceOrAdd(name: "Content-Type", value: "application/problem+json")
         return response
     }
 
     /// The response for an error a handler threw: its own problem if it has one, otherwise a generic 500.
-    public init(error: any Error) {
+    package init(error: any Error) {
         if let convertible = error as? any HTTPProblemConvertible {
             self = .problem(convertible.problem, headers: convertible.problemHeaders)
         } else {
@@ -104,9 +104,9 @@ extension HTTPResponse {
 
 /// Minimal JSON string encoding for the few documents this module writes by hand.
 /// JSON string literals (RFC 8259 §7), for the server's own bodies and the API's hand-written JSON.
-public enum JSONText {
+package enum JSONText {
     /// `text` as a quoted JSON string; see ``appendQuoted(_:to:)``.
-    public static func quoted(_ text: String) -> String {
+    package static func quoted(_ text: String) -> String {
         var bytes: [UInt8] = []
         appendQuoted(text, to: &bytes)
         return String(decoding: bytes, as: UTF8.self)
@@ -114,7 +114,7 @@ public enum JSONText {
 
     /// `text` as a JSON string (RFC 8259 §7): quotes, backslashes and controls escaped, and DEL, U+2028 and U+2029
     /// too, so the value is also safe inside a `<script>` or a log viewer. Everything else is copied as UTF-8.
-    public static func appendQuoted(_ text: String, to bytes: inout [UInt8]) {
+    package static func appendQuoted(_ text: String, to bytes: inout [UInt8]) {
         bytes.append(UInt8(ascii: "\""))
         var utf8 = text.utf8.makeIterator()
         while let byte = utf8.next() {

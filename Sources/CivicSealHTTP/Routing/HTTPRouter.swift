@@ -5,21 +5,22 @@
 /// (`/v1/requests/mine` beats `/v1/requests/{id}`). A path no pattern matches gets 404; a path some pattern
 /// matches with another method gets 405 and `Allow` (RFC 9110 §15.5.6). HEAD is served by the GET handler
 /// when no HEAD route exists (the server then drops the body).
-public struct HTTPRouter: HTTPResponder {
-    public typealias Handler = @Sendable (HTTPRequest, RequestContext) async throws -> HTTPResponse
-    /// A handler that never suspends; the event loop may run it on its own thread (see ``HTTPResponder/respondInline(to:context:)``).
-    public typealias InlineHandler = @Sendable (HTTPRequest, RequestContext) throws -> HTTPResponse
+package struct HTTPRouter: HTTPResponder {
+    package typealias Handler = @Sendable (HTTPRequest, RequestContext) async throws -> HTTPResponse
+    /// A handler that never suspends; the event loop may run it on its own thread (see
+    /// ``HTTPResponder/respondInline(to:context:)``).
+    package typealias InlineHandler = @Sendable (HTTPRequest, RequestContext) throws -> HTTPResponse
     /// An inline fast path that answers from memory or returns nil to send the request to the async handler.
-    public typealias InlineFastPath = @Sendable (HTTPRequest, RequestContext) throws -> HTTPResponse?
+    package typealias InlineFastPath = @Sendable (HTTPRequest, RequestContext) throws -> HTTPResponse?
     /// Answers a request no route serves with its method: `allowed` is empty for an unknown path (404), else the
     /// methods the path does serve (405). Returning nil keeps the router's problem+json answer.
-    public typealias Fallback = @Sendable (HTTPRequest, RequestContext, _ allowed: [HTTPMethod]) async -> HTTPResponse?
+    package typealias Fallback = @Sendable (HTTPRequest, RequestContext, _ allowed: [HTTPMethod]) async -> HTTPResponse?
 
     /// One method + pattern pair, as listed by ``routes`` (the API layer compares them with its OpenAPI document).
-    public struct Route: Sendable, Hashable, CustomStringConvertible {
-        public let method: HTTPMethod
-        public let pattern: String
-        public var description: String { "\(method) \(pattern)" }
+    package struct Route: Sendable, Hashable, CustomStringConvertible {
+        package let method: HTTPMethod
+        package let pattern: String
+        package var description: String { "\(method) \(pattern)" }
     }
 
     private enum Segment: Sendable, Equatable {
@@ -34,10 +35,10 @@ public struct HTTPRouter: HTTPResponder {
         let inline: InlineFastPath?
     }
 
-    public enum BuildError: Error, Equatable, CustomStringConvertible {
+    package enum BuildError: Error, Equatable, CustomStringConvertible {
         case invalidPattern(String)
         case duplicateRoute(Route)
-        public var description: String {
+        package var description: String {
             switch self {
             case .invalidPattern(let pattern): "invalid route pattern \(pattern)"
             case .duplicateRoute(let route): "route \(route) is registered twice"
@@ -46,34 +47,38 @@ public struct HTTPRouter: HTTPResponder {
     }
 
     /// Collects routes; ``build()`` validates them and freezes the router.
-    public struct Builder {
+    package struct Builder {
         private var entries: [Entry] = []
         private var errors: [BuildError] = []
         private var fallback: Fallback?
-        public init() {}
+        package init() {}
 
         /// Sets the answer for unknown paths and wrong methods (e.g. HTML pages in the visitor's language for the
         /// site's paths); the API's paths keep problem+json by returning nil.
-        public mutating func fallback(_ handler: @escaping Fallback) { fallback = handler }
+        package mutating func fallback(_ handler: @escaping Fallback) { fallback = handler }
 
-        public mutating func add(_ method: HTTPMethod, _ pattern: String, handler: @escaping Handler) {
+        package mutating func add(_ method: HTTPMethod, _ pattern: String, handler: @escaping Handler) {
             add(method, pattern, handler: handler, inline: nil)
         }
 
         /// Registers a short, non-suspending handler that the event loop runs inline (the async path runs it too).
-        public mutating func addInline(_ method: HTTPMethod, _ pattern: String, handler: @escaping InlineHandler) {
-            add(method, pattern, handler: { request, context in try handler(request, context) }, inline: { try handler($0, $1) })
+        package mutating func addInline(_ method: HTTPMethod, _ pattern: String, handler: @escaping InlineHandler) {
+            add(
+                method, pattern, handler: { request, context in try handler(request, context) },
+                inline: { try handler($0, $1) })
         }
 
         /// Registers a route the event loop first tries with `inline` (memory only, e.g. a cached answer); when that
         /// returns nil, `handler` runs on the handler threads (where blocking work belongs).
-        public mutating func addInline(
+        package mutating func addInline(
             _ method: HTTPMethod, _ pattern: String, inline: @escaping InlineFastPath, handler: @escaping Handler
         ) {
             add(method, pattern, handler: handler, inline: inline)
         }
 
-        private mutating func add(_ method: HTTPMethod, _ pattern: String, handler: @escaping Handler, inline: InlineFastPath?) {
+        private mutating func add(
+            _ method: HTTPMethod, _ pattern: String, handler: @escaping Handler, inline: InlineFastPath?
+        ) {
             guard let segments = HTTPRouter.parsePattern(pattern) else {
                 errors.append(.invalidPattern(pattern))
                 return
@@ -91,10 +96,14 @@ public struct HTTPRouter: HTTPResponder {
             entries.append(Entry(route: route, segments: segments, handler: handler, inline: inline))
         }
 
-        public mutating func get(_ pattern: String, handler: @escaping Handler) { add(.get, pattern, handler: handler) }
-        public mutating func post(_ pattern: String, handler: @escaping Handler) { add(.post, pattern, handler: handler) }
+        package mutating func get(_ pattern: String, handler: @escaping Handler) {
+            add(.get, pattern, handler: handler)
+        }
+        package mutating func post(_ pattern: String, handler: @escaping Handler) {
+            add(.post, pattern, handler: handler)
+        }
 
-        public func build() throws -> HTTPRouter {
+        package func build() throws -> HTTPRouter {
             if let first = errors.first { throw first }
             return HTTPRouter(entries: entries, fallback: fallback)
         }
@@ -119,13 +128,13 @@ public struct HTTPRouter: HTTPResponder {
     }
 
     /// Every registered route, in registration-independent specificity order.
-    public var routes: [Route] { entries.map(\.route) }
+    package var routes: [Route] { entries.map(\.route) }
 
     /// The routes whose handlers the event loops run inline (see ``Builder/addInline(_:_:handler:)``): these must
     /// never block (no database, PDF or signature work), or every connection of that loop waits.
-    public var inlineRoutes: [Route] { entries.filter { $0.inline != nil }.map(\.route) }
+    package var inlineRoutes: [Route] { entries.filter { $0.inline != nil }.map(\.route) }
 
-    public func respond(to request: HTTPRequest, context: RequestContext) async -> HTTPResponse {
+    package func respond(to request: HTTPRequest, context: RequestContext) async -> HTTPResponse {
         let path = request.path.split(separator: "/", omittingEmptySubsequences: false).dropFirst()
         var allowed: [HTTPMethod] = []
         var getMatch: (Entry, [String: String])?
@@ -152,7 +161,7 @@ public struct HTTPRouter: HTTPResponder {
     }
 
     /// Runs the matching route's inline handler, if it has one; nil sends the request down the async path.
-    public func respondInline(to request: HTTPRequest, context: RequestContext) -> HTTPResponse? {
+    package func respondInline(to request: HTTPRequest, context: RequestContext) -> HTTPResponse? {
         let path = request.path.split(separator: "/", omittingEmptySubsequences: false).dropFirst()
         for entry in entries where entry.route.method == request.method {
             guard let parameters = match(entry.segments, path) else { continue }

@@ -3,23 +3,23 @@ internal import Glibc
 import Synchronization
 
 /// What the server knows about a request beyond its bytes, handed to every handler.
-public struct RequestContext: Sendable {
+package struct RequestContext: Sendable {
     /// 128 random bits as 32 lowercase hex digits; appears in the access log.
-    public let requestID: String
+    package let requestID: String
     /// When the request was dispatched, on the server's clock.
-    public let startTime: MonotonicInstant
+    package let startTime: MonotonicInstant
     /// The TCP peer as `address:port` (IPv6 in brackets).
-    public let remoteAddress: String
+    package let remoteAddress: String
     /// The client: the TCP peer, or the address a trusted proxy forwarded (see
     /// ``HTTPServerConfiguration/trustedProxies``). Per-client limits and the access log use this.
-    public let clientAddress: IPAddress
-    public let limits: HTTPServerConfiguration.Limits
+    package let clientAddress: IPAddress
+    package let limits: HTTPServerConfiguration.Limits
     /// The matched route pattern, e.g. `/v1/requests/{id}`; nil before routing or when nothing matched.
-    public internal(set) var route: String?
+    package internal(set) var route: String?
     /// Values of the route's `{param}` segments, percent-decoded.
-    public internal(set) var parameters: [String: String]
+    package internal(set) var parameters: [String: String]
 
-    public init(
+    package init(
         requestID: String = RequestContext.makeRequestID(), startTime: MonotonicInstant,
         remoteAddress: String = "", clientAddress: IPAddress? = nil, limits: HTTPServerConfiguration.Limits = .init()
     ) {
@@ -33,10 +33,10 @@ public struct RequestContext: Sendable {
     }
 
     /// The value of route parameter `name`.
-    public func parameter(_ name: String) -> String? { parameters[name] }
+    package func parameter(_ name: String) -> String? { parameters[name] }
 
     /// A fresh 128-bit id from the kernel's CSPRNG, as 32 lowercase hex digits.
-    public static func makeRequestID() -> String {
+    package static func makeRequestID() -> String {
         let random = randomPool.withLock { $0.next16() }
         return String(unsafeUninitializedCapacity: 32) { output in
             for index in 0..<16 {
@@ -60,7 +60,9 @@ public struct RequestContext: Sendable {
             if offset + 16 > bytes.count {
                 var filled = 0
                 while filled < bytes.count {
-                    let count = bytes.withUnsafeMutableBytes { civicseal_random_bytes($0.baseAddress! + filled, UInt($0.count - filled)) }
+                    let count = bytes.withUnsafeMutableBytes {
+                        civicseal_random_bytes($0.baseAddress! + filled, UInt($0.count - filled))
+                    }
                     if count > 0 {
                         filled += count
                     } else if errno != EINTR {
@@ -79,7 +81,7 @@ public struct RequestContext: Sendable {
 }
 
 /// Anything that answers requests. The server calls it from a task, never on an event-loop thread.
-public protocol HTTPResponder: Sendable {
+package protocol HTTPResponder: Sendable {
     func respond(to request: HTTPRequest, context: RequestContext) async -> HTTPResponse
     /// A response computed without suspending, on the event loop's own thread, or nil to take the async path.
     /// Only for short work: it holds up the other connections of that loop while it runs.
@@ -87,14 +89,14 @@ public protocol HTTPResponder: Sendable {
 }
 
 extension HTTPResponder {
-    public func respondInline(to request: HTTPRequest, context: RequestContext) -> HTTPResponse? { nil }
+    package func respondInline(to request: HTTPRequest, context: RequestContext) -> HTTPResponse? { nil }
 }
 
 /// A responder from a closure.
-public struct ClosureResponder: HTTPResponder {
+package struct ClosureResponder: HTTPResponder {
     private let body: @Sendable (HTTPRequest, RequestContext) async -> HTTPResponse
-    public init(_ body: @escaping @Sendable (HTTPRequest, RequestContext) async -> HTTPResponse) { self.body = body }
-    public func respond(to request: HTTPRequest, context: RequestContext) async -> HTTPResponse {
+    package init(_ body: @escaping @Sendable (HTTPRequest, RequestContext) async -> HTTPResponse) { self.body = body }
+    package func respond(to request: HTTPRequest, context: RequestContext) async -> HTTPResponse {
         await body(request, context)
     }
 }

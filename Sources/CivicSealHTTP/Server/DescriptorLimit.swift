@@ -2,9 +2,9 @@ internal import Glibc
 
 /// The process's limit on open descriptors (`RLIMIT_NOFILE`). Every connection is a descriptor: with the usual
 /// soft limit of 1,024 the process runs out before the connection cap does.
-public enum DescriptorLimit {
+package enum DescriptorLimit {
     /// The current soft and hard limits.
-    public static var current: (soft: UInt64, hard: UInt64) {
+    package static var current: (soft: UInt64, hard: UInt64) {
         var limit = rlimit()
         guard getrlimit(__rlimit_resource_t(RLIMIT_NOFILE.rawValue), &limit) == 0 else { return (0, 0) }
         return (UInt64(limit.rlim_cur), UInt64(limit.rlim_max))
@@ -12,7 +12,7 @@ public enum DescriptorLimit {
 
     /// Raises the soft limit to the hard one; returns the soft limit in force afterwards.
     @discardableResult
-    public static func raiseSoftLimitToHard() -> UInt64 {
+    package static func raiseSoftLimitToHard() -> UInt64 {
         var limit = rlimit()
         guard getrlimit(__rlimit_resource_t(RLIMIT_NOFILE.rawValue), &limit) == 0 else { return 0 }
         if limit.rlim_cur < limit.rlim_max {

@@ -20,7 +20,8 @@ final class ServerCore: Sendable {
     /// Where async handlers run: the server's own threads, not the shared cooperative pool.
     let handlerExecutor: HandlerExecutor
     let counters = HTTPServerCounters()
-    /// Open connections per client key (``IPAddress/clientKey``), for ``HTTPServerConfiguration/maximumConnectionsPerAddress``.
+    /// Open connections per client key (``IPAddress/clientKey``), for
+    /// ``HTTPServerConfiguration/maximumConnectionsPerAddress``.
     let connectionsPerAddress = Mutex<[String: Int]>([:])
     /// A descriptor kept open on `/dev/null` so that, when `accept` fails with `EMFILE`, closing it frees one slot
     /// to accept the waiting client, answer it 503 and close it, instead of leaving it hanging (and the listener
@@ -104,7 +105,10 @@ final class Connection {
     /// current batch of actions is done so that the state machine is never re-entered mid-batch.
     var inlineResponse: HTTPResponse?
 
-    init(fd: Int32, id: UInt64, remoteAddress: String, peer: IPAddress, addressKey: String?, machine: HTTPConnectionStateMachine) {
+    init(
+        fd: Int32, id: UInt64, remoteAddress: String, peer: IPAddress, addressKey: String?,
+        machine: HTTPConnectionStateMachine
+    ) {
         self.fd = fd
         self.id = id
         self.remoteAddress = remoteAddress
@@ -360,7 +364,8 @@ final class EventLoop: @unchecked Sendable {
         if refused {
             core.count(.refusedOutOfDescriptors)
         } else if listening && listenerPausedUntil == nil {
-            // The real clock, not the injected one: this pause is the server's own housekeeping, not a protocol deadline.
+            // The real clock, not the injected one: this pause is the server's own housekeeping, not a protocol
+            // deadline.
             listenerPausedUntil = SystemHTTPClock().now() + Self.listenerPause
             register(core.listenerFD, events: 0, operation: EPOLL_CTL_DEL)
         }
@@ -457,7 +462,8 @@ final class EventLoop: @unchecked Sendable {
             trusted.isEmpty
             ? connection.peer
             : ClientAddressResolver.resolve(
-                peer: connection.peer, forwardedFor: request.headers.values(for: "X-Forwarded-For"), trustedProxies: trusted)
+                peer: connection.peer, forwardedFor: request.headers.values(for: "X-Forwarded-For"),
+                trustedProxies: trusted)
         let context = RequestContext(
             startTime: core.clock.now(), remoteAddress: connection.remoteAddress, clientAddress: client,
             limits: core.configuration.limits)

@@ -1,17 +1,17 @@
 internal import Glibc
 
 /// A point on a monotonic time line, in nanoseconds since an arbitrary origin.
-public struct MonotonicInstant: Sendable, Hashable, Comparable {
-    public var nanoseconds: UInt64
-    public init(nanoseconds: UInt64) { self.nanoseconds = nanoseconds }
-    public static func < (lhs: MonotonicInstant, rhs: MonotonicInstant) -> Bool { lhs.nanoseconds < rhs.nanoseconds }
+package struct MonotonicInstant: Sendable, Hashable, Comparable {
+    package var nanoseconds: UInt64
+    package init(nanoseconds: UInt64) { self.nanoseconds = nanoseconds }
+    package static func < (lhs: MonotonicInstant, rhs: MonotonicInstant) -> Bool { lhs.nanoseconds < rhs.nanoseconds }
 
-    public static func + (lhs: MonotonicInstant, rhs: Duration) -> MonotonicInstant {
+    package static func + (lhs: MonotonicInstant, rhs: Duration) -> MonotonicInstant {
         MonotonicInstant(nanoseconds: lhs.nanoseconds &+ rhs.nanosecondsClamped)
     }
 
     /// The time from `earlier` to `self`; zero if `earlier` is later.
-    public func duration(since earlier: MonotonicInstant) -> Duration {
+    package func duration(since earlier: MonotonicInstant) -> Duration {
         nanoseconds >= earlier.nanoseconds ? .nanoseconds(Int64(nanoseconds - earlier.nanoseconds)) : .zero
     }
 }
@@ -30,14 +30,14 @@ extension Duration {
 }
 
 /// The server's source of time, injected so deadlines can be tested without sleeping.
-public protocol HTTPClock: Sendable {
+package protocol HTTPClock: Sendable {
     func now() -> MonotonicInstant
 }
 
 /// `CLOCK_MONOTONIC`.
-public struct SystemHTTPClock: HTTPClock {
-    public init() {}
-    public func now() -> MonotonicInstant {
+package struct SystemHTTPClock: HTTPClock {
+    package init() {}
+    package func now() -> MonotonicInstant {
         var time = timespec()
         clock_gettime(CLOCK_MONOTONIC, &time)
         return MonotonicInstant(nanoseconds: UInt64(time.tv_sec) * 1_000_000_000 + UInt64(time.tv_nsec))

@@ -19,24 +19,24 @@
 /// Backpressure: the event loop reports what it could not flush yet (``outputFlushed(unflushed:now:)``). While
 /// more than `limits.maximumBufferedOutput` bytes wait, ``wantsToRead`` is false and no pipelined request is
 /// parsed, so a client that sends requests and never reads the answers holds a bounded amount of memory.
-public struct HTTPConnectionStateMachine: Sendable {
+package struct HTTPConnectionStateMachine: Sendable {
     /// A response ready for the wire, with how the connection continues after it.
-    public struct OutboundResponse: Sendable, Equatable {
-        public var response: HTTPResponse
+    package struct OutboundResponse: Sendable, Equatable {
+        package var response: HTTPResponse
         /// `Connection: close` is sent and the connection closes after this response.
-        public var closing: Bool
+        package var closing: Bool
         /// The request was HEAD: send the header section only.
-        public var omitBody: Bool
+        package var omitBody: Bool
         /// An HTTP/1.0 client asked for keep-alive and gets it: say so explicitly.
-        public var keepAliveHTTP10: Bool
+        package var keepAliveHTTP10: Bool
 
-        public func serialize(date: [UInt8]? = nil) -> [UInt8] {
+        package func serialize(date: [UInt8]? = nil) -> [UInt8] {
             HTTPResponseWriter.serialize(
                 response, closing: closing, keepAliveHTTP10: keepAliveHTTP10, omitBody: omitBody, date: date)
         }
     }
 
-    public enum Action: Sendable, Equatable {
+    package enum Action: Sendable, Equatable {
         /// Hand this request to the responder; call ``responseReady(_:now:)`` with its response.
         case dispatch(HTTPRequest)
         /// Write `100 Continue` (RFC 9110 §10.1.1).
@@ -57,10 +57,10 @@ public struct HTTPConnectionStateMachine: Sendable {
     }
 
     /// How many pipelined bytes are buffered while a request is in flight before reading pauses.
-    public static let pipelineBufferLimit = 64 * 1024
+    package static let pipelineBufferLimit = 64 * 1024
 
-    public let limits: HTTPServerConfiguration.Limits
-    public let timeouts: HTTPServerConfiguration.Timeouts
+    package let limits: HTTPServerConfiguration.Limits
+    package let timeouts: HTTPServerConfiguration.Timeouts
     private var parser: HTTPRequestParser
     private var state: State
     private var peerHalfClosed = false
@@ -71,7 +71,7 @@ public struct HTTPConnectionStateMachine: Sendable {
     /// When output last moved (or began to wait): the write deadline counts from here.
     private var lastWriteProgress: MonotonicInstant
 
-    public init(
+    package init(
         limits: HTTPServerConfiguration.Limits = .init(), timeouts: HTTPServerConfiguration.Timeouts = .init(),
         now: MonotonicInstant
     ) {
@@ -82,24 +82,24 @@ public struct HTTPConnectionStateMachine: Sendable {
         lastWriteProgress = now
     }
 
-    public var isClosed: Bool { state == .closed }
+    package var isClosed: Bool { state == .closed }
 
-    public var isAwaitingResponse: Bool {
+    package var isAwaitingResponse: Bool {
         if case .awaitingResponse = state { return true }
         return false
     }
 
     /// True when no request is in progress at all (closing such a connection loses nothing).
-    public var isIdle: Bool {
+    package var isIdle: Bool {
         if case .waiting = state { return true }
         return false
     }
 
     /// True while too much output waits for the client: reading and parsing are paused.
-    public var isOutputBackpressured: Bool { unflushedOutput > limits.maximumBufferedOutput }
+    package var isOutputBackpressured: Bool { unflushedOutput > limits.maximumBufferedOutput }
 
     /// Whether the event loop should keep reading from the socket.
-    public var wantsToRead: Bool {
+    package var wantsToRead: Bool {
         if isOutputBackpressured { return false }
         return switch state {
         case .closed: false
@@ -109,7 +109,7 @@ public struct HTTPConnectionStateMachine: Sendable {
     }
 
     /// When ``timerFired(now:)`` will next have something to do, if ever.
-    public var nextDeadline: MonotonicInstant? {
+    package var nextDeadline: MonotonicInstant? {
         let write = writeDeadline
         guard let protocolDeadline else { return write }
         guard let write else { return protocolDeadline }
@@ -134,20 +134,20 @@ public struct HTTPConnectionStateMachine: Sendable {
         }
     }
 
-    public mutating func bytesReceived(_ bytes: some Sequence<UInt8>, now: MonotonicInstant) -> [Action] {
+    package mutating func bytesReceived(_ bytes: some Sequence<UInt8>, now: MonotonicInstant) -> [Action] {
         guard state != .closed else { return [] }
         parser.append(bytes)
         return parseBuffered(now: now)
     }
 
-    public mutating func bytesReceived(_ bytes: UnsafeRawBufferPointer, now: MonotonicInstant) -> [Action] {
+    package mutating func bytesReceived(_ bytes: UnsafeRawBufferPointer, now: MonotonicInstant) -> [Action] {
         guard state != .closed else { return [] }
         parser.append(bytes)
         return parseBuffered(now: now)
     }
 
     /// The peer shut down its sending side (read returned 0). Requests already received are still answered.
-    public mutating func peerClosed(now: MonotonicInstant) -> [Action] {
+    package mutating func peerClosed(now: MonotonicInstant) -> [Action] {
         peerHalfClosed = true
         switch state {
         case .awaitingResponse, .closed:
@@ -158,7 +158,7 @@ public struct HTTPConnectionStateMachine: Sendable {
         }
     }
 
-    public mutating func timerFired(now: MonotonicInstant) -> [Action] {
+    package mutating func timerFired(now: MonotonicInstant) -> [Action] {
         if let write = writeDeadline, now >= write {
             state = .closed
             unflushedOutput = 0
@@ -174,7 +174,13 @@ public struct HTTPConnectionStateMachine: Sendable {
             let problem = ProblemDetails(
                 slug: "request-timeout", title: "Request Timeout", status: .requestTimeout,
                 detail: "The request was not received in time.")
-            return [.send(queued(OutboundResponse(response: .problem(problem), closing: true, omitBody: false, keepAliveHTTP10: false), now: now)), .close]
+            return [
+                .send(
+                    queued(
+                        OutboundResponse(
+                            response: .problem(problem), closing: true, omitBody: false, keepAliveHTTP10: false),
+                        now: now)), .close,
+            ]
         case .awaitingResponse:
             state = .closed
             let problem = ProblemDetails(
@@ -182,7 +188,12 @@ public struct HTTPConnectionStateMachine: Sendable {
                 detail: "The server did not answer in time; retry later.")
             var response = HTTPResponse.problem(problem)
             response.headers.add(name: "Retry-After", value: "1")
-            return [.send(queued(OutboundResponse(response: response, closing: true, omitBody: false, keepAliveHTTP10: false), now: now)), .close]
+            return [
+                .send(
+                    queued(
+                        OutboundResponse(response: response, closing: true, omitBody: false, keepAliveHTTP10: false),
+                        now: now)), .close,
+            ]
         case .closed:
             return []
         }
@@ -190,7 +201,7 @@ public struct HTTPConnectionStateMachine: Sendable {
 
     /// The event loop wrote what it could: `unflushed` bytes remain. Call it after every write that moved bytes.
     /// Returns the actions of pipelined requests that backpressure was holding back, once output is under the bound.
-    public mutating func outputFlushed(unflushed: Int, now: MonotonicInstant) -> [Action] {
+    package mutating func outputFlushed(unflushed: Int, now: MonotonicInstant) -> [Action] {
         unflushedOutput = unflushed
         lastWriteProgress = now
         guard case .waiting = state, !isOutputBackpressured, parser.bufferedByteCount > 0 else { return [] }
@@ -205,7 +216,7 @@ public struct HTTPConnectionStateMachine: Sendable {
     }
 
     /// The responder finished the dispatched request.
-    public mutating func responseReady(_ response: HTTPResponse, now: MonotonicInstant) -> [Action] {
+    package mutating func responseReady(_ response: HTTPResponse, now: MonotonicInstant) -> [Action] {
         guard case .awaitingResponse(let method, let version, let keepAlive, _) = state else { return [] }
         let closing = !keepAlive || shuttingDown
         let outbound = OutboundResponse(
@@ -220,7 +231,7 @@ public struct HTTPConnectionStateMachine: Sendable {
     }
 
     /// Graceful shutdown: idle connections close now, a request in progress finishes with `Connection: close`.
-    public mutating func shutdownRequested(now: MonotonicInstant) -> [Action] {
+    package mutating func shutdownRequested(now: MonotonicInstant) -> [Action] {
         shuttingDown = true
         switch state {
         case .waiting:

@@ -18,7 +18,7 @@ import Synchronization
 /// print("listening on", server.port)
 /// await server.shutdown(deadline: .seconds(10))
 /// ```
-public final class HTTPServer: Sendable {
+package final class HTTPServer: Sendable {
     private enum Lifecycle {
         case created
         case running(ServerCore, [EventLoop], port: Int)
@@ -26,7 +26,7 @@ public final class HTTPServer: Sendable {
         case stopped(port: Int)
     }
 
-    public let configuration: HTTPServerConfiguration
+    package let configuration: HTTPServerConfiguration
     private let responder: any HTTPResponder
     private let clock: any HTTPClock
     private let logSink: any HTTPLogSink
@@ -37,8 +37,9 @@ public final class HTTPServer: Sendable {
     /// - Parameters:
     ///   - metrics: when given, the server registers and updates its request counter, latency histogram and
     ///     open-connection gauge there; serve ``MetricsRegistry/exposition()`` from a route to publish them.
-    public init(
-        configuration: HTTPServerConfiguration, responder: some HTTPResponder, clock: some HTTPClock = SystemHTTPClock(),
+    package init(
+        configuration: HTTPServerConfiguration, responder: some HTTPResponder,
+        clock: some HTTPClock = SystemHTTPClock(),
         logSink: some HTTPLogSink = StandardOutputLogSink(), metrics: MetricsRegistry? = nil
     ) {
         self.configuration = configuration
@@ -49,7 +50,7 @@ public final class HTTPServer: Sendable {
     }
 
     /// Binds, listens and starts the event-loop threads; returns once the port accepts connections.
-    public func start() throws(HTTPServerError) {
+    package func start() throws(HTTPServerError) {
         signal(SIGPIPE, SIG_IGN)  // belt and braces: every send already uses MSG_NOSIGNAL
         if configuration.raiseDescriptorLimit { DescriptorLimit.raiseSoftLimitToHard() }
         try lifecycle.withLock { (state) throws(HTTPServerError) in
@@ -81,7 +82,7 @@ public final class HTTPServer: Sendable {
     }
 
     /// The bound port (the ephemeral one when configured with port 0); 0 before ``start()``.
-    public var port: Int {
+    package var port: Int {
         lifecycle.withLock { state in
             switch state {
             case .created: 0
@@ -91,7 +92,7 @@ public final class HTTPServer: Sendable {
     }
 
     /// What the server did to protect itself since it started (zeros before ``start()``).
-    public var statistics: HTTPServerStatistics {
+    package var statistics: HTTPServerStatistics {
         lifecycle.withLock { state in
             switch state {
             case .running(let core, _, _), .shuttingDown(let core, _, _): core.counters.snapshot
@@ -101,7 +102,7 @@ public final class HTTPServer: Sendable {
     }
 
     /// Connections currently open (including ones draining after their last response).
-    public var openConnectionCount: Int {
+    package var openConnectionCount: Int {
         lifecycle.withLock { state in
             switch state {
             case .running(let core, _, _), .shuttingDown(let core, _, _): core.openConnections.load(ordering: .relaxed)
@@ -113,7 +114,7 @@ public final class HTTPServer: Sendable {
     /// Graceful shutdown: stops accepting at once (new connections are refused), closes idle keep-alive
     /// connections, lets requests in progress finish and sends their responses with `Connection: close`, and
     /// after `deadline` closes whatever is left. Returns when every loop thread has exited. Idempotent.
-    public func shutdown(deadline: Duration = .seconds(10)) async {
+    package func shutdown(deadline: Duration = .seconds(10)) async {
         let loops: [EventLoop]? = lifecycle.withLock { state in
             if case .created = state { state = .stopped(port: 0) }
             guard case .running(let core, let loops, let port) = state else { return nil }
@@ -148,13 +149,16 @@ public final class HTTPServer: Sendable {
                 state = .stopped(port: port)
             }
         }
-        for waiter in stopWaiters.withLock({ waiters in defer { waiters.removeAll() }; return waiters }) {
+        for waiter in stopWaiters.withLock({ waiters in
+            defer { waiters.removeAll() }
+            return waiters
+        }) {
             waiter.resume()
         }
     }
 
     /// Suspends until the server has stopped (at once if it was never started).
-    public func waitUntilStopped() async {
+    package func waitUntilStopped() async {
         await withCheckedContinuation { (continuation: CheckedContinuation<Void, Never>) in
             // Lock order: lifecycle, then waiters; shutdown resumes waiters only after marking the state stopped.
             let stopped = lifecycle.withLock { state -> Bool in

@@ -1,8 +1,8 @@
 internal import Glibc
 
 /// A failure to set up or run the listening socket.
-public struct HTTPServerError: Error, Sendable, Equatable, CustomStringConvertible {
-    public enum Code: String, Sendable {
+package struct HTTPServerError: Error, Sendable, Equatable, CustomStringConvertible {
+    package enum Code: String, Sendable {
         case invalidAddress
         case socketFailed
         case bindFailed
@@ -11,10 +11,10 @@ public struct HTTPServerError: Error, Sendable, Equatable, CustomStringConvertib
         case alreadyStarted
     }
 
-    public let code: Code
+    package let code: Code
     /// `errno` of the failing call, when there was one.
-    public let systemError: Int32?
-    public let message: String
+    package let systemError: Int32?
+    package let message: String
 
     init(_ code: Code, _ message: String, errno systemError: Int32? = nil) {
         self.code = code
@@ -22,10 +22,10 @@ public struct HTTPServerError: Error, Sendable, Equatable, CustomStringConvertib
         self.systemError = systemError
     }
 
-    public var description: String {
+    package var description: String {
         if let systemError { return "\(code.rawValue): \(message) (\(String(cString: strerror(systemError))))" }
         return "\(code.rawValue): \(message)"
     }
 
-    public static func == (lhs: Self, rhs: Self) -> Bool { lhs.code == rhs.code && lhs.systemError == rhs.systemError }
+    package static func == (lhs: Self, rhs: Self) -> Bool { lhs.code == rhs.code && lhs.systemError == rhs.systemError }
 }

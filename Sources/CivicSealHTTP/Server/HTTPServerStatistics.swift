@@ -2,24 +2,25 @@ import Synchronization
 
 /// Counters of what the server did to protect itself, since it started. Tests and operators read them through
 /// ``HTTPServer/statistics``; they are the evidence that a limit was hit, never measured in wall time.
-public struct HTTPServerStatistics: Sendable, Equatable {
+package struct HTTPServerStatistics: Sendable, Equatable {
     /// `accept(2)` calls made, successful or not (a loop spinning on a failing `accept` shows here).
-    public var acceptCalls: Int = 0
+    package var acceptCalls: Int = 0
     /// Connections accepted and served.
-    public var acceptedConnections: Int = 0
+    package var acceptedConnections: Int = 0
     /// Connections refused with 503 because ``HTTPServerConfiguration/maximumConnections`` was reached.
-    public var refusedOverCapacity: Int = 0
-    /// Connections refused with 503 because their address held ``HTTPServerConfiguration/maximumConnectionsPerAddress``.
-    public var refusedPerAddress: Int = 0
+    package var refusedOverCapacity: Int = 0
+    /// Connections refused with 503 because their address held
+    /// ``HTTPServerConfiguration/maximumConnectionsPerAddress``.
+    package var refusedPerAddress: Int = 0
     /// `accept(2)` failures with `EMFILE`/`ENFILE` (the process or system ran out of descriptors).
-    public var descriptorExhaustion: Int = 0
+    package var descriptorExhaustion: Int = 0
     /// Connections answered 503 and closed through the reserve descriptor while descriptors had run out.
-    public var refusedOutOfDescriptors: Int = 0
+    package var refusedOutOfDescriptors: Int = 0
     /// Times a connection stopped being read because its unflushed output passed the bound.
-    public var backpressurePauses: Int = 0
+    package var backpressurePauses: Int = 0
     /// Connections aborted because their output made no progress within the write deadline.
-    public var writeTimeouts: Int = 0
-    public init() {}
+    package var writeTimeouts: Int = 0
+    package init() {}
 }
 
 /// The shared atomics behind ``HTTPServerStatistics``.

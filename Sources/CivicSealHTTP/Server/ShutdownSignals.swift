@@ -4,14 +4,14 @@ import Synchronization
 
 /// Turns SIGTERM / SIGINT into a callback, through `DispatchSource` rather than a C signal handler (which
 /// could do almost nothing safely). Keep the value alive for as long as the handling should last.
-public final class ShutdownSignalObserver: @unchecked Sendable {
+package final class ShutdownSignalObserver: @unchecked Sendable {
     // @unchecked Sendable: `sources` is written once in init and only read (cancel) afterwards;
     // DispatchSource itself is thread-safe.
     private let sources: [any DispatchSourceSignal]
 
     /// Ignores the default disposition of each signal (`signal(SIG_IGN)` first, so the process is not killed
     /// before the source fires), then calls `handler` on `queue` for every delivery.
-    public init(
+    package init(
         signals: [Int32] = [SIGTERM, SIGINT], queue: DispatchQueue = .global(),
         handler: @escaping @Sendable (Int32) -> Void
     ) {
@@ -24,7 +24,7 @@ public final class ShutdownSignalObserver: @unchecked Sendable {
         }
     }
 
-    public func cancel() { sources.forEach { $0.cancel() } }
+    package func cancel() { sources.forEach { $0.cancel() } }
 
     deinit { cancel() }
 }
@@ -32,7 +32,7 @@ public final class ShutdownSignalObserver: @unchecked Sendable {
 extension HTTPServer {
     /// Shuts the server down gracefully on the first SIGTERM or SIGINT, then calls `completion`
     /// (e.g. to close the database); `await waitUntilStopped()` in `main` to exit 0 afterwards.
-    public func shutdownOnSignals(
+    package func shutdownOnSignals(
         _ signals: [Int32] = [SIGTERM, SIGINT], deadline: Duration = .seconds(10),
         completion: @escaping @Sendable () async -> Void = {}
     ) -> ShutdownSignalObserver {

@@ -11,15 +11,15 @@ import CivicSealWorkflow
 /// - **Revocation** has its own roles (`justice.revoker`, `health.revoker`): an officer who decides requests cannot
 ///   revoke, and a revoker cannot decide.
 /// - Health-book entries are recorded by `health.clinician` for their own facility (no request kind involved).
-public struct AuthorizationPolicy: Sendable {
+package struct AuthorizationPolicy: Sendable {
     /// One row of the table: `role` may perform `actions` on requests of `kinds`.
-    public struct Grant: Sendable, Hashable {
-        public let role: StaffRole
-        public let actions: Set<StaffAction>
+    package struct Grant: Sendable, Hashable {
+        package let role: StaffRole
+        package let actions: Set<StaffAction>
         /// The kinds of request the actions apply to; empty for actions on no request (health-book entries).
-        public let kinds: Set<RequestKind>
+        package let kinds: Set<RequestKind>
 
-        public init(role: StaffRole, actions: Set<StaffAction>, kinds: Set<RequestKind>) {
+        package init(role: StaffRole, actions: Set<StaffAction>, kinds: Set<RequestKind>) {
             self.role = role
             self.actions = actions
             self.kinds = kinds
@@ -27,7 +27,7 @@ public struct AuthorizationPolicy: Sendable {
     }
 
     /// The answer to "may this staff member do this here?".
-    public enum Decision: Sendable, Hashable {
+    package enum Decision: Sendable, Hashable {
         case allowed
         /// The target is in another department: it is reported as not found (its existence is not revealed).
         case notFound
@@ -35,17 +35,19 @@ public struct AuthorizationPolicy: Sendable {
         case forbidden(String)
     }
 
-    public let grants: [Grant]
+    package let grants: [Grant]
 
-    public init(grants: [Grant]) { self.grants = grants }
+    package init(grants: [Grant]) { self.grants = grants }
 
     /// The deciding work of a request, one list for the officer roles.
-    static let deciding: Set<StaffAction> = [.viewQueue, .viewRequest, .claim, .approve, .requestInfo, .reject, .setComplexity]
+    static let deciding: Set<StaffAction> = [
+        .viewQueue, .viewRequest, .claim, .approve, .requestInfo, .reject, .setComplexity,
+    ]
     static let justiceKinds: Set<RequestKind> = [.criminalRecord]
     static let healthKinds: Set<RequestKind> = [.healthCertificate, .healthBookExtract]
 
     /// CivicSeal's table.
-    public static let standard = AuthorizationPolicy(grants: [
+    package static let standard = AuthorizationPolicy(grants: [
         Grant(role: .justiceOfficer, actions: deciding, kinds: justiceKinds),
         Grant(role: .healthOfficer, actions: deciding, kinds: healthKinds),
         Grant(role: .justiceRevoker, actions: [.viewQueue, .viewRequest, .revoke], kinds: justiceKinds),
@@ -54,29 +56,33 @@ public struct AuthorizationPolicy: Sendable {
     ])
 
     /// The roles that grant `action` on anything: a route refuses (403) staff holding none before reading anything.
-    public func roles(for action: StaffAction) -> Set<StaffRole> {
+    package func roles(for action: StaffAction) -> Set<StaffRole> {
         Set(grants.filter { $0.actions.contains(action) }.map(\.role))
     }
 
     /// The kinds on which `roles` grant `action`.
-    public func kinds(_ action: StaffAction, for roles: Set<StaffRole>) -> Set<RequestKind> {
-        grants.filter { roles.contains($0.role) && $0.actions.contains(action) }.reduce(into: []) { $0.formUnion($1.kinds) }
+    package func kinds(_ action: StaffAction, for roles: Set<StaffRole>) -> Set<RequestKind> {
+        grants.filter { roles.contains($0.role) && $0.actions.contains(action) }.reduce(into: []) {
+            $0.formUnion($1.kinds)
+        }
     }
 
     /// Whether a staff member holding `roles` may perform `action` on a request of `kind` (department aside).
-    public func grants(_ roles: Set<StaffRole>, _ action: StaffAction, on kind: RequestKind) -> Bool {
+    package func grants(_ roles: Set<StaffRole>, _ action: StaffAction, on kind: RequestKind) -> Bool {
         kinds(action, for: roles).contains(kind)
     }
 
     /// The staff member, if any of their roles grants `action` at all; else ``IdentityError/Code/missingRole`` (403).
-    public func requireAny(_ staff: StaffPrincipal, _ action: StaffAction) throws(IdentityError) {
+    package func requireAny(_ staff: StaffPrincipal, _ action: StaffAction) throws(IdentityError) {
         guard !staff.roles.isDisjoint(with: roles(for: action)) else {
             throw IdentityError(.missingRole, "the roles of this token do not allow \(action.rawValue)")
         }
     }
 
     /// May `staff` perform `action` on a request of `kind` routed to `department`?
-    public func decide(_ staff: StaffPrincipal, _ action: StaffAction, kind: RequestKind, department: String) -> Decision {
+    package func decide(_ staff: StaffPrincipal, _ action: StaffAction, kind: RequestKind, department: String)
+        -> Decision
+    {
         guard !staff.roles.isDisjoint(with: roles(for: action)) else {
             return .forbidden("the roles of this token do not allow \(action.rawValue)")
         }
@@ -89,9 +95,9 @@ public struct AuthorizationPolicy: Sendable {
 
     /// Throws for anything but ``Decision/allowed``: `notFound()` for another department's request, else
     /// ``IdentityError/Code/missingRole`` (403).
-    public func require<E: Error>(
+    package func require<E: Error>(
         _ staff: StaffPrincipal, _ action: StaffAction, kind: RequestKind, department: String, notFound: () -> E
-    ) throws -> Void {
+    ) throws {
         switch decide(staff, action, kind: kind, department: department) {
         case .allowed: return
         case .notFound: throw notFound()
@@ -101,14 +107,16 @@ public struct AuthorizationPolicy: Sendable {
 
     /// The kinds of `department`'s queue that `staff` may see: empty (403) unless it is their own department and it
     /// handles a kind their roles cover. `handledKinds` comes from the routing configuration.
-    public func queueKinds(_ staff: StaffPrincipal, department: String, handledKinds: Set<RequestKind>) -> Set<RequestKind> {
+    package func queueKinds(_ staff: StaffPrincipal, department: String, handledKinds: Set<RequestKind>) -> Set<
+        RequestKind
+    > {
         guard staff.department == department else { return [] }
         return kinds(.viewQueue, for: staff.roles).intersection(handledKinds)
     }
 }
 
 /// What staff do, as ``AuthorizationPolicy`` names it.
-public enum StaffAction: String, Sendable, Hashable, CaseIterable {
+package enum StaffAction: String, Sendable, Hashable, CaseIterable {
     /// List a department's queue (API and page).
     case viewQueue = "view-queue"
     /// Read one request with the applicant's details.

@@ -1,45 +1,45 @@
 /// A trusted-issuers configuration that cannot be used, naming the file and the field
 /// (e.g. `Keys/trusted-issuers.json: issuers[0].algorithms[1]: "HS256" is never accepted`).
-public struct IdentityConfigurationError: Error, Sendable, Equatable, CustomStringConvertible {
-    public struct Code: RawRepresentable, Hashable, Sendable, CustomStringConvertible {
-        public let rawValue: String
-        public init(rawValue: String) { self.rawValue = rawValue }
-        public var description: String { rawValue }
+package struct IdentityConfigurationError: Error, Sendable, Equatable, CustomStringConvertible {
+    package struct Code: RawRepresentable, Hashable, Sendable, CustomStringConvertible {
+        package let rawValue: String
+        package init(rawValue: String) { self.rawValue = rawValue }
+        package var description: String { rawValue }
 
         /// The file cannot be read.
-        public static let unreadableFile = Code(rawValue: "unreadable-file")
+        package static let unreadableFile = Code(rawValue: "unreadable-file")
         /// Not strict JSON (syntax, duplicate member names).
-        public static let malformedJSON = Code(rawValue: "malformed-json")
+        package static let malformedJSON = Code(rawValue: "malformed-json")
         /// A required field is absent.
-        public static let missingField = Code(rawValue: "missing-field")
+        package static let missingField = Code(rawValue: "missing-field")
         /// A field of the wrong type, an unknown field, or a value outside what is accepted.
-        public static let invalidValue = Code(rawValue: "invalid-value")
+        package static let invalidValue = Code(rawValue: "invalid-value")
         /// Two entries for the same issuer.
-        public static let duplicateIssuer = Code(rawValue: "duplicate-issuer")
+        package static let duplicateIssuer = Code(rawValue: "duplicate-issuer")
         /// The JWK set file is not a JWK set, or none of its keys is usable.
-        public static let invalidKeySet = Code(rawValue: "invalid-key-set")
+        package static let invalidKeySet = Code(rawValue: "invalid-key-set")
     }
 
-    public let code: Code
+    package let code: Code
     /// The file at fault (the configuration file, or the JWK set file it names).
-    public let file: String
+    package let file: String
     /// A path into the file such as `issuers[1].audience`, when one applies.
-    public let field: String?
-    public let message: String
+    package let field: String?
+    package let message: String
 
-    public init(_ code: Code, file: String, field: String? = nil, _ message: String) {
+    package init(_ code: Code, file: String, field: String? = nil, _ message: String) {
         self.code = code
         self.file = file
         self.field = field
         self.message = message
     }
 
-    public var description: String {
+    package var description: String {
         if let field { return "\(file): \(field): \(message)" }
         return "\(file): \(message)"
     }
 
-    public static func == (lhs: IdentityConfigurationError, rhs: IdentityConfigurationError) -> Bool {
+    package static func == (lhs: IdentityConfigurationError, rhs: IdentityConfigurationError) -> Bool {
         lhs.code == rhs.code && lhs.field == rhs.field
     }
 }

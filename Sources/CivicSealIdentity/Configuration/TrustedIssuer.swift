@@ -6,26 +6,28 @@ import Foundation
 /// OIDC Core §3.1.3.7 steps 2–3: "The Issuer Identifier for the OpenID Provider ... MUST exactly match the
 /// value of the iss (issuer) Claim" and "The Client MUST validate that the aud (audience) Claim contains its
 /// client_id value registered at the Issuer identified by the iss (issuer) Claim as an audience."
-public struct TrustedIssuer: Sendable {
+package struct TrustedIssuer: Sendable {
     /// The exact `iss` value (compared byte for byte, no normalisation).
-    public let issuer: String
+    package let issuer: String
     /// The audience tokens must name.
-    public let audience: String
+    package let audience: String
     /// The provider's verification keys.
-    public let keySet: JSONWebKeySet
+    package let keySet: JSONWebKeySet
     /// Algorithms accepted from this provider (OIDC Core §3.1.3.7 step 7: the `alg` the client registered).
-    public let algorithms: Set<JWSAlgorithm>
+    package let algorithms: Set<JWSAlgorithm>
     /// The principal kinds this provider may vouch for.
-    public let principals: Set<PrincipalKind>
+    package let principals: Set<PrincipalKind>
     /// True for the development provider (`civicseal token` signs as it).
-    public let isDevelopment: Bool
+    package let isDevelopment: Bool
     /// The JWS verifier for this provider, built once.
     let verifier: JWSVerifier
 
-    /// An issuer from already-checked values (``TrustedIssuers/load(file:baseDirectory:maximumTokenLength:)`` checks files).
-    public init(
+    /// An issuer from already-checked values (``TrustedIssuers/load(file:baseDirectory:maximumTokenLength:)`` checks
+    /// files).
+    package init(
         issuer: String, audience: String, keySet: JSONWebKeySet, algorithms: Set<JWSAlgorithm>,
-        principals: Set<PrincipalKind>, isDevelopment: Bool = false, maximumTokenLength: Int = TokenPolicy.defaultMaximumTokenLength
+        principals: Set<PrincipalKind>, isDevelopment: Bool = false,
+        maximumTokenLength: Int = TokenPolicy.defaultMaximumTokenLength
     ) {
         self.issuer = issuer
         self.audience = audience
@@ -39,7 +41,7 @@ public struct TrustedIssuer: Sendable {
     /// Whether `text` is an issuer identifier as OIDC Core §2 defines it: "a case-sensitive URL using the
     /// https scheme that contains scheme, host, and optionally, port number and path components and no
     /// query or fragment components."
-    public static func isValidIssuerIdentifier(_ text: String) -> Bool {
+    package static func isValidIssuerIdentifier(_ text: String) -> Bool {
         guard let components = URLComponents(string: text), components.scheme == "https",
             let host = components.host, !host.isEmpty, components.query == nil, components.fragment == nil,
             components.user == nil, components.password == nil
@@ -49,7 +51,7 @@ public struct TrustedIssuer: Sendable {
 }
 
 /// The kinds of principal an identity token can establish.
-public enum PrincipalKind: String, Sendable, Hashable, CaseIterable, Codable {
+package enum PrincipalKind: String, Sendable, Hashable, CaseIterable, Codable {
     /// A citizen signed in with the national identity app.
     case citizen
     /// An officer or clinician of a department or facility.

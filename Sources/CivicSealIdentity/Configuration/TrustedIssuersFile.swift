@@ -7,23 +7,23 @@ import Foundation
 /// Shape: `{"issuers":[{"issuer","audience","jwks","principals","algorithms","development"}]}`.
 /// ``parse(_:file:)`` reads it strictly (duplicate or unknown members are errors, so a typo such as
 /// `"audiance"` is reported instead of silently ignored); ``TrustedIssuers`` turns it into loaded keys.
-public struct TrustedIssuersFile: Codable, Sendable, Equatable {
+package struct TrustedIssuersFile: Codable, Sendable, Equatable {
     /// One trusted identity provider.
-    public struct Issuer: Codable, Sendable, Equatable {
+    package struct Issuer: Codable, Sendable, Equatable {
         /// The exact `iss` value (OIDC Core §2: an `https` URL with no query or fragment, compared exactly).
-        public var issuer: String
+        package var issuer: String
         /// The `aud` value tokens must carry: our client id at that provider.
-        public var audience: String
+        package var audience: String
         /// JWK set file, relative to the directory holding the trusted-issuers file (the keys directory).
-        public var jwks: String
+        package var jwks: String
         /// Which principals the issuer may vouch for: `citizen`, `staff`.
-        public var principals: [String]
+        package var principals: [String]
         /// Accepted JWS algorithms, e.g. `["ES256"]`.
-        public var algorithms: [String]
+        package var algorithms: [String]
         /// True for the development provider whose key `civicseal token` signs with.
-        public var development: Bool
+        package var development: Bool
 
-        public init(
+        package init(
             issuer: String, audience: String, jwks: String, principals: [String], algorithms: [String],
             development: Bool = false
         ) {
@@ -36,21 +36,24 @@ public struct TrustedIssuersFile: Codable, Sendable, Equatable {
         }
     }
 
-    public var issuers: [Issuer]
+    package var issuers: [Issuer]
 
-    public init(issuers: [Issuer]) { self.issuers = issuers }
+    package init(issuers: [Issuer]) { self.issuers = issuers }
 
     static let issuerMembers: Set<String> = ["issuer", "audience", "jwks", "principals", "algorithms", "development"]
 
     /// Parses the file's bytes strictly, reporting the first problem with its field path.
     /// `development` may be omitted (false); every other member is required.
-    public static func parse(_ bytes: some ContiguousBytes, file: String) throws(IdentityConfigurationError) -> TrustedIssuersFile {
+    package static func parse(_ bytes: some ContiguousBytes, file: String) throws(IdentityConfigurationError)
+        -> TrustedIssuersFile
+    {
         let root: JSONValue
         do { root = try JSONValue(parsing: bytes) } catch {
             throw IdentityConfigurationError(.malformedJSON, file: file, "not strict JSON (\(error.code))")
         }
         guard let object = root.objectValue else {
-            throw IdentityConfigurationError(.invalidValue, file: file, "the file must be a JSON object with an \"issuers\" array")
+            throw IdentityConfigurationError(
+                .invalidValue, file: file, "the file must be a JSON object with an \"issuers\" array")
         }
         if let unknown = object.keys.sorted().first(where: { $0 != "issuers" }) {
             throw IdentityConfigurationError(.invalidValue, file: file, field: unknown, "unknown member")
@@ -68,14 +71,16 @@ public struct TrustedIssuersFile: Codable, Sendable, Equatable {
                 throw IdentityConfigurationError(.invalidValue, file: file, field: prefix, "must be an object")
             }
             if let unknown = members.keys.sorted().first(where: { !issuerMembers.contains($0) }) {
-                throw IdentityConfigurationError(.invalidValue, file: file, field: "\(prefix).\(unknown)", "unknown member")
+                throw IdentityConfigurationError(
+                    .invalidValue, file: file, field: "\(prefix).\(unknown)", "unknown member")
             }
             func string(_ name: String) throws(IdentityConfigurationError) -> String {
                 guard let value = members[name] else {
                     throw IdentityConfigurationError(.missingField, file: file, field: "\(prefix).\(name)", "required")
                 }
                 guard let text = value.stringValue, !text.isEmpty else {
-                    throw IdentityConfigurationError(.invalidValue, file: file, field: "\(prefix).\(name)", "must be a non-empty string")
+                    throw IdentityConfigurationError(
+                        .invalidValue, file: file, field: "\(prefix).\(name)", "must be a non-empty string")
                 }
                 return text
             }
@@ -84,12 +89,14 @@ public struct TrustedIssuersFile: Codable, Sendable, Equatable {
                     throw IdentityConfigurationError(.missingField, file: file, field: "\(prefix).\(name)", "required")
                 }
                 guard let array = value.arrayValue, !array.isEmpty else {
-                    throw IdentityConfigurationError(.invalidValue, file: file, field: "\(prefix).\(name)", "must be a non-empty array of strings")
+                    throw IdentityConfigurationError(
+                        .invalidValue, file: file, field: "\(prefix).\(name)", "must be a non-empty array of strings")
                 }
                 var result: [String] = []
                 for (position, element) in array.enumerated() {
                     guard let text = element.stringValue else {
-                        throw IdentityConfigurationError(.invalidValue, file: file, field: "\(prefix).\(name)[\(position)]", "must be a string")
+                        throw IdentityConfigurationError(
+                            .invalidValue, file: file, field: "\(prefix).\(name)[\(position)]", "must be a string")
                     }
                     result.append(text)
                 }
@@ -98,19 +105,22 @@ public struct TrustedIssuersFile: Codable, Sendable, Equatable {
             var development = false
             if let value = members["development"] {
                 guard let flag = value.boolValue else {
-                    throw IdentityConfigurationError(.invalidValue, file: file, field: "\(prefix).development", "must be true or false")
+                    throw IdentityConfigurationError(
+                        .invalidValue, file: file, field: "\(prefix).development", "must be true or false")
                 }
                 development = flag
             }
-            issuers.append(Issuer(
-                issuer: try string("issuer"), audience: try string("audience"), jwks: try string("jwks"),
-                principals: try strings("principals"), algorithms: try strings("algorithms"), development: development))
+            issuers.append(
+                Issuer(
+                    issuer: try string("issuer"), audience: try string("audience"), jwks: try string("jwks"),
+                    principals: try strings("principals"), algorithms: try strings("algorithms"),
+                    development: development))
         }
         return TrustedIssuersFile(issuers: issuers)
     }
 
     /// Pretty, sorted JSON as `civicseal keys init` writes it.
-    public func encoded() -> String {
+    package func encoded() -> String {
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
         return (try? encoder.encode(self)).map { String(decoding: $0, as: UTF8.self) + "\n" } ?? ""

@@ -4,7 +4,7 @@
 /// list roles meant for others (OIDC Core §5.3.2: "Claims that are not understood by the Client MUST be
 /// ignored" applies in spirit to values too). A staff token must still carry at least one role known here,
 /// otherwise it vouches for nothing CivicSeal can use and is refused as ``IdentityError/Code/invalidClaim``.
-public enum StaffRole: String, Sendable, Hashable, CaseIterable, Codable, Comparable {
+package enum StaffRole: String, Sendable, Hashable, CaseIterable, Codable, Comparable {
     /// Decides criminal-record requests in a justice department's queue.
     case justiceOfficer = "justice.officer"
     /// Decides health-certificate and health-book requests in a health department's queue.
@@ -17,5 +17,5 @@ public enum StaffRole: String, Sendable, Hashable, CaseIterable, Codable, Compar
     /// Revokes health certificates and health-book extracts issued by a health department.
     case healthRevoker = "health.revoker"
 
-    public static func < (lhs: StaffRole, rhs: StaffRole) -> Bool { lhs.rawValue < rhs.rawValue }
+    package static func < (lhs: StaffRole, rhs: StaffRole) -> Bool { lhs.rawValue < rhs.rawValue }
 }

@@ -4,9 +4,9 @@
 /// token follows, and nothing else (a comma would mean a second credential). Leading and trailing
 /// spaces and tabs are optional whitespace the HTTP parser may have left. The token must then look like a
 /// JWS compact serialization: base64url characters and dots only.
-public enum BearerAuthorization {
+package enum BearerAuthorization {
     /// The token in `value`, or the reason there is none.
-    public static func token(from value: String?, maximumLength: Int = TokenPolicy.defaultMaximumTokenLength)
+    package static func token(from value: String?, maximumLength: Int = TokenPolicy.defaultMaximumTokenLength)
         throws(IdentityError) -> Substring
     {
         guard let value else { throw IdentityError(.missingToken, "no Authorization header") }
@@ -23,9 +23,13 @@ public enum BearerAuthorization {
             throw IdentityError(.unsupportedScheme, "the Authorization scheme is not Bearer")
         }
         let scheme = utf8[..<space]
-        guard isBearer(scheme) else { throw IdentityError(.unsupportedScheme, "the Authorization scheme is not Bearer") }
+        guard isBearer(scheme) else {
+            throw IdentityError(.unsupportedScheme, "the Authorization scheme is not Bearer")
+        }
         var rest = utf8[space...]
-        guard !rest.contains(0x09) else { throw IdentityError(.malformedAuthorization, "only spaces may follow Bearer") }
+        guard !rest.contains(0x09) else {
+            throw IdentityError(.malformedAuthorization, "only spaces may follow Bearer")
+        }
         while rest.first == 0x20 { rest = rest.dropFirst() }
         guard !rest.contains(0x20) else {
             throw IdentityError(.malformedAuthorization, "exactly one token must follow Bearer")
@@ -40,10 +44,12 @@ public enum BearerAuthorization {
     }
 
     /// One field's worth of `Authorization` values: more than one field is ambiguous and refused.
-    public static func token(fromFields values: [String], maximumLength: Int = TokenPolicy.defaultMaximumTokenLength)
+    package static func token(fromFields values: [String], maximumLength: Int = TokenPolicy.defaultMaximumTokenLength)
         throws(IdentityError) -> Substring
     {
-        guard values.count <= 1 else { throw IdentityError(.malformedAuthorization, "more than one Authorization header") }
+        guard values.count <= 1 else {
+            throw IdentityError(.malformedAuthorization, "more than one Authorization header")
+        }
         return try token(from: values.first, maximumLength: maximumLength)
     }
 
@@ -53,7 +59,8 @@ public enum BearerAuthorization {
 
     static func isCompactJWSByte(_ byte: UInt8) -> Bool {
         switch byte {
-        case UInt8(ascii: "A")...UInt8(ascii: "Z"), UInt8(ascii: "a")...UInt8(ascii: "z"), UInt8(ascii: "0")...UInt8(ascii: "9"),
+        case UInt8(ascii: "A")...UInt8(ascii: "Z"), UInt8(ascii: "a")...UInt8(ascii: "z"),
+            UInt8(ascii: "0")...UInt8(ascii: "9"),
             UInt8(ascii: "-"), UInt8(ascii: "_"), UInt8(ascii: "."):
             true
         default: false

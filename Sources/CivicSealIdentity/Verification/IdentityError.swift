@@ -3,91 +3,91 @@
 ///
 /// Messages never contain the token, a claim value or any personal data: only codes, claim *names* and
 /// validation codes. Errors compare by code only, like the rest of CivicSeal's errors.
-public struct IdentityError: Error, Sendable, Equatable, CustomStringConvertible {
+package struct IdentityError: Error, Sendable, Equatable, CustomStringConvertible {
     /// A stable, machine-readable reason. Each code fixes its HTTP status.
-    public struct Code: RawRepresentable, Hashable, Sendable, CustomStringConvertible {
-        public let rawValue: String
-        public init(rawValue: String) { self.rawValue = rawValue }
-        public var description: String { rawValue }
+    package struct Code: RawRepresentable, Hashable, Sendable, CustomStringConvertible {
+        package let rawValue: String
+        package init(rawValue: String) { self.rawValue = rawValue }
+        package var description: String { rawValue }
 
         // MARK: 401 — no credentials (RFC 6750 §3.1: no error code in the challenge)
 
         /// No `Authorization` header, or an empty one.
-        public static let missingToken = Code(rawValue: "missing-token")
+        package static let missingToken = Code(rawValue: "missing-token")
         /// An `Authorization` header with another scheme (e.g. `Basic`).
-        public static let unsupportedScheme = Code(rawValue: "unsupported-scheme")
+        package static let unsupportedScheme = Code(rawValue: "unsupported-scheme")
 
         // MARK: 401 — invalid_token
 
         /// Not `Bearer <one token>`: several credentials, several `Authorization` fields, stray spaces or characters.
-        public static let malformedAuthorization = Code(rawValue: "malformed-authorization")
+        package static let malformedAuthorization = Code(rawValue: "malformed-authorization")
         /// Longer than ``TokenPolicy/maximumTokenLength``.
-        public static let tokenTooLarge = Code(rawValue: "token-too-large")
+        package static let tokenTooLarge = Code(rawValue: "token-too-large")
         /// Not a well-formed compact JWS with a JSON object payload (structure, base64url, JSON, duplicate members).
-        public static let malformedToken = Code(rawValue: "malformed-token")
+        package static let malformedToken = Code(rawValue: "malformed-token")
         /// A `typ` header other than `JWT` (e.g. `at+jwt`: an access token is not an ID token).
-        public static let unexpectedTokenType = Code(rawValue: "unexpected-token-type")
+        package static let unexpectedTokenType = Code(rawValue: "unexpected-token-type")
         /// `"alg": "none"` (any capitalisation).
-        public static let algorithmNone = Code(rawValue: "alg-none")
+        package static let algorithmNone = Code(rawValue: "alg-none")
         /// HS256/384/512: e.g. the classic attack of signing with the issuer's *public* key as the HMAC secret.
-        public static let symmetricAlgorithm = Code(rawValue: "symmetric-algorithm")
+        package static let symmetricAlgorithm = Code(rawValue: "symmetric-algorithm")
         /// An algorithm the issuer is not configured for.
-        public static let unsupportedAlgorithm = Code(rawValue: "unsupported-algorithm")
+        package static let unsupportedAlgorithm = Code(rawValue: "unsupported-algorithm")
         /// `crit` names an extension CivicSeal does not understand, or is malformed.
-        public static let invalidCriticalHeader = Code(rawValue: "invalid-crit")
+        package static let invalidCriticalHeader = Code(rawValue: "invalid-crit")
         /// The header's `kid` names no key of the issuer's JWK set.
-        public static let unknownKeyID = Code(rawValue: "unknown-kid")
+        package static let unknownKeyID = Code(rawValue: "unknown-kid")
         /// The selected key cannot check this algorithm (type, curve, `alg`, `use`).
-        public static let unusableKey = Code(rawValue: "unusable-key")
+        package static let unusableKey = Code(rawValue: "unusable-key")
         /// The signature does not verify.
-        public static let invalidSignature = Code(rawValue: "invalid-signature")
+        package static let invalidSignature = Code(rawValue: "invalid-signature")
         /// `iss` is missing or names no trusted issuer.
-        public static let unknownIssuer = Code(rawValue: "unknown-issuer")
+        package static let unknownIssuer = Code(rawValue: "unknown-issuer")
         /// `aud` does not contain the configured audience, or `azp` names another client.
-        public static let wrongAudience = Code(rawValue: "wrong-audience")
+        package static let wrongAudience = Code(rawValue: "wrong-audience")
         /// `exp` (plus leeway) has passed.
-        public static let expired = Code(rawValue: "expired")
+        package static let expired = Code(rawValue: "expired")
         /// `nbf` (minus leeway) is still in the future.
-        public static let notYetValid = Code(rawValue: "not-yet-valid")
+        package static let notYetValid = Code(rawValue: "not-yet-valid")
         /// `iat` is in the future beyond the leeway.
-        public static let issuedInFuture = Code(rawValue: "issued-in-future")
+        package static let issuedInFuture = Code(rawValue: "issued-in-future")
         /// `iat` is older than ``TokenPolicy/maximumAge``.
-        public static let tooOld = Code(rawValue: "too-old")
+        package static let tooOld = Code(rawValue: "too-old")
         /// A required claim is absent.
-        public static let missingClaim = Code(rawValue: "missing-claim")
+        package static let missingClaim = Code(rawValue: "missing-claim")
         /// A claim has the wrong JSON type or a value that fails validation (see ``IdentityError/reasons``).
-        public static let invalidClaim = Code(rawValue: "invalid-claim")
+        package static let invalidClaim = Code(rawValue: "invalid-claim")
         /// Both or neither of `personal_id` and `roles`: the token is not clearly a citizen or a staff token.
-        public static let ambiguousPrincipal = Code(rawValue: "ambiguous-principal")
+        package static let ambiguousPrincipal = Code(rawValue: "ambiguous-principal")
         /// The issuer is not configured to vouch for this kind of principal (e.g. staff from a citizen-only issuer).
-        public static let principalNotAllowed = Code(rawValue: "principal-not-allowed")
+        package static let principalNotAllowed = Code(rawValue: "principal-not-allowed")
 
         // MARK: 403 — authenticated, but not for this
 
         /// A valid token of the wrong kind for the route (a staff token on a citizen route, or the reverse).
-        public static let wrongPrincipal = Code(rawValue: "wrong-principal")
+        package static let wrongPrincipal = Code(rawValue: "wrong-principal")
         /// A staff token without the role the route requires.
-        public static let missingRole = Code(rawValue: "missing-role")
+        package static let missingRole = Code(rawValue: "missing-role")
         /// A citizen account below the assurance level the request needs (criminal records need `level2`).
-        public static let insufficientAssurance = Code(rawValue: "insufficient-assurance")
+        package static let insufficientAssurance = Code(rawValue: "insufficient-assurance")
     }
 
-    public let code: Code
+    package let code: Code
     /// Safe for logs and problem details: no token, no claim values.
-    public let message: String
+    package let message: String
     /// The claim concerned, by its token name (`personal_id`, `exp`…), when one is.
-    public let claim: String?
+    package let claim: String?
     /// Validation codes behind an ``Code/invalidClaim`` (e.g. `personal-id.year-mismatch`), without values.
-    public let reasons: [String]
+    package let reasons: [String]
 
-    public init(_ code: Code, _ message: String, claim: String? = nil, reasons: [String] = []) {
+    package init(_ code: Code, _ message: String, claim: String? = nil, reasons: [String] = []) {
         self.code = code
         self.message = message
         self.claim = claim
         self.reasons = reasons
     }
 
-    public var description: String {
+    package var description: String {
         var text = "\(code): \(message)"
         if let claim { text += " [claim \(claim)]" }
         if !reasons.isEmpty { text += " (\(reasons.joined(separator: ", ")))" }
@@ -95,7 +95,7 @@ public struct IdentityError: Error, Sendable, Equatable, CustomStringConvertible
     }
 
     /// 401 when the caller is not (validly) authenticated, 403 when authenticated but not allowed.
-    public var httpStatus: Int {
+    package var httpStatus: Int {
         switch code {
         case .wrongPrincipal, .missingRole, .insufficientAssurance: 403
         default: 401
@@ -108,13 +108,14 @@ public struct IdentityError: Error, Sendable, Equatable, CustomStringConvertible
     /// that authentication is necessary or attempted using an unsupported authentication method), the
     /// resource server SHOULD NOT include an error code or other error information." Otherwise 401 carries
     /// `invalid_token` and 403 carries `insufficient_scope`. Values are fixed strings: nothing from the request.
-    public var wwwAuthenticate: String {
+    package var wwwAuthenticate: String {
         switch code {
         case .missingToken, .unsupportedScheme: #"Bearer realm="civicseal""#
-        case .wrongPrincipal, .missingRole, .insufficientAssurance: #"Bearer realm="civicseal", error="insufficient_scope""#
+        case .wrongPrincipal, .missingRole, .insufficientAssurance:
+            #"Bearer realm="civicseal", error="insufficient_scope""#
         default: #"Bearer realm="civicseal", error="invalid_token""#
         }
     }
 
-    public static func == (lhs: IdentityError, rhs: IdentityError) -> Bool { lhs.code == rhs.code }
+    package static func == (lhs: IdentityError, rhs: IdentityError) -> Bool { lhs.code == rhs.code }
 }

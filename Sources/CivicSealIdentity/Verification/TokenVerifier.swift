@@ -23,19 +23,21 @@ import Synchronization
 ///
 /// Successful results are cached (``VerifiedTokenCache``) by the SHA-256 of the token. Tokens are never logged
 /// and no error message carries a token or a claim value.
-public final class TokenVerifier: Sendable {
+package final class TokenVerifier: Sendable {
     struct Configuration: Sendable {
         var issuers: TrustedIssuers
         var generation: UInt64
     }
 
-    public let policy: TokenPolicy
-    public let cache: VerifiedTokenCache
+    package let policy: TokenPolicy
+    package let cache: VerifiedTokenCache
     private let clock: @Sendable () -> Date
     private let configuration: Mutex<Configuration>
 
     /// - Parameter clock: the current time; tests inject a fixed or moving clock.
-    public init(issuers: TrustedIssuers, policy: TokenPolicy = TokenPolicy(), clock: @escaping @Sendable () -> Date = { Date() }) {
+    package init(
+        issuers: TrustedIssuers, policy: TokenPolicy = TokenPolicy(), clock: @escaping @Sendable () -> Date = { Date() }
+    ) {
         self.policy = policy
         self.clock = clock
         cache = VerifiedTokenCache(capacity: policy.cacheCapacity)
@@ -43,11 +45,11 @@ public final class TokenVerifier: Sendable {
     }
 
     /// The trusted issuers in force.
-    public var issuers: TrustedIssuers { configuration.withLock { $0.issuers } }
+    package var issuers: TrustedIssuers { configuration.withLock { $0.issuers } }
 
     /// Switches to a new issuer set (e.g. a reloaded configuration or a rotated JWK set). No token verified
     /// under the previous set is served from the cache afterwards.
-    public func replaceIssuers(_ issuers: TrustedIssuers) {
+    package func replaceIssuers(_ issuers: TrustedIssuers) {
         configuration.withLock { configuration in
             configuration.issuers = issuers
             configuration.generation &+= 1
@@ -56,17 +58,21 @@ public final class TokenVerifier: Sendable {
     }
 
     /// Verifies the value of an `Authorization` header (nil when the request had none).
-    public func verify(authorization: String?, now: Date? = nil) throws(IdentityError) -> Principal {
-        try verify(token: try BearerAuthorization.token(from: authorization, maximumLength: policy.maximumTokenLength), now: now)
+    package func verify(authorization: String?, now: Date? = nil) throws(IdentityError) -> Principal {
+        try verify(
+            token: try BearerAuthorization.token(from: authorization, maximumLength: policy.maximumTokenLength),
+            now: now)
     }
 
     /// Verifies all `Authorization` fields of a request; more than one is refused.
-    public func verify(authorizationFields: [String], now: Date? = nil) throws(IdentityError) -> Principal {
-        try verify(token: try BearerAuthorization.token(fromFields: authorizationFields, maximumLength: policy.maximumTokenLength), now: now)
+    package func verify(authorizationFields: [String], now: Date? = nil) throws(IdentityError) -> Principal {
+        try verify(
+            token: try BearerAuthorization.token(
+                fromFields: authorizationFields, maximumLength: policy.maximumTokenLength), now: now)
     }
 
     /// Verifies a raw compact JWS.
-    public func verify(token: some StringProtocol, now: Date? = nil) throws(IdentityError) -> Principal {
+    package func verify(token: some StringProtocol, now: Date? = nil) throws(IdentityError) -> Principal {
         let now = now ?? clock()
         guard token.utf8.count <= policy.maximumTokenLength else {
             throw IdentityError(.tokenTooLarge, "the token is longer than \(policy.maximumTokenLength) bytes")
@@ -75,8 +81,9 @@ public final class TokenVerifier: Sendable {
         let key = VerifiedTokenCache.Key(token: token)
         if let cached = cache.lookup(key, generation: snapshot.generation, now: now) { return cached }
         let verified = try Self.verifyUncached(String(token), issuers: snapshot.issuers, policy: policy, now: now)
-        cache.insert(key, principal: verified.principal, validFrom: verified.validFrom, validUntil: verified.validUntil,
-                     generation: snapshot.generation)
+        cache.insert(
+            key, principal: verified.principal, validFrom: verified.validFrom, validUntil: verified.validUntil,
+            generation: snapshot.generation)
         return verified.principal
     }
 
@@ -86,7 +93,9 @@ public final class TokenVerifier: Sendable {
         let validUntil: Date
     }
 
-    static func verifyUncached(_ token: String, issuers: TrustedIssuers, policy: TokenPolicy, now: Date) throws(IdentityError) -> Verified {
+    static func verifyUncached(_ token: String, issuers: TrustedIssuers, policy: TokenPolicy, now: Date)
+        throws(IdentityError) -> Verified
+    {
         // Step 2: the unverified issuer picks the key set, nothing more.
         let claimedIssuer = try unverifiedIssuer(token)
         guard let issuer = issuers.issuer(claimedIssuer) else {
@@ -110,16 +119,19 @@ public final class TokenVerifier: Sendable {
         }
         try checkAudience(claims, audience: issuer.audience)
         let times = try checkTimes(claims, policy: policy, now: now)
-        let facts = TokenFacts(issuer: issuer.issuer, subject: try subject(claims, policy: policy),
-                               expiresAt: times.expiresAt, issuedAt: times.issuedAt)
+        let facts = TokenFacts(
+            issuer: issuer.issuer, subject: try subject(claims, policy: policy),
+            expiresAt: times.expiresAt, issuedAt: times.issuedAt)
 
         // Step 5: the principal.
         let kind: PrincipalKind
         switch (claims["personal_id"] != nil, claims["roles"] != nil) {
         case (true, false): kind = .citizen
         case (false, true): kind = .staff
-        case (true, true): throw IdentityError(.ambiguousPrincipal, "a token carries either \"personal_id\" or \"roles\", not both")
-        case (false, false): throw IdentityError(.ambiguousPrincipal, "a token carries \"personal_id\" (citizen) or \"roles\" (staff)")
+        case (true, true):
+            throw IdentityError(.ambiguousPrincipal, "a token carries either \"personal_id\" or \"roles\", not both")
+        case (false, false):
+            throw IdentityError(.ambiguousPrincipal, "a token carries \"personal_id\" (citizen) or \"roles\" (staff)")
         }
         guard issuer.principals.contains(kind) else {
             throw IdentityError(.principalNotAllowed, "the issuer may not vouch for \(kind.rawValue) principals")
@@ -144,9 +156,15 @@ public final class TokenVerifier: Sendable {
         do { value = try JSONValue(parsing: payload) } catch {
             throw IdentityError(.malformedToken, "the payload is not base64url strict JSON (\(error.code))")
         }
-        guard let object = value.objectValue else { throw IdentityError(.malformedToken, "the payload is not a JSON object") }
-        guard let issuer = object["iss"] else { throw IdentityError(.missingClaim, "\"iss\" is required", claim: "iss") }
-        guard let text = issuer.stringValue else { throw IdentityError(.invalidClaim, "\"iss\" must be a string", claim: "iss") }
+        guard let object = value.objectValue else {
+            throw IdentityError(.malformedToken, "the payload is not a JSON object")
+        }
+        guard let issuer = object["iss"] else {
+            throw IdentityError(.missingClaim, "\"iss\" is required", claim: "iss")
+        }
+        guard let text = issuer.stringValue else {
+            throw IdentityError(.invalidClaim, "\"iss\" must be a string", claim: "iss")
+        }
         return text
     }
 
@@ -155,7 +173,8 @@ public final class TokenVerifier: Sendable {
         switch error.code {
         case .algorithmNone: IdentityError(.algorithmNone, "unsecured tokens (\"alg\": \"none\") are never accepted")
         case .symmetricAlgorithm: IdentityError(.symmetricAlgorithm, "HMAC-signed tokens are never accepted")
-        case .unsupportedAlgorithm: IdentityError(.unsupportedAlgorithm, "the token's algorithm is not accepted for its issuer")
+        case .unsupportedAlgorithm:
+            IdentityError(.unsupportedAlgorithm, "the token's algorithm is not accepted for its issuer")
         case .invalidCriticalHeader, .unencodedPayload:
             IdentityError(.invalidCriticalHeader, "the token uses a critical header extension that is not understood")
         case .unknownKeyID: IdentityError(.unknownKeyID, "the token's \"kid\" names no key of its issuer")
@@ -173,7 +192,9 @@ public final class TokenVerifier: Sendable {
         let audiences: [String]
         if let single = value.stringValue {
             audiences = [single]
-        } else if let list = value.arrayValue, case let names = list.compactMap(\.stringValue), names.count == list.count, !names.isEmpty {
+        } else if let list = value.arrayValue, case let names = list.compactMap(\.stringValue),
+            names.count == list.count, !names.isEmpty
+        {
             audiences = names
         } else {
             throw IdentityError(.invalidClaim, "\"aud\" must be a string or a non-empty array of strings", claim: "aud")
@@ -202,24 +223,30 @@ public final class TokenVerifier: Sendable {
 
     /// A NumericDate claim (RFC 7519 §2: "A JSON numeric value representing the number of seconds from
     /// 1970-01-01T00:00:00Z UTC"); a string such as `"1700000000"` is refused.
-    static func numericDate(_ claims: [String: JSONValue], _ name: String, required: Bool) throws(IdentityError) -> Double? {
+    static func numericDate(_ claims: [String: JSONValue], _ name: String, required: Bool) throws(IdentityError)
+        -> Double?
+    {
         guard let value = claims[name] else {
             if required { throw IdentityError(.missingClaim, "\"\(name)\" is required", claim: name) }
             return nil
         }
         guard case .number = value, let seconds = value.doubleValue, seconds.isFinite, seconds >= 0,
             seconds <= latestNumericDate
-        else { throw IdentityError(.invalidClaim, "\"\(name)\" must be a JSON number of seconds since 1970", claim: name) }
+        else {
+            throw IdentityError(.invalidClaim, "\"\(name)\" must be a JSON number of seconds since 1970", claim: name)
+        }
         return seconds
     }
 
-    static func checkTimes(_ claims: [String: JSONValue], policy: TokenPolicy, now: Date) throws(IdentityError) -> Times {
+    static func checkTimes(_ claims: [String: JSONValue], policy: TokenPolicy, now: Date) throws(IdentityError) -> Times
+    {
         let current = now.timeIntervalSince1970
         let leeway = policy.leeway
         // RFC 7519 §4.1.4: "the current date/time MUST be before the expiration date/time listed in the "exp" claim."
         let expiry = try numericDate(claims, "exp", required: true)!
         guard current < expiry + leeway else { throw IdentityError(.expired, "the token has expired", claim: "exp") }
-        // RFC 7519 §4.1.5: "the current date/time MUST be after or equal to the not-before date/time listed in the "nbf" claim."
+        // RFC 7519 §4.1.5: "the current date/time MUST be after or equal to the not-before date/time listed in the
+        // "nbf" claim."
         let notBefore = try numericDate(claims, "nbf", required: false)
         if let notBefore, current < notBefore - leeway {
             throw IdentityError(.notYetValid, "the token is not valid yet", claim: "nbf")
@@ -246,7 +273,9 @@ public final class TokenVerifier: Sendable {
         guard !subject.isEmpty, subject.utf8.count <= policy.maximumSubjectLength,
             !subject.unicodeScalars.contains(where: { $0.value < 0x21 || $0.value == 0x7F || $0.value > 0x7E })
         else {
-            throw IdentityError(.invalidClaim, "\"sub\" must be 1–\(policy.maximumSubjectLength) printable ASCII characters", claim: "sub")
+            throw IdentityError(
+                .invalidClaim, "\"sub\" must be 1–\(policy.maximumSubjectLength) printable ASCII characters",
+                claim: "sub")
         }
         return subject
     }
@@ -255,15 +284,21 @@ public final class TokenVerifier: Sendable {
 /// Typed access to claims, with errors that name the claim and never its value.
 enum ClaimReader {
     static func requiredString(_ claims: [String: JSONValue], _ name: String) throws(IdentityError) -> String {
-        guard let value = claims[name] else { throw IdentityError(.missingClaim, "\"\(name)\" is required", claim: name) }
-        guard let text = value.stringValue else { throw IdentityError(.invalidClaim, "\"\(name)\" must be a string", claim: name) }
+        guard let value = claims[name] else {
+            throw IdentityError(.missingClaim, "\"\(name)\" is required", claim: name)
+        }
+        guard let text = value.stringValue else {
+            throw IdentityError(.invalidClaim, "\"\(name)\" must be a string", claim: name)
+        }
         return text
     }
 
     /// A claim that may be absent; present, it must be a string.
     static func optionalString(_ claims: [String: JSONValue], _ name: String) throws(IdentityError) -> String? {
         guard let value = claims[name], value != .null else { return nil }
-        guard let text = value.stringValue else { throw IdentityError(.invalidClaim, "\"\(name)\" must be a string", claim: name) }
+        guard let text = value.stringValue else {
+            throw IdentityError(.invalidClaim, "\"\(name)\" must be a string", claim: name)
+        }
         return text
     }
 }

@@ -12,7 +12,7 @@ import Synchronization
 /// - Only successes are stored; a failure is recomputed every time (it is cheap to refuse, and caching a
 ///   refusal would let one bad request shadow a later good one).
 /// - Stores the digest, never the token, so a heap dump does not hand out bearer credentials.
-public final class VerifiedTokenCache: Sendable {
+package final class VerifiedTokenCache: Sendable {
     /// SHA-256 of a token, as four words (cheap to hash and compare).
     struct Key: Hashable, Sendable {
         let a: UInt64, b: UInt64, c: UInt64, d: UInt64
@@ -23,7 +23,10 @@ public final class VerifiedTokenCache: Sendable {
             func word(_ offset: Int) -> UInt64 {
                 digest[offset..<(offset + 8)].reduce(0) { $0 << 8 | UInt64($1) }
             }
-            a = word(0); b = word(8); c = word(16); d = word(24)
+            a = word(0)
+            b = word(8)
+            c = word(16)
+            d = word(24)
         }
     }
 
@@ -47,10 +50,10 @@ public final class VerifiedTokenCache: Sendable {
         var misses = 0
     }
 
-    public let capacity: Int
+    package let capacity: Int
     private let state = Mutex(State())
 
-    public init(capacity: Int) {
+    package init(capacity: Int) {
         self.capacity = max(0, capacity)
     }
 
@@ -90,7 +93,8 @@ public final class VerifiedTokenCache: Sendable {
                 }
             }
             state.entries[key] = Entry(
-                principal: principal, validFrom: validFrom, validUntil: validUntil, generation: generation, sequence: sequence)
+                principal: principal, validFrom: validFrom, validUntil: validUntil, generation: generation,
+                sequence: sequence)
             state.order.append((key, sequence))
             Self.compact(&state, capacity: capacity)
         }
@@ -109,7 +113,7 @@ public final class VerifiedTokenCache: Sendable {
     }
 
     /// Drops every entry (e.g. when the trusted issuers change).
-    public func removeAll() {
+    package func removeAll() {
         state.withLock { state in
             state.entries.removeAll()
             state.order.removeAll()
@@ -118,8 +122,8 @@ public final class VerifiedTokenCache: Sendable {
     }
 
     /// Entries currently held (some may be past their window until looked up or evicted).
-    public var count: Int { state.withLock { $0.entries.count } }
+    package var count: Int { state.withLock { $0.entries.count } }
 
     /// Lookups answered from the cache, and lookups that were not, since creation.
-    public var statistics: (hits: Int, misses: Int) { state.withLock { ($0.hits, $0.misses) } }
+    package var statistics: (hits: Int, misses: Int) { state.withLock { ($0.hits, $0.misses) } }
 }

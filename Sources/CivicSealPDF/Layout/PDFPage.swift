@@ -1,28 +1,30 @@
 /// Colors for text, rules and fills (DeviceGray or DeviceRGB, components 0…1).
-public enum PDFColor: Sendable, Equatable {
+package enum PDFColor: Sendable, Equatable {
     case gray(Double)
     case rgb(Double, Double, Double)
 
-    public static let black = PDFColor.gray(0)
+    package static let black = PDFColor.gray(0)
 }
 
 /// Horizontal alignment of a line within a box.
-public enum PDFTextAlignment: Sendable {
+package enum PDFTextAlignment: Sendable {
     case left, center, right
 }
 
 /// One page's content stream and the fonts it uses.
 ///
 /// **Coordinates.** PDF user space has its origin at the **bottom-left** corner of the page, y growing upward,
-/// in points (1/72 in; ISO 32000-1 §8.3.2.3). All drawing methods take that convention; `at:` in ``text(_:font:size:at:color:)``
+/// in points (1/72 in; ISO 32000-1 §8.3.2.3). All drawing methods take that convention; `at:` in
+/// ``text(_:font:size:at:color:)``
 /// is the left end of the baseline. Layout code that thinks top-down can convert with ``fromTop(_:)``
-/// (distance from the top edge → y) — e.g. `page.text("…", font: f, size: 12, at: PDFPoint(x: 56, y: page.fromTop(80)))`.
-public struct PDFPage: Sendable {
+/// (distance from the top edge → y) — e.g. `page.text("…", font: f, size: 12, at: PDFPoint(x: 56, y:
+/// page.fromTop(80)))`.
+package struct PDFPage: Sendable {
     /// ISO 216 A4 in points: 210 mm × 297 mm.
-    public static let a4 = (width: 595.276, height: 841.89)
+    package static let a4 = (width: 595.276, height: 841.89)
 
-    public let width: Double
-    public let height: Double
+    package let width: Double
+    package let height: Double
     var content: [UInt8] = []
     /// Fonts in order of first use; the resource name of `fonts[i]` is `F(i+1)`.
     var fonts: [FontUse] = []
@@ -30,20 +32,22 @@ public struct PDFPage: Sendable {
     /// ids when the document is written (``content(renumberedFor:)``).
     var glyphRuns: [GlyphRun] = []
 
-    public init(width: Double = PDFPage.a4.width, height: Double = PDFPage.a4.height) {
+    package init(width: Double = PDFPage.a4.width, height: Double = PDFPage.a4.height) {
         self.width = width
         self.height = height
     }
 
     /// The y coordinate that lies `distance` points below the top edge.
-    public func fromTop(_ distance: Double) -> Double { height - distance }
+    package func fromTop(_ distance: Double) -> Double { height - distance }
 
     // MARK: Text
 
     /// Draws `text` on one line with its baseline starting at `point`; returns the advance width in points.
     /// The text is normalized to NFC and each scalar mapped to its glyph; no kerning, no shaping.
     @discardableResult
-    public mutating func text(_ text: String, font: TrueTypeFont, size: Double, at point: PDFPoint, color: PDFColor = .black) -> Double {
+    package mutating func text(
+        _ text: String, font: TrueTypeFont, size: Double, at point: PDFPoint, color: PDFColor = .black
+    ) -> Double {
         let resource = resourceName(for: font)
         var width = 0
         content.append("BT\n")
@@ -71,7 +75,10 @@ public struct PDFPage: Sendable {
 
     /// Draws `text` aligned inside `[x, x + width]`.
     @discardableResult
-    public mutating func text(_ text: String, font: TrueTypeFont, size: Double, x: Double, width: Double, baseline: Double, alignment: PDFTextAlignment, color: PDFColor = .black) -> Double {
+    package mutating func text(
+        _ text: String, font: TrueTypeFont, size: Double, x: Double, width: Double, baseline: Double,
+        alignment: PDFTextAlignment, color: PDFColor = .black
+    ) -> Double {
         let start: Double
         let measured = alignment == .left ? 0 : font.measure(text, size: size)
         switch alignment {
@@ -85,7 +92,7 @@ public struct PDFPage: Sendable {
     /// Sets `text` wrapped to `width`, the first line's ascent touching `top`; explicit line breaks ("\n") are
     /// kept. Returns the y of the bottom of the last line (top − lines × leading), where the next block can start.
     @discardableResult
-    public mutating func paragraph(
+    package mutating func paragraph(
         _ text: String, font: TrueTypeFont, size: Double, x: Double, top: Double, width: Double,
         alignment: PDFTextAlignment = .left, leading: Double? = nil, color: PDFColor = .black
     ) -> Double {
@@ -93,7 +100,9 @@ public struct PDFPage: Sendable {
         let lines = font.wrap(text, size: size, width: width)
         var baseline = top - font.ascent(size: size)
         for line in lines {
-            self.text(line, font: font, size: size, x: x, width: width, baseline: baseline, alignment: alignment, color: color)
+            self.text(
+                line, font: font, size: size, x: x, width: width, baseline: baseline, alignment: alignment, color: color
+            )
             baseline -= lineHeight
         }
         return top - Double(lines.count) * lineHeight
@@ -102,7 +111,7 @@ public struct PDFPage: Sendable {
     // MARK: Graphics
 
     /// A straight line (a "rule") of the given stroke width.
-    public mutating func line(from start: PDFPoint, to end: PDFPoint, width: Double = 0.5, color: PDFColor = .black) {
+    package mutating func line(from start: PDFPoint, to end: PDFPoint, width: Double = 0.5, color: PDFColor = .black) {
         content.append("q\n")
         appendColor(color, stroke: true)
         content.appendNumber(width)
@@ -118,7 +127,7 @@ public struct PDFPage: Sendable {
     }
 
     /// The outline of `rect`.
-    public mutating func strokeRectangle(_ rect: PDFRect, width: Double = 0.5, color: PDFColor = .black) {
+    package mutating func strokeRectangle(_ rect: PDFRect, width: Double = 0.5, color: PDFColor = .black) {
         content.append("q\n")
         appendColor(color, stroke: true)
         content.appendNumber(width)
@@ -128,12 +137,12 @@ public struct PDFPage: Sendable {
     }
 
     /// A filled rectangle.
-    public mutating func fillRectangle(_ rect: PDFRect, color: PDFColor = .black) {
+    package mutating func fillRectangle(_ rect: PDFRect, color: PDFColor = .black) {
         fillRectangles([rect], color: color)
     }
 
     /// Several filled rectangles in one path and one fill operator.
-    public mutating func fillRectangles(_ rects: [PDFRect], color: PDFColor = .black) {
+    package mutating func fillRectangles(_ rects: [PDFRect], color: PDFColor = .black) {
         guard !rects.isEmpty else { return }
         content.append("q\n")
         appendColor(color, stroke: false)
@@ -145,13 +154,17 @@ public struct PDFPage: Sendable {
     /// `topLeft` is the PDF point of the top-left corner of module (0, 0), and each module is a square of
     /// `moduleSize` points. Horizontal runs of modules are merged into one rectangle, which keeps the content
     /// stream small and avoids hairline seams between neighbours when rasterized.
-    public mutating func modules(_ modules: [(column: Int, row: Int)], topLeft: PDFPoint, moduleSize: Double, color: PDFColor = .black) {
+    package mutating func modules(
+        _ modules: [(column: Int, row: Int)], topLeft: PDFPoint, moduleSize: Double, color: PDFColor = .black
+    ) {
         let sorted = modules.sorted { $0.row != $1.row ? $0.row < $1.row : $0.column < $1.column }
         var rects: [PDFRect] = []
         var index = 0
         while index < sorted.count {
             var end = index
-            while end + 1 < sorted.count, sorted[end + 1].row == sorted[index].row, sorted[end + 1].column == sorted[end].column + 1 { end += 1 }
+            while end + 1 < sorted.count, sorted[end + 1].row == sorted[index].row,
+                sorted[end + 1].column == sorted[end].column + 1
+            { end += 1 }
             rects.append(
                 PDFRect(
                     x: topLeft.x + Double(sorted[index].column) * moduleSize,
@@ -177,12 +190,16 @@ public struct PDFPage: Sendable {
         var result = content
         let hexDigits = hexDigits
         result.withUnsafeMutableBufferPointer { bytes in
-            @inline(__always) func digit(_ byte: UInt8) -> UInt16 { UInt16(byte <= UInt8(ascii: "9") ? byte &- 48 : byte &- 55) }
+            @inline(__always) func digit(_ byte: UInt8) -> UInt16 {
+                UInt16(byte <= UInt8(ascii: "9") ? byte &- 48 : byte &- 55)
+            }
             for run in glyphRuns {
                 let subset = subsets[run.font]
                 for index in 0..<run.count {
                     let at = run.start + 4 * index
-                    let glyph = digit(bytes[at]) << 12 | digit(bytes[at + 1]) << 8 | digit(bytes[at + 2]) << 4 | digit(bytes[at + 3])
+                    let glyph =
+                        digit(bytes[at]) << 12 | digit(bytes[at + 1]) << 8 | digit(bytes[at + 2]) << 4
+                        | digit(bytes[at + 3])
                     let cid = subset.newGlyph(for: glyph)
                     bytes[at] = hexDigits[Int(cid >> 12)]
                     bytes[at + 1] = hexDigits[Int(cid >> 8 & 0xF)]
@@ -228,11 +245,11 @@ public struct PDFPage: Sendable {
 }
 
 /// A point in PDF user space (points, origin bottom-left).
-public struct PDFPoint: Sendable, Equatable {
-    public var x: Double
-    public var y: Double
+package struct PDFPoint: Sendable, Equatable {
+    package var x: Double
+    package var y: Double
 
-    public init(x: Double, y: Double) {
+    package init(x: Double, y: Double) {
         self.x = x
         self.y = y
     }

@@ -1,30 +1,30 @@
 /// A simple table: fixed column widths, a bold header row, wrapped cells and horizontal rules between rows.
 /// Drawn with ``PDFPage/table(_:x:top:)``; it does not break across pages.
-public struct PDFTable: Sendable {
+package struct PDFTable: Sendable {
     /// One column: its header text ("\n" allowed, e.g. "Ngày\nDate"), width in points and alignment.
-    public struct Column: Sendable {
-        public var title: String
-        public var width: Double
-        public var alignment: PDFTextAlignment
+    package struct Column: Sendable {
+        package var title: String
+        package var width: Double
+        package var alignment: PDFTextAlignment
 
-        public init(_ title: String, width: Double, alignment: PDFTextAlignment = .left) {
+        package init(_ title: String, width: Double, alignment: PDFTextAlignment = .left) {
             self.title = title
             self.width = width
             self.alignment = alignment
         }
     }
 
-    public var columns: [Column]
-    public var rows: [[String]]
-    public var font: TrueTypeFont
-    public var boldFont: TrueTypeFont
-    public var size: Double
-    public var padding: Double
-    public var ruleWidth: Double
+    package var columns: [Column]
+    package var rows: [[String]]
+    package var font: TrueTypeFont
+    package var boldFont: TrueTypeFont
+    package var size: Double
+    package var padding: Double
+    package var ruleWidth: Double
     /// Draw vertical rules between columns and at both sides as well.
-    public var verticalRules: Bool
+    package var verticalRules: Bool
 
-    public init(
+    package init(
         columns: [Column], rows: [[String]], font: TrueTypeFont, boldFont: TrueTypeFont, size: Double = 10,
         padding: Double = 4, ruleWidth: Double = 0.5, verticalRules: Bool = true
     ) {
@@ -42,7 +42,7 @@ public struct PDFTable: Sendable {
 extension PDFPage {
     /// Draws `table` with its top-left corner at (`x`, `top`); returns the y of its bottom edge.
     @discardableResult
-    public mutating func table(_ table: PDFTable, x: Double, top: Double) -> Double {
+    package mutating func table(_ table: PDFTable, x: Double, top: Double) -> Double {
         let totalWidth = table.columns.reduce(0) { $0 + $1.width }
         let leading = table.size * 1.25
         var y = top
@@ -62,14 +62,17 @@ extension PDFPage {
                 var baseline = y - table.padding - font.ascent(size: table.size)
                 for text in cellLines[columnIndex] {
                     self.text(
-                        text, font: font, size: table.size, x: columnX + table.padding, width: column.width - 2 * table.padding,
+                        text, font: font, size: table.size, x: columnX + table.padding,
+                        width: column.width - 2 * table.padding,
                         baseline: baseline, alignment: column.alignment)
                     baseline -= leading
                 }
                 columnX += column.width
             }
             let bottom = y - rowHeight
-            line(from: PDFPoint(x: x, y: bottom), to: PDFPoint(x: x + totalWidth, y: bottom), width: rowIndex == 0 ? table.ruleWidth * 2 : table.ruleWidth)
+            line(
+                from: PDFPoint(x: x, y: bottom), to: PDFPoint(x: x + totalWidth, y: bottom),
+                width: rowIndex == 0 ? table.ruleWidth * 2 : table.ruleWidth)
             if table.verticalRules {
                 var ruleX = x
                 for column in [PDFTable.Column("", width: 0)] + table.columns {

@@ -12,15 +12,15 @@ enum PDFTextMeasure {
 
 extension TrueTypeFont {
     /// The width of `text` set at `size` points, from the same rounded widths written into `/W`.
-    public func measure(_ text: String, size: Double) -> Double {
+    package func measure(_ text: String, size: Double) -> Double {
         Double(units(PDFTextMeasure.normalized(text))) * size / 1000
     }
 
     /// The ascent (hhea.ascender) at `size` points.
-    public func ascent(size: Double) -> Double { Double(ascender) * size / Double(unitsPerEm) }
+    package func ascent(size: Double) -> Double { Double(ascender) * size / Double(unitsPerEm) }
 
     /// The descent (hhea.descender, negative) at `size` points.
-    public func descent(size: Double) -> Double { Double(descender) * size / Double(unitsPerEm) }
+    package func descent(size: Double) -> Double { Double(descender) * size / Double(unitsPerEm) }
 
     /// Whether `text` has no "\n", no leading or trailing space and no two spaces in a row.
     static func isSingleSpaced(_ text: String) -> Bool {
@@ -41,7 +41,7 @@ extension TrueTypeFont {
 
     /// Breaks `text` into lines no wider than `width` at `size`: explicit "\n" breaks are kept, lines break at
     /// spaces (runs of spaces collapse to one), and a word wider than the line is broken between characters.
-    public func wrap(_ text: String, size: Double, width: Double) -> [String] {
+    package func wrap(_ text: String, size: Double, width: Double) -> [String] {
         let limit = Int((width * 1000 / size).rounded(.down))
         let normalized = PDFTextMeasure.normalized(text)
         // Most labels and values fit on one line: when the text has no line break and no space the loop below

@@ -4,10 +4,10 @@
 /// covers exactly what it covered (§12.8.1; a verifier must notice what the update changes).
 ///
 /// Works on files with a classic cross-reference table and trailer, as ``PDFDocument`` writes them.
-public struct PDFIncrementalUpdate: Sendable {
-    public let original: [UInt8]
+package struct PDFIncrementalUpdate: Sendable {
+    package let original: [UInt8]
     /// The trailer `/Size` of the original; new objects are numbered from here.
-    public let originalSize: Int
+    package let originalSize: Int
     let previousCrossReference: Int
     let root: Int
     let info: Int?
@@ -16,18 +16,22 @@ public struct PDFIncrementalUpdate: Sendable {
     private var objects: [Int: PDFIndirectObjectBox] = [:]
 
     /// Parses the last trailer of `original`.
-    public init(appendingTo original: [UInt8]) throws(PDFError) {
+    package init(appendingTo original: [UInt8]) throws(PDFError) {
         self.original = original
         guard let startxref = Self.lastIndex(of: Array("startxref".utf8), in: original) else {
             throw PDFError(.malformedDocument, "no startxref")
         }
         var lexer = PDFLexer(bytes: original, position: startxref + 9)
-        guard case .integer(let previous)? = lexer.next() else { throw PDFError(.malformedDocument, "startxref without an offset") }
+        guard case .integer(let previous)? = lexer.next() else {
+            throw PDFError(.malformedDocument, "startxref without an offset")
+        }
         guard let trailer = Self.lastIndex(of: Array("trailer".utf8), in: original[..<startxref]) else {
             throw PDFError(.malformedDocument, "no trailer (cross-reference streams are not supported)")
         }
         lexer.position = trailer + 7
-        guard case .dictionaryStart? = lexer.next() else { throw PDFError(.malformedDocument, "trailer is not a dictionary") }
+        guard case .dictionaryStart? = lexer.next() else {
+            throw PDFError(.malformedDocument, "trailer is not a dictionary")
+        }
         var size: Int?
         var root: Int?
         var info: Int?
@@ -44,11 +48,15 @@ public struct PDFIncrementalUpdate: Sendable {
                 case "Size":
                     if case .integer(let value)? = lexer.next() { size = value }
                 case "Root", "Info":
-                    if case .integer(let number)? = lexer.next(), case .integer? = lexer.next(), case .reference? = lexer.next() {
+                    if case .integer(let number)? = lexer.next(), case .integer? = lexer.next(),
+                        case .reference? = lexer.next()
+                    {
                         if name == "Root" { root = number } else { info = number }
                     }
                 case "ID":
-                    if case .arrayStart? = lexer.next(), case .hexString(let bytes)? = lexer.next() { identifier = bytes }
+                    if case .arrayStart? = lexer.next(), case .hexString(let bytes)? = lexer.next() {
+                        identifier = bytes
+                    }
                 default: break
                 }
             default: _ = lastName
@@ -64,16 +72,20 @@ public struct PDFIncrementalUpdate: Sendable {
     }
 
     /// A fresh object number.
-    public mutating func allocate() -> Int {
+    package mutating func allocate() -> Int {
         defer { next += 1 }
         return next
     }
 
     /// Adds or replaces object `number` with `object`.
-    public mutating func set(_ number: Int, _ object: PDFObject) { objects[number] = PDFIndirectObjectBox(.object(object)) }
+    package mutating func set(_ number: Int, _ object: PDFObject) {
+        objects[number] = PDFIndirectObjectBox(.object(object))
+    }
 
     /// Adds or replaces object `number` with a stream; `compress` applies `/FlateDecode`.
-    public mutating func setStream(_ number: Int, dictionary: PDFDictionary = PDFDictionary(), data: [UInt8], compress: Bool = true) {
+    package mutating func setStream(
+        _ number: Int, dictionary: PDFDictionary = PDFDictionary(), data: [UInt8], compress: Bool = true
+    ) {
         var dictionary = dictionary
         if compress { dictionary["Filter"] = .name("FlateDecode") }
         objects[number] = PDFIndirectObjectBox(.stream(dictionary, compress ? Deflate.zlib(data) : data))
@@ -81,7 +93,7 @@ public struct PDFIncrementalUpdate: Sendable {
 
     /// Replaces page `pageIndex` of `structure` with one whose content is the old content followed by what
     /// `overlay` draws (its fonts are embedded as new subset fonts).
-    public mutating func addOverlay(_ overlay: PDFPage, onPage pageIndex: Int, of structure: PDFStructure) {
+    package mutating func addOverlay(_ overlay: PDFPage, onPage pageIndex: Int, of structure: PDFStructure) {
         let page = structure.pages[pageIndex]
         var fontEntries = page.fonts.map { ($0.name, PDFObject.reference($0.object)) }
         let embedded = overlay.fonts.map(EmbeddedFont.init)
@@ -92,19 +104,22 @@ public struct PDFIncrementalUpdate: Sendable {
         }
         // The overlay was written with resource names F1, F2…; rename them so they cannot clash.
         var content = overlay.content(renumberedFor: embedded.map(\.subset))
-        if !overlay.fonts.isEmpty { content = Self.renameFonts(content, count: overlay.fonts.count, prefix: "U\(originalSize)F") }
+        if !overlay.fonts.isEmpty {
+            content = Self.renameFonts(content, count: overlay.fonts.count, prefix: "U\(originalSize)F")
+        }
         let contentNumber = allocate()
         setStream(contentNumber, data: content)
         set(
             page.object,
             .dictionary(
                 PDFPageDictionary.make(
-                    parent: structure.pagesRoot, width: page.width, height: page.height, fonts: .dictionary(PDFDictionary(fontEntries)),
+                    parent: structure.pagesRoot, width: page.width, height: page.height,
+                    fonts: .dictionary(PDFDictionary(fontEntries)),
                     contents: page.contents + [contentNumber], annotations: page.annotations)))
     }
 
     /// The original bytes followed by the update.
-    public func serialized() -> [UInt8] {
+    package func serialized() -> [UInt8] {
         var serializer = PDFSerializer(startingWith: original)
         if original.last != 0x0A { serializer.bytes.append(0x0A) }
         for number in objects.keys.sorted() { serializer.write(number, objects[number]!.object) }
@@ -145,7 +160,9 @@ public struct PDFIncrementalUpdate: Sendable {
         return nil
     }
 
-    private static func lastIndex(of needle: [UInt8], in haystack: [UInt8]) -> Int? { lastIndex(of: needle, in: haystack[...]) }
+    private static func lastIndex(of needle: [UInt8], in haystack: [UInt8]) -> Int? {
+        lastIndex(of: needle, in: haystack[...])
+    }
 }
 
 extension PDFIncrementalUpdate: PDFObjectSink {
@@ -161,7 +178,10 @@ struct PDFIndirectObjectBox: @unchecked Sendable {  // holds only value types ([
 /// Just enough of the PDF lexer (§7.2) to read a trailer dictionary.
 struct PDFLexer {
     enum Token: Equatable {
-        case integer(Int), name(String), hexString([UInt8]), reference
+        case integer(Int)
+        case name(String)
+        case hexString([UInt8])
+        case reference
         case dictionaryStart, dictionaryEnd, arrayStart, arrayEnd, other
     }
 

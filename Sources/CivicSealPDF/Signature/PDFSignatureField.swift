@@ -12,37 +12,38 @@ import Foundation
 ///
 /// The field is a merged field/widget annotation (§12.5.6.19, §12.7.4.5) on ``pageIndex``; with a ``rect`` and
 /// an ``appearance`` it is visible, otherwise its rectangle is `[0 0 0 0]`.
-public struct PDFSignatureField: Sendable {
+package struct PDFSignatureField: Sendable {
     /// Text and font of a visible signature appearance (a form XObject, §12.5.5).
-    public struct Appearance: Sendable {
-        public var font: TrueTypeFont
-        public var size: Double
+    package struct Appearance: Sendable {
+        package var font: TrueTypeFont
+        package var size: Double
         /// Lines to show; when nil: "Ký bởi / Signed by: <signer>" and "Thời gian / Time: <signing time UTC>".
-        public var lines: [String]?
+        package var lines: [String]?
 
-        public init(font: TrueTypeFont, size: Double = 7, lines: [String]? = nil) {
+        package init(font: TrueTypeFont, size: Double = 7, lines: [String]? = nil) {
             self.font = font
             self.size = size
             self.lines = lines
         }
     }
 
-    public var fieldName: String
-    public var pageIndex: Int
+    package var fieldName: String
+    package var pageIndex: Int
     /// The widget rectangle in page coordinates; nil for an invisible signature.
-    public var rect: PDFRect?
-    public var appearance: Appearance?
+    package var rect: PDFRect?
+    package var appearance: Appearance?
     /// Bytes reserved for the DER-encoded CMS; `/Contents` holds twice as many hex digits.
-    public var contentsCapacity: Int
+    package var contentsCapacity: Int
     /// `/M`: the signing time claimed in the dictionary (the CMS signing-time or none for PAdES B-B).
-    public var signingTime: Date
-    public var signerName: String?
-    public var reason: String?
-    public var location: String?
+    package var signingTime: Date
+    package var signerName: String?
+    package var reason: String?
+    package var location: String?
 
-    public init(
+    package init(
         fieldName: String = "Signature1", pageIndex: Int = 0, rect: PDFRect? = nil, appearance: Appearance? = nil,
-        contentsCapacity: Int = 8192, signingTime: Date, signerName: String? = nil, reason: String? = nil, location: String? = nil
+        contentsCapacity: Int = 8192, signingTime: Date, signerName: String? = nil, reason: String? = nil,
+        location: String? = nil
     ) {
         self.fieldName = fieldName
         self.pageIndex = pageIndex
@@ -70,41 +71,47 @@ public struct PDFSignatureField: Sendable {
 
     func appearancePage(rect: PDFRect, style: Appearance) -> PDFPage {
         var page = PDFPage(width: rect.width, height: rect.height)
-        page.strokeRectangle(PDFRect(x: 0.5, y: 0.5, width: rect.width - 1, height: rect.height - 1), width: 0.75, color: .rgb(0.1, 0.3, 0.6))
+        page.strokeRectangle(
+            PDFRect(x: 0.5, y: 0.5, width: rect.width - 1, height: rect.height - 1), width: 0.75,
+            color: .rgb(0.1, 0.3, 0.6))
         let c = PDFDateFormat.components(signingTime)
         func two(_ value: Int) -> String { value < 10 ? "0\(value)" : "\(value)" }
         let time = "\(two(c.day))/\(two(c.month))/\(c.year) \(two(c.hour)):\(two(c.minute)):\(two(c.second)) UTC"
         let lines = style.lines ?? ["Ký bởi / Signed by: \(signerName ?? "")", "Thời gian / Time: \(time)"]
         page.paragraph(
-            lines.joined(separator: "\n"), font: style.font, size: style.size, x: 4, top: rect.height - 4, width: rect.width - 8,
+            lines.joined(separator: "\n"), font: style.font, size: style.size, x: 4, top: rect.height - 4,
+            width: rect.width - 8,
             color: .rgb(0.1, 0.3, 0.6))
         return page
     }
 }
 
 /// Where the signature placeholders of a rendered file sit (byte offsets into ``PDFFile/bytes``).
-public struct PDFSignatureLocation: Sendable, Equatable {
+package struct PDFSignatureLocation: Sendable, Equatable {
     /// The `/Contents` hexadecimal string, from its `<` up to and including its `>`.
-    public let contents: Range<Int>
+    package let contents: Range<Int>
     /// The `/ByteRange` array from `[` to `]` (already filled in, space-padded to its reserved width).
-    public let byteRangeArray: Range<Int>
+    package let byteRangeArray: Range<Int>
     /// The four `/ByteRange` numbers: `[0, contents.lowerBound, contents.upperBound, length − contents.upperBound]`.
-    public let byteRange: [Int]
+    package let byteRange: [Int]
 
     /// The most CMS bytes that fit.
-    public var capacity: Int { (contents.count - 2) / 2 }
+    package var capacity: Int { (contents.count - 2) / 2 }
 
     /// The bytes a signature covers: the file without the `/Contents` string (§12.8.1).
-    public func signedBytes(of file: [UInt8]) -> [UInt8] {
-        Array(file[byteRange[0]..<(byteRange[0] + byteRange[1])]) + Array(file[byteRange[2]..<(byteRange[2] + byteRange[3])])
+    package func signedBytes(of file: [UInt8]) -> [UInt8] {
+        Array(file[byteRange[0]..<(byteRange[0] + byteRange[1])])
+            + Array(file[byteRange[2]..<(byteRange[2] + byteRange[3])])
     }
 
     /// Writes `signature` (DER) as hex into the `/Contents` placeholder, zero-padded; no byte moves.
-    public func embed(_ signature: [UInt8], into file: inout [UInt8]) throws(PDFError) {
+    package func embed(_ signature: [UInt8], into file: inout [UInt8]) throws(PDFError) {
         guard signature.count <= capacity else {
             throw PDFError(.signatureTooLarge, "signature of \(signature.count) bytes exceeds the reserved \(capacity)")
         }
-        guard contents.upperBound <= file.count, file[contents.lowerBound] == UInt8(ascii: "<"), file[contents.upperBound - 1] == UInt8(ascii: ">") else {
+        guard contents.upperBound <= file.count, file[contents.lowerBound] == UInt8(ascii: "<"),
+            file[contents.upperBound - 1] == UInt8(ascii: ">")
+        else {
             throw PDFError(.malformedDocument, "no /Contents placeholder at \(contents)")
         }
         var hex: [UInt8] = []

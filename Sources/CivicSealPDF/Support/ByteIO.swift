@@ -3,20 +3,27 @@ struct ByteReader {
     let bytes: [UInt8]
 
     func uint8(_ offset: Int) throws(PDFError) -> UInt8 {
-        guard offset >= 0, offset < bytes.count else { throw PDFError(.malformedFont, "read past the end at \(offset)") }
+        guard offset >= 0, offset < bytes.count else {
+            throw PDFError(.malformedFont, "read past the end at \(offset)")
+        }
         return bytes[offset]
     }
 
     func uint16(_ offset: Int) throws(PDFError) -> UInt16 {
-        guard offset >= 0, offset + 2 <= bytes.count else { throw PDFError(.malformedFont, "read past the end at \(offset)") }
+        guard offset >= 0, offset + 2 <= bytes.count else {
+            throw PDFError(.malformedFont, "read past the end at \(offset)")
+        }
         return UInt16(bytes[offset]) << 8 | UInt16(bytes[offset + 1])
     }
 
     func int16(_ offset: Int) throws(PDFError) -> Int16 { Int16(bitPattern: try uint16(offset)) }
 
     func uint32(_ offset: Int) throws(PDFError) -> UInt32 {
-        guard offset >= 0, offset + 4 <= bytes.count else { throw PDFError(.malformedFont, "read past the end at \(offset)") }
-        return UInt32(bytes[offset]) << 24 | UInt32(bytes[offset + 1]) << 16 | UInt32(bytes[offset + 2]) << 8 | UInt32(bytes[offset + 3])
+        guard offset >= 0, offset + 4 <= bytes.count else {
+            throw PDFError(.malformedFont, "read past the end at \(offset)")
+        }
+        return UInt32(bytes[offset]) << 24 | UInt32(bytes[offset + 1]) << 16 | UInt32(bytes[offset + 2]) << 8
+            | UInt32(bytes[offset + 3])
     }
 
     func slice(_ offset: Int, _ length: Int) throws(PDFError) -> ArraySlice<UInt8> {

@@ -74,7 +74,9 @@ enum Deflate {
         // The 3 bytes at i as the low bits of a word (needs i + 2 < count): one 4-byte load where 4 bytes remain.
         let lastWordLoad = count - 4
         @inline(__always) func prefix(_ i: Int) -> UInt32 {
-            if i <= lastWordLoad { return UInt32(littleEndian: UnsafeRawPointer(bytes + i).loadUnaligned(as: UInt32.self)) & 0xFF_FFFF }
+            if i <= lastWordLoad {
+                return UInt32(littleEndian: UnsafeRawPointer(bytes + i).loadUnaligned(as: UInt32.self)) & 0xFF_FFFF
+            }
             return UInt32(bytes[i]) | UInt32(bytes[i + 1]) << 8 | UInt32(bytes[i + 2]) << 16
         }
         // A multiplicative hash of 3 bytes.
@@ -91,7 +93,9 @@ enum Deflate {
             while length + 8 <= limit {
                 let x = UnsafeRawPointer(bytes + a + length).loadUnaligned(as: UInt64.self)
                 let y = UnsafeRawPointer(bytes + b + length).loadUnaligned(as: UInt64.self)
-                if x != y { return length + (UInt64(littleEndian: x) ^ UInt64(littleEndian: y)).trailingZeroBitCount / 8 }
+                if x != y {
+                    return length + (UInt64(littleEndian: x) ^ UInt64(littleEndian: y)).trailingZeroBitCount / 8
+                }
                 length += 8
             }
             while length < limit, bytes[a + length] == bytes[b + length] { length += 1 }
@@ -203,7 +207,8 @@ private struct BitWriter {
 
     /// The distance code and its extra bits, as one write.
     @inline(__always) mutating func writeDistance(_ distance: Int) {
-        let code = Int(distance <= 256 ? tables.distanceCodes[distance - 1] : tables.distanceCodes[256 + (distance - 1) >> 7])
+        let code = Int(
+            distance <= 256 ? tables.distanceCodes[distance - 1] : tables.distanceCodes[256 + (distance - 1) >> 7])
         let entry = tables.distances[code]
         let extra = Int(entry >> 8 & 0xFF)
         write(UInt64(entry & 0x1F) | UInt64(distance - Int(entry >> 16)) << 5, count: 5 + extra)
@@ -211,13 +216,21 @@ private struct BitWriter {
 }
 
 private enum FixedCode {
-    static let lengthBase: [UInt16] = [3, 4, 5, 6, 7, 8, 9, 10, 11, 13, 15, 17, 19, 23, 27, 31, 35, 43, 51, 59, 67, 83, 99, 115, 131, 163, 195, 227, 258]
-    static let lengthExtraBits: [UInt8] = [0, 0, 0, 0, 0, 0, 0, 0, 1, 1, 1, 1, 2, 2, 2, 2, 3, 3, 3, 3, 4, 4, 4, 4, 5, 5, 5, 5, 0]
+    static let lengthBase: [UInt16] = [
+        3, 4, 5, 6, 7, 8, 9, 10, 11, 13, 15, 17, 19, 23, 27, 31, 35, 43, 51, 59, 67, 83, 99, 115, 131, 163, 195, 227,
+        258,
+    ]
+    static let lengthExtraBits: [UInt8] = [
+        0, 0, 0, 0, 0, 0, 0, 0, 1, 1, 1, 1, 2, 2, 2, 2, 3, 3, 3, 3, 4, 4, 4, 4, 5, 5, 5, 5, 0,
+    ]
     static let distanceBase: [UInt16] = [
-        1, 2, 3, 4, 5, 7, 9, 13, 17, 25, 33, 49, 65, 97, 129, 193, 257, 385, 513, 769, 1025, 1537, 2049, 3073, 4097, 6145,
+        1, 2, 3, 4, 5, 7, 9, 13, 17, 25, 33, 49, 65, 97, 129, 193, 257, 385, 513, 769, 1025, 1537, 2049, 3073, 4097,
+        6145,
         8193, 12289, 16385, 24577,
     ]
-    static let distanceExtraBits: [UInt8] = [0, 0, 0, 0, 1, 1, 2, 2, 3, 3, 4, 4, 5, 5, 6, 6, 7, 7, 8, 8, 9, 9, 10, 10, 11, 11, 12, 12, 13, 13]
+    static let distanceExtraBits: [UInt8] = [
+        0, 0, 0, 0, 1, 1, 2, 2, 3, 3, 4, 4, 5, 5, 6, 6, 7, 7, 8, 8, 9, 9, 10, 10, 11, 11, 12, 12, 13, 13,
+    ]
 
     /// Length 3…258 → index into `lengthBase` (code 257 + index).
     static let lengthCode: [UInt8] = {
@@ -266,7 +279,8 @@ private enum FixedCode {
             return UnsafePointer(storage)
         }
         return Tables(
-            literals: immortal(literalCodes), lengths: immortal(lengthEntries), distanceCodes: immortal(distanceCodeTable),
+            literals: immortal(literalCodes), lengths: immortal(lengthEntries),
+            distanceCodes: immortal(distanceCodeTable),
             distances: immortal(distanceEntries))
     }()
 

@@ -46,7 +46,9 @@ struct SHA256 {
             buffer.removeAll(keepingCapacity: true)
         }
         let whole = (bytes.count - start) / 64
-        if whole > 0 { compressBlocks(UnsafeRawBufferPointer(rebasing: bytes[start..<(start + whole * 64)]), count: whole) }
+        if whole > 0 {
+            compressBlocks(UnsafeRawBufferPointer(rebasing: bytes[start..<(start + whole * 64)]), count: whole)
+        }
         start += whole * 64
         if start < bytes.count { buffer.append(contentsOf: bytes[start...]) }
     }
@@ -56,12 +58,17 @@ struct SHA256 {
         var padding: [UInt8] = [0x80]
         let remainder = (buffer.count + 1) % 64
         padding.append(contentsOf: repeatElement(0, count: remainder <= 56 ? 56 - remainder : 120 - remainder))
-        for shift in stride(from: 56, through: 0, by: -8) { padding.append(UInt8(truncatingIfNeeded: bitLength >> UInt64(shift))) }
+        for shift in stride(from: 56, through: 0, by: -8) {
+            padding.append(UInt8(truncatingIfNeeded: bitLength >> UInt64(shift)))
+        }
         update(padding)
         var digest: [UInt8] = []
         digest.reserveCapacity(32)
         for word in [state.0, state.1, state.2, state.3, state.4, state.5, state.6, state.7] {
-            digest.append(contentsOf: [UInt8(word >> 24), UInt8(truncatingIfNeeded: word >> 16), UInt8(truncatingIfNeeded: word >> 8), UInt8(truncatingIfNeeded: word)])
+            digest.append(contentsOf: [
+                UInt8(word >> 24), UInt8(truncatingIfNeeded: word >> 16), UInt8(truncatingIfNeeded: word >> 8),
+                UInt8(truncatingIfNeeded: word),
+            ])
         }
         return digest
     }
@@ -79,7 +86,9 @@ struct SHA256 {
                 var (h0, h1, h2, h3, h4, h5, h6, h7) = state
                 for blockIndex in 0..<count {
                     let base = blocks.baseAddress! + blockIndex * 64
-                    for i in 0..<16 { w[i] = UInt32(bigEndian: base.loadUnaligned(fromByteOffset: i * 4, as: UInt32.self)) }
+                    for i in 0..<16 {
+                        w[i] = UInt32(bigEndian: base.loadUnaligned(fromByteOffset: i * 4, as: UInt32.self))
+                    }
                     for i in 16..<64 {
                         let w15 = w[i - 15]
                         let w2 = w[i - 2]
@@ -87,7 +96,14 @@ struct SHA256 {
                         let s1 = rotr(w2, 17) ^ rotr(w2, 19) ^ (w2 >> 10)
                         w[i] = w[i - 16] &+ s0 &+ w[i - 7] &+ s1
                     }
-                    var a = h0, b = h1, c = h2, d = h3, e = h4, f = h5, g = h6, h = h7
+                    var a = h0
+                    var b = h1
+                    var c = h2
+                    var d = h3
+                    var e = h4
+                    var f = h5
+                    var g = h6
+                    var h = h7
                     for i in 0..<64 {
                         let s1 = rotr(e, 6) ^ rotr(e, 11) ^ rotr(e, 25)
                         let choice = (e & f) ^ (~e & g)
@@ -95,11 +111,23 @@ struct SHA256 {
                         let s0 = rotr(a, 2) ^ rotr(a, 13) ^ rotr(a, 22)
                         let majority = (a & b) ^ (a & c) ^ (b & c)
                         let t2 = s0 &+ majority
-                        h = g; g = f; f = e; e = d &+ t1
-                        d = c; c = b; b = a; a = t1 &+ t2
+                        h = g
+                        g = f
+                        f = e
+                        e = d &+ t1
+                        d = c
+                        c = b
+                        b = a
+                        a = t1 &+ t2
                     }
-                    h0 &+= a; h1 &+= b; h2 &+= c; h3 &+= d
-                    h4 &+= e; h5 &+= f; h6 &+= g; h7 &+= h
+                    h0 &+= a
+                    h1 &+= b
+                    h2 &+= c
+                    h3 &+= d
+                    h4 &+= e
+                    h5 &+= f
+                    h6 &+= g
+                    h7 &+= h
                 }
                 state = (h0, h1, h2, h3, h4, h5, h6, h7)
             }

@@ -6,27 +6,27 @@ import Synchronization
 ///
 /// Immutable after parsing, so one instance is shared by every render.
 /// Table layouts follow the OpenType specification (https://learn.microsoft.com/typography/opentype/spec/).
-public final class TrueTypeFont: Sendable {
+package final class TrueTypeFont: Sendable {
     /// The `name` table's PostScript name (nameID 6), e.g. `DejaVuSans-Bold`.
-    public let postScriptName: String
+    package let postScriptName: String
     /// `head.unitsPerEm`: font units per em (2048 for DejaVu).
-    public let unitsPerEm: Int
+    package let unitsPerEm: Int
     /// `hhea.ascender` and `hhea.descender` in font units (descender is negative).
-    public let ascender: Int
-    public let descender: Int
+    package let ascender: Int
+    package let descender: Int
     /// `hhea.lineGap` in font units.
-    public let lineGap: Int
+    package let lineGap: Int
     /// The height of capital H in font units (OS/2 `sCapHeight`, or the outline of "H" for OS/2 version < 2).
-    public let capHeight: Int
+    package let capHeight: Int
     /// `head` xMin, yMin, xMax, yMax in font units.
-    public let boundingBox: [Int]
+    package let boundingBox: [Int]
     /// `post.italicAngle` in degrees.
-    public let italicAngle: Double
-    public let isFixedPitch: Bool
+    package let italicAngle: Double
+    package let isFixedPitch: Bool
     /// OS/2 `usWeightClass` (400 regular, 700 bold).
-    public let weightClass: Int
+    package let weightClass: Int
     /// `maxp.numGlyphs`.
-    public let glyphCount: Int
+    package let glyphCount: Int
 
     let data: [UInt8]
     /// SHA-256 of the font file, so what is derived from the font (e.g. a subset) can be identified cheaply.
@@ -52,14 +52,14 @@ public final class TrueTypeFont: Sendable {
     let embeddingCache = Mutex(SubsetCache())
 
     /// Reads and parses the font file at `path`.
-    public convenience init(contentsOf path: String) throws(PDFError) {
+    package convenience init(contentsOf path: String) throws(PDFError) {
         guard let contents = FileManager.default.contents(atPath: path) else {
             throw PDFError(.fontNotFound, "no font file at \(path)")
         }
         try self.init(bytes: [UInt8](contents))
     }
 
-    public init(bytes: [UInt8]) throws(PDFError) {
+    package init(bytes: [UInt8]) throws(PDFError) {
         data = bytes
         fingerprint = SHA256.hash(bytes)
         let reader = ByteReader(bytes: bytes)
@@ -83,7 +83,10 @@ public final class TrueTypeFont: Sendable {
         self.tables = tables
         let head = tables["head"]!.lowerBound
         unitsPerEm = Int(try reader.uint16(head + 18))
-        boundingBox = [Int(try reader.int16(head + 36)), Int(try reader.int16(head + 38)), Int(try reader.int16(head + 40)), Int(try reader.int16(head + 42))]
+        boundingBox = [
+            Int(try reader.int16(head + 36)), Int(try reader.int16(head + 38)), Int(try reader.int16(head + 40)),
+            Int(try reader.int16(head + 42)),
+        ]
         indexToLocFormat = Int(try reader.int16(head + 50))
         let hhea = tables["hhea"]!.lowerBound
         ascender = Int(try reader.int16(hhea + 4))
@@ -114,7 +117,9 @@ public final class TrueTypeFont: Sendable {
         let glyf = tables["glyf"]!
         var offsets = [Int](repeating: 0, count: glyphCount + 1)
         for glyph in 0...glyphCount {
-            offsets[glyph] = indexToLocFormat == 0 ? Int(try reader.uint16(loca + 2 * glyph)) * 2 : Int(try reader.uint32(loca + 4 * glyph))
+            offsets[glyph] =
+                indexToLocFormat == 0
+                ? Int(try reader.uint16(loca + 2 * glyph)) * 2 : Int(try reader.uint32(loca + 4 * glyph))
             guard offsets[glyph] <= glyf.count, glyph == 0 || offsets[glyph] >= offsets[glyph - 1] else {
                 throw PDFError(.malformedFont, "loca entry \(glyph) out of order or outside glyf")
             }
@@ -126,7 +131,8 @@ public final class TrueTypeFont: Sendable {
         self.basicPlaneGlyphs = basicPlaneGlyphs
         let emSize = self.unitsPerEm
         roundedWidths = advances.map { Int32((Int($0) * 1000 + emSize / 2) / emSize) }
-        basicPlaneMap = characterMap.filter { $0.key <= 0xFFFE }.map { (code: UInt16($0.key), glyph: $0.value) }.sorted { $0.code < $1.code }
+        basicPlaneMap = characterMap.filter { $0.key <= 0xFFFE }.map { (code: UInt16($0.key), glyph: $0.value) }.sorted
+        { $0.code < $1.code }
 
         if let post = tables["post"]?.lowerBound {
             italicAngle = Double(try reader.int16(post + 4)) + Double(try reader.uint16(post + 6)) / 65536
@@ -139,7 +145,9 @@ public final class TrueTypeFont: Sendable {
         var weight = 400
         if let os2 = tables["OS/2"] {
             weight = Int(try reader.uint16(os2.lowerBound + 4))
-            if try reader.uint16(os2.lowerBound) >= 2, os2.count >= 90 { capHeight = Int(try reader.int16(os2.lowerBound + 88)) }
+            if try reader.uint16(os2.lowerBound) >= 2, os2.count >= 90 {
+                capHeight = Int(try reader.int16(os2.lowerBound + 88))
+            }
         }
         weightClass = weight
         postScriptName = Self.parsePostScriptName(reader, table: tables["name"]) ?? "TrueTypeFont"
@@ -152,23 +160,27 @@ public final class TrueTypeFont: Sendable {
 
     /// The glyph for `scalar`, or 0 (`.notdef`) when the font has none.
     @inline(__always)
-    public func glyph(for scalar: Unicode.Scalar) -> UInt16 {
+    package func glyph(for scalar: Unicode.Scalar) -> UInt16 {
         scalar.value <= 0xFFFF ? basicPlaneGlyphs[Int(scalar.value)] : characterMap[scalar.value] ?? 0
     }
 
     /// Whether the font maps `scalar` to a real glyph.
-    public func covers(_ scalar: Unicode.Scalar) -> Bool { characterMap[scalar.value] != nil }
+    package func covers(_ scalar: Unicode.Scalar) -> Bool { characterMap[scalar.value] != nil }
 
     /// The advance width of `glyph` in PDF glyph space (1/1000 em), rounded as written into `/W`.
     @inline(__always)
-    public func width(of glyph: UInt16) -> Int { Int(glyph) < roundedWidths.count ? Int(roundedWidths[Int(glyph)]) : 0 }
+    package func width(of glyph: UInt16) -> Int {
+        Int(glyph) < roundedWidths.count ? Int(roundedWidths[Int(glyph)]) : 0
+    }
 
     /// The glyphs a composite glyph refers to (OpenType `glyf`, "Composite glyph description"); empty for a
     /// simple glyph.
     func components(of glyph: UInt16) -> [UInt16] {
         let start = tables["glyf"]!.lowerBound + glyphOffsets[Int(glyph)]
         let end = tables["glyf"]!.lowerBound + glyphOffsets[Int(glyph) + 1]
-        guard end - start >= 10, Int16(bitPattern: UInt16(data[start]) << 8 | UInt16(data[start + 1])) < 0 else { return [] }
+        guard end - start >= 10, Int16(bitPattern: UInt16(data[start]) << 8 | UInt16(data[start + 1])) < 0 else {
+            return []
+        }
         var components: [UInt16] = []
         var offset = start + 10
         while offset + 4 <= end {
@@ -177,16 +189,22 @@ public final class TrueTypeFont: Sendable {
             if Int(component) < glyphCount { components.append(component) }
             offset += 4
             offset += flags & 0x0001 != 0 ? 4 : 2  // ARG_1_AND_2_ARE_WORDS
-            if flags & 0x0008 != 0 { offset += 2 }  // WE_HAVE_A_SCALE
-            else if flags & 0x0040 != 0 { offset += 4 }  // WE_HAVE_AN_X_AND_Y_SCALE
-            else if flags & 0x0080 != 0 { offset += 8 }  // WE_HAVE_A_TWO_BY_TWO
+            if flags & 0x0008 != 0 {
+                offset += 2
+            }  // WE_HAVE_A_SCALE
+            else if flags & 0x0040 != 0 {
+                offset += 4
+            }  // WE_HAVE_AN_X_AND_Y_SCALE
+            else if flags & 0x0080 != 0 {
+                offset += 8
+            }  // WE_HAVE_A_TWO_BY_TWO
             if flags & 0x0020 == 0 { break }  // MORE_COMPONENTS
         }
         return components
     }
 
     /// `glyphs` plus `.notdef` plus every glyph reachable through composite references, recursively.
-    public func closure(of glyphs: some Sequence<UInt16>) -> Set<UInt16> {
+    package func closure(of glyphs: some Sequence<UInt16>) -> Set<UInt16> {
         var result: Set<UInt16> = [0]
         var pending = Array(glyphs)
         while let glyph = pending.popLast() {
@@ -196,7 +214,9 @@ public final class TrueTypeFont: Sendable {
         return result
     }
 
-    private static func parseCharacterMap(_ reader: ByteReader, table: Int, glyphCount: Int) throws(PDFError) -> [UInt32: UInt16] {
+    private static func parseCharacterMap(_ reader: ByteReader, table: Int, glyphCount: Int) throws(PDFError)
+        -> [UInt32: UInt16]
+    {
         let count = Int(try reader.uint16(table + 2))
         var best: (rank: Int, offset: Int)?
         for index in 0..<count {
@@ -268,7 +288,9 @@ public final class TrueTypeFont: Sendable {
             else { continue }
             if platform == 1 { return String(decoding: bytes, as: UTF8.self) }
             if platform == 3 || platform == 0 {
-                let units = stride(from: bytes.startIndex, to: bytes.endIndex - 1, by: 2).map { UInt16(bytes[$0]) << 8 | UInt16(bytes[$0 + 1]) }
+                let units = stride(from: bytes.startIndex, to: bytes.endIndex - 1, by: 2).map {
+                    UInt16(bytes[$0]) << 8 | UInt16(bytes[$0 + 1])
+                }
                 return String(decoding: units, as: UTF16.self)
             }
         }
@@ -278,15 +300,15 @@ public final class TrueTypeFont: Sendable {
 
 extension TrueTypeFont {
     /// Where Debian's `fonts-dejavu-core` installs DejaVu Sans.
-    public static let defaultDirectory = "/usr/share/fonts/truetype/dejavu"
+    package static let defaultDirectory = "/usr/share/fonts/truetype/dejavu"
 
     /// DejaVu Sans (regular) from `directory`.
-    public static func dejaVuSans(directory: String = defaultDirectory) throws(PDFError) -> TrueTypeFont {
+    package static func dejaVuSans(directory: String = defaultDirectory) throws(PDFError) -> TrueTypeFont {
         try TrueTypeFont(contentsOf: directory + "/DejaVuSans.ttf")
     }
 
     /// DejaVu Sans Bold from `directory`.
-    public static func dejaVuSansBold(directory: String = defaultDirectory) throws(PDFError) -> TrueTypeFont {
+    package static func dejaVuSansBold(directory: String = defaultDirectory) throws(PDFError) -> TrueTypeFont {
         try TrueTypeFont(contentsOf: directory + "/DejaVuSans-Bold.ttf")
     }
 }

@@ -5,18 +5,18 @@
 /// entry per kept glyph instead of one per glyph up to the highest id used. Composite glyphs refer to their
 /// components by the new ids. A PDF using the subset writes the new ids as CIDs, with `/CIDToGIDMap /Identity`
 /// (§9.7.4.2); ``newGlyph(for:)`` gives them.
-public struct TrueTypeSubset: Sendable {
+package struct TrueTypeSubset: Sendable {
     /// The font file bytes.
-    public let bytes: [UInt8]
+    package let bytes: [UInt8]
     /// Original glyph ids present with their outlines: `.notdef`, the requested glyphs and composite components.
-    public let glyphs: Set<UInt16>
+    package let glyphs: Set<UInt16>
     /// The original glyph id of each new glyph id, ascending (`originalGlyphs[0] == 0`, `.notdef`).
-    public let originalGlyphs: [UInt16]
+    package let originalGlyphs: [UInt16]
     /// Six uppercase letters derived from the font and the glyph set (ISO 32000-1 §9.6.4 subset tag), without "+".
-    public let tag: String
+    package let tag: String
 
     /// The subset's glyph id for original glyph `glyph`, nil when the subset does not hold it.
-    public func newGlyph(for glyph: UInt16) -> UInt16? { originalGlyphs.sortedIndex(of: glyph).map(UInt16.init) }
+    package func newGlyph(for glyph: UInt16) -> UInt16? { originalGlyphs.sortedIndex(of: glyph).map(UInt16.init) }
 }
 
 /// A subset as `/FontFile2` stream data.
@@ -41,7 +41,9 @@ struct CompressedSubset: Sendable {
         self.digest = digest
         self.originalGlyphs = originalGlyphs
         var newGlyphs = [UInt16](repeating: 0, count: glyphCount)
-        for (newGlyph, glyph) in originalGlyphs.enumerated() where Int(glyph) < glyphCount { newGlyphs[Int(glyph)] = UInt16(newGlyph) }
+        for (newGlyph, glyph) in originalGlyphs.enumerated() where Int(glyph) < glyphCount {
+            newGlyphs[Int(glyph)] = UInt16(newGlyph)
+        }
         self.newGlyphs = newGlyphs
     }
 
@@ -79,7 +81,9 @@ struct SubsetCache {
 
     mutating func insert(_ subset: CompressedSubset, for glyphs: [UInt16]) {
         clock += 1
-        if entries[glyphs] == nil, entries.count >= Self.capacity, let oldest = entries.min(by: { $0.value.lastUse < $1.value.lastUse }) {
+        if entries[glyphs] == nil, entries.count >= Self.capacity,
+            let oldest = entries.min(by: { $0.value.lastUse < $1.value.lastUse })
+        {
             entries[oldest.key] = nil
         }
         entries[glyphs] = (subset, clock)
@@ -94,14 +98,15 @@ extension TrueTypeFont {
         var hashInput = fingerprint
         for glyph in used { hashInput.appendUInt16(glyph) }
         let compressed = CompressedSubset(
-            tag: subset.tag, data: Deflate.zlib(subset.bytes), length: subset.bytes.count, digest: SHA256.hash(hashInput),
+            tag: subset.tag, data: Deflate.zlib(subset.bytes), length: subset.bytes.count,
+            digest: SHA256.hash(hashInput),
             originalGlyphs: subset.originalGlyphs, glyphCount: glyphCount)
         embeddingCache.withLock { $0.insert(compressed, for: used) }
         return compressed
     }
 
     /// Builds a subset holding `used` and everything it needs (see ``TrueTypeSubset``).
-    public func subset(_ used: some Sequence<UInt16>) -> TrueTypeSubset {
+    package func subset(_ used: some Sequence<UInt16>) -> TrueTypeSubset {
         let glyphs = closure(of: used)
         let sorted = glyphs.sorted()
         let newCount = sorted.count
@@ -117,8 +122,11 @@ extension TrueTypeFont {
         for (newGlyph, glyph) in sorted.enumerated() {
             offsets[newGlyph] = glyphData.count
             let start = glyphData.count
-            glyphData.append(contentsOf: data[(glyf + glyphOffsets[Int(glyph)])..<(glyf + glyphOffsets[Int(glyph) + 1])])
-            if glyphData.count - start >= 10, glyphData[start] & 0x80 != 0 { renumberComponents(&glyphData, from: start, newIDs) }
+            glyphData.append(
+                contentsOf: data[(glyf + glyphOffsets[Int(glyph)])..<(glyf + glyphOffsets[Int(glyph) + 1])])
+            if glyphData.count - start >= 10, glyphData[start] & 0x80 != 0 {
+                renumberComponents(&glyphData, from: start, newIDs)
+            }
             while glyphData.count % 4 != 0 { glyphData.append(0) }
         }
         offsets[newCount] = glyphData.count
@@ -179,12 +187,19 @@ extension TrueTypeFont {
             let flags = UInt16(glyphData[offset]) << 8 | UInt16(glyphData[offset + 1])
             let component = UInt16(glyphData[offset + 2]) << 8 | UInt16(glyphData[offset + 3])
             // Components outside the font were left out of the closure; they point at .notdef as before.
-            glyphData.setUInt16(Int(component) < newIDs.count ? UInt16(max(0, newIDs[Int(component)])) : 0, at: offset + 2)
+            glyphData.setUInt16(
+                Int(component) < newIDs.count ? UInt16(max(0, newIDs[Int(component)])) : 0, at: offset + 2)
             offset += 4
             offset += flags & 0x0001 != 0 ? 4 : 2  // ARG_1_AND_2_ARE_WORDS
-            if flags & 0x0008 != 0 { offset += 2 }  // WE_HAVE_A_SCALE
-            else if flags & 0x0040 != 0 { offset += 4 }  // WE_HAVE_AN_X_AND_Y_SCALE
-            else if flags & 0x0080 != 0 { offset += 8 }  // WE_HAVE_A_TWO_BY_TWO
+            if flags & 0x0008 != 0 {
+                offset += 2
+            }  // WE_HAVE_A_SCALE
+            else if flags & 0x0040 != 0 {
+                offset += 4
+            }  // WE_HAVE_AN_X_AND_Y_SCALE
+            else if flags & 0x0080 != 0 {
+                offset += 8
+            }  // WE_HAVE_A_TWO_BY_TWO
             if flags & 0x0020 == 0 { break }  // MORE_COMPONENTS
         }
     }
@@ -194,7 +209,9 @@ extension TrueTypeFont {
     /// character plus the required final 0xFFFF segment. PDF readers use `/CIDToGIDMap` instead, but some
     /// rasterizers want a valid cmap to be present.
     private func subsetCharacterMap(_ newIDs: [Int32]) -> [UInt8] {
-        let pairs = basicPlaneMap.compactMap { pair in newIDs[Int(pair.glyph)] < 0 ? nil : (code: pair.code, glyph: UInt16(newIDs[Int(pair.glyph)])) }
+        let pairs = basicPlaneMap.compactMap { pair in
+            newIDs[Int(pair.glyph)] < 0 ? nil : (code: pair.code, glyph: UInt16(newIDs[Int(pair.glyph)]))
+        }
         let segments = pairs.count + 1
         var searchRange = 1
         var entrySelector = 0
@@ -299,7 +316,8 @@ extension TrueTypeFont {
         let tagBytes = Array(tag.utf8)
         for index in 0..<count where Array(font[(12 + 16 * index)..<(16 + 16 * index)]) == tagBytes {
             let record = 12 + 16 * index + 8
-            return Int(font[record]) << 24 | Int(font[record + 1]) << 16 | Int(font[record + 2]) << 8 | Int(font[record + 3])
+            return Int(font[record]) << 24 | Int(font[record + 1]) << 16 | Int(font[record + 2]) << 8
+                | Int(font[record + 3])
         }
         return 0
     }

@@ -2,22 +2,23 @@ import Foundation
 
 /// What the document information dictionary (ISO 32000-1 §14.3.3) and the XMP metadata stream (§14.3.2) say.
 /// Dates are always injected: rendering never reads the clock.
-public struct PDFDocumentInfo: Sendable {
-    public var title: String
+package struct PDFDocumentInfo: Sendable {
+    package var title: String
     /// The issuing department (`/Author`, `dc:creator`).
-    public var author: String
-    public var subject: String
-    public var keywords: [String]
+    package var author: String
+    package var subject: String
+    package var keywords: [String]
     /// CivicSeal's document id, also written to `/Keywords` and `civicseal:documentId`.
-    public var documentID: String
-    public var creationDate: Date
+    package var documentID: String
+    package var creationDate: Date
     /// Defaults to the creation date.
-    public var modificationDate: Date?
+    package var modificationDate: Date?
     /// The natural language of the text (`/Lang` in the catalog, §14.9.2).
-    public var language: String
+    package var language: String
 
-    public init(
-        title: String, author: String, subject: String = "", keywords: [String] = [], documentID: String, creationDate: Date,
+    package init(
+        title: String, author: String, subject: String = "", keywords: [String] = [], documentID: String,
+        creationDate: Date,
         modificationDate: Date? = nil, language: String = "vi-VN"
     ) {
         self.title = title
@@ -34,20 +35,20 @@ public struct PDFDocumentInfo: Sendable {
 /// A PDF 1.7 document built from ``PDFPage``s; ``render()`` produces deterministic bytes: the same pages, info
 /// and dates give the same file, including the `/ID` (derived from a SHA-256 of the body, §14.4, see
 /// `PDFSerializer.fileIdentifier()`).
-public struct PDFDocument: Sendable {
-    public var info: PDFDocumentInfo
-    public var pages: [PDFPage]
+package struct PDFDocument: Sendable {
+    package var info: PDFDocumentInfo
+    package var pages: [PDFPage]
     /// An optional signature field with a placeholder signature dictionary (see ``PDFSignatureField``).
-    public var signatureField: PDFSignatureField?
+    package var signatureField: PDFSignatureField?
 
-    public init(info: PDFDocumentInfo, pages: [PDFPage] = [], signatureField: PDFSignatureField? = nil) {
+    package init(info: PDFDocumentInfo, pages: [PDFPage] = [], signatureField: PDFSignatureField? = nil) {
         self.info = info
         self.pages = pages
         self.signatureField = signatureField
     }
 
     /// Serializes the document: header, objects in number order, a classic cross-reference table and trailer.
-    public func render() -> PDFFile {
+    package func render() -> PDFFile {
         var table = PDFObjectTable()
         let catalog = table.allocate()
         let pagesRoot = table.allocate()
@@ -63,7 +64,11 @@ public struct PDFDocument: Sendable {
         var fontUses: [FontUse] = []
         for page in pages + (appearance.map { [$0] } ?? []) {
             for use in page.fonts {
-                if let index = fontUses.firstIndex(where: { $0.font === use.font }) { fontUses[index].merge(use) } else { fontUses.append(use) }
+                if let index = fontUses.firstIndex(where: { $0.font === use.font }) {
+                    fontUses[index].merge(use)
+                } else {
+                    fontUses.append(use)
+                }
             }
         }
         let embedded = fontUses.map(EmbeddedFont.init)
@@ -86,10 +91,12 @@ public struct PDFDocument: Sendable {
             let widget = table.allocate()
             let value = table.allocate()
             annotations[field.pageIndex].append(widget)
-            acroForm = .dictionary(PDFDictionary([("Fields", .array([.reference(widget)])), ("SigFlags", .integer(3))]))
+            acroForm = .dictionary(
+                PDFDictionary([("Fields", .array([.reference(widget)])), ("SigFlags", .integer(3))]))
             table.put(value, .object(.dictionary(field.signatureDictionary())))
             var widgetDictionary = PDFDictionary([
-                ("Type", .name("Annot")), ("Subtype", .name("Widget")), ("FT", .name("Sig")), ("T", .text(field.fieldName)),
+                ("Type", .name("Annot")), ("Subtype", .name("Widget")), ("FT", .name("Sig")),
+                ("T", .text(field.fieldName)),
                 ("V", .reference(value)), ("F", .integer(132)),  // Print + Locked (§12.5.3)
                 ("P", .reference(pageNumbers[field.pageIndex].page)),
                 ("Rect", .rectangle(field.rect ?? PDFRect(x: 0, y: 0, width: 0, height: 0))),
@@ -118,7 +125,11 @@ public struct PDFDocument: Sendable {
                         PDFPageDictionary.make(
                             parent: pagesRoot, width: page.width, height: page.height, fonts: fontResources(page),
                             contents: [pageNumbers[index].content], annotations: annotations[index]))))
-            table.put(pageNumbers[index].content, .stream(PDFDictionary([("Filter", .name("FlateDecode"))]), Deflate.zlib(page.content(renumberedFor: subsets(page)))))
+            table.put(
+                pageNumbers[index].content,
+                .stream(
+                    PDFDictionary([("Filter", .name("FlateDecode"))]),
+                    Deflate.zlib(page.content(renumberedFor: subsets(page)))))
         }
         for (index, font) in embedded.enumerated() { PDFFontEmitter.emit(font, as: fontNumbers[index], into: &table) }
 
@@ -126,9 +137,14 @@ public struct PDFDocument: Sendable {
         table.put(
             metadata,
             .stream(PDFDictionary([("Type", .name("Metadata")), ("Subtype", .name("XML"))]), Array(info.xmp().utf8)))
-        table.put(pagesRoot, .object(.dictionary(PDFDictionary([
-            ("Type", .name("Pages")), ("Kids", .array(pageNumbers.map { .reference($0.page) })), ("Count", .integer(pages.count)),
-        ]))))
+        table.put(
+            pagesRoot,
+            .object(
+                .dictionary(
+                    PDFDictionary([
+                        ("Type", .name("Pages")), ("Kids", .array(pageNumbers.map { .reference($0.page) })),
+                        ("Count", .integer(pages.count)),
+                    ]))))
         var catalogDictionary = PDFDictionary([
             ("Type", .name("Catalog")), ("Pages", .reference(pagesRoot)), ("Metadata", .reference(metadata)),
             ("Lang", .text(info.language)),
@@ -147,16 +163,21 @@ public struct PDFDocument: Sendable {
                 ("ID", .array([.hexString(identifier), .hexString(identifier)])),
             ]))
         var location: PDFSignatureLocation?
-        if let values = serializer.patchByteRange(), let contents = serializer.contentsPosition, let byteRange = serializer.byteRangePosition {
+        if let values = serializer.patchByteRange(), let contents = serializer.contentsPosition,
+            let byteRange = serializer.byteRangePosition
+        {
             location = PDFSignatureLocation(contents: contents, byteRangeArray: byteRange, byteRange: values)
         }
         let structure = PDFStructure(
             catalog: catalog, info: infoNumber, pagesRoot: pagesRoot, objectCount: table.next,
             pages: pages.enumerated().map { index, page in
                 PDFStructure.Page(
-                    object: pageNumbers[index].page, width: page.width, height: page.height, contents: [pageNumbers[index].content],
+                    object: pageNumbers[index].page, width: page.width, height: page.height,
+                    contents: [pageNumbers[index].content],
                     fonts: page.fonts.enumerated().map { fontIndex, use in
-                        PDFStructure.FontResource(name: "F\(fontIndex + 1)", object: fontNumbers[fontUses.firstIndex { $0.font === use.font }!])
+                        PDFStructure.FontResource(
+                            name: "F\(fontIndex + 1)",
+                            object: fontNumbers[fontUses.firstIndex { $0.font === use.font }!])
                     }, annotations: annotations[index])
             })
         return PDFFile(bytes: serializer.bytes, signature: location, structure: structure)
@@ -164,37 +185,37 @@ public struct PDFDocument: Sendable {
 }
 
 /// A rendered PDF with what later steps need to know about it.
-public struct PDFFile: Sendable {
-    public let bytes: [UInt8]
+package struct PDFFile: Sendable {
+    package let bytes: [UInt8]
     /// Where the signature placeholders are, when the document has a ``PDFSignatureField``.
-    public let signature: PDFSignatureLocation?
+    package let signature: PDFSignatureLocation?
     /// Object numbers of the catalog, pages and their resources, for incremental updates.
-    public let structure: PDFStructure
+    package let structure: PDFStructure
 }
 
 /// The object numbers of a file written by ``PDFDocument``, so an incremental update (§7.5.6) can replace
 /// a page object (e.g. to add a content stream) without parsing the file.
-public struct PDFStructure: Sendable {
-    public struct FontResource: Sendable {
-        public let name: String
-        public let object: Int
+package struct PDFStructure: Sendable {
+    package struct FontResource: Sendable {
+        package let name: String
+        package let object: Int
     }
 
-    public struct Page: Sendable {
-        public let object: Int
-        public let width: Double
-        public let height: Double
-        public let contents: [Int]
-        public let fonts: [FontResource]
-        public let annotations: [Int]
+    package struct Page: Sendable {
+        package let object: Int
+        package let width: Double
+        package let height: Double
+        package let contents: [Int]
+        package let fonts: [FontResource]
+        package let annotations: [Int]
     }
 
-    public let catalog: Int
-    public let info: Int
-    public let pagesRoot: Int
+    package let catalog: Int
+    package let info: Int
+    package let pagesRoot: Int
     /// The trailer's `/Size`: one more than the highest object number.
-    public let objectCount: Int
-    public let pages: [Page]
+    package let objectCount: Int
+    package let pages: [Page]
 }
 
 /// Objects of a new file, numbered from 1.
@@ -211,7 +232,9 @@ struct PDFObjectTable: PDFObjectSink {
 }
 
 enum PDFPageDictionary {
-    static func make(parent: Int, width: Double, height: Double, fonts: PDFObject, contents: [Int], annotations: [Int]) -> PDFDictionary {
+    static func make(parent: Int, width: Double, height: Double, fonts: PDFObject, contents: [Int], annotations: [Int])
+        -> PDFDictionary
+    {
         var dictionary = PDFDictionary([
             ("Type", .name("Page")), ("Parent", .reference(parent)),
             ("MediaBox", .rectangle(PDFRect(x: 0, y: 0, width: width, height: height))),
@@ -227,7 +250,8 @@ extension PDFDocumentInfo {
     func dictionary() -> PDFDictionary {
         let keywords = ([documentID] + self.keywords).joined(separator: ", ")
         return PDFDictionary([
-            ("Title", .text(title)), ("Author", .text(author)), ("Subject", .text(subject)), ("Keywords", .text(keywords)),
+            ("Title", .text(title)), ("Author", .text(author)), ("Subject", .text(subject)),
+            ("Keywords", .text(keywords)),
             ("Creator", .text("CivicSeal")), ("Producer", .text("CivicSeal")),
             ("CreationDate", .date(creationDate)), ("ModDate", .date(modificationDate ?? creationDate)),
         ])

@@ -53,7 +53,11 @@ enum PDFFontEmitter {
                         ("Type", .name("Font")), ("Subtype", .name("CIDFontType2")), ("BaseFont", .name(baseFont)),
                         (
                             "CIDSystemInfo",
-                            .dictionary(PDFDictionary([("Registry", .literalString(Array("Adobe".utf8))), ("Ordering", .literalString(Array("Identity".utf8))), ("Supplement", .integer(0))]))
+                            .dictionary(
+                                PDFDictionary([
+                                    ("Registry", .literalString(Array("Adobe".utf8))),
+                                    ("Ordering", .literalString(Array("Identity".utf8))), ("Supplement", .integer(0)),
+                                ]))
                         ),
                         ("FontDescriptor", .reference(descriptor)), ("DW", .integer(1000)),
                         ("W", widths(widthGlyphs, font: font)), ("CIDToGIDMap", .name("Identity")),
@@ -71,13 +75,16 @@ enum PDFFontEmitter {
                     PDFDictionary([
                         ("Type", .name("FontDescriptor")), ("FontName", .name(baseFont)), ("Flags", .integer(flags)),
                         ("FontBBox", .array(font.boundingBox.map(scale))), ("ItalicAngle", .number(font.italicAngle)),
-                        ("Ascent", scale(font.ascender)), ("Descent", scale(font.descender)), ("CapHeight", scale(font.capHeight)),
-                        ("StemV", .integer(stemV)), ("FontWeight", .integer(font.weightClass)), ("FontFile2", .reference(fontFile)),
+                        ("Ascent", scale(font.ascender)), ("Descent", scale(font.descender)),
+                        ("CapHeight", scale(font.capHeight)),
+                        ("StemV", .integer(stemV)), ("FontWeight", .integer(font.weightClass)),
+                        ("FontFile2", .reference(fontFile)),
                     ]))))
         sink.put(
             fontFile,
             .digestedStream(
-                PDFDictionary([("Length1", .integer(subset.length)), ("Filter", .name("FlateDecode"))]), subset.data, digest: subset.digest))
+                PDFDictionary([("Length1", .integer(subset.length)), ("Filter", .name("FlateDecode"))]), subset.data,
+                digest: subset.digest))
         let cmap = toUnicodeCMap(embedded.text.map { (glyph: subset.newGlyph(for: $0.glyph), scalar: $0.scalar) })
         sink.put(toUnicode, .stream(PDFDictionary([("Filter", .name("FlateDecode"))]), Deflate.zlib(cmap)))
     }

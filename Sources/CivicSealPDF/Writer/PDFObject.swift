@@ -1,7 +1,7 @@
 import Foundation
 
 /// A PDF object (ISO 32000-1 §7.3). Dictionaries keep their key order so output is deterministic.
-public indirect enum PDFObject: Sendable, Equatable {
+package indirect enum PDFObject: Sendable, Equatable {
     case null
     case boolean(Bool)
     case integer(Int)
@@ -22,24 +22,26 @@ public indirect enum PDFObject: Sendable, Equatable {
 
     /// A text string (§7.9.2.2): PDFDocEncoding-compatible printable ASCII as a literal string, anything else as
     /// UTF-16BE with a byte order mark, so Vietnamese metadata survives exactly.
-    public static func text(_ value: String) -> PDFObject {
-        if value.unicodeScalars.allSatisfy({ $0.value >= 0x20 && $0.value < 0x7F }) { return .literalString(Array(value.utf8)) }
+    package static func text(_ value: String) -> PDFObject {
+        if value.unicodeScalars.allSatisfy({ $0.value >= 0x20 && $0.value < 0x7F }) {
+            return .literalString(Array(value.utf8))
+        }
         var bytes: [UInt8] = [0xFE, 0xFF]
         for unit in value.utf16 { bytes.appendUInt16(unit) }
         return .hexString(bytes)
     }
 
     /// A date string `D:YYYYMMDDHHmmSSZ` in UTC (§7.9.4).
-    public static func date(_ date: Date) -> PDFObject { .literalString(Array(PDFDateFormat.pdf(date).utf8)) }
+    package static func date(_ date: Date) -> PDFObject { .literalString(Array(PDFDateFormat.pdf(date).utf8)) }
 
     /// A rectangle `[llx lly urx ury]` (§7.9.5).
-    public static func rectangle(_ rect: PDFRect) -> PDFObject {
+    package static func rectangle(_ rect: PDFRect) -> PDFObject {
         .array([.number(rect.x), .number(rect.y), .number(rect.x + rect.width), .number(rect.y + rect.height)])
     }
 }
 
 /// Positions of fixed-width signature placeholders, recorded during serialization.
-public struct PDFPlaceholder: Sendable, Equatable {
+package struct PDFPlaceholder: Sendable, Equatable {
     enum Kind: Equatable {
         case byteRange
         case contents(capacity: Int)
@@ -49,12 +51,12 @@ public struct PDFPlaceholder: Sendable, Equatable {
 }
 
 /// An ordered PDF dictionary (§7.3.7).
-public struct PDFDictionary: Sendable, Equatable {
-    public private(set) var entries: [(key: String, value: PDFObject)]
+package struct PDFDictionary: Sendable, Equatable {
+    package private(set) var entries: [(key: String, value: PDFObject)]
 
-    public init(_ entries: [(String, PDFObject)] = []) { self.entries = entries.map { (key: $0.0, value: $0.1) } }
+    package init(_ entries: [(String, PDFObject)] = []) { self.entries = entries.map { (key: $0.0, value: $0.1) } }
 
-    public subscript(key: String) -> PDFObject? {
+    package subscript(key: String) -> PDFObject? {
         get { entries.first { $0.key == key }?.value }
         set {
             if let index = entries.firstIndex(where: { $0.key == key }) {
@@ -65,19 +67,20 @@ public struct PDFDictionary: Sendable, Equatable {
         }
     }
 
-    public static func == (lhs: PDFDictionary, rhs: PDFDictionary) -> Bool {
-        lhs.entries.count == rhs.entries.count && zip(lhs.entries, rhs.entries).allSatisfy { $0.key == $1.key && $0.value == $1.value }
+    package static func == (lhs: PDFDictionary, rhs: PDFDictionary) -> Bool {
+        lhs.entries.count == rhs.entries.count
+            && zip(lhs.entries, rhs.entries).allSatisfy { $0.key == $1.key && $0.value == $1.value }
     }
 }
 
 /// A rectangle in PDF user space (points, origin at the bottom left).
-public struct PDFRect: Sendable, Equatable {
-    public var x: Double
-    public var y: Double
-    public var width: Double
-    public var height: Double
+package struct PDFRect: Sendable, Equatable {
+    package var x: Double
+    package var y: Double
+    package var width: Double
+    package var height: Double
 
-    public init(x: Double, y: Double, width: Double, height: Double) {
+    package init(x: Double, y: Double, width: Double, height: Double) {
         self.x = x
         self.y = y
         self.width = width
@@ -95,9 +98,11 @@ enum PDFIndirectObject {
 }
 
 /// Date formats used in the Info dictionary (ISO 32000-1 §7.9.4) and XMP (ISO 8601), always in UTC.
-public enum PDFDateFormat {
+package enum PDFDateFormat {
     /// UTC calendar fields of `date`, computed without Foundation's calendar (it dominates hot paths).
-    public static func components(_ date: Date) -> (year: Int, month: Int, day: Int, hour: Int, minute: Int, second: Int) {
+    package static func components(_ date: Date) -> (
+        year: Int, month: Int, day: Int, hour: Int, minute: Int, second: Int
+    ) {
         let seconds = Int(date.timeIntervalSince1970.rounded(.down))
         let days = seconds >= 0 ? seconds / 86400 : (seconds - 86399) / 86400
         let secondOfDay = seconds - days * 86400

@@ -135,7 +135,8 @@ struct PDFSerializer {
         for byte in name.utf8 {
             let delimiter: Bool
             switch byte {
-            case UInt8(ascii: "("), UInt8(ascii: ")"), UInt8(ascii: "<"), UInt8(ascii: ">"), UInt8(ascii: "["), UInt8(ascii: "]"),
+            case UInt8(ascii: "("), UInt8(ascii: ")"), UInt8(ascii: "<"), UInt8(ascii: ">"), UInt8(ascii: "["),
+                UInt8(ascii: "]"),
                 UInt8(ascii: "{"), UInt8(ascii: "}"), UInt8(ascii: "/"), UInt8(ascii: "%"), UInt8(ascii: "#"):
                 delimiter = true
             default: delimiter = false
@@ -189,7 +190,8 @@ struct PDFSerializer {
         let values = [0, contents.lowerBound, contents.upperBound, bytes.count - contents.upperBound]
         var text = Array("[\(values.map(String.init).joined(separator: " "))]".utf8)
         precondition(text.count <= byteRange.count, "byte range does not fit its placeholder")
-        text.insert(contentsOf: repeatElement(UInt8(ascii: " "), count: byteRange.count - text.count), at: text.count - 1)
+        text.insert(
+            contentsOf: repeatElement(UInt8(ascii: " "), count: byteRange.count - text.count), at: text.count - 1)
         bytes.replaceSubrange(byteRange, with: text)
         return values
     }

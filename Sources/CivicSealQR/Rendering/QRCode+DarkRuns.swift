@@ -4,15 +4,15 @@ extension QRCode {
     /// Coordinates are in modules, origin at the top-left corner of the symbol *including* its quiet zone,
     /// x to the right and y downwards. A PDF writer, whose y axis points up, places the rectangle at
     /// `(x, totalSize − y − 1)` with height 1, where `totalSize = size + 2 × quietZone`.
-    public struct DarkRun: Sendable, Hashable {
+    package struct DarkRun: Sendable, Hashable {
         /// Column of the leftmost module of the run.
-        public let x: Int
+        package let x: Int
         /// Row of the run.
-        public let y: Int
+        package let y: Int
         /// Number of adjacent dark modules, at least 1.
-        public let width: Int
+        package let width: Int
 
-        public init(x: Int, y: Int, width: Int) {
+        package init(x: Int, y: Int, width: Int) {
             self.x = x
             self.y = y
             self.width = width
@@ -20,11 +20,11 @@ extension QRCode {
     }
 
     /// Modules per side including a quiet zone of `quietZone` modules on every side (§6.3.7 asks for 4).
-    public func totalSize(quietZone: Int = 4) -> Int { size + 2 * quietZone }
+    package func totalSize(quietZone: Int = 4) -> Int { size + 2 * quietZone }
 
     /// Every maximal horizontal run of dark modules, row by row from the top, offset by `quietZone`.
     /// Drawing each as a `width × 1` rectangle reproduces the symbol exactly.
-    public func darkRuns(quietZone: Int = 4) -> [DarkRun] {
+    package func darkRuns(quietZone: Int = 4) -> [DarkRun] {
         var runs: [DarkRun] = []
         runs.reserveCapacity(size * size / 4)
         for y in 0..<size {

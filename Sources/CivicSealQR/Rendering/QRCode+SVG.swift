@@ -7,7 +7,7 @@ extension QRCode {
     /// - Parameters:
     ///   - moduleSize: rendered size of one module (px when the SVG stands alone).
     ///   - quietZone: light border in modules; ISO/IEC 18004:2015 §6.3.7 requires at least 4.
-    public func svg(moduleSize: Int = 4, quietZone: Int = 4) -> String {
+    package func svg(moduleSize: Int = 4, quietZone: Int = 4) -> String {
         let total = totalSize(quietZone: quietZone)
         let pixels = total * moduleSize
         var path = ""

@@ -60,9 +60,17 @@ enum Penalty {
         for word in 0..<words {
             let valid = validBits(word: word, size: size)
             for y in 0..<(size + 4) {
-                let c0 = line(y, word), c1 = line(y - 1, word), c2 = line(y - 2, word), c3 = line(y - 3, word)
-                let c4 = line(y - 4, word), c5 = line(y - 5, word), c6 = line(y - 6, word)
-                let c7 = line(y - 7, word), c8 = line(y - 8, word), c9 = line(y - 9, word), c10 = line(y - 10, word)
+                let c0 = line(y, word)
+                let c1 = line(y - 1, word)
+                let c2 = line(y - 2, word)
+                let c3 = line(y - 3, word)
+                let c4 = line(y - 4, word)
+                let c5 = line(y - 5, word)
+                let c6 = line(y - 6, word)
+                let c7 = line(y - 7, word)
+                let c8 = line(y - 8, word)
+                let c9 = line(y - 9, word)
+                let c10 = line(y - 10, word)
                 if y >= 4 && y < size {
                     // Modules y−4 … y all equal: the run has reached at least five.
                     let atLeastFive = ~(c0 ^ c1) & ~(c1 ^ c2) & ~(c2 ^ c3) & ~(c3 ^ c4) & valid

@@ -12,10 +12,10 @@
 /// leading zeros; text as stored (already NFC); `previousHash` as 64 lowercase hex digits. The length prefix
 /// makes field boundaries explicit (`"ab","c"` ≠ `"a","bc"`), and the presence byte tells an absent reason from an
 /// empty one. The version tag changes if the field list ever does.
-public enum AuditCanonicalEncoding {
-    public static let tag = "civicseal-audit-v1"
+package enum AuditCanonicalEncoding {
+    package static let tag = "civicseal-audit-v1"
 
-    public static func encode(_ entry: AuditEntry) -> [UInt8] {
+    package static func encode(_ entry: AuditEntry) -> [UInt8] {
         var bytes: [UInt8] = []
         bytes.reserveCapacity(256)
         bytes.append(contentsOf: tag.utf8)

@@ -2,32 +2,32 @@ import CivicSealCrypto
 
 /// One entry of the append-only audit trail: who did what to which request, when and why, chained to the
 /// previous entry by its hash.
-public struct AuditEntry: Sendable, Hashable {
+package struct AuditEntry: Sendable, Hashable {
     /// 1, 2, 3 … without gaps.
-    public let sequence: Int64
+    package let sequence: Int64
     /// Milliseconds since 1970-01-01 UTC.
-    public let recordedAtMilliseconds: Int64
-    public let actorID: String
+    package let recordedAtMilliseconds: Int64
+    package let actorID: String
     /// ``CivicSealWorkflow/ActorRole`` raw value.
-    public let actorRole: String
+    package let actorRole: String
     /// `submit`, a ``CivicSealWorkflow/LifecycleAction`` raw value, or `health-book.record`.
-    public let action: String
-    public let requestID: String?
-    public let fromState: String?
-    public let toState: String?
+    package let action: String
+    package let requestID: String?
+    package let fromState: String?
+    package let toState: String?
     /// Only what the actor typed (normalised), never anything else.
-    public let reason: String?
+    package let reason: String?
     /// Lowercase hex SHA-256 of the previous entry; ``AuditEntry/genesisHash`` for the first.
-    public let previousHash: String
+    package let previousHash: String
     /// Lowercase hex SHA-256 of ``AuditCanonicalEncoding/encode(_:)`` of this entry.
-    public private(set) var hash: String
+    package private(set) var hash: String
 
     /// The `previousHash` of entry 1: 64 zeros.
-    public static let genesisHash = String(repeating: "0", count: 64)
+    package static let genesisHash = String(repeating: "0", count: 64)
 
     /// Builds an entry; `hash` defaults to the SHA-256 of its ``AuditCanonicalEncoding``. Passing a stored hash
     /// keeps it as read, which is what ``AuditVerifier`` compares against ``computedHash``.
-    public init(
+    package init(
         sequence: Int64, recordedAtMilliseconds: Int64, actorID: String, actorRole: String, action: String,
         requestID: String?, fromState: String?, toState: String?, reason: String?, previousHash: String,
         hash: String? = nil
@@ -47,5 +47,5 @@ public struct AuditEntry: Sendable, Hashable {
     }
 
     /// The hash this entry's fields give (equal to ``hash`` unless the row was altered).
-    public var computedHash: String { Hex.encode(Digest.sha256(AuditCanonicalEncoding.encode(self))) }
+    package var computedHash: String { Hex.encode(Digest.sha256(AuditCanonicalEncoding.encode(self))) }
 }

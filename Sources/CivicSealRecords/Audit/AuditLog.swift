@@ -23,7 +23,8 @@ enum AuditLog {
                 .integer(entry.sequence), .integer(entry.recordedAtMilliseconds), .text(entry.actorID),
                 .text(entry.actorRole), .text(entry.action), DatabaseValue(entry.requestID.map(DatabaseValue.text)),
                 DatabaseValue(entry.fromState.map(DatabaseValue.text)),
-                DatabaseValue(entry.toState.map(DatabaseValue.text)), DatabaseValue(entry.reason.map(DatabaseValue.text)),
+                DatabaseValue(entry.toState.map(DatabaseValue.text)),
+                DatabaseValue(entry.reason.map(DatabaseValue.text)),
                 .text(entry.previousHash), .text(entry.hash),
             ])
         return entry

@@ -1,9 +1,9 @@
 /// The result of checking the audit chain: intact, or the first damaged entry and why.
 ///
 /// Damage is an expected outcome of verification, so it is a value, not a thrown error.
-public struct AuditVerdict: Sendable, Hashable, CustomStringConvertible {
+package struct AuditVerdict: Sendable, Hashable, CustomStringConvertible {
     /// Why an entry fails verification.
-    public enum Problem: String, Sendable, Hashable {
+    package enum Problem: String, Sendable, Hashable {
         /// The entry's fields do not hash to its stored hash (a field was edited).
         case hashMismatch = "hash-mismatch"
         /// The entry's `previous_hash` is not the previous entry's hash (an entry was replaced or re-chained).
@@ -15,12 +15,12 @@ public struct AuditVerdict: Sendable, Hashable, CustomStringConvertible {
     }
 
     /// The first damaged entry.
-    public struct Damage: Sendable, Hashable {
+    package struct Damage: Sendable, Hashable {
         /// The sequence number of the first damaged entry (for ``Problem/truncated``, the first missing one).
-        public let sequence: Int64
-        public let problem: Problem
+        package let sequence: Int64
+        package let problem: Problem
 
-        public init(sequence: Int64, problem: Problem) {
+        package init(sequence: Int64, problem: Problem) {
             self.sequence = sequence
             self.problem = problem
         }
@@ -28,8 +28,8 @@ public struct AuditVerdict: Sendable, Hashable, CustomStringConvertible {
 
     /// A document whose row in `documents` disagrees with the audit chain (its status was changed without an audited
     /// transition, or its issuance is not in the chain).
-    public struct DocumentMismatch: Sendable, Hashable, CustomStringConvertible {
-        public enum Problem: String, Sendable, Hashable {
+    package struct DocumentMismatch: Sendable, Hashable, CustomStringConvertible {
+        package enum Problem: String, Sendable, Hashable {
             /// `documents.status` is not what the chain's issue and revoke entries give.
             case statusDisagrees = "status-disagrees"
             /// Revoked in both, but the stored grounds or time differ from the revoke entry's.
@@ -39,33 +39,34 @@ public struct AuditVerdict: Sendable, Hashable, CustomStringConvertible {
         }
 
         /// The document id.
-        public let documentID: String
-        public let problem: Problem
+        package let documentID: String
+        package let problem: Problem
         /// What the table says and what the chain says, for the operator.
-        public let detail: String
+        package let detail: String
 
-        public init(documentID: String, problem: Problem, detail: String) {
+        package init(documentID: String, problem: Problem, detail: String) {
             self.documentID = documentID
             self.problem = problem
             self.detail = detail
         }
 
-        public var description: String { "document \(documentID): \(problem.rawValue) (\(detail))" }
+        package var description: String { "document \(documentID): \(problem.rawValue) (\(detail))" }
     }
 
     /// Entries read.
-    public let entryCount: Int
+    package let entryCount: Int
     /// The hash of the last entry, to anchor the chain elsewhere (genesis hash when empty).
-    public let headHash: String
+    package let headHash: String
     /// `nil` when the chain verifies.
-    public let damage: Damage?
+    package let damage: Damage?
     /// Append-only triggers that are missing from the schema (an UPDATE or DELETE is then possible).
-    public let missingTriggers: [String]
+    package let missingTriggers: [String]
     /// Documents whose registry row disagrees with the chain, in registry order.
-    public let documentMismatches: [DocumentMismatch]
+    package let documentMismatches: [DocumentMismatch]
 
-    public init(
-        entryCount: Int, headHash: String, damage: Damage?, missingTriggers: [String], documentMismatches: [DocumentMismatch] = []
+    package init(
+        entryCount: Int, headHash: String, damage: Damage?, missingTriggers: [String],
+        documentMismatches: [DocumentMismatch] = []
     ) {
         self.entryCount = entryCount
         self.headHash = headHash
@@ -74,9 +75,9 @@ public struct AuditVerdict: Sendable, Hashable, CustomStringConvertible {
         self.documentMismatches = documentMismatches
     }
 
-    public var isIntact: Bool { damage == nil && missingTriggers.isEmpty && documentMismatches.isEmpty }
+    package var isIntact: Bool { damage == nil && missingTriggers.isEmpty && documentMismatches.isEmpty }
 
-    public var description: String {
+    package var description: String {
         var lines: [String] = []
         if let damage {
             lines.append("DAMAGED at entry \(damage.sequence): \(damage.problem.rawValue) (\(entryCount) entries read)")

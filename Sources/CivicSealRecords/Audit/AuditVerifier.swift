@@ -7,9 +7,9 @@ import CivicSealWorkflow
 /// `previous_hash` equals the previous entry's stored hash, and the fields hash to the stored hash. It also
 /// checks that no request's history points past the last entry (a cut-off tail), that the append-only
 /// triggers still exist, and that every document's row agrees with the chain (``verifyDocuments(_:)``).
-public enum AuditVerifier {
+package enum AuditVerifier {
     /// Verifies the chain on `connection`, which should be inside a read transaction (one snapshot).
-    public static func verify(_ connection: Connection) throws -> AuditVerdict {
+    package static func verify(_ connection: Connection) throws -> AuditVerdict {
         var expectedSequence: Int64 = 1
         var previousHash = AuditEntry.genesisHash
         var count = 0
@@ -52,10 +52,11 @@ public enum AuditVerifier {
 
     /// Every state change of a document is an audited transition of its request: `issue` (the row's `audit_sequence`)
     /// and possibly a later `revoke`. The `documents` table is a cache of what those entries say; this recomputes
-    /// each document's status, revocation code, grounds and time from the chain and reports every row that differs. One pass
+    /// each document's status, revocation code, grounds and time from the chain and reports every row that differs. One
+    /// pass
     /// over the revoke entries, one over the documents. (An `issue` entry without a document row is not reported:
     /// ``RequestStore/markIssued(_:by:now:)`` records issuance without a registry row.)
-    public static func verifyDocuments(_ connection: Connection) throws -> [AuditVerdict.DocumentMismatch] {
+    package static func verifyDocuments(_ connection: Connection) throws -> [AuditVerdict.DocumentMismatch] {
         struct Revocation {
             let sequence: Int64
             let at: Int64
@@ -66,7 +67,8 @@ public enum AuditVerifier {
             "SELECT request_id, sequence, recorded_at, reason FROM audit_log WHERE action = 'revoke' AND to_state = 'revoked' ORDER BY sequence"
         ) { statement in
             guard let requestID = statement.string(at: 0) else { return }
-            revocations[requestID] = Revocation(sequence: statement.int64(at: 1), at: statement.int64(at: 2), reason: statement.string(at: 3))
+            revocations[requestID] = Revocation(
+                sequence: statement.int64(at: 1), at: statement.int64(at: 2), reason: statement.string(at: 3))
         }
         var mismatches: [AuditVerdict.DocumentMismatch] = []
         try connection.forEachRow(
@@ -79,29 +81,40 @@ public enum AuditVerifier {
             let id = statement.string(at: 0) ?? "?"
             let status = statement.string(at: 1) ?? ""
             let issuedAt = statement.int64(at: 4)
-            guard statement.string(at: 5) == LifecycleAction.issue.rawValue, statement.string(at: 6) == RequestState.issued.rawValue,
+            guard statement.string(at: 5) == LifecycleAction.issue.rawValue,
+                statement.string(at: 6) == RequestState.issued.rawValue,
                 let requestID = statement.string(at: 7)
             else {
-                mismatches.append(.init(documentID: id, problem: .issuanceNotInChain, detail: "audit entry \(issuedAt) is not its issuance"))
+                mismatches.append(
+                    .init(
+                        documentID: id, problem: .issuanceNotInChain,
+                        detail: "audit entry \(issuedAt) is not its issuance"))
                 return
             }
             let revocation = revocations[requestID].flatMap { $0.sequence > issuedAt ? $0 : nil }
             let expected = revocation == nil ? "valid" : "revoked"
             guard status == expected else {
-                let chain = revocation.map { "revoked at audit entry \($0.sequence)" } ?? "issued at audit entry \(issuedAt), never revoked"
-                mismatches.append(.init(documentID: id, problem: .statusDisagrees, detail: "table says \(status), the chain says \(chain)"))
+                let chain =
+                    revocation.map { "revoked at audit entry \($0.sequence)" }
+                    ?? "issued at audit entry \(issuedAt), never revoked"
+                mismatches.append(
+                    .init(
+                        documentID: id, problem: .statusDisagrees,
+                        detail: "table says \(status), the chain says \(chain)"))
                 return
             }
             // Since reason codes, the entry records "[code] grounds" (``RevocationReason/auditText``); before, the
             // grounds alone with no code in the table.
             let recorded = revocation.flatMap { $0.reason }.flatMap(RevocationReason.parseAuditText)
             if let revocation,
-                statement.string(at: 2) != (recorded?.grounds ?? revocation.reason) || statement.string(at: 8) != recorded?.code.rawValue
+                statement.string(at: 2) != (recorded?.grounds ?? revocation.reason)
+                    || statement.string(at: 8) != recorded?.code.rawValue
                     || statement.isNull(at: 3) || statement.int64(at: 3) != revocation.at
             {
-                mismatches.append(.init(
-                    documentID: id, problem: .revocationDisagrees,
-                    detail: "reason code, grounds or time differ from audit entry \(revocation.sequence)"))
+                mismatches.append(
+                    .init(
+                        documentID: id, problem: .revocationDisagrees,
+                        detail: "reason code, grounds or time differ from audit entry \(revocation.sequence)"))
             }
         }
         return mismatches

@@ -2,17 +2,17 @@ import CivicSealStorage
 
 extension RequestStore {
     /// Recomputes the audit chain on one read snapshot; see ``AuditVerifier``.
-    public func verifyAudit() async throws(RecordsError) -> AuditVerdict {
+    package func verifyAudit() async throws(RecordsError) -> AuditVerdict {
         try await read { connection in try AuditVerifier.verify(connection) }
     }
 
     /// Blocking ``verifyAudit()-async``.
-    public func verifyAudit() throws(RecordsError) -> AuditVerdict {
+    package func verifyAudit() throws(RecordsError) -> AuditVerdict {
         try read { connection in try AuditVerifier.verify(connection) }
     }
 
     /// Audit entries from `sequence` on, at most `limit`, oldest first (for exports and tests).
-    public func auditEntries(from sequence: Int64 = 1, limit: Int = 1000) async throws(RecordsError) -> [AuditEntry] {
+    package func auditEntries(from sequence: Int64 = 1, limit: Int = 1000) async throws(RecordsError) -> [AuditEntry] {
         try await read { connection in
             var entries: [AuditEntry] = []
             try connection.forEachRow(

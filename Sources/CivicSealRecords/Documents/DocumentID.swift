@@ -2,11 +2,11 @@ import CivicSealCrypto
 
 /// Document identifiers: 128 random bits as 26 characters of Crockford's base 32 (`0-9A-Z` without `I L O U`),
 /// short enough to type from paper and unguessable (the five-field check and the status page are keyed by it).
-public enum DocumentID {
+package enum DocumentID {
     static let alphabet = Array("0123456789ABCDEFGHJKMNPQRSTVWXYZ".utf8)
 
     /// A fresh identifier from the DRBG: 16 bytes, read 5 bits at a time (the last character holds 3 bits).
-    public static func generate() -> String {
+    package static func generate() -> String {
         let bytes = SecureRandom.bytes(16)
         var output: [UInt8] = []
         output.reserveCapacity(26)
@@ -25,7 +25,7 @@ public enum DocumentID {
     }
 
     /// True for 26 characters of the alphabet (upper case, as generated).
-    public static func isValid(_ text: String) -> Bool {
+    package static func isValid(_ text: String) -> Bool {
         text.utf8.count == 26 && text.utf8.allSatisfy { alphabet.contains($0) }
     }
 }

@@ -20,19 +20,23 @@ extension RequestStore {
         let status: DocumentEntry.Status =
             try text(11) == "revoked"
             ? .revoked(
-                reason: try text(12), code: statement.string(at: 14).flatMap(RevocationReason.init(rawValue:)) ?? .unspecified,
+                reason: try text(12),
+                code: statement.string(at: 14).flatMap(RevocationReason.init(rawValue:)) ?? .unspecified,
                 at: RequestRow.date(milliseconds: statement.int64(at: 13))) : .valid
         return DocumentEntry(
-            documentID: try text(0), requestID: ids.publicID(statement, at: 1), kind: kind, departmentID: try text(3), templateID: try text(4),
-            templateVersion: try text(5), templateSHA256: try text(6), recordSHA256: try text(7), pdfSHA256: try text(8),
-            signerCertificateSHA256: try text(9), issuedAt: RequestRow.date(milliseconds: statement.int64(at: 10)), status: status)
+            documentID: try text(0), requestID: ids.publicID(statement, at: 1), kind: kind, departmentID: try text(3),
+            templateID: try text(4),
+            templateVersion: try text(5), templateSHA256: try text(6), recordSHA256: try text(7),
+            pdfSHA256: try text(8),
+            signerCertificateSHA256: try text(9), issuedAt: RequestRow.date(milliseconds: statement.int64(at: 10)),
+            status: status)
     }
 
     // MARK: Issuing
 
     /// Ids of requests that are `approved` (so have no document: registration and `issued` commit together), oldest
     /// approval first. The sweeper issues them after a crash.
-    public func approvedRequestIDs(limit: Int = 100) throws(RecordsError) -> [String] {
+    package func approvedRequestIDs(limit: Int = 100) throws(RecordsError) -> [String] {
         try read { connection in
             var found: [String] = []
             try connection.forEachRow(
@@ -44,7 +48,7 @@ extension RequestStore {
     }
 
     /// The approved request `requestID` as the issuer needs it; `nil` when it is not (or no longer) `approved`.
-    public func issuanceSource(_ requestID: String) throws(RecordsError) -> IssuanceSource? {
+    package func issuanceSource(_ requestID: String) throws(RecordsError) -> IssuanceSource? {
         guard Self.isRequestID(requestID) else { return nil }
         return try read { connection in
             guard let seq = try ids.resolve(requestID, in: connection) else { return nil }
@@ -56,13 +60,16 @@ extension RequestStore {
             defer { statement.reset() }
             try statement.bind([.integer(seq)])
             guard try statement.step() else { return nil }
-            guard let kind = statement.string(at: 0).flatMap(RequestKind.init(rawValue:)), let department = statement.string(at: 2),
-                let owner = statement.string(at: 3), let submission = statement.string(at: 4), let findings = statement.string(at: 6)
+            guard let kind = statement.string(at: 0).flatMap(RequestKind.init(rawValue:)),
+                let department = statement.string(at: 2),
+                let owner = statement.string(at: 3), let submission = statement.string(at: 4),
+                let findings = statement.string(at: 6)
             else { throw RequestRow.corrupt }
             return IssuanceSource(
                 requestID: requestID, kind: kind,
                 form: statement.isNull(at: 1) ? nil : CriminalRecordForm(rawValue: Int(statement.int64(at: 1))),
-                departmentID: department, ownerID: owner, submissionJSON: submission, subjectIdentityJSON: statement.string(at: 5),
+                departmentID: department, ownerID: owner, submissionJSON: submission,
+                subjectIdentityJSON: statement.string(at: 5),
                 findingsJSON: findings, approverName: statement.string(at: 7),
                 approvedAt: RequestRow.date(milliseconds: statement.int64(at: 8)))
         }
@@ -71,13 +78,14 @@ extension RequestStore {
     /// Registers a sealed document and moves its request `approved` → `issued`, with the history event and audit
     /// entry, in ONE write transaction: either all of it is durable or none. Refused with
     /// ``RecordsError/Code/transitionRefused`` when the request is no longer `approved` (another issuer won).
-    public func register(_ document: NewDocument, now: Date) throws(RecordsError) -> RequestSummary {
+    package func register(_ document: NewDocument, now: Date) throws(RecordsError) -> RequestSummary {
         let (command, milliseconds, today) = registration(document, now: now)
-        return try write { connection in try Self.register(document, command, milliseconds, today, ids, in: connection) }
+        return try write { connection in try Self.register(document, command, milliseconds, today, ids, in: connection)
+        }
     }
 
     /// `async` ``register(_:now:)`` (the SQLite work runs on the writer's own queue).
-    public func register(_ document: NewDocument, now: Date) async throws(RecordsError) -> RequestSummary {
+    package func register(_ document: NewDocument, now: Date) async throws(RecordsError) -> RequestSummary {
         let (command, milliseconds, today) = registration(document, now: now)
         let ids = ids
         return try await write { connection in
@@ -96,7 +104,9 @@ extension RequestStore {
         _ document: NewDocument, _ command: TransitionCommand, _ milliseconds: Int64, _ today: CalendarDate,
         _ ids: RequestIDs, in connection: Connection
     ) throws -> RequestSummary {
-        guard DocumentID.isValid(document.documentID) else { throw RecordsError(.invalidInput, "malformed document id") }
+        guard DocumentID.isValid(document.documentID) else {
+            throw RecordsError(.invalidInput, "malformed document id")
+        }
         let summary = try apply(command, atMilliseconds: milliseconds, today: today, ids: ids, in: connection)
         guard let seq = try ids.resolve(document.requestID, in: connection) else { throw RecordsError.notFound }
         let audit = try connection.scalar("SELECT max(sequence) FROM audit_log").int64 ?? 0
@@ -109,8 +119,10 @@ extension RequestStore {
             [
                 .text(document.documentID), .integer(seq), .text(document.kind.rawValue), .text(document.departmentID),
                 .text(document.templateID), .text(document.templateVersion), .text(document.templateSHA256),
-                .text(Hex.encode(Digest.sha256(Array(document.recordJSON.utf8)))), .text(Hex.encode(Digest.sha256(document.pdf))),
-                .text(document.signerCertificateSHA256), .integer(RequestRow.milliseconds(document.issuedAt)), .integer(audit),
+                .text(Hex.encode(Digest.sha256(Array(document.recordJSON.utf8)))),
+                .text(Hex.encode(Digest.sha256(document.pdf))),
+                .text(document.signerCertificateSHA256), .integer(RequestRow.milliseconds(document.issuedAt)),
+                .integer(audit),
                 .text(document.recordJSON), .blob(document.pdf),
             ])
         return summary
@@ -119,11 +131,12 @@ extension RequestStore {
     // MARK: Reading
 
     /// The registry entry for `documentID`, whoever asks (the status it reveals is public). Blocking; a short read.
-    public func documentEntry(id documentID: String) throws(RecordsError) -> DocumentEntry? {
+    package func documentEntry(id documentID: String) throws(RecordsError) -> DocumentEntry? {
         guard DocumentID.isValid(documentID) else { return nil }
         return try read { connection in
             let statement = try connection.cachedStatement(
-                "SELECT \(Self.documentColumns) FROM documents d JOIN requests r ON r.seq = d.request_seq WHERE d.id = ?")
+                "SELECT \(Self.documentColumns) FROM documents d JOIN requests r ON r.seq = d.request_seq WHERE d.id = ?"
+            )
             defer { statement.reset() }
             try statement.bind([.text(documentID)])
             guard try statement.step() else { return nil }
@@ -132,12 +145,13 @@ extension RequestStore {
     }
 
     /// The registry entry of a request's document (any state), for tests and tools.
-    public func documentEntry(forRequest requestID: String) throws(RecordsError) -> DocumentEntry? {
+    package func documentEntry(forRequest requestID: String) throws(RecordsError) -> DocumentEntry? {
         guard Self.isRequestID(requestID) else { return nil }
         return try read { connection in
             guard let seq = try ids.resolve(requestID, in: connection) else { return nil }
             let statement = try connection.cachedStatement(
-                "SELECT \(Self.documentColumns) FROM documents d JOIN requests r ON r.seq = d.request_seq WHERE r.seq = ?")
+                "SELECT \(Self.documentColumns) FROM documents d JOIN requests r ON r.seq = d.request_seq WHERE r.seq = ?"
+            )
             defer { statement.reset() }
             try statement.bind([.integer(seq)])
             guard try statement.step() else { return nil }
@@ -146,15 +160,18 @@ extension RequestStore {
     }
 
     /// The canonical record JSON of a document (for the five-field confirmation; never sent to clients).
-    public func documentRecordJSON(id documentID: String) throws(RecordsError) -> String? {
+    package func documentRecordJSON(id documentID: String) throws(RecordsError) -> String? {
         guard DocumentID.isValid(documentID) else { return nil }
-        return try read { connection in try connection.scalar("SELECT record FROM documents WHERE id = ?", [.text(documentID)]).string }
+        return try read { connection in
+            try connection.scalar("SELECT record FROM documents WHERE id = ?", [.text(documentID)]).string
+        }
     }
 
     /// The ids of the documents whose id starts with `prefix` (a valid id's first characters), at most `limit`: the
     /// printed number (`N03RW44HBZ/2026/LLTP`) carries the first ten characters of the id. An index range scan.
-    public func documentIDs(startingWith prefix: String, limit: Int = 2) throws(RecordsError) -> [String] {
-        guard !prefix.isEmpty, prefix.utf8.count < 26, prefix.utf8.allSatisfy({ DocumentID.alphabet.contains($0) }) else { return [] }
+    package func documentIDs(startingWith prefix: String, limit: Int = 2) throws(RecordsError) -> [String] {
+        guard !prefix.isEmpty, prefix.utf8.count < 26, prefix.utf8.allSatisfy({ DocumentID.alphabet.contains($0) })
+        else { return [] }
         // `Z` is the alphabet's last character: every id with the prefix sorts below `prefix + "ZZ…"` + 1.
         let upper = prefix + String(repeating: "Z", count: 26 - prefix.utf8.count) + "~"
         return try read { connection in
@@ -169,7 +186,9 @@ extension RequestStore {
 
     /// The sealed PDF of a request's document for `actor`: the owner (the citizen who submitted) only; anyone else,
     /// or a request without a document, gets ``RecordsError/Code/notFound``.
-    public func documentPDF(forRequest requestID: String, by actor: Actor) throws(RecordsError) -> (documentID: String, pdf: [UInt8]) {
+    package func documentPDF(forRequest requestID: String, by actor: Actor) throws(RecordsError) -> (
+        documentID: String, pdf: [UInt8]
+    ) {
         guard Self.isRequestID(requestID), actor.role == .citizen else { throw RecordsError.notFound }
         return try read { connection in
             guard let seq = try ids.resolve(requestID, in: connection),
@@ -183,9 +202,11 @@ extension RequestStore {
     }
 
     /// The sealed PDF by document id, unauthenticated: for operators' tools and tests only.
-    public func documentPDF(id documentID: String) throws(RecordsError) -> [UInt8]? {
+    package func documentPDF(id documentID: String) throws(RecordsError) -> [UInt8]? {
         guard DocumentID.isValid(documentID) else { return nil }
-        return try read { connection in try connection.scalar("SELECT pdf FROM documents WHERE id = ?", [.text(documentID)]).bytes }
+        return try read { connection in
+            try connection.scalar("SELECT pdf FROM documents WHERE id = ?", [.text(documentID)]).bytes
+        }
     }
 
     // MARK: Revoking
@@ -193,7 +214,7 @@ extension RequestStore {
     /// An officer of the issuing department revokes a document with its grounds: the request goes `issued` →
     /// `revoked` (history, audit) and the registry row records the grounds, the public reason `code` and the time,
     /// in one transaction. Another department's officer, or an unknown id, gets ``RecordsError/Code/notFound``.
-    public func revokeDocument(
+    package func revokeDocument(
         _ documentID: String, reason: String, code: RevocationReason, by officer: Actor, now: Date
     ) async throws(RecordsError) -> DocumentEntry {
         guard DocumentID.isValid(documentID), officer.role == .officer else { throw RecordsError.notFound }
@@ -213,7 +234,8 @@ extension RequestStore {
             lookup.reset()
             _ = try Self.apply(
                 TransitionCommand(
-                    requestID: requestID, action: .revoke, actor: officer, reason: RevocationReason.auditText(code: code, grounds: reason)),
+                    requestID: requestID, action: .revoke, actor: officer,
+                    reason: RevocationReason.auditText(code: code, grounds: reason)),
                 atMilliseconds: milliseconds, today: today, ids: ids, in: connection)
             // The grounds as the chain recorded them (normalised), without the code prefix.
             let audited = try connection.scalar("SELECT reason FROM audit_log ORDER BY sequence DESC LIMIT 1").string
@@ -222,7 +244,8 @@ extension RequestStore {
                 "UPDATE documents SET status = 'revoked', revocation_reason = ?, revocation_code = ?, revoked_at = ? WHERE id = ?",
                 [.text(stored), .text(code.rawValue), .integer(milliseconds), .text(documentID)])
             let statement = try connection.cachedStatement(
-                "SELECT \(Self.documentColumns) FROM documents d JOIN requests r ON r.seq = d.request_seq WHERE d.id = ?")
+                "SELECT \(Self.documentColumns) FROM documents d JOIN requests r ON r.seq = d.request_seq WHERE d.id = ?"
+            )
             defer { statement.reset() }
             try statement.bind([.text(documentID)])
             guard try statement.step() else { throw RecordsError.notFound }

@@ -4,23 +4,23 @@ import Foundation
 
 /// A document issued earlier about a person, with the findings it certified: what an officer's review compares a new
 /// outcome against.
-public struct EarlierDocument: Sendable, Hashable {
-    public let documentID: String
-    public let requestID: String
-    public let kind: RequestKind
+package struct EarlierDocument: Sendable, Hashable {
+    package let documentID: String
+    package let requestID: String
+    package let kind: RequestKind
     /// The criminal-record form, `nil` for the other kinds.
-    public let form: CriminalRecordForm?
-    public let departmentID: String
-    public let issuedAt: Date
+    package let form: CriminalRecordForm?
+    package let departmentID: String
+    package let issuedAt: Date
     /// The approval's canonical findings JSON, as stored and sealed.
-    public let findingsJSON: String
+    package let findingsJSON: String
 }
 
 extension RequestStore {
     /// The still-valid documents of `kind` about the person with `personalID` (revoked ones are withdrawn and state
     /// nothing any more), newest first, other than the one of `excludedRequestID`; at most `limit`. For the officer
     /// deciding a request about the same person: their department may differ (the record is national).
-    public func earlierDocuments(
+    package func earlierDocuments(
         about personalID: PersonalIDNumber, kind: RequestKind, excluding excludedRequestID: String, limit: Int = 20
     ) async throws(RecordsError) -> [EarlierDocument] {
         let ids = ids
@@ -36,13 +36,16 @@ extension RequestStore {
                 [.text(personalID.digits), .text(kind.rawValue), .integer(Int64(limit) + 1)]
             ) { statement in
                 let requestID = ids.publicID(statement, at: 1)
-                guard requestID != excludedRequestID, let documentID = statement.string(at: 0), let department = statement.string(at: 3),
+                guard requestID != excludedRequestID, let documentID = statement.string(at: 0),
+                    let department = statement.string(at: 3),
                     let findings = statement.string(at: 5)
                 else { return }
-                found.append(EarlierDocument(
-                    documentID: documentID, requestID: requestID, kind: kind,
-                    form: statement.isNull(at: 2) ? nil : CriminalRecordForm(rawValue: Int(statement.int64(at: 2))),
-                    departmentID: department, issuedAt: RequestRow.date(milliseconds: statement.int64(at: 4)), findingsJSON: findings))
+                found.append(
+                    EarlierDocument(
+                        documentID: documentID, requestID: requestID, kind: kind,
+                        form: statement.isNull(at: 2) ? nil : CriminalRecordForm(rawValue: Int(statement.int64(at: 2))),
+                        departmentID: department, issuedAt: RequestRow.date(milliseconds: statement.int64(at: 4)),
+                        findingsJSON: findings))
             }
             return Array(found.prefix(limit))
         }

@@ -4,18 +4,21 @@ import Foundation
 
 extension RequestStore {
     /// Records one entry in a person's health book. Clinicians are officers of a health facility (their
-    /// `departmentID`); the system may import. The entry is validated (``CivicSealWorkflow/HealthBookEntry/issues(at:)``)
+    /// `departmentID`); the system may import. The entry is validated
+    /// (``CivicSealWorkflow/HealthBookEntry/issues(at:)``)
     /// and its audit entry (`health-book.record`, no reason, no clinical content) is written in the same transaction.
     /// Returns the entry's number.
     @discardableResult
-    public func recordHealthEntry(
+    package func recordHealthEntry(
         _ entry: HealthBookEntry, for personalID: PersonalIDNumber, by clinician: Actor, now: Date
     ) async throws(RecordsError) -> Int64 {
         guard clinician.role == .officer || clinician.role == .system else {
             throw RecordsError(.forbidden, "only health facilities record health-book entries")
         }
         let issues = entry.issues(at: "entry", today: today(now))
-        guard issues.isEmpty else { throw RecordsError(.invalidInput, "the health-book entry is invalid", issues: issues) }
+        guard issues.isEmpty else {
+            throw RecordsError(.invalidInput, "the health-book entry is invalid", issues: issues)
+        }
         let json: String
         do { json = String(decoding: try WorkflowJSON.encoder().encode(entry), as: UTF8.self) } catch {
             throw RecordsError(.invalidInput, "the health-book entry does not encode as JSON")
@@ -42,7 +45,8 @@ extension RequestStore {
     /// A person's health book, entries by date then recording order. The citizen reads their own; the system
     /// reads any (to issue an extract). Officers and other citizens get ``RecordsError/Code/notFound``: facilities
     /// do not pull a health book without the person.
-    public func healthBook(for personalID: PersonalIDNumber, by actor: Actor) async throws(RecordsError) -> HealthBook {
+    package func healthBook(for personalID: PersonalIDNumber, by actor: Actor) async throws(RecordsError) -> HealthBook
+    {
         switch actor.role {
         case .citizen where actor.id == personalID.digits, .system: break
         default: throw RecordsError.notFound
@@ -64,12 +68,13 @@ extension RequestStore {
 
 extension RequestStore {
     /// Blocking read of a person's health book for the issuer (the system role; see ``healthBook(for:by:)``).
-    public func healthBookForIssuance(_ personalID: PersonalIDNumber) throws(RecordsError) -> HealthBook {
+    package func healthBookForIssuance(_ personalID: PersonalIDNumber) throws(RecordsError) -> HealthBook {
         try read { connection in
             var entries: [HealthBookEntry] = []
             let decoder = WorkflowJSON.decoder()
             try connection.forEachRow(
-                "SELECT entry FROM health_book_entries WHERE personal_id = ? ORDER BY entry_date, seq", [.text(personalID.digits)]
+                "SELECT entry FROM health_book_entries WHERE personal_id = ? ORDER BY entry_date, seq",
+                [.text(personalID.digits)]
             ) { statement in
                 guard let json = statement.string(at: 0) else { throw RequestRow.corrupt }
                 entries.append(try decoder.decode(HealthBookEntry.self, from: Data(json.utf8)))

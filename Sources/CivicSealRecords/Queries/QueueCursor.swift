@@ -35,10 +35,14 @@ struct QueueCursor: Hashable {
     /// Parses a cursor made by ``encoded``; anything else is ``RecordsError/Code/invalidCursor``.
     init(_ text: String) throws(RecordsError) {
         let invalid = RecordsError(.invalidCursor, "the cursor was not issued by this queue")
-        guard text.utf8.count <= 128, text.utf8.allSatisfy({ byte in
-            (UInt8(ascii: "A")...UInt8(ascii: "Z")).contains(byte) || (UInt8(ascii: "a")...UInt8(ascii: "z")).contains(byte)
-                || (UInt8(ascii: "0")...UInt8(ascii: "9")).contains(byte) || byte == UInt8(ascii: "-") || byte == UInt8(ascii: "_")
-        }) else { throw invalid }
+        guard text.utf8.count <= 128,
+            text.utf8.allSatisfy({ byte in
+                (UInt8(ascii: "A")...UInt8(ascii: "Z")).contains(byte)
+                    || (UInt8(ascii: "a")...UInt8(ascii: "z")).contains(byte)
+                    || (UInt8(ascii: "0")...UInt8(ascii: "9")).contains(byte) || byte == UInt8(ascii: "-")
+                    || byte == UInt8(ascii: "_")
+            })
+        else { throw invalid }
         var bytes = text.utf8.map { byte in
             byte == UInt8(ascii: "-") ? UInt8(ascii: "+") : byte == UInt8(ascii: "_") ? UInt8(ascii: "/") : byte
         }

@@ -6,7 +6,7 @@ extension RequestStore {
     /// A citizen's own requests, newest first, each with what was submitted, so their list can say what each one
     /// asks for ("Phiếu số 1 – Xin việc"). Same visibility and order as ``requests(ownedBy:limit:now:)``; a stored
     /// submission that no longer decodes gives `nil` rather than hiding the request.
-    public func requestsWithSubmissions(ownedBy citizen: Actor, limit: Int = 100, now: Date) async throws(RecordsError)
+    package func requestsWithSubmissions(ownedBy citizen: Actor, limit: Int = 100, now: Date) async throws(RecordsError)
         -> [(summary: RequestSummary, submission: RequestSubmission?)]
     {
         guard citizen.role == .citizen else { throw RecordsError(.forbidden, "only citizens own requests") }
@@ -23,8 +23,9 @@ extension RequestStore {
             ) { statement in
                 let summary = try RequestRow.summary(from: statement, today: today, ids: ids)
                 let submission = statement.string(at: 13).flatMap { json -> RequestSubmission? in
-                    guard case .success(let submission) = WorkflowJSON.decode(
-                        RequestSubmission.self, from: Data(json.utf8), rejectingUnknownKeys: false)
+                    guard
+                        case .success(let submission) = WorkflowJSON.decode(
+                            RequestSubmission.self, from: Data(json.utf8), rejectingUnknownKeys: false)
                     else { return nil }
                     return submission
                 }

@@ -8,7 +8,7 @@ extension RequestStore {
     /// between pages never cause duplicates or skips of rows that were already queued.
     ///
     /// Only officers (of their own department, taken from the actor) and the system may read a queue.
-    public func departmentQueue(
+    package func departmentQueue(
         for officer: Actor, state: RequestState, limit: Int = 50, after cursor: String? = nil, now: Date
     ) async throws(RecordsError) -> QueuePage {
         let query = try queueQuery(for: officer, state: state, limit: limit, after: cursor, now: now)
@@ -16,7 +16,7 @@ extension RequestStore {
     }
 
     /// Blocking ``departmentQueue(for:state:limit:after:now:)-async``.
-    public func departmentQueue(
+    package func departmentQueue(
         for officer: Actor, state: RequestState, limit: Int = 50, after cursor: String? = nil, now: Date
     ) throws(RecordsError) -> QueuePage {
         let query = try queueQuery(for: officer, state: state, limit: limit, after: cursor, now: now)
@@ -25,8 +25,9 @@ extension RequestStore {
 
     /// The queue narrowed by ``QueueFilter`` (one kind, overdue only), same order and cursor rules. The overdue
     /// filter is a bound on the queue index's `due_date` column, so it costs no more than the plain queue.
-    public func departmentQueue(
-        for officer: Actor, state: RequestState, filter: QueueFilter, limit: Int = 50, after cursor: String? = nil, now: Date
+    package func departmentQueue(
+        for officer: Actor, state: RequestState, filter: QueueFilter, limit: Int = 50, after cursor: String? = nil,
+        now: Date
     ) async throws(RecordsError) -> QueuePage {
         let query = try queueQuery(for: officer, state: state, limit: limit, after: cursor, now: now, filter: filter)
         return try await read { connection in try Self.runQueue(query, in: connection) }
@@ -35,8 +36,9 @@ extension RequestStore {
     /// The queue across several states (the page's "all states"), in the same order and with the same cursor as the
     /// one-state queue: one index range scan of at most `limit + 1` entries per state, merged by (due date, row).
     /// Its cost does not grow with the department's size.
-    public func departmentQueue(
-        for officer: Actor, states: [RequestState], filter: QueueFilter, limit: Int = 50, after cursor: String? = nil, now: Date
+    package func departmentQueue(
+        for officer: Actor, states: [RequestState], filter: QueueFilter, limit: Int = 50, after cursor: String? = nil,
+        now: Date
     ) async throws(RecordsError) -> QueuePage {
         guard let first = states.first else { return QueuePage(items: [], nextCursor: nil) }
         let query = try queueQuery(for: officer, state: first, limit: limit, after: cursor, now: now, filter: filter)
@@ -45,7 +47,8 @@ extension RequestStore {
             for state in Set(states) {
                 rows += try Self.runQueueRows(
                     QueueQuery(
-                        department: query.department, state: state, limit: query.limit, cursor: query.cursor, today: query.today,
+                        department: query.department, state: state, limit: query.limit, cursor: query.cursor,
+                        today: query.today,
                         filter: query.filter, ids: query.ids),
                     in: connection)
             }
@@ -61,10 +64,13 @@ extension RequestStore {
     }
 
     /// ``queueCounts(for:state:filter:now:)`` summed over `states` (each count still bounded).
-    public func queueCounts(for officer: Actor, states: [RequestState], filter: QueueFilter = QueueFilter(), now: Date)
+    package func queueCounts(for officer: Actor, states: [RequestState], filter: QueueFilter = QueueFilter(), now: Date)
         async throws(RecordsError) -> QueueCounts
     {
-        var total = 0, overdue = 0, totalIsAtLeast = false, overdueIsAtLeast = false
+        var total = 0
+        var overdue = 0
+        var totalIsAtLeast = false
+        var overdueIsAtLeast = false
         for state in Set(states) {
             let counts = try await queueCounts(for: officer, state: state, filter: filter, now: now)
             total += counts.total
@@ -72,16 +78,17 @@ extension RequestStore {
             totalIsAtLeast = totalIsAtLeast || counts.totalIsAtLeast
             overdueIsAtLeast = overdueIsAtLeast || counts.overdueIsAtLeast
         }
-        return QueueCounts(total: total, overdue: overdue, totalIsAtLeast: totalIsAtLeast, overdueIsAtLeast: overdueIsAtLeast)
+        return QueueCounts(
+            total: total, overdue: overdue, totalIsAtLeast: totalIsAtLeast, overdueIsAtLeast: overdueIsAtLeast)
     }
 
     /// The most a queue count reads: past it, ``QueueCounts`` says "at least".
-    public static let queueCountLimit = 10_000
+    package static let queueCountLimit = 10_000
 
     /// How many requests of the officer's department are in `state` (narrowed by `filter`) and how many of those are
     /// overdue. Each count is an index range scan of `requests_queue` stopped after ``queueCountLimit`` entries, so
     /// showing it costs the same at a million requests as at ten thousand.
-    public func queueCounts(for officer: Actor, state: RequestState, filter: QueueFilter = QueueFilter(), now: Date)
+    package func queueCounts(for officer: Actor, state: RequestState, filter: QueueFilter = QueueFilter(), now: Date)
         async throws(RecordsError) -> QueueCounts
     {
         let query = try queueQuery(for: officer, state: state, limit: 1, after: nil, now: now, filter: filter)
@@ -104,12 +111,14 @@ extension RequestStore {
             }
             let total = try count(overdueOnly: filter.overdueOnly)
             let overdue = filter.overdueOnly ? total : try count(overdueOnly: true)
-            return QueueCounts(total: min(total, limit), overdue: min(overdue, limit), totalIsAtLeast: total > limit, overdueIsAtLeast: overdue > limit)
+            return QueueCounts(
+                total: min(total, limit), overdue: min(overdue, limit), totalIsAtLeast: total > limit,
+                overdueIsAtLeast: overdue > limit)
         }
     }
 
     /// A citizen's own requests (as applicant), newest first, at most `limit`.
-    public func requests(ownedBy citizen: Actor, limit: Int = 100, now: Date) async throws(RecordsError)
+    package func requests(ownedBy citizen: Actor, limit: Int = 100, now: Date) async throws(RecordsError)
         -> [RequestSummary]
     {
         guard citizen.role == .citizen else { throw RecordsError(.forbidden, "only citizens own requests") }
@@ -130,7 +139,7 @@ extension RequestStore {
 
     /// One request with its submission, findings and full history, if `actor` may see it: its owner, an officer
     /// of its department, or the system. Otherwise ``RecordsError/Code/notFound``.
-    public func request(_ requestID: String, by actor: Actor, now: Date) async throws(RecordsError) -> RequestRecord {
+    package func request(_ requestID: String, by actor: Actor, now: Date) async throws(RecordsError) -> RequestRecord {
         guard Self.isRequestID(requestID) else { throw RecordsError.notFound }
         let today = today(now)
         let ids = ids
@@ -150,8 +159,9 @@ extension RequestStore {
             try Self.checkVisible(owner: statement.string(at: 14), department: summary.departmentID, to: actor)
             let findings = statement.string(at: 15)
             let subject = statement.string(at: 17).flatMap { json -> PersonIdentity? in
-                guard case .success(let identity) = WorkflowJSON.decode(
-                    PersonIdentity.self, from: Data(json.utf8), rejectingUnknownKeys: false)
+                guard
+                    case .success(let identity) = WorkflowJSON.decode(
+                        PersonIdentity.self, from: Data(json.utf8), rejectingUnknownKeys: false)
                 else { return nil }
                 return identity
             }
@@ -163,12 +173,13 @@ extension RequestStore {
                 summary: summary, submission: submission, findingsJSON: findings,
                 history: try RequestHistory.events(history, in: connection), subject: subject,
                 complexityOverride: statement.string(at: 18).flatMap(CaseComplexity.init(storedText:)),
-                workingDays: statement.isNull(at: 19) ? nil : Int(statement.int64(at: 19)), assigneeName: statement.string(at: 20))
+                workingDays: statement.isNull(at: 19) ? nil : Int(statement.int64(at: 19)),
+                assigneeName: statement.string(at: 20))
         }
     }
 
     /// The history of one request, oldest first, with the same visibility rule as ``request(_:by:now:)``.
-    public func history(of requestID: String, by actor: Actor) async throws(RecordsError) -> [RequestHistoryEvent] {
+    package func history(of requestID: String, by actor: Actor) async throws(RecordsError) -> [RequestHistoryEvent] {
         guard Self.isRequestID(requestID) else { throw RecordsError.notFound }
         let ids = ids
         return try await read { connection in
@@ -184,7 +195,9 @@ extension RequestStore {
     /// What the queue page shows beside each request: the name of the person the document is about and the name of
     /// the officer who claimed it (as their staff token gave it then). One primary-key read per id; only requests of
     /// the officer's own department are answered.
-    public func queueNames(_ requestIDs: [String], for officer: Actor) async throws(RecordsError) -> [String: QueueNames] {
+    package func queueNames(_ requestIDs: [String], for officer: Actor) async throws(RecordsError) -> [String:
+        QueueNames]
+    {
         guard officer.role == .officer || officer.role == .system, let department = officer.departmentID else {
             throw RecordsError(.forbidden, "only department staff read a queue")
         }
@@ -200,7 +213,8 @@ extension RequestStore {
                 guard try statement.step(), statement.string(at: 3) == department else { continue }
                 var subjectName: String?
                 if let json = statement.string(at: 0),
-                    case .success(let identity) = WorkflowJSON.decode(PersonIdentity.self, from: Data(json.utf8), rejectingUnknownKeys: false)
+                    case .success(let identity) = WorkflowJSON.decode(
+                        PersonIdentity.self, from: Data(json.utf8), rejectingUnknownKeys: false)
                 {
                     subjectName = identity.fullName
                 } else if let json = statement.string(at: 1),
@@ -228,14 +242,16 @@ extension RequestStore {
     }
 
     func queueQuery(
-        for officer: Actor, state: RequestState, limit: Int, after cursor: String?, now: Date, filter: QueueFilter = QueueFilter()
+        for officer: Actor, state: RequestState, limit: Int, after cursor: String?, now: Date,
+        filter: QueueFilter = QueueFilter()
     ) throws(RecordsError) -> QueueQuery {
         guard officer.role == .officer || officer.role == .system, let department = officer.departmentID else {
             throw RecordsError(.forbidden, "only department staff read a queue")
         }
         return QueueQuery(
             department: department, state: state, limit: max(1, min(limit, configuration.maximumPageSize)),
-            cursor: try cursor.map { text throws(RecordsError) in try QueueCursor(text) }, today: today(now), filter: filter,
+            cursor: try cursor.map { text throws(RecordsError) in try QueueCursor(text) }, today: today(now),
+            filter: filter,
             ids: ids)
     }
 
@@ -251,12 +267,18 @@ extension RequestStore {
 
     /// One state's queue rows with their row numbers (for merging states), `limit + 1` at most, in queue order:
     /// one more row than asked tells whether another page exists.
-    static func runQueueRows(_ query: QueueQuery, in connection: Connection) throws -> [(seq: Int64, summary: RequestSummary)] {
+    static func runQueueRows(_ query: QueueQuery, in connection: Connection) throws -> [(
+        seq: Int64, summary: RequestSummary
+    )] {
         var rows: [(seq: Int64, summary: RequestSummary)] = []
         rows.reserveCapacity(query.limit + 1)
         let fetch = Int64(query.limit + 1)
         let body: (Statement) throws -> Void = { statement in
-            rows.append((statement.int64(at: 0), try RequestRow.summary(from: statement, offset: 1, today: query.today, ids: query.ids)))
+            rows.append(
+                (
+                    statement.int64(at: 0),
+                    try RequestRow.summary(from: statement, offset: 1, today: query.today, ids: query.ids)
+                ))
         }
         // Same index range scans with or without filters: the kind is checked per index entry, "overdue" bounds
         // due_date. After a cursor, two seeks instead of the row value `(due_date, seq) > (?, ?)`: SQLite seeks a
@@ -288,7 +310,8 @@ extension RequestStore {
                     scope + [day] + filterValues + [.integer(fetch - Int64(rows.count))], body)
             }
         } else {
-            try connection.forEachRow("\(select)\(filters) ORDER BY due_date, seq LIMIT ?", scope + filterValues + [.integer(fetch)], body)
+            try connection.forEachRow(
+                "\(select)\(filters) ORDER BY due_date, seq LIMIT ?", scope + filterValues + [.integer(fetch)], body)
         }
         return rows
     }

@@ -1,10 +1,10 @@
 import CivicSealStorage
-import Foundation
 import CivicSealWorkflow
+import Foundation
 
 extension RequestStore {
     /// How many requests are in each lifecycle state (for `/metrics` and `/healthz`); read on a reader connection.
-    public func requestCountsByState() async throws(RecordsError) -> [RequestState: Int] {
+    package func requestCountsByState() async throws(RecordsError) -> [RequestState: Int] {
         do {
             return try await database.read { connection in
                 var counts: [RequestState: Int] = [:]
@@ -25,17 +25,17 @@ extension RequestStore {
 
 /// A request as stored: the summary, the submission and findings as their stored canonical JSON (not re-decoded),
 /// and the history. For readers that pass the JSON through (the HTTP API) instead of inspecting it.
-public struct StoredRequest: Sendable, Hashable {
-    public let summary: RequestSummary
-    public let submissionJSON: String
-    public let findingsJSON: String?
-    public let history: [RequestHistoryEvent]
+package struct StoredRequest: Sendable, Hashable {
+    package let summary: RequestSummary
+    package let submissionJSON: String
+    package let findingsJSON: String?
+    package let history: [RequestHistoryEvent]
 }
 
 extension RequestStore {
     /// Blocking read of one request for `actor` (same visibility rule as ``request(_:by:now:)``), on a reader
     /// connection; short enough to run on an HTTP event-loop thread.
-    public func storedRequest(_ requestID: String, by actor: Actor, now: Date) throws(RecordsError) -> StoredRequest {
+    package func storedRequest(_ requestID: String, by actor: Actor, now: Date) throws(RecordsError) -> StoredRequest {
         guard Self.isRequestID(requestID) else { throw RecordsError.notFound }
         let today = today(now)
         let ids = ids
@@ -59,7 +59,7 @@ extension RequestStore {
     }
 
     /// True when a reader connection answers a query on the requests table (for `/healthz`); blocking and short.
-    public func isReadableNow() -> Bool {
+    package func isReadableNow() -> Bool {
         (try? read { connection in
             _ = try connection.queryFirst("SELECT seq FROM requests LIMIT 1")
             return true

@@ -1,5 +1,5 @@
 /// What an officer decides about a request in review.
-public enum OfficerDecision: Sendable, Hashable {
+package enum OfficerDecision: Sendable, Hashable {
     /// Approve, attaching the findings (a JSON object, e.g. `{"convictions": []}`) the certificate will state.
     case approve(findingsJSON: String)
     /// Refuse, with the reasons the citizen will read (required).

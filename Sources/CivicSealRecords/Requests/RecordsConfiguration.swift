@@ -1,17 +1,17 @@
 import CivicSealWorkflow
 
 /// The configuration the store applies when it accepts a request: who decides, what it costs, when it is due.
-public struct RecordsConfiguration: Sendable {
-    public var authority: AuthorityConfiguration
-    public var fees: FeeSchedule
-    public var deadlines: DeadlinePolicy
-    public var calendar: WorkingDayCalendar
+package struct RecordsConfiguration: Sendable {
+    package var authority: AuthorityConfiguration
+    package var fees: FeeSchedule
+    package var deadlines: DeadlinePolicy
+    package var calendar: WorkingDayCalendar
     /// Offset of the legal calendar from UTC (Việt Nam: +7 h, no daylight saving).
-    public var utcOffsetSeconds: Int
+    package var utcOffsetSeconds: Int
     /// The largest queue page a caller may ask for.
-    public var maximumPageSize: Int
+    package var maximumPageSize: Int
 
-    public init(
+    package init(
         authority: AuthorityConfiguration = AuthorityConfiguration(), fees: FeeSchedule = FeeSchedule(),
         deadlines: DeadlinePolicy = DeadlinePolicy(), calendar: WorkingDayCalendar = WorkingDayCalendar(),
         utcOffsetSeconds: Int = CalendarDate.vietnamUTCOffsetSeconds, maximumPageSize: Int = 200

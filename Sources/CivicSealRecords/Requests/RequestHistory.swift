@@ -52,7 +52,8 @@ enum RequestHistory {
                 let role = statement.string(at: 4).flatMap(ActorRole.init(rawValue:))
             else {
                 // The row names an audit entry that is gone or is not a state change: the trail was damaged.
-                throw RecordsError(.storage, "request history names audit entry \(sequence), which is missing or malformed")
+                throw RecordsError(
+                    .storage, "request history names audit entry \(sequence), which is missing or malformed")
             }
             events.append(
                 RequestHistoryEvent(

@@ -29,7 +29,8 @@ struct RequestIDs: Sendable {
 
     /// Reads the key from the database.
     init(_ connection: Connection) throws {
-        guard let key = try connection.scalar("SELECT key FROM records_keys WHERE name = ?", [.text(Self.keyName)]).bytes
+        guard
+            let key = try connection.scalar("SELECT key FROM records_keys WHERE name = ?", [.text(Self.keyName)]).bytes
         else { throw RecordsError(.storage, "the database has no request-id key (records_keys)") }
         try self.init(key: key)
     }

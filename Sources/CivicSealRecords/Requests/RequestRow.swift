@@ -23,7 +23,8 @@ enum RequestRow {
             let received = CalendarDate(try text(6)), let due = CalendarDate(try text(7)),
             let category = FeeCategory(rawValue: try text(9))
         else { throw corrupt }
-        let form = statement.isNull(at: offset + 3) ? nil : CriminalRecordForm(rawValue: Int(statement.int64(at: offset + 3)))
+        let form =
+            statement.isNull(at: offset + 3) ? nil : CriminalRecordForm(rawValue: Int(statement.int64(at: offset + 3)))
         return RequestSummary(
             id: ids.publicID(statement, at: offset), state: state, kind: kind, form: form, departmentID: try text(4),
             assigneeID: statement.string(at: offset + 5), receivedOn: received, dueDate: due,

@@ -24,7 +24,7 @@ struct PreparedSubmission: Sendable {
 
 extension RequestStore {
     /// The longest accepted idempotency key, in bytes.
-    public static let maximumIdempotencyKeyLength = 200
+    package static let maximumIdempotencyKeyLength = 200
 
     // MARK: Public API
 
@@ -37,7 +37,7 @@ extension RequestStore {
     /// - A criminal-record request is refused with ``RecordsError/Code/unfinishedRequestExists`` while the same
     ///   person has an unfinished one of the same form (``CivicSealWorkflow/OpenRequestRule``), checked inside the
     ///   transaction so two concurrent submissions cannot both pass.
-    public func submit(
+    package func submit(
         _ request: ValidatedRequest, idempotencyKey: String? = nil, now: Date
     ) async throws(RecordsError) -> RequestSummary {
         let prepared = try prepare(request, idempotencyKey: idempotencyKey, now: now)
@@ -47,7 +47,7 @@ extension RequestStore {
     }
 
     /// Blocking ``submit(_:idempotencyKey:now:)-async``.
-    public func submit(
+    package func submit(
         _ request: ValidatedRequest, idempotencyKey: String? = nil, now: Date
     ) throws(RecordsError) -> RequestSummary {
         let prepared = try prepare(request, idempotencyKey: idempotencyKey, now: now)
@@ -56,7 +56,7 @@ extension RequestStore {
     }
 
     /// Submits many requests in one transaction (imports, benchmark fills): all are stored or none.
-    public func submitBatch(_ requests: [ValidatedRequest], now: Date) throws(RecordsError) -> [RequestSummary] {
+    package func submitBatch(_ requests: [ValidatedRequest], now: Date) throws(RecordsError) -> [RequestSummary] {
         var prepared: [PreparedSubmission] = []
         prepared.reserveCapacity(requests.count)
         var lastSubmission: RequestSubmission?
@@ -190,7 +190,8 @@ extension RequestStore {
     static func summary(seq: Int64, ids: RequestIDs, in connection: Connection, today: CalendarDate) throws
         -> RequestSummary
     {
-        let statement = try connection.cachedStatement("SELECT \(RequestRow.summaryColumns) FROM requests WHERE seq = ?")
+        let statement = try connection.cachedStatement(
+            "SELECT \(RequestRow.summaryColumns) FROM requests WHERE seq = ?")
         defer { statement.reset() }
         try statement.bind([.integer(seq)])
         guard try statement.step() else { throw RecordsError.notFound }

@@ -28,7 +28,7 @@ extension RequestStore {
 
     /// An officer of the request's department takes it into review (`submitted` → `in_review`). When several
     /// officers claim at once, exactly one wins; the others get ``RecordsError/Code/transitionRefused``.
-    public func claim(
+    package func claim(
         _ requestID: String, by officer: Actor, expectedVersion: Int? = nil, now: Date
     ) async throws(RecordsError) -> RequestSummary {
         try await perform(
@@ -40,7 +40,7 @@ extension RequestStore {
     /// The assigned officer decides: approve with findings, reject with reasons, or ask for information.
     ///
     /// `officerName` (from the staff token) is kept with an approval: the issued document prints it as the signatory.
-    public func decide(
+    package func decide(
         _ requestID: String, _ decision: OfficerDecision, by officer: Actor, officerName: String? = nil,
         expectedVersion: Int? = nil, now: Date
     ) async throws(RecordsError) -> RequestSummary {
@@ -63,7 +63,7 @@ extension RequestStore {
     /// The citizen answers a request for information with a corrected, re-validated form (`needs_info` →
     /// `submitted`). Kind, form and subject must stay the same; the statutory clock restarts from today, since
     /// the deadline runs from a complete dossier. The assignee is cleared so the queue picks it up again.
-    public func supplement(
+    package func supplement(
         _ requestID: String, with corrected: ValidatedRequest, expectedVersion: Int? = nil, now: Date
     ) async throws(RecordsError) -> RequestSummary {
         let prepared = try prepare(corrected, idempotencyKey: nil, now: now)
@@ -80,8 +80,9 @@ extension RequestStore {
     /// statutory due date is recomputed from the day the clock started; the step is audited as `set-complexity` with
     /// the reasons and the officer's words (``CaseComplexity/auditText(_:reason:)``), and the setting survives a
     /// supplement. Another kind of request is ``RecordsError/Code/invalidInput``.
-    public func setComplexity(
-        _ requestID: String, _ complexity: CaseComplexity, reason: String, by officer: Actor, expectedVersion: Int? = nil, now: Date
+    package func setComplexity(
+        _ requestID: String, _ complexity: CaseComplexity, reason: String, by officer: Actor,
+        expectedVersion: Int? = nil, now: Date
     ) async throws(RecordsError) -> RequestSummary {
         let trimmed = TextNormalization.normalise(reason)
         var command = TransitionCommand(
@@ -94,7 +95,7 @@ extension RequestStore {
     }
 
     /// The citizen withdraws a request before review (`submitted` or `needs_info` → `cancelled`).
-    public func cancel(
+    package func cancel(
         _ requestID: String, by citizen: Actor, expectedVersion: Int? = nil, now: Date
     ) async throws(RecordsError) -> RequestSummary {
         try await perform(
@@ -104,14 +105,14 @@ extension RequestStore {
     }
 
     /// The signer records that the signed document was delivered (`approved` → `issued`).
-    public func markIssued(
+    package func markIssued(
         _ requestID: String, by system: Actor = .system(), now: Date
     ) async throws(RecordsError) -> RequestSummary {
         try await perform(TransitionCommand(requestID: requestID, action: .issue, actor: system, reason: nil), now: now)
     }
 
     /// An officer of the department revokes an issued document, stating the grounds (`issued` → `revoked`).
-    public func revoke(
+    package func revoke(
         _ requestID: String, reason: String, by officer: Actor, expectedVersion: Int? = nil, now: Date
     ) async throws(RecordsError) -> RequestSummary {
         try await perform(
@@ -121,13 +122,13 @@ extension RequestStore {
     }
 
     /// Blocking ``claim(_:by:expectedVersion:now:)-async`` (command line, benchmarks).
-    public func claim(_ requestID: String, by officer: Actor, now: Date) throws(RecordsError) -> RequestSummary {
+    package func claim(_ requestID: String, by officer: Actor, now: Date) throws(RecordsError) -> RequestSummary {
         try performNow(TransitionCommand(requestID: requestID, action: .claim, actor: officer, reason: nil), now: now)
     }
 
     /// Blocking approval (command line, benchmarks): ``decide(_:_:by:officerName:expectedVersion:now:)-async`` with
     /// `.approve`.
-    public func approve(
+    package func approve(
         _ requestID: String, findingsJSON: String, by officer: Actor, officerName: String? = nil, now: Date
     ) throws(RecordsError) -> RequestSummary {
         try Self.checkFindings(findingsJSON)
@@ -204,10 +205,12 @@ extension RequestStore {
             action: command.action.rawValue, requestID: command.requestID, fromState: event.from.rawValue,
             toState: event.to.rawValue, reason: event.reason)
         // The officer's name at the time of the step, beside its audit entry (histories show it, not the staff id).
-        let actorName = actor.role == .officer ? actor.name.map { TextNormalization.normalise($0, collapsingSpaces: true) } : nil
+        let actorName =
+            actor.role == .officer ? actor.name.map { TextNormalization.normalise($0, collapsingSpaces: true) } : nil
         if let actorName, !actorName.isEmpty {
             try connection.execute(
-                "INSERT INTO audit_actor_names (sequence, name) VALUES (?, ?)", [.integer(audit.sequence), .text(actorName)])
+                "INSERT INTO audit_actor_names (sequence, name) VALUES (?, ?)",
+                [.integer(audit.sequence), .text(actorName)])
         }
 
         var assignments = "state = ?, assignee_id = ?, version = version + 1, updated_at = ?, history = ?"
@@ -221,12 +224,16 @@ extension RequestStore {
         } else if lifecycle.assigneeID == nil {
             assignments += ", assignee_name = NULL"
         }
-        if let complexity = command.complexity, case let (policy, calendar)? = command.deadlines {
+        if let complexity = command.complexity, case (let policy, let calendar)? = command.deadlines {
             guard let received = row[10].string.flatMap(CalendarDate.init) else { throw RequestRow.corrupt }
             let deadline = StatutoryDeadline(
-                receivedOn: received, workingDays: policy.workingDays(for: .criminalRecord, complexity: complexity), calendar: calendar)
+                receivedOn: received, workingDays: policy.workingDays(for: .criminalRecord, complexity: complexity),
+                calendar: calendar)
             assignments += ", complexity_override = ?, working_days = ?, due_date = ?"
-            arguments += [.text(complexity.storedText), .integer(Int64(deadline.workingDays)), .text(deadline.dueDate.description)]
+            arguments += [
+                .text(complexity.storedText), .integer(Int64(deadline.workingDays)),
+                .text(deadline.dueDate.description),
+            ]
         }
         if let findings = command.findingsJSON {
             assignments += ", findings = ?"
@@ -245,12 +252,16 @@ extension RequestStore {
             }
             // An officer's complexity outlives a supplement: the new clock runs for the complexity they set.
             var deadline = corrected.deadline
-            if let stored = row[11].string, let override = CaseComplexity(storedText: stored), case let (policy, calendar)? = command.deadlines {
+            if let stored = row[11].string, let override = CaseComplexity(storedText: stored),
+                case (let policy, let calendar)? = command.deadlines
+            {
                 deadline = StatutoryDeadline(
-                    receivedOn: deadline.receivedOn, workingDays: policy.workingDays(for: corrected.kind, complexity: override),
+                    receivedOn: deadline.receivedOn,
+                    workingDays: policy.workingDays(for: corrected.kind, complexity: override),
                     calendar: calendar)
             }
-            assignments += ", submission = ?, received_on = ?, working_days = ?, due_date = ?, fee_vnd = ?, fee_category = ?"
+            assignments +=
+                ", submission = ?, received_on = ?, working_days = ?, due_date = ?, fee_vnd = ?, fee_category = ?"
             arguments += [
                 .text(corrected.json), .text(deadline.receivedOn.description),
                 .integer(Int64(deadline.workingDays)), .text(deadline.dueDate.description),

@@ -14,14 +14,15 @@ import Foundation
 ///
 /// Each operation has an `async` form (for the server; SQLite runs on the connection's own queue, never on the
 /// cooperative pool) and a blocking form for the command line and benchmarks.
-public final class RequestStore: Sendable {
-    public let database: Database
-    public let configuration: RecordsConfiguration
+package final class RequestStore: Sendable {
+    package let database: Database
+    package let configuration: RecordsConfiguration
     /// Public ids from row numbers and back, under the database's own key.
     let ids: RequestIDs
 
     /// Wraps an open database whose schema includes ``RecordsSchema/migrations`` (reads its request-id key).
-    public init(database: Database, configuration: RecordsConfiguration = RecordsConfiguration()) throws(RecordsError) {
+    package init(database: Database, configuration: RecordsConfiguration = RecordsConfiguration()) throws(RecordsError)
+    {
         self.database = database
         self.configuration = configuration
         do {
@@ -32,7 +33,7 @@ public final class RequestStore: Sendable {
     }
 
     /// Opens (creating and migrating) the database at `path`. Blocks the calling thread.
-    public static func open(
+    package static func open(
         path: String, configuration: RecordsConfiguration = RecordsConfiguration(),
         databaseConfiguration: DatabaseConfiguration = DatabaseConfiguration()
     ) throws(RecordsError) -> RequestStore {
@@ -46,14 +47,17 @@ public final class RequestStore: Sendable {
     }
 
     /// Closes the database (checkpointing the WAL into the file).
-    public func close() throws(RecordsError) {
+    package func close() throws(RecordsError) {
         do { try database.close() } catch { throw RecordsError.wrapping(error) }
     }
 
     /// True for 32 lowercase hex digits, the shape of every request id.
-    public static func isRequestID(_ text: String) -> Bool {
+    package static func isRequestID(_ text: String) -> Bool {
         text.utf8.count == 32
-            && text.utf8.allSatisfy { (UInt8(ascii: "0")...UInt8(ascii: "9")).contains($0) || (UInt8(ascii: "a")...UInt8(ascii: "f")).contains($0) }
+            && text.utf8.allSatisfy {
+                (UInt8(ascii: "0")...UInt8(ascii: "9")).contains($0)
+                    || (UInt8(ascii: "a")...UInt8(ascii: "f")).contains($0)
+            }
     }
 
     // MARK: Running transactions

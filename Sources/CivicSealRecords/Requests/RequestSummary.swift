@@ -2,24 +2,24 @@ import CivicSealWorkflow
 import Foundation
 
 /// What the HTTP layer shows about one request: identity, status, routing, deadline and fee.
-public struct RequestSummary: Sendable, Hashable, Codable {
+package struct RequestSummary: Sendable, Hashable, Codable {
     /// 128-bit random identifier, 32 lowercase hex digits.
-    public let id: String
-    public let state: RequestState
-    public let kind: RequestKind
-    public let form: CriminalRecordForm?
-    public let departmentID: String
-    public let assigneeID: String?
+    package let id: String
+    package let state: RequestState
+    package let kind: RequestKind
+    package let form: CriminalRecordForm?
+    package let departmentID: String
+    package let assigneeID: String?
     /// The day the statutory clock started (receipt, or the last supplement).
-    public let receivedOn: CalendarDate
+    package let receivedOn: CalendarDate
     /// Inclusive statutory due date (working days, see ``CivicSealWorkflow/StatutoryDeadline``).
-    public let dueDate: CalendarDate
-    public let feeVND: Int
-    public let feeCategory: FeeCategory
+    package let dueDate: CalendarDate
+    package let feeVND: Int
+    package let feeCategory: FeeCategory
     /// Increases on every change; the optimistic-concurrency token (`ETag`).
-    public let version: Int
-    public let createdAt: Date
-    public let updatedAt: Date
+    package let version: Int
+    package let createdAt: Date
+    package let updatedAt: Date
     /// Still open and past its due date on the day the summary was read (Việt Nam time).
-    public let isOverdue: Bool
+    package let isOverdue: Bool
 }

@@ -50,8 +50,8 @@ import CivicSealStorage
 /// created_at, seq, kind, form, state, subject_id)` a citizen's list and, covering, the rule's check on the
 /// requests they filed for themselves; `requests_open_criminal_for_others` the rest of the rule; the partial
 /// `requests_approved` the issuance sweeper.
-public enum RecordsSchema {
-    public static let migrations: [Migration] = [
+package enum RecordsSchema {
+    package static let migrations: [Migration] = [
         Migration(
             "records: requests, idempotency, events, health book, audit",
             statements: [
@@ -251,7 +251,7 @@ public enum RecordsSchema {
                 """
                 ALTER TABLE documents ADD COLUMN revocation_code TEXT CHECK (revocation_code IS NULL OR revocation_code IN
                     ('issued-in-error', 'superseded', 'holder-request', 'key-compromise', 'cessation-of-operation'))
-                """,
+                """
             ]),
         Migration(
             "names and complexity: the officer's name beside each step and on the claimed request; an officer's Art. 48 complexity",
@@ -260,7 +260,8 @@ public enum RecordsSchema {
                 "CREATE TABLE audit_actor_names (sequence INTEGER PRIMARY KEY REFERENCES audit_log (sequence), name TEXT NOT NULL)",
                 // The claiming officer's name, cleared with `assignee_id`; NULL for requests claimed before.
                 "ALTER TABLE requests ADD COLUMN assignee_name TEXT",
-                // NULL: the complexity derived from the submission applies; else the reasons an officer set (`""` none),
+                // NULL: the complexity derived from the submission applies; else the reasons an officer set (`""`
+                // none),
                 // recorded with their reason by a `set-complexity` audit entry.
                 "ALTER TABLE requests ADD COLUMN complexity_override TEXT",
             ]),
@@ -268,10 +269,10 @@ public enum RecordsSchema {
             "earlier certificates of a person: issued requests by subject, for the officer's review of contradictions",
             statements: [
                 // Partial: only requests with a document enter it, so submissions and queue moves never touch it.
-                "CREATE INDEX requests_subject_issued ON requests (subject_id, kind) WHERE state IN ('issued', 'revoked')",
+                "CREATE INDEX requests_subject_issued ON requests (subject_id, kind) WHERE state IN ('issued', 'revoked')"
             ]),
     ]
 
     /// The triggers that make `audit_log` append-only; ``AuditVerifier`` reports any that are missing.
-    public static let auditTriggers = ["audit_log_no_update", "audit_log_no_delete"]
+    package static let auditTriggers = ["audit_log_no_update", "audit_log_no_delete"]
 }

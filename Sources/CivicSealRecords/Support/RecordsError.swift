@@ -5,51 +5,51 @@ import CivicSealWorkflow
 /// no personal data), and, where relevant, the lifecycle refusal or the field issues behind it.
 ///
 /// Errors compare by code only.
-public struct RecordsError: Error, Sendable, CustomStringConvertible, Equatable {
+package struct RecordsError: Error, Sendable, CustomStringConvertible, Equatable {
     /// A stable, machine-readable reason (`records.<rule>`).
-    public struct Code: RawRepresentable, Hashable, Sendable, CustomStringConvertible {
-        public let rawValue: String
-        public init(rawValue: String) { self.rawValue = rawValue }
-        public var description: String { rawValue }
+    package struct Code: RawRepresentable, Hashable, Sendable, CustomStringConvertible {
+        package let rawValue: String
+        package init(rawValue: String) { self.rawValue = rawValue }
+        package var description: String { rawValue }
 
         /// No such request, or the actor may not see it (never revealed which).
-        public static let notFound = Code(rawValue: "records.not-found")
+        package static let notFound = Code(rawValue: "records.not-found")
         /// The idempotency key was already used by this owner with a different body.
-        public static let idempotencyKeyReused = Code(rawValue: "records.idempotency-key-reused")
+        package static let idempotencyKeyReused = Code(rawValue: "records.idempotency-key-reused")
         /// The idempotency key is empty, too long or holds characters outside printable ASCII.
-        public static let idempotencyKeyInvalid = Code(rawValue: "records.idempotency-key-invalid")
+        package static let idempotencyKeyInvalid = Code(rawValue: "records.idempotency-key-invalid")
         /// An unfinished criminal-record request of the same form exists for the same person (``OpenRequestRule``).
-        public static let unfinishedRequestExists = Code(rawValue: "records.unfinished-request-exists")
+        package static let unfinishedRequestExists = Code(rawValue: "records.unfinished-request-exists")
         /// The lifecycle refused the action; ``RecordsError/lifecycle`` says why. Nothing changed.
-        public static let transitionRefused = Code(rawValue: "records.transition-refused")
+        package static let transitionRefused = Code(rawValue: "records.transition-refused")
         /// The row changed since it was read (optimistic `version` check). Nothing changed.
-        public static let concurrentModification = Code(rawValue: "records.concurrent-modification")
+        package static let concurrentModification = Code(rawValue: "records.concurrent-modification")
         /// The routing table names no department (or an unknown one) for the request.
-        public static let noDepartment = Code(rawValue: "records.no-department")
+        package static let noDepartment = Code(rawValue: "records.no-department")
         /// A queue cursor that this store did not produce.
-        public static let invalidCursor = Code(rawValue: "records.invalid-cursor")
+        package static let invalidCursor = Code(rawValue: "records.invalid-cursor")
         /// Input refused before storage (findings that are not a JSON object, a bad health-book entry…);
         /// ``RecordsError/issues`` lists the fields.
-        public static let invalidInput = Code(rawValue: "records.invalid-input")
+        package static let invalidInput = Code(rawValue: "records.invalid-input")
         /// A supplement that changes the kind, form or subject of the request.
-        public static let supplementMismatch = Code(rawValue: "records.supplement-mismatch")
+        package static let supplementMismatch = Code(rawValue: "records.supplement-mismatch")
         /// The actor's role may not do this at all (e.g. a citizen recording a health-book entry).
-        public static let forbidden = Code(rawValue: "records.forbidden")
+        package static let forbidden = Code(rawValue: "records.forbidden")
         /// The database failed; ``RecordsError/storageCode`` holds the storage layer's code.
-        public static let storage = Code(rawValue: "records.storage")
+        package static let storage = Code(rawValue: "records.storage")
     }
 
-    public let code: Code
+    package let code: Code
     /// Safe to log: never contains SQL, bound values or personal data.
-    public let message: String
+    package let message: String
     /// The lifecycle refusal behind ``Code/transitionRefused``.
-    public let lifecycle: LifecycleError?
+    package let lifecycle: LifecycleError?
     /// Field issues behind ``Code/invalidInput`` or ``Code/unfinishedRequestExists``.
-    public let issues: [ValidationIssue]
+    package let issues: [ValidationIssue]
     /// The ``DatabaseError/Code`` behind ``Code/storage`` (e.g. `SQLITE_BUSY`).
-    public let storageCode: DatabaseError.Code?
+    package let storageCode: DatabaseError.Code?
 
-    public init(
+    package init(
         _ code: Code, _ message: String, lifecycle: LifecycleError? = nil, issues: [ValidationIssue] = [],
         storageCode: DatabaseError.Code? = nil
     ) {
@@ -60,9 +60,9 @@ public struct RecordsError: Error, Sendable, CustomStringConvertible, Equatable 
         self.storageCode = storageCode
     }
 
-    public var description: String { "\(code): \(message)" }
+    package var description: String { "\(code): \(message)" }
 
-    public static func == (lhs: RecordsError, rhs: RecordsError) -> Bool { lhs.code == rhs.code }
+    package static func == (lhs: RecordsError, rhs: RecordsError) -> Bool { lhs.code == rhs.code }
 
     static let notFound = RecordsError(.notFound, "no such request")
 

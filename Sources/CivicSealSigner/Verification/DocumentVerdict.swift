@@ -5,15 +5,15 @@ import Foundation
 /// The answer of ``DocumentVerifier``: an outcome and every named check with a message in Vietnamese and
 /// English (Decree 23/2025 requires verification software to explain itself in Vietnamese). A failed check is
 /// a value, never a throw.
-public struct DocumentVerdict: Sendable {
+package struct DocumentVerdict: Sendable {
     /// `valid` when every check passed; `revoked` when the document is genuine but the registry revoked it;
     /// `invalid` otherwise.
-    public enum Outcome: String, Sendable {
+    package enum Outcome: String, Sendable {
         case valid, invalid, revoked
     }
 
     /// The checks, in the order they are reported. The last three run only online (with a registry).
-    public enum CheckName: String, Sendable, CaseIterable {
+    package enum CheckName: String, Sendable, CaseIterable {
         case structure
         case byteRange = "byte-range"
         case modifications
@@ -28,24 +28,25 @@ public struct DocumentVerdict: Sendable {
         case notRevoked = "not-revoked"
 
         /// The checks that need only the file and the trust anchors.
-        public static let offline: [CheckName] = [
-            .structure, .byteRange, .modifications, .digest, .signature, .signingCertificate, .chain, .validityAtSigningTime, .keyUsage,
+        package static let offline: [CheckName] = [
+            .structure, .byteRange, .modifications, .digest, .signature, .signingCertificate, .chain,
+            .validityAtSigningTime, .keyUsage,
         ]
         /// The checks that also need the registry.
-        public static let online: [CheckName] = [.registered, .hashMatches, .notRevoked]
+        package static let online: [CheckName] = [.registered, .hashMatches, .notRevoked]
     }
 
     /// One named check and what it found, in both languages.
-    public struct Check: Sendable {
-        public let name: CheckName
-        public let passed: Bool
-        public let vietnamese: String
-        public let english: String
+    package struct Check: Sendable {
+        package let name: CheckName
+        package let passed: Bool
+        package let vietnamese: String
+        package let english: String
         /// False when the check could not run because an earlier one failed (then ``passed`` is false too, so the
         /// outcome is unchanged, but pages say "not checked" rather than "failed").
-        public let wasRun: Bool
+        package let wasRun: Bool
 
-        public init(name: CheckName, passed: Bool, vietnamese: String, english: String, wasRun: Bool = true) {
+        package init(name: CheckName, passed: Bool, vietnamese: String, english: String, wasRun: Bool = true) {
             self.name = name
             self.passed = passed
             self.vietnamese = vietnamese
@@ -54,34 +55,35 @@ public struct DocumentVerdict: Sendable {
         }
     }
 
-    public let outcome: Outcome
-    public let checks: [Check]
+    package let outcome: Outcome
+    package let checks: [Check]
     /// The signer certificate's common name.
-    public let signer: String?
+    package let signer: String?
     /// The signer certificate's organisational unit (the department id), else its organisation.
-    public let department: String?
+    package let department: String?
     /// The signing time: the CMS signing-time attribute when present, else the signature dictionary's `/M`.
-    public let signingTime: Date?
-    public let documentID: String?
-    public let documentKind: String?
+    package let signingTime: Date?
+    package let documentID: String?
+    package let documentKind: String?
     /// When the registry says the document is revoked: the date and the public reason code (never the grounds).
-    public let revocation: Revocation?
+    package let revocation: Revocation?
 
     /// A revocation as verdicts show it.
-    public struct Revocation: Sendable, Equatable {
-        public let date: Date
-        public let reason: RevocationReason
+    package struct Revocation: Sendable, Equatable {
+        package let date: Date
+        package let reason: RevocationReason
 
-        public init(date: Date, reason: RevocationReason) {
+        package init(date: Date, reason: RevocationReason) {
             self.date = date
             self.reason = reason
         }
     }
 
-    public var isValid: Bool { outcome == .valid }
+    package var isValid: Bool { outcome == .valid }
 
-    public init(
-        outcome: Outcome, checks: [Check], signer: String?, department: String?, signingTime: Date?, documentID: String?, documentKind: String?,
+    package init(
+        outcome: Outcome, checks: [Check], signer: String?, department: String?, signingTime: Date?,
+        documentID: String?, documentKind: String?,
         revocation: Revocation? = nil
     ) {
         self.revocation = revocation
@@ -95,33 +97,38 @@ public struct DocumentVerdict: Sendable {
     }
 
     /// The check named `name`, when it was run.
-    public func check(_ name: CheckName) -> Check? { checks.first { $0.name == name } }
+    package func check(_ name: CheckName) -> Check? { checks.first { $0.name == name } }
 
     /// The names of the checks that failed, in report order.
-    public var failedChecks: [CheckName] { checks.filter { !$0.passed }.map(\.name) }
+    package var failedChecks: [CheckName] { checks.filter { !$0.passed }.map(\.name) }
 
     /// The verdict for the API (`JSONSerialization`-ready): `outcome`, `checks` (`name`, `passed`,
     /// `messages.vi`/`messages.en`), `signer`, `department`, `signingTime` (ISO 8601, UTC), `documentID`,
     /// `documentKind`, `revocation` (`{"date", "reason"}`: ISO 8601 and a ``RevocationReason`` code); absent values are
     /// JSON `null`.
-    public func jsonObject() -> [String: Any] {
+    package func jsonObject() -> [String: Any] {
         func orNull(_ value: String?) -> Any { value ?? NSNull() }
         return [
             "outcome": outcome.rawValue,
             "checks": checks.map { check -> [String: Any] in
-                ["name": check.name.rawValue, "passed": check.passed, "messages": ["vi": check.vietnamese, "en": check.english]]
+                [
+                    "name": check.name.rawValue, "passed": check.passed,
+                    "messages": ["vi": check.vietnamese, "en": check.english],
+                ]
             },
             "signer": orNull(signer),
             "department": orNull(department),
             "signingTime": orNull(signingTime.map(Self.iso8601)),
             "documentID": orNull(documentID),
             "documentKind": orNull(documentKind),
-            "revocation": revocation.map { ["date": Self.iso8601($0.date), "reason": $0.reason.rawValue] as [String: Any] } ?? NSNull(),
+            "revocation": revocation.map {
+                ["date": Self.iso8601($0.date), "reason": $0.reason.rawValue] as [String: Any]
+            } ?? NSNull(),
         ]
     }
 
     /// `2026-05-01T08:30:00Z` (UTC). Computed by hand: a formatter per verdict costs more than the signature check.
-    public static func iso8601(_ date: Date) -> String {
+    package static func iso8601(_ date: Date) -> String {
         let (year, month, day, hour, minute, second) = PDFDateFormat.components(date)
         func two(_ value: Int) -> String { value < 10 ? "0\(value)" : "\(value)" }
         let yearText = String(year)

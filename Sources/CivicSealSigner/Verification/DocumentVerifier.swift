@@ -29,21 +29,23 @@ import Foundation
 ///
 /// A check that cannot run because an earlier one failed is reported as failed with a "not checked" message, so
 /// the list of checks is always the same for the same mode.
-public final class DocumentVerifier: Sendable {
+package final class DocumentVerifier: Sendable {
     /// The largest file accepted (the `POST /v1/verify` body limit).
-    public static let maximumSize = 10 * 1024 * 1024
+    package static let maximumSize = 10 * 1024 * 1024
 
-    public let trustAnchors: [Certificate]
+    package let trustAnchors: [Certificate]
     private let validator: ChainValidator
 
     /// - Throws: `CryptoError` when `trustAnchors` is empty or OpenSSL refuses a certificate.
-    public init(trustAnchors: [Certificate]) throws(CryptoError) {
+    package init(trustAnchors: [Certificate]) throws(CryptoError) {
         validator = try ChainValidator(trustAnchors: trustAnchors)
         self.trustAnchors = trustAnchors
     }
 
     /// Verifies `pdf` as of `now` (used only when the file claims no signing time); with a `registry`, also online.
-    public func verify(_ pdf: [UInt8], at now: Date = Date(), registry: (any DocumentRegistryLookup)? = nil) -> DocumentVerdict {
+    package func verify(_ pdf: [UInt8], at now: Date = Date(), registry: (any DocumentRegistryLookup)? = nil)
+        -> DocumentVerdict
+    {
         var report = Report(online: registry != nil)
         let parsed: SignedPDF
         do throws(PDFStructureError) {
@@ -52,11 +54,13 @@ public final class DocumentVerifier: Sendable {
             }
             parsed = try SignedPDF(pdf)
         } catch {
-            report.fail(.structure, "Không đọc được tệp PDF hoặc tệp không có chữ ký số (\(error.message)).",
-                        "The file is not a readable signed PDF (\(error.message)).")
+            report.fail(
+                .structure, "Không đọc được tệp PDF hoặc tệp không có chữ ký số (\(error.message)).",
+                "The file is not a readable signed PDF (\(error.message)).")
             return report.verdict()
         }
-        report.pass(.structure, "Tệp PDF đọc được và có chữ ký số.", "The PDF is readable and carries a digital signature.")
+        report.pass(
+            .structure, "Tệp PDF đọc được và có chữ ký số.", "The PDF is readable and carries a digital signature.")
         report.documentID = parsed.documentID
         report.documentKind = parsed.documentKind
         let signature = parsed.signature
@@ -64,21 +68,29 @@ public final class DocumentVerifier: Sendable {
         // Byte range (ISO 32000-1 §12.8.1).
         let ranges = Self.hashableRanges(signature.byteRange, fileSize: pdf.count)
         if let problem = Self.byteRangeProblem(signature, in: pdf) {
-            report.fail(.byteRange, "Phạm vi ký không bao trùm toàn bộ tệp: một phần tài liệu không được ký (\(problem.vi)).",
-                        "The signed byte range does not cover the whole file: part of the document is unsigned (\(problem.en)).")
+            report.fail(
+                .byteRange, "Phạm vi ký không bao trùm toàn bộ tệp: một phần tài liệu không được ký (\(problem.vi)).",
+                "The signed byte range does not cover the whole file: part of the document is unsigned (\(problem.en))."
+            )
         } else {
-            report.pass(.byteRange, "Phạm vi ký bao trùm toàn bộ tệp, trừ giá trị chữ ký.",
-                        "The signed byte range covers the whole file except the signature value.")
+            report.pass(
+                .byteRange, "Phạm vi ký bao trùm toàn bộ tệp, trừ giá trị chữ ký.",
+                "The signed byte range covers the whole file except the signature value.")
         }
 
         // Modifications: nothing but whitespace after the signed revision.
         if let ranges {
             let signedEnd = ranges.1.upperBound
             if pdf[signedEnd...].allSatisfy(PDFObjectScanner.isSpace) {
-                report.pass(.modifications, "Tài liệu không bị sửa đổi sau khi ký.", "The document was not modified after signing.")
+                report.pass(
+                    .modifications, "Tài liệu không bị sửa đổi sau khi ký.",
+                    "The document was not modified after signing.")
             } else {
-                report.fail(.modifications, "Tài liệu đã bị sửa đổi sau khi ký: có \(pdf.count - signedEnd) byte được thêm vào sau phần đã ký.",
-                            "The document was modified after signing: \(pdf.count - signedEnd) bytes were appended after the signed part.")
+                report.fail(
+                    .modifications,
+                    "Tài liệu đã bị sửa đổi sau khi ký: có \(pdf.count - signedEnd) byte được thêm vào sau phần đã ký.",
+                    "The document was modified after signing: \(pdf.count - signedEnd) bytes were appended after the signed part."
+                )
             }
         } else {
             report.notChecked(.modifications)
@@ -91,8 +103,11 @@ public final class DocumentVerifier: Sendable {
         let subFilter = signature.subFilter ?? "(none)"
         if subFilter != "ETSI.CAdES.detached" && subFilter != "adbe.pkcs7.detached" {
             report.notChecked(.digest)
-            report.fail(.signature, "Định dạng chữ ký \(subFilter) không được hỗ trợ (chỉ chấp nhận ETSI.CAdES.detached, adbe.pkcs7.detached).",
-                        "The signature format \(subFilter) is not supported (only ETSI.CAdES.detached and adbe.pkcs7.detached).")
+            report.fail(
+                .signature,
+                "Định dạng chữ ký \(subFilter) không được hỗ trợ (chỉ chấp nhận ETSI.CAdES.detached, adbe.pkcs7.detached).",
+                "The signature format \(subFilter) is not supported (only ETSI.CAdES.detached and adbe.pkcs7.detached)."
+            )
             report.notChecked(.signingCertificate)
         } else if let cms = Self.trimmedDER(signature.contents) {
             let verification = CMSSignedData.verifyDetached(
@@ -112,7 +127,8 @@ public final class DocumentVerifier: Sendable {
             report.record(verification.failure)
         } else {
             report.notChecked(.digest)
-            report.fail(.signature, "Không đọc được chữ ký CMS trong /Contents.", "The CMS in /Contents is not readable DER.")
+            report.fail(
+                .signature, "Không đọc được chữ ký CMS trong /Contents.", "The CMS in /Contents is not readable DER.")
             report.notChecked(.signingCertificate)
         }
 
@@ -121,7 +137,9 @@ public final class DocumentVerifier: Sendable {
         report.signingTime = signingTime
         if let signer {
             report.signer = signer.subject.commonName
-            report.department = signer.subject.attributes.last { $0.type == "OU" }?.value ?? signer.subject.attributes.last { $0.type == "O" }?.value
+            report.department =
+                signer.subject.attributes.last { $0.type == "OU" }?.value
+                ?? signer.subject.attributes.last { $0.type == "O" }?.value
             checkCertificate(signer, intermediates: intermediates, at: signingTime ?? now, &report)
         } else {
             for name in [DocumentVerdict.CheckName.chain, .validityAtSigningTime, .keyUsage] { report.notChecked(name) }
@@ -133,7 +151,9 @@ public final class DocumentVerifier: Sendable {
 
     // MARK: - Certificate checks
 
-    private func checkCertificate(_ signer: Certificate, intermediates: [Certificate], at time: Date, _ report: inout Report) {
+    private func checkCertificate(
+        _ signer: Certificate, intermediates: [Certificate], at time: Date, _ report: inout Report
+    ) {
         // Key usage is judged below, on its own: the chain validator is asked for none.
         let verdict = validator.validate(signer, intermediates: intermediates, at: time, requiredKeyUsage: [])
         var chainFailure = verdict.failure
@@ -142,18 +162,26 @@ public final class DocumentVerifier: Sendable {
             // Expiry is the validity check's finding; judge trust again inside the signer's validity period.
             timeFailure = failure
             let inside = signer.notBefore.addingTimeInterval(signer.notAfter.timeIntervalSince(signer.notBefore) / 2)
-            chainFailure = validator.validate(signer, intermediates: intermediates, at: inside, requiredKeyUsage: []).failure
+            chainFailure =
+                validator.validate(signer, intermediates: intermediates, at: inside, requiredKeyUsage: []).failure
             if let again = chainFailure, again.reason == .expired || again.reason == .notYetValid { chainFailure = nil }
         }
-        // An absent key-usage extension is reported by the validator after the chain verified: that is key-usage's finding.
-        if let failure = chainFailure, failure.reason == .wrongKeyUsage, failure.depth == 0, signer.keyUsage == nil { chainFailure = nil }
+        // An absent key-usage extension is reported by the validator after the chain verified: that is key-usage's
+        // finding.
+        if let failure = chainFailure, failure.reason == .wrongKeyUsage, failure.depth == 0, signer.keyUsage == nil {
+            chainFailure = nil
+        }
 
         if let failure = chainFailure {
-            report.fail(.chain, "Chứng thư số của người ký không được cấp bởi tổ chức chứng thực tin cậy (\(failure.reason.rawValue)).",
-                        "The signer's certificate does not chain to a trust anchor (\(failure.reason.rawValue) at depth \(failure.depth)).")
+            report.fail(
+                .chain,
+                "Chứng thư số của người ký không được cấp bởi tổ chức chứng thực tin cậy (\(failure.reason.rawValue)).",
+                "The signer's certificate does not chain to a trust anchor (\(failure.reason.rawValue) at depth \(failure.depth))."
+            )
         } else {
-            report.pass(.chain, "Chứng thư số của người ký được cấp bởi tổ chức chứng thực tin cậy.",
-                        "The signer's certificate chains to a trust anchor.")
+            report.pass(
+                .chain, "Chứng thư số của người ký được cấp bởi tổ chức chứng thực tin cậy.",
+                "The signer's certificate chains to a trust anchor.")
         }
 
         // People read the verdict: times in Hà Nội time with the zone named (the JSON members stay ISO 8601 UTC).
@@ -161,23 +189,28 @@ public final class DocumentVerifier: Sendable {
         let stampVietnamese = "\(stamp) \(HanoiTime.zoneVietnamese)"
         let stampEnglish = "\(stamp) \(HanoiTime.zoneEnglish)"
         if timeFailure == nil, signer.isValid(at: time) {
-            report.pass(.validityAtSigningTime, "Chứng thư số còn hiệu lực tại thời điểm ký (\(stampVietnamese)).",
-                        "The certificate was valid at the signing time (\(stampEnglish)).")
+            report.pass(
+                .validityAtSigningTime, "Chứng thư số còn hiệu lực tại thời điểm ký (\(stampVietnamese)).",
+                "The certificate was valid at the signing time (\(stampEnglish)).")
         } else {
             let depth = timeFailure?.depth ?? 0
             let whose = depth == 0 ? "của người ký" : "trong chuỗi chứng thực (cấp \(depth))"
             let whoseEnglish = depth == 0 ? "the signer's certificate" : "a certificate of the chain (depth \(depth))"
-            report.fail(.validityAtSigningTime, "Chứng thư số \(whose) đã hết hạn hoặc chưa có hiệu lực tại thời điểm ký (\(stampVietnamese)).",
-                        "At the signing time (\(stampEnglish)) \(whoseEnglish) was expired or not yet valid.")
+            report.fail(
+                .validityAtSigningTime,
+                "Chứng thư số \(whose) đã hết hạn hoặc chưa có hiệu lực tại thời điểm ký (\(stampVietnamese)).",
+                "At the signing time (\(stampEnglish)) \(whoseEnglish) was expired or not yet valid.")
         }
 
         if let usage = signer.keyUsage, !usage.isDisjoint(with: [.digitalSignature, .nonRepudiation]) {
-            report.pass(.keyUsage, "Chứng thư số được phép dùng để ký tài liệu (\(usage)).",
-                        "The certificate's key usage allows signing documents (\(usage)).")
+            report.pass(
+                .keyUsage, "Chứng thư số được phép dùng để ký tài liệu (\(usage)).",
+                "The certificate's key usage allows signing documents (\(usage)).")
         } else {
             let usage = signer.keyUsage.map { $0.isEmpty ? "none" : $0.description } ?? "absent"
-            report.fail(.keyUsage, "Chứng thư số không được phép dùng để ký tài liệu (key usage: \(usage)).",
-                        "The certificate's key usage (\(usage)) has neither digitalSignature nor nonRepudiation.")
+            report.fail(
+                .keyUsage, "Chứng thư số không được phép dùng để ký tài liệu (key usage: \(usage)).",
+                "The certificate's key usage (\(usage)) has neither digitalSignature nor nonRepudiation.")
         }
     }
 
@@ -186,7 +219,9 @@ public final class DocumentVerifier: Sendable {
     private func checkRegistry(_ pdf: [UInt8], _ registry: any DocumentRegistryLookup, _ report: inout Report) {
         guard let identifier = report.documentID, let registered = registry.registeredDocument(id: identifier) else {
             let shown = report.documentID.map { " \($0)" } ?? ""
-            report.fail(.registered, "Không tìm thấy tài liệu\(shown) trong sổ đăng ký.", "The document\(shown) is not in the registry.")
+            report.fail(
+                .registered, "Không tìm thấy tài liệu\(shown) trong sổ đăng ký.",
+                "The document\(shown) is not in the registry.")
             report.notChecked(.hashMatches)
             report.notChecked(.notRevoked)
             return
@@ -196,8 +231,9 @@ public final class DocumentVerifier: Sendable {
         if Digest.sha256(pdf) == registered.pdfSHA256 {
             report.pass(.hashMatches, "Tệp trùng khớp với bản đã cấp.", "The file is identical to the one issued.")
         } else {
-            report.fail(.hashMatches, "Tệp không trùng khớp với bản đã cấp (mã băm SHA-256 khác).",
-                        "The file differs from the one issued (SHA-256 mismatch).")
+            report.fail(
+                .hashMatches, "Tệp không trùng khớp với bản đã cấp (mã băm SHA-256 khác).",
+                "The file differs from the one issued (SHA-256 mismatch).")
         }
         switch registered.status {
         case .valid:
@@ -206,8 +242,11 @@ public final class DocumentVerifier: Sendable {
             // The public reason code and date only: the officer's grounds never reach a verdict.
             let stamp = HanoiTime.dateTimeWithSeconds(at)
             report.revocation = DocumentVerdict.Revocation(date: at, reason: code)
-            report.fail(.notRevoked, "Tài liệu đã bị thu hồi lúc \(stamp) \(HanoiTime.zoneVietnamese). Lý do: \(code.vietnamese) (\(code.rawValue)).",
-                        "The document was revoked at \(stamp) \(HanoiTime.zoneEnglish). Reason: \(code.english) (\(code.rawValue)).")
+            report.fail(
+                .notRevoked,
+                "Tài liệu đã bị thu hồi lúc \(stamp) \(HanoiTime.zoneVietnamese). Lý do: \(code.vietnamese) (\(code.rawValue)).",
+                "The document was revoked at \(stamp) \(HanoiTime.zoneEnglish). Reason: \(code.english) (\(code.rawValue))."
+            )
         }
     }
 
@@ -215,13 +254,15 @@ public final class DocumentVerifier: Sendable {
 
     /// The two ranges when they lie inside the file, whatever else is wrong with them.
     static func hashableRanges(_ values: [Int], fileSize: Int) -> (Range<Int>, Range<Int>)? {
-        guard values.count == 4, values.allSatisfy({ $0 >= 0 }), values[0] <= fileSize, values[1] <= fileSize - values[0],
+        guard values.count == 4, values.allSatisfy({ $0 >= 0 }), values[0] <= fileSize,
+            values[1] <= fileSize - values[0],
             values[2] <= fileSize, values[3] <= fileSize - values[2]
         else { return nil }
         return (values[0]..<(values[0] + values[1]), values[2]..<(values[2] + values[3]))
     }
 
-    private static func byteRangeProblem(_ signature: SignedPDF.Signature, in pdf: [UInt8]) -> (vi: String, en: String)? {
+    private static func byteRangeProblem(_ signature: SignedPDF.Signature, in pdf: [UInt8]) -> (vi: String, en: String)?
+    {
         let values = signature.byteRange
         guard values.count == 4, signature.byteRangeCount == 4 else {
             return ("cần đúng hai khoảng", "exactly two ranges are required, found \(signature.byteRangeCount) numbers")
@@ -229,8 +270,12 @@ public final class DocumentVerifier: Sendable {
         guard let (first, second) = hashableRanges(values, fileSize: pdf.count) else {
             return ("khoảng byte nằm ngoài tệp", "a range lies outside the file")
         }
-        guard first.lowerBound == 0 else { return ("khoảng đầu không bắt đầu từ đầu tệp", "the first range does not start at 0") }
-        guard first.upperBound == signature.contentsRange.lowerBound, second.lowerBound == signature.contentsRange.upperBound else {
+        guard first.lowerBound == 0 else {
+            return ("khoảng đầu không bắt đầu từ đầu tệp", "the first range does not start at 0")
+        }
+        guard first.upperBound == signature.contentsRange.lowerBound,
+            second.lowerBound == signature.contentsRange.upperBound
+        else {
             return ("khoảng trống không đúng vị trí giá trị chữ ký", "the gap is not exactly the /Contents value")
         }
         // The signed revision must end with its end-of-file marker (§7.5.5), optionally followed by an end-of-line.
@@ -286,15 +331,21 @@ private struct Report {
     }
 
     mutating func notChecked(_ name: DocumentVerdict.CheckName) {
-        checks.append(.init(name: name, passed: false, vietnamese: "Chưa kiểm tra được do một bước kiểm tra trước không đạt.",
-                            english: "Not checked: an earlier check failed.", wasRun: false))
+        checks.append(
+            .init(
+                name: name, passed: false, vietnamese: "Chưa kiểm tra được do một bước kiểm tra trước không đạt.",
+                english: "Not checked: an earlier check failed.", wasRun: false))
     }
 
     /// Maps the CMS verification's first failure onto digest, signature and signing-certificate.
     mutating func record(_ failure: CMSFailure?) {
-        let digestPassed = ("Mã băm của nội dung khớp với giá trị đã ký.", "The digest of the signed bytes matches the signed value.")
+        let digestPassed = (
+            "Mã băm của nội dung khớp với giá trị đã ký.", "The digest of the signed bytes matches the signed value."
+        )
         let signaturePassed = ("Chữ ký số hợp lệ về mặt mật mã.", "The digital signature is cryptographically valid.")
-        let certificatePassed = ("Chữ ký gắn đúng với chứng thư số của người ký.", "The signature is bound to the signer's certificate.")
+        let certificatePassed = (
+            "Chữ ký gắn đúng với chứng thư số của người ký.", "The signature is bound to the signer's certificate."
+        )
         switch failure {
         case nil, .untrustedCertificate?:  // no validator is passed, so the chain is judged separately
             pass(.digest, digestPassed.0, digestPassed.1)
@@ -302,28 +353,35 @@ private struct Report {
             pass(.signingCertificate, certificatePassed.0, certificatePassed.1)
         case .malformed(let detail)?, .unsupportedAlgorithm(let detail)?:
             notChecked(.digest)
-            fail(.signature, "Chữ ký CMS không hợp lệ hoặc dùng thuật toán không được chấp nhận (\(detail)).",
-                 "The CMS signature is malformed or uses an algorithm that is not accepted (\(detail)).")
+            fail(
+                .signature, "Chữ ký CMS không hợp lệ hoặc dùng thuật toán không được chấp nhận (\(detail)).",
+                "The CMS signature is malformed or uses an algorithm that is not accepted (\(detail)).")
             notChecked(.signingCertificate)
         case .signerCertificateMissing?:
             notChecked(.digest)
             notChecked(.signature)
-            fail(.signingCertificate, "Chữ ký không kèm chứng thư số của người ký.", "The signer's certificate is not in the signature.")
+            fail(
+                .signingCertificate, "Chữ ký không kèm chứng thư số của người ký.",
+                "The signer's certificate is not in the signature.")
         case .digestMismatch?:
-            fail(.digest, "Nội dung tài liệu đã bị thay đổi: mã băm không khớp với giá trị đã ký.",
-                 "The document content was altered: its digest does not match the signed value.")
+            fail(
+                .digest, "Nội dung tài liệu đã bị thay đổi: mã băm không khớp với giá trị đã ký.",
+                "The document content was altered: its digest does not match the signed value.")
             notChecked(.signature)
             notChecked(.signingCertificate)
         case .badSignature?:
             pass(.digest, digestPassed.0, digestPassed.1)
-            fail(.signature, "Chữ ký số không hợp lệ: không khớp với khóa công khai của người ký.",
-                 "The digital signature does not verify with the signer's public key.")
+            fail(
+                .signature, "Chữ ký số không hợp lệ: không khớp với khóa công khai của người ký.",
+                "The digital signature does not verify with the signer's public key.")
             notChecked(.signingCertificate)
         case .signingCertificateMismatch?, .signingCertificateMissing?:
             pass(.digest, digestPassed.0, digestPassed.1)
             pass(.signature, signaturePassed.0, signaturePassed.1)
-            fail(.signingCertificate, "Thuộc tính signing-certificate-v2 thiếu hoặc không khớp với chứng thư số của người ký.",
-                 "The ESS signing-certificate-v2 attribute is missing or names another certificate (\(failure!.code)).")
+            fail(
+                .signingCertificate,
+                "Thuộc tính signing-certificate-v2 thiếu hoặc không khớp với chứng thư số của người ký.",
+                "The ESS signing-certificate-v2 attribute is missing or names another certificate (\(failure!.code)).")
         }
     }
 
@@ -332,15 +390,18 @@ private struct Report {
         var all = checks
         let expected = DocumentVerdict.CheckName.offline + (online ? DocumentVerdict.CheckName.online : [])
         for name in expected where !all.contains(where: { $0.name == name }) {
-            all.append(.init(name: name, passed: false, vietnamese: "Chưa kiểm tra được do một bước kiểm tra trước không đạt.",
-                             english: "Not checked: an earlier check failed.", wasRun: false))
+            all.append(
+                .init(
+                    name: name, passed: false, vietnamese: "Chưa kiểm tra được do một bước kiểm tra trước không đạt.",
+                    english: "Not checked: an earlier check failed.", wasRun: false))
         }
         all.sort { expected.firstIndex(of: $0.name)! < expected.firstIndex(of: $1.name)! }
         let failed = all.filter { !$0.passed }.map(\.name)
         let outcome: DocumentVerdict.Outcome =
             failed.isEmpty ? .valid : failed == [.notRevoked] ? .revoked : .invalid
         return DocumentVerdict(
-            outcome: outcome, checks: all, signer: signer, department: department, signingTime: signingTime, documentID: documentID,
+            outcome: outcome, checks: all, signer: signer, department: department, signingTime: signingTime,
+            documentID: documentID,
             documentKind: documentKind, revocation: revocation)
     }
 }

@@ -52,7 +52,8 @@ struct PDFObjectScanner {
     static let maximumDepth = 64
     /// The dictionary entries the verifier reads; the values of other keys are parsed and discarded.
     static let retainedKeys: Set<String> = [
-        "Type", "FT", "V", "ByteRange", "Contents", "SubFilter", "M", "Name", "Info", "Root", "Keywords", "Metadata", "Filter", "Length",
+        "Type", "FT", "V", "ByteRange", "Contents", "SubFilter", "M", "Name", "Info", "Root", "Keywords", "Metadata",
+        "Filter", "Length",
     ]
     /// Arrays keep this many items (a `/ByteRange` has four); the rest are parsed, counted and discarded.
     static let retainedArrayItems = 16
@@ -75,12 +76,15 @@ struct PDFObjectScanner {
     /// Scans `bytes`, calling `visit` with each object's dictionary (retained entries only) in file order;
     /// `bytesExamined` receives the work done, whether the file was read or refused.
     init(
-        _ bytes: [UInt8], bytesExamined: inout Int, visit: ([String: PDFValue]) throws(PDFStructureError) -> Void = { _ in }
+        _ bytes: [UInt8], bytesExamined: inout Int,
+        visit: ([String: PDFValue]) throws(PDFStructureError) -> Void = { _ in }
     ) throws(PDFStructureError) {
         self.bytes = bytes
         budget = 1024 + 4 * bytes.count  // a token takes at least one byte; the factor covers lookahead
         defer { bytesExamined = self.bytesExamined }
-        guard bytes.count >= 8, bytes[0..<5].elementsEqual("%PDF-".utf8) else { throw PDFStructureError("no %PDF- header") }
+        guard bytes.count >= 8, bytes[0..<5].elementsEqual("%PDF-".utf8) else {
+            throw PDFStructureError("no %PDF- header")
+        }
         guard bytes.count < Int(Int32.max) else { throw PDFStructureError("the file is too large") }
         try scan(visit)
         guard trailer != nil else { throw PDFStructureError("no trailer") }
@@ -113,15 +117,19 @@ struct PDFObjectScanner {
 
     // MARK: - Scanning
 
-    private mutating func scan(_ visit: ([String: PDFValue]) throws(PDFStructureError) -> Void) throws(PDFStructureError) {
+    private mutating func scan(_ visit: ([String: PDFValue]) throws(PDFStructureError) -> Void)
+        throws(PDFStructureError)
+    {
         var index = 0
         let count = bytes.count
         while index < count {
             bytesExamined += 1
             let byte = bytes[index]
             var attempted = false
-            if byte == UInt8(ascii: "o"), index + 3 <= count, bytes[index + 1] == UInt8(ascii: "b"), bytes[index + 2] == UInt8(ascii: "j"),
-                index + 3 == count || Self.isDelimiterOrSpace(bytes[index + 3]), let number = objectNumber(before: index)
+            if byte == UInt8(ascii: "o"), index + 3 <= count, bytes[index + 1] == UInt8(ascii: "b"),
+                bytes[index + 2] == UInt8(ascii: "j"),
+                index + 3 == count || Self.isDelimiterOrSpace(bytes[index + 3]),
+                let number = objectNumber(before: index)
             {
                 attempted = true
                 if let (value, _) = try? objectBody(at: index + 3) {
@@ -131,7 +139,8 @@ struct PDFObjectScanner {
                         if dictionary["Type"]?.nameValue == "XRef" { trailer = dictionary }
                     }
                 }
-            } else if byte == UInt8(ascii: "t"), index + 7 <= count, bytes[index..<(index + 7)].elementsEqual("trailer".utf8),
+            } else if byte == UInt8(ascii: "t"), index + 7 <= count,
+                bytes[index..<(index + 7)].elementsEqual("trailer".utf8),
                 index == 0 || Self.isDelimiterOrSpace(bytes[index - 1])
             {
                 attempted = true
@@ -216,8 +225,12 @@ struct PDFObjectScanner {
     // MARK: - Values
 
     private enum Token {
-        case integer(Int), real(Double), name(String), string([UInt8], hex: Bool, range: Range<Int>)
-        case keyword(String), arrayStart, arrayEnd, dictionaryStart, dictionaryEnd
+        case integer(Int)
+        case real(Double)
+        case name(String)
+        case string([UInt8], hex: Bool, range: Range<Int>)
+        case keyword(String)
+        case arrayStart, arrayEnd, dictionaryStart, dictionaryEnd
     }
 
     /// One value; when `retain` is false it is checked for syntax and `.null` is returned (nothing is kept).
@@ -258,7 +271,9 @@ struct PDFObjectScanner {
                     guard case .dictionaryEnd = try nextToken(decode: false) else { throw PDFStructureError("stray >") }
                     return retain ? .dictionary(entries) : .null
                 }
-                guard bytes[position] == UInt8(ascii: "/") else { throw PDFStructureError("dictionary key is not a name") }
+                guard bytes[position] == UInt8(ascii: "/") else {
+                    throw PDFStructureError("dictionary key is not a name")
+                }
                 let keyStart = position + 1
                 var end = keyStart
                 var escaped = false
@@ -274,16 +289,21 @@ struct PDFObjectScanner {
                 if retain {
                     if escaped {
                         position = keyStart - 1
-                        if case .name(let name) = try nextToken(decode: true), Self.retainedKeys.contains(name) { key = name }
+                        if case .name(let name) = try nextToken(decode: true), Self.retainedKeys.contains(name) {
+                            key = name
+                        }
                     } else {
                         key = Self.retainedKey(bytes[keyStart..<end])
                     }
                 }
                 let value = try parseValue(depth: depth + 1, retain: key != nil)
-                // A repeated key the verifier reads is ambiguous (§7.3.7 leaves it undefined): refuse rather than guess.
+                // A repeated key the verifier reads is ambiguous (§7.3.7 leaves it undefined): refuse rather than
+                // guess.
                 // Keys it does not read cannot change a verdict and are not remembered.
                 if let key {
-                    guard entries.updateValue(value, forKey: key) == nil else { throw PDFStructureError("key /\(key) appears twice") }
+                    guard entries.updateValue(value, forKey: key) == nil else {
+                        throw PDFStructureError("key /\(key) appears twice")
+                    }
                 }
             }
         default:
@@ -307,7 +327,8 @@ struct PDFObjectScanner {
             return false
         }
         skipSpaceAndComments()
-        guard position < bytes.count, bytes[position] == UInt8(ascii: "R"), position + 1 == bytes.count || Self.isDelimiterOrSpace(bytes[position + 1])
+        guard position < bytes.count, bytes[position] == UInt8(ascii: "R"),
+            position + 1 == bytes.count || Self.isDelimiterOrSpace(bytes[position + 1])
         else {
             position = saved
             return false
@@ -367,7 +388,9 @@ struct PDFObjectScanner {
             }
             return try hexString(start, decode: decode)
         case UInt8(ascii: ">"):
-            guard position + 1 < bytes.count, bytes[position + 1] == UInt8(ascii: ">") else { throw PDFStructureError("stray >") }
+            guard position + 1 < bytes.count, bytes[position + 1] == UInt8(ascii: ">") else {
+                throw PDFStructureError("stray >")
+            }
             position += 2
             return .dictionaryEnd
         case UInt8(ascii: "["):
@@ -392,7 +415,8 @@ struct PDFObjectScanner {
             var name: [UInt8] = []
             var cursor = nameStart
             while cursor < position {
-                if bytes[cursor] == UInt8(ascii: "#"), cursor + 2 < position, let high = Self.hexValue(bytes[cursor + 1]),
+                if bytes[cursor] == UInt8(ascii: "#"), cursor + 2 < position,
+                    let high = Self.hexValue(bytes[cursor + 1]),
                     let low = Self.hexValue(bytes[cursor + 2])
                 {
                     name.append(high << 4 | low)
@@ -408,7 +432,9 @@ struct PDFObjectScanner {
         case UInt8(ascii: ")"), UInt8(ascii: "{"), UInt8(ascii: "}"):
             throw PDFStructureError("unexpected delimiter")
         default:
-            while position < bytes.count, !Self.isDelimiterOrSpace(bytes[position]), position - start < 32 { position += 1 }
+            while position < bytes.count, !Self.isDelimiterOrSpace(bytes[position]), position - start < 32 {
+                position += 1
+            }
             return .keyword(Self.keyword(bytes[start..<position]))
         }
     }
@@ -431,7 +457,9 @@ struct PDFObjectScanner {
         }
         guard digits > 0, digits <= 18 else { throw PDFStructureError("bad number") }
         if sawDot {
-            guard let value = Double(String(decoding: bytes[start..<position], as: UTF8.self)) else { throw PDFStructureError("bad number") }
+            guard let value = Double(String(decoding: bytes[start..<position], as: UTF8.self)) else {
+                throw PDFStructureError("bad number")
+            }
             return .real(value)
         }
         // At most 18 digits: no overflow.
@@ -455,7 +483,9 @@ struct PDFObjectScanner {
             let byte = bytes[position]
             position += 1
             if Self.isSpace(byte) { continue }
-            guard let value = Self.hexValue(byte) else { throw PDFStructureError("non-hex byte in a hexadecimal string") }
+            guard let value = Self.hexValue(byte) else {
+                throw PDFStructureError("non-hex byte in a hexadecimal string")
+            }
             guard decode else { continue }
             if let h = high {
                 decoded.append(h << 4 | value)
@@ -522,7 +552,9 @@ struct PDFObjectScanner {
             case UInt8(ascii: "0")...UInt8(ascii: "7"):
                 var value = Int(escaped - UInt8(ascii: "0"))
                 var taken = 1
-                while taken < 3, index < content.upperBound, (UInt8(ascii: "0")...UInt8(ascii: "7")).contains(bytes[index]) {
+                while taken < 3, index < content.upperBound,
+                    (UInt8(ascii: "0")...UInt8(ascii: "7")).contains(bytes[index])
+                {
                     value = value * 8 + Int(bytes[index] - UInt8(ascii: "0"))
                     index += 1
                     taken += 1
@@ -558,11 +590,15 @@ struct PDFObjectScanner {
         return ""
     }
 
-    static func isSpace(_ byte: UInt8) -> Bool { byte == 0x20 || byte == 0x0A || byte == 0x0D || byte == 0x09 || byte == 0x0C || byte == 0x00 }
+    static func isSpace(_ byte: UInt8) -> Bool {
+        byte == 0x20 || byte == 0x0A || byte == 0x0D || byte == 0x09 || byte == 0x0C || byte == 0x00
+    }
     static func isDigit(_ byte: UInt8) -> Bool { byte >= UInt8(ascii: "0") && byte <= UInt8(ascii: "9") }
     static func isDelimiterOrSpace(_ byte: UInt8) -> Bool {
-        isSpace(byte) || byte == UInt8(ascii: "(") || byte == UInt8(ascii: ")") || byte == UInt8(ascii: "<") || byte == UInt8(ascii: ">")
-            || byte == UInt8(ascii: "[") || byte == UInt8(ascii: "]") || byte == UInt8(ascii: "{") || byte == UInt8(ascii: "}")
+        isSpace(byte) || byte == UInt8(ascii: "(") || byte == UInt8(ascii: ")") || byte == UInt8(ascii: "<")
+            || byte == UInt8(ascii: ">")
+            || byte == UInt8(ascii: "[") || byte == UInt8(ascii: "]") || byte == UInt8(ascii: "{")
+            || byte == UInt8(ascii: "}")
             || byte == UInt8(ascii: "/") || byte == UInt8(ascii: "%")
     }
 
@@ -587,7 +623,9 @@ struct PDFObjectScanner {
     static func find<Haystack: RandomAccessCollection<UInt8>>(
         _ needle: [UInt8], in haystack: Haystack, from start: Int, compared: inout Int
     ) -> Int? where Haystack.Index == Int {
-        guard !needle.isEmpty, start >= 0, haystack.count >= needle.count, start <= haystack.count - needle.count else { return nil }
+        guard !needle.isEmpty, start >= 0, haystack.count >= needle.count, start <= haystack.count - needle.count else {
+            return nil
+        }
         let base = haystack.startIndex
         var index = base + start
         let last = haystack.endIndex - needle.count
@@ -605,7 +643,8 @@ struct PDFObjectScanner {
         return nil
     }
 
-    static func find<Haystack: RandomAccessCollection<UInt8>>(_ needle: [UInt8], in haystack: Haystack, from start: Int) -> Int?
+    static func find<Haystack: RandomAccessCollection<UInt8>>(_ needle: [UInt8], in haystack: Haystack, from start: Int)
+        -> Int?
     where Haystack.Index == Int {
         var compared = 0
         return find(needle, in: haystack, from: start, compared: &compared)

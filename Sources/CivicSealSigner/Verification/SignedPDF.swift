@@ -35,7 +35,8 @@ struct SignedPDF {
     init(_ bytes: [UInt8], bytesExamined: inout Int) throws(PDFStructureError) {
         var best: Signature?
         // Dictionaries are judged as the scanner meets them: only the best signature so far is kept.
-        let scanner = try PDFObjectScanner(bytes, bytesExamined: &bytesExamined) { dictionary throws(PDFStructureError) in
+        let scanner = try PDFObjectScanner(bytes, bytesExamined: &bytesExamined) {
+            dictionary throws(PDFStructureError) in
             // A signature value (`/Type /Sig`, or a dictionary with a byte range and contents), or a field or
             // merged field/widget with `/FT /Sig` whose `/V` is written inline.
             func consider(_ candidate: [String: PDFValue]) throws(PDFStructureError) {
@@ -44,10 +45,13 @@ struct SignedPDF {
                 // Several signatures: verify the one covering the most (the last signed revision). One that covers no
                 // more than the best so far is only checked for the errors that refuse the file, never built.
                 if let best, case .array(let items, 4)? = candidate["ByteRange"], items.count == 4,
-                    case .integer = items[0], case .integer = items[1], case .integer(let start) = items[2], case .integer(let length) = items[3],
+                    case .integer = items[0], case .integer = items[1], case .integer(let start) = items[2],
+                    case .integer(let length) = items[3],
                     start &+ length <= Self.coveredEnd(best)
                 {
-                    if case .string(_, false, _)? = candidate["Contents"] { throw PDFStructureError("/Contents is not a hexadecimal string") }
+                    if case .string(_, false, _)? = candidate["Contents"] {
+                        throw PDFStructureError("/Contents is not a hexadecimal string")
+                    }
                     return
                 }
                 guard let signature = try Self.signature(candidate) else { return }
@@ -63,11 +67,14 @@ struct SignedPDF {
         var kind: String?
         if let info = scanner.resolve(scanner.trailer?["Info"])?.dictionary, let keywords = info["Keywords"]?.bytes {
             // A document id and a template id: the first kilobyte says all there is to say.
-            let entries = Self.text(Array(keywords.prefix(1024))).split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }
+            let entries = Self.text(Array(keywords.prefix(1024))).split(separator: ",").map {
+                $0.trimmingCharacters(in: .whitespaces)
+            }
             identifier = entries.first.flatMap { $0.isEmpty ? nil : $0 }
             if entries.count > 1, !entries[1].isEmpty { kind = entries[1] }
         }
-        if let catalog = scanner.resolve(scanner.trailer?["Root"])?.dictionary, case .reference(let number)? = catalog["Metadata"],
+        if let catalog = scanner.resolve(scanner.trailer?["Root"])?.dictionary,
+            case .reference(let number)? = catalog["Metadata"],
             let stream = scanner.object(number), stream.value["Filter"] == nil, let range = stream.stream,
             let xmp = Self.element("civicseal:documentId", in: bytes[range])
         {
@@ -82,7 +89,9 @@ struct SignedPDF {
     }
 
     private static func signature(_ dictionary: [String: PDFValue]) throws(PDFStructureError) -> Signature? {
-        guard case .array(let items, let count)? = dictionary["ByteRange"], case .string(let contents, let hex, let range)? = dictionary["Contents"] else {
+        guard case .array(let items, let count)? = dictionary["ByteRange"],
+            case .string(let contents, let hex, let range)? = dictionary["Contents"]
+        else {
             return nil
         }
         // The hole must be a hexadecimal string: a literal string could hide PDF syntax (§12.8.1 mandates hex).
@@ -94,8 +103,10 @@ struct SignedPDF {
         }
 
         return Signature(
-            byteRange: byteRange, byteRangeCount: count, contentsRange: range, contents: contents, subFilter: dictionary["SubFilter"]?.nameValue,
-            claimedTime: dictionary["M"]?.bytes.flatMap { PDFDate.parse($0) }, name: dictionary["Name"]?.bytes.map { text(Array($0.prefix(1024))) })
+            byteRange: byteRange, byteRangeCount: count, contentsRange: range, contents: contents,
+            subFilter: dictionary["SubFilter"]?.nameValue,
+            claimedTime: dictionary["M"]?.bytes.flatMap { PDFDate.parse($0) },
+            name: dictionary["Name"]?.bytes.map { text(Array($0.prefix(1024))) })
     }
 
     /// A PDF text string (§7.9.2.2): UTF-16BE with a byte order mark, UTF-8 with one (PDF 2.0), else PDFDocEncoding
@@ -110,7 +121,9 @@ struct SignedPDF {
             }
             return String(decoding: units, as: UTF16.self)
         }
-        if bytes.count >= 3, bytes[0] == 0xEF, bytes[1] == 0xBB, bytes[2] == 0xBF { return String(decoding: bytes.dropFirst(3), as: UTF8.self) }
+        if bytes.count >= 3, bytes[0] == 0xEF, bytes[1] == 0xBB, bytes[2] == 0xBF {
+            return String(decoding: bytes.dropFirst(3), as: UTF8.self)
+        }
         return String(bytes.map { Character(Unicode.Scalar($0)) })
     }
 
@@ -145,7 +158,8 @@ enum PDFDate {
             index = end
             return number
         }
-        guard text.count >= 4, let year = take(4, default: 0), let month = take(2, default: 1), let day = take(2, default: 1),
+        guard text.count >= 4, let year = take(4, default: 0), let month = take(2, default: 1),
+            let day = take(2, default: 1),
             let hour = take(2, default: 0), let minute = take(2, default: 0), let second = take(2, default: 0),
             (1...12).contains(month), (1...31).contains(day), hour < 24, minute < 60, second < 60
         else { return nil }

@@ -1,12 +1,12 @@
 /// Reading the `Cookie` request header (RFC 6265 §4.2, §5.4).
-public enum Cookies {
+package enum Cookies {
     /// The cookies in every `Cookie` field value, by name.
     ///
     /// Each value is a list of `name=value` pairs separated by `;` (and usually a space). The first occurrence of a
     /// name wins, as RFC 6265 §5.4 orders the more specific (longer path) cookie first. A value wrapped in double
     /// quotes is unwrapped. Pairs that are malformed — no `=`, a name that is not a token, a value with bytes
     /// outside `cookie-octet` (RFC 6265 §4.1.1) — are skipped, since such cookies are not ours; this never throws.
-    public static func parse(_ headerValues: [String]) -> [String: String] {
+    package static func parse(_ headerValues: [String]) -> [String: String] {
         var cookies: [String: String] = [:]
         for headerValue in headerValues {
             for pair in headerValue.utf8.split(separator: UInt8(ascii: ";"), omittingEmptySubsequences: true) {

@@ -3,9 +3,9 @@
 ///
 /// Name, value and path are validated at construction, so ``headerValue`` can never carry a `;`, a CR/LF or other
 /// bytes that would add attributes or split the response.
-public struct SetCookie: Sendable, Equatable {
+package struct SetCookie: Sendable, Equatable {
     /// The `SameSite` attribute (RFC 6265bis §4.1.2.7).
-    public enum SameSite: String, Sendable {
+    package enum SameSite: String, Sendable {
         /// Sent only with requests that start on this site.
         case strict = "Strict"
         /// Also sent on top-level navigations from other sites (links into the service).
@@ -13,24 +13,24 @@ public struct SetCookie: Sendable, Equatable {
     }
 
     /// The cookie name, a `token`.
-    public let name: String
+    package let name: String
     /// The cookie value, `cookie-octet`s only (use base64url for random ids).
-    public let value: String
+    package let value: String
     /// The `Path` attribute.
-    public let path: String
+    package let path: String
     /// `Max-Age` in seconds; nil makes a session cookie (kept until the browser closes). Negative values are sent
     /// as `Max-Age=0` (expire now).
-    public var maxAgeSeconds: Int?
+    package var maxAgeSeconds: Int?
     /// `HttpOnly`: not readable from scripts.
-    public var httpOnly: Bool
+    package var httpOnly: Bool
     /// `Secure`: only sent over HTTPS. Turn off only for local development over plain HTTP.
-    public var secure: Bool
+    package var secure: Bool
     /// The `SameSite` attribute.
-    public var sameSite: SameSite
+    package var sameSite: SameSite
 
     /// A cookie; nil if `name` is not a token, `value` has bytes outside `cookie-octet` (RFC 6265 §4.1.1), or
     /// `path` does not start with `/` or contains a `;` or a control byte.
-    public init?(
+    package init?(
         name: String, value: String, path: String = "/", maxAgeSeconds: Int? = nil, httpOnly: Bool = true,
         secure: Bool = true, sameSite: SameSite = .strict
     ) {
@@ -50,7 +50,7 @@ public struct SetCookie: Sendable, Equatable {
     /// The path and flags match what this type sets by default, so it replaces the cookie it deletes.
     ///
     /// - Precondition: `name` is a token; cookie names are constants in code, so a bad one is a programming error.
-    public static func expired(name: String, secure: Bool = true) -> SetCookie {
+    package static func expired(name: String, secure: Bool = true) -> SetCookie {
         guard let cookie = SetCookie(name: name, value: "", maxAgeSeconds: 0, secure: secure) else {
             preconditionFailure("cookie name \(name) is not an RFC 9110 token")
         }
@@ -58,7 +58,7 @@ public struct SetCookie: Sendable, Equatable {
     }
 
     /// The field value, e.g. `cs_session=abc; Path=/; Max-Age=3600; HttpOnly; Secure; SameSite=Strict`.
-    public var headerValue: String {
+    package var headerValue: String {
         var text = "\(name)=\(value); Path=\(path)"
         if let maxAgeSeconds { text += "; Max-Age=\(max(0, maxAgeSeconds))" }
         if httpOnly { text += "; HttpOnly" }

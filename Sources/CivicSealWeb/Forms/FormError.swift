@@ -1,9 +1,9 @@
 /// Why a submitted form was refused. Messages name the rule that was broken, never a submitted value.
 ///
 /// Errors compare by code only, like the other CivicSeal error types.
-public struct FormError: Error, Sendable, Equatable, CustomStringConvertible {
+package struct FormError: Error, Sendable, Equatable, CustomStringConvertible {
     /// A stable, machine-readable reason.
-    public enum Code: String, Sendable {
+    package enum Code: String, Sendable {
         /// The body does not follow its media type's syntax (a bad percent escape, a missing delimiter,
         /// a part without `Content-Disposition: form-data; name=…`, an invalid boundary).
         case malformed
@@ -18,19 +18,19 @@ public struct FormError: Error, Sendable, Equatable, CustomStringConvertible {
     }
 
     /// What went wrong, for code to match on (e.g. to answer 413 for ``Code/tooLarge``).
-    public let code: Code
+    package let code: Code
     /// What went wrong, for logs; never contains submitted data.
-    public let message: String
+    package let message: String
 
     /// An error with its code and a message that names the rule, not the data.
-    public init(_ code: Code, _ message: String) {
+    package init(_ code: Code, _ message: String) {
         self.code = code
         self.message = message
     }
 
     /// `code: message`.
-    public var description: String { "\(code.rawValue): \(message)" }
+    package var description: String { "\(code.rawValue): \(message)" }
 
     /// Equal when the codes are equal.
-    public static func == (lhs: FormError, rhs: FormError) -> Bool { lhs.code == rhs.code }
+    package static func == (lhs: FormError, rhs: FormError) -> Bool { lhs.code == rhs.code }
 }

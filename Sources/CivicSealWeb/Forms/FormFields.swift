@@ -2,46 +2,46 @@ import CivicSealHTTP
 
 /// The text fields of a submitted form, in the order they were sent; a name may occur more than once
 /// (checkboxes, multi-selects).
-public struct FormFields: Sendable, Equatable {
+package struct FormFields: Sendable, Equatable {
     /// One name/value pair.
-    public struct Field: Sendable, Equatable {
+    package struct Field: Sendable, Equatable {
         /// The field name, decoded.
-        public let name: String
+        package let name: String
         /// The field value, decoded.
-        public let value: String
+        package let value: String
 
         /// A field with `name` and `value`.
-        public init(name: String, value: String) {
+        package init(name: String, value: String) {
             self.name = name
             self.value = value
         }
     }
 
     /// Every field, in submission order.
-    public let fields: [Field]
+    package let fields: [Field]
 
     /// Fields in the given order.
-    public init(_ fields: [Field]) { self.fields = fields }
+    package init(_ fields: [Field]) { self.fields = fields }
 
     /// Fields from literal pairs, duplicates and order kept: `FormFields(["tag": "a", "tag": "b"])`.
-    public init(_ pairs: KeyValuePairs<String, String>) {
+    package init(_ pairs: KeyValuePairs<String, String>) {
         fields = pairs.map { Field(name: $0.key, value: $0.value) }
     }
 
     /// The first value sent under `name`, or nil.
-    public subscript(_ name: String) -> String? { fields.first { $0.name == name }?.value }
+    package subscript(_ name: String) -> String? { fields.first { $0.name == name }?.value }
 
     /// Every value sent under `name`, in order.
-    public func all(_ name: String) -> [String] { fields.filter { $0.name == name }.map(\.value) }
+    package func all(_ name: String) -> [String] { fields.filter { $0.name == name }.map(\.value) }
 
     /// The distinct field names, in order of first appearance.
-    public var names: [String] {
+    package var names: [String] {
         var seen: Set<String> = []
         return fields.compactMap { seen.insert($0.name).inserted ? $0.name : nil }
     }
 
     /// Whether no field was sent.
-    public var isEmpty: Bool { fields.isEmpty }
+    package var isEmpty: Bool { fields.isEmpty }
 }
 
 // MARK: - Parsing
@@ -55,7 +55,7 @@ extension FormFields {
     /// escape (`%zz`, a truncated `%4`) through unchanged and replace invalid UTF-8 with U+FFFD, this parser
     /// refuses the body (``FormError/Code/malformed``, ``FormError/Code/encoding``): a form we cannot read
     /// exactly is not guessed at. Sizes are checked against `limits` (body, field count, decoded name and value).
-    public static func parseURLEncoded(_ body: [UInt8], limits: FormLimits = .init()) throws(FormError) -> FormFields {
+    package static func parseURLEncoded(_ body: [UInt8], limits: FormLimits = .init()) throws(FormError) -> FormFields {
         guard body.count <= limits.maximumBodyBytes else {
             throw FormError(.tooLarge, "the form body is larger than \(limits.maximumBodyBytes) bytes")
         }
@@ -80,7 +80,8 @@ extension FormFields {
     }
 
     /// `+` to space and percent-decoding of one name or value, then strict UTF-8 decoding.
-    private static func decodeComponent(_ body: [UInt8], _ range: Range<Int>, limit: Int, what: String) throws(FormError)
+    private static func decodeComponent(_ body: [UInt8], _ range: Range<Int>, limit: Int, what: String)
+        throws(FormError)
         -> String
     {
         var decoded: [UInt8] = []
@@ -92,7 +93,8 @@ extension FormFields {
                 decoded.append(0x20)
                 index += 1
             } else if byte == UInt8(ascii: "%") {
-                guard index + 2 < range.upperBound, let high = hexValue(body[index + 1]), let low = hexValue(body[index + 2])
+                guard index + 2 < range.upperBound, let high = hexValue(body[index + 1]),
+                    let low = hexValue(body[index + 2])
                 else {
                     throw FormError(.malformed, "a \(what) contains a '%' not followed by two hexadecimal digits")
                 }
@@ -124,7 +126,7 @@ extension FormFields {
     /// ``MultipartForm/parse(_:contentType:limits:)``, keeping the parts without a filename (a text part that is
     /// not UTF-8 is ``FormError/Code/encoding``); any other type, or none → ``FormError/Code/unsupportedMediaType``.
     /// A request with more than one `Content-Type` field is ``FormError/Code/malformed``.
-    public static func parse(request: HTTPRequest, limits: FormLimits = .init()) throws(FormError) -> FormFields {
+    package static func parse(request: HTTPRequest, limits: FormLimits = .init()) throws(FormError) -> FormFields {
         let contentTypes = request.headers.values(for: "Content-Type")
         guard contentTypes.count <= 1 else { throw FormError(.malformed, "the request has more than one Content-Type") }
         guard let contentType = contentTypes.first, let mediaType = HeaderParameters(contentType) else {

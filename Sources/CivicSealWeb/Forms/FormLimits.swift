@@ -1,25 +1,25 @@
 /// Size and count caps applied while parsing a form, so a hostile body costs bounded memory and time.
-public struct FormLimits: Sendable, Equatable {
+package struct FormLimits: Sendable, Equatable {
     /// Largest `application/x-www-form-urlencoded` body, in bytes (64 KiB). Multipart bodies are bounded by the
     /// server's request-body cap and by ``maximumParts`` × ``maximumFileBytes``.
-    public var maximumBodyBytes: Int
+    package var maximumBodyBytes: Int
     /// Most fields in a urlencoded body (200).
-    public var maximumFields: Int
+    package var maximumFields: Int
     /// Largest decoded text value, urlencoded or a multipart part without a filename, in bytes (16 KiB).
-    public var maximumValueBytes: Int
+    package var maximumValueBytes: Int
     /// Largest decoded field name, in bytes (100).
-    public var maximumNameBytes: Int
+    package var maximumNameBytes: Int
     /// Largest file part of a multipart body, in bytes (10 MiB).
-    public var maximumFileBytes: Int
+    package var maximumFileBytes: Int
     /// Most parts in a multipart body (20).
-    public var maximumParts: Int
+    package var maximumParts: Int
     /// Most header lines in one multipart part (8).
-    public var maximumPartHeaders: Int
+    package var maximumPartHeaders: Int
     /// Longest header line in a multipart part, without its CRLF, in bytes (2 KiB: room for a long UTF-8 filename).
-    public var maximumPartHeaderLineBytes: Int
+    package var maximumPartHeaderLineBytes: Int
 
     /// Limits with the defaults above, any of them overridden.
-    public init(
+    package init(
         maximumBodyBytes: Int = 64 * 1024, maximumFields: Int = 200, maximumValueBytes: Int = 16 * 1024,
         maximumNameBytes: Int = 100, maximumFileBytes: Int = 10 * 1024 * 1024, maximumParts: Int = 20,
         maximumPartHeaders: Int = 8, maximumPartHeaderLineBytes: Int = 2048

@@ -5,20 +5,20 @@ import Foundation
 /// Parts keep their bytes exactly: a file may contain CR, LF, NUL and `--` runs; only the delimiter
 /// `CRLF--boundary` ends it (RFC 2046 §5.1.1: "The boundary delimiter MUST occur at the beginning of a line").
 /// Names and filenames are kept as sent (browsers percent-encode `"`, CR and LF in them; that is not undone).
-public struct MultipartForm: Sendable {
+package struct MultipartForm: Sendable {
     /// One part: a text field (no filename) or a file.
-    public struct Part: Sendable, Equatable {
+    package struct Part: Sendable, Equatable {
         /// The `name` parameter of the part's `Content-Disposition`.
-        public let name: String
+        package let name: String
         /// The `filename` parameter, present for file inputs (empty when a browser sends an empty file input).
-        public let filename: String?
+        package let filename: String?
         /// The part's `Content-Type` field value as sent, if any.
-        public let contentType: String?
+        package let contentType: String?
         /// The part's content, byte for byte.
-        public let body: [UInt8]
+        package let body: [UInt8]
 
         /// A part as it would arrive (for tests and for building forms to send).
-        public init(name: String, filename: String? = nil, contentType: String? = nil, body: [UInt8]) {
+        package init(name: String, filename: String? = nil, contentType: String? = nil, body: [UInt8]) {
             self.name = name
             self.filename = filename
             self.contentType = contentType
@@ -27,23 +27,23 @@ public struct MultipartForm: Sendable {
     }
 
     /// Every part, in order.
-    public let parts: [Part]
+    package let parts: [Part]
 
     /// A form made of `parts`, in order.
-    public init(parts: [Part]) { self.parts = parts }
+    package init(parts: [Part]) { self.parts = parts }
 
     /// The first text part (one without a filename) named `name`, as UTF-8; nil if absent or not valid UTF-8.
-    public func field(_ name: String) -> String? {
+    package func field(_ name: String) -> String? {
         guard let part = parts.first(where: { $0.name == name && $0.filename == nil }) else { return nil }
         return String(validating: part.body, as: UTF8.self)
     }
 
     /// The first file part named `name`; nil if absent, and nil for a file input left empty (browsers then send
     /// `filename=""` and no content).
-    public func file(_ name: String) -> Part? { files(name).first }
+    package func file(_ name: String) -> Part? { files(name).first }
 
     /// Every non-empty file part named `name`, in order (an `<input type="file" multiple>`).
-    public func files(_ name: String) -> [Part] {
+    package func files(_ name: String) -> [Part] {
         parts.filter { part in
             guard part.name == name, let filename = part.filename else { return false }
             return !(filename.isEmpty && part.body.isEmpty)
@@ -67,7 +67,7 @@ extension MultipartForm {
     /// `filename` and a `Content-Type`. A body without the close delimiter `--boundary--` is malformed (it was cut
     /// short). `limits` caps the part count, part headers, name length, text part size and file size; the body as
     /// a whole is the caller's to cap (the HTTP server already does).
-    public static func parse(_ body: [UInt8], contentType: String, limits: FormLimits = .init()) throws(FormError)
+    package static func parse(_ body: [UInt8], contentType: String, limits: FormLimits = .init()) throws(FormError)
         -> MultipartForm
     {
         let boundary = try boundary(from: contentType)
@@ -119,10 +119,13 @@ extension MultipartForm {
     /// RFC 2046 `bchars`: DIGIT / ALPHA / `'()+_,-./:=?` / SP.
     private static func isBoundaryByte(_ byte: UInt8) -> Bool {
         switch byte {
-        case UInt8(ascii: "a")...UInt8(ascii: "z"), UInt8(ascii: "A")...UInt8(ascii: "Z"), UInt8(ascii: "0")...UInt8(ascii: "9"):
+        case UInt8(ascii: "a")...UInt8(ascii: "z"), UInt8(ascii: "A")...UInt8(ascii: "Z"),
+            UInt8(ascii: "0")...UInt8(ascii: "9"):
             true
-        case UInt8(ascii: "'"), UInt8(ascii: "("), UInt8(ascii: ")"), UInt8(ascii: "+"), UInt8(ascii: "_"), UInt8(ascii: ","),
-            UInt8(ascii: "-"), UInt8(ascii: "."), UInt8(ascii: "/"), UInt8(ascii: ":"), UInt8(ascii: "="), UInt8(ascii: "?"),
+        case UInt8(ascii: "'"), UInt8(ascii: "("), UInt8(ascii: ")"), UInt8(ascii: "+"), UInt8(ascii: "_"),
+            UInt8(ascii: ","),
+            UInt8(ascii: "-"), UInt8(ascii: "."), UInt8(ascii: "/"), UInt8(ascii: ":"), UInt8(ascii: "="),
+            UInt8(ascii: "?"),
             UInt8(ascii: " "):
             true
         default: false
@@ -148,7 +151,9 @@ extension MultipartForm {
     }
 
     /// The next real delimiter (`CRLF--boundary` followed by `--` or padding and CRLF) at or after `start`.
-    private static func findDelimiter(_ delimiter: [UInt8], in body: [UInt8], from start: Int) -> (start: Int, next: Next)? {
+    private static func findDelimiter(_ delimiter: [UInt8], in body: [UInt8], from start: Int) -> (
+        start: Int, next: Next
+    )? {
         var position = start
         while let candidate = firstIndex(of: delimiter, in: body, from: position) {
             if let next = classify(body, after: candidate + delimiter.count) { return (candidate, next) }
@@ -195,7 +200,8 @@ extension MultipartForm {
                 }
                 lineEnd += 1
                 guard lineEnd - index <= limits.maximumPartHeaderLineBytes else {
-                    throw FormError(.tooLarge, "a part header line is longer than \(limits.maximumPartHeaderLineBytes) bytes")
+                    throw FormError(
+                        .tooLarge, "a part header line is longer than \(limits.maximumPartHeaderLineBytes) bytes")
                 }
             }
             guard lineEnd < range.upperBound else {
@@ -224,7 +230,9 @@ extension MultipartForm {
             let name = String(decoding: body[line.lowerBound..<colon], as: UTF8.self).lowercased()
             switch name {
             case "content-disposition":
-                guard disposition == nil else { throw FormError(.malformed, "a part has two Content-Disposition fields") }
+                guard disposition == nil else {
+                    throw FormError(.malformed, "a part has two Content-Disposition fields")
+                }
                 guard let parsed = HeaderParameters(value), parsed.leading == "form-data" else {
                     throw FormError(.malformed, "a part's Content-Disposition is not a valid form-data disposition")
                 }
@@ -258,6 +266,7 @@ extension MultipartForm {
                 throw FormError(.tooLarge, "a text part is larger than \(limits.maximumValueBytes) bytes")
             }
         }
-        return Part(name: name, filename: filename, contentType: contentType, body: Array(body[index..<range.upperBound]))
+        return Part(
+            name: name, filename: filename, contentType: contentType, body: Array(body[index..<range.upperBound]))
     }
 }

@@ -1,21 +1,24 @@
 /// A snapshot of one server-side session, as ``SessionStore`` hands it out.
 ///
 /// The ``id`` is the cookie value and the only way to reach the session; the store itself keeps just its SHA-256.
-public struct Session<Payload: Sendable>: Sendable {
+package struct Session<Payload: Sendable>: Sendable {
     /// The session id: 32 random bytes as unpadded base64url (43 characters), sent as the cookie value.
-    public let id: String
+    package let id: String
     /// The anti-CSRF token for forms of this session: another 32 random bytes as base64url. Compare with
     /// ``SessionStore/csrfMatches(_:_:)``, never with `==`.
-    public let csrfToken: String
+    package let csrfToken: String
     /// What the application keeps for this session (e.g. the signed-in officer).
-    public var payload: Payload
+    package var payload: Payload
     /// When the session started (or was last rotated); the absolute timeout counts from here.
-    public let created: ContinuousClock.Instant
+    package let created: ContinuousClock.Instant
     /// When the session was last looked up, updated or created; the idle timeout counts from here.
-    public let lastSeen: ContinuousClock.Instant
+    package let lastSeen: ContinuousClock.Instant
 
     /// A snapshot with the given values (the store makes these; tests may too).
-    public init(id: String, csrfToken: String, payload: Payload, created: ContinuousClock.Instant, lastSeen: ContinuousClock.Instant) {
+    package init(
+        id: String, csrfToken: String, payload: Payload, created: ContinuousClock.Instant,
+        lastSeen: ContinuousClock.Instant
+    ) {
         self.id = id
         self.csrfToken = csrfToken
         self.payload = payload

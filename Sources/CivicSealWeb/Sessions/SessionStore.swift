@@ -16,15 +16,15 @@ import Synchronization
 ///   (session fixation) is worthless afterwards.
 ///
 /// Time comes from the injected `clock`, so tests move it instead of sleeping.
-public final class SessionStore<Payload: Sendable>: Sendable {
+package final class SessionStore<Payload: Sendable>: Sendable {
     /// How long a session lives without being looked up or updated.
-    public let idleTimeout: Duration
+    package let idleTimeout: Duration
     /// How long a session lives at most from its creation (or its last rotation), however busy.
-    public let absoluteTimeout: Duration
+    package let absoluteTimeout: Duration
     /// The most sessions kept at once.
-    public let capacity: Int
+    package let capacity: Int
     /// The most sessions one owner holds at once.
-    public let sessionsPerOwner: Int
+    package let sessionsPerOwner: Int
     private let clock: @Sendable () -> ContinuousClock.Instant
     private let state: Mutex<State>
 
@@ -38,12 +38,14 @@ public final class SessionStore<Payload: Sendable>: Sendable {
     private static var sweepInterval: Duration { .seconds(60) }
 
     /// - Precondition: `capacity` and `sessionsPerOwner` are positive and both timeouts are longer than zero.
-    public init(
-        idleTimeout: Duration = .seconds(30 * 60), absoluteTimeout: Duration = .seconds(8 * 3600), capacity: Int = 100_000,
+    package init(
+        idleTimeout: Duration = .seconds(30 * 60), absoluteTimeout: Duration = .seconds(8 * 3600),
+        capacity: Int = 100_000,
         sessionsPerOwner: Int = 10, clock: @escaping @Sendable () -> ContinuousClock.Instant = { .now }
     ) {
         precondition(
-            capacity > 0 && sessionsPerOwner > 0 && idleTimeout > .zero && absoluteTimeout > .zero, "invalid session store limits")
+            capacity > 0 && sessionsPerOwner > 0 && idleTimeout > .zero && absoluteTimeout > .zero,
+            "invalid session store limits")
         self.idleTimeout = idleTimeout
         self.absoluteTimeout = absoluteTimeout
         self.capacity = capacity
@@ -57,29 +59,32 @@ public final class SessionStore<Payload: Sendable>: Sendable {
     /// Expired sessions are dropped first. An owner already at ``sessionsPerOwner`` loses its own least recently
     /// seen session. If the store is still full, nothing is evicted: the new session is refused with
     /// ``SessionStoreError/Code/full`` and every existing session stays.
-    public func create(_ payload: Payload, owner: String) throws(SessionStoreError) -> Session<Payload> {
+    package func create(_ payload: Payload, owner: String) throws(SessionStoreError) -> Session<Payload> {
         let (id, key) = Self.newID()
         let csrfToken = Self.newToken()
         return try state.withLock { (state) throws(SessionStoreError) -> Session<Payload> in
             let now = clock()
             evictExpired(&state, now: now)
-            while state.table.count(owner: owner) >= sessionsPerOwner, let slot = state.table.leastRecentlySeen(owner: owner) {
+            while state.table.count(owner: owner) >= sessionsPerOwner,
+                let slot = state.table.leastRecentlySeen(owner: owner)
+            {
                 state.table.remove(slot: slot)
             }
             guard state.table.count < capacity else {
                 throw SessionStoreError(.full, "the session store holds its maximum of \(capacity) sessions")
             }
-            state.table.insert(.init(key: key, owner: owner, csrfToken: csrfToken, payload: payload, created: now, lastSeen: now))
+            state.table.insert(
+                .init(key: key, owner: owner, csrfToken: csrfToken, payload: payload, created: now, lastSeen: now))
             return Session(id: id, csrfToken: csrfToken, payload: payload, created: now, lastSeen: now)
         }
     }
 
     /// How many live or not-yet-dropped sessions `owner` holds.
-    public func count(owner: String) -> Int { state.withLock { $0.table.count(owner: owner) } }
+    package func count(owner: String) -> Int { state.withLock { $0.table.count(owner: owner) } }
 
     /// The live session with this id, its ``Session/lastSeen`` moved to now; nil when the id is unknown, malformed
     /// or expired (an expired session is removed).
-    public func lookup(_ id: String) -> Session<Payload>? {
+    package func lookup(_ id: String) -> Session<Payload>? {
         guard let key = Self.key(for: id) else { return nil }
         return state.withLock { state in
             guard let slot = liveSlot(&state, key: key) else { return nil }
@@ -91,7 +96,7 @@ public final class SessionStore<Payload: Sendable>: Sendable {
     /// result; nil, without calling `body`, when there is no such live session.
     ///
     /// `body` runs while the store is locked: keep it short and do not call the store from it.
-    public func update(_ id: String, _ body: (inout Payload) -> Void) -> Session<Payload>? {
+    package func update(_ id: String, _ body: (inout Payload) -> Void) -> Session<Payload>? {
         guard let key = Self.key(for: id) else { return nil }
         return state.withLock { state in
             guard let slot = liveSlot(&state, key: key) else { return nil }
@@ -101,7 +106,7 @@ public final class SessionStore<Payload: Sendable>: Sendable {
     }
 
     /// Ends the session with this id (sign-out); nothing happens for an unknown id.
-    public func remove(_ id: String) {
+    package func remove(_ id: String) {
         guard let key = Self.key(for: id) else { return }
         state.withLock { state in
             if let slot = state.table.slot(for: key) { state.table.remove(slot: slot) }
@@ -112,7 +117,7 @@ public final class SessionStore<Payload: Sendable>: Sendable {
     /// working at once. Call it when privilege changes (sign-in), against session fixation (OWASP). The rotated
     /// session starts a new lifetime: the absolute timeout counts from the rotation. Nil when there is no such
     /// live session.
-    public func rotate(_ id: String) -> Session<Payload>? {
+    package func rotate(_ id: String) -> Session<Payload>? {
         guard let oldKey = Self.key(for: id) else { return nil }
         let (newID, newKey) = Self.newID()
         let csrfToken = Self.newToken()
@@ -122,17 +127,18 @@ public final class SessionStore<Payload: Sendable>: Sendable {
             let owner = state.table[slot].owner
             state.table.remove(slot: slot)
             let now = clock()
-            state.table.insert(.init(key: newKey, owner: owner, csrfToken: csrfToken, payload: payload, created: now, lastSeen: now))
+            state.table.insert(
+                .init(key: newKey, owner: owner, csrfToken: csrfToken, payload: payload, created: now, lastSeen: now))
             return Session(id: newID, csrfToken: csrfToken, payload: payload, created: now, lastSeen: now)
         }
     }
 
     /// Sessions held, including expired ones not yet dropped (they are dropped when met or when sessions are created).
-    public var count: Int { state.withLock { $0.table.count } }
+    package var count: Int { state.withLock { $0.table.count } }
 
     /// Whether `given` (a form field or header) is this session's CSRF token, compared in constant time over the
     /// UTF-8 bytes; nil or empty never matches.
-    public static func csrfMatches(_ session: Session<Payload>, _ given: String?) -> Bool {
+    package static func csrfMatches(_ session: Session<Payload>, _ given: String?) -> Bool {
         guard let given, !given.isEmpty else { return false }
         return ConstantTime.equals(Array(session.csrfToken.utf8), Array(given.utf8))
     }
@@ -169,7 +175,9 @@ public final class SessionStore<Payload: Sendable>: Sendable {
     }
 
     private static func session(id: String, _ entry: SessionTable<Payload>.Entry) -> Session<Payload> {
-        Session(id: id, csrfToken: entry.csrfToken, payload: entry.payload, created: entry.created, lastSeen: entry.lastSeen)
+        Session(
+            id: id, csrfToken: entry.csrfToken, payload: entry.payload, created: entry.created, lastSeen: entry.lastSeen
+        )
     }
 
     /// 32 random bytes as unpadded base64url: 43 characters, 256 bits.
@@ -190,7 +198,8 @@ public final class SessionStore<Payload: Sendable>: Sendable {
 
     private static func isBase64URLByte(_ byte: UInt8) -> Bool {
         switch byte {
-        case UInt8(ascii: "a")...UInt8(ascii: "z"), UInt8(ascii: "A")...UInt8(ascii: "Z"), UInt8(ascii: "0")...UInt8(ascii: "9"),
+        case UInt8(ascii: "a")...UInt8(ascii: "z"), UInt8(ascii: "A")...UInt8(ascii: "Z"),
+            UInt8(ascii: "0")...UInt8(ascii: "9"),
             UInt8(ascii: "-"), UInt8(ascii: "_"):
             true
         default: false

@@ -1,22 +1,22 @@
 /// Why ``SessionStore`` refused to start a session. Compared by code only.
-public struct SessionStoreError: Error, Sendable, Equatable, CustomStringConvertible {
+package struct SessionStoreError: Error, Sendable, Equatable, CustomStringConvertible {
     /// Stable codes.
-    public struct Code: RawRepresentable, Hashable, Sendable {
-        public let rawValue: String
-        public init(rawValue: String) { self.rawValue = rawValue }
+    package struct Code: RawRepresentable, Hashable, Sendable {
+        package let rawValue: String
+        package init(rawValue: String) { self.rawValue = rawValue }
         /// The store holds ``SessionStore/capacity`` live sessions: a new sign-in waits until some end.
-        public static let full = Code(rawValue: "session-store-full")
+        package static let full = Code(rawValue: "session-store-full")
     }
 
-    public let code: Code
-    public let message: String
+    package let code: Code
+    package let message: String
 
-    public init(_ code: Code, _ message: String) {
+    package init(_ code: Code, _ message: String) {
         self.code = code
         self.message = message
     }
 
-    public var description: String { "\(code.rawValue): \(message)" }
+    package var description: String { "\(code.rawValue): \(message)" }
 
-    public static func == (lhs: SessionStoreError, rhs: SessionStoreError) -> Bool { lhs.code == rhs.code }
+    package static func == (lhs: SessionStoreError, rhs: SessionStoreError) -> Bool { lhs.code == rhs.code }
 }

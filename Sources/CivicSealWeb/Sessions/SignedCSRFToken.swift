@@ -11,10 +11,10 @@ import CivicSealCrypto
 ///
 /// The key and the expiry clock (monotonic) belong to one process: after a restart an open form's post is refused
 /// like an expired one, and the visitor reloads the form.
-public struct SignedCSRFToken: Sendable {
+package struct SignedCSRFToken: Sendable {
     private let key: [UInt8]
     /// How long a token minted for a form stays valid.
-    public let lifetime: Duration
+    package let lifetime: Duration
     private let clock: @Sendable () -> ContinuousClock.Instant
     private let epoch: ContinuousClock.Instant
 
@@ -24,7 +24,7 @@ public struct SignedCSRFToken: Sendable {
     ///   - key: at least 32 secret bytes (a fresh random key by default).
     ///   - lifetime: how long a form may stay open before its post is refused (default 2 hours).
     /// - Precondition: `key` has at least 32 bytes and `lifetime` is positive.
-    public init(
+    package init(
         key: [UInt8] = SecureRandom.bytes(32), lifetime: Duration = .seconds(2 * 3600),
         clock: @escaping @Sendable () -> ContinuousClock.Instant = { .now }
     ) {
@@ -36,23 +36,23 @@ public struct SignedCSRFToken: Sendable {
     }
 
     /// A fresh nonce for the visitor's cookie: 32 random bytes as unpadded base64url (43 characters).
-    public static func newNonce() -> String { Base64URL.encode(SecureRandom.bytes(32)) }
+    package static func newNonce() -> String { Base64URL.encode(SecureRandom.bytes(32)) }
 
     /// Whether `nonce` has the shape ``newNonce()`` gives (anything else from a cookie is replaced).
-    public static func isWellFormedNonce(_ nonce: String) -> Bool {
+    package static func isWellFormedNonce(_ nonce: String) -> Bool {
         let bytes = Array(nonce.utf8)
         return bytes.count == 43 && (try? Base64URL.decode(nonce))?.count == 32
     }
 
     /// The token for a form shown to the visitor holding `nonce`: valid for ``lifetime`` from now.
-    public func token(for nonce: String) -> String {
+    package func token(for nonce: String) -> String {
         let expiry = milliseconds(clock() + lifetime)
         return Base64URL.encode(Self.bigEndian(expiry) + tag(expiry: expiry, nonce: nonce))
     }
 
     /// Whether `token` (from the posted form) was minted by this key for `nonce` (from the cookie) and has not
     /// expired. Nil or malformed values never match.
-    public func isValid(_ token: String?, nonce: String?) -> Bool {
+    package func isValid(_ token: String?, nonce: String?) -> Bool {
         guard let token, let nonce, Self.isWellFormedNonce(nonce), token.utf8.count == 54,
             let bytes = try? Base64URL.decode(token), bytes.count == 40,
             // One spelling per token: the unused low bits of the last character must be zero.
@@ -74,5 +74,7 @@ public struct SignedCSRFToken: Sendable {
         return elapsed.seconds * 1000 + elapsed.attoseconds / 1_000_000_000_000_000
     }
 
-    private static func bigEndian(_ value: Int64) -> [UInt8] { (0..<8).map { UInt8(truncatingIfNeeded: value >> (56 - 8 * $0)) } }
+    private static func bigEndian(_ value: Int64) -> [UInt8] {
+        (0..<8).map { UInt8(truncatingIfNeeded: value >> (56 - 8 * $0)) }
+    }
 }

@@ -5,9 +5,9 @@
 /// ``Code/missingMessage``, ``Code/typeMismatch``) name the template and line of the tag that failed.
 /// Errors compare by code only, like the other CivicSeal error types: tests match on what went wrong,
 /// never on the wording.
-public struct TemplateError: Error, Sendable, Equatable, CustomStringConvertible {
+package struct TemplateError: Error, Sendable, Equatable, CustomStringConvertible {
     /// A stable, machine-readable reason.
-    public enum Code: String, Sendable {
+    package enum Code: String, Sendable {
         /// Malformed template text: an unclosed tag or section, a mismatched closing tag, an empty tag,
         /// an unknown sigil or an invalid name.
         case syntax
@@ -26,16 +26,16 @@ public struct TemplateError: Error, Sendable, Equatable, CustomStringConvertible
     }
 
     /// What went wrong, for code to match on.
-    public let code: Code
+    package let code: Code
     /// What went wrong, naming the tag or file but never a value from the render context.
-    public let message: String
+    package let message: String
     /// The template's name (its file name without `.html`), when the error concerns one.
-    public let template: String?
+    package let template: String?
     /// The 1-based line in ``template`` where the offending tag starts.
-    public let line: Int?
+    package let line: Int?
 
     /// An error with its code, message and, when known, the template and line.
-    public init(_ code: Code, _ message: String, template: String? = nil, line: Int? = nil) {
+    package init(_ code: Code, _ message: String, template: String? = nil, line: Int? = nil) {
         self.code = code
         self.message = message
         self.template = template
@@ -43,7 +43,7 @@ public struct TemplateError: Error, Sendable, Equatable, CustomStringConvertible
     }
 
     /// `code: template.html:line: message`, with the parts that are known.
-    public var description: String {
+    package var description: String {
         var location = ""
         if let template { location += "\(template).html" }
         if let line { location += location.isEmpty ? "line \(line)" : ":\(line)" }
@@ -51,5 +51,5 @@ public struct TemplateError: Error, Sendable, Equatable, CustomStringConvertible
     }
 
     /// Equal when the codes are equal; message and location are for people.
-    public static func == (lhs: TemplateError, rhs: TemplateError) -> Bool { lhs.code == rhs.code }
+    package static func == (lhs: TemplateError, rhs: TemplateError) -> Bool { lhs.code == rhs.code }
 }

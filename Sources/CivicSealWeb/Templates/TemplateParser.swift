@@ -31,7 +31,11 @@ struct TemplateParser {
 
         /// Appends to the innermost open section, or to the top level.
         func append(_ node: TemplateNode) {
-            if open.isEmpty { Self.append(node, to: &nodes) } else { Self.append(node, to: &open[open.count - 1].children) }
+            if open.isEmpty {
+                Self.append(node, to: &nodes)
+            } else {
+                Self.append(node, to: &open[open.count - 1].children)
+            }
         }
 
         while let tagStart = find(UInt8(ascii: "{"), UInt8(ascii: "{"), from: index) {
@@ -42,7 +46,10 @@ struct TemplateParser {
             let tagLine = line
             let triple = tagStart + 2 < bytes.count && bytes[tagStart + 2] == UInt8(ascii: "{")
             let contentStart = tagStart + (triple ? 3 : 2)
-            let closing = triple ? find3(UInt8(ascii: "}"), from: contentStart) : find(UInt8(ascii: "}"), UInt8(ascii: "}"), from: contentStart)
+            let closing =
+                triple
+                ? find3(UInt8(ascii: "}"), from: contentStart)
+                : find(UInt8(ascii: "}"), UInt8(ascii: "}"), from: contentStart)
             guard let closing else {
                 throw error(triple ? "'{{{' is never closed by '}}}'" : "'{{' is never closed by '}}'", line: tagLine)
             }
@@ -73,7 +80,8 @@ struct TemplateParser {
                         "{{/\(name.text)}} does not match {{\(section.inverted ? "^" : "#")\(section.name.text)}} opened at line \(section.line)",
                         line: tagLine)
                 }
-                append(.section(section.name, inverted: section.inverted, children: section.children, line: section.line))
+                append(
+                    .section(section.name, inverted: section.inverted, children: section.children, line: section.line))
             case UInt8(ascii: ">"):
                 append(.partial(try key(rest, kind: "partial name", line: tagLine), line: tagLine))
             case UInt8(ascii: "@"):
@@ -88,7 +96,8 @@ struct TemplateParser {
         if index < bytes.count { append(.text(Array(bytes[index...]))) }
         if let unclosed = open.last {
             throw error(
-                "section {{\(unclosed.inverted ? "^" : "#")\(unclosed.name.text)}} is never closed", line: unclosed.line)
+                "section {{\(unclosed.inverted ? "^" : "#")\(unclosed.name.text)}} is never closed", line: unclosed.line
+            )
         }
         return nodes
     }
@@ -98,7 +107,8 @@ struct TemplateParser {
     /// `[A-Za-z0-9_-]`: the bytes of one name segment.
     private static func isNameByte(_ byte: UInt8) -> Bool {
         switch byte {
-        case UInt8(ascii: "a")...UInt8(ascii: "z"), UInt8(ascii: "A")...UInt8(ascii: "Z"), UInt8(ascii: "0")...UInt8(ascii: "9"),
+        case UInt8(ascii: "a")...UInt8(ascii: "z"), UInt8(ascii: "A")...UInt8(ascii: "Z"),
+            UInt8(ascii: "0")...UInt8(ascii: "9"),
             UInt8(ascii: "_"), UInt8(ascii: "-"):
             true
         default: false
@@ -160,7 +170,8 @@ struct TemplateParser {
 
     /// `range` without leading and trailing spaces, tabs, CR and LF.
     private func trimmed(_ range: Range<Int>) -> Range<Int> {
-        var lower = range.lowerBound, upper = range.upperBound
+        var lower = range.lowerBound
+        var upper = range.upperBound
         func isSpace(_ byte: UInt8) -> Bool { byte == 0x20 || byte == 0x09 || byte == 0x0A || byte == 0x0D }
         while lower < upper, isSpace(bytes[lower]) { lower += 1 }
         while upper > lower, isSpace(bytes[upper - 1]) { upper -= 1 }

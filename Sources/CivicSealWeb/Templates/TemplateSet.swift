@@ -19,12 +19,12 @@ import Foundation
 /// Anything else inside `{{ }}` — an empty tag, an unknown sigil, an unclosed or mismatched section — is a
 /// ``TemplateError/Code/syntax`` error at load, naming the template and line. Text outside tags is copied
 /// byte for byte (lines holding only a section tag are not trimmed as Mustache would).
-public struct TemplateSet: Sendable {
+package struct TemplateSet: Sendable {
     private let templates: [String: [TemplateNode]]
 
     /// Loads and parses every `*.html` file directly inside `directory` (not subfolders; hidden files skipped,
     /// as a shell glob would). A template's name is its file name without `.html`, e.g. `officer-queue`.
-    public init(directory: String) throws(TemplateError) {
+    package init(directory: String) throws(TemplateError) {
         let entries: [String]
         do {
             entries = try FileManager.default.contentsOfDirectory(atPath: directory)
@@ -52,15 +52,15 @@ public struct TemplateSet: Sendable {
     }
 
     /// Parses templates given as text, keyed by name (for tests and embedded templates).
-    public init(sources: [String: String]) throws(TemplateError) {
+    package init(sources: [String: String]) throws(TemplateError) {
         templates = try Self.parse(sources.mapValues { Array($0.utf8) })
     }
 
     /// Whether the set holds a template called `name`.
-    public func contains(_ name: String) -> Bool { templates[name] != nil }
+    package func contains(_ name: String) -> Bool { templates[name] != nil }
 
     /// The names of every template in the set, sorted.
-    public var names: [String] { templates.keys.sorted() }
+    package var names: [String] { templates.keys.sorted() }
 
     private static func parse(_ sources: [String: [UInt8]]) throws(TemplateError) -> [String: [TemplateNode]] {
         var templates: [String: [TemplateNode]] = [:]
@@ -97,7 +97,8 @@ public struct TemplateSet: Sendable {
     }
 
     private static func visit(
-        _ name: String, line: Int, references: [String: [(name: String, line: Int)]], path: inout [(name: String, line: Int)],
+        _ name: String, line: Int, references: [String: [(name: String, line: Int)]],
+        path: inout [(name: String, line: Int)],
         finished: inout Set<String>
     ) throws(TemplateError) {
         if let start = path.firstIndex(where: { $0.name == name }) {
@@ -130,20 +131,23 @@ public struct TemplateSet: Sendable {
 
     /// Renders template `name` with `context` as the outermost context; any `{{@key}}` is a
     /// ``TemplateError/Code/missingMessage`` error (use ``render(_:_:messages:)`` for pages with messages).
-    public func render(_ name: String, _ context: TemplateValue) throws(TemplateError) -> String {
+    package func render(_ name: String, _ context: TemplateValue) throws(TemplateError) -> String {
         try render(name, context, messages: { _ in nil })
     }
 
     /// Renders template `name` with `context`, taking the text of each `{{@key}}` from `messages`
     /// (nil for an unknown key throws ``TemplateError/Code/missingMessage``).
-    public func render(_ name: String, _ context: TemplateValue, messages: (String) -> String?) throws(TemplateError) -> String {
+    package func render(_ name: String, _ context: TemplateValue, messages: (String) -> String?) throws(TemplateError)
+        -> String
+    {
         var output: [UInt8] = []
         try renderBytes(name, context, into: &output, messages: messages)
         return String(decoding: output, as: UTF8.self)
     }
 
     /// Appends the UTF-8 rendering of template `name` to `output`; `{{@key}}` tags throw as in ``render(_:_:)``.
-    public func renderBytes(_ name: String, _ context: TemplateValue, into output: inout [UInt8]) throws(TemplateError) {
+    package func renderBytes(_ name: String, _ context: TemplateValue, into output: inout [UInt8]) throws(TemplateError)
+    {
         try renderBytes(name, context, into: &output, messages: { _ in nil })
     }
 
@@ -151,7 +155,7 @@ public struct TemplateSet: Sendable {
     ///
     /// Text and values are appended straight into `output` (no String per node). On error `output` is left as it
     /// was before the call.
-    public func renderBytes(
+    package func renderBytes(
         _ name: String, _ context: TemplateValue, into output: inout [UInt8], messages: (String) -> String?
     ) throws(TemplateError) {
         guard let nodes = templates[name] else {
@@ -181,19 +185,26 @@ public struct TemplateSet: Sendable {
                 case .string(let text):
                     TemplateValue.escapeHTML(text, into: &output)
                 case .html(let markup):
-                    if escaped { TemplateValue.escapeHTML(markup, into: &output) } else { output.append(contentsOf: markup.utf8) }
+                    if escaped {
+                        TemplateValue.escapeHTML(markup, into: &output)
+                    } else {
+                        output.append(contentsOf: markup.utf8)
+                    }
                 case .bool(let flag):
                     output.append(contentsOf: flag ? "true".utf8 : "false".utf8)
                 case .list, .object:
                     throw TemplateError(
-                        .typeMismatch, "{{\(name.text)}} is a list or an object, which has no text form", template: template,
+                        .typeMismatch, "{{\(name.text)}} is a list or an object, which has no text form",
+                        template: template,
                         line: line)
                 }
             case .section(let name, let inverted, let children, _):
                 let value = Self.lookup(name, in: stack)
                 let truthy = value?.isTruthy ?? false
                 if inverted {
-                    if !truthy { try render(children, template: template, stack: &stack, into: &output, messages: messages) }
+                    if !truthy {
+                        try render(children, template: template, stack: &stack, into: &output, messages: messages)
+                    }
                 } else if let value, truthy {
                     if case .list(let elements) = value {
                         for element in elements {
@@ -210,7 +221,8 @@ public struct TemplateSet: Sendable {
             case .partial(let partialName, let line):
                 // Checked at load; kept as an error rather than a trap in case that check is ever loosened.
                 guard let partial = templates[partialName] else {
-                    throw TemplateError(.missingPartial, "{{>\(partialName)}} names no template", template: template, line: line)
+                    throw TemplateError(
+                        .missingPartial, "{{>\(partialName)}} names no template", template: template, line: line)
                 }
                 try render(partial, template: partialName, stack: &stack, into: &output, messages: messages)
             case .message(let key, let line):

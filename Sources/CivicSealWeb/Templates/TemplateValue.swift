@@ -7,7 +7,7 @@
 /// A ``string(_:)`` is escaped wherever it appears, including in a triple tag, so text from a user or a database
 /// can never become markup by a template mistake. Wrap a value in ``html(_:)`` only when trusted code built it
 /// (and escaped what it interpolated, e.g. with ``escapeHTML(_:)``).
-public indirect enum TemplateValue: Sendable, Equatable {
+package indirect enum TemplateValue: Sendable, Equatable {
     /// Text; always HTML-escaped on output.
     case string(String)
     /// A flag for sections; renders as `true` / `false` in a variable tag.
@@ -34,23 +34,23 @@ public indirect enum TemplateValue: Sendable, Equatable {
 
 extension TemplateValue: ExpressibleByStringLiteral, ExpressibleByStringInterpolation {
     /// A ``string(_:)`` value: `"Queue"` or `"\(count) requests"`.
-    public init(stringLiteral value: String) { self = .string(value) }
+    package init(stringLiteral value: String) { self = .string(value) }
 }
 
 extension TemplateValue: ExpressibleByBooleanLiteral {
     /// A ``bool(_:)`` value.
-    public init(booleanLiteral value: Bool) { self = .bool(value) }
+    package init(booleanLiteral value: Bool) { self = .bool(value) }
 }
 
 extension TemplateValue: ExpressibleByArrayLiteral {
     /// A ``list(_:)`` value.
-    public init(arrayLiteral elements: TemplateValue...) { self = .list(elements) }
+    package init(arrayLiteral elements: TemplateValue...) { self = .list(elements) }
 }
 
 extension TemplateValue: ExpressibleByDictionaryLiteral {
     /// An ``object(_:)`` value. A key written twice in one literal is a programming error and traps,
     /// as it does for `Dictionary`.
-    public init(dictionaryLiteral elements: (String, TemplateValue)...) {
+    package init(dictionaryLiteral elements: (String, TemplateValue)...) {
         self = .object(Dictionary(uniqueKeysWithValues: elements))
     }
 }
@@ -58,7 +58,7 @@ extension TemplateValue: ExpressibleByDictionaryLiteral {
 extension TemplateValue {
     /// `text` with `&`, `<`, `>`, `"` and `'` replaced by `&amp;`, `&lt;`, `&gt;`, `&quot;` and `&#39;`:
     /// safe in element content and in single- or double-quoted attribute values.
-    public static func escapeHTML(_ text: String) -> String {
+    package static func escapeHTML(_ text: String) -> String {
         var output: [UInt8] = []
         output.reserveCapacity(text.utf8.count + 16)
         escapeHTML(text, into: &output)
@@ -66,7 +66,7 @@ extension TemplateValue {
     }
 
     /// Appends the UTF-8 of `text`, escaped as by ``escapeHTML(_:)``, to `output` without building a String.
-    public static func escapeHTML(_ text: String, into output: inout [UInt8]) {
+    package static func escapeHTML(_ text: String, into output: inout [UInt8]) {
         var text = text
         text.withUTF8 { escapeHTML(bytes: $0, into: &output) }
     }
@@ -92,6 +92,8 @@ extension TemplateValue {
             index += 1
             runStart = index
         }
-        if runStart < bytes.count { output.append(contentsOf: UnsafeBufferPointer(rebasing: bytes[runStart..<bytes.count])) }
+        if runStart < bytes.count {
+            output.append(contentsOf: UnsafeBufferPointer(rebasing: bytes[runStart..<bytes.count]))
+        }
     }
 }

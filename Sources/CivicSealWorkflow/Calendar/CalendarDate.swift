@@ -4,13 +4,13 @@ import Foundation
 ///
 /// Only real dates exist: `CalendarDate(year: 2023, month: 2, day: 29)` is `nil`. The text form is strictly
 /// `YYYY-MM-DD` with ASCII digits (ISO 8601 calendar date, extended format), which is also its JSON form.
-public struct CalendarDate: Hashable, Comparable, Sendable, CustomStringConvertible {
-    public let year: Int
-    public let month: Int
-    public let day: Int
+package struct CalendarDate: Hashable, Comparable, Sendable, CustomStringConvertible {
+    package let year: Int
+    package let month: Int
+    package let day: Int
 
     /// A real calendar date in years 1...9999, or `nil`.
-    public init?(year: Int, month: Int, day: Int) {
+    package init?(year: Int, month: Int, day: Int) {
         guard (1...9999).contains(year), (1...12).contains(month),
             (1...Self.daysInMonth(month, year: year)).contains(day)
         else { return nil }
@@ -20,7 +20,7 @@ public struct CalendarDate: Hashable, Comparable, Sendable, CustomStringConverti
     }
 
     /// Parses exactly `YYYY-MM-DD` (ten ASCII characters); anything else, or a date that does not exist, is `nil`.
-    public init?(_ text: String) {
+    package init?(_ text: String) {
         let bytes = Array(text.utf8)
         guard bytes.count == 10, bytes[4] == UInt8(ascii: "-"), bytes[7] == UInt8(ascii: "-") else { return nil }
         func number(_ range: Range<Int>) -> Int? {
@@ -36,19 +36,19 @@ public struct CalendarDate: Hashable, Comparable, Sendable, CustomStringConverti
     }
 
     /// The calendar date of `instant` at a fixed offset from UTC (Việt Nam is UTC+7 all year, no daylight saving).
-    public init(_ instant: Date, utcOffsetSeconds: Int = CalendarDate.vietnamUTCOffsetSeconds) {
+    package init(_ instant: Date, utcOffsetSeconds: Int = CalendarDate.vietnamUTCOffsetSeconds) {
         let seconds = instant.timeIntervalSince1970 + Double(utcOffsetSeconds)
         self.init(daysSinceEpoch: Int((seconds / 86_400).rounded(.down)))
     }
 
     /// Hà Nội time, UTC+7 (``HanoiTime/utcOffsetSeconds``).
-    public static let vietnamUTCOffsetSeconds = HanoiTime.utcOffsetSeconds
+    package static let vietnamUTCOffsetSeconds = HanoiTime.utcOffsetSeconds
 
-    public static func isLeapYear(_ year: Int) -> Bool {
+    package static func isLeapYear(_ year: Int) -> Bool {
         (year % 4 == 0 && year % 100 != 0) || year % 400 == 0
     }
 
-    public static func daysInMonth(_ month: Int, year: Int) -> Int {
+    package static func daysInMonth(_ month: Int, year: Int) -> Int {
         switch month {
         case 2: isLeapYear(year) ? 29 : 28
         case 4, 6, 9, 11: 30
@@ -57,7 +57,7 @@ public struct CalendarDate: Hashable, Comparable, Sendable, CustomStringConverti
     }
 
     /// Days since 1970-01-01 (negative before). Howard Hinnant's `days_from_civil`.
-    public var daysSinceEpoch: Int {
+    package var daysSinceEpoch: Int {
         let y = month <= 2 ? year - 1 : year
         let era = (y >= 0 ? y : y - 399) / 400
         let yearOfEra = y - era * 400
@@ -67,7 +67,7 @@ public struct CalendarDate: Hashable, Comparable, Sendable, CustomStringConverti
     }
 
     /// The inverse of ``daysSinceEpoch``. Howard Hinnant's `civil_from_days`.
-    public init(daysSinceEpoch: Int) {
+    package init(daysSinceEpoch: Int) {
         let z = daysSinceEpoch + 719_468
         let era = (z >= 0 ? z : z - 146_096) / 146_097
         let dayOfEra = z - era * 146_097
@@ -81,36 +81,36 @@ public struct CalendarDate: Hashable, Comparable, Sendable, CustomStringConverti
         self.day = day
     }
 
-    public func adding(days: Int) -> CalendarDate {
+    package func adding(days: Int) -> CalendarDate {
         CalendarDate(daysSinceEpoch: daysSinceEpoch + days)
     }
 
     /// The ISO weekday (1970-01-01 was a Thursday).
-    public var weekday: Weekday {
+    package var weekday: Weekday {
         let index = ((daysSinceEpoch % 7) + 7 + 3) % 7 + 1
         return Weekday(rawValue: index)!
     }
 
     /// The same month and day `years` later; 29 February becomes 1 March in a common year,
     /// which matches ``age(on:)``: a person born on 29 February turns one year older on 1 March.
-    public func adding(years: Int) -> CalendarDate {
+    package func adding(years: Int) -> CalendarDate {
         let target = year + years
         if let date = CalendarDate(year: target, month: month, day: day) { return date }
         return CalendarDate(year: target, month: 3, day: 1)!
     }
 
     /// Whole years completed from this date (a birth date) to `date`.
-    public func age(on date: CalendarDate) -> Int {
+    package func age(on date: CalendarDate) -> Int {
         var years = date.year - year
         if (date.month, date.day) < (month, day) { years -= 1 }
         return years
     }
 
-    public static func < (lhs: CalendarDate, rhs: CalendarDate) -> Bool {
+    package static func < (lhs: CalendarDate, rhs: CalendarDate) -> Bool {
         (lhs.year, lhs.month, lhs.day) < (rhs.year, rhs.month, rhs.day)
     }
 
-    public var description: String {
+    package var description: String {
         func pad(_ value: Int, _ width: Int) -> String {
             let digits = String(value)
             return String(repeating: "0", count: max(0, width - digits.count)) + digits
@@ -120,7 +120,7 @@ public struct CalendarDate: Hashable, Comparable, Sendable, CustomStringConverti
 }
 
 extension CalendarDate: Codable {
-    public init(from decoder: any Decoder) throws {
+    package init(from decoder: any Decoder) throws {
         let container = try decoder.singleValueContainer()
         let text = try container.decode(String.self)
         guard let date = CalendarDate(text) else {
@@ -130,7 +130,7 @@ extension CalendarDate: Codable {
         self = date
     }
 
-    public func encode(to encoder: any Encoder) throws {
+    package func encode(to encoder: any Encoder) throws {
         var container = encoder.singleValueContainer()
         try container.encode(description)
     }

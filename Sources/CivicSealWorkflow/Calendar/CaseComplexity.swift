@@ -1,18 +1,18 @@
 /// Why a criminal-record request gets the longer statutory deadline (Art. 48(1), Law on Judicial Records:
 /// a Vietnamese citizen who resided in several places or abroad, a foreigner, or a case where the conditions
 /// for expungement must be verified).
-public struct CaseComplexity: Codable, Sendable, Hashable {
+package struct CaseComplexity: Codable, Sendable, Hashable {
     /// Stable reasons, as stored and shown to officers.
-    public enum Reason: String, Codable, Sendable, CaseIterable, Comparable {
+    package enum Reason: String, Codable, Sendable, CaseIterable, Comparable {
         case severalProvinces = "several-provinces"
         case livedAbroad = "lived-abroad"
         case foreigner
         case expungementToVerify = "expungement-to-verify"
 
-        public static func < (lhs: Reason, rhs: Reason) -> Bool { lhs.rawValue < rhs.rawValue }
+        package static func < (lhs: Reason, rhs: Reason) -> Bool { lhs.rawValue < rhs.rawValue }
 
         /// The reason as shown to citizens and officers in Vietnamese.
-        public var labelVietnamese: String {
+        package var labelVietnamese: String {
             switch self {
             case .severalProvinces: "Đã cư trú ở nhiều tỉnh, thành phố"
             case .livedAbroad: "Đã cư trú ở nước ngoài"
@@ -22,7 +22,7 @@ public struct CaseComplexity: Codable, Sendable, Hashable {
         }
 
         /// The reason as shown in English.
-        public var labelEnglish: String {
+        package var labelEnglish: String {
             switch self {
             case .severalProvinces: "Lived in several provinces"
             case .livedAbroad: "Lived abroad"
@@ -32,24 +32,24 @@ public struct CaseComplexity: Codable, Sendable, Hashable {
         }
 
         /// The label in `language` ("vi", otherwise English).
-        public func label(language: String) -> String { language == "vi" ? labelVietnamese : labelEnglish }
+        package func label(language: String) -> String { language == "vi" ? labelVietnamese : labelEnglish }
     }
 
-    public var reasons: Set<Reason>
+    package var reasons: Set<Reason>
 
-    public init(reasons: Set<Reason> = []) { self.reasons = reasons }
+    package init(reasons: Set<Reason> = []) { self.reasons = reasons }
 
-    public var isComplex: Bool { !reasons.isEmpty }
+    package var isComplex: Bool { !reasons.isEmpty }
 
-    public static let simple = CaseComplexity()
+    package static let simple = CaseComplexity()
 }
 
 extension CaseComplexity {
     /// The reasons as stored (`requests.complexity_override`): raw values sorted and comma-separated; `""` is simple.
-    public var storedText: String { reasons.sorted().map(\.rawValue).joined(separator: ",") }
+    package var storedText: String { reasons.sorted().map(\.rawValue).joined(separator: ",") }
 
     /// The complexity a stored text names; nil for text ``storedText`` never writes (an unknown or repeated reason).
-    public init?(storedText: String) {
+    package init?(storedText: String) {
         guard !storedText.isEmpty else {
             self.init()
             return
@@ -62,16 +62,17 @@ extension CaseComplexity {
 
     /// The text an officer's complexity step records in the audit trail: `"[several-provinces,lived-abroad] reason"`
     /// (`"[simple] reason"` for none), so the complexity set is covered by the chain's hash with the reason given.
-    public static func auditText(_ complexity: CaseComplexity, reason: String) -> String {
+    package static func auditText(_ complexity: CaseComplexity, reason: String) -> String {
         "[\(complexity.isComplex ? complexity.storedText : "simple")] \(reason)"
     }
 
     /// The complexity and reason of a text written by ``auditText(_:reason:)``; nil for any other text.
-    public static func parseAuditText(_ text: String) -> (complexity: CaseComplexity, reason: String)? {
+    package static func parseAuditText(_ text: String) -> (complexity: CaseComplexity, reason: String)? {
         guard text.hasPrefix("["), let close = text.firstIndex(of: "]") else { return nil }
         let inner = String(text[text.index(after: text.startIndex)..<close])
         let rest = text[text.index(after: close)...]
-        guard rest.hasPrefix(" "), inner != "", let complexity = inner == "simple" ? CaseComplexity() : CaseComplexity(storedText: inner)
+        guard rest.hasPrefix(" "), inner != "",
+            let complexity = inner == "simple" ? CaseComplexity() : CaseComplexity(storedText: inner)
         else { return nil }
         return (complexity, String(rest.dropFirst()))
     }

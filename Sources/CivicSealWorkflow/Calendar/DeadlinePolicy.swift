@@ -3,13 +3,13 @@
 /// Criminal records: 10 working days, 15 when the person lived in several places or abroad, is a foreigner,
 /// or an expungement must be verified (Art. 48, Law on Judicial Records 28/2009/QH12; some sources give 20 for
 /// the long case, hence configuration). Health documents default to 5 working days (a service target, not law).
-public struct DeadlinePolicy: Codable, Sendable, Equatable {
-    public var criminalRecordWorkingDays: Int
-    public var criminalRecordComplexWorkingDays: Int
-    public var healthCertificateWorkingDays: Int
-    public var healthBookExtractWorkingDays: Int
+package struct DeadlinePolicy: Codable, Sendable, Equatable {
+    package var criminalRecordWorkingDays: Int
+    package var criminalRecordComplexWorkingDays: Int
+    package var healthCertificateWorkingDays: Int
+    package var healthBookExtractWorkingDays: Int
 
-    public init(
+    package init(
         criminalRecordWorkingDays: Int = 10,
         criminalRecordComplexWorkingDays: Int = 15,
         healthCertificateWorkingDays: Int = 5,
@@ -21,7 +21,7 @@ public struct DeadlinePolicy: Codable, Sendable, Equatable {
         self.healthBookExtractWorkingDays = healthBookExtractWorkingDays
     }
 
-    public func workingDays(for kind: RequestKind, complexity: CaseComplexity) -> Int {
+    package func workingDays(for kind: RequestKind, complexity: CaseComplexity) -> Int {
         switch kind {
         case .criminalRecord:
             complexity.isComplex ? criminalRecordComplexWorkingDays : criminalRecordWorkingDays
@@ -31,7 +31,7 @@ public struct DeadlinePolicy: Codable, Sendable, Equatable {
     }
 
     /// The deadline of a validated request received on `receivedOn`.
-    public func deadline(
+    package func deadline(
         for request: ValidatedRequest, receivedOn: CalendarDate, calendar: WorkingDayCalendar
     ) -> StatutoryDeadline {
         StatutoryDeadline(

@@ -5,25 +5,25 @@ import Foundation
 /// Pages, PDFs (the signature box, the issue date), history lists and verdicts all format through here, so an
 /// instant has one day and one clock reading everywhere. The zone is named once, beside the time, as
 /// ``zoneVietnamese`` / ``zoneEnglish``. Instants are stored in UTC; only this type shifts them.
-public enum HanoiTime {
+package enum HanoiTime {
     /// Seconds east of UTC: 7 hours.
-    public static let utcOffsetSeconds = 7 * 3600
+    package static let utcOffsetSeconds = 7 * 3600
     /// The zone as named beside a time on Vietnamese pages and documents.
-    public static let zoneVietnamese = "giờ Hà Nội (UTC+7)"
+    package static let zoneVietnamese = "giờ Hà Nội (UTC+7)"
     /// The zone as named beside a time on English pages and documents.
-    public static let zoneEnglish = "Hà Nội time (UTC+7)"
+    package static let zoneEnglish = "Hà Nội time (UTC+7)"
 
     /// A Hà Nội wall-clock reading of an instant.
-    public struct Reading: Sendable, Hashable {
+    package struct Reading: Sendable, Hashable {
         /// The Hà Nội calendar day.
-        public let day: CalendarDate
-        public let hour: Int
-        public let minute: Int
-        public let second: Int
+        package let day: CalendarDate
+        package let hour: Int
+        package let minute: Int
+        package let second: Int
     }
 
     /// The Hà Nội day and clock of `instant` (whole seconds, rounded down, also before 1970).
-    public static func reading(_ instant: Date) -> Reading {
+    package static func reading(_ instant: Date) -> Reading {
         let seconds = Int((instant.timeIntervalSince1970).rounded(.down)) + utcOffsetSeconds
         let days = seconds >= 0 ? seconds / 86_400 : (seconds - 86_399) / 86_400
         let secondOfDay = seconds - days * 86_400
@@ -33,30 +33,30 @@ public enum HanoiTime {
     }
 
     /// The Hà Nội calendar day of `instant` (what "today" means for deadlines and dates of events).
-    public static func day(of instant: Date) -> CalendarDate { reading(instant).day }
+    package static func day(of instant: Date) -> CalendarDate { reading(instant).day }
 
     /// `dd/MM/yyyy`, as dates are written on Vietnamese administrative documents.
-    public static func date(_ day: CalendarDate) -> String {
+    package static func date(_ day: CalendarDate) -> String {
         "\(two(day.day))/\(two(day.month))/\(four(day.year))"
     }
 
     /// The Hà Nội date of `instant`, `dd/MM/yyyy`.
-    public static func date(_ instant: Date) -> String { date(day(of: instant)) }
+    package static func date(_ instant: Date) -> String { date(day(of: instant)) }
 
     /// The Hà Nội date and time of `instant`, `dd/MM/yyyy HH:mm` (the zone is not appended; name it once nearby).
-    public static func dateTime(_ instant: Date) -> String {
+    package static func dateTime(_ instant: Date) -> String {
         let reading = reading(instant)
         return "\(date(reading.day)) \(two(reading.hour)):\(two(reading.minute))"
     }
 
     /// `dd/MM/yyyy HH:mm:ss`, as the PDF signature box prints it.
-    public static func dateTimeWithSeconds(_ instant: Date) -> String {
+    package static func dateTimeWithSeconds(_ instant: Date) -> String {
         let reading = reading(instant)
         return "\(date(reading.day)) \(two(reading.hour)):\(two(reading.minute)):\(two(reading.second))"
     }
 
     /// The zone's name in `language` ("vi" or anything else for English).
-    public static func zone(language: String) -> String { language == "vi" ? zoneVietnamese : zoneEnglish }
+    package static func zone(language: String) -> String { language == "vi" ? zoneVietnamese : zoneEnglish }
 
     private static func two(_ value: Int) -> String { value < 10 ? "0\(value)" : "\(value)" }
 

@@ -2,11 +2,11 @@
 ///
 /// Public holidays follow Art. 112 of the Labour Code 45/2019/QH14; the exact Tết days, bridge days and
 /// compensatory days are fixed each year by government decision, so the list is **configuration**, never code.
-public struct PublicHoliday: Codable, Sendable, Hashable {
-    public var date: CalendarDate
-    public var name: String
+package struct PublicHoliday: Codable, Sendable, Hashable {
+    package var date: CalendarDate
+    package var name: String
 
-    public init(date: CalendarDate, name: String) {
+    package init(date: CalendarDate, name: String) {
         self.date = date
         self.name = name
     }
@@ -16,7 +16,7 @@ public struct PublicHoliday: Codable, Sendable, Hashable {
     /// Tết Nguyên đán falls on 17 February 2026; the working days of the break are 16–20 February.
     /// Hùng Kings' day (10th of the 3rd lunar month) is Sunday 26 April 2026, compensated on Monday 27 April.
     /// National Day is 2 September plus the adjacent 1 September.
-    public static let vietnam2026: [PublicHoliday] = [
+    package static let vietnam2026: [PublicHoliday] = [
         day(2026, 1, 1, "Tết Dương lịch (New Year's Day)"),
         day(2026, 2, 16, "Tết Nguyên đán (Lunar New Year)"),
         day(2026, 2, 17, "Tết Nguyên đán (Lunar New Year)"),

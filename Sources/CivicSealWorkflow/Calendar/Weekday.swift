@@ -1,6 +1,7 @@
 /// ISO 8601 weekday numbering: Monday is 1, Sunday is 7.
-public enum Weekday: Int, Codable, Sendable, CaseIterable, Comparable {
-    case monday = 1, tuesday, wednesday, thursday, friday, saturday, sunday
+package enum Weekday: Int, Codable, Sendable, CaseIterable, Comparable {
+    case monday = 1
+    case tuesday, wednesday, thursday, friday, saturday, sunday
 
-    public static func < (lhs: Weekday, rhs: Weekday) -> Bool { lhs.rawValue < rhs.rawValue }
+    package static func < (lhs: Weekday, rhs: Weekday) -> Bool { lhs.rawValue < rhs.rawValue }
 }

@@ -1,5 +1,5 @@
 /// The fee band a request falls into.
-public enum FeeCategory: String, Codable, Sendable, CaseIterable {
+package enum FeeCategory: String, Codable, Sendable, CaseIterable {
     case standard
     case reduced
     case exempt

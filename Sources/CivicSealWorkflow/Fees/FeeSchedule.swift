@@ -5,19 +5,20 @@
 /// with disabilities, poor households); +5,000 VND per copy from the third copy. Health documents have their own
 /// tariffs; no statutory issuing fee was found for them, so they default to 0 (the examination is billed by the
 /// facility) and are meant to be configured.
-public struct FeeSchedule: Codable, Sendable, Hashable {
-    public var criminalRecord: Tariff
-    public var healthCertificate: Tariff
-    public var healthBookExtract: Tariff
+package struct FeeSchedule: Codable, Sendable, Hashable {
+    package var criminalRecord: Tariff
+    package var healthCertificate: Tariff
+    package var healthBookExtract: Tariff
     /// Group names a submission's `feeGroup` may name for the reduced fee.
-    public var reducedGroups: [String]
+    package var reducedGroups: [String]
     /// Group names for exemption.
-    public var exemptGroups: [String]
+    package var exemptGroups: [String]
     /// Whether exemption also waives the extra-copy charge.
-    public var exemptionCoversExtraCopies: Bool
+    package var exemptionCoversExtraCopies: Bool
 
-    public init(
-        criminalRecord: Tariff = Tariff(standardVND: 200_000, reducedVND: 100_000, extraCopyVND: 5_000, copiesIncluded: 2),
+    package init(
+        criminalRecord: Tariff = Tariff(
+            standardVND: 200_000, reducedVND: 100_000, extraCopyVND: 5_000, copiesIncluded: 2),
         healthCertificate: Tariff = Tariff(standardVND: 0, reducedVND: 0),
         healthBookExtract: Tariff = Tariff(standardVND: 0, reducedVND: 0),
         reducedGroups: [String] = ["student", "meritorious-service", "special-difficulty-area"],
@@ -32,7 +33,7 @@ public struct FeeSchedule: Codable, Sendable, Hashable {
         self.exemptionCoversExtraCopies = exemptionCoversExtraCopies
     }
 
-    public func tariff(for kind: RequestKind) -> Tariff {
+    package func tariff(for kind: RequestKind) -> Tariff {
         switch kind {
         case .criminalRecord: criminalRecord
         case .healthCertificate: healthCertificate
@@ -41,7 +42,7 @@ public struct FeeSchedule: Codable, Sendable, Hashable {
     }
 
     /// The band of a fee group; `nil` group is standard, an unknown group is `nil`.
-    public func category(forGroup group: String?) -> FeeCategory? {
+    package func category(forGroup group: String?) -> FeeCategory? {
         guard let group else { return .standard }
         if exemptGroups.contains(group) { return .exempt }
         if reducedGroups.contains(group) { return .reduced }
@@ -50,7 +51,7 @@ public struct FeeSchedule: Codable, Sendable, Hashable {
 
     /// The fee for `copies` copies (at least 1). An unknown group is charged the standard fee; validation refuses
     /// unknown groups before this point.
-    public func quote(kind: RequestKind, copies: Int, feeGroup: String? = nil) -> FeeQuote {
+    package func quote(kind: RequestKind, copies: Int, feeGroup: String? = nil) -> FeeQuote {
         let tariff = tariff(for: kind)
         let category = category(forGroup: feeGroup) ?? .standard
         let extraCopies = max(0, copies - tariff.copiesIncluded)

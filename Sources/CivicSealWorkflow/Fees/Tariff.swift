@@ -1,12 +1,12 @@
 /// Amounts for one kind of request, in Vietnamese đồng.
-public struct Tariff: Codable, Sendable, Hashable {
-    public var standardVND: Int
-    public var reducedVND: Int
+package struct Tariff: Codable, Sendable, Hashable {
+    package var standardVND: Int
+    package var reducedVND: Int
     /// Charged for each copy beyond ``copiesIncluded``.
-    public var extraCopyVND: Int
-    public var copiesIncluded: Int
+    package var extraCopyVND: Int
+    package var copiesIncluded: Int
 
-    public init(standardVND: Int, reducedVND: Int, extraCopyVND: Int = 0, copiesIncluded: Int = 1) {
+    package init(standardVND: Int, reducedVND: Int, extraCopyVND: Int = 0, copiesIncluded: Int = 1) {
         self.standardVND = standardVND
         self.reducedVND = reducedVND
         self.extraCopyVND = extraCopyVND

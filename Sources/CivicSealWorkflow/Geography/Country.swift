@@ -4,36 +4,36 @@
 /// A nationality or a residence abroad is one of these codes: a two-letter string outside the list is refused
 /// (`country.unknown`), never read as another country. Note that `VI` is a real code (U.S. Virgin Islands), so a
 /// truncated "Việt Nam" cannot be caught here; the pages offer a list instead of a text field.
-public struct Country: Sendable, Hashable, Identifiable {
+package struct Country: Sendable, Hashable, Identifiable {
     /// ISO 3166-1 alpha-2, capitals.
-    public let code: String
-    public let vietnamese: String
-    public let english: String
+    package let code: String
+    package let vietnamese: String
+    package let english: String
 
-    public var id: String { code }
+    package var id: String { code }
 
-    public init(code: String, vietnamese: String, english: String) {
+    package init(code: String, vietnamese: String, english: String) {
         self.code = code
         self.vietnamese = vietnamese
         self.english = english
     }
 
     /// Việt Nam.
-    public static let vietnamCode = "VN"
+    package static let vietnamCode = "VN"
 
     /// The country with `code` (exact, capitals), or nil.
-    public static func named(_ code: String) -> Country? { byCode[code] }
+    package static func named(_ code: String) -> Country? { byCode[code] }
 
     /// Whether `code` is an assigned ISO 3166-1 alpha-2 code.
-    public static func isKnown(_ code: String) -> Bool { byCode[code] != nil }
+    package static func isKnown(_ code: String) -> Bool { byCode[code] != nil }
 
     /// The name in `language` ("vi", otherwise English).
-    public func name(language: String) -> String { language == "vi" ? vietnamese : english }
+    package func name(language: String) -> String { language == "vi" ? vietnamese : english }
 
     private static let byCode: [String: Country] = Dictionary(uniqueKeysWithValues: all.map { ($0.code, $0) })
 
     /// All 249 entries, by code.
-    public static let all: [Country] = [
+    package static let all: [Country] = [
         Country(code: "AD", vietnamese: "Andorra", english: "Andorra"),
         Country(code: "AE", vietnamese: "Các Tiểu Vương quốc Ả Rập Thống nhất", english: "United Arab Emirates"),
         Country(code: "AF", vietnamese: "Afghanistan", english: "Afghanistan"),
@@ -123,7 +123,8 @@ public struct Country: Sendable, Hashable, Identifiable {
         Country(code: "GP", vietnamese: "Guadeloupe", english: "Guadeloupe"),
         Country(code: "GQ", vietnamese: "Guinea Xích Đạo", english: "Equatorial Guinea"),
         Country(code: "GR", vietnamese: "Hy Lạp", english: "Greece"),
-        Country(code: "GS", vietnamese: "Nam Georgia & Quần đảo Nam Sandwich", english: "So. Georgia & So. Sandwich Isl."),
+        Country(
+            code: "GS", vietnamese: "Nam Georgia & Quần đảo Nam Sandwich", english: "So. Georgia & So. Sandwich Isl."),
         Country(code: "GT", vietnamese: "Guatemala", english: "Guatemala"),
         Country(code: "GU", vietnamese: "Guam", english: "Guam"),
         Country(code: "GW", vietnamese: "Guinea-Bissau", english: "Guinea-Bissau"),

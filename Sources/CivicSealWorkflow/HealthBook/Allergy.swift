@@ -1,18 +1,18 @@
 /// An allergy in the health history: type, agent, reaction.
-public struct Allergy: Codable, Sendable, Hashable {
-    public enum Kind: String, Codable, Sendable, CaseIterable {
+package struct Allergy: Codable, Sendable, Hashable {
+    package enum Kind: String, Codable, Sendable, CaseIterable {
         case drug, food, environmental, other
     }
 
-    public var facilityId: String
-    public var recordedOn: CalendarDate
-    public var type: Kind
+    package var facilityId: String
+    package var recordedOn: CalendarDate
+    package var type: Kind
     /// What causes it, e.g. "Penicillin".
-    public var agent: String
+    package var agent: String
     /// What happens, e.g. "Mày đay" (hives).
-    public var reaction: String
+    package var reaction: String
 
-    public init(facilityId: String, recordedOn: CalendarDate, type: Kind, agent: String, reaction: String) {
+    package init(facilityId: String, recordedOn: CalendarDate, type: Kind, agent: String, reaction: String) {
         self.facilityId = facilityId
         self.recordedOn = recordedOn
         self.type = type

@@ -2,31 +2,31 @@ import Foundation
 
 /// One visit or stay at a health facility, as recorded in the electronic health book (Decree 102/2025/NĐ-CP;
 /// data groups of the health book: facility, time, type, reason, outcome, ICD-10 diagnoses with the first main).
-public struct Encounter: Codable, Sendable, Hashable {
-    public enum Kind: String, Codable, Sendable, CaseIterable {
+package struct Encounter: Codable, Sendable, Hashable {
+    package enum Kind: String, Codable, Sendable, CaseIterable {
         case outpatient, inpatient, emergency
         case dayCare = "day-care"
         case telemedicine
         case checkup
     }
 
-    public enum Outcome: String, Codable, Sendable, CaseIterable {
+    package enum Outcome: String, Codable, Sendable, CaseIterable {
         case recovered, improved, unchanged, worsened, transferred, deceased
         case ongoing
     }
 
     /// The facility's code in the national registry of health facilities.
-    public var facilityId: String
-    public var facilityName: String
-    public var startedAt: Date
-    public var endedAt: Date?
-    public var type: Kind
-    public var reason: String
-    public var outcome: Outcome
+    package var facilityId: String
+    package var facilityName: String
+    package var startedAt: Date
+    package var endedAt: Date?
+    package var type: Kind
+    package var reason: String
+    package var outcome: Outcome
     /// ICD-10 diagnoses; the first is the main diagnosis.
-    public var diagnoses: [ICD10Code]
+    package var diagnoses: [ICD10Code]
 
-    public init(
+    package init(
         facilityId: String, facilityName: String, startedAt: Date, endedAt: Date? = nil, type: Kind, reason: String,
         outcome: Outcome, diagnoses: [ICD10Code]
     ) {
@@ -40,7 +40,7 @@ public struct Encounter: Codable, Sendable, Hashable {
         self.diagnoses = diagnoses
     }
 
-    public var mainDiagnosis: ICD10Code? { diagnoses.first }
+    package var mainDiagnosis: ICD10Code? { diagnoses.first }
 
     func issues(at path: String, today: CalendarDate?) -> [ValidationIssue] {
         var issues = IssueCollector()

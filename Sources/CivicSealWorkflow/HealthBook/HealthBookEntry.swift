@@ -2,12 +2,12 @@ import Foundation
 
 /// One entry of a person's health book, tagged by `entryType` in JSON:
 /// `{"entryType": "vaccination", "facilityId": "01001", "administeredOn": "2025-03-02", …}`.
-public enum HealthBookEntry: Codable, Sendable, Hashable {
+package enum HealthBookEntry: Codable, Sendable, Hashable {
     case encounter(Encounter)
     case vaccination(Vaccination)
     case allergy(Allergy)
 
-    public var section: HealthBookSection {
+    package var section: HealthBookSection {
         switch self {
         case .encounter: .encounters
         case .vaccination: .vaccinations
@@ -16,7 +16,7 @@ public enum HealthBookEntry: Codable, Sendable, Hashable {
     }
 
     /// The day the entry is about, in Việt Nam time, for period filters.
-    public var date: CalendarDate {
+    package var date: CalendarDate {
         switch self {
         case .encounter(let encounter): CalendarDate(encounter.startedAt)
         case .vaccination(let vaccination): vaccination.administeredOn
@@ -27,7 +27,7 @@ public enum HealthBookEntry: Codable, Sendable, Hashable {
     private enum EntryType: String, Codable { case encounter, vaccination, allergy }
     private enum CodingKeys: String, CodingKey { case entryType }
 
-    public init(from decoder: any Decoder) throws {
+    package init(from decoder: any Decoder) throws {
         switch try decoder.container(keyedBy: CodingKeys.self).decode(EntryType.self, forKey: .entryType) {
         case .encounter: self = .encounter(try Encounter(from: decoder))
         case .vaccination: self = .vaccination(try Vaccination(from: decoder))
@@ -35,7 +35,7 @@ public enum HealthBookEntry: Codable, Sendable, Hashable {
         }
     }
 
-    public func encode(to encoder: any Encoder) throws {
+    package func encode(to encoder: any Encoder) throws {
         var container = encoder.container(keyedBy: CodingKeys.self)
         switch self {
         case .encounter(let entry):
@@ -52,7 +52,7 @@ public enum HealthBookEntry: Codable, Sendable, Hashable {
 
     /// Text, range and consistency problems of this entry (format problems are refused while decoding). With
     /// `today` (the service clock's Hà Nội date), an entry dated after it is refused: it records what has happened.
-    public func issues(at path: String, today: CalendarDate? = nil) -> [ValidationIssue] {
+    package func issues(at path: String, today: CalendarDate? = nil) -> [ValidationIssue] {
         switch self {
         case .encounter(let entry): entry.issues(at: path, today: today)
         case .vaccination(let entry): entry.issues(at: path, today: today)

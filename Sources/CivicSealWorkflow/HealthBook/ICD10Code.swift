@@ -1,19 +1,19 @@
 /// A WHO ICD-10 diagnosis code: a capital letter, two digits, optionally a dot and one or two digits
 /// (`E11`, `J45.0`, `S72.00`). Lowercase, trailing dots and ICD-10-CM letter extensions are refused.
-public struct ICD10Code: RawRepresentable, Codable, Sendable, Hashable, CustomStringConvertible {
-    public let rawValue: String
+package struct ICD10Code: RawRepresentable, Codable, Sendable, Hashable, CustomStringConvertible {
+    package let rawValue: String
 
-    public init?(rawValue: String) {
+    package init?(rawValue: String) {
         guard Self.isValid(rawValue) else { return nil }
         self.rawValue = rawValue
     }
 
-    public var description: String { rawValue }
+    package var description: String { rawValue }
 
     /// The three-character category (`J45` for `J45.0`).
-    public var category: String { String(rawValue.prefix(3)) }
+    package var category: String { String(rawValue.prefix(3)) }
 
-    public static func isValid(_ text: String) -> Bool {
+    package static func isValid(_ text: String) -> Bool {
         let bytes = Array(text.utf8)
         func isDigit(_ byte: UInt8) -> Bool { (UInt8(ascii: "0")...UInt8(ascii: "9")).contains(byte) }
         guard bytes.count == 3 || (5...6).contains(bytes.count),
@@ -23,7 +23,7 @@ public struct ICD10Code: RawRepresentable, Codable, Sendable, Hashable, CustomSt
         return bytes[3] == UInt8(ascii: ".") && bytes[4...].allSatisfy(isDigit)
     }
 
-    public init(from decoder: any Decoder) throws {
+    package init(from decoder: any Decoder) throws {
         let container = try decoder.singleValueContainer()
         let text = try container.decode(String.self)
         guard let code = ICD10Code(rawValue: text) else {
@@ -33,7 +33,7 @@ public struct ICD10Code: RawRepresentable, Codable, Sendable, Hashable, CustomSt
         self = code
     }
 
-    public func encode(to encoder: any Encoder) throws {
+    package func encode(to encoder: any Encoder) throws {
         var container = encoder.singleValueContainer()
         try container.encode(rawValue)
     }

@@ -1,13 +1,13 @@
 /// A vaccination recorded in the health book: vaccine (product), antigen (what it protects against), dose number.
-public struct Vaccination: Codable, Sendable, Hashable {
-    public var facilityId: String
-    public var administeredOn: CalendarDate
-    public var vaccine: String
-    public var antigen: String
+package struct Vaccination: Codable, Sendable, Hashable {
+    package var facilityId: String
+    package var administeredOn: CalendarDate
+    package var vaccine: String
+    package var antigen: String
     /// 1 for the first dose; boosters continue the count.
-    public var dose: Int
+    package var dose: Int
 
-    public init(facilityId: String, administeredOn: CalendarDate, vaccine: String, antigen: String, dose: Int) {
+    package init(facilityId: String, administeredOn: CalendarDate, vaccine: String, antigen: String, dose: Int) {
         self.facilityId = facilityId
         self.administeredOn = administeredOn
         self.vaccine = vaccine

@@ -3,7 +3,7 @@
 ///
 /// Driving: Circular 36/2024/TT-BYT (licence class, drug test). General, employment and school certificates:
 /// Circular 32/2023/TT-BYT (health classification I–V).
-public enum HealthCertificateType: String, CaseIterable, Codable, Sendable, Hashable {
+package enum HealthCertificateType: String, CaseIterable, Codable, Sendable, Hashable {
     case drivingLicence = "driving-licence"
     case general
     case employment
@@ -11,10 +11,10 @@ public enum HealthCertificateType: String, CaseIterable, Codable, Sendable, Hash
     case study
 
     /// Whether the request names a licence class and the findings state a drug test.
-    public var isDriving: Bool { self == .drivingLicence }
+    package var isDriving: Bool { self == .drivingLicence }
 
     /// The document title in Vietnamese, as printed.
-    public var titleVietnamese: String {
+    package var titleVietnamese: String {
         switch self {
         case .drivingLicence: "GIẤY KHÁM SỨC KHỎE CỦA NGƯỜI LÁI XE"
         case .general: "GIẤY KHÁM SỨC KHỎE"
@@ -24,7 +24,7 @@ public enum HealthCertificateType: String, CaseIterable, Codable, Sendable, Hash
     }
 
     /// The document title in English, as printed.
-    public var titleEnglish: String {
+    package var titleEnglish: String {
         switch self {
         case .drivingLicence: "DRIVER'S HEALTH CERTIFICATE"
         case .general: "HEALTH CERTIFICATE"
@@ -34,7 +34,7 @@ public enum HealthCertificateType: String, CaseIterable, Codable, Sendable, Hash
     }
 
     /// The type as a citizen reads it on a page.
-    public var labelVietnamese: String {
+    package var labelVietnamese: String {
         switch self {
         case .drivingLicence: "Khám sức khỏe lái xe"
         case .general: "Khám sức khỏe tổng quát"
@@ -43,7 +43,7 @@ public enum HealthCertificateType: String, CaseIterable, Codable, Sendable, Hash
         }
     }
 
-    public var labelEnglish: String {
+    package var labelEnglish: String {
         switch self {
         case .drivingLicence: "Driver's health check"
         case .general: "General health check"
@@ -53,5 +53,5 @@ public enum HealthCertificateType: String, CaseIterable, Codable, Sendable, Hash
     }
 
     /// The template that prints this type.
-    public var templateID: String { "health-certificate-" + rawValue }
+    package var templateID: String { "health-certificate-" + rawValue }
 }

@@ -1,9 +1,13 @@
 /// The health classification of a general, employment or school certificate (Circular 32/2023/TT-BYT,
 /// annex on health classification): class I (very good) to V (very poor).
-public enum HealthClass: String, CaseIterable, Codable, Sendable, Hashable {
-    case i = "I", ii = "II", iii = "III", iv = "IV", v = "V"
+package enum HealthClass: String, CaseIterable, Codable, Sendable, Hashable {
+    case i = "I"
+    case ii = "II"
+    case iii = "III"
+    case iv = "IV"
+    case v = "V"
 
-    public var labelVietnamese: String {
+    package var labelVietnamese: String {
         switch self {
         case .i: "Loại I – Rất khỏe"
         case .ii: "Loại II – Khỏe"
@@ -13,7 +17,7 @@ public enum HealthClass: String, CaseIterable, Codable, Sendable, Hashable {
         }
     }
 
-    public var labelEnglish: String {
+    package var labelEnglish: String {
         switch self {
         case .i: "Class I – Very good"
         case .ii: "Class II – Good"

@@ -2,25 +2,25 @@
 ///
 /// The applicant is not always the person the document is about: a parent may ask for a minor child and,
 /// for criminal-record form 1, anyone the person authorises (Art. 45–46, Law on Judicial Records).
-public struct Applicant: Codable, Sendable, Hashable {
-    public var identity: PersonIdentity
-    public var assuranceLevel: AssuranceLevel
+package struct Applicant: Codable, Sendable, Hashable {
+    package var identity: PersonIdentity
+    package var assuranceLevel: AssuranceLevel
     /// The nationality the identity token states (ISO 3166-1 alpha-2, one of ``Country/all``), or nil when it
     /// states none; the pages pre-select it and the citizen's own request cannot silently change it.
-    public var nationality: String?
+    package var nationality: String?
 
-    public init(identity: PersonIdentity, assuranceLevel: AssuranceLevel, nationality: String? = nil) {
+    package init(identity: PersonIdentity, assuranceLevel: AssuranceLevel, nationality: String? = nil) {
         self.identity = identity
         self.assuranceLevel = assuranceLevel
         self.nationality = nationality
     }
 
-    public var personalID: PersonalIDNumber { identity.personalID }
+    package var personalID: PersonalIDNumber { identity.personalID }
 
     /// Validates token claims: ID structure and agreement with sex and birth date, name text rules, real dates.
     /// Field paths are the claim names (`personalId`, `fullName`, `birthDate`, `sex`, `assuranceLevel`,
     /// `nationality`); a nationality must be a known ISO 3166-1 code.
-    public static func validated(
+    package static func validated(
         from claims: IdentityClaims, today: CalendarDate, policy: ValidationPolicy = ValidationPolicy()
     ) -> Result<Applicant, ValidationFailure> {
         var issues = IssueCollector()

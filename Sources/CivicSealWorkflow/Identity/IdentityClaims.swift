@@ -2,17 +2,17 @@
 ///
 /// The national identity provider publishes no claim specification; the token verifier maps its configured
 /// claim names onto these fields. Everything stays text until ``Applicant/validated(from:today:policy:)``.
-public struct IdentityClaims: Codable, Sendable, Hashable {
-    public var subject: String
-    public var personalId: String
-    public var fullName: String
-    public var birthDate: String
-    public var sex: String
-    public var assuranceLevel: String
+package struct IdentityClaims: Codable, Sendable, Hashable {
+    package var subject: String
+    package var personalId: String
+    package var fullName: String
+    package var birthDate: String
+    package var sex: String
+    package var assuranceLevel: String
     /// ISO 3166-1 alpha-2 nationality when the token states one (VNeID citizens: `VN`).
-    public var nationality: String?
+    package var nationality: String?
 
-    public init(
+    package init(
         subject: String, personalId: String, fullName: String, birthDate: String, sex: String, assuranceLevel: String,
         nationality: String? = nil
     ) {

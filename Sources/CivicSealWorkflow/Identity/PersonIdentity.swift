@@ -1,12 +1,12 @@
 /// The identity block of a person: the fields printed on a certificate and checked by third parties.
-public struct PersonIdentity: Codable, Sendable, Hashable {
-    public var personalID: PersonalIDNumber
+package struct PersonIdentity: Codable, Sendable, Hashable {
+    package var personalID: PersonalIDNumber
     /// NFC, trimmed, single spaces.
-    public var fullName: String
-    public var birthDate: CalendarDate
-    public var sex: Sex
+    package var fullName: String
+    package var birthDate: CalendarDate
+    package var sex: Sex
 
-    public init(personalID: PersonalIDNumber, fullName: String, birthDate: CalendarDate, sex: Sex) {
+    package init(personalID: PersonalIDNumber, fullName: String, birthDate: CalendarDate, sex: Sex) {
         self.personalID = personalID
         self.fullName = fullName
         self.birthDate = birthDate
@@ -14,7 +14,8 @@ public struct PersonIdentity: Codable, Sendable, Hashable {
     }
 
     enum CodingKeys: String, CodingKey {
-        case personalID = "personalId", fullName, birthDate, sex
+        case personalID = "personalId"
+        case fullName, birthDate, sex
     }
 
     /// Validates raw text fields into an identity, collecting every problem under `prefix` (e.g. `subject.`).

@@ -7,16 +7,17 @@
 ///
 /// There is **no check digit** (Decree 137/2015/NĐ-CP, Art. 7; Circular 59/2021/TT-BCA), so nothing beyond
 /// structure and agreement with the declared sex and birth date can be verified offline.
-public struct PersonalIDNumber: Sendable, Hashable, CustomStringConvertible {
+package struct PersonalIDNumber: Sendable, Hashable, CustomStringConvertible {
     /// The twelve ASCII digits.
-    public let digits: String
+    package let digits: String
 
     /// Parses the structure: exactly twelve ASCII digits (`^[0-9]{12}$`; full-width or other Unicode digits are
     /// refused) and a known province code. Agreement with a person is checked by ``issues(sex:birthDate:field:)``.
-    public init(_ text: String, field: String = "personalId") throws(ValidationIssue) {
+    package init(_ text: String, field: String = "personalId") throws(ValidationIssue) {
         let bytes = Array(text.utf8)
         guard bytes.count == 12, bytes.allSatisfy({ (UInt8(ascii: "0")...UInt8(ascii: "9")).contains($0) }) else {
-            throw ValidationIssue(field: field, code: .personalIdFormat, message: "ID number must be exactly 12 digits 0-9")
+            throw ValidationIssue(
+                field: field, code: .personalIdFormat, message: "ID number must be exactly 12 digits 0-9")
         }
         let province = String(text.prefix(3))
         guard ProvinceCode(rawValue: province) != nil else {
@@ -30,50 +31,55 @@ public struct PersonalIDNumber: Sendable, Hashable, CustomStringConvertible {
         Int(Array(digits.utf8)[offset] - UInt8(ascii: "0"))
     }
 
-    public var provinceCode: ProvinceCode { ProvinceCode(rawValue: String(digits.prefix(3)))! }
+    package var provinceCode: ProvinceCode { ProvinceCode(rawValue: String(digits.prefix(3)))! }
 
     /// The century/sex digit `G`.
-    public var centuryDigit: Int { digit(3) }
+    package var centuryDigit: Int { digit(3) }
 
     /// Sex encoded by `G`: even is male, odd is female.
-    public var sex: Sex { centuryDigit % 2 == 0 ? .male : .female }
+    package var sex: Sex { centuryDigit % 2 == 0 ? .male : .female }
 
     /// The first year of the encoded century: 1900, 2000, 2100, 2200 or 2300.
-    public var century: Int { 1900 + 100 * (centuryDigit / 2) }
+    package var century: Int { 1900 + 100 * (centuryDigit / 2) }
 
     /// `YY`, the last two digits of the birth year.
-    public var birthYearSuffix: Int { digit(4) * 10 + digit(5) }
+    package var birthYearSuffix: Int { digit(4) * 10 + digit(5) }
 
     /// The birth year the number encodes.
-    public var birthYear: Int { century + birthYearSuffix }
+    package var birthYear: Int { century + birthYearSuffix }
 
-    public var description: String { digits }
+    package var description: String { digits }
 
     /// Everything on which this number disagrees with a declared sex and birth date (empty when consistent).
-    public func issues(sex declaredSex: Sex, birthDate: CalendarDate, field: String = "personalId") -> [ValidationIssue] {
+    package func issues(sex declaredSex: Sex, birthDate: CalendarDate, field: String = "personalId")
+        -> [ValidationIssue]
+    {
         var issues: [ValidationIssue] = []
         if sex != declaredSex {
-            issues.append(ValidationIssue(
-                field: field, code: .personalIdSexMismatch,
-                message: "digit \(centuryDigit) encodes \(sex.rawValue), declared \(declaredSex.rawValue)"))
+            issues.append(
+                ValidationIssue(
+                    field: field, code: .personalIdSexMismatch,
+                    message: "digit \(centuryDigit) encodes \(sex.rawValue), declared \(declaredSex.rawValue)"))
         }
         let declaredCentury = birthDate.year - birthDate.year % 100
         if declaredCentury != century {
-            issues.append(ValidationIssue(
-                field: field, code: .personalIdCenturyMismatch,
-                message: "digit \(centuryDigit) encodes a birth in the \(century)s, declared \(birthDate.year)"))
+            issues.append(
+                ValidationIssue(
+                    field: field, code: .personalIdCenturyMismatch,
+                    message: "digit \(centuryDigit) encodes a birth in the \(century)s, declared \(birthDate.year)"))
         }
         if birthDate.year % 100 != birthYearSuffix {
-            issues.append(ValidationIssue(
-                field: field, code: .personalIdYearMismatch,
-                message: "year digits \(birthYearSuffix) do not match the declared birth year \(birthDate.year)"))
+            issues.append(
+                ValidationIssue(
+                    field: field, code: .personalIdYearMismatch,
+                    message: "year digits \(birthYearSuffix) do not match the declared birth year \(birthDate.year)"))
         }
         return issues
     }
 }
 
 extension PersonalIDNumber: Codable {
-    public init(from decoder: any Decoder) throws {
+    package init(from decoder: any Decoder) throws {
         let container = try decoder.singleValueContainer()
         let text = try container.decode(String.self)
         do {
@@ -83,7 +89,7 @@ extension PersonalIDNumber: Codable {
         }
     }
 
-    public func encode(to encoder: any Encoder) throws {
+    package func encode(to encoder: any Encoder) throws {
         var container = encoder.singleValueContainer()
         try container.encode(digits)
     }

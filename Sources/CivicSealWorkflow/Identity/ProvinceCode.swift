@@ -2,22 +2,22 @@
 ///
 /// The 63 codes of the Ministry of Public Security's circular on ID numbers (Circular 07/2016/TT-BCA and later).
 /// Province mergers in 2025 did not renumber issued IDs, so the list stays valid for parsing.
-public struct ProvinceCode: RawRepresentable, Codable, Sendable, Hashable, CustomStringConvertible {
-    public let rawValue: String
+package struct ProvinceCode: RawRepresentable, Codable, Sendable, Hashable, CustomStringConvertible {
+    package let rawValue: String
 
     /// A known code, or `nil`.
-    public init?(rawValue: String) {
+    package init?(rawValue: String) {
         guard Self.known.contains(rawValue) else { return nil }
         self.rawValue = rawValue
     }
 
-    public var description: String { rawValue }
+    package var description: String { rawValue }
 
-    public static let hanoi = ProvinceCode(rawValue: "001")!
-    public static let hoChiMinhCity = ProvinceCode(rawValue: "079")!
+    package static let hanoi = ProvinceCode(rawValue: "001")!
+    package static let hoChiMinhCity = ProvinceCode(rawValue: "079")!
 
     /// All 63 codes, in order.
-    public static let all: [String] = [
+    package static let all: [String] = [
         "001", "002", "004", "006", "008", "010", "011", "012", "014", "015", "017", "019", "020", "022", "024",
         "025", "026", "027", "030", "031", "033", "034", "035", "036", "037", "038", "040", "042", "044", "045",
         "046", "048", "049", "051", "052", "054", "056", "058", "060", "062", "064", "066", "067", "068", "070",
@@ -27,7 +27,7 @@ public struct ProvinceCode: RawRepresentable, Codable, Sendable, Hashable, Custo
 
     static let known: Set<String> = Set(all)
 
-    public init(from decoder: any Decoder) throws {
+    package init(from decoder: any Decoder) throws {
         let container = try decoder.singleValueContainer()
         let text = try container.decode(String.self)
         guard let code = ProvinceCode(rawValue: text) else {
@@ -36,7 +36,7 @@ public struct ProvinceCode: RawRepresentable, Codable, Sendable, Hashable, Custo
         self = code
     }
 
-    public func encode(to encoder: any Encoder) throws {
+    package func encode(to encoder: any Encoder) throws {
         var container = encoder.singleValueContainer()
         try container.encode(rawValue)
     }

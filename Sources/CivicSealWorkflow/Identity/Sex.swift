@@ -1,5 +1,5 @@
 /// Sex as recorded in the population database and encoded in the ID number's century/sex digit.
-public enum Sex: String, Codable, Sendable, CaseIterable {
+package enum Sex: String, Codable, Sendable, CaseIterable {
     case male
     case female
 }

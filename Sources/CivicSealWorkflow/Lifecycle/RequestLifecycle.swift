@@ -17,9 +17,9 @@
 /// `*` needs a reason: a refusal must state its reasons (Circular 03/2025/TT-VPCP, refusal form), a revocation
 /// its grounds (Art. 50, Law on Judicial Records), and a request to supplement must say what is missing; setting the
 /// Art. 48 complexity (which moves the statutory deadline) says why.
-public struct RequestLifecycle: Codable, Sendable, Hashable {
+package struct RequestLifecycle: Codable, Sendable, Hashable {
     /// Every allowed transition, in one place.
-    public static let transitions: [LifecycleTransition] = [
+    package static let transitions: [LifecycleTransition] = [
         .init(from: .submitted, action: .claim, to: .inReview, performer: .officer, requiresReason: false),
         .init(from: .inReview, action: .approve, to: .approved, performer: .officer, requiresReason: false),
         .init(from: .inReview, action: .requestInfo, to: .needsInfo, performer: .officer, requiresReason: true),
@@ -35,21 +35,21 @@ public struct RequestLifecycle: Codable, Sendable, Hashable {
     ]
 
     /// The allowed transition for `action` from `state`, if any.
-    public static func transition(from state: RequestState, action: LifecycleAction) -> LifecycleTransition? {
+    package static func transition(from state: RequestState, action: LifecycleAction) -> LifecycleTransition? {
         transitions.first { $0.from == state && $0.action == action }
     }
 
-    public static let maximumReasonLength = 2000
+    package static let maximumReasonLength = 2000
 
-    public private(set) var state: RequestState
+    package private(set) var state: RequestState
     /// The citizen who submitted it (their personal ID number).
-    public let ownerID: String
+    package let ownerID: String
     /// The department it is routed to.
-    public let departmentID: String
+    package let departmentID: String
     /// The officer who claimed it; cleared when it goes back to `submitted`.
-    public private(set) var assigneeID: String?
+    package private(set) var assigneeID: String?
 
-    public init(ownerID: String, departmentID: String, state: RequestState = .submitted, assigneeID: String? = nil) {
+    package init(ownerID: String, departmentID: String, state: RequestState = .submitted, assigneeID: String? = nil) {
         self.ownerID = ownerID
         self.departmentID = departmentID
         self.state = state
@@ -62,7 +62,7 @@ public struct RequestLifecycle: Codable, Sendable, Hashable {
     /// belongs to its department and, after a claim, is the assignee (revocation may be done by any officer of the
     /// department); a required reason is present and valid.
     @discardableResult
-    public mutating func perform(
+    package mutating func perform(
         _ action: LifecycleAction, by actor: Actor, reason: String? = nil
     ) throws(LifecycleError) -> LifecycleEvent {
         let event = try check(action, by: actor, reason: reason)
@@ -76,7 +76,7 @@ public struct RequestLifecycle: Codable, Sendable, Hashable {
     }
 
     /// What ``perform(_:by:reason:)`` would do, without doing it.
-    public func check(_ action: LifecycleAction, by actor: Actor, reason: String? = nil) throws(LifecycleError)
+    package func check(_ action: LifecycleAction, by actor: Actor, reason: String? = nil) throws(LifecycleError)
         -> LifecycleEvent
     {
         func fail(_ code: LifecycleError.Code, _ message: String) -> LifecycleError {
@@ -86,7 +86,9 @@ public struct RequestLifecycle: Codable, Sendable, Hashable {
             throw fail(.transitionNotAllowed, "cannot \(action.rawValue) a request that is \(state.rawValue)")
         }
         guard actor.role == transition.performer else {
-            throw fail(.roleNotAllowed, "\(action.rawValue) is done by \(transition.performer.rawValue), not \(actor.role.rawValue)")
+            throw fail(
+                .roleNotAllowed,
+                "\(action.rawValue) is done by \(transition.performer.rawValue), not \(actor.role.rawValue)")
         }
         switch actor.role {
         case .citizen:

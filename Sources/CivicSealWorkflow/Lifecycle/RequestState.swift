@@ -1,5 +1,5 @@
 /// Where a request stands. Raw values are stable (stored, audited, shown in APIs).
-public enum RequestState: String, Codable, Sendable, CaseIterable {
+package enum RequestState: String, Codable, Sendable, CaseIterable {
     /// Received (tiếp nhận); the statutory clock runs from here.
     case submitted
     /// An officer of the department has claimed it.
@@ -18,7 +18,7 @@ public enum RequestState: String, Codable, Sendable, CaseIterable {
     case revoked
 
     /// Still being processed: blocks a second request of the same form (``OpenRequestRule``).
-    public var isOpen: Bool {
+    package var isOpen: Bool {
         switch self {
         case .submitted, .inReview, .needsInfo, .approved: true
         case .issued, .rejected, .cancelled, .revoked: false
@@ -26,5 +26,5 @@ public enum RequestState: String, Codable, Sendable, CaseIterable {
     }
 
     /// No action leads anywhere from here.
-    public var isFinal: Bool { RequestLifecycle.transitions.allSatisfy { $0.from != self } }
+    package var isFinal: Bool { RequestLifecycle.transitions.allSatisfy { $0.from != self } }
 }

@@ -1,7 +1,7 @@
 /// Why a document was revoked, from a fixed list (after RFC 5280 §5.3.1's reason codes): the only reason anyone
 /// without a staff token sees. The officer's free-text grounds stay internal (history, audit trail).
 /// Raw values are stable: stored in `documents.revocation_code` and shown in public verdicts.
-public enum RevocationReason: String, Sendable, CaseIterable, Codable, Hashable {
+package enum RevocationReason: String, Sendable, CaseIterable, Codable, Hashable {
     /// The document should never have been issued (wrong person, wrong facts).
     case issuedInError = "issued-in-error"
     /// A corrected or newer document replaces it.
@@ -16,16 +16,16 @@ public enum RevocationReason: String, Sendable, CaseIterable, Codable, Hashable 
     case unspecified
 
     /// The codes an officer may choose for a new revocation (everything but ``unspecified``).
-    public static let selectable: [RevocationReason] = allCases.filter { $0 != .unspecified }
+    package static let selectable: [RevocationReason] = allCases.filter { $0 != .unspecified }
 
     /// A new revocation's reason from its code; nil for an unknown code or ``unspecified``.
-    public init?(selectable code: String) {
+    package init?(selectable code: String) {
         guard let reason = RevocationReason(rawValue: code), reason != .unspecified else { return nil }
         self = reason
     }
 
     /// The reason in Vietnamese, as verdicts and pages print it.
-    public var vietnamese: String {
+    package var vietnamese: String {
         switch self {
         case .issuedInError: "cấp nhầm"
         case .superseded: "đã được thay thế bằng văn bản khác"
@@ -37,7 +37,7 @@ public enum RevocationReason: String, Sendable, CaseIterable, Codable, Hashable 
     }
 
     /// The reason in English.
-    public var english: String {
+    package var english: String {
         switch self {
         case .issuedInError: "issued in error"
         case .superseded: "superseded by another document"
@@ -52,13 +52,13 @@ public enum RevocationReason: String, Sendable, CaseIterable, Codable, Hashable 
 extension RevocationReason {
     /// The text a revocation's audit entry records: `"[code] grounds"`, so the public code is covered by the audit
     /// chain's hash together with the internal grounds, and `audit verify` can check `documents.revocation_code`.
-    public static func auditText(code: RevocationReason, grounds: String) -> String {
+    package static func auditText(code: RevocationReason, grounds: String) -> String {
         "[\(code.rawValue)] \(grounds)"
     }
 
     /// The code and grounds of an audit entry's text written by ``auditText(code:grounds:)``; nil for any other text
     /// (revocations recorded before codes existed).
-    public static func parseAuditText(_ text: String) -> (code: RevocationReason, grounds: String)? {
+    package static func parseAuditText(_ text: String) -> (code: RevocationReason, grounds: String)? {
         guard text.hasPrefix("["), let close = text.firstIndex(of: "]") else { return nil }
         let code = text[text.index(after: text.startIndex)..<close]
         let rest = text[text.index(after: close)...]

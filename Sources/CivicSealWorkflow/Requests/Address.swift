@@ -1,12 +1,12 @@
 /// A postal address as written, with the province code used for routing when the address is in Việt Nam.
-public struct Address: Codable, Sendable, Hashable {
-    public var line: String
+package struct Address: Codable, Sendable, Hashable {
+    package var line: String
     /// One of the 63 ``ProvinceCode`` values; absent abroad.
-    public var provinceCode: String?
+    package var provinceCode: String?
     /// ISO 3166-1 alpha-2; absent means `VN`.
-    public var countryCode: String?
+    package var countryCode: String?
 
-    public init(line: String, provinceCode: String? = nil, countryCode: String? = nil) {
+    package init(line: String, provinceCode: String? = nil, countryCode: String? = nil) {
         self.line = line
         self.provinceCode = provinceCode
         self.countryCode = countryCode

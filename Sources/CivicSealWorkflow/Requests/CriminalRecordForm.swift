@@ -2,7 +2,7 @@
 ///
 /// Form 1 lists current convictions and states bans only on request; form 2 lists all convictions, expunged ones
 /// included, always states bans, and is issued only to the person (or a parent for a minor child).
-public enum CriminalRecordForm: Int, Codable, Sendable, CaseIterable {
+package enum CriminalRecordForm: Int, Codable, Sendable, CaseIterable {
     case form1 = 1
     case form2 = 2
 }

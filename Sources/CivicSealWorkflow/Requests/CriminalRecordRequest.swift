@@ -1,15 +1,15 @@
 /// The criminal-record part of a submission (JSON: `"kind": "criminal-record"`).
-public struct CriminalRecordRequest: Codable, Sendable, Hashable {
-    public var form: CriminalRecordForm
+package struct CriminalRecordRequest: Codable, Sendable, Hashable {
+    package var form: CriminalRecordForm
     /// Why the certificate is needed (free text, e.g. "Xin việc").
-    public var purpose: String
+    package var purpose: String
     /// Form 1: whether to state bans on holding posts or managing enterprises (Art. 42(2)); form 2 always does,
     /// so `false` is refused there and absence means `true`.
-    public var statesBans: Bool?
+    package var statesBans: Bool?
     /// The person declares an expunged conviction, so expungement must be verified (15-day case of Art. 48).
-    public var expungementToVerify: Bool?
+    package var expungementToVerify: Bool?
 
-    public init(form: CriminalRecordForm, purpose: String, statesBans: Bool? = nil, expungementToVerify: Bool? = nil) {
+    package init(form: CriminalRecordForm, purpose: String, statesBans: Bool? = nil, expungementToVerify: Bool? = nil) {
         self.form = form
         self.purpose = purpose
         self.statesBans = statesBans
@@ -17,5 +17,5 @@ public struct CriminalRecordRequest: Codable, Sendable, Hashable {
     }
 
     /// Whether the certificate will state bans.
-    public var effectiveStatesBans: Bool { form == .form2 ? true : (statesBans ?? false) }
+    package var effectiveStatesBans: Bool { form == .form2 ? true : (statesBans ?? false) }
 }

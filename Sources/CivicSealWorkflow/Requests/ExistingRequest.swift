@@ -1,10 +1,10 @@
 /// What the duplicate rule needs to know about one of a citizen's earlier requests.
-public struct ExistingRequest: Codable, Sendable, Hashable {
-    public var kind: RequestKind
-    public var form: CriminalRecordForm?
-    public var state: RequestState
+package struct ExistingRequest: Codable, Sendable, Hashable {
+    package var kind: RequestKind
+    package var form: CriminalRecordForm?
+    package var state: RequestState
 
-    public init(kind: RequestKind, form: CriminalRecordForm? = nil, state: RequestState) {
+    package init(kind: RequestKind, form: CriminalRecordForm? = nil, state: RequestState) {
         self.kind = kind
         self.form = form
         self.state = state

@@ -1,12 +1,12 @@
 /// An extract of one's electronic health book (JSON: `"kind": "health-book-extract"`): which sections, and
 /// optionally the period (`from`/`to`, inclusive `YYYY-MM-DD`) the entries must fall in.
-public struct HealthBookExtractRequest: Codable, Sendable, Hashable {
-    public var sections: [HealthBookSection]
-    public var from: String?
-    public var to: String?
-    public var purpose: String?
+package struct HealthBookExtractRequest: Codable, Sendable, Hashable {
+    package var sections: [HealthBookSection]
+    package var from: String?
+    package var to: String?
+    package var purpose: String?
 
-    public init(sections: [HealthBookSection], from: String? = nil, to: String? = nil, purpose: String? = nil) {
+    package init(sections: [HealthBookSection], from: String? = nil, to: String? = nil, purpose: String? = nil) {
         self.sections = sections
         self.from = from
         self.to = to

@@ -3,9 +3,9 @@
 /// The VNeID online service blocks a new request while an earlier one is unpaid or still being processed.
 /// "Unfinished" means ``RequestState/isOpen``: submitted, in review, waiting for information, or approved but not
 /// yet issued. Payment state is not modelled here.
-public enum OpenRequestRule {
+package enum OpenRequestRule {
     /// `nil` when a new request of `kind`/`form` may be opened, else the refusal.
-    public static func check(
+    package static func check(
         kind: RequestKind, form: CriminalRecordForm?, existing: [ExistingRequest]
     ) -> ValidationIssue? {
         guard kind == .criminalRecord, let form else { return nil }

@@ -1,11 +1,11 @@
 /// The kind-specific part of a submission, a tagged union on `kind`:
 /// `{"kind": "criminal-record", "form": 1, "purpose": "…", "statesBans": true}`.
-public enum RequestDetails: Codable, Sendable, Hashable {
+package enum RequestDetails: Codable, Sendable, Hashable {
     case criminalRecord(CriminalRecordRequest)
     case healthCertificate(HealthCertificateRequest)
     case healthBookExtract(HealthBookExtractRequest)
 
-    public var kind: RequestKind {
+    package var kind: RequestKind {
         switch self {
         case .criminalRecord: .criminalRecord
         case .healthCertificate: .healthCertificate
@@ -15,7 +15,7 @@ public enum RequestDetails: Codable, Sendable, Hashable {
 
     private enum CodingKeys: String, CodingKey { case kind }
 
-    public init(from decoder: any Decoder) throws {
+    package init(from decoder: any Decoder) throws {
         let kind = try decoder.container(keyedBy: CodingKeys.self).decode(RequestKind.self, forKey: .kind)
         switch kind {
         case .criminalRecord: self = .criminalRecord(try CriminalRecordRequest(from: decoder))
@@ -24,7 +24,7 @@ public enum RequestDetails: Codable, Sendable, Hashable {
         }
     }
 
-    public func encode(to encoder: any Encoder) throws {
+    package func encode(to encoder: any Encoder) throws {
         var container = encoder.container(keyedBy: CodingKeys.self)
         try container.encode(kind, forKey: .kind)
         switch self {

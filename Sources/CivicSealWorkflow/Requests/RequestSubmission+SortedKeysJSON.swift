@@ -3,7 +3,7 @@ extension RequestSubmission {
     /// `WorkflowJSON.encoder().encode(self)`, written by hand because `JSONEncoder` was a fifth of the cost of
     /// storing a submission. The store keeps this text and hashes it for idempotency, so equal submissions give
     /// equal bytes. Tests compare it with `JSONEncoder` on every field; a new field must be added here too.
-    public func sortedKeysJSON() -> [UInt8] {
+    package func sortedKeysJSON() -> [UInt8] {
         var writer = SortedKeysJSONWriter()
         writer.beginObject()
         writer.key("contact")
@@ -174,7 +174,7 @@ extension RequestDetails {
 extension PersonIdentity {
     /// The same bytes as `WorkflowJSON.encoder().encode(self)` (sorted keys, no white space), without JSONEncoder's
     /// cost: the identity block is written on every submission.
-    public func sortedKeysJSON() -> [UInt8] {
+    package func sortedKeysJSON() -> [UInt8] {
         var writer = SortedKeysJSONWriter()
         writer.beginObject()
         writer.key("birthDate")

@@ -24,20 +24,20 @@
 /// `subject` (`personalId`, `fullName`, `birthDate`, `sex`) is required when `relation` is not `self`;
 /// `proxy` (`kinship`, `authorisationReference`) when it is `authorised-proxy`. Text is validated and normalised
 /// by ``SubmissionValidator``, which returns the normalised copy inside ``ValidatedRequest``.
-public struct RequestSubmission: Codable, Sendable, Hashable {
-    public var request: RequestDetails
-    public var relation: RequesterRelation
-    public var subject: SubjectDetails?
-    public var proxy: ProxyDetails?
-    public var particulars: Particulars?
-    public var residenceHistory: [ResidencePeriod]?
-    public var contact: ContactDetails
-    public var copies: Int
-    public var delivery: DeliveryChoice
+package struct RequestSubmission: Codable, Sendable, Hashable {
+    package var request: RequestDetails
+    package var relation: RequesterRelation
+    package var subject: SubjectDetails?
+    package var proxy: ProxyDetails?
+    package var particulars: Particulars?
+    package var residenceHistory: [ResidencePeriod]?
+    package var contact: ContactDetails
+    package var copies: Int
+    package var delivery: DeliveryChoice
     /// A reduced or exempt fee group of the ``FeeSchedule`` (e.g. `student`, `child`); absent means standard.
-    public var feeGroup: String?
+    package var feeGroup: String?
 
-    public init(
+    package init(
         request: RequestDetails, relation: RequesterRelation = .oneself, subject: SubjectDetails? = nil,
         proxy: ProxyDetails? = nil, particulars: Particulars? = nil, residenceHistory: [ResidencePeriod]? = nil,
         contact: ContactDetails, copies: Int = 1, delivery: DeliveryChoice = DeliveryChoice(method: .electronic),

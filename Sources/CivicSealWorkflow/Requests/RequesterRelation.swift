@@ -1,5 +1,5 @@
 /// Who the applicant is to the person the document is about (Art. 45–46, Law on Judicial Records).
-public enum RequesterRelation: String, Codable, Sendable, CaseIterable {
+package enum RequesterRelation: String, Codable, Sendable, CaseIterable {
     /// The person themself (JSON `"self"`).
     case oneself = "self"
     /// A parent asking for a minor child; allowed for both forms (Art. 46(2)).

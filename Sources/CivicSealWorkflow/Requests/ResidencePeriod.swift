@@ -2,17 +2,17 @@
 ///
 /// `from` and `to` are inclusive `YYYY-MM-DD` dates; no `to` means "until now". Consecutive periods may share
 /// the moving day but must not otherwise overlap.
-public struct ResidencePeriod: Codable, Sendable, Hashable {
-    public var from: String
-    public var to: String?
-    public var address: String
+package struct ResidencePeriod: Codable, Sendable, Hashable {
+    package var from: String
+    package var to: String?
+    package var address: String
     /// Province code when in Việt Nam (drives the "several provinces" complexity).
-    public var provinceCode: String?
+    package var provinceCode: String?
     /// ISO 3166-1 alpha-2; absent means `VN`.
-    public var countryCode: String?
-    public var occupation: String
+    package var countryCode: String?
+    package var occupation: String
 
-    public init(
+    package init(
         from: String, to: String? = nil, address: String, provinceCode: String? = nil, countryCode: String? = nil,
         occupation: String
     ) {

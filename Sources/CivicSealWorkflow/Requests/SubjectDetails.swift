@@ -1,12 +1,12 @@
 /// The person the document is about, when that is not the applicant. Raw text until validated.
-public struct SubjectDetails: Codable, Sendable, Hashable {
-    public var personalId: String
-    public var fullName: String
+package struct SubjectDetails: Codable, Sendable, Hashable {
+    package var personalId: String
+    package var fullName: String
     /// `YYYY-MM-DD`.
-    public var birthDate: String
-    public var sex: Sex
+    package var birthDate: String
+    package var sex: Sex
 
-    public init(personalId: String, fullName: String, birthDate: String, sex: Sex) {
+    package init(personalId: String, fullName: String, birthDate: String, sex: Sex) {
         self.personalId = personalId
         self.fullName = fullName
         self.birthDate = birthDate

@@ -1,16 +1,16 @@
 /// A submission that passed ``SubmissionValidator``: the normalised body plus everything derived from it that
 /// storage indexes and the workflow needs (who it is about, form, complexity, routing province).
-public struct ValidatedRequest: Codable, Sendable, Hashable {
+package struct ValidatedRequest: Codable, Sendable, Hashable {
     /// The submission with every text field trimmed and in NFC.
-    public let submission: RequestSubmission
-    public let applicant: Applicant
+    package let submission: RequestSubmission
+    package let applicant: Applicant
     /// The person the document is about (the applicant for `self`).
-    public let subject: PersonIdentity
-    public let complexity: CaseComplexity
+    package let subject: PersonIdentity
+    package let complexity: CaseComplexity
     /// Province of the current (else permanent) residence, used for routing; `nil` abroad or not given.
-    public let routingProvince: ProvinceCode?
+    package let routingProvince: ProvinceCode?
 
-    public init(
+    package init(
         submission: RequestSubmission, applicant: Applicant, subject: PersonIdentity, complexity: CaseComplexity,
         routingProvince: ProvinceCode?
     ) {
@@ -21,9 +21,9 @@ public struct ValidatedRequest: Codable, Sendable, Hashable {
         self.routingProvince = routingProvince
     }
 
-    public var kind: RequestKind { submission.request.kind }
+    package var kind: RequestKind { submission.request.kind }
 
-    public var criminalRecordForm: CriminalRecordForm? {
+    package var criminalRecordForm: CriminalRecordForm? {
         if case .criminalRecord(let details) = submission.request { return details.form }
         return nil
     }

@@ -1,25 +1,25 @@
 /// Departments and routing together: the whole "who decides" configuration, loaded from JSON.
-public struct AuthorityConfiguration: Codable, Sendable, Hashable {
-    public var departments: [Department]
-    public var routing: RoutingTable
+package struct AuthorityConfiguration: Codable, Sendable, Hashable {
+    package var departments: [Department]
+    package var routing: RoutingTable
 
-    public init(
+    package init(
         departments: [Department] = [.justiceHanoi, .healthHanoi], routing: RoutingTable = RoutingTable()
     ) {
         self.departments = departments
         self.routing = routing
     }
 
-    public func department(id: String) -> Department? { departments.first { $0.id == id } }
+    package func department(id: String) -> Department? { departments.first { $0.id == id } }
 
     /// The department deciding a request of `kind` from `province`.
-    public func route(_ kind: RequestKind, province: ProvinceCode?) -> Department? {
+    package func route(_ kind: RequestKind, province: ProvinceCode?) -> Department? {
         routing.departmentID(for: kind, province: province).flatMap(department(id:))
     }
 
     /// Configuration mistakes: duplicate department ids, rules naming unknown departments or provinces,
     /// kinds with no `*` rule.
-    public func problems() -> [ValidationIssue] {
+    package func problems() -> [ValidationIssue] {
         var issues = IssueCollector()
         var seen: Set<String> = []
         for (index, department) in departments.enumerated() where !seen.insert(department.id).inserted {

@@ -1,12 +1,12 @@
 /// Requests of `kind` from `province` go to `department`. `province` is a ``ProvinceCode`` or `*` for any.
-public struct RoutingRule: Codable, Sendable, Hashable {
-    public static let anyProvince = "*"
+package struct RoutingRule: Codable, Sendable, Hashable {
+    package static let anyProvince = "*"
 
-    public var kind: RequestKind
-    public var province: String
-    public var department: String
+    package var kind: RequestKind
+    package var province: String
+    package var department: String
 
-    public init(kind: RequestKind, province: String = RoutingRule.anyProvince, department: String) {
+    package init(kind: RequestKind, province: String = RoutingRule.anyProvince, department: String) {
         self.kind = kind
         self.province = province
         self.department = department

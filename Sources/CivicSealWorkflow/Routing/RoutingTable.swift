@@ -2,19 +2,19 @@
 ///
 /// An exact province rule wins over the `*` rule of the same kind; the first matching rule in list order wins
 /// among equals. Defaults: criminal records to `justice-hanoi`, health documents to `health-hanoi`.
-public struct RoutingTable: Codable, Sendable, Hashable {
-    public var rules: [RoutingRule]
+package struct RoutingTable: Codable, Sendable, Hashable {
+    package var rules: [RoutingRule]
 
-    public init(rules: [RoutingRule] = RoutingTable.defaultRules) { self.rules = rules }
+    package init(rules: [RoutingRule] = RoutingTable.defaultRules) { self.rules = rules }
 
-    public static let defaultRules: [RoutingRule] = [
+    package static let defaultRules: [RoutingRule] = [
         RoutingRule(kind: .criminalRecord, department: Department.justiceHanoi.id),
         RoutingRule(kind: .healthCertificate, department: Department.healthHanoi.id),
         RoutingRule(kind: .healthBookExtract, department: Department.healthHanoi.id),
     ]
 
     /// The department id, or `nil` when no rule matches. A `nil` province (abroad, unknown) matches only `*`.
-    public func departmentID(for kind: RequestKind, province: ProvinceCode?) -> String? {
+    package func departmentID(for kind: RequestKind, province: ProvinceCode?) -> String? {
         let ofKind = rules.filter { $0.kind == kind }
         if let province, let exact = ofKind.first(where: { $0.province == province.rawValue }) {
             return exact.department

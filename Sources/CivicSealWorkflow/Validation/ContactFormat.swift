@@ -1,8 +1,8 @@
 /// Formats of contact details, checked without regular expressions so the rules are explicit.
-public enum ContactFormat {
+package enum ContactFormat {
     /// A Vietnamese phone number: `0` or `+84`, then a non-zero digit and 8 or 9 more digits
     /// (10-digit mobiles such as 0912345678, 11-digit landlines such as 02438123456). No spaces or dots.
-    public static func isValidPhone(_ text: String) -> Bool {
+    package static func isValidPhone(_ text: String) -> Bool {
         var bytes = Substring(text).utf8[...]
         if bytes.starts(with: "+84".utf8) {
             bytes = bytes.dropFirst(3)
@@ -19,7 +19,7 @@ public enum ContactFormat {
     /// trailing or doubled dot, at most 64 bytes); domain of at least two dot-separated labels of letters, digits and
     /// hyphens (no hyphen at either end, each at most 63 bytes); at most 254 bytes in all. Internationalised
     /// addresses are not accepted.
-    public static func isValidEmail(_ text: String) -> Bool {
+    package static func isValidEmail(_ text: String) -> Bool {
         let bytes = Array(text.utf8)
         guard bytes.count <= 254, let at = bytes.firstIndex(of: UInt8(ascii: "@")),
             bytes.lastIndex(of: UInt8(ascii: "@")) == at
@@ -47,7 +47,7 @@ public enum ContactFormat {
     }
 
     /// ISO 3166-1 alpha-2 shape: two ASCII capitals (`VN`, `JP`). Membership in the standard is not checked.
-    public static func isCountryCode(_ text: String) -> Bool {
+    package static func isCountryCode(_ text: String) -> Bool {
         let bytes = Array(text.utf8)
         return bytes.count == 2 && bytes.allSatisfy { (UInt8(ascii: "A")...UInt8(ascii: "Z")).contains($0) }
     }

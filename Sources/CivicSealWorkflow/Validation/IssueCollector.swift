@@ -30,7 +30,8 @@ struct IssueCollector {
             return nil
         }
         if TextNormalization.containsControlCharacters(raw) {
-            add(field, isName ? .fullNameControlCharacters : .textControlCharacters,
+            add(
+                field, isName ? .fullNameControlCharacters : .textControlCharacters,
                 "control characters (U+0000–U+001F, U+007F–U+009F) are not allowed")
             return nil
         }

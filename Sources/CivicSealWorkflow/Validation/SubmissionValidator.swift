@@ -6,19 +6,20 @@
 ///   from 1 July 2026; configurable);
 /// - form 2 only for oneself or, by a parent, for a minor child; form 1 also through an authorised proxy, who needs
 ///   a written authorisation unless parent, spouse or child (Art. 45–46, Law on Judicial Records 28/2009/QH12);
-/// - the residence history starts by age 14, without inverted or overlapping periods (tờ khai, Circular 13/2011/TT-BTP);
+/// - the residence history starts by age 14, without inverted or overlapping periods (tờ khai, Circular
+/// 13/2011/TT-BTP);
 /// - the complexity reasons of Art. 48 (several provinces, abroad, foreigner, expungement) are derived here.
-public struct SubmissionValidator: Sendable {
-    public var policy: ValidationPolicy
-    public var fees: FeeSchedule
+package struct SubmissionValidator: Sendable {
+    package var policy: ValidationPolicy
+    package var fees: FeeSchedule
 
-    public init(policy: ValidationPolicy = ValidationPolicy(), fees: FeeSchedule = FeeSchedule()) {
+    package init(policy: ValidationPolicy = ValidationPolicy(), fees: FeeSchedule = FeeSchedule()) {
         self.policy = policy
         self.fees = fees
     }
 
     /// Validates `submission` made by `applicant` on `today` (Việt Nam date).
-    public func validate(
+    package func validate(
         _ submission: RequestSubmission, applicant: Applicant, today: CalendarDate
     ) -> Result<ValidatedRequest, ValidationFailure> {
         var issues = IssueCollector()
@@ -90,10 +91,11 @@ public struct SubmissionValidator: Sendable {
 
         guard let subject, issues.issues.isEmpty else { return .failure(issues.failure) }
         let residence = clean.particulars?.currentResidence ?? clean.particulars?.permanentResidence
-        return .success(ValidatedRequest(
-            submission: clean, applicant: applicant, subject: subject,
-            complexity: isCriminalRecord ? complexity(of: clean) : .simple,
-            routingProvince: residence?.provinceCode.flatMap(ProvinceCode.init(rawValue:))))
+        return .success(
+            ValidatedRequest(
+                submission: clean, applicant: applicant, subject: subject,
+                complexity: isCriminalRecord ? complexity(of: clean) : .simple,
+                routingProvince: residence?.provinceCode.flatMap(ProvinceCode.init(rawValue:))))
     }
 
     // MARK: Who
@@ -155,7 +157,8 @@ public struct SubmissionValidator: Sendable {
                 let reference = issues.text(
                     proxy.authorisationReference, at: "proxy.authorisationReference",
                     limit: policy.maximumShortTextLength, required: false)
-                if proxy.kinship == .other && reference == nil && issues.isEmpty(under: "proxy.authorisationReference") {
+                if proxy.kinship == .other && reference == nil && issues.isEmpty(under: "proxy.authorisationReference")
+                {
                     issues.add(
                         "proxy.authorisationReference", .proxyAuthorisationRequired,
                         "a proxy outside the family needs a written authorisation (Art. 45(2))")
@@ -182,7 +185,8 @@ public struct SubmissionValidator: Sendable {
         switch details {
         case .criminalRecord(var request):
             request.purpose =
-                issues.text(request.purpose, at: "request.purpose", limit: policy.maximumPurposeLength) ?? request.purpose
+                issues.text(request.purpose, at: "request.purpose", limit: policy.maximumPurposeLength)
+                ?? request.purpose
             if request.form == .form2 && request.statesBans == false {
                 issues.add("request.statesBans", .formForm2StatesBans, "form 2 always states bans")
             }
@@ -205,7 +209,9 @@ public struct SubmissionValidator: Sendable {
                             "licence class must be one of \(LicenceClass.codes.joined(separator: ", "))")
                     }
                 } else {
-                    issues.add("request.licenceClass", .licenceClassRequired, "a driver's health certificate names the licence class")
+                    issues.add(
+                        "request.licenceClass", .licenceClassRequired,
+                        "a driver's health certificate names the licence class")
                 }
             } else if known, request.licenceClass != nil {
                 issues.add(
@@ -244,16 +250,20 @@ public struct SubmissionValidator: Sendable {
             issues.name(name, at: "particulars.otherNames[\(index)]", limit: policy.maximumNameLength)
         }
         clean.birthPlace = issues.text(
-            particulars.birthPlace, at: "particulars.birthPlace", limit: policy.maximumAddressLength, required: required)
+            particulars.birthPlace, at: "particulars.birthPlace", limit: policy.maximumAddressLength, required: required
+        )
         clean.ethnicity = issues.text(
-            particulars.ethnicity, at: "particulars.ethnicity", limit: policy.maximumShortTextLength, required: required)
+            particulars.ethnicity, at: "particulars.ethnicity", limit: policy.maximumShortTextLength, required: required
+        )
         if let nationality = particulars.nationality {
             checkCountry(nationality, at: "particulars.nationality", into: &issues)
         } else if required {
             issues.add("particulars.nationality", .fieldRequired, "required")
         }
-        for (key, address) in [("permanentResidence", particulars.permanentResidence),
-                               ("currentResidence", particulars.currentResidence)] {
+        for (key, address) in [
+            ("permanentResidence", particulars.permanentResidence),
+            ("currentResidence", particulars.currentResidence),
+        ] {
             let path = "particulars." + key
             var validated: Address?
             if let address {
@@ -261,7 +271,11 @@ public struct SubmissionValidator: Sendable {
             } else if required {
                 issues.add(path, .fieldRequired, "required")
             }
-            if key == "permanentResidence" { clean.permanentResidence = validated } else { clean.currentResidence = validated }
+            if key == "permanentResidence" {
+                clean.permanentResidence = validated
+            } else {
+                clean.currentResidence = validated
+            }
         }
         clean.fatherName = issues.name(
             particulars.fatherName, at: "particulars.fatherName", limit: policy.maximumNameLength, required: false)
@@ -308,16 +322,21 @@ public struct SubmissionValidator: Sendable {
             var item = period
             let from = issues.date(period.from, at: path + ".from")
             let to = issues.date(period.to, at: path + ".to", required: false)
-            item.address = issues.text(period.address, at: path + ".address", limit: policy.maximumAddressLength)
+            item.address =
+                issues.text(period.address, at: path + ".address", limit: policy.maximumAddressLength)
                 ?? period.address
-            item.occupation = issues.text(
-                period.occupation, at: path + ".occupation", limit: policy.maximumAddressLength) ?? period.occupation
+            item.occupation =
+                issues.text(
+                    period.occupation, at: path + ".occupation", limit: policy.maximumAddressLength)
+                ?? period.occupation
             // Each row names its place: a province in Việt Nam, a country abroad (Art. 48 reads complexity from them).
             if let country = period.countryCode { checkCountry(country, at: path + ".countryCode", into: &issues) }
             let abroad = (period.countryCode ?? Country.vietnamCode) != Country.vietnamCode
             if let province = period.provinceCode {
                 if abroad {
-                    issues.add(path + ".provinceCode", .residenceProvinceAbroad, "a residence abroad has no Vietnamese province")
+                    issues.add(
+                        path + ".provinceCode", .residenceProvinceAbroad,
+                        "a residence abroad has no Vietnamese province")
                 } else if ProvinceCode(rawValue: province) == nil {
                     issues.add(path + ".provinceCode", .provinceUnknown, "unknown province code \(province)")
                 }
@@ -358,7 +377,8 @@ public struct SubmissionValidator: Sendable {
             let startBy = subject.birthDate.adding(years: fromAge)
             if subject.birthDate.age(on: today) >= fromAge {
                 if periods.isEmpty {
-                    issues.add("residenceHistory", .fieldRequired, "the residence history since age \(fromAge) is required")
+                    issues.add(
+                        "residenceHistory", .fieldRequired, "the residence history since age \(fromAge) is required")
                 } else if let first = ordered.first, first.from > startBy {
                     issues.add(
                         "residenceHistory[\(first.index)].from", .residenceHistoryStartsAfterAge14,
@@ -391,7 +411,7 @@ public struct SubmissionValidator: Sendable {
 
     /// The Art. 48 complexity reasons read from a clean criminal-record submission.
     /// Public so the citizen's page can show the reasons behind its processing time.
-    public func complexity(of submission: RequestSubmission) -> CaseComplexity {
+    package func complexity(of submission: RequestSubmission) -> CaseComplexity {
         var reasons: Set<CaseComplexity.Reason> = []
         let history = submission.residenceHistory ?? []
         let domestic = history.filter { ($0.countryCode ?? "VN") == "VN" }

@@ -4,29 +4,29 @@ import Foundation
 ///
 /// Vietnamese text arrives both precomposed and decomposed ("ễ" as U+1EC5 or as e + U+0302 + U+0303); stored and
 /// signed text is always NFC (Unicode Standard Annex #15) so that names compare, index and print identically.
-public enum TextNormalization {
+package enum TextNormalization {
     /// C0 controls U+0000–U+001F (tab, line feed and carriage return included), DEL U+007F, C1 U+0080–U+009F.
-    public static func containsControlCharacters(_ text: String) -> Bool {
+    package static func containsControlCharacters(_ text: String) -> Bool {
         text.unicodeScalars.contains { isControl($0) }
     }
 
-    public static func isControl(_ scalar: Unicode.Scalar) -> Bool {
+    package static func isControl(_ scalar: Unicode.Scalar) -> Bool {
         scalar.value < 0x20 || (0x7F...0x9F).contains(scalar.value)
     }
 
     /// Unicode bidirectional embedding, override and isolate controls: U+202A–U+202E and U+2066–U+2069.
     /// Printed on a document, an override (U+202E) makes the reader see text in another order than it is stored.
-    public static func isBidiControl(_ scalar: Unicode.Scalar) -> Bool {
+    package static func isBidiControl(_ scalar: Unicode.Scalar) -> Bool {
         (0x202A...0x202E).contains(scalar.value) || (0x2066...0x2069).contains(scalar.value)
     }
 
-    public static func containsBidiControls(_ text: String) -> Bool {
+    package static func containsBidiControls(_ text: String) -> Bool {
         text.unicodeScalars.contains { isBidiControl($0) }
     }
 
     /// NFC, trimmed of leading and trailing white space; with `collapsingSpaces`, inner runs of white space
     /// become one U+0020.
-    public static func normalise(_ text: String, collapsingSpaces: Bool = false) -> String {
+    package static func normalise(_ text: String, collapsingSpaces: Bool = false) -> String {
         let trivial = isTriviallyNFC(text)
         let nfc = trivial ? text : text.precomposedStringWithCanonicalMapping
         if collapsingSpaces {

@@ -1,28 +1,28 @@
 /// Bounds and legal thresholds used by validation (configurable; defaults follow the law as of 2026).
-public struct ValidationPolicy: Codable, Sendable, Equatable {
+package struct ValidationPolicy: Codable, Sendable, Equatable {
     /// Minimum age of the person a criminal-record certificate is about, when they or a proxy ask:
     /// 16 from 1 July 2026 (Law 107/2025/QH15 amending the Law on Judicial Records).
-    public var criminalRecordMinimumAge: Int
+    package var criminalRecordMinimumAge: Int
     /// Below this age a parent may ask on a child's behalf (Civil Code 2015, Art. 20: adulthood at 18).
-    public var ageOfMajority: Int
+    package var ageOfMajority: Int
     /// The residence history on the request form starts at this age (tờ khai, Circular 13/2011/TT-BTP).
-    public var residenceHistoryFromAge: Int
-    public var minimumCopies: Int
-    public var maximumCopies: Int
+    package var residenceHistoryFromAge: Int
+    package var minimumCopies: Int
+    package var maximumCopies: Int
     /// Required account level per kind; the online criminal-record service requires level 2.
-    public var criminalRecordAssurance: AssuranceLevel
-    public var healthCertificateAssurance: AssuranceLevel
-    public var healthBookExtractAssurance: AssuranceLevel
+    package var criminalRecordAssurance: AssuranceLevel
+    package var healthCertificateAssurance: AssuranceLevel
+    package var healthBookExtractAssurance: AssuranceLevel
     /// Health certificate types that can be requested.
-    public var healthCertificateTypes: [String]
-    public var maximumNameLength: Int
-    public var maximumAddressLength: Int
-    public var maximumShortTextLength: Int
-    public var maximumPurposeLength: Int
-    public var maximumOtherNames: Int
-    public var maximumResidencePeriods: Int
+    package var healthCertificateTypes: [String]
+    package var maximumNameLength: Int
+    package var maximumAddressLength: Int
+    package var maximumShortTextLength: Int
+    package var maximumPurposeLength: Int
+    package var maximumOtherNames: Int
+    package var maximumResidencePeriods: Int
 
-    public init(
+    package init(
         criminalRecordMinimumAge: Int = 16,
         ageOfMajority: Int = 18,
         residenceHistoryFromAge: Int = 14,
@@ -56,7 +56,7 @@ public struct ValidationPolicy: Codable, Sendable, Equatable {
         self.maximumResidencePeriods = maximumResidencePeriods
     }
 
-    public func requiredAssurance(for kind: RequestKind) -> AssuranceLevel {
+    package func requiredAssurance(for kind: RequestKind) -> AssuranceLevel {
         switch kind {
         case .criminalRecord: criminalRecordAssurance
         case .healthCertificate: healthCertificateAssurance

@@ -3,16 +3,16 @@ import Foundation
 
 /// The JSON conventions of the workflow model (camelCase keys, ISO 8601 instants) and decoding that turns
 /// `DecodingError` into ``ValidationFailure`` with a precise field path such as `residenceHistory[1].from`.
-public enum WorkflowJSON {
+package enum WorkflowJSON {
     /// `JSONDecoder` for JSON this service wrote itself (stored rows); never for untrusted input, which goes
     /// through ``decode(_:from:rejectingUnknownKeys:limits:)``.
-    public static func decoder() -> JSONDecoder {
+    package static func decoder() -> JSONDecoder {
         let decoder = JSONDecoder()
         decoder.dateDecodingStrategy = .iso8601
         return decoder
     }
 
-    public static func encoder() -> JSONEncoder {
+    package static func encoder() -> JSONEncoder {
         let encoder = JSONEncoder()
         encoder.dateEncodingStrategy = .iso8601
         encoder.outputFormatting = [.sortedKeys]
@@ -27,19 +27,23 @@ public enum WorkflowJSON {
     /// With `rejectingUnknownKeys` (the default), every key the model does not know is reported as
     /// `json.unknown-field`, so a misspelt `"statesBan": true` is not silently dropped. Detection re-encodes the
     /// decoded value (our own output) and looks for input keys with non-null values that the model did not keep.
-    public static func decode<T: Codable>(
-        _ type: T.Type, from bytes: some ContiguousBytes, rejectingUnknownKeys: Bool = true, limits: JSONLimits = .standard
+    package static func decode<T: Codable>(
+        _ type: T.Type, from bytes: some ContiguousBytes, rejectingUnknownKeys: Bool = true,
+        limits: JSONLimits = .standard
     ) -> Result<T, ValidationFailure> {
         let input: JSONValue
         do { input = try JSONValue(parsing: bytes, limits: limits) } catch {
-            return .failure(ValidationFailure(issues: [
-                ValidationIssue(field: error.path, code: ValidationCode(rawValue: error.code.rawValue), message: error.message)
-            ]))
+            return .failure(
+                ValidationFailure(issues: [
+                    ValidationIssue(
+                        field: error.path, code: ValidationCode(rawValue: error.code.rawValue), message: error.message)
+                ]))
         }
         do {
             let value = try JSONValueDecoder().decode(type, from: input)
             if rejectingUnknownKeys {
-                let kept = try JSONValue(parsing: encoder().encode(value), limits: JSONLimits(maximumDepth: 256, maximumBytes: .max))
+                let kept = try JSONValue(
+                    parsing: encoder().encode(value), limits: JSONLimits(maximumDepth: 256, maximumBytes: .max))
                 var unknown: [ValidationIssue] = []
                 collectUnknownKeys(input: input, kept: kept, path: "", into: &unknown)
                 if !unknown.isEmpty { return .failure(ValidationFailure(issues: unknown)) }
@@ -48,9 +52,10 @@ public enum WorkflowJSON {
         } catch let error as DecodingError {
             return .failure(ValidationFailure(issues: [issue(for: error)]))
         } catch {
-            return .failure(ValidationFailure(issues: [
-                ValidationIssue(field: "", code: .jsonMalformed, message: "body could not be decoded")
-            ]))
+            return .failure(
+                ValidationFailure(issues: [
+                    ValidationIssue(field: "", code: .jsonMalformed, message: "body could not be decoded")
+                ]))
         }
     }
 
@@ -76,7 +81,9 @@ public enum WorkflowJSON {
         }
     }
 
-    private static func collectUnknownKeys(input: JSONValue, kept: JSONValue, path: String, into issues: inout [ValidationIssue]) {
+    private static func collectUnknownKeys(
+        input: JSONValue, kept: JSONValue, path: String, into issues: inout [ValidationIssue]
+    ) {
         if case .object(let object) = input {
             let keptObject = kept.objectValue ?? [:]
             for key in object.keys.sorted() {

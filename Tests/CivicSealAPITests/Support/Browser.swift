@@ -27,12 +27,14 @@ final class Browser: Sendable {
     /// Posts `fields` as `application/x-www-form-urlencoded`, in order (duplicates allowed).
     func post(_ path: String, _ fields: [(String, String)]) async throws -> ClientResponse {
         let body = fields.map { "\(Self.formEncoded($0.0))=\(Self.formEncoded($0.1))" }.joined(separator: "&")
-        return try await send("POST", path, headers: [("Content-Type", "application/x-www-form-urlencoded")], body: Array(body.utf8))
+        return try await send(
+            "POST", path, headers: [("Content-Type", "application/x-www-form-urlencoded")], body: Array(body.utf8))
     }
 
     /// Posts `fields` and one file as `multipart/form-data` (RFC 7578).
     func postMultipart(
-        _ path: String, _ fields: [(String, String)], file: (field: String, filename: String, type: String, bytes: [UInt8])
+        _ path: String, _ fields: [(String, String)],
+        file: (field: String, filename: String, type: String, bytes: [UInt8])
     ) async throws -> ClientResponse {
         let boundary = "----civicseal-test-\(UUID().uuidString)"
         var body: [UInt8] = []
@@ -44,14 +46,18 @@ final class Browser: Sendable {
                 .utf8)
         body += file.bytes
         body += Array("\r\n--\(boundary)--\r\n".utf8)
-        return try await send("POST", path, headers: [("Content-Type", "multipart/form-data; boundary=\(boundary)")], body: body)
+        return try await send(
+            "POST", path, headers: [("Content-Type", "multipart/form-data; boundary=\(boundary)")], body: body)
     }
 
-    func send(_ method: String, _ path: String, headers: [(String, String)] = [], body: [UInt8] = []) async throws -> ClientResponse {
+    func send(_ method: String, _ path: String, headers: [(String, String)] = [], body: [UInt8] = []) async throws
+        -> ClientResponse
+    {
         let jar = cookies
         var headers = headers
         if !jar.isEmpty {
-            headers.append(("Cookie", jar.sorted { $0.key < $1.key }.map { "\($0.key)=\($0.value)" }.joined(separator: "; ")))
+            headers.append(
+                ("Cookie", jar.sorted { $0.key < $1.key }.map { "\($0.key)=\($0.value)" }.joined(separator: "; ")))
         }
         let response = try await client.send(method, path, headers: headers, body: body)
         state.withLock { state in
@@ -66,7 +72,8 @@ final class Browser: Sendable {
 
     /// `application/x-www-form-urlencoded` escaping: everything but unreserved characters as `%XX` of UTF-8.
     static func formEncoded(_ text: String) -> String {
-        var allowed = CharacterSet.alphanumerics.intersection(CharacterSet(charactersIn: Unicode.Scalar(0)...Unicode.Scalar(127)))
+        var allowed = CharacterSet.alphanumerics.intersection(
+            CharacterSet(charactersIn: Unicode.Scalar(0)...Unicode.Scalar(127)))
         allowed.insert(charactersIn: "-._~")
         return text.addingPercentEncoding(withAllowedCharacters: allowed) ?? ""
     }
@@ -117,7 +124,9 @@ extension ClientResponse {
 
     /// The first capture group of every match of `pattern` in the body, HTML entities of attributes undone.
     func allMatches(_ pattern: String) -> [String] {
-        guard let expression = try? NSRegularExpression(pattern: pattern, options: [.dotMatchesLineSeparators]) else { return [] }
+        guard let expression = try? NSRegularExpression(pattern: pattern, options: [.dotMatchesLineSeparators]) else {
+            return []
+        }
         let text = self.text
         return expression.matches(in: text, range: NSRange(text.startIndex..., in: text)).compactMap { match in
             guard match.numberOfRanges > 1, let range = Range(match.range(at: 1), in: text) else { return nil }
@@ -133,7 +142,9 @@ extension ClientResponse {
     /// The text of the element with `id` (its inner markup, tags stripped, entities undone); nil if absent.
     func element(id: String) -> String? {
         let escapedID = NSRegularExpression.escapedPattern(for: id)
-        guard let inner = firstMatchRaw(#"<(\w+)[^>]*\bid="\#(escapedID)"[^>]*>(.*?)</\1>"#, group: 2) else { return nil }
+        guard let inner = firstMatchRaw(#"<(\w+)[^>]*\bid="\#(escapedID)"[^>]*>(.*?)</\1>"#, group: 2) else {
+            return nil
+        }
         let stripped = inner.replacingOccurrences(of: "<[^>]+>", with: "", options: .regularExpression)
         return Self.unescapeHTML(stripped).trimmingCharacters(in: .whitespacesAndNewlines)
     }
@@ -147,7 +158,9 @@ extension ClientResponse {
     }
 
     private func firstMatchRaw(_ pattern: String, group: Int) -> String? {
-        guard let expression = try? NSRegularExpression(pattern: pattern, options: [.dotMatchesLineSeparators]) else { return nil }
+        guard let expression = try? NSRegularExpression(pattern: pattern, options: [.dotMatchesLineSeparators]) else {
+            return nil
+        }
         let text = self.text
         guard let match = expression.firstMatch(in: text, range: NSRange(text.startIndex..., in: text)),
             let range = Range(match.range(at: group), in: text)
@@ -159,7 +172,9 @@ extension ClientResponse {
     static func unescapeHTML(_ text: String) -> String {
         guard text.contains("&") else { return text }
         var result = text
-        for (entity, character) in [("&lt;", "<"), ("&gt;", ">"), ("&quot;", "\""), ("&#39;", "'"), ("&#x27;", "'"), ("&#34;", "\"")] {
+        for (entity, character) in [
+            ("&lt;", "<"), ("&gt;", ">"), ("&quot;", "\""), ("&#39;", "'"), ("&#x27;", "'"), ("&#34;", "\""),
+        ] {
             result = result.replacingOccurrences(of: entity, with: character)
         }
         return result.replacingOccurrences(of: "&amp;", with: "&")

@@ -21,7 +21,9 @@ struct ClientResponse: Sendable, CustomStringConvertible {
     var problemErrors: [(field: String, code: String)] {
         (json["errors"] as? [[String: Any]] ?? []).map { ($0["field"] as? String ?? "", $0["code"] as? String ?? "") }
     }
-    func hasError(field: String, code: String) -> Bool { problemErrors.contains { $0.field == field && $0.code == code } }
+    func hasError(field: String, code: String) -> Bool {
+        problemErrors.contains { $0.field == field && $0.code == code }
+    }
     var description: String { "\(status) \(text.prefix(600))" }
 }
 
@@ -42,8 +44,12 @@ struct HTTPClient: Sendable {
         try await send("GET", path, token: token, headers: headers)
     }
 
-    func post(_ path: String, token: String? = nil, json: String, headers: [(String, String)] = []) async throws -> ClientResponse {
-        try await send("POST", path, token: token, headers: [("Content-Type", "application/json")] + headers, body: Array(json.utf8))
+    func post(_ path: String, token: String? = nil, json: String, headers: [(String, String)] = []) async throws
+        -> ClientResponse
+    {
+        try await send(
+            "POST", path, token: token, headers: [("Content-Type", "application/json")] + headers,
+            body: Array(json.utf8))
     }
 
     func send(
@@ -78,7 +84,9 @@ struct HTTPClient: Sendable {
         var lines = String(decoding: bytes[..<end.lowerBound], as: UTF8.self).components(separatedBy: "\r\n")
         let statusLine = lines.removeFirst()
         let parts = statusLine.split(separator: " ")
-        guard parts.count >= 2, let status = Int(parts[1]) else { throw ClientError(description: "bad status line \(statusLine)") }
+        guard parts.count >= 2, let status = Int(parts[1]) else {
+            throw ClientError(description: "bad status line \(statusLine)")
+        }
         let headers = lines.compactMap { line -> (name: String, value: String)? in
             guard let colon = line.firstIndex(of: ":") else { return nil }
             return (String(line[..<colon]), line[line.index(after: colon)...].trimmingCharacters(in: .whitespaces))
@@ -112,7 +120,9 @@ final class Connection: @unchecked Sendable {
     func send(_ bytes: [UInt8]) throws {
         var offset = 0
         while offset < bytes.count {
-            let sent = bytes.withUnsafeBytes { Foundation.send(fd, $0.baseAddress! + offset, bytes.count - offset, Int32(MSG_NOSIGNAL)) }
+            let sent = bytes.withUnsafeBytes {
+                Foundation.send(fd, $0.baseAddress! + offset, bytes.count - offset, Int32(MSG_NOSIGNAL))
+            }
             guard sent > 0 else { throw ClientError(description: "send failed: errno \(errno)") }
             offset += sent
         }

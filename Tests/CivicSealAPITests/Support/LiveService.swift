@@ -30,7 +30,9 @@ final class LiveService: Sendable {
     }
 
     /// A service on `folder`'s existing keys and data (a restart, e.g. after a key rotation).
-    static func start(in folder: TemporaryDirectory, configure: (inout ServeOptions) -> Void = { _ in }) throws -> LiveService {
+    static func start(in folder: TemporaryDirectory, configure: (inout ServeOptions) -> Void = { _ in }) throws
+        -> LiveService
+    {
         let log = CollectingLogSink()
         var options = ServeOptions()
         options.host = "127.0.0.1"
@@ -59,7 +61,8 @@ final class LiveService: Sendable {
     /// A staff token minted exactly as `civicseal token staff` does.
     func token(for staff: StaffMember) throws -> String {
         try DevelopmentTokens.mint(
-            DevelopmentTokens.Staff(roles: staff.roles, department: staff.department, name: staff.name), directory: keysDirectory)
+            DevelopmentTokens.Staff(roles: staff.roles, department: staff.department, name: staff.name),
+            directory: keysDirectory)
     }
 
     var identityProvider: KeyringManifest.IdentityProvider {
@@ -76,7 +79,11 @@ final class LiveService: Sendable {
     var identityProviderKeyPath: String { get throws { keysDirectory + "/" + (try identityProvider.key) } }
 
     var identityProviderKey: PrivateKey {
-        get throws { try PrivateKey(pem: String(decoding: try Data(contentsOf: URL(fileURLWithPath: try identityProviderKeyPath)), as: UTF8.self)) }
+        get throws {
+            try PrivateKey(
+                pem: String(
+                    decoding: try Data(contentsOf: URL(fileURLWithPath: try identityProviderKeyPath)), as: UTF8.self))
+        }
     }
 
     /// Citizen claims as the development IdP would state them, valid for the next hour; `changes` override or
@@ -85,9 +92,11 @@ final class LiveService: Sendable {
         let provider = try identityProvider
         let now = Int64(Date().timeIntervalSince1970)
         var claims: [String: JSONValue] = [
-            "iss": .string(provider.issuer), "aud": .string(provider.audience), "sub": .string("test-" + person.personalID),
+            "iss": .string(provider.issuer), "aud": .string(provider.audience),
+            "sub": .string("test-" + person.personalID),
             "iat": .number(String(now - 5)), "exp": .number(String(now + 3600)),
-            "personal_id": .string(person.personalID), "name": .string(person.name), "birthdate": .string(person.birthdate),
+            "personal_id": .string(person.personalID), "name": .string(person.name),
+            "birthdate": .string(person.birthdate),
             "gender": .string(person.gender), "acr": "level2",
         ]
         for (name, value) in changes { claims[name] = value }
@@ -96,8 +105,10 @@ final class LiveService: Sendable {
 
     /// `claims` signed ES256 by the development IdP key (or `key`), with header `kid` (or `keyID`).
     func sign(_ claims: [String: JSONValue], key: PrivateKey? = nil, keyID: String? = nil) throws -> String {
-        try JWSSigner(privateKey: try key ?? identityProviderKey, keyID: try keyID ?? identityProvider.kid, algorithm: .es256)
-            .sign(claims: claims)
+        try JWSSigner(
+            privateKey: try key ?? identityProviderKey, keyID: try keyID ?? identityProvider.kid, algorithm: .es256
+        )
+        .sign(claims: claims)
     }
 }
 
@@ -126,12 +137,14 @@ struct Person: Sendable {
     static func man(_ number: Int) -> Person {
         let digits = String(number)
         return Person(
-            personalID: "079085" + String(repeating: "0", count: 6 - digits.count) + digits, name: "Trần Văn Thử \(number)",
+            personalID: "079085" + String(repeating: "0", count: 6 - digits.count) + digits,
+            name: "Trần Văn Thử \(number)",
             birthdate: "1985-03-02", gender: "male")
     }
 
     /// Nguyễn Thị Ánh Tuyết, a woman born 14 May 1990 in Hà Nội (001 1 90 012345).
-    static let tuyet = Person(personalID: "001190012345", name: "Nguyễn Thị Ánh Tuyết", birthdate: "1990-05-14", gender: "female")
+    static let tuyet = Person(
+        personalID: "001190012345", name: "Nguyễn Thị Ánh Tuyết", birthdate: "1990-05-14", gender: "female")
 }
 
 /// A staff member of the development IdP.
@@ -140,12 +153,16 @@ struct StaffMember: Sendable {
     let department: String
     let name: String
 
-    static let justiceOfficer = StaffMember(roles: ["justice.officer"], department: "justice-hanoi", name: "Lê Văn Luật")
-    static let justiceColleague = StaffMember(roles: ["justice.officer"], department: "justice-hanoi", name: "Phạm Thị Hằng")
+    static let justiceOfficer = StaffMember(
+        roles: ["justice.officer"], department: "justice-hanoi", name: "Lê Văn Luật")
+    static let justiceColleague = StaffMember(
+        roles: ["justice.officer"], department: "justice-hanoi", name: "Phạm Thị Hằng")
     static let healthOfficer = StaffMember(roles: ["health.officer"], department: "health-hanoi", name: "Đỗ Minh Y")
-    static let clinician = StaffMember(roles: ["health.clinician"], department: "health-hanoi", name: "Bác sĩ Vũ Thị Lành")
+    static let clinician = StaffMember(
+        roles: ["health.clinician"], department: "health-hanoi", name: "Bác sĩ Vũ Thị Lành")
     /// Revocation is its own role (``AuthorizationPolicy``): the head of the justice department.
-    static let justiceRevoker = StaffMember(roles: ["justice.revoker"], department: "justice-hanoi", name: "Hoàng Văn Thủ")
+    static let justiceRevoker = StaffMember(
+        roles: ["justice.revoker"], department: "justice-hanoi", name: "Hoàng Văn Thủ")
     static let healthRevoker = StaffMember(roles: ["health.revoker"], department: "health-hanoi", name: "Ngô Thị Quyết")
 }
 
@@ -155,7 +172,9 @@ enum Bodies {
     static func criminalRecord(
         copies: Int = 1, purpose: String = "Xin việc", residenceHistory: String? = nil, extraRequestMember: String = ""
     ) -> String {
-        let history = residenceHistory ?? #"[{"from": "1985-03-02", "address": "45 Lê Lợi", "provinceCode": "079", "occupation": "Kỹ sư"}]"#
+        let history =
+            residenceHistory
+            ?? #"[{"from": "1985-03-02", "address": "45 Lê Lợi", "provinceCode": "079", "occupation": "Kỹ sư"}]"#
         return """
             {
               "request": {"kind": "criminal-record", "form": 1, "purpose": "\(purpose)"\(extraRequestMember)},

@@ -42,7 +42,9 @@ final class RawClient: @unchecked Sendable {
         // The descriptor is stored only once connected: a class whose initializer throws after every stored
         // property is set still runs its deinit, which would close the descriptor a second time — by then possibly
         // another test's socket (seen as "recv failed … errno 9" or an empty read elsewhere in the suite).
-        do { fd = try LoopbackSocket.connect(port: port, timeout: timeout, source: source, receiveBuffer: receiveBuffer) } catch {
+        do {
+            fd = try LoopbackSocket.connect(port: port, timeout: timeout, source: source, receiveBuffer: receiveBuffer)
+        } catch {
             throw ClientError(description: error.description)
         }
     }
@@ -110,9 +112,12 @@ final class RawClient: @unchecked Sendable {
                 }
                 let headers = lines.map { line -> (String, String) in
                     let colon = line.firstIndex(of: ":")!
-                    return (String(line[..<colon]), line[line.index(after: colon)...].trimmingCharacters(in: .whitespaces))
+                    return (
+                        String(line[..<colon]), line[line.index(after: colon)...].trimmingCharacters(in: .whitespaces)
+                    )
                 }
-                let length = headRequest ? 0 : Int(headers.first { $0.0.lowercased() == "content-length" }?.1 ?? "0") ?? 0
+                let length =
+                    headRequest ? 0 : Int(headers.first { $0.0.lowercased() == "content-length" }?.1 ?? "0") ?? 0
                 let bodyStart = end.upperBound
                 while buffer.count < bodyStart + length {
                     guard try fill() else { throw ClientError(description: "EOF inside a body") }
@@ -182,4 +187,3 @@ func withServer(
     }
     await server.shutdown(deadline: .seconds(1))
 }
-
