@@ -43,12 +43,21 @@ let package = Package(
             name: "CivicSealSigner", dependencies: ["CivicSealCrypto", "CivicSealPDF", "CivicSealDocuments", "CivicSealWorkflow"],
             swiftSettings: strict),
 
+        // The application layer: every use case once (intake, decisions, issuance, documents, verification).
+        .target(
+            name: "CivicSealCasework",
+            dependencies: [
+                "CivicSealWorkflow", "CivicSealRecords", "CivicSealIdentity", "CivicSealDocuments", "CivicSealCrypto",
+                "CivicSealJSON", "CivicSealPDF", "CivicSealSigner",
+            ],
+            swiftSettings: strict),
+
         // The HTTP API.
         .target(
             name: "CivicSealAPI",
             dependencies: [
                 "CivicSealHTTP", "CivicSealIdentity", "CivicSealRecords", "CivicSealWorkflow", "CivicSealCrypto", "CivicSealSigner",
-                "CivicSealWeb", "CivicSealJSON", "CivicSealDocuments",
+                "CivicSealWeb", "CivicSealJSON", "CivicSealDocuments", "CivicSealCasework",
             ],
             exclude: ["Resources/openapi.json"], swiftSettings: strict),
         .target(name: "CivicSealWeb", dependencies: ["CivicSealHTTP", "CivicSealCrypto"], swiftSettings: strict),
@@ -59,6 +68,7 @@ let package = Package(
             dependencies: [
                 "CivicSealCrypto", "CivicSealIdentity", "CivicSealRecords", "CivicSealWorkflow", "CivicSealStorage",
                 "CivicSealHTTP", "CivicSealAPI", "CivicSealSigner", "CivicSealDocuments", "CivicSealJSON",
+                "CivicSealCasework",
             ],
             swiftSettings: strict),
         .executableTarget(name: "civicseal", dependencies: ["CivicSealApp"], swiftSettings: strict),
@@ -67,6 +77,7 @@ let package = Package(
             dependencies: [
                 "CivicSealApp", "CivicSealCrypto", "CivicSealRecords", "CivicSealWorkflow", "CivicSealStorage",
                 "CivicSealDocuments", "CivicSealQR", "CivicSealHTTP", "CivicSealSigner", "CivicSealAPI", "CivicSealProcess",
+                "CivicSealCasework",
             ],
             swiftSettings: strict),
 
@@ -123,6 +134,14 @@ let package = Package(
             dependencies: [
                 "CivicSealAPI", "CivicSealApp", "CivicSealHTTP", "CivicSealIdentity", "CivicSealRecords", "CivicSealWorkflow",
                 "CivicSealCrypto", "CivicSealSigner", "CivicSealWeb", "CivicSealJSON", "CivicSealDocuments", "CivicSealProcess",
+                "CivicSealCasework", "CivicSealTestSupport",
+            ],
+            swiftSettings: strict),
+        .testTarget(
+            name: "CivicSealCaseworkTests",
+            dependencies: [
+                "CivicSealCasework", "CivicSealApp", "CivicSealCrypto", "CivicSealDocuments", "CivicSealIdentity",
+                "CivicSealRecords", "CivicSealWorkflow", "CivicSealSigner", "CivicSealJSON", "CivicSealPDF",
                 "CivicSealTestSupport",
             ],
             swiftSettings: strict),
@@ -130,7 +149,7 @@ let package = Package(
             name: "CivicSealAppTests",
             dependencies: [
                 "CivicSealApp", "CivicSealCrypto", "CivicSealDocuments", "CivicSealIdentity", "CivicSealRecords", "CivicSealWorkflow", "CivicSealStorage",
-                "CivicSealSigner", "CivicSealJSON", "CivicSealTestSupport",
+                "CivicSealSigner", "CivicSealJSON", "CivicSealCasework", "CivicSealTestSupport",
             ],
             swiftSettings: strict),
     ]

@@ -1,3 +1,4 @@
+import CivicSealCasework
 import CivicSealCrypto
 import CivicSealHTTP
 import CivicSealIdentity
@@ -7,59 +8,47 @@ import CivicSealSigner
 import CivicSealWorkflow
 import Foundation
 
-/// The CivicSeal HTTP API: every route of `/v1`, `/healthz`, `/metrics` and `/openapi.json`, wired to the
-/// records store and the identity verifier. Built once; the router is frozen.
+/// The CivicSeal HTTP API: every route of `/v1`, `/healthz`, `/metrics` and `/openapi.json`. The handlers are
+/// adapters: they verify the bearer token, read path parameters, query and body into typed input, call ONE use case
+/// of ``Casework`` and write its answer (or its error as a problem document). Built once; the router is frozen.
 package final class APIService: Sendable {
-    let store: RequestStore
+    /// Every use case, once.
+    package let casework: Casework
     let verifier: TokenVerifier
-    let validator: SubmissionValidator
     let metrics: MetricsRegistry
-    let clock: @Sendable () -> Date
     let openAPIDocument: [UInt8]
     let stateGauge: Gauge
     let stateCounts = StateCountCache()
     let healthCache = HealthCache()
-    let issuer: (any DocumentIssuing)?
-    let documentVerifier: DocumentVerifier?
-    /// Where uploads are verified: threads of their own with bounded queues (full: 503 with `Retry-After`).
-    package let verification: VerificationLanes
     let trustBody: [UInt8]
     /// The server-rendered pages (none: the service answers the API only).
     let web: WebSite?
-    /// Who may do what: the one table every staff route asks.
-    let policy = AuthorizationPolicy.standard
-    /// Five-field confirmations: 10 per minute per client address (see ``verifyDetails(_:_:)``).
-    let confirmationLimiter = RateLimiter(limit: 10, window: 60)
     /// What `GET /metrics` requires as `Authorization: Bearer`; nil: `/metrics` is not served (404).
     let metricsToken: [UInt8]?
 
+    var store: RequestStore { casework.store }
+    var validator: SubmissionValidator { casework.validator }
+    var policy: AuthorizationPolicy { casework.policy }
+    var clock: @Sendable () -> Date { casework.clock }
+    var documentVerifier: DocumentVerifier? { casework.documentVerifier }
+    package var verification: VerificationLanes { casework.verification }
+    var confirmationLimiter: RateLimiter { casework.confirmationLimiter }
+
     /// - Parameters:
-    ///   - clock: the wall clock (injected for tests of due dates and token expiry).
-    ///   - issuer: issues the document right after an approval (none: requests stay `approved`).
-    ///   - documentVerifier: verifies uploaded PDFs for `POST /v1/verify` (none: 503).
-    ///   - verification: the threads and queue limits uploads are verified with (`POST /v1/verify` and `/verify`).
+    ///   - casework: the use cases (its store, issuer, verifier and clock).
     ///   - trust: what `GET /v1/trust` publishes.
     ///   - web: the pages for citizens, officers and verifiers, including `/v/{id}` (the QR code's target).
     ///   - metricsToken: the bearer token `GET /metrics` requires; nil answers 404 there.
     package init(
-        store: RequestStore, verifier: TokenVerifier, validator: SubmissionValidator = SubmissionValidator(),
-        metrics: MetricsRegistry, clock: @escaping @Sendable () -> Date = { Date() },
-        issuer: (any DocumentIssuing)? = nil,
-        documentVerifier: DocumentVerifier? = nil, verification: VerificationLanes = VerificationLanes(),
-        trust: TrustPublication = TrustPublication(),
-        web: WebSite? = nil, metricsToken: String? = nil
+        casework: Casework, verifier: TokenVerifier, metrics: MetricsRegistry,
+        trust: TrustPublication = TrustPublication(), web: WebSite? = nil, metricsToken: String? = nil
     ) {
-        self.verification = verification
+        self.casework = casework
         self.metricsToken = metricsToken.map { Array($0.utf8) }
         self.web = web
-        self.issuer = issuer
-        self.documentVerifier = documentVerifier
         trustBody = trust.body()
-        self.store = store
         self.verifier = verifier
-        self.validator = validator
         self.metrics = metrics
-        self.clock = clock
         openAPIDocument = Array(OpenAPIDocument.json.utf8)
         stateGauge = metrics.gauge("civicseal_requests", help: "Requests by lifecycle state.", labelNames: ["state"])
     }
@@ -122,29 +111,25 @@ package final class APIService: Sendable {
         try principal(request).requireCitizen()
     }
 
-    /// A staff member whose roles grant `action` on some kind of request (else 403 before anything is read); the
-    /// kind and department are checked with ``authorize(_:_:_:)`` once the target is known.
-    func staff(_ request: HTTPRequest, for action: StaffAction) throws(IdentityError) -> (StaffPrincipal, Actor) {
-        let staff = try principal(request).requireStaff()
-        try policy.requireAny(staff, action)
-        return (staff, Actor.officer(staff.token.subject, department: staff.department, name: staff.name))
+    func staffPrincipal(_ request: HTTPRequest) throws(IdentityError) -> StaffPrincipal {
+        try principal(request).requireStaff()
     }
 
-    /// Applies ``AuthorizationPolicy`` to a request of `summary`'s kind and department: another department's is 404,
-    /// a kind the roles do not cover 403.
+    /// The kinds the routing configuration sends to `department` (the pages' queue).
+    func handledKinds(_ department: String) -> Set<RequestKind> { casework.handledKinds(department) }
+
+    /// The kinds `staff` may see in `department`'s queue (the pages' queue).
+    func queueKinds(_ staff: StaffPrincipal, department: String) -> Set<RequestKind> {
+        casework.queueKinds(staff, department: department)
+    }
+
+    /// Applies the policy for the pages (they convert onto ``Casework`` next).
     func authorize(_ staff: StaffPrincipal, _ action: StaffAction, _ summary: RequestSummary) throws {
         try policy.require(staff, action, kind: summary.kind, department: summary.departmentID) { APIError.notFound }
     }
 
-    /// The kinds the routing configuration sends to `department`.
-    func handledKinds(_ department: String) -> Set<RequestKind> {
-        Set(store.configuration.authority.routing.rules.filter { $0.department == department }.map(\.kind))
-    }
-
-    /// The kinds `staff` may see in `department`'s queue (empty: 403).
-    func queueKinds(_ staff: StaffPrincipal, department: String) -> Set<RequestKind> {
-        policy.queueKinds(staff, department: department, handledKinds: handledKinds(department))
-    }
+    /// The five-field confirmation for the pages (they convert onto ``Casework`` next).
+    func confirm(_ given: DetailsConfirmation) -> DocumentEntry? { casework.confirm(given) }
 
     /// The `{id}` path parameter, when it has the shape of a request id (else 404: nothing to find).
     func requestID(_ context: RequestContext) throws(APIError) -> String {
@@ -210,7 +195,7 @@ package final class APIService: Sendable {
         return response
     }
 
-    func today() -> CalendarDate { CalendarDate(clock()) }
+    func today() -> CalendarDate { casework.today() }
 }
 
 extension HTTPHeaders {

@@ -1,5 +1,6 @@
 import CivicSealAPI
 import CivicSealApp
+import CivicSealCasework
 import CivicSealTestSupport
 import Foundation
 import Synchronization

@@ -1,3 +1,4 @@
+import CivicSealCasework
 import CivicSealCrypto
 import CivicSealDocuments
 import CivicSealHTTP
@@ -480,8 +481,7 @@ extension WebPages {
         guard let json else { return try await redisplay(errors, .review) }
         let approved: ApprovalFindings
         do {
-            approved = try FindingsShape.check(
-                json, for: record.summary.kind, submission: record.submission, today: CalendarDate(now))
+            approved = try ApprovalFindingsCheck.check(json, for: record, today: CalendarDate(now))
         } catch {
             return try await redisplay(form.pageErrors(error, typed: typed), .review)
         }
@@ -491,14 +491,9 @@ extension WebPages {
                 record, approved, typed: typed, contradictions: contradictions, staff: staff, visit,
                 acknowledgeMissing: step == .confirm)
         }
-        _ = try await store.decide(
-            id, .approve(findingsJSON: approved.canonicalJSON.serialized()), by: actor, officerName: staff.name,
-            expectedVersion: version, now: now)
-        // The approval has committed; issue now (the sweeper retries if this fails or the process dies).
-        var issued = await api.issuer?.issueDocument(forRequest: id) != nil
-        if !issued {  // the sweeper may have issued it in between
-            issued = try await store.request(id, by: actor, now: now).summary.state == .issued
-        }
+        // One use case: approve, then issue (the sweeper retries if issuing fails or the process dies).
+        let summary = try await api.casework.decide(id, .approve(findings: json), expectedVersion: version, by: staff)
+        let issued = summary.state == .issued
         return redirect("/officer/requests/\(id)", flash: issued ? "approved" : "approved-pending", visit)
     }
 

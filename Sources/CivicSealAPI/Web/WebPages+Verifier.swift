@@ -1,3 +1,4 @@
+import CivicSealCasework
 import CivicSealHTTP
 import CivicSealJSON
 import CivicSealRecords

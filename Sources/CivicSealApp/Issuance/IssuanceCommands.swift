@@ -1,4 +1,5 @@
 import CivicSealAPI
+import CivicSealCasework
 import CivicSealCrypto
 import CivicSealDocuments
 import CivicSealHTTP
@@ -56,7 +57,9 @@ package enum IssuanceCommands {
                 throw AppError(.storage, "approval failed: \(error.code)")
             }
             output("approved \(id)")
-            if let issued = try issuance.issueNow(id) { output("issued \(id) \(issued.documentID)") }
+            let issued: IssuanceService.Issued?
+            do { issued = try issuance.issueNow(id) } catch { throw AppError(.keyMaterial, error.message) }
+            if let issued { output("issued \(id) \(issued.documentID)") }
             done += 1
         }
         do { try store.close() } catch { throw AppError(.storage, "close failed: \(error.code)") }

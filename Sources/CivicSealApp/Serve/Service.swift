@@ -1,4 +1,5 @@
 import CivicSealAPI
+import CivicSealCasework
 import CivicSealDocuments
 import CivicSealHTTP
 import CivicSealIdentity
@@ -182,12 +183,12 @@ package final class Service: Sendable {
             throw AppError(.configuration, "\(error)")
         }
         let metrics = MetricsRegistry()
+        let casework = Casework(
+            store: store, clock: options.clock, issuance: issuance, documentVerifier: documentVerifier,
+            verification: options.verification ?? VerificationLanes())
         let api = APIService(
-            store: store, verifier: TokenVerifier(issuers: issuers, clock: options.clock), metrics: metrics,
-            clock: options.clock,
-            issuer: issuance, documentVerifier: documentVerifier,
-            verification: options.verification ?? VerificationLanes(), trust: keyring.publication(),
-            web: web, metricsToken: options.metricsToken)
+            casework: casework, verifier: TokenVerifier(issuers: issuers, clock: options.clock), metrics: metrics,
+            trust: keyring.publication(), web: web, metricsToken: options.metricsToken)
         let router: HTTPRouter
         do { router = try api.router() } catch { throw AppError(.configuration, "routes: \(error)") }
 

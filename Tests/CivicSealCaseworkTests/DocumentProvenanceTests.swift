@@ -5,6 +5,7 @@ import Foundation
 import Testing
 
 @testable import CivicSealApp
+@testable import CivicSealCasework
 @testable import CivicSealDocuments
 @testable import CivicSealRecords
 
@@ -130,7 +131,11 @@ struct DocumentProvenanceTests {
                 "nationality": .string(nationality), "currentResidence": ["line": .string(residence)],
                 "fatherName": .string(father), "motherName": .string(mother), "spouseName": .string(spouse),
             ]
-            return JSONValue.object(["request": request, "particulars": particulars]).serialized()
+            // The members every stored submission has (the store keeps the validated submission whole).
+            return JSONValue.object([
+                "request": request, "particulars": particulars, "relation": "self", "copies": 1,
+                "contact": ["phone": "0912345678"], "delivery": ["method": "electronic"],
+            ]).serialized()
         }
 
         var identityJSON: String {
@@ -224,7 +229,8 @@ struct DocumentProvenanceTests {
                 approverName: approver, approvedAt: issuedAt)
             return try DocumentRecordBuilder.record(
                 for: source, documentID: documentID, issuedAt: issuedAt, department: department,
-                healthBook: { healthBook })
+                healthBook: { healthBook }
+            ).record
         }
     }
 
@@ -470,7 +476,8 @@ struct DocumentRecordBuilderTests {
     static func build(_ source: IssuanceSource) throws -> DocumentRecord {
         try DocumentRecordBuilder.record(
             for: source, documentID: Inputs.a.documentID, issuedAt: Inputs.a.issuedAt, department: .justiceHanoi,
-            healthBook: { Inputs.a.healthBook })
+            healthBook: { Inputs.a.healthBook }
+        ).record
     }
 
     @Test("a recorded conviction reaches the record with every column; no conviction means none")
@@ -570,7 +577,8 @@ struct DocumentRecordBuilderTests {
         #expect(throws: (any Error).self) {
             try DocumentRecordBuilder.record(
                 for: source, documentID: Inputs.a.documentID, issuedAt: Inputs.a.issuedAt, department: bare,
-                healthBook: { Inputs.a.healthBook })
+                healthBook: { Inputs.a.healthBook }
+            ).record
         }
         let record = try Self.build(source)
         #expect(record.place == "Hà Nội" && record.officer.titleVietnamese == "TL. GIÁM ĐỐC")
@@ -578,7 +586,9 @@ struct DocumentRecordBuilderTests {
 
     @Test("a missing residence or approving officer is refused, never printed empty or as the department's name")
     func missingHolderFactsRefused() {
-        let bare = #"{"request":{"kind":"health-certificate","certificateType":"driving-licence"}}"#
+        let bare =
+            #"{"contact":{"phone":"0912345678"},"copies":1,"delivery":{"method":"electronic"},"relation":"self","#
+            + #""request":{"kind":"health-certificate","certificateType":"driving-licence"}}"#
         do {
             _ = try Self.build(
                 Self.source(.healthCertificate, findings: Inputs.a.findingsJSON(.healthCertificate), submission: bare))

@@ -1,4 +1,5 @@
 import CivicSealCrypto
+import CivicSealJSON
 import CivicSealRecords
 import CivicSealWorkflow
 import Foundation
@@ -11,14 +12,24 @@ import Foundation
 /// digests compared with ``CivicSealCrypto/ConstantTime/equals(_:_:)``, so neither the time taken nor the lengths
 /// compared depend on where the inputs differ. An unknown document id is compared against a dummy record, so it
 /// costs the same as a known one.
-struct DetailsConfirmation {
-    var documentID: String
-    var fullName: String
-    var birthDate: String
-    var sex: String
-    var personalID: String
+package struct DetailsConfirmation: Sendable, Hashable {
+    package var documentID: String
+    package var fullName: String
+    package var birthDate: String
+    package var sex: String
+    package var personalID: String
 
-    static func normalised(_ text: String) -> String { TextNormalization.normalise(text, collapsingSpaces: true) }
+    package init(documentID: String, fullName: String, birthDate: String, sex: String, personalID: String) {
+        self.documentID = documentID
+        self.fullName = fullName
+        self.birthDate = birthDate
+        self.sex = sex
+        self.personalID = personalID
+    }
+
+    package static func normalised(_ text: String) -> String {
+        TextNormalization.normalise(text, collapsingSpaces: true)
+    }
 
     /// `male` / `female`; the Vietnamese words the page shows (Nam / Nữ) are accepted as well.
     static func sexName(_ text: String) -> String {
@@ -50,11 +61,11 @@ struct DetailsConfirmation {
 
     /// The fields a stored canonical record states (see the issuer's canonical JSON: `documentId`, `holder.*`).
     static func stated(byRecord json: String) -> DetailsConfirmation? {
-        guard let object = try? JSONSerialization.jsonObject(with: Data(json.utf8)) as? [String: Any],
-            let id = object["documentId"] as? String, let holder = object["holder"] as? [String: Any],
-            let name = holder["fullName"] as? String, let birth = holder["birthDate"] as? String,
-            let sex = holder["sex"] as? String,
-            let personalID = holder["personalId"] as? String
+        guard let object = (try? JSONValue(parsing: Array(json.utf8)))?.objectValue,
+            let id = object["documentId"]?.stringValue, let holder = object["holder"]?.objectValue,
+            let name = holder["fullName"]?.stringValue, let birth = holder["birthDate"]?.stringValue,
+            let sex = holder["sex"]?.stringValue,
+            let personalID = holder["personalId"]?.stringValue
         else { return nil }
         return DetailsConfirmation(documentID: id, fullName: name, birthDate: birth, sex: sex, personalID: personalID)
     }
@@ -62,17 +73,4 @@ struct DetailsConfirmation {
     static let dummy = DetailsConfirmation(
         documentID: "00000000000000000000000000", fullName: "\u{0}", birthDate: "0000-00-00", sex: "\u{0}",
         personalID: "\u{0}")
-}
-
-extension APIService {
-    /// Looks the document up and compares; returns the registry entry only when all five fields match.
-    func confirm(_ given: DetailsConfirmation) -> DocumentEntry? {
-        let id = DetailsConfirmation.normalised(given.documentID).uppercased()
-        let entry = DocumentID.isValid(id) ? try? store.documentEntry(id: id) : nil
-        let stored = entry.flatMap { _ in
-            (try? store.documentRecordJSON(id: id)).flatMap { $0 }.flatMap(DetailsConfirmation.stated(byRecord:))
-        }
-        let matches = ConstantTime.equals(given.canonicalDigest(), (stored ?? .dummy).canonicalDigest())
-        return matches && stored != nil ? entry : nil
-    }
 }
