@@ -28,6 +28,21 @@ struct HealthBookTests {
         #expect(try await fixture.casework.ownHealthBook(of: CaseworkFixture.citizen(4)).entries.isEmpty)
     }
 
+    @Test func aClinicianIsAuditedAsAClinicianBesideOfficersAndTheChainStillVerifies() async throws {
+        let fixture = try CaseworkFixture()
+        _ = try await fixture.issued(5)
+        let clinician = CaseworkFixture.staff([.healthClinician], department: "health-hanoi", subject: "clinician-2")
+        _ = try await fixture.casework.recordHealthEntry(by: clinician) {
+            HealthEntryInput(personalID: CaseworkFixture.citizen(5).personalID, entry: Self.vaccination)
+        }
+        let audit = try await fixture.store.auditEntries()
+        let entry = try #require(audit.last)
+        #expect(
+            entry.action == "health-book.record" && entry.actorRole == "clinician" && entry.actorID == "clinician-2")
+        #expect(audit.contains { $0.action == "approve" && $0.actorRole == "officer" })
+        #expect(try await fixture.store.verifyAudit().isIntact)
+    }
+
     @Test func anOfficerWhoIsNotAClinicianRecordsNothingAndTheEntryIsNotRead() async throws {
         let fixture = try CaseworkFixture()
         var read = false
