@@ -123,11 +123,6 @@ package final class APIService: Sendable {
         casework.queueKinds(staff, department: department)
     }
 
-    /// Applies the policy for the pages (they convert onto ``Casework`` next).
-    func authorize(_ staff: StaffPrincipal, _ action: StaffAction, _ summary: RequestSummary) throws {
-        try policy.require(staff, action, kind: summary.kind, department: summary.departmentID) { APIError.notFound }
-    }
-
     /// The five-field confirmation for the pages (they convert onto ``Casework`` next).
     func confirm(_ given: DetailsConfirmation) -> DocumentEntry? { casework.confirm(given) }
 

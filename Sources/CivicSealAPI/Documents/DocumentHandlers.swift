@@ -114,10 +114,9 @@ extension APIService {
             }
             values.append(value)
         }
-        let status = try casework.confirmDetails(
-            DetailsConfirmation(
-                documentID: values[0], fullName: values[1], birthDate: values[2], sex: values[3], personalID: values[4]),
-            client: context.clientAddress.clientKey)
+        let given = DetailsConfirmation(
+            documentID: values[0], fullName: values[1], birthDate: values[2], sex: values[3], personalID: values[4])
+        let status = try casework.confirmDetails(given, client: context.clientAddress.clientKey)
         return json(ConfirmationBody(status))
     }
 }

@@ -15,13 +15,19 @@ enum DocumentRecordBuilder {
 
     /// The record to render and the findings as the registry keeps them (their canonical JSON value).
     ///
-    /// - Parameter findings: the approval's findings as checked at approval; nil reads the stored copy (the sweeper,
-    ///   after a crash), with the same typed decoder.
+    /// - Parameters:
+    ///   - findings: the approval's findings as checked at approval; nil reads the stored copy (the sweeper, after a
+    ///     crash), with the same typed decoder.
+    ///   - submission: the stored submission as the approval read it; nil decodes the stored copy.
     static func record(
-        for source: IssuanceSource, findings approvedFindings: ApprovalFindings? = nil, documentID: String,
-        issuedAt: Date, department: Department, healthBook: () throws -> HealthBook
+        for source: IssuanceSource, findings approvedFindings: ApprovalFindings? = nil,
+        submission typedSubmission: RequestSubmission? = nil, documentID: String, issuedAt: Date,
+        department: Department, healthBook: () throws -> HealthBook
     ) throws -> (record: DocumentRecord, findings: JSONValue) {
-        let submission = try StoredSubmissionFacts(json: source.submissionJSON)
+        let submission =
+            try typedSubmission.map(StoredSubmissionFacts.init)
+            ?? StoredSubmissionFacts(
+                json: source.submissionJSON)
         let identity = try subjectIdentity(source, submission)
         let kind: RequestKind
         switch submission.details {

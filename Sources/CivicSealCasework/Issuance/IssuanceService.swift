@@ -81,10 +81,12 @@ package final class IssuanceService: Sendable {
     /// - Parameter joiningInFlight: when another caller in this process is issuing the same request, wait for it
     ///   and return its outcome instead of `nil` (the decision handlers answer with the request as issued, even
     ///   when the sweeper happened to pick it up first).
-    /// - Parameter findings: the approval's findings as checked at approval (read from the store when nil).
-    package func issueNow(_ requestID: String, joiningInFlight: Bool = false, findings: ApprovalFindings? = nil)
-        throws(CaseworkError) -> Issued?
-    {
+    /// - Parameter approval: the approval's findings as checked and the submission as read at approval (both read
+    ///   from the store when nil).
+    package func issueNow(
+        _ requestID: String, joiningInFlight: Bool = false,
+        approval: (findings: ApprovalFindings, submission: RequestSubmission)? = nil
+    ) throws(CaseworkError) -> Issued? {
         let ticket = InFlightIssuance()
         let running = inFlight.withLock { running -> InFlightIssuance? in
             if let other = running[requestID] { return other }
@@ -102,13 +104,15 @@ package final class IssuanceService: Sendable {
             _ = inFlight.withLock { $0.removeValue(forKey: requestID) }
             ticket.done.leave()
         }
-        let issued = try issueClaimed(requestID, findings: findings)
+        let issued = try issueClaimed(requestID, approval: approval)
         ticket.outcome.withLock { $0 = issued }
         return issued
     }
 
     /// The work of ``issueNow(_:joiningInFlight:)`` once this caller holds the request's in-flight ticket.
-    private func issueClaimed(_ requestID: String, findings: ApprovalFindings?) throws(CaseworkError) -> Issued? {
+    private func issueClaimed(
+        _ requestID: String, approval: (findings: ApprovalFindings, submission: RequestSubmission)?
+    ) throws(CaseworkError) -> Issued? {
         let source: IssuanceSource
         do {
             guard let found = try store.issuanceSource(requestID) else { return nil }
@@ -130,7 +134,8 @@ package final class IssuanceService: Sendable {
         let canonical: String
         do {
             let built = try DocumentRecordBuilder.record(
-                for: source, findings: findings, documentID: documentID, issuedAt: issuedAt, department: department,
+                for: source, findings: approval?.findings, submission: approval?.submission, documentID: documentID,
+                issuedAt: issuedAt, department: department,
                 healthBook: { [store] in try store.healthBookForIssuance(try PersonalIDNumber(source.ownerID)) })
             record = built.record
             rendered = try renderer().render(
@@ -164,11 +169,13 @@ package final class IssuanceService: Sendable {
 
     /// Issues `requestID` right after its approval committed, on the caller's thread (one blocking step, no hop to
     /// another queue), joining an issuance of the same request already in flight (the sweeper's). A failure is
-    /// logged and left to the sweeper; the approval stands. `findings` are the approval's, already typed: the stored
-    /// copy is not read back.
-    package func issueAfterApproval(_ requestID: String, findings: ApprovalFindings) -> Issued? {
+    /// logged and left to the sweeper; the approval stands. `findings` and `submission` are the approval's, already
+    /// typed: the stored copies are not read back.
+    package func issueAfterApproval(_ requestID: String, findings: ApprovalFindings, submission: RequestSubmission)
+        -> Issued?
+    {
         do {
-            return try issueNow(requestID, joiningInFlight: true, findings: findings)
+            return try issueNow(requestID, joiningInFlight: true, approval: (findings, submission))
         } catch {
             FileHandle.standardError.write(Data("civicseal: issuance deferred to the sweeper: \(error)\n".utf8))
             return nil

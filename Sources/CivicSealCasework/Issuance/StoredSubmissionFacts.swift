@@ -4,8 +4,8 @@ import CivicSealWorkflow
 import Foundation
 
 /// What a document states from a stored submission: a view of the one ``RequestSubmission`` decoding (the strict
-/// reader and ``CivicSealJSON/JSONValueDecoder``, through ``WorkflowJSON/decode(_:from:rejectingUnknownKeys:limits:)``),
-/// never a second hand-written copy of the submission's shape.
+/// reader and ``CivicSealJSON/JSONValueDecoder``, through
+/// ``WorkflowJSON/decode(_:from:rejectingUnknownKeys:limits:)``), never a second hand-written copy of its shape.
 ///
 /// The store keeps submissions exactly as ``RequestSubmission/sortedKeysJSON()`` wrote them after validation, so
 /// issuance needs no second validation, only the facts. Anything that does not decode as a submission is refused
