@@ -1,5 +1,6 @@
 import CivicSealApp
 import CivicSealHTTP
+import CivicSealServiceTestSupport
 import CivicSealTestSupport
 import Foundation
 import Testing

@@ -2,6 +2,7 @@ import CivicSealAPI
 import CivicSealDocuments
 import CivicSealHTTP
 import CivicSealIdentity
+import CivicSealPages
 import CivicSealRecords
 import CivicSealSigner
 import CivicSealStorage
@@ -89,6 +90,8 @@ package final class Service: Sendable {
     package let server: HTTPServer
     package let store: RequestStore
     package let api: APIService
+    /// The pages' shared machinery (templates, sessions), for tests that look at the sessions held.
+    package let site: WebSite
     package let routes: [HTTPRouter.Route]
     package let keyring: Keyring
     package let issuance: IssuanceService
@@ -100,7 +103,8 @@ package final class Service: Sendable {
     package let developmentMode: Bool
 
     init(
-        server: HTTPServer, store: RequestStore, api: APIService, routes: [HTTPRouter.Route], keyring: Keyring,
+        server: HTTPServer, store: RequestStore, api: APIService, site: WebSite, routes: [HTTPRouter.Route],
+        keyring: Keyring,
         issuance: IssuanceService,
         sweeper: Task<Void, Never>, port: Int, banner: [String], developmentMode: Bool
     ) {
@@ -111,6 +115,7 @@ package final class Service: Sendable {
         self.sweeper = sweeper
         self.store = store
         self.api = api
+        self.site = site
         self.routes = routes
         self.port = port
         self.banner = banner
@@ -182,14 +187,26 @@ package final class Service: Sendable {
             throw AppError(.configuration, "\(error)")
         }
         let metrics = MetricsRegistry()
+        let verifier = TokenVerifier(issuers: issuers, clock: options.clock)
         let api = APIService(
-            store: store, verifier: TokenVerifier(issuers: issuers, clock: options.clock), metrics: metrics,
-            clock: options.clock,
+            store: store, verifier: verifier, metrics: metrics, clock: options.clock,
             issuer: issuance, documentVerifier: documentVerifier,
             verification: options.verification ?? VerificationLanes(), trust: keyring.publication(),
-            web: web, metricsToken: options.metricsToken)
+            metricsToken: options.metricsToken)
+        // The pages share the API's pieces (one set of verification threads, one confirmation budget per client)
+        // without holding the API; one router serves both.
+        let pages = WebPages(
+            dependencies: PageDependencies(
+                store: store, verifier: verifier, validator: api.validator, policy: api.policy, clock: options.clock,
+                documentVerifier: documentVerifier, documentRegistry: store, verification: api.verification,
+                confirmationLimiter: api.confirmationLimiter,
+                issueDocument: { await issuance.issueDocument(forRequest: $0) != nil }),
+            site: web)
+        var routes = HTTPRouter.Builder()
+        api.register(&routes)
+        pages.register(&routes)
         let router: HTTPRouter
-        do { router = try api.router() } catch { throw AppError(.configuration, "routes: \(error)") }
+        do { router = try routes.build() } catch { throw AppError(.configuration, "routes: \(error)") }
 
         var configuration = HTTPServerConfiguration(host: options.host, port: options.port)
         configuration.eventLoopCount = options.eventLoops
@@ -224,7 +241,8 @@ package final class Service: Sendable {
         // Approved requests left without a document by a crash are issued now, then periodically.
         let sweeper = issuance.startSweeper(every: options.sweepInterval)
         return Service(
-            server: server, store: store, api: api, routes: router.routes, keyring: keyring, issuance: issuance,
+            server: server, store: store, api: api, site: web, routes: router.routes, keyring: keyring,
+            issuance: issuance,
             sweeper: sweeper,
             port: port, banner: banner, developmentMode: mode.isOn)
     }
