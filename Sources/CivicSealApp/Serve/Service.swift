@@ -92,7 +92,9 @@ package final class Service: Sendable {
     package let api: APIService
     /// The pages' shared machinery (templates, sessions), for tests that look at the sessions held.
     package let site: WebSite
-    package let routes: [HTTPRouter.Route]
+    /// The one frozen router: the API's routes and the pages' (requests can be answered through it without a socket).
+    package let router: HTTPRouter
+    package var routes: [HTTPRouter.Route] { router.routes }
     package let keyring: Keyring
     package let issuance: IssuanceService
     let sweeper: Task<Void, Never>
@@ -103,7 +105,7 @@ package final class Service: Sendable {
     package let developmentMode: Bool
 
     init(
-        server: HTTPServer, store: RequestStore, api: APIService, site: WebSite, routes: [HTTPRouter.Route],
+        server: HTTPServer, store: RequestStore, api: APIService, site: WebSite, router: HTTPRouter,
         keyring: Keyring,
         issuance: IssuanceService,
         sweeper: Task<Void, Never>, port: Int, banner: [String], developmentMode: Bool
@@ -116,7 +118,7 @@ package final class Service: Sendable {
         self.store = store
         self.api = api
         self.site = site
-        self.routes = routes
+        self.router = router
         self.port = port
         self.banner = banner
     }
@@ -241,7 +243,7 @@ package final class Service: Sendable {
         // Approved requests left without a document by a crash are issued now, then periodically.
         let sweeper = issuance.startSweeper(every: options.sweepInterval)
         return Service(
-            server: server, store: store, api: api, site: web, routes: router.routes, keyring: keyring,
+            server: server, store: store, api: api, site: web, router: router, keyring: keyring,
             issuance: issuance,
             sweeper: sweeper,
             port: port, banner: banner, developmentMode: mode.isOn)
