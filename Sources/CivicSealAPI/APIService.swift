@@ -21,31 +21,21 @@ package final class APIService: Sendable {
     let stateCounts = StateCountCache()
     let healthCache = HealthCache()
     let trustBody: [UInt8]
-    /// The server-rendered pages (none: the service answers the API only).
-    let web: WebSite?
     /// What `GET /metrics` requires as `Authorization: Bearer`; nil: `/metrics` is not served (404).
     let metricsToken: [UInt8]?
 
-    var store: RequestStore { casework.store }
-    var validator: SubmissionValidator { casework.validator }
-    var policy: AuthorizationPolicy { casework.policy }
     var clock: @Sendable () -> Date { casework.clock }
-    var documentVerifier: DocumentVerifier? { casework.documentVerifier }
-    package var verification: VerificationLanes { casework.verification }
-    var confirmationLimiter: RateLimiter { casework.confirmationLimiter }
 
     /// - Parameters:
     ///   - casework: the use cases (its store, issuer, verifier and clock).
     ///   - trust: what `GET /v1/trust` publishes.
-    ///   - web: the pages for citizens, officers and verifiers, including `/v/{id}` (the QR code's target).
     ///   - metricsToken: the bearer token `GET /metrics` requires; nil answers 404 there.
     package init(
         casework: Casework, verifier: TokenVerifier, metrics: MetricsRegistry,
-        trust: TrustPublication = TrustPublication(), web: WebSite? = nil, metricsToken: String? = nil
+        trust: TrustPublication = TrustPublication(), metricsToken: String? = nil
     ) {
         self.casework = casework
         self.metricsToken = metricsToken.map { Array($0.utf8) }
-        self.web = web
         trustBody = trust.body()
         self.verifier = verifier
         self.metrics = metrics
@@ -53,9 +43,15 @@ package final class APIService: Sendable {
         stateGauge = metrics.gauge("civicseal_requests", help: "Requests by lifecycle state.", labelNames: ["state"])
     }
 
-    /// The frozen router with every route of the API.
+    /// The frozen router with every route of the API and nothing else.
     package func router() throws -> HTTPRouter {
         var builder = HTTPRouter.Builder()
+        register(&builder)
+        return try builder.build()
+    }
+
+    /// Adds every route of the API to `builder` (the app adds the pages' routes beside them, then freezes it).
+    package func register(_ builder: inout HTTPRouter.Builder) {
         // Citizen: own data only.
         builder.post("/v1/requests") { [self] request, context in try await submit(request, context) }
         builder.get("/v1/requests") { [self] request, context in try await listOwn(request, context) }
@@ -81,8 +77,6 @@ package final class APIService: Sendable {
         builder.addInline(.get, "/v1/trust") { [self] _, _ in trust() }
         builder.post("/v1/verify") { [self] request, context in try await verifyDocument(request, context) }
         builder.add(.post, "/v1/verify/details") { [self] request, context in try verifyDetails(request, context) }
-        // Pages: verifiers (`/verify`, the QR code's target `/v/{id}`), officers and citizens.
-        if let web { WebPages(api: self, site: web).register(&builder) }
         // Health facility.
         builder.post("/v1/health-books/{personal_id}/entries") { [self] request, context in
             try await recordHealthEntry(request, context)
@@ -98,7 +92,6 @@ package final class APIService: Sendable {
             response.headers.replaceOrAdd(name: "Cache-Control", value: "public, max-age=300")
             return response
         }
-        return try builder.build()
     }
 
     // MARK: Shared steps
@@ -114,17 +107,6 @@ package final class APIService: Sendable {
     func staffPrincipal(_ request: HTTPRequest) throws(IdentityError) -> StaffPrincipal {
         try principal(request).requireStaff()
     }
-
-    /// The kinds the routing configuration sends to `department` (the pages' queue).
-    func handledKinds(_ department: String) -> Set<RequestKind> { casework.handledKinds(department) }
-
-    /// The kinds `staff` may see in `department`'s queue (the pages' queue).
-    func queueKinds(_ staff: StaffPrincipal, department: String) -> Set<RequestKind> {
-        casework.queueKinds(staff, department: department)
-    }
-
-    /// The five-field confirmation for the pages (they convert onto ``Casework`` next).
-    func confirm(_ given: DetailsConfirmation) -> DocumentEntry? { casework.confirm(given) }
 
     /// The `{id}` path parameter, when it has the shape of a request id (else 404: nothing to find).
     func requestID(_ context: RequestContext) throws(APIError) -> String {

@@ -77,12 +77,12 @@ package final class Casework: Sendable {
 
     /// The kinds the routing configuration sends to `department`.
     package func handledKinds(_ department: String) -> Set<RequestKind> {
-        Set(store.configuration.authority.routing.rules.filter { $0.department == department }.map(\.kind))
+        store.configuration.authority.routing.kinds(handledBy: department)
     }
 
     /// The kinds `staff` may see in `department`'s queue (empty: 403).
     package func queueKinds(_ staff: StaffPrincipal, department: String) -> Set<RequestKind> {
-        policy.queueKinds(staff, department: department, handledKinds: handledKinds(department))
+        policy.queueKinds(staff, department: department, routing: store.configuration.authority.routing)
     }
 
     /// The department as configured (names, place, signing formula), if known.

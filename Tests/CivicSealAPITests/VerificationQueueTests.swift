@@ -1,6 +1,8 @@
 import CivicSealAPI
 import CivicSealApp
 import CivicSealCasework
+import CivicSealHTTP
+import CivicSealServiceTestSupport
 import CivicSealTestSupport
 import Foundation
 import Synchronization

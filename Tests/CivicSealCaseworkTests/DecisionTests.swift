@@ -51,7 +51,7 @@ struct DecisionTests {
         let fixture = try CaseworkFixture()
         let id = try await fixture.submitted().id
         let elsewhere = CaseworkFixture.staff([.justiceOfficer], department: "justice-hcm")
-        #expect(await isNotFound { _ = try await fixture.casework.claim(id, by: elsewhere) })
+        #expect(await isNotFoundAsync { _ = try await fixture.casework.claim(id, by: elsewhere) })
         await #expect(throws: CaseworkError.notFound) {
             _ = try await fixture.casework.queue("justice-hanoi", by: elsewhere) { QueueQuery() }
         }
@@ -112,7 +112,7 @@ struct DecisionTests {
             _ = try await fixture.casework.revoke(documentID, by: .officer) { input }
         }
         let elsewhere = CaseworkFixture.staff([.justiceRevoker], department: "justice-hcm")
-        #expect(await isNotFound { _ = try await fixture.casework.revoke(documentID, by: elsewhere) { input } })
+        #expect(await isNotFoundAsync { _ = try await fixture.casework.revoke(documentID, by: elsewhere) { input } })
         await #expect(throws: CaseworkError(.groundsRequired, "a revocation states its grounds")) {
             _ = try await fixture.casework.revoke(documentID, by: .revoker) {
                 RevocationInput(code: .issuedInError, grounds: "  ")

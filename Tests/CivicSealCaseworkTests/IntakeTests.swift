@@ -90,7 +90,7 @@ func isNotFound(_ work: () throws -> Void) -> Bool {
 }
 
 /// ``isNotFound(_:)`` for async work.
-func isNotFound(_ work: () async throws -> Void) async -> Bool {
+func isNotFoundAsync(_ work: () async throws -> Void) async -> Bool {
     do { try await work() } catch let error as RecordsError { return error.code == .notFound } catch let error
         as CaseworkError
     { return error.code == .notFound } catch { return false }

@@ -19,17 +19,7 @@ extension APIService {
     func ownDocument(_ request: HTTPRequest, _ context: RequestContext) throws -> HTTPResponse {
         let id = try requestID(context)
         let (documentID, pdf) = try casework.ownDocument(ofRequest: id, by: try citizen(request))
-        return Self.pdfDownload(documentID: documentID, pdf: pdf)
-    }
-
-    /// The sealed PDF as a download (`civicseal-<document id>.pdf`), never cached: the API's and the page's.
-    static func pdfDownload(documentID: String, pdf: [UInt8]) -> HTTPResponse {
-        var response = HTTPResponse(status: .ok, body: pdf)
-        response.headers.replaceOrAdd(name: "Content-Type", value: "application/pdf")
-        response.headers.replaceOrAdd(
-            name: "Content-Disposition", value: "attachment; filename=\"civicseal-\(documentID).pdf\"")
-        response.headers.replaceOrAdd(name: "Cache-Control", value: "no-store")
-        return response
+        return .sealedDocument(documentID: documentID, pdf: pdf)
     }
 
     /// `GET /v1/documents/{id}/status` (public) → ``Casework/documentStatus(_:)``: status, kind, issuing
@@ -119,11 +109,6 @@ extension APIService {
         let status = try casework.confirmDetails(given, client: context.clientAddress.clientKey)
         return json(ConfirmationBody(status))
     }
-}
-
-extension RateLimiter {
-    /// Counts one attempt by the client at `address` (its ``IPAddress/clientKey``: an IPv6 /64 is one client).
-    func attempt(_ address: IPAddress, now: Date) -> Int? { attempt(address.clientKey, now: now) }
 }
 
 /// The public status of a document: no personal data, not even the revocation's grounds.

@@ -21,7 +21,7 @@ extension APIService {
     }
 
     /// The queue's query string: `status` (a lifecycle state, `submitted` by default), `cursor`, `limit` (1…200).
-    static func queueQuery(_ query: Substring?) throws(APIError) -> QueueQuery {
+    static func queueQuery(_ query: Substring?) throws -> QueueQuery {
         let values = try QueryString.parse(query, allowed: ["status", "cursor", "limit"])
         var parsed = QueueQuery(cursor: values["cursor"])
         if let status = values["status"] {
@@ -187,31 +187,5 @@ struct ComplexityBody {
         }
         return ComplexityBody(
             complexity: CaseComplexity(reasons: reasons), reason: reason, expectedVersion: expectedVersion)
-    }
-}
-
-/// `application/x-www-form-urlencoded` query strings, strictly: each allowed name at most once.
-enum QueryString {
-    static func parse(_ query: Substring?, allowed: Set<String>) throws(APIError) -> [String: String] {
-        guard let query, !query.isEmpty else { return [:] }
-        var values: [String: String] = [:]
-        for pair in query.split(separator: "&", omittingEmptySubsequences: true) {
-            let parts = pair.split(separator: "=", maxSplits: 1, omittingEmptySubsequences: false)
-            guard let name = decode(parts[0]), let value = decode(parts.count > 1 ? parts[1] : "") else {
-                throw .badRequest("query", "query.malformed", "the query string is not valid percent-encoding")
-            }
-            guard allowed.contains(name) else {
-                throw .badRequest(name, "query.unknown", "unknown query parameter \(name)")
-            }
-            guard values[name] == nil else {
-                throw .badRequest(name, "query.duplicate", "query parameter \(name) given twice")
-            }
-            values[name] = value
-        }
-        return values
-    }
-
-    private static func decode(_ text: Substring) -> String? {
-        String(text).replacingOccurrences(of: "+", with: " ").removingPercentEncoding
     }
 }

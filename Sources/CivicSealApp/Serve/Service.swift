@@ -3,6 +3,7 @@ import CivicSealCasework
 import CivicSealDocuments
 import CivicSealHTTP
 import CivicSealIdentity
+import CivicSealPages
 import CivicSealRecords
 import CivicSealSigner
 import CivicSealStorage
@@ -90,7 +91,11 @@ package final class Service: Sendable {
     package let server: HTTPServer
     package let store: RequestStore
     package let api: APIService
-    package let routes: [HTTPRouter.Route]
+    /// The pages' shared machinery (templates, sessions), for tests that look at the sessions held.
+    package let site: WebSite
+    /// The one frozen router: the API's routes and the pages' (requests can be answered through it without a socket).
+    package let router: HTTPRouter
+    package var routes: [HTTPRouter.Route] { router.routes }
     package let keyring: Keyring
     package let issuance: IssuanceService
     let sweeper: Task<Void, Never>
@@ -101,7 +106,8 @@ package final class Service: Sendable {
     package let developmentMode: Bool
 
     init(
-        server: HTTPServer, store: RequestStore, api: APIService, routes: [HTTPRouter.Route], keyring: Keyring,
+        server: HTTPServer, store: RequestStore, api: APIService, site: WebSite, router: HTTPRouter,
+        keyring: Keyring,
         issuance: IssuanceService,
         sweeper: Task<Void, Never>, port: Int, banner: [String], developmentMode: Bool
     ) {
@@ -112,7 +118,8 @@ package final class Service: Sendable {
         self.sweeper = sweeper
         self.store = store
         self.api = api
-        self.routes = routes
+        self.site = site
+        self.router = router
         self.port = port
         self.banner = banner
     }
@@ -127,8 +134,10 @@ package final class Service: Sendable {
             guard loopback || options.development == true else {
                 throw AppError(
                     .developmentModeRequired,
-                    "no keys in \(options.keysDirectory)/ and \(options.host) is not a loopback address: serve creates development keys only on "
-                        + "127.0.0.1/::1 or with --development; provision real keys and identity issuers for a public address"
+                    "no keys in \(options.keysDirectory)/ and \(options.host) is not a loopback address: serve "
+                        + "creates development keys only on "
+                        + "127.0.0.1/::1 or with --development; provision real keys and identity issuers for a "
+                        + "public address"
                 )
             }
             let report = try DevelopmentPKI.initialize(directory: options.keysDirectory)
@@ -183,14 +192,27 @@ package final class Service: Sendable {
             throw AppError(.configuration, "\(error)")
         }
         let metrics = MetricsRegistry()
+        let verifier = TokenVerifier(issuers: issuers, clock: options.clock)
         let casework = Casework(
             store: store, clock: options.clock, issuance: issuance, documentVerifier: documentVerifier,
             verification: options.verification ?? VerificationLanes())
         let api = APIService(
-            casework: casework, verifier: TokenVerifier(issuers: issuers, clock: options.clock), metrics: metrics,
-            trust: keyring.publication(), web: web, metricsToken: options.metricsToken)
+            casework: casework, verifier: verifier, metrics: metrics, trust: keyring.publication(),
+            metricsToken: options.metricsToken)
+        // The pages share the casework's pieces (one set of verification threads, one confirmation budget per
+        // client) without holding the API; one router serves both.
+        let pages = WebPages(
+            dependencies: PageDependencies(
+                store: store, verifier: verifier, validator: casework.validator, policy: casework.policy,
+                clock: options.clock, documentVerifier: documentVerifier, documentRegistry: store,
+                verification: casework.verification, confirmationLimiter: casework.confirmationLimiter,
+                casework: casework),
+            site: web)
+        var routes = HTTPRouter.Builder()
+        api.register(&routes)
+        pages.register(&routes)
         let router: HTTPRouter
-        do { router = try api.router() } catch { throw AppError(.configuration, "routes: \(error)") }
+        do { router = try routes.build() } catch { throw AppError(.configuration, "routes: \(error)") }
 
         var configuration = HTTPServerConfiguration(host: options.host, port: options.port)
         configuration.eventLoopCount = options.eventLoops
@@ -210,14 +232,17 @@ package final class Service: Sendable {
         let port = server.port
         boundPort.store(port, ordering: .releasing)
         banner.insert(
-            "CivicSeal listening on http://\(options.host):\(port)  (data: \(options.dataDirectory)/, keys: \(options.keysDirectory)/)",
+            "CivicSeal listening on http://\(options.host):\(port)  (data: \(options.dataDirectory)/, keys: "
+                + "\(options.keysDirectory)/)",
             at: 0)
         if keyring.manifest.identityProvider != nil && issuers.development != nil {
             banner.append(
-                "Mint a development token:  swift run civicseal token citizen --personal-id 001190012345 --name \"Nguyễn Thị Ánh Tuyết\" --birthdate 1990-05-14 --gender female"
+                "Mint a development token:  swift run civicseal token citizen --personal-id 001190012345 --name "
+                    + "\"Nguyễn Thị Ánh Tuyết\" --birthdate 1990-05-14 --gender female"
             )
             banner.append(
-                "                           swift run civicseal token staff --role justice.officer --department justice-hanoi --name \"Trần Đức Lương\""
+                "                           swift run civicseal token staff --role justice.officer --department "
+                    + "justice-hanoi --name \"Trần Đức Lương\""
             )
             banner.append(
                 "                           (revoking is its own role: --role justice.revoker or health.revoker)")
@@ -225,7 +250,8 @@ package final class Service: Sendable {
         // Approved requests left without a document by a crash are issued now, then periodically.
         let sweeper = issuance.startSweeper(every: options.sweepInterval)
         return Service(
-            server: server, store: store, api: api, routes: router.routes, keyring: keyring, issuance: issuance,
+            server: server, store: store, api: api, site: web, router: router, keyring: keyring,
+            issuance: issuance,
             sweeper: sweeper,
             port: port, banner: banner, developmentMode: mode.isOn)
     }

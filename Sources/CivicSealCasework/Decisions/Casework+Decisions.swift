@@ -8,7 +8,7 @@ import Foundation
 /// An officer's decision on a request in review, as typed input.
 package enum DecisionInput: Sendable, Hashable {
     /// Approve with the findings the document will state, as the strict JSON parser read them (checked against the
-    /// request's kind and printed facts by ``ApprovalFindingsCheck``; nil: ``CaseworkError/Code/findingsRequired``).
+    /// request's kind and printed facts by ``FindingsShape``; nil: ``CaseworkError/Code/findingsRequired``).
     case approve(findings: JSONValue?)
     /// Reject, stating the reasons (the lifecycle refuses an empty reason).
     case reject(reason: String)
@@ -75,7 +75,7 @@ extension Casework {
         return try await store.claim(requestID, by: actor, now: clock())
     }
 
-    /// The assigned officer decides. An approval's findings are checked (``ApprovalFindingsCheck``), stored as
+    /// The assigned officer decides. An approval's findings are checked (``FindingsShape``), stored as
     /// their canonical JSON, and the document is issued at once, in this call and on this thread: rendered, sealed
     /// and registered (``IssuanceService``). If issuing fails the approval stands and the request stays `approved`
     /// (the sweeper issues it later); the answer is the request as it stands.
@@ -94,7 +94,8 @@ extension Casework {
             guard let findings else {
                 throw CaseworkError(.findingsRequired, "approval states the findings the document will carry")
             }
-            let checked = try ApprovalFindingsCheck.check(findings, for: record, today: today())
+            let checked = try FindingsShape.check(
+                findings, for: record.summary.kind, submission: record.submission, today: today())
             approved = checked
             stored = .approve(findingsJSON: checked.canonicalJSON.serialized())
         case .reject(let reason): stored = .reject(reason: reason)
@@ -121,41 +122,5 @@ extension Casework {
         try authorize(staff, .setComplexity, try await store.request(requestID, by: actor, now: clock()).summary)
         return try await store.setComplexity(
             requestID, complexity, reason: reason, by: actor, expectedVersion: expectedVersion, now: clock())
-    }
-}
-
-/// Approval findings checked with the typed decoder (``ApprovalFindings``) before anything is stored, together with
-/// the request facts the document prints: a missing or unknown member is a 422 naming it. The one check of an
-/// approval, for the API and the pages' review step alike.
-package enum ApprovalFindingsCheck {
-    /// The typed findings (stored as their ``ApprovalFindings/canonicalJSON``), or every issue of the findings and
-    /// of the request's printed facts together.
-    package static func check(_ findings: JSONValue, for record: RequestRecord, today: CalendarDate)
-        throws(ValidationFailure) -> ApprovalFindings
-    {
-        try check(findings, for: record.summary.kind, submission: record.submission, today: today)
-    }
-
-    /// ``check(_:for:today:)`` for a request of `kind` with `submission`.
-    package static func check(
-        _ findings: JSONValue, for kind: RequestKind, submission: RequestSubmission, today: CalendarDate
-    ) throws(ValidationFailure) -> ApprovalFindings {
-        var requested: [HealthBookSection] = []
-        var certificateType: HealthCertificateType?
-        if case .healthBookExtract(let details) = submission.request { requested = details.sections }
-        if case .healthCertificate(let details) = submission.request { certificateType = details.type }
-        var issues: [ValidationIssue] = []
-        var decoded: ApprovalFindings?
-        do {
-            decoded = try ApprovalFindings.decode(
-                findings, kind: kind, certificateType: certificateType, requestedSections: requested, today: today)
-        } catch {
-            issues += error.issues
-        }
-        do { try DocumentHolder.checkFacts(particulars: submission.particulars, kind: kind) } catch {
-            issues += error.issues
-        }
-        guard issues.isEmpty, let decoded else { throw ValidationFailure(issues: issues) }
-        return decoded
     }
 }

@@ -39,19 +39,8 @@ extension Casework {
                 "At most \(confirmationLimiter.limit) confirmations per minute from one address; retry in \(wait) s.",
                 retryAfter: wait)
         }
-        return confirm(given).map { DocumentStatus(entry: $0, department: department($0.departmentID)) }
-    }
-
-    /// Looks the document up and compares in constant time; the registry entry only when all five fields match.
-    /// An unknown document id is compared against a dummy record, so it costs the same as a known one.
-    package func confirm(_ given: DetailsConfirmation) -> DocumentEntry? {
-        let id = DetailsConfirmation.normalised(given.documentID).uppercased()
-        let entry = DocumentID.isValid(id) ? try? store.documentEntry(id: id) : nil
-        let stored = entry.flatMap { _ in
-            (try? store.documentRecordJSON(id: id)).flatMap { $0 }.flatMap(DetailsConfirmation.stated(byRecord:))
-        }
-        let matches = ConstantTime.equals(given.canonicalDigest(), (stored ?? .dummy).canonicalDigest())
-        return matches && stored != nil ? entry : nil
+        // Compared in constant time; an unknown document id costs the same as a known one.
+        return store.confirmDetails(given).map { DocumentStatus(entry: $0, department: department($0.departmentID)) }
     }
 }
 
