@@ -1,4 +1,3 @@
-import CivicSealCrypto
 import Foundation
 import Testing
 

@@ -1,6 +1,7 @@
 import CivicSealCrypto
 import CivicSealHTTP
 import CivicSealIdentity
+import CivicSealJSON
 import CivicSealRecords
 import CivicSealVerification
 import CivicSealWorkflow
@@ -176,7 +177,7 @@ struct DocumentStatusBody: JSONWritable {
     let entry: DocumentEntry
     let department: Department?
 
-    func write(to output: inout JSONOutput) {
+    func write(to output: inout JSONWriter) {
         output.beginObject()
         output.key("documentId")
         output.string(entry.documentID)
@@ -184,7 +185,7 @@ struct DocumentStatusBody: JSONWritable {
         output.endObject()
     }
 
-    func writeFields(to output: inout JSONOutput) {
+    func writeFields(to output: inout JSONWriter) {
         output.key("status")
         output.string(entry.status.name)
         output.key("kind")
@@ -214,7 +215,7 @@ struct ConfirmationBody: JSONWritable {
     let entry: DocumentEntry?
     let department: Department?
 
-    func write(to output: inout JSONOutput) {
+    func write(to output: inout JSONWriter) {
         output.beginObject()
         output.key("confirmed")
         output.bool(entry != nil)

@@ -1,4 +1,5 @@
 import CivicSealCrypto
+import CivicSealJSON
 import CivicSealRecords
 import CivicSealVerification
 import Foundation
@@ -71,7 +72,7 @@ package struct TrustPublication: Sendable {
     }
 
     func body() -> [UInt8] {
-        var output = JSONOutput(capacity: 8192)
+        var output = JSONWriter(capacity: 8192)
         output.beginObject()
         output.key("trustAnchors")
         output.beginArray()

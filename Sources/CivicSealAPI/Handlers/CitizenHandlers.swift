@@ -82,7 +82,7 @@ extension APIService {
     func ownHealthBook(_ request: HTTPRequest, _ context: RequestContext) async throws -> HTTPResponse {
         let citizen = try citizen(request)
         let book = try await store.healthBook(for: citizen.personalID, by: .citizen(citizen.personalID))
-        var response = HTTPResponse.json(try WorkflowJSON.encoder().encode(book))
+        var response = HTTPResponse.json(try WorkflowJSON.encode(book))
         response.headers.replaceOrAdd(name: "Cache-Control", value: "no-store")
         return response
     }

@@ -1,5 +1,6 @@
 import CivicSealAPI
 import CivicSealCrypto
+import CivicSealJSON
 import CivicSealWorkflow
 import Foundation
 
@@ -136,12 +137,10 @@ package final class Keyring: Sendable {
     }
 
     static func encodeManifest(_ manifest: KeyringManifest) throws(AppError) -> String {
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
-        guard let data = try? encoder.encode(manifest) else {
+        guard let value = try? JSONValueEncoder().encode(manifest) else {
             throw AppError(.configuration, "cannot encode the keyring manifest")
         }
-        return String(decoding: data, as: UTF8.self) + "\n"
+        return JSONWriter.prettyText(value, escaping: .canonical) + "\n"
     }
 
     /// `civicseal keys show`: what is configured, without any secret.
