@@ -38,17 +38,18 @@ let package = Package(
             name: "CivicSealRecords", dependencies: ["CivicSealStorage", "CivicSealWorkflow", "CivicSealCrypto", "CivicSealJSON"],
             swiftSettings: strict),
 
-        // Signer and verification.
+        // Sealing and verification.
+        .target(name: "CivicSealSealing", dependencies: ["CivicSealCrypto", "CivicSealPDF"], swiftSettings: strict),
         .target(
-            name: "CivicSealSigner", dependencies: ["CivicSealCrypto", "CivicSealPDF", "CivicSealDocuments", "CivicSealWorkflow"],
+            name: "CivicSealVerification", dependencies: ["CivicSealCrypto", "CivicSealPDF", "CivicSealWorkflow"],
             swiftSettings: strict),
 
         // The HTTP API.
         .target(
             name: "CivicSealAPI",
             dependencies: [
-                "CivicSealHTTP", "CivicSealIdentity", "CivicSealRecords", "CivicSealWorkflow", "CivicSealCrypto", "CivicSealSigner",
-                "CivicSealJSON", "CivicSealDocuments",
+                "CivicSealHTTP", "CivicSealIdentity", "CivicSealRecords", "CivicSealWorkflow", "CivicSealCrypto",
+                "CivicSealVerification", "CivicSealJSON", "CivicSealDocuments",
             ],
             exclude: ["Resources/openapi.json"], swiftSettings: strict),
 
@@ -58,7 +59,7 @@ let package = Package(
             name: "CivicSealPages",
             dependencies: [
                 "CivicSealWebKit", "CivicSealHTTP", "CivicSealIdentity", "CivicSealRecords", "CivicSealWorkflow",
-                "CivicSealDocuments", "CivicSealSigner", "CivicSealCrypto", "CivicSealJSON",
+                "CivicSealDocuments", "CivicSealVerification", "CivicSealCrypto", "CivicSealJSON",
             ],
             swiftSettings: strict),
 
@@ -67,7 +68,8 @@ let package = Package(
             name: "CivicSealApp",
             dependencies: [
                 "CivicSealCrypto", "CivicSealIdentity", "CivicSealRecords", "CivicSealWorkflow", "CivicSealStorage",
-                "CivicSealHTTP", "CivicSealAPI", "CivicSealPages", "CivicSealSigner", "CivicSealDocuments", "CivicSealJSON",
+                "CivicSealHTTP", "CivicSealAPI", "CivicSealPages", "CivicSealSealing", "CivicSealVerification",
+                "CivicSealDocuments", "CivicSealJSON",
             ],
             swiftSettings: strict),
         .executableTarget(name: "civicseal", dependencies: ["CivicSealApp"], swiftSettings: strict),
@@ -75,7 +77,8 @@ let package = Package(
             name: "civicseal-bench",
             dependencies: [
                 "CivicSealApp", "CivicSealCrypto", "CivicSealRecords", "CivicSealWorkflow", "CivicSealStorage",
-                "CivicSealDocuments", "CivicSealQR", "CivicSealHTTP", "CivicSealSigner", "CivicSealAPI", "CivicSealProcess",
+                "CivicSealDocuments", "CivicSealQR", "CivicSealHTTP", "CivicSealVerification", "CivicSealAPI",
+                "CivicSealProcess",
             ],
             swiftSettings: strict),
 
@@ -104,9 +107,13 @@ let package = Package(
             ],
             swiftSettings: strict),
         .testTarget(
-            name: "CivicSealSignerTests",
+            name: "CivicSealSealingTests",
+            dependencies: ["CivicSealSealing", "CivicSealCrypto", "CivicSealPDF"],
+            swiftSettings: strict),
+        .testTarget(
+            name: "CivicSealVerificationTests",
             dependencies: [
-                "CivicSealSigner", "CivicSealApp", "CivicSealCrypto", "CivicSealDocuments", "CivicSealPDF", "CivicSealWorkflow",
+                "CivicSealVerification", "CivicSealSealing", "CivicSealApp", "CivicSealCrypto", "CivicSealDocuments", "CivicSealPDF", "CivicSealWorkflow",
                 "CivicSealTestSupport",
             ],
             swiftSettings: strict),
@@ -141,7 +148,7 @@ let package = Package(
             name: "CivicSealAPITests",
             dependencies: [
                 "CivicSealAPI", "CivicSealApp", "CivicSealHTTP", "CivicSealIdentity", "CivicSealRecords", "CivicSealWorkflow",
-                "CivicSealCrypto", "CivicSealSigner", "CivicSealJSON", "CivicSealDocuments", "CivicSealProcess",
+                "CivicSealCrypto", "CivicSealVerification", "CivicSealJSON", "CivicSealDocuments", "CivicSealProcess",
                 "CivicSealTestSupport", "CivicSealServiceTestSupport",
             ],
             swiftSettings: strict),
@@ -157,7 +164,7 @@ let package = Package(
             name: "CivicSealAppTests",
             dependencies: [
                 "CivicSealApp", "CivicSealCrypto", "CivicSealDocuments", "CivicSealIdentity", "CivicSealRecords", "CivicSealWorkflow", "CivicSealStorage",
-                "CivicSealSigner", "CivicSealJSON", "CivicSealTestSupport",
+                "CivicSealVerification", "CivicSealJSON", "CivicSealTestSupport",
             ],
             swiftSettings: strict),
     ]

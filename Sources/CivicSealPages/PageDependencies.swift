@@ -1,7 +1,7 @@
 import CivicSealHTTP
 import CivicSealIdentity
 import CivicSealRecords
-import CivicSealSigner
+import CivicSealVerification
 import CivicSealWorkflow
 import Foundation
 

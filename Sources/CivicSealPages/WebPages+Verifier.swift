@@ -1,7 +1,7 @@
 import CivicSealHTTP
 import CivicSealJSON
 import CivicSealRecords
-import CivicSealSigner
+import CivicSealVerification
 import CivicSealWebKit
 import CivicSealWorkflow
 import Foundation
