@@ -24,7 +24,7 @@ let package = Package(
         .target(name: "CivicSealCrypto", dependencies: ["COpenSSL", "CivicSealJSON"], swiftSettings: strict),
         .target(name: "CivicSealStorage", dependencies: ["CSQLite"], swiftSettings: strict),
         .target(name: "CivicSealQR", swiftSettings: strict),
-        .target(name: "CivicSealHTTP", dependencies: ["CCivicSealSystem"], swiftSettings: strict),
+        .target(name: "CivicSealHTTP", dependencies: ["CCivicSealSystem", "CivicSealJSON"], swiftSettings: strict),
         .target(name: "CivicSealProcess", dependencies: ["CCivicSealSystem"], swiftSettings: strict),
         .target(name: "CivicSealPDF", swiftSettings: strict),
         .target(
@@ -38,9 +38,10 @@ let package = Package(
             name: "CivicSealRecords", dependencies: ["CivicSealStorage", "CivicSealWorkflow", "CivicSealCrypto", "CivicSealJSON"],
             swiftSettings: strict),
 
-        // Signer and verification.
+        // Sealing and verification.
+        .target(name: "CivicSealSealing", dependencies: ["CivicSealCrypto", "CivicSealPDF"], swiftSettings: strict),
         .target(
-            name: "CivicSealSigner", dependencies: ["CivicSealCrypto", "CivicSealPDF", "CivicSealDocuments", "CivicSealWorkflow"],
+            name: "CivicSealVerification", dependencies: ["CivicSealCrypto", "CivicSealPDF", "CivicSealWorkflow"],
             swiftSettings: strict),
 
         // The application layer: every use case once (intake, decisions, issuance, documents, verification).
@@ -48,7 +49,7 @@ let package = Package(
             name: "CivicSealCasework",
             dependencies: [
                 "CivicSealWorkflow", "CivicSealRecords", "CivicSealIdentity", "CivicSealDocuments", "CivicSealCrypto",
-                "CivicSealJSON", "CivicSealPDF", "CivicSealSigner",
+                "CivicSealJSON", "CivicSealPDF", "CivicSealSealing", "CivicSealVerification",
             ],
             swiftSettings: strict),
 
@@ -56,8 +57,9 @@ let package = Package(
         .target(
             name: "CivicSealAPI",
             dependencies: [
-                "CivicSealHTTP", "CivicSealIdentity", "CivicSealRecords", "CivicSealWorkflow", "CivicSealCrypto", "CivicSealSigner",
-                "CivicSealJSON", "CivicSealDocuments", "CivicSealCasework",
+                "CivicSealHTTP", "CivicSealIdentity", "CivicSealRecords", "CivicSealWorkflow", "CivicSealCrypto",
+                "CivicSealVerification", "CivicSealJSON", "CivicSealDocuments",
+                "CivicSealCasework",
             ],
             exclude: ["Resources/openapi.json"], swiftSettings: strict),
 
@@ -67,7 +69,8 @@ let package = Package(
             name: "CivicSealPages",
             dependencies: [
                 "CivicSealWebKit", "CivicSealHTTP", "CivicSealIdentity", "CivicSealRecords", "CivicSealWorkflow",
-                "CivicSealDocuments", "CivicSealSigner", "CivicSealCrypto", "CivicSealJSON", "CivicSealCasework",
+                "CivicSealDocuments", "CivicSealVerification", "CivicSealCrypto", "CivicSealJSON",
+                "CivicSealCasework",
             ],
             swiftSettings: strict),
 
@@ -76,7 +79,8 @@ let package = Package(
             name: "CivicSealApp",
             dependencies: [
                 "CivicSealCrypto", "CivicSealIdentity", "CivicSealRecords", "CivicSealWorkflow", "CivicSealStorage",
-                "CivicSealHTTP", "CivicSealAPI", "CivicSealPages", "CivicSealSigner", "CivicSealDocuments", "CivicSealJSON",
+                "CivicSealHTTP", "CivicSealAPI", "CivicSealPages", "CivicSealSealing", "CivicSealVerification",
+                "CivicSealDocuments", "CivicSealJSON",
                 "CivicSealCasework",
             ],
             swiftSettings: strict),
@@ -85,7 +89,8 @@ let package = Package(
             name: "civicseal-bench",
             dependencies: [
                 "CivicSealApp", "CivicSealCrypto", "CivicSealRecords", "CivicSealWorkflow", "CivicSealStorage",
-                "CivicSealDocuments", "CivicSealQR", "CivicSealHTTP", "CivicSealSigner", "CivicSealAPI", "CivicSealProcess",
+                "CivicSealDocuments", "CivicSealQR", "CivicSealHTTP", "CivicSealVerification", "CivicSealAPI",
+                "CivicSealProcess",
                 "CivicSealCasework",
             ],
             swiftSettings: strict),
@@ -94,6 +99,7 @@ let package = Package(
         .target(
             name: "CivicSealTestSupport", dependencies: ["CivicSealDocuments", "CivicSealWorkflow", "CivicSealProcess"], path: "Tests/CivicSealTestSupport",
             swiftSettings: strict),
+        .testTarget(name: "CivicSealJSONTests", dependencies: ["CivicSealJSON"], swiftSettings: strict),
         // The real service on a socket, the HTTP client and the cookie-keeping browser the API and page tests share.
         .target(
             name: "CivicSealServiceTestSupport",
@@ -115,9 +121,13 @@ let package = Package(
             ],
             swiftSettings: strict),
         .testTarget(
-            name: "CivicSealSignerTests",
+            name: "CivicSealSealingTests",
+            dependencies: ["CivicSealSealing", "CivicSealCrypto", "CivicSealPDF"],
+            swiftSettings: strict),
+        .testTarget(
+            name: "CivicSealVerificationTests",
             dependencies: [
-                "CivicSealSigner", "CivicSealApp", "CivicSealCrypto", "CivicSealDocuments", "CivicSealPDF", "CivicSealWorkflow",
+                "CivicSealVerification", "CivicSealSealing", "CivicSealApp", "CivicSealCrypto", "CivicSealDocuments", "CivicSealPDF", "CivicSealWorkflow",
                 "CivicSealTestSupport",
             ],
             swiftSettings: strict),
@@ -152,7 +162,7 @@ let package = Package(
             name: "CivicSealAPITests",
             dependencies: [
                 "CivicSealAPI", "CivicSealApp", "CivicSealHTTP", "CivicSealIdentity", "CivicSealRecords", "CivicSealWorkflow",
-                "CivicSealCrypto", "CivicSealSigner", "CivicSealJSON", "CivicSealDocuments", "CivicSealProcess",
+                "CivicSealCrypto", "CivicSealVerification", "CivicSealJSON", "CivicSealDocuments", "CivicSealProcess",
                 "CivicSealCasework", "CivicSealTestSupport", "CivicSealServiceTestSupport",
             ],
             swiftSettings: strict),
@@ -160,7 +170,7 @@ let package = Package(
             name: "CivicSealCaseworkTests",
             dependencies: [
                 "CivicSealCasework", "CivicSealApp", "CivicSealCrypto", "CivicSealDocuments", "CivicSealIdentity",
-                "CivicSealRecords", "CivicSealWorkflow", "CivicSealSigner", "CivicSealJSON", "CivicSealPDF",
+                "CivicSealRecords", "CivicSealWorkflow", "CivicSealVerification", "CivicSealJSON", "CivicSealPDF",
                 "CivicSealTestSupport",
             ],
             swiftSettings: strict),
@@ -176,7 +186,8 @@ let package = Package(
             name: "CivicSealAppTests",
             dependencies: [
                 "CivicSealApp", "CivicSealCrypto", "CivicSealDocuments", "CivicSealIdentity", "CivicSealRecords", "CivicSealWorkflow", "CivicSealStorage",
-                "CivicSealSigner", "CivicSealJSON", "CivicSealCasework", "CivicSealTestSupport",
+                "CivicSealVerification", "CivicSealJSON", "CivicSealTestSupport",
+                "CivicSealCasework",
             ],
             swiftSettings: strict),
     ]

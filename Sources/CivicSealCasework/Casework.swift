@@ -1,6 +1,6 @@
 import CivicSealIdentity
 import CivicSealRecords
-import CivicSealSigner
+import CivicSealVerification
 import CivicSealWorkflow
 import Foundation
 

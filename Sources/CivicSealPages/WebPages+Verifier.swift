@@ -2,7 +2,7 @@ import CivicSealCasework
 import CivicSealHTTP
 import CivicSealJSON
 import CivicSealRecords
-import CivicSealSigner
+import CivicSealVerification
 import CivicSealWebKit
 import CivicSealWorkflow
 import Foundation

@@ -3,7 +3,7 @@ import CivicSealCasework
 import CivicSealCrypto
 import CivicSealHTTP
 import CivicSealRecords
-import CivicSealSigner
+import CivicSealVerification
 import CivicSealWorkflow
 import Foundation
 import Synchronization

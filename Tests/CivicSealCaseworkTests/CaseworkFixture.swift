@@ -2,7 +2,7 @@ import CivicSealApp
 import CivicSealDocuments
 import CivicSealJSON
 import CivicSealRecords
-import CivicSealSigner
+import CivicSealVerification
 import CivicSealTestSupport
 import CivicSealWorkflow
 import Foundation

@@ -2,7 +2,7 @@ import CivicSealApp
 import CivicSealIdentity
 import CivicSealJSON
 import CivicSealRecords
-import CivicSealSigner
+import CivicSealVerification
 import CivicSealWorkflow
 import Foundation
 import Testing

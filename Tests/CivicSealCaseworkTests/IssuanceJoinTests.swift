@@ -1,4 +1,3 @@
-import CivicSealCrypto
 import CivicSealDocuments
 import CivicSealRecords
 import CivicSealTestSupport

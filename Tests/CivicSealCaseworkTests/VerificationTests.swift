@@ -1,7 +1,7 @@
 import CivicSealApp
 import CivicSealIdentity
 import CivicSealRecords
-import CivicSealSigner
+import CivicSealVerification
 import CivicSealWorkflow
 import Foundation
 import Testing

@@ -5,7 +5,7 @@ import CivicSealHTTP
 import CivicSealIdentity
 import CivicSealPages
 import CivicSealRecords
-import CivicSealSigner
+import CivicSealVerification
 import CivicSealStorage
 import Foundation
 import Synchronization

@@ -1,7 +1,7 @@
 import CivicSealCrypto
 import CivicSealDocuments
 import CivicSealRecords
-import CivicSealSigner
+import CivicSealSealing
 import CivicSealWorkflow
 import Foundation
 import Synchronization

@@ -20,7 +20,7 @@ extension RequestStore {
             throw RecordsError(.invalidInput, "the health-book entry is invalid", issues: issues)
         }
         let json: String
-        do { json = String(decoding: try WorkflowJSON.encoder().encode(entry), as: UTF8.self) } catch {
+        do { json = String(decoding: try WorkflowJSON.encode(entry), as: UTF8.self) } catch {
             throw RecordsError(.invalidInput, "the health-book entry does not encode as JSON")
         }
         let milliseconds = RequestRow.milliseconds(now)
@@ -53,13 +53,12 @@ extension RequestStore {
         }
         return try await read { connection in
             var entries: [HealthBookEntry] = []
-            let decoder = WorkflowJSON.decoder()
             try connection.forEachRow(
                 "SELECT entry FROM health_book_entries WHERE personal_id = ? ORDER BY entry_date, seq",
                 [.text(personalID.digits)]
             ) { statement in
                 guard let json = statement.string(at: 0) else { throw RequestRow.corrupt }
-                entries.append(try decoder.decode(HealthBookEntry.self, from: Data(json.utf8)))
+                entries.append(try WorkflowJSON.decodeStored(HealthBookEntry.self, from: Array(json.utf8)))
             }
             return HealthBook(personalId: personalID, entries: entries)
         }
@@ -71,13 +70,12 @@ extension RequestStore {
     package func healthBookForIssuance(_ personalID: PersonalIDNumber) throws(RecordsError) -> HealthBook {
         try read { connection in
             var entries: [HealthBookEntry] = []
-            let decoder = WorkflowJSON.decoder()
             try connection.forEachRow(
                 "SELECT entry FROM health_book_entries WHERE personal_id = ? ORDER BY entry_date, seq",
                 [.text(personalID.digits)]
             ) { statement in
                 guard let json = statement.string(at: 0) else { throw RequestRow.corrupt }
-                entries.append(try decoder.decode(HealthBookEntry.self, from: Data(json.utf8)))
+                entries.append(try WorkflowJSON.decodeStored(HealthBookEntry.self, from: Array(json.utf8)))
             }
             return HealthBook(personalId: personalID, entries: entries)
         }
