@@ -103,7 +103,7 @@ extension WebPages {
 
     /// The signed-in officer: from the session's token, or — behind a trusted proxy — the request's bearer token.
     /// Anyone else is sent to the sign-in page.
-    func officer(_ request: HTTPRequest, _ visit: WebVisit) throws -> (StaffPrincipal, Actor) {
+    func officer(_ request: HTTPRequest, _ visit: WebVisit) throws -> (StaffPrincipal, Participant) {
         var fields: [String] = []
         if site.configuration.trustProxyBearer, !request.headers.values(for: "Authorization").isEmpty {
             fields = request.headers.values(for: "Authorization")
@@ -120,7 +120,7 @@ extension WebPages {
             }
             throw Outcome.redirect("/officer/sign-in")
         }
-        return (staff, Actor.officer(staff.token.subject, department: staff.department, name: staff.name))
+        return (staff, Participant.officer(staff.token.subject, department: staff.department, name: staff.name))
     }
 
     /// ``AuthorizationPolicy`` for the pages: another department's request is the not-found page, anything else
@@ -463,7 +463,7 @@ extension WebPages {
     /// then approved and sealed). Nothing is approved before "confirm".
     func approve(
         _ fields: FormFields, _ request: HTTPRequest, _ context: RequestContext, _ visit: WebVisit,
-        staff: StaffPrincipal, actor: Actor,
+        staff: StaffPrincipal, actor: Participant,
         version: Int?, redisplay: ([String: String], OfficerApprovalForm.Step) async throws -> HTTPResponse
     ) async throws -> HTTPResponse {
         let id = try pageRequestID(context)

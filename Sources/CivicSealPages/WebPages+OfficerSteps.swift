@@ -40,7 +40,8 @@ extension WebPages {
     /// that sets them. `typed`/`errors` are a refused form's input and messages (`messages.json` keys).
     /// `typed["complexity.ticked"]` is a refused form's ticked reasons, comma-separated; `errors` holds page texts.
     func complexitySection(
-        _ record: RequestRecord, staff: StaffPrincipal, actor: Actor, typed: [String: String], errors: [String: String],
+        _ record: RequestRecord, staff: StaffPrincipal, actor: Participant, typed: [String: String],
+        errors: [String: String],
         _ visit: WebVisit
     ) -> TemplateValue? {
         let summary = record.summary
@@ -115,7 +116,7 @@ extension WebPages {
     /// the roles cover.
     private func authorizedPost(
         _ action: StaffAction, _ request: HTTPRequest, _ context: RequestContext, _ visit: WebVisit
-    ) async throws -> (fields: FormFields, actor: Actor, id: String, record: RequestRecord) {
+    ) async throws -> (fields: FormFields, actor: Participant, id: String, record: RequestRecord) {
         let fields = try form(request, visit)
         let (staff, actor) = try officer(request, visit)
         let id = try pageRequestID(context)
