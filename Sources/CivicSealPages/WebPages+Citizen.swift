@@ -17,50 +17,43 @@ extension WebPages {
             run(request) { visit in try signIn(request, visit, audience: .citizen) }
         }
         builder.get("/citizen") { [self] request, _ in
-            await runAsync(request) { visit in try await citizenHome(request, visit) }
+            await citizenPage(request) { visit, citizen in try await citizenHome(visit, citizen: citizen) }
         }
-        builder.add(.get, "/citizen/requests/new") { [self] request, _ in
-            run(request) { visit in try newRequestForm(request, visit) }
+        builder.get("/citizen/requests/new") { [self] request, _ in
+            await citizenPage(request) { visit, citizen in try newRequestForm(request, visit, citizen: citizen) }
         }
         builder.post("/citizen/requests") { [self] request, _ in
-            await runAsync(request) { visit in try await submitRequest(request, visit) }
+            await citizenPost(request) { visit, citizen, fields in
+                try await submitRequest(fields, visit, citizen: citizen)
+            }
         }
         builder.get("/citizen/requests/{id}") { [self] request, context in
-            await runAsync(request) { visit in try await citizenRequest(request, context, visit) }
+            await citizenPage(request) { visit, citizen in try await citizenRequest(context, visit, citizen: citizen) }
         }
         builder.get("/citizen/requests/{id}/supplement") { [self] request, context in
-            await runAsync(request) { visit in try await supplementForm(request, context, visit) }
+            await citizenPage(request) { visit, citizen in try await supplementForm(context, visit, citizen: citizen) }
         }
         builder.post("/citizen/requests/{id}/supplement") { [self] request, context in
-            await runAsync(request) { visit in try await supplementRequest(request, context, visit) }
+            await citizenPost(request) { visit, citizen, fields in
+                try await supplementRequest(fields, context, visit, citizen: citizen)
+            }
         }
         builder.get("/citizen/requests/{id}/cancel") { [self] request, context in
-            await runAsync(request) { visit in try await cancelConfirmation(request, context, visit) }
+            await citizenPage(request) { visit, citizen in
+                try await cancelConfirmation(context, visit, citizen: citizen)
+            }
         }
         builder.post("/citizen/requests/{id}/cancel") { [self] request, context in
-            await runAsync(request) { visit in try await cancelRequest(request, context, visit) }
+            await citizenPost(request) { visit, citizen, fields in
+                try await cancelRequest(fields, context, visit, citizen: citizen)
+            }
         }
-        builder.add(.get, "/citizen/requests/{id}/document") { [self] request, context in
-            run(request) { visit in try downloadDocument(request, context, visit) }
+        builder.get("/citizen/requests/{id}/document") { [self] request, context in
+            await citizenPage(request) { visit, citizen in try downloadDocument(context, visit, citizen: citizen) }
         }
     }
 
-    /// The signed-in citizen (the session's token, re-verified), else the sign-in page.
-    func citizen(_ visit: WebVisit) throws -> CitizenPrincipal {
-        guard let session = visit.session, case .citizen(let token) = session.payload.signedIn else {
-            throw Outcome.redirect("/citizen/sign-in")
-        }
-        guard let citizen = try? dependencies.verifier.verify(authorizationFields: ["Bearer \(token)"]).requireCitizen()
-        else {
-            // The token has expired (or its issuer's keys changed): the session is over.
-            site.sessions.remove(session.id)
-            throw Outcome.redirect("/citizen/sign-in")
-        }
-        return citizen
-    }
-
-    func citizenHome(_ request: HTTPRequest, _ visit: WebVisit) async throws -> HTTPResponse {
-        let citizen = try citizen(visit)
+    func citizenHome(_ visit: WebVisit, citizen: CitizenPrincipal) async throws -> HTTPResponse {
         let items = try await store.requestsWithSubmissions(ownedBy: .citizen(citizen.personalID), now: now())
         return page(
             visit, "citizen-home", title: text("citizen-title", visit),
@@ -166,8 +159,7 @@ extension WebPages {
     /// "Nơi cư trú 2" / "Residence 2".
     func rowLegend(_ number: Int, _ visit: WebVisit) -> String { "\(text("citizen-row-legend", visit)) \(number)" }
 
-    func newRequestForm(_ request: HTTPRequest, _ visit: WebVisit) throws -> HTTPResponse {
-        let citizen = try citizen(visit)
+    func newRequestForm(_ request: HTTPRequest, _ visit: WebVisit, citizen: CitizenPrincipal) throws -> HTTPResponse {
         let query = (try? QueryString.parse(request.query, allowed: ["kind"])) ?? [:]
         guard let kind = query["kind"].flatMap(RequestKind.init(rawValue:)) else { throw Outcome.redirect("/citizen") }
         return requestForm(
@@ -257,7 +249,8 @@ extension WebPages {
         case "switch-language":
             let switched = WebVisit(
                 language: visit.language.other, session: visit.session, csrfNonce: visit.csrfNonce,
-                csrfNonceIsNew: visit.csrfNonceIsNew, path: visit.path, csrfToken: visit.csrfToken)
+                csrfNonceIsNew: visit.csrfNonceIsNew, path: visit.path, csrfToken: visit.csrfToken,
+                principal: visit.principal, proxy: visit.proxy)
             var response = requestForm(
                 switched, citizen: citizen, kind: kind, purpose: purpose, values: postedValues(fields, kind: kind),
                 rows: postedRows(fields), officerMessage: officerMessage, idempotencyKey: key)
@@ -270,9 +263,8 @@ extension WebPages {
     }
 
     /// `POST /citizen/requests`: stored once even if the form is sent twice (the form's idempotency key).
-    func submitRequest(_ request: HTTPRequest, _ visit: WebVisit) async throws -> HTTPResponse {
-        let fields = try form(request, visit)
-        let citizen = try citizen(visit)
+    func submitRequest(_ fields: FormFields, _ visit: WebVisit, citizen: CitizenPrincipal) async throws -> HTTPResponse
+    {
         guard let kind = fields["kind"].flatMap(RequestKind.init(rawValue:)) else { throw Outcome.redirect("/citizen") }
         let key = fields["idempotencyKey"].flatMap { $0.isEmpty ? nil : $0 }
         if let form = redisplayedForm(fields, kind: kind, citizen: citizen, purpose: .new, visit: visit) { return form }
@@ -310,10 +302,9 @@ extension WebPages {
 
     // MARK: One request
 
-    func citizenRequest(_ request: HTTPRequest, _ context: RequestContext, _ visit: WebVisit) async throws
+    func citizenRequest(_ context: RequestContext, _ visit: WebVisit, citizen: CitizenPrincipal) async throws
         -> HTTPResponse
     {
-        let citizen = try citizen(visit)
         let id = try pageRequestID(context)
         let record = try await store.request(id, by: .citizen(citizen.personalID), now: now())
         let state = record.summary.state
@@ -350,10 +341,9 @@ extension WebPages {
         return reason
     }
 
-    func supplementForm(_ request: HTTPRequest, _ context: RequestContext, _ visit: WebVisit) async throws
+    func supplementForm(_ context: RequestContext, _ visit: WebVisit, citizen: CitizenPrincipal) async throws
         -> HTTPResponse
     {
-        let citizen = try citizen(visit)
         let id = try pageRequestID(context)
         let record = try await store.request(id, by: .citizen(citizen.personalID), now: now())
         guard record.summary.state == .needsInfo else { throw Outcome.redirect("/citizen/requests/\(id)") }
@@ -364,11 +354,9 @@ extension WebPages {
             rows: stored.rows, officerMessage: officerMessage(record))
     }
 
-    func supplementRequest(_ request: HTTPRequest, _ context: RequestContext, _ visit: WebVisit) async throws
-        -> HTTPResponse
-    {
-        let fields = try form(request, visit)
-        let citizen = try citizen(visit)
+    func supplementRequest(
+        _ fields: FormFields, _ context: RequestContext, _ visit: WebVisit, citizen: CitizenPrincipal
+    ) async throws -> HTTPResponse {
         let id = try pageRequestID(context)
         let record = try await store.request(id, by: .citizen(citizen.personalID), now: now())
         let kind = record.summary.kind
@@ -391,10 +379,9 @@ extension WebPages {
 
     /// `GET /citizen/requests/{id}/cancel`: "Withdraw this request?" with what it is, a confirm button and a way back.
     /// Withdrawing cannot be undone, so it is never a single click from the request page.
-    func cancelConfirmation(_ request: HTTPRequest, _ context: RequestContext, _ visit: WebVisit) async throws
+    func cancelConfirmation(_ context: RequestContext, _ visit: WebVisit, citizen: CitizenPrincipal) async throws
         -> HTTPResponse
     {
-        let citizen = try citizen(visit)
         let id = try pageRequestID(context)
         let record = try await store.request(id, by: .citizen(citizen.personalID), now: now())
         guard record.summary.state == .submitted || record.summary.state == .needsInfo else {
@@ -410,11 +397,9 @@ extension WebPages {
     }
 
     /// `POST /citizen/requests/{id}/cancel`: only from the confirmation page (`confirm=yes`); anything else shows it.
-    func cancelRequest(_ request: HTTPRequest, _ context: RequestContext, _ visit: WebVisit) async throws
-        -> HTTPResponse
-    {
-        let fields = try form(request, visit)
-        let citizen = try citizen(visit)
+    func cancelRequest(
+        _ fields: FormFields, _ context: RequestContext, _ visit: WebVisit, citizen: CitizenPrincipal
+    ) async throws -> HTTPResponse {
         let id = try pageRequestID(context)
         // Someone else's request stays "not found", confirmed or not.
         _ = try await store.request(id, by: .citizen(citizen.personalID), now: now())
@@ -424,8 +409,9 @@ extension WebPages {
     }
 
     /// The sealed PDF, for its owner only (signed in; the request id alone gives nothing).
-    func downloadDocument(_ request: HTTPRequest, _ context: RequestContext, _ visit: WebVisit) throws -> HTTPResponse {
-        let citizen = try citizen(visit)
+    func downloadDocument(_ context: RequestContext, _ visit: WebVisit, citizen: CitizenPrincipal) throws
+        -> HTTPResponse
+    {
         let id = try pageRequestID(context)
         let (documentID, pdf) = try store.documentPDF(forRequest: id, by: .citizen(citizen.personalID))
         return .sealedDocument(documentID: documentID, pdf: pdf)
