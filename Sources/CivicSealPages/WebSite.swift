@@ -73,7 +73,8 @@ package final class WebSite: Sendable {
 
     /// Every page: no framing, no inline script or style, nothing from elsewhere, forms post only here.
     static let contentSecurityPolicy =
-        "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self'; form-action 'self'; frame-ancestors 'none'; base-uri 'none'"
+        "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self'; form-action 'self'; "
+        + "frame-ancestors 'none'; base-uri 'none'"
 
     func staticResponse(_ name: String) -> HTTPResponse? {
         guard let (type, bytes) = assets[name] else { return nil }

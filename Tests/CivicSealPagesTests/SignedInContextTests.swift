@@ -80,7 +80,7 @@ struct SignedInContextTests {
     }
 
     @Test(
-        "a citizen's session reaches no officer page or action; the request is untouched and the citizen stays signed in"
+        "a citizen's session reaches no officer page or action; the request is untouched, the citizen signed in"
     )
     func citizenSessionCannotReachOfficerPages() async throws {
         try await withLiveService { live in
