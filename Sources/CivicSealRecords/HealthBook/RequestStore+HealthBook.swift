@@ -3,8 +3,8 @@ import CivicSealWorkflow
 import Foundation
 
 extension RequestStore {
-    /// Records one entry in a person's health book. Clinicians are officers of a health facility (their
-    /// `departmentID`); the system may import. The entry is validated
+    /// Records one entry in a person's health book, by a clinician of a health facility (their `departmentID`, audited
+    /// with the `clinician` role); the system may import. The entry is validated
     /// (``CivicSealWorkflow/HealthBookEntry/issues(at:)``)
     /// and its audit entry (`health-book.record`, no reason, no clinical content) is written in the same transaction.
     /// Returns the entry's number.
@@ -12,7 +12,7 @@ extension RequestStore {
     package func recordHealthEntry(
         _ entry: HealthBookEntry, for personalID: PersonalIDNumber, by clinician: Actor, now: Date
     ) async throws(RecordsError) -> Int64 {
-        guard clinician.role == .officer || clinician.role == .system else {
+        guard clinician.role == .clinician || clinician.role == .system else {
             throw RecordsError(.forbidden, "only health facilities record health-book entries")
         }
         let issues = entry.issues(at: "entry", today: today(now))
