@@ -1,3 +1,4 @@
+import CivicSealCasework
 import CivicSealCrypto
 import CivicSealHTTP
 import CivicSealIdentity
@@ -87,7 +88,7 @@ extension WebPages {
         idempotencyKey: String? = nil
     ) -> HTTPResponse {
         let text: (String) -> String = { self.text($0, visit) }
-        let policy = dependencies.validator.policy
+        let policy = dependencies.casework.validator.policy
         let sections = CitizenForm.sections(
             for: kind, policy: policy, rows: rows, choices: formChoices(visit), rowLabel: { rowLegend($0, visit) },
             focusRow: focusRow)
@@ -167,32 +168,31 @@ extension WebPages {
             values: CitizenForm.defaults(for: kind, nationality: citizen.nationality))
     }
 
-    /// Reads, validates and explains: every problem is reported next to its field, and the form comes back as typed.
-    func validatedForm(
-        _ fields: FormFields, kind: RequestKind, citizen: CitizenPrincipal, visit: WebVisit
-    ) -> Result<ValidatedRequest, FieldErrors> {
-        let policy = dependencies.validator.policy
+    /// The form as a typed submission, and the fields that could not be read (a date that is not one...): field
+    /// name → `messages.json` key. Form-level only: every rule is the casework's.
+    func postedSubmission(_ fields: FormFields, kind: RequestKind) -> (RequestSubmission, [String: String]) {
+        CitizenForm.submission(kind: kind, values: postedValues(fields, kind: kind), rows: postedRows(fields))
+    }
+
+    /// Explains refusals next to their fields: the unreadable fields and the casework's validation issues
+    /// (`failure`), the form coming back as typed with every message at once.
+    func fieldErrors(
+        _ fields: FormFields, kind: RequestKind, unreadable: [String: String], failure: ValidationFailure?,
+        visit: WebVisit
+    ) -> FieldErrors {
+        let policy = dependencies.casework.validator.policy
         let rows = postedRows(fields)
         let values = postedValues(fields, kind: kind)
-        let (submission, unreadable) = CitizenForm.submission(kind: kind, values: values, rows: rows)
         var errors: [String: String] = [:]
         for (name, key) in unreadable { errors[name] = text(key, visit) }
-        // Validated even when a field was unreadable (it stands at its default), so that the form comes back with
-        // every message at once rather than one round trip per problem.
-        switch dependencies.validator.validate(submission, applicant: citizen.applicant, today: CalendarDate(now())) {
-        case .success(let validated) where errors.isEmpty: return .success(validated)
-        case .success: break
-        case .failure(let failure):
-            for issue in failure.issues {
-                let field = CitizenForm.formField(
-                    for: issue.field, kind: kind, values: values, policy: policy, rows: rows)
-                guard errors[field] == nil else { continue }
-                // Contact as a whole is required, not the phone: say so next to the phone box rather than "required".
-                errors[field] =
-                    issue.field == "contact" && issue.code == .fieldRequired
-                    ? text("validation.contact.phone-or-email", visit)
-                    : validationMessage(issue.code, visit, fallback: issue.message)
-            }
+        for issue in failure?.issues ?? [] {
+            let field = CitizenForm.formField(for: issue.field, kind: kind, values: values, policy: policy, rows: rows)
+            guard errors[field] == nil else { continue }
+            // Contact as a whole is required, not the phone: say so next to the phone box rather than "required".
+            errors[field] =
+                issue.field == "contact" && issue.code == .fieldRequired
+                ? text("validation.contact.phone-or-email", visit)
+                : validationMessage(issue.code, visit, fallback: issue.message)
         }
         // A residence row's message names its row ("Dòng 2: …"), next to the field and in the summary.
         for (field, message) in errors {
@@ -200,7 +200,18 @@ extension WebPages {
                 errors[field] = String(format: text("citizen-row-prefix", visit), row) + message
             }
         }
-        return .failure(FieldErrors(messages: errors))
+        return FieldErrors(messages: errors)
+    }
+
+    /// The casework's validation of what could be read, for a form with unreadable fields: shown together, so the
+    /// citizen fixes everything in one round trip. Nothing is stored.
+    func unreadableForm(
+        _ fields: FormFields, kind: RequestKind, submission: RequestSubmission, unreadable: [String: String],
+        citizen: CitizenPrincipal, visit: WebVisit
+    ) -> FieldErrors {
+        var failure: ValidationFailure?
+        do { _ = try dependencies.casework.validate(submission, for: citizen) } catch { failure = error }
+        return fieldErrors(fields, kind: kind, unreadable: unreadable, failure: failure, visit: visit)
     }
 
     /// Messages by form field name.
@@ -214,7 +225,9 @@ extension WebPages {
 
     func postedValues(_ fields: FormFields, kind: RequestKind) -> [String: String] {
         var values: [String: String] = [:]
-        for name in CitizenForm.fieldNames(for: kind, policy: dependencies.validator.policy, rows: postedRows(fields)) {
+        for name in CitizenForm.fieldNames(
+            for: kind, policy: dependencies.casework.validator.policy, rows: postedRows(fields))
+        {
             values[name] = fields[name]
         }
         return values
@@ -222,7 +235,8 @@ extension WebPages {
 
     /// The residence rows the posted form showed.
     func postedRows(_ fields: FormFields) -> Int {
-        CitizenForm.rowCount(posted: fields[CitizenForm.residenceRowsField], policy: dependencies.validator.policy)
+        CitizenForm.rowCount(
+            posted: fields[CitizenForm.residenceRowsField], policy: dependencies.casework.validator.policy)
     }
 
     /// A submit button that is not "send" was pressed (so it works without JavaScript), and the same form comes back
@@ -238,7 +252,7 @@ extension WebPages {
         let key = fields["idempotencyKey"].flatMap { $0.isEmpty ? nil : $0 }
         switch fields["action"] {
         case "add-row" where kind == .criminalRecord:
-            let rows = min(postedRows(fields) + 1, dependencies.validator.policy.maximumResidencePeriods)
+            let rows = min(postedRows(fields) + 1, dependencies.casework.validator.policy.maximumResidencePeriods)
             var values = postedValues(fields, kind: kind)
             if values["residenceHistory[\(rows - 1)].countryCode"] == nil {
                 values["residenceHistory[\(rows - 1)].countryCode"] = "VN"
@@ -270,33 +284,34 @@ extension WebPages {
         if let form = redisplayedForm(fields, kind: kind, citizen: citizen, purpose: .new, visit: visit) { return form }
         let values = postedValues(fields, kind: kind)
         let rows = postedRows(fields)
-        guard citizen.meetsAssurance(for: kind, policy: dependencies.validator.policy) else {
-            return requestForm(
-                visit, citizen: citizen, kind: kind, purpose: .new, values: values, rows: rows,
-                formError: validationMessage(.assuranceLevel2Required, visit), idempotencyKey: key)
+        func refused(errors: [String: String] = [:], formError: String? = nil, open: String? = nil) -> HTTPResponse {
+            requestForm(
+                visit, citizen: citizen, kind: kind, purpose: .new, values: values, rows: rows, errors: errors,
+                formError: formError, openRequestID: open, idempotencyKey: key)
         }
-        switch validatedForm(fields, kind: kind, citizen: citizen, visit: visit) {
-        case .failure(let errors):
-            return requestForm(
-                visit, citizen: citizen, kind: kind, purpose: .new, values: values, rows: rows, errors: errors.messages,
-                idempotencyKey: key)
-        case .success(let validated):
-            let summary: RequestSummary
-            do {
-                summary = try await store.submit(validated, idempotencyKey: key, now: now())
-            } catch {
-                guard error.code == RecordsError.Code.unfinishedRequestExists else { throw error }
-                // Name the open request and link to it, rather than leave the citizen to look for it.
-                let open = try await store.requests(ownedBy: .citizen(citizen.personalID), now: now()).first {
-                    summary in
-                    summary.state.isOpen && summary.kind == kind && summary.form == validated.criminalRecordForm
-                }
-                return requestForm(
-                    visit, citizen: citizen, kind: kind, purpose: .new, values: values, rows: rows,
-                    formError: validationMessage(.requestUnfinishedExists, visit), openRequestID: open?.id,
-                    idempotencyKey: key)
-            }
+        let (submission, unreadable) = postedSubmission(fields, kind: kind)
+        guard unreadable.isEmpty else {
+            let errors = unreadableForm(
+                fields, kind: kind, submission: submission, unreadable: unreadable, citizen: citizen, visit: visit)
+            return refused(errors: errors.messages)
+        }
+        // One use case: assurance, validation, routing and storage (the API's `POST /v1/requests` is the same call).
+        do {
+            let summary = try await dependencies.casework.submit(submission, idempotencyKey: key, by: citizen)
             return redirect("/citizen/requests/\(summary.id)", flash: "submitted", visit)
+        } catch let error as IdentityError where error.code == .insufficientAssurance {
+            return refused(formError: validationMessage(.assuranceLevel2Required, visit))
+        } catch let failure as ValidationFailure {
+            let errors = fieldErrors(fields, kind: kind, unreadable: [:], failure: failure, visit: visit)
+            return refused(errors: errors.messages)
+        } catch let error as RecordsError where error.code == .unfinishedRequestExists {
+            // Name the open request and link to it, rather than leave the citizen to look for it.
+            var form: CriminalRecordForm?
+            if case .criminalRecord(let details) = submission.request { form = details.form }
+            let open = try await dependencies.casework.ownRequests(of: citizen).first { summary in
+                summary.state.isOpen && summary.kind == kind && summary.form == form
+            }
+            return refused(formError: validationMessage(.requestUnfinishedExists, visit), open: open?.id)
         }
     }
 
@@ -366,15 +381,24 @@ extension WebPages {
         ) {
             return form
         }
-        switch validatedForm(fields, kind: kind, citizen: citizen, visit: visit) {
-        case .failure(let errors):
-            return requestForm(
+        func refused(_ errors: FieldErrors) -> HTTPResponse {
+            requestForm(
                 visit, citizen: citizen, kind: kind, purpose: purpose, values: postedValues(fields, kind: kind),
                 rows: postedRows(fields), errors: errors.messages, officerMessage: officerMessage(record))
-        case .success(let validated):
-            _ = try await store.supplement(id, with: validated, expectedVersion: record.summary.version, now: now())
-            return redirect("/citizen/requests/\(id)", flash: "supplemented", visit)
         }
+        let (submission, unreadable) = postedSubmission(fields, kind: kind)
+        guard unreadable.isEmpty else {
+            return refused(
+                unreadableForm(
+                    fields, kind: kind, submission: submission, unreadable: unreadable, citizen: citizen, visit: visit))
+        }
+        // One use case, the API's `POST /v1/requests/{id}/supplement` too.
+        do {
+            _ = try await dependencies.casework.supplement(id, by: citizen) { submission }
+        } catch let failure as ValidationFailure {
+            return refused(fieldErrors(fields, kind: kind, unreadable: [:], failure: failure, visit: visit))
+        }
+        return redirect("/citizen/requests/\(id)", flash: "supplemented", visit)
     }
 
     /// `GET /citizen/requests/{id}/cancel`: "Withdraw this request?" with what it is, a confirm button and a way back.
@@ -404,7 +428,7 @@ extension WebPages {
         // Someone else's request stays "not found", confirmed or not.
         _ = try await store.request(id, by: .citizen(citizen.personalID), now: now())
         guard fields["confirm"] == "yes" else { return redirect("/citizen/requests/\(id)/cancel") }
-        _ = try await store.cancel(id, by: .citizen(citizen.personalID), now: now())
+        _ = try await dependencies.casework.cancel(id, by: citizen)
         return redirect("/citizen/requests/\(id)", flash: "cancelled", visit)
     }
 
@@ -413,7 +437,7 @@ extension WebPages {
         -> HTTPResponse
     {
         let id = try pageRequestID(context)
-        let (documentID, pdf) = try store.documentPDF(forRequest: id, by: .citizen(citizen.personalID))
+        let (documentID, pdf) = try dependencies.casework.ownDocument(ofRequest: id, by: citizen)
         return .sealedDocument(documentID: documentID, pdf: pdf)
     }
 }
@@ -510,7 +534,7 @@ extension WebPages {
             // The working days are read from the stored deadline (what the citizen is held to, even after an
             // officer's correction); the reasons are the Art. 48 ones derived from what was submitted, shown when
             // they account for that number.
-            let complexity = dependencies.validator.complexity(of: submission)
+            let complexity = dependencies.casework.validator.complexity(of: submission)
             let derived = store.configuration.deadlines.workingDays(for: .criminalRecord, complexity: complexity)
             let calendar = store.configuration.calendar
             let summary = record.summary

@@ -106,7 +106,7 @@ extension WebPages {
     /// ``AuthorizationPolicy`` for the pages: another department's request is the not-found page, anything else
     /// the roles do not allow the forbidden page (403).
     func authorize(_ staff: StaffPrincipal, _ action: StaffAction, _ summary: RequestSummary) throws {
-        try dependencies.policy.require(staff, action, kind: summary.kind, department: summary.departmentID) {
+        try dependencies.casework.policy.require(staff, action, kind: summary.kind, department: summary.departmentID) {
             Outcome.notFound
         }
     }
@@ -170,7 +170,8 @@ extension WebPages {
             summary.state == .issued || summary.state == .revoked ? try store.documentEntry(forRequest: id) : nil
         var values = requestFacts(record, document: document, visit, officerNames: true)
         let text: (String) -> String = { self.text($0, visit) }
-        let may = { (action: StaffAction) in dependencies.policy.grants(staff.roles, action, on: summary.kind) }
+        let may = { (action: StaffAction) in dependencies.casework.policy.grants(staff.roles, action, on: summary.kind)
+        }
         var particulars: [(String, String?)] = []
         if let subject = record.subject {
             particulars += [
@@ -370,7 +371,7 @@ extension WebPages {
         guard let staffAction = actions[action] else { throw Outcome.notFound }
         // The one policy, in the API's order: an action the roles never grant is 403 before anything is read; then
         // another department's request is not found, and a kind the roles do not cover 403.
-        try dependencies.policy.requireAny(staff, staffAction)
+        try dependencies.casework.policy.requireAny(staff, staffAction)
         try authorize(staff, staffAction, try await store.request(id, by: actor, now: now()).summary)
         let version = fields["version"].flatMap(Int.init)
         let now = now()
@@ -389,7 +390,7 @@ extension WebPages {
         do {
             switch action {
             case "claim":
-                _ = try await store.claim(id, by: actor, now: now)
+                _ = try await dependencies.casework.claim(id, by: staff)
                 return redirect(back, flash: "claimed", visit)
             case "approve":
                 return try await approve(
@@ -398,14 +399,15 @@ extension WebPages {
                 guard let text = reason("info.reason") else {
                     return try await redisplay(["info.reason": "field-reason-required"], .review)
                 }
-                _ = try await store.decide(
-                    id, .requestInfo(reason: text), by: actor, expectedVersion: version, now: now)
+                _ = try await dependencies.casework.decide(
+                    id, .requestInfo(reason: text), expectedVersion: version, by: staff)
                 return redirect(back, flash: "info-requested", visit)
             case "reject":
                 guard let text = reason("reject.reason") else {
                     return try await redisplay(["reject.reason": "field-reason-required"], .review)
                 }
-                _ = try await store.decide(id, .reject(reason: text), by: actor, expectedVersion: version, now: now)
+                _ = try await dependencies.casework.decide(
+                    id, .reject(reason: text), expectedVersion: version, by: staff)
                 return redirect(back, flash: "rejected", visit)
             case "revoke":
                 var problems: [String: String] = [:]

@@ -1,3 +1,4 @@
+import CivicSealCasework
 import CivicSealHTTP
 import CivicSealIdentity
 import CivicSealJSON
@@ -59,7 +60,7 @@ extension WebPages {
             .replacingOccurrences(
                 of: "{kind}",
                 with: text(complexity.isComplex ? "queue-complexity-complex" : "queue-complexity-simple", visit))
-        let mayDecide = dependencies.policy.grants(staff.roles, .setComplexity, on: summary.kind)
+        let mayDecide = dependencies.casework.policy.grants(staff.roles, .setComplexity, on: summary.kind)
         let canSet =
             mayDecide && RequestLifecycle.transition(from: summary.state, action: .setComplexity) != nil
             && (summary.state != .inReview || summary.assigneeID == actor.id)
@@ -121,7 +122,7 @@ extension WebPages {
     ) async throws -> (actor: Actor, id: String, record: RequestRecord) {
         let actor = Self.actor(staff)
         let id = try pageRequestID(context)
-        try dependencies.policy.requireAny(staff, action)
+        try dependencies.casework.policy.requireAny(staff, action)
         let record = try await store.request(id, by: actor, now: now())
         try authorize(staff, action, record.summary)
         return (actor, id, record)
@@ -132,7 +133,7 @@ extension WebPages {
     func setComplexity(_ fields: FormFields, _ context: RequestContext, _ visit: WebVisit, staff: StaffPrincipal)
         async throws -> HTTPResponse
     {
-        let (actor, id, record) = try await authorizedPost(.setComplexity, context, staff: staff)
+        let (_, id, record) = try await authorizedPost(.setComplexity, context, staff: staff)
         let ticked = fields.all("complexity")
         let typed = [
             "complexity.reason": fields["complexity.reason"] ?? "", "complexity.ticked": ticked.joined(separator: ","),
@@ -151,14 +152,11 @@ extension WebPages {
         let reason = (fields["complexity.reason"] ?? "").trimmingCharacters(in: .whitespacesAndNewlines)
         if reason.isEmpty { errors["complexity.reason"] = "field-reason-required" }
         guard errors.isEmpty else { return try await redisplay(errors) }
-        let failure: RecordsError?
+        var failure: RecordsError?
         do {
-            _ = try await store.setComplexity(
-                id, chosen, reason: reason, by: actor, expectedVersion: fields["version"].flatMap(Int.init), now: now())
-            failure = nil
-        } catch {
-            failure = error
-        }
+            _ = try await dependencies.casework.setComplexity(
+                id, chosen, reason: reason, expectedVersion: fields["version"].flatMap(Int.init), by: staff)
+        } catch let error as RecordsError { failure = error }
         if let failure {
             if failure.code == .concurrentModification || failure.code == .transitionRefused {
                 // A reason the lifecycle refuses (control characters) is the field's; anything else changed meanwhile.
@@ -204,7 +202,7 @@ extension WebPages {
     func confirmRevocation(_ fields: FormFields, _ context: RequestContext, _ visit: WebVisit, staff: StaffPrincipal)
         async throws -> HTTPResponse
     {
-        let (actor, id, _) = try await authorizedPost(.revoke, context, staff: staff)
+        let (_, id, _) = try await authorizedPost(.revoke, context, staff: staff)
         let back = "/officer/requests/\(id)"
         let code = fields["revoke.reasonCode"].flatMap(RevocationReason.init(selectable:))
         let grounds = (fields["revoke.reason"] ?? "").trimmingCharacters(in: .whitespacesAndNewlines)
@@ -223,8 +221,10 @@ extension WebPages {
         guard document.status == .valid else { throw Outcome.conflict(back: back) }
         var failure: RecordsError?
         do {
-            _ = try await store.revokeDocument(document.documentID, reason: grounds, code: code, by: actor, now: now())
-        } catch { failure = error }
+            _ = try await dependencies.casework.revoke(document.documentID, by: staff) {
+                RevocationInput(code: code, grounds: grounds)
+            }
+        } catch let error as RecordsError { failure = error }
         if let failure {
             if failure.code == .concurrentModification || failure.code == .transitionRefused {
                 throw Outcome.conflict(back: back)

@@ -14,7 +14,7 @@ extension WebPages {
     /// `GET /officer/queue?state=&kind=&overdue=yes&after=`: 50 requests a page, earliest due date first.
     func officerQueue(_ request: HTTPRequest, _ visit: WebVisit, staff: StaffPrincipal) async throws -> HTTPResponse {
         let actor = Self.actor(staff)
-        let allowedKinds = dependencies.policy.queueKinds(
+        let allowedKinds = dependencies.casework.policy.queueKinds(
             staff, department: staff.department, routing: store.configuration.authority.routing)
         guard !allowedKinds.isEmpty else { throw Outcome.forbidden }
         let query = (try? QueryString.parse(request.query, allowed: ["state", "kind", "overdue", "after"])) ?? [:]

@@ -1,3 +1,4 @@
+import CivicSealCasework
 import CivicSealCrypto
 import CivicSealHTTP
 import CivicSealIdentity
@@ -37,8 +38,8 @@ package struct WebPages: Sendable {
         case forbidden
     }
 
-    var store: RequestStore { dependencies.store }
-    func now() -> Date { dependencies.clock() }
+    var store: RequestStore { dependencies.casework.store }
+    func now() -> Date { dependencies.casework.clock() }
 
     // MARK: Routes
 
@@ -181,6 +182,7 @@ package struct WebPages: Sendable {
             response.headers.replaceOrAdd(name: "Retry-After", value: "60")
             return response
         case let error as RecordsError where error.code == .notFound: return failure(Outcome.notFound, visit)
+        case let error as CaseworkError where error.code == .notFound: return failure(Outcome.notFound, visit)
         case let error as RecordsError where error.code == .concurrentModification || error.code == .transitionRefused:
             return failure(Outcome.conflict(back: visit.path), visit)
         default:
