@@ -97,7 +97,7 @@ struct WebPagesCatalogueTests {
     }
 
     @Test(
-        "every template renders in both languages, every section open and every section closed; keys built in code exist"
+        "every template renders in both languages, each section open and closed; keys built in code exist"
     )
     func everyTemplateRenders() throws {
         let site = try WebSite(configuration: WebConfiguration(directory: PageText.directory, secureCookies: false))

@@ -1,6 +1,6 @@
 /// Who takes part in a request's story: the authenticated party performing a step (a citizen, an officer, a
 /// clinician, or the system), as histories and the audit trail record them. (Named so as not to shadow
-/// `Swift.Actor`.)
+/// `Swift.Participant`.)
 package struct Participant: Codable, Sendable, Hashable {
     package var role: ParticipantRole
     /// Citizen: the personal ID number; officer and clinician: the staff id; system: a component name.
