@@ -50,6 +50,9 @@ package final class Casework: Sendable {
         self.confirmationLimiter = confirmationLimiter
     }
 
+    /// Whether `text` has the shape of a request id (the edges answer 404 for anything else: nothing to find).
+    package static func isRequestID(_ text: String) -> Bool { RequestStore.isRequestID(text) }
+
     /// Today in Hanoi by the injected clock.
     package func today() -> CalendarDate { CalendarDate(clock()) }
 
