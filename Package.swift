@@ -24,7 +24,7 @@ let package = Package(
         .target(name: "CivicSealCrypto", dependencies: ["COpenSSL", "CivicSealJSON"], swiftSettings: strict),
         .target(name: "CivicSealStorage", dependencies: ["CSQLite"], swiftSettings: strict),
         .target(name: "CivicSealQR", swiftSettings: strict),
-        .target(name: "CivicSealHTTP", dependencies: ["CCivicSealSystem"], swiftSettings: strict),
+        .target(name: "CivicSealHTTP", dependencies: ["CCivicSealSystem", "CivicSealJSON"], swiftSettings: strict),
         .target(name: "CivicSealProcess", dependencies: ["CCivicSealSystem"], swiftSettings: strict),
         .target(name: "CivicSealPDF", swiftSettings: strict),
         .target(
@@ -58,7 +58,8 @@ let package = Package(
             name: "CivicSealAPI",
             dependencies: [
                 "CivicSealHTTP", "CivicSealIdentity", "CivicSealRecords", "CivicSealWorkflow", "CivicSealCrypto",
-                "CivicSealVerification", "CivicSealJSON", "CivicSealDocuments", "CivicSealCasework",
+                "CivicSealVerification", "CivicSealJSON", "CivicSealDocuments",
+                "CivicSealCasework",
             ],
             exclude: ["Resources/openapi.json"], swiftSettings: strict),
 
@@ -68,7 +69,8 @@ let package = Package(
             name: "CivicSealPages",
             dependencies: [
                 "CivicSealWebKit", "CivicSealHTTP", "CivicSealIdentity", "CivicSealRecords", "CivicSealWorkflow",
-                "CivicSealDocuments", "CivicSealVerification", "CivicSealCrypto", "CivicSealJSON", "CivicSealCasework",
+                "CivicSealDocuments", "CivicSealVerification", "CivicSealCrypto", "CivicSealJSON",
+                "CivicSealCasework",
             ],
             swiftSettings: strict),
 
@@ -78,7 +80,8 @@ let package = Package(
             dependencies: [
                 "CivicSealCrypto", "CivicSealIdentity", "CivicSealRecords", "CivicSealWorkflow", "CivicSealStorage",
                 "CivicSealHTTP", "CivicSealAPI", "CivicSealPages", "CivicSealSealing", "CivicSealVerification",
-                "CivicSealDocuments", "CivicSealJSON", "CivicSealCasework",
+                "CivicSealDocuments", "CivicSealJSON",
+                "CivicSealCasework",
             ],
             swiftSettings: strict),
         .executableTarget(name: "civicseal", dependencies: ["CivicSealApp"], swiftSettings: strict),
@@ -87,7 +90,8 @@ let package = Package(
             dependencies: [
                 "CivicSealApp", "CivicSealCrypto", "CivicSealRecords", "CivicSealWorkflow", "CivicSealStorage",
                 "CivicSealDocuments", "CivicSealQR", "CivicSealHTTP", "CivicSealVerification", "CivicSealAPI",
-                "CivicSealProcess", "CivicSealCasework",
+                "CivicSealProcess",
+                "CivicSealCasework",
             ],
             swiftSettings: strict),
 
@@ -95,6 +99,7 @@ let package = Package(
         .target(
             name: "CivicSealTestSupport", dependencies: ["CivicSealDocuments", "CivicSealWorkflow", "CivicSealProcess"], path: "Tests/CivicSealTestSupport",
             swiftSettings: strict),
+        .testTarget(name: "CivicSealJSONTests", dependencies: ["CivicSealJSON"], swiftSettings: strict),
         // The real service on a socket, the HTTP client and the cookie-keeping browser the API and page tests share.
         .target(
             name: "CivicSealServiceTestSupport",
@@ -165,8 +170,8 @@ let package = Package(
             name: "CivicSealCaseworkTests",
             dependencies: [
                 "CivicSealCasework", "CivicSealApp", "CivicSealCrypto", "CivicSealDocuments", "CivicSealIdentity",
-                "CivicSealRecords", "CivicSealWorkflow", "CivicSealSealing", "CivicSealVerification", "CivicSealJSON",
-                "CivicSealPDF", "CivicSealTestSupport",
+                "CivicSealRecords", "CivicSealWorkflow", "CivicSealVerification", "CivicSealJSON", "CivicSealPDF",
+                "CivicSealTestSupport",
             ],
             swiftSettings: strict),
         .testTarget(
@@ -181,7 +186,8 @@ let package = Package(
             name: "CivicSealAppTests",
             dependencies: [
                 "CivicSealApp", "CivicSealCrypto", "CivicSealDocuments", "CivicSealIdentity", "CivicSealRecords", "CivicSealWorkflow", "CivicSealStorage",
-                "CivicSealVerification", "CivicSealJSON", "CivicSealCasework", "CivicSealTestSupport",
+                "CivicSealVerification", "CivicSealJSON", "CivicSealTestSupport",
+                "CivicSealCasework",
             ],
             swiftSettings: strict),
     ]

@@ -159,7 +159,7 @@ package final class APIService: Sendable {
     }
 
     func json(_ value: some JSONWritable, status: HTTPStatus = .ok) -> HTTPResponse {
-        var output = JSONOutput()
+        var output = JSONWriter()
         value.write(to: &output)
         var response = HTTPResponse.json(output.bytes, status: status)
         response.headers.replaceOrAdd(name: "Cache-Control", value: "no-store")
@@ -167,7 +167,7 @@ package final class APIService: Sendable {
     }
 
     func json(encoding value: some Encodable, status: HTTPStatus = .ok) throws -> HTTPResponse {
-        var response = HTTPResponse.json(try APIJSON.encoder().encode(value), status: status)
+        var response = HTTPResponse.json(try JSONValueEncoder().encodeText(value, escaping: .web), status: status)
         response.headers.replaceOrAdd(name: "Cache-Control", value: "no-store")
         return response
     }

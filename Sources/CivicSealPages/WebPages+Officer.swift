@@ -434,7 +434,7 @@ extension WebPages {
     /// then approved and sealed). Nothing is approved before "confirm".
     func approve(
         _ fields: FormFields, _ context: RequestContext, _ visit: WebVisit,
-        staff: StaffPrincipal, actor: Actor,
+        staff: StaffPrincipal, actor: Participant,
         version: Int?, redisplay: ([String: String], OfficerApprovalForm.Step) async throws -> HTTPResponse
     ) async throws -> HTTPResponse {
         let id = try pageRequestID(context)

@@ -44,7 +44,8 @@ extension WebPages {
     /// that sets them. `typed`/`errors` are a refused form's input and messages (`messages.json` keys).
     /// `typed["complexity.ticked"]` is a refused form's ticked reasons, comma-separated; `errors` holds page texts.
     func complexitySection(
-        _ record: RequestRecord, staff: StaffPrincipal, actor: Actor, typed: [String: String], errors: [String: String],
+        _ record: RequestRecord, staff: StaffPrincipal, actor: Participant, typed: [String: String],
+        errors: [String: String],
         _ visit: WebVisit
     ) -> TemplateValue? {
         let summary = record.summary
@@ -119,7 +120,7 @@ extension WebPages {
     /// which must be of the officer's department and a kind the roles cover.
     private func authorizedPost(
         _ action: StaffAction, _ context: RequestContext, staff: StaffPrincipal
-    ) async throws -> (actor: Actor, id: String, record: RequestRecord) {
+    ) async throws -> (actor: Participant, id: String, record: RequestRecord) {
         let id = try pageRequestID(context)
         let record = try await dependencies.casework.permitted(action, on: id, by: staff)
         return (Self.actor(staff), id, record)

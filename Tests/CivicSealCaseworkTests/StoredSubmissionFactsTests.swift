@@ -31,7 +31,9 @@ import Testing
     @Test func factsEqualWhatJSONDecoderReadsFromTheStoredBytes() throws {
         for submission in Self.submissions {
             let json = String(decoding: submission.sortedKeysJSON(), as: UTF8.self)
-            let decoded = try WorkflowJSON.decoder().decode(RequestSubmission.self, from: Data(json.utf8))
+            let foundation = JSONDecoder()
+            foundation.dateDecodingStrategy = .iso8601
+            let decoded = try foundation.decode(RequestSubmission.self, from: Data(json.utf8))
             let facts = try StoredSubmissionFacts(json: json)
             #expect(facts.particulars == decoded.particulars, "\(json)")
             switch decoded.request {

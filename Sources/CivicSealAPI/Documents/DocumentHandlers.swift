@@ -2,6 +2,7 @@ import CivicSealCasework
 import CivicSealCrypto
 import CivicSealHTTP
 import CivicSealIdentity
+import CivicSealJSON
 import CivicSealRecords
 import CivicSealVerification
 import CivicSealWorkflow
@@ -123,7 +124,7 @@ struct DocumentStatusBody: JSONWritable {
 
     init(_ status: DocumentStatus) { self.init(entry: status.entry, department: status.department) }
 
-    func write(to output: inout JSONOutput) {
+    func write(to output: inout JSONWriter) {
         output.beginObject()
         output.key("documentId")
         output.string(entry.documentID)
@@ -131,7 +132,7 @@ struct DocumentStatusBody: JSONWritable {
         output.endObject()
     }
 
-    func writeFields(to output: inout JSONOutput) {
+    func writeFields(to output: inout JSONWriter) {
         output.key("status")
         output.string(entry.status.name)
         output.key("kind")
@@ -168,7 +169,7 @@ struct ConfirmationBody: JSONWritable {
 
     init(_ status: DocumentStatus?) { self.init(entry: status?.entry, department: status?.department) }
 
-    func write(to output: inout JSONOutput) {
+    func write(to output: inout JSONWriter) {
         output.beginObject()
         output.key("confirmed")
         output.bool(entry != nil)

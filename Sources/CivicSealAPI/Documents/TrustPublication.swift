@@ -1,3 +1,4 @@
+import CivicSealJSON
 import Foundation
 
 /// What `GET /v1/trust` publishes for offline verifiers: trust anchors and every department certificate, active and
@@ -62,7 +63,7 @@ package struct TrustPublication: Sendable {
     }
 
     func body() -> [UInt8] {
-        var output = JSONOutput(capacity: 8192)
+        var output = JSONWriter(capacity: 8192)
         output.beginObject()
         output.key("trustAnchors")
         output.beginArray()

@@ -61,7 +61,7 @@ extension APIService {
     /// `GET /v1/health-book` → ``Casework/ownHealthBook(of:)``.
     func ownHealthBook(_ request: HTTPRequest, _ context: RequestContext) async throws -> HTTPResponse {
         let book = try await casework.ownHealthBook(of: try citizen(request))
-        var response = HTTPResponse.json(try WorkflowJSON.encoder().encode(book))
+        var response = HTTPResponse.json(try WorkflowJSON.encode(book))
         response.headers.replaceOrAdd(name: "Cache-Control", value: "no-store")
         return response
     }

@@ -1,6 +1,7 @@
 import CivicSealAPI
 import CivicSealCasework
 import CivicSealCrypto
+import CivicSealJSON
 import CivicSealWorkflow
 import Foundation
 
@@ -139,12 +140,10 @@ package final class Keyring: Sendable {
     }
 
     static func encodeManifest(_ manifest: KeyringManifest) throws(AppError) -> String {
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
-        guard let data = try? encoder.encode(manifest) else {
+        guard let value = try? JSONValueEncoder().encode(manifest) else {
             throw AppError(.configuration, "cannot encode the keyring manifest")
         }
-        return String(decoding: data, as: UTF8.self) + "\n"
+        return JSONWriter.prettyText(value, escaping: .canonical) + "\n"
     }
 
     /// `civicseal keys show`: what is configured, without any secret.

@@ -10,7 +10,7 @@ extension RequestStore {
     /// Returns the entry's number.
     @discardableResult
     package func recordHealthEntry(
-        _ entry: HealthBookEntry, for personalID: PersonalIDNumber, by clinician: Actor, now: Date
+        _ entry: HealthBookEntry, for personalID: PersonalIDNumber, by clinician: Participant, now: Date
     ) async throws(RecordsError) -> Int64 {
         guard clinician.role == .clinician || clinician.role == .system else {
             throw RecordsError(.forbidden, "only health facilities record health-book entries")
@@ -20,7 +20,7 @@ extension RequestStore {
             throw RecordsError(.invalidInput, "the health-book entry is invalid", issues: issues)
         }
         let json: String
-        do { json = String(decoding: try WorkflowJSON.encoder().encode(entry), as: UTF8.self) } catch {
+        do { json = String(decoding: try WorkflowJSON.encode(entry), as: UTF8.self) } catch {
             throw RecordsError(.invalidInput, "the health-book entry does not encode as JSON")
         }
         let milliseconds = RequestRow.milliseconds(now)
@@ -45,7 +45,8 @@ extension RequestStore {
     /// A person's health book, entries by date then recording order. The citizen reads their own; the system
     /// reads any (to issue an extract). Officers and other citizens get ``RecordsError/Code/notFound``: facilities
     /// do not pull a health book without the person.
-    package func healthBook(for personalID: PersonalIDNumber, by actor: Actor) async throws(RecordsError) -> HealthBook
+    package func healthBook(for personalID: PersonalIDNumber, by actor: Participant) async throws(RecordsError)
+        -> HealthBook
     {
         switch actor.role {
         case .citizen where actor.id == personalID.digits, .system: break
@@ -53,13 +54,12 @@ extension RequestStore {
         }
         return try await read { connection in
             var entries: [HealthBookEntry] = []
-            let decoder = WorkflowJSON.decoder()
             try connection.forEachRow(
                 "SELECT entry FROM health_book_entries WHERE personal_id = ? ORDER BY entry_date, seq",
                 [.text(personalID.digits)]
             ) { statement in
                 guard let json = statement.string(at: 0) else { throw RequestRow.corrupt }
-                entries.append(try decoder.decode(HealthBookEntry.self, from: Data(json.utf8)))
+                entries.append(try WorkflowJSON.decodeStored(HealthBookEntry.self, from: Array(json.utf8)))
             }
             return HealthBook(personalId: personalID, entries: entries)
         }
@@ -71,13 +71,12 @@ extension RequestStore {
     package func healthBookForIssuance(_ personalID: PersonalIDNumber) throws(RecordsError) -> HealthBook {
         try read { connection in
             var entries: [HealthBookEntry] = []
-            let decoder = WorkflowJSON.decoder()
             try connection.forEachRow(
                 "SELECT entry FROM health_book_entries WHERE personal_id = ? ORDER BY entry_date, seq",
                 [.text(personalID.digits)]
             ) { statement in
                 guard let json = statement.string(at: 0) else { throw RequestRow.corrupt }
-                entries.append(try decoder.decode(HealthBookEntry.self, from: Data(json.utf8)))
+                entries.append(try WorkflowJSON.decodeStored(HealthBookEntry.self, from: Array(json.utf8)))
             }
             return HealthBook(personalId: personalID, entries: entries)
         }

@@ -95,7 +95,7 @@ extension RequestStore {
         if let encoded {
             (json, bodyHash) = encoded
         } else {
-            // The same bytes as `WorkflowJSON.encoder()`, without JSONEncoder's cost (see `sortedKeysJSON()`).
+            // The same bytes as `WorkflowJSON.encode(_:)`, without the generic encoder's cost (see `sortedKeysJSON()`).
             let bytes = request.submission.sortedKeysJSON()
             json = String(decoding: bytes, as: UTF8.self)
             bodyHash = Hex.encode(Digest.sha256(bytes))
@@ -157,7 +157,7 @@ extension RequestStore {
         let id = ids.publicID(seq: seq)
         let audit = try AuditLog.append(
             in: connection, recordedAtMilliseconds: item.nowMilliseconds, actorID: item.ownerID,
-            actorRole: ActorRole.citizen.rawValue, action: "submit", requestID: id, fromState: nil,
+            actorRole: ParticipantRole.citizen.rawValue, action: "submit", requestID: id, fromState: nil,
             toState: RequestState.submitted.rawValue, reason: nil)
         try connection.execute(
             """
