@@ -103,14 +103,6 @@ extension WebPages {
         "\(principal.kind.rawValue):\(principal.token.issuer) \(principal.token.subject)"
     }
 
-    /// ``AuthorizationPolicy`` for the pages: another department's request is the not-found page, anything else
-    /// the roles do not allow the forbidden page (403).
-    func authorize(_ staff: StaffPrincipal, _ action: StaffAction, _ summary: RequestSummary) throws {
-        try dependencies.casework.policy.require(staff, action, kind: summary.kind, department: summary.departmentID) {
-            Outcome.notFound
-        }
-    }
-
     // MARK: Queue
 
     func departmentName(_ id: String, _ visit: WebVisit) -> String {
@@ -163,9 +155,8 @@ extension WebPages {
         var typed = typedValues
         let actor = Self.actor(staff)
         let id = try pageRequestID(context)
-        let record = try await store.request(id, by: actor, now: now())
+        let record = try await dependencies.casework.permitted(.viewRequest, on: id, by: staff)
         let summary = record.summary
-        try authorize(staff, .viewRequest, summary)
         let document =
             summary.state == .issued || summary.state == .revoked ? try store.documentEntry(forRequest: id) : nil
         var values = requestFacts(record, document: document, visit, officerNames: true)
@@ -369,10 +360,9 @@ extension WebPages {
             "claim": .claim, "approve": .approve, "request-info": .requestInfo, "reject": .reject, "revoke": .revoke,
         ]
         guard let staffAction = actions[action] else { throw Outcome.notFound }
-        // The one policy, in the API's order: an action the roles never grant is 403 before anything is read; then
-        // another department's request is not found, and a kind the roles do not cover 403.
-        try dependencies.casework.policy.requireAny(staff, staffAction)
-        try authorize(staff, staffAction, try await store.request(id, by: actor, now: now()).summary)
+        // The casework's policy, before the form's fields are read: an action the roles never grant is 403, another
+        // department's request not found, a kind the roles do not cover 403.
+        _ = try await dependencies.casework.permitted(staffAction, on: id, by: staff)
         let version = fields["version"].flatMap(Int.init)
         let now = now()
         func reason(_ name: String) -> String? {

@@ -121,12 +121,9 @@ extension WebPages {
     private func authorizedPost(
         _ action: StaffAction, _ context: RequestContext, staff: StaffPrincipal
     ) async throws -> (actor: Participant, id: String, record: RequestRecord) {
-        let actor = Self.actor(staff)
         let id = try pageRequestID(context)
-        try dependencies.casework.policy.requireAny(staff, action)
-        let record = try await store.request(id, by: actor, now: now())
-        try authorize(staff, action, record.summary)
-        return (actor, id, record)
+        let record = try await dependencies.casework.permitted(action, on: id, by: staff)
+        return (Self.actor(staff), id, record)
     }
 
     /// `POST /officer/requests/{id}/set-complexity`: the reasons ticked and a written reason; refused next to its

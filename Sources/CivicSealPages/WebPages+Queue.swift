@@ -14,15 +14,15 @@ extension WebPages {
     /// `GET /officer/queue?state=&kind=&overdue=yes&after=`: 50 requests a page, earliest due date first.
     func officerQueue(_ request: HTTPRequest, _ visit: WebVisit, staff: StaffPrincipal) async throws -> HTTPResponse {
         let actor = Self.actor(staff)
-        let allowedKinds = dependencies.casework.policy.queueKinds(
-            staff, department: staff.department, routing: store.configuration.authority.routing)
+        let casework = dependencies.casework
+        let allowedKinds = casework.queueKinds(staff, department: staff.department)
         guard !allowedKinds.isEmpty else { throw Outcome.forbidden }
         let query = (try? QueryString.parse(request.query, allowed: ["state", "kind", "overdue", "after"])) ?? [:]
         let allStates = query["state"] == Self.allStatesValue
         let state = query["state"].flatMap(RequestState.init(rawValue:)) ?? .submitted
         let states = allStates ? RequestState.allCases : [state]
         var kind = query["kind"].flatMap(RequestKind.init(rawValue:))
-        let handled = store.configuration.authority.routing.kinds(handledBy: staff.department)
+        let handled = casework.handledKinds(staff.department)
         // A kind the department handles but the officer's roles do not cover is refused; one it does not handle
         // is simply an empty list.
         if let chosen = kind, handled.contains(chosen), !allowedKinds.contains(chosen) { throw Outcome.forbidden }

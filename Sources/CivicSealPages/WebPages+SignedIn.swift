@@ -1,3 +1,4 @@
+import CivicSealCasework
 import CivicSealHTTP
 import CivicSealIdentity
 import CivicSealWebKit
@@ -94,8 +95,6 @@ extension WebPages {
         }
     }
 
-    /// How the records layer names the officer acting (``Participant``).
-    static func actor(_ staff: StaffPrincipal) -> Participant {
-        Participant.officer(staff.token.subject, department: staff.department, name: staff.name)
-    }
+    /// How histories and the audit trail name the officer acting: the casework's one rule.
+    static func actor(_ staff: StaffPrincipal) -> Participant { Casework.participant(staff) }
 }
