@@ -59,7 +59,8 @@ struct DocumentRecordBuilderTests {
                 Self.source(
                     .criminalRecord,
                     findings:
-                        #"{"convictions":[],"bans":[],"conviction":[{"judgmentDate":"2020-01-01","crime":"Trộm cắp tài sản"}]}"#
+                        #"{"convictions":[],"bans":[],"#
+                        + #""conviction":[{"judgmentDate":"2020-01-01","crime":"Trộm cắp tài sản"}]}"#
                 ))
         }
     }
@@ -89,7 +90,7 @@ struct DocumentRecordBuilderTests {
     }
 
     @Test(
-        "the certificate is the type the citizen asked for: an employment request gets the employment document, never the driver's"
+        "the certificate is the type asked for: an employment request gets the employment document, never the driver's"
     )
     func healthCertificateFollowsTheRequestedType() throws {
         let employment = Inputs.a.submissionJSON(.healthCertificate, form: 0, type: .employment)
@@ -117,7 +118,7 @@ struct DocumentRecordBuilderTests {
     }
 
     @Test(
-        "a department without its place or signing formula in the configuration issues nothing, rather than print a default"
+        "a department without its place or signing formula in the configuration issues nothing, never a default"
     )
     func issuerWordingComesFromTheDepartment() throws {
         let source = Self.source(.criminalRecord, findings: Inputs.a.findingsJSON(.criminalRecord))

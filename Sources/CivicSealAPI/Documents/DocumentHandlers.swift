@@ -116,9 +116,9 @@ extension APIService {
                     detail: "Every verification thread is busy and the queue is full; retry in \(error.retryAfter) s."),
                 headers: ["Retry-After": String(error.retryAfter)])
         }
-        let data = try JSONSerialization.data(
-            withJSONObject: verdict.jsonObject(), options: [.sortedKeys, .withoutEscapingSlashes])
-        var response = HTTPResponse.json(Array(data))
+        var writer = JSONWriter(capacity: 2048)
+        writer.value(verdict.jsonValue())
+        var response = HTTPResponse.json(writer.bytes)
         response.headers.replaceOrAdd(name: "Cache-Control", value: "no-store")
         return response
     }
@@ -154,8 +154,8 @@ extension APIService {
             throw APIError(
                 problem: ProblemDetails(
                     slug: "too-many-requests", title: "Too many confirmation attempts", status: HTTPStatus(code: 429),
-                    detail:
-                        "At most \(confirmationLimiter.limit) confirmations per minute from one address; retry in \(wait) s."
+                    detail: "At most \(confirmationLimiter.limit) confirmations per minute from one address; "
+                        + "retry in \(wait) s."
                 ),
                 headers: ["Retry-After": String(wait)])
         }
