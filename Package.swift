@@ -44,12 +44,21 @@ let package = Package(
             name: "CivicSealVerification", dependencies: ["CivicSealCrypto", "CivicSealPDF", "CivicSealWorkflow", "CivicSealJSON"],
             swiftSettings: strict),
 
+        // The application layer: every use case once (intake, decisions, issuance, documents, verification).
+        .target(
+            name: "CivicSealCasework",
+            dependencies: [
+                "CivicSealWorkflow", "CivicSealRecords", "CivicSealIdentity", "CivicSealDocuments", "CivicSealCrypto",
+                "CivicSealJSON", "CivicSealPDF", "CivicSealSealing", "CivicSealVerification",
+            ],
+            swiftSettings: strict),
+
         // The HTTP API.
         .target(
             name: "CivicSealAPI",
             dependencies: [
                 "CivicSealHTTP", "CivicSealIdentity", "CivicSealRecords", "CivicSealWorkflow", "CivicSealCrypto",
-                "CivicSealVerification", "CivicSealJSON", "CivicSealDocuments",
+                "CivicSealVerification", "CivicSealJSON", "CivicSealDocuments", "CivicSealCasework",
             ],
             exclude: ["Resources/openapi.json"], swiftSettings: strict),
 
@@ -59,7 +68,7 @@ let package = Package(
             name: "CivicSealPages",
             dependencies: [
                 "CivicSealWebKit", "CivicSealHTTP", "CivicSealIdentity", "CivicSealRecords", "CivicSealWorkflow",
-                "CivicSealDocuments", "CivicSealVerification", "CivicSealCrypto", "CivicSealJSON",
+                "CivicSealDocuments", "CivicSealVerification", "CivicSealCrypto", "CivicSealJSON", "CivicSealCasework",
             ],
             swiftSettings: strict),
 
@@ -69,7 +78,7 @@ let package = Package(
             dependencies: [
                 "CivicSealCrypto", "CivicSealIdentity", "CivicSealRecords", "CivicSealWorkflow", "CivicSealStorage",
                 "CivicSealHTTP", "CivicSealAPI", "CivicSealPages", "CivicSealSealing", "CivicSealVerification",
-                "CivicSealDocuments", "CivicSealJSON",
+                "CivicSealDocuments", "CivicSealJSON", "CivicSealCasework",
             ],
             swiftSettings: strict),
         .executableTarget(name: "civicseal", dependencies: ["CivicSealApp"], swiftSettings: strict),
@@ -78,7 +87,7 @@ let package = Package(
             dependencies: [
                 "CivicSealApp", "CivicSealCrypto", "CivicSealRecords", "CivicSealWorkflow", "CivicSealStorage",
                 "CivicSealDocuments", "CivicSealQR", "CivicSealHTTP", "CivicSealVerification", "CivicSealAPI",
-                "CivicSealProcess",
+                "CivicSealProcess", "CivicSealCasework",
             ],
             swiftSettings: strict),
 
@@ -150,7 +159,15 @@ let package = Package(
             dependencies: [
                 "CivicSealAPI", "CivicSealApp", "CivicSealHTTP", "CivicSealIdentity", "CivicSealRecords", "CivicSealWorkflow",
                 "CivicSealCrypto", "CivicSealVerification", "CivicSealJSON", "CivicSealDocuments", "CivicSealProcess",
-                "CivicSealTestSupport", "CivicSealServiceTestSupport",
+                "CivicSealCasework", "CivicSealTestSupport", "CivicSealServiceTestSupport",
+            ],
+            swiftSettings: strict),
+        .testTarget(
+            name: "CivicSealCaseworkTests",
+            dependencies: [
+                "CivicSealCasework", "CivicSealApp", "CivicSealCrypto", "CivicSealDocuments", "CivicSealIdentity",
+                "CivicSealRecords", "CivicSealWorkflow", "CivicSealSealing", "CivicSealVerification", "CivicSealJSON",
+                "CivicSealPDF", "CivicSealTestSupport",
             ],
             swiftSettings: strict),
         .testTarget(
@@ -158,14 +175,14 @@ let package = Package(
             dependencies: [
                 "CivicSealPages", "CivicSealWebKit", "CivicSealApp", "CivicSealHTTP", "CivicSealIdentity", "CivicSealRecords",
                 "CivicSealWorkflow", "CivicSealDocuments", "CivicSealCrypto", "CivicSealJSON", "CivicSealTestSupport",
-                "CivicSealServiceTestSupport",
+                "CivicSealServiceTestSupport", "CivicSealCasework",
             ],
             swiftSettings: strict),
         .testTarget(
             name: "CivicSealAppTests",
             dependencies: [
                 "CivicSealApp", "CivicSealCrypto", "CivicSealDocuments", "CivicSealIdentity", "CivicSealRecords", "CivicSealWorkflow", "CivicSealStorage",
-                "CivicSealVerification", "CivicSealJSON", "CivicSealTestSupport",
+                "CivicSealVerification", "CivicSealJSON", "CivicSealCasework", "CivicSealTestSupport",
             ],
             swiftSettings: strict),
     ]

@@ -1,4 +1,5 @@
 import CivicSealApp
+import CivicSealCasework
 import CivicSealCrypto
 import CivicSealRecords
 import CivicSealVerification
@@ -48,7 +49,7 @@ enum AbuseBenchmark {
             }
             semaphore.wait()
         }
-        let officer = Actor.officer("bench-officer", department: "justice-hanoi")
+        let officer = Participant.officer("bench-officer", department: "justice-hanoi")
         let validated = SyntheticRequests.validated(
             SyntheticRequests.criminalRecord(), person: 9, today: CalendarDate(Date()))
         let summary = try service.store.submit(validated, now: Date())
@@ -212,7 +213,7 @@ enum AbuseBenchmark {
             }
         }
         // Let the attack begin before measuring: the first crafted upload is on the wire.
-        let lanes = context.service.api.verification
+        let lanes = context.service.api.casework.verification
         for _ in 0..<10_000
         where lanes.large.running == 0 && answered.load(ordering: .relaxed) + refused.load(ordering: .relaxed) == 0 {
             usleep(1000)

@@ -1,4 +1,5 @@
 import CivicSealAPI
+import CivicSealCasework
 import CivicSealCrypto
 import CivicSealJSON
 import CivicSealWorkflow
@@ -186,5 +187,16 @@ package final class Keyring: Sendable {
             )
         }
         return lines.joined(separator: "\n")
+    }
+}
+
+extension Keyring: SealingKeyring {
+    /// The department's active seal as issuance uses it (the signer prepared at load).
+    package func seal(forDepartment departmentID: String) -> DepartmentSeal? {
+        guard let department = department(departmentID) else { return nil }
+        return DepartmentSeal(
+            departmentID: department.id, name: department.name, englishName: department.englishName,
+            certificateSHA256: department.active.certificate.fingerprintHex,
+            signer: Result { () throws(CryptoError) in try department.signer() })
     }
 }

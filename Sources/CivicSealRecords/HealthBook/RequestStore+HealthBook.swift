@@ -3,16 +3,16 @@ import CivicSealWorkflow
 import Foundation
 
 extension RequestStore {
-    /// Records one entry in a person's health book. Clinicians are officers of a health facility (their
-    /// `departmentID`); the system may import. The entry is validated
+    /// Records one entry in a person's health book, by a clinician of a health facility (their `departmentID`, audited
+    /// with the `clinician` role); the system may import. The entry is validated
     /// (``CivicSealWorkflow/HealthBookEntry/issues(at:)``)
     /// and its audit entry (`health-book.record`, no reason, no clinical content) is written in the same transaction.
     /// Returns the entry's number.
     @discardableResult
     package func recordHealthEntry(
-        _ entry: HealthBookEntry, for personalID: PersonalIDNumber, by clinician: Actor, now: Date
+        _ entry: HealthBookEntry, for personalID: PersonalIDNumber, by clinician: Participant, now: Date
     ) async throws(RecordsError) -> Int64 {
-        guard clinician.role == .officer || clinician.role == .system else {
+        guard clinician.role == .clinician || clinician.role == .system else {
             throw RecordsError(.forbidden, "only health facilities record health-book entries")
         }
         let issues = entry.issues(at: "entry", today: today(now))
@@ -45,7 +45,8 @@ extension RequestStore {
     /// A person's health book, entries by date then recording order. The citizen reads their own; the system
     /// reads any (to issue an extract). Officers and other citizens get ``RecordsError/Code/notFound``: facilities
     /// do not pull a health book without the person.
-    package func healthBook(for personalID: PersonalIDNumber, by actor: Actor) async throws(RecordsError) -> HealthBook
+    package func healthBook(for personalID: PersonalIDNumber, by actor: Participant) async throws(RecordsError)
+        -> HealthBook
     {
         switch actor.role {
         case .citizen where actor.id == personalID.digits, .system: break

@@ -3,6 +3,7 @@ import Foundation
 import Testing
 
 @testable import CivicSealApp
+@testable import CivicSealCasework
 
 /// Issuance reads a stored submission with the strict JSON parser instead of `JSONDecoder`; the facts it takes must
 /// be exactly what `JSONDecoder` reads from the same stored bytes.
