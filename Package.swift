@@ -41,7 +41,7 @@ let package = Package(
         // Sealing and verification.
         .target(name: "CivicSealSealing", dependencies: ["CivicSealCrypto", "CivicSealPDF"], swiftSettings: strict),
         .target(
-            name: "CivicSealVerification", dependencies: ["CivicSealCrypto", "CivicSealPDF", "CivicSealWorkflow"],
+            name: "CivicSealVerification", dependencies: ["CivicSealCrypto", "CivicSealPDF", "CivicSealWorkflow", "CivicSealJSON"],
             swiftSettings: strict),
 
         // The application layer: every use case once (intake, decisions, issuance, documents, verification).
@@ -123,7 +123,7 @@ let package = Package(
         .testTarget(
             name: "CivicSealVerificationTests",
             dependencies: [
-                "CivicSealVerification", "CivicSealSealing", "CivicSealApp", "CivicSealCrypto", "CivicSealDocuments", "CivicSealPDF", "CivicSealWorkflow",
+                "CivicSealVerification", "CivicSealSealing", "CivicSealApp", "CivicSealCrypto", "CivicSealDocuments", "CivicSealPDF", "CivicSealWorkflow", "CivicSealJSON",
                 "CivicSealTestSupport",
             ],
             swiftSettings: strict),

@@ -1,3 +1,4 @@
+import CivicSealJSON
 import CivicSealPDF
 import CivicSealWorkflow
 import Foundation
@@ -102,28 +103,28 @@ package struct DocumentVerdict: Sendable {
     /// The names of the checks that failed, in report order.
     package var failedChecks: [CheckName] { checks.filter { !$0.passed }.map(\.name) }
 
-    /// The verdict for the API (`JSONSerialization`-ready): `outcome`, `checks` (`name`, `passed`,
-    /// `messages.vi`/`messages.en`), `signer`, `department`, `signingTime` (ISO 8601, UTC), `documentID`,
-    /// `documentKind`, `revocation` (`{"date", "reason"}`: ISO 8601 and a ``RevocationReason`` code); absent values are
-    /// JSON `null`.
-    package func jsonObject() -> [String: Any] {
-        func orNull(_ value: String?) -> Any { value ?? NSNull() }
+    /// The verdict for the API: `outcome`, `checks` (`name`, `passed`, `messages.vi`/`messages.en`), `signer`,
+    /// `department`, `signingTime` (ISO 8601, UTC), `documentID`, `documentKind`, `revocation` (`{"date", "reason"}`:
+    /// ISO 8601 and a ``RevocationReason`` code); absent values are JSON `null`.
+    package func jsonValue() -> JSONValue {
+        func orNull(_ value: String?) -> JSONValue { value.map(JSONValue.string) ?? .null }
         return [
-            "outcome": outcome.rawValue,
-            "checks": checks.map { check -> [String: Any] in
-                [
-                    "name": check.name.rawValue, "passed": check.passed,
-                    "messages": ["vi": check.vietnamese, "en": check.english],
-                ]
-            },
+            "outcome": .string(outcome.rawValue),
+            "checks": .array(
+                checks.map { check in
+                    [
+                        "name": .string(check.name.rawValue), "passed": .bool(check.passed),
+                        "messages": ["vi": .string(check.vietnamese), "en": .string(check.english)],
+                    ]
+                }),
             "signer": orNull(signer),
             "department": orNull(department),
             "signingTime": orNull(signingTime.map(Self.iso8601)),
             "documentID": orNull(documentID),
             "documentKind": orNull(documentKind),
             "revocation": revocation.map {
-                ["date": Self.iso8601($0.date), "reason": $0.reason.rawValue] as [String: Any]
-            } ?? NSNull(),
+                ["date": .string(Self.iso8601($0.date)), "reason": .string($0.reason.rawValue)]
+            } ?? .null,
         ]
     }
 

@@ -89,7 +89,8 @@ package final class DocumentVerifier: Sendable {
                 report.fail(
                     .modifications,
                     "Tài liệu đã bị sửa đổi sau khi ký: có \(pdf.count - signedEnd) byte được thêm vào sau phần đã ký.",
-                    "The document was modified after signing: \(pdf.count - signedEnd) bytes were appended after the signed part."
+                    "The document was modified after signing: \(pdf.count - signedEnd) bytes were appended after "
+                        + "the signed part."
                 )
             }
         } else {
@@ -105,7 +106,8 @@ package final class DocumentVerifier: Sendable {
             report.notChecked(.digest)
             report.fail(
                 .signature,
-                "Định dạng chữ ký \(subFilter) không được hỗ trợ (chỉ chấp nhận ETSI.CAdES.detached, adbe.pkcs7.detached).",
+                "Định dạng chữ ký \(subFilter) không được hỗ trợ "
+                    + "(chỉ chấp nhận ETSI.CAdES.detached, adbe.pkcs7.detached).",
                 "The signature format \(subFilter) is not supported (only ETSI.CAdES.detached and adbe.pkcs7.detached)."
             )
             report.notChecked(.signingCertificate)
@@ -176,7 +178,8 @@ package final class DocumentVerifier: Sendable {
             report.fail(
                 .chain,
                 "Chứng thư số của người ký không được cấp bởi tổ chức chứng thực tin cậy (\(failure.reason.rawValue)).",
-                "The signer's certificate does not chain to a trust anchor (\(failure.reason.rawValue) at depth \(failure.depth))."
+                "The signer's certificate does not chain to a trust anchor "
+                    + "(\(failure.reason.rawValue) at depth \(failure.depth))."
             )
         } else {
             report.pass(
@@ -244,8 +247,10 @@ package final class DocumentVerifier: Sendable {
             report.revocation = DocumentVerdict.Revocation(date: at, reason: code)
             report.fail(
                 .notRevoked,
-                "Tài liệu đã bị thu hồi lúc \(stamp) \(HanoiTime.zoneVietnamese). Lý do: \(code.vietnamese) (\(code.rawValue)).",
-                "The document was revoked at \(stamp) \(HanoiTime.zoneEnglish). Reason: \(code.english) (\(code.rawValue))."
+                "Tài liệu đã bị thu hồi lúc \(stamp) \(HanoiTime.zoneVietnamese). "
+                    + "Lý do: \(code.vietnamese) (\(code.rawValue)).",
+                "The document was revoked at \(stamp) \(HanoiTime.zoneEnglish). "
+                    + "Reason: \(code.english) (\(code.rawValue))."
             )
         }
     }

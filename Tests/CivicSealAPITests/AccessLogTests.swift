@@ -13,7 +13,7 @@ struct AccessLogTests {
 
     @Test("the whole flow logs one JSON line per request, with route patterns and no token, id, name or personal ID")
     func wholeFlowLogsOneSafeLinePerRequest() async throws {
-        try await withLiveService { live in
+        try await withLiveService(transport: .socket) { live in
             let client = live.client
             let person = Person.man(70)
             let citizen = try live.token(for: person)

@@ -13,7 +13,8 @@ struct ClientAddressTests {
     /// were answered.
     static func answeredBeforeRefusal(_ live: LiveService, from client: (Int) -> String?) async throws -> Int {
         let body =
-            #"{"documentId": "00000000000000000000000000", "fullName": "Trần Văn Thử", "birthDate": "1985-03-02", "sex": "male", "personalId": "079085000001"}"#
+            #"{"documentId": "00000000000000000000000000", "fullName": "Trần Văn Thử", "birthDate": "1985-03-02", "#
+            + #""sex": "male", "personalId": "079085000001"}"#
         for attempt in 0..<12 {
             let headers = client(attempt).map { [("X-Forwarded-For", $0)] } ?? []
             let response = try await live.client.post("/v1/verify/details", json: body, headers: headers)
@@ -27,10 +28,13 @@ struct ClientAddressTests {
     func rateLimitKeysOnTheForwardedClient() async throws {
         // The service's clock stands still: the limit is per minute, and on a busy machine the attempts could span one.
         let now = Date()
-        try await withLiveService(configure: {
-            $0.trustedProxies = [IPAddressRange("127.0.0.1")!]
-            $0.clock = { now }
-        }) { live in
+        try await withLiveService(
+            transport: .socket,
+            configure: {
+                $0.trustedProxies = [IPAddressRange("127.0.0.1")!]
+                $0.clock = { now }
+            }
+        ) { live in
             let first = try await Self.answeredBeforeRefusal(live) { _ in "203.0.113.1" }
             #expect(first == 10)
             // Another client behind the same proxy is not locked out by the first.
@@ -49,7 +53,7 @@ struct ClientAddressTests {
     @Test("from an untrusted peer, X-Forwarded-For buys nothing: the socket address is the client")
     func forwardedForFromAnUntrustedPeerIsIgnored() async throws {
         let now = Date()
-        try await withLiveService(configure: { $0.clock = { now } }) { live in
+        try await withLiveService(transport: .socket, configure: { $0.clock = { now } }) { live in
             let answered = try await Self.answeredBeforeRefusal(live) { "198.51.100.\($0)" }
             #expect(answered == 10)
         }
@@ -72,7 +76,7 @@ struct MetricsAccessTests {
 
     @Test("GET /metrics without a configured token is 404")
     func metricsAreOffWithoutAToken() async throws {
-        try await withLiveService { live in
+        try await withLiveService(transport: .socket) { live in
             let response = try await live.client.get("/metrics")
             #expect(response.status == 404, "\(response)")
             #expect(!response.text.contains("civicseal_http_requests_total"))
@@ -81,7 +85,7 @@ struct MetricsAccessTests {
 
     @Test("GET /metrics answers 401 without the token or with a wrong one, 200 with it")
     func metricsNeedTheToken() async throws {
-        try await withLiveService(configure: { $0.metricsToken = Self.token }) { live in
+        try await withLiveService(transport: .socket, configure: { $0.metricsToken = Self.token }) { live in
             let none = try await live.client.get("/metrics")
             #expect(none.status == 401, "\(none)")
             #expect(none.header("WWW-Authenticate")?.hasPrefix("Bearer") == true)
@@ -125,10 +129,10 @@ struct InlineRouteTests {
     ]
 
     @Test(
-        "only memory-only routes run on the event loop; SQLite reads, PDF downloads and token checks run on handler threads"
+        "only memory-only routes run on the event loop; SQLite reads, PDFs and token checks run on handler threads"
     )
     func onlyMemoryOnlyRoutesAreInline() async throws {
-        try await withLiveService { live in
+        try await withLiveService(transport: .socket) { live in
             let inline = live.service.router.inlineRoutes.map(\.description)
             #expect(Set(inline) == Self.memoryOnly, "inline routes: \(inline.sorted())")
             for route in [

@@ -23,10 +23,11 @@ struct OperationsTests {
     }
 
     @Test(
-        "GET /metrics serves Prometheus text: TYPE lines, requests by route and status, latency buckets, requests by state"
+        "GET /metrics serves Prometheus text: TYPE lines, requests by route and status, latency, requests by state"
     )
     func metricsExposition() async throws {
-        try await withLiveService(configure: { $0.metricsToken = MetricsAccessTests.token }) { live in
+        try await withLiveService(transport: .socket, configure: { $0.metricsToken = MetricsAccessTests.token }) {
+            live in
             let client = live.client
             var ids: [String] = []
             for number in 60..<63 {

@@ -15,13 +15,13 @@ struct ServeModeTests {
     // MARK: Development mode
 
     @Test(
-        "a non-loopback bind with development keys and issuer refuses to start (typed error naming both) unless development mode is asked for"
+        "a non-loopback bind with development keys and issuer refuses to start unless development mode is asked"
     )
     func nonLoopbackRefusesDevelopmentMaterial() throws {
         let folder = TemporaryDirectory("civicseal-serve-mode")
         _ = try DevelopmentPKI.initialize(directory: folder.path + "/keys")
         let error = #expect(throws: AppError.self) {
-            _ = try LiveService.start(in: folder) { $0.host = "0.0.0.0" }
+            _ = try LiveService.start(in: folder, transport: .socket) { $0.host = "0.0.0.0" }
         }
         #expect(error?.code == .developmentModeRequired && error?.exitStatus == 78)
         #expect(
@@ -31,14 +31,14 @@ struct ServeModeTests {
         // Nor does it create development keys for a public address.
         let empty = TemporaryDirectory("civicseal-serve-mode")
         #expect(throws: AppError(.developmentModeRequired, "")) {
-            _ = try LiveService.start(in: empty) { $0.host = "0.0.0.0" }
+            _ = try LiveService.start(in: empty, transport: .socket) { $0.host = "0.0.0.0" }
         }
         #expect(!FileManager.default.fileExists(atPath: empty.path + "/keys"), "no keys were created")
     }
 
     @Test("the loopback default is development mode, said loudly, with plain-HTTP cookies")
     func loopbackDefaultIsDevelopmentMode() async throws {
-        try await withLiveService { live in
+        try await withLiveService(transport: .socket) { live in
             #expect(live.service.developmentMode)
             let banner = live.service.banner.joined(separator: "\n")
             #expect(
@@ -50,10 +50,13 @@ struct ServeModeTests {
 
     @Test("with --development off loopback the service starts, and every cookie is Secure with the __Host- prefix")
     func developmentOffLoopbackHasSecureHostCookies() async throws {
-        try await withLiveService(configure: {
-            $0.host = "0.0.0.0"
-            $0.development = true
-        }) { live in
+        try await withLiveService(
+            transport: .socket,
+            configure: {
+                $0.host = "0.0.0.0"
+                $0.development = true
+            }
+        ) { live in
             #expect(live.service.developmentMode)
             #expect(live.service.banner.joined().contains("--development was given"))
             let browser = Browser(live)
@@ -70,7 +73,7 @@ struct ServeModeTests {
     }
 
     @Test(
-        "without development material, loopback is not development mode: Secure __Host- cookies, and a public bind starts too"
+        "without development material loopback is not development mode (Secure __Host- cookies); public bind starts"
     )
     func productionKeysAreNotDevelopmentMode() async throws {
         let folder = TemporaryDirectory("civicseal-serve-mode")
@@ -93,7 +96,7 @@ struct ServeModeTests {
         try JSONSerialization.data(withJSONObject: issuers).write(
             to: URL(fileURLWithPath: keys + "/trusted-issuers.json"))
 
-        let live = try LiveService.start(in: folder)
+        let live = try LiveService.start(in: folder, transport: .socket)
         do {
             #expect(!live.service.developmentMode)
             #expect(!live.service.banner.joined().contains("DEVELOPMENT MODE"))
@@ -107,7 +110,7 @@ struct ServeModeTests {
             throw error
         }
         await live.stop()
-        let publicBind = try LiveService.start(in: folder) { $0.host = "0.0.0.0" }
+        let publicBind = try LiveService.start(in: folder, transport: .socket) { $0.host = "0.0.0.0" }
         #expect(!publicBind.service.developmentMode)
         await publicBind.stop()
     }
@@ -115,10 +118,10 @@ struct ServeModeTests {
     // MARK: --trust-proxy-bearer
 
     @Test(
-        "with --trust-proxy-bearer the proxy's Authorization signs the officer in to the pages (queue, request, claim); without it the header is ignored"
+        "--trust-proxy-bearer: the proxy's Authorization signs the officer in to the pages; else it is ignored"
     )
     func trustProxyBearer() async throws {
-        try await withLiveService(configure: { $0.trustProxyBearer = true }) { live in
+        try await withLiveService(transport: .socket, configure: { $0.trustProxyBearer = true }) { live in
             let submitted = try await live.client.post(
                 "/v1/requests", token: try live.token(for: .man(91)), json: Bodies.criminalRecord())
             let id = try #require(submitted.json["id"] as? String)
@@ -148,7 +151,7 @@ struct ServeModeTests {
                 "GET", "/officer/queue", headers: [("Authorization", "Bearer \(try live.token(for: .man(92)))")])
             #expect(citizen.header("Location") == "/officer/sign-in", "\(citizen)")
         }
-        try await withLiveService { live in
+        try await withLiveService(transport: .socket) { live in
             let ignored = try await Browser(live).send(
                 "GET", "/officer/queue", headers: [("Authorization", "Bearer \(try live.token(for: .justiceOfficer))")])
             #expect(
@@ -198,7 +201,7 @@ struct ServeModeTests {
     }
 
     @Test(
-        "the real `civicseal serve`: first start creates owner-only keys, says development mode, answers, and on SIGTERM exits 0 with the database closed cleanly",
+        "the real `civicseal serve`: owner-only keys, development mode, answers, SIGTERM exits 0, database closed",
         .enabled(if: BuiltProduct.path("civicseal") != nil || ExternalTool.isCI), .timeLimit(.minutes(2)))
     func realExecutableFirstStartAndSIGTERM() async throws {
         let folder = TemporaryDirectory("civicseal-serve-exe")
@@ -243,7 +246,7 @@ struct ServeModeTests {
     }
 
     @Test(
-        "the real `civicseal serve --host 0.0.0.0` with development keys exits 78 with the reason; with --development it serves",
+        "the real `civicseal serve --host 0.0.0.0` with development keys exits 78 with why; --development serves",
         .enabled(if: BuiltProduct.path("civicseal") != nil || ExternalTool.isCI), .timeLimit(.minutes(2)))
     func realExecutableRefusesAPublicBindInDevelopment() async throws {
         let folder = TemporaryDirectory("civicseal-serve-exe")

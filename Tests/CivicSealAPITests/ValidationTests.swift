@@ -7,7 +7,8 @@ import Testing
 @Suite("Live API: validation and error bodies")
 struct ValidationTests {
     static let overlappingHistory = """
-        [{"from": "1985-03-02", "to": "2005-12-31", "address": "45 Lê Lợi", "provinceCode": "079", "occupation": "Học sinh"},
+        [{"from": "1985-03-02", "to": "2005-12-31", "address": "45 Lê Lợi", "provinceCode": "079",
+          "occupation": "Học sinh"},
          {"from": "2004-01-01", "address": "45 Lê Lợi", "provinceCode": "079", "occupation": "Kỹ sư"}]
         """
 
@@ -194,7 +195,8 @@ struct ValidationTests {
                 try await client.get("/v1/requests/\(id)%27%20OR%201=1", token: citizen),
                 try await client.get("/v1/requests/../../etc/passwd", token: citizen),
                 try await client.get(
-                    "/v1/queues/justice-hanoi?status=\(sqlish.addingPercentEncoding(withAllowedCharacters: .alphanumerics)!)",
+                    "/v1/queues/justice-hanoi?status="
+                        + sqlish.addingPercentEncoding(withAllowedCharacters: .alphanumerics)!,
                     token: officer),
                 try await client.get(
                     "/v1/queues/justice-hanoi?cursor=%27%3B%20SELECT%20*%20FROM%20requests", token: officer),
@@ -206,12 +208,14 @@ struct ValidationTests {
                 try await client.post(
                     "/v1/health-books/\(person.personalID)/entries", token: try live.token(for: .clinician),
                     json:
-                        #"{"entryType": "vaccination", "facilityId": "x", "administeredOn": "2025-02-30", "vaccine": "v", "antigen": "a", "dose": 99}"#
+                        #"{"entryType": "vaccination", "facilityId": "x", "administeredOn": "2025-02-30", "#
+                        + #""vaccine": "v", "antigen": "a", "dose": 99}"#
                 ),
                 try await client.post(
                     "/v1/health-books/\(person.personalID)/entries", token: try live.token(for: .clinician),
                     json:
-                        #"{"entryType": "vaccination", "facilityId": "x", "administeredOn": "2025-02-01", "vaccine": "v", "antigen": "a", "dose": 99}"#
+                        #"{"entryType": "vaccination", "facilityId": "x", "administeredOn": "2025-02-01", "#
+                        + #""vaccine": "v", "antigen": "a", "dose": 99}"#
                 ),
                 try await client.send("DELETE", "/v1/requests/\(id)", token: citizen),
                 try await client.get("/v1/nowhere", token: citizen),

@@ -97,7 +97,7 @@ import Testing
             let pdf = try #require(try store.documentPDF(id: entry.documentID))
             #expect(Hex.encode(Digest.sha256(pdf)) == entry.pdfSHA256, "stored PDF of \(id) is not the registered one")
             let verdict = verifier.verify(pdf, registry: nil)
-            #expect(verdict.isValid, "document of \(id) does not verify: \(verdict.jsonObject())")
+            #expect(verdict.isValid, "document of \(id) does not verify: \(verdict.jsonValue().serialized())")
         }
         #expect(try store.verifyAudit().isIntact)
     }

@@ -103,8 +103,9 @@ struct JSONWriterTests {
             "note": "a/b\u{2028}",
         ]
         let expected =
-            #"{"convictions":[{"court":"Tòa án nhân dân quận Hoàn Kiếm","date":"2019-05-01","judgment":"12/2019/HS-ST","#
-            + #""offence":"Điều 173 \"Trộm cắp tài sản\"\nkhoản 1","sentence":null}],"form":1,"note":"a/b\u2028","#
+            #"{"convictions":[{"court":"Tòa án nhân dân quận Hoàn Kiếm","date":"2019-05-01","#
+            + #""judgment":"12/2019/HS-ST","offence":"Điều 173 \"Trộm cắp tài sản\"\nkhoản 1","sentence":null}],"#
+            + #""form":1,"note":"a/b\u2028","#
             + #""statesBans":false}"#
         #expect(findings.serialized() == expected)
     }

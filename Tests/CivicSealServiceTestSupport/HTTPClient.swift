@@ -44,9 +44,19 @@ package struct HTTPClient: Sendable {
     /// Only a guard against a hung test, never a timing assertion: generous, so a loaded machine cannot trip it.
     package var timeout: Double = 60
 
+    /// When set, requests are not sent over a socket but handed to the service's router in this process.
+    package let inProcess: InProcessExchange?
+
     package init(port: Int, timeout: Double = 60) {
         self.port = port
         self.timeout = timeout
+        inProcess = nil
+    }
+
+    /// A client of a service that is not listening: the same request bytes, answered in this process.
+    package init(inProcess exchange: InProcessExchange) {
+        port = 0
+        inProcess = exchange
     }
 
     package func get(_ path: String, token: String? = nil, headers: [(String, String)] = []) async throws
@@ -72,6 +82,7 @@ package struct HTTPClient: Sendable {
         if !body.isEmpty || method == "POST" { head += "Content-Length: \(body.count)\r\n" }
         head += "\r\n"
         let bytes = Array(head.utf8) + body
+        if let inProcess { return try Self.parse(try await inProcess.exchange(bytes)) }
         let port = port
         let timeout = timeout
         return try await Self.offPool {

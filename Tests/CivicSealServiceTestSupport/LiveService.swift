@@ -5,8 +5,12 @@ import CivicSealJSON
 import CivicSealTestSupport
 import Foundation
 
-/// The real service (`Service.start`) on 127.0.0.1, port 0, with its own temporary data and development keys,
-/// an in-memory access log, and the means to mint the tokens a test needs.
+/// The real service (`Service.start`) with its own temporary data and development keys, an in-memory access log,
+/// and the means to mint the tokens a test needs.
+///
+/// By default it does not listen: ``client`` hands each request to the service's frozen router in this process
+/// (``Transport/inProcess``), so a failure in a handler or the domain is reported as itself, never as a socket
+/// timeout. Suites about HTTP behaviour ask for ``Transport/socket``: the server on 127.0.0.1, port 0.
 package final class LiveService: Sendable {
     package let folder: TemporaryDirectory
     package let service: Service
@@ -15,24 +19,34 @@ package final class LiveService: Sendable {
     package var keysDirectory: String { folder.path + "/keys" }
     package var dataDirectory: String { folder.path + "/data" }
 
-    private init(folder: TemporaryDirectory, service: Service, log: CollectingLogSink) {
+    private init(folder: TemporaryDirectory, service: Service, log: CollectingLogSink, transport: Transport) {
         self.folder = folder
         self.service = service
         self.log = log
-        client = HTTPClient(port: service.port)
+        switch transport {
+        case .socket: client = HTTPClient(port: service.port)
+        case .inProcess:
+            client = HTTPClient(
+                inProcess: InProcessExchange(
+                    responder: service.router, limits: service.server.configuration.limits))
+        }
     }
 
     /// A fresh service; `configure` may change the options (e.g. `secureCookies`) before it starts.
-    package static func start(configure: (inout ServeOptions) -> Void = { _ in }) throws -> LiveService {
+    package static func start(transport: Transport = .standard, configure: (inout ServeOptions) -> Void = { _ in })
+        throws
+        -> LiveService
+    {
         let folder = TemporaryDirectory("civicseal-api")
         _ = try DevelopmentPKI.initialize(directory: folder.path + "/keys")
-        return try start(in: folder, configure: configure)
+        return try start(in: folder, transport: transport, configure: configure)
     }
 
     /// A service on `folder`'s existing keys and data (a restart, e.g. after a key rotation).
-    package static func start(in folder: TemporaryDirectory, configure: (inout ServeOptions) -> Void = { _ in }) throws
-        -> LiveService
-    {
+    package static func start(
+        in folder: TemporaryDirectory, transport: Transport = .standard,
+        configure: (inout ServeOptions) -> Void = { _ in }
+    ) throws -> LiveService {
         let log = CollectingLogSink()
         var options = ServeOptions()
         options.host = "127.0.0.1"
@@ -41,8 +55,9 @@ package final class LiveService: Sendable {
         options.keysDirectory = folder.path + "/keys"
         options.eventLoops = 2
         options.logSink = log
+        options.listen = transport == .socket
         configure(&options)
-        return LiveService(folder: folder, service: try Service.start(options), log: log)
+        return LiveService(folder: folder, service: try Service.start(options), log: log, transport: transport)
     }
 
     package func stop() async { await service.stop(deadline: .seconds(2)) }
@@ -122,9 +137,10 @@ package final class LiveService: Sendable {
 
 /// Starts a live service (options changed by `configure`), runs `body`, and always stops the service.
 package func withLiveService(
-    configure: (inout ServeOptions) -> Void = { _ in }, _ body: (LiveService) async throws -> Void
+    transport: Transport = .standard, configure: (inout ServeOptions) -> Void = { _ in },
+    _ body: (LiveService) async throws -> Void
 ) async throws {
-    let live = try LiveService.start(configure: configure)
+    let live = try LiveService.start(transport: transport, configure: configure)
     do {
         try await body(live)
     } catch {

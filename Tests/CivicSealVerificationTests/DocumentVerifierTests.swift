@@ -1,6 +1,7 @@
 import CivicSealApp
 import CivicSealCrypto
 import CivicSealDocuments
+import CivicSealJSON
 import CivicSealPDF
 import CivicSealSealing
 import CivicSealTestSupport
@@ -35,12 +36,10 @@ import Testing
         let verdict = try fixtures.verifier().verify(sealed, registry: RegistryStub.registering(sealed))
         #expect(verdict.outcome == .valid, "\(verdict.failedChecks)")
         #expect(verdict.checks.map(\.name) == DocumentVerdict.CheckName.allCases)
-        let json = verdict.jsonObject()
-        #expect(json["outcome"] as? String == "valid")
-        #expect((json["checks"] as? [[String: Any]])?.count == 12)
-        #expect(JSONSerialization.isValidJSONObject(json))
-        let data = try JSONSerialization.data(withJSONObject: json)
-        #expect(String(decoding: data, as: UTF8.self).contains("\"signingTime\":\""))
+        let json = verdict.jsonValue()
+        #expect(json.objectValue?["outcome"] == "valid")
+        #expect(json.objectValue?["checks"]?.arrayValue?.count == 12)
+        #expect(json.serialized().contains("\"signingTime\":\""))
     }
 
     @Test func unknownDocumentAndDifferentBytesFailOnline() throws {
@@ -80,13 +79,12 @@ import Testing
             check.english.contains(RevocationReason.issuedInError.english)
                 && check.english.contains("Hà Nội time (UTC+7)"))
         #expect(verdict.revocation == DocumentVerdict.Revocation(date: revokedAt, reason: .issuedInError))
-        let json = verdict.jsonObject()
-        let revocation = try #require(json["revocation"] as? [String: Any])
-        #expect(revocation["reason"] as? String == "issued-in-error")
-        #expect(revocation["date"] as? String == "2026-05-28T20:26:40Z")
+        let revocation = try #require(verdict.jsonValue().objectValue?["revocation"]?.objectValue)
+        #expect(revocation["reason"] == "issued-in-error")
+        #expect(revocation["date"] == "2026-05-28T20:26:40Z")
         #expect(
-            try fixtures.verifier().verify(sealed, registry: RegistryStub.registering(sealed)).jsonObject()[
-                "revocation"] is NSNull)
+            try fixtures.verifier().verify(sealed, registry: RegistryStub.registering(sealed)).jsonValue().objectValue?[
+                "revocation"] == .null)
     }
 
     @Test func rsaPSSSealVerifies() throws {
@@ -337,7 +335,8 @@ import Testing
                 from pyhanko.pdf_utils import generic
                 w = PdfFileWriter(stream_xrefs=True)
                 box = generic.ArrayObject([generic.NumberObject(v) for v in (0, 0, 595, 842)])
-                w.insert_page(generic.DictionaryObject({generic.NameObject('/Type'): generic.NameObject('/Page'), generic.NameObject('/MediaBox'): box}))
+                w.insert_page(generic.DictionaryObject({
+                    generic.NameObject('/Type'): generic.NameObject('/Page'), generic.NameObject('/MediaBox'): box}))
                 with open(sys.argv[1], 'wb') as f:
                     w.write(f)
                 """

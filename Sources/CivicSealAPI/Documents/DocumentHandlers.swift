@@ -83,9 +83,9 @@ extension APIService {
                     detail: "A PDF to verify is at most 10 MiB."))
         }
         let verdict = try await casework.verifyDocument(request.body)
-        let data = try JSONSerialization.data(
-            withJSONObject: verdict.jsonObject(), options: [.sortedKeys, .withoutEscapingSlashes])
-        var response = HTTPResponse.json(Array(data))
+        var writer = JSONWriter(capacity: 2048)
+        writer.value(verdict.jsonValue())
+        var response = HTTPResponse.json(writer.bytes)
         response.headers.replaceOrAdd(name: "Cache-Control", value: "no-store")
         return response
     }

@@ -3,6 +3,7 @@ import CivicSealCasework
 import CivicSealCrypto
 import CivicSealDocuments
 import CivicSealHTTP
+import CivicSealJSON
 import CivicSealRecords
 import CivicSealVerification
 import CivicSealWorkflow
@@ -112,7 +113,7 @@ package enum IssuanceCommands {
             return (response.status.code, response.body, response.headers)
         }
         func member(_ body: [UInt8], _ name: String) -> String? {
-            (try? JSONSerialization.jsonObject(with: Data(body)) as? [String: Any])?[name] as? String
+            (try? JSONValue(parsing: body))?.objectValue?[name]?.stringValue
         }
 
         say("CivicSeal demo — temporary database and DEVELOPMENT keys in \(folder)")

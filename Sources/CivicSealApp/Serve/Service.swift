@@ -18,6 +18,9 @@ package struct ServeOptions: Sendable {
     package var dataDirectory = ".civicseal"
     package var keysDirectory = "Keys"
     package var eventLoops = max(1, min(4, ProcessInfo.processInfo.activeProcessorCount))
+    /// False: everything is built and ``Service/router`` answers requests handed to it in this process, but nothing
+    /// listens (the API tests' in-process tier). ``Service/port`` is then ``port`` as given.
+    package var listen = true
     /// Where the one-line JSON access log goes (standard output by default).
     package var logSink: any HTTPLogSink = StandardOutputLogSink()
     package var clock: @Sendable () -> Date = { Date() }
@@ -219,17 +222,19 @@ package final class Service: Sendable {
         configuration.limits.maximumBodySize = 10 * 1024 * 1024 + 64 * 1024
         let server = HTTPServer(
             configuration: configuration, responder: router, logSink: options.logSink, metrics: metrics)
-        do {
-            try server.start()
-        } catch {
-            try? store.close()
-            throw AppError(.fileSystem, "cannot listen on \(options.host):\(options.port): \(error)")
+        if options.listen {
+            do {
+                try server.start()
+            } catch {
+                try? store.close()
+                throw AppError(.fileSystem, "cannot listen on \(options.host):\(options.port): \(error)")
+            }
         }
-        let port = server.port
+        let port = options.listen ? server.port : options.port
         boundPort.store(port, ordering: .releasing)
         banner.insert(
-            "CivicSeal listening on http://\(options.host):\(port)  (data: \(options.dataDirectory)/, keys: "
-                + "\(options.keysDirectory)/)",
+            (options.listen ? "CivicSeal listening on http://\(options.host):\(port)" : "CivicSeal not listening")
+                + "  (data: \(options.dataDirectory)/, keys: \(options.keysDirectory)/)",
             at: 0)
         if keyring.manifest.identityProvider != nil && issuers.development != nil {
             banner.append(

@@ -235,7 +235,8 @@ struct BlockParser {
             guard let source = DocumentSchema.lists[sourceName] else {
                 throw sourceNode.error(
                     .unknownField,
-                    "unknown list field \"\(sourceName)\" (lists: \(DocumentSchema.lists.keys.sorted().joined(separator: ", ")))"
+                    "unknown list field \"\(sourceName)\" "
+                        + "(lists: \(DocumentSchema.lists.keys.sorted().joined(separator: ", ")))"
                 )
             }
             guard source.kind == kind else {
