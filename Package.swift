@@ -50,7 +50,7 @@ let package = Package(
                 "CivicSealHTTP", "CivicSealIdentity", "CivicSealRecords", "CivicSealWorkflow", "CivicSealCrypto", "CivicSealSigner",
                 "CivicSealWeb", "CivicSealJSON", "CivicSealDocuments",
             ],
-            exclude: ["Resources/openapi.json"], swiftSettings: strict),
+            swiftSettings: strict),
         .target(name: "CivicSealWeb", dependencies: ["CivicSealHTTP", "CivicSealCrypto"], swiftSettings: strict),
 
         // Wiring and executables.

@@ -15,7 +15,8 @@ package final class APIService: Sendable {
     let validator: SubmissionValidator
     let metrics: MetricsRegistry
     let clock: @Sendable () -> Date
-    let openAPIDocument: [UInt8]
+    /// `Templates/api/openapi.json` as loaded at start: `GET /openapi.json` serves it byte for byte.
+    let openAPIDocument: OpenAPIDocument
     let stateGauge: Gauge
     let stateCounts = StateCountCache()
     let healthCache = HealthCache()
@@ -34,6 +35,7 @@ package final class APIService: Sendable {
     let metricsToken: [UInt8]?
 
     /// - Parameters:
+    ///   - openAPI: the OpenAPI document served at `GET /openapi.json` (``OpenAPIDocument``, loaded at start).
     ///   - clock: the wall clock (injected for tests of due dates and token expiry).
     ///   - issuer: issues the document right after an approval (none: requests stay `approved`).
     ///   - documentVerifier: verifies uploaded PDFs for `POST /v1/verify` (none: 503).
@@ -43,7 +45,7 @@ package final class APIService: Sendable {
     ///   - metricsToken: the bearer token `GET /metrics` requires; nil answers 404 there.
     package init(
         store: RequestStore, verifier: TokenVerifier, validator: SubmissionValidator = SubmissionValidator(),
-        metrics: MetricsRegistry, clock: @escaping @Sendable () -> Date = { Date() },
+        metrics: MetricsRegistry, openAPI: OpenAPIDocument, clock: @escaping @Sendable () -> Date = { Date() },
         issuer: (any DocumentIssuing)? = nil,
         documentVerifier: DocumentVerifier? = nil, verification: VerificationLanes = VerificationLanes(),
         trust: TrustPublication = TrustPublication(),
@@ -60,7 +62,7 @@ package final class APIService: Sendable {
         self.validator = validator
         self.metrics = metrics
         self.clock = clock
-        openAPIDocument = Array(OpenAPIDocument.json.utf8)
+        openAPIDocument = openAPI
         stateGauge = metrics.gauge("civicseal_requests", help: "Requests by lifecycle state.", labelNames: ["state"])
     }
 
@@ -105,7 +107,7 @@ package final class APIService: Sendable {
             .get, "/healthz", inline: { [self] _, _ in cachedHealth() }, handler: { [self] _, _ in health() })
         builder.get("/metrics") { [self] request, _ in await metricsExposition(request) }
         builder.get("/openapi.json") { [self] _, _ in
-            var response = HTTPResponse.json(openAPIDocument)
+            var response = HTTPResponse.json(openAPIDocument.bytes)
             response.headers.replaceOrAdd(name: "Cache-Control", value: "public, max-age=300")
             return response
         }

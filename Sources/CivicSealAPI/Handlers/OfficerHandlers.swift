@@ -87,6 +87,8 @@ extension APIService {
             let approved = try FindingsShape.check(
                 findings, for: record.summary.kind, submission: record.submission, today: today())
             decision = .approve(findingsJSON: approved.canonicalJSON.serialized())
+        case "reject" where body.findings != nil, "request-info" where body.findings != nil:
+            throw APIError.invalid("findings", "findings.not-applicable", "findings are stated only with approve")
         case "reject":
             decision = .reject(reason: body.reason ?? "")
         case "request-info":
@@ -172,7 +174,7 @@ struct DecisionBody {
         }
         var expectedVersion: Int?
         if let member = object["expectedVersion"] {
-            guard let number = member.int64Value, number > 0, number < Int64(Int32.max) else {
+            guard let number = member.integralValue, number > 0, number < Int64(Int32.max) else {
                 throw APIError.badRequest(
                     "expectedVersion", "json.type-mismatch", "expectedVersion must be a positive integer")
             }
@@ -224,7 +226,7 @@ struct ComplexityBody {
         }
         var expectedVersion: Int?
         if let member = object["expectedVersion"] {
-            guard let number = member.int64Value, number > 0, number < Int64(Int32.max) else {
+            guard let number = member.integralValue, number > 0, number < Int64(Int32.max) else {
                 throw APIError.badRequest(
                     "expectedVersion", "json.type-mismatch", "expectedVersion must be a positive integer")
             }

@@ -19,7 +19,8 @@ package struct ServeOptions: Sendable {
     /// Where the one-line JSON access log goes (standard output by default).
     package var logSink: any HTTPLogSink = StandardOutputLogSink()
     package var clock: @Sendable () -> Date = { Date() }
-    /// Document templates (the repository's `Templates/` by default).
+    /// Document templates, the pages' `web/` and the API's `api/openapi.json` (the repository's `Templates/` by
+    /// default).
     package var templatesDirectory = DocumentRenderer.repositoryTemplateDirectory()
     /// The public address printed on documents and encoded in their QR codes (`<base>/v/<id>`);
     /// `http://<host>:<port>` when not set.
@@ -181,9 +182,17 @@ package final class Service: Sendable {
             try? store.close()
             throw AppError(.configuration, "\(error)")
         }
+        // The API's contract is data beside the templates (`Templates/api/openapi.json`): checked now, not at the
+        // first `GET /openapi.json`.
+        let openAPI: OpenAPIDocument
+        do { openAPI = try OpenAPIDocument(file: OpenAPIDocument.file(templates: templates)) } catch {
+            try? store.close()
+            throw AppError(.configuration, "the OpenAPI document \(error)")
+        }
         let metrics = MetricsRegistry()
         let api = APIService(
             store: store, verifier: TokenVerifier(issuers: issuers, clock: options.clock), metrics: metrics,
+            openAPI: openAPI,
             clock: options.clock,
             issuer: issuance, documentVerifier: documentVerifier,
             verification: options.verification ?? VerificationLanes(), trust: keyring.publication(),
