@@ -82,7 +82,8 @@ package struct Migrator: Sendable {
                 if rebuilds, let violation = try connection.queryFirst("PRAGMA foreign_key_check") {
                     throw DatabaseError(
                         .constraintForeignKey,
-                        "migration \(version + 1) (\(migration.name)) leaves a foreign key of \(violation[0].string ?? "a table") unresolved"
+                        "migration \(version + 1) (\(migration.name)) leaves a foreign key of "
+                            + "\(violation[0].string ?? "a table") unresolved"
                     )
                 }
                 try connection.setUserVersion(version + 1)

@@ -37,13 +37,15 @@ enum ServerAbuseBenchmark {
         let attacked = ResidentMemory.current().rss
         Report.figure("server_rss_idle", idle, "MiB")
         print(
-            "server_rss_pipelined_no_read: \(Report.format(attacked)) MiB beside \(Report.format(idle)) MiB idle (floor < \(Report.format(rssFloorMiB)) MB: \(attacked < rssFloorMiB ? "met" : "NOT met")); \(sent) request bytes taken before the server stopped reading, paused: \(pausedAt)"
+            "server_rss_pipelined_no_read: \(Report.format(attacked)) MiB beside \(Report.format(idle)) MiB idle "
+                + "(floor < \(Report.format(rssFloorMiB)) MB: \(attacked < rssFloorMiB ? "met" : "NOT met")); "
+                + "\(sent) request bytes taken before the server stopped reading, paused: \(pausedAt)"
         )
         fflush(nil)
 
         // 2. One address (127.0.0.2) opens 2,000 connections and holds them.
         var held: [Int32] = []
-        defer { held.forEach { close($0) } }
+        defer { for fd in held { close(fd) } }
         for _ in 0..<2_000 {
             if let fd = connectFrom("127.0.0.2", port: port) { held.append(fd) }
         }
@@ -51,7 +53,10 @@ enum ServerAbuseBenchmark {
         let connectionsOnly = try healthzLatencies(port: port, count: samples)
         Report.figure("healthz_p99_healthy", healthy.p99, "ms")
         print(
-            "healthz_p99_one_address_2000_connections: \(Report.format(connectionsOnly.p99)) ms beside \(Report.format(healthy.p99)) ms healthy (\(held.count) attacking connections opened, \(statistics.refusedPerAddress) refused by the per-address limit, \(connectionsOnly.failures) failed probes)"
+            "healthz_p99_one_address_2000_connections: \(Report.format(connectionsOnly.p99)) ms beside "
+                + "\(Report.format(healthy.p99)) ms healthy (\(held.count) attacking connections opened, "
+                + "\(statistics.refusedPerAddress) refused by the per-address limit, \(connectionsOnly.failures) "
+                + "failed probes)"
         )
         fflush(nil)
 
@@ -70,7 +75,10 @@ enum ServerAbuseBenchmark {
         let underAttack = try healthzLatencies(port: port, count: samples)
         let met = underAttack.p99 < healthzFloorMilliseconds && underAttack.failures == 0
         print(
-            "healthz_p99_under_attack: \(Report.format(underAttack.p99)) ms beside \(Report.format(healthy.p99)) ms healthy (floor < \(Report.format(healthzFloorMilliseconds)) ms: \(met ? "met" : "NOT met")); 2,000 connections from one address and two crafted 10 MiB verifications; \(underAttack.failures) failed probes"
+            "healthz_p99_under_attack: \(Report.format(underAttack.p99)) ms beside \(Report.format(healthy.p99)) ms "
+                + "healthy (floor < \(Report.format(healthzFloorMilliseconds)) ms: \(met ? "met" : "NOT met")); "
+                + "2,000 connections from one address and two crafted 10 MiB verifications; \(underAttack.failures) "
+                + "failed probes"
         )
         fflush(nil)
     }

@@ -60,7 +60,8 @@ enum AbuseBenchmark {
             throw LoadGenerator.Failure(description: "issuance failed")
         }
         print(
-            "# civicseal-bench abuse — \(ProcessInfo.processInfo.activeProcessorCount) cores; a sealed form-1 of \(issued.pdf.count) bytes is the healthy case"
+            "# civicseal-bench abuse — \(ProcessInfo.processInfo.activeProcessorCount) cores; a sealed form-1 of "
+                + "\(issued.pdf.count) bytes is the healthy case"
         )
         let context = Context(service: service, validPDF: issued.pdf, seconds: seconds, folder: folder)
         for section in sections {
@@ -156,7 +157,8 @@ enum AbuseBenchmark {
                 wall = Double(DispatchTime.now().uptimeNanoseconds - start) / 1e6
             }
             print(
-                "#   \(name): \(Report.format(milliseconds)) ms on one core (\(Report.format(wall)) ms wall), +\(Report.format(Double(extra) / 1_048_576)) MiB, \(outcome.rawValue)"
+                "#   \(name): \(Report.format(milliseconds)) ms on one core (\(Report.format(wall)) ms wall), "
+                    + "+\(Report.format(Double(extra) / 1_048_576)) MiB, \(outcome.rawValue)"
             )
             if outcome == .valid { throw LoadGenerator.Failure(description: "crafted file \(name) verified as valid") }
             if milliseconds > slowest.milliseconds { slowest = (name, milliseconds) }
@@ -164,10 +166,16 @@ enum AbuseBenchmark {
         }
         let input = Double(craftedSize)
         print(
-            "verify_crafted_slowest_verdict: \(Report.format(slowest.milliseconds)) ms of one core's time (\(slowest.name); floor 1000 ms: \(slowest.milliseconds < 1000 ? "met" : "NOT met")) — valid document: \(Report.format(healthy[healthy.count / 2])) ms"
+            "verify_crafted_slowest_verdict: \(Report.format(slowest.milliseconds)) ms of one core's time "
+                + "(\(slowest.name); floor 1000 ms: \(slowest.milliseconds < 1000 ? "met" : "NOT met")) — valid "
+                + "document: \(Report.format(healthy[healthy.count / 2])) ms"
         )
         print(
-            "verify_crafted_peak_memory: \(Report.format(Double(heaviest.bytes) / input)) x input (\(Report.format(Double(heaviest.bytes) / 1_048_576)) MiB over the 10 MiB input, \(heaviest.name); floor 4 x: \(Double(heaviest.bytes) < 4 * input ? "met" : "NOT met")) — valid document: +\(Report.format(Double(healthyMemory) / 1_048_576)) MiB for \(context.validPDF.count) bytes"
+            "verify_crafted_peak_memory: \(Report.format(Double(heaviest.bytes) / input)) x input "
+                + "(\(Report.format(Double(heaviest.bytes) / 1_048_576)) MiB over the 10 MiB input, "
+                + "\(heaviest.name); floor 4 x: \(Double(heaviest.bytes) < 4 * input ? "met" : "NOT met")) — valid "
+                + "document: +\(Report.format(Double(healthyMemory) / 1_048_576)) MiB for \(context.validPDF.count) "
+                + "bytes"
         )
         fflush(nil)
     }
@@ -214,10 +222,14 @@ enum AbuseBenchmark {
         group.wait()
         let percent = alone.rate > 0 ? attacked.rate / alone.rate * 100 : 0
         print(
-            "verify_http_rate_under_attack: \(Report.format(attacked.rate)) verifications/s = \(Report.format(percent)) % of alone (floor 50 %: \(percent >= 50 ? "met" : "NOT met")) — alone: \(Report.format(alone.rate)) verifications/s"
+            "verify_http_rate_under_attack: \(Report.format(attacked.rate)) verifications/s = "
+                + "\(Report.format(percent)) % of alone (floor 50 %: \(percent >= 50 ? "met" : "NOT met")) — alone: "
+                + "\(Report.format(alone.rate)) verifications/s"
         )
         print(
-            "# crafted uploads during the run: \(answered.load(ordering: .relaxed)) verdicts, \(refused.load(ordering: .relaxed)) refused with 503; valid-document failures alone \(alone.failures), under attack \(attacked.failures)"
+            "# crafted uploads during the run: \(answered.load(ordering: .relaxed)) verdicts, "
+                + "\(refused.load(ordering: .relaxed)) refused with 503; valid-document failures alone "
+                + "\(alone.failures), under attack \(attacked.failures)"
         )
         fflush(nil)
     }

@@ -30,7 +30,8 @@ enum CryptoBenchmark {
         let referenceSeconds = max(1, Int(seconds.rounded()))
 
         print(
-            "# civicseal-bench crypto — one core, \(Report.format(seconds)) s per figure; references from `openssl speed -seconds \(referenceSeconds)`"
+            "# civicseal-bench crypto — one core, \(Report.format(seconds)) s per figure; references from `openssl "
+                + "speed -seconds \(referenceSeconds)`"
         )
         let p256 = OpenSSLSpeed.rates("ecdsap256", seconds: referenceSeconds)
         let rsa3072 = OpenSSLSpeed.rates("rsa3072", seconds: referenceSeconds)

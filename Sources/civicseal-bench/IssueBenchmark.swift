@@ -48,7 +48,8 @@ enum IssueBenchmark {
             }
         }
         print(
-            "# civicseal-bench issue — \(Report.format(seconds)) s per figure, \(cores) cores; \(ids.count) approved requests prepared"
+            "# civicseal-bench issue — \(Report.format(seconds)) s per figure, \(cores) cores; \(ids.count) approved "
+                + "requests prepared"
         )
         let sample = try requireIssued(issuance.issueNow(ids.removeLast()))
         Report.figure("issue_sealed_pdf_bytes", Double(sample.pdf.count), "bytes")
@@ -96,7 +97,8 @@ enum IssueBenchmark {
             Report.figure("issue_one_thread_vs_pyhanko", single / pyHanko, "x")
             Report.figure("issue_all_cores_vs_pyhanko", parallel / pyHanko, "x")
             print(
-                "issue_vs_pyhanko_floor: \(Report.format(ratioFloor)) x (\(max(single, parallel) / pyHanko >= ratioFloor ? "met" : "NOT MET"))"
+                "issue_vs_pyhanko_floor: \(Report.format(ratioFloor)) x "
+                    + "(\(max(single, parallel) / pyHanko >= ratioFloor ? "met" : "NOT MET"))"
             )
         } else {
             print("# pyhanko not available (pip install pyHanko): no reference figure")

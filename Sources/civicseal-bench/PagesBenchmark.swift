@@ -33,8 +33,10 @@ enum PagesBenchmark {
         let client = try KeepAliveClient(port: service.port)
         let cookie = try signIn(client, token: token)
         print(
-            "# civicseal-bench pages — \(queueSize) submitted requests in justice-hanoi; one keep-alive connection on 127.0.0.1, "
-                + "sequential requests, \(Report.format(seconds)) s per figure; reference: GET /v1/queues/justice-hanoi (the same 50 rows as JSON)"
+            "# civicseal-bench pages — \(queueSize) submitted requests in justice-hanoi; one keep-alive connection "
+                + "on 127.0.0.1, "
+                + "sequential requests, \(Report.format(seconds)) s per figure; reference: GET "
+                + "/v1/queues/justice-hanoi (the same 50 rows as JSON)"
         )
 
         let page = [("Cookie", cookie)]
@@ -189,7 +191,8 @@ enum PagesBenchmark {
         Report.figure("\(name).p50", figures.p50, "ms")
         let note =
             floor
-            ? " (floor < \(Report.format(p99FloorMilliseconds)) ms: \(figures.p99 < p99FloorMilliseconds ? "met" : "NOT MET"))"
+            ? " (floor < \(Report.format(p99FloorMilliseconds)) ms: "
+                + "\(figures.p99 < p99FloorMilliseconds ? "met" : "NOT MET"))"
             : ""
         Report.figure("\(name).p99", figures.p99, "ms\(note)")
         return figures

@@ -43,7 +43,8 @@ enum RenderBenchmark {
         let fixed = record(names[0], 0)
         let size = try renderer.render(fixed, signature: SignaturePlaceholder()).bytes.count
         print(
-            "# civicseal-bench render — one core, \(Report.format(seconds)) s per figure; \(names.count) distinct holder names"
+            "# civicseal-bench render — one core, \(Report.format(seconds)) s per figure; \(names.count) distinct "
+                + "holder names"
         )
         Report.figure("form1_pdf_bytes_with_signature_placeholder", Double(size), "bytes")
 
@@ -75,7 +76,8 @@ enum RenderBenchmark {
         let wallClock = min(same, varied, sealed) >= floor ? "met" : "NOT MET"
         let perCPUSecond = 1e6 / max(cpuPerDocument, sealedCPU) >= floor ? "met" : "NOT MET"
         print(
-            "render_form1_floor: \(Report.format(floor)) docs/s (wall clock: \(wallClock); per CPU-second: \(perCPUSecond))"
+            "render_form1_floor: \(Report.format(floor)) docs/s (wall clock: \(wallClock); per CPU-second: "
+                + "\(perCPUSecond))"
         )
 
         var url = "https://verify.civicseal.invalid/v/7QH2KX9V4M3TBCJ5RW8ZNPYD6A?"

@@ -299,7 +299,8 @@ enum StoreBenchmark {
         let rate = Double(total) / max(0.001, elapsed)
         Report.figure(
             "store.submit.\(label).\(tasks)-tasks", rate,
-            "submissions/s (\(tasks) concurrent tasks on the async API, as the service submits; floor 10000: \(rate >= 10_000 ? "met" : "NOT MET"))"
+            "submissions/s (\(tasks) concurrent tasks on the async API, as the service submits; floor 10000: "
+                + "\(rate >= 10_000 ? "met" : "NOT MET"))"
         )
         Report.figure(
             "store.submit.\(label).\(tasks)-tasks.cpu", (processCPUSeconds() - cpuBefore) / Double(max(1, total)) * 1e6,

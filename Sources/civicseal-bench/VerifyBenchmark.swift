@@ -38,7 +38,8 @@ enum VerifyBenchmark {
             throw LoadGenerator.Failure(description: "sample does not verify")
         }
         print(
-            "# civicseal-bench verify — sealed form-1 of \(pdf.count) bytes, ECDSA P-256, online checks against the registry"
+            "# civicseal-bench verify — sealed form-1 of \(pdf.count) bytes, ECDSA P-256, online checks against the "
+                + "registry"
         )
 
         let single = Measure.rate(seconds: seconds) {
@@ -85,7 +86,8 @@ enum VerifyBenchmark {
             Report.figure("verify_http_vs_pyhanko", http.requestsPerSecond / pyHanko, "x")
             Report.figure("verify_library_vs_pyhanko", max(single, parallel) / pyHanko, "x")
             print(
-                "verify_vs_pyhanko_floor: \(Report.format(ratioFloor)) x (\(http.requestsPerSecond / pyHanko >= ratioFloor ? "met" : "NOT MET") over HTTP)"
+                "verify_vs_pyhanko_floor: \(Report.format(ratioFloor)) x "
+                    + "(\(http.requestsPerSecond / pyHanko >= ratioFloor ? "met" : "NOT MET") over HTTP)"
             )
         } else {
             print("# pyhanko not available (pip install pyHanko): no reference figure")

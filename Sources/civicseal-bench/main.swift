@@ -24,8 +24,8 @@ do {
     default:
         FileHandle.standardError.write(
             Data(
-                "usage: civicseal-bench crypto|store|render|http|issue|verify|pages|abuse [--seconds N] [--requests N]\n"
-                    .utf8))
+                ("usage: civicseal-bench crypto|store|render|http|issue|verify|pages|abuse [--seconds N] "
+                    + "[--requests N]\n").utf8))
         exit(64)
     }
 } catch {

@@ -77,7 +77,8 @@ func run(_ arguments: [String]) throws(AppError) -> Int32 {
             }
             let name = try DevelopmentPKI.rotate(directory: directory, departmentID: department, algorithm: algorithm)
             print(
-                "\(department): new active seal \(name); earlier seals are retired and still verify. Restart the service to use it."
+                "\(department): new active seal \(name); earlier seals are retired and still verify. Restart the "
+                    + "service to use it."
             )
             return 0
         case "show":
@@ -125,7 +126,8 @@ func run(_ arguments: [String]) throws(AppError) -> Int32 {
         else {
             throw AppError(
                 .usage,
-                "dev submit-burst --count N [--data DIR] | dev issue-burst --count N [--data DIR] [--keys DIR] | dev sweep"
+                "dev submit-burst --count N [--data DIR] | dev issue-burst --count N [--data DIR] [--keys DIR] | dev "
+                    + "sweep"
             )
         }
         try RecordsCommands.submitBurst(dataDirectory: parsed.options["data"], count: count) { id in

@@ -58,10 +58,9 @@ enum BrowserFindingHarness {
         let missing = expected.subtracting(run.passed).sorted()
         // One expectation carries the whole output, so a failure prints it once.
         let clean = run.output.status == 0 && run.output.text.contains("FINDINGS DONE: 0 failed")
+        let output = "\(run.output.text)\n\(run.output.errorText.suffix(4000))"
         #expect(
-            missing.isEmpty && clean,
-            "findings that did not pass: \(missing); exit status \(run.output.status)\n\(run.output.text)\n\(run.output.errorText.suffix(4000))"
-        )
+            missing.isEmpty && clean, "findings that did not pass: \(missing); exit \(run.output.status)\n\(output)")
         let screenshots =
             (try? FileManager.default.subpathsOfDirectory(atPath: run.artefacts).filter { $0.hasSuffix(".png") }) ?? []
         for id in findings {
@@ -136,8 +135,8 @@ enum BrowserFindingHarness {
                 ["health.officer", "health.revoker", "health.clinician"], "health-hanoi", "Phạm Minh Châu"),
         ]
         let stamp = ISO8601DateFormatter().string(from: Date()).replacingOccurrences(of: ":", with: "")
-        let artefacts =
-            "\(packageRoot)/.build/test-artefacts/browser-findings/\(stamp)-\(file.replacingOccurrences(of: ".py", with: ""))"
+        let name = file.replacingOccurrences(of: ".py", with: "")
+        let artefacts = "\(packageRoot)/.build/test-artefacts/browser-findings/\(stamp)-\(name)"
         try FileManager.default.createDirectory(atPath: artefacts, withIntermediateDirectories: true)
         let context = JSONValue.object([
             "base": .string("http://127.0.0.1:\(service.port)"), "artefacts": .string(artefacts),

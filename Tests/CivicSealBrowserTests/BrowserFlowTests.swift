@@ -27,7 +27,7 @@ import Testing
     }
 
     @Test(
-        "a citizen submits, an officer approves, a verifier sees valid, the officer revokes, the verifier sees revoked — in Chromium, without console errors or serious axe-core violations, in Vietnamese and in English",
+        "submit, approve, verify valid, revoke, verify revoked: Chromium, no console errors or serious axe findings",
         .enabled(if: browserToolsUsable), .timeLimit(.minutes(5)), arguments: ["vi", "en"])
     func wholeStoryInABrowser(language: String) async throws {
         guard Self.seleniumInstalled else {

@@ -12,7 +12,8 @@ struct HMACTests {
             Array("what do ya want for nothing?".utf8), key: Array("Jefe".utf8), algorithm: .sha512)
         #expect(
             Hex.encode(tag512)
-                == "164b7a7bfcf819e2e395fbe73b56e0a387bd64222e831fd610270cd7ea2505549758bf75c05a994a6d034f65f8f0e6fdcaeab1a34d4a6b4b636e070a38bce737"
+                == "164b7a7bfcf819e2e395fbe73b56e0a387bd64222e831fd610270cd7ea250554"
+                + "9758bf75c05a994a6d034f65f8f0e6fdcaeab1a34d4a6b4b636e070a38bce737"
         )
     }
 

@@ -35,7 +35,8 @@ enum Joserfc {
             tokens = []
             for alg, key in specs:
                 payload = json.dumps({"iss": "joserfc", "alg": alg, "nested": {"n": [1, 2.5, None]}}).encode()
-                token = jws.serialize_compact({"alg": alg, "kid": key.kid, "typ": "JWT"}, payload, key, algorithms=[alg])
+                token = jws.serialize_compact({"alg": alg, "kid": key.kid, "typ": "JWT"}, payload, key,
+                algorithms=[alg])
                 tokens.append({"alg": alg, "kid": key.kid, "token": token, "payload": payload.decode()})
             with open(f"{directory}/jwks.json", "w") as f:
                 json.dump({"keys": [key.as_dict(private=False) for _, key in specs]}, f)
@@ -52,7 +53,8 @@ enum Joserfc {
                 assert obj.payload.decode() == entry["payload"], entry["alg"]
                 assert obj.headers()["kid"] == entry["kid"], entry["alg"]
                 header, payload, signature = entry["token"].split(".")
-                tampered = ".".join([header, payload[:-2] + ("A" if payload[-2] != "A" else "B") + payload[-1], signature])
+                tampered = ".".join([header, payload[:-2] + ("A" if payload[-2] != "A" else "B") + payload[-1],
+                signature])
                 try:
                     jws.deserialize_compact(tampered, keyset, algorithms=[entry["alg"]])
                     outcome.append(entry["alg"] + ":tampered-accepted")

@@ -3,6 +3,19 @@ import Testing
 
 @testable import CivicSealCrypto
 
+/// Coordinates of the RFC 7517 Appendix A.1 P-256 key and an Ed25519 key, shared by the refusal cases below.
+private let p256X = "f83OJ3D2xF1Bg8vub9tLe1gHMzV76e8Tus9uPHvRVEU"
+private let p256Y = "x_FEzRu9m36HLN_tue659LNpXW6pCyStikYjKIWI5a0"
+private let octetKey = "AyM1SysPpbyDfgZld3umj1qzKObwVMkoqQ-EstJQLr_T-1qS0gZH75aKtMN3Yj0iPS4hcgUuTwjAzZr1Z9CAow"
+private let p521X =
+    "AekpBQ8ST8a8VcfVOTNl353vSrDCLLJXmPk06wTjxrrjcBpXp5EOnYG_NjFZ"
+    + "6OvLFV1jSfS9tsz4qUxcWceqwQGk"
+private let p521Y =
+    "ADSmRA43Z1DSNx_RvcLI87cdL07l6jQyyBXMoxVg_l2Th-x3S1WDhjDly79a"
+    + "jL4Kkd0AZMaZmh9ubmf63e3kyMj2"
+private let p256D = "jpsQnnGQmL-YBIffH1136cspYG6-0iY7X1fCE9-E9LI"
+private let ed25519X = "11qYAYKxCrfVS_7TyWQHOg7hcvPapiMlrwIaaPcHURo"
+
 @Suite("JSON Web Key")
 struct JSONWebKeyTests {
     @Test("an RSA JWK under 2048 bits is refused as unsupported, carrying the crypto core's reason")
@@ -20,8 +33,8 @@ struct JSONWebKeyTests {
     @Test(
         "keys of types and curves CivicSeal refuses are unsupported",
         arguments: [
-            #"{"kty":"oct","k":"AyM1SysPpbyDfgZld3umj1qzKObwVMkoqQ-EstJQLr_T-1qS0gZH75aKtMN3Yj0iPS4hcgUuTwjAzZr1Z9CAow"}"#,
-            #"{"kty":"EC","crv":"P-521","x":"AekpBQ8ST8a8VcfVOTNl353vSrDCLLJXmPk06wTjxrrjcBpXp5EOnYG_NjFZ6OvLFV1jSfS9tsz4qUxcWceqwQGk","y":"ADSmRA43Z1DSNx_RvcLI87cdL07l6jQyyBXMoxVg_l2Th-x3S1WDhjDly79ajL4Kkd0AZMaZmh9ubmf63e3kyMj2"}"#,
+            #"{"kty":"oct","k":"\#(octetKey)"}"#,
+            #"{"kty":"EC","crv":"P-521","x":"\#(p521X)","y":"\#(p521Y)"}"#,
             #"{"kty":"EC","crv":"secp256k1","x":"AA","y":"AA"}"#,
             #"{"kty":"OKP","crv":"X25519","x":"hSDwCYkwp1R0i33ctD73Wg2_Og0mOBr066SpjqqbTmo"}"#,
             #"{"kty":"OKP","crv":"Ed448","x":"AA"}"#,
@@ -35,17 +48,20 @@ struct JSONWebKeyTests {
         "malformed JWKs are refused",
         arguments: [
             #"{"crv":"P-256"}"#,  // no kty
-            #"{"kty":"EC","x":"f83OJ3D2xF1Bg8vub9tLe1gHMzV76e8Tus9uPHvRVEU","y":"x_FEzRu9m36HLN_tue659LNpXW6pCyStikYjKIWI5a0"}"#,  // no crv
+            #"{"kty":"EC","x":"\#(p256X)","y":"\#(p256Y)"}"#,  // no crv
             #"{"kty":"EC","crv":"P-256","x":"f83OJ3D2xF1Bg8vub9tLe1gHMzV76e8Tus9uPHvRVEU"}"#,  // no y
-            #"{"kty":"EC","crv":"P-256","x":"f83OJ3D2xF1Bg8vub9tLe1gHMzV76e8Tus9uPHvRVEU","y":"x_FEzRu9m36HLN_tue659LNpXW6pCyStikYjKIWI5a1"}"#,  // off curve
-            #"{"kty":"EC","crv":"P-256","x":"AH_NzidwPbEXUGDy-5v20t7WAczNXvp7xO6z248e9FURQ","y":"x_FEzRu9m36HLN_tue659LNpXW6pCyStikYjKIWI5a0"}"#,  // 33-byte x
-            #"{"kty":"EC","crv":"P-256","x":"f83OJ3D2xF1Bg8vub9tLe1gHMzV76e8Tus9uPHvRVEU=","y":"x_FEzRu9m36HLN_tue659LNpXW6pCyStikYjKIWI5a0"}"#,  // padding
-            #"{"kty":"EC","crv":"P-256","x":"f83OJ3D2xF1Bg8vub9tLe1gHMzV76e8Tus9uPHvRVEU","y":"x_FEzRu9m36HLN_tue659LNpXW6pCyStikYjKIWI5a0","d":"jpsQnnGQmL-YBIffH1136cspYG6-0iY7X1fCE9-E9LI"}"#,  // private
+            // off curve
+            #"{"kty":"EC","crv":"P-256","x":"\#(p256X)","y":"x_FEzRu9m36HLN_tue659LNpXW6pCyStikYjKIWI5a1"}"#,
+            // 33-byte x
+            #"{"kty":"EC","crv":"P-256","x":"AH_NzidwPbEXUGDy-5v20t7WAczNXvp7xO6z248e9FURQ","y":"\#(p256Y)"}"#,
+            #"{"kty":"EC","crv":"P-256","x":"\#(p256X)=","y":"\#(p256Y)"}"#,  // padding
+            // private
+            #"{"kty":"EC","crv":"P-256","x":"\#(p256X)","y":"\#(p256Y)","d":"\#(p256D)"}"#,
             #"{"kty":"RSA","n":"AKH4Fgri48m0Zc6NLWViYzYrkn2-KeHwJHf8FiXMkKE24","e":"AQAB"}"#,  // leading zero
             #"{"kty":"OKP","crv":"Ed25519","x":"11qYAYKxCrfVS_7TyWQHOg7hcvPapiMlrwIaaPcH"}"#,  // short
             // kid not a string
             #"{"kty":"OKP","crv":"Ed25519","x":"11qYAYKxCrfVS_7TyWQHOg7hcvPapiMlrwIaaPcHURo","kid":7}"#,
-            #"{"kty":"OKP","crv":"Ed25519","x":"11qYAYKxCrfVS_7TyWQHOg7hcvPapiMlrwIaaPcHURo","key_ops":["verify","verify"]}"#,
+            #"{"kty":"OKP","crv":"Ed25519","x":"\#(ed25519X)","key_ops":["verify","verify"]}"#,
             #"["kty"]"#,
         ])
     func malformedKeys(_ json: String) {

@@ -35,13 +35,15 @@ struct ApprovalFindingsTests {
     static let health = """
         {"licenceClass": "B", "examinedOn": "2026-07-10", "validityMonths": 12, "drugTest": "Âm tính / Negative",
          "conclusion": "Đủ điều kiện sức khỏe lái xe hạng B", "doctor": "BS. Vũ Thị Lành",
-         "results": [{"specialtyVietnamese": "Mắt", "specialtyEnglish": "Eyes", "finding": "10/10", "assessment": "Bình thường"}]}
+         "results": [{"specialtyVietnamese": "Mắt", "specialtyEnglish": "Eyes", "finding": "10/10", "assessment":
+         "Bình thường"}]}
         """
 
     @Test("the issue's body: an unknown `conviction` beside empty `convictions` is refused, naming the member")
     func unknownConvictionMemberRefused() throws {
         let failure = try Self.failure(
-            #"{"convictions": [], "bans": [], "conviction": [{"judgmentDate": "2020-01-01", "crime": "Trộm cắp tài sản"}]}"#,
+            #"{"convictions": [], "bans": [], "conviction": [{"judgmentDate": "2020-01-01", "crime": "Trộm cắp tài "#
+                + #"sản"}]}"#,
             kind: .criminalRecord)
         #expect(failure.issues.map(\.field) == ["findings.conviction"])
         #expect(failure.issues.map(\.code) == [.findingsUnknownMember])
@@ -51,7 +53,8 @@ struct ApprovalFindingsTests {
     func convictionColumnsRequired() throws {
         let decoded = try ApprovalFindings.decode(
             try Self.json(
-                #"{"convictions": [\#(Self.conviction)], "bans": [{"description": "Cấm đảm nhiệm chức vụ kế toán", "judgment": "12/2020/HS-ST", "court": "TAND Ba Đình", "duration": "03 năm"}]}"#
+                #"{"convictions": [\#(Self.conviction)], "bans": [{"description": "Cấm đảm nhiệm chức vụ kế toán", "#
+                    + #""judgment": "12/2020/HS-ST", "court": "TAND Ba Đình", "duration": "03 năm"}]}"#
             ),
             kind: .criminalRecord, today: Self.today)
         guard case .criminalRecord(let convictions, let bans) = decoded else {
@@ -81,7 +84,7 @@ struct ApprovalFindingsTests {
     }
 
     @Test(
-        "a health certificate states every fact it prints: no drug test, licence class, validity or examination date by default"
+        "a health certificate states every fact it prints: no drug test, class, validity or date by default"
     )
     func healthFactsRequired() throws {
         let decoded = try ApprovalFindings.decode(
@@ -180,11 +183,12 @@ struct ApprovalFindingsTests {
     static let classified = """
         {"examinedOn": "2026-07-10", "validityMonths": 6, "classification": "II",
          "conclusion": "Đủ sức khỏe để làm việc", "doctor": "BS. Vũ Thị Lành",
-         "results": [{"specialtyVietnamese": "Nội khoa", "specialtyEnglish": "Internal medicine", "finding": "Bình thường", "assessment": "Loại I"}]}
+         "results": [{"specialtyVietnamese": "Nội khoa", "specialtyEnglish": "Internal medicine", "finding":
+         "Bình thường", "assessment": "Loại I"}]}
         """
 
     @Test(
-        "general, employment and school certificates state a health class I–V; a licence class or drug test is an unknown member"
+        "general, employment and school certificates state a health class I–V; licence class, drug test unknown"
     )
     func classifiedCertificates() throws {
         for type in [HealthCertificateType.general, .employment, .study] {

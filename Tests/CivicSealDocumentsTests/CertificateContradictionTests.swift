@@ -30,7 +30,7 @@ struct CertificateContradictionTests {
     }
 
     @Test(
-        "an expunged conviction on an earlier form 2 does not contradict a form 1 with no criminal record, but does a form 2 without it"
+        "an expunged conviction on an earlier form 2 contradicts a later form 2 without it, not a clean form 1"
     )
     func expungedConvictionOnlyForForm2() {
         let earlier = [Self.earlier(.form2, [Self.conviction("11/2019/HS-ST", expunged: true)])]
@@ -42,7 +42,7 @@ struct CertificateContradictionTests {
     }
 
     @Test(
-        "the same judgment (number and court, case and spacing aside) stated again is no contradiction; withdrawing its expungement is"
+        "the same judgment (number and court, case and spacing aside) again is no contradiction; unexpunging is"
     )
     func sameJudgmentMatches() {
         let earlier = [Self.earlier(.form2, [Self.conviction("11/2019/HS-ST", expunged: true)])]

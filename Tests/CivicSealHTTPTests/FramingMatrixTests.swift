@@ -90,14 +90,16 @@ let framingMatrix: [FramingCase] = [
         "Content-Length body", "POST /x HTTP/1.1\r\nHost: a\r\nContent-Length: 5\r\n\r\nhello", [200], closes: false),
     FramingCase(
         "chunked with extensions and trailers",
-        "POST /x HTTP/1.1\r\nHost: a\r\nTransfer-Encoding: chunked\r\n\r\n5;name=value\r\nhello\r\n6 ; x=\"y\"\r\n world\r\n0\r\nChecksum: abc\r\n\r\n",
+        "POST /x HTTP/1.1\r\nHost: a\r\nTransfer-Encoding: chunked\r\n\r\n5;name=value\r\nhello\r\n6 ; x=\"y\"\r\n "
+            + "world\r\n0\r\nChecksum: abc\r\n\r\n",
         [200], closes: false),
     FramingCase(
         "chunked coding name is case-insensitive",
         "POST / HTTP/1.1\r\nHost: a\r\nTransfer-Encoding: Chunked\r\n\r\n0\r\n\r\n", [200], closes: false),
     FramingCase(
         "three pipelined requests",
-        "GET /1 HTTP/1.1\r\nHost: a\r\n\r\nPOST /2 HTTP/1.1\r\nHost: a\r\nContent-Length: 2\r\n\r\nhiGET /3 HTTP/1.1\r\nHost: a\r\n\r\n",
+        "GET /1 HTTP/1.1\r\nHost: a\r\n\r\nPOST /2 HTTP/1.1\r\nHost: a\r\nContent-Length: 2\r\n\r\nhiGET /3 "
+            + "HTTP/1.1\r\nHost: a\r\n\r\n",
         [200, 200, 200], closes: false),
     FramingCase("HTTP/1.0 closes by default", "GET / HTTP/1.0\r\n\r\n", [200], closes: true),
     FramingCase("HTTP/1.0 keep-alive", "GET / HTTP/1.0\r\nConnection: keep-alive\r\n\r\n", [200], closes: false),
@@ -191,7 +193,9 @@ let framingMatrix: [FramingCase] = [
         "overflowing chunk size",
         "POST / HTTP/1.1\r\nHost: a\r\nTransfer-Encoding: chunked\r\n\r\nfffffffffffffffffff\r\n", [400], closes: true),
     FramingCase(
-        "empty chunk size", "POST / HTTP/1.1\r\nHost: a\r\nTransfer-Encoding: chunked\r\n\r\n\r\n", [400], closes: true),
+        "empty chunk size",
+        "POST / HTTP/1.1\r\nHost: a\r\nTransfer-Encoding: "
+            + "chunked\r\n\r\n\r\n", [400], closes: true),
     FramingCase(
         "negative chunk size", "POST / HTTP/1.1\r\nHost: a\r\nTransfer-Encoding: chunked\r\n\r\n-5\r\n", [400],
         closes: true),

@@ -43,7 +43,8 @@ struct LiveServerTests {
             let client = try RawClient(port: server.port)
             // The first request is the slowest: a server answering in completion order would reorder them.
             try client.send(
-                "GET /delay/150 HTTP/1.1\r\nHost: t\r\n\r\nGET /delay/50 HTTP/1.1\r\nHost: t\r\n\r\nGET /delay/0 HTTP/1.1\r\nHost: t\r\n\r\n"
+                "GET /delay/150 HTTP/1.1\r\nHost: t\r\n\r\nGET /delay/50 HTTP/1.1\r\nHost: t\r\n\r\nGET /delay/0 "
+                    + "HTTP/1.1\r\nHost: t\r\n\r\n"
             )
             var bodies: [String] = []
             for _ in 0..<3 { bodies.append(try await client.readResponse().text) }
@@ -320,7 +321,8 @@ struct LiveServerTests {
         try await withServer(responder: try Self.router(), logSink: sink, metrics: metrics) { server in
             let client = try RawClient(port: server.port)
             try client.send(
-                "GET /v1/requests/4242-secret-id?token=hunter2 HTTP/1.1\r\nHost: t\r\nAuthorization: Bearer eyJhbGciOi.payload.sig\r\n\r\n"
+                "GET /v1/requests/4242-secret-id?token=hunter2 HTTP/1.1\r\nHost: t\r\nAuthorization: Bearer "
+                    + "eyJhbGciOi.payload.sig\r\n\r\n"
             )
             #expect(try await client.readResponse().status == 200)
             try client.send("GET /missing HTTP/1.1\r\nHost: t\r\n\r\n")

@@ -30,7 +30,8 @@ struct ParserTests {
 
     @Test func chunkedBodyIsReassembledAndTrailersKeptApart() throws {
         let request = try request(
-            "POST / HTTP/1.1\r\nHost: a\r\nTransfer-Encoding: chunked\r\n\r\n5;ext=1\r\nhello\r\n6\r\n world\r\n0\r\nChecksum: abc\r\n\r\n"
+            "POST / HTTP/1.1\r\nHost: a\r\nTransfer-Encoding: chunked\r\n\r\n5;ext=1\r\nhello\r\n6\r\n "
+                + "world\r\n0\r\nChecksum: abc\r\n\r\n"
         )
         #expect(request.body == Array("hello world".utf8))
         #expect(request.trailers["checksum"] == "abc")

@@ -121,7 +121,9 @@ struct ResponseAndRoutingTests {
         let json = String(decoding: validation.body, as: UTF8.self)
         #expect(
             json
-                == #"{"type":"https://civicseal.invalid/problems/validation-failed","title":"Validation Failed","status":422,"detail":"The request is invalid.","errors":[{"field":"reason","code":"required","message":"A reason is required."}]}"#
+                == #"{"type":"https://civicseal.invalid/problems/validation-failed","title":"Validation "#
+                + #"Failed","status":422,"detail":"The request is "#
+                + #"invalid.","errors":[{"field":"reason","code":"required","message":"A reason is required."}]}"#
         )
 
         let crash = await call(router, .post, "/v1/crash")
@@ -163,7 +165,8 @@ struct ResponseAndRoutingTests {
             status: 404, duration: .nanoseconds(12_345_678), bytesOut: 0)
         #expect(
             record.jsonLine
-                == #"{"time":"1970-01-01T00:00:00.999Z","requestId":"ab","method":"PROPFIND","route":null,"status":404,"durationMs":12.346,"bytesOut":0}"#
+                == #"{"time":"1970-01-01T00:00:00.999Z","requestId":"ab","method":"PROPFIND","route":null,"#
+                + #""status":404,"durationMs":12.346,"bytesOut":0}"#
         )
     }
 
@@ -203,7 +206,8 @@ struct ResponseAndRoutingTests {
             route: "/v1/requests/{id}", status: 200, duration: .microseconds(1500), bytesOut: 42)
         #expect(
             record.jsonLine
-                == #"{"time":"2027-01-15T08:00:00.250Z","requestId":"00ff","method":"GET","route":"/v1/requests/{id}","status":200,"durationMs":1.5,"bytesOut":42}"#
+                == #"{"time":"2027-01-15T08:00:00.250Z","requestId":"00ff","method":"GET","#
+                + #""route":"/v1/requests/{id}","status":200,"durationMs":1.5,"bytesOut":42}"#
         )
     }
 }

@@ -368,7 +368,8 @@ func expectRefusal(
 
     @Test func duplicateClaimNamesAreRefused() {
         let payload =
-            #"{"iss":"https://idp.example.vn/oidc","aud":"civicseal","sub":"a","sub":"b","iat":1795000000,"exp":1795000600,"#
+            #"{"iss":"https://idp.example.vn/oidc","aud":"civicseal","sub":"a","sub":"b","#
+            + #""iat":1795000000,"exp":1795000600,"#
             + #""personal_id":"001090012345","name":"An","birthdate":"1990-05-17","gender":"male","acr":"level2"}"#
         expectRefusal(.malformedToken) { () throws(IdentityError) in
             try F.verifier().verify(token: F.rawToken(header: #"{"alg":"ES256","kid":"idp-2026"}"#, payload: payload))

@@ -7,7 +7,8 @@ import Testing
 
 @Suite struct TrustedIssuersTests {
     static let entry =
-        #"{"issuer":"https://idp.example.vn/oidc","audience":"civicseal","jwks":"idp/jwks.json","principals":["citizen","staff"],"algorithms":["ES256"],"development":true}"#
+        #"{"issuer":"https://idp.example.vn/oidc","audience":"civicseal","jwks":"idp/jwks.json","#
+        + #""principals":["citizen","staff"],"algorithms":["ES256"],"development":true}"#
 
     /// A keys directory with the fixture JWK set and `trusted-issuers.json` holding `text`.
     static func directory(_ text: String) throws -> TemporaryDirectory {

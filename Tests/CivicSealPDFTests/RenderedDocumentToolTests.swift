@@ -74,7 +74,8 @@ import Testing
         let meta = try ExternalTool.run("pdfinfo", ["-meta", path])
         #expect(
             meta.text.contains(
-                "<dc:title><rdf:Alt><rdf:li xml:lang=\"x-default\">Phiếu lý lịch tư pháp số 1 – Nguyễn Thị Ánh Tuyết</rdf:li>"
+                "<dc:title><rdf:Alt><rdf:li xml:lang=\"x-default\">Phiếu lý lịch tư pháp số 1 – Nguyễn Thị Ánh "
+                    + "Tuyết</rdf:li>"
             ))
         #expect(meta.text.contains("<civicseal:documentId>VN-LLTP-2026-000123</civicseal:documentId>"))
         #expect(meta.text.contains("&lt;test &amp; &quot;escape&quot;&gt;"))

@@ -94,8 +94,10 @@ enum SampleCertificate {
         page.text("No criminal record", font: regular, size: 8, at: PDFPoint(x: left + 150, y: y - 11))
         y -= 34
         y = page.paragraph(
-            "Phiếu này được cấp theo yêu cầu của người có tên trên để bổ sung hồ sơ xin việc. Thông tin trong phiếu được đối chiếu "
-                + "với cơ sở dữ liệu lý lịch tư pháp quốc gia tại thời điểm cấp; mọi tẩy xóa, sửa chữa làm phiếu mất giá trị.",
+            "Phiếu này được cấp theo yêu cầu của người có tên trên để bổ sung hồ sơ xin việc. Thông tin trong phiếu "
+                + "được đối chiếu "
+                + "với cơ sở dữ liệu lý lịch tư pháp quốc gia tại thời điểm cấp; mọi tẩy xóa, sửa chữa làm phiếu mất "
+                + "giá trị.",
             font: regular, size: 9.5, x: left, top: y, width: width, alignment: .left)
         y -= 12
 

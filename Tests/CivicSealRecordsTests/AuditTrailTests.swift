@@ -56,7 +56,8 @@ import Testing
             "sqlite3",
             [
                 fixture.path,
-                "DROP TRIGGER audit_log_no_update; UPDATE audit_log SET reason = 'Hồ sơ hợp lệ' WHERE sequence = \(rejection.sequence);",
+                "DROP TRIGGER audit_log_no_update; UPDATE audit_log SET reason = 'Hồ sơ hợp lệ' WHERE sequence = "
+                    + "\(rejection.sequence);",
             ])
         #expect(output.status == 0, "\(output.errorText)")
         let verdict = try await fixture.store.verifyAudit()
@@ -82,7 +83,8 @@ import Testing
                 fixture.path,
                 """
                 DROP TRIGGER audit_log_no_update;
-                UPDATE audit_log SET actor_id = 'someone-else', hash = '\(forged.hash)' WHERE sequence = \(target.sequence);
+                UPDATE audit_log SET actor_id = 'someone-else', hash = '\(forged.hash)' WHERE sequence =
+                \(target.sequence);
                 """,
             ])
         #expect(

@@ -56,7 +56,7 @@ struct DocumentAuditTests {
     }
 
     @Test(
-        "changed revocation grounds, public reason code or time, or an issuance pointer moved off its entry, are reported too"
+        "changed revocation grounds, reason code or time, or a moved issuance pointer, are reported too"
     )
     func revocationDetailsAndIssuancePointerAreChecked() async throws {
         let fixture = try StoreFixture()
@@ -95,7 +95,8 @@ struct DocumentAuditTests {
             "sqlite3",
             [
                 path,
-                "UPDATE documents SET status = 'valid', revocation_reason = NULL, revoked_at = NULL WHERE id = '\(documentID)';",
+                "UPDATE documents SET status = 'valid', revocation_reason = NULL, revoked_at = NULL WHERE id = "
+                    + "'\(documentID)';",
             ])
         #expect(flip.status == 0, "\(flip.errorText)")
         let after = try BuiltProduct.run("civicseal", ["audit", "verify", "--data", folder.path])

@@ -106,7 +106,8 @@ import Testing
                 try connection.execute(
                     """
                     INSERT INTO documents (id, request_seq, kind, department_id, template_id, template_version,
-                        template_sha256, record_sha256, pdf_sha256, signer_certificate_sha256, issued_at, audit_sequence,
+                        template_sha256, record_sha256, pdf_sha256, signer_certificate_sha256, issued_at,
+                        audit_sequence,
                         record, pdf)
                     VALUES (?, 7, 'criminal-record', 'justice-hanoi', 'criminal-record-1', '1', ?, ?, ?, ?, 3000, ?,
                         '{}', x'255044462d')

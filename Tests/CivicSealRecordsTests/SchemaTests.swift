@@ -22,7 +22,8 @@ import Testing
         // After a cursor: the rest of its day by a seek on (department, state, day, row), then the later days.
         let sameDay = try Self.plan(
             fixture,
-            "SELECT * FROM requests WHERE department_id = ? AND state = ? AND due_date = ? AND seq > ? ORDER BY seq LIMIT ?",
+            "SELECT * FROM requests WHERE department_id = ? AND state = ? AND due_date = ? AND seq > ? ORDER BY seq "
+                + "LIMIT ?",
             ["justice-hanoi", "submitted", "2026-07-15", 42, 51])
         #expect(
             sameDay.contains("USING INDEX requests_queue (department_id=? AND state=? AND due_date=? AND seq>?)"),
@@ -30,7 +31,8 @@ import Testing
         #expect(!sameDay.contains("TEMP B-TREE"), "\(sameDay)")
         let later = try Self.plan(
             fixture,
-            "SELECT * FROM requests WHERE department_id = ? AND state = ? AND due_date > ? ORDER BY due_date, seq LIMIT ?",
+            "SELECT * FROM requests WHERE department_id = ? AND state = ? AND due_date > ? ORDER BY due_date, seq "
+                + "LIMIT ?",
             ["justice-hanoi", "submitted", "2026-07-15", 51])
         #expect(later.contains("USING INDEX requests_queue (department_id=? AND state=? AND due_date>?)"), "\(later)")
         #expect(!later.contains("TEMP B-TREE"), "\(later)")
@@ -67,13 +69,15 @@ import Testing
         let fixture = try StoreFixture()
         let filtered = try SchemaTests.plan(
             fixture,
-            "SELECT seq FROM requests WHERE department_id = ? AND state = ? AND kind = ? ORDER BY due_date, seq LIMIT ?",
+            "SELECT seq FROM requests WHERE department_id = ? AND state = ? AND kind = ? ORDER BY due_date, seq "
+                + "LIMIT ?",
             ["justice-hanoi", "submitted", "criminal-record", 51])
         #expect(filtered.contains("USING COVERING INDEX requests_queue"), "\(filtered)")
         #expect(!filtered.contains("TEMP B-TREE"), "\(filtered)")
         let count = try SchemaTests.plan(
             fixture,
-            "SELECT count(*) FROM (SELECT 1 FROM requests WHERE department_id = ? AND state = ? AND due_date < ? AND kind = ? LIMIT ?)",
+            "SELECT count(*) FROM (SELECT 1 FROM requests WHERE department_id = ? AND state = ? AND due_date < ? AND "
+                + "kind = ? LIMIT ?)",
             ["justice-hanoi", "submitted", "2026-11-21", "criminal-record", 10_001])
         #expect(count.contains("USING COVERING INDEX requests_queue"), "\(count)")
     }

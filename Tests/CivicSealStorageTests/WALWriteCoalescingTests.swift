@@ -98,7 +98,8 @@ import Testing
             let count = try connection.scalar("SELECT count(*) FROM items").int64 ?? -1
             let digest =
                 try connection.scalar(
-                    "SELECT group_concat(id || ':' || name || ':' || length(body) || ':' || hex(substr(body, 1, 4)), ',') FROM items"
+                    "SELECT group_concat(id || ':' || name || ':' || length(body) || ':' || hex(substr(body, 1, 4)), "
+                        + "',') FROM items"
                 ).string ?? ""
             #expect(try connection.scalar("PRAGMA integrity_check") == .text("ok"))
             return (count, digest)

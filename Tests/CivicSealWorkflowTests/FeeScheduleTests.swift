@@ -39,7 +39,8 @@ struct FeeScheduleTests {
         #expect(FeeSchedule().quote(kind: .healthCertificate, copies: 1).totalVND == 0)
         let json = """
             {"criminalRecord": {"standardVND": 200000, "reducedVND": 100000, "extraCopyVND": 5000, "copiesIncluded": 2},
-             "healthCertificate": {"standardVND": 150000, "reducedVND": 75000, "extraCopyVND": 10000, "copiesIncluded": 1},
+             "healthCertificate": {"standardVND": 150000, "reducedVND": 75000, "extraCopyVND": 10000, "copiesIncluded":
+             1},
              "healthBookExtract": {"standardVND": 0, "reducedVND": 0, "extraCopyVND": 0, "copiesIncluded": 1},
              "reducedGroups": ["student"], "exemptGroups": ["child"], "exemptionCoversExtraCopies": true}
             """

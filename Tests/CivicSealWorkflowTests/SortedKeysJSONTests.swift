@@ -28,7 +28,8 @@ struct SortedKeysJSONTests {
                 contact: ContactDetails(phone: "0912345678"), copies: 1),
             RequestSubmission(
                 request: .criminalRecord(
-                    CriminalRecordRequest(form: .form2, purpose: "Du học", statesBans: nil, expungementToVerify: false)),
+                    CriminalRecordRequest(
+                        form: .form2, purpose: "Du học", statesBans: nil, expungementToVerify: false)),
                 relation: .parentOfMinor,
                 subject: SubjectDetails(
                     personalId: "001310012345", fullName: "Nguyễn Minh", birthDate: "2012-01-31", sex: .female),

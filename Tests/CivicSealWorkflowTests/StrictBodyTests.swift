@@ -43,7 +43,8 @@ struct StrictBodyTests {
     @Test("a health-book entry naming a member twice is refused")
     func duplicateHealthEntryRefused() {
         let body = """
-            {"entryType": "vaccination", "facilityId": "01001", "administeredOn": "2025-03-02", "vaccine": "Vaxigrip Tetra",
+            {"entryType": "vaccination", "facilityId": "01001", "administeredOn": "2025-03-02", "vaccine":
+            "Vaxigrip Tetra",
              "antigen": "influenza", "dose": 1, "d\\u006fse": 2}
             """
         guard case .failure(let failure) = WorkflowJSON.decode(HealthBookEntry.self, from: Array(body.utf8)) else {
@@ -80,7 +81,8 @@ struct StrictBodyTests {
             RequestSubmission.self, from: Data(SubmissionJSONTests.sample.utf8))
         #expect(ours == foundation)
         let encounter = """
-            {"entryType": "encounter", "facilityId": "01001", "facilityName": "Bệnh viện Bạch Mai", "startedAt": "2025-03-02T08:30:00Z",
+            {"entryType": "encounter", "facilityId": "01001", "facilityName": "Bệnh viện Bạch Mai", "startedAt":
+            "2025-03-02T08:30:00Z",
              "type": "outpatient", "reason": "Khám định kỳ", "diagnoses": ["J06.9"], "outcome": "recovered"}
             """
         let decoded = try WorkflowJSON.decode(HealthBookEntry.self, from: Array(encounter.utf8)).get()

@@ -171,14 +171,16 @@ package enum DevelopmentTokens {
         guard SecureFile.exists(manifestPath) else {
             throw AppError(
                 .configuration,
-                "no development identity provider: \(manifestPath) does not exist (run `civicseal keys init --dir \(directory)`)"
+                "no development identity provider: \(manifestPath) does not exist (run `civicseal keys init --dir "
+                    + "\(directory)`)"
             )
         }
         let manifest = try Keyring.readManifest(manifestPath)
         guard let provider = manifest.identityProvider else {
             throw AppError(
                 .configuration,
-                "no development identity provider: \(manifestPath) has no \"identityProvider\"; development tokens cannot be minted"
+                "no development identity provider: \(manifestPath) has no \"identityProvider\"; development tokens "
+                    + "cannot be minted"
             )
         }
         let issuersPath = "\(directory)/\(manifest.trustedIssuers ?? DevelopmentIdentityProvider.trustedIssuersPath)"
@@ -193,7 +195,8 @@ package enum DevelopmentTokens {
         guard issuer.isDevelopment else {
             throw AppError(
                 .configuration,
-                "no development identity provider: \(provider.issuer) is not marked \"development\" in \(issuersPath); refusing to mint tokens for it"
+                "no development identity provider: \(provider.issuer) is not marked \"development\" in "
+                    + "\(issuersPath); refusing to mint tokens for it"
             )
         }
         guard issuer.principals.contains(kind) else {

@@ -71,7 +71,8 @@ package final class Keyring: Sendable {
                 guard let algorithm = SealAlgorithm(argument: seal.algorithm) else {
                     throw AppError(
                         .configuration,
-                        "\(DevelopmentPKI.manifestName): unknown algorithm \(seal.algorithm) for \(entry.id)/\(seal.name)"
+                        "\(DevelopmentPKI.manifestName): unknown algorithm \(seal.algorithm) for "
+                            + "\(entry.id)/\(seal.name)"
                     )
                 }
                 let chain = try load { () throws(CryptoError) in
@@ -93,7 +94,8 @@ package final class Keyring: Sendable {
             guard let active = seals.first(where: { $0.name == entry.active }) else {
                 throw AppError(
                     .configuration,
-                    "\(DevelopmentPKI.manifestName): department \(entry.id) names active seal \(entry.active), which is not listed"
+                    "\(DevelopmentPKI.manifestName): department \(entry.id) names active seal \(entry.active), which "
+                        + "is not listed"
                 )
             }
             loaded.append(
@@ -153,7 +155,9 @@ package final class Keyring: Sendable {
                 "    subject:     \(certificate.subject)",
                 "    issuer:      \(certificate.issuer)",
                 "    serial:      \(certificate.serialNumber)",
-                "    valid:       \(formatter.string(from: certificate.notBefore)) … \(formatter.string(from: certificate.notAfter))\(certificate.isValid(at: now) ? "" : "  (NOT VALID NOW)")",
+                "    valid:       \(formatter.string(from: certificate.notBefore)) … "
+                    + "\(formatter.string(from: certificate.notAfter))"
+                    + (certificate.isValid(at: now) ? "" : "  (NOT VALID NOW)"),
                 "    SHA-256:     \(certificate.fingerprintHex)",
             ]
         }
@@ -166,7 +170,8 @@ package final class Keyring: Sendable {
                 let role =
                     seal.name == department.active.name ? "active (signs new documents)" : "retired (verification only)"
                 lines.append(
-                    "  seal \(seal.name): \(role), \(seal.algorithm.rawValue), key \(seal.key == nil ? "absent" : "present")"
+                    "  seal \(seal.name): \(role), \(seal.algorithm.rawValue), key "
+                        + "\(seal.key == nil ? "absent" : "present")"
                 )
                 lines.append(contentsOf: describe(seal.certificate))
                 let verdict = validator.validate(
@@ -177,7 +182,8 @@ package final class Keyring: Sendable {
         }
         if let provider = manifest.identityProvider {
             lines.append(
-                "Development identity provider: \(provider.issuer) (audience \(provider.audience), kid \(provider.kid), JWKS \(provider.jwks))"
+                "Development identity provider: \(provider.issuer) (audience \(provider.audience), kid "
+                    + "\(provider.kid), JWKS \(provider.jwks))"
             )
         }
         return lines.joined(separator: "\n")

@@ -18,12 +18,14 @@ struct DevelopmentMode: Sendable, Equatable {
         var material: [String] = []
         if let developmentIssuer {
             material.append(
-                "the development identity provider \(developmentIssuer) is trusted: anyone with \(keysDirectory)/ can mint citizen and staff tokens"
+                "the development identity provider \(developmentIssuer) is trusted: anyone with \(keysDirectory)/ "
+                    + "can mint citizen and staff tokens"
             )
         }
         if developmentSeals {
             material.append(
-                "documents are sealed with development keys (the development root's private key is in \(keysDirectory)/)"
+                "documents are sealed with development keys (the development root's private key is in "
+                    + "\(keysDirectory)/)"
             )
         }
         let loopback = Service.isLoopback(host)
@@ -45,7 +47,8 @@ struct DevelopmentMode: Sendable, Equatable {
         lines += material.map { "  - " + $0 }
         lines.append(
             loopback
-                ? "  - listening on a loopback address only; a public --host refuses to start with these keys unless --development"
+                ? "  - listening on a loopback address only; a public --host refuses to start with these keys unless "
+                    + "--development"
                 : "  - --development was given: this non-loopback address accepts development tokens and seals")
         lines.append(rule)
         return DevelopmentMode(isOn: true, banner: lines)

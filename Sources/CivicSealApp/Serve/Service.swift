@@ -127,8 +127,10 @@ package final class Service: Sendable {
             guard loopback || options.development == true else {
                 throw AppError(
                     .developmentModeRequired,
-                    "no keys in \(options.keysDirectory)/ and \(options.host) is not a loopback address: serve creates development keys only on "
-                        + "127.0.0.1/::1 or with --development; provision real keys and identity issuers for a public address"
+                    "no keys in \(options.keysDirectory)/ and \(options.host) is not a loopback address: serve "
+                        + "creates development keys only on "
+                        + "127.0.0.1/::1 or with --development; provision real keys and identity issuers for a "
+                        + "public address"
                 )
             }
             let report = try DevelopmentPKI.initialize(directory: options.keysDirectory)
@@ -218,14 +220,17 @@ package final class Service: Sendable {
         let port = server.port
         boundPort.store(port, ordering: .releasing)
         banner.insert(
-            "CivicSeal listening on http://\(options.host):\(port)  (data: \(options.dataDirectory)/, keys: \(options.keysDirectory)/)",
+            "CivicSeal listening on http://\(options.host):\(port)  (data: \(options.dataDirectory)/, keys: "
+                + "\(options.keysDirectory)/)",
             at: 0)
         if keyring.manifest.identityProvider != nil && issuers.development != nil {
             banner.append(
-                "Mint a development token:  swift run civicseal token citizen --personal-id 001190012345 --name \"Nguyễn Thị Ánh Tuyết\" --birthdate 1990-05-14 --gender female"
+                "Mint a development token:  swift run civicseal token citizen --personal-id 001190012345 --name "
+                    + "\"Nguyễn Thị Ánh Tuyết\" --birthdate 1990-05-14 --gender female"
             )
             banner.append(
-                "                           swift run civicseal token staff --role justice.officer --department justice-hanoi --name \"Trần Đức Lương\""
+                "                           swift run civicseal token staff --role justice.officer --department "
+                    + "justice-hanoi --name \"Trần Đức Lương\""
             )
             banner.append(
                 "                           (revoking is its own role: --role justice.revoker or health.revoker)")

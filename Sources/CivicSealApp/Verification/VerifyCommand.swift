@@ -72,7 +72,7 @@ package enum VerifyCommand {
             "Kết quả / Result: \(outcome)",
             "Người ký / Signer: \(verdict.signer ?? "—")",
             "Đơn vị / Department: \(verdict.department ?? "—")",
-            "Thời điểm ký / Signing time: \(verdict.signingTime.map { "\(HanoiTime.dateTimeWithSeconds($0)) \(HanoiTime.zoneVietnamese) / \(HanoiTime.zoneEnglish)" } ?? "—")",
+            "Thời điểm ký / Signing time: \(verdict.signingTime.map(Self.signingTime) ?? "—")",
             "Mã tài liệu / Document ID: \(verdict.documentID ?? "—")",
             "Loại tài liệu / Document kind: \(verdict.documentKind ?? "—")",
             "Các bước kiểm tra / Checks:",
@@ -82,6 +82,11 @@ package enum VerifyCommand {
             lines.append("      \(check.english)")
         }
         return lines.joined(separator: "\n")
+    }
+
+    /// A signing time as the command prints it: Hà Nội time with seconds, the zone named in both languages.
+    static func signingTime(_ instant: Date) -> String {
+        "\(HanoiTime.dateTimeWithSeconds(instant)) \(HanoiTime.zoneVietnamese) / \(HanoiTime.zoneEnglish)"
     }
 }
 

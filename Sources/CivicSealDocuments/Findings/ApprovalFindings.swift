@@ -335,7 +335,8 @@ struct FindingsReader {
             } else {
                 add(
                     "findings.validityMonths", member.integralValue == nil ? .findingsTypeMismatch : .findingsInvalid,
-                    "validityMonths must be a whole number of months from \(ApprovalFindings.validityRange.lowerBound) to \(ApprovalFindings.validityRange.upperBound)"
+                    "validityMonths must be a whole number of months from "
+                        + "\(ApprovalFindings.validityRange.lowerBound) to \(ApprovalFindings.validityRange.upperBound)"
                 )
             }
         }

@@ -74,7 +74,8 @@ struct DocumentLayout {
             else { continue }
             if bottom < template.page.bottom, overflow == nil {
                 overflow =
-                    "\(template.file): \(path)[\(index)] ends \(Int(template.page.bottom - bottom)) pt below the bottom margin; the content does not fit on one page"
+                    "\(template.file): \(path)[\(index)] ends \(Int(template.page.bottom - bottom)) pt below the "
+                    + "bottom margin; the content does not fit on one page"
             }
             y = bottom - placement.spaceAfter
         }

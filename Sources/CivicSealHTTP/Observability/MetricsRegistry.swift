@@ -224,7 +224,8 @@ package struct HTTPServerMetrics: Sendable {
         protectionEvents = registry.counter(
             "civicseal_http_protection_events_total",
             help:
-                "Connection-level events: accept calls, refusals by reason, descriptor exhaustion, backpressure, write timeouts.",
+                "Connection-level events: accept calls, refusals by reason, descriptor exhaustion, backpressure, "
+                + "write timeouts.",
             labelNames: ["event"])
         requests = registry.counter(
             "civicseal_http_requests_total", help: "HTTP requests answered, by route pattern and status.",

@@ -63,7 +63,8 @@ package struct ProblemDetails: Sendable, Equatable, Codable {
         if let errors {
             json += ",\"errors\":["
             json += errors.map {
-                "{\"field\":\(JSONText.quoted($0.field)),\"code\":\(JSONText.quoted($0.code)),\"message\":\(JSONText.quoted($0.message))}"
+                "{\"field\":\(JSONText.quoted($0.field)),\"code\":\(JSONText.quoted($0.code)),"
+                    + "\"message\":\(JSONText.quoted($0.message))}"
             }.joined(separator: ",")
             json += "]"
         }

@@ -66,7 +66,7 @@ package final class HTTPServer: Sendable {
                     loops.append(try EventLoop(index: index, core: core))
                 }
             } catch {
-                loops.forEach { $0.discard() }
+                for loop in loops { loop.discard() }
                 core.handlerExecutor.stop()
                 core.releaseReserveDescriptor()
                 if loops.isEmpty { close(fd) }

@@ -24,7 +24,7 @@ package final class ShutdownSignalObserver: @unchecked Sendable {
         }
     }
 
-    package func cancel() { sources.forEach { $0.cancel() } }
+    package func cancel() { for source in sources { source.cancel() } }
 
     deinit { cancel() }
 }

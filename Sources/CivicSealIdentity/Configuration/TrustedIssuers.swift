@@ -100,7 +100,8 @@ package struct TrustedIssuers: Sendable {
             guard keySet.keys.contains(where: { key in algorithms.contains { $0.fits(key.publicKey.kind) } }) else {
                 throw IdentityConfigurationError(
                     .invalidKeySet, file: keySetPath,
-                    "no usable key for \(algorithms.map(\.rawValue).sorted().joined(separator: ", ")) (named by \(file): \(prefix).jwks)"
+                    "no usable key for \(algorithms.map(\.rawValue).sorted().joined(separator: ", ")) (named by "
+                        + "\(file): \(prefix).jwks)"
                 )
             }
             issuers.append(

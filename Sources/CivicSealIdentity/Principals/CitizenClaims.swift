@@ -72,7 +72,8 @@ package enum StaffClaims {
         guard !roles.isEmpty else {
             throw IdentityError(
                 .invalidClaim,
-                "\"roles\" holds no role CivicSeal knows (\(StaffRole.allCases.map(\.rawValue).joined(separator: ", ")))",
+                "\"roles\" holds no role CivicSeal knows "
+                    + "(\(StaffRole.allCases.map(\.rawValue).joined(separator: ", ")))",
                 claim: "roles")
         }
 

@@ -264,11 +264,14 @@ extension PDFDocumentInfo {
             <?xpacket begin="\u{FEFF}" id="W5M0MpCehiHzreSzNTczkc9d"?>
             <x:xmpmeta xmlns:x="adobe:ns:meta/">
             <rdf:RDF xmlns:rdf="http://www.w3.org/1999/02/22-rdf-syntax-ns#">
-            <rdf:Description rdf:about="" xmlns:dc="http://purl.org/dc/elements/1.1/" xmlns:pdf="http://ns.adobe.com/pdf/1.3/" xmlns:xmp="http://ns.adobe.com/xap/1.0/" xmlns:civicseal="https://civicseal.gov.vn/ns/document/1.0/">
+            <rdf:Description rdf:about="" xmlns:dc="http://purl.org/dc/elements/1.1/"
+            xmlns:pdf="http://ns.adobe.com/pdf/1.3/" xmlns:xmp="http://ns.adobe.com/xap/1.0/"
+            xmlns:civicseal="https://civicseal.gov.vn/ns/document/1.0/">
             <dc:format>application/pdf</dc:format>
             <dc:title><rdf:Alt><rdf:li xml:lang="x-default">\(xmlEscaped(title))</rdf:li></rdf:Alt></dc:title>
             <dc:creator><rdf:Seq><rdf:li>\(xmlEscaped(author))</rdf:li></rdf:Seq></dc:creator>
-            <dc:description><rdf:Alt><rdf:li xml:lang="x-default">\(xmlEscaped(subject))</rdf:li></rdf:Alt></dc:description>
+            <dc:description><rdf:Alt><rdf:li
+            xml:lang="x-default">\(xmlEscaped(subject))</rdf:li></rdf:Alt></dc:description>
             <pdf:Producer>CivicSeal</pdf:Producer>
             <pdf:Keywords>\(xmlEscaped(keywords))</pdf:Keywords>
             <xmp:CreatorTool>CivicSeal</xmp:CreatorTool>

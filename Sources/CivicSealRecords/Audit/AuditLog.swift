@@ -3,7 +3,8 @@ import CivicSealStorage
 /// Appends to and reads the `audit_log` table, always inside the caller's transaction.
 enum AuditLog {
     static let columns =
-        "sequence, recorded_at, actor_id, actor_role, action, request_id, from_state, to_state, reason, previous_hash, hash"
+        "sequence, recorded_at, actor_id, actor_role, action, request_id, from_state, to_state, reason, "
+        + "previous_hash, hash"
     /// Built once: interpolating ``columns`` on every append cost a string allocation per entry.
     static let insertStatement = "INSERT INTO audit_log (\(columns)) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
 

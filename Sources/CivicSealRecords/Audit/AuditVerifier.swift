@@ -64,7 +64,8 @@ package enum AuditVerifier {
         }
         var revocations: [String: Revocation] = [:]
         try connection.forEachRow(
-            "SELECT request_id, sequence, recorded_at, reason FROM audit_log WHERE action = 'revoke' AND to_state = 'revoked' ORDER BY sequence"
+            "SELECT request_id, sequence, recorded_at, reason FROM audit_log WHERE action = 'revoke' AND to_state = "
+                + "'revoked' ORDER BY sequence"
         ) { statement in
             guard let requestID = statement.string(at: 0) else { return }
             revocations[requestID] = Revocation(
@@ -73,7 +74,8 @@ package enum AuditVerifier {
         var mismatches: [AuditVerdict.DocumentMismatch] = []
         try connection.forEachRow(
             """
-            SELECT d.id, d.status, d.revocation_reason, d.revoked_at, d.audit_sequence, a.action, a.to_state, a.request_id,
+            SELECT d.id, d.status, d.revocation_reason, d.revoked_at, d.audit_sequence, a.action, a.to_state,
+            a.request_id,
                 d.revocation_code
             FROM documents d LEFT JOIN audit_log a ON a.sequence = d.audit_sequence ORDER BY d.seq
             """

@@ -7,8 +7,10 @@ import Foundation
 /// document and marks its request `issued`, reads for the public status and the owner's download, and revocation.
 extension RequestStore {
     static let documentColumns = """
-        d.id, coalesce(r.legacy_id, r.seq), d.kind, d.department_id, d.template_id, d.template_version, d.template_sha256, d.record_sha256,
-        d.pdf_sha256, d.signer_certificate_sha256, d.issued_at, d.status, d.revocation_reason, d.revoked_at, d.revocation_code
+        d.id, coalesce(r.legacy_id, r.seq), d.kind, d.department_id, d.template_id, d.template_version,
+        d.template_sha256, d.record_sha256,
+        d.pdf_sha256, d.signer_certificate_sha256, d.issued_at, d.status, d.revocation_reason, d.revoked_at,
+        d.revocation_code
         """
 
     static func documentEntry(from statement: Statement, ids: RequestIDs) throws -> DocumentEntry {
@@ -54,7 +56,8 @@ extension RequestStore {
             guard let seq = try ids.resolve(requestID, in: connection) else { return nil }
             let statement = try connection.cachedStatement(
                 """
-                SELECT kind, form, department_id, owner_id, submission, subject_identity, findings, approver_name, updated_at
+                SELECT kind, form, department_id, owner_id, submission, subject_identity, findings, approver_name,
+                updated_at
                 FROM requests WHERE seq = ? AND state = 'approved'
                 """)
             defer { statement.reset() }
@@ -135,7 +138,8 @@ extension RequestStore {
         guard DocumentID.isValid(documentID) else { return nil }
         return try read { connection in
             let statement = try connection.cachedStatement(
-                "SELECT \(Self.documentColumns) FROM documents d JOIN requests r ON r.seq = d.request_seq WHERE d.id = ?"
+                "SELECT \(Self.documentColumns) FROM documents d JOIN requests r ON r.seq = d.request_seq WHERE d.id "
+                    + "= ?"
             )
             defer { statement.reset() }
             try statement.bind([.text(documentID)])
@@ -150,7 +154,8 @@ extension RequestStore {
         return try read { connection in
             guard let seq = try ids.resolve(requestID, in: connection) else { return nil }
             let statement = try connection.cachedStatement(
-                "SELECT \(Self.documentColumns) FROM documents d JOIN requests r ON r.seq = d.request_seq WHERE r.seq = ?"
+                "SELECT \(Self.documentColumns) FROM documents d JOIN requests r ON r.seq = d.request_seq WHERE "
+                    + "r.seq = ?"
             )
             defer { statement.reset() }
             try statement.bind([.integer(seq)])
@@ -193,7 +198,8 @@ extension RequestStore {
         return try read { connection in
             guard let seq = try ids.resolve(requestID, in: connection),
                 let row = try connection.queryFirst(
-                    "SELECT d.id, d.pdf FROM documents d JOIN requests r ON r.seq = d.request_seq WHERE r.seq = ? AND r.owner_id = ?",
+                    "SELECT d.id, d.pdf FROM documents d JOIN requests r ON r.seq = d.request_seq WHERE r.seq = ? "
+                        + "AND r.owner_id = ?",
                     [.integer(seq), .text(actor.id)]),
                 let id = row[0].string, let pdf = row[1].bytes
             else { throw RecordsError.notFound }
@@ -224,7 +230,8 @@ extension RequestStore {
         return try await write { connection in
             let lookup = try connection.cachedStatement(
                 """
-                SELECT coalesce(r.legacy_id, r.seq), d.department_id FROM documents d JOIN requests r ON r.seq = d.request_seq
+                SELECT coalesce(r.legacy_id, r.seq), d.department_id FROM documents d JOIN requests r ON r.seq =
+                d.request_seq
                 WHERE d.id = ?
                 """)
             defer { lookup.reset() }
@@ -241,10 +248,12 @@ extension RequestStore {
             let audited = try connection.scalar("SELECT reason FROM audit_log ORDER BY sequence DESC LIMIT 1").string
             let stored = audited.flatMap(RevocationReason.parseAuditText)?.grounds ?? reason
             try connection.execute(
-                "UPDATE documents SET status = 'revoked', revocation_reason = ?, revocation_code = ?, revoked_at = ? WHERE id = ?",
+                "UPDATE documents SET status = 'revoked', revocation_reason = ?, revocation_code = ?, revoked_at = ? "
+                    + "WHERE id = ?",
                 [.text(stored), .text(code.rawValue), .integer(milliseconds), .text(documentID)])
             let statement = try connection.cachedStatement(
-                "SELECT \(Self.documentColumns) FROM documents d JOIN requests r ON r.seq = d.request_seq WHERE d.id = ?"
+                "SELECT \(Self.documentColumns) FROM documents d JOIN requests r ON r.seq = d.request_seq WHERE d.id "
+                    + "= ?"
             )
             defer { statement.reset() }
             try statement.bind([.text(documentID)])

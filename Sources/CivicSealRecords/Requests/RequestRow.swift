@@ -10,7 +10,8 @@ enum RequestRow {
 
     /// The columns of a ``RequestSummary``, in the order ``summary(from:offset:today:ids:)`` reads them.
     static let summaryColumns =
-        "\(idColumn), state, kind, form, department_id, assignee_id, received_on, due_date, fee_vnd, fee_category, version, created_at, updated_at"
+        "\(idColumn), state, kind, form, department_id, assignee_id, received_on, due_date, fee_vnd, fee_category, "
+        + "version, created_at, updated_at"
 
     static func summary(from statement: Statement, offset: Int = 0, today: CalendarDate, ids: RequestIDs) throws
         -> RequestSummary

@@ -162,7 +162,8 @@ extension RequestStore {
         try connection.execute(
             """
             INSERT INTO requests (seq, owner_id, subject_id, kind, form, department_id, state, received_on,
-                working_days, due_date, fee_vnd, fee_category, created_at, updated_at, version, subject_identity, history,
+                working_days, due_date, fee_vnd, fee_category, created_at, updated_at, version, subject_identity,
+                history,
                 submission)
             VALUES (?, ?, ?, ?, ?, ?, 'submitted', ?, ?, ?, ?, ?, ?, ?, 1, ?, ?, ?)
             """,
@@ -176,7 +177,8 @@ extension RequestStore {
             ])
         if let key = item.idempotencyKey {
             try connection.execute(
-                "INSERT INTO idempotency_keys (owner_id, key, request_seq, body_sha256, created_at) VALUES (?, ?, ?, ?, ?)",
+                "INSERT INTO idempotency_keys (owner_id, key, request_seq, body_sha256, created_at) VALUES (?, ?, ?, "
+                    + "?, ?)",
                 [.text(item.ownerID), .text(key), .integer(seq), .text(item.bodyHash), .integer(item.nowMilliseconds)])
         }
         return RequestSummary(

@@ -117,7 +117,8 @@ extension RequestStore {
     ) async throws(RecordsError) -> RequestSummary {
         try await perform(
             TransitionCommand(
-                requestID: requestID, action: .revoke, actor: officer, reason: reason, expectedVersion: expectedVersion),
+                requestID: requestID, action: .revoke, actor: officer, reason: reason,
+                expectedVersion: expectedVersion),
             now: now)
     }
 

@@ -245,19 +245,23 @@ package enum RecordsSchema {
                 [.text(RequestIDs.keyName), .blob(SecureRandom.bytes(BlockPermutation.keyLength))])
         },
         Migration(
-            "revocation reason codes: the public reason of a revocation, from a fixed list, beside the internal grounds",
+            "revocation reason codes: the public reason of a revocation, from a fixed list, beside the internal "
+                + "grounds",
             statements: [
                 // NULL for documents revoked before: they read as `unspecified`, never as a reason nobody gave.
                 """
-                ALTER TABLE documents ADD COLUMN revocation_code TEXT CHECK (revocation_code IS NULL OR revocation_code IN
+                ALTER TABLE documents ADD COLUMN revocation_code TEXT
+                    CHECK (revocation_code IS NULL OR revocation_code IN
                     ('issued-in-error', 'superseded', 'holder-request', 'key-compromise', 'cessation-of-operation'))
                 """
             ]),
         Migration(
-            "names and complexity: the officer's name beside each step and on the claimed request; an officer's Art. 48 complexity",
+            "names and complexity: the officer's name beside each step and on the claimed request; "
+                + "an officer's Art. 48 complexity",
             statements: [
                 // The name the staff token gave when the officer took the step (the audit entry keeps the staff id).
-                "CREATE TABLE audit_actor_names (sequence INTEGER PRIMARY KEY REFERENCES audit_log (sequence), name TEXT NOT NULL)",
+                "CREATE TABLE audit_actor_names (sequence INTEGER PRIMARY KEY REFERENCES audit_log (sequence), name "
+                    + "TEXT NOT NULL)",
                 // The claiming officer's name, cleared with `assignee_id`; NULL for requests claimed before.
                 "ALTER TABLE requests ADD COLUMN assignee_name TEXT",
                 // NULL: the complexity derived from the submission applies; else the reasons an officer set (`""`
@@ -269,7 +273,8 @@ package enum RecordsSchema {
             "earlier certificates of a person: issued requests by subject, for the officer's review of contradictions",
             statements: [
                 // Partial: only requests with a document enter it, so submissions and queue moves never touch it.
-                "CREATE INDEX requests_subject_issued ON requests (subject_id, kind) WHERE state IN ('issued', 'revoked')"
+                "CREATE INDEX requests_subject_issued ON requests (subject_id, kind) WHERE state IN ('issued', "
+                    + "'revoked')"
             ]),
     ]
 
