@@ -38,17 +38,18 @@ let package = Package(
             name: "CivicSealRecords", dependencies: ["CivicSealStorage", "CivicSealWorkflow", "CivicSealCrypto", "CivicSealJSON"],
             swiftSettings: strict),
 
-        // Signer and verification.
+        // Sealing and verification.
+        .target(name: "CivicSealSealing", dependencies: ["CivicSealCrypto", "CivicSealPDF"], swiftSettings: strict),
         .target(
-            name: "CivicSealSigner", dependencies: ["CivicSealCrypto", "CivicSealPDF", "CivicSealDocuments", "CivicSealWorkflow"],
+            name: "CivicSealVerification", dependencies: ["CivicSealCrypto", "CivicSealPDF", "CivicSealWorkflow"],
             swiftSettings: strict),
 
         // The HTTP API.
         .target(
             name: "CivicSealAPI",
             dependencies: [
-                "CivicSealHTTP", "CivicSealIdentity", "CivicSealRecords", "CivicSealWorkflow", "CivicSealCrypto", "CivicSealSigner",
-                "CivicSealWeb", "CivicSealJSON", "CivicSealDocuments",
+                "CivicSealHTTP", "CivicSealIdentity", "CivicSealRecords", "CivicSealWorkflow", "CivicSealCrypto",
+                "CivicSealVerification", "CivicSealWeb", "CivicSealJSON", "CivicSealDocuments",
             ],
             swiftSettings: strict),
         .target(name: "CivicSealWeb", dependencies: ["CivicSealHTTP", "CivicSealCrypto"], swiftSettings: strict),
@@ -58,7 +59,8 @@ let package = Package(
             name: "CivicSealApp",
             dependencies: [
                 "CivicSealCrypto", "CivicSealIdentity", "CivicSealRecords", "CivicSealWorkflow", "CivicSealStorage",
-                "CivicSealHTTP", "CivicSealAPI", "CivicSealSigner", "CivicSealDocuments", "CivicSealJSON",
+                "CivicSealHTTP", "CivicSealAPI", "CivicSealSealing", "CivicSealVerification", "CivicSealDocuments",
+                "CivicSealJSON",
             ],
             swiftSettings: strict),
         .executableTarget(name: "civicseal", dependencies: ["CivicSealApp"], swiftSettings: strict),
@@ -66,7 +68,8 @@ let package = Package(
             name: "civicseal-bench",
             dependencies: [
                 "CivicSealApp", "CivicSealCrypto", "CivicSealRecords", "CivicSealWorkflow", "CivicSealStorage",
-                "CivicSealDocuments", "CivicSealQR", "CivicSealHTTP", "CivicSealSigner", "CivicSealAPI", "CivicSealProcess",
+                "CivicSealDocuments", "CivicSealQR", "CivicSealHTTP", "CivicSealVerification", "CivicSealAPI",
+                "CivicSealProcess",
             ],
             swiftSettings: strict),
 
@@ -87,9 +90,13 @@ let package = Package(
             ],
             swiftSettings: strict),
         .testTarget(
-            name: "CivicSealSignerTests",
+            name: "CivicSealSealingTests",
+            dependencies: ["CivicSealSealing", "CivicSealCrypto", "CivicSealPDF"],
+            swiftSettings: strict),
+        .testTarget(
+            name: "CivicSealVerificationTests",
             dependencies: [
-                "CivicSealSigner", "CivicSealApp", "CivicSealCrypto", "CivicSealDocuments", "CivicSealPDF", "CivicSealWorkflow",
+                "CivicSealVerification", "CivicSealSealing", "CivicSealApp", "CivicSealCrypto", "CivicSealDocuments", "CivicSealPDF", "CivicSealWorkflow",
                 "CivicSealTestSupport",
             ],
             swiftSettings: strict),
@@ -124,7 +131,8 @@ let package = Package(
             name: "CivicSealAPITests",
             dependencies: [
                 "CivicSealAPI", "CivicSealApp", "CivicSealHTTP", "CivicSealIdentity", "CivicSealRecords", "CivicSealWorkflow",
-                "CivicSealCrypto", "CivicSealSigner", "CivicSealWeb", "CivicSealJSON", "CivicSealDocuments", "CivicSealProcess",
+                "CivicSealCrypto", "CivicSealVerification", "CivicSealWeb", "CivicSealJSON", "CivicSealDocuments",
+                "CivicSealProcess",
                 "CivicSealTestSupport",
             ],
             swiftSettings: strict),
@@ -132,7 +140,7 @@ let package = Package(
             name: "CivicSealAppTests",
             dependencies: [
                 "CivicSealApp", "CivicSealCrypto", "CivicSealDocuments", "CivicSealIdentity", "CivicSealRecords", "CivicSealWorkflow", "CivicSealStorage",
-                "CivicSealSigner", "CivicSealJSON", "CivicSealTestSupport",
+                "CivicSealVerification", "CivicSealJSON", "CivicSealTestSupport",
             ],
             swiftSettings: strict),
     ]

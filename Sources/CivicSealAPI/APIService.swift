@@ -3,7 +3,7 @@ import CivicSealHTTP
 import CivicSealIdentity
 import CivicSealJSON
 import CivicSealRecords
-import CivicSealSigner
+import CivicSealVerification
 import CivicSealWorkflow
 import Foundation
 

@@ -2,7 +2,7 @@ import CivicSealApp
 import CivicSealCrypto
 import CivicSealHTTP
 import CivicSealRecords
-import CivicSealSigner
+import CivicSealVerification
 import CivicSealWorkflow
 import Foundation
 import Synchronization

@@ -1,7 +1,7 @@
 import CivicSealApp
 import CivicSealCrypto
 import CivicSealRecords
-import CivicSealSigner
+import CivicSealVerification
 import CivicSealStorage
 import CivicSealTestSupport
 import Foundation

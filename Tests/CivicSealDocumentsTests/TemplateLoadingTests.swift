@@ -40,7 +40,7 @@ import Testing
          ]}
         """
 
-    func refusal(_ replacing: String, with replacement: String) -> TemplateError? {
+    func refusal(_ replacing: String, with replacement: String) -> DocumentTemplateError? {
         #expect(Self.valid.contains(replacing), "test setup: \(replacing) not in the template")
         let text = Self.valid.replacingOccurrences(of: replacing, with: replacement)
         do {
@@ -50,7 +50,7 @@ import Testing
     }
 
     func expectRefusal(
-        _ replacing: String, with replacement: String, code: TemplateError.Code, path: String,
+        _ replacing: String, with replacement: String, code: DocumentTemplateError.Code, path: String,
         mentioning: String? = nil,
         sourceLocation: SourceLocation = #_sourceLocation
     ) {
@@ -184,7 +184,7 @@ import Testing
         let directory = TemporaryDirectory("civicseal-templates")
         try directory.write("a.json", text: Self.valid)
         try directory.write("b.json", text: Self.valid)
-        #expect(throws: TemplateError(.duplicateTemplate, file: "", path: "", "")) {
+        #expect(throws: DocumentTemplateError(.duplicateTemplate, file: "", path: "", "")) {
             try TemplateLoader.loadDirectory(directory.path)
         }
     }

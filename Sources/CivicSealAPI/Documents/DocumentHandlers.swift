@@ -2,7 +2,7 @@ import CivicSealCrypto
 import CivicSealHTTP
 import CivicSealIdentity
 import CivicSealRecords
-import CivicSealSigner
+import CivicSealVerification
 import CivicSealWorkflow
 import Foundation
 

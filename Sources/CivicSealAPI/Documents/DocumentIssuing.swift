@@ -1,6 +1,6 @@
 import CivicSealCrypto
 import CivicSealRecords
-import CivicSealSigner
+import CivicSealVerification
 import Foundation
 
 /// Issues the document of an approved request (implemented by the app's `IssuanceService`). The API calls it right

@@ -1,7 +1,7 @@
 import CivicSealHTTP
 import CivicSealJSON
 import CivicSealRecords
-import CivicSealSigner
+import CivicSealVerification
 import CivicSealWeb
 import CivicSealWorkflow
 import Foundation

@@ -3,7 +3,7 @@ import CivicSealCrypto
 import CivicSealDocuments
 import CivicSealHTTP
 import CivicSealRecords
-import CivicSealSigner
+import CivicSealVerification
 import CivicSealWorkflow
 import Foundation
 

@@ -2,7 +2,7 @@ import CivicSealAPI
 import CivicSealCrypto
 import CivicSealDocuments
 import CivicSealRecords
-import CivicSealSigner
+import CivicSealSealing
 import CivicSealWorkflow
 import Foundation
 import Synchronization

@@ -3,7 +3,7 @@ import CivicSealDocuments
 import CivicSealHTTP
 import CivicSealIdentity
 import CivicSealRecords
-import CivicSealSigner
+import CivicSealVerification
 import CivicSealStorage
 import Foundation
 import Synchronization

@@ -1,5 +1,5 @@
 import CivicSealCrypto
-import CivicSealSigner
+import CivicSealVerification
 import CivicSealWorkflow
 import Foundation
 

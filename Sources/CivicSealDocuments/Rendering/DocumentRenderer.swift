@@ -35,7 +35,7 @@ package final class DocumentRenderer: Sendable {
     }
 
     /// Loads every template of `templateDirectory` and the DejaVu fonts from `fontDirectory`.
-    /// - Throws: ``TemplateError`` for a bad template, `PDFError` for a missing or malformed font.
+    /// - Throws: ``DocumentTemplateError`` for a bad template, `PDFError` for a missing or malformed font.
     package convenience init(
         templateDirectory: String, fontDirectory: String = TrueTypeFont.defaultDirectory,
         verificationBaseURL: String = "https://verify.civicseal.invalid"

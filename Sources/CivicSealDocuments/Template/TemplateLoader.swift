@@ -8,13 +8,13 @@ import Foundation
 /// and that every block fits its page.
 package enum TemplateLoader {
     /// Loads every `*.json` file of `directory`, in name order; ids must be unique.
-    package static func loadDirectory(_ directory: String) throws(TemplateError) -> [DocumentTemplate] {
+    package static func loadDirectory(_ directory: String) throws(DocumentTemplateError) -> [DocumentTemplate] {
         let names: [String]
         do {
             names = try FileManager.default.contentsOfDirectory(atPath: directory).filter { $0.hasSuffix(".json") }
                 .sorted()
         } catch {
-            throw TemplateError(
+            throw DocumentTemplateError(
                 .unreadable, file: directory, path: "",
                 "cannot list the template directory: \(error.localizedDescription)")
         }
@@ -22,7 +22,7 @@ package enum TemplateLoader {
         for name in names {
             let template = try load(contentsOf: "\(directory)/\(name)")
             if templates.contains(where: { $0.id == template.id }) {
-                throw TemplateError(
+                throw DocumentTemplateError(
                     .duplicateTemplate, file: name, path: "id", "template id \"\(template.id)\" is used by another file"
                 )
             }
@@ -32,21 +32,21 @@ package enum TemplateLoader {
     }
 
     /// Loads one template file.
-    package static func load(contentsOf path: String) throws(TemplateError) -> DocumentTemplate {
+    package static func load(contentsOf path: String) throws(DocumentTemplateError) -> DocumentTemplate {
         let file = (path as NSString).lastPathComponent
         guard let data = FileManager.default.contents(atPath: path) else {
-            throw TemplateError(.unreadable, file: file, path: "", "cannot read \(path)")
+            throw DocumentTemplateError(.unreadable, file: file, path: "", "cannot read \(path)")
         }
         return try load(bytes: [UInt8](data), file: file)
     }
 
     /// Parses and validates template bytes; `file` names the template in errors.
-    package static func load(bytes: [UInt8], file: String) throws(TemplateError) -> DocumentTemplate {
+    package static func load(bytes: [UInt8], file: String) throws(DocumentTemplateError) -> DocumentTemplate {
         let json: JSONValue
         do { json = try JSONValue(parsing: bytes) } catch {
-            throw TemplateError(.invalidJSON, file: file, path: "", "not valid JSON: \(error)")
+            throw DocumentTemplateError(.invalidJSON, file: file, path: "", "not valid JSON: \(error)")
         }
-        let root = TemplateNode(value: json, path: "", file: file)
+        let root = DocumentTemplateNode(value: json, path: "", file: file)
         _ = try root.object(allowed: [
             "id", "version", "kind", "title", "subject", "page", "vocabulary", "blocks", "description",
         ])
@@ -65,13 +65,14 @@ package enum TemplateLoader {
                 throw node.error(.wrongType, "expected an object, found \(node.value.typeName)")
             }
             for key in members.keys.sorted() {
-                vocabulary[key] = try TemplateNode(value: members[key]!, path: node.child(key), file: file).string()
+                vocabulary[key] = try DocumentTemplateNode(value: members[key]!, path: node.child(key), file: file)
+                    .string()
             }
         }
         var parser = BlockParser(
             file: file, kind: kind, vocabulary: vocabulary, page: try pageSetup(root.member("page")))
         let title = try parser.text(root.member("title"), item: nil)
-        let subject = try root.optionalMember("subject").map { (node) throws(TemplateError) in
+        let subject = try root.optionalMember("subject").map { (node) throws(DocumentTemplateError) in
             try parser.text(node, item: nil)
         }
         let page = parser.page
@@ -82,7 +83,7 @@ package enum TemplateLoader {
             hasSeal: parser.sealCount > 0)
     }
 
-    static func pageSetup(_ node: TemplateNode) throws(TemplateError) -> PageSetup {
+    static func pageSetup(_ node: DocumentTemplateNode) throws(DocumentTemplateError) -> PageSetup {
         _ = try node.object(allowed: ["size", "width", "height", "margins"])
         var width = 595.276
         var height = 841.89
@@ -126,7 +127,7 @@ struct BlockParser {
 
     static let placementMembers: Set<String> = ["type", "top", "spaceBefore", "spaceAfter", "x", "width"]
 
-    mutating func blocks(_ node: TemplateNode, width: Double, item: ListItemKind?) throws(TemplateError)
+    mutating func blocks(_ node: DocumentTemplateNode, width: Double, item: ListItemKind?) throws(DocumentTemplateError)
         -> [TemplateBlock]
     {
         var blocks: [TemplateBlock] = []
@@ -134,13 +135,16 @@ struct BlockParser {
         return blocks
     }
 
-    func placement(_ node: TemplateNode, containerWidth: Double) throws(TemplateError) -> BlockPlacement {
+    func placement(_ node: DocumentTemplateNode, containerWidth: Double) throws(DocumentTemplateError) -> BlockPlacement
+    {
         let placement = BlockPlacement(
-            top: try node.optionalMember("top").map { (n) throws(TemplateError) in try n.size() },
+            top: try node.optionalMember("top").map { (n) throws(DocumentTemplateError) in try n.size() },
             spaceBefore: try node.optionalSize("spaceBefore", default: 0),
             spaceAfter: try node.optionalSize("spaceAfter", default: 0),
             x: try node.optionalSize("x", default: 0),
-            width: try node.optionalMember("width").map { (n) throws(TemplateError) in try n.size(positive: true) })
+            width: try node.optionalMember("width").map { (n) throws(DocumentTemplateError) in
+                try n.size(positive: true)
+            })
         if let top = placement.top, top < page.top || top > page.height - page.bottom {
             throw node.error(
                 .outsidePage,
@@ -157,12 +161,13 @@ struct BlockParser {
         return placement
     }
 
-    mutating func block(_ node: TemplateNode, width containerWidth: Double, item: ListItemKind?) throws(TemplateError)
+    mutating func block(_ node: DocumentTemplateNode, width containerWidth: Double, item: ListItemKind?)
+        throws(DocumentTemplateError)
         -> TemplateBlock
     {
         let typeNode = try node.member("type")
         let type = try typeNode.string()
-        func allowed(_ extra: Set<String>) throws(TemplateError) {
+        func allowed(_ extra: Set<String>) throws(DocumentTemplateError) {
             _ = try node.object(allowed: BlockParser.placementMembers.union(extra))
         }
         switch type {
@@ -172,7 +177,7 @@ struct BlockParser {
             return .text(
                 TemplateBlock.Text(
                     placement: placement, text: try text(node.member("text"), item: item), style: try style(node),
-                    underline: try node.optionalMember("underline").map { (n) throws(TemplateError) in
+                    underline: try node.optionalMember("underline").map { (n) throws(DocumentTemplateError) in
                         try n.size(positive: true)
                     }))
         case "rule":
@@ -285,7 +290,7 @@ struct BlockParser {
             return .condition(
                 TemplateBlock.Condition(
                     placement: placement, flag: flag, then: try blocks(node.member("then"), width: width, item: item),
-                    otherwise: try node.optionalMember("else").map { (n) throws(TemplateError) in
+                    otherwise: try node.optionalMember("else").map { (n) throws(DocumentTemplateError) in
                         try blocks(n, width: width, item: item)
                     } ?? []))
         case "columns":
@@ -324,7 +329,7 @@ struct BlockParser {
                     .outsidePage, "even a version-1 symbol is \(smallest) pt wide, more than the \(width) pt available",
                     at: node.child("moduleSize"))
             }
-            let captionWidth = try node.optionalMember("captionWidth").map { (n) throws(TemplateError) in
+            let captionWidth = try node.optionalMember("captionWidth").map { (n) throws(DocumentTemplateError) in
                 try n.size(positive: true)
             }
             if let captionWidth, captionWidth > width + 0.001 {
@@ -336,7 +341,7 @@ struct BlockParser {
                 TemplateBlock.QR(
                     placement: placement, moduleSize: moduleSize, quietZone: Int(quietZone),
                     alignment: try node.choice("align", default: TextAlignment.left),
-                    caption: try node.optionalMember("caption").map { (n) throws(TemplateError) in
+                    caption: try node.optionalMember("caption").map { (n) throws(DocumentTemplateError) in
                         try text(n, item: item)
                     } ?? TemplateText(segments: []),
                     captionSize: try node.optionalSize("captionSize", default: 7, positive: true),
@@ -361,16 +366,18 @@ struct BlockParser {
         }
     }
 
-    func style(_ node: TemplateNode) throws(TemplateError) -> TextStyle {
+    func style(_ node: DocumentTemplateNode) throws(DocumentTemplateError) -> TextStyle {
         TextStyle(
             font: try node.choice("font", default: FontChoice.regular),
             size: try node.member("size").size(positive: true),
             alignment: try node.choice("align", default: TextAlignment.left),
-            leading: try node.optionalMember("leading").map { (n) throws(TemplateError) in try n.size(positive: true) })
+            leading: try node.optionalMember("leading").map { (n) throws(DocumentTemplateError) in
+                try n.size(positive: true)
+            })
     }
 
     /// Compiles a string with `{{field}}` / `{{field|upper}}` placeholders.
-    func text(_ node: TemplateNode, item: ListItemKind?) throws(TemplateError) -> TemplateText {
+    func text(_ node: DocumentTemplateNode, item: ListItemKind?) throws(DocumentTemplateError) -> TemplateText {
         let source = try node.string()
         var segments: [TemplateText.Segment] = []
         var rest = Substring(source)
@@ -391,7 +398,7 @@ struct BlockParser {
 
     /// Resolves a field name (with an optional `|upper`) in the scope of a template of `kind`, inside a table
     /// row of `item` when not nil.
-    func reference(_ raw: String, at node: TemplateNode, item: ListItemKind?) throws(TemplateError)
+    func reference(_ raw: String, at node: DocumentTemplateNode, item: ListItemKind?) throws(DocumentTemplateError)
         -> TemplateText.FieldReference
     {
         let parts = raw.split(separator: "|", omittingEmptySubsequences: false).map {
@@ -437,7 +444,8 @@ struct BlockParser {
         return .init(name: name, source: .record(field), uppercased: uppercased)
     }
 
-    func requireTerms(_ terms: [String], for name: String, at node: TemplateNode) throws(TemplateError) {
+    func requireTerms(_ terms: [String], for name: String, at node: DocumentTemplateNode) throws(DocumentTemplateError)
+    {
         for term in terms where vocabulary[term] == nil {
             throw node.error(
                 .missingVocabulary,

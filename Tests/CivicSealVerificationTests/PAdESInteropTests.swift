@@ -1,7 +1,8 @@
 import CivicSealCrypto
 import CivicSealDocuments
-import CivicSealSigner
+import CivicSealSealing
 import CivicSealTestSupport
+import CivicSealVerification
 import Foundation
 import Testing
 

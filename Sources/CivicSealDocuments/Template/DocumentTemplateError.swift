@@ -1,6 +1,6 @@
 /// A template refused at load: a stable ``Code``, the template file, the place inside it as a JSON path
 /// (`blocks[3].rows[1].field`), and a message that names the offending value.
-package struct TemplateError: Error, CustomStringConvertible, Equatable, Sendable {
+package struct DocumentTemplateError: Error, CustomStringConvertible, Equatable, Sendable {
     /// Stable codes; compare errors by code, not by message.
     package enum Code: String, Sendable {
         case unreadable = "template.unreadable"
@@ -34,5 +34,5 @@ package struct TemplateError: Error, CustomStringConvertible, Equatable, Sendabl
     /// `criminal-record-form-1.json: blocks[3].rows[1].field: unknown field "holder.fullname"`.
     package var description: String { path.isEmpty ? "\(file): \(message)" : "\(file): \(path): \(message)" }
 
-    package static func == (lhs: TemplateError, rhs: TemplateError) -> Bool { lhs.code == rhs.code }
+    package static func == (lhs: DocumentTemplateError, rhs: DocumentTemplateError) -> Bool { lhs.code == rhs.code }
 }

@@ -2,19 +2,19 @@ import CivicSealCrypto
 import CivicSealJSON
 
 /// A JSON value with its path in the template file, so every complaint can say where it is.
-struct TemplateNode {
+struct DocumentTemplateNode {
     let value: JSONValue
     let path: String
     let file: String
 
-    func error(_ code: TemplateError.Code, _ message: String, at path: String? = nil) -> TemplateError {
-        TemplateError(code, file: file, path: path ?? self.path, message)
+    func error(_ code: DocumentTemplateError.Code, _ message: String, at path: String? = nil) -> DocumentTemplateError {
+        DocumentTemplateError(code, file: file, path: path ?? self.path, message)
     }
 
     func child(_ name: String) -> String { path.isEmpty ? name : "\(path).\(name)" }
 
     /// The members of an object, refusing members not in `allowed` (a misspelt `widht` must not be ignored).
-    func object(allowed: Set<String>) throws(TemplateError) -> [String: JSONValue] {
+    func object(allowed: Set<String>) throws(DocumentTemplateError) -> [String: JSONValue] {
         guard case .object(let members) = value else {
             throw error(.wrongType, "expected an object, found \(value.typeName)")
         }
@@ -26,39 +26,39 @@ struct TemplateNode {
         return members
     }
 
-    func member(_ name: String) throws(TemplateError) -> TemplateNode {
+    func member(_ name: String) throws(DocumentTemplateError) -> DocumentTemplateNode {
         guard let node = optionalMember(name) else {
             throw error(.missingMember, "missing member \"\(name)\"", at: child(name))
         }
         return node
     }
 
-    func optionalMember(_ name: String) -> TemplateNode? {
+    func optionalMember(_ name: String) -> DocumentTemplateNode? {
         guard case .object(let members) = value, let member = members[name], member != .null else { return nil }
-        return TemplateNode(value: member, path: child(name), file: file)
+        return DocumentTemplateNode(value: member, path: child(name), file: file)
     }
 
-    func string() throws(TemplateError) -> String {
+    func string() throws(DocumentTemplateError) -> String {
         guard case .string(let text) = value else {
             throw error(.wrongType, "expected a string, found \(value.typeName)")
         }
         return text
     }
 
-    func nonEmptyString() throws(TemplateError) -> String {
+    func nonEmptyString() throws(DocumentTemplateError) -> String {
         let text = try string()
         guard !text.isEmpty else { throw error(.invalidValue, "must not be empty") }
         return text
     }
 
-    func bool() throws(TemplateError) -> Bool {
+    func bool() throws(DocumentTemplateError) -> Bool {
         guard case .bool(let flag) = value else {
             throw error(.wrongType, "expected true or false, found \(value.typeName)")
         }
         return flag
     }
 
-    func number() throws(TemplateError) -> Double {
+    func number() throws(DocumentTemplateError) -> Double {
         guard case .number = value, let number = value.doubleValue, number.isFinite else {
             throw error(.wrongType, "expected a number, found \(value.typeName)")
         }
@@ -66,7 +66,7 @@ struct TemplateNode {
     }
 
     /// A size or distance: a number ≥ 0 (or > 0 when `positive`).
-    func size(positive: Bool = false) throws(TemplateError) -> Double {
+    func size(positive: Bool = false) throws(DocumentTemplateError) -> Double {
         let number = try number()
         guard positive ? number > 0 : number >= 0 else {
             throw error(.invalidValue, "must be \(positive ? "positive" : "zero or positive"), found \(number)")
@@ -74,20 +74,21 @@ struct TemplateNode {
         return number
     }
 
-    func array() throws(TemplateError) -> [TemplateNode] {
+    func array() throws(DocumentTemplateError) -> [DocumentTemplateNode] {
         guard case .array(let elements) = value else {
             throw error(.wrongType, "expected an array, found \(value.typeName)")
         }
-        return elements.enumerated().map { TemplateNode(value: $1, path: "\(path)[\($0)]", file: file) }
+        return elements.enumerated().map { DocumentTemplateNode(value: $1, path: "\(path)[\($0)]", file: file) }
     }
 
-    func optionalSize(_ name: String, default fallback: Double, positive: Bool = false) throws(TemplateError) -> Double
+    func optionalSize(_ name: String, default fallback: Double, positive: Bool = false) throws(DocumentTemplateError)
+        -> Double
     {
         guard let node = optionalMember(name) else { return fallback }
         return try node.size(positive: positive)
     }
 
-    func choice<T: RawRepresentable>(_ name: String, default fallback: T) throws(TemplateError) -> T
+    func choice<T: RawRepresentable>(_ name: String, default fallback: T) throws(DocumentTemplateError) -> T
     where T.RawValue == String {
         guard let node = optionalMember(name) else { return fallback }
         let text = try node.string()

@@ -4,7 +4,7 @@ import CivicSealPDF
 import Foundation
 import Testing
 
-@testable import CivicSealSigner
+@testable import CivicSealVerification
 
 /// The verifier's work and answers on hostile files: every crafted input of several MiB gets a typed "not valid"
 /// verdict, and the scanner reads each byte a small constant number of times (counted, never timed).

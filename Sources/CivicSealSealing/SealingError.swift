@@ -1,14 +1,14 @@
-/// The signer's one error type: a stable code and a message without key material or personal data.
-package struct SignerError: Error, Sendable, CustomStringConvertible, Equatable {
+/// The sealer's one error type: a stable code and a message without key material or personal data.
+package struct SealingError: Error, Sendable, CustomStringConvertible, Equatable {
     package struct Code: RawRepresentable, Hashable, Sendable {
         package let rawValue: String
         package init(rawValue: String) { self.rawValue = rawValue }
         /// The PDF has no signature placeholder to fill.
-        package static let noPlaceholder = Code(rawValue: "signer.no-placeholder")
+        package static let noPlaceholder = Code(rawValue: "sealing.no-placeholder")
         /// The CMS does not fit the reserved `/Contents` space.
-        package static let placeholderTooSmall = Code(rawValue: "signer.placeholder-too-small")
+        package static let placeholderTooSmall = Code(rawValue: "sealing.placeholder-too-small")
         /// The crypto core refused to sign (key, algorithm).
-        package static let signingFailed = Code(rawValue: "signer.signing-failed")
+        package static let signingFailed = Code(rawValue: "sealing.signing-failed")
     }
 
     package let code: Code
@@ -20,5 +20,5 @@ package struct SignerError: Error, Sendable, CustomStringConvertible, Equatable 
     }
 
     package var description: String { "\(code.rawValue): \(message)" }
-    package static func == (lhs: SignerError, rhs: SignerError) -> Bool { lhs.code == rhs.code }
+    package static func == (lhs: SealingError, rhs: SealingError) -> Bool { lhs.code == rhs.code }
 }

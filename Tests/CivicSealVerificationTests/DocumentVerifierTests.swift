@@ -2,8 +2,9 @@ import CivicSealApp
 import CivicSealCrypto
 import CivicSealDocuments
 import CivicSealPDF
-import CivicSealSigner
+import CivicSealSealing
 import CivicSealTestSupport
+import CivicSealVerification
 import CivicSealWorkflow
 import Foundation
 import Testing

@@ -8,9 +8,9 @@ import CivicSealPDF
 package enum PAdESSealer {
     /// Fills the signature placeholder of `file` (made by ``CivicSealPDF/PDFDocument`` with a signature field) and
     /// returns the sealed bytes. No byte moves: the file length and every offset stay as rendered.
-    package static func seal(_ file: PDFFile, signer: CMSSigner) throws(SignerError) -> [UInt8] {
+    package static func seal(_ file: PDFFile, signer: CMSSigner) throws(SealingError) -> [UInt8] {
         guard let location = file.signature else {
-            throw SignerError(.noPlaceholder, "the document was rendered without a signature field")
+            throw SealingError(.noPlaceholder, "the document was rendered without a signature field")
         }
         var bytes = file.bytes
         let range = location.byteRange
@@ -23,16 +23,16 @@ package enum PAdESSealer {
         do {
             cms = try CMSSignedData.signDetached(contentDigest: hasher.finalize(), signer: signer, signingTime: nil)
         } catch {
-            throw SignerError(.signingFailed, error.message)
+            throw SealingError(.signingFailed, error.message)
         }
         guard cms.count <= location.capacity else {
-            throw SignerError(
+            throw SealingError(
                 .placeholderTooSmall, "the CMS needs \(cms.count) bytes; the placeholder holds \(location.capacity)")
         }
         do {
             try location.embed(cms, into: &bytes)
         } catch {
-            throw SignerError(.placeholderTooSmall, "\(error)")
+            throw SealingError(.placeholderTooSmall, "\(error)")
         }
         return bytes
     }
