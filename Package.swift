@@ -49,18 +49,27 @@ let package = Package(
             name: "CivicSealAPI",
             dependencies: [
                 "CivicSealHTTP", "CivicSealIdentity", "CivicSealRecords", "CivicSealWorkflow", "CivicSealCrypto",
-                "CivicSealVerification", "CivicSealWeb", "CivicSealJSON", "CivicSealDocuments",
+                "CivicSealVerification", "CivicSealJSON", "CivicSealDocuments",
             ],
             swiftSettings: strict),
-        .target(name: "CivicSealWeb", dependencies: ["CivicSealHTTP", "CivicSealCrypto"], swiftSettings: strict),
+
+        // The pages (citizens, officers, verifiers) over the page kit; beside the API, never importing it.
+        .target(name: "CivicSealWebKit", dependencies: ["CivicSealHTTP", "CivicSealCrypto"], swiftSettings: strict),
+        .target(
+            name: "CivicSealPages",
+            dependencies: [
+                "CivicSealWebKit", "CivicSealHTTP", "CivicSealIdentity", "CivicSealRecords", "CivicSealWorkflow",
+                "CivicSealDocuments", "CivicSealVerification", "CivicSealCrypto", "CivicSealJSON",
+            ],
+            swiftSettings: strict),
 
         // Wiring and executables.
         .target(
             name: "CivicSealApp",
             dependencies: [
                 "CivicSealCrypto", "CivicSealIdentity", "CivicSealRecords", "CivicSealWorkflow", "CivicSealStorage",
-                "CivicSealHTTP", "CivicSealAPI", "CivicSealSealing", "CivicSealVerification", "CivicSealDocuments",
-                "CivicSealJSON",
+                "CivicSealHTTP", "CivicSealAPI", "CivicSealPages", "CivicSealSealing", "CivicSealVerification",
+                "CivicSealDocuments", "CivicSealJSON",
             ],
             swiftSettings: strict),
         .executableTarget(name: "civicseal", dependencies: ["CivicSealApp"], swiftSettings: strict),
@@ -77,6 +86,14 @@ let package = Package(
         .target(
             name: "CivicSealTestSupport", dependencies: ["CivicSealDocuments", "CivicSealWorkflow", "CivicSealProcess"], path: "Tests/CivicSealTestSupport",
             swiftSettings: strict),
+        // The real service on a socket, the HTTP client and the cookie-keeping browser the API and page tests share.
+        .target(
+            name: "CivicSealServiceTestSupport",
+            dependencies: [
+                "CivicSealApp", "CivicSealPages", "CivicSealDocuments", "CivicSealHTTP", "CivicSealCrypto", "CivicSealJSON",
+                "CivicSealTestSupport",
+            ],
+            path: "Tests/CivicSealServiceTestSupport", swiftSettings: strict),
         .testTarget(
             name: "CivicSealCryptoTests", dependencies: ["CivicSealCrypto", "CivicSealJSON", "CivicSealTestSupport"],
             resources: [.copy("Vectors")], swiftSettings: strict),
@@ -112,8 +129,8 @@ let package = Package(
             ],
             swiftSettings: strict),
         .testTarget(
-            name: "CivicSealWebTests",
-            dependencies: ["CivicSealWeb", "CivicSealHTTP", "CivicSealCrypto", "CivicSealTestSupport"], swiftSettings: strict),
+            name: "CivicSealWebKitTests",
+            dependencies: ["CivicSealWebKit", "CivicSealHTTP", "CivicSealCrypto", "CivicSealTestSupport"], swiftSettings: strict),
         // The repository's own shape: formatting, line and file lengths, the module graph README draws.
         .testTarget(name: "CivicSealArchitectureTests", dependencies: ["CivicSealTestSupport"], swiftSettings: strict),
         .testTarget(name: "CivicSealProcessTests", dependencies: ["CivicSealProcess", "CivicSealTestSupport"], swiftSettings: strict),
@@ -131,9 +148,16 @@ let package = Package(
             name: "CivicSealAPITests",
             dependencies: [
                 "CivicSealAPI", "CivicSealApp", "CivicSealHTTP", "CivicSealIdentity", "CivicSealRecords", "CivicSealWorkflow",
-                "CivicSealCrypto", "CivicSealVerification", "CivicSealWeb", "CivicSealJSON", "CivicSealDocuments",
-                "CivicSealProcess",
-                "CivicSealTestSupport",
+                "CivicSealCrypto", "CivicSealVerification", "CivicSealJSON", "CivicSealDocuments", "CivicSealProcess",
+                "CivicSealTestSupport", "CivicSealServiceTestSupport",
+            ],
+            swiftSettings: strict),
+        .testTarget(
+            name: "CivicSealPagesTests",
+            dependencies: [
+                "CivicSealPages", "CivicSealWebKit", "CivicSealApp", "CivicSealHTTP", "CivicSealIdentity", "CivicSealRecords",
+                "CivicSealWorkflow", "CivicSealDocuments", "CivicSealCrypto", "CivicSealJSON", "CivicSealTestSupport",
+                "CivicSealServiceTestSupport",
             ],
             swiftSettings: strict),
         .testTarget(

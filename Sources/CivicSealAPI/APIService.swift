@@ -12,7 +12,7 @@ import Foundation
 package final class APIService: Sendable {
     let store: RequestStore
     let verifier: TokenVerifier
-    let validator: SubmissionValidator
+    package let validator: SubmissionValidator
     let metrics: MetricsRegistry
     let clock: @Sendable () -> Date
     /// `Templates/api/openapi.json` as loaded at start: `GET /openapi.json` serves it byte for byte.
@@ -25,12 +25,10 @@ package final class APIService: Sendable {
     /// Where uploads are verified: threads of their own with bounded queues (full: 503 with `Retry-After`).
     package let verification: VerificationLanes
     let trustBody: [UInt8]
-    /// The server-rendered pages (none: the service answers the API only).
-    let web: WebSite?
     /// Who may do what: the one table every staff route asks.
-    let policy = AuthorizationPolicy.standard
+    package let policy = AuthorizationPolicy.standard
     /// Five-field confirmations: 10 per minute per client address (see ``verifyDetails(_:_:)``).
-    let confirmationLimiter = RateLimiter(limit: 10, window: 60)
+    package let confirmationLimiter = RateLimiter(limit: 10, window: 60)
     /// What `GET /metrics` requires as `Authorization: Bearer`; nil: `/metrics` is not served (404).
     let metricsToken: [UInt8]?
 
@@ -41,19 +39,16 @@ package final class APIService: Sendable {
     ///   - documentVerifier: verifies uploaded PDFs for `POST /v1/verify` (none: 503).
     ///   - verification: the threads and queue limits uploads are verified with (`POST /v1/verify` and `/verify`).
     ///   - trust: what `GET /v1/trust` publishes.
-    ///   - web: the pages for citizens, officers and verifiers, including `/v/{id}` (the QR code's target).
     ///   - metricsToken: the bearer token `GET /metrics` requires; nil answers 404 there.
     package init(
         store: RequestStore, verifier: TokenVerifier, validator: SubmissionValidator = SubmissionValidator(),
         metrics: MetricsRegistry, openAPI: OpenAPIDocument, clock: @escaping @Sendable () -> Date = { Date() },
         issuer: (any DocumentIssuing)? = nil,
         documentVerifier: DocumentVerifier? = nil, verification: VerificationLanes = VerificationLanes(),
-        trust: TrustPublication = TrustPublication(),
-        web: WebSite? = nil, metricsToken: String? = nil
+        trust: TrustPublication = TrustPublication(), metricsToken: String? = nil
     ) {
         self.verification = verification
         self.metricsToken = metricsToken.map { Array($0.utf8) }
-        self.web = web
         self.issuer = issuer
         self.documentVerifier = documentVerifier
         trustBody = trust.body()
@@ -66,9 +61,15 @@ package final class APIService: Sendable {
         stateGauge = metrics.gauge("civicseal_requests", help: "Requests by lifecycle state.", labelNames: ["state"])
     }
 
-    /// The frozen router with every route of the API.
+    /// The frozen router with every route of the API and nothing else.
     package func router() throws -> HTTPRouter {
         var builder = HTTPRouter.Builder()
+        register(&builder)
+        return try builder.build()
+    }
+
+    /// Adds every route of the API to `builder` (the app adds the pages' routes beside them, then freezes it).
+    package func register(_ builder: inout HTTPRouter.Builder) {
         // Citizen: own data only.
         builder.post("/v1/requests") { [self] request, context in try await submit(request, context) }
         builder.get("/v1/requests") { [self] request, context in try await listOwn(request, context) }
@@ -94,8 +95,6 @@ package final class APIService: Sendable {
         builder.addInline(.get, "/v1/trust") { [self] _, _ in trust() }
         builder.post("/v1/verify") { [self] request, context in try await verifyDocument(request, context) }
         builder.add(.post, "/v1/verify/details") { [self] request, context in try verifyDetails(request, context) }
-        // Pages: verifiers (`/verify`, the QR code's target `/v/{id}`), officers and citizens.
-        if let web { WebPages(api: self, site: web).register(&builder) }
         // Health facility.
         builder.post("/v1/health-books/{personal_id}/entries") { [self] request, context in
             try await recordHealthEntry(request, context)
@@ -111,7 +110,6 @@ package final class APIService: Sendable {
             response.headers.replaceOrAdd(name: "Cache-Control", value: "public, max-age=300")
             return response
         }
-        return try builder.build()
     }
 
     // MARK: Shared steps
@@ -140,12 +138,12 @@ package final class APIService: Sendable {
 
     /// The kinds the routing configuration sends to `department`.
     func handledKinds(_ department: String) -> Set<RequestKind> {
-        Set(store.configuration.authority.routing.rules.filter { $0.department == department }.map(\.kind))
+        store.configuration.authority.routing.kinds(handledBy: department)
     }
 
     /// The kinds `staff` may see in `department`'s queue (empty: 403).
     func queueKinds(_ staff: StaffPrincipal, department: String) -> Set<RequestKind> {
-        policy.queueKinds(staff, department: department, handledKinds: handledKinds(department))
+        policy.queueKinds(staff, department: department, routing: store.configuration.authority.routing)
     }
 
     /// The `{id}` path parameter, when it has the shape of a request id (else 404: nothing to find).

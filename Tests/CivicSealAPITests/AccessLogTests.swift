@@ -1,3 +1,4 @@
+import CivicSealServiceTestSupport
 import CivicSealTestSupport
 import Foundation
 import Testing

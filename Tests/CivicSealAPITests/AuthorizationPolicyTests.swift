@@ -2,6 +2,7 @@ import CivicSealApp
 import CivicSealCrypto
 import CivicSealIdentity
 import CivicSealRecords
+import CivicSealServiceTestSupport
 import CivicSealTestSupport
 import CivicSealWorkflow
 import Foundation
@@ -260,8 +261,8 @@ struct AuthorizationPolicyTests {
             for role in Self.roles {
                 for department in Self.departments {
                     let browser = Browser(live)
-                    let signedIn = try await WebPagesTests.signIn(
-                        browser, "/officer/sign-in", token: try live.token(for: Self.member(role, department)))
+                    let signedIn = try await browser.signIn(
+                        "/officer/sign-in", token: try live.token(for: Self.member(role, department)))
                     guard role != "health.clinician" else {
                         #expect(
                             signedIn.status == 200 && signedIn.header("Location") == nil,

@@ -1,5 +1,6 @@
 import CivicSealApp
 import CivicSealHTTP
+import CivicSealServiceTestSupport
 import CivicSealTestSupport
 import Foundation
 import Testing
@@ -128,7 +129,7 @@ struct InlineRouteTests {
     )
     func onlyMemoryOnlyRoutesAreInline() async throws {
         try await withLiveService { live in
-            let inline = try live.service.api.router().inlineRoutes.map(\.description)
+            let inline = live.service.router.inlineRoutes.map(\.description)
             #expect(Set(inline) == Self.memoryOnly, "inline routes: \(inline.sorted())")
             for route in [
                 "GET /v1/requests/{id}", "GET /v1/requests/{id}/document", "GET /v1/documents/{id}/status",

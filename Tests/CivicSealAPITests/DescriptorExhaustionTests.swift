@@ -1,5 +1,6 @@
 import CivicSealApp
 import CivicSealProcess
+import CivicSealServiceTestSupport
 import CivicSealTestSupport
 import Foundation
 import Testing

@@ -1,3 +1,4 @@
+import CivicSealServiceTestSupport
 import CivicSealTestSupport
 import Foundation
 import Testing
@@ -282,7 +283,7 @@ struct DocumentTruthTests {
     static func approveThroughPage(_ id: String, officer: Browser, token: String, findings: [(String, String)])
         async throws -> ClientResponse
     {
-        #expect(try await WebPagesTests.signIn(officer, "/officer/sign-in", token: token).status == 303)
+        #expect(try await officer.signIn("/officer/sign-in", token: token).status == 303)
         let detail = try await officer.get("/officer/requests/\(id)")
         let version = try #require(detail.firstMatch(#"name="version" value="(\d+)""#))
         let claimed = try await officer.post(

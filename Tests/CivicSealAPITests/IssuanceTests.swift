@@ -1,6 +1,7 @@
 import CivicSealApp
 import CivicSealCrypto
 import CivicSealRecords
+import CivicSealServiceTestSupport
 import CivicSealTestSupport
 import CivicSealWorkflow
 import Foundation
@@ -26,8 +27,7 @@ struct IssuanceTests {
     }
 
     static func documentID(_ live: LiveService, request id: String) throws -> String {
-        try #require(
-            try live.service.store.documentEntry(forRequest: id)?.documentID, "no document registered for \(id)")
+        try live.documentID(forRequest: id)
     }
 
     static func root(_ live: LiveService) -> String { live.keysDirectory + "/trust/root-ca.cert.pem" }

@@ -1,6 +1,7 @@
 import CivicSealAPI
 import CivicSealApp
 import CivicSealHTTP
+import CivicSealServiceTestSupport
 import CivicSealTestSupport
 import Foundation
 import Testing

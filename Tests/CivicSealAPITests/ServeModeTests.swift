@@ -1,5 +1,6 @@
 import CivicSealApp
 import CivicSealProcess
+import CivicSealServiceTestSupport
 import CivicSealTestSupport
 import Foundation
 import Testing
@@ -60,8 +61,7 @@ struct ServeModeTests {
             let csrf = try #require(form.setCookies.first { $0.name == "__Host-civicseal_csrf" }, "\(form.headers)")
             #expect(csrf.has("Secure") && csrf.has("HttpOnly") && csrf.attributes["path"] == "/" && !csrf.has("Domain"))
             #expect(!form.setCookies.contains { !$0.name.hasPrefix("__Host-") }, "no cookie without the prefix")
-            let signedIn = try await WebPagesTests.signIn(
-                browser, "/citizen/sign-in", token: try live.token(for: .man(90)))
+            let signedIn = try await browser.signIn("/citizen/sign-in", token: try live.token(for: .man(90)))
             let session = try #require(signedIn.setCookies.first { $0.name == "__Host-civicseal" }, "\(signedIn)")
             #expect(session.has("Secure") && session.has("HttpOnly") && session.attributes["samesite"] == "Strict")
             let language = try await browser.get("/language/en?next=/")

@@ -1,4 +1,5 @@
 import CivicSealHTTP
+import CivicSealServiceTestSupport
 import CivicSealTestSupport
 import Foundation
 import Testing

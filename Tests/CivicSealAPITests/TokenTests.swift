@@ -1,5 +1,6 @@
 import CivicSealCrypto
 import CivicSealJSON
+import CivicSealServiceTestSupport
 import CivicSealTestSupport
 import Foundation
 import Testing

@@ -1,4 +1,5 @@
 import CivicSealCrypto
+import CivicSealServiceTestSupport
 import Foundation
 import Testing
 

@@ -1,5 +1,7 @@
 import CivicSealAPI
 import CivicSealApp
+import CivicSealHTTP
+import CivicSealServiceTestSupport
 import CivicSealTestSupport
 import Foundation
 import Synchronization

@@ -1,3 +1,4 @@
+import CivicSealServiceTestSupport
 import Foundation
 import Testing
 

@@ -18,17 +18,7 @@ extension APIService {
         let id = try requestID(context)
         let citizen = try citizen(request)
         let (documentID, pdf) = try store.documentPDF(forRequest: id, by: .citizen(citizen.personalID))
-        return Self.pdfDownload(documentID: documentID, pdf: pdf)
-    }
-
-    /// The sealed PDF as a download (`civicseal-<document id>.pdf`), never cached: the API's and the page's.
-    static func pdfDownload(documentID: String, pdf: [UInt8]) -> HTTPResponse {
-        var response = HTTPResponse(status: .ok, body: pdf)
-        response.headers.replaceOrAdd(name: "Content-Type", value: "application/pdf")
-        response.headers.replaceOrAdd(
-            name: "Content-Disposition", value: "attachment; filename=\"civicseal-\(documentID).pdf\"")
-        response.headers.replaceOrAdd(name: "Cache-Control", value: "no-store")
-        return response
+        return .sealedDocument(documentID: documentID, pdf: pdf)
     }
 
     /// `GET /v1/documents/{id}/status` (public): status, kind, issuing department, issue date — nothing personal.
@@ -149,7 +139,7 @@ extension APIService {
             values.append(value)
         }
         try throttle(context)
-        let entry = confirm(
+        let entry = store.confirmDetails(
             DetailsConfirmation(
                 documentID: values[0], fullName: values[1], birthDate: values[2], sex: values[3], personalID: values[4])
         )

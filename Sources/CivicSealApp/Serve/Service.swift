@@ -2,6 +2,7 @@ import CivicSealAPI
 import CivicSealDocuments
 import CivicSealHTTP
 import CivicSealIdentity
+import CivicSealPages
 import CivicSealRecords
 import CivicSealVerification
 import CivicSealStorage
@@ -90,7 +91,11 @@ package final class Service: Sendable {
     package let server: HTTPServer
     package let store: RequestStore
     package let api: APIService
-    package let routes: [HTTPRouter.Route]
+    /// The pages' shared machinery (templates, sessions), for tests that look at the sessions held.
+    package let site: WebSite
+    /// The one frozen router: the API's routes and the pages' (requests can be answered through it without a socket).
+    package let router: HTTPRouter
+    package var routes: [HTTPRouter.Route] { router.routes }
     package let keyring: Keyring
     package let issuance: IssuanceService
     let sweeper: Task<Void, Never>
@@ -101,7 +106,8 @@ package final class Service: Sendable {
     package let developmentMode: Bool
 
     init(
-        server: HTTPServer, store: RequestStore, api: APIService, routes: [HTTPRouter.Route], keyring: Keyring,
+        server: HTTPServer, store: RequestStore, api: APIService, site: WebSite, router: HTTPRouter,
+        keyring: Keyring,
         issuance: IssuanceService,
         sweeper: Task<Void, Never>, port: Int, banner: [String], developmentMode: Bool
     ) {
@@ -112,7 +118,8 @@ package final class Service: Sendable {
         self.sweeper = sweeper
         self.store = store
         self.api = api
-        self.routes = routes
+        self.site = site
+        self.router = router
         self.port = port
         self.banner = banner
     }
@@ -192,15 +199,26 @@ package final class Service: Sendable {
             throw AppError(.configuration, "the OpenAPI document \(error)")
         }
         let metrics = MetricsRegistry()
+        let verifier = TokenVerifier(issuers: issuers, clock: options.clock)
         let api = APIService(
-            store: store, verifier: TokenVerifier(issuers: issuers, clock: options.clock), metrics: metrics,
-            openAPI: openAPI,
-            clock: options.clock,
+            store: store, verifier: verifier, metrics: metrics, openAPI: openAPI, clock: options.clock,
             issuer: issuance, documentVerifier: documentVerifier,
             verification: options.verification ?? VerificationLanes(), trust: keyring.publication(),
-            web: web, metricsToken: options.metricsToken)
+            metricsToken: options.metricsToken)
+        // The pages share the API's pieces (one set of verification threads, one confirmation budget per client)
+        // without holding the API; one router serves both.
+        let pages = WebPages(
+            dependencies: PageDependencies(
+                store: store, verifier: verifier, validator: api.validator, policy: api.policy, clock: options.clock,
+                documentVerifier: documentVerifier, documentRegistry: store, verification: api.verification,
+                confirmationLimiter: api.confirmationLimiter,
+                issueDocument: { await issuance.issueDocument(forRequest: $0) != nil }),
+            site: web)
+        var routes = HTTPRouter.Builder()
+        api.register(&routes)
+        pages.register(&routes)
         let router: HTTPRouter
-        do { router = try api.router() } catch { throw AppError(.configuration, "routes: \(error)") }
+        do { router = try routes.build() } catch { throw AppError(.configuration, "routes: \(error)") }
 
         var configuration = HTTPServerConfiguration(host: options.host, port: options.port)
         configuration.eventLoopCount = options.eventLoops
@@ -238,7 +256,8 @@ package final class Service: Sendable {
         // Approved requests left without a document by a crash are issued now, then periodically.
         let sweeper = issuance.startSweeper(every: options.sweepInterval)
         return Service(
-            server: server, store: store, api: api, routes: router.routes, keyring: keyring, issuance: issuance,
+            server: server, store: store, api: api, site: web, router: router, keyring: keyring,
+            issuance: issuance,
             sweeper: sweeper,
             port: port, banner: banner, developmentMode: mode.isOn)
     }

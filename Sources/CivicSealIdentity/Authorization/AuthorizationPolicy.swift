@@ -113,6 +113,12 @@ package struct AuthorizationPolicy: Sendable {
         guard staff.department == department else { return [] }
         return kinds(.viewQueue, for: staff.roles).intersection(handledKinds)
     }
+
+    /// The kinds of `department`'s queue that `staff` may see, the handled kinds read from `routing` (the API's
+    /// `GET /v1/queues/{department}` and the officer's queue page ask this).
+    package func queueKinds(_ staff: StaffPrincipal, department: String, routing: RoutingTable) -> Set<RequestKind> {
+        queueKinds(staff, department: department, handledKinds: routing.kinds(handledBy: department))
+    }
 }
 
 /// What staff do, as ``AuthorizationPolicy`` names it.

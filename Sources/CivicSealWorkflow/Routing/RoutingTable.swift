@@ -21,4 +21,9 @@ package struct RoutingTable: Codable, Sendable, Hashable {
         }
         return ofKind.first { $0.province == RoutingRule.anyProvince }?.department
     }
+
+    /// The kinds some rule sends to `department` (its queue's kinds).
+    package func kinds(handledBy department: String) -> Set<RequestKind> {
+        Set(rules.filter { $0.department == department }.map(\.kind))
+    }
 }

@@ -1,0 +1,122 @@
+import CivicSealCrypto
+import CivicSealHTTP
+import CivicSealWebKit
+import Foundation
+
+/// What a visitor's session holds, server side only: who signed in (the identity token itself, re-verified on every
+/// request so its expiry and the issuer's keys still apply) and a one-time notice for the next page.
+struct WebSession: Sendable {
+    enum SignedIn: Sendable {
+        case citizen(token: String)
+        case officer(token: String)
+    }
+
+    var signedIn: SignedIn?
+    /// A `messages.json` key shown once on the next page (after a redirect).
+    var flash: String?
+}
+
+/// The server-rendered pages' shared machinery: templates, messages, static files, sessions and cookies.
+/// Built once at start; a template or message problem stops the start instead of failing a visitor later.
+package final class WebSite: Sendable {
+    package struct LoadError: Error, CustomStringConvertible {
+        package let description: String
+    }
+
+    let configuration: WebConfiguration
+    let templates: TemplateSet
+    let messages: WebMessages
+    /// Signed-in sessions only: at most ``WebConfiguration/sessionsPerPrincipal`` per person (their own oldest goes),
+    /// and a full store refuses new sign-ins instead of evicting anyone. Anonymous visitors keep nothing here.
+    let sessions: SessionStore<WebSession>
+    /// Anonymous visitors' CSRF tokens: signed, bound to the nonce in ``csrfCookie``; nothing stored.
+    let csrf: SignedCSRFToken
+    /// `/static/<name>` → (media type, bytes), read at start.
+    let assets: [String: (String, [UInt8])]
+    /// `__Host-` requires `Secure`, `Path=/` and no `Domain`: the browser then refuses the cookie from any subdomain
+    /// or plain-HTTP origin. Without `Secure` (loopback development) the prefix is not allowed.
+    let sessionCookie: String
+    /// The anonymous visitor's CSRF nonce (same attributes as the session cookie).
+    let csrfCookie: String
+    static let languageCookie = "civicseal_lang"
+
+    package init(configuration: WebConfiguration) throws(LoadError) {
+        self.configuration = configuration
+        let directory = configuration.directory
+        do { templates = try TemplateSet(directory: directory) } catch {
+            throw LoadError(description: "web templates in \(directory): \(error)")
+        }
+        do { messages = try WebMessages(file: "\(directory)/messages.json") } catch {
+            throw LoadError(description: error.description)
+        }
+        var assets: [String: (String, [UInt8])] = [:]
+        for (name, type) in [
+            ("app.css", "text/css; charset=utf-8"), ("app.js", "text/javascript; charset=utf-8"),
+            ("icon.svg", "image/svg+xml"),
+        ] {
+            guard let data = FileManager.default.contents(atPath: "\(directory)/static/\(name)") else {
+                throw LoadError(description: "\(directory)/static/\(name) is missing")
+            }
+            assets[name] = (type, Array(data))
+        }
+        self.assets = assets
+        sessions = SessionStore(
+            idleTimeout: configuration.sessionIdleTimeout, absoluteTimeout: configuration.sessionAbsoluteTimeout,
+            capacity: configuration.sessionCapacity, sessionsPerOwner: configuration.sessionsPerPrincipal)
+        csrf = SignedCSRFToken(lifetime: configuration.sessionAbsoluteTimeout)
+        sessionCookie = configuration.secureCookies ? "__Host-civicseal" : "civicseal"
+        csrfCookie = configuration.secureCookies ? "__Host-civicseal_csrf" : "civicseal_csrf"
+    }
+
+    /// The repository's `Templates/web` (next to the document templates).
+    package static func repositoryDirectory(templates: String) -> String { "\(templates)/web" }
+
+    /// Every page: no framing, no inline script or style, nothing from elsewhere, forms post only here.
+    static let contentSecurityPolicy =
+        "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self'; form-action 'self'; frame-ancestors 'none'; base-uri 'none'"
+
+    func staticResponse(_ name: String) -> HTTPResponse? {
+        guard let (type, bytes) = assets[name] else { return nil }
+        var response = HTTPResponse(status: .ok, body: bytes)
+        response.headers.replaceOrAdd(name: "Content-Type", value: type)
+        response.headers.replaceOrAdd(name: "Cache-Control", value: "public, max-age=3600")
+        response.headers.replaceOrAdd(name: "X-Content-Type-Options", value: "nosniff")
+        return response
+    }
+
+    func setCookie(session id: String) -> String {
+        // Session cookie: no Max-Age, it ends with the browser; the server ends it sooner when idle.
+        SetCookie(name: sessionCookie, value: id, maxAgeSeconds: nil, secure: configuration.secureCookies)?.headerValue
+            ?? ""
+    }
+
+    func setCSRFCookie(nonce: String) -> String {
+        SetCookie(name: csrfCookie, value: nonce, maxAgeSeconds: nil, secure: configuration.secureCookies)?.headerValue
+            ?? ""
+    }
+
+    func expiredSessionCookie() -> String {
+        SetCookie.expired(name: sessionCookie, secure: configuration.secureCookies).headerValue
+    }
+
+    func setLanguageCookie(_ language: WebLanguage) -> String {
+        SetCookie(
+            name: Self.languageCookie, value: language.rawValue, maxAgeSeconds: 365 * 86_400,
+            secure: configuration.secureCookies)?
+            .headerValue ?? ""
+    }
+}
+
+/// One page request: the visitor's language, signed-in session (if any) and the CSRF token its forms carry.
+struct WebVisit {
+    let language: WebLanguage
+    /// The signed-in session named by the session cookie; nil for anonymous visitors.
+    var session: Session<WebSession>?
+    /// The anonymous CSRF nonce: from the visitor's cookie, or new (then the response sets the cookie).
+    let csrfNonce: String
+    let csrfNonceIsNew: Bool
+    /// The request path, for the language switch's way back.
+    let path: String
+    /// What this page's forms carry: the session's token when signed in, else a signed token for ``csrfNonce``.
+    let csrfToken: String
+}
