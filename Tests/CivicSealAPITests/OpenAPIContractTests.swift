@@ -144,7 +144,7 @@ struct OpenAPIContractTests {
     }
 
     @Test(
-        "schemathesis, every phase and every check, with a citizen, an officer, a revoker and a clinician, finds nothing",
+        "schemathesis (every phase, every check; citizen, officer, revoker, clinician) finds nothing",
         .enabled(if: ExternalTool.isUsable("schemathesis")), .timeLimit(.minutes(15)))
     func schemathesisFindsNothing() async throws {
         try await withLiveService(configure: { $0.metricsToken = MetricsAccessTests.token }) { live in

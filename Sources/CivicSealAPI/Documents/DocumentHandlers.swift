@@ -154,8 +154,8 @@ extension APIService {
             throw APIError(
                 problem: ProblemDetails(
                     slug: "too-many-requests", title: "Too many confirmation attempts", status: HTTPStatus(code: 429),
-                    detail:
-                        "At most \(confirmationLimiter.limit) confirmations per minute from one address; retry in \(wait) s."
+                    detail: "At most \(confirmationLimiter.limit) confirmations per minute from one address; "
+                        + "retry in \(wait) s."
                 ),
                 headers: ["Retry-After": String(wait)])
         }

@@ -4,8 +4,8 @@ import CivicSealHTTP
 import CivicSealIdentity
 import CivicSealPages
 import CivicSealRecords
-import CivicSealVerification
 import CivicSealStorage
+import CivicSealVerification
 import Foundation
 import Synchronization
 
