@@ -24,7 +24,7 @@ let package = Package(
         .target(name: "CivicSealCrypto", dependencies: ["COpenSSL", "CivicSealJSON"], swiftSettings: strict),
         .target(name: "CivicSealStorage", dependencies: ["CSQLite"], swiftSettings: strict),
         .target(name: "CivicSealQR", swiftSettings: strict),
-        .target(name: "CivicSealHTTP", dependencies: ["CCivicSealSystem"], swiftSettings: strict),
+        .target(name: "CivicSealHTTP", dependencies: ["CCivicSealSystem", "CivicSealJSON"], swiftSettings: strict),
         .target(name: "CivicSealProcess", dependencies: ["CCivicSealSystem"], swiftSettings: strict),
         .target(name: "CivicSealPDF", swiftSettings: strict),
         .target(
@@ -44,12 +44,22 @@ let package = Package(
             name: "CivicSealVerification", dependencies: ["CivicSealCrypto", "CivicSealPDF", "CivicSealWorkflow"],
             swiftSettings: strict),
 
+        // The application layer: every use case once (intake, decisions, issuance, documents, verification).
+        .target(
+            name: "CivicSealCasework",
+            dependencies: [
+                "CivicSealWorkflow", "CivicSealRecords", "CivicSealIdentity", "CivicSealDocuments", "CivicSealCrypto",
+                "CivicSealJSON", "CivicSealPDF", "CivicSealSealing", "CivicSealVerification",
+            ],
+            swiftSettings: strict),
+
         // The HTTP API.
         .target(
             name: "CivicSealAPI",
             dependencies: [
                 "CivicSealHTTP", "CivicSealIdentity", "CivicSealRecords", "CivicSealWorkflow", "CivicSealCrypto",
                 "CivicSealVerification", "CivicSealJSON", "CivicSealDocuments",
+                "CivicSealCasework",
             ],
             swiftSettings: strict),
 
@@ -60,6 +70,7 @@ let package = Package(
             dependencies: [
                 "CivicSealWebKit", "CivicSealHTTP", "CivicSealIdentity", "CivicSealRecords", "CivicSealWorkflow",
                 "CivicSealDocuments", "CivicSealVerification", "CivicSealCrypto", "CivicSealJSON",
+                "CivicSealCasework",
             ],
             swiftSettings: strict),
 
@@ -70,6 +81,7 @@ let package = Package(
                 "CivicSealCrypto", "CivicSealIdentity", "CivicSealRecords", "CivicSealWorkflow", "CivicSealStorage",
                 "CivicSealHTTP", "CivicSealAPI", "CivicSealPages", "CivicSealSealing", "CivicSealVerification",
                 "CivicSealDocuments", "CivicSealJSON",
+                "CivicSealCasework",
             ],
             swiftSettings: strict),
         .executableTarget(name: "civicseal", dependencies: ["CivicSealApp"], swiftSettings: strict),
@@ -79,6 +91,7 @@ let package = Package(
                 "CivicSealApp", "CivicSealCrypto", "CivicSealRecords", "CivicSealWorkflow", "CivicSealStorage",
                 "CivicSealDocuments", "CivicSealQR", "CivicSealHTTP", "CivicSealVerification", "CivicSealAPI",
                 "CivicSealProcess",
+                "CivicSealCasework",
             ],
             swiftSettings: strict),
 
@@ -86,6 +99,7 @@ let package = Package(
         .target(
             name: "CivicSealTestSupport", dependencies: ["CivicSealDocuments", "CivicSealWorkflow", "CivicSealProcess"], path: "Tests/CivicSealTestSupport",
             swiftSettings: strict),
+        .testTarget(name: "CivicSealJSONTests", dependencies: ["CivicSealJSON"], swiftSettings: strict),
         // The real service on a socket, the HTTP client and the cookie-keeping browser the API and page tests share.
         .target(
             name: "CivicSealServiceTestSupport",
@@ -149,7 +163,15 @@ let package = Package(
             dependencies: [
                 "CivicSealAPI", "CivicSealApp", "CivicSealHTTP", "CivicSealIdentity", "CivicSealRecords", "CivicSealWorkflow",
                 "CivicSealCrypto", "CivicSealVerification", "CivicSealJSON", "CivicSealDocuments", "CivicSealProcess",
-                "CivicSealTestSupport", "CivicSealServiceTestSupport",
+                "CivicSealCasework", "CivicSealTestSupport", "CivicSealServiceTestSupport",
+            ],
+            swiftSettings: strict),
+        .testTarget(
+            name: "CivicSealCaseworkTests",
+            dependencies: [
+                "CivicSealCasework", "CivicSealApp", "CivicSealCrypto", "CivicSealDocuments", "CivicSealIdentity",
+                "CivicSealRecords", "CivicSealWorkflow", "CivicSealVerification", "CivicSealJSON", "CivicSealPDF",
+                "CivicSealTestSupport",
             ],
             swiftSettings: strict),
         .testTarget(
@@ -157,7 +179,7 @@ let package = Package(
             dependencies: [
                 "CivicSealPages", "CivicSealWebKit", "CivicSealApp", "CivicSealHTTP", "CivicSealIdentity", "CivicSealRecords",
                 "CivicSealWorkflow", "CivicSealDocuments", "CivicSealCrypto", "CivicSealJSON", "CivicSealTestSupport",
-                "CivicSealServiceTestSupport",
+                "CivicSealServiceTestSupport", "CivicSealCasework",
             ],
             swiftSettings: strict),
         .testTarget(
@@ -165,6 +187,7 @@ let package = Package(
             dependencies: [
                 "CivicSealApp", "CivicSealCrypto", "CivicSealDocuments", "CivicSealIdentity", "CivicSealRecords", "CivicSealWorkflow", "CivicSealStorage",
                 "CivicSealVerification", "CivicSealJSON", "CivicSealTestSupport",
+                "CivicSealCasework",
             ],
             swiftSettings: strict),
     ]

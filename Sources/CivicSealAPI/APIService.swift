@@ -1,3 +1,4 @@
+import CivicSealCasework
 import CivicSealCrypto
 import CivicSealHTTP
 import CivicSealIdentity
@@ -7,56 +8,39 @@ import CivicSealVerification
 import CivicSealWorkflow
 import Foundation
 
-/// The CivicSeal HTTP API: every route of `/v1`, `/healthz`, `/metrics` and `/openapi.json`, wired to the
-/// records store and the identity verifier. Built once; the router is frozen.
+/// The CivicSeal HTTP API: every route of `/v1`, `/healthz`, `/metrics` and `/openapi.json`. The handlers are
+/// adapters: they verify the bearer token, read path parameters, query and body into typed input, call ONE use case
+/// of ``Casework`` and write its answer (or its error as a problem document). Built once; the router is frozen.
 package final class APIService: Sendable {
-    let store: RequestStore
+    /// Every use case, once.
+    package let casework: Casework
     let verifier: TokenVerifier
-    package let validator: SubmissionValidator
     let metrics: MetricsRegistry
-    let clock: @Sendable () -> Date
     /// `Templates/api/openapi.json` as loaded at start: `GET /openapi.json` serves it byte for byte.
     let openAPIDocument: OpenAPIDocument
     let stateGauge: Gauge
     let stateCounts = StateCountCache()
     let healthCache = HealthCache()
-    let issuer: (any DocumentIssuing)?
-    let documentVerifier: DocumentVerifier?
-    /// Where uploads are verified: threads of their own with bounded queues (full: 503 with `Retry-After`).
-    package let verification: VerificationLanes
     let trustBody: [UInt8]
-    /// Who may do what: the one table every staff route asks.
-    package let policy = AuthorizationPolicy.standard
-    /// Five-field confirmations: 10 per minute per client address (see ``verifyDetails(_:_:)``).
-    package let confirmationLimiter = RateLimiter(limit: 10, window: 60)
     /// What `GET /metrics` requires as `Authorization: Bearer`; nil: `/metrics` is not served (404).
     let metricsToken: [UInt8]?
 
+    var clock: @Sendable () -> Date { casework.clock }
+
     /// - Parameters:
+    ///   - casework: the use cases (its store, issuer, verifier and clock).
     ///   - openAPI: the OpenAPI document served at `GET /openapi.json` (``OpenAPIDocument``, loaded at start).
-    ///   - clock: the wall clock (injected for tests of due dates and token expiry).
-    ///   - issuer: issues the document right after an approval (none: requests stay `approved`).
-    ///   - documentVerifier: verifies uploaded PDFs for `POST /v1/verify` (none: 503).
-    ///   - verification: the threads and queue limits uploads are verified with (`POST /v1/verify` and `/verify`).
     ///   - trust: what `GET /v1/trust` publishes.
     ///   - metricsToken: the bearer token `GET /metrics` requires; nil answers 404 there.
     package init(
-        store: RequestStore, verifier: TokenVerifier, validator: SubmissionValidator = SubmissionValidator(),
-        metrics: MetricsRegistry, openAPI: OpenAPIDocument, clock: @escaping @Sendable () -> Date = { Date() },
-        issuer: (any DocumentIssuing)? = nil,
-        documentVerifier: DocumentVerifier? = nil, verification: VerificationLanes = VerificationLanes(),
+        casework: Casework, verifier: TokenVerifier, metrics: MetricsRegistry, openAPI: OpenAPIDocument,
         trust: TrustPublication = TrustPublication(), metricsToken: String? = nil
     ) {
-        self.verification = verification
+        self.casework = casework
         self.metricsToken = metricsToken.map { Array($0.utf8) }
-        self.issuer = issuer
-        self.documentVerifier = documentVerifier
         trustBody = trust.body()
-        self.store = store
         self.verifier = verifier
-        self.validator = validator
         self.metrics = metrics
-        self.clock = clock
         openAPIDocument = openAPI
         stateGauge = metrics.gauge("civicseal_requests", help: "Requests by lifecycle state.", labelNames: ["state"])
     }
@@ -122,28 +106,8 @@ package final class APIService: Sendable {
         try principal(request).requireCitizen()
     }
 
-    /// A staff member whose roles grant `action` on some kind of request (else 403 before anything is read); the
-    /// kind and department are checked with ``authorize(_:_:_:)`` once the target is known.
-    func staff(_ request: HTTPRequest, for action: StaffAction) throws(IdentityError) -> (StaffPrincipal, Actor) {
-        let staff = try principal(request).requireStaff()
-        try policy.requireAny(staff, action)
-        return (staff, Actor.officer(staff.token.subject, department: staff.department, name: staff.name))
-    }
-
-    /// Applies ``AuthorizationPolicy`` to a request of `summary`'s kind and department: another department's is 404,
-    /// a kind the roles do not cover 403.
-    func authorize(_ staff: StaffPrincipal, _ action: StaffAction, _ summary: RequestSummary) throws {
-        try policy.require(staff, action, kind: summary.kind, department: summary.departmentID) { APIError.notFound }
-    }
-
-    /// The kinds the routing configuration sends to `department`.
-    func handledKinds(_ department: String) -> Set<RequestKind> {
-        store.configuration.authority.routing.kinds(handledBy: department)
-    }
-
-    /// The kinds `staff` may see in `department`'s queue (empty: 403).
-    func queueKinds(_ staff: StaffPrincipal, department: String) -> Set<RequestKind> {
-        policy.queueKinds(staff, department: department, routing: store.configuration.authority.routing)
+    func staffPrincipal(_ request: HTTPRequest) throws(IdentityError) -> StaffPrincipal {
+        try principal(request).requireStaff()
     }
 
     /// The `{id}` path parameter, when it has the shape of a request id (else 404: nothing to find).
@@ -197,7 +161,7 @@ package final class APIService: Sendable {
     }
 
     func json(_ value: some JSONWritable, status: HTTPStatus = .ok) -> HTTPResponse {
-        var output = JSONOutput()
+        var output = JSONWriter()
         value.write(to: &output)
         var response = HTTPResponse.json(output.bytes, status: status)
         response.headers.replaceOrAdd(name: "Cache-Control", value: "no-store")
@@ -205,12 +169,12 @@ package final class APIService: Sendable {
     }
 
     func json(encoding value: some Encodable, status: HTTPStatus = .ok) throws -> HTTPResponse {
-        var response = HTTPResponse.json(try APIJSON.encoder().encode(value), status: status)
+        var response = HTTPResponse.json(try JSONValueEncoder().encodeText(value, escaping: .web), status: status)
         response.headers.replaceOrAdd(name: "Cache-Control", value: "no-store")
         return response
     }
 
-    func today() -> CalendarDate { CalendarDate(clock()) }
+    func today() -> CalendarDate { casework.today() }
 }
 
 extension HTTPHeaders {

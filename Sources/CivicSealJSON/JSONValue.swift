@@ -75,56 +75,12 @@ package enum JSONValue: Sendable, Hashable {
     /// The number as a double (may round).
     package var doubleValue: Double? { if case .number(let text) = self { Double(text) } else { nil } }
 
-    /// Compact JSON with object members sorted by name (so equal values serialize to equal bytes).
+    /// Canonical JSON: compact, object members sorted by name, strings escaped as ``JSONWriter/Escaping/canonical``
+    /// (so equal values serialize to equal bytes). JOSE signs these bytes and the records store them.
     package func serialized() -> String {
-        var output = ""
-        write(to: &output)
-        return output
-    }
-
-    private func write(to output: inout String) {
-        switch self {
-        case .null: output += "null"
-        case .bool(let value): output += value ? "true" : "false"
-        case .number(let text): output += text
-        case .string(let text): Self.writeString(text, to: &output)
-        case .array(let elements):
-            output += "["
-            for (index, element) in elements.enumerated() {
-                if index > 0 { output += "," }
-                element.write(to: &output)
-            }
-            output += "]"
-        case .object(let members):
-            output += "{"
-            for (index, name) in members.keys.sorted().enumerated() {
-                if index > 0 { output += "," }
-                Self.writeString(name, to: &output)
-                output += ":"
-                members[name]!.write(to: &output)
-            }
-            output += "}"
-        }
-    }
-
-    private static func writeString(_ text: String, to output: inout String) {
-        output += "\""
-        for scalar in text.unicodeScalars {
-            switch scalar {
-            case "\"": output += "\\\""
-            case "\\": output += "\\\\"
-            case "\n": output += "\\n"
-            case "\r": output += "\\r"
-            case "\t": output += "\\t"
-            case "\u{08}": output += "\\b"
-            case "\u{0C}": output += "\\f"
-            case "\u{00}"..."\u{1F}", "\u{2028}", "\u{2029}":
-                let hex = String(scalar.value, radix: 16)
-                output += "\\u" + String(repeating: "0", count: 4 - hex.count) + hex
-            default: output.unicodeScalars.append(scalar)
-            }
-        }
-        output += "\""
+        var writer = JSONWriter(escaping: .canonical, capacity: 256)
+        writer.value(self)
+        return writer.text
     }
 }
 

@@ -1,3 +1,4 @@
+import CivicSealCasework
 import CivicSealHTTP
 import CivicSealIdentity
 import CivicSealRecords
@@ -28,15 +29,15 @@ package struct PageDependencies: Sendable {
     package var verification: VerificationLanes
     /// Five-field confirmations per client, shared with `POST /v1/verify/details`: one budget, whichever is used.
     package var confirmationLimiter: RateLimiter
-    /// Issues the document right after an approval; true when it was issued now (none: requests stay approved).
-    package var issueDocument: (@Sendable (_ requestID: String) async -> Bool)?
+    /// The use cases (the pages convert onto them; the approve step already decides and issues through them).
+    package var casework: Casework
 
     package init(
         store: RequestStore, verifier: TokenVerifier, validator: SubmissionValidator = SubmissionValidator(),
         policy: AuthorizationPolicy = .standard, clock: @escaping @Sendable () -> Date = { Date() },
         documentVerifier: DocumentVerifier? = nil, documentRegistry: any DocumentRegistryLookup,
         verification: VerificationLanes,
-        confirmationLimiter: RateLimiter, issueDocument: (@Sendable (_ requestID: String) async -> Bool)? = nil
+        confirmationLimiter: RateLimiter, casework: Casework
     ) {
         self.store = store
         self.verifier = verifier
@@ -47,6 +48,6 @@ package struct PageDependencies: Sendable {
         self.documentRegistry = documentRegistry
         self.verification = verification
         self.confirmationLimiter = confirmationLimiter
-        self.issueDocument = issueDocument
+        self.casework = casework
     }
 }

@@ -1,3 +1,4 @@
+import CivicSealCasework
 import CivicSealCrypto
 import CivicSealDocuments
 import CivicSealHTTP
@@ -494,14 +495,10 @@ extension WebPages {
                 record, approved, typed: typed, contradictions: contradictions, staff: staff, visit,
                 acknowledgeMissing: step == .confirm)
         }
-        _ = try await store.decide(
-            id, .approve(findingsJSON: approved.canonicalJSON.serialized()), by: actor, officerName: staff.name,
-            expectedVersion: version, now: now)
-        // The approval has committed; issue now (the sweeper retries if this fails or the process dies).
-        var issued = await dependencies.issueDocument?(id) ?? false
-        if !issued {  // the sweeper may have issued it in between
-            issued = try await store.request(id, by: actor, now: now).summary.state == .issued
-        }
+        // One use case: approve, then issue (the sweeper retries if issuing fails or the process dies).
+        let summary = try await dependencies.casework.decide(
+            id, .approve(findings: json), expectedVersion: version, by: staff)
+        let issued = summary.state == .issued
         return redirect("/officer/requests/\(id)", flash: issued ? "approved" : "approved-pending", visit)
     }
 

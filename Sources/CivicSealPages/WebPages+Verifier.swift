@@ -1,3 +1,4 @@
+import CivicSealCasework
 import CivicSealHTTP
 import CivicSealJSON
 import CivicSealRecords
@@ -288,7 +289,7 @@ extension WebPages {
         for name in ["fullName", "birthDate", "sex", "personalId"] { typed[name] = fields[name] }
         let problems = Self.confirmationProblems(typed, today: CalendarDate(now()))
         guard problems.isEmpty else { return try documentPage(context, visit, values: typed, errors: problems) }
-        if let wait = dependencies.confirmationLimiter.attempt(context.clientAddress, now: now()) {
+        if let wait = dependencies.confirmationLimiter.attempt(context.clientAddress.clientKey, now: now()) {
             throw Outcome.tooManyAttempts(seconds: wait)
         }
         let id = context.parameter("id") ?? ""

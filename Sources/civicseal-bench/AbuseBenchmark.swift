@@ -1,4 +1,5 @@
 import CivicSealApp
+import CivicSealCasework
 import CivicSealCrypto
 import CivicSealRecords
 import CivicSealVerification
@@ -212,7 +213,7 @@ enum AbuseBenchmark {
             }
         }
         // Let the attack begin before measuring: the first crafted upload is on the wire.
-        let lanes = context.service.api.verification
+        let lanes = context.service.api.casework.verification
         for _ in 0..<10_000
         where lanes.large.running == 0 && answered.load(ordering: .relaxed) + refused.load(ordering: .relaxed) == 0 {
             usleep(1000)

@@ -1,5 +1,4 @@
 import CivicSealApp
-import CivicSealCrypto
 import CivicSealHTTP
 import CivicSealRecords
 import CivicSealWorkflow

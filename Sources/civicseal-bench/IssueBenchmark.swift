@@ -1,4 +1,5 @@
 import CivicSealApp
+import CivicSealCasework
 import CivicSealCrypto
 import CivicSealDocuments
 import CivicSealRecords

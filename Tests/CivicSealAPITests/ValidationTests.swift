@@ -1,4 +1,3 @@
-import CivicSealCrypto
 import CivicSealServiceTestSupport
 import Foundation
 import Testing

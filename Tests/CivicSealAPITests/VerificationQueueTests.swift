@@ -1,5 +1,6 @@
 import CivicSealAPI
 import CivicSealApp
+import CivicSealCasework
 import CivicSealHTTP
 import CivicSealServiceTestSupport
 import CivicSealTestSupport

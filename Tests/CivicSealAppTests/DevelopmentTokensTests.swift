@@ -1,5 +1,4 @@
 import CivicSealApp
-import CivicSealCrypto
 import CivicSealIdentity
 import CivicSealJSON
 import CivicSealTestSupport

@@ -1,4 +1,3 @@
-import CivicSealCrypto
 import CivicSealIdentity
 import CivicSealJSON
 import CivicSealTestSupport

@@ -1,4 +1,3 @@
-import CivicSealCrypto
 import CivicSealRecords
 import CivicSealStorage
 import CivicSealTestSupport

@@ -35,6 +35,7 @@ enum Fixtures {
     static let justiceOfficer = Actor.officer("officer-lan", department: "justice-hanoi")
     static let justiceColleague = Actor.officer("officer-hung", department: "justice-hanoi")
     static let healthOfficer = Actor.officer("officer-mai", department: "health-hanoi")
+    static let clinician = Actor.clinician("clinician-lan", facility: "health-hanoi")
 
     static let address = Address(line: "45 Lê Lợi, phường Bến Thành", provinceCode: "079")
 

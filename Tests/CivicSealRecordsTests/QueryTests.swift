@@ -138,8 +138,8 @@ import Testing
             Allergy(
                 facilityId: "79001", recordedOn: Fixtures.date("2025-01-10"), type: .drug, agent: "Penicillin",
                 reaction: "Phát ban"))
-        try await store.recordHealthEntry(vaccination, for: person, by: Fixtures.healthOfficer, now: Fixtures.now)
-        try await store.recordHealthEntry(allergy, for: person, by: Fixtures.healthOfficer, now: Fixtures.now)
+        try await store.recordHealthEntry(vaccination, for: person, by: Fixtures.clinician, now: Fixtures.now)
+        try await store.recordHealthEntry(allergy, for: person, by: Fixtures.clinician, now: Fixtures.now)
         let book = try await store.healthBook(for: person, by: .citizen(person))
         #expect(book.entries == [allergy, vaccination])
         #expect(try await store.healthBook(for: person, by: .system()).entries.count == 2)
@@ -151,16 +151,22 @@ import Testing
             try await store.recordHealthEntry(vaccination, for: person, by: .citizen(person), now: Fixtures.now)
         }
         #expect(citizenWrites?.code == .forbidden)
+        // A deciding officer is not a clinician: health-book entries are the facility's.
+        let officerWrites = await #expect(throws: RecordsError.self) {
+            try await store.recordHealthEntry(vaccination, for: person, by: Fixtures.healthOfficer, now: Fixtures.now)
+        }
+        #expect(officerWrites?.code == .forbidden)
         let badDose = HealthBookEntry.vaccination(
             Vaccination(
                 facilityId: "79001", administeredOn: Fixtures.date("2026-03-02"), vaccine: "X", antigen: "Y", dose: 99))
         let invalid = await #expect(throws: RecordsError.self) {
-            try await store.recordHealthEntry(badDose, for: person, by: Fixtures.healthOfficer, now: Fixtures.now)
+            try await store.recordHealthEntry(badDose, for: person, by: Fixtures.clinician, now: Fixtures.now)
         }
         #expect(invalid?.issues.map(\.code) == [.doseOutOfRange])
         let audit = try await store.auditEntries()
         #expect(audit.map(\.action) == ["health-book.record", "health-book.record"])
         #expect(audit.allSatisfy { $0.reason == nil && $0.requestID == nil })
+        #expect(audit.allSatisfy { $0.actorRole == "clinician" && $0.actorID == "clinician-lan" })
         #expect(try await store.verifyAudit().isIntact)
     }
 }

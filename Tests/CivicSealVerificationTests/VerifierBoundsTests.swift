@@ -1,5 +1,4 @@
 import CivicSealApp
-import CivicSealCrypto
 import CivicSealPDF
 import Foundation
 import Testing

@@ -82,8 +82,8 @@ struct CalendarTests {
         #expect(plain.adding(workingDays: 10, to: Fixtures.date("2026-02-12")) == Fixtures.date("2026-02-26"))
         #expect(!WorkingDayCalendar().isWorkingDay(Fixtures.date("2026-09-01")))
         #expect(plain.isWorkingDay(Fixtures.date("2026-09-01")))
-        let json = try WorkflowJSON.encoder().encode(WorkingDayCalendar())
-        let decoded = try WorkflowJSON.decoder().decode(WorkingDayCalendar.self, from: json)
+        let json = try WorkflowJSON.encode(WorkingDayCalendar())
+        let decoded = try WorkflowJSON.decodeStored(WorkingDayCalendar.self, from: json)
         #expect(decoded == WorkingDayCalendar())
     }
 

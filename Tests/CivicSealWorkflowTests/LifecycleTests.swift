@@ -8,6 +8,7 @@ struct LifecycleTests {
     static let citizen = Actor.citizen(owner)
     static let officer = Actor.officer("officer-17", department: "justice-hanoi")
     static let system = Actor.system()
+    static let clinician = Actor.clinician("clinician-1", facility: "health-hanoi")
 
     static func lifecycle(_ state: RequestState) -> RequestLifecycle {
         RequestLifecycle(
@@ -20,6 +21,7 @@ struct LifecycleTests {
         case .citizen: citizen
         case .officer: officer
         case .system: system
+        case .clinician: clinician
         }
     }
 
@@ -103,6 +105,16 @@ struct LifecycleTests {
             }
             #expect(lifecycle == before)
         }
+    }
+
+    @Test("a clinician performs no step of a request's lifecycle", arguments: allowed)
+    func clinicianPerformsNoStep(_ edge: Edge) {
+        var lifecycle = Self.lifecycle(edge.from)
+        let before = lifecycle
+        #expect(throws: LifecycleError(.roleNotAllowed, from: edge.from, action: edge.action, message: "")) {
+            try lifecycle.perform(edge.action, by: Self.clinician, reason: "lý do")
+        }
+        #expect(lifecycle == before)
     }
 
     @Test("reject, revoke and request-info need a reason; blank or missing is refused and changes nothing")

@@ -61,7 +61,7 @@ struct RoutingTests {
 
     @Test("the default configuration survives a JSON round trip")
     func roundTrip() throws {
-        let data = try WorkflowJSON.encoder().encode(AuthorityConfiguration())
-        #expect(try WorkflowJSON.decoder().decode(AuthorityConfiguration.self, from: data) == AuthorityConfiguration())
+        let data = try WorkflowJSON.encode(AuthorityConfiguration())
+        #expect(try WorkflowJSON.decodeStored(AuthorityConfiguration.self, from: data) == AuthorityConfiguration())
     }
 }

@@ -3,7 +3,7 @@ import Testing
 
 @testable import CivicSealWorkflow
 
-/// `RequestSubmission.sortedKeysJSON()` must write exactly what `WorkflowJSON.encoder()` writes: the store keeps
+/// `RequestSubmission.sortedKeysJSON()` must write exactly what `FoundationJSON.encoder()` writes: the store keeps
 /// those bytes and hashes them for idempotency.
 @Suite("Sorted-keys JSON of a submission")
 struct SortedKeysJSONTests {
@@ -55,13 +55,14 @@ struct SortedKeysJSONTests {
     }()
 
     static func foundationBytes(_ submission: RequestSubmission) throws -> [UInt8] {
-        Array(try WorkflowJSON.encoder().encode(submission))
+        Array(try FoundationJSON.encoder().encode(submission))
     }
 
     @Test func everyFieldIsWrittenExactlyAsJSONEncoderWritesIt() throws {
         for submission in Self.submissions {
             let ours = submission.sortedKeysJSON()
             #expect(ours == (try Self.foundationBytes(submission)), "\(String(decoding: ours, as: UTF8.self))")
+            #expect(ours == (try WorkflowJSON.encode(submission)), "the generic encoder writes the same bytes")
         }
     }
 
@@ -76,13 +77,16 @@ struct SortedKeysJSONTests {
             #expect(
                 ours == (try Self.foundationBytes(submission)), "escaping of \(Array(text.unicodeScalars.map(\.value)))"
             )
-            #expect(try WorkflowJSON.decoder().decode(RequestSubmission.self, from: Data(ours)) == submission)
+            #expect(
+                ours == (try WorkflowJSON.encode(submission)),
+                "generic escaping of \(Array(text.unicodeScalars.map(\.value)))")
+            #expect(try FoundationJSON.decoder().decode(RequestSubmission.self, from: Data(ours)) == submission)
         }
     }
 
     @Test func decodingWhatItWritesGivesTheSameSubmission() throws {
         for submission in Self.submissions {
-            let decoded = try WorkflowJSON.decoder().decode(
+            let decoded = try FoundationJSON.decoder().decode(
                 RequestSubmission.self, from: Data(submission.sortedKeysJSON()))
             #expect(decoded == submission)
         }
@@ -93,7 +97,7 @@ struct SortedKeysJSONTests {
             // A copy made by decoding pretty-printed, reordered JSON is equal, so its bytes (and body hash) are too.
             let pretty = JSONEncoder()
             pretty.outputFormatting = [.prettyPrinted]
-            let roundTripped = try WorkflowJSON.decoder().decode(
+            let roundTripped = try FoundationJSON.decoder().decode(
                 RequestSubmission.self, from: pretty.encode(submission))
             #expect(roundTripped.sortedKeysJSON() == submission.sortedKeysJSON())
             #expect(submission.sortedKeysJSON() == submission.sortedKeysJSON())
@@ -110,8 +114,10 @@ struct SortedKeysJSONTests {
                 birthDate: CalendarDate(year: 1990, month: 5, day: 14 + index)!, sex: index % 2 == 0 ? .female : .male)
             let ours = identity.sortedKeysJSON()
             #expect(
-                ours == Array(try WorkflowJSON.encoder().encode(identity)), "\(String(decoding: ours, as: UTF8.self))")
-            #expect(try WorkflowJSON.decoder().decode(PersonIdentity.self, from: Data(ours)) == identity)
+                ours == Array(try FoundationJSON.encoder().encode(identity)), "\(String(decoding: ours, as: UTF8.self))"
+            )
+            #expect(ours == (try WorkflowJSON.encode(identity)))
+            #expect(try FoundationJSON.decoder().decode(PersonIdentity.self, from: Data(ours)) == identity)
         }
     }
 }

@@ -77,7 +77,7 @@ struct StrictBodyTests {
     @Test("decoding from the value tree gives what JSONDecoder gives for a valid body, dates included")
     func treeDecodingAgreesWithFoundation() throws {
         let ours = try SubmissionJSONTests.decode(SubmissionJSONTests.sample).get()
-        let foundation = try WorkflowJSON.decoder().decode(
+        let foundation = try FoundationJSON.decoder().decode(
             RequestSubmission.self, from: Data(SubmissionJSONTests.sample.utf8))
         #expect(ours == foundation)
         let encounter = """
@@ -86,7 +86,7 @@ struct StrictBodyTests {
              "type": "outpatient", "reason": "Khám định kỳ", "diagnoses": ["J06.9"], "outcome": "recovered"}
             """
         let decoded = try WorkflowJSON.decode(HealthBookEntry.self, from: Array(encounter.utf8)).get()
-        #expect(decoded == (try WorkflowJSON.decoder().decode(HealthBookEntry.self, from: Data(encounter.utf8))))
+        #expect(decoded == (try FoundationJSON.decoder().decode(HealthBookEntry.self, from: Data(encounter.utf8))))
         // Type errors keep their path and json.* code.
         let wrong = SubmissionJSONTests.sample(replacing: #""copies": 3"#, with: #""copies": "3""#)
         guard case .failure(let failure) = SubmissionJSONTests.decode(wrong) else {

@@ -56,12 +56,12 @@ struct SubmissionJSONTests {
     @Test("encoding uses camelCase keys and the kind tag, and round-trips")
     func roundTrip() throws {
         let submission = try Self.decode(Self.sample).get()
-        let data = try WorkflowJSON.encoder().encode(submission)
+        let data = try WorkflowJSON.encode(submission)
         let text = String(decoding: data, as: UTF8.self)
         #expect(text.contains("\"kind\":\"criminal-record\""))
         #expect(text.contains("\"residenceHistory\""))
         #expect(text.contains("\"relation\":\"self\""))
-        #expect(try WorkflowJSON.decoder().decode(RequestSubmission.self, from: data) == submission)
+        #expect(try WorkflowJSON.decodeStored(RequestSubmission.self, from: data) == submission)
     }
 
     struct ErrorCase: Sendable, CustomTestStringConvertible {

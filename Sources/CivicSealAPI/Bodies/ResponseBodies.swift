@@ -1,10 +1,11 @@
+import CivicSealJSON
 import CivicSealRecords
 import CivicSealWorkflow
 import Foundation
 
-/// A response body written with ``JSONOutput``.
+/// A response body written with ``JSONWriter``.
 protocol JSONWritable {
-    func write(to output: inout JSONOutput)
+    func write(to output: inout JSONWriter)
 }
 
 /// The JSON a client sees for a request. Field names are the API contract (see `openapi.json`).
@@ -46,7 +47,7 @@ struct RequestSummaryBody: JSONWritable {
         updatedAt = summary.updatedAt
     }
 
-    func write(to output: inout JSONOutput) {
+    func write(to output: inout JSONWriter) {
         output.beginObject()
         if let assignee {
             output.key("assignee")
@@ -111,7 +112,7 @@ struct HistoryEventBody: JSONWritable {
         reason = event.reason
     }
 
-    func write(to output: inout JSONOutput) {
+    func write(to output: inout JSONWriter) {
         output.beginObject()
         output.key("action")
         output.string(action)
@@ -147,7 +148,7 @@ struct RequestDetailBody: JSONWritable {
     let history: [HistoryEventBody]
     let submissionJSON: String
 
-    func write(to output: inout JSONOutput) {
+    func write(to output: inout JSONWriter) {
         output.beginObject()
         if let findingsJSON {
             output.key("findings")
@@ -169,7 +170,7 @@ struct RequestListBody: JSONWritable {
     let items: [RequestSummaryBody]
     let nextCursor: String?
 
-    func write(to output: inout JSONOutput) {
+    func write(to output: inout JSONWriter) {
         output.beginObject()
         output.key("items")
         output.beginArray()
@@ -180,14 +181,5 @@ struct RequestListBody: JSONWritable {
             output.string(nextCursor)
         }
         output.endObject()
-    }
-}
-
-enum APIJSON {
-    static func encoder() -> JSONEncoder {
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
-        encoder.dateEncodingStrategy = .iso8601
-        return encoder
     }
 }

@@ -1,6 +1,8 @@
+import CivicSealCasework
 import CivicSealCrypto
 import CivicSealHTTP
 import CivicSealIdentity
+import CivicSealJSON
 import CivicSealRecords
 import CivicSealVerification
 import CivicSealWorkflow
@@ -13,51 +15,39 @@ extension APIService {
         return id
     }
 
-    /// `GET /v1/requests/{id}/document`: the owner downloads the sealed PDF; anyone else, or before issuance, 404.
+    /// `GET /v1/requests/{id}/document` → ``Casework/ownDocument(ofRequest:by:)``: the owner downloads the sealed
+    /// PDF; anyone else, or before issuance, 404.
     func ownDocument(_ request: HTTPRequest, _ context: RequestContext) throws -> HTTPResponse {
         let id = try requestID(context)
-        let citizen = try citizen(request)
-        let (documentID, pdf) = try store.documentPDF(forRequest: id, by: .citizen(citizen.personalID))
+        let (documentID, pdf) = try casework.ownDocument(ofRequest: id, by: try citizen(request))
         return .sealedDocument(documentID: documentID, pdf: pdf)
     }
 
-    /// `GET /v1/documents/{id}/status` (public): status, kind, issuing department, issue date — nothing personal.
+    /// `GET /v1/documents/{id}/status` (public) → ``Casework/documentStatus(_:)``: status, kind, issuing
+    /// department, issue date — nothing personal.
     func documentStatus(_ request: HTTPRequest, _ context: RequestContext) throws -> HTTPResponse {
-        let id = try documentID(context)
-        guard let entry = try store.documentEntry(id: id) else { throw APIError.notFound }
-        return json(
-            DocumentStatusBody(
-                entry: entry, department: store.configuration.authority.department(id: entry.departmentID)))
+        json(DocumentStatusBody(try casework.documentStatus(try documentID(context))))
     }
 
-    /// `POST /v1/documents/{id}/revoke` with `{"reasonCode": "…", "reason": "…"}`: a revoker (`justice.revoker`,
-    /// `health.revoker`) of the issuing department revokes it; deciding officers cannot. `reasonCode` is public (one of
-    /// ``RevocationReason/selectable``, else 422); `reason`, the grounds in free text, stays internal (history and
-    /// audit).
+    /// `POST /v1/documents/{id}/revoke` with `{"reasonCode": "…", "reason": "…"}` → ``Casework/revoke(_:by:input:)``:
+    /// `reasonCode` is public (one of ``RevocationReason/selectable``, else 422); `reason`, the grounds in free text,
+    /// stays internal (history and audit). The body is read once the revoker may act on the document.
     func revokeDocument(_ request: HTTPRequest, _ context: RequestContext) async throws -> HTTPResponse {
         let id = try documentID(context)
-        let (staff, actor) = try staff(request, for: .revoke)
-        guard let target = try store.documentEntry(id: id) else { throw APIError.notFound }
-        try policy.require(staff, .revoke, kind: target.kind, department: target.departmentID) { APIError.notFound }
-        try requireJSONMediaType(request)
-        let object = try Self.jsonObject(request.body, members: ["reason", "reasonCode"])
-        guard let given = object["reasonCode"]?.stringValue else {
-            throw APIError.invalid(
-                "reasonCode", "field.required", "a revocation names its reason code: \(Self.revocationCodes)")
+        let status = try await casework.revoke(id, by: try staffPrincipal(request)) {
+            try requireJSONMediaType(request)
+            let object = try Self.jsonObject(request.body, members: ["reason", "reasonCode"])
+            guard let given = object["reasonCode"]?.stringValue else {
+                throw APIError.invalid(
+                    "reasonCode", "field.required", "a revocation names its reason code: \(Self.revocationCodes)")
+            }
+            guard let code = RevocationReason(selectable: given) else {
+                throw APIError.invalid(
+                    "reasonCode", "field.unknown-code", "the reason code is one of \(Self.revocationCodes)")
+            }
+            return RevocationInput(code: code, grounds: object["reason"]?.stringValue ?? "")
         }
-        guard let code = RevocationReason(selectable: given) else {
-            throw APIError.invalid(
-                "reasonCode", "field.unknown-code", "the reason code is one of \(Self.revocationCodes)")
-        }
-        guard let reason = object["reason"]?.stringValue,
-            !reason.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty
-        else {
-            throw APIError.invalid("reason", "field.required", "a revocation states its grounds")
-        }
-        let entry = try await store.revokeDocument(id, reason: reason, code: code, by: actor, now: clock())
-        return json(
-            DocumentStatusBody(
-                entry: entry, department: store.configuration.authority.department(id: entry.departmentID)))
+        return json(DocumentStatusBody(status))
     }
 
     static let revocationCodes = RevocationReason.selectable.map(\.rawValue).joined(separator: ", ")
@@ -92,29 +82,7 @@ extension APIService {
                     slug: "content-too-large", title: "Content too large", status: .contentTooLarge,
                     detail: "A PDF to verify is at most 10 MiB."))
         }
-        guard let documentVerifier else {
-            throw APIError(
-                problem: ProblemDetails(
-                    slug: "service-unavailable", title: "Verification is not configured", status: HTTPStatus(code: 503))
-            )
-        }
-        let body = request.body
-        let now = clock()
-        let store = store
-        let verdict: DocumentVerdict
-        do {
-            // On the verification threads, never the handler threads: other routes do not wait behind an upload.
-            verdict = try await verification.run(bytes: body.count) {
-                documentVerifier.verify(body, at: now, registry: store)
-            }
-        } catch {
-            throw APIError(
-                problem: ProblemDetails(
-                    slug: "verification-busy", title: "Too many verifications in progress",
-                    status: HTTPStatus(code: 503),
-                    detail: "Every verification thread is busy and the queue is full; retry in \(error.retryAfter) s."),
-                headers: ["Retry-After": String(error.retryAfter)])
-        }
+        let verdict = try await casework.verifyDocument(request.body)
         let data = try JSONSerialization.data(
             withJSONObject: verdict.jsonObject(), options: [.sortedKeys, .withoutEscapingSlashes])
         var response = HTTPResponse.json(Array(data))
@@ -138,27 +106,10 @@ extension APIService {
             }
             values.append(value)
         }
-        try throttle(context)
-        let entry = store.confirmDetails(
-            DetailsConfirmation(
-                documentID: values[0], fullName: values[1], birthDate: values[2], sex: values[3], personalID: values[4])
-        )
-        return json(
-            ConfirmationBody(
-                entry: entry,
-                department: entry.flatMap { store.configuration.authority.department(id: $0.departmentID) }))
-    }
-
-    func throttle(_ context: RequestContext) throws(APIError) {
-        if let wait = confirmationLimiter.attempt(context.clientAddress, now: clock()) {
-            throw APIError(
-                problem: ProblemDetails(
-                    slug: "too-many-requests", title: "Too many confirmation attempts", status: HTTPStatus(code: 429),
-                    detail: "At most \(confirmationLimiter.limit) confirmations per minute from one address; "
-                        + "retry in \(wait) s."
-                ),
-                headers: ["Retry-After": String(wait)])
-        }
+        let given = DetailsConfirmation(
+            documentID: values[0], fullName: values[1], birthDate: values[2], sex: values[3], personalID: values[4])
+        let status = try casework.confirmDetails(given, client: context.clientAddress.clientKey)
+        return json(ConfirmationBody(status))
     }
 }
 
@@ -167,7 +118,14 @@ struct DocumentStatusBody: JSONWritable {
     let entry: DocumentEntry
     let department: Department?
 
-    func write(to output: inout JSONOutput) {
+    init(entry: DocumentEntry, department: Department?) {
+        self.entry = entry
+        self.department = department
+    }
+
+    init(_ status: DocumentStatus) { self.init(entry: status.entry, department: status.department) }
+
+    func write(to output: inout JSONWriter) {
         output.beginObject()
         output.key("documentId")
         output.string(entry.documentID)
@@ -175,7 +133,7 @@ struct DocumentStatusBody: JSONWritable {
         output.endObject()
     }
 
-    func writeFields(to output: inout JSONOutput) {
+    func writeFields(to output: inout JSONWriter) {
         output.key("status")
         output.string(entry.status.name)
         output.key("kind")
@@ -205,7 +163,14 @@ struct ConfirmationBody: JSONWritable {
     let entry: DocumentEntry?
     let department: Department?
 
-    func write(to output: inout JSONOutput) {
+    init(entry: DocumentEntry?, department: Department?) {
+        self.entry = entry
+        self.department = department
+    }
+
+    init(_ status: DocumentStatus?) { self.init(entry: status?.entry, department: status?.department) }
+
+    func write(to output: inout JSONWriter) {
         output.beginObject()
         output.key("confirmed")
         output.bool(entry != nil)

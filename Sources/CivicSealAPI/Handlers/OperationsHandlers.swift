@@ -9,7 +9,7 @@ extension APIService {
     /// `GET /healthz`: 200 when the database answers a read, 503 otherwise. The database is asked at most
     /// once a second, however often probes come.
     func health() -> HTTPResponse {
-        Self.healthResponse(healthCache.isHealthy(now: clock(), check: store.isReadableNow))
+        Self.healthResponse(healthCache.isHealthy(now: clock(), check: casework.isStoreReadable))
     }
 
     /// The `/healthz` answer from a database check less than a second old, without touching the database; nil
@@ -44,7 +44,8 @@ extension APIService {
                 detail: "GET /metrics needs the metrics bearer token.")
             return .problem(problem, headers: ["WWW-Authenticate": #"Bearer realm="metrics""#])
         }
-        if let counts = await stateCounts.refreshIfStale(now: clock(), { try await self.store.requestCountsByState() })
+        if let counts = await stateCounts.refreshIfStale(
+            now: clock(), { try await self.casework.requestCountsByState() })
         {
             for state in RequestState.allCases { stateGauge.set(Double(counts[state] ?? 0), labels: [state.rawValue]) }
         }

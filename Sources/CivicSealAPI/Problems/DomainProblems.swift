@@ -1,3 +1,4 @@
+import CivicSealCasework
 import CivicSealHTTP
 import CivicSealIdentity
 import CivicSealRecords
@@ -99,6 +100,39 @@ extension RecordsError: HTTPProblemConvertible {
             return ProblemDetails(
                 slug: "service-unavailable", title: "Storage is unavailable", status: HTTPStatus(code: 503))
         }
+    }
+}
+
+extension CaseworkError: HTTPProblemConvertible {
+    package var problem: ProblemDetails {
+        switch code {
+        case .notFound:
+            return .notFound()
+        case .findingsRequired:
+            return APIError.invalid("findings", code.rawValue, message).problem
+        case .groundsRequired:
+            return APIError.invalid("reason", "field.required", message).problem
+        case .verificationUnavailable:
+            return ProblemDetails(
+                slug: "service-unavailable", title: "Verification is not configured", status: HTTPStatus(code: 503))
+        case .verificationBusy:
+            return ProblemDetails(
+                slug: "verification-busy", title: "Too many verifications in progress", status: HTTPStatus(code: 503),
+                detail: message)
+        case .tooManyAttempts:
+            return ProblemDetails(
+                slug: "too-many-requests", title: "Too many confirmation attempts", status: HTTPStatus(code: 429),
+                detail: message)
+        case .sealNotConfigured, .issuanceFailed, .storage:
+            // Issuance failures never reach a client through a decision (the approval stands); nothing leaks.
+            return ProblemDetails(
+                slug: "service-unavailable", title: "Issuance is unavailable", status: HTTPStatus(code: 503))
+        }
+    }
+
+    package var problemHeaders: HTTPHeaders {
+        guard let retryAfter else { return [:] }
+        return ["Retry-After": String(retryAfter)]
     }
 }
 

@@ -1,4 +1,5 @@
 import CivicSealAPI
+import CivicSealCasework
 import CivicSealCrypto
 import CivicSealDocuments
 import CivicSealHTTP
@@ -56,7 +57,9 @@ package enum IssuanceCommands {
                 throw AppError(.storage, "approval failed: \(error.code)")
             }
             output("approved \(id)")
-            if let issued = try issuance.issueNow(id) { output("issued \(id) \(issued.documentID)") }
+            let issued: IssuanceService.Issued?
+            do { issued = try issuance.issueNow(id) } catch { throw AppError(.keyMaterial, error.message) }
+            if let issued { output("issued \(id) \(issued.documentID)") }
             done += 1
         }
         do { try store.close() } catch { throw AppError(.storage, "close failed: \(error.code)") }
@@ -103,8 +106,8 @@ package enum IssuanceCommands {
             guard (200..<300).contains(response.status.code) else {
                 throw AppError(
                     .configuration,
-                    "\(method.rawValue) \(target) answered \(response.status.code): \(String(decoding: response.body, as: UTF8.self))"
-                )
+                    "\(method.rawValue) \(target) answered \(response.status.code): "
+                        + String(decoding: response.body, as: UTF8.self))
             }
             return (response.status.code, response.body, response.headers)
         }
@@ -122,12 +125,15 @@ package enum IssuanceCommands {
             directory: options.keysDirectory)
         say("1. Citizen token (level 2) minted for Nguyễn Thị Ánh Tuyết, 001190012345")
         let body = """
-            {"request": {"kind": "criminal-record", "form": 1, "purpose": "Xin việc", "statesBans": false}, "relation": "self",
+            {"request": {"kind": "criminal-record", "form": 1, "purpose": "Xin việc", "statesBans": false},
+             "relation": "self",
              "particulars": {"birthPlace": "Hà Nội", "ethnicity": "Kinh", "nationality": "VN",
                "permanentResidence": {"line": "12 Phố Huế, Hai Bà Trưng", "provinceCode": "001"},
                "currentResidence": {"line": "12 Phố Huế, Hai Bà Trưng", "provinceCode": "001"}},
-             "residenceHistory": [{"from": "2004-05-14", "address": "12 Phố Huế, Hai Bà Trưng, Hà Nội", "provinceCode": "001", "occupation": "Kỹ sư"}],
-             "contact": {"phone": "0912345678", "email": "tuyet@example.vn"}, "copies": 1, "delivery": {"method": "electronic"}}
+             "residenceHistory": [{"from": "2004-05-14", "address": "12 Phố Huế, Hai Bà Trưng, Hà Nội",
+               "provinceCode": "001", "occupation": "Kỹ sư"}],
+             "contact": {"phone": "0912345678", "email": "tuyet@example.vn"}, "copies": 1,
+             "delivery": {"method": "electronic"}}
             """
         let (_, submitted, _) = try await call(.post, "/v1/requests", token: citizen, json: body)
         guard let id = member(submitted, "id") else { throw AppError(.configuration, "the submission answered no id") }
@@ -145,9 +151,8 @@ package enum IssuanceCommands {
             throw AppError(.fileSystem, "cannot write \(path)")
         }
         say("5. Sealed PDF (\(pdf.count) bytes, \(headers["Content-Type"] ?? "?")) written to \(path)")
-        say(
-            "   document \(documentID), sealed by \(service.keyring.department("justice-hanoi")?.active.name ?? "?"); QR → /v/\(documentID)"
-        )
+        let sealName = service.keyring.department("justice-hanoi")?.active.name ?? "?"
+        say("   document \(documentID), sealed by \(sealName); QR → /v/\(documentID)")
         // The same verifier the API and `civicseal verify` use: every named check, online against the registry.
         let verifier: DocumentVerifier
         do { verifier = try DocumentVerifier(trustAnchors: service.keyring.trustAnchors) } catch {

@@ -1,5 +1,7 @@
 import CivicSealAPI
+import CivicSealCasework
 import CivicSealCrypto
+import CivicSealJSON
 import CivicSealWorkflow
 import Foundation
 
@@ -138,12 +140,10 @@ package final class Keyring: Sendable {
     }
 
     static func encodeManifest(_ manifest: KeyringManifest) throws(AppError) -> String {
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
-        guard let data = try? encoder.encode(manifest) else {
+        guard let value = try? JSONValueEncoder().encode(manifest) else {
             throw AppError(.configuration, "cannot encode the keyring manifest")
         }
-        return String(decoding: data, as: UTF8.self) + "\n"
+        return JSONWriter.prettyText(value, escaping: .canonical) + "\n"
     }
 
     /// `civicseal keys show`: what is configured, without any secret.
@@ -187,5 +187,16 @@ package final class Keyring: Sendable {
             )
         }
         return lines.joined(separator: "\n")
+    }
+}
+
+extension Keyring: SealingKeyring {
+    /// The department's active seal as issuance uses it (the signer prepared at load).
+    package func seal(forDepartment departmentID: String) -> DepartmentSeal? {
+        guard let department = department(departmentID) else { return nil }
+        return DepartmentSeal(
+            departmentID: department.id, name: department.name, englishName: department.englishName,
+            certificateSHA256: department.active.certificate.fingerprintHex,
+            signer: Result { () throws(CryptoError) in try department.signer() })
     }
 }

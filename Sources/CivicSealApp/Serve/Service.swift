@@ -1,4 +1,5 @@
 import CivicSealAPI
+import CivicSealCasework
 import CivicSealDocuments
 import CivicSealHTTP
 import CivicSealIdentity
@@ -200,19 +201,20 @@ package final class Service: Sendable {
         }
         let metrics = MetricsRegistry()
         let verifier = TokenVerifier(issuers: issuers, clock: options.clock)
+        let casework = Casework(
+            store: store, clock: options.clock, issuance: issuance, documentVerifier: documentVerifier,
+            verification: options.verification ?? VerificationLanes())
         let api = APIService(
-            store: store, verifier: verifier, metrics: metrics, openAPI: openAPI, clock: options.clock,
-            issuer: issuance, documentVerifier: documentVerifier,
-            verification: options.verification ?? VerificationLanes(), trust: keyring.publication(),
+            casework: casework, verifier: verifier, metrics: metrics, openAPI: openAPI, trust: keyring.publication(),
             metricsToken: options.metricsToken)
-        // The pages share the API's pieces (one set of verification threads, one confirmation budget per client)
-        // without holding the API; one router serves both.
+        // The pages share the casework's pieces (one set of verification threads, one confirmation budget per
+        // client) without holding the API; one router serves both.
         let pages = WebPages(
             dependencies: PageDependencies(
-                store: store, verifier: verifier, validator: api.validator, policy: api.policy, clock: options.clock,
-                documentVerifier: documentVerifier, documentRegistry: store, verification: api.verification,
-                confirmationLimiter: api.confirmationLimiter,
-                issueDocument: { await issuance.issueDocument(forRequest: $0) != nil }),
+                store: store, verifier: verifier, validator: casework.validator, policy: casework.policy,
+                clock: options.clock, documentVerifier: documentVerifier, documentRegistry: store,
+                verification: casework.verification, confirmationLimiter: casework.confirmationLimiter,
+                casework: casework),
             site: web)
         var routes = HTTPRouter.Builder()
         api.register(&routes)

@@ -1,4 +1,3 @@
-import CivicSealCrypto
 import CivicSealJSON
 import CivicSealWorkflow
 

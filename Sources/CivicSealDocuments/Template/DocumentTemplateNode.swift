@@ -1,4 +1,3 @@
-import CivicSealCrypto
 import CivicSealJSON
 
 /// A JSON value with its path in the template file, so every complaint can say where it is.

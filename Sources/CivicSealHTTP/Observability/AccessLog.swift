@@ -1,3 +1,4 @@
+import CivicSealJSON
 import Foundation
 import Synchronization
 
@@ -102,11 +103,11 @@ package struct AccessLogRecord: Sendable, Equatable {
         bytes.append(contentsOf: #"{"time":""#.utf8)
         AccessLogRecord.appendTime(time, to: &bytes)
         bytes.append(contentsOf: #"","requestId":"#.utf8)
-        JSONText.appendQuoted(requestID, to: &bytes)
+        JSONWriter.appendQuoted(requestID, to: &bytes)
         bytes.append(contentsOf: #","method":"#.utf8)
-        JSONText.appendQuoted(method.rawValue, to: &bytes)
+        JSONWriter.appendQuoted(method.rawValue, to: &bytes)
         bytes.append(contentsOf: #","route":"#.utf8)
-        if let route { JSONText.appendQuoted(route, to: &bytes) } else { bytes.append(contentsOf: "null".utf8) }
+        if let route { JSONWriter.appendQuoted(route, to: &bytes) } else { bytes.append(contentsOf: "null".utf8) }
         bytes.append(contentsOf: #","status":"#.utf8)
         AccessLogRecord.appendDecimal(status, to: &bytes)
         bytes.append(contentsOf: #","durationMs":"#.utf8)
@@ -115,7 +116,7 @@ package struct AccessLogRecord: Sendable, Equatable {
         AccessLogRecord.appendDecimal(bytesOut, to: &bytes)
         if let client {
             bytes.append(contentsOf: #","client":"#.utf8)
-            JSONText.appendQuoted(client.description, to: &bytes)
+            JSONWriter.appendQuoted(client.description, to: &bytes)
         }
         bytes.append(UInt8(ascii: "}"))
     }

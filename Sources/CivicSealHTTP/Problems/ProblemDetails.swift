@@ -1,3 +1,5 @@
+import CivicSealJSON
+
 /// An RFC 9457 problem document, served as `application/problem+json`.
 ///
 /// `type` is a stable URI per kind of problem (`https://civicseal.invalid/problems/<slug>`) that clients may
@@ -58,18 +60,35 @@ package struct ProblemDetails: Sendable, Equatable, Codable {
 
     /// The JSON encoding, members in a fixed order.
     package var jsonBytes: [UInt8] {
-        var json = "{\"type\":\(JSONText.quoted(type)),\"title\":\(JSONText.quoted(title)),\"status\":\(status)"
-        if let detail { json += ",\"detail\":\(JSONText.quoted(detail))" }
-        if let errors {
-            json += ",\"errors\":["
-            json += errors.map {
-                "{\"field\":\(JSONText.quoted($0.field)),\"code\":\(JSONText.quoted($0.code)),"
-                    + "\"message\":\(JSONText.quoted($0.message))}"
-            }.joined(separator: ",")
-            json += "]"
+        var writer = JSONWriter(escaping: .web, capacity: 256)
+        writer.beginObject()
+        writer.key("type")
+        writer.string(type)
+        writer.key("title")
+        writer.string(title)
+        writer.key("status")
+        writer.int(status)
+        if let detail {
+            writer.key("detail")
+            writer.string(detail)
         }
-        json += "}"
-        return Array(json.utf8)
+        if let errors {
+            writer.key("errors")
+            writer.beginArray()
+            for error in errors {
+                writer.beginObject()
+                writer.key("field")
+                writer.string(error.field)
+                writer.key("code")
+                writer.string(error.code)
+                writer.key("message")
+                writer.string(error.message)
+                writer.endObject()
+            }
+            writer.endArray()
+        }
+        writer.endObject()
+        return writer.bytes
     }
 }
 
@@ -100,56 +119,5 @@ extension HTTPResponse {
         } else {
             self = .problem(.internalError)
         }
-    }
-}
-
-/// Minimal JSON string encoding for the few documents this module writes by hand.
-/// JSON string literals (RFC 8259 §7), for the server's own bodies and the API's hand-written JSON.
-package enum JSONText {
-    /// `text` as a quoted JSON string; see ``appendQuoted(_:to:)``.
-    package static func quoted(_ text: String) -> String {
-        var bytes: [UInt8] = []
-        appendQuoted(text, to: &bytes)
-        return String(decoding: bytes, as: UTF8.self)
-    }
-
-    /// `text` as a JSON string (RFC 8259 §7): quotes, backslashes and controls escaped, and DEL, U+2028 and U+2029
-    /// too, so the value is also safe inside a `<script>` or a log viewer. Everything else is copied as UTF-8.
-    package static func appendQuoted(_ text: String, to bytes: inout [UInt8]) {
-        bytes.append(UInt8(ascii: "\""))
-        var utf8 = text.utf8.makeIterator()
-        while let byte = utf8.next() {
-            switch byte {
-            case UInt8(ascii: "\""): bytes.append(contentsOf: [0x5C, 0x22])
-            case UInt8(ascii: "\\"): bytes.append(contentsOf: [0x5C, 0x5C])
-            case 0x0A: bytes.append(contentsOf: [0x5C, UInt8(ascii: "n")])
-            case 0x0D: bytes.append(contentsOf: [0x5C, UInt8(ascii: "r")])
-            case 0x09: bytes.append(contentsOf: [0x5C, UInt8(ascii: "t")])
-            case 0..<0x20, 0x7F: appendUnicodeEscape(UInt32(byte), to: &bytes)
-            case 0xE2:
-                // U+2028 and U+2029 are E2 80 A8 and E2 80 A9.
-                guard let second = utf8.next() else {
-                    bytes.append(byte)
-                    continue
-                }
-                guard second == 0x80, let third = utf8.next() else {
-                    bytes.append(contentsOf: [byte, second])
-                    continue
-                }
-                if third == 0xA8 || third == 0xA9 {
-                    appendUnicodeEscape(third == 0xA8 ? 0x2028 : 0x2029, to: &bytes)
-                } else {
-                    bytes.append(contentsOf: [byte, second, third])
-                }
-            default: bytes.append(byte)
-            }
-        }
-        bytes.append(UInt8(ascii: "\""))
-    }
-
-    private static func appendUnicodeEscape(_ value: UInt32, to bytes: inout [UInt8]) {
-        let digits = Array("0123456789abcdef".utf8)
-        bytes.append(contentsOf: [0x5C, UInt8(ascii: "u")])
-        for shift in stride(from: 12, through: 0, by: -4) { bytes.append(digits[Int((value >> UInt32(shift)) & 0xF)]) }
     }
 }

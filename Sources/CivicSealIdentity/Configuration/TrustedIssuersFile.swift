@@ -1,4 +1,3 @@
-import CivicSealCrypto
 import CivicSealJSON
 import Foundation
 
@@ -121,8 +120,6 @@ package struct TrustedIssuersFile: Codable, Sendable, Equatable {
 
     /// Pretty, sorted JSON as `civicseal keys init` writes it.
     package func encoded() -> String {
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
-        return (try? encoder.encode(self)).map { String(decoding: $0, as: UTF8.self) + "\n" } ?? ""
+        (try? JSONValueEncoder().encode(self)).map { JSONWriter.prettyText($0, escaping: .canonical) + "\n" } ?? ""
     }
 }

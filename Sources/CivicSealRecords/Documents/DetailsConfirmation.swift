@@ -1,4 +1,5 @@
 import CivicSealCrypto
+import CivicSealJSON
 import CivicSealWorkflow
 import Foundation
 
@@ -10,7 +11,7 @@ import Foundation
 /// digests compared with ``CivicSealCrypto/ConstantTime/equals(_:_:)``, so neither the time taken nor the lengths
 /// compared depend on where the inputs differ. An unknown document id is compared against a dummy record, so it
 /// costs the same as a known one.
-package struct DetailsConfirmation: Sendable {
+package struct DetailsConfirmation: Sendable, Hashable {
     package var documentID: String
     package var fullName: String
     package var birthDate: String
@@ -59,11 +60,11 @@ package struct DetailsConfirmation: Sendable {
 
     /// The fields a stored canonical record states (see the issuer's canonical JSON: `documentId`, `holder.*`).
     static func stated(byRecord json: String) -> DetailsConfirmation? {
-        guard let object = try? JSONSerialization.jsonObject(with: Data(json.utf8)) as? [String: Any],
-            let id = object["documentId"] as? String, let holder = object["holder"] as? [String: Any],
-            let name = holder["fullName"] as? String, let birth = holder["birthDate"] as? String,
-            let sex = holder["sex"] as? String,
-            let personalID = holder["personalId"] as? String
+        guard let object = (try? JSONValue(parsing: Array(json.utf8)))?.objectValue,
+            let id = object["documentId"]?.stringValue, let holder = object["holder"]?.objectValue,
+            let name = holder["fullName"]?.stringValue, let birth = holder["birthDate"]?.stringValue,
+            let sex = holder["sex"]?.stringValue,
+            let personalID = holder["personalId"]?.stringValue
         else { return nil }
         return DetailsConfirmation(documentID: id, fullName: name, birthDate: birth, sex: sex, personalID: personalID)
     }

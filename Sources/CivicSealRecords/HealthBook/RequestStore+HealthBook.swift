@@ -3,8 +3,8 @@ import CivicSealWorkflow
 import Foundation
 
 extension RequestStore {
-    /// Records one entry in a person's health book. Clinicians are officers of a health facility (their
-    /// `departmentID`); the system may import. The entry is validated
+    /// Records one entry in a person's health book, by a clinician of a health facility (their `departmentID`, audited
+    /// with the `clinician` role); the system may import. The entry is validated
     /// (``CivicSealWorkflow/HealthBookEntry/issues(at:)``)
     /// and its audit entry (`health-book.record`, no reason, no clinical content) is written in the same transaction.
     /// Returns the entry's number.
@@ -12,7 +12,7 @@ extension RequestStore {
     package func recordHealthEntry(
         _ entry: HealthBookEntry, for personalID: PersonalIDNumber, by clinician: Actor, now: Date
     ) async throws(RecordsError) -> Int64 {
-        guard clinician.role == .officer || clinician.role == .system else {
+        guard clinician.role == .clinician || clinician.role == .system else {
             throw RecordsError(.forbidden, "only health facilities record health-book entries")
         }
         let issues = entry.issues(at: "entry", today: today(now))
@@ -20,7 +20,7 @@ extension RequestStore {
             throw RecordsError(.invalidInput, "the health-book entry is invalid", issues: issues)
         }
         let json: String
-        do { json = String(decoding: try WorkflowJSON.encoder().encode(entry), as: UTF8.self) } catch {
+        do { json = String(decoding: try WorkflowJSON.encode(entry), as: UTF8.self) } catch {
             throw RecordsError(.invalidInput, "the health-book entry does not encode as JSON")
         }
         let milliseconds = RequestRow.milliseconds(now)
@@ -53,13 +53,12 @@ extension RequestStore {
         }
         return try await read { connection in
             var entries: [HealthBookEntry] = []
-            let decoder = WorkflowJSON.decoder()
             try connection.forEachRow(
                 "SELECT entry FROM health_book_entries WHERE personal_id = ? ORDER BY entry_date, seq",
                 [.text(personalID.digits)]
             ) { statement in
                 guard let json = statement.string(at: 0) else { throw RequestRow.corrupt }
-                entries.append(try decoder.decode(HealthBookEntry.self, from: Data(json.utf8)))
+                entries.append(try WorkflowJSON.decodeStored(HealthBookEntry.self, from: Array(json.utf8)))
             }
             return HealthBook(personalId: personalID, entries: entries)
         }
@@ -71,13 +70,12 @@ extension RequestStore {
     package func healthBookForIssuance(_ personalID: PersonalIDNumber) throws(RecordsError) -> HealthBook {
         try read { connection in
             var entries: [HealthBookEntry] = []
-            let decoder = WorkflowJSON.decoder()
             try connection.forEachRow(
                 "SELECT entry FROM health_book_entries WHERE personal_id = ? ORDER BY entry_date, seq",
                 [.text(personalID.digits)]
             ) { statement in
                 guard let json = statement.string(at: 0) else { throw RequestRow.corrupt }
-                entries.append(try decoder.decode(HealthBookEntry.self, from: Data(json.utf8)))
+                entries.append(try WorkflowJSON.decodeStored(HealthBookEntry.self, from: Array(json.utf8)))
             }
             return HealthBook(personalId: personalID, entries: entries)
         }

@@ -321,6 +321,7 @@ extension RequestStore {
         case .citizen: guard actor.id == owner else { throw RecordsError.notFound }
         case .officer: guard actor.departmentID == department else { throw RecordsError.notFound }
         case .system: break
+        case .clinician: throw RecordsError.notFound
         }
     }
 }

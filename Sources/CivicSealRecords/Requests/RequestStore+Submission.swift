@@ -95,7 +95,7 @@ extension RequestStore {
         if let encoded {
             (json, bodyHash) = encoded
         } else {
-            // The same bytes as `WorkflowJSON.encoder()`, without JSONEncoder's cost (see `sortedKeysJSON()`).
+            // The same bytes as `WorkflowJSON.encode(_:)`, without the generic encoder's cost (see `sortedKeysJSON()`).
             let bytes = request.submission.sortedKeysJSON()
             json = String(decoding: bytes, as: UTF8.self)
             bodyHash = Hex.encode(Digest.sha256(bytes))

@@ -190,6 +190,7 @@ extension RequestStore {
         switch actor.role {
         case .citizen where actor.id != owner: throw RecordsError.notFound
         case .officer where actor.departmentID != department: throw RecordsError.notFound
+        case .clinician: throw RecordsError.notFound
         default: break
         }
         if let expected = command.expectedVersion, Int64(expected) != version {

@@ -1,4 +1,3 @@
-import CivicSealCrypto
 import CivicSealStorage
 import CivicSealWorkflow
 import Foundation

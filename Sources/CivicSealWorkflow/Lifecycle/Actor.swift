@@ -24,5 +24,10 @@ package struct Actor: Codable, Sendable, Hashable {
         Actor(role: .officer, id: id, departmentID: department, name: name)
     }
 
+    /// A clinician of the health facility `facility` (their staff token's department).
+    package static func clinician(_ id: String, facility: String, name: String? = nil) -> Actor {
+        Actor(role: .clinician, id: id, departmentID: facility, name: name)
+    }
+
     package static func system(_ id: String = "signer") -> Actor { Actor(role: .system, id: id) }
 }

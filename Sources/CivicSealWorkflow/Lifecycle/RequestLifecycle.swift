@@ -100,7 +100,7 @@ package struct RequestLifecycle: Codable, Sendable, Hashable {
             if action != .claim && action != .revoke, let assigneeID, assigneeID != actor.id {
                 throw fail(.notAssignee, "the request is claimed by another officer")
             }
-        case .system:
+        case .system, .clinician:
             break
         }
         var cleanReason: String?

@@ -1,15 +1,18 @@
+import CivicSealJSON
+
 extension RequestSubmission {
-    /// The submission as JSON with sorted keys and no whitespace: the same bytes as
-    /// `WorkflowJSON.encoder().encode(self)`, written by hand because `JSONEncoder` was a fifth of the cost of
-    /// storing a submission. The store keeps this text and hashes it for idempotency, so equal submissions give
-    /// equal bytes. Tests compare it with `JSONEncoder` on every field; a new field must be added here too.
+    /// The submission as JSON with sorted keys and no whitespace: the same bytes as `WorkflowJSON.encode(_:)` and
+    /// as Foundation's `JSONEncoder` wrote before it, written member by member because the generic path (then
+    /// `JSONEncoder`) was a fifth of the cost of storing a submission. The store keeps this text and hashes it for
+    /// idempotency, so equal submissions give equal bytes. Tests compare it with `JSONEncoder` and with
+    /// `WorkflowJSON.encode(_:)` on every field; a new field must be added here too.
     package func sortedKeysJSON() -> [UInt8] {
-        var writer = SortedKeysJSONWriter()
+        var writer = JSONWriter(escaping: .foundation)
         writer.beginObject()
         writer.key("contact")
         contact.write(to: &writer)
         writer.key("copies")
-        writer.integer(copies)
+        writer.int(copies)
         writer.key("delivery")
         delivery.write(to: &writer)
         writer.optionalMember("feeGroup", feeGroup)
@@ -56,7 +59,7 @@ extension RequestSubmission {
 }
 
 extension ContactDetails {
-    fileprivate func write(to writer: inout SortedKeysJSONWriter) {
+    fileprivate func write(to writer: inout JSONWriter) {
         writer.beginObject()
         writer.optionalMember("email", email)
         writer.optionalMember("phone", phone)
@@ -65,7 +68,7 @@ extension ContactDetails {
 }
 
 extension Address {
-    fileprivate func write(to writer: inout SortedKeysJSONWriter) {
+    fileprivate func write(to writer: inout JSONWriter) {
         writer.beginObject()
         writer.optionalMember("countryCode", countryCode)
         writer.key("line")
@@ -76,7 +79,7 @@ extension Address {
 }
 
 extension DeliveryChoice {
-    fileprivate func write(to writer: inout SortedKeysJSONWriter) {
+    fileprivate func write(to writer: inout JSONWriter) {
         writer.beginObject()
         writer.key("method")
         writer.string(method.rawValue)
@@ -89,7 +92,7 @@ extension DeliveryChoice {
 }
 
 extension Particulars {
-    fileprivate func write(to writer: inout SortedKeysJSONWriter) {
+    fileprivate func write(to writer: inout JSONWriter) {
         writer.beginObject()
         writer.optionalMember("birthPlace", birthPlace)
         if let currentResidence {
@@ -118,7 +121,7 @@ extension Particulars {
 }
 
 extension ResidencePeriod {
-    fileprivate func write(to writer: inout SortedKeysJSONWriter) {
+    fileprivate func write(to writer: inout JSONWriter) {
         writer.beginObject()
         writer.key("address")
         writer.string(address)
@@ -135,13 +138,13 @@ extension ResidencePeriod {
 
 extension RequestDetails {
     /// One object: `kind` merged with the kind's own members, as ``encode(to:)`` does.
-    fileprivate func write(to writer: inout SortedKeysJSONWriter) {
+    fileprivate func write(to writer: inout JSONWriter) {
         writer.beginObject()
         switch self {
         case .criminalRecord(let details):
             writer.optionalMember("expungementToVerify", details.expungementToVerify)
             writer.key("form")
-            writer.integer(details.form.rawValue)
+            writer.int(details.form.rawValue)
             writer.key("kind")
             writer.string(kind.rawValue)
             writer.key("purpose")
@@ -172,10 +175,10 @@ extension RequestDetails {
 }
 
 extension PersonIdentity {
-    /// The same bytes as `WorkflowJSON.encoder().encode(self)` (sorted keys, no white space), without JSONEncoder's
-    /// cost: the identity block is written on every submission.
+    /// The same bytes as `WorkflowJSON.encode(_:)` (sorted keys, no white space), without the generic path's cost:
+    /// the identity block is written on every submission.
     package func sortedKeysJSON() -> [UInt8] {
-        var writer = SortedKeysJSONWriter()
+        var writer = JSONWriter(escaping: .foundation)
         writer.beginObject()
         writer.key("birthDate")
         writer.string(birthDate.description)

@@ -4,19 +4,17 @@ import Foundation
 /// The JSON conventions of the workflow model (camelCase keys, ISO 8601 instants) and decoding that turns
 /// `DecodingError` into ``ValidationFailure`` with a precise field path such as `residenceHistory[1].from`.
 package enum WorkflowJSON {
-    /// `JSONDecoder` for JSON this service wrote itself (stored rows); never for untrusted input, which goes
-    /// through ``decode(_:from:rejectingUnknownKeys:limits:)``.
-    package static func decoder() -> JSONDecoder {
-        let decoder = JSONDecoder()
-        decoder.dateDecodingStrategy = .iso8601
-        return decoder
+    /// `value` as compact JSON with sorted members: the bytes Foundation's `JSONEncoder` (`.sortedKeys`,
+    /// `.iso8601`) wrote for the rows stored before the JSON module had its own encoder, byte for byte
+    /// (``CivicSealJSON/JSONWriter/Escaping/foundation``).
+    package static func encode<T: Encodable>(_ value: T) throws -> [UInt8] {
+        try JSONValueEncoder().encodeText(value, escaping: .foundation)
     }
 
-    package static func encoder() -> JSONEncoder {
-        let encoder = JSONEncoder()
-        encoder.dateEncodingStrategy = .iso8601
-        encoder.outputFormatting = [.sortedKeys]
-        return encoder
+    /// Decodes JSON this service wrote itself (stored rows) with the strict reader, without the size limit meant
+    /// for request bodies; untrusted input goes through ``decode(_:from:rejectingUnknownKeys:limits:)``.
+    package static func decodeStored<T: Decodable>(_ type: T.Type, from bytes: some ContiguousBytes) throws -> T {
+        try JSONValueDecoder().decode(type, from: bytes, limits: JSONLimits(maximumDepth: 256, maximumBytes: .max))
     }
 
     /// Decodes `bytes` with the one strict reader (``CivicSealJSON/StrictJSONParser``: duplicate members refused
@@ -43,8 +41,7 @@ package enum WorkflowJSON {
         do {
             let value = try JSONValueDecoder().decode(type, from: input)
             if rejectingUnknownKeys {
-                let kept = try JSONValue(
-                    parsing: encoder().encode(value), limits: JSONLimits(maximumDepth: 256, maximumBytes: .max))
+                let kept = try JSONValueEncoder().encode(value)
                 var unknown: [ValidationIssue] = []
                 collectUnknownKeys(input: input, kept: kept, path: "", into: &unknown)
                 if !unknown.isEmpty { return .failure(ValidationFailure(issues: unknown)) }

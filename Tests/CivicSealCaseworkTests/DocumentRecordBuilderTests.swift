@@ -5,6 +5,7 @@ import Foundation
 import Testing
 
 @testable import CivicSealApp
+@testable import CivicSealCasework
 @testable import CivicSealDocuments
 @testable import CivicSealRecords
 
@@ -27,7 +28,8 @@ struct DocumentRecordBuilderTests {
     static func build(_ source: IssuanceSource) throws -> DocumentRecord {
         try DocumentRecordBuilder.record(
             for: source, documentID: Inputs.a.documentID, issuedAt: Inputs.a.issuedAt, department: .justiceHanoi,
-            healthBook: { Inputs.a.healthBook })
+            healthBook: { Inputs.a.healthBook }
+        ).record
     }
 
     @Test("a recorded conviction reaches the record with every column; no conviction means none")
@@ -58,8 +60,8 @@ struct DocumentRecordBuilderTests {
             try Self.build(
                 Self.source(
                     .criminalRecord,
-                    findings:
-                        #"{"convictions":[],"bans":[],"conviction":[{"judgmentDate":"2020-01-01","crime":"Trộm cắp tài sản"}]}"#
+                    findings: #"{"convictions":[],"bans":[],"conviction":"#
+                        + #"[{"judgmentDate":"2020-01-01","crime":"Trộm cắp tài sản"}]}"#
                 ))
         }
     }
@@ -89,7 +91,7 @@ struct DocumentRecordBuilderTests {
     }
 
     @Test(
-        "the certificate is the type the citizen asked for: an employment request gets the employment document, never the driver's"
+        "the certificate is the type asked for: an employment request gets the employment certificate, not the driver's"
     )
     func healthCertificateFollowsTheRequestedType() throws {
         let employment = Inputs.a.submissionJSON(.healthCertificate, form: 0, type: .employment)
@@ -117,7 +119,7 @@ struct DocumentRecordBuilderTests {
     }
 
     @Test(
-        "a department without its place or signing formula in the configuration issues nothing, rather than print a default"
+        "a department without its place or signing formula in its configuration issues nothing, never a default"
     )
     func issuerWordingComesFromTheDepartment() throws {
         let source = Self.source(.criminalRecord, findings: Inputs.a.findingsJSON(.criminalRecord))
@@ -127,7 +129,8 @@ struct DocumentRecordBuilderTests {
         #expect(throws: (any Error).self) {
             try DocumentRecordBuilder.record(
                 for: source, documentID: Inputs.a.documentID, issuedAt: Inputs.a.issuedAt, department: bare,
-                healthBook: { Inputs.a.healthBook })
+                healthBook: { Inputs.a.healthBook }
+            ).record
         }
         let record = try Self.build(source)
         #expect(record.place == "Hà Nội" && record.officer.titleVietnamese == "TL. GIÁM ĐỐC")
@@ -135,7 +138,9 @@ struct DocumentRecordBuilderTests {
 
     @Test("a missing residence or approving officer is refused, never printed empty or as the department's name")
     func missingHolderFactsRefused() {
-        let bare = #"{"request":{"kind":"health-certificate","certificateType":"driving-licence"}}"#
+        let bare =
+            #"{"contact":{"phone":"0912345678"},"copies":1,"delivery":{"method":"electronic"},"relation":"self","#
+            + #""request":{"kind":"health-certificate","certificateType":"driving-licence"}}"#
         do {
             _ = try Self.build(
                 Self.source(.healthCertificate, findings: Inputs.a.findingsJSON(.healthCertificate), submission: bare))

@@ -1,4 +1,3 @@
-import CivicSealCrypto
 import CivicSealDocuments
 import CivicSealRecords
 import CivicSealTestSupport
@@ -8,6 +7,7 @@ import Synchronization
 import Testing
 
 @testable import CivicSealApp
+@testable import CivicSealCasework
 
 /// Two issuers of one request in one process (the decision handler and the sweeper): the handler joins the
 /// issuance already in flight and answers with its outcome, instead of reporting the request as merely approved.
@@ -36,13 +36,13 @@ import Testing
                 release.wait()
                 return try DocumentRenderer(templateDirectory: DocumentRenderer.repositoryTemplateDirectory())
             })
-        let first = Mutex<Result<IssuanceService.Issued?, AppError>?>(nil)
-        let joined = Mutex<Result<IssuanceService.Issued?, AppError>?>(nil)
+        let first = Mutex<Result<IssuanceService.Issued?, CaseworkError>?>(nil)
+        let joined = Mutex<Result<IssuanceService.Issued?, CaseworkError>?>(nil)
         // Threads of their own: a blocked GCD worker may keep the pool from starting the next block on 2 cores.
         let finished = DispatchGroup()
         finished.enter()
         Thread.detachNewThread {
-            let outcome = Result { () throws(AppError) in try issuance.issueNow(id) }
+            let outcome = Result { () throws(CaseworkError) in try issuance.issueNow(id) }
             first.withLock { $0 = outcome }
             finished.leave()
         }
@@ -52,7 +52,7 @@ import Testing
         #expect(try issuance.issueNow(id) == nil)
         finished.enter()
         Thread.detachNewThread {
-            let outcome = Result { () throws(AppError) in try issuance.issueNow(id, joiningInFlight: true) }
+            let outcome = Result { () throws(CaseworkError) in try issuance.issueNow(id, joiningInFlight: true) }
             joined.withLock { $0 = outcome }
             finished.leave()
         }

@@ -5,6 +5,7 @@ import Foundation
 import Testing
 
 @testable import CivicSealApp
+@testable import CivicSealCasework
 @testable import CivicSealDocuments
 @testable import CivicSealRecords
 
@@ -130,7 +131,11 @@ struct DocumentProvenanceTests {
                 "nationality": .string(nationality), "currentResidence": ["line": .string(residence)],
                 "fatherName": .string(father), "motherName": .string(mother), "spouseName": .string(spouse),
             ]
-            return JSONValue.object(["request": request, "particulars": particulars]).serialized()
+            // The members every stored submission has (the store keeps the validated submission whole).
+            return JSONValue.object([
+                "request": request, "particulars": particulars, "relation": "self", "copies": 1,
+                "contact": ["phone": "0912345678"], "delivery": ["method": "electronic"],
+            ]).serialized()
         }
 
         var identityJSON: String {
@@ -224,7 +229,8 @@ struct DocumentProvenanceTests {
                 approverName: approver, approvedAt: issuedAt)
             return try DocumentRecordBuilder.record(
                 for: source, documentID: documentID, issuedAt: issuedAt, department: department,
-                healthBook: { healthBook })
+                healthBook: { healthBook }
+            ).record
         }
     }
 

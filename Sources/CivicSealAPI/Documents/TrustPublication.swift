@@ -1,13 +1,5 @@
-import CivicSealCrypto
-import CivicSealRecords
-import CivicSealVerification
+import CivicSealJSON
 import Foundation
-
-/// Issues the document of an approved request (implemented by the app's `IssuanceService`). The API calls it right
-/// after an approval commits; `nil` means nothing was issued now (already issued, or a failure the sweeper retries).
-package protocol DocumentIssuing: Sendable {
-    func issueDocument(forRequest requestID: String) async -> RequestSummary?
-}
 
 /// What `GET /v1/trust` publishes for offline verifiers: trust anchors and every department certificate, active and
 /// retired, as PEM.
@@ -71,7 +63,7 @@ package struct TrustPublication: Sendable {
     }
 
     func body() -> [UInt8] {
-        var output = JSONOutput(capacity: 8192)
+        var output = JSONWriter(capacity: 8192)
         output.beginObject()
         output.key("trustAnchors")
         output.beginArray()
@@ -122,24 +114,5 @@ package struct TrustPublication: Sendable {
         output.endArray()
         output.endObject()
         return output.bytes
-    }
-}
-
-/// The registry as the verifier sees it. `RequestStore` is a records type and `DocumentRegistryLookup` a signer
-/// protocol; the records layer must not import the signer, so the API (which wires both) declares the conformance
-/// (same package, so not retroactive).
-extension RequestStore: DocumentRegistryLookup {
-    /// A blocking read on a reader connection (short: one indexed row without the PDF).
-    package func registeredDocument(id: String) -> RegisteredDocument? {
-        guard let entry = try? documentEntry(id: id) else { return nil }
-        let status: RegisteredDocument.Status =
-            switch entry.status {
-            case .valid: .valid
-            case .revoked(_, let code, let at): .revoked(code: code, at: at)
-            }
-        return RegisteredDocument(
-            documentID: entry.documentID, kind: entry.kind.rawValue, departmentID: entry.departmentID,
-            issuedAt: entry.issuedAt,
-            pdfSHA256: Hex.decode(entry.pdfSHA256) ?? [], status: status)
     }
 }

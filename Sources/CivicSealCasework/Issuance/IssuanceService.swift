@@ -1,4 +1,3 @@
-import CivicSealAPI
 import CivicSealCrypto
 import CivicSealDocuments
 import CivicSealRecords
@@ -17,7 +16,10 @@ import Synchronization
 /// never `issued` without one. Two issuers racing for one request (the decision handler and the sweeper) are
 /// harmless: the loser's transaction is refused because the request is no longer `approved`, and its render is
 /// dropped; an in-flight set avoids even that waste within one process.
-package final class IssuanceService: DocumentIssuing {
+///
+/// Blocking work (rendering, sealing, the SQLite write): run it on a thread that may block (an HTTP handler thread,
+/// the sweeper's task), never on the cooperative pool for long.
+package final class IssuanceService: Sendable {
     package struct Issued: Sendable {
         package let documentID: String
         package let summary: RequestSummary
@@ -25,7 +27,7 @@ package final class IssuanceService: DocumentIssuing {
     }
 
     package let store: RequestStore
-    package let keyring: Keyring
+    package let keyring: any SealingKeyring
     /// Loads the templates and fonts on first use (a service that never issues never pays for them).
     let rendererFactory: @Sendable () throws -> DocumentRenderer
     let loadedRenderer = Mutex<DocumentRenderer?>(nil)
@@ -36,7 +38,7 @@ package final class IssuanceService: DocumentIssuing {
     let failures = Mutex<[String: String]>([:])
 
     package convenience init(
-        store: RequestStore, keyring: Keyring, renderer: DocumentRenderer,
+        store: RequestStore, keyring: any SealingKeyring, renderer: DocumentRenderer,
         clock: @escaping @Sendable () -> Date = { Date() }
     ) {
         self.init(store: store, keyring: keyring, loadingRenderer: { renderer }, clock: clock)
@@ -44,7 +46,8 @@ package final class IssuanceService: DocumentIssuing {
 
     /// - Parameter loadingRenderer: called once, on the first issuance.
     package init(
-        store: RequestStore, keyring: Keyring, loadingRenderer: @escaping @Sendable () throws -> DocumentRenderer,
+        store: RequestStore, keyring: any SealingKeyring,
+        loadingRenderer: @escaping @Sendable () throws -> DocumentRenderer,
         clock: @escaping @Sendable () -> Date = { Date() }
     ) {
         self.store = store
@@ -78,7 +81,12 @@ package final class IssuanceService: DocumentIssuing {
     /// - Parameter joiningInFlight: when another caller in this process is issuing the same request, wait for it
     ///   and return its outcome instead of `nil` (the decision handlers answer with the request as issued, even
     ///   when the sweeper happened to pick it up first).
-    package func issueNow(_ requestID: String, joiningInFlight: Bool = false) throws(AppError) -> Issued? {
+    /// - Parameter approval: the approval's findings as checked and the submission as read at approval (both read
+    ///   from the store when nil).
+    package func issueNow(
+        _ requestID: String, joiningInFlight: Bool = false,
+        approval: (findings: ApprovalFindings, submission: RequestSubmission)? = nil
+    ) throws(CaseworkError) -> Issued? {
         let ticket = InFlightIssuance()
         let running = inFlight.withLock { running -> InFlightIssuance? in
             if let other = running[requestID] { return other }
@@ -96,26 +104,28 @@ package final class IssuanceService: DocumentIssuing {
             _ = inFlight.withLock { $0.removeValue(forKey: requestID) }
             ticket.done.leave()
         }
-        let issued = try issueClaimed(requestID)
+        let issued = try issueClaimed(requestID, approval: approval)
         ticket.outcome.withLock { $0 = issued }
         return issued
     }
 
     /// The work of ``issueNow(_:joiningInFlight:)`` once this caller holds the request's in-flight ticket.
-    private func issueClaimed(_ requestID: String) throws(AppError) -> Issued? {
+    private func issueClaimed(
+        _ requestID: String, approval: (findings: ApprovalFindings, submission: RequestSubmission)?
+    ) throws(CaseworkError) -> Issued? {
         let source: IssuanceSource
         do {
             guard let found = try store.issuanceSource(requestID) else { return nil }
             source = found
         } catch {
-            throw AppError(.storage, "cannot read request \(requestID): \(error.message)")
+            throw CaseworkError(.storage, "cannot read request \(requestID): \(error.message)")
         }
-        guard let keys = keyring.department(source.departmentID) else {
-            throw AppError(.configuration, "no seal is configured for department \(source.departmentID)")
+        guard let keys = keyring.seal(forDepartment: source.departmentID) else {
+            throw CaseworkError(.sealNotConfigured, "no seal is configured for department \(source.departmentID)")
         }
         let department =
             store.configuration.authority.department(id: source.departmentID)
-            ?? Department(id: keys.id, nameVietnamese: keys.name, nameEnglish: keys.englishName)
+            ?? Department(id: keys.departmentID, nameVietnamese: keys.name, nameEnglish: keys.englishName)
         let documentID = DocumentID.generate()
         let issuedAt = clock()
         let sealed: [UInt8]
@@ -123,27 +133,28 @@ package final class IssuanceService: DocumentIssuing {
         let record: DocumentRecord
         let canonical: String
         do {
-            record = try DocumentRecordBuilder.record(
-                for: source, documentID: documentID, issuedAt: issuedAt, department: department,
+            let built = try DocumentRecordBuilder.record(
+                for: source, findings: approval?.findings, submission: approval?.submission, documentID: documentID,
+                issuedAt: issuedAt, department: department,
                 healthBook: { [store] in try store.healthBookForIssuance(try PersonalIDNumber(source.ownerID)) })
+            record = built.record
             rendered = try renderer().render(
                 record,
                 signature: SignaturePlaceholder(
                     visible: true, signerName: keys.name, reason: Self.reason(for: record.kind), location: record.place)
             )
-            sealed = try PAdESSealer.seal(rendered.pdf, signer: try keys.signer())
-            canonical = try DocumentRecordBuilder.canonicalJSON(
-                record, findingsJSON: source.findingsJSON, rendered: rendered)
+            sealed = try PAdESSealer.seal(rendered.pdf, signer: try keys.signer.get())
+            canonical = DocumentRecordBuilder.canonicalJSON(record, findings: built.findings, rendered: rendered)
         } catch {
             let message = "cannot issue request \(requestID): \(error)"
             failures.withLock { $0[requestID] = message }
-            throw AppError(.keyMaterial, message)
+            throw CaseworkError(.issuanceFailed, message)
         }
         let document = NewDocument(
             documentID: documentID, requestID: requestID, kind: source.kind, departmentID: source.departmentID,
             templateID: rendered.templateID, templateVersion: rendered.templateVersion,
             templateSHA256: rendered.templateSHA256,
-            recordJSON: canonical, pdf: sealed, signerCertificateSHA256: keys.active.certificate.fingerprintHex,
+            recordJSON: canonical, pdf: sealed, signerCertificateSHA256: keys.certificateSHA256,
             issuedAt: issuedAt)
         do {
             let summary = try store.register(document, now: issuedAt)
@@ -152,24 +163,22 @@ package final class IssuanceService: DocumentIssuing {
         } catch  where error.code == .transitionRefused {
             return nil  // another issuer registered it first; our render is dropped
         } catch {
-            throw AppError(.storage, "cannot register the document of \(requestID): \(error.message)")
+            throw CaseworkError(.storage, "cannot register the document of \(requestID): \(error.message)")
         }
     }
 
-    /// `DocumentIssuing` for the API's decision handler: runs ``issueNow(_:joiningInFlight:)`` on a thread of its own
-    /// (rendering and signing are blocking work that must not sit on the cooperative pool), joining an issuance of the
-    /// same request already in flight (the sweeper's). A failure is logged and left to the sweeper; the approval
-    /// stands.
-    package func issueDocument(forRequest requestID: String) async -> RequestSummary? {
-        await withCheckedContinuation { (continuation: CheckedContinuation<RequestSummary?, Never>) in
-            DispatchQueue.global(qos: .userInitiated).async {
-                do {
-                    continuation.resume(returning: try self.issueNow(requestID, joiningInFlight: true)?.summary)
-                } catch {
-                    FileHandle.standardError.write(Data("civicseal: issuance deferred to the sweeper: \(error)\n".utf8))
-                    continuation.resume(returning: nil)
-                }
-            }
+    /// Issues `requestID` right after its approval committed, on the caller's thread (one blocking step, no hop to
+    /// another queue), joining an issuance of the same request already in flight (the sweeper's). A failure is
+    /// logged and left to the sweeper; the approval stands. `findings` and `submission` are the approval's, already
+    /// typed: the stored copies are not read back.
+    package func issueAfterApproval(_ requestID: String, findings: ApprovalFindings, submission: RequestSubmission)
+        -> Issued?
+    {
+        do {
+            return try issueNow(requestID, joiningInFlight: true, approval: (findings, submission))
+        } catch {
+            FileHandle.standardError.write(Data("civicseal: issuance deferred to the sweeper: \(error)\n".utf8))
+            return nil
         }
     }
 

@@ -13,11 +13,21 @@ enum DocumentRecordBuilder {
         let description: String
     }
 
+    /// The record to render and the findings as the registry keeps them (their canonical JSON value).
+    ///
+    /// - Parameters:
+    ///   - findings: the approval's findings as checked at approval; nil reads the stored copy (the sweeper, after a
+    ///     crash), with the same typed decoder.
+    ///   - submission: the stored submission as the approval read it; nil decodes the stored copy.
     static func record(
-        for source: IssuanceSource, documentID: String, issuedAt: Date, department: Department,
-        healthBook: () throws -> HealthBook
-    ) throws -> DocumentRecord {
-        let submission = try StoredSubmissionFacts(json: source.submissionJSON)
+        for source: IssuanceSource, findings approvedFindings: ApprovalFindings? = nil,
+        submission typedSubmission: RequestSubmission? = nil, documentID: String, issuedAt: Date,
+        department: Department, healthBook: () throws -> HealthBook
+    ) throws -> (record: DocumentRecord, findings: JSONValue) {
+        let submission =
+            try typedSubmission.map(StoredSubmissionFacts.init)
+            ?? StoredSubmissionFacts(
+                json: source.submissionJSON)
         let identity = try subjectIdentity(source, submission)
         let kind: RequestKind
         switch submission.details {
@@ -34,14 +44,23 @@ enum DocumentRecordBuilder {
         var certificateType: HealthCertificateType?
         if case .healthBookExtract(let sections, _, _) = submission.details { requestedSections = sections }
         if case .healthCertificate(let type, _) = submission.details { certificateType = type }
-        guard let findingsValue = try? JSONValue(parsing: Array(source.findingsJSON.utf8)) else {
-            throw Failure(description: "the stored findings are not valid JSON")
+        let approved: ApprovalFindings
+        let findingsValue: JSONValue
+        if let approvedFindings {
+            approved = approvedFindings
+            findingsValue = approvedFindings.canonicalJSON
+        } else {
+            guard let stored = try? JSONValue(parsing: Array(source.findingsJSON.utf8)) else {
+                throw Failure(description: "the stored findings are not valid JSON")
+            }
+            // Stored findings were checked at approval (dates against that day); read them with the same typed
+            // decoder. Requests approved before the findings were typed per certificate type are refused here,
+            // naming the members.
+            approved = try ApprovalFindings.decode(
+                stored, kind: kind, certificateType: certificateType, requestedSections: requestedSections,
+                today: nil)
+            findingsValue = stored
         }
-        // Stored findings were checked at approval (dates against that day); read them with the same typed decoder.
-        // Requests approved before the findings were typed per certificate type are refused here, naming the members.
-        let approved = try ApprovalFindings.decode(
-            findingsValue, kind: kind, certificateType: certificateType, requestedSections: requestedSections,
-            today: nil)
         let findings: DocumentFindings
         let suffix: String
         switch (submission.details, approved) {
@@ -78,17 +97,18 @@ enum DocumentRecordBuilder {
                     "department \(department.id) configures no signing formula (signatureTitleVietnamese/English)")
         }
         let year = HanoiTime.day(of: issuedAt).year
-        return DocumentRecord(
+        let record = DocumentRecord(
             documentID: documentID, number: "\(documentID.prefix(10))/\(year)/\(suffix)", issuedAt: issuedAt,
             place: place,
             department: department,
             officer: DocumentOfficer(fullName: approver, titleVietnamese: titleVietnamese, titleEnglish: titleEnglish),
             holder: holder, findings: findings)
+        return (record, findingsValue)
     }
 
     /// The five identity fields the verification page confirms, plus what else the document states, as canonical JSON
     /// (sorted keys, no insignificant white space). The approved findings are kept exactly as the officer gave them.
-    static func canonicalJSON(_ record: DocumentRecord, findingsJSON: String, rendered: RenderedDocument) throws
+    static func canonicalJSON(_ record: DocumentRecord, findings approved: JSONValue, rendered: RenderedDocument)
         -> String
     {
         let holder = record.holder
@@ -105,10 +125,8 @@ enum DocumentRecordBuilder {
         ] {
             if let value { holderObject[key] = .string(value) }
         }
-        // The approved findings exactly as stored (canonical JSON written by this service), parsed strictly.
-        guard var findings = try? JSONValue(parsing: Array(findingsJSON.utf8)) else {
-            throw AppError(.storage, "the stored findings are not valid JSON")
-        }
+        // The approved findings exactly as stored (canonical JSON written by this service).
+        var findings = approved
         if case .healthBookExtract(let extract) = record.findings, var members = findings.objectValue {
             members["counts"] = .object([
                 "encounters": .number(String(extract.encounters.count)),

@@ -3,6 +3,7 @@ import Foundation
 import Testing
 
 @testable import CivicSealApp
+@testable import CivicSealCasework
 
 /// Issuance reads a stored submission with the strict JSON parser instead of `JSONDecoder`; the facts it takes must
 /// be exactly what `JSONDecoder` reads from the same stored bytes.
@@ -30,7 +31,9 @@ import Testing
     @Test func factsEqualWhatJSONDecoderReadsFromTheStoredBytes() throws {
         for submission in Self.submissions {
             let json = String(decoding: submission.sortedKeysJSON(), as: UTF8.self)
-            let decoded = try WorkflowJSON.decoder().decode(RequestSubmission.self, from: Data(json.utf8))
+            let foundation = JSONDecoder()
+            foundation.dateDecodingStrategy = .iso8601
+            let decoded = try foundation.decode(RequestSubmission.self, from: Data(json.utf8))
             let facts = try StoredSubmissionFacts(json: json)
             #expect(facts.particulars == decoded.particulars, "\(json)")
             switch decoded.request {
