@@ -16,7 +16,7 @@ struct OperationsTests {
     }
 
     @Test(
-        "GET /metrics serves Prometheus text: TYPE lines, requests by route and status, latency buckets, requests by state"
+        "GET /metrics: Prometheus TYPE lines, requests by route and status, latency buckets, requests by state"
     )
     func metricsExposition() async throws {
         try await withLiveService(configure: { $0.metricsToken = MetricsAccessTests.token }) { live in
