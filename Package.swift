@@ -58,8 +58,7 @@ let package = Package(
             name: "CivicSealAPI",
             dependencies: [
                 "CivicSealHTTP", "CivicSealIdentity", "CivicSealRecords", "CivicSealWorkflow", "CivicSealCrypto",
-                "CivicSealVerification", "CivicSealJSON", "CivicSealDocuments",
-                "CivicSealCasework",
+                "CivicSealVerification", "CivicSealJSON", "CivicSealDocuments", "CivicSealCasework",
             ],
             swiftSettings: strict),
 
@@ -69,8 +68,7 @@ let package = Package(
             name: "CivicSealPages",
             dependencies: [
                 "CivicSealWebKit", "CivicSealHTTP", "CivicSealIdentity", "CivicSealRecords", "CivicSealWorkflow",
-                "CivicSealDocuments", "CivicSealVerification", "CivicSealCrypto", "CivicSealJSON",
-                "CivicSealCasework",
+                "CivicSealDocuments", "CivicSealVerification", "CivicSealCrypto", "CivicSealJSON", "CivicSealCasework",
             ],
             swiftSettings: strict),
 
@@ -80,8 +78,7 @@ let package = Package(
             dependencies: [
                 "CivicSealCrypto", "CivicSealIdentity", "CivicSealRecords", "CivicSealWorkflow", "CivicSealStorage",
                 "CivicSealHTTP", "CivicSealAPI", "CivicSealPages", "CivicSealSealing", "CivicSealVerification",
-                "CivicSealDocuments", "CivicSealJSON",
-                "CivicSealCasework",
+                "CivicSealDocuments", "CivicSealJSON", "CivicSealCasework",
             ],
             swiftSettings: strict),
         .executableTarget(name: "civicseal", dependencies: ["CivicSealApp"], swiftSettings: strict),
@@ -90,8 +87,7 @@ let package = Package(
             dependencies: [
                 "CivicSealApp", "CivicSealCrypto", "CivicSealRecords", "CivicSealWorkflow", "CivicSealStorage",
                 "CivicSealDocuments", "CivicSealQR", "CivicSealHTTP", "CivicSealVerification", "CivicSealAPI",
-                "CivicSealProcess",
-                "CivicSealCasework",
+                "CivicSealProcess", "CivicSealCasework",
             ],
             swiftSettings: strict),
 
@@ -170,8 +166,8 @@ let package = Package(
             name: "CivicSealCaseworkTests",
             dependencies: [
                 "CivicSealCasework", "CivicSealApp", "CivicSealCrypto", "CivicSealDocuments", "CivicSealIdentity",
-                "CivicSealRecords", "CivicSealWorkflow", "CivicSealVerification", "CivicSealJSON", "CivicSealPDF",
-                "CivicSealTestSupport",
+                "CivicSealRecords", "CivicSealWorkflow", "CivicSealSealing", "CivicSealVerification", "CivicSealJSON",
+                "CivicSealPDF", "CivicSealTestSupport",
             ],
             swiftSettings: strict),
         .testTarget(
@@ -186,8 +182,7 @@ let package = Package(
             name: "CivicSealAppTests",
             dependencies: [
                 "CivicSealApp", "CivicSealCrypto", "CivicSealDocuments", "CivicSealIdentity", "CivicSealRecords", "CivicSealWorkflow", "CivicSealStorage",
-                "CivicSealVerification", "CivicSealJSON", "CivicSealTestSupport",
-                "CivicSealCasework",
+                "CivicSealVerification", "CivicSealJSON", "CivicSealCasework", "CivicSealTestSupport",
             ],
             swiftSettings: strict),
     ]

@@ -112,7 +112,7 @@ package final class APIService: Sendable {
 
     /// The `{id}` path parameter, when it has the shape of a request id (else 404: nothing to find).
     func requestID(_ context: RequestContext) throws(APIError) -> String {
-        guard let id = context.parameter("id"), RequestStore.isRequestID(id) else { throw .notFound }
+        guard let id = context.parameter("id"), Casework.isRequestID(id) else { throw .notFound }
         return id
     }
 

@@ -50,22 +50,25 @@ package final class Casework: Sendable {
         self.confirmationLimiter = confirmationLimiter
     }
 
+    /// Whether `text` has the shape of a request id (the edges answer 404 for anything else: nothing to find).
+    package static func isRequestID(_ text: String) -> Bool { RequestStore.isRequestID(text) }
+
     /// Today in Hanoi by the injected clock.
     package func today() -> CalendarDate { CalendarDate(clock()) }
 
     /// The staff member acting, if any of their roles grants `action` at all (else 403 before anything is read).
-    func acting(_ staff: StaffPrincipal, for action: StaffAction) throws(IdentityError) -> Actor {
+    func acting(_ staff: StaffPrincipal, for action: StaffAction) throws(IdentityError) -> Participant {
         try policy.requireAny(staff, action)
         return Self.participant(staff)
     }
 
     /// How a staff member is recorded in histories and the audit trail.
-    package static func participant(_ staff: StaffPrincipal) -> Actor {
-        Actor.officer(staff.token.subject, department: staff.department, name: staff.name)
+    package static func participant(_ staff: StaffPrincipal) -> Participant {
+        Participant.officer(staff.token.subject, department: staff.department, name: staff.name)
     }
 
     /// How a citizen is recorded.
-    package static func participant(_ citizen: CitizenPrincipal) -> Actor { .citizen(citizen.personalID) }
+    package static func participant(_ citizen: CitizenPrincipal) -> Participant { .citizen(citizen.personalID) }
 
     /// Applies ``AuthorizationPolicy`` to a request of `summary`'s kind and department: another department's is
     /// ``CaseworkError/Code/notFound``, a kind the roles do not cover ``IdentityError/Code/missingRole``.

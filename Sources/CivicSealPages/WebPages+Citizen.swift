@@ -1,3 +1,4 @@
+import CivicSealCasework
 import CivicSealCrypto
 import CivicSealHTTP
 import CivicSealIdentity
@@ -17,50 +18,43 @@ extension WebPages {
             run(request) { visit in try signIn(request, visit, audience: .citizen) }
         }
         builder.get("/citizen") { [self] request, _ in
-            await runAsync(request) { visit in try await citizenHome(request, visit) }
+            await citizenPage(request) { visit, citizen in try await citizenHome(visit, citizen: citizen) }
         }
-        builder.add(.get, "/citizen/requests/new") { [self] request, _ in
-            run(request) { visit in try newRequestForm(request, visit) }
+        builder.get("/citizen/requests/new") { [self] request, _ in
+            await citizenPage(request) { visit, citizen in try newRequestForm(request, visit, citizen: citizen) }
         }
         builder.post("/citizen/requests") { [self] request, _ in
-            await runAsync(request) { visit in try await submitRequest(request, visit) }
+            await citizenPost(request) { visit, citizen, fields in
+                try await submitRequest(fields, visit, citizen: citizen)
+            }
         }
         builder.get("/citizen/requests/{id}") { [self] request, context in
-            await runAsync(request) { visit in try await citizenRequest(request, context, visit) }
+            await citizenPage(request) { visit, citizen in try await citizenRequest(context, visit, citizen: citizen) }
         }
         builder.get("/citizen/requests/{id}/supplement") { [self] request, context in
-            await runAsync(request) { visit in try await supplementForm(request, context, visit) }
+            await citizenPage(request) { visit, citizen in try await supplementForm(context, visit, citizen: citizen) }
         }
         builder.post("/citizen/requests/{id}/supplement") { [self] request, context in
-            await runAsync(request) { visit in try await supplementRequest(request, context, visit) }
+            await citizenPost(request) { visit, citizen, fields in
+                try await supplementRequest(fields, context, visit, citizen: citizen)
+            }
         }
         builder.get("/citizen/requests/{id}/cancel") { [self] request, context in
-            await runAsync(request) { visit in try await cancelConfirmation(request, context, visit) }
+            await citizenPage(request) { visit, citizen in
+                try await cancelConfirmation(context, visit, citizen: citizen)
+            }
         }
         builder.post("/citizen/requests/{id}/cancel") { [self] request, context in
-            await runAsync(request) { visit in try await cancelRequest(request, context, visit) }
+            await citizenPost(request) { visit, citizen, fields in
+                try await cancelRequest(fields, context, visit, citizen: citizen)
+            }
         }
-        builder.add(.get, "/citizen/requests/{id}/document") { [self] request, context in
-            run(request) { visit in try downloadDocument(request, context, visit) }
+        builder.get("/citizen/requests/{id}/document") { [self] request, context in
+            await citizenPage(request) { visit, citizen in try downloadDocument(context, visit, citizen: citizen) }
         }
     }
 
-    /// The signed-in citizen (the session's token, re-verified), else the sign-in page.
-    func citizen(_ visit: WebVisit) throws -> CitizenPrincipal {
-        guard let session = visit.session, case .citizen(let token) = session.payload.signedIn else {
-            throw Outcome.redirect("/citizen/sign-in")
-        }
-        guard let citizen = try? dependencies.verifier.verify(authorizationFields: ["Bearer \(token)"]).requireCitizen()
-        else {
-            // The token has expired (or its issuer's keys changed): the session is over.
-            site.sessions.remove(session.id)
-            throw Outcome.redirect("/citizen/sign-in")
-        }
-        return citizen
-    }
-
-    func citizenHome(_ request: HTTPRequest, _ visit: WebVisit) async throws -> HTTPResponse {
-        let citizen = try citizen(visit)
+    func citizenHome(_ visit: WebVisit, citizen: CitizenPrincipal) async throws -> HTTPResponse {
         let items = try await store.requestsWithSubmissions(ownedBy: .citizen(citizen.personalID), now: now())
         return page(
             visit, "citizen-home", title: text("citizen-title", visit),
@@ -94,7 +88,7 @@ extension WebPages {
         idempotencyKey: String? = nil
     ) -> HTTPResponse {
         let text: (String) -> String = { self.text($0, visit) }
-        let policy = dependencies.validator.policy
+        let policy = dependencies.casework.validator.policy
         let sections = CitizenForm.sections(
             for: kind, policy: policy, rows: rows, choices: formChoices(visit), rowLabel: { rowLegend($0, visit) },
             focusRow: focusRow)
@@ -166,8 +160,7 @@ extension WebPages {
     /// "Nơi cư trú 2" / "Residence 2".
     func rowLegend(_ number: Int, _ visit: WebVisit) -> String { "\(text("citizen-row-legend", visit)) \(number)" }
 
-    func newRequestForm(_ request: HTTPRequest, _ visit: WebVisit) throws -> HTTPResponse {
-        let citizen = try citizen(visit)
+    func newRequestForm(_ request: HTTPRequest, _ visit: WebVisit, citizen: CitizenPrincipal) throws -> HTTPResponse {
         let query = (try? QueryString.parse(request.query, allowed: ["kind"])) ?? [:]
         guard let kind = query["kind"].flatMap(RequestKind.init(rawValue:)) else { throw Outcome.redirect("/citizen") }
         return requestForm(
@@ -175,32 +168,31 @@ extension WebPages {
             values: CitizenForm.defaults(for: kind, nationality: citizen.nationality))
     }
 
-    /// Reads, validates and explains: every problem is reported next to its field, and the form comes back as typed.
-    func validatedForm(
-        _ fields: FormFields, kind: RequestKind, citizen: CitizenPrincipal, visit: WebVisit
-    ) -> Result<ValidatedRequest, FieldErrors> {
-        let policy = dependencies.validator.policy
+    /// The form as a typed submission, and the fields that could not be read (a date that is not one...): field
+    /// name → `messages.json` key. Form-level only: every rule is the casework's.
+    func postedSubmission(_ fields: FormFields, kind: RequestKind) -> (RequestSubmission, [String: String]) {
+        CitizenForm.submission(kind: kind, values: postedValues(fields, kind: kind), rows: postedRows(fields))
+    }
+
+    /// Explains refusals next to their fields: the unreadable fields and the casework's validation issues
+    /// (`failure`), the form coming back as typed with every message at once.
+    func fieldErrors(
+        _ fields: FormFields, kind: RequestKind, unreadable: [String: String], failure: ValidationFailure?,
+        visit: WebVisit
+    ) -> FieldErrors {
+        let policy = dependencies.casework.validator.policy
         let rows = postedRows(fields)
         let values = postedValues(fields, kind: kind)
-        let (submission, unreadable) = CitizenForm.submission(kind: kind, values: values, rows: rows)
         var errors: [String: String] = [:]
         for (name, key) in unreadable { errors[name] = text(key, visit) }
-        // Validated even when a field was unreadable (it stands at its default), so that the form comes back with
-        // every message at once rather than one round trip per problem.
-        switch dependencies.validator.validate(submission, applicant: citizen.applicant, today: CalendarDate(now())) {
-        case .success(let validated) where errors.isEmpty: return .success(validated)
-        case .success: break
-        case .failure(let failure):
-            for issue in failure.issues {
-                let field = CitizenForm.formField(
-                    for: issue.field, kind: kind, values: values, policy: policy, rows: rows)
-                guard errors[field] == nil else { continue }
-                // Contact as a whole is required, not the phone: say so next to the phone box rather than "required".
-                errors[field] =
-                    issue.field == "contact" && issue.code == .fieldRequired
-                    ? text("validation.contact.phone-or-email", visit)
-                    : validationMessage(issue.code, visit, fallback: issue.message)
-            }
+        for issue in failure?.issues ?? [] {
+            let field = CitizenForm.formField(for: issue.field, kind: kind, values: values, policy: policy, rows: rows)
+            guard errors[field] == nil else { continue }
+            // Contact as a whole is required, not the phone: say so next to the phone box rather than "required".
+            errors[field] =
+                issue.field == "contact" && issue.code == .fieldRequired
+                ? text("validation.contact.phone-or-email", visit)
+                : validationMessage(issue.code, visit, fallback: issue.message)
         }
         // A residence row's message names its row ("Dòng 2: …"), next to the field and in the summary.
         for (field, message) in errors {
@@ -208,7 +200,18 @@ extension WebPages {
                 errors[field] = String(format: text("citizen-row-prefix", visit), row) + message
             }
         }
-        return .failure(FieldErrors(messages: errors))
+        return FieldErrors(messages: errors)
+    }
+
+    /// The casework's validation of what could be read, for a form with unreadable fields: shown together, so the
+    /// citizen fixes everything in one round trip. Nothing is stored.
+    func unreadableForm(
+        _ fields: FormFields, kind: RequestKind, submission: RequestSubmission, unreadable: [String: String],
+        citizen: CitizenPrincipal, visit: WebVisit
+    ) -> FieldErrors {
+        var failure: ValidationFailure?
+        do { _ = try dependencies.casework.validate(submission, for: citizen) } catch { failure = error }
+        return fieldErrors(fields, kind: kind, unreadable: unreadable, failure: failure, visit: visit)
     }
 
     /// Messages by form field name.
@@ -222,7 +225,9 @@ extension WebPages {
 
     func postedValues(_ fields: FormFields, kind: RequestKind) -> [String: String] {
         var values: [String: String] = [:]
-        for name in CitizenForm.fieldNames(for: kind, policy: dependencies.validator.policy, rows: postedRows(fields)) {
+        for name in CitizenForm.fieldNames(
+            for: kind, policy: dependencies.casework.validator.policy, rows: postedRows(fields))
+        {
             values[name] = fields[name]
         }
         return values
@@ -230,7 +235,8 @@ extension WebPages {
 
     /// The residence rows the posted form showed.
     func postedRows(_ fields: FormFields) -> Int {
-        CitizenForm.rowCount(posted: fields[CitizenForm.residenceRowsField], policy: dependencies.validator.policy)
+        CitizenForm.rowCount(
+            posted: fields[CitizenForm.residenceRowsField], policy: dependencies.casework.validator.policy)
     }
 
     /// A submit button that is not "send" was pressed (so it works without JavaScript), and the same form comes back
@@ -246,7 +252,7 @@ extension WebPages {
         let key = fields["idempotencyKey"].flatMap { $0.isEmpty ? nil : $0 }
         switch fields["action"] {
         case "add-row" where kind == .criminalRecord:
-            let rows = min(postedRows(fields) + 1, dependencies.validator.policy.maximumResidencePeriods)
+            let rows = min(postedRows(fields) + 1, dependencies.casework.validator.policy.maximumResidencePeriods)
             var values = postedValues(fields, kind: kind)
             if values["residenceHistory[\(rows - 1)].countryCode"] == nil {
                 values["residenceHistory[\(rows - 1)].countryCode"] = "VN"
@@ -257,7 +263,8 @@ extension WebPages {
         case "switch-language":
             let switched = WebVisit(
                 language: visit.language.other, session: visit.session, csrfNonce: visit.csrfNonce,
-                csrfNonceIsNew: visit.csrfNonceIsNew, path: visit.path, csrfToken: visit.csrfToken)
+                csrfNonceIsNew: visit.csrfNonceIsNew, path: visit.path, csrfToken: visit.csrfToken,
+                principal: visit.principal, proxy: visit.proxy)
             var response = requestForm(
                 switched, citizen: citizen, kind: kind, purpose: purpose, values: postedValues(fields, kind: kind),
                 rows: postedRows(fields), officerMessage: officerMessage, idempotencyKey: key)
@@ -270,50 +277,49 @@ extension WebPages {
     }
 
     /// `POST /citizen/requests`: stored once even if the form is sent twice (the form's idempotency key).
-    func submitRequest(_ request: HTTPRequest, _ visit: WebVisit) async throws -> HTTPResponse {
-        let fields = try form(request, visit)
-        let citizen = try citizen(visit)
+    func submitRequest(_ fields: FormFields, _ visit: WebVisit, citizen: CitizenPrincipal) async throws -> HTTPResponse
+    {
         guard let kind = fields["kind"].flatMap(RequestKind.init(rawValue:)) else { throw Outcome.redirect("/citizen") }
         let key = fields["idempotencyKey"].flatMap { $0.isEmpty ? nil : $0 }
         if let form = redisplayedForm(fields, kind: kind, citizen: citizen, purpose: .new, visit: visit) { return form }
         let values = postedValues(fields, kind: kind)
         let rows = postedRows(fields)
-        guard citizen.meetsAssurance(for: kind, policy: dependencies.validator.policy) else {
-            return requestForm(
-                visit, citizen: citizen, kind: kind, purpose: .new, values: values, rows: rows,
-                formError: validationMessage(.assuranceLevel2Required, visit), idempotencyKey: key)
+        func refused(errors: [String: String] = [:], formError: String? = nil, open: String? = nil) -> HTTPResponse {
+            requestForm(
+                visit, citizen: citizen, kind: kind, purpose: .new, values: values, rows: rows, errors: errors,
+                formError: formError, openRequestID: open, idempotencyKey: key)
         }
-        switch validatedForm(fields, kind: kind, citizen: citizen, visit: visit) {
-        case .failure(let errors):
-            return requestForm(
-                visit, citizen: citizen, kind: kind, purpose: .new, values: values, rows: rows, errors: errors.messages,
-                idempotencyKey: key)
-        case .success(let validated):
-            let summary: RequestSummary
-            do {
-                summary = try await store.submit(validated, idempotencyKey: key, now: now())
-            } catch {
-                guard error.code == RecordsError.Code.unfinishedRequestExists else { throw error }
-                // Name the open request and link to it, rather than leave the citizen to look for it.
-                let open = try await store.requests(ownedBy: .citizen(citizen.personalID), now: now()).first {
-                    summary in
-                    summary.state.isOpen && summary.kind == kind && summary.form == validated.criminalRecordForm
-                }
-                return requestForm(
-                    visit, citizen: citizen, kind: kind, purpose: .new, values: values, rows: rows,
-                    formError: validationMessage(.requestUnfinishedExists, visit), openRequestID: open?.id,
-                    idempotencyKey: key)
-            }
+        let (submission, unreadable) = postedSubmission(fields, kind: kind)
+        guard unreadable.isEmpty else {
+            let errors = unreadableForm(
+                fields, kind: kind, submission: submission, unreadable: unreadable, citizen: citizen, visit: visit)
+            return refused(errors: errors.messages)
+        }
+        // One use case: assurance, validation, routing and storage (the API's `POST /v1/requests` is the same call).
+        do {
+            let summary = try await dependencies.casework.submit(submission, idempotencyKey: key, by: citizen)
             return redirect("/citizen/requests/\(summary.id)", flash: "submitted", visit)
+        } catch let error as IdentityError where error.code == .insufficientAssurance {
+            return refused(formError: validationMessage(.assuranceLevel2Required, visit))
+        } catch let failure as ValidationFailure {
+            let errors = fieldErrors(fields, kind: kind, unreadable: [:], failure: failure, visit: visit)
+            return refused(errors: errors.messages)
+        } catch let error as RecordsError where error.code == .unfinishedRequestExists {
+            // Name the open request and link to it, rather than leave the citizen to look for it.
+            var form: CriminalRecordForm?
+            if case .criminalRecord(let details) = submission.request { form = details.form }
+            let open = try await dependencies.casework.ownRequests(of: citizen).first { summary in
+                summary.state.isOpen && summary.kind == kind && summary.form == form
+            }
+            return refused(formError: validationMessage(.requestUnfinishedExists, visit), open: open?.id)
         }
     }
 
     // MARK: One request
 
-    func citizenRequest(_ request: HTTPRequest, _ context: RequestContext, _ visit: WebVisit) async throws
+    func citizenRequest(_ context: RequestContext, _ visit: WebVisit, citizen: CitizenPrincipal) async throws
         -> HTTPResponse
     {
-        let citizen = try citizen(visit)
         let id = try pageRequestID(context)
         let record = try await store.request(id, by: .citizen(citizen.personalID), now: now())
         let state = record.summary.state
@@ -350,10 +356,9 @@ extension WebPages {
         return reason
     }
 
-    func supplementForm(_ request: HTTPRequest, _ context: RequestContext, _ visit: WebVisit) async throws
+    func supplementForm(_ context: RequestContext, _ visit: WebVisit, citizen: CitizenPrincipal) async throws
         -> HTTPResponse
     {
-        let citizen = try citizen(visit)
         let id = try pageRequestID(context)
         let record = try await store.request(id, by: .citizen(citizen.personalID), now: now())
         guard record.summary.state == .needsInfo else { throw Outcome.redirect("/citizen/requests/\(id)") }
@@ -364,11 +369,9 @@ extension WebPages {
             rows: stored.rows, officerMessage: officerMessage(record))
     }
 
-    func supplementRequest(_ request: HTTPRequest, _ context: RequestContext, _ visit: WebVisit) async throws
-        -> HTTPResponse
-    {
-        let fields = try form(request, visit)
-        let citizen = try citizen(visit)
+    func supplementRequest(
+        _ fields: FormFields, _ context: RequestContext, _ visit: WebVisit, citizen: CitizenPrincipal
+    ) async throws -> HTTPResponse {
         let id = try pageRequestID(context)
         let record = try await store.request(id, by: .citizen(citizen.personalID), now: now())
         let kind = record.summary.kind
@@ -378,23 +381,31 @@ extension WebPages {
         ) {
             return form
         }
-        switch validatedForm(fields, kind: kind, citizen: citizen, visit: visit) {
-        case .failure(let errors):
-            return requestForm(
+        func refused(_ errors: FieldErrors) -> HTTPResponse {
+            requestForm(
                 visit, citizen: citizen, kind: kind, purpose: purpose, values: postedValues(fields, kind: kind),
                 rows: postedRows(fields), errors: errors.messages, officerMessage: officerMessage(record))
-        case .success(let validated):
-            _ = try await store.supplement(id, with: validated, expectedVersion: record.summary.version, now: now())
-            return redirect("/citizen/requests/\(id)", flash: "supplemented", visit)
         }
+        let (submission, unreadable) = postedSubmission(fields, kind: kind)
+        guard unreadable.isEmpty else {
+            return refused(
+                unreadableForm(
+                    fields, kind: kind, submission: submission, unreadable: unreadable, citizen: citizen, visit: visit))
+        }
+        // One use case, the API's `POST /v1/requests/{id}/supplement` too.
+        do {
+            _ = try await dependencies.casework.supplement(id, by: citizen) { submission }
+        } catch let failure as ValidationFailure {
+            return refused(fieldErrors(fields, kind: kind, unreadable: [:], failure: failure, visit: visit))
+        }
+        return redirect("/citizen/requests/\(id)", flash: "supplemented", visit)
     }
 
     /// `GET /citizen/requests/{id}/cancel`: "Withdraw this request?" with what it is, a confirm button and a way back.
     /// Withdrawing cannot be undone, so it is never a single click from the request page.
-    func cancelConfirmation(_ request: HTTPRequest, _ context: RequestContext, _ visit: WebVisit) async throws
+    func cancelConfirmation(_ context: RequestContext, _ visit: WebVisit, citizen: CitizenPrincipal) async throws
         -> HTTPResponse
     {
-        let citizen = try citizen(visit)
         let id = try pageRequestID(context)
         let record = try await store.request(id, by: .citizen(citizen.personalID), now: now())
         guard record.summary.state == .submitted || record.summary.state == .needsInfo else {
@@ -410,24 +421,23 @@ extension WebPages {
     }
 
     /// `POST /citizen/requests/{id}/cancel`: only from the confirmation page (`confirm=yes`); anything else shows it.
-    func cancelRequest(_ request: HTTPRequest, _ context: RequestContext, _ visit: WebVisit) async throws
-        -> HTTPResponse
-    {
-        let fields = try form(request, visit)
-        let citizen = try citizen(visit)
+    func cancelRequest(
+        _ fields: FormFields, _ context: RequestContext, _ visit: WebVisit, citizen: CitizenPrincipal
+    ) async throws -> HTTPResponse {
         let id = try pageRequestID(context)
         // Someone else's request stays "not found", confirmed or not.
         _ = try await store.request(id, by: .citizen(citizen.personalID), now: now())
         guard fields["confirm"] == "yes" else { return redirect("/citizen/requests/\(id)/cancel") }
-        _ = try await store.cancel(id, by: .citizen(citizen.personalID), now: now())
+        _ = try await dependencies.casework.cancel(id, by: citizen)
         return redirect("/citizen/requests/\(id)", flash: "cancelled", visit)
     }
 
     /// The sealed PDF, for its owner only (signed in; the request id alone gives nothing).
-    func downloadDocument(_ request: HTTPRequest, _ context: RequestContext, _ visit: WebVisit) throws -> HTTPResponse {
-        let citizen = try citizen(visit)
+    func downloadDocument(_ context: RequestContext, _ visit: WebVisit, citizen: CitizenPrincipal) throws
+        -> HTTPResponse
+    {
         let id = try pageRequestID(context)
-        let (documentID, pdf) = try store.documentPDF(forRequest: id, by: .citizen(citizen.personalID))
+        let (documentID, pdf) = try dependencies.casework.ownDocument(ofRequest: id, by: citizen)
         return .sealedDocument(documentID: documentID, pdf: pdf)
     }
 }
@@ -524,7 +534,7 @@ extension WebPages {
             // The working days are read from the stored deadline (what the citizen is held to, even after an
             // officer's correction); the reasons are the Art. 48 ones derived from what was submitted, shown when
             // they account for that number.
-            let complexity = dependencies.validator.complexity(of: submission)
+            let complexity = dependencies.casework.validator.complexity(of: submission)
             let derived = store.configuration.deadlines.workingDays(for: .criminalRecord, complexity: complexity)
             let calendar = store.configuration.calendar
             let summary = record.summary

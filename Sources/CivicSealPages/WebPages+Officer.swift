@@ -19,7 +19,7 @@ extension WebPages {
     func registerOfficer(_ builder: inout HTTPRouter.Builder) {
         builder.add(.get, "/officer") { [self] request, _ in
             run(request) { visit in
-                redirect((try? officer(request, visit)) != nil ? "/officer/queue" : "/officer/sign-in")
+                redirect((try? requireOfficer(visit)) != nil ? "/officer/queue" : "/officer/sign-in")
             }
         }
         builder.add(.get, "/officer/sign-in") { [self] request, _ in
@@ -29,14 +29,16 @@ extension WebPages {
             run(request) { visit in try signIn(request, visit, audience: .officer) }
         }
         builder.get("/officer/queue") { [self] request, _ in
-            await runAsync(request) { visit in try await officerQueue(request, visit) }
+            await officerPage(request) { visit, staff in try await officerQueue(request, visit, staff: staff) }
         }
         builder.get("/officer/requests/{id}") { [self] request, context in
-            await runAsync(request) { visit in try await officerRequest(context, visit, request: request) }
+            await officerPage(request) { visit, staff in try await officerRequest(context, visit, staff: staff) }
         }
         for action in ["claim", "approve", "request-info", "reject", "revoke"] {
             builder.post("/officer/requests/{id}/\(action)") { [self] request, context in
-                await runAsync(request) { visit in try await officerAction(action, request, context, visit) }
+                await officerPost(request) { visit, staff, fields in
+                    try await officerAction(action, fields, context, visit, staff: staff)
+                }
             }
         }
     }
@@ -101,32 +103,10 @@ extension WebPages {
         "\(principal.kind.rawValue):\(principal.token.issuer) \(principal.token.subject)"
     }
 
-    /// The signed-in officer: from the session's token, or — behind a trusted proxy — the request's bearer token.
-    /// Anyone else is sent to the sign-in page.
-    func officer(_ request: HTTPRequest, _ visit: WebVisit) throws -> (StaffPrincipal, Actor) {
-        var fields: [String] = []
-        if site.configuration.trustProxyBearer, !request.headers.values(for: "Authorization").isEmpty {
-            fields = request.headers.values(for: "Authorization")
-        } else if let session = visit.session, case .officer(let token) = session.payload.signedIn {
-            fields = ["Bearer \(token)"]
-        }
-        guard !fields.isEmpty,
-            let staff = try? dependencies.verifier.verify(authorizationFields: fields).requireStaff(
-                anyOf: Self.officerRoles)
-        else {
-            // An officer session whose token no longer verifies (expired) is over; a citizen's session is left alone.
-            if let session = visit.session, case .officer = session.payload.signedIn {
-                site.sessions.remove(session.id)
-            }
-            throw Outcome.redirect("/officer/sign-in")
-        }
-        return (staff, Actor.officer(staff.token.subject, department: staff.department, name: staff.name))
-    }
-
     /// ``AuthorizationPolicy`` for the pages: another department's request is the not-found page, anything else
     /// the roles do not allow the forbidden page (403).
     func authorize(_ staff: StaffPrincipal, _ action: StaffAction, _ summary: RequestSummary) throws {
-        try dependencies.policy.require(staff, action, kind: summary.kind, department: summary.departmentID) {
+        try dependencies.casework.policy.require(staff, action, kind: summary.kind, department: summary.departmentID) {
             Outcome.notFound
         }
     }
@@ -177,11 +157,11 @@ extension WebPages {
     }
 
     func officerRequest(
-        _ context: RequestContext, _ visit: WebVisit, request: HTTPRequest, values typedValues: [String: String] = [:],
+        _ context: RequestContext, _ visit: WebVisit, staff: StaffPrincipal, values typedValues: [String: String] = [:],
         errors: [String: String] = [:], step: OfficerApprovalForm.Step = .review
     ) async throws -> HTTPResponse {
         var typed = typedValues
-        let (staff, actor) = try officer(request, visit)
+        let actor = Self.actor(staff)
         let id = try pageRequestID(context)
         let record = try await store.request(id, by: actor, now: now())
         let summary = record.summary
@@ -190,7 +170,8 @@ extension WebPages {
             summary.state == .issued || summary.state == .revoked ? try store.documentEntry(forRequest: id) : nil
         var values = requestFacts(record, document: document, visit, officerNames: true)
         let text: (String) -> String = { self.text($0, visit) }
-        let may = { (action: StaffAction) in dependencies.policy.grants(staff.roles, action, on: summary.kind) }
+        let may = { (action: StaffAction) in dependencies.casework.policy.grants(staff.roles, action, on: summary.kind)
+        }
         var particulars: [(String, String?)] = []
         if let subject = record.subject {
             particulars += [
@@ -378,11 +359,10 @@ extension WebPages {
 
     // MARK: Actions
 
-    func officerAction(_ action: String, _ request: HTTPRequest, _ context: RequestContext, _ visit: WebVisit)
-        async throws -> HTTPResponse
-    {
-        let fields = try form(request, visit)
-        let (staff, actor) = try officer(request, visit)
+    func officerAction(
+        _ action: String, _ fields: FormFields, _ context: RequestContext, _ visit: WebVisit, staff: StaffPrincipal
+    ) async throws -> HTTPResponse {
+        let actor = Self.actor(staff)
         let id = try pageRequestID(context)
         let back = "/officer/requests/\(id)"
         let actions: [String: StaffAction] = [
@@ -391,7 +371,7 @@ extension WebPages {
         guard let staffAction = actions[action] else { throw Outcome.notFound }
         // The one policy, in the API's order: an action the roles never grant is 403 before anything is read; then
         // another department's request is not found, and a kind the roles do not cover 403.
-        try dependencies.policy.requireAny(staff, staffAction)
+        try dependencies.casework.policy.requireAny(staff, staffAction)
         try authorize(staff, staffAction, try await store.request(id, by: actor, now: now()).summary)
         let version = fields["version"].flatMap(Int.init)
         let now = now()
@@ -404,29 +384,30 @@ extension WebPages {
         /// The request's page again with what was typed and each message (`messages.json` key) next to its field.
         func redisplay(_ errors: [String: String], _ step: OfficerApprovalForm.Step) async throws -> HTTPResponse {
             try await officerRequest(
-                context, visit, request: request, values: Self.typedValues(fields),
+                context, visit, staff: staff, values: Self.typedValues(fields),
                 errors: errors.mapValues { text($0, visit) }, step: step)
         }
         do {
             switch action {
             case "claim":
-                _ = try await store.claim(id, by: actor, now: now)
+                _ = try await dependencies.casework.claim(id, by: staff)
                 return redirect(back, flash: "claimed", visit)
             case "approve":
                 return try await approve(
-                    fields, request, context, visit, staff: staff, actor: actor, version: version, redisplay: redisplay)
+                    fields, context, visit, staff: staff, actor: actor, version: version, redisplay: redisplay)
             case "request-info":
                 guard let text = reason("info.reason") else {
                     return try await redisplay(["info.reason": "field-reason-required"], .review)
                 }
-                _ = try await store.decide(
-                    id, .requestInfo(reason: text), by: actor, expectedVersion: version, now: now)
+                _ = try await dependencies.casework.decide(
+                    id, .requestInfo(reason: text), expectedVersion: version, by: staff)
                 return redirect(back, flash: "info-requested", visit)
             case "reject":
                 guard let text = reason("reject.reason") else {
                     return try await redisplay(["reject.reason": "field-reason-required"], .review)
                 }
-                _ = try await store.decide(id, .reject(reason: text), by: actor, expectedVersion: version, now: now)
+                _ = try await dependencies.casework.decide(
+                    id, .reject(reason: text), expectedVersion: version, by: staff)
                 return redirect(back, flash: "rejected", visit)
             case "revoke":
                 var problems: [String: String] = [:]
@@ -462,8 +443,8 @@ extension WebPages {
     /// what the document will state and any contradiction with an earlier certificate) and confirm (checked again,
     /// then approved and sealed). Nothing is approved before "confirm".
     func approve(
-        _ fields: FormFields, _ request: HTTPRequest, _ context: RequestContext, _ visit: WebVisit,
-        staff: StaffPrincipal, actor: Actor,
+        _ fields: FormFields, _ context: RequestContext, _ visit: WebVisit,
+        staff: StaffPrincipal, actor: Participant,
         version: Int?, redisplay: ([String: String], OfficerApprovalForm.Step) async throws -> HTTPResponse
     ) async throws -> HTTPResponse {
         let id = try pageRequestID(context)

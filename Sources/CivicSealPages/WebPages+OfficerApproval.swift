@@ -426,8 +426,9 @@ enum CertifiedFindings {
                         "court": .string(ban.court), "duration": .string(ban.duration),
                     ])
                 }),
-            "noBans":
-                "Không bị cấm đảm nhiệm chức vụ, thành lập, quản lý doanh nghiệp, hợp tác xã / Not banned from holding posts or founding or managing enterprises and cooperatives",
+            "noBans": .string(
+                "Không bị cấm đảm nhiệm chức vụ, thành lập, quản lý doanh nghiệp, hợp tác xã"
+                    + " / Not banned from holding posts or founding or managing enterprises and cooperatives"),
         ]
         let omitted = convictions.count - printed.count
         if omitted > 0 { values["omittedExpunged"] = .string(String(omitted)) }
@@ -518,8 +519,9 @@ extension WebPages {
                 "form": .string(text("form-\(contradiction.earlierForm.rawValue)", visit)),
                 "issued": .string(Self.dateTime(contradiction.earlierIssuedAt)),
                 "conviction": .string(
-                    "\(conviction.judgmentNumber), \(Self.date(conviction.judgmentDate)), \(conviction.court): \(conviction.crime)"
-                        + " — \(text("findings-expunged", visit)): \(text(conviction.expunged ? "findings-expunged-yes" : "findings-expunged-no", visit))"
+                    "\(conviction.judgmentNumber), \(Self.date(conviction.judgmentDate)), \(conviction.court): "
+                        + "\(conviction.crime) — \(text("findings-expunged", visit)): "
+                        + text(conviction.expunged ? "findings-expunged-yes" : "findings-expunged-no", visit)
                 ),
                 "message": .string(text("officer-contradiction-\(contradiction.code.rawValue)", visit)),
             ])

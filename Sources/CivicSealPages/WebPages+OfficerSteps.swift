@@ -1,3 +1,4 @@
+import CivicSealCasework
 import CivicSealHTTP
 import CivicSealIdentity
 import CivicSealJSON
@@ -12,17 +13,20 @@ import Foundation
 extension WebPages {
     func registerOfficerSteps(_ builder: inout HTTPRouter.Builder) {
         builder.post("/officer/requests/{id}/set-complexity") { [self] request, context in
-            await runAsync(request) { visit in try await setComplexity(request, context, visit) }
+            await officerPost(request) { visit, staff, fields in
+                try await setComplexity(fields, context, visit, staff: staff)
+            }
         }
         builder.post("/officer/requests/{id}/revoke-confirm") { [self] request, context in
-            await runAsync(request) { visit in try await confirmRevocation(request, context, visit) }
+            await officerPost(request) { visit, staff, fields in
+                try await confirmRevocation(fields, context, visit, staff: staff)
+            }
         }
         builder.post("/officer/requests/{id}/revoke-edit") { [self] request, context in
-            await runAsync(request) { visit in
-                let fields = try form(request, visit)
+            await officerPost(request) { visit, staff, fields in
                 var typed: [String: String] = [:]
                 for name in ["revoke.reasonCode", "revoke.reason"] { typed[name] = fields[name] }
-                return try await officerRequest(context, visit, request: request, values: typed)
+                return try await officerRequest(context, visit, staff: staff, values: typed)
             }
         }
     }
@@ -40,7 +44,8 @@ extension WebPages {
     /// that sets them. `typed`/`errors` are a refused form's input and messages (`messages.json` keys).
     /// `typed["complexity.ticked"]` is a refused form's ticked reasons, comma-separated; `errors` holds page texts.
     func complexitySection(
-        _ record: RequestRecord, staff: StaffPrincipal, actor: Actor, typed: [String: String], errors: [String: String],
+        _ record: RequestRecord, staff: StaffPrincipal, actor: Participant, typed: [String: String],
+        errors: [String: String],
         _ visit: WebVisit
     ) -> TemplateValue? {
         let summary = record.summary
@@ -56,7 +61,7 @@ extension WebPages {
             .replacingOccurrences(
                 of: "{kind}",
                 with: text(complexity.isComplex ? "queue-complexity-complex" : "queue-complexity-simple", visit))
-        let mayDecide = dependencies.policy.grants(staff.roles, .setComplexity, on: summary.kind)
+        let mayDecide = dependencies.casework.policy.grants(staff.roles, .setComplexity, on: summary.kind)
         let canSet =
             mayDecide && RequestLifecycle.transition(from: summary.state, action: .setComplexity) != nil
             && (summary.state != .inReview || summary.assigneeID == actor.id)
@@ -110,34 +115,33 @@ extension WebPages {
             .replacingOccurrences(of: "{reason}", with: words)
     }
 
-    /// A form posted on a request's page for `action`, checked in the API's order: the form (CSRF), the officer, an
-    /// action the roles never grant (403), then the request, which must be of the officer's department and a kind
-    /// the roles cover.
+    /// A form posted on a request's page for `action` (its CSRF token and the officer already checked by
+    /// ``officerPost(_:_:)``), checked in the API's order: an action the roles never grant (403), then the request,
+    /// which must be of the officer's department and a kind the roles cover.
     private func authorizedPost(
-        _ action: StaffAction, _ request: HTTPRequest, _ context: RequestContext, _ visit: WebVisit
-    ) async throws -> (fields: FormFields, actor: Actor, id: String, record: RequestRecord) {
-        let fields = try form(request, visit)
-        let (staff, actor) = try officer(request, visit)
+        _ action: StaffAction, _ context: RequestContext, staff: StaffPrincipal
+    ) async throws -> (actor: Participant, id: String, record: RequestRecord) {
+        let actor = Self.actor(staff)
         let id = try pageRequestID(context)
-        try dependencies.policy.requireAny(staff, action)
+        try dependencies.casework.policy.requireAny(staff, action)
         let record = try await store.request(id, by: actor, now: now())
         try authorize(staff, action, record.summary)
-        return (fields, actor, id, record)
+        return (actor, id, record)
     }
 
     /// `POST /officer/requests/{id}/set-complexity`: the reasons ticked and a written reason; refused next to its
     /// field when the reason is missing or nothing would change.
-    func setComplexity(_ request: HTTPRequest, _ context: RequestContext, _ visit: WebVisit) async throws
-        -> HTTPResponse
+    func setComplexity(_ fields: FormFields, _ context: RequestContext, _ visit: WebVisit, staff: StaffPrincipal)
+        async throws -> HTTPResponse
     {
-        let (fields, actor, id, record) = try await authorizedPost(.setComplexity, request, context, visit)
+        let (_, id, record) = try await authorizedPost(.setComplexity, context, staff: staff)
         let ticked = fields.all("complexity")
         let typed = [
             "complexity.reason": fields["complexity.reason"] ?? "", "complexity.ticked": ticked.joined(separator: ","),
         ]
         func redisplay(_ errors: [String: String]) async throws -> HTTPResponse {
             try await officerRequest(
-                context, visit, request: request, values: typed, errors: errors.mapValues { text($0, visit) })
+                context, visit, staff: staff, values: typed, errors: errors.mapValues { text($0, visit) })
         }
         let reasons = ticked.compactMap(CaseComplexity.Reason.init(rawValue:))
         guard reasons.count == ticked.count else {
@@ -149,14 +153,11 @@ extension WebPages {
         let reason = (fields["complexity.reason"] ?? "").trimmingCharacters(in: .whitespacesAndNewlines)
         if reason.isEmpty { errors["complexity.reason"] = "field-reason-required" }
         guard errors.isEmpty else { return try await redisplay(errors) }
-        let failure: RecordsError?
+        var failure: RecordsError?
         do {
-            _ = try await store.setComplexity(
-                id, chosen, reason: reason, by: actor, expectedVersion: fields["version"].flatMap(Int.init), now: now())
-            failure = nil
-        } catch {
-            failure = error
-        }
+            _ = try await dependencies.casework.setComplexity(
+                id, chosen, reason: reason, expectedVersion: fields["version"].flatMap(Int.init), by: staff)
+        } catch let error as RecordsError { failure = error }
         if let failure {
             if failure.code == .concurrentModification || failure.code == .transitionRefused {
                 // A reason the lifecycle refuses (control characters) is the field's; anything else changed meanwhile.
@@ -199,10 +200,10 @@ extension WebPages {
 
     /// `POST /officer/requests/{id}/revoke-confirm`: the confirmed revocation. The fields are checked again (a
     /// hand-made post gets the request page with its errors), and the document must still be the one confirmed.
-    func confirmRevocation(_ request: HTTPRequest, _ context: RequestContext, _ visit: WebVisit) async throws
-        -> HTTPResponse
+    func confirmRevocation(_ fields: FormFields, _ context: RequestContext, _ visit: WebVisit, staff: StaffPrincipal)
+        async throws -> HTTPResponse
     {
-        let (fields, actor, id, _) = try await authorizedPost(.revoke, request, context, visit)
+        let (_, id, _) = try await authorizedPost(.revoke, context, staff: staff)
         let back = "/officer/requests/\(id)"
         let code = fields["revoke.reasonCode"].flatMap(RevocationReason.init(selectable:))
         let grounds = (fields["revoke.reason"] ?? "").trimmingCharacters(in: .whitespacesAndNewlines)
@@ -211,7 +212,7 @@ extension WebPages {
             if code == nil { errors["revoke.reasonCode"] = text("field-revocation-code-required", visit) }
             if grounds.isEmpty { errors["revoke.reason"] = text("field-reason-required", visit) }
             return try await officerRequest(
-                context, visit, request: request,
+                context, visit, staff: staff,
                 values: ["revoke.reason": grounds, "revoke.reasonCode": fields["revoke.reasonCode"] ?? ""],
                 errors: errors)
         }
@@ -221,8 +222,10 @@ extension WebPages {
         guard document.status == .valid else { throw Outcome.conflict(back: back) }
         var failure: RecordsError?
         do {
-            _ = try await store.revokeDocument(document.documentID, reason: grounds, code: code, by: actor, now: now())
-        } catch { failure = error }
+            _ = try await dependencies.casework.revoke(document.documentID, by: staff) {
+                RevocationInput(code: code, grounds: grounds)
+            }
+        } catch let error as RecordsError { failure = error }
         if let failure {
             if failure.code == .concurrentModification || failure.code == .transitionRefused {
                 throw Outcome.conflict(back: back)

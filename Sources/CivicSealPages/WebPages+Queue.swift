@@ -1,4 +1,5 @@
 import CivicSealHTTP
+import CivicSealIdentity
 import CivicSealRecords
 import CivicSealWebKit
 import CivicSealWorkflow
@@ -11,9 +12,9 @@ extension WebPages {
     static let allStatesValue = "all"
 
     /// `GET /officer/queue?state=&kind=&overdue=yes&after=`: 50 requests a page, earliest due date first.
-    func officerQueue(_ request: HTTPRequest, _ visit: WebVisit) async throws -> HTTPResponse {
-        let (staff, actor) = try officer(request, visit)
-        let allowedKinds = dependencies.policy.queueKinds(
+    func officerQueue(_ request: HTTPRequest, _ visit: WebVisit, staff: StaffPrincipal) async throws -> HTTPResponse {
+        let actor = Self.actor(staff)
+        let allowedKinds = dependencies.casework.policy.queueKinds(
             staff, department: staff.department, routing: store.configuration.authority.routing)
         guard !allowedKinds.isEmpty else { throw Outcome.forbidden }
         let query = (try? QueryString.parse(request.query, allowed: ["state", "kind", "overdue", "after"])) ?? [:]

@@ -1,3 +1,4 @@
+import CivicSealCasework
 import CivicSealCrypto
 import CivicSealHTTP
 import CivicSealIdentity
@@ -37,8 +38,8 @@ package struct WebPages: Sendable {
         case forbidden
     }
 
-    var store: RequestStore { dependencies.store }
-    func now() -> Date { dependencies.clock() }
+    var store: RequestStore { dependencies.casework.store }
+    func now() -> Date { dependencies.casework.clock() }
 
     // MARK: Routes
 
@@ -105,8 +106,9 @@ package struct WebPages: Sendable {
     // MARK: Running a page
 
     /// Starts a visit: the language (cookie, else Vietnamese), the signed-in session if the cookie names a live one,
-    /// and the anonymous CSRF nonce (from its cookie, else a new one the response sets). Nothing is stored for a
-    /// visitor who has not signed in.
+    /// who that session (or a trusted proxy) says is signed in, its token verified once here, and the anonymous CSRF
+    /// nonce (from its cookie, else a new one the response sets). Nothing is stored for a visitor who has not signed
+    /// in.
     func begin(_ request: HTTPRequest) -> WebVisit {
         let cookies = Cookies.parse(request.headers.values(for: "Cookie"))
         let language = cookies[WebSite.languageCookie].flatMap(WebLanguage.init(rawValue:)) ?? .vietnamese
@@ -118,7 +120,8 @@ package struct WebPages: Sendable {
         return WebVisit(
             language: language, session: session, csrfNonce: nonce, csrfNonceIsNew: given == nil && session == nil,
             path: path,
-            csrfToken: session?.csrfToken ?? site.csrf.token(for: nonce))
+            csrfToken: session?.csrfToken ?? site.csrf.token(for: nonce),
+            principal: principal(of: session), proxy: proxyBearer(request))
     }
 
     func run(_ request: HTTPRequest, _ body: (inout WebVisit) throws -> HTTPResponse) -> HTTPResponse {
@@ -179,6 +182,7 @@ package struct WebPages: Sendable {
             response.headers.replaceOrAdd(name: "Retry-After", value: "60")
             return response
         case let error as RecordsError where error.code == .notFound: return failure(Outcome.notFound, visit)
+        case let error as CaseworkError where error.code == .notFound: return failure(Outcome.notFound, visit)
         case let error as RecordsError where error.code == .concurrentModification || error.code == .transitionRefused:
             return failure(Outcome.conflict(back: visit.path), visit)
         default:
@@ -304,23 +308,11 @@ package struct WebPages: Sendable {
     /// clicks "Cán bộ", an officer who clicks "Công dân"): nobody is signed out without asking. It says who they are
     /// signed in as and offers "sign out and continue" (a POST with the CSRF token) or "back". Nil for anyone else.
     func otherAudienceNotice(_ visit: WebVisit, audience: Audience) -> HTTPResponse? {
-        guard let session = visit.session, let signedIn = session.payload.signedIn else { return nil }
         let name: String
-        switch (audience, signedIn) {
-        case (.officer, .citizen(let token)):
-            guard
-                let citizen = try? dependencies.verifier.verify(authorizationFields: ["Bearer \(token)"])
-                    .requireCitizen()
-            else { return nil }
-            name = citizen.identity.fullName
-        case (.citizen, .officer(let token)):
-            guard
-                let staff = try? dependencies.verifier.verify(authorizationFields: ["Bearer \(token)"]).requireStaff(
-                    anyOf: Self.officerRoles)
-            else { return nil }
-            name = staff.name
-        default:
-            return nil
+        switch (audience, visit.principal) {
+        case (.officer, .citizen(let citizen)?): name = citizen.identity.fullName
+        case (.citizen, .officer(let staff)?): name = staff.name
+        default: return nil
         }
         let officer = audience == .officer
         return page(

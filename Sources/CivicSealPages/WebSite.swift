@@ -73,7 +73,8 @@ package final class WebSite: Sendable {
 
     /// Every page: no framing, no inline script or style, nothing from elsewhere, forms post only here.
     static let contentSecurityPolicy =
-        "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self'; form-action 'self'; frame-ancestors 'none'; base-uri 'none'"
+        "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self'; form-action 'self'; "
+        + "frame-ancestors 'none'; base-uri 'none'"
 
     func staticResponse(_ name: String) -> HTTPResponse? {
         guard let (type, bytes) = assets[name] else { return nil }
@@ -105,18 +106,4 @@ package final class WebSite: Sendable {
             secure: configuration.secureCookies)?
             .headerValue ?? ""
     }
-}
-
-/// One page request: the visitor's language, signed-in session (if any) and the CSRF token its forms carry.
-struct WebVisit {
-    let language: WebLanguage
-    /// The signed-in session named by the session cookie; nil for anonymous visitors.
-    var session: Session<WebSession>?
-    /// The anonymous CSRF nonce: from the visitor's cookie, or new (then the response sets the cookie).
-    let csrfNonce: String
-    let csrfNonceIsNew: Bool
-    /// The request path, for the language switch's way back.
-    let path: String
-    /// What this page's forms carry: the session's token when signed in, else a signed token for ``csrfNonce``.
-    let csrfToken: String
 }

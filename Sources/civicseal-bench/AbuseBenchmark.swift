@@ -49,7 +49,7 @@ enum AbuseBenchmark {
             }
             semaphore.wait()
         }
-        let officer = Actor.officer("bench-officer", department: "justice-hanoi")
+        let officer = Participant.officer("bench-officer", department: "justice-hanoi")
         let validated = SyntheticRequests.validated(
             SyntheticRequests.criminalRecord(), person: 9, today: CalendarDate(Date()))
         let summary = try service.store.submit(validated, now: Date())

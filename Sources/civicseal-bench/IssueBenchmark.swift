@@ -25,7 +25,7 @@ enum IssueBenchmark {
         defer { try? store.close() }
         let renderer = try DocumentRenderer(templateDirectory: DocumentRenderer.repositoryTemplateDirectory())
         let issuance = IssuanceService(store: store, keyring: keyring, renderer: renderer)
-        let officer = Actor.officer("bench-officer", department: "justice-hanoi")
+        let officer = Participant.officer("bench-officer", department: "justice-hanoi")
         let cores = ProcessInfo.processInfo.activeProcessorCount
         let perSecondGuess = 1_500.0 * Double(cores)
         let total = Int(perSecondGuess * seconds * 2) + 200

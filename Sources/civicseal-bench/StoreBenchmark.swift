@@ -234,7 +234,7 @@ enum StoreBenchmark {
             Report.figure("store.breakdown.one-row-transaction", auditRate, "transactions/s (one small INSERT)")
         }
 
-        let officer = Actor.officer("bench-officer", department: "justice-hanoi")
+        let officer = Participant.officer("bench-officer", department: "justice-hanoi")
         var cursor: String?
         let read = {
             let page = try store.departmentQueue(for: officer, state: .submitted, limit: 50, after: cursor, now: now)

@@ -22,7 +22,7 @@ enum VerifyBenchmark {
         let service = try startBenchService(in: folder)
 
         // One issued document (setup, not measured).
-        let officer = Actor.officer("bench-officer", department: "justice-hanoi")
+        let officer = Participant.officer("bench-officer", department: "justice-hanoi")
         let validated = SyntheticRequests.validated(
             SyntheticRequests.criminalRecord(), person: 7, today: CalendarDate(Date()))
         let summary = try service.store.submit(validated, now: Date())

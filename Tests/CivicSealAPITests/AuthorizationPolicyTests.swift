@@ -156,7 +156,7 @@ struct AuthorizationPolicyTests {
         func issued(_ kind: String) async throws -> String {
             let id = try await submit(kind)
             let department = AuthorizationPolicyTests.home[kind]!
-            let officer = Actor.officer("issuing-officer", department: department)
+            let officer = Participant.officer("issuing-officer", department: department)
             let store = live.service.store
             _ = try await store.claim(id, by: officer, now: Date())
             _ = try await store.decide(id, .approve(findingsJSON: "{}"), by: officer, now: Date())

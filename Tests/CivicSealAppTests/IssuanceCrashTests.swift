@@ -1,9 +1,9 @@
 import CivicSealApp
 import CivicSealCrypto
 import CivicSealRecords
-import CivicSealVerification
 import CivicSealStorage
 import CivicSealTestSupport
+import CivicSealVerification
 import Foundation
 import Testing
 

@@ -2,8 +2,8 @@ import CivicSealApp
 import CivicSealDocuments
 import CivicSealJSON
 import CivicSealRecords
-import CivicSealVerification
 import CivicSealTestSupport
+import CivicSealVerification
 import CivicSealWorkflow
 import Foundation
 

@@ -18,7 +18,7 @@ import Testing
         let keyring = try Keyring(directory: folder.path + "/keys")
         let store = try RequestStore.open(path: folder.path + "/civicseal.sqlite")
         defer { try? store.close() }
-        let officer = Actor.officer("officer-1", department: "justice-hanoi")
+        let officer = Participant.officer("officer-1", department: "justice-hanoi")
         let request = SyntheticRequests.validated(
             SyntheticRequests.criminalRecord(), person: 7, today: CalendarDate(Date()))
         let id = try store.submit(request, now: Date()).id

@@ -65,7 +65,7 @@ struct CitizenPagesTests {
     }
 
     @Test(
-        "the language switch on a form page posts the form: it comes back in the other language with everything typed, nothing stored"
+        "the language switch posts a form page: it returns in the other language with all typed, nothing stored"
     )
     func languageSwitchKeepsTheForm() async throws {
         try await withLiveService { live in
@@ -93,7 +93,7 @@ struct CitizenPagesTests {
     }
 
     @Test(
-        "Hồ Chí Minh City then Tokyo: 15 working days, the reason shown, each row with its place; the list names form and purpose"
+        "Hồ Chí Minh City then Tokyo: 15 working days and why, each row's place; the list names form and purpose"
     )
     func complexityFromTheRows() async throws {
         try await withLiveService { live in
@@ -196,7 +196,7 @@ struct CitizenPagesTests {
     }
 
     @Test(
-        "a request waiting for the citizen: the supplement is the primary button and its form repeats the officer's words"
+        "a request waiting for the citizen: supplementing is the primary button; its form repeats the officer"
     )
     func supplementRepeatsTheOfficer() async throws {
         try await withLiveService { live in
@@ -216,7 +216,7 @@ struct CitizenPagesTests {
     }
 
     @Test(
-        "the health form: a driver's certificate needs its licence class, another type refuses one (sent without JavaScript), each next to the field"
+        "health form: a driver's certificate needs a licence class, other types refuse one, each next to the field"
     )
     func licenceClassOnlyForDriving() async throws {
         try await withLiveService { live in

@@ -51,7 +51,7 @@ import Testing
     }
 
     @Test(
-        "the decoder's second conviction is the page's third row when the second row is blank; a list error lands on the first row"
+        "the decoder's 2nd conviction is the page's 3rd row after a blank row; a list error lands on the first row"
     )
     func errorsMapToRows() {
         let typed = [
@@ -70,7 +70,7 @@ import Testing
     }
 
     @Test(
-        "health rows: the specialty code becomes both printed names; an unknown code is refused on its row; the decoder's names land on the select"
+        "health rows: a specialty code gives both printed names, an unknown one is refused on its row and select"
     )
     func healthRows() throws {
         let driving = Self.form(

@@ -53,7 +53,7 @@ import Testing
     }
 
     @Test(
-        "the request page shows the form, purpose, bans request, copies, delivery and postal address, and residence dates as dd/MM/yyyy"
+        "the request page shows form, purpose, bans, copies, delivery, postal address, residence dates dd/MM/yyyy"
     )
     func requestPageShowsWhatToActOn() async throws {
         try await withLiveService { live in
@@ -61,7 +61,8 @@ import Testing
                 .replacingOccurrences(
                     of: #""delivery": {"method": "electronic"}"#,
                     with:
-                        #""delivery": {"method": "postal", "postalAddress": {"line": "9 Tràng Tiền, phường Hoàn Kiếm", "provinceCode": "001"}}"#
+                        #""delivery": {"method": "postal", "postalAddress": "#
+                        + #"{"line": "9 Tràng Tiền, phường Hoàn Kiếm", "provinceCode": "001"}}"#
                 )
             let (_, _, page) = try await Self.claimed(live, Person.man(401), body: body)
             let asked = try #require(page.element(id: "asked"), "\(page.text.prefix(2000))")
@@ -107,7 +108,7 @@ import Testing
     }
 
     @Test(
-        "a future judgment date and a second conviction without court are refused next to that row's inputs, listed at the top"
+        "a future judgment date and a conviction without court are refused next to that row, listed at the top"
     )
     func rowErrorsLandOnTheRow() async throws {
         try await withLiveService { live in
@@ -155,7 +156,7 @@ import Testing
     }
 
     @Test(
-        "review shows what form 2 will state (two judgments, additional penalty, execution status, bans) and seals nothing; confirm seals it"
+        "review shows what form 2 will state (judgments, penalties, execution, bans), seals nothing; confirm seals"
     )
     func reviewThenConfirm() async throws {
         try await withLiveService { live in
@@ -212,7 +213,7 @@ import Testing
     }
 
     @Test(
-        "a form 1 saying \"no criminal record\" after a form 2 with an unexpunged conviction: the review warns, and sealing needs the officer's acknowledgement"
+        "a form 1 of \"no criminal record\" after an unexpunged form 2: review warns, sealing needs acknowledging"
     )
     func contradictionWarning() async throws {
         try await withLiveService { live in
@@ -225,8 +226,9 @@ import Testing
                 try await live.client.post("/v1/requests/\(firstID)/claim", token: officerToken, json: "").status == 200
             )
             let decision = """
-                {"decision": "approve", "findings": {"convictions": [{"judgmentDate": "2019-04-02", "judgmentNumber": "11/2019/HS-ST",
-                 "court": "TAND quận Ba Đình", "crime": "Trộm cắp tài sản", "articles": "Điều 173", "mainPenalty": "12 tháng tù",
+                {"decision": "approve", "findings": {"convictions": [{"judgmentDate": "2019-04-02",
+                 "judgmentNumber": "11/2019/HS-ST", "court": "TAND quận Ba Đình", "crime": "Trộm cắp tài sản",
+                 "articles": "Điều 173", "mainPenalty": "12 tháng tù",
                  "additionalPenalties": "", "executionStatus": "Đang chấp hành", "expunged": false}], "bans": []}}
                 """
             let approved = try await live.client.post(
@@ -279,7 +281,7 @@ import Testing
     }
 
     @Test(
-        "an employment certificate's form asks for the health class and no licence class or drug test; a driver's has the 15 classes, pre-filled with the class asked for"
+        "employment form: health class, no licence class or drug test; driver's: 15 classes, the asked one chosen"
     )
     func healthFormFollowsTheType() async throws {
         try await withLiveService { live in
@@ -304,7 +306,7 @@ import Testing
     }
 
     @Test(
-        "an employment certificate approved through the page: an empty conclusion asks for the conclusion; the review names the employment certificate"
+        "employment certificate through the page: an empty conclusion is asked for; review names the certificate"
     )
     func employmentConclusionAndReview() async throws {
         try await withLiveService { live in

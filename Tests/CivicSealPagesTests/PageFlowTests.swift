@@ -44,7 +44,7 @@ struct PageFlowTests {
     }
 
     @Test(
-        "a citizen sends a health-certificate request through the form: stored as typed, routed to health, shown submitted"
+        "a citizen sends a health-certificate request by form: stored as typed, routed to health, submitted"
     )
     func healthCertificateFormSucceeds() async throws {
         try await withLiveService { live in
@@ -122,7 +122,7 @@ struct PageFlowTests {
     }
 
     @Test(
-        "an officer asks for information through the page; the citizen reads the reason, supplements through the form, and the request is back in the queue"
+        "officer asks for information by page; citizen reads why, supplements by form; the request is queued again"
     )
     func requestInfoThenSupplement() async throws {
         try await withLiveService { live in
@@ -168,7 +168,7 @@ struct PageFlowTests {
     }
 
     @Test(
-        "an officer rejects through the page with reasons; the citizen sees the rejection and its reason, and cannot cancel it"
+        "an officer rejects by page with reasons; the citizen sees the rejection and reason, and cannot cancel"
     )
     func rejectThroughThePage() async throws {
         try await withLiveService { live in
@@ -187,7 +187,7 @@ struct PageFlowTests {
     }
 
     @Test(
-        "a citizen withdraws a submitted request through a confirmation page; an unconfirmed post changes nothing; it leaves the queue"
+        "a citizen withdraws via a confirmation page; an unconfirmed post changes nothing; it leaves the queue"
     )
     func cancelThroughThePage() async throws {
         try await withLiveService { live in

@@ -12,7 +12,7 @@ import Testing
 @Suite("Live pages: session floods")
 struct SessionFloodTests {
     @Test(
-        "a hundred and twenty cookieless page views store nothing, and a visitor who opened the sign-in form before them still signs in"
+        "120 cookieless page views store nothing; a visitor who opened the sign-in form before still signs in"
     )
     func anonymousFloodStoresNothing() async throws {
         try await withLiveService(configure: { $0.sessionCapacity = 2 }) { live in
@@ -57,7 +57,7 @@ struct SessionFloodTests {
     }
 
     @Test(
-        "a full session store answers a new sign-in with a 503 page and Retry-After, and everyone signed in stays signed in"
+        "a full session store answers a sign-in with a 503 page and Retry-After; everyone signed in stays so"
     )
     func fullStoreRefusesNewSignIns() async throws {
         try await withLiveService(configure: { $0.sessionCapacity = 3 }) { live in

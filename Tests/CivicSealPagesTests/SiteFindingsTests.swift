@@ -23,7 +23,7 @@ struct SiteFindingsTests {
     }
 
     @Test(
-        "an officer sets the Art. 48 complexity over the API: the due date moves from 10 to 15 working days, the step is audited with the reasons and the officer's name, and it outlives a supplement"
+        "Art. 48 complexity over the API: due in 15 working days not 10, audited with reasons, outlives a supplement"
     )
     func officerSetsComplexity() async throws {
         try await withLiveService { live in
@@ -67,7 +67,8 @@ struct SiteFindingsTests {
             let set = try await live.client.post(
                 "/v1/requests/\(id)/complexity", token: officer,
                 json:
-                    #"{"reasons": ["lived-abroad"], "reason": "Đã làm việc tại Nhật Bản 2010–2012 (xác minh qua hộ chiếu)"}"#
+                    #"{"reasons": ["lived-abroad"], "#
+                    + #""reason": "Đã làm việc tại Nhật Bản 2010–2012 (xác minh qua hộ chiếu)"}"#
             )
             #expect(set.status == 200, "\(set)")
             #expect(set.json["dueDate"] as? String == (try Self.dueDate(received, 15)), "lived abroad: 15 working days")
@@ -95,7 +96,7 @@ struct SiteFindingsTests {
     }
 
     @Test(
-        "the officer's request page shows the deadline and its reasons; setting it needs a reason, shown next to the field"
+        "the officer's request page shows the deadline and why; setting it needs a reason, next to the field"
     )
     func complexityOnThePage() async throws {
         try await withLiveService { live in
@@ -131,7 +132,7 @@ struct SiteFindingsTests {
     // MARK: 10 — names and filters
 
     @Test(
-        "the queue names the claiming officer and the applicant, offers every state and all states, and only the department's kinds"
+        "the queue names claiming officer and applicant, offers each state and all, only the department's kinds"
     )
     func queueShowsNames() async throws {
         try await withLiveService { live in
@@ -224,7 +225,7 @@ struct SiteFindingsTests {
     // MARK: 14 — HTML errors in the visitor's language
 
     @Test(
-        "unknown page addresses answer an HTML 404 in the visitor's language; a GET of a form's POST address goes to the form; the API keeps problem+json"
+        "unknown pages: an HTML 404 in the visitor's language; GET of a POST address goes to its form; API: problem"
     )
     func pagesAnswerInHTML() async throws {
         try await withLiveService { live in
@@ -305,7 +306,7 @@ struct SiteFindingsTests {
     }
 
     @Test(
-        "on /v/{id} a malformed form says what is wrong next to each field and costs no attempt; a 13-digit ID never matches"
+        "on /v/{id} a malformed form says what is wrong per field, costs no attempt; a 13-digit ID never matches"
     )
     func malformedConfirmationCostsNoAttempt() async throws {
         try await withLiveService { live in
@@ -343,7 +344,7 @@ struct SiteFindingsTests {
     // MARK: 19 — the code look-up
 
     @Test(
-        "document references: the ID with spaces, case and O/0, I/1 forgiven, or the printed number; anything else refused with a reason"
+        "document references: the ID (spaces, case, O/0, I/1 forgiven) or printed number; else refused with why"
     )
     func documentReferences() throws {
         let id = "N03RW44HBZ7QH2KX9V4M3TBCJ5"

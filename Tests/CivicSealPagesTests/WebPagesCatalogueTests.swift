@@ -97,7 +97,7 @@ struct WebPagesCatalogueTests {
     }
 
     @Test(
-        "every template renders in both languages, every section open and every section closed; keys built in code exist"
+        "every template renders in both languages, each section open and closed; keys built in code exist"
     )
     func everyTemplateRenders() throws {
         let site = try WebSite(configuration: WebConfiguration(directory: PageText.directory, secureCookies: false))
@@ -130,7 +130,7 @@ struct WebPagesCatalogueTests {
         var built: [String] = []
         built +=
             RequestKind.allCases.map { "kind-\($0.rawValue)" } + RequestState.allCases.map { "state-\($0.rawValue)" }
-        built += ActorRole.allCases.map { "role-\($0.rawValue)" } + Sex.allCases.map { "sex-\($0.rawValue)" }
+        built += ParticipantRole.allCases.map { "role-\($0.rawValue)" } + Sex.allCases.map { "sex-\($0.rawValue)" }
         built += LifecycleAction.allCases.map { "action-name-\($0.rawValue)" } + ["action-name-submit"]
         built += HealthBookSection.allCases.map { "section-\($0.rawValue)" }
         built += DeliveryChoice.Method.allCases.map { "delivery-\($0.rawValue)" }

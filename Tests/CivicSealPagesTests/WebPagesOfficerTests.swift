@@ -16,7 +16,7 @@ struct WebPagesOfficerTests {
     // MARK: The officer's queue
 
     @Test(
-        "the officer queue lists the department's requests earliest due first, filters overdue ones and pages 50 at a time"
+        "the officer queue lists the department's requests earliest due first, filters overdue, pages 50"
     )
     func officerQueueFiltersAndPages() async throws {
         try await withLiveService { live in
@@ -147,7 +147,7 @@ struct WebPagesOfficerTests {
     }
 
     @Test(
-        "an officer revokes through the page: a reason code from the list is required, the grounds stay internal, /v/{id} shows the code"
+        "an officer revokes by page: a listed reason code is required, grounds stay internal, /v/{id} shows the code"
     )
     func officerRevokesWithAReasonCode() async throws {
         try await withLiveService { live in
@@ -209,7 +209,7 @@ struct WebPagesOfficerTests {
     }
 
     @Test(
-        "with valid sessions and tokens, another department's officer and another citizen can neither see nor change a request"
+        "with valid sessions, another department's officer and another citizen can neither see nor change a request"
     )
     func pagesKeepToTheirOwnRequests() async throws {
         try await withLiveService { live in

@@ -18,7 +18,7 @@ struct WebPagesTests {
     // MARK: Sessions and cookies
 
     @Test(
-        "anonymous visitors get only a CSRF nonce cookie (HttpOnly, SameSite=Strict, host-only, no Secure on loopback development), set once; no session"
+        "anonymous visitors get only a CSRF nonce cookie (HttpOnly, SameSite=Strict, host-only), set once; no session"
     )
     func anonymousCookieOnLoopback() async throws {
         try await withLiveService { live in
@@ -76,7 +76,7 @@ struct WebPagesTests {
     // MARK: CSRF
 
     @Test(
-        "every form POST without the session cookie, or with a missing or foreign CSRF token, is a 403 page that changes nothing"
+        "every form POST without session cookie, or a missing or foreign CSRF token, is a 403 that changes nothing"
     )
     func formPostsWithoutSessionOrTokenAreRefused() async throws {
         try await withLiveService { live in
@@ -187,7 +187,7 @@ struct WebPagesTests {
     // MARK: Signing in
 
     @Test(
-        "officer sign-in refuses citizen, clinician and garbage tokens next to the field, never echoes a token, and rotates the session id"
+        "officer sign-in refuses citizen, clinician and bad tokens by the field, never echoes one, rotates the id"
     )
     func officerSignIn() async throws {
         try await withLiveService { live in
@@ -256,7 +256,7 @@ struct WebPagesTests {
     // MARK: The citizen's form
 
     @Test(
-        "a criminal-record form with mistakes comes back with each message next to its field and everything typed; then it is stored once"
+        "a criminal-record form with mistakes returns each message by its field, all typed kept; then stored once"
     )
     func citizenFormMessagesAndResubmission() async throws {
         try await withLiveService { live in

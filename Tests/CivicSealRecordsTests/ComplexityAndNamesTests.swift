@@ -6,7 +6,7 @@ import Testing
 /// Issue 13: an officer's Art. 48 complexity (audited, deadline recomputed, refused where it does not apply) and the
 /// officer's name kept beside each step and on the claimed request.
 @Suite struct ComplexityAndNamesTests {
-    static let named = Actor.officer(
+    static let named = Participant.officer(
         "dev-staff-b5e1e67224005492", department: "justice-hanoi", name: "  Trần  Đức Lương ")
 
     @Test func settingTheComplexityRecomputesTheDeadlineFromTheReceiptDayAndIsAudited() async throws {
@@ -94,7 +94,7 @@ import Testing
         let fixture = try StoreFixture()
         let store = fixture.store
         let id = try await store.submit(Fixtures.validated(person: 14), now: Fixtures.now).id
-        let officer = Actor.officer("dev-staff-1", department: "justice-hanoi", name: "Lê Văn Luật")
+        let officer = Participant.officer("dev-staff-1", department: "justice-hanoi", name: "Lê Văn Luật")
         _ = try await store.claim(id, by: officer, now: Fixtures.now)
         var names = try await store.queueNames([id], for: officer)
         #expect(names[id] == QueueNames(subjectName: Fixtures.person(14).fullName, assigneeName: "Lê Văn Luật"))

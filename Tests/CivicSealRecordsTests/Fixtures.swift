@@ -30,12 +30,12 @@ enum Fixtures {
 
     static func applicant(_ number: Int) -> Applicant { Applicant(identity: person(number), assuranceLevel: .level2) }
 
-    static func citizen(_ number: Int) -> Actor { .citizen(person(number).personalID) }
+    static func citizen(_ number: Int) -> Participant { .citizen(person(number).personalID) }
 
-    static let justiceOfficer = Actor.officer("officer-lan", department: "justice-hanoi")
-    static let justiceColleague = Actor.officer("officer-hung", department: "justice-hanoi")
-    static let healthOfficer = Actor.officer("officer-mai", department: "health-hanoi")
-    static let clinician = Actor.clinician("clinician-lan", facility: "health-hanoi")
+    static let justiceOfficer = Participant.officer("officer-lan", department: "justice-hanoi")
+    static let justiceColleague = Participant.officer("officer-hung", department: "justice-hanoi")
+    static let healthOfficer = Participant.officer("officer-mai", department: "health-hanoi")
+    static let clinician = Participant.clinician("clinician-lan", facility: "health-hanoi")
 
     static let address = Address(line: "45 Lê Lợi, phường Bến Thành", provinceCode: "079")
 

@@ -182,7 +182,7 @@ import Testing
         let fixture = try StoreFixture()
         let store = fixture.store
         let id = try await Self.request(in: .submitted, owner: 6, store: store)
-        let officers = (0..<12).map { Actor.officer("officer-\($0)", department: "justice-hanoi") }
+        let officers = (0..<12).map { Participant.officer("officer-\($0)", department: "justice-hanoi") }
         let results = await withTaskGroup(of: (String, Result<RequestSummary, RecordsError>).self) { group in
             for officer in officers {
                 group.addTask {

@@ -48,8 +48,8 @@ package final class Browser: Sendable {
             body += Array("--\(boundary)\r\nContent-Disposition: form-data; name=\"\(name)\"\r\n\r\n\(value)\r\n".utf8)
         }
         body += Array(
-            "--\(boundary)\r\nContent-Disposition: form-data; name=\"\(file.field)\"; filename=\"\(file.filename)\"\r\nContent-Type: \(file.type)\r\n\r\n"
-                .utf8)
+            ("--\(boundary)\r\nContent-Disposition: form-data; name=\"\(file.field)\"; "
+                + "filename=\"\(file.filename)\"\r\nContent-Type: \(file.type)\r\n\r\n").utf8)
         body += file.bytes
         body += Array("\r\n--\(boundary)--\r\n".utf8)
         return try await send(

@@ -210,7 +210,8 @@ package enum Bodies {
     }
 
     package static let healthCertificate = """
-        {"request": {"kind": "health-certificate", "certificateType": "driving-licence", "licenceClass": "B"}, "relation": "self",
+        {"request": {"kind": "health-certificate", "certificateType": "driving-licence", "licenceClass": "B"},
+         "relation": "self",
          "particulars": {"currentResidence": {"line": "12 Phố Huế, phường Hai Bà Trưng", "provinceCode": "001"}},
          "contact": {"phone": "0987654321"}, "copies": 1, "delivery": {"method": "electronic"}}
         """

@@ -195,7 +195,8 @@ struct TemplateRenderingTests {
     @Test func tenThousandRowsRenderCompletelyAndInOrder() throws {
         let set = try TemplateSet(sources: [
             "queue":
-                "<table>{{#rows}}<tr><td>{{id}}</td><td>{{name}}</td>{{#urgent}}<td>!</td>{{/urgent}}</tr>{{/rows}}</table>"
+                "<table>{{#rows}}<tr><td>{{id}}</td><td>{{name}}</td>"
+                + "{{#urgent}}<td>!</td>{{/urgent}}</tr>{{/rows}}</table>"
         ])
         let rows: [TemplateValue] = (0..<10_000).map { index -> TemplateValue in
             ["id": "R-\(index)", "name": "Người nộp <\(index)>", "urgent": .bool(index % 1000 == 0)]

@@ -100,7 +100,8 @@ struct URLEncodedFormTests {
     @Test func requestWithMultipartTypeYieldsTextPartsOnly() throws {
         let body =
             "--XyZ\r\nContent-Disposition: form-data; name=\"note\"\r\n\r\nxin chào\r\n"
-            + "--XyZ\r\nContent-Disposition: form-data; name=\"scan\"; filename=\"a.pdf\"\r\nContent-Type: application/pdf\r\n\r\n%PDF\r\n"
+            + "--XyZ\r\nContent-Disposition: form-data; name=\"scan\"; filename=\"a.pdf\"\r\n"
+            + "Content-Type: application/pdf\r\n\r\n%PDF\r\n"
             + "--XyZ--\r\n"
         let fields = try FormFields.parse(request: request("multipart/form-data; boundary=XyZ", body))
         #expect(fields == FormFields(["note": "xin chào"]))

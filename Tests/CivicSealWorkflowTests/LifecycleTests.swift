@@ -5,10 +5,10 @@ import Testing
 @Suite("Request lifecycle")
 struct LifecycleTests {
     static let owner = Fixtures.tuyet.personalID
-    static let citizen = Actor.citizen(owner)
-    static let officer = Actor.officer("officer-17", department: "justice-hanoi")
-    static let system = Actor.system()
-    static let clinician = Actor.clinician("clinician-1", facility: "health-hanoi")
+    static let citizen = Participant.citizen(owner)
+    static let officer = Participant.officer("officer-17", department: "justice-hanoi")
+    static let system = Participant.system()
+    static let clinician = Participant.clinician("clinician-1", facility: "health-hanoi")
 
     static func lifecycle(_ state: RequestState) -> RequestLifecycle {
         RequestLifecycle(
@@ -16,7 +16,7 @@ struct LifecycleTests {
             assigneeID: [.inReview, .approved, .issued].contains(state) ? officer.id : nil)
     }
 
-    static func actor(for role: ActorRole) -> Actor {
+    static func actor(for role: ParticipantRole) -> Participant {
         switch role {
         case .citizen: citizen
         case .officer: officer
@@ -97,7 +97,7 @@ struct LifecycleTests {
 
     @Test("every other state × action is a typed error and changes nothing", arguments: forbidden)
     func forbiddenTransition(_ pair: Pair) {
-        for role in ActorRole.allCases {
+        for role in ParticipantRole.allCases {
             var lifecycle = Self.lifecycle(pair.state)
             let before = lifecycle
             #expect(throws: LifecycleError(.transitionNotAllowed, from: pair.state, action: pair.action, message: "")) {
@@ -183,7 +183,7 @@ struct LifecycleTests {
         try lifecycle.perform(.requestInfo, by: Self.officer, reason: "Bổ sung nơi cư trú 2008–2012")
         try lifecycle.perform(.supplement, by: Self.citizen)
         #expect(lifecycle.state == .submitted && lifecycle.assigneeID == nil)
-        let colleague = Actor.officer("officer-18", department: "justice-hanoi")
+        let colleague = Participant.officer("officer-18", department: "justice-hanoi")
         try lifecycle.perform(.claim, by: colleague)
         try lifecycle.perform(.approve, by: colleague)
         try lifecycle.perform(.issue, by: Self.system)

@@ -44,7 +44,7 @@ struct OpenRequestRuleTests {
             [ExistingRequest(kind: .criminalRecord, form: .form1, state: first.state)]
         }
         #expect(OpenRequestRule.check(kind: .criminalRecord, form: .form1, existing: existing()) != nil)
-        let officer = Actor.officer("officer-17", department: "justice-hanoi")
+        let officer = Participant.officer("officer-17", department: "justice-hanoi")
         try first.perform(.claim, by: officer)
         try first.perform(.approve, by: officer)
         #expect(OpenRequestRule.check(kind: .criminalRecord, form: .form1, existing: existing()) != nil)

@@ -36,7 +36,7 @@ package enum IssuanceCommands {
     {
         let issuance = try open(dataDirectory: dataDirectory, keysDirectory: keysDirectory)
         let store = issuance.store
-        let officer = Actor.officer("dev-officer", department: Department.justiceHanoi.id)
+        let officer = Participant.officer("dev-officer", department: Department.justiceHanoi.id)
         let start = Int(SecureRandom.bytes(4).reduce(0) { $0 << 8 | Int($1) } % 1_000_000)
         let submission = SyntheticRequests.criminalRecord()
         var person = start

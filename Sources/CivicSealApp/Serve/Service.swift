@@ -210,11 +210,7 @@ package final class Service: Sendable {
         // The pages share the casework's pieces (one set of verification threads, one confirmation budget per
         // client) without holding the API; one router serves both.
         let pages = WebPages(
-            dependencies: PageDependencies(
-                store: store, verifier: verifier, validator: casework.validator, policy: casework.policy,
-                clock: options.clock, documentVerifier: documentVerifier, documentRegistry: store,
-                verification: casework.verification, confirmationLimiter: casework.confirmationLimiter,
-                casework: casework),
+            dependencies: PageDependencies(casework: casework, verifier: verifier),
             site: web)
         var routes = HTTPRouter.Builder()
         api.register(&routes)

@@ -22,7 +22,7 @@ extension Casework {
     {
         try policy.requireAny(staff, .recordHealthEntry)
         let input = try input()
-        let clinician = Actor.clinician(staff.token.subject, facility: staff.department, name: staff.name)
+        let clinician = Participant.clinician(staff.token.subject, facility: staff.department, name: staff.name)
         return try await store.recordHealthEntry(input.entry, for: input.personalID, by: clinician, now: clock())
     }
 }

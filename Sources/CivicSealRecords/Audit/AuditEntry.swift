@@ -8,7 +8,7 @@ package struct AuditEntry: Sendable, Hashable {
     /// Milliseconds since 1970-01-01 UTC.
     package let recordedAtMilliseconds: Int64
     package let actorID: String
-    /// ``CivicSealWorkflow/ActorRole`` raw value.
+    /// ``CivicSealWorkflow/ParticipantRole`` raw value.
     package let actorRole: String
     /// `submit`, a ``CivicSealWorkflow/LifecycleAction`` raw value, or `health-book.record`.
     package let action: String

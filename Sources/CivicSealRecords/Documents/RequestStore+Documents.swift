@@ -191,7 +191,7 @@ extension RequestStore {
 
     /// The sealed PDF of a request's document for `actor`: the owner (the citizen who submitted) only; anyone else,
     /// or a request without a document, gets ``RecordsError/Code/notFound``.
-    package func documentPDF(forRequest requestID: String, by actor: Actor) throws(RecordsError) -> (
+    package func documentPDF(forRequest requestID: String, by actor: Participant) throws(RecordsError) -> (
         documentID: String, pdf: [UInt8]
     ) {
         guard Self.isRequestID(requestID), actor.role == .citizen else { throw RecordsError.notFound }
@@ -221,7 +221,7 @@ extension RequestStore {
     /// `revoked` (history, audit) and the registry row records the grounds, the public reason `code` and the time,
     /// in one transaction. Another department's officer, or an unknown id, gets ``RecordsError/Code/notFound``.
     package func revokeDocument(
-        _ documentID: String, reason: String, code: RevocationReason, by officer: Actor, now: Date
+        _ documentID: String, reason: String, code: RevocationReason, by officer: Participant, now: Date
     ) async throws(RecordsError) -> DocumentEntry {
         guard DocumentID.isValid(documentID), officer.role == .officer else { throw RecordsError.notFound }
         let milliseconds = RequestRow.milliseconds(now)

@@ -10,7 +10,7 @@ extension RequestStore {
     /// Returns the entry's number.
     @discardableResult
     package func recordHealthEntry(
-        _ entry: HealthBookEntry, for personalID: PersonalIDNumber, by clinician: Actor, now: Date
+        _ entry: HealthBookEntry, for personalID: PersonalIDNumber, by clinician: Participant, now: Date
     ) async throws(RecordsError) -> Int64 {
         guard clinician.role == .clinician || clinician.role == .system else {
             throw RecordsError(.forbidden, "only health facilities record health-book entries")
@@ -45,7 +45,8 @@ extension RequestStore {
     /// A person's health book, entries by date then recording order. The citizen reads their own; the system
     /// reads any (to issue an extract). Officers and other citizens get ``RecordsError/Code/notFound``: facilities
     /// do not pull a health book without the person.
-    package func healthBook(for personalID: PersonalIDNumber, by actor: Actor) async throws(RecordsError) -> HealthBook
+    package func healthBook(for personalID: PersonalIDNumber, by actor: Participant) async throws(RecordsError)
+        -> HealthBook
     {
         switch actor.role {
         case .citizen where actor.id == personalID.digits, .system: break

@@ -6,7 +6,8 @@ extension RequestStore {
     /// A citizen's own requests, newest first, each with what was submitted, so their list can say what each one
     /// asks for ("Phiếu số 1 – Xin việc"). Same visibility and order as ``requests(ownedBy:limit:now:)``; a stored
     /// submission that no longer decodes gives `nil` rather than hiding the request.
-    package func requestsWithSubmissions(ownedBy citizen: Actor, limit: Int = 100, now: Date) async throws(RecordsError)
+    package func requestsWithSubmissions(ownedBy citizen: Participant, limit: Int = 100, now: Date)
+        async throws(RecordsError)
         -> [(summary: RequestSummary, submission: RequestSubmission?)]
     {
         guard citizen.role == .citizen else { throw RecordsError(.forbidden, "only citizens own requests") }

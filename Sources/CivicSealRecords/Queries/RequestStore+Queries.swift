@@ -9,7 +9,7 @@ extension RequestStore {
     ///
     /// Only officers (of their own department, taken from the actor) and the system may read a queue.
     package func departmentQueue(
-        for officer: Actor, state: RequestState, limit: Int = 50, after cursor: String? = nil, now: Date
+        for officer: Participant, state: RequestState, limit: Int = 50, after cursor: String? = nil, now: Date
     ) async throws(RecordsError) -> QueuePage {
         let query = try queueQuery(for: officer, state: state, limit: limit, after: cursor, now: now)
         return try await read { connection in try Self.runQueue(query, in: connection) }
@@ -17,7 +17,7 @@ extension RequestStore {
 
     /// Blocking ``departmentQueue(for:state:limit:after:now:)-async``.
     package func departmentQueue(
-        for officer: Actor, state: RequestState, limit: Int = 50, after cursor: String? = nil, now: Date
+        for officer: Participant, state: RequestState, limit: Int = 50, after cursor: String? = nil, now: Date
     ) throws(RecordsError) -> QueuePage {
         let query = try queueQuery(for: officer, state: state, limit: limit, after: cursor, now: now)
         return try read { connection in try Self.runQueue(query, in: connection) }
@@ -26,7 +26,8 @@ extension RequestStore {
     /// The queue narrowed by ``QueueFilter`` (one kind, overdue only), same order and cursor rules. The overdue
     /// filter is a bound on the queue index's `due_date` column, so it costs no more than the plain queue.
     package func departmentQueue(
-        for officer: Actor, state: RequestState, filter: QueueFilter, limit: Int = 50, after cursor: String? = nil,
+        for officer: Participant, state: RequestState, filter: QueueFilter, limit: Int = 50,
+        after cursor: String? = nil,
         now: Date
     ) async throws(RecordsError) -> QueuePage {
         let query = try queueQuery(for: officer, state: state, limit: limit, after: cursor, now: now, filter: filter)
@@ -37,7 +38,8 @@ extension RequestStore {
     /// one-state queue: one index range scan of at most `limit + 1` entries per state, merged by (due date, row).
     /// Its cost does not grow with the department's size.
     package func departmentQueue(
-        for officer: Actor, states: [RequestState], filter: QueueFilter, limit: Int = 50, after cursor: String? = nil,
+        for officer: Participant, states: [RequestState], filter: QueueFilter, limit: Int = 50,
+        after cursor: String? = nil,
         now: Date
     ) async throws(RecordsError) -> QueuePage {
         guard let first = states.first else { return QueuePage(items: [], nextCursor: nil) }
@@ -64,7 +66,9 @@ extension RequestStore {
     }
 
     /// ``queueCounts(for:state:filter:now:)`` summed over `states` (each count still bounded).
-    package func queueCounts(for officer: Actor, states: [RequestState], filter: QueueFilter = QueueFilter(), now: Date)
+    package func queueCounts(
+        for officer: Participant, states: [RequestState], filter: QueueFilter = QueueFilter(), now: Date
+    )
         async throws(RecordsError) -> QueueCounts
     {
         var total = 0
@@ -88,7 +92,9 @@ extension RequestStore {
     /// How many requests of the officer's department are in `state` (narrowed by `filter`) and how many of those are
     /// overdue. Each count is an index range scan of `requests_queue` stopped after ``queueCountLimit`` entries, so
     /// showing it costs the same at a million requests as at ten thousand.
-    package func queueCounts(for officer: Actor, state: RequestState, filter: QueueFilter = QueueFilter(), now: Date)
+    package func queueCounts(
+        for officer: Participant, state: RequestState, filter: QueueFilter = QueueFilter(), now: Date
+    )
         async throws(RecordsError) -> QueueCounts
     {
         let query = try queueQuery(for: officer, state: state, limit: 1, after: nil, now: now, filter: filter)
@@ -118,7 +124,7 @@ extension RequestStore {
     }
 
     /// A citizen's own requests (as applicant), newest first, at most `limit`.
-    package func requests(ownedBy citizen: Actor, limit: Int = 100, now: Date) async throws(RecordsError)
+    package func requests(ownedBy citizen: Participant, limit: Int = 100, now: Date) async throws(RecordsError)
         -> [RequestSummary]
     {
         guard citizen.role == .citizen else { throw RecordsError(.forbidden, "only citizens own requests") }
@@ -139,7 +145,9 @@ extension RequestStore {
 
     /// One request with its submission, findings and full history, if `actor` may see it: its owner, an officer
     /// of its department, or the system. Otherwise ``RecordsError/Code/notFound``.
-    package func request(_ requestID: String, by actor: Actor, now: Date) async throws(RecordsError) -> RequestRecord {
+    package func request(_ requestID: String, by actor: Participant, now: Date) async throws(RecordsError)
+        -> RequestRecord
+    {
         guard Self.isRequestID(requestID) else { throw RecordsError.notFound }
         let today = today(now)
         let ids = ids
@@ -179,7 +187,9 @@ extension RequestStore {
     }
 
     /// The history of one request, oldest first, with the same visibility rule as ``request(_:by:now:)``.
-    package func history(of requestID: String, by actor: Actor) async throws(RecordsError) -> [RequestHistoryEvent] {
+    package func history(of requestID: String, by actor: Participant) async throws(RecordsError)
+        -> [RequestHistoryEvent]
+    {
         guard Self.isRequestID(requestID) else { throw RecordsError.notFound }
         let ids = ids
         return try await read { connection in
@@ -195,7 +205,7 @@ extension RequestStore {
     /// What the queue page shows beside each request: the name of the person the document is about and the name of
     /// the officer who claimed it (as their staff token gave it then). One primary-key read per id; only requests of
     /// the officer's own department are answered.
-    package func queueNames(_ requestIDs: [String], for officer: Actor) async throws(RecordsError) -> [String:
+    package func queueNames(_ requestIDs: [String], for officer: Participant) async throws(RecordsError) -> [String:
         QueueNames]
     {
         guard officer.role == .officer || officer.role == .system, let department = officer.departmentID else {
@@ -242,7 +252,7 @@ extension RequestStore {
     }
 
     func queueQuery(
-        for officer: Actor, state: RequestState, limit: Int, after cursor: String?, now: Date,
+        for officer: Participant, state: RequestState, limit: Int, after cursor: String?, now: Date,
         filter: QueueFilter = QueueFilter()
     ) throws(RecordsError) -> QueueQuery {
         guard officer.role == .officer || officer.role == .system, let department = officer.departmentID else {
@@ -316,7 +326,7 @@ extension RequestStore {
         return rows
     }
 
-    static func checkVisible(owner: String?, department: String, to actor: Actor) throws(RecordsError) {
+    static func checkVisible(owner: String?, department: String, to actor: Participant) throws(RecordsError) {
         switch actor.role {
         case .citizen: guard actor.id == owner else { throw RecordsError.notFound }
         case .officer: guard actor.departmentID == department else { throw RecordsError.notFound }

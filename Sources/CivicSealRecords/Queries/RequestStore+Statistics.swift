@@ -35,7 +35,9 @@ package struct StoredRequest: Sendable, Hashable {
 extension RequestStore {
     /// Blocking read of one request for `actor` (same visibility rule as ``request(_:by:now:)``), on a reader
     /// connection; short enough to run on an HTTP event-loop thread.
-    package func storedRequest(_ requestID: String, by actor: Actor, now: Date) throws(RecordsError) -> StoredRequest {
+    package func storedRequest(_ requestID: String, by actor: Participant, now: Date) throws(RecordsError)
+        -> StoredRequest
+    {
         guard Self.isRequestID(requestID) else { throw RecordsError.notFound }
         let today = today(now)
         let ids = ids

@@ -49,7 +49,7 @@ enum RequestHistory {
             defer { statement.reset() }
             try statement.bind([.integer(sequence)])
             guard try statement.step(), let to = statement.string(at: 3).flatMap(RequestState.init(rawValue:)),
-                let role = statement.string(at: 4).flatMap(ActorRole.init(rawValue:))
+                let role = statement.string(at: 4).flatMap(ParticipantRole.init(rawValue:))
             else {
                 // The row names an audit entry that is gone or is not a state change: the trail was damaged.
                 throw RecordsError(

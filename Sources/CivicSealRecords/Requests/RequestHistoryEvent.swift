@@ -10,7 +10,7 @@ package struct RequestHistoryEvent: Sendable, Hashable, Codable {
     package let action: String
     package let fromState: RequestState?
     package let toState: RequestState
-    package let actorRole: ActorRole
+    package let actorRole: ParticipantRole
     package let actorID: String
     package let reason: String?
     /// The audit entry written in the same transaction.

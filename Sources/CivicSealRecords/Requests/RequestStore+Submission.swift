@@ -157,7 +157,7 @@ extension RequestStore {
         let id = ids.publicID(seq: seq)
         let audit = try AuditLog.append(
             in: connection, recordedAtMilliseconds: item.nowMilliseconds, actorID: item.ownerID,
-            actorRole: ActorRole.citizen.rawValue, action: "submit", requestID: id, fromState: nil,
+            actorRole: ParticipantRole.citizen.rawValue, action: "submit", requestID: id, fromState: nil,
             toState: RequestState.submitted.rawValue, reason: nil)
         try connection.execute(
             """

@@ -7,7 +7,7 @@ import Foundation
 struct TransitionCommand: Sendable {
     let requestID: String
     let action: LifecycleAction
-    let actor: Actor
+    let actor: Participant
     let reason: String?
     /// Approve: the findings object to store.
     var findingsJSON: String?
@@ -29,7 +29,7 @@ extension RequestStore {
     /// An officer of the request's department takes it into review (`submitted` → `in_review`). When several
     /// officers claim at once, exactly one wins; the others get ``RecordsError/Code/transitionRefused``.
     package func claim(
-        _ requestID: String, by officer: Actor, expectedVersion: Int? = nil, now: Date
+        _ requestID: String, by officer: Participant, expectedVersion: Int? = nil, now: Date
     ) async throws(RecordsError) -> RequestSummary {
         try await perform(
             TransitionCommand(
@@ -41,7 +41,7 @@ extension RequestStore {
     ///
     /// `officerName` (from the staff token) is kept with an approval: the issued document prints it as the signatory.
     package func decide(
-        _ requestID: String, _ decision: OfficerDecision, by officer: Actor, officerName: String? = nil,
+        _ requestID: String, _ decision: OfficerDecision, by officer: Participant, officerName: String? = nil,
         expectedVersion: Int? = nil, now: Date
     ) async throws(RecordsError) -> RequestSummary {
         var command: TransitionCommand
@@ -81,7 +81,7 @@ extension RequestStore {
     /// the reasons and the officer's words (``CaseComplexity/auditText(_:reason:)``), and the setting survives a
     /// supplement. Another kind of request is ``RecordsError/Code/invalidInput``.
     package func setComplexity(
-        _ requestID: String, _ complexity: CaseComplexity, reason: String, by officer: Actor,
+        _ requestID: String, _ complexity: CaseComplexity, reason: String, by officer: Participant,
         expectedVersion: Int? = nil, now: Date
     ) async throws(RecordsError) -> RequestSummary {
         let trimmed = TextNormalization.normalise(reason)
@@ -96,7 +96,7 @@ extension RequestStore {
 
     /// The citizen withdraws a request before review (`submitted` or `needs_info` → `cancelled`).
     package func cancel(
-        _ requestID: String, by citizen: Actor, expectedVersion: Int? = nil, now: Date
+        _ requestID: String, by citizen: Participant, expectedVersion: Int? = nil, now: Date
     ) async throws(RecordsError) -> RequestSummary {
         try await perform(
             TransitionCommand(
@@ -106,14 +106,14 @@ extension RequestStore {
 
     /// The signer records that the signed document was delivered (`approved` → `issued`).
     package func markIssued(
-        _ requestID: String, by system: Actor = .system(), now: Date
+        _ requestID: String, by system: Participant = .system(), now: Date
     ) async throws(RecordsError) -> RequestSummary {
         try await perform(TransitionCommand(requestID: requestID, action: .issue, actor: system, reason: nil), now: now)
     }
 
     /// An officer of the department revokes an issued document, stating the grounds (`issued` → `revoked`).
     package func revoke(
-        _ requestID: String, reason: String, by officer: Actor, expectedVersion: Int? = nil, now: Date
+        _ requestID: String, reason: String, by officer: Participant, expectedVersion: Int? = nil, now: Date
     ) async throws(RecordsError) -> RequestSummary {
         try await perform(
             TransitionCommand(
@@ -123,14 +123,14 @@ extension RequestStore {
     }
 
     /// Blocking ``claim(_:by:expectedVersion:now:)-async`` (command line, benchmarks).
-    package func claim(_ requestID: String, by officer: Actor, now: Date) throws(RecordsError) -> RequestSummary {
+    package func claim(_ requestID: String, by officer: Participant, now: Date) throws(RecordsError) -> RequestSummary {
         try performNow(TransitionCommand(requestID: requestID, action: .claim, actor: officer, reason: nil), now: now)
     }
 
     /// Blocking approval (command line, benchmarks): ``decide(_:_:by:officerName:expectedVersion:now:)-async`` with
     /// `.approve`.
     package func approve(
-        _ requestID: String, findingsJSON: String, by officer: Actor, officerName: String? = nil, now: Date
+        _ requestID: String, findingsJSON: String, by officer: Participant, officerName: String? = nil, now: Date
     ) throws(RecordsError) -> RequestSummary {
         try Self.checkFindings(findingsJSON)
         var command = TransitionCommand(requestID: requestID, action: .approve, actor: officer, reason: nil)

@@ -77,7 +77,8 @@ struct TemplateParser {
                 }
                 guard section.name == name else {
                     throw error(
-                        "{{/\(name.text)}} does not match {{\(section.inverted ? "^" : "#")\(section.name.text)}} opened at line \(section.line)",
+                        "{{/\(name.text)}} does not match {{\(section.inverted ? "^" : "#")\(section.name.text)}} "
+                            + "opened at line \(section.line)",
                         line: tagLine)
                 }
                 append(

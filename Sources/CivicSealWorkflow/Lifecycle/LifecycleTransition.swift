@@ -3,12 +3,12 @@ package struct LifecycleTransition: Codable, Sendable, Hashable {
     package let from: RequestState
     package let action: LifecycleAction
     package let to: RequestState
-    package let performer: ActorRole
+    package let performer: ParticipantRole
     /// The action must carry a non-empty reason (it is shown to the citizen and kept in the audit trail).
     package let requiresReason: Bool
 
     package init(
-        from: RequestState, action: LifecycleAction, to: RequestState, performer: ActorRole, requiresReason: Bool
+        from: RequestState, action: LifecycleAction, to: RequestState, performer: ParticipantRole, requiresReason: Bool
     ) {
         self.from = from
         self.action = action

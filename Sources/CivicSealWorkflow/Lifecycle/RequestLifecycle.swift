@@ -63,7 +63,7 @@ package struct RequestLifecycle: Codable, Sendable, Hashable {
     /// department); a required reason is present and valid.
     @discardableResult
     package mutating func perform(
-        _ action: LifecycleAction, by actor: Actor, reason: String? = nil
+        _ action: LifecycleAction, by actor: Participant, reason: String? = nil
     ) throws(LifecycleError) -> LifecycleEvent {
         let event = try check(action, by: actor, reason: reason)
         state = event.to
@@ -76,7 +76,7 @@ package struct RequestLifecycle: Codable, Sendable, Hashable {
     }
 
     /// What ``perform(_:by:reason:)`` would do, without doing it.
-    package func check(_ action: LifecycleAction, by actor: Actor, reason: String? = nil) throws(LifecycleError)
+    package func check(_ action: LifecycleAction, by actor: Participant, reason: String? = nil) throws(LifecycleError)
         -> LifecycleEvent
     {
         func fail(_ code: LifecycleError.Code, _ message: String) -> LifecycleError {
