@@ -60,7 +60,7 @@ let package = Package(
                 "CivicSealHTTP", "CivicSealIdentity", "CivicSealRecords", "CivicSealWorkflow", "CivicSealCrypto",
                 "CivicSealVerification", "CivicSealJSON", "CivicSealDocuments", "CivicSealCasework",
             ],
-            exclude: ["Resources/openapi.json"], swiftSettings: strict),
+            swiftSettings: strict),
 
         // The pages (citizens, officers, verifiers) over the page kit; beside the API, never importing it.
         .target(name: "CivicSealWebKit", dependencies: ["CivicSealHTTP", "CivicSealCrypto"], swiftSettings: strict),

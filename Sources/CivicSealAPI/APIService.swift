@@ -16,7 +16,8 @@ package final class APIService: Sendable {
     package let casework: Casework
     let verifier: TokenVerifier
     let metrics: MetricsRegistry
-    let openAPIDocument: [UInt8]
+    /// `Templates/api/openapi.json` as loaded at start: `GET /openapi.json` serves it byte for byte.
+    let openAPIDocument: OpenAPIDocument
     let stateGauge: Gauge
     let stateCounts = StateCountCache()
     let healthCache = HealthCache()
@@ -28,10 +29,11 @@ package final class APIService: Sendable {
 
     /// - Parameters:
     ///   - casework: the use cases (its store, issuer, verifier and clock).
+    ///   - openAPI: the OpenAPI document served at `GET /openapi.json` (``OpenAPIDocument``, loaded at start).
     ///   - trust: what `GET /v1/trust` publishes.
     ///   - metricsToken: the bearer token `GET /metrics` requires; nil answers 404 there.
     package init(
-        casework: Casework, verifier: TokenVerifier, metrics: MetricsRegistry,
+        casework: Casework, verifier: TokenVerifier, metrics: MetricsRegistry, openAPI: OpenAPIDocument,
         trust: TrustPublication = TrustPublication(), metricsToken: String? = nil
     ) {
         self.casework = casework
@@ -39,7 +41,7 @@ package final class APIService: Sendable {
         trustBody = trust.body()
         self.verifier = verifier
         self.metrics = metrics
-        openAPIDocument = Array(OpenAPIDocument.json.utf8)
+        openAPIDocument = openAPI
         stateGauge = metrics.gauge("civicseal_requests", help: "Requests by lifecycle state.", labelNames: ["state"])
     }
 
@@ -88,7 +90,7 @@ package final class APIService: Sendable {
             .get, "/healthz", inline: { [self] _, _ in cachedHealth() }, handler: { [self] _, _ in health() })
         builder.get("/metrics") { [self] request, _ in await metricsExposition(request) }
         builder.get("/openapi.json") { [self] _, _ in
-            var response = HTTPResponse.json(openAPIDocument)
+            var response = HTTPResponse.json(openAPIDocument.bytes)
             response.headers.replaceOrAdd(name: "Cache-Control", value: "public, max-age=300")
             return response
         }

@@ -33,6 +33,45 @@ package enum JSONValue: Sendable, Hashable {
     package var objectValue: [String: JSONValue]? { if case .object(let value) = self { value } else { nil } }
     /// The number as an integer, when its literal is one that fits (`1300819380`, not `1.5` or `1e3`).
     package var int64Value: Int64? { if case .number(let text) = self { Int64(text) } else { nil } }
+    /// The number as an integer when its value is whole, in any notation (`2`, `2.0`, `2e0`, `-0.25e1` is not), as
+    /// JSON Schema reads `integer`; nil for a fraction or outside `Int64`. Exact: no floating point is involved.
+    package var integralValue: Int64? {
+        guard case .number(let text) = self else { return nil }
+        return Int64(text) ?? Self.integralText(text).flatMap { Int64($0) }
+    }
+
+    /// The decimal integer a JSON number literal denotes (`"-12.50e1"` → `"-125"`), or nil when it has a fraction.
+    /// The result may still be too large for a fixed-width type; callers parse it.
+    package static func integralText(_ literal: String) -> String? {
+        var text = Substring(literal)
+        let negative = text.first == "-"
+        if negative { text = text.dropFirst() }
+        let parts = text.split(omittingEmptySubsequences: false, whereSeparator: { $0 == "e" || $0 == "E" })
+        guard parts.count <= 2, let mantissa = parts.first else { return nil }
+        var exponent = 0
+        if parts.count == 2 {
+            let written = parts[1].first == "+" ? parts[1].dropFirst() : parts[1]
+            guard let value = Int(written), abs(value) <= 1000 else { return nil }
+            exponent = value
+        }
+        let pieces = mantissa.split(separator: ".", omittingEmptySubsequences: false)
+        guard (1...2).contains(pieces.count),
+            pieces.allSatisfy({ $0.allSatisfy(\.isASCII) && $0.allSatisfy(\.isNumber) })
+        else { return nil }
+        let fraction = pieces.count == 2 ? pieces[1] : ""
+        var digits = Substring(pieces[0] + fraction).drop { $0 == "0" }
+        exponent -= fraction.count
+        if digits.isEmpty { return "0" }
+        if exponent < 0 {
+            // The digits past the decimal point must all be zeros.
+            guard -exponent <= digits.count, digits.suffix(-exponent).allSatisfy({ $0 == "0" }) else { return nil }
+            digits = digits.dropLast(-exponent)
+            exponent = 0
+        }
+        guard digits.count + exponent <= 40 else { return nil }
+        return (negative ? "-" : "") + digits + String(repeating: "0", count: exponent)
+    }
+
     /// The number as a double (may round).
     package var doubleValue: Double? { if case .number(let text) = self { Double(text) } else { nil } }
 

@@ -4,8 +4,8 @@ import Foundation
 /// ``StrictJSONParser``, and never by Foundation's `JSONDecoder`.
 ///
 /// Errors are `DecodingError`s with the coding path, as `JSONDecoder` reports them. Dates are ISO 8601 internet
-/// date-times (`2026-03-01T08:00:00Z`, what `JSONDecoder.DateDecodingStrategy.iso8601` reads). Integers must be
-/// written as integers (`1`, not `1.0` or `1e0`).
+/// date-times (`2026-03-01T08:00:00Z`, what `JSONDecoder.DateDecodingStrategy.iso8601` reads). An integer is a number
+/// whose value is whole, in any notation (`1`, `1.0`, `1e0`), as JSON Schema reads `integer`; `1.5` is refused.
 package struct JSONValueDecoder: Sendable {
     package init() {}
 
@@ -100,7 +100,9 @@ struct TreeDecoder: Decoder {
 
     func integer<I: FixedWidthInteger>(_ type: I.Type, _ value: JSONValue, _ codingPath: [any CodingKey]) throws -> I {
         guard case .number(let text) = value else { throw mismatch(type, value, codingPath) }
-        guard let number = I(text) else {
+        // JSON Schema's `integer` is the number's value, not its notation: `2.0` and `2e0` are 2 (the OpenAPI document
+        // promises exactly that).
+        guard let number = I(text) ?? JSONValue.integralText(text).flatMap({ I($0) }) else {
             throw DecodingError.dataCorrupted(
                 .init(
                     codingPath: codingPath, debugDescription: "expected a whole number that fits \(type), found \(text)"

@@ -2,16 +2,9 @@ import CivicSealServiceTestSupport
 import Foundation
 import Testing
 
-/// `/healthz`, `/metrics` and `/openapi.json` as an operator and a client generator see them.
+/// `/healthz` and `/metrics` as an operator sees them (`/openapi.json`: ``OpenAPIContractTests``).
 @Suite("Live API: operations endpoints")
 struct OperationsTests {
-    /// The repository copy of the OpenAPI document.
-    static let repositoryDocumentPath = URL(fileURLWithPath: #filePath)
-        .deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
-        .appendingPathComponent("Sources/CivicSealAPI/Resources/openapi.json").path
-
-    static let httpMethods: Set<String> = ["get", "put", "post", "delete", "options", "head", "patch", "trace"]
-
     @Test("GET /healthz answers 200 {\"status\":\"ok\"} without a token")
     func healthzIsOK() async throws {
         try await withLiveService { live in
@@ -77,72 +70,6 @@ struct OperationsTests {
             // No id or personal data in any label.
             for id in ids { #expect(!response.text.contains(id)) }
             #expect(!response.text.contains("079085"))
-        }
-    }
-
-    @Test("GET /openapi.json is a JSON OpenAPI 3.1 document")
-    func openAPIIsServed() async throws {
-        try await withLiveService { live in
-            let response = try await live.client.get("/openapi.json")
-            #expect(response.status == 200)
-            #expect(response.header("Content-Type")?.hasPrefix("application/json") == true)
-            let version = try #require(response.json["openapi"] as? String)
-            #expect(version.hasPrefix("3.1."), "openapi \(version)")
-            #expect(response.json["paths"] is [String: Any])
-            #expect((response.json["info"] as? [String: Any])?["title"] is String)
-        }
-    }
-
-    @Test(
-        "every route the server knows is in the OpenAPI paths with its method, and every documented operation is served"
-    )
-    func routesAndOpenAPIAgree() async throws {
-        try await withLiveService { live in
-            let response = try await live.client.get("/openapi.json")
-            let paths = try #require(response.json["paths"] as? [String: [String: Any]])
-            let documented = Set(
-                paths.flatMap { path, item in
-                    item.keys.filter { Self.httpMethods.contains($0) }.map { "\($0.uppercased()) \(path)" }
-                })
-            let all = live.service.routes.map { "\($0.method.rawValue) \($0.pattern)" }
-            #expect(Set(all).count == all.count, "duplicate routes")
-            // The HTML pages are for browsers, not part of the API — except /v/{id}, the address printed on every
-            // document.
-            let served = Set(
-                live.service.routes.filter { !Self.isBrowserPage($0.pattern) }.map {
-                    "\($0.method.rawValue) \($0.pattern)"
-                })
-            #expect(
-                served.subtracting(documented).isEmpty,
-                "served but not documented: \(served.subtracting(documented).sorted())")
-            #expect(
-                documented.subtracting(served).isEmpty,
-                "documented but not served: \(documented.subtracting(served).sorted())")
-            #expect(
-                served.contains("POST /v1/requests") && served.contains("GET /openapi.json")
-                    && served.contains("GET /v/{id}"))
-        }
-    }
-
-    /// A route of the server-rendered pages (`/`, `/verify`, `/officer/…`, `/citizen/…`, `/static/…`…), other than
-    /// the documents' public address `/v/{id}`.
-    static func isBrowserPage(_ pattern: String) -> Bool {
-        !(pattern.hasPrefix("/v1/") || ["/healthz", "/metrics", "/openapi.json", "/v/{id}"].contains(pattern))
-    }
-
-    @Test("Resources/openapi.json in the repository is the document the server serves")
-    func repositoryCopyMatchesServedDocument() async throws {
-        try await withLiveService { live in
-            let served = try await live.client.get("/openapi.json")
-            let repository = try Data(contentsOf: URL(fileURLWithPath: Self.repositoryDocumentPath))
-            let servedValue = try JSONSerialization.jsonObject(with: Data(served.body)) as? NSDictionary
-            let repositoryValue = try JSONSerialization.jsonObject(with: repository) as? NSDictionary
-            #expect(
-                servedValue != nil && servedValue == repositoryValue,
-                "Resources/openapi.json differs from OpenAPIDocument.json")
-            #expect(
-                served.body == Array(repository) || served.body + [10] == Array(repository),
-                "the two copies differ byte for byte")
         }
     }
 }

@@ -99,9 +99,10 @@ extension APIService {
         let object = try Self.jsonObject(request.body, members: Set(fields))
         var values: [String] = []
         for field in fields {
-            guard let value = object[field]?.stringValue, value.utf8.count <= 400 else {
+            // 400 code points, as the OpenAPI document's maxLength counts them.
+            guard let value = object[field]?.stringValue, value.unicodeScalars.count <= 400 else {
                 throw APIError.badRequest(
-                    field, "field.required", "\(field) is required (a string of at most 400 bytes)")
+                    field, "field.required", "\(field) is required (a string of at most 400 characters)")
             }
             values.append(value)
         }

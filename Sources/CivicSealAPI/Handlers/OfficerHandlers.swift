@@ -60,6 +60,9 @@ extension APIService {
         let decision: DecisionInput
         switch body.decision {
         case "approve": decision = .approve(findings: body.findings)
+        case "reject" where body.findings != nil, "request-info" where body.findings != nil:
+            // The body's shape: findings belong to an approval only (the OpenAPI document says so).
+            throw APIError.invalid("findings", "findings.not-applicable", "findings are stated only with approve")
         case "reject": decision = .reject(reason: body.reason ?? "")
         case "request-info": decision = .requestInfo(reason: body.reason ?? "")
         default:
@@ -127,7 +130,7 @@ struct DecisionBody {
         }
         var expectedVersion: Int?
         if let member = object["expectedVersion"] {
-            guard let number = member.int64Value, number > 0, number < Int64(Int32.max) else {
+            guard let number = member.integralValue, number > 0, number < Int64(Int32.max) else {
                 throw APIError.badRequest(
                     "expectedVersion", "json.type-mismatch", "expectedVersion must be a positive integer")
             }
@@ -179,7 +182,7 @@ struct ComplexityBody {
         }
         var expectedVersion: Int?
         if let member = object["expectedVersion"] {
-            guard let number = member.int64Value, number > 0, number < Int64(Int32.max) else {
+            guard let number = member.integralValue, number > 0, number < Int64(Int32.max) else {
                 throw APIError.badRequest(
                     "expectedVersion", "json.type-mismatch", "expectedVersion must be a positive integer")
             }

@@ -89,8 +89,10 @@ extension RecordsError: HTTPProblemConvertible {
                 detail: message,
                 errors: issues.map { .init(field: $0.field, code: $0.code.rawValue, message: $0.message) })
         case .invalidCursor:
+            // Well-formed query, but a position this queue never gave out: unprocessable, like any value the
+            // document's schema admits and the server cannot use.
             return ProblemDetails(
-                slug: "invalid-cursor", title: "Invalid cursor", status: HTTPStatus(code: 400), detail: message)
+                slug: "invalid-cursor", title: "Invalid cursor", status: HTTPStatus(code: 422), detail: message)
         case .forbidden:
             return ProblemDetails(
                 slug: "forbidden", title: "Not allowed", status: HTTPStatus(code: 403), detail: message)

@@ -24,7 +24,8 @@ package struct ServeOptions: Sendable {
     /// Where the one-line JSON access log goes (standard output by default).
     package var logSink: any HTTPLogSink = StandardOutputLogSink()
     package var clock: @Sendable () -> Date = { Date() }
-    /// Document templates (the repository's `Templates/` by default).
+    /// Document templates, the pages' `web/` and the API's `api/openapi.json` (the repository's `Templates/` by
+    /// default).
     package var templatesDirectory = DocumentRenderer.repositoryTemplateDirectory()
     /// The public address printed on documents and encoded in their QR codes (`<base>/v/<id>`);
     /// `http://<host>:<port>` when not set.
@@ -194,13 +195,20 @@ package final class Service: Sendable {
             try? store.close()
             throw AppError(.configuration, "\(error)")
         }
+        // The API's contract is data beside the templates (`Templates/api/openapi.json`): checked now, not at the
+        // first `GET /openapi.json`.
+        let openAPI: OpenAPIDocument
+        do { openAPI = try OpenAPIDocument(file: OpenAPIDocument.file(templates: templates)) } catch {
+            try? store.close()
+            throw AppError(.configuration, "the OpenAPI document \(error)")
+        }
         let metrics = MetricsRegistry()
         let verifier = TokenVerifier(issuers: issuers, clock: options.clock)
         let casework = Casework(
             store: store, clock: options.clock, issuance: issuance, documentVerifier: documentVerifier,
             verification: options.verification ?? VerificationLanes())
         let api = APIService(
-            casework: casework, verifier: verifier, metrics: metrics, trust: keyring.publication(),
+            casework: casework, verifier: verifier, metrics: metrics, openAPI: openAPI, trust: keyring.publication(),
             metricsToken: options.metricsToken)
         // The pages share the casework's pieces (one set of verification threads, one confirmation budget per
         // client) without holding the API; one router serves both.

@@ -184,6 +184,14 @@ struct FindingsReader {
             add(field, .textControlCharacters, "control characters (U+0000–U+001F, U+007F–U+009F) are not allowed")
             return nil
         }
+        // What was sent is bounded in code points too (the OpenAPI document's maxLength), as in submissions.
+        let sentLimit = ApprovalFindings.maximumTextLength * TextNormalization.codePointsPerCharacter
+        if raw.utf8.count > sentLimit, raw.unicodeScalars.count > sentLimit {
+            add(
+                field, .textTooLong,
+                "at most \(ApprovalFindings.maximumTextLength) characters (\(sentLimit) code points as sent)")
+            return nil
+        }
         if TextNormalization.containsBidiControls(raw) {
             add(field, .textBidiControl, "bidirectional controls (U+202A–U+202E, U+2066–U+2069) are not allowed")
             return nil
@@ -321,11 +329,11 @@ struct FindingsReader {
         switch members["validityMonths"] {
         case nil, .null?: add("findings.validityMonths", .findingsRequired, "required (months)")
         case let member?:
-            if let months = member.int64Value, ApprovalFindings.validityRange.contains(Int(months)) {
+            if let months = member.integralValue, ApprovalFindings.validityRange.contains(Int(months)) {
                 validity = Int(months)
             } else {
                 add(
-                    "findings.validityMonths", member.int64Value == nil ? .findingsTypeMismatch : .findingsInvalid,
+                    "findings.validityMonths", member.integralValue == nil ? .findingsTypeMismatch : .findingsInvalid,
                     "validityMonths must be a whole number of months from "
                         + "\(ApprovalFindings.validityRange.lowerBound) to \(ApprovalFindings.validityRange.upperBound)"
                 )

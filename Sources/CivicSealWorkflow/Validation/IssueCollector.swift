@@ -29,6 +29,17 @@ struct IssueCollector {
             if required { add(field, .fieldRequired, "required") }
             return nil
         }
+        // The limit counts characters after NFC and trimming; what was sent is also bounded, at
+        // ``TextNormalization/codePointsPerCharacter`` code points per character, which is what the OpenAPI
+        // document's `maxLength` states (JSON Schema counts code points).
+        if raw.utf8.count > limit * TextNormalization.codePointsPerCharacter,
+            raw.unicodeScalars.count > limit * TextNormalization.codePointsPerCharacter
+        {
+            add(
+                field, isName ? .fullNameTooLong : .textTooLong,
+                "at most \(limit) characters (\(limit * TextNormalization.codePointsPerCharacter) code points as sent)")
+            return nil
+        }
         if TextNormalization.containsControlCharacters(raw) {
             add(
                 field, isName ? .fullNameControlCharacters : .textControlCharacters,

@@ -67,6 +67,10 @@ package struct SubmissionValidator: Sendable {
             clean.residenceHistory = validateResidenceHistory(
                 submission.residenceHistory, subject: subject, today: today, into: &issues)
         } else {
+            // Health documents print no residence history: one stated anyway is checked row by row, then dropped.
+            if submission.residenceHistory != nil {
+                _ = validateResidenceHistory(submission.residenceHistory, subject: nil, today: today, into: &issues)
+            }
             clean.residenceHistory = nil
         }
 
@@ -83,6 +87,10 @@ package struct SubmissionValidator: Sendable {
                 issues.add("delivery.postalAddress", .fieldRequired, "postal delivery needs an address")
             }
         } else {
+            // An address given for another delivery method is checked like any address, then dropped.
+            if let address = submission.delivery.postalAddress {
+                _ = validateAddress(address, at: "delivery.postalAddress", into: &issues)
+            }
             clean.delivery.postalAddress = nil
         }
         if fees.category(forGroup: submission.feeGroup) == nil {
@@ -105,8 +113,15 @@ package struct SubmissionValidator: Sendable {
         into issues: inout IssueCollector, clean: inout RequestSubmission
     ) -> PersonIdentity? {
         if submission.relation == .oneself {
-            if let given = submission.subject, given.personalId != applicant.personalID.digits {
-                issues.add("subject.personalId", .formSubjectMismatch, "a request for oneself cannot name someone else")
+            // A subject stated anyway must be a valid one, and the applicant.
+            if let given = submission.subject {
+                _ = PersonIdentity.validate(
+                    personalId: given.personalId, fullName: given.fullName, birthDate: given.birthDate, sex: given.sex,
+                    prefix: "subject.", today: today, policy: policy, into: &issues)
+                if given.personalId != applicant.personalID.digits {
+                    issues.add(
+                        "subject.personalId", .formSubjectMismatch, "a request for oneself cannot name someone else")
+                }
             }
             clean.subject = nil
             return applicant.identity
@@ -135,6 +150,12 @@ package struct SubmissionValidator: Sendable {
     ) {
         let kind = submission.request.kind
         let birthDateField = submission.relation == .oneself ? "birthDate" : "subject.birthDate"
+        // Proxy details stated where no proxy acts are checked like any text, then dropped.
+        if submission.relation != .authorisedProxy, let proxy = submission.proxy {
+            _ = issues.text(
+                proxy.authorisationReference, at: "proxy.authorisationReference", limit: policy.maximumShortTextLength,
+                required: false)
+        }
         switch submission.relation {
         case .oneself:
             clean.proxy = nil

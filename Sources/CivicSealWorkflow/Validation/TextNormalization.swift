@@ -5,6 +5,11 @@ import Foundation
 /// Vietnamese text arrives both precomposed and decomposed ("ễ" as U+1EC5 or as e + U+0302 + U+0303); stored and
 /// signed text is always NFC (Unicode Standard Annex #15) so that names compare, index and print identically.
 package enum TextNormalization {
+    /// Text as sent is bounded at this many Unicode code points per character of its limit: a base letter and up to
+    /// three combining marks (decomposed Vietnamese needs two). A limit in characters after NFC cannot be stated in
+    /// JSON Schema; this bound can (`maxLength` counts code points), so the API document states it exactly.
+    package static let codePointsPerCharacter = 4
+
     /// C0 controls U+0000–U+001F (tab, line feed and carriage return included), DEL U+007F, C1 U+0080–U+009F.
     package static func containsControlCharacters(_ text: String) -> Bool {
         text.unicodeScalars.contains { isControl($0) }

@@ -23,8 +23,9 @@ package enum WorkflowJSON {
     /// member (`json.duplicate-member` at `copies`).
     ///
     /// With `rejectingUnknownKeys` (the default), every key the model does not know is reported as
-    /// `json.unknown-field`, so a misspelt `"statesBan": true` is not silently dropped. Detection re-encodes the
-    /// decoded value (our own output) and looks for input keys with non-null values that the model did not keep.
+    /// `json.unknown-field`, so a misspelt `"statesBan": true` is not silently dropped, and a member whose value is
+    /// `null` as `json.null-value` (an optional member is left out, never null). Detection re-encodes the decoded value
+    /// (our own output) and looks for input keys that the model did not keep.
     package static func decode<T: Codable>(
         _ type: T.Type, from bytes: some ContiguousBytes, rejectingUnknownKeys: Bool = true,
         limits: JSONLimits = .standard
@@ -88,7 +89,14 @@ package enum WorkflowJSON {
                 let field = path.isEmpty ? key : path + "." + key
                 if let keptValue = keptObject[key] {
                     collectUnknownKeys(input: value, kept: keptValue, path: field, into: &issues)
-                } else if value != .null {
+                } else if value == .null {
+                    // An optional member left out is absent, not null: the OpenAPI document types no member as
+                    // nullable, and an unknown member is refused whatever its value.
+                    issues.append(
+                        ValidationIssue(
+                            field: field, code: .jsonNullValue,
+                            message: "null is not a value here: leave the member out"))
+                } else {
                     issues.append(ValidationIssue(field: field, code: .jsonUnknownField, message: "unknown key"))
                 }
             }

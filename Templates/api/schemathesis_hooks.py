@@ -1,0 +1,9 @@
+"""schemathesis hooks for CivicSeal (loaded through `hooks` in schemathesis.toml).
+
+`POST /v1/verify` takes the PDF itself as `application/pdf`: its generated bodies are sent as raw bytes, like
+`application/octet-stream` (schemathesis has no serializer of its own for PDF).
+"""
+
+import schemathesis
+
+schemathesis.serializer.alias("application/pdf", "application/octet-stream")
