@@ -13,7 +13,7 @@ import Foundation
 /// its history and the actions its state allows (claim; approve with findings, ask for information, reject; revoke).
 extension WebPages {
     /// The roles that may use the officer pages: any that may read a request (officers and revokers).
-    static let officerRoles: Set<StaffRole> = AuthorizationPolicy.standard.roles(for: .viewRequest)
+    static let officerRoles: Set<StaffRole> = Casework.officerRoles
     static let queuePageSize = 50
 
     func registerOfficer(_ builder: inout HTTPRouter.Builder) {
@@ -161,8 +161,7 @@ extension WebPages {
             summary.state == .issued || summary.state == .revoked ? try store.documentEntry(forRequest: id) : nil
         var values = requestFacts(record, document: document, visit, officerNames: true)
         let text: (String) -> String = { self.text($0, visit) }
-        let may = { (action: StaffAction) in dependencies.casework.policy.grants(staff.roles, action, on: summary.kind)
-        }
+        let may = { (action: StaffAction) in dependencies.casework.grants(staff, action, on: summary.kind) }
         var particulars: [(String, String?)] = []
         if let subject = record.subject {
             particulars += [
@@ -338,7 +337,7 @@ extension WebPages {
     }
 
     func pageRequestID(_ context: RequestContext) throws -> String {
-        guard let id = context.parameter("id"), RequestStore.isRequestID(id) else { throw Outcome.notFound }
+        guard let id = context.parameter("id"), Casework.isRequestID(id) else { throw Outcome.notFound }
         return id
     }
 
@@ -455,8 +454,7 @@ extension WebPages {
         guard let json else { return try await redisplay(errors, .review) }
         let approved: ApprovalFindings
         do {
-            approved = try FindingsShape.check(
-                json, for: record.summary.kind, submission: record.submission, today: CalendarDate(now))
+            approved = try dependencies.casework.previewApproval(json, of: record)
         } catch {
             return try await redisplay(form.pageErrors(error, typed: typed), .review)
         }

@@ -61,7 +61,7 @@ extension WebPages {
             .replacingOccurrences(
                 of: "{kind}",
                 with: text(complexity.isComplex ? "queue-complexity-complex" : "queue-complexity-simple", visit))
-        let mayDecide = dependencies.casework.policy.grants(staff.roles, .setComplexity, on: summary.kind)
+        let mayDecide = dependencies.casework.grants(staff, .setComplexity, on: summary.kind)
         let canSet =
             mayDecide && RequestLifecycle.transition(from: summary.state, action: .setComplexity) != nil
             && (summary.state != .inReview || summary.assigneeID == actor.id)

@@ -63,7 +63,7 @@ struct AuthorizationPolicyTests {
     ]
 
     @Test(
-        "the policy's table grants exactly what the expectation table says, role by role, action by action, kind by kind"
+        "the policy grants exactly what the expectation table says, role by role, action by action, kind by kind"
     )
     func policyTableMatchesTheExpectations() throws {
         let policy = AuthorizationPolicy.standard
@@ -246,7 +246,7 @@ struct AuthorizationPolicyTests {
     }
 
     @Test(
-        "on the officer pages, officers and revokers of both departments see the request page, claim and revoke as the table says"
+        "officer pages: officers and revokers of both departments see, claim and revoke as the table says"
     )
     func officerPagesFollowThePolicy() async throws {
         try await withLiveService(configure: Self.quiet) { live in

@@ -30,7 +30,8 @@ struct DescriptorExhaustionTests {
             "/bin/sh",
             [
                 "-c",
-                "exec \"$0\" --nofile=\(limit):\(limit) -- \"$1\" serve --host 127.0.0.1 --port 0 --data \"$2/data\" --keys \"$2/keys\" --metrics-token-file \"$2/metrics-token\" 2>&1",
+                "exec \"$0\" --nofile=\(limit):\(limit) -- \"$1\" serve --host 127.0.0.1 --port 0 --data \"$2/data\" "
+                    + "--keys \"$2/keys\" --metrics-token-file \"$2/metrics-token\" 2>&1",
                 prlimit, civicseal, folder.path,
             ])
         defer {

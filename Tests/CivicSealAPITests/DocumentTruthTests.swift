@@ -43,15 +43,19 @@ struct DocumentTruthTests {
     }
 
     static let conviction = """
-        {"judgmentDate": "2019-03-12", "judgmentNumber": "45/2019/HS-ST", "court": "TAND quận Ba Đình", "crime": "  Cu\\u031bo\\u031b\\u0301p giật ",
-         "articles": "Điều 171", "mainPenalty": "18 tháng tù", "additionalPenalties": "Phạt 5 triệu", "executionStatus": "Đã chấp hành",
+        {"judgmentDate": "2019-03-12", "judgmentNumber": "45/2019/HS-ST", "court": "TAND quận Ba Đình", "crime":
+        "  Cu\\u031bo\\u031b\\u0301p giật ",
+         "articles": "Điều 171", "mainPenalty": "18 tháng tù", "additionalPenalties": "Phạt 5 triệu", "executionStatus":
+         "Đã chấp hành",
          "expunged": false}
         """
     static let ban =
-        #"{"description": "Cấm làm kế toán", "judgment": "45/2019/HS-ST", "court": "TAND quận Ba Đình", "duration": "03 năm"}"#
+        #"{"description": "Cấm làm kế toán", "judgment": "45/2019/HS-ST", "court": "TAND quận Ba Đình", "duration": "#
+        + #""03 năm"}"#
 
     static let healthBody = """
-        {"request": {"kind": "health-certificate", "certificateType": "driving-licence", "licenceClass": "B"}, "relation": "self",
+        {"request": {"kind": "health-certificate", "certificateType": "driving-licence", "licenceClass": "B"},
+        "relation": "self",
          "particulars": {"currentResidence": {"line": "12 Phố Huế, phường Hai Bà Trưng", "provinceCode": "001"}},
          "contact": {"phone": "0987654321"}, "copies": 1, "delivery": {"method": "electronic"}}
         """
@@ -68,12 +72,13 @@ struct DocumentTruthTests {
         """
         {"licenceClass": "C1", "examinedOn": "\(day(-3))", "validityMonths": 6, "drugTest": "Âm tính / Negative",
          "conclusion": "Đủ sức khỏe lái xe", "doctor": "BS. Hoàng Văn Khám",
-         "results": [{"specialtyVietnamese": "Mắt", "specialtyEnglish": "Eyes", "finding": "Thị lực 10/10", "assessment": "Đạt"}]}
+         "results": [{"specialtyVietnamese": "Mắt", "specialtyEnglish": "Eyes", "finding": "Thị lực 10/10",
+         "assessment": "Đạt"}]}
         """
     }
 
     @Test(
-        "the issue's approval (an unknown `conviction` beside empty lists) is a 422 naming the member, and nothing is issued"
+        "an unknown `conviction` beside empty lists is a 422 naming the member, and nothing is issued"
     )
     func looseFindingsRefused() async throws {
         try await withLiveService { live in
@@ -81,7 +86,8 @@ struct DocumentTruthTests {
             let response = try await Self.approve(
                 live, id, officer: .justiceOfficer,
                 findings:
-                    #"{"convictions": [], "bans": [], "conviction": [{"judgmentDate": "2020-01-01", "crime": "Trộm cắp tài sản"}]}"#
+                    #"{"convictions": [], "bans": [], "conviction": [{"judgmentDate": "2020-01-01", "crime": "Trộm "#
+                    + #"cắp tài sản"}]}"#
             )
             #expect(response.status == 422, "\(response)")
             #expect(response.hasError(field: "findings.conviction", code: "findings.unknown-member"), "\(response)")
@@ -122,7 +128,7 @@ struct DocumentTruthTests {
     }
 
     @Test(
-        "a health certificate is issued end to end with the recorded drug test, class, dates and results; missing facts are 422s",
+        "a health certificate is issued with the recorded drug test, class, dates and results; missing facts 422",
         .enabled(if: ExternalTool.isUsable("pdftotext")))
     func healthCertificateEndToEnd() async throws {
         try await withLiveService { live in
@@ -132,7 +138,8 @@ struct DocumentTruthTests {
             let loose = try await Self.approve(
                 live, id, officer: .healthOfficer,
                 findings:
-                    #"{"conclusion": "Đủ sức khỏe", "results": [{"specialty": "Mắt", "finding": "", "assessment": ""}]}"#
+                    #"{"conclusion": "Đủ sức khỏe", "results": [{"specialty": "Mắt", "finding": "", "assessment": "#
+                    + #"""}]}"#
             )
             #expect(loose.status == 422, "\(loose)")
             for field in [
@@ -163,7 +170,7 @@ struct DocumentTruthTests {
     }
 
     @Test(
-        "a health certificate request without a residence (\"Nơi cư trú\" is printed) is refused at submission, naming the field"
+        "a health certificate request without a residence (printed) is refused at submission, naming the field"
     )
     func missingResidenceRefused() async throws {
         try await withLiveService { live in
@@ -201,7 +208,8 @@ struct DocumentTruthTests {
             let entries = "/v1/health-books/\(person.personalID)/entries"
             #expect(try await live.client.post(entries, token: clinician, json: Bodies.vaccination).status == 201)
             let encounter = """
-                {"entryType": "encounter", "facilityId": "01001", "facilityName": "Phòng khám Đống Đa", "startedAt": "2025-05-06T02:00:00Z",
+                {"entryType": "encounter", "facilityId": "01001", "facilityName": "Phòng khám Đống Đa", "startedAt":
+                "2025-05-06T02:00:00Z",
                  "type": "outpatient", "reason": "Ho kéo dài", "diagnoses": ["J06.9"], "outcome": "recovered"}
                 """
             #expect(try await live.client.post(entries, token: clinician, json: encounter).status == 201)
@@ -345,7 +353,7 @@ struct DocumentTruthTests {
     }
 
     @Test(
-        "the health-certificate page asks for every printed fact; approved, the sealed text states what the officer entered",
+        "the health-certificate page asks every printed fact; the sealed text states what the officer entered",
         .enabled(if: ExternalTool.isUsable("pdftotext")))
     func pageHealthCertificate() async throws {
         try await withLiveService { live in

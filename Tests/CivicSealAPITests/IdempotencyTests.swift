@@ -53,7 +53,7 @@ struct IdempotencyTests {
     }
 
     @Test(
-        "an Idempotency-Key is the caller's own: another citizen using the same key and body gets a request of their own"
+        "an Idempotency-Key is the caller's own: another citizen with the same key and body gets their own request"
     )
     func idempotencyKeyIsScopedToTheCitizen() async throws {
         try await withLiveService { live in

@@ -187,7 +187,7 @@ struct IssuanceTests {
     }
 
     @Test(
-        "five-field confirmation: true when all match (names case- and space-insensitive), the same false answer whichever field is wrong"
+        "five-field confirmation: true when all match (names case/space-insensitive), one false answer otherwise"
     )
     func detailsConfirmation() async throws {
         try await withLiveService { live in
@@ -200,7 +200,8 @@ struct IssuanceTests {
                 try await live.client.post(
                     "/v1/verify/details",
                     json:
-                        #"{"documentId": "\#(id)", "fullName": "\#(name)", "birthDate": "\#(birth)", "sex": "\#(sex)", "personalId": "\#(personal)"}"#
+                        #"{"documentId": "\#(id)", "fullName": "\#(name)", "birthDate": "\#(birth)", "sex": "#
+                        + #""\#(sex)", "personalId": "\#(personal)"}"#
                 )
             }
             let right = try await ask(
@@ -231,7 +232,7 @@ struct IssuanceTests {
     }
 
     @Test(
-        "the QR page /v/{id}: escaped HTML under a strict CSP, nothing personal; its form (session and CSRF) says match or no match"
+        "QR page /v/{id}: escaped HTML, strict CSP, nothing personal; its form (session, CSRF) says match or not"
     )
     func verificationPage() async throws {
         try await withLiveService { live in
@@ -399,7 +400,7 @@ struct IssuanceTests {
     }
 
     @Test(
-        "POST /v1/verify: bytes that are not a sealed PDF are a 200 verdict `invalid` with a failed structure check; other media types 415"
+        "POST /v1/verify: non-PDF bytes are a 200 `invalid` verdict with a failed structure check; others 415"
     )
     func verifyRejectsMalformed() async throws {
         try await withLiveService { live in

@@ -59,7 +59,8 @@ import Testing
             "sqlite3",
             [
                 folder.path + "/civicseal.sqlite",
-                "DROP TRIGGER audit_log_no_update; UPDATE audit_log SET reason = 'approved by phone' WHERE sequence = 4;",
+                "DROP TRIGGER audit_log_no_update; UPDATE audit_log SET reason = 'approved by phone' WHERE sequence "
+                    + "= 4;",
             ])
         #expect(shell.status == 0, "\(shell.errorText)")
         let damaged = try Self.civicseal(["audit", "verify", "--data", folder.path])
@@ -90,7 +91,8 @@ import Testing
             return try database.read { connection in
                 (
                     try connection.query(
-                        "SELECT seq || ':' || state || ':' || history || ':' || hex((SELECT key FROM records_keys)) FROM requests ORDER BY seq"
+                        "SELECT seq || ':' || state || ':' || history || ':' || hex((SELECT key FROM records_keys)) "
+                            + "FROM requests ORDER BY seq"
                     ).compactMap { $0[0].string },
                     try connection.query("SELECT hash FROM audit_log ORDER BY sequence").compactMap { $0[0].string }
                 )

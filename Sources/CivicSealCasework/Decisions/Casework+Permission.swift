@@ -1,4 +1,6 @@
+import CivicSealDocuments
 import CivicSealIdentity
+import CivicSealJSON
 import CivicSealRecords
 import CivicSealWorkflow
 
@@ -14,5 +16,23 @@ extension Casework {
         let record = try await store.request(requestID, by: actor, now: clock())
         try authorize(staff, action, record.summary)
         return record
+    }
+}
+
+extension Casework {
+    /// The roles that may open the officer side at all: any role that may read a request (officers and revokers).
+    package static let officerRoles: Set<StaffRole> = AuthorizationPolicy.standard.roles(for: .viewRequest)
+
+    /// Whether `staff`'s roles grant `action` on requests of `kind` (what a page offers; the use case decides).
+    package func grants(_ staff: StaffPrincipal, _ action: StaffAction, on kind: RequestKind) -> Bool {
+        policy.grants(staff.roles, action, on: kind)
+    }
+
+    /// What an approval of `record` with `findings` would state, checked exactly as ``decide(_:_:expectedVersion:by:)``
+    /// checks it, with nothing stored: the officer's review step shows it before "confirm and seal".
+    package func previewApproval(_ findings: JSONValue, of record: RequestRecord) throws(ValidationFailure)
+        -> ApprovalFindings
+    {
+        try FindingsShape.check(findings, for: record.summary.kind, submission: record.submission, today: today())
     }
 }
