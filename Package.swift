@@ -15,9 +15,11 @@ let package = Package(
     dependencies: [],
     targets: [
         // C at the edge.
-        .systemLibrary(name: "COpenSSL", pkgConfig: "openssl", providers: [.apt(["libssl-dev"]), .brew(["openssl@3"])]),
+        .systemLibrary(
+            name: "COpenSSL", pkgConfig: "openssl", providers: [.apt(["libssl-dev"]), .brew(["openssl@3"])]),
         .target(name: "CCivicSealSystem"),  // GNU-only libc symbols; _GNU_SOURCE lives in its .c file only
-        .systemLibrary(name: "CSQLite", pkgConfig: "sqlite3", providers: [.apt(["libsqlite3-dev"]), .brew(["sqlite"])]),
+        .systemLibrary(
+            name: "CSQLite", pkgConfig: "sqlite3", providers: [.apt(["libsqlite3-dev"]), .brew(["sqlite"])]),
 
         // Infrastructure.
         .target(name: "CivicSealJSON", swiftSettings: strict),  // the one strict JSON reader, below every user
@@ -28,20 +30,25 @@ let package = Package(
         .target(name: "CivicSealProcess", dependencies: ["CCivicSealSystem"], swiftSettings: strict),
         .target(name: "CivicSealPDF", swiftSettings: strict),
         .target(
-            name: "CivicSealDocuments", dependencies: ["CivicSealPDF", "CivicSealQR", "CivicSealCrypto", "CivicSealWorkflow", "CivicSealJSON"],
+            name: "CivicSealDocuments",
+            dependencies: ["CivicSealPDF", "CivicSealQR", "CivicSealCrypto", "CivicSealWorkflow", "CivicSealJSON"],
             swiftSettings: strict),
 
         // Domain: intake and workflow.
         .target(name: "CivicSealWorkflow", dependencies: ["CivicSealJSON"], swiftSettings: strict),
-        .target(name: "CivicSealIdentity", dependencies: ["CivicSealCrypto", "CivicSealWorkflow", "CivicSealJSON"], swiftSettings: strict),
         .target(
-            name: "CivicSealRecords", dependencies: ["CivicSealStorage", "CivicSealWorkflow", "CivicSealCrypto", "CivicSealJSON"],
+            name: "CivicSealIdentity", dependencies: ["CivicSealCrypto", "CivicSealWorkflow", "CivicSealJSON"],
+            swiftSettings: strict),
+        .target(
+            name: "CivicSealRecords",
+            dependencies: ["CivicSealStorage", "CivicSealWorkflow", "CivicSealCrypto", "CivicSealJSON"],
             swiftSettings: strict),
 
         // Sealing and verification.
         .target(name: "CivicSealSealing", dependencies: ["CivicSealCrypto", "CivicSealPDF"], swiftSettings: strict),
         .target(
-            name: "CivicSealVerification", dependencies: ["CivicSealCrypto", "CivicSealPDF", "CivicSealWorkflow", "CivicSealJSON"],
+            name: "CivicSealVerification",
+            dependencies: ["CivicSealCrypto", "CivicSealPDF", "CivicSealWorkflow", "CivicSealJSON"],
             swiftSettings: strict),
 
         // The application layer: every use case once (intake, decisions, issuance, documents, verification).
@@ -93,14 +100,17 @@ let package = Package(
 
         // Tests.
         .target(
-            name: "CivicSealTestSupport", dependencies: ["CivicSealDocuments", "CivicSealWorkflow", "CivicSealProcess"], path: "Tests/CivicSealTestSupport",
+            name: "CivicSealTestSupport",
+            dependencies: ["CivicSealDocuments", "CivicSealWorkflow", "CivicSealProcess"],
+            path: "Tests/CivicSealTestSupport",
             swiftSettings: strict),
         .testTarget(name: "CivicSealJSONTests", dependencies: ["CivicSealJSON"], swiftSettings: strict),
         // The real service on a socket, the HTTP client and the cookie-keeping browser the API and page tests share.
         .target(
             name: "CivicSealServiceTestSupport",
             dependencies: [
-                "CivicSealApp", "CivicSealPages", "CivicSealDocuments", "CivicSealHTTP", "CivicSealCrypto", "CivicSealJSON",
+                "CivicSealApp", "CivicSealPages", "CivicSealDocuments", "CivicSealHTTP", "CivicSealCrypto",
+                "CivicSealJSON",
                 "CivicSealTestSupport",
             ],
             path: "Tests/CivicSealServiceTestSupport", swiftSettings: strict),
@@ -108,11 +118,13 @@ let package = Package(
             name: "CivicSealCryptoTests", dependencies: ["CivicSealCrypto", "CivicSealJSON", "CivicSealTestSupport"],
             resources: [.copy("Vectors")], swiftSettings: strict),
         .testTarget(
-            name: "CivicSealStorageTests", dependencies: ["CivicSealStorage", "CivicSealProcess", "CivicSealTestSupport"], swiftSettings: strict),
+            name: "CivicSealStorageTests",
+            dependencies: ["CivicSealStorage", "CivicSealProcess", "CivicSealTestSupport"], swiftSettings: strict),
         .testTarget(
             name: "CivicSealDocumentsTests",
             dependencies: [
-                "CivicSealDocuments", "CivicSealPDF", "CivicSealQR", "CivicSealCrypto", "CivicSealWorkflow", "CivicSealJSON",
+                "CivicSealDocuments", "CivicSealPDF", "CivicSealQR", "CivicSealCrypto", "CivicSealWorkflow",
+                "CivicSealJSON",
                 "CivicSealTestSupport",
             ],
             swiftSettings: strict),
@@ -123,15 +135,20 @@ let package = Package(
         .testTarget(
             name: "CivicSealVerificationTests",
             dependencies: [
-                "CivicSealVerification", "CivicSealSealing", "CivicSealApp", "CivicSealCrypto", "CivicSealDocuments", "CivicSealPDF", "CivicSealWorkflow", "CivicSealJSON",
+                "CivicSealVerification", "CivicSealSealing", "CivicSealApp", "CivicSealCrypto", "CivicSealDocuments",
+                "CivicSealPDF", "CivicSealWorkflow", "CivicSealJSON",
                 "CivicSealTestSupport",
             ],
             swiftSettings: strict),
-        .testTarget(name: "CivicSealPDFTests", dependencies: ["CivicSealPDF", "CivicSealTestSupport"], swiftSettings: strict),
-        .testTarget(name: "CivicSealHTTPTests", dependencies: ["CivicSealHTTP", "CivicSealTestSupport"], swiftSettings: strict),
+        .testTarget(
+            name: "CivicSealPDFTests", dependencies: ["CivicSealPDF", "CivicSealTestSupport"], swiftSettings: strict),
+        .testTarget(
+            name: "CivicSealHTTPTests", dependencies: ["CivicSealHTTP", "CivicSealTestSupport"], swiftSettings: strict),
         .testTarget(
             name: "CivicSealBrowserTests",
-            dependencies: ["CivicSealApp", "CivicSealHTTP", "CivicSealJSON", "CivicSealWorkflow", "CivicSealTestSupport"],
+            dependencies: [
+                "CivicSealApp", "CivicSealHTTP", "CivicSealJSON", "CivicSealWorkflow", "CivicSealTestSupport",
+            ],
             // The walks themselves are Python (Selenium, axe-core): one harness and a findings file per area.
             exclude: [
                 "browser_flows.py", "harness.py", "findings_officer.py", "findings_citizen.py", "findings_site.py",
@@ -140,24 +157,35 @@ let package = Package(
             swiftSettings: strict),
         .testTarget(
             name: "CivicSealWebKitTests",
-            dependencies: ["CivicSealWebKit", "CivicSealHTTP", "CivicSealCrypto", "CivicSealTestSupport"], swiftSettings: strict),
+            dependencies: ["CivicSealWebKit", "CivicSealHTTP", "CivicSealCrypto", "CivicSealTestSupport"],
+            swiftSettings: strict),
         // The repository's own shape: formatting, line and file lengths, the module graph README draws.
         .testTarget(name: "CivicSealArchitectureTests", dependencies: ["CivicSealTestSupport"], swiftSettings: strict),
-        .testTarget(name: "CivicSealProcessTests", dependencies: ["CivicSealProcess", "CivicSealTestSupport"], swiftSettings: strict),
-        .testTarget(name: "CivicSealQRTests", dependencies: ["CivicSealQR", "CivicSealTestSupport"], swiftSettings: strict),
+        .testTarget(
+            name: "CivicSealProcessTests", dependencies: ["CivicSealProcess", "CivicSealTestSupport"],
+            swiftSettings: strict),
+        .testTarget(
+            name: "CivicSealQRTests", dependencies: ["CivicSealQR", "CivicSealTestSupport"], swiftSettings: strict),
         .testTarget(
             name: "CivicSealRecordsTests",
-            dependencies: ["CivicSealRecords", "CivicSealWorkflow", "CivicSealStorage", "CivicSealCrypto", "CivicSealTestSupport"],
+            dependencies: [
+                "CivicSealRecords", "CivicSealWorkflow", "CivicSealStorage", "CivicSealCrypto", "CivicSealTestSupport",
+            ],
             swiftSettings: strict),
-        .testTarget(name: "CivicSealWorkflowTests", dependencies: ["CivicSealWorkflow", "CivicSealJSON"], swiftSettings: strict),
+        .testTarget(
+            name: "CivicSealWorkflowTests", dependencies: ["CivicSealWorkflow", "CivicSealJSON"],
+            swiftSettings: strict),
         .testTarget(
             name: "CivicSealIdentityTests",
-            dependencies: ["CivicSealIdentity", "CivicSealCrypto", "CivicSealWorkflow", "CivicSealJSON", "CivicSealTestSupport"],
+            dependencies: [
+                "CivicSealIdentity", "CivicSealCrypto", "CivicSealWorkflow", "CivicSealJSON", "CivicSealTestSupport",
+            ],
             swiftSettings: strict),
         .testTarget(
             name: "CivicSealAPITests",
             dependencies: [
-                "CivicSealAPI", "CivicSealApp", "CivicSealHTTP", "CivicSealIdentity", "CivicSealRecords", "CivicSealWorkflow",
+                "CivicSealAPI", "CivicSealApp", "CivicSealHTTP", "CivicSealIdentity", "CivicSealRecords",
+                "CivicSealWorkflow",
                 "CivicSealCrypto", "CivicSealVerification", "CivicSealJSON", "CivicSealDocuments", "CivicSealProcess",
                 "CivicSealCasework", "CivicSealTestSupport", "CivicSealServiceTestSupport",
             ],
@@ -173,7 +201,8 @@ let package = Package(
         .testTarget(
             name: "CivicSealPagesTests",
             dependencies: [
-                "CivicSealPages", "CivicSealWebKit", "CivicSealApp", "CivicSealHTTP", "CivicSealIdentity", "CivicSealRecords",
+                "CivicSealPages", "CivicSealWebKit", "CivicSealApp", "CivicSealHTTP", "CivicSealIdentity",
+                "CivicSealRecords",
                 "CivicSealWorkflow", "CivicSealDocuments", "CivicSealCrypto", "CivicSealJSON", "CivicSealTestSupport",
                 "CivicSealServiceTestSupport", "CivicSealCasework",
             ],
@@ -181,7 +210,8 @@ let package = Package(
         .testTarget(
             name: "CivicSealAppTests",
             dependencies: [
-                "CivicSealApp", "CivicSealCrypto", "CivicSealDocuments", "CivicSealIdentity", "CivicSealRecords", "CivicSealWorkflow", "CivicSealStorage",
+                "CivicSealApp", "CivicSealCrypto", "CivicSealDocuments", "CivicSealIdentity", "CivicSealRecords",
+                "CivicSealWorkflow", "CivicSealStorage",
                 "CivicSealVerification", "CivicSealJSON", "CivicSealCasework", "CivicSealTestSupport",
             ],
             swiftSettings: strict),

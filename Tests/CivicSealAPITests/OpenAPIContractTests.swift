@@ -147,7 +147,9 @@ struct OpenAPIContractTests {
         "schemathesis (every phase, every check; citizen, officer, revoker, clinician) finds nothing",
         .enabled(if: ExternalTool.isUsable("schemathesis")), .timeLimit(.minutes(15)))
     func schemathesisFindsNothing() async throws {
-        try await withLiveService(configure: { $0.metricsToken = MetricsAccessTests.token }) { live in
+        // schemathesis is a client on a socket: the service listens.
+        try await withLiveService(transport: .socket, configure: { $0.metricsToken = MetricsAccessTests.token }) {
+            live in
             let report = try await Self.runSchemathesis(live)
             #expect(report.status == 0, "\(report.text.suffix(12_000))\(report.errorText.suffix(4_000))")
             // Every phase ran, and the stateful phase followed links (a citizen's request claimed by an officer).
@@ -183,9 +185,7 @@ struct OpenAPIContractTests {
             "--max-examples", "25", "--seed", "14", "--workers", "1",
             "--suppress-health-check", "too_slow,filter_too_much",
         ]
-        return try await Task.detached {
-            // From the repository root, where the configuration finds its hooks file.
-            try ExternalTool.run("schemathesis", arguments, directory: repositoryRoot)
-        }.value
+        // From the repository root, where the configuration finds its hooks file.
+        return try await ExternalTool.runOnOwnThread("schemathesis", arguments, directory: repositoryRoot)
     }
 }

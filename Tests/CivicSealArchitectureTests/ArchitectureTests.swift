@@ -35,8 +35,8 @@ struct ArchitectureTests {
         let output = try ExternalTool.run(
             "swift-format",
             [
-                "lint", "--strict", "--configuration", ".ci/swift-format.json", "--recursive", "--parallel", "Sources",
-                "Tests",
+                "lint", "--strict", "--configuration", ".ci/swift-format.json", "--recursive", "--parallel",
+                "Package.swift", "Sources", "Tests",
             ],
             directory: SourceTree.root)
         #expect(output.status == 0, "swift format lint:\n\(output.errorText.suffix(6000))")

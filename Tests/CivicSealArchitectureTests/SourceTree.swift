@@ -9,9 +9,9 @@ enum SourceTree {
         return url.path
     }()
 
-    /// Every `.swift` file under `Sources/` and `Tests/`, relative to the root, sorted.
+    /// `Package.swift` and every `.swift` file under `Sources/` and `Tests/`, relative to the root, sorted.
     static func swiftFiles() throws -> [String] {
-        var files: [String] = []
+        var files: [String] = ["Package.swift"]
         for top in ["Sources", "Tests"] {
             let base = root + "/" + top
             guard let walker = FileManager.default.enumerator(atPath: base) else { continue }

@@ -22,7 +22,9 @@ package enum Transport: Sendable {
 /// ``HTTPRequestParser`` (the server's own), answered by the router (`respondInline`, else `respond`, as an event
 /// loop dispatches them) and serialized by ``HTTPResponseWriter`` with `Connection: close`, so headers and bodies
 /// read the same as off a socket. A request the parser refuses gets the problem document the connection would
-/// send. Not covered here (the socket suites are): the access log, the HTTP metrics, per-connection limits and
+/// send. Handlers run on handler threads of their own, as the server runs them, never on the cooperative pool: a
+/// handler blocks (SQLite, rendering, sealing), and the test process's other suites share that pool. Not covered here
+/// (the socket suites are): the access log, the HTTP metrics, per-connection limits and
 /// timeouts, client addresses from proxies, and the `Date` header.
 package struct InProcessExchange: Sendable {
     package let responder: any HTTPResponder
@@ -34,6 +36,10 @@ package struct InProcessExchange: Sendable {
         self.responder = responder
         self.limits = limits
     }
+
+    /// The threads every in-process exchange of the test process runs its handler on (as wide as a server's pool on
+    /// a 4-core machine; they live as long as the process).
+    static let handlers = HandlerExecutor(threads: 4, name: "civicseal.test.handler")
 
     package func exchange(_ bytes: [UInt8]) async throws -> [UInt8] {
         var parser = HTTPRequestParser(limits: limits)
@@ -52,12 +58,11 @@ package struct InProcessExchange: Sendable {
         }
         guard let request else { throw ClientError(description: "the request bytes are incomplete") }
         let context = RequestContext(startTime: SystemHTTPClock().now(), remoteAddress: remoteAddress, limits: limits)
-        let response =
-            if let inline = responder.respondInline(to: request, context: context) {
-                inline
-            } else {
-                await responder.respond(to: request, context: context)
-            }
+        let responder = responder
+        let response = await withTaskExecutorPreference(Self.handlers) {
+            if let inline = responder.respondInline(to: request, context: context) { return inline }
+            return await responder.respond(to: request, context: context)
+        }
         return HTTPResponseWriter.serialize(response, closing: true, omitBody: request.method == .head)
     }
 }

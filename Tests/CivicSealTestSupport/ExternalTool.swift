@@ -69,6 +69,19 @@ package enum ExternalTool {
             standardError: Data(collected.error))
     }
 
+    /// ``run(_:_:input:directory:)`` on a thread of its own, for a tool that runs for long (schemathesis, a browser
+    /// walk): waiting on it from a task would hold one of the cooperative pool's few threads for minutes, and every
+    /// other suite of the test process shares that pool.
+    package static func runOnOwnThread(_ tool: String, _ arguments: [String], directory: String? = nil)
+        async throws -> Output
+    {
+        try await withCheckedThrowingContinuation { continuation in
+            Thread.detachNewThread {
+                continuation.resume(with: Result { try run(tool, arguments, directory: directory) })
+            }
+        }
+    }
+
     /// Runs `executable` (an absolute path) with `arguments` and kills it with SIGKILL, wherever it is in its work,
     /// once it has printed `lines` complete lines on standard output. Returns every complete line it printed (a torn
     /// last line is dropped) and how it ended: `.signalled(SIGKILL)` unless it exited on its own first.

@@ -4,14 +4,14 @@ import Synchronization
 /// The threads request handlers run on: a `TaskExecutor` of the server's own, so that handlers keep running when
 /// Swift's shared cooperative pool is saturated by blocking work elsewhere in the process (it is only as wide as
 /// the machine has cores). Handler tasks prefer this executor; their awaits resume here too.
-final class HandlerExecutor: TaskExecutor, @unchecked Sendable {
+package final class HandlerExecutor: TaskExecutor, @unchecked Sendable {
     // @unchecked Sendable: `queue` is guarded by its Mutex and `available` is a thread-safe semaphore; `threads`
     // is only written in init.
     private let queue = Mutex<(jobs: [UnownedJob], head: Int, stopped: Bool)>(([], 0, false))
     private let available = DispatchSemaphore(value: 0)
     private let threadCount: Int
 
-    init(threads: Int, name: String = "civicseal.http.handler") {
+    package init(threads: Int, name: String = "civicseal.http.handler") {
         threadCount = max(1, threads)
         for index in 0..<threadCount {
             let thread = Thread { [self] in work() }
@@ -20,7 +20,7 @@ final class HandlerExecutor: TaskExecutor, @unchecked Sendable {
         }
     }
 
-    func enqueue(_ job: consuming ExecutorJob) {
+    package func enqueue(_ job: consuming ExecutorJob) {
         let unowned = UnownedJob(job)
         queue.withLock { state in
             state.jobs.append(unowned)
@@ -29,7 +29,7 @@ final class HandlerExecutor: TaskExecutor, @unchecked Sendable {
     }
 
     /// Lets the worker threads finish the jobs already queued and exit.
-    func stop() {
+    package func stop() {
         queue.withLock { $0.stopped = true }
         for _ in 0..<threadCount { available.signal() }
     }
