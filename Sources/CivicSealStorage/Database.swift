@@ -178,15 +178,16 @@ package final class Database: Sendable {
     }
 
     /// What the background checkpointer has done (nil without one): passes run, requests to the writer,
-    /// idle truncations, the WAL length it last saw, in frames, and whether it is waking at the idle interval.
+    /// idle truncations, the WAL length it last saw, in frames, whether it is waking at the idle interval, and how
+    /// often commits brought it back from idle to the short interval.
     package var backgroundCheckpointStatistics:
-        (passes: Int, writerRequests: Int, truncations: Int, walFrames: Int, idle: Bool)?
+        (passes: Int, writerRequests: Int, truncations: Int, walFrames: Int, idle: Bool, resumptions: Int)?
     {
         checkpointer.map { checkpointer in
             let statistics = checkpointer.statistics
             return (
                 statistics.passes, statistics.writerRequests, statistics.truncations, statistics.lastWALFrames,
-                statistics.idle
+                statistics.idle, statistics.resumptions
             )
         }
     }

@@ -20,6 +20,8 @@ final class WALCheckpointer: @unchecked Sendable {
         var lastWALFrames = 0
         /// The timer runs at the idle interval (the last pass found the WAL as the one before left it).
         var idle = false
+        /// Times a pass found new frames after an idle spell and brought the short interval back.
+        var resumptions = 0
     }
 
     private let queue: DispatchQueue
@@ -85,7 +87,10 @@ final class WALCheckpointer: @unchecked Sendable {
         lastWALFrames = result.walFrameCount
         if grew != isFast {
             isFast = grew
-            counters.withLock { $0.idle = !grew }
+            counters.withLock { counters in
+                if grew && counters.idle { counters.resumptions += 1 }
+                counters.idle = !grew
+            }
             // Idle: wake less often, but never later than the idle truncation is due.
             let milliseconds =
                 grew
