@@ -18,17 +18,7 @@ import Testing
                 of: #""form": 1"#, with: #""form": \#(form)"#)
         let submitted = try await live.client.post("/v1/requests", token: try live.token(for: person), json: json)
         let id = try #require(submitted.json["id"] as? String, "\(submitted)")
-        let officer = Browser(live)
-        #expect(
-            try await officer.signIn("/officer/sign-in", token: try live.token(for: .justiceOfficer))
-                .status == 303)
-        let detail = try await officer.get("/officer/requests/\(id)")
-        let version = try #require(detail.firstMatch(#"name="version" value="(\d+)""#))
-        #expect(
-            try await officer.post(
-                "/officer/requests/\(id)/claim", [("csrf", try #require(detail.csrf)), ("version", version)]
-            ).status == 303)
-        return (id, officer, try await officer.get("/officer/requests/\(id)"))
+        return try await claim(live, id, as: .justiceOfficer)
     }
 
     static func post(
@@ -257,6 +247,21 @@ import Testing
         }
     }
 
+    /// `staff` signs in to the pages and claims request `id`: the id, the officer's browser and the page after it.
+    static func claim(_ live: LiveService, _ id: String, as staff: StaffMember) async throws
+        -> (String, Browser, ClientResponse)
+    {
+        let officer = Browser(live)
+        #expect(try await officer.signIn("/officer/sign-in", token: try live.token(for: staff)).status == 303)
+        let detail = try await officer.get("/officer/requests/\(id)")
+        let version = try #require(detail.firstMatch(#"name="version" value="(\d+)""#))
+        #expect(
+            try await officer.post(
+                "/officer/requests/\(id)/claim", [("csrf", try #require(detail.csrf)), ("version", version)]
+            ).status == 303)
+        return (id, officer, try await officer.get("/officer/requests/\(id)"))
+    }
+
     /// A health certificate request of `type` claimed by the health officer through the pages.
     static func claimedHealth(_ live: LiveService, _ person: Person, type: String, licenceClass: String? = nil)
         async throws -> (String, Browser, ClientResponse)
@@ -267,17 +272,7 @@ import Testing
                 with: #""certificateType": "\#(type)""# + (licenceClass.map { #", "licenceClass": "\#($0)""# } ?? ""))
         let submitted = try await live.client.post("/v1/requests", token: try live.token(for: person), json: body)
         let id = try #require(submitted.json["id"] as? String, "\(submitted)")
-        let officer = Browser(live)
-        #expect(
-            try await officer.signIn("/officer/sign-in", token: try live.token(for: .healthOfficer))
-                .status == 303)
-        let detail = try await officer.get("/officer/requests/\(id)")
-        let version = try #require(detail.firstMatch(#"name="version" value="(\d+)""#))
-        #expect(
-            try await officer.post(
-                "/officer/requests/\(id)/claim", [("csrf", try #require(detail.csrf)), ("version", version)]
-            ).status == 303)
-        return (id, officer, try await officer.get("/officer/requests/\(id)"))
+        return try await claim(live, id, as: .healthOfficer)
     }
 
     @Test(
