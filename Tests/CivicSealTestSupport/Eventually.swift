@@ -1,9 +1,9 @@
 /// Polls `condition` every 10 ms until it holds, for at most `timeout`; the answer is its last value. For effects
 /// that happen soon but not at once (a log line written as a response completes, a background pass), so that a
 /// test waits for the effect itself rather than for a guessed length of time.
-package func eventually(timeout: Duration = .seconds(5), _ condition: () async -> Bool) async -> Bool {
+package func eventually(timeout: Duration = .seconds(60), _ condition: () async -> Bool) async -> Bool {
     let end = ContinuousClock.now + timeout
-    while ContinuousClock.now < end {
+    while ContinuousClock.now < end, !Task.isCancelled {
         if await condition() { return true }
         try? await Task.sleep(for: .milliseconds(10))
     }
