@@ -25,6 +25,12 @@ extension JSONWriter {
         var index = 0
         while index < utf8.count {
             let byte = utf8[index]
+            // Most bytes need no look: printable ASCII after the solidus except the reverse solidus and DEL, and
+            // UTF-8 except the lead byte of U+2028/U+2029.
+            if (byte > 0x2F && byte < 0x7F && byte != 0x5C) || (byte >= 0x80 && byte != 0xE2) {
+                index += 1
+                continue
+            }
             let escape: UInt32?
             var length = 1
             switch byte {

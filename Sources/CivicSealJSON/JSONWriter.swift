@@ -41,8 +41,10 @@ package struct JSONWriter: Sendable {
 
     package private(set) var bytes: [UInt8] = []
     package let escaping: Escaping
-    /// One entry per open container: whether the next value needs a comma before it.
-    private var needsComma: [Bool] = []
+    /// How many containers are open: values at depth 0 are written without separators.
+    private var depth = 0
+    /// True right after `{`, `[` or a member name: the next value needs no comma before it.
+    private var atContainerStart = false
 
     package init(escaping: Escaping = .web, capacity: Int = 1024) {
         self.escaping = escaping
@@ -57,22 +59,26 @@ package struct JSONWriter: Sendable {
     package mutating func beginObject() {
         separator()
         bytes.append(UInt8(ascii: "{"))
-        needsComma.append(false)
+        depth += 1
+        atContainerStart = true
     }
 
     package mutating func endObject() {
-        needsComma.removeLast()
+        depth -= 1
+        atContainerStart = false
         bytes.append(UInt8(ascii: "}"))
     }
 
     package mutating func beginArray() {
         separator()
         bytes.append(UInt8(ascii: "["))
-        needsComma.append(false)
+        depth += 1
+        atContainerStart = true
     }
 
     package mutating func endArray() {
-        needsComma.removeLast()
+        depth -= 1
+        atContainerStart = false
         bytes.append(UInt8(ascii: "]"))
     }
 
@@ -81,7 +87,7 @@ package struct JSONWriter: Sendable {
         separator()
         Self.appendQuoted(name, to: &bytes, escaping: escaping)
         bytes.append(UInt8(ascii: ":"))
-        if !needsComma.isEmpty { needsComma[needsComma.count - 1] = false }
+        atContainerStart = true
     }
 
     /// A member name known at compile time.
@@ -89,7 +95,7 @@ package struct JSONWriter: Sendable {
         separator()
         name.withUTF8Buffer { Self.appendQuoted($0, to: &bytes, escaping: escaping) }
         bytes.append(UInt8(ascii: ":"))
-        if !needsComma.isEmpty { needsComma[needsComma.count - 1] = false }
+        atContainerStart = true
     }
 
     // MARK: - Values
@@ -211,11 +217,11 @@ package struct JSONWriter: Sendable {
     }
 
     private mutating func separator() {
-        guard !needsComma.isEmpty else { return }
-        if needsComma[needsComma.count - 1] {
-            bytes.append(UInt8(ascii: ","))
+        guard depth > 0 else { return }
+        if atContainerStart {
+            atContainerStart = false
         } else {
-            needsComma[needsComma.count - 1] = true
+            bytes.append(UInt8(ascii: ","))
         }
     }
 
