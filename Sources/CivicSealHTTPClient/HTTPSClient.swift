@@ -61,6 +61,9 @@ package final class HTTPSClient: OutboundHTTPTransport {
     private func followingRedirects(_ request: OutboundRequest, deadlines: Deadlines) throws(OutboundHTTPError)
         -> OutboundResponse
     {
+        guard ContinuousClock.now < deadlines.total else {  // waited for a free thread past the total deadline
+            throw OutboundHTTPError(.timedOut, "the request waited past the total deadline for a free connection slot")
+        }
         var current = request
         var redirects = 0
         while true {

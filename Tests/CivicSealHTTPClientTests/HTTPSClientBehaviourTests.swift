@@ -72,6 +72,20 @@ struct HTTPSClientBehaviourTests {
         #expect(error?.description.contains("total deadline") == true)
     }
 
+    @Test func aRequestQueuedBehindAStalledOneKeepsItsOwnTotalDeadline() async throws {
+        let server = try FixtureServer.python(pki.server)
+        defer { server.stop() }
+        let client = try client {
+            $0.maximumConcurrentRequests = 1
+            $0.totalTimeout = .seconds(2)
+        }
+        async let stalled = failure(client, OutboundRequest(url: server.url("/slow-head")))
+        async let queued = failure(client, OutboundRequest(url: server.url("/json")))
+        let (first, second) = await (stalled, queued)
+        #expect(first?.code == .timedOut && second?.code == .timedOut)
+        #expect([first, second].contains { $0?.description.contains("free connection slot") == true })
+    }
+
     @Test func aHandshakeThatNeverStartsEndsAtTheConnectDeadline() async throws {
         let listener = try SilentListener()  // the kernel completes the TCP handshake; nobody ever answers
         defer { listener.close() }
@@ -95,11 +109,9 @@ struct HTTPSClientBehaviourTests {
         let server = try FixtureServer.python(pki.server)
         defer { server.stop() }
         let client = try client()
-        let before = residentBytes()
         let error = await failure(client, OutboundRequest(url: server.url(path)))
         #expect(error?.code == .responseTooLarge)
         #expect(client.bytesReceived < 2 << 20)  // reading stopped at the 1 MiB limit (plus a read's worth)
-        #expect(residentBytes() - before < 96 << 20)  // the 100 MiB never held
     }
 
     @Test func aRedirectWithinTheOriginIsFollowed() async throws {
@@ -177,7 +189,9 @@ struct HTTPSClientBehaviourTests {
         }
         #expect(statuses.count == 200 && statuses.allSatisfy { $0 == 200 })
         #expect(client!.idleConnections <= 4)  // maximumIdlePerOrigin
-        #expect(openSockets(toPort: server.port) == client!.idleConnections)
+        // /proc/net/tcp is read in pieces while other sockets come and go, so one reading may miss a line.
+        let idle = client!.idleConnections
+        #expect(await eventually { openSockets(toPort: server.port) == idle })
         client = nil
         #expect(await eventually { openSockets(toPort: server.port) == 0 })
     }
@@ -210,13 +224,4 @@ final class SilentListener: @unchecked Sendable {
     }
 
     func close() { _ = Glibc.close(descriptor) }
-}
-
-/// This process's resident set size in bytes (VmRSS).
-func residentBytes() -> Int {
-    guard let status = try? String(contentsOfFile: "/proc/self/status", encoding: .utf8),
-        let line = status.split(separator: "\n").first(where: { $0.hasPrefix("VmRSS:") }),
-        let kilobytes = Int(line.split(separator: " ").dropFirst().first ?? "")
-    else { return 0 }
-    return kilobytes * 1024
 }
