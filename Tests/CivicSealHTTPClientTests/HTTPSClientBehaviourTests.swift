@@ -86,6 +86,18 @@ struct HTTPSClientBehaviourTests {
         #expect([first, second].contains { $0?.description.contains("free connection slot") == true })
     }
 
+    @Test func cancellingTheCallingTaskEndsAStalledRequest() async throws {
+        let server = try FixtureServer.python(pki.server)
+        defer { server.stop() }
+        let client = try client()  // 30 s total, 10 s read: the cancellation, not a deadline, must end it
+        let request = Task { await failure(client, OutboundRequest(url: server.url("/slow-head"))) }
+        #expect(await eventually { client.connectionsOpened == 1 })
+        request.cancel()
+        let error = await request.value
+        #expect(error?.code == .closed)
+        #expect(error?.description.contains("cancelled") == true)
+    }
+
     @Test func aHandshakeThatNeverStartsEndsAtTheConnectDeadline() async throws {
         let listener = try SilentListener()  // the kernel completes the TCP handshake; nobody ever answers
         defer { listener.close() }
