@@ -57,7 +57,10 @@ struct HTTPSClientBehaviourTests {
     @Test func aStalledBodyEndsAtTheReadDeadline() async throws {
         let server = try FixtureServer.python(pki.server)
         defer { server.stop() }
-        let client = try client { $0.readTimeout = .seconds(1) }
+        let client = try client {
+            $0.readTimeout = .seconds(1)
+            $0.connectTimeout = .seconds(60)  // a slow handshake on a busy machine must not end it first
+        }
         let error = await failure(client, OutboundRequest(url: server.url("/slow-body")))
         #expect(error?.code == .timedOut)
         #expect(error?.description.contains("read deadline") == true)
@@ -192,7 +195,8 @@ struct HTTPSClientBehaviourTests {
     @Test func twoHundredConcurrentRequestsLeaveNoDescriptorOpen() async throws {
         let server = try FixtureServer.python(pki.server)
         defer { server.stop() }
-        var client: HTTPSClient? = try client()
+        // 200 requests through 8 exchange threads: each request's total deadline also covers its wait in line.
+        var client: HTTPSClient? = try client { $0.totalTimeout = .seconds(600) }
         let statuses = try await withThrowingTaskGroup(of: Int.self) { group in
             for _ in 0..<200 {
                 group.addTask { [client] in try await client!.send(OutboundRequest(url: server.url("/json"))).status }
