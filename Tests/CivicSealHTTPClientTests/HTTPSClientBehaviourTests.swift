@@ -45,6 +45,15 @@ struct HTTPSClientBehaviourTests {
         #expect(client.connectionsOpened == 1)
     }
 
+    @Test func aConnectionIdlePastTheIdleTimeoutIsNotReused() async throws {
+        let server = try FixtureServer.python(pki.server)
+        defer { server.stop() }
+        let client = try client { $0.idleTimeout = .zero }
+        #expect(try await client.send(OutboundRequest(url: server.url("/json"))).status == 200)
+        #expect(try await client.send(OutboundRequest(url: server.url("/json"))).status == 200)
+        #expect(client.connectionsOpened == 2)
+    }
+
     @Test func anIdleConnectionThePeerClosedIsReplaced() async throws {
         let server = try FixtureServer.python(pki.server)
         defer { server.stop() }
