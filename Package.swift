@@ -81,13 +81,20 @@ let package = Package(
             ],
             swiftSettings: strict),
 
+        // The OpenID provider `serve` runs in development mode (issuer https://idp.civicseal.invalid/dev): its pages
+        // on the server's routes, the rest answered in-process through an outbound transport.
+        .target(
+            name: "CivicSealDevelopmentProvider",
+            dependencies: ["CivicSealHTTP", "CivicSealHTTPClient", "CivicSealCrypto", "CivicSealJSON"],
+            swiftSettings: strict),
+
         // Wiring and executables.
         .target(
             name: "CivicSealApp",
             dependencies: [
                 "CivicSealCrypto", "CivicSealIdentity", "CivicSealRecords", "CivicSealWorkflow", "CivicSealStorage",
                 "CivicSealHTTP", "CivicSealAPI", "CivicSealPages", "CivicSealSealing", "CivicSealVerification",
-                "CivicSealDocuments", "CivicSealJSON", "CivicSealCasework",
+                "CivicSealDocuments", "CivicSealJSON", "CivicSealCasework", "CivicSealDevelopmentProvider",
             ],
             swiftSettings: strict),
         .executableTarget(name: "civicseal", dependencies: ["CivicSealApp"], swiftSettings: strict),
@@ -112,10 +119,12 @@ let package = Package(
             name: "CivicSealServiceTestSupport",
             dependencies: [
                 "CivicSealApp", "CivicSealPages", "CivicSealDocuments", "CivicSealHTTP", "CivicSealCrypto",
-                "CivicSealJSON",
+                "CivicSealJSON", "CivicSealProcess",
                 "CivicSealTestSupport",
             ],
-            path: "Tests/CivicSealServiceTestSupport", swiftSettings: strict),
+            path: "Tests/CivicSealServiceTestSupport",
+            // The independent OpenID provider (Authlib on Flask) the launcher `IndependentProvider` starts.
+            exclude: ["OIDCProvider"], swiftSettings: strict),
         .testTarget(
             name: "CivicSealCryptoTests", dependencies: ["CivicSealCrypto", "CivicSealJSON", "CivicSealTestSupport"],
             resources: [.copy("Vectors")], swiftSettings: strict),
@@ -155,6 +164,14 @@ let package = Package(
             exclude: [
                 "browser_flows.py", "harness.py", "findings_officer.py", "findings_citizen.py", "findings_site.py",
                 "findings_time.py",
+            ],
+            swiftSettings: strict),
+        // The identity providers the relying party is tested against: the independent one (Python) and ours.
+        .testTarget(
+            name: "CivicSealIdentityProviderTests",
+            dependencies: [
+                "CivicSealCrypto", "CivicSealJSON", "CivicSealTestSupport", "CivicSealServiceTestSupport",
+                "CivicSealDevelopmentProvider", "CivicSealHTTP", "CivicSealHTTPClient", "CivicSealApp",
             ],
             swiftSettings: strict),
         .testTarget(
