@@ -46,6 +46,14 @@ let package = Package(
             dependencies: ["CivicSealStorage", "CivicSealWorkflow", "CivicSealCrypto", "CivicSealJSON"],
             swiftSettings: strict),
 
+        // Sign-in: CivicSeal as an OpenID Connect relying party (discovery, keys, code flow with PKCE).
+        .target(
+            name: "CivicSealOIDC",
+            dependencies: [
+                "CivicSealHTTPClient", "CivicSealIdentity", "CivicSealCrypto", "CivicSealJSON", "CivicSealWorkflow",
+            ],
+            swiftSettings: strict),
+
         // Sealing and verification.
         .target(name: "CivicSealSealing", dependencies: ["CivicSealCrypto", "CivicSealPDF"], swiftSettings: strict),
         .target(
@@ -186,6 +194,13 @@ let package = Package(
             name: "CivicSealIdentityTests",
             dependencies: [
                 "CivicSealIdentity", "CivicSealCrypto", "CivicSealWorkflow", "CivicSealJSON", "CivicSealTestSupport",
+            ],
+            swiftSettings: strict),
+        .testTarget(
+            name: "CivicSealOIDCTests",
+            dependencies: [
+                "CivicSealOIDC", "CivicSealHTTPClient", "CivicSealIdentity", "CivicSealCrypto", "CivicSealJSON",
+                "CivicSealWorkflow", "CivicSealTestSupport",
             ],
             swiftSettings: strict),
         .testTarget(
