@@ -104,7 +104,8 @@ let package = Package(
             dependencies: [
                 "CivicSealApp", "CivicSealCrypto", "CivicSealRecords", "CivicSealWorkflow", "CivicSealStorage",
                 "CivicSealDocuments", "CivicSealQR", "CivicSealHTTP", "CivicSealVerification", "CivicSealAPI",
-                "CivicSealProcess", "CivicSealCasework",
+                "CivicSealProcess", "CivicSealCasework", "CivicSealOIDC", "CivicSealHTTPClient", "CivicSealIdentity",
+                "CivicSealJSON",
             ],
             swiftSettings: strict),
 
