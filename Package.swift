@@ -46,6 +46,14 @@ let package = Package(
             dependencies: ["CivicSealStorage", "CivicSealWorkflow", "CivicSealCrypto", "CivicSealJSON"],
             swiftSettings: strict),
 
+        // Sign-in: CivicSeal as an OpenID Connect relying party (discovery, keys, code flow with PKCE).
+        .target(
+            name: "CivicSealOIDC",
+            dependencies: [
+                "CivicSealHTTPClient", "CivicSealIdentity", "CivicSealCrypto", "CivicSealJSON", "CivicSealWorkflow",
+            ],
+            swiftSettings: strict),
+
         // Sealing and verification.
         .target(name: "CivicSealSealing", dependencies: ["CivicSealCrypto", "CivicSealPDF"], swiftSettings: strict),
         .target(
@@ -103,7 +111,8 @@ let package = Package(
             dependencies: [
                 "CivicSealApp", "CivicSealCrypto", "CivicSealRecords", "CivicSealWorkflow", "CivicSealStorage",
                 "CivicSealDocuments", "CivicSealQR", "CivicSealHTTP", "CivicSealVerification", "CivicSealAPI",
-                "CivicSealProcess", "CivicSealCasework",
+                "CivicSealProcess", "CivicSealCasework", "CivicSealOIDC", "CivicSealHTTPClient", "CivicSealIdentity",
+                "CivicSealJSON",
             ],
             swiftSettings: strict),
 
@@ -203,6 +212,13 @@ let package = Package(
             name: "CivicSealIdentityTests",
             dependencies: [
                 "CivicSealIdentity", "CivicSealCrypto", "CivicSealWorkflow", "CivicSealJSON", "CivicSealTestSupport",
+            ],
+            swiftSettings: strict),
+        .testTarget(
+            name: "CivicSealOIDCTests",
+            dependencies: [
+                "CivicSealOIDC", "CivicSealHTTPClient", "CivicSealIdentity", "CivicSealCrypto", "CivicSealJSON",
+                "CivicSealWorkflow", "CivicSealTestSupport",
             ],
             swiftSettings: strict),
         .testTarget(
