@@ -33,12 +33,12 @@ class FlowFailure(Exception):
 
 
 class Browser:
-    def __init__(self, base, artefacts):
+    def __init__(self, base, artefacts, extra_arguments=()):
         self.base = base.rstrip("/")
         self.artefacts = artefacts
         self.downloads = os.path.join(artefacts, "downloads")
         os.makedirs(self.downloads, exist_ok=True)
-        self.driver = start_driver(self.downloads)
+        self.driver = start_driver(self.downloads, extra_arguments)
         self.shots = 0
         self.axe_source = _axe_source()
 

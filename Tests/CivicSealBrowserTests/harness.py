@@ -139,13 +139,16 @@ class Context:
         raise FindingFailure("the context's pool has no unused level-%d citizen left: mint more in the Swift test" % level)
 
 
-def start_driver(downloads):
+def start_driver(downloads, extra_arguments=()):
+    """Headless Chromium; ``extra_arguments`` are added to its command line (e.g. the one certificate to trust)."""
     options = Options()
     options.add_argument("--headless=new")
     options.add_argument("--no-sandbox")  # CI containers run as root
     options.add_argument("--disable-dev-shm-usage")
     options.add_argument("--window-size=%d,%d" % DESKTOP)
     options.add_argument("--lang=vi")
+    for argument in extra_arguments:
+        options.add_argument(argument)
     options.set_capability("goog:loggingPrefs", {"browser": "ALL"})
     options.add_experimental_option("prefs", {
         "download.default_directory": downloads,
