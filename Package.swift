@@ -28,6 +28,8 @@ let package = Package(
         .target(name: "CivicSealQR", swiftSettings: strict),
         .target(name: "CivicSealHTTP", dependencies: ["CCivicSealSystem", "CivicSealJSON"], swiftSettings: strict),
         .target(name: "CivicSealProcess", dependencies: ["CCivicSealSystem"], swiftSettings: strict),
+        // Outbound HTTP/1.1 over TLS (OpenSSL): the relying party's discovery, keys and token requests.
+        .target(name: "CivicSealHTTPClient", dependencies: ["COpenSSL"], swiftSettings: strict),
         .target(name: "CivicSealPDF", swiftSettings: strict),
         .target(
             name: "CivicSealDocuments",
@@ -161,6 +163,11 @@ let package = Package(
             swiftSettings: strict),
         // The repository's own shape: formatting, line and file lengths, the module graph README draws.
         .testTarget(name: "CivicSealArchitectureTests", dependencies: ["CivicSealTestSupport"], swiftSettings: strict),
+        .testTarget(
+            name: "CivicSealHTTPClientTests",
+            dependencies: ["CivicSealHTTPClient", "CivicSealProcess", "CivicSealTestSupport"],
+            exclude: ["fixture_server.py"],  // the Python fixture server the live tests start
+            swiftSettings: strict),
         .testTarget(
             name: "CivicSealProcessTests", dependencies: ["CivicSealProcess", "CivicSealTestSupport"],
             swiftSettings: strict),
