@@ -200,9 +200,8 @@ extension WebPages {
     /// that do not.
     func continuePage(_ visit: WebVisit, to path: String) -> HTTPResponse {
         page(
-            visit, "error", title: text("signed-in", visit),
-            ["heading": .string(text("signed-in", visit)), "message": .string(""), "back": .string(path)],
-            refresh: path)
+            visit, "continue", title: text("signed-in", visit),
+            ["heading": .string(text("signed-in", visit)), "next": .string(path)], refresh: path)
     }
 
     /// The callback's `code`, `state`, `error` and `iss` (RFC 9207); anything else a provider adds is ignored, a
