@@ -46,6 +46,14 @@ let package = Package(
             dependencies: ["CivicSealStorage", "CivicSealWorkflow", "CivicSealCrypto", "CivicSealJSON"],
             swiftSettings: strict),
 
+        // Sign-in: CivicSeal as an OpenID Connect relying party (discovery, keys, code flow with PKCE).
+        .target(
+            name: "CivicSealOIDC",
+            dependencies: [
+                "CivicSealHTTPClient", "CivicSealIdentity", "CivicSealCrypto", "CivicSealJSON", "CivicSealWorkflow",
+            ],
+            swiftSettings: strict),
+
         // Sealing and verification.
         .target(name: "CivicSealSealing", dependencies: ["CivicSealCrypto", "CivicSealPDF"], swiftSettings: strict),
         .target(
@@ -81,13 +89,20 @@ let package = Package(
             ],
             swiftSettings: strict),
 
+        // The OpenID provider `serve` runs in development mode (issuer https://idp.civicseal.invalid/dev): its pages
+        // on the server's routes, the rest answered in-process through an outbound transport.
+        .target(
+            name: "CivicSealDevelopmentProvider",
+            dependencies: ["CivicSealHTTP", "CivicSealHTTPClient", "CivicSealCrypto", "CivicSealJSON"],
+            swiftSettings: strict),
+
         // Wiring and executables.
         .target(
             name: "CivicSealApp",
             dependencies: [
                 "CivicSealCrypto", "CivicSealIdentity", "CivicSealRecords", "CivicSealWorkflow", "CivicSealStorage",
                 "CivicSealHTTP", "CivicSealAPI", "CivicSealPages", "CivicSealSealing", "CivicSealVerification",
-                "CivicSealDocuments", "CivicSealJSON", "CivicSealCasework",
+                "CivicSealDocuments", "CivicSealJSON", "CivicSealCasework", "CivicSealDevelopmentProvider",
             ],
             swiftSettings: strict),
         .executableTarget(name: "civicseal", dependencies: ["CivicSealApp"], swiftSettings: strict),
@@ -96,7 +111,8 @@ let package = Package(
             dependencies: [
                 "CivicSealApp", "CivicSealCrypto", "CivicSealRecords", "CivicSealWorkflow", "CivicSealStorage",
                 "CivicSealDocuments", "CivicSealQR", "CivicSealHTTP", "CivicSealVerification", "CivicSealAPI",
-                "CivicSealProcess", "CivicSealCasework",
+                "CivicSealProcess", "CivicSealCasework", "CivicSealOIDC", "CivicSealHTTPClient", "CivicSealIdentity",
+                "CivicSealJSON",
             ],
             swiftSettings: strict),
 
@@ -112,10 +128,12 @@ let package = Package(
             name: "CivicSealServiceTestSupport",
             dependencies: [
                 "CivicSealApp", "CivicSealPages", "CivicSealDocuments", "CivicSealHTTP", "CivicSealCrypto",
-                "CivicSealJSON",
+                "CivicSealJSON", "CivicSealProcess",
                 "CivicSealTestSupport",
             ],
-            path: "Tests/CivicSealServiceTestSupport", swiftSettings: strict),
+            path: "Tests/CivicSealServiceTestSupport",
+            // The independent OpenID provider (Authlib on Flask) the launcher `IndependentProvider` starts.
+            exclude: ["OIDCProvider"], swiftSettings: strict),
         .testTarget(
             name: "CivicSealCryptoTests", dependencies: ["CivicSealCrypto", "CivicSealJSON", "CivicSealTestSupport"],
             resources: [.copy("Vectors")], swiftSettings: strict),
@@ -157,6 +175,14 @@ let package = Package(
                 "findings_time.py",
             ],
             swiftSettings: strict),
+        // The identity providers the relying party is tested against: the independent one (Python) and ours.
+        .testTarget(
+            name: "CivicSealIdentityProviderTests",
+            dependencies: [
+                "CivicSealCrypto", "CivicSealJSON", "CivicSealTestSupport", "CivicSealServiceTestSupport",
+                "CivicSealDevelopmentProvider", "CivicSealHTTP", "CivicSealHTTPClient", "CivicSealApp",
+            ],
+            swiftSettings: strict),
         .testTarget(
             name: "CivicSealWebKitTests",
             dependencies: ["CivicSealWebKit", "CivicSealHTTP", "CivicSealCrypto", "CivicSealTestSupport"],
@@ -186,6 +212,13 @@ let package = Package(
             name: "CivicSealIdentityTests",
             dependencies: [
                 "CivicSealIdentity", "CivicSealCrypto", "CivicSealWorkflow", "CivicSealJSON", "CivicSealTestSupport",
+            ],
+            swiftSettings: strict),
+        .testTarget(
+            name: "CivicSealOIDCTests",
+            dependencies: [
+                "CivicSealOIDC", "CivicSealHTTPClient", "CivicSealIdentity", "CivicSealCrypto", "CivicSealJSON",
+                "CivicSealWorkflow", "CivicSealTestSupport",
             ],
             swiftSettings: strict),
         .testTarget(

@@ -1,5 +1,6 @@
 import CivicSealAPI
 import CivicSealCasework
+import CivicSealDevelopmentProvider
 import CivicSealDocuments
 import CivicSealHTTP
 import CivicSealIdentity
@@ -108,14 +109,19 @@ package final class Service: Sendable {
     package let banner: [String]
     /// Development mode is on (see ``ServeOptions/development``): the banner says so loudly.
     package let developmentMode: Bool
+    /// The built-in OpenID provider (development mode with the development issuer only): its browser routes are
+    /// under `/dev-idp/`; a relying party reaches the rest through ``DevelopmentProviderTransport``.
+    package let developmentProvider: DevelopmentProvider?
 
     init(
         server: HTTPServer, store: RequestStore, api: APIService, site: WebSite, router: HTTPRouter,
         keyring: Keyring,
         issuance: IssuanceService,
-        sweeper: Task<Void, Never>, port: Int, banner: [String], developmentMode: Bool
+        sweeper: Task<Void, Never>, port: Int, banner: [String], developmentMode: Bool,
+        developmentProvider: DevelopmentProvider? = nil
     ) {
         self.developmentMode = developmentMode
+        self.developmentProvider = developmentProvider
         self.server = server
         self.keyring = keyring
         self.issuance = issuance
@@ -218,6 +224,20 @@ package final class Service: Sendable {
         var routes = HTTPRouter.Builder()
         api.register(&routes)
         pages.register(&routes)
+        // Development mode: the built-in OpenID provider's pages (`/dev-idp/…`), on this server's own origin.
+        let development: (provider: DevelopmentProvider, createdClientKey: Bool)?
+        do {
+            development =
+                mode.isOn
+                ? try DevelopmentSignIn.provider(
+                    directory: options.keysDirectory, keyring: keyring, issuers: issuers,
+                    origin: { configuredBase ?? "http://\(host):\(boundPort.load(ordering: .acquiring))" },
+                    clock: options.clock) : nil
+        } catch {
+            try? store.close()
+            throw error
+        }
+        development?.provider.register(&routes)
         let router: HTTPRouter
         do { router = try routes.build() } catch { throw AppError(.configuration, "routes: \(error)") }
 
@@ -256,13 +276,22 @@ package final class Service: Sendable {
             banner.append(
                 "                           (revoking is its own role: --role justice.revoker or health.revoker)")
         }
+        if let development {
+            if development.createdClientKey {
+                banner.append(
+                    "Created the development client key \(options.keysDirectory)/\(DevelopmentSignIn.clientKeyPath).")
+            }
+            banner.append(
+                "Sign in at http://\(options.host):\(port)/citizen or /officer: the development identity provider "
+                    + "(\(DevelopmentProvider.authorizePath)) offers synthetic citizens and officers.")
+        }
         // Approved requests left without a document by a crash are issued now, then periodically.
         let sweeper = issuance.startSweeper(every: options.sweepInterval)
         return Service(
             server: server, store: store, api: api, site: web, router: router, keyring: keyring,
             issuance: issuance,
             sweeper: sweeper,
-            port: port, banner: banner, developmentMode: mode.isOn)
+            port: port, banner: banner, developmentMode: mode.isOn, developmentProvider: development?.provider)
     }
 
     /// Whether `host` is a loopback address: only this machine can reach a listener there.
