@@ -1,5 +1,6 @@
 import CivicSealCasework
 import CivicSealIdentity
+import CivicSealOIDC
 
 /// What the pages need from the rest of the service: the casework use cases (the same ones the API calls), the
 /// token verifier (a trusted proxy's bearer), and the relying parties the sign-in pages send visitors to. The pages

@@ -33,19 +33,26 @@ package final class Browser: Sendable {
         return try await get(try Self.localTarget(callback))
     }
 
-    /// Posts the development provider's authorize form (`form`, its hidden fields kept) with `claims`.
+    /// Posts the development provider's authorize form that types claims (`form`'s page; its hidden fields kept) with
+    /// `claims`.
     package func authorizeAtDevelopmentProvider(_ form: ClientResponse, claims: String) async throws -> ClientResponse {
-        guard let action = form.firstMatch(#"<form[^>]*method="post"[^>]*action="([^"]*)""#) else {
-            throw ClientError(description: "the provider's authorize page has no form: \(form)")
+        let text = form.text
+        let forms = try NSRegularExpression(pattern: #"<form\b[^>]*>.*?</form>"#, options: [.dotMatchesLineSeparators])
+        guard
+            let match = forms.matches(in: text, range: NSRange(text.startIndex..., in: text)).lazy.compactMap({
+                Range($0.range, in: text).map { String(text[$0]) }
+            }).first(where: { $0.contains(#"name="claims""#) }),
+            let action = Self.attribute("action", of: String(match.prefix { $0 != ">" }))
+        else {
+            throw ClientError(description: "the provider's authorize page has no claims form: \(form)")
         }
         var fields: [(String, String)] = []
         let tags = try NSRegularExpression(pattern: #"<input\b[^>]*>"#)
-        let text = form.text
-        for match in tags.matches(in: text, range: NSRange(text.startIndex..., in: text)) {
-            guard let range = Range(match.range, in: text) else { continue }
-            let tag = String(text[range])
-            guard tag.contains(#"type="hidden""#), let name = Self.attribute("name", of: tag) else { continue }
-            fields.append((name, Self.attribute("value", of: tag) ?? ""))
+        for tag in tags.matches(in: match, range: NSRange(match.startIndex..., in: match)) {
+            guard let range = Range(tag.range, in: match) else { continue }
+            let input = String(match[range])
+            guard input.contains(#"type="hidden""#), let name = Self.attribute("name", of: input) else { continue }
+            fields.append((name, Self.attribute("value", of: input) ?? ""))
         }
         return try await post(try Self.localTarget(action), fields + [("claims", claims)])
     }

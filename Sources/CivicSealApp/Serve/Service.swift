@@ -216,27 +216,39 @@ package final class Service: Sendable {
         let api = APIService(
             casework: casework, verifier: verifier, metrics: metrics, openAPI: openAPI, trust: keyring.publication(),
             metricsToken: options.metricsToken)
-        // The pages share the casework's pieces (one set of verification threads, one confirmation budget per
-        // client) without holding the API; one router serves both.
-        let pages = WebPages(
-            dependencies: PageDependencies(casework: casework, verifier: verifier),
-            site: web)
-        var routes = HTTPRouter.Builder()
-        api.register(&routes)
-        pages.register(&routes)
         // Development mode: the built-in OpenID provider's pages (`/dev-idp/…`), on this server's own origin.
+        let origin: @Sendable () -> String = {
+            configuredBase ?? "http://\(host):\(boundPort.load(ordering: .acquiring))"
+        }
         let development: (provider: DevelopmentProvider, createdClientKey: Bool)?
         do {
             development =
                 mode.isOn
                 ? try DevelopmentSignIn.provider(
                     directory: options.keysDirectory, keyring: keyring, issuers: issuers,
-                    origin: { configuredBase ?? "http://\(host):\(boundPort.load(ordering: .acquiring))" },
-                    clock: options.clock) : nil
+                    origin: origin, clock: options.clock) : nil
         } catch {
             try? store.close()
             throw error
         }
+        // The sign-in pages' relying parties (the development provider's in process, real providers over HTTPS).
+        let signIn: SignInWiring.Wired
+        do {
+            signIn = try SignInWiring.wire(
+                issuers: issuers, verifier: verifier, development: development?.provider,
+                keysDirectory: options.keysDirectory, origin: origin, clock: options.clock)
+        } catch {
+            try? store.close()
+            throw error
+        }
+        // The pages share the casework's pieces (one set of verification threads, one confirmation budget per
+        // client) without holding the API; one router serves both.
+        let pages = WebPages(
+            dependencies: PageDependencies(casework: casework, verifier: verifier, signIn: signIn.providers),
+            site: web)
+        var routes = HTTPRouter.Builder()
+        api.register(&routes)
+        pages.register(&routes)
         development?.provider.register(&routes)
         let router: HTTPRouter
         do { router = try routes.build() } catch { throw AppError(.configuration, "routes: \(error)") }

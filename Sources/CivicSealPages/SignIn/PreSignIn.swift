@@ -1,5 +1,6 @@
 import CivicSealCrypto
 import CivicSealJSON
+import CivicSealOIDC
 import CivicSealWebKit
 
 /// What the browser keeps between the sign-in button and the provider's callback: the relying party's pending

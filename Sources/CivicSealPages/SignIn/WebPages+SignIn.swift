@@ -2,6 +2,7 @@ import CivicSealCrypto
 import CivicSealHTTP
 import CivicSealIdentity
 import CivicSealJSON
+import CivicSealOIDC
 import CivicSealWebKit
 import CivicSealWorkflow
 import Foundation
