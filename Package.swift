@@ -182,7 +182,8 @@ let package = Package(
             name: "CivicSealIdentityProviderTests",
             dependencies: [
                 "CivicSealCrypto", "CivicSealJSON", "CivicSealTestSupport", "CivicSealServiceTestSupport",
-                "CivicSealDevelopmentProvider", "CivicSealHTTP", "CivicSealHTTPClient", "CivicSealApp",
+                "CivicSealDevelopmentProvider", "CivicSealHTTP", "CivicSealHTTPClient", "CivicSealApp", "CivicSealOIDC",
+                "CivicSealIdentity",
             ],
             swiftSettings: strict),
         .testTarget(
