@@ -86,6 +86,7 @@ let package = Package(
             dependencies: [
                 "CivicSealWebKit", "CivicSealHTTP", "CivicSealIdentity", "CivicSealRecords", "CivicSealWorkflow",
                 "CivicSealDocuments", "CivicSealVerification", "CivicSealCrypto", "CivicSealJSON", "CivicSealCasework",
+                "CivicSealOIDC",
             ],
             swiftSettings: strict),
 
@@ -103,6 +104,7 @@ let package = Package(
                 "CivicSealCrypto", "CivicSealIdentity", "CivicSealRecords", "CivicSealWorkflow", "CivicSealStorage",
                 "CivicSealHTTP", "CivicSealAPI", "CivicSealPages", "CivicSealSealing", "CivicSealVerification",
                 "CivicSealDocuments", "CivicSealJSON", "CivicSealCasework", "CivicSealDevelopmentProvider",
+                "CivicSealOIDC", "CivicSealHTTPClient",
             ],
             swiftSettings: strict),
         .executableTarget(name: "civicseal", dependencies: ["CivicSealApp"], swiftSettings: strict),
@@ -180,7 +182,8 @@ let package = Package(
             name: "CivicSealIdentityProviderTests",
             dependencies: [
                 "CivicSealCrypto", "CivicSealJSON", "CivicSealTestSupport", "CivicSealServiceTestSupport",
-                "CivicSealDevelopmentProvider", "CivicSealHTTP", "CivicSealHTTPClient", "CivicSealApp",
+                "CivicSealDevelopmentProvider", "CivicSealHTTP", "CivicSealHTTPClient", "CivicSealApp", "CivicSealOIDC",
+                "CivicSealIdentity",
             ],
             swiftSettings: strict),
         .testTarget(

@@ -37,6 +37,8 @@ enum DevelopmentProviderPage {
                 "<div class=\"error-summary\" role=\"alert\" id=\"problem\"><p>" + message(problem, vi: vi)
                 + "</p></div>\n"
         }
+        // One form: a button per person (`preset`), or the typed claims with the last button; the request's
+        // parameters once, as hidden fields.
         body += "<form method=\"post\" action=\"\(DevelopmentProvider.authorizePath)\">\n\(hidden)\n<ul>\n"
         for person in SyntheticPerson.all {
             body +=
@@ -44,10 +46,8 @@ enum DevelopmentProviderPage {
                 + "\(escape(person.id))\">\(escape(person.name))</button> "
                 + escape(vi ? person.summary.vi : person.summary.en) + "</li>\n"
         }
-        body += "</ul>\n</form>\n"
         body +=
-            "<h2>" + (vi ? "Hoặc nhập các claim" : "Or type the claims") + "</h2>\n"
-            + "<form method=\"post\" action=\"\(DevelopmentProvider.authorizePath)\">\n\(hidden)\n"
+            "</ul>\n<h2>" + (vi ? "Hoặc nhập các claim" : "Or type the claims") + "</h2>\n"
             + "<label for=\"claims\">"
             + (vi
                 ? "Một đối tượng JSON như trong mã `civicseal token` (không có iss, aud, iat, exp)"
@@ -55,8 +55,9 @@ enum DevelopmentProviderPage {
             + "<textarea id=\"claims\" name=\"claims\" rows=\"8\" cols=\"70\" spellcheck=\"false\">"
             + "{\"personal_id\": \"001190012345\", \"name\": \"Nguyễn Thị Ánh Tuyết\", \"birthdate\": \"1990-05-14\", "
             + "\"gender\": \"female\", \"acr\": \"level2\", \"nationality\": \"VN\"}</textarea>\n"
-            + "<p><button type=\"submit\" id=\"sign-in-claims\">" + (vi ? "Đăng nhập" : "Sign in") + "</button></p>\n"
-            + "</form>\n"
+            + "<p><button type=\"submit\" id=\"sign-in-claims\">"
+            + (vi ? "Đăng nhập với các claim này" : "Sign in with these claims")
+            + "</button></p>\n</form>\n"
         let other: PageLanguage = vi ? .english : .vietnamese
         let switchQuery = FormParameters.encode(request.parameters + [("ui_locales", other.rawValue)])
         body +=

@@ -8,6 +8,7 @@ final class ClientConnection: @unchecked Sendable {
     // under its lock, and nothing else holds it.
     let origin: Origin
     private let descriptor: Int32
+    private let statistics: ClientStatistics
     private var ssl: OpaquePointer?
     /// Bytes read from the peer and not yet consumed by a response reader.
     var pending: [UInt8] = []
@@ -16,9 +17,10 @@ final class ClientConnection: @unchecked Sendable {
     /// Responses read on this connection so far (0: fresh, never reused).
     var completedExchanges = 0
 
-    private init(origin: Origin, descriptor: Int32) {
+    private init(origin: Origin, descriptor: Int32, statistics: ClientStatistics) {
         self.origin = origin
         self.descriptor = descriptor
+        self.statistics = statistics
     }
 
     deinit {
@@ -28,20 +30,22 @@ final class ClientConnection: @unchecked Sendable {
 
     /// Connects to `origin` (each resolved address in turn) and, for `https`, completes the TLS handshake with
     /// hostname verification, all before the connect deadline.
-    static func open(to origin: Origin, tls: TLSContext?, deadlines: Deadlines) throws(OutboundHTTPError)
-        -> ClientConnection
+    static func open(to origin: Origin, tls: TLSContext?, deadlines: Deadlines, statistics: ClientStatistics)
+        throws(OutboundHTTPError) -> ClientConnection
     {
         let deadline = deadlines.connect()
-        let connection = try connect(origin, until: deadline)
+        let connection = try connect(origin, until: deadline, statistics: statistics)
+        statistics.connectionsOpened.add(1, ordering: .relaxed)
         if let tls { try connection.handshake(tls, until: deadline) }
         return connection
     }
 
     // MARK: TCP
 
-    private static func connect(_ origin: Origin, until deadline: (instant: ContinuousClock.Instant, what: String))
-        throws(OutboundHTTPError) -> ClientConnection
-    {
+    private static func connect(
+        _ origin: Origin, until deadline: (instant: ContinuousClock.Instant, what: String),
+        statistics: ClientStatistics
+    ) throws(OutboundHTTPError) -> ClientConnection {
         let addresses = try resolve(origin)
         var lastFailure = OutboundHTTPError(.connectFailed, "\(origin): no address")
         for address in addresses {
@@ -52,7 +56,7 @@ final class ClientConnection: @unchecked Sendable {
             guard descriptor >= 0 else {
                 throw OutboundHTTPError(.connectFailed, "\(origin): no socket (\(errorText(errno)))")
             }
-            let connection = ClientConnection(origin: origin, descriptor: descriptor)
+            let connection = ClientConnection(origin: origin, descriptor: descriptor, statistics: statistics)
             var one: Int32 = 1
             setsockopt(descriptor, Int32(IPPROTO_TCP), TCP_NODELAY, &one, socklen_t(MemoryLayout<Int32>.size))
             let started = address.bytes.withUnsafeBytes { raw in
@@ -239,6 +243,7 @@ final class ClientConnection: @unchecked Sendable {
                 ERR_clear_error()
                 let count = chunk.withUnsafeMutableBytes { SSL_read(ssl, $0.baseAddress, Int32($0.count)) }
                 if count > 0 {
+                    statistics.bytesReceived.add(Int(count), ordering: .relaxed)
                     buffer += chunk[0..<Int(count)]
                     return true
                 }
@@ -254,6 +259,7 @@ final class ClientConnection: @unchecked Sendable {
             } else {
                 let count = chunk.withUnsafeMutableBytes { recv(descriptor, $0.baseAddress, $0.count, 0) }
                 if count > 0 {
+                    statistics.bytesReceived.add(count, ordering: .relaxed)
                     buffer += chunk[0..<count]
                     return true
                 }

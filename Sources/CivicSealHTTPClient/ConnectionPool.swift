@@ -9,8 +9,6 @@ final class ConnectionPool: Sendable {
         var idle: [Origin: [ClientConnection]] = [:]
         var count = 0
         var closed = false
-        /// Connections opened in all (for tests and statistics).
-        var opened = 0
     }
 
     private let state = Mutex(State())
@@ -69,12 +67,6 @@ final class ConnectionPool: Sendable {
         }
         _ = evicted
     }
-
-    /// Counts a newly opened connection.
-    func noteOpened() { state.withLock { $0.opened += 1 } }
-
-    /// Connections opened since the pool was made.
-    var openedCount: Int { state.withLock { $0.opened } }
 
     /// Idle connections held now.
     var idleCount: Int { state.withLock { $0.count } }

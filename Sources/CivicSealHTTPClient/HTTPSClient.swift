@@ -9,6 +9,7 @@ package final class HTTPSClient: OutboundHTTPTransport {
     private let tls: TLSContext
     private let pool: ConnectionPool
     private let threads: ExchangeThreads
+    private let statistics = ClientStatistics()
 
     /// Loads the trusted roots; throws `certificateUntrusted` when they cannot be read.
     package init(configuration: HTTPClientConfiguration) throws(OutboundHTTPError) {
@@ -45,7 +46,10 @@ package final class HTTPSClient: OutboundHTTPTransport {
     }
 
     /// Connections opened since the client was made (tests prove reuse with it).
-    package var connectionsOpened: Int { pool.openedCount }
+    package var connectionsOpened: Int { statistics.connectionsOpened.load(ordering: .relaxed) }
+
+    /// Bytes received from servers since the client was made, TLS records decrypted (the response limit shows in it).
+    package var bytesReceived: Int { statistics.bytesReceived.load(ordering: .relaxed) }
 
     /// Idle connections kept for reuse now.
     package var idleConnections: Int { pool.idleCount }
@@ -109,8 +113,8 @@ package final class HTTPSClient: OutboundHTTPTransport {
                 connection = reused
             } else {
                 connection = try ClientConnection.open(
-                    to: target.origin, tls: target.origin.isTLS ? tls : nil, deadlines: deadlines)
-                pool.noteOpened()
+                    to: target.origin, tls: target.origin.isTLS ? tls : nil, deadlines: deadlines,
+                    statistics: statistics)
             }
             var reader = ResponseReader(
                 buffered: connection.pending, peer: target.origin.description,

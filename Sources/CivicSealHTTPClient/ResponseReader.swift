@@ -183,8 +183,7 @@ struct ResponseReader {
             if size == 0 { break }
             guard size <= maximumBodyBytes - body.count else { throw tooLarge() }
             body += try readExactly(size)
-            var crlfBudget = 2
-            guard try readLine(budget: &crlfBudget).isEmpty else { throw malformed("chunk data longer than its size") }
+            guard try readExactly(2) == [0x0D, 0x0A] else { throw malformed("chunk data longer than its size") }
         }
         var trailerBudget = maximumHeaderBytes
         _ = try readFields(budget: &trailerBudget)  // trailer fields are read and dropped

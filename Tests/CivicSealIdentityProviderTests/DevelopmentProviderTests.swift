@@ -50,6 +50,9 @@ struct DevelopmentProviderTests {
         #expect(text.contains("Nguyễn Thị Ánh Tuyết") && text.contains("Trần Đức Lương"))
         #expect(text.contains("<html lang=\"vi\">"))
         #expect(!text.contains("<script"))
+        // One form, the request's parameters once: a client reading its hidden fields posts each exactly once.
+        #expect(text.components(separatedBy: "<form").count == 2)
+        #expect(text.components(separatedBy: "name=\"state\"").count == 2)
 
         let callback = try await fixture.authorize(authorization, ("preset", "citizen-tuyet"))
         #expect(callback["state"] == authorization.state)

@@ -38,7 +38,7 @@ package enum DevelopmentSignIn {
     static func provider(
         directory: String, keyring: Keyring, issuers: TrustedIssuers, origin: @escaping @Sendable () -> String,
         clock: @escaping @Sendable () -> Date
-    ) throws(AppError) -> (provider: DevelopmentProvider, createdClientKey: Bool)? {
+    ) throws(AppError) -> Setup? {
         guard let identity = keyring.manifest.identityProvider,
             let trusted = issuers.issuer(identity.issuer), trusted.isDevelopment
         else { return nil }
@@ -54,10 +54,40 @@ package enum DevelopmentSignIn {
             publishedKeySet: Array(published), clientKey: client.key.publicKey, clientKeyID: client.kid,
             browserOrigin: origin, redirectPaths: redirectPaths, postLogoutRedirectPaths: postLogoutRedirectPaths)
         configuration.clock = clock
-        do {
-            return (try DevelopmentProvider(configuration: configuration), client.created)
-        } catch {
+        let provider: DevelopmentProvider
+        do { provider = try DevelopmentProvider(configuration: configuration) } catch {
             throw AppError(.keyMaterial, "the development provider's keys: \(error)")
         }
+        return Setup(
+            provider: provider, createdClientKey: client.created,
+            issuers: signInIssuers(issuers, clientKey: client.key, clientKeyID: client.kid))
+    }
+
+    /// The development provider, whether its client key was just created, and the trusted issuers with the
+    /// development issuer made a sign-in provider.
+    struct Setup: Sendable {
+        let provider: DevelopmentProvider
+        let createdClientKey: Bool
+        let issuers: TrustedIssuers
+    }
+
+    /// `issuers` with the development issuer made a sign-in provider (discovery through the in-process transport,
+    /// the development client with private_key_jwt) while it keeps its fixed keys: `Keys/idp/jwks.json` is exactly
+    /// what the provider publishes, so bearer tokens from `civicseal token` verify from the first request, with no
+    /// fetch. The file stays as written (static `jwks`), so `civicseal token` and older keys directories work as
+    /// before; a development issuer already configured with a client is left as it is.
+    static func signInIssuers(_ issuers: TrustedIssuers, clientKey: PrivateKey, clientKeyID: String) -> TrustedIssuers {
+        TrustedIssuers(
+            issuers.issuers.map { issuer in
+                guard issuer.isDevelopment, issuer.relyingParty == nil else { return issuer }
+                return TrustedIssuer(
+                    issuer: issuer.issuer, audience: issuer.audience, keys: issuer.keys, algorithms: issuer.algorithms,
+                    principals: issuer.principals, isDevelopment: true, usesDiscovery: true,
+                    relyingParty: RelyingPartySettings(
+                        clientID: issuer.audience,
+                        clientAuthentication: .privateKeyJWT(key: clientKey, keyID: clientKeyID), caBundle: nil,
+                        scopes: []),
+                    claimMapping: issuer.claimMapping)
+            })
     }
 }
