@@ -210,6 +210,27 @@ import Testing
         #expect(setup.provider.jwksFetches - before <= 1)
     }
 
+    /// A provider that is down is asked again only after the back-off, not for every sign-in attempt.
+    @Test func unreachableDiscoveryIsNotRetriedForEveryAttempt() async throws {
+        let clock = MovingClock()
+        let provider = InMemoryProvider(clientKey: try PrivateKey.generate(.ecP256), secret: nil)
+        let issuer = provider.trustedIssuer()
+        let party = try RelyingParty(
+            issuer: issuer, transport: provider, verifier: TokenVerifier(issuers: TrustedIssuers([issuer])),
+            clock: clock.function)
+        provider.misbehave { $0.discoveryStatus = 503 }
+        for _ in 0..<20 {
+            await Self.expectRefusal(.providerUnreachable) {
+                _ = try await party.begin(acr: nil, redirectURI: Self.redirectURI)
+            }
+        }
+        #expect(provider.state.withLock { $0.discoveryFetches } == 1)
+        provider.misbehave { $0.discoveryStatus = nil }
+        clock.advance(31)
+        _ = try await party.begin(acr: nil, redirectURI: Self.redirectURI)
+        #expect(provider.state.withLock { $0.discoveryFetches } == 2)
+    }
+
     @Test func endSessionURLCarriesHintRedirectAndClient() async throws {
         let setup = try Self.setup()
         let url = try #require(
