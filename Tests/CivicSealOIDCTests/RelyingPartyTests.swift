@@ -240,3 +240,28 @@ import Testing
                 + "https%3A%2F%2Fcivicseal.example%2F&client_id=civicseal")
     }
 }
+
+/// The app's wiring helper: every discovery issuer connected, a relying party for each issuer with a client.
+@Suite struct ConnectedProvidersTests {
+    @Test func connectMakesRelyingPartiesAndFeedsBearerKeys() async throws {
+        let provider = InMemoryProvider(clientKey: try PrivateKey.generate(.ecP256), secret: nil)
+        let signIn = provider.trustedIssuer()
+        let bearerOnly = TrustedIssuer(
+            issuer: "https://op.test/bearer-only", audience: "civicseal", keys: IssuerKeys(), algorithms: [.es256],
+            principals: [.staff], usesDiscovery: true)
+        let fixed = TrustedIssuer(
+            issuer: "https://static.test", audience: "civicseal", keySet: JSONWebKeySet(keys: []),
+            algorithms: [.es256], principals: [.citizen])
+        let issuers = TrustedIssuers([fixed, bearerOnly, signIn])
+        let connected = try OpenIDProvider.connect(
+            issuers, verifier: TokenVerifier(issuers: issuers), transport: { _ in provider })
+        #expect(connected.providers.map(\.issuer.issuer) == [bearerOnly.issuer, signIn.issuer])
+        #expect(Array(connected.relyingParties.keys) == [signIn.issuer])
+        #expect(connected.relyingParty(for: .citizen, in: issuers) === connected.relyingParties[signIn.issuer])
+        #expect(connected.relyingParty(for: .staff, in: issuers) === connected.relyingParties[signIn.issuer])
+        let failures = await connected.prefetch()
+        // Nothing answers the bearer-only issuer's discovery (404): reported, and the service still starts.
+        #expect(failures.map(\.issuer) == [bearerOnly.issuer])
+        #expect(signIn.keys.isLoaded && signIn.keys.current.keys.count == 1)
+    }
+}
