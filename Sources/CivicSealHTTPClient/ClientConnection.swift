@@ -43,7 +43,7 @@ final class ClientConnection: @unchecked Sendable {
     // MARK: TCP
 
     private static func connect(
-        _ origin: Origin, until deadline: (instant: ContinuousClock.Instant, what: String),
+        _ origin: Origin, until deadline: Deadlines.Step,
         statistics: ClientStatistics
     ) throws(OutboundHTTPError) -> ClientConnection {
         let addresses = try resolve(origin)
@@ -118,15 +118,18 @@ final class ClientConnection: @unchecked Sendable {
 
     /// Waits until the descriptor is ready for `events`, or throws `timedOut` at the deadline.
     private func wait(
-        for events: Int16, until deadline: (instant: ContinuousClock.Instant, what: String), doing action: String
+        for events: Int16, until deadline: Deadlines.Step, doing action: String
     ) throws(OutboundHTTPError) {
         while true {
             var entry = pollfd(fd: descriptor, events: events, revents: 0)
-            let timeout = Deadlines.milliseconds(until: deadline.instant)
+            let timeout = min(Deadlines.milliseconds(until: deadline.instant), Deadlines.cancellationCheckInterval)
             let ready = poll(&entry, 1, timeout)
             if ready > 0 { return }
             if ready < 0, errno == EINTR { continue }
             if ready < 0 { throw OutboundHTTPError(.connectFailed, "\(origin): poll failed (\(errorText(errno)))") }
+            if deadline.cancellation.isCancelled {
+                throw OutboundHTTPError(.closed, "the request to \(origin) was cancelled")
+            }
             if ContinuousClock.now >= deadline.instant {
                 throw OutboundHTTPError(.timedOut, "\(action) \(origin) passed the \(deadline.what) deadline")
             }
@@ -138,7 +141,7 @@ final class ClientConnection: @unchecked Sendable {
 
     // MARK: TLS
 
-    private func handshake(_ tls: TLSContext, until deadline: (instant: ContinuousClock.Instant, what: String))
+    private func handshake(_ tls: TLSContext, until deadline: Deadlines.Step)
         throws(OutboundHTTPError)
     {
         ERR_clear_error()

@@ -34,13 +34,17 @@ package final class HTTPSClient: OutboundHTTPTransport {
     package func send(_ request: OutboundRequest) async throws(OutboundHTTPError) -> OutboundResponse {
         let deadlines = Deadlines(configuration)
         _ = try checked(request)  // a request that cannot be sent fails here, without a thread
-        let result: Result<OutboundResponse, OutboundHTTPError> = await withCheckedContinuation { continuation in
-            threads.run { [self] in
-                continuation.resume(
-                    returning: Result { () throws(OutboundHTTPError) in
-                        try followingRedirects(request, deadlines: deadlines)
-                    })
+        let result: Result<OutboundResponse, OutboundHTTPError> = await withTaskCancellationHandler {
+            await withCheckedContinuation { continuation in
+                threads.run { [self] in
+                    continuation.resume(
+                        returning: Result { () throws(OutboundHTTPError) in
+                            try followingRedirects(request, deadlines: deadlines)
+                        })
+                }
             }
+        } onCancel: {
+            deadlines.cancellation.cancel()  // the exchange notices at its next wait and closes its connection
         }
         return try result.get()
     }
@@ -61,6 +65,12 @@ package final class HTTPSClient: OutboundHTTPTransport {
     private func followingRedirects(_ request: OutboundRequest, deadlines: Deadlines) throws(OutboundHTTPError)
         -> OutboundResponse
     {
+        guard !deadlines.cancellation.isCancelled else {
+            throw OutboundHTTPError(.closed, "the request was cancelled before it was sent")
+        }
+        guard ContinuousClock.now < deadlines.total else {  // waited for a free thread past the total deadline
+            throw OutboundHTTPError(.timedOut, "the request waited past the total deadline for a free connection slot")
+        }
         var current = request
         var redirects = 0
         while true {
@@ -133,6 +143,7 @@ package final class HTTPSClient: OutboundHTTPTransport {
             } catch {
                 let retry =
                     reused != nil && attempt == 1 && mayRetry && error.code == .closed && !reader.receivedAnything
+                    && !deadlines.cancellation.isCancelled
                 if !retry { throw error }
             }
         }

@@ -163,7 +163,7 @@ struct FixtureFailure: Error, CustomStringConvertible {
 func openSockets(toPort port: Int) -> Int {
     var inodes: Set<String> = []
     for table in ["/proc/net/tcp", "/proc/net/tcp6"] {
-        guard let text = try? String(contentsOfFile: table, encoding: .utf8) else { continue }
+        let text = readWhole(table)
         for line in text.split(separator: "\n").dropFirst() {
             let columns = line.split(separator: " ")
             guard columns.count > 9, let remotePort = columns[2].split(separator: ":").last,
@@ -178,4 +178,19 @@ func openSockets(toPort port: Int) -> Int {
         else { return false }
         return target.hasPrefix("socket:[") && inodes.contains(String(target.dropFirst(8).dropLast()))
     }
+}
+
+/// A /proc file read to its end with read(2) (these report a size of 0, and tables can be long).
+private func readWhole(_ path: String) -> String {
+    let descriptor = open(path, O_RDONLY | O_CLOEXEC)
+    guard descriptor >= 0 else { return "" }
+    defer { close(descriptor) }
+    var bytes: [UInt8] = []
+    var chunk = [UInt8](repeating: 0, count: 65_536)
+    while true {
+        let count = chunk.withUnsafeMutableBytes { read(descriptor, $0.baseAddress, $0.count) }
+        if count <= 0 { break }
+        bytes += chunk[0..<count]
+    }
+    return String(decoding: bytes, as: UTF8.self)
 }

@@ -45,6 +45,15 @@ struct HTTPSClientBehaviourTests {
         #expect(client.connectionsOpened == 1)
     }
 
+    @Test func aConnectionIdlePastTheIdleTimeoutIsNotReused() async throws {
+        let server = try FixtureServer.python(pki.server)
+        defer { server.stop() }
+        let client = try client { $0.idleTimeout = .zero }
+        #expect(try await client.send(OutboundRequest(url: server.url("/json"))).status == 200)
+        #expect(try await client.send(OutboundRequest(url: server.url("/json"))).status == 200)
+        #expect(client.connectionsOpened == 2)
+    }
+
     @Test func anIdleConnectionThePeerClosedIsReplaced() async throws {
         let server = try FixtureServer.python(pki.server)
         defer { server.stop() }
@@ -57,7 +66,10 @@ struct HTTPSClientBehaviourTests {
     @Test func aStalledBodyEndsAtTheReadDeadline() async throws {
         let server = try FixtureServer.python(pki.server)
         defer { server.stop() }
-        let client = try client { $0.readTimeout = .seconds(1) }
+        let client = try client {
+            $0.readTimeout = .seconds(1)
+            $0.connectTimeout = .seconds(60)  // a slow handshake on a busy machine must not end it first
+        }
         let error = await failure(client, OutboundRequest(url: server.url("/slow-body")))
         #expect(error?.code == .timedOut)
         #expect(error?.description.contains("read deadline") == true)
@@ -70,6 +82,32 @@ struct HTTPSClientBehaviourTests {
         let error = await failure(client, OutboundRequest(url: server.url("/slow-head")))
         #expect(error?.code == .timedOut)
         #expect(error?.description.contains("total deadline") == true)
+    }
+
+    @Test func aRequestQueuedBehindAStalledOneKeepsItsOwnTotalDeadline() async throws {
+        let server = try FixtureServer.python(pki.server)
+        defer { server.stop() }
+        let client = try client {
+            $0.maximumConcurrentRequests = 1
+            $0.totalTimeout = .seconds(2)
+        }
+        async let stalled = failure(client, OutboundRequest(url: server.url("/slow-head")))
+        async let queued = failure(client, OutboundRequest(url: server.url("/json")))
+        let (first, second) = await (stalled, queued)
+        #expect(first?.code == .timedOut && second?.code == .timedOut)
+        #expect([first, second].contains { $0?.description.contains("free connection slot") == true })
+    }
+
+    @Test func cancellingTheCallingTaskEndsAStalledRequest() async throws {
+        let server = try FixtureServer.python(pki.server)
+        defer { server.stop() }
+        let client = try client()  // 30 s total, 10 s read: the cancellation, not a deadline, must end it
+        let request = Task { await failure(client, OutboundRequest(url: server.url("/slow-head"))) }
+        #expect(await eventually { client.connectionsOpened == 1 })
+        request.cancel()
+        let error = await request.value
+        #expect(error?.code == .closed)
+        #expect(error?.description.contains("cancelled") == true)
     }
 
     @Test func aHandshakeThatNeverStartsEndsAtTheConnectDeadline() async throws {
@@ -95,11 +133,9 @@ struct HTTPSClientBehaviourTests {
         let server = try FixtureServer.python(pki.server)
         defer { server.stop() }
         let client = try client()
-        let before = residentBytes()
         let error = await failure(client, OutboundRequest(url: server.url(path)))
         #expect(error?.code == .responseTooLarge)
         #expect(client.bytesReceived < 2 << 20)  // reading stopped at the 1 MiB limit (plus a read's worth)
-        #expect(residentBytes() - before < 96 << 20)  // the 100 MiB never held
     }
 
     @Test func aRedirectWithinTheOriginIsFollowed() async throws {
@@ -168,7 +204,8 @@ struct HTTPSClientBehaviourTests {
     @Test func twoHundredConcurrentRequestsLeaveNoDescriptorOpen() async throws {
         let server = try FixtureServer.python(pki.server)
         defer { server.stop() }
-        var client: HTTPSClient? = try client()
+        // 200 requests through 8 exchange threads: each request's total deadline also covers its wait in line.
+        var client: HTTPSClient? = try client { $0.totalTimeout = .seconds(600) }
         let statuses = try await withThrowingTaskGroup(of: Int.self) { group in
             for _ in 0..<200 {
                 group.addTask { [client] in try await client!.send(OutboundRequest(url: server.url("/json"))).status }
@@ -177,7 +214,9 @@ struct HTTPSClientBehaviourTests {
         }
         #expect(statuses.count == 200 && statuses.allSatisfy { $0 == 200 })
         #expect(client!.idleConnections <= 4)  // maximumIdlePerOrigin
-        #expect(openSockets(toPort: server.port) == client!.idleConnections)
+        // /proc/net/tcp is read in pieces while other sockets come and go, so one reading may miss a line.
+        let idle = client!.idleConnections
+        #expect(await eventually { openSockets(toPort: server.port) == idle })
         client = nil
         #expect(await eventually { openSockets(toPort: server.port) == 0 })
     }
@@ -210,13 +249,4 @@ final class SilentListener: @unchecked Sendable {
     }
 
     func close() { _ = Glibc.close(descriptor) }
-}
-
-/// This process's resident set size in bytes (VmRSS).
-func residentBytes() -> Int {
-    guard let status = try? String(contentsOfFile: "/proc/self/status", encoding: .utf8),
-        let line = status.split(separator: "\n").first(where: { $0.hasPrefix("VmRSS:") }),
-        let kilobytes = Int(line.split(separator: " ").dropFirst().first ?? "")
-    else { return 0 }
-    return kilobytes * 1024
 }

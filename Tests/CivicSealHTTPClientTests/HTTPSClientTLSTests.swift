@@ -53,10 +53,12 @@ struct HTTPSClientTLSTests {
         #expect(error?.code == .certificateUntrusted)
     }
 
-    @Test func aCertificateForAnotherHostIsRefused() async throws {
+    /// By address (the certificate must name the IP) and by DNS name (SNI and the name checked).
+    @Test(arguments: ["127.0.0.1", "localhost"])
+    func aCertificateForAnotherHostIsRefused(host: String) async throws {
         let server = try FixtureServer.python(pki.otherHost)
         defer { server.stop() }
-        let error = await failure(try client(), server.url("/json"))
+        let error = await failure(try client(), server.url("/json", host: host))
         #expect(error?.code == .hostnameMismatch)
     }
 
