@@ -222,7 +222,8 @@ let package = Package(
             name: "CivicSealOIDCTests",
             dependencies: [
                 "CivicSealOIDC", "CivicSealHTTPClient", "CivicSealIdentity", "CivicSealCrypto", "CivicSealJSON",
-                "CivicSealWorkflow", "CivicSealTestSupport",
+                "CivicSealWorkflow", "CivicSealTestSupport", "CivicSealServiceTestSupport",
+                "CivicSealDevelopmentProvider", "CivicSealHTTP",
             ],
             swiftSettings: strict),
         .testTarget(
