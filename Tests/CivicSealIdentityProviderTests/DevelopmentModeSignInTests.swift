@@ -27,16 +27,9 @@ struct DevelopmentModeSignInTests {
         let page = try await live.client.get(target)
         #expect(page.status == 200)
         #expect(page.text.contains("Nguyễn Thị Ánh Tuyết"))
-        let query = try #require(URLComponents(string: authorizationURL)?.percentEncodedQuery)
-        let submitted = try await live.client.send(
-            "POST", "/dev-idp/authorize", headers: [("Content-Type", "application/x-www-form-urlencoded")],
-            body: Array((query + "&preset=citizen-tuyet").utf8))
-        #expect(submitted.status == 302)
-        let location = try #require(submitted.header("Location"))
-        #expect(location.hasPrefix(redirectURI + "?"))
-        var callback: [String: String] = [:]
-        for item in URLComponents(string: location)?.queryItems ?? [] { callback[item.name] = item.value }
-
+        let callback = try await live.developmentProviderCallback(
+            authorizationURL: authorizationURL, preset: "citizen-tuyet")
+        #expect(callback["state"] == pending.state)
         let signedIn = try await party.complete(query: callback, pending: pending, redirectURI: redirectURI)
         let citizen = try signedIn.principal.requireCitizen()
         #expect(citizen.personalID.digits == "001190012345")
