@@ -7,8 +7,9 @@ struct FormParameters: Sendable, Equatable {
     /// The first name that came twice, if any.
     private(set) var repeated: String?
 
-    /// Parses `text`; nil when it is not valid percent-encoding or longer than `maximumLength` bytes.
-    init?(_ text: Substring?, maximumLength: Int = 16 * 1024) {
+    /// Parses `text`; nil when it is not valid percent-encoding or longer than `maximumLength` bytes (room for 8 KiB
+    /// of typed claims percent-encoded, which can triple them).
+    init?(_ text: Substring?, maximumLength: Int = 64 * 1024) {
         guard let text, !text.isEmpty else { return }
         guard text.utf8.count <= maximumLength else { return nil }
         for pair in text.split(separator: "&", omittingEmptySubsequences: true) {

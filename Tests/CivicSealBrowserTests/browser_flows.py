@@ -132,8 +132,9 @@ class Browser:
             if secret and secret in url:
                 raise FlowFailure("a token or personal datum appears in the URL %s" % url)
 
-    def sign_in(self, audience, token, shot=None):
-        """The sign-in page's button, the development provider's page (the token's person typed in), the callback."""
+    def sign_in(self, audience, token, shot=None, refused=False):
+        """The sign-in page's button, the development provider's page (the token's person typed in), the callback.
+        ``refused``: the callback is expected to answer with its 403 page, whose status the console reports."""
         self.open("/%s/sign-in" % audience)
         self.expect_path("/%s/sign-in" % audience)
         self.click("#sign-in")
@@ -151,6 +152,8 @@ class Browser:
         WebDriverWait(self.driver, 15).until(
             lambda d: d.execute_script("return window.civicsealOldPage !== true && document.readyState === 'complete'")
             and not urllib.parse.urlsplit(d.current_url).path.startswith("/dev-idp/"))
+        if refused:
+            self.driver.get_log("browser")  # the one expected entry: the refusal page's 403
         self.settle()
 
     def sign_out(self):
@@ -262,7 +265,7 @@ def run(arguments):
         b.open("/officer/queue")
         b.expect_path("/officer/sign-in")
         b.shot("officer-sign-in")
-        b.sign_in("officer", citizen_token)
+        b.sign_in("officer", citizen_token, refused=True)
         b.expect(b.finds("#failure-message"), "a citizen's account does not open the officer pages")
         b.shot("officer-sign-in-refused")
         b.sign_in("officer", officer_token, shot="officer-sign-in-development-provider")

@@ -28,6 +28,14 @@ class ProviderWalk(Browser):
                          ["--ignore-certificate-errors-spki-list=" + arguments.spki])
         self.issuer = arguments.issuer.rstrip("/")
 
+    def console_clean(self):
+        """Console errors fail the walk, except the provider's own (its page asks for a favicon it does not have)."""
+        entries = self.driver.get_log("browser")
+        severe = [entry for entry in entries
+                  if entry.get("level") == "SEVERE" and not entry.get("message", "").startswith(self.issuer + "/")]
+        if severe:
+            raise FlowFailure("browser console errors on %s: %s" % (self.path(), severe))
+
     def photograph(self, name):
         """A screenshot without axe-core: for the provider's page, which is not ours to fix."""
         self.shots += 1

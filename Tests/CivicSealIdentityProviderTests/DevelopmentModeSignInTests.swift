@@ -27,16 +27,9 @@ struct DevelopmentModeSignInTests {
         let page = try await live.client.get(target)
         #expect(page.status == 200)
         #expect(page.text.contains("Nguyễn Thị Ánh Tuyết"))
-        let query = try #require(URLComponents(string: authorizationURL)?.percentEncodedQuery)
-        let submitted = try await live.client.send(
-            "POST", "/dev-idp/authorize", headers: [("Content-Type", "application/x-www-form-urlencoded")],
-            body: Array((query + "&preset=citizen-tuyet").utf8))
-        #expect(submitted.status == 302)
-        let location = try #require(submitted.header("Location"))
-        #expect(location.hasPrefix(redirectURI + "?"))
-        var callback: [String: String] = [:]
-        for item in URLComponents(string: location)?.queryItems ?? [] { callback[item.name] = item.value }
-
+        let callback = try await live.developmentProviderCallback(
+            authorizationURL: authorizationURL, preset: "citizen-tuyet")
+        #expect(callback["state"] == pending.state)
         let signedIn = try await party.complete(query: callback, pending: pending, redirectURI: redirectURI)
         let citizen = try signedIn.principal.requireCitizen()
         #expect(citizen.personalID.digits == "001190012345")
@@ -47,6 +40,46 @@ struct DevelopmentModeSignInTests {
             _ = try await party.complete(query: callback, pending: pending, redirectURI: redirectURI)
         }
         #expect(replay != nil)
+        await live.stop()
+    }
+
+    @Test("An officer picked at the built-in provider signs in with roles and department; sign-out returns home")
+    func officerSignsInAndOut() async throws {
+        let live = try LiveService.start()
+        let service = live.service
+        let party = try #require(service.signIn.relyingParty(for: .staff, in: service.api.verifier.issuers))
+        let origin = try #require(live.developmentOrigin)
+        let redirectURI = origin + "/sign-in/callback"
+        let (authorizationURL, pending) = try await party.begin(acr: nil, redirectURI: redirectURI)
+        let callback = try await live.developmentProviderCallback(
+            authorizationURL: authorizationURL, preset: "justice-officer")
+        let signedIn = try await party.complete(query: callback, pending: pending, redirectURI: redirectURI)
+        let officer = try signedIn.principal.requireStaff(role: .justiceOfficer)
+        #expect(officer.department == "justice-hanoi")
+        #expect(officer.name == "Trần Đức Lương")
+
+        let endSession = try #require(
+            await party.endSessionURL(idTokenHint: signedIn.idToken, postLogoutRedirectURI: origin + "/"))
+        #expect(endSession.hasPrefix(origin + "/dev-idp/end-session?"))
+        let back = try await live.client.get(String(endSession.dropFirst(origin.count)))
+        #expect(back.status == 302)
+        #expect(back.header("Location")?.hasPrefix(origin + "/") == true)
+        await live.stop()
+    }
+
+    @Test("A level-1 citizen asked for level 2 comes back level 1, and the relying party refuses the step")
+    func levelOneCitizenIsRefusedLevelTwo() async throws {
+        let live = try LiveService.start()
+        let service = live.service
+        let party = try #require(service.signIn.relyingParty(for: .citizen, in: service.api.verifier.issuers))
+        let redirectURI = try #require(live.developmentOrigin) + "/sign-in/callback"
+        let (authorizationURL, pending) = try await party.begin(acr: .level2, redirectURI: redirectURI)
+        let callback = try await live.developmentProviderCallback(
+            authorizationURL: authorizationURL, preset: "citizen-hung-level1")
+        let error = await #expect(throws: SignInError.self) {
+            _ = try await party.complete(query: callback, pending: pending, redirectURI: redirectURI)
+        }
+        #expect(error?.code == .insufficientAssurance)
         await live.stop()
     }
 

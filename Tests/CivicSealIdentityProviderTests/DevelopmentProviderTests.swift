@@ -93,6 +93,12 @@ struct DevelopmentProviderTests {
         #expect(broken.status.code == 400)
         #expect(broken.headers["Location"] == nil)
         #expect(String(decoding: broken.body, as: UTF8.self).contains("id=\"problem\""))
+        let huge = "{\"name\": \"" + String(repeating: "Ánh ", count: 3_000) + "\"}"
+        let oversized = await fixture.browser(
+            .post, "/dev-idp/authorize", form: authorization.parameters + [("claims", huge)])
+        #expect(oversized.status.code == 400)
+        #expect(oversized.headers["Location"] == nil)
+        #expect(String(decoding: oversized.body, as: UTF8.self).contains("8 KiB"))
     }
 
     @Test("Requests the provider cannot trust are shown a page; the others go back with an error and the state")

@@ -1,4 +1,7 @@
+import CivicSealApp
+import CivicSealJSON
 import CivicSealServiceTestSupport
+import CivicSealTestSupport
 import Foundation
 import Synchronization
 import Testing
@@ -236,5 +239,42 @@ struct SignInFlowTests {
             #expect(local.status == 303 && local.header("Location") == "/officer/sign-in", "\(local)")
             #expect(live.service.site.sessions.count == 0)
         }
+    }
+
+    @Test("a citizen provider that cannot be reached ends on the unreachable page (502); the officer side still works")
+    func unreachableProviderIsExplained() async throws {
+        let folder = TemporaryDirectory("civicseal-unreachable-provider")
+        let keys = folder.path + "/keys"
+        _ = try DevelopmentPKI.initialize(directory: keys)
+        // A configured citizen provider, listed before the development one, on a port where nothing listens.
+        let file = keys + "/trusted-issuers.json"
+        guard case .object(var root) = try JSONValue(parsing: Array(try Data(contentsOf: URL(fileURLWithPath: file)))),
+            case .array(let issuers) = root["issuers"]
+        else { throw ClientError(description: "unexpected trusted-issuers.json") }
+        _ = try folder.write("keys/private/unreachable.secret", text: "not-a-real-secret-0123456789\n")
+        let unreachable: JSONValue = [
+            "issuer": "https://127.0.0.1:1/unreachable", "discovery": true, "principals": ["citizen"],
+            "algorithms": ["ES256"], "development": false, "clientID": "civicseal",
+            "clientAuthentication": ["method": "client_secret_basic", "secretFile": "private/unreachable.secret"],
+        ]
+        root["issuers"] = .array([unreachable] + issuers)
+        try Data(JSONValue.object(root).serialized().utf8).write(to: URL(fileURLWithPath: file))
+        let live = try LiveService.start(in: folder)
+        do {
+            let browser = Browser(live)
+            let refused = try await browser.signIn("/citizen/sign-in", token: try live.token(for: .man(86)))
+            #expect(refused.status == 502, "\(refused)")
+            #expect(refused.element(id: "failure-message") == PageText.vi("sign-in-failed-unreachable"), "\(refused)")
+            #expect(!refused.text.contains("127.0.0.1:1"), "the provider's address is not shown")
+            #expect(browser.cookies["civicseal_signin"] == nil, "nothing pending")
+            #expect(live.service.site.sessions.count == 0)
+            let officer = Browser(live)
+            #expect(
+                try await officer.signIn("/officer/sign-in", token: try live.token(for: .justiceOfficer)).status == 303)
+        } catch {
+            await live.stop()
+            throw error
+        }
+        await live.stop()
     }
 }

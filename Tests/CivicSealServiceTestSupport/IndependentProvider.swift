@@ -3,6 +3,7 @@ import CivicSealJSON
 import CivicSealProcess
 import CivicSealTestSupport
 import Foundation
+import Synchronization
 
 /// An OpenID provider nobody on CivicSeal wrote, for the relying-party and browser tests: Authlib's authorization
 /// server (`OIDCProvider/provider.py`) on 127.0.0.1 with TLS under a test CA generated here with the `openssl` CLI.
@@ -171,6 +172,12 @@ package final class IndependentProvider: Sendable {
             throw ClientError(description: "python3 is not installed (run .ci/run to install it)")
         }
         let process = try ChildProcess(python, [script, configurationPath], error: .discard)
+        // A provider that never says its port (a hung import) is killed, so the start fails instead of hanging.
+        let listening = Atomic<Bool>(false)
+        DispatchQueue.global().asyncAfter(deadline: .now() + 180) {
+            if !listening.load(ordering: .acquiring) { process.signal(SIGKILL) }
+        }
+        defer { listening.store(true, ordering: .releasing) }
         var printed: [UInt8] = []
         while !printed.contains(UInt8(ascii: "\n")) {
             let chunk = try process.readOutput()

@@ -235,7 +235,7 @@ package final class Service: Sendable {
             // In development mode the built-in provider's pages are plain HTTP on this loopback server.
             signIn = try OpenIDProvider.connect(
                 development?.issuers ?? issuers, verifier: verifier,
-                policy: RelyingPartyPolicy(allowLoopbackHTTP: mode.isOn && loopback)
+                policy: RelyingPartyPolicy(allowLoopbackHTTP: mode.isOn && loopback), clock: options.clock
             ) {
                 issuer throws(OutboundHTTPError) -> any OutboundHTTPTransport in
                 if issuer.isDevelopment, let provider = development?.provider {

@@ -1,5 +1,6 @@
 import CivicSealHTTPClient
 import CivicSealIdentity
+import Foundation
 
 extension OpenIDProvider {
     /// The outbound client for `issuer`: HTTPS, trusting its configured CA bundle or else the system store, with
@@ -18,14 +19,17 @@ extension OpenIDProvider {
     /// Connects every discovery issuer of `issuers` to its provider (so API bearer tokens are verified against the
     /// fetched keys) and makes a relying party for each issuer configured with a client. `transport` chooses how
     /// each provider is reached (``httpsTransport(for:policy:)``, or the development provider's in-process one).
+    /// `clock` is the service's: ID tokens and pending sign-ins are judged at the time the rest of the service keeps.
     package static func connect(
         _ issuers: TrustedIssuers, verifier: TokenVerifier, policy: RelyingPartyPolicy = RelyingPartyPolicy(),
+        clock: @escaping @Sendable () -> Date = { Date() },
         transport: (TrustedIssuer) throws(OutboundHTTPError) -> any OutboundHTTPTransport
     ) throws(OutboundHTTPError) -> ConnectedProviders {
         var providers: [OpenIDProvider] = []
         var parties: [String: RelyingParty] = [:]
         for issuer in issuers.issuers where issuer.usesDiscovery {
-            let provider = OpenIDProvider(issuer: issuer, transport: try transport(issuer), policy: policy)
+            let provider = OpenIDProvider(
+                issuer: issuer, transport: try transport(issuer), policy: policy, clock: clock)
             providers.append(provider)
             if issuer.relyingParty != nil, let party = try? RelyingParty(provider: provider, verifier: verifier) {
                 parties[issuer.issuer] = party
