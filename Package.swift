@@ -46,6 +46,14 @@ let package = Package(
             dependencies: ["CivicSealStorage", "CivicSealWorkflow", "CivicSealCrypto", "CivicSealJSON"],
             swiftSettings: strict),
 
+        // Sign-in: CivicSeal as an OpenID Connect relying party (discovery, keys, code flow with PKCE).
+        .target(
+            name: "CivicSealOIDC",
+            dependencies: [
+                "CivicSealHTTPClient", "CivicSealIdentity", "CivicSealCrypto", "CivicSealJSON", "CivicSealWorkflow",
+            ],
+            swiftSettings: strict),
+
         // Sealing and verification.
         .target(name: "CivicSealSealing", dependencies: ["CivicSealCrypto", "CivicSealPDF"], swiftSettings: strict),
         .target(
@@ -78,7 +86,15 @@ let package = Package(
             dependencies: [
                 "CivicSealWebKit", "CivicSealHTTP", "CivicSealIdentity", "CivicSealRecords", "CivicSealWorkflow",
                 "CivicSealDocuments", "CivicSealVerification", "CivicSealCrypto", "CivicSealJSON", "CivicSealCasework",
+                "CivicSealOIDC",
             ],
+            swiftSettings: strict),
+
+        // The OpenID provider `serve` runs in development mode (issuer https://idp.civicseal.invalid/dev): its pages
+        // on the server's routes, the rest answered in-process through an outbound transport.
+        .target(
+            name: "CivicSealDevelopmentProvider",
+            dependencies: ["CivicSealHTTP", "CivicSealHTTPClient", "CivicSealCrypto", "CivicSealJSON"],
             swiftSettings: strict),
 
         // Wiring and executables.
@@ -87,7 +103,8 @@ let package = Package(
             dependencies: [
                 "CivicSealCrypto", "CivicSealIdentity", "CivicSealRecords", "CivicSealWorkflow", "CivicSealStorage",
                 "CivicSealHTTP", "CivicSealAPI", "CivicSealPages", "CivicSealSealing", "CivicSealVerification",
-                "CivicSealDocuments", "CivicSealJSON", "CivicSealCasework",
+                "CivicSealDocuments", "CivicSealJSON", "CivicSealCasework", "CivicSealDevelopmentProvider",
+                "CivicSealOIDC", "CivicSealHTTPClient",
             ],
             swiftSettings: strict),
         .executableTarget(name: "civicseal", dependencies: ["CivicSealApp"], swiftSettings: strict),
@@ -96,7 +113,8 @@ let package = Package(
             dependencies: [
                 "CivicSealApp", "CivicSealCrypto", "CivicSealRecords", "CivicSealWorkflow", "CivicSealStorage",
                 "CivicSealDocuments", "CivicSealQR", "CivicSealHTTP", "CivicSealVerification", "CivicSealAPI",
-                "CivicSealProcess", "CivicSealCasework",
+                "CivicSealProcess", "CivicSealCasework", "CivicSealOIDC", "CivicSealHTTPClient", "CivicSealIdentity",
+                "CivicSealJSON",
             ],
             swiftSettings: strict),
 
@@ -112,10 +130,12 @@ let package = Package(
             name: "CivicSealServiceTestSupport",
             dependencies: [
                 "CivicSealApp", "CivicSealPages", "CivicSealDocuments", "CivicSealHTTP", "CivicSealCrypto",
-                "CivicSealJSON",
+                "CivicSealJSON", "CivicSealProcess",
                 "CivicSealTestSupport",
             ],
-            path: "Tests/CivicSealServiceTestSupport", swiftSettings: strict),
+            path: "Tests/CivicSealServiceTestSupport",
+            // The independent OpenID provider (Authlib on Flask) the launcher `IndependentProvider` starts.
+            exclude: ["OIDCProvider"], swiftSettings: strict),
         .testTarget(
             name: "CivicSealCryptoTests", dependencies: ["CivicSealCrypto", "CivicSealJSON", "CivicSealTestSupport"],
             resources: [.copy("Vectors")], swiftSettings: strict),
@@ -150,11 +170,21 @@ let package = Package(
             name: "CivicSealBrowserTests",
             dependencies: [
                 "CivicSealApp", "CivicSealHTTP", "CivicSealJSON", "CivicSealWorkflow", "CivicSealTestSupport",
+                "CivicSealServiceTestSupport",
             ],
             // The walks themselves are Python (Selenium, axe-core): one harness and a findings file per area.
             exclude: [
                 "browser_flows.py", "harness.py", "findings_officer.py", "findings_citizen.py", "findings_site.py",
-                "findings_time.py",
+                "findings_time.py", "provider_walk.py",
+            ],
+            swiftSettings: strict),
+        // The identity providers the relying party is tested against: the independent one (Python) and ours.
+        .testTarget(
+            name: "CivicSealIdentityProviderTests",
+            dependencies: [
+                "CivicSealCrypto", "CivicSealJSON", "CivicSealTestSupport", "CivicSealServiceTestSupport",
+                "CivicSealDevelopmentProvider", "CivicSealHTTP", "CivicSealHTTPClient", "CivicSealApp", "CivicSealOIDC",
+                "CivicSealIdentity",
             ],
             swiftSettings: strict),
         .testTarget(
@@ -186,6 +216,14 @@ let package = Package(
             name: "CivicSealIdentityTests",
             dependencies: [
                 "CivicSealIdentity", "CivicSealCrypto", "CivicSealWorkflow", "CivicSealJSON", "CivicSealTestSupport",
+            ],
+            swiftSettings: strict),
+        .testTarget(
+            name: "CivicSealOIDCTests",
+            dependencies: [
+                "CivicSealOIDC", "CivicSealHTTPClient", "CivicSealIdentity", "CivicSealCrypto", "CivicSealJSON",
+                "CivicSealWorkflow", "CivicSealTestSupport", "CivicSealServiceTestSupport",
+                "CivicSealDevelopmentProvider", "CivicSealHTTP",
             ],
             swiftSettings: strict),
         .testTarget(

@@ -14,7 +14,7 @@ import Foundation
 package final class APIService: Sendable {
     /// Every use case, once.
     package let casework: Casework
-    let verifier: TokenVerifier
+    package let verifier: TokenVerifier
     let metrics: MetricsRegistry
     /// `Templates/api/openapi.json` as loaded at start: `GET /openapi.json` serves it byte for byte.
     let openAPIDocument: OpenAPIDocument

@@ -7,16 +7,10 @@ import CivicSealWebKit
 import CivicSealWorkflow
 import Foundation
 
-/// Citizen pages: sign-in, own requests, a new request (field-level messages, what was typed kept), a request's
+/// Citizen pages: own requests, a new request (field-level messages, what was typed kept), a request's
 /// status, history and due date, answering a request for information, cancelling, downloading the sealed PDF.
 extension WebPages {
     func registerCitizen(_ builder: inout HTTPRouter.Builder) {
-        builder.add(.get, "/citizen/sign-in") { [self] request, _ in
-            run(request) { visit in signInPage(visit, audience: .citizen) }
-        }
-        builder.add(.post, "/citizen/sign-in") { [self] request, _ in
-            run(request) { visit in try signIn(request, visit, audience: .citizen) }
-        }
         builder.get("/citizen") { [self] request, _ in
             await citizenPage(request) { visit, citizen in try await citizenHome(visit, citizen: citizen) }
         }
@@ -163,6 +157,11 @@ extension WebPages {
     func newRequestForm(_ request: HTTPRequest, _ visit: WebVisit, citizen: CitizenPrincipal) throws -> HTTPResponse {
         let query = (try? QueryString.parse(request.query, allowed: ["kind"])) ?? [:]
         guard let kind = query["kind"].flatMap(RequestKind.init(rawValue:)) else { throw Outcome.redirect("/citizen") }
+        // Step-up: a kind that needs more assurance than this sign-in carries sends the citizen back through the
+        // provider for it, and then back here.
+        if !citizen.meetsAssurance(for: kind, policy: dependencies.casework.validator.policy) {
+            return stepUpPage(visit, citizen: citizen, next: "/citizen/requests/new?kind=\(kind.rawValue)")
+        }
         return requestForm(
             visit, citizen: citizen, kind: kind, purpose: .new,
             values: CitizenForm.defaults(for: kind, nationality: citizen.nationality))

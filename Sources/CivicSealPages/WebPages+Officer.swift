@@ -9,7 +9,7 @@ import CivicSealWebKit
 import CivicSealWorkflow
 import Foundation
 
-/// Officer pages: sign-in, the department queue (due dates, overdue marked, filters, paging), a request's detail with
+/// Officer pages: the department queue (due dates, overdue marked, filters, paging), a request's detail with
 /// its history and the actions its state allows (claim; approve with findings, ask for information, reject; revoke).
 extension WebPages {
     /// The roles that may use the officer pages: any that may read a request (officers and revokers).
@@ -21,12 +21,6 @@ extension WebPages {
             run(request) { visit in
                 redirect((try? requireOfficer(visit)) != nil ? "/officer/queue" : "/officer/sign-in")
             }
-        }
-        builder.add(.get, "/officer/sign-in") { [self] request, _ in
-            run(request) { visit in signInPage(visit, audience: .officer) }
-        }
-        builder.add(.post, "/officer/sign-in") { [self] request, _ in
-            run(request) { visit in try signIn(request, visit, audience: .officer) }
         }
         builder.get("/officer/queue") { [self] request, _ in
             await officerPage(request) { visit, staff in try await officerQueue(request, visit, staff: staff) }
@@ -41,66 +35,6 @@ extension WebPages {
                 }
             }
         }
-    }
-
-    // MARK: Signing in
-
-    enum Audience { case citizen, officer }
-
-    func signInPage(_ visit: WebVisit, audience: Audience, error: String? = nil) -> HTTPResponse {
-        if let notice = otherAudienceNotice(visit, audience: audience) { return notice }
-        let officer = audience == .officer
-        var values: [String: TemplateValue] = [
-            "heading": .string(text(officer ? "sign-in-officer" : "sign-in-citizen", visit)),
-            "action": .string(officer ? "/officer/sign-in" : "/citizen/sign-in"),
-            "hint": .string(text(officer ? "sign-in-officer-hint" : "sign-in-citizen-hint", visit)),
-        ]
-        if let error { values["error"] = .string(error) }
-        return page(
-            visit, "sign-in", title: text(officer ? "sign-in-officer" : "sign-in-citizen", visit), values,
-            section: officer ? "officer" : "citizen")
-    }
-
-    /// Checks the pasted token like the API would, then starts a fresh session (new id and CSRF token: whatever id the
-    /// visitor had before signing in is worthless afterwards). The token is never written back into the page.
-    func signIn(_ request: HTTPRequest, _ visit: WebVisit, audience: Audience) throws -> HTTPResponse {
-        let fields = try form(request, visit)
-        let token = (fields["token"] ?? "").trimmingCharacters(in: .whitespacesAndNewlines)
-        guard !token.isEmpty else {
-            return signInPage(visit, audience: audience, error: text("sign-in-missing", visit))
-        }
-        let principal: Principal
-        do { principal = try dependencies.verifier.verify(authorizationFields: ["Bearer \(token)"]) } catch {
-            return signInPage(visit, audience: audience, error: text("sign-in-refused", visit))
-        }
-        let signedIn: WebSession.SignedIn
-        switch (audience, principal) {
-        case (.citizen, .citizen): signedIn = .citizen(token: token)
-        case (.officer, .staff(let staff)) where !staff.roles.isDisjoint(with: Self.officerRoles):
-            signedIn = .officer(token: token)
-        case (.citizen, _):
-            return signInPage(visit, audience: audience, error: text("sign-in-wrong-role-citizen", visit))
-        case (.officer, _):
-            return signInPage(visit, audience: audience, error: text("sign-in-wrong-role-officer", visit))
-        }
-        // A new session: new id, new CSRF token; a session the visitor had before (another sign-in) is ended. At most
-        // `sessionsPerPrincipal` per person (their own oldest goes); a full store refuses rather than evict anyone.
-        if let previous = visit.session { site.sessions.remove(previous.id) }
-        let session: Session<WebSession>
-        do {
-            session = try site.sessions.create(
-                WebSession(signedIn: signedIn, flash: "signed-in"), owner: Self.sessionOwner(principal))
-        } catch {
-            throw Outcome.sessionsFull
-        }
-        var response = redirect(audience == .officer ? "/officer/queue" : "/citizen")
-        response.headers.add(name: "Set-Cookie", value: site.setCookie(session: session.id))
-        return response
-    }
-
-    /// Whose session a sign-in starts, for the per-person bound: the token's issuer and subject.
-    static func sessionOwner(_ principal: Principal) -> String {
-        "\(principal.kind.rawValue):\(principal.token.issuer) \(principal.token.subject)"
     }
 
     // MARK: Queue

@@ -10,22 +10,21 @@ import CivicSealWorkflow
 extension WebPages {
     // MARK: Resolving
 
-    /// The principal the session's identity token names, verified now; nil when nobody is signed in or the token no
-    /// longer verifies (expired, or its issuer's keys changed). An officer session must still hold an officer role.
+    /// The principal the relying party verified when the session signed in, while its ID token has not expired;
+    /// nil when nobody is signed in or the token's time is over. An officer session must still hold an officer role.
+    ///
+    /// The session keeps the verified principal rather than re-verifying the ID token as a bearer token: the ID
+    /// token was checked once, at the callback, with the nonce, `azp` and `at_hash` a bearer check does not know,
+    /// and a routine key rotation at the provider must not sign everyone out. Its expiry still ends the session.
     func principal(of session: Session<WebSession>?) -> PagePrincipal? {
         guard let signedIn = session?.payload.signedIn else { return nil }
+        let now = now()
         switch signedIn {
-        case .citizen(let token):
-            guard
-                let citizen = try? dependencies.verifier.verify(authorizationFields: ["Bearer \(token)"])
-                    .requireCitizen()
-            else { return nil }
+        case .citizen(let citizen):
+            guard citizen.token.expiresAt > now else { return nil }
             return .citizen(citizen)
-        case .officer(let token):
-            guard
-                let staff = try? dependencies.verifier.verify(authorizationFields: ["Bearer \(token)"]).requireStaff(
-                    anyOf: Self.officerRoles)
-            else { return nil }
+        case .officer(let staff):
+            guard staff.token.expiresAt > now, !staff.roles.isDisjoint(with: Self.officerRoles) else { return nil }
             return .officer(staff)
         }
     }

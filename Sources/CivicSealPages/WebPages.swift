@@ -13,8 +13,8 @@ import Foundation
 /// the POST must return; a POST without a matching token changes nothing. Anonymous visitors keep nothing on the
 /// server: their token is signed (``SignedCSRFToken``) and bound to a random nonce in a cookie. Only a sign-in
 /// starts a server-side session (`HttpOnly; SameSite=Strict`, `Secure` and `__Host-` outside loopback development),
-/// whose identity token is re-verified on each request (its expiry applies); no token, personal data or session id
-/// ever appears in a URL.
+/// which keeps the principal the relying party verified until its ID token expires; no token, personal data or
+/// session id ever appears in a URL of ours.
 package struct WebPages: Sendable {
     let dependencies: PageDependencies
     let site: WebSite
@@ -62,8 +62,9 @@ package struct WebPages: Sendable {
         builder.add(.get, "/") { [self] request, _ in run(request) { visit in try home(visit) } }
         builder.addInline(.get, "/language/{language}") { [self] request, context in language(request, context) }
         builder.post("/sign-out") { [self] request, _ in
-            await runAsync(request) { visit in try signOut(request, visit) }
+            await runAsync(request) { visit in try await signOut(request, visit) }
         }
+        registerSignIn(&builder)
         registerVerifier(&builder)
         registerOfficer(&builder)
         registerCitizen(&builder)
@@ -106,7 +107,7 @@ package struct WebPages: Sendable {
     // MARK: Running a page
 
     /// Starts a visit: the language (cookie, else Vietnamese), the signed-in session if the cookie names a live one,
-    /// who that session (or a trusted proxy) says is signed in, its token verified once here, and the anonymous CSRF
+    /// who that session (or a trusted proxy) says is signed in, its expiry checked once here, and the anonymous CSRF
     /// nonce (from its cookie, else a new one the response sets). Nothing is stored for a visitor who has not signed
     /// in.
     func begin(_ request: HTTPRequest) -> WebVisit {
@@ -211,7 +212,7 @@ package struct WebPages: Sendable {
     /// Renders `template` inside the layout. `user` is the signed-in person's display name, if any.
     func page(
         _ visit: WebVisit, _ template: String, title: String, _ values: [String: TemplateValue], user: String? = nil,
-        section: String? = nil, status: HTTPStatus = .ok
+        section: String? = nil, status: HTTPStatus = .ok, refresh: String? = nil
     ) -> HTTPResponse {
         var context = values
         context["csrf"] = .string(visit.csrfToken)
@@ -239,6 +240,7 @@ package struct WebPages: Sendable {
         ]
         if let user { layout["user"] = .string(user) }
         if let flash { layout["flash"] = .string(flash) }
+        if let refresh { layout["refresh"] = .string(refresh) }
         // A page holding a form with typed input names that form: the language switch then posts it back (kept)
         // instead of following a link that would lose it.
         if case .string(let form)? = values["languageSwitchForm"] { layout["languageSwitchForm"] = .string(form) }
@@ -291,17 +293,6 @@ package struct WebPages: Sendable {
     func csrfMatches(_ visit: WebVisit, _ given: String?) -> Bool {
         if let session = visit.session { return SessionStore<WebSession>.csrfMatches(session, given) }
         return !visit.csrfNonceIsNew && site.csrf.isValid(given, nonce: visit.csrfNonce)
-    }
-
-    /// `POST /sign-out`: ends the session and goes home, or to the other sign-in page when the visitor chose
-    /// "sign out and continue as …" (`next`, one of the two sign-in pages only).
-    func signOut(_ request: HTTPRequest, _ visit: WebVisit) throws -> HTTPResponse {
-        let fields = try form(request, visit)
-        if let session = visit.session { site.sessions.remove(session.id) }
-        let next = fields["next"].flatMap { ["/officer/sign-in", "/citizen/sign-in"].contains($0) ? $0 : nil } ?? "/"
-        var response = redirect(next)
-        response.headers.add(name: "Set-Cookie", value: site.expiredSessionCookie())
-        return response
     }
 
     /// The page shown instead of a sign-in page to someone signed in as the other kind of user (a citizen who

@@ -1,17 +1,23 @@
 import CivicSealCrypto
 import CivicSealHTTP
+import CivicSealIdentity
 import CivicSealWebKit
 import Foundation
 
-/// What a visitor's session holds, server side only: who signed in (the identity token itself, re-verified on every
-/// request so its expiry and the issuer's keys still apply) and a one-time notice for the next page.
+/// What a visitor's session holds, server side only: who signed in (the principal the relying party verified at the
+/// callback, kept until the ID token's expiry) and a one-time notice for the next page.
 struct WebSession: Sendable {
     enum SignedIn: Sendable {
-        case citizen(token: String)
-        case officer(token: String)
+        case citizen(CitizenPrincipal)
+        case officer(StaffPrincipal)
     }
 
     var signedIn: SignedIn?
+    /// The ID token the provider issued at sign-in: only ever sent back to that provider, as `id_token_hint` of an
+    /// RP-initiated sign-out.
+    var idToken: String?
+    /// Which provider signed this session in (its end-session endpoint ends the provider's session too).
+    var provider: WebPages.Audience?
     /// A `messages.json` key shown once on the next page (after a redirect).
     var flash: String?
 }
@@ -38,6 +44,12 @@ package final class WebSite: Sendable {
     let sessionCookie: String
     /// The anonymous visitor's CSRF nonce (same attributes as the session cookie).
     let csrfCookie: String
+    /// The pre-sign-in cookie (``PreSignIn``), sealed with ``preSignInCipher``: `__Secure-` when cookies are
+    /// `Secure` (`__Host-` would need `Path=/`; this cookie is scoped to `/sign-in`).
+    let preSignInCookie: String
+    /// The site's AES-256-GCM key for the pre-sign-in cookie, random per process: a restart (or another instance)
+    /// turns a pending sign-in into the "start again" page, nothing worse.
+    let preSignInCipher = AuthenticatedEncryption.randomKey()
     static let languageCookie = "civicseal_lang"
 
     package init(configuration: WebConfiguration) throws(LoadError) {
@@ -66,6 +78,7 @@ package final class WebSite: Sendable {
         csrf = SignedCSRFToken(lifetime: configuration.sessionAbsoluteTimeout)
         sessionCookie = configuration.secureCookies ? "__Host-civicseal" : "civicseal"
         csrfCookie = configuration.secureCookies ? "__Host-civicseal_csrf" : "civicseal_csrf"
+        preSignInCookie = configuration.secureCookies ? "__Secure-civicseal_signin" : "civicseal_signin"
     }
 
     /// The repository's `Templates/web` (next to the document templates).

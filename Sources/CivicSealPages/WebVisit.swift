@@ -2,8 +2,7 @@ import CivicSealIdentity
 import CivicSealWebKit
 
 /// Who a page request comes from, resolved once per request before its handler runs (``WebPages/begin(_:)``): the
-/// signed-in session's identity token, verified now (so its expiry and the issuer's keys apply), as the principal it
-/// names.
+/// principal the signed-in session holds, while its ID token has not expired.
 enum PagePrincipal: Sendable {
     /// A citizen, signed in on `/citizen/sign-in`.
     case citizen(CitizenPrincipal)
@@ -36,8 +35,7 @@ struct WebVisit {
     let path: String
     /// What this page's forms carry: the session's token when signed in, else a signed token for ``csrfNonce``.
     let csrfToken: String
-    /// The session's principal, its token verified for this request; nil when nobody is signed in or the token no
-    /// longer verifies.
+    /// The session's principal; nil when nobody is signed in or the session's ID token has expired.
     let principal: PagePrincipal?
     /// The trusted proxy's officer, if it sent one.
     let proxy: ProxyBearer

@@ -7,7 +7,8 @@ import Synchronization
 
 /// `civicseal-bench http`: the live service on loopback under `wrk`, beside nginx serving a small static file,
 /// measured in the same run. Figures: GET /healthz vs nginx; GET /v1/requests/{id} with an ES256 token
-/// (read from the database) at 64 connections; the server's resident memory throughout.
+/// (read from the database) at 64 connections, with static keys and again with fetched keys refreshed half-way
+/// (``runWithKeyRefresh``); the server's resident memory throughout.
 enum HTTPBenchmark {
     static func run(seconds: Double) throws {
         let duration = max(3, Int(seconds.rounded()))
@@ -55,6 +56,8 @@ enum HTTPBenchmark {
             "get_request_p99", read.p99Milliseconds, "ms (floor < 10: \(read.p99Milliseconds < 10 ? "met" : "NOT MET"))"
         )
         Report.figure("get_request_errors", Double(read.non2xx + read.socketErrors), "non-2xx or socket errors")
+        try runWithKeyRefresh(
+            service: service, url: url, token: token, keysDirectory: directory + "/keys", duration: duration)
 
         memory.stop()
         Report.figure(

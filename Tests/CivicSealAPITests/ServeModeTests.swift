@@ -55,6 +55,8 @@ struct ServeModeTests {
             configure: {
                 $0.host = "0.0.0.0"
                 $0.development = true
+                // Off loopback the pages are served over HTTPS (a TLS proxy): the providers send the browser there.
+                $0.publicBaseURL = "https://civicseal.test"
             }
         ) { live in
             #expect(live.service.developmentMode)

@@ -165,7 +165,7 @@ def citizen_clicks_officer(b):
     b.click("header nav a[href='/officer/queue']")
     b.expect_path("/officer/sign-in")
     b.expect(citizen.name in b.text("#switch-explanation"), "the page says who is signed in")
-    b.expect(not b.finds("#token"), "no officer sign-in form yet: nobody was signed out")
+    b.expect(not b.finds("#sign-in"), "no officer sign-in button yet: nobody was signed out")
     b.expect(b.text(".who") == citizen.name, "the header still shows the citizen")
     b.shot("signed-in-as-citizen")
     b.click("#switch-back")
@@ -174,7 +174,7 @@ def citizen_clicks_officer(b):
     b.click("header nav a[href='/officer/queue']")
     b.submit("#switch-continue")
     b.expect_path("/officer/sign-in")
-    b.expect(b.finds("#token") and not b.finds(".who"), "signed out, on the officer sign-in form")
+    b.expect(b.finds("#sign-in") and not b.finds(".who"), "signed out, on the officer sign-in page")
     b.shot("officer-sign-in-after-choice")
 
 

@@ -46,6 +46,7 @@ What a finding gets (``b``):
   ``b.health_certificate_body(...)``: valid submission bodies to start from.
 """
 import argparse
+import base64
 import json
 import os
 import shutil
@@ -99,6 +100,15 @@ class Citizen:
         return "Citizen(level %s)" % self.level  # never the personal data
 
 
+def identity_claims(token):
+    """The identity claims of a minted token (its payload minus iss, aud, iat, exp, nonce), as JSON text."""
+    payload = token.split(".")[1]
+    claims = json.loads(base64.urlsafe_b64decode(payload + "=" * (-len(payload) % 4)))
+    for name in ("iss", "aud", "iat", "exp", "nonce", "nbf", "jti"):
+        claims.pop(name, None)
+    return json.dumps(claims, ensure_ascii=False)
+
+
 def _axe_source():
     import axe_selenium_python
     path = os.path.join(os.path.dirname(axe_selenium_python.__file__), "node_modules", "axe-core", "axe.min.js")
@@ -129,13 +139,16 @@ class Context:
         raise FindingFailure("the context's pool has no unused level-%d citizen left: mint more in the Swift test" % level)
 
 
-def start_driver(downloads):
+def start_driver(downloads, extra_arguments=()):
+    """Headless Chromium; ``extra_arguments`` are added to its command line (e.g. the one certificate to trust)."""
     options = Options()
     options.add_argument("--headless=new")
     options.add_argument("--no-sandbox")  # CI containers run as root
     options.add_argument("--disable-dev-shm-usage")
     options.add_argument("--window-size=%d,%d" % DESKTOP)
     options.add_argument("--lang=vi")
+    for argument in extra_arguments:
+        options.add_argument(argument)
     options.set_capability("goog:loggingPrefs", {"browser": "ALL"})
     options.add_experimental_option("prefs", {
         "download.default_directory": downloads,
@@ -322,13 +335,37 @@ class Session:
         self.expect_path("/officer")
 
     def _sign_in(self, audience, token):
+        """Signs in as a visitor does: the sign-in page's button, then the development identity provider's page,
+        where the person the minted ``token`` names is typed in (its claims, as the provider's "type one in" field
+        takes them), then back through the callback."""
         self.open("/%s/sign-in" % audience)
         self.expect_path("/%s/sign-in" % audience)
-        self.type("#token", token)
         self.click("#sign-in")
+        self.expect_path("/dev-idp/authorize")
+        self.authorize_at_development_provider(identity_claims(token))
+
+    def authorize_at_development_provider(self, claims):
+        """On the development provider's authorize page: puts ``claims`` (a JSON text) in its ``claims`` field and
+        submits that form; waits until the browser has left the provider."""
+        self.driver.execute_script("window.civicsealOldPage = true;")
+        self.driver.execute_script(
+            "var field = document.querySelector('[name=claims]');"
+            "field.value = arguments[0];"
+            "var form = field.form;"
+            "var button = form.querySelector('button[type=submit]:not([name=preset]), input[type=submit]');"
+            "if (form.requestSubmit) { form.requestSubmit(button || undefined); } else { form.submit(); }",
+            claims)
+        WebDriverWait(self.driver, WAIT_SECONDS).until(
+            lambda d: d.execute_script("return window.civicsealOldPage !== true && document.readyState === 'complete'")
+            and not self.path().startswith("/dev-idp/"))
+        self.settle()
 
     def sign_out(self):
+        """The header's sign-out: here, then at the provider (its end-session page), then home."""
         self.click("#sign-out")
+        WebDriverWait(self.driver, WAIT_SECONDS).until(
+            lambda d: self.path() == "/" and d.execute_script("return document.readyState") == "complete")
+        self.settle()
 
     # The JSON API
 

@@ -1,3 +1,5 @@
+import CivicSealCrypto
+import CivicSealJSON
 import Foundation
 import Synchronization
 
@@ -10,11 +12,76 @@ package final class Browser: Sendable {
 
     package init(_ live: LiveService) { client = live.client }
 
-    /// Opens `path` (a sign-in page) for its CSRF token, then posts `token`.
+    /// Signs in at the development identity provider as the person `token` names, as a visitor would: opens `path`
+    /// (a sign-in page), follows its button to the provider's authorize page, posts the token's identity claims
+    /// there (its `claims` field: the payload minus `iss`, `aud`, `iat`, `exp` and `nonce`) and follows the
+    /// provider back to the callback. Returns the first response that is not a step of that walk: the callback's
+    /// answer (303 and the session cookie when signed in, else its failure page), or the page where it stopped.
     package func signIn(_ path: String, token: String) async throws -> ClientResponse {
-        let form = try await get(path)
-        guard let csrf = form.csrf else { throw ClientError(description: "\(path) has no CSRF field: \(form)") }
-        return try await post(path, [("csrf", csrf), ("token", token)])
+        let page = try await get(path)
+        guard page.status == 200, let start = page.firstMatch(#"<a[^>]*href="([^"]*)"[^>]*id="sign-in""#) else {
+            return page
+        }
+        let started = try await get(start)
+        guard started.status == 303, let authorize = started.header("Location") else { return started }
+        let form = try await get(try Self.localTarget(authorize))
+        guard form.status == 200 else { return form }
+        let posted = try await authorizeAtDevelopmentProvider(form, claims: try Self.identityClaims(of: token))
+        guard posted.status == 303 || posted.status == 302, let callback = posted.header("Location") else {
+            return posted
+        }
+        return try await get(try Self.localTarget(callback))
+    }
+
+    /// Posts the development provider's authorize form that types claims (`form`'s page; its hidden fields kept) with
+    /// `claims`.
+    package func authorizeAtDevelopmentProvider(_ form: ClientResponse, claims: String) async throws -> ClientResponse {
+        let text = form.text
+        let forms = try NSRegularExpression(pattern: #"<form\b[^>]*>.*?</form>"#, options: [.dotMatchesLineSeparators])
+        guard
+            let match = forms.matches(in: text, range: NSRange(text.startIndex..., in: text)).lazy.compactMap({
+                Range($0.range, in: text).map { String(text[$0]) }
+            }).first(where: { $0.contains(#"name="claims""#) }),
+            let action = Self.attribute("action", of: String(match.prefix { $0 != ">" }))
+        else {
+            throw ClientError(description: "the provider's authorize page has no claims form: \(form)")
+        }
+        var fields: [(String, String)] = []
+        let tags = try NSRegularExpression(pattern: #"<input\b[^>]*>"#)
+        for tag in tags.matches(in: match, range: NSRange(match.startIndex..., in: match)) {
+            guard let range = Range(tag.range, in: match) else { continue }
+            let input = String(match[range])
+            guard input.contains(#"type="hidden""#), let name = Self.attribute("name", of: input) else { continue }
+            fields.append((name, Self.attribute("value", of: input) ?? ""))
+        }
+        return try await post(try Self.localTarget(action), fields + [("claims", claims)])
+    }
+
+    /// The value of `name="…"` in one HTML tag, entities undone.
+    static func attribute(_ name: String, of tag: String) -> String? {
+        guard let range = tag.range(of: #"\b\#(name)="([^"]*)""#, options: .regularExpression) else { return nil }
+        return ClientResponse.unescapeHTML(String(tag[range].dropFirst(name.count + 2).dropLast()))
+    }
+
+    /// The identity claims of a minted token as the development provider's `claims` field takes them.
+    package static func identityClaims(of token: String) throws -> String {
+        let parts = token.split(separator: ".")
+        guard parts.count == 3, let payload = try? Base64URL.decode(String(parts[1])),
+            case .object(var claims) = try JSONValue(parsing: payload)
+        else { throw ClientError(description: "not a compact JWS") }
+        for name in ["iss", "aud", "iat", "exp", "nonce", "nbf", "jti"] { claims[name] = nil }
+        return JSONValue.object(claims).serialized()
+    }
+
+    /// The path and query of `location` when it is on this service (absolute `http(s)://host[:port]/…` or already a
+    /// path); the in-process client speaks to one origin only.
+    package static func localTarget(_ location: String) throws -> String {
+        if location.hasPrefix("/") && !location.hasPrefix("//") { return location }
+        guard let components = URLComponents(string: location), components.host != nil else {
+            throw ClientError(description: "not a URL: \(location)")
+        }
+        let path = components.percentEncodedPath.isEmpty ? "/" : components.percentEncodedPath
+        return path + (components.percentEncodedQuery.map { "?" + $0 } ?? "")
     }
 
     /// The cookies held now, by name.

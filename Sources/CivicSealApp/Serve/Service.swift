@@ -1,8 +1,11 @@
 import CivicSealAPI
 import CivicSealCasework
+import CivicSealDevelopmentProvider
 import CivicSealDocuments
 import CivicSealHTTP
+import CivicSealHTTPClient
 import CivicSealIdentity
+import CivicSealOIDC
 import CivicSealPages
 import CivicSealRecords
 import CivicSealStorage
@@ -108,14 +111,23 @@ package final class Service: Sendable {
     package let banner: [String]
     /// Development mode is on (see ``ServeOptions/development``): the banner says so loudly.
     package let developmentMode: Bool
+    /// The built-in OpenID provider (development mode with the development issuer only): its browser routes are
+    /// under `/dev-idp/`; a relying party reaches the rest through ``DevelopmentProviderTransport``.
+    package let developmentProvider: DevelopmentProvider?
+    /// Every discovery issuer connected to its provider, and a relying party for each configured with a client (the
+    /// development issuer's in development mode); the pages sign in with these.
+    package let signIn: ConnectedProviders
 
     init(
         server: HTTPServer, store: RequestStore, api: APIService, site: WebSite, router: HTTPRouter,
         keyring: Keyring,
         issuance: IssuanceService,
-        sweeper: Task<Void, Never>, port: Int, banner: [String], developmentMode: Bool
+        sweeper: Task<Void, Never>, port: Int, banner: [String], developmentMode: Bool,
+        developmentProvider: DevelopmentProvider? = nil, signIn: ConnectedProviders
     ) {
         self.developmentMode = developmentMode
+        self.developmentProvider = developmentProvider
+        self.signIn = signIn
         self.server = server
         self.keyring = keyring
         self.issuance = issuance
@@ -202,8 +214,39 @@ package final class Service: Sendable {
             try? store.close()
             throw AppError(.configuration, "the OpenAPI document \(error)")
         }
+        // Development mode: the built-in OpenID provider (pages under `/dev-idp/` on this server's own origin), and
+        // the development issuer made a sign-in provider that reaches it in-process.
+        let development: DevelopmentSignIn.Setup?
+        let signIn: ConnectedProviders
+        do {
+            development =
+                mode.isOn
+                ? try DevelopmentSignIn.provider(
+                    directory: options.keysDirectory, keyring: keyring, issuers: issuers,
+                    origin: { configuredBase ?? "http://\(host):\(boundPort.load(ordering: .acquiring))" },
+                    clock: options.clock) : nil
+        } catch {
+            try? store.close()
+            throw error
+        }
         let metrics = MetricsRegistry()
-        let verifier = TokenVerifier(issuers: issuers, clock: options.clock)
+        let verifier = TokenVerifier(issuers: development?.issuers ?? issuers, clock: options.clock)
+        do {
+            // In development mode the built-in provider's pages are plain HTTP on this loopback server.
+            signIn = try OpenIDProvider.connect(
+                development?.issuers ?? issuers, verifier: verifier,
+                policy: RelyingPartyPolicy(allowLoopbackHTTP: mode.isOn && loopback), clock: options.clock
+            ) {
+                issuer throws(OutboundHTTPError) -> any OutboundHTTPTransport in
+                if issuer.isDevelopment, let provider = development?.provider {
+                    return DevelopmentProviderTransport(provider: provider)
+                }
+                return try OpenIDProvider.httpsTransport(for: issuer)
+            }
+        } catch {
+            try? store.close()
+            throw AppError(.configuration, "identity providers: \(error)")
+        }
         let casework = Casework(
             store: store, clock: options.clock, issuance: issuance, documentVerifier: documentVerifier,
             verification: options.verification ?? VerificationLanes())
@@ -212,12 +255,19 @@ package final class Service: Sendable {
             metricsToken: options.metricsToken)
         // The pages share the casework's pieces (one set of verification threads, one confirmation budget per
         // client) without holding the API; one router serves both.
+        let trusted = development?.issuers ?? issuers
         let pages = WebPages(
-            dependencies: PageDependencies(casework: casework, verifier: verifier),
+            dependencies: PageDependencies(
+                casework: casework, verifier: verifier,
+                signIn: SignInProviders(
+                    citizen: signIn.relyingParty(for: .citizen, in: trusted),
+                    staff: signIn.relyingParty(for: .staff, in: trusted),
+                    origin: { configuredBase ?? "http://\(host):\(boundPort.load(ordering: .acquiring))" })),
             site: web)
         var routes = HTTPRouter.Builder()
         api.register(&routes)
         pages.register(&routes)
+        development?.provider.register(&routes)
         let router: HTTPRouter
         do { router = try routes.build() } catch { throw AppError(.configuration, "routes: \(error)") }
 
@@ -256,13 +306,26 @@ package final class Service: Sendable {
             banner.append(
                 "                           (revoking is its own role: --role justice.revoker or health.revoker)")
         }
+        if let development {
+            if development.createdClientKey {
+                banner.append(
+                    "Created the development client key \(options.keysDirectory)/\(DevelopmentSignIn.clientKeyPath).")
+            }
+            banner.append(
+                "Sign in at http://\(options.host):\(port)/citizen or /officer: the development identity provider "
+                    + "(\(DevelopmentProvider.authorizePath)) offers synthetic citizens and officers.")
+        }
+        // Discovery documents and keys fetched now, so the first sign-in does not wait (a provider that cannot be
+        // reached is tried again on demand).
+        Task { [signIn] in _ = await signIn.prefetch() }
         // Approved requests left without a document by a crash are issued now, then periodically.
         let sweeper = issuance.startSweeper(every: options.sweepInterval)
         return Service(
             server: server, store: store, api: api, site: web, router: router, keyring: keyring,
             issuance: issuance,
             sweeper: sweeper,
-            port: port, banner: banner, developmentMode: mode.isOn)
+            port: port, banner: banner, developmentMode: mode.isOn, developmentProvider: development?.provider,
+            signIn: signIn)
     }
 
     /// Whether `host` is a loopback address: only this machine can reach a listener there.

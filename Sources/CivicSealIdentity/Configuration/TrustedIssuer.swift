@@ -11,31 +11,64 @@ package struct TrustedIssuer: Sendable {
     package let issuer: String
     /// The audience tokens must name.
     package let audience: String
-    /// The provider's verification keys.
-    package let keySet: JSONWebKeySet
+    /// The provider's verification keys: a fixed set, or fetched from its `jwks_uri` and kept fresh.
+    package let keys: IssuerKeys
     /// Algorithms accepted from this provider (OIDC Core §3.1.3.7 step 7: the `alg` the client registered).
     package let algorithms: Set<JWSAlgorithm>
     /// The principal kinds this provider may vouch for.
     package let principals: Set<PrincipalKind>
     /// True for the development provider (`civicseal token` signs as it).
     package let isDevelopment: Bool
-    /// The JWS verifier for this provider, built once.
-    let verifier: JWSVerifier
+    /// True when the provider's metadata comes from `<issuer>/.well-known/openid-configuration`.
+    package let usesDiscovery: Bool
+    /// How CivicSeal signs in there (nil: the issuer is trusted for bearer tokens only).
+    package let relyingParty: RelyingPartySettings?
+    /// The provider's `acr` values and staff claim names.
+    package let claimMapping: ClaimMapping
+    /// Longest token accepted.
+    let maximumTokenLength: Int
+    /// The JWS verifier of a fixed set, built once.
+    private let fixedVerifier: JWSVerifier?
 
-    /// An issuer from already-checked values (``TrustedIssuers/load(file:baseDirectory:maximumTokenLength:)`` checks
-    /// files).
+    /// The keys in force now.
+    package var keySet: JSONWebKeySet { keys.current }
+
+    /// A verifier over the keys in force now.
+    package var verifier: JWSVerifier {
+        fixedVerifier ?? JWSVerifier(keySet: keys.current, algorithms: algorithms, maximumLength: maximumTokenLength)
+    }
+
+    /// An issuer with a fixed key set from already-checked values (``TrustedIssuers`` checks files).
     package init(
         issuer: String, audience: String, keySet: JSONWebKeySet, algorithms: Set<JWSAlgorithm>,
         principals: Set<PrincipalKind>, isDevelopment: Bool = false,
         maximumTokenLength: Int = TokenPolicy.defaultMaximumTokenLength
     ) {
+        self.init(
+            issuer: issuer, audience: audience, keys: IssuerKeys(fixed: keySet), algorithms: algorithms,
+            principals: principals, isDevelopment: isDevelopment, maximumTokenLength: maximumTokenLength)
+    }
+
+    /// An issuer with any key source, optionally a relying-party client and a claim mapping.
+    package init(
+        issuer: String, audience: String, keys: IssuerKeys, algorithms: Set<JWSAlgorithm>,
+        principals: Set<PrincipalKind>, isDevelopment: Bool = false, usesDiscovery: Bool = false,
+        relyingParty: RelyingPartySettings? = nil, claimMapping: ClaimMapping = .identity,
+        maximumTokenLength: Int = TokenPolicy.defaultMaximumTokenLength
+    ) {
         self.issuer = issuer
         self.audience = audience
-        self.keySet = keySet
+        self.keys = keys
         self.algorithms = algorithms
         self.principals = principals
         self.isDevelopment = isDevelopment
-        verifier = JWSVerifier(keySet: keySet, algorithms: algorithms, maximumLength: maximumTokenLength)
+        self.usesDiscovery = usesDiscovery
+        self.relyingParty = relyingParty
+        self.claimMapping = claimMapping
+        self.maximumTokenLength = maximumTokenLength
+        fixedVerifier =
+            keys.isFixed
+            ? JWSVerifier(keySet: keys.current, algorithms: algorithms, maximumLength: maximumTokenLength) : nil
     }
 
     /// Whether `text` is an issuer identifier as OIDC Core §2 defines it: "a case-sensitive URL using the

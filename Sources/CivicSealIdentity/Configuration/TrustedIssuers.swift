@@ -21,13 +21,19 @@ package struct TrustedIssuers: Sendable {
     /// The provider whose identifier is exactly `issuer`.
     package func issuer(_ issuer: String) -> TrustedIssuer? { byIssuer[issuer] }
 
+    /// The sum of the issuers' key-set generations: moves on whenever any fetched set changes.
+    package var keyGeneration: UInt64 {
+        issuers.reduce(0) { $0 &+ ($1.keys.isFixed ? 0 : $1.keys.generation) }
+    }
+
     /// The one provider marked `development`, if any.
     package var development: TrustedIssuer? { issuers.first { $0.isDevelopment } }
 
     /// Reads and checks `file`, then loads each issuer's JWK set (relative paths resolve against
     /// `baseDirectory`, by default the directory holding `file`).
     package static func load(
-        file: String, baseDirectory: String? = nil, maximumTokenLength: Int = TokenPolicy.defaultMaximumTokenLength
+        file: String, baseDirectory: String? = nil, maximumTokenLength: Int = TokenPolicy.defaultMaximumTokenLength,
+        keysPolicy: IssuerKeysPolicy = IssuerKeysPolicy()
     ) throws(IdentityConfigurationError) -> TrustedIssuers {
         guard let data = FileManager.default.contents(atPath: file) else {
             throw IdentityConfigurationError(.unreadableFile, file: file, "cannot read the file")
@@ -35,13 +41,14 @@ package struct TrustedIssuers: Sendable {
         let base = baseDirectory ?? (file as NSString).deletingLastPathComponent
         return try build(
             TrustedIssuersFile.parse(data, file: file), file: file, baseDirectory: base,
-            maximumTokenLength: maximumTokenLength)
+            maximumTokenLength: maximumTokenLength, keysPolicy: keysPolicy)
     }
 
     /// Checks a parsed configuration and loads its JWK sets.
     package static func build(
         _ configuration: TrustedIssuersFile, file: String, baseDirectory: String,
-        maximumTokenLength: Int = TokenPolicy.defaultMaximumTokenLength
+        maximumTokenLength: Int = TokenPolicy.defaultMaximumTokenLength,
+        keysPolicy: IssuerKeysPolicy = IssuerKeysPolicy()
     ) throws(IdentityConfigurationError) -> TrustedIssuers {
         var issuers: [TrustedIssuer] = []
         var seen: Set<String> = []
@@ -56,10 +63,6 @@ package struct TrustedIssuers: Sendable {
                 throw IdentityConfigurationError(
                     .duplicateIssuer, file: file, field: "\(prefix).issuer",
                     "issuer \(entry.issuer) is configured twice")
-            }
-            guard !entry.audience.isEmpty else {
-                throw IdentityConfigurationError(
-                    .invalidValue, file: file, field: "\(prefix).audience", "must not be empty")
             }
             var principals: Set<PrincipalKind> = []
             for (position, name) in entry.principals.enumerated() {
@@ -87,27 +90,23 @@ package struct TrustedIssuers: Sendable {
                 throw IdentityConfigurationError(
                     .invalidValue, file: file, field: "\(prefix).algorithms", "must not be empty")
             }
-            let keySetPath = entry.jwks.hasPrefix("/") ? entry.jwks : "\(baseDirectory)/\(entry.jwks)"
-            guard let keySetData = FileManager.default.contents(atPath: keySetPath) else {
-                throw IdentityConfigurationError(
-                    .unreadableFile, file: keySetPath, field: nil,
-                    "cannot read the JWK set named by \(file): \(prefix).jwks")
-            }
-            let keySet: JSONWebKeySet
-            do { keySet = try JSONWebKeySet(json: keySetData) } catch {
-                throw IdentityConfigurationError(.invalidKeySet, file: keySetPath, "not a JWK set (\(error.code))")
-            }
-            guard keySet.keys.contains(where: { key in algorithms.contains { $0.fits(key.publicKey.kind) } }) else {
-                throw IdentityConfigurationError(
-                    .invalidKeySet, file: keySetPath,
-                    "no usable key for \(algorithms.map(\.rawValue).sorted().joined(separator: ", ")) (named by "
-                        + "\(file): \(prefix).jwks)"
+            let keys: IssuerKeys
+            if let jwks = entry.jwks {
+                keys = IssuerKeys(
+                    fixed: try loadKeySet(
+                        jwks, algorithms: algorithms, file: file, field: "\(prefix).jwks", baseDirectory: baseDirectory)
                 )
+            } else {
+                keys = IssuerKeys(policy: keysPolicy)
             }
+            let reader = MemberReader(file: file, prefix: prefix)
+            let relyingParty = try relyingPartySettings(entry, reader: reader, baseDirectory: baseDirectory)
             issuers.append(
                 TrustedIssuer(
-                    issuer: entry.issuer, audience: entry.audience, keySet: keySet, algorithms: algorithms,
-                    principals: principals, isDevelopment: entry.development, maximumTokenLength: maximumTokenLength))
+                    issuer: entry.issuer, audience: entry.audience ?? entry.clientID ?? "", keys: keys,
+                    algorithms: algorithms, principals: principals, isDevelopment: entry.development,
+                    usesDiscovery: entry.discovery ?? false, relyingParty: relyingParty,
+                    claimMapping: claimMapping(entry), maximumTokenLength: maximumTokenLength))
         }
         if issuers.filter(\.isDevelopment).count > 1 {
             throw IdentityConfigurationError(

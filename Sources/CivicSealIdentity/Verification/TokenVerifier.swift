@@ -78,13 +78,28 @@ package final class TokenVerifier: Sendable {
             throw IdentityError(.tokenTooLarge, "the token is longer than \(policy.maximumTokenLength) bytes")
         }
         let snapshot = configuration.withLock { $0 }
+        // Entries belong to the configuration and to the key sets in force: a refresh that changes a set
+        // (a key dropped at the provider) retires every entry verified before it.
+        let generation = snapshot.generation &<< 40 &+ snapshot.issuers.keyGeneration
         let key = VerifiedTokenCache.Key(token: token)
-        if let cached = cache.lookup(key, generation: snapshot.generation, now: now) { return cached }
+        if let cached = cache.lookup(key, generation: generation, now: now) { return cached }
         let verified = try Self.verifyUncached(String(token), issuers: snapshot.issuers, policy: policy, now: now)
         cache.insert(
             key, principal: verified.principal, validFrom: verified.validFrom, validUntil: verified.validUntil,
-            generation: snapshot.generation)
+            generation: generation)
         return verified.principal
+    }
+
+    /// The principal of claims whose signature the caller already verified with `issuer`'s keys (the relying
+    /// party, after its own ID-token checks): `iss`, `aud` (must contain `audience`), `azp`, times, `sub` and the
+    /// principal rules, with the issuer's claim mapping applied.
+    package func principal(
+        fromVerifiedClaims claims: [String: JSONValue], issuer: TrustedIssuer, audience: String, now: Date? = nil
+    ) throws(IdentityError) -> Principal {
+        try Self.checkClaims(
+            issuer.claimMapping.applied(to: claims), issuer: issuer, audience: audience, policy: policy,
+            now: now ?? clock()
+        ).principal
     }
 
     struct Verified {
@@ -104,7 +119,14 @@ package final class TokenVerifier: Sendable {
 
         // Step 3: signature.
         let jws: VerifiedJWS
-        do { jws = try issuer.verifier.verify(token) } catch { throw mapped(error) }
+        do { jws = try issuer.verifier.verify(token) } catch {
+            if !issuer.keys.isFixed {
+                // A rotated key: ask for a refresh (rate-limited, single-flight) without holding this request.
+                issuer.keys.requestRefresh(unknownKeyID: error.code == .unknownKeyID)
+            }
+            throw mapped(error)
+        }
+        if !issuer.keys.isFixed, issuer.keys.isStale { issuer.keys.requestRefresh(unknownKeyID: false) }
         if let type = jws.header.type, type.uppercased() != "JWT", type.lowercased() != "application/jwt" {
             throw IdentityError(.unexpectedTokenType, "the token's \"typ\" is not JWT")
         }
@@ -112,12 +134,20 @@ package final class TokenVerifier: Sendable {
         do { claims = try jws.payloadJSONObject() } catch {
             throw IdentityError(.malformedToken, "the payload is not a strict JSON object (\(error.code))")
         }
+        return try checkClaims(
+            issuer.claimMapping.applied(to: claims), issuer: issuer, audience: issuer.audience, policy: policy,
+            now: now)
+    }
 
+    /// Steps 4 and 5 on claims whose signature was verified with `issuer`'s keys.
+    static func checkClaims(
+        _ claims: [String: JSONValue], issuer: TrustedIssuer, audience: String, policy: TokenPolicy, now: Date
+    ) throws(IdentityError) -> Verified {
         // Step 4: registered claims.
         guard claims["iss"]?.stringValue == issuer.issuer else {
             throw IdentityError(.unknownIssuer, "the verified \"iss\" does not match the issuer", claim: "iss")
         }
-        try checkAudience(claims, audience: issuer.audience)
+        try checkAudience(claims, audience: audience)
         let times = try checkTimes(claims, policy: policy, now: now)
         let facts = TokenFacts(
             issuer: issuer.issuer, subject: try subject(claims, policy: policy),

@@ -1,0 +1,114 @@
+import CivicSealApp
+import CivicSealHTTP
+import CivicSealJSON
+import CivicSealServiceTestSupport
+import CivicSealTestSupport
+import Foundation
+import Testing
+
+/// The issue's browser walk against an OpenID provider nobody here wrote: Authlib's (``IndependentProvider``) on
+/// 127.0.0.1 with TLS under a generated test CA, configured as CivicSeal's citizen and staff provider exactly as an
+/// operator would (`trusted-issuers.json`: discovery, client id, private_key_jwt client key, CA bundle, claim
+/// names, acr values). Chromium trusts the provider's certificate by its key alone. The walk is `provider_walk.py`;
+/// its screenshots land in `.build/test-artefacts/provider-walk/`.
+@Suite struct IndependentProviderWalkTests {
+    static var usable: Bool { BrowserFlowTests.browserToolsUsable && IndependentProvider.isUsable }
+
+    @Test(
+        "Chromium: a citizen signs in at the independent provider, files, signs out; an officer signs in, approves",
+        .enabled(if: usable), .timeLimit(.minutes(5)))
+    func citizenAndOfficerAtTheIndependentProvider() async throws {
+        guard BrowserFlowTests.seleniumInstalled else {
+            Issue.record("Python's selenium or axe-selenium-python package is not installed (run .ci/run)")
+            return
+        }
+        let port = try Self.freeLoopbackPort()
+        let base = "http://127.0.0.1:\(port)"
+        var providerOptions = IndependentProvider.Options()
+        providerOptions.redirectURIs = [base + "/sign-in/callback"]
+        providerOptions.postLogoutRedirectURIs = [base + "/"]
+        let provider = try await IndependentProvider.start(providerOptions)
+        defer { provider.stop() }
+
+        let folder = TemporaryDirectory("civicseal-provider-walk")
+        let keys = folder.path + "/keys"
+        _ = try DevelopmentPKI.initialize(directory: keys)
+        try Self.trustOnly(provider, keysDirectory: keys)
+        var options = ServeOptions()
+        options.host = "127.0.0.1"
+        options.port = port
+        options.publicBaseURL = base
+        options.dataDirectory = folder.path + "/data"
+        options.keysDirectory = keys
+        options.eventLoops = 2
+        options.logSink = DiscardingLogSink()
+        let service = try Service.start(options)
+        defer { Task { await service.stop(deadline: .seconds(2)) } }
+
+        let stamp = ISO8601DateFormatter().string(from: Date()).replacingOccurrences(of: ":", with: "")
+        let artefacts = "\(BrowserFlowTests.packageRoot)/.build/test-artefacts/provider-walk/\(stamp)"
+        try FileManager.default.createDirectory(atPath: artefacts, withIntermediateDirectories: true)
+        let arguments = [
+            "\(BrowserFlowTests.packageRoot)/Tests/CivicSealBrowserTests/provider_walk.py", "--base", base,
+            "--issuer", provider.issuer, "--spki", provider.certificateSPKISHA256, "--artefacts", artefacts,
+            "--residence-from", "2004-05-01",
+        ]
+        let output = try await withCheckedThrowingContinuation {
+            (continuation: CheckedContinuation<ExternalTool.Output, any Error>) in
+            Thread.detachNewThread { continuation.resume(with: Result { try ExternalTool.run("python3", arguments) }) }
+        }
+        let steps = output.text.split(separator: "\n").filter { $0.hasPrefix("STEP ") }.map { String($0.dropFirst(5)) }
+        let log = (try? String(contentsOfFile: provider.logPath, encoding: .utf8)) ?? ""
+        #expect(
+            output.status == 0, "walk failed:\n\(output.text)\n\(output.errorText.suffix(4000))\n\(log.suffix(4000))")
+        #expect(
+            steps == [
+                "citizen-signs-in ok", "citizen-files-criminal-record ok", "citizen-signs-out ok",
+                "officer-approves ok",
+            ], "\(output.text)")
+        #expect(output.text.contains("WALK OK"))
+        print("provider walk screenshots: \(artefacts)")
+    }
+
+    /// `trusted-issuers.json` naming the independent provider alone, for citizens and staff.
+    static func trustOnly(_ provider: IndependentProvider, keysDirectory: String) throws {
+        let file: JSONValue = [
+            "issuers": [
+                [
+                    "issuer": .string(provider.issuer), "discovery": true, "principals": ["citizen", "staff"],
+                    "algorithms": ["ES256", "RS256"], "development": false,
+                    "clientID": .string(IndependentProvider.privateKeyJWTClientID),
+                    "clientAuthentication": [
+                        "method": "private_key_jwt", "key": .string(provider.clientKeyPath),
+                        "kid": .string(provider.clientKeyID),
+                    ],
+                    "caBundle": .string(provider.caBundlePath),
+                    "claims": ["roles": "roles", "department": "department"],
+                    "acr": ["level1": "level1", "level2": "level2"],
+                ]
+            ]
+        ]
+        try Data(file.serialized().utf8).write(to: URL(fileURLWithPath: keysDirectory + "/trusted-issuers.json"))
+    }
+
+    /// A TCP port free on 127.0.0.1 now (bound to port 0, read, released): the provider must know our callback
+    /// address before the service starts.
+    static func freeLoopbackPort() throws -> Int {
+        let descriptor = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+        guard descriptor >= 0 else { throw CocoaError(.fileNoSuchFile) }
+        defer { close(descriptor) }
+        var address = sockaddr_in()
+        address.sin_family = sa_family_t(AF_INET)
+        address.sin_addr.s_addr = inet_addr("127.0.0.1")
+        address.sin_port = 0
+        var length = socklen_t(MemoryLayout<sockaddr_in>.size)
+        let bound = withUnsafePointer(to: &address) {
+            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(descriptor, $0, length) }
+        }
+        let named = withUnsafeMutablePointer(to: &address) {
+            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { getsockname(descriptor, $0, &length) }
+        }
+        guard bound == 0, named == 0 else { throw CocoaError(.fileNoSuchFile) }
+        return Int(UInt16(bigEndian: address.sin_port))
+    }
+}
