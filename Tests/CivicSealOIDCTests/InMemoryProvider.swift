@@ -19,6 +19,7 @@ final class InMemoryProvider: OutboundHTTPTransport, Sendable {
         var acr: String?
         var atHash: String?
         var status: Int?
+        var discoveryStatus: Int?
     }
 
     struct Grant: Sendable {
@@ -128,10 +129,11 @@ final class InMemoryProvider: OutboundHTTPTransport, Sendable {
     }
 
     func discovery() -> OutboundResponse {
-        let claimed = state.withLock { state in
+        let (claimed, status) = state.withLock { state in
             state.discoveryFetches += 1
-            return state.misbehaviour.discoveryIssuer
+            return (state.misbehaviour.discoveryIssuer, state.misbehaviour.discoveryStatus)
         }
+        if let status { return OutboundResponse(status: status, headers: [], body: []) }
         return Self.json([
             "issuer": .string(claimed ?? issuer), "authorization_endpoint": .string(issuer + "/authorize"),
             "token_endpoint": .string(issuer + "/token"), "jwks_uri": .string(issuer + "/jwks"),

@@ -210,6 +210,27 @@ import Testing
         #expect(setup.provider.jwksFetches - before <= 1)
     }
 
+    /// A provider that is down is asked again only after the back-off, not for every sign-in attempt.
+    @Test func unreachableDiscoveryIsNotRetriedForEveryAttempt() async throws {
+        let clock = MovingClock()
+        let provider = InMemoryProvider(clientKey: try PrivateKey.generate(.ecP256), secret: nil)
+        let issuer = provider.trustedIssuer()
+        let party = try RelyingParty(
+            issuer: issuer, transport: provider, verifier: TokenVerifier(issuers: TrustedIssuers([issuer])),
+            clock: clock.function)
+        provider.misbehave { $0.discoveryStatus = 503 }
+        for _ in 0..<20 {
+            await Self.expectRefusal(.providerUnreachable) {
+                _ = try await party.begin(acr: nil, redirectURI: Self.redirectURI)
+            }
+        }
+        #expect(provider.state.withLock { $0.discoveryFetches } == 1)
+        provider.misbehave { $0.discoveryStatus = nil }
+        clock.advance(31)
+        _ = try await party.begin(acr: nil, redirectURI: Self.redirectURI)
+        #expect(provider.state.withLock { $0.discoveryFetches } == 2)
+    }
+
     @Test func endSessionURLCarriesHintRedirectAndClient() async throws {
         let setup = try Self.setup()
         let url = try #require(
@@ -217,5 +238,30 @@ import Testing
         #expect(
             url == "https://op.test/realm/logout?id_token_hint=a.b.c&post_logout_redirect_uri="
                 + "https%3A%2F%2Fcivicseal.example%2F&client_id=civicseal")
+    }
+}
+
+/// The app's wiring helper: every discovery issuer connected, a relying party for each issuer with a client.
+@Suite struct ConnectedProvidersTests {
+    @Test func connectMakesRelyingPartiesAndFeedsBearerKeys() async throws {
+        let provider = InMemoryProvider(clientKey: try PrivateKey.generate(.ecP256), secret: nil)
+        let signIn = provider.trustedIssuer()
+        let bearerOnly = TrustedIssuer(
+            issuer: "https://op.test/bearer-only", audience: "civicseal", keys: IssuerKeys(), algorithms: [.es256],
+            principals: [.staff], usesDiscovery: true)
+        let fixed = TrustedIssuer(
+            issuer: "https://static.test", audience: "civicseal", keySet: JSONWebKeySet(keys: []),
+            algorithms: [.es256], principals: [.citizen])
+        let issuers = TrustedIssuers([fixed, bearerOnly, signIn])
+        let connected = try OpenIDProvider.connect(
+            issuers, verifier: TokenVerifier(issuers: issuers), transport: { _ in provider })
+        #expect(connected.providers.map(\.issuer.issuer) == [bearerOnly.issuer, signIn.issuer])
+        #expect(Array(connected.relyingParties.keys) == [signIn.issuer])
+        #expect(connected.relyingParty(for: .citizen, in: issuers) === connected.relyingParties[signIn.issuer])
+        #expect(connected.relyingParty(for: .staff, in: issuers) === connected.relyingParties[signIn.issuer])
+        let failures = await connected.prefetch()
+        // Nothing answers the bearer-only issuer's discovery (404): reported, and the service still starts.
+        #expect(failures.map(\.issuer) == [bearerOnly.issuer])
+        #expect(signIn.keys.isLoaded && signIn.keys.current.keys.count == 1)
     }
 }

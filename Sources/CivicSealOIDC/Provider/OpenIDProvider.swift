@@ -13,6 +13,8 @@ package final class OpenIDProvider: Sendable {
         var metadata: ProviderMetadata?
         var fetchedAt: Date?
         var inFlight: Task<Result<ProviderMetadata, SignInError>, Never>?
+        /// The last failed discovery: within the back-off it is answered again without asking the provider.
+        var lastFailure: (at: Date, error: SignInError)?
         var discoveryFetches = 0
         var keyFetches = 0
     }
@@ -61,13 +63,18 @@ package final class OpenIDProvider: Sendable {
                 return nil
             }
             if let running = state.inFlight { return running }
+            if let failure = state.lastFailure, now.timeIntervalSince(failure.at) < policy.failureBackoff {
+                return nil
+            }
             state.discoveryFetches += 1
             let task = Task { await self.fetchMetadata() }
             state.inFlight = task
             return task
         }
         guard let task else {
-            if let metadata = state.withLock({ $0.metadata }) { return metadata }
+            let (metadata, failure) = state.withLock { ($0.metadata, $0.lastFailure) }
+            if let failure, metadata == nil || failure.error.code != .providerUnreachable { throw failure.error }
+            if let metadata { return metadata }
             throw SignInError(.providerUnreachable, "no provider metadata")
         }
         switch await task.value {
@@ -95,9 +102,14 @@ package final class OpenIDProvider: Sendable {
         let now = clock()
         state.withLock { state in
             state.inFlight = nil
-            if case .success(let metadata) = result {
+            switch result {
+            case .success(let metadata):
                 state.metadata = metadata
                 state.fetchedAt = now
+                state.lastFailure = nil
+            case .failure(let error):
+                // A provider that is down (or misconfigured) is not asked again for every sign-in attempt.
+                state.lastFailure = (now, error)
             }
         }
         return result
@@ -158,6 +170,8 @@ package struct RelyingPartyPolicy: Sendable {
     package var maximumDocumentBytes: Int
     /// How long a pending sign-in stays valid (seconds).
     package var pendingLifetime: Double
+    /// After a failed discovery, how long the failure is answered without asking the provider again (seconds).
+    package var failureBackoff: Double
     /// Accept `http` endpoints on loopback hosts (the development provider on the server's own origin).
     package var allowLoopbackHTTP: Bool
     /// Lifetime of a `private_key_jwt` client assertion (seconds).
@@ -165,8 +179,9 @@ package struct RelyingPartyPolicy: Sendable {
 
     package init(
         metadataLifetime: Double = 3600, maximumDocumentBytes: Int = 64 * 1024, pendingLifetime: Double = 600,
-        allowLoopbackHTTP: Bool = false, assertionLifetime: Double = 60
+        allowLoopbackHTTP: Bool = false, assertionLifetime: Double = 60, failureBackoff: Double = 30
     ) {
+        self.failureBackoff = failureBackoff
         self.metadataLifetime = metadataLifetime
         self.maximumDocumentBytes = maximumDocumentBytes
         self.pendingLifetime = pendingLifetime
