@@ -1,6 +1,5 @@
 import CivicSealApp
 import CivicSealHTTP
-import CivicSealJSON
 import CivicSealServiceTestSupport
 import CivicSealTestSupport
 import Foundation
@@ -33,7 +32,7 @@ import Testing
         let folder = TemporaryDirectory("civicseal-provider-walk")
         let keys = folder.path + "/keys"
         _ = try DevelopmentPKI.initialize(directory: keys)
-        try Self.trustOnly(provider, keysDirectory: keys)
+        try provider.trustAsOnlyProvider(keysDirectory: keys)
         var options = ServeOptions()
         options.host = "127.0.0.1"
         options.port = port
@@ -68,27 +67,6 @@ import Testing
             ], "\(output.text)")
         #expect(output.text.contains("WALK OK"))
         print("provider walk screenshots: \(artefacts)")
-    }
-
-    /// `trusted-issuers.json` naming the independent provider alone, for citizens and staff.
-    static func trustOnly(_ provider: IndependentProvider, keysDirectory: String) throws {
-        let file: JSONValue = [
-            "issuers": [
-                [
-                    "issuer": .string(provider.issuer), "discovery": true, "principals": ["citizen", "staff"],
-                    "algorithms": ["ES256", "RS256"], "development": false,
-                    "clientID": .string(IndependentProvider.privateKeyJWTClientID),
-                    "clientAuthentication": [
-                        "method": "private_key_jwt", "key": .string(provider.clientKeyPath),
-                        "kid": .string(provider.clientKeyID),
-                    ],
-                    "caBundle": .string(provider.caBundlePath),
-                    "claims": ["roles": "roles", "department": "department"],
-                    "acr": ["level1": "level1", "level2": "level2"],
-                ]
-            ]
-        ]
-        try Data(file.serialized().utf8).write(to: URL(fileURLWithPath: keysDirectory + "/trusted-issuers.json"))
     }
 
     /// A TCP port free on 127.0.0.1 now (bound to port 0, read, released): the provider must know our callback

@@ -110,7 +110,9 @@ extension WebPages {
             begun = try await provider.begin(
                 acr: stepUp ? .level2 : nil, redirectURI: dependencies.signIn.redirectURI)
         } catch {
-            return signInFailure(visit, Self.failureKey(error), audience: audience, status: Self.failureStatus(error))
+            // Starting only reads the provider's discovery document: whatever failed is on the provider's side.
+            return signInFailure(
+                visit, "sign-in-failed-unreachable", audience: audience, status: HTTPStatus(code: 502))
         }
         let preSignIn = PreSignIn(
             pending: begun.pending, audience: audience, next: next, stepUp: stepUp,
