@@ -13,6 +13,12 @@ struct HTTPSClientBehaviourTests {
 
     private func client(_ adjust: (inout HTTPClientConfiguration) -> Void = { _ in }) throws -> HTTPSClient {
         var configuration = HTTPClientConfiguration(trust: .caBundle(pki.caBundle))
+        // Generous deadlines on a busy machine (a test that is about a deadline sets its own): an idle connection
+        // must not age out between two requests of a test that counts connections.
+        configuration.connectTimeout = .seconds(60)
+        configuration.readTimeout = .seconds(120)
+        configuration.totalTimeout = .seconds(300)
+        configuration.idleTimeout = .seconds(600)
         adjust(&configuration)
         return try HTTPSClient(configuration: configuration)
     }

@@ -140,7 +140,7 @@ class Server(http.server.ThreadingHTTPServer):
 
     def finish_request(self, request, client_address):
         if self.context is not None:
-            request.settimeout(30)
+            request.settimeout(600)  # a keep-alive connection outlives a slow test on a busy machine
             try:
                 request = self.context.wrap_socket(request, server_side=True)
             except (OSError, ssl.SSLError):
