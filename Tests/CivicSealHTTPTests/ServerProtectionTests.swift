@@ -63,7 +63,13 @@ struct ServerProtectionTests {
     /// is answered in order once it does.
     @Test func backpressureResumesWhenTheClientReads() async throws {
         let handled = Counter()
-        try await withServer({ $0.eventLoopCount = 1 }, responder: try Self.router(counting: handled)) { server in
+        // The write deadline is not what this test is about: on a busy machine the reads below may start long after
+        // the server paused, and a 30 s deadline would end the connection the test is waiting on.
+        let configure: (inout HTTPServerConfiguration) -> Void = {
+            $0.eventLoopCount = 1
+            $0.timeouts.write = .seconds(600)
+        }
+        try await withServer(configure, responder: try Self.router(counting: handled)) { server in
             let client = try RawClient(port: server.port, receiveBuffer: 4096)
             let requests = 100
             try client.send(String(repeating: "GET /big HTTP/1.1\r\nHost: t\r\n\r\n", count: requests))
