@@ -5,6 +5,10 @@ import Foundation
 /// A test PKI made with the openssl CLI in a temporary directory: a CA, a server certificate for 127.0.0.1, ::1
 /// and localhost, one for another host, an expired one (both under the same CA), and a second, untrusted CA.
 final class TestPKI: Sendable {
+    /// One set for the whole test process, made once: each suite instance (one per test) reads it, so the `openssl`
+    /// runs that make it do not hold the cooperative pool again for every test. Its files are only read.
+    static let shared = Result { try TestPKI() }
+
     let directory = TemporaryDirectory("civicseal-client-pki")
     var caBundle: String { "\(directory.path)/ca.pem" }
     var otherCABundle: String { "\(directory.path)/other-ca.pem" }
@@ -99,8 +103,24 @@ final class FixtureServer: Sendable {
     let port: Int
     private let process: ChildProcess
 
-    /// `fixture_server.py` over TLS with `identity` (or plain HTTP when nil).
-    static func python(_ identity: TestPKI.Identity?) throws -> FixtureServer {
+    /// `fixture_server.py` over TLS with `identity` (or plain HTTP when nil), started on a thread of its own: waiting
+    /// for the server's port line must not hold a thread of the cooperative pool that every other suite shares.
+    static func python(_ identity: TestPKI.Identity?) async throws -> FixtureServer {
+        try await offPool { try pythonBlocking(identity) }
+    }
+
+    /// `openssl s_server -www` speaking only `version`, started on a thread of its own.
+    static func openSSL(_ identity: TestPKI.Identity, version: String) async throws -> FixtureServer {
+        try await offPool { try openSSLBlocking(identity, version: version) }
+    }
+
+    private static func offPool(_ start: @escaping @Sendable () throws -> FixtureServer) async throws -> FixtureServer {
+        try await withCheckedThrowingContinuation { continuation in
+            Thread.detachNewThread { continuation.resume(with: Result { try start() }) }
+        }
+    }
+
+    private static func pythonBlocking(_ identity: TestPKI.Identity?) throws -> FixtureServer {
         guard let python = ExternalTool.path("python3") else {
             throw FixtureFailure("required tool python3 is not installed")
         }
@@ -113,7 +133,7 @@ final class FixtureServer: Sendable {
     }
 
     /// `openssl s_server -www` speaking only `version` (`-tls1_2`, `-tls1_3`, `-tls1_1`).
-    static func openSSL(_ identity: TestPKI.Identity, version: String) throws -> FixtureServer {
+    private static func openSSLBlocking(_ identity: TestPKI.Identity, version: String) throws -> FixtureServer {
         guard let openssl = ExternalTool.path("openssl") else {
             throw FixtureFailure("required tool openssl is not installed")
         }

@@ -9,7 +9,7 @@ import Testing
 struct HTTPSClientBehaviourTests {
     let pki: TestPKI
 
-    init() throws { pki = try TestPKI() }
+    init() throws { pki = try TestPKI.shared.get() }
 
     private func client(_ adjust: (inout HTTPClientConfiguration) -> Void = { _ in }) throws -> HTTPSClient {
         var configuration = HTTPClientConfiguration(trust: .caBundle(pki.caBundle))
@@ -33,14 +33,14 @@ struct HTTPSClientBehaviourTests {
     private func text(_ response: OutboundResponse) -> String { String(decoding: response.body, as: UTF8.self) }
 
     @Test func aChunkedBodyIsJoinedAndItsTrailerDropped() async throws {
-        let server = try FixtureServer.python(pki.server)
+        let server = try await FixtureServer.python(pki.server)
         defer { server.stop() }
         let response = try await client().send(OutboundRequest(url: server.url("/chunked")))
         #expect(text(response) == #"{"keys": [{"kid": "a"}]}"#)
     }
 
     @Test func tenSequentialRequestsShareOneConnection() async throws {
-        let server = try FixtureServer.python(pki.server)
+        let server = try await FixtureServer.python(pki.server)
         defer { server.stop() }
         let client = try client()
         for _ in 0..<10 {
@@ -52,7 +52,7 @@ struct HTTPSClientBehaviourTests {
     }
 
     @Test func aConnectionIdlePastTheIdleTimeoutIsNotReused() async throws {
-        let server = try FixtureServer.python(pki.server)
+        let server = try await FixtureServer.python(pki.server)
         defer { server.stop() }
         let client = try client { $0.idleTimeout = .zero }
         #expect(try await client.send(OutboundRequest(url: server.url("/json"))).status == 200)
@@ -61,7 +61,7 @@ struct HTTPSClientBehaviourTests {
     }
 
     @Test func anIdleConnectionThePeerClosedIsReplaced() async throws {
-        let server = try FixtureServer.python(pki.server)
+        let server = try await FixtureServer.python(pki.server)
         defer { server.stop() }
         let client = try client()
         #expect(try await client.send(OutboundRequest(url: server.url("/quiet-close"))).status == 200)
@@ -70,7 +70,7 @@ struct HTTPSClientBehaviourTests {
     }
 
     @Test func aStalledBodyEndsAtTheReadDeadline() async throws {
-        let server = try FixtureServer.python(pki.server)
+        let server = try await FixtureServer.python(pki.server)
         defer { server.stop() }
         let client = try client {
             $0.readTimeout = .seconds(1)
@@ -82,7 +82,7 @@ struct HTTPSClientBehaviourTests {
     }
 
     @Test func aResponseThatNeverStartsEndsAtTheTotalDeadline() async throws {
-        let server = try FixtureServer.python(pki.server)
+        let server = try await FixtureServer.python(pki.server)
         defer { server.stop() }
         let client = try client { $0.totalTimeout = .seconds(2) }
         let error = await failure(client, OutboundRequest(url: server.url("/slow-head")))
@@ -91,7 +91,7 @@ struct HTTPSClientBehaviourTests {
     }
 
     @Test func aRequestQueuedBehindAStalledOneKeepsItsOwnTotalDeadline() async throws {
-        let server = try FixtureServer.python(pki.server)
+        let server = try await FixtureServer.python(pki.server)
         defer { server.stop() }
         let client = try client {
             $0.maximumConcurrentRequests = 1
@@ -105,7 +105,7 @@ struct HTTPSClientBehaviourTests {
     }
 
     @Test func cancellingTheCallingTaskEndsAStalledRequest() async throws {
-        let server = try FixtureServer.python(pki.server)
+        let server = try await FixtureServer.python(pki.server)
         defer { server.stop() }
         let client = try client()  // 30 s total, 10 s read: the cancellation, not a deadline, must end it
         let request = Task { await failure(client, OutboundRequest(url: server.url("/slow-head"))) }
@@ -136,7 +136,7 @@ struct HTTPSClientBehaviourTests {
 
     @Test(arguments: ["/big", "/big-chunked"])
     func aHundredMebibyteBodyStopsAtTheLimit(path: String) async throws {
-        let server = try FixtureServer.python(pki.server)
+        let server = try await FixtureServer.python(pki.server)
         defer { server.stop() }
         let client = try client()
         let error = await failure(client, OutboundRequest(url: server.url(path)))
@@ -145,7 +145,7 @@ struct HTTPSClientBehaviourTests {
     }
 
     @Test func aRedirectWithinTheOriginIsFollowed() async throws {
-        let server = try FixtureServer.python(pki.server)
+        let server = try await FixtureServer.python(pki.server)
         defer { server.stop() }
         let response = try await client().send(OutboundRequest(url: server.url("/redirect-same")))
         #expect(response.status == 200)
@@ -153,7 +153,7 @@ struct HTTPSClientBehaviourTests {
     }
 
     @Test func aRedirectToAnotherOriginIsRefusedWithoutTheQuery() async throws {
-        let server = try FixtureServer.python(pki.server)
+        let server = try await FixtureServer.python(pki.server)
         defer { server.stop() }
         let error = await failure(try client(), OutboundRequest(url: server.url("/redirect-cross?code=SECRET-CODE")))
         #expect(error?.code == .redirectRefused)
@@ -161,7 +161,7 @@ struct HTTPSClientBehaviourTests {
     }
 
     @Test func endlessRedirectsStopAfterThree() async throws {
-        let server = try FixtureServer.python(pki.server)
+        let server = try await FixtureServer.python(pki.server)
         defer { server.stop() }
         let error = await failure(try client(), OutboundRequest(url: server.url("/redirect-loop")))
         #expect(error?.code == .redirectRefused)
@@ -169,7 +169,7 @@ struct HTTPSClientBehaviourTests {
     }
 
     @Test func seeOtherTurnsAPostIntoAGet() async throws {
-        let server = try FixtureServer.python(pki.server)
+        let server = try await FixtureServer.python(pki.server)
         defer { server.stop() }
         let request = OutboundRequest(method: "POST", url: server.url("/see-other"), body: Array("a=1".utf8))
         let response = try await client().send(request)
@@ -177,7 +177,7 @@ struct HTTPSClientBehaviourTests {
     }
 
     @Test func aPostCarriesItsBody() async throws {
-        let server = try FixtureServer.python(pki.server)
+        let server = try await FixtureServer.python(pki.server)
         defer { server.stop() }
         let request = OutboundRequest(
             method: "POST", url: server.url("/token"), headers: [("Content-Type", "application/x-www-form-urlencoded")],
@@ -187,7 +187,7 @@ struct HTTPSClientBehaviourTests {
     }
 
     @Test func aHeadResponseHasNoBody() async throws {
-        let server = try FixtureServer.python(pki.server)
+        let server = try await FixtureServer.python(pki.server)
         defer { server.stop() }
         let client = try client()
         let response = try await client.send(OutboundRequest(method: "HEAD", url: server.url("/json")))
@@ -197,7 +197,7 @@ struct HTTPSClientBehaviourTests {
     }
 
     @Test func plainHTTPOnlyToLoopbackAndOnlyWhenAllowed() async throws {
-        let server = try FixtureServer.python(nil)
+        let server = try await FixtureServer.python(nil)
         defer { server.stop() }
         let url = server.url("/json", scheme: "http")
         #expect(await failure(try client(), OutboundRequest(url: url))?.code == .plainHTTPRefused)
@@ -208,7 +208,7 @@ struct HTTPSClientBehaviourTests {
     }
 
     @Test func twoHundredConcurrentRequestsLeaveNoDescriptorOpen() async throws {
-        let server = try FixtureServer.python(pki.server)
+        let server = try await FixtureServer.python(pki.server)
         defer { server.stop() }
         // 200 requests through 8 exchange threads: each request's total deadline also covers its wait in line.
         var client: HTTPSClient? = try client { $0.totalTimeout = .seconds(600) }

@@ -9,7 +9,7 @@ import Testing
 struct HTTPSClientTLSTests {
     let pki: TestPKI
 
-    init() throws { pki = try TestPKI() }
+    init() throws { pki = try TestPKI.shared.get() }
 
     private func client(_ trust: HTTPClientConfiguration.Trust? = nil) throws -> HTTPSClient {
         try HTTPSClient(configuration: HTTPClientConfiguration(trust: trust ?? .caBundle(pki.caBundle)))
@@ -24,7 +24,7 @@ struct HTTPSClientTLSTests {
     }
 
     @Test func fetchesJSONFromAServerUnderTheConfiguredCA() async throws {
-        let server = try FixtureServer.python(pki.server)
+        let server = try await FixtureServer.python(pki.server)
         defer { server.stop() }
         let response = try await client().send(OutboundRequest(url: server.url("/json")))
         #expect(response.status == 200)
@@ -33,21 +33,21 @@ struct HTTPSClientTLSTests {
     }
 
     @Test func localhostAndIPv4NamesAreVerifiedAgainstTheCertificate() async throws {
-        let server = try FixtureServer.python(pki.server)
+        let server = try await FixtureServer.python(pki.server)
         defer { server.stop() }
         let response = try await client().send(OutboundRequest(url: server.url("/json", host: "localhost")))
         #expect(response.status == 200)
     }
 
     @Test func aCertificateFromAnotherCAIsUntrusted() async throws {
-        let server = try FixtureServer.python(pki.server)
+        let server = try await FixtureServer.python(pki.server)
         defer { server.stop() }
         let error = await failure(try client(.caBundle(pki.otherCABundle)), server.url("/json"))
         #expect(error?.code == .certificateUntrusted)
     }
 
     @Test func thePrivateCAIsNotInTheSystemStore() async throws {
-        let server = try FixtureServer.python(pki.server)
+        let server = try await FixtureServer.python(pki.server)
         defer { server.stop() }
         let error = await failure(try client(.system), server.url("/json"))
         #expect(error?.code == .certificateUntrusted)
@@ -56,14 +56,14 @@ struct HTTPSClientTLSTests {
     /// By address (the certificate must name the IP) and by DNS name (SNI and the name checked).
     @Test(arguments: ["127.0.0.1", "localhost"])
     func aCertificateForAnotherHostIsRefused(host: String) async throws {
-        let server = try FixtureServer.python(pki.otherHost)
+        let server = try await FixtureServer.python(pki.otherHost)
         defer { server.stop() }
         let error = await failure(try client(), server.url("/json", host: host))
         #expect(error?.code == .hostnameMismatch)
     }
 
     @Test func anExpiredCertificateIsRefused() async throws {
-        let server = try FixtureServer.python(pki.expired)
+        let server = try await FixtureServer.python(pki.expired)
         defer { server.stop() }
         let error = await failure(try client(), server.url("/json"))
         #expect(error?.code == .certificateExpired)
@@ -77,7 +77,7 @@ struct HTTPSClientTLSTests {
 
     @Test(arguments: ["-tls1_2", "-tls1_3"])
     func tlsVersionsOneTwoAndOneThreeBothWork(version: String) async throws {
-        let server = try FixtureServer.openSSL(pki.server, version: version)
+        let server = try await FixtureServer.openSSL(pki.server, version: version)
         defer { server.stop() }
         let response = try await client().send(OutboundRequest(url: server.url("/")))
         #expect(response.status == 200)
@@ -87,7 +87,7 @@ struct HTTPSClientTLSTests {
     }
 
     @Test func tlsOneOneIsRefused() async throws {
-        let server = try FixtureServer.openSSL(pki.server, version: "-tls1_1")
+        let server = try await FixtureServer.openSSL(pki.server, version: "-tls1_1")
         defer { server.stop() }
         let error = await failure(try client(), server.url("/"))
         #expect(error?.code == .tlsHandshake)

@@ -127,14 +127,16 @@ struct LiveServerTests {
     }
 
     /// Set by a handler when it starts; released by the test. Polling keeps it free of continuations.
-    /// Holds handlers until released (or for at most ten seconds).
+    /// Holds handlers until released (or for at most 50 seconds).
     final class Gate: Sendable {
         private let state = Mutex((started: false, released: false, passed: false))
         func enter() async {
             state.withLock { $0.started = true }
-            let end = ContinuousClock.now + .seconds(10)
+            // Bounded only so that a broken server cannot hang the suite: a busy machine may keep a test's task
+            // from running for many seconds, so the bound stays well above that and below the minute's time limit.
+            let end = ContinuousClock.now + .seconds(50)
             // A cancelled handler leaves at once without passing: Task.sleep throws at once when cancelled,
-            // so waiting on would spin a cooperative thread for the rest of the ten seconds.
+            // so waiting on would spin a cooperative thread for the rest of its bound.
             while !state.withLock({ $0.released }), ContinuousClock.now < end {
                 do { try await Task.sleep(for: .milliseconds(5)) } catch { return }
             }
@@ -198,7 +200,7 @@ struct LiveServerTests {
         let client = try RawClient(port: server.port)
         try client.send("GET / HTTP/1.1\r\nHost: t\r\n\r\n")
         #expect(await eventually { gate.started })
-        // The handler stays in the gate until it opens below (or ten seconds pass), so shutdown returning while the
+        // The handler stays in the gate until it opens below (or 50 seconds pass), so shutdown returning while the
         // handler is still there shows the deadline cut it off, without a wall-clock bound.
         await server.shutdown(deadline: .milliseconds(200))
         #expect(!gate.passed, "shutdown waited for the handler instead of cutting it off at the deadline")
