@@ -173,3 +173,40 @@ struct TestTSA {
         }
     }
 }
+
+@Suite struct TimeStampSerialTests {
+    @Test("Two sources on one file and a restart never hand out the same serial")
+    func serialsNeverRepeat() async throws {
+        let directory = TemporaryDirectory("tsa-serials")
+        let path = "\(directory.path)/tsa-serials"
+        let first = try FileTimeStampSerialSource(path: path, blockSize: 7)
+        let second = try FileTimeStampSerialSource(path: path, blockSize: 5)
+        let drawn = try await withThrowingTaskGroup(of: [[UInt8]].self) { group in
+            for source in [first, second, first, second] {
+                group.addTask { try (0..<500).map { _ in try source.next() } }
+            }
+            var all: [[UInt8]] = []
+            for try await serials in group { all += serials }
+            return all
+        }
+        // A restart (a new source on the same file) continues after every reserved block.
+        let restarted = try FileTimeStampSerialSource(path: path, blockSize: 3)
+        let later = try (0..<100).map { _ in try restarted.next() }
+        let all = drawn + later
+        #expect(Set(all).count == all.count)
+        #expect(all.allSatisfy { !$0.isEmpty && $0[0] & 0x80 == 0 })
+        let attributes = try FileManager.default.attributesOfItem(atPath: path)
+        #expect((attributes[.posixPermissions] as? Int) == 0o600)
+        // Tokens carry the serial.
+        let tsa = try TestTSA(serials: restarted)
+        let token = try tsa.authority.timestamp(TimeStampRequest(hashing: [1, 2, 3]))
+        #expect(!all.contains(token.serialNumber))
+    }
+
+    @Test("A corrupt serial file is refused rather than restarted from 1")
+    func corruptFileIsRefused() throws {
+        let directory = TemporaryDirectory("tsa-serials-corrupt")
+        let path = try directory.write("tsa-serials", text: "not a number\n")
+        #expect(throws: CryptoError(.malformedInput, "")) { try FileTimeStampSerialSource(path: path) }
+    }
+}
