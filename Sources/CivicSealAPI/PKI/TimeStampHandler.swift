@@ -13,12 +13,13 @@ import Foundation
 /// `civicseal tsa` serves it alone.
 package struct TimeStampHandler: Sendable {
     package static let path = "/pki/tsa"
-    package let authority: TimeStampAuthority
+    /// nil: the keyring has no TSA identity, and the route answers 503.
+    package let authority: TimeStampAuthority?
     let limiter: RateLimiter
     let clock: @Sendable () -> Date
 
     package init(
-        authority: TimeStampAuthority, limiter: RateLimiter = RateLimiter(limit: 600, window: 60),
+        authority: TimeStampAuthority?, limiter: RateLimiter = RateLimiter(limit: 600, window: 60),
         clock: @escaping @Sendable () -> Date = { Date() }
     ) {
         self.authority = authority
@@ -45,6 +46,9 @@ package struct TimeStampHandler: Sendable {
         }
         guard request.body.count <= TimeStampRequest.maximumSize else {
             throw TimeStampHTTPError(status: .contentTooLarge, "A time-stamp request is at most 4 KiB.")
+        }
+        guard let authority else {
+            throw TimeStampHTTPError(status: .serviceUnavailable, "No time-stamp authority is configured.")
         }
         var response = HTTPResponse(status: .ok, body: authority.respond(to: request.body))
         response.headers.replaceOrAdd(name: "Content-Type", value: "application/timestamp-reply")

@@ -1,5 +1,6 @@
 import CivicSealAPI
 import CivicSealCasework
+import CivicSealCrypto
 import CivicSealDevelopmentProvider
 import CivicSealDocuments
 import CivicSealHTTP
@@ -58,6 +59,8 @@ package struct ServeOptions: Sendable {
     package var metricsToken: String?
     /// Open connections one client address (an IPv6 /64) may hold.
     package var maximumConnectionsPerAddress = 64
+    /// The policy OID the time-stamp authority issues under (`ARC.1` by default).
+    package var timeStampPolicy = TimeStampServer.defaultPolicy
 
     package init() {}
 
@@ -266,6 +269,17 @@ package final class Service: Sendable {
             site: web)
         var routes = HTTPRouter.Builder()
         api.register(&routes)
+        // RFC 3161 time-stamps at `POST /pki/tsa` (503 when the keyring has no TSA identity).
+        let timeStamping: TimeStampAuthority?
+        do {
+            timeStamping = try TimeStampServer.authority(
+                keyring: keyring, dataDirectory: options.dataDirectory, policy: options.timeStampPolicy,
+                clock: options.clock)
+        } catch {
+            try? store.close()
+            throw error
+        }
+        TimeStampHandler(authority: timeStamping, clock: options.clock).register(&routes)
         pages.register(&routes)
         development?.provider.register(&routes)
         let router: HTTPRouter
