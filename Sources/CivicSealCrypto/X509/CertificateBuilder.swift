@@ -149,10 +149,29 @@ package struct CertificateBuilder: Sendable {
             let points = crlDistributionPoints.map { "URI:" + $0 }.joined(separator: ",")
             try addExtension(x509, &context, NID_crl_distribution_points, points)
         }
-        if !certificatePolicies.isEmpty {
-            try addExtension(x509, &context, NID_certificate_policies, certificatePolicies.joined(separator: ","))
-        }
+        if !certificatePolicies.isEmpty { try addPolicies(x509) }
         if ocspNoCheck { try addExtension(x509, &context, NID_id_pkix_OCSP_noCheck, "ignored") }
+    }
+
+    /// `certificatePolicies` (RFC 5280 §4.2.1.4) as policy identifiers without qualifiers. Encoded here: OpenSSL's
+    /// configuration syntax for policies needs a configuration database.
+    private func addPolicies(_ x509: OpaquePointer) throws(CryptoError) {
+        var informations: [[UInt8]] = []
+        for policy in certificatePolicies {
+            guard let object = OBJ_txt2obj(policy, 1) else {
+                throw .openSSL(.invalidArgument, "policy \(policy) is not a dotted OID")
+            }
+            defer { ASN1_OBJECT_free(object) }
+            informations.append(DER.sequence(try derEncode { i2d_ASN1_OBJECT(object, $0) }))
+        }
+        let value = DER.tlv(DER.sequence, parts: informations)
+        guard let octets = ASN1_OCTET_STRING_new() else { throw .openSSL("ASN1_OCTET_STRING_new failed") }
+        defer { ASN1_OCTET_STRING_free(octets) }
+        guard ASN1_OCTET_STRING_set(octets, value, Int32(value.count)) == 1,
+            let policies = X509_EXTENSION_create_by_NID(nil, NID_certificate_policies, 0, octets)
+        else { throw .openSSL("encoding the certificate policies failed") }
+        defer { X509_EXTENSION_free(policies) }
+        guard X509_add_ext(x509, policies, -1) == 1 else { throw .openSSL("X509_add_ext failed") }
     }
 
     private func setTime(
