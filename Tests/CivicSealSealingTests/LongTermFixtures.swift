@@ -184,7 +184,7 @@ final class LongTermFixtures: Sendable {
                     'intact': bool(st.intact), 'valid': bool(st.valid), 'trusted': bool(st.trusted),
                     'coverage': st.coverage.name if st.coverage else '',
                     'modification_level': level.name if level is not None else None,
-                    'docmdp_ok': getattr(st, 'docmdp_ok', None), 'bottom_line': bool(st.bottom_line),
+                    'docmdp_ok': getattr(st, 'docmdp_ok', None), 'bottom_line': bool(getattr(st, 'bottom_line', st.intact and st.valid and st.trusted)),
                     'summary': st.summary(),
                 })
         print(json.dumps(out))
