@@ -46,7 +46,8 @@ final class LongTermFixtures: Sendable {
             creationDate: signingTime)
         let field = PDFSignatureField(
             fieldName: "CanBo", rect: PDFRect(x: 56, y: 80, width: 220, height: 44),
-            appearance: .init(font: font, lines: ["Người ký / Signed by: Nguyễn Văn Thử", "Chức vụ / Title: Phó Giám đốc"]),
+            appearance: .init(
+                font: font, lines: ["Người ký / Signed by: Nguyễn Văn Thử", "Chức vụ / Title: Phó Giám đốc"]),
             contentsCapacity: 16_000, signingTime: signingTime, signerName: "Nguyễn Văn Thử")
         return PDFDocument(info: info, pages: [page], signatureField: field).render()
     }
@@ -154,7 +155,9 @@ final class LongTermFixtures: Sendable {
     func pyHanko(_ path: String) throws -> [PyHankoSignature] {
         let script = try directory.write("validate.py", text: Self.pyHankoScript)
         var trust = ["\(directory.path)/root.pem"]
-        if FileManager.default.fileExists(atPath: "\(directory.path)/tsa.pem") { trust.append("\(directory.path)/tsa.pem") }
+        if FileManager.default.fileExists(atPath: "\(directory.path)/tsa.pem") {
+            trust.append("\(directory.path)/tsa.pem")
+        }
         let run = try ExternalTool.run("python3", [script, path] + trust)
         guard run.status == 0 else { throw ToolFailure("pyHanko: \(run.errorText)") }
         return try JSONDecoder().decode([PyHankoSignature].self, from: run.standardOutput)
@@ -184,7 +187,8 @@ final class LongTermFixtures: Sendable {
                     'intact': bool(st.intact), 'valid': bool(st.valid), 'trusted': bool(st.trusted),
                     'coverage': st.coverage.name if st.coverage else '',
                     'modification_level': level.name if level is not None else None,
-                    'docmdp_ok': getattr(st, 'docmdp_ok', None), 'bottom_line': bool(getattr(st, 'bottom_line', st.intact and st.valid and st.trusted)),
+                    'docmdp_ok': getattr(st, 'docmdp_ok', None),
+                    'bottom_line': bool(getattr(st, 'bottom_line', st.intact and st.valid and st.trusted)),
                     'summary': st.summary(),
                 })
         print(json.dumps(out))

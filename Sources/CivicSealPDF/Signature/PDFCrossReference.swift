@@ -44,7 +44,8 @@ struct PDFCrossReference {
             guard offset >= 0, offset < bytes.count else {
                 throw PDFError(.malformedDocument, "cross-reference offset \(offset) outside the file")
             }
-            let trailer = try Self.readSection(at: offset, bytes: bytes) { number, entryOffset, inUse throws(PDFError) in
+            let trailer = try Self.readSection(at: offset, bytes: bytes) {
+                number, entryOffset, inUse throws(PDFError) in
                 guard seen.insert(number).inserted else { return }
                 guard inUse, number != 0 else { return }
                 guard entryOffset < bytes.count else {

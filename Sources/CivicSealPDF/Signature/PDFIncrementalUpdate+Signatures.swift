@@ -177,8 +177,9 @@ extension PDFIncrementalUpdate {
             }
             var stored = Set<[UInt8]>()
             for entry in array {
-                if case .reference(let reference) = entry, case .stream(let stream, let data)? =
-                    try indirectObject(reference)
+                if case .reference(let reference) = entry,
+                    case .stream(let stream, let data)? =
+                        try indirectObject(reference)
                 {
                     stored.insert(stream["Filter"] == nil ? data : Self.compressedMarker + data)
                 }

@@ -255,8 +255,10 @@ struct PDFObjectParser {
             return .integer(value)
         }
         guard let value = Double(text), value.isFinite,
-            word.allSatisfy({ (0x30...0x39).contains($0) || $0 == UInt8(ascii: ".") || $0 == UInt8(ascii: "-")
-                || $0 == UInt8(ascii: "+") })
+            word.allSatisfy({
+                (0x30...0x39).contains($0) || $0 == UInt8(ascii: ".") || $0 == UInt8(ascii: "-")
+                    || $0 == UInt8(ascii: "+")
+            })
         else {
             throw PDFError(.malformedDocument, "unexpected token at offset \(position)")
         }
