@@ -157,6 +157,20 @@ package struct PDFIncrementalUpdate: Sendable {
         }
         let contentNumber = allocate()
         setStream(contentNumber, data: content)
+        // Amend the page as it stands (every other entry kept); fall back to the structure's picture of it.
+        if case .dictionary(var current)? = try? object(page.object),
+            case .dictionary(var resources)? = try? resolve(current["Resources"]),
+            let contents = try? Self.contentReferences(current["Contents"], in: self)
+        {
+            var fonts = PDFDictionary()
+            if case .dictionary(let existing)? = try? resolve(resources["Font"]) { fonts = existing }
+            for entry in fontEntries where fonts[entry.0] == nil { fonts[entry.0] = entry.1 }
+            resources["Font"] = .dictionary(fonts)
+            current["Resources"] = .dictionary(resources)
+            current["Contents"] = .array((contents + [contentNumber]).map { .reference($0) })
+            set(page.object, .dictionary(current))
+            return
+        }
         set(
             page.object,
             .dictionary(
@@ -164,6 +178,28 @@ package struct PDFIncrementalUpdate: Sendable {
                     parent: structure.pagesRoot, width: page.width, height: page.height,
                     fonts: .dictionary(PDFDictionary(fontEntries)),
                     contents: page.contents + [contentNumber], annotations: page.annotations)))
+    }
+
+    /// The content streams of a page's `/Contents`: one stream, an array, or a reference to an array (§7.7.3.3).
+    static func contentReferences(_ contents: PDFObject?, in update: PDFIncrementalUpdate) throws(PDFError) -> [Int] {
+        switch contents {
+        case nil: return []
+        case .reference(let number)?:
+            if case .array(let items)? = try update.object(number) {
+                return try contentReferences(.array(items), in: update)
+            }
+            return [number]
+        case .array(let items)?:
+            var numbers: [Int] = []
+            for item in items {
+                guard case .reference(let number) = item else {
+                    throw PDFError(.malformedDocument, "a page content is not a stream reference")
+                }
+                numbers.append(number)
+            }
+            return numbers
+        default: throw PDFError(.malformedDocument, "the page's /Contents is not a stream or an array")
+        }
     }
 
     /// The original bytes followed by the update.
@@ -184,7 +220,14 @@ package struct PDFIncrementalUpdate: Sendable {
         var serializer = PDFSerializer(startingWith: original)
         if original.last != 0x0A { serializer.bytes.append(0x0A) }
         for number in objects.keys.sorted() { serializer.write(number, objects[number]!.object) }
-        let identifier = Array(SHA256.hash(serializer.bytes).prefix(16))
+        // The second /ID half changes with every update (§14.4): a hash of the original's length and identifier
+        // and of what this update appends; the original bytes are fixed by both, and not hashed again.
+        var hasher = SHA256()
+        var prefix: [UInt8] = []
+        prefix.appendInteger(original.count)
+        hasher.update(prefix + (firstIdentifier ?? []))
+        serializer.bytes.withUnsafeBytes { hasher.update(UnsafeRawBufferPointer(rebasing: $0[original.count...])) }
+        let identifier = Array(hasher.finalize().prefix(16))
         var trailer = PDFDictionary([("Size", .integer(max(next, originalSize))), ("Root", .reference(root))])
         if let info { trailer["Info"] = .reference(info) }
         trailer["ID"] = .array([.hexString(firstIdentifier ?? identifier), .hexString(identifier)])
@@ -258,17 +301,7 @@ extension PDFIncrementalUpdate {
                     if case .reference(let font) = entry.value { fonts.append(.init(name: entry.key, object: font)) }
                 }
             }
-            // `page["Contents"]` may itself be a reference to one stream: keep it as that stream.
-            let contents: [Int] =
-                if case .reference(let stream)? = page["Contents"],
-                    case .array = try object(stream) ?? .null
-                {
-                    try references(page["Contents"])
-                } else if case .reference(let stream)? = page["Contents"] {
-                    [stream]
-                } else {
-                    try references(page["Contents"])
-                }
+            let contents = try Self.contentReferences(page["Contents"], in: self)
             pages.append(
                 PDFStructure.Page(
                     object: number, width: box[2] - box[0], height: box[3] - box[1], contents: contents,
