@@ -7,7 +7,8 @@
 /// - After an approval signature without a lock: a new signature field (field and widget, its appearance streams,
 ///   its value), the form (`/AcroForm`) gaining fields and its `/SigFlags` or `/DR`, a page gaining `/Annots`
 ///   entries that are signature widgets, an empty signature field receiving its value, the catalog gaining `/DSS`,
-///   `/AcroForm` or `/Extensions`, DSS objects, document timestamps, the Info dictionary (except `/Keywords`).
+///   `/AcroForm` or `/Extensions`, DSS objects, document timestamps, the Info dictionary (except `/Keywords`) and
+///   the XMP metadata stream while it names the same `civicseal:documentId` (signers refresh their dates).
 /// - After a lock (a FieldMDP `/Action /All` or `/P 1` lock, or DocMDP `/P 1`): only DSS objects and document
 ///   timestamps, whose widgets must not show (zero-size `/Rect`, or hidden): no approval signature, nothing that
 ///   changes a page, its content or resources, or a form field's value.
@@ -103,6 +104,7 @@ extension SignedPDF {
             }
         }
         let info: Int? = if case .reference(let info)? = previous["Info"] { info } else { nil }
+        let metadata = oldCatalog?["Metadata"]?.referencedNumber
 
         var changed: [Int: Int] = [:]
         for location in scanner.locations where Int(location.offset) >= lower && Int(location.offset) < upper {
@@ -175,6 +177,9 @@ extension SignedPDF {
                     refuse($0, $1)
                 }
                 continue
+            } else if object == metadata, let oldID = documentID(in: old), oldID == documentID(in: new) {
+                // XMP metadata a signer refreshes (dates, producer): allowed while it names the same document.
+                continue
             } else if old.value["Type"]?.nameValue == "Page" {
                 let role = "page"
                 try judgeDictionary(object, role, old, new, allowed: []) { key, oldValue, newValue in
@@ -206,7 +211,8 @@ extension SignedPDF {
             }
             let role = old.value["Type"]?.nameValue ?? (old.stream == nil ? "object" : "stream")
             throw refuse(
-                "thay đổi đối tượng \(object) (\(role)) — chỉ được thêm chữ ký, dấu thời gian và dữ liệu kiểm tra (DSS).",
+                "thay đổi đối tượng \(object) (\(role)) — chỉ được thêm chữ ký, dấu thời gian "
+                    + "và dữ liệu kiểm tra (DSS).",
                 "it changes object \(object) (\(role)); only signatures, timestamps and validation data (DSS) may be "
                     + "added.")
         }
@@ -230,7 +236,8 @@ extension SignedPDF {
             if locked {
                 guard isDocumentTimeStamp(signatureField["V"], current), Self.isInvisible(field) else {
                     throw refuse(
-                        "thêm trường \(object) sau khi con dấu đã khóa tài liệu (chỉ được thêm dấu thời gian tài liệu).",
+                        "thêm trường \(object) sau khi con dấu đã khóa tài liệu "
+                            + "(chỉ được thêm dấu thời gian tài liệu).",
                         "it adds the field \(object) after the seal locked the document (only document timestamps "
                             + "may follow).")
                 }
@@ -310,6 +317,20 @@ extension SignedPDF {
         }
         guard numbers.allSatisfy({ $0 != nil }) else { return false }
         return numbers[0]! == numbers[2]! || numbers[1]! == numbers[3]!
+    }
+
+    /// The `civicseal:documentId` an XMP stream names ("" when none); nil when the stream cannot be read.
+    private func documentID(in stream: PDFObjectScanner.IndirectObject) -> String? {
+        guard let range = stream.stream else { return nil }
+        let raw = Array(scanner.bytes[range])
+        let data: [UInt8]?
+        switch stream.value["Filter"] {
+        case nil: data = raw
+        case .name("FlateDecode")?: data = FlateDecode.inflate(raw, maximumSize: 1 << 20)
+        default: data = nil
+        }
+        guard let data else { return nil }
+        return Self.element("civicseal:documentId", in: data[...]) ?? ""
     }
 
     private static func streamData(_ object: PDFObjectScanner.IndirectObject, bytes: [UInt8]) -> ArraySlice<UInt8>? {
