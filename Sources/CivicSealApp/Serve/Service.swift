@@ -272,10 +272,10 @@ package final class Service: Sendable {
         var routes = HTTPRouter.Builder()
         api.register(&routes)
         do {
-            try PKIService(
+            let publisher = try RevocationPublisher(
                 authority: keyring.certificateAuthority.certificate, authorityKey: keyring.certificateAuthority.key,
-                responderSigner: keyring.ocspResponderSigner, store: store, clock: options.clock
-            ).register(&routes)
+                responderSigner: keyring.ocspResponderSigner, store: store, clock: options.clock)
+            PKIService(publisher: publisher, clock: options.clock).register(&routes)
         } catch {
             try? store.close()
             throw AppError(.keyMaterial, "the OCSP responder: \(error.message)")
