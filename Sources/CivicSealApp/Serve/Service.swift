@@ -161,6 +161,12 @@ package final class Service: Sendable {
             }
             let report = try DevelopmentPKI.initialize(directory: options.keysDirectory)
             banner.append("Created DEVELOPMENT keys in \(options.keysDirectory)/ (\(report.created.count) files).")
+        } else if loopback || options.development == true,
+            try DevelopmentPKI.lacksServiceIdentities(directory: options.keysDirectory)
+        {
+            // A development keyring made before the PKI services: its root issues the missing identities now.
+            let report = try DevelopmentPKI.initialize(directory: options.keysDirectory)
+            banner.append("Issued the development PKI service identities (\(report.created.count) files).")
         }
         let keyring = try Keyring(directory: options.keysDirectory)
         let issuersFile = "\(options.keysDirectory)/\(keyring.manifest.trustedIssuers ?? "trusted-issuers.json")"
@@ -286,10 +292,10 @@ package final class Service: Sendable {
         }
         TimeStampHandler(authority: timeStamping, clock: options.clock).register(&routes)
         do {
-            try PKIService(
+            let publisher = try RevocationPublisher(
                 authority: keyring.certificateAuthority.certificate, authorityKey: keyring.certificateAuthority.key,
-                responderSigner: keyring.ocspResponderSigner, store: store, clock: options.clock
-            ).register(&routes)
+                responderSigner: keyring.ocspResponderSigner, store: store, clock: options.clock)
+            PKIService(publisher: publisher, clock: options.clock).register(&routes)
         } catch {
             try? store.close()
             throw AppError(.keyMaterial, "the OCSP responder: \(error.message)")
