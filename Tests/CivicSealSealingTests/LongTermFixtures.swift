@@ -103,6 +103,15 @@ final class LongTermFixtures: Sendable {
         guard made.status == 0 else { throw ToolFailure(made.errorText) }
     }
 
+    /// The authority's certificate (DER).
+    func authorityCertificate() throws -> [UInt8] {
+        let path = directory.path
+        let converted = try ExternalTool.run(
+            "openssl", ["x509", "-in", "\(path)/tsa.pem", "-outform", "DER", "-out", "\(path)/tsa.der"])
+        guard converted.status == 0 else { throw ToolFailure(converted.errorText) }
+        return Array(try directory.read("tsa.der"))
+    }
+
     /// An RFC 3161 TimeStampToken (DER) over a SHA-256 `digest`, from `openssl ts -reply`.
     func token(digest: [UInt8]) throws -> [UInt8] {
         let path = directory.path
