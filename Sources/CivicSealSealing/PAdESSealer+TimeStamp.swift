@@ -8,4 +8,9 @@ extension PAdESSealer {
     {
         throw SealingError(.timestampFailed, "signature timestamps are not available in this build yet")
     }
+
+    /// Interim: checks only that the token is a DER SEQUENCE until part T's TimeStampToken can parse it.
+    static func checkDocumentTimeStamp(_ der: [UInt8], covers digest: [UInt8]) throws(SealingError) {
+        guard der.first == 0x30 else { throw SealingError(.timestampFailed, "the token is not a DER SEQUENCE") }
+    }
 }
