@@ -45,6 +45,8 @@ import CivicSealStorage
 /// Migration 7 adds the partial `requests_subject_issued (subject_id, kind)` over requests with a document, so the
 /// officer's review finds the earlier certificates of the same person without scanning.
 ///
+/// Migration 8 adds `issued_certificates` and `crl_numbers` (see ``certificateRevocations``).
+///
 /// Indexes: `requests_queue (department_id, state, due_date, seq, kind)` serves the department queue page by a
 /// single index range scan in the page's own order, kind filters and counts included; `requests_owner (owner_id,
 /// created_at, seq, kind, form, state, subject_id)` a citizen's list and, covering, the rule's check on the
@@ -276,6 +278,7 @@ package enum RecordsSchema {
                 "CREATE INDEX requests_subject_issued ON requests (subject_id, kind) WHERE state IN ('issued', "
                     + "'revoked')"
             ]),
+        certificateRevocations,
     ]
 
     /// The triggers that make `audit_log` append-only; ``AuditVerifier`` reports any that are missing.
