@@ -80,7 +80,7 @@ package enum IssuancePipeline {
                 name: documentTimeStampFieldName(version: version), contentsCapacity: documentTimeStampCapacity)
             let stamped = try PAdESSealer.documentTimeStamp(try update.serializedForSigning()) { digest in
                 let token = try timeStamping.timestamp(
-                    TimeStampRequest(digestAlgorithm: .sha256, messageImprint: digest, nonce: SecureRandom.nonce()))
+                    TimeStampRequest(digestAlgorithm: .sha256, messageImprint: digest))
                 expiry.withLock { $0 = token.signerCertificate?.notAfter }
                 return token.der
             }
@@ -146,14 +146,5 @@ package enum IssuancePipeline {
         }
         guard header + length <= bytes.count else { return nil }
         return Array(bytes[0..<(header + length)])
-    }
-}
-
-extension SecureRandom {
-    /// An 8-byte positive INTEGER nonce (RFC 3161 §2.4.1): top bit clear, first byte non-zero.
-    static func nonce() -> [UInt8] {
-        var bytes = SecureRandom.bytes(8)
-        bytes[0] = (bytes[0] & 0x7F) | 0x01
-        return bytes
     }
 }
