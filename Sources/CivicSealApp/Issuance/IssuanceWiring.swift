@@ -3,6 +3,7 @@ import CivicSealCrypto
 import CivicSealDocuments
 import CivicSealRecords
 import Foundation
+import Synchronization
 
 /// Builds issuance from the keyring: the officers' keys (development root), and the trust services B-T … B-LTA
 /// need — an in-process timestamp authority (the keyring's TSA identity, policy ARC.1, accuracy 1 s) and the
@@ -20,16 +21,19 @@ package struct IssuanceWiring: Sendable {
     ///     in `serve`); every certificate is good when nil.
     ///   - revocationList: the CA's current CRL (DER) at a time; a fresh empty one signed by the root when nil.
     ///   - clock: the time tokens and OCSP responses state (tests move it).
+    ///   - recordCertificate: records an officer certificate as issued (the responder's source); nothing when nil.
     package init(
         keyring: Keyring, status: (@Sendable (_ serial: [UInt8]) -> CertificateStatus)? = nil,
         revocationList: (@Sendable (_ at: Date) throws -> [UInt8])? = nil,
+        recordCertificate: (@Sendable (Certificate) throws -> Void)? = nil,
         clock: @escaping @Sendable () -> Date = { Date() }
     ) throws(AppError) {
         let authority = keyring.certificateAuthority
         if let rootKey = authority.key {
+            let urls = keyring.serviceURLs
             officerKeys = DevelopmentOfficerKeys(
                 directory: keyring.directory, rootKey: rootKey, rootCertificate: authority.certificate,
-                publicBaseURL: keyring.publicBaseURL)
+                decorate: { urls.decorate(&$0) }, record: recordCertificate ?? { _ in })
         } else {
             officerKeys = nil
         }
@@ -64,7 +68,42 @@ package struct IssuanceWiring: Sendable {
     package init(keyring: Keyring, store: RequestStore, clock: @escaping @Sendable () -> Date = { Date() })
         throws(AppError)
     {
-        try self.init(keyring: keyring, status: nil, revocationList: nil, clock: clock)
+        let authority = keyring.certificateAuthority
+        let issuer = authority.certificate.subject.description
+        let crlCache = LastRevocationList()
+        try self.init(
+            keyring: keyring,
+            status: { serial in
+                // Not recorded as issued: unknown (RFC 6960 §2.2); a store that cannot answer: unknown too.
+                (try? store.certificateRecord(issuer: issuer, serial: serial))??.status ?? .unknown
+            },
+            revocationList: { time in
+                guard let key = authority.key else { throw AppError(.keyMaterial, "no CA key to sign a CRL") }
+                let entries = try store.revokedCertificates(issuer: issuer).compactMap { record in
+                    record.revocation.map {
+                        CertificateRevocationList.Entry(
+                            serialNumber: record.serialBytes, revocationDate: $0.at, reason: $0.reason)
+                    }
+                }
+                // One CRL serves every document for up to an hour while nothing is revoked (a new CRL number is a
+                // write); a revocation, or a clock that moved, issues a fresh one.
+                let revoked = entries.map(\.serialNumber)
+                if let cached = crlCache.value.withLock({ $0 }), cached.revoked == revoked,
+                    (0..<3600).contains(time.timeIntervalSince(cached.at))
+                {
+                    return cached.der
+                }
+                let der = try CertificateRevocationList.issue(
+                    by: authority.certificate, key: key, entries: entries,
+                    number: try store.nextCRLNumber(issuer: issuer), thisUpdate: time,
+                    nextUpdate: time.addingTimeInterval(7 * 86400)
+                ).der
+                crlCache.value.withLock { $0 = (revoked, time, der) }
+                return der
+            },
+            recordCertificate: { certificate in
+                try store.recordIssuedCertificates([(certificate, "officer")], now: clock())
+            }, clock: clock)
     }
 
     /// An issuance service for `store` with these keys and services.
@@ -126,4 +165,9 @@ package final class KeyringTrustServices: IssuanceTrustServices {
             throw CaseworkError(.issuanceFailed, "cannot gather revocation evidence: \(error)")
         }
     }
+}
+
+/// The CRL last issued for documents: which serials it lists, when, and its DER.
+final class LastRevocationList: Sendable {
+    let value = Mutex<(revoked: [[UInt8]], at: Date, der: [UInt8])?>(nil)
 }

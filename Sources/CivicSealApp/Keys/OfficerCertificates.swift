@@ -14,24 +14,31 @@ import Synchronization
 /// ``OfficerSigningKeys``.
 package final class DevelopmentOfficerKeys: OfficerSigningKeys {
     /// Officer certificate policy: ARC.2 (ARC = CivicSeal's UUID OID arc, ITU-T X.667).
-    package static let officerPolicy = "2.25.213434514593947064134081311862153508573.2"
+    package static let officerPolicy = CivicSealPolicy.officer
     /// Two years (common decisions: validity).
     package static let validity: TimeInterval = 2 * 365 * 86400
 
     let directory: String
     let rootKey: PrivateKey
     let rootCertificate: Certificate
-    let publicBaseURL: String
+    /// Adds the CA's AIA and CRL distribution point (``Keyring/decorateWithServiceURLs(_:)``).
+    let decorate: @Sendable (inout CertificateBuilder) -> Void
+    /// Records a newly issued certificate where the OCSP responder finds it (the records store's
+    /// `issued_certificates`: a certificate not recorded there is `unknown` to the responder).
+    let record: @Sendable (Certificate) throws -> Void
     /// Prepared signers by file stem (a key and certificate loaded once per process).
     let signers = Mutex<[String: CMSSigner]>([:])
 
-    package init(directory: String, rootKey: PrivateKey, rootCertificate: Certificate, publicBaseURL: String) {
+    package init(
+        directory: String, rootKey: PrivateKey, rootCertificate: Certificate,
+        decorate: @escaping @Sendable (inout CertificateBuilder) -> Void,
+        record: @escaping @Sendable (Certificate) throws -> Void
+    ) {
         self.directory = directory
         self.rootKey = rootKey
         self.rootCertificate = rootCertificate
-        var base = publicBaseURL
-        while base.hasSuffix("/") { base.removeLast() }
-        self.publicBaseURL = base
+        self.decorate = decorate
+        self.record = record
     }
 
     /// The file stem for an officer: hex SHA-256 of `<department id> LF <staff subject>`, first 32 characters.
@@ -93,6 +100,10 @@ package final class DevelopmentOfficerKeys: OfficerSigningKeys {
             }
         }
         let certificate = try crypto { () throws(CryptoError) in try issue(subject: subject, key: key, at: time) }
+        // Recorded before it is used: a signature must never carry a certificate the responder calls unknown.
+        do { try record(certificate) } catch {
+            throw AppError(.storage, "cannot record the officer certificate: \(error)")
+        }
         try SecureFile.replace(certificateFile, text: certificate.pem, mode: SecureFile.publicMode)
         return try crypto { () throws(CryptoError) in
             try CMSSigner(key: key, certificate: certificate, chain: [rootCertificate])
@@ -103,9 +114,7 @@ package final class DevelopmentOfficerKeys: OfficerSigningKeys {
         var builder = CertificateBuilder.officer(
             subject: subject, publicKey: key.publicKey, notBefore: time.addingTimeInterval(-3600),
             notAfter: min(time.addingTimeInterval(Self.validity), rootCertificate.notAfter))
-        builder.ocspURL = "\(publicBaseURL)/pki/ocsp"
-        builder.caIssuersURL = "\(publicBaseURL)/pki/ca/root.cer"
-        builder.crlDistributionPoints = ["\(publicBaseURL)/pki/crl/root.crl"]
+        decorate(&builder)
         builder.certificatePolicies = [Self.officerPolicy]
         return try builder.issued(by: rootCertificate, key: rootKey)
     }

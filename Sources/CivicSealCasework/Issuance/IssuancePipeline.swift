@@ -38,17 +38,18 @@ package enum IssuancePipeline {
             throw CaseworkError(.issuanceFailed, "profile \(profile.rawValue) needs a timestamp authority")
         }
         let authorities = Mutex<[Certificate]>([])
-        let stamper: SignatureTimeStamper? =
-            profile.timestampsSignatures
-            ? { signatureValue in
-                let token = try trust!.timeStamping.timestamp(TimeStampRequest(hashing: signatureValue))
+        var stamper: SignatureTimeStamper?
+        if profile.timestampsSignatures, let timeStamping = trust?.timeStamping {
+            stamper = { (signatureValue: [UInt8]) throws -> [UInt8] in
+                let token = try timeStamping.timestamp(TimeStampRequest(hashing: signatureValue))
                 if let certificate = token.signerCertificate {
                     authorities.withLock { found in
                         if !found.contains(where: { $0.der == certificate.der }) { found.append(certificate) }
                     }
                 }
                 return token.der
-            } : nil
+            }
+        }
         let officerSigned: [UInt8]
         let sealed: [UInt8]
         do {
@@ -90,18 +91,46 @@ package enum IssuancePipeline {
         }
     }
 
-    /// The CMS in the `/Contents` of the file's LAST signature (the last `/ByteRange` written: an incremental
-    /// update appends, so it belongs to the latest revision), without the zero padding; nil when there is none.
-    package static func lastSignatureContents(in file: [UInt8]) -> [UInt8]? {
+    /// One signature of a file as its dictionary places it: the `/ByteRange` and the DER in `/Contents`.
+    package struct SignatureContents: Sendable {
+        package let byteRange: [Int]
+        /// The CMS (or, for a document timestamp, the RFC 3161 token), without the zero padding.
+        package let contents: [UInt8]
+
+        /// The bytes the signature covers.
+        package func signedBytes(of file: [UInt8]) -> [UInt8] {
+            Array(file[byteRange[0]..<(byteRange[0] + byteRange[1])])
+                + Array(file[byteRange[2]..<(byteRange[2] + byteRange[3])])
+        }
+    }
+
+    /// Every signature of `file` in file order (each `/ByteRange`, read with the `/Contents` it delimits; an
+    /// incremental update appends, so the last is the latest revision's). At most 64; malformed ones are skipped.
+    package static func signatureContents(in file: [UInt8]) -> [SignatureContents] {
         let marker = Array("/ByteRange".utf8)
-        guard file.count > marker.count else { return nil }
-        var index = file.count - marker.count
-        while index >= 0, !file[index..<(index + marker.count)].elementsEqual(marker) { index -= 1 }
-        guard index >= 0 else { return nil }
+        var found: [SignatureContents] = []
+        var index = 0
+        while index + marker.count <= file.count, found.count < 64 {
+            guard file[index] == marker[0], file[index..<(index + marker.count)].elementsEqual(marker) else {
+                index += 1
+                continue
+            }
+            if let signature = signature(in: file, byteRangeAt: index + marker.count) { found.append(signature) }
+            index += marker.count
+        }
+        return found
+    }
+
+    /// The CMS in the `/Contents` of the file's LAST signature; nil when there is none.
+    package static func lastSignatureContents(in file: [UInt8]) -> [UInt8]? {
+        signatureContents(in: file).last?.contents
+    }
+
+    private static func signature(in file: [UInt8], byteRangeAt start: Int) -> SignatureContents? {
         var numbers: [Int] = []
-        var cursor = index + marker.count
+        var cursor = start
         var current: Int?
-        while cursor < file.count, cursor < index + 200, numbers.count < 4 {
+        while cursor < file.count, cursor < start + 200, numbers.count < 4 {
             let byte = file[cursor]
             if (UInt8(ascii: "0")...UInt8(ascii: "9")).contains(byte) {
                 current = (current ?? 0) * 10 + Int(byte - UInt8(ascii: "0"))
@@ -109,10 +138,13 @@ package enum IssuancePipeline {
             } else if let value = current {
                 numbers.append(value)
                 current = nil
+            } else if byte == UInt8(ascii: "]") {
+                break
             }
             cursor += 1
         }
         guard numbers.count == 4, numbers[0] == 0, numbers[1] + 1 < numbers[2], numbers[2] <= file.count,
+            numbers[2] + numbers[3] <= file.count,
             file[numbers[1]] == UInt8(ascii: "<"), file[numbers[2] - 1] == UInt8(ascii: ">")
         else { return nil }
         let hex = file[(numbers[1] + 1)..<(numbers[2] - 1)]
@@ -145,6 +177,6 @@ package enum IssuancePipeline {
             header = 2 + count
         }
         guard header + length <= bytes.count else { return nil }
-        return Array(bytes[0..<(header + length)])
+        return SignatureContents(byteRange: numbers, contents: Array(bytes[0..<(header + length)]))
     }
 }
