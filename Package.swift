@@ -152,7 +152,7 @@ let package = Package(
             swiftSettings: strict),
         .testTarget(
             name: "CivicSealSealingTests",
-            dependencies: ["CivicSealSealing", "CivicSealCrypto", "CivicSealPDF"],
+            dependencies: ["CivicSealSealing", "CivicSealCrypto", "CivicSealPDF", "CivicSealTestSupport"],
             swiftSettings: strict),
         .testTarget(
             name: "CivicSealVerificationTests",

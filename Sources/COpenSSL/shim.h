@@ -13,6 +13,7 @@
 #include <openssl/err.h>
 #include <openssl/evp.h>
 #include <openssl/objects.h>
+#include <openssl/ocsp.h>
 #include <openssl/param_build.h>
 #include <openssl/pem.h>
 #include <openssl/rand.h>
@@ -37,6 +38,12 @@ static inline int cs_sk_ASN1_OBJECT_num(const STACK_OF(ASN1_OBJECT) *stack) { re
 static inline ASN1_OBJECT *cs_sk_ASN1_OBJECT_value(const STACK_OF(ASN1_OBJECT) *stack, int index) {
     return sk_ASN1_OBJECT_value(stack, index);
 }
+/* CRL entries (CertificateRevocationList): the stack is owned by its X509_CRL. */
+static inline int cs_sk_X509_REVOKED_num(const STACK_OF(X509_REVOKED) *stack) { return sk_X509_REVOKED_num(stack); }
+static inline X509_REVOKED *cs_sk_X509_REVOKED_value(const STACK_OF(X509_REVOKED) *stack, int index) {
+    return sk_X509_REVOKED_value(stack, index);
+}
+
 static inline void cs_EXTENDED_KEY_USAGE_free(EXTENDED_KEY_USAGE *usage) { EXTENDED_KEY_USAGE_free(usage); }
 
 static inline EVP_PKEY *cs_EVP_EC_gen(const char *curve) { return EVP_EC_gen(curve); }

@@ -9,6 +9,8 @@ package struct SealingError: Error, Sendable, CustomStringConvertible, Equatable
         package static let placeholderTooSmall = Code(rawValue: "sealing.placeholder-too-small")
         /// The crypto core refused to sign (key, algorithm).
         package static let signingFailed = Code(rawValue: "sealing.signing-failed")
+        /// The timestamp authority gave no usable token, or it could not be embedded.
+        package static let timestampFailed = Code(rawValue: "sealing.timestamp-failed")
     }
 
     package let code: Code

@@ -22,16 +22,23 @@ package struct RegisteredDocument: Sendable, Hashable {
     package let issuedAt: Date
     /// SHA-256 of the sealed PDF exactly as issued.
     package let pdfSHA256: [UInt8]
+    /// Every SHA-256 the service published for this document: as issued, then each archive renewal (a new document
+    /// timestamp appended as an incremental update). `hash-matches` passes for any of them.
+    package let versionSHA256s: [[UInt8]]
     package let status: Status
 
+    /// `versionSHA256s` defaults to `[pdfSHA256]`; when given, `pdfSHA256` is put first if it is missing.
     package init(
-        documentID: String, kind: String, departmentID: String, issuedAt: Date, pdfSHA256: [UInt8], status: Status
+        documentID: String, kind: String, departmentID: String, issuedAt: Date, pdfSHA256: [UInt8], status: Status,
+        versionSHA256s: [[UInt8]]? = nil
     ) {
         self.documentID = documentID
         self.kind = kind
         self.departmentID = departmentID
         self.issuedAt = issuedAt
         self.pdfSHA256 = pdfSHA256
+        let versions = versionSHA256s ?? [pdfSHA256]
+        self.versionSHA256s = versions.contains(pdfSHA256) ? versions : [pdfSHA256] + versions
         self.status = status
     }
 }

@@ -4,37 +4,64 @@ import CivicSealWorkflow
 import Foundation
 
 /// The answer of ``DocumentVerifier``: an outcome and every named check with a message in Vietnamese and
-/// English (Decree 23/2025 requires verification software to explain itself in Vietnamese). A failed check is
-/// a value, never a throw.
+/// English (Decree 23/2025 requires verification software to explain itself in Vietnamese), and a report for each
+/// signature and document timestamp. A failed check is a value, never a throw.
+///
+/// **Documents issued before long-term signatures** (one approval signature, PAdES B-B, no timestamp) cannot pass
+/// `timestamp`, `revocation-at-signing-time`, `long-term`, `officer-signature` or `seal-signature`: nothing proves
+/// when they were signed and they carry no officer's signature. The verdict says so: those checks fail with a
+/// message that names the reason, and when they are the only ones that failed the outcome is ``Outcome/basic``, not
+/// ``Outcome/valid`` — the seal is intact and trusted, but only at the time the signer claims. Any other failed
+/// check makes the outcome ``Outcome/invalid`` as before.
 package struct DocumentVerdict: Sendable {
-    /// `valid` when every check passed; `revoked` when the document is genuine but the registry revoked it;
-    /// `invalid` otherwise.
+    /// `valid` when every check passed; `basic` when the only failures are the long-term checks a single-signature
+    /// B-B document cannot pass (see above); `revoked` when the document is otherwise acceptable but the registry
+    /// revoked it; `invalid` otherwise.
     package enum Outcome: String, Sendable {
-        case valid, invalid, revoked
+        case valid, invalid, revoked, basic
     }
 
     /// The checks, in the order they are reported. The last three run only online (with a registry).
     package enum CheckName: String, Sendable, CaseIterable {
         case structure
         case byteRange = "byte-range"
-        case modifications
+        case allowedUpdates = "allowed-updates"
         case digest
         case signature
         case signingCertificate = "signing-certificate"
         case chain
         case validityAtSigningTime = "validity-at-signing-time"
         case keyUsage = "key-usage"
+        case timestamp
+        case revocationAtSigningTime = "revocation-at-signing-time"
+        case longTerm = "long-term"
+        case officerSignature = "officer-signature"
+        case sealSignature = "seal-signature"
         case registered
         case hashMatches = "hash-matches"
         case notRevoked = "not-revoked"
 
         /// The checks that need only the file and the trust anchors.
         package static let offline: [CheckName] = [
-            .structure, .byteRange, .modifications, .digest, .signature, .signingCertificate, .chain,
-            .validityAtSigningTime, .keyUsage,
+            .structure, .byteRange, .allowedUpdates, .digest, .signature, .signingCertificate, .chain,
+            .validityAtSigningTime, .keyUsage, .timestamp, .revocationAtSigningTime, .longTerm, .officerSignature,
+            .sealSignature,
         ]
         /// The checks that also need the registry.
         package static let online: [CheckName] = [.registered, .hashMatches, .notRevoked]
+        /// The checks a single-signature B-B document cannot pass (its outcome is then ``Outcome/basic``).
+        package static let longTermOnly: Set<CheckName> = [
+            .timestamp, .revocationAtSigningTime, .longTerm, .officerSignature, .sealSignature,
+        ]
+    }
+
+    /// The PAdES baseline level the file shows (ETSI EN 319 142-1 §6): signatures only, with signature timestamps,
+    /// with validation data (DSS), with a document timestamp over it all.
+    package enum Level: String, Sendable {
+        case basic = "B-B"
+        case timestamp = "B-T"
+        case longTerm = "B-LT"
+        case longTermArchive = "B-LTA"
     }
 
     /// One named check and what it found, in both languages.
@@ -54,20 +81,35 @@ package struct DocumentVerdict: Sendable {
             self.english = english
             self.wasRun = wasRun
         }
+
+        /// `{"name", "passed", "messages": {"vi", "en"}}`.
+        package func jsonValue() -> JSONValue {
+            [
+                "name": .string(name.rawValue), "passed": .bool(passed),
+                "messages": ["vi": .string(vietnamese), "en": .string(english)],
+            ]
+        }
     }
 
     package let outcome: Outcome
     package let checks: [Check]
-    /// The signer certificate's common name.
+    /// The seal's (last approval signature's) certificate common name.
     package let signer: String?
-    /// The signer certificate's organisational unit (the department id), else its organisation.
+    /// The seal certificate's organisational unit (the department id), else its organisation.
     package let department: String?
-    /// The signing time: the CMS signing-time attribute when present, else the signature dictionary's `/M`.
+    /// The seal's signing time: its signature timestamp's time when it has one, else the CMS signing-time, else
+    /// the signature dictionary's `/M` (a claim).
     package let signingTime: Date?
     package let documentID: String?
     package let documentKind: String?
     /// When the registry says the document is revoked: the date and the public reason code (never the grounds).
     package let revocation: Revocation?
+    /// Every approval signature and document timestamp, in the order they were made.
+    package let signatures: [SignatureReport]
+    /// The officer's (first approval signature's) certificate common name, when the document has two.
+    package let officer: String?
+    /// The PAdES level the file shows; nil when no signature could be read.
+    package let level: Level?
 
     /// A revocation as verdicts show it.
     package struct Revocation: Sendable, Equatable {
@@ -85,7 +127,7 @@ package struct DocumentVerdict: Sendable {
     package init(
         outcome: Outcome, checks: [Check], signer: String?, department: String?, signingTime: Date?,
         documentID: String?, documentKind: String?,
-        revocation: Revocation? = nil
+        revocation: Revocation? = nil, signatures: [SignatureReport] = [], officer: String? = nil, level: Level? = nil
     ) {
         self.revocation = revocation
         self.outcome = outcome
@@ -95,6 +137,9 @@ package struct DocumentVerdict: Sendable {
         self.signingTime = signingTime
         self.documentID = documentID
         self.documentKind = documentKind
+        self.signatures = signatures
+        self.officer = officer
+        self.level = level
     }
 
     /// The check named `name`, when it was run.
@@ -103,28 +148,26 @@ package struct DocumentVerdict: Sendable {
     /// The names of the checks that failed, in report order.
     package var failedChecks: [CheckName] { checks.filter { !$0.passed }.map(\.name) }
 
-    /// The verdict for the API: `outcome`, `checks` (`name`, `passed`, `messages.vi`/`messages.en`), `signer`,
-    /// `department`, `signingTime` (ISO 8601, UTC), `documentID`, `documentKind`, `revocation` (`{"date", "reason"}`:
-    /// ISO 8601 and a ``RevocationReason`` code); absent values are JSON `null`.
+    /// The verdict for the API: `outcome`, `level` (`B-B` … `B-LTA`), `checks` (`name`, `passed`,
+    /// `messages.vi`/`messages.en`), `signer`, `department`, `officer`, `signingTime` (ISO 8601, UTC), `documentID`,
+    /// `documentKind`, `revocation` (`{"date", "reason"}`: ISO 8601 and a ``RevocationReason`` code), `signatures`
+    /// (see ``SignatureReport/jsonValue()``); absent values are JSON `null`.
     package func jsonValue() -> JSONValue {
         func orNull(_ value: String?) -> JSONValue { value.map(JSONValue.string) ?? .null }
         return [
             "outcome": .string(outcome.rawValue),
-            "checks": .array(
-                checks.map { check in
-                    [
-                        "name": .string(check.name.rawValue), "passed": .bool(check.passed),
-                        "messages": ["vi": .string(check.vietnamese), "en": .string(check.english)],
-                    ]
-                }),
+            "level": orNull(level?.rawValue),
+            "checks": .array(checks.map { $0.jsonValue() }),
             "signer": orNull(signer),
             "department": orNull(department),
+            "officer": orNull(officer),
             "signingTime": orNull(signingTime.map(Self.iso8601)),
             "documentID": orNull(documentID),
             "documentKind": orNull(documentKind),
             "revocation": revocation.map {
                 ["date": .string(Self.iso8601($0.date)), "reason": .string($0.reason.rawValue)]
             } ?? .null,
+            "signatures": .array(signatures.map { $0.jsonValue() }),
         ]
     }
 

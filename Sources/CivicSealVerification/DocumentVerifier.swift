@@ -2,26 +2,39 @@ import CivicSealCrypto
 import CivicSealWorkflow
 import Foundation
 
-/// Verifies a sealed PDF — ours or any PAdES/PKCS#7-detached signer's — offline from trust anchors alone, and
-/// online against the document registry. One verifier serves the API, the verification page and the command line.
+/// Verifies a sealed PDF — ours or any PAdES/PKCS#7-detached signer's — offline from trust anchors and what the
+/// file embeds, and online against the document registry. One verifier serves the API, the verification page and the
+/// command line.
+///
+/// A CivicSeal document (issue 16) carries two approval signatures — the officer's, then the department's seal,
+/// which locks every field — each with a signature timestamp (B-T), then validation data in a DSS (B-LT) and a
+/// document timestamp (B-LTA). The verifier finds every revision and every signature (``SignedPDF``; at most
+/// ``SignedPDF/maximumSignatures`` signatures and ``PDFObjectScanner/maximumRevisions`` revisions) and reports, for
+/// each signature, a ``SignatureReport``; a per-signature check below passes only if it passes for every signature,
+/// and its message then names the one that failed.
 ///
 /// The checks (``DocumentVerdict/CheckName``), each reported with a Vietnamese and an English message:
 /// - `structure`: the file (≤ ``maximumSize``) parses and holds a signature dictionary (``PDFObjectScanner`` is
 ///   strict and bounded; it never trusts offsets in the file).
-/// - `byte-range`: `/ByteRange` is `[0 a b c]` where `a` is the offset of the `<` opening `/Contents` and `b` the
-///   offset just after its `>` — "the entire file … excluding the signature value itself" (ISO 32000-1 §12.8.1) —
-///   and `b + c` ends the signed revision at its `%%EOF` (end-of-line allowed).
-/// - `modifications`: the rule is deliberately simple and strict: **after the signed revision only whitespace
-///   may follow**. Any appended incremental update — even one a viewer would call harmless (a DSS, a second
-///   signature) — fails the check, because proving that an update changes nothing shown needs a full
-///   renderer-level diff, and CivicSeal never updates issued documents.
-/// - `digest`, `signature`, `signing-certificate`: the CMS from `/Contents` (`/SubFilter` `ETSI.CAdES.detached`, which
-///   also requires ESS signing-certificate-v2, or `adbe.pkcs7.detached`) verified over the two ranges.
-/// - `chain`, `validity-at-signing-time`, `key-usage`: the signer certificate chains to a configured trust anchor as of
-///   the signing time (the CMS signing-time when present, else `/M`), every certificate of the chain was valid
-///   then, and its key usage has digitalSignature or nonRepudiation.
-/// - online only: `registered`, `hash-matches` (SHA-256 of the whole file), `not-revoked` (a revoked document's
-///   verdict gives the date and the public ``RevocationReason`` code, never the officer's grounds).
+/// - `byte-range` (each signature): `/ByteRange` is `[0 a b c]` where `a` is the offset of the `<` opening
+///   `/Contents` and `b` the offset just after its `>` — "the entire file … excluding the signature value itself"
+///   (ISO 32000-1 §12.8.1) — and `b + c` ends a revision at its `%%EOF` (end-of-line allowed).
+/// - `allowed-updates`: each revision after the first signed one changes only what the signatures before it allow
+///   (``SignedPDF/disallowedUpdate()``): signature fields while no signature locks the document, then only DSS and
+///   document timestamps.
+/// - `digest`, `signature`, `signing-certificate` (each signature): the CMS from `/Contents` (`/SubFilter`
+///   `ETSI.CAdES.detached`, which also requires ESS signing-certificate-v2, or `adbe.pkcs7.detached`) verified over
+///   the two ranges; for a document timestamp (`ETSI.RFC3161`), the token's own signature and its imprint.
+/// - `chain`, `validity-at-signing-time`, `key-usage` (each signature): the signer certificate chains to a configured
+///   trust anchor as of the signing time — the signature timestamp's time when one proves it, else the CMS
+///   signing-time, else `/M` — every certificate of the chain was valid then, and its key usage has digitalSignature
+///   or nonRepudiation. A certificate that has expired since, or was revoked after that time, does not fail these.
+/// - `timestamp`, `revocation-at-signing-time`, `long-term`: see `DocumentVerifier+Time.swift`.
+/// - `officer-signature`, `seal-signature`: the first approval signature is the officer's (certificate policy
+///   ``officerPolicy``), the last the seal's (``sealPolicy``) of the same department, and the seal locks every field.
+/// - online only: `registered`, `hash-matches` (SHA-256 of the whole file is one the registry published for the
+///   document), `not-revoked` (a revoked document's verdict gives the date and the public ``RevocationReason`` code,
+///   never the officer's grounds).
 ///
 /// Work is linear in the file: ``PDFObjectScanner`` reads each byte a small constant number of times and keeps only
 /// what verification reads; a CMS carries at most ``CMSSignedData/maximumCertificates`` certificates, and those of an
@@ -32,9 +45,15 @@ import Foundation
 package final class DocumentVerifier: Sendable {
     /// The largest file accepted (the `POST /v1/verify` body limit).
     package static let maximumSize = 10 * 1024 * 1024
+    /// CivicSeal's OID arc (a UUID arc, ITU-T X.667).
+    package static let arc = "2.25.213434514593947064134081311862153508573"
+    /// The certificate policy of officers' personal certificates.
+    package static let officerPolicy = arc + ".2"
+    /// The certificate policy of department seal certificates.
+    package static let sealPolicy = arc + ".3"
 
     package let trustAnchors: [Certificate]
-    private let validator: ChainValidator
+    let validator: ChainValidator
 
     /// - Throws: `CryptoError` when `trustAnchors` is empty or OpenSSL refuses a certificate.
     package init(trustAnchors: [Certificate]) throws(CryptoError) {
@@ -42,7 +61,14 @@ package final class DocumentVerifier: Sendable {
         self.trustAnchors = trustAnchors
     }
 
-    /// Verifies `pdf` as of `now` (used only when the file claims no signing time); with a `registry`, also online.
+    /// The checks each signature reports, in report order.
+    static let perSignatureChecks: [DocumentVerdict.CheckName] = [
+        .byteRange, .digest, .signature, .signingCertificate, .chain, .validityAtSigningTime, .keyUsage, .timestamp,
+        .revocationAtSigningTime,
+    ]
+
+    /// Verifies `pdf` as of `now` (the time certificates of the last document timestamp must be valid at, and the
+    /// signing time when the file proves and claims none); with a `registry`, also online.
     package func verify(_ pdf: [UInt8], at now: Date = Date(), registry: (any DocumentRegistryLookup)? = nil)
         -> DocumentVerdict
     {
@@ -54,107 +80,99 @@ package final class DocumentVerifier: Sendable {
             }
             parsed = try SignedPDF(pdf)
         } catch {
-            report.fail(
+            report.list.fail(
                 .structure, "Không đọc được tệp PDF hoặc tệp không có chữ ký số (\(error.message)).",
                 "The file is not a readable signed PDF (\(error.message)).")
             return report.verdict()
         }
-        report.pass(
+        report.list.pass(
             .structure, "Tệp PDF đọc được và có chữ ký số.", "The PDF is readable and carries a digital signature.")
         report.documentID = parsed.documentID
         report.documentKind = parsed.documentKind
-        let signature = parsed.signature
 
-        // Byte range (ISO 32000-1 §12.8.1).
-        let ranges = Self.hashableRanges(signature.byteRange, fileSize: pdf.count)
-        if let problem = Self.byteRangeProblem(signature, in: pdf) {
-            report.fail(
-                .byteRange, "Phạm vi ký không bao trùm toàn bộ tệp: một phần tài liệu không được ký (\(problem.vi)).",
-                "The signed byte range does not cover the whole file: part of the document is unsigned (\(problem.en))."
+        // Each signature on its own, in the order they were made.
+        var evaluations = parsed.signatures.map { signature in
+            signature.isDocumentTimeStamp
+                ? evaluateDocumentTimeStamp(signature, in: pdf, now: now)
+                : evaluateApproval(signature, in: pdf, now: now)
+        }
+        assignRoles(&evaluations)
+        let validation = ValidationData(parsed)
+        for index in evaluations.indices where !evaluations[index].signature.isDocumentTimeStamp {
+            checkRevocation(&evaluations[index], validation)
+        }
+        report.evaluations = evaluations
+        report.level = Self.level(evaluations, validation)
+
+        // Allowed updates: object by object, revision by revision.
+        if let problem = parsed.disallowedUpdate() {
+            report.list.fail(.allowedUpdates, problem.vietnamese, problem.english)
+        } else if let first = parsed.signatures.compactMap(\.revision).min(), parsed.revisions.count > first + 1 {
+            report.list.pass(
+                .allowedUpdates, "Sau khi ký, tài liệu chỉ được bổ sung chữ ký, dấu thời gian và dữ liệu kiểm tra.",
+                "After signing, the document only gained signatures, timestamps and validation data.")
+        } else {
+            report.list.pass(
+                .allowedUpdates, "Tài liệu không bị sửa đổi sau khi ký.", "The document was not modified after signing."
             )
-        } else {
-            report.pass(
-                .byteRange, "Phạm vi ký bao trùm toàn bộ tệp, trừ giá trị chữ ký.",
-                "The signed byte range covers the whole file except the signature value.")
         }
 
-        // Modifications: nothing but whitespace after the signed revision.
-        if let ranges {
-            let signedEnd = ranges.1.upperBound
-            if pdf[signedEnd...].allSatisfy(PDFObjectScanner.isSpace) {
-                report.pass(
-                    .modifications, "Tài liệu không bị sửa đổi sau khi ký.",
-                    "The document was not modified after signing.")
-            } else {
-                report.fail(
-                    .modifications,
-                    "Tài liệu đã bị sửa đổi sau khi ký: có \(pdf.count - signedEnd) byte được thêm vào sau phần đã ký.",
-                    "The document was modified after signing: \(pdf.count - signedEnd) bytes were appended after "
-                        + "the signed part."
-                )
-            }
-        } else {
-            report.notChecked(.modifications)
-        }
+        for name in Self.perSignatureChecks { Self.aggregate(name, evaluations, into: &report.list) }
+        checkLongTerm(evaluations, validation, parsed: parsed, now: now, &report.list)
+        checkRoles(evaluations, &report.list)
 
-        // The CMS: digest, signature, signing certificate.
-        var signer: Certificate?
-        var intermediates: [Certificate] = []
-        var cmsSigningTime: Date?
-        let subFilter = signature.subFilter ?? "(none)"
-        if subFilter != "ETSI.CAdES.detached" && subFilter != "adbe.pkcs7.detached" {
-            report.notChecked(.digest)
-            report.fail(
-                .signature,
-                "Định dạng chữ ký \(subFilter) không được hỗ trợ "
-                    + "(chỉ chấp nhận ETSI.CAdES.detached, adbe.pkcs7.detached).",
-                "The signature format \(subFilter) is not supported (only ETSI.CAdES.detached and adbe.pkcs7.detached)."
-            )
-            report.notChecked(.signingCertificate)
-        } else if let cms = Self.trimmedDER(signature.contents) {
-            let verification = CMSSignedData.verifyDetached(
-                cms,
-                contentDigest: { algorithm in
-                    guard let ranges else { return [] }
-                    let hasher = Hasher(algorithm)
-                    pdf.withUnsafeBytes { raw in
-                        hasher.update(UnsafeRawBufferPointer(rebasing: raw[ranges.0]))
-                        hasher.update(UnsafeRawBufferPointer(rebasing: raw[ranges.1]))
-                    }
-                    return hasher.finalize()
-                }, validator: nil, at: now, requireSigningCertificateV2: subFilter == "ETSI.CAdES.detached")
-            signer = verification.signerCertificate
-            intermediates = verification.certificates.filter { $0 != verification.signerCertificate }
-            cmsSigningTime = verification.signingTime
-            report.record(verification.failure)
-        } else {
-            report.notChecked(.digest)
-            report.fail(
-                .signature, "Không đọc được chữ ký CMS trong /Contents.", "The CMS in /Contents is not readable DER.")
-            report.notChecked(.signingCertificate)
+        if let seal = evaluations.last(where: { !$0.signature.isDocumentTimeStamp }) {
+            report.signer = seal.certificate?.subject.commonName
+            report.department = seal.department
+            report.signingTime = seal.signingTime
         }
-
-        // The signer certificate: chain, validity at signing time, key usage.
-        let signingTime = cmsSigningTime ?? signature.claimedTime
-        report.signingTime = signingTime
-        if let signer {
-            report.signer = signer.subject.commonName
-            report.department =
-                signer.subject.attributes.last { $0.type == "OU" }?.value
-                ?? signer.subject.attributes.last { $0.type == "O" }?.value
-            checkCertificate(signer, intermediates: intermediates, at: signingTime ?? now, &report)
-        } else {
-            for name in [DocumentVerdict.CheckName.chain, .validityAtSigningTime, .keyUsage] { report.notChecked(name) }
+        if let officer = evaluations.first(where: { $0.role == .officer }) {
+            report.officer = officer.certificate?.subject.commonName
         }
-
         if let registry { checkRegistry(pdf, registry, &report) }
         return report.verdict()
     }
 
+    /// One check over every signature that reports it: passed when it passed for all; else the first failure, named
+    /// by the signature's role when the document has several.
+    static func aggregate(
+        _ name: DocumentVerdict.CheckName, _ evaluations: [SignatureEvaluation], into list: inout CheckList
+    ) {
+        let found = evaluations.compactMap { evaluation in evaluation.checks.check(name).map { (evaluation, $0) } }
+        guard let last = found.last else { return }
+        let failing = found.first { !$0.1.passed && $0.1.wasRun } ?? found.first { !$0.1.passed }
+        if let (evaluation, check) = failing {
+            guard evaluations.count > 1 else {
+                list.checks.append(check)
+                return
+            }
+            let role = evaluation.roleName
+            list.checks.append(
+                .init(
+                    name: name, passed: false, vietnamese: "\(role.vietnamese.capitalizedFirst): \(check.vietnamese)",
+                    english: "\(role.english.capitalizedFirst): \(check.english)", wasRun: check.wasRun))
+        } else if found.count == 1 {
+            list.checks.append(last.1)
+        } else {
+            list.pass(
+                name, "\(last.1.vietnamese) (cả \(found.count) chữ ký)",
+                "\(last.1.english) (all \(found.count) signatures)")
+        }
+    }
+
+    /// The level the file shows: a document timestamp makes it B-LTA, a DSS B-LT, a signature timestamp B-T.
+    static func level(_ evaluations: [SignatureEvaluation], _ validation: ValidationData) -> DocumentVerdict.Level? {
+        guard !evaluations.isEmpty else { return nil }
+        if evaluations.contains(where: \.signature.isDocumentTimeStamp) { return .longTermArchive }
+        if !validation.isEmpty { return .longTerm }
+        if evaluations.contains(where: { $0.timestampTime != nil }) { return .timestamp }
+        return .basic
+    }
+
     // MARK: - Certificate checks
 
-    private func checkCertificate(
-        _ signer: Certificate, intermediates: [Certificate], at time: Date, _ report: inout Report
+    func checkCertificate(
+        _ signer: Certificate, intermediates: [Certificate], at time: Date, _ report: inout CheckList
     ) {
         // Key usage is judged below, on its own: the chain validator is asked for none.
         let verdict = validator.validate(signer, intermediates: intermediates, at: time, requiredKeyUsage: [])
@@ -220,32 +238,41 @@ package final class DocumentVerifier: Sendable {
     // MARK: - Registry checks
 
     private func checkRegistry(_ pdf: [UInt8], _ registry: any DocumentRegistryLookup, _ report: inout Report) {
+        var list = report.list
+        defer { report.list = list }
         guard let identifier = report.documentID, let registered = registry.registeredDocument(id: identifier) else {
             let shown = report.documentID.map { " \($0)" } ?? ""
-            report.fail(
+            list.fail(
                 .registered, "Không tìm thấy tài liệu\(shown) trong sổ đăng ký.",
                 "The document\(shown) is not in the registry.")
-            report.notChecked(.hashMatches)
-            report.notChecked(.notRevoked)
+            list.notChecked(.hashMatches)
+            list.notChecked(.notRevoked)
             return
         }
-        report.pass(.registered, "Tài liệu \(identifier) đã được đăng ký.", "Document \(identifier) is registered.")
+        list.pass(.registered, "Tài liệu \(identifier) đã được đăng ký.", "Document \(identifier) is registered.")
         if report.documentKind == nil { report.documentKind = registered.kind }
-        if Digest.sha256(pdf) == registered.pdfSHA256 {
-            report.pass(.hashMatches, "Tệp trùng khớp với bản đã cấp.", "The file is identical to the one issued.")
+        let digest = Digest.sha256(pdf)
+        if let version = registered.versionSHA256s.firstIndex(of: digest) {
+            if version == 0 {
+                list.pass(.hashMatches, "Tệp trùng khớp với bản đã cấp.", "The file is identical to the one issued.")
+            } else {
+                list.pass(
+                    .hashMatches, "Tệp trùng khớp với một bản đã công bố (bản gia hạn lưu trữ thứ \(version)).",
+                    "The file is identical to a published version (archive renewal \(version)).")
+            }
         } else {
-            report.fail(
+            list.fail(
                 .hashMatches, "Tệp không trùng khớp với bản đã cấp (mã băm SHA-256 khác).",
                 "The file differs from the one issued (SHA-256 mismatch).")
         }
         switch registered.status {
         case .valid:
-            report.pass(.notRevoked, "Tài liệu chưa bị thu hồi.", "The document has not been revoked.")
+            list.pass(.notRevoked, "Tài liệu chưa bị thu hồi.", "The document has not been revoked.")
         case .revoked(let code, let at):
             // The public reason code and date only: the officer's grounds never reach a verdict.
             let stamp = HanoiTime.dateTimeWithSeconds(at)
             report.revocation = DocumentVerdict.Revocation(date: at, reason: code)
-            report.fail(
+            list.fail(
                 .notRevoked,
                 "Tài liệu đã bị thu hồi lúc \(stamp) \(HanoiTime.zoneVietnamese). "
                     + "Lý do: \(code.vietnamese) (\(code.rawValue)).",
@@ -266,8 +293,7 @@ package final class DocumentVerifier: Sendable {
         return (values[0]..<(values[0] + values[1]), values[2]..<(values[2] + values[3]))
     }
 
-    private static func byteRangeProblem(_ signature: SignedPDF.Signature, in pdf: [UInt8]) -> (vi: String, en: String)?
-    {
+    static func byteRangeProblem(_ signature: SignedPDF.Signature, in pdf: [UInt8]) -> (vi: String, en: String)? {
         let values = signature.byteRange
         guard values.count == 4, signature.byteRangeCount == 4 else {
             return ("cần đúng hai khoảng", "exactly two ranges are required, found \(signature.byteRangeCount) numbers")
@@ -287,7 +313,7 @@ package final class DocumentVerifier: Sendable {
         var end = second.upperBound
         if end > 0, pdf[end - 1] == 0x0A { end -= 1 }
         if end > 0, pdf[end - 1] == 0x0D { end -= 1 }
-        guard end >= 5, pdf[(end - 5)..<end].elementsEqual("%%EOF".utf8) else {
+        guard end >= 5, pdf[(end - 5)..<end].elementsEqual("%%EOF".utf8), signature.revision != nil else {
             return ("phần được ký không kết thúc tại %%EOF", "the signed part does not end at %%EOF")
         }
         return nil
@@ -314,99 +340,69 @@ package final class DocumentVerifier: Sendable {
     }
 }
 
-/// The verdict being built: checks in report order, and what was learnt about the document.
-private struct Report {
+/// The verdict being built: document checks in report order, the signatures, and what was learnt.
+struct Report {
     let online: Bool
-    var checks: [DocumentVerdict.Check] = []
+    var list = CheckList()
+    var evaluations: [SignatureEvaluation] = []
     var signer: String?
     var department: String?
+    var officer: String?
     var signingTime: Date?
     var documentID: String?
     var documentKind: String?
     var revocation: DocumentVerdict.Revocation?
+    var level: DocumentVerdict.Level?
 
     init(online: Bool) { self.online = online }
 
-    mutating func pass(_ name: DocumentVerdict.CheckName, _ vietnamese: String, _ english: String) {
-        checks.append(.init(name: name, passed: true, vietnamese: vietnamese, english: english))
-    }
-
-    mutating func fail(_ name: DocumentVerdict.CheckName, _ vietnamese: String, _ english: String) {
-        checks.append(.init(name: name, passed: false, vietnamese: vietnamese, english: english))
-    }
-
-    mutating func notChecked(_ name: DocumentVerdict.CheckName) {
-        checks.append(
-            .init(
-                name: name, passed: false, vietnamese: "Chưa kiểm tra được do một bước kiểm tra trước không đạt.",
-                english: "Not checked: an earlier check failed.", wasRun: false))
-    }
-
-    /// Maps the CMS verification's first failure onto digest, signature and signing-certificate.
-    mutating func record(_ failure: CMSFailure?) {
-        let digestPassed = (
-            "Mã băm của nội dung khớp với giá trị đã ký.", "The digest of the signed bytes matches the signed value."
-        )
-        let signaturePassed = ("Chữ ký số hợp lệ về mặt mật mã.", "The digital signature is cryptographically valid.")
-        let certificatePassed = (
-            "Chữ ký gắn đúng với chứng thư số của người ký.", "The signature is bound to the signer's certificate."
-        )
-        switch failure {
-        case nil, .untrustedCertificate?:  // no validator is passed, so the chain is judged separately
-            pass(.digest, digestPassed.0, digestPassed.1)
-            pass(.signature, signaturePassed.0, signaturePassed.1)
-            pass(.signingCertificate, certificatePassed.0, certificatePassed.1)
-        case .malformed(let detail)?, .unsupportedAlgorithm(let detail)?:
-            notChecked(.digest)
-            fail(
-                .signature, "Chữ ký CMS không hợp lệ hoặc dùng thuật toán không được chấp nhận (\(detail)).",
-                "The CMS signature is malformed or uses an algorithm that is not accepted (\(detail)).")
-            notChecked(.signingCertificate)
-        case .signerCertificateMissing?:
-            notChecked(.digest)
-            notChecked(.signature)
-            fail(
-                .signingCertificate, "Chữ ký không kèm chứng thư số của người ký.",
-                "The signer's certificate is not in the signature.")
-        case .digestMismatch?:
-            fail(
-                .digest, "Nội dung tài liệu đã bị thay đổi: mã băm không khớp với giá trị đã ký.",
-                "The document content was altered: its digest does not match the signed value.")
-            notChecked(.signature)
-            notChecked(.signingCertificate)
-        case .badSignature?:
-            pass(.digest, digestPassed.0, digestPassed.1)
-            fail(
-                .signature, "Chữ ký số không hợp lệ: không khớp với khóa công khai của người ký.",
-                "The digital signature does not verify with the signer's public key.")
-            notChecked(.signingCertificate)
-        case .signingCertificateMismatch?, .signingCertificateMissing?:
-            pass(.digest, digestPassed.0, digestPassed.1)
-            pass(.signature, signaturePassed.0, signaturePassed.1)
-            fail(
-                .signingCertificate,
-                "Thuộc tính signing-certificate-v2 thiếu hoặc không khớp với chứng thư số của người ký.",
-                "The ESS signing-certificate-v2 attribute is missing or names another certificate (\(failure!.code)).")
-        }
-    }
-
     func verdict() -> DocumentVerdict {
         // Every check of the mode is reported; one not reached (structure failed) reads "not checked".
-        var all = checks
+        var all = list.checks
         let expected = DocumentVerdict.CheckName.offline + (online ? DocumentVerdict.CheckName.online : [])
         for name in expected where !all.contains(where: { $0.name == name }) {
             all.append(
                 .init(
-                    name: name, passed: false, vietnamese: "Chưa kiểm tra được do một bước kiểm tra trước không đạt.",
-                    english: "Not checked: an earlier check failed.", wasRun: false))
+                    name: name, passed: false, vietnamese: CheckList.notCheckedVietnamese,
+                    english: CheckList.notCheckedEnglish, wasRun: false))
         }
         all.sort { expected.firstIndex(of: $0.name)! < expected.firstIndex(of: $1.name)! }
-        let failed = all.filter { !$0.passed }.map(\.name)
+        let failed = Set(all.filter { !$0.passed }.map(\.name))
+        // A single approval signature without timestamps or validation data is a B-B document made before
+        // long-term signatures: failing only the long-term checks, it is `basic` (see ``DocumentVerdict``).
+        let legacy = level == .basic && evaluations.count == 1
         let outcome: DocumentVerdict.Outcome =
-            failed.isEmpty ? .valid : failed == [.notRevoked] ? .revoked : .invalid
+            if failed.isEmpty {
+                .valid
+            } else if failed == [.notRevoked] {
+                .revoked
+            } else if legacy, failed.subtracting([.notRevoked]).isSubset(of: DocumentVerdict.CheckName.longTermOnly) {
+                failed.contains(.notRevoked) ? .revoked : .basic
+            } else {
+                .invalid
+            }
+        let reports = evaluations.map { evaluation in
+            var checks = evaluation.checks.checks
+            checks.sort {
+                (DocumentVerifier.perSignatureChecks.firstIndex(of: $0.name) ?? 99)
+                    < (DocumentVerifier.perSignatureChecks.firstIndex(of: $1.name) ?? 99)
+            }
+            return SignatureReport(
+                role: evaluation.role, field: evaluation.signature.fieldName,
+                signer: evaluation.certificate?.subject.commonName,
+                title: evaluation.certificate?.subject.attributes.last { $0.type == "title" }?.value,
+                department: evaluation.department, signingTime: evaluation.signingTime,
+                timestampTime: evaluation.timestampTime, revision: evaluation.signature.revision.map { $0 + 1 },
+                checks: checks)
+        }
         return DocumentVerdict(
             outcome: outcome, checks: all, signer: signer, department: department, signingTime: signingTime,
-            documentID: documentID,
-            documentKind: documentKind, revocation: revocation)
+            documentID: documentID, documentKind: documentKind, revocation: revocation, signatures: reports,
+            officer: officer, level: level)
     }
+}
+
+extension String {
+    /// The string with its first character in upper case ("the seal" → "The seal").
+    var capitalizedFirst: String { prefix(1).uppercased() + dropFirst() }
 }

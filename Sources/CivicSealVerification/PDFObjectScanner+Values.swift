@@ -32,7 +32,7 @@ extension PDFObjectScanner {
                     _ = try nextToken(decode: false)
                     return retain ? .array(items, count: count) : .null
                 }
-                let keep = retain && items.count < Self.retainedArrayItems
+                let keep = retain && (retainsEverything || items.count < Self.retainedArrayItems)
                 let item = try parseValue(depth: depth + 1, retain: keep)
                 if keep { items.append(item) }
                 count += 1
@@ -62,7 +62,10 @@ extension PDFObjectScanner {
                 position = end
                 highWater = max(highWater, position)
                 var key: String?
-                if retain {
+                if retain, retainsEverything {
+                    position = keyStart - 1
+                    if case .name(let name) = try nextToken(decode: true) { key = name }
+                } else if retain {
                     if escaped {
                         position = keyStart - 1
                         if case .name(let name) = try nextToken(decode: true), Self.retainedKeys.contains(name) {

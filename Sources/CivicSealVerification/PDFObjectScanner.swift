@@ -22,17 +22,28 @@ struct PDFObjectScanner {
     /// The dictionary entries the verifier reads; the values of other keys are parsed and discarded.
     static let retainedKeys: Set<String> = [
         "Type", "FT", "V", "ByteRange", "Contents", "SubFilter", "M", "Name", "Info", "Root", "Keywords", "Metadata",
-        "Filter", "Length",
+        "Filter", "Length", "Prev", "Size", "Reference", "TransformMethod", "TransformParams", "Action", "P", "Lock",
+        "T", "Parent", "DSS", "AcroForm",
     ]
     /// Arrays keep this many items (a `/ByteRange` has four); the rest are parsed, counted and discarded.
     static let retainedArrayItems = 16
     /// At most this much whitespace between stream data of `/Length` bytes and `endstream`.
     static let maximumWhitespaceBeforeEndstream = 256
+    /// At most this many revisions (`startxref … %%EOF` ends) are read; a file with more is refused.
+    static let maximumRevisions = 64
 
     let bytes: [UInt8]
     /// Object numbers and where their value starts (just after `obj`), in file order; the last of a number wins.
-    private var locations: [(number: Int32, offset: Int32)] = []
+    private(set) var locations: [(number: Int32, offset: Int32)] = []
     private(set) var trailer: [String: PDFValue]?
+    /// Every trailer dictionary read (classic `trailer`, or a cross-reference stream's dictionary), in file order,
+    /// with the offset of the `trailer` keyword or of the stream object's value.
+    private(set) var trailers: [(offset: Int, dictionary: [String: PDFValue])] = []
+    /// Every revision end met at the top level (ISO 32000-1 §7.5.5): `startxref`, the offset it gives, `%%EOF`.
+    private(set) var revisionEnds: [RevisionEnd] = []
+    /// When true (re-reads only), every dictionary key and every array item is kept: the allowed-updates
+    /// comparison needs whole objects.
+    var retainsEverything = false
     // The next four are internal, not private, only so the tokenizer (`PDFObjectScanner+Values.swift`) and the
     // searches (`PDFObjectScanner+Bytes.swift`) can advance them; nothing outside this type touches them.
     /// Every byte read by the raw scan, the tokenizer and the searches, counted as often as it was read.
@@ -44,11 +55,20 @@ struct PDFObjectScanner {
     /// Where a search for `endstream` already failed: no later search from beyond it can succeed.
     private var noEndstreamAfter = Int.max
 
-    /// Scans `bytes`, calling `visit` with each object's dictionary (retained entries only) in file order;
-    /// `bytesExamined` receives the work done, whether the file was read or refused.
+    /// One `startxref N %%EOF`: where the `startxref` keyword is, the offset `N` it names, where `%%EOF` ends, and
+    /// where the revision ends (after one end-of-line marker, when present).
+    struct RevisionEnd {
+        let keyword: Int
+        let crossReference: Int
+        let endOfFileMarkerEnd: Int
+        let end: Int
+    }
+
+    /// Scans `bytes`, calling `visit` with each object's dictionary (retained entries only) and number, in file
+    /// order; `bytesExamined` receives the work done, whether the file was read or refused.
     init(
         _ bytes: [UInt8], bytesExamined: inout Int,
-        visit: ([String: PDFValue]) throws(PDFStructureError) -> Void = { _ in }
+        visit: ([String: PDFValue], Int) throws(PDFStructureError) -> Void = { _, _ in }
     ) throws(PDFStructureError) {
         self.bytes = bytes
         budget = 1024 + 4 * bytes.count  // a token takes at least one byte; the factor covers lookahead
@@ -75,6 +95,14 @@ struct PDFObjectScanner {
         return IndirectObject(value: value, stream: stream)
     }
 
+    /// The object whose value starts at `offset` (a ``locations`` entry), every key and item kept.
+    func wholeObject(at offset: Int) -> IndirectObject? {
+        var reader = PDFObjectScanner(rereading: bytes)
+        reader.retainsEverything = true
+        guard let (value, stream) = try? reader.objectBody(at: offset) else { return nil }
+        return IndirectObject(value: value, stream: stream)
+    }
+
     /// The object `value` refers to (one level), or `value` itself.
     func resolve(_ value: PDFValue?) -> PDFValue? {
         if case .reference(let number)? = value { return object(number)?.value }
@@ -88,7 +116,7 @@ struct PDFObjectScanner {
 
     // MARK: - Scanning
 
-    private mutating func scan(_ visit: ([String: PDFValue]) throws(PDFStructureError) -> Void)
+    private mutating func scan(_ visit: ([String: PDFValue], Int) throws(PDFStructureError) -> Void)
         throws(PDFStructureError)
     {
         var index = 0
@@ -106,8 +134,11 @@ struct PDFObjectScanner {
                 if let (value, _) = try? objectBody(at: index + 3) {
                     if number >= 0, number <= Int(Int32.max) { locations.append((Int32(number), Int32(index + 3))) }
                     if case .dictionary(let dictionary) = value {
-                        try visit(dictionary)
-                        if dictionary["Type"]?.nameValue == "XRef" { trailer = dictionary }
+                        try visit(dictionary, number)
+                        if dictionary["Type"]?.nameValue == "XRef" {
+                            trailer = dictionary
+                            trailers.append((index + 3, dictionary))
+                        }
                     }
                 }
             } else if byte == UInt8(ascii: "t"), index + 7 <= count,
@@ -116,12 +147,57 @@ struct PDFObjectScanner {
             {
                 attempted = true
                 position = index + 7
-                if case .dictionary(let dictionary)? = try? parseValue(depth: 0, retain: true) { trailer = dictionary }
+                if case .dictionary(let dictionary)? = try? parseValue(depth: 0, retain: true) {
+                    trailer = dictionary
+                    trailers.append((index, dictionary))
+                }
+            } else if byte == UInt8(ascii: "s"), index + 9 <= count,
+                bytes[index..<(index + 9)].elementsEqual("startxref".utf8),
+                index == 0 || Self.isDelimiterOrSpace(bytes[index - 1])
+            {
+                attempted = true
+                position = index + 9
+                if let end = revisionEnd(keyword: index) {
+                    guard revisionEnds.count < Self.maximumRevisions else {
+                        throw PDFStructureError("more than \(Self.maximumRevisions) revisions")
+                    }
+                    revisionEnds.append(end)
+                }
             }
             guard budget > 0 else { throw PDFStructureError("the file is too complex to read") }
             // Read or refused, never again: resume beyond everything the attempt consumed.
             index = attempted ? max(index + 1, position, highWater) : index + 1
         }
+    }
+
+    /// After `startxref` (at `keyword`; `position` just past it): whitespace, digits, whitespace, `%%EOF`, and an
+    /// optional end-of-line. Leaves `position` after what matched.
+    private mutating func revisionEnd(keyword: Int) -> RevisionEnd? {
+        let start = position
+        defer {
+            bytesExamined += position - start
+            highWater = max(highWater, position)
+        }
+        func skipWhitespace() {
+            while position < bytes.count, position - start < 256, Self.isSpace(bytes[position]) { position += 1 }
+        }
+        skipWhitespace()
+        let digitsStart = position
+        var value = 0
+        while position < bytes.count, position - digitsStart < 12, Self.isDigit(bytes[position]) {
+            value = value * 10 + Int(bytes[position] - UInt8(ascii: "0"))
+            position += 1
+        }
+        guard position > digitsStart else { return nil }
+        skipWhitespace()
+        guard position + 5 <= bytes.count, bytes[position..<(position + 5)].elementsEqual("%%EOF".utf8) else {
+            return nil
+        }
+        position += 5
+        let markerEnd = position
+        if position < bytes.count, bytes[position] == 0x0D { position += 1 }
+        if position < bytes.count, bytes[position] == 0x0A { position += 1 }
+        return RevisionEnd(keyword: keyword, crossReference: value, endOfFileMarkerEnd: markerEnd, end: position)
     }
 
     /// Reads `N G` backwards from the `obj` keyword at `index`.

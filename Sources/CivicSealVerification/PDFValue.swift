@@ -28,3 +28,32 @@ struct PDFStructureError: Error, Sendable {
     let message: String
     init(_ message: String) { self.message = message }
 }
+
+extension PDFValue {
+    /// Whether two values mean the same (§7.3): strings by their bytes (hexadecimal or literal alike), numbers by
+    /// value, arrays item by item, dictionaries key by key. How the value was written does not matter.
+    func means(_ other: PDFValue) -> Bool {
+        switch (self, other) {
+        case (.null, .null): true
+        case (.boolean(let a), .boolean(let b)): a == b
+        case (.integer(let a), .integer(let b)): a == b
+        case (.real(let a), .real(let b)): a == b
+        case (.integer(let a), .real(let b)), (.real(let b), .integer(let a)): Double(a) == b
+        case (.name(let a), .name(let b)): a == b
+        case (.string(let a, _, _), .string(let b, _, _)): a == b
+        case (.reference(let a), .reference(let b)): a == b
+        case (.array(let a, let countA), .array(let b, let countB)):
+            countA == countB && a.count == b.count && zip(a, b).allSatisfy { $0.means($1) }
+        case (.dictionary(let a), .dictionary(let b)):
+            a.count == b.count && a.allSatisfy { key, value in b[key].map { value.means($0) } ?? false }
+        default: false
+        }
+    }
+
+    /// The items of an array (all of them when it was read whole).
+    var arrayItems: [PDFValue]? { if case .array(let items, _) = self { items } else { nil } }
+    /// The object numbers an array refers to.
+    var referencedNumbers: [Int] {
+        (arrayItems ?? []).compactMap { if case .reference(let number) = $0 { number } else { nil } }
+    }
+}

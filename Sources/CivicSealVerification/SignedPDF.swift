@@ -1,9 +1,12 @@
 import Foundation
 
-/// What verification reads from an untrusted PDF: the signature dictionary to check and the metadata that
+/// What verification reads from an untrusted PDF: its revisions, every signature dictionary, and the metadata that
 /// names the document. Built by ``PDFObjectScanner``; nothing here is trusted until the checks pass.
 struct SignedPDF {
-    /// One signature dictionary (ISO 32000-1 §12.8.1, Table 252).
+    /// At most this many signature dictionaries (approval signatures and document timestamps together).
+    static let maximumSignatures = 16
+
+    /// One signature dictionary (ISO 32000-1 §12.8.1, Table 252), or a document timestamp (ISO 32000-2 §12.8.5).
     struct Signature {
         /// `/ByteRange` as written (any count; the `byte-range` check judges it); a long one is cut short.
         let byteRange: [Int]
@@ -17,13 +20,44 @@ struct SignedPDF {
         /// `/M`, the claimed signing time.
         let claimedTime: Date?
         let name: String?
+        /// `/Type /DocTimeStamp` (or `/SubFilter /ETSI.RFC3161`): a document timestamp, not an approval signature.
+        let isDocumentTimeStamp: Bool
+        /// The object holding the dictionary (the signature value, or the field when `/V` is written inline).
+        let objectNumber: Int
+        /// A FieldMDP transform locking every field (`/Action /All`) or a DocMDP one with `/P 1` in `/Reference`.
+        var locksDocument: Bool
+        /// The field's `/T`, when a field refers to this value.
+        var fieldName: String?
+        /// The index in ``SignedPDF/revisions`` of the revision the byte range ends with; nil when none.
+        var revision: Int?
+
+        /// Where the signed bytes end: the second range's end.
+        var coveredEnd: Int { byteRange.count == 4 ? byteRange[2] &+ byteRange[3] : 0 }
     }
 
-    let signature: Signature
+    /// One revision: the original file, then each incremental update (§7.5.6), as its `startxref … %%EOF` ends it.
+    struct Revision {
+        /// Where the revision ends: after `%%EOF` and one end-of-line marker.
+        let end: Int
+        /// Just after `%%EOF`.
+        let endOfFileMarkerEnd: Int
+        /// The offset `startxref` names.
+        let crossReference: Int
+        /// The revision's trailer (classic or cross-reference stream dictionary), retained entries only.
+        let trailer: [String: PDFValue]?
+    }
+
+    /// Approval signatures and document timestamps, in the order they were made (by where their bytes end).
+    let signatures: [Signature]
+    let revisions: [Revision]
+    let scanner: PDFObjectScanner
     /// From XMP `civicseal:documentId`, else the first `/Keywords` entry of the Info dictionary.
     let documentID: String?
     /// The template id CivicSeal writes as the second `/Keywords` entry (e.g. `criminal-record-form-1`).
     let documentKind: String?
+
+    /// The signature that covers the most of the file (the last one made).
+    var signature: Signature { signatures[signatures.count - 1] }
 
     /// Reads `bytes`; throws when the file is not a PDF or holds no usable signature dictionary.
     init(_ bytes: [UInt8]) throws(PDFStructureError) {
@@ -33,35 +67,84 @@ struct SignedPDF {
 
     /// As ``init(_:)``, reporting how many bytes the scanner read (the linear-work bound the tests check).
     init(_ bytes: [UInt8], bytesExamined: inout Int) throws(PDFStructureError) {
-        var best: Signature?
-        // Dictionaries are judged as the scanner meets them: only the best signature so far is kept.
+        // Signature values by object number: a later definition of a number replaces the earlier (§7.5.6).
+        var candidates: [Int: Signature] = [:]
+        // Signature fields by object number: the value they refer to, their name and lock.
+        var fields: [Int: (value: Int, name: String?, lock: PDFValue?)] = [:]
         let scanner = try PDFObjectScanner(bytes, bytesExamined: &bytesExamined) {
-            dictionary throws(PDFStructureError) in
-            // A signature value (`/Type /Sig`, or a dictionary with a byte range and contents), or a field or
-            // merged field/widget with `/FT /Sig` whose `/V` is written inline.
-            func consider(_ candidate: [String: PDFValue]) throws(PDFStructureError) {
+            dictionary, number throws(PDFStructureError) in
+            // A signature value (`/Type /Sig` or `/DocTimeStamp`, or a dictionary with a byte range and contents),
+            // or a field or merged field/widget with `/FT /Sig` whose `/V` is written inline.
+            func consider(_ candidate: [String: PDFValue], field: [String: PDFValue]?) throws(PDFStructureError) {
                 let type = candidate["Type"]?.nameValue
-                guard type == "Sig" || (type == nil && candidate["ByteRange"] != nil) else { return }
-                // Several signatures: verify the one covering the most (the last signed revision). One that covers no
-                // more than the best so far is only checked for the errors that refuse the file, never built.
-                if let best, case .array(let items, 4)? = candidate["ByteRange"], items.count == 4,
-                    case .integer = items[0], case .integer = items[1], case .integer(let start) = items[2],
-                    case .integer(let length) = items[3],
-                    start &+ length <= Self.coveredEnd(best)
-                {
-                    if case .string(_, false, _)? = candidate["Contents"] {
-                        throw PDFStructureError("/Contents is not a hexadecimal string")
-                    }
-                    return
+                guard type == "Sig" || type == "DocTimeStamp" || (type == nil && candidate["ByteRange"] != nil)
+                else { return }
+                guard var signature = try Self.signature(candidate, number: number) else { return }
+                if let field {
+                    signature.fieldName = field["T"]?.bytes.map { Self.text(Array($0.prefix(1024))) }
+                    if Self.isLock(field["Lock"]?.dictionary) { signature.locksDocument = true }
                 }
-                guard let signature = try Self.signature(candidate) else { return }
-                if best == nil || Self.coveredEnd(signature) > Self.coveredEnd(best!) { best = signature }
+                candidates[number] = signature
+                guard candidates.count <= Self.maximumSignatures else {
+                    throw PDFStructureError("more than \(Self.maximumSignatures) signatures")
+                }
             }
-            try consider(dictionary)
-            if dictionary["FT"]?.nameValue == "Sig", let value = dictionary["V"]?.dictionary { try consider(value) }
+            if dictionary["FT"]?.nameValue == "Sig" {
+                if let value = dictionary["V"]?.dictionary {
+                    try consider(value, field: dictionary)
+                } else if case .reference(let value)? = dictionary["V"] {
+                    fields[number] = (
+                        value, dictionary["T"]?.bytes.map { Self.text(Array($0.prefix(1024))) },
+                        dictionary["Lock"]
+                    )
+                } else {
+                    fields[number] = nil
+                }
+            } else {
+                fields[number] = nil
+                try consider(dictionary, field: nil)
+            }
         }
-        guard let best else { throw PDFStructureError("no signature dictionary with /ByteRange and /Contents") }
-        signature = best
+        for (_, field) in fields {
+            guard var signature = candidates[field.value] else { continue }
+            signature.fieldName = signature.fieldName ?? field.name
+            if Self.isLock(scanner.resolve(field.lock)?.dictionary) { signature.locksDocument = true }
+            candidates[field.value] = signature
+        }
+        guard !candidates.isEmpty else {
+            throw PDFStructureError("no signature dictionary with /ByteRange and /Contents")
+        }
+
+        // Each revision's trailer is the last one read inside it.
+        var revisions: [Revision] = []
+        var trailerIndex = 0
+        var start = 0
+        for end in scanner.revisionEnds {
+            var trailer: [String: PDFValue]?
+            while trailerIndex < scanner.trailers.count, scanner.trailers[trailerIndex].offset < end.keyword {
+                if scanner.trailers[trailerIndex].offset >= start {
+                    trailer = scanner.trailers[trailerIndex].dictionary
+                }
+                trailerIndex += 1
+            }
+            revisions.append(
+                Revision(
+                    end: end.end, endOfFileMarkerEnd: end.endOfFileMarkerEnd, crossReference: end.crossReference,
+                    trailer: trailer))
+            start = end.end
+        }
+        var signatures = candidates.values.sorted {
+            ($0.coveredEnd, $0.objectNumber) < ($1.coveredEnd, $1.objectNumber)
+        }
+        for index in signatures.indices {
+            let covered = signatures[index].coveredEnd
+            signatures[index].revision = revisions.firstIndex {
+                $0.end == covered || $0.endOfFileMarkerEnd == covered
+            }
+        }
+        self.signatures = signatures
+        self.revisions = revisions
+        self.scanner = scanner
 
         var identifier: String?
         var kind: String?
@@ -84,11 +167,15 @@ struct SignedPDF {
         documentKind = kind
     }
 
-    private static func coveredEnd(_ signature: Signature) -> Int {
-        signature.byteRange.count == 4 ? signature.byteRange[2] &+ signature.byteRange[3] : 0
+    /// A field lock (`/Type /SigFieldLock`) of every field, or one whose `/P` is 1 (ISO 32000-2 Table 237).
+    static func isLock(_ lock: [String: PDFValue]?) -> Bool {
+        guard let lock else { return false }
+        return lock["Action"]?.nameValue == "All" || lock["P"]?.integerValue == 1
     }
 
-    private static func signature(_ dictionary: [String: PDFValue]) throws(PDFStructureError) -> Signature? {
+    private static func signature(_ dictionary: [String: PDFValue], number: Int) throws(PDFStructureError)
+        -> Signature?
+    {
         guard case .array(let items, let count)? = dictionary["ByteRange"],
             case .string(let contents, let hex, let range)? = dictionary["Contents"]
         else {
@@ -101,12 +188,26 @@ struct SignedPDF {
             guard case .integer(let value) = item else { throw PDFStructureError("/ByteRange holds a non-integer") }
             byteRange.append(value)
         }
-
+        // A signature reference dictionary (Table 253): FieldMDP of all fields, or DocMDP forbidding changes.
+        var locks = false
+        for reference in dictionary["Reference"]?.arrayItems ?? [] {
+            guard let transform = reference.dictionary else { continue }
+            let parameters = transform["TransformParams"]?.dictionary
+            switch transform["TransformMethod"]?.nameValue {
+            case "FieldMDP":
+                if parameters?["Action"]?.nameValue == "All" || parameters?["P"]?.integerValue == 1 { locks = true }
+            case "DocMDP": if parameters?["P"]?.integerValue == 1 { locks = true }
+            default: break
+            }
+        }
+        let subFilter = dictionary["SubFilter"]?.nameValue
         return Signature(
             byteRange: byteRange, byteRangeCount: count, contentsRange: range, contents: contents,
-            subFilter: dictionary["SubFilter"]?.nameValue,
+            subFilter: subFilter,
             claimedTime: dictionary["M"]?.bytes.flatMap { PDFDate.parse($0) },
-            name: dictionary["Name"]?.bytes.map { text(Array($0.prefix(1024))) })
+            name: dictionary["Name"]?.bytes.map { text(Array($0.prefix(1024))) },
+            isDocumentTimeStamp: dictionary["Type"]?.nameValue == "DocTimeStamp" || subFilter == "ETSI.RFC3161",
+            objectNumber: number, locksDocument: locks, fieldName: nil, revision: nil)
     }
 
     /// A PDF text string (§7.9.2.2): UTF-16BE with a byte order mark, UTF-8 with one (PDF 2.0), else PDFDocEncoding

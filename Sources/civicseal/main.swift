@@ -17,8 +17,13 @@ let usage = """
                           loopback address, unless --secure-cookies. --trusted-proxy (repeatable) names proxies
                           whose X-Forwarded-For gives the client address; GET /metrics needs the bearer token in
                           FILE (or in CIVICSEAL_METRICS_TOKEN), and is off (404) without one
-      civicseal keys init [--dir Keys] [--algorithm ecdsa-p256|ecdsa-p384|rsa-pss-3072]
-                          create the development PKI (never overwrites existing files)
+      civicseal keys init [--dir Keys] [--algorithm ecdsa-p256|ecdsa-p384|rsa-pss-3072] [--public-url URL]
+                          create the development PKI (never overwrites existing files): root CA, department
+                          seals, timestamp authority, OCSP responder, status signer; certificates point at
+                          URL/pki/ocsp, URL/pki/crl/root.crl, URL/pki/ca/root.cer (default http://127.0.0.1:8080)
+      civicseal keys revoke --certificate SHA256|FILE --reason keyCompromise|superseded|… [--at TIME]
+                          [--by NAME] [--dir Keys] [--data .civicseal]
+                          revoke a certificate the CA issued (audited); OCSP and the CRL answer revoked
       civicseal keys rotate --department ID [--dir Keys] [--algorithm …]
                           issue a new seal for the department and make it active (old seals stay, retired)
       civicseal keys show [--dir Keys]
@@ -51,7 +56,7 @@ func run(_ arguments: [String]) throws(AppError) -> Int32 {
         print(usage)
         return parsed.words.isEmpty && parsed.options["help"] == nil ? 64 : 0
     case "keys":
-        try parsed.only(["dir", "algorithm", "department"])
+        try parsed.only(["dir", "algorithm", "department", "public-url", "certificate", "reason", "at", "by", "data"])
         let directory = parsed.options["dir"] ?? "Keys"
         switch parsed.words.dropFirst().first {
         case "init":
@@ -63,7 +68,8 @@ func run(_ arguments: [String]) throws(AppError) -> Int32 {
                 }
                 algorithm = chosen
             }
-            let report = try DevelopmentPKI.initialize(directory: directory, sealAlgorithm: algorithm)
+            let report = try DevelopmentPKI.initialize(
+                directory: directory, sealAlgorithm: algorithm, publicURL: parsed.options["public-url"])
             for file in report.created { print("created  \(directory)/\(file)") }
             for file in report.kept { print("kept     \(directory)/\(file)") }
             print("These are DEVELOPMENT keys: never use them for real documents. See \(directory)/README.md.")
@@ -85,12 +91,21 @@ func run(_ arguments: [String]) throws(AppError) -> Int32 {
                     + "service to use it."
             )
             return 0
+        case "revoke":
+            guard parsed.words.count == 2, let certificate = parsed.options["certificate"],
+                let reason = parsed.options["reason"]
+            else { throw AppError(.usage, "keys revoke needs --certificate SHA256|PATH and --reason NAME") }
+            print(
+                try KeyringCertificates.revoke(
+                    keysDirectory: directory, dataDirectory: parsed.options["data"], certificate: certificate,
+                    reason: reason, at: parsed.options["at"], by: parsed.options["by"]))
+            return 0
         case "show":
             guard parsed.options["algorithm"] == nil else { throw AppError(.usage, "keys show takes no --algorithm") }
             print(try Keyring(directory: directory).summary())
             return 0
         default:
-            throw AppError(.usage, "keys needs a subcommand: init or show")
+            throw AppError(.usage, "keys needs a subcommand: init, rotate, revoke or show")
         }
     case "token":
         print(

@@ -63,9 +63,10 @@ struct OpenAPIContractTests {
     }
 
     /// A route of the server-rendered pages (`/`, `/verify`, `/officer/…`, `/citizen/…`, `/static/…`…), other than
-    /// the documents' public address `/v/{id}`.
+    /// the documents' public address `/v/{id}` (the CA's `/pki/…` services are API routes).
     static func isBrowserPage(_ pattern: String) -> Bool {
-        !(pattern.hasPrefix("/v1/") || ["/healthz", "/metrics", "/openapi.json", "/v/{id}"].contains(pattern))
+        !(pattern.hasPrefix("/v1/") || pattern.hasPrefix("/pki/")
+            || ["/healthz", "/metrics", "/openapi.json", "/v/{id}"].contains(pattern))
     }
 
     @Test(

@@ -17,17 +17,20 @@ final class PipelinePKI: IssuanceTrustServices {
     let authority: TimeStampAuthority
     let responder: OCSPResponder
     let responderCertificate: Certificate
-    let base = "http://127.0.0.1:9"
+    let base: String
 
     init(now: Date = Date()) throws {
+        base = "http://127.0.0.1:9"
         let notBefore = now.addingTimeInterval(-3600)
         func years(_ count: Double) -> Date { now.addingTimeInterval(count * 365 * 86400) }
-        rootKey = try PrivateKey.generate(.ecP256)
-        root = try CertificateBuilder.rootAuthority(
-            subject: DistinguishedName(
-                commonName: "Pipeline Test Root", organization: "CivicSeal tests", country: "VN"),
+        let rootKey = try PrivateKey.generate(.ecP256)
+        let root = try CertificateBuilder.rootAuthority(
+            subject: DistinguishedName(commonName: "Pipeline Test Root", organization: "CivicSeal tests", country: "VN"),
             publicKey: rootKey.publicKey, notBefore: notBefore, notAfter: years(10)
         ).selfSigned(with: rootKey)
+        self.rootKey = rootKey
+        self.root = root
+        let base = self.base
         func issue(_ builder: CertificateBuilder, key: PrivateKey, policy: String?) throws -> CMSSigner {
             var builder = builder
             builder.ocspURL = "\(base)/pki/ocsp"

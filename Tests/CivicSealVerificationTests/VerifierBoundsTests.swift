@@ -100,7 +100,7 @@ import Testing
         #expect(examined <= Self.readsPerByte * sealed.count, "\(examined) for \(sealed.count)")
         #expect(parsed.documentID == "7QH2KX9V4M3TBCJ5RW8ZNPYD6A")
         #expect(parsed.signature.byteRangeCount == 4)
-        #expect(try fixtures.verifier().verify(sealed).outcome == .valid)
+        #expect(try fixtures.verifier().verify(sealed).outcome == .basic)
     }
 
     /// Doubling a crafted file doubles the work (within rounding): the bound is linear, not merely generous.

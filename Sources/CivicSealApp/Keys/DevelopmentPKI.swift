@@ -18,7 +18,7 @@ package enum DevelopmentPKI {
     /// Provisions `directory`. Existing keys, certificates and manifest entries are kept as they are.
     package static func initialize(
         directory: String, departments: [DepartmentProfile] = DepartmentProfile.defaults,
-        sealAlgorithm: SealAlgorithm = .ecdsaP256, now: Date = Date()
+        sealAlgorithm: SealAlgorithm = .ecdsaP256, publicURL: String? = nil, now: Date = Date()
     ) throws(AppError) -> Report {
         var report = Report()
         try SecureFile.makeDirectory(directory)
@@ -72,6 +72,8 @@ package enum DevelopmentPKI {
         }
         if !manifest.trustAnchors.contains(rootCertPath) { manifest.trustAnchors.append(rootCertPath) }
         if manifest.rootKey == nil { manifest.rootKey = rootKeyPath }
+        if let publicURL { manifest.publicBaseURL = try validatedPublicURL(publicURL) }
+        if manifest.publicBaseURL == nil { manifest.publicBaseURL = defaultPublicBaseURL }
 
         // One seal per department that has none.
         for profile in departments {
@@ -81,12 +83,18 @@ package enum DevelopmentPKI {
             }
             let seal = try issueSeal(
                 directory: directory, profile: profile, algorithm: sealAlgorithm,
-                rootKey: rootKey, rootCertificate: rootCertificate, now: now, report: &report)
+                rootKey: rootKey, rootCertificate: rootCertificate, publicBaseURL: manifest.publicBaseURL, now: now,
+                report: &report)
             manifest.departments.append(
                 .init(
                     id: profile.id, name: profile.name, englishName: profile.englishName, active: seal.name,
                     seals: [seal]))
         }
+
+        // Timestamp authority, OCSP responder, status signer.
+        try provisionServices(
+            directory: directory, manifest: &manifest, rootKey: rootKey, rootCertificate: rootCertificate, now: now,
+            report: &report)
 
         // Development identity provider.
         if manifest.identityProvider == nil {
@@ -135,7 +143,8 @@ package enum DevelopmentPKI {
             directory: directory,
             profile: DepartmentProfile(
                 id: entry.id, name: entry.name, englishName: entry.englishName, locality: locality),
-            algorithm: algorithm, rootKey: rootKey, rootCertificate: rootCertificate, now: now, report: &report)
+            algorithm: algorithm, rootKey: rootKey, rootCertificate: rootCertificate,
+            publicBaseURL: manifest.publicBaseURL, now: now, report: &report)
         manifest.departments[index].seals.append(seal)
         manifest.departments[index].active = seal.name
         try SecureFile.replace(manifestPath, text: try Keyring.encodeManifest(manifest), mode: SecureFile.publicMode)
@@ -145,7 +154,7 @@ package enum DevelopmentPKI {
     /// Issues a new seal for `profile` under the development root and writes its key (0600) and certificate (0644).
     static func issueSeal(
         directory: String, profile: DepartmentProfile, algorithm: SealAlgorithm, rootKey: PrivateKey,
-        rootCertificate: Certificate, now: Date, report: inout Report
+        rootCertificate: Certificate, publicBaseURL: String?, now: Date, report: inout Report
     ) throws(AppError) -> KeyringManifest.Seal {
         try SecureFile.makeDirectory("\(directory)/departments/\(profile.id)")
         try SecureFile.makeDirectory("\(directory)/private/\(profile.id)", mode: 0o700)
@@ -154,12 +163,13 @@ package enum DevelopmentPKI {
             .init("C", "VN"), .init("L", profile.locality), .init("O", profile.name),
             .init("OU", profile.id), .init("CN", profile.name),
         ])
-        let certificate = try crypto { () throws(CryptoError) in
-            try CertificateBuilder.documentSigner(
-                subject: subject, publicKey: key.publicKey,
-                notBefore: now.addingTimeInterval(-3600), notAfter: now.addingTimeInterval(3 * 365 * 86400)
-            ).issued(by: rootCertificate, key: rootKey)
-        }
+        // Seals carry the AIA and CRL distribution point of the CA's services and the seal policy (ARC.3).
+        var builder = CertificateBuilder.documentSigner(
+            subject: subject, publicKey: key.publicKey,
+            notBefore: now.addingTimeInterval(-3600), notAfter: now.addingTimeInterval(3 * 365 * 86400))
+        ServiceURLs(base: publicBaseURL ?? defaultPublicBaseURL).decorate(&builder)
+        builder.certificatePolicies = [CivicSealPolicy.seal]
+        let certificate = try crypto { () throws(CryptoError) in try builder.issued(by: rootCertificate, key: rootKey) }
         let stamp = Self.dateStamp(now)
         let name = "seal-\(stamp)-\(certificate.fingerprintHex.prefix(8))"
         let certPath = "departments/\(profile.id)/\(name).cert.pem"

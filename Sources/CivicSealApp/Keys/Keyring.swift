@@ -54,6 +54,8 @@ package final class Keyring: Sendable {
     package let trustAnchors: [Certificate]
     package let departments: [Department]
     package let validator: ChainValidator
+    /// The CA, its key, the service identities and the public base URL (see ``KeyringServices``).
+    package let services: KeyringServices
 
     package init(directory: String) throws(AppError) {
         self.directory = directory
@@ -66,6 +68,7 @@ package final class Keyring: Sendable {
         }
         trustAnchors = anchors
         validator = try load { () throws(CryptoError) in try ChainValidator(trustAnchors: anchors) }
+        services = try KeyringServices(directory: directory, manifest: manifest, trustAnchors: anchors)
         var loaded: [Department] = []
         for entry in manifest.departments {
             var seals: [Seal] = []
@@ -180,6 +183,7 @@ package final class Keyring: Sendable {
                 lines.append("    chain:       \(verdict.isTrusted ? "trusted" : "NOT TRUSTED: \(verdict.failure!)")")
             }
         }
+        lines.append(contentsOf: servicesSummary(now: now))
         if let provider = manifest.identityProvider {
             lines.append(
                 "Development identity provider: \(provider.issuer) (audience \(provider.audience), kid "

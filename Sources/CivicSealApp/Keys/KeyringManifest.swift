@@ -29,6 +29,22 @@ package struct KeyringManifest: Codable, Sendable, Equatable {
         package var kid: String
     }
 
+    /// A service identity issued by the CA: certificate (PEM, then the CA) and private key.
+    package struct ServiceIdentity: Codable, Sendable, Equatable {
+        package var certificate: String
+        package var key: String?
+    }
+
+    /// The CA's service identities (`keys init` issues those missing).
+    package struct Services: Codable, Sendable, Equatable {
+        /// The RFC 3161 timestamp authority.
+        package var timeStamping: ServiceIdentity?
+        /// The delegated OCSP responder.
+        package var ocspResponder: ServiceIdentity?
+        /// The signer of document-status JWS objects.
+        package var statusSigner: ServiceIdentity?
+    }
+
     package var version: Int = 1
     /// Trust anchors (root CA certificates), PEM files.
     package var trustAnchors: [String]
@@ -38,6 +54,10 @@ package struct KeyringManifest: Codable, Sendable, Equatable {
     package var identityProvider: IdentityProvider?
     /// Trusted issuers configuration file for identity tokens.
     package var trustedIssuers: String?
+    /// Where the PKI services are published (`<base>/pki/ocsp`, `<base>/pki/crl/root.crl`, `<base>/pki/ca/root.cer`),
+    /// as issued certificates name them; `http://127.0.0.1:8080` when absent (`keys init --public-url URL`).
+    package var publicBaseURL: String? = nil
+    package var services: Services? = nil
 }
 
 /// A department that issues documents, as `keys init` provisions it.

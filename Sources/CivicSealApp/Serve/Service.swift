@@ -189,6 +189,11 @@ package final class Service: Sendable {
         } catch {
             throw AppError(.storage, "cannot open the database in \(options.dataDirectory): \(error.message)")
         }
+        // The revocation store knows every certificate of the keyring its CA issued (OCSP answers unknown otherwise).
+        do { try KeyringCertificates.register(keyring, in: store, now: options.clock()) } catch {
+            try? store.close()
+            throw error
+        }
         let templates = options.templatesDirectory
         // The renderer is built on first issuance, after the server has bound: with port 0 the printed verification
         // address must carry the real port.
@@ -278,6 +283,15 @@ package final class Service: Sendable {
             site: web)
         var routes = HTTPRouter.Builder()
         api.register(&routes)
+        do {
+            try PKIService(
+                authority: keyring.certificateAuthority.certificate, authorityKey: keyring.certificateAuthority.key,
+                responderSigner: keyring.ocspResponderSigner, store: store, clock: options.clock
+            ).register(&routes)
+        } catch {
+            try? store.close()
+            throw AppError(.keyMaterial, "the OCSP responder: \(error.message)")
+        }
         pages.register(&routes)
         development?.provider.register(&routes)
         let router: HTTPRouter

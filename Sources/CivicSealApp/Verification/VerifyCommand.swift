@@ -6,7 +6,8 @@ import Foundation
 /// `civicseal verify FILE.pdf [--trust DIR]`: verifies a sealed PDF offline from the trust anchors in `DIR`
 /// (every PEM certificate found there) and prints the verdict, Vietnamese first, then English.
 ///
-/// Exit status: 0 valid, 1 not valid (a check failed), 65 unreadable or malformed input (sysexits EX_DATAERR),
+/// Exit status: 0 valid, 1 not valid (a check failed), 2 `basic` (a single-signature B-B document: intact and
+/// trusted, but nothing proves its signing time), 65 unreadable or malformed input (sysexits EX_DATAERR),
 /// 64 usage, 78 no usable trust anchors (configuration).
 package enum VerifyCommand {
     package static let defaultTrustDirectory = "Keys/trust"
@@ -35,7 +36,9 @@ package enum VerifyCommand {
         let verdict = verifier.verify(Array(data), at: now)
         let structureFailed = verdict.check(.structure)?.passed == false
         return Result(
-            text: render(verdict, file: file), status: verdict.isValid ? 0 : structureFailed ? 65 : 1, verdict: verdict)
+            text: render(verdict, file: file),
+            status: verdict.isValid ? 0 : verdict.outcome == .basic ? 2 : structureFailed ? 65 : 1,
+            verdict: verdict)
     }
 
     /// Every certificate of every PEM file directly in `directory`.
@@ -59,24 +62,54 @@ package enum VerifyCommand {
         return anchors
     }
 
-    /// The verdict as the terminal shows it: each check with ✓ or ✗, Vietnamese then English.
+    /// The verdict as the terminal shows it: the outcome, the document, each signature (role, signer, times, revision
+    /// covered), then each check with ✓ or ✗, Vietnamese then English.
     package static func render(_ verdict: DocumentVerdict, file: String) -> String {
         let outcome =
             switch verdict.outcome {
             case .valid: "HỢP LỆ / VALID"
             case .invalid: "KHÔNG HỢP LỆ / INVALID"
             case .revoked: "ĐÃ BỊ THU HỒI / REVOKED"
+            case .basic:
+                "CHỮ KÝ HỢP LỆ, KHÔNG CÓ BẰNG CHỨNG THỜI GIAN / "
+                    + "SIGNATURE VALID, NO PROOF OF TIME (B-B)"
             }
         var lines = [
             "Tệp / File: \(file)",
             "Kết quả / Result: \(outcome)",
+            "Mức PAdES / PAdES level: \(verdict.level?.rawValue ?? "—")",
             "Người ký / Signer: \(verdict.signer ?? "—")",
             "Đơn vị / Department: \(verdict.department ?? "—")",
+            "Người có thẩm quyền / Officer: \(verdict.officer ?? "—")",
             "Thời điểm ký / Signing time: \(verdict.signingTime.map(Self.signingTime) ?? "—")",
             "Mã tài liệu / Document ID: \(verdict.documentID ?? "—")",
             "Loại tài liệu / Document kind: \(verdict.documentKind ?? "—")",
-            "Các bước kiểm tra / Checks:",
         ]
+        if !verdict.signatures.isEmpty { lines.append("Các chữ ký / Signatures:") }
+        for (index, signature) in verdict.signatures.enumerated() {
+            let role =
+                switch signature.role {
+                case .officer: "người có thẩm quyền / officer"
+                case .seal: "con dấu cơ quan / department seal"
+                case .documentTimestamp: "dấu thời gian tài liệu / document timestamp"
+                }
+            let mark = signature.passed ? "✓" : "✗"
+            lines.append("  \(mark) \(index + 1). \(role): \(signature.signer ?? "—")")
+            if let title = signature.title { lines.append("      Chức vụ / Title: \(title)") }
+            if let department = signature.department, signature.role != .documentTimestamp {
+                lines.append("      Đơn vị / Department: \(department)")
+            }
+            lines.append("      Thời điểm ký / Signing time: \(signature.signingTime.map(Self.signingTime) ?? "—")")
+            lines.append(
+                "      Dấu thời gian / Timestamp: "
+                    + (signature.timestampTime.map(Self.signingTime) ?? "không có / none"))
+            lines.append("      Phiên bản được ký / Revision covered: \(signature.revision.map(String.init) ?? "—")")
+            for check in signature.checks where !check.passed {
+                lines.append("      ✗ \(check.name.rawValue): \(check.vietnamese)")
+                lines.append("          \(check.english)")
+            }
+        }
+        lines.append("Các bước kiểm tra / Checks:")
         for check in verdict.checks {
             lines.append("  \(check.passed ? "✓" : "✗") \(check.name.rawValue): \(check.vietnamese)")
             lines.append("      \(check.english)")

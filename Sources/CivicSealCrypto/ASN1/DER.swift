@@ -245,23 +245,43 @@ enum OID {
         }
     }
 
-    /// Dotted text of an OID's content octets, for messages.
+    /// Dotted text of an OID's content octets. Arcs wider than 56 bits (the UUID arc `2.25.<128-bit>`) are
+    /// converted exactly, in decimal.
     static func dotted(_ content: some Collection<UInt8>) -> String {
         var parts: [String] = []
-        var value = 0
-        var first = true
+        var groups: [UInt8] = []
         for byte in content {
-            value = value << 7 | Int(byte & 0x7F)
-            if byte & 0x80 == 0 {
-                if first {
-                    parts.append(value < 80 ? "\(value / 40).\(value % 40)" : "2.\(value - 80)")
-                    first = false
-                } else {
-                    parts.append("\(value)")
-                }
-                value = 0
+            groups.append(byte & 0x7F)
+            guard byte & 0x80 == 0 else { continue }
+            if parts.isEmpty {
+                let value = groups.count <= 8 ? groups.reduce(0) { $0 << 7 | Int($1) } : Int.max
+                parts.append(value < 80 ? "\(value / 40).\(value % 40)" : "2.\(value - 80)")
+            } else if groups.count <= 8 {
+                parts.append("\(groups.reduce(0) { $0 << 7 | Int($1) })")
+            } else {
+                parts.append(decimal(base128: groups))
             }
+            groups.removeAll(keepingCapacity: true)
         }
         return parts.joined(separator: ".")
+    }
+
+    /// Decimal text of a big-endian base-128 number of any length.
+    private static func decimal(base128 groups: [UInt8]) -> String {
+        var digits: [UInt8] = [0]  // little-endian decimal digits
+        for group in groups {
+            var carry = Int(group)
+            for index in digits.indices {
+                let value = Int(digits[index]) * 128 + carry
+                digits[index] = UInt8(value % 10)
+                carry = value / 10
+            }
+            while carry > 0 {
+                digits.append(UInt8(carry % 10))
+                carry /= 10
+            }
+        }
+        while digits.count > 1, digits.last == 0 { digits.removeLast() }
+        return String(decoding: digits.reversed().map { $0 + 0x30 }, as: UTF8.self)
     }
 }

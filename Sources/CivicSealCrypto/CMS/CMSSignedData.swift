@@ -238,7 +238,7 @@ package enum CMSSignedData {
 
     /// The signature algorithm named by a SignerInfo, and the RSA-PSS salt length when it is PSS.
     /// Returns a nil algorithm for anything CivicSeal does not accept.
-    private static func signatureAlgorithm(_ element: DERElement, digest: DigestAlgorithm) throws(CryptoError) -> (
+    static func signatureAlgorithm(_ element: DERElement, digest: DigestAlgorithm) throws(CryptoError) -> (
         SignatureAlgorithm?, Int?
     ) {
         var reader = try element.children()
@@ -287,7 +287,7 @@ package enum CMSSignedData {
     }
 
     /// The first ESSCertIDv2 of a SigningCertificateV2 value: hash algorithm (SHA-256 by default), hash, and serial.
-    private static func essCertID(_ value: DERElement) throws(CryptoError) -> (
+    static func essCertID(_ value: DERElement) throws(CryptoError) -> (
         DigestAlgorithm, ArraySlice<UInt8>, ArraySlice<UInt8>?
     ) {
         var signingCertificate = try value.children()

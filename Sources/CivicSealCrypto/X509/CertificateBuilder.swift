@@ -17,6 +17,17 @@ package struct CertificateBuilder: Sendable {
     package var pathLength: Int?
     /// Positive serial; 16 random bytes (top bit cleared) unless set.
     package var serialNumber: [UInt8]
+    /// Authority information access: where to ask OCSP (`id-ad-ocsp`) and fetch the issuer (`id-ad-caIssuers`).
+    package var ocspURL: String? = nil
+    package var caIssuersURL: String? = nil
+    /// CRL distribution point URIs (full names).
+    package var crlDistributionPoints: [String] = []
+    /// Marks the extended key usage extension critical (RFC 3161 §2.3 for a TSA).
+    package var extendedKeyUsageCritical = false
+    /// Adds `id-pkix-ocsp-nocheck` (RFC 6960 §4.2.2.2.1), for a delegated OCSP responder.
+    package var ocspNoCheck = false
+    /// Certificate policy OIDs (dotted), e.g. ``CivicSealPolicy/seal``.
+    package var certificatePolicies: [String] = []
 
     package init(
         subject: DistinguishedName, publicKey: PublicKey, notBefore: Date, notAfter: Date, keyUsage: KeyUsage,
@@ -101,10 +112,13 @@ package struct CertificateBuilder: Sendable {
         try addExtension(x509, &context, NID_basic_constraints, basic)
         if !keyUsage.isEmpty { try addExtension(x509, &context, NID_key_usage, "critical," + keyUsage.description) }
         if !extendedKeyUsage.isEmpty {
-            try addExtension(x509, &context, NID_ext_key_usage, extendedKeyUsage.joined(separator: ","))
+            let usages = extendedKeyUsage.joined(separator: ",")
+            try addExtension(
+                x509, &context, NID_ext_key_usage, extendedKeyUsageCritical ? "critical," + usages : usages)
         }
         try addExtension(x509, &context, NID_subject_key_identifier, "hash")
         try addExtension(x509, &context, NID_authority_key_identifier, "keyid:always")
+        try addServiceExtensions(x509, &context)
 
         let digest: OpaquePointer? =
             switch signingKey.kind {
@@ -117,6 +131,47 @@ package struct CertificateBuilder: Sendable {
         }
         owned = false
         return try Certificate(taking: x509)
+    }
+
+    /// AIA, CRL distribution points, certificate policies and OCSP no-check, in OpenSSL configuration syntax.
+    private func addServiceExtensions(_ x509: OpaquePointer, _ context: inout X509V3_CTX) throws(CryptoError) {
+        for url in [ocspURL, caIssuersURL] + crlDistributionPoints.map(Optional.some) {
+            guard let url else { continue }
+            guard !url.isEmpty, url.utf8.allSatisfy({ $0 > 0x20 && $0 < 0x7F && $0 != UInt8(ascii: ",") }) else {
+                throw CryptoError(.invalidArgument, "a certificate URL must be printable ASCII without commas")
+            }
+        }
+        var access: [String] = []
+        if let ocspURL { access.append("OCSP;URI:" + ocspURL) }
+        if let caIssuersURL { access.append("caIssuers;URI:" + caIssuersURL) }
+        if !access.isEmpty { try addExtension(x509, &context, NID_info_access, access.joined(separator: ",")) }
+        if !crlDistributionPoints.isEmpty {
+            let points = crlDistributionPoints.map { "URI:" + $0 }.joined(separator: ",")
+            try addExtension(x509, &context, NID_crl_distribution_points, points)
+        }
+        if !certificatePolicies.isEmpty { try addPolicies(x509) }
+        if ocspNoCheck { try addExtension(x509, &context, NID_id_pkix_OCSP_noCheck, "ignored") }
+    }
+
+    /// `certificatePolicies` (RFC 5280 §4.2.1.4) as policy identifiers without qualifiers. Encoded here: OpenSSL's
+    /// configuration syntax for policies needs a configuration database.
+    private func addPolicies(_ x509: OpaquePointer) throws(CryptoError) {
+        var informations: [[UInt8]] = []
+        for policy in certificatePolicies {
+            guard let object = OBJ_txt2obj(policy, 1) else {
+                throw .openSSL(.invalidArgument, "policy \(policy) is not a dotted OID")
+            }
+            defer { ASN1_OBJECT_free(object) }
+            informations.append(DER.sequence(try derEncode { i2d_ASN1_OBJECT(object, $0) }))
+        }
+        let value = DER.tlv(DER.sequence, parts: informations)
+        guard let octets = ASN1_OCTET_STRING_new() else { throw .openSSL("ASN1_OCTET_STRING_new failed") }
+        defer { ASN1_OCTET_STRING_free(octets) }
+        guard ASN1_OCTET_STRING_set(octets, value, Int32(value.count)) == 1,
+            let policies = X509_EXTENSION_create_by_NID(nil, NID_certificate_policies, 0, octets)
+        else { throw .openSSL("encoding the certificate policies failed") }
+        defer { X509_EXTENSION_free(policies) }
+        guard X509_add_ext(x509, policies, -1) == 1 else { throw .openSSL("X509_add_ext failed") }
     }
 
     private func setTime(

@@ -29,6 +29,8 @@ package enum ExtendedKeyUsage {
     package static let codeSigning = "1.3.6.1.5.5.7.3.3"
     package static let emailProtection = "1.3.6.1.5.5.7.3.4"
     package static let timeStamping = "1.3.6.1.5.5.7.3.8"
+    /// `id-kp-OCSPSigning` (RFC 6960 §4.2.2.2): a delegated OCSP responder.
+    package static let ocspSigning = "1.3.6.1.5.5.7.3.9"
     /// Adobe's `id-kp-documentSigning` alternative accepted by PDF validators.
     package static let documentSigning = "1.3.6.1.5.5.7.3.36"
 }

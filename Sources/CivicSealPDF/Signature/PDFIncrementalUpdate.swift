@@ -3,7 +3,9 @@
 /// previous section. The original bytes are never changed, so an earlier signature's byte range still
 /// covers exactly what it covered (§12.8.1; a verifier must notice what the update changes).
 ///
-/// Works on files with a classic cross-reference table and trailer, as ``PDFDocument`` writes them.
+/// Works on files with classic cross-reference tables and trailers, as ``PDFDocument`` and this type write them,
+/// however many updates they already carry: objects are found through the `/Prev` chain and dictionaries are
+/// copied whole, with only the entries an operation changes replaced.
 package struct PDFIncrementalUpdate: Sendable {
     package let original: [UInt8]
     /// The trailer `/Size` of the original; new objects are numbered from here.
@@ -12,63 +14,109 @@ package struct PDFIncrementalUpdate: Sendable {
     let root: Int
     let info: Int?
     let firstIdentifier: [UInt8]?
+    let crossReference: PDFCrossReference
     private var next: Int
     private var objects: [Int: PDFIndirectObjectBox] = [:]
+    /// Whether this update already holds a signature placeholder (one per revision: a signature covers the
+    /// whole file up to its own revision, so two placeholders in one update could not both be filled).
+    var hasPlaceholder = false
 
-    /// Parses the last trailer of `original`.
+    /// Reads the cross-reference chain of `original` (every section, through `/Prev`) and its newest trailer.
     package init(appendingTo original: [UInt8]) throws(PDFError) {
         self.original = original
-        guard let startxref = Self.lastIndex(of: Array("startxref".utf8), in: original) else {
-            throw PDFError(.malformedDocument, "no startxref")
+        let crossReference = try PDFCrossReference(bytes: original)
+        let trailer = crossReference.trailer
+        guard case .integer(let size)? = trailer["Size"], size > 0, size <= PDFCrossReference.maximumObjectNumber + 1
+        else { throw PDFError(.malformedDocument, "trailer lacks a valid /Size") }
+        guard case .reference(let root)? = trailer["Root"] else {
+            throw PDFError(.malformedDocument, "trailer lacks /Root")
         }
-        var lexer = PDFLexer(bytes: original, position: startxref + 9)
-        guard case .integer(let previous)? = lexer.next() else {
-            throw PDFError(.malformedDocument, "startxref without an offset")
+        guard case .dictionary(let catalog)? = try crossReference.object(root).map(Self.value),
+            catalog["Pages"] != nil
+        else { throw PDFError(.malformedDocument, "no document catalog") }
+        if case .reference(let info)? = trailer["Info"] { self.info = info } else { info = nil }
+        if case .array(let identifiers)? = trailer["ID"], case .hexString(let first)? = identifiers.first {
+            firstIdentifier = first
+        } else {
+            firstIdentifier = nil
         }
-        guard let trailer = Self.lastIndex(of: Array("trailer".utf8), in: original[..<startxref]) else {
-            throw PDFError(.malformedDocument, "no trailer (cross-reference streams are not supported)")
+        self.crossReference = crossReference
+        self.root = root
+        originalSize = size
+        previousCrossReference = crossReference.newestSection
+        next = max(size, (crossReference.offsets.keys.max() ?? 0) + 1)
+    }
+
+    /// How many cross-reference sections (revisions) the original has.
+    package var revisionCount: Int { crossReference.sectionCount }
+
+    /// The current value of object `number`: this update's version if it set one, otherwise the newest in the
+    /// file; a stream's dictionary for a stream; nil when there is no such object.
+    package func object(_ number: Int) throws(PDFError) -> PDFObject? {
+        try indirectObject(number).map(Self.value)
+    }
+
+    func indirectObject(_ number: Int) throws(PDFError) -> PDFIndirectObject? {
+        if let pending = objects[number] { return pending.object }
+        return try crossReference.object(number)
+    }
+
+    static func value(_ object: PDFIndirectObject) -> PDFObject {
+        switch object {
+        case .object(let value): value
+        case .stream(let dictionary, _), .digestedStream(let dictionary, _, _): .dictionary(dictionary)
         }
-        lexer.position = trailer + 7
-        guard case .dictionaryStart? = lexer.next() else {
-            throw PDFError(.malformedDocument, "trailer is not a dictionary")
+    }
+
+    /// `object` itself, or what it refers to (following at most a few references).
+    func resolve(_ object: PDFObject?) throws(PDFError) -> PDFObject? {
+        var current = object
+        var hops = 0
+        while case .reference(let number)? = current {
+            hops += 1
+            guard hops <= 8 else { throw PDFError(.malformedDocument, "reference chain too long") }
+            current = try self.object(number)
         }
-        var size: Int?
-        var root: Int?
-        var info: Int?
-        var identifier: [UInt8]?
-        var depth = 1
-        var lastName: String?
-        while depth > 0, let token = lexer.next() {
-            switch token {
-            case .dictionaryStart: depth += 1
-            case .dictionaryEnd: depth -= 1
-            case .name(let name) where depth == 1:
-                lastName = name
-                switch name {
-                case "Size":
-                    if case .integer(let value)? = lexer.next() { size = value }
-                case "Root", "Info":
-                    if case .integer(let number)? = lexer.next(), case .integer? = lexer.next(),
-                        case .reference? = lexer.next()
-                    {
-                        if name == "Root" { root = number } else { info = number }
-                    }
-                case "ID":
-                    if case .arrayStart? = lexer.next(), case .hexString(let bytes)? = lexer.next() {
-                        identifier = bytes
-                    }
-                default: break
+        return current
+    }
+
+    /// The dictionary object `number`, or a typed error naming `what` it should be.
+    func dictionary(_ number: Int, _ what: String) throws(PDFError) -> PDFDictionary {
+        guard case .dictionary(let dictionary)? = try object(number) else {
+            throw PDFError(.malformedDocument, "\(what) (object \(number)) is not a dictionary")
+        }
+        return dictionary
+    }
+
+    /// The page objects in document order, from the catalog's page tree (§7.7.3), bounded in depth and count.
+    package func pageObjects() throws(PDFError) -> [Int] {
+        let catalog = try dictionary(root, "the catalog")
+        guard case .reference(let pagesRoot)? = catalog["Pages"] else {
+            throw PDFError(.malformedDocument, "the catalog has no /Pages reference")
+        }
+        var pages: [Int] = []
+        var visited = Set<Int>()
+        func walk(_ number: Int, depth: Int) throws(PDFError) {
+            guard depth < 32, visited.insert(number).inserted, visited.count <= 100_000 else {
+                throw PDFError(.malformedDocument, "page tree too deep, too large or cyclic")
+            }
+            let node = try dictionary(number, "a page tree node")
+            if case .name("Page")? = node["Type"] {
+                pages.append(number)
+                return
+            }
+            guard case .array(let kids)? = try resolve(node["Kids"]) else {
+                throw PDFError(.malformedDocument, "page tree node \(number) without /Kids")
+            }
+            for kid in kids {
+                guard case .reference(let child) = kid else {
+                    throw PDFError(.malformedDocument, "page tree kid is not a reference")
                 }
-            default: _ = lastName
+                try walk(child, depth: depth + 1)
             }
         }
-        guard let size, let root else { throw PDFError(.malformedDocument, "trailer lacks /Size or /Root") }
-        originalSize = size
-        previousCrossReference = previous
-        self.root = root
-        self.info = info
-        firstIdentifier = identifier
-        next = size
+        try walk(pagesRoot, depth: 0)
+        return pages
     }
 
     /// A fresh object number.
@@ -109,6 +157,20 @@ package struct PDFIncrementalUpdate: Sendable {
         }
         let contentNumber = allocate()
         setStream(contentNumber, data: content)
+        // Amend the page as it stands (every other entry kept); fall back to the structure's picture of it.
+        if case .dictionary(var current)? = try? object(page.object),
+            case .dictionary(var resources)? = try? resolve(current["Resources"]),
+            let contents = try? Self.contentReferences(current["Contents"], in: self)
+        {
+            var fonts = PDFDictionary()
+            if case .dictionary(let existing)? = try? resolve(resources["Font"]) { fonts = existing }
+            for entry in fontEntries where fonts[entry.0] == nil { fonts[entry.0] = entry.1 }
+            resources["Font"] = .dictionary(fonts)
+            current["Resources"] = .dictionary(resources)
+            current["Contents"] = .array((contents + [contentNumber]).map { .reference($0) })
+            set(page.object, .dictionary(current))
+            return
+        }
         set(
             page.object,
             .dictionary(
@@ -118,18 +180,60 @@ package struct PDFIncrementalUpdate: Sendable {
                     contents: page.contents + [contentNumber], annotations: page.annotations)))
     }
 
+    /// The content streams of a page's `/Contents`: one stream, an array, or a reference to an array (§7.7.3.3).
+    static func contentReferences(_ contents: PDFObject?, in update: PDFIncrementalUpdate) throws(PDFError) -> [Int] {
+        switch contents {
+        case nil: return []
+        case .reference(let number)?:
+            if case .array(let items)? = try update.object(number) {
+                return try contentReferences(.array(items), in: update)
+            }
+            return [number]
+        case .array(let items)?:
+            var numbers: [Int] = []
+            for item in items {
+                guard case .reference(let number) = item else {
+                    throw PDFError(.malformedDocument, "a page content is not a stream reference")
+                }
+                numbers.append(number)
+            }
+            return numbers
+        default: throw PDFError(.malformedDocument, "the page's /Contents is not a stream or an array")
+        }
+    }
+
     /// The original bytes followed by the update.
-    package func serialized() -> [UInt8] {
+    package func serialized() -> [UInt8] { serializer().bytes }
+
+    /// The original bytes followed by the update, with the signature placeholder this update added located
+    /// and its `/ByteRange` filled in (§12.8.1): ready for ``PDFSignatureLocation/embed(_:into:)``.
+    package func serializedForSigning() throws(PDFError) -> PDFFile {
+        var serializer = serializer()
+        guard let values = serializer.patchByteRange(), let contents = serializer.contentsPosition,
+            let byteRange = serializer.byteRangePosition
+        else { throw PDFError(.invalidArgument, "this update adds no signature placeholder") }
+        let location = PDFSignatureLocation(contents: contents, byteRangeArray: byteRange, byteRange: values)
+        return PDFFile(bytes: serializer.bytes, signature: location, structure: try structure())
+    }
+
+    private func serializer() -> PDFSerializer {
         var serializer = PDFSerializer(startingWith: original)
         if original.last != 0x0A { serializer.bytes.append(0x0A) }
         for number in objects.keys.sorted() { serializer.write(number, objects[number]!.object) }
-        let identifier = Array(SHA256.hash(serializer.bytes).prefix(16))
+        // The second /ID half changes with every update (§14.4): a hash of the original's length and identifier
+        // and of what this update appends; the original bytes are fixed by both, and not hashed again.
+        var hasher = SHA256()
+        var prefix: [UInt8] = []
+        prefix.appendInteger(original.count)
+        hasher.update(prefix + (firstIdentifier ?? []))
+        serializer.bytes.withUnsafeBytes { hasher.update(UnsafeRawBufferPointer(rebasing: $0[original.count...])) }
+        let identifier = Array(hasher.finalize().prefix(16))
         var trailer = PDFDictionary([("Size", .integer(max(next, originalSize))), ("Root", .reference(root))])
         if let info { trailer["Info"] = .reference(info) }
         trailer["ID"] = .array([.hexString(firstIdentifier ?? identifier), .hexString(identifier)])
         trailer["Prev"] = .integer(previousCrossReference)
         serializer.writeCrossReference(includeFreeHead: false, trailer: trailer)
-        return serializer.bytes
+        return serializer
     }
 
     private static func renameFonts(_ content: [UInt8], count: Int, prefix: String) -> [UInt8] {
@@ -149,20 +253,6 @@ package struct PDFIncrementalUpdate: Sendable {
         }
         return result
     }
-
-    private static func lastIndex(of needle: [UInt8], in haystack: ArraySlice<UInt8>) -> Int? {
-        guard haystack.count >= needle.count else { return nil }
-        var index = haystack.endIndex - needle.count
-        while index >= haystack.startIndex {
-            if haystack[index..<(index + needle.count)].elementsEqual(needle) { return index }
-            index -= 1
-        }
-        return nil
-    }
-
-    private static func lastIndex(of needle: [UInt8], in haystack: [UInt8]) -> Int? {
-        lastIndex(of: needle, in: haystack[...])
-    }
 }
 
 extension PDFIncrementalUpdate: PDFObjectSink {
@@ -175,77 +265,49 @@ struct PDFIndirectObjectBox: @unchecked Sendable {  // holds only value types ([
     init(_ object: PDFIndirectObject) { self.object = object }
 }
 
-/// Just enough of the PDF lexer (§7.2) to read a trailer dictionary.
-struct PDFLexer {
-    enum Token: Equatable {
-        case integer(Int)
-        case name(String)
-        case hexString([UInt8])
-        case reference
-        case dictionaryStart, dictionaryEnd, arrayStart, arrayEnd, other
-    }
-
-    let bytes: [UInt8]
-    var position: Int
-
-    mutating func next() -> Token? {
-        while position < bytes.count, [0x00, 0x09, 0x0A, 0x0C, 0x0D, 0x20].contains(bytes[position]) { position += 1 }
-        guard position < bytes.count else { return nil }
-        let byte = bytes[position]
-        switch byte {
-        case UInt8(ascii: "<"):
-            if position + 1 < bytes.count, bytes[position + 1] == UInt8(ascii: "<") {
-                position += 2
-                return .dictionaryStart
-            }
-            position += 1
-            var digits: [UInt8] = []
-            while position < bytes.count, bytes[position] != UInt8(ascii: ">") {
-                if let value = Self.hexValue(bytes[position]) { digits.append(value) }
-                position += 1
-            }
-            position += 1
-            if digits.count % 2 == 1 { digits.append(0) }
-            return .hexString(stride(from: 0, to: digits.count, by: 2).map { digits[$0] << 4 | digits[$0 + 1] })
-        case UInt8(ascii: ">"):
-            position += bytes.count > position + 1 && bytes[position + 1] == UInt8(ascii: ">") ? 2 : 1
-            return .dictionaryEnd
-        case UInt8(ascii: "["):
-            position += 1
-            return .arrayStart
-        case UInt8(ascii: "]"):
-            position += 1
-            return .arrayEnd
-        case UInt8(ascii: "/"):
-            position += 1
-            let start = position
-            while position < bytes.count, !Self.isDelimiterOrSpace(bytes[position]) { position += 1 }
-            return .name(String(decoding: bytes[start..<position], as: UTF8.self))
-        case UInt8(ascii: "0")...UInt8(ascii: "9"):
-            var value = 0
-            while position < bytes.count, (UInt8(ascii: "0")...UInt8(ascii: "9")).contains(bytes[position]) {
-                value = value &* 10 &+ Int(bytes[position] - UInt8(ascii: "0"))
-                position += 1
-            }
-            return .integer(value)
-        case UInt8(ascii: "R"):
-            position += 1
-            return .reference
-        default:
-            position += 1
-            while position < bytes.count, !Self.isDelimiterOrSpace(bytes[position]) { position += 1 }
-            return .other
+extension PDFIncrementalUpdate {
+    /// The object numbers of the document as this update leaves it, for a later update or overlay.
+    func structure() throws(PDFError) -> PDFStructure {
+        let catalog = try dictionary(root, "the catalog")
+        guard case .reference(let pagesRoot)? = catalog["Pages"] else {
+            throw PDFError(.malformedDocument, "the catalog has no /Pages reference")
         }
-    }
-
-    static func isDelimiterOrSpace(_ byte: UInt8) -> Bool { " \t\r\n\u{0C}\0()<>[]{}/%".utf8.contains(byte) }
-
-    static func hexValue(_ byte: UInt8) -> UInt8? {
-        switch byte {
-        case UInt8(ascii: "0")...UInt8(ascii: "9"): byte - UInt8(ascii: "0")
-        case UInt8(ascii: "a")...UInt8(ascii: "f"): byte - UInt8(ascii: "a") + 10
-        case UInt8(ascii: "A")...UInt8(ascii: "F"): byte - UInt8(ascii: "A") + 10
-        default: nil
+        func references(_ object: PDFObject?) throws(PDFError) -> [Int] {
+            switch try resolve(object) {
+            case .reference(let number)?: return [number]
+            case .array(let items)?:
+                return items.compactMap { if case .reference(let number) = $0 { number } else { nil } }
+            default: return []
+            }
         }
+        var pages: [PDFStructure.Page] = []
+        for number in try pageObjects() {
+            let page = try dictionary(number, "a page")
+            var box: [Double] = [0, 0, 612, 792]
+            if case .array(let values)? = try resolve(page["MediaBox"]), values.count == 4 {
+                box = values.map {
+                    switch $0 {
+                    case .integer(let value): Double(value)
+                    case .number(let value): value
+                    default: 0
+                    }
+                }
+            }
+            var fonts: [PDFStructure.FontResource] = []
+            if case .dictionary(let resources)? = try resolve(page["Resources"]),
+                case .dictionary(let fontDictionary)? = try resolve(resources["Font"])
+            {
+                for entry in fontDictionary.entries {
+                    if case .reference(let font) = entry.value { fonts.append(.init(name: entry.key, object: font)) }
+                }
+            }
+            let contents = try Self.contentReferences(page["Contents"], in: self)
+            pages.append(
+                PDFStructure.Page(
+                    object: number, width: box[2] - box[0], height: box[3] - box[1], contents: contents,
+                    fonts: fonts, annotations: try references(page["Annots"])))
+        }
+        return PDFStructure(
+            catalog: root, info: info ?? 0, pagesRoot: pagesRoot, objectCount: max(next, originalSize), pages: pages)
     }
 }

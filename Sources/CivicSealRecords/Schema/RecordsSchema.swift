@@ -45,7 +45,9 @@ import CivicSealStorage
 /// Migration 7 adds the partial `requests_subject_issued (subject_id, kind)` over requests with a document, so the
 /// officer's review finds the earlier certificates of the same person without scanning.
 ///
-/// Migration 8 adds `document_versions` (every file the service published for a document: version 1 as issued,
+/// Migration 8 adds `issued_certificates` and `crl_numbers` (see ``certificateRevocations``).
+///
+/// Migration 9 adds `document_versions` (every file the service published for a document: version 1 as issued,
 /// then one per archive renewal, with its SHA-256; `documents.pdf` holds the latest, `documents.pdf_sha256` stays
 /// the file as issued) and `requests.approver_id` / `requests.approver_title` (the approving officer's staff subject
 /// and the title their signature states, recorded at approval).
@@ -281,6 +283,7 @@ package enum RecordsSchema {
                 "CREATE INDEX requests_subject_issued ON requests (subject_id, kind) WHERE state IN ('issued', "
                     + "'revoked')"
             ]),
+        certificateRevocations,
         Migration(
             "document versions and the approving officer: every published file's SHA-256, the officer who signs",
             statements: [

@@ -1,0 +1,203 @@
+import CivicSealCrypto
+import CivicSealPDF
+import CivicSealTestSupport
+import Foundation
+
+/// A throwaway PKI (root, officer, seal), an `openssl ts` authority, and the validators nobody here wrote, for the
+/// two-signature, DSS and document-timestamp sequence.
+final class LongTermFixtures: Sendable {
+    let directory = TemporaryDirectory("civicseal-lta")
+    let root: Certificate
+    let officer: CMSSigner
+    let seal: CMSSigner
+    let signingTime: Date
+
+    init() throws {
+        signingTime = Date().addingTimeInterval(-60)
+        let validity = (Date().addingTimeInterval(-3600), Date().addingTimeInterval(86400 * 30))
+        let rootKey = try PrivateKey.generate(.ecP256)
+        root = try CertificateBuilder.rootAuthority(
+            subject: DistinguishedName([.init("C", "VN"), .init("CN", "Gốc thử dài hạn")]),
+            publicKey: rootKey.publicKey, notBefore: validity.0, notAfter: validity.1
+        ).selfSigned(with: rootKey)
+        let root = self.root
+        func signer(_ name: String) throws -> CMSSigner {
+            let key = try PrivateKey.generate(.ecP256)
+            let certificate = try CertificateBuilder.documentSigner(
+                subject: DistinguishedName([.init("C", "VN"), .init("CN", name)]), publicKey: key.publicKey,
+                notBefore: validity.0, notAfter: validity.1
+            ).issued(by: root, key: rootKey)
+            return try CMSSigner(key: key, certificate: certificate, chain: [root])
+        }
+        officer = try signer("Nguyễn Văn Thử")
+        seal = try signer("Sở Tư pháp thử nghiệm")
+        try directory.write("root.pem", text: root.pem)
+    }
+
+    /// The page text a reader must still find after every update.
+    static let pageText = "Phiếu lý lịch tư pháp thử nghiệm"
+
+    func rendered() throws -> PDFFile {
+        let font = try TrueTypeFont.dejaVuSans()
+        var page = PDFPage()
+        page.text(Self.pageText, font: font, size: 12, at: PDFPoint(x: 56, y: 760))
+        let info = PDFDocumentInfo(
+            title: "Phiếu thử", author: "Sở Tư pháp thử nghiệm", documentID: "7QH2KX9V4M3TBCJ5RW8ZNPYD6A",
+            creationDate: signingTime)
+        let field = PDFSignatureField(
+            fieldName: "CanBo", rect: PDFRect(x: 56, y: 80, width: 220, height: 44),
+            appearance: .init(
+                font: font, lines: ["Người ký / Signed by: Nguyễn Văn Thử", "Chức vụ / Title: Phó Giám đốc"]),
+            contentsCapacity: 16_000, signingTime: signingTime, signerName: "Nguyễn Văn Thử")
+        return PDFDocument(info: info, pages: [page], signatureField: field).render()
+    }
+
+    func sealField() throws -> PDFSignatureField {
+        PDFSignatureField(
+            fieldName: "Dau", rect: PDFRect(x: 320, y: 80, width: 220, height: 44),
+            appearance: .init(font: try TrueTypeFont.dejaVuSans()), contentsCapacity: 16_000,
+            signingTime: signingTime, signerName: "Sở Tư pháp thử nghiệm")
+    }
+
+    /// An `openssl ts` authority with a self-signed certificate whose timeStamping EKU is critical.
+    func makeAuthority() throws {
+        let path = directory.path
+        try directory.write(
+            "tsa.cnf",
+            text: """
+                [ req ]
+                distinguished_name = dn
+                prompt = no
+                [ dn ]
+                CN = CivicSeal Test TSA
+                C = VN
+                [ ext ]
+                basicConstraints = critical,CA:false
+                keyUsage = critical,digitalSignature
+                extendedKeyUsage = critical,timeStamping
+                [ tsa ]
+                default_tsa = tsa1
+                [ tsa1 ]
+                serial = \(path)/serial
+                crypto_device = builtin
+                signer_cert = \(path)/tsa.pem
+                signer_key = \(path)/tsa.key
+                signer_digest = sha256
+                default_policy = 1.2.3.4.1
+                digests = sha256
+                accuracy = secs:1
+                ordering = yes
+                tsa_name = no
+                ess_cert_id_chain = no
+                ess_cert_id_alg = sha256
+
+                """)
+        try directory.write("serial", text: "01\n")
+        let made = try ExternalTool.run(
+            "openssl",
+            [
+                "req", "-x509", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:P-256", "-nodes", "-keyout",
+                "\(path)/tsa.key", "-out", "\(path)/tsa.pem", "-days", "30", "-config", "\(path)/tsa.cnf",
+                "-extensions", "ext",
+            ])
+        guard made.status == 0 else { throw ToolFailure(made.errorText) }
+    }
+
+    /// An RFC 3161 TimeStampToken (DER) over a SHA-256 `digest`, from `openssl ts -reply`.
+    func token(digest: [UInt8]) throws -> [UInt8] {
+        let path = directory.path
+        let hex = digest.map { String(format: "%02x", $0) }.joined()
+        let query = try ExternalTool.run(
+            "openssl", ["ts", "-query", "-digest", hex, "-sha256", "-cert", "-out", "\(path)/request.tsq"])
+        guard query.status == 0 else { throw ToolFailure(query.errorText) }
+        let reply = try ExternalTool.run(
+            "openssl",
+            [
+                "ts", "-reply", "-config", "\(path)/tsa.cnf", "-queryfile", "\(path)/request.tsq", "-token_out",
+                "-out", "\(path)/token.der",
+            ])
+        guard reply.status == 0 else { throw ToolFailure(reply.errorText) }
+        return Array(try directory.read("token.der"))
+    }
+
+    struct ToolFailure: Error, CustomStringConvertible {
+        let description: String
+        init(_ description: String) { self.description = description }
+    }
+
+    /// `qpdf --check` output, or nil when the file passes.
+    func qpdfProblems(_ path: String) throws -> String? {
+        let check = try ExternalTool.run("qpdf", ["--check", path])
+        return check.status == 0 ? nil : check.text + check.errorText
+    }
+
+    /// What pyHanko says about each signature, in file order.
+    struct PyHankoSignature: Decodable {
+        let field: String
+        let kind: String
+        let intact: Bool
+        let valid: Bool
+        let trusted: Bool
+        let coverage: String
+        let modificationLevel: String?
+        let docmdpOK: Bool?
+        let bottomLine: Bool
+        let summary: String
+
+        enum CodingKeys: String, CodingKey {
+            case field, kind, intact, valid, trusted, coverage, summary
+            case modificationLevel = "modification_level"
+            case docmdpOK = "docmdp_ok"
+            case bottomLine = "bottom_line"
+        }
+    }
+
+    func pyHanko(_ path: String) throws -> [PyHankoSignature] {
+        let script = try directory.write("validate.py", text: Self.pyHankoScript)
+        var trust = ["\(directory.path)/root.pem"]
+        if FileManager.default.fileExists(atPath: "\(directory.path)/tsa.pem") {
+            trust.append("\(directory.path)/tsa.pem")
+        }
+        let run = try ExternalTool.run("python3", [script, path] + trust)
+        guard run.status == 0 else { throw ToolFailure("pyHanko: \(run.errorText)") }
+        return try JSONDecoder().decode([PyHankoSignature].self, from: run.standardOutput)
+    }
+
+    static let pyHankoScript = """
+        import json, sys
+        from pyhanko.keys import load_cert_from_pemder
+        from pyhanko.pdf_utils.reader import PdfFileReader
+        from pyhanko.sign.validation import validate_pdf_signature, validate_pdf_timestamp
+        from pyhanko_certvalidator import ValidationContext
+
+        roots = [load_cert_from_pemder(p) for p in sys.argv[2:]]
+        context = ValidationContext(trust_roots=roots, allow_fetching=False, revocation_mode='soft-fail')
+        out = []
+        with open(sys.argv[1], 'rb') as f:
+            reader = PdfFileReader(f)
+            for s in reader.embedded_signatures:
+                timestamp = s.sig_object.get('/Type') == '/DocTimeStamp'
+                if timestamp:
+                    st = validate_pdf_timestamp(s, validation_context=context)
+                else:
+                    st = validate_pdf_signature(s, signer_validation_context=context, ts_validation_context=context)
+                level = getattr(st, 'modification_level', None)
+                out.append({
+                    'field': s.field_name, 'kind': 'timestamp' if timestamp else 'signature',
+                    'intact': bool(st.intact), 'valid': bool(st.valid), 'trusted': bool(st.trusted),
+                    'coverage': st.coverage.name if st.coverage else '',
+                    'modification_level': level.name if level is not None else None,
+                    'docmdp_ok': getattr(st, 'docmdp_ok', None),
+                    'bottom_line': bool(getattr(st, 'bottom_line', st.intact and st.valid and st.trusted)),
+                    'summary': st.summary(),
+                })
+        print(json.dumps(out))
+        """
+
+    /// Runs `body` on a thread of its own: the external tools block, and the test pool is shared.
+    static func onOwnThread<T: Sendable>(_ body: @escaping @Sendable () throws -> T) async throws -> T {
+        try await withCheckedThrowingContinuation { continuation in
+            Thread.detachNewThread { continuation.resume(with: Result { try body() }) }
+        }
+    }
+}

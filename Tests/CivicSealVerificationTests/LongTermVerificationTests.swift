@@ -1,0 +1,91 @@
+import CivicSealCrypto
+import CivicSealTestSupport
+import CivicSealVerification
+import Foundation
+import Testing
+
+/// Documents with the officer's signature, then the seal's locking one, then validation data and a document
+/// timestamp — signed by pyHanko over our rendered form — and updates after the seal that must be refused.
+@Suite struct LongTermVerificationTests {
+    /// The fixture keyring and pyHanko's files for one revocation scenario.
+    struct Scenario {
+        let fixtures: SealFixtures
+        let files: [String: [UInt8]]
+
+        init(revocation: String = "good", sealDays: Int = 3650, embedRevocation: Bool = true) throws {
+            fixtures = try SealFixtures()
+            let unsigned = try fixtures.directory.write(
+                "unsigned.pdf", try fixtures.renderer.render(SealFixtures.formOne()).bytes)
+            files = try LongTermFixtures.make(
+                in: fixtures.directory, rootKey: "\(fixtures.directory.path)/Keys/private/root-ca.key.pem",
+                rootCertificate: fixtures.rootPath, unsigned: unsigned, revocation: revocation, sealDays: sealDays,
+                embedRevocation: embedRevocation)
+        }
+
+        func file(_ name: String) throws -> [UInt8] { try require(files[name], name) }
+    }
+
+    @Test(.enabled(if: ExternalTool.isUsable("pyhanko", "python3")))
+    func officerThenLockingSealAreRecognisedByRoleAndRevision() throws {
+        let scenario = try Scenario()
+        let verdict = try scenario.fixtures.verifier().verify(try scenario.file("sealed.pdf"))
+        #expect(verdict.signatures.map(\.role) == [.officer, .seal])
+        #expect(verdict.signatures.map(\.field) == ["Officer", "Seal"])
+        let revisions = verdict.signatures.compactMap(\.revision)
+        #expect(revisions.count == 2 && revisions[0] + 1 == revisions[1], "\(revisions)")
+        #expect(verdict.signatures[0].title == "Phó Giám đốc")
+        #expect(verdict.officer == "Lê Văn Hưởng")
+        #expect(verdict.signer == "Sở Tư pháp thử nghiệm")
+        #expect(verdict.department == "justice-test")
+        for name in [DocumentVerdict.CheckName.allowedUpdates, .officerSignature, .sealSignature, .digest, .chain] {
+            #expect(verdict.check(name)?.passed == true, "\(name): \(verdict.check(name)?.english ?? "")")
+        }
+        #expect(verdict.check(.officerSignature)?.english.contains("Lê Văn Hưởng (Phó Giám đốc)") == true)
+        #expect(verdict.check(.digest)?.english.contains("all 2 signatures") == true)
+        // The officer's signature alone does not lock: a seal may follow it.
+        let officerOnly = try scenario.fixtures.verifier().verify(try scenario.file("officer.pdf"))
+        #expect(officerOnly.signatures.map(\.role) == [.officer])
+        #expect(officerOnly.check(.sealSignature)?.passed == false)
+    }
+
+    @Test(.enabled(if: ExternalTool.isUsable("pyhanko", "python3")))
+    func validationDataAndDocumentTimestampAfterTheSealAreAllowed() throws {
+        let scenario = try Scenario()
+        let verdict = try scenario.fixtures.verifier().verify(try scenario.file("lta.pdf"))
+        #expect(verdict.level == .longTermArchive)
+        #expect(verdict.signatures.map(\.role) == [.officer, .seal, .documentTimestamp])
+        #expect(verdict.check(.allowedUpdates)?.passed == true, "\(verdict.check(.allowedUpdates)?.english ?? "")")
+        #expect(verdict.check(.byteRange)?.passed == true, "\(verdict.check(.byteRange)?.english ?? "")")
+        let json = verdict.jsonValue().objectValue
+        #expect(json?["level"] == "B-LTA")
+        #expect(
+            json?["signatures"]?.arrayValue?.map { $0.objectValue?["role"] } == [
+                "officer", "seal",
+                "document-timestamp",
+            ])
+    }
+
+    /// After the seal's lock nothing but validation data and document timestamps may follow.
+    @Test(.enabled(if: ExternalTool.isUsable("pyhanko", "python3")))
+    func updatesAfterTheSealThatChangeTheDocumentFailAllowedUpdates() throws {
+        let scenario = try Scenario()
+        let verifier = try scenario.fixtures.verifier()
+        let sealed = try scenario.file("sealed.pdf")
+        let sealRevision = try require(verifier.verify(sealed).signatures.last?.revision)
+        let cases = [
+            ("page.pdf", "/Contents", "(page)"), ("field.pdf", "object", "changes"),
+            ("third.pdf", "Third", "approval signature"),
+        ]
+        for (name, first, second) in cases {
+            let verdict = verifier.verify(try scenario.file(name))
+            let check = try #require(verdict.check(.allowedUpdates))
+            #expect(!check.passed, "\(name) was allowed")
+            #expect(verdict.outcome == .invalid, "\(name)")
+            #expect(check.english.contains("Revision \(sealRevision + 1):"), "\(name): \(check.english)")
+            #expect(check.vietnamese.contains("Phiên bản \(sealRevision + 1):"), "\(name): \(check.vietnamese)")
+            #expect(check.english.contains(first) && check.english.contains(second), "\(name): \(check.english)")
+            // The signatures themselves are intact: only the update is refused.
+            #expect(verdict.check(.digest)?.passed == true, "\(name)")
+        }
+    }
+}
