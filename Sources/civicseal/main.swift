@@ -43,6 +43,10 @@ let usage = """
       civicseal verify FILE.pdf [--trust DIR]
                           verify a sealed PDF offline against the PEM trust anchors in DIR
                           (default Keys/trust); exit 0 valid, 1 invalid, 65 unreadable input
+      civicseal archive renew [--now TIME] [--dry-run] [--horizon-days 90] [--data DIR] [--keys DIR]
+                          add a DSS update and a new document timestamp to every document whose latest
+                          document timestamp's TSA certificate expires within the horizon (what `serve` does
+                          daily); TIME is ISO 8601 (default now); --dry-run lists them only
       civicseal demo      the whole story in-process on a temporary database: citizen token, criminal-record
                           request, claim, approval, sealed PDF written here, verification verdict printed
       civicseal help      this text
@@ -131,6 +135,26 @@ func run(_ arguments: [String]) throws(AppError) -> Int32 {
         let result = try VerifyCommand.run(file: parsed.words[1], trustDirectory: parsed.options["trust"])
         print(result.text)
         return result.status
+    case "archive":
+        try parsed.only(["now", "dry-run", "data", "keys", "horizon-days"])
+        guard parsed.words == ["archive", "renew"] else { throw AppError(.usage, "archive needs a subcommand: renew") }
+        var now: Date?
+        if let text = parsed.options["now"] {
+            guard let date = ISO8601DateFormatter().date(from: text) else {
+                throw AppError(.usage, "--now needs an ISO 8601 time such as 2029-01-31T00:00:00Z")
+            }
+            now = date
+        }
+        var horizon = 90.0
+        if let text = parsed.options["horizon-days"] {
+            guard let days = Double(text), days >= 0 else { throw AppError(.usage, "--horizon-days needs a number") }
+            horizon = days
+        }
+        try IssuanceCommands.renewArchive(
+            dataDirectory: parsed.options["data"] ?? ".civicseal", keysDirectory: parsed.options["keys"] ?? "Keys",
+            now: now, dryRun: parsed.options["dry-run"] != nil, horizonDays: horizon
+        ) { print($0) }
+        return 0
     case "dev":  // hidden: development and test helpers
         try parsed.only(["data", "count", "keys"])
         if parsed.words == ["dev", "sweep"] {
