@@ -46,6 +46,10 @@ let usage = """
                           checks the signed registry status (GET /v1/documents/ID/status, Accept:
                           application/jose), prints how old it is, and fails (exit 1) when it is revoked or
                           stale: older than HOURS (default 24)
+      civicseal archive renew [--now TIME] [--dry-run] [--horizon-days 90] [--data DIR] [--keys DIR]
+                          add a DSS update and a new document timestamp to every document whose latest
+                          document timestamp's TSA certificate expires within the horizon (what `serve` does
+                          daily); TIME is ISO 8601 (default now); --dry-run lists them only
       civicseal demo      the whole story in-process on a temporary database: citizen token, criminal-record
                           request, claim, approval, sealed PDF written here, verification verdict printed
       civicseal help      this text
@@ -143,6 +147,26 @@ func run(_ arguments: [String]) throws(AppError) -> Int32 {
             statusMaximumAge: maximumAge)
         print(result.text)
         return result.status
+    case "archive":
+        try parsed.only(["now", "dry-run", "data", "keys", "horizon-days"])
+        guard parsed.words == ["archive", "renew"] else { throw AppError(.usage, "archive needs a subcommand: renew") }
+        var now: Date?
+        if let text = parsed.options["now"] {
+            guard let date = ISO8601DateFormatter().date(from: text) else {
+                throw AppError(.usage, "--now needs an ISO 8601 time such as 2029-01-31T00:00:00Z")
+            }
+            now = date
+        }
+        var horizon = 90.0
+        if let text = parsed.options["horizon-days"] {
+            guard let days = Double(text), days >= 0 else { throw AppError(.usage, "--horizon-days needs a number") }
+            horizon = days
+        }
+        try IssuanceCommands.renewArchive(
+            dataDirectory: parsed.options["data"] ?? ".civicseal", keysDirectory: parsed.options["keys"] ?? "Keys",
+            now: now, dryRun: parsed.options["dry-run"] != nil, horizonDays: horizon
+        ) { print($0) }
+        return 0
     case "dev":  // hidden: development and test helpers
         try parsed.only(["data", "count", "keys"])
         if parsed.words == ["dev", "sweep"] {
