@@ -51,7 +51,9 @@ struct PKIRoutesTests {
 
     @Test(
         "openssl ocsp says good, then revoked with keyCompromise after keys revoke; unknown for a foreign serial",
-        .enabled(if: ExternalTool.isUsable("openssl") && (BuiltProduct.path("civicseal") != nil || ExternalTool.isCI)))
+        .enabled(
+            if: ExternalTool.isUsable("openssl", "curl") && (BuiltProduct.path("civicseal") != nil || ExternalTool.isCI)
+        ))
     func ocspAnswersGoodThenRevoked() async throws {
         try await Self.withPKIService { live in try await Self.checkOCSP(live) }
     }
@@ -102,6 +104,14 @@ struct PKIRoutesTests {
         let get = try await live.client.get("/pki/ocsp/\(encoded)")
         #expect(get.status == 200 && get.header("Content-Type") == "application/ocsp-response")
         #expect(get.header("Cache-Control")?.hasPrefix("max-age=604800") == true)
+        let curl = try await ExternalTool.runOnOwnThread(
+            "curl", ["-s", "-o", live.folder.path + "/curl.der", "-w", "%{http_code}", "\(url)/\(encoded)"])
+        #expect(curl.text == "200")
+        let curled = try await Self.openssl([
+            "ocsp", "-respin", live.folder.path + "/curl.der", "-issuer", root, "-cert", sealPath, "-CAfile", root,
+            "-no_nonce",
+        ])
+        #expect(curled.contains("Response verify OK") && curled.contains("seal.pem: revoked"), "\(curled)")
         let response = try OCSPResponse(der: get.body)
         #expect(
             response.status(of: seal, issuer: keyring.certificateAuthority.certificate, at: Date())?.status.isRevoked
