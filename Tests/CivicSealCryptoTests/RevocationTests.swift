@@ -58,6 +58,16 @@ private final class RevocationPKI: Sendable {
                 == .revoked(at: revokedAt, reason: .keyCompromise))
     }
 
+    @Test("A response in BER (a non-minimal outer length) is refused: DER only")
+    func berResponsesAreRefused() throws {
+        let setup = try RevocationPKI()
+        let der = try setup.responder().response(for: try setup.leaf())
+        #expect(der[0] == 0x30 && der[1] == 0x82)
+        let ber = [0x30, 0x83, 0x00] + der[2...]
+        #expect(throws: CryptoError(.malformedInput, "")) { try OCSPResponse(der: Array(ber)) }
+        #expect(try OCSPResponse(der: der).responses.count == 1)
+    }
+
     @Test("A response is not trusted for another CA, another certificate, or after the responder expired")
     func foreignOrExpiredAnswersAreNotTrusted() throws {
         let setup = try RevocationPKI()
