@@ -46,7 +46,7 @@ private final class RevocationPKI: Sendable {
         let single = try #require(good.status(of: leaf, issuer: setup.pki.root, at: TestPKI.now))
         #expect(single.status == .good)
         #expect(single.serialNumber == leaf.serialNumberBytes)
-        #expect(single.thisUpdate == TestPKI.now)
+        #expect(single.thisUpdate == TestPKI.now && good.producedAt == TestPKI.now)
         #expect(single.nextUpdate == TestPKI.now.addingTimeInterval(7 * 86400))
         #expect(good.responderCertificates.contains(setup.responderCertificate))
 
