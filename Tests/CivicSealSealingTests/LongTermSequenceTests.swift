@@ -28,8 +28,14 @@ import Testing
 
         var dssUpdate = try PDFIncrementalUpdate(appendingTo: steps.sealed)
         try dssUpdate.addDSS(
-            certificates: [fixtures.officer.certificate.der, fixtures.seal.certificate.der, fixtures.root.der],
-            ocspResponses: [], crls: [])
+            certificates: [
+                fixtures.officer.certificate.der, fixtures.seal.certificate.der, fixtures.root.der,
+                fixtures.responderCertificate.der,
+            ],
+            ocspResponses: [
+                try fixtures.responder.response(for: fixtures.officer.certificate),
+                try fixtures.responder.response(for: fixtures.seal.certificate),
+            ], crls: [fixtures.crl])
         steps.withDSS = dssUpdate.serialized()
 
         var timestampUpdate = try PDFIncrementalUpdate(appendingTo: steps.withDSS)
@@ -52,11 +58,11 @@ import Testing
         .enabled(if: ExternalTool.isUsable("openssl", "qpdf", "pdftotext", "pdfsig", "python3")))
     func sequencePassesTheTools() async throws {
         let fixtures = try LongTermFixtures()
-        let (outcome, problems) = try await LongTermFixtures.onOwnThread {
-            () throws -> ([String: [LongTermFixtures.PyHankoSignature]], [String]) in
+        let (reports, problems) = try await LongTermFixtures.onOwnThread {
+            () throws -> ([String: LongTermFixtures.PyHankoReport], [String]) in
             try fixtures.makeAuthority()
             let steps = try Self.run(fixtures)
-            var reports: [String: [LongTermFixtures.PyHankoSignature]] = [:]
+            var reports: [String: LongTermFixtures.PyHankoReport] = [:]
             var problems: [String] = []
             for (name, bytes) in [
                 ("officer", steps.officerSigned), ("sealed", steps.sealed), ("dss", steps.withDSS),
@@ -66,11 +72,19 @@ import Testing
                 if let qpdf = try fixtures.qpdfProblems(path) { problems.append("qpdf --check after \(name): \(qpdf)") }
                 let text = try ExternalTool.run("pdftotext", ["-enc", "UTF-8", path, "-"])
                 if !text.text.contains(LongTermFixtures.pageText) { problems.append("pdftotext after \(name)") }
-                reports[name] = try fixtures.pyHanko(path)
+                reports[name] = try fixtures.pyHankoReport(path)
             }
             return (reports, problems)
         }
         #expect(problems.isEmpty, "\(problems)")
+        let outcome = reports.mapValues(\.signatures)
+        // pyHanko reads the DSS: four certificates, two successful OCSP responses, one CRL; and with revocation
+        // checked strictly from the DSS alone, both signatures validate.
+        let store = try #require(reports["timestamped"]?.dss)
+        #expect(store.certs == 4 && store.ocspStatus == ["successful", "successful"] && store.crls == 1)
+        #expect(store.strict == [true, true])
+        #expect(reports["sealed"]?.dss == nil)
+        #expect(reports["renewed"]?.dss?.certs == 5, "the renewal adds the TSA certificate, not the root again")
         #expect(outcome["officer"]?.count == 1)
         #expect(outcome["sealed"]?.count == 2)
         #expect(outcome["dss"]?.count == 2)
