@@ -236,7 +236,9 @@ final class LongTermFixtures: Sendable {
             except Exception:
                 store = None
             if store is not None:
-                ocsp_status = [ocsp.OCSPResponse.load(r.get_object().data)['response_status'].native for r in store.ocsps]
+                ocsp_status = [
+                    ocsp.OCSPResponse.load(r.get_object().data)['response_status'].native for r in store.ocsps
+                ]
                 crl_count = len([crl.CertificateList.load(r.get_object().data) for r in store.crls])
                 # Revocation checked strictly, from nothing but what the DSS holds.
                 strict = store.as_validation_context(
