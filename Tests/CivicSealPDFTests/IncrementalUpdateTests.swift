@@ -61,7 +61,9 @@ import Testing
         let widget = try Self.dictionary(reread, widgetNumber)
         #expect(widget["T"] == .text("Dau"))
         #expect(widget["P"] == .reference(page))
-        guard case .dictionary(let lock)? = widget["Lock"] else {
+        guard case .reference(let lockNumber)? = widget["Lock"],
+            case .dictionary(let lock)? = try reread.object(lockNumber)
+        else {
             Issue.record("no /Lock")
             return
         }

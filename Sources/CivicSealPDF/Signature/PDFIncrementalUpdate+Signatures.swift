@@ -86,7 +86,12 @@ extension PDFIncrementalUpdate {
         var widgetDictionary = Self.widget(
             name: field.fieldName, value: value, page: page,
             rect: field.rect ?? PDFRect(x: 0, y: 0, width: 0, height: 0))
-        if let lock { widgetDictionary["Lock"] = .dictionary(lock.lockDictionary()) }
+        if let lock {
+            // §12.7.4.5 Table 232: /Lock "shall be an indirect reference".
+            let lockObject = allocate()
+            set(lockObject, .dictionary(lock.lockDictionary()))
+            widgetDictionary["Lock"] = .reference(lockObject)
+        }
         if let rect = field.rect, let style = field.appearance {
             let appearance = field.appearancePage(rect: rect, style: style)
             let embedded = appearance.fonts.map(EmbeddedFont.init)
