@@ -16,6 +16,8 @@ import Testing
         var timestamped: [UInt8] = []
         /// An archive renewal: fresh validation data in the DSS, then a second document timestamp.
         var renewed: [UInt8] = []
+        /// Where the first document timestamp sits in ``timestamped``.
+        var timestampLocation: PDFSignatureLocation?
     }
 
     static func run(_ fixtures: LongTermFixtures) throws -> Steps {
@@ -40,8 +42,9 @@ import Testing
 
         var timestampUpdate = try PDFIncrementalUpdate(appendingTo: steps.withDSS)
         try timestampUpdate.addDocumentTimeStampField(name: "DocTS1")
-        steps.timestamped = try PAdESSealer.documentTimeStamp(
-            try timestampUpdate.serializedForSigning(), token: fixtures.token(digest:))
+        let timestampFile = try timestampUpdate.serializedForSigning()
+        steps.timestampLocation = timestampFile.signature
+        steps.timestamped = try PAdESSealer.documentTimeStamp(timestampFile, token: fixtures.token(digest:))
 
         var renewalDSS = try PDFIncrementalUpdate(appendingTo: steps.timestamped)
         try renewalDSS.addDSS(
@@ -73,6 +76,33 @@ import Testing
                 let text = try ExternalTool.run("pdftotext", ["-enc", "UTF-8", path, "-"])
                 if !text.text.contains(LongTermFixtures.pageText) { problems.append("pdftotext after \(name)") }
                 reports[name] = try fixtures.pyHankoReport(path)
+            }
+            // openssl ts -verify: the embedded token covers exactly the document timestamp's byte range.
+            guard let location = steps.timestampLocation else { throw LongTermFixtures.ToolFailure("no location") }
+            let token = try fixtures.directory.write(
+                "doc-token.der", try LongTermFixtures.embeddedCMS(steps.timestamped, location.contents))
+            var covered = location.signedBytes(of: steps.timestamped)
+            for (name, data) in [
+                ("covered", covered),
+                (
+                    "altered",
+                    {
+                        covered[100] ^= 1
+                        return covered
+                    }()
+                ),
+            ] {
+                let path = try fixtures.directory.write("\(name).bin", data)
+                let verify = try ExternalTool.run(
+                    "openssl",
+                    [
+                        "ts", "-verify", "-data", path, "-in", token, "-token_in", "-CAfile",
+                        "\(fixtures.directory.path)/tsa.pem",
+                    ])
+                let accepted = verify.status == 0 && verify.text.contains("Verification: OK")
+                if accepted != (name == "covered") {
+                    problems.append("openssl ts -verify on \(name) data: \(verify.text)\(verify.errorText)")
+                }
             }
             return (reports, problems)
         }
