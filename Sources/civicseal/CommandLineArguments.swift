@@ -8,7 +8,7 @@ struct CommandLineArguments {
     var repeated: [String: [String]] = [:]
 
     /// Options that take no value.
-    static let flags: Set<String> = ["help", "trust-proxy-bearer", "secure-cookies", "development"]
+    static let flags: Set<String> = ["help", "trust-proxy-bearer", "secure-cookies", "development", "dry-run"]
     /// Options that may be given several times.
     static let repeatable: Set<String> = ["role", "trusted-proxy"]
 

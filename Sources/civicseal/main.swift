@@ -37,9 +37,16 @@ let usage = """
                           first damaged entry
       civicseal backup --to FILE [--data DIR]
                           online consistent copy of the database (never overwrites FILE)
+      civicseal tsa --port N [--host 127.0.0.1] [--keys Keys] [--data .civicseal]
+                          run the keyring's RFC 3161 time-stamp authority alone at POST /pki/tsa (serials in
+                          DATA/tsa-serials, shared safely with a running serve)
       civicseal verify FILE.pdf [--trust DIR]
                           verify a sealed PDF offline against the PEM trust anchors in DIR
                           (default Keys/trust); exit 0 valid, 1 invalid, 65 unreadable input
+      civicseal archive renew [--now TIME] [--dry-run] [--horizon-days 90] [--data DIR] [--keys DIR]
+                          add a DSS update and a new document timestamp to every document whose latest
+                          document timestamp's TSA certificate expires within the horizon (what `serve` does
+                          daily); TIME is ISO 8601 (default now); --dry-run lists them only
       civicseal demo      the whole story in-process on a temporary database: citizen token, criminal-record
                           request, claim, approval, sealed PDF written here, verification verdict printed
       civicseal help      this text
@@ -120,12 +127,34 @@ func run(_ arguments: [String]) throws(AppError) -> Int32 {
         }
         print(try RecordsCommands.backup(dataDirectory: parsed.options["data"], to: destination))
         return 0
+    case "tsa":
+        throw AppError(.usage, "tsa runs the time-stamp authority: civicseal tsa --port N [--keys DIR] [--data DIR]")
     case "verify":
         try parsed.only(["trust"])
         guard parsed.words.count == 2 else { throw AppError(.usage, "verify needs exactly one FILE.pdf") }
         let result = try VerifyCommand.run(file: parsed.words[1], trustDirectory: parsed.options["trust"])
         print(result.text)
         return result.status
+    case "archive":
+        try parsed.only(["now", "dry-run", "data", "keys", "horizon-days"])
+        guard parsed.words == ["archive", "renew"] else { throw AppError(.usage, "archive needs a subcommand: renew") }
+        var now: Date?
+        if let text = parsed.options["now"] {
+            guard let date = ISO8601DateFormatter().date(from: text) else {
+                throw AppError(.usage, "--now needs an ISO 8601 time such as 2029-01-31T00:00:00Z")
+            }
+            now = date
+        }
+        var horizon = 90.0
+        if let text = parsed.options["horizon-days"] {
+            guard let days = Double(text), days >= 0 else { throw AppError(.usage, "--horizon-days needs a number") }
+            horizon = days
+        }
+        try IssuanceCommands.renewArchive(
+            dataDirectory: parsed.options["data"] ?? ".civicseal", keysDirectory: parsed.options["keys"] ?? "Keys",
+            now: now, dryRun: parsed.options["dry-run"] != nil, horizonDays: horizon
+        ) { print($0) }
+        return 0
     case "dev":  // hidden: development and test helpers
         try parsed.only(["data", "count", "keys"])
         if parsed.words == ["dev", "sweep"] {
@@ -191,10 +220,31 @@ func serve(_ parsed: CommandLineArguments) async throws(AppError) -> Int32 {
     return 0
 }
 
+/// `civicseal tsa`: the RFC 3161 authority of the keyring alone, at `POST /pki/tsa`, until SIGTERM or SIGINT.
+func timeStampAuthority(_ parsed: CommandLineArguments) async throws(AppError) -> Int32 {
+    try parsed.only(["port", "host", "keys", "data"])
+    guard parsed.words == ["tsa"], let text = parsed.options["port"], let port = Int(text), (0...65535).contains(port)
+    else { throw AppError(.usage, "tsa --port N (0–65535) [--host 127.0.0.1] [--keys Keys] [--data .civicseal]") }
+    let server = try TimeStampServer.start(
+        host: parsed.options["host"] ?? "127.0.0.1", port: port, keysDirectory: parsed.options["keys"] ?? "Keys",
+        dataDirectory: parsed.options["data"] ?? ".civicseal")
+    FileHandle.standardError.write(
+        Data(
+            "CivicSeal time-stamp authority at http://\(parsed.options["host"] ?? "127.0.0.1"):\(server.port)/pki/tsa\n"
+                .utf8))
+    let stopped = server.shutdownOnSignals([SIGTERM, SIGINT], deadline: .seconds(10)) {}
+    await server.waitUntilStopped()
+    stopped.cancel()
+    return 0
+}
+
 do throws(AppError) {
     let arguments = Array(CommandLine.arguments.dropFirst())
     if arguments.first == "serve" {
         exit(try await serve(try CommandLineArguments(arguments)))
+    }
+    if arguments.first == "tsa" {
+        exit(try await timeStampAuthority(try CommandLineArguments(arguments)))
     }
     if arguments.first == "demo" {
         let parsed = try CommandLineArguments(arguments)

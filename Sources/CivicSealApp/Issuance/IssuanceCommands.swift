@@ -25,7 +25,35 @@ package enum IssuanceCommands {
         {
             throw AppError(.configuration, "cannot load templates or fonts: \(error)")
         }
-        return IssuanceService(store: store, keyring: keyring, renderer: renderer)
+        return try IssuanceWiring(keyring: keyring, store: store).service(
+            store: store, keyring: keyring, renderer: renderer)
+    }
+
+    /// `civicseal archive renew [--now TIME] [--dry-run] [--data DIR] [--keys DIR] [--horizon-days N]`: one pass of
+    /// the archive renewal job (``ArchiveRenewal``) at `now` (ISO 8601; default the current time). Prints one line
+    /// per document due: `renewed <document> version <n>`, `due <document>` (dry run) or `skipped <document>: why`.
+    package static func renewArchive(
+        dataDirectory: String, keysDirectory: String, now: Date?, dryRun: Bool, horizonDays: Double = 90,
+        output: (String) -> Void
+    ) throws(AppError) {
+        let keyring = try Keyring(directory: keysDirectory)
+        let store = try RecordsCommands.open(RecordsCommands.databasePath(dataDirectory: dataDirectory))
+        defer { try? store.close() }
+        let clock: @Sendable () -> Date = { now ?? Date() }
+        guard let trust = try IssuanceWiring(keyring: keyring, store: store, clock: clock).trust else {
+            throw AppError(.keyMaterial, "the keyring has no timestamp authority or OCSP responder: nothing to renew")
+        }
+        let job = ArchiveRenewal(store: store, trust: trust, horizon: horizonDays * 86400, clock: clock)
+        let report: ArchiveRenewal.Report
+        do { report = try job.run(dryRun: dryRun) } catch { throw AppError(.storage, error.message) }
+        if dryRun {
+            for id in report.due { output("due \(id)") }
+        }
+        for (id, version) in report.renewed { output("renewed \(id) version \(version)") }
+        for (id, reason) in report.skipped { output("skipped \(id): \(reason)") }
+        output(
+            "archive renewal: \(report.due.count) due, \(report.renewed.count) renewed, \(report.skipped.count) "
+                + "left for later")
     }
 
     /// `civicseal dev issue-burst --count N --data DIR --keys DIR` (hidden; the crash test): for each of `count`

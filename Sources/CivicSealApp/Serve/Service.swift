@@ -1,5 +1,6 @@
 import CivicSealAPI
 import CivicSealCasework
+import CivicSealCrypto
 import CivicSealDevelopmentProvider
 import CivicSealDocuments
 import CivicSealHTTP
@@ -35,6 +36,10 @@ package struct ServeOptions: Sendable {
     package var publicBaseURL: String?
     /// How often the sweeper looks for approved requests without a document (it also runs once at start).
     package var sweepInterval: Duration = .seconds(30)
+    /// How often the archive renewal job runs (it also runs once at start; see ``ArchiveRenewal``), and how long
+    /// before a document timestamp's TSA certificate expires it renews.
+    package var archiveRenewalInterval: Duration = .seconds(86400)
+    package var archiveRenewalHorizon: TimeInterval = 90 * 86400
     /// Page cookies carry `Secure` in development mode on a loopback address too (behind a local TLS proxy). Outside
     /// development mode, or off loopback, they always carry `Secure` and the `__Host-` prefix, whatever this says.
     package var secureCookies: Bool?
@@ -58,6 +63,8 @@ package struct ServeOptions: Sendable {
     package var metricsToken: String?
     /// Open connections one client address (an IPv6 /64) may hold.
     package var maximumConnectionsPerAddress = 64
+    /// The policy OID the time-stamp authority issues under (`ARC.1` by default).
+    package var timeStampPolicy = TimeStampServer.defaultPolicy
 
     package init() {}
 
@@ -106,6 +113,9 @@ package final class Service: Sendable {
     package let keyring: Keyring
     package let issuance: IssuanceService
     let sweeper: Task<Void, Never>
+    /// The archive renewal job (nil without a TSA in the keyring) and its background task.
+    package let archive: ArchiveRenewal?
+    let archiveJob: Task<Void, Never>?
     package let port: Int
     /// Lines for the operator: the address, development-key warnings, how to mint a token.
     package let banner: [String]
@@ -122,9 +132,12 @@ package final class Service: Sendable {
         server: HTTPServer, store: RequestStore, api: APIService, site: WebSite, router: HTTPRouter,
         keyring: Keyring,
         issuance: IssuanceService,
-        sweeper: Task<Void, Never>, port: Int, banner: [String], developmentMode: Bool,
-        developmentProvider: DevelopmentProvider? = nil, signIn: ConnectedProviders
+        sweeper: Task<Void, Never>, archive: (job: ArchiveRenewal, task: Task<Void, Never>)?, port: Int,
+        banner: [String], developmentMode: Bool, developmentProvider: DevelopmentProvider? = nil,
+        signIn: ConnectedProviders
     ) {
+        self.archive = archive?.job
+        archiveJob = archive?.task
         self.developmentMode = developmentMode
         self.developmentProvider = developmentProvider
         self.signIn = signIn
@@ -158,6 +171,12 @@ package final class Service: Sendable {
             }
             let report = try DevelopmentPKI.initialize(directory: options.keysDirectory)
             banner.append("Created DEVELOPMENT keys in \(options.keysDirectory)/ (\(report.created.count) files).")
+        } else if loopback || options.development == true,
+            try DevelopmentPKI.lacksServiceIdentities(directory: options.keysDirectory)
+        {
+            // A development keyring made before the PKI services: its root issues the missing identities now.
+            let report = try DevelopmentPKI.initialize(directory: options.keysDirectory)
+            banner.append("Issued the development PKI service identities (\(report.created.count) files).")
         }
         let keyring = try Keyring(directory: options.keysDirectory)
         let issuersFile = "\(options.keysDirectory)/\(keyring.manifest.trustedIssuers ?? "trusted-issuers.json")"
@@ -190,7 +209,9 @@ package final class Service: Sendable {
         let boundPort = Atomic<Int>(options.port)
         let configuredBase = options.publicBaseURL
         let host = options.host
-        let issuance = IssuanceService(
+        // The officer's signature, the seal, timestamps, DSS and document timestamp (PAdES B-LTA) from the keyring.
+        let wiring = try IssuanceWiring(keyring: keyring, store: store, clock: options.clock)
+        let issuance = wiring.service(
             store: store, keyring: keyring,
             loadingRenderer: {
                 let baseURL = configuredBase ?? "http://\(host):\(boundPort.load(ordering: .acquiring))"
@@ -271,11 +292,22 @@ package final class Service: Sendable {
             site: web)
         var routes = HTTPRouter.Builder()
         api.register(&routes)
+        // RFC 3161 time-stamps at `POST /pki/tsa` (503 when the keyring has no TSA identity).
+        let timeStamping: TimeStampAuthority?
         do {
-            try PKIService(
+            timeStamping = try TimeStampServer.authority(
+                keyring: keyring, dataDirectory: options.dataDirectory, policy: options.timeStampPolicy,
+                clock: options.clock)
+        } catch {
+            try? store.close()
+            throw error
+        }
+        TimeStampHandler(authority: timeStamping, clock: options.clock).register(&routes)
+        do {
+            let publisher = try RevocationPublisher(
                 authority: keyring.certificateAuthority.certificate, authorityKey: keyring.certificateAuthority.key,
-                responderSigner: keyring.ocspResponderSigner, store: store, clock: options.clock
-            ).register(&routes)
+                responderSigner: keyring.ocspResponderSigner, store: store, clock: options.clock)
+            PKIService(publisher: publisher, clock: options.clock).register(&routes)
         } catch {
             try? store.close()
             throw AppError(.keyMaterial, "the OCSP responder: \(error.message)")
@@ -334,10 +366,14 @@ package final class Service: Sendable {
         Task { [signIn] in _ = await signIn.prefetch() }
         // Approved requests left without a document by a crash are issued now, then periodically.
         let sweeper = issuance.startSweeper(every: options.sweepInterval)
+        // Document timestamps renewed before their TSA certificate expires: now, then daily.
+        let archive = wiring.trust.map { trust in
+            ArchiveRenewal(store: store, trust: trust, horizon: options.archiveRenewalHorizon, clock: options.clock)
+        }
         return Service(
             server: server, store: store, api: api, site: web, router: router, keyring: keyring,
             issuance: issuance,
-            sweeper: sweeper,
+            sweeper: sweeper, archive: archive.map { ($0, $0.start(every: options.archiveRenewalInterval)) },
             port: port, banner: banner, developmentMode: mode.isOn, developmentProvider: development?.provider,
             signIn: signIn)
     }
@@ -350,6 +386,7 @@ package final class Service: Sendable {
     /// Stops accepting, lets in-flight requests finish within `deadline`, then closes the database cleanly.
     package func stop(deadline: Duration = .seconds(10)) async {
         sweeper.cancel()
+        archiveJob?.cancel()
         await server.shutdown(deadline: deadline)
         try? store.close()
     }

@@ -101,8 +101,14 @@ extension Casework {
         case .reject(let reason): stored = .reject(reason: reason)
         case .requestInfo(let reason): stored = .requestInfo(reason: reason)
         }
+        // The title the officer's signature and certificate state: staff tokens carry no title claim, so the
+        // approval records the department's configured signing formula (the one the document prints above the
+        // officer's name); never an invented default.
+        let title = store.configuration.authority.department(id: record.summary.departmentID)?
+            .signatureTitleVietnamese
         let summary = try await store.decide(
-            requestID, stored, by: actor, officerName: staff.name, expectedVersion: expectedVersion, now: clock())
+            requestID, stored, by: actor, officerName: staff.name, officerTitle: title,
+            expectedVersion: expectedVersion, now: clock())
         guard let approved, let issuance else { return summary }
         // The approval has committed; issue now. Nothing issued by this call: answer with the request as it stands
         // (the sweeper may have issued it in between; otherwise it is still `approved` and the sweeper retries).

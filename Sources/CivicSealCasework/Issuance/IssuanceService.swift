@@ -6,9 +6,12 @@ import CivicSealWorkflow
 import Foundation
 import Synchronization
 
-/// Issues the document of an approved request: build the record, render it with a visible signature placeholder,
-/// seal it with the department's ACTIVE seal, then register it — document row + `approved` → `issued` + audit — in
-/// one write transaction (``CivicSealRecords/RequestStore/register(_:now:)``).
+/// Issues the document of an approved request: build the record, render it with the approving officer's visible
+/// signature placeholder, then sign it in ``IssuancePipeline``'s order — the officer's personal signature, the
+/// department's ACTIVE seal (locking every field) as an incremental update, each with a signature-time-stamp, then a
+/// DSS and a document timestamp (PAdES B-LTA by default) — and register it: document row and its first version +
+/// `approved` → `issued` + audit, in one write transaction (``CivicSealRecords/RequestStore/register(_:now:)``).
+/// Without officer keys (component tests of the registry) the seal alone signs, as PAdES B-B.
 ///
 /// Crash atomicity: the approval commits first, on its own; rendering and sealing run outside any lock; the
 /// registration transaction is atomic. So after a crash at any point a request is either `approved` with no document
@@ -36,23 +39,36 @@ package final class IssuanceService: Sendable {
     let inFlight = Mutex<[String: InFlightIssuance]>([:])
     /// The last failure message per request (for logs and tests); cleared on success.
     let failures = Mutex<[String: String]>([:])
+    /// The officers' personal signing keys; nil: the seal signs alone (B-B).
+    package let officerKeys: (any OfficerSigningKeys)?
+    /// The TSA and revocation evidence for B-T and beyond; nil: no timestamps.
+    package let trust: (any IssuanceTrustServices)?
+    /// How far documents go; lowered to ``IssuanceProfile/bb`` without ``trust``.
+    package let profile: IssuanceProfile
 
     package convenience init(
         store: RequestStore, keyring: any SealingKeyring, renderer: DocumentRenderer,
-        clock: @escaping @Sendable () -> Date = { Date() }
+        officerKeys: (any OfficerSigningKeys)? = nil, trust: (any IssuanceTrustServices)? = nil,
+        profile: IssuanceProfile = .blta, clock: @escaping @Sendable () -> Date = { Date() }
     ) {
-        self.init(store: store, keyring: keyring, loadingRenderer: { renderer }, clock: clock)
+        self.init(
+            store: store, keyring: keyring, loadingRenderer: { renderer }, officerKeys: officerKeys, trust: trust,
+            profile: profile, clock: clock)
     }
 
     /// - Parameter loadingRenderer: called once, on the first issuance.
     package init(
         store: RequestStore, keyring: any SealingKeyring,
         loadingRenderer: @escaping @Sendable () throws -> DocumentRenderer,
-        clock: @escaping @Sendable () -> Date = { Date() }
+        officerKeys: (any OfficerSigningKeys)? = nil, trust: (any IssuanceTrustServices)? = nil,
+        profile: IssuanceProfile = .blta, clock: @escaping @Sendable () -> Date = { Date() }
     ) {
         self.store = store
         self.keyring = keyring
         rendererFactory = loadingRenderer
+        self.officerKeys = officerKeys
+        self.trust = trust
+        self.profile = trust == nil ? .bb : profile
         self.clock = clock
     }
 
@@ -128,7 +144,7 @@ package final class IssuanceService: Sendable {
             ?? Department(id: keys.departmentID, nameVietnamese: keys.name, nameEnglish: keys.englishName)
         let documentID = DocumentID.generate()
         let issuedAt = clock()
-        let sealed: [UInt8]
+        let sealed: IssuancePipeline.Output
         let rendered: RenderedDocument
         let record: DocumentRecord
         let canonical: String
@@ -138,12 +154,7 @@ package final class IssuanceService: Sendable {
                 issuedAt: issuedAt, department: department,
                 healthBook: { [store] in try store.healthBookForIssuance(try PersonalIDNumber(source.ownerID)) })
             record = built.record
-            rendered = try renderer().render(
-                record,
-                signature: SignaturePlaceholder(
-                    visible: true, signerName: keys.name, reason: Self.reason(for: record.kind), location: record.place)
-            )
-            sealed = try PAdESSealer.seal(rendered.pdf, signer: try keys.signer.get())
+            (rendered, sealed) = try sign(record, source: source, department: department, keys: keys)
             canonical = DocumentRecordBuilder.canonicalJSON(record, findings: built.findings, rendered: rendered)
         } catch {
             let message = "cannot issue request \(requestID): \(error)"
@@ -154,12 +165,12 @@ package final class IssuanceService: Sendable {
             documentID: documentID, requestID: requestID, kind: source.kind, departmentID: source.departmentID,
             templateID: rendered.templateID, templateVersion: rendered.templateVersion,
             templateSHA256: rendered.templateSHA256,
-            recordJSON: canonical, pdf: sealed, signerCertificateSHA256: keys.certificateSHA256,
-            issuedAt: issuedAt)
+            recordJSON: canonical, pdf: sealed.pdf, signerCertificateSHA256: keys.certificateSHA256,
+            issuedAt: issuedAt, timestampExpiresAt: sealed.timestampExpiresAt)
         do {
             let summary = try store.register(document, now: issuedAt)
             failures.withLock { $0[requestID] = nil }
-            return Issued(documentID: documentID, summary: summary, pdf: sealed)
+            return Issued(documentID: documentID, summary: summary, pdf: sealed.pdf)
         } catch  where error.code == .transitionRefused {
             return nil  // another issuer registered it first; our render is dropped
         } catch {

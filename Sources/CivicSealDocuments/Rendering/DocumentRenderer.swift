@@ -95,16 +95,24 @@ package final class DocumentRenderer: Sendable {
             documentID: record.documentID, creationDate: record.issuedAt)
         var field: PDFSignatureField?
         if let signature {
-            let rect = signature.visible ? layout.sealRect : nil
+            let share = signature.horizontalShare
+            let rect = (signature.visible ? layout.sealRect : nil).map { whole in
+                PDFRect(
+                    x: whole.x + whole.width * share.lowerBound, y: whole.y,
+                    width: whole.width * (share.upperBound - share.lowerBound), height: whole.height)
+            }
             // The visible box states the signing time in Hà Nội time, the zone named once per language.
-            let lines = [
-                "Ký bởi / Signed by: \(signature.signerName ?? "")",
-                "Thời gian / Time: \(HanoiTime.dateTimeWithSeconds(record.issuedAt))",
-                "\(HanoiTime.zoneVietnamese) / \(HanoiTime.zoneEnglish)",
-            ]
+            let lines =
+                signature.lines ?? [
+                    "Ký bởi / Signed by: \(signature.signerName ?? "")",
+                    "Thời gian / Time: \(HanoiTime.dateTimeWithSeconds(record.issuedAt))",
+                    "\(HanoiTime.zoneVietnamese) / \(HanoiTime.zoneEnglish)",
+                ]
             field = PDFSignatureField(
                 fieldName: signature.fieldName, pageIndex: 0, rect: rect,
-                appearance: rect.map { _ in .init(font: regularFont, size: 7, lines: lines) },
+                appearance: rect.map { _ in
+                    .init(font: regularFont, size: signature.lines == nil ? 7 : 5.5, lines: lines)
+                },
                 contentsCapacity: signature.contentsCapacity, signingTime: record.issuedAt,
                 signerName: signature.signerName,
                 reason: signature.reason, location: signature.location)

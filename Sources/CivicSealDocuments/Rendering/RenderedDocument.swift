@@ -28,6 +28,11 @@ package struct SignaturePlaceholder: Sendable {
     package var signerName: String?
     package var reason: String?
     package var location: String?
+    /// The lines the visible box shows; nil: the signer's name and the signing time.
+    package var lines: [String]?
+    /// The share of the seal rectangle's width the box takes, as fractions from its left edge (the officer's
+    /// signature takes the left half and the department's seal, added later, the right).
+    package var horizontalShare: ClosedRange<Double> = 0...1
 
     package init(
         fieldName: String = "Signature1", contentsCapacity: Int = 6144, visible: Bool = true, signerName: String? = nil,

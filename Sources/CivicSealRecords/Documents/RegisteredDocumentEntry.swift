@@ -41,12 +41,17 @@ package struct NewDocument: Sendable {
     package let pdf: [UInt8]
     package let signerCertificateSHA256: String
     package let issuedAt: Date
+    /// When the TSA certificate of the file's document timestamp expires (B-LTA); nil without one. The archive
+    /// renewal job adds a new document timestamp before then.
+    package let timestampExpiresAt: Date?
 
     package init(
         documentID: String, requestID: String, kind: RequestKind, departmentID: String, templateID: String,
         templateVersion: String,
-        templateSHA256: String, recordJSON: String, pdf: [UInt8], signerCertificateSHA256: String, issuedAt: Date
+        templateSHA256: String, recordJSON: String, pdf: [UInt8], signerCertificateSHA256: String, issuedAt: Date,
+        timestampExpiresAt: Date? = nil
     ) {
+        self.timestampExpiresAt = timestampExpiresAt
         self.documentID = documentID
         self.requestID = requestID
         self.kind = kind
@@ -76,6 +81,10 @@ package struct IssuanceSource: Sendable, Hashable {
     package let subjectIdentityJSON: String?
     package let findingsJSON: String
     package let approverName: String?
+    /// The approving officer's staff id (token subject); nil for approvals recorded before migration 8.
+    package var approverID: String? = nil
+    /// The title recorded with the approval; nil when none was recorded.
+    package var approverTitle: String? = nil
     /// When the request was approved (its last change).
     package let approvedAt: Date
 }

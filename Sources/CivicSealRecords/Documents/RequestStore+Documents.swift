@@ -57,7 +57,7 @@ extension RequestStore {
             let statement = try connection.cachedStatement(
                 """
                 SELECT kind, form, department_id, owner_id, submission, subject_identity, findings, approver_name,
-                updated_at
+                updated_at, coalesce(approver_id, assignee_id), approver_title
                 FROM requests WHERE seq = ? AND state = 'approved'
                 """)
             defer { statement.reset() }
@@ -68,13 +68,16 @@ extension RequestStore {
                 let owner = statement.string(at: 3), let submission = statement.string(at: 4),
                 let findings = statement.string(at: 6)
             else { throw RequestRow.corrupt }
-            return IssuanceSource(
+            var source = IssuanceSource(
                 requestID: requestID, kind: kind,
                 form: statement.isNull(at: 1) ? nil : CriminalRecordForm(rawValue: Int(statement.int64(at: 1))),
                 departmentID: department, ownerID: owner, submissionJSON: submission,
                 subjectIdentityJSON: statement.string(at: 5),
                 findingsJSON: findings, approverName: statement.string(at: 7),
                 approvedAt: RequestRow.date(milliseconds: statement.int64(at: 8)))
+            source.approverID = statement.string(at: 9)
+            source.approverTitle = statement.string(at: 10)
+            return source
         }
     }
 
@@ -127,6 +130,15 @@ extension RequestStore {
                 .text(document.signerCertificateSHA256), .integer(RequestRow.milliseconds(document.issuedAt)),
                 .integer(audit),
                 .text(document.recordJSON), .blob(document.pdf),
+            ])
+        try connection.execute(
+            """
+            INSERT INTO document_versions (document_seq, version, sha256, reason, created_at, timestamp_expires_at)
+            SELECT seq, 1, pdf_sha256, 'issued', issued_at, ? FROM documents WHERE id = ?
+            """,
+            [
+                document.timestampExpiresAt.map { .integer(RequestRow.milliseconds($0)) } ?? .null,
+                .text(document.documentID),
             ])
         return summary
     }

@@ -13,6 +13,8 @@ struct TransitionCommand: Sendable {
     var findingsJSON: String?
     /// Approve: the officer's name as the document prints it.
     var approverName: String?
+    /// Approve: the title the officer's signature and certificate state.
+    var approverTitle: String?
     /// Supplement: the corrected submission, re-validated by the caller.
     var supplement: PreparedSubmission?
     /// If set, the row's version must still be this (the HTTP `If-Match`).
@@ -40,9 +42,11 @@ extension RequestStore {
     /// The assigned officer decides: approve with findings, reject with reasons, or ask for information.
     ///
     /// `officerName` (from the staff token) is kept with an approval: the issued document prints it as the signatory.
+    /// `officerTitle` is the title the officer's signature and certificate state, kept with it; the approving
+    /// officer's staff id is kept too (their personal signing certificate is issued for it).
     package func decide(
         _ requestID: String, _ decision: OfficerDecision, by officer: Participant, officerName: String? = nil,
-        expectedVersion: Int? = nil, now: Date
+        officerTitle: String? = nil, expectedVersion: Int? = nil, now: Date
     ) async throws(RecordsError) -> RequestSummary {
         var command: TransitionCommand
         switch decision {
@@ -51,6 +55,7 @@ extension RequestStore {
             command = TransitionCommand(requestID: requestID, action: .approve, actor: officer, reason: nil)
             command.findingsJSON = findings
             command.approverName = officerName.map { TextNormalization.normalise($0, collapsingSpaces: true) }
+            command.approverTitle = officerTitle.map { TextNormalization.normalise($0, collapsingSpaces: true) }
         case .reject(let reason):
             command = TransitionCommand(requestID: requestID, action: .reject, actor: officer, reason: reason)
         case .requestInfo(let reason):
@@ -130,12 +135,14 @@ extension RequestStore {
     /// Blocking approval (command line, benchmarks): ``decide(_:_:by:officerName:expectedVersion:now:)-async`` with
     /// `.approve`.
     package func approve(
-        _ requestID: String, findingsJSON: String, by officer: Participant, officerName: String? = nil, now: Date
+        _ requestID: String, findingsJSON: String, by officer: Participant, officerName: String? = nil,
+        officerTitle: String? = nil, now: Date
     ) throws(RecordsError) -> RequestSummary {
         try Self.checkFindings(findingsJSON)
         var command = TransitionCommand(requestID: requestID, action: .approve, actor: officer, reason: nil)
         command.findingsJSON = findingsJSON
         command.approverName = officerName.map { TextNormalization.normalise($0, collapsingSpaces: true) }
+        command.approverTitle = officerTitle.map { TextNormalization.normalise($0, collapsingSpaces: true) }
         return try performNow(command, now: now)
     }
 
@@ -244,6 +251,10 @@ extension RequestStore {
         if let name = command.approverName {
             assignments += ", approver_name = ?"
             arguments.append(.text(name))
+        }
+        if command.action == .approve {
+            assignments += ", approver_id = ?, approver_title = ?"
+            arguments += [.text(actor.id), command.approverTitle.map(DatabaseValue.text) ?? .null]
         }
         if let corrected = command.supplement {
             guard corrected.kind.rawValue == row[6].string,

@@ -47,6 +47,11 @@ import CivicSealStorage
 ///
 /// Migration 8 adds `issued_certificates` and `crl_numbers` (see ``certificateRevocations``).
 ///
+/// Migration 9 adds `document_versions` (every file the service published for a document: version 1 as issued,
+/// then one per archive renewal, with its SHA-256; `documents.pdf` holds the latest, `documents.pdf_sha256` stays
+/// the file as issued) and `requests.approver_id` / `requests.approver_title` (the approving officer's staff subject
+/// and the title their signature states, recorded at approval).
+///
 /// Indexes: `requests_queue (department_id, state, due_date, seq, kind)` serves the department queue page by a
 /// single index range scan in the page's own order, kind filters and counts included; `requests_owner (owner_id,
 /// created_at, seq, kind, form, state, subject_id)` a citizen's list and, covering, the rule's check on the
@@ -279,6 +284,31 @@ package enum RecordsSchema {
                     + "'revoked')"
             ]),
         certificateRevocations,
+        Migration(
+            "document versions and the approving officer: every published file's SHA-256, the officer who signs",
+            statements: [
+                // Version 1 is the file as issued; each archive renewal (a new document timestamp) adds one.
+                """
+                CREATE TABLE document_versions (
+                    document_seq INTEGER NOT NULL REFERENCES documents (seq),
+                    version INTEGER NOT NULL CHECK (version >= 1),
+                    sha256 TEXT NOT NULL CHECK (length(sha256) = 64),
+                    reason TEXT NOT NULL CHECK (reason IN ('issued', 'archive-renewal')),
+                    created_at INTEGER NOT NULL,
+                    -- When the TSA certificate of the version's last document timestamp expires (NULL: none).
+                    timestamp_expires_at INTEGER,
+                    PRIMARY KEY (document_seq, version)
+                ) WITHOUT ROWID
+                """,
+                """
+                INSERT INTO document_versions (document_seq, version, sha256, reason, created_at)
+                    SELECT seq, 1, pdf_sha256, 'issued', issued_at FROM documents
+                """,
+                // The approving officer's staff subject (their certificate is issued for it) and the title printed
+                // under their name; NULL for approvals recorded before (the assignee and the department's formula).
+                "ALTER TABLE requests ADD COLUMN approver_id TEXT",
+                "ALTER TABLE requests ADD COLUMN approver_title TEXT",
+            ]),
     ]
 
     /// The triggers that make `audit_log` append-only; ``AuditVerifier`` reports any that are missing.

@@ -1,0 +1,65 @@
+import CivicSealCrypto
+import Foundation
+
+extension DevelopmentPKI {
+    /// `civicseal keys rotate-services [--service tsa|ocsp|status …] [--now TIME]`: issues a new identity for each
+    /// named PKI service under the development root, valid from `now` for its profile's validity, written beside the
+    /// old one (`services/<name>-<date>-<fingerprint>.cert.pem`, key 0600 under `private/services/`) and made the one
+    /// the keyring loads. The old certificates stay on disk: documents embed them, and their OCSP answers and DSS
+    /// entries keep verifying. The archive renewal job needs a TSA whose certificate outlives the one it replaces;
+    /// rotate the TSA (and the yearly OCSP responder) before it runs. Returns the new certificate paths.
+    @discardableResult
+    package static func rotateServices(directory: String, names: [String] = ["tsa", "ocsp"], now: Date = Date())
+        throws(AppError) -> [String]
+    {
+        let manifestPath = "\(directory)/\(manifestName)"
+        var manifest = try Keyring.readManifest(manifestPath)
+        guard let rootKeyPath = manifest.rootKey, let rootCertificatePath = manifest.trustAnchors.first else {
+            throw AppError(.keyMaterial, "the keyring names no development root key; rotate with your CA instead")
+        }
+        let rootKey = try load { () throws(CryptoError) in
+            try PrivateKey(pem: try SecureFile.readTextCrypto("\(directory)/\(rootKeyPath)"))
+        }
+        let rootCertificate = try load { () throws(CryptoError) in
+            try Certificate(pem: try SecureFile.readTextCrypto("\(directory)/\(rootCertificatePath)"))
+        }
+        var services = manifest.services ?? KeyringManifest.Services()
+        let urls = ServiceURLs(base: manifest.publicBaseURL ?? defaultPublicBaseURL)
+        var created: [String] = []
+        for name in names {
+            guard let profile = serviceProfiles.first(where: { $0.name == name }) else {
+                throw AppError(.usage, "unknown service \(name) (tsa, ocsp, status)")
+            }
+            try SecureFile.makeDirectory("\(directory)/services")
+            try SecureFile.makeDirectory("\(directory)/private/services", mode: 0o700)
+            let key = try crypto { () throws(CryptoError) in try PrivateKey.generate(.ecP256) }
+            let subject = DistinguishedName(
+                commonName: profile.commonName, organization: "CivicSeal (development only)", country: "VN")
+            var builder = profile.build(
+                subject, key.publicKey, now.addingTimeInterval(-3600),
+                min(now.addingTimeInterval(profile.validityDays * 86400), rootCertificate.notAfter))
+            if profile.name == "ocsp" {
+                builder.caIssuersURL = urls.caIssuers  // no OCSP URL: the responder carries id-pkix-ocsp-nocheck
+            } else {
+                urls.decorate(&builder)
+            }
+            let certificate = try crypto { () throws(CryptoError) in
+                try builder.issued(by: rootCertificate, key: rootKey)
+            }
+            let stem = "\(profile.name)-\(dateStamp(now))-\(certificate.fingerprintHex.prefix(8))"
+            let certificatePath = "services/\(stem).cert.pem"
+            let keyPath = "private/services/\(stem).key.pem"
+            try SecureFile.create(
+                "\(directory)/\(keyPath)", text: try crypto { () throws(CryptoError) in try key.pkcs8PEM() },
+                mode: SecureFile.privateMode)
+            try SecureFile.create(
+                "\(directory)/\(certificatePath)", text: certificate.pem + rootCertificate.pem,
+                mode: SecureFile.publicMode)
+            services[keyPath: profile.keyPath] = .init(certificate: certificatePath, key: keyPath)
+            created.append(certificatePath)
+        }
+        manifest.services = services
+        try SecureFile.replace(manifestPath, text: try Keyring.encodeManifest(manifest), mode: SecureFile.publicMode)
+        return created
+    }
+}
