@@ -93,6 +93,10 @@ extension WebPages {
                     ])
                 }),
         ]
+        object["hasSignatures"] = .bool(!verdict.signatures.isEmpty)
+        object["signatures"] = .list(verdict.signatures.map { signatureValue($0, visit) })
+        if let level = verdict.level { object["level"] = .string(level.rawValue) }
+        if let officer = verdict.officer { object["officer"] = .string(officer) }
         let department = verdict.department.flatMap { store.configuration.authority.department(id: $0) }
         if let signer = verdict.signer {
             // The seal's certificate names the department in Vietnamese; English pages show its English name.
@@ -116,6 +120,23 @@ extension WebPages {
             object["revokedOn"] = .string(Self.hanoiDateTime(revocation.date, visit))
             object["revocationReason"] = .string(text("revocation-\(revocation.reason.rawValue)", visit))
         }
+        return .object(object)
+    }
+
+    /// One signature of the verdict: its role, signer and title, signing and timestamp times in Hà Nội time, the
+    /// revision it covers, and whether all its checks passed.
+    func signatureValue(_ signature: SignatureReport, _ visit: WebVisit) -> TemplateValue {
+        var object: [String: TemplateValue] = [
+            "role": .string(signature.role.rawValue),
+            "roleLabel": .string(text("signature-role-\(signature.role.rawValue)", visit)),
+            "state": .string(signature.passed ? "pass" : "fail"), "mark": .string(signature.passed ? "✓" : "✗"),
+            "timestamp": .string(
+                signature.timestampTime.map { Self.hanoiDateTime($0, visit) } ?? text("signature-no-timestamp", visit)),
+        ]
+        if let signer = signature.signer { object["signer"] = .string(signer) }
+        if let title = signature.title { object["title"] = .string(title) }
+        if let time = signature.signingTime { object["signingTime"] = .string(Self.hanoiDateTime(time, visit)) }
+        if let revision = signature.revision { object["revision"] = .string(String(revision)) }
         return .object(object)
     }
 

@@ -18,4 +18,9 @@ extension PAdESSealer {
             throw SealingError(.timestampFailed, "\(error)")
         }
     }
+
+    /// Interim: checks only that the token is a DER SEQUENCE until part T's TimeStampToken can parse it.
+    static func checkDocumentTimeStamp(_ der: [UInt8], covers digest: [UInt8]) throws(SealingError) {
+        guard der.first == 0x30 else { throw SealingError(.timestampFailed, "the token is not a DER SEQUENCE") }
+    }
 }

@@ -56,7 +56,7 @@ package enum PAdESSealer {
         } catch {
             throw SealingError(.timestampFailed, "the timestamp authority gave no token: \(error)")
         }
-        guard der.first == 0x30 else { throw SealingError(.timestampFailed, "the token is not a DER SEQUENCE") }
+        try checkDocumentTimeStamp(der, covers: digest)
         try embed(der, at: location, into: &bytes)
         return bytes
     }

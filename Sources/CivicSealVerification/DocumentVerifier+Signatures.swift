@@ -20,6 +20,8 @@ struct SignatureEvaluation {
     var timestampAuthorities: [Certificate] = []
     /// The signer certificate's policy OIDs.
     var policies: [String] = []
+    /// The revisions (indexes) of the embedded OCSP responses and CRLs the revocation check relied on.
+    var revocationEvidence: [Int] = []
 
     init(signature: SignedPDF.Signature, role: SignatureReport.Role) {
         self.signature = signature
@@ -88,7 +90,7 @@ extension DocumentVerifier {
         checkSignatureTimeStamp(&evaluation)
 
         if let signer = evaluation.certificate {
-            evaluation.policies = CertificatePolicies.oids(of: signer)
+            evaluation.policies = signer.certificatePolicies
             let intermediates = evaluation.certificates.filter { $0 != signer }
             checkCertificate(
                 signer, intermediates: intermediates, at: evaluation.signingTime ?? now, &evaluation.checks)

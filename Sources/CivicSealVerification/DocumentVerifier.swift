@@ -45,12 +45,10 @@ import Foundation
 package final class DocumentVerifier: Sendable {
     /// The largest file accepted (the `POST /v1/verify` body limit).
     package static let maximumSize = 10 * 1024 * 1024
-    /// CivicSeal's OID arc (a UUID arc, ITU-T X.667).
-    package static let arc = "2.25.213434514593947064134081311862153508573"
     /// The certificate policy of officers' personal certificates.
-    package static let officerPolicy = arc + ".2"
+    package static let officerPolicy = CivicSealPolicy.officer
     /// The certificate policy of department seal certificates.
-    package static let sealPolicy = arc + ".3"
+    package static let sealPolicy = CivicSealPolicy.seal
 
     package let trustAnchors: [Certificate]
     let validator: ChainValidator

@@ -21,10 +21,11 @@ do {
     case "issue": try IssueBenchmark.run(seconds: seconds)
     case "pages": try PagesBenchmark.run(seconds: seconds, arguments: arguments)
     case "abuse": try AbuseBenchmark.run(seconds: seconds)
+    case "tsa": try TimeStampBenchmark.run(seconds: seconds)
     default:
         FileHandle.standardError.write(
             Data(
-                ("usage: civicseal-bench crypto|store|render|http|issue|verify|pages|abuse [--seconds N] "
+                ("usage: civicseal-bench crypto|store|render|http|issue|verify|pages|abuse|tsa [--seconds N] "
                     + "[--requests N]\n").utf8))
         exit(64)
     }

@@ -37,6 +37,9 @@ let usage = """
                           first damaged entry
       civicseal backup --to FILE [--data DIR]
                           online consistent copy of the database (never overwrites FILE)
+      civicseal tsa --port N [--host 127.0.0.1] [--keys Keys] [--data .civicseal]
+                          run the keyring's RFC 3161 time-stamp authority alone at POST /pki/tsa (serials in
+                          DATA/tsa-serials, shared safely with a running serve)
       civicseal verify FILE.pdf [--trust DIR]
                           verify a sealed PDF offline against the PEM trust anchors in DIR
                           (default Keys/trust); exit 0 valid, 1 invalid, 65 unreadable input
@@ -124,6 +127,8 @@ func run(_ arguments: [String]) throws(AppError) -> Int32 {
         }
         print(try RecordsCommands.backup(dataDirectory: parsed.options["data"], to: destination))
         return 0
+    case "tsa":
+        throw AppError(.usage, "tsa runs the time-stamp authority: civicseal tsa --port N [--keys DIR] [--data DIR]")
     case "verify":
         try parsed.only(["trust"])
         guard parsed.words.count == 2 else { throw AppError(.usage, "verify needs exactly one FILE.pdf") }
@@ -215,10 +220,31 @@ func serve(_ parsed: CommandLineArguments) async throws(AppError) -> Int32 {
     return 0
 }
 
+/// `civicseal tsa`: the RFC 3161 authority of the keyring alone, at `POST /pki/tsa`, until SIGTERM or SIGINT.
+func timeStampAuthority(_ parsed: CommandLineArguments) async throws(AppError) -> Int32 {
+    try parsed.only(["port", "host", "keys", "data"])
+    guard parsed.words == ["tsa"], let text = parsed.options["port"], let port = Int(text), (0...65535).contains(port)
+    else { throw AppError(.usage, "tsa --port N (0–65535) [--host 127.0.0.1] [--keys Keys] [--data .civicseal]") }
+    let server = try TimeStampServer.start(
+        host: parsed.options["host"] ?? "127.0.0.1", port: port, keysDirectory: parsed.options["keys"] ?? "Keys",
+        dataDirectory: parsed.options["data"] ?? ".civicseal")
+    FileHandle.standardError.write(
+        Data(
+            "CivicSeal time-stamp authority at http://\(parsed.options["host"] ?? "127.0.0.1"):\(server.port)/pki/tsa\n"
+                .utf8))
+    let stopped = server.shutdownOnSignals([SIGTERM, SIGINT], deadline: .seconds(10)) {}
+    await server.waitUntilStopped()
+    stopped.cancel()
+    return 0
+}
+
 do throws(AppError) {
     let arguments = Array(CommandLine.arguments.dropFirst())
     if arguments.first == "serve" {
         exit(try await serve(try CommandLineArguments(arguments)))
+    }
+    if arguments.first == "tsa" {
+        exit(try await timeStampAuthority(try CommandLineArguments(arguments)))
     }
     if arguments.first == "demo" {
         let parsed = try CommandLineArguments(arguments)

@@ -162,6 +162,9 @@ import Testing
         var wrongPage = Self.sealField()
         wrongPage.pageIndex = 3
         #expect(throws: PDFError(.invalidArgument, "")) { try update.addSignatureField(wrongPage) }
+        #expect(throws: PDFError(.invalidArgument, "")) {
+            try update.addSignatureField(Self.sealField(), lock: .all(permission: 4))
+        }
         try update.addSignatureField(Self.sealField())
         #expect(throws: PDFError(.invalidArgument, "")) { try update.addDocumentTimeStampField(name: "DocTS1") }
     }
@@ -239,5 +242,54 @@ import Testing
         #expect(throws: PDFError(.malformedDocument, "")) { try deep.parseObject() }
         var unterminated = PDFObjectParser(bytes: Array("<</A (abc".utf8), position: 0)
         #expect(throws: PDFError(.malformedDocument, "")) { try unterminated.parseObject() }
+    }
+}
+
+/// Hostile bytes never crash the reader: every mutation of a signed, updated file either reads or throws a
+/// ``PDFError``.
+@Suite struct IncrementalUpdateMutationTests {
+    @Test("Random byte changes and truncations give a PDFError or a readable file, never a crash")
+    func mutationsNeverCrash() throws {
+        var update = try PDFIncrementalUpdate(appendingTo: IncrementalUpdateTests.signed().bytes)
+        try update.addSignatureField(IncrementalUpdateTests.sealField(), lock: .all(permission: 1))
+        let base = try update.serializedForSigning().bytes
+        // The tail holds the xref sections, trailers and the update's dictionaries: mutate there mostly.
+        let hot = max(0, base.count - 4000)
+        var generator = SplitMix64(seed: 0x5EA1)
+        let alphabet = Array("0123456789 /<>[]()R obj endobj xref trailer startxref %\n\r".utf8)
+        for round in 0..<250 {
+            var bytes = base
+            let changes = 1 + Int(generator.next() % 4)
+            for _ in 0..<changes {
+                let position =
+                    round % 5 == 0
+                    ? Int(generator.next() % UInt64(base.count))
+                    : hot + Int(generator.next() % UInt64(base.count - hot))
+                bytes[position] = alphabet[Int(generator.next() % UInt64(alphabet.count))]
+            }
+            if round % 7 == 0 { bytes.removeLast(Int(generator.next() % 600)) }
+            do {
+                var reread = try PDFIncrementalUpdate(appendingTo: bytes)
+                _ = try reread.pageObjects()
+                try reread.addDSS(certificates: [[0x30, 0]], ocspResponses: [], crls: [])
+                try reread.addDocumentTimeStampField(name: "T\(round)")
+                _ = try reread.serializedForSigning()
+            } catch {
+                // A typed PDFError is the expected outcome for most mutations.
+            }
+        }
+    }
+}
+
+/// A small deterministic generator (SplitMix64) so a failing mutation can be replayed.
+struct SplitMix64 {
+    var state: UInt64
+    init(seed: UInt64) { state = seed }
+    mutating func next() -> UInt64 {
+        state &+= 0x9E37_79B9_7F4A_7C15
+        var z = state
+        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
+        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
+        return z ^ (z >> 31)
     }
 }

@@ -135,7 +135,13 @@ struct WebPagesCatalogueTests {
         built += HealthBookSection.allCases.map { "section-\($0.rawValue)" }
         built += DeliveryChoice.Method.allCases.map { "delivery-\($0.rawValue)" }
         built += ValidationPolicy().healthCertificateTypes.map { "certificate-\($0)" }
-        built += ["valid", "invalid", "revoked"].flatMap { ["verdict-\($0)", "verdict-\($0)-text"] }
+        built += ["valid", "invalid", "revoked", "basic"].flatMap { ["verdict-\($0)", "verdict-\($0)-text"] }
+        built += ["officer", "seal", "document-timestamp"].map { "signature-role-\($0)" }
+        built += [
+            "structure", "byte-range", "allowed-updates", "digest", "signature", "signing-certificate", "chain",
+            "validity-at-signing-time", "key-usage", "timestamp", "revocation-at-signing-time", "long-term",
+            "officer-signature", "seal-signature", "registered", "hash-matches", "not-revoked",
+        ].flatMap { ["verify-check-\($0)-pass", "verify-check-\($0)-fail", "verify-check-\($0)-what"] }
         built += ["status-valid", "status-revoked", "form-1", "form-2"]
         built += RevocationReason.allCases.map { "revocation-\($0.rawValue)" }
         for key in built {

@@ -103,6 +103,15 @@ final class LongTermFixtures: Sendable {
         guard made.status == 0 else { throw ToolFailure(made.errorText) }
     }
 
+    /// The authority's certificate (DER).
+    func authorityCertificate() throws -> [UInt8] {
+        let path = directory.path
+        let converted = try ExternalTool.run(
+            "openssl", ["x509", "-in", "\(path)/tsa.pem", "-outform", "DER", "-out", "\(path)/tsa.der"])
+        guard converted.status == 0 else { throw ToolFailure(converted.errorText) }
+        return Array(try directory.read("tsa.der"))
+    }
+
     /// An RFC 3161 TimeStampToken (DER) over a SHA-256 `digest`, from `openssl ts -reply`.
     func token(digest: [UInt8]) throws -> [UInt8] {
         let path = directory.path
@@ -143,9 +152,12 @@ final class LongTermFixtures: Sendable {
         let docmdpOK: Bool?
         let bottomLine: Bool
         let summary: String
+        /// Whether the signature-time-stamp in the CMS is intact, valid and trusted; nil when there is none.
+        let signatureTimeStamp: Bool?
 
         enum CodingKeys: String, CodingKey {
             case field, kind, intact, valid, trusted, coverage, summary
+            case signatureTimeStamp = "signature_timestamp"
             case modificationLevel = "modification_level"
             case docmdpOK = "docmdp_ok"
             case bottomLine = "bottom_line"
@@ -182,6 +194,7 @@ final class LongTermFixtures: Sendable {
                 else:
                     st = validate_pdf_signature(s, signer_validation_context=context, ts_validation_context=context)
                 level = getattr(st, 'modification_level', None)
+                tv = getattr(st, 'timestamp_validity', None)
                 out.append({
                     'field': s.field_name, 'kind': 'timestamp' if timestamp else 'signature',
                     'intact': bool(st.intact), 'valid': bool(st.valid), 'trusted': bool(st.trusted),
@@ -190,9 +203,26 @@ final class LongTermFixtures: Sendable {
                     'docmdp_ok': getattr(st, 'docmdp_ok', None),
                     'bottom_line': bool(getattr(st, 'bottom_line', st.intact and st.valid and st.trusted)),
                     'summary': st.summary(),
+                    'signature_timestamp': None if tv is None else bool(tv.intact and tv.valid and tv.trusted),
                 })
         print(json.dumps(out))
         """
+
+    /// The DER the sealer wrote at the start of a `/Contents` hex string (the rest stays zero).
+    static func embeddedCMS(_ file: [UInt8], _ contents: Range<Int>) throws -> [UInt8] {
+        let hex = Array(file[(contents.lowerBound + 1)..<(contents.upperBound - 1)])
+        var bytes: [UInt8] = []
+        for index in stride(from: 0, to: hex.count, by: 2) {
+            guard let byte = UInt8(String(decoding: hex[index..<(index + 2)], as: UTF8.self), radix: 16) else {
+                throw ToolFailure("not hex")
+            }
+            bytes.append(byte)
+        }
+        guard bytes.count > 4, bytes[0] == 0x30, bytes[1] & 0x80 != 0 else { throw ToolFailure("not a long DER") }
+        let lengthOctets = Int(bytes[1] & 0x7F)
+        let length = bytes[2..<(2 + lengthOctets)].reduce(0) { $0 << 8 | Int($1) }
+        return Array(bytes[0..<(2 + lengthOctets + length)])
+    }
 
     /// Runs `body` on a thread of its own: the external tools block, and the test pool is shared.
     static func onOwnThread<T: Sendable>(_ body: @escaping @Sendable () throws -> T) async throws -> T {

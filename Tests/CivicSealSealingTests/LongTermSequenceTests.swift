@@ -14,6 +14,8 @@ import Testing
         var sealed: [UInt8] = []
         var withDSS: [UInt8] = []
         var timestamped: [UInt8] = []
+        /// An archive renewal: fresh validation data in the DSS, then a second document timestamp.
+        var renewed: [UInt8] = []
     }
 
     static func run(_ fixtures: LongTermFixtures) throws -> Steps {
@@ -34,11 +36,19 @@ import Testing
         try timestampUpdate.addDocumentTimeStampField(name: "DocTS1")
         steps.timestamped = try PAdESSealer.documentTimeStamp(
             try timestampUpdate.serializedForSigning(), token: fixtures.token(digest:))
+
+        var renewalDSS = try PDFIncrementalUpdate(appendingTo: steps.timestamped)
+        try renewalDSS.addDSS(
+            certificates: [fixtures.root.der, try fixtures.authorityCertificate()], ocspResponses: [], crls: [])
+        var renewal = try PDFIncrementalUpdate(appendingTo: renewalDSS.serialized())
+        try renewal.addDocumentTimeStampField(name: "DocTS2")
+        steps.renewed = try PAdESSealer.documentTimeStamp(
+            try renewal.serializedForSigning(), token: fixtures.token(digest:))
         return steps
     }
 
     @Test(
-        "Officer, locked seal, DSS and document timestamp each pass qpdf, pdftotext and pyHanko",
+        "Officer, locked seal, DSS, document timestamp and renewal each pass qpdf, pdftotext and pyHanko",
         .enabled(if: ExternalTool.isUsable("openssl", "qpdf", "pdftotext", "pdfsig", "python3")))
     func sequencePassesTheTools() async throws {
         let fixtures = try LongTermFixtures()
@@ -50,7 +60,7 @@ import Testing
             var problems: [String] = []
             for (name, bytes) in [
                 ("officer", steps.officerSigned), ("sealed", steps.sealed), ("dss", steps.withDSS),
-                ("timestamped", steps.timestamped),
+                ("timestamped", steps.timestamped), ("renewed", steps.renewed),
             ] {
                 let path = try fixtures.directory.write("\(name).pdf", bytes)
                 if let qpdf = try fixtures.qpdfProblems(path) { problems.append("qpdf --check after \(name): \(qpdf)") }
@@ -65,6 +75,9 @@ import Testing
         #expect(outcome["sealed"]?.count == 2)
         #expect(outcome["dss"]?.count == 2)
         #expect(outcome["timestamped"]?.count == 3)
+        #expect(outcome["renewed"]?.map(\.field) == ["CanBo", "Dau", "DocTS1", "DocTS2"])
+        #expect(outcome["renewed"]?[2].coverage == "ENTIRE_REVISION", "the first timestamp covers its revision")
+        #expect(outcome["renewed"]?[1].modificationLevel == "LTA_UPDATES")
         for (step, signatures) in outcome {
             for signature in signatures {
                 #expect(signature.intact && signature.valid, "\(step) \(signature.field): \(signature.summary)")

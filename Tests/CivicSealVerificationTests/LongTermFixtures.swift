@@ -10,9 +10,9 @@ enum LongTermFixtures {
     /// not allowed: `page.pdf` (new page contents), `field.pdf` (a field's value replaced), `third.pdf` (a third
     /// approval signature).
     ///
-    /// `revocation`: `good`, `revoked-after` (the seal certificate revoked a day after the signatures' timestamps),
-    /// or `revoked-before` (revoked a day before them). `sealDays`: the seal certificate's validity from two days
-    /// before the signatures.
+    /// `revocation`: `good`, `revoked-after` (the seal certificate revoked ten minutes after the signatures'
+    /// timestamps, half an hour ago), or `revoked-before` (ten minutes before them). `sealDays`: the seal certificate's
+    /// validity from two days before the signatures.
     static func make(
         in directory: TemporaryDirectory, rootKey: String, rootCertificate: String, unsigned: String,
         revocation: String = "good", sealDays: Int = 3650, embedRevocation: Bool = true
@@ -58,7 +58,8 @@ enum LongTermFixtures {
         root_key = serialization.load_pem_private_key(open(root_key_path, "rb").read(), None)
         root = x509.load_pem_x509_certificate(open(root_cert_path, "rb").read())
         now = datetime.datetime.now(datetime.timezone.utc).replace(microsecond=0)
-        signed_at = now - datetime.timedelta(days=2) if revocation != "good" else now - datetime.timedelta(minutes=5)
+        # Signed half an hour ago (the fixture's root is back-dated one hour): revocations fall ten minutes either side.
+        signed_at = now - datetime.timedelta(minutes=30)
 
         def issue(cn, ou, policy, days_before, days, usage, eku=None, title=None):
             # pyHanko's dummy timestamper signs with RSA only.
@@ -116,8 +117,8 @@ enum LongTermFixtures {
         open(f"{out}/sealed.pdf", "wb").write(sealed)
 
         # Revocation data signed by the root itself (RFC 6960 §4.2.2.2: the issuer may answer).
-        revoked_at = {"good": None, "revoked-after": signed_at + datetime.timedelta(days=1),
-                      "revoked-before": signed_at - datetime.timedelta(days=1)}[revocation]
+        revoked_at = {"good": None, "revoked-after": signed_at + datetime.timedelta(minutes=10),
+                      "revoked-before": signed_at - datetime.timedelta(minutes=10)}[revocation]
         def ocsp_for(cert, revoked):
             b = ocsp.OCSPResponseBuilder()
             if revoked:

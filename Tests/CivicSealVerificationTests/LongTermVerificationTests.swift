@@ -88,4 +88,78 @@ import Testing
             #expect(verdict.check(.digest)?.passed == true, "\(name)")
         }
     }
+
+    // MARK: - Proof of time and long-term validation
+
+    @Test(.enabled(if: ExternalTool.isUsable("pyhanko", "python3")))
+    func longTermDocumentIsValidWithEveryCheckPassed() throws {
+        let scenario = try Scenario()
+        let verdict = try scenario.fixtures.verifier().verify(try scenario.file("lta.pdf"))
+        #expect(
+            verdict.outcome == .valid, "\(verdict.checks.filter { !$0.passed }.map { "\($0.name): \($0.english)" })")
+        #expect(verdict.checks.map(\.name) == DocumentVerdict.CheckName.offline)
+        #expect(verdict.signatures.allSatisfy { $0.passed && $0.timestampTime != nil })
+        // The signing time is the seal's signature timestamp, not the time the signer claims.
+        #expect(verdict.signingTime == verdict.signatures[1].timestampTime)
+        #expect(verdict.check(.timestamp)?.english.contains("CivicSeal TSA thử nghiệm") == true)
+        #expect(verdict.check(.revocationAtSigningTime)?.english.contains("not revoked (OCSP)") == true)
+        #expect(verdict.check(.longTerm)?.english.contains("1 document timestamp") == true)
+        // Without a document timestamp (B-T) the same signatures cannot be validated in the long term.
+        let timestamped = try scenario.fixtures.verifier().verify(try scenario.file("sealed.pdf"))
+        #expect(timestamped.level == .timestamp)
+        #expect(timestamped.failedChecks == [.revocationAtSigningTime, .longTerm], "\(timestamped.failedChecks)")
+        #expect(timestamped.check(.revocationAtSigningTime)?.english.contains("cannot be checked offline") == true)
+    }
+
+    /// Years later the seal certificate has expired: the document still verifies, offline, at its signing time —
+    /// until the document timestamp's own TSA certificate expires without a renewal.
+    @Test(.enabled(if: ExternalTool.isUsable("pyhanko", "python3")))
+    func sealCertificateExpiredSinceSigningStillVerifiesAtTheSigningTime() throws {
+        let scenario = try Scenario(sealDays: 3)
+        let verifier = try scenario.fixtures.verifier()
+        let lta = try scenario.file("lta.pdf")
+        let later = Date().addingTimeInterval(400 * 86400)
+        let verdict = verifier.verify(lta, at: later)
+        #expect(
+            verdict.outcome == .valid, "\(verdict.checks.filter { !$0.passed }.map { "\($0.name): \($0.english)" })")
+        let seal = try #require(verdict.signatures.last { $0.role == .seal })
+        #expect(try #require(seal.signingTime) < later)
+        // Past the TSA certificate's six years nothing renewed the proof.
+        let tooLate = verifier.verify(lta, at: Date().addingTimeInterval(7 * 366 * 86400))
+        #expect(tooLate.failedChecks == [.longTerm], "\(tooLate.failedChecks)")
+        #expect(tooLate.check(.longTerm)?.english.contains("no newer document timestamp renewed it") == true)
+    }
+
+    @Test(.enabled(if: ExternalTool.isUsable("pyhanko", "python3")))
+    func sealRevokedAfterSigningStillVerifiesAtTheSigningTime() throws {
+        let scenario = try Scenario(revocation: "revoked-after")
+        let verdict = try scenario.fixtures.verifier().verify(try scenario.file("lta.pdf"))
+        #expect(
+            verdict.outcome == .valid, "\(verdict.checks.filter { !$0.passed }.map { "\($0.name): \($0.english)" })")
+        #expect(verdict.check(.revocationAtSigningTime)?.english.contains("revoked at") == true)
+        #expect(verdict.check(.revocationAtSigningTime)?.english.contains("after signing") == true)
+    }
+
+    @Test(.enabled(if: ExternalTool.isUsable("pyhanko", "python3")))
+    func sealSignedAfterItsRevocationIsInvalid() throws {
+        let scenario = try Scenario(revocation: "revoked-before")
+        let verdict = try scenario.fixtures.verifier().verify(try scenario.file("lta.pdf"))
+        #expect(verdict.outcome == .invalid)
+        #expect(verdict.failedChecks == [.revocationAtSigningTime], "\(verdict.failedChecks)")
+        let check = try #require(verdict.check(.revocationAtSigningTime))
+        #expect(check.english.contains("signed after the revocation"), "\(check.english)")
+        #expect(check.english.contains("keyCompromise"), "\(check.english)")
+        #expect(check.vietnamese.contains("sau khi chứng thư số bị thu hồi"), "\(check.vietnamese)")
+        #expect(verdict.signatures.last { $0.role == .seal }?.passed == false)
+        #expect(verdict.signatures.first?.passed == true, "the officer's signature is not affected")
+    }
+
+    @Test(.enabled(if: ExternalTool.isUsable("pyhanko", "python3")))
+    func documentWithoutEmbeddedRevocationDataSaysItCannotBeCheckedOffline() throws {
+        let scenario = try Scenario(embedRevocation: false)
+        let verdict = try scenario.fixtures.verifier().verify(try scenario.file("lta.pdf"))
+        #expect(verdict.failedChecks == [.revocationAtSigningTime], "\(verdict.failedChecks)")
+        #expect(verdict.check(.revocationAtSigningTime)?.vietnamese.contains("khi ngoại tuyến") == true)
+        #expect(verdict.check(.revocationAtSigningTime)?.english.contains("cannot be checked offline") == true)
+    }
 }

@@ -44,6 +44,15 @@ extension DevelopmentPKI {
         return trimmed
     }
 
+    /// Whether the development keyring in `directory` keeps its root key but lacks a service identity (made before
+    /// the PKI services existed): `serve` in development mode then lets `initialize` issue them.
+    package static func lacksServiceIdentities(directory: String) throws(AppError) -> Bool {
+        let manifest = try Keyring.readManifest("\(directory)/\(manifestName)")
+        guard manifest.rootKey != nil else { return false }
+        let services = manifest.services ?? KeyringManifest.Services()
+        return serviceProfiles.contains { services[keyPath: $0.keyPath] == nil }
+    }
+
     /// One service identity: where its files go, its name and profile.
     struct ServiceProfile {
         let name: String

@@ -86,7 +86,8 @@ extension Keyring {
             lines.append("  \(label): \(certificate.subject)")
             lines.append(
                 "    serial:      \(certificate.serialNumber)\n    valid:       "
-                    + "\(formatter.string(from: certificate.notBefore)) … \(formatter.string(from: certificate.notAfter))"
+                    + "\(formatter.string(from: certificate.notBefore)) … "
+                    + "\(formatter.string(from: certificate.notAfter))"
                     + (certificate.isValid(at: now) ? "" : "  (NOT VALID NOW)"))
             lines.append("    SHA-256:     \(certificate.fingerprintHex)")
             if !certificate.extendedKeyUsage.isEmpty {

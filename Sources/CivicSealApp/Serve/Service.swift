@@ -1,5 +1,6 @@
 import CivicSealAPI
 import CivicSealCasework
+import CivicSealCrypto
 import CivicSealDevelopmentProvider
 import CivicSealDocuments
 import CivicSealHTTP
@@ -62,6 +63,8 @@ package struct ServeOptions: Sendable {
     package var metricsToken: String?
     /// Open connections one client address (an IPv6 /64) may hold.
     package var maximumConnectionsPerAddress = 64
+    /// The policy OID the time-stamp authority issues under (`ARC.1` by default).
+    package var timeStampPolicy = TimeStampServer.defaultPolicy
 
     package init() {}
 
@@ -168,6 +171,12 @@ package final class Service: Sendable {
             }
             let report = try DevelopmentPKI.initialize(directory: options.keysDirectory)
             banner.append("Created DEVELOPMENT keys in \(options.keysDirectory)/ (\(report.created.count) files).")
+        } else if loopback || options.development == true,
+            try DevelopmentPKI.lacksServiceIdentities(directory: options.keysDirectory)
+        {
+            // A development keyring made before the PKI services: its root issues the missing identities now.
+            let report = try DevelopmentPKI.initialize(directory: options.keysDirectory)
+            banner.append("Issued the development PKI service identities (\(report.created.count) files).")
         }
         let keyring = try Keyring(directory: options.keysDirectory)
         let issuersFile = "\(options.keysDirectory)/\(keyring.manifest.trustedIssuers ?? "trusted-issuers.json")"
@@ -283,11 +292,22 @@ package final class Service: Sendable {
             site: web)
         var routes = HTTPRouter.Builder()
         api.register(&routes)
+        // RFC 3161 time-stamps at `POST /pki/tsa` (503 when the keyring has no TSA identity).
+        let timeStamping: TimeStampAuthority?
         do {
-            try PKIService(
+            timeStamping = try TimeStampServer.authority(
+                keyring: keyring, dataDirectory: options.dataDirectory, policy: options.timeStampPolicy,
+                clock: options.clock)
+        } catch {
+            try? store.close()
+            throw error
+        }
+        TimeStampHandler(authority: timeStamping, clock: options.clock).register(&routes)
+        do {
+            let publisher = try RevocationPublisher(
                 authority: keyring.certificateAuthority.certificate, authorityKey: keyring.certificateAuthority.key,
-                responderSigner: keyring.ocspResponderSigner, store: store, clock: options.clock
-            ).register(&routes)
+                responderSigner: keyring.ocspResponderSigner, store: store, clock: options.clock)
+            PKIService(publisher: publisher, clock: options.clock).register(&routes)
         } catch {
             try? store.close()
             throw AppError(.keyMaterial, "the OCSP responder: \(error.message)")

@@ -68,6 +68,12 @@ extension PDFIncrementalUpdate {
         guard pages.indices.contains(field.pageIndex) else {
             throw PDFError(.invalidArgument, "no page \(field.pageIndex + 1) for field \(field.fieldName)")
         }
+        if let permission = lock?.permission, !(1...3).contains(permission) {
+            throw PDFError(.invalidArgument, "a lock's /P is 1, 2 or 3, not \(permission)")
+        }
+        guard field.contentsCapacity > 0, field.contentsCapacity <= 1 << 20 else {
+            throw PDFError(.invalidArgument, "contents capacity \(field.contentsCapacity) out of range")
+        }
         try requireNewFieldName(field.fieldName)
         let page = pages[field.pageIndex]
         let widget = allocate()

@@ -73,8 +73,8 @@ extension RequestStore {
     }
 
     /// Revokes the recorded certificate with `fingerprint`, in one transaction with its audit entry (action
-    /// `revoke-certificate`, actor `by`). Refuses a certificate the store does not know (``RecordsError/Code/notFound``)
-    /// and one already revoked (``RecordsError/Code/transitionRefused``).
+    /// `revoke-certificate`, actor `by`). Refuses a certificate the store does not know
+    /// (``RecordsError/Code/notFound``) and one already revoked (``RecordsError/Code/transitionRefused``).
     package func revokeCertificate(
         fingerprint: String, reason: CRLReason, at revokedAt: Date, by actor: String, now: Date
     ) throws(RecordsError) -> CertificateRecord {
