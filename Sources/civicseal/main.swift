@@ -26,6 +26,9 @@ let usage = """
                           revoke a certificate the CA issued (audited); OCSP and the CRL answer revoked
       civicseal keys rotate --department ID [--dir Keys] [--algorithm …]
                           issue a new seal for the department and make it active (old seals stay, retired)
+      civicseal keys rotate-services [--services tsa,ocsp] [--dir Keys]
+                          issue new TSA / OCSP responder / status signer identities (`status`) under the
+                          development root and make them the ones the keyring loads (before archive renewal)
       civicseal keys show [--dir Keys]
                           print trust anchors, department seals, fingerprints and validity
       civicseal token citizen --personal-id ID --name NAME --birthdate YYYY-MM-DD --gender male|female
@@ -62,7 +65,9 @@ func run(_ arguments: [String]) throws(AppError) -> Int32 {
         print(usage)
         return parsed.words.isEmpty && parsed.options["help"] == nil ? 64 : 0
     case "keys":
-        try parsed.only(["dir", "algorithm", "department", "public-url", "certificate", "reason", "at", "by", "data"])
+        try parsed.only([
+            "dir", "algorithm", "department", "public-url", "certificate", "reason", "at", "by", "data", "services",
+        ])
         let directory = parsed.options["dir"] ?? "Keys"
         switch parsed.words.dropFirst().first {
         case "init":
@@ -106,12 +111,19 @@ func run(_ arguments: [String]) throws(AppError) -> Int32 {
                     keysDirectory: directory, dataDirectory: parsed.options["data"], certificate: certificate,
                     reason: reason, at: parsed.options["at"], by: parsed.options["by"]))
             return 0
+        case "rotate-services":
+            let names = (parsed.options["services"] ?? "tsa,ocsp").split(separator: ",").map(String.init)
+            for path in try DevelopmentPKI.rotateServices(directory: directory, names: names) {
+                print("created  \(directory)/\(path)")
+            }
+            print("The new identities sign from the next start of the service; the old certificates stay on disk.")
+            return 0
         case "show":
             guard parsed.options["algorithm"] == nil else { throw AppError(.usage, "keys show takes no --algorithm") }
             print(try Keyring(directory: directory).summary())
             return 0
         default:
-            throw AppError(.usage, "keys needs a subcommand: init, rotate, revoke or show")
+            throw AppError(.usage, "keys needs a subcommand: init, rotate, rotate-services, revoke or show")
         }
     case "token":
         print(
