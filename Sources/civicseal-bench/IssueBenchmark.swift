@@ -25,7 +25,7 @@ enum IssueBenchmark {
         let store = try RequestStore.open(path: folder + "/civicseal.sqlite")
         defer { try? store.close() }
         let renderer = try DocumentRenderer(templateDirectory: DocumentRenderer.repositoryTemplateDirectory())
-        let wiring = try IssuanceWiring(keyring: keyring)
+        let wiring = try IssuanceWiring(keyring: keyring, store: store)
         let officer = Participant.officer("bench-officer", department: "justice-hanoi")
         let cores = ProcessInfo.processInfo.activeProcessorCount
         let perSecondGuess = 600.0 * Double(cores)
@@ -84,7 +84,7 @@ enum IssueBenchmark {
         guard try store.verifyAudit().isIntact else { throw BenchError.auditDamaged }
 
         // The timestamp authority alone.
-        try timeStampBenchmark(seconds)
+        try TimeStampBenchmark.run(seconds: seconds)
 
         // pyHanko on the same document (unsigned render of the sample's record), same key and certificate.
         guard let department = keyring.department("justice-hanoi"),
@@ -106,11 +106,6 @@ enum IssueBenchmark {
         } else {
             print("# pyhanko not available (pip install pyHanko): no reference figure")
         }
-    }
-
-    /// T's `TimeStampBenchmark.run(seconds:)` once it is on main (TSA tokens per second, floor 5,000/s).
-    static func timeStampBenchmark(_ seconds: Double) throws {
-        print("# TSA tokens/s: run `civicseal-bench tsa` (TimeStampBenchmark not merged into this build yet)")
     }
 
     enum BenchError: Error { case exhausted, notIssued, auditDamaged }

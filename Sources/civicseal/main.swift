@@ -26,6 +26,9 @@ let usage = """
                           revoke a certificate the CA issued (audited); OCSP and the CRL answer revoked
       civicseal keys rotate --department ID [--dir Keys] [--algorithm …]
                           issue a new seal for the department and make it active (old seals stay, retired)
+      civicseal keys rotate-services [--services tsa,ocsp] [--dir Keys]
+                          issue new TSA / OCSP responder / status signer identities (`status`) under the
+                          development root and make them the ones the keyring loads (before archive renewal)
       civicseal keys show [--dir Keys]
                           print trust anchors, department seals, fingerprints and validity
       civicseal token citizen --personal-id ID --name NAME --birthdate YYYY-MM-DD --gender male|female
@@ -40,9 +43,12 @@ let usage = """
       civicseal tsa --port N [--host 127.0.0.1] [--keys Keys] [--data .civicseal]
                           run the keyring's RFC 3161 time-stamp authority alone at POST /pki/tsa (serials in
                           DATA/tsa-serials, shared safely with a running serve)
-      civicseal verify FILE.pdf [--trust DIR]
+      civicseal verify FILE.pdf [--trust DIR] [--status STATUS.jws [--status-max-age HOURS]]
                           verify a sealed PDF offline against the PEM trust anchors in DIR
-                          (default Keys/trust); exit 0 valid, 1 invalid, 65 unreadable input
+                          (default Keys/trust); exit 0 valid, 1 invalid, 65 unreadable input. --status
+                          checks the signed registry status (GET /v1/documents/ID/status, Accept:
+                          application/jose), prints how old it is, and fails (exit 1) when it is revoked or
+                          stale: older than HOURS (default 24)
       civicseal archive renew [--now TIME] [--dry-run] [--horizon-days 90] [--data DIR] [--keys DIR]
                           add a DSS update and a new document timestamp to every document whose latest
                           document timestamp's TSA certificate expires within the horizon (what `serve` does
@@ -59,7 +65,9 @@ func run(_ arguments: [String]) throws(AppError) -> Int32 {
         print(usage)
         return parsed.words.isEmpty && parsed.options["help"] == nil ? 64 : 0
     case "keys":
-        try parsed.only(["dir", "algorithm", "department", "public-url", "certificate", "reason", "at", "by", "data"])
+        try parsed.only([
+            "dir", "algorithm", "department", "public-url", "certificate", "reason", "at", "by", "data", "services",
+        ])
         let directory = parsed.options["dir"] ?? "Keys"
         switch parsed.words.dropFirst().first {
         case "init":
@@ -103,12 +111,19 @@ func run(_ arguments: [String]) throws(AppError) -> Int32 {
                     keysDirectory: directory, dataDirectory: parsed.options["data"], certificate: certificate,
                     reason: reason, at: parsed.options["at"], by: parsed.options["by"]))
             return 0
+        case "rotate-services":
+            let names = (parsed.options["services"] ?? "tsa,ocsp").split(separator: ",").map(String.init)
+            for path in try DevelopmentPKI.rotateServices(directory: directory, names: names) {
+                print("created  \(directory)/\(path)")
+            }
+            print("The new identities sign from the next start of the service; the old certificates stay on disk.")
+            return 0
         case "show":
             guard parsed.options["algorithm"] == nil else { throw AppError(.usage, "keys show takes no --algorithm") }
             print(try Keyring(directory: directory).summary())
             return 0
         default:
-            throw AppError(.usage, "keys needs a subcommand: init, rotate, revoke or show")
+            throw AppError(.usage, "keys needs a subcommand: init, rotate, rotate-services, revoke or show")
         }
     case "token":
         print(
@@ -130,9 +145,18 @@ func run(_ arguments: [String]) throws(AppError) -> Int32 {
     case "tsa":
         throw AppError(.usage, "tsa runs the time-stamp authority: civicseal tsa --port N [--keys DIR] [--data DIR]")
     case "verify":
-        try parsed.only(["trust"])
+        try parsed.only(["trust", "status", "status-max-age"])
         guard parsed.words.count == 2 else { throw AppError(.usage, "verify needs exactly one FILE.pdf") }
-        let result = try VerifyCommand.run(file: parsed.words[1], trustDirectory: parsed.options["trust"])
+        var maximumAge = Duration.seconds(24 * 3600)
+        if let text = parsed.options["status-max-age"] {
+            guard let hours = Int(text), (1...8760).contains(hours) else {
+                throw AppError(.usage, "--status-max-age is a number of hours (1–8760)")
+            }
+            maximumAge = .seconds(hours * 3600)
+        }
+        let result = try VerifyCommand.run(
+            file: parsed.words[1], trustDirectory: parsed.options["trust"], statusFile: parsed.options["status"],
+            statusMaximumAge: maximumAge)
         print(result.text)
         return result.status
     case "archive":

@@ -56,6 +56,27 @@ struct LongTermAcceptanceTests {
         return (id, download.body)
     }
 
+    /// ``issue(_:person:)`` with tokens minted at `now` (for a service whose clock is not the wall clock).
+    static func issue(_ live: LiveService, person: Person, at now: Date) async throws -> [UInt8] {
+        let citizen = try DevelopmentTokens.mint(
+            DevelopmentTokens.Citizen(
+                personalID: person.personalID, name: person.name, birthdate: person.birthdate, gender: person.gender),
+            directory: live.keysDirectory, now: now)
+        let staff = StaffMember.justiceOfficer
+        let officer = try DevelopmentTokens.mint(
+            DevelopmentTokens.Staff(roles: staff.roles, department: staff.department, name: staff.name),
+            directory: live.keysDirectory, now: now)
+        let submitted = try await live.client.post("/v1/requests", token: citizen, json: Bodies.criminalRecord())
+        let id = try #require(submitted.json["id"] as? String, "\(submitted)")
+        #expect(try await live.client.post("/v1/requests/\(id)/claim", token: officer, json: "").status == 200)
+        let approved = try await live.client.post(
+            "/v1/requests/\(id)/decision", token: officer, json: Bodies.noConviction)
+        #expect(approved.json["status"] as? String == "issued", "\(approved)")
+        let download = try await live.client.get("/v1/requests/\(id)/document", token: citizen)
+        #expect(download.status == 200, "\(download)")
+        return download.body
+    }
+
     static func root(_ live: LiveService) -> String { live.keysDirectory + "/trust/root-ca.cert.pem" }
 
     @Test(
@@ -70,6 +91,36 @@ struct LongTermAcceptanceTests {
             #expect(results.qpdf.accepted, "\(results.qpdf.output)")
             #expect(results.pdfsig.accepted, "\(results.pdfsig.output)")
             #expect(results.pyHanko.accepted, "\(results.pyHanko.output)")
+            // The revocation status came from our own responder, reached through the certificates' AIA.
+            let asked = live.log.lines.filter { $0.contains("/pki/ocsp") }
+            #expect(!asked.isEmpty, "no OCSP request reached the service: \(live.log.lines.suffix(5))")
+        } catch {
+            await live.stop()
+            throw error
+        }
+        await live.stop()
+    }
+
+    @Test(
+        "after the seal certificate is revoked (keys revoke), pyHanko finds both signatures valid at signing time",
+        .enabled(if: ExternalTool.isUsable("pyhanko")))
+    func revokedSealStillValidAtSigningTime() async throws {
+        // Issued ten minutes ago (the service's clock), revoked five minutes ago, validated now.
+        let clock = MovableClock(Date().addingTimeInterval(-600))
+        let live = try Self.start(clock: clock.now)
+        do {
+            let pdf = try await Self.issue(live, person: .man(164), at: clock.now())
+            clock.set(Date())
+            let path = try live.folder.write("revoked.pdf", pdf)
+            let seal = try #require(live.service.keyring.department("justice-hanoi")?.active.certificate)
+            // As the operator's command does it: audited, and answered by the responder at once.
+            let printed = try KeyringCertificates.revoke(
+                keysDirectory: live.keysDirectory, dataDirectory: live.dataDirectory, certificate: seal.fingerprintHex,
+                reason: "keyCompromise", at: ISO8601DateFormatter().string(from: Date().addingTimeInterval(-300)),
+                by: "acceptance-test")
+            #expect(printed.contains("revoked"), "\(printed)")
+            let result = try await LongTermTools.pyHankoAdES(path, root: Self.root(live))
+            #expect(result.accepted, "\(result.output)")
         } catch {
             await live.stop()
             throw error
@@ -240,6 +291,24 @@ enum LongTermTools {
         if let keep = ProcessInfo.processInfo.environment["CIVICSEAL_KEEP_PYHANKO"] {
             try? (text + result.errorText).write(toFile: keep, atomically: true, encoding: .utf8)
         }
+        return Result(accepted: accepted, output: text + result.errorText)
+    }
+
+    /// pyHanko's AdES validation (ETSI EN 319 102-1: past signature validation with the proofs of existence the
+    /// file embeds) against `root` only: both signatures judged valid at their signing time.
+    static func pyHankoAdES(_ path: String, root: String) async throws -> Result {
+        let result = try await ExternalTool.runOnOwnThread(
+            "pyhanko", ["sign", "adesverify", "--pretty-print", "--trust-replace", "--trust", root, path])
+        let text = result.text
+        if let keep = ProcessInfo.processInfo.environment["CIVICSEAL_KEEP_PYHANKO"] {
+            try? (text + result.errorText).write(toFile: keep + ".ades", atomically: true, encoding: .utf8)
+        }
+        func count(_ phrase: String) -> Int { text.components(separatedBy: phrase).count - 1 }
+        // The responder now says the seal is revoked; AdES past validation still places both signatures before it.
+        let accepted =
+            result.status == 0 && !text.contains("INVALID") && count("The signature is judged VALID.") == 2
+            && count("The signer's certificate is trusted.") == 2 && count("The TSA certificate is trusted.") >= 2
+            && result.errorText.contains("was revoked")
         return Result(accepted: accepted, output: text + result.errorText)
     }
 

@@ -22,7 +22,8 @@ final class CaseworkFixture: Sendable {
         _ = try DevelopmentPKI.initialize(directory: folder.path + "/keys")
         keyring = try Keyring(directory: folder.path + "/keys")
         store = try RequestStore.open(path: folder.path + "/civicseal.sqlite")
-        let issuance = IssuanceService(
+        // Issued as `serve` issues: the officer's signature, the locked seal, timestamps, DSS, document timestamp.
+        let issuance = try IssuanceWiring(keyring: keyring, store: store).service(
             store: store, keyring: keyring,
             loadingRenderer: {
                 try DocumentRenderer(templateDirectory: DocumentRenderer.repositoryTemplateDirectory())

@@ -40,7 +40,12 @@ package enum IssuanceCommands {
         let store = try RecordsCommands.open(RecordsCommands.databasePath(dataDirectory: dataDirectory))
         defer { try? store.close() }
         let clock: @Sendable () -> Date = { now ?? Date() }
-        guard let trust = try IssuanceWiring(keyring: keyring, store: store, clock: clock).trust else {
+        // After a rotation the new TSA and responder certificates must be known to the responder (as `serve` does).
+        try KeyringCertificates.register(keyring, in: store, now: clock())
+        let authority = try TimeStampServer.authority(keyring: keyring, dataDirectory: dataDirectory, clock: clock)
+        guard
+            let trust = try IssuanceWiring(keyring: keyring, store: store, timeStamping: authority, clock: clock).trust
+        else {
             throw AppError(.keyMaterial, "the keyring has no timestamp authority or OCSP responder: nothing to renew")
         }
         let job = ArchiveRenewal(store: store, trust: trust, horizon: horizonDays * 86400, clock: clock)

@@ -3,29 +3,23 @@ import CivicSealCrypto
 import CivicSealDocuments
 import CivicSealRecords
 import Foundation
-import Synchronization
 
 /// Builds issuance from the keyring: the officers' keys (development root), and the trust services B-T … B-LTA
-/// need — an in-process timestamp authority (the keyring's TSA identity, policy ARC.1, accuracy 1 s) and the
-/// revocation evidence (the keyring's delegated OCSP responder and the root's CRL). A keyring without a root key or
-/// without service identities issues what it can: no officer keys means the seal signs alone, no TSA means B-B.
+/// need — the timestamp authority (the keyring's TSA identity, policy ARC.1, accuracy 1 s; `serve` shares the one
+/// behind `POST /pki/tsa`, with its persistent serials) and the revocation evidence (the keyring's delegated OCSP
+/// responder and the CA's CRL, from the records store's revocations through ``RevocationPublisher``). A keyring
+/// without a root key or without service identities issues what it can: no officer keys means the seal signs alone,
+/// no TSA or responder means B-B.
 package struct IssuanceWiring: Sendable {
-    /// TSA policy: ARC.1.
-    package static let timeStampPolicy = "2.25.213434514593947064134081311862153508573.1"
-
     package let officerKeys: DevelopmentOfficerKeys?
     package let trust: KeyringTrustServices?
 
     /// - Parameters:
-    ///   - status: the revocation status of a certificate the CA issued, by serial (the records store's revocations
-    ///     in `serve`); every certificate is good when nil.
-    ///   - revocationList: the CA's current CRL (DER) at a time; a fresh empty one signed by the root when nil.
-    ///   - clock: the time tokens and OCSP responses state (tests move it).
-    ///   - recordCertificate: records an officer certificate as issued (the responder's source); nothing when nil.
+    ///   - timeStamping: the authority to use; nil builds one from the keyring's TSA identity with random 128-bit
+    ///     serials (tools and the bench; `serve` passes the route's, whose serials are persisted).
+    ///   - clock: the time tokens, OCSP responses and CRLs state (tests move it).
     package init(
-        keyring: Keyring, status: (@Sendable (_ serial: [UInt8]) -> CertificateStatus)? = nil,
-        revocationList: (@Sendable (_ at: Date) throws -> [UInt8])? = nil,
-        recordCertificate: (@Sendable (Certificate) throws -> Void)? = nil,
+        keyring: Keyring, store: RequestStore, timeStamping: TimeStampAuthority? = nil,
         clock: @escaping @Sendable () -> Date = { Date() }
     ) throws(AppError) {
         let authority = keyring.certificateAuthority
@@ -33,77 +27,44 @@ package struct IssuanceWiring: Sendable {
             let urls = keyring.serviceURLs
             officerKeys = DevelopmentOfficerKeys(
                 directory: keyring.directory, rootKey: rootKey, rootCertificate: authority.certificate,
-                decorate: { urls.decorate(&$0) }, record: recordCertificate ?? { _ in })
+                decorate: { urls.decorate(&$0) },
+                // Recorded as issued before first use: the responder answers `unknown` for what it never saw.
+                record: { certificate in
+                    try store.recordIssuedCertificates([(certificate, "officer")], now: clock())
+                })
         } else {
             officerKeys = nil
         }
-        guard let tsaSigner = keyring.timeStampingSigner, let responderSigner = keyring.ocspResponderSigner else {
+        let publisher = try crypto { () throws(CryptoError) in
+            try RevocationPublisher(
+                authority: authority.certificate, authorityKey: authority.key,
+                responderSigner: keyring.ocspResponderSigner, store: store, clock: clock)
+        }
+        guard let tsaSigner = keyring.timeStampingSigner, let responder = publisher.responder,
+            let responderCertificate = keyring.ocspResponderSigner?.certificate, authority.key != nil
+        else {
             trust = nil
             return
         }
-        let tsa = try crypto { () throws(CryptoError) in
-            try TimeStampAuthority(
-                signer: tsaSigner, policy: Self.timeStampPolicy, serials: RandomTimeStampSerialSource(), clock: clock)
-        }
-        let responder = try crypto { () throws(CryptoError) in
-            try OCSPResponder(
-                signer: responderSigner, issuer: authority.certificate, clock: clock, status: status ?? { _ in .good })
-        }
-        let rootKey = authority.key
-        let root = authority.certificate
-        let crl: @Sendable (Date) throws -> [UInt8] =
-            revocationList ?? { time in
-                guard let rootKey else { throw AppError(.keyMaterial, "no root key to sign a CRL") }
-                return try CertificateRevocationList.issue(
-                    by: root, key: rootKey, entries: [], number: UInt64(time.timeIntervalSince1970),
-                    thisUpdate: time, nextUpdate: time.addingTimeInterval(7 * 86400)
-                ).der
+        let tsa: TimeStampAuthority
+        if let timeStamping {
+            tsa = timeStamping
+        } else {
+            tsa = try crypto { () throws(CryptoError) in
+                try TimeStampAuthority(
+                    signer: tsaSigner, policy: TimeStampServer.defaultPolicy, serials: RandomTimeStampSerialSource(),
+                    clock: clock)
             }
+        }
         trust = KeyringTrustServices(
-            authority: tsa, responder: responder, root: root, responderCertificate: responderSigner.certificate,
-            revocationList: crl)
-    }
-
-    /// Wiring whose OCSP responder and CRL read the certificate revocations recorded in `store`.
-    package init(keyring: Keyring, store: RequestStore, clock: @escaping @Sendable () -> Date = { Date() })
-        throws(AppError)
-    {
-        let authority = keyring.certificateAuthority
-        let issuer = authority.certificate.subject.description
-        let crlCache = LastRevocationList()
-        try self.init(
-            keyring: keyring,
-            status: { serial in
-                // Not recorded as issued: unknown (RFC 6960 §2.2); a store that cannot answer: unknown too.
-                (try? store.certificateRecord(issuer: issuer, serial: serial))??.status ?? .unknown
-            },
-            revocationList: { time in
-                guard let key = authority.key else { throw AppError(.keyMaterial, "no CA key to sign a CRL") }
-                let entries = try store.revokedCertificates(issuer: issuer).compactMap { record in
-                    record.revocation.map {
-                        CertificateRevocationList.Entry(
-                            serialNumber: record.serialBytes, revocationDate: $0.at, reason: $0.reason)
-                    }
+            authority: tsa, responder: responder, root: authority.certificate,
+            responderCertificate: responderCertificate,
+            revocationList: {
+                guard let crl = publisher.currentCRL() else {
+                    throw AppError(.keyMaterial, "the CA's CRL cannot be issued (no CA key, or the store failed)")
                 }
-                // One CRL serves every document for up to an hour while nothing is revoked (a new CRL number is a
-                // write); a revocation, or a clock that moved, issues a fresh one.
-                let revoked = entries.map(\.serialNumber)
-                if let cached = crlCache.value.withLock({ $0 }), cached.revoked == revoked,
-                    (0..<3600).contains(time.timeIntervalSince(cached.at))
-                {
-                    return cached.der
-                }
-                let der = try CertificateRevocationList.issue(
-                    by: authority.certificate, key: key, entries: entries,
-                    number: try store.nextCRLNumber(issuer: issuer), thisUpdate: time,
-                    nextUpdate: time.addingTimeInterval(7 * 86400)
-                ).der
-                crlCache.value.withLock { $0 = (revoked, time, der) }
-                return der
-            },
-            recordCertificate: { certificate in
-                try store.recordIssuedCertificates([(certificate, "officer")], now: clock())
-            }, clock: clock)
+                return crl
+            })
     }
 
     /// An issuance service for `store` with these keys and services.
@@ -131,11 +92,11 @@ package final class KeyringTrustServices: IssuanceTrustServices {
     let responder: OCSPResponder
     let root: Certificate
     let responderCertificate: Certificate
-    let revocationList: @Sendable (Date) throws -> [UInt8]
+    let revocationList: @Sendable () throws -> [UInt8]
 
     init(
         authority: TimeStampAuthority, responder: OCSPResponder, root: Certificate, responderCertificate: Certificate,
-        revocationList: @escaping @Sendable (Date) throws -> [UInt8]
+        revocationList: @escaping @Sendable () throws -> [UInt8]
     ) {
         self.authority = authority
         self.responder = responder
@@ -160,14 +121,9 @@ package final class KeyringTrustServices: IssuanceTrustServices {
             for certificate in certificates + tsa {
                 responses.append(try responder.response(for: certificate))
             }
-            return RevocationEvidence(certificates: all, ocspResponses: responses, crls: [try revocationList(time)])
+            return RevocationEvidence(certificates: all, ocspResponses: responses, crls: [try revocationList()])
         } catch {
             throw CaseworkError(.issuanceFailed, "cannot gather revocation evidence: \(error)")
         }
     }
-}
-
-/// The CRL last issued for documents: which serials it lists, when, and its DER.
-final class LastRevocationList: Sendable {
-    let value = Mutex<(revoked: [[UInt8]], at: Date, der: [UInt8])?>(nil)
 }

@@ -210,7 +210,20 @@ package final class Service: Sendable {
         let configuredBase = options.publicBaseURL
         let host = options.host
         // The officer's signature, the seal, timestamps, DSS and document timestamp (PAdES B-LTA) from the keyring.
-        let wiring = try IssuanceWiring(keyring: keyring, store: store, clock: options.clock)
+        // RFC 3161 time-stamps at `POST /pki/tsa` (503 when the keyring has no TSA identity); issuance uses the same
+        // authority, so every token this service signs draws from one persistent serial source.
+        let timeStamping: TimeStampAuthority?
+        let wiring: IssuanceWiring
+        do {
+            timeStamping = try TimeStampServer.authority(
+                keyring: keyring, dataDirectory: options.dataDirectory, policy: options.timeStampPolicy,
+                clock: options.clock)
+            wiring = try IssuanceWiring(
+                keyring: keyring, store: store, timeStamping: timeStamping, clock: options.clock)
+        } catch {
+            try? store.close()
+            throw error
+        }
         let issuance = wiring.service(
             store: store, keyring: keyring,
             loadingRenderer: {
@@ -278,7 +291,7 @@ package final class Service: Sendable {
             verification: options.verification ?? VerificationLanes())
         let api = APIService(
             casework: casework, verifier: verifier, metrics: metrics, openAPI: openAPI, trust: keyring.publication(),
-            metricsToken: options.metricsToken)
+            metricsToken: options.metricsToken, statusSigner: keyring.statusSigner)
         // The pages share the casework's pieces (one set of verification threads, one confirmation budget per
         // client) without holding the API; one router serves both.
         let trusted = development?.issuers ?? issuers
@@ -292,16 +305,6 @@ package final class Service: Sendable {
             site: web)
         var routes = HTTPRouter.Builder()
         api.register(&routes)
-        // RFC 3161 time-stamps at `POST /pki/tsa` (503 when the keyring has no TSA identity).
-        let timeStamping: TimeStampAuthority?
-        do {
-            timeStamping = try TimeStampServer.authority(
-                keyring: keyring, dataDirectory: options.dataDirectory, policy: options.timeStampPolicy,
-                clock: options.clock)
-        } catch {
-            try? store.close()
-            throw error
-        }
         TimeStampHandler(authority: timeStamping, clock: options.clock).register(&routes)
         do {
             let publisher = try RevocationPublisher(
