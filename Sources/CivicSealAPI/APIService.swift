@@ -24,6 +24,8 @@ package final class APIService: Sendable {
     let trustBody: [UInt8]
     /// What `GET /metrics` requires as `Authorization: Bearer`; nil: `/metrics` is not served (404).
     let metricsToken: [UInt8]?
+    /// Signs `GET /v1/documents/{id}/status` for `Accept: application/jose`; nil answers 406 there.
+    let statusSigner: CMSSigner?
 
     var clock: @Sendable () -> Date { casework.clock }
 
@@ -32,11 +34,13 @@ package final class APIService: Sendable {
     ///   - openAPI: the OpenAPI document served at `GET /openapi.json` (``OpenAPIDocument``, loaded at start).
     ///   - trust: what `GET /v1/trust` publishes.
     ///   - metricsToken: the bearer token `GET /metrics` requires; nil answers 404 there.
+    ///   - statusSigner: signs document statuses as JWS (`Accept: application/jose`).
     package init(
         casework: Casework, verifier: TokenVerifier, metrics: MetricsRegistry, openAPI: OpenAPIDocument,
-        trust: TrustPublication = TrustPublication(), metricsToken: String? = nil
+        trust: TrustPublication = TrustPublication(), metricsToken: String? = nil, statusSigner: CMSSigner? = nil
     ) {
         self.casework = casework
+        self.statusSigner = statusSigner
         self.metricsToken = metricsToken.map { Array($0.utf8) }
         trustBody = trust.body()
         self.verifier = verifier

@@ -115,7 +115,11 @@ extension WebPages {
             let known = RequestKind.allCases.first { kind == $0.rawValue || kind.hasPrefix($0.rawValue + "-") }
             object["kind"] = .string(known.map { kindName($0, visit) } ?? kind)
         }
-        if let id = verdict.documentID, DocumentID.isValid(id) { object["documentId"] = .string(id) }
+        if let id = verdict.documentID, DocumentID.isValid(id) {
+            object["documentId"] = .string(id)
+            // The registry status this verdict relied on was read just now: say so, and how fresh that is.
+            object["statusAsOf"] = .string(Self.hanoiDateTime(dependencies.casework.clock(), visit))
+        }
         if let revocation = verdict.revocation {
             object["revokedOn"] = .string(Self.hanoiDateTime(revocation.date, visit))
             object["revocationReason"] = .string(text("revocation-\(revocation.reason.rawValue)", visit))

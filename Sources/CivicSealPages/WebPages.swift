@@ -76,7 +76,8 @@ package struct WebPages: Sendable {
 
     /// The API's own paths, which keep problem+json for unknown addresses and wrong methods.
     static func isAPIPath(_ path: String) -> Bool {
-        path == "/v1" || path.hasPrefix("/v1/") || ["/openapi.json", "/healthz", "/metrics"].contains(path)
+        path == "/v1" || path.hasPrefix("/v1/") || path.hasPrefix("/pki/")
+            || ["/openapi.json", "/healthz", "/metrics"].contains(path)
     }
 
     /// Any other path answers in HTML in the visitor's language: an unknown address is the not-found page, and a

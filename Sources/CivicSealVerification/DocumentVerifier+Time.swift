@@ -281,6 +281,8 @@ extension ValidationData {
     /// before it wins; else good or revoked after it; nil when nothing covers the certificate.
     func status(of certificate: Certificate, issuer: Certificate, at time: Date) -> Status? {
         var found: Status?
+        // OCSP and CRL times are whole seconds (RFC 5280 §4.1.2.5.2); a TSTInfo genTime may carry a fraction.
+        let second = Date(timeIntervalSince1970: time.timeIntervalSince1970.rounded(.down))
         for item in ocspResponses {
             guard let response = try? OCSPResponse(der: item.der),
                 let single = response.status(of: certificate, issuer: issuer, at: response.producedAt)
@@ -289,7 +291,7 @@ extension ValidationData {
             case .revoked(let date, let reason):
                 if date <= time { return .revokedBefore(date, reason, revision: item.revision) }
                 found = .revokedAfter(date, reason, revision: item.revision)
-            case .good where response.producedAt >= time:
+            case .good where response.producedAt >= second:
                 if found == nil { found = .good(source: "OCSP", revision: item.revision) }
             default: continue
             }
@@ -301,7 +303,7 @@ extension ValidationData {
                     return .revokedBefore(entry.revocationDate, entry.reason, revision: item.revision)
                 }
                 found = .revokedAfter(entry.revocationDate, entry.reason, revision: item.revision)
-            } else if list.thisUpdate >= time, found == nil {
+            } else if list.thisUpdate >= second, found == nil {
                 found = .good(source: "CRL", revision: item.revision)
             }
         }

@@ -43,9 +43,12 @@ let usage = """
       civicseal tsa --port N [--host 127.0.0.1] [--keys Keys] [--data .civicseal]
                           run the keyring's RFC 3161 time-stamp authority alone at POST /pki/tsa (serials in
                           DATA/tsa-serials, shared safely with a running serve)
-      civicseal verify FILE.pdf [--trust DIR]
+      civicseal verify FILE.pdf [--trust DIR] [--status STATUS.jws [--status-max-age HOURS]]
                           verify a sealed PDF offline against the PEM trust anchors in DIR
-                          (default Keys/trust); exit 0 valid, 1 invalid, 65 unreadable input
+                          (default Keys/trust); exit 0 valid, 1 invalid, 65 unreadable input. --status
+                          checks the signed registry status (GET /v1/documents/ID/status, Accept:
+                          application/jose), prints how old it is, and fails (exit 1) when it is revoked or
+                          stale: older than HOURS (default 24)
       civicseal archive renew [--now TIME] [--dry-run] [--horizon-days 90] [--data DIR] [--keys DIR]
                           add a DSS update and a new document timestamp to every document whose latest
                           document timestamp's TSA certificate expires within the horizon (what `serve` does
@@ -142,9 +145,18 @@ func run(_ arguments: [String]) throws(AppError) -> Int32 {
     case "tsa":
         throw AppError(.usage, "tsa runs the time-stamp authority: civicseal tsa --port N [--keys DIR] [--data DIR]")
     case "verify":
-        try parsed.only(["trust"])
+        try parsed.only(["trust", "status", "status-max-age"])
         guard parsed.words.count == 2 else { throw AppError(.usage, "verify needs exactly one FILE.pdf") }
-        let result = try VerifyCommand.run(file: parsed.words[1], trustDirectory: parsed.options["trust"])
+        var maximumAge = Duration.seconds(24 * 3600)
+        if let text = parsed.options["status-max-age"] {
+            guard let hours = Int(text), (1...8760).contains(hours) else {
+                throw AppError(.usage, "--status-max-age is a number of hours (1–8760)")
+            }
+            maximumAge = .seconds(hours * 3600)
+        }
+        let result = try VerifyCommand.run(
+            file: parsed.words[1], trustDirectory: parsed.options["trust"], statusFile: parsed.options["status"],
+            statusMaximumAge: maximumAge)
         print(result.text)
         return result.status
     case "archive":

@@ -46,7 +46,7 @@ private final class RevocationPKI: Sendable {
         let single = try #require(good.status(of: leaf, issuer: setup.pki.root, at: TestPKI.now))
         #expect(single.status == .good)
         #expect(single.serialNumber == leaf.serialNumberBytes)
-        #expect(single.thisUpdate == TestPKI.now)
+        #expect(single.thisUpdate == TestPKI.now && good.producedAt == TestPKI.now)
         #expect(single.nextUpdate == TestPKI.now.addingTimeInterval(7 * 86400))
         #expect(good.responderCertificates.contains(setup.responderCertificate))
 
@@ -56,6 +56,16 @@ private final class RevocationPKI: Sendable {
         #expect(
             revoked.status(of: leaf, issuer: setup.pki.root, at: TestPKI.now)?.status
                 == .revoked(at: revokedAt, reason: .keyCompromise))
+    }
+
+    @Test("A response in BER (a non-minimal outer length) is refused: DER only")
+    func berResponsesAreRefused() throws {
+        let setup = try RevocationPKI()
+        let der = try setup.responder().response(for: try setup.leaf())
+        #expect(der[0] == 0x30 && der[1] == 0x82)
+        let ber = [0x30, 0x83, 0x00] + der[2...]
+        #expect(throws: CryptoError(.malformedInput, "")) { try OCSPResponse(der: Array(ber)) }
+        #expect(try OCSPResponse(der: der).responses.count == 1)
     }
 
     @Test("A response is not trusted for another CA, another certificate, or after the responder expired")

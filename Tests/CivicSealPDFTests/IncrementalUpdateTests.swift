@@ -61,7 +61,9 @@ import Testing
         let widget = try Self.dictionary(reread, widgetNumber)
         #expect(widget["T"] == .text("Dau"))
         #expect(widget["P"] == .reference(page))
-        guard case .dictionary(let lock)? = widget["Lock"] else {
+        guard case .reference(let lockNumber)? = widget["Lock"],
+            case .dictionary(let lock)? = try reread.object(lockNumber)
+        else {
             Issue.record("no /Lock")
             return
         }
@@ -85,6 +87,22 @@ import Testing
         #expect(location.contents.lowerBound > file.bytes.count)
         #expect(location.byteRange[2] + location.byteRange[3] == prepared.bytes.count)
         #expect(prepared.structure.pages[0].annotations.count == 2)
+    }
+
+    @Test("After a field locked with /P 1 no signature may be added; DSS and document timestamps may")
+    func lockedDocumentTakesNoFurtherSignature() throws {
+        var update = try PDFIncrementalUpdate(appendingTo: Self.signed().bytes)
+        try update.addSignatureField(Self.sealField(), lock: .all(permission: 1))
+        let locked = try update.serializedForSigning().bytes
+        var after = try PDFIncrementalUpdate(appendingTo: locked)
+        #expect(throws: PDFError(.invalidArgument, "")) { try after.addSignatureField(Self.sealField("Third")) }
+        try after.addDSS(certificates: [[0x30, 0]], ocspResponses: [], crls: [])
+        try after.addDocumentTimeStampField(name: "DocTS1")
+
+        var lenient = try PDFIncrementalUpdate(appendingTo: Self.signed().bytes)
+        try lenient.addSignatureField(Self.sealField(), lock: .all(permission: 2))
+        var next = try PDFIncrementalUpdate(appendingTo: try lenient.serializedForSigning().bytes)
+        try next.addSignatureField(Self.sealField("Third"))
     }
 
     @Test("Include and Exclude locks name their fields")

@@ -10,6 +10,10 @@ final class LongTermFixtures: Sendable {
     let root: Certificate
     let officer: CMSSigner
     let seal: CMSSigner
+    let responder: OCSPResponder
+    let responderCertificate: Certificate
+    /// The root's CRL (empty), DER.
+    let crl: [UInt8]
     let signingTime: Date
 
     init() throws {
@@ -21,16 +25,31 @@ final class LongTermFixtures: Sendable {
             publicKey: rootKey.publicKey, notBefore: validity.0, notAfter: validity.1
         ).selfSigned(with: rootKey)
         let root = self.root
-        func signer(_ name: String) throws -> CMSSigner {
+        func signer(_ name: String, officer: Bool = false) throws -> CMSSigner {
             let key = try PrivateKey.generate(.ecP256)
-            let certificate = try CertificateBuilder.documentSigner(
-                subject: DistinguishedName([.init("C", "VN"), .init("CN", name)]), publicKey: key.publicKey,
-                notBefore: validity.0, notAfter: validity.1
-            ).issued(by: root, key: rootKey)
-            return try CMSSigner(key: key, certificate: certificate, chain: [root])
+            let subject = DistinguishedName([.init("C", "VN"), .init("CN", name)])
+            let builder =
+                officer
+                ? CertificateBuilder.officer(
+                    subject: subject, publicKey: key.publicKey, notBefore: validity.0, notAfter: validity.1)
+                : CertificateBuilder.documentSigner(
+                    subject: subject, publicKey: key.publicKey, notBefore: validity.0, notAfter: validity.1)
+            return try CMSSigner(key: key, certificate: try builder.issued(by: root, key: rootKey), chain: [root])
         }
-        officer = try signer("Nguyễn Văn Thử")
+        officer = try signer("Nguyễn Văn Thử", officer: true)
         seal = try signer("Sở Tư pháp thử nghiệm")
+        let responderKey = try PrivateKey.generate(.ecP256)
+        responderCertificate = try CertificateBuilder.ocspResponder(
+            subject: DistinguishedName([.init("C", "VN"), .init("CN", "OCSP thử")]), publicKey: responderKey.publicKey,
+            notBefore: validity.0, notAfter: validity.1
+        ).issued(by: root, key: rootKey)
+        responder = try OCSPResponder(
+            signer: try CMSSigner(key: responderKey, certificate: responderCertificate, chain: [root]), issuer: root
+        ) { _ in .good }
+        crl = try CertificateRevocationList.issue(
+            by: root, key: rootKey, entries: [], number: 1, thisUpdate: validity.0,
+            nextUpdate: Date().addingTimeInterval(7 * 86400)
+        ).der
         try directory.write("root.pem", text: root.pem)
     }
 
@@ -164,7 +183,28 @@ final class LongTermFixtures: Sendable {
         }
     }
 
-    func pyHanko(_ path: String) throws -> [PyHankoSignature] {
+    /// What pyHanko reads from the DSS, and whether each signature validates with revocation checked strictly
+    /// from the DSS alone.
+    struct PyHankoStore: Decodable {
+        let certs: Int
+        let ocspStatus: [String]
+        let crls: Int
+        let strict: [Bool]
+
+        enum CodingKeys: String, CodingKey {
+            case certs, crls, strict
+            case ocspStatus = "ocsp_status"
+        }
+    }
+
+    struct PyHankoReport: Decodable {
+        let signatures: [PyHankoSignature]
+        let dss: PyHankoStore?
+    }
+
+    func pyHanko(_ path: String) throws -> [PyHankoSignature] { try pyHankoReport(path).signatures }
+
+    func pyHankoReport(_ path: String) throws -> PyHankoReport {
         let script = try directory.write("validate.py", text: Self.pyHankoScript)
         var trust = ["\(directory.path)/root.pem"]
         if FileManager.default.fileExists(atPath: "\(directory.path)/tsa.pem") {
@@ -172,7 +212,7 @@ final class LongTermFixtures: Sendable {
         }
         let run = try ExternalTool.run("python3", [script, path] + trust)
         guard run.status == 0 else { throw ToolFailure("pyHanko: \(run.errorText)") }
-        return try JSONDecoder().decode([PyHankoSignature].self, from: run.standardOutput)
+        return try JSONDecoder().decode(PyHankoReport.self, from: run.standardOutput)
     }
 
     static let pyHankoScript = """
@@ -182,11 +222,34 @@ final class LongTermFixtures: Sendable {
         from pyhanko.sign.validation import validate_pdf_signature, validate_pdf_timestamp
         from pyhanko_certvalidator import ValidationContext
 
+        from pyhanko.sign.validation.dss import DocumentSecurityStore
+        from asn1crypto import ocsp, crl
+
         roots = [load_cert_from_pemder(p) for p in sys.argv[2:]]
         context = ValidationContext(trust_roots=roots, allow_fetching=False, revocation_mode='soft-fail')
         out = []
+        dss = None
         with open(sys.argv[1], 'rb') as f:
             reader = PdfFileReader(f)
+            try:
+                store = DocumentSecurityStore.read_dss(reader)
+            except Exception:
+                store = None
+            if store is not None:
+                ocsp_status = [
+                    ocsp.OCSPResponse.load(r.get_object().data)['response_status'].native for r in store.ocsps
+                ]
+                crl_count = len([crl.CertificateList.load(r.get_object().data) for r in store.crls])
+                # Revocation checked strictly, from nothing but what the DSS holds.
+                strict = store.as_validation_context(
+                    {'trust_roots': roots, 'allow_fetching': False, 'revocation_mode': 'hard-fail'})
+                strict_ok = []
+                for s in reader.embedded_signatures:
+                    if s.sig_object.get('/Type') != '/DocTimeStamp':
+                        st = validate_pdf_signature(s, signer_validation_context=strict)
+                        strict_ok.append(bool(st.bottom_line))
+                dss = {'certs': len(store.certs), 'ocsp_status': ocsp_status, 'crls': crl_count,
+                       'strict': strict_ok}
             for s in reader.embedded_signatures:
                 timestamp = s.sig_object.get('/Type') == '/DocTimeStamp'
                 if timestamp:
@@ -205,7 +268,7 @@ final class LongTermFixtures: Sendable {
                     'summary': st.summary(),
                     'signature_timestamp': None if tv is None else bool(tv.intact and tv.valid and tv.trusted),
                 })
-        print(json.dumps(out))
+        print(json.dumps({'signatures': out, 'dss': dss}))
         """
 
     /// The DER the sealer wrote at the start of a `/Contents` hex string (the rest stays zero).

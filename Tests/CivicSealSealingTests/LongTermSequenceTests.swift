@@ -16,6 +16,8 @@ import Testing
         var timestamped: [UInt8] = []
         /// An archive renewal: fresh validation data in the DSS, then a second document timestamp.
         var renewed: [UInt8] = []
+        /// Where the first document timestamp sits in ``timestamped``.
+        var timestampLocation: PDFSignatureLocation?
     }
 
     static func run(_ fixtures: LongTermFixtures) throws -> Steps {
@@ -28,14 +30,21 @@ import Testing
 
         var dssUpdate = try PDFIncrementalUpdate(appendingTo: steps.sealed)
         try dssUpdate.addDSS(
-            certificates: [fixtures.officer.certificate.der, fixtures.seal.certificate.der, fixtures.root.der],
-            ocspResponses: [], crls: [])
+            certificates: [
+                fixtures.officer.certificate.der, fixtures.seal.certificate.der, fixtures.root.der,
+                fixtures.responderCertificate.der,
+            ],
+            ocspResponses: [
+                try fixtures.responder.response(for: fixtures.officer.certificate),
+                try fixtures.responder.response(for: fixtures.seal.certificate),
+            ], crls: [fixtures.crl])
         steps.withDSS = dssUpdate.serialized()
 
         var timestampUpdate = try PDFIncrementalUpdate(appendingTo: steps.withDSS)
         try timestampUpdate.addDocumentTimeStampField(name: "DocTS1")
-        steps.timestamped = try PAdESSealer.documentTimeStamp(
-            try timestampUpdate.serializedForSigning(), token: fixtures.token(digest:))
+        let timestampFile = try timestampUpdate.serializedForSigning()
+        steps.timestampLocation = timestampFile.signature
+        steps.timestamped = try PAdESSealer.documentTimeStamp(timestampFile, token: fixtures.token(digest:))
 
         var renewalDSS = try PDFIncrementalUpdate(appendingTo: steps.timestamped)
         try renewalDSS.addDSS(
@@ -52,11 +61,11 @@ import Testing
         .enabled(if: ExternalTool.isUsable("openssl", "qpdf", "pdftotext", "pdfsig", "python3")))
     func sequencePassesTheTools() async throws {
         let fixtures = try LongTermFixtures()
-        let (outcome, problems) = try await LongTermFixtures.onOwnThread {
-            () throws -> ([String: [LongTermFixtures.PyHankoSignature]], [String]) in
+        let (reports, problems) = try await LongTermFixtures.onOwnThread {
+            () throws -> ([String: LongTermFixtures.PyHankoReport], [String]) in
             try fixtures.makeAuthority()
             let steps = try Self.run(fixtures)
-            var reports: [String: [LongTermFixtures.PyHankoSignature]] = [:]
+            var reports: [String: LongTermFixtures.PyHankoReport] = [:]
             var problems: [String] = []
             for (name, bytes) in [
                 ("officer", steps.officerSigned), ("sealed", steps.sealed), ("dss", steps.withDSS),
@@ -66,11 +75,46 @@ import Testing
                 if let qpdf = try fixtures.qpdfProblems(path) { problems.append("qpdf --check after \(name): \(qpdf)") }
                 let text = try ExternalTool.run("pdftotext", ["-enc", "UTF-8", path, "-"])
                 if !text.text.contains(LongTermFixtures.pageText) { problems.append("pdftotext after \(name)") }
-                reports[name] = try fixtures.pyHanko(path)
+                reports[name] = try fixtures.pyHankoReport(path)
+            }
+            // openssl ts -verify: the embedded token covers exactly the document timestamp's byte range.
+            guard let location = steps.timestampLocation else { throw LongTermFixtures.ToolFailure("no location") }
+            let token = try fixtures.directory.write(
+                "doc-token.der", try LongTermFixtures.embeddedCMS(steps.timestamped, location.contents))
+            var covered = location.signedBytes(of: steps.timestamped)
+            for (name, data) in [
+                ("covered", covered),
+                (
+                    "altered",
+                    {
+                        covered[100] ^= 1
+                        return covered
+                    }()
+                ),
+            ] {
+                let path = try fixtures.directory.write("\(name).bin", data)
+                let verify = try ExternalTool.run(
+                    "openssl",
+                    [
+                        "ts", "-verify", "-data", path, "-in", token, "-token_in", "-CAfile",
+                        "\(fixtures.directory.path)/tsa.pem",
+                    ])
+                let accepted = verify.status == 0 && verify.text.contains("Verification: OK")
+                if accepted != (name == "covered") {
+                    problems.append("openssl ts -verify on \(name) data: \(verify.text)\(verify.errorText)")
+                }
             }
             return (reports, problems)
         }
         #expect(problems.isEmpty, "\(problems)")
+        let outcome = reports.mapValues(\.signatures)
+        // pyHanko reads the DSS: four certificates, two successful OCSP responses, one CRL; and with revocation
+        // checked strictly from the DSS alone, both signatures validate.
+        let store = try #require(reports["timestamped"]?.dss)
+        #expect(store.certs == 4 && store.ocspStatus == ["successful", "successful"] && store.crls == 1)
+        #expect(store.strict == [true, true])
+        #expect(reports["sealed"]?.dss == nil)
+        #expect(reports["renewed"]?.dss?.certs == 5, "the renewal adds the TSA certificate, not the root again")
         #expect(outcome["officer"]?.count == 1)
         #expect(outcome["sealed"]?.count == 2)
         #expect(outcome["dss"]?.count == 2)

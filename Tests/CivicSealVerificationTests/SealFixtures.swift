@@ -44,13 +44,14 @@ final class SealFixtures: Sendable {
     }
 
     /// A sealed form-1 certificate written to `name`; returns its path.
-    func sealedFormOne(_ name: String = "sealed.pdf") throws -> (path: String, bytes: [UInt8]) {
+    func sealedFormOne(_ name: String = "sealed.pdf", signer: CMSSigner? = nil) throws -> (path: String, bytes: [UInt8])
+    {
         let department = try require(keyring.department("justice-hanoi"), "justice-hanoi department")
         let rendered = try renderer.render(
             Self.formOne(),
             signature: SignaturePlaceholder(
                 signerName: department.name, reason: "Phiếu lý lịch tư pháp", location: "Hà Nội"))
-        let sealed = try PAdESSealer.seal(rendered.pdf, signer: try department.signer())
+        let sealed = try PAdESSealer.seal(rendered.pdf, signer: try signer ?? department.signer())
         return (try directory.write(name, sealed), sealed)
     }
 }

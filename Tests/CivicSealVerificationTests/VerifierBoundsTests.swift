@@ -1,5 +1,6 @@
 import CivicSealApp
 import CivicSealPDF
+import CivicSealTestSupport
 import Foundation
 import Testing
 
@@ -119,5 +120,49 @@ import Testing
     @Test func objectsInsideAFailedObjectAreNotReadAgain() throws {
         let hidden = "1 0 obj<</X (2 0 obj<</Type/Sig/ByteRange[0 1 2 3]/Contents<00>>>endobj) 5>>endobj\ntrailer<<>>\n"
         #expect(throws: PDFStructureError.self) { try SignedPDF(Array("%PDF-1.7\n\(hidden)".utf8)) }
+    }
+
+    /// More than 64 revisions, or more than 16 signatures, are refused as a structure error before any work per
+    /// revision or signature is done.
+    @Test func tooManyRevisionsOrSignaturesAreRefused() throws {
+        var revisions = "%PDF-1.7\n1 0 obj<</Type/Sig/ByteRange[0 1 2 3]/Contents<00>>>endobj\ntrailer<<>>\n"
+        for offset in 0...PDFObjectScanner.maximumRevisions { revisions += "startxref\n\(offset)\n%%EOF\n" }
+        #expect {
+            try SignedPDF(Array(revisions.utf8))
+        } throws: { error in
+            (error as? PDFStructureError)?.message.contains("revisions") == true
+        }
+        var signatures = "%PDF-1.7\n"
+        for number in 1...(SignedPDF.maximumSignatures + 1) {
+            signatures += "\(number) 0 obj<</Type/Sig/ByteRange[0 1 2 3]/Contents<00>>>endobj\n"
+        }
+        signatures += "trailer<<>>\nstartxref\n0\n%%EOF\n"
+        #expect {
+            try SignedPDF(Array(signatures.utf8))
+        } throws: { error in
+            (error as? PDFStructureError)?.message.contains("signatures") == true
+        }
+        // Sixteen are read, each with the revision its byte range ends.
+        let sixteen = try SignedPDF(Array(signatures.replacingOccurrences(of: "17 0 obj", with: "16 0 obj").utf8))
+        #expect(sixteen.signatures.count == SignedPDF.maximumSignatures)
+        #expect(sixteen.revisions.count == 1)
+    }
+
+    /// The FlateDecode reader inflates what a zlib writer made and refuses what would expand past its bound.
+    @Test(.enabled(if: ExternalTool.isUsable("python3")))
+    func flateDecodeInflatesAndStopsAtItsBound() throws {
+        let script =
+            "import sys, zlib; sys.stdout.buffer.write(zlib.compress(bytes(range(256)) * 64 + b'x' * 100000, 9))"
+        let compressed = try ExternalTool.run("python3", ["-c", script]).standardOutput
+        let expected =
+            Array(repeating: Array(0...255) as [UInt8], count: 64).flatMap { $0 }
+            + Array(
+                repeating: UInt8(ascii: "x"), count: 100_000)
+        #expect(FlateDecode.inflate(Array(compressed), maximumSize: 1 << 20) == expected)
+        #expect(FlateDecode.inflate(Array(compressed), maximumSize: 50_000) == nil)
+        var damaged = Array(compressed)
+        damaged[damaged.count / 2] ^= 0xFF
+        #expect(FlateDecode.inflate(damaged, maximumSize: 1 << 20) != expected)
+        #expect(FlateDecode.inflate([0x78, 0x9C], maximumSize: 100) == nil)
     }
 }

@@ -24,9 +24,47 @@ extension APIService {
     }
 
     /// `GET /v1/documents/{id}/status` (public) → ``Casework/documentStatus(_:)``: status, kind, issuing
-    /// department, issue date — nothing personal.
+    /// department, issue date — nothing personal. With `Accept: application/jose` (and JSON not preferred), the
+    /// status as a compact JWS by the keyring's status signer (``SignedDocumentStatus``); 406 without one.
     func documentStatus(_ request: HTTPRequest, _ context: RequestContext) throws -> HTTPResponse {
-        json(DocumentStatusBody(try casework.documentStatus(try documentID(context))))
+        let status = try casework.documentStatus(try documentID(context))
+        guard Self.wantsJOSE(request.headers.values(for: "Accept")) else { return json(DocumentStatusBody(status)) }
+        guard let statusSigner else {
+            throw APIError(
+                problem: ProblemDetails(
+                    slug: "not-acceptable", title: "Not acceptable", status: HTTPStatus(code: 406),
+                    detail: "This service has no status signer; ask for application/json."))
+        }
+        var reason: String?
+        var revokedAt: Date?
+        if case .revoked(_, let code, let at) = status.entry.status {
+            reason = code.rawValue
+            revokedAt = at
+        }
+        let compact = try SignedDocumentStatus.sign(
+            documentID: status.entry.documentID, status: status.entry.status.name, reason: reason,
+            revokedAt: revokedAt, asOf: clock(), signer: statusSigner)
+        var response = HTTPResponse(status: .ok, body: Array(compact.utf8))
+        response.headers.replaceOrAdd(name: "Content-Type", value: "application/jose")
+        response.headers.replaceOrAdd(name: "Cache-Control", value: "no-store")
+        response.headers.replaceOrAdd(name: "Vary", value: "Accept")
+        return response
+    }
+
+    /// Whether an `Accept` field asks for `application/jose` over JSON: listed with a higher (or equal and
+    /// earlier) quality than `application/json`.
+    static func wantsJOSE(_ fields: [String]) -> Bool {
+        var jose: Double?
+        var json: Double?
+        for range in fields.joined(separator: ",").split(separator: ",").prefix(32) {
+            let parts = range.split(separator: ";").map { $0.trimmingCharacters(in: .whitespaces).lowercased() }
+            guard let type = parts.first else { continue }
+            let quality = parts.dropFirst().first { $0.hasPrefix("q=") }.flatMap { Double($0.dropFirst(2)) } ?? 1
+            if type == "application/jose", jose == nil { jose = quality }
+            if type == "application/json" || type == "application/*" || type == "*/*", json == nil { json = quality }
+        }
+        guard let jose, jose > 0 else { return false }
+        return jose >= (json ?? 0)
     }
 
     /// `POST /v1/documents/{id}/revoke` with `{"reasonCode": "…", "reason": "…"}` → ``Casework/revoke(_:by:input:)``:

@@ -9,8 +9,9 @@ import Foundation
 /// No sign-in; small bodies (an OCSP request is at most 8 KiB); a fixed window per client address like the other
 /// public endpoints (600 requests a minute by default, then 429 with `Retry-After`).
 package final class PKIService: Sendable {
-    /// `GET /pki/ocsp/{request}`: the base64 of an 8 KiB request, URL-encoded, fits in this many characters.
-    static let maximumEncodedRequest = 12 * 1024
+    /// `GET /pki/ocsp/{request}`: at most this many base64 characters, so that even fully percent-encoded the request
+    /// line stays under the server's 8 KiB (RFC 5019 §5: GET for requests under 255 bytes, POST beyond).
+    static let maximumEncodedRequest = 640
 
     let publisher: RevocationPublisher
     let limiter: RateLimiter
@@ -60,8 +61,12 @@ package final class PKIService: Sendable {
         builder.add(.get, "/pki/ocsp/{request}") { [self] _, context in
             try limit(context)
             let encoded = context.parameter("request") ?? ""
-            guard encoded.utf8.count <= Self.maximumEncodedRequest else {
-                throw PKIError(status: .uriTooLong, "An OCSP request is at most 8 KiB.")
+            guard encoded.utf8.count <= Self.maximumEncodedRequest,
+                encoded.utf8.allSatisfy({ Self.base64Alphabet.contains($0) })
+            else {
+                throw PKIError(
+                    status: .badRequest,
+                    "A GET OCSP request is at most \(Self.maximumEncodedRequest) base64 characters; POST larger ones.")
             }
             return try ocspResponse(to: Self.base64Decoded(encoded) ?? [], cacheable: true)
         }
@@ -94,6 +99,9 @@ package final class PKIService: Sendable {
         return response
     }
 
+    /// Standard and URL-safe base64 characters, padding included.
+    static let base64Alphabet = Set(Array("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/=-_".utf8))
+
     /// Standard or URL-safe base64, padded or not (RFC 6960 Appendix A.1 GET; clients differ), else nil.
     static func base64Decoded(_ text: String) -> [UInt8]? {
         var normalized = String(
@@ -116,9 +124,15 @@ struct PKIError: Error, HTTPProblemConvertible {
     let problemHeaders: HTTPHeaders
 
     init(status: HTTPStatus, _ detail: String, headers: HTTPHeaders = [:]) {
-        problem = ProblemDetails(
-            slug: status.code == 429 ? "too-many-requests" : "pki-request-refused", title: "PKI request refused",
-            status: status, detail: detail)
+        let slug =
+            switch status.code {
+            case 400: "malformed-request"
+            case 413: "content-too-large"
+            case 415: "unsupported-media-type"
+            case 429: "too-many-requests"
+            default: "service-unavailable"
+            }
+        problem = ProblemDetails(slug: slug, title: "PKI request refused", status: status, detail: detail)
         problemHeaders = headers
     }
 }

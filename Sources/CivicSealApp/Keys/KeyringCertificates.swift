@@ -17,6 +17,7 @@ package enum KeyringCertificates {
         let enumerator = FileManager.default.enumerator(atPath: keyring.directory)
         var files = 0
         while let relative = enumerator?.nextObject() as? String, files < maximumFiles {
+            if relative == "private" { enumerator?.skipDescendants() }  // keys only: never read
             guard relative.hasSuffix(".pem"), !relative.hasPrefix("private/") else { continue }
             files += 1
             let path = "\(keyring.directory)/\(relative)"

@@ -291,7 +291,7 @@ package final class Service: Sendable {
             verification: options.verification ?? VerificationLanes())
         let api = APIService(
             casework: casework, verifier: verifier, metrics: metrics, openAPI: openAPI, trust: keyring.publication(),
-            metricsToken: options.metricsToken)
+            metricsToken: options.metricsToken, statusSigner: keyring.statusSigner)
         // The pages share the casework's pieces (one set of verification threads, one confirmation budget per
         // client) without holding the API; one router serves both.
         let trusted = development?.issuers ?? issuers

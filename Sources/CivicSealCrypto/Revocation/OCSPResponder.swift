@@ -164,9 +164,16 @@ package final class OCSPResponder: Sendable {
             guard added != nil else { throw .openSSL("OCSP_basic_add1_status failed") }
         }
         if let request, OCSP_copy_nonce(basic, request) <= 0 { throw .openSSL("copying the OCSP nonce failed") }
+        // producedAt from the injected clock, like thisUpdate (OCSP_basic_sign would read the system clock): the
+        // field is allocated with the response and set in place, and OCSP_NOTIME keeps it.
+        guard let producedAt = OCSP_resp_get0_produced_at(basic),
+            ASN1_GENERALIZEDTIME_set(
+                UnsafeMutablePointer(mutating: producedAt), time_t(now.timeIntervalSince1970.rounded(.down))) != nil
+        else { throw .openSSL("setting the OCSP producedAt failed") }
         guard
-            OCSP_basic_sign(basic, signer.certificate.pointer, signer.key.key.pointer, signer.digest.evpMD, nil, 0)
-                == 1
+            OCSP_basic_sign(
+                basic, signer.certificate.pointer, signer.key.key.pointer, signer.digest.evpMD, nil,
+                UInt(OCSP_NOTIME)) == 1
         else { throw .openSSL("signing the OCSP response failed") }
         guard let response = OCSP_response_create(OCSP_RESPONSE_STATUS_SUCCESSFUL, basic) else {
             throw .openSSL("OCSP_response_create failed")

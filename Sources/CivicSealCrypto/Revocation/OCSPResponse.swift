@@ -34,6 +34,11 @@ package struct OCSPResponse: Sendable {
         }
         let response = try Self.parse(der)
         defer { OCSP_RESPONSE_free(response) }
+        // DER only: OpenSSL's decoder also takes BER (indefinite or non-minimal lengths), which re-encodes otherwise.
+        guard (try? derEncode { i2d_OCSP_RESPONSE(response, $0) }) == der else {
+            OpenSSLErrorQueue.clear()
+            throw CryptoError(.malformedInput, "the OCSP response is not DER")
+        }
         let status = OCSP_response_status(response)
         guard status == OCSP_RESPONSE_STATUS_SUCCESSFUL else {
             throw CryptoError(.malformedInput, "the OCSP response status is \(status), not successful")

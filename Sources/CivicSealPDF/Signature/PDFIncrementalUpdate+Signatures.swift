@@ -75,6 +75,7 @@ extension PDFIncrementalUpdate {
             throw PDFError(.invalidArgument, "contents capacity \(field.contentsCapacity) out of range")
         }
         try requireNewFieldName(field.fieldName)
+        try requireSigningAllowed()
         let page = pages[field.pageIndex]
         let widget = allocate()
         let value = allocate()
@@ -85,7 +86,12 @@ extension PDFIncrementalUpdate {
         var widgetDictionary = Self.widget(
             name: field.fieldName, value: value, page: page,
             rect: field.rect ?? PDFRect(x: 0, y: 0, width: 0, height: 0))
-        if let lock { widgetDictionary["Lock"] = .dictionary(lock.lockDictionary()) }
+        if let lock {
+            // §12.7.4.5 Table 232: /Lock "shall be an indirect reference".
+            let lockObject = allocate()
+            set(lockObject, .dictionary(lock.lockDictionary()))
+            widgetDictionary["Lock"] = .reference(lockObject)
+        }
         if let rect = field.rect, let style = field.appearance {
             let appearance = field.appearancePage(rect: rect, style: style)
             let embedded = appearance.fonts.map(EmbeddedFont.init)
@@ -231,6 +237,37 @@ extension PDFIncrementalUpdate {
             if case .dictionary(let existing)? = try resolve(field), existing["T"] == PDFObject.text(name) {
                 throw PDFError(.invalidArgument, "the document already has a field named \(name)")
             }
+        }
+    }
+
+    /// Throws when a signed field's lock, or a certification signature, has `/P 1`: then nothing but DSS updates
+    /// and document timestamps may follow (ISO 32000-2 §12.7.5.5, §12.8.2.2.2), and a further signature would
+    /// break the seal in every validator's eyes.
+    private func requireSigningAllowed() throws(PDFError) {
+        let catalog = try dictionary(root, "the catalog")
+        if case .dictionary(let permissions)? = try resolve(catalog["Perms"]),
+            case .dictionary(let certification)? = try resolve(permissions["DocMDP"]),
+            case .array(let references)? = try resolve(certification["Reference"])
+        {
+            for reference in references {
+                if case .dictionary(let dictionary)? = try resolve(reference),
+                    case .dictionary(let parameters)? = try resolve(dictionary["TransformParams"]),
+                    parameters["P"] == .integer(1)
+                {
+                    throw PDFError(.invalidArgument, "a certification signature (/P 1) forbids further signatures")
+                }
+            }
+        }
+        guard case .dictionary(let form)? = try resolve(catalog["AcroForm"]),
+            case .array(let fields)? = try resolve(form["Fields"])
+        else { return }
+        for field in fields {
+            guard case .dictionary(let existing)? = try resolve(field), existing["V"] != nil,
+                case .dictionary(let lock)? = try resolve(existing["Lock"]), lock["P"] == .integer(1)
+            else { continue }
+            throw PDFError(
+                .invalidArgument,
+                "a signed field locks the document (/P 1): only DSS and document timestamps may follow")
         }
     }
 

@@ -221,13 +221,11 @@ package struct PDFIncrementalUpdate: Sendable {
         if original.last != 0x0A { serializer.bytes.append(0x0A) }
         for number in objects.keys.sorted() { serializer.write(number, objects[number]!.object) }
         // The second /ID half changes with every update (§14.4): a hash of the original's length and identifier
-        // and of what this update appends; the original bytes are fixed by both, and not hashed again.
-        var hasher = SHA256()
-        var prefix: [UInt8] = []
-        prefix.appendInteger(original.count)
-        hasher.update(prefix + (firstIdentifier ?? []))
-        serializer.bytes.withUnsafeBytes { hasher.update(UnsafeRawBufferPointer(rebasing: $0[original.count...])) }
-        let identifier = Array(hasher.finalize().prefix(16))
+        // and of what this update appends (placeholders and font programs through their stand-ins); the original
+        // bytes are fixed by the first two, and not hashed again.
+        var salt: [UInt8] = []
+        salt.appendInteger(original.count)
+        let identifier = serializer.fileIdentifier(from: original.count, salt: salt + (firstIdentifier ?? []))
         var trailer = PDFDictionary([("Size", .integer(max(next, originalSize))), ("Root", .reference(root))])
         if let info { trailer["Info"] = .reference(info) }
         trailer["ID"] = .array([.hexString(firstIdentifier ?? identifier), .hexString(identifier)])

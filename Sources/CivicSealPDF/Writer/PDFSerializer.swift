@@ -54,11 +54,16 @@ struct PDFSerializer {
     /// `/Contents` placeholder (all zeros) by its length. Each stand-in is a function of what it replaces, so
     /// the identifier is as deterministic and as specific to the content as a hash of every byte, while the
     /// font programs and the placeholder, most of the file, are not hashed again for every document.
-    func fileIdentifier() -> [UInt8] {
+    ///
+    /// With `start` and `salt`, only the bytes from `start` on are hashed, after `salt` (an incremental update:
+    /// the earlier bytes are fixed by what the salt says about them).
+    func fileIdentifier(from start: Int = 0, salt: [UInt8] = []) -> [UInt8] {
         var hasher = SHA256()
-        var position = 0
+        if !salt.isEmpty { hasher.update(salt) }
+        var position = start
         bytes.withUnsafeBytes { file in
-            for (range, standIn) in identifierStandIns.sorted(by: { $0.range.lowerBound < $1.range.lowerBound }) {
+            for (range, standIn) in identifierStandIns.sorted(by: { $0.range.lowerBound < $1.range.lowerBound })
+            where range.lowerBound >= start {
                 hasher.update(UnsafeRawBufferPointer(rebasing: file[position..<range.lowerBound]))
                 hasher.update(standIn)
                 position = range.upperBound

@@ -1,0 +1,80 @@
+import CivicSealCrypto
+import CivicSealVerification
+import Foundation
+
+/// `civicseal verify FILE.pdf --status STATUS.jws`: the registry status a verifier relies on, as the signed JWS
+/// `GET /v1/documents/{id}/status` answers with `Accept: application/jose`. It is checked (signature, x5c chain to
+/// the trust anchors, status-signer policy, the same document), its age printed ("as of … (3 h ago)"), and refused
+/// when stale under ``StatusFreshnessPolicy`` (default 24 h): exit 1, in Vietnamese and English. A revoked status
+/// makes the result not valid (exit 1) whatever the file says.
+extension VerifyCommand {
+    /// What the status adds to the verdict: lines to print, and whether it makes the result fail.
+    package struct StatusReport: Sendable {
+        package let lines: [String]
+        package let refused: Bool
+        package let status: SignedDocumentStatus?
+    }
+
+    package static func checkStatus(
+        file: String, anchors: [Certificate], documentID: String?, now: Date,
+        policy: StatusFreshnessPolicy = StatusFreshnessPolicy()
+    ) throws(AppError) -> StatusReport {
+        guard let data = FileManager.default.contents(atPath: file), data.count <= SignedDocumentStatus.maximumLength
+        else { throw AppError(.unreadableInput, "cannot read the status \(file) (at most 32 KiB)") }
+        let validator: ChainValidator
+        do { validator = try ChainValidator(trustAnchors: anchors) } catch {
+            throw AppError(.configuration, "the trust anchors are unusable: \(error.message)")
+        }
+        let status: SignedDocumentStatus
+        do {
+            status = try SignedDocumentStatus(compact: String(decoding: data, as: UTF8.self), validator: validator)
+        } catch {
+            return StatusReport(
+                lines: [
+                    "✗ Trạng thái đăng ký không hợp lệ, không thể dựa vào / The registry status is not valid and "
+                        + "cannot be relied on (\(error.code.rawValue): \(error.message))"
+                ], refused: true, status: nil)
+        }
+        var lines: [String] = []
+        let age = SignedDocumentStatus.describeAge(status.age(at: now))
+        let asOf = signingTime(status.asOf)
+        let name = status.isRevoked ? "ĐÃ BỊ THU HỒI / REVOKED" : "CÒN HIỆU LỰC / VALID"
+        lines.append("Trạng thái đăng ký / Registry status: \(name)")
+        if let reason = status.reason { lines.append("  Lý do / Reason: \(reason)") }
+        if let revokedAt = status.revokedAt { lines.append("  Thu hồi lúc / Revoked at: \(signingTime(revokedAt))") }
+        lines.append("  Tính đến / As of: \(asOf) (cách đây \(age) / \(age) ago)")
+        lines.append("  Ký bởi / Signed by: \(status.signer.subject)")
+        var refused = false
+        if let documentID, documentID != status.documentID {
+            lines.append(
+                "✗ Trạng thái này là của tài liệu khác (\(status.documentID)) / This status is for another document "
+                    + "(\(status.documentID))")
+            refused = true
+        }
+        if !policy.isFresh(status, at: now) {
+            let hours = policy.maximumAge.components.seconds / 3600
+            lines.append(
+                "✗ Trạng thái đã cũ (quá \(hours) giờ), không thể dựa vào; hãy lấy trạng thái mới / The status is stale "
+                    + "(older than \(hours) h) and cannot be relied on; fetch a fresh one")
+            refused = true
+        }
+        if status.isRevoked { refused = true }
+        return StatusReport(lines: lines, refused: refused, status: status)
+    }
+
+    /// ``run(file:trustDirectory:now:)`` plus the signed status in `statusFile`, when given.
+    package static func run(
+        file: String, trustDirectory: String?, statusFile: String?, now: Date = Date(),
+        statusMaximumAge: Duration = .seconds(24 * 3600)
+    ) throws(AppError) -> Result {
+        let policy = StatusFreshnessPolicy(maximumAge: statusMaximumAge)
+        let result = try run(file: file, trustDirectory: trustDirectory, now: now)
+        guard let statusFile else { return result }
+        let anchors = try loadTrustAnchors(trustDirectory ?? defaultTrustDirectory)
+        let report = try checkStatus(
+            file: statusFile, anchors: anchors, documentID: result.verdict.documentID, now: now, policy: policy)
+        let status: Int32 = report.refused && result.status == 0 ? 1 : result.status
+        return Result(
+            text: result.text + "\n" + report.lines.joined(separator: "\n"), status: status, verdict: result.verdict)
+    }
+}
