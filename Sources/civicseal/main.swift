@@ -252,10 +252,9 @@ func timeStampAuthority(_ parsed: CommandLineArguments) async throws(AppError) -
     let server = try TimeStampServer.start(
         host: parsed.options["host"] ?? "127.0.0.1", port: port, keysDirectory: parsed.options["keys"] ?? "Keys",
         dataDirectory: parsed.options["data"] ?? ".civicseal")
-    FileHandle.standardError.write(
-        Data(
-            "CivicSeal time-stamp authority at http://\(parsed.options["host"] ?? "127.0.0.1"):\(server.port)/pki/tsa\n"
-                .utf8))
+    // One line on standard output with the bound port (`--port 0` picks a free one).
+    print("CivicSeal time-stamp authority at http://\(parsed.options["host"] ?? "127.0.0.1"):\(server.port)/pki/tsa")
+    fflush(nil)
     let stopped = server.shutdownOnSignals([SIGTERM, SIGINT], deadline: .seconds(10)) {}
     await server.waitUntilStopped()
     stopped.cancel()

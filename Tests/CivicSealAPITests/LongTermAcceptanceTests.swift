@@ -220,6 +220,18 @@ struct LongTermAcceptanceTests {
             // Both files are the registered document.
             let registered = try #require(second.service.store.registeredDocument(id: documentID))
             #expect(registered.versionSHA256s == [Digest.sha256(pdf), Digest.sha256(renewed)])
+            let online = verifier.verify(renewed, at: clock.now(), registry: second.service.store)
+            #expect(online.checks.first { $0.name == .hashMatches }?.passed == true, "\(online.checks)")
+            // The owner downloads the latest version.
+            let owner = Person.man(163)
+            let download = try await second.client.get(
+                "/v1/requests/\(request)/document",
+                token: try DevelopmentTokens.mint(
+                    DevelopmentTokens.Citizen(
+                        personalID: owner.personalID, name: owner.name, birthdate: owner.birthdate,
+                        gender: owner.gender),
+                    directory: second.keysDirectory, now: clock.now()))
+            #expect(download.body == renewed, "\(download.status)")
             // A second run finds nothing due: idempotent.
             let again = try job.run()
             #expect(again.renewed.isEmpty)

@@ -347,6 +347,9 @@ struct WebPagesOfficerTests {
             }
             #expect(valid.element(id: "verdict-level") == "B-LTA")
             #expect(valid.text.contains(PageText.vi("signature-role-officer")))
+            // How fresh the registry status the verdict relied on is: read just now, in Hà Nội time.
+            let asOf = try #require(valid.element(id: "verdict-status-as-of"), "\(valid.text)")
+            #expect(asOf.contains(PageText.vi("verdict-status-live")) && asOf.contains("UTC+7"), "\(asOf)")
 
             var flipped = pdf
             let stream = try #require(pdf.firstRange(of: Array("stream".utf8)))

@@ -22,6 +22,8 @@ package struct IssuanceWiring: Sendable {
         keyring: Keyring, store: RequestStore, timeStamping: TimeStampAuthority? = nil,
         clock: @escaping @Sendable () -> Date = { Date() }
     ) throws(AppError) {
+        // The responder answers `unknown` for what the store never recorded: the keyring's certificates first.
+        try KeyringCertificates.register(keyring, in: store, now: clock())
         let authority = keyring.certificateAuthority
         if let rootKey = authority.key {
             let urls = keyring.serviceURLs
@@ -116,14 +118,26 @@ package final class KeyringTrustServices: IssuanceTrustServices {
         where !all.contains(where: { $0.der == certificate.der }) {
             all.append(certificate)
         }
-        do {
-            var responses: [[UInt8]] = []
-            for certificate in certificates + tsa {
-                responses.append(try responder.response(for: certificate))
+        var responses: [[UInt8]] = []
+        for certificate in certificates + tsa {
+            let response: [UInt8]
+            do { response = try responder.response(for: certificate) } catch {
+                throw CaseworkError(.issuanceFailed, "cannot ask the OCSP responder: \(error.message)")
             }
+            // Never publish a document whose evidence says a signer is not good: a revoked officer, seal or TSA
+            // certificate (or one the CA never recorded) stops the issuance; the request stays approved.
+            let single = (try? OCSPResponse(der: response))?.status(of: certificate, issuer: root, at: time)
+            guard let single, single.status == .good else {
+                let status = single.map { "\($0.status)" } ?? "no valid answer"
+                throw CaseworkError(
+                    .issuanceFailed, "the responder does not say \(certificate.subject) is good (\(status))")
+            }
+            responses.append(response)
+        }
+        do {
             return RevocationEvidence(certificates: all, ocspResponses: responses, crls: [try revocationList()])
         } catch {
-            throw CaseworkError(.issuanceFailed, "cannot gather revocation evidence: \(error)")
+            throw CaseworkError(.issuanceFailed, "cannot issue the CRL: \(error)")
         }
     }
 }

@@ -54,8 +54,8 @@ extension VerifyCommand {
         if !policy.isFresh(status, at: now) {
             let hours = policy.maximumAge.components.seconds / 3600
             lines.append(
-                "✗ Trạng thái đã cũ (quá \(hours) giờ), không thể dựa vào; hãy lấy trạng thái mới / The status is stale "
-                    + "(older than \(hours) h) and cannot be relied on; fetch a fresh one")
+                "✗ Trạng thái đã cũ (quá \(hours) giờ), không thể dựa vào; hãy lấy trạng thái mới / "
+                    + "The status is stale (older than \(hours) h) and cannot be relied on; fetch a fresh one")
             refused = true
         }
         if status.isRevoked { refused = true }

@@ -8,10 +8,11 @@ enum PDFValidators {
     static var pdfsigUsable: Bool { ExternalTool.isUsable("pdfsig", "certutil") }
     static var pyHankoUsable: Bool { ExternalTool.isUsable("pyhanko") }
 
-    /// `pdfsig` with `rootPath` imported into a fresh NSS database, without the online OCSP check (these services do
-    /// not listen where their certificates' AIA points; ``LongTermAcceptanceTests`` keeps the responder up): the
-    /// output, and whether it says both signatures (the officer's, the seal's) are valid and trusted, and the last
-    /// covers the whole document.
+    /// `pdfsig` with `rootPath` imported into a fresh NSS database: the output, and whether it says both signatures
+    /// (the officer's, the seal's) are valid and the last signature covers the whole document. Certificate
+    /// validation is left out (`-nocert`): pdfsig reports "Certificate is Trusted" only when it reaches the OCSP
+    /// responder named in the certificates' AIA (with `-no-ocsp` it reports an unknown issue), and these services do
+    /// not listen there. ``LongTermAcceptanceTests`` runs pdfsig with the responder up and requires trust.
     static func pdfsig(_ pdfPath: String, root rootPath: String, in folder: String) throws -> (
         accepted: Bool, output: String
     ) {
@@ -20,12 +21,10 @@ enum PDFValidators {
         _ = try ExternalTool.run("certutil", ["-N", "-d", "sql:\(nss)", "--empty-password"])
         _ = try ExternalTool.run(
             "certutil", ["-A", "-d", "sql:\(nss)", "-n", "civicseal-dev-root", "-t", "CT,C,C", "-i", rootPath])
-        let result = try ExternalTool.run("pdfsig", ["-nssdir", "sql:\(nss)", "-no-ocsp", pdfPath])
+        let result = try ExternalTool.run("pdfsig", ["-nssdir", "sql:\(nss)", "-nocert", pdfPath])
         func count(_ phrase: String) -> Int { result.text.components(separatedBy: phrase).count - 1 }
         let accepted =
-            count("Signature Validation: Signature is Valid.") >= 2
-            && count("Certificate Validation: Certificate is Trusted.") >= 2
-            && result.text.contains("Total document signed")
+            count("Signature Validation: Signature is Valid.") >= 2 && result.text.contains("Total document signed")
         return (accepted, result.text + result.errorText)
     }
 
