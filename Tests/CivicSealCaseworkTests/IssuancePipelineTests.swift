@@ -25,7 +25,8 @@ final class PipelinePKI: IssuanceTrustServices {
         func years(_ count: Double) -> Date { now.addingTimeInterval(count * 365 * 86400) }
         let rootKey = try PrivateKey.generate(.ecP256)
         let root = try CertificateBuilder.rootAuthority(
-            subject: DistinguishedName(commonName: "Pipeline Test Root", organization: "CivicSeal tests", country: "VN"),
+            subject: DistinguishedName(
+                commonName: "Pipeline Test Root", organization: "CivicSeal tests", country: "VN"),
             publicKey: rootKey.publicKey, notBefore: notBefore, notAfter: years(10)
         ).selfSigned(with: rootKey)
         self.rootKey = rootKey
@@ -122,7 +123,7 @@ final class PipelinePKI: IssuanceTrustServices {
 @Suite("Issuance pipeline: officer signature, locked seal, timestamps, DSS, document timestamp")
 struct IssuancePipelineTests {
     @Test(
-        "each profile adds what it promises: B-B two signatures, B-T their timestamps, B-LTA a DSS and a document timestamp"
+        "B-B has two signatures, B-T adds their timestamps, B-LTA a DSS and a document timestamp"
     )
     func profiles() throws {
         let pki = try PipelinePKI()
@@ -158,7 +159,7 @@ struct IssuancePipelineTests {
     }
 
     @Test(
-        "qpdf, pyHanko and pdfsig accept a B-LTA document: two signatures intact and trusted, nothing illegal after them",
+        "qpdf and pyHanko accept a B-LTA document: two signatures intact and trusted, nothing illegal after them",
         .enabled(if: ExternalTool.isUsable("qpdf", "pyhanko")))
     func externalValidators() throws {
         let pki = try PipelinePKI()

@@ -19,7 +19,7 @@ extension RequestStore {
         package let timestampExpiresAt: Date?
     }
 
-    /// A document whose latest file needs a new document timestamp (see ``documentsDueForArchiveRenewal(before:after:limit:)``).
+    /// A document whose latest file needs a new document timestamp (``documentsDueForArchiveRenewal``).
     package struct ArchiveCandidate: Sendable, Hashable {
         package let documentID: String
         package let version: Int
