@@ -164,4 +164,34 @@ import Testing
         #expect(verdict.check(.allowedUpdates)?.english.contains("Revision 3:") == true, "\(verdict.checks)")
         #expect(verdict.check(.digest)?.passed == true)
     }
+
+    /// Random changes to a B-LTA document: never a crash, always every check named, never valid once a byte the last
+    /// document timestamp covers changed.
+    @Test func randomMutationsOfALongTermDocumentAreNeverValid() throws {
+        let pipeline = try Pipeline()
+        let verifier = try pipeline.fixtures.verifier()
+        let file = pipeline.archived
+        let needle = Array("/Contents <".utf8)
+        let start = try require(
+            stride(from: file.count - needle.count, through: 0, by: -1).first {
+                file[$0..<($0 + needle.count)].elementsEqual(needle)
+            })
+        let hole = start + needle.count - 1
+        let holeEnd = try require(file[hole...].firstIndex(of: UInt8(ascii: ">"))) + 1
+        var random = SplitMix64(seed: 0x1_7A_2026)
+        for round in 0..<150 {
+            var mutated = file
+            if round % 5 == 4 {
+                mutated.removeLast(1 + Int(random.next() % UInt64(mutated.count / 2)))
+            } else {
+                var index = Int(random.next() % UInt64(mutated.count - 1))
+                if (hole..<holeEnd).contains(index) { index = hole - 1 - Int(random.next() % 1000) }
+                mutated[index] ^= UInt8(1 + random.next() % 255)
+            }
+            let verdict = verifier.verify(mutated)
+            #expect(verdict.checks.map(\.name) == DocumentVerdict.CheckName.offline)
+            #expect(!verdict.isValid, "round \(round) accepted a changed file")
+        }
+        #expect(verifier.verify(file).isValid)
+    }
 }
