@@ -274,37 +274,33 @@ extension ValidationData {
         case revokedBefore(Date, CRLReason?, revision: Int)
     }
 
-    /// The certificates of `/Certs` that parse.
-    var parsedCertificates: [Certificate] { certificates.compactMap { try? Certificate(der: $0.der) } }
-
     /// The strongest statement the embedded OCSP responses and CRLs make about `certificate` at `time`: a revocation
     /// before it wins; else good or revoked after it; nil when nothing covers the certificate.
     func status(of certificate: Certificate, issuer: Certificate, at time: Date) -> Status? {
         var found: Status?
         // OCSP and CRL times are whole seconds (RFC 5280 §4.1.2.5.2); a TSTInfo genTime may carry a fraction.
         let second = Date(timeIntervalSince1970: time.timeIntervalSince1970.rounded(.down))
-        for item in ocspResponses {
-            guard let response = try? OCSPResponse(der: item.der),
-                let single = response.status(of: certificate, issuer: issuer, at: response.producedAt)
-            else { continue }
+        for (response, revision) in parsedResponses {
+            guard let single = response.status(of: certificate, issuer: issuer, at: response.producedAt) else {
+                continue
+            }
             switch single.status {
             case .revoked(let date, let reason):
-                if date <= time { return .revokedBefore(date, reason, revision: item.revision) }
-                found = .revokedAfter(date, reason, revision: item.revision)
+                if date <= time { return .revokedBefore(date, reason, revision: revision) }
+                found = .revokedAfter(date, reason, revision: revision)
             case .good where response.producedAt >= second:
-                if found == nil { found = .good(source: "OCSP", revision: item.revision) }
+                if found == nil { found = .good(source: "OCSP", revision: revision) }
             default: continue
             }
         }
-        for item in crls {
-            guard let list = try? CertificateRevocationList(der: item.der), list.isSigned(by: issuer) else { continue }
+        for (list, revision) in parsedLists where list.isSigned(by: issuer) {
             if let entry = list.entry(for: certificate) {
                 if entry.revocationDate <= time {
-                    return .revokedBefore(entry.revocationDate, entry.reason, revision: item.revision)
+                    return .revokedBefore(entry.revocationDate, entry.reason, revision: revision)
                 }
-                found = .revokedAfter(entry.revocationDate, entry.reason, revision: item.revision)
+                found = .revokedAfter(entry.revocationDate, entry.reason, revision: revision)
             } else if list.thisUpdate >= second, found == nil {
-                found = .good(source: "CRL", revision: item.revision)
+                found = .good(source: "CRL", revision: revision)
             }
         }
         return found

@@ -48,12 +48,29 @@ extension SignedPDF {
         for location in scanner.locations {
             definitions[Int(location.number), default: []].append(Int(location.offset))
         }
+        let objects = ObjectCache(scanner)
         for index in revisions.indices where index > first {
-            try judgeRevision(index, definitions: definitions)
+            try judgeRevision(index, definitions: definitions, objects: objects)
         }
     }
 
-    private func judgeRevision(_ index: Int, definitions: [Int: [Int]]) throws(DisallowedUpdate) {
+    /// Whole objects by offset, each parsed once however many revisions ask for it (a large catalog consulted by
+    /// 64 revisions is read once, keeping the work linear in the file).
+    private final class ObjectCache {
+        let scanner: PDFObjectScanner
+        var objects: [Int: PDFObjectScanner.IndirectObject?] = [:]
+
+        init(_ scanner: PDFObjectScanner) { self.scanner = scanner }
+
+        func object(at offset: Int) -> PDFObjectScanner.IndirectObject? {
+            if let cached = objects[offset] { return cached }
+            let object = scanner.wholeObject(at: offset)
+            objects[offset] = object
+            return object
+        }
+    }
+
+    private func judgeRevision(_ index: Int, definitions: [Int: [Int]], objects: ObjectCache) throws(DisallowedUpdate) {
         let lower = revisions[index - 1].end
         let upper = revisions[index].end
         let number = index + 1
@@ -85,10 +102,10 @@ extension SignedPDF {
 
         // What was current before this revision, for telling roles apart.
         func before(_ object: Int) -> PDFObjectScanner.IndirectObject? {
-            definitions[object]?.last { $0 < lower }.flatMap { scanner.wholeObject(at: $0) }
+            definitions[object]?.last { $0 < lower }.flatMap { objects.object(at: $0) }
         }
         func current(_ object: Int) -> PDFObjectScanner.IndirectObject? {
-            definitions[object]?.last { $0 < upper }.flatMap { scanner.wholeObject(at: $0) }
+            definitions[object]?.last { $0 < upper }.flatMap { objects.object(at: $0) }
         }
         let oldCatalog = before(root)?.value.dictionary
         let newCatalog = current(root)?.value.dictionary
@@ -112,7 +129,7 @@ extension SignedPDF {
         }
         var added: [Int] = []  // fields and annotations the revision starts to refer to
         for (object, offset) in changed.sorted(by: { $0.key < $1.key }) {
-            guard let new = scanner.wholeObject(at: offset) else {
+            guard let new = objects.object(at: offset) else {
                 throw refuse("không đọc được đối tượng \(object).", "object \(object) cannot be read.")
             }
             if new.value["Type"]?.nameValue == "ObjStm" {
@@ -128,7 +145,7 @@ extension SignedPDF {
                 }
                 continue
             }
-            guard let old = scanner.wholeObject(at: oldOffset) else {
+            guard let old = objects.object(at: oldOffset) else {
                 throw refuse("không đọc được đối tượng \(object).", "object \(object) cannot be read.")
             }
             if old.value.means(new.value),

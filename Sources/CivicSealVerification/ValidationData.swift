@@ -1,3 +1,5 @@
+import CivicSealCrypto
+
 /// The validation data a file embeds (PAdES B-LT, ETSI EN 319 142-1 §5.4; ISO 32000-2 §12.8.4.3): the Document
 /// Security Store's certificates, OCSP responses and CRLs, each with the revision that added it.
 struct ValidationData {
@@ -14,6 +16,10 @@ struct ValidationData {
     var certificates: [Item] = []
     var ocspResponses: [Item] = []
     var crls: [Item] = []
+    /// The items parsed once: certificates for issuer look-ups, responses and lists with their revision.
+    private(set) var parsedCertificates: [Certificate] = []
+    private(set) var parsedResponses: [(response: OCSPResponse, revision: Int)] = []
+    private(set) var parsedLists: [(list: CertificateRevocationList, revision: Int)] = []
 
     var isEmpty: Bool { certificates.isEmpty && ocspResponses.isEmpty && crls.isEmpty }
 
@@ -56,5 +62,12 @@ struct ValidationData {
         certificates = items("Certs")
         ocspResponses = items("OCSPs")
         crls = items("CRLs")
+        parsedCertificates = certificates.compactMap { try? Certificate(der: $0.der) }
+        parsedResponses = ocspResponses.compactMap { item in
+            (try? OCSPResponse(der: item.der)).map { ($0, item.revision) }
+        }
+        parsedLists = crls.compactMap { item in
+            (try? CertificateRevocationList(der: item.der)).map { ($0, item.revision) }
+        }
     }
 }

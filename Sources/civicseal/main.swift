@@ -43,12 +43,12 @@ let usage = """
       civicseal tsa --port N [--host 127.0.0.1] [--keys Keys] [--data .civicseal]
                           run the keyring's RFC 3161 time-stamp authority alone at POST /pki/tsa (serials in
                           DATA/tsa-serials, shared safely with a running serve)
-      civicseal verify FILE.pdf [--trust DIR] [--status STATUS.jws [--status-max-age HOURS]]
+      civicseal verify FILE.pdf [--trust DIR] [--status STATUS.jws | --status-url URL] [--status-max-age HOURS]
                           verify a sealed PDF offline against the PEM trust anchors in DIR
                           (default Keys/trust); exit 0 valid, 1 invalid, 65 unreadable input. --status
                           checks the signed registry status (GET /v1/documents/ID/status, Accept:
-                          application/jose), prints how old it is, and fails (exit 1) when it is revoked or
-                          stale: older than HOURS (default 24)
+                          application/jose; --status-url fetches it), prints how old it is, and fails (exit 1)
+                          when it is revoked or stale: older than HOURS (default 24)
       civicseal archive renew [--now TIME] [--dry-run] [--horizon-days 90] [--data DIR] [--keys DIR]
                           add a DSS update and a new document timestamp to every document whose latest
                           document timestamp's TSA certificate expires within the horizon (what `serve` does
@@ -244,6 +244,25 @@ func serve(_ parsed: CommandLineArguments) async throws(AppError) -> Int32 {
     return 0
 }
 
+/// `civicseal verify FILE.pdf --status-url URL`: the one verification that goes online, for the signed status.
+func verifyWithFetchedStatus(_ parsed: CommandLineArguments) async throws(AppError) -> Int32 {
+    try parsed.only(["trust", "status-max-age", "status-url"])
+    guard parsed.words.count == 2, let url = parsed.options["status-url"] else {
+        throw AppError(.usage, "verify needs exactly one FILE.pdf")
+    }
+    var maximumAge = Duration.seconds(24 * 3600)
+    if let text = parsed.options["status-max-age"] {
+        guard let hours = Int(text), (1...8760).contains(hours) else {
+            throw AppError(.usage, "--status-max-age is a number of hours (1–8760)")
+        }
+        maximumAge = .seconds(hours * 3600)
+    }
+    let result = try await VerifyCommand.run(
+        file: parsed.words[1], trustDirectory: parsed.options["trust"], statusURL: url, statusMaximumAge: maximumAge)
+    print(result.text)
+    return result.status
+}
+
 /// `civicseal tsa`: the RFC 3161 authority of the keyring alone, at `POST /pki/tsa`, until SIGTERM or SIGINT.
 func timeStampAuthority(_ parsed: CommandLineArguments) async throws(AppError) -> Int32 {
     try parsed.only(["port", "host", "keys", "data"])
@@ -252,10 +271,9 @@ func timeStampAuthority(_ parsed: CommandLineArguments) async throws(AppError) -
     let server = try TimeStampServer.start(
         host: parsed.options["host"] ?? "127.0.0.1", port: port, keysDirectory: parsed.options["keys"] ?? "Keys",
         dataDirectory: parsed.options["data"] ?? ".civicseal")
-    FileHandle.standardError.write(
-        Data(
-            "CivicSeal time-stamp authority at http://\(parsed.options["host"] ?? "127.0.0.1"):\(server.port)/pki/tsa\n"
-                .utf8))
+    // One line on standard output with the bound port (`--port 0` picks a free one).
+    print("CivicSeal time-stamp authority at http://\(parsed.options["host"] ?? "127.0.0.1"):\(server.port)/pki/tsa")
+    fflush(nil)
     let stopped = server.shutdownOnSignals([SIGTERM, SIGINT], deadline: .seconds(10)) {}
     await server.waitUntilStopped()
     stopped.cancel()
@@ -266,6 +284,9 @@ do throws(AppError) {
     let arguments = Array(CommandLine.arguments.dropFirst())
     if arguments.first == "serve" {
         exit(try await serve(try CommandLineArguments(arguments)))
+    }
+    if arguments.first == "verify", arguments.contains(where: { $0.hasPrefix("--status-url") }) {
+        exit(try await verifyWithFetchedStatus(try CommandLineArguments(arguments)))
     }
     if arguments.first == "tsa" {
         exit(try await timeStampAuthority(try CommandLineArguments(arguments)))

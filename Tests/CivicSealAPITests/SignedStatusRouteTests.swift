@@ -71,4 +71,31 @@ struct SignedStatusRouteTests {
             #expect(verify.text.contains("Verification: OK"), "\(verify.text) \(verify.errorText)")
         }
     }
+
+    @Test("civicseal verify --status-url fetches the signed status from serve and prints how fresh it is")
+    func verifyCommandFetchesStatus() async throws {
+        try await withLiveService(transport: .socket) { live in
+            let id = try await IssuanceTests.approvedRequest(live, person: .man(45))
+            let documentID = try IssuanceTests.documentID(live, request: id)
+            let download = try await live.client.get(
+                "/v1/requests/\(id)/document", token: try live.token(for: .man(45)))
+            let pdf = try live.folder.write("issued.pdf", download.body)
+            let url = "http://127.0.0.1:\(live.service.port)/v1/documents/\(documentID)/status"
+            let arguments = ["verify", pdf, "--trust", live.keysDirectory + "/trust", "--status-url", url]
+            let fetched = try await Task.detached { try BuiltProduct.run("civicseal", arguments) }.value
+            #expect(
+                fetched.text.contains("Trạng thái đăng ký / Registry status: CÒN HIỆU LỰC / VALID"), "\(fetched.text)")
+            #expect(
+                fetched.text.contains("(cách đây 0 s / 0 s ago)") || fetched.text.contains("s ago)"), "\(fetched.text)")
+            #expect(fetched.status == 0 || fetched.status == 2, "\(fetched.text) \(fetched.errorText)")
+
+            let revoked = try await live.client.post(
+                "/v1/documents/\(documentID)/revoke", token: try live.token(for: .justiceRevoker),
+                json: #"{"reasonCode": "issued-in-error", "reason": "Nhập nhầm"}"#)
+            #expect(revoked.status == 200, "\(revoked)")
+            let after = try await Task.detached { try BuiltProduct.run("civicseal", arguments) }.value
+            #expect(after.status == 1, "\(after.text)")
+            #expect(after.text.contains("ĐÃ BỊ THU HỒI / REVOKED"), "\(after.text)")
+        }
+    }
 }

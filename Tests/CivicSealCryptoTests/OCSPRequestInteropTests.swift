@@ -85,7 +85,7 @@ import Testing
     }
 
     @Test(
-        "Seventeen CertIDs are malformed; a CertID of another CA is unauthorized",
+        "Seventeen CertIDs are malformed, a CertID of another CA unauthorized, a status source that fails tryLater",
         .enabled(if: ExternalTool.isUsable("openssl")))
     func tooManyOrForeign() throws {
         let directory = TemporaryDirectory()
@@ -104,6 +104,17 @@ import Testing
             "openssl", ["ocsp", "-issuer", strangerRoot, "-serial", "5", "-no_nonce", "-reqout", foreign])
         #expect(made.status == 0)
         #expect(responder.respond(to: Array(try Data(contentsOf: URL(fileURLWithPath: foreign)))) == [48, 3, 10, 1, 6])
+
+        // A status source that cannot answer: tryLater (3), never good.
+        struct StoreDown: Error {}
+        let down = try OCSPResponder(
+            signer: try CMSSigner(key: files.responderKey, certificate: files.responder), issuer: files.pki.root
+        ) { _ in throw StoreDown() }
+        let single = directory.path + "/single.der"
+        #expect(
+            try ExternalTool.run("openssl", ["ocsp", "-issuer", files.root, "-serial", "7", "-reqout", single]).status
+                == 0)
+        #expect(down.respond(to: Array(try Data(contentsOf: URL(fileURLWithPath: single)))) == [48, 3, 10, 1, 3])
     }
 
     @Test("Every truncation and many byte flips of a request, a response and a CRL are refused without a crash")

@@ -81,6 +81,18 @@ private final class RevocationPKI: Sendable {
             response.status(of: leaf, issuer: setup.pki.root, at: TestPKI.now.addingTimeInterval(400 * 86400)) == nil)
     }
 
+    @Test("A status source that cannot answer makes response(for:) throw: never good without evidence")
+    func unavailableStatusIsTryLater() throws {
+        struct StoreDown: Error {}
+        let setup = try RevocationPKI()
+        let leaf = try setup.leaf()
+        let responder = try OCSPResponder(
+            signer: try CMSSigner(key: setup.responderKey, certificate: setup.responderCertificate),
+            issuer: setup.pki.root
+        ) { _ in throw StoreDown() }
+        #expect(throws: CryptoError(.statusUnavailable, "")) { try responder.response(for: leaf) }
+    }
+
     @Test("A responder certificate without OCSPSigning, or from another CA, is refused at construction")
     func responderProfileIsChecked() throws {
         let setup = try RevocationPKI()

@@ -25,9 +25,32 @@ import Testing
         return dictionary
     }
 
+    static func lastRange(of text: String, in bytes: [UInt8]) -> Range<Int>? {
+        let needle = Array(text.utf8)
+        var index = bytes.count - needle.count
+        while index >= 0 {
+            if bytes[index..<(index + needle.count)].elementsEqual(needle) { return index..<(index + needle.count) }
+            index -= 1
+        }
+        return nil
+    }
+
+    /// `bytes` with every occurrence of `old` replaced by `new`, byte for byte (the file is binary, not UTF-8).
     static func replacing(_ old: String, with new: String, in bytes: [UInt8]) -> [UInt8] {
-        let text = String(decoding: bytes, as: UTF8.self)
-        return Array(text.replacingOccurrences(of: old, with: new).utf8)
+        let needle = Array(old.utf8)
+        var result: [UInt8] = []
+        result.reserveCapacity(bytes.count)
+        var index = 0
+        while index < bytes.count {
+            if index + needle.count <= bytes.count, bytes[index..<(index + needle.count)].elementsEqual(needle) {
+                result.append(contentsOf: new.utf8)
+                index += needle.count
+            } else {
+                result.append(bytes[index])
+                index += 1
+            }
+        }
+        return result
     }
 
     @Test("A new signature field amends the catalog, form and page, keeping every other entry")
@@ -149,6 +172,11 @@ import Testing
         #expect(try items("OCSPs") == [[0x30, 3]])
         #expect(try items("CRLs") == [[0x30, 5]])
         #expect(store["Type"] == .name("DSS"))
+
+        // Nothing new: the update adds no object at all.
+        var third = try PDFIncrementalUpdate(appendingTo: twice)
+        try third.addDSS(certificates: [[0x30, 1]], ocspResponses: [[0x30, 3]], crls: [[0x30, 5]])
+        #expect(try third.serialized() == PDFIncrementalUpdate(appendingTo: twice).serialized())
     }
 
     @Test("A document timestamp field is invisible, on page 1, with an RFC 3161 placeholder")
@@ -187,6 +215,24 @@ import Testing
         #expect(throws: PDFError(.invalidArgument, "")) { try update.addDocumentTimeStampField(name: "DocTS1") }
     }
 
+    @Test("An operation that fails half-way leaves the update as it was")
+    func failedOperationsChangeNothing() throws {
+        let file = Self.signed()
+        let widget = try #require(file.structure.pages[0].annotations.first)
+        // Same length, so every offset stays right: only the page's /Annots is now not an array.
+        let annotations = "/Annots [\(widget) 0 R]"
+        let broken = Self.replacing(
+            annotations, with: "/Annots 7".padding(toLength: annotations.count, withPad: " ", startingAt: 0),
+            in: file.bytes)
+        #expect(broken != file.bytes)
+        var update = try PDFIncrementalUpdate(appendingTo: broken)
+        let before = update.serialized()
+        #expect(throws: PDFError(.malformedDocument, "")) { try update.addSignatureField(Self.sealField()) }
+        #expect(update.serialized() == before)
+        #expect(throws: PDFError(.malformedDocument, "")) { try update.addDocumentTimeStampField(name: "T") }
+        #expect(update.serialized() == before)
+    }
+
     @Test("A chain of many updates is read whole; more than 64 sections is refused")
     func sectionBound() throws {
         var bytes = Self.signed().bytes
@@ -214,19 +260,28 @@ import Testing
         let previous = try #require(text.range(of: "/Prev ").map { text[$0.upperBound...].prefix { $0.isNumber } })
         let newest = try #require(text.components(separatedBy: "startxref\n").last?.prefix { $0.isNumber })
 
-        let loop = Self.replacing("/Prev \(previous)", with: "/Prev \(newest)", in: updated)
-        #expect(throws: PDFError(.malformedDocument, "")) { try PDFIncrementalUpdate(appendingTo: loop) }
-        let intoTheMiddle = Self.replacing("/Prev \(previous)", with: "/Prev 100", in: updated)
-        #expect(throws: PDFError(.malformedDocument, "")) { try PDFIncrementalUpdate(appendingTo: intoTheMiddle) }
-        let outside = Self.replacing("/Prev \(previous)", with: "/Prev 99999999", in: updated)
-        #expect(throws: PDFError(.malformedDocument, "")) { try PDFIncrementalUpdate(appendingTo: outside) }
-        let noCatalog = Self.replacing("/Root \(file.structure.catalog) 0 R", with: "/Root 9999 0 R", in: updated)
-        #expect(throws: PDFError(.malformedDocument, "")) { try PDFIncrementalUpdate(appendingTo: noCatalog) }
-        let noRoot = Self.replacing("/Root \(file.structure.catalog) 0 R", with: "", in: updated)
-        #expect(throws: PDFError(.malformedDocument, "")) { try PDFIncrementalUpdate(appendingTo: noRoot) }
-        #expect(throws: PDFError(.malformedDocument, "")) {
-            try PDFIncrementalUpdate(appendingTo: Array(updated.prefix(updated.count - 10)))
+        /// The file is refused as malformed, for the reason expected.
+        func refused(_ bytes: [UInt8], mentioning reason: String) {
+            do {
+                _ = try PDFIncrementalUpdate(appendingTo: bytes)
+                Issue.record("accepted; expected a refusal mentioning \(reason)")
+            } catch {
+                #expect(error.code == .malformedDocument && error.message.contains(reason), "\(error)")
+            }
         }
+        refused(Self.replacing("/Prev \(previous)", with: "/Prev \(newest)", in: updated), mentioning: "loops")
+        refused(Self.replacing("/Prev \(previous)", with: "/Prev 100", in: updated), mentioning: "no classic")
+        refused(Self.replacing("/Prev \(previous)", with: "/Prev 99999999", in: updated), mentioning: "outside")
+        // Only in the newest trailer, which follows the last cross-reference section: no offset moves.
+        let catalog = "/Root \(file.structure.catalog) 0 R"
+        let newestTrailer = try #require(Self.lastRange(of: "trailer", in: updated)).lowerBound
+        func inNewestTrailer(_ replacement: String) -> [UInt8] {
+            Array(updated[..<newestTrailer])
+                + Self.replacing(catalog, with: replacement, in: Array(updated[newestTrailer...]))
+        }
+        refused(inNewestTrailer("/Root 9999 0 R"), mentioning: "no document catalog")
+        refused(inNewestTrailer(""), mentioning: "lacks /Root")
+        refused(Array(updated.prefix(updated.count - 10)), mentioning: "no classic")
         #expect(throws: PDFError(.malformedDocument, "")) {
             try PDFIncrementalUpdate(appendingTo: Array("%PDF-1.7\n".utf8))
         }

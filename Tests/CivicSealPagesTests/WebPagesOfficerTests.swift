@@ -341,6 +341,15 @@ struct WebPagesOfficerTests {
             #expect(valid.element(id: "verdict-heading") == PageText.vi("verdict-valid"))
             #expect(valid.text.contains(#"href="/v/\#(documentID)""#))
             #expect(!valid.text.contains(#"class="fail""#), "every check passed")
+            // Each signature is listed: the officer's, the seal's and the document timestamp, all passed.
+            for role in ["officer", "seal", "document-timestamp"] {
+                #expect(valid.text.contains(#"data-role="\#(role)" data-state="pass""#), "\(role): \(valid.text)")
+            }
+            #expect(valid.element(id: "verdict-level") == "B-LTA")
+            #expect(valid.text.contains(PageText.vi("signature-role-officer")))
+            // How fresh the registry status the verdict relied on is: read just now, in Hà Nội time.
+            let asOf = try #require(valid.element(id: "verdict-status-as-of"), "\(valid.text)")
+            #expect(asOf.contains(PageText.vi("verdict-status-live")) && asOf.contains("UTC+7"), "\(asOf)")
 
             var flipped = pdf
             let stream = try #require(pdf.firstRange(of: Array("stream".utf8)))

@@ -28,6 +28,9 @@ import Testing
         let (root, leaf) = try Self.certificates()
         let issuer = root.subject.description
         #expect(try fixture.store.recordIssuedCertificates([(leaf, "seal")], now: Self.now) == 1)
+        #expect(
+            try fixture.store.certificateRecord(fingerprint: leaf.fingerprintHex)?.serialBytes == leaf.serialNumberBytes
+        )
         #expect(try fixture.store.recordIssuedCertificates([(leaf, "seal")], now: Self.now) == 0)
         let good = try #require(try fixture.store.certificateRecord(issuer: issuer, serial: leaf.serialNumberBytes))
         #expect(good.status == .good && good.serial == leaf.serialNumber && good.fingerprint == leaf.fingerprintHex)
@@ -68,9 +71,21 @@ import Testing
         #expect(try fixture.store.nextCRLNumber(issuer: "CN=A") == 3)
     }
 
-    @Test("Serial hex is the unsigned number without leading zeros, both ways")
+    @Test("Serial hex is the unsigned number without leading zero bytes, as openssl prints it, both ways")
     func serialHex() {
-        #expect(CertificateRecord.hex(serial: [0x00, 0x0A, 0xBC]) == "ABC")
+        #expect(CertificateRecord.hex(serial: [0x00, 0x0A, 0xBC]) == "0ABC")
+        #expect(CertificateRecord.hex(serial: [0x7F, 0x01]) == "7F01")
         #expect(CertificateRecord.hex(serial: []) == "0")
+    }
+
+    @Test("A record's serial reads as the certificate prints it, whatever its leading digit")
+    func serialMatchesTheCertificate() throws {
+        let (_, leaf) = try Self.certificates()
+        for first: UInt8 in [0x01, 0x0F, 0x10, 0x7F] {
+            var bytes = leaf.serialNumberBytes
+            bytes[0] = first
+            #expect(CertificateRecord.hex(serial: bytes).count == bytes.count * 2)
+        }
+        #expect(CertificateRecord.hex(serial: leaf.serialNumberBytes) == leaf.serialNumber)
     }
 }

@@ -104,6 +104,19 @@ import Testing
         #expect(verdict.check(.timestamp)?.english.contains("CivicSeal TSA thử nghiệm") == true)
         #expect(verdict.check(.revocationAtSigningTime)?.english.contains("not revoked (OCSP)") == true)
         #expect(verdict.check(.longTerm)?.english.contains("1 document timestamp") == true)
+        // `civicseal verify` lists each signature with its role, signer, times and revision, and exits 0.
+        let path = try scenario.fixtures.directory.write("lta.pdf", try scenario.file("lta.pdf"))
+        let command = try BuiltProduct.run("civicseal", ["verify", path, "--trust", scenario.fixtures.trustDirectory])
+        #expect(command.status == 0, "\(command.text)\(command.errorText)")
+        for line in [
+            "Kết quả / Result: HỢP LỆ / VALID", "Mức PAdES / PAdES level: B-LTA",
+            "Người có thẩm quyền / Officer: Lê Văn Hưởng", "1. người có thẩm quyền / officer: Lê Văn Hưởng",
+            "Chức vụ / Title: Phó Giám đốc", "2. con dấu cơ quan / department seal: Sở Tư pháp thử nghiệm",
+            "3. dấu thời gian tài liệu / document timestamp: CivicSeal TSA thử nghiệm",
+            "✓ long-term:", "✓ officer-signature:", "✓ seal-signature:",
+        ] {
+            #expect(command.text.contains(line), "missing «\(line)» in \(command.text)")
+        }
         // Without a document timestamp (B-T) the same signatures cannot be validated in the long term.
         let timestamped = try scenario.fixtures.verifier().verify(try scenario.file("sealed.pdf"))
         #expect(timestamped.level == .timestamp)

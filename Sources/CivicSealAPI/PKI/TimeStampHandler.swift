@@ -63,9 +63,15 @@ struct TimeStampHTTPError: Error, HTTPProblemConvertible {
     let problemHeaders: HTTPHeaders
 
     init(status: HTTPStatus, _ detail: String, headers: HTTPHeaders = [:]) {
-        problem = ProblemDetails(
-            slug: status.code == 429 ? "too-many-requests" : "time-stamp-request-refused",
-            title: "Time-stamp request refused", status: status, detail: detail)
+        // The API's problem types (the OpenAPI document lists them): the framing's, not the protocol's.
+        let slug =
+            switch status.code {
+            case 413: "content-too-large"
+            case 415: "unsupported-media-type"
+            case 429: "too-many-requests"
+            default: "service-unavailable"
+            }
+        problem = ProblemDetails(slug: slug, title: "Time-stamp request refused", status: status, detail: detail)
         problemHeaders = headers
     }
 }

@@ -37,12 +37,8 @@ package final class RevocationPublisher: Sendable {
         let issuerName = authority.subject.description
         responder = try responderSigner.map { (signer) throws(CryptoError) in
             try OCSPResponder(signer: signer, issuer: authority, clock: clock) { serial in
-                // A serial the CA never issued is unknown; so is any serial while the store cannot answer: never
-                // good without evidence.
-                guard let record = try? store.certificateRecord(issuer: issuerName, serial: serial) else {
-                    return .unknown
-                }
-                return record.status
+                // A serial the CA never issued is unknown; a store that cannot answer makes the response tryLater.
+                try store.certificateRecord(issuer: issuerName, serial: serial)?.status ?? .unknown
             }
         }
     }

@@ -16,17 +16,18 @@ package final class OCSPResponder: Sendable {
     package let issuer: Certificate
     package let validity: Duration
     private let clock: @Sendable () -> Date
-    private let status: @Sendable (_ serial: [UInt8]) -> CertificateStatus
+    private let status: @Sendable (_ serial: [UInt8]) throws -> CertificateStatus
 
     /// - Parameters:
     ///   - signer: the responder's key and certificate: issued by `issuer` with the `OCSPSigning` extended key
     ///     usage (and, customarily, `id-pkix-ocsp-nocheck`), or `issuer` itself.
     ///   - status: the status of the certificate with this serial (unsigned big-endian bytes); called once per
-    ///     CertID, on the calling thread.
+    ///     CertID, on the calling thread. When it throws (its store cannot answer), the response is `tryLater`:
+    ///     never `good` without evidence.
     package init(
         signer: CMSSigner, issuer: Certificate, validity: Duration = .seconds(7 * 86400),
         clock: @escaping @Sendable () -> Date = { Date() },
-        status: @escaping @Sendable (_ serial: [UInt8]) -> CertificateStatus
+        status: @escaping @Sendable (_ serial: [UInt8]) throws -> CertificateStatus
     ) throws(CryptoError) {
         if signer.certificate != issuer {
             guard signer.certificate.extendedKeyUsage.contains(ExtendedKeyUsage.ocspSigning) else {
@@ -69,6 +70,8 @@ package final class OCSPResponder: Sendable {
         }
         do {
             return try sign(identifiers, echoingNonceOf: request)
+        } catch  where error.code == .statusUnavailable {
+            return Self.failure(.tryLater)
         } catch {
             return Self.failure(.internalError)
         }
@@ -145,7 +148,12 @@ package final class OCSPResponder: Sendable {
         for identifier in identifiers {
             var serial: UnsafeMutablePointer<ASN1_INTEGER>?
             guard OCSP_id_get0_info(nil, nil, nil, &serial, identifier) == 1 else { throw .openSSL("CertID") }
-            let answer = RevocationASN1.magnitude(serial).map(status) ?? .unknown
+            var answer = CertificateStatus.unknown
+            if let magnitude = RevocationASN1.magnitude(serial) {
+                do { answer = try status(magnitude) } catch {
+                    throw CryptoError(.statusUnavailable, "the certificate status cannot be read now: \(error)")
+                }
+            }
             let added: OpaquePointer?
             switch answer {
             case .good:
@@ -181,4 +189,9 @@ package final class OCSPResponder: Sendable {
         defer { OCSP_RESPONSE_free(response) }
         return try derEncode { i2d_OCSP_RESPONSE(response, $0) }
     }
+}
+
+extension CryptoError.Code {
+    /// An OCSP responder's status source could not answer (the response is `tryLater`).
+    package static let statusUnavailable = CryptoError.Code(rawValue: "status-unavailable")
 }

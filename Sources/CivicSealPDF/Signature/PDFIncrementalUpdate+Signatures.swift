@@ -60,7 +60,14 @@ extension PDFIncrementalUpdate {
     /// (`/SigFlags 3`), visible when the field has a rectangle and an appearance. With `lock`, the field carries
     /// `/Lock` and the signature dictionary the matching FieldMDP `/Reference`, so a validator knows which
     /// later changes the signature allows. Fill it with ``serializedForSigning()``.
+    /// On error nothing is added: the update stays as it was.
     package mutating func addSignatureField(_ field: PDFSignatureField, lock: PDFFieldLock? = nil) throws(PDFError) {
+        var copy = self
+        try copy.insertSignatureField(field, lock: lock)
+        self = copy
+    }
+
+    private mutating func insertSignatureField(_ field: PDFSignatureField, lock: PDFFieldLock?) throws(PDFError) {
         guard !hasPlaceholder else {
             throw PDFError(.invalidArgument, "an update holds one signature placeholder; serialize and update again")
         }
@@ -120,7 +127,14 @@ extension PDFIncrementalUpdate {
     /// Adds an invisible document timestamp field (ETSI EN 319 142-1 §5.4.3, ISO 32000-2 §12.8.5) on the first
     /// page: its value is a `/Type /DocTimeStamp` dictionary, `/SubFilter /ETSI.RFC3161`, whose `/Contents`
     /// placeholder takes an RFC 3161 token over the byte range. Fill it with ``serializedForSigning()``.
+    /// On error nothing is added: the update stays as it was.
     package mutating func addDocumentTimeStampField(name: String, contentsCapacity: Int = 12_000) throws(PDFError) {
+        var copy = self
+        try copy.insertDocumentTimeStampField(name: name, contentsCapacity: contentsCapacity)
+        self = copy
+    }
+
+    private mutating func insertDocumentTimeStampField(name: String, contentsCapacity: Int) throws(PDFError) {
         guard !hasPlaceholder else {
             throw PDFError(.invalidArgument, "an update holds one signature placeholder; serialize and update again")
         }
@@ -155,7 +169,16 @@ extension PDFIncrementalUpdate {
     ///
     /// No `/VRI`: it is optional in PAdES and ISO 32000-2, validators (pyHanko, our verifier) search the whole
     /// store, and the store serves every signature of the document alike (officer, seal, timestamps).
+    /// On error nothing is added: the update stays as it was.
     package mutating func addDSS(certificates: [[UInt8]], ocspResponses: [[UInt8]], crls: [[UInt8]])
+        throws(PDFError)
+    {
+        var copy = self
+        try copy.insertDSS(certificates: certificates, ocspResponses: ocspResponses, crls: crls)
+        self = copy
+    }
+
+    private mutating func insertDSS(certificates: [[UInt8]], ocspResponses: [[UInt8]], crls: [[UInt8]])
         throws(PDFError)
     {
         var catalog = try dictionary(root, "the catalog")
@@ -173,6 +196,7 @@ extension PDFIncrementalUpdate {
             store = PDFDictionary([("Type", .name("DSS"))])
         default: throw PDFError(.malformedDocument, "the catalog's /DSS is not a dictionary")
         }
+        var storeChanged = false
         for (key, items) in [("Certs", certificates), ("OCSPs", ocspResponses), ("CRLs", crls)] {
             var array: [PDFObject] = []
             var arrayObject: Int?
@@ -205,7 +229,10 @@ extension PDFIncrementalUpdate {
             }
             guard added else { continue }
             if let arrayObject { set(arrayObject, .array(array)) } else { store[key] = .array(array) }
+            storeChanged = storeChanged || arrayObject == nil
         }
+        // Everything already stored (an archive renewal that found nothing new): leave the DSS as it is.
+        if case .reference(number)? = catalog["DSS"], !storeChanged { return }
         set(number, .dictionary(store))
         if catalog["DSS"] != .reference(number) {
             catalog["DSS"] = .reference(number)

@@ -12,11 +12,6 @@ struct PDFObjectParser {
     let bytes: [UInt8]
     var position: Int
 
-    init(bytes: [UInt8], position: Int) {
-        self.bytes = bytes
-        self.position = position
-    }
-
     static func isWhitespace(_ byte: UInt8) -> Bool {
         byte == 0x00 || byte == 0x09 || byte == 0x0A || byte == 0x0C || byte == 0x0D || byte == 0x20
     }

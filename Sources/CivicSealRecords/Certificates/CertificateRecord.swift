@@ -15,7 +15,7 @@ package struct CertificateRecord: Sendable, Equatable {
 
     /// The issuer's name (RFC 4514 text, as ``CivicSealCrypto/DistinguishedName`` prints it).
     package let issuer: String
-    /// The unsigned serial as uppercase hex without leading zeros.
+    /// The unsigned serial as uppercase hex without leading zero bytes (as `openssl x509 -serial` prints it).
     package let serial: String
     /// SHA-256 of the DER, lowercase hex.
     package let fingerprint: String
@@ -34,10 +34,11 @@ package struct CertificateRecord: Sendable, Equatable {
     /// The serial as unsigned big-endian bytes (``CivicSealCrypto/Certificate/serialNumberBytes``).
     package var serialBytes: [UInt8] { Self.bytes(hex: serial) }
 
-    /// Uppercase hex of unsigned big-endian `bytes` without leading zeros ("0" for zero).
+    /// Uppercase hex of unsigned big-endian `bytes` without leading zero bytes ("0" for zero): what
+    /// ``CivicSealCrypto/Certificate/serialNumber`` and `openssl x509 -serial` print.
     package static func hex(serial bytes: [UInt8]) -> String {
-        let digits = bytes.map { String(format: "%02X", $0) }.joined().drop { $0 == "0" }
-        return digits.isEmpty ? "0" : String(digits)
+        let digits = bytes.drop { $0 == 0 }.map { String(format: "%02X", $0) }.joined()
+        return digits.isEmpty ? "0" : digits
     }
 
     static func bytes(hex: String) -> [UInt8] {

@@ -5,7 +5,7 @@ extension RecordsSchema {
     ///
     /// - `issued_certificates`: one row per certificate, keyed by (issuer name, serial) so that the responder answers
     ///   any CertID with ONE primary-key lookup: no row is `unknown`, a row without `revoked_at` is `good`. `serial`
-    ///   is the unsigned serial as uppercase hex without leading zeros (as `openssl x509 -serial` prints it);
+    ///   is the unsigned serial as uppercase hex without leading zero bytes (as `openssl x509 -serial` prints it);
     ///   `fingerprint` the SHA-256 of the DER, lowercase hex; instants are milliseconds since 1970 UTC. A revocation
     ///   sets `revoked_at`, `revocation_reason` (RFC 5280 CRLReason code), `revoked_by` and the audit entry that
     ///   recorded it; a trigger refuses to change a revocation once made.
