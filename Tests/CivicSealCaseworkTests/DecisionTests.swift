@@ -21,9 +21,11 @@ struct DecisionTests {
         let status = try fixture.casework.documentStatus(documentID)
         #expect(status.entry.status == .valid && status.entry.requestID == issued.id)
         #expect(status.department?.id == "justice-hanoi")
-        // The sealed bytes verify against the trust anchors and the registry.
+        // The sealed bytes verify against the trust anchors and the registry. The fixture issues as `serve` does
+        // (officer, locked seal, timestamps, DSS, document timestamp): valid, every check passed.
         let verdict = try await fixture.casework.verifyDocument(pdf)
         #expect(verdict.outcome == .valid, "\(verdict.checks.filter { !$0.passed }.map(\.name))")
+        #expect(verdict.failedChecks.isEmpty)
         #expect(verdict.documentID == documentID)
         // The approval's findings are stored as their canonical JSON.
         let detail = try fixture.casework.detail(issued.id, by: .staff(CaseworkFixture.officer))

@@ -58,9 +58,14 @@ package struct IssuanceWiring: Sendable {
                     clock: clock)
             }
         }
+        let issuer = authority.certificate.subject.description
         trust = KeyringTrustServices(
             authority: tsa, responder: responder, root: authority.certificate,
             responderCertificate: responderCertificate,
+            currentStatus: { certificate in
+                (try? store.certificateRecord(issuer: issuer, serial: certificate.serialNumberBytes))??.status
+                    ?? .unknown
+            },
             revocationList: {
                 guard let crl = publisher.currentCRL() else {
                     throw AppError(.keyMaterial, "the CA's CRL cannot be issued (no CA key, or the store failed)")
@@ -89,21 +94,28 @@ package struct IssuanceWiring: Sendable {
 }
 
 /// The development PKI's trust services, in-process: the TSA, the delegated OCSP responder and the root's CRL.
+///
+/// Every document gets fresh OCSP answers (thisUpdate at its signing time: an answer produced before the signature
+/// would not show the certificate was good when it signed). Before asking, the store's status is read: a revoked
+/// officer, seal or TSA certificate, or one the CA never recorded, stops the issuance and the request stays approved.
 package final class KeyringTrustServices: IssuanceTrustServices {
     let authority: TimeStampAuthority
     let responder: OCSPResponder
     let root: Certificate
     let responderCertificate: Certificate
+    let currentStatus: @Sendable (Certificate) -> CertificateStatus
     let revocationList: @Sendable () throws -> [UInt8]
 
     init(
         authority: TimeStampAuthority, responder: OCSPResponder, root: Certificate, responderCertificate: Certificate,
+        currentStatus: @escaping @Sendable (Certificate) -> CertificateStatus,
         revocationList: @escaping @Sendable () throws -> [UInt8]
     ) {
         self.authority = authority
         self.responder = responder
         self.root = root
         self.responderCertificate = responderCertificate
+        self.currentStatus = currentStatus
         self.revocationList = revocationList
     }
 
@@ -120,19 +132,15 @@ package final class KeyringTrustServices: IssuanceTrustServices {
         }
         var responses: [[UInt8]] = []
         for certificate in certificates + tsa {
-            let response: [UInt8]
-            do { response = try responder.response(for: certificate) } catch {
+            // The responder reads the same store: what it would answer is known before it signs.
+            let status = currentStatus(certificate)
+            guard status == .good else {
+                throw CaseworkError(
+                    .issuanceFailed, "the CA does not hold \(certificate.subject) good (\(status)): not issuing")
+            }
+            do { responses.append(try responder.response(for: certificate)) } catch {
                 throw CaseworkError(.issuanceFailed, "cannot ask the OCSP responder: \(error.message)")
             }
-            // Never publish a document whose evidence says a signer is not good: a revoked officer, seal or TSA
-            // certificate (or one the CA never recorded) stops the issuance; the request stays approved.
-            let single = (try? OCSPResponse(der: response))?.status(of: certificate, issuer: root, at: time)
-            guard let single, single.status == .good else {
-                let status = single.map { "\($0.status)" } ?? "no valid answer"
-                throw CaseworkError(
-                    .issuanceFailed, "the responder does not say \(certificate.subject) is good (\(status))")
-            }
-            responses.append(response)
         }
         do {
             return RevocationEvidence(certificates: all, ocspResponses: responses, crls: [try revocationList()])
