@@ -179,6 +179,11 @@ struct SignedPDF {
         guard case .array(let items, let count)? = dictionary["ByteRange"],
             case .string(let contents, let hex, let range)? = dictionary["Contents"]
         else {
+            // A dictionary that says it is a signature but cannot be checked is a damaged signature, never one
+            // to pass over: skipping it would let the rest of the file verify without it (§12.8.1, Table 252).
+            if let type = dictionary["Type"]?.nameValue, type == "Sig" || type == "DocTimeStamp" {
+                throw PDFStructureError("a /\(type) signature dictionary lacks /ByteRange or /Contents")
+            }
             return nil
         }
         // The hole must be a hexadecimal string: a literal string could hide PDF syntax (§12.8.1 mandates hex).

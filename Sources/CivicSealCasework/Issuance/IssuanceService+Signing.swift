@@ -24,13 +24,15 @@ extension IssuanceService {
         }
         let officer = try Self.officer(of: source, record: record, department: department)
         let officerSigner = try officerKeys.signer(for: officer, at: record.issuedAt)
-        let time = "\(HanoiTime.dateTimeWithSeconds(record.issuedAt)) (\(HanoiTime.zoneVietnamese))"
+        // The signing time in Hà Nội time, the zone named in both languages on a line of its own.
+        let time = HanoiTime.dateTimeWithSeconds(record.issuedAt)
+        let zone = "\(HanoiTime.zoneVietnamese) / \(HanoiTime.zoneEnglish)"
         var placeholder = SignaturePlaceholder(
             fieldName: IssuancePipeline.officerFieldName, contentsCapacity: IssuancePipeline.signatureCapacity,
             visible: true, signerName: officer.fullName, reason: reason, location: record.place)
         placeholder.lines = [
             "Ký bởi / Signed by: \(officer.fullName)", officer.title, officer.departmentName,
-            "Thời gian / Time: \(time)",
+            "Thời gian / Time: \(time)", zone,
         ]
         placeholder.horizontalShare = 0...0.5
         let renderer = try renderer()
@@ -43,7 +45,7 @@ extension IssuanceService {
             appearance: sealRect.map { _ in
                 .init(
                     font: renderer.regularFont, size: 5.5,
-                    lines: ["Đóng dấu / Sealed by:", keys.name, "Thời gian / Time: \(time)"])
+                    lines: ["Đóng dấu / Sealed by:", keys.name, "Thời gian / Time: \(time)", zone])
             },
             contentsCapacity: IssuancePipeline.signatureCapacity, signingTime: record.issuedAt, signerName: keys.name,
             reason: reason, location: record.place)
