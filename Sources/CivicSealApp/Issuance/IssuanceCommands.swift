@@ -25,7 +25,9 @@ package enum IssuanceCommands {
         {
             throw AppError(.configuration, "cannot load templates or fonts: \(error)")
         }
-        return try IssuanceWiring(keyring: keyring, store: store).service(
+        // The same persistent serial source as `serve` and `civicseal tsa`: a token's serial never repeats.
+        let authority = try TimeStampServer.authority(keyring: keyring, dataDirectory: dataDirectory)
+        return try IssuanceWiring(keyring: keyring, store: store, timeStamping: authority).service(
             store: store, keyring: keyring, renderer: renderer)
     }
 
