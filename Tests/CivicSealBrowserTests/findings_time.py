@@ -45,8 +45,10 @@ def hanoi_time_everywhere(b):
     # The PDF's signature box and issue date: Hà Nội time, the zone named, never UTC.
     pdf = b.document_pdf(citizen, request_id)
     pdf_text = b.pdftotext(pdf)
-    b.expect("Thời gian / Time: 04/12/2026 17:58:00" in pdf_text, "the PDF's signature box says 04/12/2026 17:58:00")
-    b.expect("giờ Hà Nội (UTC+7) / Hà Nội time (UTC+7)" in pdf_text, "the PDF names the zone")
+    # Two boxes since issue #16 (the officer's signature, then the seal), each with the time and the zone on lines
+    # of their own.
+    b.expect(pdf_text.count("04/12/2026 17:58:00") >= 2, "both signature boxes say 04/12/2026 17:58:00")
+    b.expect(pdf_text.count("giờ Hà Nội (UTC+7)") >= 2, "the PDF names the zone in both boxes")
     b.expect("ngày 04 tháng 12 năm 2026" in pdf_text, "the PDF's issue date is 4 December")
     b.expect(WRONG_DAY not in pdf_text and "10:58" not in pdf_text, "the PDF shows neither 05/12 nor the UTC reading")
     pdf_path = os.path.join(b.context.downloads, "finding-04-%s-%s.pdf" % (b.lang, request_id))
