@@ -263,6 +263,8 @@ extension WebPages {
                 (visit.language == .vietnamese ? department?.nameVietnamese : department?.nameEnglish)
                     ?? entry.departmentID),
             "issuedOn": .string(HanoiTime.date(entry.issuedAt)),
+            // Read from the registry for this page: how fresh the status shown is.
+            "statusAsOf": .string(Self.hanoiDateTime(dependencies.casework.clock(), visit)),
             "fields": .list(
                 Self.confirmationFields.map { field in
                     field.value(

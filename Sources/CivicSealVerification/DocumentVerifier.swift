@@ -152,9 +152,11 @@ package final class DocumentVerifier: Sendable {
         } else if found.count == 1 {
             list.checks.append(last.1)
         } else {
+            // The seal's message speaks for all (a document timestamp's speaks of the timestamp only).
+            let shown = found.last { !$0.0.signature.isDocumentTimeStamp }?.1 ?? last.1
             list.pass(
-                name, "\(last.1.vietnamese) (cả \(found.count) chữ ký)",
-                "\(last.1.english) (all \(found.count) signatures)")
+                name, "\(shown.vietnamese) (cả \(found.count) chữ ký)",
+                "\(shown.english) (all \(found.count) signatures)")
         }
     }
 

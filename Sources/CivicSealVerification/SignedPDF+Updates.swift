@@ -303,10 +303,25 @@ extension SignedPDF {
         guard let new, case .array(let newItems, _) = new else { return nil }
         let oldItems = old?.arrayItems ?? []
         guard old == nil || old?.arrayItems != nil else { return nil }
-        var remaining = newItems
-        for item in oldItems {
-            guard let found = remaining.firstIndex(where: { $0.means(item) }) else { return nil }
-            remaining.remove(at: found)
+        // Linear either way: the old items as a prefix (how writers append), else counted references.
+        var remaining: ArraySlice<PDFValue>
+        if newItems.count >= oldItems.count, zip(oldItems, newItems).allSatisfy({ $0.means($1) }) {
+            remaining = newItems[oldItems.count...]
+        } else {
+            var counts: [Int: Int] = [:]
+            for item in oldItems {
+                guard let number = item.referencedNumber else { return nil }
+                counts[number, default: 0] += 1
+            }
+            remaining = []
+            for item in newItems {
+                if let number = item.referencedNumber, let count = counts[number], count > 0 {
+                    counts[number] = count - 1
+                } else {
+                    remaining.append(item)
+                }
+            }
+            guard counts.values.allSatisfy({ $0 == 0 }) else { return nil }
         }
         var numbers: [Int] = []
         for item in remaining {

@@ -13,9 +13,10 @@ import Testing
 
     @Test(
         "openssl ts reads and verifies our authority's reply, and refuses altered data",
-        .enabled(if: ExternalTool.isUsable("openssl")))
-    func opensslVerifiesOurReply() throws {
-        let tsa = try TestTSA(clock: { Date() })
+        .enabled(if: ExternalTool.isUsable("openssl")),
+        arguments: [KeyKind.ecP256, .ecP384, .rsa(bits: 2048)])
+    func opensslVerifiesOurReply(kind: KeyKind) throws {
+        let tsa = try TestTSA(kind: kind, clock: { Date() })
         let directory = TemporaryDirectory("tsp-openssl")
         try directory.write("data.bin", Self.data)
         try directory.write("root.pem", text: tsa.pki.root.pem)

@@ -367,6 +367,10 @@ struct WebPagesOfficerTests {
 
             let lookup = try await verifier.get("/verify/lookup?code=%20\(documentID.lowercased())%20")
             #expect(lookup.status == 303 && lookup.header("Location") == "/v/\(documentID)", "\(lookup)")
+            let documentPage = try await verifier.get("/v/\(documentID)")
+            #expect(
+                documentPage.element(id: "document-status-as-of")?.contains(PageText.vi("verdict-status-live")) == true,
+                "\(documentPage.text)")
             let unknown = try await verifier.get("/verify/lookup?code=00000000000000000000000000")
             #expect(unknown.status == 200 && unknown.element(id: "code-error") == PageText.vi("verify-unknown-code"))
             let hostile = try await verifier.get("/verify/lookup?code=%3Cscript%3Ealert(1)%3C%2Fscript%3E")

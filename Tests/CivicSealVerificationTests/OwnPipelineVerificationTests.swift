@@ -21,9 +21,12 @@ import Testing
         var sealed: [UInt8] = []
         var archived: [UInt8] = []
 
-        init(sealValidity: TimeInterval = 3 * 365 * 86400, revoked: (@Sendable ([UInt8]) -> CertificateStatus)? = nil)
-            throws
-        {
+        /// - Parameter lateEvidence: the OCSP responses go into a DSS appended after the document timestamp, where no
+        ///   timestamp protects them.
+        init(
+            sealValidity: TimeInterval = 3 * 365 * 86400, revoked: (@Sendable ([UInt8]) -> CertificateStatus)? = nil,
+            lateEvidence: Bool = false
+        ) throws {
             fixtures = try SealFixtures()
             let (rootKey, root) = try fixtures.root()
             let now = Date()
@@ -73,14 +76,14 @@ import Testing
             let responder = try OCSPResponder(
                 signer: try CMSSigner(key: rootKey, certificate: root, chain: []), issuer: root,
                 status: revoked ?? { _ in .good })
+            let responses = [
+                try responder.response(for: officer.certificate), try responder.response(for: seal.certificate),
+                try responder.response(for: tsa.certificate),
+            ]
             var dss = try PDFIncrementalUpdate(appendingTo: sealed)
             try dss.addDSS(
                 certificates: [officer.certificate.der, seal.certificate.der, tsa.certificate.der, root.der],
-                ocspResponses: [
-                    try responder.response(for: officer.certificate), try responder.response(for: seal.certificate),
-                    try responder.response(for: tsa.certificate),
-                ],
-                crls: [])
+                ocspResponses: lateEvidence ? [] : responses, crls: [])
             var timestampUpdate = try PDFIncrementalUpdate(appendingTo: dss.serialized())
             try timestampUpdate.addDocumentTimeStampField(name: "DocTS1")
             archived = try PAdESSealer.documentTimeStamp(try timestampUpdate.serializedForSigning()) {
@@ -88,6 +91,11 @@ import Testing
                 try authority.timestamp(
                     TimeStampRequest(digestAlgorithm: .sha256, messageImprint: digest, nonce: nil)
                 ).der
+            }
+            if lateEvidence {
+                var late = try PDFIncrementalUpdate(appendingTo: archived)
+                try late.addDSS(certificates: [], ocspResponses: responses, crls: [])
+                archived = late.serialized()
             }
         }
     }
@@ -134,6 +142,16 @@ import Testing
         #expect(verdict.check(.revocationAtSigningTime)?.english.contains("signed after the revocation") == true)
     }
 
+    /// Validation data appended after the last document timestamp is allowed as an update, but nothing protects it:
+    /// the document is not long-term until a new document timestamp covers it.
+    @Test func revocationDataAfterTheLastDocumentTimestampFailsLongTerm() throws {
+        let pipeline = try Pipeline(lateEvidence: true)
+        let verdict = try pipeline.fixtures.verifier().verify(pipeline.archived)
+        #expect(verdict.failedChecks == [.longTerm], "\(verdict.failedChecks)")
+        #expect(verdict.check(.longTerm)?.english.contains("added after the last document timestamp") == true)
+        #expect(verdict.check(.allowedUpdates)?.passed == true)
+    }
+
     @Test func pageChangedAfterOurSealFailsAllowedUpdates() throws {
         let pipeline = try Pipeline()
         var tamper = try PDFIncrementalUpdate(appendingTo: pipeline.sealed)
@@ -145,5 +163,35 @@ import Testing
         #expect(verdict.check(.allowedUpdates)?.passed == false)
         #expect(verdict.check(.allowedUpdates)?.english.contains("Revision 3:") == true, "\(verdict.checks)")
         #expect(verdict.check(.digest)?.passed == true)
+    }
+
+    /// Random changes to a B-LTA document: never a crash, always every check named, never valid once a byte the last
+    /// document timestamp covers changed.
+    @Test func randomMutationsOfALongTermDocumentAreNeverValid() throws {
+        let pipeline = try Pipeline()
+        let verifier = try pipeline.fixtures.verifier()
+        let file = pipeline.archived
+        let needle = Array("/Contents <".utf8)
+        let start = try require(
+            stride(from: file.count - needle.count, through: 0, by: -1).first {
+                file[$0..<($0 + needle.count)].elementsEqual(needle)
+            })
+        let hole = start + needle.count - 1
+        let holeEnd = try require(file[hole...].firstIndex(of: UInt8(ascii: ">"))) + 1
+        var random = SplitMix64(seed: 0x1_7A_2026)
+        for round in 0..<150 {
+            var mutated = file
+            if round % 5 == 4 {
+                mutated.removeLast(1 + Int(random.next() % UInt64(mutated.count / 2)))
+            } else {
+                var index = Int(random.next() % UInt64(mutated.count - 1))
+                if (hole..<holeEnd).contains(index) { index = hole - 1 - Int(random.next() % 1000) }
+                mutated[index] ^= UInt8(1 + random.next() % 255)
+            }
+            let verdict = verifier.verify(mutated)
+            #expect(verdict.checks.map(\.name) == DocumentVerdict.CheckName.offline)
+            #expect(!verdict.isValid, "round \(round) accepted a changed file")
+        }
+        #expect(verifier.verify(file).isValid)
     }
 }

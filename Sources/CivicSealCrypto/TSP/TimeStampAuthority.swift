@@ -64,7 +64,15 @@ package final class TimeStampAuthority: TimeStamping {
         guard accuracy > .zero, accuracy < .seconds(1 << 30) else {
             throw CryptoError(.invalidArgument, "accuracy must be positive")
         }
-        self.signer = signer
+        // RSA tokens are signed with PKCS#1 v1.5: `openssl ts -verify` (PKCS#7 underneath) cannot verify RSA-PSS
+        // SignerInfos ("invalid padding"), and time-stamp clients are mostly such stacks. ECDSA is unaffected.
+        if case .rsaPSS(let digest) = signer.algorithm {
+            self.signer = try CMSSigner(
+                key: signer.key, certificate: signer.certificate, chain: signer.chain, algorithm: .rsaPKCS1(digest))
+        } else {
+            self.signer = signer
+        }
+        let signer = self.signer
         self.policy = policy
         self.accuracy = accuracy
         self.serials = serials
