@@ -27,7 +27,7 @@ let usage = """
       civicseal keys rotate --department ID [--dir Keys] [--algorithm …]
                           issue a new seal for the department and make it active (old seals stay, retired)
       civicseal keys rotate-services [--services tsa,ocsp] [--dir Keys]
-                          issue new TSA / OCSP responder / status signer identities (`status`) under the
+                          issue new TSA / OCSP responder / status signer (`status`) identities under the
                           development root and make them the ones the keyring loads (before archive renewal)
       civicseal keys show [--dir Keys]
                           print trust anchors, department seals, fingerprints and validity

@@ -69,10 +69,13 @@ package final class ArchiveRenewal: Sendable {
     /// Renews one document; returns its new version.
     func renew(_ candidate: RequestStore.ArchiveCandidate, now: Date) throws(CaseworkError) -> Int {
         let tsaCertificate = trust.timeStampingCertificate
-        guard tsaCertificate.notAfter > candidate.timestampExpiresAt, tsaCertificate.isValid(at: now) else {
+        // A renewal by a certificate that would itself be due at once gains nothing: the TSA must outlive the horizon.
+        guard tsaCertificate.notAfter > max(candidate.timestampExpiresAt, now.addingTimeInterval(horizon)),
+            tsaCertificate.isValid(at: now)
+        else {
             throw CaseworkError(
                 .issuanceFailed,
-                "the current TSA certificate does not outlive the one to replace (rotate the TSA first)")
+                "the current TSA certificate does not outlive the renewal horizon (rotate the TSA first)")
         }
         let found: (version: Int, pdf: [UInt8])?
         do {

@@ -24,16 +24,17 @@ extension IssuanceService {
         }
         let officer = try Self.officer(of: source, record: record, department: department)
         let officerSigner = try officerKeys.signer(for: officer, at: record.issuedAt)
-        // The signing time in Hà Nội time, the zone named in both languages on a line of its own.
-        let time = HanoiTime.dateTimeWithSeconds(record.issuedAt)
-        let zone = "\(HanoiTime.zoneVietnamese) / \(HanoiTime.zoneEnglish)"
+        // Short lines: each box is half the template's seal rectangle; the time and the zone on lines of their own,
+        // in Hà Nội time with the zone named in both languages (never UTC).
+        let time = [
+            "Thời gian / Time:", HanoiTime.dateTimeWithSeconds(record.issuedAt),
+            "\(HanoiTime.zoneVietnamese) / \(HanoiTime.zoneEnglish)",
+        ]
         var placeholder = SignaturePlaceholder(
             fieldName: IssuancePipeline.officerFieldName, contentsCapacity: IssuancePipeline.signatureCapacity,
             visible: true, signerName: officer.fullName, reason: reason, location: record.place)
-        placeholder.lines = [
-            "Ký bởi / Signed by: \(officer.fullName)", officer.title, officer.departmentName,
-            "Thời gian / Time: \(time)", zone,
-        ]
+        placeholder.lines =
+            ["Ký bởi / Signed by:", officer.fullName, officer.title, officer.departmentName] + time
         placeholder.horizontalShare = 0...0.5
         let renderer = try renderer()
         let rendered = try renderer.render(record, signature: placeholder)
@@ -44,8 +45,8 @@ extension IssuanceService {
             fieldName: IssuancePipeline.sealFieldName, pageIndex: 0, rect: sealRect,
             appearance: sealRect.map { _ in
                 .init(
-                    font: renderer.regularFont, size: 5.5,
-                    lines: ["Đóng dấu / Sealed by:", keys.name, "Thời gian / Time: \(time)", zone])
+                    font: renderer.regularFont, size: 5,
+                    lines: ["Đóng dấu / Sealed by:", keys.name] + time)
             },
             contentsCapacity: IssuancePipeline.signatureCapacity, signingTime: record.issuedAt, signerName: keys.name,
             reason: reason, location: record.place)

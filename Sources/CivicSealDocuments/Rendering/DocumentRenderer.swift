@@ -111,7 +111,7 @@ package final class DocumentRenderer: Sendable {
             field = PDFSignatureField(
                 fieldName: signature.fieldName, pageIndex: 0, rect: rect,
                 appearance: rect.map { _ in
-                    .init(font: regularFont, size: signature.lines == nil ? 7 : 5.5, lines: lines)
+                    .init(font: regularFont, size: signature.lines == nil ? 7 : 5, lines: lines)
                 },
                 contentsCapacity: signature.contentsCapacity, signingTime: record.issuedAt,
                 signerName: signature.signerName,
