@@ -101,7 +101,13 @@ struct HTTPSClientBehaviourTests {
         async let queued = failure(client, OutboundRequest(url: server.url("/json")))
         let (first, second) = await (stalled, queued)
         #expect(first?.code == .timedOut && second?.code == .timedOut)
-        #expect([first, second].contains { $0?.description.contains("free connection slot") == true })
+        // The queued request ends by its own total deadline: while it waits for the one slot ("free connection
+        // slot"), or, when the stalled request's deadline freed the slot first (the queued one always starts a
+        // little later, and a busy machine widens that gap), in the phase it had reached ("total deadline").
+        for error in [first, second] {
+            let description = error?.description ?? ""
+            #expect(description.contains("free connection slot") || description.contains("total deadline"))
+        }
     }
 
     @Test func cancellingTheCallingTaskEndsAStalledRequest() async throws {

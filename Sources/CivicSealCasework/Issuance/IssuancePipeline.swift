@@ -26,9 +26,24 @@ package enum IssuancePipeline {
     package static let officerFieldName = "OfficerSignature"
     package static let sealFieldName = "DepartmentSeal"
     package static func documentTimeStampFieldName(version: Int) -> String { "DocumentTimeStamp\(version)" }
-    /// `/Contents` reserved for the officer's and the seal's CMS (with their timestamps) and a document timestamp.
+    /// The most `/Contents` reserved for the officer's or the seal's CMS (with its timestamp).
     package static let signatureCapacity = 16_000
-    package static let documentTimeStampCapacity = 12_000
+    /// `/Contents` reserved for a document timestamp: a token with one TSA certificate is about 2 KB with P-256 and
+    /// under 3 KB with RSA-4096.
+    package static let documentTimeStampCapacity = 6_144
+    /// What a signature-time-stamp token may add to a CMS: the token with the TSA's certificate.
+    static let timeStampAllowance = 4_096
+
+    /// `/Contents` reserved for `signer`'s CMS with its signature-time-stamp: its certificates, 1 KiB for the
+    /// signature, the signed attributes and the structure, and the token's allowance, with a quarter more, in whole
+    /// KiB, at most ``signatureCapacity``. The reservation is hex (two characters a byte) and a real part of every
+    /// file: a P-256 officer's CMS of about 4 KB gets 8 KiB instead of a fixed 16,000 bytes.
+    package static func signatureCapacity(for signer: CMSSigner) -> Int {
+        let certificates = ([signer.certificate] + signer.chain.filter { $0 != signer.certificate }).map(\.der.count)
+        let need = certificates.reduce(0, +) + 1_024 + timeStampAllowance
+        let rounded = (need + need / 4 + 1_023) / 1_024 * 1_024
+        return min(rounded, signatureCapacity)
+    }
 
     package static func run(
         officerSigned placeholder: PDFFile, officer: CMSSigner, seal: CMSSigner, sealField: PDFSignatureField,

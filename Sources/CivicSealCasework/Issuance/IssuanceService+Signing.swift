@@ -31,7 +31,8 @@ extension IssuanceService {
             "\(HanoiTime.zoneVietnamese) / \(HanoiTime.zoneEnglish)",
         ]
         var placeholder = SignaturePlaceholder(
-            fieldName: IssuancePipeline.officerFieldName, contentsCapacity: IssuancePipeline.signatureCapacity,
+            fieldName: IssuancePipeline.officerFieldName,
+            contentsCapacity: IssuancePipeline.signatureCapacity(for: officerSigner),
             visible: true, signerName: officer.fullName, reason: reason, location: record.place)
         placeholder.lines =
             ["Ký bởi / Signed by:", officer.fullName, officer.title, officer.departmentName] + time
@@ -48,7 +49,8 @@ extension IssuanceService {
                     font: renderer.regularFont, size: 5,
                     lines: ["Đóng dấu / Sealed by:", keys.name] + time)
             },
-            contentsCapacity: IssuancePipeline.signatureCapacity, signingTime: record.issuedAt, signerName: keys.name,
+            contentsCapacity: IssuancePipeline.signatureCapacity(for: sealSigner), signingTime: record.issuedAt,
+            signerName: keys.name,
             reason: reason, location: record.place)
         let output = try IssuancePipeline.run(
             officerSigned: rendered.pdf, officer: officerSigner, seal: sealSigner, sealField: sealField,
