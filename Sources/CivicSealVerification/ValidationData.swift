@@ -62,7 +62,7 @@ struct ValidationData {
         certificates = items("Certs")
         ocspResponses = items("OCSPs")
         crls = items("CRLs")
-        parsedCertificates = certificates.compactMap { try? Certificate(der: $0.der) }
+        parsedCertificates = certificates.compactMap { try? Certificate.known(der: $0.der) }
         parsedResponses = ocspResponses.compactMap { item in
             (try? OCSPResponse(der: item.der)).map { ($0, item.revision) }
         }

@@ -82,6 +82,10 @@ package struct OCSPResponse: Sendable {
     ///
     /// The caller judges freshness (`thisUpdate`, `nextUpdate`) against its own policy.
     package func status(of certificate: Certificate, issuer: Certificate, at time: Date) -> Single? {
+        // Cheap first: only a response naming this serial is worth parsing again and verifying (a DSS holds one
+        // response per certificate, and the verifier asks each about every certificate).
+        let serial = certificate.serialNumberBytes
+        guard responses.contains(where: { $0.serialNumber == serial }) else { return nil }
         guard let response = try? Self.parse(der) else { return nil }
         defer { OCSP_RESPONSE_free(response) }
         guard let basic = OCSP_response_get1_basic(response) else { return nil }

@@ -53,3 +53,12 @@ final class CertificateCache: Sendable {
 
     var statistics: Statistics { state.withLock { Statistics(entries: $0.entries.count, bytes: $0.bytes) } }
 }
+
+extension Certificate {
+    /// `der` as a certificate: the cached one when the process already trusts it (parsed once), else parsed now
+    /// and not remembered. For certificates read from files that name known ones many times over (a DSS names
+    /// the same officer, seal, TSA and CA certificates in every document a service issued).
+    package static func known(der: [UInt8]) throws(CryptoError) -> Certificate {
+        try CertificateCache.shared.certificate(der: der[...])
+    }
+}
