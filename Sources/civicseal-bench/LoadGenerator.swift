@@ -9,6 +9,13 @@ enum LoadGenerator {
         let p99Milliseconds: Double
         let non2xx: Int
         let socketErrors: Int
+        /// Every response wrk read, whatever its status.
+        let requests: Int
+
+        /// Responses with a 2xx status per second: what a floor is judged on (a 503 or 429 is not a verification).
+        var successfulPerSecond: Double {
+            requests > 0 ? requestsPerSecond * Double(max(0, requests - non2xx)) / Double(requests) : 0
+        }
     }
 
     struct Failure: Error, CustomStringConvertible {
@@ -32,7 +39,7 @@ enum LoadGenerator {
             p50Milliseconds: latency(after: "50%", in: output) ?? 0,
             p99Milliseconds: latency(after: "99%", in: output) ?? 0,
             non2xx: Int(number(after: "Non-2xx or 3xx responses:", in: output) ?? 0),
-            socketErrors: socketErrors(in: output))
+            socketErrors: socketErrors(in: output), requests: total(in: output) ?? 0)
     }
 
     private static func number(after label: String, in text: String) -> Double? {
@@ -60,6 +67,13 @@ enum LoadGenerator {
         case "s": return value * 1000
         default: return nil
         }
+    }
+
+    /// The count in wrk's "  44058 requests in 3.01s, …" line.
+    private static func total(in text: String) -> Int? {
+        guard let range = text.range(of: " requests in ") else { return nil }
+        let digits = text[..<range.lowerBound].reversed().prefix { $0.isNumber }
+        return Int(String(digits.reversed()))
     }
 
     private static func socketErrors(in text: String) -> Int {

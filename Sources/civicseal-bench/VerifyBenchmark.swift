@@ -73,9 +73,12 @@ enum VerifyBenchmark {
         let http = try LoadGenerator.wrk(
             url: "http://127.0.0.1:\(service.port)/v1/verify", connections: 16, seconds: max(3, Int(seconds.rounded())),
             script: script)
+        // Only 2xx answers are verifications: a 503 from the full verification queue or a 429 is counted apart.
+        let verified = http.successfulPerSecond
         Report.figure(
-            "verify_http_post", http.requestsPerSecond,
-            "verifications/s (floor \(Report.format(floor)): \(http.requestsPerSecond >= floor ? "met" : "NOT MET"))")
+            "verify_http_post", verified,
+            "verifications/s, 2xx only (floor \(Report.format(floor)): \(verified >= floor ? "met" : "NOT MET"))")
+        Report.figure("verify_http_post_all_answers", http.requestsPerSecond, "responses/s, any status")
         Report.figure("verify_http_post_p99", http.p99Milliseconds, "ms")
         Report.figure("verify_http_errors", Double(http.non2xx + http.socketErrors), "non-2xx or socket errors")
 
@@ -84,11 +87,11 @@ enum VerifyBenchmark {
             atPath: rootPath, contents: Data(service.keyring.trustAnchors.map(\.pem).joined().utf8))
         if let pyHanko = try PyHankoValidation.rate(pdf: pdfPath, root: rootPath, seconds: seconds) {
             Report.figure("pyhanko_validate_same_document", pyHanko, "verifications/s")
-            Report.figure("verify_http_vs_pyhanko", http.requestsPerSecond / pyHanko, "x")
+            Report.figure("verify_http_vs_pyhanko", verified / pyHanko, "x")
             Report.figure("verify_library_vs_pyhanko", max(single, parallel) / pyHanko, "x")
             print(
                 "verify_vs_pyhanko_floor: \(Report.format(ratioFloor)) x "
-                    + "(\(http.requestsPerSecond / pyHanko >= ratioFloor ? "met" : "NOT MET") over HTTP)"
+                    + "(\(verified / pyHanko >= ratioFloor ? "met" : "NOT MET") over HTTP)"
             )
         } else {
             print("# pyhanko not available (pip install pyHanko): no reference figure")
