@@ -89,33 +89,49 @@ extension DevelopmentPKI {
                 report.kept.append(existing.certificate)
                 continue
             }
-            try SecureFile.makeDirectory("\(directory)/services")
-            try SecureFile.makeDirectory("\(directory)/private/services", mode: 0o700)
-            let key = try crypto { () throws(CryptoError) in try PrivateKey.generate(.ecP256) }
-            let subject = DistinguishedName(
-                commonName: profile.commonName, organization: "CivicSeal (development only)", country: "VN")
-            var builder = profile.build(
-                subject, key.publicKey, now.addingTimeInterval(-3600),
-                now.addingTimeInterval(profile.validityDays * 86400))
-            if profile.name == "ocsp" {
-                builder.caIssuersURL = urls.caIssuers  // no OCSP URL: the responder carries id-pkix-ocsp-nocheck
-            } else {
-                urls.decorate(&builder)
-            }
-            let certificate = try crypto { () throws(CryptoError) in
-                try builder.issued(by: rootCertificate, key: rootKey)
-            }
-            let certificatePath = "services/\(profile.name).cert.pem"
-            let keyPath = "private/services/\(profile.name).key.pem"
-            try SecureFile.create(
-                "\(directory)/\(keyPath)", text: try crypto { () throws(CryptoError) in try key.pkcs8PEM() },
-                mode: SecureFile.privateMode)
-            try SecureFile.create(
-                "\(directory)/\(certificatePath)", text: certificate.pem + rootCertificate.pem,
-                mode: SecureFile.publicMode)
-            report.created += [keyPath, certificatePath]
-            services[keyPath: profile.keyPath] = .init(certificate: certificatePath, key: keyPath)
+            let identity = try issueService(
+                profile, named: { _ in profile.name }, directory: directory, urls: urls, rootKey: rootKey,
+                rootCertificate: rootCertificate, now: now)
+            report.created += [identity.key, identity.certificate].compactMap { $0 }
+            services[keyPath: profile.keyPath] = identity
         }
         manifest.services = services
+    }
+}
+
+extension DevelopmentPKI {
+    /// Issues one service identity under the development root (`keys init` and `keys rotate-services`): an ECDSA
+    /// P-256 key (0600 under `private/services/`) and its certificate followed by the CA's (0644 under `services/`),
+    /// both named by `named(certificate)`, valid for the profile's days but never past the root.
+    static func issueService(
+        _ profile: ServiceProfile, named: (Certificate) -> String, directory: String, urls: ServiceURLs,
+        rootKey: PrivateKey, rootCertificate: Certificate, now: Date
+    ) throws(AppError) -> KeyringManifest.ServiceIdentity {
+        try SecureFile.makeDirectory("\(directory)/services")
+        try SecureFile.makeDirectory("\(directory)/private/services", mode: 0o700)
+        let key = try crypto { () throws(CryptoError) in try PrivateKey.generate(.ecP256) }
+        let subject = DistinguishedName(
+            commonName: profile.commonName, organization: "CivicSeal (development only)", country: "VN")
+        var builder = profile.build(
+            subject, key.publicKey, now.addingTimeInterval(-3600),
+            min(now.addingTimeInterval(profile.validityDays * 86400), rootCertificate.notAfter))
+        if profile.name == "ocsp" {
+            builder.caIssuersURL = urls.caIssuers  // no OCSP URL: the responder carries id-pkix-ocsp-nocheck
+        } else {
+            urls.decorate(&builder)
+        }
+        let certificate = try crypto { () throws(CryptoError) in
+            try builder.issued(by: rootCertificate, key: rootKey)
+        }
+        let stem = named(certificate)
+        let certificatePath = "services/\(stem).cert.pem"
+        let keyPath = "private/services/\(stem).key.pem"
+        try SecureFile.create(
+            "\(directory)/\(keyPath)", text: try crypto { () throws(CryptoError) in try key.pkcs8PEM() },
+            mode: SecureFile.privateMode)
+        try SecureFile.create(
+            "\(directory)/\(certificatePath)", text: certificate.pem + rootCertificate.pem,
+            mode: SecureFile.publicMode)
+        return .init(certificate: certificatePath, key: keyPath)
     }
 }

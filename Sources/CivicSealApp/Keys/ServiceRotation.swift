@@ -30,33 +30,11 @@ extension DevelopmentPKI {
             guard let profile = serviceProfiles.first(where: { $0.name == name }) else {
                 throw AppError(.usage, "unknown service \(name) (tsa, ocsp, status)")
             }
-            try SecureFile.makeDirectory("\(directory)/services")
-            try SecureFile.makeDirectory("\(directory)/private/services", mode: 0o700)
-            let key = try crypto { () throws(CryptoError) in try PrivateKey.generate(.ecP256) }
-            let subject = DistinguishedName(
-                commonName: profile.commonName, organization: "CivicSeal (development only)", country: "VN")
-            var builder = profile.build(
-                subject, key.publicKey, now.addingTimeInterval(-3600),
-                min(now.addingTimeInterval(profile.validityDays * 86400), rootCertificate.notAfter))
-            if profile.name == "ocsp" {
-                builder.caIssuersURL = urls.caIssuers  // no OCSP URL: the responder carries id-pkix-ocsp-nocheck
-            } else {
-                urls.decorate(&builder)
-            }
-            let certificate = try crypto { () throws(CryptoError) in
-                try builder.issued(by: rootCertificate, key: rootKey)
-            }
-            let stem = "\(profile.name)-\(dateStamp(now))-\(certificate.fingerprintHex.prefix(8))"
-            let certificatePath = "services/\(stem).cert.pem"
-            let keyPath = "private/services/\(stem).key.pem"
-            try SecureFile.create(
-                "\(directory)/\(keyPath)", text: try crypto { () throws(CryptoError) in try key.pkcs8PEM() },
-                mode: SecureFile.privateMode)
-            try SecureFile.create(
-                "\(directory)/\(certificatePath)", text: certificate.pem + rootCertificate.pem,
-                mode: SecureFile.publicMode)
-            services[keyPath: profile.keyPath] = .init(certificate: certificatePath, key: keyPath)
-            created.append(certificatePath)
+            let identity = try issueService(
+                profile, named: { "\(profile.name)-\(dateStamp(now))-\($0.fingerprintHex.prefix(8))" },
+                directory: directory, urls: urls, rootKey: rootKey, rootCertificate: rootCertificate, now: now)
+            services[keyPath: profile.keyPath] = identity
+            created.append(identity.certificate)
         }
         manifest.services = services
         try SecureFile.replace(manifestPath, text: try Keyring.encodeManifest(manifest), mode: SecureFile.publicMode)
