@@ -17,28 +17,9 @@ import Testing
 /// public URL is the server's own address, so pdfsig and pyHanko reach its OCSP responder through the AIA.
 @Suite("Acceptance: long-term documents issued by a live service", .serialized)
 struct LongTermAcceptanceTests {
-    /// A port nobody listens on now (bound to 0, read, closed): the keyring must name it before the server starts.
-    static func freePort() throws -> Int {
-        let descriptor = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
-        defer { close(descriptor) }
-        var address = sockaddr_in()
-        address.sin_family = sa_family_t(AF_INET)
-        address.sin_addr.s_addr = inet_addr("127.0.0.1")
-        address.sin_port = 0
-        var length = socklen_t(MemoryLayout<sockaddr_in>.size)
-        let bound = withUnsafePointer(to: &address) {
-            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(descriptor, $0, length) }
-        }
-        guard bound == 0 else { throw ClientError(description: "cannot bind a probe socket") }
-        _ = withUnsafeMutablePointer(to: &address) {
-            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { getsockname(descriptor, $0, &length) }
-        }
-        return Int(UInt16(bigEndian: address.sin_port))
-    }
-
     /// A live service on a socket whose keyring publishes `http://127.0.0.1:<its port>`.
     static func start(clock: (@Sendable () -> Date)? = nil) throws -> LiveService {
-        let port = try freePort()
+        let port = try LoopbackPort.free()
         let folder = TemporaryDirectory("civicseal-long-term")
         _ = try DevelopmentPKI.initialize(
             directory: folder.path + "/keys", publicURL: "http://127.0.0.1:\(port)")

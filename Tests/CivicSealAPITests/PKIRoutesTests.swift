@@ -13,27 +13,10 @@ import Testing
 /// made by the `civicseal keys revoke` command in another process.
 @Suite("Live PKI: OCSP, CRL and CA certificate", .serialized)
 struct PKIRoutesTests {
-    /// A port nothing listens on now (the keyring's public URL must name the port the server will use).
-    static func freePort() throws -> Int {
-        let descriptor = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
-        defer { close(descriptor) }
-        var address = sockaddr_in()
-        address.sin_family = sa_family_t(AF_INET)
-        address.sin_addr.s_addr = inet_addr("127.0.0.1")
-        var length = socklen_t(MemoryLayout<sockaddr_in>.size)
-        let bound = withUnsafeMutablePointer(to: &address) {
-            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { pointer in
-                bind(descriptor, pointer, length) == 0 && getsockname(descriptor, pointer, &length) == 0
-            }
-        }
-        guard bound else { throw ClientError(description: "cannot find a free port") }
-        return Int(UInt16(bigEndian: address.sin_port))
-    }
-
     /// A keyring whose certificates point at `http://127.0.0.1:<port>`, the service listening on that port for
     /// `body`, always stopped after.
     static func withPKIService(_ body: (LiveService) async throws -> Void) async throws {
-        let port = try freePort()
+        let port = try LoopbackPort.free()
         let folder = TemporaryDirectory("civicseal-pki")
         _ = try DevelopmentPKI.initialize(directory: folder.path + "/keys", publicURL: "http://127.0.0.1:\(port)")
         let live = try LiveService.start(in: folder, transport: .socket) { $0.port = port }

@@ -118,12 +118,13 @@ package final class PKIService: Sendable {
     }
 }
 
-/// A PKI route's refusal as a problem document.
+/// A PKI route's refusal (`/pki/ocsp`, `/pki/crl`, `/pki/tsa`) as a problem document.
 struct PKIError: Error, HTTPProblemConvertible {
     let problem: ProblemDetails
     let problemHeaders: HTTPHeaders
 
-    init(status: HTTPStatus, _ detail: String, headers: HTTPHeaders = [:]) {
+    /// `title` names the service that refused (the OCSP responder and CRL, or the time-stamp authority).
+    init(title: String = "PKI request refused", status: HTTPStatus, _ detail: String, headers: HTTPHeaders = [:]) {
         let slug =
             switch status.code {
             case 400: "malformed-request"
@@ -132,7 +133,7 @@ struct PKIError: Error, HTTPProblemConvertible {
             case 429: "too-many-requests"
             default: "service-unavailable"
             }
-        problem = ProblemDetails(slug: slug, title: "PKI request refused", status: status, detail: detail)
+        problem = ProblemDetails(slug: slug, title: title, status: status, detail: detail)
         problemHeaders = headers
     }
 }

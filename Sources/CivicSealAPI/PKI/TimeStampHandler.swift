@@ -32,46 +32,32 @@ package struct TimeStampHandler: Sendable {
         builder.add(.post, Self.path) { [self] request, context in try respond(request, context) }
     }
 
-    func respond(_ request: HTTPRequest, _ context: RequestContext) throws(TimeStampHTTPError) -> HTTPResponse {
+    /// The problem title of this route's refusals.
+    static let refused = "Time-stamp request refused"
+
+    func respond(_ request: HTTPRequest, _ context: RequestContext) throws(PKIError) -> HTTPResponse {
         if let wait = limiter.attempt(context.clientAddress.clientKey, now: clock()) {
-            throw TimeStampHTTPError(
+            throw PKIError(
+                title: Self.refused,
                 status: .tooManyRequests, "Too many time-stamp requests from this address.",
                 headers: ["Retry-After": String(wait)])
         }
         let mediaType = request.headers.values(for: "Content-Type").first?.split(separator: ";", maxSplits: 1).first
             .map { $0.trimmingCharacters(in: .whitespaces).lowercased() }
         guard mediaType == "application/timestamp-query" else {
-            throw TimeStampHTTPError(
+            throw PKIError(
+                title: Self.refused,
                 status: HTTPStatus(code: 415), "Send the request as application/timestamp-query (RFC 3161 §3.4).")
         }
         guard request.body.count <= TimeStampRequest.maximumSize else {
-            throw TimeStampHTTPError(status: .contentTooLarge, "A time-stamp request is at most 4 KiB.")
+            throw PKIError(title: Self.refused, status: .contentTooLarge, "A time-stamp request is at most 4 KiB.")
         }
         guard let authority else {
-            throw TimeStampHTTPError(status: .serviceUnavailable, "No time-stamp authority is configured.")
+            throw PKIError(title: Self.refused, status: .serviceUnavailable, "No time-stamp authority is configured.")
         }
         var response = HTTPResponse(status: .ok, body: authority.respond(to: request.body))
         response.headers.replaceOrAdd(name: "Content-Type", value: "application/timestamp-reply")
         response.headers.replaceOrAdd(name: "Cache-Control", value: "no-store")
         return response
-    }
-}
-
-/// Why `POST /pki/tsa` refused a request at the HTTP level (problem+json).
-struct TimeStampHTTPError: Error, HTTPProblemConvertible {
-    let problem: ProblemDetails
-    let problemHeaders: HTTPHeaders
-
-    init(status: HTTPStatus, _ detail: String, headers: HTTPHeaders = [:]) {
-        // The API's problem types (the OpenAPI document lists them): the framing's, not the protocol's.
-        let slug =
-            switch status.code {
-            case 413: "content-too-large"
-            case 415: "unsupported-media-type"
-            case 429: "too-many-requests"
-            default: "service-unavailable"
-            }
-        problem = ProblemDetails(slug: slug, title: "Time-stamp request refused", status: status, detail: detail)
-        problemHeaders = headers
     }
 }
