@@ -18,7 +18,7 @@ final class WALCheckpointer: @unchecked Sendable {
         var truncations = 0
         /// WAL frames seen by the last pass.
         var lastWALFrames = 0
-        /// The timer runs at the idle interval (the last pass found the WAL as the one before left it).
+        /// The timer runs at the idle interval (the last pass found no commit since the one before).
         var idle = false
         /// Times a pass found new frames after an idle spell and brought the short interval back.
         var resumptions = 0
@@ -33,6 +33,8 @@ final class WALCheckpointer: @unchecked Sendable {
     private let writerRequestPending = Atomic<Bool>(false)
     private let counters = Mutex(Statistics())
     private var lastWALFrames = -1
+    /// `PRAGMA data_version` as the last pass read it: it changes exactly when another connection committed.
+    private var lastDataVersion: Int64 = -1
     private var quietSince: DispatchTime?
     /// Whether the timer runs at ``DatabaseConfiguration/BackgroundCheckpoint/intervalMilliseconds`` (WAL growing)
     /// or at the idle interval.
@@ -73,6 +75,13 @@ final class WALCheckpointer: @unchecked Sendable {
     /// One background pass; runs on `queue`.
     private func tick() {
         guard let connection else { return }
+        // Read before the checkpoint, so a commit that lands during it counts for the next pass.
+        let dataVersion: Int64
+        if case .integer(let value)? = try? connection.scalar("PRAGMA data_version") {
+            dataVersion = value
+        } else {
+            dataVersion = lastDataVersion
+        }
         // SQLITE_BUSY here means another checkpoint is running (the writer's): nothing to do this time.
         guard let result = try? connection.checkpoint(.passive) else { return }
         counters.withLock {
@@ -80,7 +89,10 @@ final class WALCheckpointer: @unchecked Sendable {
             $0.lastWALFrames = result.walFrameCount
         }
         let now = DispatchTime.now()
-        let grew = result.walFrameCount != lastWALFrames
+        // New commits, whatever the frame count says: once a pass has copied every frame, the next commit restarts
+        // the WAL from its first frame, and a few commits later it may hold exactly as many frames as before.
+        let grew = dataVersion != lastDataVersion || result.walFrameCount != lastWALFrames
+        lastDataVersion = dataVersion
         if grew {
             quietSince = now
         }
