@@ -180,7 +180,8 @@ package final class OCSPResponder: Sendable {
         else { throw .openSSL("setting the OCSP producedAt failed") }
         guard
             OCSP_basic_sign(
-                basic, signer.certificate.pointer, signer.key.key.pointer, signer.digest.evpMD, nil,
+                basic, signer.certificate.pointer, try signer.key.evpKey(for: "OCSP signing").pointer,
+                signer.digest.evpMD, nil,
                 UInt(OCSP_NOTIME)) == 1
         else { throw .openSSL("signing the OCSP response failed") }
         guard let response = OCSP_response_create(OCSP_RESPONSE_STATUS_SUCCESSFUL, basic) else {
