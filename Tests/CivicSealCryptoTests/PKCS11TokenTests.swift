@@ -88,6 +88,29 @@ struct PKCS11TokenTests {
     }
 
     @Test(
+        "A key another process generates in the token (pkcs11-tool --keypairgen) is found by label and id, and signs",
+        .enabled(if: SoftHSMToken.isUsable && ExternalTool.isUsable("pkcs11-tool")))
+    func keyFromAnotherProcess() async throws {
+        let fixture = try SoftHSMToken.make()
+        let token = try fixture.open()  // logged in before the other process writes the key
+        let generated = try await ExternalTool.runOnOwnThread(
+            "pkcs11-tool",
+            [
+                "--module", fixture.modulePath, "--token-label", fixture.label, "--login", "--pin", fixture.pin,
+                "--keypairgen", "--key-type", "EC:secp384r1", "--label", "made-elsewhere", "--id", "c1a55e",
+            ])
+        #expect(generated.status == 0, "\(generated.errorText)")
+        for uri in [
+            fixture.uri.with(object: "made-elsewhere", id: nil), fixture.uri.with(object: nil, id: [0xC1, 0xA5, 0x5E]),
+        ] {
+            let key = try token.privateKey(matching: uri)
+            #expect(key.kind == .ecP384 && key.location == .token(uri))
+            let signature = try key.signature(for: Self.message, algorithm: .ecdsa(.sha384))
+            #expect(key.publicKey.isValidSignature(signature, for: Self.message, algorithm: .ecdsa(.sha384)))
+        }
+    }
+
+    @Test(
         "The token refuses the private value (CKR_ATTRIBUTE_SENSITIVE); no PEM and no OpenSSL use of a token key",
         .enabled(if: SoftHSMToken.isUsable))
     func keyNeverLeavesTheToken() throws {

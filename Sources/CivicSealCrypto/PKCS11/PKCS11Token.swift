@@ -35,14 +35,32 @@ package final class PKCS11Token: Sendable {
 
     /// Loads `modulePath` once per process (cached by path; C_Initialize with CKF_OS_LOCKING_OK), finds the slot
     /// whose token matches `uri` (label/serial/…), reads the PIN from `pin`, and logs in as CKU_USER.
+    ///
+    /// Opened tokens are kept per module, token and PIN source, so every key of a token shares one session pool and
+    /// one login. (Once a process is logged in to a token, PKCS #11 answers a later C_Login with
+    /// CKR_USER_ALREADY_LOGGED_IN without checking the PIN: a second PIN source for the same token is not verified.)
     package static func open(modulePath: String, uri: PKCS11URI, pin: PINSource) throws(CryptoError) -> PKCS11Token {
         let module = try PKCS11Module.load(modulePath)
         var identity = uri.tokenOnly
         identity.modulePath = uri.modulePath
+        let key = OpenedKey(modulePath: module.path, token: identity, pin: pin)
+        if let token = opened.withLock({ $0[key] }) { return token }
         let token = PKCS11Token(module: module, uri: identity, pin: pin)
         try token.withSession { _, _ throws(CryptoError) in () }
-        return token
+        return opened.withLock { tokens in
+            if let existing = tokens[key] { return existing }
+            tokens[key] = token
+            return token
+        }
     }
+
+    private struct OpenedKey: Hashable {
+        let modulePath: String
+        let token: PKCS11URI
+        let pin: PINSource
+    }
+
+    private static let opened = Mutex<[OpenedKey: PKCS11Token]>([:])
 
     /// The module's CK_INFO manufacturer (a check that the function table was read at the right offsets).
     package var moduleManufacturer: String { module.manufacturer }
