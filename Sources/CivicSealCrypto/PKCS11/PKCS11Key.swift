@@ -71,7 +71,7 @@ final class PKCS11KeyHandle: Sendable {
                 let object = try handle(session: session, epoch: epoch)
                 var signature = [UInt8](repeating: 0, count: 1024)
                 var length = UInt(signature.count)
-                var parameters = parameter
+                var parameters = parameter ?? cs_p11_pss_params()
                 let rv = withUnsafeMutableBytes(of: &parameters) { raw in
                     cs_p11_sign(
                         token.module.functions, session, mechanism, parameter == nil ? nil : raw.baseAddress,

@@ -157,7 +157,7 @@ package final class PKCS11Token: Sendable {
             var opened: UInt = 0
             let rv = cs_p11_open_session(module.functions, slot, &opened)
             guard rv == CKR_OK else {
-                forget(epoch)
+                if PKCS11Return.meansTokenGone(rv) { forget(epoch) }
                 throw PKCS11Return.error("C_OpenSession", rv)
             }
             session = opened
