@@ -111,6 +111,23 @@ struct PKCS11TokenTests {
     }
 
     @Test(
+        "A token softhsm2-util initialises in the shared directory is a working token for another process",
+        .enabled(if: SoftHSMToken.isUsable && ExternalTool.isUsable("softhsm2-util", "pkcs11-tool")))
+    func softhsm2UtilToken() async throws {
+        let fixture = try SoftHSMToken.make(via: .softhsm2Util)
+        let tool = [
+            "--module", fixture.modulePath, "--token-label", fixture.label, "--login", "--pin", fixture.pin,
+        ]
+        let generated = try await ExternalTool.runOnOwnThread(
+            "pkcs11-tool", tool + ["--keypairgen", "--key-type", "EC:prime256v1", "--label", "child-key"])
+        #expect(generated.status == 0, "\(generated.errorText)")
+        let listed = try await ExternalTool.runOnOwnThread(
+            "pkcs11-tool", tool + ["--list-objects", "--type", "privkey"])
+        #expect(listed.text.contains("child-key"), "\(listed.text)")
+        #expect(fixture.environment == ["SOFTHSM2_CONF": fixture.configPath])
+    }
+
+    @Test(
         "The token refuses the private value (CKR_ATTRIBUTE_SENSITIVE); no PEM and no OpenSSL use of a token key",
         .enabled(if: SoftHSMToken.isUsable))
     func keyNeverLeavesTheToken() throws {

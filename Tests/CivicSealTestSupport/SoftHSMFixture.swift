@@ -66,19 +66,41 @@ package struct SoftHSMToken: Sendable {
         package let description: String
     }
 
+    /// How a token is initialised.
+    package enum Initialisation: Sendable {
+        /// Through the module this process has loaded (C_InitToken on SoftHSM's free slot, then C_InitPIN as the
+        /// security officer): what `softhsm2-util --init-token --free` does, visible to this process and to children.
+        case loadedModule
+        /// By running `softhsm2-util --init-token --free --label … --so-pin … --pin …` with SOFTHSM2_CONF set: visible
+        /// to child processes (the civicseal CLI, pkcs11-tool), but to this process only if it had not initialised
+        /// the module yet (SoftHSM scans its token directory once, at C_Initialize).
+        case softhsm2Util
+    }
+
     /// Creates a fresh SoftHSM2 token in the process-wide token directory (SOFTHSM2_CONF set for this process).
     ///
     /// SoftHSM reads its token directory once, at C_Initialize: a token `softhsm2-util --init-token` makes after the
-    /// module is loaded in this process stays invisible to it. So the token is initialised through the module this
-    /// process has loaded (C_InitToken on SoftHSM's free slot, then C_InitPIN as the security officer), which is
-    /// what `softhsm2-util --init-token --free` does; child processes (the CLI, pkcs11-tool) find it in the shared
-    /// token directory. Throws (so the test fails, never skips) when softhsm2 is missing.
-    package static func make(label: String = "CivicSeal-\(UUID().uuidString.prefix(12))") throws -> SoftHSMToken {
+    /// module is loaded in this process stays invisible to it. So by default the token is initialised through the
+    /// loaded module; ``Initialisation/softhsm2Util`` is for tokens only child processes use. Throws (so the test
+    /// fails, never skips) when softhsm2 is missing.
+    package static func make(
+        label: String = "CivicSeal-\(UUID().uuidString.prefix(12))", via initialisation: Initialisation = .loadedModule
+    ) throws -> SoftHSMToken {
         guard let modulePath = installedModule else { throw ExternalTool.Missing(tool: "softhsm2 (libsofthsm2.so)") }
         let shared = try Self.shared.get()
         let pin = SecureRandom.identifier(byteCount: 12)
         let soPIN = SecureRandom.identifier(byteCount: 12)
-        try PKCS11Token.initializeToken(modulePath: modulePath, label: label, soPIN: soPIN, userPIN: pin)
+        switch initialisation {
+        case .loadedModule:
+            try PKCS11Token.initializeToken(modulePath: modulePath, label: label, soPIN: soPIN, userPIN: pin)
+        case .softhsm2Util:
+            // Test PINs on argv: softhsm2-util's way, never the product's.
+            let output = try ExternalTool.run(
+                "softhsm2-util", ["--init-token", "--free", "--label", label, "--so-pin", soPIN, "--pin", pin])
+            guard output.status == 0 else {
+                throw SetupError(description: "softhsm2-util --init-token failed: \(output.errorText)\(output.text)")
+            }
+        }
         return SoftHSMToken(
             directory: shared.directory, label: label, pin: pin, soPIN: soPIN, modulePath: modulePath,
             configPath: shared.configPath)
