@@ -199,6 +199,9 @@ struct PKCS11TokenTests {
             try token.privateKey(matching: fixture.uri.with(object: "never-made", id: nil))
         }
         #expect(throws: CryptoError(.tokenKeyNotFound, "")) { try token.privateKey(matching: fixture.uri) }
+        #expect(throws: CryptoError(.invalidArgument, "")) {
+            try token.privateKey(matching: PKCS11URI("pkcs11:token=another;object=once"))
+        }
         _ = try token.generateKeyPair(.ecP256, label: "once")
         #expect(throws: CryptoError(.invalidArgument, "")) { try token.generateKeyPair(.ecP256, label: "once") }
         #expect(throws: CryptoError(.unsupportedAlgorithm, "")) { try token.generateKeyPair(.ed25519, label: "ed") }
