@@ -214,8 +214,8 @@ extension RequestStore {
         }
     }
 
-    /// The sealed PDF of a request's current document for `actor`: the owner (the citizen who submitted) only; anyone else,
-    /// or a request without a document, gets ``RecordsError/Code/notFound``.
+    /// The sealed PDF of a request's current document for `actor`: the owner (the citizen who submitted) only;
+    /// anyone else, or a request without a document, gets ``RecordsError/Code/notFound``.
     package func documentPDF(forRequest requestID: String, by actor: Participant) throws(RecordsError) -> (
         documentID: String, pdf: [UInt8]
     ) {

@@ -47,8 +47,8 @@ extension RecordsSchema {
                 CHECK (superseded_by IS NULL OR status = 'revoked')
             );
             INSERT INTO documents_v10 (seq, id, request_seq, kind, department_id, template_id, template_version,
-                template_sha256, record_sha256, pdf_sha256, signer_certificate_sha256, issued_at, audit_sequence, status,
-                revocation_reason, revoked_at, revocation_code, record, pdf)
+                template_sha256, record_sha256, pdf_sha256, signer_certificate_sha256, issued_at, audit_sequence,
+                status, revocation_reason, revoked_at, revocation_code, record, pdf)
             SELECT seq, id, request_seq, kind, department_id, template_id, template_version, template_sha256,
                 record_sha256, pdf_sha256, signer_certificate_sha256, issued_at, audit_sequence, status,
                 revocation_reason, revoked_at, revocation_code, record, pdf
