@@ -13,7 +13,9 @@ func compromise(_ parsed: CommandLineArguments) throws(AppError) -> Int32 {
     }
     var options = KeyCompromise.Options(seal: seal)
     if let text = parsed.options["since"] {
-        guard let since = ISO8601DateFormatter().date(from: text) else {
+        let fractional = ISO8601DateFormatter()
+        fractional.formatOptions = [.withInternetDateTime, .withFractionalSeconds]
+        guard let since = ISO8601DateFormatter().date(from: text) ?? fractional.date(from: text) else {
             throw AppError(.usage, "--since must be an ISO 8601 time such as 2026-12-01T00:00:00Z")
         }
         guard since <= Date() else { throw AppError(.usage, "--since cannot be in the future") }

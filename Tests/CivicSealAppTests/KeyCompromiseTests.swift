@@ -60,6 +60,47 @@ import Testing
         #expect(try fixture.snapshot() == settled)
     }
 
+    @Test("--since selects the documents issued from then on; earlier and withdrawn documents are left alone")
+    func sinceSelectsDocuments() async throws {
+        let fixture = try KeyCompromiseFixture()
+        let early = try #require(try fixture.issue(justice: 2, health: 0)["justice-hanoi"])
+        let since = Date()
+        let late = try #require(try fixture.issue(justice: 3, health: 0, firstPerson: 100)["justice-hanoi"])
+        let compromised = try fixture.sealFingerprint("justice-hanoi")
+        do {
+            // An officer withdraws one of them before the playbook runs: it stays withdrawn, never re-issued.
+            let store = try RequestStore.open(path: fixture.database)
+            defer { try? store.close() }
+            _ = try await store.revokeDocument(
+                late[0], reason: "Nhập nhầm", code: .issuedInError,
+                by: .officer("officer-justice-hanoi", department: "justice-hanoi"), now: Date())
+        }
+        let formatter = ISO8601DateFormatter()
+        formatter.formatOptions = [.withInternetDateTime, .withFractionalSeconds]
+        let run = try fixture.compromise(["--seal", compromised, "--since", formatter.string(from: since)])
+        #expect(run.status == 0, "\(run.error)")
+        let report = try Self.report(fixture, run: 1)
+        #expect(report["totals"] == Self.counts(found: 2, revoked: 2, reissued: 2, notified: 2, skipped: nil))
+        #expect(report["since"] != .null)
+
+        let store = try RequestStore.open(path: fixture.database)
+        defer { try? store.close() }
+        for id in early {
+            let entry = try #require(try store.documentEntry(id: id))
+            #expect(entry.status == .valid && entry.supersededBy == nil, "\(id) was touched")
+        }
+        let withdrawn = try #require(try store.documentEntry(id: late[0]))
+        guard case .revoked(_, let code, _) = withdrawn.status else {
+            Issue.record("the withdrawn document is no longer revoked")
+            return
+        }
+        #expect(code == .issuedInError && withdrawn.supersededBy == nil)
+        for id in late.dropFirst() {
+            #expect(try store.documentEntry(id: id)?.supersededBy != nil, "\(id) was not re-issued")
+        }
+        #expect(try await store.verifyAudit().isIntact)
+    }
+
     // MARK: Shared checks
 
     static func counts(found: Int, revoked: Int, reissued: Int, notified: Int, skipped: Int?, failed: Int = 0)
@@ -68,7 +109,7 @@ import Testing
         var object: [String: JSONValue] = [
             "found": .number(String(found)), "revoked": .number(String(revoked)),
             "reissued": .number(String(reissued)), "notified": .number(String(notified)),
-            "failed": .number(String(failed)),
+            "failed": .number(String(failed)), "skippedWithdrawn": .number("0"),
         ]
         if let skipped { object["skippedAlreadyDone"] = .number(String(skipped)) }
         return .object(object)

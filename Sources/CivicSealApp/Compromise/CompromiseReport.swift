@@ -14,6 +14,8 @@ package struct CompromiseReport: Sendable {
         package var notified = 0
         /// Documents of the run that were already complete (revoked, re-issued, notified) when it started.
         package var skippedAlreadyDone = 0
+        /// Documents an officer revoked between the listing and the playbook's revocation: not re-issued.
+        package var withdrawn = 0
         package var failed = 0
     }
 
@@ -23,6 +25,7 @@ package struct CompromiseReport: Sendable {
         package var revoked = 0
         package var reissued = 0
         package var notified = 0
+        package var withdrawn = 0
         /// Items whose last attempt failed and that are not complete.
         package var failed = 0
     }
@@ -47,10 +50,12 @@ package struct CompromiseReport: Sendable {
         self.generatedAt = generatedAt
         var totals = Totals()
         totals.found = items.count
-        totals.revoked = items.filter { $0.state >= .revoked }.count
-        totals.reissued = items.filter { $0.state >= .reissued }.count
-        totals.notified = items.filter { $0.state >= .notified }.count
-        totals.failed = items.filter { $0.state != .notified && $0.lastError != nil }.count
+        let progressed = items.filter { $0.state != .skipped }
+        totals.revoked = progressed.filter { $0.state >= .revoked }.count
+        totals.reissued = progressed.filter { $0.state >= .reissued }.count
+        totals.notified = progressed.filter { $0.state >= .notified }.count
+        totals.withdrawn = items.count - progressed.count
+        totals.failed = items.filter { !$0.state.isFinal && $0.lastError != nil }.count
         self.totals = totals
     }
 
@@ -60,11 +65,12 @@ package struct CompromiseReport: Sendable {
         let this: JSONValue = [
             "found": number(thisRun.found), "revoked": number(thisRun.revoked), "reissued": number(thisRun.reissued),
             "notified": number(thisRun.notified), "skippedAlreadyDone": number(thisRun.skippedAlreadyDone),
-            "failed": number(thisRun.failed),
+            "skippedWithdrawn": number(thisRun.withdrawn), "failed": number(thisRun.failed),
         ]
         let all: JSONValue = [
             "found": number(totals.found), "revoked": number(totals.revoked), "reissued": number(totals.reissued),
-            "notified": number(totals.notified), "failed": number(totals.failed),
+            "notified": number(totals.notified), "skippedWithdrawn": number(totals.withdrawn),
+            "failed": number(totals.failed),
         ]
         let documents = items.map { item -> JSONValue in
             var object: [String: JSONValue] = [
@@ -103,6 +109,7 @@ package struct CompromiseReport: Sendable {
             row("reissued", thisRun.reissued, totals.reissued),
             row("notified", thisRun.notified, totals.notified),
             row("skipped-already-done", thisRun.skippedAlreadyDone, nil),
+            row("skipped-withdrawn", thisRun.withdrawn, totals.withdrawn),
             row("failed", thisRun.failed, totals.failed),
         ].joined(separator: "\n")
     }

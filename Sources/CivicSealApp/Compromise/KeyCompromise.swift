@@ -4,6 +4,12 @@ import CivicSealDocuments
 import CivicSealRecords
 import Foundation
 
+#if canImport(Glibc)
+    import Glibc
+#elseif canImport(Darwin)
+    import Darwin
+#endif
+
 /// `civicseal keys compromise --seal FINGERPRINT [--since TIME] [--dry-run] [--by OPERATOR] [--data DIR]
 /// [--keys DIR] [--report FILE]`: the playbook for the day a department seal's private key leaks.
 ///
@@ -59,6 +65,9 @@ package enum KeyCompromise {
                 options, fingerprint: fingerprint, department: department, store: store, now: clock(), output: output)
             return nil
         }
+        // One run at a time per data directory: two would both rotate the seal (the keyring file is no transaction).
+        let lock = try exclusiveLock("\(options.dataDirectory)/compromise.lock")
+        defer { close(lock) }
         let actor =
             options.operatorName
             ?? ProcessInfo.processInfo.environment["USER"].map { "operator:\($0)" } ?? "operator"
@@ -101,7 +110,7 @@ package enum KeyCompromise {
         // Step 3: the documents.
         tally.found = try storage { () throws(RecordsError) in try store.collectCompromiseItems(run, now: clock()) }
         var items = try storage { () throws(RecordsError) in try store.compromiseItems(runID: run.id) }
-        tally.skippedAlreadyDone = items.filter { $0.state == .notified }.count
+        tally.skippedAlreadyDone = items.filter(\.state.isFinal).count
 
         // Step 4: revoke them all.
         let total = items.count
@@ -111,10 +120,17 @@ package enum KeyCompromise {
         var revokedSoFar = items.filter { $0.state >= .revoked }.count
         for item in items where item.state == .found {
             do {
-                if try store.revokeCompromised(item, grounds: grounds, by: actor, now: clock()) {
+                switch try store.revokeCompromised(item, grounds: grounds, by: actor, now: clock()) {
+                case .revoked:
                     tally.revoked += 1
                     revokedSoFar += 1
                     progress("[\(counter(revokedSoFar, total))] revoked \(item.documentID)")
+                case .skipped:
+                    tally.withdrawn += 1
+                    progress(
+                        "[\(counter(revokedSoFar, total))] skipped \(item.documentID): withdrawn meanwhile, not re-issued"
+                    )
+                case .alreadyDone: break
                 }
             } catch {
                 tally.failed += 1
@@ -126,32 +142,29 @@ package enum KeyCompromise {
         // Steps 5 and 6: re-issue with the fresh seal, then queue the holder's notice.
         items = try storage { () throws(RecordsError) in try store.compromiseItems(runID: run.id) }
         var doneSoFar = items.filter { $0.state == .notified }.count
+        let reissuable = items.filter { $0.state != .skipped }.count
         if items.contains(where: { $0.state == .revoked || $0.state == .reissued }) {
             let issuance = try issuanceService(keyring: keyring, store: store, options: options, clock: clock)
             for item in items where item.state == .revoked || item.state == .reissued {
-                var newID = item.newDocumentID
                 do {
-                    if item.state == .revoked {
-                        newID = try issuance.reissue(item, by: actor)
-                        if newID != nil { tally.reissued += 1 }
-                    }
-                    if try store.queueReissueNotice(item, by: actor, now: clock()) {
+                    if item.state == .revoked, try issuance.reissue(item, by: actor) != nil { tally.reissued += 1 }
+                    if let newID = try store.queueReissueNotice(item, by: actor, now: clock()) {
                         tally.notified += 1
                         doneSoFar += 1
                         progress(
-                            "[\(counter(doneSoFar, total))] reissued \(item.documentID) → \(newID ?? "?"), "
+                            "[\(counter(doneSoFar, reissuable))] reissued \(item.documentID) → \(newID), "
                                 + "holder notice queued")
                     }
                 } catch {
                     tally.failed += 1
                     try? store.recordCompromiseFailure(item, message: "\(error)", now: clock())
-                    progress("[\(counter(doneSoFar, total))] FAILED to re-issue \(item.documentID): \(error)")
+                    progress("[\(counter(doneSoFar, reissuable))] FAILED to re-issue \(item.documentID): \(error)")
                 }
             }
         }
 
         items = try storage { () throws(RecordsError) in try store.compromiseItems(runID: run.id) }
-        let finished = !items.isEmpty ? items.allSatisfy { $0.state == .notified } : true
+        let finished = items.allSatisfy(\.state.isFinal)
         if finished {
             try storage { () throws(RecordsError) in try store.finishCompromiseRun(run.id, now: clock()) }
         }
@@ -237,7 +250,7 @@ package enum KeyCompromise {
         let certificate = try storage { () throws(RecordsError) in
             try store.certificateRecord(fingerprint: fingerprint)
         }
-        let unfinished = pending.filter { $0.state != .notified }
+        let unfinished = pending.filter { !$0.state.isFinal }
         let toRevoke = fresh + unfinished.filter { $0.state == .found }.map(\.documentID)
         let toReissue = fresh + unfinished.filter { $0.state <= .revoked }.map(\.documentID)
         let formatter = ISO8601DateFormatter()
@@ -262,6 +275,18 @@ package enum KeyCompromise {
         let first = (unfinished.map(\.documentID) + fresh).prefix(10)
         if !first.isEmpty { lines.append("  first:       " + first.joined(separator: ", ")) }
         output(lines.joined(separator: "\n"))
+    }
+
+    /// An exclusive `flock` on `path` (created 0600), held until the descriptor is closed; refused at once when
+    /// another process holds it.
+    static func exclusiveLock(_ path: String) throws(AppError) -> Int32 {
+        let descriptor = open(path, O_RDWR | O_CREAT | O_CLOEXEC | O_NOFOLLOW, SecureFile.privateMode)
+        guard descriptor >= 0 else { throw AppError(.fileSystem, "cannot open \(path)") }
+        guard flock(descriptor, LOCK_EX | LOCK_NB) == 0 else {
+            close(descriptor)
+            throw AppError(.usage, "refused: another keys compromise is running on this data directory (\(path))")
+        }
+        return descriptor
     }
 
     static func counter(_ done: Int, _ total: Int) -> String {

@@ -21,14 +21,20 @@ package struct CompromiseRun: Sendable, Hashable {
 /// One affected document of a ``CompromiseRun`` and how far the playbook took it.
 package struct CompromiseItem: Sendable, Hashable {
     /// Each state implies the ones before it: the old document was revoked, re-issued, its holder notified.
+    /// `skipped`: the document was no longer valid and current when the playbook came to revoke it (an officer
+    /// revoked it meanwhile): a withdrawn document is not re-issued. It ends the item like `notified`.
     package enum State: String, Sendable, Hashable, CaseIterable, Comparable {
         case found
         case revoked
         case reissued
         case notified
+        case skipped
 
         var rank: Int { Self.allCases.firstIndex(of: self)! }
         package static func < (lhs: State, rhs: State) -> Bool { lhs.rank < rhs.rank }
+
+        /// Nothing is left to do for the item.
+        package var isFinal: Bool { self == .notified || self == .skipped }
     }
 
     package let runID: Int64

@@ -167,20 +167,37 @@ extension RequestStore {
 
     // MARK: The three steps of a document
 
+    /// What ``revokeCompromised(_:grounds:by:now:)`` did.
+    package enum RevocationStep: Sendable, Equatable {
+        case revoked
+        /// The item was already past `found`: nothing done.
+        case alreadyDone
+        /// The document was no longer valid and current (an officer revoked it meanwhile): the item is `skipped`.
+        case skipped
+    }
+
     /// Step 4: revokes the item's document with reason key compromise (`issued` → `revoked`, audited) and moves the
-    /// item to `revoked`. False when the item is already past `found` (nothing done).
+    /// item to `revoked`.
     @discardableResult
     package func revokeCompromised(_ item: CompromiseItem, grounds: String, by actor: String, now: Date)
-        throws(RecordsError) -> Bool
+        throws(RecordsError) -> RevocationStep
     {
         let milliseconds = RequestRow.milliseconds(now)
         let ids = ids
         return try write { connection in
-            guard try Self.itemState(item, in: connection) == .found else { return false }
+            guard try Self.itemState(item, in: connection) == .found else { return .alreadyDone }
             let document = try Self.documentAndRequest(item.documentID, ids: ids, in: connection)
             guard document.status == "valid", document.supersededBy == nil, document.requestState == .issued else {
-                throw RecordsError(
-                    .transitionRefused, "document \(item.documentID) is no longer valid and current: not revoking")
+                try connection.execute(
+                    """
+                    UPDATE compromise_items SET state = 'skipped', last_error = ?, updated_at = ?
+                    WHERE run_id = ? AND position = ?
+                    """,
+                    [
+                        .text("no longer valid and current when the playbook reached it: not re-issued"),
+                        .integer(milliseconds), .integer(item.runID), .integer(Int64(item.position)),
+                    ])
+                return .skipped
             }
             let audit = try Self.recordRequestStep(
                 document, action: LifecycleAction.revoke.rawValue, to: .revoked, actor: actor,
@@ -193,8 +210,10 @@ extension RequestStore {
                     .text(grounds), .text(RevocationReason.keyCompromise.rawValue), .integer(milliseconds),
                     .text(item.documentID),
                 ])
-            try Self.advance(item, to: .revoked, column: "revoke_audit_sequence", audit: audit, in: connection)
-            return true
+            try Self.advance(
+                item, to: .revoked, column: "revoke_audit_sequence", audit: audit, milliseconds: milliseconds,
+                in: connection)
+            return .revoked
         }
     }
 
@@ -231,16 +250,19 @@ extension RequestStore {
             try connection.execute(
                 "UPDATE compromise_items SET new_document_id = ? WHERE run_id = ? AND position = ?",
                 [.text(replacement.documentID), .integer(item.runID), .integer(Int64(item.position))])
-            try Self.advance(item, to: .reissued, column: "reissue_audit_sequence", audit: audit, in: connection)
+            try Self.advance(
+                item, to: .reissued, column: "reissue_audit_sequence", audit: audit, milliseconds: milliseconds,
+                in: connection)
             return true
         }
     }
 
     /// Step 6: queues one `document-reissued` notice for the request's owner in the outbox (audited as `notify`) and
-    /// moves the item to `notified`. False when the item is not `reissued` (nothing done).
+    /// moves the item to `notified`. Returns the new document's id; nil when the item is not `reissued` (nothing
+    /// done).
     @discardableResult
     package func queueReissueNotice(_ item: CompromiseItem, by actor: String, now: Date) throws(RecordsError)
-        -> Bool
+        -> String?
     {
         let milliseconds = RequestRow.milliseconds(now)
         let ids = ids
@@ -250,7 +272,7 @@ extension RequestStore {
                     "SELECT new_document_id FROM compromise_items WHERE run_id = ? AND position = ?",
                     [.integer(item.runID), .integer(Int64(item.position))]
                 ).string
-            else { return false }
+            else { return nil }
             let old = try Self.documentAndRequest(item.documentID, ids: ids, in: connection)
             // Ids are base-32 and hex, the reason a fixed code: nothing here needs JSON escaping.
             let payload =
@@ -266,8 +288,9 @@ extension RequestStore {
                 fromState: old.requestState.rawValue, toState: old.requestState.rawValue,
                 reason: "document-reissued notice \(notice) queued: \(item.documentID) superseded by \(newID)")
             try Self.advance(
-                item, to: .notified, column: "notice_audit_sequence", audit: audit.sequence, in: connection)
-            return true
+                item, to: .notified, column: "notice_audit_sequence", audit: audit.sequence, milliseconds: milliseconds,
+                in: connection)
+            return newID
         }
     }
 
@@ -359,10 +382,17 @@ extension RequestStore {
     }
 
     static func advance(
-        _ item: CompromiseItem, to state: CompromiseItem.State, column: String, audit: Int64, in connection: Connection
+        _ item: CompromiseItem, to state: CompromiseItem.State, column: String, audit: Int64, milliseconds: Int64,
+        in connection: Connection
     ) throws {
         try connection.execute(
-            "UPDATE compromise_items SET state = ?, \(column) = ?, last_error = NULL WHERE run_id = ? AND position = ?",
-            [.text(state.rawValue), .integer(audit), .integer(item.runID), .integer(Int64(item.position))])
+            """
+            UPDATE compromise_items SET state = ?, \(column) = ?, last_error = NULL, updated_at = ?
+            WHERE run_id = ? AND position = ?
+            """,
+            [
+                .text(state.rawValue), .integer(audit), .integer(milliseconds), .integer(item.runID),
+                .integer(Int64(item.position)),
+            ])
     }
 }

@@ -10,7 +10,8 @@ extension RecordsSchema {
     /// - `compromise_runs`: one run of `civicseal keys compromise` per seal certificate (at most one unfinished per
     ///   seal), with its run-level steps (certificate revoked, fresh seal active) so a rerun resumes it.
     /// - `compromise_items`: per affected document, how far it got (`found` → `revoked` → `reissued` →
-    ///   `notified`), the audit entry of each step and the new document's id. A document belongs to one run only.
+    ///   `notified`, or `skipped` when an officer withdrew it before the playbook reached it), the audit entry of each
+    ///   step and the new document's id. A document belongs to one run only.
     /// - `outbox`: notices for the notification service (`delivered_at` NULL until it delivers them). `recipient` is
     ///   the request owner's subject as the store knows it, never a name; `payload` is JSON.
     static let keyCompromise = Migration(
@@ -75,7 +76,7 @@ extension RecordsSchema {
                 run_id INTEGER NOT NULL REFERENCES compromise_runs (id),
                 position INTEGER NOT NULL,
                 document_id TEXT NOT NULL UNIQUE CHECK (length(document_id) = 26),
-                state TEXT NOT NULL CHECK (state IN ('found', 'revoked', 'reissued', 'notified')),
+                state TEXT NOT NULL CHECK (state IN ('found', 'revoked', 'reissued', 'notified', 'skipped')),
                 revoke_audit_sequence INTEGER REFERENCES audit_log (sequence),
                 reissue_audit_sequence INTEGER REFERENCES audit_log (sequence),
                 notice_audit_sequence INTEGER REFERENCES audit_log (sequence),
