@@ -34,6 +34,8 @@ let package = Package(
         .target(name: "CivicSealProcess", dependencies: ["CCivicSealSystem"], swiftSettings: strict),
         // Outbound HTTP/1.1 over TLS (OpenSSL): the relying party's discovery, keys and token requests.
         .target(name: "CivicSealHTTPClient", dependencies: ["COpenSSL"], swiftSettings: strict),
+        // Our own PostgreSQL client (frontend/backend protocol 3.0, TLS and SCRAM through OpenSSL): a leaf.
+        .target(name: "CivicSealPostgres", dependencies: ["COpenSSL"], swiftSettings: strict),
         .target(name: "CivicSealPDF", swiftSettings: strict),
         .target(
             name: "CivicSealDocuments",
@@ -202,6 +204,10 @@ let package = Package(
             dependencies: ["CivicSealHTTPClient", "CivicSealProcess", "CivicSealTestSupport"],
             exclude: ["fixture_server.py"],  // the Python fixture server the live tests start
             swiftSettings: strict),
+        // The PostgreSQL client against a throw-away cluster and against psycopg.
+        .testTarget(
+            name: "CivicSealPostgresTests",
+            dependencies: ["CivicSealPostgres", "CivicSealProcess", "CivicSealTestSupport"], swiftSettings: strict),
         .testTarget(
             name: "CivicSealProcessTests", dependencies: ["CivicSealProcess", "CivicSealTestSupport"],
             swiftSettings: strict),
