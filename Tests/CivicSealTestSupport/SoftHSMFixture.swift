@@ -132,18 +132,23 @@ package struct SoftHSMToken: Sendable {
         try PKCS11Token.open(modulePath: modulePath, uri: uri, pin: pinSource())
     }
 
-    /// Deletes this token's files (a token that disappears). SoftHSM keeps one directory per token, named by a
-    /// UUID, holding a token.object file with the label; the directory whose token.object names this label goes.
-    package func remove() throws {
+    /// The directory holding this token's files: SoftHSM keeps one per token, named by a UUID, with a token.object
+    /// file holding the label blank-padded to 32 bytes.
+    package func tokenDirectory() throws -> String? {
         let tokens = directory + "/tokens"
+        let padded = Array((label + String(repeating: " ", count: max(0, 32 - label.utf8.count))).utf8)
         for entry in try FileManager.default.contentsOfDirectory(atPath: tokens) {
             let path = tokens + "/" + entry
             guard let data = FileManager.default.contents(atPath: path + "/token.object") else { continue }
-            let padded = Array((label + String(repeating: " ", count: max(0, 32 - label.utf8.count))).utf8)
-            if Array(data).firstRange(of: padded) != nil {
-                try FileManager.default.removeItem(atPath: path)
-            }
+            if Array(data).firstRange(of: padded) != nil { return path }
         }
+        return nil
+    }
+
+    /// Deletes this token's files (a token that disappears).
+    package func remove() throws {
+        guard let path = try tokenDirectory() else { throw SetupError(description: "no files for token \(label)") }
+        try FileManager.default.removeItem(atPath: path)
     }
 
     /// Environment for child processes (civicseal CLI, pkcs11-tool): SOFTHSM2_CONF=<configPath>.
