@@ -231,7 +231,8 @@ struct PKCS11TokenTests {
         "8 threads × 200 signatures with one token key all verify: sessions are never shared",
         .enabled(if: SoftHSMToken.isUsable))
     func concurrentSigning() async throws {
-        let key = try SoftHSMToken.make().open().generateKeyPair(.ecP256, label: "busy")
+        let token = try SoftHSMToken.make().open()
+        let key = try token.generateKeyPair(.ecP256, label: "busy")
         let failures = try await withThrowingTaskGroup(of: Int.self) { group in
             for worker in 0..<8 {
                 group.addTask {
@@ -251,6 +252,7 @@ struct PKCS11TokenTests {
             return try await group.reduce(0, +)
         }
         #expect(failures == 0)
+        #expect((1...PKCS11Token.maximumIdleSessions).contains(token.idleSessions))
     }
 }
 
