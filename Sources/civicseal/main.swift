@@ -102,6 +102,7 @@ func run(_ arguments: [String]) throws(AppError) -> Int32 {
                 directory: directory, sealAlgorithm: algorithm, publicURL: parsed.options["public-url"], token: token)
             for file in report.created { print("created  \(directory)/\(file)") }
             for file in report.kept { print("kept     \(directory)/\(file)") }
+            for key in report.generatedInToken { print("generated \(key)") }
             print("These are DEVELOPMENT keys: never use them for real documents. See \(directory)/README.md.")
             return 0
         case "rotate":

@@ -93,7 +93,9 @@ extension DevelopmentPKI {
                 profile, named: { _ in profile.name }, directory: directory, urls: urls, rootKey: rootKey,
                 rootCertificate: rootCertificate, token: token, now: now)
             report.created += [identity.key, identity.certificate].compactMap { $0 }
-            if let entry = identity.token { report.created.append("key of \(profile.name) in \(entry.uri)") }
+            if let entry = identity.token, let location = try? TokenLocation(entry, context: profile.name) {
+                report.generatedInToken.append("\(profile.name) key in \(location)")
+            }
             services[keyPath: profile.keyPath] = identity
         }
         manifest.services = services

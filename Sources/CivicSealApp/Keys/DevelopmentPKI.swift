@@ -13,6 +13,8 @@ package enum DevelopmentPKI {
     package struct Report: Sendable {
         package var created: [String] = []
         package var kept: [String] = []
+        /// Keys generated inside a PKCS#11 token (`--pkcs11`): what and where, never a PIN.
+        package var generatedInToken: [String] = []
     }
 
     /// Provisions `directory`. Existing keys, certificates and manifest entries are kept as they are.
@@ -104,7 +106,7 @@ package enum DevelopmentPKI {
             token: token, now: now, report: &report)
         if let token, manifest.officerKeys == nil {
             manifest.officerKeys = token.naming(object: nil).manifestEntry
-            report.created.append("officer keys in \(token.naming(object: nil))")
+            report.generatedInToken.append("officer keys: on first approval, in \(token.naming(object: nil))")
         }
 
         // Development identity provider.
@@ -197,7 +199,8 @@ package enum DevelopmentPKI {
         if let location = generated.location {
             try SecureFile.create(
                 "\(directory)/\(certPath)", text: certificate.pem + rootCertificate.pem, mode: SecureFile.publicMode)
-            report.created += [certPath, "key of \(name) in \(location)"]
+            report.created.append(certPath)
+            report.generatedInToken.append("\(profile.id) \(name) in \(location)")
             return .init(
                 name: name, certificate: certPath, key: nil, algorithm: algorithm.rawValue,
                 token: location.manifestEntry)
