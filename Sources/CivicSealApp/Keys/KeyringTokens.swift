@@ -62,6 +62,7 @@ package struct TokenLocation: Sendable, Hashable, CustomStringConvertible {
     /// The location of a key the token holds (its URI as the token module reports it, else this token + `label`).
     package func location(of key: PrivateKey, label: String) -> TokenLocation {
         guard case .token(var reported) = key.location else { return naming(object: label) }
+        if reported.object == nil { reported = reported.with(object: label, id: reported.id) }
         reported.modulePath = nil
         reported.pinSource = nil
         return TokenLocation(uri: reported, module: module, pin: pin, pinSource: pinSource)
