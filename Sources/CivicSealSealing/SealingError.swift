@@ -17,9 +17,12 @@ package struct SealingError: Error, Sendable, CustomStringConvertible, Equatable
         package static let keyUnavailable = Code(rawValue: "sealing.key-unavailable")
     }
 
-    /// Whether `error` says a key's token cannot be reached now (rather than that the input or key is wrong).
+    /// Whether `error`, raised while signing with a key that was loaded and checked, says the key's token cannot be
+    /// reached now (rather than that the input is wrong). A key object the token no longer finds counts: its token was
+    /// removed or replaced under us (SoftHSM answers so when its files vanish).
     package static func meansKeyUnavailable(_ error: CryptoError) -> Bool {
-        [.tokenNotPresent, .tokenModuleUnavailable, .tokenLoginFailed, .tokenFailure].contains(error.code)
+        [.tokenNotPresent, .tokenModuleUnavailable, .tokenLoginFailed, .tokenFailure, .tokenKeyNotFound].contains(
+            error.code)
     }
 
     /// A signing failure of the crypto core, as ``Code/keyUnavailable`` when its token cannot be reached.

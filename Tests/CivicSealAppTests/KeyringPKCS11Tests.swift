@@ -185,13 +185,13 @@ struct KeyringPKCS11Tests {
         _ = try DevelopmentPKI.initialize(directory: keys, token: location)
         let path = "\(keys)/keyring.json"
         let original = try String(contentsOfFile: path, encoding: .utf8)
-        let module = "\"module\": \"\(location.module)\""
+        let module = "\"module\" : \"\(location.module)\""
         for (edited, expected) in [
             (original.replacingOccurrences(of: module, with: module + ", \"pinValue\": \"1234\""), "pinValue"),
-            (original.replacingOccurrences(of: module, with: "\"module\": \"libsofthsm2.so\""), "module"),
+            (original.replacingOccurrences(of: module, with: "\"module\": \"libsofthsm2.so\""), "PKCS#11 module"),
             (
                 original.replacingOccurrences(
-                    of: "\"algorithm\": \"ecdsa-p256-sha256\",",
+                    of: "\"algorithm\" : \"ecdsa-p256-sha256\",",
                     with: "\"algorithm\": \"ecdsa-p256-sha256\", \"key\": \"private/x.pem\","),
                 "both a key file and a token"
             ),
