@@ -126,6 +126,17 @@ struct KeyringPKCS11Tests {
             #expect(error.message.contains("cannot log in to token \(token.label)"), "\(error.message)")
             #expect(!error.message.contains(wrong) && !error.message.contains(token.pin))
         }
+        // `serve` refuses to start, with the same error (before it listens or opens the database).
+        var options = ServeOptions()
+        options.keysDirectory = keys
+        options.dataDirectory = directory.path + "/data"
+        options.port = 0
+        options.listen = false
+        #expect {
+            _ = try Service.start(options)
+        } throws: { error in
+            (error as? AppError)?.code == .tokenLogin && !"\(error)".contains(wrong)
+        }
         let shown = try BuiltProduct.run("civicseal", ["keys", "show", "--dir", keys])
         #expect(shown.status == 77, "\(shown.text)\(shown.errorText)")
         #expect(shown.text.contains("NOT USABLE") && shown.errorText.contains("cannot log in"))
