@@ -147,8 +147,8 @@ func run(_ arguments: [String]) throws(AppError) -> Int32 {
             print(keyring.summary())
             // A key that cannot be used now: said on standard error and in the exit status (69, or 77 for a PIN).
             let problems = keyring.tokenProblems.sorted { $0.key < $1.key }
-            for (entry, problem) in problems {
-                FileHandle.standardError.write(Data("civicseal: \(entry): \(problem.message)\n".utf8))
+            for (_, problem) in problems {
+                FileHandle.standardError.write(Data("civicseal: \(problem.message)\n".utf8))
             }
             if let worst = problems.map(\.value).first(where: { $0.code == .tokenLogin }) ?? problems.first?.value {
                 return worst.exitStatus

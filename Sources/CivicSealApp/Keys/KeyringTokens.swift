@@ -89,12 +89,20 @@ package struct TokenLocation: Sendable, Hashable, CustomStringConvertible {
 /// it: seals, officers and services draw on one session pool per token.
 package enum TokenKeys {
     private static let opened = Mutex<[TokenLocation: PKCS11Token]>([:])
+    /// Tokens that refused the PIN: never asked again with that PIN source in this process, so that listing or
+    /// loading many keys cannot use up the token's PIN retry counter and lock it.
+    private static let refusedLogins = Mutex<[TokenLocation: CryptoError]>([:])
 
     /// The logged-in token of `location` (opened on first use).
     package static func token(_ location: TokenLocation) throws(CryptoError) -> PKCS11Token {
         let key = location.tokenOnly
         if let token = opened.withLock({ $0[key] }) { return token }
-        let token = try PKCS11Token.open(modulePath: location.module, uri: key.uri, pin: location.pin)
+        if let refused = refusedLogins.withLock({ $0[key] }) { throw refused }
+        let token: PKCS11Token
+        do { token = try PKCS11Token.open(modulePath: location.module, uri: key.uri, pin: location.pin) } catch {
+            if error.code == .tokenLoginFailed { refusedLogins.withLock { $0[key] = error } }
+            throw error
+        }
         return opened.withLock { cache in
             if let first = cache[key] { return first }
             cache[key] = token
