@@ -68,7 +68,15 @@ struct KeyringPKCS11Tests {
         let directory = TemporaryDirectory()
         let keys = "\(directory.path)/Keys"
         _ = try DevelopmentPKI.initialize(directory: keys, token: location)
-        let object = try #require(try Keyring(directory: keys).department("justice-hanoi")?.active.token?.uri.object)
+        let seal = try #require(try Keyring(directory: keys).department("justice-hanoi")?.active)
+        let object = try #require(seal.token?.uri.object)
+        // C_GetAttributeValue on CKA_VALUE, through the token the keyring opened: refused.
+        let key = try #require(seal.key)
+        #expect {
+            _ = try TokenKeys.token(location).readSecretValue(of: key)
+        } throws: { error in
+            "\(error)".contains("CKR_ATTRIBUTE_SENSITIVE")
+        }
         setenv("CIVICSEAL_TEST_PKCS11_PIN", token.pin, 1)
         let listed = try ExternalTool.run(
             "pkcs11-tool",
