@@ -13,7 +13,7 @@ import Testing
 @Suite(
     "Acceptance: documents sealed with keys in a PKCS#11 token", .serialized,
     .enabled(if: ExternalTool.isUsable("softhsm2-util", "pkcs11-tool")))
-struct TokenAcceptanceTests {
+struct HardwareTokenAcceptanceTests {
     /// A service whose every signing key (seals, officers, TSA, OCSP responder, status signer) is in a fresh token;
     /// the PIN in a 0600 file of the test folder.
     static func start() throws -> (live: LiveService, token: SoftHSMToken) {
