@@ -129,7 +129,10 @@ enum IssueBenchmark {
         return ids
     }
 
-    enum BenchError: Error { case exhausted, notIssued, auditDamaged, tokenSetup(String) }
+    enum BenchError: Error {
+        case exhausted, notIssued, auditDamaged
+        case tokenSetup(String)
+    }
 
     // Small helpers in place of test macros.
     static func requireIssued(_ issued: IssuanceService.Issued?) throws -> IssuanceService.Issued {
