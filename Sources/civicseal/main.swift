@@ -29,6 +29,12 @@ let usage = """
       civicseal keys revoke --certificate SHA256|FILE --reason keyCompromise|superseded|… [--at TIME]
                           [--by NAME] [--dir Keys] [--data .civicseal]
                           revoke a certificate the CA issued (audited); OCSP and the CRL answer revoked
+      civicseal keys compromise --seal SHA256 [--since TIME] [--dry-run] [--by OPERATOR] [--data .civicseal]
+                          [--keys Keys] [--report FILE]
+                          a seal key leaked: revoke its certificate (keyCompromise), make a fresh seal active,
+                          revoke every document it sealed (since TIME, ISO 8601, or ever), re-issue each under
+                          the fresh seal and queue a notice for its holder; killed, rerun it to resume (nothing
+                          happens twice); report in FILE (default DATA/compromise-RUN.json)
       civicseal keys rotate --department ID [--dir Keys] [--algorithm …] [--pkcs11 URI --pkcs11-module PATH
                           --pin-source file:PATH|env:NAME]
                           issue a new seal for the department and make it active (old seals stay, retired);
@@ -76,7 +82,7 @@ func run(_ arguments: [String]) throws(AppError) -> Int32 {
     case "keys":
         try parsed.only([
             "dir", "algorithm", "department", "public-url", "certificate", "reason", "at", "by", "data", "services",
-            "pkcs11", "pkcs11-module", "pin-source",
+            "seal", "since", "keys", "report", "pkcs11", "pkcs11-module", "pin-source",
         ])
         // `--pkcs11 URI`: keys generated inside that token (init, rotate); module and PIN source beside it.
         let token = try parsed.options["pkcs11"].map { (uri) throws(AppError) in
@@ -132,6 +138,8 @@ func run(_ arguments: [String]) throws(AppError) -> Int32 {
                     keysDirectory: directory, dataDirectory: parsed.options["data"], certificate: certificate,
                     reason: reason, at: parsed.options["at"], by: parsed.options["by"]))
             return 0
+        case "compromise":
+            return try compromise(parsed)
         case "rotate-services":
             let names = (parsed.options["services"] ?? "tsa,ocsp").split(separator: ",").map(String.init)
             for path in try DevelopmentPKI.rotateServices(directory: directory, names: names) {
@@ -155,7 +163,8 @@ func run(_ arguments: [String]) throws(AppError) -> Int32 {
             }
             return 0
         default:
-            throw AppError(.usage, "keys needs a subcommand: init, rotate, rotate-services, revoke or show")
+            throw AppError(
+                .usage, "keys needs a subcommand: init, rotate, rotate-services, revoke, compromise or show")
         }
     case "token":
         print(
