@@ -108,6 +108,24 @@ struct KeyringPKCS11Tests {
         #expect(keyring.department("health-hanoi")?.active.token == nil)
     }
 
+    @Test("keys rotate-services gives a service whose key is in a token a new key in the same token")
+    func rotateServicesStaysInTheToken() throws {
+        let (token, location) = try Self.token()
+        let directory = TemporaryDirectory()
+        let keys = "\(directory.path)/Keys"
+        _ = try DevelopmentPKI.initialize(directory: keys, token: location)
+        let before = try #require(try Keyring(directory: keys).manifest.services?.timeStamping?.token)
+        try DevelopmentPKI.rotateServices(directory: keys, names: ["tsa"], now: Date().addingTimeInterval(86400))
+        let keyring = try Keyring(directory: keys)
+        let after = try #require(keyring.manifest.services?.timeStamping)
+        #expect(after.key == nil && after.token?.uri.contains("token=\(token.label)") == true)
+        #expect(after.token?.uri != before.uri)
+        guard case .token = keyring.timeStampingSigner?.key.location else {
+            Issue.record("the new TSA key is not in the token")
+            return
+        }
+    }
+
     @Test("a wrong PIN in the PIN file fails the load and keys show with a login error that never shows the PIN")
     func wrongPINIsAClearError() throws {
         let (token, location) = try Self.token()
