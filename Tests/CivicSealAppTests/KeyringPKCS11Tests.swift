@@ -77,13 +77,12 @@ struct KeyringPKCS11Tests {
         } throws: { error in
             "\(error)".contains("CKR_ATTRIBUTE_SENSITIVE")
         }
-        setenv("CIVICSEAL_TEST_PKCS11_PIN", token.pin, 1)
-        let listed = try ExternalTool.run(
-            "pkcs11-tool",
+        let listed = try Self.run(
+            try #require(ExternalTool.path("pkcs11-tool")),
             [
-                "--module", token.modulePath, "--token-label", token.label, "--login", "--pin",
-                "env:CIVICSEAL_TEST_PKCS11_PIN", "--list-objects", "--type", "privkey",
-            ])
+                "--module", token.modulePath, "--token-label", token.label, "--login", "--pin", "env:TOKEN_PIN",
+                "--list-objects", "--type", "privkey",
+            ], pin: token.pin)
         #expect(listed.status == 0, "\(listed.errorText)")
         let block = try #require(
             listed.text.components(separatedBy: "Private Key Object").first { $0.contains("label:      \(object)") },
@@ -196,22 +195,22 @@ struct KeyringPKCS11Tests {
         let (token, _) = try Self.token()
         let directory = TemporaryDirectory()
         let keys = "\(directory.path)/Keys"
-        setenv("CIVICSEAL_TEST_TOKEN_PIN", token.pin, 1)
-        let created = try BuiltProduct.run(
-            "civicseal",
+        let civicseal = try #require(BuiltProduct.path("civicseal"))
+        let created = try Self.run(
+            civicseal,
             [
                 "keys", "init", "--dir", keys, "--pkcs11",
-                "pkcs11:token=\(token.label)?module-path=\(token.modulePath)&pin-source=env:CIVICSEAL_TEST_TOKEN_PIN",
-            ])
+                "pkcs11:token=\(token.label)?module-path=\(token.modulePath)&pin-source=env:TOKEN_PIN",
+            ], pin: token.pin)
         #expect(created.status == 0, "\(created.errorText)")
         #expect(created.text.contains("in PKCS#11 token \(token.label)"), "\(created.text)")
-        let shown = try BuiltProduct.run("civicseal", ["keys", "show", "--dir", keys])
+        let shown = try Self.run(civicseal, ["keys", "show", "--dir", keys], pin: token.pin)
         #expect(shown.status == 0, "\(shown.errorText)")
         #expect(shown.text.contains("(token reachable, key found)") && !shown.text.contains(token.pin))
         let refused = try BuiltProduct.run(
-            "civicseal", ["keys", "init", "--dir", keys, "--pkcs11", "pkcs11:token=x?pin-value=\(token.pin)"])
+            "civicseal", ["keys", "init", "--dir", keys, "--pkcs11", "pkcs11:token=x?pin-value=s3cr3t-9f1e"])
         #expect(refused.status != 0 && refused.errorText.contains("PIN never goes in a URI"), "\(refused.errorText)")
-        #expect(!refused.errorText.contains(token.pin))
+        #expect(!refused.errorText.contains("s3cr3t-9f1e"))
     }
 
     @Test("token entries are read strictly: an unknown member, a key file beside a token, or a relative module")
@@ -241,6 +240,16 @@ struct KeyringPKCS11Tests {
                 (error as? AppError)?.message.contains(expected) == true
             }
         }
+    }
+
+    /// Runs `executable` with the PIN in its environment variable `TOKEN_PIN`, handed to a shell on standard input:
+    /// never in an argument, and never set in this process's environment (which parallel tests share with every child
+    /// they spawn).
+    static func run(_ executable: String, _ arguments: [String], pin: String) throws -> ExternalTool.Output {
+        try ExternalTool.run(
+            "/bin/sh",
+            ["-c", #"IFS= read -r value; export TOKEN_PIN="$value"; exec "$0" "$@""#, executable] + arguments,
+            input: Data((pin + "\n").utf8))
     }
 
     /// Points every token entry of the keyring at another PIN file.
