@@ -38,6 +38,7 @@ struct HardwareTokenAcceptanceTests {
                 throw ClientError(description: "the active seal is not a token key")
             }
             #expect(uri.token == token.label)
+            #expect(live.service.banner.contains { $0.contains("Signing keys in PKCS#11 token \(token.label)") })
             let id = try await IssuanceTests.approvedRequest(live, person: .man(171))
             let download = try await live.client.get(
                 "/v1/requests/\(id)/document", token: try live.token(for: .man(171)))
