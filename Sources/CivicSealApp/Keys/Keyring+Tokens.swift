@@ -54,6 +54,16 @@ final class SealSigner: Sendable {
 }
 
 extension Keyring {
+    /// The labels of the tokens the signing keys of this keyring live in (seals, services, officers), sorted.
+    package var tokenLabels: [String] {
+        let services = [timeStampingSigner, ocspResponderSigner, statusSigner].compactMap { signer -> String? in
+            guard case .token(let uri) = signer?.key.location else { return nil }
+            return uri.token
+        }
+        let seals = departments.compactMap { $0.active.token?.uri.token }
+        return Set(seals + services + [officerKeysToken?.uri.token].compactMap { $0 }).sorted()
+    }
+
     /// `keys show`: where a key lives, never a secret. A PEM file with its mode; a token key with whether the token
     /// was reached and the key found.
     func keyLocation(file: String?, token: TokenLocation?, opened: Bool, problem: AppError?) -> String {

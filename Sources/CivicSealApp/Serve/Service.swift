@@ -190,15 +190,10 @@ package final class Service: Sendable {
             host: options.host, requested: options.development, developmentIssuer: issuers.development?.issuer,
             developmentSeals: keyring.manifest.rootKey != nil, keysDirectory: options.keysDirectory)
         banner += mode.banner
-        let tokens = Set(
-            keyring.departments.compactMap { $0.active.token?.uri.token }
-                + [keyring.timeStampingSigner, keyring.ocspResponderSigner, keyring.statusSigner].compactMap {
-                    if case .token(let uri) = $0?.key.location { uri.token } else { nil }
-                } + [keyring.officerKeysToken?.uri.token].compactMap { $0 })
-        if !tokens.isEmpty {
+        if !keyring.tokenLabels.isEmpty {
             banner.append(
-                "Signing keys in PKCS#11 token \(tokens.sorted().joined(separator: ", ")) (never exported; while a token "
-                    + "is unreachable, issuance answers 503 and the sweeper retries).")
+                "Signing keys in PKCS#11 token \(keyring.tokenLabels.joined(separator: ", ")) (never exported; "
+                    + "while a token is unreachable, issuance answers 503 and the sweeper retries).")
         }
 
         try SecureFile.makeDirectory(options.dataDirectory, mode: 0o700)
