@@ -207,6 +207,16 @@ struct KeyringPKCS11Tests {
         let shown = try Self.run(civicseal, ["keys", "show", "--dir", keys], pin: token.pin)
         #expect(shown.status == 0, "\(shown.errorText)")
         #expect(shown.text.contains("(token reachable, key found)") && !shown.text.contains(token.pin))
+        // A token that is not there: exit 69 before anything is written.
+        let elsewhere = "\(directory.path)/Other"
+        let absent = try Self.run(
+            civicseal,
+            [
+                "keys", "init", "--dir", elsewhere, "--pkcs11",
+                "pkcs11:token=\(token.label)-absent?module-path=\(token.modulePath)&pin-source=env:TOKEN_PIN",
+            ], pin: token.pin)
+        #expect(absent.status == 69 && absent.errorText.contains("\(token.label)-absent"), "\(absent.errorText)")
+        #expect(!FileManager.default.fileExists(atPath: elsewhere))
         let refused = try BuiltProduct.run(
             "civicseal", ["keys", "init", "--dir", keys, "--pkcs11", "pkcs11:token=x?pin-value=s3cr3t-9f1e"])
         #expect(refused.status != 0 && refused.errorText.contains("PIN never goes in a URI"), "\(refused.errorText)")

@@ -29,6 +29,7 @@ package enum DevelopmentPKI {
         sealAlgorithm: SealAlgorithm = .ecdsaP256, publicURL: String? = nil, token: TokenLocation? = nil,
         now: Date = Date()
     ) throws(AppError) -> Report {
+        if let token { try reach(token) }
         var report = Report()
         try SecureFile.makeDirectory(directory)
         for sub in ["trust", "private", "departments", "idp"] {
@@ -138,6 +139,7 @@ package enum DevelopmentPKI {
         directory: String, departmentID: String, algorithm: SealAlgorithm = .ecdsaP256, now: Date = Date(),
         token: TokenLocation? = nil
     ) throws(AppError) -> String {
+        if let token { try reach(token) }
         let manifestPath = "\(directory)/\(manifestName)"
         var manifest = try Keyring.readManifest(manifestPath)
         guard let index = manifest.departments.firstIndex(where: { $0.id == departmentID }) else {
@@ -213,6 +215,12 @@ package enum DevelopmentPKI {
             "\(directory)/\(certPath)", text: certificate.pem + rootCertificate.pem, mode: SecureFile.publicMode)
         report.created += [keyPath, certPath]
         return .init(name: name, certificate: certPath, key: keyPath, algorithm: algorithm.rawValue)
+    }
+
+    /// Opens and logs in to `token` before anything is written: a token that is absent or refuses the PIN leaves the
+    /// keys directory as it was.
+    static func reach(_ token: TokenLocation) throws(AppError) {
+        do { _ = try TokenKeys.token(token) } catch { throw TokenKeys.appError(error, token, for: "--pkcs11") }
     }
 
     /// A new key pair: in memory (to be written as PEM), or generated inside `token` under `label` (its location
