@@ -38,7 +38,8 @@ let usage = """
       civicseal keys rotate --department ID [--dir Keys] [--algorithm …] [--pkcs11 URI --pkcs11-module PATH
                           --pin-source file:PATH|env:NAME]
                           issue a new seal for the department and make it active (old seals stay, retired);
-                          with --pkcs11 its key is generated inside the token
+                          with --pkcs11 its key is generated inside the token (without it, a department whose
+                          active seal is in a token gets the new key in that same token)
       civicseal keys rotate-services [--services tsa,ocsp] [--dir Keys]
                           issue new TSA / OCSP responder / status signer (`status`) identities under the
                           development root and make them the ones the keyring loads (before archive renewal)

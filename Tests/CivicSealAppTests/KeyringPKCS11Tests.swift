@@ -105,6 +105,14 @@ struct KeyringPKCS11Tests {
         #expect(justice.seals.first?.key?.location == .memory, "the retired PEM seal keeps its file")
         _ = try justice.signer()
         #expect(keyring.department("health-hanoi")?.active.token == nil)
+        // Rotating again without --pkcs11 stays in the token (a new label): a key never leaves its hardware.
+        let next = try DevelopmentPKI.rotate(
+            directory: keys, departmentID: "justice-hanoi", now: Date().addingTimeInterval(60))
+        let rotated = try #require(try Keyring(directory: keys).department("justice-hanoi"))
+        #expect(rotated.active.name == next && rotated.seals.count == 3)
+        #expect(rotated.active.token?.uri.token == token.label)
+        #expect(rotated.active.token?.uri.object != justice.active.token?.uri.object)
+        _ = try rotated.signer()
     }
 
     @Test("keys rotate-services gives a service whose key is in a token a new key in the same token")

@@ -133,7 +133,8 @@ package enum DevelopmentPKI {
     /// makes it ACTIVE; the previous seals stay listed (retired: their certificates still verify old documents).
     /// Returns the new seal's name. A running service picks the new seal up on its next start.
     ///
-    /// - Parameter token: generate the new key inside this token (`keys rotate --pkcs11 URI`); nil: a PEM file.
+    /// - Parameter token: generate the new key inside this token (`keys rotate --pkcs11 URI`); nil: in the token of
+    ///   the active seal when it has one (same token, new label; `keys compromise` relies on it), else a PEM file.
     @discardableResult
     package static func rotate(
         directory: String, departmentID: String, algorithm: SealAlgorithm = .ecdsaP256, now: Date = Date(),
@@ -155,6 +156,14 @@ package enum DevelopmentPKI {
             try Certificate(pem: try SecureFile.readTextCrypto("\(directory)/\(rootCertPath)"))
         }
         let entry = manifest.departments[index]
+        // A seal in a token is followed by one in the same token (a new label), unless `token` names another: a
+        // rotation never moves a department's key out of its hardware.
+        let current = entry.seals.first { $0.name == entry.active }?.token
+        var target = token
+        if target == nil, let current {
+            target = try TokenLocation(current, context: "\(manifestName): seal \(entry.id)/\(entry.active)")
+        }
+        if token == nil, let target { try reach(target) }
         let locality = DepartmentProfile.defaults.first { $0.id == departmentID }?.locality ?? "Hà Nội"
         var report = Report()
         let seal = try issueSeal(
@@ -162,7 +171,7 @@ package enum DevelopmentPKI {
             profile: DepartmentProfile(
                 id: entry.id, name: entry.name, englishName: entry.englishName, locality: locality),
             algorithm: algorithm, rootKey: rootKey, rootCertificate: rootCertificate,
-            publicBaseURL: manifest.publicBaseURL, token: token, now: now, report: &report)
+            publicBaseURL: manifest.publicBaseURL, token: target, now: now, report: &report)
         manifest.departments[index].seals.append(seal)
         manifest.departments[index].active = seal.name
         try SecureFile.replace(manifestPath, text: try Keyring.encodeManifest(manifest), mode: SecureFile.publicMode)
