@@ -147,16 +147,22 @@ enum TokenFiles {
         throw ClientError(description: "no directories.tokendir in \(token.configPath)")
     }
 
-    /// Saves every token folder now present (the removal then tells which one was this token's).
+    /// Saves the folder SoftHSM keeps this token in: the one whose token.object holds its label (other tests' tokens
+    /// in the same token directory come and go meanwhile and are left alone).
     static func save(_ token: SoftHSMToken, in folder: String) throws -> Saved {
         let directory = try tokenDirectory(token)
         let manager = FileManager.default
+        let label = Array((token.label + String(repeating: " ", count: max(0, 32 - token.label.utf8.count))).utf8)
         var folders: [(String, String, [String])] = []
         for name in try manager.contentsOfDirectory(atPath: directory) {
+            guard let data = manager.contents(atPath: "\(directory)/\(name)/token.object"),
+                Array(data).firstRange(of: label) != nil
+            else { continue }
             let copy = "\(folder)/token-copy-\(name)"
             try manager.copyItem(atPath: "\(directory)/\(name)", toPath: copy)
             folders.append(("\(directory)/\(name)", copy, try manager.contentsOfDirectory(atPath: copy)))
         }
+        #expect(folders.count == 1, "the token's folder in \(directory)")
         return Saved(folders: folders)
     }
 
