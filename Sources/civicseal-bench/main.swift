@@ -18,6 +18,7 @@ do {
     case "render": try RenderBenchmark.run(seconds: seconds)
     case "http": try HTTPBenchmark.run(seconds: seconds)
     case "verify": try VerifyBenchmark.run(seconds: seconds)
+    case "issue" where arguments.contains("--pkcs11"): try IssueBenchmark.runComparingToken(seconds: seconds)
     case "issue": try IssueBenchmark.run(seconds: seconds)
     case "pages": try PagesBenchmark.run(seconds: seconds, arguments: arguments)
     case "abuse": try AbuseBenchmark.run(seconds: seconds)
@@ -25,8 +26,8 @@ do {
     default:
         FileHandle.standardError.write(
             Data(
-                ("usage: civicseal-bench crypto|store|render|http|issue|verify|pages|abuse|tsa [--seconds N] "
-                    + "[--requests N]\n").utf8))
+                ("usage: civicseal-bench crypto|store|render|http|issue [--pkcs11]|verify|pages|abuse|tsa "
+                    + "[--seconds N] [--requests N]\n").utf8))
         exit(64)
     }
 } catch {

@@ -18,9 +18,14 @@ let usage = """
                           whose X-Forwarded-For gives the client address; GET /metrics needs the bearer token in
                           FILE (or in CIVICSEAL_METRICS_TOKEN), and is off (404) without one
       civicseal keys init [--dir Keys] [--algorithm ecdsa-p256|ecdsa-p384|rsa-pss-3072] [--public-url URL]
+                          [--pkcs11 URI --pkcs11-module PATH --pin-source file:PATH|env:NAME]
                           create the development PKI (never overwrites existing files): root CA, department
                           seals, timestamp authority, OCSP responder, status signer; certificates point at
-                          URL/pki/ocsp, URL/pki/crl/root.crl, URL/pki/ca/root.cer (default http://127.0.0.1:8080)
+                          URL/pki/ocsp, URL/pki/crl/root.crl, URL/pki/ca/root.cer (default http://127.0.0.1:8080).
+                          With --pkcs11 (e.g. pkcs11:token=CivicSeal) every signing key it creates, and later
+                          the officers' keys, is generated inside that PKCS#11 token and never leaves it; the
+                          URI may carry module-path and pin-source instead. The PIN is read from the file or
+                          environment variable, never from the command line
       civicseal keys revoke --certificate SHA256|FILE --reason keyCompromise|superseded|… [--at TIME]
                           [--by NAME] [--dir Keys] [--data .civicseal]
                           revoke a certificate the CA issued (audited); OCSP and the CRL answer revoked
@@ -30,13 +35,18 @@ let usage = """
                           revoke every document it sealed (since TIME, ISO 8601, or ever), re-issue each under
                           the fresh seal and queue a notice for its holder; killed, rerun it to resume (nothing
                           happens twice); report in FILE (default DATA/compromise-RUN.json)
-      civicseal keys rotate --department ID [--dir Keys] [--algorithm …]
-                          issue a new seal for the department and make it active (old seals stay, retired)
+      civicseal keys rotate --department ID [--dir Keys] [--algorithm …] [--pkcs11 URI --pkcs11-module PATH
+                          --pin-source file:PATH|env:NAME]
+                          issue a new seal for the department and make it active (old seals stay, retired);
+                          with --pkcs11 its key is generated inside the token (without it, a department whose
+                          active seal is in a token gets the new key in that same token)
       civicseal keys rotate-services [--services tsa,ocsp] [--dir Keys]
                           issue new TSA / OCSP responder / status signer (`status`) identities under the
                           development root and make them the ones the keyring loads (before archive renewal)
       civicseal keys show [--dir Keys]
-                          print trust anchors, department seals, fingerprints and validity
+                          print trust anchors, department seals, fingerprints, validity and where each key
+                          lives (PEM file, or PKCS#11 token and object, and whether it is reachable); exit 69
+                          when a token cannot be reached, 77 when it refuses the PIN
       civicseal token citizen --personal-id ID --name NAME --birthdate YYYY-MM-DD --gender male|female
                           [--level 1|2] [--nationality VN] [--ttl SECONDS] [--dir Keys]
       civicseal token staff --role ROLE [--role ROLE…] --department ID --name NAME [--ttl SECONDS] [--dir Keys]
@@ -73,8 +83,17 @@ func run(_ arguments: [String]) throws(AppError) -> Int32 {
     case "keys":
         try parsed.only([
             "dir", "algorithm", "department", "public-url", "certificate", "reason", "at", "by", "data", "services",
-            "seal", "since", "keys", "report",
+            "seal", "since", "keys", "report", "pkcs11", "pkcs11-module", "pin-source",
         ])
+        // `--pkcs11 URI`: keys generated inside that token (init, rotate); module and PIN source beside it.
+        let token = try parsed.options["pkcs11"].map { (uri) throws(AppError) in
+            try TokenLocation(
+                uri: uri, module: parsed.options["pkcs11-module"], pin: parsed.options["pin-source"],
+                context: "--pkcs11")
+        }
+        if token == nil, parsed.options["pkcs11-module"] != nil || parsed.options["pin-source"] != nil {
+            throw AppError(.usage, "--pkcs11-module and --pin-source go with --pkcs11 URI")
+        }
         let directory = parsed.options["dir"] ?? "Keys"
         switch parsed.words.dropFirst().first {
         case "init":
@@ -87,9 +106,10 @@ func run(_ arguments: [String]) throws(AppError) -> Int32 {
                 algorithm = chosen
             }
             let report = try DevelopmentPKI.initialize(
-                directory: directory, sealAlgorithm: algorithm, publicURL: parsed.options["public-url"])
+                directory: directory, sealAlgorithm: algorithm, publicURL: parsed.options["public-url"], token: token)
             for file in report.created { print("created  \(directory)/\(file)") }
             for file in report.kept { print("kept     \(directory)/\(file)") }
+            for key in report.generatedInToken { print("generated \(key)") }
             print("These are DEVELOPMENT keys: never use them for real documents. See \(directory)/README.md.")
             return 0
         case "rotate":
@@ -103,7 +123,8 @@ func run(_ arguments: [String]) throws(AppError) -> Int32 {
                 }
                 algorithm = chosen
             }
-            let name = try DevelopmentPKI.rotate(directory: directory, departmentID: department, algorithm: algorithm)
+            let name = try DevelopmentPKI.rotate(
+                directory: directory, departmentID: department, algorithm: algorithm, token: token)
             print(
                 "\(department): new active seal \(name); earlier seals are retired and still verify. Restart the "
                     + "service to use it."
@@ -128,8 +149,19 @@ func run(_ arguments: [String]) throws(AppError) -> Int32 {
             print("The new identities sign from the next start of the service; the old certificates stay on disk.")
             return 0
         case "show":
-            guard parsed.options["algorithm"] == nil else { throw AppError(.usage, "keys show takes no --algorithm") }
-            print(try Keyring(directory: directory).summary())
+            guard parsed.options["algorithm"] == nil, token == nil else {
+                throw AppError(.usage, "keys show takes no --algorithm or --pkcs11")
+            }
+            let keyring = try Keyring(directory: directory, toleratingUnreachableTokens: true)
+            print(keyring.summary())
+            // A key that cannot be used now: said on standard error and in the exit status (69, or 77 for a PIN).
+            let problems = keyring.tokenProblems.sorted { $0.key < $1.key }
+            for (_, problem) in problems {
+                FileHandle.standardError.write(Data("civicseal: \(problem.message)\n".utf8))
+            }
+            if let worst = problems.map(\.value).first(where: { $0.code == .tokenLogin }) ?? problems.first?.value {
+                return worst.exitStatus
+            }
             return 0
         default:
             throw AppError(

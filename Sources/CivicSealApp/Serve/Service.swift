@@ -190,6 +190,11 @@ package final class Service: Sendable {
             host: options.host, requested: options.development, developmentIssuer: issuers.development?.issuer,
             developmentSeals: keyring.manifest.rootKey != nil, keysDirectory: options.keysDirectory)
         banner += mode.banner
+        if !keyring.tokenLabels.isEmpty {
+            banner.append(
+                "Signing keys in PKCS#11 token \(keyring.tokenLabels.joined(separator: ", ")) (never exported; "
+                    + "while a token is unreachable, issuance answers 503 and the sweeper retries).")
+        }
 
         try SecureFile.makeDirectory(options.dataDirectory, mode: 0o700)
         let store: RequestStore
