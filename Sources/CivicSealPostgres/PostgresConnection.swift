@@ -187,5 +187,5 @@ package final class PostgresConnection: @unchecked Sendable {
 
 extension PostgresError {
     /// An error the server reported for a statement (the connection is in a known state and stays usable).
-    var isReportedByServer: Bool { server != nil && kind != .authentication }
+    var isReportedByServer: Bool { server != nil && (kind == .server || kind == .cancelled) }
 }

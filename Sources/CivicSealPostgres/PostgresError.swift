@@ -68,9 +68,11 @@ package struct PostgresError: Error, Sendable, CustomStringConvertible {
     /// The error for an ErrorResponse: authentication (SQLSTATE class 28), cancelled (57014), else server.
     static func fromServer(_ fields: ServerFields, duringStartup: Bool = false) -> PostgresError {
         let state = fields.sqlState ?? ""
+        // FATAL and PANIC end the session (an administrator shutdown, 57P01, reaches idle connections this way).
+        let ending = ["FATAL", "PANIC"].contains(fields.severity ?? "")
         let kind: Kind =
             state.hasPrefix("28")
-            ? .authentication : state == "57014" ? .cancelled : duringStartup ? .connection : .server
+            ? .authentication : state == "57014" ? .cancelled : (duringStartup || ending) ? .connection : .server
         return PostgresError(kind, fields.message ?? "the server reported an error", server: fields)
     }
 }
