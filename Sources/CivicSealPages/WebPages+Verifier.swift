@@ -123,6 +123,7 @@ extension WebPages {
         if let revocation = verdict.revocation {
             object["revokedOn"] = .string(Self.hanoiDateTime(revocation.date, visit))
             object["revocationReason"] = .string(text("revocation-\(revocation.reason.rawValue)", visit))
+            if let replacement = revocation.supersededBy { object["supersededBy"] = .string(replacement) }
         }
         return .object(object)
     }
@@ -293,6 +294,7 @@ extension WebPages {
             // The date and the public reason code's wording; never the officer's grounds.
             object["revokedOn"] = .string(HanoiTime.date(at))
             object["revocationReason"] = .string(text("revocation-\(code.rawValue)", visit))
+            if let replacement = entry.supersededBy { object["supersededBy"] = .string(replacement) }
         }
         if let confirmed {
             object["confirmation"] = .string(text(confirmed ? "confirm-yes" : "confirm-no", visit))

@@ -26,6 +26,8 @@ package struct RegisteredDocument: Sendable, Hashable {
     /// timestamp appended as an incremental update). `hash-matches` passes for any of them.
     package let versionSHA256s: [[UInt8]]
     package let status: Status
+    /// The document that replaced this one (a re-issue after a seal key compromise); nil when none did.
+    package var supersededBy: String? = nil
 
     /// `versionSHA256s` defaults to `[pdfSHA256]`; when given, `pdfSHA256` is put first if it is missing.
     package init(

@@ -115,10 +115,23 @@ package struct DocumentVerdict: Sendable {
     package struct Revocation: Sendable, Equatable {
         package let date: Date
         package let reason: RevocationReason
+        /// The document that replaces it (re-issued after a seal key compromise), when the registry names one.
+        package let supersededBy: String?
 
-        package init(date: Date, reason: RevocationReason) {
+        package init(date: Date, reason: RevocationReason, supersededBy: String? = nil) {
             self.date = date
             self.reason = reason
+            self.supersededBy = supersededBy
+        }
+
+        /// `revoked: key compromise; superseded by ‹id›` (English) — or without the second part.
+        package var english: String {
+            "revoked: \(reason.english)" + (supersededBy.map { "; superseded by \($0)" } ?? "")
+        }
+
+        /// `đã thu hồi: khóa ký bị lộ; được thay thế bằng ‹id›`.
+        package var vietnamese: String {
+            "đã thu hồi: \(reason.vietnamese)" + (supersededBy.map { "; được thay thế bằng \($0)" } ?? "")
         }
     }
 
@@ -150,7 +163,8 @@ package struct DocumentVerdict: Sendable {
 
     /// The verdict for the API: `outcome`, `level` (`B-B` … `B-LTA`), `checks` (`name`, `passed`,
     /// `messages.vi`/`messages.en`), `signer`, `department`, `officer`, `signingTime` (ISO 8601, UTC), `documentID`,
-    /// `documentKind`, `revocation` (`{"date", "reason"}`: ISO 8601 and a ``RevocationReason`` code), `signatures`
+    /// `documentKind`, `revocation` (`{"date", "reason", "supersededBy"}`: ISO 8601, a ``RevocationReason`` code and
+    /// the replacing document's id or null), `signatures`
     /// (see ``SignatureReport/jsonValue()``); absent values are JSON `null`.
     package func jsonValue() -> JSONValue {
         func orNull(_ value: String?) -> JSONValue { value.map(JSONValue.string) ?? .null }
@@ -165,7 +179,10 @@ package struct DocumentVerdict: Sendable {
             "documentID": orNull(documentID),
             "documentKind": orNull(documentKind),
             "revocation": revocation.map {
-                ["date": .string(Self.iso8601($0.date)), "reason": .string($0.reason.rawValue)]
+                [
+                    "date": .string(Self.iso8601($0.date)), "reason": .string($0.reason.rawValue),
+                    "supersededBy": orNull($0.supersededBy),
+                ]
             } ?? .null,
             "signatures": .array(signatures.map { $0.jsonValue() }),
         ]

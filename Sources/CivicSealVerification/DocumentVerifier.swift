@@ -271,13 +271,17 @@ package final class DocumentVerifier: Sendable {
         case .revoked(let code, let at):
             // The public reason code and date only: the officer's grounds never reach a verdict.
             let stamp = HanoiTime.dateTimeWithSeconds(at)
-            report.revocation = DocumentVerdict.Revocation(date: at, reason: code)
+            report.revocation = DocumentVerdict.Revocation(
+                date: at, reason: code, supersededBy: registered.supersededBy)
+            let replacement = registered.supersededBy.map {
+                (vi: " Đã được thay thế bằng tài liệu \($0).", en: " Superseded by document \($0).")
+            }
             list.fail(
                 .notRevoked,
                 "Tài liệu đã bị thu hồi lúc \(stamp) \(HanoiTime.zoneVietnamese). "
-                    + "Lý do: \(code.vietnamese) (\(code.rawValue)).",
+                    + "Lý do: \(code.vietnamese) (\(code.rawValue)).\(replacement?.vi ?? "")",
                 "The document was revoked at \(stamp) \(HanoiTime.zoneEnglish). "
-                    + "Reason: \(code.english) (\(code.rawValue))."
+                    + "Reason: \(code.english) (\(code.rawValue)).\(replacement?.en ?? "")"
             )
         }
     }

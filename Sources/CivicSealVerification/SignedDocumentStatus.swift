@@ -1,5 +1,6 @@
 import CivicSealCrypto
 import CivicSealJSON
+import CivicSealWorkflow
 import Foundation
 
 /// How old a signed status may be before a verifier refuses to rely on it. Default: 24 hours after `asOf`.
@@ -20,7 +21,8 @@ package struct StatusFreshnessPolicy: Sendable, Equatable {
 ///
 /// Header: `alg` ES256, `typ` ``mediaType``, `kid` the signer certificate's SHA-256, `x5c` the signer certificate
 /// then the CA (RFC 7515 §4.1.6, standard base64 DER). Payload: `documentID`, `status` (`valid` or `revoked`),
-/// `reason` (the public reason code or null), `revokedAt` (or null), `asOf`, `nextUpdate` (`asOf` + 1 h), times as
+/// `reason` (the public reason code or null), `revokedAt` (or null), `supersededBy` (the id of the document that
+/// replaced it after a seal key compromise, or null), `asOf`, `nextUpdate` (`asOf` + 1 h), times as
 /// RFC 3339 UTC. Verification (``init(compact:validator:)``) checks the signature with the `x5c` leaf, the chain to
 /// the trust anchors at `asOf`, and the leaf's status-signer policy (`ARC.4`); freshness is the caller's, under a
 /// ``StatusFreshnessPolicy``.
@@ -36,6 +38,8 @@ package struct SignedDocumentStatus: Sendable, Equatable {
     package let status: String
     package let reason: String?
     package let revokedAt: Date?
+    /// The document that replaced this one (re-issued after a seal key compromise); nil when none did.
+    package let supersededBy: String?
     package let asOf: Date
     package let nextUpdate: Date
     /// The status signer's certificate (`x5c[0]`), and the trusted chain from it to an anchor.
@@ -46,9 +50,25 @@ package struct SignedDocumentStatus: Sendable, Equatable {
 
     package var isRevoked: Bool { status == "revoked" }
 
+    /// `valid`, or `revoked: key compromise; superseded by ‹id›` (the reason in words when it is a known code).
+    package var summary: String {
+        guard isRevoked else { return status }
+        let words = reason.map { RevocationReason(rawValue: $0)?.english ?? $0 }
+        return "revoked" + (words.map { ": \($0)" } ?? "") + (supersededBy.map { "; superseded by \($0)" } ?? "")
+    }
+
+    /// The same in Vietnamese: `đã thu hồi: khóa ký bị lộ; được thay thế bằng ‹id›`.
+    package var summaryVietnamese: String {
+        guard isRevoked else { return "còn hiệu lực" }
+        let words = reason.map { RevocationReason(rawValue: $0)?.vietnamese ?? $0 }
+        return "đã thu hồi" + (words.map { ": \($0)" } ?? "")
+            + (supersededBy.map { "; được thay thế bằng \($0)" } ?? "")
+    }
+
     /// Signs a status statement with the status signer (an ES256-capable P-256 key).
     package static func sign(
-        documentID: String, status: String, reason: String?, revokedAt: Date?, asOf: Date, signer: CMSSigner
+        documentID: String, status: String, reason: String?, revokedAt: Date?, supersededBy: String? = nil, asOf: Date,
+        signer: CMSSigner
     ) throws(SignedStatusError) -> String {
         let jws: JWSSigner
         do {
@@ -61,6 +81,7 @@ package struct SignedDocumentStatus: Sendable, Equatable {
         let claims: [String: JSONValue] = [
             "documentID": .string(documentID), "status": .string(status), "reason": reason.map { .string($0) } ?? .null,
             "revokedAt": revokedAt.map { .string(timestamp($0)) } ?? .null, "asOf": .string(timestamp(asOf)),
+            "supersededBy": supersededBy.map { .string($0) } ?? .null,
             "nextUpdate": .string(timestamp(asOf.addingTimeInterval(updateInterval))),
         ]
         do {
@@ -121,6 +142,11 @@ package struct SignedDocumentStatus: Sendable, Equatable {
         case nil, .null?: reason = nil
         case .string(let value)?: reason = value
         default: throw SignedStatusError(.malformed, "reason is not a string")
+        }
+        switch payload["supersededBy"] {
+        case nil, .null?: supersededBy = nil
+        case .string(let value)? where (1...64).contains(value.utf8.count): supersededBy = value
+        default: throw SignedStatusError(.malformed, "supersededBy is not a document id")
         }
         switch validator.validate(leaf, intermediates: Array(certificates.dropFirst()), at: asOf) {
         case .trusted(let chain): self.chain = chain

@@ -24,6 +24,12 @@ let usage = """
       civicseal keys revoke --certificate SHA256|FILE --reason keyCompromise|superseded|… [--at TIME]
                           [--by NAME] [--dir Keys] [--data .civicseal]
                           revoke a certificate the CA issued (audited); OCSP and the CRL answer revoked
+      civicseal keys compromise --seal SHA256 [--since TIME] [--dry-run] [--by OPERATOR] [--data .civicseal]
+                          [--keys Keys] [--report FILE]
+                          a seal key leaked: revoke its certificate (keyCompromise), make a fresh seal active,
+                          revoke every document it sealed (since TIME, ISO 8601, or ever), re-issue each under
+                          the fresh seal and queue a notice for its holder; killed, rerun it to resume (nothing
+                          happens twice); report in FILE (default DATA/compromise-RUN.json)
       civicseal keys rotate --department ID [--dir Keys] [--algorithm …]
                           issue a new seal for the department and make it active (old seals stay, retired)
       civicseal keys rotate-services [--services tsa,ocsp] [--dir Keys]
@@ -67,6 +73,7 @@ func run(_ arguments: [String]) throws(AppError) -> Int32 {
     case "keys":
         try parsed.only([
             "dir", "algorithm", "department", "public-url", "certificate", "reason", "at", "by", "data", "services",
+            "seal", "since", "keys", "report",
         ])
         let directory = parsed.options["dir"] ?? "Keys"
         switch parsed.words.dropFirst().first {
@@ -111,6 +118,8 @@ func run(_ arguments: [String]) throws(AppError) -> Int32 {
                     keysDirectory: directory, dataDirectory: parsed.options["data"], certificate: certificate,
                     reason: reason, at: parsed.options["at"], by: parsed.options["by"]))
             return 0
+        case "compromise":
+            return try compromise(parsed)
         case "rotate-services":
             let names = (parsed.options["services"] ?? "tsa,ocsp").split(separator: ",").map(String.init)
             for path in try DevelopmentPKI.rotateServices(directory: directory, names: names) {
@@ -123,7 +132,8 @@ func run(_ arguments: [String]) throws(AppError) -> Int32 {
             print(try Keyring(directory: directory).summary())
             return 0
         default:
-            throw AppError(.usage, "keys needs a subcommand: init, rotate, rotate-services, revoke or show")
+            throw AppError(
+                .usage, "keys needs a subcommand: init, rotate, rotate-services, revoke, compromise or show")
         }
     case "token":
         print(

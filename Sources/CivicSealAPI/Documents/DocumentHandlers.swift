@@ -43,7 +43,7 @@ extension APIService {
         }
         let compact = try SignedDocumentStatus.sign(
             documentID: status.entry.documentID, status: status.entry.status.name, reason: reason,
-            revokedAt: revokedAt, asOf: clock(), signer: statusSigner)
+            revokedAt: revokedAt, supersededBy: status.entry.supersededBy, asOf: clock(), signer: statusSigner)
         var response = HTTPResponse(status: .ok, body: Array(compact.utf8))
         response.headers.replaceOrAdd(name: "Content-Type", value: "application/jose")
         response.headers.replaceOrAdd(name: "Cache-Control", value: "no-store")
@@ -192,6 +192,15 @@ struct DocumentStatusBody: JSONWritable {
             output.string(CalendarDate(at).description)
             output.key("revocationReason")
             output.string(code.rawValue)
+        }
+        // Re-issue after a seal key compromise: the replacing document, and the one a re-issue replaced.
+        if let replacement = entry.supersededBy {
+            output.key("supersededBy")
+            output.string(replacement)
+        }
+        if let replaced = entry.supersedes {
+            output.key("supersedes")
+            output.string(replaced)
         }
     }
 }

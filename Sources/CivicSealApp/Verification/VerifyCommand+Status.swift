@@ -52,6 +52,11 @@ extension VerifyCommand {
         let name = status.isRevoked ? "ĐÃ BỊ THU HỒI / REVOKED" : "CÒN HIỆU LỰC / VALID"
         lines.append("Trạng thái đăng ký / Registry status: \(name)")
         if let reason = status.reason { lines.append("  Lý do / Reason: \(reason)") }
+        if status.isRevoked {
+            // One line a script can match: "revoked: key compromise; superseded by ‹new id›".
+            lines.append("  \(status.summaryVietnamese)")
+            lines.append("  \(status.summary)")
+        }
         if let revokedAt = status.revokedAt { lines.append("  Thu hồi lúc / Revoked at: \(signingTime(revokedAt))") }
         lines.append("  Tính đến / As of: \(asOf) (cách đây \(age) / \(age) ago)")
         lines.append("  Ký bởi / Signed by: \(status.signer.subject)")

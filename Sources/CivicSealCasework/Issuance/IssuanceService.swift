@@ -136,6 +136,25 @@ package final class IssuanceService: Sendable {
         } catch {
             throw CaseworkError(.storage, "cannot read request \(requestID): \(error.message)")
         }
+        let document = try sealedDocument(for: source, approval: approval)
+        do {
+            let summary = try store.register(document, now: document.issuedAt)
+            failures.withLock { $0[requestID] = nil }
+            return Issued(documentID: document.documentID, summary: summary, pdf: document.pdf)
+        } catch  where error.code == .transitionRefused {
+            return nil  // another issuer registered it first; our render is dropped
+        } catch {
+            throw CaseworkError(.storage, "cannot register the document of \(requestID): \(error.message)")
+        }
+    }
+
+    /// Builds, renders and seals a new document for `source` with the department's ACTIVE seal, under a fresh id,
+    /// without registering it (issuance registers it with `approved` → `issued`; a re-issue after a key compromise
+    /// with the link to the document it supersedes).
+    func sealedDocument(
+        for source: IssuanceSource, approval: (findings: ApprovalFindings, submission: RequestSubmission)?
+    ) throws(CaseworkError) -> NewDocument {
+        let requestID = source.requestID
         guard let keys = keyring.seal(forDepartment: source.departmentID) else {
             throw CaseworkError(.sealNotConfigured, "no seal is configured for department \(source.departmentID)")
         }
@@ -161,21 +180,12 @@ package final class IssuanceService: Sendable {
             failures.withLock { $0[requestID] = message }
             throw CaseworkError(.issuanceFailed, message)
         }
-        let document = NewDocument(
+        return NewDocument(
             documentID: documentID, requestID: requestID, kind: source.kind, departmentID: source.departmentID,
             templateID: rendered.templateID, templateVersion: rendered.templateVersion,
             templateSHA256: rendered.templateSHA256,
             recordJSON: canonical, pdf: sealed.pdf, signerCertificateSHA256: keys.certificateSHA256,
             issuedAt: issuedAt, timestampExpiresAt: sealed.timestampExpiresAt)
-        do {
-            let summary = try store.register(document, now: issuedAt)
-            failures.withLock { $0[requestID] = nil }
-            return Issued(documentID: documentID, summary: summary, pdf: sealed.pdf)
-        } catch  where error.code == .transitionRefused {
-            return nil  // another issuer registered it first; our render is dropped
-        } catch {
-            throw CaseworkError(.storage, "cannot register the document of \(requestID): \(error.message)")
-        }
     }
 
     /// Issues `requestID` right after its approval committed, on the caller's thread (one blocking step, no hop to

@@ -58,9 +58,11 @@ extension RequestStore: DocumentRegistryLookup {
             }
         // Every file published for it (as issued, then each archive renewal) is the registered document.
         let versions = (try? documentVersionSHA256s(id: id)).flatMap { $0.isEmpty ? nil : $0 }
-        return RegisteredDocument(
+        var registered = RegisteredDocument(
             documentID: entry.documentID, kind: entry.kind.rawValue, departmentID: entry.departmentID,
             issuedAt: entry.issuedAt,
             pdfSHA256: Hex.decode(entry.pdfSHA256) ?? [], status: status, versionSHA256s: versions)
+        registered.supersededBy = entry.supersededBy
+        return registered
     }
 }

@@ -62,14 +62,17 @@ package enum AuditVerifier {
             let at: Int64
             let reason: String?
         }
-        var revocations: [String: Revocation] = [:]
+        // Every revocation of each request, in chain order: a request whose document was re-issued after a key
+        // compromise has several documents, each revoked (if at all) by the first revocation after its issuance.
+        var revocations: [String: [Revocation]] = [:]
         try connection.forEachRow(
             "SELECT request_id, sequence, recorded_at, reason FROM audit_log WHERE action = 'revoke' AND to_state = "
                 + "'revoked' ORDER BY sequence"
         ) { statement in
             guard let requestID = statement.string(at: 0) else { return }
-            revocations[requestID] = Revocation(
-                sequence: statement.int64(at: 1), at: statement.int64(at: 2), reason: statement.string(at: 3))
+            revocations[requestID, default: []].append(
+                Revocation(
+                    sequence: statement.int64(at: 1), at: statement.int64(at: 2), reason: statement.string(at: 3)))
         }
         var mismatches: [AuditVerdict.DocumentMismatch] = []
         try connection.forEachRow(
@@ -93,7 +96,7 @@ package enum AuditVerifier {
                         detail: "audit entry \(issuedAt) is not its issuance"))
                 return
             }
-            let revocation = revocations[requestID].flatMap { $0.sequence > issuedAt ? $0 : nil }
+            let revocation = revocations[requestID]?.first { $0.sequence > issuedAt }
             let expected = revocation == nil ? "valid" : "revoked"
             guard status == expected else {
                 let chain =

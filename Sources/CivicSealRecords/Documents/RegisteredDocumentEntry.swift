@@ -25,6 +25,10 @@ package struct DocumentEntry: Sendable, Hashable {
     package let signerCertificateSHA256: String
     package let issuedAt: Date
     package let status: Status
+    /// The document that replaced this one (a re-issue after its seal's key was compromised); nil while current.
+    package var supersededBy: String? = nil
+    /// The document this one replaced; nil for a first issue.
+    package var supersedes: String? = nil
 }
 
 /// What the issuer registers in one transaction with the request's `approved` → `issued` step.

@@ -10,7 +10,7 @@ extension RequestStore {
         d.id, coalesce(r.legacy_id, r.seq), d.kind, d.department_id, d.template_id, d.template_version,
         d.template_sha256, d.record_sha256,
         d.pdf_sha256, d.signer_certificate_sha256, d.issued_at, d.status, d.revocation_reason, d.revoked_at,
-        d.revocation_code
+        d.revocation_code, d.superseded_by, d.supersedes
         """
 
     static func documentEntry(from statement: Statement, ids: RequestIDs) throws -> DocumentEntry {
@@ -31,7 +31,7 @@ extension RequestStore {
             templateVersion: try text(5), templateSHA256: try text(6), recordSHA256: try text(7),
             pdfSHA256: try text(8),
             signerCertificateSHA256: try text(9), issuedAt: RequestRow.date(milliseconds: statement.int64(at: 10)),
-            status: status)
+            status: status, supersededBy: statement.string(at: 15), supersedes: statement.string(at: 16))
     }
 
     // MARK: Issuing
@@ -50,7 +50,10 @@ extension RequestStore {
     }
 
     /// The approved request `requestID` as the issuer needs it; `nil` when it is not (or no longer) `approved`.
-    package func issuanceSource(_ requestID: String) throws(RecordsError) -> IssuanceSource? {
+    /// A re-issue after a key compromise reads a request whose document it just revoked: `state` `.revoked`.
+    package func issuanceSource(_ requestID: String, state: RequestState = .approved) throws(RecordsError)
+        -> IssuanceSource?
+    {
         guard Self.isRequestID(requestID) else { return nil }
         return try read { connection in
             guard let seq = try ids.resolve(requestID, in: connection) else { return nil }
@@ -58,10 +61,10 @@ extension RequestStore {
                 """
                 SELECT kind, form, department_id, owner_id, submission, subject_identity, findings, approver_name,
                 updated_at, coalesce(approver_id, assignee_id), approver_title
-                FROM requests WHERE seq = ? AND state = 'approved'
+                FROM requests WHERE seq = ? AND state = ?
                 """)
             defer { statement.reset() }
-            try statement.bind([.integer(seq)])
+            try statement.bind([.integer(seq), .text(state.rawValue)])
             guard try statement.step() else { return nil }
             guard let kind = statement.string(at: 0).flatMap(RequestKind.init(rawValue:)),
                 let department = statement.string(at: 2),
@@ -116,11 +119,21 @@ extension RequestStore {
         let summary = try apply(command, atMilliseconds: milliseconds, today: today, ids: ids, in: connection)
         guard let seq = try ids.resolve(document.requestID, in: connection) else { throw RecordsError.notFound }
         let audit = try connection.scalar("SELECT max(sequence) FROM audit_log").int64 ?? 0
+        try insert(document, requestSeq: seq, auditSequence: audit, supersedes: nil, in: connection)
+        return summary
+    }
+
+    /// Inserts the registry row of `document` (issued by audit entry `auditSequence`) and its version 1.
+    static func insert(
+        _ document: NewDocument, requestSeq seq: Int64, auditSequence audit: Int64, supersedes: String?,
+        in connection: Connection
+    ) throws {
         try connection.execute(
             """
             INSERT INTO documents (id, request_seq, kind, department_id, template_id, template_version, template_sha256,
-                record_sha256, pdf_sha256, signer_certificate_sha256, issued_at, audit_sequence, record, pdf)
-            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                record_sha256, pdf_sha256, signer_certificate_sha256, issued_at, audit_sequence, supersedes, record,
+                pdf)
+            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
             """,
             [
                 .text(document.documentID), .integer(seq), .text(document.kind.rawValue), .text(document.departmentID),
@@ -128,7 +141,7 @@ extension RequestStore {
                 .text(Hex.encode(Digest.sha256(Array(document.recordJSON.utf8)))),
                 .text(Hex.encode(Digest.sha256(document.pdf))),
                 .text(document.signerCertificateSHA256), .integer(RequestRow.milliseconds(document.issuedAt)),
-                .integer(audit),
+                .integer(audit), supersedes.map(DatabaseValue.text) ?? .null,
                 .text(document.recordJSON), .blob(document.pdf),
             ])
         try connection.execute(
@@ -140,7 +153,6 @@ extension RequestStore {
                 document.timestampExpiresAt.map { .integer(RequestRow.milliseconds($0)) } ?? .null,
                 .text(document.documentID),
             ])
-        return summary
     }
 
     // MARK: Reading
@@ -160,14 +172,15 @@ extension RequestStore {
         }
     }
 
-    /// The registry entry of a request's document (any state), for tests and tools.
+    /// The registry entry of a request's CURRENT document (any state; a document re-issued after a key compromise
+    /// replaces the one it supersedes), for pages, tests and tools.
     package func documentEntry(forRequest requestID: String) throws(RecordsError) -> DocumentEntry? {
         guard Self.isRequestID(requestID) else { return nil }
         return try read { connection in
             guard let seq = try ids.resolve(requestID, in: connection) else { return nil }
             let statement = try connection.cachedStatement(
                 "SELECT \(Self.documentColumns) FROM documents d JOIN requests r ON r.seq = d.request_seq WHERE "
-                    + "r.seq = ?"
+                    + "r.seq = ? AND d.superseded_by IS NULL"
             )
             defer { statement.reset() }
             try statement.bind([.integer(seq)])
@@ -201,8 +214,8 @@ extension RequestStore {
         }
     }
 
-    /// The sealed PDF of a request's document for `actor`: the owner (the citizen who submitted) only; anyone else,
-    /// or a request without a document, gets ``RecordsError/Code/notFound``.
+    /// The sealed PDF of a request's current document for `actor`: the owner (the citizen who submitted) only;
+    /// anyone else, or a request without a document, gets ``RecordsError/Code/notFound``.
     package func documentPDF(forRequest requestID: String, by actor: Participant) throws(RecordsError) -> (
         documentID: String, pdf: [UInt8]
     ) {
@@ -211,7 +224,7 @@ extension RequestStore {
             guard let seq = try ids.resolve(requestID, in: connection),
                 let row = try connection.queryFirst(
                     "SELECT d.id, d.pdf FROM documents d JOIN requests r ON r.seq = d.request_seq WHERE r.seq = ? "
-                        + "AND r.owner_id = ?",
+                        + "AND r.owner_id = ? AND d.superseded_by IS NULL",
                     [.integer(seq), .text(actor.id)]),
                 let id = row[0].string, let pdf = row[1].bytes
             else { throw RecordsError.notFound }

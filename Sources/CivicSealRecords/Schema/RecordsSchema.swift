@@ -52,6 +52,9 @@ import CivicSealStorage
 /// the file as issued) and `requests.approver_id` / `requests.approver_title` (the approving officer's staff subject
 /// and the title their signature states, recorded at approval).
 ///
+/// Migration 10 (``keyCompromise``) lets a request have several documents, one of them current (a re-issue after a
+/// seal key compromise supersedes the old one), and adds the key-compromise playbook's runs, items and the outbox.
+///
 /// Indexes: `requests_queue (department_id, state, due_date, seq, kind)` serves the department queue page by a
 /// single index range scan in the page's own order, kind filters and counts included; `requests_owner (owner_id,
 /// created_at, seq, kind, form, state, subject_id)` a citizen's list and, covering, the rule's check on the
@@ -309,6 +312,7 @@ package enum RecordsSchema {
                 "ALTER TABLE requests ADD COLUMN approver_id TEXT",
                 "ALTER TABLE requests ADD COLUMN approver_title TEXT",
             ]),
+        keyCompromise,
     ]
 
     /// The triggers that make `audit_log` append-only; ``AuditVerifier`` reports any that are missing.
