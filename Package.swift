@@ -120,7 +120,7 @@ let package = Package(
                 "CivicSealApp", "CivicSealCrypto", "CivicSealRecords", "CivicSealWorkflow", "CivicSealStorage",
                 "CivicSealDocuments", "CivicSealQR", "CivicSealHTTP", "CivicSealVerification", "CivicSealAPI",
                 "CivicSealProcess", "CivicSealCasework", "CivicSealOIDC", "CivicSealHTTPClient", "CivicSealIdentity",
-                "CivicSealJSON",
+                "CivicSealJSON", "CivicSealPostgres",
             ],
             swiftSettings: strict),
 
