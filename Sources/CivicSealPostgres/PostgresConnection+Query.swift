@@ -67,6 +67,11 @@ extension PostgresConnection {
             default: throw unexpected(message, "while statements ran")
             }
         }
+        // A schema change made a cached statement's result shape stale (0A000 "cached plan must not change result
+        // type"): forget the statements of this pipeline, so that the next call prepares them again.
+        if failure?.sqlState == "0A000" {
+            for key in keys { statements[key] = nil }
+        }
         throw failure ?? PostgresError(.protocol, "a statement failed without an error")
     }
 

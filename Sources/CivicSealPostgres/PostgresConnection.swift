@@ -39,6 +39,8 @@ package final class PostgresConnection: @unchecked Sendable {
     var backendKey: (processID: Int32, secretKey: Int32)?
     var notificationHandler: (@Sendable (PostgresNotification) -> Void)?
     private let brokenFlag = Atomic<Bool>(false)
+    /// The transaction status of the last ReadyForQuery: `I` idle, `T` in a transaction, `E` in a failed one.
+    let transactionState = Atomic<UInt8>(UInt8(ascii: "I"))
     private let publicState = Mutex<[String: String]>([:])
 
     init(configuration: PostgresConfiguration, tlsContext: PostgresTLSContext?) {
@@ -90,10 +92,32 @@ package final class PostgresConnection: @unchecked Sendable {
 
     /// Sends Terminate and closes the socket; later calls fail with a connection error.
     package func close() async {
-        _ = try? await perform(interruptible: false) { connection, policy throws(PostgresError) in
-            connection.terminate(policy: policy)
+        // Not through `perform`: a cancelled task still closes its connection.
+        _ = await thread.perform { () -> Result<Void, PostgresError> in
+            let policy = WaitPolicy(deadline: ContinuousClock.now + .seconds(5), cancellation: Cancellation())
+            self.terminate(policy: policy)
+            return .success(())
         }
         thread.stop()
+    }
+
+    /// Whether the session is outside any transaction block (as of the last ReadyForQuery): a pool hands out
+    /// only such connections.
+    package var isIdle: Bool { transactionState.load(ordering: .relaxed) == UInt8(ascii: "I") }
+
+    /// Runs `body` between BEGIN and COMMIT; ROLLBACK when it throws (the error is rethrown).
+    package func transaction<T>(_ body: (PostgresConnection) async throws(PostgresError) -> T)
+        async throws(PostgresError) -> T
+    {
+        _ = try await simpleQuery("BEGIN")
+        do throws(PostgresError) {
+            let result = try await body(self)
+            _ = try await simpleQuery("COMMIT")
+            return result
+        } catch {
+            if !isBroken { _ = try? await simpleQuery("ROLLBACK") }
+            throw error
+        }
     }
 
     /// True once the connection failed at the socket or protocol level (or was closed): a pool drops it.

@@ -13,6 +13,9 @@ package final class PostgresListener: Sendable {
         self.notifications = notifications
     }
 
+    /// A listener released without ``stop()`` stops reading; its connection closes once released.
+    deinit { stopping.cancel() }
+
     /// Connects, runs LISTEN for each of `channels` and starts delivering.
     package static func listen(
         _ configuration: PostgresConfiguration, channels: [String], bufferLimit: Int = 10_000

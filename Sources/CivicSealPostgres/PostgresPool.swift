@@ -101,6 +101,13 @@ package final class PostgresPool: Sendable {
         try await withConnection { connection throws(PostgresError) in try await connection.query(sql, bindings) }
     }
 
+    /// Runs `body` in a transaction on a connection of its own (see ``PostgresConnection/transaction(_:)``).
+    package func transaction<T>(_ body: (PostgresConnection) async throws(PostgresError) -> T)
+        async throws(PostgresError) -> T
+    {
+        try await withConnection { connection throws(PostgresError) in try await connection.transaction(body) }
+    }
+
     package func pipeline(_ statements: [PostgresStatement]) async throws(PostgresError) -> [PostgresRows] {
         try await withConnection { connection throws(PostgresError) in try await connection.pipeline(statements) }
     }
@@ -199,7 +206,8 @@ package final class PostgresPool: Sendable {
     }
 
     private func release(_ connection: PostgresConnection) {
-        if connection.isBroken {
+        // A connection left inside a transaction (a body that began one and threw) is not handed to anyone else.
+        if connection.isBroken || !connection.isIdle {
             drop()
             return
         }

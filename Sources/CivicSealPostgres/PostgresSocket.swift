@@ -318,3 +318,6 @@ final class PostgresSocket {
         }
     }
 }
+
+/// Confined to the thread of the connection that owns it.
+@available(*, unavailable) extension PostgresSocket: Sendable {}
