@@ -249,6 +249,9 @@ package final class PostgresCluster: Sendable {
         }
     }
 
+    /// Whether PostgreSQL's server programs are installed (on PATH or in Debian's versioned directories).
+    package static var isInstalled: Bool { binDirectory() != nil }
+
     /// The directory of `initdb` and `pg_ctl`: PATH first, then Debian's versioned directories.
     private static func binDirectory() -> String? {
         if let initdb = ExternalTool.path("initdb") {
