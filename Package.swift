@@ -207,7 +207,7 @@ let package = Package(
         // The PostgreSQL client against a throw-away cluster and against psycopg.
         .testTarget(
             name: "CivicSealPostgresTests",
-            dependencies: ["CivicSealPostgres", "CivicSealProcess", "CivicSealTestSupport"],
+            dependencies: ["CivicSealPostgres", "CivicSealTestSupport"],
             exclude: ["psycopg_crosscheck.py"],  // the psycopg side of the cross-check
             swiftSettings: strict),
         .testTarget(

@@ -75,3 +75,10 @@ package struct PostgresConfiguration: Sendable {
         self.statementCacheSize = max(0, statementCacheSize)
     }
 }
+
+extension PostgresConfiguration: CustomStringConvertible {
+    /// Where and as whom, never the password.
+    package var description: String {
+        "postgres://\(user)@\(endpoint)/\(database) (tls: \(tls), password: \(password == nil ? "none" : "set"))"
+    }
+}

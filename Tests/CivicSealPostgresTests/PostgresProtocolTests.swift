@@ -95,6 +95,15 @@ struct PostgresProtocolTests {
         }
     }
 
+    @Test("A configuration prints where and as whom, never its password")
+    func configurationHidesThePassword() {
+        let configuration = PostgresConfiguration(
+            endpoint: .tcp(host: "db.internal", port: 5432), user: "civicseal", password: "hunter2-secret",
+            database: "records")
+        #expect("\(configuration)" == "postgres://civicseal@db.internal:5432/records (tls: disable, password: set)")
+        #expect(!"\(configuration)".contains("hunter2"))
+    }
+
     @Test("Frontend messages carry their lengths, and start-up speaks protocol 3.0")
     func frontendEncoding() {
         var buffer = FrontendBuffer()
