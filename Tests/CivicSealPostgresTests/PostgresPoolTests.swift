@@ -57,6 +57,32 @@ struct PostgresPoolTests {
         await pool.close()
     }
 
+    @Test("A caller cancelled while waiting for a connection stops waiting with a cancelled error")
+    func cancelledWaiter() async throws {
+        let cluster = try PostgresCluster.shared()
+        let pool = try PostgresPool(
+            cluster.configuration(), options: .init(maximumConnections: 1, checkoutTimeout: .seconds(300)))
+        let started = ContinuousClock.now
+        try await pool.withConnection { _ throws(PostgresError) in
+            let waiter = Task { try await pool.query("SELECT 1") }
+            let waiting = await eventually { pool.statistics.waiting == 1 }
+            #expect(waiting)
+            waiter.cancel()
+            do {
+                _ = try await waiter.value
+                Issue.record("a cancelled waiter got a connection")
+            } catch let error as PostgresError {
+                #expect(error.kind == .cancelled)
+            } catch {
+                Issue.record("an unexpected error: \(error)")
+            }
+        }
+        #expect(ContinuousClock.now - started < .seconds(250))
+        #expect(pool.statistics.waiting == 0)
+        #expect(try await pool.query("SELECT 4").first?.decode(Int.self, at: 0) == 4)
+        await pool.close()
+    }
+
     @Test("A server restart fails the calls on old connections cleanly, then the pool recovers")
     func serverRestart() async throws {
         let cluster = try await PostgresCluster.startOffPool()
