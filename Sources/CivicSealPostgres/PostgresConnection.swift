@@ -171,11 +171,12 @@ package final class PostgresConnection: @unchecked Sendable {
                     }
                     return .success(try work(self, policy))
                 } catch {
-                    if !error.isReportedByServer { self.markBroken() }
+                    if error.breaksConnection { self.markBroken() }
                     if error.kind == .cancelled, let deadline = policy.deadline, ContinuousClock.now >= deadline,
                         !cancellation.isCancelled
                     {
-                        return .failure(PostgresError(.timeout, "the statement passed the query timeout"))
+                        return .failure(
+                            PostgresError(.timeout, "the statement passed the query timeout", server: error.server))
                     }
                     return .failure(error)
                 }
@@ -207,9 +208,4 @@ package final class PostgresConnection: @unchecked Sendable {
         try? socket.write(request.bytes, policy: policy)
         _ = try? socket.readMessage(policy: policy)  // returns when the server closes
     }
-}
-
-extension PostgresError {
-    /// An error the server reported for a statement (the connection is in a known state and stays usable).
-    var isReportedByServer: Bool { server != nil && (kind == .server || kind == .cancelled) }
 }

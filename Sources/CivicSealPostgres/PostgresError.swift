@@ -51,11 +51,14 @@ package struct PostgresError: Error, Sendable, CustomStringConvertible {
     package var constraint: String? { server?.constraint }
     package var detail: String? { server?.detail }
 
-    /// Whether the connection that raised this error must be dropped rather than reused.
+    /// Whether the connection that raised this error is in an unknown state and must be dropped: failures of the
+    /// socket, TLS, the protocol or authentication, and a timeout the server never answered. A statement error, a
+    /// cancelled or timed-out statement the server confirmed, and a refusal by the client leave it usable.
     package var breaksConnection: Bool {
         switch kind {
-        case .server, .cancelled, .timeout: false
-        case .connection, .tls, .protocol, .authentication, .unsupported: true
+        case .server, .cancelled, .unsupported: false
+        case .timeout: server == nil
+        case .connection, .tls, .protocol, .authentication: true
         }
     }
 

@@ -130,3 +130,29 @@ struct PostgresStatementTests {
         await connection.close()
     }
 }
+
+/// Limits on what one call may bring back.
+@Suite("Postgres result limits", .enabled(if: postgresIsUsable))
+struct PostgresResultLimitTests {
+    @Test("A result over the configured size fails that call only; the connection stays usable")
+    func oversizedResultIsRefused() async throws {
+        var configuration = try PostgresCluster.shared().configuration()
+        configuration.maximumResultBytes = 1 << 20
+        let connection = try await PostgresConnection.connect(configuration)
+        let large = "SELECT repeat('x', 1000) FROM generate_series(1, 5000)"
+        for run in [{ try await connection.query(large) }, { try await connection.simpleQuery(large).first! }] {
+            do {
+                _ = try await run()
+                Issue.record("5 MB came back through a 1 MiB limit")
+            } catch let error as PostgresError {
+                #expect(error.kind == .unsupported)
+                #expect(error.message.contains("larger than the limit"))
+            }
+            #expect(!connection.isBroken)
+            #expect(try await connection.query("SELECT 5").first?.decode(Int.self, at: 0) == 5)
+        }
+        let small = try await connection.query("SELECT repeat('x', 1000) FROM generate_series(1, 500)")
+        #expect(small.rows.count == 500)
+        await connection.close()
+    }
+}
