@@ -248,7 +248,7 @@ enum StoreBenchmark {
         let p99Note = floors ? " (floor < 2 ms: \(latency.p99 < 2 ? "met" : "NOT MET"))" : ""
         Report.figure("store.queue-page.\(label).p99", latency.p99, "ms\(p99Note)")
 
-        try store.database.checkpoint(.truncate)
+        try store.sqliteDatabase?.checkpoint(.truncate)
         let size = fileSize(path) + fileSize(path + "-wal")
         let count = try store.database.read { try $0.scalar("SELECT count(*) FROM requests").int64 ?? 0 }
         Report.figure("store.requests.\(label)", Double(count), "requests")

@@ -48,9 +48,14 @@ package enum RecordsCommands {
     package static func backup(dataDirectory: String?, to destination: String) throws(AppError) -> String {
         let store = try openExisting(dataDirectory: dataDirectory)
         defer { try? store.close() }
+        guard let database = store.sqliteDatabase else {
+            throw AppError(
+                .usage,
+                "backup copies a SQLite database; for PostgreSQL use pg_dump (e.g. pg_dump --format=custom)")
+        }
         try SecureFile.create(destination, [], mode: SecureFile.privateMode)
         do {
-            try store.database.backup(to: destination)
+            try database.backup(to: destination)
         } catch {
             try? FileManager.default.removeItem(atPath: destination)
             throw AppError(.storage, "backup failed: \(RecordsError.describe(error))")

@@ -9,12 +9,12 @@ import CivicSealWorkflow
 /// triggers still exist, and that every document's row agrees with the chain (``verifyDocuments(_:)``).
 package enum AuditVerifier {
     /// Verifies the chain on `connection`, which should be inside a read transaction (one snapshot).
-    package static func verify(_ connection: Connection) throws -> AuditVerdict {
+    package static func verify(_ connection: any SQLSession) throws -> AuditVerdict {
         var expectedSequence: Int64 = 1
         var previousHash = AuditEntry.genesisHash
         var count = 0
         var damage: AuditVerdict.Damage?
-        let statement = try connection.prepare("SELECT \(AuditLog.columns) FROM audit_log ORDER BY sequence")
+        let statement = try connection.statement("SELECT \(AuditLog.columns) FROM audit_log ORDER BY sequence")
         while try statement.step() {
             let entry = AuditLog.entry(from: statement)
             count += 1
@@ -56,7 +56,7 @@ package enum AuditVerifier {
     /// pass
     /// over the revoke entries, one over the documents. (An `issue` entry without a document row is not reported:
     /// ``RequestStore/markIssued(_:by:now:)`` records issuance without a registry row.)
-    package static func verifyDocuments(_ connection: Connection) throws -> [AuditVerdict.DocumentMismatch] {
+    package static func verifyDocuments(_ connection: any SQLSession) throws -> [AuditVerdict.DocumentMismatch] {
         struct Revocation {
             let sequence: Int64
             let at: Int64

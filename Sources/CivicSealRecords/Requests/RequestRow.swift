@@ -13,7 +13,7 @@ enum RequestRow {
         "\(idColumn), state, kind, form, department_id, assignee_id, received_on, due_date, fee_vnd, fee_category, "
         + "version, created_at, updated_at"
 
-    static func summary(from statement: Statement, offset: Int = 0, today: CalendarDate, ids: RequestIDs) throws
+    static func summary(from statement: any SQLCursor, offset: Int = 0, today: CalendarDate, ids: RequestIDs) throws
         -> RequestSummary
     {
         func text(_ column: Int) throws -> String {
