@@ -182,3 +182,24 @@ extension Database: SQLStore {
         try read { (connection: Connection) in try body(connection) }
     }
 }
+
+/// One step of a schema written against ``SQLSession`` (a backend without SQLite's migration history, such as
+/// PostgreSQL's fresh-schema set): applied once, in order, in its own transaction, tracked by the backend.
+package struct SQLMigration: Sendable {
+    package let name: String
+    package let apply: @Sendable (any SQLSession) throws -> Void
+
+    /// A migration made of statements run in order.
+    package init(_ name: String, statements: [String]) {
+        self.name = name
+        self.apply = { session in
+            for statement in statements { try session.executeScript(statement) }
+        }
+    }
+
+    /// A migration that runs code (seeding a key).
+    package init(_ name: String, _ apply: @escaping @Sendable (any SQLSession) throws -> Void) {
+        self.name = name
+        self.apply = apply
+    }
+}

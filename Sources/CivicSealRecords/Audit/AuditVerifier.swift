@@ -33,7 +33,11 @@ package enum AuditVerifier {
         if damage == nil {
             let referenced = max(
                 // A request's history ends with its newest audit entry (the array is appended in order).
-                try connection.scalar("SELECT max(json_extract(history, '$[#-1]')) FROM requests").int64 ?? 0,
+                try connection.scalar(
+                    connection.dialectText(
+                        sqlite: "SELECT max(json_extract(history, '$[#-1]')) FROM requests",
+                        postgresql: "SELECT max((history::jsonb ->> -1)::bigint) FROM requests")
+                ).int64 ?? 0,
                 try connection.scalar("SELECT max(audit_sequence) FROM health_book_entries").int64 ?? 0)
             if referenced >= expectedSequence {
                 damage = .init(sequence: expectedSequence, problem: .truncated)
@@ -42,7 +46,10 @@ package enum AuditVerifier {
         var missing: [String] = []
         for trigger in RecordsSchema.auditTriggers {
             let found = try connection.scalar(
-                "SELECT count(*) FROM sqlite_schema WHERE type = 'trigger' AND name = ?", [.text(trigger)])
+                connection.dialectText(
+                    sqlite: "SELECT count(*) FROM sqlite_schema WHERE type = 'trigger' AND name = ?",
+                    postgresql: "SELECT count(*) FROM pg_trigger WHERE tgrelid = 'audit_log'::regclass AND tgname = ?"),
+                [.text(trigger)])
             if found.int64 != 1 { missing.append(trigger) }
         }
         return AuditVerdict(

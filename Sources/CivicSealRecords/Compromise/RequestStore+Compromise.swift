@@ -342,8 +342,8 @@ extension RequestStore {
     {
         let statement = try connection.statement(
             """
-            SELECT d.status, d.superseded_by, r.seq, coalesce(r.legacy_id, r.seq), r.state, r.version, r.history,
-                r.owner_id
+            SELECT d.status, d.superseded_by, r.seq, coalesce(r.legacy_id, CAST(r.seq AS TEXT)), r.state, r.version,
+                r.history, r.owner_id
             FROM documents d JOIN requests r ON r.seq = d.request_seq WHERE d.id = ?
             """)
         defer { statement.reset() }

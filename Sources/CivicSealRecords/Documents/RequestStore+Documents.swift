@@ -7,7 +7,7 @@ import Foundation
 /// document and marks its request `issued`, reads for the public status and the owner's download, and revocation.
 extension RequestStore {
     static let documentColumns = """
-        d.id, coalesce(r.legacy_id, r.seq), d.kind, d.department_id, d.template_id, d.template_version,
+        d.id, coalesce(r.legacy_id, CAST(r.seq AS TEXT)), d.kind, d.department_id, d.template_id, d.template_version,
         d.template_sha256, d.record_sha256,
         d.pdf_sha256, d.signer_certificate_sha256, d.issued_at, d.status, d.revocation_reason, d.revoked_at,
         d.revocation_code, d.superseded_by, d.supersedes
@@ -255,8 +255,8 @@ extension RequestStore {
         return try await write { connection in
             let lookup = try connection.statement(
                 """
-                SELECT coalesce(r.legacy_id, r.seq), d.department_id FROM documents d JOIN requests r ON r.seq =
-                d.request_seq
+                SELECT coalesce(r.legacy_id, CAST(r.seq AS TEXT)), d.department_id
+                FROM documents d JOIN requests r ON r.seq = d.request_seq
                 WHERE d.id = ?
                 """)
             defer { lookup.reset() }

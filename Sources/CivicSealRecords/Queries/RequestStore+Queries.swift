@@ -111,7 +111,7 @@ extension RequestStore {
                     sql += " AND kind = ?"
                     values.append(.text(kind.rawValue))
                 }
-                sql += " LIMIT ?)"
+                sql += " LIMIT ?) AS bounded"
                 values.append(.integer(Int64(limit + 1)))
                 return Int(try connection.scalar(sql, values).int64 ?? 0)
             }

@@ -62,10 +62,11 @@ struct RequestIDs: Sendable {
     }
 
     /// The public id of the request on `statement`'s row whose id column (``RequestRow/idColumn``) is at `column`:
-    /// the legacy id if the row has one (text), else derived from its row number (integer).
+    /// the legacy id if the row has one (32 hex digits), else derived from its row number (decimal text: the column
+    /// is text on every backend, since PostgreSQL's `coalesce` takes one type).
     func publicID(_ statement: any SQLCursor, at column: Int) -> String {
-        // The type first: reading a column as text converts it.
-        if statement.isText(at: column), let text = statement.string(at: column) { return text }
-        return publicID(seq: statement.int64(at: column))
+        guard let text = statement.string(at: column) else { return publicID(seq: statement.int64(at: column)) }
+        if text.utf8.count == 32 { return text }
+        return publicID(seq: Int64(text) ?? 0)
     }
 }

@@ -6,7 +6,7 @@ import Foundation
 enum RequestRow {
     /// What a statement selects to learn a request's public id: the legacy id (TEXT) when the row has one, else its
     /// row number (INTEGER), which ``RequestIDs/publicID(_:at:)`` turns into the derived id.
-    static let idColumn = "coalesce(legacy_id, seq)"
+    static let idColumn = "coalesce(legacy_id, CAST(seq AS TEXT))"
 
     /// The columns of a ``RequestSummary``, in the order ``summary(from:offset:today:ids:)`` reads them.
     static let summaryColumns =
