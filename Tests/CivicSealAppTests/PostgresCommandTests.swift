@@ -9,17 +9,8 @@ import Testing
 struct PostgresCommandTests {
     /// A fresh database in the shared cluster and a `--database` URL for it (password in a 0600 passfile).
     static func database(_ folder: TemporaryDirectory) throws -> (cluster: PostgresCluster, name: String, url: String) {
-        let cluster = try PostgresCluster.shared()
-        let name = "cli_" + UUID().uuidString.replacingOccurrences(of: "-", with: "").prefix(12).lowercased()
-        try cluster.psql("CREATE DATABASE \(name) OWNER \(cluster.scramUser)", database: "postgres")
-        let passfile = folder.path + "/pgpass"
-        FileManager.default.createFile(
-            atPath: passfile, contents: Data((cluster.scramPassword + "\n").utf8),
-            attributes: [.posixPermissions: 0o600])
-        let url =
-            "postgresql://\(cluster.scramUser)@localhost:\(cluster.port)/\(name)?host=\(cluster.directory)"
-            + "&sslmode=disable&passfile=\(passfile)"
-        return (cluster, name, url)
+        let database = try PostgresTestDatabase.make(in: folder.path, prefix: "cli")
+        return (database.cluster, database.name, database.url)
     }
 
     @Test("every submission reported before a SIGKILL is in PostgreSQL once, and `audit verify` passes")
