@@ -113,11 +113,24 @@ package final class PostgresStore: SQLStore {
     }
 
     private func transaction<T>(begin: String, _ body: (any SQLSession) throws -> T) throws -> T {
-        let session = try checkOut()
+        var session = try checkOut()
+        // An idle pooled connection may have died with the server (a restart): BEGIN finds out before anything ran,
+        // so that connection is dropped and the transaction starts on the next one, at most once per pool slot.
+        var stale = 0
+        while true {
+            do {
+                try session.runScript(begin)
+                break
+            } catch {
+                checkIn(session.connection, healthy: false)
+                guard session.broken, stale < maximumConnections else { throw error }
+                stale += 1
+                session = try checkOut()
+            }
+        }
         var healthy = true
         defer { checkIn(session.connection, healthy: healthy && !session.broken) }
         do {
-            try session.runScript(begin)
             let result = try body(session)
             try session.runScript("COMMIT")
             return result
