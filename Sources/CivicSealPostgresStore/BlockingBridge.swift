@@ -5,7 +5,10 @@ import Dispatch
 /// calling thread waits on a semaphore. The store only calls this from its own dispatch threads (or from the command
 /// line's thread), so no cooperative thread ever waits here.
 final class BlockingBridge: TaskExecutor {
-    private let queue = DispatchQueue(label: "civicseal.postgres-store.bridge", attributes: .concurrent)
+    /// Serial, so libdispatch gives it a thread of its own (serial queues overcommit): a concurrent queue would share
+    /// the global pool, sized to the cores, with the threads that wait here, and starve. Its jobs are short: they
+    /// start or resume the client's async calls, whose socket work runs on each connection's own thread.
+    private let queue = DispatchQueue(label: "civicseal.postgres-store.bridge")
 
     func enqueue(_ job: consuming ExecutorJob) {
         let job = UnownedJob(job)

@@ -28,12 +28,17 @@ package final class PostgresStore: SQLStore {
     private let idle = Mutex<[PostgresConnection]>([])
     private let slots: DispatchSemaphore
     private let closed = Atomic<Bool>(false)
-    private let queue = DispatchQueue(label: "civicseal.postgres-store", attributes: .concurrent)
+    /// Where async callers' transactions run: one serial queue per pool slot (serial queues get threads of their own;
+    /// a concurrent queue would draw on the global pool, as small as the core count, and the blocked threads would
+    /// starve the bridge), taken in turn.
+    private let lanes: [DispatchQueue]
+    private let nextLane = Atomic<Int>(0)
 
     private init(configuration: PostgresConfiguration, maximumConnections: Int) {
         self.configuration = configuration
         self.maximumConnections = max(1, maximumConnections)
         slots = DispatchSemaphore(value: self.maximumConnections)
+        lanes = (0..<self.maximumConnections).map { DispatchQueue(label: "civicseal.postgres-store.lane.\($0)") }
     }
 
     /// Connects, applies the pending `migrations` (under the write lock, so instances starting together apply each
@@ -108,7 +113,8 @@ package final class PostgresStore: SQLStore {
 
     private func offPool<T: Sendable>(_ work: @escaping @Sendable () throws -> T) async throws -> T {
         try await withCheckedThrowingContinuation { continuation in
-            queue.async { continuation.resume(with: Result { try work() }) }
+            let lane = nextLane.wrappingAdd(1, ordering: .relaxed).oldValue % lanes.count
+            lanes[lane].async { continuation.resume(with: Result { try work() }) }
         }
     }
 

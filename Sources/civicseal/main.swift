@@ -55,7 +55,7 @@ let usage = """
                           checks the signed registry status (GET /v1/documents/ID/status, Accept:
                           application/jose; --status-url fetches it), prints how old it is, and fails (exit 1)
                           when it is revoked or stale: older than HOURS (default 24)
-      civicseal archive renew [--now TIME] [--dry-run] [--horizon-days 90] [--data DIR] [--keys DIR]
+      civicseal archive renew [--now TIME] [--dry-run] [--horizon-days 90] [--data DIR] [--keys DIR] [--database URL]
                           add a DSS update and a new document timestamp to every document whose latest
                           document timestamp's TSA certificate expires within the horizon (what `serve` does
                           daily); TIME is ISO 8601 (default now); --dry-run lists them only
@@ -63,7 +63,7 @@ let usage = """
                           request, claim, approval, sealed PDF written here, verification verdict printed
       civicseal help      this text
 
-    --database URL (serve, audit verify, backup, dev submit-burst): sqlite:PATH (default: DIR/civicseal.sqlite of
+    --database URL (serve, audit verify, backup, archive renew): sqlite:PATH (default: DIR/civicseal.sqlite of
       --data) or postgresql://USER@HOST:PORT/DB?sslmode=disable|require|verify-full&sslrootcert=CA.pem (a Unix
       socket with ?host=/DIR). The password comes from ?passfile=PATH or CIVICSEAL_DATABASE_PASSWORD, never the URL.
     """
@@ -178,7 +178,7 @@ func run(_ arguments: [String]) throws(AppError) -> Int32 {
         print(result.text)
         return result.status
     case "archive":
-        try parsed.only(["now", "dry-run", "data", "keys", "horizon-days"])
+        try parsed.only(["now", "dry-run", "data", "database", "keys", "horizon-days"])
         guard parsed.words == ["archive", "renew"] else { throw AppError(.usage, "archive needs a subcommand: renew") }
         var now: Date?
         if let text = parsed.options["now"] {
@@ -194,14 +194,16 @@ func run(_ arguments: [String]) throws(AppError) -> Int32 {
         }
         try IssuanceCommands.renewArchive(
             dataDirectory: parsed.options["data"] ?? ".civicseal", keysDirectory: parsed.options["keys"] ?? "Keys",
-            now: now, dryRun: parsed.options["dry-run"] != nil, horizonDays: horizon
+            now: now, dryRun: parsed.options["dry-run"] != nil, horizonDays: horizon,
+            database: parsed.options["database"]
         ) { print($0) }
         return 0
     case "dev":  // hidden: development and test helpers
         try parsed.only(["data", "database", "count", "keys"])
         if parsed.words == ["dev", "sweep"] {
             try IssuanceCommands.sweep(
-                dataDirectory: parsed.options["data"] ?? ".civicseal", keysDirectory: parsed.options["keys"] ?? "Keys"
+                dataDirectory: parsed.options["data"] ?? ".civicseal", keysDirectory: parsed.options["keys"] ?? "Keys",
+                database: parsed.options["database"]
             ) { line in
                 print(line)
                 fflush(nil)
@@ -321,13 +323,13 @@ do throws(AppError) {
     }
     if arguments.starts(with: ["dev", "issue-burst"]) {  // hidden: the issuance crash test
         let parsed = try CommandLineArguments(arguments)
-        try parsed.only(["data", "keys", "count"])
+        try parsed.only(["data", "database", "keys", "count"])
         guard let count = parsed.options["count"].flatMap(Int.init), count > 0 else {
-            throw AppError(.usage, "dev issue-burst --count N [--data DIR] [--keys DIR]")
+            throw AppError(.usage, "dev issue-burst --count N [--data DIR] [--database URL] [--keys DIR]")
         }
         try await IssuanceCommands.issueBurst(
             dataDirectory: parsed.options["data"] ?? ".civicseal", keysDirectory: parsed.options["keys"] ?? "Keys",
-            count: count
+            database: parsed.options["database"], count: count
         ) { line in
             print(line)
             fflush(nil)
