@@ -213,9 +213,15 @@ package final class PostgresStore: SQLStore {
     static func databaseError(_ error: PostgresError, sql: String?) -> DatabaseError {
         switch error.kind {
         case .server:
-            let message = error.server?.message ?? "the server refused the statement"
+            let state = error.sqlState ?? "XX000"
+            // Only classes whose primary message names objects, never values: constraint violations (the value is
+            // in the detail, which is never copied), our own trigger exceptions, serialization, shutdown, connection
+            // and syntax/undefined-object errors. A data exception ("invalid input syntax for type …: "x"") quotes
+            // the value, so its message is replaced by its SQLSTATE alone.
+            let safe = ["23", "P0", "40", "57", "08", "42"].contains(where: { state.hasPrefix($0) })
+            let message = (safe ? error.server?.message : nil) ?? "the server refused the statement"
             let constraint = error.constraint.map { " (constraint \($0))" } ?? ""
-            return DatabaseError(sqlState: error.sqlState ?? "XX000", message: message + constraint, sql: sql)
+            return DatabaseError(sqlState: state, message: message + constraint, sql: sql)
         case .connection, .timeout, .tls, .authentication:
             return DatabaseError(.unavailable, "PostgreSQL unavailable: \(error.kind.rawValue)", sql: sql)
         case .cancelled:
