@@ -54,6 +54,8 @@ enum RecordsBackend: String, Sendable, CaseIterable, CustomTestStringConvertible
                     })
             )
         case .postgresql:
+            // Two connections per store: tests run in parallel against one cluster (max_connections 100), and two
+            // are enough for every concurrency test to contend (writes serialize on the write lock anyway).
             let cluster = try PostgresCluster.shared()
             let name = "t_" + UUID().uuidString.replacingOccurrences(of: "-", with: "").prefix(16).lowercased()
             try cluster.psql("CREATE DATABASE \(name) OWNER \(cluster.scramUser)", database: "postgres")
@@ -61,7 +63,7 @@ enum RecordsBackend: String, Sendable, CaseIterable, CustomTestStringConvertible
                 PostgresConfiguration(
                     endpoint: .unixSocket(directory: cluster.directory, port: cluster.port), user: cluster.scramUser,
                     password: cluster.scramPassword, database: name, applicationName: "civicseal-records-tests"),
-                maximumConnections: 4, migrations: RecordsSchema.postgresqlMigrations)
+                maximumConnections: 2, migrations: RecordsSchema.postgresqlMigrations)
             let store = try RequestStore(database: postgres, configuration: configuration)
             let handles = Handles(
                 cleanup: {
