@@ -7,7 +7,7 @@ let usage = """
     Usage:
       civicseal serve [--host 127.0.0.1] [--port 8080] [--data .civicseal] [--keys Keys]
                       [--trust-proxy-bearer] [--secure-cookies] [--development] [--trusted-proxy CIDR…]
-                      [--metrics-token-file FILE]
+                      [--metrics-token-file FILE] [--database URL]
                           run the service and its pages at http://HOST:PORT/. On a loopback HOST development
                           mode is on by default (development keys and identity provider, created on first
                           start, and said so loudly); any other HOST refuses to start with development keys or
@@ -51,10 +51,10 @@ let usage = """
                           [--level 1|2] [--nationality VN] [--ttl SECONDS] [--dir Keys]
       civicseal token staff --role ROLE [--role ROLE…] --department ID --name NAME [--ttl SECONDS] [--dir Keys]
                           print a development ID token signed by the development identity provider
-      civicseal audit verify [--data DIR]
+      civicseal audit verify [--data DIR] [--database URL]
                           recompute the audit hash chain (default DIR .civicseal); exit 65 naming the
                           first damaged entry
-      civicseal backup --to FILE [--data DIR]
+      civicseal backup --to FILE [--data DIR] [--database sqlite:PATH]
                           online consistent copy of the database (never overwrites FILE)
       civicseal tsa --port N [--host 127.0.0.1] [--keys Keys] [--data .civicseal]
                           run the keyring's RFC 3161 time-stamp authority alone at POST /pki/tsa (serials in
@@ -65,13 +65,17 @@ let usage = """
                           checks the signed registry status (GET /v1/documents/ID/status, Accept:
                           application/jose; --status-url fetches it), prints how old it is, and fails (exit 1)
                           when it is revoked or stale: older than HOURS (default 24)
-      civicseal archive renew [--now TIME] [--dry-run] [--horizon-days 90] [--data DIR] [--keys DIR]
+      civicseal archive renew [--now TIME] [--dry-run] [--horizon-days 90] [--data DIR] [--keys DIR] [--database URL]
                           add a DSS update and a new document timestamp to every document whose latest
                           document timestamp's TSA certificate expires within the horizon (what `serve` does
                           daily); TIME is ISO 8601 (default now); --dry-run lists them only
       civicseal demo      the whole story in-process on a temporary database: citizen token, criminal-record
                           request, claim, approval, sealed PDF written here, verification verdict printed
       civicseal help      this text
+
+    --database URL (serve, audit verify, backup, archive renew): sqlite:PATH (default: DIR/civicseal.sqlite of
+      --data) or postgresql://USER@HOST:PORT/DB?sslmode=disable|require|verify-full&sslrootcert=CA.pem (a Unix
+      socket with ?host=/DIR). The password comes from ?passfile=PATH or CIVICSEAL_DATABASE_PASSWORD, never the URL.
     """
 
 func run(_ arguments: [String]) throws(AppError) -> Int32 {
@@ -173,16 +177,20 @@ func run(_ arguments: [String]) throws(AppError) -> Int32 {
                 Array(parsed.words.dropFirst()), options: parsed.options, repeated: parsed.repeated))
         return 0
     case "audit":
-        try parsed.only(["data"])
+        try parsed.only(["data", "database"])
         guard parsed.words == ["audit", "verify"] else { throw AppError(.usage, "audit needs a subcommand: verify") }
-        print(try RecordsCommands.verifyAudit(dataDirectory: parsed.options["data"]))
+        print(
+            try RecordsCommands.verifyAudit(dataDirectory: parsed.options["data"], database: parsed.options["database"])
+        )
         return 0
     case "backup":
-        try parsed.only(["data", "to"])
+        try parsed.only(["data", "database", "to"])
         guard parsed.words.count == 1, let destination = parsed.options["to"] else {
             throw AppError(.usage, "backup needs --to FILE")
         }
-        print(try RecordsCommands.backup(dataDirectory: parsed.options["data"], to: destination))
+        print(
+            try RecordsCommands.backup(
+                dataDirectory: parsed.options["data"], database: parsed.options["database"], to: destination))
         return 0
     case "tsa":
         throw AppError(.usage, "tsa runs the time-stamp authority: civicseal tsa --port N [--keys DIR] [--data DIR]")
@@ -202,7 +210,7 @@ func run(_ arguments: [String]) throws(AppError) -> Int32 {
         print(result.text)
         return result.status
     case "archive":
-        try parsed.only(["now", "dry-run", "data", "keys", "horizon-days"])
+        try parsed.only(["now", "dry-run", "data", "database", "keys", "horizon-days"])
         guard parsed.words == ["archive", "renew"] else { throw AppError(.usage, "archive needs a subcommand: renew") }
         var now: Date?
         if let text = parsed.options["now"] {
@@ -218,14 +226,16 @@ func run(_ arguments: [String]) throws(AppError) -> Int32 {
         }
         try IssuanceCommands.renewArchive(
             dataDirectory: parsed.options["data"] ?? ".civicseal", keysDirectory: parsed.options["keys"] ?? "Keys",
-            now: now, dryRun: parsed.options["dry-run"] != nil, horizonDays: horizon
+            now: now, dryRun: parsed.options["dry-run"] != nil, horizonDays: horizon,
+            database: parsed.options["database"]
         ) { print($0) }
         return 0
     case "dev":  // hidden: development and test helpers
-        try parsed.only(["data", "count", "keys"])
+        try parsed.only(["data", "database", "count", "keys"])
         if parsed.words == ["dev", "sweep"] {
             try IssuanceCommands.sweep(
-                dataDirectory: parsed.options["data"] ?? ".civicseal", keysDirectory: parsed.options["keys"] ?? "Keys"
+                dataDirectory: parsed.options["data"] ?? ".civicseal", keysDirectory: parsed.options["keys"] ?? "Keys",
+                database: parsed.options["database"]
             ) { line in
                 print(line)
                 fflush(nil)
@@ -240,7 +250,9 @@ func run(_ arguments: [String]) throws(AppError) -> Int32 {
                     + "sweep"
             )
         }
-        try RecordsCommands.submitBurst(dataDirectory: parsed.options["data"], count: count) { id in
+        try RecordsCommands.submitBurst(
+            dataDirectory: parsed.options["data"], database: parsed.options["database"], count: count
+        ) { id in
             print(id)
             fflush(nil)
         }
@@ -252,7 +264,7 @@ func run(_ arguments: [String]) throws(AppError) -> Int32 {
 
 /// `civicseal serve`: runs until SIGTERM or SIGINT, then shuts down gracefully and exits 0.
 func serve(_ parsed: CommandLineArguments) async throws(AppError) -> Int32 {
-    try parsed.only(["host", "port", "data", "keys", "trusted-proxy", "metrics-token-file"])
+    try parsed.only(["host", "port", "data", "database", "keys", "trusted-proxy", "metrics-token-file"])
     guard parsed.words == ["serve"] else { throw AppError(.usage, "serve takes no further words") }
     if parsed.options["help"] != nil {
         print(usage)
@@ -269,6 +281,7 @@ func serve(_ parsed: CommandLineArguments) async throws(AppError) -> Int32 {
         options.port = port
     }
     if let data = parsed.options["data"] { options.dataDirectory = data }
+    options.database = parsed.options["database"]
     options.trustedProxies = try ServeOptions.trustedProxies(parsed.repeated["trusted-proxy"] ?? [])
     options.metricsToken = try ServeOptions.metricsToken(
         file: parsed.options["metrics-token-file"],
@@ -342,13 +355,13 @@ do throws(AppError) {
     }
     if arguments.starts(with: ["dev", "issue-burst"]) {  // hidden: the issuance crash test
         let parsed = try CommandLineArguments(arguments)
-        try parsed.only(["data", "keys", "count"])
+        try parsed.only(["data", "database", "keys", "count"])
         guard let count = parsed.options["count"].flatMap(Int.init), count > 0 else {
-            throw AppError(.usage, "dev issue-burst --count N [--data DIR] [--keys DIR]")
+            throw AppError(.usage, "dev issue-burst --count N [--data DIR] [--database URL] [--keys DIR]")
         }
         try await IssuanceCommands.issueBurst(
             dataDirectory: parsed.options["data"] ?? ".civicseal", keysDirectory: parsed.options["keys"] ?? "Keys",
-            count: count
+            database: parsed.options["database"], count: count
         ) { line in
             print(line)
             fflush(nil)
