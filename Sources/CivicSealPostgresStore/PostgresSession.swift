@@ -14,48 +14,55 @@ final class PostgresSession: SQLSession {
     /// Set when the connection failed at the socket or protocol level: the pool drops it.
     private(set) var broken = false
 
-    init(connection: PostgresConnection, bridge: BlockingBridge) {
+    init(connection: PostgresConnection, bridge: BlockingBridge, opening: [PostgresStatement] = []) {
         self.connection = connection
         self.bridge = bridge
+        self.opening = opening
     }
 
     var dialect: SQLDialect { .postgresql }
 
     // MARK: Running
 
+    /// The statements that open the transaction (BEGIN, the write lock), not sent yet: they leave with the first
+    /// statement, in one flight and one round trip. A session that runs nothing never opens a transaction.
+    private var opening: [PostgresStatement]
+    /// Set when the connection broke during the first flight (nothing of the transaction ran): the store may run
+    /// the transaction again on a fresh connection (an idle pooled connection may have died with the server).
+    private(set) var brokeAtStart = false
+
+    /// Whether the transaction was opened on the server (a statement was sent).
+    var opened: Bool { opening.isEmpty }
+
     func run(_ sql: String, _ arguments: [DatabaseValue]) throws(DatabaseError) -> PostgresRows {
-        let text = PostgresPlaceholders.rewrite(sql)
-        let bindings = arguments.map(Self.postgresValue)
-        let connection = connection
-        let result: Result<PostgresRows, PostgresError> = bridge.wait {
-            () async -> Result<PostgresRows, PostgresError> in
-            do throws(PostgresError) {
-                return .success(try await connection.query(text, bindings))
-            } catch {
-                return .failure(error)
-            }
-        }
-        switch result {
-        case .success(let rows):
+        let statement = PostgresStatement(PostgresPlaceholders.rewrite(sql), arguments.map(Self.postgresValue))
+        let first = !opening.isEmpty
+        var flight = opening
+        flight.append(statement)
+        opening = []
+        do throws(PostgresError) {
+            let rows = try connection.pipelineBlocking(flight)[flight.count - 1]
             if let count = rows.affectedRows, Self.changesRows(rows.commandTag) { changedRowCount = count }
             return rows
-        case .failure(let error):
-            throw mapped(error, sql: sql)
+        } catch {
+            let mapped = mapped(error, sql: sql)
+            if first && broken { brokeAtStart = true }
+            throw mapped
         }
     }
 
     /// Runs several statements through the simple query protocol (schema scripts; transaction control).
     func runScript(_ script: String) throws(DatabaseError) {
-        let connection = connection
-        let result: Result<[PostgresRows], PostgresError> = bridge.wait {
-            () async -> Result<[PostgresRows], PostgresError> in
-            do throws(PostgresError) {
-                return .success(try await connection.simpleQuery(script))
-            } catch {
-                return .failure(error)
-            }
+        let first = !opening.isEmpty
+        if first {
+            _ = try run(opening.removeLast().sql, [])
+            // `run` sent the rest of the opening with that last statement.
         }
-        if case .failure(let error) = result { throw mapped(error, sql: script) }
+        do throws(PostgresError) {
+            _ = try connection.simpleQueryBlocking(script)
+        } catch {
+            throw mapped(error, sql: script)
+        }
     }
 
     private static func changesRows(_ tag: String) -> Bool {

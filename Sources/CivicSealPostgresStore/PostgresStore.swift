@@ -24,6 +24,12 @@ package final class PostgresStore: SQLStore {
     /// The advisory lock key every write takes: "CivicSea" in ASCII, as a bigint.
     static let writeLockKey: Int64 = 0x4369_7669_6353_6561
 
+    static let writeOpening = [
+        PostgresStatement("BEGIN ISOLATION LEVEL READ COMMITTED"),
+        PostgresStatement("SELECT pg_advisory_xact_lock(\(writeLockKey))"),
+    ]
+    static let readOpening = [PostgresStatement("BEGIN ISOLATION LEVEL REPEATABLE READ, READ ONLY")]
+
     private let bridge = BlockingBridge()
     private let idle = Mutex<[PostgresConnection]>([])
     private let slots: DispatchSemaphore
@@ -74,9 +80,7 @@ package final class PostgresStore: SQLStore {
         var attempt = 1
         while true {
             do {
-                return try transaction(
-                    begin: "BEGIN ISOLATION LEVEL READ COMMITTED; SELECT pg_advisory_xact_lock(\(Self.writeLockKey))",
-                    updates)
+                return try transaction(begin: Self.writeOpening, updates)
             } catch let error as DatabaseError where error.code == .serializationFailure && attempt < maximumAttempts {
                 attempt += 1
             }
@@ -84,7 +88,7 @@ package final class PostgresStore: SQLStore {
     }
 
     package func readSession<T>(_ body: (any SQLSession) throws -> T) throws -> T {
-        try transaction(begin: "BEGIN ISOLATION LEVEL REPEATABLE READ, READ ONLY", body)
+        try transaction(begin: Self.readOpening, body)
     }
 
     package func writeSession<T: Sendable>(_ updates: @escaping @Sendable (any SQLSession) throws -> T) async throws
@@ -118,43 +122,43 @@ package final class PostgresStore: SQLStore {
         }
     }
 
-    private func transaction<T>(begin: String, _ body: (any SQLSession) throws -> T) throws -> T {
-        var session = try checkOut()
-        // An idle pooled connection may have died with the server (a restart): BEGIN finds out before anything ran,
-        // so that connection is dropped and the transaction starts on the next one, at most once per pool slot.
+    /// Runs `body` in one transaction. BEGIN (and, for writes, the lock) leave with the body's first statement in one
+    /// round trip; COMMIT is one more; a body that ran no statement sends neither.
+    private func transaction<T>(begin: [PostgresStatement], _ body: (any SQLSession) throws -> T) throws -> T {
+        // An idle pooled connection may have died with the server (a restart): the first flight finds out before
+        // anything of the transaction ran, so that connection is dropped and the transaction runs again on the next
+        // one, at most once per pool slot.
         var stale = 0
         while true {
+            let session = try checkOut(opening: begin)
+            var healthy = true
+            defer { checkIn(session.connection, healthy: healthy && !session.broken) }
             do {
-                try session.runScript(begin)
-                break
+                let result = try body(session)
+                if session.opened { try session.runScript("COMMIT") }
+                return result
             } catch {
-                checkIn(session.connection, healthy: false)
-                guard session.broken, stale < maximumConnections else { throw error }
-                stale += 1
-                session = try checkOut()
+                if session.broken {
+                    healthy = false
+                    if session.brokeAtStart && stale < maximumConnections {
+                        stale += 1
+                        continue
+                    }
+                } else if session.opened {
+                    do { try session.runScript("ROLLBACK") } catch { healthy = false }
+                }
+                throw error
             }
-        }
-        var healthy = true
-        defer { checkIn(session.connection, healthy: healthy && !session.broken) }
-        do {
-            let result = try body(session)
-            try session.runScript("COMMIT")
-            return result
-        } catch {
-            if session.broken {
-                healthy = false
-            } else {
-                do { try session.runScript("ROLLBACK") } catch { healthy = false }
-            }
-            throw error
         }
     }
 
-    private func checkOut() throws(DatabaseError) -> PostgresSession {
+    private func checkOut(opening: [PostgresStatement]) throws(DatabaseError) -> PostgresSession {
         guard !closed.load(ordering: .relaxed) else { throw DatabaseError(.closed, "the PostgreSQL store is closed") }
         slots.wait()
         if let connection = idle.withLock({ $0.popLast() }) {
-            if !connection.isBroken { return PostgresSession(connection: connection, bridge: bridge) }
+            if !connection.isBroken {
+                return PostgresSession(connection: connection, bridge: bridge, opening: opening)
+            }
         }
         let configuration = configuration
         let result: Result<PostgresConnection, PostgresError> = bridge.wait {
@@ -166,7 +170,8 @@ package final class PostgresStore: SQLStore {
             }
         }
         switch result {
-        case .success(let connection): return PostgresSession(connection: connection, bridge: bridge)
+        case .success(let connection):
+            return PostgresSession(connection: connection, bridge: bridge, opening: opening)
         case .failure(let error):
             slots.signal()
             throw Self.databaseError(error, sql: nil)
