@@ -15,7 +15,8 @@ import Synchronization
 ///   continuing from the previous cursor;
 /// - database size after a checkpoint.
 /// Fills use `submitBatch` (1,000 per transaction) with received dates spread over 120 days. Floors from issue 3:
-/// ≥ 10,000 submissions/s; queue page p99 < 2 ms at 1M; 1M requests < 2 GB.
+/// ≥ 10,000 submissions/s; queue page p99 < 2 ms at 1M; 1M requests < 2 GB. On PostgreSQL, issue 18's: ≥ 3,000
+/// submissions/s, queue page p99 < 5 ms at 1M; `store.audit-appends.*` names the 8-task figure (one append each).
 enum StoreBenchmark {
     static func run(seconds: Double, arguments: [String]) throws {
         if arguments.contains("--compare-wal-writes") {
@@ -57,6 +58,8 @@ enum StoreBenchmark {
     /// The floor the submission lines compare against: issue 3's 10,000/s for SQLite, issue 18's 3,000/s for
     /// PostgreSQL (the server sharing the two cores). Set before each backend's run; the benchmark is sequential.
     nonisolated(unsafe) static var submissionFloor = 10_000
+    /// The queue page p99 floor at 1M requests, in ms: issue 3's 2 ms for SQLite, issue 18's 5 ms for PostgreSQL.
+    nonisolated(unsafe) static var queuePageFloor = 2.0
 
     /// `--database postgresql://…`: the same measurements on PostgreSQL (labels `pg.10k`, `pg.N`), in the same run
     /// as SQLite's. The database must be empty: the records schema is applied to it and requests are added.
@@ -69,7 +72,11 @@ enum StoreBenchmark {
             throw AppError(.usage, "the PostgreSQL database for the benchmark must be empty")
         }
         submissionFloor = 3_000
-        defer { submissionFloor = 10_000 }
+        queuePageFloor = 5
+        defer {
+            submissionFloor = 10_000
+            queuePageFloor = 2
+        }
         try store.database.write { try $0.execute("CREATE TABLE IF NOT EXISTS t_bench (x bigint)") }
         var state = FillState()
         try fill(store, to: 10_000, state: &state)
@@ -283,7 +290,8 @@ enum StoreBenchmark {
         cursor = nil
         let latency = try Measure.latencies(count: 5_000, read)
         Report.figure("store.queue-page.\(label).p50", latency.p50, "ms")
-        let p99Note = floors ? " (floor < 2 ms: \(latency.p99 < 2 ? "met" : "NOT MET"))" : ""
+        let p99Note =
+            floors ? " (floor < \(queuePageFloor) ms: \(latency.p99 < queuePageFloor ? "met" : "NOT MET"))" : ""
         Report.figure("store.queue-page.\(label).p99", latency.p99, "ms\(p99Note)")
 
         try store.sqliteDatabase?.checkpoint(.truncate)
@@ -344,6 +352,10 @@ enum StoreBenchmark {
             "submissions/s (\(tasks) concurrent tasks on the async API, as the service submits, each one audit "
                 + "append; floor \(submissionFloor): \(rate >= Double(submissionFloor) ? "met" : "NOT MET"))"
         )
+        // Every submission appends one entry to the audit chain, in its own transaction: the same figure, named.
+        Report.figure(
+            "store.audit-appends.\(label).\(tasks)-writers", rate,
+            "audit appends/s (\(tasks) concurrent writers, one append per submission above)")
         Report.figure(
             "store.submit.\(label).\(tasks)-tasks.cpu", (processCPUSeconds() - cpuBefore) / Double(max(1, total)) * 1e6,
             "µs CPU per submission (user + system)")
