@@ -3,6 +3,7 @@ import CivicSealPostgresStore
 import CivicSealStorage
 import CivicSealTestSupport
 import Foundation
+import Synchronization
 import Testing
 
 @testable import CivicSealRecords
@@ -30,6 +31,22 @@ struct PostgresAvailabilityTests {
         async let second = store.submit(Fixtures.validated(person: 2), now: Fixtures.now)
         async let third = store.submit(Fixtures.validated(person: 3), now: Fixtures.now)
         _ = try await [first, second, third]
+        // Three transactions at once, each holding its connection until all three have one, so that the pool holds
+        // three connections however fast the submissions above ran (a faster store may have used one for all).
+        let barrier = Barrier(parties: 3)
+        async let one: Void = postgres.readSession { session in
+            _ = try session.scalar("SELECT 1")
+            barrier.arrive()
+        }
+        async let two: Void = postgres.readSession { session in
+            _ = try session.scalar("SELECT 1")
+            barrier.arrive()
+        }
+        async let three: Void = postgres.readSession { session in
+            _ = try session.scalar("SELECT 1")
+            barrier.arrive()
+        }
+        _ = try await [one, two, three]
 
         let terminated = try cluster.psql(
             "SELECT count(pg_terminate_backend(pid)) FROM pg_stat_activity WHERE datname = '\(cluster.database)' "
@@ -46,5 +63,26 @@ struct PostgresAvailabilityTests {
         #expect(error?.code == .storage)
         #expect(error?.storageCode == .unavailable)
         #expect(store.isReadableNow() == false)
+    }
+}
+
+/// Blocks each of `parties` dispatch threads until all have arrived (the store runs closures on its own threads).
+private final class Barrier: Sendable {
+    private let arrived = Mutex(0)
+    private let everyone = DispatchSemaphore(value: 0)
+    private let parties: Int
+
+    init(parties: Int) { self.parties = parties }
+
+    func arrive() {
+        let count = arrived.withLock { count in
+            count += 1
+            return count
+        }
+        if count == parties {
+            for _ in 1..<parties { everyone.signal() }
+        } else {
+            everyone.wait()
+        }
     }
 }
