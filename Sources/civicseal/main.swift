@@ -54,6 +54,10 @@ let usage = """
       civicseal audit verify [--data DIR] [--database URL]
                           recompute the audit hash chain (default DIR .civicseal); exit 65 naming the
                           first damaged entry
+      civicseal migrate --from sqlite:PATH --to postgresql://USER@HOST:PORT/DB
+                          copy every record (ids, audit chain byte for byte) into an EMPTY PostgreSQL
+                          database in one transaction; checks row counts and the audit chain; exit 73 when
+                          the target is not empty, 65 when the SQLite audit chain does not verify
       civicseal backup --to FILE [--data DIR] [--database sqlite:PATH]
                           online consistent copy of the database (never overwrites FILE)
       civicseal tsa --port N [--host 127.0.0.1] [--keys Keys] [--data .civicseal]
@@ -182,6 +186,17 @@ func run(_ arguments: [String]) throws(AppError) -> Int32 {
         print(
             try RecordsCommands.verifyAudit(dataDirectory: parsed.options["data"], database: parsed.options["database"])
         )
+        return 0
+    case "migrate":
+        try parsed.only(["from", "to"])
+        guard parsed.words == ["migrate"], let from = parsed.options["from"], let to = parsed.options["to"] else {
+            throw AppError(.usage, "migrate needs --from sqlite:PATH and --to postgresql://USER@HOST:PORT/DB")
+        }
+        print(
+            try MigrateCommand.run(from: from, to: to) { line in
+                print(line)
+                fflush(nil)
+            })
         return 0
     case "backup":
         try parsed.only(["data", "database", "to"])
