@@ -25,28 +25,28 @@ struct MigrateCommandTests {
         var ids: [String] = []
         for person in 100..<106 {
             let request = SyntheticRequests.validated(SyntheticRequests.criminalRecord(), person: person, today: today)
-            let id = try store.submit(request, now: Date()).id
+            let id = try await store.submit(request, now: Date()).id
             ids.append(id)
             switch person {
-            case 101: _ = try store.claim(id, by: officer, now: Date())
+            case 101: _ = try await store.claim(id, by: officer, now: Date())
             case 102:
-                _ = try store.claim(id, by: officer, now: Date())
-                _ = try await store.decide(id, .requestInfo("Thiếu bản sao"), by: officer, now: Date())
+                _ = try await store.claim(id, by: officer, now: Date())
+                _ = try await store.decide(id, .requestInfo(reason: "Thiếu bản sao"), by: officer, now: Date())
             case 103:
-                _ = try store.claim(id, by: officer, now: Date())
-                _ = try store.approve(
-                    id, findingsJSON: #"{"bans":[],"convictions":[]}"#, by: officer, officerName: "Trần Đức Lương",
-                    now: Date())
+                _ = try await store.claim(id, by: officer, now: Date())
+                _ = try await store.decide(
+                    id, .approve(findingsJSON: #"{"bans":[],"convictions":[]}"#), by: officer,
+                    officerName: "Trần Đức Lương", now: Date())
             case 104:
-                _ = try store.claim(id, by: officer, now: Date())
-                _ = try await store.decide(id, .reject("Không đủ điều kiện"), by: officer, now: Date())
+                _ = try await store.claim(id, by: officer, now: Date())
+                _ = try await store.decide(id, .reject(reason: "Không đủ điều kiện"), by: officer, now: Date())
             case 105: _ = try await store.cancel(id, by: .citizen(request.applicant.identity.personalID), now: Date())
             default: break
             }
         }
-        let justice = try #require(try store.documentEntry(id: documents.sorted()[0]))
+        let justice = try #require(try await store.documentEntry(id: documents.sorted()[0]))
         _ = try await store.revokeDocument(
-            justice.id, reason: "Cấp nhầm", code: .issuedInError,
+            justice.documentID, reason: "Cấp nhầm", code: .issuedInError,
             by: .officer("officer-\(justice.departmentID)", department: justice.departmentID), now: Date())
         return (fixture, ids, documents)
     }
@@ -91,29 +91,33 @@ struct MigrateCommandTests {
         #expect(try Self.dump(postgres) == Self.dump(sqlite))
         let now = Date()
         for state in [RequestState.submitted, .inReview, .needsInfo, .approved, .issued, .rejected, .revoked] {
-            let expected = try sqlite.departmentQueue(for: Self.officer, state: state, now: now)
-            #expect(try postgres.departmentQueue(for: Self.officer, state: state, now: now) == expected)
+            let expected = try await sqlite.departmentQueue(for: Self.officer, state: state, now: now)
+            let actual = try await postgres.departmentQueue(for: Self.officer, state: state, now: now)
+            #expect(actual == expected)
         }
         for id in ids {
-            #expect(
-                try postgres.storedRequest(id, by: Self.officer, now: now)
-                    == sqlite.storedRequest(id, by: Self.officer, now: now))
+            let expected = try sqlite.storedRequest(id, by: Self.officer, now: now)
+            #expect(try postgres.storedRequest(id, by: Self.officer, now: now) == expected)
         }
         for id in documents {
-            let entry = try postgres.documentEntry(id: id)
-            #expect(entry != nil && entry == (try sqlite.documentEntry(id: id)))
-            #expect(try postgres.documentPDF(id: id) == sqlite.documentPDF(id: id))
+            let expected = try await sqlite.documentEntry(id: id)
+            let actual = try await postgres.documentEntry(id: id)
+            #expect(actual != nil && actual == expected)
+            let expectedPDF = try await sqlite.documentPDF(id: id)
+            let actualPDF = try await postgres.documentPDF(id: id)
+            #expect(actualPDF != nil && actualPDF == expectedPDF)
         }
-        #expect(try postgres.verifyAudit() == sqlite.verifyAudit())
-        #expect(try postgres.verifyAudit().isIntact)
+        let expectedVerdict = try await sqlite.verifyAudit()
+        let verdict = try await postgres.verifyAudit()
+        #expect(verdict == expectedVerdict && verdict.isIntact)
         let verify = try RecordsCommandTests.civicseal(["audit", "verify", "--database", target.url])
         #expect(verify.status == 0, "\(verify.error)")
         // The sequences were set past the copied ids: a new request gets a fresh number and a valid id.
         let next = SyntheticRequests.validated(
             SyntheticRequests.criminalRecord(), person: 500, today: CalendarDate(now))
-        let fresh = try postgres.submit(next, now: now)
+        let fresh = try await postgres.submit(next, now: now)
         #expect(!ids.contains(fresh.id) && RequestStore.isRequestID(fresh.id))
-        #expect(try postgres.verifyAudit().isIntact)
+        #expect(try await postgres.verifyAudit().isIntact)
     }
 
     @Test("a second migrate into the same database is refused (exit 73) and changes nothing")
