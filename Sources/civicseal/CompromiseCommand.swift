@@ -24,6 +24,7 @@ func compromise(_ parsed: CommandLineArguments) throws(AppError) -> Int32 {
     options.dryRun = parsed.options["dry-run"] != nil
     options.operatorName = parsed.options["by"]
     options.dataDirectory = parsed.options["data"] ?? ".civicseal"
+    options.database = parsed.options["database"]
     options.keysDirectory = parsed.options["keys"] ?? parsed.options["dir"] ?? "Keys"
     options.reportPath = parsed.options["report"]
     let report = try KeyCompromise.run(

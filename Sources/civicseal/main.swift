@@ -30,7 +30,7 @@ let usage = """
                           [--by NAME] [--dir Keys] [--data .civicseal]
                           revoke a certificate the CA issued (audited); OCSP and the CRL answer revoked
       civicseal keys compromise --seal SHA256 [--since TIME] [--dry-run] [--by OPERATOR] [--data .civicseal]
-                          [--keys Keys] [--report FILE]
+                          [--keys Keys] [--database URL] [--report FILE]
                           a seal key leaked: revoke its certificate (keyCompromise), make a fresh seal active,
                           revoke every document it sealed (since TIME, ISO 8601, or ever), re-issue each under
                           the fresh seal and queue a notice for its holder; killed, rerun it to resume (nothing
@@ -77,9 +77,10 @@ let usage = """
                           request, claim, approval, sealed PDF written here, verification verdict printed
       civicseal help      this text
 
-    --database URL (serve, audit verify, backup, archive renew): sqlite:PATH (default: DIR/civicseal.sqlite of
-      --data) or postgresql://USER@HOST:PORT/DB?sslmode=disable|require|verify-full&sslrootcert=CA.pem (a Unix
-      socket with ?host=/DIR). The password comes from ?passfile=PATH or CIVICSEAL_DATABASE_PASSWORD, never the URL.
+    --database URL (serve, audit verify, backup, archive renew, keys compromise): sqlite:PATH (default:
+      DIR/civicseal.sqlite of --data) or
+      postgresql://USER@HOST:PORT/DB?sslmode=disable|require|verify-full&sslrootcert=CA.pem (a Unix socket
+      with ?host=/DIR). The password comes from ?passfile=PATH or CIVICSEAL_DATABASE_PASSWORD, never the URL.
     """
 
 func run(_ arguments: [String]) throws(AppError) -> Int32 {
@@ -91,8 +92,11 @@ func run(_ arguments: [String]) throws(AppError) -> Int32 {
     case "keys":
         try parsed.only([
             "dir", "algorithm", "department", "public-url", "certificate", "reason", "at", "by", "data", "services",
-            "seal", "since", "keys", "report", "pkcs11", "pkcs11-module", "pin-source",
+            "seal", "since", "keys", "report", "pkcs11", "pkcs11-module", "pin-source", "database",
         ])
+        if parsed.options["database"] != nil, parsed.words.dropFirst().first != "compromise" {
+            throw AppError(.usage, "--database goes with keys compromise")
+        }
         // `--pkcs11 URI`: keys generated inside that token (init, rotate); module and PIN source beside it.
         let token = try parsed.options["pkcs11"].map { (uri) throws(AppError) in
             try TokenLocation(

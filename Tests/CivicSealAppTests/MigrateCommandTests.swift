@@ -167,4 +167,30 @@ struct MigrateCommandTests {
         let clean = try await Self.populatedSQLite()
         #expect(try Self.migrate(clean.0.database, target.url).status == 0)
     }
+
+    @Test("keys compromise --database postgresql://… runs the playbook on the records in PostgreSQL")
+    func compromiseRunsOnPostgreSQL() async throws {
+        let fixture = try KeyCompromiseFixture()
+        let issued = try fixture.issue(justice: 3, health: 1)
+        let affected = try #require(issued["justice-hanoi"])
+        let target = try PostgresTestDatabase.make(in: fixture.folder.path, prefix: "compromise")
+        defer { target.drop() }
+        #expect(try Self.migrate(fixture.database, target.url).status == 0)
+        let sqliteBefore = try fixture.snapshot()
+        let compromised = try fixture.sealFingerprint("justice-hanoi")
+        let run = try fixture.compromise(["--seal", compromised, "--by", "operator:test", "--database", target.url])
+        #expect(run.status == 0, "\(run.error)")
+        #expect(run.error.split(separator: "\n").filter { $0.contains("] reissued ") }.count == 3, "\(run.error)")
+        let revoked = try target.scalar(
+            "SELECT count(*) FROM documents WHERE revocation_code = 'key-compromise' AND superseded_by IS NOT NULL")
+        #expect(revoked == "3")
+        #expect(try target.scalar("SELECT count(*) FROM compromise_runs WHERE finished_at IS NOT NULL") == "1")
+        #expect(try target.scalar("SELECT count(*) FROM outbox") == "3")
+        let ids = affected.map { "'\($0)'" }.joined(separator: ", ")
+        #expect(try target.scalar("SELECT count(*) FROM compromise_items WHERE document_id IN (\(ids))") == "3")
+        let verify = try RecordsCommandTests.civicseal(["audit", "verify", "--database", target.url])
+        #expect(verify.status == 0, "\(verify.error)")
+        // The SQLite file of the data directory was not touched.
+        #expect(try fixture.snapshot() == sqliteBefore)
+    }
 }

@@ -11,7 +11,7 @@ import Foundation
 #endif
 
 /// `civicseal keys compromise --seal FINGERPRINT [--since TIME] [--dry-run] [--by OPERATOR] [--data DIR]
-/// [--keys DIR] [--report FILE]`: the playbook for the day a department seal's private key leaks.
+/// [--database URL] [--keys DIR] [--report FILE]`: the playbook for the day a department seal's private key leaks.
 ///
 /// 1. revoke the seal certificate, reason keyCompromise, at the time of the run (OCSP answers `revoked` at once,
 ///    the CRL from its next issue). `--since` does NOT back-date the revocation: it only selects documents;
@@ -34,6 +34,8 @@ package enum KeyCompromise {
         package var dryRun = false
         package var operatorName: String?
         package var dataDirectory: String = RecordsCommands.defaultDataDirectory
+        /// `--database URL` (nil: the data directory's SQLite file), as on `serve` and `audit verify`.
+        package var database: String?
         package var keysDirectory: String = "Keys"
         package var reportPath: String?
 
@@ -58,7 +60,7 @@ package enum KeyCompromise {
             throw AppError(
                 .usage, "refused: \(fingerprint) is not the SHA-256 of a seal certificate of this keyring")
         }
-        let store = try RecordsCommands.openExisting(dataDirectory: options.dataDirectory)
+        let store = try RecordsCommands.openExisting(dataDirectory: options.dataDirectory, database: options.database)
         defer { try? store.close() }
         if options.dryRun {
             try dryRun(
@@ -66,6 +68,11 @@ package enum KeyCompromise {
             return nil
         }
         // One run at a time per data directory: two would both rotate the seal (the keyring file is no transaction).
+        // On PostgreSQL the data directory may not exist yet on this machine: the lock file needs it. Across machines
+        // the database's unique index on unfinished runs (one per seal) refuses a second run.
+        if !SecureFile.exists(options.dataDirectory) {
+            try SecureFile.makeDirectory(options.dataDirectory, mode: 0o700)
+        }
         let lock = try exclusiveLock("\(options.dataDirectory)/compromise.lock")
         defer { close(lock) }
         let actor =
