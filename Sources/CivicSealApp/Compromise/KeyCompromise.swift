@@ -128,8 +128,8 @@ package enum KeyCompromise {
                 case .skipped:
                     tally.withdrawn += 1
                     progress(
-                        "[\(counter(revokedSoFar, total))] skipped \(item.documentID): withdrawn meanwhile, not re-issued"
-                    )
+                        "[\(counter(revokedSoFar, total))] skipped \(item.documentID): withdrawn meanwhile, "
+                            + "not re-issued")
                 case .alreadyDone: break
                 }
             } catch {
