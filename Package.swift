@@ -18,18 +18,24 @@ let package = Package(
         .systemLibrary(
             name: "COpenSSL", pkgConfig: "openssl", providers: [.apt(["libssl-dev"]), .brew(["openssl@3"])]),
         .target(name: "CCivicSealSystem"),  // GNU-only libc symbols; _GNU_SOURCE lives in its .c file only
+        // The PKCS #11 subset we call, our own declarations; dlopen/dlsym are glibc's (libc since 2.34).
+        .target(name: "CCivicSealPKCS11"),
         .systemLibrary(
             name: "CSQLite", pkgConfig: "sqlite3", providers: [.apt(["libsqlite3-dev"]), .brew(["sqlite"])]),
 
         // Infrastructure.
         .target(name: "CivicSealJSON", swiftSettings: strict),  // the one strict JSON reader, below every user
-        .target(name: "CivicSealCrypto", dependencies: ["COpenSSL", "CivicSealJSON"], swiftSettings: strict),
+        .target(
+            name: "CivicSealCrypto", dependencies: ["COpenSSL", "CCivicSealPKCS11", "CivicSealJSON"],
+            swiftSettings: strict),
         .target(name: "CivicSealStorage", dependencies: ["CSQLite"], swiftSettings: strict),
         .target(name: "CivicSealQR", swiftSettings: strict),
         .target(name: "CivicSealHTTP", dependencies: ["CCivicSealSystem", "CivicSealJSON"], swiftSettings: strict),
         .target(name: "CivicSealProcess", dependencies: ["CCivicSealSystem"], swiftSettings: strict),
         // Outbound HTTP/1.1 over TLS (OpenSSL): the relying party's discovery, keys and token requests.
         .target(name: "CivicSealHTTPClient", dependencies: ["COpenSSL"], swiftSettings: strict),
+        // Our own PostgreSQL client (frontend/backend protocol 3.0, TLS and SCRAM through OpenSSL): a leaf.
+        .target(name: "CivicSealPostgres", dependencies: ["COpenSSL"], swiftSettings: strict),
         .target(name: "CivicSealPDF", swiftSettings: strict),
         .target(
             name: "CivicSealDocuments",
@@ -121,7 +127,7 @@ let package = Package(
         // Tests.
         .target(
             name: "CivicSealTestSupport",
-            dependencies: ["CivicSealDocuments", "CivicSealWorkflow", "CivicSealProcess"],
+            dependencies: ["CivicSealDocuments", "CivicSealWorkflow", "CivicSealProcess", "CivicSealCrypto"],
             path: "Tests/CivicSealTestSupport",
             swiftSettings: strict),
         .testTarget(name: "CivicSealJSONTests", dependencies: ["CivicSealJSON"], swiftSettings: strict),
@@ -198,6 +204,10 @@ let package = Package(
             dependencies: ["CivicSealHTTPClient", "CivicSealProcess", "CivicSealTestSupport"],
             exclude: ["fixture_server.py"],  // the Python fixture server the live tests start
             swiftSettings: strict),
+        // The PostgreSQL client against a throw-away cluster and against psycopg.
+        .testTarget(
+            name: "CivicSealPostgresTests",
+            dependencies: ["CivicSealPostgres", "CivicSealProcess", "CivicSealTestSupport"], swiftSettings: strict),
         .testTarget(
             name: "CivicSealProcessTests", dependencies: ["CivicSealProcess", "CivicSealTestSupport"],
             swiftSettings: strict),

@@ -1,14 +1,51 @@
 internal import COpenSSL
 import Foundation
 
-/// A private signing key (ECDSA P-256/P-384, Ed25519 or RSA 2048–4096), parsed once and kept.
+/// A private signing key (ECDSA P-256/P-384, Ed25519 or RSA 2048–4096): parsed once and kept in memory, or a key
+/// object in a PKCS #11 token that never leaves it (see ``PKCS11Token``).
 package final class PrivateKey: Sendable {
-    let key: EVPKey
+    enum Backing: Sendable {
+        case evp(EVPKey)
+        case token(PKCS11KeyHandle)
+    }
+
+    let backing: Backing
+
+    /// Where the key lives: in this process's memory (from PEM/DER/generate) or in a token (never leaves it).
+    package enum Location: Sendable, Equatable {
+        case memory
+        case token(PKCS11URI)
+    }
+
+    package var location: Location {
+        switch backing {
+        case .evp: .memory
+        case .token(let handle): .token(handle.uri)
+        }
+    }
 
     /// The key's type and size.
-    package var kind: KeyKind { key.kind }
+    package var kind: KeyKind {
+        switch backing {
+        case .evp(let key): key.kind
+        case .token(let handle): handle.kind
+        }
+    }
 
-    init(_ key: EVPKey) { self.key = key }
+    init(_ key: EVPKey) { backing = .evp(key) }
+
+    init(token handle: PKCS11KeyHandle) { backing = .token(handle) }
+
+    /// The OpenSSL key, for the operations that need one (X.509 and CRL signing: the CA key stays in PEM).
+    /// A token key throws ``CryptoError/Code/keyNotExportable`` naming `purpose`.
+    func evpKey(for purpose: @autoclosure () -> String) throws(CryptoError) -> EVPKey {
+        switch backing {
+        case .evp(let key): return key
+        case .token(let handle):
+            throw CryptoError(
+                .keyNotExportable, "\(purpose()) needs a key in memory (PEM); \(handle.uri) never leaves its token")
+        }
+    }
 
     /// A fresh key from OpenSSL's DRBG.
     package static func generate(_ kind: KeyKind) throws(CryptoError) -> PrivateKey {
@@ -61,6 +98,7 @@ package final class PrivateKey: Sendable {
 
     /// PEM PKCS#8; with a passphrase, encrypted as PBES2 (PBKDF2 + AES-256-CBC).
     package func pkcs8PEM(passphrase: String? = nil) throws(CryptoError) -> String {
+        let key = try evpKey(for: "exporting a private key")
         let bio = try MemoryBIO()
         let ok: Int32
         if let passphrase {
@@ -83,6 +121,7 @@ package final class PrivateKey: Sendable {
         guard kind == .ecP256 || kind == .ecP384 else {
             throw CryptoError(.keyAlgorithmMismatch, "SEC1 encodes EC keys only, not \(kind)")
         }
+        let key = try evpKey(for: "exporting a private key")
         let bio = try MemoryBIO()
         guard PEM_write_bio_PrivateKey_traditional(bio.pointer, key.pointer, nil, nil, 0, nil, nil) == 1 else {
             throw .openSSL("writing the SEC1 key failed")
@@ -91,13 +130,21 @@ package final class PrivateKey: Sendable {
     }
 
     /// The matching public key (shares the parsed key; no re-parse).
-    package var publicKey: PublicKey { PublicKey(EVPKey(sharing: key)) }
+    package var publicKey: PublicKey {
+        switch backing {
+        case .evp(let key): PublicKey(EVPKey(sharing: key))
+        case .token(let handle): handle.publicKey
+        }
+    }
 
     /// Signs `data`. ECDSA signatures are DER; see ``ECDSASignature`` for raw r‖s.
     package func signature(for data: some ContiguousBytes, algorithm: SignatureAlgorithm) throws(CryptoError) -> [UInt8]
     {
         try withUnsafeBytesTyped(data) { (buffer) throws(CryptoError) -> [UInt8] in
-            try key.sign(buffer, algorithm: algorithm)
+            switch backing {
+            case .evp(let key): try key.sign(buffer, algorithm: algorithm)
+            case .token(let handle): try handle.sign(buffer, algorithm: algorithm)
+            }
         }
     }
 }

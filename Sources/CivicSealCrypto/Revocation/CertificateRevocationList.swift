@@ -71,7 +71,9 @@ package struct CertificateRevocationList: Sendable {
             case .ecP384: DigestAlgorithm.sha384.evpMD
             default: DigestAlgorithm.sha256.evpMD
             }
-        guard X509_CRL_sign(crl, key.key.pointer, digest) > 0 else { throw .openSSL("signing the CRL failed") }
+        guard X509_CRL_sign(crl, try key.evpKey(for: "signing a CRL").pointer, digest) > 0 else {
+            throw .openSSL("signing the CRL failed")
+        }
         return try CertificateRevocationList(der: try derEncode { i2d_X509_CRL(crl, $0) })
     }
 

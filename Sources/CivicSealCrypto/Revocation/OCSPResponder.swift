@@ -1,5 +1,6 @@
 internal import COpenSSL
 import Foundation
+import Synchronization
 
 /// An OCSP responder for one CA (RFC 6960), signing as a delegated responder (or as the CA itself).
 ///
@@ -17,6 +18,8 @@ package final class OCSPResponder: Sendable {
     package let validity: Duration
     private let clock: @Sendable () -> Date
     private let status: @Sendable (_ serial: [UInt8]) throws -> CertificateStatus
+    /// For a token key: the in-memory stand-in OpenSSL signs with first (see `signInToken`), made once.
+    let placeholder = Mutex<OCSPPlaceholderSigner?>(nil)
 
     /// - Parameters:
     ///   - signer: the responder's key and certificate: issued by `issuer` with the `OCSPSigning` extended key
@@ -178,10 +181,10 @@ package final class OCSPResponder: Sendable {
             ASN1_GENERALIZEDTIME_set(
                 UnsafeMutablePointer(mutating: producedAt), time_t(now.timeIntervalSince1970.rounded(.down))) != nil
         else { throw .openSSL("setting the OCSP producedAt failed") }
+        guard case .evp(let key) = signer.key.backing else { return try signInToken(basic) }
         guard
             OCSP_basic_sign(
-                basic, signer.certificate.pointer, signer.key.key.pointer, signer.digest.evpMD, nil,
-                UInt(OCSP_NOTIME)) == 1
+                basic, signer.certificate.pointer, key.pointer, signer.digest.evpMD, nil, UInt(OCSP_NOTIME)) == 1
         else { throw .openSSL("signing the OCSP response failed") }
         guard let response = OCSP_response_create(OCSP_RESPONSE_STATUS_SUCCESSFUL, basic) else {
             throw .openSSL("OCSP_response_create failed")

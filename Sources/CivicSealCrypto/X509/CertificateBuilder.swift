@@ -126,7 +126,7 @@ package struct CertificateBuilder: Sendable {
             case .ecP384: DigestAlgorithm.sha384.evpMD
             default: DigestAlgorithm.sha256.evpMD
             }
-        guard X509_sign(x509, signingKey.key.pointer, digest) > 0 else {
+        guard X509_sign(x509, try signingKey.evpKey(for: "signing a certificate").pointer, digest) > 0 else {
             throw .openSSL("signing the certificate failed")
         }
         owned = false

@@ -1,0 +1,174 @@
+/// A prepared statement's identity in the cache: its SQL and the parameter types the client declares.
+struct StatementKey: Hashable {
+    let sql: String
+    let parameterTypes: [UInt32]
+}
+
+/// A statement parsed and described on this connection.
+struct PreparedStatement {
+    let name: String
+    let parameterCount: Int
+    /// The result columns, with the format the client asks for in Bind.
+    let columns: [PostgresColumn]
+    var lastUse: Int
+    var resultFormats: [Int16] { columns.map { $0.isBinary ? 1 : 0 } }
+}
+
+/// The extended query protocol ("Extended Query"): Parse and Describe once per statement, then Bind, Execute and
+/// one Sync per pipeline; and the simple query protocol for scripts.
+extension PostgresConnection {
+    func runExtended(_ batch: [PostgresStatement], policy: WaitPolicy) throws(PostgresError) -> [PostgresRows] {
+        guard let socket else { throw PostgresError(.connection, "the connection is closed") }
+        let encoded = batch.map { $0.bindings.map(\.encoded) }
+        let keys = zip(batch, encoded).map { StatementKey(sql: $0.sql, parameterTypes: $1.map(\.typeOID)) }
+        try prepare(Set(keys), socket: socket, policy: policy)
+        var message = FrontendBuffer()
+        var prepared: [PreparedStatement] = []
+        for (key, parameters) in zip(keys, encoded) {
+            guard let statement = statements[key] else { throw PostgresError(.protocol, "a statement was lost") }
+            guard statement.parameterCount == parameters.count else {
+                throw PostgresError(
+                    .unsupported,
+                    "the statement has \(statement.parameterCount) parameters but \(parameters.count) were bound")
+            }
+            useCounter += 1
+            statements[key]?.lastUse = useCounter
+            prepared.append(statement)
+            message.bind(statement: statement.name, parameters: parameters, resultFormats: statement.resultFormats)
+            message.execute()
+        }
+        message.sync()
+        try socket.write(message.bytes, policy: policy)
+        var results: [PostgresRows] = []
+        var rows: [PostgresRow] = []
+        var failure: PostgresError?
+        while true {
+            let message = try next(socket, policy: policy)
+            if failure != nil, case .readyForQuery = message {
+                break
+            } else if failure != nil {
+                continue
+            }
+            switch message {
+            case .bindComplete: rows = []
+            case .dataRow(let values):
+                guard results.count < prepared.count else { throw unexpected(message, "after the last statement") }
+                rows.append(try row(values, columns: prepared[results.count].columns))
+            case .commandComplete(let tag):
+                guard results.count < prepared.count else { throw unexpected(message, "after the last statement") }
+                results.append(PostgresRows(columns: prepared[results.count].columns, rows: rows, commandTag: tag))
+            case .emptyQueryResponse:
+                results.append(PostgresRows(columns: [], rows: [], commandTag: ""))
+            case .error(let fields): failure = PostgresError.fromServer(fields)
+            case .readyForQuery:
+                guard results.count == prepared.count else { throw unexpected(message, "before every result") }
+                return results
+            case .copyResponse: throw PostgresError(.unsupported, "COPY is not supported by this client")
+            default: throw unexpected(message, "while statements ran")
+            }
+        }
+        throw failure ?? PostgresError(.protocol, "a statement failed without an error")
+    }
+
+    /// Parses and describes every statement of `keys` not yet cached, with one Sync; evicts the least recently
+    /// used beyond the cache size (Close in the same round trip).
+    private func prepare(_ keys: Set<StatementKey>, socket: PostgresSocket, policy: WaitPolicy) throws(PostgresError) {
+        let missing = keys.filter { statements[$0] == nil }
+        if missing.isEmpty { return }
+        var message = FrontendBuffer()
+        let excess = statements.count + missing.count - max(configuration.statementCacheSize, 1)
+        if excess > 0 {
+            let evicted = statements.filter { !keys.contains($0.key) }.sorted { $0.value.lastUse < $1.value.lastUse }
+                .prefix(excess)
+            for (key, statement) in evicted {
+                message.closeStatement(statement.name)
+                statements[key] = nil
+            }
+        }
+        var names: [(StatementKey, String)] = []
+        for key in missing {
+            statementCounter += 1
+            let name = "civicseal_\(statementCounter)"
+            names.append((key, name))
+            message.parse(name: name, sql: key.sql, parameterTypes: key.parameterTypes)
+            message.describeStatement(name)
+        }
+        message.sync()
+        try socket.write(message.bytes, policy: policy)
+        var index = 0
+        var parameterCount = 0
+        var failure: PostgresError?
+        while true {
+            let message = try next(socket, policy: policy)
+            switch message {
+            case .closeComplete, .parseComplete: continue
+            case .parameterDescription(let types): parameterCount = types.count
+            case .rowDescription, .noData:
+                guard index < names.count else { throw unexpected(message, "after the last description") }
+                var columns: [PostgresColumn] = []
+                if case .rowDescription(let described) = message {
+                    columns = described.map { column in
+                        PostgresColumn(
+                            name: column.name, tableOID: column.tableOID, attributeNumber: column.attributeNumber,
+                            typeOID: column.typeOID, typeModifier: column.typeModifier,
+                            isBinary: PostgresValue.binaryResultTypes.contains(column.typeOID))
+                    }
+                }
+                let (key, name) = names[index]
+                useCounter += 1
+                statements[key] = PreparedStatement(
+                    name: name, parameterCount: parameterCount, columns: columns, lastUse: useCounter)
+                index += 1
+            case .error(let fields): failure = PostgresError.fromServer(fields)
+            case .readyForQuery:
+                if let failure { throw failure }
+                guard index == names.count else { throw unexpected(message, "before every description") }
+                return
+            default: throw unexpected(message, "while statements were prepared")
+            }
+        }
+    }
+
+    private func row(_ values: [[UInt8]?], columns: [PostgresColumn]) throws(PostgresError) -> PostgresRow {
+        guard values.count == columns.count else {
+            throw PostgresError(.protocol, "a row has \(values.count) values for \(columns.count) columns")
+        }
+        var decoded: [PostgresValue] = []
+        decoded.reserveCapacity(values.count)
+        for (value, column) in zip(values, columns) {
+            decoded.append(try PostgresValue.decode(value, typeOID: column.typeOID, binary: column.isBinary))
+        }
+        return PostgresRow(columns: columns, values: decoded)
+    }
+
+    func runSimple(_ script: String, policy: WaitPolicy) throws(PostgresError) -> [PostgresRows] {
+        guard let socket else { throw PostgresError(.connection, "the connection is closed") }
+        var message = FrontendBuffer()
+        message.query(script)
+        try socket.write(message.bytes, policy: policy)
+        var results: [PostgresRows] = []
+        var columns: [PostgresColumn] = []
+        var rows: [PostgresRow] = []
+        var failure: PostgresError?
+        while true {
+            let message = try next(socket, policy: policy)
+            switch message {
+            case .rowDescription(let described):
+                columns = described
+                rows = []
+            case .dataRow(let values): rows.append(try row(values, columns: columns))
+            case .commandComplete(let tag):
+                results.append(PostgresRows(columns: columns, rows: rows, commandTag: tag))
+                columns = []
+                rows = []
+            case .emptyQueryResponse: continue
+            case .error(let fields): failure = PostgresError.fromServer(fields)
+            case .readyForQuery:
+                if let failure { throw failure }
+                return results
+            case .copyResponse: throw PostgresError(.unsupported, "COPY is not supported by this client")
+            default: throw unexpected(message, "while a script ran")
+            }
+        }
+    }
+}

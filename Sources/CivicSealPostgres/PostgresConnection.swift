@@ -1,0 +1,191 @@
+import Foundation
+import Synchronization
+
+/// One statement of a pipeline: SQL with `$1 …` placeholders and its bound values.
+package struct PostgresStatement: Sendable {
+    package let sql: String
+    package let bindings: [PostgresValue]
+
+    package init(_ sql: String, _ bindings: [PostgresValue] = []) {
+        self.sql = sql
+        self.bindings = bindings
+    }
+}
+
+/// A notification delivered by LISTEN/NOTIFY.
+package struct PostgresNotification: Sendable, Equatable {
+    package let processID: Int32
+    package let channel: String
+    package let payload: String
+}
+
+/// One connection to a PostgreSQL server (frontend/backend protocol 3.0). Every socket wait runs on the
+/// connection's own thread, one operation at a time in call order; the calling task only awaits. Cancelling the
+/// calling task cancels the running statement on the server (a CancelRequest on a second connection).
+///
+/// Statements run through the extended query protocol: each distinct SQL text (with its parameter types) is
+/// parsed once into a named prepared statement and described, then reused; results come back in binary for the
+/// types of ``PostgresValue`` and as text for others.
+package final class PostgresConnection: @unchecked Sendable {
+    // @unchecked Sendable: the mutable state (`socket`, `statements`, `serverParameters`, `backendKey`) is only
+    // touched by jobs on `thread`, which run one at a time; what other threads read is atomic or under a Mutex.
+    package let configuration: PostgresConfiguration
+    let thread: IOThread
+    let tlsContext: PostgresTLSContext?
+    var socket: PostgresSocket?
+    var statements: [StatementKey: PreparedStatement] = [:]
+    var statementCounter = 0
+    var useCounter = 0
+    var backendKey: (processID: Int32, secretKey: Int32)?
+    var notificationHandler: (@Sendable (PostgresNotification) -> Void)?
+    private let brokenFlag = Atomic<Bool>(false)
+    private let publicState = Mutex<[String: String]>([:])
+
+    init(configuration: PostgresConfiguration, tlsContext: PostgresTLSContext?) {
+        self.configuration = configuration
+        self.tlsContext = tlsContext
+        thread = IOThread(name: "civicseal.postgres")
+    }
+
+    deinit { thread.stop() }
+
+    /// Connects, negotiates TLS as configured, authenticates and waits for the server to be ready.
+    /// - Parameter tlsContext: a context to share between connections (a pool's); made from the configuration
+    ///   when nil.
+    package static func connect(
+        _ configuration: PostgresConfiguration, tlsContext: PostgresTLSContext? = nil
+    ) async throws(PostgresError) -> PostgresConnection {
+        var context = tlsContext
+        if context == nil, configuration.tls != .disable { context = try PostgresTLSContext(configuration.tls) }
+        let connection = PostgresConnection(configuration: configuration, tlsContext: context)
+        try await connection.perform(interruptible: false) { connection, policy throws(PostgresError) in
+            try connection.startUp(policy: policy)
+        }
+        return connection
+    }
+
+    /// Runs one statement with `bindings` for `$1 …`.
+    package func query(_ sql: String, _ bindings: [PostgresValue] = []) async throws(PostgresError) -> PostgresRows {
+        let results = try await pipeline([PostgresStatement(sql, bindings)])
+        return results[0]
+    }
+
+    /// Runs `statements` with one Sync: all leave in one write, their results come back in order. As the server
+    /// does for messages before one Sync, they run in one implicit transaction unless they open their own; the
+    /// first failure is thrown and the statements after it are skipped.
+    package func pipeline(_ statements: [PostgresStatement]) async throws(PostgresError) -> [PostgresRows] {
+        if statements.isEmpty { return [] }
+        return try await perform(interruptible: true) { connection, policy throws(PostgresError) in
+            try connection.runExtended(statements, policy: policy)
+        }
+    }
+
+    /// Runs `script` through the simple query protocol (several statements separated by semicolons, no
+    /// parameters, results as text): for migrations and scripts.
+    package func simpleQuery(_ script: String) async throws(PostgresError) -> [PostgresRows] {
+        try await perform(interruptible: true) { connection, policy throws(PostgresError) in
+            try connection.runSimple(script, policy: policy)
+        }
+    }
+
+    /// Sends Terminate and closes the socket; later calls fail with a connection error.
+    package func close() async {
+        _ = try? await perform(interruptible: false) { connection, policy throws(PostgresError) in
+            connection.terminate(policy: policy)
+        }
+        thread.stop()
+    }
+
+    /// True once the connection failed at the socket or protocol level (or was closed): a pool drops it.
+    package var isBroken: Bool { brokenFlag.load(ordering: .relaxed) }
+
+    /// A ParameterStatus the server reported (`server_version`, `TimeZone`, …).
+    package func serverParameter(_ name: String) -> String? { publicState.withLock { $0[name] } }
+
+    /// Whether the connection, idle, still looks usable: not broken and nothing unasked to read. Runs on the
+    /// connection's thread, after any operation still queued.
+    package func looksHealthy() async -> Bool {
+        let result = await thread.perform { () -> Result<Bool, PostgresError> in
+            .success(!self.isBroken && (self.socket?.looksIdle ?? false))
+        }
+        return (try? result.get()) ?? false
+    }
+
+    // MARK: Running on the connection's thread
+
+    func setServerParameter(_ name: String, _ value: String) { publicState.withLock { $0[name] = value } }
+
+    func markBroken() {
+        brokenFlag.store(true, ordering: .relaxed)
+        socket = nil
+    }
+
+    /// Runs `work` on the connection's thread with a wait policy tied to the calling task's cancellation (and, for
+    /// statements, the query timeout and a CancelRequest as the interrupt). A failure below the server level marks
+    /// the connection broken.
+    func perform<T: Sendable>(
+        interruptible: Bool,
+        _ work: @escaping @Sendable (PostgresConnection, WaitPolicy) throws(PostgresError) -> T
+    ) async throws(PostgresError) -> T {
+        let cancellation = Cancellation()
+        let result = await withTaskCancellationHandler {
+            await thread.perform { () -> Result<T, PostgresError> in
+                if cancellation.isCancelled {
+                    return .failure(PostgresError(.cancelled, "the operation was cancelled"))
+                }
+                var policy = WaitPolicy(deadline: nil, cancellation: cancellation)
+                if interruptible {
+                    policy.deadline = self.configuration.queryTimeout.map { ContinuousClock.now + $0 }
+                    policy.interrupt = self.cancelRequestSender()
+                } else {
+                    policy.deadline = ContinuousClock.now + self.configuration.connectTimeout
+                }
+                self.socket?.resetInterrupt()
+                do throws(PostgresError) {
+                    guard self.socket != nil || !interruptible else {
+                        throw PostgresError(.connection, "the connection is closed")
+                    }
+                    return .success(try work(self, policy))
+                } catch {
+                    if !error.isReportedByServer { self.markBroken() }
+                    if error.kind == .cancelled, let deadline = policy.deadline, ContinuousClock.now >= deadline,
+                        !cancellation.isCancelled
+                    {
+                        return .failure(PostgresError(.timeout, "the statement passed the query timeout"))
+                    }
+                    return .failure(error)
+                }
+            }
+        } onCancel: {
+            cancellation.cancel()
+        }
+        return try result.get()
+    }
+
+    /// A closure that asks the server to cancel what this connection runs, from a second connection.
+    private func cancelRequestSender() -> (@Sendable () -> Void)? {
+        guard let key = backendKey else { return nil }
+        let endpoint = configuration.endpoint
+        return {
+            Self.sendCancelRequest(to: endpoint, processID: key.processID, secretKey: key.secretKey)
+        }
+    }
+
+    /// CancelRequest (protocol "Canceling Requests in Progress"): a new connection carrying only the key; the
+    /// server closes it without answering. Best effort: failures are ignored, the statement then runs on.
+    static func sendCancelRequest(to endpoint: PostgresConfiguration.Endpoint, processID: Int32, secretKey: Int32) {
+        let policy = WaitPolicy(deadline: ContinuousClock.now + .seconds(5), cancellation: Cancellation())
+        guard let socket = try? PostgresSocket.connect(endpoint, maximumMessageBytes: 1 << 16, policy: policy) else {
+            return
+        }
+        var request = FrontendBuffer()
+        request.cancelRequest(processID: processID, secretKey: secretKey)
+        try? socket.write(request.bytes, policy: policy)
+        _ = try? socket.readMessage(policy: policy)  // returns when the server closes
+    }
+}
+
+extension PostgresError {
+    /// An error the server reported for a statement (the connection is in a known state and stays usable).
+    var isReportedByServer: Bool { server != nil && kind != .authentication }
+}
