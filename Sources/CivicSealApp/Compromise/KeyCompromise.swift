@@ -97,7 +97,9 @@ package enum KeyCompromise {
                 directory: options.keysDirectory, departmentID: department.id, algorithm: seal.algorithm, now: clock())
             keyring = try Keyring(directory: options.keysDirectory)
             try KeyringCertificates.register(keyring, in: store, now: clock())
-            output("\(department.id): new active seal \(name)")
+            // A running `serve` keeps the seal it loaded: its B-LTA issuances now fail (the certificate is revoked: the
+            // status check before the DSS refuses it) and wait, approved, until it restarts with the fresh seal.
+            output("\(department.id): new active seal \(name); restart the service to seal with it")
         }
         guard let fresh = keyring.department(department.id)?.active,
             fresh.certificate.fingerprintHex != fingerprint
