@@ -61,6 +61,18 @@ struct KeyCompromiseStatusTests {
             let page = try await live.client.get("/v/\(oldID)")
             #expect(page.text.contains(#"id="superseded-by""#) && page.text.contains(newID), "\(page.text)")
 
+            // The running service still holds the compromised seal: it refuses to seal with it (its certificate is
+            // revoked) and leaves the next approval waiting for a restart, never issuing under the leaked key.
+            let officer = try live.token(for: .justiceOfficer)
+            let submitted = try await live.client.post(
+                "/v1/requests", token: try live.token(for: .man(48)), json: Bodies.criminalRecord())
+            let waiting = try #require(submitted.json["id"] as? String, "\(submitted)")
+            #expect(try await live.client.post("/v1/requests/\(waiting)/claim", token: officer, json: "").status == 200)
+            let decided = try await live.client.post(
+                "/v1/requests/\(waiting)/decision", token: officer, json: Bodies.noConviction)
+            #expect(decided.status == 200 && decided.json["status"] as? String == "approved", "\(decided)")
+            #expect(try live.service.store.documentEntry(forRequest: waiting) == nil)
+
             // The holder downloads the new document, sealed with the fresh seal.
             let download = try await live.client.get(
                 "/v1/requests/\(request)/document", token: try live.token(for: .man(47)))
