@@ -179,7 +179,8 @@ package enum KeyCompromise {
         return report
     }
 
-    /// The unfinished run for the seal, or the last finished one, or a new run.
+    /// The unfinished run for the seal; or a new run when there is none, or when documents sealed with the key
+    /// appeared after the last one finished; else the last finished run (nothing to do).
     static func startOrResume(
         _ options: Options, fingerprint: String, departmentID: String, actor: String, store: RequestStore, now: Date
     ) throws(AppError) -> CompromiseRun {
@@ -195,7 +196,18 @@ package enum KeyCompromise {
                         + (run.since.map { "--since \(ISO8601DateFormatter().string(from: $0))" } ?? "no --since")
                         + "; rerun it with the same --since (or none) to finish it")
             }
-            return run
+            // A finished run stays finished unless documents sealed with the key appeared since (a service that went
+            // on sealing with it until restarted, under a profile without the status check): a new run takes them;
+            // its certificate and seal steps are found done.
+            let since = options.since ?? run.since
+            let appeared = try storage { () throws(RecordsError) in
+                try store.compromisedDocumentIDs(sealFingerprint: fingerprint, since: since)
+            }
+            guard run.finishedAt != nil, !appeared.isEmpty else { return run }
+            return try storage { () throws(RecordsError) in
+                try store.startCompromiseRun(
+                    sealFingerprint: fingerprint, departmentID: departmentID, since: since, by: actor, now: now)
+            }
         }
         return try storage { () throws(RecordsError) in
             try store.startCompromiseRun(
