@@ -1,5 +1,6 @@
 import CivicSealApp
 import CivicSealCrypto
+import CivicSealJSON
 import CivicSealServiceTestSupport
 import CivicSealTestSupport
 import CivicSealVerification
@@ -80,6 +81,47 @@ struct KeyCompromiseStatusTests {
             #expect(
                 Hex.encode(Digest.sha256(download.body)) == (try live.service.store.documentEntry(id: newID))?.pdfSHA256
             )
+        }
+    }
+
+    @Test("a health-book extract re-issued after the compromise states the entries the original stated, no later one")
+    func reissuedExtractStatesTheOriginalEntries() async throws {
+        try await withLiveService { live in
+            let person = Person.man(206)
+            let entries = "/v1/health-books/\(person.personalID)/entries"
+            let clinician = try live.token(for: .clinician)
+            #expect(try await live.client.post(entries, token: clinician, json: Bodies.vaccination).status == 201)
+            let body = """
+                {"request": {"kind": "health-book-extract", "sections": ["vaccinations"]}, "relation": "self",
+                 "particulars": {"currentResidence": {"line": "7 Tràng Tiền, phường Hoàn Kiếm", "provinceCode": "001"}},
+                 "contact": {"phone": "0987654321"}, "copies": 1, "delivery": {"method": "electronic"}}
+                """
+            let id = try await DocumentTruthTests.claimed(live, person, body: body, officer: .healthOfficer)
+            let approved = try await DocumentTruthTests.approve(
+                live, id, officer: .healthOfficer, findings: #"{"sections": ["vaccinations"]}"#)
+            #expect(approved.json["status"] as? String == "issued", "\(approved)")
+            let oldID = try IssuanceTests.documentID(live, request: id)
+            // A vaccination recorded after the extract was issued.
+            #expect(try await live.client.post(entries, token: clinician, json: Bodies.vaccination).status == 201)
+
+            let seal = try #require(live.service.keyring.department("health-hanoi")).active.certificate.fingerprintHex
+            var options = KeyCompromise.Options(seal: seal)
+            options.dataDirectory = live.dataDirectory
+            options.keysDirectory = live.keysDirectory
+            let report = try await Task.detached {
+                try KeyCompromise.run(options, progress: { _ in }, output: { _ in })
+            }.value
+            #expect(report?.finished == true)
+            let newID = try IssuanceTests.documentID(live, request: id)
+            #expect(newID != oldID)
+            func findings(_ document: String) throws -> String {
+                let json = try #require(try live.service.store.documentRecordJSON(id: document))
+                let object = try #require(try JSONValue(parsing: Array(json.utf8)).objectValue)
+                return try #require(object["findings"]).serialized()
+            }
+            let original = try findings(oldID)
+            #expect(try findings(newID) == original)
+            #expect(original.contains(#""vaccinations":1"#), "\(original)")
         }
     }
 }
