@@ -61,6 +61,14 @@ struct KeyCompromiseStatusTests {
 
             let page = try await live.client.get("/v/\(oldID)")
             #expect(page.text.contains(#"id="superseded-by""#) && page.text.contains(newID), "\(page.text)")
+            let browser = Browser(live)
+            let csrf = try #require(try await browser.get("/verify").csrf)
+            let uploaded = try await browser.postMultipart(
+                "/verify", [("csrf", csrf)], file: ("document", "cu.pdf", "application/pdf", oldPDF.body))
+            #expect(uploaded.element(id: "verdict-superseded-by") == newID, "\(uploaded.text)")
+            #expect(
+                uploaded.element(id: "verdict-revocation-reason") == PageText.vi("revocation-key-compromise"),
+                "\(uploaded.text)")
 
             // The running service still holds the compromised seal: it refuses to seal with it (its certificate is
             // revoked) and leaves the next approval waiting for a restart, never issuing under the leaked key.
