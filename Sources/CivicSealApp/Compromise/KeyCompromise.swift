@@ -48,6 +48,12 @@ package enum KeyCompromise {
         output: (String) -> Void
     ) throws(AppError) -> CompromiseReport? {
         let fingerprint = try KeyringCertificates.fingerprint(options.seal)
+        let store = try RecordsCommands.openExisting(dataDirectory: options.dataDirectory)
+        defer { try? store.close() }
+        // One run at a time per data directory, taken before the keyring is read: two would both rotate the seal
+        // (the keyring file is no transaction).
+        let lock = options.dryRun ? -1 : try exclusiveLock("\(options.dataDirectory)/compromise.lock")
+        defer { if lock >= 0 { close(lock) } }
         var keyring = try Keyring(directory: options.keysDirectory)
         guard
             let department = keyring.departments.first(where: { department in
@@ -58,16 +64,11 @@ package enum KeyCompromise {
             throw AppError(
                 .usage, "refused: \(fingerprint) is not the SHA-256 of a seal certificate of this keyring")
         }
-        let store = try RecordsCommands.openExisting(dataDirectory: options.dataDirectory)
-        defer { try? store.close() }
         if options.dryRun {
             try dryRun(
                 options, fingerprint: fingerprint, department: department, store: store, now: clock(), output: output)
             return nil
         }
-        // One run at a time per data directory: two would both rotate the seal (the keyring file is no transaction).
-        let lock = try exclusiveLock("\(options.dataDirectory)/compromise.lock")
-        defer { close(lock) }
         let actor =
             options.operatorName
             ?? ProcessInfo.processInfo.environment["USER"].map { "operator:\($0)" } ?? "operator"
