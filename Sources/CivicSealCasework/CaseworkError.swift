@@ -1,3 +1,6 @@
+import CivicSealCrypto
+import CivicSealSealing
+
 /// A use case refused, with a stable ``Code`` the edges map to their answer (the API to a problem document, the
 /// pages to a page), and a message that never carries personal data.
 package struct CaseworkError: Error, Sendable, Hashable, CustomStringConvertible {
@@ -20,6 +23,9 @@ package struct CaseworkError: Error, Sendable, Hashable, CustomStringConvertible
         case issuanceFailed = "issuance.failed"
         /// The store could not be read or written during issuance.
         case storage = "issuance.storage"
+        /// A signing key's PKCS#11 token cannot be reached now (removed, module gone, PIN refused): the request stays
+        /// `approved` and the sweeper issues it once the token is back (retry after ``CaseworkError/retryAfter``).
+        case keyUnavailable = "issuance.key-unavailable"
     }
 
     package let code: Code
@@ -34,6 +40,22 @@ package struct CaseworkError: Error, Sendable, Hashable, CustomStringConvertible
     }
 
     package static let notFound = CaseworkError(.notFound, "no such request or document, or it is not yours to see")
+
+    /// Seconds a client should wait after ``Code/keyUnavailable`` (the sweeper's default period).
+    package static let keyUnavailableRetryAfter = 30
+
+    /// `error` as a ``Code/keyUnavailable`` failure when it says a signing key's token cannot be reached, else nil.
+    package static func keyUnavailable(_ error: any Error, _ message: @autoclosure () -> String) -> CaseworkError? {
+        let unavailable: Bool
+        switch error {
+        case let error as CaseworkError: unavailable = error.code == .keyUnavailable
+        case let error as SealingError: unavailable = error.code == .keyUnavailable
+        case let error as CryptoError: unavailable = SealingError.meansKeyUnavailable(error)
+        default: unavailable = false
+        }
+        guard unavailable else { return nil }
+        return CaseworkError(.keyUnavailable, message(), retryAfter: keyUnavailableRetryAfter)
+    }
 
     package var description: String { "\(code.rawValue): \(message)" }
 }

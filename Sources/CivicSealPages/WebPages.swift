@@ -185,6 +185,13 @@ package struct WebPages: Sendable {
             return response
         case let error as RecordsError where error.code == .notFound: return failure(Outcome.notFound, visit)
         case let error as CaseworkError where error.code == .notFound: return failure(Outcome.notFound, visit)
+        case let error as CaseworkError where error.code == .keyUnavailable:
+            // The approval stands; the sweeper issues the document once the signing key's token is back.
+            var response = errorPage(
+                visit, "error-signing-key", "error-signing-key-text", back: "/officer/queue",
+                status: HTTPStatus(code: 503))
+            response.headers.replaceOrAdd(name: "Retry-After", value: String(error.retryAfter ?? 30))
+            return response
         case let error as RecordsError where error.code == .concurrentModification || error.code == .transitionRefused:
             return failure(Outcome.conflict(back: visit.path), visit)
         default:

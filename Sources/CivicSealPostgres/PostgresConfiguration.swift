@@ -48,6 +48,9 @@ package struct PostgresConfiguration: Sendable {
     package var queryTimeout: Duration?
     /// The largest message accepted from the server (a DataRow is one message): 64 MiB by default, at most 1 GiB.
     package var maximumMessageBytes: Int
+    /// The most row data one call may return (all its result sets together): 256 MiB by default. Past it the call
+    /// fails (`unsupported`), the rest of the result is read and dropped, and the connection stays usable.
+    package var maximumResultBytes: Int
     /// Prepared statements kept per connection; beyond this, statements run unnamed (parsed every time).
     package var statementCacheSize: Int
 
@@ -59,7 +62,8 @@ package struct PostgresConfiguration: Sendable {
         endpoint: Endpoint, user: String, password: String? = nil, database: String,
         applicationName: String = "civicseal", tls: TLSMode = .disable, channelBinding: ChannelBinding = .prefer,
         allowsCleartextPassword: CleartextPolicy = .overTLS, connectTimeout: Duration = .seconds(10),
-        queryTimeout: Duration? = nil, maximumMessageBytes: Int = 64 << 20, statementCacheSize: Int = 256
+        queryTimeout: Duration? = nil, maximumMessageBytes: Int = 64 << 20, maximumResultBytes: Int = 256 << 20,
+        statementCacheSize: Int = 256
     ) {
         self.endpoint = endpoint
         self.user = user
@@ -72,6 +76,14 @@ package struct PostgresConfiguration: Sendable {
         self.connectTimeout = connectTimeout
         self.queryTimeout = queryTimeout
         self.maximumMessageBytes = min(max(maximumMessageBytes, 1 << 16), 1 << 30)
+        self.maximumResultBytes = max(0, maximumResultBytes)
         self.statementCacheSize = max(0, statementCacheSize)
+    }
+}
+
+extension PostgresConfiguration: CustomStringConvertible {
+    /// Where and as whom, never the password.
+    package var description: String {
+        "postgres://\(user)@\(endpoint)/\(database) (tls: \(tls), password: \(password == nil ? "none" : "set"))"
     }
 }

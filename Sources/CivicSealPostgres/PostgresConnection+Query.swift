@@ -42,6 +42,7 @@ extension PostgresConnection {
         var results: [PostgresRows] = []
         var rows: [PostgresRow] = []
         var failure: PostgresError?
+        var budget = ResultBudget(limit: configuration.maximumResultBytes)
         while true {
             let message = try next(socket, policy: policy)
             if failure != nil, case .readyForQuery = message {
@@ -53,6 +54,10 @@ extension PostgresConnection {
             case .bindComplete: rows = []
             case .dataRow(let values):
                 guard results.count < prepared.count else { throw unexpected(message, "after the last statement") }
+                if let tooLarge = budget.take(values) {
+                    failure = tooLarge
+                    continue
+                }
                 rows.append(try row(values, columns: prepared[results.count].columns))
             case .commandComplete(let tag):
                 guard results.count < prepared.count else { throw unexpected(message, "after the last statement") }
@@ -63,9 +68,16 @@ extension PostgresConnection {
             case .readyForQuery:
                 guard results.count == prepared.count else { throw unexpected(message, "before every result") }
                 return results
-            case .copyResponse: throw PostgresError(.unsupported, "COPY is not supported by this client")
+            case .copyResponse:
+                markBroken()  // the server now waits for COPY data: the session cannot go on
+                throw PostgresError(.unsupported, "COPY is not supported by this client")
             default: throw unexpected(message, "while statements ran")
             }
+        }
+        // A schema change made a cached statement's result shape stale (0A000 "cached plan must not change result
+        // type"): forget the statements of this pipeline, so that the next call prepares them again.
+        if failure?.sqlState == "0A000" {
+            for key in keys { statements[key] = nil }
         }
         throw failure ?? PostgresError(.protocol, "a statement failed without an error")
     }
@@ -150,13 +162,20 @@ extension PostgresConnection {
         var columns: [PostgresColumn] = []
         var rows: [PostgresRow] = []
         var failure: PostgresError?
+        var budget = ResultBudget(limit: configuration.maximumResultBytes)
         while true {
             let message = try next(socket, policy: policy)
+            if failure != nil, case .dataRow = message { continue }
             switch message {
             case .rowDescription(let described):
                 columns = described
                 rows = []
-            case .dataRow(let values): rows.append(try row(values, columns: columns))
+            case .dataRow(let values):
+                if let tooLarge = budget.take(values) {
+                    failure = tooLarge
+                    continue
+                }
+                rows.append(try row(values, columns: columns))
             case .commandComplete(let tag):
                 results.append(PostgresRows(columns: columns, rows: rows, commandTag: tag))
                 columns = []
@@ -166,9 +185,26 @@ extension PostgresConnection {
             case .readyForQuery:
                 if let failure { throw failure }
                 return results
-            case .copyResponse: throw PostgresError(.unsupported, "COPY is not supported by this client")
+            case .copyResponse:
+                markBroken()  // the server now waits for COPY data: the session cannot go on
+                throw PostgresError(.unsupported, "COPY is not supported by this client")
             default: throw unexpected(message, "while a script ran")
             }
         }
+    }
+}
+
+/// Counts the row bytes one call has received against the configured limit.
+struct ResultBudget {
+    let limit: Int
+    private var used = 0
+
+    init(limit: Int) { self.limit = limit }
+
+    /// Adds a row; returns the error to report once the total passes the limit.
+    mutating func take(_ values: [[UInt8]?]) -> PostgresError? {
+        used += values.reduce(4 * values.count) { $0 + ($1?.count ?? 0) }
+        guard used > limit else { return nil }
+        return PostgresError(.unsupported, "the result is larger than the limit of \(limit) bytes")
     }
 }

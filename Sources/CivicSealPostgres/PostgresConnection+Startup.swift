@@ -126,6 +126,9 @@ extension PostgresConnection {
                 notificationHandler?(PostgresNotification(processID: processID, channel: channel, payload: payload))
             case .error(let fields) where duringStartup:
                 throw PostgresError.fromServer(fields, duringStartup: true)
+            case .readyForQuery(let status):
+                transactionState.store(status, ordering: .relaxed)
+                return message
             default: return message
             }
         }

@@ -39,6 +39,8 @@ package final class PostgresConnection: @unchecked Sendable {
     var backendKey: (processID: Int32, secretKey: Int32)?
     var notificationHandler: (@Sendable (PostgresNotification) -> Void)?
     private let brokenFlag = Atomic<Bool>(false)
+    /// The transaction status of the last ReadyForQuery: `I` idle, `T` in a transaction, `E` in a failed one.
+    let transactionState = Atomic<UInt8>(UInt8(ascii: "I"))
     private let publicState = Mutex<[String: String]>([:])
 
     init(configuration: PostgresConfiguration, tlsContext: PostgresTLSContext?) {
@@ -90,10 +92,32 @@ package final class PostgresConnection: @unchecked Sendable {
 
     /// Sends Terminate and closes the socket; later calls fail with a connection error.
     package func close() async {
-        _ = try? await perform(interruptible: false) { connection, policy throws(PostgresError) in
-            connection.terminate(policy: policy)
+        // Not through `perform`: a cancelled task still closes its connection.
+        _ = await thread.perform { () -> Result<Void, PostgresError> in
+            let policy = WaitPolicy(deadline: ContinuousClock.now + .seconds(5), cancellation: Cancellation())
+            self.terminate(policy: policy)
+            return .success(())
         }
         thread.stop()
+    }
+
+    /// Whether the session is outside any transaction block (as of the last ReadyForQuery): a pool hands out
+    /// only such connections.
+    package var isIdle: Bool { transactionState.load(ordering: .relaxed) == UInt8(ascii: "I") }
+
+    /// Runs `body` between BEGIN and COMMIT; ROLLBACK when it throws (the error is rethrown).
+    package func transaction<T>(_ body: (PostgresConnection) async throws(PostgresError) -> T)
+        async throws(PostgresError) -> T
+    {
+        _ = try await simpleQuery("BEGIN")
+        do throws(PostgresError) {
+            let result = try await body(self)
+            _ = try await simpleQuery("COMMIT")
+            return result
+        } catch {
+            if !isBroken { _ = try? await simpleQuery("ROLLBACK") }
+            throw error
+        }
     }
 
     /// True once the connection failed at the socket or protocol level (or was closed): a pool drops it.
@@ -147,11 +171,12 @@ package final class PostgresConnection: @unchecked Sendable {
                     }
                     return .success(try work(self, policy))
                 } catch {
-                    if !error.isReportedByServer { self.markBroken() }
+                    if error.breaksConnection { self.markBroken() }
                     if error.kind == .cancelled, let deadline = policy.deadline, ContinuousClock.now >= deadline,
                         !cancellation.isCancelled
                     {
-                        return .failure(PostgresError(.timeout, "the statement passed the query timeout"))
+                        return .failure(
+                            PostgresError(.timeout, "the statement passed the query timeout", server: error.server))
                     }
                     return .failure(error)
                 }
@@ -183,9 +208,4 @@ package final class PostgresConnection: @unchecked Sendable {
         try? socket.write(request.bytes, policy: policy)
         _ = try? socket.readMessage(policy: policy)  // returns when the server closes
     }
-}
-
-extension PostgresError {
-    /// An error the server reported for a statement (the connection is in a known state and stays usable).
-    var isReportedByServer: Bool { server != nil && kind != .authentication }
 }

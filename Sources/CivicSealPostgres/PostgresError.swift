@@ -51,11 +51,14 @@ package struct PostgresError: Error, Sendable, CustomStringConvertible {
     package var constraint: String? { server?.constraint }
     package var detail: String? { server?.detail }
 
-    /// Whether the connection that raised this error must be dropped rather than reused.
+    /// Whether the connection that raised this error is in an unknown state and must be dropped: failures of the
+    /// socket, TLS, the protocol or authentication, and a timeout the server never answered. A statement error, a
+    /// cancelled or timed-out statement the server confirmed, and a refusal by the client leave it usable.
     package var breaksConnection: Bool {
         switch kind {
-        case .server, .cancelled, .timeout: false
-        case .connection, .tls, .protocol, .authentication, .unsupported: true
+        case .server, .cancelled, .unsupported: false
+        case .timeout: server == nil
+        case .connection, .tls, .protocol, .authentication: true
         }
     }
 
@@ -68,9 +71,11 @@ package struct PostgresError: Error, Sendable, CustomStringConvertible {
     /// The error for an ErrorResponse: authentication (SQLSTATE class 28), cancelled (57014), else server.
     static func fromServer(_ fields: ServerFields, duringStartup: Bool = false) -> PostgresError {
         let state = fields.sqlState ?? ""
+        // FATAL and PANIC end the session (an administrator shutdown, 57P01, reaches idle connections this way).
+        let ending = ["FATAL", "PANIC"].contains(fields.severity ?? "")
         let kind: Kind =
             state.hasPrefix("28")
-            ? .authentication : state == "57014" ? .cancelled : duringStartup ? .connection : .server
+            ? .authentication : state == "57014" ? .cancelled : (duringStartup || ending) ? .connection : .server
         return PostgresError(kind, fields.message ?? "the server reported an error", server: fields)
     }
 }

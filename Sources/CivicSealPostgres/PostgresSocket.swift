@@ -9,6 +9,8 @@ final class PostgresSocket {
     private var ssl: OpaquePointer?
     private var buffer: [UInt8] = []
     private var consumed = 0
+    /// The receive buffer of one read call, allocated once.
+    private var chunk = [UInt8](repeating: 0, count: 64 << 10)
     let endpoint: PostgresConfiguration.Endpoint
     private let maximumMessageBytes: Int
 
@@ -256,7 +258,6 @@ final class PostgresSocket {
             buffer.removeFirst(consumed)
             consumed = 0
         }
-        var chunk = [UInt8](repeating: 0, count: 64 << 10)
         while buffer.count - consumed < count {
             let wanted = min(chunk.count, max(count - (buffer.count - consumed), 16 << 10))
             if let ssl {
@@ -318,3 +319,6 @@ final class PostgresSocket {
         }
     }
 }
+
+/// Confined to the thread of the connection that owns it.
+@available(*, unavailable) extension PostgresSocket: Sendable {}

@@ -140,7 +140,19 @@ package struct PostgresTimestamp: Sendable, Hashable, Comparable, CustomStringCo
     }
 
     package static func < (lhs: Self, rhs: Self) -> Bool { lhs.microsecondsSince2000 < rhs.microsecondsSince2000 }
-    package var description: String { "\(date) (+\(microsecondsSince2000 % 1_000_000) µs)" }
+    /// "2026-12-05 04:20:01.123456 UTC" (microseconds exact, unlike the `Date`).
+    package var description: String {
+        let (seconds, micros) = microsecondsSince2000.quotientAndRemainder(dividingBy: 1_000_000)
+        let whole = micros < 0 ? seconds - 1 : seconds
+        let fraction = micros < 0 ? micros + 1_000_000 : micros
+        let date = Date(timeIntervalSince1970: Double(Self.epoch2000 + whole))
+        var calendar = Calendar(identifier: .gregorian)
+        calendar.timeZone = TimeZone(identifier: "UTC")!
+        let parts = calendar.dateComponents([.year, .month, .day, .hour, .minute, .second], from: date)
+        return String(
+            format: "%04d-%02d-%02d %02d:%02d:%02d.%06d UTC", parts.year!, parts.month!, parts.day!, parts.hour!,
+            parts.minute!, parts.second!, Int(fraction))
+    }
 }
 
 /// One column of a result, from RowDescription.

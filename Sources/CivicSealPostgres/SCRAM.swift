@@ -25,8 +25,13 @@ struct SCRAMClient {
     private(set) var clientFirstBare = ""
     private(set) var expectedServerSignature: [UInt8] = []
 
-    init(password: String, binding: Binding, nonce: String? = nil) throws(PostgresError) {
+    /// The user name in client-first-message: empty for PostgreSQL (it uses the start-up user); RFC test vectors
+    /// set one (no `=` or `,` in it).
+    let username: String
+
+    init(password: String, binding: Binding, nonce: String? = nil, username: String = "") throws(PostgresError) {
         self.password = password
+        self.username = username
         self.binding = binding
         if let nonce {
             clientNonce = nonce
@@ -53,7 +58,7 @@ struct SCRAMClient {
     }
 
     mutating func clientFirst() -> [UInt8] {
-        clientFirstBare = "n=,r=\(clientNonce)"
+        clientFirstBare = "n=\(username),r=\(clientNonce)"
         return Array((gs2Header + clientFirstBare).utf8)
     }
 

@@ -15,6 +15,8 @@ extension PAdESSealer {
         let der: [UInt8]
         do {
             der = try timestamp(value)
+        } catch let error as CryptoError where SealingError.meansKeyUnavailable(error) {
+            throw SealingError(.keyUnavailable, "the timestamp authority's key is unavailable: \(error)")
         } catch {
             throw SealingError(.timestampFailed, "the timestamp authority gave no token: \(error)")
         }

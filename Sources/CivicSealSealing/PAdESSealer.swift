@@ -30,7 +30,7 @@ package enum PAdESSealer {
         do {
             cms = try CMSSignedData.signDetached(contentDigest: hasher.finalize(), signer: signer, signingTime: nil)
         } catch {
-            throw SealingError(.signingFailed, error.message)
+            throw SealingError.signing(error, error.message)
         }
         if let timestamp { cms = try addSignatureTimeStamp(to: cms, from: timestamp) }
         try embed(cms, at: location, into: &bytes)
@@ -53,6 +53,8 @@ package enum PAdESSealer {
         let der: [UInt8]
         do {
             der = try token(digest)
+        } catch let error as CryptoError where SealingError.meansKeyUnavailable(error) {
+            throw SealingError(.keyUnavailable, "the timestamp authority's key is unavailable: \(error)")
         } catch {
             throw SealingError(.timestampFailed, "the timestamp authority gave no token: \(error)")
         }

@@ -326,19 +326,6 @@ package final class Connection {
         return try statement.step() && statement.columnCount > 0 ? statement.value(at: 0) : .null
     }
 
-    /// Runs a query and calls `body` with the statement positioned on each row in turn, without
-    /// copying rows out (read columns with `statement.string(at:)` and friends).
-    package func forEachRow(
-        _ sql: String, _ arguments: [DatabaseValue] = [], _ body: (Statement) throws -> Void
-    ) throws {
-        let statement = try cachedStatement(sql)
-        defer { statement.reset() }
-        try statement.bind(arguments)
-        while try statement.step() {
-            try body(statement)
-        }
-    }
-
     /// The rowid of the last successful INSERT on this connection.
     package var lastInsertedRowID: Int64 { handle.map { sqlite3_last_insert_rowid($0) } ?? 0 }
 

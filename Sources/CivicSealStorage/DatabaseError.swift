@@ -39,6 +39,11 @@ package struct DatabaseError: Error, Sendable, CustomStringConvertible, Equatabl
         package static let foreignKeysUnavailable = Code(rawValue: "civicseal-foreign-keys-unavailable")
         /// The connection or database was closed.
         package static let closed = Code(rawValue: "civicseal-closed")
+        /// The database server cannot be reached or dropped the connection (a restart, a network failure): try
+        /// again later (HTTP 503).
+        package static let unavailable = Code(rawValue: "civicseal-unavailable")
+        /// A write kept failing to serialize (PostgreSQL 40001/40P01) after the backend's bounded retries.
+        package static let serializationFailure = Code(rawValue: "civicseal-serialization-failure")
         /// The API was used in a way it does not support (several statements where one is expected, …).
         package static let invalidUse = Code(rawValue: "civicseal-invalid-use")
     }

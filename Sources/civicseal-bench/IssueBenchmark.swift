@@ -26,29 +26,11 @@ enum IssueBenchmark {
         defer { try? store.close() }
         let renderer = try DocumentRenderer(templateDirectory: DocumentRenderer.repositoryTemplateDirectory())
         let wiring = try IssuanceWiring(keyring: keyring, store: store)
-        let officer = Participant.officer("bench-officer", department: "justice-hanoi")
         let cores = ProcessInfo.processInfo.activeProcessorCount
         let perSecondGuess = 600.0 * Double(cores)
         let perProfile = Int(perSecondGuess * seconds * 1.5) + 100
 
-        // Approved requests to issue (setup, not measured): distinct synthetic people, submitted in batches.
-        let today = CalendarDate(Date())
-        let submission = SyntheticRequests.criminalRecord()
-        var ids: [String] = []
-        var person = 0
-        while ids.count < perProfile * IssuanceProfile.allCases.count {
-            let batch = (0..<min(2000, perProfile * 3 - ids.count)).map { offset in
-                SyntheticRequests.validated(submission, person: person + offset, today: today)
-            }
-            person += batch.count
-            for summary in try store.submitBatch(batch, now: Date()) {
-                _ = try store.claim(summary.id, by: officer, now: Date())
-                _ = try store.approve(
-                    summary.id, findingsJSON: #"{"bans":[],"convictions":[]}"#, by: officer,
-                    officerName: "Lê Văn Hưởng", officerTitle: "TL. GIÁM ĐỐC", now: Date())
-                ids.append(summary.id)
-            }
-        }
+        var ids = try approvedRequests(in: store, count: perProfile * IssuanceProfile.allCases.count)
         print(
             "# civicseal-bench issue — \(Report.format(seconds)) s per figure, \(cores) cores; \(ids.count) approved "
                 + "requests prepared"
@@ -124,7 +106,33 @@ enum IssueBenchmark {
         }
     }
 
-    enum BenchError: Error { case exhausted, notIssued, auditDamaged }
+    /// `count` approved requests to issue (setup, not measured): distinct synthetic people, submitted in batches.
+    static func approvedRequests(in store: RequestStore, count: Int) throws -> [String] {
+        let officer = Participant.officer("bench-officer", department: "justice-hanoi")
+        let today = CalendarDate(Date())
+        let submission = SyntheticRequests.criminalRecord()
+        var ids: [String] = []
+        var person = 0
+        while ids.count < count {
+            let batch = (0..<min(2000, count - ids.count)).map { offset in
+                SyntheticRequests.validated(submission, person: person + offset, today: today)
+            }
+            person += batch.count
+            for summary in try store.submitBatch(batch, now: Date()) {
+                _ = try store.claim(summary.id, by: officer, now: Date())
+                _ = try store.approve(
+                    summary.id, findingsJSON: #"{"bans":[],"convictions":[]}"#, by: officer,
+                    officerName: "Lê Văn Hưởng", officerTitle: "TL. GIÁM ĐỐC", now: Date())
+                ids.append(summary.id)
+            }
+        }
+        return ids
+    }
+
+    enum BenchError: Error {
+        case exhausted, notIssued, auditDamaged
+        case tokenSetup(String)
+    }
 
     // Small helpers in place of test macros.
     static func requireIssued(_ issued: IssuanceService.Issued?) throws -> IssuanceService.Issued {

@@ -18,15 +18,18 @@ do {
     case "render": try RenderBenchmark.run(seconds: seconds)
     case "http": try HTTPBenchmark.run(seconds: seconds)
     case "verify": try VerifyBenchmark.run(seconds: seconds)
+    case "issue" where arguments.contains("--pkcs11"): try IssueBenchmark.runComparingToken(seconds: seconds)
     case "issue": try IssueBenchmark.run(seconds: seconds)
     case "pages": try PagesBenchmark.run(seconds: seconds, arguments: arguments)
     case "abuse": try AbuseBenchmark.run(seconds: seconds)
     case "tsa": try TimeStampBenchmark.run(seconds: seconds)
+    case "postgres": try PostgresBenchmark.run(seconds: seconds)
     default:
         FileHandle.standardError.write(
             Data(
-                ("usage: civicseal-bench crypto|store|render|http|issue|verify|pages|abuse|tsa [--seconds N] "
-                    + "[--requests N]\n").utf8))
+                ("usage: civicseal-bench crypto|store|render|http|issue [--pkcs11]|verify|pages|abuse|tsa|postgres "
+                    + "[--seconds N] [--requests N]
+").utf8))
         exit(64)
     }
 } catch {

@@ -7,7 +7,7 @@ let usage = """
     Usage:
       civicseal serve [--host 127.0.0.1] [--port 8080] [--data .civicseal] [--keys Keys]
                       [--trust-proxy-bearer] [--secure-cookies] [--development] [--trusted-proxy CIDR…]
-                      [--metrics-token-file FILE]
+                      [--metrics-token-file FILE] [--database URL]
                           run the service and its pages at http://HOST:PORT/. On a loopback HOST development
                           mode is on by default (development keys and identity provider, created on first
                           start, and said so loudly); any other HOST refuses to start with development keys or
@@ -18,9 +18,14 @@ let usage = """
                           whose X-Forwarded-For gives the client address; GET /metrics needs the bearer token in
                           FILE (or in CIVICSEAL_METRICS_TOKEN), and is off (404) without one
       civicseal keys init [--dir Keys] [--algorithm ecdsa-p256|ecdsa-p384|rsa-pss-3072] [--public-url URL]
+                          [--pkcs11 URI --pkcs11-module PATH --pin-source file:PATH|env:NAME]
                           create the development PKI (never overwrites existing files): root CA, department
                           seals, timestamp authority, OCSP responder, status signer; certificates point at
-                          URL/pki/ocsp, URL/pki/crl/root.crl, URL/pki/ca/root.cer (default http://127.0.0.1:8080)
+                          URL/pki/ocsp, URL/pki/crl/root.crl, URL/pki/ca/root.cer (default http://127.0.0.1:8080).
+                          With --pkcs11 (e.g. pkcs11:token=CivicSeal) every signing key it creates, and later
+                          the officers' keys, is generated inside that PKCS#11 token and never leaves it; the
+                          URI may carry module-path and pin-source instead. The PIN is read from the file or
+                          environment variable, never from the command line
       civicseal keys revoke --certificate SHA256|FILE --reason keyCompromise|superseded|… [--at TIME]
                           [--by NAME] [--dir Keys] [--data .civicseal]
                           revoke a certificate the CA issued (audited); OCSP and the CRL answer revoked
@@ -30,21 +35,26 @@ let usage = """
                           revoke every document it sealed (since TIME, ISO 8601, or ever), re-issue each under
                           the fresh seal and queue a notice for its holder; killed, rerun it to resume (nothing
                           happens twice); report in FILE (default DATA/compromise-RUN.json)
-      civicseal keys rotate --department ID [--dir Keys] [--algorithm …]
-                          issue a new seal for the department and make it active (old seals stay, retired)
+      civicseal keys rotate --department ID [--dir Keys] [--algorithm …] [--pkcs11 URI --pkcs11-module PATH
+                          --pin-source file:PATH|env:NAME]
+                          issue a new seal for the department and make it active (old seals stay, retired);
+                          with --pkcs11 its key is generated inside the token (without it, a department whose
+                          active seal is in a token gets the new key in that same token)
       civicseal keys rotate-services [--services tsa,ocsp] [--dir Keys]
                           issue new TSA / OCSP responder / status signer (`status`) identities under the
                           development root and make them the ones the keyring loads (before archive renewal)
       civicseal keys show [--dir Keys]
-                          print trust anchors, department seals, fingerprints and validity
+                          print trust anchors, department seals, fingerprints, validity and where each key
+                          lives (PEM file, or PKCS#11 token and object, and whether it is reachable); exit 69
+                          when a token cannot be reached, 77 when it refuses the PIN
       civicseal token citizen --personal-id ID --name NAME --birthdate YYYY-MM-DD --gender male|female
                           [--level 1|2] [--nationality VN] [--ttl SECONDS] [--dir Keys]
       civicseal token staff --role ROLE [--role ROLE…] --department ID --name NAME [--ttl SECONDS] [--dir Keys]
                           print a development ID token signed by the development identity provider
-      civicseal audit verify [--data DIR]
+      civicseal audit verify [--data DIR] [--database URL]
                           recompute the audit hash chain (default DIR .civicseal); exit 65 naming the
                           first damaged entry
-      civicseal backup --to FILE [--data DIR]
+      civicseal backup --to FILE [--data DIR] [--database sqlite:PATH]
                           online consistent copy of the database (never overwrites FILE)
       civicseal tsa --port N [--host 127.0.0.1] [--keys Keys] [--data .civicseal]
                           run the keyring's RFC 3161 time-stamp authority alone at POST /pki/tsa (serials in
@@ -55,13 +65,17 @@ let usage = """
                           checks the signed registry status (GET /v1/documents/ID/status, Accept:
                           application/jose; --status-url fetches it), prints how old it is, and fails (exit 1)
                           when it is revoked or stale: older than HOURS (default 24)
-      civicseal archive renew [--now TIME] [--dry-run] [--horizon-days 90] [--data DIR] [--keys DIR]
+      civicseal archive renew [--now TIME] [--dry-run] [--horizon-days 90] [--data DIR] [--keys DIR] [--database URL]
                           add a DSS update and a new document timestamp to every document whose latest
                           document timestamp's TSA certificate expires within the horizon (what `serve` does
                           daily); TIME is ISO 8601 (default now); --dry-run lists them only
       civicseal demo      the whole story in-process on a temporary database: citizen token, criminal-record
                           request, claim, approval, sealed PDF written here, verification verdict printed
       civicseal help      this text
+
+    --database URL (serve, audit verify, backup, archive renew): sqlite:PATH (default: DIR/civicseal.sqlite of
+      --data) or postgresql://USER@HOST:PORT/DB?sslmode=disable|require|verify-full&sslrootcert=CA.pem (a Unix
+      socket with ?host=/DIR). The password comes from ?passfile=PATH or CIVICSEAL_DATABASE_PASSWORD, never the URL.
     """
 
 func run(_ arguments: [String]) throws(AppError) -> Int32 {
@@ -73,8 +87,17 @@ func run(_ arguments: [String]) throws(AppError) -> Int32 {
     case "keys":
         try parsed.only([
             "dir", "algorithm", "department", "public-url", "certificate", "reason", "at", "by", "data", "services",
-            "seal", "since", "keys", "report",
+            "seal", "since", "keys", "report", "pkcs11", "pkcs11-module", "pin-source",
         ])
+        // `--pkcs11 URI`: keys generated inside that token (init, rotate); module and PIN source beside it.
+        let token = try parsed.options["pkcs11"].map { (uri) throws(AppError) in
+            try TokenLocation(
+                uri: uri, module: parsed.options["pkcs11-module"], pin: parsed.options["pin-source"],
+                context: "--pkcs11")
+        }
+        if token == nil, parsed.options["pkcs11-module"] != nil || parsed.options["pin-source"] != nil {
+            throw AppError(.usage, "--pkcs11-module and --pin-source go with --pkcs11 URI")
+        }
         let directory = parsed.options["dir"] ?? "Keys"
         switch parsed.words.dropFirst().first {
         case "init":
@@ -87,9 +110,10 @@ func run(_ arguments: [String]) throws(AppError) -> Int32 {
                 algorithm = chosen
             }
             let report = try DevelopmentPKI.initialize(
-                directory: directory, sealAlgorithm: algorithm, publicURL: parsed.options["public-url"])
+                directory: directory, sealAlgorithm: algorithm, publicURL: parsed.options["public-url"], token: token)
             for file in report.created { print("created  \(directory)/\(file)") }
             for file in report.kept { print("kept     \(directory)/\(file)") }
+            for key in report.generatedInToken { print("generated \(key)") }
             print("These are DEVELOPMENT keys: never use them for real documents. See \(directory)/README.md.")
             return 0
         case "rotate":
@@ -103,7 +127,8 @@ func run(_ arguments: [String]) throws(AppError) -> Int32 {
                 }
                 algorithm = chosen
             }
-            let name = try DevelopmentPKI.rotate(directory: directory, departmentID: department, algorithm: algorithm)
+            let name = try DevelopmentPKI.rotate(
+                directory: directory, departmentID: department, algorithm: algorithm, token: token)
             print(
                 "\(department): new active seal \(name); earlier seals are retired and still verify. Restart the "
                     + "service to use it."
@@ -128,8 +153,19 @@ func run(_ arguments: [String]) throws(AppError) -> Int32 {
             print("The new identities sign from the next start of the service; the old certificates stay on disk.")
             return 0
         case "show":
-            guard parsed.options["algorithm"] == nil else { throw AppError(.usage, "keys show takes no --algorithm") }
-            print(try Keyring(directory: directory).summary())
+            guard parsed.options["algorithm"] == nil, token == nil else {
+                throw AppError(.usage, "keys show takes no --algorithm or --pkcs11")
+            }
+            let keyring = try Keyring(directory: directory, toleratingUnreachableTokens: true)
+            print(keyring.summary())
+            // A key that cannot be used now: said on standard error and in the exit status (69, or 77 for a PIN).
+            let problems = keyring.tokenProblems.sorted { $0.key < $1.key }
+            for (_, problem) in problems {
+                FileHandle.standardError.write(Data("civicseal: \(problem.message)\n".utf8))
+            }
+            if let worst = problems.map(\.value).first(where: { $0.code == .tokenLogin }) ?? problems.first?.value {
+                return worst.exitStatus
+            }
             return 0
         default:
             throw AppError(
@@ -141,16 +177,20 @@ func run(_ arguments: [String]) throws(AppError) -> Int32 {
                 Array(parsed.words.dropFirst()), options: parsed.options, repeated: parsed.repeated))
         return 0
     case "audit":
-        try parsed.only(["data"])
+        try parsed.only(["data", "database"])
         guard parsed.words == ["audit", "verify"] else { throw AppError(.usage, "audit needs a subcommand: verify") }
-        print(try RecordsCommands.verifyAudit(dataDirectory: parsed.options["data"]))
+        print(
+            try RecordsCommands.verifyAudit(dataDirectory: parsed.options["data"], database: parsed.options["database"])
+        )
         return 0
     case "backup":
-        try parsed.only(["data", "to"])
+        try parsed.only(["data", "database", "to"])
         guard parsed.words.count == 1, let destination = parsed.options["to"] else {
             throw AppError(.usage, "backup needs --to FILE")
         }
-        print(try RecordsCommands.backup(dataDirectory: parsed.options["data"], to: destination))
+        print(
+            try RecordsCommands.backup(
+                dataDirectory: parsed.options["data"], database: parsed.options["database"], to: destination))
         return 0
     case "tsa":
         throw AppError(.usage, "tsa runs the time-stamp authority: civicseal tsa --port N [--keys DIR] [--data DIR]")
@@ -170,7 +210,7 @@ func run(_ arguments: [String]) throws(AppError) -> Int32 {
         print(result.text)
         return result.status
     case "archive":
-        try parsed.only(["now", "dry-run", "data", "keys", "horizon-days"])
+        try parsed.only(["now", "dry-run", "data", "database", "keys", "horizon-days"])
         guard parsed.words == ["archive", "renew"] else { throw AppError(.usage, "archive needs a subcommand: renew") }
         var now: Date?
         if let text = parsed.options["now"] {
@@ -186,14 +226,16 @@ func run(_ arguments: [String]) throws(AppError) -> Int32 {
         }
         try IssuanceCommands.renewArchive(
             dataDirectory: parsed.options["data"] ?? ".civicseal", keysDirectory: parsed.options["keys"] ?? "Keys",
-            now: now, dryRun: parsed.options["dry-run"] != nil, horizonDays: horizon
+            now: now, dryRun: parsed.options["dry-run"] != nil, horizonDays: horizon,
+            database: parsed.options["database"]
         ) { print($0) }
         return 0
     case "dev":  // hidden: development and test helpers
-        try parsed.only(["data", "count", "keys"])
+        try parsed.only(["data", "database", "count", "keys"])
         if parsed.words == ["dev", "sweep"] {
             try IssuanceCommands.sweep(
-                dataDirectory: parsed.options["data"] ?? ".civicseal", keysDirectory: parsed.options["keys"] ?? "Keys"
+                dataDirectory: parsed.options["data"] ?? ".civicseal", keysDirectory: parsed.options["keys"] ?? "Keys",
+                database: parsed.options["database"]
             ) { line in
                 print(line)
                 fflush(nil)
@@ -208,7 +250,9 @@ func run(_ arguments: [String]) throws(AppError) -> Int32 {
                     + "sweep"
             )
         }
-        try RecordsCommands.submitBurst(dataDirectory: parsed.options["data"], count: count) { id in
+        try RecordsCommands.submitBurst(
+            dataDirectory: parsed.options["data"], database: parsed.options["database"], count: count
+        ) { id in
             print(id)
             fflush(nil)
         }
@@ -220,7 +264,7 @@ func run(_ arguments: [String]) throws(AppError) -> Int32 {
 
 /// `civicseal serve`: runs until SIGTERM or SIGINT, then shuts down gracefully and exits 0.
 func serve(_ parsed: CommandLineArguments) async throws(AppError) -> Int32 {
-    try parsed.only(["host", "port", "data", "keys", "trusted-proxy", "metrics-token-file"])
+    try parsed.only(["host", "port", "data", "database", "keys", "trusted-proxy", "metrics-token-file"])
     guard parsed.words == ["serve"] else { throw AppError(.usage, "serve takes no further words") }
     if parsed.options["help"] != nil {
         print(usage)
@@ -237,6 +281,7 @@ func serve(_ parsed: CommandLineArguments) async throws(AppError) -> Int32 {
         options.port = port
     }
     if let data = parsed.options["data"] { options.dataDirectory = data }
+    options.database = parsed.options["database"]
     options.trustedProxies = try ServeOptions.trustedProxies(parsed.repeated["trusted-proxy"] ?? [])
     options.metricsToken = try ServeOptions.metricsToken(
         file: parsed.options["metrics-token-file"],
@@ -310,13 +355,13 @@ do throws(AppError) {
     }
     if arguments.starts(with: ["dev", "issue-burst"]) {  // hidden: the issuance crash test
         let parsed = try CommandLineArguments(arguments)
-        try parsed.only(["data", "keys", "count"])
+        try parsed.only(["data", "database", "keys", "count"])
         guard let count = parsed.options["count"].flatMap(Int.init), count > 0 else {
-            throw AppError(.usage, "dev issue-burst --count N [--data DIR] [--keys DIR]")
+            throw AppError(.usage, "dev issue-burst --count N [--data DIR] [--database URL] [--keys DIR]")
         }
         try await IssuanceCommands.issueBurst(
             dataDirectory: parsed.options["data"] ?? ".civicseal", keysDirectory: parsed.options["keys"] ?? "Keys",
-            count: count
+            database: parsed.options["database"], count: count
         ) { line in
             print(line)
             fflush(nil)

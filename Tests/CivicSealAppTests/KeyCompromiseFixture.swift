@@ -111,7 +111,7 @@ final class KeyCompromiseFixture: Sendable {
     }
 
     /// The rows that describe `documentID` and its request (document, request, the request's audit entries).
-    static func footprint(of documentID: String, in connection: Connection) throws -> String {
+    static func footprint(of documentID: String, in connection: any SQLSession) throws -> String {
         let document = try #require(
             try connection.queryFirst(
                 "SELECT id, request_seq, status, revoked_at, superseded_by, supersedes, pdf_sha256 FROM documents "

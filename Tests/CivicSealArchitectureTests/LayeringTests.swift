@@ -52,6 +52,19 @@ struct LayeringTests {
         }
     }
 
+    /// The records layer is written once against Storage's SQLStore; the PostgreSQL backend sits beside it and only
+    /// the app chooses between them (`--database`).
+    @Test func theRecordsLayerKnowsNoBackend() throws {
+        let graph = try ModuleGraph(manifest: SourceTree.read("Package.swift"))
+        let below = graph.reachable(from: "CivicSealRecords")
+        #expect(below.contains("CivicSealStorage"))
+        for module in ["CivicSealPostgres", "CivicSealPostgresStore"] {
+            #expect(!below.contains(module), "CivicSealRecords reaches \(module)")
+        }
+        #expect(
+            graph.reachable(from: "CivicSealPostgresStore").isSuperset(of: ["CivicSealStorage", "CivicSealPostgres"]))
+    }
+
     @Test func onlyTheExecutablesDependOnTheApp() throws {
         let graph = try ModuleGraph(manifest: SourceTree.read("Package.swift"))
         let users = graph.dependencies.filter { $0.value.contains("CivicSealApp") }.keys.sorted()

@@ -111,6 +111,23 @@ struct PKCS11TokenTests {
     }
 
     @Test(
+        "A token softhsm2-util initialises in the shared directory is a working token for another process",
+        .enabled(if: SoftHSMToken.isUsable && ExternalTool.isUsable("softhsm2-util", "pkcs11-tool")))
+    func softhsm2UtilToken() async throws {
+        let fixture = try SoftHSMToken.make(via: .softhsm2Util)
+        let tool = [
+            "--module", fixture.modulePath, "--token-label", fixture.label, "--login", "--pin", fixture.pin,
+        ]
+        let generated = try await ExternalTool.runOnOwnThread(
+            "pkcs11-tool", tool + ["--keypairgen", "--key-type", "EC:prime256v1", "--label", "child-key"])
+        #expect(generated.status == 0, "\(generated.errorText)")
+        let listed = try await ExternalTool.runOnOwnThread(
+            "pkcs11-tool", tool + ["--list-objects", "--type", "privkey"])
+        #expect(listed.text.contains("child-key"), "\(listed.text)")
+        #expect(fixture.environment == ["SOFTHSM2_CONF": fixture.configPath])
+    }
+
+    @Test(
         "The token refuses the private value (CKR_ATTRIBUTE_SENSITIVE); no PEM and no OpenSSL use of a token key",
         .enabled(if: SoftHSMToken.isUsable))
     func keyNeverLeavesTheToken() throws {
@@ -182,6 +199,9 @@ struct PKCS11TokenTests {
             try token.privateKey(matching: fixture.uri.with(object: "never-made", id: nil))
         }
         #expect(throws: CryptoError(.tokenKeyNotFound, "")) { try token.privateKey(matching: fixture.uri) }
+        #expect(throws: CryptoError(.invalidArgument, "")) {
+            try token.privateKey(matching: PKCS11URI("pkcs11:token=another;object=once"))
+        }
         _ = try token.generateKeyPair(.ecP256, label: "once")
         #expect(throws: CryptoError(.invalidArgument, "")) { try token.generateKeyPair(.ecP256, label: "once") }
         #expect(throws: CryptoError(.unsupportedAlgorithm, "")) { try token.generateKeyPair(.ed25519, label: "ed") }
@@ -211,7 +231,8 @@ struct PKCS11TokenTests {
         "8 threads × 200 signatures with one token key all verify: sessions are never shared",
         .enabled(if: SoftHSMToken.isUsable))
     func concurrentSigning() async throws {
-        let key = try SoftHSMToken.make().open().generateKeyPair(.ecP256, label: "busy")
+        let token = try SoftHSMToken.make().open()
+        let key = try token.generateKeyPair(.ecP256, label: "busy")
         let failures = try await withThrowingTaskGroup(of: Int.self) { group in
             for worker in 0..<8 {
                 group.addTask {
@@ -231,6 +252,7 @@ struct PKCS11TokenTests {
             return try await group.reduce(0, +)
         }
         #expect(failures == 0)
+        #expect((1...PKCS11Token.maximumIdleSessions).contains(token.idleSessions))
     }
 }
 

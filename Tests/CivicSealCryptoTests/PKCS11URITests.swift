@@ -44,6 +44,8 @@ struct PKCS11URITests {
         #expect(throws: CryptoError(.invalidArgument, "")) { try PKCS11URI("pkcs11:token=t;x-vendor=1") }
         let query = try PKCS11URI("pkcs11:token=my-token?pin-source=file:/etc/token_pin&vendor-bbb=value-b")
         #expect(query.token == "my-token" && query.pinSource == "file:/etc/token_pin")
+        #expect(try PKCS11URI("pkcs11:token=t?module-path=/opt/p11?/lib.so").modulePath == "/opt/p11?/lib.so")
+        #expect(throws: CryptoError(.invalidArgument, "")) { try PKCS11URI("pkcs11:token=t?x;object=o") }
     }
 
     @Test("A PIN in the URI is refused, and the error does not repeat it")

@@ -63,7 +63,7 @@ struct PostgresAuthenticationTests {
         }
     }
 
-    @Test("sslmode verify-full accepts the server's name and refuses another address")
+    @Test("sslmode verify-full accepts the server's name and CA, and refuses another address or CA")
     func verifyFullChecksTheHostName() async throws {
         let cluster = try PostgresCluster.shared()
         let good = cluster.configuration(over: .tcp(host: "localhost"), tls: .verifyFull(caBundle: cluster.caBundle))
@@ -78,6 +78,18 @@ struct PostgresAuthenticationTests {
         } catch {
             #expect(error.kind == .tls)
             #expect(error.message.contains("another host"))
+        }
+        // A CA bundle that does not hold the test CA: the chain is refused.
+        let untrusted = cluster.configuration(
+            over: .tcp(host: "localhost"), tls: .verifyFull(caBundle: "/etc/ssl/certs/ca-certificates.crt"))
+        if FileManager.default.fileExists(atPath: "/etc/ssl/certs/ca-certificates.crt") {
+            do {
+                _ = try await PostgresConnection.connect(untrusted)
+                Issue.record("a certificate from an unknown CA was accepted")
+            } catch {
+                #expect(error.kind == .tls)
+                #expect(error.message.contains("not trusted"))
+            }
         }
     }
 

@@ -3,7 +3,7 @@ import CivicSealTestSupport
 import Foundation
 
 /// Whether the live PostgreSQL tests run: always under CI (a missing server then fails them), else when installed.
-let postgresIsUsable = ExternalTool.isUsable("initdb", "psql", "openssl")
+let postgresIsUsable = ExternalTool.isCI || (PostgresCluster.isInstalled && ExternalTool.isUsable("psql", "openssl"))
 
 extension PostgresCluster {
     enum Transport {

@@ -26,8 +26,10 @@ import Testing
         #expect(Self.entry().hash == Hex.encode(Digest.sha256(AuditCanonicalEncoding.encode(Self.entry()))))
     }
 
-    @Test func triggersRefuseUpdateAndDeleteOfAuditRows() async throws {
-        let fixture = try StoreFixture()
+    @Test(arguments: RecordsBackend.all) func triggersRefuseUpdateAndDeleteOfAuditRows(backend: RecordsBackend)
+        async throws
+    {
+        let fixture = try StoreFixture(backend: backend)
         _ = try await fixture.store.submit(Fixtures.validated(), now: Fixtures.now)
         for sql in ["UPDATE audit_log SET reason = 'x'", "DELETE FROM audit_log"] {
             let error = #expect(throws: DatabaseError.self) { try fixture.execute(sql) }
@@ -46,19 +48,16 @@ import Testing
         return try await store.auditEntries()
     }
 
-    @Test(.enabled(if: ExternalTool.isUsable("sqlite3")))
-    func reasonEditedWithTheSqliteShellIsFoundAtThatEntry() async throws {
-        let fixture = try StoreFixture()
+    @Test(.enabled(if: ExternalTool.isUsable("sqlite3")), arguments: RecordsBackend.all)
+    func reasonEditedWithTheSqliteShellIsFoundAtThatEntry(backend: RecordsBackend) async throws {
+        let fixture = try StoreFixture(backend: backend)
         let entries = try await Self.rejectedRequest(in: fixture.store)
         let rejection = try #require(entries.first { $0.action == "reject" })
         #expect(try await fixture.store.verifyAudit().isIntact)
-        let output = try ExternalTool.run(
-            "sqlite3",
-            [
-                fixture.path,
-                "DROP TRIGGER audit_log_no_update; UPDATE audit_log SET reason = 'Hồ sơ hợp lệ' WHERE sequence = "
-                    + "\(rejection.sequence);",
-            ])
+        let output = try fixture.shell(
+            backend.dropTrigger("audit_log_no_update")
+                + " UPDATE audit_log SET reason = 'Hồ sơ hợp lệ' WHERE sequence = "
+                + "\(rejection.sequence);")
         #expect(output.status == 0, "\(output.errorText)")
         let verdict = try await fixture.store.verifyAudit()
         #expect(verdict.damage == AuditVerdict.Damage(sequence: rejection.sequence, problem: .hashMismatch))
@@ -66,10 +65,10 @@ import Testing
         #expect(verdict.description.contains("entry \(rejection.sequence)"))
     }
 
-    @Test(.enabled(if: ExternalTool.isUsable("sqlite3")))
-    func rechainedDeletedAndTruncatedEntriesAreNamed() async throws {
+    @Test(.enabled(if: ExternalTool.isUsable("sqlite3")), arguments: RecordsBackend.all)
+    func rechainedDeletedAndTruncatedEntriesAreNamed(backend: RecordsBackend) async throws {
         // Recomputing the edited entry's own hash moves the damage to the link of the next entry.
-        let fixture = try StoreFixture()
+        let fixture = try StoreFixture(backend: backend)
         let entries = try await Self.rejectedRequest(in: fixture.store)
         let target = entries[2]
         let forged = AuditEntry(
@@ -77,33 +76,21 @@ import Testing
             actorRole: target.actorRole, action: target.action, requestID: target.requestID,
             fromState: target.fromState,
             toState: target.toState, reason: target.reason, previousHash: target.previousHash)
-        _ = try ExternalTool.run(
-            "sqlite3",
-            [
-                fixture.path,
-                """
-                DROP TRIGGER audit_log_no_update;
-                UPDATE audit_log SET actor_id = 'someone-else', hash = '\(forged.hash)' WHERE sequence =
-                \(target.sequence);
-                """,
-            ])
+        _ = try fixture.shell(
+            """
+            \(backend.dropTrigger("audit_log_no_update"))
+            UPDATE audit_log SET actor_id = 'someone-else', hash = '\(forged.hash)' WHERE sequence =
+            \(target.sequence);
+            """)
         #expect(
             try await fixture.store.verifyAudit().damage == .init(sequence: target.sequence + 1, problem: .brokenLink))
 
-        let deleted = try StoreFixture()
+        let deleted = try StoreFixture(backend: backend)
         let deletedEntries = try await Self.rejectedRequest(in: deleted.store)
-        _ = try ExternalTool.run(
-            "sqlite3",
-            [
-                deleted.path, "DROP TRIGGER audit_log_no_delete; DELETE FROM audit_log WHERE sequence = 3;",
-            ])
+        _ = try deleted.shell(backend.dropTrigger("audit_log_no_delete") + " DELETE FROM audit_log WHERE sequence = 3;")
         #expect(try await deleted.store.verifyAudit().damage == .init(sequence: 4, problem: .gap))
 
-        _ = try ExternalTool.run(
-            "sqlite3",
-            [
-                deleted.path, "DELETE FROM audit_log WHERE sequence >= 2;",
-            ])
+        _ = try deleted.shell("DELETE FROM audit_log WHERE sequence >= 2;")
         let verdict = try await deleted.store.verifyAudit()
         #expect(verdict.damage == .init(sequence: 2, problem: .truncated))
         #expect(deletedEntries.count == 7)

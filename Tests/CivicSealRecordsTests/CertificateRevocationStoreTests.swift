@@ -22,9 +22,11 @@ import Testing
         return (root, leaf)
     }
 
-    @Test("An issued certificate is good, a revoked one is revoked with reason, time and audit entry; others unknown")
-    func revocationIsRecordedAndAudited() throws {
-        let fixture = try StoreFixture()
+    @Test(
+        "An issued certificate is good, a revoked one is revoked with reason, time and audit entry; others unknown",
+        arguments: RecordsBackend.all)
+    func revocationIsRecordedAndAudited(backend: RecordsBackend) throws {
+        let fixture = try StoreFixture(backend: backend)
         let (root, leaf) = try Self.certificates()
         let issuer = root.subject.description
         #expect(try fixture.store.recordIssuedCertificates([(leaf, "seal")], now: Self.now) == 1)
@@ -62,9 +64,9 @@ import Testing
         #expect(throws: (any Error).self) { try fixture.execute("UPDATE issued_certificates SET revoked_at = NULL") }
     }
 
-    @Test("CRL numbers only increase, per issuer")
-    func crlNumbersIncrease() throws {
-        let fixture = try StoreFixture()
+    @Test("CRL numbers only increase, per issuer", arguments: RecordsBackend.all)
+    func crlNumbersIncrease(backend: RecordsBackend) throws {
+        let fixture = try StoreFixture(backend: backend)
         #expect(try fixture.store.nextCRLNumber(issuer: "CN=A") == 1)
         #expect(try fixture.store.nextCRLNumber(issuer: "CN=A") == 2)
         #expect(try fixture.store.nextCRLNumber(issuer: "CN=B") == 1)

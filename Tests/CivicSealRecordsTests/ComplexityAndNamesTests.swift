@@ -9,8 +9,10 @@ import Testing
     static let named = Participant.officer(
         "dev-staff-b5e1e67224005492", department: "justice-hanoi", name: "  Trần  Đức Lương ")
 
-    @Test func settingTheComplexityRecomputesTheDeadlineFromTheReceiptDayAndIsAudited() async throws {
-        let fixture = try StoreFixture()
+    @Test(arguments: RecordsBackend.all) func settingTheComplexityRecomputesTheDeadlineFromTheReceiptDayAndIsAudited(
+        backend: RecordsBackend
+    ) async throws {
+        let fixture = try StoreFixture(backend: backend)
         let store = fixture.store
         let submitted = try await store.submit(Fixtures.validated(person: 11), now: Fixtures.now)
         #expect(
@@ -51,8 +53,10 @@ import Testing
                 == "[simple] Nhầm: chỉ học ngắn hạn")
     }
 
-    @Test func complexityNeedsAReasonAnOpenCriminalRecordAndTheDepartment() async throws {
-        let fixture = try StoreFixture()
+    @Test(arguments: RecordsBackend.all) func complexityNeedsAReasonAnOpenCriminalRecordAndTheDepartment(
+        backend: RecordsBackend
+    ) async throws {
+        let fixture = try StoreFixture(backend: backend)
         let store = fixture.store
         let id = try await store.submit(Fixtures.validated(person: 12), now: Fixtures.now).id
         var error = await #expect(throws: RecordsError.self) {
@@ -90,8 +94,10 @@ import Testing
         #expect(try await store.verifyAudit().isIntact)
     }
 
-    @Test func theClaimingOfficersNameIsKeptForTheQueueAndClearedWhenTheRequestGoesBack() async throws {
-        let fixture = try StoreFixture()
+    @Test(arguments: RecordsBackend.all) func theClaimingOfficersNameIsKeptForTheQueueAndClearedWhenTheRequestGoesBack(
+        backend: RecordsBackend
+    ) async throws {
+        let fixture = try StoreFixture(backend: backend)
         let store = fixture.store
         let id = try await store.submit(Fixtures.validated(person: 14), now: Fixtures.now).id
         let officer = Participant.officer("dev-staff-1", department: "justice-hanoi", name: "Lê Văn Luật")
@@ -109,8 +115,10 @@ import Testing
         #expect(history.map(\.actorName) == [nil, "Lê Văn Luật", "Lê Văn Luật", nil])
     }
 
-    @Test func allStatesQueueMergesStatesInDueDateOrderAndPages() async throws {
-        let fixture = try StoreFixture()
+    @Test(arguments: RecordsBackend.all) func allStatesQueueMergesStatesInDueDateOrderAndPages(backend: RecordsBackend)
+        async throws
+    {
+        let fixture = try StoreFixture(backend: backend)
         let store = fixture.store
         var ids: [String] = []
         for person in 20..<27 {

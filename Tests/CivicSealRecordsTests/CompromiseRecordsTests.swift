@@ -19,9 +19,11 @@ struct CompromiseRecordsTests {
             signerCertificateSHA256: String(repeating: "1", count: 64), issuedAt: Fixtures.now)
     }
 
-    @Test("each step of a document runs once: repeating it changes nothing, and the chain explains both documents")
-    func stepsRunOnceAndTheChainAgrees() async throws {
-        let fixture = try StoreFixture()
+    @Test(
+        "each step of a document runs once: repeating it changes nothing, and the chain explains both documents",
+        arguments: RecordsBackend.all)
+    func stepsRunOnceAndTheChainAgrees(backend: RecordsBackend) async throws {
+        let fixture = try StoreFixture(backend: backend)
         let store = fixture.store
         let first = try await DocumentAuditTests.issue(store, person: 1)
         let second = try await DocumentAuditTests.issue(store, person: 2)
@@ -71,9 +73,11 @@ struct CompromiseRecordsTests {
         }
     }
 
-    @Test("a document an officer withdrew after it was listed is skipped, never revoked again or re-issued")
-    func withdrawnDocumentIsSkipped() async throws {
-        let fixture = try StoreFixture()
+    @Test(
+        "a document an officer withdrew after it was listed is skipped, never revoked again or re-issued",
+        arguments: RecordsBackend.all)
+    func withdrawnDocumentIsSkipped(backend: RecordsBackend) async throws {
+        let fixture = try StoreFixture(backend: backend)
         let store = fixture.store
         let document = try await DocumentAuditTests.issue(store, person: 3)
         let run = try store.startCompromiseRun(

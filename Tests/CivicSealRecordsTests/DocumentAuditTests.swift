@@ -30,9 +30,11 @@ struct DocumentAuditTests {
         return documentID
     }
 
-    @Test("a revoked document flipped back to valid, and a valid one flipped to revoked, are each reported by id")
-    func statusFlippedWithRawSQLIsReported() async throws {
-        let fixture = try StoreFixture()
+    @Test(
+        "a revoked document flipped back to valid, and a valid one flipped to revoked, are each reported by id",
+        arguments: RecordsBackend.all)
+    func statusFlippedWithRawSQLIsReported(backend: RecordsBackend) async throws {
+        let fixture = try StoreFixture(backend: backend)
         let revoked = try await Self.issue(fixture.store, person: 1)
         let valid = try await Self.issue(fixture.store, person: 2)
         let untouched = try await Self.issue(fixture.store, person: 3)
@@ -55,10 +57,10 @@ struct DocumentAuditTests {
     }
 
     @Test(
-        "changed revocation grounds, reason code or time, or a moved issuance pointer, are reported too"
-    )
-    func revocationDetailsAndIssuancePointerAreChecked() async throws {
-        let fixture = try StoreFixture()
+        "changed revocation grounds, reason code or time, or a moved issuance pointer, are reported too",
+        arguments: RecordsBackend.all)
+    func revocationDetailsAndIssuancePointerAreChecked(backend: RecordsBackend) async throws {
+        let fixture = try StoreFixture(backend: backend)
         let first = try await Self.issue(fixture.store, person: 1)
         let second = try await Self.issue(fixture.store, person: 2)
         let third = try await Self.issue(fixture.store, person: 3)

@@ -74,18 +74,29 @@ enum Fixtures {
     }
 }
 
-/// A store on a fresh database in a temporary folder, removed with the value.
+/// A store on a fresh database of `backend` (SQLite in a temporary folder, or a new PostgreSQL database), removed
+/// with the value.
 final class StoreFixture: Sendable {
     let folder: TemporaryDirectory
     let store: RequestStore
+    let backend: RecordsBackend
+    private let handles: RecordsBackend.Handles
+    /// The SQLite file (SQLite backend only).
     var path: String { folder.path + "/records.sqlite" }
 
-    init(configuration: RecordsConfiguration = RecordsConfiguration()) throws {
+    init(backend: RecordsBackend = .sqlite, configuration: RecordsConfiguration = RecordsConfiguration()) throws {
         folder = TemporaryDirectory("civicseal-records")
-        store = try RequestStore.open(path: folder.path + "/records.sqlite", configuration: configuration)
+        self.backend = backend
+        (store, handles) = try backend.makeStore(folder: folder, configuration: configuration)
     }
 
-    deinit { try? store.close() }
+    deinit {
+        try? store.close()
+        handles.cleanup()
+    }
+
+    /// Runs `script` with the backend's own shell, behind the store's back (tampering tests).
+    func shell(_ script: String) throws -> RecordsBackend.ShellResult { try handles.shell(script) }
 
     func count(_ table: String) throws -> Int64 {
         try store.database.read { try $0.scalar("SELECT count(*) FROM \(table)").int64 ?? -1 }
@@ -106,7 +117,12 @@ final class StoreFixture: Sendable {
     func historyLength(_ id: String) throws -> Int {
         guard let seq = try seq(id) else { return -1 }
         return Int(
-            try scalar("SELECT json_array_length(history) FROM requests WHERE seq = ?", [.integer(seq)]).int64 ?? -1)
+            try scalar(
+                backend == .sqlite
+                    ? "SELECT json_array_length(history) FROM requests WHERE seq = ?"
+                    : "SELECT jsonb_array_length(history::jsonb) FROM requests WHERE seq = ?",
+                [.integer(seq)]
+            ).int64 ?? -1)
     }
 
     /// state, version, assignee, update time and history of a request, read straight from the table.

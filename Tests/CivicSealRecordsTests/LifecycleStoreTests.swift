@@ -50,8 +50,10 @@ import Testing
         return id
     }
 
-    @Test func everyAllowedTransitionMovesTheRowAndRecordsHistoryAndAudit() async throws {
-        let fixture = try StoreFixture()
+    @Test(arguments: RecordsBackend.all) func everyAllowedTransitionMovesTheRowAndRecordsHistoryAndAudit(
+        backend: RecordsBackend
+    ) async throws {
+        let fixture = try StoreFixture(backend: backend)
         let store = fixture.store
         // Together these paths use each transition at least once.
         let paths: [[LifecycleAction]] = [
@@ -86,8 +88,10 @@ import Testing
         #expect(verdict.entryCount == paths.count + paths.map(\.count).reduce(0, +))
     }
 
-    @Test func approvalStoresFindingsAndClaimAssigns() async throws {
-        let fixture = try StoreFixture()
+    @Test(arguments: RecordsBackend.all) func approvalStoresFindingsAndClaimAssigns(backend: RecordsBackend)
+        async throws
+    {
+        let fixture = try StoreFixture(backend: backend)
         let id = try await Self.request(in: .inReview, owner: 7, store: fixture.store)
         #expect(try fixture.row(id)[2] == .text("officer-lan"))
         _ = try await Self.attempt(.approve, id, owner: 7, in: fixture.store)
@@ -102,9 +106,9 @@ import Testing
         }
     }
 
-    @Test(arguments: RequestState.allCases)
-    func forbiddenTransitionsAreRefusedAndChangeNothing(state: RequestState) async throws {
-        let fixture = try StoreFixture()
+    @Test(arguments: RecordsBackend.all, RequestState.allCases)
+    func forbiddenTransitionsAreRefusedAndChangeNothing(backend: RecordsBackend, state: RequestState) async throws {
+        let fixture = try StoreFixture(backend: backend)
         let owner = 200
         let id = try await Self.request(in: state, owner: owner, store: fixture.store)
         let row = try fixture.row(id)
@@ -125,8 +129,10 @@ import Testing
         #expect(try await fixture.store.verifyAudit().isIntact)
     }
 
-    @Test func wrongRoleMissingReasonAndOtherAssigneeAreRefused() async throws {
-        let fixture = try StoreFixture()
+    @Test(arguments: RecordsBackend.all) func wrongRoleMissingReasonAndOtherAssigneeAreRefused(backend: RecordsBackend)
+        async throws
+    {
+        let fixture = try StoreFixture(backend: backend)
         let store = fixture.store
         let id = try await Self.request(in: .submitted, owner: 3, store: store)
         let row = try fixture.row(id)
@@ -157,8 +163,10 @@ import Testing
         #expect(try fixture.row(id)[1] == .integer((row[1].int64 ?? 0) + 1))
     }
 
-    @Test func staleVersionIsRefusedAsConcurrentModification() async throws {
-        let fixture = try StoreFixture()
+    @Test(arguments: RecordsBackend.all) func staleVersionIsRefusedAsConcurrentModification(backend: RecordsBackend)
+        async throws
+    {
+        let fixture = try StoreFixture(backend: backend)
         let id = try await Self.request(in: .submitted, owner: 4, store: fixture.store)
         let error = await #expect(throws: RecordsError.self) {
             _ = try await fixture.store.claim(id, by: Fixtures.justiceOfficer, expectedVersion: 7, now: Fixtures.now)
@@ -167,8 +175,8 @@ import Testing
         #expect(try fixture.row(id)[0] == .text("submitted"))
     }
 
-    @Test func supplementCannotChangeTheForm() async throws {
-        let fixture = try StoreFixture()
+    @Test(arguments: RecordsBackend.all) func supplementCannotChangeTheForm(backend: RecordsBackend) async throws {
+        let fixture = try StoreFixture(backend: backend)
         let id = try await Self.request(in: .needsInfo, owner: 5, store: fixture.store)
         let error = await #expect(throws: RecordsError.self) {
             _ = try await fixture.store.supplement(
@@ -178,8 +186,10 @@ import Testing
         #expect(try fixture.row(id)[0] == .text("needs_info"))
     }
 
-    @Test func concurrentClaimsByManyOfficersHaveExactlyOneWinner() async throws {
-        let fixture = try StoreFixture()
+    @Test(arguments: RecordsBackend.all) func concurrentClaimsByManyOfficersHaveExactlyOneWinner(
+        backend: RecordsBackend
+    ) async throws {
+        let fixture = try StoreFixture(backend: backend)
         let store = fixture.store
         let id = try await Self.request(in: .submitted, owner: 6, store: store)
         let officers = (0..<12).map { Participant.officer("officer-\($0)", department: "justice-hanoi") }

@@ -17,8 +17,10 @@ import Testing
         return summaries
     }
 
-    @Test func queueIsOrderedByDueDateThenArrivalAndPagesWithoutGaps() async throws {
-        let fixture = try StoreFixture()
+    @Test(arguments: RecordsBackend.all) func queueIsOrderedByDueDateThenArrivalAndPagesWithoutGaps(
+        backend: RecordsBackend
+    ) async throws {
+        let fixture = try StoreFixture(backend: backend)
         let store = fixture.store
         var all = try await Self.fill(store, persons: 0..<9, day: "2026-07-20")
         all += try await Self.fill(store, persons: 9..<17, day: "2026-07-15")
@@ -37,8 +39,10 @@ import Testing
         #expect(seen == expected)
     }
 
-    @Test func paginationIsStableWhileRowsAreInserted() async throws {
-        let fixture = try StoreFixture()
+    @Test(arguments: RecordsBackend.all) func paginationIsStableWhileRowsAreInserted(backend: RecordsBackend)
+        async throws
+    {
+        let fixture = try StoreFixture(backend: backend)
         let store = fixture.store
         let existing = try await Self.fill(store, persons: 0..<30, day: "2026-07-15")
         var seen: [String] = []
@@ -61,12 +65,14 @@ import Testing
     }
 
     // The last one is well formed (base64url of `q1|2026-07-15|aaa…a`) but names no request of this database.
-    @Test(arguments: [
-        "", "not-a-cursor", "cTF8MjAyNi0wNy0xNXx4", "q1|2026-07-15|" + String(repeating: "a", count: 32),
-        "cTF8MjAyNi0wNy0xNXxhYWFhYWFhYWFhYWFhYWFhYWFhYWFhYWFhYWFhYWFhYQ",
-    ])
-    func foreignCursorsAreRefused(cursor: String) async throws {
-        let fixture = try StoreFixture()
+    @Test(
+        arguments: RecordsBackend.all,
+        [
+            "", "not-a-cursor", "cTF8MjAyNi0wNy0xNXx4", "q1|2026-07-15|" + String(repeating: "a", count: 32),
+            "cTF8MjAyNi0wNy0xNXxhYWFhYWFhYWFhYWFhYWFhYWFhYWFhYWFhYWFhYWFhYQ",
+        ])
+    func foreignCursorsAreRefused(backend: RecordsBackend, cursor: String) async throws {
+        let fixture = try StoreFixture(backend: backend)
         let error = await #expect(throws: RecordsError.self) {
             _ = try await fixture.store.departmentQueue(
                 for: Fixtures.healthOfficer, state: .submitted, after: cursor, now: Fixtures.now)
@@ -74,8 +80,8 @@ import Testing
         #expect(error?.code == .invalidCursor)
     }
 
-    @Test func citizensSeeOnlyTheirOwnRequests() async throws {
-        let fixture = try StoreFixture()
+    @Test(arguments: RecordsBackend.all) func citizensSeeOnlyTheirOwnRequests(backend: RecordsBackend) async throws {
+        let fixture = try StoreFixture(backend: backend)
         let store = fixture.store
         let mine = try await store.submit(Fixtures.validated(person: 1), now: Fixtures.now)
         let theirs = try await store.submit(Fixtures.validated(person: 2), now: Fixtures.now)
@@ -96,8 +102,8 @@ import Testing
         #expect(try fixture.row(theirs.id)[0] == .text("submitted"))
     }
 
-    @Test func officersSeeOnlyTheirDepartment() async throws {
-        let fixture = try StoreFixture()
+    @Test(arguments: RecordsBackend.all) func officersSeeOnlyTheirDepartment(backend: RecordsBackend) async throws {
+        let fixture = try StoreFixture(backend: backend)
         let store = fixture.store
         let criminal = try await store.submit(Fixtures.validated(person: 1), now: Fixtures.now)
         let health = try await store.submit(
@@ -125,8 +131,10 @@ import Testing
                 == criminal.id)
     }
 
-    @Test func healthBookEntriesAreRecordedByCliniciansAndReadByThePerson() async throws {
-        let fixture = try StoreFixture()
+    @Test(arguments: RecordsBackend.all) func healthBookEntriesAreRecordedByCliniciansAndReadByThePerson(
+        backend: RecordsBackend
+    ) async throws {
+        let fixture = try StoreFixture(backend: backend)
         let store = fixture.store
         let person = Fixtures.person(9).personalID
         let vaccination = HealthBookEntry.vaccination(
@@ -173,8 +181,10 @@ import Testing
 
 /// The queue page's counts: the whole (filtered) queue and its overdue part, stopping at the count limit.
 @Suite struct QueueCountTests {
-    @Test func countsFollowTheFiltersAndStopAtTheLimit() async throws {
-        let fixture = try StoreFixture()
+    @Test(arguments: RecordsBackend.all) func countsFollowTheFiltersAndStopAtTheLimit(backend: RecordsBackend)
+        async throws
+    {
+        let fixture = try StoreFixture(backend: backend)
         let store = fixture.store
         // Health certificates in the health queue, received long ago (overdue by July) and recently (not overdue).
         let old = Fixtures.instant("2026-03-02")

@@ -10,9 +10,11 @@ import Testing
 /// Public request ids derived from row numbers (migration 4): unguessable, per-database, and reversible only with the
 /// database's key; ids issued before migration 4 keep working.
 @Suite struct RequestIDTests {
-    @Test func idsAreDerivedFromRowNumbersUnderTheDatabasesOwnKey() async throws {
-        let first = try StoreFixture()
-        let second = try StoreFixture()
+    @Test(arguments: RecordsBackend.all) func idsAreDerivedFromRowNumbersUnderTheDatabasesOwnKey(
+        backend: RecordsBackend
+    ) async throws {
+        let first = try StoreFixture(backend: backend)
+        let second = try StoreFixture(backend: backend)
         var ids: [String] = []
         for person in 1...20 {
             let summary = try await first.store.submit(
@@ -35,8 +37,8 @@ import Testing
         #expect(key.bytes?.count == 16)
     }
 
-    @Test func forgedAndAlteredIdsAreNotFound() async throws {
-        let fixture = try StoreFixture()
+    @Test(arguments: RecordsBackend.all) func forgedAndAlteredIdsAreNotFound(backend: RecordsBackend) async throws {
+        let fixture = try StoreFixture(backend: backend)
         let summary = try await fixture.store.submit(Fixtures.validated(person: 1), now: Fixtures.now)
         var altered = Array(summary.id)
         altered[31] = altered[31] == "0" ? "1" : "0"

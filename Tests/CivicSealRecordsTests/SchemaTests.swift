@@ -12,7 +12,9 @@ import Testing
         }
     }
 
-    @Test func queuePagesAreOneIndexRangeScanWithoutSorting() throws {
+    @Test func queuePagesAreOneIndexRangeScanWithoutSorting()
+        throws
+    {
         let fixture = try StoreFixture()
         let first = try Self.plan(
             fixture, "SELECT * FROM requests WHERE department_id = ? AND state = ? ORDER BY due_date, seq LIMIT ?",
@@ -56,6 +58,30 @@ import Testing
         #expect(!plan.contains("SCAN"), "\(plan)")
     }
 
+    /// PostgreSQL's fresh-schema set reaches the state SQLite's migrations reach: the same tables with the same
+    /// columns, the same append-only triggers; its version is recorded as SQLite's `user_version` is.
+    @Test(.enabled(if: RecordsBackend.all.contains(.postgresql)))
+    func postgresqlSchemaHasTheSameTablesColumnsAndTriggers() throws {
+        let sqlite = try StoreFixture()
+        let postgres = try StoreFixture(backend: .postgresql)
+        let sqliteColumns = try sqlite.store.database.read { connection in
+            try connection.query(
+                "SELECT m.name, p.name FROM sqlite_schema m, pragma_table_info(m.name) p WHERE m.type = 'table'"
+            ).map { "\($0[0].string ?? "").\($0[1].string ?? "")" }
+        }
+        let postgresColumns = try postgres.store.database.read { connection in
+            try connection.query(
+                "SELECT table_name::text, column_name::text FROM information_schema.columns WHERE table_schema = "
+                    + "'public' AND table_name <> 'civicseal_schema_version'"
+            ).map { "\($0[0].string ?? "").\($0[1].string ?? "")" }
+        }
+        #expect(Set(sqliteColumns) == Set(postgresColumns))
+        #expect(try postgres.store.verifyAudit().missingTriggers.isEmpty)
+        #expect(
+            try postgres.scalar("SELECT version FROM civicseal_schema_version")
+                == .integer(Int64(RecordsSchema.postgresqlMigrations.count)))
+    }
+
     @Test func migrationsAreRecordedInUserVersion() throws {
         let fixture = try StoreFixture()
         #expect(try fixture.scalar("PRAGMA user_version") == .integer(Int64(RecordsSchema.migrations.count)))
@@ -65,7 +91,9 @@ import Testing
 
 /// The queue page's kind filter and its counts stay inside the queue index (migration 3): no table row is read.
 @Suite struct QueueIndexCoverageTests {
-    @Test func kindFilterAndCountsAreCoveredByTheQueueIndex() throws {
+    @Test func kindFilterAndCountsAreCoveredByTheQueueIndex()
+        throws
+    {
         let fixture = try StoreFixture()
         let filtered = try SchemaTests.plan(
             fixture,

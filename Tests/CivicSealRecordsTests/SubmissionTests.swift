@@ -5,8 +5,8 @@ import Testing
 
 /// Submitting: routing, deadlines across weekends and holidays, fees, idempotency, the one-open-request rule.
 @Suite struct SubmissionTests {
-    @Test func submissionIsRoutedPricedAndAudited() async throws {
-        let fixture = try StoreFixture()
+    @Test(arguments: RecordsBackend.all) func submissionIsRoutedPricedAndAudited(backend: RecordsBackend) async throws {
+        let fixture = try StoreFixture(backend: backend)
         let summary = try await fixture.store.submit(
             Fixtures.validated(Fixtures.criminalRecord(copies: 4)), now: Fixtures.now)
         #expect(RequestStore.isRequestID(summary.id))
@@ -34,9 +34,10 @@ import Testing
         ("2026-08-29", "2026-09-15"),  // Saturday before National Day
     ]
 
-    @Test(arguments: deadlines)
-    func dueDateIsStoredInWorkingDays(received: String, due: String) async throws {
-        let fixture = try StoreFixture()
+    @Test(arguments: RecordsBackend.all, deadlines)
+    func dueDateIsStoredInWorkingDays(backend: RecordsBackend, deadline: (String, String)) async throws {
+        let (received, due) = deadline
+        let fixture = try StoreFixture(backend: backend)
         let now = Fixtures.instant(received)
         let request = Fixtures.validated(today: Fixtures.date(received))
         let summary = try await fixture.store.submit(request, now: now)
@@ -48,8 +49,8 @@ import Testing
         #expect(try fixture.scalar("SELECT due_date FROM requests WHERE seq = ?", [.integer(seq)]) == .text(due))
     }
 
-    @Test func receiptDayFollowsVietnamTimeNotUTC() async throws {
-        let fixture = try StoreFixture()
+    @Test(arguments: RecordsBackend.all) func receiptDayFollowsVietnamTimeNotUTC(backend: RecordsBackend) async throws {
+        let fixture = try StoreFixture(backend: backend)
         // 23:30 UTC on Thursday 16 July is already Friday 17 July in Hà Nội.
         let now = Fixtures.instant("2026-07-17", hour: 6, minute: 30)
         let summary = try await fixture.store.submit(Fixtures.validated(), now: now)
@@ -57,17 +58,19 @@ import Testing
         #expect(summary.dueDate == Fixtures.date("2026-07-31"))
     }
 
-    @Test func holidaysComeFromConfiguration() async throws {
+    @Test(arguments: RecordsBackend.all) func holidaysComeFromConfiguration(backend: RecordsBackend) async throws {
         var configuration = RecordsConfiguration()
         configuration.calendar = WorkingDayCalendar(
             holidays: [PublicHoliday(date: Fixtures.date("2026-07-22"), name: "Synthetic holiday")])
-        let fixture = try StoreFixture(configuration: configuration)
+        let fixture = try StoreFixture(backend: backend, configuration: configuration)
         let summary = try await fixture.store.submit(Fixtures.validated(), now: Fixtures.instant("2026-07-17"))
         #expect(summary.dueDate == Fixtures.date("2026-08-03"))
     }
 
-    @Test func overdueIsComputedFromTheDueDateWhileOpen() async throws {
-        let fixture = try StoreFixture()
+    @Test(arguments: RecordsBackend.all) func overdueIsComputedFromTheDueDateWhileOpen(backend: RecordsBackend)
+        async throws
+    {
+        let fixture = try StoreFixture(backend: backend)
         let store = fixture.store
         let summary = try await store.submit(Fixtures.validated(), now: Fixtures.now)  // due 2026-07-29
         let onDueDate = try await store.request(
@@ -83,8 +86,9 @@ import Testing
 
     // MARK: Idempotency
 
-    @Test func sameKeyAndBodyReturnsTheFirstRequest() async throws {
-        let fixture = try StoreFixture()
+    @Test(arguments: RecordsBackend.all) func sameKeyAndBodyReturnsTheFirstRequest(backend: RecordsBackend) async throws
+    {
+        let fixture = try StoreFixture(backend: backend)
         let first = try await fixture.store.submit(Fixtures.validated(), idempotencyKey: "key-1", now: Fixtures.now)
         let again = try await fixture.store.submit(
             Fixtures.validated(), idempotencyKey: "key-1", now: Fixtures.now.addingTimeInterval(5))
@@ -93,8 +97,8 @@ import Testing
         #expect(try fixture.count("audit_log") == 1)
     }
 
-    @Test func sameKeyWithADifferentBodyIsRefused() async throws {
-        let fixture = try StoreFixture()
+    @Test(arguments: RecordsBackend.all) func sameKeyWithADifferentBodyIsRefused(backend: RecordsBackend) async throws {
+        let fixture = try StoreFixture(backend: backend)
         _ = try await fixture.store.submit(Fixtures.validated(), idempotencyKey: "key-1", now: Fixtures.now)
         let error = await #expect(throws: RecordsError.self) {
             _ = try await fixture.store.submit(
@@ -106,8 +110,8 @@ import Testing
         #expect(try fixture.count("audit_log") == 1)
     }
 
-    @Test func differentCitizensMayReuseAKey() async throws {
-        let fixture = try StoreFixture()
+    @Test(arguments: RecordsBackend.all) func differentCitizensMayReuseAKey(backend: RecordsBackend) async throws {
+        let fixture = try StoreFixture(backend: backend)
         let first = try await fixture.store.submit(
             Fixtures.validated(person: 1), idempotencyKey: "k", now: Fixtures.now)
         let second = try await fixture.store.submit(
@@ -116,9 +120,9 @@ import Testing
         #expect(try fixture.count("requests") == 2)
     }
 
-    @Test(arguments: ["", String(repeating: "x", count: 201), "with space", "tab\tkey", "khóa"])
-    func malformedIdempotencyKeysAreRefused(key: String) async throws {
-        let fixture = try StoreFixture()
+    @Test(arguments: RecordsBackend.all, ["", String(repeating: "x", count: 201), "with space", "tab\tkey", "khóa"])
+    func malformedIdempotencyKeysAreRefused(backend: RecordsBackend, key: String) async throws {
+        let fixture = try StoreFixture(backend: backend)
         let error = await #expect(throws: RecordsError.self) {
             _ = try await fixture.store.submit(Fixtures.validated(), idempotencyKey: key, now: Fixtures.now)
         }
@@ -127,8 +131,10 @@ import Testing
 
     // MARK: One unfinished request per form
 
-    @Test func unfinishedRequestOfTheSameFormBlocksAnother() async throws {
-        let fixture = try StoreFixture()
+    @Test(arguments: RecordsBackend.all) func unfinishedRequestOfTheSameFormBlocksAnother(backend: RecordsBackend)
+        async throws
+    {
+        let fixture = try StoreFixture(backend: backend)
         let store = fixture.store
         let first = try await store.submit(Fixtures.validated(), now: Fixtures.now)
         let error = await #expect(throws: RecordsError.self) {
@@ -150,8 +156,10 @@ import Testing
         _ = try await store.submit(Fixtures.validated(), now: Fixtures.now)
     }
 
-    @Test func concurrentSubmissionsOfTheSameFormLetOnlyOneThrough() async throws {
-        let fixture = try StoreFixture()
+    @Test(arguments: RecordsBackend.all) func concurrentSubmissionsOfTheSameFormLetOnlyOneThrough(
+        backend: RecordsBackend
+    ) async throws {
+        let fixture = try StoreFixture(backend: backend)
         let store = fixture.store
         let outcomes = await withTaskGroup(of: Bool.self) { group in
             for _ in 0..<8 {

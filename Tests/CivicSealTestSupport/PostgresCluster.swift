@@ -199,7 +199,23 @@ package final class PostgresCluster: Sendable {
     }
 
     /// `pg_ctl restart -m fast`: every connection is dropped, the server is back when this returns.
-    package func restart() throws { try pgctl(["restart", "-w", "-t", "60", "-m", "fast"]) }
+    /// Runs on a thread of its own: the wait for the server must not hold a thread of the cooperative pool.
+    package func restart() async throws {
+        let restart: @Sendable () throws -> Void = { [self] in
+            // -l again: without it the new postmaster would write to (and hold open) this process's pipe.
+            try pgctl(["restart", "-w", "-t", "60", "-m", "fast", "-l", "\(directory)/server.log"])
+        }
+        try await withCheckedThrowingContinuation { (continuation: CheckedContinuation<Void, Error>) in
+            Thread.detachNewThread { continuation.resume(with: Result { try restart() }) }
+        }
+    }
+
+    /// ``start()`` on a thread of its own, for async callers.
+    package static func startOffPool() async throws -> PostgresCluster {
+        try await withCheckedThrowingContinuation { continuation in
+            Thread.detachNewThread { continuation.resume(with: Result { try start() }) }
+        }
+    }
 
     /// Stops the server at once and removes its directory.
     package func stop() {
@@ -232,6 +248,9 @@ package final class PostgresCluster: Sendable {
             }
         }
     }
+
+    /// Whether PostgreSQL's server programs are installed (on PATH or in Debian's versioned directories).
+    package static var isInstalled: Bool { binDirectory() != nil }
 
     /// The directory of `initdb` and `pg_ctl`: PATH first, then Debian's versioned directories.
     private static func binDirectory() -> String? {

@@ -66,19 +66,41 @@ package struct SoftHSMToken: Sendable {
         package let description: String
     }
 
+    /// How a token is initialised.
+    package enum Initialisation: Sendable {
+        /// Through the module this process has loaded (C_InitToken on SoftHSM's free slot, then C_InitPIN as the
+        /// security officer): what `softhsm2-util --init-token --free` does, visible to this process and to children.
+        case loadedModule
+        /// By running `softhsm2-util --init-token --free --label … --so-pin … --pin …` with SOFTHSM2_CONF set: visible
+        /// to child processes (the civicseal CLI, pkcs11-tool), but to this process only if it had not initialised
+        /// the module yet (SoftHSM scans its token directory once, at C_Initialize).
+        case softhsm2Util
+    }
+
     /// Creates a fresh SoftHSM2 token in the process-wide token directory (SOFTHSM2_CONF set for this process).
     ///
     /// SoftHSM reads its token directory once, at C_Initialize: a token `softhsm2-util --init-token` makes after the
-    /// module is loaded in this process stays invisible to it. So the token is initialised through the module this
-    /// process has loaded (C_InitToken on SoftHSM's free slot, then C_InitPIN as the security officer), which is
-    /// what `softhsm2-util --init-token --free` does; child processes (the CLI, pkcs11-tool) find it in the shared
-    /// token directory. Throws (so the test fails, never skips) when softhsm2 is missing.
-    package static func make(label: String = "CivicSeal-\(UUID().uuidString.prefix(12))") throws -> SoftHSMToken {
+    /// module is loaded in this process stays invisible to it. So by default the token is initialised through the
+    /// loaded module; ``Initialisation/softhsm2Util`` is for tokens only child processes use. Throws (so the test
+    /// fails, never skips) when softhsm2 is missing.
+    package static func make(
+        label: String = "CivicSeal-\(UUID().uuidString.prefix(12))", via initialisation: Initialisation = .loadedModule
+    ) throws -> SoftHSMToken {
         guard let modulePath = installedModule else { throw ExternalTool.Missing(tool: "softhsm2 (libsofthsm2.so)") }
         let shared = try Self.shared.get()
         let pin = SecureRandom.identifier(byteCount: 12)
         let soPIN = SecureRandom.identifier(byteCount: 12)
-        try PKCS11Token.initializeToken(modulePath: modulePath, label: label, soPIN: soPIN, userPIN: pin)
+        switch initialisation {
+        case .loadedModule:
+            try PKCS11Token.initializeToken(modulePath: modulePath, label: label, soPIN: soPIN, userPIN: pin)
+        case .softhsm2Util:
+            // Test PINs on argv: softhsm2-util's way, never the product's.
+            let output = try ExternalTool.run(
+                "softhsm2-util", ["--init-token", "--free", "--label", label, "--so-pin", soPIN, "--pin", pin])
+            guard output.status == 0 else {
+                throw SetupError(description: "softhsm2-util --init-token failed: \(output.errorText)\(output.text)")
+            }
+        }
         return SoftHSMToken(
             directory: shared.directory, label: label, pin: pin, soPIN: soPIN, modulePath: modulePath,
             configPath: shared.configPath)
@@ -110,18 +132,23 @@ package struct SoftHSMToken: Sendable {
         try PKCS11Token.open(modulePath: modulePath, uri: uri, pin: pinSource())
     }
 
-    /// Deletes this token's files (a token that disappears). SoftHSM keeps one directory per token, named by a
-    /// UUID, holding a token.object file with the label; the directory whose token.object names this label goes.
-    package func remove() throws {
+    /// The directory holding this token's files: SoftHSM keeps one per token, named by a UUID, with a token.object
+    /// file holding the label blank-padded to 32 bytes.
+    package func tokenDirectory() throws -> String? {
         let tokens = directory + "/tokens"
+        let padded = Array((label + String(repeating: " ", count: max(0, 32 - label.utf8.count))).utf8)
         for entry in try FileManager.default.contentsOfDirectory(atPath: tokens) {
             let path = tokens + "/" + entry
             guard let data = FileManager.default.contents(atPath: path + "/token.object") else { continue }
-            let padded = Array((label + String(repeating: " ", count: max(0, 32 - label.utf8.count))).utf8)
-            if Array(data).firstRange(of: padded) != nil {
-                try FileManager.default.removeItem(atPath: path)
-            }
+            if Array(data).firstRange(of: padded) != nil { return path }
         }
+        return nil
+    }
+
+    /// Deletes this token's files (a token that disappears).
+    package func remove() throws {
+        guard let path = try tokenDirectory() else { throw SetupError(description: "no files for token \(label)") }
+        try FileManager.default.removeItem(atPath: path)
     }
 
     /// Environment for child processes (civicseal CLI, pkcs11-tool): SOFTHSM2_CONF=<configPath>.

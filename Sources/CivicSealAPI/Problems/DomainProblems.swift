@@ -123,6 +123,12 @@ extension CaseworkError: HTTPProblemConvertible {
             return ProblemDetails(
                 slug: "too-many-requests", title: "Too many confirmation attempts", status: HTTPStatus(code: 429),
                 detail: message)
+        case .keyUnavailable:
+            // The approval is recorded; only the signature waits for the token (the sweeper issues it).
+            return ProblemDetails(
+                slug: "signing-key-unavailable", title: "The signing key is unavailable", status: HTTPStatus(code: 503),
+                detail: "The decision is recorded; the document will be issued once the signing key's token is "
+                    + "reachable again.")
         case .sealNotConfigured, .issuanceFailed, .storage:
             // Issuance failures never reach a client through a decision (the approval stands); nothing leaks.
             return ProblemDetails(

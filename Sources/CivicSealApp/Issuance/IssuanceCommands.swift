@@ -13,13 +13,16 @@ import Foundation
 /// `keys rotate`, and `demo`.
 package enum IssuanceCommands {
     /// Opens the store, the keyring (creating development keys if the directory has none) and the issuer.
-    static func open(dataDirectory: String, keysDirectory: String) throws(AppError) -> IssuanceService {
+    static func open(dataDirectory: String, keysDirectory: String, database: String? = nil) throws(AppError)
+        -> IssuanceService
+    {
         if !SecureFile.exists("\(keysDirectory)/\(DevelopmentPKI.manifestName)") {
             _ = try DevelopmentPKI.initialize(directory: keysDirectory)
         }
         let keyring = try Keyring(directory: keysDirectory)
         try SecureFile.makeDirectory(dataDirectory, mode: 0o700)
-        let store = try RecordsCommands.open(RecordsCommands.databasePath(dataDirectory: dataDirectory))
+        let store = try DatabaseOption.open(
+            DatabaseOption.location(database, dataDirectory: dataDirectory), mustExist: false)
         let renderer: DocumentRenderer
         do { renderer = try DocumentRenderer(templateDirectory: DocumentRenderer.repositoryTemplateDirectory()) } catch
         {
@@ -36,10 +39,11 @@ package enum IssuanceCommands {
     /// per document due: `renewed <document> version <n>`, `due <document>` (dry run) or `skipped <document>: why`.
     package static func renewArchive(
         dataDirectory: String, keysDirectory: String, now: Date?, dryRun: Bool, horizonDays: Double = 90,
-        output: (String) -> Void
+        database: String? = nil, output: (String) -> Void
     ) throws(AppError) {
         let keyring = try Keyring(directory: keysDirectory)
-        let store = try RecordsCommands.open(RecordsCommands.databasePath(dataDirectory: dataDirectory))
+        let store = try DatabaseOption.open(
+            DatabaseOption.location(database, dataDirectory: dataDirectory), mustExist: false)
         defer { try? store.close() }
         let clock: @Sendable () -> Date = { now ?? Date() }
         // After a rotation the new TSA and responder certificates must be known to the responder (as `serve` does).
@@ -67,10 +71,10 @@ package enum IssuanceCommands {
     /// synthetic criminal-record requests, submit, claim, approve — printing `approved <request>` once the approval
     /// has committed — then issue, printing `issued <request> <document>` once the registration has committed. Every
     /// line is flushed, so a parent that SIGKILLs the process knows what was durable.
-    package static func issueBurst(dataDirectory: String, keysDirectory: String, count: Int, output: (String) -> Void)
-        async throws(AppError)
-    {
-        let issuance = try open(dataDirectory: dataDirectory, keysDirectory: keysDirectory)
+    package static func issueBurst(
+        dataDirectory: String, keysDirectory: String, database: String? = nil, count: Int, output: (String) -> Void
+    ) async throws(AppError) {
+        let issuance = try open(dataDirectory: dataDirectory, keysDirectory: keysDirectory, database: database)
         let store = issuance.store
         let officer = Participant.officer("dev-officer", department: Department.justiceHanoi.id)
         let start = Int(SecureRandom.bytes(4).reduce(0) { $0 << 8 | Int($1) } % 1_000_000)
@@ -103,8 +107,10 @@ package enum IssuanceCommands {
 
     /// `civicseal dev sweep --data DIR --keys DIR` (hidden): what a restarting service does first — issue every
     /// approved request that has no document. Prints `issued <request> <document>` per document.
-    package static func sweep(dataDirectory: String, keysDirectory: String, output: (String) -> Void) throws(AppError) {
-        let issuance = try open(dataDirectory: dataDirectory, keysDirectory: keysDirectory)
+    package static func sweep(
+        dataDirectory: String, keysDirectory: String, database: String? = nil, output: (String) -> Void
+    ) throws(AppError) {
+        let issuance = try open(dataDirectory: dataDirectory, keysDirectory: keysDirectory, database: database)
         for issued in issuance.sweep(limit: 100_000) { output("issued \(issued.summary.id) \(issued.documentID)") }
         do { try issuance.store.close() } catch { throw AppError(.storage, "close failed: \(error.code)") }
     }

@@ -29,6 +29,7 @@ package struct IssuanceWiring: Sendable {
             let urls = keyring.serviceURLs
             officerKeys = DevelopmentOfficerKeys(
                 directory: keyring.directory, rootKey: rootKey, rootCertificate: authority.certificate,
+                token: keyring.officerKeysToken,
                 decorate: { urls.decorate(&$0) },
                 // Recorded as issued before first use: the responder answers `unknown` for what it never saw.
                 record: { certificate in
@@ -139,7 +140,8 @@ package final class KeyringTrustServices: IssuanceTrustServices {
                     .issuanceFailed, "the CA does not hold \(certificate.subject) good (\(status)): not issuing")
             }
             do { responses.append(try responder.response(for: certificate)) } catch {
-                throw CaseworkError(.issuanceFailed, "cannot ask the OCSP responder: \(error.message)")
+                throw CaseworkError.keyUnavailable(error, "the OCSP responder's key: \(error.message)")
+                    ?? CaseworkError(.issuanceFailed, "cannot ask the OCSP responder: \(error.message)")
             }
         }
         do {

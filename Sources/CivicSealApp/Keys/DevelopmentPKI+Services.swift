@@ -80,7 +80,7 @@ extension DevelopmentPKI {
     /// certificates (0644 under `services/`, followed by the CA certificate).
     static func provisionServices(
         directory: String, manifest: inout KeyringManifest, rootKey: PrivateKey, rootCertificate: Certificate,
-        now: Date, report: inout Report
+        token: TokenLocation? = nil, now: Date, report: inout Report
     ) throws(AppError) {
         var services = manifest.services ?? KeyringManifest.Services()
         let urls = ServiceURLs(base: manifest.publicBaseURL ?? defaultPublicBaseURL)
@@ -91,8 +91,11 @@ extension DevelopmentPKI {
             }
             let identity = try issueService(
                 profile, named: { _ in profile.name }, directory: directory, urls: urls, rootKey: rootKey,
-                rootCertificate: rootCertificate, now: now)
+                rootCertificate: rootCertificate, token: token, now: now)
             report.created += [identity.key, identity.certificate].compactMap { $0 }
+            if let entry = identity.token, let location = try? TokenLocation(entry, context: profile.name) {
+                report.generatedInToken.append("\(profile.name) key in \(location)")
+            }
             services[keyPath: profile.keyPath] = identity
         }
         manifest.services = services
@@ -102,14 +105,16 @@ extension DevelopmentPKI {
 extension DevelopmentPKI {
     /// Issues one service identity under the development root (`keys init` and `keys rotate-services`): an ECDSA
     /// P-256 key (0600 under `private/services/`) and its certificate followed by the CA's (0644 under `services/`),
-    /// both named by `named(certificate)`, valid for the profile's days but never past the root.
+    /// both named by `named(certificate)`, valid for the profile's days but never past the root. With `token`, the
+    /// key pair is generated inside the token (label `<service>-<date>-<random>`) and no key file is written.
     static func issueService(
         _ profile: ServiceProfile, named: (Certificate) -> String, directory: String, urls: ServiceURLs,
-        rootKey: PrivateKey, rootCertificate: Certificate, now: Date
+        rootKey: PrivateKey, rootCertificate: Certificate, token: TokenLocation? = nil, now: Date
     ) throws(AppError) -> KeyringManifest.ServiceIdentity {
         try SecureFile.makeDirectory("\(directory)/services")
-        try SecureFile.makeDirectory("\(directory)/private/services", mode: 0o700)
-        let key = try crypto { () throws(CryptoError) in try PrivateKey.generate(.ecP256) }
+        let (key, location) = try generateKey(
+            .ecP256, in: token, label: TokenKeys.label(profile.name, now: now), purpose: "\(profile.name) key")
+        if location == nil { try SecureFile.makeDirectory("\(directory)/private/services", mode: 0o700) }
         let subject = DistinguishedName(
             commonName: profile.commonName, organization: "CivicSeal (development only)", country: "VN")
         var builder = profile.build(
@@ -125,6 +130,12 @@ extension DevelopmentPKI {
         }
         let stem = named(certificate)
         let certificatePath = "services/\(stem).cert.pem"
+        if let location {
+            try SecureFile.create(
+                "\(directory)/\(certificatePath)", text: certificate.pem + rootCertificate.pem,
+                mode: SecureFile.publicMode)
+            return .init(certificate: certificatePath, key: nil, token: location.manifestEntry)
+        }
         let keyPath = "private/services/\(stem).key.pem"
         try SecureFile.create(
             "\(directory)/\(keyPath)", text: try crypto { () throws(CryptoError) in try key.pkcs8PEM() },

@@ -13,13 +13,23 @@ package enum DevelopmentPKI {
     package struct Report: Sendable {
         package var created: [String] = []
         package var kept: [String] = []
+        /// Keys generated inside a PKCS#11 token (`--pkcs11`): what and where, never a PIN.
+        package var generatedInToken: [String] = []
     }
 
     /// Provisions `directory`. Existing keys, certificates and manifest entries are kept as they are.
+    ///
+    /// - Parameter token: when given (`keys init --pkcs11 URI`), every signing key this call creates — the seals, the
+    ///   timestamp authority, the OCSP responder, the status signer — is generated inside that token (never
+    ///   extractable) and the manifest names it there; officer keys are then generated in it too. The development CA
+    ///   key stays a PEM file: it is a development stand-in for the national CA, which certifies our keys and whose
+    ///   key this service never holds in production.
     package static func initialize(
         directory: String, departments: [DepartmentProfile] = DepartmentProfile.defaults,
-        sealAlgorithm: SealAlgorithm = .ecdsaP256, publicURL: String? = nil, now: Date = Date()
+        sealAlgorithm: SealAlgorithm = .ecdsaP256, publicURL: String? = nil, token: TokenLocation? = nil,
+        now: Date = Date()
     ) throws(AppError) -> Report {
+        if let token { try reach(token) }
         var report = Report()
         try SecureFile.makeDirectory(directory)
         for sub in ["trust", "private", "departments", "idp"] {
@@ -83,8 +93,8 @@ package enum DevelopmentPKI {
             }
             let seal = try issueSeal(
                 directory: directory, profile: profile, algorithm: sealAlgorithm,
-                rootKey: rootKey, rootCertificate: rootCertificate, publicBaseURL: manifest.publicBaseURL, now: now,
-                report: &report)
+                rootKey: rootKey, rootCertificate: rootCertificate, publicBaseURL: manifest.publicBaseURL, token: token,
+                now: now, report: &report)
             manifest.departments.append(
                 .init(
                     id: profile.id, name: profile.name, englishName: profile.englishName, active: seal.name,
@@ -93,8 +103,12 @@ package enum DevelopmentPKI {
 
         // Timestamp authority, OCSP responder, status signer.
         try provisionServices(
-            directory: directory, manifest: &manifest, rootKey: rootKey, rootCertificate: rootCertificate, now: now,
-            report: &report)
+            directory: directory, manifest: &manifest, rootKey: rootKey, rootCertificate: rootCertificate,
+            token: token, now: now, report: &report)
+        if let token, manifest.officerKeys == nil {
+            manifest.officerKeys = token.naming(object: nil).manifestEntry
+            report.generatedInToken.append("officer keys: on first approval, in \(token.naming(object: nil))")
+        }
 
         // Development identity provider.
         if manifest.identityProvider == nil {
@@ -118,10 +132,15 @@ package enum DevelopmentPKI {
     /// `civicseal keys rotate --department ID`: issues a new seal for the department under the development root and
     /// makes it ACTIVE; the previous seals stay listed (retired: their certificates still verify old documents).
     /// Returns the new seal's name. A running service picks the new seal up on its next start.
+    ///
+    /// - Parameter token: generate the new key inside this token (`keys rotate --pkcs11 URI`); nil: in the token of
+    ///   the active seal when it has one (same token, new label; `keys compromise` relies on it), else a PEM file.
     @discardableResult
     package static func rotate(
-        directory: String, departmentID: String, algorithm: SealAlgorithm = .ecdsaP256, now: Date = Date()
+        directory: String, departmentID: String, algorithm: SealAlgorithm = .ecdsaP256, now: Date = Date(),
+        token: TokenLocation? = nil
     ) throws(AppError) -> String {
+        if let token { try reach(token) }
         let manifestPath = "\(directory)/\(manifestName)"
         var manifest = try Keyring.readManifest(manifestPath)
         guard let index = manifest.departments.firstIndex(where: { $0.id == departmentID }) else {
@@ -137,6 +156,14 @@ package enum DevelopmentPKI {
             try Certificate(pem: try SecureFile.readTextCrypto("\(directory)/\(rootCertPath)"))
         }
         let entry = manifest.departments[index]
+        // A seal in a token is followed by one in the same token (a new label), unless `token` names another: a
+        // rotation never moves a department's key out of its hardware.
+        let current = entry.seals.first { $0.name == entry.active }?.token
+        var target = token
+        if target == nil, let current {
+            target = try TokenLocation(current, context: "\(manifestName): seal \(entry.id)/\(entry.active)")
+        }
+        if token == nil, let target { try reach(target) }
         let locality = DepartmentProfile.defaults.first { $0.id == departmentID }?.locality ?? "Hà Nội"
         var report = Report()
         let seal = try issueSeal(
@@ -144,21 +171,28 @@ package enum DevelopmentPKI {
             profile: DepartmentProfile(
                 id: entry.id, name: entry.name, englishName: entry.englishName, locality: locality),
             algorithm: algorithm, rootKey: rootKey, rootCertificate: rootCertificate,
-            publicBaseURL: manifest.publicBaseURL, now: now, report: &report)
+            publicBaseURL: manifest.publicBaseURL, token: target, now: now, report: &report)
         manifest.departments[index].seals.append(seal)
         manifest.departments[index].active = seal.name
         try SecureFile.replace(manifestPath, text: try Keyring.encodeManifest(manifest), mode: SecureFile.publicMode)
         return seal.name
     }
 
-    /// Issues a new seal for `profile` under the development root and writes its key (0600) and certificate (0644).
+    /// Issues a new seal for `profile` under the development root and writes its key (0600) and certificate (0644);
+    /// with `token`, the key pair is generated inside the token (label `seal-<department>-<date>-<random>`) instead.
     static func issueSeal(
         directory: String, profile: DepartmentProfile, algorithm: SealAlgorithm, rootKey: PrivateKey,
-        rootCertificate: Certificate, publicBaseURL: String?, now: Date, report: inout Report
+        rootCertificate: Certificate, publicBaseURL: String?, token: TokenLocation? = nil, now: Date,
+        report: inout Report
     ) throws(AppError) -> KeyringManifest.Seal {
         try SecureFile.makeDirectory("\(directory)/departments/\(profile.id)")
-        try SecureFile.makeDirectory("\(directory)/private/\(profile.id)", mode: 0o700)
-        let key = try crypto { () throws(CryptoError) in try PrivateKey.generate(algorithm.keyKind) }
+        let generated = try generateKey(
+            algorithm.keyKind, in: token, label: TokenKeys.label("seal-\(profile.id)", now: now),
+            purpose: "seal of \(profile.id)")
+        let key = generated.key
+        if generated.location == nil {
+            try SecureFile.makeDirectory("\(directory)/private/\(profile.id)", mode: 0o700)
+        }
         let subject = DistinguishedName([
             .init("C", "VN"), .init("L", profile.locality), .init("O", profile.name),
             .init("OU", profile.id), .init("CN", profile.name),
@@ -173,6 +207,15 @@ package enum DevelopmentPKI {
         let stamp = Self.dateStamp(now)
         let name = "seal-\(stamp)-\(certificate.fingerprintHex.prefix(8))"
         let certPath = "departments/\(profile.id)/\(name).cert.pem"
+        if let location = generated.location {
+            try SecureFile.create(
+                "\(directory)/\(certPath)", text: certificate.pem + rootCertificate.pem, mode: SecureFile.publicMode)
+            report.created.append(certPath)
+            report.generatedInToken.append("\(profile.id) \(name) in \(location)")
+            return .init(
+                name: name, certificate: certPath, key: nil, algorithm: algorithm.rawValue,
+                token: location.manifestEntry)
+        }
         let keyPath = "private/\(profile.id)/\(name).key.pem"
         try SecureFile.create(
             "\(directory)/\(keyPath)", text: try crypto { () throws(CryptoError) in try key.pkcs8PEM() },
@@ -181,6 +224,28 @@ package enum DevelopmentPKI {
             "\(directory)/\(certPath)", text: certificate.pem + rootCertificate.pem, mode: SecureFile.publicMode)
         report.created += [keyPath, certPath]
         return .init(name: name, certificate: certPath, key: keyPath, algorithm: algorithm.rawValue)
+    }
+
+    /// Opens and logs in to `token` before anything is written: a token that is absent or refuses the PIN leaves the
+    /// keys directory as it was.
+    static func reach(_ token: TokenLocation) throws(AppError) {
+        do { _ = try TokenKeys.token(token) } catch { throw TokenKeys.appError(error, token, for: "--pkcs11") }
+    }
+
+    /// A new key pair: in memory (to be written as PEM), or generated inside `token` under `label` (its location
+    /// returned; the private key never leaves the token).
+    static func generateKey(_ kind: KeyKind, in token: TokenLocation?, label: String, purpose: String)
+        throws(AppError) -> (key: PrivateKey, location: TokenLocation?)
+    {
+        guard let token else {
+            return (try crypto { () throws(CryptoError) in try PrivateKey.generate(kind) }, nil)
+        }
+        do {
+            let key = try TokenKeys.token(token).generateKeyPair(kind, label: label)
+            return (key, token.location(of: key, label: label))
+        } catch {
+            throw TokenKeys.appError(error, token, for: "cannot generate the \(purpose) in the token")
+        }
     }
 
     static func dateStamp(_ date: Date) -> String {

@@ -16,8 +16,10 @@ package final class Keyring: Sendable {
         /// Certificates after the seal certificate in its PEM file (intermediates, root).
         package let chain: [Certificate]
         package let algorithm: SealAlgorithm
-        /// Present only for seals whose key is kept.
+        /// Present only for seals whose key is kept (a token key: only the active seal's is opened).
         package let key: PrivateKey?
+        /// Where the key lives when a PKCS#11 token holds it.
+        package let token: TokenLocation?
     }
 
     package struct Department: Sendable {
@@ -26,8 +28,9 @@ package final class Keyring: Sendable {
         package let englishName: String
         package let active: Seal
         package let seals: [Seal]
-        /// Built once at load (key/certificate match, ESS attribute, DER parts), not per document.
-        private let preparedSigner: Result<CMSSigner, CryptoError>
+        /// Built once at load (key/certificate match, ESS attribute, DER parts), not per document; a token seal's
+        /// is built again after its token failed (``Keyring/tokenFailed()``).
+        let preparedSigner: SealSigner
 
         init(id: String, name: String, englishName: String, active: Seal, seals: [Seal]) {
             self.id = id
@@ -35,18 +38,11 @@ package final class Keyring: Sendable {
             self.englishName = englishName
             self.active = active
             self.seals = seals
-            preparedSigner = Result { () throws(CryptoError) -> CMSSigner in
-                guard let key = active.key else {
-                    throw CryptoError(.invalidArgument, "the active seal of \(id) has no private key")
-                }
-                return try CMSSigner(
-                    key: key, certificate: active.certificate, chain: active.chain,
-                    algorithm: active.algorithm.signatureAlgorithm)
-            }
+            preparedSigner = SealSigner(department: id, seal: active)
         }
 
         /// The CMS signer for new documents.
-        package func signer() throws(CryptoError) -> CMSSigner { try preparedSigner.get() }
+        package func signer() throws(CryptoError) -> CMSSigner { try preparedSigner.current() }
     }
 
     package let directory: String
@@ -56,10 +52,21 @@ package final class Keyring: Sendable {
     package let validator: ChainValidator
     /// The CA, its key, the service identities and the public base URL (see ``KeyringServices``).
     package let services: KeyringServices
+    /// The token officer keys are generated in; nil: PEM files.
+    package let officerKeysToken: TokenLocation?
+    /// Token keys that could not be opened, by manifest entry (only with `toleratingUnreachableTokens`).
+    package let tokenProblems: [String: AppError]
 
-    package init(directory: String) throws(AppError) {
+    /// Loads and checks every configured key. A key in a PKCS#11 token is opened through its (shared) token and must
+    /// match its certificate; a token that cannot be reached fails the load, unless `toleratingUnreachableTokens`
+    /// (`keys show`), which records it in ``tokenProblems`` and leaves that key out.
+    package init(directory: String, toleratingUnreachableTokens: Bool = false) throws(AppError) {
         self.directory = directory
         manifest = try Self.readManifest("\(directory)/\(DevelopmentPKI.manifestName)")
+        var problems: [String: AppError] = [:]
+        officerKeysToken = try manifest.officerKeys.map { (entry) throws(AppError) in
+            try TokenLocation(entry, context: "\(DevelopmentPKI.manifestName): officerKeys")
+        }
         var anchors: [Certificate] = []
         for path in manifest.trustAnchors {
             anchors += try load { () throws(CryptoError) in
@@ -68,7 +75,10 @@ package final class Keyring: Sendable {
         }
         trustAnchors = anchors
         validator = try load { () throws(CryptoError) in try ChainValidator(trustAnchors: anchors) }
-        services = try KeyringServices(directory: directory, manifest: manifest, trustAnchors: anchors)
+        services = try KeyringServices(
+            directory: directory, manifest: manifest, trustAnchors: anchors,
+            toleratingUnreachableTokens: toleratingUnreachableTokens)
+        problems.merge(services.tokenProblems) { first, _ in first }
         var loaded: [Department] = []
         for entry in manifest.departments {
             var seals: [Seal] = []
@@ -83,18 +93,34 @@ package final class Keyring: Sendable {
                 let chain = try load { () throws(CryptoError) in
                     try Certificate.chain(pem: try SecureFile.readTextCrypto("\(directory)/\(seal.certificate)"))
                 }
-                let key: PrivateKey? = try seal.key.map { (path) throws(AppError) in
+                let context = "\(DevelopmentPKI.manifestName): seal \(entry.id)/\(seal.name)"
+                if seal.key != nil && seal.token != nil {
+                    throw AppError(.configuration, "\(context) names both a key file and a token")
+                }
+                let token = try seal.token.map { (entry) throws(AppError) in try TokenLocation(entry, context: context)
+                }
+                var key: PrivateKey? = try seal.key.map { (path) throws(AppError) in
                     try load { () throws(CryptoError) in
                         try PrivateKey(pem: try SecureFile.readTextCrypto("\(directory)/\(path)"))
                     }
                 }
+                // A retired seal's token key is never needed: only the active one is opened.
+                if let token, seal.name == entry.active {
+                    do { key = try TokenKeys.privateKey(token) } catch {
+                        let failure = TokenKeys.appError(error, token, for: context)
+                        guard toleratingUnreachableTokens else { throw failure }
+                        problems["seal \(entry.id)/\(seal.name)"] = failure
+                    }
+                }
                 if let key, (try? key.publicKey.spkiDER()) != (try? chain[0].publicKey.spkiDER()) {
-                    throw AppError(.keyMaterial, "\(seal.key!) does not belong to \(seal.certificate)")
+                    throw AppError(
+                        .keyMaterial,
+                        "\(seal.key ?? token?.description ?? "the key") does not belong to \(seal.certificate)")
                 }
                 seals.append(
                     Seal(
                         name: seal.name, certificate: chain[0], chain: Array(chain.dropFirst()), algorithm: algorithm,
-                        key: key))
+                        key: key, token: token))
             }
             guard let active = seals.first(where: { $0.name == entry.active }) else {
                 throw AppError(
@@ -108,6 +134,14 @@ package final class Keyring: Sendable {
             )
         }
         departments = loaded
+        tokenProblems = problems
+    }
+
+    /// A signing key in a token failed (removed, module gone, session lost): tokens are found and logged in to again,
+    /// and token seals and officer keys re-opened, on their next use.
+    package func tokenFailed() {
+        TokenKeys.forgetAll()
+        for department in departments { department.preparedSigner.markStale() }
     }
 
     package func department(_ id: String) -> Department? { departments.first { $0.id == id } }
@@ -172,10 +206,13 @@ package final class Keyring: Sendable {
             for seal in department.seals {
                 let role =
                     seal.name == department.active.name ? "active (signs new documents)" : "retired (verification only)"
+                lines.append("  seal \(seal.name): \(role), \(seal.algorithm.rawValue)")
+                let entry = manifest.departments.first { $0.id == department.id }?.seals.first { $0.name == seal.name }
                 lines.append(
-                    "  seal \(seal.name): \(role), \(seal.algorithm.rawValue), key "
-                        + "\(seal.key == nil ? "absent" : "present")"
-                )
+                    "    key:         "
+                        + keyLocation(
+                            file: entry?.key, token: seal.token, opened: seal.key != nil,
+                            problem: tokenProblems["seal \(department.id)/\(seal.name)"]))
                 lines.append(contentsOf: describe(seal.certificate))
                 let verdict = validator.validate(
                     seal.certificate, intermediates: seal.chain, at: now,
@@ -184,6 +221,11 @@ package final class Keyring: Sendable {
             }
         }
         lines.append(contentsOf: servicesSummary(now: now))
+        if let officers = officerKeysToken {
+            lines.append("Officer keys: generated in \(officers) on first approval (labelled by the hashed officer)")
+        } else {
+            lines.append("Officer keys: PEM files under private/officers/ (0600), made on first approval")
+        }
         if let provider = manifest.identityProvider {
             lines.append(
                 "Development identity provider: \(provider.issuer) (audience \(provider.audience), kid "

@@ -6,10 +6,12 @@ package struct KeyringManifest: Codable, Sendable, Equatable {
         /// A stable name, e.g. `seal-20261121-3fa2c1d0`.
         package var name: String
         package var certificate: String
-        /// The private key; absent for a retired seal whose key was destroyed.
+        /// The private key as a PEM file; absent for a retired seal whose key was destroyed, or kept in a token.
         package var key: String?
         /// `ecdsa-p256-sha256`, `ecdsa-p384-sha384`, `rsa-pss-sha256` or `rsa-pkcs1-sha256`.
         package var algorithm: String
+        /// The private key in a PKCS#11 token (never together with `key`).
+        package var token: TokenKey? = nil
     }
 
     package struct Department: Codable, Sendable, Equatable {
@@ -33,6 +35,8 @@ package struct KeyringManifest: Codable, Sendable, Equatable {
     package struct ServiceIdentity: Codable, Sendable, Equatable {
         package var certificate: String
         package var key: String?
+        /// The private key in a PKCS#11 token (never together with `key`).
+        package var token: TokenKey? = nil
     }
 
     /// The CA's service identities (`keys init` issues those missing).
@@ -58,6 +62,29 @@ package struct KeyringManifest: Codable, Sendable, Equatable {
     /// as issued certificates name them; `http://127.0.0.1:8080` when absent (`keys init --public-url URL`).
     package var publicBaseURL: String? = nil
     package var services: Services? = nil
+    /// The token officer keys are generated in (labelled by the officer's hashed file stem); absent: PEM files under
+    /// `private/officers/`.
+    package var officerKeys: TokenKey? = nil
+}
+
+extension KeyringManifest {
+    /// A private key in a PKCS#11 token: `{"uri": "pkcs11:token=…;object=…", "module": "/usr/lib/…/libsofthsm2.so",
+    /// "pin": "file:/run/secrets/pin" | "env:CIVICSEAL_TOKEN_PIN"}`. The PIN itself never appears here: `pin` says
+    /// where to read it. `module` and `pin` may instead ride in the URI's `module-path` / `pin-source` query.
+    package struct TokenKey: Codable, Sendable, Equatable {
+        /// RFC 7512 URI naming the token (and, for a key, its object label and/or id).
+        package var uri: String
+        /// Absolute path of the PKCS#11 module (`dlopen`ed once per process).
+        package var module: String?
+        /// Where the user PIN is read: `file:PATH` or `env:NAME`.
+        package var pin: String?
+
+        package init(uri: String, module: String?, pin: String?) {
+            self.uri = uri
+            self.module = module
+            self.pin = pin
+        }
+    }
 }
 
 /// A department that issues documents, as `keys init` provisions it.

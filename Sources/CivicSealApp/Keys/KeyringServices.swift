@@ -14,8 +14,12 @@ package struct KeyringServices: Sendable {
     package let ocspResponderSigner: CMSSigner?
     /// The document-status JWS signer, chain: the CA.
     package let statusSigner: CMSSigner?
+    /// Service keys in tokens that could not be opened (only when tolerated: `keys show`).
+    let tokenProblems: [String: AppError]
 
-    init(directory: String, manifest: KeyringManifest, trustAnchors: [Certificate]) throws(AppError) {
+    init(directory: String, manifest: KeyringManifest, trustAnchors: [Certificate], toleratingUnreachableTokens: Bool)
+        throws(AppError)
+    {
         publicBaseURL = manifest.publicBaseURL ?? DevelopmentPKI.defaultPublicBaseURL
         guard let path = manifest.trustAnchors.first else {
             throw AppError(.configuration, "\(DevelopmentPKI.manifestName) names no trust anchor (the CA)")
@@ -33,20 +37,43 @@ package struct KeyringServices: Sendable {
         }
         certificateAuthority = (authority, authorityKey)
         let services = manifest.services
-        timeStampingSigner = try Self.signer(services?.timeStamping, directory: directory, authority: authority)
-        ocspResponderSigner = try Self.signer(services?.ocspResponder, directory: directory, authority: authority)
-        statusSigner = try Self.signer(services?.statusSigner, directory: directory, authority: authority)
+        var problems: [String: AppError] = [:]
+        func signer(_ identity: KeyringManifest.ServiceIdentity?, _ name: String) throws(AppError) -> CMSSigner? {
+            do {
+                return try Self.signer(identity, name: name, directory: directory, authority: authority)
+            } catch  where toleratingUnreachableTokens && identity?.token != nil {
+                problems[name] = error
+                return nil
+            }
+        }
+        timeStampingSigner = try signer(services?.timeStamping, "timestamp authority")
+        ocspResponderSigner = try signer(services?.ocspResponder, "OCSP responder")
+        statusSigner = try signer(services?.statusSigner, "status signer")
+        tokenProblems = problems
     }
 
     private static func signer(
-        _ identity: KeyringManifest.ServiceIdentity?, directory: String, authority: Certificate
+        _ identity: KeyringManifest.ServiceIdentity?, name: String, directory: String, authority: Certificate
     ) throws(AppError) -> CMSSigner? {
-        guard let identity, let keyPath = identity.key else { return nil }
+        guard let identity, identity.key != nil || identity.token != nil else { return nil }
+        let context = "\(DevelopmentPKI.manifestName): \(name)"
+        if identity.key != nil && identity.token != nil {
+            throw AppError(.configuration, "\(context) names both a key file and a token")
+        }
         let chain = try load { () throws(CryptoError) in
             try Certificate.chain(pem: try SecureFile.readTextCrypto("\(directory)/\(identity.certificate)"))
         }
-        let key = try load { () throws(CryptoError) in
-            try PrivateKey(pem: try SecureFile.readTextCrypto("\(directory)/\(keyPath)"))
+        let key: PrivateKey
+        if let keyPath = identity.key {
+            key = try load { () throws(CryptoError) in
+                try PrivateKey(pem: try SecureFile.readTextCrypto("\(directory)/\(keyPath)"))
+            }
+        } else {
+            let token = try TokenLocation(identity.token!, context: context)
+            do { key = try TokenKeys.privateKey(token) } catch { throw TokenKeys.appError(error, token, for: context) }
+            guard (try? key.publicKey.spkiDER()) == (try? chain[0].publicKey.spkiDER()) else {
+                throw AppError(.keyMaterial, "\(context): \(token) does not belong to \(identity.certificate)")
+            }
         }
         guard chain[0].isIssued(by: authority) else {
             throw AppError(.keyMaterial, "\(identity.certificate) is not issued by the keyring's CA")
@@ -75,15 +102,31 @@ extension Keyring {
     func servicesSummary(now: Date) -> [String] {
         var lines = ["PKI services published at \(publicBaseURL) (OCSP \(serviceURLs.ocsp), CRL \(serviceURLs.crl))"]
         let formatter = ISO8601DateFormatter()
-        for (label, signer) in [
-            ("timestamp authority", timeStampingSigner), ("OCSP responder", ocspResponderSigner),
-            ("status signer", statusSigner),
+        let identities = manifest.services
+        for (label, signer, identity) in [
+            ("timestamp authority", timeStampingSigner, identities?.timeStamping),
+            ("OCSP responder", ocspResponderSigner, identities?.ocspResponder),
+            ("status signer", statusSigner, identities?.statusSigner),
         ] {
+            if let problem = services.tokenProblems[label], let entry = identity?.token {
+                let token = try? TokenLocation(entry, context: label)
+                lines.append("  \(label): \(identity?.certificate ?? "")")
+                lines.append(
+                    "    key:         "
+                        + keyLocation(file: nil, token: token, opened: false, problem: problem))
+                continue
+            }
             guard let certificate = signer?.certificate else {
                 lines.append("  \(label): none (run keys init)")
                 continue
             }
             lines.append("  \(label): \(certificate.subject)")
+            lines.append(
+                "    key:         "
+                    + keyLocation(
+                        file: identity?.key,
+                        token: identity?.token.flatMap { try? TokenLocation($0, context: label) }, opened: true,
+                        problem: nil))
             lines.append(
                 "    serial:      \(certificate.serialNumber)\n    valid:       "
                     + "\(formatter.string(from: certificate.notBefore)) … "

@@ -10,8 +10,8 @@ import Synchronization
 ///
 /// File names carry no personal data: they are the SHA-256 of the department and the officer's staff subject. A
 /// certificate is issued again (same key) when the recorded name or title changes, or when it would not be valid at
-/// the signing time. The keys stay in files here; the HSM issue swaps this type for a token-backed
-/// ``OfficerSigningKeys``.
+/// the signing time. With an `officerKeys` token in the keyring, the key pair is generated inside that token
+/// instead, labelled by the same stem (found again by that label; it never leaves the token); else a PEM file.
 package final class DevelopmentOfficerKeys: OfficerSigningKeys {
     /// Officer certificate policy: ARC.2 (ARC = CivicSeal's UUID OID arc, ITU-T X.667).
     package static let officerPolicy = CivicSealPolicy.officer
@@ -28,13 +28,16 @@ package final class DevelopmentOfficerKeys: OfficerSigningKeys {
     let record: @Sendable (Certificate) throws -> Void
     /// Prepared signers by file stem (a key and certificate loaded once per process).
     let signers = Mutex<[String: CMSSigner]>([:])
+    /// The token officer keys live in; nil: PEM files under `private/officers/`.
+    package let token: TokenLocation?
 
     package init(
-        directory: String, rootKey: PrivateKey, rootCertificate: Certificate,
+        directory: String, rootKey: PrivateKey, rootCertificate: Certificate, token: TokenLocation? = nil,
         decorate: @escaping @Sendable (inout CertificateBuilder) -> Void,
         record: @escaping @Sendable (Certificate) throws -> Void
     ) {
         self.directory = directory
+        self.token = token
         self.rootKey = rootKey
         self.rootCertificate = rootCertificate
         self.decorate = decorate
@@ -67,24 +70,47 @@ package final class DevelopmentOfficerKeys: OfficerSigningKeys {
                 cache[stem] = signer
                 return signer
             }
+        } catch  where error.code == .tokenUnavailable || error.code == .tokenLogin {
+            throw CaseworkError(.keyUnavailable, "cannot prepare the officer's signing key: \(error)")
         } catch {
             throw CaseworkError(.issuanceFailed, "cannot prepare the officer's signing key: \(error)")
         }
+    }
+
+    /// Forgets the prepared signers of token keys: after a token failure they are opened again on next use.
+    package func tokenFailed() {
+        guard token != nil else { return }
+        signers.withLock { $0.removeAll() }
     }
 
     /// Paths relative to the keys directory.
     package static func keyPath(_ stem: String) -> String { "private/officers/\(stem).key.pem" }
     package static func certificatePath(_ stem: String) -> String { "officers/\(stem).cert.pem" }
 
+    /// The officer's key in the token, labelled `stem`: found, or generated on first use.
+    private func tokenKey(stem: String, in token: TokenLocation) throws(AppError) -> PrivateKey {
+        let purpose = "officer key \(stem)"
+        do { return try TokenKeys.privateKey(token.naming(object: stem)) } catch  where error.code == .tokenKeyNotFound
+        {
+            do { return try TokenKeys.token(token).generateKeyPair(.ecP256, label: stem) } catch {
+                throw TokenKeys.appError(error, token, for: "cannot generate the \(purpose)")
+            }
+        } catch {
+            throw TokenKeys.appError(error, token, for: purpose)
+        }
+    }
+
     private func loadOrIssue(stem: String, subject: DistinguishedName, at time: Date) throws(AppError) -> CMSSigner {
-        try SecureFile.makeDirectory("\(directory)/private/officers", mode: 0o700)
         try SecureFile.makeDirectory("\(directory)/officers")
         let keyFile = "\(directory)/\(Self.keyPath(stem))"
         let certificateFile = "\(directory)/\(Self.certificatePath(stem))"
         let key: PrivateKey
-        if SecureFile.exists(keyFile) {
+        if let token {
+            key = try tokenKey(stem: stem, in: token)
+        } else if SecureFile.exists(keyFile) {
             key = try load { () throws(CryptoError) in try PrivateKey(pem: try SecureFile.readTextCrypto(keyFile)) }
         } else {
+            try SecureFile.makeDirectory("\(directory)/private/officers", mode: 0o700)
             key = try crypto { () throws(CryptoError) in try PrivateKey.generate(.ecP256) }
             try SecureFile.create(
                 keyFile, text: try crypto { () throws(CryptoError) in try key.pkcs8PEM() }, mode: SecureFile.privateMode

@@ -7,7 +7,8 @@ extension DevelopmentPKI {
     /// old one (`services/<name>-<date>-<fingerprint>.cert.pem`, key 0600 under `private/services/`) and made the one
     /// the keyring loads. The old certificates stay on disk: documents embed them, and their OCSP answers and DSS
     /// entries keep verifying. The archive renewal job needs a TSA whose certificate outlives the one it replaces;
-    /// rotate the TSA (and the yearly OCSP responder) before it runs. Returns the new certificate paths.
+    /// rotate the TSA (and the yearly OCSP responder) before it runs. A service whose key is in a PKCS#11 token gets
+    /// its new key generated in that token. Returns the new certificate paths.
     @discardableResult
     package static func rotateServices(directory: String, names: [String] = ["tsa", "ocsp"], now: Date = Date())
         throws(AppError) -> [String]
@@ -30,9 +31,14 @@ extension DevelopmentPKI {
             guard let profile = serviceProfiles.first(where: { $0.name == name }) else {
                 throw AppError(.usage, "unknown service \(name) (tsa, ocsp, status)")
             }
+            // A service whose key is in a token gets its new key in the same token (a new label).
+            let token = try services[keyPath: profile.keyPath]?.token.map { (entry) throws(AppError) in
+                try TokenLocation(entry, context: "\(manifestName): \(profile.name)")
+            }
             let identity = try issueService(
                 profile, named: { "\(profile.name)-\(dateStamp(now))-\($0.fingerprintHex.prefix(8))" },
-                directory: directory, urls: urls, rootKey: rootKey, rootCertificate: rootCertificate, now: now)
+                directory: directory, urls: urls, rootKey: rootKey, rootCertificate: rootCertificate, token: token,
+                now: now)
             services[keyPath: profile.keyPath] = identity
             created.append(identity.certificate)
         }

@@ -16,10 +16,10 @@ package enum RecordsCommands {
     }
 
     /// Opens the store of an existing data directory (never creates one by accident).
-    static func openExisting(dataDirectory: String?) throws(AppError) -> RequestStore {
-        let path = databasePath(dataDirectory: dataDirectory)
-        guard SecureFile.exists(path) else { throw AppError(.fileSystem, "no database at \(path)") }
-        return try open(path)
+    /// `database` is the `--database` URL (nil: the data directory's SQLite file).
+    static func openExisting(dataDirectory: String?, database: String? = nil) throws(AppError) -> RequestStore {
+        try DatabaseOption.open(
+            DatabaseOption.location(database, dataDirectory: dataDirectory), mustExist: true)
     }
 
     static func open(_ path: String) throws(AppError) -> RequestStore {
@@ -32,8 +32,8 @@ package enum RecordsCommands {
 
     /// `civicseal audit verify`: the verdict line. Throws ``AppError/Code/auditDamaged`` (exit 65) on damage,
     /// naming the first damaged entry.
-    package static func verifyAudit(dataDirectory: String?) throws(AppError) -> String {
-        let store = try openExisting(dataDirectory: dataDirectory)
+    package static func verifyAudit(dataDirectory: String?, database: String? = nil) throws(AppError) -> String {
+        let store = try openExisting(dataDirectory: dataDirectory, database: database)
         defer { try? store.close() }
         let verdict: AuditVerdict
         do { verdict = try store.verifyAudit() } catch {
@@ -45,12 +45,25 @@ package enum RecordsCommands {
 
     /// `civicseal backup --to FILE`: an online, consistent copy made with SQLite's backup API. The file is created
     /// exclusively with mode 0600 (it holds personal data) and an existing file is never overwritten.
-    package static func backup(dataDirectory: String?, to destination: String) throws(AppError) -> String {
-        let store = try openExisting(dataDirectory: dataDirectory)
+    package static func backup(dataDirectory: String?, database: String? = nil, to destination: String) throws(AppError)
+        -> String
+    {
+        if case .postgresql = try DatabaseOption.location(database, dataDirectory: dataDirectory) {
+            throw AppError(
+                .usage,
+                "backup copies a SQLite database; for PostgreSQL use the server's tools, e.g. "
+                    + "pg_dump --format=custom --file=FILE DBNAME (and pg_restore), or continuous archiving")
+        }
+        let store = try openExisting(dataDirectory: dataDirectory, database: database)
         defer { try? store.close() }
+        guard let database = store.sqliteDatabase else {
+            throw AppError(
+                .usage,
+                "backup copies a SQLite database; for PostgreSQL use pg_dump (e.g. pg_dump --format=custom)")
+        }
         try SecureFile.create(destination, [], mode: SecureFile.privateMode)
         do {
-            try store.database.backup(to: destination)
+            try database.backup(to: destination)
         } catch {
             try? FileManager.default.removeItem(atPath: destination)
             throw AppError(.storage, "backup failed: \(RecordsError.describe(error))")
@@ -61,10 +74,13 @@ package enum RecordsCommands {
 
     /// `civicseal dev submit-burst --count N`: submits `count` synthetic criminal-record requests, one transaction
     /// each, and writes each committed id on its own line, flushing after every line (the crash test relies on it).
-    package static func submitBurst(dataDirectory: String?, count: Int, output: (String) -> Void) throws(AppError) {
+    package static func submitBurst(
+        dataDirectory: String?, database: String? = nil, count: Int, output: (String) -> Void
+    ) throws(AppError) {
         let directory = dataDirectory ?? defaultDataDirectory
         try SecureFile.makeDirectory(directory, mode: 0o700)
-        let store = try open(databasePath(dataDirectory: directory))
+        let store = try DatabaseOption.open(
+            DatabaseOption.location(database, dataDirectory: directory), mustExist: false)
         let today = CalendarDate(Date())
         // A random starting person, so repeated bursts into one directory rarely meet the one-open-request rule.
         let start = Int(SecureRandom.bytes(4).reduce(0) { $0 << 8 | Int($1) } % 1_000_000)

@@ -20,6 +20,8 @@ package struct ServeOptions: Sendable {
     package var port = 8080
     /// The SQLite database lives here (`civicseal.sqlite`), created 0700.
     package var dataDirectory = ".civicseal"
+    /// `--database URL`: `sqlite:PATH` or `postgresql://…` (nil: `<dataDirectory>/civicseal.sqlite`).
+    package var database: String?
     package var keysDirectory = "Keys"
     package var eventLoops = max(1, min(4, ProcessInfo.processInfo.activeProcessorCount))
     /// False: everything is built and ``Service/router`` answers requests handed to it in this process, but nothing
@@ -190,14 +192,15 @@ package final class Service: Sendable {
             host: options.host, requested: options.development, developmentIssuer: issuers.development?.issuer,
             developmentSeals: keyring.manifest.rootKey != nil, keysDirectory: options.keysDirectory)
         banner += mode.banner
+        if !keyring.tokenLabels.isEmpty {
+            banner.append(
+                "Signing keys in PKCS#11 token \(keyring.tokenLabels.joined(separator: ", ")) (never exported; "
+                    + "while a token is unreachable, issuance answers 503 and the sweeper retries).")
+        }
 
         try SecureFile.makeDirectory(options.dataDirectory, mode: 0o700)
-        let store: RequestStore
-        do {
-            store = try RequestStore.open(path: "\(options.dataDirectory)/civicseal.sqlite")
-        } catch {
-            throw AppError(.storage, "cannot open the database in \(options.dataDirectory): \(error.message)")
-        }
+        let store = try DatabaseOption.open(
+            DatabaseOption.location(options.database, dataDirectory: options.dataDirectory), mustExist: false)
         // The revocation store knows every certificate of the keyring its CA issued (OCSP answers unknown otherwise).
         do { try KeyringCertificates.register(keyring, in: store, now: options.clock()) } catch {
             try? store.close()

@@ -14,6 +14,10 @@ package struct AppError: Error, Sendable, CustomStringConvertible, Equatable {
         /// `serve` on a non-loopback address with a development identity provider or development seals, and without
         /// `--development` (exit 78, configuration).
         package static let developmentModeRequired = Code(rawValue: "development-mode-required")
+        /// A PKCS#11 token (or its module) is not reachable now (exit 69, unavailable).
+        package static let tokenUnavailable = Code(rawValue: "token-unavailable")
+        /// The token refused the PIN, or the PIN is locked (exit 77, permission denied).
+        package static let tokenLogin = Code(rawValue: "token-login")
     }
 
     package let code: Code
@@ -26,12 +30,14 @@ package struct AppError: Error, Sendable, CustomStringConvertible, Equatable {
 
     package var description: String { message }
 
-    /// sysexits(3): 64 usage, 78 configuration, 74 I/O, 65 data.
+    /// sysexits(3): 64 usage, 78 configuration, 74 I/O, 69 unavailable, 77 permission, 65 data.
     package var exitStatus: Int32 {
         switch code {
         case .usage: 64
         case .configuration, .developmentModeRequired: 78
         case .fileSystem, .storage: 74
+        case .tokenUnavailable: 69
+        case .tokenLogin: 77
         default: 65
         }
     }

@@ -112,7 +112,7 @@ extension Casework {
         guard let approved, let issuance else { return summary }
         // The approval has committed; issue now. Nothing issued by this call: answer with the request as it stands
         // (the sweeper may have issued it in between; otherwise it is still `approved` and the sweeper retries).
-        if let issued = issuance.issueAfterApproval(requestID, findings: approved, submission: record.submission) {
+        if let issued = try issuance.issueAfterApproval(requestID, findings: approved, submission: record.submission) {
             return issued.summary
         }
         return try await store.request(requestID, by: actor, now: clock()).summary

@@ -28,4 +28,11 @@ package struct DepartmentSeal: Sendable {
 package protocol SealingKeyring: Sendable {
     /// The active seal of `departmentID`, or nil when none is configured.
     func seal(forDepartment departmentID: String) -> DepartmentSeal?
+    /// A signing key's token failed (``CaseworkError/Code/keyUnavailable``): find the token, log in and open its keys
+    /// again on their next use.
+    func tokenFailed()
+}
+
+extension SealingKeyring {
+    package func tokenFailed() {}
 }

@@ -73,7 +73,8 @@ package enum IssuancePipeline {
             try update.addSignatureField(sealField, lock: PDFFieldLock.all(permission: 1))
             sealed = try PAdESSealer.seal(try update.serializedForSigning(), signer: seal, timestamp: stamper)
         } catch {
-            throw CaseworkError(.issuanceFailed, "cannot sign: \(error)")
+            throw CaseworkError.keyUnavailable(error, "cannot sign: \(error)")
+                ?? CaseworkError(.issuanceFailed, "cannot sign: \(error)")
         }
         guard profile == .blta, let trust else { return Output(pdf: sealed, timestampExpiresAt: nil) }
         let evidence = try trust.revocationEvidence(
@@ -102,7 +103,8 @@ package enum IssuancePipeline {
             }
             return Output(pdf: stamped, timestampExpiresAt: expiry.withLock { $0 })
         } catch {
-            throw CaseworkError(.issuanceFailed, "cannot add the DSS and document timestamp: \(error)")
+            throw CaseworkError.keyUnavailable(error, "cannot add the DSS and document timestamp: \(error)")
+                ?? CaseworkError(.issuanceFailed, "cannot add the DSS and document timestamp: \(error)")
         }
     }
 

@@ -184,6 +184,12 @@ package final class IssuanceService: Sendable {
         } catch {
             let message = "cannot issue request \(requestID): \(error)"
             failures.withLock { $0[requestID] = message }
+            if let unavailable = CaseworkError.keyUnavailable(error, message) {
+                // Tokens are found and logged in to again on the next attempt (the sweeper's, or the next approval).
+                keyring.tokenFailed()
+                officerKeys?.tokenFailed()
+                throw unavailable
+            }
             throw CaseworkError(.issuanceFailed, message)
         }
         return NewDocument(
@@ -197,14 +203,16 @@ package final class IssuanceService: Sendable {
     /// Issues `requestID` right after its approval committed, on the caller's thread (one blocking step, no hop to
     /// another queue), joining an issuance of the same request already in flight (the sweeper's). A failure is
     /// logged and left to the sweeper; the approval stands. `findings` and `submission` are the approval's, already
-    /// typed: the stored copies are not read back.
+    /// typed: the stored copies are not read back. A signing key whose token cannot be reached is the one failure
+    /// thrown (``CaseworkError/Code/keyUnavailable``): the caller answers 503 with Retry-After, the approval standing.
     package func issueAfterApproval(_ requestID: String, findings: ApprovalFindings, submission: RequestSubmission)
-        -> Issued?
+        throws(CaseworkError) -> Issued?
     {
         do {
             return try issueNow(requestID, joiningInFlight: true, approval: (findings, submission))
         } catch {
             FileHandle.standardError.write(Data("civicseal: issuance deferred to the sweeper: \(error)\n".utf8))
+            if error.code == .keyUnavailable { throw error }
             return nil
         }
     }

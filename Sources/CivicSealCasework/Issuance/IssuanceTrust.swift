@@ -37,6 +37,12 @@ package struct OfficerIdentity: Sendable, Hashable {
 package protocol OfficerSigningKeys: Sendable {
     /// A signer for `officer` whose certificate states their name, title and department and is valid at `time`.
     func signer(for officer: OfficerIdentity, at time: Date) throws(CaseworkError) -> CMSSigner
+    /// A signing key's token failed (``CaseworkError/Code/keyUnavailable``): open token keys again on next use.
+    func tokenFailed()
+}
+
+extension OfficerSigningKeys {
+    package func tokenFailed() {}
 }
 
 /// What a B-LT update embeds: certificates, OCSP responses and CRLs (ETSI EN 319 142-1 §5.4, the DSS).

@@ -101,6 +101,15 @@ extension PKCS11Token {
         if let type = uri.type, type != "private" {
             throw CryptoError(.invalidArgument, "\(uri) names a \(type) object, not a private key")
         }
+        let mine = self.uri
+        for (theirs, ours) in [
+            (uri.token, mine.token), (uri.serial, mine.serial), (uri.manufacturer, mine.manufacturer),
+            (uri.model, mine.model),
+        ] {
+            if let theirs, let ours, theirs != ours {
+                throw CryptoError(.invalidArgument, "\(uri) names another token than \(mine)")
+            }
+        }
         return try withSession { (session, epoch) throws(CryptoError) -> PrivateKey in
             let object = try findPrivateKey(label: uri.object, id: uri.id, session: session)
             let keyType = try ulong(attribute(CKA_KEY_TYPE, of: object, session: session))

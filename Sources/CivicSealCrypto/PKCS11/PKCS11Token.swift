@@ -62,6 +62,9 @@ package final class PKCS11Token: Sendable {
 
     private static let opened = Mutex<[OpenedKey: PKCS11Token]>([:])
 
+    /// Sessions open and idle in the pool now (at most ``maximumIdleSessions``).
+    package var idleSessions: Int { state.withLock { $0.idle.count } }
+
     /// The module's CK_INFO manufacturer (a check that the function table was read at the right offsets).
     package var moduleManufacturer: String { module.manufacturer }
 

@@ -66,9 +66,9 @@ package struct PKCS11URI: Sendable, Hashable, CustomStringConvertible {
                     throw CryptoError(.invalidArgument, "PKCS #11 URI attribute \(name) appears twice")
                 }
                 switch name {
-                case "module-name": moduleName = try Self.text(value, name)
-                case "module-path": modulePath = try Self.text(value, name)
-                case "pin-source": pinSource = try Self.text(value, name)
+                case "module-name": moduleName = try Self.text(value, name, query: true)
+                case "module-path": modulePath = try Self.text(value, name, query: true)
+                case "pin-source": pinSource = try Self.text(value, name, query: true)
                 default: continue  // RFC 7512: unknown query attributes are ignored
                 }
             }
@@ -137,7 +137,10 @@ package struct PKCS11URI: Sendable, Hashable, CustomStringConvertible {
         }
     }
 
-    private static func percentDecoded(_ raw: Substring, _ name: String) throws(CryptoError) -> [UInt8] {
+    /// `query`: a query value, where `?` may also stand unencoded (pk11-qchar).
+    private static func percentDecoded(_ raw: Substring, _ name: String, query: Bool = false) throws(CryptoError)
+        -> [UInt8]
+    {
         var output: [UInt8] = []
         var bytes = raw.utf8.makeIterator()
         while let byte = bytes.next() {
@@ -147,7 +150,7 @@ package struct PKCS11URI: Sendable, Hashable, CustomStringConvertible {
                 }
                 output.append(high << 4 | low)
             } else {
-                guard isLiteral(byte) else {
+                guard isLiteral(byte) || (query && byte == UInt8(ascii: "?")) else {
                     throw CryptoError(.invalidArgument, "PKCS #11 URI attribute \(name) has a character to %-encode")
                 }
                 output.append(byte)
@@ -159,8 +162,8 @@ package struct PKCS11URI: Sendable, Hashable, CustomStringConvertible {
         return output
     }
 
-    private static func text(_ raw: Substring, _ name: String) throws(CryptoError) -> String {
-        let bytes = try percentDecoded(raw, name)
+    private static func text(_ raw: Substring, _ name: String, query: Bool = false) throws(CryptoError) -> String {
+        let bytes = try percentDecoded(raw, name, query: query)
         guard let text = String(validating: bytes, as: UTF8.self),
             !text.unicodeScalars.contains(where: { $0.value < 0x20 || $0.value == 0x7F })
         else { throw CryptoError(.invalidArgument, "PKCS #11 URI attribute \(name) is not printable UTF-8") }

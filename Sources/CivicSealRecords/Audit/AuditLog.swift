@@ -10,7 +10,8 @@ enum AuditLog {
 
     /// Appends the next entry of the chain (sequence = last + 1, previous hash = last hash) and returns it.
     static func append(
-        in connection: Connection, recordedAtMilliseconds: Int64, actorID: String, actorRole: String, action: String,
+        in connection: any SQLSession, recordedAtMilliseconds: Int64, actorID: String, actorRole: String,
+        action: String,
         requestID: String?, fromState: String?, toState: String?, reason: String?
     ) throws -> AuditEntry {
         let last = try connection.queryFirst("SELECT sequence, hash FROM audit_log ORDER BY sequence DESC LIMIT 1")
@@ -32,7 +33,7 @@ enum AuditLog {
     }
 
     /// The entry on the statement's current row (selected with ``columns``), with its stored hash.
-    static func entry(from statement: Statement) -> AuditEntry {
+    static func entry(from statement: any SQLCursor) -> AuditEntry {
         AuditEntry(
             sequence: statement.int64(at: 0), recordedAtMilliseconds: statement.int64(at: 1),
             actorID: statement.string(at: 2) ?? "", actorRole: statement.string(at: 3) ?? "",

@@ -9,12 +9,12 @@ import CivicSealWorkflow
 /// triggers still exist, and that every document's row agrees with the chain (``verifyDocuments(_:)``).
 package enum AuditVerifier {
     /// Verifies the chain on `connection`, which should be inside a read transaction (one snapshot).
-    package static func verify(_ connection: Connection) throws -> AuditVerdict {
+    package static func verify(_ connection: any SQLSession) throws -> AuditVerdict {
         var expectedSequence: Int64 = 1
         var previousHash = AuditEntry.genesisHash
         var count = 0
         var damage: AuditVerdict.Damage?
-        let statement = try connection.prepare("SELECT \(AuditLog.columns) FROM audit_log ORDER BY sequence")
+        let statement = try connection.statement("SELECT \(AuditLog.columns) FROM audit_log ORDER BY sequence")
         while try statement.step() {
             let entry = AuditLog.entry(from: statement)
             count += 1
@@ -33,7 +33,11 @@ package enum AuditVerifier {
         if damage == nil {
             let referenced = max(
                 // A request's history ends with its newest audit entry (the array is appended in order).
-                try connection.scalar("SELECT max(json_extract(history, '$[#-1]')) FROM requests").int64 ?? 0,
+                try connection.scalar(
+                    connection.dialectText(
+                        sqlite: "SELECT max(json_extract(history, '$[#-1]')) FROM requests",
+                        postgresql: "SELECT max((history::jsonb ->> -1)::bigint) FROM requests")
+                ).int64 ?? 0,
                 try connection.scalar("SELECT max(audit_sequence) FROM health_book_entries").int64 ?? 0)
             if referenced >= expectedSequence {
                 damage = .init(sequence: expectedSequence, problem: .truncated)
@@ -42,7 +46,10 @@ package enum AuditVerifier {
         var missing: [String] = []
         for trigger in RecordsSchema.auditTriggers {
             let found = try connection.scalar(
-                "SELECT count(*) FROM sqlite_schema WHERE type = 'trigger' AND name = ?", [.text(trigger)])
+                connection.dialectText(
+                    sqlite: "SELECT count(*) FROM sqlite_schema WHERE type = 'trigger' AND name = ?",
+                    postgresql: "SELECT count(*) FROM pg_trigger WHERE tgrelid = 'audit_log'::regclass AND tgname = ?"),
+                [.text(trigger)])
             if found.int64 != 1 { missing.append(trigger) }
         }
         return AuditVerdict(
@@ -56,7 +63,7 @@ package enum AuditVerifier {
     /// pass
     /// over the revoke entries, one over the documents. (An `issue` entry without a document row is not reported:
     /// ``RequestStore/markIssued(_:by:now:)`` records issuance without a registry row.)
-    package static func verifyDocuments(_ connection: Connection) throws -> [AuditVerdict.DocumentMismatch] {
+    package static func verifyDocuments(_ connection: any SQLSession) throws -> [AuditVerdict.DocumentMismatch] {
         struct Revocation {
             let sequence: Int64
             let at: Int64

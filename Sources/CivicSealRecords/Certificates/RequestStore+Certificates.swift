@@ -116,7 +116,7 @@ extension RequestStore {
             try connection.execute(
                 """
                 INSERT INTO crl_numbers (issuer, last_number) VALUES (?, 1)
-                ON CONFLICT (issuer) DO UPDATE SET last_number = last_number + 1
+                ON CONFLICT (issuer) DO UPDATE SET last_number = crl_numbers.last_number + 1
                 """, [.text(issuer)])
             return try connection.scalar("SELECT last_number FROM crl_numbers WHERE issuer = ?", [.text(issuer)]).int64
         }

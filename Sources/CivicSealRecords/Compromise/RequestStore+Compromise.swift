@@ -44,17 +44,18 @@ extension RequestStore {
             {
                 throw RecordsError(.transitionRefused, "a compromise run for this seal is unfinished")
             }
-            try connection.execute(
-                """
-                INSERT INTO compromise_runs (seal_fingerprint, department_id, since, started_at, started_by)
-                VALUES (?, ?, ?, ?, ?)
-                """,
-                [
-                    .text(sealFingerprint), .text(departmentID),
-                    since.map { .integer(RequestRow.milliseconds($0)) } ?? .null,
-                    .integer(RequestRow.milliseconds(now)), .text(actor),
-                ])
-            let id = connection.lastInsertedRowID
+            let id =
+                try connection.scalar(
+                    """
+                    INSERT INTO compromise_runs (seal_fingerprint, department_id, since, started_at, started_by)
+                    VALUES (?, ?, ?, ?, ?) RETURNING id
+                    """,
+                    [
+                        .text(sealFingerprint), .text(departmentID),
+                        since.map { .integer(RequestRow.milliseconds($0)) } ?? .null,
+                        .integer(RequestRow.milliseconds(now)), .text(actor),
+                    ]
+                ).int64 ?? 0
             guard
                 let row = try connection.queryFirst(
                     "SELECT \(Self.compromiseRunColumns) FROM compromise_runs WHERE id = ?", [.integer(id)])
@@ -278,10 +279,12 @@ extension RequestStore {
             let payload =
                 #"{"kind":"document-reissued","newDocumentId":"\#(newID)","oldDocumentId":"\#(item.documentID)","#
                 + #""reason":"key-compromise","requestId":"\#(old.requestID)"}"#
-            try connection.execute(
-                "INSERT INTO outbox (recipient, kind, payload, created_at) VALUES (?, 'document-reissued', ?, ?)",
-                [.text(old.ownerID), .text(payload), .integer(milliseconds)])
-            let notice = connection.lastInsertedRowID
+            let notice =
+                try connection.scalar(
+                    "INSERT INTO outbox (recipient, kind, payload, created_at) VALUES (?, 'document-reissued', ?, ?) "
+                        + "RETURNING id",
+                    [.text(old.ownerID), .text(payload), .integer(milliseconds)]
+                ).int64 ?? 0
             let audit = try AuditLog.append(
                 in: connection, recordedAtMilliseconds: milliseconds, actorID: actor,
                 actorRole: ParticipantRole.system.rawValue, action: "notify", requestID: old.requestID,
@@ -324,7 +327,7 @@ extension RequestStore {
         let ownerID: String
     }
 
-    static func itemState(_ item: CompromiseItem, in connection: Connection) throws -> CompromiseItem.State {
+    static func itemState(_ item: CompromiseItem, in connection: any SQLSession) throws -> CompromiseItem.State {
         guard
             let state = try connection.scalar(
                 "SELECT state FROM compromise_items WHERE run_id = ? AND position = ? AND document_id = ?",
@@ -334,13 +337,13 @@ extension RequestStore {
         return state
     }
 
-    static func documentAndRequest(_ documentID: String, ids: RequestIDs, in connection: Connection) throws
+    static func documentAndRequest(_ documentID: String, ids: RequestIDs, in connection: any SQLSession) throws
         -> DocumentAndRequest
     {
-        let statement = try connection.cachedStatement(
+        let statement = try connection.statement(
             """
-            SELECT d.status, d.superseded_by, r.seq, coalesce(r.legacy_id, r.seq), r.state, r.version, r.history,
-                r.owner_id
+            SELECT d.status, d.superseded_by, r.seq, coalesce(r.legacy_id, CAST(r.seq AS TEXT)), r.state, r.version,
+                r.history, r.owner_id
             FROM documents d JOIN requests r ON r.seq = d.request_seq WHERE d.id = ?
             """)
         defer { statement.reset() }
@@ -359,7 +362,7 @@ extension RequestStore {
     /// history) with it; returns the entry's sequence.
     static func recordRequestStep(
         _ document: DocumentAndRequest, action: String, to state: RequestState, actor: String, reason: String,
-        milliseconds: Int64, in connection: Connection
+        milliseconds: Int64, in connection: any SQLSession
     ) throws -> Int64 {
         let audit = try AuditLog.append(
             in: connection, recordedAtMilliseconds: milliseconds, actorID: actor,
@@ -383,7 +386,7 @@ extension RequestStore {
 
     static func advance(
         _ item: CompromiseItem, to state: CompromiseItem.State, column: String, audit: Int64, milliseconds: Int64,
-        in connection: Connection
+        in connection: any SQLSession
     ) throws {
         try connection.execute(
             """

@@ -117,7 +117,7 @@ extension RequestStore {
             guard
                 let row = try connection.queryFirst(
                     """
-                    SELECT d.seq, coalesce(r.legacy_id, r.seq),
+                    SELECT d.seq, coalesce(r.legacy_id, CAST(r.seq AS TEXT)),
                         (SELECT max(version) FROM document_versions WHERE document_seq = d.seq)
                     FROM documents d JOIN requests r ON r.seq = d.request_seq WHERE d.id = ?
                     """, [.text(documentID)]),

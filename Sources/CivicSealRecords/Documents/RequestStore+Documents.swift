@@ -7,13 +7,13 @@ import Foundation
 /// document and marks its request `issued`, reads for the public status and the owner's download, and revocation.
 extension RequestStore {
     static let documentColumns = """
-        d.id, coalesce(r.legacy_id, r.seq), d.kind, d.department_id, d.template_id, d.template_version,
+        d.id, coalesce(r.legacy_id, CAST(r.seq AS TEXT)), d.kind, d.department_id, d.template_id, d.template_version,
         d.template_sha256, d.record_sha256,
         d.pdf_sha256, d.signer_certificate_sha256, d.issued_at, d.status, d.revocation_reason, d.revoked_at,
         d.revocation_code, d.superseded_by, d.supersedes
         """
 
-    static func documentEntry(from statement: Statement, ids: RequestIDs) throws -> DocumentEntry {
+    static func documentEntry(from statement: any SQLCursor, ids: RequestIDs) throws -> DocumentEntry {
         func text(_ column: Int) throws -> String {
             guard let value = statement.string(at: column) else { throw RequestRow.corrupt }
             return value
@@ -57,7 +57,7 @@ extension RequestStore {
         guard Self.isRequestID(requestID) else { return nil }
         return try read { connection in
             guard let seq = try ids.resolve(requestID, in: connection) else { return nil }
-            let statement = try connection.cachedStatement(
+            let statement = try connection.statement(
                 """
                 SELECT kind, form, department_id, owner_id, submission, subject_identity, findings, approver_name,
                 updated_at, coalesce(approver_id, assignee_id), approver_title
@@ -111,7 +111,7 @@ extension RequestStore {
 
     private static func register(
         _ document: NewDocument, _ command: TransitionCommand, _ milliseconds: Int64, _ today: CalendarDate,
-        _ ids: RequestIDs, in connection: Connection
+        _ ids: RequestIDs, in connection: any SQLSession
     ) throws -> RequestSummary {
         guard DocumentID.isValid(document.documentID) else {
             throw RecordsError(.invalidInput, "malformed document id")
@@ -126,7 +126,7 @@ extension RequestStore {
     /// Inserts the registry row of `document` (issued by audit entry `auditSequence`) and its version 1.
     static func insert(
         _ document: NewDocument, requestSeq seq: Int64, auditSequence audit: Int64, supersedes: String?,
-        in connection: Connection
+        in connection: any SQLSession
     ) throws {
         try connection.execute(
             """
@@ -161,7 +161,7 @@ extension RequestStore {
     package func documentEntry(id documentID: String) throws(RecordsError) -> DocumentEntry? {
         guard DocumentID.isValid(documentID) else { return nil }
         return try read { connection in
-            let statement = try connection.cachedStatement(
+            let statement = try connection.statement(
                 "SELECT \(Self.documentColumns) FROM documents d JOIN requests r ON r.seq = d.request_seq WHERE d.id "
                     + "= ?"
             )
@@ -178,7 +178,7 @@ extension RequestStore {
         guard Self.isRequestID(requestID) else { return nil }
         return try read { connection in
             guard let seq = try ids.resolve(requestID, in: connection) else { return nil }
-            let statement = try connection.cachedStatement(
+            let statement = try connection.statement(
                 "SELECT \(Self.documentColumns) FROM documents d JOIN requests r ON r.seq = d.request_seq WHERE "
                     + "r.seq = ? AND d.superseded_by IS NULL"
             )
@@ -253,10 +253,10 @@ extension RequestStore {
         let today = today(now)
         let ids = ids
         return try await write { connection in
-            let lookup = try connection.cachedStatement(
+            let lookup = try connection.statement(
                 """
-                SELECT coalesce(r.legacy_id, r.seq), d.department_id FROM documents d JOIN requests r ON r.seq =
-                d.request_seq
+                SELECT coalesce(r.legacy_id, CAST(r.seq AS TEXT)), d.department_id
+                FROM documents d JOIN requests r ON r.seq = d.request_seq
                 WHERE d.id = ?
                 """)
             defer { lookup.reset() }
@@ -276,7 +276,7 @@ extension RequestStore {
                 "UPDATE documents SET status = 'revoked', revocation_reason = ?, revocation_code = ?, revoked_at = ? "
                     + "WHERE id = ?",
                 [.text(stored), .text(code.rawValue), .integer(milliseconds), .text(documentID)])
-            let statement = try connection.cachedStatement(
+            let statement = try connection.statement(
                 "SELECT \(Self.documentColumns) FROM documents d JOIN requests r ON r.seq = d.request_seq WHERE d.id "
                     + "= ?"
             )

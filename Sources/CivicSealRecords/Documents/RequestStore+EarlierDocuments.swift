@@ -28,7 +28,8 @@ extension RequestStore {
             var found: [EarlierDocument] = []
             try connection.forEachRow(
                 """
-                SELECT d.id, coalesce(r.legacy_id, r.seq), r.form, d.department_id, d.issued_at, r.findings
+                SELECT d.id, coalesce(r.legacy_id, CAST(r.seq AS TEXT)), r.form, d.department_id, d.issued_at,
+                    r.findings
                 FROM requests r JOIN documents d ON d.request_seq = r.seq
                 WHERE r.subject_id = ? AND r.kind = ? AND r.state IN ('issued', 'revoked') AND d.status = 'valid'
                 ORDER BY d.issued_at DESC LIMIT ?

@@ -29,16 +29,16 @@ extension RequestStore {
                 in: connection, recordedAtMilliseconds: milliseconds, actorID: clinician.id,
                 actorRole: clinician.role.rawValue, action: "health-book.record", requestID: nil, fromState: nil,
                 toState: nil, reason: nil)
-            try connection.execute(
+            return try connection.scalar(
                 """
                 INSERT INTO health_book_entries (personal_id, section, entry_date, recorded_by, recorded_at,
-                    audit_sequence, entry) VALUES (?, ?, ?, ?, ?, ?, ?)
+                    audit_sequence, entry) VALUES (?, ?, ?, ?, ?, ?, ?) RETURNING seq
                 """,
                 [
                     .text(personalID.digits), .text(entry.section.rawValue), .text(entry.date.description),
                     .text(clinician.id), .integer(milliseconds), .integer(audit.sequence), .text(json),
-                ])
-            return connection.lastInsertedRowID
+                ]
+            ).int64 ?? 0
         }
     }
 

@@ -111,7 +111,7 @@ extension RequestStore {
                     sql += " AND kind = ?"
                     values.append(.text(kind.rawValue))
                 }
-                sql += " LIMIT ?)"
+                sql += " LIMIT ?) AS bounded"
                 values.append(.integer(Int64(limit + 1)))
                 return Int(try connection.scalar(sql, values).int64 ?? 0)
             }
@@ -153,7 +153,7 @@ extension RequestStore {
         let ids = ids
         return try await read { connection in
             guard let seq = try ids.resolve(requestID, in: connection) else { throw RecordsError.notFound }
-            let statement = try connection.cachedStatement(
+            let statement = try connection.statement(
                 """
                 SELECT \(RequestRow.summaryColumns), history, owner_id, findings, submission, subject_identity,
                     complexity_override, working_days, assignee_name
@@ -213,7 +213,7 @@ extension RequestStore {
         }
         let ids = ids
         return try await read { connection in
-            let statement = try connection.cachedStatement(
+            let statement = try connection.statement(
                 "SELECT subject_identity, submission, assignee_name, department_id FROM requests WHERE seq = ?")
             var names: [String: QueueNames] = [:]
             for id in requestIDs where Self.isRequestID(id) {
@@ -265,7 +265,7 @@ extension RequestStore {
             ids: ids)
     }
 
-    static func runQueue(_ query: QueueQuery, in connection: Connection) throws -> QueuePage {
+    static func runQueue(_ query: QueueQuery, in connection: any SQLSession) throws -> QueuePage {
         var items = try runQueueRows(query, in: connection).map(\.summary)
         var next: String?
         if items.count > query.limit {
@@ -277,13 +277,13 @@ extension RequestStore {
 
     /// One state's queue rows with their row numbers (for merging states), `limit + 1` at most, in queue order:
     /// one more row than asked tells whether another page exists.
-    static func runQueueRows(_ query: QueueQuery, in connection: Connection) throws -> [(
+    static func runQueueRows(_ query: QueueQuery, in connection: any SQLSession) throws -> [(
         seq: Int64, summary: RequestSummary
     )] {
         var rows: [(seq: Int64, summary: RequestSummary)] = []
         rows.reserveCapacity(query.limit + 1)
         let fetch = Int64(query.limit + 1)
-        let body: (Statement) throws -> Void = { statement in
+        let body: (any SQLCursor) throws -> Void = { statement in
             rows.append(
                 (
                     statement.int64(at: 0),

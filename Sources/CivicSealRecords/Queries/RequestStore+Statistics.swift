@@ -43,7 +43,7 @@ extension RequestStore {
         let ids = ids
         return try read { connection in
             guard let seq = try ids.resolve(requestID, in: connection) else { throw RecordsError.notFound }
-            let statement = try connection.cachedStatement(
+            let statement = try connection.statement(
                 """
                 SELECT \(RequestRow.summaryColumns), history, owner_id, findings, submission FROM requests WHERE seq = ?
                 """)

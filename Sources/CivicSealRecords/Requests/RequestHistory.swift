@@ -35,9 +35,9 @@ enum RequestHistory {
     }
 
     /// The events of a request whose `history` column is `json`, oldest first, each read from its audit entry.
-    static func events(_ json: String, in connection: Connection) throws -> [RequestHistoryEvent] {
+    static func events(_ json: String, in connection: any SQLSession) throws -> [RequestHistoryEvent] {
         guard let sequences = decode(json) else { throw RequestRow.corrupt }
-        let statement = try connection.cachedStatement(
+        let statement = try connection.statement(
             """
             SELECT a.recorded_at, a.action, a.from_state, a.to_state, a.actor_role, a.actor_id, a.reason, n.name
             FROM audit_log a LEFT JOIN audit_actor_names n ON n.sequence = a.sequence

@@ -28,7 +28,7 @@ struct RequestIDs: Sendable {
     }
 
     /// Reads the key from the database.
-    init(_ connection: Connection) throws {
+    init(_ connection: any SQLSession) throws {
         guard
             let key = try connection.scalar("SELECT key FROM records_keys WHERE name = ?", [.text(Self.keyName)]).bytes
         else { throw RecordsError(.storage, "the database has no request-id key (records_keys)") }
@@ -53,7 +53,7 @@ struct RequestIDs: Sendable {
     }
 
     /// The row of `publicID` in `connection`, derived or legacy; nil when no request has that id.
-    func resolve(_ publicID: String, in connection: Connection) throws -> Int64? {
+    func resolve(_ publicID: String, in connection: any SQLSession) throws -> Int64? {
         guard RequestStore.isRequestID(publicID) else { return nil }
         if let seq = seq(publicID) { return seq }
         return try connection.scalar(
@@ -62,10 +62,11 @@ struct RequestIDs: Sendable {
     }
 
     /// The public id of the request on `statement`'s row whose id column (``RequestRow/idColumn``) is at `column`:
-    /// the legacy id if the row has one (text), else derived from its row number (integer).
-    func publicID(_ statement: Statement, at column: Int) -> String {
-        // The type first: reading a column as text converts it.
-        if statement.isText(at: column), let text = statement.string(at: column) { return text }
-        return publicID(seq: statement.int64(at: column))
+    /// the legacy id if the row has one (32 hex digits), else derived from its row number (decimal text: the column
+    /// is text on every backend, since PostgreSQL's `coalesce` takes one type).
+    func publicID(_ statement: any SQLCursor, at column: Int) -> String {
+        guard let text = statement.string(at: column) else { return publicID(seq: statement.int64(at: column)) }
+        if text.utf8.count == 32 { return text }
+        return publicID(seq: Int64(text) ?? 0)
     }
 }

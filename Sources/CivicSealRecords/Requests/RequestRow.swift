@@ -6,14 +6,14 @@ import Foundation
 enum RequestRow {
     /// What a statement selects to learn a request's public id: the legacy id (TEXT) when the row has one, else its
     /// row number (INTEGER), which ``RequestIDs/publicID(_:at:)`` turns into the derived id.
-    static let idColumn = "coalesce(legacy_id, seq)"
+    static let idColumn = "coalesce(legacy_id, CAST(seq AS TEXT))"
 
     /// The columns of a ``RequestSummary``, in the order ``summary(from:offset:today:ids:)`` reads them.
     static let summaryColumns =
         "\(idColumn), state, kind, form, department_id, assignee_id, received_on, due_date, fee_vnd, fee_category, "
         + "version, created_at, updated_at"
 
-    static func summary(from statement: Statement, offset: Int = 0, today: CalendarDate, ids: RequestIDs) throws
+    static func summary(from statement: any SQLCursor, offset: Int = 0, today: CalendarDate, ids: RequestIDs) throws
         -> RequestSummary
     {
         func text(_ column: Int) throws -> String {

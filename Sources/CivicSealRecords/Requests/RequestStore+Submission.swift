@@ -118,7 +118,7 @@ extension RequestStore {
     /// The row number is chosen before the insert (the next after the largest; rows are never deleted and only the
     /// one writer inserts), so the audit entry can name the request's public id and the row can carry the entry in its
     /// history from the start: one INSERT, no second write to the row.
-    static func insert(_ item: PreparedSubmission, ids: RequestIDs, in connection: Connection, today: CalendarDate)
+    static func insert(_ item: PreparedSubmission, ids: RequestIDs, in connection: any SQLSession, today: CalendarDate)
         throws -> RequestSummary
     {
         if let key = item.idempotencyKey,
@@ -189,10 +189,10 @@ extension RequestStore {
             updatedAt: RequestRow.date(milliseconds: item.nowMilliseconds), isOverdue: today > item.deadline.dueDate)
     }
 
-    static func summary(seq: Int64, ids: RequestIDs, in connection: Connection, today: CalendarDate) throws
+    static func summary(seq: Int64, ids: RequestIDs, in connection: any SQLSession, today: CalendarDate) throws
         -> RequestSummary
     {
-        let statement = try connection.cachedStatement(
+        let statement = try connection.statement(
             "SELECT \(RequestRow.summaryColumns) FROM requests WHERE seq = ?")
         defer { statement.reset() }
         try statement.bind([.integer(seq)])

@@ -180,7 +180,7 @@ extension RequestStore {
     /// with the entry added to its history. Throws (and the caller's transaction rolls back) on any refusal.
     static func apply(
         _ command: TransitionCommand, atMilliseconds milliseconds: Int64, today: CalendarDate, ids: RequestIDs,
-        in connection: Connection
+        in connection: any SQLSession
     ) throws -> RequestSummary {
         guard
             let seq = try ids.resolve(command.requestID, in: connection),

@@ -14,13 +14,15 @@ import Foundation
 /// Each operation has an `async` form (for the server; SQLite runs on the connection's own queue, never on the
 /// cooperative pool) and a blocking form for the command line and benchmarks.
 package final class RequestStore: Sendable {
-    package let database: Database
+    /// The backend: ``Database`` (SQLite) or a PostgreSQL store; Records' SQL is written once against it.
+    package let database: any SQLStore
     package let configuration: RecordsConfiguration
     /// Public ids from row numbers and back, under the database's own key.
     let ids: RequestIDs
 
     /// Wraps an open database whose schema includes ``RecordsSchema/migrations`` (reads its request-id key).
-    package init(database: Database, configuration: RecordsConfiguration = RecordsConfiguration()) throws(RecordsError)
+    package init(database: any SQLStore, configuration: RecordsConfiguration = RecordsConfiguration())
+        throws(RecordsError)
     {
         self.database = database
         self.configuration = configuration
@@ -45,6 +47,9 @@ package final class RequestStore: Sendable {
         }
     }
 
+    /// The SQLite database underneath, nil for another backend (backups, checkpoints, benchmarks).
+    package var sqliteDatabase: Database? { database as? Database }
+
     /// Closes the database (checkpointing the WAL into the file).
     package func close() throws(RecordsError) {
         do { try database.close() } catch { throw RecordsError.wrapping(error) }
@@ -61,19 +66,19 @@ package final class RequestStore: Sendable {
 
     // MARK: Running transactions
 
-    func write<T: Sendable>(_ body: @escaping @Sendable (Connection) throws -> T) async throws(RecordsError) -> T {
+    func write<T: Sendable>(_ body: @escaping @Sendable (any SQLSession) throws -> T) async throws(RecordsError) -> T {
         do { return try await database.write(body) } catch { throw RecordsError.wrapping(error) }
     }
 
-    func write<T>(_ body: (Connection) throws -> T) throws(RecordsError) -> T {
+    func write<T>(_ body: (any SQLSession) throws -> T) throws(RecordsError) -> T {
         do { return try database.write(body) } catch { throw RecordsError.wrapping(error) }
     }
 
-    func read<T: Sendable>(_ body: @escaping @Sendable (Connection) throws -> T) async throws(RecordsError) -> T {
+    func read<T: Sendable>(_ body: @escaping @Sendable (any SQLSession) throws -> T) async throws(RecordsError) -> T {
         do { return try await database.read(body) } catch { throw RecordsError.wrapping(error) }
     }
 
-    func read<T>(_ body: (Connection) throws -> T) throws(RecordsError) -> T {
+    func read<T>(_ body: (any SQLSession) throws -> T) throws(RecordsError) -> T {
         do { return try database.read(body) } catch { throw RecordsError.wrapping(error) }
     }
 

@@ -1,0 +1,233 @@
+import CivicSealPostgres
+import CivicSealStorage
+import Dispatch
+import Synchronization
+
+/// The records store on PostgreSQL (``SQLStore``): a bounded pool of connections; each `write` is one transaction
+/// `BEGIN … COMMIT` on one connection, each `read` one `REPEATABLE READ, READ ONLY` snapshot.
+///
+/// Writes are serialized across every instance by a transaction-scoped advisory lock
+/// (`pg_advisory_xact_lock`), taken first in each write: the records layer was written for SQLite's single writer
+/// (the audit chain appends after the last hash, new request numbers follow the largest), so on PostgreSQL the same
+/// invariant holds for all instances sharing the database, and the audit trail stays one chain. Writes then run at
+/// READ COMMITTED, so every statement after the lock sees every write committed before it. Reads never take the
+/// lock. A serialization failure or deadlock (40001/40P01) is retried a bounded number of times.
+///
+/// Closures run on dispatch threads, never on Swift's cooperative pool: the async forms hop to one, the blocking
+/// forms run on the caller's thread (the command line). A connection that breaks (server restart) is dropped and
+/// its failure reported as ``DatabaseError/Code/unavailable``; the next transaction connects afresh.
+package final class PostgresStore: SQLStore {
+    package let configuration: PostgresConfiguration
+    package let maximumConnections: Int
+    /// Attempts of one write when the server reports a serialization failure or a deadlock.
+    package let maximumAttempts = 5
+    /// The advisory lock key every write takes: "CivicSea" in ASCII, as a bigint.
+    static let writeLockKey: Int64 = 0x4369_7669_6353_6561
+
+    private let bridge = BlockingBridge()
+    private let idle = Mutex<[PostgresConnection]>([])
+    private let slots: DispatchSemaphore
+    private let closed = Atomic<Bool>(false)
+    /// Where async callers' transactions run: one serial queue per pool slot (serial queues get threads of their own;
+    /// a concurrent queue would draw on the global pool, as small as the core count, and the blocked threads would
+    /// starve the bridge), taken in turn.
+    private let lanes: [DispatchQueue]
+    private let nextLane = Atomic<Int>(0)
+
+    private init(configuration: PostgresConfiguration, maximumConnections: Int) {
+        self.configuration = configuration
+        self.maximumConnections = max(1, maximumConnections)
+        slots = DispatchSemaphore(value: self.maximumConnections)
+        lanes = (0..<self.maximumConnections).map { DispatchQueue(label: "civicseal.postgres-store.lane.\($0)") }
+    }
+
+    /// Connects, applies the pending `migrations` (under the write lock, so instances starting together apply each
+    /// once) and returns the store. Blocks the calling thread.
+    package static func open(
+        _ configuration: PostgresConfiguration, maximumConnections: Int = 8, migrations: [SQLMigration] = []
+    ) throws -> PostgresStore {
+        let store = PostgresStore(configuration: configuration, maximumConnections: maximumConnections)
+        try store.migrate(migrations)
+        return store
+    }
+
+    /// ``open(_:maximumConnections:migrations:)`` from async code, on a dispatch thread.
+    package static func open(
+        _ configuration: PostgresConfiguration, maximumConnections: Int = 8, migrations: [SQLMigration] = []
+    ) async throws -> PostgresStore {
+        try await withCheckedThrowingContinuation { continuation in
+            DispatchQueue.global(qos: .userInitiated).async {
+                continuation.resume(
+                    with: Result {
+                        try PostgresStore.open(
+                            configuration, maximumConnections: maximumConnections, migrations: migrations)
+                    })
+            }
+        }
+    }
+
+    package var dialect: SQLDialect { .postgresql }
+
+    // MARK: SQLStore
+
+    package func writeSession<T>(_ updates: (any SQLSession) throws -> T) throws -> T {
+        var attempt = 1
+        while true {
+            do {
+                return try transaction(
+                    begin: "BEGIN ISOLATION LEVEL READ COMMITTED; SELECT pg_advisory_xact_lock(\(Self.writeLockKey))",
+                    updates)
+            } catch let error as DatabaseError where error.code == .serializationFailure && attempt < maximumAttempts {
+                attempt += 1
+            }
+        }
+    }
+
+    package func readSession<T>(_ body: (any SQLSession) throws -> T) throws -> T {
+        try transaction(begin: "BEGIN ISOLATION LEVEL REPEATABLE READ, READ ONLY", body)
+    }
+
+    package func writeSession<T: Sendable>(_ updates: @escaping @Sendable (any SQLSession) throws -> T) async throws
+        -> T
+    {
+        try await offPool { try self.writeSession(updates) }
+    }
+
+    package func readSession<T: Sendable>(_ body: @escaping @Sendable (any SQLSession) throws -> T) async throws -> T {
+        try await offPool { try self.readSession(body) }
+    }
+
+    /// Closes every idle connection; later transactions fail with ``DatabaseError/Code/closed``.
+    package func close() throws {
+        closed.store(true, ordering: .relaxed)
+        let connections = idle.withLock { idle in
+            defer { idle.removeAll() }
+            return idle
+        }
+        for connection in connections {
+            bridge.wait { () async -> Void in await connection.close() }
+        }
+    }
+
+    // MARK: Transactions
+
+    private func offPool<T: Sendable>(_ work: @escaping @Sendable () throws -> T) async throws -> T {
+        try await withCheckedThrowingContinuation { continuation in
+            let lane = nextLane.wrappingAdd(1, ordering: .relaxed).oldValue % lanes.count
+            lanes[lane].async { continuation.resume(with: Result { try work() }) }
+        }
+    }
+
+    private func transaction<T>(begin: String, _ body: (any SQLSession) throws -> T) throws -> T {
+        var session = try checkOut()
+        // An idle pooled connection may have died with the server (a restart): BEGIN finds out before anything ran,
+        // so that connection is dropped and the transaction starts on the next one, at most once per pool slot.
+        var stale = 0
+        while true {
+            do {
+                try session.runScript(begin)
+                break
+            } catch {
+                checkIn(session.connection, healthy: false)
+                guard session.broken, stale < maximumConnections else { throw error }
+                stale += 1
+                session = try checkOut()
+            }
+        }
+        var healthy = true
+        defer { checkIn(session.connection, healthy: healthy && !session.broken) }
+        do {
+            let result = try body(session)
+            try session.runScript("COMMIT")
+            return result
+        } catch {
+            if session.broken {
+                healthy = false
+            } else {
+                do { try session.runScript("ROLLBACK") } catch { healthy = false }
+            }
+            throw error
+        }
+    }
+
+    private func checkOut() throws(DatabaseError) -> PostgresSession {
+        guard !closed.load(ordering: .relaxed) else { throw DatabaseError(.closed, "the PostgreSQL store is closed") }
+        slots.wait()
+        if let connection = idle.withLock({ $0.popLast() }) {
+            if !connection.isBroken { return PostgresSession(connection: connection, bridge: bridge) }
+        }
+        let configuration = configuration
+        let result: Result<PostgresConnection, PostgresError> = bridge.wait {
+            () async -> Result<PostgresConnection, PostgresError> in
+            do throws(PostgresError) {
+                return .success(try await PostgresConnection.connect(configuration))
+            } catch {
+                return .failure(error)
+            }
+        }
+        switch result {
+        case .success(let connection): return PostgresSession(connection: connection, bridge: bridge)
+        case .failure(let error):
+            slots.signal()
+            throw Self.databaseError(error, sql: nil)
+        }
+    }
+
+    private func checkIn(_ connection: PostgresConnection, healthy: Bool) {
+        if healthy && !connection.isBroken && !closed.load(ordering: .relaxed) {
+            idle.withLock { $0.append(connection) }
+        } else {
+            bridge.wait { () async -> Void in await connection.close() }
+        }
+        slots.signal()
+    }
+
+    // MARK: Schema
+
+    /// Applies `migrations` not yet recorded in `civicseal_schema_version` (one row: the number applied, as SQLite's
+    /// `user_version`); refuses a database migrated by newer code.
+    private func migrate(_ migrations: [SQLMigration]) throws {
+        try writeSession { session in
+            try session.execute(
+                "CREATE TABLE IF NOT EXISTS civicseal_schema_version (version bigint NOT NULL, "
+                    + "only_row boolean PRIMARY KEY DEFAULT true CHECK (only_row))")
+            try session.execute("INSERT INTO civicseal_schema_version (version) VALUES (0) ON CONFLICT DO NOTHING")
+            let version = Int(try session.scalar("SELECT version FROM civicseal_schema_version").int64 ?? 0)
+            guard version <= migrations.count else {
+                throw DatabaseError(
+                    .databaseNewerThanCode,
+                    "database schema version \(version) is newer than this code (\(migrations.count))")
+            }
+            for migration in migrations[version...] {
+                try migration.apply(session)
+            }
+            try session.execute("UPDATE civicseal_schema_version SET version = ?", [.integer(Int64(migrations.count))])
+        }
+    }
+
+    // MARK: Errors
+
+    /// A client failure as a ``DatabaseError``: server errors by SQLSTATE (see
+    /// ``DatabaseError/init(sqlState:message:sql:)``), a broken or unreachable connection as
+    /// ``DatabaseError/Code/unavailable``. Never copies the server's detail (it can quote values).
+    static func databaseError(_ error: PostgresError, sql: String?) -> DatabaseError {
+        switch error.kind {
+        case .server:
+            let state = error.sqlState ?? "XX000"
+            // Only classes whose primary message names objects, never values: constraint violations (the value is
+            // in the detail, which is never copied), our own trigger exceptions, serialization, shutdown, connection
+            // and syntax/undefined-object errors. A data exception ("invalid input syntax for type …: "x"") quotes
+            // the value, so its message is replaced by its SQLSTATE alone.
+            let safe = ["23", "P0", "40", "57", "08", "42"].contains(where: { state.hasPrefix($0) })
+            let message = (safe ? error.server?.message : nil) ?? "the server refused the statement"
+            let constraint = error.constraint.map { " (constraint \($0))" } ?? ""
+            return DatabaseError(sqlState: state, message: message + constraint, sql: sql)
+        case .connection, .timeout, .tls, .authentication:
+            return DatabaseError(.unavailable, "PostgreSQL unavailable: \(error.kind.rawValue)", sql: sql)
+        case .cancelled:
+            return DatabaseError(.unavailable, "the statement was cancelled", sql: sql)
+        case .protocol, .unsupported:
+            return DatabaseError(.error, "PostgreSQL client failure: \(error.kind.rawValue)", sql: sql)
+        }
+    }
+}
