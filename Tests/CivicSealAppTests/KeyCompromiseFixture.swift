@@ -20,8 +20,9 @@ final class KeyCompromiseFixture: Sendable {
     var keys: String { folder.path + "/keys" }
     var database: String { data + "/civicseal.sqlite" }
 
-    init() throws {
-        _ = try DevelopmentPKI.initialize(directory: keys)
+    /// - Parameter token: where `keys init` generates every seal and service key (nil: PEM files).
+    init(token: TokenLocation? = nil) throws {
+        _ = try DevelopmentPKI.initialize(directory: keys, token: token)
         try FileManager.default.createDirectory(atPath: data, withIntermediateDirectories: true)
     }
 

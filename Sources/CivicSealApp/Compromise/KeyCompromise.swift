@@ -15,8 +15,8 @@ import Foundation
 ///
 /// 1. revoke the seal certificate, reason keyCompromise, at the time of the run (OCSP answers `revoked` at once,
 ///    the CRL from its next issue). `--since` does NOT back-date the revocation: it only selects documents;
-/// 2. make a fresh seal active for the department (``DevelopmentPKI/rotate``), unless the compromised seal is
-///    already retired (another seal is active);
+/// 2. make a fresh seal active for the department (``DevelopmentPKI/rotate``; a PEM key for a PEM key, a key
+///    pair generated in the same PKCS#11 token for a token key), unless the compromised seal is already retired;
 /// 3. list every valid, current document the seal sealed (issued at or after `--since`, or ever);
 /// 4. revoke each, reason `key-compromise` — all of them first, since every minute a forged-looking document still
 ///    verifies counts;
@@ -94,8 +94,10 @@ package enum KeyCompromise {
         // Step 2: a fresh seal. The keyring file is changed first and the run records what is active after it: a
         // crash in between is seen on the rerun (the active seal is no longer the compromised one).
         if department.active.certificate.fingerprintHex == fingerprint {
+            // Same place as the compromised key: a PEM file, or a new key pair generated in the same token.
             let name = try DevelopmentPKI.rotate(
-                directory: options.keysDirectory, departmentID: department.id, algorithm: seal.algorithm, now: clock())
+                directory: options.keysDirectory, departmentID: department.id, algorithm: seal.algorithm, now: clock(),
+                token: seal.token?.naming(object: nil))
             keyring = try Keyring(directory: options.keysDirectory)
             try KeyringCertificates.register(keyring, in: store, now: clock())
             // A running `serve` keeps the seal it loaded: its B-LTA issuances now fail (the certificate is revoked: the
