@@ -7,7 +7,10 @@ func compromise(_ parsed: CommandLineArguments) throws(AppError) -> Int32 {
     guard parsed.words.count == 2, let seal = parsed.options["seal"] else {
         throw AppError(.usage, "keys compromise needs --seal SHA256 (the seal certificate's fingerprint)")
     }
-    for name in ["algorithm", "department", "public-url", "certificate", "reason", "at", "services"]
+    for name in [
+        "algorithm", "department", "public-url", "certificate", "reason", "at", "services", "pkcs11", "pkcs11-module",
+        "pin-source",
+    ]
     where parsed.options[name] != nil {
         throw AppError(.usage, "keys compromise takes no --\(name)")
     }
