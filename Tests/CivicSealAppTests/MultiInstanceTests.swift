@@ -90,8 +90,18 @@ struct MultiInstanceTests {
         "three instances behind HAProxy: the story, then a burst with one instance SIGKILLed; nothing lost or doubled")
     func instancesBehindHAProxy() async throws {
         let folder = TemporaryDirectory("civicseal-multi")
-        let database = try PostgresTestDatabase.make(in: folder.path, prefix: "multi")
-        defer { database.drop() }
+        // A cluster of its own: the test restarts it, which must not disturb other suites on the shared one.
+        let cluster = try await PostgresCluster.startOffPool()
+        defer { cluster.stop() }
+        try cluster.psql("CREATE DATABASE multi OWNER \(cluster.scramUser)", database: "postgres")
+        let passfile = try folder.write("pgpass", text: cluster.scramPassword + "\n")
+        chmod(passfile, 0o600)
+        let databaseURL =
+            "postgresql://\(cluster.scramUser)@localhost:\(cluster.port)/multi?host=\(cluster.directory)"
+            + "&sslmode=disable&passfile=\(passfile)"
+        func scalar(_ sql: String) throws -> String {
+            try cluster.psql(sql, database: "multi").trimmingCharacters(in: .whitespacesAndNewlines)
+        }
         let executable = try #require(BuiltProduct.path("civicseal"), "civicseal binary not built")
         let keys = folder.path + "/Keys"
         let initialized = try BuiltProduct.run("civicseal", ["keys", "init", "--dir", keys])
@@ -106,7 +116,7 @@ struct MultiInstanceTests {
             process.executableURL = URL(fileURLWithPath: executable)
             process.arguments = [
                 "serve", "--port", String(port), "--data", folder.path + "/data-\(index)", "--keys", keys,
-                "--database", database.url,
+                "--database", databaseURL,
             ]
             let log = folder.path + "/serve-\(index).log"
             FileManager.default.createFile(atPath: log, contents: nil)
@@ -166,6 +176,36 @@ struct MultiInstanceTests {
         #expect(decided.status == 200, "\(decided.body)")
         let status = try await Self.curl("GET", base + "/v1/requests/\(id)", token: citizen)
         #expect(status.status == 200, "\(status.body)")
+        let pdf = folder.path + "/issued.pdf"
+        var downloaded = 0
+        for _ in 0..<100 where downloaded != 200 {
+            let output = try await ExternalTool.runOnOwnThread(
+                "curl",
+                [
+                    "-s", "--max-time", "60", "-o", pdf, "-w", "%{http_code}", "-H", "Authorization: Bearer \(citizen)",
+                    base + "/v1/requests/\(id)/document",
+                ])
+            downloaded = Int(output.text) ?? 0
+            if downloaded != 200 { try await Task.sleep(for: .milliseconds(200)) }
+        }
+        #expect(downloaded == 200)
+        let verified = try await ExternalTool.runOnOwnThread(
+            "curl",
+            [
+                "-s", "--max-time", "60", "-H", "Content-Type: application/pdf", "--data-binary", "@" + pdf,
+                base + "/v1/verify",
+            ])
+        #expect(verified.text.contains(#""outcome":"valid""#), "\(verified.text)")
+        let documentID = try scalar("SELECT id FROM documents")
+        let revoker = try DevelopmentTokens.mint(
+            DevelopmentTokens.Staff(roles: ["justice.revoker"], department: "justice-hanoi", name: "Hoàng Văn Thủ"),
+            directory: keys)
+        let revoked = try await Self.curl(
+            "POST", base + "/v1/documents/\(documentID)/revoke", token: revoker,
+            json: #"{"reasonCode": "issued-in-error", "reason": "Sai sót"}"#)
+        #expect(revoked.status == 200, "\(revoked.body)")
+        let publicStatus = try await Self.curl("GET", base + "/v1/documents/\(documentID)/status")
+        #expect(publicStatus.body.contains(#""status":"revoked""#), "\(publicStatus.body)")
 
         // The burst: 3 clients × 30 submissions, distinct citizens; instance 0 is SIGKILLed after 30 acknowledged.
         let acknowledged = Acknowledged()
@@ -192,16 +232,65 @@ struct MultiInstanceTests {
         #expect(ids.count >= 60, "acknowledged \(ids.count) of 90")
         #expect(Set(ids).count == ids.count)
         // Every acknowledged request is in the database, once: each citizen's own list names it.
-        let duplicates = try database.scalar(
+        let duplicates = try scalar(
             "SELECT count(*) FROM (SELECT subject_id FROM requests GROUP BY subject_id HAVING count(*) > 1) d")
         #expect(duplicates == "0")
-        let stored = Int(try database.scalar("SELECT count(*) FROM requests")) ?? -1
+        let stored = Int(try scalar("SELECT count(*) FROM requests")) ?? -1
         #expect(stored >= ids.count + 1 && stored <= 91, "stored \(stored)")
         for id in ids.prefix(20) {
             let reply = try await Self.curl("GET", base + "/v1/requests/\(id)", token: officer)
             #expect(reply.status == 200, "\(id): \(reply.status)")
         }
-        let verify = try BuiltProduct.run("civicseal", ["audit", "verify", "--database", database.url])
+        let verify = try BuiltProduct.run("civicseal", ["audit", "verify", "--database", databaseURL])
         #expect(verify.status == 0, "\(verify.errorText)")
+
+        // The same burst with the PostgreSQL server restarted once 20 were acknowledged: while it is down requests
+        // fail cleanly (503 with a problem body; never a 500 or a hang), and they succeed again by themselves.
+        let second = Acknowledged()
+        let refusals = Acknowledged()
+        let restarted = Acknowledged()
+        let secondTokens = try (100..<160).map { try Self.citizenToken($0, keys: keys) }
+        try await withThrowingTaskGroup(of: Void.self) { group in
+            for client in 0..<3 {
+                group.addTask {
+                    for index in stride(from: 0, to: 60, by: 1) where index % 3 == client {
+                        let reply = try await Self.curl(
+                            "POST", base + "/v1/requests", token: secondTokens[index], json: Self.submission(index))
+                        guard reply.status == 201, let id = reply.id else {
+                            refusals.ids.withLock { $0.append("\(reply.status) \(reply.body.prefix(200))") }
+                            continue
+                        }
+                        let count = second.ids.withLock { ids in
+                            ids.append(id)
+                            return ids.count
+                        }
+                        if count == 20 {
+                            try await cluster.restart()
+                            restarted.ids.withLock { $0.append("restarted") }
+                        }
+                    }
+                }
+            }
+            try await group.waitForAll()
+        }
+        #expect(restarted.ids.withLock { $0 } == ["restarted"])
+        print(
+            "multi-instance: burst 1 acknowledged \(ids.count)/90 with an instance SIGKILLed; burst 2 acknowledged "
+                + "\(second.ids.withLock { $0.count })/60, refused \(refusals.ids.withLock { $0.count }) around the "
+                + "PostgreSQL restart")
+        for refusal in refusals.ids.withLock({ $0 }) {
+            #expect(refusal.hasPrefix("503 ") && refusal.contains("\"status\""), "\(refusal)")
+        }
+        let after = try await Self.curl(
+            "POST", base + "/v1/requests", token: try Self.citizenToken(500, keys: keys), json: Self.submission(500))
+        #expect(after.status == 201, "after the restart: \(after.status) \(after.body)")
+        #expect(
+            try scalar(
+                "SELECT count(*) FROM (SELECT subject_id FROM requests GROUP BY subject_id HAVING count(*) > 1) d")
+                == "0")
+        // The one approved request was issued once, whichever instance issued it.
+        #expect(try scalar("SELECT count(*) FROM documents") == "1")
+        let again = try BuiltProduct.run("civicseal", ["audit", "verify", "--database", databaseURL])
+        #expect(again.status == 0, "\(again.errorText)")
     }
 }
