@@ -10,7 +10,8 @@ struct PostgresPoolTests {
     @Test("32 concurrent tasks share at most 4 connections and all succeed")
     func concurrentTasksShareFourConnections() async throws {
         let cluster = try PostgresCluster.shared()
-        let pool = try PostgresPool(cluster.configuration(), options: .init(maximumConnections: 4))
+        let pool = try PostgresPool(
+            cluster.configuration(), options: .init(maximumConnections: 4, checkoutTimeout: .seconds(300)))
         let table = uniqueTable("pool")
         _ = try await pool.query("CREATE TABLE \(table) (task int4, backend int4)")
         let backends = try await withThrowingTaskGroup(of: Int32.self) { group in
