@@ -28,8 +28,7 @@ do {
         FileHandle.standardError.write(
             Data(
                 ("usage: civicseal-bench crypto|store|render|http|issue [--pkcs11]|verify|pages|abuse|tsa|postgres "
-                    + "[--seconds N] [--requests N]
-").utf8))
+                    + "[--seconds N] [--requests N]\n").utf8))
         exit(64)
     }
 } catch {
