@@ -1,7 +1,7 @@
 import CivicSealCrypto
+import CivicSealPages
 import CivicSealPostgresStore
 import CivicSealStorage
-import CivicSealPages
 import CivicSealWebKit
 
 /// The pages' sessions in PostgreSQL (`serve --database postgresql://…`), so that every instance behind the load
@@ -128,7 +128,9 @@ package final class DatabaseSessionBackend: SharedSessionBackend {
         }
     }
 
-    package func rotate(from oldKey: [UInt8], to newKey: [UInt8], record: SharedSessionRecord, limits: SessionLimits) -> Bool {
+    package func rotate(from oldKey: [UInt8], to newKey: [UInt8], record: SharedSessionRecord, limits: SessionLimits)
+        -> Bool
+    {
         let moved = try? store.writeSession { session -> Bool in
             try session.execute(
                 "DELETE FROM web_sessions WHERE key = ? AND last_seen_us > \(Self.now) - ? "
@@ -170,7 +172,8 @@ package final class DatabaseSessionBackend: SharedSessionBackend {
             try session.execute(
                 "INSERT INTO instance_secrets (name, value) VALUES (?, ?) ON CONFLICT (name) DO NOTHING",
                 [.text(name), .blob(SecureRandom.bytes(32))])
-            guard let value = try session.scalar("SELECT value FROM instance_secrets WHERE name = ?", [.text(name)]).bytes
+            guard
+                let value = try session.scalar("SELECT value FROM instance_secrets WHERE name = ?", [.text(name)]).bytes
             else { throw DatabaseError(.error, "instance secret \(name) missing") }
             return value
         }
