@@ -303,9 +303,23 @@ package final class Service: Sendable {
             try? store.close()
             throw AppError(.configuration, "identity providers: \(error)")
         }
+        // On PostgreSQL the confirmation budget per client is one for every instance (a shared counter table).
+        let confirmationLimiter: RateLimiter
+        if store.database is PostgresStore {
+            do {
+                confirmationLimiter = RateLimiter(
+                    limit: 10, window: 60, shared: try DatabaseRateCounter(store: store.database),
+                    namespace: "confirmation")
+            } catch {
+                try? store.close()
+                throw AppError(.storage, "shared rate limits: \(RecordsError.describe(error))")
+            }
+        } else {
+            confirmationLimiter = RateLimiter(limit: 10, window: 60)
+        }
         let casework = Casework(
             store: store, clock: options.clock, issuance: issuance, documentVerifier: documentVerifier,
-            verification: options.verification ?? VerificationLanes())
+            verification: options.verification ?? VerificationLanes(), confirmationLimiter: confirmationLimiter)
         let api = APIService(
             casework: casework, verifier: verifier, metrics: metrics, openAPI: openAPI, trust: keyring.publication(),
             metricsToken: options.metricsToken, statusSigner: keyring.statusSigner)
