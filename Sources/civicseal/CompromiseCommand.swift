@@ -7,7 +7,10 @@ func compromise(_ parsed: CommandLineArguments) throws(AppError) -> Int32 {
     guard parsed.words.count == 2, let seal = parsed.options["seal"] else {
         throw AppError(.usage, "keys compromise needs --seal SHA256 (the seal certificate's fingerprint)")
     }
-    for name in ["algorithm", "department", "public-url", "certificate", "reason", "at", "services"]
+    for name in [
+        "algorithm", "department", "public-url", "certificate", "reason", "at", "services", "pkcs11", "pkcs11-module",
+        "pin-source",
+    ]
     where parsed.options[name] != nil {
         throw AppError(.usage, "keys compromise takes no --\(name)")
     }
@@ -24,6 +27,7 @@ func compromise(_ parsed: CommandLineArguments) throws(AppError) -> Int32 {
     options.dryRun = parsed.options["dry-run"] != nil
     options.operatorName = parsed.options["by"]
     options.dataDirectory = parsed.options["data"] ?? ".civicseal"
+    options.database = parsed.options["database"]
     options.keysDirectory = parsed.options["keys"] ?? parsed.options["dir"] ?? "Keys"
     options.reportPath = parsed.options["report"]
     let report = try KeyCompromise.run(

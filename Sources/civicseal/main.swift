@@ -30,7 +30,7 @@ let usage = """
                           [--by NAME] [--dir Keys] [--data .civicseal]
                           revoke a certificate the CA issued (audited); OCSP and the CRL answer revoked
       civicseal keys compromise --seal SHA256 [--since TIME] [--dry-run] [--by OPERATOR] [--data .civicseal]
-                          [--keys Keys] [--report FILE]
+                          [--keys Keys] [--database URL] [--report FILE]
                           a seal key leaked: revoke its certificate (keyCompromise), make a fresh seal active,
                           revoke every document it sealed (since TIME, ISO 8601, or ever), re-issue each under
                           the fresh seal and queue a notice for its holder; killed, rerun it to resume (nothing
@@ -54,6 +54,10 @@ let usage = """
       civicseal audit verify [--data DIR] [--database URL]
                           recompute the audit hash chain (default DIR .civicseal); exit 65 naming the
                           first damaged entry
+      civicseal migrate --from sqlite:PATH --to postgresql://USER@HOST:PORT/DB
+                          copy every record (ids, audit chain byte for byte) into an EMPTY PostgreSQL
+                          database in one transaction; checks row counts and the audit chain; exit 73 when
+                          the target is not empty, 65 when the SQLite audit chain does not verify
       civicseal backup --to FILE [--data DIR] [--database sqlite:PATH]
                           online consistent copy of the database (never overwrites FILE)
       civicseal tsa --port N [--host 127.0.0.1] [--keys Keys] [--data .civicseal]
@@ -73,9 +77,10 @@ let usage = """
                           request, claim, approval, sealed PDF written here, verification verdict printed
       civicseal help      this text
 
-    --database URL (serve, audit verify, backup, archive renew): sqlite:PATH (default: DIR/civicseal.sqlite of
-      --data) or postgresql://USER@HOST:PORT/DB?sslmode=disable|require|verify-full&sslrootcert=CA.pem (a Unix
-      socket with ?host=/DIR). The password comes from ?passfile=PATH or CIVICSEAL_DATABASE_PASSWORD, never the URL.
+    --database URL (serve, audit verify, backup, archive renew, keys compromise): sqlite:PATH (default:
+      DIR/civicseal.sqlite of --data) or
+      postgresql://USER@HOST:PORT/DB?sslmode=disable|require|verify-full&sslrootcert=CA.pem (a Unix socket
+      with ?host=/DIR). The password comes from ?passfile=PATH or CIVICSEAL_DATABASE_PASSWORD, never the URL.
     """
 
 func run(_ arguments: [String]) throws(AppError) -> Int32 {
@@ -87,8 +92,11 @@ func run(_ arguments: [String]) throws(AppError) -> Int32 {
     case "keys":
         try parsed.only([
             "dir", "algorithm", "department", "public-url", "certificate", "reason", "at", "by", "data", "services",
-            "seal", "since", "keys", "report", "pkcs11", "pkcs11-module", "pin-source",
+            "seal", "since", "keys", "report", "pkcs11", "pkcs11-module", "pin-source", "database",
         ])
+        if parsed.options["database"] != nil, parsed.words.dropFirst().first != "compromise" {
+            throw AppError(.usage, "--database goes with keys compromise")
+        }
         // `--pkcs11 URI`: keys generated inside that token (init, rotate); module and PIN source beside it.
         let token = try parsed.options["pkcs11"].map { (uri) throws(AppError) in
             try TokenLocation(
@@ -182,6 +190,17 @@ func run(_ arguments: [String]) throws(AppError) -> Int32 {
         print(
             try RecordsCommands.verifyAudit(dataDirectory: parsed.options["data"], database: parsed.options["database"])
         )
+        return 0
+    case "migrate":
+        try parsed.only(["from", "to"])
+        guard parsed.words == ["migrate"], let from = parsed.options["from"], let to = parsed.options["to"] else {
+            throw AppError(.usage, "migrate needs --from sqlite:PATH and --to postgresql://USER@HOST:PORT/DB")
+        }
+        print(
+            try MigrateCommand.run(from: from, to: to) { line in
+                print(line)
+                fflush(nil)
+            })
         return 0
     case "backup":
         try parsed.only(["data", "database", "to"])

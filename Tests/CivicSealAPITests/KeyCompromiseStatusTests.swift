@@ -1,5 +1,6 @@
 import CivicSealApp
 import CivicSealCrypto
+import CivicSealJSON
 import CivicSealServiceTestSupport
 import CivicSealTestSupport
 import CivicSealVerification
@@ -60,6 +61,26 @@ struct KeyCompromiseStatusTests {
 
             let page = try await live.client.get("/v/\(oldID)")
             #expect(page.text.contains(#"id="superseded-by""#) && page.text.contains(newID), "\(page.text)")
+            let browser = Browser(live)
+            let csrf = try #require(try await browser.get("/verify").csrf)
+            let uploaded = try await browser.postMultipart(
+                "/verify", [("csrf", csrf)], file: ("document", "cu.pdf", "application/pdf", oldPDF.body))
+            #expect(uploaded.element(id: "verdict-superseded-by") == newID, "\(uploaded.text)")
+            #expect(
+                uploaded.element(id: "verdict-revocation-reason") == PageText.vi("revocation-key-compromise"),
+                "\(uploaded.text)")
+
+            // The running service still holds the compromised seal: it refuses to seal with it (its certificate is
+            // revoked) and leaves the next approval waiting for a restart, never issuing under the leaked key.
+            let officer = try live.token(for: .justiceOfficer)
+            let submitted = try await live.client.post(
+                "/v1/requests", token: try live.token(for: .man(48)), json: Bodies.criminalRecord())
+            let waiting = try #require(submitted.json["id"] as? String, "\(submitted)")
+            #expect(try await live.client.post("/v1/requests/\(waiting)/claim", token: officer, json: "").status == 200)
+            let decided = try await live.client.post(
+                "/v1/requests/\(waiting)/decision", token: officer, json: Bodies.noConviction)
+            #expect(decided.status == 200 && decided.json["status"] as? String == "approved", "\(decided)")
+            #expect(try live.service.store.documentEntry(forRequest: waiting) == nil)
 
             // The holder downloads the new document, sealed with the fresh seal.
             let download = try await live.client.get(
@@ -68,6 +89,47 @@ struct KeyCompromiseStatusTests {
             #expect(
                 Hex.encode(Digest.sha256(download.body)) == (try live.service.store.documentEntry(id: newID))?.pdfSHA256
             )
+        }
+    }
+
+    @Test("a health-book extract re-issued after the compromise states the entries the original stated, no later one")
+    func reissuedExtractStatesTheOriginalEntries() async throws {
+        try await withLiveService { live in
+            let person = Person.man(206)
+            let entries = "/v1/health-books/\(person.personalID)/entries"
+            let clinician = try live.token(for: .clinician)
+            #expect(try await live.client.post(entries, token: clinician, json: Bodies.vaccination).status == 201)
+            let body = """
+                {"request": {"kind": "health-book-extract", "sections": ["vaccinations"]}, "relation": "self",
+                 "particulars": {"currentResidence": {"line": "7 Tràng Tiền, phường Hoàn Kiếm", "provinceCode": "001"}},
+                 "contact": {"phone": "0987654321"}, "copies": 1, "delivery": {"method": "electronic"}}
+                """
+            let id = try await DocumentTruthTests.claimed(live, person, body: body, officer: .healthOfficer)
+            let approved = try await DocumentTruthTests.approve(
+                live, id, officer: .healthOfficer, findings: #"{"sections": ["vaccinations"]}"#)
+            #expect(approved.json["status"] as? String == "issued", "\(approved)")
+            let oldID = try IssuanceTests.documentID(live, request: id)
+            // A vaccination recorded after the extract was issued.
+            #expect(try await live.client.post(entries, token: clinician, json: Bodies.vaccination).status == 201)
+
+            let seal = try #require(live.service.keyring.department("health-hanoi")).active.certificate.fingerprintHex
+            var options = KeyCompromise.Options(seal: seal)
+            options.dataDirectory = live.dataDirectory
+            options.keysDirectory = live.keysDirectory
+            let report = try await Task.detached {
+                try KeyCompromise.run(options, progress: { _ in }, output: { _ in })
+            }.value
+            #expect(report?.finished == true)
+            let newID = try IssuanceTests.documentID(live, request: id)
+            #expect(newID != oldID)
+            func findings(_ document: String) throws -> String {
+                let json = try #require(try live.service.store.documentRecordJSON(id: document))
+                let object = try #require(try JSONValue(parsing: Array(json.utf8)).objectValue)
+                return try #require(object["findings"]).serialized()
+            }
+            let original = try findings(oldID)
+            #expect(try findings(newID) == original)
+            #expect(original.contains(#""vaccinations":1"#), "\(original)")
         }
     }
 }

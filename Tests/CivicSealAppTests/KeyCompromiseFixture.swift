@@ -20,8 +20,9 @@ final class KeyCompromiseFixture: Sendable {
     var keys: String { folder.path + "/keys" }
     var database: String { data + "/civicseal.sqlite" }
 
-    init() throws {
-        _ = try DevelopmentPKI.initialize(directory: keys)
+    /// - Parameter token: where `keys init` generates every seal and service key (nil: PEM files).
+    init(token: TokenLocation? = nil) throws {
+        _ = try DevelopmentPKI.initialize(directory: keys, token: token)
         try FileManager.default.createDirectory(atPath: data, withIntermediateDirectories: true)
     }
 
@@ -44,13 +45,18 @@ final class KeyCompromiseFixture: Sendable {
     /// Submits, claims, approves and issues `justice` criminal-record requests and `health` health-certificate
     /// requests in-process through the store and the issuance pipeline with the cheapest profile (B-B: the officer's
     /// signature and the department seal, no timestamps). Returns the document ids by department.
-    func issue(justice: Int, health: Int, firstPerson: Int = 0) throws -> [String: [String]] {
+    /// - Parameter sealing: the seal justice-hanoi seals with instead of its active one (a service that kept a seal
+    ///   loaded after it was replaced).
+    func issue(justice: Int, health: Int, firstPerson: Int = 0, sealing: Keyring.Seal? = nil) throws -> [String:
+        [String]]
+    {
         let keyring = try Keyring(directory: keys)
         let store = try RequestStore.open(path: database)
         defer { try? store.close() }
         let renderer = try DocumentRenderer(templateDirectory: DocumentRenderer.repositoryTemplateDirectory())
+        let sealingKeyring: any SealingKeyring = try sealing.map { try KeptSeal(keyring: keyring, seal: $0) } ?? keyring
         let issuance = try IssuanceWiring(keyring: keyring, store: store).service(
-            store: store, keyring: keyring, renderer: renderer, profile: .bb)
+            store: store, keyring: sealingKeyring, renderer: renderer, profile: .bb)
         var issued: [String: [String]] = [:]
         let today = CalendarDate(Date())
         for index in 0..<(justice + health) {
@@ -124,5 +130,26 @@ final class KeyCompromiseFixture: Sendable {
         return (0...(haystack.count - needle.count)).contains { start in
             haystack[start] == needle[0] && haystack[start..<(start + needle.count)].elementsEqual(needle)
         }
+    }
+}
+
+/// The keyring, except that justice-hanoi seals with `seal` (retired or not).
+struct KeptSeal: SealingKeyring {
+    let keyring: Keyring
+    let justice: DepartmentSeal
+
+    init(keyring: Keyring, seal: Keyring.Seal) throws {
+        self.keyring = keyring
+        let department = try #require(keyring.department("justice-hanoi"))
+        let signer = try CMSSigner(
+            key: try #require(seal.key), certificate: seal.certificate, chain: seal.chain,
+            algorithm: seal.algorithm.signatureAlgorithm)
+        justice = DepartmentSeal(
+            departmentID: department.id, name: department.name, englishName: department.englishName,
+            certificateSHA256: seal.certificate.fingerprintHex, signer: .success(signer))
+    }
+
+    func seal(forDepartment departmentID: String) -> DepartmentSeal? {
+        departmentID == "justice-hanoi" ? justice : keyring.seal(forDepartment: departmentID)
     }
 }

@@ -58,6 +58,25 @@ import Testing
         #expect(again.status == 0, "\(again.error)")
         #expect(again.output.contains("nothing left to do"))
         #expect(try fixture.snapshot() == settled)
+
+        // A service that kept the leaked seal loaded sealed two more (B-B: no status check): a new run takes them,
+        // and only them.
+        let keyring = try Keyring(directory: fixture.keys)
+        let leaked = try #require(
+            keyring.department("justice-hanoi")?.seals.first { $0.certificate.fingerprintHex == compromised })
+        let late = try #require(
+            try fixture.issue(justice: 2, health: 0, firstPerson: 500, sealing: leaked)["justice-hanoi"])
+        let more = try fixture.compromise(["--seal", compromised])
+        #expect(more.status == 0, "\(more.error)")
+        #expect(more.error.split(separator: "\n").filter { $0.contains("] reissued ") }.count == 2)
+        let second = try Self.report(fixture, run: 2)
+        #expect(second["totals"] == Self.counts(found: 2, revoked: 2, reissued: 2, notified: 2, skipped: nil))
+        #expect(
+            try Keyring(directory: fixture.keys).department("justice-hanoi")?.seals.count == 2, "no second rotation")
+        let store = try RequestStore.open(path: fixture.database)
+        defer { try? store.close() }
+        for id in late { #expect(try store.documentEntry(id: id)?.supersededBy != nil) }
+        #expect(try store.verifyAudit().isIntact)
     }
 
     @Test("--since selects the documents issued from then on; earlier and withdrawn documents are left alone")

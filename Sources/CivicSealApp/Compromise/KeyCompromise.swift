@@ -11,12 +11,12 @@ import Foundation
 #endif
 
 /// `civicseal keys compromise --seal FINGERPRINT [--since TIME] [--dry-run] [--by OPERATOR] [--data DIR]
-/// [--keys DIR] [--report FILE]`: the playbook for the day a department seal's private key leaks.
+/// [--database URL] [--keys DIR] [--report FILE]`: the playbook for the day a department seal's private key leaks.
 ///
 /// 1. revoke the seal certificate, reason keyCompromise, at the time of the run (OCSP answers `revoked` at once,
 ///    the CRL from its next issue). `--since` does NOT back-date the revocation: it only selects documents;
-/// 2. make a fresh seal active for the department (``DevelopmentPKI/rotate``), unless the compromised seal is
-///    already retired (another seal is active);
+/// 2. make a fresh seal active for the department (``DevelopmentPKI/rotate``; a PEM key for a PEM key, a key
+///    pair generated in the same PKCS#11 token for a token key), unless the compromised seal is already retired;
 /// 3. list every valid, current document the seal sealed (issued at or after `--since`, or ever);
 /// 4. revoke each, reason `key-compromise` — all of them first, since every minute a forged-looking document still
 ///    verifies counts;
@@ -34,6 +34,8 @@ package enum KeyCompromise {
         package var dryRun = false
         package var operatorName: String?
         package var dataDirectory: String = RecordsCommands.defaultDataDirectory
+        /// `--database URL` (nil: the data directory's SQLite file), as on `serve` and `audit verify`.
+        package var database: String?
         package var keysDirectory: String = "Keys"
         package var reportPath: String?
 
@@ -48,6 +50,17 @@ package enum KeyCompromise {
         output: (String) -> Void
     ) throws(AppError) -> CompromiseReport? {
         let fingerprint = try KeyringCertificates.fingerprint(options.seal)
+        let store = try RecordsCommands.openExisting(dataDirectory: options.dataDirectory, database: options.database)
+        defer { try? store.close() }
+        // One run at a time per data directory, taken before the keyring is read: two would both rotate the seal
+        // (the keyring file is no transaction).
+        // On PostgreSQL the data directory may not exist yet on this machine: the lock file needs it. Across machines
+        // the database's unique index on unfinished runs (one per seal) refuses a second run.
+        if !options.dryRun, !SecureFile.exists(options.dataDirectory) {
+            try SecureFile.makeDirectory(options.dataDirectory, mode: 0o700)
+        }
+        let lock = options.dryRun ? -1 : try exclusiveLock("\(options.dataDirectory)/compromise.lock")
+        defer { if lock >= 0 { close(lock) } }
         var keyring = try Keyring(directory: options.keysDirectory)
         guard
             let department = keyring.departments.first(where: { department in
@@ -58,16 +71,11 @@ package enum KeyCompromise {
             throw AppError(
                 .usage, "refused: \(fingerprint) is not the SHA-256 of a seal certificate of this keyring")
         }
-        let store = try RecordsCommands.openExisting(dataDirectory: options.dataDirectory)
-        defer { try? store.close() }
         if options.dryRun {
             try dryRun(
                 options, fingerprint: fingerprint, department: department, store: store, now: clock(), output: output)
             return nil
         }
-        // One run at a time per data directory: two would both rotate the seal (the keyring file is no transaction).
-        let lock = try exclusiveLock("\(options.dataDirectory)/compromise.lock")
-        defer { close(lock) }
         let actor =
             options.operatorName
             ?? ProcessInfo.processInfo.environment["USER"].map { "operator:\($0)" } ?? "operator"
@@ -93,11 +101,15 @@ package enum KeyCompromise {
         // Step 2: a fresh seal. The keyring file is changed first and the run records what is active after it: a
         // crash in between is seen on the rerun (the active seal is no longer the compromised one).
         if department.active.certificate.fingerprintHex == fingerprint {
+            // Same place as the compromised key: a PEM file, or a new key pair generated in the same token.
             let name = try DevelopmentPKI.rotate(
-                directory: options.keysDirectory, departmentID: department.id, algorithm: seal.algorithm, now: clock())
+                directory: options.keysDirectory, departmentID: department.id, algorithm: seal.algorithm, now: clock(),
+                token: seal.token?.naming(object: nil))
             keyring = try Keyring(directory: options.keysDirectory)
             try KeyringCertificates.register(keyring, in: store, now: clock())
-            output("\(department.id): new active seal \(name)")
+            // A running `serve` keeps the seal it loaded: its B-LTA issuances now fail (the certificate is revoked: the
+            // status check before the DSS refuses it) and wait, approved, until it restarts with the fresh seal.
+            output("\(department.id): new active seal \(name); restart the service to seal with it")
         }
         guard let fresh = keyring.department(department.id)?.active,
             fresh.certificate.fingerprintHex != fingerprint
@@ -128,8 +140,8 @@ package enum KeyCompromise {
                 case .skipped:
                     tally.withdrawn += 1
                     progress(
-                        "[\(counter(revokedSoFar, total))] skipped \(item.documentID): withdrawn meanwhile, not re-issued"
-                    )
+                        "[\(counter(revokedSoFar, total))] skipped \(item.documentID): withdrawn meanwhile, "
+                            + "not re-issued")
                 case .alreadyDone: break
                 }
             } catch {
@@ -177,7 +189,8 @@ package enum KeyCompromise {
         return report
     }
 
-    /// The unfinished run for the seal, or the last finished one, or a new run.
+    /// The unfinished run for the seal; or a new run when there is none, or when documents sealed with the key
+    /// appeared after the last one finished; else the last finished run (nothing to do).
     static func startOrResume(
         _ options: Options, fingerprint: String, departmentID: String, actor: String, store: RequestStore, now: Date
     ) throws(AppError) -> CompromiseRun {
@@ -193,7 +206,18 @@ package enum KeyCompromise {
                         + (run.since.map { "--since \(ISO8601DateFormatter().string(from: $0))" } ?? "no --since")
                         + "; rerun it with the same --since (or none) to finish it")
             }
-            return run
+            // A finished run stays finished unless documents sealed with the key appeared since (a service that went
+            // on sealing with it until restarted, under a profile without the status check): a new run takes them;
+            // its certificate and seal steps are found done.
+            let since = options.since ?? run.since
+            let appeared = try storage { () throws(RecordsError) in
+                try store.compromisedDocumentIDs(sealFingerprint: fingerprint, since: since)
+            }
+            guard run.finishedAt != nil, !appeared.isEmpty else { return run }
+            return try storage { () throws(RecordsError) in
+                try store.startCompromiseRun(
+                    sealFingerprint: fingerprint, departmentID: departmentID, since: since, by: actor, now: now)
+            }
         }
         return try storage { () throws(RecordsError) in
             try store.startCompromiseRun(

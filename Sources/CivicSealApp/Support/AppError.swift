@@ -18,6 +18,8 @@ package struct AppError: Error, Sendable, CustomStringConvertible, Equatable {
         package static let tokenUnavailable = Code(rawValue: "token-unavailable")
         /// The token refused the PIN, or the PIN is locked (exit 77, permission denied).
         package static let tokenLogin = Code(rawValue: "token-login")
+        /// `migrate` into a database that already holds tables or records (exit 73, cannot create).
+        package static let databaseNotEmpty = Code(rawValue: "database-not-empty")
     }
 
     package let code: Code
@@ -30,7 +32,7 @@ package struct AppError: Error, Sendable, CustomStringConvertible, Equatable {
 
     package var description: String { message }
 
-    /// sysexits(3): 64 usage, 78 configuration, 74 I/O, 69 unavailable, 77 permission, 65 data.
+    /// sysexits(3): 64 usage, 78 configuration, 74 I/O, 69 unavailable, 77 permission, 73 cannot create, 65 data.
     package var exitStatus: Int32 {
         switch code {
         case .usage: 64
@@ -38,6 +40,7 @@ package struct AppError: Error, Sendable, CustomStringConvertible, Equatable {
         case .fileSystem, .storage: 74
         case .tokenUnavailable: 69
         case .tokenLogin: 77
+        case .databaseNotEmpty: 73
         default: 65
         }
     }

@@ -150,9 +150,11 @@ package final class IssuanceService: Sendable {
 
     /// Builds, renders and seals a new document for `source` with the department's ACTIVE seal, under a fresh id,
     /// without registering it (issuance registers it with `approved` → `issued`; a re-issue after a key compromise
-    /// with the link to the document it supersedes).
+    /// with the link to the document it supersedes). `healthBookAsOf`: a health-book extract states the entries
+    /// recorded by then (a re-issue states what the original did); nil: every entry.
     func sealedDocument(
-        for source: IssuanceSource, approval: (findings: ApprovalFindings, submission: RequestSubmission)?
+        for source: IssuanceSource, approval: (findings: ApprovalFindings, submission: RequestSubmission)?,
+        healthBookAsOf: Date? = nil
     ) throws(CaseworkError) -> NewDocument {
         let requestID = source.requestID
         guard let keys = keyring.seal(forDepartment: source.departmentID) else {
@@ -171,7 +173,11 @@ package final class IssuanceService: Sendable {
             let built = try DocumentRecordBuilder.record(
                 for: source, findings: approval?.findings, submission: approval?.submission, documentID: documentID,
                 issuedAt: issuedAt, department: department,
-                healthBook: { [store] in try store.healthBookForIssuance(try PersonalIDNumber(source.ownerID)) })
+                healthBook: { [store] in
+                    let person = try PersonalIDNumber(source.ownerID)
+                    guard let healthBookAsOf else { return try store.healthBookForIssuance(person) }
+                    return try store.healthBookForIssuance(person, recordedBy: healthBookAsOf)
+                })
             record = built.record
             (rendered, sealed) = try sign(record, source: source, department: department, keys: keys)
             canonical = DocumentRecordBuilder.canonicalJSON(record, findings: built.findings, rendered: rendered)
