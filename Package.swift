@@ -115,6 +115,7 @@ let package = Package(
                 "CivicSealHTTP", "CivicSealAPI", "CivicSealPages", "CivicSealSealing", "CivicSealVerification",
                 "CivicSealDocuments", "CivicSealJSON", "CivicSealCasework", "CivicSealDevelopmentProvider",
                 "CivicSealOIDC", "CivicSealHTTPClient", "CivicSealPostgresStore", "CivicSealPostgres",
+                "CivicSealWebKit",
             ],
             swiftSettings: strict),
         .executableTarget(name: "civicseal", dependencies: ["CivicSealApp"], swiftSettings: strict),
@@ -275,6 +276,7 @@ let package = Package(
                 "CivicSealApp", "CivicSealCrypto", "CivicSealDocuments", "CivicSealIdentity", "CivicSealRecords",
                 "CivicSealWorkflow", "CivicSealStorage",
                 "CivicSealVerification", "CivicSealJSON", "CivicSealCasework", "CivicSealTestSupport",
+                "CivicSealPostgresStore", "CivicSealPostgres", "CivicSealWebKit",
             ],
             swiftSettings: strict),
     ]

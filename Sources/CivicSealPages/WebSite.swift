@@ -47,12 +47,14 @@ package final class WebSite: Sendable {
     /// The pre-sign-in cookie (``PreSignIn``), sealed with ``preSignInCipher``: `__Secure-` when cookies are
     /// `Secure` (`__Host-` would need `Path=/`; this cookie is scoped to `/sign-in`).
     let preSignInCookie: String
-    /// The site's AES-256-GCM key for the pre-sign-in cookie, random per process: a restart (or another instance)
-    /// turns a pending sign-in into the "start again" page, nothing worse.
-    let preSignInCipher = AuthenticatedEncryption.randomKey()
+    /// The site's AES-256-GCM key for the pre-sign-in cookie, random per process: a restart turns a pending sign-in
+    /// into the "start again" page, nothing worse. With ``SharedWebState`` every instance derives the same key, so a
+    /// sign-in begun on one completes on another.
+    let preSignInCipher: AuthenticatedEncryption
     static let languageCookie = "civicseal_lang"
 
-    package init(configuration: WebConfiguration) throws(LoadError) {
+    /// - Parameter shared: several instances on one database: sessions in its backend, keys from its secret.
+    package init(configuration: WebConfiguration, shared: SharedWebState? = nil) throws(LoadError) {
         self.configuration = configuration
         let directory = configuration.directory
         do { templates = try TemplateSet(directory: directory) } catch {
@@ -72,10 +74,22 @@ package final class WebSite: Sendable {
             assets[name] = (type, Array(data))
         }
         self.assets = assets
-        sessions = SessionStore(
-            idleTimeout: configuration.sessionIdleTimeout, absoluteTimeout: configuration.sessionAbsoluteTimeout,
-            capacity: configuration.sessionCapacity, sessionsPerOwner: configuration.sessionsPerPrincipal)
-        csrf = SignedCSRFToken(lifetime: configuration.sessionAbsoluteTimeout)
+        if let shared {
+            sessions = SessionStore(
+                shared: shared.sessions, codec: StoredWebSession.codec, idleTimeout: configuration.sessionIdleTimeout,
+                absoluteTimeout: configuration.sessionAbsoluteTimeout, capacity: configuration.sessionCapacity,
+                sessionsPerOwner: configuration.sessionsPerPrincipal)
+            csrf = SignedCSRFToken(
+                key: shared.key("civicseal anonymous csrf v1"), lifetime: configuration.sessionAbsoluteTimeout,
+                wallClock: SharedWebState.wallClock)
+            preSignInCipher = AuthenticatedEncryption(key: shared.key("civicseal pre-sign-in v1"))!
+        } else {
+            sessions = SessionStore(
+                idleTimeout: configuration.sessionIdleTimeout, absoluteTimeout: configuration.sessionAbsoluteTimeout,
+                capacity: configuration.sessionCapacity, sessionsPerOwner: configuration.sessionsPerPrincipal)
+            csrf = SignedCSRFToken(lifetime: configuration.sessionAbsoluteTimeout)
+            preSignInCipher = AuthenticatedEncryption.randomKey()
+        }
         sessionCookie = configuration.secureCookies ? "__Host-civicseal" : "civicseal"
         csrfCookie = configuration.secureCookies ? "__Host-civicseal_csrf" : "civicseal_csrf"
         preSignInCookie = configuration.secureCookies ? "__Secure-civicseal_signin" : "civicseal_signin"

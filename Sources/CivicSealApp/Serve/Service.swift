@@ -8,6 +8,7 @@ import CivicSealHTTPClient
 import CivicSealIdentity
 import CivicSealOIDC
 import CivicSealPages
+import CivicSealPostgresStore
 import CivicSealRecords
 import CivicSealStorage
 import CivicSealVerification
@@ -115,6 +116,8 @@ package final class Service: Sendable {
     package let keyring: Keyring
     package let issuance: IssuanceService
     let sweeper: Task<Void, Never>
+    /// On PostgreSQL: whether this instance leads the sweeper (the session-level advisory lock it holds).
+    package let sweeperLeadership: AdvisoryLeadership?
     /// The archive renewal job (nil without a TSA in the keyring) and its background task.
     package let archive: ArchiveRenewal?
     let archiveJob: Task<Void, Never>?
@@ -136,8 +139,9 @@ package final class Service: Sendable {
         issuance: IssuanceService,
         sweeper: Task<Void, Never>, archive: (job: ArchiveRenewal, task: Task<Void, Never>)?, port: Int,
         banner: [String], developmentMode: Bool, developmentProvider: DevelopmentProvider? = nil,
-        signIn: ConnectedProviders
+        signIn: ConnectedProviders, sweeperLeadership: AdvisoryLeadership? = nil
     ) {
+        self.sweeperLeadership = sweeperLeadership
         self.archive = archive?.job
         archiveJob = archive?.task
         self.developmentMode = developmentMode
@@ -245,7 +249,17 @@ package final class Service: Sendable {
             trustProxyBearer: options.trustProxyBearer)
         webConfiguration.sessionCapacity = options.sessionCapacity
         let web: WebSite
-        do { web = try WebSite(configuration: webConfiguration) } catch {
+        do {
+            // On PostgreSQL the sessions, CSRF and pre-sign-in keys are shared by every instance on the database.
+            let shared: SharedWebState?
+            do { shared = try DatabaseSessionBackend.webState(for: store.database) } catch {
+                try? store.close()
+                throw AppError(.storage, "shared sessions: \(RecordsError.describe(error))")
+            }
+            web = try WebSite(configuration: webConfiguration, shared: shared)
+        } catch let error as AppError {
+            throw error
+        } catch {
             try? store.close()
             throw AppError(.configuration, "\(error)")
         }
@@ -289,9 +303,23 @@ package final class Service: Sendable {
             try? store.close()
             throw AppError(.configuration, "identity providers: \(error)")
         }
+        // On PostgreSQL the confirmation budget per client is one for every instance (a shared counter table).
+        let confirmationLimiter: RateLimiter
+        if store.database is PostgresStore {
+            do {
+                confirmationLimiter = RateLimiter(
+                    limit: 10, window: 60, shared: try DatabaseRateCounter(store: store.database),
+                    namespace: "confirmation")
+            } catch {
+                try? store.close()
+                throw AppError(.storage, "shared rate limits: \(RecordsError.describe(error))")
+            }
+        } else {
+            confirmationLimiter = RateLimiter(limit: 10, window: 60)
+        }
         let casework = Casework(
             store: store, clock: options.clock, issuance: issuance, documentVerifier: documentVerifier,
-            verification: options.verification ?? VerificationLanes())
+            verification: options.verification ?? VerificationLanes(), confirmationLimiter: confirmationLimiter)
         let api = APIService(
             casework: casework, verifier: verifier, metrics: metrics, openAPI: openAPI, trust: keyring.publication(),
             metricsToken: options.metricsToken, statusSigner: keyring.statusSigner)
@@ -371,7 +399,11 @@ package final class Service: Sendable {
         // reached is tried again on demand).
         Task { [signIn] in _ = await signIn.prefetch() }
         // Approved requests left without a document by a crash are issued now, then periodically.
-        let sweeper = issuance.startSweeper(every: options.sweepInterval)
+        // On PostgreSQL only the instance holding the sweeper's advisory lock sweeps; another takes over when it dies.
+        let leadership = try SweeperLeadership.make(database: options.database, dataDirectory: options.dataDirectory)
+        var leads: (@Sendable () async -> Bool)?
+        if let leadership { leads = { await leadership.tryLead() } }
+        let sweeper = issuance.startSweeper(every: options.sweepInterval, leads: leads)
         // Document timestamps renewed before their TSA certificate expires: now, then daily.
         let archive = wiring.trust.map { trust in
             ArchiveRenewal(store: store, trust: trust, horizon: options.archiveRenewalHorizon, clock: options.clock)
@@ -381,7 +413,7 @@ package final class Service: Sendable {
             issuance: issuance,
             sweeper: sweeper, archive: archive.map { ($0, $0.start(every: options.archiveRenewalInterval)) },
             port: port, banner: banner, developmentMode: mode.isOn, developmentProvider: development?.provider,
-            signIn: signIn)
+            signIn: signIn, sweeperLeadership: leadership)
     }
 
     /// Whether `host` is a loopback address: only this machine can reach a listener there.
@@ -392,6 +424,7 @@ package final class Service: Sendable {
     /// Stops accepting, lets in-flight requests finish within `deadline`, then closes the database cleanly.
     package func stop(deadline: Duration = .seconds(10)) async {
         sweeper.cancel()
+        await sweeperLeadership?.resign()
         archiveJob?.cancel()
         await server.shutdown(deadline: deadline)
         try? store.close()

@@ -230,11 +230,15 @@ package final class IssuanceService: Sendable {
     }
 
     /// Runs ``sweep(limit:)`` now and then every `interval` on a background task until the task is cancelled.
-    package func startSweeper(every interval: Duration = .seconds(30)) -> Task<Void, Never> {
+    /// - Parameter leads: asked before each run; the run is skipped when it answers false (several instances on one
+    ///   database: only the leader sweeps, see `AdvisoryLeadership`). Nil: always run (one instance, SQLite).
+    package func startSweeper(
+        every interval: Duration = .seconds(30), leads: (@Sendable () async -> Bool)? = nil
+    ) -> Task<Void, Never> {
         Task.detached(priority: .utility) { [self] in
             while !Task.isCancelled {
                 // Only when something waits: a quiet service never loads templates or fonts for the sweeper.
-                if let pending = try? store.approvedRequestIDs(limit: 1), !pending.isEmpty {
+                if await leads?() ?? true, let pending = try? store.approvedRequestIDs(limit: 1), !pending.isEmpty {
                     _ = await withCheckedContinuation { continuation in
                         DispatchQueue.global(qos: .utility).async { continuation.resume(returning: self.sweep().count) }
                     }

@@ -65,6 +65,14 @@ package struct TokenFacts: Sendable, Hashable {
     package let expiresAt: Date
     /// `iat` (RFC 7519 §4.1.6).
     package let issuedAt: Date
+
+    /// Facts already verified (the token verifier's, or a shared session's copy of them).
+    package init(issuer: String, subject: String, expiresAt: Date, issuedAt: Date) {
+        self.issuer = issuer
+        self.subject = subject
+        self.expiresAt = expiresAt
+        self.issuedAt = issuedAt
+    }
 }
 
 /// A citizen established by a verified token, already validated as a workflow ``Applicant``.

@@ -16,6 +16,10 @@ import Synchronization
 ///   (session fixation) is worthless afterwards.
 ///
 /// Time comes from the injected `clock`, so tests move it instead of sleeping.
+///
+/// With a ``SharedSessionBackend`` (several instances on one PostgreSQL database) the same rules hold, but the
+/// sessions live in the backend: a session made by one instance is found, updated, rotated and ended by any other.
+/// The in-memory table is then unused; without a backend (SQLite, one process) nothing changes.
 package final class SessionStore<Payload: Sendable>: Sendable {
     /// How long a session lives without being looked up or updated.
     package let idleTimeout: Duration
@@ -27,6 +31,7 @@ package final class SessionStore<Payload: Sendable>: Sendable {
     package let sessionsPerOwner: Int
     private let clock: @Sendable () -> ContinuousClock.Instant
     private let state: Mutex<State>
+    private let shared: SharedSessions<Payload>?
 
     private struct State: Sendable {
         var table = SessionTable<Payload>()
@@ -52,6 +57,36 @@ package final class SessionStore<Payload: Sendable>: Sendable {
         self.sessionsPerOwner = sessionsPerOwner
         self.clock = clock
         self.state = Mutex(State(lastSweep: clock()))
+        self.shared = nil
+    }
+
+    /// A store whose sessions live in `backend`, shared by every instance using it; payloads cross it as
+    /// `codec` bytes, sealed under a key only the session id gives (see ``SharedSessionRecord``).
+    package init(
+        shared backend: any SharedSessionBackend, codec: SessionPayloadCodec<Payload>,
+        idleTimeout: Duration = .seconds(30 * 60), absoluteTimeout: Duration = .seconds(8 * 3600),
+        capacity: Int = 100_000, sessionsPerOwner: Int = 10,
+        clock: @escaping @Sendable () -> ContinuousClock.Instant = { .now }
+    ) {
+        precondition(
+            capacity > 0 && sessionsPerOwner > 0 && idleTimeout > .zero && absoluteTimeout > .zero,
+            "invalid session store limits")
+        self.idleTimeout = idleTimeout
+        self.absoluteTimeout = absoluteTimeout
+        self.capacity = capacity
+        self.sessionsPerOwner = sessionsPerOwner
+        self.clock = clock
+        self.state = Mutex(State(lastSweep: clock()))
+        self.shared = SharedSessions(backend: backend, codec: codec)
+    }
+
+    /// Whether sessions live in a shared backend (several instances) rather than in this process.
+    package var isShared: Bool { shared != nil }
+
+    private var limits: SessionLimits {
+        SessionLimits(
+            idleTimeout: idleTimeout, absoluteTimeout: absoluteTimeout, capacity: capacity,
+            sessionsPerOwner: sessionsPerOwner)
     }
 
     /// Starts a session of `owner` holding `payload`, with fresh random id and CSRF token.
@@ -62,6 +97,14 @@ package final class SessionStore<Payload: Sendable>: Sendable {
     package func create(_ payload: Payload, owner: String) throws(SessionStoreError) -> Session<Payload> {
         let (id, key) = Self.newID()
         let csrfToken = Self.newToken()
+        if let shared {
+            let record = SharedSessionRecord(
+                ownerKey: SharedSessions<Payload>.ownerKey(owner), csrfToken: csrfToken,
+                sealedPayload: shared.seal(payload, id: id, key: key), age: .zero, idle: .zero)
+            try shared.backend.create(key: key, record: record, limits: limits)
+            let now = clock()
+            return Session(id: id, csrfToken: csrfToken, payload: payload, created: now, lastSeen: now)
+        }
         return try state.withLock { (state) throws(SessionStoreError) -> Session<Payload> in
             let now = clock()
             evictExpired(&state, now: now)
@@ -80,12 +123,16 @@ package final class SessionStore<Payload: Sendable>: Sendable {
     }
 
     /// How many live or not-yet-dropped sessions `owner` holds.
-    package func count(owner: String) -> Int { state.withLock { $0.table.count(owner: owner) } }
+    package func count(owner: String) -> Int {
+        if let shared { return shared.backend.count(ownerKey: SharedSessions<Payload>.ownerKey(owner)) }
+        return state.withLock { $0.table.count(owner: owner) }
+    }
 
     /// The live session with this id, its ``Session/lastSeen`` moved to now; nil when the id is unknown, malformed
     /// or expired (an expired session is removed).
     package func lookup(_ id: String) -> Session<Payload>? {
         guard let key = Self.key(for: id) else { return nil }
+        if let shared { return sharedLookup(shared, id: id, key: key) }
         return state.withLock { state in
             guard let slot = liveSlot(&state, key: key) else { return nil }
             return Self.session(id: id, state.table[slot])
@@ -98,6 +145,12 @@ package final class SessionStore<Payload: Sendable>: Sendable {
     /// `body` runs while the store is locked: keep it short and do not call the store from it.
     package func update(_ id: String, _ body: (inout Payload) -> Void) -> Session<Payload>? {
         guard let key = Self.key(for: id) else { return nil }
+        if let shared {
+            guard var session = sharedLookup(shared, id: id, key: key) else { return nil }
+            body(&session.payload)
+            let sealed = shared.seal(session.payload, id: id, key: key)
+            return shared.backend.replacePayload(key: key, sealedPayload: sealed, limits: limits) ? session : nil
+        }
         return state.withLock { state in
             guard let slot = liveSlot(&state, key: key) else { return nil }
             state.table.modifyPayload(slot: slot, body)
@@ -108,6 +161,7 @@ package final class SessionStore<Payload: Sendable>: Sendable {
     /// Ends the session with this id (sign-out); nothing happens for an unknown id.
     package func remove(_ id: String) {
         guard let key = Self.key(for: id) else { return }
+        if let shared { return shared.backend.remove(key: key) }
         state.withLock { state in
             if let slot = state.table.slot(for: key) { state.table.remove(slot: slot) }
         }
@@ -121,6 +175,17 @@ package final class SessionStore<Payload: Sendable>: Sendable {
         guard let oldKey = Self.key(for: id) else { return nil }
         let (newID, newKey) = Self.newID()
         let csrfToken = Self.newToken()
+        if let shared {
+            guard let old = shared.backend.lookup(key: oldKey, limits: limits),
+                let payload = shared.open(old.sealedPayload, id: id, key: oldKey)
+            else { return nil }
+            let record = SharedSessionRecord(
+                ownerKey: old.ownerKey, csrfToken: csrfToken,
+                sealedPayload: shared.seal(payload, id: newID, key: newKey), age: .zero, idle: .zero)
+            guard shared.backend.rotate(from: oldKey, to: newKey, record: record, limits: limits) else { return nil }
+            let now = clock()
+            return Session(id: newID, csrfToken: csrfToken, payload: payload, created: now, lastSeen: now)
+        }
         return state.withLock { state in
             guard let slot = liveSlot(&state, key: oldKey) else { return nil }
             let payload = state.table[slot].payload
@@ -134,7 +199,10 @@ package final class SessionStore<Payload: Sendable>: Sendable {
     }
 
     /// Sessions held, including expired ones not yet dropped (they are dropped when met or when sessions are created).
-    package var count: Int { state.withLock { $0.table.count } }
+    package var count: Int {
+        if let shared { return shared.backend.count() }
+        return state.withLock { $0.table.count }
+    }
 
     /// Whether `given` (a form field or header) is this session's CSRF token, compared in constant time over the
     /// UTF-8 bytes; nil or empty never matches.
@@ -144,6 +212,15 @@ package final class SessionStore<Payload: Sendable>: Sendable {
     }
 
     // MARK: Internals
+
+    /// The shared session under `key`, opened with `id`; nil when absent, expired, or its payload does not open.
+    private func sharedLookup(_ shared: SharedSessions<Payload>, id: String, key: [UInt8]) -> Session<Payload>? {
+        guard let record = shared.backend.lookup(key: key, limits: limits),
+            let payload = shared.open(record.sealedPayload, id: id, key: key)
+        else { return nil }
+        let now = clock()
+        return Session(id: id, csrfToken: record.csrfToken, payload: payload, created: now - record.age, lastSeen: now)
+    }
 
     /// The slot of the session with `key` if it is live, refreshed to now; an expired one is removed.
     private func liveSlot(_ state: inout State, key: [UInt8]) -> Int? {

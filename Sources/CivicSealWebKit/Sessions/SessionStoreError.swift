@@ -6,6 +6,8 @@ package struct SessionStoreError: Error, Sendable, Equatable, CustomStringConver
         package init(rawValue: String) { self.rawValue = rawValue }
         /// The store holds ``SessionStore/capacity`` live sessions: a new sign-in waits until some end.
         package static let full = Code(rawValue: "session-store-full")
+        /// The shared session backend (the database) cannot be reached: the sign-in is refused, to be tried again.
+        package static let unavailable = Code(rawValue: "session-store-unavailable")
     }
 
     package let code: Code

@@ -9,14 +9,18 @@ import CivicSealCrypto
 ///   (compared in constant time). Another browser's token, a token without its cookie, a cookie planted without
 ///   the key, or an old token are all refused.
 ///
-/// The key and the expiry clock (monotonic) belong to one process: after a restart an open form's post is refused
-/// like an expired one, and the visitor reloads the form.
+/// By default the key and the expiry clock (monotonic) belong to one process: after a restart an open form's post is
+/// refused like an expired one, and the visitor reloads the form. Several instances behind one load balancer share
+/// a key (kept in their database) and count expiry on the wall clock (`wallClock`), so a form shown by one instance
+/// posts to any other.
 package struct SignedCSRFToken: Sendable {
     private let key: [UInt8]
     /// How long a token minted for a form stays valid.
     package let lifetime: Duration
     private let clock: @Sendable () -> ContinuousClock.Instant
     private let epoch: ContinuousClock.Instant
+    /// Milliseconds since the Unix epoch, when expiry is counted on the wall clock (shared by instances).
+    private let wallClock: (@Sendable () -> Int64)?
 
     static let domain = Array("civicseal-csrf-v1".utf8)
 
@@ -26,12 +30,14 @@ package struct SignedCSRFToken: Sendable {
     /// - Precondition: `key` has at least 32 bytes and `lifetime` is positive.
     package init(
         key: [UInt8] = SecureRandom.bytes(32), lifetime: Duration = .seconds(2 * 3600),
-        clock: @escaping @Sendable () -> ContinuousClock.Instant = { .now }
+        clock: @escaping @Sendable () -> ContinuousClock.Instant = { .now },
+        wallClock: (@Sendable () -> Int64)? = nil
     ) {
         precondition(key.count >= 32 && lifetime > .zero, "a CSRF key has at least 32 bytes")
         self.key = key
         self.lifetime = lifetime
         self.clock = clock
+        self.wallClock = wallClock
         epoch = clock()
     }
 
@@ -46,7 +52,7 @@ package struct SignedCSRFToken: Sendable {
 
     /// The token for a form shown to the visitor holding `nonce`: valid for ``lifetime`` from now.
     package func token(for nonce: String) -> String {
-        let expiry = milliseconds(clock() + lifetime)
+        let expiry = now() + Self.milliseconds(lifetime)
         return Base64URL.encode(Self.bigEndian(expiry) + tag(expiry: expiry, nonce: nonce))
     }
 
@@ -61,16 +67,19 @@ package struct SignedCSRFToken: Sendable {
         let expiry = bytes[0..<8].reduce(Int64(0)) { $0 << 8 | Int64($1) }
         let expected = tag(expiry: expiry, nonce: nonce)
         guard ConstantTime.equals(Array(bytes[8...]), expected) else { return false }
-        return milliseconds(clock()) < expiry
+        return now() < expiry
     }
 
     private func tag(expiry: Int64, nonce: String) -> [UInt8] {
         HMAC.authenticationCode(Self.domain + Self.bigEndian(expiry) + Array(nonce.utf8), key: key)
     }
 
-    /// Milliseconds since this value was made (a monotonic clock: the wall clock may jump).
-    private func milliseconds(_ instant: ContinuousClock.Instant) -> Int64 {
-        let elapsed = (instant - epoch).components
+    /// Milliseconds since this value was made (a monotonic clock: the wall clock may jump), or since the Unix epoch
+    /// on the shared wall clock.
+    private func now() -> Int64 { wallClock?() ?? Self.milliseconds(clock() - epoch) }
+
+    private static func milliseconds(_ duration: Duration) -> Int64 {
+        let elapsed = duration.components
         return elapsed.seconds * 1000 + elapsed.attoseconds / 1_000_000_000_000_000
     }
 
