@@ -7,7 +7,7 @@ import Testing
 
 /// `civicseal serve` out of file descriptors, in a child process whose limit `prlimit` sets low (the limit is
 /// per process: lowering it in the test process would break every test running beside this one).
-@Suite("Live service: out of descriptors", .timeLimit(.minutes(2)))
+@Suite("Live service: out of descriptors", .timeLimit(.minutes(10)))
 struct DescriptorExhaustionTests {
     static let metricsToken = "descriptor-test-" + String(repeating: "9", count: 16)
 

@@ -204,7 +204,7 @@ struct ServeModeTests {
 
     @Test(
         "the real `civicseal serve`: owner-only keys, development mode, answers, SIGTERM exits 0, database closed",
-        .enabled(if: BuiltProduct.path("civicseal") != nil || ExternalTool.isCI), .timeLimit(.minutes(2)))
+        .enabled(if: BuiltProduct.path("civicseal") != nil || ExternalTool.isCI), .timeLimit(.minutes(10)))
     func realExecutableFirstStartAndSIGTERM() async throws {
         let folder = TemporaryDirectory("civicseal-serve-exe")
         let data = folder.path + "/data"
@@ -249,7 +249,7 @@ struct ServeModeTests {
 
     @Test(
         "the real `civicseal serve --host 0.0.0.0` with development keys exits 78 with why; --development serves",
-        .enabled(if: BuiltProduct.path("civicseal") != nil || ExternalTool.isCI), .timeLimit(.minutes(2)))
+        .enabled(if: BuiltProduct.path("civicseal") != nil || ExternalTool.isCI), .timeLimit(.minutes(10)))
     func realExecutableRefusesAPublicBindInDevelopment() async throws {
         let folder = TemporaryDirectory("civicseal-serve-exe")
         let keys = folder.path + "/keys"

@@ -5,7 +5,7 @@ import Synchronization
 import Testing
 
 /// The server on 127.0.0.1:0, driven with raw sockets the way a client (or an attacker) would.
-@Suite("Live server", .timeLimit(.minutes(1)))
+@Suite("Live server", .timeLimit(.minutes(10)))
 struct LiveServerTests {
     static func router() throws -> HTTPRouter {
         var routes = HTTPRouter.Builder()
@@ -414,7 +414,7 @@ struct LiveServerTests {
     }
 }
 
-@Suite("Signals", .timeLimit(.minutes(1)))
+@Suite("Signals", .timeLimit(.minutes(10)))
 struct SignalTests {
     /// SIGUSR2 stands in for SIGTERM so a failure cannot kill the test process.
     @Test func signalTriggersGracefulShutdownAndThenTheCompletion() async throws {

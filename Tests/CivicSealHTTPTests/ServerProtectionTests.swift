@@ -6,7 +6,7 @@ import Testing
 
 /// The server protecting itself from one abusive client, driven live over loopback: output backpressure and the
 /// write deadline, the per-address connection limit, and client addresses behind trusted proxies.
-@Suite("Live server: self-protection", .timeLimit(.minutes(1)))
+@Suite("Live server: self-protection", .timeLimit(.minutes(10)))
 struct ServerProtectionTests {
     /// Counts handler runs; `/big` answers 64 KiB.
     final class Counter: Sendable {

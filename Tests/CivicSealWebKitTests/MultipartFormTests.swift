@@ -326,7 +326,7 @@ struct MultipartFormTests {
         }
     }
 
-    @Test(.enabled(if: ExternalTool.isUsable("curl")), .timeLimit(.minutes(1)))
+    @Test(.enabled(if: ExternalTool.isUsable("curl")), .timeLimit(.minutes(10)))
     func curlUploadIsParsedWithFieldsAndExactFileBytes() async throws {
         let directory = TemporaryDirectory("civicseal-multipart")
         let file = Self.awkwardBinary(boundary: "------------------------")
@@ -356,7 +356,7 @@ struct MultipartFormTests {
         }
     }
 
-    @Test(.enabled(if: ExternalTool.isUsable("curl")), .timeLimit(.minutes(1)))
+    @Test(.enabled(if: ExternalTool.isUsable("curl")), .timeLimit(.minutes(10)))
     func curlURLEncodedPostIsParsed() async throws {
         try await withRecordingServer { url, last in
             let output = try await curl([
