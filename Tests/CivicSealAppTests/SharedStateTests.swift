@@ -30,6 +30,10 @@ struct SharedStateTests {
         return try target.configuration()
     }
 
+    /// Advisory locks are per database and `pg_locks` shows the whole cluster, which other suites' databases share
+    /// (their services lead their own sweepers under the same key): look at this test's database only.
+    static let thisDatabase = "database = (SELECT oid FROM pg_database WHERE datname = current_database())"
+
     @Test("two sweepers on one database: one leads; when its connection dies the other takes over")
     func sweeperLeadershipIsHandedOver() async throws {
         let folder = TemporaryDirectory("civicseal-shared")
@@ -45,14 +49,14 @@ struct SharedStateTests {
         #expect(await !second.tryLead())
         let holders = try await Self.offPool {
             try database.scalar(
-                "SELECT count(*) FROM pg_locks WHERE locktype = 'advisory' AND granted "
+                "SELECT count(*) FROM pg_locks WHERE locktype = 'advisory' AND granted AND \(Self.thisDatabase) "
                     + "AND (objid::bigint | (classid::bigint << 32)) = \(AdvisoryLeadership.sweeperKey)")
         }
         #expect(holders == "1")
         // The leader's instance dies: the server ends its session (as on SIGKILL), which releases the lock.
         _ = try await Self.offPool {
             try database.scalar(
-                "SELECT pg_terminate_backend(pid) FROM pg_locks WHERE locktype = 'advisory' "
+                "SELECT pg_terminate_backend(pid) FROM pg_locks WHERE locktype = 'advisory' AND \(Self.thisDatabase) "
                     + "AND (objid::bigint | (classid::bigint << 32)) = \(AdvisoryLeadership.sweeperKey)")
         }
         #expect(await second.tryLead())

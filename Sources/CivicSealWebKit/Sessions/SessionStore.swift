@@ -43,31 +43,33 @@ package final class SessionStore<Payload: Sendable>: Sendable {
     private static var sweepInterval: Duration { .seconds(60) }
 
     /// - Precondition: `capacity` and `sessionsPerOwner` are positive and both timeouts are longer than zero.
-    package init(
+    package convenience init(
         idleTimeout: Duration = .seconds(30 * 60), absoluteTimeout: Duration = .seconds(8 * 3600),
         capacity: Int = 100_000,
         sessionsPerOwner: Int = 10, clock: @escaping @Sendable () -> ContinuousClock.Instant = { .now }
     ) {
-        precondition(
-            capacity > 0 && sessionsPerOwner > 0 && idleTimeout > .zero && absoluteTimeout > .zero,
-            "invalid session store limits")
-        self.idleTimeout = idleTimeout
-        self.absoluteTimeout = absoluteTimeout
-        self.capacity = capacity
-        self.sessionsPerOwner = sessionsPerOwner
-        self.clock = clock
-        self.state = Mutex(State(lastSweep: clock()))
-        self.shared = nil
+        self.init(
+            sharing: nil, idleTimeout: idleTimeout, absoluteTimeout: absoluteTimeout, capacity: capacity,
+            sessionsPerOwner: sessionsPerOwner, clock: clock)
     }
 
     /// A store whose sessions live in `backend`, shared by every instance using it; payloads cross it as
     /// `codec` bytes, sealed under a key only the session id gives (see ``SharedSessionRecord``).
-    package init(
+    package convenience init(
         shared backend: any SharedSessionBackend, codec: SessionPayloadCodec<Payload>,
         idleTimeout: Duration = .seconds(30 * 60), absoluteTimeout: Duration = .seconds(8 * 3600),
         capacity: Int = 100_000, sessionsPerOwner: Int = 10,
         clock: @escaping @Sendable () -> ContinuousClock.Instant = { .now }
     ) {
+        self.init(
+            sharing: SharedSessions(backend: backend, codec: codec), idleTimeout: idleTimeout,
+            absoluteTimeout: absoluteTimeout, capacity: capacity, sessionsPerOwner: sessionsPerOwner, clock: clock)
+    }
+
+    private init(
+        sharing shared: SharedSessions<Payload>?, idleTimeout: Duration, absoluteTimeout: Duration, capacity: Int,
+        sessionsPerOwner: Int, clock: @escaping @Sendable () -> ContinuousClock.Instant
+    ) {
         precondition(
             capacity > 0 && sessionsPerOwner > 0 && idleTimeout > .zero && absoluteTimeout > .zero,
             "invalid session store limits")
@@ -77,7 +79,7 @@ package final class SessionStore<Payload: Sendable>: Sendable {
         self.sessionsPerOwner = sessionsPerOwner
         self.clock = clock
         self.state = Mutex(State(lastSweep: clock()))
-        self.shared = SharedSessions(backend: backend, codec: codec)
+        self.shared = shared
     }
 
     /// Whether sessions live in a shared backend (several instances) rather than in this process.
