@@ -193,13 +193,7 @@ final class PostgresSocket {
                     offset += Int(count)
                     continue
                 }
-                switch SSL_get_error(ssl, count) {
-                case SSL_ERROR_WANT_READ: try wait(for: Int16(POLLIN), policy: policy)
-                case SSL_ERROR_WANT_WRITE: try wait(for: Int16(POLLOUT), policy: policy)
-                default:
-                    ERR_clear_error()
-                    throw PostgresError(.connection, "\(endpoint) closed the connection")
-                }
+                try waitForTLS(ssl, result: count, policy: policy)
             } else {
                 let count = bytes[offset...].withUnsafeBytes {
                     send(descriptor, $0.baseAddress, $0.count, Int32(MSG_NOSIGNAL))
@@ -267,13 +261,7 @@ final class PostgresSocket {
                     buffer += chunk[0..<Int(read)]
                     continue
                 }
-                switch SSL_get_error(ssl, read) {
-                case SSL_ERROR_WANT_READ: try wait(for: Int16(POLLIN), policy: policy)
-                case SSL_ERROR_WANT_WRITE: try wait(for: Int16(POLLOUT), policy: policy)
-                default:
-                    ERR_clear_error()
-                    throw PostgresError(.connection, "\(endpoint) closed the connection")
-                }
+                try waitForTLS(ssl, result: read, policy: policy)
             } else {
                 let read = chunk.withUnsafeMutableBytes { recv(descriptor, $0.baseAddress, wanted, 0) }
                 if read > 0 {
@@ -286,6 +274,18 @@ final class PostgresSocket {
                     throw PostgresError(.connection, "\(endpoint): \(Self.text(errno))")
                 }
             }
+        }
+    }
+
+    /// After an `SSL_read`/`SSL_write` that moved nothing: waits for what TLS asks (a handshake step may need the
+    /// other direction), or ends the connection.
+    private func waitForTLS(_ ssl: OpaquePointer, result: Int32, policy: WaitPolicy) throws(PostgresError) {
+        switch SSL_get_error(ssl, result) {
+        case SSL_ERROR_WANT_READ: try wait(for: Int16(POLLIN), policy: policy)
+        case SSL_ERROR_WANT_WRITE: try wait(for: Int16(POLLOUT), policy: policy)
+        default:
+            ERR_clear_error()
+            throw PostgresError(.connection, "\(endpoint) closed the connection")
         }
     }
 
