@@ -175,6 +175,13 @@ func withServer(
     _ body: (HTTPServer) async throws -> Void
 ) async throws {
     var configuration = HTTPServerConfiguration(host: "127.0.0.1", port: 0)
+    if clock is SystemHTTPClock {
+        // On the real clock the server's own deadlines are hang guards here, never what a test measures: a busy
+        // machine can keep a test from sending on a connection it opened for more than the 10 s header deadline
+        // (CI saw a silently closed fresh connection read as "EOF before a response"). A test of a deadline sets it.
+        configuration.timeouts.header = .seconds(600)
+        configuration.timeouts.idle = .seconds(600)
+    }
     configure(&configuration)
     let server = HTTPServer(
         configuration: configuration, responder: responder, clock: clock, logSink: logSink, metrics: metrics)
