@@ -14,8 +14,9 @@ import Synchronization
 /// - queue page reads/s and p50/p99 latency: 50-item pages of the `justice-hanoi` submitted queue, each page
 ///   continuing from the previous cursor;
 /// - database size after a checkpoint.
-/// Fills use `submitBatch` (1,000 per transaction) with received dates spread over 120 days. Floors from issue 3:
-/// ≥ 10,000 submissions/s; queue page p99 < 2 ms at 1M; 1M requests < 2 GB. On PostgreSQL, issue 18's: ≥ 3,000
+/// Fills use `submitBatch` (1,000 per transaction) with received dates spread over 120 days; PostgreSQL's large
+/// store is SQLite's, copied by `civicseal migrate` (``runPostgres(_:target:seconds:sqlite:people:)``). Floors from
+/// issue 3: ≥ 10,000 submissions/s; queue page p99 < 2 ms at 1M; 1M requests < 2 GB. On PostgreSQL, issue 18's: ≥ 3,000
 /// submissions/s, queue page p99 < 5 ms at 1M; `store.audit-appends.*` names the 8-task figure (one append each).
 enum StoreBenchmark {
     static func run(seconds: Double, arguments: [String]) throws {
@@ -51,7 +52,7 @@ enum StoreBenchmark {
         try measure(store, label: label, seconds: seconds, state: &state, path: path, floors: target >= 1_000_000)
         try store.close()
         if let index = arguments.firstIndex(of: "--database"), index + 1 < arguments.count {
-            try runPostgres(arguments[index + 1], target: target, seconds: seconds)
+            try runPostgres(arguments[index + 1], target: target, seconds: seconds, sqlite: path, people: state)
         }
     }
 
@@ -60,39 +61,6 @@ enum StoreBenchmark {
     nonisolated(unsafe) static var submissionFloor = 10_000
     /// The queue page p99 floor at 1M requests, in ms: issue 3's 2 ms for SQLite, issue 18's 5 ms for PostgreSQL.
     nonisolated(unsafe) static var queuePageFloor = 2.0
-
-    /// `--database postgresql://…`: the same measurements on PostgreSQL (labels `pg.10k`, `pg.N`), in the same run
-    /// as SQLite's. The database must be empty: the records schema is applied to it and requests are added.
-    static func runPostgres(_ url: String, target: Int, seconds: Double) throws {
-        let location = try DatabaseOption.location(url, dataDirectory: nil)
-        guard case .postgresql = location else { throw AppError(.usage, "--database must be postgresql://…") }
-        let store = try DatabaseOption.open(location, mustExist: false)
-        guard try store.database.read({ try $0.scalar("SELECT count(*) FROM requests").int64 }) == 0 else {
-            try store.close()
-            throw AppError(.usage, "the PostgreSQL database for the benchmark must be empty")
-        }
-        submissionFloor = 3_000
-        queuePageFloor = 5
-        defer {
-            submissionFloor = 10_000
-            queuePageFloor = 2
-        }
-        try store.database.write { try $0.execute("CREATE TABLE IF NOT EXISTS t_bench (x bigint)") }
-        var state = FillState()
-        try fill(store, to: 10_000, state: &state)
-        try measure(store, label: "pg.10k", seconds: seconds, state: &state, path: "")
-        let clock = ContinuousClock()
-        let fillStart = clock.now
-        let before = state.count
-        try fill(store, to: target, state: &state)
-        Report.figure(
-            "store.pg.fill.rate", Double(state.count - before) / max(0.001, Self.seconds(clock.now - fillStart)),
-            "requests/s (batches of 1000)")
-        try measure(
-            store, label: target == 1_000_000 ? "pg.1M" : "pg.\(target)", seconds: seconds, state: &state, path: "",
-            floors: target >= 1_000_000)
-        try store.close()
-    }
 
     /// Storage settings to compare: `--page-size N`, `--checkpoint-interval-ms N`, `--inline-checkpoints`
     /// (SQLite's in-commit autocheckpoint every 1,000 pages, the behaviour before the background checkpointer),

@@ -25,9 +25,25 @@ package enum MigrateCommand {
     /// Bound parameters per INSERT (PostgreSQL allows 65,535) and rows per INSERT.
     static let maximumParameters = 8_000
     static let maximumRows = 500
+    /// The most row data one chunk holds (the sum of the values' sizes): rows are streamed from the SQLite snapshot
+    /// and sent in chunks, so memory stays bounded whatever the size of the database (a chunk of documents holds a
+    /// few PDFs, a chunk of requests a few hundred rows).
+    package static let defaultChunkBytes = 4 << 20
 
     /// Runs the migration; `progress` receives one line per table. Returns the summary line.
     package static func run(from: String, to: String, progress: (String) -> Void) throws(AppError) -> String {
+        let copied = try migrate(from: from, to: to, progress: progress)
+        return "migrated \(copied.rows) rows in \(copied.tables) tables from \(copied.source) to \(copied.target) in "
+            + String(format: "%.1f", copied.seconds) + " s (\(Int(copied.rowsPerSecond)) rows/s, in "
+            + "\(copied.chunks) chunks of at most \(copied.largestChunkBytes >> 10) KiB); row counts match; "
+            + "audit chain intact (\(copied.auditEntries) entries, last hash \(copied.lastHash.prefix(16))…)"
+    }
+
+    /// The migration itself (``run(from:to:progress:)`` without the summary line): copies in chunks of at most
+    /// `chunkBytes` of row data (or one row, when a single row is larger) and returns what was copied.
+    package static func migrate(
+        from: String, to: String, chunkBytes: Int = defaultChunkBytes, progress: (String) -> Void
+    ) throws(AppError) -> Copied {
         let source = try location(from, option: "--from")
         let target = try location(to, option: "--to")
         guard case .sqlite(let sourcePath) = source else {
@@ -56,13 +72,13 @@ package enum MigrateCommand {
             throw AppError(.storage, "cannot open \(target): \(RecordsError.describe(error))")
         }
         defer { try? targetStore.close() }
-        let started = Date()
-        let copied: Copied
+        let started = ContinuousClock.now
+        var copied: Copied
         do {
             copied = try sourceStore.database.read { (reader: any SQLSession) throws -> Copied in
                 try checkSourceChain(reader, path: sourcePath)
                 return try targetStore.write { (writer: any SQLSession) throws -> Copied in
-                    try copy(from: reader, to: writer, progress: progress)
+                    try copy(from: reader, to: writer, chunkBytes: max(1, chunkBytes), progress: progress)
                 }
             }
         } catch let error as AppError {
@@ -70,17 +86,27 @@ package enum MigrateCommand {
         } catch {
             throw AppError(.storage, "migrate failed, nothing was written: \(RecordsError.describe(error))")
         }
-        let seconds = Date().timeIntervalSince(started)
-        return "migrated \(copied.rows) rows in \(copied.tables) tables from \(source) to \(target) in "
-            + String(format: "%.1f", seconds) + " s; row counts match; audit chain intact (\(copied.auditEntries) "
-            + "entries, last hash \(copied.lastHash.prefix(16))…)"
+        let elapsed = ContinuousClock.now - started
+        copied.seconds = Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18
+        copied.source = source.description
+        copied.target = target.description
+        return copied
     }
 
-    struct Copied: Sendable {
-        var tables = 0
-        var rows = 0
-        var auditEntries = 0
-        var lastHash = ""
+    /// What a migration copied, and how.
+    package struct Copied: Sendable {
+        package var tables = 0
+        package var rows = 0
+        package var auditEntries = 0
+        package var lastHash = ""
+        /// INSERTs sent, and the most row data one of them carried (the memory a chunk holds).
+        package var chunks = 0
+        package var largestChunkBytes = 0
+        /// Wall time of the whole migration (checks included), and where from and to (URLs without secrets).
+        package var seconds = 0.0
+        package var source = ""
+        package var target = ""
+        package var rowsPerSecond: Double { Double(rows) / max(0.001, seconds) }
     }
 
     private static func location(_ text: String, option: String) throws(AppError) -> DatabaseURL {
@@ -98,9 +124,9 @@ package enum MigrateCommand {
     }
 
     /// Inside the target's transaction: refuses a non-empty target, creates the schema, copies, checks.
-    private static func copy(from reader: any SQLSession, to writer: any SQLSession, progress: (String) -> Void)
-        throws -> Copied
-    {
+    private static func copy(
+        from reader: any SQLSession, to writer: any SQLSession, chunkBytes: Int, progress: (String) -> Void
+    ) throws -> Copied {
         try refuseNonEmpty(writer)
         let migrations = RecordsSchema.postgresqlMigrations
         for migration in migrations { try migration.apply(writer) }
@@ -110,6 +136,7 @@ package enum MigrateCommand {
             try reader.query("SELECT name FROM sqlite_master WHERE type = 'table'").compactMap { $0.values[0].string })
         // Rows the schema seeds (the request-id key) give way to the source's: ids are derived from that key.
         for table in tables.reversed() { try writer.execute("DELETE FROM \(quoted(table.name))") }
+        let deferred = try deferIndexes(writer)
         var copied = Copied()
         for table in tables {
             guard sourceTables.contains(table.name) else {
@@ -117,7 +144,7 @@ package enum MigrateCommand {
                     .storage, "migrate: the SQLite database has no table \(table.name); open it with this version first"
                 )
             }
-            let rows = try copyTable(table, from: reader, to: writer)
+            let rows = try copyTable(table, from: reader, to: writer, chunkBytes: chunkBytes, copied: &copied)
             let sourceCount = try reader.scalar("SELECT count(*) FROM \(quoted(table.name))").int64 ?? -1
             let targetCount = try writer.scalar("SELECT count(*) FROM \(quoted(table.name))").int64 ?? -2
             guard sourceCount == Int64(rows), targetCount == sourceCount else {
@@ -130,6 +157,10 @@ package enum MigrateCommand {
             copied.rows += rows
             progress("copied \(table.name): \(rows) rows")
         }
+        for index in deferred { try writer.execute(index.definition) }
+        progress("built \(deferred.count) indexes")
+        // Fresh statistics: the planner's choices for the first queries (the queue page) must not wait for autovacuum.
+        try writer.execute("ANALYZE")
         let verdict = try AuditVerifier.verify(writer)
         let lastHash = "SELECT hash FROM audit_log ORDER BY sequence DESC LIMIT 1"
         let sourceHash = try reader.scalar(lastHash).string ?? ""
@@ -142,6 +173,23 @@ package enum MigrateCommand {
         copied.auditEntries = Int(try writer.scalar("SELECT count(*) FROM audit_log").int64 ?? 0)
         copied.lastHash = targetHash
         return copied
+    }
+
+    /// Drops the schema's secondary indexes (those that back no primary key or unique constraint, which foreign keys
+    /// need) and returns their definitions, to build them once after the copy, as `pg_restore` does: one sort per
+    /// index instead of a B-tree insertion per row. The definitions come from the catalogue, so the indexes built
+    /// are exactly the ones the migrations created; a unique one still refuses duplicates when built.
+    private static func deferIndexes(_ writer: any SQLSession) throws -> [(name: String, definition: String)] {
+        let indexes = try writer.query(
+            "SELECT indexname, indexdef FROM pg_indexes WHERE schemaname = current_schema() "
+                + "AND tablename <> 'civicseal_schema_version' AND indexname NOT IN (SELECT conname FROM pg_constraint "
+                + "WHERE connamespace = current_schema()::regnamespace AND contype IN ('p', 'u')) ORDER BY indexname"
+        ).compactMap { row -> (name: String, definition: String)? in
+            guard let name = row.values[0].string, let definition = row.values[1].string else { return nil }
+            return (name, definition)
+        }
+        for index in indexes { try writer.execute("DROP INDEX \(quoted(index.name))") }
+        return indexes
     }
 
     private static func refuseNonEmpty(_ writer: any SQLSession) throws {
@@ -188,30 +236,58 @@ package enum MigrateCommand {
         return (known + later).map { Table(name: $0, columns: columns[$0] ?? [], identity: identity[$0]) }
     }
 
-    private static func copyTable(_ table: Table, from reader: any SQLSession, to writer: any SQLSession) throws -> Int
-    {
+    /// Streams `table` out of the SQLite snapshot and into PostgreSQL with multi-row INSERTs of at most
+    /// ``maximumRows`` rows, ``maximumParameters`` values and `chunkBytes` of row data; only one chunk is in memory.
+    private static func copyTable(
+        _ table: Table, from reader: any SQLSession, to writer: any SQLSession, chunkBytes: Int, copied: inout Copied
+    ) throws -> Int {
         let columnList = table.columns.map(quoted).joined(separator: ", ")
         let rowPlaceholder = "(" + Array(repeating: "?", count: table.columns.count).joined(separator: ", ") + ")"
         let perInsert = max(1, min(maximumRows, maximumParameters / max(1, table.columns.count)))
         var batch: [DatabaseValue] = []
         var batchRows = 0
+        var batchBytes = 0
         var total = 0
         func flush() throws {
             guard batchRows > 0 else { return }
             let values = Array(repeating: rowPlaceholder, count: batchRows).joined(separator: ", ")
             try writer.execute("INSERT INTO \(quoted(table.name)) (\(columnList)) VALUES \(values)", batch)
-            batch.removeAll(keepingCapacity: true)
+            copied.chunks += 1
+            copied.largestChunkBytes = max(copied.largestChunkBytes, batchBytes)
+            batch.removeAll(keepingCapacity: batchBytes <= chunkBytes)
             batchRows = 0
+            batchBytes = 0
         }
         let order = table.name == "audit_log" ? " ORDER BY sequence" : ""
         try reader.forEachRow("SELECT \(columnList) FROM \(quoted(table.name))\(order)") { cursor in
-            for column in 0..<cursor.columnCount { batch.append(cursor.value(at: column)) }
+            var rowBytes = 0
+            var row: [DatabaseValue] = []
+            row.reserveCapacity(cursor.columnCount)
+            for column in 0..<cursor.columnCount {
+                let value = cursor.value(at: column)
+                rowBytes += size(of: value)
+                row.append(value)
+            }
+            // A row that would carry the chunk past its bound goes into the next one.
+            if batchRows > 0 && batchBytes + rowBytes > chunkBytes { try flush() }
+            batch.append(contentsOf: row)
             batchRows += 1
+            batchBytes += rowBytes
             total += 1
-            if batchRows >= perInsert { try flush() }
+            if batchRows >= perInsert || batchBytes >= chunkBytes { try flush() }
         }
         try flush()
         return total
+    }
+
+    /// The bytes a value takes on the wire (its length word included).
+    private static func size(of value: DatabaseValue) -> Int {
+        switch value {
+        case .null: 4
+        case .integer, .real: 12
+        case .text(let text): 4 + text.utf8.count
+        case .blob(let bytes): 4 + bytes.count
+        }
     }
 
     /// Sets an identity column's sequence past the largest copied value, so the next insert gets a fresh number.

@@ -8,28 +8,41 @@ import CivicSealWorkflow
 /// checks that no request's history points past the last entry (a cut-off tail), that the append-only
 /// triggers still exist, and that every document's row agrees with the chain (``verifyDocuments(_:)``).
 package enum AuditVerifier {
+    /// Entries read per query: the chain is walked in pages (keyset on `sequence`), so memory stays bounded on a
+    /// backend that receives a whole result at once (PostgreSQL), at a million entries as at ten.
+    package static let pageSize = 5_000
+
     /// Verifies the chain on `connection`, which should be inside a read transaction (one snapshot).
-    package static func verify(_ connection: any SQLSession) throws -> AuditVerdict {
+    package static func verify(_ connection: any SQLSession, pageSize: Int = pageSize) throws -> AuditVerdict {
         var expectedSequence: Int64 = 1
         var previousHash = AuditEntry.genesisHash
         var count = 0
         var damage: AuditVerdict.Damage?
-        let statement = try connection.statement("SELECT \(AuditLog.columns) FROM audit_log ORDER BY sequence")
-        while try statement.step() {
-            let entry = AuditLog.entry(from: statement)
-            count += 1
-            if entry.sequence != expectedSequence {
-                damage = .init(sequence: entry.sequence, problem: .gap)
-            } else if entry.previousHash != previousHash {
-                damage = .init(sequence: entry.sequence, problem: .brokenLink)
-            } else if entry.computedHash != entry.hash {
-                damage = .init(sequence: entry.sequence, problem: .hashMismatch)
+        let statement = try connection.statement(
+            "SELECT \(AuditLog.columns) FROM audit_log WHERE sequence > ? ORDER BY sequence LIMIT ?")
+        var after = Int64.min
+        var pageRows = pageSize
+        while damage == nil && pageRows == pageSize {
+            pageRows = 0
+            try statement.bind([.integer(after), .integer(Int64(max(1, pageSize)))])
+            while try statement.step() {
+                let entry = AuditLog.entry(from: statement)
+                pageRows += 1
+                count += 1
+                after = entry.sequence
+                if entry.sequence != expectedSequence {
+                    damage = .init(sequence: entry.sequence, problem: .gap)
+                } else if entry.previousHash != previousHash {
+                    damage = .init(sequence: entry.sequence, problem: .brokenLink)
+                } else if entry.computedHash != entry.hash {
+                    damage = .init(sequence: entry.sequence, problem: .hashMismatch)
+                }
+                if damage != nil { break }
+                expectedSequence += 1
+                previousHash = entry.hash
             }
-            if damage != nil { break }
-            expectedSequence += 1
-            previousHash = entry.hash
+            statement.reset()
         }
-        statement.reset()
         if damage == nil {
             let referenced = max(
                 // A request's history ends with its newest audit entry (the array is appended in order).

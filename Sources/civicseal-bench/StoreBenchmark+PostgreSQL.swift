@@ -1,0 +1,70 @@
+import CivicSealApp
+import CivicSealRecords
+import CivicSealStorage
+import Foundation
+
+extension StoreBenchmark {
+    /// `--database postgresql://…`: the same measurements on PostgreSQL (labels `pg.10k`, `pg.N`), in the same run
+    /// as SQLite's. The database must be empty.
+    ///
+    /// - `pg.10k`: the records schema is applied and 10,000 requests submitted with `submitBatch`, as for SQLite.
+    /// - `pg.N` (1M by default): the database is emptied again and SQLite's store of N requests (the file the SQLite
+    ///   part just measured, audit chain and all) is copied into it by `civicseal migrate`, the path an operator
+    ///   takes to PostgreSQL; `store.pg.migrate.*` report its rate. Filling 1M through `submitBatch`, one round
+    ///   trip per statement, would take far longer, and the rows would be the same rows the records layer writes.
+    ///   `people` is SQLite's fill state: the measured submissions continue with people not used yet.
+    static func runPostgres(_ url: String, target: Int, seconds: Double, sqlite path: String, people: FillState)
+        throws
+    {
+        let location = try DatabaseOption.location(url, dataDirectory: nil)
+        guard case .postgresql = location else { throw AppError(.usage, "--database must be postgresql://…") }
+        let store = try DatabaseOption.open(location, mustExist: false)
+        guard try store.database.read({ try $0.scalar("SELECT count(*) FROM requests").int64 }) == 0 else {
+            try store.close()
+            throw AppError(.usage, "the PostgreSQL database for the benchmark must be empty")
+        }
+        submissionFloor = 3_000
+        queuePageFloor = 5
+        defer {
+            submissionFloor = 10_000
+            queuePageFloor = 2
+        }
+        var state = FillState()
+        try fill(store, to: 10_000, state: &state)
+        try measure(store, label: "pg.10k", seconds: seconds, state: &state, path: "")
+        try dropEverything(store)
+        try store.close()
+
+        let label = target == 1_000_000 ? "pg.1M" : "pg.\(target)"
+        let copied = try MigrateCommand.migrate(from: "sqlite:" + path, to: url) { _ in }
+        let large = try DatabaseOption.open(location, mustExist: true)
+        defer { try? large.close() }
+        let requests = try large.database.read { try $0.scalar("SELECT count(*) FROM requests").int64 } ?? 0
+        Report.figure(
+            "store.\(label).migrate.rate", copied.rowsPerSecond,
+            "rows/s (civicseal migrate of SQLite's store: \(copied.rows) rows in \(copied.tables) tables, "
+                + "\(Report.format(copied.seconds)) s with both audit-chain checks, \(copied.chunks) INSERTs of at "
+                + "most \(copied.largestChunkBytes >> 10) KiB)")
+        Report.figure(
+            "store.\(label).migrate.requests-rate", Double(requests) / max(0.001, copied.seconds),
+            "requests/s (\(requests) requests with their audit entries)")
+        var continued = people
+        try measure(large, label: label, seconds: seconds, state: &continued, path: "", floors: target >= 1_000_000)
+    }
+
+    /// Empties the benchmark's database for the migration: every table and function of the current schema (all
+    /// created by this run: the database was empty when it began).
+    private static func dropEverything(_ store: RequestStore) throws {
+        try store.database.write { session in
+            let tables = try session.query(
+                "SELECT table_name FROM information_schema.tables WHERE table_schema = current_schema() "
+                    + "AND table_type = 'BASE TABLE'"
+            ).compactMap { $0.values[0].string }
+            for table in tables { try session.execute("DROP TABLE IF EXISTS \"\(table)\" CASCADE") }
+            let functions = try session.query(
+                "SELECT oid::regprocedure::text FROM pg_proc WHERE pronamespace = current_schema()::regnamespace"
+            ).compactMap { $0.values[0].string }
+            for function in functions { try session.execute("DROP FUNCTION IF EXISTS \(function) CASCADE") }
+        }
+    }
+}
