@@ -16,8 +16,9 @@ import Synchronization
 /// - database size after a checkpoint.
 /// Fills use `submitBatch` (1,000 per transaction) with received dates spread over 120 days; PostgreSQL's large
 /// store is SQLite's, copied by `civicseal migrate` (``runPostgres(_:target:seconds:sqlite:people:)``). Floors from
-/// issue 3: ≥ 10,000 submissions/s; queue page p99 < 2 ms at 1M; 1M requests < 2 GB. On PostgreSQL, issue 18's: ≥ 3,000
-/// submissions/s, queue page p99 < 5 ms at 1M; `store.audit-appends.*` names the 8-task figure (one append each).
+/// issue 3: ≥ 10,000 submissions/s; queue page p99 < 2 ms at 1M; 1M requests < 2 GB. On PostgreSQL, issue 18's:
+/// ≥ 3,000 submissions/s, queue page p99 < 5 ms at 1M; `store.audit-appends.*` names the 8-task figure (one append
+/// each).
 enum StoreBenchmark {
     static func run(seconds: Double, arguments: [String]) throws {
         if arguments.contains("--compare-wal-writes") {
