@@ -311,6 +311,16 @@ extension RequestStore {
                 throw RecordsError(.invalidCursor, "the cursor was not issued by this queue")
             }
             let day = DatabaseValue.text(cursor.dueDate.description)
+            if connection.dialect == .postgresql {
+                // PostgreSQL seeks the row value on `requests_queue` itself. The two-seek form would let its planner
+                // answer "the rest of the day" from the primary key (seq > ?, other columns filtered), expecting the
+                // day's rows spread evenly over seq: at 1M requests a cursor before a gap of the day's rows read
+                // 100k+ rows for one page (EXPLAIN ANALYZE: 29 ms at 150k rows, 0.1 ms this way).
+                try connection.forEachRow(
+                    "\(select) AND (due_date, seq) > (?, ?)\(filters) ORDER BY due_date, seq LIMIT ?",
+                    scope + [day, .integer(seq)] + filterValues + [.integer(fetch)], body)
+                return rows
+            }
             try connection.forEachRow(
                 "\(select) AND due_date = ? AND seq > ?\(filters) ORDER BY seq LIMIT ?",
                 scope + [day, .integer(seq)] + filterValues + [.integer(fetch)], body)
