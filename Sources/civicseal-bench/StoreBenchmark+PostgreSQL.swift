@@ -46,6 +46,9 @@ extension StoreBenchmark {
                 + "\(Report.format(copied.seconds)) s with both audit-chain checks, \(copied.chunks) INSERTs of at "
                 + "most \(copied.largestChunkBytes >> 10) KiB)")
         Report.figure(
+            "store.\(label).migrate.vacuum", copied.vacuumSeconds,
+            "s (the VACUUM migrate runs after its commit\(copied.vacuumProblem.map { ": FAILED, \($0)" } ?? ""))")
+        Report.figure(
             "store.\(label).migrate.requests-rate", Double(requests) / max(0.001, copied.seconds),
             "requests/s (\(requests) requests with their audit entries)")
         var continued = people

@@ -3,6 +3,7 @@ import CivicSealPostgresStore
 import CivicSealRecords
 import CivicSealStorage
 import Foundation
+import Synchronization
 
 /// `civicseal migrate --from sqlite:PATH --to postgresql://…`: copies every records table of a SQLite file into an
 /// empty PostgreSQL database in one consistent pass.
@@ -37,6 +38,7 @@ package enum MigrateCommand {
             + String(format: "%.1f", copied.seconds) + " s (\(Int(copied.rowsPerSecond)) rows/s, in "
             + "\(copied.chunks) chunks of at most \(copied.largestChunkBytes >> 10) KiB); row counts match; "
             + "audit chain intact (\(copied.auditEntries) entries, last hash \(copied.lastHash.prefix(16))…)"
+            + (copied.vacuumProblem == nil ? "; vacuumed" : "; VACUUM failed, run it on the database")
     }
 
     /// The migration itself (``run(from:to:progress:)`` without the summary line): copies in chunks of at most
@@ -86,11 +88,50 @@ package enum MigrateCommand {
         } catch {
             throw AppError(.storage, "migrate failed, nothing was written: \(RecordsError.describe(error))")
         }
-        let elapsed = ContinuousClock.now - started
-        copied.seconds = Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18
+        copied.seconds = seconds(since: started)
         copied.source = source.description
         copied.target = target.description
+        let vacuumStarted = ContinuousClock.now
+        copied.vacuumProblem = vacuum(configuration)
+        copied.vacuumSeconds = seconds(since: vacuumStarted)
+        progress(
+            copied.vacuumProblem.map { "VACUUM failed (\($0)); the copy is committed: run VACUUM on the database" }
+                ?? "vacuumed in " + String(format: "%.1f", copied.vacuumSeconds) + " s")
         return copied
+    }
+
+    private static func seconds(since start: ContinuousClock.Instant) -> Double {
+        let elapsed = ContinuousClock.now - start
+        return Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18
+    }
+
+    /// After the commit, `VACUUM` (it cannot run in a transaction) on a connection of its own: every page copied is
+    /// then marked all-visible with its hint bits set, as a database that lived would be. Without it the first reads
+    /// of each page write it again (hint bits), index-only scans are impossible, and autovacuum arrives a minute
+    /// later to read the whole database while the service starts on it. Returns the problem, if any: the copy is
+    /// committed by then, so a failure here is reported, never a failed migration.
+    private static func vacuum(_ configuration: PostgresConfiguration) -> String? {
+        let outcome = Mutex<String?>("VACUUM did not finish")
+        let done = DispatchSemaphore(value: 0)
+        Task {
+            defer { done.signal() }
+            let connection: PostgresConnection
+            do throws(PostgresError) {
+                connection = try await PostgresConnection.connect(configuration)
+            } catch {
+                outcome.withLock { $0 = error.description }
+                return
+            }
+            do throws(PostgresError) {
+                _ = try await connection.simpleQuery("VACUUM")
+                outcome.withLock { $0 = nil }
+            } catch {
+                outcome.withLock { $0 = error.description }
+            }
+            await connection.close()
+        }
+        done.wait()
+        return outcome.withLock { $0 }
     }
 
     /// What a migration copied, and how.
@@ -104,6 +145,9 @@ package enum MigrateCommand {
         package var largestChunkBytes = 0
         /// Wall time of the whole migration (checks included), and where from and to (URLs without secrets).
         package var seconds = 0.0
+        /// The `VACUUM` after the commit: how long it took, and why it failed if it did (the copy stands).
+        package var vacuumSeconds = 0.0
+        package var vacuumProblem: String?
         package var source = ""
         package var target = ""
         package var rowsPerSecond: Double { Double(rows) / max(0.001, seconds) }
