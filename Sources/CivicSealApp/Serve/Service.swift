@@ -68,6 +68,8 @@ package struct ServeOptions: Sendable {
     package var maximumConnectionsPerAddress = 64
     /// The policy OID the time-stamp authority issues under (`ARC.1` by default).
     package var timeStampPolicy = TimeStampServer.defaultPolicy
+    /// How often `keyring.json` is read for a new keyring (``KeyringReloader``); on PostgreSQL a `NOTIFY` is at once.
+    package var keyringPollInterval: TimeInterval = 60
 
     package init() {}
 
@@ -113,7 +115,10 @@ package final class Service: Sendable {
     /// The one frozen router: the API's routes and the pages' (requests can be answered through it without a socket).
     package let router: HTTPRouter
     package var routes: [HTTPRouter.Route] { router.routes }
-    package let keyring: Keyring
+    /// The keyring in use now: reloaded without a restart when `keyring.json` changes (``KeyringReloader``).
+    package var keyring: Keyring { keyrings.current }
+    package let keyrings: KeyringReloader
+    let keyringWatch: KeyringWatch
     package let issuance: IssuanceService
     let sweeper: Task<Void, Never>
     /// On PostgreSQL: whether this instance leads the sweeper (the session-level advisory lock it holds).
@@ -135,7 +140,7 @@ package final class Service: Sendable {
 
     init(
         server: HTTPServer, store: RequestStore, api: APIService, site: WebSite, router: HTTPRouter,
-        keyring: Keyring,
+        keyringWatch: KeyringWatch,
         issuance: IssuanceService,
         sweeper: Task<Void, Never>, archive: (job: ArchiveRenewal, task: Task<Void, Never>)?, port: Int,
         banner: [String], developmentMode: Bool, developmentProvider: DevelopmentProvider? = nil,
@@ -148,7 +153,8 @@ package final class Service: Sendable {
         self.developmentProvider = developmentProvider
         self.signIn = signIn
         self.server = server
-        self.keyring = keyring
+        self.keyringWatch = keyringWatch
+        keyrings = keyringWatch.reloader
         self.issuance = issuance
         self.sweeper = sweeper
         self.store = store
@@ -184,6 +190,8 @@ package final class Service: Sendable {
             let report = try DevelopmentPKI.initialize(directory: options.keysDirectory)
             banner.append("Issued the development PKI service identities (\(report.created.count) files).")
         }
+        // The digest first: a keyring.json replaced while it loads is seen as changed at the first check.
+        let keyringDigest = KeyringReloader.manifestDigest(directory: options.keysDirectory) ?? []
         let keyring = try Keyring(directory: options.keysDirectory)
         let issuersFile = "\(options.keysDirectory)/\(keyring.manifest.trustedIssuers ?? "trusted-issuers.json")"
         let issuers: TrustedIssuers
@@ -231,8 +239,14 @@ package final class Service: Sendable {
             try? store.close()
             throw error
         }
+        // Issuance seals with the keyring in use when it starts: a reload (keys rotate) reaches the next issuance.
+        let clock = options.clock
+        let keyrings = KeyringReloader(
+            keyring: keyring, digest: keyringDigest, interval: options.keyringPollInterval,
+            prepare: { keyring throws(AppError) in try KeyringCertificates.register(keyring, in: store, now: clock()) },
+            log: { line in FileHandle.standardError.write(Data((line + "\n").utf8)) })
         let issuance = wiring.service(
-            store: store, keyring: keyring,
+            store: store, keyring: keyrings,
             loadingRenderer: {
                 let baseURL = configuredBase ?? "http://\(host):\(boundPort.load(ordering: .acquiring))"
                 return try DocumentRenderer(templateDirectory: templates, verificationBaseURL: baseURL)
@@ -401,6 +415,13 @@ package final class Service: Sendable {
         // Approved requests left without a document by a crash are issued now, then periodically.
         // On PostgreSQL only the instance holding the sweeper's advisory lock sweeps; another takes over when it dies.
         let leadership = try SweeperLeadership.make(database: options.database, dataDirectory: options.dataDirectory)
+        // keyring.json polled every minute; on PostgreSQL also LISTEN civicseal_keyring (keys rotate notifies).
+        let keyringWatch = KeyringWatch(reloader: keyrings, metrics: metrics) { [api] keyring in
+            api.publishTrust(keyring.publication())
+        }
+        keyringWatch.start(postgres: try SweeperLeadership.configuration(options.database, options.dataDirectory)) {
+            line in FileHandle.standardError.write(Data((line + "\n").utf8))
+        }
         var leads: (@Sendable () async -> Bool)?
         if let leadership { leads = { await leadership.tryLead() } }
         let sweeper = issuance.startSweeper(every: options.sweepInterval, leads: leads)
@@ -409,7 +430,7 @@ package final class Service: Sendable {
             ArchiveRenewal(store: store, trust: trust, horizon: options.archiveRenewalHorizon, clock: options.clock)
         }
         return Service(
-            server: server, store: store, api: api, site: web, router: router, keyring: keyring,
+            server: server, store: store, api: api, site: web, router: router, keyringWatch: keyringWatch,
             issuance: issuance,
             sweeper: sweeper, archive: archive.map { ($0, $0.start(every: options.archiveRenewalInterval)) },
             port: port, banner: banner, developmentMode: mode.isOn, developmentProvider: development?.provider,
@@ -424,6 +445,7 @@ package final class Service: Sendable {
     /// Stops accepting, lets in-flight requests finish within `deadline`, then closes the database cleanly.
     package func stop(deadline: Duration = .seconds(10)) async {
         sweeper.cancel()
+        await keyringWatch.stop()
         await sweeperLeadership?.resign()
         archiveJob?.cancel()
         await server.shutdown(deadline: deadline)
