@@ -143,7 +143,8 @@ func run(_ arguments: [String]) throws(AppError) -> Int32 {
             print("\(department): new active seal \(name); earlier seals are retired and still verify.")
             print(
                 try KeyringNotice.announce(
-                    keysDirectory: directory, database: parsed.options["database"], dataDirectory: parsed.options["data"]))
+                    keysDirectory: directory, database: parsed.options["database"],
+                    dataDirectory: parsed.options["data"]))
             return 0
         case "revoke":
             guard parsed.words.count == 2, let certificate = parsed.options["certificate"],

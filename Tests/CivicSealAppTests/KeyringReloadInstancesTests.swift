@@ -22,11 +22,11 @@ struct KeyringReloadInstancesTests {
         let log: String
     }
 
-    /// Submit (a citizen of its own), claim and approve on `base`, then download the sealed PDF into `folder`.
-    static func issue(on base: String, index: Int, officer: String, keys: String, folder: String) async throws
+    /// Submit (citizen `index`; the token minted before, as minting reads `keyring.json`), claim and approve on
+    /// `base`, then download the sealed PDF into `folder`.
+    static func issue(on base: String, index: Int, citizen: String, officer: String, folder: String) async throws
         -> String
     {
-        let citizen = try Instances.citizenToken(index, keys: keys)
         let submitted = try await Instances.curl(
             "POST", base + "/v1/requests", token: citizen, json: Instances.submission(index))
         let id = try #require(submitted.id, "submit on \(base): \(submitted.status) \(submitted.body)")
@@ -85,7 +85,11 @@ struct KeyringReloadInstancesTests {
         let metricsToken = "reload-metrics-token-0123456789"
 
         var instances: [Instance] = []
-        defer { for instance in instances where instance.process.isRunning { kill(instance.process.processIdentifier, SIGKILL) } }
+        defer {
+            for instance in instances where instance.process.isRunning {
+                kill(instance.process.processIdentifier, SIGKILL)
+            }
+        }
         for index in 0..<2 {
             let port = try Instances.freePort()
             let process = Process()
@@ -108,6 +112,9 @@ struct KeyringReloadInstancesTests {
         let officer = try DevelopmentTokens.mint(
             DevelopmentTokens.Staff(roles: ["justice.officer"], department: "justice-hanoi", name: "Trần Đức Lương"),
             directory: keys)
+        // Minted now: a token is signed with the development provider's key, read from keyring.json (broken later).
+        var citizens: [Int: String] = [:]
+        for index in [1, 10, 11, 20, 30, 31] { citizens[index] = try Instances.citizenToken(index, keys: keys) }
         func failing(_ instance: Instance) async throws -> String? {
             let metrics = try await Instances.curl("GET", instance.base + "/metrics", token: metricsToken)
             return metrics.body.split(separator: "\n").first { $0.hasPrefix("civicseal_keyring_reload_failing") }
@@ -117,7 +124,8 @@ struct KeyringReloadInstancesTests {
         // Before the rotation: a document under the first seal.
         let firstSeal = try Self.activeSeal(keys)
         let before = try await Self.issue(
-            on: instances[0].base, index: 1, officer: officer, keys: keys, folder: folder.path)
+            on: instances[0].base, index: 1, citizen: citizens[1]!, officer: officer,
+            folder: folder.path)
         #expect(try await Self.signatureCertificates(before, folder: folder.path).contains(firstSeal))
 
         // keys rotate from the command line, with the database: every instance is notified and reloads, unrestarted.
@@ -137,7 +145,8 @@ struct KeyringReloadInstancesTests {
         }
         for (offset, instance) in instances.enumerated() {
             let pdf = try await Self.issue(
-                on: instance.base, index: 10 + offset, officer: officer, keys: keys, folder: folder.path)
+                on: instance.base, index: 10 + offset, citizen: citizens[10 + offset]!, officer: officer,
+                folder: folder.path)
             let certificates = try await Self.signatureCertificates(pdf, folder: folder.path)
             #expect(certificates.contains(secondSeal), "\(instance.base) did not seal with the new seal")
             #expect(!certificates.contains(firstSeal), "\(instance.base) still sealed with the old seal")
@@ -165,7 +174,8 @@ struct KeyringReloadInstancesTests {
             #expect(try await failing(instance) == "civicseal_keyring_reload_failing 1")
         }
         let during = try await Self.issue(
-            on: instances[1].base, index: 20, officer: officer, keys: keys, folder: folder.path)
+            on: instances[1].base, index: 20, citizen: citizens[20]!, officer: officer,
+            folder: folder.path)
         #expect(try await Self.signatureCertificates(during, folder: folder.path).contains(secondSeal))
 
         // A good keyring again (another rotation): taken by both.
@@ -182,7 +192,8 @@ struct KeyringReloadInstancesTests {
             #expect(published, "\(instance.base) did not take the good keyring:\n\(Self.logText(instance))")
             #expect(try await failing(instance) == "civicseal_keyring_reload_failing 0")
             let pdf = try await Self.issue(
-                on: instance.base, index: 30 + offset, officer: officer, keys: keys, folder: folder.path)
+                on: instance.base, index: 30 + offset, citizen: citizens[30 + offset]!, officer: officer,
+                folder: folder.path)
             #expect(try await Self.signatureCertificates(pdf, folder: folder.path).contains(thirdSeal))
         }
         for instance in instances { #expect(instance.process.isRunning, "\(instance.base) exited") }

@@ -125,7 +125,7 @@ package final class KeyringReloader: SealingKeyring, Sendable {
             return .unchanged
         }
         let fresh: Keyring
-        do {
+        do throws(AppError) {
             fresh = try Keyring(directory: directory)
             // Issuance, OCSP and the TSA were built on the CA at start: a keyring under another CA needs a restart.
             guard fresh.certificateAuthority.certificate == old.certificateAuthority.certificate else {
