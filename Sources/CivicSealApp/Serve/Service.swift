@@ -419,9 +419,13 @@ package final class Service: Sendable {
         let keyringWatch = KeyringWatch(reloader: keyrings, metrics: metrics) { [api] keyring in
             api.publishTrust(keyring.publication())
         }
-        keyringWatch.start(postgres: try SweeperLeadership.configuration(options.database, options.dataDirectory)) {
-            line in FileHandle.standardError.write(Data((line + "\n").utf8))
-        }
+        let listening = try SweeperLeadership.configuration(options.database, options.dataDirectory)
+        keyringWatch.start(postgres: listening) { line in FileHandle.standardError.write(Data((line + "\n").utf8)) }
+        banner.append(
+            "Keyring: \(options.keysDirectory)/\(DevelopmentPKI.manifestName) is read again every "
+                + "\(Int(options.keyringPollInterval)) s"
+                + (listening == nil ? "" : " and on NOTIFY \(KeyringNotice.channel)")
+                + ": a new active seal (keys rotate) is used without a restart.")
         var leads: (@Sendable () async -> Bool)?
         if let leadership { leads = { await leadership.tryLead() } }
         let sweeper = issuance.startSweeper(every: options.sweepInterval, leads: leads)
