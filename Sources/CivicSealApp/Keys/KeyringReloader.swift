@@ -133,7 +133,9 @@ package final class KeyringReloader: SealingKeyring, Sendable {
             }
             try prepare(fresh)
         } catch {
-            return refuse("\(path): \(error.message)", digest: digest)
+            // Load errors name their file (keyring.json or a key or certificate); others get keyring.json's.
+            return refuse(
+                error.message.contains(directory) ? error.message : "\(path): \(error.message)", digest: digest)
         }
         let changes = Self.changes(from: old, to: fresh)
         state.withLock { state in
