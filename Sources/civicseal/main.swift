@@ -142,7 +142,7 @@ func run(_ arguments: [String]) throws(AppError) -> Int32 {
                 directory: directory, departmentID: department, algorithm: algorithm, token: token)
             print("\(department): new active seal \(name); earlier seals are retired and still verify.")
             print(
-                try KeyringNotice.announce(
+                KeyringNotice.announce(
                     keysDirectory: directory, database: parsed.options["database"],
                     dataDirectory: parsed.options["data"]))
             return 0
@@ -166,7 +166,7 @@ func run(_ arguments: [String]) throws(AppError) -> Int32 {
             if parsed.options["database"] != nil {
                 // Recorded for OCSP now; instances log that the new identities wait for their restart.
                 print(
-                    try KeyringNotice.announce(
+                    KeyringNotice.announce(
                         keysDirectory: directory, database: parsed.options["database"],
                         dataDirectory: parsed.options["data"]))
             }
