@@ -27,7 +27,9 @@ package final class APIService: Sendable {
     /// What `GET /metrics` requires as `Authorization: Bearer`; nil: `/metrics` is not served (404).
     let metricsToken: [UInt8]?
     /// Signs `GET /v1/documents/{id}/status` for `Accept: application/jose`; nil answers 406 there.
-    let statusSigner: CMSSigner?
+    var statusSigner: CMSSigner? { statusSigners.withLock { $0 } }
+    /// Replaced by ``replaceStatusSigner(_:)`` (a status signer rotated without a restart).
+    let statusSigners: Mutex<CMSSigner?>
 
     var clock: @Sendable () -> Date { casework.clock }
 
@@ -42,7 +44,7 @@ package final class APIService: Sendable {
         trust: TrustPublication = TrustPublication(), metricsToken: String? = nil, statusSigner: CMSSigner? = nil
     ) {
         self.casework = casework
-        self.statusSigner = statusSigner
+        statusSigners = Mutex(statusSigner)
         self.metricsToken = metricsToken.map { Array($0.utf8) }
         trustBody = Mutex(trust.body())
         self.verifier = verifier
@@ -56,6 +58,9 @@ package final class APIService: Sendable {
         let body = trust.body()
         trustBody.withLock { $0 = body }
     }
+
+    /// Signs document statuses with `signer` from now on.
+    package func replaceStatusSigner(_ signer: CMSSigner?) { statusSigners.withLock { $0 = signer } }
 
     /// The frozen router with every route of the API and nothing else.
     package func router() throws -> HTTPRouter {

@@ -1,6 +1,9 @@
 import CivicSealApp
+import CivicSealCasework
+import CivicSealCrypto
 import CivicSealServiceTestSupport
 import CivicSealTestSupport
+import CivicSealVerification
 import Foundation
 import Testing
 
@@ -62,6 +65,51 @@ struct KeyringListenerTests {
                 await eventually { live.service.keyring.department("justice-hanoi")?.active.name == rotated },
                 "the NOTIFY after the reconnection did not reload the keyring")
             #expect(live.service.keyrings.status.applied == 1)
+        }
+    }
+}
+
+/// `keys rotate-services` while `serve` runs (SQLite): the next poll takes the new time-stamp authority, OCSP
+/// responder and status signer.
+@Suite("Live service: service identities rotated without a restart")
+struct ServiceIdentityReloadTests {
+    @Test("keys rotate-services reaches a running service: new documents are time-stamped and statuses signed anew")
+    func rotatedServiceIdentitiesAreUsedWithoutRestart() async throws {
+        try await withLiveService { live in
+            let first = try await IssuanceTests.approvedRequest(live, person: .man(71))
+            let firstPDF = try #require(try live.service.store.documentPDF(id: try live.documentID(forRequest: first)))
+            let before = try #require(live.service.keyring.timeStampingSigner).certificate
+            let keys = live.keysDirectory
+            _ = try await Task.detached {
+                try DevelopmentPKI.rotateServices(directory: keys, names: ["tsa", "ocsp", "status"])
+            }.value
+            // The minute's poll, now.
+            guard case .applied(let changes) = await Task.detached(operation: { live.service.keyrings.check() }).value
+            else {
+                Issue.record("the rotated services were not taken: \(live.service.keyrings.status)")
+                return
+            }
+            let rotated = try Keyring(directory: keys)
+            let tsa = try #require(rotated.timeStampingSigner).certificate
+            let statusSigner = try #require(rotated.statusSigner).certificate
+            #expect(tsa != before)
+            #expect(changes.contains { $0.contains("time-stamp authority") }, "\(changes)")
+
+            let second = try await IssuanceTests.approvedRequest(live, person: .man(72))
+            let documentID = try live.documentID(forRequest: second)
+            let secondPDF = try #require(try live.service.store.documentPDF(id: documentID))
+            let token = try TimeStampToken(der: try #require(IssuancePipeline.lastSignatureContents(in: secondPDF)))
+            #expect(token.signerCertificate == tsa, "the document timestamp is not by the new TSA")
+            let signed = try await live.client.get(
+                "/v1/documents/\(documentID)/status", headers: [("Accept", "application/jose")])
+            let validator = try ChainValidator(trustAnchors: live.service.keyring.trustAnchors)
+            #expect(try SignedDocumentStatus(compact: signed.text, validator: validator).signer == statusSigner)
+            // Both documents verify: the one time-stamped before the rotation and the one after.
+            for pdf in [firstPDF, secondPDF] {
+                let verdict = try await live.client.send(
+                    "POST", "/v1/verify", headers: [("Content-Type", "application/pdf")], body: pdf)
+                #expect(verdict.json["outcome"] as? String == "valid", "\(verdict)")
+            }
         }
     }
 }

@@ -13,8 +13,9 @@ import Synchronization
 ///   not match, a token that cannot be reached, another CA) is refused: the old snapshot stays, one log line says
 ///   why (paths and codes, never a secret), and ``status`` says it until a good keyring is taken. The same refused
 ///   content is tried again at the next check (a token may come back) but logged once.
-/// - What the seals do not cover (the service identities, the identity provider, the public URL, officer keys) is
-///   built once at start: a change to it is logged as waiting for a restart.
+/// - The seals and the service identities (TSA, OCSP responder, status signer: ``ServiceIdentities``) change live;
+///   the identity provider, the public URL and officer-key settings are built once at start, and a change to them is
+///   logged as waiting for a restart.
 package final class KeyringReloader: SealingKeyring, Sendable {
     /// What one check did.
     package enum Outcome: Sendable, Equatable {
@@ -173,18 +174,28 @@ package final class KeyringReloader: SealingKeyring, Sendable {
                 lines.append("\(department.id) seals with \(department.active.name) (SHA-256 \(now.prefix(16))…)")
             }
         }
+        for (label, before, after) in [
+            ("the time-stamp authority", old.timeStampingSigner, new.timeStampingSigner),
+            ("the OCSP responder", old.ocspResponderSigner, new.ocspResponderSigner),
+            ("the status signer", old.statusSigner, new.statusSigner),
+        ] where before?.certificate != after?.certificate {
+            lines.append(
+                "\(label) signs as "
+                    + (after.map { "SHA-256 \($0.certificate.fingerprintHex.prefix(16))…" } ?? "nobody"))
+        }
         var unchangedParts = new.manifest
         unchangedParts.departments = old.manifest.departments
+        unchangedParts.services = old.manifest.services
         if unchangedParts.trustAnchors != old.manifest.trustAnchors {
             lines.append("trust anchors changed (verification of uploaded PDFs uses the new ones after a restart)")
         }
         unchangedParts.trustAnchors = old.manifest.trustAnchors
         if unchangedParts != old.manifest {
             lines.append(
-                "service identities, identity provider, public URL or officer keys changed: they take effect when "
-                    + "this instance restarts")
+                "the identity provider, public URL or officer keys changed: they take effect when this instance "
+                    + "restarts")
         }
-        return lines.isEmpty ? ["no seal changed"] : lines
+        return lines.isEmpty ? ["no key changed"] : lines
     }
 
     // MARK: SealingKeyring

@@ -21,16 +21,13 @@ final class KeyringWatch: Sendable {
 
     let reloader: KeyringReloader
     private let queue = DispatchQueue(label: "civicseal.keyring-reload")
-    private let applied: @Sendable (Keyring) -> Void
     private let reloads: Counter
     private let failing: Gauge
     private let tasks = Mutex<[Task<Void, Never>]>([])
     private let listener = Mutex<PostgresListener?>(nil)
 
-    /// - Parameter applied: called with each snapshot taken (serve republishes `GET /v1/trust`).
-    init(reloader: KeyringReloader, metrics: MetricsRegistry, applied: @escaping @Sendable (Keyring) -> Void) {
+    init(reloader: KeyringReloader, metrics: MetricsRegistry) {
         self.reloader = reloader
-        self.applied = applied
         reloads = metrics.counter(
             "civicseal_keyring_reloads_total", help: "Keyring reloads without a restart, by outcome.",
             labelNames: ["outcome"])
@@ -90,9 +87,7 @@ final class KeyringWatch: Sendable {
 
     private func report(_ outcome: KeyringReloader.Outcome) {
         switch outcome {
-        case .applied:
-            reloads.increment(labels: ["applied"])
-            applied(reloader.current)
+        case .applied: reloads.increment(labels: ["applied"])
         case .refused: reloads.increment(labels: ["refused"])
         case .unchanged, .notDue: break
         }

@@ -226,31 +226,35 @@ package final class Service: Sendable {
         let host = options.host
         // The officer's signature, the seal, timestamps, DSS and document timestamp (PAdES B-LTA) from the keyring.
         // RFC 3161 time-stamps at `POST /pki/tsa` (503 when the keyring has no TSA identity); issuance uses the same
-        // authority, so every token this service signs draws from one persistent serial source.
-        let timeStamping: TimeStampAuthority?
+        // authority, so every token this service signs draws from one persistent serial source. Both are replaced
+        // without a restart when a reloaded keyring names new identities (``ServiceIdentities``).
+        let identities: ServiceIdentities
         let wiring: IssuanceWiring
         do {
-            timeStamping = try TimeStampServer.authority(
-                keyring: keyring, dataDirectory: options.dataDirectory, policy: options.timeStampPolicy,
+            (identities, wiring) = try ServiceIdentities.start(
+                keyring: keyring, store: store, dataDirectory: options.dataDirectory, policy: options.timeStampPolicy,
                 clock: options.clock)
-            wiring = try IssuanceWiring(
-                keyring: keyring, store: store, timeStamping: timeStamping, clock: options.clock)
         } catch {
             try? store.close()
             throw error
         }
         // Issuance seals with the keyring in use when it starts: a reload (keys rotate) reaches the next issuance.
+        // A new snapshot's certificates are recorded (OCSP answers good for them) and its service identities built
+        // before it is taken; either failing refuses it.
         let clock = options.clock
         let keyrings = KeyringReloader(
             keyring: keyring, digest: keyringDigest, interval: options.keyringPollInterval,
-            prepare: { keyring throws(AppError) in try KeyringCertificates.register(keyring, in: store, now: clock()) },
+            prepare: { keyring throws(AppError) in
+                try KeyringCertificates.register(keyring, in: store, now: clock())
+                try identities.install(from: keyring)
+            },
             log: { line in FileHandle.standardError.write(Data((line + "\n").utf8)) })
-        let issuance = wiring.service(
+        let issuance = IssuanceService(
             store: store, keyring: keyrings,
             loadingRenderer: {
                 let baseURL = configuredBase ?? "http://\(host):\(boundPort.load(ordering: .acquiring))"
                 return try DocumentRenderer(templateDirectory: templates, verificationBaseURL: baseURL)
-            }, clock: options.clock)
+            }, officerKeys: wiring.officerKeys, trust: wiring.trust == nil ? nil : identities, clock: options.clock)
         let documentVerifier: DocumentVerifier
         do { documentVerifier = try DocumentVerifier(trustAnchors: keyring.trustAnchors) } catch {
             try? store.close()
@@ -350,11 +354,12 @@ package final class Service: Sendable {
             site: web)
         var routes = HTTPRouter.Builder()
         api.register(&routes)
-        TimeStampHandler(authority: timeStamping, clock: options.clock).register(&routes)
+        TimeStampHandler(current: { identities.timeStampAuthority }, clock: options.clock).register(&routes)
         do {
             let publisher = try RevocationPublisher(
                 authority: keyring.certificateAuthority.certificate, authorityKey: keyring.certificateAuthority.key,
                 responderSigner: keyring.ocspResponderSigner, store: store, clock: options.clock)
+            identities.attach(publisher: publisher, api: api)
             PKIService(publisher: publisher, clock: options.clock).register(&routes)
         } catch {
             try? store.close()
@@ -416,9 +421,7 @@ package final class Service: Sendable {
         // On PostgreSQL only the instance holding the sweeper's advisory lock sweeps; another takes over when it dies.
         let leadership = try SweeperLeadership.make(database: options.database, dataDirectory: options.dataDirectory)
         // keyring.json polled every minute; on PostgreSQL also LISTEN civicseal_keyring (keys rotate notifies).
-        let keyringWatch = KeyringWatch(reloader: keyrings, metrics: metrics) { [api] keyring in
-            api.publishTrust(keyring.publication())
-        }
+        let keyringWatch = KeyringWatch(reloader: keyrings, metrics: metrics)
         let listening = try SweeperLeadership.configuration(options.database, options.dataDirectory)
         keyringWatch.start(postgres: listening) { line in FileHandle.standardError.write(Data((line + "\n").utf8)) }
         banner.append(
@@ -430,8 +433,9 @@ package final class Service: Sendable {
         if let leadership { leads = { await leadership.tryLead() } }
         let sweeper = issuance.startSweeper(every: options.sweepInterval, leads: leads)
         // Document timestamps renewed before their TSA certificate expires: now, then daily.
-        let archive = wiring.trust.map { trust in
-            ArchiveRenewal(store: store, trust: trust, horizon: options.archiveRenewalHorizon, clock: options.clock)
+        let archive = wiring.trust.map { _ in
+            ArchiveRenewal(
+                store: store, trust: identities, horizon: options.archiveRenewalHorizon, clock: options.clock)
         }
         return Service(
             server: server, store: store, api: api, site: web, router: router, keyringWatch: keyringWatch,
