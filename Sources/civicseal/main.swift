@@ -41,7 +41,7 @@ let usage = """
                           with --pkcs11 its key is generated inside the token (without it, a department whose
                           active seal is in a token gets the new key in that same token); running instances
                           take it within a minute, at once with --database postgresql://… (NOTIFY)
-      civicseal keys rotate-services [--services tsa,ocsp] [--dir Keys] [--database URL]
+      civicseal keys rotate-services [--services tsa,ocsp] [--dir Keys] [--database URL] [--data .civicseal]
                           issue new TSA / OCSP responder / status signer (`status`) identities under the
                           development root and make them the ones the keyring loads (before archive renewal)
       civicseal keys show [--dir Keys]
@@ -162,14 +162,11 @@ func run(_ arguments: [String]) throws(AppError) -> Int32 {
             for path in try DevelopmentPKI.rotateServices(directory: directory, names: names) {
                 print("created  \(directory)/\(path)")
             }
-            print("The new identities sign from the next start of the service; the old certificates stay on disk.")
-            if parsed.options["database"] != nil {
-                // Recorded for OCSP now; instances log that the new identities wait for their restart.
-                print(
-                    KeyringNotice.announce(
-                        keysDirectory: directory, database: parsed.options["database"],
-                        dataDirectory: parsed.options["data"]))
-            }
+            print("The old certificates stay on disk: documents embed them and keep verifying.")
+            print(
+                KeyringNotice.announce(
+                    keysDirectory: directory, database: parsed.options["database"],
+                    dataDirectory: parsed.options["data"]))
             return 0
         case "show":
             guard parsed.options["algorithm"] == nil, token == nil else {
