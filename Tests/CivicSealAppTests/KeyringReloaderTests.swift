@@ -113,4 +113,37 @@ struct KeyringReloaderTests {
         #expect(Self.activeSeal(reloader) != first)
         #expect(reloader.status.failure == nil && reloader.status.refused == 1)
     }
+
+    @Test("a keyring under another CA is refused: issuance, OCSP and the TSA were built on the first one")
+    func anotherCertificateAuthorityIsRefused() throws {
+        let folder = TemporaryDirectory("civicseal-keyring-ca")
+        let keys = folder.path + "/Keys"
+        let other = folder.path + "/Other"
+        _ = try DevelopmentPKI.initialize(directory: keys)
+        _ = try DevelopmentPKI.initialize(directory: other)
+        let lines = Lines()
+        let reloader = try Self.reloader(keys: keys, lines: lines) { _ throws(AppError) in }
+        let first = try #require(Self.activeSeal(reloader))
+        // Another development PKI dropped in place of the first one: every file it names, then its keyring.json.
+        let files = try #require(FileManager.default.enumerator(atPath: other)?.allObjects as? [String])
+        for relative in files.sorted() where relative != "keyring.json" {
+            var isDirectory: ObjCBool = false
+            guard FileManager.default.fileExists(atPath: other + "/" + relative, isDirectory: &isDirectory),
+                !isDirectory.boolValue
+            else { continue }
+            try FileManager.default.createDirectory(
+                atPath: (keys + "/" + relative as NSString).deletingLastPathComponent,
+                withIntermediateDirectories: true)
+            _ = try? FileManager.default.removeItem(atPath: keys + "/" + relative)
+            try FileManager.default.copyItem(atPath: other + "/" + relative, toPath: keys + "/" + relative)
+        }
+        _ = try? FileManager.default.removeItem(atPath: keys + "/keyring.json")
+        try FileManager.default.copyItem(atPath: other + "/keyring.json", toPath: keys + "/keyring.json")
+        guard case .refused(let reason) = reloader.check() else {
+            Issue.record("a keyring under another CA was taken")
+            return
+        }
+        #expect(reason.contains("CA differs"), "\(reason)")
+        #expect(Self.activeSeal(reloader) == first)
+    }
 }
