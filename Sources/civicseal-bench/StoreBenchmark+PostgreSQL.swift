@@ -58,7 +58,7 @@ extension StoreBenchmark {
             try large.database.write { try $0.execute("CHECKPOINT") }
             checkpoint = "done before measuring"
         } catch {
-            checkpoint = "not permitted (\(RecordsError.describe(error))): measured beside the server's own"
+            checkpoint = "not permitted (\(error)): measured beside the server's own"
         }
         Report.figure("store.\(label).checkpoint", 1, "CHECKPOINT after the migration: \(checkpoint)")
         var continued = people
