@@ -36,7 +36,10 @@ extension StoreBenchmark {
         try store.close()
 
         let label = target == 1_000_000 ? "pg.1M" : "pg.\(target)"
-        let copied = try MigrateCommand.migrate(from: "sqlite:" + path, to: url) { _ in }
+        // migrate's progress lines (each step's time) go to standard error, beside the figures.
+        let copied = try MigrateCommand.migrate(from: "sqlite:" + path, to: url) { line in
+            FileHandle.standardError.write(Data("migrate: \(line)\n".utf8))
+        }
         let large = try DatabaseOption.open(location, mustExist: true)
         defer { try? large.close() }
         let requests = try large.database.read { try $0.scalar("SELECT count(*) FROM requests").int64 } ?? 0

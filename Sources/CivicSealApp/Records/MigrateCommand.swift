@@ -79,6 +79,7 @@ package enum MigrateCommand {
         do {
             copied = try sourceStore.database.read { (reader: any SQLSession) throws -> Copied in
                 try checkSourceChain(reader, path: sourcePath)
+                progress("source audit chain verified in " + String(format: "%.1f", seconds(since: started)) + " s")
                 return try targetStore.write { (writer: any SQLSession) throws -> Copied in
                     try copy(from: reader, to: writer, chunkBytes: max(1, chunkBytes), progress: progress)
                 }
@@ -171,6 +172,12 @@ package enum MigrateCommand {
     private static func copy(
         from reader: any SQLSession, to writer: any SQLSession, chunkBytes: Int, progress: (String) -> Void
     ) throws -> Copied {
+        var lapStart = ContinuousClock.now
+        /// " in N.N s" since the previous step, for the progress lines.
+        func lap() -> String {
+            defer { lapStart = ContinuousClock.now }
+            return " in " + String(format: "%.1f", seconds(since: lapStart)) + " s"
+        }
         try refuseNonEmpty(writer)
         let migrations = RecordsSchema.postgresqlMigrations
         for migration in migrations { try migration.apply(writer) }
@@ -199,12 +206,13 @@ package enum MigrateCommand {
             try advanceIdentity(table, writer)
             copied.tables += 1
             copied.rows += rows
-            progress("copied \(table.name): \(rows) rows")
+            progress("copied \(table.name): \(rows) rows\(lap())")
         }
         for index in deferred { try writer.execute(index.definition) }
-        progress("built \(deferred.count) indexes")
+        progress("built \(deferred.count) indexes\(lap())")
         // Fresh statistics: the planner's choices for the first queries (the queue page) must not wait for autovacuum.
         try writer.execute("ANALYZE")
+        progress("analyzed\(lap())")
         let verdict = try AuditVerifier.verify(writer)
         let lastHash = "SELECT hash FROM audit_log ORDER BY sequence DESC LIMIT 1"
         let sourceHash = try reader.scalar(lastHash).string ?? ""
@@ -216,6 +224,7 @@ package enum MigrateCommand {
         }
         copied.auditEntries = Int(try writer.scalar("SELECT count(*) FROM audit_log").int64 ?? 0)
         copied.lastHash = targetHash
+        progress("audit chain verified on arrival: \(copied.auditEntries) entries\(lap())")
         return copied
     }
 
