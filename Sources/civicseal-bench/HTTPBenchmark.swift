@@ -8,9 +8,16 @@ import Synchronization
 /// `civicseal-bench http`: the live service on loopback under `wrk`, beside nginx serving a small static file,
 /// measured in the same run. Figures: GET /healthz vs nginx; GET /v1/requests/{id} with an ES256 token
 /// (read from the database) at 64 connections, with static keys and again with fetched keys refreshed half-way
-/// (``runWithKeyRefresh``); the server's resident memory throughout.
+/// (``runWithKeyRefresh``); the server's resident memory throughout. With `--instances N` (2…8): that GET against
+/// one instance direct and through HAProxy over N instances on PostgreSQL instead (``runInstances(_:seconds:)``).
 enum HTTPBenchmark {
-    static func run(seconds: Double) throws {
+    static func run(seconds: Double, arguments: [String]) throws {
+        if let index = arguments.firstIndex(of: "--instances") {
+            guard index + 1 < arguments.count, let count = Int(arguments[index + 1]), (2...8).contains(count) else {
+                throw LoadGenerator.Failure(description: "--instances takes a number of instances, 2…8")
+            }
+            return try runInstances(count, seconds: seconds)
+        }
         let duration = max(3, Int(seconds.rounded()))
         let directory = NSTemporaryDirectory() + "civicseal-bench-http-\(getpid())"
         try? FileManager.default.removeItem(atPath: directory)
