@@ -36,16 +36,19 @@ final class BenchFleet: Sendable {
         directory = NSTemporaryDirectory() + "civicseal-bench-instances-\(getpid())"
         try? FileManager.default.removeItem(atPath: directory)
         try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
-        for number in [SIGINT, SIGTERM, SIGHUP] {
-            signal(number, SIG_IGN)
-            let source = DispatchSource.makeSignalSource(signal: number, queue: .global())
-            source.setEventHandler { [self] in
-                FileHandle.standardError.write(Data("civicseal-bench: signal \(number), stopping everything\n".utf8))
-                stop()
-                exit(128 + number)
+        signalSources.withLock { sources in
+            for number in [SIGINT, SIGTERM, SIGHUP] {
+                signal(number, SIG_IGN)
+                let source = DispatchSource.makeSignalSource(signal: number, queue: .global())
+                source.setEventHandler { [self] in
+                    FileHandle.standardError.write(
+                        Data("civicseal-bench: signal \(number), stopping everything\n".utf8))
+                    stop()
+                    exit(128 + number)
+                }
+                source.resume()
+                sources.append(source)
             }
-            source.resume()
-            signalSources.withLock { $0.append(source) }
         }
         let seconds = Int(timeLimit.components.seconds)
         Thread.detachNewThread { [self] in
