@@ -79,12 +79,17 @@ final class BenchFleet: Sendable {
             guarded ? "/usr/bin/setpriv" : redirected[0],
             guarded ? ["--pdeathsig", "KILL", "--"] + redirected : Array(redirected.dropFirst()), output: .discard,
             error: .discard)
+        adopt(child)
+        return child
+    }
+
+    /// Stops `child` with the rest (killed at once if the fleet is already stopping).
+    func adopt(_ child: ChildProcess) {
         let stopNow = state.withLock { state in
             state.children.append(child)
             return state.stopped
         }
         if stopNow { child.signal(SIGKILL) }
-        return child
     }
 
     /// `civicseal serve --port 0 …` with `arguments` added; the port is read from the line it prints when listening.

@@ -86,10 +86,12 @@ extension HTTPBenchmark {
             }
         }
 
+        let script = try LoadGenerator.headerScript(
+            [("Authorization", authorization)], path: fleet.directory + "/authorization.lua")
         func load(_ port: Int, seconds: Int) throws -> LoadGenerator.Result {
             try LoadGenerator.wrk(
-                url: "http://127.0.0.1:\(port)\(target)", connections: 64, seconds: seconds,
-                headers: ["Authorization: \(authorization)"])
+                url: "http://127.0.0.1:\(port)\(target)", connections: 64, seconds: seconds, script: script,
+                started: fleet.adopt)
         }
         // Warm-up (every instance's token cache and prepared statements), not reported.
         _ = try load(front, seconds: 1)

@@ -115,7 +115,8 @@ struct MultiInstanceTests {
             let process = Process()
             process.executableURL = URL(fileURLWithPath: executable)
             process.arguments = [
-                "serve", "--port", String(port), "--data", folder.path + "/data-\(index)", "--keys", keys,
+                // One data directory for all, as README says (time-stamp serials are reserved in it under a lock).
+                "serve", "--port", String(port), "--data", folder.path + "/data", "--keys", keys,
                 "--database", databaseURL,
             ]
             let log = folder.path + "/serve-\(index).log"
