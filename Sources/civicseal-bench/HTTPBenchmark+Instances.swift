@@ -54,10 +54,10 @@ extension HTTPBenchmark {
         balanced.statisticsBind = "127.0.0.1:\(statistics)"
         var single = HAProxyConfiguration(bind: "127.0.0.1:\(frontOne)", servers: ["127.0.0.1:\(instances[0].port)"])
         single.checkInterval = "500ms"
-        for (name, configuration) in [("haproxy", balanced), ("haproxy-one", single)] {
+        let balancers = try [("haproxy", balanced), ("haproxy-one", single)].map { name, configuration in
             let path = "\(fleet.directory)/\(name).cfg"
             try configuration.text.write(toFile: path, atomically: true, encoding: .utf8)
-            _ = try fleet.start(haproxy, ["-f", path, "-db"], log: "\(fleet.directory)/\(name).log")
+            return try fleet.start(haproxy, ["-f", path, "-db"], log: "\(fleet.directory)/\(name).log")
         }
         try awaitHealthy(port: front, log: "\(fleet.directory)/haproxy.log")
         try awaitHealthy(port: frontOne, log: "\(fleet.directory)/haproxy-one.log")
@@ -93,24 +93,35 @@ extension HTTPBenchmark {
                 url: "http://127.0.0.1:\(port)\(target)", connections: 64, seconds: seconds, script: script,
                 started: fleet.adopt)
         }
+        /// A measured run, with the CPU seconds each part used meanwhile.
+        func measure(_ port: Int, _ label: String, what: String, balancer: ChildProcess) throws -> LoadGenerator.Result
+        {
+            let sources = CPUAccount.Sources(
+                instances: instances.map(\.process.pid), haproxy: balancer.pid,
+                postmasterPIDFile: cluster.directory + "/data/postmaster.pid")
+            let start = CPUAccount.sample(sources)
+            let result = try load(port, seconds: duration)
+            report(label, result, what: what)
+            print("get_request_\(label)_cpu: \(CPUAccount.sample(sources).since(start).line(wall: duration))")
+            return result
+        }
         // Warm-up (every instance's token cache and prepared statements), not reported.
         _ = try load(front, seconds: 1)
         _ = try load(instances[0].port, seconds: 1)
 
-        let direct = try load(instances[0].port, seconds: duration)
-        report("direct", direct, what: "one instance, no balancer")
+        let direct = try measure(instances[0].port, "direct", what: "one instance, no balancer", balancer: balancers[0])
         let before = try servedByInstance(statisticsPort: statistics)
-        let through = try load(front, seconds: duration)
+        let through = try measure(
+            front, "haproxy_\(count)", what: "HAProxy round robin over \(count) instances", balancer: balancers[0])
         let after = try servedByInstance(statisticsPort: statistics)
-        report("haproxy_\(count)", through, what: "HAProxy round robin over \(count) instances")
         let total = Double(zip(after, before).map { $0 - $1 }.reduce(0, +))
         for (index, (now, then)) in zip(after, before).enumerated() {
             Report.figure(
                 "get_request_haproxy_\(count)_share_civicseal\(index + 1)",
                 total > 0 ? Double(now - then) / total * 100 : 0, "% of the 2xx responses (HAProxy's count)")
         }
-        let oneBehind = try load(frontOne, seconds: duration)
-        report("haproxy_1", oneBehind, what: "HAProxy in front of the one instance")
+        let oneBehind = try measure(
+            frontOne, "haproxy_1", what: "HAProxy in front of the one instance", balancer: balancers[1])
         Report.ratio(
             "get_request_haproxy_\(count)_vs_direct", through.successfulPerSecond,
             reference: direct.successfulPerSecond, floorPercent: nil)
