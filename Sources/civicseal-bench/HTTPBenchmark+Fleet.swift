@@ -11,7 +11,7 @@ import Synchronization
 /// HAProxy) in one temporary directory, and stopped on every way out: ``stop()`` at the end or on an error, on
 /// SIGINT, SIGTERM or SIGHUP, and when the whole run outlasts its time limit. The children also get SIGKILL from the
 /// kernel if this process dies without cleaning up (`setpriv --pdeathsig KILL`); only the cluster, which `pg_ctl`
-/// detaches, then stays (in `$TMPDIR/civicseal-bench-pg-…`).
+/// detaches, then keeps running (in `$TMPDIR/civicseal-bench-pg-…`).
 final class BenchFleet: Sendable {
     struct Failure: Error, CustomStringConvertible {
         let description: String

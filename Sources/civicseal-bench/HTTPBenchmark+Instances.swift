@@ -20,12 +20,12 @@ extension HTTPBenchmark {
         let fleet = try BenchFleet(timeLimit: .seconds(300 + 6 * duration))
         defer { fleet.stop() }
         print(
-            "# civicseal-bench http --instances \(count) — wrk -t2 -c64 -d\(duration)s on 127.0.0.1, "
-                + "GET /v1/requests/{id} with a citizen's ES256 bearer token")
+            "# civicseal-bench http --instances \(count) — wrk -t2 -c64 -d\(duration)s on 127.0.0.1; "
+                + "GET /v1/requests/{id}, ES256 bearer token")
         print(
-            "# all on this machine's \(ProcessInfo.processInfo.activeProcessorCount) cores together: \(count) "
-                + "civicseal serve processes, HAProxy, PostgreSQL and wrk; the ratio says what the balancer costs "
-                + "and gains HERE, not how instances on machines of their own would scale")
+            "# sharing this machine's \(ProcessInfo.processInfo.activeProcessorCount) cores: \(count) civicseal serve "
+                + "processes, HAProxy, PostgreSQL and wrk; the ratios say what\n# a balancer costs and gains HERE, not "
+                + "how instances on machines of their own would scale")
         fflush(nil)
 
         let cluster = try fleet.startCluster()
