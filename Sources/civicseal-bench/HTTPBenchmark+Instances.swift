@@ -9,8 +9,8 @@ import Foundation
 /// development keys, N `civicseal serve --database postgresql://…` processes (the `civicseal` built beside the bench)
 /// sharing one data and one keys directory, and HAProxy with README's configuration (``HAProxyConfiguration``, checks
 /// every 500 ms). It submits one request as a citizen, then reads it back with her bearer token:
-/// `GET /v1/requests/{id}`, a token verification and a database read per request. A third figure, HAProxy in
-/// front of the one instance, shows what the extra hop costs on its own.
+/// `GET /v1/requests/{id}`, the token found in each instance's verified-token cache and a database read per request.
+/// A third figure, HAProxy in front of the one instance, shows what the extra hop costs on its own.
 extension HTTPBenchmark {
     static func runInstances(_ count: Int, seconds: Double) throws {
         let duration = max(3, Int(seconds.rounded()))
