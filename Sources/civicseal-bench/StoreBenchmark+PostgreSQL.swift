@@ -19,9 +19,22 @@ extension StoreBenchmark {
         let location = try DatabaseOption.location(url, dataDirectory: nil)
         guard case .postgresql = location else { throw AppError(.usage, "--database must be postgresql://…") }
         let store = try DatabaseOption.open(location, mustExist: false)
-        guard try store.database.read({ try $0.scalar("SELECT count(*) FROM requests").int64 }) == 0 else {
+        // Empty: no request or audit entry, and no table but the records schema's (which opening just created):
+        // the database is emptied again for the migration, and nothing else may be in it.
+        let (records, others) = try store.database.read { session in
+            (
+                try session.scalar("SELECT (SELECT count(*) FROM requests) + (SELECT count(*) FROM audit_log)").int64,
+                try tableNames(session).filter {
+                    !MigrateCommand.tableOrder.contains($0) && $0 != "civicseal_schema_version"
+                }
+            )
+        }
+        guard records == 0, others.isEmpty else {
             try store.close()
-            throw AppError(.usage, "the PostgreSQL database for the benchmark must be empty")
+            throw AppError(
+                .usage,
+                "the PostgreSQL database for the benchmark must be empty"
+                    + (others.isEmpty ? "" : " (it holds \(others.joined(separator: ", ")))"))
         }
         submissionFloor = 3_000
         queuePageFloor = 5
@@ -68,19 +81,25 @@ extension StoreBenchmark {
         try measure(large, label: label, seconds: seconds, state: &continued, path: "", floors: target >= 1_000_000)
     }
 
-    /// Empties the benchmark's database for the migration: every table and function of the current schema (all
-    /// created by this run: the database was empty when it began).
+    /// The base tables of the current schema.
+    private static func tableNames(_ session: any SQLSession) throws -> [String] {
+        try session.query(
+            "SELECT table_name FROM information_schema.tables WHERE table_schema = current_schema() "
+                + "AND table_type = 'BASE TABLE' ORDER BY table_name"
+        ).compactMap { $0.values[0].string }
+    }
+
+    /// Empties the benchmark's database for the migration: the records schema's tables (the only ones, checked at the
+    /// start) and the functions their triggers call.
     private static func dropEverything(_ store: RequestStore) throws {
         try store.database.write { session in
-            let tables = try session.query(
-                "SELECT table_name FROM information_schema.tables WHERE table_schema = current_schema() "
-                    + "AND table_type = 'BASE TABLE'"
+            let tables = try tableNames(session)
+            let functions = try session.query(
+                "SELECT DISTINCT t.tgfoid::regprocedure::text FROM pg_trigger t JOIN pg_class c ON c.oid = t.tgrelid "
+                    + "WHERE NOT t.tgisinternal AND c.relnamespace = current_schema()::regnamespace"
             ).compactMap { $0.values[0].string }
             for table in tables { try session.execute("DROP TABLE IF EXISTS \"\(table)\" CASCADE") }
-            let functions = try session.query(
-                "SELECT oid::regprocedure::text FROM pg_proc WHERE pronamespace = current_schema()::regnamespace"
-            ).compactMap { $0.values[0].string }
-            for function in functions { try session.execute("DROP FUNCTION IF EXISTS \(function) CASCADE") }
+            for function in functions { try session.execute("DROP FUNCTION IF EXISTS \(function)") }
         }
     }
 }

@@ -18,7 +18,7 @@ import Synchronization
 /// - A target holding a records schema version, or any table, is refused (exit 73): nothing is written.
 package enum MigrateCommand {
     /// Tables in an order that satisfies every foreign key; tables the schema gains later follow, by name.
-    static let tableOrder = [
+    package static let tableOrder = [
         "records_keys", "requests", "idempotency_keys", "audit_log", "audit_actor_names", "health_book_entries",
         "documents", "document_versions", "issued_certificates", "crl_numbers", "compromise_runs",
         "compromise_items", "outbox",
