@@ -40,9 +40,6 @@ extension PostgresStore {
     /// Runs `writes` in one transaction and resumes each caller with its outcome, once the connection is back in
     /// the pool (a caller's next transaction may want it).
     func runBatch(_ writes: [any GroupedWrite]) {
-        // Claimed now, before any closure runs: a caller cancelled before this point is skipped.
-        let writes = writes.filter { $0.claim() }
-        if writes.isEmpty { return }
         let failures = runTransaction(writes)
         for (write, failure) in zip(writes, failures) {
             if let failure { write.fail(failure) } else { write.succeed() }
@@ -91,6 +88,12 @@ extension PostgresStore {
     private func runClosures(_ writes: [any GroupedWrite], in session: PostgresSession) -> [(any Error)?] {
         var thrown = [(any Error)?](repeating: nil, count: writes.count)
         for (index, write) in writes.enumerated() {
+            // Claimed just before its closure first runs: a caller cancelled until then is skipped (and has been
+            // resumed with CancellationError already).
+            guard write.claim() else {
+                thrown[index] = CancellationError()
+                continue
+            }
             var attempt = 1
             while true {
                 session.beginClosure(index)

@@ -4,7 +4,8 @@ import Synchronization
 /// One async write waiting for the store's writer lane: the caller's closure, and the continuation that learns its
 /// outcome once the batch it ran in has committed (or failed).
 protocol GroupedWrite: AnyObject, Sendable {
-    /// Takes the write for a batch, just before its closure first runs; false when its caller was cancelled first.
+    /// Takes the write for a batch, just before its closure first runs (again true when the batch runs it again);
+    /// false when its caller was cancelled first.
     func claim() -> Bool
     /// Runs the closure in `session`, keeping its value for ``succeed()``; returns what it threw.
     func run(_ session: any SQLSession) -> (any Error)?
@@ -54,9 +55,13 @@ final class PendingWrite<T: Sendable>: GroupedWrite {
 
     func claim() -> Bool {
         phase.withLock { phase in
-            guard case .waiting(let continuation?) = phase else { return false }
-            phase = .claimed(continuation)
-            return true
+            switch phase {
+            case .waiting(let continuation?):
+                phase = .claimed(continuation)
+                return true
+            case .claimed: return true
+            case .waiting(nil), .cancelled, .finished: return false
+            }
         }
     }
 
