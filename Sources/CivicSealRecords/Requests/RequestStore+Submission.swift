@@ -115,12 +115,11 @@ extension RequestStore {
 
     // MARK: Inside the transaction
 
-    /// The next request number, and the sequence and hash of the audit chain's last entry (NULL when it is empty):
-    /// three index seeks.
+    /// The next request number, and the sequence and hash of the audit chain's last entry: two index seeks; no row
+    /// when the chain is empty.
     static let nextNumbersStatement = """
-        SELECT (SELECT coalesce(max(seq), 0) + 1 FROM requests),
-            (SELECT sequence FROM audit_log ORDER BY sequence DESC LIMIT 1),
-            (SELECT hash FROM audit_log ORDER BY sequence DESC LIMIT 1)
+        SELECT (SELECT coalesce(max(seq), 0) + 1 FROM requests), sequence, hash
+        FROM audit_log ORDER BY sequence DESC LIMIT 1
         """
 
     /// The row number is chosen before the insert (the next after the largest; rows are never deleted and only the
@@ -161,10 +160,16 @@ extension RequestStore {
                     .unfinishedRequestExists, "an unfinished request of the same form exists", issues: [issue])
             }
         }
-        // The next request number and the audit chain's last entry in one statement (one round trip on a server).
-        let next = try connection.queryFirst(Self.nextNumbersStatement)
-        let seq = next?[0].int64 ?? 1
-        let last = next.flatMap { row in row[1].int64.map { (sequence: $0, hash: row[2].string ?? "") } }
+        // The next request number and the audit chain's last entry in one statement (one round trip on a server);
+        // no row only while the chain is empty.
+        let seq: Int64
+        var last: (sequence: Int64, hash: String)?
+        if let row = try connection.queryFirst(Self.nextNumbersStatement), let sequence = row[1].int64 {
+            seq = row[0].int64 ?? 1
+            last = (sequence, row[2].string ?? "")
+        } else {
+            seq = try connection.scalar("SELECT coalesce(max(seq), 0) + 1 FROM requests").int64 ?? 1
+        }
         let id = ids.publicID(seq: seq)
         let audit = try AuditLog.append(
             in: connection, after: last, recordedAtMilliseconds: item.nowMilliseconds, actorID: item.ownerID,
