@@ -305,10 +305,10 @@ package final class Service: Sendable {
         }
         // On PostgreSQL the confirmation budget per client is one for every instance (a shared counter table).
         let confirmationLimiter: RateLimiter
-        if store.database is PostgresStore {
+        if let postgres = store.database as? PostgresStore {
             do {
                 confirmationLimiter = RateLimiter(
-                    limit: 10, window: 60, shared: try DatabaseRateCounter(store: store.database),
+                    limit: 10, window: 60, shared: try DatabaseRateCounter(store: postgres),
                     namespace: "confirmation")
             } catch {
                 try? store.close()
