@@ -117,11 +117,22 @@ struct SharedSessionsConcurrencyTests {
             stores[1], locked: false, "SELECT key FROM web_sessions WHERE key = ? FOR UPDATE", [.blob(key)])
         holder.releaseAfter(minutes: 5)
         await holder.awaitHeld()
-        let waiting = (0..<16).map { index in
+        let waiting = (0..<64).map { index in
             Task { await sessions.update(session.id) { $0 = "officer Lan \(index)" } != nil }
         }
-        // More waiting calls than the pool has threads; work that needs the pool still runs before the row is
+        // Both connections of this instance wait for the row in the database, and the other calls for a connection:
+        // more waiting calls than the pool has threads. Work that needs the pool still runs before the row is
         // released (with blocking calls it could not run until then).
+        try await SharedStateTests.offPool {
+            for _ in 0..<3000 {
+                let waiters = try database.scalar(
+                    "SELECT count(*) FROM pg_stat_activity WHERE datname = current_database() "
+                        + "AND wait_event_type = 'Lock'")
+                if (Int(waiters) ?? 0) >= 2 { return }
+                usleep(100_000)
+            }
+            throw CancellationError()
+        }
         let probes = await withTaskGroup(of: Int.self) { group in
             for index in 0..<32 { group.addTask { index } }
             return await group.reduce(0, +)
