@@ -81,8 +81,9 @@ struct SharedSessionsConcurrencyTests {
         await issuance.awaitHeld()
         let holders = try await SharedStateTests.offPool {
             try database.scalar(
-                "SELECT count(*) FROM pg_locks WHERE locktype = 'advisory' AND granted AND \(SharedStateTests.thisDatabase) "
-                    + "AND (objid::bigint | (classid::bigint << 32)) = \(Self.recordsWriteLock)")
+                "SELECT count(*) FROM pg_locks WHERE locktype = 'advisory' AND granted AND "
+                    + "\(SharedStateTests.thisDatabase) AND (objid::bigint | (classid::bigint << 32)) = "
+                    + "\(Self.recordsWriteLock)")
         }
         #expect(holders == "1")
 
