@@ -201,10 +201,4 @@ package final class DatabaseSessionBackend: SharedSessionBackend {
             return value
         }
     }
-
-    /// The pages' shared state when the records are in PostgreSQL (several instances); nil on SQLite.
-    static func webState(for store: any SQLStore) throws -> SharedWebState? {
-        guard let store = store as? PostgresStore else { return nil }
-        return SharedWebState(sessions: try DatabaseSessionBackend(store: store), secret: try sharedSecret(store))
-    }
 }
