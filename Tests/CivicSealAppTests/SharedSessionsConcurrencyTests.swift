@@ -65,20 +65,44 @@ struct SharedSessionsConcurrencyTests {
         }
     }
 
-    @Test("sign-in, page views, rotation, sign-out and rate counts go on while another instance holds the write lock")
+    /// Waits (on a dispatch thread, bounded) until `count` backends of `database` wait for a lock.
+    static func awaitLockWaiters(_ database: PostgresTestDatabase, count: Int) async throws {
+        try await SharedStateTests.offPool {
+            for _ in 0..<3000 {
+                let waiters = try database.scalar(
+                    "SELECT count(*) FROM pg_stat_activity WHERE datname = current_database() "
+                        + "AND wait_event_type = 'Lock'")
+                if (Int(waiters) ?? 0) >= count { return }
+                usleep(100_000)
+            }
+            throw CancellationError()
+        }
+    }
+
+    @Test("sign-in, page views, rotation, sign-out and rate counts go on while records writes wait for the write lock")
     func sessionWritesDoNotTakeTheRecordsWriteLock() async throws {
         let folder = TemporaryDirectory("civicseal-shared-sessions")
         let database = try await SharedStateTests.database(folder)
         defer { database.drop() }
-        let (sessions, _, stores) = try await SharedSessionsTests.instances(database)
-        defer { for store in stores { try? store.close() } }
-        let counter = try await SharedStateTests.offPool { try DatabaseRateCounter(store: stores[0]) }
+        // Instance A (records on two connections, sessions and rate windows beside them as `serve` wires them) and
+        // instance B.
+        let configuration = try SharedStateTests.configuration(database)
+        let records = try await PostgresStore.open(configuration, maximumConnections: 2)
+        let other = try await PostgresStore.open(configuration, maximumConnections: 1)
+        defer { for store in [records, other] { try? store.close() } }
+        let shared = try #require(try await SharedStateTests.offPool { try SharedWebDatabase.open(beside: records) })
+        defer { shared.close() }
+        let sessions = SessionStore(shared: shared.web.sessions, codec: SharedSessionsTests.codec)
+        let counter = shared.rateCounter
         let limiter = RateLimiter(limit: 2, window: 60, shared: counter, namespace: "confirmation")
 
-        // The other instance is in the middle of a records write (an issuance, an audit append): it holds the lock.
-        let issuance = HeldTransaction(stores[1], locked: true, "SELECT 1")
+        // B is in the middle of a records write (an issuance, an audit append): it holds the lock. A's own records
+        // writes wait for it, holding both of A's records connections.
+        let issuance = HeldTransaction(other, locked: true, "SELECT 1")
         issuance.releaseAfter(minutes: 5)
         await issuance.awaitHeld()
+        let queued = (0..<2).map { _ in Task { try await records.writeSession { try $0.execute("SELECT 1") } } }
+        try await Self.awaitLockWaiters(database, count: 2)
         let holders = try await SharedStateTests.offPool {
             try database.scalar(
                 "SELECT count(*) FROM pg_locks WHERE locktype = 'advisory' AND granted AND "
@@ -101,6 +125,7 @@ struct SharedSessionsConcurrencyTests {
         // All of it happened while the records write was still open.
         #expect(issuance.release(), "the session calls waited for the records' write lock")
         try await issuance.done.value
+        for write in queued { try await write.value }
     }
 
     @Test("session calls waiting on the database hold no thread of the cooperative pool")
@@ -124,16 +149,7 @@ struct SharedSessionsConcurrencyTests {
         // Both connections of this instance wait for the row in the database, and the other calls for a connection:
         // more waiting calls than the pool has threads. Work that needs the pool still runs before the row is
         // released (with blocking calls it could not run until then).
-        try await SharedStateTests.offPool {
-            for _ in 0..<3000 {
-                let waiters = try database.scalar(
-                    "SELECT count(*) FROM pg_stat_activity WHERE datname = current_database() "
-                        + "AND wait_event_type = 'Lock'")
-                if (Int(waiters) ?? 0) >= 2 { return }
-                usleep(100_000)
-            }
-            throw CancellationError()
-        }
+        try await Self.awaitLockWaiters(database, count: 2)
         let probes = await withTaskGroup(of: Int.self) { group in
             for index in 0..<32 { group.addTask { index } }
             return await group.reduce(0, +)
