@@ -66,10 +66,15 @@ struct PagesAcrossInstancesTests {
                 """
             let haproxy = Process()
             haproxy.executableURL = URL(fileURLWithPath: ExternalTool.path("haproxy") ?? "/usr/sbin/haproxy")
-            haproxy.arguments = ["-f", try folder.write("haproxy.cfg", text: configuration), "-db"]
             haproxy.standardOutput = FileHandle.nullDevice
             haproxy.standardError = FileHandle.nullDevice
-            try haproxy.run()
+            do {
+                haproxy.arguments = ["-f", try folder.write("haproxy.cfg", text: configuration), "-db"]
+                try haproxy.run()
+            } catch {
+                for live in services { await live.stop() }
+                throw error
+            }
             let deployment = Deployment(
                 folder: folder, services: services, haproxy: haproxy.processIdentifier, front: front)
             // Up when every instance answers through the balancer (bounded: a hang guard, not a timing).
