@@ -7,6 +7,7 @@ import CivicSealRecords
 import CivicSealVerification
 import CivicSealWorkflow
 import Foundation
+import Synchronization
 
 /// The CivicSeal HTTP API: every route of `/v1`, `/healthz`, `/metrics` and `/openapi.json`. The handlers are
 /// adapters: they verify the bearer token, read path parameters, query and body into typed input, call ONE use case
@@ -21,11 +22,14 @@ package final class APIService: Sendable {
     let stateGauge: Gauge
     let stateCounts = StateCountCache()
     let healthCache = HealthCache()
-    let trustBody: [UInt8]
+    /// What `GET /v1/trust` answers; replaced when a running `serve` reloads its keyring (``publishTrust(_:)``).
+    let trustBody: Mutex<[UInt8]>
     /// What `GET /metrics` requires as `Authorization: Bearer`; nil: `/metrics` is not served (404).
     let metricsToken: [UInt8]?
     /// Signs `GET /v1/documents/{id}/status` for `Accept: application/jose`; nil answers 406 there.
-    let statusSigner: CMSSigner?
+    var statusSigner: CMSSigner? { statusSigners.withLock { $0 } }
+    /// Replaced by ``replaceStatusSigner(_:)`` (a status signer rotated without a restart).
+    let statusSigners: Mutex<CMSSigner?>
 
     var clock: @Sendable () -> Date { casework.clock }
 
@@ -40,14 +44,23 @@ package final class APIService: Sendable {
         trust: TrustPublication = TrustPublication(), metricsToken: String? = nil, statusSigner: CMSSigner? = nil
     ) {
         self.casework = casework
-        self.statusSigner = statusSigner
+        statusSigners = Mutex(statusSigner)
         self.metricsToken = metricsToken.map { Array($0.utf8) }
-        trustBody = trust.body()
+        trustBody = Mutex(trust.body())
         self.verifier = verifier
         self.metrics = metrics
         openAPIDocument = openAPI
         stateGauge = metrics.gauge("civicseal_requests", help: "Requests by lifecycle state.", labelNames: ["state"])
     }
+
+    /// Publishes `trust` at `GET /v1/trust` from now on (a keyring reloaded without a restart: a new active seal).
+    package func publishTrust(_ trust: TrustPublication) {
+        let body = trust.body()
+        trustBody.withLock { $0 = body }
+    }
+
+    /// Signs document statuses with `signer` from now on.
+    package func replaceStatusSigner(_ signer: CMSSigner?) { statusSigners.withLock { $0 = signer } }
 
     /// The frozen router with every route of the API and nothing else.
     package func router() throws -> HTTPRouter {

@@ -36,11 +36,12 @@ let usage = """
                           the fresh seal and queue a notice for its holder; killed, rerun it to resume (nothing
                           happens twice); report in FILE (default DATA/compromise-RUN.json)
       civicseal keys rotate --department ID [--dir Keys] [--algorithm …] [--pkcs11 URI --pkcs11-module PATH
-                          --pin-source file:PATH|env:NAME]
+                          --pin-source file:PATH|env:NAME] [--database URL] [--data .civicseal]
                           issue a new seal for the department and make it active (old seals stay, retired);
                           with --pkcs11 its key is generated inside the token (without it, a department whose
-                          active seal is in a token gets the new key in that same token)
-      civicseal keys rotate-services [--services tsa,ocsp] [--dir Keys]
+                          active seal is in a token gets the new key in that same token); running instances
+                          take it within a minute, at once with --database postgresql://… (NOTIFY)
+      civicseal keys rotate-services [--services tsa,ocsp] [--dir Keys] [--database URL] [--data .civicseal]
                           issue new TSA / OCSP responder / status signer (`status`) identities under the
                           development root and make them the ones the keyring loads (before archive renewal)
       civicseal keys show [--dir Keys]
@@ -94,8 +95,10 @@ func run(_ arguments: [String]) throws(AppError) -> Int32 {
             "dir", "algorithm", "department", "public-url", "certificate", "reason", "at", "by", "data", "services",
             "seal", "since", "keys", "report", "pkcs11", "pkcs11-module", "pin-source", "database",
         ])
-        if parsed.options["database"] != nil, parsed.words.dropFirst().first != "compromise" {
-            throw AppError(.usage, "--database goes with keys compromise")
+        if parsed.options["database"] != nil,
+            !["compromise", "rotate", "rotate-services"].contains(parsed.words.dropFirst().first)
+        {
+            throw AppError(.usage, "--database goes with keys rotate, rotate-services and compromise")
         }
         // `--pkcs11 URI`: keys generated inside that token (init, rotate); module and PIN source beside it.
         let token = try parsed.options["pkcs11"].map { (uri) throws(AppError) in
@@ -137,10 +140,11 @@ func run(_ arguments: [String]) throws(AppError) -> Int32 {
             }
             let name = try DevelopmentPKI.rotate(
                 directory: directory, departmentID: department, algorithm: algorithm, token: token)
+            print("\(department): new active seal \(name); earlier seals are retired and still verify.")
             print(
-                "\(department): new active seal \(name); earlier seals are retired and still verify. Restart the "
-                    + "service to use it."
-            )
+                KeyringNotice.announce(
+                    keysDirectory: directory, database: parsed.options["database"],
+                    dataDirectory: parsed.options["data"]))
             return 0
         case "revoke":
             guard parsed.words.count == 2, let certificate = parsed.options["certificate"],
@@ -158,7 +162,11 @@ func run(_ arguments: [String]) throws(AppError) -> Int32 {
             for path in try DevelopmentPKI.rotateServices(directory: directory, names: names) {
                 print("created  \(directory)/\(path)")
             }
-            print("The new identities sign from the next start of the service; the old certificates stay on disk.")
+            print("The old certificates stay on disk: documents embed them and keep verifying.")
+            print(
+                KeyringNotice.announce(
+                    keysDirectory: directory, database: parsed.options["database"],
+                    dataDirectory: parsed.options["data"]))
             return 0
         case "show":
             guard parsed.options["algorithm"] == nil, token == nil else {

@@ -70,17 +70,22 @@ struct KeyCompromiseStatusTests {
                 uploaded.element(id: "verdict-revocation-reason") == PageText.vi("revocation-key-compromise"),
                 "\(uploaded.text)")
 
-            // The running service still holds the compromised seal: it refuses to seal with it (its certificate is
-            // revoked) and leaves the next approval waiting for a restart, never issuing under the leaked key.
+            // The running service takes the fresh seal without a restart (it reads keyring.json every minute: a check
+            // now stands in for that minute), and the next approval is sealed with it, never under the leaked key.
+            let reloaded = await Task.detached { live.service.keyrings.check() }.value
+            #expect(live.service.keyrings.status.failure == nil, "\(reloaded)")
+            let fresh = try #require(live.service.keyring.department("justice-hanoi")).active.certificate
+            #expect(fresh.fingerprintHex != seal)
             let officer = try live.token(for: .justiceOfficer)
             let submitted = try await live.client.post(
                 "/v1/requests", token: try live.token(for: .man(48)), json: Bodies.criminalRecord())
-            let waiting = try #require(submitted.json["id"] as? String, "\(submitted)")
-            #expect(try await live.client.post("/v1/requests/\(waiting)/claim", token: officer, json: "").status == 200)
+            let next = try #require(submitted.json["id"] as? String, "\(submitted)")
+            #expect(try await live.client.post("/v1/requests/\(next)/claim", token: officer, json: "").status == 200)
             let decided = try await live.client.post(
-                "/v1/requests/\(waiting)/decision", token: officer, json: Bodies.noConviction)
-            #expect(decided.status == 200 && decided.json["status"] as? String == "approved", "\(decided)")
-            #expect(try live.service.store.documentEntry(forRequest: waiting) == nil)
+                "/v1/requests/\(next)/decision", token: officer, json: Bodies.noConviction)
+            #expect(decided.status == 200 && decided.json["status"] as? String == "issued", "\(decided)")
+            #expect(
+                try live.service.store.documentEntry(forRequest: next)?.signerCertificateSHA256 == fresh.fingerprintHex)
 
             // The holder downloads the new document, sealed with the fresh seal.
             let download = try await live.client.get(

@@ -92,7 +92,7 @@ extension APIService {
 
     /// `GET /v1/trust` (public): the trust anchors and every department certificate, active and retired, as PEM.
     func trust() -> HTTPResponse {
-        var response = HTTPResponse.json(trustBody)
+        var response = HTTPResponse.json(trustBody.withLock { $0 })
         response.headers.replaceOrAdd(name: "Cache-Control", value: "public, max-age=300")
         return response
     }

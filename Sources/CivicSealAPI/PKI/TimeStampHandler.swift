@@ -14,7 +14,9 @@ import Foundation
 package struct TimeStampHandler: Sendable {
     package static let path = "/pki/tsa"
     /// nil: the keyring has no TSA identity, and the route answers 503.
-    package let authority: TimeStampAuthority?
+    package var authority: TimeStampAuthority? { current() }
+    /// The authority in force, asked per request (`serve` replaces it when the TSA is rotated without a restart).
+    let current: @Sendable () -> TimeStampAuthority?
     let limiter: RateLimiter
     let clock: @Sendable () -> Date
 
@@ -22,7 +24,15 @@ package struct TimeStampHandler: Sendable {
         authority: TimeStampAuthority?, limiter: RateLimiter = RateLimiter(limit: 600, window: 60),
         clock: @escaping @Sendable () -> Date = { Date() }
     ) {
-        self.authority = authority
+        self.init(current: { authority }, limiter: limiter, clock: clock)
+    }
+
+    /// - Parameter current: the authority in force now, asked once per request.
+    package init(
+        current: @escaping @Sendable () -> TimeStampAuthority?,
+        limiter: RateLimiter = RateLimiter(limit: 600, window: 60), clock: @escaping @Sendable () -> Date = { Date() }
+    ) {
+        self.current = current
         self.limiter = limiter
         self.clock = clock
     }

@@ -107,9 +107,13 @@ package enum KeyCompromise {
                 token: seal.token?.naming(object: nil))
             keyring = try Keyring(directory: options.keysDirectory)
             try KeyringCertificates.register(keyring, in: store, now: clock())
-            // A running `serve` keeps the seal it loaded: its B-LTA issuances now fail (the certificate is revoked: the
-            // status check before the DSS refuses it) and wait, approved, until it restarts with the fresh seal.
-            output("\(department.id): new active seal \(name); restart the service to seal with it")
+            // Running instances reload the keyring: at once on PostgreSQL (NOTIFY), within a minute on SQLite (they
+            // poll keyring.json). Until then their issuances fail the status check (the old seal is revoked) and wait,
+            // approved, for the sweeper.
+            let notified = try KeyringNotice.notify(store)
+            output(
+                "\(department.id): new active seal \(name); running instances take it "
+                    + (notified ? "now (NOTIFY \(KeyringNotice.channel))" : "within a minute (they poll keyring.json)"))
         }
         guard let fresh = keyring.department(department.id)?.active,
             fresh.certificate.fingerprintHex != fingerprint

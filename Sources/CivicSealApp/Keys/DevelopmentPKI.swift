@@ -131,7 +131,7 @@ package enum DevelopmentPKI {
 
     /// `civicseal keys rotate --department ID`: issues a new seal for the department under the development root and
     /// makes it ACTIVE; the previous seals stay listed (retired: their certificates still verify old documents).
-    /// Returns the new seal's name. A running service picks the new seal up on its next start.
+    /// Returns the new seal's name. A running service takes the new seal without a restart (``KeyringReloader``).
     ///
     /// - Parameter token: generate the new key inside this token (`keys rotate --pkcs11 URI`); nil: in the token of
     ///   the active seal when it has one (same token, new label; `keys compromise` relies on it), else a PEM file.

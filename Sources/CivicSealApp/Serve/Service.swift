@@ -68,6 +68,8 @@ package struct ServeOptions: Sendable {
     package var maximumConnectionsPerAddress = 64
     /// The policy OID the time-stamp authority issues under (`ARC.1` by default).
     package var timeStampPolicy = TimeStampServer.defaultPolicy
+    /// How often `keyring.json` is read for a new keyring (``KeyringReloader``); on PostgreSQL a `NOTIFY` is at once.
+    package var keyringPollInterval: TimeInterval = 60
 
     package init() {}
 
@@ -113,7 +115,10 @@ package final class Service: Sendable {
     /// The one frozen router: the API's routes and the pages' (requests can be answered through it without a socket).
     package let router: HTTPRouter
     package var routes: [HTTPRouter.Route] { router.routes }
-    package let keyring: Keyring
+    /// The keyring in use now: reloaded without a restart when `keyring.json` changes (``KeyringReloader``).
+    package var keyring: Keyring { keyrings.current }
+    package let keyrings: KeyringReloader
+    let keyringWatch: KeyringWatch
     package let issuance: IssuanceService
     let sweeper: Task<Void, Never>
     /// On PostgreSQL: whether this instance leads the sweeper (the session-level advisory lock it holds).
@@ -137,7 +142,7 @@ package final class Service: Sendable {
 
     init(
         server: HTTPServer, store: RequestStore, api: APIService, site: WebSite, router: HTTPRouter,
-        keyring: Keyring,
+        keyringWatch: KeyringWatch,
         issuance: IssuanceService,
         sweeper: Task<Void, Never>, archive: (job: ArchiveRenewal, task: Task<Void, Never>)?, port: Int,
         banner: [String], developmentMode: Bool, developmentProvider: DevelopmentProvider? = nil,
@@ -151,7 +156,8 @@ package final class Service: Sendable {
         self.developmentProvider = developmentProvider
         self.signIn = signIn
         self.server = server
-        self.keyring = keyring
+        self.keyringWatch = keyringWatch
+        keyrings = keyringWatch.reloader
         self.issuance = issuance
         self.sweeper = sweeper
         self.store = store
@@ -187,6 +193,8 @@ package final class Service: Sendable {
             let report = try DevelopmentPKI.initialize(directory: options.keysDirectory)
             banner.append("Issued the development PKI service identities (\(report.created.count) files).")
         }
+        // The digest first: a keyring.json replaced while it loads is seen as changed at the first check.
+        let keyringDigest = KeyringReloader.manifestDigest(directory: options.keysDirectory) ?? []
         let keyring = try Keyring(directory: options.keysDirectory)
         let issuersFile = "\(options.keysDirectory)/\(keyring.manifest.trustedIssuers ?? "trusted-issuers.json")"
         let issuers: TrustedIssuers
@@ -221,25 +229,35 @@ package final class Service: Sendable {
         let host = options.host
         // The officer's signature, the seal, timestamps, DSS and document timestamp (PAdES B-LTA) from the keyring.
         // RFC 3161 time-stamps at `POST /pki/tsa` (503 when the keyring has no TSA identity); issuance uses the same
-        // authority, so every token this service signs draws from one persistent serial source.
-        let timeStamping: TimeStampAuthority?
+        // authority, so every token this service signs draws from one persistent serial source. Both are replaced
+        // without a restart when a reloaded keyring names new identities (``ServiceIdentities``).
+        let identities: ServiceIdentities
         let wiring: IssuanceWiring
         do {
-            timeStamping = try TimeStampServer.authority(
-                keyring: keyring, dataDirectory: options.dataDirectory, policy: options.timeStampPolicy,
+            (identities, wiring) = try ServiceIdentities.start(
+                keyring: keyring, store: store, dataDirectory: options.dataDirectory, policy: options.timeStampPolicy,
                 clock: options.clock)
-            wiring = try IssuanceWiring(
-                keyring: keyring, store: store, timeStamping: timeStamping, clock: options.clock)
         } catch {
             try? store.close()
             throw error
         }
-        let issuance = wiring.service(
-            store: store, keyring: keyring,
+        // Issuance seals with the keyring in use when it starts: a reload (keys rotate) reaches the next issuance.
+        // A new snapshot's certificates are recorded (OCSP answers good for them) and its service identities built
+        // before it is taken; either failing refuses it.
+        let clock = options.clock
+        let keyrings = KeyringReloader(
+            keyring: keyring, digest: keyringDigest, interval: options.keyringPollInterval,
+            prepare: { keyring throws(AppError) in
+                try KeyringCertificates.register(keyring, in: store, now: clock())
+                try identities.install(from: keyring)
+            },
+            log: { line in FileHandle.standardError.write(Data((line + "\n").utf8)) })
+        let issuance = IssuanceService(
+            store: store, keyring: keyrings,
             loadingRenderer: {
                 let baseURL = configuredBase ?? "http://\(host):\(boundPort.load(ordering: .acquiring))"
                 return try DocumentRenderer(templateDirectory: templates, verificationBaseURL: baseURL)
-            }, clock: options.clock)
+            }, officerKeys: wiring.officerKeys, trust: wiring.trust == nil ? nil : identities, clock: options.clock)
         let documentVerifier: DocumentVerifier
         do { documentVerifier = try DocumentVerifier(trustAnchors: keyring.trustAnchors) } catch {
             try? store.close()
@@ -332,11 +350,12 @@ package final class Service: Sendable {
             site: web)
         var routes = HTTPRouter.Builder()
         api.register(&routes)
-        TimeStampHandler(authority: timeStamping, clock: options.clock).register(&routes)
+        TimeStampHandler(current: { identities.timeStampAuthority }, clock: options.clock).register(&routes)
         do {
             let publisher = try RevocationPublisher(
                 authority: keyring.certificateAuthority.certificate, authorityKey: keyring.certificateAuthority.key,
                 responderSigner: keyring.ocspResponderSigner, store: store, clock: options.clock)
+            identities.attach(publisher: publisher, api: api)
             PKIService(publisher: publisher, clock: options.clock).register(&routes)
         } catch {
             try? store.close()
@@ -397,15 +416,25 @@ package final class Service: Sendable {
         // Approved requests left without a document by a crash are issued now, then periodically.
         // On PostgreSQL only the instance holding the sweeper's advisory lock sweeps; another takes over when it dies.
         let leadership = try SweeperLeadership.make(database: options.database, dataDirectory: options.dataDirectory)
+        // keyring.json polled every minute; on PostgreSQL also LISTEN civicseal_keyring (keys rotate notifies).
+        let keyringWatch = KeyringWatch(reloader: keyrings, metrics: metrics)
+        let listening = try SweeperLeadership.configuration(options.database, options.dataDirectory)
+        keyringWatch.start(postgres: listening) { line in FileHandle.standardError.write(Data((line + "\n").utf8)) }
+        banner.append(
+            "Keyring: \(options.keysDirectory)/\(DevelopmentPKI.manifestName) is read again every "
+                + "\(Int(options.keyringPollInterval)) s"
+                + (listening == nil ? "" : " and on NOTIFY \(KeyringNotice.channel)")
+                + ": a new active seal (keys rotate) is used without a restart.")
         var leads: (@Sendable () async -> Bool)?
         if let leadership { leads = { await leadership.tryLead() } }
         let sweeper = issuance.startSweeper(every: options.sweepInterval, leads: leads)
         // Document timestamps renewed before their TSA certificate expires: now, then daily.
-        let archive = wiring.trust.map { trust in
-            ArchiveRenewal(store: store, trust: trust, horizon: options.archiveRenewalHorizon, clock: options.clock)
+        let archive = wiring.trust.map { _ in
+            ArchiveRenewal(
+                store: store, trust: identities, horizon: options.archiveRenewalHorizon, clock: options.clock)
         }
         return Service(
-            server: server, store: store, api: api, site: web, router: router, keyring: keyring,
+            server: server, store: store, api: api, site: web, router: router, keyringWatch: keyringWatch,
             issuance: issuance,
             sweeper: sweeper, archive: archive.map { ($0, $0.start(every: options.archiveRenewalInterval)) },
             port: port, banner: banner, developmentMode: mode.isOn, developmentProvider: development?.provider,
@@ -420,6 +449,7 @@ package final class Service: Sendable {
     /// Stops accepting, lets in-flight requests finish within `deadline`, then closes the database cleanly.
     package func stop(deadline: Duration = .seconds(10)) async {
         sweeper.cancel()
+        await keyringWatch.stop()
         await sweeperLeadership?.resign()
         archiveJob?.cancel()
         await server.shutdown(deadline: deadline)

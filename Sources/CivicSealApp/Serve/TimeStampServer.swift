@@ -17,12 +17,27 @@ package enum TimeStampServer {
         keyring: Keyring, dataDirectory: String, policy: String = defaultPolicy,
         clock: @escaping @Sendable () -> Date = { Date() }
     ) throws(AppError) -> TimeStampAuthority? {
-        guard let signer = keyring.timeStampingSigner else { return nil }
+        guard keyring.timeStampingSigner != nil else { return nil }
+        return try authority(
+            keyring: keyring, serials: try serialSource(dataDirectory: dataDirectory), policy: policy, clock: clock)
+    }
+
+    /// The serials persisted in `<dataDirectory>/tsa-serials`: one source per process, shared by every authority it
+    /// runs (a TSA rotated without a restart continues the same sequence).
+    static func serialSource(dataDirectory: String) throws(AppError) -> any TimeStampSerialSource {
         try SecureFile.makeDirectory(dataDirectory, mode: 0o700)
-        do {
-            let serials = try FileTimeStampSerialSource(path: "\(dataDirectory)/\(serialFileName)")
-            return try TimeStampAuthority(signer: signer, policy: policy, serials: serials, clock: clock)
-        } catch {
+        do { return try FileTimeStampSerialSource(path: "\(dataDirectory)/\(serialFileName)") } catch {
+            throw AppError(.keyMaterial, "the time-stamp authority: \(error.message)")
+        }
+    }
+
+    /// The authority over the keyring's TSA identity drawing from `serials`; nil without a TSA identity.
+    static func authority(
+        keyring: Keyring, serials: any TimeStampSerialSource, policy: String,
+        clock: @escaping @Sendable () -> Date
+    ) throws(AppError) -> TimeStampAuthority? {
+        guard let signer = keyring.timeStampingSigner else { return nil }
+        do { return try TimeStampAuthority(signer: signer, policy: policy, serials: serials, clock: clock) } catch {
             throw AppError(.keyMaterial, "the time-stamp authority: \(error.message)")
         }
     }

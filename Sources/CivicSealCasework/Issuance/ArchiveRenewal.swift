@@ -68,6 +68,7 @@ package final class ArchiveRenewal: Sendable {
 
     /// Renews one document; returns its new version.
     func renew(_ candidate: RequestStore.ArchiveCandidate, now: Date) throws(CaseworkError) -> Int {
+        let trust = trust.pinned()
         let tsaCertificate = trust.timeStampingCertificate
         // A renewal by a certificate that would itself be due at once gains nothing: the TSA must outlive the horizon.
         guard tsaCertificate.notAfter > max(candidate.timestampExpiresAt, now.addingTimeInterval(horizon)),

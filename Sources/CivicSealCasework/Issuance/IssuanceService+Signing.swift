@@ -54,7 +54,7 @@ extension IssuanceService {
             reason: reason, location: record.place)
         let output = try IssuancePipeline.run(
             officerSigned: rendered.pdf, officer: officerSigner, seal: sealSigner, sealField: sealField,
-            profile: profile, trust: trust, at: record.issuedAt)
+            profile: profile, trust: trust?.pinned(), at: record.issuedAt)
         return (rendered, output)
     }
 

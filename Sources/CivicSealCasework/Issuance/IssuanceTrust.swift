@@ -69,4 +69,11 @@ package protocol IssuanceTrustServices: Sendable {
     /// the CA's current CRL.
     func revocationEvidence(for certificates: [Certificate], tsa: [Certificate], at time: Date)
         throws(CaseworkError) -> RevocationEvidence
+    /// The services one issuance or renewal uses from its first step to its last: a set that is replaced while the
+    /// service runs (a TSA rotated without a restart) answers the one in force now, never a mix.
+    func pinned() -> any IssuanceTrustServices
+}
+
+extension IssuanceTrustServices {
+    package func pinned() -> any IssuanceTrustServices { self }
 }

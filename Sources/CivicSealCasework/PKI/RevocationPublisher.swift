@@ -17,8 +17,9 @@ package final class RevocationPublisher: Sendable {
     /// The CA certificate (`GET /pki/ca/root.cer`).
     package let authority: Certificate
     let authorityKey: PrivateKey?
-    /// The delegated responder; nil when the keyring has none.
-    package let responder: OCSPResponder?
+    /// The delegated responder; nil when the keyring has none. Replaced by ``replaceResponder(signer:)``.
+    package var responder: OCSPResponder? { responders.withLock { $0 } }
+    private let responders: Mutex<OCSPResponder?>
     let store: RequestStore
     let clock: @Sendable () -> Date
     private let crlCache = Mutex<(revocations: [String], issuedAt: Date, der: [UInt8])?>(nil)
@@ -34,8 +35,21 @@ package final class RevocationPublisher: Sendable {
         self.authorityKey = authorityKey
         self.store = store
         self.clock = clock
+        responders = Mutex(
+            try Self.responder(signer: responderSigner, authority: authority, store: store, clock: clock))
+    }
+
+    /// Answers OCSP with `signer` from now on (a responder identity rotated without a restart).
+    package func replaceResponder(signer: CMSSigner?) throws(CryptoError) {
+        let fresh = try Self.responder(signer: signer, authority: authority, store: store, clock: clock)
+        responders.withLock { $0 = fresh }
+    }
+
+    private static func responder(
+        signer: CMSSigner?, authority: Certificate, store: RequestStore, clock: @escaping @Sendable () -> Date
+    ) throws(CryptoError) -> OCSPResponder? {
         let issuerName = authority.subject.description
-        responder = try responderSigner.map { (signer) throws(CryptoError) in
+        return try signer.map { (signer) throws(CryptoError) in
             try OCSPResponder(signer: signer, issuer: authority, clock: clock) { serial in
                 // A serial the CA never issued is unknown; a store that cannot answer makes the response tryLater.
                 try store.certificateRecord(issuer: issuerName, serial: serial)?.status ?? .unknown
