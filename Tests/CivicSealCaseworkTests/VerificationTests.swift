@@ -29,7 +29,7 @@ struct VerificationTests {
     }
 
     @Test func confirmationsAreLimitedPerClient() async throws {
-        let fixture = try CaseworkFixture(confirmationsPerMinute: 2)
+        let fixture = try CaseworkFixture(confirmationsPerWindow: 2)
         let given = DetailsConfirmation(
             documentID: "00000000000000000000000001", fullName: "A", birthDate: "1990-05-14", sex: "female",
             personalID: "001190000001")

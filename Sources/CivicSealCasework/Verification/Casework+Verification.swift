@@ -40,7 +40,9 @@ extension Casework {
                 retryAfter: wait)
         }
         // Compared in constant time; an unknown document id costs the same as a known one.
-        return store.confirmDetails(given).map { DocumentStatus(entry: $0, department: department($0.departmentID)) }
+        return await store.confirmDetails(given).map {
+            DocumentStatus(entry: $0, department: department($0.departmentID))
+        }
     }
 }
 
