@@ -12,9 +12,9 @@ import Synchronization
 /// adds a key, the set changes, the verified-token cache starts over, and every connection's token is verified
 /// again while the load goes on.
 extension HTTPBenchmark {
-    static func runWithKeyRefresh(service: Service, url: String, token: String, keysDirectory: String, duration: Int)
-        throws
-    {
+    static func runWithKeyRefresh(
+        service: Service, url: String, authorizationScript: String, keysDirectory: String, duration: Int
+    ) throws {
         let provider = try BenchIdentityProvider(jwks: keysDirectory + "/idp/jwks.json")
         guard let development = service.api.verifier.issuers.development else {
             throw LoadGenerator.Failure(description: "no development issuer to make dynamic")
@@ -43,8 +43,7 @@ extension HTTPBenchmark {
             }
             done.wait()
         }
-        let read = try LoadGenerator.wrk(
-            url: url, connections: 64, seconds: duration, headers: ["Authorization: Bearer \(token)"])
+        let read = try LoadGenerator.wrk(url: url, connections: 64, seconds: duration, script: authorizationScript)
         Report.figure(
             "get_request_jwks_refresh_rps", read.requestsPerSecond,
             "requests/s (floor 10000: \(read.requestsPerSecond >= 10_000 ? "met" : "NOT MET"))")

@@ -8,9 +8,16 @@ import Synchronization
 /// `civicseal-bench http`: the live service on loopback under `wrk`, beside nginx serving a small static file,
 /// measured in the same run. Figures: GET /healthz vs nginx; GET /v1/requests/{id} with an ES256 token
 /// (read from the database) at 64 connections, with static keys and again with fetched keys refreshed half-way
-/// (``runWithKeyRefresh``); the server's resident memory throughout.
+/// (``runWithKeyRefresh``); the server's resident memory throughout. With `--instances N` (2…8): that GET against
+/// one instance direct and through HAProxy over N instances on PostgreSQL instead (``runInstances(_:seconds:)``).
 enum HTTPBenchmark {
-    static func run(seconds: Double) throws {
+    static func run(seconds: Double, arguments: [String]) throws {
+        if let index = arguments.firstIndex(of: "--instances") {
+            guard index + 1 < arguments.count, let count = Int(arguments[index + 1]), (2...8).contains(count) else {
+                throw LoadGenerator.Failure(description: "--instances takes a number of instances, 2…8")
+            }
+            return try runInstances(count, seconds: seconds)
+        }
         let duration = max(3, Int(seconds.rounded()))
         let directory = NSTemporaryDirectory() + "civicseal-bench-http-\(getpid())"
         try? FileManager.default.removeItem(atPath: directory)
@@ -46,8 +53,9 @@ enum HTTPBenchmark {
                 gender: person.sex.rawValue, level: .level2),
             directory: directory + "/keys", lifetime: 3600, now: Date())
         let url = "\(base)/v1/requests/\(summary.id)"
-        let read = try LoadGenerator.wrk(
-            url: url, connections: 64, seconds: duration, headers: ["Authorization: Bearer \(token)"])
+        let script = try LoadGenerator.headerScript(
+            [("Authorization", "Bearer \(token)")], path: directory + "/authorization.lua")
+        let read = try LoadGenerator.wrk(url: url, connections: 64, seconds: duration, script: script)
         Report.figure(
             "get_request_rps", read.requestsPerSecond,
             "requests/s (floor 10000: \(read.requestsPerSecond >= 10_000 ? "met" : "NOT MET"))")
@@ -57,7 +65,8 @@ enum HTTPBenchmark {
         )
         Report.figure("get_request_errors", Double(read.non2xx + read.socketErrors), "non-2xx or socket errors")
         try runWithKeyRefresh(
-            service: service, url: url, token: token, keysDirectory: directory + "/keys", duration: duration)
+            service: service, url: url, authorizationScript: script, keysDirectory: directory + "/keys",
+            duration: duration)
 
         memory.stop()
         Report.figure(

@@ -5,8 +5,8 @@ import Foundation
 #endif
 
 /// One persistent HTTP/1.1 connection to 127.0.0.1, one request at a time, as a browser tab reuses its connection.
-/// Responses are framed by `Content-Length` (the server always sends it). Blocking, with send/receive timeouts, for
-/// a benchmark thread of its own.
+/// Responses are framed by `Content-Length` (the server always sends it) or chunked (HAProxy's statistics page).
+/// Blocking, with send/receive timeouts, for a benchmark thread of its own.
 final class KeepAliveClient {
     struct Response {
         let status: Int
@@ -103,6 +103,11 @@ final class KeepAliveClient {
             guard let colon = line.firstIndex(of: ":") else { return nil }
             return (String(line[..<colon]), line[line.index(after: colon)...].trimmingCharacters(in: .whitespaces))
         }
+        if headers.contains(where: { $0.name.lowercased() == "transfer-encoding" && $0.value.lowercased() == "chunked" }
+        ) {
+            buffer.removeFirst(end.upperBound)
+            return Response(status: status, headers: headers, body: try readChunks())
+        }
         guard let length = headers.first(where: { $0.name.lowercased() == "content-length" }).flatMap({ Int($0.value) })
         else {
             throw LoadGenerator.Failure(description: "response without Content-Length")
@@ -111,5 +116,25 @@ final class KeepAliveClient {
         let body = Array(buffer[end.upperBound..<(end.upperBound + length)])
         buffer.removeFirst(end.upperBound + length)
         return Response(status: status, headers: headers, body: body)
+    }
+
+    /// A chunked body (HAProxy's statistics page), from the buffer's start to the empty last chunk and its CRLF.
+    private func readChunks() throws -> [UInt8] {
+        var body: [UInt8] = []
+        while true {
+            var lineEnd = buffer.firstRange(of: [13, 10])
+            while lineEnd == nil {
+                try fill()
+                lineEnd = buffer.firstRange(of: [13, 10])
+            }
+            guard let line = lineEnd,
+                let size = Int(
+                    String(decoding: buffer[..<line.lowerBound], as: UTF8.self).prefix { $0.isHexDigit }, radix: 16)
+            else { throw LoadGenerator.Failure(description: "bad chunk size") }
+            while buffer.count < line.upperBound + size + 2 { try fill() }
+            body += buffer[line.upperBound..<(line.upperBound + size)]
+            buffer.removeFirst(line.upperBound + size + 2)
+            if size == 0 { return body }
+        }
     }
 }

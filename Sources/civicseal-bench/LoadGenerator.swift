@@ -22,14 +22,18 @@ enum LoadGenerator {
         let description: String
     }
 
-    /// Runs `wrk --latency` against `url` with `connections` connections over `threads` threads for `seconds`.
+    /// Runs `wrk --latency` against `url` with `connections` connections over `threads` threads for `seconds`;
+    /// `started` sees the child first (to stop it with the rest of a run that ends early).
     static func wrk(
-        url: String, connections: Int, threads: Int = 2, seconds: Int, headers: [String] = [], script: String? = nil
+        url: String, connections: Int, threads: Int = 2, seconds: Int, headers: [String] = [], script: String? = nil,
+        started: (ChildProcess) -> Void = { _ in }
     ) throws -> Result {
         var arguments = ["wrk", "--latency", "-t\(threads)", "-c\(connections)", "-d\(seconds)s", "--timeout", "5s"]
         for header in headers { arguments += ["-H", header] }
         if let script { arguments += ["-s", script] }
-        let collected = try ChildProcess("/usr/bin/env", arguments + [url]).collect()
+        let child = try ChildProcess("/usr/bin/env", arguments + [url])
+        started(child)
+        let collected = try child.collect()
         let output = String(decoding: collected.output + collected.error, as: UTF8.self)
         guard collected.termination == .exited(0), let rate = number(after: "Requests/sec:", in: output) else {
             throw Failure(description: "wrk failed: \(output)")
@@ -40,6 +44,21 @@ enum LoadGenerator {
             p99Milliseconds: latency(after: "99%", in: output) ?? 0,
             non2xx: Int(number(after: "Non-2xx or 3xx responses:", in: output) ?? 0),
             socketErrors: socketErrors(in: output), requests: total(in: output) ?? 0)
+    }
+
+    /// A wrk script (mode 0600 at `path`) that adds `headers` to every request: a bearer token given this way stays
+    /// out of wrk's argv, which every user of the machine can read in `/proc`. Values are limited to the characters
+    /// of a token (no quote or backslash to escape in Lua).
+    static func headerScript(_ headers: [(name: String, value: String)], path: String) throws -> String {
+        let allowed = Set("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-._~+/= ")
+        guard headers.allSatisfy({ $0.name.allSatisfy(allowed.contains) && $0.value.allSatisfy(allowed.contains) })
+        else { throw Failure(description: "a header for the wrk script holds a character it cannot quote") }
+        let script = headers.map { #"wrk.headers["\#($0.name)"] = "\#($0.value)""# }.joined(separator: "\n") + "\n"
+        guard
+            FileManager.default.createFile(
+                atPath: path, contents: Data(script.utf8), attributes: [.posixPermissions: 0o600])
+        else { throw Failure(description: "cannot write \(path)") }
+        return path
     }
 
     private static func number(after label: String, in text: String) -> Double? {

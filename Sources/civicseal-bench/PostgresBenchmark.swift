@@ -89,8 +89,9 @@ enum PostgresBenchmark {
     }
 }
 
-/// A cluster for the benchmark: trust authentication on a Unix socket in a private temporary directory.
-private struct BenchmarkCluster {
+/// A cluster for the benchmarks (`postgres`, `http --instances`): trust authentication on a Unix socket in a private
+/// temporary directory.
+struct BenchmarkCluster {
     static let port = 5432
     let directory: String
     let bin: String

@@ -16,7 +16,7 @@ do {
     case "crypto": try CryptoBenchmark.run(seconds: seconds)
     case "store": try StoreBenchmark.run(seconds: seconds, arguments: arguments)
     case "render": try RenderBenchmark.run(seconds: seconds)
-    case "http": try HTTPBenchmark.run(seconds: seconds)
+    case "http": try HTTPBenchmark.run(seconds: seconds, arguments: arguments)
     case "verify": try VerifyBenchmark.run(seconds: seconds)
     case "issue" where arguments.contains("--pkcs11"): try IssueBenchmark.runComparingToken(seconds: seconds)
     case "issue": try IssueBenchmark.run(seconds: seconds)
@@ -27,8 +27,8 @@ do {
     default:
         FileHandle.standardError.write(
             Data(
-                ("usage: civicseal-bench crypto|store|render|http|issue [--pkcs11]|verify|pages|abuse|tsa|postgres "
-                    + "[--seconds N] [--requests N]\n").utf8))
+                ("usage: civicseal-bench crypto|store|render|http [--instances N]|issue [--pkcs11]|verify|pages|abuse|"
+                    + "tsa|postgres [--seconds N] [--requests N]\n").utf8))
         exit(64)
     }
 } catch {

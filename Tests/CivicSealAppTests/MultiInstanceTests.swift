@@ -115,7 +115,8 @@ struct MultiInstanceTests {
             let process = Process()
             process.executableURL = URL(fileURLWithPath: executable)
             process.arguments = [
-                "serve", "--port", String(port), "--data", folder.path + "/data-\(index)", "--keys", keys,
+                // One data directory for all, as README says (time-stamp serials are reserved in it under a lock).
+                "serve", "--port", String(port), "--data", folder.path + "/data", "--keys", keys,
                 "--database", databaseURL,
             ]
             let log = folder.path + "/serve-\(index).log"
@@ -129,27 +130,10 @@ struct MultiInstanceTests {
         for port in ports { try await Self.awaitHealthy("http://127.0.0.1:\(port)/healthz") }
 
         let front = try Self.freePort()
-        let servers = ports.enumerated().map { "    server s\($0.offset) 127.0.0.1:\($0.element) check inter 500ms" }
-        let configuration = """
-            global
-                maxconn 256
-            defaults
-                mode http
-                timeout connect 5s
-                timeout client 60s
-                timeout server 60s
-                retries 2
-                option redispatch
-            frontend front
-                bind 127.0.0.1:\(front)
-                default_backend civicseal
-            backend civicseal
-                balance roundrobin
-                option httpchk GET /healthz
-            \(servers.joined(separator: "\n"))
-
-            """
-        let configPath = try folder.write("haproxy.cfg", text: configuration)
+        // README's configuration (HAProxyConfigurationTests keeps the two the same), checking every 500 ms.
+        var balancer = HAProxyConfiguration(bind: "127.0.0.1:\(front)", servers: ports.map { "127.0.0.1:\($0)" })
+        balancer.checkInterval = "500ms"
+        let configPath = try folder.write("haproxy.cfg", text: balancer.text)
         let haproxy = Process()
         haproxy.executableURL = URL(fileURLWithPath: ExternalTool.path("haproxy") ?? "/usr/sbin/haproxy")
         haproxy.arguments = ["-f", configPath, "-db"]
