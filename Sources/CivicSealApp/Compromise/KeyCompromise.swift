@@ -257,7 +257,7 @@ package enum KeyCompromise {
             throw AppError(.configuration, "cannot load templates or fonts: \(error)")
         }
         let authority = try TimeStampServer.authority(
-            keyring: keyring, dataDirectory: options.dataDirectory, clock: clock)
+            keyring: keyring, dataDirectory: options.dataDirectory, store: store, clock: clock)
         return try IssuanceWiring(keyring: keyring, store: store, timeStamping: authority, clock: clock).service(
             store: store, keyring: keyring, renderer: renderer, clock: clock)
     }

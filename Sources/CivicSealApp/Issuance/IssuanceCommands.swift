@@ -29,7 +29,7 @@ package enum IssuanceCommands {
             throw AppError(.configuration, "cannot load templates or fonts: \(error)")
         }
         // The same persistent serial source as `serve` and `civicseal tsa`: a token's serial never repeats.
-        let authority = try TimeStampServer.authority(keyring: keyring, dataDirectory: dataDirectory)
+        let authority = try TimeStampServer.authority(keyring: keyring, dataDirectory: dataDirectory, store: store)
         return try IssuanceWiring(keyring: keyring, store: store, timeStamping: authority).service(
             store: store, keyring: keyring, renderer: renderer)
     }
@@ -48,7 +48,8 @@ package enum IssuanceCommands {
         let clock: @Sendable () -> Date = { now ?? Date() }
         // After a rotation the new TSA and responder certificates must be known to the responder (as `serve` does).
         try KeyringCertificates.register(keyring, in: store, now: clock())
-        let authority = try TimeStampServer.authority(keyring: keyring, dataDirectory: dataDirectory, clock: clock)
+        let authority = try TimeStampServer.authority(
+            keyring: keyring, dataDirectory: dataDirectory, store: store, clock: clock)
         guard
             let trust = try IssuanceWiring(keyring: keyring, store: store, timeStamping: authority, clock: clock).trust
         else {

@@ -34,7 +34,8 @@ final class ServiceIdentities: IssuanceTrustServices {
         clock: @escaping @Sendable () -> Date
     ) throws(AppError) -> (identities: ServiceIdentities, wiring: IssuanceWiring) {
         let serials: (any TimeStampSerialSource)? =
-            keyring.timeStampingSigner == nil ? nil : try TimeStampServer.serialSource(dataDirectory: dataDirectory)
+            keyring.timeStampingSigner == nil
+            ? nil : try TimeStampServer.serialSource(dataDirectory: dataDirectory, store: store)
         let timeStamping = try serials.flatMap { (serials) throws(AppError) in
             try TimeStampServer.authority(keyring: keyring, serials: serials, policy: policy, clock: clock)
         }
@@ -102,7 +103,7 @@ final class ServiceIdentities: IssuanceTrustServices {
 
     private func serialSource() throws(AppError) -> any TimeStampSerialSource {
         if let existing = serials.withLock({ $0 }) { return existing }
-        let created = try TimeStampServer.serialSource(dataDirectory: dataDirectory)
+        let created = try TimeStampServer.serialSource(dataDirectory: dataDirectory, store: store)
         return serials.withLock { value in
             if let value { return value }
             value = created

@@ -2,6 +2,7 @@ import CivicSealAPI
 import CivicSealCasework
 import CivicSealCrypto
 import CivicSealHTTP
+import CivicSealRecords
 import Foundation
 
 /// The keyring's time-stamp authority, as `serve` mounts it at `POST /pki/tsa` and `civicseal tsa` runs it alone.
@@ -14,18 +15,26 @@ package enum TimeStampServer {
     /// The authority over the keyring's TSA identity, with serials persisted in `<dataDirectory>/tsa-serials`;
     /// nil when the keyring has no TSA identity (the route then answers 503).
     package static func authority(
-        keyring: Keyring, dataDirectory: String, policy: String = defaultPolicy,
+        keyring: Keyring, dataDirectory: String, store: RequestStore? = nil, policy: String = defaultPolicy,
         clock: @escaping @Sendable () -> Date = { Date() }
     ) throws(AppError) -> TimeStampAuthority? {
         guard keyring.timeStampingSigner != nil else { return nil }
         return try authority(
-            keyring: keyring, serials: try serialSource(dataDirectory: dataDirectory), policy: policy, clock: clock)
+            keyring: keyring, serials: try serialSource(dataDirectory: dataDirectory, store: store), policy: policy,
+            clock: clock)
     }
 
     /// The serials persisted in `<dataDirectory>/tsa-serials`: one source per process, shared by every authority it
-    /// runs (a TSA rotated without a restart continues the same sequence).
-    static func serialSource(dataDirectory: String) throws(AppError) -> any TimeStampSerialSource {
+    /// runs (a TSA rotated without a restart continues the same sequence). With a `store` on PostgreSQL, reserved in
+    /// the database instead (``DatabaseTimeStampSerials``), so instances with data directories of their own never
+    /// repeat a serial.
+    static func serialSource(dataDirectory: String, store: RequestStore? = nil) throws(AppError)
+        -> any TimeStampSerialSource
+    {
         try SecureFile.makeDirectory(dataDirectory, mode: 0o700)
+        if let store, store.database.dialect == .postgresql {
+            return try DatabaseTimeStampSerials.source(store: store.database, dataDirectory: dataDirectory)
+        }
         do { return try FileTimeStampSerialSource(path: "\(dataDirectory)/\(serialFileName)") } catch {
             throw AppError(.keyMaterial, "the time-stamp authority: \(error.message)")
         }
