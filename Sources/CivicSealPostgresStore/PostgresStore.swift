@@ -32,6 +32,7 @@ package final class PostgresStore: SQLStore {
         PostgresStatement("SELECT pg_advisory_xact_lock(\(writeLockKey))"),
     ]
     static let readOpening = [PostgresStatement("BEGIN ISOLATION LEVEL REPEATABLE READ, READ ONLY")]
+    static let unorderedWriteOpening = [PostgresStatement("BEGIN ISOLATION LEVEL READ COMMITTED")]
     /// Closures one group-commit transaction runs at most: a bound on the wait of the first, and on the savepoints
     /// with writes in one transaction (PostgreSQL caches 64 subtransaction ids per backend before other sessions'
     /// snapshots must look them up).
@@ -142,6 +143,26 @@ package final class PostgresStore: SQLStore {
 
     package func readSession<T: Sendable>(_ body: @escaping @Sendable (any SQLSession) throws -> T) async throws -> T {
         try await offPool { try self.readSession(body) }
+    }
+
+    /// A write transaction WITHOUT the records' advisory lock, off the cooperative pool, retried like
+    /// ``writeSession(_:)-sync``: for rows that need no global order (the pages' sessions, rate windows), whose
+    /// statements are atomic on their own, so that they never queue behind issuance and audit appends.
+    package func unorderedWrite<T: Sendable>(_ updates: @escaping @Sendable (any SQLSession) throws -> T) async throws
+        -> T
+    {
+        try await offPool {
+            var attempt = 1
+            while true {
+                do {
+                    return try self.transaction(begin: Self.unorderedWriteOpening, updates)
+                } catch let error as DatabaseError
+                    where error.code == .serializationFailure && attempt < self.maximumAttempts
+                {
+                    attempt += 1
+                }
+            }
+        }
     }
 
     /// Closes every idle connection; later transactions fail with ``DatabaseError/Code/closed``.
