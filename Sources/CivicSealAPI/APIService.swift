@@ -95,7 +95,8 @@ package final class APIService: Sendable {
         }
         builder.addInline(.get, "/v1/trust") { [self] _, _ in trust() }
         builder.post("/v1/verify") { [self] request, context in try await verifyDocument(request, context) }
-        builder.add(.post, "/v1/verify/details") { [self] request, context in try verifyDetails(request, context) }
+        builder.add(.post, "/v1/verify/details") { [self] request, context in try await verifyDetails(request, context)
+        }
         // Health facility.
         builder.post("/v1/health-books/{personal_id}/entries") { [self] request, context in
             try await recordHealthEntry(request, context)

@@ -263,7 +263,7 @@ extension WebPages {
             let switched = WebVisit(
                 language: visit.language.other, session: visit.session, csrfNonce: visit.csrfNonce,
                 csrfNonceIsNew: visit.csrfNonceIsNew, path: visit.path, csrfToken: visit.csrfToken,
-                principal: visit.principal, proxy: visit.proxy)
+                principal: visit.principal, proxy: visit.proxy, sessionChange: visit.sessionChange)
             var response = requestForm(
                 switched, citizen: citizen, kind: kind, purpose: purpose, values: postedValues(fields, kind: kind),
                 rows: postedRows(fields), officerMessage: officerMessage, idempotencyKey: key)

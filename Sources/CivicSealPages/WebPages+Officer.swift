@@ -18,7 +18,7 @@ extension WebPages {
 
     func registerOfficer(_ builder: inout HTTPRouter.Builder) {
         builder.add(.get, "/officer") { [self] request, _ in
-            run(request) { visit in
+            await run(request) { visit in
                 redirect((try? requireOfficer(visit)) != nil ? "/officer/queue" : "/officer/sign-in")
             }
         }

@@ -45,7 +45,7 @@ extension WebPages {
     /// The signed-in citizen, else the citizen sign-in page; a citizen session whose token no longer verifies is over.
     func requireCitizen(_ visit: WebVisit) throws -> CitizenPrincipal {
         if let citizen = visit.citizen { return citizen }
-        if let session = visit.session, case .citizen = session.payload.signedIn { site.sessions.remove(session.id) }
+        if let session = visit.session, case .citizen = session.payload.signedIn { visit.sessionChange.record(.end) }
         throw Outcome.redirect("/citizen/sign-in")
     }
 
@@ -53,7 +53,7 @@ extension WebPages {
     /// no longer verifies is over, and a citizen's session is left alone.
     func requireOfficer(_ visit: WebVisit) throws -> StaffPrincipal {
         if let staff = visit.officer { return staff }
-        if let session = visit.session, case .officer = session.payload.signedIn { site.sessions.remove(session.id) }
+        if let session = visit.session, case .officer = session.payload.signedIn { visit.sessionChange.record(.end) }
         throw Outcome.redirect("/officer/sign-in")
     }
 
@@ -63,7 +63,7 @@ extension WebPages {
     func citizenPage(
         _ request: HTTPRequest, _ handler: (inout WebVisit, CitizenPrincipal) async throws -> HTTPResponse
     ) async -> HTTPResponse {
-        await runAsync(request) { visit in try await handler(&visit, try requireCitizen(visit)) }
+        await run(request) { visit in try await handler(&visit, try requireCitizen(visit)) }
     }
 
     /// A citizen's form post: the CSRF token first (a forged or stale post changes nothing and says so, signed in or
@@ -71,7 +71,7 @@ extension WebPages {
     func citizenPost(
         _ request: HTTPRequest, _ handler: (inout WebVisit, CitizenPrincipal, FormFields) async throws -> HTTPResponse
     ) async -> HTTPResponse {
-        await runAsync(request) { visit in
+        await run(request) { visit in
             let fields = try form(request, visit)
             return try await handler(&visit, try requireCitizen(visit), fields)
         }
@@ -81,14 +81,14 @@ extension WebPages {
     func officerPage(
         _ request: HTTPRequest, _ handler: (inout WebVisit, StaffPrincipal) async throws -> HTTPResponse
     ) async -> HTTPResponse {
-        await runAsync(request) { visit in try await handler(&visit, try requireOfficer(visit)) }
+        await run(request) { visit in try await handler(&visit, try requireOfficer(visit)) }
     }
 
     /// An officer's form post: the CSRF token first, then the officer; the handler receives both with the fields.
     func officerPost(
         _ request: HTTPRequest, _ handler: (inout WebVisit, StaffPrincipal, FormFields) async throws -> HTTPResponse
     ) async -> HTTPResponse {
-        await runAsync(request) { visit in
+        await run(request) { visit in
             let fields = try form(request, visit)
             return try await handler(&visit, try requireOfficer(visit), fields)
         }

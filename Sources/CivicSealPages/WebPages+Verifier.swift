@@ -13,17 +13,18 @@ extension WebPages {
     static let maximumPDFBytes = 10 * 1024 * 1024
 
     func registerVerifier(_ builder: inout HTTPRouter.Builder) {
-        builder.add(.get, "/verify") { [self] request, _ in run(request) { visit in verifyPage(visit, [:]) } }
+        builder.add(.get, "/verify") { [self] request, _ in await run(request) { visit in verifyPage(visit, [:]) } }
         builder.post("/verify") { [self] request, _ in
-            await runAsync(request) { visit in try await verifyUpload(request, visit) }
+            await run(request) { visit in try await verifyUpload(request, visit) }
         }
-        builder.add(.get, "/verify/lookup") { [self] request, _ in run(request) { visit in try lookup(request, visit) }
+        builder.add(.get, "/verify/lookup") { [self] request, _ in
+            await run(request) { visit in try lookup(request, visit) }
         }
         builder.add(.get, "/v/{id}") { [self] request, context in
-            run(request) { visit in try documentPage(context, visit) }
+            await run(request) { visit in try documentPage(context, visit) }
         }
         builder.add(.post, "/v/{id}") { [self] request, context in
-            run(request) { visit in try confirmDetails(request, context, visit) }
+            await run(request) { visit in try await confirmDetails(request, context, visit) }
         }
     }
 
@@ -305,7 +306,9 @@ extension WebPages {
 
     /// `POST /v/{id}`: first what is malformed, field by field (no attempt charged); then whether all five fields
     /// match, never which one differed; 10 compared attempts a minute per client.
-    func confirmDetails(_ request: HTTPRequest, _ context: RequestContext, _ visit: WebVisit) throws -> HTTPResponse {
+    func confirmDetails(_ request: HTTPRequest, _ context: RequestContext, _ visit: WebVisit) async throws
+        -> HTTPResponse
+    {
         let fields = try form(request, visit)
         var typed: [String: String] = [:]
         for name in ["fullName", "birthDate", "sex", "personalId"] { typed[name] = fields[name] }
@@ -319,7 +322,8 @@ extension WebPages {
         // The API's use case and its budget: 10 compared attempts a minute per client, whichever edge is used.
         let confirmed: Bool
         do {
-            confirmed = try dependencies.casework.confirmDetails(given, client: context.clientAddress.clientKey) != nil
+            confirmed =
+                try await dependencies.casework.confirmDetails(given, client: context.clientAddress.clientKey) != nil
         } catch {
             guard error.code == .tooManyAttempts else { throw error }
             throw Outcome.tooManyAttempts(seconds: error.retryAfter ?? 1)

@@ -59,17 +59,17 @@ package struct WebPages: Sendable {
         builder.addInline(.get, "/favicon.ico") { [site] _, _ in
             site.staticResponse("icon.svg") ?? HTTPResponse(status: .notFound)
         }
-        builder.add(.get, "/") { [self] request, _ in run(request) { visit in try home(visit) } }
+        builder.add(.get, "/") { [self] request, _ in await run(request) { visit in try home(visit) } }
         builder.addInline(.get, "/language/{language}") { [self] request, context in language(request, context) }
         builder.post("/sign-out") { [self] request, _ in
-            await runAsync(request) { visit in try await signOut(request, visit) }
+            await run(request) { visit in try await signOut(request, visit) }
         }
         registerSignIn(&builder)
         registerVerifier(&builder)
         registerOfficer(&builder)
         registerCitizen(&builder)
         registerOfficerSteps(&builder)
-        builder.fallback { [self] request, _, allowed in pageFallback(request, allowed: allowed) }
+        builder.fallback { [self] request, _, allowed in await pageFallback(request, allowed: allowed) }
     }
 
     // MARK: Unknown addresses
@@ -83,13 +83,13 @@ package struct WebPages: Sendable {
     /// Any other path answers in HTML in the visitor's language: an unknown address is the not-found page, and a
     /// GET of an address that only takes a form's POST (what the language switch does after a refused form, or a
     /// reload of a bookmarked action) goes to the page that shows that form.
-    func pageFallback(_ request: HTTPRequest, allowed: [HTTPMethod]) -> HTTPResponse? {
+    func pageFallback(_ request: HTTPRequest, allowed: [HTTPMethod]) async -> HTTPResponse? {
         let path = String(request.path)
         guard !Self.isAPIPath(path), [.get, .head, .post].contains(request.method) else { return nil }
         if (request.method == .get || request.method == .head) && allowed.contains(.post) {
-            return finish(redirect(Self.formPage(forPostOnly: path)), begin(request))
+            return await finish(redirect(Self.formPage(forPostOnly: path)), begin(request))
         }
-        return run(request) { _ in throw Outcome.notFound }
+        return await run(request) { _ in throw Outcome.notFound }
     }
 
     /// The page that shows the form posting to `path`: the new-request form for `/citizen/requests`, the home page
@@ -110,12 +110,13 @@ package struct WebPages: Sendable {
     /// Starts a visit: the language (cookie, else Vietnamese), the signed-in session if the cookie names a live one,
     /// who that session (or a trusted proxy) says is signed in, its expiry checked once here, and the anonymous CSRF
     /// nonce (from its cookie, else a new one the response sets). Nothing is stored for a visitor who has not signed
-    /// in.
-    func begin(_ request: HTTPRequest) -> WebVisit {
+    /// in. On several instances the session lookup is a database read: it suspends, never blocking the pool.
+    func begin(_ request: HTTPRequest) async -> WebVisit {
         let cookies = Cookies.parse(request.headers.values(for: "Cookie"))
         let language = cookies[WebSite.languageCookie].flatMap(WebLanguage.init(rawValue:)) ?? .vietnamese
         let path = String(request.path)
-        let session = cookies[site.sessionCookie].flatMap { site.sessions.lookup($0) }
+        var session: Session<WebSession>?
+        if let id = cookies[site.sessionCookie] { session = await site.sessions.lookup(id) }
         let given = cookies[site.csrfCookie].flatMap { SignedCSRFToken.isWellFormedNonce($0) ? $0 : nil }
         let nonce = given ?? SignedCSRFToken.newNonce()
         // A signed-in visitor's forms carry the session's own token: no nonce cookie is needed for them.
@@ -123,21 +124,29 @@ package struct WebPages: Sendable {
             language: language, session: session, csrfNonce: nonce, csrfNonceIsNew: given == nil && session == nil,
             path: path,
             csrfToken: session?.csrfToken ?? site.csrf.token(for: nonce),
-            principal: principal(of: session), proxy: proxyBearer(request))
+            principal: principal(of: session), proxy: proxyBearer(request), sessionChange: SessionChange())
     }
 
-    func run(_ request: HTTPRequest, _ body: (inout WebVisit) throws -> HTTPResponse) -> HTTPResponse {
-        var visit = begin(request)
-        do { return finish(try body(&visit), visit) } catch { return finish(failure(error, visit), visit) }
+    /// Answers one page request: ``begin(_:)``, the handler, then ``finish(_:_:)``; a thrown ``Outcome`` (or any
+    /// other error) becomes its page.
+    func run(_ request: HTTPRequest, _ body: (inout WebVisit) async throws -> HTTPResponse) async -> HTTPResponse {
+        var visit = await begin(request)
+        let response: HTTPResponse
+        do { response = try await body(&visit) } catch { response = failure(error, visit) }
+        return await finish(response, visit)
     }
 
-    func runAsync(_ request: HTTPRequest, _ body: (inout WebVisit) async throws -> HTTPResponse) async -> HTTPResponse {
-        var visit = begin(request)
-        do { return finish(try await body(&visit), visit) } catch { return finish(failure(error, visit), visit) }
-    }
-
-    /// Headers every page response carries, and the anonymous CSRF cookie when it is new.
-    func finish(_ response: HTTPResponse, _ visit: WebVisit) -> HTTPResponse {
+    /// Applies what the page changed in its session (a notice set or shown, the session ended: recorded while the
+    /// page was made, see ``SessionChange``) before the response leaves, so the next request on any instance sees
+    /// it; then the headers every page response carries, and the anonymous CSRF cookie when it is new.
+    func finish(_ response: HTTPResponse, _ visit: WebVisit) async -> HTTPResponse {
+        if let session = visit.session {
+            switch visit.sessionChange.pending {
+            case nil: break
+            case .end: await site.sessions.remove(session.id)
+            case .flash(let flash): _ = await site.sessions.update(session.id) { $0.flash = flash }
+            }
+        }
         var response = response
         if visit.csrfNonceIsNew {
             response.headers.add(name: "Set-Cookie", value: site.setCSRFCookie(nonce: visit.csrfNonce))
@@ -207,9 +216,9 @@ package struct WebPages: Sendable {
     }
 
     /// Redirects after a POST, leaving a notice for the next page (signed-in visitors only: nothing is stored for
-    /// anyone else).
+    /// anyone else; ``finish(_:_:)`` stores it).
     func redirect(_ location: String, flash: String, _ visit: WebVisit) -> HTTPResponse {
-        if let session = visit.session { _ = site.sessions.update(session.id) { $0.flash = flash } }
+        if visit.session != nil { visit.sessionChange.record(.flash(flash)) }
         return redirect(location)
     }
 
@@ -230,7 +239,8 @@ package struct WebPages: Sendable {
         var flash: String?
         if let session = visit.session, let key = session.payload.flash {
             flash = text(key, visit)
-            _ = site.sessions.update(session.id) { $0.flash = nil }
+            // Shown once: ``finish(_:_:)`` clears it (unless this page sets another or ends the session).
+            visit.sessionChange.record(.flash(nil), unlessSet: true)
         }
         var layout: [String: TemplateValue] = [
             "lang": .string(language.rawValue), "otherLang": .string(language.other.rawValue), "title": .string(title),

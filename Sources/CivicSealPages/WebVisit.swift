@@ -39,6 +39,8 @@ struct WebVisit {
     let principal: PagePrincipal?
     /// The trusted proxy's officer, if it sent one.
     let proxy: ProxyBearer
+    /// What the page changes in ``session``, applied when the response is finished.
+    let sessionChange: SessionChange
 
     /// The signed-in citizen, if the session is a citizen's.
     var citizen: CitizenPrincipal? {

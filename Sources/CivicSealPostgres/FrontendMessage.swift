@@ -115,6 +115,14 @@ struct FrontendBuffer {
         }
     }
 
+    /// Parse, Bind and Execute of `sql` as the unnamed statement: a parameterless command (a savepoint) that needs
+    /// no entry in the statement cache.
+    mutating func runUnnamed(_ sql: String) {
+        parse(name: "", sql: sql, parameterTypes: [])
+        bind(statement: "", parameters: [], resultFormats: [])
+        execute()
+    }
+
     mutating func sync() { message(UInt8(ascii: "S")) { _ in } }
     mutating func terminate() { message(UInt8(ascii: "X")) { _ in } }
 }

@@ -17,11 +17,19 @@ struct PreparedStatement {
 /// The extended query protocol ("Extended Query"): Parse and Describe once per statement, then Bind, Execute and
 /// one Sync per pipeline; and the simple query protocol for scripts.
 extension PostgresConnection {
-    func runExtended(_ batch: [PostgresStatement], policy: WaitPolicy) throws(PostgresError) -> [PostgresRows] {
+    /// Runs `batch` with one Sync, preparing first what the cache lacks (one more round trip). With
+    /// `guardingPreparation` inside a transaction block, that preparation runs under a savepoint released in the same
+    /// flight, so a statement the server refuses to parse leaves the transaction as it was (an error in a transaction
+    /// block otherwise aborts it): the error then carries the statement's index and
+    /// ``PostgresError/duringPreparation``.
+    func runExtended(
+        _ batch: [PostgresStatement], policy: WaitPolicy, guardingPreparation: Bool = false
+    ) throws(PostgresError) -> [PostgresRows] {
         guard let socket else { throw PostgresError(.connection, "the connection is closed") }
         let encoded = batch.map { $0.bindings.map(\.encoded) }
         let keys = zip(batch, encoded).map { StatementKey(sql: $0.sql, parameterTypes: $1.map(\.typeOID)) }
-        try prepare(Set(keys), socket: socket, policy: policy)
+        let inTransaction = transactionState.load(ordering: .relaxed) == UInt8(ascii: "T")
+        try prepare(keys, socket: socket, policy: policy, guarded: guardingPreparation && inTransaction)
         var message = FrontendBuffer()
         var prepared: [PreparedStatement] = []
         for (key, parameters) in zip(keys, encoded) {
@@ -39,6 +47,7 @@ extension PostgresConnection {
         }
         message.sync()
         try socket.write(message.bytes, policy: policy)
+        roundTrips.add(1, ordering: .relaxed)
         var results: [PostgresRows] = []
         var rows: [PostgresRow] = []
         var failure: PostgresError?
@@ -64,7 +73,9 @@ extension PostgresConnection {
                 results.append(PostgresRows(columns: prepared[results.count].columns, rows: rows, commandTag: tag))
             case .emptyQueryResponse:
                 results.append(PostgresRows(columns: [], rows: [], commandTag: ""))
-            case .error(let fields): failure = PostgresError.fromServer(fields)
+            case .error(let fields):
+                failure = PostgresError.fromServer(fields)
+                failure?.statementIndex = results.count
             case .readyForQuery:
                 guard results.count == prepared.count else { throw unexpected(message, "before every result") }
                 return results
@@ -82,15 +93,25 @@ extension PostgresConnection {
         throw failure ?? PostgresError(.protocol, "a statement failed without an error")
     }
 
+    /// The guard of a guarded preparation (see ``runExtended(_:policy:guardingPreparation:)``).
+    static let preparationSavepoint = "civicseal_prepare"
+
     /// Parses and describes every statement of `keys` not yet cached, with one Sync; evicts the least recently
-    /// used beyond the cache size (Close in the same round trip).
-    private func prepare(_ keys: Set<StatementKey>, socket: PostgresSocket, policy: WaitPolicy) throws(PostgresError) {
-        let missing = keys.filter { statements[$0] == nil }
+    /// used beyond the cache size (Close in the same round trip). A refused statement's error carries the index in
+    /// `keys` of its first use.
+    private func prepare(
+        _ keys: [StatementKey], socket: PostgresSocket, policy: WaitPolicy, guarded: Bool
+    ) throws(PostgresError) {
+        var missing: [StatementKey] = []
+        var seen = Set<StatementKey>()
+        for key in keys where statements[key] == nil && seen.insert(key).inserted { missing.append(key) }
         if missing.isEmpty { return }
         var message = FrontendBuffer()
+        if guarded { message.runUnnamed("SAVEPOINT \(Self.preparationSavepoint)") }
         let excess = statements.count + missing.count - max(configuration.statementCacheSize, 1)
         if excess > 0 {
-            let evicted = statements.filter { !keys.contains($0.key) }.sorted { $0.value.lastUse < $1.value.lastUse }
+            let used = Set(keys)
+            let evicted = statements.filter { !used.contains($0.key) }.sorted { $0.value.lastUse < $1.value.lastUse }
                 .prefix(excess)
             for (key, statement) in evicted {
                 message.closeStatement(statement.name)
@@ -105,15 +126,20 @@ extension PostgresConnection {
             message.parse(name: name, sql: key.sql, parameterTypes: key.parameterTypes)
             message.describeStatement(name)
         }
+        if guarded { message.runUnnamed("RELEASE SAVEPOINT \(Self.preparationSavepoint)") }
         message.sync()
         try socket.write(message.bytes, policy: policy)
+        roundTrips.add(1, ordering: .relaxed)
         var index = 0
         var parameterCount = 0
         var failure: PostgresError?
+        var guardTaken = false
         while true {
             let message = try next(socket, policy: policy)
             switch message {
-            case .closeComplete, .parseComplete: continue
+            case .closeComplete, .parseComplete, .bindComplete: continue
+            case .commandComplete:  // the guard's SAVEPOINT or RELEASE
+                guardTaken = true
             case .parameterDescription(let types): parameterCount = types.count
             case .rowDescription, .noData:
                 guard index < names.count else { throw unexpected(message, "after the last description") }
@@ -131,9 +157,25 @@ extension PostgresConnection {
                 statements[key] = PreparedStatement(
                     name: name, parameterCount: parameterCount, columns: columns, lastUse: useCounter)
                 index += 1
-            case .error(let fields): failure = PostgresError.fromServer(fields)
+            case .error(let fields):
+                failure = PostgresError.fromServer(fields)
+                if index < names.count { failure?.statementIndex = keys.firstIndex(of: names[index].0) }
+                failure?.duringPreparation = true
             case .readyForQuery:
-                if let failure { throw failure }
+                if var failure {
+                    if guarded {
+                        // Back to before the flight; without the guard's savepoint (its own failure) the
+                        // transaction stays aborted and the index means nothing.
+                        guard guardTaken else {
+                            failure.statementIndex = nil
+                            throw failure
+                        }
+                        _ = try runSimple(
+                            "ROLLBACK TO SAVEPOINT \(Self.preparationSavepoint); "
+                                + "RELEASE SAVEPOINT \(Self.preparationSavepoint)", policy: policy)
+                    }
+                    throw failure
+                }
                 guard index == names.count else { throw unexpected(message, "before every description") }
                 return
             default: throw unexpected(message, "while statements were prepared")
@@ -158,6 +200,7 @@ extension PostgresConnection {
         var message = FrontendBuffer()
         message.query(script)
         try socket.write(message.bytes, policy: policy)
+        roundTrips.add(1, ordering: .relaxed)
         var results: [PostgresRows] = []
         var columns: [PostgresColumn] = []
         var rows: [PostgresRow] = []

@@ -39,6 +39,9 @@ package final class PostgresConnection: @unchecked Sendable {
     var backendKey: (processID: Int32, secretKey: Int32)?
     var notificationHandler: (@Sendable (PostgresNotification) -> Void)?
     private let brokenFlag = Atomic<Bool>(false)
+    /// Flights sent so far (each write that waits for its answers: a pipeline, its preparation, a script): what a
+    /// round-trip count in a test or benchmark reads.
+    package let roundTrips = Atomic<Int>(0)
     /// The transaction status of the last ReadyForQuery: `I` idle, `T` in a transaction, `E` in a failed one.
     let transactionState = Atomic<UInt8>(UInt8(ascii: "I"))
     private let publicState = Mutex<[String: String]>([:])
@@ -94,12 +97,22 @@ package final class PostgresConnection: @unchecked Sendable {
     /// store's checked-out connection, used by one thread at a time, never while an async call on it is pending).
     /// Saves the two thread hops of the async path (caller → connection thread → caller) per round trip. The query
     /// timeout applies, and interrupts the statement with a CancelRequest.
-    package func pipelineBlocking(_ statements: [PostgresStatement]) throws(PostgresError) -> [PostgresRows] {
+    ///
+    /// With `guardingPreparation`, statements the connection has not prepared yet are parsed under a savepoint
+    /// when a transaction block is open, so that one the server refuses leaves the transaction usable (see
+    /// ``PostgresError/duringPreparation``): for a caller that runs several independent units in one transaction.
+    package func pipelineBlocking(
+        _ statements: [PostgresStatement], guardingPreparation: Bool = false
+    ) throws(PostgresError) -> [PostgresRows] {
         if statements.isEmpty { return [] }
         return try performBlocking { connection, policy throws(PostgresError) in
-            try connection.runExtended(statements, policy: policy)
+            try connection.runExtended(statements, policy: policy, guardingPreparation: guardingPreparation)
         }
     }
+
+    /// Whether the connection, idle and owned by the calling thread (a store's checked-out connection), still looks
+    /// usable: not broken, nothing unasked to read, the server has not closed it (one `poll`, no round trip).
+    package var looksHealthyBlocking: Bool { !isBroken && (socket?.looksIdle ?? false) }
 
     /// ``simpleQuery(_:)`` on the calling thread, blocking it (see ``pipelineBlocking(_:)``).
     package func simpleQueryBlocking(_ script: String) throws(PostgresError) -> [PostgresRows] {
@@ -122,6 +135,10 @@ package final class PostgresConnection: @unchecked Sendable {
     /// Whether the session is outside any transaction block (as of the last ReadyForQuery): a pool hands out
     /// only such connections.
     package var isIdle: Bool { transactionState.load(ordering: .relaxed) == UInt8(ascii: "I") }
+
+    /// Whether the session is in a failed transaction block (as of the last ReadyForQuery): until a rollback (to a
+    /// savepoint), the server refuses every other statement.
+    package var transactionIsAborted: Bool { transactionState.load(ordering: .relaxed) == UInt8(ascii: "E") }
 
     /// Runs `body` between BEGIN and COMMIT; ROLLBACK when it throws (the error is rethrown).
     package func transaction<T>(_ body: (PostgresConnection) async throws(PostgresError) -> T)

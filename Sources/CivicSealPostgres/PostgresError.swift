@@ -39,6 +39,12 @@ package struct PostgresError: Error, Sendable, CustomStringConvertible {
     package let message: String
     /// The server's fields when the server reported the error.
     package let server: ServerFields?
+    /// For a statement of a pipeline the server refused: its index in the pipeline. Statements before it ran;
+    /// it and those after it did not.
+    package var statementIndex: Int?
+    /// Set when the statement at ``statementIndex`` was refused while it was being prepared (Parse): nothing of the
+    /// pipeline ran, and a pipeline prepared under a savepoint left the transaction as it was.
+    package var duringPreparation = false
 
     package init(_ kind: Kind, _ message: String, server: ServerFields? = nil) {
         self.kind = kind

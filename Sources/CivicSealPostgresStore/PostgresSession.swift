@@ -6,78 +6,136 @@ import CivicSealStorage
 /// ``DatabaseError``s with the code SQLite gives the same failure.
 ///
 /// Confined to the closure it is passed to, on the store's dispatch thread; each call blocks that thread (never a
-/// cooperative one) until the connection's own I/O thread has the answer.
+/// cooperative one) until the server has answered.
+///
+/// **Flights.** A statement whose answer nobody reads (`execute`) is not sent at once: it waits in ``pending`` and
+/// leaves with the next statement that needs an answer, or with COMMIT, in one flight. So do the statements that
+/// open the transaction (BEGIN, the write lock) and a group commit's savepoints. An error in a waiting statement
+/// still fails its closure with that statement's SQLSTATE (see ``PostgresSession+Flights.swift``).
+///
+/// **Closures.** The session runs one or more closures in turn (``beginClosure(_:)``/``endClosure(_:threw:)``):
+/// one for a plain transaction, a group commit's batch under ``savepoints`` (each closure between `SAVEPOINT` and
+/// `RELEASE`, rolled back to its savepoint alone when it fails).
 final class PostgresSession: SQLSession {
     let connection: PostgresConnection
     let bridge: BlockingBridge
-    private(set) var changedRowCount = 0
-    /// Set when the connection failed at the socket or protocol level: the pool drops it.
-    private(set) var broken = false
+    /// Whether each closure runs under a savepoint of its own (a group commit's batch).
+    let savepoints: Bool
 
-    init(connection: PostgresConnection, bridge: BlockingBridge, opening: [PostgresStatement] = []) {
+    /// Statements not sent yet, in order: they leave with the next flight.
+    var pending: [QueuedStatement]
+    /// The closure running now: statements run are its own. nil between closures and at COMMIT.
+    var currentOwner: Int?
+    /// Whether BEGIN has run on the server.
+    var inTransaction = false
+    /// The closure whose savepoint is open on the server (executed, neither released nor rolled back).
+    var openSavepoint: Int?
+    /// Closures one of whose statements failed, with that statement's error (the first).
+    var failures: [Int: DatabaseError] = [:]
+    /// A failure that ends the whole transaction: the connection broke, one of the store's own statements failed,
+    /// or a statement failed where no savepoint can take the transaction back.
+    var fatal: DatabaseError?
+    /// Set when the connection failed at the socket or protocol level: the pool drops it.
+    var broken = false
+    /// Set when the connection broke during the first flight, which held no COMMIT (nothing of the transaction
+    /// ran): the store may run the transaction again on a fresh connection (an idle pooled connection may have died
+    /// with the server).
+    var brokeAtStart = false
+    /// Flights sent (pipelines and scripts), for ``brokeAtStart`` and round-trip counts.
+    var flights = 0
+    var changedRows = 0
+    /// The connection's round-trip count when the session began.
+    let roundTripsAtStart: Int
+
+    init(
+        connection: PostgresConnection, bridge: BlockingBridge, opening: [PostgresStatement] = [],
+        savepoints: Bool = false
+    ) {
         self.connection = connection
         self.bridge = bridge
-        self.opening = opening
+        self.savepoints = savepoints
+        roundTripsAtStart = connection.roundTrips.load(ordering: .relaxed)
+        pending = opening.map {
+            QueuedStatement($0, sql: $0.sql, owner: nil, role: $0.sql.hasPrefix("BEGIN") ? .begin : .statement)
+        }
     }
 
     var dialect: SQLDialect { .postgresql }
 
+    /// Rows changed by the last INSERT, UPDATE or DELETE of the current closure: sends its waiting statements
+    /// first. A failure there is the closure's (``failures``), so 0 then; the closure fails whatever it returns.
+    var changedRowCount: Int {
+        if let owner = currentOwner, failures[owner] == nil, pending.contains(where: { $0.owner == owner }) {
+            _ = try? send(nil)
+        }
+        return changedRows
+    }
+
     // MARK: Running
 
-    /// The statements that open the transaction (BEGIN, the write lock), not sent yet: they leave with the first
-    /// statement, in one flight and one round trip. A session that runs nothing never opens a transaction.
-    private var opening: [PostgresStatement]
-    /// Set when the connection broke during the first flight (nothing of the transaction ran): the store may run
-    /// the transaction again on a fresh connection (an idle pooled connection may have died with the server).
-    private(set) var brokeAtStart = false
-
-    /// Whether the transaction was opened on the server (a statement was sent).
-    var opened: Bool { opening.isEmpty }
-
+    /// Runs `sql` now (with everything waiting) and returns its rows.
     func run(_ sql: String, _ arguments: [DatabaseValue]) throws(DatabaseError) -> PostgresRows {
-        let statement = PostgresStatement(PostgresPlaceholders.rewrite(sql), arguments.map(Self.postgresValue))
-        let first = !opening.isEmpty
-        var flight = opening
-        flight.append(statement)
-        opening = []
-        do throws(PostgresError) {
-            let rows = try connection.pipelineBlocking(flight)[flight.count - 1]
-            if let count = rows.affectedRows, Self.changesRows(rows.commandTag) { changedRowCount = count }
-            return rows
-        } catch {
-            let mapped = mapped(error, sql: sql)
-            if first && broken { brokeAtStart = true }
-            throw mapped
+        let statement = try queued(sql, arguments)
+        guard let rows = try send(statement) else {
+            throw DatabaseError(.error, "PostgreSQL client failure: a statement's result was lost", sql: sql)
+        }
+        return rows
+    }
+
+    /// Queues `sql`, whose answer nobody reads, for the next flight; runs it now unless it is an INSERT, UPDATE or
+    /// DELETE. A statement is prepared (parsed against the schema) before its flight runs, so one that changes the
+    /// schema (`CREATE TABLE`) must have run before a later statement naming what it creates is prepared; row
+    /// changes never alter what a later statement means.
+    func runLater(_ sql: String, _ arguments: [DatabaseValue]) throws(DatabaseError) {
+        let statement = try queued(sql, arguments)
+        if Self.changesRowsOnly(sql) {
+            pending.append(statement)
+        } else {
+            try send(statement)
         }
     }
 
-    /// Runs several statements through the simple query protocol (schema scripts; transaction control).
-    func runScript(_ script: String) throws(DatabaseError) {
-        let first = !opening.isEmpty
-        if first {
-            _ = try run(opening.removeLast().sql, [])
-            // `run` sent the rest of the opening with that last statement.
+    /// Whether `sql` starts with INSERT, UPDATE or DELETE (after spaces), in any case.
+    static func changesRowsOnly(_ sql: String) -> Bool {
+        var word: [UInt8] = []
+        for byte in sql.utf8 {
+            if word.isEmpty && (byte == 0x20 || byte == 0x0A || byte == 0x09 || byte == 0x0D) { continue }
+            guard (0x41...0x5A).contains(byte) || (0x61...0x7A).contains(byte), word.count < 6 else { break }
+            word.append(byte & 0xDF)  // upper case
         }
+        return word == Array("INSERT".utf8) || word == Array("UPDATE".utf8) || word == Array("DELETE".utf8)
+    }
+
+    private func queued(_ sql: String, _ arguments: [DatabaseValue]) throws(DatabaseError) -> QueuedStatement {
+        if let fatal { throw fatal }
+        // As PostgreSQL refuses every statement of a failed transaction (25P02), so does the session, with the
+        // failure itself.
+        if let owner = currentOwner, let failure = failures[owner] { throw failure }
+        let statement = PostgresStatement(PostgresPlaceholders.rewrite(sql), arguments.map(Self.postgresValue))
+        return QueuedStatement(statement, sql: sql, owner: currentOwner, role: .statement)
+    }
+
+    /// Runs several statements through the simple query protocol (schema scripts), after everything waiting.
+    func runScript(_ script: String) throws(DatabaseError) {
+        if let fatal { throw fatal }
+        if let owner = currentOwner, let failure = failures[owner] { throw failure }
+        _ = try send(nil)
+        flights += 1
         do throws(PostgresError) {
             _ = try connection.simpleQueryBlocking(script)
         } catch {
-            throw mapped(error, sql: script)
+            throw failed(error, sql: script, owner: currentOwner)
         }
     }
 
-    private static func changesRows(_ tag: String) -> Bool {
+    static func changesRows(_ tag: String) -> Bool {
         tag.hasPrefix("INSERT") || tag.hasPrefix("UPDATE") || tag.hasPrefix("DELETE") || tag.hasPrefix("MERGE")
-    }
-
-    func mapped(_ error: PostgresError, sql: String?) -> DatabaseError {
-        if error.breaksConnection || connection.isBroken { broken = true }
-        return PostgresStore.databaseError(error, sql: sql)
     }
 
     // MARK: SQLSession
 
     func execute(_ sql: String, _ arguments: [DatabaseValue]) throws(DatabaseError) {
-        _ = try run(sql, arguments)
+        try runLater(sql, arguments)
     }
 
     func executeScript(_ sql: String) throws(DatabaseError) { try runScript(sql) }

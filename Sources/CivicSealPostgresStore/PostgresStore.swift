@@ -3,19 +3,22 @@ import CivicSealStorage
 import Dispatch
 import Synchronization
 
-/// The records store on PostgreSQL (``SQLStore``): a bounded pool of connections; each `write` is one transaction
-/// `BEGIN … COMMIT` on one connection, each `read` one `REPEATABLE READ, READ ONLY` snapshot.
+/// The records store on PostgreSQL (``SQLStore``): a bounded pool of connections; each `read` is one
+/// `REPEATABLE READ, READ ONLY` snapshot, each blocking `write` one transaction `BEGIN … COMMIT`, and async writes
+/// are grouped: one writer lane runs every queued closure (up to ``maximumBatch``) in ONE transaction, each under a
+/// savepoint of its own, with ONE commit (see ``PostgresStore+GroupCommit.swift``).
 ///
 /// Writes are serialized across every instance by a transaction-scoped advisory lock
-/// (`pg_advisory_xact_lock`), taken first in each write: the records layer was written for SQLite's single writer
-/// (the audit chain appends after the last hash, new request numbers follow the largest), so on PostgreSQL the same
-/// invariant holds for all instances sharing the database, and the audit trail stays one chain. Writes then run at
-/// READ COMMITTED, so every statement after the lock sees every write committed before it. Reads never take the
+/// (`pg_advisory_xact_lock`), taken first in each write transaction: the records layer was written for SQLite's single
+/// writer (the audit chain appends after the last hash, new request numbers follow the largest), so on PostgreSQL the
+/// same invariant holds for all instances sharing the database, and the audit trail stays one chain. Writes then run
+/// at READ COMMITTED, so every statement after the lock sees every write committed before it. Reads never take the
 /// lock. A serialization failure or deadlock (40001/40P01) is retried a bounded number of times.
 ///
-/// Closures run on dispatch threads, never on Swift's cooperative pool: the async forms hop to one, the blocking
-/// forms run on the caller's thread (the command line). A connection that breaks (server restart) is dropped and
-/// its failure reported as ``DatabaseError/Code/unavailable``; the next transaction connects afresh.
+/// Closures run on dispatch threads, never on Swift's cooperative pool: async reads hop to one, async writes to the
+/// writer lane, the blocking forms run on the caller's thread (the command line). A connection that breaks (server
+/// restart) is dropped and its failure reported as ``DatabaseError/Code/unavailable``; the next transaction connects
+/// afresh.
 package final class PostgresStore: SQLStore {
     package let configuration: PostgresConfiguration
     package let maximumConnections: Int
@@ -29,6 +32,14 @@ package final class PostgresStore: SQLStore {
         PostgresStatement("SELECT pg_advisory_xact_lock(\(writeLockKey))"),
     ]
     static let readOpening = [PostgresStatement("BEGIN ISOLATION LEVEL REPEATABLE READ, READ ONLY")]
+    static let unorderedWriteOpening = [PostgresStatement("BEGIN ISOLATION LEVEL READ COMMITTED")]
+    /// Closures one group-commit transaction runs at most: a bound on the wait of the first, and on the savepoints
+    /// with writes in one transaction (PostgreSQL caches 64 subtransaction ids per backend before other sessions'
+    /// snapshots must look them up).
+    package let maximumBatch: Int
+    /// Async writes that may wait for the writer lane; beyond, a write fails at once with
+    /// ``DatabaseError/Code/busy`` (HTTP 503) instead of queueing without bound.
+    package var maximumQueuedWrites: Int { writeQueue.limit }
 
     private let bridge = BlockingBridge()
     private let idle = Mutex<[PostgresConnection]>([])
@@ -39,10 +50,17 @@ package final class PostgresStore: SQLStore {
     /// starve the bridge), taken in turn.
     private let lanes: [DispatchQueue]
     private let nextLane = Atomic<Int>(0)
+    /// The async writes waiting, and the serial queue (a thread of its own) whose passes run them in batches.
+    let writeQueue: PostgresWriteQueue
+    let writerLane = DispatchQueue(label: "civicseal.postgres-store.writer")
+    /// Round trips of transactions that finished, for tests and the benchmark (see ``roundTrips``).
+    let finishedRoundTrips = Atomic<Int>(0)
 
-    private init(configuration: PostgresConfiguration, maximumConnections: Int) {
+    private init(configuration: PostgresConfiguration, maximumConnections: Int, maximumBatch: Int, queueLimit: Int) {
         self.configuration = configuration
         self.maximumConnections = max(1, maximumConnections)
+        self.maximumBatch = max(1, maximumBatch)
+        writeQueue = PostgresWriteQueue(limit: queueLimit)
         slots = DispatchSemaphore(value: self.maximumConnections)
         lanes = (0..<self.maximumConnections).map { DispatchQueue(label: "civicseal.postgres-store.lane.\($0)") }
     }
@@ -50,27 +68,37 @@ package final class PostgresStore: SQLStore {
     /// Connects, applies the pending `migrations` (under the write lock, so instances starting together apply each
     /// once) and returns the store. Blocks the calling thread.
     package static func open(
-        _ configuration: PostgresConfiguration, maximumConnections: Int = 8, migrations: [SQLMigration] = []
+        _ configuration: PostgresConfiguration, maximumConnections: Int = 8, migrations: [SQLMigration] = [],
+        maximumBatch: Int = 64, maximumQueuedWrites: Int = 4096
     ) throws -> PostgresStore {
-        let store = PostgresStore(configuration: configuration, maximumConnections: maximumConnections)
+        let store = PostgresStore(
+            configuration: configuration, maximumConnections: maximumConnections, maximumBatch: maximumBatch,
+            queueLimit: maximumQueuedWrites)
         try store.migrate(migrations)
         return store
     }
 
-    /// ``open(_:maximumConnections:migrations:)`` from async code, on a dispatch thread.
+    /// ``open(_:maximumConnections:migrations:maximumBatch:maximumQueuedWrites:)`` from async code, on a dispatch
+    /// thread.
     package static func open(
-        _ configuration: PostgresConfiguration, maximumConnections: Int = 8, migrations: [SQLMigration] = []
+        _ configuration: PostgresConfiguration, maximumConnections: Int = 8, migrations: [SQLMigration] = [],
+        maximumBatch: Int = 64, maximumQueuedWrites: Int = 4096
     ) async throws -> PostgresStore {
         try await withCheckedThrowingContinuation { continuation in
             DispatchQueue.global(qos: .userInitiated).async {
                 continuation.resume(
                     with: Result {
                         try PostgresStore.open(
-                            configuration, maximumConnections: maximumConnections, migrations: migrations)
+                            configuration, maximumConnections: maximumConnections, migrations: migrations,
+                            maximumBatch: maximumBatch, maximumQueuedWrites: maximumQueuedWrites)
                     })
             }
         }
     }
+
+    /// Round trips (flights) to the server of every transaction finished so far, preparations and rollbacks
+    /// included: a test's or benchmark's difference of two readings counts what the work between them cost.
+    package var roundTrips: Int { finishedRoundTrips.load(ordering: .relaxed) }
 
     package var dialect: SQLDialect { .postgresql }
 
@@ -91,14 +119,50 @@ package final class PostgresStore: SQLStore {
         try transaction(begin: Self.readOpening, body)
     }
 
+    /// Queues `updates` for the writer lane, which runs it in the next batch (see ``PostgresStore+GroupCommit.swift``),
+    /// and returns its value once that batch has committed. A caller cancelled before its closure starts is removed
+    /// (`CancellationError`); after, it waits for the batch, whose outcome it gets.
     package func writeSession<T: Sendable>(_ updates: @escaping @Sendable (any SQLSession) throws -> T) async throws
         -> T
     {
-        try await offPool { try self.writeSession(updates) }
+        guard !closed.load(ordering: .relaxed) else { throw DatabaseError(.closed, "the PostgreSQL store is closed") }
+        let write = PendingWrite(updates)
+        return try await withTaskCancellationHandler {
+            try await withCheckedThrowingContinuation { continuation in
+                guard write.attach(continuation) else { return }
+                do {
+                    if try writeQueue.enqueue(write) { writerLane.async { self.drainWrites() } }
+                } catch {
+                    write.fail(error)
+                }
+            }
+        } onCancel: {
+            write.cancel()
+        }
     }
 
     package func readSession<T: Sendable>(_ body: @escaping @Sendable (any SQLSession) throws -> T) async throws -> T {
         try await offPool { try self.readSession(body) }
+    }
+
+    /// A write transaction WITHOUT the records' advisory lock, off the cooperative pool, retried like
+    /// ``writeSession(_:)-sync``: for rows that need no global order (the pages' sessions, rate windows), whose
+    /// statements are atomic on their own, so that they never queue behind issuance and audit appends.
+    package func unorderedWrite<T: Sendable>(_ updates: @escaping @Sendable (any SQLSession) throws -> T) async throws
+        -> T
+    {
+        try await offPool {
+            var attempt = 1
+            while true {
+                do {
+                    return try self.transaction(begin: Self.unorderedWriteOpening, updates)
+                } catch let error as DatabaseError
+                    where error.code == .serializationFailure && attempt < self.maximumAttempts
+                {
+                    attempt += 1
+                }
+            }
+        }
     }
 
     /// Closes every idle connection; later transactions fail with ``DatabaseError/Code/closed``.
@@ -122,43 +186,51 @@ package final class PostgresStore: SQLStore {
         }
     }
 
-    /// Runs `body` in one transaction. BEGIN (and, for writes, the lock) leave with the body's first statement in one
-    /// round trip; COMMIT is one more; a body that ran no statement sends neither.
+    /// Runs `body` in one transaction. BEGIN (and, for writes, the lock) leave with the body's first statement that
+    /// needs an answer, statements whose answer is not read wait for the next one, and the last of them leave with
+    /// COMMIT; a body that ran no statement sends nothing.
     private func transaction<T>(begin: [PostgresStatement], _ body: (any SQLSession) throws -> T) throws -> T {
         // An idle pooled connection may have died with the server (a restart): the first flight finds out before
         // anything of the transaction ran, so that connection is dropped and the transaction runs again on the next
         // one, at most once per pool slot.
         var stale = 0
         while true {
-            let session = try checkOut(opening: begin)
+            let session = try checkOut(opening: begin, savepoints: false)
             var healthy = true
-            defer { checkIn(session.connection, healthy: healthy && !session.broken) }
-            do {
-                let result = try body(session)
-                if session.opened { try session.runScript("COMMIT") }
-                return result
-            } catch {
-                if session.broken {
-                    healthy = false
-                    if session.brokeAtStart && stale < maximumConnections {
-                        stale += 1
-                        continue
-                    }
-                } else if session.opened {
-                    do { try session.runScript("ROLLBACK") } catch { healthy = false }
+            defer { checkIn(session, healthy: healthy) }
+            session.beginClosure(0)
+            let result = Result { try body(session) }
+            let thrown: (any Error)? = if case .failure(let error) = result { error } else { nil }
+            session.endClosure(0, threw: thrown != nil)
+            let failure = thrown ?? session.failures[0] ?? session.fatal
+            if let failure {
+                if session.brokeAtStart && stale < maximumConnections {
+                    stale += 1
+                    continue
                 }
+                healthy = session.rollback()
+                throw failure
+            }
+            do {
+                try session.commit()
+            } catch {
+                healthy = session.rollback()
                 throw error
             }
+            return try result.get()
         }
     }
 
-    private func checkOut(opening: [PostgresStatement]) throws(DatabaseError) -> PostgresSession {
+    func checkOut(opening: [PostgresStatement], savepoints: Bool) throws(DatabaseError) -> PostgresSession {
         guard !closed.load(ordering: .relaxed) else { throw DatabaseError(.closed, "the PostgreSQL store is closed") }
         slots.wait()
-        if let connection = idle.withLock({ $0.popLast() }) {
-            if !connection.isBroken {
-                return PostgresSession(connection: connection, bridge: bridge, opening: opening)
+        // An idle connection the server closed meanwhile (a restart) is seen here, without a round trip.
+        while let connection = idle.withLock({ $0.popLast() }) {
+            if connection.looksHealthyBlocking {
+                return PostgresSession(
+                    connection: connection, bridge: bridge, opening: opening, savepoints: savepoints)
             }
+            bridge.wait { () async -> Void in await connection.close() }
         }
         let configuration = configuration
         let result: Result<PostgresConnection, PostgresError> = bridge.wait {
@@ -171,15 +243,18 @@ package final class PostgresStore: SQLStore {
         }
         switch result {
         case .success(let connection):
-            return PostgresSession(connection: connection, bridge: bridge, opening: opening)
+            return PostgresSession(connection: connection, bridge: bridge, opening: opening, savepoints: savepoints)
         case .failure(let error):
             slots.signal()
             throw Self.databaseError(error, sql: nil)
         }
     }
 
-    private func checkIn(_ connection: PostgresConnection, healthy: Bool) {
-        if healthy && !connection.isBroken && !closed.load(ordering: .relaxed) {
+    func checkIn(_ session: PostgresSession, healthy: Bool) {
+        let connection = session.connection
+        finishedRoundTrips.add(
+            connection.roundTrips.load(ordering: .relaxed) - session.roundTripsAtStart, ordering: .relaxed)
+        if healthy && !session.broken && connection.isIdle && !connection.isBroken && !closed.load(ordering: .relaxed) {
             idle.withLock { $0.append(connection) }
         } else {
             bridge.wait { () async -> Void in await connection.close() }

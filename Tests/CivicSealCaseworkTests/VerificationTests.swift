@@ -18,29 +18,29 @@ struct VerificationTests {
         let given = DetailsConfirmation(
             documentID: documentID.lowercased(), fullName: "  nguyễn thị  thử nghiệm ", birthDate: "1990-05-14",
             sex: "Nữ", personalID: "001190000001")
-        let confirmed = try fixture.casework.confirmDetails(given, client: "192.0.2.1")
+        let confirmed = try await fixture.casework.confirmDetails(given, client: "192.0.2.1")
         #expect(confirmed?.entry.documentID == documentID && confirmed?.entry.status == .valid)
         var wrongBirth = given
         wrongBirth.birthDate = "1990-05-15"
-        #expect(try fixture.casework.confirmDetails(wrongBirth, client: "192.0.2.1") == nil)
+        #expect(try await fixture.casework.confirmDetails(wrongBirth, client: "192.0.2.1") == nil)
         var unknown = given
         unknown.documentID = "00000000000000000000000001"
-        #expect(try fixture.casework.confirmDetails(unknown, client: "192.0.2.1") == nil)
+        #expect(try await fixture.casework.confirmDetails(unknown, client: "192.0.2.1") == nil)
     }
 
-    @Test func confirmationsAreLimitedPerClient() throws {
-        let fixture = try CaseworkFixture(confirmationsPerMinute: 2)
+    @Test func confirmationsAreLimitedPerClient() async throws {
+        let fixture = try CaseworkFixture(confirmationsPerWindow: 2)
         let given = DetailsConfirmation(
             documentID: "00000000000000000000000001", fullName: "A", birthDate: "1990-05-14", sex: "female",
             personalID: "001190000001")
-        _ = try fixture.casework.confirmDetails(given, client: "192.0.2.1")
-        _ = try fixture.casework.confirmDetails(given, client: "192.0.2.1")
-        let refused = #expect(throws: CaseworkError.self) {
-            _ = try fixture.casework.confirmDetails(given, client: "192.0.2.1")
+        _ = try await fixture.casework.confirmDetails(given, client: "192.0.2.1")
+        _ = try await fixture.casework.confirmDetails(given, client: "192.0.2.1")
+        let refused = await #expect(throws: CaseworkError.self) {
+            _ = try await fixture.casework.confirmDetails(given, client: "192.0.2.1")
         }
         #expect(refused?.code == .tooManyAttempts && (refused?.retryAfter ?? 0) > 0)
         // Another client is counted on its own.
-        #expect(try fixture.casework.confirmDetails(given, client: "192.0.2.2") == nil)
+        #expect(try await fixture.casework.confirmDetails(given, client: "192.0.2.2") == nil)
     }
 
     @Test func anUnknownDocumentHasNoStatus() throws {

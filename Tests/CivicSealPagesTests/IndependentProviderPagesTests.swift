@@ -70,7 +70,7 @@ struct IndependentProviderPagesTests {
             let atProvider = try await provider.curl([endSession])
             #expect(atProvider.location == Self.origin + "/", "\(atProvider.status) \(atProvider.body)")
             #expect(try await provider.endSessions() == 1)
-            #expect(live.service.site.sessions.count == 1, "the officer is still signed in")
+            #expect(await live.service.site.sessions.count == 1, "the officer is still signed in")
         }
     }
 
@@ -87,7 +87,7 @@ struct IndependentProviderPagesTests {
                 #expect(refused.status == 400, "\(misbehaviour): \(refused)")
                 #expect(refused.element(id: "failure-message") == PageText.vi("sign-in-failed-token"), "\(refused)")
                 #expect(refused.text.contains(#"href="/citizen/sign-in" id="try-again""#))
-                #expect(live.service.site.sessions.count == 0)
+                #expect(await live.service.site.sessions.count == 0)
             }
         }
     }

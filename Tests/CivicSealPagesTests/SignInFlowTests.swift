@@ -64,7 +64,7 @@ struct SignInFlowTests {
             let state = try #require(query.first { $0.name == "state" }?.value)
             #expect(query.first { $0.name == "code_challenge_method" }?.value == "S256", "PKCE S256: \(location)")
             #expect(!cookie.value.contains(state), "the state is sealed, not readable in the cookie")
-            #expect(live.service.site.sessions.count == 0, "starting a sign-in stores nothing")
+            #expect(await live.service.site.sessions.count == 0, "starting a sign-in stores nothing")
 
             let token = try live.token(for: .man(80))
             let form = try await browser.get(try Browser.localTarget(location))
@@ -76,7 +76,7 @@ struct SignInFlowTests {
             let home = try await browser.get("/citizen")
             #expect(home.status == 200 && home.text.contains(Person.man(80).name), "\(home)")
             #expect(home.element(id: "flash") == PageText.vi("signed-in"))
-            #expect(live.service.site.sessions.count == 1)
+            #expect(await live.service.site.sessions.count == 1)
         }
     }
 
@@ -94,7 +94,7 @@ struct SignInFlowTests {
             #expect(refused.text.contains(#"href="/citizen/sign-in" id="try-again""#), "a way to try again")
             Self.expectNothingSecret(refused, [at.state, callback])
             #expect(!refused.setCookies.contains { $0.name == "civicseal" && !$0.expires })
-            #expect(live.service.site.sessions.count == 0)
+            #expect(await live.service.site.sessions.count == 0)
             #expect(try await browser.get("/citizen").header("Location") == "/citizen/sign-in")
         }
     }
@@ -112,7 +112,7 @@ struct SignInFlowTests {
             #expect(replayed.status == 400, "\(replayed)")
             #expect(replayed.element(id: "failure-message") == PageText.vi("sign-in-failed-code"), "\(replayed)")
             Self.expectNothingSecret(replayed, [at.state, callback])
-            #expect(live.service.site.sessions.count == 1, "only the first sign-in holds a session")
+            #expect(await live.service.site.sessions.count == 1, "only the first sign-in holds a session")
             #expect(try await copy.get("/citizen").header("Location") == "/citizen/sign-in")
             // The same browser again: its pending sign-in is gone.
             let again = try await browser.get(callback)
@@ -133,7 +133,7 @@ struct SignInFlowTests {
             #expect(refused.status == 400, "\(refused)")
             #expect(refused.element(id: "failure-message") == PageText.vi("sign-in-failed-expired"), "\(refused)")
             #expect(refused.text.contains(#"href="/officer/sign-in" id="try-again""#))
-            #expect(live.service.site.sessions.count == 0)
+            #expect(await live.service.site.sessions.count == 0)
         }
     }
 
@@ -150,7 +150,7 @@ struct SignInFlowTests {
             let refused = try await browser.get(callback)
             #expect(refused.element(id: "failure-message") == PageText.en("sign-in-failed-expired"), "\(refused)")
             #expect(refused.element(id: "failure-heading") == PageText.en("sign-in-failed"))
-            #expect(live.service.site.sessions.count == 0)
+            #expect(await live.service.site.sessions.count == 0)
         }
     }
 
@@ -164,7 +164,7 @@ struct SignInFlowTests {
             #expect(refused.status == 403, "\(refused)")
             #expect(refused.element(id: "failure-message") == PageText.vi("sign-in-failed-provider"), "\(refused)")
             #expect(!refused.text.contains("User cancelled"), "the provider's text is not echoed")
-            #expect(live.service.site.sessions.count == 0)
+            #expect(await live.service.site.sessions.count == 0)
         }
     }
 
@@ -192,7 +192,7 @@ struct SignInFlowTests {
             #expect(back.status == 303 && back.header("Location") == form, "\(back)")
             let opened = try await browser.get(form)
             #expect(opened.status == 200 && opened.element(id: "step-up-text") == nil, "\(opened)")
-            #expect(live.service.site.sessions.count == 1, "the level-1 session was replaced, not kept beside")
+            #expect(await live.service.site.sessions.count == 1, "the level-1 session was replaced, not kept beside")
         }
     }
 
@@ -226,7 +226,7 @@ struct SignInFlowTests {
             #expect(components.queryItems?.contains { $0.name == "id_token_hint" } == true)
             let back = try #require(components.queryItems?.first { $0.name == "post_logout_redirect_uri" }?.value)
             #expect(back.hasSuffix("/") && URLComponents(string: back)?.path == "/", "\(back)")
-            #expect(live.service.site.sessions.count == 0)
+            #expect(await live.service.site.sessions.count == 0)
             #expect(try await citizen.get("/citizen").header("Location") == "/citizen/sign-in")
             let provider = try await citizen.get(try Browser.localTarget(endSession))
             #expect([302, 303].contains(provider.status) && provider.header("Location") == back, "\(provider)")
@@ -237,7 +237,7 @@ struct SignInFlowTests {
             let local = try await citizen.post(
                 "/sign-out", [("csrf", try #require(notice.csrf)), ("next", "/officer/sign-in")])
             #expect(local.status == 303 && local.header("Location") == "/officer/sign-in", "\(local)")
-            #expect(live.service.site.sessions.count == 0)
+            #expect(await live.service.site.sessions.count == 0)
         }
     }
 
@@ -267,7 +267,7 @@ struct SignInFlowTests {
             #expect(refused.element(id: "failure-message") == PageText.vi("sign-in-failed-unreachable"), "\(refused)")
             #expect(!refused.text.contains("127.0.0.1:1"), "the provider's address is not shown")
             #expect(browser.cookies["civicseal_signin"] == nil, "nothing pending")
-            #expect(live.service.site.sessions.count == 0)
+            #expect(await live.service.site.sessions.count == 0)
             let officer = Browser(live)
             #expect(
                 try await officer.signIn("/officer/sign-in", token: try live.token(for: .justiceOfficer)).status == 303)

@@ -47,7 +47,7 @@ struct WebPagesTests {
             planted.setCookie("civicseal", String(repeating: "A", count: 43))
             let refused = try await planted.get("/officer/queue")
             #expect(refused.status == 303 && refused.header("Location") == "/officer/sign-in", "\(refused)")
-            #expect(live.service.site.sessions.count == 0, "anonymous visits keep nothing on the server")
+            #expect(await live.service.site.sessions.count == 0, "anonymous visits keep nothing on the server")
         }
     }
 
@@ -209,7 +209,7 @@ struct WebPagesTests {
                 #expect(response.text.contains(#"href="/officer/sign-in" id="try-again""#), "\(label): try again")
             }
             #expect(browser.cookies["civicseal"] == nil, "refusals start no session")
-            #expect(live.service.site.sessions.count == 0)
+            #expect(await live.service.site.sessions.count == 0)
             // The other way round: a citizen page refuses an officer.
             let citizenPage = Browser(live)
             let refused = try await citizenPage.signIn("/citizen/sign-in", token: officerToken)

@@ -10,7 +10,16 @@ package final class Browser: Sendable {
     package let client: HTTPClient
     private let state = Mutex<(cookies: [String: String], seen: [(path: String, response: ClientResponse)])>(([:], []))
 
+    /// Headers every request carries (e.g. which instance a load balancer should pick).
+    private let fixedHeaders = Mutex<[(String, String)]>([])
+
     package init(_ live: LiveService) { client = live.client }
+
+    /// A visitor of whatever `client` reaches (a load balancer in front of several services).
+    package init(client: HTTPClient) { self.client = client }
+
+    /// Sends `headers` with every later request, instead of those given before.
+    package func sendAlways(_ headers: [(String, String)]) { fixedHeaders.withLock { $0 = headers } }
 
     /// Signs in at the development identity provider as the person `token` names, as a visitor would: opens `path`
     /// (a sign-in page), follows its button to the provider's authorize page, posts the token's identity claims
@@ -128,7 +137,7 @@ package final class Browser: Sendable {
         -> ClientResponse
     {
         let jar = cookies
-        var headers = headers
+        var headers = headers + fixedHeaders.withLock { $0 }
         if !jar.isEmpty {
             headers.append(
                 ("Cookie", jar.sorted { $0.key < $1.key }.map { "\($0.key)=\($0.value)" }.joined(separator: "; ")))

@@ -131,7 +131,7 @@ extension APIService {
     /// `POST /v1/verify/details` (public): `{documentId, fullName, birthDate, sex, personalId}` → `{"confirmed": …}`,
     /// with status, kind, department and issue date only when every field matches. 10 attempts a minute per client
     /// address (then 429 with `Retry-After`).
-    func verifyDetails(_ request: HTTPRequest, _ context: RequestContext) throws -> HTTPResponse {
+    func verifyDetails(_ request: HTTPRequest, _ context: RequestContext) async throws -> HTTPResponse {
         try requireJSONMediaType(request)
         let fields = ["documentId", "fullName", "birthDate", "sex", "personalId"]
         let object = try Self.jsonObject(request.body, members: Set(fields))
@@ -146,7 +146,7 @@ extension APIService {
         }
         let given = DetailsConfirmation(
             documentID: values[0], fullName: values[1], birthDate: values[2], sex: values[3], personalID: values[4])
-        let status = try casework.confirmDetails(given, client: context.clientAddress.clientKey)
+        let status = try await casework.confirmDetails(given, client: context.clientAddress.clientKey)
         return json(ConfirmationBody(status))
     }
 }

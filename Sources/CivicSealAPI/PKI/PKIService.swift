@@ -29,14 +29,14 @@ package final class PKIService: Sendable {
     /// Adds the PKI routes to `builder`.
     package func register(_ builder: inout HTTPRouter.Builder) {
         builder.add(.get, "/pki/ca/root.cer") { [self] _, context in
-            try limit(context)
+            try await limit(context)
             var response = HTTPResponse(status: .ok, body: publisher.authority.der)
             response.headers.replaceOrAdd(name: "Content-Type", value: "application/pkix-cert")
             response.headers.replaceOrAdd(name: "Cache-Control", value: "public, max-age=86400")
             return response
         }
         builder.add(.get, "/pki/crl/root.crl") { [self] _, context in
-            try limit(context)
+            try await limit(context)
             guard let crl = publisher.currentCRL() else {
                 throw PKIError(status: .serviceUnavailable, "The CRL cannot be issued now.")
             }
@@ -46,7 +46,7 @@ package final class PKIService: Sendable {
             return response
         }
         builder.add(.post, "/pki/ocsp") { [self] request, context in
-            try limit(context)
+            try await limit(context)
             let mediaType = request.headers.first(name: "Content-Type")?.split(separator: ";", maxSplits: 1).first.map {
                 $0.trimmingCharacters(in: .whitespaces).lowercased()
             }
@@ -59,7 +59,7 @@ package final class PKIService: Sendable {
             return try ocspResponse(to: request.body, cacheable: false)
         }
         builder.add(.get, "/pki/ocsp/{request}") { [self] _, context in
-            try limit(context)
+            try await limit(context)
             let encoded = context.parameter("request") ?? ""
             guard encoded.utf8.count <= Self.maximumEncodedRequest,
                 encoded.utf8.allSatisfy({ Self.base64Alphabet.contains($0) })
@@ -74,8 +74,8 @@ package final class PKIService: Sendable {
 
     // MARK: - Answers
 
-    private func limit(_ context: RequestContext) throws(PKIError) {
-        if let wait = limiter.attempt(context.clientAddress.clientKey, now: clock()) {
+    private func limit(_ context: RequestContext) async throws(PKIError) {
+        if let wait = await limiter.attempt(context.clientAddress.clientKey, now: clock()) {
             throw PKIError(
                 status: .tooManyRequests, "Too many PKI requests from this address.",
                 headers: ["Retry-After": String(wait)])

@@ -39,14 +39,14 @@ package struct TimeStampHandler: Sendable {
 
     /// Adds `POST /pki/tsa` to `builder`; it runs on the handler threads (one ECDSA signature per request).
     package func register(_ builder: inout HTTPRouter.Builder) {
-        builder.add(.post, Self.path) { [self] request, context in try respond(request, context) }
+        builder.add(.post, Self.path) { [self] request, context in try await respond(request, context) }
     }
 
     /// The problem title of this route's refusals.
     static let refused = "Time-stamp request refused"
 
-    func respond(_ request: HTTPRequest, _ context: RequestContext) throws(PKIError) -> HTTPResponse {
-        if let wait = limiter.attempt(context.clientAddress.clientKey, now: clock()) {
+    func respond(_ request: HTTPRequest, _ context: RequestContext) async throws(PKIError) -> HTTPResponse {
+        if let wait = await limiter.attempt(context.clientAddress.clientKey, now: clock()) {
             throw PKIError(
                 title: Self.refused,
                 status: .tooManyRequests, "Too many time-stamp requests from this address.",

@@ -1,17 +1,20 @@
 import CivicSealCasework
+import CivicSealPostgresStore
 import CivicSealStorage
 import Synchronization
 
 /// Per-client budgets shared by every instance on one PostgreSQL database: table `rate_windows`, one row per key
 /// (the SHA-256 of the limiter's namespace and the client's address key: no address is stored), upserted with
-/// `INSERT … ON CONFLICT (key) DO UPDATE … RETURNING count`, which is atomic without any lock of ours.
+/// `INSERT … ON CONFLICT (key) DO UPDATE … RETURNING count`, which is atomic without any lock of ours: it runs on
+/// the store's own threads without the records' write lock (``PostgresStore/unorderedWrite(_:)``), so a confirmation
+/// never queues behind issuance, and never blocks the cooperative pool.
 ///
 /// Bounded under attack: a key has one row whatever it sends, so the table holds at most the distinct clients of the
 /// current window and the one before; every `window` (at most once per ``sweepInterval``) each instance deletes the
 /// rows of finished windows. An attacker rotating addresses is therefore bounded by the distinct /64s (IPv6) or
 /// addresses (IPv4) it can use within one window, each row 60 bytes or so.
 package final class DatabaseRateCounter: SharedRateCounter {
-    package let store: any SQLStore
+    package let store: PostgresStore
     package let sweepInterval: Int64
     private let lastSweep = Mutex<Int64>(0)
 
@@ -24,19 +27,19 @@ package final class DatabaseRateCounter: SharedRateCounter {
         CREATE INDEX IF NOT EXISTS rate_windows_end ON rate_windows ((window_start + window_seconds));
         """
 
-    package init(store: any SQLStore, sweepInterval: Int64 = 60) throws {
+    package init(store: PostgresStore, sweepInterval: Int64 = 60) throws {
         self.store = store
         self.sweepInterval = sweepInterval
         try store.writeSession { try $0.executeScript(Self.schema) }
     }
 
-    package func increment(key: [UInt8], windowStart: Int64, window: Int64) -> Int? {
+    package func increment(key: [UInt8], windowStart: Int64, window: Int64) async -> Int? {
         let sweep = lastSweep.withLock { last -> Bool in
             guard windowStart - last >= sweepInterval else { return false }
             last = windowStart
             return true
         }
-        let count = try? store.writeSession { session -> Int64? in
+        let count = try? await store.unorderedWrite { session -> Int64? in
             if sweep {
                 try session.execute(
                     "DELETE FROM rate_windows WHERE window_start + window_seconds <= ?",
@@ -56,7 +59,7 @@ package final class DatabaseRateCounter: SharedRateCounter {
     }
 
     /// Rows held (for tests and metrics).
-    package func rows() -> Int {
-        Int(((try? store.readSession { try $0.scalar("SELECT count(*) FROM rate_windows").int64 }) ?? nil) ?? 0)
+    package func rows() async -> Int {
+        Int(((try? await store.readSession { try $0.scalar("SELECT count(*) FROM rate_windows").int64 }) ?? nil) ?? 0)
     }
 }

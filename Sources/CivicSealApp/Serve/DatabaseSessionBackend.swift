@@ -12,12 +12,21 @@ import CivicSealWebKit
 /// microseconds of the **server's** clock (shared by every instance). Bounded as the in-memory store: expired rows
 /// are deleted at every sign-in, an owner keeps at most `sessionsPerOwner`, a full table refuses new sign-ins.
 ///
-/// Every change is one short write transaction (they share the records' write lock). A lookup is a read; it moves
-/// `last_seen` only when that is older than ``touchInterval`` (so a busy page does not write on each request):
-/// the idle timeout is therefore exact to within that interval. A database that cannot be reached turns lookups
-/// into "not signed in" and sign-ins into ``SessionStoreError/Code/unavailable``, never a crash.
+/// Every call runs on the store's own threads (``PostgresStore/unorderedWrite(_:)`` and the async read), never on
+/// the cooperative pool. Changes are short transactions **without** the records' write lock: sessions need no
+/// global order, so a page view never queues behind issuance or audit appends. Each change is atomic on its own
+/// (a rotation deletes the old row and inserts the new one in one transaction, so two instances rotating one
+/// session at once give one winner); a sign-in takes a transaction-scoped advisory lock on its owner only (a key
+/// space of its own: two 32-bit keys), so one person's bound holds across instances. The capacity check is not
+/// serialized: concurrent sign-ins on several instances may pass it together and exceed it by at most their number,
+/// which keeps it what it is for, a bound against floods.
+///
+/// A lookup is a read; it moves `last_seen` only when that is older than ``touchInterval`` (so a busy page does not
+/// write on each request): the idle timeout is therefore exact to within that interval. A database that cannot be
+/// reached turns lookups into "not signed in" and sign-ins into ``SessionStoreError/Code/unavailable``, never a
+/// crash.
 package final class DatabaseSessionBackend: SharedSessionBackend {
-    package let store: any SQLStore
+    package let store: PostgresStore
     /// How stale `last_seen` may get before a lookup writes it.
     let touchInterval: Duration
 
@@ -34,8 +43,11 @@ package final class DatabaseSessionBackend: SharedSessionBackend {
         CREATE INDEX IF NOT EXISTS web_sessions_created ON web_sessions (created_us);
         """
     static let now = "(extract(epoch FROM clock_timestamp()) * 1000000)::bigint"
+    /// The first key of the per-owner sign-in lock ("Sess" in ASCII); the second is 32 bits of the owner's digest.
+    static let ownerLockClass: Int32 = 0x5365_7373
 
-    package init(store: any SQLStore, touchInterval: Duration = .seconds(30)) throws {
+    /// Creates the table if needed (once, under the records' write lock, so instances starting together agree).
+    package init(store: PostgresStore, touchInterval: Duration = .seconds(30)) throws {
         self.store = store
         self.touchInterval = touchInterval
         try store.writeSession { try $0.executeScript(Self.schema) }
@@ -46,6 +58,11 @@ package final class DatabaseSessionBackend: SharedSessionBackend {
         return components.seconds * 1_000_000 + components.attoseconds / 1_000_000_000_000
     }
 
+    /// 32 bits of an owner's digest, as `pg_advisory_xact_lock(int4, int4)` takes them.
+    static func ownerLock(_ ownerKey: [UInt8]) -> Int64 {
+        Int64(Int32(bitPattern: ownerKey.prefix(4).reduce(UInt32(0)) { $0 << 8 | UInt32($1) }))
+    }
+
     /// Deletes sessions past their idle or absolute timeout.
     private static func deleteExpired(_ session: any SQLSession, limits: SessionLimits) throws {
         try session.execute(
@@ -53,9 +70,15 @@ package final class DatabaseSessionBackend: SharedSessionBackend {
             [.integer(microseconds(limits.idleTimeout)), .integer(microseconds(limits.absoluteTimeout))])
     }
 
-    package func create(key: [UInt8], record: SharedSessionRecord, limits: SessionLimits) throws(SessionStoreError) {
+    package func create(key: [UInt8], record: SharedSessionRecord, limits: SessionLimits)
+        async throws(SessionStoreError)
+    {
         do {
-            let full = try store.writeSession { session -> Bool in
+            let full = try await store.unorderedWrite { session -> Bool in
+                // One person's sign-ins, on whichever instance, one at a time: their bound is exact.
+                try session.execute(
+                    "SELECT pg_advisory_xact_lock(\(Self.ownerLockClass), (?)::int4)",
+                    [.integer(Self.ownerLock(record.ownerKey))])
                 try Self.deleteExpired(session, limits: limits)
                 // The owner's own least recently seen sessions make room for this one.
                 try session.execute(
@@ -80,8 +103,8 @@ package final class DatabaseSessionBackend: SharedSessionBackend {
         }
     }
 
-    package func lookup(key: [UInt8], limits: SessionLimits) -> SharedSessionRecord? {
-        let found = try? store.readSession { session -> (SharedSessionRecord, Int64)? in
+    package func lookup(key: [UInt8], limits: SessionLimits) async -> SharedSessionRecord? {
+        let found = try? await store.readSession { session -> SharedSessionRecord? in
             guard
                 let row = try session.queryFirst(
                     "SELECT owner_key, csrf_token, payload, \(Self.now) - created_us, \(Self.now) - last_seen_us "
@@ -89,18 +112,17 @@ package final class DatabaseSessionBackend: SharedSessionBackend {
                 let owner = row[0].bytes, let csrf = row[1].string, let payload = row[2].bytes,
                 let age = row[3].int64, let idle = row[4].int64
             else { return nil }
-            let record = SharedSessionRecord(
+            return SharedSessionRecord(
                 ownerKey: owner, csrfToken: csrf, sealedPayload: payload, age: .microseconds(age),
                 idle: .microseconds(idle))
-            return (record, idle)
         }
-        guard let (record, idleMicroseconds) = found ?? nil else { return nil }
+        guard let record = found ?? nil else { return nil }
         if record.idle >= limits.idleTimeout || record.age >= limits.absoluteTimeout {
-            remove(key: key)
+            await remove(key: key)
             return nil
         }
-        if idleMicroseconds >= Self.microseconds(touchInterval) {
-            _ = try? store.writeSession { session in
+        if record.idle >= touchInterval {
+            _ = try? await store.unorderedWrite { session in
                 try session.execute(
                     "UPDATE web_sessions SET last_seen_us = \(Self.now) WHERE key = ?", [.blob(key)])
             }
@@ -108,8 +130,8 @@ package final class DatabaseSessionBackend: SharedSessionBackend {
         return record
     }
 
-    package func replacePayload(key: [UInt8], sealedPayload: [UInt8], limits: SessionLimits) -> Bool {
-        let changed = try? store.writeSession { session -> Bool in
+    package func replacePayload(key: [UInt8], sealedPayload: [UInt8], limits: SessionLimits) async -> Bool {
+        let changed = try? await store.unorderedWrite { session -> Bool in
             try session.execute(
                 "UPDATE web_sessions SET payload = ?, last_seen_us = \(Self.now) WHERE key = ? "
                     + "AND last_seen_us > \(Self.now) - ? AND created_us > \(Self.now) - ?",
@@ -122,16 +144,17 @@ package final class DatabaseSessionBackend: SharedSessionBackend {
         return changed ?? false
     }
 
-    package func remove(key: [UInt8]) {
-        _ = try? store.writeSession { session in
+    package func remove(key: [UInt8]) async {
+        _ = try? await store.unorderedWrite { session in
             try session.execute("DELETE FROM web_sessions WHERE key = ?", [.blob(key)])
         }
     }
 
     package func rotate(from oldKey: [UInt8], to newKey: [UInt8], record: SharedSessionRecord, limits: SessionLimits)
-        -> Bool
+        async -> Bool
     {
-        let moved = try? store.writeSession { session -> Bool in
+        let moved = try? await store.unorderedWrite { session -> Bool in
+            // The DELETE locks the old row: a second rotation of it waits, then finds it gone (one winner).
             try session.execute(
                 "DELETE FROM web_sessions WHERE key = ? AND last_seen_us > \(Self.now) - ? "
                     + "AND created_us > \(Self.now) - ?",
@@ -149,15 +172,15 @@ package final class DatabaseSessionBackend: SharedSessionBackend {
         return moved ?? false
     }
 
-    package func count(ownerKey: [UInt8]) -> Int {
-        let count = try? store.readSession { session in
+    package func count(ownerKey: [UInt8]) async -> Int {
+        let count = try? await store.readSession { session in
             try session.scalar("SELECT count(*) FROM web_sessions WHERE owner_key = ?", [.blob(ownerKey)]).int64
         }
         return Int((count ?? nil) ?? 0)
     }
 
-    package func count() -> Int {
-        let count = try? store.readSession { try $0.scalar("SELECT count(*) FROM web_sessions").int64 }
+    package func count() async -> Int {
+        let count = try? await store.readSession { try $0.scalar("SELECT count(*) FROM web_sessions").int64 }
         return Int((count ?? nil) ?? 0)
     }
 
@@ -177,11 +200,5 @@ package final class DatabaseSessionBackend: SharedSessionBackend {
             else { throw DatabaseError(.error, "instance secret \(name) missing") }
             return value
         }
-    }
-
-    /// The pages' shared state when the records are in PostgreSQL (several instances); nil on SQLite.
-    static func webState(for store: any SQLStore) throws -> SharedWebState? {
-        guard store is PostgresStore else { return nil }
-        return SharedWebState(sessions: try DatabaseSessionBackend(store: store), secret: try sharedSecret(store))
     }
 }

@@ -123,6 +123,8 @@ package final class Service: Sendable {
     let sweeper: Task<Void, Never>
     /// On PostgreSQL: whether this instance leads the sweeper (the session-level advisory lock it holds).
     package let sweeperLeadership: AdvisoryLeadership?
+    /// On PostgreSQL: the sessions and rate windows every instance shares, on connections of their own.
+    package let sharedWeb: SharedWebDatabase?
     /// The archive renewal job (nil without a TSA in the keyring) and its background task.
     package let archive: ArchiveRenewal?
     let archiveJob: Task<Void, Never>?
@@ -144,9 +146,10 @@ package final class Service: Sendable {
         issuance: IssuanceService,
         sweeper: Task<Void, Never>, archive: (job: ArchiveRenewal, task: Task<Void, Never>)?, port: Int,
         banner: [String], developmentMode: Bool, developmentProvider: DevelopmentProvider? = nil,
-        signIn: ConnectedProviders, sweeperLeadership: AdvisoryLeadership? = nil
+        signIn: ConnectedProviders, sweeperLeadership: AdvisoryLeadership? = nil, sharedWeb: SharedWebDatabase? = nil
     ) {
         self.sweeperLeadership = sweeperLeadership
+        self.sharedWeb = sharedWeb
         self.archive = archive?.job
         archiveJob = archive?.task
         self.developmentMode = developmentMode
@@ -267,16 +270,15 @@ package final class Service: Sendable {
             trustProxyBearer: options.trustProxyBearer)
         webConfiguration.sessionCapacity = options.sessionCapacity
         let web: WebSite
+        // On PostgreSQL the sessions, CSRF and pre-sign-in keys, and the confirmation budget, are shared by every
+        // instance on the database (on connections of their own).
+        let shared: SharedWebDatabase?
+        do { shared = try SharedWebDatabase.open(beside: store.database) } catch {
+            try? store.close()
+            throw AppError(.storage, "shared sessions: \(RecordsError.describe(error))")
+        }
         do {
-            // On PostgreSQL the sessions, CSRF and pre-sign-in keys are shared by every instance on the database.
-            let shared: SharedWebState?
-            do { shared = try DatabaseSessionBackend.webState(for: store.database) } catch {
-                try? store.close()
-                throw AppError(.storage, "shared sessions: \(RecordsError.describe(error))")
-            }
-            web = try WebSite(configuration: webConfiguration, shared: shared)
-        } catch let error as AppError {
-            throw error
+            web = try WebSite(configuration: webConfiguration, shared: shared?.web)
         } catch {
             try? store.close()
             throw AppError(.configuration, "\(error)")
@@ -323,15 +325,9 @@ package final class Service: Sendable {
         }
         // On PostgreSQL the confirmation budget per client is one for every instance (a shared counter table).
         let confirmationLimiter: RateLimiter
-        if store.database is PostgresStore {
-            do {
-                confirmationLimiter = RateLimiter(
-                    limit: 10, window: 60, shared: try DatabaseRateCounter(store: store.database),
-                    namespace: "confirmation")
-            } catch {
-                try? store.close()
-                throw AppError(.storage, "shared rate limits: \(RecordsError.describe(error))")
-            }
+        if let shared {
+            confirmationLimiter = RateLimiter(
+                limit: 10, window: 60, shared: shared.rateCounter, namespace: "confirmation")
         } else {
             confirmationLimiter = RateLimiter(limit: 10, window: 60)
         }
@@ -442,7 +438,7 @@ package final class Service: Sendable {
             issuance: issuance,
             sweeper: sweeper, archive: archive.map { ($0, $0.start(every: options.archiveRenewalInterval)) },
             port: port, banner: banner, developmentMode: mode.isOn, developmentProvider: development?.provider,
-            signIn: signIn, sweeperLeadership: leadership)
+            signIn: signIn, sweeperLeadership: leadership, sharedWeb: shared)
     }
 
     /// Whether `host` is a loopback address: only this machine can reach a listener there.
@@ -457,6 +453,7 @@ package final class Service: Sendable {
         await sweeperLeadership?.resign()
         archiveJob?.cancel()
         await server.shutdown(deadline: deadline)
+        sharedWeb?.close()
         try? store.close()
     }
 }

@@ -30,17 +30,19 @@ extension Casework {
     /// The five-field confirmation for `client` (the edge's key for the caller's address): at most
     /// ``RateLimiter/limit`` attempts per window (else ``CaseworkError/Code/tooManyAttempts``), then the document's
     /// public status only when every field matches what it states; nil otherwise, never saying which field differed.
-    package func confirmDetails(_ given: DetailsConfirmation, client: String) throws(CaseworkError)
+    package func confirmDetails(_ given: DetailsConfirmation, client: String) async throws(CaseworkError)
         -> DocumentStatus?
     {
-        if let wait = confirmationLimiter.attempt(client, now: clock()) {
+        if let wait = await confirmationLimiter.attempt(client, now: clock()) {
             throw CaseworkError(
                 .tooManyAttempts,
                 "At most \(confirmationLimiter.limit) confirmations per minute from one address; retry in \(wait) s.",
                 retryAfter: wait)
         }
         // Compared in constant time; an unknown document id costs the same as a known one.
-        return store.confirmDetails(given).map { DocumentStatus(entry: $0, department: department($0.departmentID)) }
+        return await store.confirmDetails(given).map {
+            DocumentStatus(entry: $0, department: department($0.departmentID))
+        }
     }
 }
 

@@ -10,7 +10,8 @@ import Synchronization
 ///
 /// With a ``SharedRateCounter`` (several instances on one PostgreSQL database) the budget is one for all instances:
 /// windows are aligned to multiples of `window` and counted in the database under the SHA-256 of `namespace` and
-/// the client key; a counter that cannot be reached falls back to this process's own count.
+/// the client key; a counter that cannot be reached falls back to this process's own count. ``attempt(_:now:)`` is
+/// async for that reason: the shared count suspends while the database answers on the store's own threads.
 package final class RateLimiter: Sendable {
     package let limit: Int
     package let window: TimeInterval
@@ -32,13 +33,13 @@ package final class RateLimiter: Sendable {
     }
 
     /// Counts one attempt by `client` at `now`; returns the seconds to wait when over the limit, else `nil`.
-    package func attempt(_ client: String, now: Date) -> Int? {
+    package func attempt(_ client: String, now: Date) async -> Int? {
         let time = now.timeIntervalSince1970
         if let shared, window >= 1 {
             let seconds = Int64(window)
             let start = Int64(time.rounded(.down)) / seconds * seconds
             let key = Digest.sha256(Array("\(shared.namespace)\u{0}\(client)".utf8))
-            if let count = shared.counter.increment(key: key, windowStart: start, window: seconds) {
+            if let count = await shared.counter.increment(key: key, windowStart: start, window: seconds) {
                 return count > limit ? max(1, Int((Double(start + seconds) - time).rounded(.up))) : nil
             }
         }
@@ -57,6 +58,7 @@ package final class RateLimiter: Sendable {
 /// deleted by the counter itself.
 package protocol SharedRateCounter: Sendable {
     /// Counts one attempt of `key` in the window starting at `windowStart` (Unix seconds, `window` long) and returns
-    /// the attempts in that window so far, this one included; nil when the counter cannot be reached.
-    func increment(key: [UInt8], windowStart: Int64, window: Int64) -> Int?
+    /// the attempts in that window so far, this one included; nil when the counter cannot be reached. It must not
+    /// block the caller's thread (the cooperative pool).
+    func increment(key: [UInt8], windowStart: Int64, window: Int64) async -> Int?
 }

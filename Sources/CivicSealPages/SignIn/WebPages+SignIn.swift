@@ -31,14 +31,14 @@ extension WebPages {
     func registerSignIn(_ builder: inout HTTPRouter.Builder) {
         for audience in [Audience.citizen, .officer] {
             builder.add(.get, audience.signInPath) { [self] request, _ in
-                run(request) { visit in signInPage(request, visit, audience: audience) }
+                await run(request) { visit in signInPage(request, visit, audience: audience) }
             }
             builder.get(audience.signInPath + "/start") { [self] request, _ in
-                await runAsync(request) { visit in try await startSignIn(request, visit, audience: audience) }
+                await run(request) { visit in try await startSignIn(request, visit, audience: audience) }
             }
         }
         builder.get(Self.callbackPath) { [self] request, _ in
-            await runAsync(request) { visit in try await signInCallback(request, visit) }
+            await run(request) { visit in try await signInCallback(request, visit) }
         }
     }
 
@@ -176,11 +176,11 @@ extension WebPages {
         // A new session: new id, new CSRF token. The session this browser had when it started (named in the sealed
         // cookie, since a cross-site callback does not carry the `SameSite=Strict` session cookie) and any it
         // sends now are ended. At most `sessionsPerPrincipal` per person; a full store refuses rather than evict.
-        if let replaced = preSignIn.replaces { site.sessions.remove(replaced) }
-        if let previous = visit.session { site.sessions.remove(previous.id) }
+        if let replaced = preSignIn.replaces { await site.sessions.remove(replaced) }
+        if let previous = visit.session { await site.sessions.remove(previous.id) }
         let created: Session<WebSession>
         do {
-            created = try site.sessions.create(
+            created = try await site.sessions.create(
                 WebSession(signedIn: session, idToken: signedIn.idToken, provider: audience, flash: "signed-in"),
                 owner: Self.sessionOwner(signedIn.principal))
         } catch {
@@ -275,7 +275,7 @@ extension WebPages {
         let next = fields["next"].flatMap { ["/officer/sign-in", "/citizen/sign-in"].contains($0) ? $0 : nil }
         var endSession: String?
         if let session = visit.session {
-            site.sessions.remove(session.id)
+            await site.sessions.remove(session.id)
             if next == nil, let idToken = session.payload.idToken, let audience = session.payload.provider,
                 let provider = provider(for: audience)
             {

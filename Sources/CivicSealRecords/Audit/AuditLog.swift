@@ -15,10 +15,24 @@ enum AuditLog {
         requestID: String?, fromState: String?, toState: String?, reason: String?
     ) throws -> AuditEntry {
         let last = try connection.queryFirst("SELECT sequence, hash FROM audit_log ORDER BY sequence DESC LIMIT 1")
+        return try append(
+            in: connection, after: last.flatMap { row in row[0].int64.map { ($0, row[1].string ?? "") } },
+            recordedAtMilliseconds: recordedAtMilliseconds, actorID: actorID, actorRole: actorRole, action: action,
+            requestID: requestID, fromState: fromState, toState: toState, reason: reason)
+    }
+
+    /// ``append(in:recordedAtMilliseconds:actorID:actorRole:action:requestID:fromState:toState:reason:)`` after
+    /// `last`, the chain's last entry as the caller read it in this transaction (nil: the chain is empty), for a
+    /// caller that reads it together with something else (one statement, one round trip on a server).
+    static func append(
+        in connection: any SQLSession, after last: (sequence: Int64, hash: String)?, recordedAtMilliseconds: Int64,
+        actorID: String, actorRole: String, action: String, requestID: String?, fromState: String?, toState: String?,
+        reason: String?
+    ) throws -> AuditEntry {
         let entry = AuditEntry(
-            sequence: (last?[0].int64 ?? 0) + 1, recordedAtMilliseconds: recordedAtMilliseconds, actorID: actorID,
+            sequence: (last?.sequence ?? 0) + 1, recordedAtMilliseconds: recordedAtMilliseconds, actorID: actorID,
             actorRole: actorRole, action: action, requestID: requestID, fromState: fromState, toState: toState,
-            reason: reason, previousHash: last?[1].string ?? AuditEntry.genesisHash)
+            reason: reason, previousHash: last?.hash ?? AuditEntry.genesisHash)
         try connection.execute(
             insertStatement,
             [

@@ -76,14 +76,31 @@ package struct DetailsConfirmation: Sendable, Hashable {
 
 extension RequestStore {
     /// Looks the document up and compares; returns the registry entry only when all five fields match. The API's
-    /// `POST /v1/verify/details` and the page `POST /v/{id}` both ask this.
-    package func confirmDetails(_ given: DetailsConfirmation) -> DocumentEntry? {
+    /// `POST /v1/verify/details` and the page `POST /v/{id}` both ask this. One read transaction on the store's own
+    /// threads: the caller (a handler on the cooperative pool) suspends while PostgreSQL answers, never blocks.
+    package func confirmDetails(_ given: DetailsConfirmation) async -> DocumentEntry? {
         let id = DetailsConfirmation.normalised(given.documentID).uppercased()
-        let entry = DocumentID.isValid(id) ? try? documentEntry(id: id) : nil
-        let stored = entry.flatMap { _ in
-            (try? documentRecordJSON(id: id)).flatMap { $0 }.flatMap(DetailsConfirmation.stated(byRecord:))
+        var found: (entry: DocumentEntry, record: String?)?
+        if DocumentID.isValid(id) {
+            let ids = ids
+            found =
+                (try? await read { connection -> (entry: DocumentEntry, record: String?)? in
+                    let entry: DocumentEntry? = try {
+                        let statement = try connection.statement(
+                            "SELECT \(Self.documentColumns) FROM documents d JOIN requests r ON r.seq = d.request_seq "
+                                + "WHERE d.id = ?")
+                        defer { statement.reset() }
+                        try statement.bind([.text(id)])
+                        guard try statement.step() else { return nil }
+                        return try Self.documentEntry(from: statement, ids: ids)
+                    }()
+                    guard let entry else { return nil }
+                    let record = try connection.scalar("SELECT record FROM documents WHERE id = ?", [.text(id)]).string
+                    return (entry, record)
+                }) ?? nil
         }
+        let stored = found?.record.flatMap(DetailsConfirmation.stated(byRecord:))
         let matches = ConstantTime.equals(given.canonicalDigest(), (stored ?? .dummy).canonicalDigest())
-        return matches && stored != nil ? entry : nil
+        return matches && stored != nil ? found?.entry : nil
     }
 }

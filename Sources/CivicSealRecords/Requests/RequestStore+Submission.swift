@@ -115,6 +115,13 @@ extension RequestStore {
 
     // MARK: Inside the transaction
 
+    /// The next request number, and the sequence and hash of the audit chain's last entry: two index seeks; no row
+    /// when the chain is empty.
+    static let nextNumbersStatement = """
+        SELECT (SELECT coalesce(max(seq), 0) + 1 FROM requests), sequence, hash
+        FROM audit_log ORDER BY sequence DESC LIMIT 1
+        """
+
     /// The row number is chosen before the insert (the next after the largest; rows are never deleted and only the
     /// one writer inserts), so the audit entry can name the request's public id and the row can carry the entry in its
     /// history from the start: one INSERT, no second write to the row.
@@ -153,10 +160,19 @@ extension RequestStore {
                     .unfinishedRequestExists, "an unfinished request of the same form exists", issues: [issue])
             }
         }
-        let seq = try connection.scalar("SELECT coalesce(max(seq), 0) + 1 FROM requests").int64 ?? 1
+        // The next request number and the audit chain's last entry in one statement (one round trip on a server);
+        // no row only while the chain is empty.
+        let seq: Int64
+        var last: (sequence: Int64, hash: String)?
+        if let row = try connection.queryFirst(Self.nextNumbersStatement), let sequence = row[1].int64 {
+            seq = row[0].int64 ?? 1
+            last = (sequence, row[2].string ?? "")
+        } else {
+            seq = try connection.scalar("SELECT coalesce(max(seq), 0) + 1 FROM requests").int64 ?? 1
+        }
         let id = ids.publicID(seq: seq)
         let audit = try AuditLog.append(
-            in: connection, recordedAtMilliseconds: item.nowMilliseconds, actorID: item.ownerID,
+            in: connection, after: last, recordedAtMilliseconds: item.nowMilliseconds, actorID: item.ownerID,
             actorRole: ParticipantRole.citizen.rawValue, action: "submit", requestID: id, fromState: nil,
             toState: RequestState.submitted.rawValue, reason: nil)
         try connection.execute(

@@ -20,6 +20,10 @@ import Synchronization
 /// With a ``SharedSessionBackend`` (several instances on one PostgreSQL database) the same rules hold, but the
 /// sessions live in the backend: a session made by one instance is found, updated, rotated and ended by any other.
 /// The in-memory table is then unused; without a backend (SQLite, one process) nothing changes.
+///
+/// The API is async: a shared backend's calls suspend while the database answers on the store's own threads, so a
+/// page handler never blocks Swift's cooperative pool (two threads on a two-core machine). In memory every call
+/// completes without suspending, under the store's lock.
 package final class SessionStore<Payload: Sendable>: Sendable {
     /// How long a session lives without being looked up or updated.
     package let idleTimeout: Duration
@@ -96,18 +100,24 @@ package final class SessionStore<Payload: Sendable>: Sendable {
     /// Expired sessions are dropped first. An owner already at ``sessionsPerOwner`` loses its own least recently
     /// seen session. If the store is still full, nothing is evicted: the new session is refused with
     /// ``SessionStoreError/Code/full`` and every existing session stays.
-    package func create(_ payload: Payload, owner: String) throws(SessionStoreError) -> Session<Payload> {
+    package func create(_ payload: Payload, owner: String) async throws(SessionStoreError) -> Session<Payload> {
         let (id, key) = Self.newID()
         let csrfToken = Self.newToken()
         if let shared {
             let record = SharedSessionRecord(
                 ownerKey: SharedSessions<Payload>.ownerKey(owner), csrfToken: csrfToken,
                 sealedPayload: shared.seal(payload, id: id, key: key), age: .zero, idle: .zero)
-            try shared.backend.create(key: key, record: record, limits: limits)
+            try await shared.backend.create(key: key, record: record, limits: limits)
             let now = clock()
             return Session(id: id, csrfToken: csrfToken, payload: payload, created: now, lastSeen: now)
         }
-        return try state.withLock { (state) throws(SessionStoreError) -> Session<Payload> in
+        return try createInMemory(payload, owner: owner, id: id, key: key, csrfToken: csrfToken)
+    }
+
+    private func createInMemory(_ payload: Payload, owner: String, id: String, key: [UInt8], csrfToken: String)
+        throws(SessionStoreError) -> Session<Payload>
+    {
+        try state.withLock { (state) throws(SessionStoreError) -> Session<Payload> in
             let now = clock()
             evictExpired(&state, now: now)
             while state.table.count(owner: owner) >= sessionsPerOwner,
@@ -125,16 +135,16 @@ package final class SessionStore<Payload: Sendable>: Sendable {
     }
 
     /// How many live or not-yet-dropped sessions `owner` holds.
-    package func count(owner: String) -> Int {
-        if let shared { return shared.backend.count(ownerKey: SharedSessions<Payload>.ownerKey(owner)) }
+    package func count(owner: String) async -> Int {
+        if let shared { return await shared.backend.count(ownerKey: SharedSessions<Payload>.ownerKey(owner)) }
         return state.withLock { $0.table.count(owner: owner) }
     }
 
     /// The live session with this id, its ``Session/lastSeen`` moved to now; nil when the id is unknown, malformed
     /// or expired (an expired session is removed).
-    package func lookup(_ id: String) -> Session<Payload>? {
+    package func lookup(_ id: String) async -> Session<Payload>? {
         guard let key = Self.key(for: id) else { return nil }
-        if let shared { return sharedLookup(shared, id: id, key: key) }
+        if let shared { return await sharedLookup(shared, id: id, key: key) }
         return state.withLock { state in
             guard let slot = liveSlot(&state, key: key) else { return nil }
             return Self.session(id: id, state.table[slot])
@@ -145,13 +155,13 @@ package final class SessionStore<Payload: Sendable>: Sendable {
     /// result; nil, without calling `body`, when there is no such live session.
     ///
     /// `body` runs while the store is locked: keep it short and do not call the store from it.
-    package func update(_ id: String, _ body: (inout Payload) -> Void) -> Session<Payload>? {
+    package func update(_ id: String, _ body: (inout Payload) -> Void) async -> Session<Payload>? {
         guard let key = Self.key(for: id) else { return nil }
         if let shared {
-            guard var session = sharedLookup(shared, id: id, key: key) else { return nil }
+            guard var session = await sharedLookup(shared, id: id, key: key) else { return nil }
             body(&session.payload)
             let sealed = shared.seal(session.payload, id: id, key: key)
-            return shared.backend.replacePayload(key: key, sealedPayload: sealed, limits: limits) ? session : nil
+            return await shared.backend.replacePayload(key: key, sealedPayload: sealed, limits: limits) ? session : nil
         }
         return state.withLock { state in
             guard let slot = liveSlot(&state, key: key) else { return nil }
@@ -161,9 +171,9 @@ package final class SessionStore<Payload: Sendable>: Sendable {
     }
 
     /// Ends the session with this id (sign-out); nothing happens for an unknown id.
-    package func remove(_ id: String) {
+    package func remove(_ id: String) async {
         guard let key = Self.key(for: id) else { return }
-        if let shared { return shared.backend.remove(key: key) }
+        if let shared { return await shared.backend.remove(key: key) }
         state.withLock { state in
             if let slot = state.table.slot(for: key) { state.table.remove(slot: slot) }
         }
@@ -173,18 +183,20 @@ package final class SessionStore<Payload: Sendable>: Sendable {
     /// working at once. Call it when privilege changes (sign-in), against session fixation (OWASP). The rotated
     /// session starts a new lifetime: the absolute timeout counts from the rotation. Nil when there is no such
     /// live session.
-    package func rotate(_ id: String) -> Session<Payload>? {
+    package func rotate(_ id: String) async -> Session<Payload>? {
         guard let oldKey = Self.key(for: id) else { return nil }
         let (newID, newKey) = Self.newID()
         let csrfToken = Self.newToken()
         if let shared {
-            guard let old = shared.backend.lookup(key: oldKey, limits: limits),
+            guard let old = await shared.backend.lookup(key: oldKey, limits: limits),
                 let payload = shared.open(old.sealedPayload, id: id, key: oldKey)
             else { return nil }
             let record = SharedSessionRecord(
                 ownerKey: old.ownerKey, csrfToken: csrfToken,
                 sealedPayload: shared.seal(payload, id: newID, key: newKey), age: .zero, idle: .zero)
-            guard shared.backend.rotate(from: oldKey, to: newKey, record: record, limits: limits) else { return nil }
+            guard await shared.backend.rotate(from: oldKey, to: newKey, record: record, limits: limits) else {
+                return nil
+            }
             let now = clock()
             return Session(id: newID, csrfToken: csrfToken, payload: payload, created: now, lastSeen: now)
         }
@@ -202,8 +214,10 @@ package final class SessionStore<Payload: Sendable>: Sendable {
 
     /// Sessions held, including expired ones not yet dropped (they are dropped when met or when sessions are created).
     package var count: Int {
-        if let shared { return shared.backend.count() }
-        return state.withLock { $0.table.count }
+        get async {
+            if let shared { return await shared.backend.count() }
+            return state.withLock { $0.table.count }
+        }
     }
 
     /// Whether `given` (a form field or header) is this session's CSRF token, compared in constant time over the
@@ -216,8 +230,8 @@ package final class SessionStore<Payload: Sendable>: Sendable {
     // MARK: Internals
 
     /// The shared session under `key`, opened with `id`; nil when absent, expired, or its payload does not open.
-    private func sharedLookup(_ shared: SharedSessions<Payload>, id: String, key: [UInt8]) -> Session<Payload>? {
-        guard let record = shared.backend.lookup(key: key, limits: limits),
+    private func sharedLookup(_ shared: SharedSessions<Payload>, id: String, key: [UInt8]) async -> Session<Payload>? {
+        guard let record = await shared.backend.lookup(key: key, limits: limits),
             let payload = shared.open(record.sealedPayload, id: id, key: key)
         else { return nil }
         let now = clock()

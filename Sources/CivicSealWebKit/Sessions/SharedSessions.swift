@@ -30,23 +30,25 @@ package struct SessionLimits: Sendable, Equatable {
 }
 
 /// Sessions kept where every instance sees them (PostgreSQL when `serve --database postgresql://…`). Each call is
-/// one short transaction; calls are keyed by the SHA-256 of the session id.
+/// one short transaction; calls are keyed by the SHA-256 of the session id. Calls are async and must not block the
+/// caller's thread (page handlers run on Swift's cooperative pool): the database work runs on the store's threads.
 ///
 /// Semantics are ``SessionStore``'s: an expired session is never returned (and is deleted when met), an owner holds
 /// at most ``SessionLimits/sessionsPerOwner`` (its own least recently seen goes), a full store refuses new sessions.
 /// A backend that cannot reach its database answers "no session" to lookups (the visitor signs in again later)
 /// and throws ``SessionStoreError/Code/unavailable`` from ``create(key:record:limits:)``.
 package protocol SharedSessionBackend: Sendable {
-    func create(key: [UInt8], record: SharedSessionRecord, limits: SessionLimits) throws(SessionStoreError)
+    func create(key: [UInt8], record: SharedSessionRecord, limits: SessionLimits) async throws(SessionStoreError)
     /// The live session under `key`, its last-seen time moved to now; nil (and deleted) when expired.
-    func lookup(key: [UInt8], limits: SessionLimits) -> SharedSessionRecord?
+    func lookup(key: [UInt8], limits: SessionLimits) async -> SharedSessionRecord?
     /// Replaces the sealed payload of the live session under `key`; false when there is none.
-    func replacePayload(key: [UInt8], sealedPayload: [UInt8], limits: SessionLimits) -> Bool
-    func remove(key: [UInt8])
+    func replacePayload(key: [UInt8], sealedPayload: [UInt8], limits: SessionLimits) async -> Bool
+    func remove(key: [UInt8]) async
     /// Moves the live session under `oldKey` to `newKey` with `record` (a new lifetime); false when there is none.
-    func rotate(from oldKey: [UInt8], to newKey: [UInt8], record: SharedSessionRecord, limits: SessionLimits) -> Bool
-    func count(ownerKey: [UInt8]) -> Int
-    func count() -> Int
+    func rotate(from oldKey: [UInt8], to newKey: [UInt8], record: SharedSessionRecord, limits: SessionLimits) async
+        -> Bool
+    func count(ownerKey: [UInt8]) async -> Int
+    func count() async -> Int
 }
 
 /// How a ``SessionStore`` turns its payload into bytes for a ``SharedSessionBackend`` and back.
