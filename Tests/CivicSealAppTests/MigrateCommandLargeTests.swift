@@ -108,6 +108,8 @@ struct MigrateCommandLargeTests {
         // Bounded: no chunk carried more than the bound (every row is smaller), yet the data was many times larger.
         try #require(largestPDF > 0 && largestPDF < Self.chunkBytes - (16 << 10), "largest PDF \(largestPDF) bytes")
         #expect(copied.largestChunkBytes > 0 && copied.largestChunkBytes <= Self.chunkBytes)
+        #expect(copied.largestFlightBytes <= MigrateCommand.maximumFlightChunks * Self.chunkBytes)
+        #expect(Int(sqliteBytes) > 2 * MigrateCommand.maximumFlightChunks * Self.chunkBytes)
         #expect(sqliteBytes > 8 * Self.chunkBytes)
         #expect(copied.chunks >= Int(sqliteBytes) / Self.chunkBytes)
 

@@ -30,6 +30,9 @@ package enum MigrateCommand {
     /// and sent in chunks, so memory stays bounded whatever the size of the database (a chunk of documents holds a
     /// few PDFs, a chunk of requests a few hundred rows).
     package static let defaultChunkBytes = 4 << 20
+    /// INSERTs sent in one round trip (the store pipelines statements whose answer is not read): the most row data in
+    /// memory at once is this many chunks.
+    package static let maximumFlightChunks = 4
 
     /// Runs the migration; `progress` receives one line per table. Returns the summary line.
     package static func run(from: String, to: String, progress: (String) -> Void) throws(AppError) -> String {
@@ -144,6 +147,8 @@ package enum MigrateCommand {
         /// INSERTs sent, and the most row data one of them carried (the memory a chunk holds).
         package var chunks = 0
         package var largestChunkBytes = 0
+        /// The most row data sent in one round trip (at most ``maximumFlightChunks`` chunks).
+        package var largestFlightBytes = 0
         /// Wall time of the whole migration (checks included), and where from and to (URLs without secrets).
         package var seconds = 0.0
         /// The `VACUUM` after the commit: how long it took, and why it failed if it did (the copy stands).
@@ -301,12 +306,25 @@ package enum MigrateCommand {
         var batchRows = 0
         var batchBytes = 0
         var total = 0
+        var flightChunks = 0
+        var flightBytes = 0
         func flush() throws {
             guard batchRows > 0 else { return }
             let values = Array(repeating: rowPlaceholder, count: batchRows).joined(separator: ", ")
+            // The store holds an INSERT whose answer nobody reads until the next statement that needs one, and sends
+            // them together (one round trip): reading the changed-row count sends what waits, so at most
+            // `maximumFlightChunks` chunks are held, and sent, at once.
             try writer.execute("INSERT INTO \(quoted(table.name)) (\(columnList)) VALUES \(values)", batch)
             copied.chunks += 1
             copied.largestChunkBytes = max(copied.largestChunkBytes, batchBytes)
+            flightChunks += 1
+            flightBytes += batchBytes
+            copied.largestFlightBytes = max(copied.largestFlightBytes, flightBytes)
+            if flightChunks >= maximumFlightChunks {
+                _ = writer.changedRowCount
+                flightChunks = 0
+                flightBytes = 0
+            }
             batch.removeAll(keepingCapacity: batchBytes <= chunkBytes)
             batchRows = 0
             batchBytes = 0
@@ -330,6 +348,7 @@ package enum MigrateCommand {
             if batchRows >= perInsert || batchBytes >= chunkBytes { try flush() }
         }
         try flush()
+        _ = writer.changedRowCount
         return total
     }
 
