@@ -97,12 +97,12 @@ struct SharedSessionsConcurrencyTests {
         let limiter = RateLimiter(limit: 2, window: 60, shared: counter, namespace: "confirmation")
 
         // B is in the middle of a records write (an issuance, an audit append): it holds the lock. A's own records
-        // writes wait for it, holding both of A's records connections.
+        // writes wait for it: grouped into one transaction (group commit) on one of A's records connections.
         let issuance = HeldTransaction(other, locked: true, "SELECT 1")
         issuance.releaseAfter(minutes: 5)
         await issuance.awaitHeld()
         let queued = (0..<2).map { _ in Task { try await records.writeSession { try $0.execute("SELECT 1") } } }
-        try await Self.awaitLockWaiters(database, count: 2)
+        try await Self.awaitLockWaiters(database, count: 1)
         let holders = try await SharedStateTests.offPool {
             try database.scalar(
                 "SELECT count(*) FROM pg_locks WHERE locktype = 'advisory' AND granted AND "
@@ -149,7 +149,7 @@ struct SharedSessionsConcurrencyTests {
         // Both connections of this instance wait for the row in the database, and the other calls for a connection:
         // more waiting calls than the pool has threads. Work that needs the pool still runs before the row is
         // released (with blocking calls it could not run until then).
-        try await Self.awaitLockWaiters(database, count: 2)
+        try await Self.awaitLockWaiters(database, count: 1)
         let probes = await withTaskGroup(of: Int.self) { group in
             for index in 0..<32 { group.addTask { index } }
             return await group.reduce(0, +)

@@ -119,7 +119,7 @@ package final class PostgresCluster: Sendable {
             ssl_cert_file = '\(directory)/server.crt'
             ssl_key_file = '\(directory)/server.key'
             password_encryption = 'scram-sha-256'
-            max_connections = 100
+            max_connections = 400
             fsync = off
             synchronous_commit = off
             full_page_writes = off

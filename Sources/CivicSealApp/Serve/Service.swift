@@ -70,6 +70,9 @@ package struct ServeOptions: Sendable {
     package var timeStampPolicy = TimeStampServer.defaultPolicy
     /// How often `keyring.json` is read for a new keyring (``KeyringReloader``); on PostgreSQL a `NOTIFY` is at once.
     package var keyringPollInterval: TimeInterval = 60
+    /// The five-field confirmation's budget per client: 10 attempts per window of this many seconds (windows aligned
+    /// to its multiples, counted across instances on PostgreSQL).
+    package var confirmationWindow: TimeInterval = 60
 
     package init() {}
 
@@ -327,9 +330,9 @@ package final class Service: Sendable {
         let confirmationLimiter: RateLimiter
         if let shared {
             confirmationLimiter = RateLimiter(
-                limit: 10, window: 60, shared: shared.rateCounter, namespace: "confirmation")
+                limit: 10, window: options.confirmationWindow, shared: shared.rateCounter, namespace: "confirmation")
         } else {
-            confirmationLimiter = RateLimiter(limit: 10, window: 60)
+            confirmationLimiter = RateLimiter(limit: 10, window: options.confirmationWindow)
         }
         let casework = Casework(
             store: store, clock: options.clock, issuance: issuance, documentVerifier: documentVerifier,
