@@ -38,7 +38,8 @@ extension HTTPBenchmark {
             throw BenchFleet.Failure(
                 description: "civicseal keys init: \(String(decoding: initialized.error, as: UTF8.self))")
         }
-        // One data directory (time-stamp serials are reserved in it under a lock) and one keys directory for all.
+        // One data and one keys directory for all, on one machine (on PostgreSQL nothing the instances share lives in
+        // the data directory: the time-stamp serials are reserved in the database).
         let shared = [
             "--data", fleet.directory + "/data", "--keys", keys, "--database", database, "--trusted-proxy", "127.0.0.1",
         ]

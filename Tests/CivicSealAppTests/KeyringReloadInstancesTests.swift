@@ -108,7 +108,9 @@ struct KeyringReloadInstancesTests {
             try process.run()
             instances.append(Instance(process: process, base: "http://127.0.0.1:\(port)", log: log))
         }
-        for instance in instances { try await Instances.awaitHealthy(instance.base + "/healthz") }
+        for instance in instances {
+            try await Instances.awaitHealthy(instance.base + "/healthz", process: instance.process, log: instance.log)
+        }
         let officer = try DevelopmentTokens.mint(
             DevelopmentTokens.Staff(roles: ["justice.officer"], department: "justice-hanoi", name: "Trần Đức Lương"),
             directory: keys)

@@ -54,10 +54,17 @@ struct MultiInstanceTests {
         return Reply(status: status, body: split.map { String(text[..<$0.lowerBound]) } ?? text)
     }
 
-    /// Polls `url` until it answers 200 (bounded: a server that never comes up fails the test, it does not hang it).
-    static func awaitHealthy(_ url: String) async throws {
-        for _ in 0..<600 {
+    /// Polls `url` until it answers 200. Bounded by a hang guard of minutes, never a timing: `serve` on a busy machine
+    /// (the whole suite beside it) took more than the minute this once allowed. A `process` that has exited fails
+    /// at once, with the tail of its `log`.
+    static func awaitHealthy(_ url: String, process: Process? = nil, log: String? = nil) async throws {
+        let end = ContinuousClock.now + .seconds(600)
+        while ContinuousClock.now < end {
             if try await curl("GET", url).status == 200 { return }
+            if let process, !process.isRunning {
+                let text = log.flatMap { try? String(contentsOfFile: $0, encoding: .utf8) } ?? ""
+                throw Failure(description: "\(url): serve exited (\(process.terminationStatus)): \(text.suffix(2_000))")
+            }
             try await Task.sleep(for: .milliseconds(100))
         }
         throw Failure(description: "\(url) never answered 200")
@@ -109,14 +116,16 @@ struct MultiInstanceTests {
 
         var instances: [Process] = []
         var ports: [Int] = []
+        var logs: [String] = []
         defer { for process in instances where process.isRunning { kill(process.processIdentifier, SIGKILL) } }
         for index in 0..<3 {
             let port = try Self.freePort()
             let process = Process()
             process.executableURL = URL(fileURLWithPath: executable)
             process.arguments = [
-                // One data directory for all, as README says (time-stamp serials are reserved in it under a lock).
-                "serve", "--port", String(port), "--data", folder.path + "/data", "--keys", keys,
+                // A data directory each, as on separate machines: nothing the instances share lives there (on
+                // PostgreSQL the time-stamp serials are reserved in the database).
+                "serve", "--port", String(port), "--data", folder.path + "/data-\(index)", "--keys", keys,
                 "--database", databaseURL,
             ]
             let log = folder.path + "/serve-\(index).log"
@@ -126,8 +135,12 @@ struct MultiInstanceTests {
             try process.run()
             instances.append(process)
             ports.append(port)
+            logs.append(log)
         }
-        for port in ports { try await Self.awaitHealthy("http://127.0.0.1:\(port)/healthz") }
+        for (index, port) in ports.enumerated() {
+            try await Self.awaitHealthy(
+                "http://127.0.0.1:\(port)/healthz", process: instances[index], log: logs[index])
+        }
 
         let front = try Self.freePort()
         // README's configuration (HAProxyConfigurationTests keeps the two the same), checking every 500 ms.
