@@ -117,9 +117,22 @@ extension RequestStore {
 
     /// The next request number, and the sequence and hash of the audit chain's last entry: two index seeks; no row
     /// when the chain is empty.
-    static let nextNumbersStatement = """
-        SELECT (SELECT coalesce(max(seq), 0) + 1 FROM requests), sequence, hash
-        FROM audit_log ORDER BY sequence DESC LIMIT 1
+    /// What a submission reads before it writes, in one statement (one round trip on a server): the next request
+    /// number, the audit chain's last entry (NULLs while the chain is empty) and, for a criminal record, the state of
+    /// an unfinished request of the same form for the same subject (NULL when there is none; NULL arguments for other
+    /// kinds). The open-request check is two index seeks (see RecordsSchema, migration 4): the subject's own filings
+    /// through the covering `requests_owner`, then filings by someone else for them through the partial index that
+    /// holds only those.
+    static let submissionReadsStatement = """
+        SELECT n.next, a.sequence, a.hash, (
+            SELECT state FROM requests WHERE owner_id = ?1 AND subject_id = ?1 AND kind = 'criminal-record'
+                AND form = ?2 AND state IN ('submitted', 'in_review', 'needs_info', 'approved')
+            UNION ALL
+            SELECT state FROM requests WHERE subject_id = ?1 AND form = ?2 AND kind = 'criminal-record'
+                AND owner_id <> subject_id AND state IN ('submitted', 'in_review', 'needs_info', 'approved')
+            LIMIT 1)
+        FROM (SELECT coalesce(max(seq), 0) + 1 AS next FROM requests) AS n
+        LEFT JOIN (SELECT sequence, hash FROM audit_log ORDER BY sequence DESC LIMIT 1) AS a ON 1 = 1
         """
 
     /// The row number is chosen before the insert (the next after the largest; rows are never deleted and only the
@@ -138,38 +151,23 @@ extension RequestStore {
             }
             return try summary(seq: seq, ids: ids, in: connection, today: today)
         }
-        if item.kind == .criminalRecord, let form = item.form {
-            var existing: [ExistingRequest] = []
-            // Two index seeks (see RecordsSchema, migration 4): the subject's own filings through the covering
-            // `requests_owner`, then filings by someone else for them through the partial index that holds only those.
-            try connection.forEachRow(
-                """
-                SELECT state FROM requests WHERE owner_id = ?1 AND subject_id = ?1 AND kind = 'criminal-record'
-                    AND form = ?2 AND state IN ('submitted', 'in_review', 'needs_info', 'approved')
-                UNION ALL
-                SELECT state FROM requests WHERE subject_id = ?1 AND form = ?2 AND kind = 'criminal-record'
-                    AND owner_id <> subject_id AND state IN ('submitted', 'in_review', 'needs_info', 'approved')
-                """, [.text(item.subjectID), .integer(Int64(form.rawValue))]
-            ) { statement in
-                if let state = statement.string(at: 0).flatMap(RequestState.init(rawValue:)) {
-                    existing.append(ExistingRequest(kind: .criminalRecord, form: form, state: state))
-                }
-            }
-            if let issue = OpenRequestRule.check(kind: item.kind, form: form, existing: existing) {
-                throw RecordsError(
-                    .unfinishedRequestExists, "an unfinished request of the same form exists", issues: [issue])
-            }
+        let criminalForm = item.kind == .criminalRecord ? item.form : nil
+        let reads = try connection.queryFirst(
+            Self.submissionReadsStatement,
+            [
+                criminalForm == nil ? .null : .text(item.subjectID),
+                criminalForm.map { .integer(Int64($0.rawValue)) } ?? .null,
+            ])
+        if let form = criminalForm, let state = reads?[3].string.flatMap(RequestState.init(rawValue:)),
+            let issue = OpenRequestRule.check(
+                kind: item.kind, form: form,
+                existing: [ExistingRequest(kind: .criminalRecord, form: form, state: state)])
+        {
+            throw RecordsError(
+                .unfinishedRequestExists, "an unfinished request of the same form exists", issues: [issue])
         }
-        // The next request number and the audit chain's last entry in one statement (one round trip on a server);
-        // no row only while the chain is empty.
-        let seq: Int64
-        var last: (sequence: Int64, hash: String)?
-        if let row = try connection.queryFirst(Self.nextNumbersStatement), let sequence = row[1].int64 {
-            seq = row[0].int64 ?? 1
-            last = (sequence, row[2].string ?? "")
-        } else {
-            seq = try connection.scalar("SELECT coalesce(max(seq), 0) + 1 FROM requests").int64 ?? 1
-        }
+        let seq = reads?[0].int64 ?? 1
+        let last = reads?[1].int64.map { (sequence: $0, hash: reads?[2].string ?? "") }
         let id = ids.publicID(seq: seq)
         let audit = try AuditLog.append(
             in: connection, after: last, recordedAtMilliseconds: item.nowMilliseconds, actorID: item.ownerID,
