@@ -276,7 +276,7 @@ let package = Package(
                 "CivicSealApp", "CivicSealCrypto", "CivicSealDocuments", "CivicSealIdentity", "CivicSealRecords",
                 "CivicSealWorkflow", "CivicSealStorage",
                 "CivicSealVerification", "CivicSealJSON", "CivicSealCasework", "CivicSealTestSupport",
-                "CivicSealPostgresStore", "CivicSealPostgres", "CivicSealWebKit",
+                "CivicSealPostgresStore", "CivicSealPostgres", "CivicSealWebKit", "CivicSealProcess",
             ],
             swiftSettings: strict),
     ]

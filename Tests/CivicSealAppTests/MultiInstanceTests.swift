@@ -1,4 +1,5 @@
 import CivicSealApp
+import CivicSealProcess
 import CivicSealTestSupport
 import Foundation
 import Synchronization
@@ -14,21 +15,7 @@ import Testing
 @Suite(.enabled(if: ExternalTool.isCI || ExternalTool.isUsable("initdb", "psql", "haproxy", "curl")))
 struct MultiInstanceTests {
     /// A TCP port nobody listens on now (bound to port 0 and released).
-    static func freePort() throws -> Int {
-        let descriptor = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
-        defer { close(descriptor) }
-        var address = sockaddr_in()
-        address.sin_family = sa_family_t(AF_INET)
-        address.sin_addr.s_addr = inet_addr("127.0.0.1")
-        var length = socklen_t(MemoryLayout<sockaddr_in>.size)
-        let bound = withUnsafeMutablePointer(to: &address) { pointer in
-            pointer.withMemoryRebound(to: sockaddr.self, capacity: 1) { socketAddress in
-                bind(descriptor, socketAddress, length) == 0 && getsockname(descriptor, socketAddress, &length) == 0
-            }
-        }
-        guard bound else { throw Failure(description: "no free port") }
-        return Int(UInt16(bigEndian: address.sin_port))
-    }
+    static func freePort() throws -> Int { try LoopbackPort.free() }
 
     final class Acknowledged: Sendable { let ids = Mutex<[String]>([]) }
 

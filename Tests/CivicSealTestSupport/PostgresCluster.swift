@@ -1,3 +1,4 @@
+import CivicSealProcess
 import Foundation
 import Synchronization
 
@@ -59,7 +60,7 @@ package final class PostgresCluster: Sendable {
         guard let bin = binDirectory() else { throw ExternalTool.Missing(tool: "initdb (postgresql)") }
         let directory = FileManager.default.temporaryDirectory.path + "/civicseal-pg-\(UUID().uuidString.prefix(8))"
         try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
-        let cluster = PostgresCluster(directory: directory, port: try freePort(), binDirectory: bin)
+        let cluster = PostgresCluster(directory: directory, port: try LoopbackPort.free(), binDirectory: bin)
         registerForExit(cluster)
         try cluster.create()
         try cluster.pgctl(["start", "-w", "-t", "60", "-l", "\(directory)/server.log"])
@@ -265,22 +266,4 @@ package final class PostgresCluster: Sendable {
         return nil
     }
 
-    /// A TCP port on 127.0.0.1 nobody listens on now (the kernel's choice for port 0).
-    private static func freePort() throws -> Int {
-        let descriptor = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
-        guard descriptor >= 0 else { throw ClusterFailure(description: "no socket for a free port") }
-        defer { close(descriptor) }
-        var address = sockaddr_in()
-        address.sin_family = sa_family_t(AF_INET)
-        address.sin_addr.s_addr = inet_addr("127.0.0.1")
-        address.sin_port = 0
-        var length = socklen_t(MemoryLayout<sockaddr_in>.size)
-        let bound = withUnsafeMutablePointer(to: &address) {
-            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { pointer in
-                bind(descriptor, pointer, length) == 0 && getsockname(descriptor, pointer, &length) == 0
-            }
-        }
-        guard bound else { throw ClusterFailure(description: "no free port: errno \(errno)") }
-        return Int(UInt16(bigEndian: address.sin_port))
-    }
 }
