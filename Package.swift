@@ -181,7 +181,7 @@ let package = Package(
             name: "CivicSealBrowserTests",
             dependencies: [
                 "CivicSealApp", "CivicSealHTTP", "CivicSealJSON", "CivicSealWorkflow", "CivicSealTestSupport",
-                "CivicSealServiceTestSupport",
+                "CivicSealServiceTestSupport", "CivicSealProcess",
             ],
             // The walks themselves are Python (Selenium, axe-core): one harness and a findings file per area.
             exclude: [
@@ -267,7 +267,7 @@ let package = Package(
                 "CivicSealPages", "CivicSealWebKit", "CivicSealApp", "CivicSealHTTP", "CivicSealIdentity",
                 "CivicSealRecords",
                 "CivicSealWorkflow", "CivicSealDocuments", "CivicSealCrypto", "CivicSealJSON", "CivicSealTestSupport",
-                "CivicSealServiceTestSupport", "CivicSealCasework",
+                "CivicSealServiceTestSupport", "CivicSealCasework", "CivicSealProcess",
             ],
             swiftSettings: strict),
         .testTarget(

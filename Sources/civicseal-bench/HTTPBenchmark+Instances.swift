@@ -186,15 +186,5 @@ extension HTTPBenchmark {
     }
 
     /// A criminal-record request (form 1) as the API takes it.
-    private static let submission = """
-        {"request": {"kind": "criminal-record", "form": 1, "purpose": "Xin việc", "statesBans": false},
-         "relation": "self",
-         "particulars": {"birthPlace": "Hà Nội", "ethnicity": "Kinh", "nationality": "VN",
-           "permanentResidence": {"line": "12 Phố Huế, Hai Bà Trưng", "provinceCode": "001"},
-           "currentResidence": {"line": "12 Phố Huế, Hai Bà Trưng", "provinceCode": "001"}},
-         "residenceHistory": [{"from": "2004-05-14", "address": "12 Phố Huế, Hai Bà Trưng, Hà Nội",
-           "provinceCode": "001", "occupation": "Kỹ sư"}],
-         "contact": {"phone": "0912345678", "email": "bench@example.vn"}, "copies": 1,
-         "delivery": {"method": "electronic"}}
-        """
+    private static let submission = SampleRequest.criminalRecord(email: "bench@example.vn")
 }

@@ -1,6 +1,7 @@
 import CivicSealApp
 import CivicSealCasework
 import CivicSealCrypto
+import CivicSealProcess
 import CivicSealServiceTestSupport
 import CivicSealTestSupport
 import CivicSealVerification

@@ -1,5 +1,6 @@
 import CivicSealApp
 import CivicSealCrypto
+import CivicSealProcess
 import CivicSealServiceTestSupport
 import CivicSealTestSupport
 import Foundation

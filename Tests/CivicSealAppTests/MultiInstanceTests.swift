@@ -57,19 +57,7 @@ struct MultiInstanceTests {
         throw Failure(description: "\(url) never answered 200")
     }
 
-    static func submission(_ index: Int) -> String {
-        """
-        {"request": {"kind": "criminal-record", "form": 1, "purpose": "Xin việc", "statesBans": false},
-         "relation": "self",
-         "particulars": {"birthPlace": "Hà Nội", "ethnicity": "Kinh", "nationality": "VN",
-           "permanentResidence": {"line": "12 Phố Huế, Hai Bà Trưng", "provinceCode": "001"},
-           "currentResidence": {"line": "12 Phố Huế, Hai Bà Trưng", "provinceCode": "001"}},
-         "residenceHistory": [{"from": "2004-05-14", "address": "12 Phố Huế, Hai Bà Trưng, Hà Nội",
-           "provinceCode": "001", "occupation": "Kỹ sư"}],
-         "contact": {"phone": "0912345678", "email": "p\(index)@example.vn"}, "copies": 1,
-         "delivery": {"method": "electronic"}}
-        """
-    }
+    static func submission(_ index: Int) -> String { SampleRequest.criminalRecord(email: "p\(index)@example.vn") }
 
     static func citizenToken(_ index: Int, keys: String) throws -> String {
         let digits = String(index)

@@ -1,5 +1,6 @@
 import CivicSealApp
 import CivicSealHTTP
+import CivicSealProcess
 import CivicSealServiceTestSupport
 import CivicSealTestSupport
 import Foundation
@@ -21,7 +22,8 @@ import Testing
             Issue.record("Python's selenium or axe-selenium-python package is not installed (run .ci/run)")
             return
         }
-        let port = try Self.freeLoopbackPort()
+        // The provider must know our callback address before the service starts.
+        let port = try LoopbackPort.free()
         let base = "http://127.0.0.1:\(port)"
         var providerOptions = IndependentProvider.Options()
         providerOptions.redirectURIs = [base + "/sign-in/callback"]
@@ -67,26 +69,5 @@ import Testing
             ], "\(output.text)")
         #expect(output.text.contains("WALK OK"))
         print("provider walk screenshots: \(artefacts)")
-    }
-
-    /// A TCP port free on 127.0.0.1 now (bound to port 0, read, released): the provider must know our callback
-    /// address before the service starts.
-    static func freeLoopbackPort() throws -> Int {
-        let descriptor = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
-        guard descriptor >= 0 else { throw CocoaError(.fileNoSuchFile) }
-        defer { close(descriptor) }
-        var address = sockaddr_in()
-        address.sin_family = sa_family_t(AF_INET)
-        address.sin_addr.s_addr = inet_addr("127.0.0.1")
-        address.sin_port = 0
-        var length = socklen_t(MemoryLayout<sockaddr_in>.size)
-        let bound = withUnsafePointer(to: &address) {
-            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(descriptor, $0, length) }
-        }
-        let named = withUnsafeMutablePointer(to: &address) {
-            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { getsockname(descriptor, $0, &length) }
-        }
-        guard bound == 0, named == 0 else { throw CocoaError(.fileNoSuchFile) }
-        return Int(UInt16(bigEndian: address.sin_port))
     }
 }

@@ -1,4 +1,5 @@
 import CivicSealApp
+import CivicSealProcess
 import CivicSealServiceTestSupport
 import CivicSealTestSupport
 import Dispatch

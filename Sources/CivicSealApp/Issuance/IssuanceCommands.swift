@@ -167,17 +167,7 @@ package enum IssuanceCommands {
             DevelopmentTokens.Staff(roles: ["justice.officer"], department: "justice-hanoi", name: "Trần Đức Lương"),
             directory: options.keysDirectory)
         say("1. Citizen token (level 2) minted for Nguyễn Thị Ánh Tuyết, 001190012345")
-        let body = """
-            {"request": {"kind": "criminal-record", "form": 1, "purpose": "Xin việc", "statesBans": false},
-             "relation": "self",
-             "particulars": {"birthPlace": "Hà Nội", "ethnicity": "Kinh", "nationality": "VN",
-               "permanentResidence": {"line": "12 Phố Huế, Hai Bà Trưng", "provinceCode": "001"},
-               "currentResidence": {"line": "12 Phố Huế, Hai Bà Trưng", "provinceCode": "001"}},
-             "residenceHistory": [{"from": "2004-05-14", "address": "12 Phố Huế, Hai Bà Trưng, Hà Nội",
-               "provinceCode": "001", "occupation": "Kỹ sư"}],
-             "contact": {"phone": "0912345678", "email": "tuyet@example.vn"}, "copies": 1,
-             "delivery": {"method": "electronic"}}
-            """
+        let body = SampleRequest.criminalRecord(email: "tuyet@example.vn")
         let (_, submitted, _) = try await call(.post, "/v1/requests", token: citizen, json: body)
         guard let id = member(submitted, "id") else { throw AppError(.configuration, "the submission answered no id") }
         say("2. Criminal-record request (form 1) submitted: \(id), routed to \(member(submitted, "department") ?? "?")")
