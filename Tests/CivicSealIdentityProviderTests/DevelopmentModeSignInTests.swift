@@ -4,12 +4,38 @@ import CivicSealIdentity
 import CivicSealOIDC
 import CivicSealServiceTestSupport
 import CivicSealTestSupport
+import Dispatch
 import Foundation
+import Synchronization
 import Testing
 
 /// `serve` in development mode: its own provider answers under `/dev-idp/`, the development issuer is a sign-in
 /// provider reached in-process, and `civicseal token` tokens still verify on the API.
 struct DevelopmentModeSignInTests {
+    @Test("instances starting at once on one keys directory agree on one development client key, created once, 0600")
+    func concurrentStartsShareOneClientKey() throws {
+        let folder = TemporaryDirectory("civicseal-dev-client")
+        let results = Mutex<[(kid: String, created: Bool)]>([])
+        let failures = Mutex<[String]>([])
+        DispatchQueue.concurrentPerform(iterations: 8) { _ in
+            do {
+                let key = try DevelopmentSignIn.clientKey(directory: folder.path)
+                results.withLock { $0.append((key.kid, key.created)) }
+            } catch {
+                failures.withLock { $0.append("\(error)") }
+            }
+        }
+        #expect(failures.withLock { $0 }.isEmpty, "\(failures.withLock { $0 })")
+        let seen = results.withLock { $0 }
+        #expect(seen.count == 8)
+        #expect(Set(seen.map(\.kid)).count == 1, "the instances use different client keys: \(seen)")
+        #expect(seen.filter(\.created).count == 1)
+        let path = folder.path + "/" + DevelopmentSignIn.clientKeyPath
+        #expect(SecureFile.mode(path).map { $0 & 0o777 } == 0o600)
+        let leftovers = try FileManager.default.contentsOfDirectory(atPath: folder.path + "/private")
+        #expect(leftovers == ["dev-oidc-client.key.pem"], "temporary files left behind: \(leftovers)")
+    }
+
     @Test("serve in development mode signs a citizen in through its own provider, with no outside system")
     func citizenSignsInThroughTheBuiltInProvider() async throws {
         let live = try LiveService.start()

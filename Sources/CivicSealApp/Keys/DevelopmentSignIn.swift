@@ -19,18 +19,25 @@ package enum DevelopmentSignIn {
     package static func clientKey(directory: String) throws(AppError) -> (key: PrivateKey, kid: String, created: Bool) {
         let path = "\(directory)/\(clientKeyPath)"
         var created = false
-        let key: PrivateKey
-        if SecureFile.exists(path) {
-            key = try load { () throws(CryptoError) in try PrivateKey(pem: try SecureFile.readTextCrypto(path)) }
-        } else {
+        var key: PrivateKey?
+        if !SecureFile.exists(path) {
+            // Several instances may start at once on one keys directory: the first to publish its key wins, the
+            // others read that one.
             try SecureFile.makeDirectory("\(directory)/private", mode: 0o700)
-            key = try crypto { () throws(CryptoError) in try PrivateKey.generate(.ecP256) }
-            try SecureFile.create(
-                path, text: try crypto { () throws(CryptoError) in try key.pkcs8PEM() }, mode: SecureFile.privateMode)
-            created = true
+            let generated = try crypto { () throws(CryptoError) in try PrivateKey.generate(.ecP256) }
+            let pem = try crypto { () throws(CryptoError) in try generated.pkcs8PEM() }
+            if try SecureFile.createOnce(path, text: pem, mode: SecureFile.privateMode) {
+                (key, created) = (generated, true)
+            }
         }
-        let spki = try crypto { () throws(CryptoError) in try key.publicKey.spkiDER() }
-        return (key, "dev-client-" + Hex.encode(Digest.sha256(spki)).prefix(16), created)
+        let clientKey: PrivateKey
+        if let key {
+            clientKey = key
+        } else {
+            clientKey = try load { () throws(CryptoError) in try PrivateKey(pem: try SecureFile.readTextCrypto(path)) }
+        }
+        let spki = try crypto { () throws(CryptoError) in try clientKey.publicKey.spkiDER() }
+        return (clientKey, "dev-client-" + Hex.encode(Digest.sha256(spki)).prefix(16), created)
     }
 
     /// The provider for `keyring`'s development identity provider, or nil when the keyring has none or the trusted

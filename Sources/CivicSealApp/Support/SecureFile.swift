@@ -36,6 +36,22 @@ package enum SecureFile {
         try create(path, Array(text.utf8), mode: mode)
     }
 
+    /// Creates `path` with `text` unless it exists, atomically: the bytes are written and synced to a temporary file,
+    /// which is then linked to `path` (`link(2)` never replaces), so a reader never sees a half-written file. Returns
+    /// false when `path` already existed: another process (an instance starting beside this one) made it first, and
+    /// the caller reads theirs.
+    package static func createOnce(_ path: String, text: String, mode: mode_t) throws(AppError) -> Bool {
+        // A name of its own per call: threads of one process race here too.
+        let temporary = path + ".tmp-\(getpid())-\(UUID().uuidString.prefix(8))"
+        try create(temporary, Array(text.utf8), mode: mode)
+        defer { unlink(temporary) }
+        guard link(temporary, path) == 0 else {
+            if errno == EEXIST { return false }
+            throw AppError(.fileSystem, "cannot create \(path): \(String(cString: strerror(errno)))")
+        }
+        return true
+    }
+
     /// Replaces `path` atomically (write a temporary file, then rename), keeping `mode`.
     package static func replace(_ path: String, text: String, mode: mode_t) throws(AppError) {
         let temporary = path + ".tmp-\(getpid())"
